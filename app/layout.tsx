@@ -1,0 +1,15 @@
+import type { Metadata } from "next";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "帮扶 · 困难职工帮扶管理系统", template: "%s · 帮扶" },
+  description: "工会困难职工建档、动态管理与帮扶救助台账",
+};
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  return (
+    <html lang="zh-CN">
+      <body className="min-h-screen font-sans">{children}</body>
+    </html>
+  );
+}

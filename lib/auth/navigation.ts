@@ -1,0 +1,22 @@
+import type { Role } from "@/lib/generated/prisma/enums";
+
+/** Which roles see which section; pages check the same list with requirePageActor(...ROLES.x). */
+export const SECTION_ROLES = {
+  archive: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  organisations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
+  users: ["ADMIN"],
+  audit: ["AUDITOR", "ADMIN"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type TSection = keyof typeof SECTION_ROLES;
+
+export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
+  { section: "archive", href: "/archive", label: "档案" },
+  { section: "organisations", href: "/orgs", label: "组织机构" },
+  { section: "users", href: "/admin/users", label: "用户管理" },
+  { section: "audit", href: "/audit", label: "审计日志" },
+];
+
+export function sectionsFor(roles: readonly Role[]) {
+  return NAVIGATION.filter((item) => (SECTION_ROLES[item.section] as readonly Role[]).some((r) => roles.includes(r)));
+}

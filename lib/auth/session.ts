@@ -1,0 +1,80 @@
+import "server-only";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { cache } from "react";
+import { prisma } from "@/lib/db/client";
+import type { Role } from "@/lib/generated/prisma/enums";
+import { ForbiddenError, UnauthenticatedError } from "@/lib/errors/domain-error";
+import { getClientIp } from "@/lib/http/client-ip";
+import { type TActor, hasRole } from "./actor";
+import { authConfig } from "./config";
+import { authOptions } from "./options";
+
+// lastSeenAt is refreshed at most this often, so browsing does not write on every request.
+const TOUCH_AFTER_MS = 60_000;
+
+/** Why a session that was presented is no longer valid, or null if it is. */
+export function sessionProblem(
+  row: { createdAt: Date; lastSeenAt: Date; endedAt: Date | null; sessionVersion: number },
+  user: { active: boolean; sessionVersion: number },
+  now: Date,
+): "ended" | "disabled" | "changed" | "idle" | "expired" | null {
+  if (row.endedAt) return "ended";
+  if (!user.active) return "disabled";
+  if (row.sessionVersion !== user.sessionVersion) return "changed";
+  if (now.getTime() - row.lastSeenAt.getTime() > authConfig.idleMinutes * 60_000) return "idle";
+  if (now.getTime() - row.createdAt.getTime() > authConfig.absoluteMinutes * 60_000) return "expired";
+  return null;
+}
+
+/** The signed-in user for this request, checked against the database; null if there is none. */
+export const getActor = cache(async (): Promise<TActor | null> => {
+  const session = (await getServerSession(authOptions)) as { sid?: string } | null;
+  const sessionId = session?.sid;
+  if (!sessionId) return null;
+  const row = await prisma.userSession.findUnique({
+    where: { id: sessionId },
+    include: { user: { include: { organisation: true } } },
+  });
+  if (!row) return null;
+  const now = new Date();
+  const problem = sessionProblem(row, row.user, now);
+  if (problem) {
+    if (!row.endedAt) await prisma.userSession.update({ where: { id: row.id }, data: { endedAt: now } });
+    return null;
+  }
+  if (now.getTime() - row.lastSeenAt.getTime() > TOUCH_AFTER_MS) {
+    await prisma.userSession.update({ where: { id: row.id }, data: { lastSeenAt: now } });
+  }
+  const { user } = row;
+  return {
+    userId: user.id,
+    sessionId: row.id,
+    username: user.username,
+    name: user.name,
+    roles: user.roles,
+    organisation: {
+      id: user.organisation.id,
+      name: user.organisation.name,
+      path: user.organisation.path,
+      depth: user.organisation.depth,
+    },
+    ip: await getClientIp(),
+  };
+});
+
+/** For pages: the actor, or a redirect to sign-in (no session) or to the 403 page (wrong role). */
+export async function requirePageActor(...roles: Role[]): Promise<TActor> {
+  const actor = await getActor();
+  if (!actor) redirect("/login?expired=1");
+  if (roles.length > 0 && !hasRole(actor, ...roles)) redirect("/403");
+  return actor;
+}
+
+/** For server actions: the actor, or an error the action turns into a message. */
+export async function requireActionActor(...roles: Role[]): Promise<TActor> {
+  const actor = await getActor();
+  if (!actor) throw new UnauthenticatedError();
+  if (roles.length > 0 && !hasRole(actor, ...roles)) throw new ForbiddenError();
+  return actor;
+}

@@ -1,0 +1,89 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import type { TActor } from "@/lib/auth/actor";
+import { NotFoundError } from "@/lib/errors/domain-error";
+
+/**
+ * The one place that knows what an actor may see: their organisation and its descendants.
+ *
+ * `scopedDb(actor)` is the Prisma client every page and domain function reads and writes
+ * through. Reads and writes of a scoped model get the scope added to their `where`; creating a
+ * scoped record checks that its organisation is in scope. A model added later joins the scope by
+ * adding a line to SCOPE_BY_MODEL — nothing at the call sites can forget it.
+ */
+const SCOPE_BY_MODEL: Record<string, (orgPath: string) => Record<string, unknown>> = {
+  Organisation: (orgPath) => ({ path: { startsWith: orgPath } }),
+  User: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }),
+  AuditEvent: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }),
+  SignInAttempt: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }),
+};
+
+const FILTERED_OPERATIONS = new Set([
+  "findUnique",
+  "findUniqueOrThrow",
+  "findFirst",
+  "findFirstOrThrow",
+  "findMany",
+  "count",
+  "aggregate",
+  "groupBy",
+  "update",
+  "updateMany",
+  "updateManyAndReturn",
+  "delete",
+  "deleteMany",
+]);
+const CREATE_OPERATIONS = new Set(["create", "createMany", "createManyAndReturn", "upsert"]);
+
+export function isPathInScope(actor: Pick<TActor, "organisation">, orgPath: string): boolean {
+  return orgPath.startsWith(actor.organisation.path);
+}
+
+/** Throws NotFoundError unless the organisation exists and lies inside the actor's scope. */
+export async function assertOrganisationInScope(actor: Pick<TActor, "organisation">, organisationId: string) {
+  const org = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { path: true } });
+  if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+}
+
+function organisationIdsOf(args: { data?: unknown; create?: unknown }): string[] {
+  const rows = [args.data, args.create].flat().filter(Boolean) as Array<Record<string, unknown>>;
+  return rows.map((row) => {
+    const connect = (row.organisation as { connect?: { id?: string } } | undefined)?.connect?.id;
+    const id = (row.organisationId as string | undefined) ?? connect;
+    if (!id) throw new Error("a scoped record must name its organisation");
+    return id;
+  });
+}
+
+export function scopedDb(actor: Pick<TActor, "organisation">) {
+  const orgPath = actor.organisation.path;
+  return prisma.$extends({
+    name: "organisation-scope",
+    query: {
+      $allModels: {
+        async $allOperations({ model, operation, args, query }) {
+          const scope = SCOPE_BY_MODEL[model];
+          if (!scope) return query(args);
+          const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown };
+          if (FILTERED_OPERATIONS.has(operation) || operation === "upsert") {
+            const existing = a.where?.AND;
+            const and = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
+            a.where = { ...a.where, AND: [...and, scope(orgPath)] };
+          }
+          if (CREATE_OPERATIONS.has(operation) && model !== "Organisation") {
+            for (const id of organisationIdsOf(a)) await assertOrganisationInScope(actor, id);
+          }
+          if (CREATE_OPERATIONS.has(operation) && model === "Organisation") {
+            for (const row of [a.data, a.create].flat().filter(Boolean) as Array<{ parentId?: string }>) {
+              if (!row.parentId) throw new NotFoundError("不能在管辖范围之外新建组织。");
+              await assertOrganisationInScope(actor, row.parentId);
+            }
+          }
+          return query(args);
+        },
+      },
+    },
+  });
+}
+
+export type TScopedDb = ReturnType<typeof scopedDb>;

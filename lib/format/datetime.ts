@@ -1,0 +1,27 @@
+// The one date formatter: everything is stored in UTC and shown in China Standard Time.
+const TIME_ZONE = "Asia/Shanghai";
+
+const dateTimeFormat = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
+});
+const dateFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
+const timeFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit", hour12: false });
+
+/** 2026-11-23 18:05 */
+export function formatDateTime(value: Date | null | undefined): string {
+  if (!value) return "—";
+  const parts = Object.fromEntries(dateTimeFormat.formatToParts(value).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+}
+
+/** 2026-11-23 */
+export function formatDate(value: Date | null | undefined): string {
+  if (!value) return "—";
+  const parts = Object.fromEntries(dateFormat.formatToParts(value).map((p) => [p.type, p.value]));
+  return `${parts.year}-${parts.month}-${parts.day}`;
+}
+
+/** 18:05 */
+export function formatTime(value: Date): string {
+  return timeFormat.format(value);
+}

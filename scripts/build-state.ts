@@ -1,0 +1,32 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { PROJECT_DIR } from "@/lib/db/runtime";
+
+const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "prisma/schema.prisma", "postcss.config.mjs"];
+
+function newestMtime(target: string): number {
+  if (!existsSync(target)) return 0;
+  const stat = statSync(target);
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of readdirSync(target)) {
+    if (entry === "node_modules" || entry.startsWith(".")) continue;
+    newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  }
+  return newest;
+}
+
+export function isBuildCurrent(): boolean {
+  const buildId = path.join(PROJECT_DIR, ".next", "BUILD_ID");
+  if (!existsSync(buildId)) return false;
+  const builtAt = statSync(buildId).mtimeMs;
+  return SOURCES.every((source) => newestMtime(path.join(PROJECT_DIR, source)) <= builtAt);
+}
+
+export async function ensureBuild(): Promise<void> {
+  if (isBuildCurrent()) return;
+  console.log("正在构建应用（首次启动或代码有更新时需要，约一两分钟）……");
+  const result = spawnSync("npx", ["next", "build"], { cwd: PROJECT_DIR, stdio: "inherit", env: process.env });
+  if (result.status !== 0) throw new Error("构建失败，请查看上面的输出。");
+}
