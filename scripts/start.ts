@@ -3,6 +3,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
+import { ROLE_LABELS } from "@/lib/auth/actor";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
 import { ensureBuild } from "./build-state";
 
@@ -55,7 +56,9 @@ try {
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);
-    for (const user of DEMO_USERS) console.log(`  ${user.username.padEnd(15)} ${user.name}`);
+    for (const user of DEMO_USERS) {
+      console.log(`  ${user.username.padEnd(15)} ${user.name}  ${user.orgName}  ${user.roles.map((r) => ROLE_LABELS[r]).join("、")}`);
+    }
     console.log("按 Ctrl-C 停止（数据会保留）。\n");
   } else {
     console.log(`\n帮扶系统已启动：${url}\n`);

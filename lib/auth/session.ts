@@ -1,5 +1,6 @@
 import "server-only";
 import { getServerSession } from "next-auth";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { prisma } from "@/lib/db/client";
@@ -66,7 +67,11 @@ export const getActor = cache(async (): Promise<TActor | null> => {
 /** For pages: the actor, or a redirect to sign-in (no session) or to the 403 page (wrong role). */
 export async function requirePageActor(...roles: Role[]): Promise<TActor> {
   const actor = await getActor();
-  if (!actor) redirect("/login?expired=1");
+  if (!actor) {
+    // Someone who presented a session that is no longer valid is told why they must sign in again.
+    const presented = (await cookies()).getAll().some((c) => c.name.endsWith("next-auth.session-token"));
+    redirect(presented ? "/login?expired=1" : "/login");
+  }
   if (roles.length > 0 && !hasRole(actor, ...roles)) redirect("/403");
   return actor;
 }

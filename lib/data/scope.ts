@@ -11,11 +11,18 @@ import { NotFoundError } from "@/lib/errors/domain-error";
  * scoped record checks that its organisation is in scope. A model added later joins the scope by
  * adding a line to SCOPE_BY_MODEL — nothing at the call sites can forget it.
  */
-const SCOPE_BY_MODEL: Record<string, (orgPath: string) => Record<string, unknown>> = {
-  Organisation: (orgPath) => ({ path: { startsWith: orgPath } }),
-  User: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }),
-  AuditEvent: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }),
-  SignInAttempt: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }),
+type TModelScope = {
+  where: (orgPath: string) => Record<string, unknown>;
+  /** The field naming the organisation a new record is created in, checked against the scope. */
+  createdIn?: "organisationId" | "parentId";
+};
+
+const SCOPE_BY_MODEL: Record<string, TModelScope> = {
+  Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
+  User: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  // Audit rows are written by domain functions about records they already checked; only reads are scoped.
+  AuditEvent: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
+  SignInAttempt: { where: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }) },
 };
 
 const FILTERED_OPERATIONS = new Set([
@@ -45,12 +52,12 @@ export async function assertOrganisationInScope(actor: Pick<TActor, "organisatio
   if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
 }
 
-function organisationIdsOf(args: { data?: unknown; create?: unknown }): string[] {
+function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "organisationId" | "parentId"): string[] {
   const rows = [args.data, args.create].flat().filter(Boolean) as Array<Record<string, unknown>>;
   return rows.map((row) => {
-    const connect = (row.organisation as { connect?: { id?: string } } | undefined)?.connect?.id;
-    const id = (row.organisationId as string | undefined) ?? connect;
-    if (!id) throw new Error("a scoped record must name its organisation");
+    const relation = field === "organisationId" ? row.organisation : row.parent;
+    const id = (row[field] as string | undefined) ?? (relation as { connect?: { id?: string } } | undefined)?.connect?.id;
+    if (!id) throw new NotFoundError("不能在管辖范围之外新建记录。");
     return id;
   });
 }
@@ -68,16 +75,10 @@ export function scopedDb(actor: Pick<TActor, "organisation">) {
           if (FILTERED_OPERATIONS.has(operation) || operation === "upsert") {
             const existing = a.where?.AND;
             const and = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
-            a.where = { ...a.where, AND: [...and, scope(orgPath)] };
+            a.where = { ...a.where, AND: [...and, scope.where(orgPath)] };
           }
-          if (CREATE_OPERATIONS.has(operation) && model !== "Organisation") {
-            for (const id of organisationIdsOf(a)) await assertOrganisationInScope(actor, id);
-          }
-          if (CREATE_OPERATIONS.has(operation) && model === "Organisation") {
-            for (const row of [a.data, a.create].flat().filter(Boolean) as Array<{ parentId?: string }>) {
-              if (!row.parentId) throw new NotFoundError("不能在管辖范围之外新建组织。");
-              await assertOrganisationInScope(actor, row.parentId);
-            }
+          if (CREATE_OPERATIONS.has(operation) && scope.createdIn) {
+            for (const id of organisationIdsOf(a, scope.createdIn)) await assertOrganisationInScope(actor, id);
           }
           return query(args);
         },

@@ -47,18 +47,18 @@ export const DEMO_TREE: TOrgSeed = {
   }],
 };
 
-type TUserSeed = { username: string; name: string; orgCode: string; roles: Role[] };
+type TUserSeed = { username: string; name: string; orgCode: string; orgName: string; roles: Role[] };
 
 export const DEMO_USERS: TUserSeed[] = [
-  { username: "lz_caseworker", name: "王静", orgCode: "GSLZ", roles: ["CASEWORKER"] },
-  { username: "lz_official", name: "李建国", orgCode: "GSLZ", roles: ["OFFICIAL"] },
-  { username: "lz_auditor", name: "赵敏", orgCode: "GSLZ", roles: ["AUDITOR"] },
-  { username: "lz_admin", name: "陈磊", orgCode: "GSLZ", roles: ["ADMIN"] },
-  { username: "ts_caseworker", name: "刘芳", orgCode: "GSTS", roles: ["CASEWORKER"] },
-  { username: "ts_official", name: "张伟", orgCode: "GSTS", roles: ["OFFICIAL"] },
-  { username: "ts_auditor", name: "杨洁", orgCode: "GSTS", roles: ["AUDITOR"] },
-  { username: "ts_admin", name: "周涛", orgCode: "GSTS", roles: ["ADMIN"] },
-  { username: "gs_admin", name: "马志强", orgCode: "GS", roles: ["ADMIN"] },
+  { username: "lz_caseworker", name: "王静", orgCode: "GSLZ", orgName: "兰州市总工会", roles: ["CASEWORKER"] },
+  { username: "lz_official", name: "李建国", orgCode: "GSLZ", orgName: "兰州市总工会", roles: ["OFFICIAL"] },
+  { username: "lz_auditor", name: "赵敏", orgCode: "GSLZ", orgName: "兰州市总工会", roles: ["AUDITOR"] },
+  { username: "lz_admin", name: "陈磊", orgCode: "GSLZ", orgName: "兰州市总工会", roles: ["ADMIN"] },
+  { username: "ts_caseworker", name: "刘芳", orgCode: "GSTS", orgName: "天水市总工会", roles: ["CASEWORKER"] },
+  { username: "ts_official", name: "张伟", orgCode: "GSTS", orgName: "天水市总工会", roles: ["OFFICIAL"] },
+  { username: "ts_auditor", name: "杨洁", orgCode: "GSTS", orgName: "天水市总工会", roles: ["AUDITOR"] },
+  { username: "ts_admin", name: "周涛", orgCode: "GSTS", orgName: "天水市总工会", roles: ["ADMIN"] },
+  { username: "gs_admin", name: "马志强", orgCode: "GS", orgName: "甘肃省总工会", roles: ["ADMIN"] },
 ];
 
 export function openSeedClient(databaseUrl: string): PrismaClient {

@@ -1,0 +1,45 @@
+// The server the end-to-end tests run against: the built app on a fresh embedded PostgreSQL in
+// a temporary folder, migrated and seeded with the demo data. Its URL is written to
+// tests/.artifacts/e2e.json for the tests' own database checks. It builds first if the code changed.
+import { spawn } from "node:child_process";
+import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { applyMigrations } from "@/lib/db/migrate";
+import { PROJECT_DIR } from "@/lib/db/runtime";
+import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { ensureBuild } from "@/scripts/build-state";
+import { E2E_SECRET, E2E_STATE_FILE } from "./state";
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+await ensureBuild();
+const dir = await mkdtemp(path.join(tmpdir(), "bangfu-e2e-"));
+await chmod(dir, 0o755);
+const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: Number(process.env.E2E_PG_PORT ?? 54339), password: "e2e", database: "bangfu" });
+await applyMigrations(db.url);
+await seedDemoIfEmpty(db.url);
+await mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
+await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
+
+const server = spawn("npx", ["next", "start", "-p", String(port)], {
+  cwd: PROJECT_DIR,
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET },
+});
+
+let stopping = false;
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  if (server.exitCode === null) {
+    server.kill("SIGTERM");
+    await new Promise((resolve) => server.once("exit", resolve));
+  }
+  await db.stop();
+  await rm(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop());
+process.on("SIGINT", () => void stop());
+server.on("exit", () => void stop());

@@ -1,0 +1,64 @@
+// Guards the layering: pages and components never touch the database client directly, and
+// domain code reaches it only through the scoped data-access layer (lib/data/scope.ts).
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+// Infrastructure that legitimately works outside any user's scope.
+const MAY_USE_UNSCOPED_CLIENT = [
+  /^lib\/db\//, // the client itself, migrations, seeding
+  /^lib\/data\/scope\.ts$/, // the scoping layer
+  /^lib\/auth\/(sign-in|session)\.ts$/, // a user is found by name before any scope exists
+];
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((entry) => {
+    const rel = path.join(dir, entry);
+    if (entry === "generated" || entry === "node_modules") return [];
+    if (statSync(path.join(ROOT, rel)).isDirectory()) return sourceFiles(rel);
+    return /\.(ts|tsx)$/.test(entry) ? [rel] : [];
+  });
+}
+
+describe("import boundaries", () => {
+  const files = ["app", "components", "lib"].flatMap(sourceFiles);
+
+  it("finds the source files", () => {
+    expect(files.length).toBeGreaterThan(20);
+  });
+
+  it("uses the unscoped Prisma client only in the data-access and auth infrastructure", () => {
+    const offenders = files.filter((file) => {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      const usesClient = /from "@\/lib\/db\/client"/.test(text) && /\bprisma\b/.test(text.replace(/import type[^;]+;/g, ""));
+      return usesClient && !MAY_USE_UNSCOPED_CLIENT.some((allowed) => allowed.test(file));
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it("keeps runtime Prisma imports out of pages and components (types and enums only)", () => {
+    const offenders = files.filter((file) => {
+      if (!/^(app|components)\//.test(file)) return false;
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      return /from "@\/lib\/db\//.test(text) || /^import (?!type)[^;]*from "@\/lib\/generated\/prisma\/client"/m.test(text);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it("marks every domain module server-only", () => {
+    const domain = files.filter((f) => /^lib\/(users|organisations|audit|data)\/(?!schemas|pagination|ids)/.test(f));
+    const missing = domain.filter((file) => !readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'));
+    expect(missing).toEqual([]);
+  });
+
+  it("exports only async actions from 'use server' files", () => {
+    const actionFiles = files.filter((f) => readFileSync(path.join(ROOT, f), "utf8").startsWith('"use server";'));
+    expect(actionFiles.length).toBeGreaterThan(0);
+    for (const file of actionFiles) {
+      const exports = [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export (?:const|async function|function) (\w+)/gm)].map((m) => m[1]!);
+      expect(exports.filter((name) => !name.endsWith("Action")), file).toEqual([]);
+    }
+  });
+});
