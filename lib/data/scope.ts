@@ -20,6 +20,7 @@ type TModelScope = {
 const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
   User: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  HouseholdFile: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
   SignInAttempt: { where: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }) },

@@ -25,3 +25,22 @@ export function formatDate(value: Date | null | undefined): string {
 export function formatTime(value: Date): string {
   return timeFormat.format(value);
 }
+
+/** Today's calendar date in China, as YYYY-MM-DD. */
+export function todayInShanghai(now = new Date()): string {
+  return formatDate(now);
+}
+
+/** A YYYY-MM-DD calendar date as the Date Prisma stores in a `date` column (UTC midnight). */
+export function dateOnly(value: string): Date {
+  return new Date(`${value}T00:00:00Z`);
+}
+
+/** A `date` column's value back to YYYY-MM-DD. */
+export function dateOnlyString(value: Date): string {
+  return value.toISOString().slice(0, 10);
+}
+
+export function addDays(value: string, days: number): string {
+  return dateOnlyString(new Date(dateOnly(value).getTime() + days * 86_400_000));
+}

@@ -1,0 +1,70 @@
+import "server-only";
+import { prisma } from "@/lib/db/client";
+import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import type { FileStatus } from "@/lib/generated/prisma/enums";
+import { maskResidentId } from "@/lib/people/resident-id";
+
+// 一人一档 is a system-wide rule, so this lookup crosses organisation scope on purpose. It
+// returns only what a caseworker needs to contact the holding union — its name, the file number
+// and the status — never the other file's contents.
+
+export type TPersonConflict = {
+  residentId: string;
+  maskedResidentId: string;
+  fileId: string;
+  fileNumber: string | null;
+  status: FileStatus;
+  organisationName: string;
+  /** The conflict is the household's own earlier file (closed): it must be reopened, not refiled. */
+  sameHolderClosed: boolean;
+};
+
+export async function findPersonConflicts(
+  people: Array<{ residentId: string; isHolder: boolean }>,
+  excludeFileId?: string,
+): Promise<TPersonConflict[]> {
+  if (people.length === 0) return [];
+  const ids = people.map((p) => p.residentId);
+  const holderId = people.find((p) => p.isHolder)?.residentId;
+  const [active, holderFiles] = await Promise.all([
+    prisma.filePerson.findMany({
+      where: { residentId: { in: ids }, holds: true, fileId: excludeFileId ? { not: excludeFileId } : undefined },
+      include: { file: { select: { id: true, fileNumber: true, status: true, organisation: { select: { name: true } } } } },
+    }),
+    holderId
+      ? prisma.householdFile.findMany({
+          where: { holderResidentId: holderId, status: "CLOSED", id: excludeFileId ? { not: excludeFileId } : undefined },
+          select: { id: true, fileNumber: true, status: true, organisation: { select: { name: true } } },
+        })
+      : [],
+  ]);
+  return [
+    ...active.map((row) => ({
+      residentId: row.residentId,
+      maskedResidentId: maskResidentId(row.residentId),
+      fileId: row.file.id,
+      fileNumber: row.file.fileNumber,
+      status: row.file.status,
+      organisationName: row.file.organisation.name,
+      sameHolderClosed: false,
+    })),
+    ...holderFiles.map((file) => ({
+      residentId: holderId!,
+      maskedResidentId: maskResidentId(holderId!),
+      fileId: file.id,
+      fileNumber: file.fileNumber,
+      status: file.status,
+      organisationName: file.organisation.name,
+      sameHolderClosed: true,
+    })),
+  ];
+}
+
+export function describeConflict(conflict: TPersonConflict, name?: string): string {
+  const who = `公民身份号码 ${conflict.maskedResidentId}${name ? `（${name}）` : ""}`;
+  const where = `「${conflict.organisationName}」${conflict.fileNumber ? `的档案 ${conflict.fileNumber}` : "提交的档案"}（${FILE_STATUS_LABELS[conflict.status]}）`;
+  if (conflict.sameHolderClosed) {
+    return `${who} 已有${where}。同一户不能重新建档，请在原档案上办理返困重新启用。`;
+  }
+  return `${who} 已在${where}中。一人只能在一个有效档案中，不能重复建档。`;
+}

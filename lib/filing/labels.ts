@@ -1,0 +1,111 @@
+// Chinese labels for the filing enums, shared by forms, pages and messages.
+import type {
+  CivilCheckResult, EvidenceKind, FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory,
+} from "@/lib/generated/prisma/enums";
+
+export const FILE_STATUS_LABELS: Record<FileStatus, string> = {
+  DRAFT: "草稿",
+  SUBMITTED: "待初审",
+  REVIEWED: "待公示",
+  PUBLICITY: "公示中",
+  OPEN: "在档",
+  CLOSED: "已退档",
+};
+
+export const TIER_LABELS: Record<Tier, string> = { DEEP: "深度困难", RELATIVE: "相对困难", ACCIDENT: "意外致困" };
+
+export const FILE_LEVEL_LABELS: Record<FileLevel, string> = { NATIONAL: "全国级", PROVINCE: "省级", CITY: "市级", COUNTY: "县级" };
+
+export const WORKER_CATEGORY_LABELS: Record<WorkerCategory, string> = { URBAN: "城镇困难职工", MIGRANT: "困难农民工" };
+
+export const CAUSE_LABELS: Record<HardshipCause, string> = {
+  ILLNESS: "因病",
+  DISABILITY: "因残",
+  EDUCATION: "因学",
+  DISASTER: "因灾",
+  ACCIDENT: "意外事故",
+  UNEMPLOYMENT: "失业下岗",
+  SINGLE_PARENT: "单亲",
+  LOW_INCOME: "收入低",
+  OTHER: "其他",
+};
+
+export const CIVIL_CHECK_LABELS: Record<CivilCheckResult, string> = { CONSISTENT: "核对相符", INCONSISTENT: "核对不符" };
+
+export const EVIDENCE_KIND_LABELS: Record<EvidenceKind, string> = {
+  APPLICATION: "申请书",
+  AUTHORISATION: "家庭经济状况核对授权书",
+  DIAGNOSIS: "诊断证明、医疗票据",
+  DISABILITY: "残疾证",
+  ADMISSION: "录取通知书、学费票据",
+  ACCIDENT: "事故或灾害证明",
+  INCOME: "收入证明",
+  OTHER: "其他材料",
+};
+
+export const RELATION_LABELS = {
+  SELF: "本人",
+  SPOUSE: "配偶",
+  CHILD: "子女",
+  PARENT: "父母",
+  SIBLING: "兄弟姐妹",
+  GRANDCHILD: "孙子女",
+  GRANDPARENT: "祖父母",
+  OTHER: "其他",
+} as const;
+
+export const SEX_LABELS = { MALE: "男", FEMALE: "女" } as const;
+
+export const HEALTH_LABELS = {
+  HEALTHY: "健康",
+  SERIOUS_ILLNESS: "大病",
+  CHRONIC_ILLNESS: "慢性病",
+  DISABLED: "残疾",
+} as const;
+
+export const EDUCATION_LABELS = {
+  NOT_IN_SCHOOL: "不在学",
+  PRESCHOOL: "学前教育",
+  COMPULSORY: "义务教育",
+  HIGH_SCHOOL: "高中阶段",
+  UNIVERSITY: "大学阶段",
+} as const;
+
+export const EMPLOYMENT_LABELS = {
+  EMPLOYED: "在岗",
+  FLEXIBLE: "灵活就业",
+  UNEMPLOYED: "失业",
+  RETIRED: "退休",
+  UNABLE: "丧失劳动能力",
+  NOT_WORKING_AGE: "非劳动年龄",
+} as const;
+
+export const HOUSING_LABELS = {
+  OWN: "自有住房",
+  RENT: "租房",
+  WITH_PARENTS: "与父母同住",
+  PUBLIC_RENTAL: "公租房",
+  OTHER: "其他",
+} as const;
+
+export const INCOME_SOURCE_LABELS = {
+  WAGES: "工资性收入",
+  BUSINESS: "经营性收入",
+  PROPERTY: "财产性收入",
+  DIBAO: "低保金",
+  PENSION: "养老金",
+  OTHER_TRANSFER: "其他转移性收入",
+  OTHER: "其他收入",
+} as const;
+
+export const EXPENDITURE_KIND_LABELS = {
+  MEDICAL: "自付医疗费用",
+  TUITION: "教育费用",
+  DISABILITY_CARE: "残疾康复护理",
+  DISASTER: "灾害损失",
+  OTHER: "其他刚性支出",
+} as const;
+
+export function keysOf<T extends Record<string, string>>(labels: T) {
+  return Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
+}

@@ -1,0 +1,151 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { describeConflict, findPersonConflicts } from "@/lib/data/person-conflicts";
+import { assertOrganisationInScope, scopedDb } from "@/lib/data/scope";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { todayInShanghai } from "@/lib/format/datetime";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import { tierPolicy } from "@/lib/policy/policy";
+import { householdFigures } from "./figures";
+import type { TFilingData, TSaveDraftInput, TSubmitFilingInput } from "./schemas";
+import { suggestTier } from "./suggest-tier";
+
+type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
+
+function peopleOf(data: TFilingData) {
+  return data.members
+    .map((m, index) => ({ residentId: m.residentId, isHolder: index === 0 }))
+    .filter((p): p is { residentId: string; isHolder: boolean } => !!p.residentId);
+}
+
+/** The searchable copies of a filing's data, written beside it. */
+function columnsOf(data: TFilingData) {
+  const holder = data.members[0];
+  return {
+    organisationId: data.organisationId,
+    data: data as unknown as Prisma.InputJsonValue,
+    holderName: holder?.name ?? null,
+    holderResidentId: holder?.residentId ?? null,
+    fileLevel: data.fileLevel ?? null,
+    workerCategory: data.workerCategory ?? null,
+    mainCause: data.mainCause ?? null,
+    secondaryCauses: data.secondaryCauses,
+    proposedTier: data.proposedTier ?? null,
+  };
+}
+
+async function replacePeople(tx: TScopedTx, fileId: string, data: TFilingData) {
+  await tx.filePerson.deleteMany({ where: { fileId } });
+  // `holds` is set by the database from the file's status (trigger file_person_set_holds).
+  await tx.filePerson.createMany({ data: peopleOf(data).map((p) => ({ fileId, ...p })) });
+}
+
+/** Loads a draft the actor may edit and claims it at the expected version. */
+async function claimDraft(tx: TScopedTx, fileId: string, expectedVersion: number | undefined, changes: Prisma.HouseholdFileUncheckedUpdateManyInput) {
+  const { count } = await tx.householdFile.updateMany({
+    where: { id: fileId, status: "DRAFT", version: expectedVersion },
+    data: { ...changes, version: { increment: 1 }, updatedAt: new Date() },
+  });
+  if (count === 1) return;
+  const current = await tx.householdFile.findUnique({ where: { id: fileId }, select: { status: true } });
+  if (!current) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  if (current.status !== "DRAFT") throw new ConflictError("该档案已提交，不能再按草稿修改。请刷新页面查看最新状态。");
+  throw new ConflictError("该草稿已被他人修改，请刷新后在最新内容上继续。");
+}
+
+export type TSaveDraftResult = { fileId: string; version: number; warnings: string[] };
+
+/**
+ * Saves an incomplete filing. A draft holds nobody (一人一档 counts only submitted files), but a
+ * person who already has a file elsewhere is reported at once, so the caseworker can stop early.
+ */
+export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<TSaveDraftResult> {
+  assertRole(actor, "CASEWORKER");
+  const db = scopedDb(actor);
+  const { data } = input;
+  if (input.fileId) await assertOrganisationInScope(actor, data.organisationId);
+  const result = await db.$transaction(async (tx) => {
+    let fileId = input.fileId;
+    if (fileId) {
+      await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
+    } else {
+      const created = await tx.householdFile.create({ data: { ...columnsOf(data), createdById: actor.userId }, select: { id: true } });
+      fileId = created.id;
+      await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
+      await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
+    }
+    await replacePeople(tx, fileId, data);
+    const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
+    return { fileId, version };
+  });
+  const conflicts = await findPersonConflicts(peopleOf(data), result.fileId);
+  const nameOf = (id: string) => data.members.find((m) => m.residentId === id)?.name;
+  return { ...result, warnings: conflicts.map((c) => describeConflict(c, nameOf(c.residentId))) };
+}
+
+/**
+ * Submits a complete filing for review. The database makes a second file for the same person
+ * impossible (file_person_one_active_file, household_file_one_file_per_holder); when it refuses,
+ * the caseworker is told which union holds the person's file.
+ */
+export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Promise<{ fileId: string }> {
+  assertRole(actor, "CASEWORKER");
+  const { data } = input;
+  await assertOrganisationInScope(actor, data.organisationId);
+  const db = scopedDb(actor);
+  const org = await db.organisation.findUniqueOrThrow({ where: { id: data.organisationId }, select: { regionCode: true } });
+  const today = todayInShanghai();
+  const figures = householdFigures(data);
+  const suggestion = suggestTier({ ...figures, hasSuddenEvent: data.suddenEvent, policy: await tierPolicy(org.regionCode, today) });
+  const now = new Date();
+  const submitted = {
+    ...columnsOf(data),
+    status: "SUBMITTED" as const,
+    householdSize: figures.householdSize,
+    perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen,
+    suggestedTier: suggestion.tier,
+    submittedById: actor.userId,
+    submittedAt: now,
+    rejectionReason: null,
+  };
+
+  try {
+    return await db.$transaction(async (tx) => {
+      let fileId = input.fileId;
+      let episode = 1;
+      if (fileId) {
+        await claimDraft(tx, fileId, input.expectedVersion, submitted);
+        episode = (await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { episode: true } })).episode;
+      } else {
+        fileId = (await tx.householdFile.create({ data: { ...submitted, createdById: actor.userId }, select: { id: true } })).id;
+        await tx.filingEvent.create({ data: { fileId, episode, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
+      }
+      await replacePeople(tx, fileId, data);
+      await tx.filingEvent.create({
+        data: { fileId, episode, kind: "SUBMITTED", fromStatus: "DRAFT", toStatus: "SUBMITTED", actorId: actor.userId },
+      });
+      await recordAudit(tx, actor, {
+        action: "filing.submit",
+        entityType: "household_file",
+        entityId: fileId,
+        organisationId: data.organisationId,
+        detail: { suggestedTier: suggestion.tier, perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen },
+      });
+      return { fileId };
+    });
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    const conflicts = await findPersonConflicts(peopleOf(data), input.fileId);
+    const nameOf = (id: string) => data.members.find((m) => m.residentId === id)?.name;
+    const message = conflicts.length
+      ? conflicts.map((c) => describeConflict(c, nameOf(c.residentId))).join("\n")
+      : "该家庭成员已在其他档案中，不能重复建档。";
+    const fieldErrors = Object.fromEntries(
+      conflicts.map((c) => [`data.members.${data.members.findIndex((m) => m.residentId === c.residentId)}.residentId`, "已在其他有效档案中"]),
+    );
+    throw new DomainError(message, "DUPLICATE_PERSON", fieldErrors);
+  }
+}

@@ -1,0 +1,216 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { scopedDb } from "@/lib/data/scope";
+import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
+import { policyValue } from "@/lib/policy/policy";
+import { FILE_STATUS_LABELS } from "./labels";
+import type {
+  TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
+  TReviewFilingInput, TStartPublicityInput,
+} from "./schemas";
+
+// Every step names the status and version it acts on, and the update carries both in its WHERE:
+// of two officials acting on one file at once, exactly one changes it and the other is told.
+
+type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
+
+type TFileRow = Prisma.HouseholdFileGetPayload<{ include: { organisation: { select: { code: true; regionCode: true } } } }>;
+
+async function loadFile(tx: TScopedTx, fileId: string): Promise<TFileRow> {
+  const file = await tx.householdFile.findUnique({ where: { id: fileId }, include: { organisation: { select: { code: true, regionCode: true } } } });
+  if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  return file;
+}
+
+type TStep = {
+  kind: FilingEventKind;
+  from: FileStatus[];
+  to: (file: TFileRow) => FileStatus;
+  changes: (file: TFileRow, tx: TScopedTx) => Promise<Prisma.HouseholdFileUncheckedUpdateManyInput> | Prisma.HouseholdFileUncheckedUpdateManyInput;
+  note?: string | null;
+  check?: (file: TFileRow) => void;
+};
+
+async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
+  const db = scopedDb(actor);
+  return db.$transaction(async (tx) => {
+    const file = await loadFile(tx, ref.fileId);
+    if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
+      throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);
+    }
+    s.check?.(file);
+    const to = s.to(file);
+    const changes = await s.changes(file, tx);
+    const { count } = await tx.householdFile.updateMany({
+      where: { id: file.id, status: file.status, version: file.version },
+      data: { ...changes, status: to, version: { increment: 1 }, updatedAt: new Date() },
+    });
+    if (count !== 1) throw new ConflictError("该档案刚被他人处理，请刷新页面查看最新情况。");
+    const episode = typeof changes.episode === "number" ? changes.episode : file.episode;
+    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind: s.kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null } });
+    await recordAudit(tx, actor, {
+      action: `filing.${s.kind.toLowerCase()}`,
+      entityType: "household_file",
+      entityId: file.id,
+      organisationId: file.organisationId,
+      detail: s.note ? { note: s.note } : undefined,
+    });
+    return { fileId: file.id };
+  });
+}
+
+function notSubmitter(actor: TActor, file: TFileRow, what: string) {
+  if (file.submittedById === actor.userId) throw new DomainError(`不能${what}自己提交的建档申请，请由其他审批人办理。`, "MAKER_CHECKER");
+}
+
+function notFuture(date: string, label: string) {
+  if (date > todayInShanghai()) throw new DomainError(`${label}不能晚于今天。`, "INVALID", {});
+}
+
+/** 初审: an official other than the submitter records the home visit. */
+export function reviewFiling(actor: TActor, input: TReviewFilingInput) {
+  assertRole(actor, "OFFICIAL");
+  notFuture(input.homeVisitDate, "入户核查日期");
+  return step(actor, input, {
+    kind: "REVIEWED",
+    from: ["SUBMITTED"],
+    to: () => "REVIEWED",
+    check: (file) => notSubmitter(actor, file, "初审"),
+    changes: () => ({ reviewedById: actor.userId, reviewedAt: new Date(), homeVisitDate: dateOnly(input.homeVisitDate) }),
+    note: input.note,
+  });
+}
+
+/** 公示: starts on the day the notice went up and lasts the region's publicity period. */
+export function startPublicity(actor: TActor, input: TStartPublicityInput) {
+  assertRole(actor, "OFFICIAL");
+  notFuture(input.startDate, "公示开始日期");
+  return step(actor, input, {
+    kind: "PUBLICITY_STARTED",
+    from: ["REVIEWED"],
+    to: () => "PUBLICITY",
+    changes: async (file) => {
+      const days = await policyValue("PUBLICITY_DAYS", file.organisation.regionCode, input.startDate);
+      return { publicityStart: dateOnly(input.startDate), publicityEnd: dateOnly(addDays(input.startDate, days)) };
+    },
+  });
+}
+
+export async function recordObjection(actor: TActor, input: TRecordObjectionInput) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  notFuture(input.receivedOn, "收到异议日期");
+  return step(actor, input, {
+    kind: "OBJECTION_RECORDED",
+    from: ["PUBLICITY"],
+    to: () => "PUBLICITY",
+    changes: async (file, tx) => {
+      await tx.publicityObjection.create({
+        data: { fileId: file.id, episode: file.episode, receivedOn: dateOnly(input.receivedOn), content: input.content, handling: input.handling ?? null, recordedById: actor.userId },
+      });
+      return {};
+    },
+    note: input.content,
+  });
+}
+
+/** 民政核对: the civil-affairs financial check's result, needed before approval. */
+export function recordCivilCheck(actor: TActor, input: TRecordCivilCheckInput) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  notFuture(input.checkDate, "核对日期");
+  return step(actor, input, {
+    kind: "CIVIL_CHECK_RECORDED",
+    from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
+    to: (file) => file.status,
+    changes: () => ({ civilCheckDate: dateOnly(input.checkDate), civilCheckResult: input.result, civilCheckNote: input.note ?? null }),
+    note: input.note,
+  });
+}
+
+async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: string, year: number): Promise<string> {
+  // Taken inside the approving transaction: the counter row stays locked until it commits, and a
+  // rolled-back approval leaves no gap.
+  const [row] = await tx.$queryRaw<[{ last_value: number }]>`
+    INSERT INTO file_number_counter (organisation_id, year, last_value) VALUES (${organisationId}::uuid, ${year}, 1)
+    ON CONFLICT (organisation_id, year) DO UPDATE SET last_value = file_number_counter.last_value + 1
+    RETURNING last_value`;
+  return `${orgCode}-${year}-${String(row.last_value).padStart(5, "0")}`;
+}
+
+/** 审定: opens the file. Only after publicity has ended and the civil-affairs check agreed. */
+export function approveFiling(actor: TActor, input: TApproveFilingInput) {
+  assertRole(actor, "OFFICIAL");
+  const today = todayInShanghai();
+  return step(actor, input, {
+    kind: "APPROVED",
+    from: ["PUBLICITY"],
+    to: () => "OPEN",
+    check: (file) => {
+      notSubmitter(actor, file, "审定");
+      if (file.publicityEnd && dateOnlyString(file.publicityEnd) > today) {
+        throw new DomainError(`公示期至 ${dateOnlyString(file.publicityEnd)} 结束，期满后才能审定。`, "PUBLICITY_RUNNING");
+      }
+      if (!file.civilCheckResult) throw new DomainError("请先录入民政核对结果，再审定。", "CIVIL_CHECK_MISSING");
+      if (file.civilCheckResult === "INCONSISTENT") throw new DomainError("民政核对结果为“核对不符”，不能审定，请退回核实。", "CIVIL_CHECK_FAILED");
+    },
+    changes: async (file, tx) => {
+      const now = new Date();
+      const fileNumber = file.fileNumber ?? (await nextFileNumber(tx, file.organisationId, file.organisation.code, Number(today.slice(0, 4))));
+      return { tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber };
+    },
+    note: input.note,
+  });
+}
+
+/** Any step can send the filing back to the caseworker, who corrects and resubmits it. */
+export function rejectFiling(actor: TActor, input: TRejectFilingInput) {
+  assertRole(actor, "OFFICIAL");
+  return step(actor, input, {
+    kind: "REJECTED",
+    from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
+    to: () => "DRAFT",
+    check: (file) => notSubmitter(actor, file, "退回"),
+    changes: () => ({
+      rejectionReason: input.reason,
+      reviewedById: null, reviewedAt: null, homeVisitDate: null, publicityStart: null, publicityEnd: null,
+      civilCheckDate: null, civilCheckResult: null, civilCheckNote: null,
+    }),
+    note: input.reason,
+  });
+}
+
+/** 返困: a closed file becomes a draft again in a new episode; the same file, never a new one. */
+export async function reopenFile(actor: TActor, input: TFileActionInput) {
+  assertRole(actor, "CASEWORKER");
+  return step(actor, input, {
+    kind: "REOPENED",
+    from: ["CLOSED"],
+    to: () => "DRAFT",
+    changes: (file) => ({
+      episode: file.episode + 1,
+      submittedById: null, submittedAt: null, reviewedById: null, reviewedAt: null, homeVisitDate: null,
+      publicityStart: null, publicityEnd: null, civilCheckDate: null, civilCheckResult: null, civilCheckNote: null,
+      approvedById: null, approvedAt: null, rejectionReason: null, proposedTier: null,
+    }),
+  });
+}
+
+/** Discards a draft that was never submitted. Nothing is numbered yet, so nothing leaves a gap. */
+export async function deleteDraft(actor: TActor, input: TFileActionInput) {
+  assertRole(actor, "CASEWORKER");
+  const db = scopedDb(actor);
+  await db.$transaction(async (tx) => {
+    const file = await loadFile(tx, input.fileId);
+    if (file.status !== "DRAFT" || file.fileNumber || file.submittedAt || file.episode > 1) {
+      throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
+    }
+    const { count } = await tx.householdFile.deleteMany({ where: { id: file.id, version: input.expectedVersion, status: "DRAFT" } });
+    if (count !== 1) throw new ConflictError();
+    await recordAudit(tx, actor, { action: "filing.delete-draft", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
+  });
+}
+
