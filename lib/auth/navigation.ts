@@ -2,6 +2,8 @@ import type { Role } from "@/lib/generated/prisma/enums";
 
 /** Which roles see which section; pages check the same list with requirePageActor(...ROLES.x). */
 export const SECTION_ROLES = {
+  intake: ["CASEWORKER"],
+  review: ["OFFICIAL"],
   archive: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   organisations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
   users: ["ADMIN"],
@@ -12,6 +14,8 @@ export type TSection = keyof typeof SECTION_ROLES;
 
 export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
   { section: "archive", href: "/archive", label: "档案" },
+  { section: "intake", href: "/intake", label: "建档" },
+  { section: "review", href: "/review", label: "审核" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },

@@ -21,6 +21,8 @@ const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
   User: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   HouseholdFile: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  // Evidence belongs to a household file and is created only through one found in scope.
+  EvidenceFile: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
   SignInAttempt: { where: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }) },

@@ -4,10 +4,9 @@ import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { startEmbeddedPostgres, type TEmbeddedDatabase } from "./embedded";
+import { STATE_DIR } from "./paths";
 
-export const PROJECT_DIR = path.resolve(import.meta.dirname, "../..");
-/** Local state: the embedded database and generated secrets. Git-ignored. */
-export const STATE_DIR = path.join(PROJECT_DIR, ".bangfu");
+export { PROJECT_DIR, STATE_DIR } from "./paths";
 
 type TSecrets = { databasePassword: string; authSecret: string };
 

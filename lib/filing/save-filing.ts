@@ -9,6 +9,7 @@ import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-e
 import { todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { tierPolicy } from "@/lib/policy/policy";
+import { assertRequiredEvidence } from "@/lib/evidence/evidence";
 import { householdFigures } from "./figures";
 import type { TFilingData, TSaveDraftInput, TSubmitFilingInput } from "./schemas";
 import { suggestTier } from "./suggest-tier";
@@ -114,15 +115,10 @@ export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Pr
 
   try {
     return await db.$transaction(async (tx) => {
-      let fileId = input.fileId;
-      let episode = 1;
-      if (fileId) {
-        await claimDraft(tx, fileId, input.expectedVersion, submitted);
-        episode = (await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { episode: true } })).episode;
-      } else {
-        fileId = (await tx.householdFile.create({ data: { ...submitted, createdById: actor.userId }, select: { id: true } })).id;
-        await tx.filingEvent.create({ data: { fileId, episode, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
-      }
+      const fileId = input.fileId;
+      await claimDraft(tx, fileId, input.expectedVersion, submitted);
+      await assertRequiredEvidence(tx, fileId);
+      const { episode } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { episode: true } });
       await replacePeople(tx, fileId, data);
       await tx.filingEvent.create({
         data: { fileId, episode, kind: "SUBMITTED", fromStatus: "DRAFT", toStatus: "SUBMITTED", actorId: actor.userId },

@@ -176,9 +176,10 @@ export const ZSaveDraftInput = z.object({
 });
 export type TSaveDraftInput = z.output<typeof ZSaveDraftInput>;
 
+/** A filing is submitted from its saved draft: the evidence is attached to the draft first. */
 export const ZSubmitFilingInput = z.object({
-  fileId: z.uuid().optional(),
-  expectedVersion: z.number().int().optional(),
+  fileId: z.uuid("请先保存草稿并上传证明材料，再提交"),
+  expectedVersion: z.number().int(),
   data: ZSubmitFilingData,
 });
 export type TSubmitFilingInput = z.output<typeof ZSubmitFilingInput>;

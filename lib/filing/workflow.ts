@@ -7,6 +7,7 @@ import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-e
 import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
+import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
 import { FILE_STATUS_LABELS } from "./labels";
 import type {
@@ -73,7 +74,7 @@ function notFuture(date: string, label: string) {
 }
 
 /** 初审: an official other than the submitter records the home visit. */
-export function reviewFiling(actor: TActor, input: TReviewFilingInput) {
+export async function reviewFiling(actor: TActor, input: TReviewFilingInput) {
   assertRole(actor, "OFFICIAL");
   notFuture(input.homeVisitDate, "入户核查日期");
   return step(actor, input, {
@@ -87,7 +88,7 @@ export function reviewFiling(actor: TActor, input: TReviewFilingInput) {
 }
 
 /** 公示: starts on the day the notice went up and lasts the region's publicity period. */
-export function startPublicity(actor: TActor, input: TStartPublicityInput) {
+export async function startPublicity(actor: TActor, input: TStartPublicityInput) {
   assertRole(actor, "OFFICIAL");
   notFuture(input.startDate, "公示开始日期");
   return step(actor, input, {
@@ -119,7 +120,7 @@ export async function recordObjection(actor: TActor, input: TRecordObjectionInpu
 }
 
 /** 民政核对: the civil-affairs financial check's result, needed before approval. */
-export function recordCivilCheck(actor: TActor, input: TRecordCivilCheckInput) {
+export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckInput) {
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   notFuture(input.checkDate, "核对日期");
   return step(actor, input, {
@@ -142,7 +143,7 @@ async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: st
 }
 
 /** 审定: opens the file. Only after publicity has ended and the civil-affairs check agreed. */
-export function approveFiling(actor: TActor, input: TApproveFilingInput) {
+export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
   assertRole(actor, "OFFICIAL");
   const today = todayInShanghai();
   return step(actor, input, {
@@ -167,7 +168,7 @@ export function approveFiling(actor: TActor, input: TApproveFilingInput) {
 }
 
 /** Any step can send the filing back to the caseworker, who corrects and resubmits it. */
-export function rejectFiling(actor: TActor, input: TRejectFilingInput) {
+export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
   assertRole(actor, "OFFICIAL");
   return step(actor, input, {
     kind: "REJECTED",
@@ -203,14 +204,17 @@ export async function reopenFile(actor: TActor, input: TFileActionInput) {
 export async function deleteDraft(actor: TActor, input: TFileActionInput) {
   assertRole(actor, "CASEWORKER");
   const db = scopedDb(actor);
-  await db.$transaction(async (tx) => {
+  const storageKeys = await db.$transaction(async (tx) => {
     const file = await loadFile(tx, input.fileId);
     if (file.status !== "DRAFT" || file.fileNumber || file.submittedAt || file.episode > 1) {
       throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
     }
+    const evidence = await tx.evidenceFile.findMany({ where: { fileId: file.id }, select: { storageKey: true } });
     const { count } = await tx.householdFile.deleteMany({ where: { id: file.id, version: input.expectedVersion, status: "DRAFT" } });
     if (count !== 1) throw new ConflictError();
     await recordAudit(tx, actor, { action: "filing.delete-draft", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
+    return evidence.map((e) => e.storageKey);
   });
+  // The documents go only once the deletion is committed.
+  await Promise.all(storageKeys.map((key) => removeEvidenceBytes(key).catch(() => {})));
 }
-

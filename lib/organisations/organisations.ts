@@ -11,7 +11,7 @@ import { ORG_LEVELS, type TCreateOrganisationInput } from "./schemas";
 export function listScopeOrganisations(actor: TActor) {
   return scopedDb(actor).organisation.findMany({
     orderBy: { path: "asc" },
-    select: { id: true, name: true, code: true, level: true, depth: true, parentId: true, path: true },
+    select: { id: true, name: true, code: true, level: true, depth: true, parentId: true, path: true, regionCode: true },
   });
 }
 

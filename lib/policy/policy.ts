@@ -44,3 +44,10 @@ export async function tierPolicy(regionCode: string, onDate: string): Promise<TT
   ]);
   return { dibaoMonthlyFen: dibao.monthlyFen, relativeMultiplier, accidentRatio, regionCode, dibaoRegionCode: dibao.regionCode, onDate };
 }
+
+/** The tier policy for each region, for the filing form's live suggestion. */
+export async function tierPoliciesFor(regionCodes: string[], onDate: string) {
+  const unique = [...new Set(regionCodes)];
+  const policies = await Promise.all(unique.map((code) => tierPolicy(code, onDate).catch(() => null)));
+  return Object.fromEntries(unique.flatMap((code, i) => (policies[i] ? [[code, policies[i]!]] : [])));
+}

@@ -1,15 +1,112 @@
-import { EmptyState, PageHeader } from "@/components/ui/page";
+import Link from "next/link";
+import { Input, Select } from "@/components/ui/field";
+import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Pagination } from "@/components/ui/pagination";
+import { SearchForm } from "@/components/ui/search-form";
+import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
+import { isUuid } from "@/lib/data/ids";
+import { pageFrom } from "@/lib/data/pagination";
+import { findFiles, type TArchiveQuery } from "@/lib/filing/find-files";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
+import { formatDateTime } from "@/lib/format/datetime";
+import { listScopeOrganisations } from "@/lib/organisations/organisations";
 
 export const metadata = { title: "档案" };
 
-export default async function ArchivePage() {
+type TParams = Record<string, string | undefined>;
+
+/** A URL parameter that must be one of the labels' keys, or nothing. */
+function oneOf<T extends Record<string, string>>(labels: T, value: string | undefined) {
+  return value && value in labels ? (value as keyof T & string) : undefined;
+}
+
+function FilterSelect({ name, label, labels, value, all = "全部" }: { name: string; label: string; labels: Record<string, string>; value?: string; all?: string }) {
+  return (
+    <label className="text-sm">
+      <span className="mb-1 block text-slate-600">{label}</span>
+      <Select name={name} defaultValue={value ?? ""}>
+        <option value="">{all}</option>
+        {Object.entries(labels).map(([v, l]) => (
+          <option key={v} value={v}>
+            {l}
+          </option>
+        ))}
+      </Select>
+    </label>
+  );
+}
+
+export default async function ArchivePage({ searchParams }: { searchParams: Promise<TParams> }) {
   const actor = await requirePageActor(...SECTION_ROLES.archive);
+  const params = await searchParams;
+  const { DRAFT: _draft, ...statusLabels } = FILE_STATUS_LABELS;
+  const query: TArchiveQuery = {
+    q: params.q?.trim().slice(0, 40) || undefined,
+    status: params.status === "ALL" ? "ALL" : (oneOf(statusLabels, params.status) ?? "OPEN"),
+    tier: oneOf(TIER_LABELS, params.tier),
+    fileLevel: oneOf(FILE_LEVEL_LABELS, params.level),
+    workerCategory: oneOf(WORKER_CATEGORY_LABELS, params.category),
+    cause: oneOf(CAUSE_LABELS, params.cause),
+    organisationId: params.org && isUuid(params.org) ? params.org : undefined,
+    page: pageFrom(params.page),
+  };
+  const [result, organisations] = await Promise.all([findFiles(actor, query), listScopeOrganisations(actor)]);
+  const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId };
+
   return (
     <>
       <PageHeader title="困难职工档案" description={`${actor.organisation.name}及下级工会的档案`} />
-      <EmptyState title="暂无档案">管辖范围内还没有建档的困难职工家庭。</EmptyState>
+      <SearchForm>
+        <label className="text-sm">
+          <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>
+          <Input name="q" defaultValue={query.q} placeholder="姓名开头、完整身份号码或档案编号" className="w-72" />
+        </label>
+        <FilterSelect name="status" label="状态" labels={{ ...statusLabels, ALL: "全部（不含草稿）" }} value={params.status ?? "OPEN"} all="在档" />
+        <FilterSelect name="tier" label="困难类别" labels={TIER_LABELS} value={query.tier} />
+        <FilterSelect name="level" label="档案级别" labels={FILE_LEVEL_LABELS} value={query.fileLevel} />
+        <FilterSelect name="category" label="职工类别" labels={WORKER_CATEGORY_LABELS} value={query.workerCategory} />
+        <FilterSelect name="cause" label="致困原因" labels={CAUSE_LABELS} value={query.cause} />
+        <FilterSelect
+          name="org"
+          label="建档单位（含下级）"
+          labels={Object.fromEntries(organisations.map((o) => [o.id, `${"　".repeat(o.depth - actor.organisation.depth)}${o.name}`]))}
+          value={query.organisationId}
+        />
+      </SearchForm>
+      {result.rows.length === 0 ? (
+        <EmptyState title={query.q || kept.tier || kept.level || kept.category || kept.cause || kept.org ? "没有符合条件的档案" : "暂无档案"}>
+          {query.q ? "按姓名查询时请输入姓名开头的字；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
+        </EmptyState>
+      ) : (
+        <>
+          <Table head={["档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
+            {result.rows.map((f) => (
+              <tr key={f.id}>
+                <Td className="font-mono text-xs whitespace-nowrap">{f.fileNumber ?? "—"}</Td>
+                <Td>
+                  <Link href={`/files/${f.id}`} className="font-medium text-brand-700 hover:underline">
+                    {f.holderName}
+                  </Link>
+                  <span className="ml-1 text-xs text-slate-500">{f.householdSize} 人</span>
+                </Td>
+                <Td className="font-mono text-xs">{f.maskedResidentId}</Td>
+                <Td>{f.organisation.name}</Td>
+                <Td>{f.tier ? TIER_LABELS[f.tier] : f.proposedTier ? `${TIER_LABELS[f.proposedTier]}（申报）` : "—"}</Td>
+                <Td>{f.fileLevel ? FILE_LEVEL_LABELS[f.fileLevel] : "—"}</Td>
+                <Td>{f.workerCategory ? WORKER_CATEGORY_LABELS[f.workerCategory] : "—"}</Td>
+                <Td>{f.mainCause ? CAUSE_LABELS[f.mainCause] : "—"}</Td>
+                <Td>
+                  <Badge tone={f.status === "OPEN" ? "green" : f.status === "CLOSED" ? "red" : "amber"}>{FILE_STATUS_LABELS[f.status]}</Badge>
+                </Td>
+                <Td className="whitespace-nowrap">{formatDateTime(f.updatedAt)}</Td>
+              </tr>
+            ))}
+          </Table>
+          <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={kept} />
+        </>
+      )}
     </>
   );
 }

@@ -1,0 +1,210 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { EvidencePanel } from "@/components/filing/evidence-panel";
+import { MembersTable } from "@/components/filing/members-table";
+import { WorkflowPanel } from "@/components/filing/workflow-panel";
+import { Alert, Badge, Card, PageHeader } from "@/components/ui/page";
+import { Table, Td } from "@/components/ui/table";
+import { hasRole } from "@/lib/auth/actor";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { isUuid } from "@/lib/data/ids";
+import { NotFoundError } from "@/lib/errors/domain-error";
+import { listEvidence } from "@/lib/evidence/evidence";
+import { describeMember } from "@/lib/filing/describe";
+import { getFile } from "@/lib/filing/find-files";
+import { householdFigures } from "@/lib/filing/figures";
+import {
+  CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
+  INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
+} from "@/lib/filing/labels";
+import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
+import { formatFen } from "@/lib/money/money";
+
+export const metadata = { title: "困难职工档案" };
+
+const EVENT_LABELS: Record<string, string> = {
+  CREATED: "创建草稿",
+  SUBMITTED: "提交审核",
+  REVIEWED: "初审通过",
+  PUBLICITY_STARTED: "开始公示",
+  OBJECTION_RECORDED: "登记公示异议",
+  CIVIL_CHECK_RECORDED: "录入民政核对结果",
+  APPROVED: "审定建档",
+  REJECTED: "退回",
+  REOPENED: "返困重新启用",
+};
+
+function Item({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm">{children}</dd>
+    </div>
+  );
+}
+
+export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
+  const actor = await requirePageActor(...SECTION_ROLES.archive);
+  const { id } = await params;
+  if (!isUuid(id)) notFound();
+  const file = await getFile(actor, id).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const evidence = await listEvidence(actor, file.id);
+  const { data } = file;
+  const figures = householdFigures(data);
+  const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
+  const tone = file.status === "OPEN" ? "green" : file.status === "DRAFT" ? "slate" : file.status === "CLOSED" ? "red" : "amber";
+
+  return (
+    <>
+      {(await searchParams).submitted && (
+        <div className="mb-4">
+          <Alert tone="success">建档申请已提交，等待初审。</Alert>
+        </div>
+      )}
+      <PageHeader
+        title={`${file.holderName ?? "（未填姓名）"}家庭档案`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <Badge tone={tone}>{FILE_STATUS_LABELS[file.status]}</Badge>
+            {file.tier && <Badge tone="red">{TIER_LABELS[file.tier]}</Badge>}
+            <span>档案编号 {file.fileNumber ?? "（审定后生成）"}</span>
+            <span>· {file.organisation.name}</span>
+            {file.episode > 1 && <span>· 第 {file.episode} 期（返困）</span>}
+          </span>
+        }
+      />
+      <div className="space-y-6">
+        <Card title="办理">
+          <WorkflowPanel
+            roles={actor.roles}
+            today={todayInShanghai()}
+            file={{
+              id: file.id,
+              version: file.version,
+              status: file.status,
+              proposedTier: file.proposedTier,
+              isOwnSubmission: file.submittedById === actor.userId,
+              deletable: file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1,
+            }}
+          />
+          {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
+        </Card>
+
+        <Card title="一、家庭基本情况">
+          <dl className="mb-4 grid gap-4 sm:grid-cols-4">
+            <Item label="档案级别">{file.fileLevel ? FILE_LEVEL_LABELS[file.fileLevel] : "—"}</Item>
+            <Item label="职工类别">{file.workerCategory ? WORKER_CATEGORY_LABELS[file.workerCategory] : "—"}</Item>
+            <Item label="住房情况">{data.housing ? HOUSING_LABELS[data.housing] : "—"}</Item>
+            <Item label="建档职工工会会员">{data.holderUnionMember ? "是" : "否"}</Item>
+          </dl>
+          <MembersTable fileId={file.id} members={data.members.map(describeMember)} />
+        </Card>
+
+        <Card title="二、家庭收支">
+          <div className="grid gap-6 lg:grid-cols-2">
+            <Table head={["收入来源", "月收入"]}>
+              {data.incomes.map((i, n) => (
+                <tr key={n}>
+                  <Td>{i.source ? INCOME_SOURCE_LABELS[i.source] : "—"}</Td>
+                  <Td>{i.monthlyFen === undefined ? "—" : formatFen(i.monthlyFen)}</Td>
+                </tr>
+              ))}
+            </Table>
+            <Table head={["刚性支出", "年支出", "说明"]}>
+              {data.expenditures.length === 0 ? (
+                <tr><Td className="text-slate-500">无</Td><Td>—</Td><Td>—</Td></tr>
+              ) : (
+                data.expenditures.map((x, n) => (
+                  <tr key={n}>
+                    <Td>{x.kind ? EXPENDITURE_KIND_LABELS[x.kind] : "—"}</Td>
+                    <Td>{x.annualFen === undefined ? "—" : formatFen(x.annualFen)}</Td>
+                    <Td>{x.note ?? ""}</Td>
+                  </tr>
+                ))
+              )}
+            </Table>
+          </div>
+          <dl className="mt-4 grid gap-4 sm:grid-cols-5">
+            <Item label="家庭年收入">{formatFen(figures.annualIncomeFen)}</Item>
+            <Item label="年刚性支出">{formatFen(figures.annualRigidExpenditureFen)}</Item>
+            <Item label="共同生活人数">{figures.householdSize} 人</Item>
+            <Item label="人均月收入（提交时）">{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}</Item>
+            <Item label="系统建议 / 申报 / 审定类别">
+              {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} / {file.tier ? TIER_LABELS[file.tier] : "—"}
+            </Item>
+          </dl>
+          {data.suddenEvent && (
+            <p className="mt-3 text-sm">
+              突发事件：{data.suddenEventNote}，损失或支出 {data.suddenEventLossFen === undefined ? "—" : formatFen(data.suddenEventLossFen)}
+            </p>
+          )}
+        </Card>
+
+        <Card title="三、致困原因与困难需求">
+          <dl className="grid gap-4 sm:grid-cols-3">
+            <Item label="主要致困原因">{file.mainCause ? CAUSE_LABELS[file.mainCause] : "—"}</Item>
+            <Item label="次要致困原因">{file.secondaryCauses.length ? file.secondaryCauses.map((c) => CAUSE_LABELS[c]).join("、") : "无"}</Item>
+            <Item label="当前困难需求">{data.needs ?? "—"}</Item>
+          </dl>
+        </Card>
+
+        <Card title="证明材料">
+          <EvidencePanel
+            fileId={file.id}
+            items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
+            canUpload={hasRole(actor, "CASEWORKER") && file.status !== "CLOSED"}
+            canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
+          />
+        </Card>
+
+        <Card title="审核与公示">
+          <dl className="grid gap-4 sm:grid-cols-4">
+            <Item label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</Item>
+            <Item label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</Item>
+            <Item label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</Item>
+            <Item label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}</Item>
+            <Item label="审定">{file.approvedBy ? `${file.approvedBy.name} · ${formatDateTime(file.approvedAt)}` : "—"}</Item>
+          </dl>
+          {file.objections.length > 0 && (
+            <div className="mt-4">
+              <h3 className="mb-2 text-sm font-medium">公示异议</h3>
+              <Table head={["收到日期", "内容", "处理情况", "登记人"]}>
+                {file.objections.map((o) => (
+                  <tr key={o.id}>
+                    <Td>{d(o.receivedOn)}</Td>
+                    <Td>{o.content}</Td>
+                    <Td>{o.handling ?? "—"}</Td>
+                    <Td>{o.recordedBy.name}</Td>
+                  </tr>
+                ))}
+              </Table>
+            </div>
+          )}
+        </Card>
+
+        <Card title="办理记录">
+          <ol className="space-y-2 text-sm" data-testid="history">
+            {file.events.map((e) => (
+              <li key={e.id.toString()} className="flex gap-3">
+                <span className="w-36 shrink-0 text-slate-500">{formatDateTime(e.at)}</span>
+                <span className="font-medium">{EVENT_LABELS[e.kind]}</span>
+                <span>{e.actor.name}</span>
+                {e.episode > 1 && <span className="text-slate-500">第 {e.episode} 期</span>}
+                {e.note && <span className="text-slate-600">：{e.note}</span>}
+              </li>
+            ))}
+          </ol>
+        </Card>
+        <p>
+          <Link href="/archive" className="text-sm text-brand-700 hover:underline">
+            ← 返回档案列表
+          </Link>
+        </p>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,61 @@
+// Valid filings for tests: unique, checksum-correct ID numbers and complete form values.
+import { randomUUID } from "node:crypto";
+import type { TActor } from "@/lib/auth/actor";
+import { prisma } from "@/lib/db/client";
+import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
+import type { TFilingFormValues } from "@/lib/filing/schemas";
+import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
+import { residentIdCheckCharacter } from "@/lib/people/resident-id";
+
+let sequence = Math.floor(Math.random() * 500);
+
+/** A valid 18-character ID number, unique within a test run. */
+export function residentId(options: { region?: string; birthDate?: string; sex?: "MALE" | "FEMALE" } = {}): string {
+  sequence = (sequence + 1) % 500;
+  const birth = (options.birthDate ?? "1980-05-17").replaceAll("-", "");
+  const seqDigits = String(sequence * 2 + (options.sex === "FEMALE" ? 0 : 1)).padStart(3, "0");
+  const body = `${options.region ?? "620102"}${birth}${seqDigits}`;
+  return body + residentIdCheckCharacter(body);
+}
+
+export function filingValues(organisationId: string, overrides: Partial<TFilingFormValues> = {}): TFilingFormValues {
+  const holderBirth = "1978-03-09";
+  return {
+    organisationId,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    members: [
+      { name: "张建华", relation: "SELF", residentId: residentId({ birthDate: holderBirth }), birthDate: holderBirth, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true },
+      { name: "李秀英", relation: "SPOUSE", residentId: residentId({ birthDate: "1980-11-02", sex: "FEMALE" }), birthDate: "1980-11-02", sex: "FEMALE", health: "SERIOUS_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true },
+      { name: "张小雨", relation: "CHILD", residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }), birthDate: "2008-06-20", sex: "FEMALE", health: "HEALTHY", disabilityGrade: "", education: "HIGH_SCHOOL", employment: "NOT_WORKING_AGE", livesInHousehold: true },
+    ],
+    incomes: [{ source: "WAGES", monthlyFen: "2400" }],
+    expenditures: [{ kind: "MEDICAL", annualFen: "18000", note: "配偶透析自付" }],
+    suddenEvent: false,
+    suddenEventNote: "",
+    suddenEventLossFen: "",
+    mainCause: "ILLNESS",
+    secondaryCauses: ["EDUCATION"],
+    needs: "医疗救助，子女助学",
+    proposedTier: "DEEP",
+    ...overrides,
+  } as TFilingFormValues;
+}
+
+/** The required documents, as rows (the bytes are not needed by the workflow). */
+export async function attachRequiredEvidence(fileId: string, uploadedById: string) {
+  for (const kind of ["APPLICATION", "AUTHORISATION"] as const) {
+    await prisma.evidenceFile.create({
+      data: { fileId, kind, originalName: `${kind}.pdf`, contentType: "application/pdf", sizeBytes: 100, sha256: "0".repeat(64), storageKey: `test/${randomUUID()}`, uploadedById },
+    });
+  }
+}
+
+/** Saves a draft, attaches the documents and submits it, as a caseworker would. */
+export async function submitNewFiling(actor: TActor, values: TFilingFormValues) {
+  const draft = await saveDraft(actor, ZSaveDraftInput.parse({ data: values }));
+  await attachRequiredEvidence(draft.fileId, actor.userId);
+  return submitFiling(actor, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }));
+}
