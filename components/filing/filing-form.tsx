@@ -124,24 +124,26 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
       <CausesSection form={form} />
       <TierSection form={form} organisations={organisations} policies={policies} />
 
-      {message && (
-        <Alert tone={message.tone}>
-          <p className="whitespace-pre-line">{message.text}</p>
-          {message.warnings?.map((w) => (
-            <p key={w} className="mt-1 font-medium text-amber-800">
-              注意：{w}
-            </p>
-          ))}
-        </Alert>
-      )}
-      <div className="sticky bottom-0 flex gap-3 border-t border-slate-200 bg-slate-50/95 py-4">
-        <Button variant="secondary" onClick={saveDraft} disabled={pending}>
-          {pending ? "正在保存……" : "保存草稿"}
-        </Button>
-        <Button onClick={askSubmit} disabled={pending}>
-          提交审核
-        </Button>
-        <span className="self-center text-xs text-slate-500">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
+      <div className="sticky bottom-0 space-y-3 border-t border-slate-200 bg-slate-50/95 py-4">
+        {message && (
+          <Alert tone={message.tone}>
+            <p className="whitespace-pre-line">{message.text}</p>
+            {message.warnings?.map((w) => (
+              <p key={w} className="mt-1 font-medium text-amber-800">
+                注意：{w}
+              </p>
+            ))}
+          </Alert>
+        )}
+        <div className="flex gap-3">
+          <Button variant="secondary" onClick={saveDraft} disabled={pending}>
+            {pending ? "正在保存……" : "保存草稿"}
+          </Button>
+          <Button onClick={askSubmit} disabled={pending}>
+            提交审核
+          </Button>
+          <span className="self-center text-xs text-slate-500">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
+        </div>
       </div>
       <dialog ref={confirmDialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
         <div className="p-6">
@@ -444,7 +446,7 @@ function TierSection({ form, organisations, policies }: { form: TForm; organisat
           </ul>
           {policy && (
             <p className="mt-2 text-xs text-sky-700">
-              依据：行政区划 {policy.dibaoRegionCode} 自 {policy.onDate} 起适用的低保标准和认定参数。系统只作建议，困难类别由审批人审定。
+              依据：{policy.onDate} 适用于行政区划 {policy.dibaoRegionCode} 的低保标准和认定参数。系统只作建议，困难类别由审批人审定。
             </p>
           )}
         </div>

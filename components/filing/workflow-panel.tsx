@@ -26,8 +26,10 @@ type TFieldSpec = { name: string; label: string; type: "date" | "text" | "textar
 
 /** One workflow step: a small form validated in the browser with the action's own schema, behind a confirmation. */
 function StepForm<T extends FieldValues>({
-  title, description, fields, schema, defaults, submitLabel, variant = "primary", run,
+  title, description, fields, schema, defaults, fileRef, submitLabel, variant = "primary", run,
 }: {
+  /** The file and version as the page now shows them; sent instead of the values the form started with. */
+  fileRef: { fileId: string; expectedVersion: number };
   title: string;
   description?: string;
   fields: TFieldSpec[];
@@ -44,7 +46,7 @@ function StepForm<T extends FieldValues>({
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
 
   const onSubmit = form.handleSubmit(async () => {
-    const result = await run(form.getValues());
+    const result = await run({ ...form.getValues(), ...fileRef });
     if (!result.ok) {
       setError(applyServerErrors(result, form.setError));
       return;
@@ -126,7 +128,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "SUBMITTED" && canDecide) {
     steps.push(
-      <StepForm key="review" title="初审通过" submitLabel="初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
+      <StepForm fileRef={ref} key="review" title="初审通过" submitLabel="初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
         description="确认已入户核查，家庭情况与申请一致。"
         fields={[{ name: "homeVisitDate", label: "入户核查日期", type: "date" }, { name: "note", label: "初审意见", type: "textarea" }]}
         run={reviewFilingAction} />,
@@ -134,14 +136,14 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "REVIEWED" && official) {
     steps.push(
-      <StepForm key="publicity" title="开始公示" submitLabel="开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
+      <StepForm fileRef={ref} key="publicity" title="开始公示" submitLabel="开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
         description="公示期按本地区政策参数计算，期满后方可审定。"
         fields={[{ name: "startDate", label: "公示开始日期", type: "date" }]} run={startPublicityAction} />,
     );
   }
   if (file.status === "PUBLICITY" && (official || caseworker)) {
     steps.push(
-      <StepForm key="objection" title="登记公示异议" submitLabel="登记" variant="secondary" schema={ZRecordObjectionInput}
+      <StepForm fileRef={ref} key="objection" title="登记公示异议" submitLabel="登记" variant="secondary" schema={ZRecordObjectionInput}
         defaults={{ ...ref, receivedOn: today, content: "", handling: "" }}
         fields={[{ name: "receivedOn", label: "收到日期", type: "date" }, { name: "content", label: "异议内容", type: "textarea" }, { name: "handling", label: "处理情况", type: "textarea" }]}
         run={recordObjectionAction} />,
@@ -149,7 +151,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && (official || caseworker)) {
     steps.push(
-      <StepForm key="civil" title="录入民政核对结果" submitLabel="录入" variant="secondary" schema={ZRecordCivilCheckInput}
+      <StepForm fileRef={ref} key="civil" title="录入民政核对结果" submitLabel="录入" variant="secondary" schema={ZRecordCivilCheckInput}
         defaults={{ ...ref, checkDate: today, result: "" as never, note: "" }}
         fields={[{ name: "checkDate", label: "核对日期", type: "date" }, { name: "result", label: "核对结果", type: "select", options: CIVIL_CHECK_LABELS }, { name: "note", label: "核对说明", type: "textarea" }]}
         run={recordCivilCheckAction} />,
@@ -157,7 +159,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "PUBLICITY" && canDecide) {
     steps.push(
-      <StepForm key="approve" title="审定建档" submitLabel="审定" schema={ZApproveFilingInput}
+      <StepForm fileRef={ref} key="approve" title="审定建档" submitLabel="审定" schema={ZApproveFilingInput}
         defaults={{ ...ref, tier: (file.proposedTier ?? "") as never, note: "" }}
         description="审定后档案编号生效、建档完成。困难类别以审定为准。"
         fields={[{ name: "tier", label: "审定困难类别", type: "select", options: TIER_LABELS }, { name: "note", label: "审定意见", type: "textarea" }]}
@@ -166,7 +168,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && canDecide) {
     steps.push(
-      <StepForm key="reject" title="退回" submitLabel="退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
+      <StepForm fileRef={ref} key="reject" title="退回" submitLabel="退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
         description="退回后申请回到帮扶干部的草稿中，修改后可重新提交。"
         fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={rejectFilingAction} />,
     );

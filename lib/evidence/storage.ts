@@ -18,7 +18,8 @@ const STORAGE_KEY = /^\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]
 
 /** Read on every call, not at import, so tests and deployments can point it elsewhere. */
 export function evidenceDir(): string {
-  return path.resolve(process.env.EVIDENCE_DIR || path.join(STATE_DIR, "evidence"));
+  // turbopackIgnore: a folder chosen at run time, not a file the build should trace.
+  return path.resolve(/*turbopackIgnore: true*/ process.env.EVIDENCE_DIR || path.join(STATE_DIR, "evidence"));
 }
 
 export function evidenceMaxBytes(): number {

@@ -5,18 +5,9 @@ import { prisma } from "@/lib/db/client";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import type { TFilingFormValues } from "@/lib/filing/schemas";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
-import { residentIdCheckCharacter } from "@/lib/people/resident-id";
+import { residentId } from "./resident-ids";
 
-let sequence = Math.floor(Math.random() * 500);
-
-/** A valid 18-character ID number, unique within a test run. */
-export function residentId(options: { region?: string; birthDate?: string; sex?: "MALE" | "FEMALE" } = {}): string {
-  sequence = (sequence + 1) % 500;
-  const birth = (options.birthDate ?? "1980-05-17").replaceAll("-", "");
-  const seqDigits = String(sequence * 2 + (options.sex === "FEMALE" ? 0 : 1)).padStart(3, "0");
-  const body = `${options.region ?? "620102"}${birth}${seqDigits}`;
-  return body + residentIdCheckCharacter(body);
-}
+export { residentId };
 
 export function filingValues(organisationId: string, overrides: Partial<TFilingFormValues> = {}): TFilingFormValues {
   const holderBirth = "1978-03-09";
