@@ -665,7 +665,8 @@ INSERT INTO household_file (
   id, organisation_id, file_number, status, version, data, holder_name, holder_resident_id, household_size,
   file_level, worker_category, main_cause, secondary_causes, per_capita_monthly_fen, suggested_tier, proposed_tier, tier,
   created_by_id, created_at, updated_at, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
-  publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at
+  publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at,
+  next_check_due
 )
 SELECT
   u.id, u.organisation_id, u.file_number, u.status::file_status, u.version, u.data::jsonb, u.holder_name, u.holder_resident_id,
@@ -674,7 +675,9 @@ SELECT
   u.created_by_id, u.created_at, u.updated_at, u.created_by_id, u.submitted_at, u.reviewed_by_id, u.reviewed_at, u.home_visit_date,
   u.publicity_start, u.publicity_end, u.civil_check_date,
   CASE WHEN u.civil_check_date IS NULL THEN NULL ELSE 'CONSISTENT'::civil_check_result END,
-  u.approved_by_id, u.approved_at, u.approved_at
+  u.approved_by_id, u.approved_at, u.approved_at,
+  -- Spread the next re-check over the coming quarter, about one in ten already overdue.
+  CASE WHEN u.status = 'OPEN' THEN (now() AT TIME ZONE 'Asia/Shanghai')::date + (abs(hashtext(u.id::text)) % 100) - 10 END
 FROM unnest(
   $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[],
   $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[], $16::text[], $17::text[],
@@ -686,6 +689,11 @@ FROM unnest(
   created_by_id, created_at, updated_at, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
   publicity_start, publicity_end, civil_check_date, approved_by_id, approved_at
 )`;
+
+const INSERT_TIER_DECISIONS = `
+INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at)
+SELECT id, tier, 'FILING', approved_by_id, approved_at FROM household_file
+WHERE id = ANY($1::uuid[]) AND tier IS NOT NULL AND approved_by_id IS NOT NULL`;
 
 const INSERT_PEOPLE = `
 INSERT INTO file_person (file_id, resident_id, is_holder)
@@ -766,6 +774,8 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
       col((h) => (h.approvedAt ? h.target.officialId : null)),
       col((h) => h.approvedAt),
     ]);
+
+    await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
 
     // `holds` is left to the file_person_set_holds trigger.
     const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0] as const));

@@ -173,7 +173,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
         fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={rejectFilingAction} />,
     );
   }
-  if (file.status === "CLOSED" && caseworker) {
+  if ((file.status === "CLOSED" || file.status === "OBSERVATION") && caseworker) {
     steps.push(
       <ConfirmAction key="reopen" label="返困重新启用" title="重新启用这份档案？" variant="primary"
         message="家庭再次陷入困难时，在原档案上重新建档（新的一期），经审核、公示、审定后恢复在档。不会新建档案。"

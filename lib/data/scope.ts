@@ -21,6 +21,24 @@ const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
   User: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   HouseholdFile: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  // A change request is seen by the sending union's subtree and, for a transfer, the receiving one's.
+  ChangeRequest: {
+    where: (orgPath) => ({
+      OR: [{ organisation: { path: { startsWith: orgPath } } }, { targetOrganisation: { path: { startsWith: orgPath } } }],
+    }),
+    createdIn: "organisationId",
+  },
+  // Records of a household file, created only through a file found in scope.
+  Recheck: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  Visit: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  PlanMeasure: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  TierDecision: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  // Assistance and the ledger: each row carries the organisation of its file, copied at creation.
+  BankAccount: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  Disbursement: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  DisbursementBatch: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  BatchLine: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  LedgerEntry: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   // Evidence belongs to a household file and is created only through one found in scope.
   EvidenceFile: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.

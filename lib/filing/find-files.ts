@@ -7,6 +7,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
+import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { maskResidentId, normalizeResidentId } from "@/lib/people/resident-id";
 import type { TFilingData } from "./schemas";
 
@@ -20,6 +21,8 @@ export type TArchiveQuery = {
   workerCategory?: WorkerCategory;
   cause?: HardshipCause;
   organisationId?: string;
+  /** Open files whose re-check date has passed. */
+  overdue?: boolean;
   page: number;
 };
 
@@ -51,6 +54,7 @@ export async function findFiles(actor: TActor, query: TArchiveQuery) {
       query.workerCategory ? { workerCategory: query.workerCategory } : {},
       query.cause ? { OR: [{ mainCause: query.cause }, { secondaryCauses: { has: query.cause } }] } : {},
       orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
+      query.overdue ? { status: "OPEN", nextCheckDue: { lt: dateOnly(todayInShanghai()) } } : {},
     ],
   };
   const [rows, total] = await Promise.all([
@@ -61,7 +65,7 @@ export async function findFiles(actor: TActor, query: TArchiveQuery) {
       take: PAGE_SIZE,
       select: {
         id: true, fileNumber: true, status: true, holderName: true, holderResidentId: true, tier: true, proposedTier: true,
-        fileLevel: true, workerCategory: true, mainCause: true, householdSize: true, updatedAt: true,
+        fileLevel: true, workerCategory: true, mainCause: true, householdSize: true, updatedAt: true, nextCheckDue: true,
         organisation: { select: { name: true } },
       },
     }),

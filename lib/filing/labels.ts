@@ -9,6 +9,7 @@ export const FILE_STATUS_LABELS: Record<FileStatus, string> = {
   REVIEWED: "待公示",
   PUBLICITY: "公示中",
   OPEN: "在档",
+  OBSERVATION: "渐退期",
   CLOSED: "已退档",
 };
 
@@ -109,3 +110,22 @@ export const EXPENDITURE_KIND_LABELS = {
 export function keysOf<T extends Record<string, string>>(labels: T) {
   return Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
 }
+
+export const RECHECK_OUTCOME_LABELS = { CONFIRM: "维持原类别", PROPOSE_TIER_CHANGE: "建议调整类别", PROPOSE_EXIT: "建议退档" } as const;
+
+export const MEASURE_STATUS_LABELS = { PLANNED: "计划中", IN_PROGRESS: "进行中", DONE: "已解决", CANCELLED: "已取消" } as const;
+
+export const CHANGE_KIND_LABELS = { TIER_CHANGE: "调整困难类别", EXIT: "退档", TRANSFER: "转出" } as const;
+
+export const CHANGE_STATUS_LABELS = { PENDING: "待审批", AWAITING_RECEIVER: "待接收单位确认", APPROVED: "已批准", REJECTED: "未批准" } as const;
+
+export const EXIT_REASON_LABELS = { RESOLVED: "脱困", CANCELLED: "注销" } as const;
+
+export const CANCEL_REASON_LABELS = {
+  NOT_ELIGIBLE: "不再符合条件",
+  FALSE_INFORMATION: "提供虚假信息",
+  DEATH: "死亡",
+  RETIREMENT: "退休",
+  LEFT_UNION: "退出工会",
+  OTHER: "其他",
+} as const;

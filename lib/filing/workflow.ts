@@ -4,7 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
@@ -161,7 +161,13 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
     changes: async (file, tx) => {
       const now = new Date();
       const fileNumber = file.fileNumber ?? (await nextFileNumber(tx, file.organisationId, file.organisation.code, Number(today.slice(0, 4))));
-      return { tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber };
+      const interval = await policyValue("RECHECK_INTERVAL_MONTHS", file.organisation.regionCode, today);
+      await tx.tierDecision.create({ data: { fileId: file.id, tier: input.tier, source: "FILING", decidedById: actor.userId } });
+      return {
+        tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber,
+        nextCheckDue: dateOnly(addMonths(today, interval)),
+        exitReason: null, cancelReason: null, exitedAt: null, observationUntil: null,
+      };
     },
     note: input.note,
   });
@@ -184,12 +190,12 @@ export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
   });
 }
 
-/** 返困: a closed file becomes a draft again in a new episode; the same file, never a new one. */
+/** 返困: a closed file, or one in its observation period, becomes a draft again in a new episode; the same file, never a new one. */
 export async function reopenFile(actor: TActor, input: TFileActionInput) {
   assertRole(actor, "CASEWORKER");
   return step(actor, input, {
     kind: "REOPENED",
-    from: ["CLOSED"],
+    from: ["CLOSED", "OBSERVATION"],
     to: () => "DRAFT",
     changes: (file) => ({
       episode: file.episode + 1,

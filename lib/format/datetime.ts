@@ -44,3 +44,12 @@ export function dateOnlyString(value: Date): string {
 export function addDays(value: string, days: number): string {
   return dateOnlyString(new Date(dateOnly(value).getTime() + days * 86_400_000));
 }
+
+/** The same day `months` later (clamped to the month's end: 2026-01-31 + 1 → 2026-02-28). */
+export function addMonths(value: string, months: number): string {
+  const [y, m, d] = value.split("-").map(Number) as [number, number, number];
+  const target = new Date(Date.UTC(y, m - 1 + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(d, lastDay));
+  return dateOnlyString(target);
+}

@@ -1,0 +1,127 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb } from "@/lib/data/scope";
+import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import type { Prisma } from "@/lib/generated/prisma/client";
+import type { ChangeKind } from "@/lib/generated/prisma/enums";
+import { policyValue } from "@/lib/policy/policy";
+
+const FOLLOWERS = ["CASEWORKER", "OFFICIAL"] as const;
+
+/** Open files whose re-check is overdue or due within the region-independent reminder window. */
+export async function findDueRechecks(actor: TActor, query: { which?: "overdue" | "soon"; page: number }) {
+  assertRole(actor, ...FOLLOWERS);
+  const today = todayInShanghai();
+  const soonDays = await policyValue("RECHECK_DUE_SOON_DAYS", "", today);
+  const soonLimit = dateOnly(addDays(today, soonDays));
+  const db = scopedDb(actor);
+  const overdueWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { lt: dateOnly(today) } };
+  const soonWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { gte: dateOnly(today), lte: soonLimit } };
+  const where = query.which === "overdue" ? overdueWhere : query.which === "soon" ? soonWhere : { status: "OPEN" as const, nextCheckDue: { lte: soonLimit } };
+  const [rows, total, overdue, soon] = await Promise.all([
+    db.householdFile.findMany({
+      where,
+      orderBy: [{ nextCheckDue: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: { id: true, fileNumber: true, holderName: true, tier: true, nextCheckDue: true, organisation: { select: { name: true } }, responsibleCadre: { select: { name: true } } },
+    }),
+    db.householdFile.count({ where }),
+    db.householdFile.count({ where: overdueWhere }),
+    db.householdFile.count({ where: soonWhere }),
+  ]);
+  return { ...toPage(rows, total, query.page), overdue, soon, today };
+}
+
+/** Households in their observation period (渐退期), the ones ending first on top. */
+export async function findObservation(actor: TActor, page: number) {
+  assertRole(actor, ...FOLLOWERS, "AUDITOR");
+  const db = scopedDb(actor);
+  const where: Prisma.HouseholdFileWhereInput = { status: "OBSERVATION" };
+  const [rows, total] = await Promise.all([
+    db.householdFile.findMany({
+      where,
+      orderBy: [{ observationUntil: "asc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true, fileNumber: true, holderName: true, exitedAt: true, observationUntil: true, organisation: { select: { name: true } },
+        visits: { orderBy: { visitDate: "desc" }, take: 1, select: { visitDate: true } },
+      },
+    }),
+    db.householdFile.count({ where }),
+  ]);
+  return toPage(rows, total, page);
+}
+
+/** 结对帮扶覆盖率 and needs → measures → resolved, for the actor's scope. */
+export async function followUpFigures(actor: TActor) {
+  assertRole(actor, ...FOLLOWERS, "AUDITOR");
+  const db = scopedDb(actor);
+  const [open, paired, measures] = await Promise.all([
+    db.householdFile.count({ where: { status: "OPEN" } }),
+    db.householdFile.count({ where: { status: "OPEN", responsibleCadreId: { not: null } } }),
+    db.planMeasure.groupBy({ by: ["status"], _count: true }),
+  ]);
+  const byStatus = Object.fromEntries(measures.map((m) => [m.status, m._count])) as Partial<Record<string, number>>;
+  const total = measures.reduce((n, m) => n + m._count, 0);
+  return { open, paired, coverage: open ? paired / open : 0, measures: total, resolved: byStatus.DONE ?? 0, inProgress: (byStatus.PLANNED ?? 0) + (byStatus.IN_PROGRESS ?? 0) };
+}
+
+/** Everything dynamic management shows on a household page. */
+export async function getFileFollowUp(actor: TActor, fileId: string) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  const db = scopedDb(actor);
+  const [rechecks, visits, measures, changes, tiers, cadres] = await Promise.all([
+    db.recheck.findMany({ where: { fileId }, orderBy: { checkDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.visit.findMany({ where: { fileId }, orderBy: { visitDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.planMeasure.findMany({ where: { fileId }, orderBy: [{ dueDate: "asc" }] }),
+    db.changeRequest.findMany({
+      where: { fileId },
+      orderBy: { requestedAt: "desc" },
+      include: {
+        requestedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, receivedBy: { select: { name: true } },
+        targetOrganisation: { select: { name: true } },
+      },
+    }),
+    db.tierDecision.findMany({ where: { fileId }, orderBy: { decidedAt: "asc" }, include: { decidedBy: { select: { name: true } } } }),
+    db.user.findMany({ where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } }, orderBy: { name: "asc" }, select: { id: true, name: true, organisation: { select: { name: true } } } }),
+  ]);
+  return { rechecks, visits, measures, changes, tiers, cadres };
+}
+
+/**
+ * Change requests waiting for the actor: pending ones from their subtree, and approved transfers
+ * into it that wait for the receiving union. Oldest first.
+ */
+export async function findPendingChanges(actor: TActor, query: { kind?: ChangeKind | "INBOUND"; page: number }) {
+  assertRole(actor, "OFFICIAL");
+  const db = scopedDb(actor);
+  const path = actor.organisation.path;
+  const pending: Prisma.ChangeRequestWhereInput = { status: "PENDING", organisation: { path: { startsWith: path } } };
+  const inbound: Prisma.ChangeRequestWhereInput = { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } };
+  const where: Prisma.ChangeRequestWhereInput =
+    query.kind === "INBOUND" ? inbound : query.kind ? { ...pending, kind: query.kind } : { OR: [pending, inbound] };
+  const [rows, total, counts, inboundCount] = await Promise.all([
+    db.changeRequest.findMany({
+      where,
+      orderBy: [{ requestedAt: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      include: {
+        file: { select: { id: true, holderName: true, fileNumber: true, tier: true, perCapitaMonthlyFen: true, suggestedTier: true, version: true } },
+        organisation: { select: { name: true } },
+        targetOrganisation: { select: { name: true } },
+        requestedBy: { select: { name: true } },
+      },
+    }),
+    db.changeRequest.count({ where }),
+    db.changeRequest.groupBy({ by: ["kind"], where: pending, _count: true }),
+    db.changeRequest.count({ where: inbound }),
+  ]);
+  const countByKind = { TIER_CHANGE: 0, EXIT: 0, TRANSFER: 0, INBOUND: inboundCount };
+  for (const c of counts) countByKind[c.kind] = c._count;
+  return { ...toPage(rows, total, query.page), countByKind };
+}

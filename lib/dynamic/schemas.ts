@@ -1,0 +1,131 @@
+// Forms of dynamic management, shared by the browser and the server actions.
+import { z } from "zod";
+import {
+  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
+  RECHECK_OUTCOME_LABELS, TIER_LABELS,
+} from "@/lib/filing/labels";
+import { parseYuanToFen } from "@/lib/money/money";
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+const text = (label: string, max: number) => z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+const optionalText = (label: string, max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
+const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
+const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
+/** Yuan as typed in, integer fen out. */
+const yuan = z.string("请填写金额").transform((value, ctx) => {
+  const parsed = parseYuanToFen(value);
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.fen;
+});
+
+const optionalChoice = <T extends Record<string, string>>(labels: T, message: string) =>
+  z.preprocess(blankToUndefined, z.enum(keysOf(labels), message).optional());
+
+/** What an exit needs, whether proposed on its own or by a re-check. */
+function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
+  if (!value.exitReason) ctx.addIssue({ code: "custom", path: ["exitReason"], message: "请选择退档原因" });
+  if (value.exitReason === "CANCELLED" && !value.cancelReason) {
+    ctx.addIssue({ code: "custom", path: ["cancelReason"], message: "注销须选择具体原因" });
+  }
+}
+
+export const ZRecordRecheckInput = z
+  .object({
+    ...ZFileRef,
+    checkDate: z.iso.date("请填写核查日期"),
+    visitors: text("核查人员", 100),
+    incomes: z.array(z.object({ source: z.enum(keysOf(INCOME_SOURCE_LABELS), "请选择收入来源"), monthlyFen: yuan })).max(20, "收入项目不能超过 20 项"),
+    expenditures: z
+      .array(z.object({ kind: z.enum(keysOf(EXPENDITURE_KIND_LABELS), "请选择支出类别"), annualFen: yuan, note: optionalText("说明", 100) }))
+      .max(20, "支出项目不能超过 20 项"),
+    outcome: z.enum(keysOf(RECHECK_OUTCOME_LABELS), "请选择核查结论"),
+    proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
+    exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
+    cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    note: optionalText("核查情况", 1000),
+  })
+  .superRefine((value, ctx) => {
+    if (value.outcome === "PROPOSE_TIER_CHANGE" && !value.proposedTier) {
+      ctx.addIssue({ code: "custom", path: ["proposedTier"], message: "请选择建议的困难类别" });
+    }
+    if (value.outcome === "PROPOSE_EXIT") checkExit(value, ctx);
+    if (value.outcome !== "CONFIRM" && !value.note) {
+      ctx.addIssue({ code: "custom", path: ["note"], message: "提出调整或退档时请写明理由" });
+    }
+  });
+export type TRecordRecheckInput = z.output<typeof ZRecordRecheckInput>;
+
+export const ZRecordVisitInput = z.object({
+  fileId: z.uuid("档案不存在"),
+  visitDate: z.iso.date("请填写走访日期"),
+  visitors: text("走访人员", 100),
+  findings: text("走访情况", 2000),
+});
+export type TRecordVisitInput = z.output<typeof ZRecordVisitInput>;
+
+export const ZSetPairingInput = z.object({
+  ...ZFileRef,
+  responsibleCadreId: z.uuid("请选择帮扶责任人"),
+  contactName: text("联系人", 40),
+  contactPhone: z.string().trim().regex(/^[0-9+ -]{5,20}$/, "联系电话格式不正确"),
+});
+export type TSetPairingInput = z.output<typeof ZSetPairingInput>;
+
+export const ZAddMeasureInput = z.object({
+  fileId: z.uuid("档案不存在"),
+  need: text("困难需求", 200),
+  measure: text("帮扶措施", 500),
+  responsible: text("责任部门或责任人", 100),
+  dueDate: z.iso.date("请填写完成时限"),
+});
+export type TAddMeasureInput = z.output<typeof ZAddMeasureInput>;
+
+export const ZUpdateMeasureInput = z
+  .object({
+    measureId: z.uuid("措施不存在"),
+    expectedVersion: z.number().int(),
+    status: z.enum(keysOf(MEASURE_STATUS_LABELS), "请选择进展"),
+    outcome: optionalText("落实情况", 1000),
+  })
+  .superRefine((value, ctx) => {
+    if (value.status === "DONE" && !value.outcome) ctx.addIssue({ code: "custom", path: ["outcome"], message: "已解决的措施请写明落实情况" });
+  });
+export type TUpdateMeasureInput = z.output<typeof ZUpdateMeasureInput>;
+
+export const ZProposeTierChangeInput = z.object({ ...ZFileRef, proposedTier: tier, reason: text("调整理由", 1000) });
+export type TProposeTierChangeInput = z.output<typeof ZProposeTierChangeInput>;
+
+export const ZProposeExitInput = z
+  .object({
+    ...ZFileRef,
+    exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
+    cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    reason: text("退档理由", 1000),
+  })
+  .superRefine(checkExit);
+export type TProposeExitInput = z.output<typeof ZProposeExitInput>;
+
+export const ZProposeTransferInput = z.object({
+  ...ZFileRef,
+  targetOrganisationCode: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{2,32}$/, "请填写接收单位的组织代码"),
+  reason: text("转出理由", 1000),
+});
+export type TProposeTransferInput = z.output<typeof ZProposeTransferInput>;
+
+export const ZDecideChangeInput = z
+  .object({
+    requestId: z.uuid("申请不存在"),
+    expectedVersion: z.number().int(),
+    approve: z.boolean(),
+    comment: optionalText("审批意见", 1000),
+  })
+  .superRefine((value, ctx) => {
+    if (!value.approve && !value.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不批准时请写明理由" });
+  });
+export type TDecideChangeInput = z.output<typeof ZDecideChangeInput>;
+
+export const ZEndObservationInput = z.object(ZFileRef);
+export type TEndObservationInput = z.output<typeof ZEndObservationInput>;
