@@ -1,0 +1,124 @@
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { BatchActions, LineActions } from "@/components/ledger/batch-actions";
+import { Alert, Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, Td } from "@/components/ui/table";
+import { hasRole } from "@/lib/auth/actor";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { isUuid } from "@/lib/data/ids";
+import { pageFrom } from "@/lib/data/pagination";
+import { NotFoundError } from "@/lib/errors/domain-error";
+import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { formatDateTime } from "@/lib/format/datetime";
+import { findBatchLines, getBatch } from "@/lib/ledger/find-ledger";
+import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
+import { fenToYuanString, formatFen } from "@/lib/money/money";
+
+export const metadata = { title: "发放批次" };
+
+const TONES = { DRAFT: "slate", SUBMITTED: "amber", APPROVED: "sky", PAID: "green" } as const;
+
+export default async function BatchPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string; view?: string; built?: string }> }) {
+  const actor = await requirePageActor(...SECTION_ROLES.batches);
+  const { id } = await params;
+  if (!isUuid(id)) notFound();
+  const query = await searchParams;
+  const removedView = query.view === "removed";
+  const batch = await getBatch(actor, id).catch((error) => {
+    if (error instanceof NotFoundError) notFound();
+    throw error;
+  });
+  const lines = await findBatchLines(actor, id, { removed: removedView, page: pageFrom(query.page) });
+  const editable = batch.status === "DRAFT" && hasRole(actor, "CASEWORKER");
+  const batchRef = { batchId: batch.id, expectedVersion: batch.version };
+  return (
+    <>
+      {query.built && (
+        <div className="mb-4"><Alert tone="success">已按规则生成名单 {Number(query.built).toLocaleString("zh-CN")} 条，请核对后提交审批。</Alert></div>
+      )}
+      <PageHeader
+        title={batch.name}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <Badge tone={TONES[batch.status]}>{BATCH_STATUS_LABELS[batch.status]}</Badge>
+            <span>{AID_TYPE_LABELS[batch.aidType]} · {FUND_SOURCE_LABELS[batch.fundSource]} · 发放日期 {batch.entryDate} · {batch.organisationName}（含下级）</span>
+          </span>
+        }
+        actions={
+          <BatchActions
+            batch={{ id: batch.id, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen) }}
+            roles={actor.roles}
+            isMaker={batch.createdById === actor.userId || batch.submittedById === actor.userId}
+          />
+        }
+      />
+      <div className="space-y-6">
+        {batch.rejectionReason && batch.status === "DRAFT" && <Alert>审批人退回：{batch.rejectionReason}</Alert>}
+        <Card title="规则与办理">
+          <dl className="grid gap-4 text-sm sm:grid-cols-4">
+            <div><dt className="text-xs text-slate-500">标准金额</dt><dd>{batch.standardAmountFen !== null ? formatFen(batch.standardAmountFen) : "按档案级别的政策标准"}</dd></div>
+            <div><dt className="text-xs text-slate-500">困难类别</dt><dd>{batch.tiers.length ? batch.tiers.map((t) => TIER_LABELS[t]).join("、") : "全部"}</dd></div>
+            <div><dt className="text-xs text-slate-500">档案级别</dt><dd>{batch.fileLevels.length ? batch.fileLevels.map((l) => FILE_LEVEL_LABELS[l]).join("、") : "全部"}</dd></div>
+            <div><dt className="text-xs text-slate-500">用途</dt><dd>{batch.purpose}</dd></div>
+            <div><dt className="text-xs text-slate-500">编制</dt><dd>{batch.createdBy} · {formatDateTime(batch.createdAt)}</dd></div>
+            <div><dt className="text-xs text-slate-500">提交</dt><dd>{batch.submittedBy ? `${batch.submittedBy} · ${formatDateTime(batch.submittedAt)}` : "—"}</dd></div>
+            <div><dt className="text-xs text-slate-500">审批</dt><dd>{batch.approvedBy ? `${batch.approvedBy} · ${formatDateTime(batch.approvedAt)}` : "—"}</dd></div>
+            <div><dt className="text-xs text-slate-500">发放</dt><dd>{batch.paidBy ? `${batch.paidBy} · ${formatDateTime(batch.paidAt)}` : "—"}</dd></div>
+          </dl>
+        </Card>
+        <Card title="按组织和资金来源汇总">
+          <p className="mb-3 text-sm" data-testid="batch-totals">
+            发放名单 <span className="font-semibold">{batch.includedLines.toLocaleString("zh-CN")}</span> 条，合计 <span className="font-semibold">{formatFen(batch.totalFen)}</span>（{FUND_SOURCE_LABELS[batch.fundSource]}）；移出 {batch.removedLines} 条
+          </p>
+          {batch.organisations.length > 0 && (
+            <Table head={["组织", "资金来源", "户（人）数", "金额"]}>
+              {batch.organisations.map((o) => (
+                <tr key={o.organisationId}>
+                  <Td>{o.name}</Td>
+                  <Td>{FUND_SOURCE_LABELS[batch.fundSource]}</Td>
+                  <Td className="tabular-nums">{o.lines.toLocaleString("zh-CN")}</Td>
+                  <Td className="tabular-nums">{formatFen(o.totalFen)}</Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </Card>
+        <Card title="名单">
+          <div className="mb-3 flex gap-2 text-sm">
+            <Link href={`/batches/${batch.id}`} className={`rounded-full border px-3 py-1 ${!removedView ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>发放名单 {batch.includedLines}</Link>
+            <Link href={`/batches/${batch.id}?view=removed`} className={`rounded-full border px-3 py-1 ${removedView ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>移出名单 {batch.removedLines}</Link>
+          </div>
+          {lines.rows.length === 0 ? (
+            <EmptyState title={removedView ? "没有移出的对象" : "名单为空"} />
+          ) : (
+            <>
+              <Table head={["建档职工", "组织", "类别 / 级别", "收款账户", "金额", removedView ? "移出原因" : "调整", ...(editable ? [""] : [])]}>
+                {lines.rows.map((l) => (
+                  <tr key={l.id} data-testid="batch-line">
+                    <Td>
+                      <Link href={`/files/${l.fileId}`} className="text-brand-700 hover:underline">{l.holderName}</Link>
+                      {l.student && <div className="text-xs text-slate-500">学生 {l.student}</div>}
+                    </Td>
+                    <Td>{l.organisationName}</Td>
+                    <Td>{l.tier ? TIER_LABELS[l.tier] : "—"} / {l.fileLevel ? FILE_LEVEL_LABELS[l.fileLevel] : "—"}</Td>
+                    <Td className="font-mono text-xs">{l.account ?? "—"}</Td>
+                    <Td className="tabular-nums">
+                      {l.adjustedAmountFen !== null ? <><s className="text-slate-400">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
+                    </Td>
+                    <Td className="text-xs">{removedView ? l.removedReason : l.adjustReason ?? ""}</Td>
+                    {editable && (
+                      <Td><LineActions batchRef={batchRef} line={{ id: l.id, removed: removedView, amount: fenToYuanString(l.adjustedAmountFen ?? l.amountFen) }} /></Td>
+                    )}
+                  </tr>
+                ))}
+              </Table>
+              <Pagination page={lines.page} pageCount={lines.pageCount} total={lines.total} params={{ view: removedView ? "removed" : undefined }} />
+            </>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,112 @@
+import Link from "next/link";
+import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
+import { buttonClass } from "@/components/ui/button";
+import { Field, Input, Select } from "@/components/ui/field";
+import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { SearchForm } from "@/components/ui/search-form";
+import { Table, Td } from "@/components/ui/table";
+import { hasRole } from "@/lib/auth/actor";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { findOrgLedger, organisationsInScope } from "@/lib/ledger/find-ledger";
+import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
+import { ZLedgerFilters } from "@/lib/ledger/schemas";
+import { fenToYuanString, formatFen } from "@/lib/money/money";
+
+export const metadata = { title: "台账" };
+
+type TParams = Record<string, string | undefined>;
+
+export default async function LedgerPage({ searchParams }: { searchParams: Promise<TParams> }) {
+  const actor = await requirePageActor(...SECTION_ROLES.ledger);
+  const params = await searchParams;
+  const filters = ZLedgerFilters.parse(params);
+  const [ledger, organisations] = await Promise.all([findOrgLedger(actor, filters, params.cursor), organisationsInScope(actor)]);
+  // The filters as typed, kept in every link so that paging and export see the same rows.
+  const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
+  const auditor = hasRole(actor, "AUDITOR");
+  return (
+    <>
+      <PageHeader
+        title="救助资金台账"
+        description="管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。"
+        actions={auditor ? <a href={`/ledger/export${query()}`} className={buttonClass("secondary")}>导出 CSV</a> : undefined}
+      />
+      <SearchForm>
+        <Field label="救助类型" htmlFor="f-type">
+          <Select id="f-type" name="aidType" defaultValue={filters.aidType ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </Select>
+        </Field>
+        <Field label="资金来源" htmlFor="f-fund">
+          <Select id="f-fund" name="fundSource" defaultValue={filters.fundSource ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+          </Select>
+        </Field>
+        <Field label="组织" htmlFor="f-org">
+          <Select id="f-org" name="organisationId" defaultValue={filters.organisationId ?? ""}>
+            <option value="">全部（含下级）</option>
+            {organisations.map((o) => <option key={o.id} value={o.id}>{"　".repeat(Math.max(0, o.depth - actor.organisation.depth))}{o.name}</option>)}
+          </Select>
+        </Field>
+        <Field label="起始日期" htmlFor="f-from"><Input id="f-from" type="date" name="from" defaultValue={filters.from ?? ""} /></Field>
+        <Field label="截止日期" htmlFor="f-to"><Input id="f-to" type="date" name="to" defaultValue={filters.to ?? ""} /></Field>
+        <Field label="最低金额（元）" htmlFor="f-min"><Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} /></Field>
+        <Field label="最高金额（元）" htmlFor="f-max"><Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} /></Field>
+      </SearchForm>
+      <p className="mb-3 text-sm text-slate-600" data-testid="ledger-totals">
+        符合条件 {ledger.count} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）
+      </p>
+      {ledger.rows.length === 0 ? (
+        <EmptyState title="没有符合条件的台账记录" />
+      ) : (
+        <>
+          <Table head={["日期", "建档职工", "组织", "类型", "资金来源", "金额", "收款账户", "用途"]}>
+            {ledger.rows.map((e) => (
+              <tr key={e.id} className={e.isReversal ? "bg-red-50/40" : ""}>
+                <Td className="whitespace-nowrap">{e.entryDate}</Td>
+                <Td>
+                  <Link href={`/files/${e.fileId}`} className="text-brand-700 hover:underline">{e.holderName}</Link>
+                  <div className="text-xs text-slate-500">{e.fileNumber}</div>
+                </Td>
+                <Td>{e.organisationName}</Td>
+                <Td>{AID_TYPE_LABELS[e.aidType]}{e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}</Td>
+                <Td>{FUND_SOURCE_LABELS[e.fundSource]}</Td>
+                <Td className={`whitespace-nowrap tabular-nums ${e.amountFen < 0 ? "text-red-700" : ""}`}>
+                  {formatFen(e.amountFen)} {e.reversed && <Badge>已冲正</Badge>}
+                </Td>
+                <Td className="whitespace-nowrap">
+                  {e.account ? (
+                    <>
+                      {e.account.bankName}{" "}
+                      {auditor ? <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} /> : <span className="font-mono">{e.account.masked}</span>}
+                    </>
+                  ) : "—"}
+                </Td>
+                <Td>
+                  {e.purpose}
+                  {e.reason && <div className="text-xs text-red-700">冲正原因：{e.reason}</div>}
+                  {e.capOverrideReason && <div className="text-xs text-amber-700">超限特批：{e.capOverrideReason}</div>}
+                </Td>
+              </tr>
+            ))}
+          </Table>
+          <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
+            <span>每页 {ledger.rows.length} 笔，按日期从新到旧</span>
+            <span className="flex gap-2">
+              {params.cursor && <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>回到第一页</Link>}
+              {ledger.nextCursor ? (
+                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>下一页</Link>
+              ) : (
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">下一页</span>
+              )}
+            </span>
+          </nav>
+        </>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,86 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState } from "react";
+import { useForm, type FieldValues, type Path } from "react-hook-form";
+import type { z } from "zod";
+import { applyServerErrors } from "@/components/forms/server-errors";
+import { Button, type TButtonVariant } from "@/components/ui/button";
+import { Field, Input, inputClass } from "@/components/ui/field";
+import { Alert } from "@/components/ui/page";
+import type { TActionResult } from "@/lib/actions/result";
+
+export type TDialogField = { name: string; label: string; type: "text" | "textarea" | "date"; hint?: string; inputMode?: "decimal" };
+
+/**
+ * A button that opens a small form in a dialog — validated in the browser with the action's own
+ * schema — and runs the action when confirmed. Used for every irreversible or reasoned step.
+ */
+export function ActionDialog<T extends FieldValues>({
+  label, title, description, fields, schema, defaults, confirmLabel, variant = "primary", buttonVariant, run, onDone,
+}: {
+  label: string;
+  title: string;
+  description?: string;
+  fields: TDialogField[];
+  schema: z.ZodType<unknown, T>;
+  defaults: T;
+  confirmLabel: string;
+  variant?: TButtonVariant;
+  buttonVariant?: TButtonVariant;
+  run: (values: T) => Promise<TActionResult<unknown>>;
+  onDone?: (data: unknown) => void;
+}) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  // Several dialogs share a page (one per batch line): ids must be unique for labels to find their field.
+  const idPrefix = useId();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults as never });
+  const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
+
+  const onSubmit = form.handleSubmit(async () => {
+    const result = await run(form.getValues());
+    if (!result.ok) {
+      setError(applyServerErrors(result, form.setError));
+      return;
+    }
+    setError(null);
+    dialog.current?.close();
+    onDone?.(result.data);
+    router.refresh();
+  });
+
+  return (
+    <>
+      <Button variant={buttonVariant ?? variant} onClick={() => dialog.current?.showModal()}>
+        {label}
+      </Button>
+      <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
+        <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
+          <h2 className="text-base font-semibold">{title}</h2>
+          {description && <p className="text-sm text-slate-600">{description}</p>}
+          {error && <Alert>{error}</Alert>}
+          {fields.map((f) => (
+            <Field key={f.name} label={f.label} htmlFor={`${idPrefix}-${f.name}`} error={errors[f.name]?.message} hint={f.hint}>
+              {f.type === "textarea" ? (
+                <textarea id={`${idPrefix}-${f.name}`} rows={3} className={inputClass} {...form.register(f.name as Path<T>)} />
+              ) : (
+                <Input id={`${idPrefix}-${f.name}`} type={f.type} inputMode={f.inputMode} {...form.register(f.name as Path<T>)} />
+              )}
+            </Field>
+          ))}
+          <div className="flex justify-end gap-2 pt-2">
+            <Button variant="secondary" onClick={() => dialog.current?.close()}>
+              取消
+            </Button>
+            <Button type="submit" variant={variant === "danger" ? "danger" : "primary"} disabled={form.formState.isSubmitting}>
+              {form.formState.isSubmitting ? "处理中……" : confirmLabel}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

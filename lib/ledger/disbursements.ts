@@ -1,0 +1,238 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { scopedDb } from "@/lib/data/scope";
+import { isUniqueViolation } from "@/lib/db/errors";
+import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import type { TFilingData } from "@/lib/filing/schemas";
+import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import type { AidType } from "@/lib/generated/prisma/enums";
+import { aidPolicyFor, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
+import { capUsage, overCapMessage } from "./caps";
+import { loadFileForAid, lockFile, type TLedgerTx, yearBounds } from "./db";
+import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
+import type { TApproveDisbursementInput, TRecordDisbursementInput, TRecordReversalInput, TRejectDisbursementInput } from "./schemas";
+
+// A request (table disbursement) takes effect only when an official other than its recorder
+// approves it: approval writes the ledger entry in the same transaction. Every submission carries
+// an idempotency key that the database makes unique, so a repeat returns the first request.
+
+export type TRecordResult = { disbursementId: string; repeated: boolean };
+
+type TFile = Awaited<ReturnType<typeof loadFileForAid>>;
+
+/** 助学 names the student; a household cap counts the whole household. */
+const perStudent = (aidType: AidType, policy: TAidPolicy) => aidType === "EDUCATION" || policy.capPer === "STUDENT";
+
+function assertEligible(file: TFile, aidType: AidType, policy: TAidPolicy) {
+  if (!isStatusEligibleForAid(file.status, policy)) {
+    throw new DomainError(
+      `该档案当前状态为“${FILE_STATUS_LABELS[file.status]}”，不能发放${AID_TYPE_LABELS[aidType]}：先建档、后帮扶，只有在档的档案可以享受救助。`,
+      "FILE_NOT_ELIGIBLE",
+    );
+  }
+}
+
+/** The member a 助学 request names, who must be in school (义务教育、高中阶段、大学阶段). */
+function studentOf(file: TFile, index: number | undefined) {
+  const members = (file.data as unknown as TFilingData).members;
+  if (index === undefined) throw new DomainError("助学救助须选择受助学生。", "STUDENT_REQUIRED", { studentIndex: "请选择受助学生" });
+  const member = members[index];
+  if (!member?.residentId) throw new DomainError("所选学生不是该档案的家庭成员。", "NOT_A_MEMBER", { studentIndex: "请选择本户的在学成员" });
+  if (!(IN_SCHOOL_EDUCATION as readonly string[]).includes(member.education ?? "")) {
+    throw new DomainError(`${member.name ?? "该成员"}目前不在学（义务教育、高中或大学阶段），不能享受助学救助。`, "NOT_IN_SCHOOL", {
+      studentIndex: "该成员不在学",
+    });
+  }
+  return member.residentId;
+}
+
+async function currentAccount(tx: TLedgerTx, fileId: string) {
+  return tx.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { id: true } });
+}
+
+async function repeatOf(tx: TLedgerTx, actor: TActor, idempotencyKey: string): Promise<TRecordResult | null> {
+  const first = await tx.disbursement.findUnique({ where: { idempotencyKey }, select: { id: true, recordedById: true } });
+  if (!first) return null;
+  if (first.recordedById !== actor.userId) throw new ConflictError("提交标识已被使用，请刷新页面后重新填写。");
+  return { disbursementId: first.id, repeated: true };
+}
+
+/** Runs `create`; a concurrent twin that committed first makes the insert fail, and its result is returned. */
+async function idempotent(actor: TActor, idempotencyKey: string, create: () => Promise<TRecordResult>): Promise<TRecordResult> {
+  try {
+    return await create();
+  } catch (error) {
+    if (!isUniqueViolation(error, "idempotency_key")) throw error;
+    const first = await repeatOf(scopedDb(actor) as unknown as TLedgerTx, actor, idempotencyKey);
+    if (!first) throw new ConflictError("提交标识已被使用，请刷新页面后重新填写。");
+    return first;
+  }
+}
+
+/** 登记发放: a caseworker records one disbursement to an open file's holder. */
+export async function recordDisbursement(actor: TActor, input: TRecordDisbursementInput): Promise<TRecordResult> {
+  assertRole(actor, "CASEWORKER");
+  if (input.entryDate > todayInShanghai()) throw new DomainError("发放日期不能晚于今天。", "INVALID", { entryDate: "发放日期不能晚于今天" });
+  const db = scopedDb(actor);
+  return idempotent(actor, input.idempotencyKey, () =>
+    db.$transaction(async (tx) => {
+      await lockFile(tx, input.fileId);
+      // A repeat that arrives after the first committed finds it here, before any rule is re-checked
+      // against a usage that now includes the first request.
+      const repeat = await repeatOf(tx, actor, input.idempotencyKey);
+      if (repeat) return repeat;
+      const file = await loadFileForAid(tx, input.fileId);
+      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, input.entryDate);
+      assertEligible(file, input.aidType, policy);
+      if (policy.cash && input.amountFen === 0) throw new DomainError("请填写发放金额。", "INVALID", { amountFen: "金额须大于 0" });
+      const student = perStudent(input.aidType, policy) ? studentOf(file, input.studentIndex) : null;
+      const account = input.amountFen > 0 ? await currentAccount(tx, file.id) : null;
+      if (input.amountFen > 0 && !account) {
+        throw new DomainError("该户尚未登记建档职工本人的银行账户，不能发放现金（实名制）。请先登记银行账户。", "NO_BANK_ACCOUNT");
+      }
+      if (policy.annualCapFen !== null) {
+        const used = await capUsage(tx, { fileId: file.id, aidType: input.aidType, entryDate: input.entryDate, perStudent: perStudent(input.aidType, policy), studentResidentId: student });
+        if (used + input.amountFen > policy.annualCapFen && !input.overCapNote) {
+          const message = overCapMessage({ used, amount: input.amountFen, cap: policy.annualCapFen, perStudent: !!student, year: yearBounds(input.entryDate).year });
+          throw new DomainError(`${message}如确需超出，请填写超限说明，由审批人特批。`, "OVER_CAP", { amountFen: "超过年度上限" });
+        }
+      }
+      const created = await tx.disbursement.create({
+        data: {
+          idempotencyKey: input.idempotencyKey, fileId: file.id, organisationId: file.organisationId, aidType: input.aidType,
+          fundSource: input.fundSource, amountFen: input.amountFen, entryDate: dateOnly(input.entryDate), purpose: input.purpose,
+          evidence: input.evidence ?? null, studentResidentId: student, bankAccountId: account?.id ?? null,
+          overCapNote: input.overCapNote ?? null, recordedById: actor.userId,
+        },
+        select: { id: true },
+      });
+      await recordAudit(tx, actor, {
+        action: "ledger.record-disbursement", entityType: "disbursement", entityId: created.id, organisationId: file.organisationId,
+        detail: { fileId: file.id, aidType: input.aidType, fundSource: input.fundSource, amountFen: input.amountFen },
+      });
+      return { disbursementId: created.id, repeated: false };
+    }),
+  );
+}
+
+/** 冲正: a caseworker asks to reverse an entry; it is approved like any request. */
+export async function recordReversal(actor: TActor, input: TRecordReversalInput): Promise<TRecordResult> {
+  assertRole(actor, "CASEWORKER");
+  if (input.entryDate > todayInShanghai()) throw new DomainError("冲正日期不能晚于今天。", "INVALID", { entryDate: "冲正日期不能晚于今天" });
+  const db = scopedDb(actor);
+  return idempotent(actor, input.idempotencyKey, async () => {
+    try {
+      return await db.$transaction(async (tx) => {
+        const entry = await tx.ledgerEntry.findUnique({ where: { id: input.entryId }, include: { reversedBy: { select: { id: true } } } });
+        if (!entry) throw new NotFoundError("台账记录不存在，或不在您的管辖范围内。");
+        await lockFile(tx, entry.fileId);
+        const repeat = await repeatOf(tx, actor, input.idempotencyKey);
+        if (repeat) return repeat;
+        if (entry.reversesEntryId) throw new DomainError("冲正记录不能再冲正。", "REVERSAL_OF_REVERSAL");
+        if (entry.reversedBy) throw new DomainError("该记录已经冲正，不能重复冲正。", "ALREADY_REVERSED");
+        const created = await tx.disbursement.create({
+          data: {
+            idempotencyKey: input.idempotencyKey, fileId: entry.fileId, organisationId: entry.organisationId, aidType: entry.aidType,
+            fundSource: entry.fundSource, amountFen: -entry.amountFen, entryDate: dateOnly(input.entryDate), purpose: input.reason,
+            studentResidentId: entry.studentResidentId, bankAccountId: entry.bankAccountId, reversesEntryId: entry.id, recordedById: actor.userId,
+          },
+          select: { id: true },
+        });
+        await recordAudit(tx, actor, {
+          action: "ledger.record-reversal", entityType: "disbursement", entityId: created.id, organisationId: entry.organisationId,
+          detail: { entryId: entry.id, amountFen: -entry.amountFen, reason: input.reason },
+        });
+        return { disbursementId: created.id, repeated: false };
+      });
+    } catch (error) {
+      // disbursement_one_open_reversal: one pending or approved reversal per entry.
+      if (isUniqueViolation(error, "disbursement_one_open_reversal")) throw new DomainError("该记录已有待审批的冲正申请。", "REVERSAL_PENDING");
+      throw error;
+    }
+  });
+}
+
+async function loadPending(tx: TLedgerTx, actor: TActor, disbursementId: string, what: string) {
+  const request = await tx.disbursement.findUnique({ where: { id: disbursementId } });
+  if (!request) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
+  if (request.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[request.status]}），请刷新页面。`);
+  if (request.recordedById === actor.userId) throw new DomainError(`不能${what}自己登记的发放，请由其他审批人办理。`, "MAKER_CHECKER");
+  return request;
+}
+
+/** 审批: an official other than the recorder approves; the ledger entry is written now. */
+export async function approveDisbursement(actor: TActor, input: TApproveDisbursementInput) {
+  assertRole(actor, "OFFICIAL");
+  const db = scopedDb(actor);
+  try {
+    return await db.$transaction(async (tx) => {
+      const request = await loadPending(tx, actor, input.disbursementId, "审批");
+      await lockFile(tx, request.fileId);
+      const entryDate = request.entryDate.toISOString().slice(0, 10);
+      let capOverrideReason: string | null = null;
+      if (!request.reversesEntryId) {
+        // The rules are checked again: the file may have closed, or other aid been approved, since recording.
+        const file = await loadFileForAid(tx, request.fileId);
+        const policy = await aidPolicyFor(tx, request.aidType, file.fileLevel, entryDate);
+        assertEligible(file, request.aidType, policy);
+        if (policy.annualCapFen !== null) {
+          const byStudent = perStudent(request.aidType, policy);
+          const used = await capUsage(tx, { fileId: file.id, aidType: request.aidType, entryDate, perStudent: byStudent, studentResidentId: request.studentResidentId, excludeDisbursementId: request.id });
+          if (used + request.amountFen > policy.annualCapFen) {
+            if (!input.capOverrideReason) {
+              const message = overCapMessage({ used, amount: request.amountFen, cap: policy.annualCapFen, perStudent: byStudent, year: yearBounds(entryDate).year });
+              throw new DomainError(`${message}如确需发放，请填写特批理由。`, "OVER_CAP", { capOverrideReason: "超过年度上限，须填写特批理由" });
+            }
+            capOverrideReason = input.capOverrideReason;
+          }
+        }
+      }
+      const now = new Date();
+      const { count } = await tx.disbursement.updateMany({
+        where: { id: request.id, status: "PENDING" },
+        data: { status: "APPROVED", decidedById: actor.userId, decidedAt: now, capOverrideReason },
+      });
+      if (count !== 1) throw new ConflictError("该申请刚被他人处理，请刷新页面。");
+      const original = request.reversesEntryId ? await tx.ledgerEntry.findUnique({ where: { id: request.reversesEntryId }, select: { purpose: true } }) : null;
+      const entry = await tx.ledgerEntry.create({
+        data: {
+          organisationId: request.organisationId, fileId: request.fileId, aidType: request.aidType, fundSource: request.fundSource,
+          amountFen: request.amountFen, entryDate: request.entryDate, purpose: original ? `冲正：${original.purpose}` : request.purpose,
+          studentResidentId: request.studentResidentId, bankAccountId: request.bankAccountId, disbursementId: request.id,
+          reversesEntryId: request.reversesEntryId, reason: request.reversesEntryId ? request.purpose : null, capOverrideReason,
+          recordedById: request.recordedById, approvedById: actor.userId,
+        },
+        select: { id: true },
+      });
+      await recordAudit(tx, actor, {
+        action: request.reversesEntryId ? "ledger.approve-reversal" : "ledger.approve-disbursement", entityType: "ledger_entry", entityId: entry.id,
+        organisationId: request.organisationId,
+        detail: { disbursementId: request.id, amountFen: request.amountFen, ...(capOverrideReason ? { capOverrideReason } : {}) },
+      });
+      return { entryId: entry.id };
+    });
+  } catch (error) {
+    if (isUniqueViolation(error, "reverses_entry_id")) throw new ConflictError("该记录已经冲正，不能重复冲正。");
+    throw error;
+  }
+}
+
+export async function rejectDisbursement(actor: TActor, input: TRejectDisbursementInput) {
+  assertRole(actor, "OFFICIAL");
+  return scopedDb(actor).$transaction(async (tx) => {
+    const request = await loadPending(tx, actor, input.disbursementId, "退回");
+    const { count } = await tx.disbursement.updateMany({
+      where: { id: request.id, status: "PENDING" },
+      data: { status: "REJECTED", decidedById: actor.userId, decidedAt: new Date(), rejectionReason: input.reason },
+    });
+    if (count !== 1) throw new ConflictError("该申请刚被他人处理，请刷新页面。");
+    await recordAudit(tx, actor, {
+      action: "ledger.reject-disbursement", entityType: "disbursement", entityId: request.id, organisationId: request.organisationId,
+      detail: { reason: input.reason },
+    });
+    return { disbursementId: request.id };
+  });
+}

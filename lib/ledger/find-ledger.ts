@@ -1,0 +1,362 @@
+import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb } from "@/lib/data/scope";
+import { NotFoundError } from "@/lib/errors/domain-error";
+import type { TFilingData } from "@/lib/filing/schemas";
+import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { maskResidentId } from "@/lib/people/resident-id";
+import { aidPolicyFor } from "./aid-policy";
+import { capUsage } from "./caps";
+import { IN_SCHOOL_EDUCATION, maskAccountNumber } from "./labels";
+import type { TLedgerFilters } from "./schemas";
+
+const READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
+
+type TMembers = TFilingData["members"];
+const membersOf = (data: unknown): TMembers => (data as TFilingData).members ?? [];
+const studentName = (members: TMembers, residentId: string | null) =>
+  residentId ? `${members.find((m) => m.residentId === residentId)?.name ?? "—"}（${maskResidentId(residentId)}）` : null;
+
+/** 已享受政策和资金: a household's entries, totals per year and type, pending requests and account. */
+export async function householdLedger(actor: TActor, fileId: string) {
+  assertRole(actor, ...READERS);
+  const db = scopedDb(actor);
+  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: { id: true, data: true } });
+  if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  const members = membersOf(file.data);
+  const [account, entries, pending, totals] = await Promise.all([
+    db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { id: true, bankName: true, accountNumber: true, accountHolder: true } }),
+    db.ledgerEntry.findMany({
+      where: { fileId },
+      orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
+      take: 200,
+      include: { reversedBy: { select: { id: true } }, approvedBy: { select: { name: true } }, recordedBy: { select: { name: true } }, reversalRequests: { where: { status: "PENDING" }, select: { id: true } } },
+    }),
+    db.disbursement.findMany({ where: { fileId, status: "PENDING" }, orderBy: { recordedAt: "asc" }, include: { recordedBy: { select: { name: true } } } }),
+    // The file was found in scope above; its totals are the plain sum of its entries.
+    db.$queryRaw<Array<{ year: number; aid_type: string; total: bigint; entries: bigint }>>`
+      SELECT extract(year FROM entry_date)::int AS year, aid_type::text, SUM(amount_fen)::bigint AS total, COUNT(*)::bigint AS entries
+        FROM ledger_entry WHERE file_id = ${fileId}::uuid GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
+  ]);
+  return {
+    account: account && { id: account.id, bankName: account.bankName, accountHolder: account.accountHolder, masked: maskAccountNumber(account.accountNumber) },
+    entries: entries.map((e) => ({
+      id: e.id, aidType: e.aidType, fundSource: e.fundSource, amountFen: e.amountFen, entryDate: dateOnlyString(e.entryDate), purpose: e.purpose,
+      student: studentName(members, e.studentResidentId), reason: e.reason, isReversal: !!e.reversesEntryId, reversed: !!e.reversedBy,
+      reversalPending: e.reversalRequests.length > 0, fromBatch: !!e.batchLineId, approvedBy: e.approvedBy.name, recordedBy: e.recordedBy.name,
+      capOverrideReason: e.capOverrideReason,
+    })),
+    pending: pending.map((d) => ({
+      id: d.id, aidType: d.aidType, amountFen: d.amountFen, entryDate: dateOnlyString(d.entryDate), purpose: d.purpose, isReversal: !!d.reversesEntryId, recordedBy: d.recordedBy.name,
+    })),
+    totals: totals.map((t) => ({ year: t.year, aidType: t.aid_type as keyof typeof import("./labels").AID_TYPE_LABELS, totalFen: Number(t.total), entries: Number(t.entries) })),
+  };
+}
+
+/** What the single-disbursement form needs: the holder, the students, the account and the policy hints. */
+export async function disbursementFormContext(actor: TActor, fileId: string) {
+  assertRole(actor, "CASEWORKER");
+  const db = scopedDb(actor);
+  const file = await db.householdFile.findUnique({
+    where: { id: fileId },
+    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true } } },
+  });
+  if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  const members = membersOf(file.data);
+  const today = todayInShanghai();
+  const policies = await db.aidPolicy.findMany({ where: { effectiveFrom: { lte: dateOnly(today) } }, orderBy: { effectiveFrom: "desc" } });
+  const account = await db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { bankName: true, accountNumber: true } });
+  return {
+    file: { id: file.id, holderName: file.holderName, fileNumber: file.fileNumber, status: file.status, fileLevel: file.fileLevel, organisationName: file.organisation.name },
+    students: members.flatMap((m, index) =>
+      (IN_SCHOOL_EDUCATION as readonly string[]).includes(m.education ?? "") && m.residentId ? [{ index, name: m.name ?? "—", education: m.education! }] : [],
+    ),
+    account: account && { bankName: account.bankName, masked: maskAccountNumber(account.accountNumber) },
+    policies: policies
+      .filter((p) => p.fileLevel === null || p.fileLevel === file.fileLevel)
+      .map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
+  };
+}
+
+/** A request as the official deciding it sees it, with the cap usage it would add to. */
+export async function getDisbursement(actor: TActor, disbursementId: string) {
+  assertRole(actor, ...READERS);
+  const db = scopedDb(actor);
+  const d = await db.disbursement.findUnique({
+    where: { id: disbursementId },
+    include: {
+      file: { select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true } },
+      organisation: { select: { name: true } },
+      bankAccount: { select: { bankName: true, accountNumber: true } },
+      recordedBy: { select: { name: true } },
+      decidedBy: { select: { name: true } },
+      reversesEntry: { select: { id: true, amountFen: true, entryDate: true, purpose: true } },
+      ledgerEntry: { select: { id: true } },
+    },
+  });
+  if (!d) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
+  const entryDate = dateOnlyString(d.entryDate);
+  let cap: { annualCapFen: number; usedFen: number; perStudent: boolean } | null = null;
+  if (!d.reversesEntryId && d.status === "PENDING") {
+    const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, entryDate).catch(() => null);
+    if (policy?.annualCapFen != null) {
+      const perStudent = d.aidType === "EDUCATION" || policy.capPer === "STUDENT";
+      const usedFen = await capUsage(db as never, { fileId: d.fileId, aidType: d.aidType, entryDate, perStudent, studentResidentId: d.studentResidentId, excludeDisbursementId: d.id });
+      cap = { annualCapFen: policy.annualCapFen, usedFen, perStudent };
+    }
+  }
+  return {
+    id: d.id, status: d.status, aidType: d.aidType, fundSource: d.fundSource, amountFen: d.amountFen, entryDate, purpose: d.purpose, evidence: d.evidence,
+    student: studentName(membersOf(d.file.data), d.studentResidentId), overCapNote: d.overCapNote, capOverrideReason: d.capOverrideReason,
+    rejectionReason: d.rejectionReason, recordedById: d.recordedById, recordedBy: d.recordedBy.name, recordedAt: d.recordedAt, decidedBy: d.decidedBy?.name ?? null,
+    decidedAt: d.decidedAt, file: { id: d.file.id, holderName: d.file.holderName, fileNumber: d.file.fileNumber, status: d.file.status },
+    organisationName: d.organisation.name, account: d.bankAccount && { bankName: d.bankAccount.bankName, masked: maskAccountNumber(d.bankAccount.accountNumber) },
+    reverses: d.reversesEntry && { id: d.reversesEntry.id, amountFen: d.reversesEntry.amountFen, entryDate: dateOnlyString(d.reversesEntry.entryDate), purpose: d.reversesEntry.purpose },
+    entryId: d.ledgerEntry?.id ?? null, cap,
+  };
+}
+
+/** The officials' queue: pending single requests and reversals, and batches waiting for approval. */
+export async function findPendingApprovals(actor: TActor) {
+  assertRole(actor, "OFFICIAL");
+  const db = scopedDb(actor);
+  const [disbursements, disbursementCount, batches] = await Promise.all([
+    db.disbursement.findMany({
+      where: { status: "PENDING" },
+      orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
+      take: 50,
+      include: { file: { select: { holderName: true } }, organisation: { select: { name: true } }, recordedBy: { select: { name: true } } },
+    }),
+    db.disbursement.count({ where: { status: "PENDING" } }),
+    db.disbursementBatch.findMany({
+      where: { status: { in: ["SUBMITTED", "APPROVED"] } },
+      orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
+      take: 50,
+      include: { organisation: { select: { name: true } }, submittedBy: { select: { name: true } }, _count: { select: { lines: { where: { removed: false } } } } },
+    }),
+  ]);
+  return {
+    disbursementCount,
+    disbursements: disbursements.map((d) => ({
+      id: d.id, holderName: d.file.holderName, organisationName: d.organisation.name, aidType: d.aidType, amountFen: d.amountFen,
+      entryDate: dateOnlyString(d.entryDate), isReversal: !!d.reversesEntryId, overCap: !!d.overCapNote, recordedBy: d.recordedBy.name,
+      isOwn: d.recordedById === actor.userId,
+    })),
+    batches: batches.map((b) => ({
+      id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b._count.lines,
+      submittedBy: b.submittedBy?.name ?? "—", isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
+    })),
+  };
+}
+
+// ───── The organisation's ledger: filters and keyset pagination ─────
+
+export const LEDGER_PAGE_SIZE = 50;
+
+/** "2026-01-31_<uuid>": the last row of a page; the next page starts strictly after it. */
+export function parseCursor(value: string | undefined): { entryDate: string; id: string } | null {
+  const match = /^(\d{4}-\d{2}-\d{2})_([0-9a-f-]{36})$/.exec(value ?? "");
+  return match ? { entryDate: match[1]!, id: match[2]! } : null;
+}
+
+async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Prisma.LedgerEntryWhereInput> {
+  const db = scopedDb(actor);
+  let orgPath: string | undefined;
+  if (filters.organisationId) {
+    orgPath = (await db.organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
+    if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+  }
+  return {
+    AND: [
+      filters.aidType ? { aidType: filters.aidType } : {},
+      filters.fundSource ? { fundSource: filters.fundSource } : {},
+      filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
+      filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
+      filters.min !== undefined ? { amountFen: { gte: filters.min } } : {},
+      filters.max !== undefined ? { amountFen: { lte: filters.max } } : {},
+      orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
+    ],
+  };
+}
+
+function afterCursor(cursor: { entryDate: string; id: string } | null): Prisma.LedgerEntryWhereInput {
+  if (!cursor) return {};
+  const date = dateOnly(cursor.entryDate);
+  return { OR: [{ entryDate: { lt: date } }, { entryDate: date, id: { lt: cursor.id } }] };
+}
+
+const ledgerInclude = {
+  organisation: { select: { name: true } },
+  file: { select: { id: true, holderName: true, fileNumber: true } },
+  bankAccount: { select: { id: true, bankName: true, accountNumber: true } },
+  reversedBy: { select: { id: true } },
+} satisfies Prisma.LedgerEntryInclude;
+
+type TLedgerRow = Prisma.LedgerEntryGetPayload<{ include: typeof ledgerInclude }>;
+
+function present(e: TLedgerRow) {
+  return {
+    id: e.id, entryDate: dateOnlyString(e.entryDate), organisationName: e.organisation.name, fileId: e.file.id, holderName: e.file.holderName,
+    fileNumber: e.file.fileNumber, aidType: e.aidType, fundSource: e.fundSource, amountFen: e.amountFen, purpose: e.purpose, reason: e.reason,
+    isReversal: !!e.reversesEntryId, reversed: !!e.reversedBy, fromBatch: !!e.batchLineId, capOverrideReason: e.capOverrideReason,
+    account: e.bankAccount && { id: e.bankAccount.id, bankName: e.bankAccount.bankName, masked: maskAccountNumber(e.bankAccount.accountNumber) },
+  };
+}
+
+/**
+ * One page of the ledger in scope, newest first. Keyset, not offset: the page after a cursor is an
+ * index range scan on (entry_date DESC, id DESC), as fast on the last page as on the first.
+ * Totals are the plain sum of the filtered entries (reversals included, so they net out).
+ */
+export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, cursorValue?: string) {
+  assertRole(actor, ...READERS);
+  const db = scopedDb(actor);
+  const where = await ledgerWhere(actor, filters);
+  const cursor = parseCursor(cursorValue);
+  const [rows, totals] = await Promise.all([
+    db.ledgerEntry.findMany({
+      where: { AND: [where, afterCursor(cursor)] },
+      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
+      take: LEDGER_PAGE_SIZE + 1,
+      include: ledgerInclude,
+    }),
+    db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true }),
+  ]);
+  const page = rows.slice(0, LEDGER_PAGE_SIZE);
+  const last = page.at(-1);
+  return {
+    rows: page.map(present),
+    nextCursor: rows.length > LEDGER_PAGE_SIZE && last ? `${dateOnlyString(last.entryDate)}_${last.id}` : null,
+    totalFen: totals._sum.amountFen ?? 0,
+    count: totals._count,
+  };
+}
+
+/** Every filtered entry, in pages of 2,000 (keyset), for the auditor's export; the export is audited. */
+export async function* exportLedger(actor: TActor, filters: TLedgerFilters) {
+  assertRole(actor, "AUDITOR");
+  const db = scopedDb(actor);
+  const where = await ledgerWhere(actor, filters);
+  await recordAudit(db, actor, { action: "ledger.export", entityType: "ledger_entry", organisationId: actor.organisation.id, detail: filters as Prisma.InputJsonValue });
+  let cursor: { entryDate: string; id: string } | null = null;
+  for (;;) {
+    const rows: TLedgerRow[] = await db.ledgerEntry.findMany({
+      where: { AND: [where, afterCursor(cursor)] },
+      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
+      take: 2000,
+      include: ledgerInclude,
+    });
+    if (rows.length === 0) return;
+    for (const row of rows) yield present(row);
+    const last = rows.at(-1)!;
+    cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
+  }
+}
+
+export async function organisationsInScope(actor: TActor) {
+  return scopedDb(actor).organisation.findMany({ orderBy: [{ depth: "asc" }, { code: "asc" }], select: { id: true, name: true, depth: true } });
+}
+
+// ───── Batches ─────
+
+export async function findBatches(actor: TActor, page: number) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  const db = scopedDb(actor);
+  const [rows, total] = await Promise.all([
+    db.disbursementBatch.findMany({
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      include: { organisation: { select: { name: true } }, createdBy: { select: { name: true } } },
+    }),
+    db.disbursementBatch.count(),
+  ]);
+  const ids = rows.map((r) => r.id);
+  const sums = ids.length
+    ? await db.batchLine.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, removed: false }, _count: true })
+    : [];
+  const amounts = ids.length
+    ? await db.$queryRaw<Array<{ batch_id: string; total: bigint }>>`
+        SELECT batch_id, SUM(COALESCE(adjusted_amount_fen, amount_fen))::bigint AS total FROM batch_line
+         WHERE batch_id = ANY(${ids}::uuid[]) AND NOT removed GROUP BY batch_id`
+    : [];
+  return toPage(
+    rows.map((b) => ({
+      id: b.id, name: b.name, status: b.status, aidType: b.aidType, fundSource: b.fundSource, entryDate: dateOnlyString(b.entryDate),
+      organisationName: b.organisation.name, createdBy: b.createdBy.name, lines: sums.find((s) => s.batchId === b.id)?._count ?? 0,
+      totalFen: Number(amounts.find((a) => a.batch_id === b.id)?.total ?? 0),
+    })),
+    total,
+    page,
+  );
+}
+
+export async function getBatch(actor: TActor, batchId: string) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  const db = scopedDb(actor);
+  const batch = await db.disbursementBatch.findUnique({
+    where: { id: batchId },
+    include: {
+      organisation: { select: { name: true } }, createdBy: { select: { name: true } }, submittedBy: { select: { name: true } },
+      approvedBy: { select: { name: true } }, paidBy: { select: { name: true } },
+    },
+  });
+  if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
+  // Found in scope above; lines of a batch lie in its organisation's subtree.
+  const [byOrganisation, removed] = await Promise.all([
+    db.$queryRaw<Array<{ organisation_id: string; name: string; lines: bigint; total: bigint }>>`
+      SELECT l.organisation_id, o.name, COUNT(*)::bigint AS lines, SUM(COALESCE(l.adjusted_amount_fen, l.amount_fen))::bigint AS total
+        FROM batch_line l JOIN organisation o ON o.id = l.organisation_id
+       WHERE l.batch_id = ${batchId}::uuid AND NOT l.removed GROUP BY 1, 2 ORDER BY 2`,
+    db.batchLine.count({ where: { batchId, removed: true } }),
+  ]);
+  const organisations = byOrganisation.map((o) => ({ organisationId: o.organisation_id, name: o.name, lines: Number(o.lines), totalFen: Number(o.total) }));
+  return {
+    id: batch.id, name: batch.name, status: batch.status, version: batch.version, aidType: batch.aidType, fundSource: batch.fundSource,
+    standardAmountFen: batch.standardAmountFen, entryDate: dateOnlyString(batch.entryDate), purpose: batch.purpose, tiers: batch.tiers,
+    fileLevels: batch.fileLevels, organisationName: batch.organisation.name, rejectionReason: batch.rejectionReason,
+    createdById: batch.createdById, submittedById: batch.submittedById,
+    createdBy: batch.createdBy.name, createdAt: batch.createdAt, submittedBy: batch.submittedBy?.name ?? null, submittedAt: batch.submittedAt,
+    approvedBy: batch.approvedBy?.name ?? null, approvedAt: batch.approvedAt, paidBy: batch.paidBy?.name ?? null, paidAt: batch.paidAt,
+    organisations, removedLines: removed,
+    includedLines: organisations.reduce((n, o) => n + o.lines, 0),
+    totalFen: organisations.reduce((n, o) => n + o.totalFen, 0),
+  };
+}
+
+export const BATCH_LINES_PAGE_SIZE = 50;
+
+export async function findBatchLines(actor: TActor, batchId: string, query: { removed: boolean; page: number }) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  const db = scopedDb(actor);
+  const where: Prisma.BatchLineWhereInput = { batchId, removed: query.removed };
+  const [rows, total] = await Promise.all([
+    db.batchLine.findMany({
+      where,
+      orderBy: [{ organisationId: "asc" }, { id: "asc" }],
+      skip: (query.page - 1) * BATCH_LINES_PAGE_SIZE,
+      take: BATCH_LINES_PAGE_SIZE,
+      include: {
+        file: { select: { id: true, holderName: true, fileNumber: true, tier: true, fileLevel: true, data: true } },
+        organisation: { select: { name: true } },
+        bankAccount: { select: { bankName: true, accountNumber: true } },
+      },
+    }),
+    db.batchLine.count({ where }),
+  ]);
+  return toPage(
+    rows.map((l) => ({
+      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
+      organisationName: l.organisation.name, student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen,
+      adjustedAmountFen: l.adjustedAmountFen, adjustReason: l.adjustReason, removedReason: l.removedReason,
+      account: l.bankAccount && `${l.bankAccount.bankName} ${maskAccountNumber(l.bankAccount.accountNumber)}`,
+    })),
+    total,
+    query.page,
+    BATCH_LINES_PAGE_SIZE,
+  );
+}

@@ -1,0 +1,141 @@
+// Schemas for assistance and the ledger, used by react-hook-form in the browser and by the server
+// actions. Money is typed in yuan and leaves the schema as integer fen.
+import { z } from "zod";
+import { FILE_LEVEL_LABELS, keysOf, TIER_LABELS } from "@/lib/filing/labels";
+import { parseYuanToFen } from "@/lib/money/money";
+import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "./labels";
+
+const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
+
+const text = (min: number, max: number, label: string) =>
+  z.string(`请填写${label}`).trim().min(min, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+
+const optionalText = (max: number, label: string) =>
+  z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
+
+/** Largest single amount: 1,000,000 yuan; anything above is a typing mistake, not aid. */
+const MAX_FEN = 100_000_000;
+
+const yuan = z.string("请填写金额").transform((value, ctx) => {
+  const parsed = parseYuanToFen(value, { maxFen: MAX_FEN });
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.fen;
+});
+
+const optionalYuan = z.preprocess(blankToUndefined, z.string().optional()).transform((value, ctx) => {
+  if (value === undefined) return undefined;
+  const parsed = parseYuanToFen(value, { maxFen: MAX_FEN });
+  if (!parsed.ok) {
+    ctx.addIssue({ code: "custom", message: parsed.message });
+    return z.NEVER;
+  }
+  return parsed.fen;
+});
+
+const aidType = z.enum(keysOf(AID_TYPE_LABELS), "请选择救助类型");
+const fundSource = z.enum(keysOf(FUND_SOURCE_LABELS), "请选择资金来源");
+const date = (label: string) => z.iso.date(`请填写${label}（年-月-日）`);
+/** A new submission's key, made once when the form opens: every retry of it sends the same key. */
+const idempotencyKey = z.uuid("提交标识无效，请刷新页面后重试");
+
+/** A checkbox group reaches the schema as an array, a single string, or false when nothing is ticked. */
+const checkboxes = <T extends z.ZodType>(item: T) =>
+  z.preprocess((v) => (v === false || v === undefined || v === null ? [] : Array.isArray(v) ? v : [v]), z.array(item));
+
+export const ZRecordBankAccountInput = z.object({
+  fileId: z.uuid("档案不存在"),
+  bankName: text(2, 40, "开户银行"),
+  accountNumber: z
+    .string("请填写银行账号")
+    .transform((v) => v.replace(/[\s-]/g, ""))
+    .pipe(z.string().regex(/^[0-9]{12,30}$/, "银行账号应为 12–30 位数字")),
+  accountHolder: text(1, 40, "户名"),
+});
+export type TRecordBankAccountInput = z.output<typeof ZRecordBankAccountInput>;
+
+export const ZRecordDisbursementInput = z.object({
+  idempotencyKey,
+  fileId: z.uuid("档案不存在"),
+  aidType,
+  fundSource,
+  amountFen: yuan,
+  entryDate: date("发放日期"),
+  purpose: text(2, 200, "用途"),
+  evidence: optionalText(500, "凭证说明"),
+  /** 助学救助: the student, as their position in the file's member list. */
+  studentIndex: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
+  /** Asking an official to exceed the annual cap: why. */
+  overCapNote: optionalText(500, "超限说明"),
+});
+export type TRecordDisbursementFormValues = z.input<typeof ZRecordDisbursementInput>;
+export type TRecordDisbursementInput = z.output<typeof ZRecordDisbursementInput>;
+
+export const ZApproveDisbursementInput = z.object({
+  disbursementId: z.uuid("申请不存在"),
+  capOverrideReason: optionalText(500, "特批理由"),
+});
+export type TApproveDisbursementInput = z.output<typeof ZApproveDisbursementInput>;
+
+export const ZRejectDisbursementInput = z.object({
+  disbursementId: z.uuid("申请不存在"),
+  reason: text(2, 500, "退回原因"),
+});
+export type TRejectDisbursementInput = z.output<typeof ZRejectDisbursementInput>;
+
+export const ZRecordReversalInput = z.object({
+  idempotencyKey,
+  entryId: z.uuid("台账记录不存在"),
+  entryDate: date("冲正日期"),
+  reason: text(2, 500, "冲正原因"),
+});
+export type TRecordReversalInput = z.output<typeof ZRecordReversalInput>;
+
+export const ZCreateBatchInput = z.object({
+  idempotencyKey,
+  name: text(2, 60, "批次名称"),
+  aidType,
+  fundSource,
+  /** Blank: each household gets the policy standard for its file level. */
+  standardAmountFen: optionalYuan,
+  entryDate: date("发放日期"),
+  purpose: text(2, 200, "用途"),
+  organisationId: z.uuid("请选择发放范围（组织）"),
+  tiers: checkboxes(z.enum(keysOf(TIER_LABELS))),
+  fileLevels: checkboxes(z.enum(keysOf(FILE_LEVEL_LABELS))),
+});
+export type TCreateBatchFormValues = z.input<typeof ZCreateBatchInput>;
+export type TCreateBatchInput = z.output<typeof ZCreateBatchInput>;
+
+const ZBatchRefShape = { batchId: z.uuid("批次不存在"), expectedVersion: z.number().int() };
+export const ZBatchRef = z.object(ZBatchRefShape);
+export type TBatchRef = z.output<typeof ZBatchRef>;
+
+export const ZAdjustLineInput = z.object({ ...ZBatchRefShape, lineId: z.uuid(), amountFen: yuan, reason: text(2, 200, "调整原因") });
+export type TAdjustLineFormValues = z.input<typeof ZAdjustLineInput>;
+export type TAdjustLineInput = z.output<typeof ZAdjustLineInput>;
+
+export const ZRemoveLineInput = z.object({ ...ZBatchRefShape, lineId: z.uuid(), reason: text(2, 200, "移出原因") });
+export type TRemoveLineInput = z.output<typeof ZRemoveLineInput>;
+
+export const ZRestoreLineInput = z.object({ ...ZBatchRefShape, lineId: z.uuid() });
+export type TRestoreLineInput = z.output<typeof ZRestoreLineInput>;
+
+export const ZRejectBatchInput = z.object({ ...ZBatchRefShape, reason: text(2, 500, "退回原因") });
+export type TRejectBatchInput = z.output<typeof ZRejectBatchInput>;
+
+export const ZRevealAccountInput = z.object({ bankAccountId: z.uuid() });
+
+/** The organisation ledger's filters, read from the URL; anything malformed is ignored. */
+export const ZLedgerFilters = z.object({
+  aidType: aidType.optional().catch(undefined),
+  fundSource: fundSource.optional().catch(undefined),
+  from: z.iso.date().optional().catch(undefined),
+  to: z.iso.date().optional().catch(undefined),
+  organisationId: z.uuid().optional().catch(undefined),
+  min: optionalYuan.catch(undefined),
+  max: optionalYuan.catch(undefined),
+});
+export type TLedgerFilters = Partial<z.output<typeof ZLedgerFilters>>;
