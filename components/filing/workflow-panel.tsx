@@ -1,101 +1,18 @@
 "use client";
 
-import { zodResolver } from "@hookform/resolvers/zod";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { useRef, useState } from "react";
-import { useForm, type FieldValues, type Path } from "react-hook-form";
-import type { z } from "zod";
 import {
   approveFilingAction, deleteDraftAction, recordCivilCheckAction, recordObjectionAction, rejectFilingAction, reopenFileAction,
   reviewFilingAction, startPublicityAction,
 } from "@/app/(app)/files/actions";
-import { applyServerErrors } from "@/components/forms/server-errors";
-import { Button, buttonClass, type TButtonVariant } from "@/components/ui/button";
+import { DialogForm } from "@/components/forms/dialog-form";
+import { buttonClass } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
-import { Field, Input, inputClass, Select } from "@/components/ui/field";
-import { Alert } from "@/components/ui/page";
-import type { TActionResult } from "@/lib/actions/result";
 import type { FileStatus, Role, Tier } from "@/lib/generated/prisma/enums";
 import { CIVIL_CHECK_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import {
   ZApproveFilingInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZReviewFilingInput, ZStartPublicityInput,
 } from "@/lib/filing/schemas";
-
-type TFieldSpec = { name: string; label: string; type: "date" | "text" | "textarea" | "select"; options?: Record<string, string> };
-
-/** One workflow step: a small form validated in the browser with the action's own schema, behind a confirmation. */
-function StepForm<T extends FieldValues>({
-  title, description, fields, schema, defaults, fileRef, submitLabel, variant = "primary", run,
-}: {
-  /** The file and version as the page now shows them; sent instead of the values the form started with. */
-  fileRef: { fileId: string; expectedVersion: number };
-  title: string;
-  description?: string;
-  fields: TFieldSpec[];
-  schema: z.ZodType<unknown, T>;
-  defaults: T;
-  submitLabel: string;
-  variant?: TButtonVariant;
-  run: (values: T) => Promise<TActionResult<unknown>>;
-}) {
-  const router = useRouter();
-  const dialog = useRef<HTMLDialogElement>(null);
-  const [error, setError] = useState<string | null>(null);
-  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults as never });
-  const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
-
-  const onSubmit = form.handleSubmit(async () => {
-    const result = await run({ ...form.getValues(), ...fileRef });
-    if (!result.ok) {
-      setError(applyServerErrors(result, form.setError));
-      return;
-    }
-    dialog.current?.close();
-    router.refresh();
-  });
-
-  return (
-    <>
-      <Button variant={variant} onClick={() => dialog.current?.showModal()}>
-        {title}
-      </Button>
-      <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
-        <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
-          <h2 className="text-base font-semibold">{title}</h2>
-          {description && <p className="text-sm text-slate-600">{description}</p>}
-          {error && <Alert>{error}</Alert>}
-          {fields.map((f) => (
-            <Field key={f.name} label={f.label} htmlFor={`step-${f.name}`} error={errors[f.name]?.message}>
-              {f.type === "textarea" ? (
-                <textarea id={`step-${f.name}`} rows={3} className={inputClass} {...form.register(f.name as Path<T>)} />
-              ) : f.type === "select" ? (
-                <Select id={`step-${f.name}`} {...form.register(f.name as Path<T>)}>
-                  <option value="">请选择</option>
-                  {Object.entries(f.options ?? {}).map(([value, label]) => (
-                    <option key={value} value={value}>
-                      {label}
-                    </option>
-                  ))}
-                </Select>
-              ) : (
-                <Input id={`step-${f.name}`} type={f.type} {...form.register(f.name as Path<T>)} />
-              )}
-            </Field>
-          ))}
-          <div className="flex justify-end gap-2 pt-2">
-            <Button variant="secondary" onClick={() => dialog.current?.close()}>
-              取消
-            </Button>
-            <Button type="submit" variant={variant === "danger" ? "danger" : "primary"} disabled={form.formState.isSubmitting}>
-              {form.formState.isSubmitting ? "处理中……" : `确认${submitLabel}`}
-            </Button>
-          </div>
-        </form>
-      </dialog>
-    </>
-  );
-}
 
 export type TWorkflowFile = {
   id: string;
@@ -128,7 +45,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "SUBMITTED" && canDecide) {
     steps.push(
-      <StepForm fileRef={ref} key="review" title="初审通过" submitLabel="初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
+      <DialogForm fixed={ref} key="review" title="初审通过" submitLabel="初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
         description="确认已入户核查，家庭情况与申请一致。"
         fields={[{ name: "homeVisitDate", label: "入户核查日期", type: "date" }, { name: "note", label: "初审意见", type: "textarea" }]}
         run={reviewFilingAction} />,
@@ -136,14 +53,14 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "REVIEWED" && official) {
     steps.push(
-      <StepForm fileRef={ref} key="publicity" title="开始公示" submitLabel="开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
+      <DialogForm fixed={ref} key="publicity" title="开始公示" submitLabel="开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
         description="公示期按本地区政策参数计算，期满后方可审定。"
         fields={[{ name: "startDate", label: "公示开始日期", type: "date" }]} run={startPublicityAction} />,
     );
   }
   if (file.status === "PUBLICITY" && (official || caseworker)) {
     steps.push(
-      <StepForm fileRef={ref} key="objection" title="登记公示异议" submitLabel="登记" variant="secondary" schema={ZRecordObjectionInput}
+      <DialogForm fixed={ref} key="objection" title="登记公示异议" submitLabel="登记" variant="secondary" schema={ZRecordObjectionInput}
         defaults={{ ...ref, receivedOn: today, content: "", handling: "" }}
         fields={[{ name: "receivedOn", label: "收到日期", type: "date" }, { name: "content", label: "异议内容", type: "textarea" }, { name: "handling", label: "处理情况", type: "textarea" }]}
         run={recordObjectionAction} />,
@@ -151,7 +68,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && (official || caseworker)) {
     steps.push(
-      <StepForm fileRef={ref} key="civil" title="录入民政核对结果" submitLabel="录入" variant="secondary" schema={ZRecordCivilCheckInput}
+      <DialogForm fixed={ref} key="civil" title="录入民政核对结果" submitLabel="录入" variant="secondary" schema={ZRecordCivilCheckInput}
         defaults={{ ...ref, checkDate: today, result: "" as never, note: "" }}
         fields={[{ name: "checkDate", label: "核对日期", type: "date" }, { name: "result", label: "核对结果", type: "select", options: CIVIL_CHECK_LABELS }, { name: "note", label: "核对说明", type: "textarea" }]}
         run={recordCivilCheckAction} />,
@@ -159,7 +76,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "PUBLICITY" && canDecide) {
     steps.push(
-      <StepForm fileRef={ref} key="approve" title="审定建档" submitLabel="审定" schema={ZApproveFilingInput}
+      <DialogForm fixed={ref} key="approve" title="审定建档" submitLabel="审定" schema={ZApproveFilingInput}
         defaults={{ ...ref, tier: (file.proposedTier ?? "") as never, note: "" }}
         description="审定后档案编号生效、建档完成。困难类别以审定为准。"
         fields={[{ name: "tier", label: "审定困难类别", type: "select", options: TIER_LABELS }, { name: "note", label: "审定意见", type: "textarea" }]}
@@ -168,7 +85,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && canDecide) {
     steps.push(
-      <StepForm fileRef={ref} key="reject" title="退回" submitLabel="退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
+      <DialogForm fixed={ref} key="reject" title="退回" submitLabel="退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
         description="退回后申请回到帮扶干部的草稿中，修改后可重新提交。"
         fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={rejectFilingAction} />,
     );
@@ -183,6 +100,8 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
 
   if (steps.length === 0) {
     if (inReview && official && file.isOwnSubmission) return <p className="text-sm text-slate-500">这是您提交的申请，须由其他审批人审核。</p>;
+    // Open and observed files are followed up through the dynamic-management actions beside this panel.
+    if (file.status === "OPEN" || file.status === "OBSERVATION") return null;
     return <p className="text-sm text-slate-500">当前没有您可以办理的操作。</p>;
   }
   return <div className="flex flex-wrap gap-2">{steps}</div>;

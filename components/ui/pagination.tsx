@@ -1,9 +1,9 @@
 import Link from "next/link";
 
 /** Page links that keep the other search parameters (filters) as they are. */
-export function Pagination({ page, pageCount, total, params }: { page: number; pageCount: number; total: number; params: Record<string, string | undefined> }) {
+export function Pagination({ page, pageCount, total, params, pageParam = "page" }: { page: number; pageCount: number; total: number; params: Record<string, string | undefined>; pageParam?: string }) {
   const href = (p: number) => {
-    const search = new URLSearchParams(Object.entries({ ...params, page: String(p) }).filter((e): e is [string, string] => !!e[1]));
+    const search = new URLSearchParams(Object.entries({ ...params, [pageParam]: String(p) }).filter((e): e is [string, string] => !!e[1]));
     return `?${search.toString()}`;
   };
   return (

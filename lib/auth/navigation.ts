@@ -4,10 +4,13 @@ import type { Role } from "@/lib/generated/prisma/enums";
 export const SECTION_ROLES = {
   intake: ["CASEWORKER"],
   review: ["OFFICIAL"],
+  dynamic: ["CASEWORKER", "OFFICIAL"],
   archive: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   organisations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
   users: ["ADMIN"],
   audit: ["AUDITOR", "ADMIN"],
+  ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  batches: ["CASEWORKER", "OFFICIAL"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -15,7 +18,10 @@ export type TSection = keyof typeof SECTION_ROLES;
 export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
   { section: "archive", href: "/archive", label: "档案" },
   { section: "intake", href: "/intake", label: "建档" },
+  { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "review", href: "/review", label: "审核" },
+  { section: "ledger", href: "/ledger", label: "台账" },
+  { section: "batches", href: "/batches", label: "批量发放" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },

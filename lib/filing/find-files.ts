@@ -133,6 +133,8 @@ export async function getFile(actor: TActor, fileId: string) {
       submittedBy: { select: { name: true } },
       reviewedBy: { select: { name: true } },
       approvedBy: { select: { name: true } },
+      responsibleCadre: { select: { name: true } },
+      _count: { select: { rechecks: true } },
       events: { orderBy: { id: "asc" }, include: { actor: { select: { name: true } } } },
       objections: { orderBy: { receivedOn: "asc" }, include: { recordedBy: { select: { name: true } } } },
     },

@@ -50,10 +50,11 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
     workerCategory: oneOf(WORKER_CATEGORY_LABELS, params.category),
     cause: oneOf(CAUSE_LABELS, params.cause),
     organisationId: params.org && isUuid(params.org) ? params.org : undefined,
+    overdue: params.overdue === "1",
     page: pageFrom(params.page),
   };
   const [result, organisations] = await Promise.all([findFiles(actor, query), listScopeOrganisations(actor)]);
-  const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId };
+  const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
 
   return (
     <>
@@ -74,9 +75,13 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
           labels={Object.fromEntries(organisations.map((o) => [o.id, `${"　".repeat(o.depth - actor.organisation.depth)}${o.name}`]))}
           value={query.organisationId}
         />
+        <label className="flex items-center gap-2 pb-2 text-sm">
+          <input type="checkbox" name="overdue" value="1" defaultChecked={query.overdue} />
+          仅看核查逾期
+        </label>
       </SearchForm>
       {result.rows.length === 0 ? (
-        <EmptyState title={query.q || kept.tier || kept.level || kept.category || kept.cause || kept.org ? "没有符合条件的档案" : "暂无档案"}>
+        <EmptyState title={query.q || kept.tier || kept.level || kept.category || kept.cause || kept.org || kept.overdue ? "没有符合条件的档案" : "暂无档案"}>
           {query.q ? "按姓名查询时请输入姓名开头的字；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
         </EmptyState>
       ) : (

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { PendingAssistance } from "@/components/ledger/pending-assistance";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
@@ -6,22 +7,32 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { findReviewQueue } from "@/lib/filing/find-files";
-import { CIVIL_CHECK_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
+import { findPendingChanges } from "@/lib/dynamic/find";
+import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { formatFen } from "@/lib/money/money";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 
 export const metadata = { title: "审核" };
 
 const STEPS = ["SUBMITTED", "REVIEWED", "PUBLICITY"] as const;
 
-export default async function ReviewPage({ searchParams }: { searchParams: Promise<{ status?: string; page?: string }> }) {
+const CHANGE_TABS = ["TIER_CHANGE", "EXIT", "TRANSFER", "INBOUND"] as const;
+
+export default async function ReviewPage({ searchParams }: { searchParams: Promise<{ status?: string; page?: string; changes?: string; cpage?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.review);
   const params = await searchParams;
   const status = STEPS.find((s) => s === params.status);
-  const queue = await findReviewQueue(actor, { status, page: pageFrom(params.page) });
+  const changeTab = CHANGE_TABS.find((k) => k === params.changes);
+  const [queue, changes] = await Promise.all([
+    findReviewQueue(actor, { status, page: pageFrom(params.page) }),
+    findPendingChanges(actor, { kind: changeTab, page: pageFrom(params.cpage) }),
+  ]);
   const today = todayInShanghai();
   return (
     <>
-      <PageHeader title="审核" description="管辖范围内等待初审、公示和审定的建档申请，按提交时间先后排列。" />
+      <PageHeader title="审核" description="管辖范围内等待办理的建档申请和变更申请，按提交时间先后排列。" />
+      <h2 className="mb-3 text-base font-semibold">建档申请</h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
         <Link href="/review" className={`rounded-full border px-3 py-1 ${!status ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
           全部 {STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}
@@ -67,9 +78,62 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
               );
             })}
           </Table>
-          <Pagination page={queue.page} pageCount={queue.pageCount} total={queue.total} params={{ status }} />
+          <Pagination page={queue.page} pageCount={queue.pageCount} total={queue.total} params={{ status, changes: changeTab, cpage: params.cpage }} />
         </>
       )}
+      <h2 className="mt-10 mb-3 text-base font-semibold">变更申请</h2>
+      <div className="mb-4 flex flex-wrap gap-2 text-sm">
+        <Link href={`/review?${new URLSearchParams({ ...(status ? { status } : {}) })}`} className={`rounded-full border px-3 py-1 ${!changeTab ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+          全部 {CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}
+        </Link>
+        {CHANGE_TABS.map((k) => (
+          <Link key={k} href={`/review?${new URLSearchParams({ ...(status ? { status } : {}), changes: k })}`} className={`rounded-full border px-3 py-1 ${changeTab === k ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+            {k === "INBOUND" ? "转入待接收" : CHANGE_KIND_LABELS[k]} {changes.countByKind[k]}
+          </Link>
+        ))}
+      </div>
+      {changes.rows.length === 0 ? (
+        <EmptyState title="没有待审批的变更申请" />
+      ) : (
+        <>
+          <Table head={["建档职工", "申请", "现状", "申请变更为", "理由", "提出人", "提出时间", ""]}>
+            {changes.rows.map((c) => {
+              const inbound = c.status === "AWAITING_RECEIVER";
+              const mine = c.requestedById === actor.userId;
+              return (
+                <tr key={c.id} data-testid="change-row">
+                  <Td>
+                    {inbound ? (
+                      <span className="font-medium">{c.file.holderName}</span>
+                    ) : (
+                      <Link href={`/files/${c.file.id}`} className="font-medium text-brand-700 hover:underline">
+                        {c.file.holderName}
+                      </Link>
+                    )}
+                    <span className="block text-xs text-slate-500">{c.file.fileNumber} · {c.organisation.name}</span>
+                  </Td>
+                  <Td>{inbound ? "转入待接收" : CHANGE_KIND_LABELS[c.kind]}</Td>
+                  <Td>
+                    {TIER_LABELS[c.currentTier]}
+                    <span className="block text-xs text-slate-500">人均 {c.file.perCapitaMonthlyFen === null ? "—" : formatFen(c.file.perCapitaMonthlyFen)}，建议 {c.suggestedTier ? TIER_LABELS[c.suggestedTier] : "不符合"}</span>
+                  </Td>
+                  <Td className="font-medium">
+                    {c.kind === "TIER_CHANGE" && c.proposedTier ? TIER_LABELS[c.proposedTier]
+                      : c.kind === "EXIT" && c.exitReason ? `退档（${EXIT_REASON_LABELS[c.exitReason]}${c.cancelReason ? `：${CANCEL_REASON_LABELS[c.cancelReason]}` : ""}）`
+                      : `转至 ${c.targetOrganisation?.name ?? ""}`}
+                  </Td>
+                  <Td className="max-w-xs">{c.reason}</Td>
+                  <Td>{c.requestedBy.name}</Td>
+                  <Td className="whitespace-nowrap">{formatDateTime(c.requestedAt)}</Td>
+                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} />}</Td>
+                </tr>
+              );
+            })}
+          </Table>
+          <Pagination page={changes.page} pageCount={changes.pageCount} total={changes.total} params={{ status, changes: changeTab, page: params.page }} pageParam="cpage" />
+        </>
+      )}
+      <PendingAssistance actor={actor} />
     </>
   );
 }

@@ -77,3 +77,39 @@ export async function screenshot(page: Page, name: string) {
 }
 
 export const test = base;
+
+/**
+ * An approved, open household file made directly in the database (the filing path itself is
+ * covered by filing.spec.ts), with its re-check already overdue and both required documents.
+ */
+export async function createOpenFile(options: { orgCode: string; holderName: string; holderId: string; caseworker: string; official: string }) {
+  const [org] = await sql<{ id: string; code: string }>("SELECT id, code FROM organisation WHERE code = $1", [options.orgCode]);
+  const [cw] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = $1", [options.caseworker]);
+  const [off] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = $1", [options.official]);
+  seq += 1;
+  const data = {
+    organisationId: org!.id, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
+    members: [{ name: options.holderName, relation: "SELF", residentId: options.holderId, birthDate: `${options.holderId.slice(6, 10)}-${options.holderId.slice(10, 12)}-${options.holderId.slice(12, 14)}`, sex: Number(options.holderId[16]) % 2 ? "MALE" : "FEMALE", health: "SERIOUS_ILLNESS", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true }],
+    incomes: [{ source: "DIBAO", monthlyFen: 50000 }], expenditures: [{ kind: "MEDICAL", annualFen: 1200000 }],
+    suddenEvent: false, mainCause: "ILLNESS", secondaryCauses: [], proposedTier: "DEEP",
+  };
+  const [file] = await sql<{ id: string }>(
+    `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
+       main_cause, per_capita_monthly_fen, suggested_tier, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at,
+       home_visit_date, publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at, next_check_due)
+     VALUES ($1, $2, 'OPEN', $3, $4, $5, 1, 'CITY', 'URBAN', 'ILLNESS', -50000, 'DEEP', 'DEEP', 'DEEP', $6, $6, now() - interval '100 days', $7,
+       now() - interval '99 days', current_date - 99, current_date - 98, current_date - 93, current_date - 95, 'CONSISTENT', $7, now() - interval '92 days',
+       now() - interval '92 days', current_date - 2)
+     RETURNING id`,
+    [org!.id, `${org!.code}-2026-9${String(seq).padStart(4, "0")}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id],
+  );
+  await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
+  await sql("INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at) VALUES ($1, 'DEEP', 'FILING', $2, now() - interval '92 days')", [file!.id, off!.id]);
+  for (const kind of ["APPLICATION", "AUTHORISATION"]) {
+    await sql(
+      "INSERT INTO evidence_file (file_id, kind, original_name, content_type, size_bytes, sha256, storage_key, uploaded_by_id) VALUES ($1, $2, $3, 'application/pdf', 10, $4, $5, $6)",
+      [file!.id, kind, `${kind}.pdf`, "0".repeat(64), `2026/01/${crypto.randomUUID()}`, cw!.id],
+    );
+  }
+  return file!.id;
+}

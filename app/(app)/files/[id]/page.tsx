@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { HouseholdLedger } from "@/components/ledger/household-ledger";
 import { notFound } from "next/navigation";
 import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
@@ -19,7 +20,11 @@ import {
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
 } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
-import { formatFen } from "@/lib/money/money";
+import { fenToYuanString, formatFen } from "@/lib/money/money";
+import { FollowUpActions } from "@/components/dynamic/follow-up-actions";
+import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
+import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
+import { getFileFollowUp } from "@/lib/dynamic/find";
 
 export const metadata = { title: "困难职工档案" };
 
@@ -33,6 +38,10 @@ const EVENT_LABELS: Record<string, string> = {
   APPROVED: "审定建档",
   REJECTED: "退回",
   REOPENED: "返困重新启用",
+  TIER_CHANGED: "调整困难类别",
+  EXITED: "退档",
+  TRANSFERRED: "转入本单位",
+  OBSERVATION_ENDED: "渐退期满，结束跟踪",
 };
 
 function Item({ label, children }: { label: string; children: React.ReactNode }) {
@@ -52,7 +61,8 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const evidence = await listEvidence(actor, file.id);
+  const [evidence, followUp] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id)]);
+  const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
@@ -81,7 +91,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         <Card title="办理">
           <WorkflowPanel
             roles={actor.roles}
-            today={todayInShanghai()}
+            today={today}
             file={{
               id: file.id,
               version: file.version,
@@ -92,7 +102,22 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
+          <div className="mt-3">
+            <FollowUpActions
+              file={{ id: file.id, version: file.version, status: file.status, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
+              roles={actor.roles}
+              today={today}
+              cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
+            />
+          </div>
+          {file.status === "OBSERVATION" && (
+            <p className="mt-3 text-sm text-amber-800">
+              {file.exitReason === "RESOLVED" ? "已脱困退档" : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
+            </p>
+          )}
         </Card>
+
+        <ChangeRequestsCard followUp={followUp} actor={actor} file={{ tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
 
         <Card title="一、家庭基本情况">
           <dl className="mb-4 grid gap-4 sm:grid-cols-4">
@@ -152,6 +177,8 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </dl>
         </Card>
 
+        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && (file.status === "OPEN" || file.status === "OBSERVATION")} />
+
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
@@ -160,6 +187,32 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
           />
         </Card>
+
+        <Card title="已享受政策和资金">
+          <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
+        </Card>
+
+        <PairingCard followUp={followUp} cadreName={file.responsibleCadre?.name ?? null} contactName={file.contactName} contactPhone={file.contactPhone} actions={null} />
+
+        {(file.status === "OPEN" || file._count.rechecks > 0) && (
+          <RecheckCard
+            followUp={followUp}
+            nextCheckDue={file.status === "OPEN" ? file.nextCheckDue : null}
+            today={today}
+            actions={
+              file.status === "OPEN" && hasRole(actor, "CASEWORKER") ? (
+                <RecheckDialog
+                  fileId={file.id}
+                  version={file.version}
+                  today={today}
+                  visitor={actor.name}
+                  incomes={data.incomes.map((i) => ({ source: i.source ?? "", monthlyYuan: i.monthlyFen === undefined ? "" : fenToYuanString(i.monthlyFen) }))}
+                  expenditures={data.expenditures.map((x) => ({ kind: x.kind ?? "", annualYuan: x.annualFen === undefined ? "" : fenToYuanString(x.annualFen), note: x.note ?? "" }))}
+                />
+              ) : null
+            }
+          />
+        )}
 
         <Card title="审核与公示">
           <dl className="grid gap-4 sm:grid-cols-4">

@@ -1,0 +1,181 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { useFieldArray, useForm, useWatch } from "react-hook-form";
+import type { z } from "zod";
+import { recordRecheckAction } from "@/app/(app)/files/dynamic-actions";
+import { applyServerErrors } from "@/components/forms/server-errors";
+import { Button } from "@/components/ui/button";
+import { Field, Input, inputClass, Select } from "@/components/ui/field";
+import { Alert } from "@/components/ui/page";
+import { ZRecordRecheckInput } from "@/lib/dynamic/schemas";
+import {
+  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
+} from "@/lib/filing/labels";
+
+type TValues = z.input<typeof ZRecordRecheckInput>;
+
+function Options({ labels }: { labels: Record<string, string> }) {
+  return (
+    <>
+      <option value="">请选择</option>
+      {Object.entries(labels).map(([v, l]) => (
+        <option key={v} value={v}>
+          {l}
+        </option>
+      ))}
+    </>
+  );
+}
+
+/** 动态核查: the visit, the household's current figures (starting from the last ones) and the conclusion. */
+export function RecheckDialog({ fileId, version, today, visitor, incomes, expenditures }: {
+  fileId: string;
+  version: number;
+  today: string;
+  visitor: string;
+  incomes: Array<{ source: string; monthlyYuan: string }>;
+  expenditures: Array<{ kind: string; annualYuan: string; note: string }>;
+}) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<TValues>({
+    resolver: zodResolver(ZRecordRecheckInput) as never,
+    defaultValues: {
+      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", note: "",
+      incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
+      expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
+    },
+  });
+  const incomeRows = useFieldArray({ control: form.control, name: "incomes" });
+  const expenditureRows = useFieldArray({ control: form.control, name: "expenditures" });
+  const outcome = useWatch({ control: form.control, name: "outcome" });
+  const exitReason = useWatch({ control: form.control, name: "exitReason" });
+  const errors = form.formState.errors as Record<string, unknown>;
+  const err = (path: string) => {
+    let node: unknown = errors;
+    for (const part of path.split(".")) node = (node as Record<string, unknown> | undefined)?.[part];
+    return (node as { message?: string } | undefined)?.message;
+  };
+
+  const onSubmit = form.handleSubmit(async () => {
+    const result = await recordRecheckAction({ ...form.getValues(), fileId, expectedVersion: version });
+    if (!result.ok) {
+      setError(applyServerErrors(result, form.setError));
+      return;
+    }
+    dialog.current?.close();
+    router.refresh();
+  });
+
+  return (
+    <>
+      <Button onClick={() => dialog.current?.showModal()}>录入核查</Button>
+      <dialog ref={dialog} aria-label="录入核查" className="m-auto w-full max-w-3xl rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+        <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
+          <h2 className="text-base font-semibold">录入动态核查</h2>
+          {error && <Alert>{error}</Alert>}
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="核查日期" htmlFor="recheck-date" error={err("checkDate")}>
+              <Input id="recheck-date" type="date" {...form.register("checkDate")} />
+            </Field>
+            <Field label="核查人员" htmlFor="recheck-visitors" error={err("visitors")}>
+              <Input id="recheck-visitors" {...form.register("visitors")} />
+            </Field>
+          </div>
+          <div>
+            <h3 className="mb-2 text-sm font-medium">当前月收入（元/月）</h3>
+            {incomeRows.fields.map((f, i) => (
+              <div key={f.id} className="mb-2 grid grid-cols-[1fr_1fr_auto] items-start gap-2">
+                <Field label="收入来源" error={err(`incomes.${i}.source`)}>
+                  <Select aria-label={`核查收入来源 ${i + 1}`} {...form.register(`incomes.${i}.source`)}>
+                    <Options labels={INCOME_SOURCE_LABELS} />
+                  </Select>
+                </Field>
+                <Field label="金额" error={err(`incomes.${i}.monthlyFen`)}>
+                  <Input aria-label={`核查月收入 ${i + 1}`} inputMode="decimal" {...form.register(`incomes.${i}.monthlyFen` as never)} />
+                </Field>
+                <Button variant="ghost" className="mt-6" onClick={() => incomeRows.remove(i)}>
+                  移除
+                </Button>
+              </div>
+            ))}
+            <Button variant="secondary" onClick={() => incomeRows.append({ source: "", monthlyFen: "" } as never)}>
+              添加收入
+            </Button>
+          </div>
+          <div>
+            <h3 className="mb-2 text-sm font-medium">当前年刚性支出（元/年）</h3>
+            {expenditureRows.fields.map((f, i) => (
+              <div key={f.id} className="mb-2 grid grid-cols-[1fr_1fr_1fr_auto] items-start gap-2">
+                <Field label="支出类别" error={err(`expenditures.${i}.kind`)}>
+                  <Select aria-label={`核查支出类别 ${i + 1}`} {...form.register(`expenditures.${i}.kind`)}>
+                    <Options labels={EXPENDITURE_KIND_LABELS} />
+                  </Select>
+                </Field>
+                <Field label="金额" error={err(`expenditures.${i}.annualFen`)}>
+                  <Input aria-label={`核查年支出 ${i + 1}`} inputMode="decimal" {...form.register(`expenditures.${i}.annualFen` as never)} />
+                </Field>
+                <Field label="说明" error={err(`expenditures.${i}.note`)}>
+                  <Input {...form.register(`expenditures.${i}.note`)} />
+                </Field>
+                <Button variant="ghost" className="mt-6" onClick={() => expenditureRows.remove(i)}>
+                  移除
+                </Button>
+              </div>
+            ))}
+            <Button variant="secondary" onClick={() => expenditureRows.append({ kind: "", annualFen: "", note: "" } as never)}>
+              添加支出
+            </Button>
+          </div>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="核查结论" htmlFor="recheck-outcome" error={err("outcome")}>
+              <Select id="recheck-outcome" {...form.register("outcome")}>
+                {Object.entries(RECHECK_OUTCOME_LABELS).map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            {outcome === "PROPOSE_TIER_CHANGE" && (
+              <Field label="建议调整为" htmlFor="recheck-tier" error={err("proposedTier")}>
+                <Select id="recheck-tier" {...form.register("proposedTier")}>
+                  <Options labels={TIER_LABELS} />
+                </Select>
+              </Field>
+            )}
+            {outcome === "PROPOSE_EXIT" && (
+              <Field label="退档原因" htmlFor="recheck-exit" error={err("exitReason")}>
+                <Select id="recheck-exit" {...form.register("exitReason")}>
+                  <Options labels={EXIT_REASON_LABELS} />
+                </Select>
+              </Field>
+            )}
+            {outcome === "PROPOSE_EXIT" && exitReason === "CANCELLED" && (
+              <Field label="注销原因" htmlFor="recheck-cancel" error={err("cancelReason")}>
+                <Select id="recheck-cancel" {...form.register("cancelReason")}>
+                  <Options labels={CANCEL_REASON_LABELS} />
+                </Select>
+              </Field>
+            )}
+          </div>
+          <Field label="核查情况 / 理由" htmlFor="recheck-note" error={err("note")} hint="提出调整或退档时必填，将作为申请理由交审批人审批">
+            <textarea id="recheck-note" rows={3} className={inputClass} {...form.register("note")} />
+          </Field>
+          <div className="flex justify-end gap-2">
+            <Button variant="secondary" onClick={() => dialog.current?.close()}>
+              取消
+            </Button>
+            <Button type="submit" disabled={form.formState.isSubmitting}>
+              {form.formState.isSubmitting ? "正在保存……" : "确认录入"}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}

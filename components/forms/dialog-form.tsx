@@ -1,0 +1,89 @@
+"use client";
+
+import { zodResolver } from "@hookform/resolvers/zod";
+import { useRouter } from "next/navigation";
+import { useId, useRef, useState } from "react";
+import { useForm, type FieldValues, type Path } from "react-hook-form";
+import type { z } from "zod";
+import { applyServerErrors } from "@/components/forms/server-errors";
+import { Button, type TButtonVariant } from "@/components/ui/button";
+import { Field, Input, inputClass, Select } from "@/components/ui/field";
+import { Alert } from "@/components/ui/page";
+import type { TActionResult } from "@/lib/actions/result";
+
+export type TFieldSpec = { name: string; label: string; type: "date" | "text" | "textarea" | "select"; options?: Record<string, string>; hint?: string };
+
+/** A button that opens a small form in a dialog, validated in the browser with the action's own schema. */
+export function DialogForm<T extends FieldValues>({
+  title, description, fields, schema, defaults, fixed, submitLabel, variant = "primary", run,
+}: {
+  /** Values sent as the page now shows them (ids, the record's current version), over what the form started with. */
+  fixed?: Record<string, unknown>;
+  title: string;
+  description?: string;
+  fields: TFieldSpec[];
+  schema: z.ZodType<unknown, T>;
+  defaults: T;
+  submitLabel: string;
+  variant?: TButtonVariant;
+  run: (values: T) => Promise<TActionResult<unknown>>;
+}) {
+  const router = useRouter();
+  const dialog = useRef<HTMLDialogElement>(null);
+  // Several dialogs on one page share field names: ids must differ for labels to find their fields.
+  const idPrefix = useId();
+  const [error, setError] = useState<string | null>(null);
+  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults as never });
+  const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
+
+  const onSubmit = form.handleSubmit(async () => {
+    const result = await run({ ...form.getValues(), ...fixed });
+    if (!result.ok) {
+      setError(applyServerErrors(result, form.setError));
+      return;
+    }
+    dialog.current?.close();
+    router.refresh();
+  });
+
+  return (
+    <>
+      <Button variant={variant} onClick={() => dialog.current?.showModal()}>
+        {title}
+      </Button>
+      <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
+        <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
+          <h2 className="text-base font-semibold">{title}</h2>
+          {description && <p className="text-sm text-slate-600">{description}</p>}
+          {error && <Alert>{error}</Alert>}
+          {fields.map((f) => (
+            <Field key={f.name} label={f.label} htmlFor={`${idPrefix}-${f.name}`} error={errors[f.name]?.message} hint={f.hint}>
+              {f.type === "textarea" ? (
+                <textarea id={`${idPrefix}-${f.name}`} rows={3} className={inputClass} {...form.register(f.name as Path<T>)} />
+              ) : f.type === "select" ? (
+                <Select id={`${idPrefix}-${f.name}`} {...form.register(f.name as Path<T>)}>
+                  <option value="">请选择</option>
+                  {Object.entries(f.options ?? {}).map(([value, label]) => (
+                    <option key={value} value={value}>
+                      {label}
+                    </option>
+                  ))}
+                </Select>
+              ) : (
+                <Input id={`${idPrefix}-${f.name}`} type={f.type} {...form.register(f.name as Path<T>)} />
+              )}
+            </Field>
+          ))}
+          <div className="flex justify-end gap-2 pt-2">
+            <Button variant="secondary" onClick={() => dialog.current?.close()}>
+              取消
+            </Button>
+            <Button type="submit" variant={variant === "danger" ? "danger" : "primary"} disabled={form.formState.isSubmitting}>
+              {form.formState.isSubmitting ? "处理中……" : `确认${submitLabel}`}
+            </Button>
+          </div>
+        </form>
+      </dialog>
+    </>
+  );
+}
