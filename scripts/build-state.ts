@@ -27,6 +27,6 @@ export function isBuildCurrent(): boolean {
 export async function ensureBuild(): Promise<void> {
   if (isBuildCurrent()) return;
   console.log("正在构建应用（首次启动或代码有更新时需要，约一两分钟）……");
-  const result = spawnSync("npx", ["next", "build"], { cwd: PROJECT_DIR, stdio: "inherit", env: process.env });
+  const result = spawnSync("npx", ["next", "build"], { cwd: PROJECT_DIR, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
   if (result.status !== 0) throw new Error("构建失败，请查看上面的输出。");
 }

@@ -50,6 +50,8 @@ try {
       DATABASE_URL: db.url,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
+      // Telemetry would try to reach the internet on every start; union networks are often closed.
+      NEXT_TELEMETRY_DISABLED: "1",
     },
   });
   server.on("exit", (code) => void shutdown(code ?? 0));

@@ -31,11 +31,11 @@ export function FollowUpActions({ file, roles, today, cadres }: TProps) {
   const otherTiers = Object.fromEntries(Object.entries(TIER_LABELS).filter(([t]) => t !== file.tier));
   return (
     <div className="flex flex-wrap gap-2">
-      <DialogForm title="登记走访" submitLabel="登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId: file.id }}
+      <DialogForm title="登记走访" confirmLabel="确认登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId: file.id }}
         defaults={{ fileId: file.id, visitDate: today, visitors: "", findings: "" }}
         fields={[{ name: "visitDate", label: "走访日期", type: "date" }, { name: "visitors", label: "走访人员", type: "text" }, { name: "findings", label: "走访情况", type: "textarea" }]}
         run={recordVisitAction} />
-      <DialogForm title="设置结对帮扶" submitLabel="保存" variant="secondary" schema={ZSetPairingInput} fixed={ref}
+      <DialogForm title="设置结对帮扶" confirmLabel="确认保存" variant="secondary" schema={ZSetPairingInput} fixed={ref}
         defaults={{ ...ref, responsibleCadreId: file.responsibleCadreId ?? "", contactName: file.contactName ?? "", contactPhone: file.contactPhone ?? "" }}
         fields={[
           { name: "responsibleCadreId", label: "帮扶责任人", type: "select", options: Object.fromEntries(cadres.map((c) => [c.id, c.label])) },
@@ -44,7 +44,7 @@ export function FollowUpActions({ file, roles, today, cadres }: TProps) {
         ]}
         run={setPairingAction} />
       {caseworker && (
-        <DialogForm title="添加帮扶措施" submitLabel="添加" variant="secondary" schema={ZAddMeasureInput} fixed={{ fileId: file.id }}
+        <DialogForm title="添加帮扶措施" confirmLabel="确认添加" variant="secondary" schema={ZAddMeasureInput} fixed={{ fileId: file.id }}
           defaults={{ fileId: file.id, need: "", measure: "", responsible: "", dueDate: "" }}
           fields={[
             { name: "need", label: "困难需求", type: "text" },
@@ -56,12 +56,12 @@ export function FollowUpActions({ file, roles, today, cadres }: TProps) {
       )}
       {caseworker && open && (
         <>
-          <DialogForm title="申请调整类别" submitLabel="提交申请" variant="secondary" schema={ZProposeTierChangeInput} fixed={ref}
+          <DialogForm title="申请调整类别" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeTierChangeInput} fixed={ref}
             defaults={{ ...ref, proposedTier: "" as never, reason: "" }}
             description="由其他审批人审批；审批前档案如有变化，需按最新情况重新申请。"
             fields={[{ name: "proposedTier", label: "调整为", type: "select", options: otherTiers }, { name: "reason", label: "调整理由（附证明材料请在证明材料中上传）", type: "textarea" }]}
             run={proposeTierChangeAction} />
-          <DialogForm title="申请退档" submitLabel="提交申请" variant="secondary" schema={ZProposeExitInput} fixed={ref}
+          <DialogForm title="申请退档" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeExitInput} fixed={ref}
             defaults={{ ...ref, exitReason: "", cancelReason: "", reason: "" }}
             description="脱困退档后进入渐退期继续跟踪；注销退档直接关闭档案。转出请用“申请转出”。"
             fields={[
@@ -70,7 +70,7 @@ export function FollowUpActions({ file, roles, today, cadres }: TProps) {
               { name: "reason", label: "退档理由", type: "textarea" },
             ]}
             run={proposeExitAction} />
-          <DialogForm title="申请转出" submitLabel="提交申请" variant="secondary" schema={ZProposeTransferInput} fixed={ref}
+          <DialogForm title="申请转出" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeTransferInput} fixed={ref}
             defaults={{ ...ref, targetOrganisationCode: "", reason: "" }}
             description="本单位审批后，由接收单位的审批人确认接收；档案及全部记录随之转移。"
             fields={[{ name: "targetOrganisationCode", label: "接收单位组织代码", type: "text", hint: "如 GSTSQZ（可在组织机构中查到）" }, { name: "reason", label: "转出理由", type: "textarea" }]}
@@ -91,9 +91,9 @@ export function ChangeDecision({ requestId, version, receiving }: { requestId: s
   const run = receiving ? receiveTransferAction : decideChangeAction;
   return (
     <div className="flex gap-2">
-      <DialogForm title={receiving ? "确认接收" : "批准"} submitLabel={receiving ? "接收" : "批准"} schema={ZDecideChangeInput} fixed={{ ...fixed, approve: true }}
+      <DialogForm title={receiving ? "确认接收" : "批准"} confirmLabel={receiving ? "确认接收" : "确认批准"} schema={ZDecideChangeInput} fixed={{ ...fixed, approve: true }}
         defaults={{ ...fixed, approve: true, comment: "" }} fields={[{ name: "comment", label: "审批意见", type: "textarea" }]} run={run} />
-      <DialogForm title={receiving ? "拒绝接收" : "不批准"} submitLabel={receiving ? "拒绝" : "不批准"} variant="danger" schema={ZDecideChangeInput} fixed={{ ...fixed, approve: false }}
+      <DialogForm title={receiving ? "拒绝接收" : "不批准"} confirmLabel={receiving ? "确认拒绝" : "确认不批准"} variant="danger" schema={ZDecideChangeInput} fixed={{ ...fixed, approve: false }}
         defaults={{ ...fixed, approve: false, comment: "" }} fields={[{ name: "comment", label: "理由", type: "textarea" }]} run={run} />
     </div>
   );
@@ -101,7 +101,7 @@ export function ChangeDecision({ requestId, version, receiving }: { requestId: s
 
 export function MeasureProgress({ measureId, version, status, outcome }: { measureId: string; version: number; status: MeasureStatus; outcome: string | null }) {
   return (
-    <DialogForm title="更新进展" submitLabel="更新" variant="ghost" schema={ZUpdateMeasureInput} fixed={{ measureId, expectedVersion: version }}
+    <DialogForm title="更新进展" confirmLabel="确认更新" variant="ghost" schema={ZUpdateMeasureInput} fixed={{ measureId, expectedVersion: version }}
       defaults={{ measureId, expectedVersion: version, status, outcome: outcome ?? "" }}
       fields={[{ name: "status", label: "进展", type: "select", options: MEASURE_STATUS_LABELS }, { name: "outcome", label: "落实情况", type: "textarea" }]}
       run={updateMeasureAction} />

@@ -45,7 +45,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "SUBMITTED" && canDecide) {
     steps.push(
-      <DialogForm fixed={ref} key="review" title="初审通过" submitLabel="初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
+      <DialogForm fixed={ref} key="review" title="初审通过" confirmLabel="确认初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
         description="确认已入户核查，家庭情况与申请一致。"
         fields={[{ name: "homeVisitDate", label: "入户核查日期", type: "date" }, { name: "note", label: "初审意见", type: "textarea" }]}
         run={reviewFilingAction} />,
@@ -53,14 +53,14 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "REVIEWED" && official) {
     steps.push(
-      <DialogForm fixed={ref} key="publicity" title="开始公示" submitLabel="开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
+      <DialogForm fixed={ref} key="publicity" title="开始公示" confirmLabel="确认开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
         description="公示期按本地区政策参数计算，期满后方可审定。"
         fields={[{ name: "startDate", label: "公示开始日期", type: "date" }]} run={startPublicityAction} />,
     );
   }
   if (file.status === "PUBLICITY" && (official || caseworker)) {
     steps.push(
-      <DialogForm fixed={ref} key="objection" title="登记公示异议" submitLabel="登记" variant="secondary" schema={ZRecordObjectionInput}
+      <DialogForm fixed={ref} key="objection" title="登记公示异议" confirmLabel="确认登记" variant="secondary" schema={ZRecordObjectionInput}
         defaults={{ ...ref, receivedOn: today, content: "", handling: "" }}
         fields={[{ name: "receivedOn", label: "收到日期", type: "date" }, { name: "content", label: "异议内容", type: "textarea" }, { name: "handling", label: "处理情况", type: "textarea" }]}
         run={recordObjectionAction} />,
@@ -68,7 +68,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && (official || caseworker)) {
     steps.push(
-      <DialogForm fixed={ref} key="civil" title="录入民政核对结果" submitLabel="录入" variant="secondary" schema={ZRecordCivilCheckInput}
+      <DialogForm fixed={ref} key="civil" title="录入民政核对结果" confirmLabel="确认录入" variant="secondary" schema={ZRecordCivilCheckInput}
         defaults={{ ...ref, checkDate: today, result: "" as never, note: "" }}
         fields={[{ name: "checkDate", label: "核对日期", type: "date" }, { name: "result", label: "核对结果", type: "select", options: CIVIL_CHECK_LABELS }, { name: "note", label: "核对说明", type: "textarea" }]}
         run={recordCivilCheckAction} />,
@@ -76,7 +76,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (file.status === "PUBLICITY" && canDecide) {
     steps.push(
-      <DialogForm fixed={ref} key="approve" title="审定建档" submitLabel="审定" schema={ZApproveFilingInput}
+      <DialogForm fixed={ref} key="approve" title="审定建档" confirmLabel="确认审定" schema={ZApproveFilingInput}
         defaults={{ ...ref, tier: (file.proposedTier ?? "") as never, note: "" }}
         description="审定后档案编号生效、建档完成。困难类别以审定为准。"
         fields={[{ name: "tier", label: "审定困难类别", type: "select", options: TIER_LABELS }, { name: "note", label: "审定意见", type: "textarea" }]}
@@ -85,7 +85,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
   }
   if (inReview && canDecide) {
     steps.push(
-      <DialogForm fixed={ref} key="reject" title="退回" submitLabel="退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
+      <DialogForm fixed={ref} key="reject" title="退回" confirmLabel="确认退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
         description="退回后申请回到帮扶干部的草稿中，修改后可重新提交。"
         fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={rejectFilingAction} />,
     );

@@ -11,22 +11,37 @@ import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import type { TActionResult } from "@/lib/actions/result";
 
-export type TFieldSpec = { name: string; label: string; type: "date" | "text" | "textarea" | "select"; options?: Record<string, string>; hint?: string };
+export type TFieldSpec = {
+  name: string;
+  label: string;
+  type: "date" | "text" | "textarea" | "select";
+  options?: Record<string, string>;
+  hint?: string;
+  inputMode?: "decimal";
+};
 
-/** A button that opens a small form in a dialog, validated in the browser with the action's own schema. */
+/**
+ * A button that opens a small form in a dialog — validated in the browser with the action's own
+ * schema — and runs the action when confirmed. Used for every workflow step, decision and other
+ * irreversible or reasoned step.
+ */
 export function DialogForm<T extends FieldValues>({
-  title, description, fields, schema, defaults, fixed, submitLabel, variant = "primary", run,
+  label, title, description, fields, schema, defaults, fixed, confirmLabel, variant = "primary", buttonVariant, run, onDone,
 }: {
-  /** Values sent as the page now shows them (ids, the record's current version), over what the form started with. */
-  fixed?: Record<string, unknown>;
+  /** The button's text; the dialog's title when not given. */
+  label?: string;
   title: string;
   description?: string;
   fields: TFieldSpec[];
   schema: z.ZodType<unknown, T>;
   defaults: T;
-  submitLabel: string;
+  /** Values sent as the page now shows them (ids, the record's current version), over what the form started with. */
+  fixed?: Record<string, unknown>;
+  confirmLabel: string;
   variant?: TButtonVariant;
+  buttonVariant?: TButtonVariant;
   run: (values: T) => Promise<TActionResult<unknown>>;
+  onDone?: (data: unknown) => void;
 }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
@@ -42,14 +57,16 @@ export function DialogForm<T extends FieldValues>({
       setError(applyServerErrors(result, form.setError));
       return;
     }
+    setError(null);
     dialog.current?.close();
+    onDone?.(result.data);
     router.refresh();
   });
 
   return (
     <>
-      <Button variant={variant} onClick={() => dialog.current?.showModal()}>
-        {title}
+      <Button variant={buttonVariant ?? variant} onClick={() => dialog.current?.showModal()}>
+        {label ?? title}
       </Button>
       <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
         <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
@@ -70,7 +87,7 @@ export function DialogForm<T extends FieldValues>({
                   ))}
                 </Select>
               ) : (
-                <Input id={`${idPrefix}-${f.name}`} type={f.type} {...form.register(f.name as Path<T>)} />
+                <Input id={`${idPrefix}-${f.name}`} type={f.type} inputMode={f.inputMode} {...form.register(f.name as Path<T>)} />
               )}
             </Field>
           ))}
@@ -79,7 +96,7 @@ export function DialogForm<T extends FieldValues>({
               取消
             </Button>
             <Button type="submit" variant={variant === "danger" ? "danger" : "primary"} disabled={form.formState.isSubmitting}>
-              {form.formState.isSubmitting ? "处理中……" : `确认${submitLabel}`}
+              {form.formState.isSubmitting ? "处理中……" : confirmLabel}
             </Button>
           </div>
         </form>

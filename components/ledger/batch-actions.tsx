@@ -9,7 +9,7 @@ import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
 import { ZAdjustLineInput, ZRejectBatchInput, ZRemoveLineInput } from "@/lib/ledger/schemas";
-import { ActionDialog } from "./action-dialog";
+import { DialogForm } from "@/components/forms/dialog-form";
 
 /**
  * A confirmation dialog for a batch step. While the step runs (approving 10,000 lines takes about
@@ -70,7 +70,7 @@ export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; v
   if (batch.status === "SUBMITTED" && official && !isMaker) {
     steps.push(<ConfirmStep key="approve" label="审批通过" title="审批通过并入账？" lines={batch.includedLines} message={`将为 ${batch.includedLines} 条名单写入台账，合计 ${batch.total}。入账后不能修改或删除，错误只能逐笔冲正。`} run={() => approveBatchAction(ref)} />);
     steps.push(
-      <ActionDialog key="reject" label="退回" title="退回批次" buttonVariant="secondary" variant="danger" confirmLabel="确认退回" schema={ZRejectBatchInput}
+      <DialogForm key="reject" label="退回" title="退回批次" buttonVariant="secondary" variant="danger" confirmLabel="确认退回" schema={ZRejectBatchInput}
         defaults={{ ...ref, reason: "" }} fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={(v) => rejectBatchAction({ ...v, ...ref })} />,
     );
   }
@@ -87,11 +87,11 @@ export function LineActions({ batchRef, line }: { batchRef: { batchId: string; e
   }
   return (
     <div className="flex gap-1">
-      <ActionDialog label="调整" title="调整金额" buttonVariant="ghost" confirmLabel="确认调整" schema={ZAdjustLineInput}
+      <DialogForm label="调整" title="调整金额" buttonVariant="ghost" confirmLabel="确认调整" schema={ZAdjustLineInput}
         defaults={{ ...batchRef, lineId: line.id, amountFen: line.amount, reason: "" }}
         fields={[{ name: "amountFen", label: "调整后金额（元）", type: "text", inputMode: "decimal" }, { name: "reason", label: "调整原因", type: "textarea" }]}
         run={(v) => adjustLineAction({ ...v, ...batchRef })} />
-      <ActionDialog label="移出" title="移出名单" buttonVariant="ghost" variant="danger" confirmLabel="确认移出" schema={ZRemoveLineInput}
+      <DialogForm label="移出" title="移出名单" buttonVariant="ghost" variant="danger" confirmLabel="确认移出" schema={ZRemoveLineInput}
         defaults={{ ...batchRef, lineId: line.id, reason: "" }} fields={[{ name: "reason", label: "移出原因", type: "textarea" }]}
         run={(v) => removeLineAction({ ...v, ...batchRef })} />
     </div>

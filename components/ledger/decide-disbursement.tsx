@@ -2,13 +2,13 @@
 
 import { approveDisbursementAction, rejectDisbursementAction } from "@/app/(app)/ledger/actions";
 import { ZApproveDisbursementInput, ZRejectDisbursementInput } from "@/lib/ledger/schemas";
-import { ActionDialog } from "./action-dialog";
+import { DialogForm } from "@/components/forms/dialog-form";
 
 /** Approve (with a written reason when over the cap) or send back, each behind a confirmation. */
 export function DecideDisbursement({ disbursementId, overCap, summary }: { disbursementId: string; overCap: boolean; summary: string }) {
   return (
     <div className="flex flex-wrap gap-2">
-      <ActionDialog
+      <DialogForm
         label="审批通过"
         title="审批通过并入账"
         description={`${summary}。审批后即记入台账，不能修改或删除；如有错误只能冲正。`}
@@ -18,7 +18,7 @@ export function DecideDisbursement({ disbursementId, overCap, summary }: { disbu
         fields={overCap ? [{ name: "capOverrideReason", label: "特批理由（超过年度上限，必填）", type: "textarea" }] : []}
         run={approveDisbursementAction}
       />
-      <ActionDialog
+      <DialogForm
         label="退回"
         title="退回申请"
         variant="danger"

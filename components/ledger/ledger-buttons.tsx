@@ -4,14 +4,14 @@ import { useState, useTransition } from "react";
 import { recordBankAccountAction, recordReversalAction, revealBankAccountAction } from "@/app/(app)/ledger/actions";
 import { Button } from "@/components/ui/button";
 import { ZRecordBankAccountInput, ZRecordReversalInput } from "@/lib/ledger/schemas";
-import { ActionDialog } from "./action-dialog";
+import { DialogForm } from "@/components/forms/dialog-form";
 
 /** 登记银行账户: the full number is shown back once, to the caseworker who typed it. */
 export function BankAccountDialog({ fileId, holderName, replacing }: { fileId: string; holderName: string; replacing: boolean }) {
   const [saved, setSaved] = useState<string | null>(null);
   return (
     <div className="space-y-2">
-      <ActionDialog
+      <DialogForm
         label={replacing ? "更换银行账户" : "登记银行账户"}
         title="登记建档职工本人银行账户"
         description="实名制：救助资金只发放到建档职工本人的银行账户，户名须与建档职工姓名一致。"
@@ -40,7 +40,7 @@ export function BankAccountDialog({ fileId, holderName, replacing }: { fileId: s
 export function ReverseEntryDialog({ entryId, today, description }: { entryId: string; today: string; description: string }) {
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   return (
-    <ActionDialog
+    <DialogForm
       label="冲正"
       title="申请冲正"
       description={`${description}。冲正将生成一笔金额相反的记录，经审批人审批后入账；原记录保留不变。`}

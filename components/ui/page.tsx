@@ -58,3 +58,13 @@ export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?
   };
   return <span className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
 }
+
+/** One labelled value in a <dl> of a record's details. */
+export function DetailItem({ label, children }: { label: string; children: ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="mt-0.5 text-sm">{children}</dd>
+    </div>
+  );
+}

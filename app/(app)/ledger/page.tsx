@@ -95,7 +95,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
             ))}
           </Table>
           <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
-            <span>每页 {ledger.rows.length} 笔，按日期从新到旧</span>
+            <span>本页 {ledger.rows.length} 笔，按日期从新到旧</span>
             <span className="flex gap-2">
               {params.cursor && <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>回到第一页</Link>}
               {ledger.nextCursor ? (

@@ -25,7 +25,7 @@ await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
 const server = spawn("npx", ["next", "start", "-p", String(port)], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET },
+  env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
 });
 
 let stopping = false;

@@ -4,7 +4,7 @@ import { notFound } from "next/navigation";
 import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
 import { WorkflowPanel } from "@/components/filing/workflow-panel";
-import { Alert, Badge, Card, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
@@ -43,15 +43,6 @@ const EVENT_LABELS: Record<string, string> = {
   TRANSFERRED: "转入本单位",
   OBSERVATION_ENDED: "渐退期满，结束跟踪",
 };
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-sm">{children}</dd>
-    </div>
-  );
-}
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.archive);
@@ -121,10 +112,10 @@ export default async function FilePage({ params, searchParams }: { params: Promi
 
         <Card title="一、家庭基本情况">
           <dl className="mb-4 grid gap-4 sm:grid-cols-4">
-            <Item label="档案级别">{file.fileLevel ? FILE_LEVEL_LABELS[file.fileLevel] : "—"}</Item>
-            <Item label="职工类别">{file.workerCategory ? WORKER_CATEGORY_LABELS[file.workerCategory] : "—"}</Item>
-            <Item label="住房情况">{data.housing ? HOUSING_LABELS[data.housing] : "—"}</Item>
-            <Item label="建档职工工会会员">{data.holderUnionMember ? "是" : "否"}</Item>
+            <DetailItem label="档案级别">{file.fileLevel ? FILE_LEVEL_LABELS[file.fileLevel] : "—"}</DetailItem>
+            <DetailItem label="职工类别">{file.workerCategory ? WORKER_CATEGORY_LABELS[file.workerCategory] : "—"}</DetailItem>
+            <DetailItem label="住房情况">{data.housing ? HOUSING_LABELS[data.housing] : "—"}</DetailItem>
+            <DetailItem label="建档职工工会会员">{data.holderUnionMember ? "是" : "否"}</DetailItem>
           </dl>
           <MembersTable fileId={file.id} members={data.members.map(describeMember)} />
         </Card>
@@ -154,13 +145,13 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             </Table>
           </div>
           <dl className="mt-4 grid gap-4 sm:grid-cols-5">
-            <Item label="家庭年收入">{formatFen(figures.annualIncomeFen)}</Item>
-            <Item label="年刚性支出">{formatFen(figures.annualRigidExpenditureFen)}</Item>
-            <Item label="共同生活人数">{figures.householdSize} 人</Item>
-            <Item label="人均月收入（提交时）">{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}</Item>
-            <Item label="系统建议 / 申报 / 审定类别">
+            <DetailItem label="家庭年收入">{formatFen(figures.annualIncomeFen)}</DetailItem>
+            <DetailItem label="年刚性支出">{formatFen(figures.annualRigidExpenditureFen)}</DetailItem>
+            <DetailItem label="共同生活人数">{figures.householdSize} 人</DetailItem>
+            <DetailItem label="人均月收入（提交时）">{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}</DetailItem>
+            <DetailItem label="系统建议 / 申报 / 审定类别">
               {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} / {file.tier ? TIER_LABELS[file.tier] : "—"}
-            </Item>
+            </DetailItem>
           </dl>
           {data.suddenEvent && (
             <p className="mt-3 text-sm">
@@ -171,9 +162,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
 
         <Card title="三、致困原因与困难需求">
           <dl className="grid gap-4 sm:grid-cols-3">
-            <Item label="主要致困原因">{file.mainCause ? CAUSE_LABELS[file.mainCause] : "—"}</Item>
-            <Item label="次要致困原因">{file.secondaryCauses.length ? file.secondaryCauses.map((c) => CAUSE_LABELS[c]).join("、") : "无"}</Item>
-            <Item label="当前困难需求">{data.needs ?? "—"}</Item>
+            <DetailItem label="主要致困原因">{file.mainCause ? CAUSE_LABELS[file.mainCause] : "—"}</DetailItem>
+            <DetailItem label="次要致困原因">{file.secondaryCauses.length ? file.secondaryCauses.map((c) => CAUSE_LABELS[c]).join("、") : "无"}</DetailItem>
+            <DetailItem label="当前困难需求">{data.needs ?? "—"}</DetailItem>
           </dl>
         </Card>
 
@@ -216,11 +207,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
 
         <Card title="审核与公示">
           <dl className="grid gap-4 sm:grid-cols-4">
-            <Item label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</Item>
-            <Item label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</Item>
-            <Item label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</Item>
-            <Item label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}</Item>
-            <Item label="审定">{file.approvedBy ? `${file.approvedBy.name} · ${formatDateTime(file.approvedAt)}` : "—"}</Item>
+            <DetailItem label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</DetailItem>
+            <DetailItem label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</DetailItem>
+            <DetailItem label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</DetailItem>
+            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}</DetailItem>
+            <DetailItem label="审定">{file.approvedBy ? `${file.approvedBy.name} · ${formatDateTime(file.approvedAt)}` : "—"}</DetailItem>
           </dl>
           {file.objections.length > 0 && (
             <div className="mt-4">

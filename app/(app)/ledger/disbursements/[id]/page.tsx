@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { DecideDisbursement } from "@/components/ledger/decide-disbursement";
-import { Alert, Badge, Card, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
@@ -14,15 +14,6 @@ import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, FUND_SOURCE_LABELS } from 
 import { formatFen } from "@/lib/money/money";
 
 export const metadata = { title: "救助发放申请" };
-
-function Item({ label, children }: { label: string; children: React.ReactNode }) {
-  return (
-    <div>
-      <dt className="text-xs text-slate-500">{label}</dt>
-      <dd className="mt-0.5 text-sm">{children}</dd>
-    </div>
-  );
-}
 
 export default async function DisbursementPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ recorded?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.ledger);
@@ -55,17 +46,17 @@ export default async function DisbursementPage({ params, searchParams }: { param
       <div className="space-y-6">
         <Card title="申请内容">
           <dl className="grid gap-4 sm:grid-cols-4">
-            <Item label="救助类型">{AID_TYPE_LABELS[d.aidType]}</Item>
-            <Item label="资金来源">{FUND_SOURCE_LABELS[d.fundSource]}</Item>
-            <Item label="金额"><span className={`text-base font-semibold ${d.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(d.amountFen)}</span></Item>
-            <Item label="发放日期">{d.entryDate}</Item>
-            <Item label={d.reverses ? "冲正原因" : "用途"}>{d.purpose}</Item>
-            <Item label="收款账户">{d.account ? `${d.account.bankName} ${d.account.masked}` : "不发放现金"}</Item>
-            {d.student && <Item label="受助学生">{d.student}</Item>}
-            {d.evidence && <Item label="凭证说明">{d.evidence}</Item>}
-            <Item label="经办">{d.recordedBy} · {formatDateTime(d.recordedAt)}</Item>
-            {d.decidedBy && <Item label="审批">{d.decidedBy} · {formatDateTime(d.decidedAt)}</Item>}
-            {d.reverses && <Item label="冲正的原记录">{d.reverses.entryDate} {formatFen(d.reverses.amountFen)} · {d.reverses.purpose}</Item>}
+            <DetailItem label="救助类型">{AID_TYPE_LABELS[d.aidType]}</DetailItem>
+            <DetailItem label="资金来源">{FUND_SOURCE_LABELS[d.fundSource]}</DetailItem>
+            <DetailItem label="金额"><span className={`text-base font-semibold ${d.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(d.amountFen)}</span></DetailItem>
+            <DetailItem label="发放日期">{d.entryDate}</DetailItem>
+            <DetailItem label={d.reverses ? "冲正原因" : "用途"}>{d.purpose}</DetailItem>
+            <DetailItem label="收款账户">{d.account ? `${d.account.bankName} ${d.account.masked}` : "不发放现金"}</DetailItem>
+            {d.student && <DetailItem label="受助学生">{d.student}</DetailItem>}
+            {d.evidence && <DetailItem label="凭证说明">{d.evidence}</DetailItem>}
+            <DetailItem label="经办">{d.recordedBy} · {formatDateTime(d.recordedAt)}</DetailItem>
+            {d.decidedBy && <DetailItem label="审批">{d.decidedBy} · {formatDateTime(d.decidedAt)}</DetailItem>}
+            {d.reverses && <DetailItem label="冲正的原记录">{d.reverses.entryDate} {formatFen(d.reverses.amountFen)} · {d.reverses.purpose}</DetailItem>}
           </dl>
           {d.cap && (
             <p className={`mt-4 text-sm ${overCap ? "text-red-700" : "text-slate-600"}`}>
