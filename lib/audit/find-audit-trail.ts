@@ -1,8 +1,10 @@
 import "server-only";
+import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { formatDateTime } from "@/lib/format/datetime";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
 
 export const SIGN_IN_OUTCOME_LABELS: Record<SignInOutcome, string> = {
@@ -61,4 +63,40 @@ export async function findSignInAttempts(actor: TActor, query: TRange & { outcom
     db.signInAttempt.count({ where }),
   ]);
   return toPage(rows.map((r) => ({ ...r, id: r.id.toString() })), total, query.page);
+}
+
+/**
+ * Every matching row of the trail, newest first, in pages of 2,000 (keyset on id), for the
+ * auditor's export. The export itself is recorded in the trail.
+ */
+export async function* exportAuditTrail(actor: TActor, query: { kind: "events" | "signins"; from?: Date; to?: Date; outcome?: SignInOutcome }) {
+  assertRole(actor, "AUDITOR");
+  const db = scopedDb(actor);
+  await recordAudit(db, actor, { action: `audit.export.${query.kind}`, entityType: "audit_event", organisationId: actor.organisation.id });
+  const at = { gte: query.from, lt: query.to };
+  let before: bigint | undefined;
+  for (;;) {
+    const id = before === undefined ? undefined : { lt: before };
+    if (query.kind === "events") {
+      const rows = await db.auditEvent.findMany({ where: { at, id }, orderBy: { id: "desc" }, take: 2000, include: { organisation: { select: { name: true } } } });
+      if (rows.length === 0) return;
+      const actors = await db.user.findMany({ where: { id: { in: [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))] } }, select: { id: true, name: true, username: true } });
+      const byId = new Map(actors.map((a) => [a.id, a]));
+      for (const r of rows) {
+        const who = r.actorId ? byId.get(r.actorId) : undefined;
+        yield [formatDateTime(r.at), who ? `${who.name}（${who.username}）` : "", r.action, r.entityType, r.entityId, r.organisation?.name, r.ip, r.detail ? JSON.stringify(r.detail) : ""];
+      }
+      before = rows.at(-1)!.id;
+    } else {
+      const rows = await db.signInAttempt.findMany({
+        where: { at, id, ...(query.outcome ? { outcome: query.outcome } : {}) },
+        orderBy: { id: "desc" },
+        take: 2000,
+        include: { user: { select: { name: true, organisation: { select: { name: true } } } } },
+      });
+      if (rows.length === 0) return;
+      for (const r of rows) yield [formatDateTime(r.at), r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], r.ip, r.userAgent];
+      before = rows.at(-1)!.id;
+    }
+  }
 }

@@ -29,7 +29,7 @@ const perStudent = (aidType: AidType, policy: TAidPolicy) => aidType === "EDUCAT
 function assertEligible(file: TFile, aidType: AidType, policy: TAidPolicy) {
   if (!isStatusEligibleForAid(file.status, policy)) {
     throw new DomainError(
-      `该档案当前状态为“${FILE_STATUS_LABELS[file.status]}”，不能发放${AID_TYPE_LABELS[aidType]}：先建档、后帮扶，只有在档的档案可以享受救助。`,
+      `该档案当前状态为“${FILE_STATUS_LABELS[file.status]}”，不能发放${AID_TYPE_LABELS[aidType]}。先建档、后帮扶：在档的档案可以享受救助，渐退期内只能享受政策允许的救助。`,
       "FILE_NOT_ELIGIBLE",
     );
   }

@@ -1,6 +1,7 @@
 // Guards organisation scope and roles through the real server: the "attacker" works for Lanzhou
 // city union, the "victim" is Tianshui city union. Server actions are also called directly, with
 // the request a tampered browser would send, because a page-level check does not protect an action.
+import { readFile } from "node:fs/promises";
 import type { APIRequestContext, Page } from "@playwright/test";
 import { expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
 
@@ -96,4 +97,20 @@ test("an auditor cannot call a mutating action on a user", async ({ browser }) =
   expect(await response.text()).toContain("您没有权限执行此操作");
   const after = await sql<{ password_hash: string }>("SELECT password_hash FROM app_user WHERE id = $1", [victim]);
   expect(after).toEqual(before);
+});
+
+test("an auditor exports the audit trail as CSV; other roles cannot", async ({ browser }) => {
+  const auditor = await pageAs(browser, "lz_auditor");
+  await auditor.goto("/audit?tab=signins");
+  const downloadPromise = auditor.waitForEvent("download");
+  await auditor.getByRole("link", { name: "导出 CSV" }).click();
+  const download = await downloadPromise;
+  const text = await readFile((await download.path())!, "utf8");
+  expect(text.startsWith("\uFEFF\"时间\",\"用户名\"")).toBe(true);
+  expect(download.suggestedFilename()).toContain("登录记录");
+
+  const caseworker = await pageAs(browser, "lz_caseworker");
+  const refused = await caseworker.request.get("/audit/export?tab=events");
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toContain("没有权限");
 });

@@ -1,7 +1,7 @@
 // Guards organisation scoping: a user acts on their own union and its descendants only. The
 // "victim" is Tianshui city union, the "attacker" works for Lanzhou city union (same province).
 import { beforeAll, describe, expect, it } from "vitest";
-import { findAuditEvents } from "@/lib/audit/find-audit-trail";
+import { exportAuditTrail, findAuditEvents } from "@/lib/audit/find-audit-trail";
 import { scopedDb } from "@/lib/data/scope";
 import { prisma } from "@/lib/db/client";
 import { createOrganisation, getOrganisation, listScopeOrganisations } from "@/lib/organisations/organisations";
@@ -88,6 +88,23 @@ describe("organisation scope", () => {
     await expect(createOrganisation(admin, { parentId: city.id, name: "省级", code: "GSX", level: "PROVINCE", regionCode: "620000" })).rejects.toThrow(
       "层级",
     );
+  });
+
+  it("exports only the auditor's own subtree's trail, and records each export", async () => {
+    const collect = async (rows: AsyncIterable<unknown[]>) => {
+      const all: unknown[][] = [];
+      for await (const row of rows) all.push(row);
+      return all;
+    };
+    const admin = await actorFor("lz_admin");
+    const county = await orgByCode("GSLZXG");
+    await createOrganisation(admin, { parentId: county.id, name: "西固区环卫工会", code: "GSLZXG09", level: "GRASSROOTS", regionCode: "620104" });
+    const lanzhou = await collect(exportAuditTrail(await actorFor("lz_auditor"), { kind: "events" }));
+    expect(lanzhou.map((r) => r[2])).toContain("organisation.create");
+    const tianshui = await collect(exportAuditTrail(await actorFor("ts_auditor"), { kind: "events" }));
+    expect(tianshui.map((r) => r[2])).not.toContain("organisation.create");
+    expect(await prisma.auditEvent.count({ where: { action: "audit.export.events" } })).toBe(2);
+    await expect(collect(exportAuditTrail(await actorFor("lz_caseworker"), { kind: "events" }))).rejects.toThrow("没有权限");
   });
 
   it("refuses management to roles other than administrator", async () => {

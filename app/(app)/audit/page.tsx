@@ -1,4 +1,6 @@
 import Link from "next/link";
+import { buttonClass } from "@/components/ui/button";
+import { hasRole } from "@/lib/auth/actor";
 import { Input, Select } from "@/components/ui/field";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
@@ -29,7 +31,17 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
 
   return (
     <>
-      <PageHeader title="审计日志" description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`} />
+      <PageHeader
+        title="审计日志"
+        description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`}
+        actions={
+          hasRole(actor, "AUDITOR") ? (
+            <a href={`/audit/export?${new URLSearchParams(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))}`} className={buttonClass("secondary")}>
+              导出 CSV
+            </a>
+          ) : undefined
+        }
+      />
       <div className="mb-4 flex gap-2 border-b border-slate-200 text-sm">
         {(["events", "signins"] as const).map((t) => (
           <Link key={t} href={`?tab=${t}`} aria-current={tab === t ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${tab === t ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}>
