@@ -38,6 +38,8 @@ const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Disbursement: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   DisbursementBatch: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   BatchLine: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  // Derived from ledger_entry by trigger; read-only for the application.
+  LedgerDailyTotal: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
   LedgerEntry: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
   // Evidence belongs to a household file and is created only through one found in scope.
   EvidenceFile: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },

@@ -163,24 +163,45 @@ export function parseCursor(value: string | undefined): { entryDate: string; id:
   return match ? { entryDate: match[1]!, id: match[2]! } : null;
 }
 
-async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Prisma.LedgerEntryWhereInput> {
-  const db = scopedDb(actor);
+/** The filters every ledger row and every daily total has in common: type, fund, dates, subtree. */
+async function commonWhere(actor: TActor, filters: TLedgerFilters) {
   let orgPath: string | undefined;
   if (filters.organisationId) {
-    orgPath = (await db.organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
+    orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
     if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
   }
+  return [
+    filters.aidType ? { aidType: filters.aidType } : {},
+    filters.fundSource ? { fundSource: filters.fundSource } : {},
+    filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
+    filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
+    orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
+  ];
+}
+
+async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Prisma.LedgerEntryWhereInput> {
   return {
     AND: [
-      filters.aidType ? { aidType: filters.aidType } : {},
-      filters.fundSource ? { fundSource: filters.fundSource } : {},
-      filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
-      filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
+      ...(await commonWhere(actor, filters)),
       filters.min !== undefined ? { amountFen: { gte: filters.min } } : {},
       filters.max !== undefined ? { amountFen: { lte: filters.max } } : {},
-      orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
     ],
   };
+}
+
+/**
+ * Count and sum of the filtered entries. Without an amount filter they come from the
+ * trigger-maintained daily totals (a few rows per day instead of every entry); with one, from the
+ * entries themselves.
+ */
+async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prisma.LedgerEntryWhereInput) {
+  const db = scopedDb(actor);
+  if (filters.min === undefined && filters.max === undefined) {
+    const daily = await db.ledgerDailyTotal.aggregate({ where: { AND: await commonWhere(actor, filters) }, _sum: { entries: true, totalFen: true } });
+    return { totalFen: Number(daily._sum.totalFen ?? 0), count: daily._sum.entries ?? 0 };
+  }
+  const totals = await db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true });
+  return { totalFen: totals._sum.amountFen ?? 0, count: totals._count };
 }
 
 function afterCursor(cursor: { entryDate: string; id: string } | null): Prisma.LedgerEntryWhereInput {
@@ -224,15 +245,14 @@ export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, curs
       take: LEDGER_PAGE_SIZE + 1,
       include: ledgerInclude,
     }),
-    db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true }),
+    ledgerTotals(actor, filters, where),
   ]);
   const page = rows.slice(0, LEDGER_PAGE_SIZE);
   const last = page.at(-1);
   return {
     rows: page.map(present),
     nextCursor: rows.length > LEDGER_PAGE_SIZE && last ? `${dateOnlyString(last.entryDate)}_${last.id}` : null,
-    totalFen: totals._sum.amountFen ?? 0,
-    count: totals._count,
+    ...totals,
   };
 }
 

@@ -351,6 +351,16 @@ describe("totals equal the sum of entries", () => {
     expect(householdSum).toBe(expected);
     const after = await findOrgLedger(lzAuditor, { organisationId: lanzhouCounty });
     expect(after.totalFen - before.totalFen).toBe(expected);
+    // The totals line reads the trigger-maintained daily totals; they must equal the entries exactly.
+    const { rows: [fromEntries] } = await sql.query<{ n: string; fen: string }>("SELECT count(*) AS n, sum(amount_fen) AS fen FROM ledger_entry");
+    const { rows: [fromDaily] } = await sql.query<{ n: string; fen: string }>("SELECT sum(entries) AS n, sum(total_fen) AS fen FROM ledger_daily_total");
+    expect(fromDaily).toEqual(fromEntries);
+    const { rows: [county] } = await sql.query<{ n: string; fen: string }>(
+      `SELECT count(*) AS n, coalesce(sum(e.amount_fen), 0) AS fen FROM ledger_entry e JOIN organisation o ON o.id = e.organisation_id
+        WHERE o.path LIKE (SELECT path FROM organisation WHERE id = $1) || '%'`,
+      [lanzhouCounty],
+    );
+    expect({ n: String(after.count), fen: String(after.totalFen) }).toEqual(county);
   });
 
   it("pages the organisation's ledger by keyset: every entry once, newest first", async () => {
