@@ -33,7 +33,7 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
         {caseworker && file.status !== "DRAFT" && file.status !== "CLOSED" && (
           <div className="flex flex-wrap items-start gap-2">
             <BankAccountDialog fileId={file.id} holderName={file.holderName ?? ""} replacing={!!ledger.account} />
-            {file.status === "OPEN" && (
+            {(file.status === "OPEN" || file.status === "OBSERVATION") && (
               <Link href={`/ledger/new?fileId=${file.id}`} className={buttonClass()}>
                 登记救助发放
               </Link>

@@ -210,6 +210,14 @@ function afterCursor(cursor: { entryDate: string; id: string } | null): Prisma.L
   return { OR: [{ entryDate: { lt: date } }, { entryDate: date, id: { lt: cursor.id } }] };
 }
 
+/** Newer than the cursor: the page before it, read in ascending order from the cursor. */
+function beforeCursor(cursor: { entryDate: string; id: string }): Prisma.LedgerEntryWhereInput {
+  const date = dateOnly(cursor.entryDate);
+  return { OR: [{ entryDate: { gt: date } }, { entryDate: date, id: { gt: cursor.id } }] };
+}
+
+const cursorOf = (row: { entryDate: Date; id: string }) => `${dateOnlyString(row.entryDate)}_${row.id}`;
+
 const ledgerInclude = {
   organisation: { select: { name: true } },
   file: { select: { id: true, holderName: true, fileNumber: true } },
@@ -233,25 +241,31 @@ function present(e: TLedgerRow) {
  * index range scan on (entry_date DESC, id DESC), as fast on the last page as on the first.
  * Totals are the plain sum of the filtered entries (reversals included, so they net out).
  */
-export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, cursorValue?: string) {
+export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
   const db = scopedDb(actor);
   const where = await ledgerWhere(actor, filters);
-  const cursor = parseCursor(cursorValue);
-  const [rows, totals] = await Promise.all([
+  const after = parseCursor(page.after);
+  const before = after ? null : parseCursor(page.before);
+  const [fetched, totals] = await Promise.all([
     db.ledgerEntry.findMany({
-      where: { AND: [where, afterCursor(cursor)] },
-      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
+      where: { AND: [where, before ? beforeCursor(before) : afterCursor(after)] },
+      // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
+      orderBy: before ? [{ entryDate: "asc" }, { id: "asc" }] : [{ entryDate: "desc" }, { id: "desc" }],
       take: LEDGER_PAGE_SIZE + 1,
       include: ledgerInclude,
     }),
     ledgerTotals(actor, filters, where),
   ]);
-  const page = rows.slice(0, LEDGER_PAGE_SIZE);
-  const last = page.at(-1);
+  const more = fetched.length > LEDGER_PAGE_SIZE;
+  const rows = before ? fetched.slice(0, LEDGER_PAGE_SIZE).reverse() : fetched.slice(0, LEDGER_PAGE_SIZE);
+  const first = rows[0];
+  const last = rows.at(-1);
   return {
-    rows: page.map(present),
-    nextCursor: rows.length > LEDGER_PAGE_SIZE && last ? `${dateOnlyString(last.entryDate)}_${last.id}` : null,
+    rows: rows.map(present),
+    // Older rows exist when going forward found more, or always when we came back from an older page.
+    nextCursor: last && (before || more) ? cursorOf(last) : null,
+    prevCursor: first && (after || (before && more)) ? cursorOf(first) : null,
     ...totals,
   };
 }

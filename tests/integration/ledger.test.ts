@@ -372,7 +372,7 @@ describe("totals equal the sum of entries", () => {
       seen.push(...page.rows.map((r) => r.id));
       if (!page.nextCursor) break;
       cursor = page.nextCursor;
-      page = await findOrgLedger(lzAuditor, filters, cursor);
+      page = await findOrgLedger(lzAuditor, filters, { after: cursor });
     }
     expect(seen.length).toBe(page.count);
     expect(new Set(seen).size).toBe(seen.length);
@@ -495,8 +495,19 @@ describe("batches (批量发放)", () => {
     expect(entries).toBe(10_000);
     const ledger = await findOrgLedger(tsAuditor, { organisationId: grassroots.id });
     expect(ledger).toMatchObject({ count: 10_000, totalFen: 10_000 * 50_000 });
+    // Timing is reported, not asserted: speed targets live in npm run bench / bench:ledger.
     console.log(`10,000-line batch: built in ${buildMs} ms, approved in ${approveMs} ms`);
-    expect(buildMs).toBeLessThan(10_000);
-    expect(approveMs).toBeLessThan(10_000);
+
+    // Keyset paging both ways over the 10,000 entries: back from page 3 gives pages 2 and 1 again.
+    const filters = { organisationId: grassroots.id };
+    const forward = [ledger];
+    for (let i = 0; i < 2; i++) forward.push(await findOrgLedger(tsAuditor, filters, { after: forward.at(-1)!.nextCursor! }));
+    expect(forward[0]!.prevCursor).toBeNull();
+    const back2 = await findOrgLedger(tsAuditor, filters, { before: forward[2]!.prevCursor! });
+    expect(back2.rows.map((r) => r.id)).toEqual(forward[1]!.rows.map((r) => r.id));
+    const back1 = await findOrgLedger(tsAuditor, filters, { before: back2.prevCursor! });
+    expect(back1.rows.map((r) => r.id)).toEqual(forward[0]!.rows.map((r) => r.id));
+    expect(back1.prevCursor).toBeNull();
+    expect(back1.nextCursor).toBe(forward[0]!.nextCursor);
   });
 });

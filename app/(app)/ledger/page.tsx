@@ -2,7 +2,7 @@ import Link from "next/link";
 import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
 import { buttonClass } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
-import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
@@ -10,7 +10,7 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { findOrgLedger, organisationsInScope } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
-import { ZLedgerFilters } from "@/lib/ledger/schemas";
+import { ZLedgerFilters, type TLedgerFilters } from "@/lib/ledger/schemas";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
 
 export const metadata = { title: "台账" };
@@ -20,8 +20,12 @@ type TParams = Record<string, string | undefined>;
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<TParams> }) {
   const actor = await requirePageActor(...SECTION_ROLES.ledger);
   const params = await searchParams;
-  const filters = ZLedgerFilters.parse(params);
-  const [ledger, organisations] = await Promise.all([findOrgLedger(actor, filters, params.cursor), organisationsInScope(actor)]);
+  const parsed = ZLedgerFilters.safeParse(params);
+  const filters: TLedgerFilters = parsed.success ? parsed.data : {};
+  const [ledger, organisations] = await Promise.all([
+    findOrgLedger(actor, filters, { after: params.cursor, before: params.before }),
+    organisationsInScope(actor),
+  ]);
   // The filters as typed, kept in every link so that paging and export see the same rows.
   const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
@@ -57,6 +61,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <Field label="最低金额（元）" htmlFor="f-min"><Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} /></Field>
         <Field label="最高金额（元）" htmlFor="f-max"><Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} /></Field>
       </SearchForm>
+      {!parsed.success && (
+        <div className="mb-3">
+          <Alert>筛选条件有误：{parsed.error.issues[0]?.message ?? "请检查后重新查询"}。以下为全部记录。</Alert>
+        </div>
+      )}
       <p className="mb-3 text-sm text-slate-600" data-testid="ledger-totals">
         符合条件 {ledger.count} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）
       </p>
@@ -97,7 +106,12 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
           <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
             <span>本页 {ledger.rows.length} 笔，按日期从新到旧</span>
             <span className="flex gap-2">
-              {params.cursor && <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>回到第一页</Link>}
+              {ledger.prevCursor && <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>回到第一页</Link>}
+              {ledger.prevCursor ? (
+                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>上一页</Link>
+              ) : (
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">上一页</span>
+              )}
               {ledger.nextCursor ? (
                 <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>下一页</Link>
               ) : (

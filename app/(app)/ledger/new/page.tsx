@@ -23,10 +23,17 @@ export default async function NewDisbursementPage({ searchParams }: { searchPara
     <>
       <PageHeader title="登记救助发放" description={`${file.holderName ?? "—"}家庭 · 档案编号 ${file.fileNumber ?? "—"} · ${file.organisationName}`} />
       <Card>
-        {file.status !== "OPEN" ? (
+        {file.status !== "OPEN" && file.status !== "OBSERVATION" ? (
           <Alert>该档案当前状态为“{FILE_STATUS_LABELS[file.status]}”，不能登记救助：先建档、后帮扶。</Alert>
         ) : (
-          <DisbursementForm fileId={file.id} today={todayInShanghai()} students={context.students} policies={context.policies} hasAccount={!!context.account} />
+          <>
+            {file.status === "OBSERVATION" && (
+              <div className="mb-4">
+                <Alert tone="info">该户处于渐退期，只能登记政策允许渐退期享受的救助类型。</Alert>
+              </div>
+            )}
+            <DisbursementForm fileId={file.id} today={todayInShanghai()} students={context.students} policies={context.policies} hasAccount={!!context.account} />
+          </>
         )}
       </Card>
     </>
