@@ -16,12 +16,15 @@
 // Next.js's server build, so the real findFiles runs unmodified. No other dependency on the
 // import path of find-files changes with that condition (pg, Prisma, zod have no such export).
 //
-// The SQL is captured by wrapping pg.Client.prototype.query while one query runs: the Prisma pg
-// adapter sends every statement through it, so what is explained is what Prisma really sent.
-import pg from "pg";
+// The SQL is captured while one query runs (captureStatements in bench-support.ts), so what is
+// explained is what Prisma really sent.
+import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
-import { openDatabase } from "@/lib/db/runtime";
 import type { TArchiveQuery } from "@/lib/filing/find-files";
+import {
+  assertReactServer, benchActors, captureStatements, explainAnalyze, median, ms, orgByCode, printStatement, runBench, showSetting, table,
+  type TOrgRow,
+} from "./bench-support";
 
 const RUNS = (() => {
   const i = process.argv.indexOf("--runs");
@@ -37,194 +40,111 @@ const EXPLAIN_COUNT = (() => {
   return n;
 })();
 
-// ───────────────────────────── capturing the SQL Prisma sends ─────────────────────────────
-
-type TStatement = { text: string; values: unknown[] };
-let captured: TStatement[] | null = null;
-const originalQuery = pg.Client.prototype.query;
-// Overloaded in @types/pg; the wrapper passes every call through unchanged.
-(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-  if (captured) {
-    const [first, second] = args;
-    const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
-    const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
-    if (text && /^\s*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
-  }
-  return (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
-};
-
-// ───────────────────────────── output helpers ─────────────────────────────
-
-/** Terminal width of a string: CJK and full-width characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
-const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
-const padStart = (s: string, n: number) => " ".repeat(Math.max(0, n - width(s))) + s;
-
-function table(headers: string[], rows: string[][], rightAligned: Set<number>) {
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? padStart(c, widths[i]!) : padEnd(c, widths[i]!))).join("  ");
-  console.log(line(headers));
-  console.log(widths.map((w) => "─".repeat(w)).join("  "));
-  for (const row of rows) console.log(line(row));
-}
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const ms = (x: number) => x.toFixed(1);
-
 // ───────────────────────────── main ─────────────────────────────
 
 type TCase = { actor: TActor; scope: string; label: string; query: TArchiveQuery };
 type TResult = TCase & { times: number[]; total: number; rows: number };
 
 async function loadFindFiles() {
-  // Checked before importing: the real package throws while loading, past any catch here.
-  if (!import.meta.resolve("server-only").endsWith("/empty.js")) {
-    throw new Error("find-files 是服务端模块（import \"server-only\"），请用 `npm run bench` 或 `tsx --conditions=react-server scripts/bench-archive.ts` 运行。");
-  }
+  assertReactServer("find-files", "npm run bench", "scripts/bench-archive.ts");
   return (await import("@/lib/filing/find-files")).findFiles;
 }
 
-async function main() {
-  const db = await openDatabase();
-  // lib/db/client reads DATABASE_URL on first use.
-  process.env.DATABASE_URL = db.url;
-  const sql = new pg.Client({ connectionString: db.url });
-  await sql.connect();
-  try {
-    const findFiles = await loadFindFiles();
+async function main(sql: pg.Client) {
+  const findFiles = await loadFindFiles();
 
-    const { rows: [counts] } = await sql.query<{ files: number; open: number; people: number; orgs: number }>(
-      `SELECT (SELECT count(*)::int FROM household_file) AS files, (SELECT count(*)::int FROM household_file WHERE status = 'OPEN') AS open,
-              (SELECT count(*)::int FROM file_person) AS people, (SELECT count(*)::int FROM organisation) AS orgs`,
-    ).catch(() => ({ rows: [undefined] }));
-    if (!counts?.files) {
-      console.log("数据库中没有档案。请先运行：npm run seed -- --households 100000");
-      return;
+  const { rows: [counts] } = await sql.query<{ files: number; open: number; people: number; orgs: number }>(
+    `SELECT (SELECT count(*)::int FROM household_file) AS files, (SELECT count(*)::int FROM household_file WHERE status = 'OPEN') AS open,
+            (SELECT count(*)::int FROM file_person) AS people, (SELECT count(*)::int FROM organisation) AS orgs`,
+  ).catch(() => ({ rows: [undefined] }));
+  if (!counts?.files) {
+    console.log("数据库中没有档案。请先运行：npm run seed -- --households 100000");
+    return;
+  }
+  const setting = (name: string) => showSetting(sql, name);
+  const { rows: [size] } = await sql.query<{ heap: string; total: string }>(
+    "SELECT pg_size_pretty(pg_relation_size('household_file')) AS heap, pg_size_pretty(pg_total_relation_size('household_file')) AS total",
+  );
+  console.log(`PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}）；` +
+    `household_file 表 ${size!.heap}（含索引与 TOAST ${size!.total}）。`);
+  console.log(`档案 ${counts.files.toLocaleString()} 户（在档 ${counts.open.toLocaleString()}），` +
+    `file_person ${counts.people.toLocaleString()} 行，组织 ${counts.orgs} 个。每项预热 1 次后计时 ${RUNS} 次。\n`);
+
+  // ── the actors ──
+  // A province official: findFiles only reads, so a constructed actor is enough (no user row is needed).
+  const { city, cityOrg: lzOrg, province, provinceOrg: gsOrg } = await benchActors(sql, "lz_caseworker", {
+    username: "bench_gs_official", name: "省总审批人（基准测试）", roles: ["OFFICIAL"],
+  });
+
+  // ── real search terms from the data in each scope ──
+  const sampleIn = async (orgPath: string) => {
+    const { rows: [row] } = await sql.query<{ resident_id: string; file_number: string }>(
+      `SELECT p.resident_id, f.file_number FROM household_file f
+         JOIN organisation o ON o.id = f.organisation_id
+         JOIN file_person p ON p.file_id = f.id AND NOT p.is_holder
+       WHERE f.status = 'OPEN' AND o.path LIKE $1 || '%'
+       ORDER BY f.id LIMIT 1`,
+      [orgPath],
+    );
+    if (!row) throw new Error("范围内没有在档档案，无法选取测试用的身份号码和档案编号。");
+    return row;
+  };
+  const cityTerms = await sampleIn(lzOrg.path);
+  const provinceTerms = await sampleIn(gsOrg.path);
+  const county = await orgByCode(sql, "GSLZCG");
+  const lzCity = await orgByCode(sql, "GSLZ");
+
+  const casesFor = (actor: TActor, scope: string, terms: { resident_id: string; file_number: string }, subtree: TOrgRow): TCase[] => [
+    { actor, scope, label: "默认列表 第1页", query: { page: 1 } },
+    { actor, scope, label: "深翻页 第500页", query: { page: 500 } },
+    { actor, scope, label: "全部状态 第1页", query: { status: "ALL", page: 1 } },
+    { actor, scope, label: "姓名前缀“王”", query: { q: "王", page: 1 } },
+    { actor, scope, label: `身份号码 ${terms.resident_id.slice(0, 6)}…`, query: { q: terms.resident_id, page: 1 } },
+    { actor, scope, label: `档案编号 ${terms.file_number}`, query: { q: terms.file_number, page: 1 } },
+    { actor, scope, label: "筛选 相对困难+市级+因病", query: { tier: "RELATIVE", fileLevel: "CITY", cause: "ILLNESS", page: 1 } },
+    { actor, scope, label: `组织子树 ${subtree.code}`, query: { organisationId: subtree.id, page: 1 } },
+  ];
+  const cases = [
+    ...casesFor(city, `市 ${lzOrg.code}`, cityTerms, county),
+    ...casesFor(province, `省 ${gsOrg.code}`, provinceTerms, lzCity),
+  ];
+
+  // ── timing ──
+  const results: TResult[] = [];
+  for (const c of cases) {
+    await findFiles(c.actor, c.query); // warm-up
+    const times: number[] = [];
+    let page: Awaited<ReturnType<typeof findFiles>> | undefined;
+    for (let i = 0; i < RUNS; i++) {
+      const t0 = performance.now();
+      page = await findFiles(c.actor, c.query);
+      times.push(performance.now() - t0);
     }
-    const setting = async (name: string) => (await sql.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name];
-    const { rows: [size] } = await sql.query<{ heap: string; total: string }>(
-      "SELECT pg_size_pretty(pg_relation_size('household_file')) AS heap, pg_size_pretty(pg_total_relation_size('household_file')) AS total",
-    );
-    console.log(`PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}）；` +
-      `household_file 表 ${size!.heap}（含索引与 TOAST ${size!.total}）。`);
-    console.log(`档案 ${counts.files.toLocaleString()} 户（在档 ${counts.open.toLocaleString()}），` +
-      `file_person ${counts.people.toLocaleString()} 行，组织 ${counts.orgs} 个。每项预热 1 次后计时 ${RUNS} 次。\n`);
+    results.push({ ...c, times, total: page!.total, rows: page!.rows.length });
+  }
+  table(
+    ["范围", "查询", "中位 ms", "最大 ms", "命中总数", "本页行数"],
+    results.map((r) => [r.scope, r.label, ms(median(r.times)), ms(Math.max(...r.times)), r.total.toLocaleString(), String(r.rows)]),
+    new Set([2, 3, 4, 5]),
+  );
 
-    // ── the actors ──
-    type TOrgRow = { id: string; name: string; path: string; depth: number; code: string };
-    const orgByCode = async (code: string) => {
-      const { rows } = await sql.query<TOrgRow>("SELECT id, name, path, depth, code FROM organisation WHERE code = $1", [code]);
-      if (!rows[0]) throw new Error(`找不到组织 ${code}：这个数据库不是用演示数据初始化的。`);
-      return rows[0];
-    };
-    const { rows: [lz] } = await sql.query<{ id: string; username: string; name: string; roles: string[]; org_id: string }>(
-      `SELECT u.id, u.username, u.name, u.roles::text[] AS roles, u.organisation_id AS org_id FROM app_user u WHERE u.username = 'lz_caseworker'`,
-    );
-    if (!lz) throw new Error("找不到演示用户 lz_caseworker。");
-    const lzOrg = (await sql.query<TOrgRow>("SELECT id, name, path, depth, code FROM organisation WHERE id = $1", [lz.org_id])).rows[0]!;
-    const gsOrg = await orgByCode("GS");
-    const toActor = (userId: string, username: string, name: string, roles: string[], org: TOrgRow): TActor => ({
-      userId, sessionId: null, username, name, roles: roles as TActor["roles"], ip: "127.0.0.1",
-      organisation: { id: org.id, name: org.name, path: org.path, depth: org.depth },
-    });
-    const city = toActor(lz.id, lz.username, lz.name, lz.roles, lzOrg);
-    // A province official: findFiles only reads, so a constructed actor is enough (no user row is needed).
-    const province = toActor("00000000-0000-0000-0000-000000000000", "bench_gs_official", "省总审批人（基准测试）", ["OFFICIAL"], gsOrg);
-
-    // ── real search terms from the data in each scope ──
-    const sampleIn = async (orgPath: string) => {
-      const { rows: [row] } = await sql.query<{ resident_id: string; file_number: string }>(
-        `SELECT p.resident_id, f.file_number FROM household_file f
-           JOIN organisation o ON o.id = f.organisation_id
-           JOIN file_person p ON p.file_id = f.id AND NOT p.is_holder
-         WHERE f.status = 'OPEN' AND o.path LIKE $1 || '%'
-         ORDER BY f.id LIMIT 1`,
-        [orgPath],
-      );
-      if (!row) throw new Error("范围内没有在档档案，无法选取测试用的身份号码和档案编号。");
-      return row;
-    };
-    const cityTerms = await sampleIn(lzOrg.path);
-    const provinceTerms = await sampleIn(gsOrg.path);
-    const county = await orgByCode("GSLZCG");
-    const lzCity = await orgByCode("GSLZ");
-
-    const casesFor = (actor: TActor, scope: string, terms: { resident_id: string; file_number: string }, subtree: TOrgRow): TCase[] => [
-      { actor, scope, label: "默认列表 第1页", query: { page: 1 } },
-      { actor, scope, label: "深翻页 第500页", query: { page: 500 } },
-      { actor, scope, label: "全部状态 第1页", query: { status: "ALL", page: 1 } },
-      { actor, scope, label: "姓名前缀“王”", query: { q: "王", page: 1 } },
-      { actor, scope, label: `身份号码 ${terms.resident_id.slice(0, 6)}…`, query: { q: terms.resident_id, page: 1 } },
-      { actor, scope, label: `档案编号 ${terms.file_number}`, query: { q: terms.file_number, page: 1 } },
-      { actor, scope, label: "筛选 相对困难+市级+因病", query: { tier: "RELATIVE", fileLevel: "CITY", cause: "ILLNESS", page: 1 } },
-      { actor, scope, label: `组织子树 ${subtree.code}`, query: { organisationId: subtree.id, page: 1 } },
-    ];
-    const cases = [
-      ...casesFor(city, `市 ${lzOrg.code}`, cityTerms, county),
-      ...casesFor(province, `省 ${gsOrg.code}`, provinceTerms, lzCity),
-    ];
-
-    // ── timing ──
-    const results: TResult[] = [];
-    for (const c of cases) {
-      await findFiles(c.actor, c.query); // warm-up
-      const times: number[] = [];
-      let page: Awaited<ReturnType<typeof findFiles>> | undefined;
-      for (let i = 0; i < RUNS; i++) {
-        const t0 = performance.now();
-        page = await findFiles(c.actor, c.query);
-        times.push(performance.now() - t0);
-      }
-      results.push({ ...c, times, total: page!.total, rows: page!.rows.length });
-    }
-    table(
-      ["范围", "查询", "中位 ms", "最大 ms", "命中总数", "本页行数"],
-      results.map((r) => [r.scope, r.label, ms(median(r.times)), ms(Math.max(...r.times)), r.total.toLocaleString(), String(r.rows)]),
-      new Set([2, 3, 4, 5]),
-    );
-
-    // ── EXPLAIN the slowest ──
-    const slowest = [...results].sort((a, b) => median(b.times) - median(a.times)).slice(0, EXPLAIN_COUNT);
-    for (const r of slowest) {
-      captured = [];
-      await findFiles(r.actor, r.query);
-      const statements = captured;
-      captured = null;
-      console.log(`\nEXPLAIN (ANALYZE, BUFFERS)：${r.scope} ${r.label}（中位 ${ms(median(r.times))} ms）`);
-      for (const [i, s] of statements.entries()) {
-        const { rows } = await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
-        const plan = rows.map((row) => row["QUERY PLAN"]);
-        const pick = (prefix: string) => plan.find((l) => l.trimStart().startsWith(prefix))?.trim() ?? "";
-        const kind = /count\(/i.test(s.text) ? "计数" : /household_file/.test(s.text) ? "列表" : "组织";
-        console.log(`  [${i + 1}] ${kind}：${pick("Planning Time")}；${pick("Execution Time")}；顶层 ${plan[0]?.trim().slice(0, 110)}`);
-        const buffers = plan.find((l) => l.includes("Buffers:"))?.trim();
-        if (buffers) console.log(`      ${buffers}`);
-        if (SHOW_PLANS) {
-          console.log(`      SQL: ${s.text.replace(/\s+/g, " ")}`);
-          console.log(`      参数: ${JSON.stringify(s.values)}`);
-          for (const line of plan) console.log(`      ${line}`);
-        }
+  // ── EXPLAIN the slowest ──
+  const slowest = [...results].sort((a, b) => median(b.times) - median(a.times)).slice(0, EXPLAIN_COUNT);
+  for (const r of slowest) {
+    const statements = await captureStatements(() => findFiles(r.actor, r.query));
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS)：${r.scope} ${r.label}（中位 ${ms(median(r.times))} ms）`);
+    for (const [i, s] of statements.entries()) {
+      const { plan, pick } = await explainAnalyze(sql, s);
+      const kind = /count\(/i.test(s.text) ? "计数" : /household_file/.test(s.text) ? "列表" : "组织";
+      console.log(`  [${i + 1}] ${kind}：${pick("Planning Time")}；${pick("Execution Time")}；顶层 ${plan[0]?.trim().slice(0, 110)}`);
+      const buffers = plan.find((l) => l.includes("Buffers:"))?.trim();
+      if (buffers) console.log(`      ${buffers}`);
+      if (SHOW_PLANS) {
+        printStatement(s);
+        for (const line of plan) console.log(`      ${line}`);
       }
     }
-  } finally {
-    await sql.end().catch(() => {});
-    const { prisma } = await import("@/lib/db/client");
-    await prisma.$disconnect().catch(() => {});
-    await db.stop();
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+await runBench(main);

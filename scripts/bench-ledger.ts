@@ -32,7 +32,7 @@
 //    Then VACUUM ANALYZE of the touched tables.
 // 2. Timing. For a city-scoped auditor (lz_auditor) and a province-scoped auditor (a TActor built
 //    from the GS organisation, roles ["AUDITOR"]; nothing is written) each case runs findOrgLedger
-//    once to warm up, then --runs times. The SQL Prisma sends is captured (as in bench-archive.ts)
+//    once to warm up, then --runs times. The SQL Prisma sends is captured (bench-support.ts)
 //    and the page query and the totals query (count + sum) are replayed on their own, so their
 //    costs are shown separately (findOrgLedger runs them in parallel).
 // 3. EXPLAIN (ANALYZE, BUFFERS) of the page and totals statements of the slowest cases.
@@ -41,10 +41,13 @@
 // with `import "server-only"`, which throws outside React Server Components; under that export
 // condition it resolves to its empty module, as in Next.js's server build, so the real domain
 // function runs unmodified.
-import pg from "pg";
+import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
-import { openDatabase } from "@/lib/db/runtime";
 import type { TLedgerFilters } from "@/lib/ledger/schemas";
+import {
+  assertReactServer, benchActors, captureStatements, explainAnalyze, median, ms, orgByCode, padEnd, padStart, printStatement, runBench,
+  showSetting, table, type TStatement,
+} from "./bench-support";
 
 // ───────────────────────────── arguments ─────────────────────────────
 
@@ -65,21 +68,7 @@ const MIN_OPEN_FILES = 20_000;
 const MONTHS = 36;
 const PAGE_TARGET = 50;
 
-// ───────────────────────────── capturing the SQL Prisma sends ─────────────────────────────
-
-type TStatement = { text: string; values: unknown[] };
-let captured: TStatement[] | null = null;
-const originalQuery = pg.Client.prototype.query;
-// Overloaded in @types/pg; the wrapper passes every call through unchanged.
-(pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
-  if (captured) {
-    const [first, second] = args;
-    const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
-    const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
-    if (text && /^\s*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
-  }
-  return (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
-};
+// ───────────────────────────── the statements findOrgLedger sends ─────────────────────────────
 
 type TKind = "page" | "totals" | "org" | "include";
 /** What a statement sent by findOrgLedger is: the page, the totals, the organisation filter lookup, or an include. */
@@ -90,32 +79,6 @@ function kindOf(text: string): TKind {
   return "include";
 }
 
-// ───────────────────────────── output helpers ─────────────────────────────
-
-/** Terminal width of a string: CJK and full-width characters take two columns. */
-function width(s: string): number {
-  let w = 0;
-  for (const ch of s) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
-  return w;
-}
-const padEnd = (s: string, n: number) => s + " ".repeat(Math.max(0, n - width(s)));
-const padStart = (s: string, n: number) => " ".repeat(Math.max(0, n - width(s))) + s;
-
-function table(headers: string[], rows: string[][], rightAligned: Set<number>) {
-  const widths = headers.map((h, i) => Math.max(width(h), ...rows.map((r) => width(r[i] ?? ""))));
-  const line = (cells: string[]) => cells.map((c, i) => (rightAligned.has(i) ? padStart(c, widths[i]!) : padEnd(c, widths[i]!))).join("  ");
-  console.log(line(headers));
-  console.log(widths.map((w) => "─".repeat(w)).join("  "));
-  for (const row of rows) console.log(line(row));
-}
-
-const median = (xs: number[]) => {
-  if (xs.length === 0) return NaN;
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-};
-const ms = (x: number) => (Number.isFinite(x) ? x.toFixed(1) : "—");
 const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 // ───────────────────────────── 1. data ─────────────────────────────
@@ -306,168 +269,126 @@ type TResult = TCase & {
 };
 
 async function loadFindOrgLedger(): Promise<TFindOrgLedger> {
-  // Checked before importing: the real package throws while loading, past any catch here.
-  if (!import.meta.resolve("server-only").endsWith("/empty.js")) {
-    throw new Error("find-ledger 是服务端模块（import \"server-only\"），请用 `npm run bench:ledger` 或 `tsx --conditions=react-server scripts/bench-ledger.ts` 运行。");
-  }
+  assertReactServer("find-ledger", "npm run bench:ledger", "scripts/bench-ledger.ts");
   return (await import("@/lib/ledger/find-ledger")).findOrgLedger;
 }
 
-async function main() {
-  const db = await openDatabase();
-  // lib/db/client reads DATABASE_URL on first use.
-  process.env.DATABASE_URL = db.url;
-  const sql = new pg.Client({ connectionString: db.url });
-  await sql.connect();
-  try {
-    const findOrgLedger = await loadFindOrgLedger();
+async function main(sql: pg.Client) {
+  const findOrgLedger = await loadFindOrgLedger();
 
-    const { rows: [files] } = await sql
-      .query<{ open: number }>("SELECT count(*)::int AS open FROM household_file WHERE status = 'OPEN'")
-      .catch(() => ({ rows: [undefined] }));
-    if (!files || files.open < MIN_OPEN_FILES) {
-      console.error(`在档档案只有 ${(files?.open ?? 0).toLocaleString()} 户，至少需要 ${MIN_OPEN_FILES.toLocaleString()} 户。请先运行：npm run seed -- --households 100000`);
-      process.exitCode = 1;
-      return;
+  const { rows: [files] } = await sql
+    .query<{ open: number }>("SELECT count(*)::int AS open FROM household_file WHERE status = 'OPEN'")
+    .catch(() => ({ rows: [undefined] }));
+  if (!files || files.open < MIN_OPEN_FILES) {
+    console.error(`在档档案只有 ${(files?.open ?? 0).toLocaleString()} 户，至少需要 ${MIN_OPEN_FILES.toLocaleString()} 户。请先运行：npm run seed -- --households 100000`);
+    process.exitCode = 1;
+    return;
+  }
+  await ensureEntries(sql);
+
+  const setting = (name: string) => showSetting(sql, name);
+  const { rows: [size] } = await sql.query<{ n: number; reversals: number; heap: string; total: string; min: string; max: string }>(
+    `SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals, min(entry_date)::text AS min, max(entry_date)::text AS max,
+            pg_size_pretty(pg_relation_size('ledger_entry')) AS heap, pg_size_pretty(pg_total_relation_size('ledger_entry')) AS total FROM ledger_entry`,
+  );
+  console.log(`PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}，work_mem ${await setting("work_mem")}）；` +
+    `ledger_entry ${size!.n.toLocaleString()} 行（冲正 ${size!.reversals.toLocaleString()}），${size!.min} – ${size!.max}，` +
+    `表 ${size!.heap}（含索引 ${size!.total}）；在档档案 ${files.open.toLocaleString()} 户。每项预热 1 次后计时 ${RUNS} 次。\n`);
+
+  // ── the actors ──
+  // A province auditor: findOrgLedger only reads, so a constructed actor is enough (no user row is needed).
+  const { city, cityOrg: lzOrg, province, provinceOrg: gsOrg } = await benchActors(sql, "lz_auditor", {
+    username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"],
+  });
+  const county = await orgByCode(sql, "GSLZCG");
+  const otherCity = await orgByCode(sql, "GSTS");
+
+  // A month a year back, and the quarter around it.
+  const { rows: [dates] } = await sql.query<{ from: string; to: string; qfrom: string; qto: string }>(
+    `SELECT m::date::text AS from, (m + interval '1 month' - interval '1 day')::date::text AS to,
+            (m - interval '1 month')::date::text AS qfrom, (m + interval '2 months' - interval '1 day')::date::text AS qto
+       FROM (SELECT date_trunc('month', current_date) - interval '12 months' AS m) x`,
+  );
+  const casesFor = (actor: TActor, scope: string): TCase[] => [
+    { actor, scope, label: "第1页（无筛选）", filters: {}, page: 1 },
+    { actor, scope, label: `第${PAGE_TARGET}页（沿游标）`, filters: {}, page: PAGE_TARGET },
+    { actor, scope, label: "类型+资金 医疗/捐赠", filters: { aidType: "MEDICAL", fundSource: "DONATION" }, page: 1 },
+    { actor, scope, label: `一个月 ${dates!.from.slice(0, 7)}`, filters: { from: dates!.from, to: dates!.to }, page: 1 },
+    { actor, scope, label: "金额 1,000–2,000 元", filters: { min: 100_000, max: 200_000 }, page: 1 },
+    { actor, scope, label: `组织子树 县 ${county.code}`, filters: { organisationId: county.id }, page: 1 },
+    ...(actor === province ? [{ actor, scope, label: `组织子树 市 ${otherCity.code}`, filters: { organisationId: otherCity.id }, page: 1 }] : []),
+    {
+      actor, scope, label: `组合 生活/工会经费/季度/${county.code}/300–500元`,
+      filters: { aidType: "LIVING", fundSource: "UNION_FUNDS", from: dates!.qfrom, to: dates!.qto, organisationId: county.id, min: 30_000, max: 50_000 },
+      page: 1,
+    },
+    {
+      actor, scope, label: `组合 临时救助/季度/≥2,000元 第${PAGE_TARGET}页`,
+      filters: { aidType: "EMERGENCY", from: dates!.qfrom, to: dates!.qto, min: 200_000 },
+      page: PAGE_TARGET,
+    },
+  ];
+  const cases = [...casesFor(city, `市 ${lzOrg.code}`), ...casesFor(province, `省 ${gsOrg.code}`)];
+
+  const replay = async (s: TStatement) => {
+    const t0 = performance.now();
+    await sql.query(s.text, s.values);
+    return performance.now() - t0;
+  };
+
+  const results: TResult[] = [];
+  for (const c of cases) {
+    // Follow the cursor to the wanted page (untimed), as a user clicking 下一页 would.
+    let cursor: string | undefined;
+    for (let p = 1; p < c.page; p++) {
+      const page = await findOrgLedger(c.actor, c.filters, { after: cursor });
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
     }
-    await ensureEntries(sql);
-
-    const setting = async (name: string) => (await sql.query<Record<string, string>>(`SHOW ${name}`)).rows[0]?.[name];
-    const { rows: [size] } = await sql.query<{ n: number; reversals: number; heap: string; total: string; min: string; max: string }>(
-      `SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals, min(entry_date)::text AS min, max(entry_date)::text AS max,
-              pg_size_pretty(pg_relation_size('ledger_entry')) AS heap, pg_size_pretty(pg_total_relation_size('ledger_entry')) AS total FROM ledger_entry`,
-    );
-    console.log(`PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}，work_mem ${await setting("work_mem")}）；` +
-      `ledger_entry ${size!.n.toLocaleString()} 行（冲正 ${size!.reversals.toLocaleString()}），${size!.min} – ${size!.max}，` +
-      `表 ${size!.heap}（含索引 ${size!.total}）；在档档案 ${files.open.toLocaleString()} 户。每项预热 1 次后计时 ${RUNS} 次。\n`);
-
-    // ── the actors ──
-    type TOrgRow = { id: string; name: string; path: string; depth: number; code: string };
-    const orgByCode = async (code: string) => {
-      const { rows } = await sql.query<TOrgRow>("SELECT id, name, path, depth, code FROM organisation WHERE code = $1", [code]);
-      if (!rows[0]) throw new Error(`找不到组织 ${code}：这个数据库不是用演示数据初始化的。`);
-      return rows[0];
-    };
-    const { rows: [lz] } = await sql.query<{ id: string; username: string; name: string; roles: string[]; org_id: string }>(
-      "SELECT u.id, u.username, u.name, u.roles::text[] AS roles, u.organisation_id AS org_id FROM app_user u WHERE u.username = 'lz_auditor'",
-    );
-    if (!lz) throw new Error("找不到演示用户 lz_auditor。");
-    const lzOrg = (await sql.query<TOrgRow>("SELECT id, name, path, depth, code FROM organisation WHERE id = $1", [lz.org_id])).rows[0]!;
-    const gsOrg = await orgByCode("GS");
-    const toActor = (userId: string, username: string, name: string, roles: string[], org: TOrgRow): TActor => ({
-      userId, sessionId: null, username, name, roles: roles as TActor["roles"], ip: "127.0.0.1",
-      organisation: { id: org.id, name: org.name, path: org.path, depth: org.depth },
-    });
-    const city = toActor(lz.id, lz.username, lz.name, lz.roles, lzOrg);
-    // A province auditor: findOrgLedger only reads, so a constructed actor is enough (no user row is needed).
-    const province = toActor("00000000-0000-0000-0000-000000000000", "bench_gs_auditor", "省总审计（基准测试）", ["AUDITOR"], gsOrg);
-    const county = await orgByCode("GSLZCG");
-    const otherCity = await orgByCode("GSTS");
-
-    // A month a year back, and the quarter around it.
-    const { rows: [dates] } = await sql.query<{ from: string; to: string; qfrom: string; qto: string }>(
-      `SELECT m::date::text AS from, (m + interval '1 month' - interval '1 day')::date::text AS to,
-              (m - interval '1 month')::date::text AS qfrom, (m + interval '2 months' - interval '1 day')::date::text AS qto
-         FROM (SELECT date_trunc('month', current_date) - interval '12 months' AS m) x`,
-    );
-    const casesFor = (actor: TActor, scope: string): TCase[] => [
-      { actor, scope, label: "第1页（无筛选）", filters: {}, page: 1 },
-      { actor, scope, label: `第${PAGE_TARGET}页（沿游标）`, filters: {}, page: PAGE_TARGET },
-      { actor, scope, label: "类型+资金 医疗/捐赠", filters: { aidType: "MEDICAL", fundSource: "DONATION" }, page: 1 },
-      { actor, scope, label: `一个月 ${dates!.from.slice(0, 7)}`, filters: { from: dates!.from, to: dates!.to }, page: 1 },
-      { actor, scope, label: "金额 1,000–2,000 元", filters: { min: 100_000, max: 200_000 }, page: 1 },
-      { actor, scope, label: `组织子树 县 ${county.code}`, filters: { organisationId: county.id }, page: 1 },
-      ...(actor === province ? [{ actor, scope, label: `组织子树 市 ${otherCity.code}`, filters: { organisationId: otherCity.id }, page: 1 }] : []),
-      {
-        actor, scope, label: `组合 生活/工会经费/季度/${county.code}/300–500元`,
-        filters: { aidType: "LIVING", fundSource: "UNION_FUNDS", from: dates!.qfrom, to: dates!.qto, organisationId: county.id, min: 30_000, max: 50_000 },
-        page: 1,
-      },
-      {
-        actor, scope, label: `组合 临时救助/季度/≥2,000元 第${PAGE_TARGET}页`,
-        filters: { aidType: "EMERGENCY", from: dates!.qfrom, to: dates!.qto, min: 200_000 },
-        page: PAGE_TARGET,
-      },
-    ];
-    const cases = [...casesFor(city, `市 ${lzOrg.code}`), ...casesFor(province, `省 ${gsOrg.code}`)];
-
-    const replay = async (s: TStatement) => {
+    await findOrgLedger(c.actor, c.filters, { after: cursor }); // warm-up
+    const times: number[] = [];
+    let last: Awaited<ReturnType<TFindOrgLedger>> | undefined;
+    for (let i = 0; i < RUNS; i++) {
       const t0 = performance.now();
-      await sql.query(s.text, s.values);
-      return performance.now() - t0;
-    };
-
-    const results: TResult[] = [];
-    for (const c of cases) {
-      // Follow the cursor to the wanted page (untimed), as a user clicking 下一页 would.
-      let cursor: string | undefined;
-      for (let p = 1; p < c.page; p++) {
-        const page = await findOrgLedger(c.actor, c.filters, cursor);
-        if (!page.nextCursor) break;
-        cursor = page.nextCursor;
-      }
-      await findOrgLedger(c.actor, c.filters, cursor); // warm-up
-      const times: number[] = [];
-      let last: Awaited<ReturnType<TFindOrgLedger>> | undefined;
-      for (let i = 0; i < RUNS; i++) {
-        const t0 = performance.now();
-        last = await findOrgLedger(c.actor, c.filters, cursor);
-        times.push(performance.now() - t0);
-      }
-      captured = [];
-      await findOrgLedger(c.actor, c.filters, cursor);
-      const statements = captured.map((s) => ({ ...s, kind: kindOf(s.text) }));
-      captured = null;
-      const pageTimes: number[] = [];
-      const totalsTimes: number[] = [];
-      for (const s of statements) {
-        if (s.kind !== "page" && s.kind !== "totals") continue;
-        await replay(s);
-        for (let i = 0; i < RUNS; i++) (s.kind === "page" ? pageTimes : totalsTimes).push(await replay(s));
-      }
-      results.push({ ...c, cursor, times, pageTimes, totalsTimes, rows: last!.rows.length, count: last!.count, statements });
+      last = await findOrgLedger(c.actor, c.filters, { after: cursor });
+      times.push(performance.now() - t0);
     }
-    table(
-      ["范围", "查询", "函数 中位", "函数 最大", "分页 中位", "合计 中位", "本页行数", "符合笔数"],
-      results.map((r) => [
-        r.scope, r.label, ms(median(r.times)), ms(Math.max(...r.times)), ms(median(r.pageTimes)), ms(median(r.totalsTimes)),
-        String(r.rows), r.count.toLocaleString(),
-      ]),
-      new Set([2, 3, 4, 5, 6, 7]),
-    );
-    console.log("（ms。“函数”= findOrgLedger 全程，分页与合计两条查询并行；“分页”“合计”= 同一 SQL 单独重放。）");
+    const statements = (await captureStatements(() => findOrgLedger(c.actor, c.filters, { after: cursor })))
+      .map((s) => ({ ...s, kind: kindOf(s.text) }));
+    const pageTimes: number[] = [];
+    const totalsTimes: number[] = [];
+    for (const s of statements) {
+      if (s.kind !== "page" && s.kind !== "totals") continue;
+      await replay(s);
+      for (let i = 0; i < RUNS; i++) (s.kind === "page" ? pageTimes : totalsTimes).push(await replay(s));
+    }
+    results.push({ ...c, cursor, times, pageTimes, totalsTimes, rows: last!.rows.length, count: last!.count, statements });
+  }
+  table(
+    ["范围", "查询", "函数 中位", "函数 最大", "分页 中位", "合计 中位", "本页行数", "符合笔数"],
+    results.map((r) => [
+      r.scope, r.label, ms(median(r.times)), ms(Math.max(...r.times)), ms(median(r.pageTimes)), ms(median(r.totalsTimes)),
+      String(r.rows), r.count.toLocaleString(),
+    ]),
+    new Set([2, 3, 4, 5, 6, 7]),
+  );
+  console.log("（ms。“函数”= findOrgLedger 全程，分页与合计两条查询并行；“分页”“合计”= 同一 SQL 单独重放。）");
 
-    // ── 3. EXPLAIN the slowest ──
-    const slowest = [...results].sort((a, b) => median(b.times) - median(a.times)).slice(0, EXPLAIN_COUNT);
-    for (const r of slowest) {
-      console.log(`\nEXPLAIN (ANALYZE, BUFFERS)：${r.scope} ${r.label}（函数中位 ${ms(median(r.times))} ms）`);
-      for (const s of r.statements) {
-        if (s.kind !== "page" && s.kind !== "totals") continue;
-        const { rows } = await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${s.text}`, s.values);
-        const plan = rows.map((row) => row["QUERY PLAN"]);
-        const pick = (prefix: string) => plan.find((l) => l.trimStart().startsWith(prefix))?.trim() ?? "";
-        console.log(`  [${s.kind === "page" ? "分页" : "合计"}] ${pick("Planning Time")}；${pick("Execution Time")}`);
-        if (SHOW_SQL) {
-          console.log(`      SQL: ${s.text.replace(/\s+/g, " ")}`);
-          console.log(`      参数: ${JSON.stringify(s.values)}`);
-        }
-        for (const line of plan) {
-          if (/^\s*(Planning|Execution)/.test(line)) continue;
-          console.log(`      ${line.length > 170 ? `${line.slice(0, 170)}…` : line}`);
-        }
+  // ── 3. EXPLAIN the slowest ──
+  const slowest = [...results].sort((a, b) => median(b.times) - median(a.times)).slice(0, EXPLAIN_COUNT);
+  for (const r of slowest) {
+    console.log(`\nEXPLAIN (ANALYZE, BUFFERS)：${r.scope} ${r.label}（函数中位 ${ms(median(r.times))} ms）`);
+    for (const s of r.statements) {
+      if (s.kind !== "page" && s.kind !== "totals") continue;
+      const { plan, pick } = await explainAnalyze(sql, s);
+      console.log(`  [${s.kind === "page" ? "分页" : "合计"}] ${pick("Planning Time")}；${pick("Execution Time")}`);
+      if (SHOW_SQL) printStatement(s);
+      for (const line of plan) {
+        if (/^\s*(Planning|Execution)/.test(line)) continue;
+        console.log(`      ${line.length > 170 ? `${line.slice(0, 170)}…` : line}`);
       }
     }
-  } finally {
-    await sql.end().catch(() => {});
-    const { prisma } = await import("@/lib/db/client");
-    await prisma.$disconnect().catch(() => {});
-    await db.stop();
   }
 }
 
-try {
-  await main();
-} catch (error) {
-  console.error(error instanceof Error ? error.message : error);
-  process.exitCode = 1;
-}
+await runBench(main);
