@@ -17,36 +17,46 @@ type TModelScope = {
   createdIn?: "organisationId" | "parentId";
 };
 
-const SCOPE_BY_MODEL: Record<string, TModelScope> = {
+const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
+const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
+
+export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
-  User: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
-  HouseholdFile: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  User: { where: byOrganisation, createdIn: "organisationId" },
+  HouseholdFile: { where: byOrganisation, createdIn: "organisationId" },
   // A change request is seen by the sending union's subtree and, for a transfer, the receiving one's.
   ChangeRequest: {
-    where: (orgPath) => ({
-      OR: [{ organisation: { path: { startsWith: orgPath } } }, { targetOrganisation: { path: { startsWith: orgPath } } }],
-    }),
+    where: (orgPath) => ({ OR: [byOrganisation(orgPath), { targetOrganisation: { path: { startsWith: orgPath } } }] }),
     createdIn: "organisationId",
   },
   // Records of a household file, created only through a file found in scope.
-  Recheck: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
-  Visit: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
-  PlanMeasure: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
-  TierDecision: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  FilePerson: { where: byFile },
+  FilingEvent: { where: byFile },
+  PublicityObjection: { where: byFile },
+  EvidenceFile: { where: byFile },
+  Recheck: { where: byFile },
+  Visit: { where: byFile },
+  PlanMeasure: { where: byFile },
+  TierDecision: { where: byFile },
   // Assistance and the ledger: each row carries the organisation of its file, copied at creation.
-  BankAccount: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
-  Disbursement: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
-  DisbursementBatch: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
-  BatchLine: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
+  BankAccount: { where: byOrganisation, createdIn: "organisationId" },
+  Disbursement: { where: byOrganisation, createdIn: "organisationId" },
+  DisbursementBatch: { where: byOrganisation, createdIn: "organisationId" },
+  BatchLine: { where: byOrganisation, createdIn: "organisationId" },
+  LedgerEntry: { where: byOrganisation, createdIn: "organisationId" },
   // Derived from ledger_entry by trigger; read-only for the application.
-  LedgerDailyTotal: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
-  LedgerEntry: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }), createdIn: "organisationId" },
-  // Evidence belongs to a household file and is created only through one found in scope.
-  EvidenceFile: { where: (orgPath) => ({ file: { organisation: { path: { startsWith: orgPath } } } }) },
+  LedgerDailyTotal: { where: byOrganisation },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
-  AuditEvent: { where: (orgPath) => ({ organisation: { path: { startsWith: orgPath } } }) },
-  SignInAttempt: { where: (orgPath) => ({ user: { organisation: { path: { startsWith: orgPath } } } }) },
+  AuditEvent: { where: byOrganisation },
+  SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },
 };
+
+/**
+ * Models that belong to no organisation: policy everyone reads, and bookkeeping only infrastructure
+ * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
+ * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
+ */
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",
@@ -93,7 +103,10 @@ export function scopedDb(actor: Pick<TActor, "organisation">) {
       $allModels: {
         async $allOperations({ model, operation, args, query }) {
           const scope = SCOPE_BY_MODEL[model];
-          if (!scope) return query(args);
+          if (!scope) {
+            if (UNSCOPED_MODELS.has(model)) return query(args);
+            throw new Error(`model ${model} has no organisation scope: add it to SCOPE_BY_MODEL or UNSCOPED_MODELS`);
+          }
           const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown };
           if (FILTERED_OPERATIONS.has(operation) || operation === "upsert") {
             const existing = a.where?.AND;
