@@ -1,4 +1,5 @@
 import "server-only";
+import { auditActionLabel } from "@/lib/audit/labels";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
@@ -84,7 +85,7 @@ export async function* exportAuditTrail(actor: TActor, query: { kind: "events" |
       const byId = new Map(actors.map((a) => [a.id, a]));
       for (const r of rows) {
         const who = r.actorId ? byId.get(r.actorId) : undefined;
-        yield [formatDateTime(r.at), who ? `${who.name}（${who.username}）` : "", r.action, r.entityType, r.entityId, r.organisation?.name, r.ip, r.detail ? JSON.stringify(r.detail) : ""];
+        yield [formatDateTime(r.at), who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), r.entityType, r.entityId, r.organisation?.name, r.ip, r.detail ? JSON.stringify(r.detail) : ""];
       }
       before = rows.at(-1)!.id;
     } else {

@@ -100,9 +100,9 @@ describe("organisation scope", () => {
     const county = await orgByCode("GSLZXG");
     await createOrganisation(admin, { parentId: county.id, name: "西固区环卫工会", code: "GSLZXG09", level: "GRASSROOTS", regionCode: "620104" });
     const lanzhou = await collect(exportAuditTrail(await actorFor("lz_auditor"), { kind: "events" }));
-    expect(lanzhou.map((r) => r[2])).toContain("organisation.create");
+    expect(lanzhou.map((r) => r[2])).toContain("新建组织");
     const tianshui = await collect(exportAuditTrail(await actorFor("ts_auditor"), { kind: "events" }));
-    expect(tianshui.map((r) => r[2])).not.toContain("organisation.create");
+    expect(tianshui.map((r) => r[2])).not.toContain("新建组织");
     expect(await prisma.auditEvent.count({ where: { action: "audit.export.events" } })).toBe(2);
     await expect(collect(exportAuditTrail(await actorFor("lz_caseworker"), { kind: "events" }))).rejects.toThrow("没有权限");
   });

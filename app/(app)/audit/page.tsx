@@ -7,6 +7,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { findAuditEvents, findSignInAttempts, SIGN_IN_OUTCOME_LABELS } from "@/lib/audit/find-audit-trail";
+import { auditActionLabel } from "@/lib/audit/labels";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -90,7 +91,10 @@ async function Events({ actor, from, to, page, kept }: TListProps) {
           <tr key={e.id}>
             <Td className="whitespace-nowrap">{formatDateTime(e.at)}</Td>
             <Td>{e.actor ? `${e.actor.name}（${e.actor.username}）` : "—"}</Td>
-            <Td>{e.action}</Td>
+            <Td>
+              {auditActionLabel(e.action)}
+              <span className="block font-mono text-xs text-slate-400">{e.action}</span>
+            </Td>
             <Td className="font-mono text-xs">
               {e.entityType} {e.entityId}
             </Td>
