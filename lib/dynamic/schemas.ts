@@ -4,25 +4,12 @@ import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
   RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { parseYuanToFen } from "@/lib/money/money";
+import { optionalChoice, optionalText, yuanToFen } from "@/lib/forms/zod-fields";
 
-const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 const text = (label: string, max: number) => z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
-const optionalText = (label: string, max: number) => z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
 const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
-/** Yuan as typed in, integer fen out. */
-const yuan = z.string("请填写金额").transform((value, ctx) => {
-  const parsed = parseYuanToFen(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.fen;
-});
-
-const optionalChoice = <T extends Record<string, string>>(labels: T, message: string) =>
-  z.preprocess(blankToUndefined, z.enum(keysOf(labels), message).optional());
+const yuan = yuanToFen();
 
 /** What an exit needs, whether proposed on its own or by a re-check. */
 function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
@@ -39,13 +26,13 @@ export const ZRecordRecheckInput = z
     visitors: text("核查人员", 100),
     incomes: z.array(z.object({ source: z.enum(keysOf(INCOME_SOURCE_LABELS), "请选择收入来源"), monthlyFen: yuan })).max(20, "收入项目不能超过 20 项"),
     expenditures: z
-      .array(z.object({ kind: z.enum(keysOf(EXPENDITURE_KIND_LABELS), "请选择支出类别"), annualFen: yuan, note: optionalText("说明", 100) }))
+      .array(z.object({ kind: z.enum(keysOf(EXPENDITURE_KIND_LABELS), "请选择支出类别"), annualFen: yuan, note: optionalText(100, "说明") }))
       .max(20, "支出项目不能超过 20 项"),
     outcome: z.enum(keysOf(RECHECK_OUTCOME_LABELS), "请选择核查结论"),
     proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
-    note: optionalText("核查情况", 1000),
+    note: optionalText(1000, "核查情况"),
   })
   .superRefine((value, ctx) => {
     if (value.outcome === "PROPOSE_TIER_CHANGE" && !value.proposedTier) {
@@ -88,7 +75,7 @@ export const ZUpdateMeasureInput = z
     measureId: z.uuid("措施不存在"),
     expectedVersion: z.number().int(),
     status: z.enum(keysOf(MEASURE_STATUS_LABELS), "请选择进展"),
-    outcome: optionalText("落实情况", 1000),
+    outcome: optionalText(1000, "落实情况"),
   })
   .superRefine((value, ctx) => {
     if (value.status === "DONE" && !value.outcome) ctx.addIssue({ code: "custom", path: ["outcome"], message: "已解决的措施请写明落实情况" });
@@ -120,7 +107,7 @@ export const ZDecideChangeInput = z
     requestId: z.uuid("申请不存在"),
     expectedVersion: z.number().int(),
     approve: z.boolean(),
-    comment: optionalText("审批意见", 1000),
+    comment: optionalText(1000, "审批意见"),
   })
   .superRefine((value, ctx) => {
     if (!value.approve && !value.comment) ctx.addIssue({ code: "custom", path: ["comment"], message: "不批准时请写明理由" });

@@ -3,32 +3,14 @@
 // mistyped ID number is flagged even in a draft), and `ZSubmitFilingData` adds the checks that
 // everything required is there. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
-import { parseYuanToFen } from "@/lib/money/money";
+import { blankToUndefined, optionalChoice, optionalText, optionalYuanToFen } from "@/lib/forms/zod-fields";
 import { validateResidentId } from "@/lib/people/resident-id";
 import {
   CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, HEALTH_LABELS,
   HOUSING_LABELS, INCOME_SOURCE_LABELS, keysOf, RELATION_LABELS, SEX_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
 } from "./labels";
 
-const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
-
-function optionalChoice<T extends Record<string, string>>(labels: T, message: string) {
-  return z.preprocess(blankToUndefined, z.enum(keysOf(labels), message).optional());
-}
-
-const optionalText = (max: number, label: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
-
-/** Yuan as typed ("1,234.56") in, integer fen out; blank stays undefined. */
-const optionalYuan = z.preprocess(blankToUndefined, z.string().optional()).transform((value, ctx) => {
-  if (value === undefined) return undefined;
-  const parsed = parseYuanToFen(value);
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.fen;
-});
+const optionalYuan = optionalYuanToFen();
 
 const optionalDate = z.preprocess(blankToUndefined, z.iso.date("日期格式应为 年-月-日").optional());
 

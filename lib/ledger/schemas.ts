@@ -2,38 +2,17 @@
 // actions. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
 import { FILE_LEVEL_LABELS, keysOf, TIER_LABELS } from "@/lib/filing/labels";
-import { parseYuanToFen } from "@/lib/money/money";
+import { blankToUndefined, optionalText, optionalYuanToFen, yuanToFen } from "@/lib/forms/zod-fields";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "./labels";
-
-const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
 const text = (min: number, max: number, label: string) =>
   z.string(`请填写${label}`).trim().min(min, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
 
-const optionalText = (max: number, label: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
-
 /** Largest single amount: 1,000,000 yuan; anything above is a typing mistake, not aid. */
 const MAX_FEN = 100_000_000;
 
-const yuan = z.string("请填写金额").transform((value, ctx) => {
-  const parsed = parseYuanToFen(value, { maxFen: MAX_FEN });
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.fen;
-});
-
-const optionalYuan = z.preprocess(blankToUndefined, z.string().optional()).transform((value, ctx) => {
-  if (value === undefined) return undefined;
-  const parsed = parseYuanToFen(value, { maxFen: MAX_FEN });
-  if (!parsed.ok) {
-    ctx.addIssue({ code: "custom", message: parsed.message });
-    return z.NEVER;
-  }
-  return parsed.fen;
-});
+const yuan = yuanToFen({ maxFen: MAX_FEN });
+const optionalYuan = optionalYuanToFen({ maxFen: MAX_FEN });
 
 const aidType = z.enum(keysOf(AID_TYPE_LABELS), "请选择救助类型");
 const fundSource = z.enum(keysOf(FUND_SOURCE_LABELS), "请选择资金来源");
