@@ -124,3 +124,6 @@ export function scopedDb(actor: Pick<TActor, "organisation">) {
 }
 
 export type TScopedDb = ReturnType<typeof scopedDb>;
+
+/** The transaction client of scopedDb(actor).$transaction — what domain helpers take as `tx`. */
+export type TScopedTx = Parameters<Parameters<TScopedDb["$transaction"]>[0]>[0];

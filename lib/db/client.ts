@@ -27,4 +27,3 @@ export const prisma = new Proxy({} as PrismaClient, {
   },
 });
 
-export type TTransaction = Parameters<Parameters<typeof prisma.$transaction>[0]>[0];

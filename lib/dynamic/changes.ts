@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { CHANGE_KIND_LABELS } from "@/lib/filing/labels";
@@ -18,7 +18,6 @@ import type {
 // change_request_one_open_per_kind); the proposer never decides (CHECKs); a decision names the
 // request's version and is refused when the file changed after the request was made.
 
-export type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
 export async function loadOpenFile(tx: TScopedTx, fileId: string, expectedVersion: number, statuses: FileStatus[] = ["OPEN"]) {
   const file = await tx.householdFile.findUnique({ where: { id: fileId }, include: { organisation: { select: { regionCode: true } } } });

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
@@ -19,7 +19,6 @@ export { REQUIRED_EVIDENCE_KINDS };
 // householdFile query. The bytes are on disk (./storage.ts); a row exists only for bytes that were
 // completely written, and bytes are removed only after the row's deletion has committed.
 
-type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
 const FILE_NOT_FOUND = "档案不存在，或不在您的管辖范围内。";
 const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。";

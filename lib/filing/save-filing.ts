@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { describeConflict, findPersonConflicts } from "@/lib/data/person-conflicts";
-import { assertOrganisationInScope, scopedDb } from "@/lib/data/scope";
+import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
@@ -14,7 +14,6 @@ import { householdFigures } from "./figures";
 import type { TFilingData, TSaveDraftInput, TSubmitFilingInput } from "./schemas";
 import { suggestTier } from "./suggest-tier";
 
-type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
 function peopleOf(data: TFilingData) {
   return data.members

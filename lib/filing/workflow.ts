@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -18,7 +18,6 @@ import type {
 // Every step names the status and version it acts on, and the update carries both in its WHERE:
 // of two officials acting on one file at once, exactly one changes it and the other is told.
 
-type TScopedTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
 type TFileRow = Prisma.HouseholdFileGetPayload<{ include: { organisation: { select: { code: true; regionCode: true } } } }>;
 

@@ -1,8 +1,8 @@
 import "server-only";
+import type { TScopedTx } from "@/lib/data/scope";
 import { DomainError } from "@/lib/errors/domain-error";
 import { dateOnly } from "@/lib/format/datetime";
 import type { AidType, FileLevel, FileStatus } from "@/lib/generated/prisma/enums";
-import type { TLedgerTx } from "./db";
 import { AID_TYPE_LABELS } from "./labels";
 
 // Aid policy is data (table aid_policy): standards and annual caps by aid type and file level,
@@ -18,7 +18,7 @@ export type TAidPolicy = {
 };
 
 /** The row in force on `onDate`: the file level's own row, else the any-level row; the latest of those. */
-export async function aidPolicyFor(tx: TLedgerTx, aidType: AidType, fileLevel: FileLevel | null, onDate: string): Promise<TAidPolicy> {
+export async function aidPolicyFor(tx: TScopedTx, aidType: AidType, fileLevel: FileLevel | null, onDate: string): Promise<TAidPolicy> {
   const rows = await tx.aidPolicy.findMany({
     where: { aidType, effectiveFrom: { lte: dateOnly(onDate) }, OR: [{ fileLevel: null }, ...(fileLevel ? [{ fileLevel }] : [])] },
     orderBy: { effectiveFrom: "desc" },

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { assertOrganisationInScope, scopedDb } from "@/lib/data/scope";
+import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { dateOnly } from "@/lib/format/datetime";
@@ -10,7 +10,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
 import { aidPolicyFor } from "./aid-policy";
 import { capUsage, overCapMessage, usageRowsSql } from "./caps";
-import { type TLedgerTx, yearBounds } from "./db";
+import { yearBounds } from "./db";
 import { BATCH_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
 import type { TAdjustLineInput, TBatchRef, TCreateBatchInput, TRejectBatchInput, TRemoveLineInput, TRestoreLineInput } from "./schemas";
 
@@ -19,11 +19,11 @@ import type { TAdjustLineInput, TBatchRef, TCreateBatchInput, TRejectBatchInput,
 // other than the maker approves it — which writes all its ledger entries with one INSERT … SELECT
 // in the same transaction — and then marks it paid. 10,000 lines take about a second each way.
 
-type TBatchRow = Awaited<ReturnType<TLedgerTx["disbursementBatch"]["findUniqueOrThrow"]>>;
+type TBatchRow = Awaited<ReturnType<TScopedTx["disbursementBatch"]["findUniqueOrThrow"]>>;
 
 const money = (column: Prisma.Sql) => Prisma.sql`'¥' || to_char(${column} / 100.0, 'FM999,999,999,990.00')`;
 
-async function loadBatch(tx: TLedgerTx, ref: TBatchRef, from: BatchStatus[]): Promise<TBatchRow> {
+async function loadBatch(tx: TScopedTx, ref: TBatchRef, from: BatchStatus[]): Promise<TBatchRow> {
   const batch = await tx.disbursementBatch.findUnique({ where: { id: ref.batchId } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.version !== ref.expectedVersion || !from.includes(batch.status)) {
@@ -33,7 +33,7 @@ async function loadBatch(tx: TLedgerTx, ref: TBatchRef, from: BatchStatus[]): Pr
 }
 
 /** Moves the batch on, with its status and version in the WHERE: of two people acting at once, one wins. */
-async function advance(tx: TLedgerTx, batch: TBatchRow, data: Prisma.DisbursementBatchUncheckedUpdateManyInput) {
+async function advance(tx: TScopedTx, batch: TBatchRow, data: Prisma.DisbursementBatchUncheckedUpdateManyInput) {
   const { count } = await tx.disbursementBatch.updateMany({
     where: { id: batch.id, status: batch.status, version: batch.version },
     data: { ...data, version: { increment: 1 } },
@@ -105,7 +105,7 @@ type TLineRule = {
  * that cannot be paid are listed already removed, with the reason: no standard, no bank account
  * of the holder's own (实名制), or over the annual cap.
  */
-async function insertLines(tx: TLedgerTx, rule: TLineRule): Promise<number> {
+async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
   const files = Prisma.sql`
     SELECT f.id FROM household_file f JOIN organisation o ON o.id = f.organisation_id
      WHERE o.path LIKE ${`${rule.orgPath}%`}
@@ -152,14 +152,14 @@ async function insertLines(tx: TLedgerTx, rule: TLineRule): Promise<number> {
       ) lines`;
 }
 
-async function lineInDraft(tx: TLedgerTx, batch: TBatchRow, lineId: string) {
+async function lineInDraft(tx: TScopedTx, batch: TBatchRow, lineId: string) {
   const line = await tx.batchLine.findUnique({ where: { id: lineId } });
   if (!line || line.batchId !== batch.id) throw new NotFoundError("名单中没有这一行，请刷新页面。");
   return line;
 }
 
 /** Checks a line's new amount against its cap (lines of this draft are not yet counted anywhere). */
-async function assertLineWithinCap(tx: TLedgerTx, batch: TBatchRow, line: { fileId: string; studentResidentId: string | null }, amountFen: number) {
+async function assertLineWithinCap(tx: TScopedTx, batch: TBatchRow, line: { fileId: string; studentResidentId: string | null }, amountFen: number) {
   const file = await tx.householdFile.findUniqueOrThrow({ where: { id: line.fileId }, select: { fileLevel: true } });
   const entryDate = entryDateOf(batch);
   const policy = await aidPolicyFor(tx, batch.aidType, file.fileLevel, entryDate);
@@ -171,7 +171,7 @@ async function assertLineWithinCap(tx: TLedgerTx, batch: TBatchRow, line: { file
   }
 }
 
-async function editLine(actor: TActor, ref: TBatchRef, lineId: string, action: string, edit: (tx: TLedgerTx, batch: TBatchRow, line: Awaited<ReturnType<typeof lineInDraft>>) => Promise<Prisma.BatchLineUncheckedUpdateInput>) {
+async function editLine(actor: TActor, ref: TBatchRef, lineId: string, action: string, edit: (tx: TScopedTx, batch: TBatchRow, line: Awaited<ReturnType<typeof lineInDraft>>) => Promise<Prisma.BatchLineUncheckedUpdateInput>) {
   assertRole(actor, "CASEWORKER");
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, ref, ["DRAFT"]);

@@ -1,8 +1,9 @@
 import "server-only";
+import type { TScopedTx } from "@/lib/data/scope";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { AidType } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";
-import { type TLedgerTx, yearBounds } from "./db";
+import { yearBounds } from "./db";
 
 // An annual cap counts, for the calendar year of the entry date (dates are Shanghai calendar
 // dates): approved ledger entries net of reversals, pending single requests, and the lines of
@@ -36,7 +37,7 @@ export function usageRowsSql(key: TUsageKey, fileIds: Prisma.Sql): Prisma.Sql {
 }
 
 /** What one household (or one of its students) has used of its cap this year. */
-export async function capUsage(tx: TLedgerTx, key: TUsageKey & { fileId: string; studentResidentId: string | null }): Promise<number> {
+export async function capUsage(tx: TScopedTx, key: TUsageKey & { fileId: string; studentResidentId: string | null }): Promise<number> {
   const rows = usageRowsSql(key, Prisma.sql`SELECT ${key.fileId}::uuid`);
   const student = key.perStudent ? key.studentResidentId : null;
   const [row] = await tx.$queryRaw<[{ used: bigint | null }]>`

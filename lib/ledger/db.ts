@@ -1,9 +1,6 @@
 import "server-only";
-import type { scopedDb } from "@/lib/data/scope";
+import type { TScopedTx } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
-
-/** A transaction on the actor's scoped client. */
-export type TLedgerTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
 /**
  * Locks household files for the rest of the transaction (FOR NO KEY UPDATE: the same lock a status
@@ -11,12 +8,12 @@ export type TLedgerTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$tran
  * first, so two requests for one household are checked against the cap one after the other, and
  * a file cannot close between the eligibility check and the ledger entry.
  */
-export async function lockFile(tx: TLedgerTx, fileId: string) {
+export async function lockFile(tx: TScopedTx, fileId: string) {
   await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${fileId}::uuid FOR NO KEY UPDATE`;
 }
 
 /** The file as aid needs it, within the actor's scope (after lockFile, so its status is current). */
-export async function loadFileForAid(tx: TLedgerTx, fileId: string) {
+export async function loadFileForAid(tx: TScopedTx, fileId: string) {
   const file = await tx.householdFile.findUnique({
     where: { id: fileId },
     select: { id: true, organisationId: true, status: true, fileLevel: true, holderName: true, data: true },

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
@@ -11,7 +11,7 @@ import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import type { AidType } from "@/lib/generated/prisma/enums";
 import { aidPolicyFor, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
 import { capUsage, overCapMessage } from "./caps";
-import { loadFileForAid, lockFile, type TLedgerTx, yearBounds } from "./db";
+import { loadFileForAid, lockFile, yearBounds } from "./db";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
 import type { TApproveDisbursementInput, TRecordDisbursementInput, TRecordReversalInput, TRejectDisbursementInput } from "./schemas";
 
@@ -49,11 +49,11 @@ function studentOf(file: TFile, index: number | undefined) {
   return member.residentId;
 }
 
-async function currentAccount(tx: TLedgerTx, fileId: string) {
+async function currentAccount(tx: TScopedTx, fileId: string) {
   return tx.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { id: true } });
 }
 
-async function repeatOf(tx: TLedgerTx, actor: TActor, idempotencyKey: string): Promise<TRecordResult | null> {
+async function repeatOf(tx: TScopedTx, actor: TActor, idempotencyKey: string): Promise<TRecordResult | null> {
   const first = await tx.disbursement.findUnique({ where: { idempotencyKey }, select: { id: true, recordedById: true } });
   if (!first) return null;
   if (first.recordedById !== actor.userId) throw new ConflictError("提交标识已被使用，请刷新页面后重新填写。");
@@ -66,7 +66,7 @@ async function idempotent(actor: TActor, idempotencyKey: string, create: () => P
     return await create();
   } catch (error) {
     if (!isUniqueViolation(error, "idempotency_key")) throw error;
-    const first = await repeatOf(scopedDb(actor) as unknown as TLedgerTx, actor, idempotencyKey);
+    const first = await repeatOf(scopedDb(actor) as unknown as TScopedTx, actor, idempotencyKey);
     if (!first) throw new ConflictError("提交标识已被使用，请刷新页面后重新填写。");
     return first;
   }
@@ -155,7 +155,7 @@ export async function recordReversal(actor: TActor, input: TRecordReversalInput)
   });
 }
 
-async function loadPending(tx: TLedgerTx, actor: TActor, disbursementId: string, what: string) {
+async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string, what: string) {
   const request = await tx.disbursement.findUnique({ where: { id: disbursementId } });
   if (!request) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
   if (request.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[request.status]}），请刷新页面。`);
