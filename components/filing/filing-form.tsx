@@ -7,6 +7,7 @@ import type { z } from "zod";
 import { saveDraftAction, submitFilingAction } from "@/app/(app)/files/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
+import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Alert, Card } from "@/components/ui/page";
 import type { TActionResult } from "@/lib/actions/result";
 import {
@@ -62,7 +63,6 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
   const [message, setMessage] = useState<{ tone: "error" | "success" | "info"; text: string; warnings?: string[] } | null>(null);
   const [pending, startTransition] = useTransition();
   const confirmDialog = useRef<HTMLDialogElement>(null);
-  const minDepth = Math.min(...organisations.map((o) => o.depth));
 
   /** Validates with the given schema (the server will run the same one) and puts errors next to fields. */
   function validate(schema: z.ZodType): boolean {
@@ -118,7 +118,7 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
   return (
     <form onSubmit={(e) => e.preventDefault()} className="space-y-6" noValidate>
       {rejectionReason && <Alert tone="error">审核退回：{rejectionReason}</Alert>}
-      <BasicsSection form={form} organisations={organisations} minDepth={minDepth} />
+      <BasicsSection form={form} organisations={organisations} />
       <MembersSection form={form} />
       <MoneySection form={form} />
       <CausesSection form={form} />
@@ -161,19 +161,14 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
   );
 }
 
-function BasicsSection({ form, organisations, minDepth }: { form: TForm; organisations: TOrgOption[]; minDepth: number }) {
+function BasicsSection({ form, organisations }: { form: TForm; organisations: TOrgOption[] }) {
   const e = (p: string) => errorAt(form, p);
   return (
     <Card title="一、家庭基本情况">
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="建档单位" htmlFor="organisationId" error={e("organisationId")}>
           <Select id="organisationId" {...form.register("organisationId")}>
-            {organisations.map((org) => (
-              <option key={org.id} value={org.id}>
-                {"　".repeat(org.depth - minDepth)}
-                {org.name}
-              </option>
-            ))}
+            <OrganisationOptions organisations={organisations} />
           </Select>
         </Field>
         <Field label="档案级别" htmlFor="fileLevel" error={e("fileLevel")}>

@@ -7,6 +7,7 @@ import { useForm } from "react-hook-form";
 import { createBatchAction } from "@/app/(app)/ledger/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
+import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
@@ -14,7 +15,7 @@ import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { ZCreateBatchInput, type TCreateBatchFormValues } from "@/lib/ledger/schemas";
 
 /** 按规则生成发放名单. Building 10,000 lines takes about a second; the button says what is happening meanwhile. */
-export function BatchForm({ today, organisations }: { today: string; organisations: Array<{ id: string; name: string; indent: number }> }) {
+export function BatchForm({ today, organisations }: { today: string; organisations: Array<{ id: string; name: string; depth: number }> }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [idempotencyKey] = useState(() => crypto.randomUUID());
@@ -44,7 +45,7 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
         </Field>
         <Field label="发放范围（组织，含下级）" htmlFor="organisationId" error={errors.organisationId?.message}>
           <Select id="organisationId" {...form.register("organisationId")}>
-            {organisations.map((o) => <option key={o.id} value={o.id}>{"　".repeat(o.indent)}{o.name}</option>)}
+            <OrganisationOptions organisations={organisations} />
           </Select>
         </Field>
         <Field label="救助类型" htmlFor="aidType" error={errors.aidType?.message}>

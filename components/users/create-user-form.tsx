@@ -8,6 +8,7 @@ import { createUserAction } from "@/app/(app)/admin/users/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
+import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Alert } from "@/components/ui/page";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { ROLE_VALUES, ZCreateUserInput, type TCreateUserInput } from "@/lib/users/schemas";
@@ -17,7 +18,6 @@ type TOrgOption = { id: string; name: string; depth: number };
 export function CreateUserForm({ organisations }: { organisations: TOrgOption[] }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
-  const minDepth = Math.min(...organisations.map((o) => o.depth));
   const form = useForm<TCreateUserInput>({
     resolver: zodResolver(ZCreateUserInput),
     defaultValues: { username: "", name: "", organisationId: organisations[0]?.id ?? "", roles: ["CASEWORKER"], password: "" },
@@ -48,12 +48,7 @@ export function CreateUserForm({ organisations }: { organisations: TOrgOption[] 
       </Field>
       <Field label="所属组织" htmlFor="organisationId" error={errors.organisationId?.message}>
         <Select id="organisationId" {...form.register("organisationId")}>
-          {organisations.map((org) => (
-            <option key={org.id} value={org.id}>
-              {"　".repeat(org.depth - minDepth)}
-              {org.name}
-            </option>
-          ))}
+          <OrganisationOptions organisations={organisations} />
         </Select>
       </Field>
       <Field label="初始密码" htmlFor="password" error={errors.password?.message} hint="至少 10 位，含字母和数字">

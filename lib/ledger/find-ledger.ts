@@ -291,9 +291,6 @@ export async function* exportLedger(actor: TActor, filters: TLedgerFilters) {
   }
 }
 
-export async function organisationsInScope(actor: TActor) {
-  return scopedDb(actor).organisation.findMany({ orderBy: [{ depth: "asc" }, { code: "asc" }], select: { id: true, name: true, depth: true } });
-}
 
 // ───── Batches ─────
 

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
 import { buttonClass } from "@/components/ui/button";
+import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { SearchForm } from "@/components/ui/search-form";
@@ -8,7 +9,8 @@ import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { findOrgLedger, organisationsInScope } from "@/lib/ledger/find-ledger";
+import { findOrgLedger } from "@/lib/ledger/find-ledger";
+import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { ZLedgerFilters, type TLedgerFilters } from "@/lib/ledger/schemas";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
@@ -24,7 +26,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   const filters: TLedgerFilters = parsed.success ? parsed.data : {};
   const [ledger, organisations] = await Promise.all([
     findOrgLedger(actor, filters, { after: params.cursor, before: params.before }),
-    organisationsInScope(actor),
+    listScopeOrganisations(actor),
   ]);
   // The filters as typed, kept in every link so that paging and export see the same rows.
   const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
@@ -53,7 +55,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <Field label="组织" htmlFor="f-org">
           <Select id="f-org" name="organisationId" defaultValue={filters.organisationId ?? ""}>
             <option value="">全部（含下级）</option>
-            {organisations.map((o) => <option key={o.id} value={o.id}>{"　".repeat(Math.max(0, o.depth - actor.organisation.depth))}{o.name}</option>)}
+            <OrganisationOptions organisations={organisations} />
           </Select>
         </Field>
         <Field label="起始日期" htmlFor="f-from"><Input id="f-from" type="date" name="from" defaultValue={filters.from ?? ""} /></Field>
