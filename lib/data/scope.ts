@@ -44,6 +44,9 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   DisbursementBatch: { where: byOrganisation, createdIn: "organisationId" },
   BatchLine: { where: byOrganisation, createdIn: "organisationId" },
   LedgerEntry: { where: byOrganisation, createdIn: "organisationId" },
+  // Household import (台账导入): the upload belongs to the importer's organisation; staged rows follow it.
+  HouseholdImport: { where: byOrganisation, createdIn: "organisationId" },
+  HouseholdImportRow: { where: (orgPath) => ({ import: byOrganisation(orgPath) }) },
   // Derived from ledger_entry by trigger; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
