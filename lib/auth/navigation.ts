@@ -11,6 +11,7 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  import: ["CASEWORKER"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -18,6 +19,7 @@ export type TSection = keyof typeof SECTION_ROLES;
 export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
   { section: "archive", href: "/archive", label: "档案" },
   { section: "intake", href: "/intake", label: "建档" },
+  { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },

@@ -119,7 +119,7 @@ export async function exportAuditTrailResponse(actor: TActor, params: URLSearchP
     exportFormatOf(params),
     `审计日志-${label}-${todayInShanghai()}`,
     { name: label, title: `${actor.organisation.name} 审计日志（${label}）`, notes: [period, exportedByNote(actor)], columns, rows: all() },
-    { what: `audit.${kind}`, entityType: "audit_event", detail: { from: from?.toISOString() ?? null, to: toDay?.toISOString() ?? null, outcome: outcome ?? null } },
+    { what: `audit-trail-${kind}`, entityType: "audit_event", detail: { from: from?.toISOString() ?? null, to: toDay?.toISOString() ?? null, outcome: outcome ?? null } },
   );
 }
 

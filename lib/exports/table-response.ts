@@ -1,7 +1,7 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { prisma } from "@/lib/db/client";
+import { scopedDb } from "@/lib/data/scope";
 import { csvResponse } from "@/lib/format/csv";
 import { formatDateTime } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -41,7 +41,7 @@ async function* csvRows<TRow>(sheet: TXlsxSheet<TRow>) {
 }
 
 export type TExportAudit = {
-  /** What was exported, e.g. "archive", "ledger", "audit.events", "batch-lines". */
+  /** What was exported, e.g. "archive", "ledger", "audit-trail-events", "batch-lines". */
   what: string;
   entityType: string;
   entityId?: string;
@@ -56,7 +56,7 @@ export type TExportAudit = {
  */
 export function tableResponse<TRow>(actor: TActor, format: TExportFormat, baseName: string, sheet: TXlsxSheet<TRow>, audit: TExportAudit): Response {
   const done = async (rows: number) => {
-    await recordAudit(prisma, actor, {
+    await recordAudit(scopedDb(actor), actor, {
       action: "export.completed",
       entityType: audit.entityType,
       entityId: audit.entityId,

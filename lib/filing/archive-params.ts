@@ -1,3 +1,4 @@
+import "server-only";
 // The archive's URL parameters as a query, read the same way by the archive page, its export and
 // the print of selected files, so a link keeps meaning the same households.
 import { isUuid } from "@/lib/data/ids";

@@ -89,7 +89,8 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     let sheets;
     try {
       sheets = await readWorkbookRows(Buffer.from(upload.workbook));
-    } catch {
+    } catch (error) {
+      console.error("import workbook unreadable", importId, error);
       await finish({ status: "INVALID", message: "无法读取这个工作簿：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。" });
       return;
     }
