@@ -23,6 +23,7 @@ test("prints two selected households as one A4 document with five forms each", a
   const page = await context.newPage();
   await page.goto(`/archive?q=${encodeURIComponent(names[0]!)}`);
   await page.getByRole("checkbox", { name: `选择 ${names[0]} 的档案` }).check();
+  await screenshot(page, "archive-selection");
   const popupPromise = page.waitForEvent("popup");
   await page.getByRole("button", { name: "打印所选档案" }).click();
   const popup = await popupPromise;

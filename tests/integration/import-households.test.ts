@@ -191,6 +191,18 @@ describe("a bad workbook", () => {
   });
 });
 
+describe("ID numbers Excel turned into numbers", () => {
+  it("says the number lost its last digits instead of calling it a checksum error", async () => {
+    const bytes = await workbookWith([household("N1")], [member("N1", { 出生日期: "1964-04-04" })], (wb) => {
+      const sheet = wb.getWorksheet("家庭成员")!;
+      const cell = sheet.getRow(4).getCell(4);
+      cell.value = Number(String(cell.value).slice(0, 17)) * 10; // what Excel keeps of a typed 18-digit number
+    });
+    const result = await uploadAndValidate(bytes);
+    expect(result.problems).toEqual([expect.objectContaining({ sheet: "家庭成员", row: 4, column: "公民身份号码", message: expect.stringContaining("存成了数字") })]);
+  });
+});
+
 describe("all or nothing", () => {
   it("writes no file when the commit fails half-way", async () => {
     const bytes = await workbookWith(
