@@ -22,10 +22,10 @@ const BATCH = 2000;
 const select = {
   id: true, fileNumber: true, status: true, holderName: true, holderResidentId: true, householdSize: true, tier: true, proposedTier: true,
   fileLevel: true, workerCategory: true, mainCause: true, perCapitaMonthlyFen: true, openedAt: true, nextCheckDue: true, updatedAt: true,
-  organisation: { select: { name: true } },
+  organisationId: true,
 } satisfies Prisma.HouseholdFileSelect;
 
-type TArchiveExportRow = Prisma.HouseholdFileGetPayload<{ select: typeof select }> & { residentId: string | null; birthDate: string | null; sex: string | null };
+type TArchiveExportRow = Prisma.HouseholdFileGetPayload<{ select: typeof select }> & { residentId: string | null; birthDate: string | null; sex: string | null; organisationName: string | null };
 
 export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuery, "page">, options: { full: boolean }): Promise<TXlsxSheet<TArchiveExportRow>> {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
@@ -39,6 +39,10 @@ export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuer
     organisationId: actor.organisation.id,
     detail: { filters: { ...query }, fullResidentIds: options.full } as Prisma.InputJsonValue,
   });
+
+  // Organisation names from one read of the (few) organisations in scope: a relation select per
+  // page would make Prisma send and merge a second query for every 2,000 rows.
+  const names = new Map((await db.organisation.findMany({ select: { id: true, name: true } })).map((o) => [o.id, o.name]));
 
   async function* rows(): AsyncGenerator<TArchiveExportRow> {
     let after: string | undefined;
@@ -54,6 +58,7 @@ export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuer
         // Birth date and sex are part of a valid GB 11643 number (digits 7–14 and 17).
         yield {
           ...row,
+          organisationName: names.get(row.organisationId) ?? null,
           residentId: id ? (options.full ? id : maskResidentId(id)) : null,
           birthDate: id ? `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}` : null,
           sex: id ? (Number(id[16]) % 2 === 1 ? SEX_LABELS.MALE : SEX_LABELS.FEMALE) : null,
@@ -74,7 +79,7 @@ export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuer
       { header: "公民身份号码", kind: "text", value: (r) => r.residentId, width: 21 },
       { header: "性别", kind: "text", value: (r) => r.sex, width: 6 },
       { header: "出生日期", kind: "date", value: (r) => r.birthDate },
-      { header: "建档单位", kind: "text", value: (r) => r.organisation.name, width: 24 },
+      { header: "建档单位", kind: "text", value: (r) => r.organisationName, width: 24 },
       { header: "状态", kind: "text", value: (r) => FILE_STATUS_LABELS[r.status], width: 8 },
       { header: "困难类别", kind: "text", value: (r) => (r.tier ? TIER_LABELS[r.tier] : r.proposedTier ? `${TIER_LABELS[r.proposedTier]}（申报）` : null) },
       { header: "档案级别", kind: "text", value: (r) => (r.fileLevel ? FILE_LEVEL_LABELS[r.fileLevel] : null), width: 9 },
