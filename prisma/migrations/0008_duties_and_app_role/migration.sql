@@ -113,7 +113,7 @@ ALTER TABLE disbursement_batch ADD CONSTRAINT disbursement_batch_payer_not_maker
 -- ───── C. Rules of the file ─────
 -- 渐退期 holds its members: a household still followed (and possibly paid) in its observation
 -- period keeps its people, so none of them can be filed elsewhere meanwhile; relapse reopens the
--- same file (docs/decisions/006-observation-holds-members.md).
+-- same file (docs/decisions/008-observation-holds-members.md).
 CREATE OR REPLACE FUNCTION file_status_holds(s file_status) RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
   SELECT s IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY', 'OPEN', 'OBSERVATION')
 $$;
