@@ -33,6 +33,8 @@ async function step(page: Page, button: string, recorded: string, fill?: (dialog
 }
 
 test("a household goes from draft to an approved, numbered file", async ({ browser }) => {
+  // The whole path, objection and its resolution included, in one test: more than a minute on 2 cores.
+  test.slow();
   const holderId = residentId({ birthDate: "1979-08-15", sex: "MALE" });
   const spouseId = residentId({ birthDate: "1981-02-03", sex: "FEMALE" });
   const caseworker = await pageAs(browser, "lz_caseworker");
