@@ -28,7 +28,6 @@ export type TWorkflowFile = {
 export function WorkflowPanel({ file, roles, today, allowed }: { file: TWorkflowFile; roles: Role[]; today: string; allowed: TFilingSteps }) {
   const ref = { fileId: file.id, expectedVersion: file.version };
   const caseworker = roles.includes("CASEWORKER");
-  const inReview = ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status);
   const steps: React.ReactNode[] = [];
 
   if (file.status === "DRAFT" && caseworker) {
