@@ -56,6 +56,7 @@ const ACTION_LABELS: Record<string, string> = {
   "ledger.export": "导出台账",
   "audit.export.events": "导出操作记录",
   "audit.export.signins": "导出登录记录",
+  "report.export": "下载统计报表",
 };
 
 export function auditActionLabel(action: string): string {

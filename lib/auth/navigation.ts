@@ -11,6 +11,7 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -22,6 +23,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },
+  { section: "reports", href: "/reports", label: "统计报表" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },

@@ -10,7 +10,7 @@ import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
-import { filingValues } from "../support/filing-factory";
+import { filingValues, residentId } from "../support/filing-factory";
 
 // mulberry32: a small seeded generator, so a failure can be replayed with the same seed.
 const SEED = Number(process.env.REPORT_TEST_SEED ?? 20261201);
