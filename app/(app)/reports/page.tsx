@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { notFound } from "next/navigation";
 import { ReportChart } from "@/components/reports/report-chart";
 import { ReportTableView } from "@/components/reports/report-table";
 import { Input, Select } from "@/components/ui/field";
@@ -7,6 +8,7 @@ import { Alert, Card, PageHeader } from "@/components/ui/page";
 import { SearchForm } from "@/components/ui/search-form";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
+import { NotFoundError } from "@/lib/errors/domain-error";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { loadReport } from "@/lib/reports/load-report";
 import { PERIOD_KINDS } from "@/lib/reports/period";
@@ -26,7 +28,13 @@ const GROUPS = [
 export default async function ReportsPage({ searchParams }: { searchParams: Promise<TParams> }) {
   const actor = await requirePageActor(...SECTION_ROLES.reports);
   const params = await searchParams;
-  const [loaded, organisations] = await Promise.all([loadReport(actor, params), listScopeOrganisations(actor)]);
+  const [loaded, organisations] = await Promise.all([
+    loadReport(actor, params).catch((error) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    }),
+    listScopeOrganisations(actor),
+  ]);
   const query = loaded.query;
   const kept = Object.fromEntries(
     Object.entries({ kind: query.kind, month: query.month, quarter: query.quarter, year: query.year, from: query.from, to: query.to, organisationId: query.organisationId })

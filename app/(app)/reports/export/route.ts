@@ -1,5 +1,6 @@
 import { hasRole } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/session";
+import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { REPORT_READERS } from "@/lib/reports/find-report";
 import { loadReport, recordReportExport } from "@/lib/reports/load-report";
@@ -12,7 +13,10 @@ export async function GET(request: Request) {
   if (!actor) return new Response("请先登录。", { status: 401 });
   if (!hasRole(actor, ...REPORT_READERS)) return new Response("您没有权限下载统计报表。", { status: 403 });
   const params = Object.fromEntries(new URL(request.url).searchParams);
-  const loaded = await loadReport(actor, params).catch(() => null);
+  const loaded = await loadReport(actor, params).catch((error) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
   if (!loaded) return new Response("该组织不存在，或不在您的管辖范围内。", { status: 404 });
   if ("error" in loaded) return new Response(`${loaded.error}请返回统计报表页面重新选择。`, { status: 400 });
   const { report } = loaded;
