@@ -168,7 +168,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       const tags = [
         e.capOverrideReason ? "超限特批" : null,
         e.reversesEntryId ? "冲正" : null,
-        Math.abs(e.amountFen) >= largeFen ? "大额" : null,
+        e.amountFen >= largeFen ? "大额" : null,
         e.file.status === "OBSERVATION" ? "渐退期" : null,
       ].filter((t): t is string => !!t);
       return {
