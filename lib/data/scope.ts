@@ -52,6 +52,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Report tables (trigger-maintained, no organisation relation): read only by lib/reports with raw
   // SQL that adds the scope itself, so any Prisma access fails closed.
   ReportOpenDelta: { where: noPrismaAccess },
+  ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.

@@ -94,12 +94,16 @@ export async function findReport(actor: TActor, input: { organisationId?: string
   const sub = (alias: string) => `coalesce(nullif(split_part(substr(${alias}.path, ${prefix + 1}), '/', 1), ''), 'self')`;
   const [openRows, eventRows, monthlyRows, ledgerRows, distinctRows, observationRows, pairingRows, recheckRows, overdueRows, measureRows, approvalRows] =
     await Promise.all([
+      // Open at the period's end = open today − what changed after that day (both trigger-kept).
       db.$queryRawUnsafe<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>(
-        `SELECT ${sub("o")} AS child, d.tier::text AS tier, d.file_level::text AS file_level, d.worker_category::text AS worker_category,
-                d.main_cause::text AS main_cause, sum(d.delta)::bigint AS files
-           FROM report_open_delta d JOIN organisation o ON o.id = d.organisation_id
-          WHERE o.path LIKE $1 AND d.day <= $2::date
-          GROUP BY 1, 2, 3, 4, 5 HAVING sum(d.delta) <> 0`,
+        `SELECT ${sub("o")} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
+                x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
+           FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
+                 UNION ALL
+                 SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta WHERE day > $2::date) x
+           JOIN organisation o ON o.id = x.organisation_id
+          WHERE o.path LIKE $1
+          GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0`,
         `${path}%`, to,
       ),
       db.$queryRawUnsafe<Array<{ child: string; kind: string; detail: string; files: bigint }>>(
@@ -158,9 +162,9 @@ export async function findReport(actor: TActor, input: { organisationId?: string
         `${path}%`, from, to,
       ),
       db.$queryRawUnsafe<Array<{ child: string; open: bigint; paired: bigint }>>(
-        `SELECT ${sub("o")} AS child, count(*)::bigint AS open, count(f.responsible_cadre_id)::bigint AS paired
-           FROM household_file f JOIN organisation o ON o.id = f.organisation_id
-          WHERE o.path LIKE $1 AND f.status = 'OPEN' GROUP BY 1`,
+        `SELECT ${sub("o")} AS child, sum(n.files)::bigint AS open, coalesce(sum(n.files) FILTER (WHERE n.paired), 0)::bigint AS paired
+           FROM report_open_now n JOIN organisation o ON o.id = n.organisation_id
+          WHERE o.path LIKE $1 GROUP BY 1`,
         `${path}%`,
       ),
       db.$queryRawUnsafe<Array<{ child: string; finding: RecheckFinding; checks: bigint; on_time: bigint }>>(

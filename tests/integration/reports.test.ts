@@ -46,7 +46,7 @@ type TState = { org: string; tier: string; level: string; category: string; caus
 type TSegment = TState & { fileId: string; from: number; to: number | null };
 type TEvent = { org: string; day: number; kind: string; detail: string };
 type TEntry = { id: string; org: string; fileId: string; aid: string; fund: string; amount: number; day: number; reversal: boolean; student: string | null };
-type TFile = { id: string; size: number; exitReason: string | null; exitDay: number | null; observationUntil: number | null };
+type TFile = { id: string; size: number; exitReason: string | null; exitDay: number | null; observationUntil: number | null; open?: boolean; paired?: boolean; org?: string };
 
 const segments: TSegment[] = [];
 const events: TEvent[] = [];
@@ -145,6 +145,14 @@ async function writeHistory() {
         segments.push(current);
         status = "OPEN";
       }
+    }
+
+    // Pairing: some open files get a responsible cadre (pairing coverage counts today's files).
+    Object.assign(file, { open: status === "OPEN", org: state.org, paired: false });
+    if (status === "OPEN" && random() < 0.5) {
+      day += 1;
+      await update("responsible_cadre_id = $3", [caseworker.userId]);
+      file.paired = true;
     }
 
     // Money: a few entries in the file's current organisation, some reversed.
@@ -265,6 +273,11 @@ function expectedFor(selected: { id: string; path: string }, period: { fromDay: 
   for (const key of helped((e) => (e.student ? `${childOf(selected, e.org)}|${e.student}` : "none"))) if (key !== "none") bump(key.split("|")[0]!, "students");
   const totalHouseholds = helped((e) => e.fileId).length;
   const byType = Object.fromEntries(AID.map((aid) => [aid, helped((e) => (e.aid === aid ? e.fileId : "none")).filter((k) => k !== "none").length]));
+  for (const f of files.values()) {
+    if (!f.open) continue;
+    bump(childOf(selected, f.org!), "openNow");
+    if (f.paired) bump(childOf(selected, f.org!), "paired");
+  }
   for (const r of rechecks) {
     if (r.day < period.fromDay || r.day > period.toDay) continue;
     bump(childOf(selected, r.org), "rechecks");
@@ -315,7 +328,7 @@ function actualRows(report: Awaited<ReturnType<typeof findReport>>) {
     }
   }
   for (const r of report.work.rows) {
-    for (const k of ["rechecks", "onTime", "late", "measures", "measuresActive", "resolved", "approvals"] as const) set(r.key, k, r[k]);
+    for (const k of ["openNow", "paired", "rechecks", "onTime", "late", "measures", "measuresActive", "resolved", "approvals"] as const) set(r.key, k, r[k]);
     if (r.avgApprovalDays !== null) set(r.key, "approvalDays", Math.round(r.avgApprovalDays * r.approvals));
   }
   for (const r of report.quality) {
