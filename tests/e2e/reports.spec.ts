@@ -14,8 +14,8 @@ test("each role lands on a workbench listing their real work; the report drills 
   const [off] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = 'lz_official'");
   const [file] = await sql<{ organisation_id: string; version: number }>("SELECT organisation_id, version FROM household_file WHERE id = $1", [fileId]);
   await sql(
-    `INSERT INTO change_request (file_id, organisation_id, kind, file_version, current_tier, proposed_tier, reason, requested_by_id)
-     VALUES ($1, $2, 'TIER_CHANGE', $3, 'DEEP', 'RELATIVE', '收入增加，建议调整为相对困难', $4)`,
+    `INSERT INTO change_request (file_id, organisation_id, kind, file_version, current_tier, proposed_tier, reason, requested_by_id, requested_at)
+     VALUES ($1, $2, 'TIER_CHANGE', $3, 'DEEP', 'RELATIVE', '收入增加，建议调整为相对困难', $4, now() - interval '2 days')`,
     [fileId, file!.organisation_id, file!.version, cw!.id],
   );
   await sql(
@@ -43,7 +43,7 @@ test("each role lands on a workbench listing their real work; the report drills 
   await official.goto("/");
   const tierChange = official.getByTestId("workbench-official").getByRole("link", { name: /调整困难类别待审批/ });
   await expect(tierChange).toContainText("1");
-  await expect(tierChange).toContainText("天前提出");
+  await expect(tierChange).toContainText("最早 2 天前提出");
   await screenshot(official, "workbench-official");
   await tierChange.click();
   await expect(official).toHaveURL(/\/review\?changes=TIER_CHANGE/);
@@ -57,11 +57,11 @@ test("each role lands on a workbench listing their real work; the report drills 
   // The report: Lanzhou's counties as rows, the year's figures, charts beside the tables.
   await auditor.goto("/reports?kind=year");
   await expect(auditor.getByRole("heading", { name: "统计报表" })).toBeVisible();
-  const openFiles = auditor.locator("section", { has: auditor.getByRole("heading", { name: /期末在档户数（截至/ }) });
+  const openFiles = auditor.getByRole("region", { name: /期末在档户数（截至/ });
   await expect(openFiles.getByRole("link", { name: "城关区总工会" })).toBeVisible();
   await expect(openFiles.getByRole("row", { name: /城关区总工会/ })).toContainText("1");
   await expect(auditor.getByTestId("report-chart").first().locator("svg")).toBeVisible();
-  const moneyByType = auditor.locator("section", { has: auditor.getByRole("heading", { name: "期间救助资金（按救助类型）" }) });
+  const moneyByType = auditor.getByRole("region", { name: "期间救助资金（按救助类型）" });
   await expect(moneyByType.getByRole("row", { name: /医疗救助/ })).toContainText("¥8,000.00");
   await screenshot(auditor, "reports-city-year");
   await auditor.setViewportSize(PHONE);
@@ -82,7 +82,7 @@ test("each role lands on a workbench listing their real work; the report drills 
 
   // Bad input is told, not thrown.
   await auditor.goto("/reports?kind=range&from=2026-05-01&to=2026-01-01");
-  await expect(auditor.getByRole("alert")).toHaveText("结束日期不能早于开始日期。");
+  await expect(auditor.locator("main").getByRole("alert")).toHaveText("结束日期不能早于开始日期。");
 });
 
 test("a Tianshui auditor cannot open Lanzhou's report", async ({ browser }) => {
