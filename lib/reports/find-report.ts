@@ -129,23 +129,27 @@ export async function findReport(actor: TActor, input: { organisationId?: string
       // A household (or student) is helped in a grouping when it has more payments than reversals
       // there in the period. grouping: 0 per child, 1 per aid type, 2 per fund, 3 the whole subtree.
       db.$queryRawUnsafe<Array<{ grouping: number; child: string | null; aid_type: AidType | null; fund_source: FundSource | null; households: bigint; persons: bigint; students: bigint }>>(
-        `WITH e AS MATERIALIZED (
-           SELECT ${sub("o")} AS child, l.file_id, l.aid_type, l.fund_source, l.student_resident_id,
-                  CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END AS times
-             FROM ledger_entry l JOIN organisation o ON o.id = l.organisation_id
-            WHERE o.path LIKE $1 AND l.entry_date BETWEEN $2::date AND $3::date
+        `WITH sub AS (SELECT id, ${sub("o")} AS child FROM organisation o WHERE o.path LIKE $1),
+         e AS MATERIALIZED (
+           SELECT s.child, l.file_id, l.aid_type, l.fund_source, l.student_resident_id,
+                  sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS times
+             FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id
+            WHERE l.entry_date BETWEEN $2::date AND $3::date
+            GROUP BY 1, 2, 3, 4, 5
          ), households AS (
            SELECT CASE WHEN GROUPING(child) = 0 THEN 0 WHEN GROUPING(aid_type) = 0 THEN 1 WHEN GROUPING(fund_source) = 0 THEN 2 ELSE 3 END AS grouping,
                   child, aid_type, fund_source, file_id
              FROM e GROUP BY GROUPING SETS ((child, file_id), (aid_type, file_id), (fund_source, file_id), (file_id)) HAVING sum(times) > 0
+         ), sizes AS MATERIALIZED (
+           SELECT f.id, f.household_size FROM household_file f WHERE f.id IN (SELECT file_id FROM households WHERE grouping = 3)
          ), students AS (
            SELECT CASE WHEN GROUPING(child) = 0 THEN 0 ELSE 3 END AS grouping, child, student_resident_id
              FROM e WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL
             GROUP BY GROUPING SETS ((child, student_resident_id), (student_resident_id)) HAVING sum(times) > 0
          )
          SELECT h.grouping, h.child, h.aid_type::text AS aid_type, h.fund_source::text AS fund_source, count(*)::bigint AS households,
-                coalesce(sum(f.household_size), 0)::bigint AS persons, 0::bigint AS students
-           FROM households h JOIN household_file f ON f.id = h.file_id GROUP BY 1, 2, 3, 4
+                coalesce(sum(z.household_size), 0)::bigint AS persons, 0::bigint AS students
+           FROM households h JOIN sizes z ON z.id = h.file_id GROUP BY 1, 2, 3, 4
          UNION ALL
          SELECT s.grouping, s.child, NULL::text, NULL::text, 0::bigint, 0::bigint, count(*)::bigint FROM students s GROUP BY 1, 2`,
         `${path}%`, from, to,
