@@ -94,6 +94,7 @@ await runBench(async (sql) => {
     per.sort((a, b) => b.ms - a.ms);
     slowest.push({ name: c.name, statements: per.slice(0, 2) });
     rows.push([c.name, ms(median(domain)), ms(median(plain)), ms(per[0]?.ms ?? NaN), String(statements.length)]);
+    console.log(`  ${c.name}: 领域函数 ${ms(median(domain))} ms，同样 SQL 经 pg ${ms(median(plain))} ms，最慢一条 ${ms(per[0]?.ms ?? NaN)} ms`);
   }
   table(["查询", "领域函数（Prisma）", "同样 SQL 经 pg 逐条", "最慢一条", "语句数"], rows, new Set([1, 2, 3, 4]));
   console.log("\n每项最慢的语句：");

@@ -8,6 +8,8 @@ import { createOpenFile, expect, pageAs, screenshot, sql, test } from "./support
 const PHONE = { width: 390, height: 844 };
 
 test("each role lands on a workbench listing their real work; the report drills down and downloads", async ({ browser }) => {
+  // Three signed-in roles and eight report tables: longer than one page's budget.
+  test.setTimeout(180_000);
   const holderId = residentId({ birthDate: "1968-09-21", sex: "MALE" });
   const fileId = await createOpenFile({ orgCode: "GSLZCG", holderName: "孙德明", holderId, caseworker: "lz_caseworker", official: "lz_official" });
   const [cw] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = 'lz_caseworker'");
