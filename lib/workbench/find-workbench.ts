@@ -90,7 +90,7 @@ async function officialSection(actor: TActor, today: string): Promise<TWorkSecti
     db.householdFile.aggregate({ where: { status: "REVIEWED" }, _count: true, _min: { reviewedAt: true } }),
     db.householdFile.aggregate({ where: { status: "PUBLICITY" }, _count: true, _min: { publicityStart: true } }),
     db.householdFile.aggregate({ where: { status: "PUBLICITY", publicityEnd: { lte: dateOnly(today) } }, _count: true, _min: { publicityEnd: true } }),
-    db.publicityObjection.count({ where: { handling: null, file: { status: "PUBLICITY" } } }),
+    db.publicityObjection.count({ where: { resolution: null, file: { status: "PUBLICITY" } } }),
     db.changeRequest.groupBy({
       by: ["kind"], where: { status: "PENDING", requestedById: { not: actor.userId }, organisation: { path: { startsWith: path } } }, _count: true, _min: { requestedAt: true },
     }),

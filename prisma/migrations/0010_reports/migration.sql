@@ -250,3 +250,16 @@ INSERT INTO policy_parameter (key, value, effective_from, note) VALUES
 CREATE INDEX plan_measure_created_at_idx ON plan_measure (created_at);
 CREATE INDEX filing_event_kind_at_idx ON filing_event (kind, at);
 CREATE INDEX household_file_responsible_cadre_id_idx ON household_file (responsible_cadre_id);
+
+-- The report tables are derived (see 0008's rule): the application reads them, and only the
+-- triggers, running as the owner, write them.
+COMMENT ON TABLE report_open_delta IS 'bangfu:derived — kept by report_facts_insert/update() from household_file; the application only reads it';
+COMMENT ON TABLE report_open_now IS 'bangfu:derived — kept by report_now_insert/update() from household_file; the application only reads it';
+COMMENT ON TABLE report_file_event IS 'bangfu:derived — kept by report_facts_insert/update() from household_file; the application only reads it';
+COMMENT ON TABLE report_ledger_daily IS 'bangfu:derived — kept by report_ledger_daily_add() from ledger_entry; the application only reads it';
+ALTER FUNCTION report_facts_insert() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION report_facts_update() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION report_now_insert() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION report_now_update() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION report_ledger_daily_add() SECURITY DEFINER SET search_path = public, pg_temp;
+REVOKE ALL ON FUNCTION report_facts_insert(), report_facts_update(), report_now_insert(), report_now_update(), report_ledger_daily_add() FROM PUBLIC;
