@@ -64,6 +64,7 @@ const ACTION_LABELS: Record<string, string> = {
   "import.upload": "上传档案导入文件",
   "import.commit": "导入档案",
   "import.approve": "批准导入在档档案",
+  "report.export": "下载统计报表",
 };
 
 export function auditActionLabel(action: string): string {
