@@ -5,7 +5,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
@@ -135,7 +135,8 @@ async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: st
   // Taken inside the approving transaction: the counter row stays locked until it commits, and a
   // rolled-back approval leaves no gap.
   const [row] = await tx.$queryRaw<[{ last_value: number }]>`
-    INSERT INTO file_number_counter (organisation_id, year, last_value) VALUES (${organisationId}::uuid, ${year}, 1)
+    INSERT INTO file_number_counter (organisation_id, year, last_value)
+    SELECT ${organisationId}::uuid, ${year}, 1 WHERE ${tx.$orgInScope(Prisma.sql`${organisationId}::uuid`)}
     ON CONFLICT (organisation_id, year) DO UPDATE SET last_value = file_number_counter.last_value + 1
     RETURNING last_value`;
   return `${orgCode}-${year}-${String(row.last_value).padStart(5, "0")}`;

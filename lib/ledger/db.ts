@@ -1,5 +1,6 @@
 import "server-only";
 import type { TScopedTx } from "@/lib/data/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { NotFoundError } from "@/lib/errors/domain-error";
 
 /**
@@ -9,7 +10,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
  * a file cannot close between the eligibility check and the ledger entry.
  */
 export async function lockFile(tx: TScopedTx, fileId: string) {
-  await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${fileId}::uuid FOR NO KEY UPDATE`;
+  await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${fileId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR NO KEY UPDATE`;
 }
 
 /** The file as aid needs it, within the actor's scope (after lockFile, so its status is current). */

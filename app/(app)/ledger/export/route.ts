@@ -3,6 +3,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { exportLedger } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { ZLedgerFilters } from "@/lib/ledger/schemas";
+import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { csvResponse } from "@/lib/format/csv";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { fenToYuanString } from "@/lib/money/money";
@@ -18,7 +19,14 @@ export async function GET(request: Request) {
   if (!hasRole(actor, "AUDITOR")) return new Response("您没有权限导出台账。", { status: 403 });
   const parsed = ZLedgerFilters.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) return new Response("筛选条件有误，请返回台账页面重新选择后再导出。", { status: 400 });
-  const entries = exportLedger(actor, parsed.data);
+  let entries: Awaited<ReturnType<typeof exportLedger>>;
+  try {
+    entries = await exportLedger(actor, parsed.data);
+  } catch (error) {
+    // Refused before the response starts: the auditor gets the message, not a cut-off download.
+    if (error instanceof DomainError) return new Response(error.message, { status: error instanceof NotFoundError ? 404 : 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+    throw error;
+  }
   async function* lines() {
     for await (const e of entries) {
       yield [
