@@ -8,6 +8,7 @@ import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
+import { evidenceContentProblem } from "./inspect";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -66,6 +67,8 @@ async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentT
   if (!contentType) {
     throw fileError("只能上传 PDF、JPG 或 PNG 格式的文件，该文件的内容不是其中任何一种（只改扩展名无效）。", "EVIDENCE_TYPE");
   }
+  const problem = await evidenceContentProblem(bytes, contentType);
+  if (problem) throw fileError(problem, "EVIDENCE_CONTENT");
   return { bytes, contentType };
 }
 
