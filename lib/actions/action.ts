@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { requireActionActor } from "@/lib/auth/session";
+import { withContention } from "@/lib/db/contention";
 import { DomainError } from "@/lib/errors/domain-error";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { zodFieldErrors, type TActionResult } from "./result";
@@ -23,7 +24,7 @@ export function authedAction<TSchema extends z.ZodType, TResult>(
       if (!parsed.success) {
         return { ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: zodFieldErrors(parsed.error) };
       }
-      return { ok: true, data: await run(actor, parsed.data) };
+      return { ok: true, data: await withContention(() => run(actor, parsed.data)) };
     } catch (error) {
       if (error instanceof DomainError) {
         return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };

@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, unscopedSql, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
@@ -102,6 +103,7 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
   const db = scopedDb(actor);
   const today = todayInShanghai();
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "change_request", input.requestId);
     const request = await tx.changeRequest.findUnique({ where: { id: input.requestId }, include: { file: true, organisation: { select: { path: true } } } });
     // Deciding belongs to the sending side; the receiving side only accepts transfers (receiveTransfer).
     if (!request || !request.organisation.path.startsWith(actor.organisation.path)) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
@@ -177,6 +179,7 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "change_request", input.requestId);
     const request = await tx.changeRequest.findUnique({ where: { id: input.requestId }, include: { file: true, targetOrganisation: { select: { path: true } } } });
     if (!request || request.kind !== "TRANSFER" || !request.targetOrganisation?.path.startsWith(actor.organisation.path)) {
       throw new NotFoundError("申请不存在，或不在您的管辖范围内。");

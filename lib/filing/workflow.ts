@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -39,6 +40,7 @@ type TStep = {
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "household_file", ref.fileId);
     const file = await loadFile(tx, ref.fileId);
     if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
       throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);

@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
@@ -24,6 +25,7 @@ type TBatchRow = Awaited<ReturnType<TScopedTx["disbursementBatch"]["findUniqueOr
 const money = (column: Prisma.Sql) => Prisma.sql`'¥' || to_char(${column} / 100.0, 'FM999,999,999,990.00')`;
 
 async function loadBatch(tx: TScopedTx, ref: TBatchRef, from: BatchStatus[]): Promise<TBatchRow> {
+  await claimRow(tx, "disbursement_batch", ref.batchId);
   const batch = await tx.disbursementBatch.findUnique({ where: { id: ref.batchId } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.version !== ref.expectedVersion || !from.includes(batch.status)) {

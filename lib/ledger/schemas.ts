@@ -48,6 +48,8 @@ export const ZRecordDisbursementInput = z.object({
   studentIndex: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
   /** Asking an official to exceed the annual cap: why. */
   overCapNote: optionalText(500, "超限说明"),
+  /** 确认不是重复发放: required when an identical disbursement was recorded recently. */
+  confirmNotDuplicate: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()).optional(),
 });
 export type TRecordDisbursementFormValues = z.input<typeof ZRecordDisbursementInput>;
 export type TRecordDisbursementInput = z.output<typeof ZRecordDisbursementInput>;
