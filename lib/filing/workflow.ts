@@ -39,6 +39,11 @@ type TStep = {
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   const db = scopedDb(actor);
+  // Already decided by someone else: told with one read, without taking a connection for a transaction.
+  const current = await db.householdFile.findUnique({ where: { id: ref.fileId }, select: { status: true, version: true } });
+  if (current && (current.version !== ref.expectedVersion || !s.from.includes(current.status))) {
+    throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[current.status]}”。请刷新页面查看最新情况。`);
+  }
   return db.$transaction(async (tx) => {
     await claimRow(tx, "household_file", ref.fileId);
     const file = await loadFile(tx, ref.fileId);

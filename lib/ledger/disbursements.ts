@@ -94,11 +94,29 @@ async function recentIdentical(tx: TScopedTx, file: TFile, input: TRecordDisburs
   return twin && { id: twin.id, entryDate: dateOnlyString(twin.entryDate), status: twin.status, days };
 }
 
+function assertNotDuplicate(duplicate: Awaited<ReturnType<typeof recentIdentical>>, input: TRecordDisbursementInput) {
+  if (duplicate && !input.confirmNotDuplicate) {
+    throw new DomainError(
+      `该户 ${duplicate.days} 天内已有一笔相同类型、相同金额的发放（${duplicate.entryDate}，${DISBURSEMENT_STATUS_LABELS[duplicate.status]}）。如确实不是重复发放，请勾选“确认不是重复发放”后再提交。`,
+      "POSSIBLE_DUPLICATE",
+      { confirmNotDuplicate: "请确认这不是重复发放" },
+    );
+  }
+}
+
 /** 登记发放: a caseworker records one disbursement to an open file's holder. */
 export async function recordDisbursement(actor: TActor, input: TRecordDisbursementInput): Promise<TRecordResult> {
   assertRole(actor, "CASEWORKER");
   if (input.entryDate > todayInShanghai()) throw new DomainError("发放日期不能晚于今天。", "INVALID", { entryDate: "发放日期不能晚于今天" });
   const db = scopedDb(actor);
+  // A repeat, or a twin recorded moments ago, is answered from plain reads, without a transaction;
+  // the same checks run again under the file's lock below.
+  const early = await repeatOf(db as unknown as TScopedTx, actor, input.idempotencyKey);
+  if (early) return early;
+  if (!input.confirmNotDuplicate) {
+    const file = await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, organisationId: true } });
+    if (file) assertNotDuplicate(await recentIdentical(db as unknown as TScopedTx, file as TFile, input), input);
+  }
   // While another request for the household is being recorded, this one tries again shortly
   // (without holding a connection); then a repeat gets the first one's answer.
   return idempotent(actor, input.idempotencyKey, () => retryWhileTaken(() =>
@@ -118,13 +136,7 @@ export async function recordDisbursement(actor: TActor, input: TRecordDisburseme
         throw new DomainError("该户尚未登记建档职工本人的银行账户，不能发放现金（实名制）。请先登记银行账户。", "NO_BANK_ACCOUNT");
       }
       const duplicate = await recentIdentical(tx, file, input);
-      if (duplicate && !input.confirmNotDuplicate) {
-        throw new DomainError(
-          `该户 ${duplicate.days} 天内已有一笔相同类型、相同金额的发放（${duplicate.entryDate}，${DISBURSEMENT_STATUS_LABELS[duplicate.status]}）。如确实不是重复发放，请勾选“确认不是重复发放”后再提交。`,
-          "POSSIBLE_DUPLICATE",
-          { confirmNotDuplicate: "请确认这不是重复发放" },
-        );
-      }
+      assertNotDuplicate(duplicate, input);
       if (policy.annualCapFen !== null) {
         const used = await capUsage(tx, { fileId: file.id, aidType: input.aidType, entryDate: input.entryDate, perStudent: perStudent(input.aidType, policy), studentResidentId: student });
         if (used + input.amountFen > policy.annualCapFen && !input.overCapNote) {
@@ -197,9 +209,16 @@ async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string,
 }
 
 /** 审批: an official other than the recorder approves; the ledger entry is written now. */
+/** Already decided: told with one read, without a transaction. */
+async function assertStillPending(db: ReturnType<typeof scopedDb>, disbursementId: string) {
+  const current = await db.disbursement.findUnique({ where: { id: disbursementId }, select: { status: true } });
+  if (current && current.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[current.status]}），请刷新页面。`);
+}
+
 export async function approveDisbursement(actor: TActor, input: TApproveDisbursementInput) {
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
+  await assertStillPending(db, input.disbursementId);
   try {
     return await db.$transaction(async (tx) => {
       const request = await loadPending(tx, actor, input.disbursementId, "审批");

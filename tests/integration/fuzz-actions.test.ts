@@ -5,7 +5,7 @@
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { GENERIC_ACTION_ERROR, runActionAs } from "@/lib/actions/action";
+import { GENERIC_ACTION_ERROR, runActionAs } from "@/lib/actions/run-action";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { proposeExit, proposeTransfer } from "@/lib/dynamic/changes";
