@@ -41,10 +41,10 @@ test("an organisation outside the scope in the address is told, and the export r
   const id = (await sql<{ id: string }>("SELECT id FROM organisation WHERE code = 'GSLZCG'"))[0]!.id;
   const ledger = await page.goto(`/ledger?organisationId=${id}`);
   expect(ledger!.status()).toBe(200);
-  await expect(page.getByRole("alert")).toContainText("不在您的管辖范围内");
+  await expect(page.locator("main").getByRole("alert")).toContainText("不在您的管辖范围内");
   const archive = await page.goto(`/archive?org=${id}`);
   expect(archive!.status()).toBe(200);
-  await expect(page.getByRole("alert")).toContainText("不在您的管辖范围内");
+  await expect(page.locator("main").getByRole("alert")).toContainText("不在您的管辖范围内");
   const exported = await page.request.get(`/ledger/export?organisationId=${id}`);
   expect(exported.status()).toBe(404);
   expect(await exported.text()).toBe("该组织不存在，或不在您的管辖范围内。");
