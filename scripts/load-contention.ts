@@ -114,7 +114,7 @@ for (let k = 0; k < 30; k++) {
 // 1. A filing at the end of its publicity, then N approvals at once.
 const { fileId } = await submitNewFiling(caseworker, filingValues(county));
 await sql.query(
-  `UPDATE household_file SET status = 'PUBLICITY', reviewed_by_id = $2, reviewed_at = now(), home_visit_date = $3::date, publicity_start = $4::date,
+  `UPDATE household_file SET status = 'PUBLICITY', reviewed_by_id = $2, reviewed_at = now() - interval '8 days', home_visit_date = $3::date, publicity_start = $4::date,
      publicity_end = $5::date, civil_check_result = 'CONSISTENT', civil_check_date = $6::date WHERE id = $1`,
   [fileId, official.userId, addDays(today, -8), addDays(today, -7), addDays(today, -1), today],
 );

@@ -27,7 +27,7 @@ async function readyToApprove() {
   await prisma.householdFile.update({
     where: { id: fileId },
     data: {
-      status: "PUBLICITY", reviewedById: officials[0]!.userId, reviewedAt: new Date(), homeVisitDate: dateOnly(addDays(today, -8)),
+      status: "PUBLICITY", reviewedById: officials[0]!.userId, reviewedAt: new Date(Date.now() - 8 * 86_400_000), homeVisitDate: dateOnly(addDays(today, -8)),
       publicityStart: dateOnly(addDays(today, -7)), publicityEnd: dateOnly(addDays(today, -1)), civilCheckResult: "CONSISTENT", civilCheckDate: dateOnly(today),
     },
   });
