@@ -34,7 +34,7 @@ if (!["localhost", "127.0.0.1", "::1", "[::1]"].includes(host)) {
   throw new Error(`只在本机数据库上运行（loopback），当前为 ${host}。`);
 }
 process.env.DATABASE_URL = db.url;
-await applyMigrations(db.url);
+await applyMigrations(db.migrationUrl);
 await seedDemoIfEmpty(db.url);
 
 // Imported only now: the Prisma client reads DATABASE_URL on first use.
@@ -49,7 +49,7 @@ const { todayInShanghai, addDays } = await import("@/lib/format/datetime");
 const { filingValues, submitNewFiling } = await import("../tests/support/filing-factory");
 const { prisma } = await import("@/lib/db/client");
 
-const sql = new pg.Client({ connectionString: db.url });
+const sql = new pg.Client({ connectionString: db.migrationUrl });
 await sql.connect();
 
 async function actor(username: string): Promise<TActor> {
