@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { connection } from "next/server";
 import "./globals.css";
 
 export const metadata: Metadata = {
@@ -6,7 +7,9 @@ export const metadata: Metadata = {
   description: "工会困难职工建档、动态管理与帮扶救助台账",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page is rendered per request, so that proxy.ts's CSP nonce reaches its scripts.
+  await connection();
   return (
     <html lang="zh-CN">
       <body className="min-h-screen font-sans">{children}</body>

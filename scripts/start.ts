@@ -49,7 +49,8 @@ try {
   if (!dev) await ensureBuild();
 
   const url = `http://localhost:${port}`;
-  server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], {
+  // Production runs behind scripts/serve.ts, which derives the client's address from the socket.
+  server = spawn("npx", dev ? ["next", "dev", "-p", String(port)] : ["tsx", "scripts/serve.ts", String(port)], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
     env: {

@@ -17,8 +17,7 @@ function messageFor(code: string): string {
   switch (outcome) {
     case "MISSING":
       return "请输入用户名和密码。";
-    case "BAD_PASSWORD":
-    case "UNKNOWN_USER":
+    case "BAD_CREDENTIALS":
       return "用户名或密码错误。";
     case "ACCOUNT_LOCKED":
       return until

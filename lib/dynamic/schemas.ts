@@ -4,9 +4,9 @@ import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
   RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { optionalChoice, optionalText, yuanToFen } from "@/lib/forms/zod-fields";
+import { optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 
-const text = (label: string, max: number) => z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
 const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
 const yuan = yuanToFen();

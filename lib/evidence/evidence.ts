@@ -6,7 +6,9 @@ import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
+import { evidenceContentProblem } from "./inspect";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -26,12 +28,9 @@ const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。"
 /** Evidence can be added until the file is closed (退档): reviewers may ask for more during review and publicity. */
 const UPLOAD_STATUSES: readonly FileStatus[] = ["DRAFT", "SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN"];
 
-/**
- * Locks the household file's row until the transaction ends and returns its status. Raw SQL is not
- * scoped: call it only for a file already found through the scoped client.
- */
+/** Locks the household file's row (in scope) until the transaction ends and returns its status. */
 async function lockFileStatus(tx: TScopedTx, fileId: string): Promise<FileStatus | undefined> {
-  const rows = await tx.$queryRaw<{ status: FileStatus }[]>`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ status: FileStatus }[]>`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR UPDATE`;
   return rows[0]?.status;
 }
 
@@ -68,6 +67,8 @@ async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentT
   if (!contentType) {
     throw fileError("只能上传 PDF、JPG 或 PNG 格式的文件，该文件的内容不是其中任何一种（只改扩展名无效）。", "EVIDENCE_TYPE");
   }
+  const problem = await evidenceContentProblem(bytes, contentType);
+  if (problem) throw fileError(problem, "EVIDENCE_CONTENT");
   return { bytes, contentType };
 }
 

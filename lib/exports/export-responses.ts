@@ -37,20 +37,15 @@ export async function exportArchiveResponse(actor: TActor, params: URLSearchPara
   });
 }
 
-type TLedgerRow = Awaited<ReturnType<ReturnType<typeof exportLedger>["next"]>>["value"] & object;
+type TLedgerRow = Awaited<ReturnType<Awaited<ReturnType<typeof exportLedger>>["next"]>>["value"] & object;
 
 export async function exportLedgerResponse(actor: TActor, params: URLSearchParams): Promise<Response> {
   const parsed = ZLedgerFilters.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw new DomainError("筛选条件有误，请返回台账页面重新选择后再导出。", "BAD_FILTERS");
   const filters = parsed.data;
   const full = wantsFull(actor, params);
-  const rows = exportLedger(actor, filters, { full });
-  // The audit row of the export is written when the generator starts, before any row.
-  const first = await rows.next();
-  async function* all() {
-    if (!first.done) yield first.value;
-    yield* rows;
-  }
+  // Refusals (an organisation out of scope) and the export's audit row come before any byte.
+  const rows = await exportLedger(actor, filters, { full });
   const filterWords = [
     filters.aidType && `救助类型：${AID_TYPE_LABELS[filters.aidType]}`,
     filters.fundSource && `资金来源：${FUND_SOURCE_LABELS[filters.fundSource]}`,
@@ -84,7 +79,7 @@ export async function exportLedgerResponse(actor: TActor, params: URLSearchParam
       title: `${actor.organisation.name} 帮扶资金发放实名制汇总表`,
       notes: [`筛选条件 ${filterWords.length ? filterWords.join("；") : "全部"}`, `${full ? "含完整身份号码和银行账号（审计导出）" : "身份号码和银行账号已脱敏"}　${exportedByNote(actor)}`],
       columns,
-      rows: all(),
+      rows,
     },
     { what: "ledger", entityType: "ledger_entry", detail: { filters, fullNumbers: full } },
   );

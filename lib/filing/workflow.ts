@@ -2,11 +2,12 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
@@ -40,7 +41,13 @@ type TStep = {
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   const db = scopedDb(actor);
+  // Already decided by someone else: told with one read, without taking a connection for a transaction.
+  const current = await db.householdFile.findUnique({ where: { id: ref.fileId }, select: { status: true, version: true } });
+  if (current && (current.version !== ref.expectedVersion || !s.from.includes(current.status))) {
+    throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[current.status]}”。请刷新页面查看最新情况。`);
+  }
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "household_file", ref.fileId);
     const file = await loadFile(tx, ref.fileId);
     if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
       throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);
@@ -180,7 +187,8 @@ async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: st
   // Taken inside the approving transaction: the counter row stays locked until it commits, and a
   // rolled-back approval leaves no gap.
   const [row] = await tx.$queryRaw<[{ last_value: number }]>`
-    INSERT INTO file_number_counter (organisation_id, year, last_value) VALUES (${organisationId}::uuid, ${year}, 1)
+    INSERT INTO file_number_counter (organisation_id, year, last_value)
+    SELECT ${organisationId}::uuid, ${year}, 1 WHERE ${tx.$orgInScope(Prisma.sql`${organisationId}::uuid`)}
     ON CONFLICT (organisation_id, year) DO UPDATE SET last_value = file_number_counter.last_value + 1
     RETURNING last_value`;
   return `${orgCode}-${year}-${String(row.last_value).padStart(5, "0")}`;

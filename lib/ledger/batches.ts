@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
@@ -24,6 +25,7 @@ type TBatchRow = Awaited<ReturnType<TScopedTx["disbursementBatch"]["findUniqueOr
 const money = (column: Prisma.Sql) => Prisma.sql`'¥' || to_char(${column} / 100.0, 'FM999,999,999,990.00')`;
 
 async function loadBatch(tx: TScopedTx, ref: TBatchRef, from: BatchStatus[]): Promise<TBatchRow> {
+  await claimRow(tx, "disbursement_batch", ref.batchId);
   const batch = await tx.disbursementBatch.findUnique({ where: { id: ref.batchId } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.version !== ref.expectedVersion || !from.includes(batch.status)) {
@@ -108,7 +110,7 @@ type TLineRule = {
 async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
   const files = Prisma.sql`
     SELECT f.id FROM household_file f JOIN organisation o ON o.id = f.organisation_id
-     WHERE o.path LIKE ${`${rule.orgPath}%`}
+     WHERE o.path LIKE ${`${rule.orgPath}%`} AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}
        AND (cardinality(${rule.tiers}::tier[]) = 0 OR f.tier = ANY(${rule.tiers}::tier[]))
        AND (cardinality(${rule.fileLevels}::file_level[]) = 0 OR f.file_level = ANY(${rule.fileLevels}::file_level[]))`;
   const usage = usageRowsSql({ aidType: rule.aidType as never, entryDate: rule.entryDate, perStudent: rule.byStudent, excludeBatchId: rule.batchId }, files);
@@ -248,7 +250,7 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
     async (tx) => {
       const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
       notMaker(actor, batch, "审批");
-      const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed`;
+      const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
       await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
       const entryDate = entryDateOf(batch);
       const byStudent = batch.aidType === "EDUCATION" || (await aidPolicyFor(tx, batch.aidType, null, entryDate).catch(() => null))?.capPer === "STUDENT";
@@ -266,7 +268,7 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
                AND (ap.file_level = f.file_level OR ap.file_level IS NULL) ORDER BY ap.file_level IS NULL, ap.effective_from DESC LIMIT 1
           ) p ON true
           LEFT JOIN used u ON u.file_id = l.file_id AND u.student IS NOT DISTINCT FROM (CASE WHEN ${byStudent}::boolean THEN l.student_resident_id END)
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed
+         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}
            AND (NOT aid_status_eligible(f.status, COALESCE(p.allowed_in_observation, false))
                 OR (p.annual_cap_fen IS NOT NULL AND COALESCE(u.used, 0) + COALESCE(l.adjusted_amount_fen, l.amount_fen) > p.annual_cap_fen))
          LIMIT 6`;
@@ -281,7 +283,7 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
         SELECT l.organisation_id, l.file_id, b.aid_type, b.fund_source, COALESCE(l.adjusted_amount_fen, l.amount_fen), b.entry_date,
                b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
           FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed`;
+         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
       await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
       return { batchId: batch.id, entries: created };
     },

@@ -40,7 +40,7 @@ export async function householdLedger(actor: TActor, fileId: string) {
     // The file was found in scope above; its totals are the plain sum of its entries.
     db.$queryRaw<Array<{ year: number; aid_type: string; total: bigint; entries: bigint }>>`
       SELECT extract(year FROM entry_date)::int AS year, aid_type::text, SUM(amount_fen)::bigint AS total, COUNT(*)::bigint AS entries
-        FROM ledger_entry WHERE file_id = ${fileId}::uuid GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
+        FROM ledger_entry WHERE file_id = ${fileId}::uuid AND ${db.$fileInScope(Prisma.sql`file_id`)} GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
   ]);
   return {
     account: account && { id: account.id, bankName: account.bankName, accountHolder: account.accountHolder, masked: maskAccountNumber(account.accountNumber) },
@@ -163,26 +163,36 @@ export function parseCursor(value: string | undefined): { entryDate: string; id:
   return match ? { entryDate: match[1]!, id: match[2]! } : null;
 }
 
-/** The filters every ledger row and every daily total has in common: type, fund, dates, subtree. */
-async function commonWhere(actor: TActor, filters: TLedgerFilters) {
-  let orgPath: string | undefined;
-  if (filters.organisationId) {
-    orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
-    if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
-  }
+/**
+ * The subtree the ledger is read for: the organisation filter's, or the actor's whole scope. An
+ * organisation's ledger holds the entries it (or a union below it) paid and the entries of the
+ * files it holds now, whoever paid them (a file transferred in brings its history).
+ */
+async function ledgerPath(actor: TActor, filters: TLedgerFilters): Promise<string> {
+  if (!filters.organisationId) return actor.organisation.path;
+  const orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
+  if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+  return orgPath;
+}
+
+const paidIn = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
+const heldIn = (orgPath: string) => ({ file: { organisation: { path: { startsWith: orgPath } } } });
+
+/** The filters every ledger row and every daily total has in common: type, fund, dates. */
+function commonWhere(filters: TLedgerFilters) {
   return [
     filters.aidType ? { aidType: filters.aidType } : {},
     filters.fundSource ? { fundSource: filters.fundSource } : {},
     filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
     filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
-    orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
   ];
 }
 
-async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Prisma.LedgerEntryWhereInput> {
+function ledgerWhere(orgPath: string, filters: TLedgerFilters): Prisma.LedgerEntryWhereInput {
   return {
     AND: [
-      ...(await commonWhere(actor, filters)),
+      ...commonWhere(filters),
+      { OR: [paidIn(orgPath), heldIn(orgPath)] },
       filters.min !== undefined ? { amountFen: { gte: filters.min } } : {},
       filters.max !== undefined ? { amountFen: { lte: filters.max } } : {},
     ],
@@ -190,15 +200,19 @@ async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Pris
 }
 
 /**
- * Count and sum of the filtered entries. Without an amount filter they come from the
- * trigger-maintained daily totals (a few rows per day instead of every entry); with one, from the
- * entries themselves.
+ * Count and sum of the filtered entries, equal to the rows listed. Without an amount filter they
+ * come from the trigger-maintained daily totals of the entries paid in the subtree (a few rows per
+ * day instead of every entry), plus the entries of files held here that another union paid (only
+ * files transferred in); with an amount filter, from the entries themselves.
  */
-async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prisma.LedgerEntryWhereInput) {
+async function ledgerTotals(actor: TActor, orgPath: string, filters: TLedgerFilters, where: Prisma.LedgerEntryWhereInput) {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
-    const daily = await db.ledgerDailyTotal.aggregate({ where: { AND: await commonWhere(actor, filters) }, _sum: { entries: true, totalFen: true } });
-    return { totalFen: Number(daily._sum.totalFen ?? 0), count: daily._sum.entries ?? 0 };
+    const [daily, brought] = await Promise.all([
+      db.ledgerDailyTotal.aggregate({ where: { AND: [...commonWhere(filters), paidIn(orgPath)] }, _sum: { entries: true, totalFen: true } }),
+      db.ledgerEntry.aggregate({ where: { AND: [...commonWhere(filters), heldIn(orgPath), { NOT: paidIn(orgPath) }] }, _sum: { amountFen: true }, _count: true }),
+    ]);
+    return { totalFen: Number(daily._sum.totalFen ?? 0) + (brought._sum.amountFen ?? 0), count: (daily._sum.entries ?? 0) + brought._count };
   }
   const totals = await db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true });
   return { totalFen: totals._sum.amountFen ?? 0, count: totals._count };
@@ -244,7 +258,8 @@ function present(e: TLedgerRow) {
 export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
   const db = scopedDb(actor);
-  const where = await ledgerWhere(actor, filters);
+  const orgPath = await ledgerPath(actor, filters);
+  const where = ledgerWhere(orgPath, filters);
   const after = parseCursor(page.after);
   const before = after ? null : parseCursor(page.before);
   const [fetched, totals] = await Promise.all([
@@ -255,7 +270,7 @@ export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page
       take: LEDGER_PAGE_SIZE + 1,
       include: ledgerInclude,
     }),
-    ledgerTotals(actor, filters, where),
+    ledgerTotals(actor, orgPath, filters, where),
   ]);
   const more = fetched.length > LEDGER_PAGE_SIZE;
   const rows = before ? fetched.slice(0, LEDGER_PAGE_SIZE).reverse() : fetched.slice(0, LEDGER_PAGE_SIZE);
@@ -279,14 +294,15 @@ const exportInclude = {
 type TLedgerExportRow = Prisma.LedgerEntryGetPayload<{ include: typeof exportInclude }>;
 
 /**
- * Every filtered entry, in pages of 2,000 (keyset), for the auditor's export (帮扶资金发放实名制
- * 汇总表). ID and account numbers are masked unless `full` was explicitly asked for; the export,
- * its filters and that choice are audited before the first row leaves.
+ * The auditor's export (帮扶资金发放实名制汇总表): checks the filters and records the export now
+ * (so a refusal comes before any byte is sent), then yields every filtered entry in pages of
+ * 2,000 (keyset). ID and account numbers are masked unless `full` was explicitly asked for; that
+ * choice is in the audit row.
  */
-export async function* exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
+export async function exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
-  const where = await ledgerWhere(actor, filters);
+  const where = ledgerWhere(await ledgerPath(actor, filters), filters);
   const full = options.full === true;
   await recordAudit(db, actor, {
     action: "ledger.export",
@@ -294,28 +310,30 @@ export async function* exportLedger(actor: TActor, filters: TLedgerFilters, opti
     organisationId: actor.organisation.id,
     detail: { ...filters, fullNumbers: full } as Prisma.InputJsonValue,
   });
-  let cursor: { entryDate: string; id: string } | null = null;
-  for (;;) {
-    const rows: TLedgerExportRow[] = await db.ledgerEntry.findMany({
-      where: { AND: [where, afterCursor(cursor)] },
-      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
-      take: 2000,
-      include: exportInclude,
-    });
-    if (rows.length === 0) return;
-    for (const row of rows) {
-      const id = row.file.holderResidentId;
-      const account = row.bankAccount?.accountNumber;
-      yield {
-        ...present(row),
-        holderResidentId: id ? (full ? id : maskResidentId(id)) : null,
-        accountNumber: account ? (full ? account : maskAccountNumber(account)) : null,
-        batchName: row.batchLine?.batch.name ?? null,
-      };
+  return (async function* rows() {
+    let cursor: { entryDate: string; id: string } | null = null;
+    for (;;) {
+      const page: TLedgerExportRow[] = await db.ledgerEntry.findMany({
+        where: { AND: [where, afterCursor(cursor)] },
+        orderBy: [{ entryDate: "desc" }, { id: "desc" }],
+        take: 2000,
+        include: exportInclude,
+      });
+      if (page.length === 0) return;
+      for (const row of page) {
+        const id = row.file.holderResidentId;
+        const account = row.bankAccount?.accountNumber;
+        yield {
+          ...present(row),
+          holderResidentId: id ? (full ? id : maskResidentId(id)) : null,
+          accountNumber: account ? (full ? account : maskAccountNumber(account)) : null,
+          batchName: row.batchLine?.batch.name ?? null,
+        };
+      }
+      const last = page.at(-1)!;
+      cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
     }
-    const last = rows.at(-1)!;
-    cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
-  }
+  })();
 }
 
 /** Every line of a batch (included ones first), for the batch's download; accounts stay masked. */
@@ -372,7 +390,7 @@ export async function findBatches(actor: TActor, page: number) {
   const amounts = ids.length
     ? await db.$queryRaw<Array<{ batch_id: string; total: bigint }>>`
         SELECT batch_id, SUM(COALESCE(adjusted_amount_fen, amount_fen))::bigint AS total FROM batch_line
-         WHERE batch_id = ANY(${ids}::uuid[]) AND NOT removed GROUP BY batch_id`
+         WHERE batch_id = ANY(${ids}::uuid[]) AND NOT removed AND ${db.$fileInScope(Prisma.sql`file_id`)} GROUP BY batch_id`
     : [];
   return toPage(
     rows.map((b) => ({
@@ -401,7 +419,7 @@ export async function getBatch(actor: TActor, batchId: string) {
     db.$queryRaw<Array<{ organisation_id: string; name: string; lines: bigint; total: bigint }>>`
       SELECT l.organisation_id, o.name, COUNT(*)::bigint AS lines, SUM(COALESCE(l.adjusted_amount_fen, l.amount_fen))::bigint AS total
         FROM batch_line l JOIN organisation o ON o.id = l.organisation_id
-       WHERE l.batch_id = ${batchId}::uuid AND NOT l.removed GROUP BY 1, 2 ORDER BY 2`,
+       WHERE l.batch_id = ${batchId}::uuid AND NOT l.removed AND ${db.$fileInScope(Prisma.sql`l.file_id`)} GROUP BY 1, 2 ORDER BY 2`,
     db.batchLine.count({ where: { batchId, removed: true } }),
   ]);
   const organisations = byOrganisation.map((o) => ({ organisationId: o.organisation_id, name: o.name, lines: Number(o.lines), totalFen: Number(o.total) }));

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { Input, Select } from "@/components/ui/field";
-import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
@@ -39,7 +39,11 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const statusLabels = ARCHIVE_STATUS_LABELS;
   const query = archiveQueryFromParams(params);
-  const [result, organisations] = await Promise.all([findFiles(actor, query), listScopeOrganisations(actor)]);
+  const organisations = await listScopeOrganisations(actor);
+  // An organisation outside the scope (or a malformed id) in the address is told, not a server error.
+  const orgRefused = params.org !== undefined && params.org !== "" && !organisations.some((o) => o.id === query.organisationId);
+  if (orgRefused) query.organisationId = undefined;
+  const result = await findFiles(actor, query);
   const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
 
   return (
@@ -49,6 +53,11 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
         description={`${actor.organisation.name}及下级工会的档案`}
         actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={hasRole(actor, "AUDITOR")} fullNote="文件中将出现建档职工的完整公民身份号码。" />}
       />
+      {orgRefused && (
+        <div className="mb-3">
+          <Alert>所选组织不存在，或不在您的管辖范围内。以下为全部档案。</Alert>
+        </div>
+      )}
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>

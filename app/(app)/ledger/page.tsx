@@ -25,10 +25,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const parsed = ZLedgerFilters.safeParse(params);
   const filters: TLedgerFilters = parsed.success ? parsed.data : {};
-  const [ledger, organisations] = await Promise.all([
-    findOrgLedger(actor, filters, { after: params.cursor, before: params.before }),
-    listScopeOrganisations(actor),
-  ]);
+  const organisations = await listScopeOrganisations(actor);
+  // An organisation outside the scope in the address is told, not a server error.
+  const orgRefused = !!filters.organisationId && !organisations.some((o) => o.id === filters.organisationId);
+  if (orgRefused) delete filters.organisationId;
+  const ledger = await findOrgLedger(actor, filters, { after: params.cursor, before: params.before });
   // The filters as typed, kept in every link so that paging and export see the same rows.
   const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
@@ -64,6 +65,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <Field label="最低金额（元）" htmlFor="f-min"><Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} /></Field>
         <Field label="最高金额（元）" htmlFor="f-max"><Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} /></Field>
       </SearchForm>
+      {orgRefused && (
+        <div className="mb-3">
+          <Alert>所选组织不存在，或不在您的管辖范围内。以下为全部记录。</Alert>
+        </div>
+      )}
       {!parsed.success && (
         <div className="mb-3">
           <Alert>筛选条件有误：{parsed.error.issues[0]?.message ?? "请检查后重新查询"}。以下为全部记录。</Alert>

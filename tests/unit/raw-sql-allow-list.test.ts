@@ -1,0 +1,56 @@
+// Guards "one layer means no side doors": raw SQL ($queryRaw/$executeRaw) appears only in the files
+// listed here, each with why it needs raw SQL, and never in its Unsafe form outside tests. Raw SQL
+// sent through scopedDb must also carry $orgInScope/$fileInScope or unscopedSql(reason) — scopedDb
+// refuses it at run time otherwise (tests/integration/transfer-scope.test.ts). A new raw statement
+// means adding it here, where a reviewer sees it.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** file → number of raw statements, and why. */
+const ALLOWED: Record<string, { count: number; why: string }> = {
+  "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
+  "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
+  "lib/data/scope.ts": { count: 0, why: "defines the scope fragments and refuses unscoped raw SQL (mentions only)" },
+  "lib/data/row-lock.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the row a decision is about, with the scope fragment" },
+  "lib/dynamic/changes.ts": { count: 2, why: "the receiving union by code (declared unscoped), and moving the file through the accepted request" },
+  "lib/evidence/evidence.ts": { count: 1, why: "FOR UPDATE on the evidence's file, in scope" },
+  "lib/filing/workflow.ts": { count: 1, why: "gap-free file number: INSERT … ON CONFLICT on file_number_counter, for an organisation in scope" },
+  "lib/ledger/batches.ts": { count: 4, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them in one statement each, in scope" },
+  "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
+  "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },
+  "lib/ledger/find-ledger.ts": { count: 3, why: "totals per year and type, per batch and per organisation, for files in scope" },
+};
+
+const RAW_CALL = /\.\$(queryRaw|executeRaw)(Unsafe)?\s*[`<(]/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((entry) => {
+    const rel = path.join(dir, entry);
+    if (entry === "generated" || entry === "node_modules") return [];
+    if (statSync(path.join(ROOT, rel)).isDirectory()) return sourceFiles(rel);
+    return /\.(ts|tsx|mts)$/.test(entry) ? [rel] : [];
+  });
+}
+
+describe("raw SQL", () => {
+  const files = ["app", "components", "lib", "scripts"].flatMap(sourceFiles).concat(["proxy.ts"]);
+
+  it("appears only in the allow-listed files, as often as listed", () => {
+    const found: Record<string, number> = {};
+    for (const file of files) {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      const count = [...text.matchAll(RAW_CALL)].length;
+      if (count > 0) found[file] = count;
+    }
+    const expected = Object.fromEntries(Object.entries(ALLOWED).filter(([, v]) => v.count > 0).map(([file, v]) => [file, v.count]));
+    expect(found).toEqual(expected);
+  });
+
+  it("never uses the Unsafe variants outside tests", () => {
+    const offenders = files.filter((file) => /\$(queryRaw|executeRaw)Unsafe\s*\(/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+});
