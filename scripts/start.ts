@@ -31,7 +31,7 @@ process.on("SIGTERM", () => void shutdown(0));
 try {
   const secrets = loadLocalSecrets();
   db = await openDatabase();
-  console.log(db.embedded ? "已启动内置 PostgreSQL（数据保存在 .bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
+  console.log(db.embedded ? `已启动内置 PostgreSQL（数据保存在 ${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
   const applied = await applyMigrations(db.url);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
