@@ -5,6 +5,9 @@ import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { scheduleDailyBackups } from "@/lib/backup/schedule";
+import { backupDir, evidenceDir } from "@/lib/db/paths";
+import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -36,6 +39,10 @@ try {
   const applied = await applyMigrations(db.url);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
 
+  // After a crash: evidence bytes without a row, unfinished uploads and backups (see repair-at-start.ts).
+  const repair = await repairAtStart({ databaseUrl: db.url, evidenceDir: evidenceDir(), backupDir: backupDir(), graceMs: db.embedded ? 0 : 15 * 60_000 });
+  for (const line of describeRepair(repair)) console.log(line);
+
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
   if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
 
@@ -55,6 +62,8 @@ try {
     },
   });
   server.on("exit", (code) => void shutdown(code ?? 0));
+  // A physical backup needs the data folder on this machine: only for the embedded database.
+  if (db.embedded) scheduleDailyBackups(db.url);
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);

@@ -7,6 +7,7 @@ import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -104,6 +105,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
       });
+      await pausePoint("evidence-upload");
       await recordAudit(tx, actor, {
         action: "evidence.upload",
         entityType: "evidence_file",

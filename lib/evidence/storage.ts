@@ -69,6 +69,9 @@ export async function writeEvidenceBytes(bytes: Uint8Array, now = new Date()): P
       await handle.close();
     }
     await rename(temp, target);
+    // The rename itself must survive a power cut before the row that names the key commits.
+    const dir = await open(path.dirname(target), "r");
+    await dir.sync().finally(() => dir.close());
   } catch (error) {
     await rm(temp, { force: true });
     throw error;
