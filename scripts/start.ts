@@ -57,6 +57,8 @@ try {
       DATABASE_URL: db.url,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
+      // The backup page shows the daily job only when the database's folder is on this machine.
+      BANGFU_EMBEDDED_DB: db.embedded ? "1" : "",
       // Telemetry would try to reach the internet on every start; union networks are often closed.
       NEXT_TELEMETRY_DISABLED: "1",
     },

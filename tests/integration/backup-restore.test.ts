@@ -13,6 +13,9 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createBackup, type TBackupResult } from "@/lib/backup/create-backup";
 import { restoreBackup } from "@/lib/backup/restore-backup";
+import { findBackupRuns } from "@/lib/backup/find-backup-runs";
+import { runBackup } from "@/lib/backup/run-backup";
+import { repairAtStart } from "@/lib/db/repair-at-start";
 import type { TActor } from "@/lib/auth/actor";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { uploadEvidence } from "@/lib/evidence/evidence";
@@ -212,4 +215,29 @@ describe("backup and restore (数据备份与恢复)", () => {
     expect(existsSync(path.join(fresh, "pgdata", "PG_VERSION"))).toBe(false);
     expect(existsSync(path.join(fresh, "secrets.json"))).toBe(false);
   }, 60_000);
+
+  it("the daily job keeps the newest N archives, records every run for administrators, and start-up clears an interrupted one", async () => {
+    const outDir = path.join(cluster.dir, "daily");
+    for (let i = 0; i < 3; i++) await runBackup({ databaseUrl: cluster.db.url, trigger: "SCHEDULED", keep: 2, outDir });
+    const archives = (await readdir(outDir)).sort();
+    expect(archives).toHaveLength(2);
+
+    const admin = await actorFor("lz_admin");
+    const runs = await findBackupRuns(admin, { page: 1 });
+    expect(runs.total).toBe(3);
+    expect(runs.rows.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
+    // Newest first; the oldest archive was removed by the retention rule and is marked so.
+    expect(runs.rows.slice(0, 2).map((r) => r.fileName).sort()).toEqual(archives);
+    expect(runs.rows[2]!.prunedAt).not.toBeNull();
+    expect(Number(runs.rows[0]!.sizeBytes)).toBe((await stat(path.join(outDir, runs.rows[0]!.fileName!))).size);
+    await expect(findBackupRuns(caseworker, { page: 1 })).rejects.toThrow();
+
+    // A backup killed midway leaves its .partial file: start-up removes it and records the run as interrupted.
+    await writeFile(path.join(outDir, "bangfu-backup-20261201-020000.tar.gz.partial"), "half");
+    const report = await repairAtStart({ databaseUrl: cluster.db.url, evidenceDir, backupDir: outDir, graceMs: 0 });
+    expect(report.interruptedBackups).toEqual(["bangfu-backup-20261201-020000.tar.gz.partial"]);
+    expect((await readdir(outDir)).sort()).toEqual(archives);
+    const latest = await findBackupRuns(admin, { page: 1 });
+    expect(latest.rows.find((r) => r.status === "INTERRUPTED")).toMatchObject({ fileName: "bangfu-backup-20261201-020000.tar.gz" });
+  }, 120_000);
 });
