@@ -8,6 +8,7 @@ import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
 import { scheduleDailyBackups } from "@/lib/backup/schedule";
 import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
+import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/db/server-process";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -21,9 +22,10 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
+    signalServer(server.pid!, "SIGTERM");
     await new Promise((resolve) => server!.once("exit", resolve));
   }
+  forgetServer();
   if (db?.embedded) console.log("正在关闭内置数据库……");
   await db?.stop();
   process.exit(code);
@@ -49,9 +51,12 @@ try {
   if (!dev) await ensureBuild();
 
   const url = `http://localhost:${port}`;
+  await stopOrphanedServer();
   server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
+    // A group of its own, so shutdown (and the next start, after a kill -9 of this one) reaches all of it.
+    detached: true,
     env: {
       ...process.env,
       DATABASE_URL: db.url,
@@ -63,6 +68,7 @@ try {
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
+  recordServer(server.pid!);
   server.on("exit", (code) => void shutdown(code ?? 0));
   // A physical backup needs the data folder on this machine: only for the embedded database.
   if (db.embedded) scheduleDailyBackups(db.url);
