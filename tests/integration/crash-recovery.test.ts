@@ -154,9 +154,10 @@ afterAll(async () => {
 });
 
 describe("crashes (故障恢复)", () => {
-  it("a batch approval of 10,000 lines killed in its transaction leaves all entries or none, also when the database dies too", async () => {
+  it("a batch approval of 10,000 lines killed in its transaction, together with the database, leaves no entry; done again, all", async () => {
     const tsOfficial = await actorFor("ts_official");
-    for (const database of [false, true]) {
+    // Server and database at once, the harder case (crash recovery); the other cases also kill the server alone.
+    for (const database of [true]) {
       const batch = await getBatch(tsOfficial, batchId);
       const child = await runUntilPaused({ run: "batch-approve", username: "ts_official", batchId, expectedVersion: batch.version });
       await crash(child, database);

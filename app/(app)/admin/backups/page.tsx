@@ -51,7 +51,7 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
             <tr key={run.id}>
               <Td className="whitespace-nowrap">{formatDateTime(run.startedAt)}</Td>
               <Td className="whitespace-nowrap">{BACKUP_TRIGGER_LABELS[run.trigger]}</Td>
-              <Td>
+              <Td className="whitespace-nowrap">
                 <Badge tone={STATUS_TONES[run.status]}>{BACKUP_STATUS_LABELS[run.status]}</Badge>
               </Td>
               <Td className="break-all font-mono text-xs">
