@@ -39,7 +39,7 @@ try {
   let url = await runningEmbeddedUrl();
   if (!url) {
     const db = await openDatabase();
-    url = db.url;
+    url = db.superuserUrl!;
     stop = db.stop;
     console.log("帮扶系统未在运行，已临时启动内置数据库进行备份。");
   }

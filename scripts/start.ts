@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
+import { describeRoleRisk } from "@/lib/db/roles";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
 import { scheduleDailyBackups } from "@/lib/backup/schedule";
 import { backupDir, evidenceDir } from "@/lib/db/paths";
@@ -38,8 +39,14 @@ try {
   db = await openDatabase();
   console.log(db.embedded ? `已启动内置 PostgreSQL（数据保存在 ${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
-  const applied = await applyMigrations(db.url);
+  // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).
+  const applied = await applyMigrations(db.migrationUrl);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
+  const risk = await describeRoleRisk(db.url);
+  if (risk) {
+    console.warn(`警告：${risk}请为应用另建一个不拥有任何表的账户并加入 bangfu_app 角色，` +
+      "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。");
+  }
 
   // After a crash: evidence bytes without a row, unfinished uploads and backups (see repair-at-start.ts).
   const repair = await repairAtStart({ databaseUrl: db.url, evidenceDir: evidenceDir(), backupDir: backupDir(), graceMs: db.embedded ? 0 : 15 * 60_000 });
@@ -71,7 +78,7 @@ try {
   recordServer(server.pid!);
   server.on("exit", (code) => void shutdown(code ?? 0));
   // A physical backup needs the data folder on this machine: only for the embedded database.
-  if (db.embedded) scheduleDailyBackups(db.url);
+  if (db.embedded) scheduleDailyBackups(db.superuserUrl!);
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);

@@ -141,7 +141,7 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
     if (typeof process.getuid === "function" && process.getuid() === 0) spawnSync("chown", ["-R", "postgres:postgres", stageDb]);
     log("正在启动数据库并重放 WAL，核对各表的行数和校验值……");
     db = await startEmbeddedPostgres({ dataDir: stageDb, port: await freePort(), password: secrets.databasePassword, database: manifest.database });
-    const client = new pg.Client({ connectionString: db.url });
+    const client = new pg.Client({ connectionString: `${db.superuserUrl}/${manifest.database}` });
     await client.connect();
     try {
       const tables = await tableStats(client);

@@ -18,9 +18,17 @@ import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from
 import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
+import { adoptDatabase, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
+/**
+ * `url` logs in as the server role (owns nothing, member of bangfu_app), `migrationUrl` as the
+ * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases and
+ * for backups (pg_backup_start needs a superuser or pg_backup rights).
+ */
 export type TEmbeddedDatabase = {
   url: string;
+  migrationUrl: string;
+  superuserUrl: string;
   /** The cluster's real folder (as root possibly under /var/lib/bangfu, see above). */
   dataDir: string;
   port: number;
@@ -201,12 +209,19 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
 
   const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
   await admin.connect();
+  let adopt = false;
   try {
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${options.database}"`);
+    await ensureEmbeddedRoles(admin, options.password);
+    const { rows } = await admin.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [options.database]);
+    if (rows.length === 0) await admin.query(`CREATE DATABASE "${options.database}" OWNER ${EMBEDDED_OWNER_ROLE}`);
+    else adopt = rows[0]!.owner !== EMBEDDED_OWNER_ROLE;
   } finally {
     await admin.end();
   }
+  const base = (user: string) => `postgresql://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
+  const superuserUrl = base("postgres");
+  // Data from before the owner role existed (tables owned by postgres) is handed over once.
+  if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
 
   // A script that ends without stop() must not leave the server running without a parent.
   const onExit = () => child.kill("SIGINT");
@@ -218,6 +233,12 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
       await exited;
     })());
-  const url = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${options.database}`;
-  return { url, dataDir: clusterDir, port: options.port, stop };
+  return {
+    url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
+    migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
+    superuserUrl,
+    dataDir: clusterDir,
+    port: options.port,
+    stop,
+  };
 }

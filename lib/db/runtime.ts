@@ -26,8 +26,14 @@ export function embeddedPort(): number {
   return Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 }
 
+/**
+ * `url` is what the server connects with (the app role); `migrationUrl` the tables' owner;
+ * `superuserUrl` (embedded only, with the database) what backups use.
+ */
 export type TDatabase = {
   url: string;
+  migrationUrl: string;
+  superuserUrl?: string;
   embedded: boolean;
   /** The embedded cluster's real folder; undefined with DATABASE_URL. */
   dataDir?: string;
@@ -36,7 +42,8 @@ export type TDatabase = {
 
 export async function openDatabase(log: (line: string) => void = () => {}): Promise<TDatabase> {
   const url = process.env.DATABASE_URL;
-  if (url) return { url, embedded: false, stop: async () => {} };
+  // One URL for both still works (the role then owns the tables, and start-up warns about it).
+  if (url) return { url, migrationUrl: process.env.MIGRATION_DATABASE_URL || url, embedded: false, stop: async () => {} };
   const db = await startEmbeddedPostgres({
     dataDir: PGDATA_DIR,
     port: embeddedPort(),
@@ -44,5 +51,5 @@ export async function openDatabase(log: (line: string) => void = () => {}): Prom
     database: "bangfu",
     log,
   });
-  return { url: db.url, embedded: true, dataDir: db.dataDir, stop: db.stop };
+  return { url: db.url, migrationUrl: db.migrationUrl, superuserUrl: `${db.superuserUrl}/bangfu`, embedded: true, dataDir: db.dataDir, stop: db.stop };
 }

@@ -140,7 +140,7 @@ beforeAll(async () => {
     }
   })();
   backup = await createBackup({
-    databaseUrl: cluster.db.url, evidenceDir, secretsFile, outDir: path.join(cluster.dir, "backups"),
+    databaseUrl: `${cluster.db.superuserUrl}/bangfu`, evidenceDir, secretsFile, outDir: path.join(cluster.dir, "backups"),
     // Hold the backup open until writes have happened between its start and its stop.
     beforeStop: async () => {
       const target = concurrentWrites + 3;
@@ -170,11 +170,11 @@ describe("backup and restore (数据备份与恢复)", () => {
 
     const db = await startEmbeddedPostgres({ dataDir: restored.pgdataDir, port: cluster.port + 1, password: CLUSTER_PASSWORD, database: "bangfu" });
     try {
-      const got = await contents(db.url);
+      const got = await contents(`${db.superuserUrl}/bangfu`);
       expect(Object.keys(got).sort()).toEqual(Object.keys(backup.manifest.tables).sort());
       for (const [table, expected] of Object.entries(backup.manifest.tables)) expect({ table, ...got[table] }).toEqual({ table, ...expected });
 
-      const client = new pg.Client({ connectionString: db.url });
+      const client = new pg.Client({ connectionString: `${db.superuserUrl}/bangfu` });
       await client.connect();
       try {
         const files = await client.query<{ id: string; status: string }>("SELECT id, status::text FROM household_file WHERE id = ANY($1)", [before.fileIds]);
@@ -218,7 +218,7 @@ describe("backup and restore (数据备份与恢复)", () => {
 
   it("the daily job keeps the newest N archives, records every run for administrators, and start-up clears an interrupted one", async () => {
     const outDir = path.join(cluster.dir, "daily");
-    for (let i = 0; i < 3; i++) await runBackup({ databaseUrl: cluster.db.url, trigger: "SCHEDULED", keep: 2, outDir });
+    for (let i = 0; i < 3; i++) await runBackup({ databaseUrl: `${cluster.db.superuserUrl}/bangfu`, trigger: "SCHEDULED", keep: 2, outDir });
     const archives = (await readdir(outDir)).sort();
     expect(archives).toHaveLength(2);
 

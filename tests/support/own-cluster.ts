@@ -52,7 +52,7 @@ export async function startOwnCluster(prefix: string): Promise<TOwnCluster> {
       await rm(dir, { recursive: true, force: true });
     },
   };
-  await applyMigrations(cluster.db.url);
+  await applyMigrations(cluster.db.migrationUrl);
   await seedDemoIfEmpty(cluster.db.url);
   await usePrisma(cluster.db.url);
   return cluster;
