@@ -30,7 +30,7 @@ import { getBatch } from "@/lib/ledger/find-ledger";
 import { ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { prisma } from "@/lib/db/client";
 import { actorFor, orgByCode } from "../support/factories";
-import { filingValues } from "../support/filing-factory";
+import { backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 
 const today = todayInShanghai();
@@ -65,6 +65,7 @@ async function submitted() {
 async function opened() {
   const fileId = await submitted();
   await reviewFiling(official, { ...(await ref(fileId)), homeVisitDate: today });
+  await backdateReview(fileId, 11);
   await startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -10) });
   await recordCivilCheck(official, { ...(await ref(fileId)), checkDate: today, result: "CONSISTENT" });
   await approveFiling(official, { ...(await ref(fileId)), tier: "DEEP" });

@@ -26,7 +26,7 @@ import { getBatch } from "@/lib/ledger/find-ledger";
 import { ZCreateBatchInput } from "@/lib/ledger/schemas";
 import { uploadEvidence } from "@/lib/evidence/evidence";
 import { actorFor, orgByCode } from "../support/factories";
-import { attachRequiredEvidence, filingValues } from "../support/filing-factory";
+import { attachRequiredEvidence, backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 
 const today = todayInShanghai();
@@ -112,6 +112,7 @@ async function readyForApproval(): Promise<string> {
   await attachRequiredEvidence(draft.fileId, lzCaseworker.userId);
   const { fileId } = await submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }));
   await reviewFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), homeVisitDate: today, note: undefined });
+  await backdateReview(fileId, 11);
   await startPublicity(lzOfficial, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, -10) });
   await recordCivilCheck(lzOfficial, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "CONSISTENT", note: undefined });
   return fileId;
