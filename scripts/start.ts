@@ -6,6 +6,10 @@ import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/l
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { describeRoleRisk } from "@/lib/db/roles";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { scheduleDailyBackups } from "@/lib/backup/schedule";
+import { backupDir, evidenceDir } from "@/lib/db/paths";
+import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
+import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/db/server-process";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -19,9 +23,10 @@ async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
   if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
+    signalServer(server.pid!, "SIGTERM");
     await new Promise((resolve) => server!.once("exit", resolve));
   }
+  forgetServer();
   if (db?.embedded) console.log("正在关闭内置数据库……");
   await db?.stop();
   process.exit(code);
@@ -32,7 +37,7 @@ process.on("SIGTERM", () => void shutdown(0));
 try {
   const secrets = loadLocalSecrets();
   db = await openDatabase();
-  console.log(db.embedded ? "已启动内置 PostgreSQL（数据保存在 .bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
+  console.log(db.embedded ? `已启动内置 PostgreSQL（数据保存在 ${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
   // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).
   const applied = await applyMigrations(db.migrationUrl);
@@ -43,26 +48,38 @@ try {
       "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。");
   }
 
+  // After a crash: evidence bytes without a row, unfinished uploads and backups (see repair-at-start.ts).
+  const repair = await repairAtStart({ databaseUrl: db.url, evidenceDir: evidenceDir(), backupDir: backupDir(), graceMs: db.embedded ? 0 : 15 * 60_000 });
+  for (const line of describeRepair(repair)) console.log(line);
+
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
   if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
 
   if (!dev) await ensureBuild();
 
   const url = `http://localhost:${port}`;
+  await stopOrphanedServer();
   // Production runs behind scripts/serve.ts, which derives the client's address from the socket.
   server = spawn("npx", dev ? ["next", "dev", "-p", String(port)] : ["tsx", "scripts/serve.ts", String(port)], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
+    // A group of its own, so shutdown (and the next start, after a kill -9 of this one) reaches all of it.
+    detached: true,
     env: {
       ...process.env,
       DATABASE_URL: db.url,
       NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
+      // The backup page shows the daily job only when the database's folder is on this machine.
+      BANGFU_EMBEDDED_DB: db.embedded ? "1" : "",
       // Telemetry would try to reach the internet on every start; union networks are often closed.
       NEXT_TELEMETRY_DISABLED: "1",
     },
   });
+  recordServer(server.pid!);
   server.on("exit", (code) => void shutdown(code ?? 0));
+  // A physical backup needs the data folder on this machine: only for the embedded database.
+  if (db.embedded) scheduleDailyBackups(db.superuserUrl!);
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);

@@ -13,6 +13,7 @@ export const SECTION_ROLES = {
   batches: ["CASEWORKER", "OFFICIAL"],
   import: ["CASEWORKER"],
   reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  backups: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -29,6 +30,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },
+  { section: "backups", href: "/admin/backups", label: "数据备份" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

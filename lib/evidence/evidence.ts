@@ -9,6 +9,7 @@ import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { evidenceContentProblem } from "./inspect";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -105,6 +106,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
       });
+      await pausePoint("evidence-upload");
       await recordAudit(tx, actor, {
         action: "evidence.upload",
         entityType: "evidence_file",

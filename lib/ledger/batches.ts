@@ -9,6 +9,7 @@ import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-e
 import { dateOnly } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { aidPolicyFor } from "./aid-policy";
 import { capUsage, overCapMessage, usageRowsSql } from "./caps";
 import { yearBounds } from "./db";
@@ -284,6 +285,7 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
                b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
           FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
          WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
+      await pausePoint("batch-approve");
       await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
       return { batchId: batch.id, entries: created };
     },
