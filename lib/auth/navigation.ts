@@ -11,6 +11,10 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  policy: ["ADMIN"],
+  jobs: ["ADMIN"],
+  tasks: ["CASEWORKER", "OFFICIAL"],
+  spotChecks: ["CASEWORKER", "OFFICIAL"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -25,6 +29,10 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },
+  { section: "tasks", href: "/tasks", label: "待办事项" },
+  { section: "spotChecks", href: "/spot-checks", label: "年度抽查" },
+  { section: "policy", href: "/admin/policy", label: "政策参数" },
+  { section: "jobs", href: "/admin/jobs", label: "定时任务" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

@@ -43,24 +43,32 @@ ALTER TABLE aid_policy
   ADD CONSTRAINT aid_policy_no_overlap EXCLUDE USING gist (aid_type WITH =, aid_level_key(file_level) WITH =, region_code WITH =, daterange(effective_from, effective_to) WITH &&);
 
 -- ───── 专款专用: which aid types a fund source may pay ─────
--- No row in force for a fund: it may pay every type. A row lists the only types it may pay.
+-- No row in force for a fund: it may pay every type. A row lists the only types it may pay; a
+-- region's row wins over its city's, province's and the national ('') one.
 CREATE TABLE fund_aid_rule (
   id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   fund_source    fund_source NOT NULL,
+  region_code    text NOT NULL DEFAULT '' CHECK (region_code = '' OR region_code ~ '^[0-9]{6}$'),
   aid_types      aid_type[] NOT NULL CHECK (cardinality(aid_types) > 0),
   effective_from date NOT NULL,
   effective_to   date,
   note           text,
   created_at     timestamptz(3) NOT NULL DEFAULT now(),
   CONSTRAINT fund_aid_rule_period CHECK (effective_to IS NULL OR effective_to > effective_from),
-  CONSTRAINT fund_aid_rule_no_overlap EXCLUDE USING gist (fund_source WITH =, daterange(effective_from, effective_to) WITH &&)
+  CONSTRAINT fund_aid_rule_no_overlap EXCLUDE USING gist (fund_source WITH =, region_code WITH =, daterange(effective_from, effective_to) WITH &&)
 );
 INSERT INTO fund_aid_rule (fund_source, aid_types, effective_from, note) VALUES
   ('WARMTH_FUND', '{WARMTH}', '2020-01-01', '送温暖资金专用于元旦春节送温暖');
 
-CREATE FUNCTION fund_may_pay(fund fund_source, kind aid_type, on_date date) RETURNS boolean LANGUAGE sql STABLE AS $$
-  SELECT COALESCE((SELECT kind = ANY (r.aid_types) FROM fund_aid_rule r
-                    WHERE r.fund_source = fund AND daterange(r.effective_from, r.effective_to) @> on_date), true)
+CREATE FUNCTION region_chain(region text) RETURNS text[] LANGUAGE sql IMMUTABLE AS $$
+  SELECT ARRAY[region, substr(region, 1, 4) || '00', substr(region, 1, 2) || '0000', '']
+$$;
+
+CREATE FUNCTION fund_may_pay(fund fund_source, kind aid_type, organisation uuid, on_date date) RETURNS boolean LANGUAGE sql STABLE AS $$
+  SELECT COALESCE((SELECT kind = ANY (r.aid_types) FROM fund_aid_rule r, organisation o
+                    WHERE o.id = organisation AND r.fund_source = fund AND r.region_code = ANY (region_chain(o.region_code))
+                      AND daterange(r.effective_from, r.effective_to) @> on_date
+                    ORDER BY array_position(region_chain(o.region_code), r.region_code) LIMIT 1), true)
 $$;
 
 -- The last word on 专款专用: no request, batch or ledger entry pays a type its fund may not pay.
@@ -68,7 +76,7 @@ $$;
 CREATE FUNCTION enforce_fund_aid_rule() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
   IF (TG_TABLE_NAME = 'disbursement_batch' OR NEW.amount_fen > 0)
-     AND NOT fund_may_pay(NEW.fund_source, NEW.aid_type, NEW.entry_date) THEN
+     AND NOT fund_may_pay(NEW.fund_source, NEW.aid_type, NEW.organisation_id, NEW.entry_date) THEN
     RAISE EXCEPTION 'fund % may not pay aid type % on %', NEW.fund_source, NEW.aid_type, NEW.entry_date
       USING ERRCODE = 'check_violation', CONSTRAINT = 'fund_aid_rule_violated';
   END IF;
@@ -85,6 +93,7 @@ CREATE TRIGGER ledger_entry_fund_aid_rule BEFORE INSERT ON ledger_entry
 CREATE TABLE cause_evidence_rule (
   id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
   cause          hardship_cause NOT NULL,
+  region_code    text NOT NULL DEFAULT '' CHECK (region_code = '' OR region_code ~ '^[0-9]{6}$'),
   -- Every listed kind is required; an empty list: nothing beyond the application and authorisation.
   evidence_kinds evidence_kind[] NOT NULL,
   effective_from date NOT NULL,
@@ -92,7 +101,7 @@ CREATE TABLE cause_evidence_rule (
   note           text,
   created_at     timestamptz(3) NOT NULL DEFAULT now(),
   CONSTRAINT cause_evidence_rule_period CHECK (effective_to IS NULL OR effective_to > effective_from),
-  CONSTRAINT cause_evidence_rule_no_overlap EXCLUDE USING gist (cause WITH =, daterange(effective_from, effective_to) WITH &&)
+  CONSTRAINT cause_evidence_rule_no_overlap EXCLUDE USING gist (cause WITH =, region_code WITH =, daterange(effective_from, effective_to) WITH &&)
 );
 INSERT INTO cause_evidence_rule (cause, evidence_kinds, effective_from, note) VALUES
   ('ILLNESS', '{DIAGNOSIS}', '2020-01-01', '因病：诊断证明或医疗票据'),
@@ -132,9 +141,8 @@ INSERT INTO policy_parameter (key, value, effective_from, note) VALUES
 -- A number from policy_parameter for a region on a date, region → city → province → national ('').
 CREATE FUNCTION policy_number(param text, region text, on_date date) RETURNS numeric LANGUAGE sql STABLE AS $$
   SELECT p.value FROM policy_parameter p
-   WHERE p.key = param AND daterange(p.effective_from, p.effective_to) @> on_date
-     AND p.region_code IN (region, substr(region, 1, 4) || '00', substr(region, 1, 2) || '0000', '')
-   ORDER BY array_position(ARRAY[region, substr(region, 1, 4) || '00', substr(region, 1, 2) || '0000', ''], p.region_code)
+   WHERE p.key = param AND daterange(p.effective_from, p.effective_to) @> on_date AND p.region_code = ANY (region_chain(region))
+   ORDER BY array_position(region_chain(region), p.region_code)
    LIMIT 1
 $$;
 
