@@ -75,7 +75,8 @@ $$;
 -- Reversals (amount <= 0) undo what was paid under the rule of their day and are always allowed.
 CREATE FUNCTION enforce_fund_aid_rule() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
-  IF (TG_TABLE_NAME = 'disbursement_batch' OR NEW.amount_fen > 0)
+  -- A batch has no amount of its own (its lines are priced later): always checked.
+  IF COALESCE((to_jsonb(NEW) ->> 'amount_fen')::integer, 1) > 0
      AND NOT fund_may_pay(NEW.fund_source, NEW.aid_type, NEW.organisation_id, NEW.entry_date) THEN
     RAISE EXCEPTION 'fund % may not pay aid type % on %', NEW.fund_source, NEW.aid_type, NEW.entry_date
       USING ERRCODE = 'check_violation', CONSTRAINT = 'fund_aid_rule_violated';
