@@ -1,5 +1,6 @@
 // `npm start`: database (DATABASE_URL or the embedded one) → migrations → demo data on an empty
-// database → build if needed → the Next.js server. Ctrl-C stops the server, then the database.
+// database → build if needed → the Next.js server and, beside it, the calendar job worker
+// (scripts/jobs.ts, pg-boss). Ctrl-C stops both, then the database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
@@ -12,14 +13,17 @@ const port = Number(process.env.PORT ?? 3000);
 
 let db: TDatabase | undefined;
 let server: ChildProcess | undefined;
+let jobs: ChildProcess | undefined;
 let stopping = false;
 
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  if (server && server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server!.once("exit", resolve));
+  for (const child of [server, jobs]) {
+    if (child && child.exitCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
   }
   if (db?.embedded) console.log("正在关闭内置数据库……");
   await db?.stop();
@@ -55,6 +59,17 @@ try {
     },
   });
   server.on("exit", (code) => void shutdown(code ?? 0));
+
+  // The job worker is a separate process so a long job never slows a page; if it stops, the site
+  // stays up and the administrators' 定时任务 page shows the missing runs.
+  jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts"], {
+    cwd: PROJECT_DIR,
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: db.url, DATABASE_POOL_SIZE: "4" },
+  });
+  jobs.on("exit", (code) => {
+    if (!stopping && code !== 0) console.error(`定时任务进程已退出（代码 ${code}），网站继续运行；请查看日志后重新启动。`);
+  });
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);
