@@ -13,7 +13,7 @@ const MAY_USE_UNSCOPED_CLIENT = [
   /^lib\/auth\/(sign-in|session)\.ts$/, // a user is found by name before any scope exists
   /^lib\/data\/person-conflicts\.ts$/, // 一人一档 is checked across the whole system
   /^lib\/policy\//, // policy parameters are public, not organisation data
-  /^lib\/calendar\/(run-daily-calendar|run-job|working-days|retention-sweep)\.ts$/, // system jobs run for every organisation, not for a user
+  /^lib\/calendar\/(run-daily-calendar|run-daily-now|run-job|scheduler|working-days)\.ts$/, // system jobs run for every organisation, not for a user
 ];
 
 function sourceFiles(dir: string): string[] {
