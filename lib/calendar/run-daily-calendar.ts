@@ -120,7 +120,11 @@ export async function runDailySteps(today: string, steps: TDailyStep[] = DAILY_S
 
 export const DAILY_JOB = "calendar-daily";
 
-/** The daily job as the scheduler runs it: recorded in job_run, once at a time across instances. */
-export function runDailyCalendar(today: string) {
-  return runJob(DAILY_JOB, today, () => runDailySteps(today));
+/**
+ * The daily job: recorded in job_run, once at a time across instances. The scheduler passes
+ * `oncePerDay` (a day's start-up catch-up and its cron tick run it once); an administrator's
+ * 立即运行 does not (the steps are idempotent, so a rerun only adds what is new).
+ */
+export function runDailyCalendar(today: string, options: { oncePerDay?: boolean } = {}) {
+  return runJob(DAILY_JOB, today, () => runDailySteps(today), options);
 }

@@ -23,8 +23,8 @@ export async function startScheduler(connectionString: string): Promise<PgBoss> 
   await boss.schedule(DAILY_JOB, DAILY_CRON, {}, { tz: "Asia/Shanghai" });
   await boss.work(DAILY_JOB, async () => {
     await syncWorkingCalendar();
-    const outcome = await runDailyCalendar(todayInShanghai());
-    if (!outcome.ran) console.log("每日档案日历已在其他实例运行，本实例跳过。");
+    const outcome = await runDailyCalendar(todayInShanghai(), { oncePerDay: true });
+    if (!outcome.ran) console.log(outcome.reason === "ALREADY_DONE" ? "今天的每日档案日历已完成，跳过。" : "每日档案日历已在其他实例运行，本实例跳过。");
   });
   const today = todayInShanghai();
   const doneToday = await prisma.jobRun.count({ where: { job: DAILY_JOB, forDate: dateOnly(today), status: "SUCCEEDED" } });
