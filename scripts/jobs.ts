@@ -10,7 +10,8 @@ if (!url) {
 }
 
 const days = await syncWorkingCalendar();
-const boss = await startScheduler(url);
+// pg-boss creates and migrates its schema: with a separate application role, give it the owner's URL.
+const boss = await startScheduler(process.env.PGBOSS_DATABASE_URL ?? url);
 console.log(`定时任务已启动（节假日日历 ${days} 天；每日 01:30 生成待办事项）。`);
 
 let stopping = false;

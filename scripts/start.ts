@@ -5,6 +5,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
+import { describeRoleRisk } from "@/lib/db/roles";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
 import { ensureBuild } from "./build-state";
 
@@ -37,8 +38,14 @@ try {
   db = await openDatabase();
   console.log(db.embedded ? "已启动内置 PostgreSQL（数据保存在 .bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
-  const applied = await applyMigrations(db.url);
+  // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).
+  const applied = await applyMigrations(db.migrationUrl);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
+  const risk = await describeRoleRisk(db.url);
+  if (risk) {
+    console.warn(`警告：${risk}请为应用另建一个不拥有任何表的账户并加入 bangfu_app 角色，` +
+      "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。");
+  }
 
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
   if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
@@ -65,7 +72,9 @@ try {
   jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts"], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: db.url, DATABASE_POOL_SIZE: "4" },
+    // Domain work as the application role; pg-boss keeps its own schema `pgboss`, which it creates
+    // and migrates itself, so it connects as the owner the migrations use.
+    env: { ...process.env, DATABASE_URL: db.url, PGBOSS_DATABASE_URL: db.migrationUrl, DATABASE_POOL_SIZE: "4" },
   });
   jobs.on("exit", (code) => {
     if (!stopping && code !== 0) console.error(`定时任务进程已退出（代码 ${code}），网站继续运行；请查看日志后重新启动。`);
