@@ -25,7 +25,8 @@ async function until(check: () => Promise<boolean>, ms = 30_000) {
 describe("the job runner", () => {
   it("schedules the daily job, runs today's once across two workers, and not again after a restart", async () => {
     await seedDemo();
-    const url = process.env.DATABASE_URL!;
+    // pg-boss creates its own schema, so it connects as the owner (as scripts/start.ts has it do).
+    const url = process.env.MIGRATION_DATABASE_URL!;
     const [a, b] = await Promise.all([startScheduler(url), startScheduler(url)]);
     started.push(a, b);
     expect(await a.getSchedules()).toEqual([expect.objectContaining({ name: "calendar-daily", cron: DAILY_CRON, timezone: "Asia/Shanghai" })]);
