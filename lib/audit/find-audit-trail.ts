@@ -5,7 +5,6 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { formatDateTime } from "@/lib/format/datetime";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
 
 export const SIGN_IN_OUTCOME_LABELS: Record<SignInOutcome, string> = {
@@ -70,10 +69,17 @@ export async function findSignInAttempts(actor: TActor, query: TRange & { outcom
  * Every matching row of the trail, newest first, in pages of 2,000 (keyset on id), for the
  * auditor's export. The export itself is recorded in the trail.
  */
-export async function* exportAuditTrail(actor: TActor, query: { kind: "events" | "signins"; from?: Date; to?: Date; outcome?: SignInOutcome }) {
+export type TAuditTrailRow = { at: Date; cells: Array<string | null | undefined> };
+
+export async function* exportAuditTrail(actor: TActor, query: { kind: "events" | "signins"; from?: Date; to?: Date; outcome?: SignInOutcome }): AsyncGenerator<TAuditTrailRow> {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
-  await recordAudit(db, actor, { action: `audit.export.${query.kind}`, entityType: "audit_event", organisationId: actor.organisation.id });
+  await recordAudit(db, actor, {
+    action: `audit.export.${query.kind}`,
+    entityType: "audit_event",
+    organisationId: actor.organisation.id,
+    detail: { from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, outcome: query.outcome ?? null },
+  });
   const at = { gte: query.from, lt: query.to };
   let before: bigint | undefined;
   for (;;) {
@@ -85,7 +91,7 @@ export async function* exportAuditTrail(actor: TActor, query: { kind: "events" |
       const byId = new Map(actors.map((a) => [a.id, a]));
       for (const r of rows) {
         const who = r.actorId ? byId.get(r.actorId) : undefined;
-        yield [formatDateTime(r.at), who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), r.entityType, r.entityId, r.organisation?.name, r.ip, r.detail ? JSON.stringify(r.detail) : ""];
+        yield { at: r.at, cells: [who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), r.entityType, r.entityId, r.organisation?.name, r.ip, r.detail ? JSON.stringify(r.detail) : ""] };
       }
       before = rows.at(-1)!.id;
     } else {
@@ -96,7 +102,7 @@ export async function* exportAuditTrail(actor: TActor, query: { kind: "events" |
         include: { user: { select: { name: true, organisation: { select: { name: true } } } } },
       });
       if (rows.length === 0) return;
-      for (const r of rows) yield [formatDateTime(r.at), r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], r.ip, r.userAgent];
+      for (const r of rows) yield { at: r.at, cells: [r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], r.ip, r.userAgent] };
       before = rows.at(-1)!.id;
     }
   }

@@ -58,6 +58,8 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
           tierAtCheck: file.tier!,
           policyFigures: policy as unknown as Prisma.InputJsonValue,
           outcome: input.outcome,
+          finding: input.finding,
+          dueDate: file.nextCheckDue,
           note: input.note ?? null,
         },
         select: { id: true },

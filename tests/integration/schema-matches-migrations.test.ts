@@ -45,6 +45,9 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   fund_aid_rule_no_overlap: "exclusion constraint (gist, daterange): a fund's 专款专用 periods never overlap",
   cause_evidence_rule_no_overlap: "exclusion constraint (gist, daterange): a cause's evidence rule periods never overlap",
   work_item_one_open_paper_sync: "partial unique: one open paper-sync item per file",
+  report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",
+  report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
+  ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
