@@ -1,5 +1,6 @@
 // `npm start`: database (DATABASE_URL or the embedded one) → migrations → demo data on an empty
-// database → build if needed → the Next.js server. Ctrl-C stops the server, then the database.
+// database → build if needed → the Next.js server and, beside it, the calendar job worker
+// (scripts/jobs.ts, pg-boss). Ctrl-C stops both, then the database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
@@ -17,6 +18,7 @@ const port = Number(process.env.PORT ?? 3000);
 
 let db: TDatabase | undefined;
 let server: ChildProcess | undefined;
+let jobs: ChildProcess | undefined;
 let stopping = false;
 
 async function shutdown(code: number) {
@@ -25,6 +27,10 @@ async function shutdown(code: number) {
   if (server && server.exitCode === null) {
     signalServer(server.pid!, "SIGTERM");
     await new Promise((resolve) => server!.once("exit", resolve));
+  }
+  if (jobs && jobs.exitCode === null) {
+    jobs.kill("SIGTERM");
+    await new Promise((resolve) => jobs!.once("exit", resolve));
   }
   forgetServer();
   if (db?.embedded) console.log("正在关闭内置数据库……");
@@ -80,6 +86,19 @@ try {
   server.on("exit", (code) => void shutdown(code ?? 0));
   // A physical backup needs the data folder on this machine: only for the embedded database.
   if (db.embedded) scheduleDailyBackups(db.superuserUrl!);
+
+  // The job worker is a separate process so a long job never slows a page; if it stops, the site
+  // stays up and the administrators' 定时任务 page shows the missing runs.
+  jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts"], {
+    cwd: PROJECT_DIR,
+    stdio: "inherit",
+    // Domain work as the application role; pg-boss keeps its own schema `pgboss`, which it creates
+    // and migrates itself, so it connects as the owner the migrations use.
+    env: { ...process.env, DATABASE_URL: db.url, PGBOSS_DATABASE_URL: db.migrationUrl, DATABASE_POOL_SIZE: "4" },
+  });
+  jobs.on("exit", (code) => {
+    if (!stopping && code !== 0) console.error(`定时任务进程已退出（代码 ${code}），网站继续运行；请查看日志后重新启动。`);
+  });
 
   if (seedDemo) {
     console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);
