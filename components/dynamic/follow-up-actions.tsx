@@ -3,7 +3,7 @@
 import {
   addMeasureAction, decideChangeAction, endObservationAction, proposeExitAction, proposeTierChangeAction, proposeTransferAction,
   receiveTransferAction, recordVisitAction, setPairingAction, updateMeasureAction,
-} from "@/app/(app)/files/dynamic-actions";
+} from "@/lib/dynamic/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import {

@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
-import { deleteEvidenceAction, uploadEvidenceAction } from "@/app/(app)/files/[id]/evidence-actions";
+import { deleteEvidenceAction, uploadEvidenceAction } from "@/lib/evidence/actions";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Field, Input, Select } from "@/components/ui/field";

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
-import { saveDraftAction, submitFilingAction } from "@/app/(app)/files/actions";
+import { saveDraftAction, submitFilingAction } from "@/lib/filing/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { OrganisationOptions } from "@/components/ui/organisation-options";

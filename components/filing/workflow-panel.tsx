@@ -4,7 +4,7 @@ import Link from "next/link";
 import {
   approveFilingAction, deleteDraftAction, recordCivilCheckAction, recordObjectionAction, rejectFilingAction, reopenFileAction,
   reviewFilingAction, startPublicityAction,
-} from "@/app/(app)/files/actions";
+} from "@/lib/filing/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { buttonClass } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
