@@ -35,8 +35,8 @@ function formatSize(bytes: number): string {
  * only). `maxBytes` (evidenceMaxBytes() on the server) only feeds the hint; the server enforces it.
  */
 export function EvidencePanel({
-  fileId, items, canUpload, canDelete, maxBytes,
-}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; canDelete: boolean; maxBytes?: number }) {
+  fileId, items, canUpload, uploadRefusal, canDelete, maxBytes,
+}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; maxBytes?: number }) {
   // The reminder is for the caseworker preparing a draft (canDelete holds exactly then); once
   // submitted, the required kinds were checked.
   const missing = canDelete ? REQUIRED_EVIDENCE_KINDS.filter((kind) => !items.some((item) => item.kind === kind)) : [];
@@ -85,6 +85,7 @@ export function EvidencePanel({
         </Table>
       )}
       {canUpload && <UploadForm fileId={fileId} maxBytes={maxBytes} />}
+      {!canUpload && uploadRefusal && <p className="text-sm text-slate-700">{uploadRefusal}</p>}
     </div>
   );
 }

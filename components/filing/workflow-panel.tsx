@@ -8,6 +8,8 @@ import {
 import { DialogForm } from "@/components/forms/dialog-form";
 import { buttonClass } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DisabledStep } from "@/components/ui/disabled-step";
+import type { TAllowed } from "@/lib/filing/rules";
 import type { FileStatus, Role, Tier } from "@/lib/generated/prisma/enums";
 import { CIVIL_CHECK_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import {
@@ -20,7 +22,10 @@ export type TWorkflowFile = {
   status: FileStatus;
   proposedTier: Tier | null;
   isOwnSubmission: boolean;
+  /** isDeletableDraft(file), from lib/filing/rules. */
   deletable: boolean;
+  /** canApprove(file, today), from lib/filing/rules. */
+  approval: TAllowed;
 };
 
 export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; roles: Role[]; today: string }) {
@@ -74,7 +79,10 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
         run={recordCivilCheckAction} />,
     );
   }
-  if (file.status === "PUBLICITY" && canDecide) {
+  if (file.status === "PUBLICITY" && canDecide && !file.approval.ok) {
+    steps.push(<DisabledStep key="approve" label="审定建档" variant="primary" reason={file.approval.reason} />);
+  }
+  if (file.status === "PUBLICITY" && canDecide && file.approval.ok) {
     steps.push(
       <DialogForm fixed={ref} key="approve" title="审定建档" confirmLabel="确认审定" schema={ZApproveFilingInput}
         defaults={{ ...ref, tier: (file.proposedTier ?? "") as never, note: "" }}

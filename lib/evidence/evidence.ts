@@ -5,7 +5,9 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
+import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
+import { enforce } from "@/lib/errors/domain-error";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
@@ -23,8 +25,6 @@ export { REQUIRED_EVIDENCE_KINDS };
 const FILE_NOT_FOUND = "档案不存在，或不在您的管辖范围内。";
 const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。";
 
-/** Evidence can be added until the file is closed (退档): reviewers may ask for more during review and publicity. */
-const UPLOAD_STATUSES: readonly FileStatus[] = ["DRAFT", "SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN"];
 
 /**
  * Locks the household file's row until the transaction ends and returns its status. Raw SQL is not
@@ -87,8 +87,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
     ? await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, organisationId: true, status: true } })
     : null;
   if (!file) throw new NotFoundError(FILE_NOT_FOUND);
-  const closedMessage = (status: FileStatus) => `档案当前为“${FILE_STATUS_LABELS[status]}”，不能再上传证明材料。`;
-  if (!UPLOAD_STATUSES.includes(file.status)) throw new DomainError(closedMessage(file.status), "FILE_CLOSED");
+  enforce(canUploadEvidence(file));
 
   const { bytes, contentType } = await checkedBytes(input.file);
   const sha256 = sha256Hex(bytes);
@@ -99,7 +98,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
       // Held until commit, so the file cannot be closed between this check and the insert.
       const status = await lockFileStatus(tx, file.id);
       if (!status) throw new NotFoundError(FILE_NOT_FOUND);
-      if (!UPLOAD_STATUSES.includes(status)) throw new DomainError(closedMessage(status), "FILE_CLOSED");
+      enforce(canUploadEvidence({ status }));
       const row = await tx.evidenceFile.create({
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
@@ -190,10 +189,8 @@ export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput)
     // The lock makes a concurrent submission wait for this deletion, or this deletion see the
     // submitted status (see missingRequiredEvidence).
     const status = await lockFileStatus(tx, file.id);
-    if (status !== "DRAFT") {
-      const label = status ? FILE_STATUS_LABELS[status] : "不存在";
-      throw new DomainError(`只有草稿中的证明材料可以删除，该档案当前为“${label}”。`, "NOT_DELETABLE");
-    }
+    if (!status) throw new NotFoundError(EVIDENCE_NOT_FOUND);
+    enforce(canDeleteEvidence({ status }));
     const { count } = await tx.evidenceFile.deleteMany({ where: { id: evidence.id, fileId: file.id } });
     if (count !== 1) throw new NotFoundError(EVIDENCE_NOT_FOUND);
     await recordAudit(tx, actor, {

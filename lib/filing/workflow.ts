@@ -3,13 +3,14 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
 import { FILE_STATUS_LABELS } from "./labels";
+import { canApprove, isDeletableDraft } from "./rules";
 import type {
   TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
   TReviewFilingInput, TStartPublicityInput,
@@ -151,11 +152,7 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
     to: () => "OPEN",
     check: (file) => {
       notSubmitter(actor, file, "审定");
-      if (file.publicityEnd && dateOnlyString(file.publicityEnd) > today) {
-        throw new DomainError(`公示期至 ${dateOnlyString(file.publicityEnd)} 结束，期满后才能审定。`, "PUBLICITY_RUNNING");
-      }
-      if (!file.civilCheckResult) throw new DomainError("请先录入民政核对结果，再审定。", "CIVIL_CHECK_MISSING");
-      if (file.civilCheckResult === "INCONSISTENT") throw new DomainError("民政核对结果为“核对不符”，不能审定，请退回核实。", "CIVIL_CHECK_FAILED");
+      enforce(canApprove(file, today));
     },
     changes: async (file, tx) => {
       const now = new Date();
@@ -211,9 +208,7 @@ export async function deleteDraft(actor: TActor, input: TFileActionInput) {
   const db = scopedDb(actor);
   const storageKeys = await db.$transaction(async (tx) => {
     const file = await loadFile(tx, input.fileId);
-    if (file.status !== "DRAFT" || file.fileNumber || file.submittedAt || file.episode > 1) {
-      throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
-    }
+    if (!isDeletableDraft(file)) throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
     const evidence = await tx.evidenceFile.findMany({ where: { fileId: file.id }, select: { storageKey: true } });
     const { count } = await tx.householdFile.deleteMany({ where: { id: file.id, version: input.expectedVersion, status: "DRAFT" } });
     if (count !== 1) throw new ConflictError();

@@ -15,6 +15,7 @@ import { listEvidence } from "@/lib/evidence/evidence";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
+import { canApprove, canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
@@ -56,6 +57,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
+  const upload = canUploadEvidence(file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const tone = file.status === "OPEN" ? "green" : file.status === "DRAFT" ? "slate" : file.status === "CLOSED" ? "red" : "amber";
 
@@ -89,7 +91,8 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               status: file.status,
               proposedTier: file.proposedTier,
               isOwnSubmission: file.submittedById === actor.userId,
-              deletable: file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1,
+              deletable: isDeletableDraft(file),
+              approval: canApprove(file, today),
             }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
@@ -98,6 +101,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               file={{ id: file.id, version: file.version, status: file.status, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
               roles={actor.roles}
               today={today}
+              endObservation={canEndObservation(file, today)}
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
           </div>
@@ -168,14 +172,15 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </dl>
         </Card>
 
-        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && (file.status === "OPEN" || file.status === "OBSERVATION")} />
+        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
 
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload={hasRole(actor, "CASEWORKER") && file.status !== "CLOSED"}
-            canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
+            canUpload={hasRole(actor, "CASEWORKER") && upload.ok}
+            uploadRefusal={hasRole(actor, "CASEWORKER") && !upload.ok ? upload.reason : undefined}
+            canDelete={hasRole(actor, "CASEWORKER") && canDeleteEvidence(file).ok}
           />
         </Card>
 
