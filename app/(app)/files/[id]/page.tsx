@@ -69,7 +69,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </div>
       )}
       <PageHeader
-        title={`${file.holderName ?? "（未填姓名）"}家庭档案`}
+        title={file.holderName ? `${file.holderName}家庭档案` : "家庭档案"}
         description={
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={tone}>{FILE_STATUS_LABELS[file.status]}</Badge>
@@ -184,7 +184,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           />
         </Card>
 
-        <Card title="已享受政策和资金">
+        <Card title="五、已享受政策和资金">
           <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
         </Card>
 
