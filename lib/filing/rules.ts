@@ -1,5 +1,6 @@
+import "server-only";
 // What may be done to a household file now, as predicates that the domain functions enforce and
-// the pages ask before offering a step. Pure (no database): a page passes the file row it already
+// the pages ask before offering a step. No database access: a page passes the file row it already
 // has, a domain function the row it locked. A refusal carries the sentence the user sees, so the
 // disabled button and the server's error say the same thing.
 import { dateOnlyString, formatMonthDay } from "@/lib/format/datetime";
