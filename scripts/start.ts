@@ -9,6 +9,21 @@ import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
+// Only this computer by default; HOST=0.0.0.0 (or a LAN address) opens it to the network.
+const host = process.env.HOST || "127.0.0.1";
+
+/**
+ * The demo households are made by the domain functions, which are server-only code: they run in a
+ * child process with the react-server condition, as the bench scripts do.
+ */
+function seedHouseholds(databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/seed-demo-households.ts"], {
+      cwd: PROJECT_DIR, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`演示家庭档案填充失败（退出码 ${code}）`))));
+  });
+}
 
 let db: TDatabase | undefined;
 let server: ChildProcess | undefined;
@@ -37,18 +52,21 @@ try {
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
 
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
-  if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
+  if (seedDemo && (await seedDemoIfEmpty(db.url))) {
+    console.log("数据库为空，已填充演示数据。");
+    await seedHouseholds(db.url);
+  }
 
   if (!dev) await ensureBuild();
 
-  const url = `http://localhost:${port}`;
-  server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port)], {
+  const url = `http://${host === "127.0.0.1" || host === "::1" ? "localhost" : host === "0.0.0.0" ? "<本机地址>" : host}:${port}`;
+  server = spawn("npx", ["next", dev ? "dev" : "start", "-p", String(port), "-H", host], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
     env: {
       ...process.env,
       DATABASE_URL: db.url,
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? (host === "0.0.0.0" ? `http://localhost:${port}` : url),
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
       // Telemetry would try to reach the internet on every start; union networks are often closed.
       NEXT_TELEMETRY_DISABLED: "1",
