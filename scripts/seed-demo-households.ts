@@ -4,6 +4,7 @@ import { prisma } from "@/lib/db/client";
 import { seedDemoHouseholds } from "@/lib/db/seed-demo-households";
 
 const started = Date.now();
-const made = await seedDemoHouseholds();
+// --even-if-filed: also into a database already in use (the end-to-end run's screenshots).
+const made = await seedDemoHouseholds({ evenIfFiled: process.argv.includes("--even-if-filed") });
 if (made > 0) console.log(`已填充演示家庭档案 ${made} 户（${((Date.now() - started) / 1000).toFixed(1)} 秒）。`);
 await prisma.$disconnect();

@@ -153,14 +153,14 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
             ))}
           </Alert>
         )}
-        <div className="flex gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <Button variant="secondary" onClick={saveDraft} disabled={pending}>
             {pending ? "正在保存……" : "保存草稿"}
           </Button>
           <Button onClick={askSubmit} disabled={pending}>
             提交审核
           </Button>
-          <span className="self-center text-xs text-slate-500">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
+          <span className="basis-full text-xs text-slate-600 sm:basis-auto">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
         </div>
       </div>
       <dialog ref={confirmDialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">

@@ -184,9 +184,12 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
   return fileId;
 }
 
-/** Fills the demo cities with households; does nothing if any household exists. Returns how many were made. */
-export async function seedDemoHouseholds(): Promise<number> {
-  if ((await prisma.householdFile.count()) > 0) return 0;
+/**
+ * Fills the demo cities with households; returns how many were made. Does nothing if the demo
+ * caseworkers have filed anything yet (so a restart, or a database in use, is left alone).
+ */
+export async function seedDemoHouseholds(options: { evenIfFiled?: boolean } = {}): Promise<number> {
+  if (!options.evenIfFiled && (await prisma.householdFile.count({ where: { createdBy: { username: { in: CITIES.map((c) => c.caseworker) } } } })) > 0) return 0;
   const today = todayInShanghai();
   const officials2 = [await secondOfficial("GSLZ", "lz_official2", "孙立华"), await secondOfficial("GSTS", "ts_official2", "何雪松")];
   let made = 0;

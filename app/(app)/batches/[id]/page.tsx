@@ -111,7 +111,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
                     <Td>{l.tier ? TIER_LABELS[l.tier] : "—"} / {l.fileLevel ? FILE_LEVEL_LABELS[l.fileLevel] : "—"}</Td>
                     <Td className="font-mono text-xs">{l.account ?? "—"}</Td>
                     <Td className="tabular-nums">
-                      {l.adjustedAmountFen !== null ? <><s className="text-slate-400">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
+                      {l.adjustedAmountFen !== null ? <><s className="text-slate-500">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
                     </Td>
                     <Td className="text-xs">{removedView ? l.removedReason : l.adjustReason ?? ""}</Td>
                     {editable && (

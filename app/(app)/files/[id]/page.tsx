@@ -238,7 +238,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         <Card title="办理记录">
           <ol className="space-y-2 text-sm" data-testid="history">
             {file.events.map((e) => (
-              <li key={e.id.toString()} className="flex gap-3">
+              <li key={e.id.toString()} className="flex flex-wrap gap-x-3">
                 <span className="w-36 shrink-0 text-slate-500">{formatDateTime(e.at)}</span>
                 <span className="font-medium">{EVENT_LABELS[e.kind]}</span>
                 <span>{e.actor.name}</span>
