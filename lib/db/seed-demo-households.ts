@@ -189,6 +189,8 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
  * caseworkers have filed anything yet (so a restart, or a database in use, is left alone).
  */
 export async function seedDemoHouseholds(options: { evenIfFiled?: boolean } = {}): Promise<number> {
+  // The second officials are made by this seeding alone: their presence means it already ran.
+  if (await prisma.user.findUnique({ where: { username: "lz_official2" } })) return 0;
   if (!options.evenIfFiled && (await prisma.householdFile.count({ where: { createdBy: { username: { in: CITIES.map((c) => c.caseworker) } } } })) > 0) return 0;
   const today = todayInShanghai();
   const officials2 = [await secondOfficial("GSLZ", "lz_official2", "孙立华"), await secondOfficial("GSTS", "ts_official2", "何雪松")];

@@ -10,8 +10,6 @@ import { databaseUrl, expect, loginAs, sql, test } from "./support/fixtures";
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 900 };
 
-test.describe.configure({ mode: "serial" });
-
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   execFileSync("npx", ["tsx", "--conditions=react-server", "scripts/seed-demo-households.ts", "--even-if-filed"], {
