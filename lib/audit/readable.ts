@@ -1,3 +1,4 @@
+import "server-only";
 // The audit trail in the words an auditor reads: object types, action groups, addresses and the
 // details of a row, with amounts in yuan and labels instead of codes. Pure; shared by the page
 // and the CSV export so both say the same thing.
