@@ -374,7 +374,7 @@ function CausesSection({ form }: { form: TForm }) {
           <legend className="text-sm font-medium text-slate-700">次要致困原因（最多 3 项）</legend>
           <div className="mt-2 flex flex-wrap gap-4">
             {Object.entries(CAUSE_LABELS).map(([value, label]) => (
-              <label key={value} className={`flex items-center gap-1.5 text-sm ${value === mainCause ? "text-slate-300" : ""}`}>
+              <label key={value} className={`flex items-center gap-1.5 text-sm ${value === mainCause ? "text-slate-500" : ""}`}>
                 <input type="checkbox" value={value} disabled={value === mainCause} {...form.register("secondaryCauses")} />
                 {label}
               </label>
