@@ -82,13 +82,13 @@ test("phone header: a menu button opens the sections and 退出登录", async ({
   const header = page.locator("header");
   expect((await header.boundingBox())!.height).toBeLessThan(80);
   await page.getByRole("button", { name: "菜单" }).click();
-  await expect(page.getByRole("link", { name: "建档" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "建档", exact: true })).toBeVisible();
   await expect(page.getByRole("button", { name: "退出登录" })).toBeVisible();
   expect(await seriousViolations(page)).toEqual([]);
   await page.screenshot({ path: "test-results/screens/menu-phone.png" });
-  await page.getByRole("link", { name: "建档" }).click();
+  await page.getByRole("link", { name: "建档", exact: true }).click();
   await expect(page).toHaveURL(/\/intake$/);
-  await expect(page.getByRole("link", { name: "建档" })).toBeHidden();
+  await expect(page.getByRole("link", { name: "建档", exact: true })).toBeHidden();
 });
 
 test("intake on a phone: numeric keypads for money and ID numbers, focus on the first field in error", async ({ browser }) => {
