@@ -3,7 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { startEmbeddedPostgres, type TEmbeddedDatabase } from "./embedded";
+import { startEmbeddedPostgres } from "./embedded";
 import { STATE_DIR } from "./paths";
 
 export { PROJECT_DIR, STATE_DIR } from "./paths";
@@ -20,11 +20,13 @@ export function loadLocalSecrets(): TSecrets {
   return secrets;
 }
 
-export type TDatabase = TEmbeddedDatabase & { embedded: boolean };
+/** `url` is what the server connects with (the app role); `migrationUrl` the tables' owner. */
+export type TDatabase = { url: string; migrationUrl: string; embedded: boolean; stop: () => Promise<void> };
 
 export async function openDatabase(log: (line: string) => void = () => {}): Promise<TDatabase> {
   const url = process.env.DATABASE_URL;
-  if (url) return { url, embedded: false, stop: async () => {} };
+  // One URL for both still works (the role then owns the tables, and start-up warns about it).
+  if (url) return { url, migrationUrl: process.env.MIGRATION_DATABASE_URL || url, embedded: false, stop: async () => {} };
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
   const db = await startEmbeddedPostgres({
     dataDir: path.join(STATE_DIR, "pgdata"),
@@ -34,5 +36,5 @@ export async function openDatabase(log: (line: string) => void = () => {}): Prom
     log,
   });
   let stopped: Promise<void> | undefined;
-  return { url: db.url, embedded: true, stop: () => (stopped ??= db.stop()) };
+  return { url: db.url, migrationUrl: db.migrationUrl, embedded: true, stop: () => (stopped ??= db.stop()) };
 }

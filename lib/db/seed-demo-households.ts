@@ -145,10 +145,14 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
   // Officials alternate, so both appear in the trail; neither decides a file they submitted.
   const reviewer = n % 2 ? official : official2;
   await reviewFiling(reviewer, { fileId, expectedVersion: await version(fileId), homeVisitDate: addDays(today, -20), note: "已入户核查，家庭情况属实" });
+  // The demo shows households filed over the past weeks, but the review is recorded now; publicity
+  // may not start before the review's day (CHECK household_file_publicity_after_review), so the
+  // review is dated back to when the home visit's paperwork was done, as if entered then.
+  await prisma.householdFile.update({ where: { id: fileId }, data: { reviewedAt: new Date(Date.now() - 13 * 86_400_000) } });
   if (state === "REVIEWED") return fileId;
   // Files still in publicity started it yesterday; the others' publicity has run its 5 days.
   await startPublicity(reviewer, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, state === "PUBLICITY" ? -1 : -12) });
-  await recordCivilCheck(cw, { fileId, expectedVersion: await version(fileId), checkDate: addDays(today, -3), result: "CONSISTENT", note: "民政核对无异常" });
+  await recordCivilCheck(reviewer, { fileId, expectedVersion: await version(fileId), checkDate: addDays(today, -3), result: "CONSISTENT", note: "民政核对无异常" });
   if (state === "PUBLICITY") return fileId;
   const tier = state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_DEEP" || state === "CLOSED" ? "DEEP" : "RELATIVE";
   await approveFiling(n % 2 ? official2 : official, { fileId, expectedVersion: await version(fileId), tier, note: "同意建档" });

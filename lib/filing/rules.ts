@@ -4,7 +4,7 @@ import "server-only";
 // has, a domain function the row it locked. A refusal carries the sentence the user sees, so the
 // disabled button and the server's error say the same thing.
 import { dateOnlyString, formatMonthDay } from "@/lib/format/datetime";
-import type { CivilCheckResult, FileStatus } from "@/lib/generated/prisma/enums";
+import type { FileStatus } from "@/lib/generated/prisma/enums";
 import { FILE_STATUS_LABELS } from "./labels";
 
 export type TAllowed = { ok: true } | { ok: false; reason: string; code: string };
@@ -35,17 +35,7 @@ export function isDeletableDraft(file: { status: FileStatus; fileNumber: string 
   return file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1;
 }
 
-type TApprovable = { status: FileStatus; publicityEnd: Date | null; civilCheckResult: CivilCheckResult | null };
-
-/** 审定: only in publicity, once publicity has ended and the civil-affairs check agreed. */
-export function canApprove(file: TApprovable, today: string): TAllowed {
-  if (file.status !== "PUBLICITY") return refuse(`档案当前为“${FILE_STATUS_LABELS[file.status]}”，公示期满后才能审定。`, "CONFLICT");
-  const end = file.publicityEnd ? dateOnlyString(file.publicityEnd) : null;
-  if (end && end > today) return refuse(`公示期至 ${formatMonthDay(end, today)}结束，期满后才能审定。`, "PUBLICITY_RUNNING");
-  if (!file.civilCheckResult) return refuse("请先录入民政核对结果，再审定。", "CIVIL_CHECK_MISSING");
-  if (file.civilCheckResult === "INCONSISTENT") return refuse("民政核对结果为“核对不符”，不能审定，请退回核实。", "CIVIL_CHECK_FAILED");
-  return ALLOWED;
-}
+// Approval (审定) is decided by approvalProblem / filingSteps in ./filing-rules.ts.
 
 /** 渐退期满，结束跟踪: only once the observation period is over. */
 export function canEndObservation(file: { status: FileStatus; observationUntil: Date | null }, today: string): TAllowed {

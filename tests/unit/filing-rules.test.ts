@@ -1,7 +1,7 @@
 // What the household page offers is what the domain allows: both ask these predicates, so the
 // disabled button's reason and the server's refusal are the same sentence.
 import { describe, expect, it } from "vitest";
-import { canApprove, canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft } from "@/lib/filing/rules";
+import { canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft } from "@/lib/filing/rules";
 
 const day = (d: string) => new Date(`${d}T00:00:00Z`);
 
@@ -24,15 +24,6 @@ describe("filing rules", () => {
     expect(isDeletableDraft({ ...draft, submittedAt: new Date() })).toBe(false);
     expect(isDeletableDraft({ ...draft, episode: 2 })).toBe(false);
     expect(isDeletableDraft({ ...draft, status: "SUBMITTED" })).toBe(false);
-  });
-
-  it("approves only after publicity ended and the civil-affairs check agreed", () => {
-    const file = { status: "PUBLICITY" as const, publicityEnd: day("2026-12-07"), civilCheckResult: "CONSISTENT" as const };
-    expect(canApprove(file, "2026-12-02")).toEqual({ ok: false, code: "PUBLICITY_RUNNING", reason: "公示期至 12 月 7 日结束，期满后才能审定。" });
-    expect(canApprove(file, "2026-12-07")).toEqual({ ok: true });
-    expect(canApprove({ ...file, civilCheckResult: null }, "2026-12-08")).toMatchObject({ ok: false, reason: "请先录入民政核对结果，再审定。" });
-    expect(canApprove({ ...file, civilCheckResult: "INCONSISTENT" }, "2026-12-08")).toMatchObject({ ok: false, code: "CIVIL_CHECK_FAILED" });
-    expect(canApprove({ ...file, status: "REVIEWED" }, "2026-12-08").ok).toBe(false);
   });
 
   it("ends observation only once its period is over", () => {
