@@ -13,7 +13,7 @@ import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { ZRecordRecheckInput } from "@/lib/dynamic/schemas";
 import {
-  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
+  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
 
 type TValues = z.input<typeof ZRecordRecheckInput>;
@@ -46,7 +46,7 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordRecheckInput) as never,
     defaultValues: {
-      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", note: "",
+      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", finding: "ACCURATE", note: "",
       incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
       expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
     },
@@ -90,6 +90,15 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
             <Field label="核查结论" htmlFor="recheck-outcome" error={err("outcome")}>
               <Select id="recheck-outcome" {...form.register("outcome")}>
                 {Object.entries(RECHECK_OUTCOME_LABELS).map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="核查发现" htmlFor="recheck-finding" error={err("finding")}>
+              <Select id="recheck-finding" {...form.register("finding")}>
+                {Object.entries(RECHECK_FINDING_LABELS).map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}
                   </option>

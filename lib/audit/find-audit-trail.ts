@@ -9,7 +9,6 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { describeAuditSubjects, subjectOf } from "./describe-subjects";
 import { ACTION_GROUP_LABELS, displayIp, formatAuditDetail } from "./readable";
 import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { formatDateTime } from "@/lib/format/datetime";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
 
 export const SIGN_IN_OUTCOME_LABELS: Record<SignInOutcome, string> = {
@@ -136,10 +135,17 @@ export async function findSignInAttempts(actor: TActor, query: TRange & { outcom
  * Every matching row of the trail, newest first, in pages of 2,000 (keyset on id), for the
  * auditor's export. The export itself is recorded in the trail.
  */
-export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome }) {
+export type TAuditTrailRow = { at: Date; cells: Array<string | null | undefined> };
+
+export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome }): AsyncGenerator<TAuditTrailRow> {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
-  await recordAudit(db, actor, { action: `audit.export.${query.kind}`, entityType: "audit_event", organisationId: actor.organisation.id });
+  await recordAudit(db, actor, {
+    action: `audit.export.${query.kind}`,
+    entityType: "audit_event",
+    organisationId: actor.organisation.id,
+    detail: { from: query.from?.toISOString() ?? null, to: query.to?.toISOString() ?? null, outcome: query.outcome ?? null },
+  });
   const at = { gte: query.from, lt: query.to };
   const eventWhere = query.kind === "events" ? await auditEventWhere(db, query) : {};
   let before: bigint | undefined;
@@ -154,7 +160,7 @@ export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter 
       for (const r of rows) {
         const who = r.actorId ? byId.get(r.actorId) : undefined;
         const subject = subjectOf(subjects, r);
-        yield [formatDateTime(r.at), who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), subject.type, subject.name, r.organisation?.name, displayIp(r.ip), formatAuditDetail(r.detail)];
+        yield { at: r.at, cells: [who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), subject.type, subject.name, r.organisation?.name, displayIp(r.ip), formatAuditDetail(r.detail)] };
       }
       before = rows.at(-1)!.id;
     } else {
@@ -165,7 +171,7 @@ export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter 
         include: { user: { select: { name: true, organisation: { select: { name: true } } } } },
       });
       if (rows.length === 0) return;
-      for (const r of rows) yield [formatDateTime(r.at), r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], displayIp(r.ip), r.userAgent];
+      for (const r of rows) yield { at: r.at, cells: [r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], displayIp(r.ip), r.userAgent] };
       before = rows.at(-1)!.id;
     }
   }

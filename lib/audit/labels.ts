@@ -57,6 +57,14 @@ const ACTION_LABELS: Record<string, string> = {
   "ledger.export": "导出台账",
   "audit.export.events": "导出操作记录",
   "audit.export.signins": "导出登录记录",
+  "archive.export": "导出困难职工台账",
+  "ledger.export-batch-lines": "导出批次名单",
+  "export.completed": "导出完成（记录行数）",
+  "filing.print": "打印档案表册",
+  "import.upload": "上传档案导入文件",
+  "import.commit": "导入档案",
+  "import.approve": "批准导入在档档案",
+  "report.export": "下载统计报表",
 };
 
 export function auditActionLabel(action: string): string {

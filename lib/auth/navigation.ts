@@ -11,6 +11,8 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  import: ["CASEWORKER"],
+  reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -18,10 +20,12 @@ export type TSection = keyof typeof SECTION_ROLES;
 export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
   { section: "archive", href: "/archive", label: "档案" },
   { section: "intake", href: "/intake", label: "建档" },
+  { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },
+  { section: "reports", href: "/reports", label: "统计报表" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },

@@ -19,6 +19,9 @@ type TModelScope = {
 
 const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
 const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
+const noPrismaAccess = (): never => {
+  throw new Error("report tables are read through lib/reports only");
+};
 
 export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
@@ -45,8 +48,17 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   DisbursementBatch: { where: byOrganisation, createdIn: "organisationId" },
   BatchLine: { where: byOrganisation, createdIn: "organisationId" },
   LedgerEntry: { where: byOrganisation, createdIn: "organisationId" },
+  // Household import (台账导入): the upload belongs to the importer's organisation; staged rows follow it.
+  HouseholdImport: { where: byOrganisation, createdIn: "organisationId" },
+  HouseholdImportRow: { where: (orgPath) => ({ import: byOrganisation(orgPath) }) },
   // Derived from ledger_entry by trigger; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
+  // Report tables (trigger-maintained, no organisation relation): read only by lib/reports with raw
+  // SQL that adds the scope itself, so any Prisma access fails closed.
+  ReportOpenDelta: { where: noPrismaAccess },
+  ReportOpenNow: { where: noPrismaAccess },
+  ReportFileEvent: { where: noPrismaAccess },
+  ReportLedgerDaily: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },

@@ -56,6 +56,8 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
           suggestedTier: suggestion.tier,
           tierAtCheck: file.tier!,
           outcome: input.outcome,
+          finding: input.finding,
+          dueDate: file.nextCheckDue,
           note: input.note ?? null,
         },
         select: { id: true },

@@ -34,8 +34,11 @@ function searchWhere(q: string): Prisma.HouseholdFileWhereInput {
   return { holderName: { startsWith: q } };
 }
 
-export async function findFiles(actor: TActor, query: TArchiveQuery) {
-  assertRole(actor, ...READERS);
+/**
+ * The archive's filters as a WHERE, shared by the page and the export (困难职工台账) so both
+ * always mean the same households.
+ */
+export async function archiveWhere(actor: TActor, query: Omit<TArchiveQuery, "page">): Promise<Prisma.HouseholdFileWhereInput> {
   const db = scopedDb(actor);
   const q = query.q?.trim();
   const status = query.status ?? "OPEN";
@@ -44,7 +47,7 @@ export async function findFiles(actor: TActor, query: TArchiveQuery) {
     orgPath = (await db.organisation.findUnique({ where: { id: query.organisationId }, select: { path: true } }))?.path;
     if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
   }
-  const where: Prisma.HouseholdFileWhereInput = {
+  return {
     AND: [
       // Drafts are the caseworker's own work in progress, not part of the archive.
       status === "ALL" ? { status: { not: "DRAFT" } } : { status },
@@ -57,6 +60,12 @@ export async function findFiles(actor: TActor, query: TArchiveQuery) {
       query.overdue ? { status: "OPEN", nextCheckDue: { lt: dateOnly(todayInShanghai()) } } : {},
     ],
   };
+}
+
+export async function findFiles(actor: TActor, query: TArchiveQuery) {
+  assertRole(actor, ...READERS);
+  const db = scopedDb(actor);
+  const where = await archiveWhere(actor, query);
   const [rows, total] = await Promise.all([
     db.householdFile.findMany({
       where,

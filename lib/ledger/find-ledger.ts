@@ -270,27 +270,86 @@ export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page
   };
 }
 
-/** Every filtered entry, in pages of 2,000 (keyset), for the auditor's export; the export is audited. */
-export async function* exportLedger(actor: TActor, filters: TLedgerFilters) {
+const exportInclude = {
+  ...ledgerInclude,
+  file: { select: { id: true, holderName: true, fileNumber: true, holderResidentId: true } },
+  batchLine: { select: { batch: { select: { name: true } } } },
+} satisfies Prisma.LedgerEntryInclude;
+
+type TLedgerExportRow = Prisma.LedgerEntryGetPayload<{ include: typeof exportInclude }>;
+
+/**
+ * Every filtered entry, in pages of 2,000 (keyset), for the auditor's export (帮扶资金发放实名制
+ * 汇总表). ID and account numbers are masked unless `full` was explicitly asked for; the export,
+ * its filters and that choice are audited before the first row leaves.
+ */
+export async function* exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
   const where = await ledgerWhere(actor, filters);
-  await recordAudit(db, actor, { action: "ledger.export", entityType: "ledger_entry", organisationId: actor.organisation.id, detail: filters as Prisma.InputJsonValue });
+  const full = options.full === true;
+  await recordAudit(db, actor, {
+    action: "ledger.export",
+    entityType: "ledger_entry",
+    organisationId: actor.organisation.id,
+    detail: { ...filters, fullNumbers: full } as Prisma.InputJsonValue,
+  });
   let cursor: { entryDate: string; id: string } | null = null;
   for (;;) {
-    const rows: TLedgerRow[] = await db.ledgerEntry.findMany({
+    const rows: TLedgerExportRow[] = await db.ledgerEntry.findMany({
       where: { AND: [where, afterCursor(cursor)] },
       orderBy: [{ entryDate: "desc" }, { id: "desc" }],
       take: 2000,
-      include: ledgerInclude,
+      include: exportInclude,
     });
     if (rows.length === 0) return;
-    for (const row of rows) yield present(row);
+    for (const row of rows) {
+      const id = row.file.holderResidentId;
+      const account = row.bankAccount?.accountNumber;
+      yield {
+        ...present(row),
+        holderResidentId: id ? (full ? id : maskResidentId(id)) : null,
+        accountNumber: account ? (full ? account : maskAccountNumber(account)) : null,
+        batchName: row.batchLine?.batch.name ?? null,
+      };
+    }
     const last = rows.at(-1)!;
     cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
   }
 }
 
+/** Every line of a batch (included ones first), for the batch's download; accounts stay masked. */
+export async function* exportBatchLines(actor: TActor, batchId: string) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  const db = scopedDb(actor);
+  const batch = await db.disbursementBatch.findUnique({ where: { id: batchId }, select: { id: true, name: true, organisationId: true } });
+  if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
+  await recordAudit(db, actor, { action: "ledger.export-batch-lines", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.batchLine.findMany({
+      where: { batchId, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: "asc" },
+      take: 2000,
+      include: {
+        file: { select: { holderName: true, fileNumber: true, tier: true, fileLevel: true, holderResidentId: true, data: true } },
+        organisation: { select: { name: true } },
+        bankAccount: { select: { bankName: true, accountNumber: true } },
+      },
+    });
+    for (const l of rows) {
+      yield {
+        batchName: batch.name, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
+        maskedResidentId: l.file.holderResidentId ? maskResidentId(l.file.holderResidentId) : null, organisationName: l.organisation.name,
+        student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen, adjustedAmountFen: l.adjustedAmountFen,
+        payableFen: l.removed ? 0 : (l.adjustedAmountFen ?? l.amountFen), adjustReason: l.adjustReason, removed: l.removed, removedReason: l.removedReason,
+        bankName: l.bankAccount?.bankName ?? null, maskedAccount: l.bankAccount ? maskAccountNumber(l.bankAccount.accountNumber) : null,
+      };
+    }
+    if (rows.length < 2000) return;
+    after = rows.at(-1)!.id;
+  }
+}
 
 // ───── Batches ─────
 

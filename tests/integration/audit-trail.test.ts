@@ -63,7 +63,7 @@ describe("audit trail in words", () => {
 
   it("exports the same words, with Chinese object types and readable details", async () => {
     const rows: unknown[][] = [];
-    for await (const row of exportAuditTrail(auditor, { kind: "events", fileId })) rows.push(row);
+    for await (const row of exportAuditTrail(auditor, { kind: "events", fileId })) rows.push(["", ...row.cells]);
     const submitted = rows.find((r) => r[2] === "提交建档申请")!;
     expect(submitted.slice(1)).toEqual(["王静（lz_caseworker）", "提交建档申请", "困难职工档案", "张建华家庭（草稿）", "七里河区总工会", "10.20.30.40", ""]);
     expect(rows.find((r) => r[2] === "初审通过")![7]).toBe("说明：属实");

@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { ExportLinks } from "@/components/exports/export-links";
 import { buttonClass } from "@/components/ui/button";
 import { hasRole } from "@/lib/auth/actor";
 import { Input, Select } from "@/components/ui/field";
@@ -44,9 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`}
         actions={
           hasRole(actor, "AUDITOR") ? (
-            <a href={`/audit/export?${new URLSearchParams(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))}`} className={buttonClass("secondary")}>
-              导出 CSV
-            </a>
+            <ExportLinks href="/audit/export" params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))} auditor={false} />
           ) : undefined
         }
       />

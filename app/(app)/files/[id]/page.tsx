@@ -5,6 +5,7 @@ import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
 import { ResolveObjectionButton, WorkflowPanel } from "@/components/filing/workflow-panel";
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
+import { buttonClass } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
@@ -92,6 +93,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             {file.episode > 1 && <span>· 第 {file.episode} 期（返困）</span>}
           </span>
         }
+        actions={<a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>}
       />
       <div className="space-y-6">
         <Card title="办理">
