@@ -14,14 +14,17 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
   "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
   "lib/data/scope.ts": { count: 0, why: "defines the scope fragments and refuses unscoped raw SQL (mentions only)" },
+  "lib/data/person-conflicts.ts": { count: 2, why: "the one-person-one-file check for a whole import: intentionally system-wide (unscoped client), returning only the minimal conflict facts (resident id, file id and number, status, organisation name)" },
   "lib/data/row-lock.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the row a decision is about, with the scope fragment" },
   "lib/dynamic/changes.ts": { count: 2, why: "the receiving union by code (declared unscoped), and moving the file through the accepted request" },
   "lib/evidence/evidence.ts": { count: 1, why: "FOR UPDATE on the evidence's file, in scope" },
   "lib/filing/workflow.ts": { count: 1, why: "gap-free file number: INSERT … ON CONFLICT on file_number_counter, for an organisation in scope" },
+  "lib/import/import-households.ts": { count: 4, why: "staging rows by INSERT … SELECT from jsonb, then files, persons and history by INSERT … SELECT from the staged rows, each in scope" },
   "lib/ledger/batches.ts": { count: 4, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them in one statement each, in scope" },
   "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
   "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },
   "lib/ledger/find-ledger.ts": { count: 3, why: "totals per year and type, per batch and per organisation, for files in scope" },
+  "lib/reports/find-report.ts": { count: 11, why: "report figures per child organisation from the trigger-kept report tables and the period's rows, for the selected organisation's subtree, in scope" },
 };
 
 const RAW_CALL = /\.\$(queryRaw|executeRaw)(Unsafe)?\s*[`<(]/g;
