@@ -839,7 +839,7 @@ async function main() {
   const started = Date.now();
   console.log(`随机种子：${SEED}（用 --seed ${SEED} 可重现同样的数据）`);
   const db = await openDatabase();
-  console.log(db.embedded ? "已启动内置 PostgreSQL（.bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
+  console.log(db.embedded ? `已启动内置 PostgreSQL（${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
   // The bulk seed writes history rows with COPY-like inserts and runs VACUUM: a maintenance job, as the owner.
   const client = new pg.Client({ connectionString: db.migrationUrl });
   try {

@@ -14,7 +14,7 @@ import type { TActionResult } from "@/lib/actions/result";
 export type TFieldSpec = {
   name: string;
   label: string;
-  type: "date" | "text" | "textarea" | "select";
+  type: "date" | "text" | "textarea" | "select" | "checkboxes";
   options?: Record<string, string>;
   hint?: string;
   inputMode?: "decimal";
@@ -95,7 +95,16 @@ export function DialogForm<T extends FieldValues>({
           {error && <Alert>{error}</Alert>}
           {fields.map((f) => (
             <Field key={f.name} label={f.label} htmlFor={`${idPrefix}-${f.name}`} error={errors[f.name]?.message} hint={f.hint}>
-              {f.type === "textarea" ? (
+              {f.type === "checkboxes" ? (
+                <div id={`${idPrefix}-${f.name}`} className="flex flex-wrap gap-x-4 gap-y-2">
+                  {Object.entries(f.options ?? {}).map(([value, label]) => (
+                    <label key={value} className="flex items-center gap-1.5 text-sm">
+                      <input type="checkbox" value={value} {...form.register(f.name as Path<T>)} />
+                      {label}
+                    </label>
+                  ))}
+                </div>
+              ) : f.type === "textarea" ? (
                 <textarea id={`${idPrefix}-${f.name}`} rows={3} className={inputClass} {...form.register(f.name as Path<T>)} />
               ) : f.type === "select" ? (
                 <Select id={`${idPrefix}-${f.name}`} {...form.register(f.name as Path<T>)}>

@@ -67,6 +67,11 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },
+  // Calendar jobs: work items follow their file; a spot check belongs to the union that ran it.
+  WorkItem: { where: byFile },
+  FileDisposal: { where: byFile },
+  SpotCheck: { where: byOrganisation, createdIn: "organisationId" },
+  SpotCheckRecord: { where: (orgPath) => ({ spotCheck: byOrganisation(orgPath) }) },
 };
 
 /**
@@ -74,7 +79,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",

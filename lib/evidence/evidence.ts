@@ -7,8 +7,11 @@ import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { todayInShanghai } from "@/lib/format/datetime";
+import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { evidenceContentProblem } from "./inspect";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -105,6 +108,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
       });
+      await pausePoint("evidence-upload");
       await recordAudit(tx, actor, {
         action: "evidence.upload",
         entityType: "evidence_file",
@@ -212,21 +216,40 @@ export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput)
 }
 
 /**
- * The required kinds (REQUIRED_EVIDENCE_KINDS) the file has no evidence of, in that order.
+ * The kinds the file still lacks: the application and authorisation (REQUIRED_EVIDENCE_KINDS),
+ * then what each of its causes of hardship requires on `onDate` (table cause_evidence_rule), in that order.
  *
  * Pass the submitting transaction and call it after the update that takes the file out of DRAFT:
  * that update locks the file's row, and deleteEvidence locks the same row and re-checks the
  * status, so no deletion can slip between this check and the submission. The caller must have
  * found the file through its scoped client (evidence has no scope of its own).
  */
-export async function missingRequiredEvidence(tx: TScopedTx, fileId: string): Promise<EvidenceKind[]> {
-  const present = await tx.evidenceFile.findMany({
-    where: { fileId, kind: { in: [...REQUIRED_EVIDENCE_KINDS] } },
-    distinct: ["kind"],
-    select: { kind: true },
-  });
+export async function missingRequiredEvidence(tx: TScopedTx, fileId: string, onDate: string = todayInShanghai()): Promise<EvidenceKind[]> {
+  const required = await requiredKindsOf(tx, fileId, onDate);
+  const present = await tx.evidenceFile.findMany({ where: { fileId, kind: { in: required } }, distinct: ["kind"], select: { kind: true } });
   const kinds = new Set(present.map((e) => e.kind));
-  return REQUIRED_EVIDENCE_KINDS.filter((kind) => !kinds.has(kind));
+  return required.filter((kind) => !kinds.has(kind));
+}
+
+async function requiredKindsOf(tx: TScopedTx, fileId: string, onDate: string): Promise<EvidenceKind[]> {
+  const file = await tx.householdFile.findUniqueOrThrow({
+    where: { id: fileId },
+    select: { mainCause: true, secondaryCauses: true, organisation: { select: { regionCode: true } } },
+  });
+  const causes = [...(file.mainCause ? [file.mainCause] : []), ...file.secondaryCauses];
+  const chain = regionChain(file.organisation.regionCode, "");
+  const rules = causes.length ? await tx.causeEvidenceRule.findMany({ where: { cause: { in: causes }, regionCode: { in: chain }, ...inForceOn(onDate) } }) : [];
+  // Per cause, the most specific region's rule in force.
+  const byCause = causes.flatMap((cause) => pickByChain(rules.filter((r) => r.cause === cause), chain) ?? []);
+  return [...new Set<EvidenceKind>([...REQUIRED_EVIDENCE_KINDS, ...byCause.flatMap((r) => r.evidenceKinds)])];
+}
+
+/** The kinds a submission of this file would require today (for the evidence panel's reminder). */
+export async function requiredEvidenceKinds(actor: TActor, fileId: string): Promise<EvidenceKind[]> {
+  const db = scopedDb(actor) as unknown as TScopedTx;
+  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: { id: true } });
+  if (!file) throw new NotFoundError(FILE_NOT_FOUND);
+  return requiredKindsOf(db, fileId, todayInShanghai());
 }
 
 /** missingRequiredEvidence as the DomainError a submission shows; same rules for where to call it. */

@@ -11,6 +11,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
 import type {
@@ -217,6 +218,7 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
       const fileNumber = file.fileNumber ?? (await nextFileNumber(tx, file.organisationId, file.organisation.code, Number(today.slice(0, 4))));
       const interval = await policyValue("RECHECK_INTERVAL_MONTHS", file.organisation.regionCode, today);
       await tx.tierDecision.create({ data: { fileId: file.id, tier: input.tier, source: "FILING", decidedById: actor.userId } });
+      await pausePoint("filing-approve");
       return {
         tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber,
         nextCheckDue: dateOnly(addMonths(today, interval)),

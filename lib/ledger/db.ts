@@ -28,7 +28,7 @@ export async function claimFileForRequest(tx: TScopedTx, fileId: string) {
 export async function loadFileForAid(tx: TScopedTx, fileId: string) {
   const file = await tx.householdFile.findUnique({
     where: { id: fileId },
-    select: { id: true, organisationId: true, status: true, fileLevel: true, holderName: true, data: true },
+    select: { id: true, organisationId: true, status: true, fileLevel: true, holderName: true, data: true, organisation: { select: { regionCode: true } } },
   });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
   return file;

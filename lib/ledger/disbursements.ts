@@ -12,7 +12,7 @@ import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import type { AidType } from "@/lib/generated/prisma/enums";
-import { aidPolicyFor, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
+import { aidPolicyFor, assertFundMayPay, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
 import { capUsage, overCapMessage } from "./caps";
 import { claimFileForRequest, loadFileForAid, lockFile, yearBounds } from "./db";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
@@ -127,8 +127,9 @@ export async function recordDisbursement(actor: TActor, input: TRecordDisburseme
       const repeat = await repeatOf(tx, actor, input.idempotencyKey);
       if (repeat) return repeat;
       const file = await loadFileForAid(tx, input.fileId);
-      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, input.entryDate);
+      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, file.organisation.regionCode, input.entryDate);
       assertEligible(file, input.aidType, policy);
+      await assertFundMayPay(tx, input.fundSource, input.aidType, file.organisation.regionCode, input.entryDate);
       if (policy.cash && input.amountFen === 0) throw new DomainError("请填写发放金额。", "INVALID", { amountFen: "金额须大于 0" });
       const student = perStudent(input.aidType, policy) ? studentOf(file, input.studentIndex) : null;
       const account = input.amountFen > 0 ? await currentAccount(tx, file.id) : null;
@@ -228,8 +229,9 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
       if (!request.reversesEntryId) {
         // The rules are checked again: the file may have closed, or other aid been approved, since recording.
         const file = await loadFileForAid(tx, request.fileId);
-        const policy = await aidPolicyFor(tx, request.aidType, file.fileLevel, entryDate);
+        const policy = await aidPolicyFor(tx, request.aidType, file.fileLevel, file.organisation.regionCode, entryDate);
         assertEligible(file, request.aidType, policy);
+        await assertFundMayPay(tx, request.fundSource, request.aidType, file.organisation.regionCode, entryDate);
         if (policy.annualCapFen !== null) {
           const byStudent = perStudent(request.aidType, policy);
           const used = await capUsage(tx, { fileId: file.id, aidType: request.aidType, entryDate, perStudent: byStudent, studentResidentId: request.studentResidentId, excludeDisbursementId: request.id });

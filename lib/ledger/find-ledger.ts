@@ -11,8 +11,11 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";
 import { aidPolicyFor } from "./aid-policy";
 import { capUsage } from "./caps";
-import { IN_SCHOOL_EDUCATION, maskAccountNumber } from "./labels";
+import { AID_TYPE_LABELS, IN_SCHOOL_EDUCATION, maskAccountNumber } from "./labels";
+import type { AidType } from "@/lib/generated/prisma/enums";
 import type { TLedgerFilters } from "./schemas";
+
+const AID_TYPES = Object.keys(AID_TYPE_LABELS) as AidType[];
 
 const READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
@@ -63,12 +66,13 @@ export async function disbursementFormContext(actor: TActor, fileId: string) {
   const db = scopedDb(actor);
   const file = await db.householdFile.findUnique({
     where: { id: fileId },
-    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true } } },
+    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true, regionCode: true } } },
   });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
   const members = membersOf(file.data);
   const today = todayInShanghai();
-  const policies = await db.aidPolicy.findMany({ where: { effectiveFrom: { lte: dateOnly(today) } }, orderBy: { effectiveFrom: "desc" } });
+  const policies = (await Promise.all(AID_TYPES.map((t) => aidPolicyFor(db as never, t, file.fileLevel, file.organisation.regionCode, today).catch(() => null))))
+    .filter((p) => p !== null);
   const account = await db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { bankName: true, accountNumber: true } });
   return {
     file: { id: file.id, holderName: file.holderName, fileNumber: file.fileNumber, status: file.status, fileLevel: file.fileLevel, organisationName: file.organisation.name },
@@ -76,9 +80,7 @@ export async function disbursementFormContext(actor: TActor, fileId: string) {
       (IN_SCHOOL_EDUCATION as readonly string[]).includes(m.education ?? "") && m.residentId ? [{ index, name: m.name ?? "—", education: m.education! }] : [],
     ),
     account: account && { bankName: account.bankName, masked: maskAccountNumber(account.accountNumber) },
-    policies: policies
-      .filter((p) => p.fileLevel === null || p.fileLevel === file.fileLevel)
-      .map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
+    policies: policies.map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
   };
 }
 
@@ -90,7 +92,7 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
     where: { id: disbursementId },
     include: {
       file: { select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true } },
-      organisation: { select: { name: true } },
+      organisation: { select: { name: true, regionCode: true } },
       bankAccount: { select: { bankName: true, accountNumber: true } },
       recordedBy: { select: { name: true } },
       decidedBy: { select: { name: true } },
@@ -102,7 +104,7 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
   const entryDate = dateOnlyString(d.entryDate);
   let cap: { annualCapFen: number; usedFen: number; perStudent: boolean } | null = null;
   if (!d.reversesEntryId && d.status === "PENDING") {
-    const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, entryDate).catch(() => null);
+    const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, d.organisation.regionCode, entryDate).catch(() => null);
     if (policy?.annualCapFen != null) {
       const perStudent = d.aidType === "EDUCATION" || policy.capPer === "STUDENT";
       const usedFen = await capUsage(db as never, { fileId: d.fileId, aidType: d.aidType, entryDate, perStudent, studentResidentId: d.studentResidentId, excludeDisbursementId: d.id });

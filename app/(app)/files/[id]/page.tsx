@@ -12,7 +12,8 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { listEvidence } from "@/lib/evidence/evidence";
+import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
+import { describeTierPolicyFigures } from "@/lib/policy/figures";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
@@ -55,7 +56,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id)]);
+  const [evidence, followUp, requiredKinds] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id)]);
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
@@ -168,6 +169,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} / {file.tier ? TIER_LABELS[file.tier] : "—"}
             </DetailItem>
           </dl>
+          {describeTierPolicyFigures(file.policyFigures) && (
+            <p className="mt-3 text-sm text-slate-600" data-testid="policy-figures">提交时所用政策：{describeTierPolicyFigures(file.policyFigures)}</p>
+          )}
           {data.suddenEvent && (
             <p className="mt-3 text-sm">
               突发事件：{data.suddenEventNote}，损失或支出 {data.suddenEventLossFen === undefined ? "—" : formatFen(data.suddenEventLossFen)}
@@ -191,6 +195,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
             canUpload={hasRole(actor, "CASEWORKER") && file.status !== "CLOSED"}
             canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
+            requiredKinds={requiredKinds}
           />
         </Card>
 
