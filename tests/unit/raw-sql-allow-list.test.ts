@@ -14,6 +14,10 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
   "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
   "lib/data/scope.ts": { count: 0, why: "defines the scope fragments and refuses unscoped raw SQL (mentions only)" },
+  "lib/calendar/dispose-file.ts": { count: 1, why: "FOR UPDATE on the file whose materials are disposed, in scope" },
+  "lib/calendar/run-daily-calendar.ts": { count: 2, why: "the daily job closes obsolete and creates due work items for every organisation by INSERT/UPDATE … SELECT (infrastructure, unscoped client)" },
+  "lib/calendar/run-job.ts": { count: 1, why: "advisory lock per job name, so a job runs once at a time (infrastructure, unscoped client)" },
+  "lib/calendar/working-days.ts": { count: 2, why: "loading the national working-day calendar and add_working_days; calendar_day belongs to no organisation (unscoped client)" },
   "lib/data/person-conflicts.ts": { count: 2, why: "the one-person-one-file check for a whole import: intentionally system-wide (unscoped client), returning only the minimal conflict facts (resident id, file id and number, status, organisation name)" },
   "lib/data/row-lock.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the row a decision is about, with the scope fragment" },
   "lib/dynamic/changes.ts": { count: 2, why: "the receiving union by code (declared unscoped), and moving the file through the accepted request" },
@@ -24,6 +28,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
   "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },
   "lib/ledger/find-ledger.ts": { count: 3, why: "totals per year and type, per batch and per organisation, for files in scope" },
+  "lib/policy/add-policy-row.ts": { count: 1, why: "advisory lock per policy series (policy rows belong to no organisation; declared unscoped)" },
   "lib/reports/find-report.ts": { count: 11, why: "report figures per child organisation from the trigger-kept report tables and the period's rows, for the selected organisation's subtree, in scope" },
 };
 
