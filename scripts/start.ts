@@ -15,6 +15,21 @@ import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
 const port = Number(process.env.PORT ?? 3000);
+// Only this computer by default; HOST=0.0.0.0 (or a LAN address) opens it to the network.
+const host = process.env.HOST || "127.0.0.1";
+
+/**
+ * The demo households are made by the domain functions, which are server-only code: they run in a
+ * child process with the react-server condition, as the bench scripts do.
+ */
+function seedHouseholds(databaseUrl: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/seed-demo-households.ts"], {
+      cwd: PROJECT_DIR, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl },
+    });
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`演示家庭档案填充失败（退出码 ${code}）`))));
+  });
+}
 
 let db: TDatabase | undefined;
 let server: ChildProcess | undefined;
@@ -59,14 +74,17 @@ try {
   for (const line of describeRepair(repair)) console.log(line);
 
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
-  if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
+  if (seedDemo && (await seedDemoIfEmpty(db.url))) {
+    console.log("数据库为空，已填充演示数据。");
+    await seedHouseholds(db.url);
+  }
 
   if (!dev) await ensureBuild();
 
-  const url = `http://localhost:${port}`;
+  const url = `http://${host === "127.0.0.1" || host === "::1" ? "localhost" : host === "0.0.0.0" ? "<本机地址>" : host}:${port}`;
   await stopOrphanedServer();
   // Production runs behind scripts/serve.ts, which derives the client's address from the socket.
-  server = spawn("npx", dev ? ["next", "dev", "-p", String(port)] : ["tsx", "scripts/serve.ts", String(port)], {
+  server = spawn("npx", dev ? ["next", "dev", "-p", String(port), "-H", host] : ["tsx", "scripts/serve.ts", String(port), host], {
     cwd: PROJECT_DIR,
     stdio: "inherit",
     // A group of its own, so shutdown (and the next start, after a kill -9 of this one) reaches all of it.
@@ -74,7 +92,7 @@ try {
     env: {
       ...process.env,
       DATABASE_URL: db.url,
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? url,
+      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? (host === "0.0.0.0" ? `http://localhost:${port}` : url),
       NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
       // The backup page shows the daily job only when the database's folder is on this machine.
       BANGFU_EMBEDDED_DB: db.embedded ? "1" : "",

@@ -6,9 +6,10 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
+import { formatTime } from "@/lib/format/datetime";
 
 function timeInShanghai(iso: string) {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return formatTime(new Date(iso));
 }
 
 /** The codes lib/auth/options.ts throws, in words a user can act on. */

@@ -1,8 +1,6 @@
 "use client";
 
-import { completeWorkItemAction, disposeFileAction } from "@/app/(app)/tasks/actions";
-import { recordFindingAction, startSpotCheckAction } from "@/app/(app)/spot-checks/actions";
-import { runDailyCalendarNowAction } from "@/app/(app)/admin/jobs/actions";
+import { completeWorkItemAction, disposeFileAction, recordFindingAction, runDailyCalendarNowAction, startSpotCheckAction } from "@/lib/calendar/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SPOT_CHECK_FINDING_LABELS } from "@/lib/calendar/labels";

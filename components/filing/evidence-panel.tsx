@@ -2,7 +2,7 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
-import { deleteEvidenceAction, uploadEvidenceAction } from "@/app/(app)/files/[id]/evidence-actions";
+import { deleteEvidenceAction, uploadEvidenceAction } from "@/lib/evidence/actions";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -35,8 +35,8 @@ function formatSize(bytes: number): string {
  * only). `maxBytes` (evidenceMaxBytes() on the server) only feeds the hint; the server enforces it.
  */
 export function EvidencePanel({
-  fileId, items, canUpload, canDelete, maxBytes, requiredKinds,
-}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; canDelete: boolean; maxBytes?: number; requiredKinds: EvidenceKind[] }) {
+  fileId, items, canUpload, uploadRefusal, canDelete, maxBytes, requiredKinds,
+}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; maxBytes?: number; requiredKinds: EvidenceKind[] }) {
   // The reminder is for the caseworker preparing a draft (canDelete holds exactly then); once
   // submitted, the required kinds were checked.
   // The required kinds come from the domain (requiredEvidenceKinds: application, authorisation and
@@ -87,6 +87,7 @@ export function EvidencePanel({
         </Table>
       )}
       {canUpload && <UploadForm fileId={fileId} maxBytes={maxBytes} />}
+      {!canUpload && uploadRefusal && <p className="text-sm text-slate-700">{uploadRefusal}</p>}
     </div>
   );
 }

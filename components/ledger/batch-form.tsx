@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
 import { useForm } from "react-hook-form";
-import { createBatchAction } from "@/app/(app)/ledger/actions";
+import { createBatchAction } from "@/lib/ledger/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { OrganisationOptions } from "@/components/ui/organisation-options";

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { recordBankAccountAction, recordReversalAction, revealBankAccountAction } from "@/app/(app)/ledger/actions";
+import { recordBankAccountAction, recordReversalAction, revealBankAccountAction } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import { ZRecordBankAccountInput, ZRecordReversalInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";

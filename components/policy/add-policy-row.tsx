@@ -1,6 +1,6 @@
 "use client";
 
-import { addPolicyRowAction } from "@/app/(app)/admin/policy/actions";
+import { addPolicyRowAction } from "@/lib/policy/actions";
 import { DialogForm, type TFieldSpec } from "@/components/forms/dialog-form";
 import { CAUSE_LABELS, EVIDENCE_KIND_LABELS, FILE_LEVEL_LABELS } from "@/lib/filing/labels";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";

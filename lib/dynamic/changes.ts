@@ -5,7 +5,8 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, unscopedSql, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
+import { canEndObservation } from "@/lib/filing/rules";
 import { CHANGE_KIND_LABELS } from "@/lib/filing/labels";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -220,8 +221,7 @@ export async function endObservation(actor: TActor, input: TEndObservationInput)
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   return scopedDb(actor).$transaction(async (tx) => {
     const file = await loadOpenFile(tx, input.fileId, input.expectedVersion, ["OBSERVATION"]);
-    const until = file.observationUntil ? dateOnlyString(file.observationUntil) : null;
-    if (until && until > todayInShanghai()) throw new DomainError(`渐退期至 ${until} 结束，期满后才能结束跟踪。`, "OBSERVATION_RUNNING");
+    enforce(canEndObservation(file, todayInShanghai()));
     const { count } = await tx.householdFile.updateMany({
       where: { id: file.id, version: file.version, status: "OBSERVATION" },
       data: { status: "CLOSED", version: { increment: 1 }, updatedAt: new Date() },

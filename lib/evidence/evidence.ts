@@ -9,6 +9,8 @@ import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
+import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
+import { enforce } from "@/lib/errors/domain-error";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { evidenceContentProblem } from "./inspect";
 import { pausePoint } from "@/lib/testing/pause-point";
@@ -28,8 +30,6 @@ export { REQUIRED_EVIDENCE_KINDS };
 const FILE_NOT_FOUND = "档案不存在，或不在您的管辖范围内。";
 const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。";
 
-/** Evidence can be added until the file is closed (退档): reviewers may ask for more during review and publicity. */
-const UPLOAD_STATUSES: readonly FileStatus[] = ["DRAFT", "SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN"];
 
 /** Locks the household file's row (in scope) until the transaction ends and returns its status. */
 async function lockFileStatus(tx: TScopedTx, fileId: string): Promise<FileStatus | undefined> {
@@ -91,8 +91,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
     ? await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, organisationId: true, status: true } })
     : null;
   if (!file) throw new NotFoundError(FILE_NOT_FOUND);
-  const closedMessage = (status: FileStatus) => `档案当前为“${FILE_STATUS_LABELS[status]}”，不能再上传证明材料。`;
-  if (!UPLOAD_STATUSES.includes(file.status)) throw new DomainError(closedMessage(file.status), "FILE_CLOSED");
+  enforce(canUploadEvidence(file));
 
   const { bytes, contentType } = await checkedBytes(input.file);
   const sha256 = sha256Hex(bytes);
@@ -103,7 +102,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
       // Held until commit, so the file cannot be closed between this check and the insert.
       const status = await lockFileStatus(tx, file.id);
       if (!status) throw new NotFoundError(FILE_NOT_FOUND);
-      if (!UPLOAD_STATUSES.includes(status)) throw new DomainError(closedMessage(status), "FILE_CLOSED");
+      enforce(canUploadEvidence({ status }));
       const row = await tx.evidenceFile.create({
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
@@ -195,10 +194,8 @@ export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput)
     // The lock makes a concurrent submission wait for this deletion, or this deletion see the
     // submitted status (see missingRequiredEvidence).
     const status = await lockFileStatus(tx, file.id);
-    if (status !== "DRAFT") {
-      const label = status ? FILE_STATUS_LABELS[status] : "不存在";
-      throw new DomainError(`只有草稿中的证明材料可以删除，该档案当前为“${label}”。`, "NOT_DELETABLE");
-    }
+    if (!status) throw new NotFoundError(EVIDENCE_NOT_FOUND);
+    enforce(canDeleteEvidence({ status }));
     const { count } = await tx.evidenceFile.deleteMany({ where: { id: evidence.id, fileId: file.id } });
     if (count !== 1) throw new NotFoundError(EVIDENCE_NOT_FOUND);
     await recordAudit(tx, actor, {

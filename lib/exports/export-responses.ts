@@ -86,7 +86,7 @@ export async function exportLedgerResponse(actor: TActor, params: URLSearchParam
 }
 
 const AUDIT_HEADS = {
-  events: ["操作人", "操作", "对象类型", "对象编号", "组织", "来源地址", "详情"],
+  events: ["操作人", "操作", "对象类型", "对象", "组织", "来源地址", "详情"],
   signins: ["用户名", "姓名", "组织", "结果", "来源地址", "浏览器"],
 };
 
@@ -96,7 +96,8 @@ export async function exportAuditTrailResponse(actor: TActor, params: URLSearchP
   const toDay = parseShanghaiDate(params.get("to") ?? undefined);
   const outcomeParam = params.get("outcome") ?? "";
   const outcome = outcomeParam in SIGN_IN_OUTCOME_LABELS ? (outcomeParam as SignInOutcome) : undefined;
-  const rows = exportAuditTrail(actor, { kind, from, to: toDay ? new Date(toDay.getTime() + 86_400_000) : undefined, outcome });
+  const filter = { actorId: params.get("person") ?? undefined, group: params.get("group") ?? undefined, fileId: params.get("file") ?? undefined, organisationId: params.get("org") ?? undefined };
+  const rows = exportAuditTrail(actor, { kind, ...filter, from, to: toDay ? new Date(toDay.getTime() + 86_400_000) : undefined, outcome });
   const first = await rows.next();
   async function* all() {
     if (!first.done) yield first.value;

@@ -14,6 +14,7 @@ import { policyValue } from "@/lib/policy/policy";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
+import { isDeletableDraft } from "./rules";
 import type {
   TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
   TResolveObjectionInput, TReviewFilingInput, TStartPublicityInput,
@@ -268,9 +269,7 @@ export async function deleteDraft(actor: TActor, input: TFileActionInput) {
   const db = scopedDb(actor);
   const storageKeys = await db.$transaction(async (tx) => {
     const file = await loadFile(tx, input.fileId);
-    if (file.status !== "DRAFT" || file.fileNumber || file.submittedAt || file.episode > 1) {
-      throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
-    }
+    if (!isDeletableDraft(file)) throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
     const evidence = await tx.evidenceFile.findMany({ where: { fileId: file.id }, select: { storageKey: true } });
     const { count } = await tx.householdFile.deleteMany({ where: { id: file.id, version: input.expectedVersion, status: "DRAFT" } });
     if (count !== 1) throw new ConflictError();

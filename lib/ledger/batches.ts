@@ -119,10 +119,10 @@ async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
   const inSchool = [...IN_SCHOOL_EDUCATION];
   return tx.$executeRaw`
     WITH candidates AS (
-      SELECT f.id AS file_id, f.organisation_id, f.file_level, f.status, NULL::text AS student, fo.region_code
+      SELECT f.id AS file_id, f.organisation_id, f.file_level, f.tier, f.status, NULL::text AS student, fo.region_code
         FROM household_file f JOIN organisation fo ON fo.id = f.organisation_id WHERE f.id IN (${files}) AND NOT ${rule.byStudent}::boolean
       UNION ALL
-      SELECT f.id, f.organisation_id, f.file_level, f.status, m->>'residentId', fo.region_code
+      SELECT f.id, f.organisation_id, f.file_level, f.tier, f.status, m->>'residentId', fo.region_code
         FROM household_file f JOIN organisation fo ON fo.id = f.organisation_id CROSS JOIN LATERAL jsonb_array_elements(f.data->'members') m
        WHERE f.id IN (${files}) AND ${rule.byStudent}::boolean AND m->>'education' = ANY(${inSchool}::text[]) AND m->>'residentId' IS NOT NULL
     ),
@@ -139,8 +139,8 @@ async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
         LEFT JOIN used u ON u.file_id = c.file_id AND u.student IS NOT DISTINCT FROM c.student
        WHERE aid_status_eligible(c.status, COALESCE(p.allowed_in_observation, false))
     )
-    INSERT INTO batch_line (batch_id, file_id, organisation_id, student_resident_id, bank_account_id, amount_fen, removed, removed_reason)
-    SELECT ${rule.batchId}::uuid, file_id, organisation_id, student, bank_account_id, COALESCE(amount, 0), reason IS NOT NULL, reason
+    INSERT INTO batch_line (batch_id, file_id, organisation_id, student_resident_id, bank_account_id, amount_fen, removed, removed_reason, tier, file_level)
+    SELECT ${rule.batchId}::uuid, file_id, organisation_id, student, bank_account_id, COALESCE(amount, 0), reason IS NOT NULL, reason, tier, file_level
       FROM (
         SELECT priced.*, CASE
           WHEN amount IS NULL THEN '没有适用的发放标准'

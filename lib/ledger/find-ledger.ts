@@ -451,7 +451,7 @@ export async function findBatchLines(actor: TActor, batchId: string, query: { re
       skip: (query.page - 1) * BATCH_LINES_PAGE_SIZE,
       take: BATCH_LINES_PAGE_SIZE,
       include: {
-        file: { select: { id: true, holderName: true, fileNumber: true, tier: true, fileLevel: true, data: true } },
+        file: { select: { id: true, holderName: true, fileNumber: true, data: true } },
         organisation: { select: { name: true } },
         bankAccount: { select: { bankName: true, accountNumber: true } },
       },
@@ -460,7 +460,7 @@ export async function findBatchLines(actor: TActor, batchId: string, query: { re
   ]);
   return toPage(
     rows.map((l) => ({
-      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
+      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.tier, fileLevel: l.fileLevel,
       organisationName: l.organisation.name, student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen,
       adjustedAmountFen: l.adjustedAmountFen, adjustReason: l.adjustReason, removedReason: l.removedReason,
       account: l.bankAccount && `${l.bankAccount.bankName} ${maskAccountNumber(l.bankAccount.accountNumber)}`,

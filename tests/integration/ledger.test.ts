@@ -466,6 +466,16 @@ describe("batches (批量发放)", () => {
     expect(lines.rows).toEqual([expect.objectContaining({ fileId: file.fileId, amountFen: 630000, student: expect.stringContaining("张小雨") })]);
   });
 
+  it("keeps on each line the tier and file level the batch was built from", async () => {
+    const county = (await orgByCode("GSLZXG")).id;
+    const file = await payableFile(county);
+    const { batchId } = await createBatch(lzCaseworker, batchInput(county, { name: "类别快照" }));
+    // The household's tier changes after the list was drawn up (e.g. an approved tier change).
+    await sql.query(`UPDATE household_file SET tier = 'RELATIVE', file_level = 'PROVINCE' WHERE id = $1`, [file.fileId]);
+    const line = (await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows.find((r) => r.fileId === file.fileId);
+    expect(line).toMatchObject({ tier: "DEEP", fileLevel: file.data.fileLevel });
+  });
+
   it("returns the first batch when the same build is submitted twice", async () => {
     const county = (await orgByCode("GSLZXG")).id;
     const input = batchInput(county, { name: "重复提交" });

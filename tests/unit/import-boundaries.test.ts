@@ -51,9 +51,20 @@ describe("import boundaries", () => {
   });
 
   it("marks every domain module server-only", () => {
-    const domain = files.filter((f) => /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules)/.test(f));
+    // A feature's actions.ts starts with "use server" instead (the directive must come first).
+    const domain = files.filter((f) => !/\/actions\.ts$/.test(f) && /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules)/.test(f));
     const missing = domain.filter((file) => !readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'));
     expect(missing).toEqual([]);
+  });
+
+  it("keeps server actions beside their feature in lib/<feature>/actions.ts, never under app/", () => {
+    const actionFiles = files.filter((f) => readFileSync(path.join(ROOT, f), "utf8").startsWith('"use server";'));
+    expect(actionFiles.filter((f) => !/^lib\/[a-z-]+\/actions\.ts$/.test(f))).toEqual([]);
+  });
+
+  it("never imports upward from components or lib into app/", () => {
+    const offenders = files.filter((file) => /^(components|lib)\//.test(file) && /from "@\/app\//.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offenders).toEqual([]);
   });
 
   it("exports only async actions from 'use server' files", () => {

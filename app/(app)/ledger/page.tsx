@@ -119,12 +119,12 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
               {ledger.prevCursor ? (
                 <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>上一页</Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">上一页</span>
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
               )}
               {ledger.nextCursor ? (
                 <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>下一页</Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">下一页</span>
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
               )}
             </span>
           </nav>

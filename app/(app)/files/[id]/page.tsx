@@ -18,6 +18,7 @@ import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps } from "@/lib/filing/filing-rules";
+import { canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
@@ -60,6 +61,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
+  const upload = canUploadEvidence(file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
   const steps = filingSteps({
@@ -82,7 +84,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </div>
       )}
       <PageHeader
-        title={`${file.holderName ?? "（未填姓名）"}家庭档案`}
+        title={file.holderName ? `${file.holderName}家庭档案` : "家庭档案"}
         description={
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={tone}>{FILE_STATUS_LABELS[file.status]}</Badge>
@@ -105,7 +107,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               version: file.version,
               status: file.status,
               proposedTier: file.proposedTier,
-              deletable: file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1,
+              deletable: isDeletableDraft(file),
             }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
@@ -114,6 +116,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               file={{ id: file.id, version: file.version, status: file.status, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
               roles={actor.roles}
               today={today}
+              endObservation={canEndObservation(file, today)}
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
           </div>
@@ -187,19 +190,20 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </dl>
         </Card>
 
-        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && (file.status === "OPEN" || file.status === "OBSERVATION")} />
+        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
 
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload={hasRole(actor, "CASEWORKER") && file.status !== "CLOSED"}
-            canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
+            canUpload={hasRole(actor, "CASEWORKER") && upload.ok}
+            uploadRefusal={hasRole(actor, "CASEWORKER") && !upload.ok ? upload.reason : undefined}
+            canDelete={hasRole(actor, "CASEWORKER") && canDeleteEvidence(file).ok}
             requiredKinds={requiredKinds}
           />
         </Card>
 
-        <Card title="已享受政策和资金">
+        <Card title="五、已享受政策和资金">
           <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
         </Card>
 
@@ -264,7 +268,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         <Card title="办理记录">
           <ol className="space-y-2 text-sm" data-testid="history">
             {file.events.map((e) => (
-              <li key={e.id.toString()} className="flex gap-3">
+              <li key={e.id.toString()} className="flex flex-wrap gap-x-3">
                 <span className="w-36 shrink-0 text-slate-500">{formatDateTime(e.at)}</span>
                 <span className="font-medium">{EVENT_LABELS[e.kind]}</span>
                 <span>{e.actor.name}</span>

@@ -9,6 +9,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
 import { getDraftForEdit } from "@/lib/filing/find-files";
 import { toFormValues } from "@/lib/filing/form-values";
+import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
 import { draftPersonWarnings } from "@/lib/filing/save-filing";
 import { formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
@@ -57,8 +58,8 @@ export default async function EditFilingPage({ params, searchParams }: { params:
           <EvidencePanel
             fileId={id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload
-            canDelete
+            canUpload={canUploadEvidence(file).ok}
+            canDelete={canDeleteEvidence(file).ok}
             requiredKinds={requiredKinds}
           />
         </Card>
