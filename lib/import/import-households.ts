@@ -118,14 +118,15 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     await db.householdImportRow.deleteMany({ where: { importId } });
     for (let start = 0; start < result.households.length; start += STAGE_CHUNK) {
       const chunk = result.households.slice(start, start + STAGE_CHUNK).map((h, i) => ({ seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data }));
-      // Organisations were resolved within the importer's scope above; the rows follow their import.
-      // The scope fragment repeats that check in the statement, and a row it drops fails the import.
+      // Organisations were resolved within the importer's scope above; the statement checks again that
+      // every row's organisation and the import itself lie in scope, and stages nothing otherwise.
       const staged = await db.$executeRaw`
         INSERT INTO household_import_row (import_id, seq, organisation_id, sheet_row, data)
-        SELECT ${importId}::uuid, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data'
-          FROM jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
-         WHERE ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
-      if (staged !== chunk.length) throw new Error("staged household outside the importer's scope");
+        SELECT i.id, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data'
+          FROM household_import i, jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
+         WHERE i.id = ${importId}::uuid AND ${db.$orgInScope(Prisma.sql`i.organisation_id`)}
+           AND ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
+      if (staged !== chunk.length) throw new Error(`staged ${staged} of ${chunk.length} households: an organisation lies outside the importer's scope`);
     }
     await finish({ status: "READY", ...counts, problemCount: 0, problems: [], message: null });
   } catch (error) {
@@ -164,7 +165,10 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
                  (r.data ->> 'fileLevel')::file_level, (r.data ->> 'workerCategory')::worker_category, (r.data ->> 'mainCause')::hardship_cause,
                  ARRAY(SELECT jsonb_array_elements_text(r.data -> 'secondaryCauses'))::hardship_cause[], (r.data ->> 'proposedTier')::tier,
                  ${actor.userId}::uuid
-            FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
+            FROM household_import_row r
+           WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
+        const staged = await tx.householdImportRow.count({ where: { importId } });
+        if (created !== staged) throw new Error(`created ${created} of ${staged} staged households: an organisation lies outside the importer's scope`);
         await tx.$executeRaw`
           INSERT INTO file_person (file_id, resident_id, is_holder)
           SELECT r.file_id, m.value ->> 'residentId', m.ordinality = 1
