@@ -10,6 +10,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
 import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
@@ -157,6 +158,11 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
   try {
     const households = await db.$transaction(
       async (tx) => {
+        // First the import's row lock, held until commit: the start-up repair (lib/db/repair-at-start.ts)
+        // skips a COMMITTING import whose row is locked — another server is committing it — and puts
+        // back to READY one left COMMITTING by a server killed mid-commit.
+        const { count: claimed } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { updatedAt: new Date() } });
+        if (claimed !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         const note = `由 Excel 导入（${upload.fileName}）`;
         const created = await tx.$executeRaw`
           INSERT INTO household_file (id, organisation_id, status, data, holder_name, holder_resident_id, file_level, worker_category,
@@ -178,9 +184,10 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
           INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, note)
           SELECT r.file_id, 1, 'CREATED', 'DRAFT', ${actor.userId}::uuid, ${note}
             FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
-        const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), updatedAt: new Date() } });
+        const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), message: null, updatedAt: new Date() } });
         if (count !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         await recordAudit(tx, actor, { action: "import.commit", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { households: created } });
+        await pausePoint("import-commit");
         return created;
       },
       { timeout: 600_000, maxWait: 10_000 },
