@@ -199,7 +199,7 @@ describe("backup and restore (数据备份与恢复)", () => {
       await db.stop();
     }
     expect(JSON.parse(await readFile(restored.secretsFile, "utf8"))).toMatchObject({ databasePassword: CLUSTER_PASSWORD });
-  }, 120_000);
+  }, 240_000);
 
   it("refuses a folder that already holds a database, and a damaged archive, leaving the folder as it was", async () => {
     const target = path.join(cluster.dir, "occupied");
@@ -216,7 +216,7 @@ describe("backup and restore (数据备份与恢复)", () => {
     await expect(restoreBackup({ ...options, file: damaged, pgdataDir: path.join(fresh, "pgdata"), evidenceDir: path.join(fresh, "evidence"), secretsFile: path.join(fresh, "secrets.json") })).rejects.toThrow();
     expect(existsSync(path.join(fresh, "pgdata", "PG_VERSION"))).toBe(false);
     expect(existsSync(path.join(fresh, "secrets.json"))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it("the daily job keeps the newest N archives, records every run for administrators, and start-up clears an interrupted one", async () => {
     const outDir = path.join(cluster.dir, "daily");
@@ -241,5 +241,5 @@ describe("backup and restore (数据备份与恢复)", () => {
     expect((await readdir(outDir)).sort()).toEqual(archives);
     const latest = await findBackupRuns(admin, { page: 1 });
     expect(latest.rows.find((r) => r.status === "INTERRUPTED")).toMatchObject({ fileName: "bangfu-backup-20261201-020000.tar.gz" });
-  }, 120_000);
+  }, 240_000);
 });
