@@ -69,7 +69,13 @@ test("each role lands on a workbench listing their real work; the report drills 
   await expect(auditor.getByRole("heading", { name: "统计报表" })).toBeVisible();
   const openFiles = auditor.getByRole("region", { name: /期末在档户数（截至/ });
   await expect(openFiles.getByRole("link", { name: "城关区总工会" })).toBeVisible();
-  await expect(openFiles.getByRole("row", { name: /城关区总工会/ })).toContainText("1");
+  // 在档 = status OPEN (docs/decisions/004-report-figures.md); earlier tests also open files here.
+  const [open] = await sql<{ n: number }>(
+    `SELECT count(*)::int AS n FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+      WHERE f.status = 'OPEN' AND o.path LIKE (SELECT path FROM organisation WHERE code = 'GSLZCG') || '%'`,
+  );
+  expect(open!.n).toBeGreaterThanOrEqual(1);
+  await expect(openFiles.getByRole("row", { name: /城关区总工会/ }).getByRole("cell").nth(1)).toHaveText(String(open!.n));
   await expect(auditor.getByTestId("report-chart").first().locator("svg")).toBeVisible();
   const moneyByType = auditor.getByRole("region", { name: "期间救助资金（按救助类型）" });
   await expect(moneyByType.getByRole("row", { name: /医疗救助/ })).toContainText("¥8,000.00");
