@@ -2,8 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb } from "@/lib/data/scope";
+import { COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -179,41 +179,69 @@ async function commonWhere(actor: TActor, filters: TLedgerFilters) {
   ];
 }
 
-async function ledgerWhere(actor: TActor, filters: TLedgerFilters): Promise<Prisma.LedgerEntryWhereInput> {
-  return {
-    AND: [
-      ...(await commonWhere(actor, filters)),
-      filters.min !== undefined ? { amountFen: { gte: filters.min } } : {},
-      filters.max !== undefined ? { amountFen: { lte: filters.max } } : {},
-    ],
-  };
-}
-
 /**
  * Count and sum of the filtered entries. Without an amount filter they come from the
  * trigger-maintained daily totals (a few rows per day instead of every entry); with one, from the
  * entries themselves.
  */
-async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prisma.LedgerEntryWhereInput) {
+async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
     const daily = await db.ledgerDailyTotal.aggregate({ where: { AND: await commonWhere(actor, filters) }, _sum: { entries: true, totalFen: true } });
-    return { totalFen: Number(daily._sum.totalFen ?? 0), count: daily._sum.entries ?? 0 };
+    return { totalFen: Number(daily._sum.totalFen ?? 0), count: daily._sum.entries ?? 0, countAtLeast: false };
   }
-  const totals = await db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true });
-  return { totalFen: totals._sum.amountFen ?? 0, count: totals._count };
+  // An amount range is not in the daily totals: the entries are summed while there are at most
+  // COUNT_LIMIT of them; beyond that the page says so ("超过 10,000 笔") and gives no sum, rather
+  // than reading the whole ledger on every page view.
+  const [row] = await db.$queryRaw<[{ n: bigint; total: bigint | null }]>`
+    SELECT count(*)::bigint AS n, sum(amount_fen)::bigint AS total
+      FROM (SELECT e.amount_fen FROM ledger_entry e WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`;
+  const n = Number(row.n);
+  return n > COUNT_LIMIT ? { totalFen: null, count: COUNT_LIMIT, countAtLeast: true } : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
 }
 
-function afterCursor(cursor: { entryDate: string; id: string } | null): Prisma.LedgerEntryWhereInput {
-  if (!cursor) return {};
-  const date = dateOnly(cursor.entryDate);
-  return { OR: [{ entryDate: { lt: date } }, { entryDate: date, id: { lt: cursor.id } }] };
+/**
+ * The filtered entries as SQL over `ledger_entry e`, within the actor's scope (and the chosen
+ * subtree): what the page, the bounded totals and the export read.
+ */
+async function ledgerFilterSql(actor: TActor, filters: TLedgerFilters): Promise<Prisma.Sql> {
+  const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
+  const parts: Prisma.Sql[] = [Prisma.sql`e.organisation_id = ANY(${orgIds}::uuid[])`];
+  if (filters.aidType) parts.push(Prisma.sql`e.aid_type = ${filters.aidType}::aid_type`);
+  if (filters.fundSource) parts.push(Prisma.sql`e.fund_source = ${filters.fundSource}::fund_source`);
+  if (filters.from) parts.push(Prisma.sql`e.entry_date >= ${filters.from}::date`);
+  if (filters.to) parts.push(Prisma.sql`e.entry_date <= ${filters.to}::date`);
+  if (filters.min !== undefined) parts.push(Prisma.sql`e.amount_fen >= ${filters.min}`);
+  if (filters.max !== undefined) parts.push(Prisma.sql`e.amount_fen <= ${filters.max}`);
+  return Prisma.join(parts, " AND ");
 }
 
-/** Newer than the cursor: the page before it, read in ascending order from the cursor. */
-function beforeCursor(cursor: { entryDate: string; id: string }): Prisma.LedgerEntryWhereInput {
-  const date = dateOnly(cursor.entryDate);
-  return { OR: [{ entryDate: { gt: date } }, { entryDate: date, id: { gt: cursor.id } }] };
+type TLedgerCursor = { entryDate: string; id: string };
+
+/**
+ * Ids of one keyset page, newest first. The cursor is a row comparison, `(entry_date, id) < (…)`,
+ * so the page is an index range on (entry_date DESC, id DESC) that starts at the cursor — not a
+ * filter that reads and discards every newer entry, as the OR form did.
+ */
+async function ledgerPageIds(actor: TActor, where: Prisma.Sql, cursor: { after?: TLedgerCursor | null; before?: TLedgerCursor | null }, limit: number) {
+  const range = cursor.before
+    ? Prisma.sql`AND (e.entry_date, e.id) > (${cursor.before.entryDate}::date, ${cursor.before.id}::uuid)`
+    : cursor.after
+      ? Prisma.sql`AND (e.entry_date, e.id) < (${cursor.after.entryDate}::date, ${cursor.after.id}::uuid)`
+      : Prisma.empty;
+  // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
+  const order = cursor.before ? Prisma.sql`e.entry_date ASC, e.id ASC` : Prisma.sql`e.entry_date DESC, e.id DESC`;
+  const rows = await scopedDb(actor).$queryRaw<Array<{ id: string }>>`
+    SELECT e.id FROM ledger_entry e WHERE ${where} ${range} ORDER BY ${order} LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+/** The rows for ids, in the ids' order. */
+async function ledgerRowsByIds(actor: TActor, ids: string[]): Promise<TLedgerRow[]> {
+  if (!ids.length) return [];
+  const rows = await scopedDb(actor).ledgerEntry.findMany({ where: { id: { in: ids } }, include: ledgerInclude });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 const cursorOf = (row: { entryDate: Date; id: string }) => `${dateOnlyString(row.entryDate)}_${row.id}`;
@@ -243,18 +271,11 @@ function present(e: TLedgerRow) {
  */
 export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
-  const db = scopedDb(actor);
-  const where = await ledgerWhere(actor, filters);
+  const where = await ledgerFilterSql(actor, filters);
   const after = parseCursor(page.after);
   const before = after ? null : parseCursor(page.before);
   const [fetched, totals] = await Promise.all([
-    db.ledgerEntry.findMany({
-      where: { AND: [where, before ? beforeCursor(before) : afterCursor(after)] },
-      // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
-      orderBy: before ? [{ entryDate: "asc" }, { id: "asc" }] : [{ entryDate: "desc" }, { id: "desc" }],
-      take: LEDGER_PAGE_SIZE + 1,
-      include: ledgerInclude,
-    }),
+    ledgerPageIds(actor, where, { after, before }, LEDGER_PAGE_SIZE + 1).then((ids) => ledgerRowsByIds(actor, ids)),
     ledgerTotals(actor, filters, where),
   ]);
   const more = fetched.length > LEDGER_PAGE_SIZE;
@@ -274,16 +295,11 @@ export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page
 export async function* exportLedger(actor: TActor, filters: TLedgerFilters) {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
-  const where = await ledgerWhere(actor, filters);
+  const where = await ledgerFilterSql(actor, filters);
   await recordAudit(db, actor, { action: "ledger.export", entityType: "ledger_entry", organisationId: actor.organisation.id, detail: filters as Prisma.InputJsonValue });
-  let cursor: { entryDate: string; id: string } | null = null;
+  let cursor: TLedgerCursor | null = null;
   for (;;) {
-    const rows: TLedgerRow[] = await db.ledgerEntry.findMany({
-      where: { AND: [where, afterCursor(cursor)] },
-      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
-      take: 2000,
-      include: ledgerInclude,
-    });
+    const rows = await ledgerRowsByIds(actor, await ledgerPageIds(actor, where, { after: cursor }, 2000));
     if (rows.length === 0) return;
     for (const row of rows) yield present(row);
     const last = rows.at(-1)!;

@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { Input, Select } from "@/components/ui/field";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
-import { Pagination } from "@/components/ui/pagination";
+import { KeysetPager } from "@/components/ui/keyset-pager";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
-import { pageFrom } from "@/lib/data/pagination";
-import { findFiles, type TArchiveQuery } from "@/lib/filing/find-files";
+import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
+import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition, type TArchiveQuery } from "@/lib/filing/find-files";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
@@ -51,9 +51,16 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
     cause: oneOf(CAUSE_LABELS, params.cause),
     organisationId: params.org && isUuid(params.org) ? params.org : undefined,
     overdue: params.overdue === "1",
-    page: pageFrom(params.page),
   };
-  const [result, organisations] = await Promise.all([findFiles(actor, query), listScopeOrganisations(actor)]);
+  const position: TArchivePosition = {
+    after: decodeArchiveKey(params.after),
+    before: decodeArchiveKey(params.before),
+    last: params.last === "1",
+    skip: params.skip ? Math.min(pageFrom(params.skip), MAX_JUMP) : 0,
+  };
+  // The page number is only carried for display; a position without one is the first page, or an unnumbered 末页.
+  const pageNumber = position.after || position.before || position.last ? (params.p ? pageFrom(params.p) : null) : 1;
+  const [result, organisations] = await Promise.all([findFiles(actor, query, position), listScopeOrganisations(actor)]);
   const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
 
   return (
@@ -62,7 +69,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>
-          <Input name="q" defaultValue={query.q} placeholder="姓名开头、完整身份号码或档案编号" className="w-72" />
+          <Input name="q" defaultValue={query.q} placeholder="姓名中的字、拼音或首字母，完整身份号码，档案编号" className="w-72" />
         </label>
         <FilterSelect name="status" label="状态" labels={{ ...statusLabels, ALL: "全部（不含草稿）" }} value={params.status ?? "OPEN"} all="在档" />
         <FilterSelect name="tier" label="困难类别" labels={TIER_LABELS} value={query.tier} />
@@ -82,7 +89,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       </SearchForm>
       {result.rows.length === 0 ? (
         <EmptyState title={query.q || kept.tier || kept.level || kept.category || kept.cause || kept.org || kept.overdue ? "没有符合条件的档案" : "暂无档案"}>
-          {query.q ? "按姓名查询时请输入姓名开头的字；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
+          {query.q ? "可输入姓名中的任意字、全拼（wangjing）或首字母（wj）；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
         </EmptyState>
       ) : (
         <>
@@ -109,7 +116,10 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
               </tr>
             ))}
           </Table>
-          <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={kept} />
+          <KeysetPager
+            page={pageNumber} total={result.total} totalAtLeast={result.totalAtLeast} pageSize={PAGE_SIZE}
+            previous={result.previous} next={result.next} params={kept} maxJump={MAX_JUMP}
+          />
         </>
       )}
     </>
