@@ -857,7 +857,9 @@ async function main() {
 
     await client.connect();
     if (HOUSEHOLDS === 0) {
-      await client.query("SELECT pg_advisory_lock(4206013)");
+      // Ledger loads are serialised among themselves; they may run beside a household seed (they
+      // only read household_file, and take the open files as they are when they start).
+      await client.query("SELECT pg_advisory_lock(4206014)");
       await loadLedger(client, LEDGER_ENTRIES);
       return;
     }
@@ -964,6 +966,7 @@ async function main() {
     console.log(`  最近的档案编号：${sample.map((s) => s.file_number).join("、")}`);
     if (LEDGER_ENTRIES > 0) {
       console.log("");
+      await client.query("SELECT pg_advisory_lock(4206014)");
       await loadLedger(client, LEDGER_ENTRIES);
     }
   } finally {

@@ -5,6 +5,7 @@ import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { backfillNameSearch } from "@/lib/db/backfill-name-search";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -38,6 +39,8 @@ try {
 
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
   if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");
+  const named = await backfillNameSearch(db.url);
+  if (named) console.log(`已为 ${named} 份档案补全姓名检索（拼音、首字母）。`);
 
   if (!dev) await ensureBuild();
 

@@ -46,6 +46,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   LedgerEntry: { where: byOrganisation, createdIn: "organisationId" },
   // Derived from ledger_entry by trigger; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
+  // Derived from household_file by trigger (0013_scale); read-only for the application.
+  HouseholdFileTally: { where: byOrganisation },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },

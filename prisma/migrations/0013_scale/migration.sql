@@ -60,16 +60,27 @@ BEGIN
 END $$;
 
 -- Net change per combination: an UPDATE that leaves the counted columns alone (a new version, a
--- re-check date) changes nothing and takes no lock on a tally row.
+-- re-check date) changes nothing and takes no lock on a tally row. Decreases are UPDATEs of rows
+-- that must exist (a CHECK is tested on an INSERT's row before ON CONFLICT could merge it).
 CREATE FUNCTION household_file_tally_update() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+  WITH delta AS (
+    SELECT organisation_id, status, tier, file_level, worker_category, main_cause, sum(d)::int AS n
+      FROM (SELECT organisation_id, status, tier, file_level, worker_category, main_cause, 1 AS d FROM new_files
+            UNION ALL
+            SELECT organisation_id, status, tier, file_level, worker_category, main_cause, -1 FROM old_files) x
+     GROUP BY 1, 2, 3, 4, 5, 6
+    HAVING sum(d) <> 0
+  ), decreased AS (
+    UPDATE household_file_tally t SET files = t.files + d.n
+      FROM delta d
+     WHERE d.n < 0 AND t.organisation_id = d.organisation_id AND t.status = d.status AND t.tier IS NOT DISTINCT FROM d.tier
+       AND t.file_level IS NOT DISTINCT FROM d.file_level AND t.worker_category IS NOT DISTINCT FROM d.worker_category
+       AND t.main_cause IS NOT DISTINCT FROM d.main_cause
+    RETURNING 1
+  )
   INSERT INTO household_file_tally AS t (organisation_id, status, tier, file_level, worker_category, main_cause, files)
-  SELECT organisation_id, status, tier, file_level, worker_category, main_cause, sum(d)::int
-    FROM (SELECT organisation_id, status, tier, file_level, worker_category, main_cause, 1 AS d FROM new_files
-          UNION ALL
-          SELECT organisation_id, status, tier, file_level, worker_category, main_cause, -1 FROM old_files) x
-   GROUP BY 1, 2, 3, 4, 5, 6
-  HAVING sum(d) <> 0
+  SELECT organisation_id, status, tier, file_level, worker_category, main_cause, n FROM delta WHERE n > 0
   ON CONFLICT (organisation_id, status, tier, file_level, worker_category, main_cause) DO UPDATE SET files = t.files + EXCLUDED.files;
   RETURN NULL;
 END $$;
