@@ -47,7 +47,7 @@ async function walkForward(actor: TActor, position: TArchivePosition = {}) {
   for (;;) {
     seen.push(...page.rows.map((r) => r.id));
     if (!page.next) return seen;
-    page = await findFiles(actor, { status: "SUBMITTED" }, { after: decodeArchiveKey(page.next) });
+    page = await findFiles(actor, { status: "SUBMITTED" }, { after: decodeArchiveKey(page.next ?? undefined) });
   }
 }
 
@@ -67,14 +67,14 @@ describe("archive pages by key", () => {
     for (;;) {
       backward.unshift(...page.rows.map((r) => r.id));
       if (!page.previous) break;
-      page = await findFiles(auditor, { status: "SUBMITTED" }, { before: decodeArchiveKey(page.previous) });
+      page = await findFiles(auditor, { status: "SUBMITTED" }, { before: decodeArchiveKey(page.previous ?? undefined) });
     }
     expect(backward).toEqual(forward);
   });
 
   it("jumps to a nearby page number to the same rows as clicking 下一页 that many times", async () => {
     const first = await findFiles(auditor, { status: "SUBMITTED" });
-    const jumped = await findFiles(auditor, { status: "SUBMITTED" }, { after: decodeArchiveKey(first.next), skip: 1 });
+    const jumped = await findFiles(auditor, { status: "SUBMITTED" }, { after: decodeArchiveKey(first.next ?? undefined), skip: 1 });
     const forward = await walkForward(auditor);
     expect(jumped.rows.map((r) => r.id)).toEqual(forward.slice(40, 45));
     expect(jumped.next).toBeNull();
