@@ -16,6 +16,9 @@ ALTER TABLE household_file
   ADD COLUMN holder_name_grams    text[] NOT NULL DEFAULT '{}';
 CREATE INDEX household_file_holder_name_grams_idx ON household_file USING gin (holder_name_grams);
 CREATE INDEX household_file_holder_name_pinyin_trgm_idx ON household_file USING gin (holder_name_pinyin gin_trgm_ops);
+-- Files whose search columns are still to be written (lib/db/backfill-name-search.ts at start-up):
+-- normally none, so start-up finds that out without reading the table.
+CREATE INDEX household_file_name_search_pending_idx ON household_file (id) WHERE holder_name IS NOT NULL AND holder_name_grams = '{}';
 -- Superseded: search is by any part of the name now.
 DROP INDEX household_file_holder_name_prefix_idx;
 
