@@ -4,7 +4,7 @@ import { openDatabase } from "@/lib/db/runtime";
 
 const db = await openDatabase();
 try {
-  const applied = await applyMigrations(db.url);
+  const applied = await applyMigrations(db.migrationUrl);
   console.log(applied.length ? `已执行迁移：${applied.join("、")}` : "数据库已是最新，无需迁移。");
 } catch (error) {
   console.error(error instanceof Error ? error.message : error);

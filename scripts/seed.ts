@@ -618,7 +618,7 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
     reviewedAt,
     homeVisitDate: homeVisitDay === null ? null : isoOf(homeVisitDay),
     publicityStart: publicityStartDay === null ? null : isoOf(publicityStartDay),
-    publicityEnd: publicityStartDay === null ? null : isoOf(publicityStartDay + ctx.publicityDays),
+    publicityEnd: publicityStartDay === null ? null : isoOf(publicityStartDay + ctx.publicityDays - 1),
     civilCheckDate: civilCheckDay === null ? null : isoOf(civilCheckDay),
     approvedAt,
     version: events.length + (closedDay === null ? 0 : 1),
@@ -845,9 +845,10 @@ async function main() {
   console.log(`随机种子：${SEED}（用 --seed ${SEED} 可重现同样的数据）`);
   const db = await openDatabase();
   console.log(db.embedded ? "已启动内置 PostgreSQL（.bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
-  const client = new pg.Client({ connectionString: db.url });
+  // The bulk seed writes history rows with COPY-like inserts and runs VACUUM: a maintenance job, as the owner.
+  const client = new pg.Client({ connectionString: db.migrationUrl });
   try {
-    const applied = await applyMigrations(db.url);
+    const applied = await applyMigrations(db.migrationUrl);
     if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
     if (await seedDemoIfEmpty(db.url)) console.log("数据库为空，已填充演示组织和用户。");
     if (HOUSEHOLDS === 0 && LEDGER_ENTRIES === 0) {

@@ -4,6 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
+import { describeRoleRisk } from "@/lib/db/roles";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
 import { backfillNameSearch } from "@/lib/db/backfill-name-search";
 import { ensureBuild } from "./build-state";
@@ -34,8 +35,14 @@ try {
   db = await openDatabase();
   console.log(db.embedded ? "已启动内置 PostgreSQL（数据保存在 .bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
-  const applied = await applyMigrations(db.url);
+  // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).
+  const applied = await applyMigrations(db.migrationUrl);
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
+  const risk = await describeRoleRisk(db.url);
+  if (risk) {
+    console.warn(`警告：${risk}请为应用另建一个不拥有任何表的账户并加入 bangfu_app 角色，` +
+      "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。");
+  }
 
   const seedDemo = db.embedded || process.env.BANGFU_DEMO === "1";
   if (seedDemo && (await seedDemoIfEmpty(db.url))) console.log("数据库为空，已填充演示数据。");

@@ -3,15 +3,17 @@
 import Link from "next/link";
 import {
   approveFilingAction, deleteDraftAction, recordCivilCheckAction, recordObjectionAction, rejectFilingAction, reopenFileAction,
-  reviewFilingAction, startPublicityAction,
+  resolveObjectionAction, reviewFilingAction, startPublicityAction,
 } from "@/app/(app)/files/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
-import { buttonClass } from "@/components/ui/button";
+import { Button, buttonClass } from "@/components/ui/button";
+import { OWN_SUBMISSION_REFUSED, type TFilingSteps } from "@/lib/filing/filing-rules";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { FileStatus, Role, Tier } from "@/lib/generated/prisma/enums";
 import { CIVIL_CHECK_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import {
-  ZApproveFilingInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZReviewFilingInput, ZStartPublicityInput,
+  ZApproveFilingInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZResolveObjectionInput, ZReviewFilingInput,
+  ZStartPublicityInput,
 } from "@/lib/filing/schemas";
 
 export type TWorkflowFile = {
@@ -19,16 +21,13 @@ export type TWorkflowFile = {
   version: number;
   status: FileStatus;
   proposedTier: Tier | null;
-  isOwnSubmission: boolean;
   deletable: boolean;
 };
 
-export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; roles: Role[]; today: string }) {
+/** The steps come from lib/filing/filing-rules.ts (filingSteps), the rules the server enforces. */
+export function WorkflowPanel({ file, roles, today, allowed }: { file: TWorkflowFile; roles: Role[]; today: string; allowed: TFilingSteps }) {
   const ref = { fileId: file.id, expectedVersion: file.version };
-  const official = roles.includes("OFFICIAL");
   const caseworker = roles.includes("CASEWORKER");
-  const inReview = ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status);
-  const canDecide = official && !file.isOwnSubmission;
   const steps: React.ReactNode[] = [];
 
   if (file.status === "DRAFT" && caseworker) {
@@ -43,7 +42,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
       );
     }
   }
-  if (file.status === "SUBMITTED" && canDecide) {
+  if (allowed.review) {
     steps.push(
       <DialogForm fixed={ref} key="review" title="初审通过" confirmLabel="确认初审" schema={ZReviewFilingInput} defaults={{ ...ref, homeVisitDate: today, note: "" }}
         description="确认已入户核查，家庭情况与申请一致。"
@@ -51,22 +50,23 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
         run={reviewFilingAction} />,
     );
   }
-  if (file.status === "REVIEWED" && official) {
+  if (allowed.startPublicity) {
     steps.push(
       <DialogForm fixed={ref} key="publicity" title="开始公示" confirmLabel="确认开始公示" schema={ZStartPublicityInput} defaults={{ ...ref, startDate: today }}
-        description="公示期按本地区政策参数计算，期满后方可审定。"
+        description="公示开始日期不能早于初审日期，最多可提前几天预定。公示期按本地区政策参数计算，期满次日起方可审定。"
         fields={[{ name: "startDate", label: "公示开始日期", type: "date" }]} run={startPublicityAction} />,
     );
   }
-  if (file.status === "PUBLICITY" && (official || caseworker)) {
+  if (allowed.recordObjection) {
     steps.push(
       <DialogForm fixed={ref} key="objection" title="登记公示异议" confirmLabel="确认登记" variant="secondary" schema={ZRecordObjectionInput}
         defaults={{ ...ref, receivedOn: today, content: "", handling: "" }}
-        fields={[{ name: "receivedOn", label: "收到日期", type: "date" }, { name: "content", label: "异议内容", type: "textarea" }, { name: "handling", label: "处理情况", type: "textarea" }]}
+        description="异议登记后须由审批人登记处理结果，处理完毕前不能审定。"
+        fields={[{ name: "receivedOn", label: "收到日期", type: "date" }, { name: "content", label: "异议内容", type: "textarea" }]}
         run={recordObjectionAction} />,
     );
   }
-  if (inReview && (official || caseworker)) {
+  if (allowed.civilCheck) {
     steps.push(
       <DialogForm fixed={ref} key="civil" title="录入民政核对结果" confirmLabel="确认录入" variant="secondary" schema={ZRecordCivilCheckInput}
         defaults={{ ...ref, checkDate: today, result: "" as never, note: "" }}
@@ -74,7 +74,14 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
         run={recordCivilCheckAction} />,
     );
   }
-  if (file.status === "PUBLICITY" && canDecide) {
+  if (allowed.approve && allowed.approveBlocked) {
+    steps.push(
+      <span key="approve" className="flex flex-wrap items-center gap-2">
+        <Button disabled>审定建档</Button>
+        <span className="text-sm text-slate-500">{allowed.approveBlocked}</span>
+      </span>,
+    );
+  } else if (allowed.approve) {
     steps.push(
       <DialogForm fixed={ref} key="approve" title="审定建档" confirmLabel="确认审定" schema={ZApproveFilingInput}
         defaults={{ ...ref, tier: (file.proposedTier ?? "") as never, note: "" }}
@@ -83,7 +90,7 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
         run={approveFilingAction} />,
     );
   }
-  if (inReview && canDecide) {
+  if (allowed.reject) {
     steps.push(
       <DialogForm fixed={ref} key="reject" title="退回" confirmLabel="确认退回" variant="danger" schema={ZRejectFilingInput} defaults={{ ...ref, reason: "" }}
         description="退回后申请回到帮扶干部的草稿中，修改后可重新提交。"
@@ -98,11 +105,21 @@ export function WorkflowPanel({ file, roles, today }: { file: TWorkflowFile; rol
     );
   }
 
+  if (allowed.ownSubmission) steps.push(<p key="own" className="text-sm text-slate-500">{OWN_SUBMISSION_REFUSED}</p>);
   if (steps.length === 0) {
-    if (inReview && official && file.isOwnSubmission) return <p className="text-sm text-slate-500">这是您提交的申请，须由其他审批人审核。</p>;
     // Open and observed files are followed up through the dynamic-management actions beside this panel.
     if (file.status === "OPEN" || file.status === "OBSERVATION") return null;
     return <p className="text-sm text-slate-500">当前没有您可以办理的操作。</p>;
   }
   return <div className="flex flex-wrap gap-2">{steps}</div>;
+}
+
+/** 登记处理结果 for one unresolved objection; offered only when filingSteps allows resolveObjection. */
+export function ResolveObjectionButton({ fileRef, objectionId }: { fileRef: { fileId: string; expectedVersion: number }; objectionId: string }) {
+  return (
+    <DialogForm fixed={{ ...fileRef, objectionId }} label="登记处理结果" title="登记异议处理结果" confirmLabel="确认登记" buttonVariant="secondary"
+      schema={ZResolveObjectionInput} defaults={{ ...fileRef, objectionId, resolution: "" }}
+      description="写明核实经过和结论。登记后不能修改；若异议属实，请退回申请。"
+      fields={[{ name: "resolution", label: "处理结果", type: "textarea" }]} run={resolveObjectionAction} />
+  );
 }

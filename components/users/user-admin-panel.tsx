@@ -14,7 +14,7 @@ import { ROLE_LABELS } from "@/lib/auth/actor";
 import type { Role } from "@/lib/generated/prisma/enums";
 import { ROLE_VALUES, ZResetPasswordInput, ZSetUserRolesInput, type TResetPasswordInput, type TSetUserRolesInput } from "@/lib/users/schemas";
 
-type TUser = { id: string; name: string; roles: Role[]; active: boolean; locked: boolean };
+type TUser = { id: string; name: string; roles: Role[]; active: boolean; locked: boolean; rolesLockedReason: string | null };
 
 export function UserAdminPanel({ user }: { user: TUser }) {
   return (
@@ -73,13 +73,14 @@ function RolesForm({ user }: { user: TUser }) {
         <div className="flex flex-wrap gap-4">
           {ROLE_VALUES.map((role) => (
             <label key={role} className="flex items-center gap-2 text-sm">
-              <input type="checkbox" value={role} {...form.register("roles")} />
+              <input type="checkbox" value={role} disabled={!!user.rolesLockedReason} {...form.register("roles")} />
               {ROLE_LABELS[role]}
             </label>
           ))}
         </div>
         {error && <p role="alert" className="text-xs text-red-600">{error.message ?? error.root?.message}</p>}
-        <Button type="submit" variant="secondary" disabled={form.formState.isSubmitting}>
+        {user.rolesLockedReason && <p className="text-sm text-slate-500">{user.rolesLockedReason}</p>}
+        <Button type="submit" variant="secondary" disabled={form.formState.isSubmitting || !!user.rolesLockedReason}>
           保存角色
         </Button>
       </form>

@@ -13,6 +13,7 @@ const ACTION_LABELS: Record<string, string> = {
   "filing.publicity_started": "开始公示",
   "filing.objection_recorded": "登记公示异议",
   "filing.civil_check_recorded": "录入民政核对结果",
+  "filing.objection_resolved": "登记公示异议处理结果",
   "filing.approved": "审定建档",
   "filing.rejected": "退回建档申请",
   "filing.reopened": "返困重新启用",

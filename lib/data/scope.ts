@@ -33,6 +33,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   FilePerson: { where: byFile },
   FilingEvent: { where: byFile },
   PublicityObjection: { where: byFile },
+  ObjectionResolution: { where: (orgPath) => ({ objection: byFile(orgPath) }) },
   EvidenceFile: { where: byFile },
   Recheck: { where: byFile },
   Visit: { where: byFile },

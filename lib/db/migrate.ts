@@ -69,6 +69,11 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       }
       done.push(migration.name);
     }
+    // What the application role may do follows from the schema (append-only and derived tables;
+    // prisma/migrations/0008_duties_and_app_role). Re-applied on every run, so a table added by any
+    // later migration is covered without that migration naming a role.
+    const { rows: [grants] } = await client.query<{ fn: string | null }>("SELECT to_regprocedure('bangfu_apply_grants()')::text AS fn");
+    if (grants?.fn) await client.query("SELECT bangfu_apply_grants()");
     return done;
   } finally {
     await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK_KEY]).catch(() => {});

@@ -3,8 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import pg from "pg";
-import { startEmbeddedPostgres, type TEmbeddedDatabase } from "./embedded";
+import { startEmbeddedPostgres } from "./embedded";
 import { STATE_DIR } from "./paths";
 
 export { PROJECT_DIR, STATE_DIR } from "./paths";
@@ -21,34 +20,21 @@ export function loadLocalSecrets(): TSecrets {
   return secrets;
 }
 
-export type TDatabase = TEmbeddedDatabase & { embedded: boolean };
+/** `url` is what the server connects with (the app role); `migrationUrl` the tables' owner. */
+export type TDatabase = { url: string; migrationUrl: string; embedded: boolean; stop: () => Promise<void> };
 
 export async function openDatabase(log: (line: string) => void = () => {}): Promise<TDatabase> {
   const url = process.env.DATABASE_URL;
-  if (url) return { url, embedded: false, stop: async () => {} };
+  // One URL for both still works (the role then owns the tables, and start-up warns about it).
+  if (url) return { url, migrationUrl: process.env.MIGRATION_DATABASE_URL || url, embedded: false, stop: async () => {} };
   const port = Number(process.env.EMBEDDED_PG_PORT ?? 54329);
-  const dataDir = path.join(STATE_DIR, "pgdata");
-  const password = loadLocalSecrets().databasePassword;
-  // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
-  // if it serves this data directory) and leave it running.
-  const running = await runningEmbedded(port, password, dataDir);
-  if (running) return { url: running, embedded: true, stop: async () => {} };
-  const db = await startEmbeddedPostgres({ dataDir, port, password, database: "bangfu", log });
+  const db = await startEmbeddedPostgres({
+    dataDir: path.join(STATE_DIR, "pgdata"),
+    port,
+    password: loadLocalSecrets().databasePassword,
+    database: "bangfu",
+    log,
+  });
   let stopped: Promise<void> | undefined;
-  return { url: db.url, embedded: true, stop: () => (stopped ??= db.stop()) };
-}
-
-/** The URL of an embedded PostgreSQL already serving `dataDir` on the port, or null. */
-async function runningEmbedded(port: number, password: string, dataDir: string): Promise<string | null> {
-  const url = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${port}/bangfu`;
-  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 1500 });
-  try {
-    await client.connect();
-    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
-    return path.resolve(rows[0]!.data_directory) === path.resolve(dataDir) ? url : null;
-  } catch {
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return { url: db.url, migrationUrl: db.migrationUrl, embedded: true, stop: () => (stopped ??= db.stop()) };
 }

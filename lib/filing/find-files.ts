@@ -235,7 +235,10 @@ export async function getFile(actor: TActor, fileId: string) {
       responsibleCadre: { select: { name: true } },
       _count: { select: { rechecks: true } },
       events: { orderBy: { id: "asc" }, include: { actor: { select: { name: true } } } },
-      objections: { orderBy: { receivedOn: "asc" }, include: { recordedBy: { select: { name: true } } } },
+      objections: {
+        orderBy: { receivedOn: "asc" },
+        include: { recordedBy: { select: { name: true } }, resolution: { include: { resolvedBy: { select: { name: true } } } } },
+      },
     },
   });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");

@@ -83,9 +83,23 @@ export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<
     const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
     return { fileId, version };
   });
-  const conflicts = await findPersonConflicts(peopleOf(data), result.fileId);
+  return { ...result, warnings: await personWarnings(data, result.fileId) };
+}
+
+async function personWarnings(data: TFilingData, fileId: string): Promise<string[]> {
+  const conflicts = await findPersonConflicts(peopleOf(data), fileId);
   const nameOf = (id: string) => data.members.find((m) => m.residentId === id)?.name;
-  return { ...result, warnings: conflicts.map((c) => describeConflict(c, nameOf(c.residentId))) };
+  return conflicts.map((c) => describeConflict(c, nameOf(c.residentId)));
+}
+
+/**
+ * The same warnings for a saved draft, as its edit page shows them: the first save of a new draft
+ * moves to that page, so the page (not the save's reply) must say a person is already filed.
+ */
+export async function draftPersonWarnings(actor: TActor, fileId: string): Promise<string[]> {
+  const file = await scopedDb(actor).householdFile.findUnique({ where: { id: fileId }, select: { id: true, status: true, data: true } });
+  if (!file || file.status !== "DRAFT") return [];
+  return personWarnings(file.data as unknown as TFilingData, file.id);
 }
 
 /**

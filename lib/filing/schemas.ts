@@ -181,6 +181,11 @@ export const ZRecordObjectionInput = z.object({
   content: z.string().trim().min(1, "请填写异议内容").max(1000, "异议内容不能超过 1000 字"),
   handling: optionalText(1000, "处理情况"),
 });
+export const ZResolveObjectionInput = z.object({
+  ...ZFileRef,
+  objectionId: z.uuid("异议不存在"),
+  resolution: z.string().trim().min(1, "请填写处理结果").max(1000, "处理结果不能超过 1000 字"),
+});
 export const ZRecordCivilCheckInput = z.object({
   ...ZFileRef,
   checkDate: ZPastDate("请填写核对日期"),
@@ -201,6 +206,7 @@ export const ZFileActionInput = z.object(ZFileRef);
 export type TReviewFilingInput = z.output<typeof ZReviewFilingInput>;
 export type TStartPublicityInput = z.output<typeof ZStartPublicityInput>;
 export type TRecordObjectionInput = z.output<typeof ZRecordObjectionInput>;
+export type TResolveObjectionInput = z.output<typeof ZResolveObjectionInput>;
 export type TRecordCivilCheckInput = z.output<typeof ZRecordCivilCheckInput>;
 export type TApproveFilingInput = z.output<typeof ZApproveFilingInput>;
 export type TRejectFilingInput = z.output<typeof ZRejectFilingInput>;

@@ -3,16 +3,18 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
+import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
 import type {
   TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
-  TReviewFilingInput, TStartPublicityInput,
+  TResolveObjectionInput, TReviewFilingInput, TStartPublicityInput,
 } from "./schemas";
 
 // Every step names the status and version it acts on, and the update carries both in its WHERE:
@@ -33,7 +35,7 @@ type TStep = {
   to: (file: TFileRow) => FileStatus;
   changes: (file: TFileRow, tx: TScopedTx) => Promise<Prisma.HouseholdFileUncheckedUpdateManyInput> | Prisma.HouseholdFileUncheckedUpdateManyInput;
   note?: string | null;
-  check?: (file: TFileRow) => void;
+  check?: (file: TFileRow, tx: TScopedTx) => void | Promise<void>;
 };
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
@@ -43,7 +45,7 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
     if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
       throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);
     }
-    s.check?.(file);
+    await s.check?.(file, tx);
     const to = s.to(file);
     const changes = await s.changes(file, tx);
     const { count } = await tx.householdFile.updateMany({
@@ -64,8 +66,17 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   });
 }
 
+// Separation of duties: whoever submitted the current episode takes no later step on it, whatever
+// roles they hold (the trigger filing_event_not_by_submitter says the same in the database).
 function notSubmitter(actor: TActor, file: TFileRow, what: string) {
-  if (file.submittedById === actor.userId) throw new DomainError(`不能${what}自己提交的建档申请，请由其他审批人办理。`, "MAKER_CHECKER");
+  if (file.submittedById === actor.userId) throw new DomainError(`不能${what}自己提交的建档申请，请由其他人员办理。`, "MAKER_CHECKER");
+}
+
+/** The Shanghai calendar date of the first review. */
+const reviewedOn = (file: { reviewedAt: Date | null }) => (file.reviewedAt ? todayInShanghai(file.reviewedAt) : null);
+
+export function unresolvedObjectionCount(tx: TScopedTx, file: { id: string; episode: number }) {
+  return tx.publicityObjection.count({ where: { fileId: file.id, episode: file.episode, resolution: { is: null } } });
 }
 
 function notFuture(date: string, label: string) {
@@ -87,16 +98,24 @@ export async function reviewFiling(actor: TActor, input: TReviewFilingInput) {
 }
 
 /** 公示: starts on the day the notice went up and lasts the region's publicity period. */
+// A start in the past would let an official approve at once and skip the wait: publicity starts no
+// earlier than the first review and at most PUBLICITY_START_MAX_DAYS_AHEAD days from today.
 export async function startPublicity(actor: TActor, input: TStartPublicityInput) {
   assertRole(actor, "OFFICIAL");
-  notFuture(input.startDate, "公示开始日期");
+  const today = todayInShanghai();
   return step(actor, input, {
     kind: "PUBLICITY_STARTED",
     from: ["REVIEWED"],
     to: () => "PUBLICITY",
+    check: async (file) => {
+      notSubmitter(actor, file, "公示");
+      const maxDaysAhead = await policyValue("PUBLICITY_START_MAX_DAYS_AHEAD", file.organisation.regionCode, today);
+      const problem = publicityStartProblem({ startDate: input.startDate, reviewedOn: reviewedOn(file), today, maxDaysAhead });
+      if (problem) throw new DomainError(problem, "INVALID", { startDate: problem });
+    },
     changes: async (file) => {
       const days = await policyValue("PUBLICITY_DAYS", file.organisation.regionCode, input.startDate);
-      return { publicityStart: dateOnly(input.startDate), publicityEnd: dateOnly(addDays(input.startDate, days)) };
+      return { publicityStart: dateOnly(input.startDate), publicityEnd: dateOnly(publicityLastDay(input.startDate, days)) };
     },
   });
 }
@@ -118,13 +137,39 @@ export async function recordObjection(actor: TActor, input: TRecordObjectionInpu
   });
 }
 
-/** 民政核对: the civil-affairs financial check's result, needed before approval. */
+/** 异议处理: an official other than the submitter records how an objection was resolved; approval waits for it. */
+export async function resolveObjection(actor: TActor, input: TResolveObjectionInput) {
+  assertRole(actor, "OFFICIAL");
+  return step(actor, input, {
+    kind: "OBJECTION_RESOLVED",
+    from: ["PUBLICITY"],
+    to: () => "PUBLICITY",
+    check: async (file, tx) => {
+      notSubmitter(actor, file, "处理");
+      const objection = await tx.publicityObjection.findFirst({ where: { id: input.objectionId, fileId: file.id }, include: { resolution: true } });
+      if (!objection || objection.episode !== file.episode) throw new NotFoundError("该异议不存在，或不属于本期公示。");
+      if (objection.resolution) throw new ConflictError("该异议已登记处理结果，请刷新页面查看。");
+    },
+    changes: async (_file, tx) => {
+      // objection_resolution's primary key is the objection: of two officials at once, one wins.
+      await tx.objectionResolution.create({ data: { objectionId: input.objectionId, resolution: input.resolution, resolvedById: actor.userId } });
+      return {};
+    },
+    note: input.resolution,
+  }).catch((error: unknown) => {
+    if (isUniqueViolation(error)) throw new ConflictError("该异议刚被他人登记了处理结果，请刷新页面查看。");
+    throw error;
+  });
+}
+
+/** 民政核对: the civil-affairs financial check's result, needed before approval; never by the submitter. */
 export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckInput) {
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   notFuture(input.checkDate, "核对日期");
   return step(actor, input, {
     kind: "CIVIL_CHECK_RECORDED",
     from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
+    check: (file) => notSubmitter(actor, file, "核对"),
     to: (file) => file.status,
     changes: () => ({ civilCheckDate: dateOnly(input.checkDate), civilCheckResult: input.result, civilCheckNote: input.note ?? null }),
     note: input.note,
@@ -149,13 +194,15 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
     kind: "APPROVED",
     from: ["PUBLICITY"],
     to: () => "OPEN",
-    check: (file) => {
+    check: async (file, tx) => {
       notSubmitter(actor, file, "审定");
-      if (file.publicityEnd && dateOnlyString(file.publicityEnd) > today) {
-        throw new DomainError(`公示期至 ${dateOnlyString(file.publicityEnd)} 结束，期满后才能审定。`, "PUBLICITY_RUNNING");
-      }
-      if (!file.civilCheckResult) throw new DomainError("请先录入民政核对结果，再审定。", "CIVIL_CHECK_MISSING");
-      if (file.civilCheckResult === "INCONSISTENT") throw new DomainError("民政核对结果为“核对不符”，不能审定，请退回核实。", "CIVIL_CHECK_FAILED");
+      const problem = approvalProblem({
+        publicityEnd: file.publicityEnd ? dateOnlyString(file.publicityEnd) : null,
+        today,
+        unresolvedObjections: await unresolvedObjectionCount(tx, file),
+        civilCheckResult: file.civilCheckResult,
+      });
+      if (problem) throw new DomainError(problem.message, problem.code);
     },
     changes: async (file, tx) => {
       const now = new Date();

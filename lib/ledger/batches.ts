@@ -219,7 +219,7 @@ export async function submitBatch(actor: TActor, ref: TBatchRef) {
     const batch = await loadBatch(tx, ref, ["DRAFT"]);
     const included = await tx.batchLine.count({ where: { batchId: batch.id, removed: false } });
     if (included === 0) throw new DomainError("名单中没有可发放的对象，不能提交。", "EMPTY_BATCH");
-    await advance(tx, batch, { status: "SUBMITTED", submittedById: actor.userId, submittedAt: new Date(), rejectionReason: null });
+    await advance(tx, batch, { status: "SUBMITTED", submittedById: actor.userId, submittedAt: new Date(), rejectionReason: null, rejectedById: null });
     await recordAudit(tx, actor, { action: "ledger.submit-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { lines: included } });
     return { batchId: batch.id };
   });
@@ -230,7 +230,8 @@ export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, input, ["SUBMITTED"]);
     notMaker(actor, batch, "退回");
-    await advance(tx, batch, { status: "DRAFT", rejectionReason: input.reason, submittedById: null, submittedAt: null });
+    // The submitter stays on the row beside the rejecter, so the CHECK disbursement_batch_rejecter_not_maker can compare them.
+    await advance(tx, batch, { status: "DRAFT", rejectionReason: input.reason, rejectedById: actor.userId });
     await recordAudit(tx, actor, { action: "ledger.reject-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { reason: input.reason } });
     return { batchId: batch.id };
   });
@@ -293,6 +294,7 @@ export async function markBatchPaid(actor: TActor, ref: TBatchRef) {
   assertRole(actor, "OFFICIAL");
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, ref, ["APPROVED"]);
+    notMaker(actor, batch, "确认发放");
     await advance(tx, batch, { status: "PAID", paidById: actor.userId, paidAt: new Date() });
     await recordAudit(tx, actor, { action: "ledger.mark-batch-paid", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });
     return { batchId: batch.id };

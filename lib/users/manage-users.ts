@@ -6,6 +6,7 @@ import { hashPassword } from "@/lib/auth/password";
 import { scopedDb } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { roleChangeRefusal } from "./rules";
 import type { TCreateUserInput, TResetPasswordInput, TSetUserActiveInput, TSetUserRolesInput } from "./schemas";
 
 // Users are managed by administrators, only within their own organisation's subtree. Disabling a
@@ -32,7 +33,8 @@ export async function createUser(actor: TActor, input: TCreateUserInput) {
         entityType: "user",
         entityId: user.id,
         organisationId: user.organisationId,
-        detail: { username: input.username, roles: input.roles },
+        // A new account's roles are grants like any other: recorded as before (none) and after.
+        detail: { username: input.username, roles: input.roles, before: [], after: [...new Set(input.roles)] },
       });
       return { id: user.id };
     });
@@ -49,14 +51,15 @@ async function updateUserInScope(
   userId: string,
   action: string,
   change: (current: { id: string; roles: string[]; active: boolean }) => Record<string, unknown>,
-  detail: Record<string, unknown>,
+  detail: Record<string, unknown> | ((current: { roles: string[] }) => Record<string, unknown>),
 ) {
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
     const current = await tx.user.findUnique({ where: { id: userId }, select: { id: true, roles: true, active: true, organisationId: true } });
     if (!current) throw new NotFoundError("用户不存在，或不在您的管辖范围内。");
     await tx.user.update({ where: { id: userId }, data: change(current) });
-    await recordAudit(tx, actor, { action, entityType: "user", entityId: userId, organisationId: current.organisationId, detail: detail as never });
+    const recorded = typeof detail === "function" ? detail(current) : detail;
+    await recordAudit(tx, actor, { action, entityType: "user", entityId: userId, organisationId: current.organisationId, detail: recorded as never });
   });
 }
 
@@ -72,13 +75,23 @@ export async function setUserActive(actor: TActor, input: TSetUserActiveInput) {
   );
 }
 
+/**
+ * Separation of duties for people: an administrator never changes their own roles (or they could
+ * grant themselves the official role and approve filings); another administrator must. Every
+ * grant and removal is audited with the roles before and after.
+ */
 export async function setUserRoles(actor: TActor, input: TSetUserRolesInput) {
   assertRole(actor, "ADMIN");
-  if (input.userId === actor.userId && !input.roles.includes("ADMIN")) {
-    throw new DomainError("不能取消自己的管理员角色，请由其他管理员操作。");
-  }
+  const refusal = roleChangeRefusal(actor.userId, input.userId);
+  if (refusal) throw new DomainError(refusal, "SELF_CHANGE");
   const roles = [...new Set(input.roles)];
-  await updateUserInScope(actor, input.userId, "user.roles", () => ({ roles, sessionVersion: { increment: 1 } }), { roles });
+  await updateUserInScope(actor, input.userId, "user.roles", () => ({ roles, sessionVersion: { increment: 1 } }), (current) => ({
+    roles,
+    before: current.roles,
+    after: roles,
+    granted: roles.filter((r) => !current.roles.includes(r)),
+    removed: current.roles.filter((r) => !roles.includes(r as never)),
+  }));
 }
 
 export async function resetUserPassword(actor: TActor, input: TResetPasswordInput) {

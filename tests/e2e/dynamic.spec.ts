@@ -14,6 +14,8 @@ async function dialogStep(page: Page, button: string, fill: (dialog: ReturnType<
 }
 
 test("overdue re-check → tier change → exit → observation → reopened", async ({ browser }) => {
+  // A long path through many pages: close to a minute on 2 shared cores.
+  test.slow();
   const holderId = residentId({ birthDate: "1970-04-12", sex: "MALE" });
   const fileId = await createOpenFile({ orgCode: "GSLZXG", holderName: "赵铁柱", holderId, caseworker: "lz_caseworker", official: "lz_official" });
   const caseworker = await pageAs(browser, "lz_caseworker");

@@ -1,7 +1,7 @@
 // Guards the whole filing path in the browser — draft, evidence, submission, review, publicity,
 // civil-affairs check, approval — and that another city's caseworker cannot act on the file.
 import type { Page } from "@playwright/test";
-import { expect, orgId, pageAs, screenshot, sql, test } from "./support/fixtures";
+import { createOpenFile, expect, orgId, pageAs, screenshot, sql, test } from "./support/fixtures";
 import { residentId } from "../support/resident-ids";
 
 const PDF = Buffer.from("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
@@ -33,6 +33,8 @@ async function step(page: Page, button: string, recorded: string, fill?: (dialog
 }
 
 test("a household goes from draft to an approved, numbered file", async ({ browser }) => {
+  // The whole path, objection and its resolution included, in one test: more than a minute on 2 cores.
+  test.slow();
   const holderId = residentId({ birthDate: "1979-08-15", sex: "MALE" });
   const spouseId = residentId({ birthDate: "1981-02-03", sex: "FEMALE" });
   const caseworker = await pageAs(browser, "lz_caseworker");
@@ -95,9 +97,23 @@ test("a household goes from draft to an approved, numbered file", async ({ brows
   await screenshot(official, "review-queue");
   await official.getByRole("link", { name: "马国庆" }).click();
   await step(official, "初审通过", "初审通过");
-  await step(official, "开始公示", "开始公示", (d) => d.getByLabel("公示开始日期").fill(shanghaiDate(-5)));
+  // A week passes after the review, so publicity can have started (and ended) in the past; it may
+  // never start before the review itself.
+  await sql("UPDATE household_file SET reviewed_at = reviewed_at - interval '7 days' WHERE id = $1", [fileId]);
+  await official.reload();
+  await step(official, "开始公示", "开始公示", (d) => d.getByLabel("公示开始日期").fill(shanghaiDate(-6)));
   await step(official, "登记公示异议", "登记公示异议", (d) => d.getByLabel("异议内容").fill("邻居反映其有出租房屋收入"));
   await step(official, "录入民政核对结果", "录入民政核对结果", (d) => d.getByLabel("核对结果").selectOption({ label: "核对相符" }));
+  // An unresolved objection holds approval, and the page says why.
+  await expect(official.getByRole("button", { name: "审定建档" })).toBeDisabled();
+  await expect(official.getByText("有 1 条公示异议尚未登记处理结果")).toBeVisible();
+  await screenshot(official, "objection-unresolved");
+  await official.getByTestId("objection").getByRole("button", { name: "登记处理结果" }).click();
+  const resolve = official.getByRole("dialog", { name: "登记异议处理结果" });
+  await resolve.getByLabel("处理结果").fill("经入户核实，出租房屋为亲属所有，异议不成立");
+  await resolve.getByRole("button", { name: "确认登记" }).click();
+  await expect(official.getByTestId("objection")).toContainText("异议不成立");
+  await expect(official.getByTestId("history")).toContainText("登记异议处理结果");
   await step(official, "审定建档", "审定建档", (d) => d.getByLabel("审定困难类别").selectOption({ label: "深度困难" }));
   await expect(official.getByText("在档", { exact: true }).first()).toBeVisible();
   const [file] = await sql<{ file_number: string; status: string }>("SELECT file_number, status FROM household_file WHERE id = $1", [fileId]);
@@ -125,6 +141,18 @@ test("a household goes from draft to an approved, numbered file", async ({ brows
   await expect(other.getByText("不在您的管辖范围内")).toBeVisible();
   await other.goto(`/archive?q=${holderId}`);
   await expect(other.getByText("没有符合条件的档案")).toBeVisible();
+});
+
+test("a new draft naming a person who already has a file warns on its first save", async ({ browser }) => {
+  const heldId = residentId({ birthDate: "1975-04-12", sex: "MALE" });
+  await createOpenFile({ orgCode: "GSLZCG", holderName: "韩立新", holderId: heldId, caseworker: "lz_caseworker", official: "lz_official" });
+  const caseworker = await pageAs(browser, "lz_caseworker");
+  await caseworker.goto("/intake/new");
+  await fillMember(caseworker, 0, { name: "韩立新", id: heldId, sex: "男", health: "健康", education: "不在学", employment: "失业" });
+  await caseworker.getByRole("button", { name: "保存草稿" }).click();
+  await expect(caseworker).toHaveURL(/\/files\/[0-9a-f-]+\/edit\?saved=1/);
+  await expect(caseworker.getByTestId("person-warnings")).toContainText("一人只能在一个有效档案中");
+  await screenshot(caseworker, "draft-duplicate-warning");
 });
 
 test("a caseworker's draft action cannot be aimed at another city's union", async ({ browser }) => {

@@ -15,7 +15,7 @@ import { submitFiling } from "@/lib/filing/save-filing";
 import { approveFiling, recordCivilCheck, reopenFile, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
-import { filingValues, submitNewFiling } from "../support/filing-factory";
+import { backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
 
 let caseworker: TActor;
 let official: TActor;
@@ -30,7 +30,8 @@ const ref = async (fileId: string) => ({ fileId, expectedVersion: (await fileRow
 
 async function approve(fileId: string) {
   await reviewFiling(official, { ...(await ref(fileId)), homeVisitDate: today });
-  await startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -5) });
+  await backdateReview(fileId, 7);
+  await startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -6) });
   await recordCivilCheck(official, { ...(await ref(fileId)), checkDate: today, result: "CONSISTENT" });
   await approveFiling(official, { ...(await ref(fileId)), tier: "DEEP" });
 }
@@ -84,7 +85,7 @@ describe("re-verification", () => {
     expect(dateOnlyString(file.nextCheckDue!)).toBe(addMonths(today, 3));
     expect((file.data as { incomes: unknown[] }).incomes).toEqual([{ source: "WAGES", monthlyFen: 520000 }]);
     expect(await prisma.recheck.count({ where: { fileId } })).toBe(1);
-    await expect(prisma.$executeRaw`UPDATE recheck SET outcome = 'PROPOSE_EXIT' WHERE file_id = ${fileId}::uuid`).rejects.toThrow(/append-only/);
+    await expect(prisma.$executeRaw`UPDATE recheck SET outcome = 'PROPOSE_EXIT' WHERE file_id = ${fileId}::uuid`).rejects.toThrow(/permission denied/);
   });
 
   it("refuses bad input with Chinese messages", () => {

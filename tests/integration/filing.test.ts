@@ -10,7 +10,7 @@ import { ZSaveDraftInput, ZSubmitFilingInput, type TFilingFormValues } from "@/l
 import { approveFiling, recordCivilCheck, rejectFiling, reopenFile, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
-import { attachRequiredEvidence, filingValues, residentId, submitNewFiling } from "../support/filing-factory";
+import { attachRequiredEvidence, backdateReview, filingValues, residentId, submitNewFiling } from "../support/filing-factory";
 
 let lzCaseworker: TActor;
 let lzOfficial: TActor;
@@ -27,7 +27,8 @@ async function version(fileId: string) {
 /** Takes a submitted filing through review, publicity (already ended) and the civil check. */
 async function readyForApproval(official: TActor, fileId: string) {
   await reviewFiling(official, { fileId, expectedVersion: await version(fileId), homeVisitDate: today });
-  await startPublicity(official, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, -5) });
+  await backdateReview(fileId, 7);
+  await startPublicity(official, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, -6) });
   await recordCivilCheck(official, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "CONSISTENT" });
 }
 
@@ -176,12 +177,13 @@ describe("workflow", () => {
     const { fileId } = await submitNewFiling(lzCaseworker, filingValues(lanzhouCounty));
     await reviewFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), homeVisitDate: today });
     await startPublicity(lzOfficial, { fileId, expectedVersion: await version(fileId), startDate: today });
-    await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("期满后才能审定");
+    await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("期满后（次日起）才能审定");
+    await backdateReview(fileId, 7);
     await prisma.householdFile.update({ where: { id: fileId }, data: { publicityStart: new Date(`${addDays(today, -6)}T00:00:00Z`), publicityEnd: new Date(`${addDays(today, -1)}T00:00:00Z`) } });
     await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("请先录入民政核对结果");
-    await recordCivilCheck(lzCaseworker, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "INCONSISTENT" });
+    await recordCivilCheck(lzOfficial, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "INCONSISTENT" });
     await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("核对不符");
-    await recordCivilCheck(lzCaseworker, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "CONSISTENT" });
+    await recordCivilCheck(lzOfficial, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "CONSISTENT" });
     await approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" });
 
     const second = await openFile(lzCaseworker, lzOfficial, filingValues(lanzhouCounty));

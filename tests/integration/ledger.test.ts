@@ -5,7 +5,7 @@
 // sum of entries, keyset pagination, and batches from rule to paid — also at 10,000 lines.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { ZSubmitFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
@@ -236,12 +236,17 @@ describe("maker–checker", () => {
 });
 
 describe("the append-only ledger", () => {
-  it("refuses UPDATE, DELETE and TRUNCATE in PostgreSQL itself", async () => {
+  it("refuses UPDATE, DELETE and TRUNCATE in PostgreSQL itself, even to the tables' owner", async () => {
     const { fileId } = await payableFile();
     const { entryId } = await approved(fileId);
-    await expect(sql.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: UPDATE is not allowed");
-    await expect(sql.query("DELETE FROM ledger_entry WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: DELETE is not allowed");
-    await expect(sql.query("TRUNCATE ledger_entry CASCADE")).rejects.toThrow("append-only");
+    // The application role has no such privilege at all (app-role.test.ts); the owner meets the triggers.
+    const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+    await owner.connect();
+    onTestFinished(() => owner.end());
+    await expect(owner.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: UPDATE is not allowed");
+    await expect(owner.query("DELETE FROM ledger_entry WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: DELETE is not allowed");
+    await expect(owner.query("TRUNCATE ledger_entry CASCADE")).rejects.toThrow("append-only");
+    await expect(sql.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow("permission denied");
     expect(await sumOfEntries(fileId)).toBe(100000);
   });
 

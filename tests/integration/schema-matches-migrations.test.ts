@@ -846,8 +846,9 @@ describe("prisma/schema.prisma and prisma/migrations", () => {
   }
 
   beforeAll(async () => {
-    // DATABASE_URL is this file's own copy of the fully migrated template (tests/support/per-file-database.ts).
-    client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    // This file's own copy of the fully migrated template (tests/support/per-file-database.ts), as
+    // the owner: the tests below make deliberate DDL changes.
+    client = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await client.connect();
     schemaText = await readFile(SCHEMA_PATH, "utf8");
   });
@@ -857,7 +858,7 @@ describe("prisma/schema.prisma and prisma/migrations", () => {
   });
 
   it("the database is fully migrated: applying the migrations again applies nothing", async () => {
-    expect(await applyMigrations(process.env.DATABASE_URL!)).toEqual([]);
+    expect(await applyMigrations(process.env.MIGRATION_DATABASE_URL!)).toEqual([]);
   });
 
   it("describe the same database", async () => {

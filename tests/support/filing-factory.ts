@@ -50,3 +50,11 @@ export async function submitNewFiling(actor: TActor, values: TFilingFormValues) 
   await attachRequiredEvidence(draft.fileId, actor.userId);
   return submitFiling(actor, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }));
 }
+
+/**
+ * Time passes: the first review is moved `days` back, as if recorded then, so a test can start
+ * publicity in the past (publicity may not start before the review) and approve once it ended.
+ */
+export async function backdateReview(fileId: string, days: number) {
+  await prisma.$executeRaw`UPDATE household_file SET reviewed_at = reviewed_at - make_interval(days => ${days}::int) WHERE id = ${fileId}::uuid`;
+}

@@ -8,10 +8,14 @@ const serverUrl = inject("pgServerUrl");
 const name = `test_${randomBytes(6).toString("hex")}`;
 const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
 await admin.connect();
-await admin.query(`CREATE DATABASE ${name} TEMPLATE bangfu_template`);
+// The copy keeps the template's owner (bangfu_owner) on every table and its grants to bangfu_app.
+await admin.query(`CREATE DATABASE ${name} TEMPLATE bangfu_template OWNER bangfu_owner`);
 await admin.end();
 
-process.env.DATABASE_URL = `${serverUrl}/${name}`;
+// The code under test connects as the application role, exactly as the server does; tests that
+// need the owner (migrations, deliberate DDL) use MIGRATION_DATABASE_URL.
+process.env.DATABASE_URL = `${inject("pgAppServerUrl")}/${name}`;
+process.env.MIGRATION_DATABASE_URL = `${inject("pgOwnerServerUrl")}/${name}`;
 // The Prisma client is cached on globalThis; a worker reused from an earlier file must not keep its pool.
 (globalThis as { bangfuPrisma?: unknown }).bangfuPrisma = undefined;
 

@@ -17,7 +17,8 @@ await ensureBuild();
 const dir = await mkdtemp(path.join(tmpdir(), "bangfu-e2e-"));
 await chmod(dir, 0o755);
 const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: Number(process.env.E2E_PG_PORT ?? 54339), password: "e2e", database: "bangfu" });
-await applyMigrations(db.url);
+// As `npm start` does: migrations as the owner, the server (and the tests' own checks) as the app role.
+await applyMigrations(db.migrationUrl);
 await seedDemoIfEmpty(db.url);
 await mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
 await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));

@@ -3,7 +3,7 @@ import { HouseholdLedger } from "@/components/ledger/household-ledger";
 import { notFound } from "next/navigation";
 import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
-import { WorkflowPanel } from "@/components/filing/workflow-panel";
+import { ResolveObjectionButton, WorkflowPanel } from "@/components/filing/workflow-panel";
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
@@ -15,6 +15,7 @@ import { listEvidence } from "@/lib/evidence/evidence";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
+import { filingSteps } from "@/lib/filing/filing-rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
@@ -42,6 +43,7 @@ const EVENT_LABELS: Record<string, string> = {
   EXITED: "退档",
   TRANSFERRED: "转入本单位",
   OBSERVATION_ENDED: "渐退期满，结束跟踪",
+  OBJECTION_RESOLVED: "登记异议处理结果",
 };
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
@@ -57,6 +59,17 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const { data } = file;
   const figures = householdFigures(data);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
+  const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
+  const steps = filingSteps({
+    roles: actor.roles,
+    isOwnSubmission: file.submittedById === actor.userId,
+    status: file.status,
+    publicityEnd: file.publicityEnd ? dateOnlyString(file.publicityEnd) : null,
+    today,
+    unresolvedObjections: unresolved.length,
+    civilCheckResult: file.civilCheckResult,
+  });
+  const fileRef = { fileId: file.id, expectedVersion: file.version };
   const tone = file.status === "OPEN" ? "green" : file.status === "DRAFT" ? "slate" : file.status === "CLOSED" ? "red" : "amber";
 
   return (
@@ -83,12 +96,12 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           <WorkflowPanel
             roles={actor.roles}
             today={today}
+            allowed={steps}
             file={{
               id: file.id,
               version: file.version,
               status: file.status,
               proposedTier: file.proposedTier,
-              isOwnSubmission: file.submittedById === actor.userId,
               deletable: file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1,
             }}
           />
@@ -216,13 +229,24 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           {file.objections.length > 0 && (
             <div className="mt-4">
               <h3 className="mb-2 text-sm font-medium">公示异议</h3>
-              <Table head={["收到日期", "内容", "处理情况", "登记人"]}>
+              <Table head={["收到日期", "内容", "登记人", "处理结果"]}>
                 {file.objections.map((o) => (
-                  <tr key={o.id}>
-                    <Td>{d(o.receivedOn)}</Td>
-                    <Td>{o.content}</Td>
-                    <Td>{o.handling ?? "—"}</Td>
+                  <tr key={o.id} data-testid="objection">
+                    <Td>{d(o.receivedOn)}{o.episode !== file.episode && <span className="ml-1 text-xs text-slate-500">第 {o.episode} 期</span>}</Td>
+                    <Td>{o.content}{o.handling && <span className="block text-xs text-slate-500">登记时说明：{o.handling}</span>}</Td>
                     <Td>{o.recordedBy.name}</Td>
+                    <Td>
+                      {o.resolution ? (
+                        <>
+                          {o.resolution.resolution}
+                          <span className="block text-xs text-slate-500">{o.resolution.resolvedBy.name} · {formatDateTime(o.resolution.resolvedAt)}</span>
+                        </>
+                      ) : o.episode === file.episode && steps.resolveObjection ? (
+                        <ResolveObjectionButton fileRef={fileRef} objectionId={o.id} />
+                      ) : (
+                        <span className="text-amber-700">待处理</span>
+                      )}
+                    </Td>
                   </tr>
                 ))}
               </Table>

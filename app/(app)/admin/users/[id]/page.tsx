@@ -7,6 +7,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { formatDateTime } from "@/lib/format/datetime";
 import { getUser } from "@/lib/users/find-users";
+import { roleChangeRefusal } from "@/lib/users/rules";
 
 export const metadata = { title: "用户详情" };
 
@@ -32,7 +33,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
           </>
         }
       />
-      <UserAdminPanel user={{ id: user.id, name: user.name, roles: user.roles, active: user.active, locked }} />
+      <UserAdminPanel user={{ id: user.id, name: user.name, roles: user.roles, active: user.active, locked, rolesLockedReason: roleChangeRefusal(actor.userId, user.id) }} />
     </>
   );
 }

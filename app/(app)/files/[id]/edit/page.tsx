@@ -9,6 +9,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { listEvidence } from "@/lib/evidence/evidence";
 import { getDraftForEdit } from "@/lib/filing/find-files";
 import { toFormValues } from "@/lib/filing/form-values";
+import { draftPersonWarnings } from "@/lib/filing/save-filing";
 import { formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { tierPoliciesFor } from "@/lib/policy/policy";
@@ -25,9 +26,10 @@ export default async function EditFilingPage({ params, searchParams }: { params:
   });
   if (file.status !== "DRAFT") redirect(`/files/${id}`);
   const organisations = await listScopeOrganisations(actor);
-  const [policies, evidence] = await Promise.all([
+  const [policies, evidence, warnings] = await Promise.all([
     tierPoliciesFor(organisations.map((o) => o.regionCode), todayInShanghai()),
     listEvidence(actor, id),
+    draftPersonWarnings(actor, id),
   ]);
   return (
     <>
@@ -38,6 +40,15 @@ export default async function EditFilingPage({ params, searchParams }: { params:
       {(await searchParams).saved && (
         <div className="mb-4">
           <Alert tone="success">草稿已保存。现在可以上传证明材料。</Alert>
+        </div>
+      )}
+      {warnings.length > 0 && (
+        <div className="mb-4" data-testid="person-warnings">
+          <Alert tone="info">
+            {warnings.map((w) => (
+              <p key={w} className="font-medium text-amber-800">注意：{w}</p>
+            ))}
+          </Alert>
         </div>
       )}
       <div className="space-y-6">
