@@ -182,6 +182,7 @@ async function main(sql: pg.Client) {
     const ok = p95 <= c.target && (!Number.isFinite(ratio) || ratio <= 3);
     if (ok) met++;
     results.push([c.scope, c.label, ms(p50), ms(p95), ms(floor), Number.isFinite(ratio) ? ratio.toFixed(1) : "—", `≤${c.target}`, ok ? "达标" : "未达标"]);
+    console.log(`  ${results.at(-1)!.join("  ")}`);
   }
   table(["范围", "页面", "p50", "p95", "SQL 底线", "倍数", "目标 p95", ""], results, new Set([2, 3, 4, 5, 6]));
   console.log(`（ms。“SQL 底线”= 同一次调用发出的 SELECT 用 pg 逐条重放；倍数 = p50 / 底线。${met}/${cases.length} 项达标。）\n`);

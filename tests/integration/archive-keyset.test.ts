@@ -9,7 +9,7 @@ import { decodeArchiveKey, findFiles, type TArchivePosition } from "@/lib/filing
 import { approveFiling, recordCivilCheck, rejectFiling, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
-import { filingValues, residentId, submitNewFiling } from "../support/filing-factory";
+import { backdateReview, filingValues, residentId, submitNewFiling } from "../support/filing-factory";
 
 let caseworker: TActor;
 let official: TActor;
@@ -85,6 +85,7 @@ describe("archive pages by key", () => {
     expect((await findFiles(auditor, { status: "SUBMITTED", tier: "DEEP" })).total).toBe(0);
     const approved = created[3]!;
     await reviewFiling(official, { fileId: approved, expectedVersion: await version(approved), homeVisitDate: today });
+    await backdateReview(approved, 7);
     await startPublicity(official, { fileId: approved, expectedVersion: await version(approved), startDate: addDays(today, -5) });
     await recordCivilCheck(official, { fileId: approved, expectedVersion: await version(approved), checkDate: today, result: "CONSISTENT" });
     await approveFiling(official, { fileId: approved, expectedVersion: await version(approved), tier: "DEEP" });

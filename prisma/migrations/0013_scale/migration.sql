@@ -107,3 +107,11 @@ CREATE TRIGGER household_file_tally_delete AFTER DELETE ON household_file
 
 INSERT INTO household_file_tally (organisation_id, status, tier, file_level, worker_category, main_cause, files)
   SELECT organisation_id, status, tier, file_level, worker_category, main_cause, count(*) FROM household_file GROUP BY 1, 2, 3, 4, 5, 6;
+
+-- The tally is derived: the application reads it, and only its triggers (running as the owner) write it.
+COMMENT ON TABLE household_file_tally IS 'bangfu:derived — kept by household_file_tally_*() from household_file; the application only reads it';
+ALTER FUNCTION household_file_tally_insert() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION household_file_tally_update() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION household_file_tally_delete() SECURITY DEFINER SET search_path = public, pg_temp;
+REVOKE ALL ON FUNCTION household_file_tally_insert(), household_file_tally_update(), household_file_tally_delete() FROM PUBLIC;
+SELECT bangfu_apply_grants();
