@@ -206,8 +206,8 @@ type TUser = { id: string; username: string; roles: string[]; path: string };
 type TTarget = TOrg & { cityRegionCode: string; caseworkerId: string; officialId: string; migrantUnion: boolean };
 
 type TPolicyRows = {
-  dibao: { regionCode: string; monthlyFen: number; effectiveFrom: string }[];
-  params: { key: string; regionCode: string; value: number; effectiveFrom: string }[];
+  dibao: { regionCode: string; monthlyFen: number; effectiveFrom: string; effectiveTo: string | null }[];
+  params: { key: string; regionCode: string; value: number; effectiveFrom: string; effectiveTo: string | null }[];
 };
 
 /** The tier policy in force for a region on a day, chosen by lib/policy's own rule (pick-policy.ts). */
@@ -844,7 +844,7 @@ async function main() {
   const started = Date.now();
   console.log(`随机种子：${SEED}（用 --seed ${SEED} 可重现同样的数据）`);
   const db = await openDatabase();
-  console.log(db.embedded ? "已启动内置 PostgreSQL（.bangfu/pgdata）。" : "使用 DATABASE_URL 指定的 PostgreSQL。");
+  console.log(db.embedded ? `已启动内置 PostgreSQL（${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
   // The bulk seed writes history rows with COPY-like inserts and runs VACUUM: a maintenance job, as the owner.
   const client = new pg.Client({ connectionString: db.migrationUrl });
   try {
@@ -870,15 +870,15 @@ async function main() {
 
     const targets = await loadTargets(client);
     if (!targets.length) throw new Error("没有可建档的工会：需要县级或基层工会，且其上级有帮扶干部和另一位审批人。");
-    const { rows: dibao } = await client.query<{ region_code: string; monthly_fen: number; effective_from: string }>(
-      "SELECT region_code, monthly_fen, effective_from::text FROM dibao_standard",
+    const { rows: dibao } = await client.query<{ region_code: string; monthly_fen: number; effective_from: string; effective_to: string | null }>(
+      "SELECT region_code, monthly_fen, effective_from::text, effective_to::text FROM dibao_standard",
     );
-    const { rows: params } = await client.query<{ key: string; region_code: string; value: string; effective_from: string }>(
-      "SELECT key, region_code, value::text, effective_from::text FROM policy_parameter",
+    const { rows: params } = await client.query<{ key: string; region_code: string; value: string; effective_from: string; effective_to: string | null }>(
+      "SELECT key, region_code, value::text, effective_from::text, effective_to::text FROM policy_parameter",
     );
     const policyRows: TPolicyRows = {
-      dibao: dibao.map((d) => ({ regionCode: d.region_code, monthlyFen: d.monthly_fen, effectiveFrom: d.effective_from })),
-      params: params.map((p) => ({ key: p.key, regionCode: p.region_code, value: Number(p.value), effectiveFrom: p.effective_from })),
+      dibao: dibao.map((d) => ({ regionCode: d.region_code, monthlyFen: d.monthly_fen, effectiveFrom: d.effective_from, effectiveTo: d.effective_to })),
+      params: params.map((p) => ({ key: p.key, regionCode: p.region_code, value: Number(p.value), effectiveFrom: p.effective_from, effectiveTo: p.effective_to })),
     };
     const publicityDays = pickParameter(policyRows.params, "PUBLICITY_DAYS", "", todayInShanghai())?.value;
     if (publicityDays === undefined) throw new Error("缺少政策参数 PUBLICITY_DAYS");

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { SignOutButton } from "@/components/auth/sign-out-button";
+import { MobileMenu } from "@/components/mobile-menu";
 import { NavLink } from "@/components/nav-link";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { sectionsFor } from "@/lib/auth/navigation";
@@ -7,32 +8,56 @@ import { requirePageActor } from "@/lib/auth/session";
 
 export default async function SignedInLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePageActor();
+  const sections = sectionsFor(actor.roles);
+  const roles = actor.roles.map((r) => ROLE_LABELS[r]).join("、");
   return (
     <div className="min-h-screen">
-      <header className="bg-brand-700 text-white">
-        <div className="mx-auto flex max-w-7xl items-center gap-6 px-6 py-3">
+      <header className="relative bg-brand-700 text-white">
+        <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-2 md:px-6 md:py-3">
           <Link href="/" className="text-lg font-bold tracking-wide">
             帮扶
           </Link>
-          <nav aria-label="主导航" className="flex gap-1">
-            {sectionsFor(actor.roles).map((item) => (
+          {/* Wide screens: the sections inline. */}
+          <nav aria-label="主导航" className="hidden flex-wrap gap-1 md:flex">
+            {sections.map((item) => (
               <NavLink key={item.href} href={item.href}>
                 {item.label}
               </NavLink>
             ))}
           </nav>
-          <div className="ml-auto flex items-center gap-3 text-sm">
+          <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
             <span data-testid="current-user">
               {actor.name}
               <span className="ml-2 text-brand-100">
-                {actor.organisation.name} · {actor.roles.map((r) => ROLE_LABELS[r]).join("、")}
+                {actor.organisation.name} · {roles}
               </span>
             </span>
             <SignOutButton />
           </div>
+          {/* Phones: one menu button. */}
+          <div className="ml-auto md:hidden">
+            <MobileMenu>
+              <nav aria-label="主导航" className="grid grid-cols-2 gap-1 pt-3">
+                {sections.map((item) => (
+                  <NavLink key={item.href} href={item.href}>
+                    {item.label}
+                  </NavLink>
+                ))}
+              </nav>
+              <div className="mt-3 flex items-center justify-between gap-3 border-t border-brand-800 pt-3 text-sm">
+                <span>
+                  {actor.name}
+                  <span className="block text-xs text-brand-100">
+                    {actor.organisation.name} · {roles}
+                  </span>
+                </span>
+                <SignOutButton />
+              </div>
+            </MobileMenu>
+          </div>
         </div>
       </header>
-      <main className="mx-auto max-w-7xl px-6 py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-6 md:px-6 md:py-8">{children}</main>
     </div>
   );
 }

@@ -6,9 +6,10 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
+import { formatTime } from "@/lib/format/datetime";
 
 function timeInShanghai(iso: string) {
-  return new Intl.DateTimeFormat("zh-CN", { timeZone: "Asia/Shanghai", hour: "2-digit", minute: "2-digit", hour12: false }).format(new Date(iso));
+  return formatTime(new Date(iso));
 }
 
 /** The codes lib/auth/options.ts throws, in words a user can act on. */
@@ -17,8 +18,7 @@ function messageFor(code: string): string {
   switch (outcome) {
     case "MISSING":
       return "请输入用户名和密码。";
-    case "BAD_PASSWORD":
-    case "UNKNOWN_USER":
+    case "BAD_CREDENTIALS":
       return "用户名或密码错误。";
     case "ACCOUNT_LOCKED":
       return until

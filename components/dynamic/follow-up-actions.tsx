@@ -3,9 +3,11 @@
 import {
   addMeasureAction, decideChangeAction, endObservationAction, proposeExitAction, proposeTierChangeAction, proposeTransferAction,
   receiveTransferAction, recordVisitAction, setPairingAction, updateMeasureAction,
-} from "@/app/(app)/files/dynamic-actions";
+} from "@/lib/dynamic/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { ConfirmAction } from "@/components/ui/confirm-action";
+import { DisabledStep } from "@/components/ui/disabled-step";
+import type { TAllowed } from "@/lib/filing/rules";
 import {
   ZAddMeasureInput, ZDecideChangeInput, ZProposeExitInput, ZProposeTierChangeInput, ZProposeTransferInput, ZRecordVisitInput,
   ZSetPairingInput, ZUpdateMeasureInput,
@@ -14,6 +16,8 @@ import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, TIER_L
 import type { FileStatus, MeasureStatus, Role, Tier } from "@/lib/generated/prisma/enums";
 
 type TProps = {
+  /** canEndObservation(file, today), from lib/filing/rules. */
+  endObservation: TAllowed;
   file: { id: string; version: number; status: FileStatus; tier: Tier | null; contactName: string | null; contactPhone: string | null; responsibleCadreId: string | null };
   roles: Role[];
   today: string;
@@ -21,7 +25,7 @@ type TProps = {
 };
 
 /** The follow-up steps a caseworker or official can take on an open (or observed) file. */
-export function FollowUpActions({ file, roles, today, cadres }: TProps) {
+export function FollowUpActions({ file, roles, today, cadres, endObservation }: TProps) {
   const ref = { fileId: file.id, expectedVersion: file.version };
   const caseworker = roles.includes("CASEWORKER");
   const follower = caseworker || roles.includes("OFFICIAL");
@@ -77,7 +81,8 @@ export function FollowUpActions({ file, roles, today, cadres }: TProps) {
             run={proposeTransferAction} />
         </>
       )}
-      {observed && (
+      {observed && !endObservation.ok && <DisabledStep label="渐退期满，结束跟踪" reason={endObservation.reason} />}
+      {observed && endObservation.ok && (
         <ConfirmAction label="渐退期满，结束跟踪" title="结束渐退期跟踪？" message="渐退期满且未返困的家庭将关闭档案。如再次陷入困难，可在原档案上返困重新启用。"
           confirmLabel="结束跟踪" run={() => endObservationAction(ref)} />
       )}

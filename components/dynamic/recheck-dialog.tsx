@@ -3,16 +3,17 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
-import { useFieldArray, useForm, useWatch } from "react-hook-form";
+import { useForm, useWatch, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
-import { recordRecheckAction } from "@/app/(app)/files/dynamic-actions";
+import { recordRecheckAction } from "@/lib/dynamic/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
+import { IncomeExpenseEditor, type TMoneyFields } from "@/components/filing/income-expense-editor";
 import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { ZRecordRecheckInput } from "@/lib/dynamic/schemas";
 import {
-  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
+  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
 
 type TValues = z.input<typeof ZRecordRecheckInput>;
@@ -45,13 +46,11 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordRecheckInput) as never,
     defaultValues: {
-      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", note: "",
+      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", finding: "ACCURATE", note: "",
       incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
       expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
     },
   });
-  const incomeRows = useFieldArray({ control: form.control, name: "incomes" });
-  const expenditureRows = useFieldArray({ control: form.control, name: "expenditures" });
   const outcome = useWatch({ control: form.control, name: "outcome" });
   const exitReason = useWatch({ control: form.control, name: "exitReason" });
   const errors = form.formState.errors as Record<string, unknown>;
@@ -86,55 +85,20 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
               <Input id="recheck-visitors" {...form.register("visitors")} />
             </Field>
           </div>
-          <div>
-            <h3 className="mb-2 text-sm font-medium">当前月收入（元/月）</h3>
-            {incomeRows.fields.map((f, i) => (
-              <div key={f.id} className="mb-2 grid grid-cols-[1fr_1fr_auto] items-start gap-2">
-                <Field label="收入来源" error={err(`incomes.${i}.source`)}>
-                  <Select aria-label={`核查收入来源 ${i + 1}`} {...form.register(`incomes.${i}.source`)}>
-                    <Options labels={INCOME_SOURCE_LABELS} />
-                  </Select>
-                </Field>
-                <Field label="金额" error={err(`incomes.${i}.monthlyFen`)}>
-                  <Input aria-label={`核查月收入 ${i + 1}`} inputMode="decimal" {...form.register(`incomes.${i}.monthlyFen` as never)} />
-                </Field>
-                <Button variant="ghost" className="mt-6" onClick={() => incomeRows.remove(i)}>
-                  移除
-                </Button>
-              </div>
-            ))}
-            <Button variant="secondary" onClick={() => incomeRows.append({ source: "", monthlyFen: "" } as never)}>
-              添加收入
-            </Button>
-          </div>
-          <div>
-            <h3 className="mb-2 text-sm font-medium">当前年刚性支出（元/年）</h3>
-            {expenditureRows.fields.map((f, i) => (
-              <div key={f.id} className="mb-2 grid grid-cols-[1fr_1fr_1fr_auto] items-start gap-2">
-                <Field label="支出类别" error={err(`expenditures.${i}.kind`)}>
-                  <Select aria-label={`核查支出类别 ${i + 1}`} {...form.register(`expenditures.${i}.kind`)}>
-                    <Options labels={EXPENDITURE_KIND_LABELS} />
-                  </Select>
-                </Field>
-                <Field label="金额" error={err(`expenditures.${i}.annualFen`)}>
-                  <Input aria-label={`核查年支出 ${i + 1}`} inputMode="decimal" {...form.register(`expenditures.${i}.annualFen` as never)} />
-                </Field>
-                <Field label="说明" error={err(`expenditures.${i}.note`)}>
-                  <Input {...form.register(`expenditures.${i}.note`)} />
-                </Field>
-                <Button variant="ghost" className="mt-6" onClick={() => expenditureRows.remove(i)}>
-                  移除
-                </Button>
-              </div>
-            ))}
-            <Button variant="secondary" onClick={() => expenditureRows.append({ kind: "", annualFen: "", note: "" } as never)}>
-              添加支出
-            </Button>
-          </div>
+          <IncomeExpenseEditor form={form as unknown as UseFormReturn<TMoneyFields>} errorAt={err} labelPrefix="核查" incomeTitle="当前月收入（元/月）" expenditureTitle="当前年刚性支出（元/年）" />
           <div className="grid gap-4 sm:grid-cols-3">
             <Field label="核查结论" htmlFor="recheck-outcome" error={err("outcome")}>
               <Select id="recheck-outcome" {...form.register("outcome")}>
                 {Object.entries(RECHECK_OUTCOME_LABELS).map(([v, l]) => (
+                  <option key={v} value={v}>
+                    {l}
+                  </option>
+                ))}
+              </Select>
+            </Field>
+            <Field label="核查发现" htmlFor="recheck-finding" error={err("finding")}>
+              <Select id="recheck-finding" {...form.register("finding")}>
+                {Object.entries(RECHECK_FINDING_LABELS).map(([v, l]) => (
                   <option key={v} value={v}>
                     {l}
                   </option>

@@ -2,14 +2,14 @@
 
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition, type FormEvent } from "react";
-import { deleteEvidenceAction, uploadEvidenceAction } from "@/app/(app)/files/[id]/evidence-actions";
+import { deleteEvidenceAction, uploadEvidenceAction } from "@/lib/evidence/actions";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert, Badge } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import { zodFieldErrors } from "@/lib/actions/result";
-import { REQUIRED_EVIDENCE_KINDS, ZUploadEvidenceInput } from "@/lib/evidence/schemas";
+import { ZUploadEvidenceInput } from "@/lib/evidence/schemas";
 import { EVIDENCE_KIND_LABELS, keysOf } from "@/lib/filing/labels";
 import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 
@@ -35,11 +35,13 @@ function formatSize(bytes: number): string {
  * only). `maxBytes` (evidenceMaxBytes() on the server) only feeds the hint; the server enforces it.
  */
 export function EvidencePanel({
-  fileId, items, canUpload, canDelete, maxBytes,
-}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; canDelete: boolean; maxBytes?: number }) {
+  fileId, items, canUpload, uploadRefusal, canDelete, maxBytes, requiredKinds,
+}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; maxBytes?: number; requiredKinds: EvidenceKind[] }) {
   // The reminder is for the caseworker preparing a draft (canDelete holds exactly then); once
   // submitted, the required kinds were checked.
-  const missing = canDelete ? REQUIRED_EVIDENCE_KINDS.filter((kind) => !items.some((item) => item.kind === kind)) : [];
+  // The required kinds come from the domain (requiredEvidenceKinds: application, authorisation and
+  // what the file's causes require under the cause-evidence rules in force).
+  const missing = canDelete ? requiredKinds.filter((kind) => !items.some((item) => item.kind === kind)) : [];
 
   return (
     <div className="space-y-4">
@@ -85,6 +87,7 @@ export function EvidencePanel({
         </Table>
       )}
       {canUpload && <UploadForm fileId={fileId} maxBytes={maxBytes} />}
+      {!canUpload && uploadRefusal && <p className="text-sm text-slate-700">{uploadRefusal}</p>}
     </div>
   );
 }

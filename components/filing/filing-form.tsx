@@ -1,10 +1,12 @@
 "use client";
 
 import { useRouter } from "next/navigation";
+import { zodResolver } from "@hookform/resolvers/zod";
 import { useRef, useState, useTransition } from "react";
+import { focusFirstError } from "@/components/forms/focus-first-error";
 import { useFieldArray, useForm, useWatch, type FieldPath, type UseFormReturn } from "react-hook-form";
 import type { z } from "zod";
-import { saveDraftAction, submitFilingAction } from "@/app/(app)/files/actions";
+import { saveDraftAction, submitFilingAction } from "@/lib/filing/actions";
 import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
@@ -16,7 +18,8 @@ import {
 } from "@/lib/filing/labels";
 import { ZDraftFilingData, ZSubmitFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
-import { parseYuanToFen } from "@/lib/money/money";
+import { typedHouseholdFigures } from "@/lib/filing/figures";
+import { IncomeExpenseEditor, type TMoneyFields } from "@/components/filing/income-expense-editor";
 import { validateResidentId } from "@/lib/people/resident-id";
 
 export type TOrgOption = { id: string; name: string; depth: number; regionCode: string };
@@ -32,6 +35,9 @@ type TProps = {
 };
 
 type TForm = UseFormReturn<TFilingFormValues>;
+
+/** Only the holder is 本人 (the schema refuses it for anyone else), so other members are not offered it. */
+const MEMBER_RELATION_LABELS = Object.fromEntries(Object.entries(RELATION_LABELS).filter(([k]) => k !== "SELF"));
 
 export const EMPTY_MEMBER = {
   name: "", relation: "", residentId: "", birthDate: "", sex: "", health: "", disabilityGrade: "", education: "", employment: "", livesInHousehold: true,
@@ -50,6 +56,13 @@ function Options({ labels, placeholder = "请选择" }: { labels: Record<string,
   );
 }
 
+/** How many fields hold an error (react-hook-form nests them by path). */
+function countErrors(node: unknown): number {
+  if (!node || typeof node !== "object") return 0;
+  if (typeof (node as { message?: unknown }).message === "string") return 1;
+  return Object.values(node as Record<string, unknown>).reduce<number>((n, child) => n + countErrors(child), 0);
+}
+
 /** The error message react-hook-form holds for a dotted path such as members.0.residentId. */
 function errorAt(form: TForm, path: string): string | undefined {
   let node: unknown = form.formState.errors;
@@ -59,21 +72,27 @@ function errorAt(form: TForm, path: string): string | undefined {
 
 export function FilingForm({ fileId, version, defaultValues, organisations, policies, rejectionReason }: TProps) {
   const router = useRouter();
-  const form = useForm<TFilingFormValues>({ defaultValues });
+  // The form validates with the schema the action parses: the draft's (consistency only) when
+  // saving, the submission's (everything required) when submitting. raw: the action gets the values
+  // as typed and parses them itself.
+  const schema = useRef<z.ZodType<unknown, TFilingFormValues>>(ZDraftFilingData);
+  const form = useForm<TFilingFormValues>({
+    defaultValues,
+    shouldFocusError: false,
+    resolver: (values, context, options) => zodResolver(schema.current, undefined, { raw: true })(values, context, options),
+  });
+  const formRef = useRef<HTMLFormElement>(null);
   const [message, setMessage] = useState<{ tone: "error" | "success" | "info"; text: string; warnings?: string[] } | null>(null);
   const [pending, startTransition] = useTransition();
   const confirmDialog = useRef<HTMLDialogElement>(null);
 
-  /** Validates with the given schema (the server will run the same one) and puts errors next to fields. */
-  function validate(schema: z.ZodType): boolean {
-    form.clearErrors();
-    const parsed = schema.safeParse(form.getValues());
-    if (parsed.success) return true;
-    for (const issue of parsed.error.issues) {
-      form.setError(issue.path.join(".") as FieldPath<TFilingFormValues>, { type: "validate", message: issue.message });
-    }
-    setMessage({ tone: "error", text: `有 ${parsed.error.issues.length} 处需要修改，请查看标红的项目。` });
-    return false;
+  /** Runs `then` when the values pass `which` schema; otherwise says how many fields need work and focuses the first. */
+  function validated(which: z.ZodType<unknown, TFilingFormValues>, then: () => void) {
+    schema.current = which;
+    void form.handleSubmit(then, (errors) => {
+      setMessage({ tone: "error", text: `有 ${countErrors(errors)} 处需要修改，请查看标红的项目。` });
+      focusFirstError(formRef.current);
+    })();
   }
 
   function showResult(result: TActionResult<unknown>) {
@@ -82,10 +101,10 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
       form.setError(path.replace(/^data\./, "") as FieldPath<TFilingFormValues>, { type: "server", message: text });
     }
     setMessage({ tone: "error", text: result.error });
+    focusFirstError(formRef.current);
   }
 
-  const saveDraft = () => {
-    if (!validate(ZDraftFilingData)) return;
+  const saveDraft = () => validated(ZDraftFilingData, () => {
     startTransition(async () => {
       const result = await saveDraftAction({ fileId, expectedVersion: version, data: form.getValues() });
       if (!result.ok) return showResult(result);
@@ -94,16 +113,15 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
       if (!fileId) router.replace(`/files/${result.data.fileId}/edit?saved=1`);
       else router.refresh();
     });
-  };
+  });
 
-  const askSubmit = () => {
-    if (!validate(ZSubmitFilingData)) return;
+  const askSubmit = () => validated(ZSubmitFilingData, () => {
     if (!fileId || version === undefined) {
       setMessage({ tone: "info", text: "内容已填写完整。请先保存草稿，上传申请书和核对授权书后再提交。" });
       return;
     }
     confirmDialog.current?.showModal();
-  };
+  });
 
   const submit = () => {
     confirmDialog.current?.close();
@@ -116,7 +134,7 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
   };
 
   return (
-    <form onSubmit={(e) => e.preventDefault()} className="space-y-6" noValidate>
+    <form ref={formRef} onSubmit={(e) => e.preventDefault()} className="space-y-6" noValidate>
       {rejectionReason && <Alert tone="error">审核退回：{rejectionReason}</Alert>}
       <BasicsSection form={form} organisations={organisations} />
       <MembersSection form={form} />
@@ -135,14 +153,14 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
             ))}
           </Alert>
         )}
-        <div className="flex gap-3">
+        <div className="flex flex-wrap items-center gap-3">
           <Button variant="secondary" onClick={saveDraft} disabled={pending}>
             {pending ? "正在保存……" : "保存草稿"}
           </Button>
           <Button onClick={askSubmit} disabled={pending}>
             提交审核
           </Button>
-          <span className="self-center text-xs text-slate-500">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
+          <span className="basis-full text-xs text-slate-600 sm:basis-auto">草稿可以不完整；提交时所有必填项都须填写，并已上传申请书和核对授权书。</span>
         </div>
       </div>
       <dialog ref={confirmDialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
@@ -167,7 +185,7 @@ function BasicsSection({ form, organisations }: { form: TForm; organisations: TO
     <Card title="一、家庭基本情况">
       <div className="grid gap-4 md:grid-cols-3">
         <Field label="建档单位" htmlFor="organisationId" error={e("organisationId")}>
-          <Select id="organisationId" {...form.register("organisationId")}>
+          <Select id="organisationId" aria-invalid={!!e("organisationId")} {...form.register("organisationId")}>
             <OrganisationOptions organisations={organisations} />
           </Select>
         </Field>
@@ -188,7 +206,7 @@ function BasicsSection({ form, organisations }: { form: TForm; organisations: TO
         </Field>
         <div className="space-y-1 md:col-span-2">
           <label className="mt-7 flex items-center gap-2 text-sm">
-            <input type="checkbox" {...form.register("holderUnionMember")} />
+            <input type="checkbox" className="size-5" aria-invalid={!!e("holderUnionMember")} {...form.register("holderUnionMember")} />
             建档职工是工会会员
           </label>
           {e("holderUnionMember") && <p role="alert" className="text-xs text-red-600">{e("holderUnionMember")}</p>}
@@ -237,18 +255,35 @@ function MembersSection({ form }: { form: TForm }) {
                     </>
                   ) : (
                     <Select id={p("relation")} aria-invalid={!!e(p("relation"))} {...form.register(`members.${index}.relation`)}>
-                      <Options labels={RELATION_LABELS} />
+                      <Options labels={MEMBER_RELATION_LABELS} />
                     </Select>
                   )}
                 </Field>
                 <Field label="公民身份号码" htmlFor={p("residentId")} error={e(p("residentId"))}>
-                  <Input
-                    id={p("residentId")}
-                    maxLength={18}
-                    autoComplete="off"
-                    aria-invalid={!!e(p("residentId"))}
-                    {...form.register(`members.${index}.residentId`, { onBlur: () => deriveFromId(index) })}
-                  />
+                  {/* A phone's numeric keypad has no X, the check character of one number in eleven: the X button types it. */}
+                  <div className="flex gap-1">
+                    <Input
+                      id={p("residentId")}
+                      maxLength={18}
+                      autoComplete="off"
+                      inputMode="numeric"
+                      spellCheck={false}
+                      aria-invalid={!!e(p("residentId"))}
+                      {...form.register(`members.${index}.residentId`, { onBlur: () => deriveFromId(index) })}
+                    />
+                    <Button
+                      variant="secondary"
+                      className="px-2.5 md:hidden"
+                      aria-label={`身份号码末位输入 X（成员 ${index + 1}）`}
+                      onClick={() => {
+                        const current = String(form.getValues(`members.${index}.residentId`) ?? "");
+                        if (current.length < 18) form.setValue(`members.${index}.residentId`, `${current}X`);
+                        deriveFromId(index);
+                      }}
+                    >
+                      X
+                    </Button>
+                  </div>
                 </Field>
                 <Field label="出生日期" htmlFor={p("birthDate")} error={e(p("birthDate"))}>
                   <Input id={p("birthDate")} type="date" aria-invalid={!!e(p("birthDate"))} {...form.register(`members.${index}.birthDate`)} />
@@ -264,7 +299,7 @@ function MembersSection({ form }: { form: TForm }) {
                   </Select>
                 </Field>
                 <Field label="残疾等级" htmlFor={p("disabilityGrade")} error={e(p("disabilityGrade"))} hint="残疾人员填写 1–4 级">
-                  <Select id={p("disabilityGrade")} {...form.register(`members.${index}.disabilityGrade`)}>
+                  <Select id={p("disabilityGrade")} aria-invalid={!!e(p("disabilityGrade"))} {...form.register(`members.${index}.disabilityGrade`)}>
                     <Options labels={{ "1": "一级", "2": "二级", "3": "三级", "4": "四级" }} placeholder="无" />
                   </Select>
                 </Field>
@@ -299,63 +334,11 @@ function MembersSection({ form }: { form: TForm }) {
 }
 
 function MoneySection({ form }: { form: TForm }) {
-  const incomes = useFieldArray({ control: form.control, name: "incomes" });
-  const expenditures = useFieldArray({ control: form.control, name: "expenditures" });
   const suddenEvent = useWatch({ control: form.control, name: "suddenEvent" });
   const e = (p: string) => errorAt(form, p);
   return (
     <Card title="二、家庭收支">
-      <div className="grid gap-6 lg:grid-cols-2">
-        <div>
-          <h3 className="mb-2 text-sm font-medium text-slate-700">月收入（元/月，全家合计）</h3>
-          <div className="space-y-2">
-            {incomes.fields.map((field, index) => (
-              <div key={field.id} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2" data-testid={`income-${index}`}>
-                <Field label="收入来源" error={e(`incomes.${index}.source`)}>
-                  <Select aria-label={`收入来源 ${index + 1}`} {...form.register(`incomes.${index}.source`)}>
-                    <Options labels={INCOME_SOURCE_LABELS} />
-                  </Select>
-                </Field>
-                <Field label="金额（元/月）" error={e(`incomes.${index}.monthlyFen`)}>
-                  <Input aria-label={`月收入金额 ${index + 1}`} inputMode="decimal" {...form.register(`incomes.${index}.monthlyFen` as never)} />
-                </Field>
-                <Button variant="ghost" className="mt-6" onClick={() => incomes.remove(index)}>
-                  移除
-                </Button>
-              </div>
-            ))}
-          </div>
-          <Button variant="secondary" className="mt-2" onClick={() => incomes.append({ source: "", monthlyFen: "" } as never)}>
-            添加收入
-          </Button>
-        </div>
-        <div>
-          <h3 className="mb-2 text-sm font-medium text-slate-700">刚性支出（元/年）</h3>
-          <div className="space-y-2">
-            {expenditures.fields.map((field, index) => (
-              <div key={field.id} className="grid grid-cols-[1fr_1fr_1fr_auto] items-start gap-2" data-testid={`expenditure-${index}`}>
-                <Field label="支出类别" error={e(`expenditures.${index}.kind`)}>
-                  <Select aria-label={`支出类别 ${index + 1}`} {...form.register(`expenditures.${index}.kind`)}>
-                    <Options labels={EXPENDITURE_KIND_LABELS} />
-                  </Select>
-                </Field>
-                <Field label="金额（元/年）" error={e(`expenditures.${index}.annualFen`)}>
-                  <Input aria-label={`年支出金额 ${index + 1}`} inputMode="decimal" {...form.register(`expenditures.${index}.annualFen` as never)} />
-                </Field>
-                <Field label="说明" error={e(`expenditures.${index}.note`)}>
-                  <Input aria-label={`支出说明 ${index + 1}`} {...form.register(`expenditures.${index}.note`)} />
-                </Field>
-                <Button variant="ghost" className="mt-6" onClick={() => expenditures.remove(index)}>
-                  移除
-                </Button>
-              </div>
-            ))}
-          </div>
-          <Button variant="secondary" className="mt-2" onClick={() => expenditures.append({ kind: "", annualFen: "", note: "" } as never)}>
-            添加支出
-          </Button>
-        </div>
-      </div>
+      <IncomeExpenseEditor form={form as unknown as UseFormReturn<TMoneyFields>} errorAt={e} />
       <div className="mt-6 space-y-3 rounded-md bg-slate-50 p-4">
         <label className="flex items-center gap-2 text-sm">
           <input type="checkbox" {...form.register("suddenEvent")} />
@@ -364,10 +347,10 @@ function MoneySection({ form }: { form: TForm }) {
         {suddenEvent && (
           <div className="grid gap-3 md:grid-cols-2">
             <Field label="突发事件说明" htmlFor="suddenEventNote" error={e("suddenEventNote")}>
-              <Input id="suddenEventNote" {...form.register("suddenEventNote")} />
+              <Input id="suddenEventNote" aria-invalid={!!e("suddenEventNote")} {...form.register("suddenEventNote")} />
             </Field>
             <Field label="造成的损失或刚性支出（元）" htmlFor="suddenEventLossFen" error={e("suddenEventLossFen")}>
-              <Input id="suddenEventLossFen" inputMode="decimal" {...form.register("suddenEventLossFen" as never)} />
+              <Input id="suddenEventLossFen" aria-invalid={!!e("suddenEventLossFen")} inputMode="decimal" autoComplete="off" {...form.register("suddenEventLossFen" as never)} />
             </Field>
           </div>
         )}
@@ -391,7 +374,7 @@ function CausesSection({ form }: { form: TForm }) {
           <legend className="text-sm font-medium text-slate-700">次要致困原因（最多 3 项）</legend>
           <div className="mt-2 flex flex-wrap gap-4">
             {Object.entries(CAUSE_LABELS).map(([value, label]) => (
-              <label key={value} className={`flex items-center gap-1.5 text-sm ${value === mainCause ? "text-slate-300" : ""}`}>
+              <label key={value} className={`flex items-center gap-1.5 text-sm ${value === mainCause ? "text-slate-500" : ""}`}>
                 <input type="checkbox" value={value} disabled={value === mainCause} {...form.register("secondaryCauses")} />
                 {label}
               </label>
@@ -401,7 +384,7 @@ function CausesSection({ form }: { form: TForm }) {
         </fieldset>
         <div className="md:col-span-3">
           <Field label="当前困难需求" htmlFor="needs" error={e("needs")}>
-            <textarea id="needs" rows={3} className={inputClass} {...form.register("needs")} />
+            <textarea id="needs" rows={3} className={inputClass} aria-invalid={!!e("needs")} {...form.register("needs")} />
           </Field>
         </div>
       </div>
@@ -414,28 +397,18 @@ function TierSection({ form, organisations, policies }: { form: TForm; organisat
   const e = (p: string) => errorAt(form, p);
   const org = organisations.find((o) => o.id === values.organisationId);
   const policy = org ? policies[org.regionCode] : undefined;
-  const fen = (v: unknown) => {
-    const parsed = parseYuanToFen(String(v ?? ""));
-    return parsed.ok ? parsed.fen : 0;
-  };
-  let suggestion: ReturnType<typeof suggestTier> | null = null;
-  if (policy) {
-    suggestion = suggestTier({
-      annualIncomeFen: (values.incomes ?? []).reduce((sum, i) => sum + fen(i?.monthlyFen), 0) * 12,
-      annualRigidExpenditureFen: (values.expenditures ?? []).reduce((sum, x) => sum + fen(x?.annualFen), 0),
-      householdSize: Math.max(1, (values.members ?? []).filter((m) => m?.livesInHousehold).length),
-      accidentLossFen: values.suddenEvent ? fen(values.suddenEventLossFen) : 0,
-      hasSuddenEvent: !!values.suddenEvent,
-      policy,
-    });
-  }
+  // The same figures the server computes (lib/filing/figures.ts); nothing until an income is typed.
+  const figures = typedHouseholdFigures(values);
+  const suggestion = policy && figures ? suggestTier({ ...figures, hasSuddenEvent: !!values.suddenEvent, policy }) : null;
   return (
     <Card title="困难类别">
       <div className="grid gap-6 md:grid-cols-2">
         <div className="rounded-md bg-sky-50 p-4 text-sm text-sky-900" data-testid="tier-suggestion">
-          <p className="font-medium">
-            系统建议：{suggestion?.tier ? TIER_LABELS[suggestion.tier] : "不符合困难职工认定条件"}
-          </p>
+          {suggestion ? (
+            <p className="font-medium">系统建议：{suggestion.tier ? TIER_LABELS[suggestion.tier] : "不符合困难职工认定条件"}</p>
+          ) : (
+            <p className="font-medium">{policy ? "填写家庭收入后，这里显示系统建议的困难类别。" : "请先选择建档单位。"}</p>
+          )}
           <ul className="mt-2 list-disc space-y-1 pl-5 text-xs">
             {suggestion?.steps.map((s) => <li key={s}>{s}</li>)}
           </ul>

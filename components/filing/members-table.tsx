@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { revealResidentIdsAction } from "@/app/(app)/files/actions";
+import { revealResidentIdsAction } from "@/lib/filing/actions";
 import { Button } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
 

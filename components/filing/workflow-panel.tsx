@@ -4,7 +4,7 @@ import Link from "next/link";
 import {
   approveFilingAction, deleteDraftAction, recordCivilCheckAction, recordObjectionAction, rejectFilingAction, reopenFileAction,
   resolveObjectionAction, reviewFilingAction, startPublicityAction,
-} from "@/app/(app)/files/actions";
+} from "@/lib/filing/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { Button, buttonClass } from "@/components/ui/button";
 import { OWN_SUBMISSION_REFUSED, type TFilingSteps } from "@/lib/filing/filing-rules";

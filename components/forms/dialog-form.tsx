@@ -14,7 +14,7 @@ import type { TActionResult } from "@/lib/actions/result";
 export type TFieldSpec = {
   name: string;
   label: string;
-  type: "date" | "text" | "textarea" | "select";
+  type: "date" | "text" | "textarea" | "select" | "checkboxes";
   options?: Record<string, string>;
   hint?: string;
   inputMode?: "decimal";
@@ -26,7 +26,7 @@ export type TFieldSpec = {
  * irreversible or reasoned step.
  */
 export function DialogForm<T extends FieldValues>({
-  label, title, description, fields, schema, defaults, fixed, confirmLabel, variant = "primary", buttonVariant, run, onDone,
+  label, title, description, fields, schema, defaults, fixed, confirmLabel, variant = "primary", buttonVariant, run, onDone, idempotent = false,
 }: {
   /** The button's text; the dialog's title when not given. */
   label?: string;
@@ -42,20 +42,40 @@ export function DialogForm<T extends FieldValues>({
   buttonVariant?: TButtonVariant;
   run: (values: T) => Promise<TActionResult<unknown>>;
   onDone?: (data: unknown) => void;
+  /**
+   * The action takes an `idempotencyKey`: the dialog makes one when it first renders and sends it with
+   * every try (a double click, a retry after a timeout), and makes a new one only after a success.
+   */
+  idempotent?: boolean;
 }) {
   const router = useRouter();
   const dialog = useRef<HTMLDialogElement>(null);
   // Several dialogs on one page share field names: ids must differ for labels to find their fields.
   const idPrefix = useId();
   const [error, setError] = useState<string | null>(null);
-  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: defaults as never });
+  const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
+  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: (idempotent ? { ...defaults, idempotencyKey } : defaults) as never });
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
+  // One submission at a time: a second click in the same instant is dropped, not sent.
+  const inFlight = useRef(false);
 
   const onSubmit = form.handleSubmit(async () => {
-    const result = await run({ ...form.getValues(), ...fixed });
+    if (inFlight.current) return;
+    inFlight.current = true;
+    let result: TActionResult<unknown>;
+    try {
+      result = await run({ ...form.getValues(), ...fixed, ...(idempotent ? { idempotencyKey } : {}) });
+    } finally {
+      inFlight.current = false;
+    }
     if (!result.ok) {
       setError(applyServerErrors(result, form.setError));
       return;
+    }
+    if (idempotent) {
+      const next = crypto.randomUUID();
+      setIdempotencyKey(next);
+      form.setValue("idempotencyKey" as Path<T>, next as never);
     }
     setError(null);
     dialog.current?.close();
@@ -75,7 +95,16 @@ export function DialogForm<T extends FieldValues>({
           {error && <Alert>{error}</Alert>}
           {fields.map((f) => (
             <Field key={f.name} label={f.label} htmlFor={`${idPrefix}-${f.name}`} error={errors[f.name]?.message} hint={f.hint}>
-              {f.type === "textarea" ? (
+              {f.type === "checkboxes" ? (
+                <div id={`${idPrefix}-${f.name}`} className="flex flex-wrap gap-x-4 gap-y-2">
+                  {Object.entries(f.options ?? {}).map(([value, label]) => (
+                    <label key={value} className="flex items-center gap-1.5 text-sm">
+                      <input type="checkbox" value={value} {...form.register(f.name as Path<T>)} />
+                      {label}
+                    </label>
+                  ))}
+                </div>
+              ) : f.type === "textarea" ? (
                 <textarea id={`${idPrefix}-${f.name}`} rows={3} className={inputClass} {...form.register(f.name as Path<T>)} />
               ) : f.type === "select" ? (
                 <Select id={`${idPrefix}-${f.name}`} {...form.register(f.name as Path<T>)}>

@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
   adjustLineAction, approveBatchAction, markBatchPaidAction, rejectBatchAction, removeLineAction, restoreLineAction, submitBatchAction,
-} from "@/app/(app)/ledger/actions";
+} from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";

@@ -2,9 +2,9 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useForm } from "react-hook-form";
-import { createBatchAction } from "@/app/(app)/ledger/actions";
+import { createBatchAction } from "@/lib/ledger/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
@@ -28,8 +28,14 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
   });
   const errors = form.formState.errors;
   // The action parses the raw form values with the same schema (handleSubmit would hand over its output).
+  // One submission at a time with this form's key: a second click in the same instant is dropped.
+  const inFlight = useRef(false);
   const onSubmit = form.handleSubmit(async () => {
-    const result = await createBatchAction(form.getValues() as never);
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const result = await createBatchAction(form.getValues() as never).finally(() => {
+      inFlight.current = false;
+    });
     if (!result.ok) {
       setError(applyServerErrors(result, form.setError));
       return;

@@ -1,6 +1,6 @@
 "use client";
 
-import { approveDisbursementAction, rejectDisbursementAction } from "@/app/(app)/ledger/actions";
+import { approveDisbursementAction, rejectDisbursementAction } from "@/lib/ledger/actions";
 import { ZApproveDisbursementInput, ZRejectDisbursementInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";
 

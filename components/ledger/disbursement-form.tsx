@@ -2,9 +2,9 @@
 
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { useForm } from "react-hook-form";
-import { recordDisbursementAction } from "@/app/(app)/ledger/actions";
+import { recordDisbursementAction } from "@/lib/ledger/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
@@ -29,6 +29,7 @@ export function DisbursementForm({
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [askOverride, setAskOverride] = useState(false);
+  const [askNotDuplicate, setAskNotDuplicate] = useState(false);
   // Made once per form: a double click, a retry after a timeout or a resubmission all send the same key.
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const form = useForm<TRecordDisbursementFormValues>({
@@ -40,10 +41,17 @@ export function DisbursementForm({
   const policy = aidType ? policies.filter((p) => p.aidType === aidType).sort((a, b) => Number(b.specific) - Number(a.specific))[0] : undefined;
 
   // The action parses the raw form values with the same schema (handleSubmit would hand over its output).
+  // One submission at a time with this form's key: a second click in the same instant is dropped.
+  const inFlight = useRef(false);
   const onSubmit = form.handleSubmit(async () => {
-    const result = await recordDisbursementAction(form.getValues() as never);
+    if (inFlight.current) return;
+    inFlight.current = true;
+    const result = await recordDisbursementAction(form.getValues() as never).finally(() => {
+      inFlight.current = false;
+    });
     if (!result.ok) {
       if (result.code === "OVER_CAP") setAskOverride(true);
+      if (result.code === "POSSIBLE_DUPLICATE") setAskNotDuplicate(true);
       setError(applyServerErrors(result, form.setError));
       return;
     }
@@ -100,6 +108,14 @@ export function DisbursementForm({
       {askOverride && (
         <Field label="超限说明（申请审批人特批）" htmlFor="overCapNote" error={errors.overCapNote?.message} hint="超过年度上限的发放须由审批人填写特批理由后才能入账">
           <textarea id="overCapNote" rows={2} className={inputClass} {...form.register("overCapNote")} />
+        </Field>
+      )}
+      {askNotDuplicate && (
+        <Field label="疑似重复发放" htmlFor="confirmNotDuplicate" error={errors.confirmNotDuplicate?.message} hint="近期已有同类型、同金额的发放；确认不是重复登记后再提交">
+          <label className="flex items-center gap-2 text-sm">
+            <input id="confirmNotDuplicate" type="checkbox" {...form.register("confirmNotDuplicate")} />
+            确认不是重复发放
+          </label>
         </Field>
       )}
       <div className="flex justify-end">

@@ -1,7 +1,7 @@
 "use client";
 
 import { useState, useTransition } from "react";
-import { recordBankAccountAction, recordReversalAction, revealBankAccountAction } from "@/app/(app)/ledger/actions";
+import { recordBankAccountAction, recordReversalAction, revealBankAccountAction } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import { ZRecordBankAccountInput, ZRecordReversalInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";
@@ -36,9 +36,8 @@ export function BankAccountDialog({ fileId, holderName, replacing }: { fileId: s
   );
 }
 
-/** 冲正: the key is made when the row renders, so a double click or retry sends the same one. */
+/** 冲正: the dialog keeps one idempotency key until it succeeds, so a double click or retry sends the same one. */
 export function ReverseEntryDialog({ entryId, today, description }: { entryId: string; today: string; description: string }) {
-  const [idempotencyKey] = useState(() => crypto.randomUUID());
   return (
     <DialogForm
       label="冲正"
@@ -48,7 +47,8 @@ export function ReverseEntryDialog({ entryId, today, description }: { entryId: s
       buttonVariant="ghost"
       confirmLabel="确认申请冲正"
       schema={ZRecordReversalInput}
-      defaults={{ idempotencyKey, entryId, entryDate: today, reason: "" }}
+      idempotent
+      defaults={{ idempotencyKey: "", entryId, entryDate: today, reason: "" }}
       fields={[
         { name: "entryDate", label: "冲正日期", type: "date" },
         { name: "reason", label: "冲正原因", type: "textarea" },

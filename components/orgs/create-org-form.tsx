@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { createOrganisationAction } from "@/app/(app)/orgs/actions";
+import { createOrganisationAction } from "@/lib/organisations/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";

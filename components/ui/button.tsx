@@ -10,7 +10,7 @@ const VARIANTS = {
 export type TButtonVariant = keyof typeof VARIANTS;
 
 export function buttonClass(variant: TButtonVariant = "primary", extra = "") {
-  return `inline-flex items-center justify-center gap-1 whitespace-nowrap rounded-md px-3.5 py-2 text-sm font-medium transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${extra}`;
+  return `inline-flex min-h-11 items-center justify-center gap-1 whitespace-nowrap rounded-md px-3.5 py-2 text-sm sm:min-h-0 font-medium transition-colors disabled:cursor-not-allowed ${VARIANTS[variant]} ${extra}`;
 }
 
 export function Button({ variant = "primary", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: TButtonVariant }) {

@@ -1,7 +1,7 @@
 import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
 
 export const inputClass =
-  "block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm shadow-xs focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-100 aria-[invalid=true]:border-red-500";
+  "block min-h-11 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-base shadow-xs sm:min-h-0 sm:text-sm focus:border-brand-600 focus:outline-none focus:ring-2 focus:ring-brand-100 aria-[invalid=true]:border-red-500";
 
 /** A label, the control, a hint and the field's error in Chinese right below it. */
 export function Field({ label, error, hint, children, htmlFor }: { label: string; error?: string; hint?: string; htmlFor?: string; children: ReactNode }) {

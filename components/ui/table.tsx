@@ -2,7 +2,8 @@ import type { ReactNode } from "react";
 
 export function Table({ head, children }: { head: ReactNode[]; children: ReactNode }) {
   return (
-    <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs">
+    // On a phone a wide table scrolls inside its own box; tabIndex lets keyboard users scroll it too.
+    <div tabIndex={0} className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
       <table className="min-w-full divide-y divide-slate-200 text-sm">
         <thead className="bg-slate-50">
           <tr>

@@ -4,7 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
-import { resetUserPasswordAction, setUserActiveAction, setUserRolesAction, unlockUserAction } from "@/app/(app)/admin/users/actions";
+import { resetUserPasswordAction, setUserActiveAction, setUserRolesAction, unlockUserAction } from "@/lib/users/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";

@@ -2,9 +2,9 @@ import "server-only";
 import type { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { requireActionActor } from "@/lib/auth/session";
-import { DomainError } from "@/lib/errors/domain-error";
 import type { Role } from "@/lib/generated/prisma/enums";
-import { zodFieldErrors, type TActionResult } from "./result";
+import type { TActionResult } from "./result";
+import { failure, runActionAs } from "./run-action";
 
 /**
  * The one wrapper every server action is made with: it finds the signed-in user and checks their
@@ -17,19 +17,13 @@ export function authedAction<TSchema extends z.ZodType, TResult>(
   run: (actor: TActor, input: z.output<TSchema>) => Promise<TResult>,
 ) {
   return async (raw: z.input<TSchema>): Promise<TActionResult<TResult>> => {
+    let actor: TActor;
     try {
-      const actor = await requireActionActor(...roles);
-      const parsed = schema.safeParse(raw);
-      if (!parsed.success) {
-        return { ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: zodFieldErrors(parsed.error) };
-      }
-      return { ok: true, data: await run(actor, parsed.data) };
+      actor = await requireActionActor(...roles);
     } catch (error) {
-      if (error instanceof DomainError) {
-        return { ok: false, error: error.message, code: error.code, fieldErrors: error.fieldErrors };
-      }
-      console.error("server action failed", error);
-      return { ok: false, error: "系统出现错误，操作未完成，请稍后重试。如多次出现请联系管理员。" };
+      return failure(error);
     }
+    return runActionAs(schema, run, actor, raw);
   };
 }
+

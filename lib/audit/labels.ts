@@ -57,6 +57,20 @@ const ACTION_LABELS: Record<string, string> = {
   "ledger.export": "导出台账",
   "audit.export.events": "导出操作记录",
   "audit.export.signins": "导出登录记录",
+  "policy.add-row": "新增政策参数",
+  "calendar.complete-item": "办结待办事项",
+  "calendar.start-spot-check": "启动年度抽查",
+  "calendar.record-finding": "登记抽查结果",
+  "calendar.dispose-file": "批准销毁到期档案材料",
+  "calendar.run-job": "手动运行定时任务",
+  "archive.export": "导出困难职工台账",
+  "ledger.export-batch-lines": "导出批次名单",
+  "export.completed": "导出完成（记录行数）",
+  "filing.print": "打印档案表册",
+  "import.upload": "上传档案导入文件",
+  "import.commit": "导入档案",
+  "import.approve": "批准导入在档档案",
+  "report.export": "下载统计报表",
 };
 
 export function auditActionLabel(action: string): string {

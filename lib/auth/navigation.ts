@@ -11,6 +11,13 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  policy: ["ADMIN"],
+  jobs: ["ADMIN"],
+  tasks: ["CASEWORKER", "OFFICIAL"],
+  spotChecks: ["CASEWORKER", "OFFICIAL"],
+  import: ["CASEWORKER"],
+  reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  backups: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -18,13 +25,20 @@ export type TSection = keyof typeof SECTION_ROLES;
 export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
   { section: "archive", href: "/archive", label: "档案" },
   { section: "intake", href: "/intake", label: "建档" },
+  { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },
+  { section: "reports", href: "/reports", label: "统计报表" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },
+  { section: "backups", href: "/admin/backups", label: "数据备份" },
+  { section: "tasks", href: "/tasks", label: "待办事项" },
+  { section: "spotChecks", href: "/spot-checks", label: "年度抽查" },
+  { section: "policy", href: "/admin/policy", label: "政策参数" },
+  { section: "jobs", href: "/admin/jobs", label: "定时任务" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

@@ -3,7 +3,11 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getClientIp, getUserAgent } from "@/lib/http/client-ip";
 import { authConfig } from "./config";
-import { endSession, signIn } from "./sign-in";
+import { endSession, signIn, signInErrorCode } from "./sign-in";
+
+export function usesHttps(publicUrl: string | undefined): boolean {
+  return (publicUrl ?? "").trim().toLowerCase().startsWith("https://");
+}
 
 /**
  * next-auth carries only the id of our own user_session row in its JWT cookie; everything that
@@ -12,6 +16,8 @@ import { endSession, signIn } from "./sign-in";
  */
 export const authOptions: NextAuthOptions = {
   session: { strategy: "jwt", maxAge: authConfig.absoluteMinutes * 60 },
+  // The session cookie is Secure (and __Secure- prefixed) whenever users reach the app over https.
+  useSecureCookies: usesHttps(process.env.NEXTAUTH_URL),
   pages: { signIn: "/login", error: "/login" },
   providers: [
     CredentialsProvider({
@@ -23,7 +29,7 @@ export const authOptions: NextAuthOptions = {
         if (!username.trim() || !password) throw new Error("MISSING");
         const result = await signIn({ username, password, ip: await getClientIp(), userAgent: await getUserAgent() });
         if (!result.ok) {
-          throw new Error(result.lockedUntil ? `${result.outcome}:${result.lockedUntil.toISOString()}` : result.outcome);
+          throw new Error(signInErrorCode(result));
         }
         return { id: result.userId, sessionId: result.sessionId };
       },

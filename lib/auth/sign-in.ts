@@ -8,6 +8,15 @@ export type TSignInResult =
   | { ok: true; userId: string; sessionId: string }
   | { ok: false; outcome: Exclude<SignInOutcome, "SUCCESS">; lockedUntil?: Date };
 
+/**
+ * What the browser is told. An unknown user and a wrong password get the same code, so a guesser
+ * cannot learn which names exist (sign_in_attempt keeps the difference for the audit trail).
+ */
+export function signInErrorCode(result: Extract<TSignInResult, { ok: false }>): string {
+  if (result.outcome === "UNKNOWN_USER" || result.outcome === "BAD_PASSWORD") return "BAD_CREDENTIALS";
+  return result.lockedUntil ? `${result.outcome}:${result.lockedUntil.toISOString()}` : result.outcome;
+}
+
 type TSignInInput = { username: string; password: string; ip: string; userAgent: string | null };
 
 /**

@@ -68,3 +68,26 @@ export function describeConflict(conflict: TPersonConflict, name?: string): stri
   }
   return `${who} 已在${where}中。一人只能在一个有效档案中，不能重复建档。`;
 }
+
+/**
+ * The one-person-one-open-file check for a whole import at once: every person already in a file
+ * that holds them, and every holder whose household was filed before (it must be reopened).
+ */
+export async function findBulkPersonConflicts(residentIds: string[], holderIds: string[]): Promise<TPersonConflict[]> {
+  if (residentIds.length === 0) return [];
+  const [active, holders] = await Promise.all([
+    prisma.$queryRaw<Array<{ resident_id: string; file_id: string; file_number: string | null; status: FileStatus; name: string }>>`
+      SELECT p.resident_id, f.id AS file_id, f.file_number, f.status, o.name
+        FROM file_person p JOIN household_file f ON f.id = p.file_id JOIN organisation o ON o.id = f.organisation_id
+       WHERE p.holds AND p.resident_id = ANY(${residentIds}::text[])`,
+    prisma.$queryRaw<Array<{ resident_id: string; file_id: string; file_number: string | null; status: FileStatus; name: string }>>`
+      SELECT f.holder_resident_id AS resident_id, f.id AS file_id, f.file_number, f.status, o.name
+        FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+       WHERE f.holder_resident_id = ANY(${holderIds}::text[]) AND f.status IN ('CLOSED', 'OBSERVATION')`,
+  ]);
+  const conflict = (row: (typeof active)[number], sameHolderClosed: boolean): TPersonConflict => ({
+    residentId: row.resident_id, maskedResidentId: maskResidentId(row.resident_id), fileId: row.file_id, fileNumber: row.file_number,
+    status: row.status, organisationName: row.name, sameHolderClosed,
+  });
+  return [...active.map((r) => conflict(r, false)), ...holders.map((r) => conflict(r, true))];
+}

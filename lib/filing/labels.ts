@@ -111,6 +111,8 @@ export function keysOf<T extends Record<string, string>>(labels: T) {
   return Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
 }
 
+export const RECHECK_FINDING_LABELS = { ACCURATE: "核查无误", WRONGLY_FILED: "不符合建档条件（错评）", MISSED_EXIT: "已符合退档条件而未退（漏退）", WRONG_TIER: "困难类别不准" } as const;
+
 export const RECHECK_OUTCOME_LABELS = { CONFIRM: "维持原类别", PROPOSE_TIER_CHANGE: "建议调整类别", PROPOSE_EXIT: "建议退档" } as const;
 
 export const MEASURE_STATUS_LABELS = { PLANNED: "计划中", IN_PROGRESS: "进行中", DONE: "已解决", CANCELLED: "已取消" } as const;

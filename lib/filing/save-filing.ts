@@ -115,7 +115,8 @@ export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Pr
   const org = await db.organisation.findUniqueOrThrow({ where: { id: data.organisationId }, select: { regionCode: true } });
   const today = todayInShanghai();
   const figures = householdFigures(data);
-  const suggestion = suggestTier({ ...figures, hasSuddenEvent: data.suddenEvent, policy: await tierPolicy(org.regionCode, today) });
+  const policy = await tierPolicy(org.regionCode, today);
+  const suggestion = suggestTier({ ...figures, hasSuddenEvent: data.suddenEvent, policy });
   const now = new Date();
   const submitted = {
     ...columnsOf(data),
@@ -123,6 +124,8 @@ export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Pr
     householdSize: figures.householdSize,
     perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen,
     suggestedTier: suggestion.tier,
+    // The decision keeps the figures it was made with: a later policy row never changes them.
+    policyFigures: policy as unknown as Prisma.InputJsonValue,
     submittedById: actor.userId,
     submittedAt: now,
     rejectionReason: null,

@@ -3,7 +3,7 @@
 // mistyped ID number is flagged even in a draft), and `ZSubmitFilingData` adds the checks that
 // everything required is there. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
-import { blankToUndefined, optionalChoice, optionalText, optionalYuanToFen } from "@/lib/forms/zod-fields";
+import { blankToUndefined, optionalChoice, optionalText, optionalYuanToFen, requiredText } from "@/lib/forms/zod-fields";
 import { validateResidentId } from "@/lib/people/resident-id";
 import {
   CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, HEALTH_LABELS,
@@ -178,7 +178,7 @@ export const ZStartPublicityInput = z.object({ ...ZFileRef, startDate: ZPastDate
 export const ZRecordObjectionInput = z.object({
   ...ZFileRef,
   receivedOn: ZPastDate("请填写收到异议的日期"),
-  content: z.string().trim().min(1, "请填写异议内容").max(1000, "异议内容不能超过 1000 字"),
+  content: requiredText(1, 1000, "异议内容"),
   handling: optionalText(1000, "处理情况"),
 });
 export const ZResolveObjectionInput = z.object({
@@ -199,7 +199,7 @@ export const ZApproveFilingInput = z.object({
 });
 export const ZRejectFilingInput = z.object({
   ...ZFileRef,
-  reason: z.string().trim().min(2, "请填写退回原因").max(500, "退回原因不能超过 500 字"),
+  reason: requiredText(2, 500, "退回原因"),
 });
 export const ZFileActionInput = z.object(ZFileRef);
 

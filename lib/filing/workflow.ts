@@ -2,16 +2,19 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
+import { isDeletableDraft } from "./rules";
 import type {
   TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
   TResolveObjectionInput, TReviewFilingInput, TStartPublicityInput,
@@ -40,7 +43,13 @@ type TStep = {
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   const db = scopedDb(actor);
+  // Already decided by someone else: told with one read, without taking a connection for a transaction.
+  const current = await db.householdFile.findUnique({ where: { id: ref.fileId }, select: { status: true, version: true } });
+  if (current && (current.version !== ref.expectedVersion || !s.from.includes(current.status))) {
+    throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[current.status]}”。请刷新页面查看最新情况。`);
+  }
   return db.$transaction(async (tx) => {
+    await claimRow(tx, "household_file", ref.fileId);
     const file = await loadFile(tx, ref.fileId);
     if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
       throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);
@@ -180,7 +189,8 @@ async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: st
   // Taken inside the approving transaction: the counter row stays locked until it commits, and a
   // rolled-back approval leaves no gap.
   const [row] = await tx.$queryRaw<[{ last_value: number }]>`
-    INSERT INTO file_number_counter (organisation_id, year, last_value) VALUES (${organisationId}::uuid, ${year}, 1)
+    INSERT INTO file_number_counter (organisation_id, year, last_value)
+    SELECT ${organisationId}::uuid, ${year}, 1 WHERE ${tx.$orgInScope(Prisma.sql`${organisationId}::uuid`)}
     ON CONFLICT (organisation_id, year) DO UPDATE SET last_value = file_number_counter.last_value + 1
     RETURNING last_value`;
   return `${orgCode}-${year}-${String(row.last_value).padStart(5, "0")}`;
@@ -209,6 +219,7 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
       const fileNumber = file.fileNumber ?? (await nextFileNumber(tx, file.organisationId, file.organisation.code, Number(today.slice(0, 4))));
       const interval = await policyValue("RECHECK_INTERVAL_MONTHS", file.organisation.regionCode, today);
       await tx.tierDecision.create({ data: { fileId: file.id, tier: input.tier, source: "FILING", decidedById: actor.userId } });
+      await pausePoint("filing-approve");
       return {
         tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber,
         nextCheckDue: dateOnly(addMonths(today, interval)),
@@ -258,9 +269,7 @@ export async function deleteDraft(actor: TActor, input: TFileActionInput) {
   const db = scopedDb(actor);
   const storageKeys = await db.$transaction(async (tx) => {
     const file = await loadFile(tx, input.fileId);
-    if (file.status !== "DRAFT" || file.fileNumber || file.submittedAt || file.episode > 1) {
-      throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
-    }
+    if (!isDeletableDraft(file)) throw new DomainError("只有从未提交过的草稿可以删除。", "NOT_DELETABLE");
     const evidence = await tx.evidenceFile.findMany({ where: { fileId: file.id }, select: { storageKey: true } });
     const { count } = await tx.householdFile.deleteMany({ where: { id: file.id, version: input.expectedVersion, status: "DRAFT" } });
     if (count !== 1) throw new ConflictError();

@@ -1,34 +1,38 @@
-// The one date formatter: everything is stored in UTC and shown in China Standard Time.
-const TIME_ZONE = "Asia/Shanghai";
+// The one date module: everything is stored in UTC and shown in China Standard Time. Calendar
+// arithmetic and time-zone conversion go through date-fns and @date-fns/tz, never hand-written
+// offsets; calendar dates travel as YYYY-MM-DD strings (comparable as strings).
+import { TZDate, tz } from "@date-fns/tz";
+import { addDays as addCalendarDays, addMonths as addCalendarMonths, format, isValid, parse } from "date-fns";
 
-const dateTimeFormat = new Intl.DateTimeFormat("zh-CN", {
-  timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hour12: false,
-});
-const dateFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: TIME_ZONE, year: "numeric", month: "2-digit", day: "2-digit" });
-const timeFormat = new Intl.DateTimeFormat("zh-CN", { timeZone: TIME_ZONE, hour: "2-digit", minute: "2-digit", hour12: false });
+export const TIME_ZONE = "Asia/Shanghai";
+const inShanghai = tz(TIME_ZONE);
 
 /** 2026-11-23 18:05 */
 export function formatDateTime(value: Date | null | undefined): string {
   if (!value) return "—";
-  const parts = Object.fromEntries(dateTimeFormat.formatToParts(value).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day} ${parts.hour}:${parts.minute}`;
+  return format(value, "yyyy-MM-dd HH:mm", { in: inShanghai });
 }
 
 /** 2026-11-23 */
 export function formatDate(value: Date | null | undefined): string {
   if (!value) return "—";
-  const parts = Object.fromEntries(dateFormat.formatToParts(value).map((p) => [p.type, p.value]));
-  return `${parts.year}-${parts.month}-${parts.day}`;
+  return format(value, "yyyy-MM-dd", { in: inShanghai });
 }
 
 /** 18:05 */
 export function formatTime(value: Date): string {
-  return timeFormat.format(value);
+  return format(value, "HH:mm", { in: inShanghai });
 }
 
 /** Today's calendar date in China, as YYYY-MM-DD. */
 export function todayInShanghai(now = new Date()): string {
   return formatDate(now);
+}
+
+/** A calendar date as people write it: "2026-12-07" → "12 月 7 日" (the year only when it is not this year's). */
+export function formatMonthDay(value: string, today = todayInShanghai()): string {
+  const [y, m, d] = value.split("-").map(Number) as [number, number, number];
+  return `${value.slice(0, 4) === today.slice(0, 4) ? "" : `${y} 年 `}${m} 月 ${d} 日`;
 }
 
 /** A YYYY-MM-DD calendar date as the Date Prisma stores in a `date` column (UTC midnight). */
@@ -38,18 +42,34 @@ export function dateOnly(value: string): Date {
 
 /** A `date` column's value back to YYYY-MM-DD. */
 export function dateOnlyString(value: Date): string {
-  return value.toISOString().slice(0, 10);
+  return format(value, "yyyy-MM-dd", { in: tz("UTC") });
+}
+
+/** Parses YYYY-MM-DD strictly (no 2026-02-30); undefined for anything else. */
+function calendarDate(value: string): Date | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
+  const date = parse(value, "yyyy-MM-dd", new TZDate(0, "UTC"), { in: tz("UTC") });
+  return isValid(date) ? date : undefined;
+}
+
+function requireCalendarDate(value: string): Date {
+  const date = calendarDate(value);
+  if (!date) throw new RangeError(`not a calendar date: ${value}`);
+  return date;
 }
 
 export function addDays(value: string, days: number): string {
-  return dateOnlyString(new Date(dateOnly(value).getTime() + days * 86_400_000));
+  return dateOnlyString(addCalendarDays(requireCalendarDate(value), days, { in: tz("UTC") }));
 }
 
 /** The same day `months` later (clamped to the month's end: 2026-01-31 + 1 → 2026-02-28). */
 export function addMonths(value: string, months: number): string {
+  return dateOnlyString(addCalendarMonths(requireCalendarDate(value), months, { in: tz("UTC") }));
+}
+
+/** A calendar date typed in China ("2026-11-23") as the UTC instant its day starts in Asia/Shanghai. */
+export function startOfShanghaiDay(value: string | undefined): Date | undefined {
+  if (!value || !calendarDate(value)) return undefined;
   const [y, m, d] = value.split("-").map(Number) as [number, number, number];
-  const target = new Date(Date.UTC(y, m - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  target.setUTCDate(Math.min(d, lastDay));
-  return dateOnlyString(target);
+  return new TZDate(y, m - 1, d, TIME_ZONE);
 }

@@ -1,6 +1,12 @@
+import { addDays, startOfShanghaiDay } from "./datetime";
+
 /** A calendar date typed in China ("2026-11-23") as the UTC instant its day starts in Asia/Shanghai. */
 export function parseShanghaiDate(value: string | undefined): Date | undefined {
-  if (!value || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = new Date(`${value}T00:00:00+08:00`);
-  return Number.isNaN(date.getTime()) ? undefined : date;
+  const date = startOfShanghaiDay(value);
+  return date ? new Date(date.getTime()) : undefined;
+}
+
+/** The instant after a typed day ends in Asia/Shanghai (the exclusive end of a "to" filter). */
+export function parseShanghaiDayEnd(value: string | undefined): Date | undefined {
+  return parseShanghaiDate(value) && value ? parseShanghaiDate(addDays(value, 1)) : undefined;
 }

@@ -6,8 +6,42 @@ import { parseYuanToFen, type TParseYuanOptions } from "@/lib/money/money";
 
 export const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
 
+/**
+ * Characters no form field may carry: C0 controls except tab and line breaks, DEL, C1 controls, and
+ * the Unicode line/paragraph separators. NUL in particular must never reach PostgreSQL (it refuses
+ * it in text), and the others only hide or break what a reader sees.
+ */
+export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+export const CONTROL_CHARACTER_MESSAGE = "不能包含控制字符或不可见字符，请删除后重新填写";
+
+/** A string that carries no control character; the base of every text field. */
+export const plainString = (message?: string) => z.string(message).refine((v) => !CONTROL_CHARACTERS.test(v), CONTROL_CHARACTER_MESSAGE);
+
+/** A required text of `min`–`max` characters after trimming. */
+export const requiredText = (min: number, max: number, label: string) =>
+  plainString(`请填写${label}`).trim().min(min, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+
 export const optionalText = (max: number, label: string) =>
-  z.preprocess(blankToUndefined, z.string().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
+  z.preprocess(blankToUndefined, plainString().trim().max(max, `${label}不能超过 ${max} 个字`).optional());
+
+/**
+ * The first string anywhere in an action's raw input that carries a control character, as a field
+ * path ("members.2.name"), or null. authedAction refuses such input before any schema runs, so no
+ * schema (also one that forgot plainString) lets one through.
+ */
+export function controlCharacterPath(value: unknown, path: string[] = [], depth = 0): string | null {
+  if (typeof value === "string") return CONTROL_CHARACTERS.test(value) ? path.join(".") || "_" : null;
+  if (depth > 20 || value === null || typeof value !== "object") return null;
+  if (typeof Blob !== "undefined" && value instanceof Blob) return null;
+  const entries: Array<[string, unknown]> =
+    typeof FormData !== "undefined" && value instanceof FormData ? [...value.entries()] : Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+  for (const [key, item] of entries) {
+    if (CONTROL_CHARACTERS.test(key)) return [...path, "_"].join(".");
+    const found = controlCharacterPath(item, [...path, key], depth + 1);
+    if (found !== null) return found;
+  }
+  return null;
+}
 
 export function optionalChoice<T extends Record<string, string>>(labels: T, message: string) {
   return z.preprocess(blankToUndefined, z.enum(keysOf(labels), message).optional());

@@ -2,13 +2,15 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { dateOnly } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
-import { aidPolicyFor } from "./aid-policy";
+import { pausePoint } from "@/lib/testing/pause-point";
+import { aidPolicyFor, aidPolicySql, assertFundMayPay } from "./aid-policy";
 import { capUsage, overCapMessage, usageRowsSql } from "./caps";
 import { yearBounds } from "./db";
 import { BATCH_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
@@ -24,6 +26,7 @@ type TBatchRow = Awaited<ReturnType<TScopedTx["disbursementBatch"]["findUniqueOr
 const money = (column: Prisma.Sql) => Prisma.sql`'¥' || to_char(${column} / 100.0, 'FM999,999,999,990.00')`;
 
 async function loadBatch(tx: TScopedTx, ref: TBatchRef, from: BatchStatus[]): Promise<TBatchRow> {
+  await claimRow(tx, "disbursement_batch", ref.batchId);
   const batch = await tx.disbursementBatch.findUnique({ where: { id: ref.batchId } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.version !== ref.expectedVersion || !from.includes(batch.status)) {
@@ -62,10 +65,11 @@ export async function createBatch(actor: TActor, input: TCreateBatchInput): Prom
   try {
     return await db.$transaction(
       async (tx) => {
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.organisationId }, select: { path: true, regionCode: true } });
+        await assertFundMayPay(tx, input.fundSource, input.aidType, org.regionCode, input.entryDate);
         // The policy must exist for this type and date (its standard is used when none is given).
-        const anyPolicy = await aidPolicyFor(tx, input.aidType, null, input.entryDate).catch(() => null);
+        const anyPolicy = await aidPolicyFor(tx, input.aidType, null, org.regionCode, input.entryDate).catch(() => null);
         const byStudent = input.aidType === "EDUCATION" || anyPolicy?.capPer === "STUDENT";
-        const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.organisationId }, select: { path: true } });
         const batch = await tx.disbursementBatch.create({
           data: {
             idempotencyKey: input.idempotencyKey, organisationId: input.organisationId, name: input.name, aidType: input.aidType,
@@ -108,18 +112,18 @@ type TLineRule = {
 async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
   const files = Prisma.sql`
     SELECT f.id FROM household_file f JOIN organisation o ON o.id = f.organisation_id
-     WHERE o.path LIKE ${`${rule.orgPath}%`}
+     WHERE o.path LIKE ${`${rule.orgPath}%`} AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}
        AND (cardinality(${rule.tiers}::tier[]) = 0 OR f.tier = ANY(${rule.tiers}::tier[]))
        AND (cardinality(${rule.fileLevels}::file_level[]) = 0 OR f.file_level = ANY(${rule.fileLevels}::file_level[]))`;
   const usage = usageRowsSql({ aidType: rule.aidType as never, entryDate: rule.entryDate, perStudent: rule.byStudent, excludeBatchId: rule.batchId }, files);
   const inSchool = [...IN_SCHOOL_EDUCATION];
   return tx.$executeRaw`
     WITH candidates AS (
-      SELECT f.id AS file_id, f.organisation_id, f.file_level, f.status, NULL::text AS student
-        FROM household_file f WHERE f.id IN (${files}) AND NOT ${rule.byStudent}::boolean
+      SELECT f.id AS file_id, f.organisation_id, f.file_level, f.tier, f.status, NULL::text AS student, fo.region_code
+        FROM household_file f JOIN organisation fo ON fo.id = f.organisation_id WHERE f.id IN (${files}) AND NOT ${rule.byStudent}::boolean
       UNION ALL
-      SELECT f.id, f.organisation_id, f.file_level, f.status, m->>'residentId'
-        FROM household_file f CROSS JOIN LATERAL jsonb_array_elements(f.data->'members') m
+      SELECT f.id, f.organisation_id, f.file_level, f.tier, f.status, m->>'residentId', fo.region_code
+        FROM household_file f JOIN organisation fo ON fo.id = f.organisation_id CROSS JOIN LATERAL jsonb_array_elements(f.data->'members') m
        WHERE f.id IN (${files}) AND ${rule.byStudent}::boolean AND m->>'education' = ANY(${inSchool}::text[]) AND m->>'residentId' IS NOT NULL
     ),
     used AS (
@@ -130,18 +134,13 @@ async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
       SELECT c.*, COALESCE(${rule.standardAmountFen}::integer, p.standard_amount_fen) AS amount, p.annual_cap_fen AS cap,
              ba.id AS bank_account_id, COALESCE(u.used, 0) AS used
         FROM candidates c
-        LEFT JOIN LATERAL (
-          SELECT * FROM aid_policy ap
-           WHERE ap.aid_type = ${rule.aidType}::aid_type AND ap.effective_from <= ${rule.entryDate}::date
-             AND (ap.file_level = c.file_level OR ap.file_level IS NULL)
-           ORDER BY ap.file_level IS NULL, ap.effective_from DESC LIMIT 1
-        ) p ON true
+        LEFT JOIN LATERAL (${aidPolicySql(rule.aidType, rule.entryDate, Prisma.sql`c.file_level`, Prisma.sql`c.region_code`)}) p ON true
         LEFT JOIN bank_account ba ON ba.file_id = c.file_id AND ba.superseded_at IS NULL
         LEFT JOIN used u ON u.file_id = c.file_id AND u.student IS NOT DISTINCT FROM c.student
        WHERE aid_status_eligible(c.status, COALESCE(p.allowed_in_observation, false))
     )
-    INSERT INTO batch_line (batch_id, file_id, organisation_id, student_resident_id, bank_account_id, amount_fen, removed, removed_reason)
-    SELECT ${rule.batchId}::uuid, file_id, organisation_id, student, bank_account_id, COALESCE(amount, 0), reason IS NOT NULL, reason
+    INSERT INTO batch_line (batch_id, file_id, organisation_id, student_resident_id, bank_account_id, amount_fen, removed, removed_reason, tier, file_level)
+    SELECT ${rule.batchId}::uuid, file_id, organisation_id, student, bank_account_id, COALESCE(amount, 0), reason IS NOT NULL, reason, tier, file_level
       FROM (
         SELECT priced.*, CASE
           WHEN amount IS NULL THEN '没有适用的发放标准'
@@ -160,9 +159,9 @@ async function lineInDraft(tx: TScopedTx, batch: TBatchRow, lineId: string) {
 
 /** Checks a line's new amount against its cap (lines of this draft are not yet counted anywhere). */
 async function assertLineWithinCap(tx: TScopedTx, batch: TBatchRow, line: { fileId: string; studentResidentId: string | null }, amountFen: number) {
-  const file = await tx.householdFile.findUniqueOrThrow({ where: { id: line.fileId }, select: { fileLevel: true } });
+  const file = await tx.householdFile.findUniqueOrThrow({ where: { id: line.fileId }, select: { fileLevel: true, organisation: { select: { regionCode: true } } } });
   const entryDate = entryDateOf(batch);
-  const policy = await aidPolicyFor(tx, batch.aidType, file.fileLevel, entryDate);
+  const policy = await aidPolicyFor(tx, batch.aidType, file.fileLevel, file.organisation.regionCode, entryDate);
   if (policy.annualCapFen === null) return;
   const byStudent = batch.aidType === "EDUCATION" || policy.capPer === "STUDENT";
   const used = await capUsage(tx, { fileId: line.fileId, aidType: batch.aidType, entryDate, perStudent: byStudent, studentResidentId: line.studentResidentId, excludeBatchId: batch.id });
@@ -248,10 +247,12 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
     async (tx) => {
       const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
       notMaker(actor, batch, "审批");
-      const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed`;
+      const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
       await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
       const entryDate = entryDateOf(batch);
-      const byStudent = batch.aidType === "EDUCATION" || (await aidPolicyFor(tx, batch.aidType, null, entryDate).catch(() => null))?.capPer === "STUDENT";
+      const org = await tx.organisation.findUniqueOrThrow({ where: { id: batch.organisationId }, select: { regionCode: true } });
+      await assertFundMayPay(tx, batch.fundSource, batch.aidType, org.regionCode, entryDate);
+      const byStudent = batch.aidType === "EDUCATION" || (await aidPolicyFor(tx, batch.aidType, null, org.regionCode, entryDate).catch(() => null))?.capPer === "STUDENT";
       const usage = usageRowsSql({ aidType: batch.aidType, entryDate, perStudent: byStudent, excludeBatchId: batch.id }, lines);
       const problems = await tx.$queryRaw<Array<{ holder_name: string | null; problem: string }>>`
         WITH used AS (
@@ -260,13 +261,10 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
         SELECT f.holder_name, CASE
           WHEN NOT aid_status_eligible(f.status, COALESCE(p.allowed_in_observation, false)) THEN '档案已不在档'
           ELSE '超过年度上限' END AS problem
-          FROM batch_line l JOIN household_file f ON f.id = l.file_id
-          LEFT JOIN LATERAL (
-            SELECT * FROM aid_policy ap WHERE ap.aid_type = ${batch.aidType}::aid_type AND ap.effective_from <= ${entryDate}::date
-               AND (ap.file_level = f.file_level OR ap.file_level IS NULL) ORDER BY ap.file_level IS NULL, ap.effective_from DESC LIMIT 1
-          ) p ON true
+          FROM batch_line l JOIN household_file f ON f.id = l.file_id JOIN organisation fo ON fo.id = f.organisation_id
+          LEFT JOIN LATERAL (${aidPolicySql(batch.aidType, entryDate, Prisma.sql`f.file_level`, Prisma.sql`fo.region_code`)}) p ON true
           LEFT JOIN used u ON u.file_id = l.file_id AND u.student IS NOT DISTINCT FROM (CASE WHEN ${byStudent}::boolean THEN l.student_resident_id END)
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed
+         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}
            AND (NOT aid_status_eligible(f.status, COALESCE(p.allowed_in_observation, false))
                 OR (p.annual_cap_fen IS NOT NULL AND COALESCE(u.used, 0) + COALESCE(l.adjusted_amount_fen, l.amount_fen) > p.annual_cap_fen))
          LIMIT 6`;
@@ -281,7 +279,8 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
         SELECT l.organisation_id, l.file_id, b.aid_type, b.fund_source, COALESCE(l.adjusted_amount_fen, l.amount_fen), b.entry_date,
                b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
           FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed`;
+         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
+      await pausePoint("batch-approve");
       await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
       return { batchId: batch.id, entries: created };
     },

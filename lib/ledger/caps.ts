@@ -38,7 +38,7 @@ export function usageRowsSql(key: TUsageKey, fileIds: Prisma.Sql): Prisma.Sql {
 
 /** What one household (or one of its students) has used of its cap this year. */
 export async function capUsage(tx: TScopedTx, key: TUsageKey & { fileId: string; studentResidentId: string | null }): Promise<number> {
-  const rows = usageRowsSql(key, Prisma.sql`SELECT ${key.fileId}::uuid`);
+  const rows = usageRowsSql(key, Prisma.sql`SELECT ${key.fileId}::uuid WHERE ${tx.$fileInScope(Prisma.sql`${key.fileId}::uuid`)}`);
   const student = key.perStudent ? key.studentResidentId : null;
   const [row] = await tx.$queryRaw<[{ used: bigint | null }]>`
     SELECT SUM(amount_fen)::bigint AS used FROM (${rows}) u

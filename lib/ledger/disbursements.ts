@@ -2,16 +2,19 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
+import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { retryWhileTaken } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
-import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { policyValue } from "@/lib/policy/policy";
 import type { AidType } from "@/lib/generated/prisma/enums";
-import { aidPolicyFor, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
+import { aidPolicyFor, assertFundMayPay, isStatusEligibleForAid, type TAidPolicy } from "./aid-policy";
 import { capUsage, overCapMessage } from "./caps";
-import { loadFileForAid, lockFile, yearBounds } from "./db";
+import { claimFileForRequest, loadFileForAid, lockFile, yearBounds } from "./db";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, IN_SCHOOL_EDUCATION } from "./labels";
 import type { TApproveDisbursementInput, TRecordDisbursementInput, TRecordReversalInput, TRejectDisbursementInput } from "./schemas";
 
@@ -72,27 +75,69 @@ async function idempotent(actor: TActor, idempotencyKey: string, create: () => P
   }
 }
 
+/**
+ * A pending or approved request for the same file, aid type and amount whose entry date lies within
+ * DUPLICATE_DISBURSEMENT_DAYS (policy_parameter) of this one: what a double submission with a fresh
+ * key, or two caseworkers recording the same aid, looks like. Called under the file's lock.
+ */
+async function recentIdentical(tx: TScopedTx, file: TFile, input: TRecordDisbursementInput) {
+  const org = await tx.organisation.findUniqueOrThrow({ where: { id: file.organisationId }, select: { regionCode: true } });
+  const days = await policyValue("DUPLICATE_DISBURSEMENT_DAYS", org.regionCode, input.entryDate);
+  const twin = await tx.disbursement.findFirst({
+    where: {
+      fileId: file.id, aidType: input.aidType, amountFen: input.amountFen, reversesEntryId: null, status: { in: ["PENDING", "APPROVED"] },
+      entryDate: { gte: dateOnly(addDays(input.entryDate, -days)), lte: dateOnly(addDays(input.entryDate, days)) },
+    },
+    orderBy: { recordedAt: "desc" },
+    select: { id: true, entryDate: true, status: true },
+  });
+  return twin && { id: twin.id, entryDate: dateOnlyString(twin.entryDate), status: twin.status, days };
+}
+
+function assertNotDuplicate(duplicate: Awaited<ReturnType<typeof recentIdentical>>, input: TRecordDisbursementInput) {
+  if (duplicate && !input.confirmNotDuplicate) {
+    throw new DomainError(
+      `该户 ${duplicate.days} 天内已有一笔相同类型、相同金额的发放（${duplicate.entryDate}，${DISBURSEMENT_STATUS_LABELS[duplicate.status]}）。如确实不是重复发放，请勾选“确认不是重复发放”后再提交。`,
+      "POSSIBLE_DUPLICATE",
+      { confirmNotDuplicate: "请确认这不是重复发放" },
+    );
+  }
+}
+
 /** 登记发放: a caseworker records one disbursement to an open file's holder. */
 export async function recordDisbursement(actor: TActor, input: TRecordDisbursementInput): Promise<TRecordResult> {
   assertRole(actor, "CASEWORKER");
   if (input.entryDate > todayInShanghai()) throw new DomainError("发放日期不能晚于今天。", "INVALID", { entryDate: "发放日期不能晚于今天" });
   const db = scopedDb(actor);
-  return idempotent(actor, input.idempotencyKey, () =>
+  // A repeat, or a twin recorded moments ago, is answered from plain reads, without a transaction;
+  // the same checks run again under the file's lock below.
+  const early = await repeatOf(db as unknown as TScopedTx, actor, input.idempotencyKey);
+  if (early) return early;
+  if (!input.confirmNotDuplicate) {
+    const file = await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, organisationId: true } });
+    if (file) assertNotDuplicate(await recentIdentical(db as unknown as TScopedTx, file as TFile, input), input);
+  }
+  // While another request for the household is being recorded, this one tries again shortly
+  // (without holding a connection); then a repeat gets the first one's answer.
+  return idempotent(actor, input.idempotencyKey, () => retryWhileTaken(() =>
     db.$transaction(async (tx) => {
-      await lockFile(tx, input.fileId);
+      await claimFileForRequest(tx, input.fileId);
       // A repeat that arrives after the first committed finds it here, before any rule is re-checked
       // against a usage that now includes the first request.
       const repeat = await repeatOf(tx, actor, input.idempotencyKey);
       if (repeat) return repeat;
       const file = await loadFileForAid(tx, input.fileId);
-      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, input.entryDate);
+      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, file.organisation.regionCode, input.entryDate);
       assertEligible(file, input.aidType, policy);
+      await assertFundMayPay(tx, input.fundSource, input.aidType, file.organisation.regionCode, input.entryDate);
       if (policy.cash && input.amountFen === 0) throw new DomainError("请填写发放金额。", "INVALID", { amountFen: "金额须大于 0" });
       const student = perStudent(input.aidType, policy) ? studentOf(file, input.studentIndex) : null;
       const account = input.amountFen > 0 ? await currentAccount(tx, file.id) : null;
       if (input.amountFen > 0 && !account) {
         throw new DomainError("该户尚未登记建档职工本人的银行账户，不能发放现金（实名制）。请先登记银行账户。", "NO_BANK_ACCOUNT");
       }
+      const duplicate = await recentIdentical(tx, file, input);
+      assertNotDuplicate(duplicate, input);
       if (policy.annualCapFen !== null) {
         const used = await capUsage(tx, { fileId: file.id, aidType: input.aidType, entryDate: input.entryDate, perStudent: perStudent(input.aidType, policy), studentResidentId: student });
         if (used + input.amountFen > policy.annualCapFen && !input.overCapNote) {
@@ -111,11 +156,11 @@ export async function recordDisbursement(actor: TActor, input: TRecordDisburseme
       });
       await recordAudit(tx, actor, {
         action: "ledger.record-disbursement", entityType: "disbursement", entityId: created.id, organisationId: file.organisationId,
-        detail: { fileId: file.id, aidType: input.aidType, fundSource: input.fundSource, amountFen: input.amountFen },
+        detail: { fileId: file.id, aidType: input.aidType, fundSource: input.fundSource, amountFen: input.amountFen, ...(duplicate ? { confirmedNotDuplicate: duplicate.id } : {}) },
       });
       return { disbursementId: created.id, repeated: false };
     }),
-  );
+  ));
 }
 
 /** 冲正: a caseworker asks to reverse an entry; it is approved like any request. */
@@ -156,6 +201,7 @@ export async function recordReversal(actor: TActor, input: TRecordReversalInput)
 }
 
 async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string, what: string) {
+  await claimRow(tx, "disbursement", disbursementId);
   const request = await tx.disbursement.findUnique({ where: { id: disbursementId } });
   if (!request) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
   if (request.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[request.status]}），请刷新页面。`);
@@ -164,9 +210,16 @@ async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string,
 }
 
 /** 审批: an official other than the recorder approves; the ledger entry is written now. */
+/** Already decided: told with one read, without a transaction. */
+async function assertStillPending(db: ReturnType<typeof scopedDb>, disbursementId: string) {
+  const current = await db.disbursement.findUnique({ where: { id: disbursementId }, select: { status: true } });
+  if (current && current.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[current.status]}），请刷新页面。`);
+}
+
 export async function approveDisbursement(actor: TActor, input: TApproveDisbursementInput) {
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
+  await assertStillPending(db, input.disbursementId);
   try {
     return await db.$transaction(async (tx) => {
       const request = await loadPending(tx, actor, input.disbursementId, "审批");
@@ -176,8 +229,9 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
       if (!request.reversesEntryId) {
         // The rules are checked again: the file may have closed, or other aid been approved, since recording.
         const file = await loadFileForAid(tx, request.fileId);
-        const policy = await aidPolicyFor(tx, request.aidType, file.fileLevel, entryDate);
+        const policy = await aidPolicyFor(tx, request.aidType, file.fileLevel, file.organisation.regionCode, entryDate);
         assertEligible(file, request.aidType, policy);
+        await assertFundMayPay(tx, request.fundSource, request.aidType, file.organisation.regionCode, entryDate);
         if (policy.annualCapFen !== null) {
           const byStudent = perStudent(request.aidType, policy);
           const used = await capUsage(tx, { fileId: file.id, aidType: request.aidType, entryDate, perStudent: byStudent, studentResidentId: request.studentResidentId, excludeDisbursementId: request.id });

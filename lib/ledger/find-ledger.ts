@@ -11,8 +11,11 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";
 import { aidPolicyFor } from "./aid-policy";
 import { capUsage } from "./caps";
-import { IN_SCHOOL_EDUCATION, maskAccountNumber } from "./labels";
+import { AID_TYPE_LABELS, IN_SCHOOL_EDUCATION, maskAccountNumber } from "./labels";
+import type { AidType } from "@/lib/generated/prisma/enums";
 import type { TLedgerFilters } from "./schemas";
+
+const AID_TYPES = Object.keys(AID_TYPE_LABELS) as AidType[];
 
 const READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
@@ -40,7 +43,7 @@ export async function householdLedger(actor: TActor, fileId: string) {
     // The file was found in scope above; its totals are the plain sum of its entries.
     db.$queryRaw<Array<{ year: number; aid_type: string; total: bigint; entries: bigint }>>`
       SELECT extract(year FROM entry_date)::int AS year, aid_type::text, SUM(amount_fen)::bigint AS total, COUNT(*)::bigint AS entries
-        FROM ledger_entry WHERE file_id = ${fileId}::uuid GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
+        FROM ledger_entry WHERE file_id = ${fileId}::uuid AND ${db.$fileInScope(Prisma.sql`file_id`)} GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
   ]);
   return {
     account: account && { id: account.id, bankName: account.bankName, accountHolder: account.accountHolder, masked: maskAccountNumber(account.accountNumber) },
@@ -63,12 +66,13 @@ export async function disbursementFormContext(actor: TActor, fileId: string) {
   const db = scopedDb(actor);
   const file = await db.householdFile.findUnique({
     where: { id: fileId },
-    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true } } },
+    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true, regionCode: true } } },
   });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
   const members = membersOf(file.data);
   const today = todayInShanghai();
-  const policies = await db.aidPolicy.findMany({ where: { effectiveFrom: { lte: dateOnly(today) } }, orderBy: { effectiveFrom: "desc" } });
+  const policies = (await Promise.all(AID_TYPES.map((t) => aidPolicyFor(db as never, t, file.fileLevel, file.organisation.regionCode, today).catch(() => null))))
+    .filter((p) => p !== null);
   const account = await db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { bankName: true, accountNumber: true } });
   return {
     file: { id: file.id, holderName: file.holderName, fileNumber: file.fileNumber, status: file.status, fileLevel: file.fileLevel, organisationName: file.organisation.name },
@@ -76,9 +80,7 @@ export async function disbursementFormContext(actor: TActor, fileId: string) {
       (IN_SCHOOL_EDUCATION as readonly string[]).includes(m.education ?? "") && m.residentId ? [{ index, name: m.name ?? "—", education: m.education! }] : [],
     ),
     account: account && { bankName: account.bankName, masked: maskAccountNumber(account.accountNumber) },
-    policies: policies
-      .filter((p) => p.fileLevel === null || p.fileLevel === file.fileLevel)
-      .map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
+    policies: policies.map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
   };
 }
 
@@ -90,7 +92,7 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
     where: { id: disbursementId },
     include: {
       file: { select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true } },
-      organisation: { select: { name: true } },
+      organisation: { select: { name: true, regionCode: true } },
       bankAccount: { select: { bankName: true, accountNumber: true } },
       recordedBy: { select: { name: true } },
       decidedBy: { select: { name: true } },
@@ -102,7 +104,7 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
   const entryDate = dateOnlyString(d.entryDate);
   let cap: { annualCapFen: number; usedFen: number; perStudent: boolean } | null = null;
   if (!d.reversesEntryId && d.status === "PENDING") {
-    const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, entryDate).catch(() => null);
+    const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, d.organisation.regionCode, entryDate).catch(() => null);
     if (policy?.annualCapFen != null) {
       const perStudent = d.aidType === "EDUCATION" || policy.capPer === "STUDENT";
       const usedFen = await capUsage(db as never, { fileId: d.fileId, aidType: d.aidType, entryDate, perStudent, studentResidentId: d.studentResidentId, excludeDisbursementId: d.id });
@@ -163,32 +165,45 @@ export function parseCursor(value: string | undefined): { entryDate: string; id:
   return match ? { entryDate: match[1]!, id: match[2]! } : null;
 }
 
-/** The filters every ledger row and every daily total has in common: type, fund, dates, subtree. */
-async function commonWhere(actor: TActor, filters: TLedgerFilters) {
-  let orgPath: string | undefined;
-  if (filters.organisationId) {
-    orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
-    if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
-  }
+/**
+ * The subtree the ledger is read for: the organisation filter's, or the actor's whole scope. An
+ * organisation's ledger holds the entries it (or a union below it) paid and the entries of the
+ * files it holds now, whoever paid them (a file transferred in brings its history).
+ */
+async function ledgerPath(actor: TActor, filters: TLedgerFilters): Promise<string> {
+  if (!filters.organisationId) return actor.organisation.path;
+  const orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
+  if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+  return orgPath;
+}
+
+const paidIn = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
+const heldIn = (orgPath: string) => ({ file: { organisation: { path: { startsWith: orgPath } } } });
+
+/** The filters every ledger row and every daily total has in common: type, fund, dates. */
+function commonWhere(filters: TLedgerFilters) {
   return [
     filters.aidType ? { aidType: filters.aidType } : {},
     filters.fundSource ? { fundSource: filters.fundSource } : {},
     filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
     filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
-    orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
   ];
 }
 
 /**
- * Count and sum of the filtered entries. Without an amount filter they come from the
- * trigger-maintained daily totals (a few rows per day instead of every entry); with one, from the
- * entries themselves.
+ * Count and sum of the filtered entries, equal to the rows listed. Without an amount filter they
+ * come from the trigger-maintained daily totals of the entries paid in the subtree (a few rows per
+ * day instead of every entry), plus the entries of files held here that another union paid (only
+ * files transferred in); with an amount filter, from the entries themselves.
  */
-async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
+async function ledgerTotals(actor: TActor, orgPath: string, filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
-    const daily = await db.ledgerDailyTotal.aggregate({ where: { AND: await commonWhere(actor, filters) }, _sum: { entries: true, totalFen: true } });
-    return { totalFen: Number(daily._sum.totalFen ?? 0), count: daily._sum.entries ?? 0, countAtLeast: false };
+    const [daily, brought] = await Promise.all([
+      db.ledgerDailyTotal.aggregate({ where: { AND: [...commonWhere(filters), paidIn(orgPath)] }, _sum: { entries: true, totalFen: true } }),
+      db.ledgerEntry.aggregate({ where: { AND: [...commonWhere(filters), heldIn(orgPath), { NOT: paidIn(orgPath) }] }, _sum: { amountFen: true }, _count: true }),
+    ]);
+    return { totalFen: Number(daily._sum.totalFen ?? 0) + (brought._sum.amountFen ?? 0), count: (daily._sum.entries ?? 0) + brought._count, countAtLeast: false };
   }
   // An amount range is not in the daily totals: the entries are summed while there are at most
   // COUNT_LIMIT of them; beyond that the page says so ("超过 10,000 笔") and gives no sum, rather
@@ -205,8 +220,15 @@ async function ledgerTotals(actor: TActor, filters: TLedgerFilters, where: Prism
  * subtree): what the page, the bounded totals and the export read.
  */
 async function ledgerFilterSql(actor: TActor, filters: TLedgerFilters): Promise<Prisma.Sql> {
+  const db = scopedDb(actor);
   const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
-  const parts: Prisma.Sql[] = [Prisma.sql`e.organisation_id = ANY(${orgIds}::uuid[])`];
+  // Paid in the subtree, or of a file it holds now (a file transferred in brings its history). The
+  // scope fragments restate the actor's own scope for scopedDb; OR stops at the first true side, so
+  // the held-file side is looked at only for entries paid elsewhere.
+  const parts: Prisma.Sql[] = [
+    Prisma.sql`(e.organisation_id = ANY(${orgIds}::uuid[]) OR e.file_id IN (SELECT hf.id FROM household_file hf WHERE hf.organisation_id = ANY(${orgIds}::uuid[])))`,
+    Prisma.sql`(${db.$orgInScope(Prisma.sql`e.organisation_id`)} OR ${db.$fileInScope(Prisma.sql`e.file_id`)})`,
+  ];
   if (filters.aidType) parts.push(Prisma.sql`e.aid_type = ${filters.aidType}::aid_type`);
   if (filters.fundSource) parts.push(Prisma.sql`e.fund_source = ${filters.fundSource}::fund_source`);
   if (filters.from) parts.push(Prisma.sql`e.entry_date >= ${filters.from}::date`);
@@ -271,12 +293,13 @@ function present(e: TLedgerRow) {
  */
 export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
+  const orgPath = await ledgerPath(actor, filters);
   const where = await ledgerFilterSql(actor, filters);
   const after = parseCursor(page.after);
   const before = after ? null : parseCursor(page.before);
   const [fetched, totals] = await Promise.all([
     ledgerPageIds(actor, where, { after, before }, LEDGER_PAGE_SIZE + 1).then((ids) => ledgerRowsByIds(actor, ids)),
-    ledgerTotals(actor, filters, where),
+    ledgerTotals(actor, orgPath, filters, where),
   ]);
   const more = fetched.length > LEDGER_PAGE_SIZE;
   const rows = before ? fetched.slice(0, LEDGER_PAGE_SIZE).reverse() : fetched.slice(0, LEDGER_PAGE_SIZE);
@@ -291,22 +314,87 @@ export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page
   };
 }
 
-/** Every filtered entry, in pages of 2,000 (keyset), for the auditor's export; the export is audited. */
-export async function* exportLedger(actor: TActor, filters: TLedgerFilters) {
+const exportInclude = {
+  ...ledgerInclude,
+  file: { select: { id: true, holderName: true, fileNumber: true, holderResidentId: true } },
+  batchLine: { select: { batch: { select: { name: true } } } },
+} satisfies Prisma.LedgerEntryInclude;
+
+type TLedgerExportRow = Prisma.LedgerEntryGetPayload<{ include: typeof exportInclude }>;
+
+/**
+ * The auditor's export (帮扶资金发放实名制汇总表): checks the filters and records the export now
+ * (so a refusal comes before any byte is sent), then yields every filtered entry in pages of
+ * 2,000 (keyset). ID and account numbers are masked unless `full` was explicitly asked for; that
+ * choice is in the audit row.
+ */
+export async function exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
   const where = await ledgerFilterSql(actor, filters);
-  await recordAudit(db, actor, { action: "ledger.export", entityType: "ledger_entry", organisationId: actor.organisation.id, detail: filters as Prisma.InputJsonValue });
-  let cursor: TLedgerCursor | null = null;
-  for (;;) {
-    const rows = await ledgerRowsByIds(actor, await ledgerPageIds(actor, where, { after: cursor }, 2000));
-    if (rows.length === 0) return;
-    for (const row of rows) yield present(row);
-    const last = rows.at(-1)!;
-    cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
-  }
+  const full = options.full === true;
+  await recordAudit(db, actor, {
+    action: "ledger.export",
+    entityType: "ledger_entry",
+    organisationId: actor.organisation.id,
+    detail: { ...filters, fullNumbers: full } as Prisma.InputJsonValue,
+  });
+  return (async function* rows() {
+    let cursor: TLedgerCursor | null = null;
+    for (;;) {
+      const ids = await ledgerPageIds(actor, where, { after: cursor }, 2000);
+      if (ids.length === 0) return;
+      const found: TLedgerExportRow[] = await db.ledgerEntry.findMany({ where: { id: { in: ids } }, include: exportInclude });
+      const byId = new Map(found.map((r) => [r.id, r]));
+      for (const row of ids.flatMap((id) => byId.get(id) ?? [])) {
+        const id = row.file.holderResidentId;
+        const account = row.bankAccount?.accountNumber;
+        yield {
+          ...present(row),
+          holderResidentId: id ? (full ? id : maskResidentId(id)) : null,
+          accountNumber: account ? (full ? account : maskAccountNumber(account)) : null,
+          batchName: row.batchLine?.batch.name ?? null,
+        };
+      }
+      const last = byId.get(ids.at(-1)!);
+      if (!last) return;
+      cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
+    }
+  })();
 }
 
+/** Every line of a batch (included ones first), for the batch's download; accounts stay masked. */
+export async function* exportBatchLines(actor: TActor, batchId: string) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  const db = scopedDb(actor);
+  const batch = await db.disbursementBatch.findUnique({ where: { id: batchId }, select: { id: true, name: true, organisationId: true } });
+  if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
+  await recordAudit(db, actor, { action: "ledger.export-batch-lines", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });
+  let after: string | undefined;
+  for (;;) {
+    const rows = await db.batchLine.findMany({
+      where: { batchId, ...(after ? { id: { gt: after } } : {}) },
+      orderBy: { id: "asc" },
+      take: 2000,
+      include: {
+        file: { select: { holderName: true, fileNumber: true, tier: true, fileLevel: true, holderResidentId: true, data: true } },
+        organisation: { select: { name: true } },
+        bankAccount: { select: { bankName: true, accountNumber: true } },
+      },
+    });
+    for (const l of rows) {
+      yield {
+        batchName: batch.name, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
+        maskedResidentId: l.file.holderResidentId ? maskResidentId(l.file.holderResidentId) : null, organisationName: l.organisation.name,
+        student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen, adjustedAmountFen: l.adjustedAmountFen,
+        payableFen: l.removed ? 0 : (l.adjustedAmountFen ?? l.amountFen), adjustReason: l.adjustReason, removed: l.removed, removedReason: l.removedReason,
+        bankName: l.bankAccount?.bankName ?? null, maskedAccount: l.bankAccount ? maskAccountNumber(l.bankAccount.accountNumber) : null,
+      };
+    }
+    if (rows.length < 2000) return;
+    after = rows.at(-1)!.id;
+  }
+}
 
 // ───── Batches ─────
 
@@ -329,7 +417,7 @@ export async function findBatches(actor: TActor, page: number) {
   const amounts = ids.length
     ? await db.$queryRaw<Array<{ batch_id: string; total: bigint }>>`
         SELECT batch_id, SUM(COALESCE(adjusted_amount_fen, amount_fen))::bigint AS total FROM batch_line
-         WHERE batch_id = ANY(${ids}::uuid[]) AND NOT removed GROUP BY batch_id`
+         WHERE batch_id = ANY(${ids}::uuid[]) AND NOT removed AND ${db.$fileInScope(Prisma.sql`file_id`)} GROUP BY batch_id`
     : [];
   return toPage(
     rows.map((b) => ({
@@ -358,7 +446,7 @@ export async function getBatch(actor: TActor, batchId: string) {
     db.$queryRaw<Array<{ organisation_id: string; name: string; lines: bigint; total: bigint }>>`
       SELECT l.organisation_id, o.name, COUNT(*)::bigint AS lines, SUM(COALESCE(l.adjusted_amount_fen, l.amount_fen))::bigint AS total
         FROM batch_line l JOIN organisation o ON o.id = l.organisation_id
-       WHERE l.batch_id = ${batchId}::uuid AND NOT l.removed GROUP BY 1, 2 ORDER BY 2`,
+       WHERE l.batch_id = ${batchId}::uuid AND NOT l.removed AND ${db.$fileInScope(Prisma.sql`l.file_id`)} GROUP BY 1, 2 ORDER BY 2`,
     db.batchLine.count({ where: { batchId, removed: true } }),
   ]);
   const organisations = byOrganisation.map((o) => ({ organisationId: o.organisation_id, name: o.name, lines: Number(o.lines), totalFen: Number(o.total) }));
@@ -388,7 +476,7 @@ export async function findBatchLines(actor: TActor, batchId: string, query: { re
       skip: (query.page - 1) * BATCH_LINES_PAGE_SIZE,
       take: BATCH_LINES_PAGE_SIZE,
       include: {
-        file: { select: { id: true, holderName: true, fileNumber: true, tier: true, fileLevel: true, data: true } },
+        file: { select: { id: true, holderName: true, fileNumber: true, data: true } },
         organisation: { select: { name: true } },
         bankAccount: { select: { bankName: true, accountNumber: true } },
       },
@@ -397,7 +485,7 @@ export async function findBatchLines(actor: TActor, batchId: string, query: { re
   ]);
   return toPage(
     rows.map((l) => ({
-      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
+      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.tier, fileLevel: l.fileLevel,
       organisationName: l.organisation.name, student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen,
       adjustedAmountFen: l.adjustedAmountFen, adjustReason: l.adjustReason, removedReason: l.removedReason,
       account: l.bankAccount && `${l.bankAccount.bankName} ${maskAccountNumber(l.bankAccount.accountNumber)}`,

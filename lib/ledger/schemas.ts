@@ -2,11 +2,10 @@
 // actions. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
 import { FILE_LEVEL_LABELS, keysOf, TIER_LABELS } from "@/lib/filing/labels";
-import { blankToUndefined, optionalText, optionalYuanToFen, yuanToFen } from "@/lib/forms/zod-fields";
+import { blankToUndefined, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "./labels";
 
-const text = (min: number, max: number, label: string) =>
-  z.string(`请填写${label}`).trim().min(min, `请填写${label}`).max(max, `${label}不能超过 ${max} 个字`);
+const text = requiredText;
 
 /** Largest single amount: 1,000,000 yuan; anything above is a typing mistake, not aid. */
 const MAX_FEN = 100_000_000;
@@ -48,6 +47,8 @@ export const ZRecordDisbursementInput = z.object({
   studentIndex: z.preprocess(blankToUndefined, z.coerce.number().int().min(0).optional()),
   /** Asking an official to exceed the annual cap: why. */
   overCapNote: optionalText(500, "超限说明"),
+  /** 确认不是重复发放: required when an identical disbursement was recorded recently. */
+  confirmNotDuplicate: z.preprocess((v) => v === true || v === "true" || v === "on", z.boolean()).optional(),
 });
 export type TRecordDisbursementFormValues = z.input<typeof ZRecordDisbursementInput>;
 export type TRecordDisbursementInput = z.output<typeof ZRecordDisbursementInput>;

@@ -1,7 +1,9 @@
 // Chinese resident ID number (公民身份号码, GB 11643-1999): 6-digit region code, 8-digit birth
 // date, 3-digit sequence (its last digit gives the sex), 1 check character (0–9 or X).
-// Pure and dependency-free: the filing form runs it in the browser, the domain function on the
+// Pure (dates through lib/format/datetime): the filing form runs it in the browser, the domain function on the
 // server, and both must reject the same numbers with the same words.
+
+import { formatDate } from "@/lib/format/datetime";
 
 export type TResidentIdError =
   | "EMPTY"
@@ -50,8 +52,6 @@ const CHECK_CHARACTERS = "10X98765432";
 // accepting it would let e.g. 1880 for 1980 pass unnoticed.
 const EARLIEST_BIRTH_DATE = "1900-01-01";
 
-// China has had no daylight saving time since 1991, so "today in Asia/Shanghai" is UTC+8.
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
 
 /** Trims and upper-cases, so a lowercase check character x is accepted and stored as X. */
 export function normalizeResidentId(raw: string): string {
@@ -123,5 +123,5 @@ function isCalendarDate(value: string): boolean {
 
 /** The calendar day of `instant` in Asia/Shanghai as YYYY-MM-DD, comparable as a string. */
 function shanghaiDate(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+  return formatDate(instant);
 }

@@ -1,35 +1,20 @@
-// Which policy row is in force: one rule for the domain (lib/policy/policy.ts, rows from Prisma)
-// and for the bulk seed (rows read once with pg). Pure: no database, no "server-only".
-
-/** The region itself, then its city (first 4 digits + 00), its province (2 + 0000), then the national row. */
-export function regionFallbacks(regionCode: string): string[] {
-  return [...new Set([regionCode, `${regionCode.slice(0, 4)}00`, `${regionCode.slice(0, 2)}0000`, "100000"])];
-}
+// Which policy row is in force, for the bulk seed (rows read once with pg): the same rule as
+// lib/policy/policy.ts — a row's period [effectiveFrom, effectiveTo) contains the day, and the
+// first region along the chain (regions.ts) that has such a row wins. Pure: no database.
+import { NATIONAL_DIBAO_REGION, pickByChain, regionChain } from "./regions";
 
 /** Dates are YYYY-MM-DD strings, so they compare as text. */
-export type TDibaoRow = { regionCode: string; effectiveFrom: string };
-export type TParameterRow = { key: string; regionCode: string; effectiveFrom: string };
+export type TDibaoRow = { regionCode: string; effectiveFrom: string; effectiveTo: string | null };
+export type TParameterRow = TDibaoRow & { key: string };
 
-/** The latest 低保 row in force on the date, for the nearest region that has one. */
+const inForce = (row: TDibaoRow, onDate: string) => row.effectiveFrom <= onDate && (row.effectiveTo === null || row.effectiveTo > onDate);
+
+/** The 低保 row in force on the date, for the nearest region that has one (national row '100000'). */
 export function pickDibao<T extends TDibaoRow>(rows: readonly T[], regionCode: string, onDate: string): T | undefined {
-  for (const region of regionFallbacks(regionCode)) {
-    let best: T | undefined;
-    for (const row of rows) {
-      if (row.regionCode === region && row.effectiveFrom <= onDate && (!best || row.effectiveFrom > best.effectiveFrom)) best = row;
-    }
-    if (best) return best;
-  }
-  return undefined;
+  return pickByChain(rows.filter((row) => inForce(row, onDate)), regionChain(regionCode, NATIONAL_DIBAO_REGION));
 }
 
-/** A region's own parameter row wins over the default (region ''); among those, the latest in force. */
+/** A parameter in force on the date: the region's own row, else its city's, province's, then the default (''). */
 export function pickParameter<T extends TParameterRow>(rows: readonly T[], key: string, regionCode: string, onDate: string): T | undefined {
-  let best: T | undefined;
-  for (const row of rows) {
-    if (row.key !== key || row.effectiveFrom > onDate || (row.regionCode !== regionCode && row.regionCode !== "")) continue;
-    if (!best) best = row;
-    else if (row.regionCode !== best.regionCode) best = row.regionCode === regionCode ? row : best;
-    else if (row.effectiveFrom > best.effectiveFrom) best = row;
-  }
-  return best;
+  return pickByChain(rows.filter((row) => row.key === key && inForce(row, onDate)), regionChain(regionCode, ""));
 }

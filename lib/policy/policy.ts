@@ -1,27 +1,36 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { dateOnly, dateOnlyString } from "@/lib/format/datetime";
 import type { TTierPolicy } from "@/lib/filing/suggest-tier";
 import { DomainError } from "@/lib/errors/domain-error";
-import { pickDibao, pickParameter, regionFallbacks } from "./pick-policy";
+import { inForceOn, NATIONAL_DIBAO_REGION, pickByChain, regionChain } from "./regions";
 
-export { regionFallbacks } from "./pick-policy";
+export { regionChain } from "./regions";
 
-// Policy numbers are data: each has rows by effective date, and a region may override the
-// default. Policy is public, not scoped: anyone may read the standard that applies to them.
+// Policy numbers are data: each has rows with periods [effective_from, effective_to), and a region
+// may override its city, province and the national default. Policy is public, not scoped: anyone
+// may read the standard that applies to them.
+
+/** The 低保 chain ends in the national row '100000'; the other policy tables use '' for national. */
+export function regionFallbacks(regionCode: string): string[] {
+  return regionChain(regionCode, NATIONAL_DIBAO_REGION);
+}
 
 export async function dibaoStandard(regionCode: string, onDate: string) {
-  const candidates = await prisma.dibaoStandard.findMany({
-    where: { regionCode: { in: regionFallbacks(regionCode) }, effectiveFrom: { lte: dateOnly(onDate) } },
-  });
-  const row = pickDibao(candidates.map((c) => ({ ...c, effectiveFrom: dateOnlyString(c.effectiveFrom), row: c })), regionCode, onDate);
-  if (row) return row.row;
+  const chain = regionFallbacks(regionCode);
+  const candidates = await prisma.dibaoStandard.findMany({ where: { regionCode: { in: chain }, ...inForceOn(onDate) } });
+  const row = pickByChain(candidates, chain);
+  if (row) return row;
   throw new DomainError(`没有适用于地区 ${regionCode} 在 ${onDate} 的低保标准，请管理员先录入。`, "POLICY_MISSING");
 }
 
+export async function policyRow(key: string, regionCode: string, onDate: string) {
+  const chain = regionChain(regionCode, "");
+  const rows = await prisma.policyParameter.findMany({ where: { key, regionCode: { in: chain }, ...inForceOn(onDate) } });
+  return pickByChain(rows, chain) ?? null;
+}
+
 export async function policyValue(key: string, regionCode: string, onDate: string): Promise<number> {
-  const rows = await prisma.policyParameter.findMany({ where: { key, regionCode: { in: [regionCode, ""] }, effectiveFrom: { lte: dateOnly(onDate) } } });
-  const row = pickParameter(rows.map((r) => ({ ...r, effectiveFrom: dateOnlyString(r.effectiveFrom), row: r })), key, regionCode, onDate)?.row;
+  const row = await policyRow(key, regionCode, onDate);
   if (!row) throw new DomainError(`缺少政策参数 ${key}（${onDate}），请管理员先录入。`, "POLICY_MISSING");
   return row.value.toNumber();
 }

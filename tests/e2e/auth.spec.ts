@@ -7,6 +7,10 @@ test("a caseworker signs in, sees their organisation's empty archive and signs o
   await expect(page).toHaveURL(/\/login$/);
   await screenshot(page, "login");
   await signInWithForm(page, "lz_caseworker", "Bangfu@2026");
+  // Signing in lands on the workbench (工作台); the archive is one click away.
+  await expect(page).toHaveURL(/\/$/);
+  await expect(page.getByRole("heading", { name: "工作台" })).toBeVisible();
+  await page.getByRole("navigation", { name: "主导航" }).getByRole("link", { name: "档案" }).click();
   await expect(page).toHaveURL(/\/archive$/);
   await expect(page.getByTestId("current-user")).toContainText("王静");
   await expect(page.getByTestId("current-user")).toContainText("兰州市总工会");

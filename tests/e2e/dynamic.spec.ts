@@ -29,7 +29,7 @@ test("overdue re-check → tier change → exit → observation → reopened", a
 
   await caseworker.getByRole("button", { name: "录入核查" }).click();
   const recheck = caseworker.getByRole("dialog", { name: "录入核查" });
-  await recheck.getByLabel("核查月收入 1").fill("1400");
+  await recheck.getByLabel("核查月收入金额 1").fill("1400");
   await recheck.getByLabel("核查结论").selectOption({ label: "建议调整类别" });
   await recheck.getByLabel("建议调整为").selectOption({ label: "相对困难" });
   await recheck.getByRole("button", { name: "确认录入" }).click();

@@ -80,7 +80,9 @@ test("a household goes from draft to an approved, numbered file", async ({ brows
   await caseworker.getByRole("dialog").getByRole("button", { name: "确认提交" }).click();
   await expect(caseworker.getByText("提交前请先上传证明材料")).toBeVisible();
 
-  for (const kind of ["申请书", "家庭经济状况核对授权书"]) {
+  // 因病 also needs its diagnosis (cause-evidence rule in force since 2020).
+  await expect(caseworker.getByText("提交建档申请前须上传")).toContainText("诊断证明、医疗票据");
+  for (const kind of ["申请书", "家庭经济状况核对授权书", "诊断证明、医疗票据"]) {
     await caseworker.getByLabel("材料类别").selectOption({ label: kind });
     await caseworker.getByLabel("文件", { exact: true }).setInputFiles({ name: `${kind}.pdf`, mimeType: "application/pdf", buffer: PDF });
     await caseworker.getByRole("button", { name: "上传" }).click();

@@ -85,6 +85,9 @@ test("a holiday-relief batch goes from rule to paid in the browser", async ({ br
   await caseworker.getByRole("button", { name: "提交审批" }).click();
   await confirmIn(caseworker, "提交批次审批？");
   await expect(caseworker.getByText("待审批", { exact: true })).toBeVisible();
+  // The "list generated" notice gives way to the submission once submitted.
+  await expect(caseworker.getByTestId("batch-status-notice")).toContainText("已提交");
+  await expect(caseworker.getByText("已按规则生成名单")).toHaveCount(0);
 
   const official = await pageAs(browser, "lz_official");
   await official.goto("/review");

@@ -64,6 +64,16 @@ beforeAll(async () => {
 });
 
 describe("re-verification", () => {
+  it("records what the re-check found and the date it was due (facts behind 错评/漏退 and on time)", async () => {
+    const { fileId } = await openFile();
+    await prisma.householdFile.update({ where: { id: fileId }, data: { nextCheckDue: dateOnly(addDays(today, -10)) } });
+    await recordRecheck(caseworker, await recheckInput(fileId, { finding: "WRONGLY_FILED" }));
+    const [row] = await prisma.recheck.findMany({ where: { fileId } });
+    expect(row!.finding).toBe("WRONGLY_FILED");
+    expect(dateOnlyString(row!.dueDate!)).toBe(addDays(today, -10));
+    await expect(recheckInput(fileId, { finding: "SOMETHING" })).rejects.toThrow("请选择核查发现");
+  });
+
   it("schedules the first re-check one interval after approval and lists it when overdue", async () => {
     const { fileId } = await openFile();
     const file = await fileRow(fileId);

@@ -3,9 +3,11 @@
 // only in drafts. The "victim" is a Lanzhou county union's file; the "attacker" is Tianshui's
 // caseworker, who must not learn that the file or its evidence exist.
 import { createHash, randomUUID } from "node:crypto";
+import { deflateSync } from "node:zlib";
 import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import sharp from "sharp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
@@ -41,8 +43,16 @@ afterAll(async () => {
 });
 
 const PDF = (size = 64) => bytesWith([...Buffer.from("%PDF-1.7\n")], size);
-const JPEG = (size = 64) => bytesWith([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46], size);
-const PNG = (size = 64) => bytesWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d], size);
+// Real pictures (evidence images are decoded before they are accepted), a little larger with `size`.
+const picture = (size: number) => sharp({ create: { width: 8 + (size % 97), height: 6 + (size % 53), channels: 3, background: { r: size % 256, g: 120, b: 60 } } });
+const JPEGS = new Map<number, Uint8Array<ArrayBuffer>>();
+const PNGS = new Map<number, Uint8Array<ArrayBuffer>>();
+for (const size of [64, 2000, 3000, 4096]) {
+  JPEGS.set(size, new Uint8Array(await picture(size).jpeg().toBuffer()));
+  PNGS.set(size, new Uint8Array(await picture(size).png().toBuffer()));
+}
+const JPEG = (size = 64) => new Uint8Array(JPEGS.get(size)!);
+const PNG = (size = 64) => new Uint8Array(PNGS.get(size)!);
 
 function bytesWith(head: number[], size: number): Uint8Array<ArrayBuffer> {
   const bytes = new Uint8Array(Math.max(size, head.length));
@@ -301,5 +311,44 @@ describe("required evidence", () => {
     expect(await missing()).toEqual(["APPLICATION"]);
     await uploadEvidence(caseworker, { fileId: file.id, kind: "APPLICATION", file: upload(PDF(), "申请书.pdf", "application/pdf") });
     expect(await missing()).toEqual([]);
+  });
+});
+
+describe("what is stored is what it claims to be", () => {
+  const pdfWith = (body: string) => new Uint8Array(Buffer.from(`%PDF-1.7\n1 0 obj\n${body}\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n`, "latin1"));
+  const refuse = async (bytes: Uint8Array<ArrayBuffer>, name: string, type: string, message: string) => {
+    const file = await newDraft();
+    const before = await storedFiles();
+    await expect(uploadEvidence(caseworker, { fileId: file.id, kind: "OTHER", file: upload(bytes, name, type) })).rejects.toMatchObject({
+      code: "EVIDENCE_CONTENT",
+      fieldErrors: { file: expect.stringContaining(message) },
+    });
+    expect(await prisma.evidenceFile.count({ where: { fileId: file.id } })).toBe(0);
+    expect(await storedFiles()).toEqual(before);
+  };
+
+  it("refuses HTML behind a PNG or JPEG header, and a real picture with HTML appended", async () => {
+    const html = Buffer.from("<html><script>alert(document.cookie)</script></html>");
+    await refuse(new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...html]), "证明.png", "image/png", "不是真正的图片");
+    await refuse(new Uint8Array([0xff, 0xd8, 0xff, 0xe0, ...html]), "证明.jpg", "image/jpeg", "不是真正的图片");
+    await refuse(new Uint8Array([...PNG(), ...html]), "证明.png", "image/png", "末尾附带了其他内容");
+  });
+
+  it("refuses a PDF with a JavaScript action, also behind #-escaped names or in a compressed object stream", async () => {
+    await refuse(pdfWith("<< /Type /Catalog /OpenAction << /S /JavaScript /JS (app.alert(1)) >> >>"), "申请书.pdf", "application/pdf", "JavaScript");
+    await refuse(pdfWith("<< /Type /Catalog /OpenAction << /S /J#61vaScript /J#53 (app.alert(1)) >> >>"), "申请书.pdf", "application/pdf", "JavaScript");
+    const hidden = deflateSync(Buffer.from("<< /Type /Action /S /JavaScript /JS (this.exportDataObject()) >>", "latin1"));
+    const objectStream = Buffer.concat([
+      Buffer.from("%PDF-1.7\n2 0 obj\n<< /Type /ObjStm /Filter /FlateDecode /Length " + hidden.length + " >>\nstream\n", "latin1"),
+      hidden,
+      Buffer.from("\nendstream\nendobj\n%%EOF\n", "latin1"),
+    ]);
+    await refuse(new Uint8Array(objectStream), "申请书.pdf", "application/pdf", "JavaScript");
+  });
+
+  it("accepts a plain PDF that opens at its first page", async () => {
+    const file = await newDraft();
+    const { id } = await uploadEvidence(caseworker, { fileId: file.id, kind: "OTHER", file: upload(pdfWith("<< /Type /Catalog /OpenAction [3 0 R /Fit] >>"), "申请书.pdf", "application/pdf") });
+    expect((await prisma.evidenceFile.findUniqueOrThrow({ where: { id } })).contentType).toBe("application/pdf");
   });
 });

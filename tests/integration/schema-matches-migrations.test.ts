@@ -43,6 +43,15 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   bank_account_one_current_per_file: "partial unique: a household file has one current bank account (实名制)",
   batch_line_one_per_beneficiary: "NULLS NOT DISTINCT: a household (or student) is listed once per batch",
   disbursement_one_open_reversal: "partial unique: an entry has at most one pending or approved reversal request",
+  dibao_standard_no_overlap: "exclusion constraint (gist, daterange): a region's 低保 periods never overlap",
+  policy_parameter_no_overlap: "exclusion constraint (gist, daterange): a parameter's periods never overlap per region",
+  aid_policy_no_overlap: "exclusion constraint (gist, daterange): an aid standard's periods never overlap per level and region",
+  fund_aid_rule_no_overlap: "exclusion constraint (gist, daterange): a fund's 专款专用 periods never overlap",
+  cause_evidence_rule_no_overlap: "exclusion constraint (gist, daterange): a cause's evidence rule periods never overlap",
+  work_item_one_open_paper_sync: "partial unique: one open paper-sync item per file",
+  report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",
+  report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
+  ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

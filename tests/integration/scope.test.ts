@@ -91,18 +91,18 @@ describe("organisation scope", () => {
   });
 
   it("exports only the auditor's own subtree's trail, and records each export", async () => {
-    const collect = async (rows: AsyncIterable<unknown[]>) => {
+    const collect = async (rows: AsyncIterable<{ cells: unknown[] }>) => {
       const all: unknown[][] = [];
-      for await (const row of rows) all.push(row);
+      for await (const row of rows) all.push(row.cells);
       return all;
     };
     const admin = await actorFor("lz_admin");
     const county = await orgByCode("GSLZXG");
     await createOrganisation(admin, { parentId: county.id, name: "西固区环卫工会", code: "GSLZXG09", level: "GRASSROOTS", regionCode: "620104" });
     const lanzhou = await collect(exportAuditTrail(await actorFor("lz_auditor"), { kind: "events" }));
-    expect(lanzhou.map((r) => r[2])).toContain("新建组织");
+    expect(lanzhou.map((r) => r[1])).toContain("新建组织");
     const tianshui = await collect(exportAuditTrail(await actorFor("ts_auditor"), { kind: "events" }));
-    expect(tianshui.map((r) => r[2])).not.toContain("新建组织");
+    expect(tianshui.map((r) => r[1])).not.toContain("新建组织");
     expect(await prisma.auditEvent.count({ where: { action: "audit.export.events" } })).toBe(2);
     await expect(collect(exportAuditTrail(await actorFor("lz_caseworker"), { kind: "events" }))).rejects.toThrow("没有权限");
   });

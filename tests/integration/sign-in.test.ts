@@ -2,7 +2,8 @@
 // PostgreSQL, the audit row for every attempt, and sessions that die with their user's changes.
 import { beforeAll, describe, expect, it } from "vitest";
 import { authConfig } from "@/lib/auth/config";
-import { signIn } from "@/lib/auth/sign-in";
+import { signIn, signInErrorCode } from "@/lib/auth/sign-in";
+import { usesHttps } from "@/lib/auth/options";
 import { sessionProblem } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { setUserActive, setUserRoles } from "@/lib/users/manage-users";
@@ -88,6 +89,26 @@ describe("sign-in", () => {
     await attempt("someone", "whatever-1");
     await expect(prisma.$executeRawUnsafe("UPDATE sign_in_attempt SET outcome = 'SUCCESS'")).rejects.toThrow(/permission denied/);
     await expect(prisma.$executeRawUnsafe("DELETE FROM sign_in_attempt")).rejects.toThrow(/permission denied/);
+  });
+});
+
+describe("what the browser is told", () => {
+  it("answers an unknown user and a wrong password identically, while the audit trail keeps the difference", async () => {
+    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
+    const wrong = await attempt(user.username, "wrong-password-1", "10.7.7.7");
+    const unknown = await attempt("no-such-user-anywhere", "wrong-password-1", "10.7.7.7");
+    if (wrong.ok || unknown.ok) throw new Error("expected both to fail");
+    expect(signInErrorCode(wrong)).toBe("BAD_CREDENTIALS");
+    expect(signInErrorCode(unknown)).toBe("BAD_CREDENTIALS");
+    const rows = await prisma.signInAttempt.findMany({ where: { ip: "10.7.7.7" }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => r.outcome)).toEqual(["BAD_PASSWORD", "UNKNOWN_USER"]);
+  });
+
+  it("marks the session cookie Secure when the public address is https", () => {
+    expect(usesHttps("https://bangfu.example.org")).toBe(true);
+    expect(usesHttps("HTTPS://bangfu.example.org/")).toBe(true);
+    expect(usesHttps("http://localhost:3000")).toBe(false);
+    expect(usesHttps(undefined)).toBe(false);
   });
 });
 

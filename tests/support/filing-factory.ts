@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import type { TFilingFormValues } from "@/lib/filing/schemas";
+import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
 import { residentId } from "./resident-ids";
 
@@ -35,9 +36,12 @@ export function filingValues(organisationId: string, overrides: Partial<TFilingF
   } as TFilingFormValues;
 }
 
-/** The required documents, as rows (the bytes are not needed by the workflow). */
-export async function attachRequiredEvidence(fileId: string, uploadedById: string) {
-  for (const kind of ["APPLICATION", "AUTHORISATION"] as const) {
+/**
+ * The required documents, as rows (the bytes are not needed by the workflow): the application and
+ * authorisation, and what the default filing's causes require (因病: diagnosis, 因学: admission).
+ */
+export async function attachRequiredEvidence(fileId: string, uploadedById: string, kinds: readonly EvidenceKind[] = ["APPLICATION", "AUTHORISATION", "DIAGNOSIS", "ADMISSION"]) {
+  for (const kind of kinds) {
     await prisma.evidenceFile.create({
       data: { fileId, kind, originalName: `${kind}.pdf`, contentType: "application/pdf", sizeBytes: 100, sha256: "0".repeat(64), storageKey: `test/${randomUUID()}`, uploadedById },
     });

@@ -13,6 +13,7 @@ const MAY_USE_UNSCOPED_CLIENT = [
   /^lib\/auth\/(sign-in|session)\.ts$/, // a user is found by name before any scope exists
   /^lib\/data\/person-conflicts\.ts$/, // 一人一档 is checked across the whole system
   /^lib\/policy\//, // policy parameters are public, not organisation data
+  /^lib\/calendar\/(run-daily-calendar|run-daily-now|run-job|scheduler|working-days)\.ts$/, // system jobs run for every organisation, not for a user
 ];
 
 function sourceFiles(dir: string): string[] {
@@ -50,9 +51,20 @@ describe("import boundaries", () => {
   });
 
   it("marks every domain module server-only", () => {
-    const domain = files.filter((f) => /^lib\/(users|organisations|audit|data|policy|evidence|ledger)\/(?!schemas|pagination|ids|labels|rules|pick-policy)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(f));
+    // A feature's actions.ts starts with "use server" instead (the directive must come first).
+    const domain = files.filter((f) => !/\/actions\.ts$/.test(f) && /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample|pick-policy)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(f));
     const missing = domain.filter((file) => !readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'));
     expect(missing).toEqual([]);
+  });
+
+  it("keeps server actions beside their feature in lib/<feature>/actions.ts, never under app/", () => {
+    const actionFiles = files.filter((f) => readFileSync(path.join(ROOT, f), "utf8").startsWith('"use server";'));
+    expect(actionFiles.filter((f) => !/^lib\/[a-z-]+\/actions\.ts$/.test(f))).toEqual([]);
+  });
+
+  it("never imports upward from components or lib into app/", () => {
+    const offenders = files.filter((file) => /^(components|lib)\//.test(file) && /from "@\/app\//.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offenders).toEqual([]);
   });
 
   it("exports only async actions from 'use server' files", () => {

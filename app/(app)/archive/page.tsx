@@ -1,26 +1,22 @@
 import Link from "next/link";
 import { Input, Select } from "@/components/ui/field";
-import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { KeysetPager } from "@/components/ui/keyset-pager";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { isUuid } from "@/lib/data/ids";
 import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
-import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition, type TArchiveQuery } from "@/lib/filing/find-files";
+import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition } from "@/lib/filing/find-files";
+import { ARCHIVE_STATUS_LABELS, archiveParamsOf, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
+import { hasRole } from "@/lib/auth/actor";
+import { buttonClass } from "@/components/ui/button";
+import { ExportLinks } from "@/components/exports/export-links";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 
 export const metadata = { title: "档案" };
-
-type TParams = Record<string, string | undefined>;
-
-/** A URL parameter that must be one of the labels' keys, or nothing. */
-function oneOf<T extends Record<string, string>>(labels: T, value: string | undefined) {
-  return value && value in labels ? (value as keyof T & string) : undefined;
-}
 
 function FilterSelect({ name, label, labels, value, all = "全部" }: { name: string; label: string; labels: Record<string, string>; value?: string; all?: string }) {
   return (
@@ -38,20 +34,11 @@ function FilterSelect({ name, label, labels, value, all = "全部" }: { name: st
   );
 }
 
-export default async function ArchivePage({ searchParams }: { searchParams: Promise<TParams> }) {
+export default async function ArchivePage({ searchParams }: { searchParams: Promise<TArchiveParams> }) {
   const actor = await requirePageActor(...SECTION_ROLES.archive);
   const params = await searchParams;
-  const { DRAFT: _draft, ...statusLabels } = FILE_STATUS_LABELS;
-  const query: TArchiveQuery = {
-    q: params.q?.trim().slice(0, 40) || undefined,
-    status: params.status === "ALL" ? "ALL" : (oneOf(statusLabels, params.status) ?? "OPEN"),
-    tier: oneOf(TIER_LABELS, params.tier),
-    fileLevel: oneOf(FILE_LEVEL_LABELS, params.level),
-    workerCategory: oneOf(WORKER_CATEGORY_LABELS, params.category),
-    cause: oneOf(CAUSE_LABELS, params.cause),
-    organisationId: params.org && isUuid(params.org) ? params.org : undefined,
-    overdue: params.overdue === "1",
-  };
+  const statusLabels = ARCHIVE_STATUS_LABELS;
+  const query = archiveQueryFromParams(params);
   const position: TArchivePosition = {
     after: decodeArchiveKey(params.after),
     before: decodeArchiveKey(params.before),
@@ -60,12 +47,25 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
   };
   // The page number is only carried for display; a position without one is the first page, or an unnumbered 末页.
   const pageNumber = position.after || position.before || position.last ? (params.p ? pageFrom(params.p) : null) : 1;
-  const [result, organisations] = await Promise.all([findFiles(actor, query, position), listScopeOrganisations(actor)]);
+  const organisations = await listScopeOrganisations(actor);
+  // An organisation outside the scope (or a malformed id) in the address is told, not a server error.
+  const orgRefused = params.org !== undefined && params.org !== "" && !organisations.some((o) => o.id === query.organisationId);
+  if (orgRefused) query.organisationId = undefined;
+  const result = await findFiles(actor, query, position);
   const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
 
   return (
     <>
-      <PageHeader title="困难职工档案" description={`${actor.organisation.name}及下级工会的档案`} />
+      <PageHeader
+        title="困难职工档案"
+        description={`${actor.organisation.name}及下级工会的档案`}
+        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={hasRole(actor, "AUDITOR")} fullNote="文件中将出现建档职工的完整公民身份号码。" />}
+      />
+      {orgRefused && (
+        <div className="mb-3">
+          <Alert>所选组织不存在，或不在您的管辖范围内。以下为全部档案。</Alert>
+        </div>
+      )}
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>
@@ -93,9 +93,16 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
         </EmptyState>
       ) : (
         <>
-          <Table head={["档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
+          <form id="print-selection" action="/print/files" method="get" target="_blank" className="mb-2 flex items-center justify-end gap-2 text-sm">
+            <span className="text-slate-600">勾选档案后可一并打印档案表册（A4）</span>
+            <button type="submit" className={buttonClass("secondary")}>打印所选档案</button>
+          </form>
+          <Table head={["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
             {result.rows.map((f) => (
               <tr key={f.id}>
+                <Td>
+                  <input type="checkbox" name="id" value={f.id} form="print-selection" aria-label={`选择 ${f.holderName ?? ""} 的档案`} />
+                </Td>
                 <Td className="font-mono text-xs whitespace-nowrap">{f.fileNumber ?? "—"}</Td>
                 <Td>
                   <Link href={`/files/${f.id}`} className="font-medium text-brand-700 hover:underline">

@@ -30,7 +30,7 @@ export default async function IntakePage({ searchParams }: { searchParams: Promi
               <tr key={d.id}>
                 <Td>
                   <Link href={`/files/${d.id}/edit`} className="font-medium text-brand-700 hover:underline">
-                    {d.holderName ?? "（未填姓名）"}
+                    {d.holderName ?? "继续填写"}
                   </Link>
                   {d.fileNumber && <span className="ml-2 text-xs text-slate-500">{d.fileNumber}</span>}
                 </Td>

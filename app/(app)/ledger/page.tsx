@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
+import { ExportLinks } from "@/components/exports/export-links";
 import { buttonClass } from "@/components/ui/button";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -24,10 +25,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const parsed = ZLedgerFilters.safeParse(params);
   const filters: TLedgerFilters = parsed.success ? parsed.data : {};
-  const [ledger, organisations] = await Promise.all([
-    findOrgLedger(actor, filters, { after: params.cursor, before: params.before }),
-    listScopeOrganisations(actor),
-  ]);
+  const organisations = await listScopeOrganisations(actor);
+  // An organisation outside the scope in the address is told, not a server error.
+  const orgRefused = !!filters.organisationId && !organisations.some((o) => o.id === filters.organisationId);
+  if (orgRefused) delete filters.organisationId;
+  const ledger = await findOrgLedger(actor, filters, { after: params.cursor, before: params.before });
   // The filters as typed, kept in every link so that paging and export see the same rows.
   const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
@@ -37,7 +39,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="救助资金台账"
         description="管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。"
-        actions={auditor ? <a href={`/ledger/export${query()}`} className={buttonClass("secondary")}>导出 CSV</a> : undefined}
+        actions={auditor ? <ExportLinks href="/ledger/export" params={kept as Record<string, string>} auditor fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。" /> : undefined}
       />
       <SearchForm>
         <Field label="救助类型" htmlFor="f-type">
@@ -63,6 +65,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <Field label="最低金额（元）" htmlFor="f-min"><Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} /></Field>
         <Field label="最高金额（元）" htmlFor="f-max"><Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} /></Field>
       </SearchForm>
+      {orgRefused && (
+        <div className="mb-3">
+          <Alert>所选组织不存在，或不在您的管辖范围内。以下为全部记录。</Alert>
+        </div>
+      )}
       {!parsed.success && (
         <div className="mb-3">
           <Alert>筛选条件有误：{parsed.error.issues[0]?.message ?? "请检查后重新查询"}。以下为全部记录。</Alert>
@@ -116,12 +123,12 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
               {ledger.prevCursor ? (
                 <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>上一页</Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">上一页</span>
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
               )}
               {ledger.nextCursor ? (
                 <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>下一页</Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-300">下一页</span>
+                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
               )}
             </span>
           </nav>

@@ -105,7 +105,8 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
   );
   await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
   await sql("INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at) VALUES ($1, 'DEEP', 'FILING', $2, now() - interval '92 days')", [file!.id, off!.id]);
-  for (const kind of ["APPLICATION", "AUTHORISATION"]) {
+  // The application, the authorisation and what 因病 requires (cause_evidence_rule).
+  for (const kind of ["APPLICATION", "AUTHORISATION", "DIAGNOSIS"]) {
     await sql(
       "INSERT INTO evidence_file (file_id, kind, original_name, content_type, size_bytes, sha256, storage_key, uploaded_by_id) VALUES ($1, $2, $3, 'application/pdf', 10, $4, $5, $6)",
       [file!.id, kind, `${kind}.pdf`, "0".repeat(64), `2026/01/${crypto.randomUUID()}`, cw!.id],

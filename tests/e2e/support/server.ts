@@ -23,7 +23,7 @@ await seedDemoIfEmpty(db.url);
 await mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
 await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
 
-const server = spawn("npx", ["next", "start", "-p", String(port)], {
+const server = spawn("npx", ["tsx", "scripts/serve.ts", String(port)], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
   env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET, NEXT_TELEMETRY_DISABLED: "1" },

@@ -2,6 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { BatchActions, LineActions } from "@/components/ledger/batch-actions";
 import { Alert, Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { ExportLinks } from "@/components/exports/export-links";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
@@ -35,8 +36,14 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
   const batchRef = { batchId: batch.id, expectedVersion: batch.version };
   return (
     <>
-      {query.built && (
+      {/* The "built" notice belongs to the draft just generated; once submitted the page says so instead. */}
+      {query.built && batch.status === "DRAFT" && (
         <div className="mb-4"><Alert tone="success">已按规则生成名单 {Number(query.built).toLocaleString("zh-CN")} 条，请核对后提交审批。</Alert></div>
+      )}
+      {batch.status === "SUBMITTED" && (
+        <div className="mb-4" data-testid="batch-status-notice">
+          <Alert tone="success">已提交{batch.submittedBy ? `（${batch.submittedBy} · ${formatDateTime(batch.submittedAt)}）` : ""}，等待其他审批人审批。</Alert>
+        </div>
       )}
       <PageHeader
         title={batch.name}
@@ -68,7 +75,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             <div><dt className="text-xs text-slate-500">发放</dt><dd>{batch.paidBy ? `${batch.paidBy} · ${formatDateTime(batch.paidAt)}` : "—"}</dd></div>
           </dl>
         </Card>
-        <Card title="按组织和资金来源汇总">
+        <Card title="按组织和资金来源汇总" actions={<ExportLinks href={`/batches/${batch.id}/export`} params={{}} auditor={false} />}>
           <p className="mb-3 text-sm" data-testid="batch-totals">
             发放名单 <span className="font-semibold">{batch.includedLines.toLocaleString("zh-CN")}</span> 条，合计 <span className="font-semibold">{formatFen(batch.totalFen)}</span>（{FUND_SOURCE_LABELS[batch.fundSource]}）；移出 {batch.removedLines} 条
           </p>
@@ -94,7 +101,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             <EmptyState title={removedView ? "没有移出的对象" : "名单为空"} />
           ) : (
             <>
-              <Table head={["建档职工", "组织", "类别 / 级别", "收款账户", "金额", removedView ? "移出原因" : "调整", ...(editable ? [""] : [])]}>
+              <Table head={["建档职工", "组织", "生成时类别 / 级别", "收款账户", "金额", removedView ? "移出原因" : "调整", ...(editable ? [""] : [])]}>
                 {lines.rows.map((l) => (
                   <tr key={l.id} data-testid="batch-line">
                     <Td>
@@ -105,7 +112,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
                     <Td>{l.tier ? TIER_LABELS[l.tier] : "—"} / {l.fileLevel ? FILE_LEVEL_LABELS[l.fileLevel] : "—"}</Td>
                     <Td className="font-mono text-xs">{l.account ?? "—"}</Td>
                     <Td className="tabular-nums">
-                      {l.adjustedAmountFen !== null ? <><s className="text-slate-400">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
+                      {l.adjustedAmountFen !== null ? <><s className="text-slate-500">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
                     </Td>
                     <Td className="text-xs">{removedView ? l.removedReason : l.adjustReason ?? ""}</Td>
                     {editable && (

@@ -5,17 +5,20 @@ import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
 import { ResolveObjectionButton, WorkflowPanel } from "@/components/filing/workflow-panel";
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
+import { buttonClass } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { listEvidence } from "@/lib/evidence/evidence";
+import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
+import { describeTierPolicyFigures } from "@/lib/policy/figures";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps } from "@/lib/filing/filing-rules";
+import { canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
@@ -54,10 +57,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id)]);
+  const [evidence, followUp, requiredKinds] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id)]);
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
+  const upload = canUploadEvidence(file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
   const steps = filingSteps({
@@ -80,7 +84,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </div>
       )}
       <PageHeader
-        title={`${file.holderName ?? "（未填姓名）"}家庭档案`}
+        title={file.holderName ? `${file.holderName}家庭档案` : "家庭档案"}
         description={
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={tone}>{FILE_STATUS_LABELS[file.status]}</Badge>
@@ -90,6 +94,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             {file.episode > 1 && <span>· 第 {file.episode} 期（返困）</span>}
           </span>
         }
+        actions={<a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>}
       />
       <div className="space-y-6">
         <Card title="办理">
@@ -102,7 +107,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               version: file.version,
               status: file.status,
               proposedTier: file.proposedTier,
-              deletable: file.status === "DRAFT" && !file.fileNumber && !file.submittedAt && file.episode === 1,
+              deletable: isDeletableDraft(file),
             }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
@@ -111,6 +116,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               file={{ id: file.id, version: file.version, status: file.status, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
               roles={actor.roles}
               today={today}
+              endObservation={canEndObservation(file, today)}
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
           </div>
@@ -166,6 +172,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} / {file.tier ? TIER_LABELS[file.tier] : "—"}
             </DetailItem>
           </dl>
+          {describeTierPolicyFigures(file.policyFigures) && (
+            <p className="mt-3 text-sm text-slate-600" data-testid="policy-figures">提交时所用政策：{describeTierPolicyFigures(file.policyFigures)}</p>
+          )}
           {data.suddenEvent && (
             <p className="mt-3 text-sm">
               突发事件：{data.suddenEventNote}，损失或支出 {data.suddenEventLossFen === undefined ? "—" : formatFen(data.suddenEventLossFen)}
@@ -181,18 +190,20 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </dl>
         </Card>
 
-        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && (file.status === "OPEN" || file.status === "OBSERVATION")} />
+        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
 
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload={hasRole(actor, "CASEWORKER") && file.status !== "CLOSED"}
-            canDelete={hasRole(actor, "CASEWORKER") && file.status === "DRAFT"}
+            canUpload={hasRole(actor, "CASEWORKER") && upload.ok}
+            uploadRefusal={hasRole(actor, "CASEWORKER") && !upload.ok ? upload.reason : undefined}
+            canDelete={hasRole(actor, "CASEWORKER") && canDeleteEvidence(file).ok}
+            requiredKinds={requiredKinds}
           />
         </Card>
 
-        <Card title="已享受政策和资金">
+        <Card title="五、已享受政策和资金">
           <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
         </Card>
 
@@ -257,7 +268,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         <Card title="办理记录">
           <ol className="space-y-2 text-sm" data-testid="history">
             {file.events.map((e) => (
-              <li key={e.id.toString()} className="flex gap-3">
+              <li key={e.id.toString()} className="flex flex-wrap gap-x-3">
                 <span className="w-36 shrink-0 text-slate-500">{formatDateTime(e.at)}</span>
                 <span className="font-medium">{EVENT_LABELS[e.kind]}</span>
                 <span>{e.actor.name}</span>

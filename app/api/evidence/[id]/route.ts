@@ -3,7 +3,9 @@ import { DomainError } from "@/lib/errors/domain-error";
 import { readEvidence } from "@/lib/evidence/evidence";
 
 // Downloads one piece of evidence. Scope, role and the audit row are readEvidence's; this route
-// only turns its result into a response that browsers show but never reinterpret or cache.
+// only turns its result into a response that browsers show but never reinterpret or cache: PDFs as
+// attachments, everything under a sandboxing Content-Security-Policy (no script of the file runs
+// with the app's cookies or origin).
 
 const EXTENSIONS: Record<string, string[]> = {
   "application/pdf": [".pdf"],
@@ -39,7 +41,9 @@ export async function GET(_request: Request, { params }: { params: Promise<{ id:
       headers: {
         "Content-Type": evidence.contentType,
         "Content-Length": String(evidence.bytes.byteLength),
-        "Content-Disposition": `inline; filename*=UTF-8''${encodeExtValue(downloadName(evidence.originalName, evidence.contentType))}`,
+        // A PDF is downloaded, never opened in the app's origin; an image is shown, sandboxed like everything here.
+        "Content-Disposition": `${evidence.contentType === "application/pdf" ? "attachment" : "inline"}; filename*=UTF-8''${encodeExtValue(downloadName(evidence.originalName, evidence.contentType))}`,
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
         "X-Content-Type-Options": "nosniff",
         "Cache-Control": "private, no-store",
       },

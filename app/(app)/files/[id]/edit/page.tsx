@@ -6,9 +6,10 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { listEvidence } from "@/lib/evidence/evidence";
+import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
 import { getDraftForEdit } from "@/lib/filing/find-files";
 import { toFormValues } from "@/lib/filing/form-values";
+import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
 import { draftPersonWarnings } from "@/lib/filing/save-filing";
 import { formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
@@ -26,9 +27,10 @@ export default async function EditFilingPage({ params, searchParams }: { params:
   });
   if (file.status !== "DRAFT") redirect(`/files/${id}`);
   const organisations = await listScopeOrganisations(actor);
-  const [policies, evidence, warnings] = await Promise.all([
+  const [policies, evidence, requiredKinds, warnings] = await Promise.all([
     tierPoliciesFor(organisations.map((o) => o.regionCode), todayInShanghai()),
     listEvidence(actor, id),
+    requiredEvidenceKinds(actor, id),
     draftPersonWarnings(actor, id),
   ]);
   return (
@@ -52,12 +54,13 @@ export default async function EditFilingPage({ params, searchParams }: { params:
         </div>
       )}
       <div className="space-y-6">
-        <Card title="证明材料（申请书、核对授权书为提交必需）">
+        <Card title="证明材料（提交前须上传的材料见下）">
           <EvidencePanel
             fileId={id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload
-            canDelete
+            canUpload={canUploadEvidence(file).ok}
+            canDelete={canDeleteEvidence(file).ok}
+            requiredKinds={requiredKinds}
           />
         </Card>
         <FilingForm

@@ -1,0 +1,49 @@
+import Link from "next/link";
+import { UploadImportForm } from "@/components/import/upload-import-form";
+import { buttonClass } from "@/components/ui/button";
+import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { Table, Td } from "@/components/ui/table";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { formatDateTime } from "@/lib/format/datetime";
+import { findHouseholdImports, IMPORT_MAX_BYTES, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+
+export const metadata = { title: "档案导入" };
+
+export default async function ImportPage() {
+  const actor = await requirePageActor(...SECTION_ROLES.import);
+  const imports = await findHouseholdImports(actor);
+  return (
+    <>
+      <PageHeader
+        title="从 Excel 导入档案"
+        description="按模板填写户信息和家庭成员，上传后系统先校验全部行；没有任何问题时才能导入，导入的档案为草稿。"
+        actions={<a href="/import/template" className={buttonClass("secondary")}>下载导入模板</a>}
+      />
+      <div className="space-y-6">
+        <Card title="上传工作簿">
+          <UploadImportForm maxBytes={IMPORT_MAX_BYTES} />
+        </Card>
+        <Card title="导入记录">
+          {imports.length === 0 ? (
+            <EmptyState title="还没有导入记录" />
+          ) : (
+            <Table head={["文件", "上传人", "单位", "上传时间", "户数", "问题", "状态"]}>
+              {imports.map((i) => (
+                <tr key={i.id}>
+                  <Td><Link href={`/import/${i.id}`} className="font-medium text-brand-700 hover:underline">{i.fileName}</Link></Td>
+                  <Td>{i.createdBy.name}</Td>
+                  <Td>{i.organisation.name}</Td>
+                  <Td className="whitespace-nowrap">{formatDateTime(i.createdAt)}</Td>
+                  <Td>{i.households.toLocaleString("zh-CN")}</Td>
+                  <Td>{i.problemCount.toLocaleString("zh-CN")}</Td>
+                  <Td><Badge tone={i.status === "COMMITTED" ? "green" : i.status === "INVALID" || i.status === "FAILED" ? "red" : "amber"}>{IMPORT_STATUS_LABELS[i.status]}</Badge></Td>
+                </tr>
+              ))}
+            </Table>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,37 @@
+import { hasRole } from "@/lib/auth/actor";
+import { getActor } from "@/lib/auth/session";
+import { NotFoundError } from "@/lib/errors/domain-error";
+import { formatDateTime } from "@/lib/format/datetime";
+import { REPORT_READERS } from "@/lib/reports/find-report";
+import { loadReport, recordReportExport } from "@/lib/reports/load-report";
+import { reportTables } from "@/lib/reports/report-tables";
+import { xlsxResponse } from "@/lib/xlsx/write-xlsx";
+
+// A report table (or all of them, one sheet each) as .xlsx, through the shared writer. Audited.
+export async function GET(request: Request) {
+  const actor = await getActor();
+  if (!actor) return new Response("请先登录。", { status: 401 });
+  if (!hasRole(actor, ...REPORT_READERS)) return new Response("您没有权限下载统计报表。", { status: 403 });
+  const params = Object.fromEntries(new URL(request.url).searchParams);
+  const loaded = await loadReport(actor, params).catch((error) => {
+    if (error instanceof NotFoundError) return null;
+    throw error;
+  });
+  if (!loaded) return new Response("该组织不存在，或不在您的管辖范围内。", { status: 404 });
+  if ("error" in loaded) return new Response(`${loaded.error}请返回统计报表页面重新选择。`, { status: 400 });
+  const { report } = loaded;
+  const all = reportTables(report);
+  const tables = params.table === "all" ? all : all.filter((t) => t.key === params.table);
+  if (tables.length === 0) return new Response("没有这张报表，请返回统计报表页面重新选择。", { status: 404 });
+  const notes = [`统计期间 ${report.period.label}（${report.period.from} 至 ${report.period.to}）`, `导出时间 ${formatDateTime(new Date())}（导出人 ${actor.name}）`];
+  const sheets = tables.map((t) => ({
+    name: t.title,
+    title: `${report.organisation.name} ${t.title}`,
+    notes: t.note ? [...notes, t.note] : notes,
+    columns: t.columns,
+    rows: t.total && t.rows.length > 1 ? [...t.rows, t.total] : t.rows,
+  }));
+  const fileName = `统计报表-${report.organisation.name}-${report.period.from}至${report.period.to}${tables.length === 1 ? `-${tables[0]!.title.replace(/（.*?）/g, "")}` : ""}.xlsx`;
+  await recordReportExport(actor, { organisationId: report.organisation.id, query: loaded.query, tables: tables.map((t) => t.key), rows: sheets.map((s) => s.rows.length) });
+  return xlsxResponse(fileName, sheets);
+}

@@ -1,0 +1,50 @@
+"use client";
+
+import { useRouter } from "next/navigation";
+import { useState, useTransition, type FormEvent } from "react";
+import { Button } from "@/components/ui/button";
+import { Field, Input } from "@/components/ui/field";
+import { Alert } from "@/components/ui/page";
+import { zodFieldErrors } from "@/lib/actions/result";
+import { uploadHouseholdImportAction } from "@/lib/import/actions";
+import { ZUploadHouseholdImportInput } from "@/lib/import/schemas";
+
+/** Upload of a filled template; the server validates every row and the import page shows the result. */
+export function UploadImportForm({ maxBytes }: { maxBytes: number }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [error, setError] = useState<string | null>(null);
+
+  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const formData = new FormData(event.currentTarget);
+    const parsed = ZUploadHouseholdImportInput.safeParse(formData);
+    if (!parsed.success) {
+      setError(zodFieldErrors(parsed.error).file ?? "请选择要上传的工作簿");
+      return;
+    }
+    // The server refuses it too; saying so here spares uploading 30 MB for nothing.
+    if (parsed.data.file.size > maxBytes) {
+      setError(`文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB，请分成几个工作簿分批导入。`);
+      return;
+    }
+    startTransition(async () => {
+      const result = await uploadHouseholdImportAction(formData);
+      if (!result.ok) {
+        setError(result.fieldErrors?.file ?? result.error);
+        return;
+      }
+      router.push(`/import/${result.data.importId}`);
+    });
+  };
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" noValidate>
+      {error && <Alert>{error}</Alert>}
+      <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file">
+        <Input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-invalid={!!error} />
+      </Field>
+      <Button type="submit" disabled={pending}>{pending ? "正在上传…" : "上传并校验"}</Button>
+    </form>
+  );
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { keysOf } from "@/lib/filing/labels";
+import { optionalText } from "@/lib/forms/zod-fields";
+import { SPOT_CHECK_FINDING_LABELS } from "./labels";
+
+export const ZStartSpotCheckInput = z.object({ organisationId: z.uuid("请选择组织") });
+export type TStartSpotCheckInput = z.infer<typeof ZStartSpotCheckInput>;
+
+export const ZRecordFindingInput = z
+  .object({
+    recordId: z.uuid("抽查记录不存在"),
+    finding: z.enum(keysOf(SPOT_CHECK_FINDING_LABELS), "请选择抽查结论"),
+    note: optionalText(500, "说明"),
+  })
+  .superRefine((v, ctx) => {
+    if (v.finding !== "ACCURATE" && !v.note) ctx.addIssue({ code: "custom", path: ["note"], message: "结论不是“准确”时须写明问题" });
+  });
+export type TRecordFindingInput = z.output<typeof ZRecordFindingInput>;
+
+export const ZCompleteWorkItemInput = z.object({ itemId: z.uuid("待办事项不存在"), note: optionalText(200, "说明") });
+export type TCompleteWorkItemInput = z.output<typeof ZCompleteWorkItemInput>;
+
+export const ZDisposeFileInput = z.object({ fileId: z.uuid("档案不存在") });
+export type TDisposeFileInput = z.infer<typeof ZDisposeFileInput>;

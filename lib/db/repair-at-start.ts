@@ -1,0 +1,126 @@
+// The repair step `npm start` runs after the migrations, before serving: it brings the evidence
+// folder and the database back into agreement after a crash, and reports what it did.
+//
+// What a crash can leave, and why each repair is safe:
+// - bytes without a row: an upload writes and renames its file before its row commits, so a kill
+//   between the two leaves a complete file nobody refers to. Nothing can ever refer to it (keys
+//   are new UUIDs), so it is removed.
+// - `.<key>.tmp`: an upload killed while writing. Removed — unless a row names that key and the
+//   temporary file has the row's SHA-256 (the rename was lost in a power cut): then it is renamed.
+// - a row without bytes cannot be repaired here; it is reported so an administrator restores the
+//   file from a backup. Uploads make this impossible short of a lost disk.
+// - `*.partial` in the backup folder: a backup killed midway. Removed, and recorded as interrupted.
+// With DATABASE_URL another app server may share the evidence folder and be mid-upload, so only
+// files untouched for `graceMs` are removed.
+import { createHash } from "node:crypto";
+import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import pg from "pg";
+import { BACKUP_LOCK_KEY } from "@/lib/backup/create-backup";
+
+export type TRepairReport = {
+  removedOrphans: string[];
+  removedTemporary: string[];
+  recovered: string[];
+  missing: Array<{ id: string; storageKey: string }>;
+  interruptedBackups: string[];
+};
+
+const KEY_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const TEMP_FILE = /^\.([0-9a-f-]{36})\.tmp$/;
+const YEAR = /^\d{4}$/;
+const MONTH = /^\d{2}$/;
+
+async function list(dir: string): Promise<string[]> {
+  return readdir(dir).catch((error: { code?: string }) => {
+    if (error.code === "ENOENT") return [];
+    throw error;
+  });
+}
+
+async function oldEnough(file: string, graceMs: number): Promise<boolean> {
+  if (graceMs <= 0) return true;
+  const { mtimeMs } = await stat(file);
+  return Date.now() - mtimeMs >= graceMs;
+}
+
+export async function repairAtStart(options: { databaseUrl: string; evidenceDir: string; backupDir: string; graceMs: number }): Promise<TRepairReport> {
+  const report: TRepairReport = { removedOrphans: [], removedTemporary: [], recovered: [], missing: [], interruptedBackups: [] };
+  const client = new pg.Client({ connectionString: options.databaseUrl });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ id: string; storage_key: string; sha256: string }>("SELECT id, storage_key, sha256 FROM evidence_file");
+    const rowsByKey = new Map(rows.map((r) => [r.storage_key, r]));
+    const onDisk = new Set<string>();
+    const temporary = new Map<string, string>();
+    for (const year of (await list(options.evidenceDir)).filter((n) => YEAR.test(n))) {
+      for (const month of (await list(path.join(options.evidenceDir, year))).filter((n) => MONTH.test(n))) {
+        for (const name of await list(path.join(options.evidenceDir, year, month))) {
+          if (KEY_FILE.test(name)) onDisk.add(`${year}/${month}/${name}`);
+          const temp = TEMP_FILE.exec(name);
+          if (temp) temporary.set(`${year}/${month}/${temp[1]}`, path.join(options.evidenceDir, year, month, name));
+        }
+      }
+    }
+
+    for (const row of rows) {
+      if (onDisk.has(row.storage_key)) continue;
+      const temp = temporary.get(row.storage_key);
+      if (temp && createHash("sha256").update(await readFile(temp)).digest("hex") === row.sha256) {
+        await rename(temp, path.join(options.evidenceDir, row.storage_key));
+        temporary.delete(row.storage_key);
+        report.recovered.push(row.storage_key);
+      } else {
+        report.missing.push({ id: row.id, storageKey: row.storage_key });
+      }
+    }
+    for (const key of onDisk) {
+      const file = path.join(options.evidenceDir, key);
+      if (!rowsByKey.has(key) && (await oldEnough(file, options.graceMs))) {
+        await rm(file, { force: true });
+        report.removedOrphans.push(key);
+      }
+    }
+    for (const [key, file] of temporary) {
+      if (await oldEnough(file, options.graceMs)) {
+        await rm(file, { force: true });
+        report.removedTemporary.push(key);
+      }
+    }
+
+    const partials = (await list(options.backupDir)).filter((n) => n.endsWith(".tar.gz.partial"));
+    if (partials.length) {
+      const { rows: lock } = await client.query<{ free: boolean }>("SELECT pg_try_advisory_lock($1) AS free", [BACKUP_LOCK_KEY]);
+      // A backup holding the lock is running (e.g. `npm run db:backup` started first): leave its file alone.
+      if (lock[0]!.free) {
+        for (const name of partials) {
+          const file = path.join(options.backupDir, name);
+          const { mtime } = await stat(file);
+          await rm(file, { force: true });
+          await client.query(
+            "INSERT INTO backup_run (trigger, status, started_at, finished_at, file_name, error) VALUES ('SCHEDULED', 'INTERRUPTED', $1, $1, $2, $3)",
+            [mtime, name.replace(/\.partial$/, ""), "备份过程被中断（进程退出或断电），未完成的备份文件已在启动时删除。"],
+          );
+          report.interruptedBackups.push(name);
+        }
+        await client.query("SELECT pg_advisory_unlock($1)", [BACKUP_LOCK_KEY]);
+      }
+    }
+  } finally {
+    await client.end();
+  }
+  return report;
+}
+
+/** The report as start-up prints it: nothing when there was nothing to do. */
+export function describeRepair(report: TRepairReport): string[] {
+  const lines: string[] = [];
+  if (report.removedOrphans.length) lines.push(`启动检查：删除了 ${report.removedOrphans.length} 个没有对应记录的证明材料文件（上传未完成时中断）：${report.removedOrphans.slice(0, 5).join("、")}`);
+  if (report.removedTemporary.length) lines.push(`启动检查：删除了 ${report.removedTemporary.length} 个未写完的临时文件。`);
+  if (report.recovered.length) lines.push(`启动检查：找回了 ${report.recovered.length} 个证明材料文件（断电前未完成改名）。`);
+  if (report.missing.length) {
+    lines.push(`警告：有 ${report.missing.length} 条证明材料记录找不到文件，请从备份中恢复：${report.missing.slice(0, 5).map((m) => m.storageKey).join("、")}`);
+  }
+  if (report.interruptedBackups.length) lines.push(`启动检查：删除了 ${report.interruptedBackups.length} 个中断的备份文件：${report.interruptedBackups.join("、")}`);
+  return lines;
+}

@@ -1,0 +1,231 @@
+// Turns the rows of an import workbook into filings, or into problems — every row is checked
+// before anything is written. Each household goes through the same zod schema as a submitted
+// filing (ZSubmitFilingData: GB 11643 ID with birth date and sex, codes, money, required
+// fields, one main cause), and each issue is mapped back to its sheet, row and column.
+import type { z } from "zod";
+import { ZSubmitFilingData, type TFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
+import { EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
+import {
+  EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, YES_NO, type TImportColumn,
+} from "./household-columns";
+import type { TCellText } from "./read-workbook";
+
+export type TImportProblem = { sheet: string; row: number; column: string; message: string };
+
+export type TImportedHousehold = { key: string; row: number; memberRows: number[]; data: TFilingData };
+
+type TSheet = { header: string[]; rows: Array<{ number: number; cells: TCellText[] }> };
+
+export type TValidationContext = {
+  /** Organisation for a blank 建档单位代码 (the importer's own). */
+  defaultOrganisationId: string;
+  /** Organisation id of a code in the importer's scope, or undefined. */
+  organisationIdOf: (code: string) => string | undefined;
+  onProgress?: (done: number, total: number) => Promise<void> | void;
+};
+
+export type TValidationResult =
+  | { ok: false; fatal: string }
+  | { ok: true; households: TImportedHousehold[]; problems: TImportProblem[]; memberCount: number };
+
+function columnIndex(sheet: TSheet, columns: TImportColumn[]) {
+  const index = new Map<string, number>();
+  const missing: string[] = [];
+  for (const c of columns) {
+    const at = sheet.header.indexOf(c.header);
+    if (at >= 0) index.set(c.key, at);
+    else if (c.required) missing.push(c.header);
+  }
+  return { index, missing };
+}
+
+function findSheet(sheets: TSheet[], marker: string) {
+  return sheets.find((s) => s.header.includes(marker));
+}
+
+const codeOf = (labels: Record<string, string>, text: string) => Object.entries(labels).find(([, label]) => label === text)?.[0];
+
+export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationContext): Promise<TValidationResult> {
+  const householdSheet = findSheet(sheets, "档案级别");
+  const memberSheet = findSheet(sheets, "与建档职工关系");
+  if (!householdSheet || !memberSheet) {
+    return { ok: false, fatal: `这不是档案导入模板：未找到「${HOUSEHOLD_SHEET}」和「${MEMBER_SHEET}」两张工作表。请下载导入模板，按模板填写后上传。` };
+  }
+  const h = columnIndex(householdSheet, HOUSEHOLD_COLUMNS);
+  const m = columnIndex(memberSheet, MEMBER_COLUMNS);
+  if (h.missing.length || m.missing.length) {
+    return { ok: false, fatal: `工作簿缺少模板中的列：${[...h.missing.map((x) => `${HOUSEHOLD_SHEET}「${x}」`), ...m.missing.map((x) => `${MEMBER_SHEET}「${x}」`)].join("、")}。请使用最新的导入模板。` };
+  }
+
+  const problems: TImportProblem[] = [];
+  const flagged = new Set<string>();
+  const problem = (sheet: string, row: number, column: string, message: string) => {
+    const key = `${sheet}|${row}|${column}`;
+    if (flagged.has(key)) return;
+    flagged.add(key);
+    problems.push({ sheet, row, column, message });
+  };
+
+  /** A cell's value as the form expects it: codes for coded columns, text otherwise. */
+  function read(sheetName: string, row: { number: number; cells: TCellText[] }, index: Map<string, number>, c: TImportColumn): string {
+    const at = index.get(c.key);
+    const cell = at === undefined ? undefined : row.cells[at];
+    const text = cell?.text ?? "";
+    if (!text) return "";
+    if (c.kind === "id" && cell?.numeric && text.length > 15) {
+      problem(sheetName, row.number, c.header, "身份号码被存成了数字，末几位已丢失。请把该列设为文本格式后重新填写。");
+      return "";
+    }
+    if (c.labels) {
+      const code = codeOf(c.labels, text) ?? (text in c.labels ? text : undefined);
+      if (!code) {
+        problem(sheetName, row.number, c.header, `「${text}」不是有效的${c.header}，请从下拉列表中选择：${Object.values(c.labels).join("、")}`);
+        return "";
+      }
+      return code;
+    }
+    if (c.kind === "id") return text.toUpperCase();
+    return text;
+  }
+
+  // Members by household key, in sheet order.
+  type TMemberRow = { row: number; values: Record<string, string> };
+  const membersByKey = new Map<string, TMemberRow[]>();
+  for (const row of memberSheet.rows) {
+    const values = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.key, read(MEMBER_SHEET, row, m.index, c)]));
+    const key = values.householdKey!;
+    if (key.startsWith(EXAMPLE_PREFIX)) continue;
+    if (!key) {
+      problem(MEMBER_SHEET, row.number, "户编号", "请填写户编号，与「户信息」中该户的户编号一致");
+      continue;
+    }
+    const list = membersByKey.get(key) ?? [];
+    list.push({ row: row.number, values });
+    membersByKey.set(key, list);
+  }
+
+  const households: TImportedHousehold[] = [];
+  const seenKeys = new Map<string, number>();
+  const seenIds = new Map<string, { row: number; key: string }>();
+  const dataRows = householdSheet.rows.filter((row) => !(row.cells[h.index.get("householdKey")!]?.text ?? "").startsWith(EXAMPLE_PREFIX));
+  const total = dataRows.length;
+  const incomeSources = Object.keys(INCOME_SOURCE_LABELS);
+  const expenditureKinds = Object.keys(EXPENDITURE_KIND_LABELS);
+  const headerOf = (key: string) => HOUSEHOLD_COLUMNS.find((c) => c.key === key)!.header;
+  const memberHeaderOf = (key: string) => MEMBER_COLUMNS.find((c) => c.key === key)?.header ?? "公民身份号码";
+
+  for (let done = 0; done < dataRows.length; done += 1) {
+    if (done % 1000 === 0) {
+      await ctx.onProgress?.(done, total);
+      // Validation is CPU work: give the event loop back so other users' requests are served.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const row = dataRows[done]!;
+    const v = Object.fromEntries(HOUSEHOLD_COLUMNS.map((c) => [c.key, read(HOUSEHOLD_SHEET, row, h.index, c)]));
+    const key = v.householdKey!;
+    if (!key) {
+      problem(HOUSEHOLD_SHEET, row.number, "户编号", "请填写户编号");
+      continue;
+    }
+    const firstRow = seenKeys.get(key);
+    if (firstRow !== undefined) {
+      problem(HOUSEHOLD_SHEET, row.number, "户编号", `户编号「${key}」与第 ${firstRow} 行重复`);
+      continue;
+    }
+    seenKeys.set(key, row.number);
+    let organisationId = ctx.defaultOrganisationId;
+    if (v.organisationCode) {
+      const found = ctx.organisationIdOf(v.organisationCode);
+      if (!found) problem(HOUSEHOLD_SHEET, row.number, "建档单位代码", `单位代码「${v.organisationCode}」不存在，或不在您的管辖范围内`);
+      else organisationId = found;
+    }
+    const memberRows = [...(membersByKey.get(key) ?? [])];
+    membersByKey.delete(key);
+    if (memberRows.length === 0) {
+      problem(HOUSEHOLD_SHEET, row.number, "户编号", `「${MEMBER_SHEET}」中没有户编号为「${key}」的成员，至少填写建档职工本人`);
+      continue;
+    }
+    // The holder (本人) comes first, as in the filing form.
+    const selfAt = memberRows.findIndex((mr) => mr.values.relation === "SELF");
+    if (selfAt < 0) problem(HOUSEHOLD_SHEET, row.number, "户编号", "该户没有关系为「本人」的成员（建档职工）");
+    else memberRows.unshift(...memberRows.splice(selfAt, 1));
+
+    const incomes = incomeSources.flatMap((source) => (v[`income.${source}`] ? [{ source, monthlyFen: v[`income.${source}`] }] : []));
+    const expenditures = expenditureKinds.flatMap((kind) => (v[`expenditure.${kind}`] ? [{ kind, annualFen: v[`expenditure.${kind}`], note: "" }] : []));
+    const values: TFilingFormValues = {
+      organisationId,
+      fileLevel: v.fileLevel as TFilingFormValues["fileLevel"],
+      workerCategory: v.workerCategory as TFilingFormValues["workerCategory"],
+      housing: v.housing as TFilingFormValues["housing"],
+      holderUnionMember: v.holderUnionMember === "YES",
+      members: memberRows.map((mr) => ({
+        name: mr.values.name, relation: mr.values.relation, residentId: mr.values.residentId, birthDate: mr.values.birthDate, sex: mr.values.sex,
+        health: mr.values.health, disabilityGrade: mr.values.disabilityGrade, education: mr.values.education, employment: mr.values.employment,
+        livesInHousehold: mr.values.livesInHousehold !== "NO",
+      })) as TFilingFormValues["members"],
+      incomes: incomes as TFilingFormValues["incomes"],
+      expenditures: expenditures as TFilingFormValues["expenditures"],
+      suddenEvent: v.suddenEvent === "YES",
+      suddenEventNote: v.suddenEventNote,
+      suddenEventLossFen: v.suddenEventLossFen,
+      mainCause: v.mainCause as TFilingFormValues["mainCause"],
+      secondaryCauses: [v.secondaryCause1, v.secondaryCause2, v.secondaryCause3].filter(Boolean) as TFilingFormValues["secondaryCauses"],
+      needs: v.needs,
+      proposedTier: v.proposedTier as TFilingFormValues["proposedTier"],
+    };
+    // The same person twice in the file, in one household or in two — checked even when the
+    // household has other problems, so the caseworker sees every problem in one pass.
+    let duplicate = false;
+    for (const mr of memberRows) {
+      const id = mr.values.residentId;
+      if (!id) continue;
+      const first = seenIds.get(id);
+      if (first) {
+        duplicate = true;
+        problem(MEMBER_SHEET, mr.row, "公民身份号码", `与「${MEMBER_SHEET}」第 ${first.row} 行（户编号 ${first.key}）的公民身份号码重复：一人只能在一户中`);
+      } else seenIds.set(id, { row: mr.row, key });
+    }
+    const parsed = ZSubmitFilingData.safeParse(values);
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues) mapIssue(issue, row.number, memberRows, incomes, expenditures);
+      continue;
+    }
+    if (duplicate) continue;
+    households.push({ key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data });
+  }
+
+  function mapIssue(issue: z.core.$ZodIssue, householdRow: number, memberRows: TMemberRow[], incomes: Array<{ source: string }>, expenditures: Array<{ kind: string }>) {
+    const [first, index, field] = issue.path as [string, number | string | undefined, string | undefined];
+    if (first === "members" && typeof index === "number" && memberRows[index]) {
+      problem(MEMBER_SHEET, memberRows[index].row, field ? memberHeaderOf(field) : "姓名", issue.message);
+    } else if (first === "members") {
+      problem(HOUSEHOLD_SHEET, householdRow, "户编号", issue.message);
+    } else if (first === "incomes" && typeof index === "number") {
+      problem(HOUSEHOLD_SHEET, householdRow, headerOf(`income.${incomes[index]!.source}`), issue.message);
+    } else if (first === "expenditures" && typeof index === "number") {
+      problem(HOUSEHOLD_SHEET, householdRow, headerOf(`expenditure.${expenditures[index]!.kind}`), issue.message);
+    } else if (first === "secondaryCauses") {
+      problem(HOUSEHOLD_SHEET, householdRow, headerOf(`secondaryCause${typeof index === "number" ? index + 1 : 1}`), issue.message);
+    } else if (first === "organisationId") {
+      problem(HOUSEHOLD_SHEET, householdRow, "建档单位代码", issue.message);
+    } else {
+      const column = HOUSEHOLD_COLUMNS.find((c) => c.key === first);
+      problem(HOUSEHOLD_SHEET, householdRow, column?.header ?? "户编号", issue.message);
+    }
+  }
+
+  for (const [key, rows] of membersByKey) {
+    for (const mr of rows) problem(MEMBER_SHEET, mr.row, "户编号", `「${HOUSEHOLD_SHEET}」中没有户编号为「${key}」的户`);
+  }
+  await ctx.onProgress?.(total, total);
+  if (total === 0 && problems.length === 0) return { ok: false, fatal: "工作簿中没有可导入的户（示例行除外）。" };
+  const memberCount = households.reduce((n, x) => n + x.data.members.length, 0);
+  return { ok: true, households, problems: sortProblems(problems), memberCount };
+}
+
+function sortProblems(problems: TImportProblem[]) {
+  const order = (s: string) => (s === HOUSEHOLD_SHEET ? 0 : 1);
+  return problems.sort((a, b) => order(a.sheet) - order(b.sheet) || a.row - b.row);
+}
+
+export { YES_NO };

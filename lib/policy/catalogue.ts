@@ -1,0 +1,31 @@
+// The policy parameters an administrator maintains, with their labels and allowed ranges. Shared by
+// the forms and the domain (the same limits in the browser and on the server).
+
+export type TParameterSpec = { label: string; unit: string; min: number; max: number; integer: boolean; hint: string };
+
+export const PARAMETER_SPECS = {
+  TIER_RELATIVE_MULTIPLIER: { label: "相对困难倍数", unit: "倍低保", min: 1, max: 10, integer: false, hint: "人均月收入低于低保标准的此倍数为相对困难" },
+  TIER_ACCIDENT_RATIO: { label: "意外致困比例", unit: "", min: 0.01, max: 5, integer: false, hint: "突发事件损失或刚性支出超过家庭年收入的此比例（0.8 即 80%）" },
+  PUBLICITY_DAYS: { label: "公示天数", unit: "天", min: 1, max: 60, integer: true, hint: "建档公示期" },
+  RECHECK_INTERVAL_MONTHS: { label: "复核周期", unit: "月", min: 1, max: 12, integer: true, hint: "每个在档档案的动态核查间隔（至少每年一次）" },
+  RECHECK_DUE_SOON_DAYS: { label: "复核提醒提前天数", unit: "天", min: 0, max: 90, integer: true, hint: "到期前多少天列入待办" },
+  OBSERVATION_MONTHS: { label: "渐退期", unit: "月", min: 0, max: 36, integer: true, hint: "脱困退档后继续跟踪的月数" },
+  RESOLVED_MONTHS: { label: "脱困认定月数", unit: "月", min: 1, max: 24, integer: true, hint: "人均收入连续高于困难标准达此月数，建议退档" },
+  SPOT_CHECK_SHARE: { label: "年度抽查比例", unit: "", min: 0.3, max: 1, integer: false, hint: "每年抽查在档档案的比例，不低于 0.3（30%）" },
+  PAPER_SYNC_WORKING_DAYS: { label: "纸质档案同步期限", unit: "个工作日", min: 1, max: 30, integer: true, hint: "电子档案变更后纸质档案须同步的期限，不超过 30 个工作日" },
+  RETENTION_YEARS: { label: "退档后保存年限", unit: "年", min: 10, max: 100, integer: true, hint: "自撤档之日起保存原始档案的年限，不少于 10 年" },
+} as const satisfies Record<string, TParameterSpec>;
+
+export type TParameterKey = keyof typeof PARAMETER_SPECS;
+export const PARAMETER_KEYS = Object.keys(PARAMETER_SPECS) as TParameterKey[];
+
+export const POLICY_KIND_LABELS = {
+  DIBAO: "低保标准",
+  PARAMETER: "政策参数",
+  AID: "救助标准与年度上限",
+  FUND: "资金用途（专款专用）",
+  CAUSE: "致困原因所需证明材料",
+} as const;
+export type TPolicyKind = keyof typeof POLICY_KIND_LABELS;
+
+export const NATIONAL_LABEL = "全国（缺省）";

@@ -1,0 +1,203 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { hasRole } from "@/lib/auth/actor";
+import { scopedDb } from "@/lib/data/scope";
+import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { policyValue } from "@/lib/policy/policy";
+
+// 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
+// item names the page where the work is done. One read per item, each on an index (see
+// scripts/bench-reports.ts for the figures at scale).
+
+export type TWorkItem = {
+  key: string;
+  title: string;
+  count: number;
+  href: string;
+  /** e.g. "最早 12 天前提交" */
+  detail?: string;
+  tone?: "red" | "amber" | "slate";
+};
+
+/** A few concrete records under an item (the auditor's unusual payments, a caseworker's returns). */
+export type TWorkRecord = { key: string; label: string; meta: string; href: string; tags?: string[] };
+
+export type TWorkSection = { key: "caseworker" | "official" | "auditor" | "calendar"; title: string; items: TWorkItem[]; records?: TWorkRecord[] };
+
+const RECENT_DAYS = 30;
+const DAY_MS = 86_400_000;
+
+const ageInDays = (since: Date | null | undefined, now: Date) => (since ? Math.max(0, Math.floor((now.getTime() - since.getTime()) / DAY_MS)) : null);
+const oldest = (label: string, days: number | null) => (days === null ? undefined : days === 0 ? `最早今天${label}` : `最早 ${days} 天前${label}`);
+
+async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSection> {
+  const db = scopedDb(actor);
+  const soonDays = await policyValue("RECHECK_DUE_SOON_DAYS", "", today);
+  const visitDays = await policyValue("VISIT_INTERVAL_DAYS", "", today);
+  const soon = dateOnly(addDays(today, soonDays));
+  const since = new Date(Date.now() - RECENT_DAYS * DAY_MS);
+  const [drafts, returned, overdue, dueSoon, observationEnding, visitsDue, disbursementsReturned, transfersWaiting] = await Promise.all([
+    db.householdFile.count({ where: { status: "DRAFT", rejectionReason: null } }),
+    db.householdFile.count({ where: { status: "DRAFT", rejectionReason: { not: null } } }),
+    db.householdFile.count({ where: { status: "OPEN", nextCheckDue: { lt: dateOnly(today) } } }),
+    db.householdFile.count({ where: { status: "OPEN", nextCheckDue: { gte: dateOnly(today), lte: soon } } }),
+    db.householdFile.count({ where: { status: "OBSERVATION", observationUntil: { lte: soon } } }),
+    // The households this caseworker is the pairing cadre of, not visited within the interval.
+    db.householdFile.findMany({
+      where: { responsibleCadreId: actor.userId, status: { in: ["OPEN", "OBSERVATION"] }, visits: { none: { visitDate: { gte: dateOnly(addDays(today, -visitDays)) } } } },
+      orderBy: { id: "asc" },
+      take: 200,
+      select: { id: true, holderName: true },
+    }),
+    db.disbursement.findMany({
+      where: { status: "REJECTED", recordedById: actor.userId, decidedAt: { gte: since } },
+      orderBy: { decidedAt: "desc" },
+      take: 5,
+      select: { id: true, fileId: true, amountFen: true, rejectionReason: true, decidedAt: true, file: { select: { holderName: true } } },
+    }),
+    db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
+  ]);
+  const returnedCount = disbursementsReturned.length;
+  return {
+    key: "caseworker",
+    title: "建档与跟踪",
+    items: [
+      { key: "drafts", title: "未提交的草稿", count: drafts, href: "/intake", tone: "slate" },
+      { key: "returned", title: "被退回的建档申请（附退回理由）", count: returned, href: "/intake", tone: "red" },
+      { key: "recheck-overdue", title: "核查已逾期", count: overdue, href: "/dynamic?tab=checks&which=overdue", tone: "red" },
+      { key: "recheck-soon", title: `${soonDays} 天内到期的核查`, count: dueSoon, href: "/dynamic?tab=checks&which=soon", tone: "amber" },
+      { key: "observation-ending", title: `${soonDays} 天内渐退期满`, count: observationEnding, href: "/dynamic?tab=observation", tone: "amber" },
+      {
+        key: "visits-due", title: `我结对的家庭 ${visitDays} 天未走访`, count: visitsDue.length, tone: "amber",
+        href: visitsDue.length ? `/files/${visitsDue[0]!.id}` : "/dynamic",
+        detail: visitsDue.length ? visitsDue.slice(0, 3).map((f) => f.holderName ?? "—").join("、") + (visitsDue.length > 3 ? " 等" : "") : undefined,
+      },
+      { key: "disbursements-returned", title: `近 ${RECENT_DAYS} 天被退回的救助发放`, count: returnedCount, href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger", tone: "red" },
+      { key: "transfers-waiting", title: "转出待接收单位确认", count: transfersWaiting, href: "/dynamic", tone: "slate" },
+    ],
+    records: disbursementsReturned.map((d) => ({
+      key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
+    })),
+  };
+}
+
+async function officialSection(actor: TActor, today: string): Promise<TWorkSection> {
+  const db = scopedDb(actor);
+  const now = new Date();
+  const path = actor.organisation.path;
+  const [submitted, reviewed, publicity, publicityEnded, objections, changes, inbound, disbursements, batches] = await Promise.all([
+    db.householdFile.aggregate({ where: { status: "SUBMITTED" }, _count: true, _min: { submittedAt: true } }),
+    db.householdFile.aggregate({ where: { status: "REVIEWED" }, _count: true, _min: { reviewedAt: true } }),
+    db.householdFile.aggregate({ where: { status: "PUBLICITY" }, _count: true, _min: { publicityStart: true } }),
+    db.householdFile.aggregate({ where: { status: "PUBLICITY", publicityEnd: { lte: dateOnly(today) } }, _count: true, _min: { publicityEnd: true } }),
+    db.publicityObjection.count({ where: { resolution: null, file: { status: "PUBLICITY" } } }),
+    db.changeRequest.groupBy({
+      by: ["kind"], where: { status: "PENDING", requestedById: { not: actor.userId }, organisation: { path: { startsWith: path } } }, _count: true, _min: { requestedAt: true },
+    }),
+    db.changeRequest.aggregate({ where: { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } }, _count: true, _min: { decidedAt: true } }),
+    db.disbursement.aggregate({ where: { status: "PENDING", recordedById: { not: actor.userId } }, _count: true, _min: { recordedAt: true } }),
+    db.disbursementBatch.aggregate({ where: { status: "SUBMITTED", submittedById: { not: actor.userId } }, _count: true, _min: { submittedAt: true } }),
+  ]);
+  const change = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER") => changes.find((c) => c.kind === kind);
+  const changeItem = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER", title: string): TWorkItem => ({
+    key: `change-${kind}`, title, count: change(kind)?._count ?? 0, href: `/review?changes=${kind}`, tone: "amber",
+    detail: oldest("提出", ageInDays(change(kind)?._min.requestedAt, now)),
+  });
+  return {
+    key: "official",
+    title: "审核与审批",
+    items: [
+      { key: "step-SUBMITTED", title: "待初审", count: submitted._count, href: "/review?status=SUBMITTED", tone: "amber", detail: oldest("提交", ageInDays(submitted._min.submittedAt, now)) },
+      { key: "step-REVIEWED", title: "已初审，待公示", count: reviewed._count, href: "/review?status=REVIEWED", tone: "amber", detail: oldest("初审", ageInDays(reviewed._min.reviewedAt, now)) },
+      { key: "step-PUBLICITY", title: "公示中", count: publicity._count, href: "/review?status=PUBLICITY", tone: "slate", detail: oldest("开始公示", ageInDays(publicity._min.publicityStart, now)) },
+      { key: "publicity-ended", title: "公示期满，待审定", count: publicityEnded._count, href: "/review?status=PUBLICITY", tone: "red", detail: oldest("期满", ageInDays(publicityEnded._min.publicityEnd, now)) },
+      { key: "objections", title: "公示异议待处理", count: objections, href: "/review?status=PUBLICITY", tone: "red" },
+      changeItem("TIER_CHANGE", "调整困难类别待审批"),
+      changeItem("EXIT", "退档待审批"),
+      changeItem("TRANSFER", "转出待审批"),
+      { key: "inbound", title: "转入待接收", count: inbound._count, href: "/review?changes=INBOUND", tone: "amber", detail: oldest("批准转出", ageInDays(inbound._min.decidedAt, now)) },
+      { key: "disbursements", title: "救助发放待审批", count: disbursements._count, href: "/review", tone: "amber", detail: oldest("登记", ageInDays(disbursements._min.recordedAt, now)) },
+      { key: "batches", title: "发放批次待审批", count: batches._count, href: "/batches", tone: "amber", detail: oldest("提交", ageInDays(batches._min.submittedAt, now)) },
+    ],
+  };
+}
+
+async function auditorSection(actor: TActor, today: string): Promise<TWorkSection> {
+  const db = scopedDb(actor);
+  const since = new Date(Date.now() - RECENT_DAYS * DAY_MS);
+  const sinceDay = dateOnly(addDays(today, -RECENT_DAYS));
+  const largeFen = await policyValue("LARGE_PAYMENT_FEN", "", today);
+  const unusual = {
+    entryDate: { gte: sinceDay },
+    OR: [
+      { capOverrideReason: { not: null } },
+      { reversesEntryId: { not: null } },
+      { amountFen: { gte: largeFen } },
+      { file: { status: "OBSERVATION" as const } },
+    ],
+  };
+  const [overCap, reversals, large, toObservation, recent, reveals, exports] = await Promise.all([
+    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
+    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
+    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, amountFen: { gte: largeFen } } }),
+    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } } }),
+    db.ledgerEntry.findMany({
+      where: unusual,
+      orderBy: [{ entryDate: "desc" }, { id: "desc" }],
+      take: 8,
+      select: {
+        id: true, fileId: true, amountFen: true, entryDate: true, capOverrideReason: true, reversesEntryId: true,
+        file: { select: { holderName: true, status: true } }, organisation: { select: { name: true } },
+      },
+    }),
+    db.auditEvent.count({ where: { at: { gte: since }, action: { in: ["filing.reveal-resident-ids", "ledger.reveal-account-number"] } } }),
+    db.auditEvent.count({ where: { at: { gte: since }, OR: [{ action: { contains: "export" } }] } }),
+  ]);
+  return {
+    key: "auditor",
+    title: `近 ${RECENT_DAYS} 天需关注的记录`,
+    items: [
+      { key: "over-cap", title: "超出年度上限特批发放", count: overCap, href: "/ledger", tone: "red" },
+      { key: "reversals", title: "冲正", count: reversals, href: "/ledger", tone: "amber" },
+      { key: "large", title: `单笔 ${(largeFen / 100).toLocaleString("zh-CN")} 元及以上的发放`, count: large, href: "/ledger", tone: "amber" },
+      { key: "observation", title: "发放给渐退期家庭", count: toObservation, href: "/ledger", tone: "slate" },
+      { key: "reveals", title: "查看完整身份号码或银行账号", count: reveals, href: "/audit", tone: "slate" },
+      { key: "exports", title: "导出记录", count: exports, href: "/audit", tone: "slate" },
+    ],
+    records: recent.map((e) => {
+      const tags = [
+        e.capOverrideReason ? "超限特批" : null,
+        e.reversesEntryId ? "冲正" : null,
+        e.amountFen >= largeFen ? "大额" : null,
+        e.file.status === "OBSERVATION" ? "渐退期" : null,
+      ].filter((t): t is string => !!t);
+      return {
+        key: e.id, label: `${e.file.holderName ?? "—"} · ${(e.amountFen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 })} 元`,
+        meta: `${e.entryDate.toISOString().slice(0, 10)} · ${e.organisation.name}`, href: `/files/${e.fileId}`, tags,
+      };
+    }),
+  };
+}
+
+/**
+ * The workbench of the signed-in user: one section per role they hold (an admin has none; the
+ * page then says so and points to their sections).
+ */
+export async function findWorkbench(actor: TActor, options: { today?: string } = {}) {
+  const today = options.today ?? todayInShanghai();
+  const sections = await Promise.all([
+    hasRole(actor, "CASEWORKER") ? caseworkerSection(actor, today) : null,
+    hasRole(actor, "OFFICIAL") ? officialSection(actor, today) : null,
+    hasRole(actor, "AUDITOR") ? auditorSection(actor, today) : null,
+    // Calendar-job work items (档案管理办法: 30 working days to bring paper in step, the yearly
+    // central re-check, 30 % spot checks, retention) join here: helper w11's
+    // `findWorkItems(actor, { today })` returns them; the lead wires it in at merge as
+    //   calendarSection(await findWorkItems(actor, { today }))
+    // producing a TWorkSection with key "calendar".
+    null,
+  ]);
+  const present = sections.filter((s): s is TWorkSection => s !== null);
+  return { today, sections: present, totalOpen: present.reduce((n, s) => n + s.items.reduce((m, i) => m + i.count, 0), 0) };
+}
+
+export type TWorkbench = Awaited<ReturnType<typeof findWorkbench>>;

@@ -1,0 +1,161 @@
+// `npm run bench:excel`: the .xlsx export of the archive (困难职工台账) at the size the database
+// holds, with its time and peak memory above idle, extrapolated to 1,000,000 rows; beside it the
+// same keyset reads in plain SQL through pg (what the database alone costs). Then, with
+// --import <n>, a generated n-household workbook validated and imported as a caseworker would.
+//
+//   npm run seed -- --households 100000        fill the database first (about 40 s)
+//   npm run bench:excel                        export only
+//   npm run bench:excel -- --import 100000     and a 100,000-household import
+//   npm run bench:excel -- --no-export --import 30000   the import alone
+import { Writable } from "node:stream";
+import { PassThrough } from "node:stream";
+import ExcelJS from "exceljs";
+import type pg from "pg";
+import type { TActor } from "@/lib/auth/actor";
+import { assertReactServer, benchActors, runBench } from "./bench-support";
+
+const argNumber = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? fallback : Number(process.argv[i + 1]);
+};
+const IMPORT_HOUSEHOLDS = argNumber("--import", 0);
+const MB = 1024 * 1024;
+
+/** Samples the resident set size every 50 ms while `run` runs; returns the peak. */
+async function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; peak: number; seconds: number }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+  const start = performance.now();
+  try {
+    const result = await run();
+    return { result, peak: Math.max(peak, process.memoryUsage().rss), seconds: (performance.now() - start) / 1000 };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/** A client that reads at network speed: discards bytes but counts them. */
+function countingSink() {
+  let bytes = 0;
+  const sink = new Writable({ highWaterMark: 256 * 1024, write(chunk: Buffer, _enc, done) { bytes += chunk.length; setImmediate(done); } });
+  return { sink, bytes: () => bytes };
+}
+
+async function auditorIn(sql: pg.Client, orgId: string): Promise<string> {
+  const { rows } = await sql.query<{ id: string }>(
+    `INSERT INTO app_user (username, name, organisation_id, roles, password_hash)
+     VALUES ('bench_gs_auditor', '省总审计（基准测试）', $1, '{AUDITOR}', 'x') ON CONFLICT (username) DO UPDATE SET name = EXCLUDED.name RETURNING id`,
+    [orgId],
+  );
+  return rows[0]!.id;
+}
+
+async function benchExport(sql: pg.Client) {
+  assertReactServer("export-archive", "npm run bench:excel", "scripts/bench-export-import.ts");
+  const { archiveExportSheet } = await import("@/lib/exports/export-archive");
+  const { writeXlsx } = await import("@/lib/xlsx/write-xlsx");
+  const { province, provinceOrg } = await benchActors(sql, "lz_caseworker", { username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"] });
+  const auditor: TActor = { ...province, userId: await auditorIn(sql, provinceOrg.id) };
+  const { rows: [count] } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE status <> 'DRAFT'");
+  if (!count?.n) {
+    console.log("数据库中没有档案。请先运行：npm run seed -- --households 100000");
+    return;
+  }
+
+  // Plain SQL: the same keyset pages of 2,000 the export reads, without Prisma or exceljs.
+  const plainStart = performance.now();
+  let after = "00000000-0000-0000-0000-000000000000";
+  let plainRows = 0;
+  for (;;) {
+    const { rows } = await sql.query<{ id: string }>(
+      `SELECT f.id, f.file_number, f.status, f.holder_name, f.holder_resident_id, f.household_size, f.tier, f.proposed_tier, f.file_level,
+              f.worker_category, f.main_cause, f.per_capita_monthly_fen, f.opened_at, f.next_check_due, f.updated_at, o.name
+         FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+        WHERE f.status <> 'DRAFT' AND o.path LIKE $1 AND f.id > $2 ORDER BY f.id LIMIT 2000`,
+      [`${provinceOrg.path}%`, after],
+    );
+    plainRows += rows.length;
+    if (rows.length < 2000) break;
+    after = rows.at(-1)!.id;
+  }
+  const plainSeconds = (performance.now() - plainStart) / 1000;
+
+  global.gc?.();
+  await new Promise((r) => setTimeout(r, 500));
+  const idle = process.memoryUsage().rss;
+  const { sink, bytes } = countingSink();
+  const run = await peakRss(async () => writeXlsx(sink, [await archiveExportSheet(auditor, { status: "ALL" }, { full: false })]));
+  const rows = run.result[0]!;
+  const perMillion = (run.seconds / rows) * 1_000_000;
+  console.log(`省级范围（${provinceOrg.name}）困难职工台账 .xlsx 导出：`);
+  console.log(`  行数            ${rows.toLocaleString()}（文件 ${(bytes() / MB).toFixed(1)} MB）`);
+  console.log(`  用时            ${run.seconds.toFixed(1)} s（${Math.round(rows / run.seconds).toLocaleString()} 行/秒）`);
+  console.log(`  同样的分页读取（纯 SQL，pg）${plainSeconds.toFixed(1)} s，${plainRows.toLocaleString()} 行`);
+  console.log(`  空闲内存        ${(idle / MB).toFixed(0)} MB；峰值 ${(run.peak / MB).toFixed(0)} MB；高于空闲 ${((run.peak - idle) / MB).toFixed(0)} MB`);
+  console.log(`  外推 1,000,000 行：约 ${(perMillion / 60).toFixed(1)} 分钟（按本次速度线性外推；流式写出，内存不随行数增长，见上面的峰值）`);
+}
+
+/** A workbook of n households (holder + spouse) in the template's layout, written by streaming. */
+async function generatedWorkbook(households: number): Promise<Buffer> {
+  const { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } = await import("@/lib/import/household-columns");
+  const { residentIdCheckCharacter } = await import("@/lib/people/resident-id");
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on("data", (c: Buffer) => chunks.push(c));
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
+  const hs = wb.addWorksheet("户信息");
+  const ms = wb.addWorksheet("家庭成员");
+  hs.addRow(HOUSEHOLD_COLUMNS.map((c) => c.header)).commit();
+  ms.addRow(MEMBER_COLUMNS.map((c) => c.header)).commit();
+  const id = (n: number, female: boolean) => {
+    const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 400) * 86_400_000).toISOString().slice(0, 10);
+    const body = `620121${day.replaceAll("-", "")}${String(((n % 400) * 2 + (female ? 0 : 1)) % 1000).padStart(3, "0")}`;
+    return { id: body + residentIdCheckCharacter(body), birth: day };
+  };
+  const headerIndex = (key: string) => HOUSEHOLD_COLUMNS.findIndex((c) => c.key === key);
+  for (let i = 0; i < households; i += 1) {
+    const row: string[] = HOUSEHOLD_COLUMNS.map(() => "");
+    const set = (key: string, v: string) => (row[headerIndex(key)] = v);
+    set("householdKey", `B${i}`); set("fileLevel", "市级"); set("workerCategory", "城镇困难职工"); set("housing", "租房");
+    set("holderUnionMember", "是"); set("mainCause", "因病"); set("income.WAGES", "1800"); set("proposedTier", "深度困难");
+    hs.addRow(row).commit();
+    const holder = id(2 * i, false);
+    const spouse = id(2 * i + 1, true);
+    ms.addRow([`B${i}`, "测试户主", "本人", holder.id, holder.birth, "男", "健康", "", "不在学", "灵活就业", "是"]).commit();
+    ms.addRow([`B${i}`, "测试配偶", "配偶", spouse.id, spouse.birth, "女", "慢性病", "", "不在学", "灵活就业", "是"]).commit();
+  }
+  hs.commit();
+  ms.commit();
+  await wb.commit();
+  return Buffer.concat(chunks);
+}
+
+async function benchImport(sql: pg.Client, households: number) {
+  const { uploadHouseholdImport, validateHouseholdImport, claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport } = await import("@/lib/import/import-households");
+  const { benchActors: actors } = await import("./bench-support");
+  const { city } = await actors(sql, "lz_caseworker", { username: "x", name: "x", roles: ["CASEWORKER"] });
+  const bytes = await generatedWorkbook(households);
+  console.log(`\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB`);
+  global.gc?.();
+  const idle = process.memoryUsage().rss;
+  const t0 = performance.now();
+  const { importId } = await uploadHouseholdImport(city, { fileName: `bench-${Date.now()}.xlsx`, bytes });
+  const t1 = performance.now();
+  const { peak } = await peakRss(() => validateHouseholdImport(city, importId));
+  const t2 = performance.now();
+  console.log(`  校验时内存峰值高于空闲 ${((peak - idle) / MB).toFixed(0)} MB`);
+  const validated = await getHouseholdImport(city, importId);
+  if (validated.status !== "READY") {
+    console.log(`  校验未通过（${validated.problemCount} 个问题，例如：${validated.problems[0]?.message ?? validated.message}）`);
+    return;
+  }
+  await claimHouseholdImportCommit(city, importId);
+  const { households: created } = await commitHouseholdImport(city, importId);
+  const t3 = performance.now();
+  console.log(`  上传 ${((t1 - t0) / 1000).toFixed(1)} s，校验全部行 ${((t2 - t1) / 1000).toFixed(1)} s，一个事务导入 ${created.toLocaleString()} 户 ${((t3 - t2) / 1000).toFixed(1)} s；合计 ${((t3 - t0) / 1000).toFixed(1)} s`);
+}
+
+await runBench(async (sql) => {
+  if (!process.argv.includes("--no-export")) await benchExport(sql);
+  if (IMPORT_HOUSEHOLDS > 0) await benchImport(sql, IMPORT_HOUSEHOLDS);
+});

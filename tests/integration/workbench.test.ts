@@ -1,0 +1,113 @@
+// Guards the workbench (工作台): each role's items count real records within the user's scope and
+// link where the work is done; a Tianshui user (attacker) sees none of Lanzhou's (victim) work; an
+// empty workbench is empty.
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { TActor } from "@/lib/auth/actor";
+import { ZSubmitFilingData } from "@/lib/filing/schemas";
+import { findWorkbench, type TWorkbench } from "@/lib/workbench/find-workbench";
+import { actorFor, orgByCode, seedDemo } from "../support/factories";
+import { filingValues } from "../support/filing-factory";
+
+let sql: pg.Client;
+let lzCaseworker: TActor;
+let lzOfficial: TActor;
+let lzAuditor: TActor;
+let tsCaseworker: TActor;
+let tsOfficial: TActor;
+let tsAuditor: TActor;
+let seq = 0;
+
+const item = (workbench: TWorkbench, key: string) => workbench.sections.flatMap((s) => s.items).find((i) => i.key === key);
+
+async function openFile(orgCode: string, options: { nextCheckDue: string; status?: "OPEN" | "OBSERVATION" }) {
+  seq += 1;
+  const org = await orgByCode(orgCode);
+  const data = ZSubmitFilingData.parse(filingValues(org.id));
+  const { rows } = await sql.query<{ id: string; version: number }>(
+    `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
+       main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at, civil_check_result, next_check_due,
+       exit_reason, exited_at, observation_until)
+     VALUES ($1, $2, $3::file_status, $4, '测试户', $5, 3, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', $8::date,
+       CASE WHEN $3 = 'OBSERVATION' THEN 'RESOLVED'::exit_reason END, CASE WHEN $3 = 'OBSERVATION' THEN now() END, CASE WHEN $3 = 'OBSERVATION' THEN current_date + 5 END)
+     RETURNING id, version`,
+    [org.id, `W-${seq}`, options.status ?? "OPEN", JSON.stringify(data), data.members[0]!.residentId, lzCaseworker.userId, lzOfficial.userId, options.nextCheckDue],
+  );
+  return { ...rows[0]!, organisationId: org.id };
+}
+
+beforeAll(async () => {
+  await seedDemo();
+  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await sql.connect();
+  lzCaseworker = await actorFor("lz_caseworker");
+  lzOfficial = await actorFor("lz_official");
+  lzAuditor = await actorFor("lz_auditor");
+  tsCaseworker = await actorFor("ts_caseworker");
+  tsOfficial = await actorFor("ts_official");
+  tsAuditor = await actorFor("ts_auditor");
+});
+
+afterAll(async () => {
+  await sql.end();
+});
+
+describe("workbench", () => {
+  it("is empty, and says so through totalOpen, before there is any work", async () => {
+    for (const actor of [tsCaseworker, tsOfficial, tsAuditor]) expect((await findWorkbench(actor)).totalOpen).toBe(0);
+  });
+
+  it("lists a caseworker's overdue and due re-checks and observation periods ending, only in their scope", async () => {
+    await openFile("GSLZCG", { nextCheckDue: "2020-01-01" });
+    await openFile("GSLZXG", { nextCheckDue: "2020-01-01" });
+    const soon = new Date(Date.now() + 3 * 86_400_000).toISOString().slice(0, 10);
+    await openFile("GSLZCG", { nextCheckDue: soon });
+    await openFile("GSLZCG", { nextCheckDue: soon, status: "OBSERVATION" });
+    const mine = await findWorkbench(lzCaseworker);
+    expect(item(mine, "recheck-overdue")).toMatchObject({ count: 2, href: "/dynamic?tab=checks&which=overdue" });
+    expect(item(mine, "recheck-soon")).toMatchObject({ count: 1, href: "/dynamic?tab=checks&which=soon" });
+    expect(item(mine, "observation-ending")).toMatchObject({ count: 1, href: "/dynamic?tab=observation" });
+    const theirs = await findWorkbench(tsCaseworker);
+    expect(item(theirs, "recheck-overdue")!.count).toBe(0);
+    expect(theirs.totalOpen).toBe(0);
+  });
+
+  it("gives an official each waiting change with its oldest age, never their own proposals", async () => {
+    const file = await openFile("GSLZCG", { nextCheckDue: "2030-01-01" });
+    await sql.query(
+      `INSERT INTO change_request (file_id, organisation_id, kind, file_version, current_tier, proposed_tier, reason, requested_by_id, requested_at)
+       VALUES ($1, $2, 'TIER_CHANGE', $3, 'DEEP', 'RELATIVE', '收入增加', $4, now() - interval '3 days')`,
+      [file.id, file.organisationId, file.version, lzCaseworker.userId],
+    );
+    const official = await findWorkbench(lzOfficial);
+    expect(item(official, "change-TIER_CHANGE")).toMatchObject({ count: 1, href: "/review?changes=TIER_CHANGE", detail: "最早 3 天前提出" });
+    expect(item(await findWorkbench(tsOfficial), "change-TIER_CHANGE")!.count).toBe(0);
+  });
+
+  it("shows an auditor recent large and reversed payments with links to the household", async () => {
+    const file = await openFile("GSLZCG", { nextCheckDue: "2030-01-01" });
+    const { rows: [entry] } = await sql.query<{ id: string }>(
+      `WITH d AS (
+         INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, status, recorded_by_id, decided_by_id, decided_at)
+         VALUES (gen_random_uuid(), $1, $2, 'MEDICAL', 'CENTRAL_SPECIAL', 900000, current_date, '大病医疗救助', 'APPROVED', $3, $4, now()) RETURNING id)
+       INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id, disbursement_id)
+       SELECT $2, $1, 'MEDICAL', 'CENTRAL_SPECIAL', 900000, current_date, '大病医疗救助', $3, $4, d.id FROM d RETURNING id`,
+      [file.id, file.organisationId, lzCaseworker.userId, lzOfficial.userId],
+    );
+    await sql.query(
+      `WITH d AS (
+         INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id, status, recorded_by_id, decided_by_id, decided_at)
+         VALUES (gen_random_uuid(), $1, $2, 'MEDICAL', 'CENTRAL_SPECIAL', -900000, current_date, '冲正', $5, 'APPROVED', $3, $4, now()) RETURNING id)
+       INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id, disbursement_id, reverses_entry_id, reason)
+       SELECT $2, $1, 'MEDICAL', 'CENTRAL_SPECIAL', -900000, current_date, '冲正', $3, $4, d.id, $5, '重复录入' FROM d`,
+      [file.id, file.organisationId, lzCaseworker.userId, lzOfficial.userId, entry!.id],
+    );
+    const auditor = await findWorkbench(lzAuditor);
+    expect(item(auditor, "large")!.count).toBe(1);
+    expect(item(auditor, "reversals")!.count).toBe(1);
+    const records = auditor.sections.find((s) => s.key === "auditor")!.records!;
+    expect(records.map((r) => r.tags)).toEqual(expect.arrayContaining([["大额"], ["冲正"]]));
+    expect(records.every((r) => r.href === `/files/${file.id}`)).toBe(true);
+    expect((await findWorkbench(tsAuditor)).totalOpen).toBe(0);
+  });
+});

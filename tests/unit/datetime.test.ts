@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { addDays, addMonths, formatDate, formatDateTime, formatMonthDay, todayInShanghai } from "@/lib/format/datetime";
+import { parseShanghaiDate } from "@/lib/format/parse-date";
+
+describe("dates in Asia/Shanghai", () => {
+  it("shows a UTC instant in China Standard Time", () => {
+    expect(formatDateTime(new Date("2026-11-23T10:05:00Z"))).toBe("2026-11-23 18:05");
+    expect(formatDate(new Date("2026-11-23T16:30:00Z"))).toBe("2026-11-24");
+    expect(todayInShanghai(new Date("2026-12-31T15:59:59Z"))).toBe("2026-12-31");
+    expect(todayInShanghai(new Date("2026-12-31T16:00:00Z"))).toBe("2027-01-01");
+  });
+
+  it("adds calendar days and months, clamping to the month's end", () => {
+    expect(addDays("2026-12-02", 5)).toBe("2026-12-07");
+    expect(addDays("2026-12-30", 5)).toBe("2027-01-04");
+    expect(addMonths("2026-01-31", 1)).toBe("2026-02-28");
+    expect(addMonths("2028-01-31", 1)).toBe("2028-02-29");
+    expect(addMonths("2026-11-15", 12)).toBe("2027-11-15");
+  });
+
+  it("reads a typed day as the instant it starts in China", () => {
+    expect(parseShanghaiDate("2026-11-23")?.toISOString()).toBe("2026-11-22T16:00:00.000Z");
+    expect(parseShanghaiDate("2026-02-30")).toBeUndefined();
+    expect(parseShanghaiDate("23/11/2026")).toBeUndefined();
+  });
+
+  it("writes a day as people say it", () => {
+    expect(formatMonthDay("2026-12-07", "2026-12-02")).toBe("12 月 7 日");
+    expect(formatMonthDay("2027-01-04", "2026-12-30")).toBe("2027 年 1 月 4 日");
+  });
+});

@@ -1,0 +1,66 @@
+// Guards "one layer means no side doors": raw SQL ($queryRaw/$executeRaw) appears only in the files
+// listed here, each with why it needs raw SQL, and never in its Unsafe form outside tests. Raw SQL
+// sent through scopedDb must also carry $orgInScope/$fileInScope or unscopedSql(reason) — scopedDb
+// refuses it at run time otherwise (tests/integration/transfer-scope.test.ts). A new raw statement
+// means adding it here, where a reviewer sees it.
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+
+const ROOT = path.resolve(import.meta.dirname, "../..");
+
+/** file → number of raw statements, and why. */
+const ALLOWED: Record<string, { count: number; why: string }> = {
+  "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
+  "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
+  "lib/data/scope.ts": { count: 0, why: "defines the scope fragments and refuses unscoped raw SQL (mentions only)" },
+  "lib/data/row-lock.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the row a decision is about, with the scope fragment" },
+  "lib/dynamic/changes.ts": { count: 2, why: "the receiving union by code (declared unscoped), and moving the file through the accepted request" },
+  "lib/evidence/evidence.ts": { count: 1, why: "FOR UPDATE on the evidence's file, in scope" },
+  "lib/filing/workflow.ts": { count: 1, why: "gap-free file number: INSERT … ON CONFLICT on file_number_counter, for an organisation in scope" },
+  "lib/ledger/batches.ts": { count: 4, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them in one statement each, in scope" },
+  "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
+  "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },
+  "lib/ledger/find-ledger.ts": { count: 5, why: "totals per year and type, per batch and per organisation, for files in scope; the organisation ledger's keyset page ids (row comparison on (entry_date, id)) and its bounded count with an amount filter, with the scope fragments" },
+  "lib/filing/find-files.ts": { count: 4, why: "the archive: keyset page on (updated_at, id), its bounded count, the exact count from household_file_tally, and the review queue's counts per step from the tally, each with the scope fragment" },
+  "lib/dynamic/find.ts": { count: 1, why: "re-checks due counted up to COUNT_LIMIT + 1 on the recheck index, with the scope fragment" },
+  "lib/calendar/dispose-file.ts": { count: 1, why: "FOR UPDATE on the file whose evidence is disposed, read in scope before" },
+  "lib/calendar/run-daily-calendar.ts": { count: 2, why: "the daily calendar job's steps (close obsolete, create due tasks) across all unions: a system job with no actor" },
+  "lib/calendar/run-job.ts": { count: 1, why: "advisory lock so one job runs once at a time (no organisation data)" },
+  "lib/calendar/working-days.ts": { count: 2, why: "the public working-day calendar: bulk upsert and add_working_days() (no organisation data)" },
+  "lib/data/person-conflicts.ts": { count: 2, why: "whether a resident id is already on a file anywhere (one-person-one-file rule spans all unions; only the union's name is shown)" },
+  "lib/import/import-households.ts": { count: 5, why: "the import commit: household_file, file_person and filing_event by INSERT … SELECT from the staged rows, and the name-search columns of the new files" },
+  "lib/policy/add-policy-row.ts": { count: 1, why: "advisory lock per policy series while a period is added (policy is public, not scoped)" },
+  "lib/reports/find-report.ts": { count: 11, why: "report figures from the trigger-kept report tables, each restricted to the subtree in SQL" },
+};
+
+const RAW_CALL = /\.\$(queryRaw|executeRaw)(Unsafe)?\s*[`<(]/g;
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(path.join(ROOT, dir)).flatMap((entry) => {
+    const rel = path.join(dir, entry);
+    if (entry === "generated" || entry === "node_modules") return [];
+    if (statSync(path.join(ROOT, rel)).isDirectory()) return sourceFiles(rel);
+    return /\.(ts|tsx|mts)$/.test(entry) ? [rel] : [];
+  });
+}
+
+describe("raw SQL", () => {
+  const files = ["app", "components", "lib", "scripts"].flatMap(sourceFiles).concat(["proxy.ts"]);
+
+  it("appears only in the allow-listed files, as often as listed", () => {
+    const found: Record<string, number> = {};
+    for (const file of files) {
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      const count = [...text.matchAll(RAW_CALL)].length;
+      if (count > 0) found[file] = count;
+    }
+    const expected = Object.fromEntries(Object.entries(ALLOWED).filter(([, v]) => v.count > 0).map(([file, v]) => [file, v.count]));
+    expect(found).toEqual(expected);
+  });
+
+  it("never uses the Unsafe variants outside tests", () => {
+    const offenders = files.filter((file) => /\$(queryRaw|executeRaw)Unsafe\s*\(/.test(readFileSync(path.join(ROOT, file), "utf8")));
+    expect(offenders).toEqual([]);
+  });
+});
