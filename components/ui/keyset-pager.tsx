@@ -4,7 +4,7 @@ import { describeCount } from "@/lib/data/pagination";
 type TPagerLink = { label: string; params: Record<string, string | undefined>; current?: boolean };
 
 const linkClass = "rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50";
-const offClass = "rounded border border-slate-200 px-3 py-1 text-slate-300";
+const offClass = "rounded border border-slate-200 px-3 py-1 text-slate-500";
 
 /**
  * Pages by key (首页 · 上一页 · nearby page numbers · 下一页 · 末页), keeping the filters in the URL.

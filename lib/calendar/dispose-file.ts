@@ -6,6 +6,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { addMonths, dateOnly, formatDate, todayInShanghai } from "@/lib/format/datetime";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { policyValue } from "@/lib/policy/policy";
 
 // 档案销毁: a file that exited keeps its original records for RETENTION_YEARS from the exit
@@ -28,7 +29,7 @@ export async function disposeFile(actor: TActor, input: { fileId: string }, opti
       select: { id: true, status: true, exitedAt: true, disposedAt: true, fileNumber: true, organisationId: true, organisation: { select: { regionCode: true } } },
     });
     if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
-    await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${file.id}::uuid FOR UPDATE`;
+    await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${file.id}::uuid AND ${tx.$fileInScope(Prisma.sql`id`)} FOR UPDATE`;
     if (file.disposedAt) throw new ConflictError("该档案的材料已经销毁。");
     if (file.status !== "CLOSED" || !file.exitedAt) throw new DomainError("只有已退档的档案在保管期满后才能销毁材料。", "NOT_CLOSED");
     const until = await retainedUntil(file.exitedAt, file.organisation.regionCode, today);

@@ -179,12 +179,13 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   const binDir = await reachableBinaries(ids, console.log);
   const clusterDir = await clusterDirFor(path.resolve(options.dataDir), ids, console.log);
 
+  // An orphan (its owner was killed) is shut down first; a postmaster a live `npm start` owns is left.
+  await stopOrphanedPostmaster(clusterDir, console.log);
   // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
   // if it serves this cluster) and leave it running when done.
   if (await servesDataDirectory(options.port, options.password, clusterDir)) return connect(options, clusterDir, null);
 
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
-  await stopOrphanedPostmaster(clusterDir, console.log);
 
   const child = spawn(
     path.join(binDir, "bin", "postgres"),

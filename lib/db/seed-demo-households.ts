@@ -11,7 +11,8 @@ import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { decideChange, proposeExit, proposeTransfer, receiveTransfer } from "@/lib/dynamic/changes";
 import { addMeasure, recordVisit, setPairing, updateMeasure } from "@/lib/dynamic/pairing";
-import { uploadEvidence } from "@/lib/evidence/evidence";
+import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import type { TFilingFormValues } from "@/lib/filing/schemas";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
@@ -137,8 +138,10 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
   const draft = await saveDraft(cw, ZSaveDraftInput.parse({ data: state === "DRAFT" && n % 2 ? { ...values, proposedTier: "", mainCause: "" } : values }));
   const fileId = draft.fileId;
   if (state === "DRAFT") return fileId;
-  for (const kind of ["APPLICATION", "AUTHORISATION"] as const) {
-    await uploadEvidence(cw, { fileId, kind, file: new File([PDF_BYTES], kind === "APPLICATION" ? "困难职工建档申请书.pdf" : "家庭经济状况核对授权书.pdf", { type: "application/pdf" }) });
+  // What the policy in force requires for these causes (the application, the authorisation, and per cause e.g. 诊断证明).
+  for (const kind of await requiredEvidenceKinds(cw, fileId)) {
+    const name = kind === "APPLICATION" ? "困难职工建档申请书" : kind === "AUTHORISATION" ? "家庭经济状况核对授权书" : EVIDENCE_KIND_LABELS[kind];
+    await uploadEvidence(cw, { fileId, kind, file: new File([PDF_BYTES], `${name}.pdf`, { type: "application/pdf" }) });
   }
   await submitFiling(cw, ZSubmitFilingInput.parse({ fileId, expectedVersion: await version(fileId), data: values }));
   if (state === "SUBMITTED") return fileId;

@@ -10,7 +10,7 @@ import { nameSearchColumns } from "@/lib/filing/name-search";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
 import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
@@ -120,10 +120,13 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     for (let start = 0; start < result.households.length; start += STAGE_CHUNK) {
       const chunk = result.households.slice(start, start + STAGE_CHUNK).map((h, i) => ({ seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data }));
       // Organisations were resolved within the importer's scope above; the rows follow their import.
-      await db.$executeRaw`
+      // The scope fragment repeats that check in the statement, and a row it drops fails the import.
+      const staged = await db.$executeRaw`
         INSERT INTO household_import_row (import_id, seq, organisation_id, sheet_row, data)
         SELECT ${importId}::uuid, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data'
-          FROM jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r`;
+          FROM jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
+         WHERE ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
+      if (staged !== chunk.length) throw new Error("staged household outside the importer's scope");
     }
     await finish({ status: "READY", ...counts, problemCount: 0, problems: [], message: null });
   } catch (error) {
@@ -162,7 +165,7 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
                  (r.data ->> 'fileLevel')::file_level, (r.data ->> 'workerCategory')::worker_category, (r.data ->> 'mainCause')::hardship_cause,
                  ARRAY(SELECT jsonb_array_elements_text(r.data -> 'secondaryCauses'))::hardship_cause[], (r.data ->> 'proposedTier')::tier,
                  ${actor.userId}::uuid
-            FROM household_import_row r WHERE r.import_id = ${importId}::uuid ORDER BY r.seq`;
+            FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
         // The name-search columns (pinyin, initials, grams) of the new files, from the same code a saved filing uses.
         const staged = await tx.householdImportRow.findMany({ where: { importId }, select: { fileId: true, data: true } });
         const named = staged.map((r) => ({ id: r.fileId, ...nameSearchColumns((r.data as { members?: Array<{ name?: string }> }).members?.[0]?.name) }));
@@ -171,15 +174,16 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
                  holder_name_grams = ARRAY(SELECT jsonb_array_elements_text(u.grams))
             FROM jsonb_to_recordset(${JSON.stringify(named.map((n) => ({ id: n.id, pinyin: n.holderNamePinyin, initials: n.holderNameInitials, grams: n.holderNameGrams })))}::jsonb)
                  AS u(id uuid, pinyin text, initials text, grams jsonb)
-           WHERE f.id = u.id`;
+           WHERE f.id = u.id AND ${tx.$fileInScope(Prisma.sql`f.id`)}`;
         await tx.$executeRaw`
           INSERT INTO file_person (file_id, resident_id, is_holder)
           SELECT r.file_id, m.value ->> 'residentId', m.ordinality = 1
             FROM household_import_row r, jsonb_array_elements(r.data -> 'members') WITH ORDINALITY AS m
-           WHERE r.import_id = ${importId}::uuid AND m.value ? 'residentId'`;
+           WHERE r.import_id = ${importId}::uuid AND m.value ? 'residentId' AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
         await tx.$executeRaw`
           INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, note)
-          SELECT r.file_id, 1, 'CREATED', 'DRAFT', ${actor.userId}::uuid, ${note} FROM household_import_row r WHERE r.import_id = ${importId}::uuid`;
+          SELECT r.file_id, 1, 'CREATED', 'DRAFT', ${actor.userId}::uuid, ${note}
+            FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
         const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), updatedAt: new Date() } });
         if (count !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         await recordAudit(tx, actor, { action: "import.commit", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { households: created } });

@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { scopedDb, unscopedSql, type TScopedTx } from "@/lib/data/scope";
 import { ConflictError, DomainError, ForbiddenError } from "@/lib/errors/domain-error";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -73,7 +73,7 @@ export async function addPolicyRow(actor: TActor, input: TAddPolicyRowInput, tod
       await assertMaySetPolicy(tx, actor, input.regionCode);
       const series = seriesOf(tx, input);
       // One change to a series at a time: the second waits, then sees the first's rows.
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`${series.table}:${JSON.stringify(series.key)}`}))`;
+      await tx.$executeRaw`${unscopedSql("advisory lock on a policy series, which belongs to no organisation")} SELECT pg_advisory_xact_lock(hashtext(${`${series.table}:${JSON.stringify(series.key)}`}))`;
       const from = dateOnly(input.effectiveFrom);
       const to = input.effectiveTo ? dateOnly(input.effectiveTo) : null;
       const rows = await series.delegate.findMany({ where: { ...series.key, OR: [{ effectiveTo: null }, { effectiveTo: { gt: from } }] }, orderBy: { effectiveFrom: "asc" } });

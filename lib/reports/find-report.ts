@@ -4,6 +4,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { AidType, CancelReason, FileLevel, FundSource, HardshipCause, RecheckFinding, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
 import { monthsOf, type TPeriod } from "./period";
 
@@ -16,7 +17,7 @@ import { monthsOf, type TPeriod } from "./period";
 // province's files (open files at a date, period events, ledger sums); what needs the rows
 // themselves (distinct households, re-checks, measures, approvals) reads the period's rows through
 // an index. Scope: every query is limited to the selected organisation's path, which is checked
-// to lie inside the actor's scope first.
+// to lie inside the actor's scope first, and carries the actor's scope fragment ($orgInScope) too.
 
 export const REPORT_READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
@@ -91,125 +92,107 @@ export async function findReport(actor: TActor, input: { organisationId?: string
   const up = organisation.id === actor.organisation.id || !organisation.parentId ? null : organisation.parentId;
 
   // The subtree with the child each organisation belongs to ('self' for the selected one).
-  const sub = (alias: string) => `coalesce(nullif(split_part(substr(${alias}.path, ${prefix + 1}), '/', 1), ''), 'self')`;
+  const sub = (pathColumn: Prisma.Sql) => Prisma.sql`coalesce(nullif(split_part(substr(${pathColumn}, ${prefix + 1}::int), '/', 1), ''), 'self')`;
+  // The selected organisation's subtree (index-friendly prefix match on organisation.path) and,
+  // although that organisation was found through the scope, the actor's scope itself as well.
+  const inSubtree = Prisma.sql`o.path LIKE ${`${path}%`} AND ${db.$orgInScope(Prisma.sql`o.id`)}`;
+  const child = sub(Prisma.sql`o.path`);
   const [openRows, eventRows, monthlyRows, ledgerRows, distinctRows, observationRows, pairingRows, recheckRows, overdueRows, measureRows, approvalRows] =
     await Promise.all([
       // Open at the period's end = open today − what changed after that day (both trigger-kept).
-      db.$queryRawUnsafe<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>(
-        `SELECT ${sub("o")} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
-                x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
-           FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
-                 UNION ALL
-                 SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta WHERE day > $2::date) x
-           JOIN organisation o ON o.id = x.organisation_id
-          WHERE o.path LIKE $1
-          GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0`,
-        `${path}%`, to,
-      ),
-      db.$queryRawUnsafe<Array<{ child: string; kind: string; detail: string; files: bigint }>>(
-        `SELECT ${sub("o")} AS child, e.kind, e.detail, sum(e.files)::bigint AS files
-           FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
-          WHERE o.path LIKE $1 AND e.day BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3`,
-        `${path}%`, from, to,
-      ),
-      db.$queryRawUnsafe<Array<{ month: string; kind: string; files: bigint }>>(
-        `SELECT to_char(e.day, 'YYYY-MM') AS month, e.kind, sum(e.files)::bigint AS files
-           FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
-          WHERE o.path LIKE $1 AND e.day BETWEEN $2::date AND $3::date AND e.kind IN ('NEW', 'EXIT_RESOLVED', 'EXIT_CANCELLED', 'REOPENED')
-          GROUP BY 1, 2`,
-        `${path}%`, from, to,
-      ),
-      db.$queryRawUnsafe<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>(
-        `SELECT ${sub("o")} AS child, t.aid_type::text AS aid_type, t.fund_source::text AS fund_source,
-                sum(t.payments)::bigint AS payments, sum(t.reversals)::bigint AS reversals, sum(t.total_fen)::bigint AS total
-           FROM report_ledger_daily t JOIN organisation o ON o.id = t.organisation_id
-          WHERE o.path LIKE $1 AND t.entry_date BETWEEN $2::date AND $3::date GROUP BY 1, 2, 3`,
-        `${path}%`, from, to,
-      ),
+      db.$queryRaw<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>`
+        SELECT ${child} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
+               x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
+          FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
+                UNION ALL
+                SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta WHERE day > ${to}::date) x
+          JOIN organisation o ON o.id = x.organisation_id
+         WHERE ${inSubtree}
+         GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0`,
+      db.$queryRaw<Array<{ child: string; kind: string; detail: string; files: bigint }>>`
+        SELECT ${child} AS child, e.kind, e.detail, sum(e.files)::bigint AS files
+          FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
+         WHERE ${inSubtree} AND e.day BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3`,
+      db.$queryRaw<Array<{ month: string; kind: string; files: bigint }>>`
+        SELECT to_char(e.day, 'YYYY-MM') AS month, e.kind, sum(e.files)::bigint AS files
+          FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
+         WHERE ${inSubtree} AND e.day BETWEEN ${from}::date AND ${to}::date AND e.kind IN ('NEW', 'EXIT_RESOLVED', 'EXIT_CANCELLED', 'REOPENED')
+         GROUP BY 1, 2`,
+      db.$queryRaw<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>`
+        SELECT ${child} AS child, t.aid_type::text AS aid_type, t.fund_source::text AS fund_source,
+               sum(t.payments)::bigint AS payments, sum(t.reversals)::bigint AS reversals, sum(t.total_fen)::bigint AS total
+          FROM report_ledger_daily t JOIN organisation o ON o.id = t.organisation_id
+         WHERE ${inSubtree} AND t.entry_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3`,
       // A household (or student) is helped in a grouping when it has more payments than reversals
       // there in the period. grouping: 0 per child, 1 per aid type, 2 per fund, 3 the whole subtree.
-      db.$queryRawUnsafe<Array<{ grouping: number; child: string | null; aid_type: AidType | null; fund_source: FundSource | null; households: bigint; persons: bigint; students: bigint }>>(
-        `WITH sub AS (SELECT id, ${sub("o")} AS child FROM organisation o WHERE o.path LIKE $1),
-         e AS MATERIALIZED (
-           SELECT s.child, l.file_id, l.aid_type, l.fund_source, l.student_resident_id,
-                  sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS times
-             FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id
-            WHERE l.entry_date BETWEEN $2::date AND $3::date
-            GROUP BY 1, 2, 3, 4, 5
-         ), households AS (
-           SELECT CASE WHEN GROUPING(child) = 0 THEN 0 WHEN GROUPING(aid_type) = 0 THEN 1 WHEN GROUPING(fund_source) = 0 THEN 2 ELSE 3 END AS grouping,
-                  child, aid_type, fund_source, file_id
-             FROM e GROUP BY GROUPING SETS ((child, file_id), (aid_type, file_id), (fund_source, file_id), (file_id)) HAVING sum(times) > 0
-         ), sizes AS MATERIALIZED (
-           SELECT f.id, f.household_size FROM household_file f WHERE f.id IN (SELECT file_id FROM households WHERE grouping = 3)
-         ), students AS (
-           SELECT CASE WHEN GROUPING(child) = 0 THEN 0 ELSE 3 END AS grouping, child, student_resident_id
-             FROM e WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL
-            GROUP BY GROUPING SETS ((child, student_resident_id), (student_resident_id)) HAVING sum(times) > 0
-         )
-         SELECT h.grouping, h.child, h.aid_type::text AS aid_type, h.fund_source::text AS fund_source, count(*)::bigint AS households,
-                coalesce(sum(z.household_size), 0)::bigint AS persons, 0::bigint AS students
-           FROM households h JOIN sizes z ON z.id = h.file_id GROUP BY 1, 2, 3, 4
-         UNION ALL
-         SELECT s.grouping, s.child, NULL::text, NULL::text, 0::bigint, 0::bigint, count(*)::bigint FROM students s GROUP BY 1, 2`,
-        `${path}%`, from, to,
-      ),
+      db.$queryRaw<Array<{ grouping: number; child: string | null; aid_type: AidType | null; fund_source: FundSource | null; households: bigint; persons: bigint; students: bigint }>>`
+        WITH sub AS (SELECT id, ${child} AS child FROM organisation o WHERE ${inSubtree}),
+        e AS MATERIALIZED (
+          SELECT s.child, l.file_id, l.aid_type, l.fund_source, l.student_resident_id,
+                 sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS times
+            FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id
+           WHERE l.entry_date BETWEEN ${from}::date AND ${to}::date
+           GROUP BY 1, 2, 3, 4, 5
+        ), households AS (
+          SELECT CASE WHEN GROUPING(child) = 0 THEN 0 WHEN GROUPING(aid_type) = 0 THEN 1 WHEN GROUPING(fund_source) = 0 THEN 2 ELSE 3 END AS grouping,
+                 child, aid_type, fund_source, file_id
+            FROM e GROUP BY GROUPING SETS ((child, file_id), (aid_type, file_id), (fund_source, file_id), (file_id)) HAVING sum(times) > 0
+        ), sizes AS MATERIALIZED (
+          SELECT f.id, f.household_size FROM household_file f WHERE f.id IN (SELECT file_id FROM households WHERE grouping = 3)
+        ), students AS (
+          SELECT CASE WHEN GROUPING(child) = 0 THEN 0 ELSE 3 END AS grouping, child, student_resident_id
+            FROM e WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL
+           GROUP BY GROUPING SETS ((child, student_resident_id), (student_resident_id)) HAVING sum(times) > 0
+        )
+        SELECT h.grouping, h.child, h.aid_type::text AS aid_type, h.fund_source::text AS fund_source, count(*)::bigint AS households,
+               coalesce(sum(z.household_size), 0)::bigint AS persons, 0::bigint AS students
+          FROM households h JOIN sizes z ON z.id = h.file_id GROUP BY 1, 2, 3, 4
+        UNION ALL
+        SELECT s.grouping, s.child, NULL::text, NULL::text, 0::bigint, 0::bigint, count(*)::bigint FROM students s GROUP BY 1, 2`,
       // Aid to households in their observation period: paid between the resolved exit and the end of the period.
-      db.$queryRawUnsafe<Array<{ child: string; total: bigint; times: bigint }>>(
-        `SELECT ${sub("o")} AS child, sum(l.amount_fen)::bigint AS total,
-                sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::bigint AS times
-           FROM ledger_entry l JOIN organisation o ON o.id = l.organisation_id JOIN household_file f ON f.id = l.file_id
-          WHERE o.path LIKE $1 AND l.entry_date BETWEEN $2::date AND $3::date
-            AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL
-            AND l.entry_date >= report_day(f.exited_at) AND l.entry_date <= f.observation_until
-          GROUP BY 1`,
-        `${path}%`, from, to,
-      ),
-      db.$queryRawUnsafe<Array<{ child: string; open: bigint; paired: bigint }>>(
-        `SELECT ${sub("o")} AS child, sum(n.files)::bigint AS open, coalesce(sum(n.files) FILTER (WHERE n.paired), 0)::bigint AS paired
-           FROM report_open_now n JOIN organisation o ON o.id = n.organisation_id
-          WHERE o.path LIKE $1 GROUP BY 1`,
-        `${path}%`,
-      ),
-      db.$queryRawUnsafe<Array<{ child: string; finding: RecheckFinding; checks: bigint; on_time: bigint }>>(
-        `SELECT ${sub("o")} AS child, r.finding::text AS finding, count(*)::bigint AS checks,
-                count(*) FILTER (WHERE r.due_date IS NULL OR r.check_date <= r.due_date)::bigint AS on_time
-           FROM recheck r JOIN household_file f ON f.id = r.file_id JOIN organisation o ON o.id = f.organisation_id
-          WHERE o.path LIKE $1 AND r.check_date BETWEEN $2::date AND $3::date GROUP BY 1, 2`,
-        `${path}%`, from, to,
-      ),
+      db.$queryRaw<Array<{ child: string; total: bigint; times: bigint }>>`
+        SELECT ${child} AS child, sum(l.amount_fen)::bigint AS total,
+               sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::bigint AS times
+          FROM ledger_entry l JOIN organisation o ON o.id = l.organisation_id JOIN household_file f ON f.id = l.file_id
+         WHERE ${inSubtree} AND l.entry_date BETWEEN ${from}::date AND ${to}::date
+           AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL
+           AND l.entry_date >= report_day(f.exited_at) AND l.entry_date <= f.observation_until
+         GROUP BY 1`,
+      db.$queryRaw<Array<{ child: string; open: bigint; paired: bigint }>>`
+        SELECT ${child} AS child, sum(n.files)::bigint AS open, coalesce(sum(n.files) FILTER (WHERE n.paired), 0)::bigint AS paired
+          FROM report_open_now n JOIN organisation o ON o.id = n.organisation_id
+         WHERE ${inSubtree} GROUP BY 1`,
+      db.$queryRaw<Array<{ child: string; finding: RecheckFinding; checks: bigint; on_time: bigint }>>`
+        SELECT ${child} AS child, r.finding::text AS finding, count(*)::bigint AS checks,
+               count(*) FILTER (WHERE r.due_date IS NULL OR r.check_date <= r.due_date)::bigint AS on_time
+          FROM recheck r JOIN household_file f ON f.id = r.file_id JOIN organisation o ON o.id = f.organisation_id
+         WHERE ${inSubtree} AND r.check_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2`,
       // Overdue: open files whose re-check date passed before the period's end (or today, if sooner).
-      db.$queryRawUnsafe<Array<{ child: string; files: bigint }>>(
-        `SELECT ${sub("o")} AS child, count(*)::bigint AS files
-           FROM household_file f JOIN organisation o ON o.id = f.organisation_id
-          WHERE o.path LIKE $1 AND f.status = 'OPEN' AND f.next_check_due < least($2::date, $3::date) GROUP BY 1`,
-        `${path}%`, to, today,
-      ),
-      db.$queryRawUnsafe<Array<{ child: string; measures: bigint; active: bigint; resolved: bigint }>>(
-        `SELECT ${sub("o")} AS child, count(*)::bigint AS measures,
-                count(*) FILTER (WHERE m.status IN ('IN_PROGRESS', 'DONE'))::bigint AS active,
-                count(*) FILTER (WHERE m.status = 'DONE')::bigint AS resolved
-           FROM plan_measure m JOIN household_file f ON f.id = m.file_id JOIN organisation o ON o.id = f.organisation_id
-          WHERE o.path LIKE $1 AND m.created_at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai')
-            AND m.created_at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AND m.status <> 'CANCELLED'
-          GROUP BY 1`,
-        `${path}%`, from, to,
-      ),
+      db.$queryRaw<Array<{ child: string; files: bigint }>>`
+        SELECT ${child} AS child, count(*)::bigint AS files
+          FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+         WHERE ${inSubtree} AND f.status = 'OPEN' AND f.next_check_due < least(${to}::date, ${today}::date) GROUP BY 1`,
+      db.$queryRaw<Array<{ child: string; measures: bigint; active: bigint; resolved: bigint }>>`
+        SELECT ${child} AS child, count(*)::bigint AS measures,
+               count(*) FILTER (WHERE m.status IN ('IN_PROGRESS', 'DONE'))::bigint AS active,
+               count(*) FILTER (WHERE m.status = 'DONE')::bigint AS resolved
+          FROM plan_measure m JOIN household_file f ON f.id = m.file_id JOIN organisation o ON o.id = f.organisation_id
+         WHERE ${inSubtree} AND m.created_at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai')
+           AND m.created_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AND m.status <> 'CANCELLED'
+         GROUP BY 1`,
       // Approvals in the period: days since the submission that led to them, and whether the
       // filing had been returned (退回) in the same episode before (the fact behind 漏评).
-      db.$queryRawUnsafe<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>(
-        `SELECT ${sub("o")} AS child, count(*)::bigint AS approvals,
-                avg(extract(epoch FROM a.at - s.at) / 86400)::float8 AS days,
-                count(*) FILTER (WHERE r.returned)::bigint AS after_return
-           FROM filing_event a
-           JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
-           LEFT JOIN LATERAL (SELECT max(x.at) AS at FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'SUBMITTED' AND x.id < a.id) s ON true
-           LEFT JOIN LATERAL (SELECT true AS returned FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id LIMIT 1) r ON true
-          WHERE o.path LIKE $1 AND a.kind = 'APPROVED'
-            AND a.at >= ($2::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < (($3::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-          GROUP BY 1`,
-        `${path}%`, from, to,
-      ),
+      db.$queryRaw<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>`
+        SELECT ${child} AS child, count(*)::bigint AS approvals,
+               avg(extract(epoch FROM a.at - s.at) / 86400)::float8 AS days,
+               count(*) FILTER (WHERE r.returned)::bigint AS after_return
+          FROM filing_event a
+          JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
+          LEFT JOIN LATERAL (SELECT max(x.at) AS at FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'SUBMITTED' AND x.id < a.id) s ON true
+          LEFT JOIN LATERAL (SELECT true AS returned FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id LIMIT 1) r ON true
+         WHERE ${inSubtree} AND a.kind = 'APPROVED'
+           AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
+         GROUP BY 1`,
     ]);
 
   const known = new Set(orgs.map((o) => o.key));

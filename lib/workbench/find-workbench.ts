@@ -4,6 +4,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
+import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -179,6 +180,23 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
   };
 }
 
+async function calendarSection(actor: TActor, today: string): Promise<TWorkSection | null> {
+  const summaries = await findWorkItems(actor, { today });
+  if (summaries.length === 0) return null;
+  return {
+    key: "calendar",
+    title: "档案管理待办",
+    items: summaries.map((s) => ({
+      key: `calendar-${s.kind}`,
+      title: s.label,
+      count: s.count,
+      href: s.href,
+      detail: s.overdue > 0 ? `${s.overdue} 项已逾期` : s.nextDue ? `最早 ${s.nextDue} 到期` : undefined,
+      tone: s.overdue > 0 ? "red" : "slate",
+    })),
+  };
+}
+
 /**
  * The workbench of the signed-in user: one section per role they hold (an admin has none; the
  * page then says so and points to their sections).
@@ -189,12 +207,9 @@ export async function findWorkbench(actor: TActor, options: { today?: string } =
     hasRole(actor, "CASEWORKER") ? caseworkerSection(actor, today) : null,
     hasRole(actor, "OFFICIAL") ? officialSection(actor, today) : null,
     hasRole(actor, "AUDITOR") ? auditorSection(actor, today) : null,
-    // Calendar-job work items (档案管理办法: 30 working days to bring paper in step, the yearly
-    // central re-check, 30 % spot checks, retention) join here: helper w11's
-    // `findWorkItems(actor, { today })` returns them; the lead wires it in at merge as
-    //   calendarSection(await findWorkItems(actor, { today }))
-    // producing a TWorkSection with key "calendar".
-    null,
+    // Work items the daily calendar job opened (档案管理办法: paper in step within 30 working days,
+    // observation and publicity ended, exits suggested, retention ended).
+    WORK_ITEM_READERS.some((role) => hasRole(actor, role)) ? calendarSection(actor, today) : null,
   ]);
   const present = sections.filter((s): s is TWorkSection => s !== null);
   return { today, sections: present, totalOpen: present.reduce((n, s) => n + s.items.reduce((m, i) => m + i.count, 0), 0) };

@@ -18,7 +18,8 @@ import { runBackup } from "@/lib/backup/run-backup";
 import { repairAtStart } from "@/lib/db/repair-at-start";
 import type { TActor } from "@/lib/auth/actor";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
-import { uploadEvidence } from "@/lib/evidence/evidence";
+import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
+import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
 import { approveFiling, recordCivilCheck, rejectFiling, reviewFiling, startPublicity } from "@/lib/filing/workflow";
@@ -46,7 +47,7 @@ const uploaded = new Map<string, Buffer>();
 const pdf = (text: string) => Buffer.from(`%PDF-1.7\n${text}\n${"x".repeat(2000)}`);
 const ref = async (fileId: string) => ({ fileId, expectedVersion: (await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } })).version });
 
-async function upload(fileId: string, kind: "APPLICATION" | "AUTHORISATION" | "OTHER") {
+async function upload(fileId: string, kind: EvidenceKind) {
   const bytes = pdf(`${kind} ${randomUUID()}`);
   const { id } = await uploadEvidence(caseworker, { fileId, kind, file: new File([bytes], `${kind}.pdf`, { type: "application/pdf" }) });
   const row = await prisma.evidenceFile.findUniqueOrThrow({ where: { id } });
@@ -56,8 +57,8 @@ async function upload(fileId: string, kind: "APPLICATION" | "AUTHORISATION" | "O
 async function submitted() {
   const values = filingValues(county);
   const draft = await saveDraft(caseworker, ZSaveDraftInput.parse({ data: values }));
-  await upload(draft.fileId, "APPLICATION");
-  await upload(draft.fileId, "AUTHORISATION");
+  // The application, the authorisation, and what the policy requires for the causes (诊断证明 …).
+  for (const kind of await requiredEvidenceKinds(caseworker, draft.fileId)) await upload(draft.fileId, kind);
   await submitFiling(caseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }));
   return draft.fileId;
 }

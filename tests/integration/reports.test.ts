@@ -34,6 +34,7 @@ const CATEGORIES = ["URBAN", "MIGRANT"] as const;
 const CAUSES = ["ILLNESS", "DISABILITY", "EDUCATION", "DISASTER", "ACCIDENT", "UNEMPLOYMENT", "SINGLE_PARENT", "LOW_INCOME", "OTHER"] as const;
 const CANCEL = ["NOT_ELIGIBLE", "FALSE_INFORMATION", "DEATH", "RETIREMENT", "LEFT_UNION", "OTHER"] as const;
 const AID = ["LIVING", "MEDICAL", "EDUCATION", "WARMTH", "EMERGENCY"] as const;
+// 专款专用 (fund_aid_rule, migration 0012): the warmth fund pays only WARMTH aid.
 const FUNDS = ["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"] as const;
 const FINDINGS = ["ACCURATE", "WRONGLY_FILED", "MISSED_EXIT", "WRONG_TIER"] as const;
 
@@ -160,7 +161,7 @@ async function writeHistory() {
     for (let k = 0; k < between(0, 4); k += 1) {
       const aid = pick(AID);
       const entry = {
-        org: state.org, fileId: id, aid, fund: pick(FUNDS), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
+        org: state.org, fileId: id, aid, fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
         student: aid === "EDUCATION" ? pick(students) : null,
       };
       const { rows: [row] } = await sql.query<{ id: string }>(

@@ -5,6 +5,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
+import { runDailyCalendar } from "@/lib/calendar/run-daily-calendar";
 import { findWorkbench, type TWorkbench } from "@/lib/workbench/find-workbench";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
@@ -69,6 +70,23 @@ describe("workbench", () => {
     expect(item(mine, "observation-ending")).toMatchObject({ count: 1, href: "/dynamic?tab=observation" });
     const theirs = await findWorkbench(tsCaseworker);
     expect(item(theirs, "recheck-overdue")!.count).toBe(0);
+    expect(theirs.totalOpen).toBe(0);
+  });
+
+  it("shows the daily calendar job's work items, counted in scope, linking to 待办事项", async () => {
+    // The files of the test above: Lanzhou has re-checks overdue and due soon, Tianshui none.
+    const today = new Date().toISOString().slice(0, 10);
+    await runDailyCalendar(today);
+    const { rows } = await sql.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM work_item w JOIN household_file f ON f.id = w.file_id JOIN organisation o ON o.id = f.organisation_id
+        WHERE w.status = 'OPEN' AND w.kind = 'RECHECK_DUE' AND o.path LIKE $1 || '%'`,
+      [lzCaseworker.organisation.path],
+    );
+    expect(rows[0]!.n).toBeGreaterThanOrEqual(3);
+    const mine = await findWorkbench(lzCaseworker, { today });
+    expect(item(mine, "calendar-RECHECK_DUE")).toMatchObject({ count: rows[0]!.n, href: "/tasks?kind=RECHECK_DUE", tone: "red" });
+    const theirs = await findWorkbench(tsCaseworker, { today });
+    expect(theirs.sections.find((s) => s.key === "calendar")).toBeUndefined();
     expect(theirs.totalOpen).toBe(0);
   });
 
