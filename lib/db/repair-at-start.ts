@@ -10,6 +10,10 @@
 // - a row without bytes cannot be repaired here; it is reported so an administrator restores the
 //   file from a backup. Uploads make this impossible short of a lost disk.
 // - `*.partial` in the backup folder: a backup killed midway. Removed, and recorded as interrupted.
+// - an Excel import left COMMITTING: its commit is one transaction, so a kill wrote no file, but
+//   nothing would ever finish it and its page would show "导入中" for good. Its staged rows are
+//   intact, so it goes back to READY for the importer to confirm again. An import whose row is
+//   locked is being committed by another server (the commit locks it first) and is left alone.
 // With DATABASE_URL another app server may share the evidence folder and be mid-upload, so only
 // files untouched for `graceMs` are removed.
 import { createHash } from "node:crypto";
@@ -24,6 +28,7 @@ export type TRepairReport = {
   recovered: string[];
   missing: Array<{ id: string; storageKey: string }>;
   interruptedBackups: string[];
+  interruptedImports: string[];
 };
 
 const KEY_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -45,7 +50,7 @@ async function oldEnough(file: string, graceMs: number): Promise<boolean> {
 }
 
 export async function repairAtStart(options: { databaseUrl: string; evidenceDir: string; backupDir: string; graceMs: number }): Promise<TRepairReport> {
-  const report: TRepairReport = { removedOrphans: [], removedTemporary: [], recovered: [], missing: [], interruptedBackups: [] };
+  const report: TRepairReport = { removedOrphans: [], removedTemporary: [], recovered: [], missing: [], interruptedBackups: [], interruptedImports: [] };
   const client = new pg.Client({ connectionString: options.databaseUrl });
   await client.connect();
   try {
@@ -106,6 +111,16 @@ export async function repairAtStart(options: { databaseUrl: string; evidenceDir:
         await client.query("SELECT pg_advisory_unlock($1)", [BACKUP_LOCK_KEY]);
       }
     }
+
+    const { rows: imports } = await client.query<{ id: string }>(
+      `UPDATE household_import SET status = 'READY', updated_at = now(),
+              message = '上次导入在服务器中断时被撤销，没有写入任何档案。请重新确认导入。'
+        WHERE id IN (SELECT id FROM household_import WHERE status = 'COMMITTING' AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+                       FOR UPDATE SKIP LOCKED)
+       RETURNING id`,
+      [options.graceMs],
+    );
+    report.interruptedImports = imports.map((r) => r.id);
   } finally {
     await client.end();
   }
@@ -121,6 +136,7 @@ export function describeRepair(report: TRepairReport): string[] {
   if (report.missing.length) {
     lines.push(`警告：有 ${report.missing.length} 条证明材料记录找不到文件，请从备份中恢复：${report.missing.slice(0, 5).map((m) => m.storageKey).join("、")}`);
   }
+  if (report.interruptedImports.length) lines.push(`启动检查：${report.interruptedImports.length} 个 Excel 导入在服务器中断时被撤销（没有写入任何档案），已恢复为待确认导入。`);
   if (report.interruptedBackups.length) lines.push(`启动检查：删除了 ${report.interruptedBackups.length} 个中断的备份文件：${report.interruptedBackups.join("、")}`);
   return lines;
 }

@@ -15,6 +15,7 @@ import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
 import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import type { TFilingFormValues } from "@/lib/filing/schemas";
+import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
 import { approveFiling, recordCivilCheck, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
@@ -51,8 +52,35 @@ const MEASURES: Array<[string, string, string]> = [
   ["住房漏雨", "联系街道协助维修，申请临时救助", "街道办事处"],
 ];
 
-// A PDF header is all the evidence check needs to recognise the type.
-const PDF_BYTES = new TextEncoder().encode("%PDF-1.4\n% 演示材料\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n");
+/**
+ * A one-page PDF naming the document it stands for: a real, well-formed PDF (objects, page,
+ * cross-reference table) with no script, as a scanner would produce, so the evidence check and
+ * any PDF viewer accept it. The page text is ASCII (built-in Helvetica has no Chinese glyphs).
+ */
+function demoPdf(title: string): Buffer<ArrayBuffer> {
+  const text = `Bangfu demo evidence: ${title}`.replace(/[()\\]/g, "");
+  const content = `BT /F1 14 Tf 56 780 Td (${text}) Tj ET`;
+  const objects = [
+    "<< /Type /Catalog /Pages 2 0 R >>",
+    "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+    "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>",
+    "<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    `<< /Length ${content.length} >>\nstream\n${content}\nendstream`,
+  ];
+  let pdf = "%PDF-1.4\n";
+  const offsets = objects.map((body, i) => {
+    const at = pdf.length;
+    pdf += `${i + 1} 0 obj\n${body}\nendobj\n`;
+    return at;
+  });
+  const xref = pdf.length;
+  pdf += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, "0")} 00000 n \n`).join("")}`;
+  pdf += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(pdf, "latin1");
+}
+
+/** What a caseworker would name each scanned document. */
+const EVIDENCE_FILE_NAMES: Partial<Record<EvidenceKind, string>> = { APPLICATION: "困难职工建档申请书", AUTHORISATION: "家庭经济状况核对授权书" };
 
 async function actor(username: string): Promise<TActor> {
   const user = await prisma.user.findUniqueOrThrow({ where: { username }, include: { organisation: true } });
@@ -138,10 +166,11 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
   const draft = await saveDraft(cw, ZSaveDraftInput.parse({ data: state === "DRAFT" && n % 2 ? { ...values, proposedTier: "", mainCause: "" } : values }));
   const fileId = draft.fileId;
   if (state === "DRAFT") return fileId;
-  // What the policy in force requires for these causes (the application, the authorisation, and per cause e.g. 诊断证明).
+  // The documents the domain requires for this household (application, authorisation, and what
+  // each of its causes of hardship needs under the policy in force), as the evidence panel lists them.
   for (const kind of await requiredEvidenceKinds(cw, fileId)) {
-    const name = kind === "APPLICATION" ? "困难职工建档申请书" : kind === "AUTHORISATION" ? "家庭经济状况核对授权书" : EVIDENCE_KIND_LABELS[kind];
-    await uploadEvidence(cw, { fileId, kind, file: new File([PDF_BYTES], `${name}.pdf`, { type: "application/pdf" }) });
+    const name = EVIDENCE_FILE_NAMES[kind] ?? EVIDENCE_KIND_LABELS[kind];
+    await uploadEvidence(cw, { fileId, kind, file: new File([demoPdf(kind)], `${name}.pdf`, { type: "application/pdf" }) });
   }
   await submitFiling(cw, ZSubmitFilingInput.parse({ fileId, expectedVersion: await version(fileId), data: values }));
   if (state === "SUBMITTED") return fileId;

@@ -11,6 +11,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { pausePoint } from "@/lib/testing/pause-point";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
 import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
@@ -119,14 +120,15 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     await db.householdImportRow.deleteMany({ where: { importId } });
     for (let start = 0; start < result.households.length; start += STAGE_CHUNK) {
       const chunk = result.households.slice(start, start + STAGE_CHUNK).map((h, i) => ({ seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data }));
-      // Organisations were resolved within the importer's scope above; the rows follow their import.
-      // The scope fragment repeats that check in the statement, and a row it drops fails the import.
+      // Organisations were resolved within the importer's scope above; the statement checks again that
+      // every row's organisation and the import itself lie in scope, and stages nothing otherwise.
       const staged = await db.$executeRaw`
         INSERT INTO household_import_row (import_id, seq, organisation_id, sheet_row, data)
-        SELECT ${importId}::uuid, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data'
-          FROM jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
-         WHERE ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
-      if (staged !== chunk.length) throw new Error("staged household outside the importer's scope");
+        SELECT i.id, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data'
+          FROM household_import i, jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
+         WHERE i.id = ${importId}::uuid AND ${db.$orgInScope(Prisma.sql`i.organisation_id`)}
+           AND ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
+      if (staged !== chunk.length) throw new Error(`staged ${staged} of ${chunk.length} households: an organisation lies outside the importer's scope`);
     }
     await finish({ status: "READY", ...counts, problemCount: 0, problems: [], message: null });
   } catch (error) {
@@ -157,6 +159,11 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
   try {
     const households = await db.$transaction(
       async (tx) => {
+        // First the import's row lock, held until commit: the start-up repair (lib/db/repair-at-start.ts)
+        // skips a COMMITTING import whose row is locked — another server is committing it — and puts
+        // back to READY one left COMMITTING by a server killed mid-commit.
+        const { count: claimed } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { updatedAt: new Date() } });
+        if (claimed !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         const note = `由 Excel 导入（${upload.fileName}）`;
         const created = await tx.$executeRaw`
           INSERT INTO household_file (id, organisation_id, status, data, holder_name, holder_resident_id, file_level, worker_category,
@@ -165,9 +172,11 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
                  (r.data ->> 'fileLevel')::file_level, (r.data ->> 'workerCategory')::worker_category, (r.data ->> 'mainCause')::hardship_cause,
                  ARRAY(SELECT jsonb_array_elements_text(r.data -> 'secondaryCauses'))::hardship_cause[], (r.data ->> 'proposedTier')::tier,
                  ${actor.userId}::uuid
-            FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
-        // The name-search columns (pinyin, initials, grams) of the new files, from the same code a saved filing uses.
+            FROM household_import_row r
+           WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
         const staged = await tx.householdImportRow.findMany({ where: { importId }, select: { fileId: true, data: true } });
+        if (created !== staged.length) throw new Error(`created ${created} of ${staged.length} staged households: an organisation lies outside the importer's scope`);
+        // The name-search columns (pinyin, initials, grams) of the new files, from the same code a saved filing uses.
         const named = staged.map((r) => ({ id: r.fileId, ...nameSearchColumns((r.data as { members?: Array<{ name?: string }> }).members?.[0]?.name) }));
         await tx.$executeRaw`
           UPDATE household_file f SET holder_name_pinyin = u.pinyin, holder_name_initials = u.initials,
@@ -184,9 +193,10 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
           INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, note)
           SELECT r.file_id, 1, 'CREATED', 'DRAFT', ${actor.userId}::uuid, ${note}
             FROM household_import_row r WHERE r.import_id = ${importId}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
-        const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), updatedAt: new Date() } });
+        const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), message: null, updatedAt: new Date() } });
         if (count !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         await recordAudit(tx, actor, { action: "import.commit", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { households: created } });
+        await pausePoint("import-commit");
         return created;
       },
       { timeout: 600_000, maxWait: 10_000 },

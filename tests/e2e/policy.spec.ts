@@ -113,6 +113,9 @@ test("an administrator changes the 低保 standard and a grant; new decisions us
 
   // A filing made today suggests its tier against the new 低保 standard.
   await caseworker.goto("/intake/new");
+  // The suggestion appears once there is an income to judge.
+  await caseworker.getByLabel("收入来源 1").selectOption({ label: "工资性收入" });
+  await caseworker.getByLabel("月收入金额 1").fill("1,300");
   await expect(caseworker.getByTestId("tier-suggestion")).toContainText("低保标准 ¥900.00");
 
   // The calendar pages.

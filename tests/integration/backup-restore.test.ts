@@ -19,7 +19,6 @@ import { repairAtStart } from "@/lib/db/repair-at-start";
 import type { TActor } from "@/lib/auth/actor";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
-import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
 import { approveFiling, recordCivilCheck, rejectFiling, reviewFiling, startPublicity } from "@/lib/filing/workflow";
@@ -30,6 +29,7 @@ import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disburseme
 import { getBatch } from "@/lib/ledger/find-ledger";
 import { ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { prisma } from "@/lib/db/client";
+import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { actorFor, orgByCode } from "../support/factories";
 import { backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
@@ -57,7 +57,7 @@ async function upload(fileId: string, kind: EvidenceKind) {
 async function submitted() {
   const values = filingValues(county);
   const draft = await saveDraft(caseworker, ZSaveDraftInput.parse({ data: values }));
-  // The application, the authorisation, and what the policy requires for the causes (诊断证明 …).
+  // Every document the domain requires of this household before it may be submitted.
   for (const kind of await requiredEvidenceKinds(caseworker, draft.fileId)) await upload(draft.fileId, kind);
   await submitFiling(caseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }));
   return draft.fileId;
@@ -199,7 +199,7 @@ describe("backup and restore (数据备份与恢复)", () => {
       await db.stop();
     }
     expect(JSON.parse(await readFile(restored.secretsFile, "utf8"))).toMatchObject({ databasePassword: CLUSTER_PASSWORD });
-  }, 120_000);
+  }, 240_000);
 
   it("refuses a folder that already holds a database, and a damaged archive, leaving the folder as it was", async () => {
     const target = path.join(cluster.dir, "occupied");
@@ -216,7 +216,7 @@ describe("backup and restore (数据备份与恢复)", () => {
     await expect(restoreBackup({ ...options, file: damaged, pgdataDir: path.join(fresh, "pgdata"), evidenceDir: path.join(fresh, "evidence"), secretsFile: path.join(fresh, "secrets.json") })).rejects.toThrow();
     expect(existsSync(path.join(fresh, "pgdata", "PG_VERSION"))).toBe(false);
     expect(existsSync(path.join(fresh, "secrets.json"))).toBe(false);
-  }, 60_000);
+  }, 180_000);
 
   it("the daily job keeps the newest N archives, records every run for administrators, and start-up clears an interrupted one", async () => {
     const outDir = path.join(cluster.dir, "daily");
@@ -241,5 +241,5 @@ describe("backup and restore (数据备份与恢复)", () => {
     expect((await readdir(outDir)).sort()).toEqual(archives);
     const latest = await findBackupRuns(admin, { page: 1 });
     expect(latest.rows.find((r) => r.status === "INTERRUPTED")).toMatchObject({ fileName: "bangfu-backup-20261201-020000.tar.gz" });
-  }, 120_000);
+  }, 240_000);
 });

@@ -5,11 +5,13 @@
 // start-up repair step: no partial batch (all its ledger entries or none), no evidence row without
 // its bytes and no bytes without a row, file numbers without a gap — and the interrupted action
 // succeeds when done again. Also: a `kill -9` of the process owning the embedded database leaves
-// the postmaster running; the next start takes the folder over instead of failing.
-// (The Excel import commit is not covered: that import does not exist yet.)
+// the postmaster running; the next start takes the folder over instead of failing. And an Excel
+// import killed before its commit transaction commits: no file of it, the repair puts the import
+// back to 待确认导入, and confirming again creates every household exactly once.
 import { spawn, type ChildProcess } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import ExcelJS from "exceljs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
@@ -25,9 +27,12 @@ import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
 import { getBatch } from "@/lib/ledger/find-ledger";
 import { ZCreateBatchInput } from "@/lib/ledger/schemas";
 import { uploadEvidence } from "@/lib/evidence/evidence";
+import { claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport, uploadHouseholdImport, validateHouseholdImport } from "@/lib/import/import-households";
+import { buildImportTemplate } from "@/lib/import/import-template";
 import { actorFor, orgByCode } from "../support/factories";
 import { attachRequiredEvidence, backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
+import { residentId } from "../support/resident-ids";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;
@@ -116,6 +121,23 @@ async function readyForApproval(): Promise<string> {
   await startPublicity(lzOfficial, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, -10) });
   await recordCivilCheck(lzOfficial, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "CONSISTENT", note: undefined });
   return fileId;
+}
+
+/** The real import template with one single-person household per holder name, as a caseworker fills it in. */
+async function importWorkbook(names: string[]): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load((await buildImportTemplate()) as unknown as ArrayBuffer);
+  const fill = (sheetName: string, rows: Record<string, string>[]) => {
+    const sheet = workbook.getWorksheet(sheetName)!;
+    const headers = (sheet.getRow(1).values as string[]).map((h) => (h ? String(h).replace(/\*$/, "") : h));
+    for (const row of rows) sheet.addRow(headers.map((h) => (h ? row[h] ?? "" : undefined)).slice(1));
+  };
+  fill("户信息", names.map((_, i) => ({ 户编号: `C${i}`, 档案级别: "县级", 职工类别: "城镇困难职工", 住房情况: "租房", 建档职工是否工会会员: "是", 主要致困原因: "因病", "工资性收入（元/月）": "1800", 建议困难类别: "深度困难", 困难需求: "医疗救助" })));
+  fill("家庭成员", names.map((name, i) => {
+    const birth = `1970-0${(i % 9) + 1}-1${i % 10}`;
+    return { 户编号: `C${i}`, 姓名: name, 与建档职工关系: "本人", 公民身份号码: residentId({ birthDate: birth }), 出生日期: birth, 性别: "男", 健康状况: "慢性病", 在学情况: "不在学", 就业状况: "灵活就业", 是否共同生活: "是" };
+  }));
+  return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
 beforeAll(async () => {
@@ -214,6 +236,43 @@ describe("crashes (故障恢复)", () => {
     const [prefix, sequence] = [firstNumber.slice(0, -5), Number(firstNumber.slice(-5))];
     expect(secondNumber).toBe(`${prefix}${String(sequence + 1).padStart(5, "0")}`);
   }, 120_000);
+
+  it("an Excel import killed inside its commit transaction leaves no file of it; confirmed again, every household exactly once", async () => {
+    const names = ["崩溃甲", "崩溃乙", "崩溃丙", "崩溃丁", "崩溃戊"];
+    const { importId } = await uploadHouseholdImport(lzCaseworker, { fileName: "崩溃台账.xlsx", bytes: await importWorkbook(names) });
+    await validateHouseholdImport(lzCaseworker, importId);
+    expect(await getHouseholdImport(lzCaseworker, importId)).toMatchObject({ status: "READY", households: 5, problems: [] });
+    const staged = (await query<{ file_id: string }>("SELECT file_id FROM household_import_row WHERE import_id = $1", [importId])).map((r) => r.file_id);
+    expect(staged).toHaveLength(5);
+    const written = async () => (await query<{ files: number; persons: number; events: number; byName: number }>(
+      `SELECT (SELECT count(*)::int FROM household_file WHERE id = ANY($1::uuid[])) AS files,
+              (SELECT count(*)::int FROM file_person WHERE file_id = ANY($1::uuid[])) AS persons,
+              (SELECT count(*)::int FROM filing_event WHERE file_id = ANY($1::uuid[])) AS events,
+              (SELECT count(*)::int FROM household_file WHERE holder_name = ANY($2::text[])) AS "byName"`,
+      [staged, names],
+    ))[0]!;
+    for (const database of [false, true]) {
+      await claimHouseholdImportCommit(lzCaseworker, importId);
+      const child = await runUntilPaused({ run: "import-commit", username: "lz_caseworker", importId });
+      // Every household is inserted inside the open transaction; a repair now (another server
+      // starting) sees the import locked and leaves it to the committing process.
+      expect((await repair()).interruptedImports).toEqual([]);
+      await crash(child, database);
+      expect(await written()).toEqual({ files: 0, persons: 0, events: 0, byName: 0 });
+      const [left] = await query<{ status: string; committed_at: Date | null; rows: number }>(
+        "SELECT status::text, committed_at, (SELECT count(*)::int FROM household_import_row WHERE import_id = i.id) AS rows FROM household_import i WHERE id = $1",
+        [importId],
+      );
+      expect(left).toEqual({ status: "COMMITTING", committed_at: null, rows: 5 });
+      expect((await repair()).interruptedImports).toEqual([importId]);
+      expect(await getHouseholdImport(lzCaseworker, importId)).toMatchObject({ status: "READY", message: expect.stringContaining("没有写入任何档案") });
+    }
+    await claimHouseholdImportCommit(lzCaseworker, importId);
+    expect(await commitHouseholdImport(lzCaseworker, importId)).toEqual({ households: 5 });
+    expect(await written()).toEqual({ files: 5, persons: 5, events: 5, byName: 5 });
+    expect(await getHouseholdImport(lzCaseworker, importId)).toMatchObject({ status: "COMMITTED", message: null });
+    expect((await query("SELECT 1 FROM audit_event WHERE action = 'import.commit' AND entity_id = $1", [importId])).length).toBe(1);
+  }, 60_000);
 
   it("kill -9 of the process that owns the embedded database: the next start takes the folder over", async () => {
     const dataDir = path.join(cluster.dir, "owned");

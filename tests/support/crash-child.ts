@@ -4,6 +4,7 @@
 //   node --import tsx --conditions=react-server tests/support/crash-child.ts
 import { uploadEvidence } from "@/lib/evidence/evidence";
 import { approveFiling } from "@/lib/filing/workflow";
+import { commitHouseholdImport } from "@/lib/import/import-households";
 import { approveBatch } from "@/lib/ledger/batches";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { actorFor } from "./factories";
@@ -16,6 +17,9 @@ switch (input.run) {
     break;
   case "filing-approve":
     await approveFiling(await actorFor(input.username!), { fileId: input.fileId!, expectedVersion: Number(input.expectedVersion), tier: "DEEP", note: undefined });
+    break;
+  case "import-commit":
+    await commitHouseholdImport(await actorFor(input.username!), input.importId!);
     break;
   case "evidence-upload": {
     const bytes = Buffer.from(`%PDF-1.7\n${"崩溃测试".repeat(500)}`);
