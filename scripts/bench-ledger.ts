@@ -42,6 +42,7 @@
 // condition it resolves to its empty module, as in Next.js's server build, so the real domain
 // function runs unmodified.
 import type pg from "pg";
+import { loadLedger } from "./seed-ledger";
 import type { TActor } from "@/lib/auth/actor";
 import type { TLedgerFilters } from "@/lib/ledger/schemas";
 import {
@@ -65,7 +66,6 @@ const RUNS = intArg("--runs", 5, 1, 1000);
 const EXPLAIN_COUNT = intArg("--explain", 2, 0, 100);
 const SHOW_SQL = process.argv.includes("--plans");
 const MIN_OPEN_FILES = 20_000;
-const MONTHS = 36;
 const PAGE_TARGET = 50;
 
 // ───────────────────────────── the statements findOrgLedger sends ─────────────────────────────
@@ -84,174 +84,8 @@ const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)}
 // ───────────────────────────── 1. data ─────────────────────────────
 
 async function ensureEntries(sql: pg.Client): Promise<void> {
-  const count = async () => (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry")).rows[0]!.n;
-  const existing = await count();
-  const need = ENTRIES - existing;
-  if (need <= 0) {
-    console.log(`ledger_entry 已有 ${existing.toLocaleString()} 行（目标 ${ENTRIES.toLocaleString()}），不再写入。`);
-    return;
-  }
-  console.log(`ledger_entry 有 ${existing.toLocaleString()} 行，写入 ${need.toLocaleString()} 行（一个事务）……`);
-  const started = performance.now();
-  const step = async (label: string, text: string, values: unknown[] = []) => {
-    const t0 = performance.now();
-    const result = await sql.query(text, values);
-    console.log(`  ${padEnd(label, 26)} ${padStart((result.rowCount ?? 0).toLocaleString(), 10)} 行  ${seconds(t0)}`);
-    return result;
-  };
-
-  await sql.query("BEGIN");
-  try {
-    // The open files, their organisation's city and current account.
-    await step("在档档案", `
-      CREATE TEMP TABLE bench_file ON COMMIT DROP AS
-      SELECT row_number() OVER (ORDER BY f.id) AS n, f.id AS file_id, f.organisation_id, f.file_level::text AS file_level,
-             COALESCE(city.id, f.organisation_id) AS city_id, ba.id AS bank_account_id
-        FROM household_file f
-        JOIN organisation o ON o.id = f.organisation_id
-        LEFT JOIN LATERAL (SELECT c.id FROM organisation c WHERE c.level = 'CITY' AND o.path LIKE c.path || '%' LIMIT 1) city ON true
-        LEFT JOIN bank_account ba ON ba.file_id = f.id AND ba.superseded_at IS NULL
-       WHERE f.status = 'OPEN'`);
-    // Who records and who approves, per city: its own (or an ancestor's) caseworker and official.
-    await step("各市经办人与审批人", `
-      CREATE TEMP TABLE bench_city ON COMMIT DROP AS
-      SELECT x.city_id, u.recorder, u.approver
-        FROM (SELECT DISTINCT city_id FROM bench_file) x
-        JOIN organisation c ON c.id = x.city_id
-        CROSS JOIN LATERAL (
-          SELECT (SELECT u.id FROM app_user u JOIN organisation uo ON uo.id = u.organisation_id
-                   WHERE 'CASEWORKER'::role = ANY (u.roles) AND u.active
-                   ORDER BY (c.path LIKE uo.path || '%') DESC, uo.depth DESC, u.username LIMIT 1) AS recorder,
-                 (SELECT u.id FROM app_user u JOIN organisation uo ON uo.id = u.organisation_id
-                   WHERE 'OFFICIAL'::role = ANY (u.roles) AND u.active
-                   ORDER BY (c.path LIKE uo.path || '%') DESC, uo.depth DESC, u.username LIMIT 1) AS approver
-        ) u`);
-    const { rows: [check] } = await sql.query<{ files: number; bad: number }>(
-      "SELECT (SELECT count(*)::int FROM bench_file) AS files, (SELECT count(*)::int FROM bench_city WHERE recorder IS NULL OR approver IS NULL OR recorder = approver) AS bad",
-    );
-    if (check!.bad > 0) throw new Error("找不到各市的经办人（CASEWORKER）和另一位审批人（OFFICIAL）：这个数据库不是用 npm run seed 初始化的。");
-
-    await step("补建收款账户", `
-      INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id, created_at)
-      SELECT f.file_id, f.organisation_id, (ARRAY['中国农业银行', '中国工商银行', '中国建设银行', '甘肃银行', '兰州银行'])[1 + f.n % 5],
-             '622848' || lpad(((f.n * 7919 + 104729) % 10000000000000)::text, 13, '0'),
-             COALESCE(NULLIF(btrim(h.holder_name), ''), '户主'), c.recorder, now() - interval '37 months'
-        FROM bench_file f JOIN household_file h ON h.id = f.file_id JOIN bench_city c USING (city_id)
-       WHERE f.bank_account_id IS NULL`);
-    await sql.query(`
-      UPDATE bench_file f SET bank_account_id = ba.id FROM bank_account ba
-       WHERE f.bank_account_id IS NULL AND ba.file_id = f.file_id AND ba.superseded_at IS NULL`);
-
-    // The plan: one row per entry. A (file, month, slot) triple occurs once, so a household is
-    // listed at most once in each batch (batch_line_one_per_beneficiary).
-    const files = check!.files;
-    const slots = Math.max(1, Math.ceil((need * 1.01) / (files * MONTHS)));
-    const p = Math.min(1, (need * 1.01) / (files * MONTHS * slots));
-    await step("生成计划", `
-      CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
-      WITH cand AS (
-        SELECT f.file_id, f.organisation_id, f.city_id, f.file_level, f.bank_account_id, m.m, s.slot,
-               (date_trunc('month', current_date) - make_interval(months => m.m))::date AS month_start,
-               random() AS r_type, random() AS r_fund, random() AS r_amount, random() AS r_kind, random() AS r_day, random() AS r_rev
-          FROM bench_file f CROSS JOIN generate_series(0, ${MONTHS - 1}) m(m) CROSS JOIN generate_series(1, $2::int) s(slot)
-         WHERE random() < $1::float8
-         LIMIT $3::int
-      ), typed AS (
-        SELECT c.*,
-               CASE WHEN r_type < 0.35 THEN 'LIVING' WHEN r_type < 0.50 THEN 'MEDICAL' WHEN r_type < 0.58 THEN 'EDUCATION'
-                    WHEN r_type < 0.83 THEN 'WARMTH' WHEN r_type < 0.95 THEN 'EMERGENCY' ELSE 'EMPLOYMENT' END AS aid
-          FROM cand c
-      ), funded AS (
-        SELECT t.*,
-               CASE aid WHEN 'LIVING' THEN CASE WHEN r_fund < 0.6 THEN 'CENTRAL_SPECIAL' ELSE 'UNION_FUNDS' END
-                        WHEN 'MEDICAL' THEN CASE WHEN r_fund < 0.4 THEN 'CENTRAL_SPECIAL' WHEN r_fund < 0.8 THEN 'UNION_FUNDS' ELSE 'DONATION' END
-                        WHEN 'EDUCATION' THEN CASE WHEN r_fund < 0.7 THEN 'CENTRAL_SPECIAL' ELSE 'DONATION' END
-                        WHEN 'WARMTH' THEN CASE WHEN r_fund < 0.8 THEN 'WARMTH_FUND' ELSE 'DONATION' END
-                        ELSE 'UNION_FUNDS' END AS fund,
-               CASE aid WHEN 'LIVING' THEN (200 + floor(r_amount * 401))::int * 100
-                        WHEN 'MEDICAL' THEN (500 + floor(r_amount * 9501))::int * 100
-                        WHEN 'EDUCATION' THEN CASE WHEN file_level IN ('NATIONAL', 'PROVINCE') THEN 630000 WHEN file_level = 'CITY' THEN 600000 ELSE 500000 END
-                        WHEN 'WARMTH' THEN 50000
-                        WHEN 'EMERGENCY' THEN (300 + floor(r_amount * 2701))::int * 100
-                        ELSE 0 END AS amount,
-               -- Regular payments go out in batches; medical, emergency and employment aid one by one.
-               CASE WHEN aid IN ('LIVING', 'WARMTH', 'EDUCATION') THEN r_kind < 0.92 ELSE r_kind < 0.08 END AS in_batch
-          FROM typed t
-      )
-      SELECT gen_random_uuid() AS entry_id, gen_random_uuid() AS source_id, file_id, organisation_id, city_id, m, slot,
-             aid::aid_type AS aid_type, fund::fund_source AS fund_source, amount AS amount_fen, in_batch,
-             CASE WHEN aid = 'EMPLOYMENT' THEN NULL ELSE bank_account_id END AS bank_account_id,
-             LEAST(current_date, CASE WHEN in_batch
-                   THEN month_start + 4 + abs(hashtext(city_id::text || m || '/' || slot || aid || fund)) % 20
-                   ELSE month_start + floor(r_day * ((month_start + interval '1 month')::date - month_start))::int END) AS entry_date,
-             NOT in_batch AND amount > 0 AND r_rev < 0.01 AS reversed,
-             gen_random_uuid() AS reversal_entry_id, gen_random_uuid() AS reversal_source_id
-        FROM funded`, [p, slots, need]);
-    await sql.query("ANALYZE bench_plan");
-    const label = `
-      (extract(year FROM p.entry_date)::int || '年' || extract(month FROM p.entry_date)::int || '月' ||
-       CASE p.aid_type WHEN 'LIVING' THEN '生活救助' WHEN 'MEDICAL' THEN '医疗救助' WHEN 'EDUCATION' THEN '金秋助学'
-                       WHEN 'WARMTH' THEN '送温暖' WHEN 'EMERGENCY' THEN '临时救助' ELSE '就业帮扶' END)`;
-
-    // Batches: one per city × month × slot × aid type × fund, paid on one day.
-    await step("批次 disbursement_batch", `
-      CREATE TEMP TABLE bench_batch ON COMMIT DROP AS
-      SELECT gen_random_uuid() AS id, city_id, m, slot, aid_type, fund_source, min(entry_date) AS entry_date
-        FROM bench_plan WHERE in_batch GROUP BY city_id, m, slot, aid_type, fund_source`);
-    await sql.query(`
-      INSERT INTO disbursement_batch (id, idempotency_key, organisation_id, name, aid_type, fund_source, entry_date, purpose, status,
-                                      created_by_id, created_at, submitted_by_id, submitted_at, approved_by_id, approved_at, paid_by_id, paid_at)
-      SELECT b.id, gen_random_uuid(), b.city_id, ${label.replaceAll("p.", "b.")} || '（批量）', b.aid_type, b.fund_source, b.entry_date,
-             ${label.replaceAll("p.", "b.")}, 'PAID', c.recorder, b.entry_date - 5, c.recorder, b.entry_date - 4, c.approver, b.entry_date - 2,
-             c.recorder, b.entry_date
-        FROM bench_batch b JOIN bench_city c USING (city_id)`);
-    await step("批次明细 batch_line", `
-      INSERT INTO batch_line (id, batch_id, file_id, organisation_id, bank_account_id, amount_fen)
-      SELECT p.source_id, b.id, p.file_id, p.organisation_id, p.bank_account_id, p.amount_fen
-        FROM bench_plan p JOIN bench_batch b USING (city_id, m, slot, aid_type, fund_source)
-       WHERE p.in_batch`);
-    await step("单笔发放 disbursement", `
-      INSERT INTO disbursement (id, idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose,
-                                bank_account_id, status, recorded_by_id, recorded_at, decided_by_id, decided_at)
-      SELECT p.source_id, gen_random_uuid(), p.file_id, p.organisation_id, p.aid_type, p.fund_source, p.amount_fen, p.entry_date, ${label},
-             p.bank_account_id, 'APPROVED', c.recorder, p.entry_date - 1, c.approver, p.entry_date
-        FROM bench_plan p JOIN bench_city c USING (city_id)
-       WHERE NOT p.in_batch`);
-    // In date order, as a ledger grows.
-    await step("台账 ledger_entry", `
-      INSERT INTO ledger_entry (id, organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, bank_account_id,
-                                disbursement_id, batch_line_id, recorded_by_id, approved_by_id, created_at)
-      SELECT p.entry_id, p.organisation_id, p.file_id, p.aid_type, p.fund_source, p.amount_fen, p.entry_date, ${label}, p.bank_account_id,
-             CASE WHEN p.in_batch THEN NULL ELSE p.source_id END, CASE WHEN p.in_batch THEN p.source_id END,
-             c.recorder, c.approver, p.entry_date + interval '10 hours'
-        FROM bench_plan p JOIN bench_city c USING (city_id)
-       ORDER BY p.entry_date, p.entry_id`);
-    // Reversals: a request naming the entry, approved, and the negating entry 3–30 days later.
-    const reversalDate = "LEAST(current_date, p.entry_date + 3 + abs(hashtext(p.entry_id::text)) % 28)";
-    await step("冲正申请 disbursement", `
-      INSERT INTO disbursement (id, idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose,
-                                reverses_entry_id, status, recorded_by_id, recorded_at, decided_by_id, decided_at)
-      SELECT p.reversal_source_id, gen_random_uuid(), p.file_id, p.organisation_id, p.aid_type, p.fund_source, -p.amount_fen, ${reversalDate},
-             '冲正：' || ${label}, p.entry_id, 'APPROVED', c.recorder, ${reversalDate}, c.approver, ${reversalDate}
-        FROM bench_plan p JOIN bench_city c USING (city_id)
-       WHERE p.reversed`);
-    await step("冲正记录 ledger_entry", `
-      INSERT INTO ledger_entry (id, organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, bank_account_id,
-                                disbursement_id, reverses_entry_id, reason, recorded_by_id, approved_by_id, created_at)
-      SELECT p.reversal_entry_id, p.organisation_id, p.file_id, p.aid_type, p.fund_source, -p.amount_fen, ${reversalDate}, '冲正：' || ${label},
-             p.bank_account_id, p.reversal_source_id, p.entry_id, '收款账户错误，资金退回', c.recorder, c.approver, ${reversalDate} + interval '10 hours'
-        FROM bench_plan p JOIN bench_city c USING (city_id)
-       WHERE p.reversed
-       ORDER BY 7`);
-    await sql.query("COMMIT");
-  } catch (error) {
-    await sql.query("ROLLBACK").catch(() => {});
-    throw error;
-  }
-  console.log(`写入完成，用时 ${seconds(started)}。`);
-  const t0 = performance.now();
-  await sql.query("VACUUM ANALYZE ledger_entry, batch_line, disbursement, disbursement_batch, bank_account");
-  console.log(`VACUUM ANALYZE 用时 ${seconds(t0)}；ledger_entry 现有 ${(await count()).toLocaleString()} 行。\n`);
+  await loadLedger(sql, ENTRIES);
+  console.log("");
 }
 
 // ───────────────────────────── 2. timing ─────────────────────────────

@@ -1,4 +1,4 @@
-// What the benchmark scripts (bench-archive.ts, bench-ledger.ts) share: the capture of the SQL
+// What the benchmark scripts (bench.ts, bench-ledger.ts) share: the capture of the SQL
 // Prisma sends, the table output, the react-server check before importing a domain module, the
 // city and province actors, EXPLAIN, and opening and closing the database.
 //

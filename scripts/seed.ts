@@ -4,6 +4,7 @@
 //   npm run seed                           demo tree and users on an empty database, nothing else
 //   npm run seed -- --demo                 the same, said explicitly
 //   npm run seed -- --households 100000    demo data if empty, then 100,000 filed households
+//   npm run seed -- --ledger-entries 10000000   tops the ledger up to 10M entries (scripts/seed-ledger.ts)
 //   options: --seed <n> (PRNG seed, printed on every run), --batch <n> (households per INSERT, 2000)
 //
 // Uses DATABASE_URL, or the embedded PostgreSQL in .bangfu/pgdata (like `npm start`), and applies
@@ -29,6 +30,11 @@ import type { EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } fr
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues, type TMemberData } from "@/lib/filing/schemas";
 import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
 import { residentIdCheckCharacter } from "@/lib/people/resident-id";
+import { nameSearchColumns, type TNameSearchColumns } from "@/lib/filing/name-search";
+import { todayInShanghai } from "@/lib/format/datetime";
+import { pickDibao, pickParameter } from "@/lib/policy/pick-policy";
+import { TZDate } from "@date-fns/tz";
+import { loadLedger } from "./seed-ledger";
 
 // ───────────────────────────── arguments ─────────────────────────────
 
@@ -50,6 +56,7 @@ function intArg(name: string, fallback: number, min: number, max: number): numbe
 
 const HOUSEHOLDS = intArg("--households", 0, 0, 5_000_000);
 const BATCH = intArg("--batch", 2000, 1, 20_000);
+const LEDGER_ENTRIES = intArg("--ledger-entries", 0, 0, 100_000_000);
 const SEED = intArg("--seed", randomInt(1, 2 ** 31 - 1), 0, 2 ** 32 - 1);
 
 // ───────────────────────────── seeded randomness ─────────────────────────────
@@ -109,10 +116,12 @@ class Weighted<T> {
 
 // ───────────────────────────── calendar (China Standard Time) ─────────────────────────────
 
+// Calendar days are numbered from 1970-01-01 (date arithmetic only); instants are made with the
+// Asia/Shanghai zone from @date-fns/tz, and "today" is lib/format's todayInShanghai.
 const DAY_MS = 86_400_000;
-const SHANGHAI_MS = 8 * 3_600_000;
+const TIME_ZONE = "Asia/Shanghai";
 /** Days since 1970-01-01 of today's date in Shanghai. */
-const TODAY = Math.floor((Date.now() + SHANGHAI_MS) / DAY_MS);
+const TODAY = Math.floor(Date.parse(`${todayInShanghai()}T00:00:00Z`) / DAY_MS);
 const dayOf = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
 const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
@@ -123,7 +132,8 @@ class Clock {
   private last = 0;
   at(day: number): string {
     const localMinute = between(8 * 60 + 30, 17 * 60 + 30);
-    let ms = day * DAY_MS + localMinute * 60_000 - SHANGHAI_MS;
+    const [y, m, d] = isoOf(day).split("-").map(Number) as [number, number, number];
+    let ms = new TZDate(y, m - 1, d, Math.floor(localMinute / 60), localMinute % 60, TIME_ZONE).getTime();
     if (ms <= this.last) ms = this.last + between(5, 90) * 60_000;
     ms = Math.min(ms, Date.now() - 60_000);
     this.last = ms;
@@ -196,41 +206,29 @@ type TUser = { id: string; username: string; roles: string[]; path: string };
 type TTarget = TOrg & { cityRegionCode: string; caseworkerId: string; officialId: string; migrantUnion: boolean };
 
 type TPolicyRows = {
-  dibao: { regionCode: string; monthlyFen: number; from: number }[];
-  params: { key: string; regionCode: string; value: number; from: number }[];
+  dibao: { regionCode: string; monthlyFen: number; effectiveFrom: string; effectiveTo: string | null }[];
+  params: { key: string; regionCode: string; value: number; effectiveFrom: string; effectiveTo: string | null }[];
 };
 
-function regionFallbacks(regionCode: string): string[] {
-  return [...new Set([regionCode, `${regionCode.slice(0, 4)}00`, `${regionCode.slice(0, 2)}0000`, "100000"])];
-}
-
-/** The tier policy in force for a region on a day: the same fallbacks as lib/policy/policy.ts. */
+/** The tier policy in force for a region on a day, chosen by lib/policy's own rule (pick-policy.ts). */
 function makePolicyLookup(rows: TPolicyRows) {
   const cache = new Map<string, TTierPolicy>();
-  const param = (key: string, regionCode: string, day: number) => {
-    const candidates = rows.params.filter((p) => p.key === key && (p.regionCode === regionCode || p.regionCode === "") && p.from <= day);
-    candidates.sort((x, y) => (x.regionCode === y.regionCode ? y.from - x.from : x.regionCode === "" ? 1 : -1));
-    const found = candidates[0];
-    if (!found) throw new Error(`缺少政策参数 ${key}（${isoOf(day)}）`);
+  const param = (key: string, regionCode: string, onDate: string) => {
+    const found = pickParameter(rows.params, key, regionCode, onDate);
+    if (!found) throw new Error(`缺少政策参数 ${key}（${onDate}）`);
     return found.value;
   };
   return (regionCode: string, day: number): TTierPolicy => {
     const cacheKey = `${regionCode}:${day}`;
     const cached = cache.get(cacheKey);
     if (cached) return cached;
-    let dibaoMonthlyFen: number | undefined;
-    for (const region of regionFallbacks(regionCode)) {
-      const row = rows.dibao.filter((d) => d.regionCode === region && d.from <= day).sort((x, y) => y.from - x.from)[0];
-      if (row) {
-        dibaoMonthlyFen = row.monthlyFen;
-        break;
-      }
-    }
-    if (dibaoMonthlyFen === undefined) throw new Error(`没有适用于地区 ${regionCode} 在 ${isoOf(day)} 的低保标准`);
+    const onDate = isoOf(day);
+    const dibao = pickDibao(rows.dibao, regionCode, onDate);
+    if (!dibao) throw new Error(`没有适用于地区 ${regionCode} 在 ${onDate} 的低保标准`);
     const policy = {
-      dibaoMonthlyFen,
-      relativeMultiplier: param("TIER_RELATIVE_MULTIPLIER", regionCode, day),
-      accidentRatio: param("TIER_ACCIDENT_RATIO", regionCode, day),
+      dibaoMonthlyFen: dibao.monthlyFen,
+      relativeMultiplier: param("TIER_RELATIVE_MULTIPLIER", regionCode, onDate),
+      accidentRatio: param("TIER_ACCIDENT_RATIO", regionCode, onDate),
     };
     cache.set(cacheKey, policy);
     return policy;
@@ -301,6 +299,7 @@ type THousehold = {
   /** Year of approval (Shanghai), for the file number; null until approved. */
   approvalYear: number | null;
   events: { kind: string; from: FileStatus | null; to: FileStatus; actorId: string; at: string; note: string | null }[];
+  search: TNameSearchColumns;
 };
 
 type TContext = {
@@ -623,7 +622,8 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
     civilCheckDate: civilCheckDay === null ? null : isoOf(civilCheckDay),
     approvedAt,
     version: events.length + (closedDay === null ? 0 : 1),
-    approvalYear: approvedAt === null ? null : yearOf(Math.floor((Date.parse(approvedAt) + SHANGHAI_MS) / DAY_MS)),
+    approvalYear: approvedAt === null ? null : Number(todayInShanghai(new Date(approvedAt)).slice(0, 4)),
+    search: nameSearchColumns(holder.name),
     events,
   };
 }
@@ -666,7 +666,7 @@ INSERT INTO household_file (
   file_level, worker_category, main_cause, secondary_causes, per_capita_monthly_fen, suggested_tier, proposed_tier, tier,
   created_by_id, created_at, updated_at, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
   publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at,
-  next_check_due
+  next_check_due, holder_name_pinyin, holder_name_initials, holder_name_grams
 )
 SELECT
   u.id, u.organisation_id, u.file_number, u.status::file_status, u.version, u.data::jsonb, u.holder_name, u.holder_resident_id,
@@ -677,17 +677,19 @@ SELECT
   CASE WHEN u.civil_check_date IS NULL THEN NULL ELSE 'CONSISTENT'::civil_check_result END,
   u.approved_by_id, u.approved_at, u.approved_at,
   -- Spread the next re-check over the coming quarter, about one in ten already overdue.
-  CASE WHEN u.status = 'OPEN' THEN (now() AT TIME ZONE 'Asia/Shanghai')::date + (abs(hashtext(u.id::text)) % 100) - 10 END
+  CASE WHEN u.status = 'OPEN' THEN (now() AT TIME ZONE 'Asia/Shanghai')::date + (abs(hashtext(u.id::text)) % 100) - 10 END,
+  u.holder_name_pinyin, u.holder_name_initials, u.holder_name_grams::text[]
 FROM unnest(
   $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[],
   $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[], $16::text[], $17::text[],
   $18::uuid[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::uuid[], $23::timestamptz[], $24::date[],
-  $25::date[], $26::date[], $27::date[], $28::uuid[], $29::timestamptz[]
+  $25::date[], $26::date[], $27::date[], $28::uuid[], $29::timestamptz[], $30::text[], $31::text[], $32::text[]
 ) AS u(
   id, organisation_id, file_number, status, version, data, holder_name, holder_resident_id, household_size,
   file_level, worker_category, main_cause, secondary_causes, per_capita_monthly_fen, suggested_tier, proposed_tier, tier,
   created_by_id, created_at, updated_at, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
-  publicity_start, publicity_end, civil_check_date, approved_by_id, approved_at
+  publicity_start, publicity_end, civil_check_date, approved_by_id, approved_at, holder_name_pinyin, holder_name_initials,
+  holder_name_grams
 )`;
 
 const INSERT_TIER_DECISIONS = `
@@ -773,6 +775,9 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
       col((h) => h.civilCheckDate),
       col((h) => (h.approvedAt ? h.target.officialId : null)),
       col((h) => h.approvedAt),
+      col((h) => h.search.holderNamePinyin),
+      col((h) => h.search.holderNameInitials),
+      col((h) => pgArray(h.search.holderNameGrams)),
     ]);
 
     await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
@@ -846,29 +851,37 @@ async function main() {
     const applied = await applyMigrations(db.migrationUrl);
     if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
     if (await seedDemoIfEmpty(db.url)) console.log("数据库为空，已填充演示组织和用户。");
-    if (HOUSEHOLDS === 0) {
-      console.log("未指定 --households，不生成档案。示例：npm run seed -- --households 100000");
+    if (HOUSEHOLDS === 0 && LEDGER_ENTRIES === 0) {
+      console.log("未指定 --households，不生成档案。示例：npm run seed -- --households 100000 --ledger-entries 1000000");
       return;
     }
 
     await client.connect();
+    if (HOUSEHOLDS === 0) {
+      // Ledger loads are serialised among themselves; they may run beside a household seed (they
+      // only read household_file, and take the open files as they are when they start).
+      await client.query("SELECT pg_advisory_lock(4206014)");
+      await loadLedger(client, LEDGER_ENTRIES);
+      return;
+    }
     // One bulk seed at a time on a database.
     await client.query("SELECT pg_advisory_lock(4206013)");
     await client.query("SET synchronous_commit = off");
 
     const targets = await loadTargets(client);
     if (!targets.length) throw new Error("没有可建档的工会：需要县级或基层工会，且其上级有帮扶干部和另一位审批人。");
-    const { rows: dibao } = await client.query<{ region_code: string; monthly_fen: number; effective_from: string }>(
-      "SELECT region_code, monthly_fen, effective_from::text FROM dibao_standard",
+    const { rows: dibao } = await client.query<{ region_code: string; monthly_fen: number; effective_from: string; effective_to: string | null }>(
+      "SELECT region_code, monthly_fen, effective_from::text, effective_to::text FROM dibao_standard",
     );
-    const { rows: params } = await client.query<{ key: string; region_code: string; value: string; effective_from: string }>(
-      "SELECT key, region_code, value::text, effective_from::text FROM policy_parameter",
+    const { rows: params } = await client.query<{ key: string; region_code: string; value: string; effective_from: string; effective_to: string | null }>(
+      "SELECT key, region_code, value::text, effective_from::text, effective_to::text FROM policy_parameter",
     );
     const policyRows: TPolicyRows = {
-      dibao: dibao.map((d) => ({ regionCode: d.region_code, monthlyFen: d.monthly_fen, from: dayOf(d.effective_from) })),
-      params: params.map((p) => ({ key: p.key, regionCode: p.region_code, value: Number(p.value), from: dayOf(p.effective_from) })),
+      dibao: dibao.map((d) => ({ regionCode: d.region_code, monthlyFen: d.monthly_fen, effectiveFrom: d.effective_from, effectiveTo: d.effective_to })),
+      params: params.map((p) => ({ key: p.key, regionCode: p.region_code, value: Number(p.value), effectiveFrom: p.effective_from, effectiveTo: p.effective_to })),
     };
-    const publicityDays = policyRows.params.filter((p) => p.key === "PUBLICITY_DAYS" && p.regionCode === "").sort((a, b) => b.from - a.from)[0]?.value ?? 5;
+    const publicityDays = pickParameter(policyRows.params, "PUBLICITY_DAYS", "", todayInShanghai())?.value;
+    if (publicityDays === undefined) throw new Error("缺少政策参数 PUBLICITY_DAYS");
     const ctx: TContext = {
       targets: new Weighted(targets.map((t) => [t, t.weight] as const)),
       policy: makePolicyLookup(policyRows),
@@ -952,6 +965,11 @@ async function main() {
     console.log(`  建议梯度与申报梯度不同：${tally.tierMiss.toLocaleString()} 户；按提交校验抽查 ${tally.validated.toLocaleString()} 户，全部通过。`);
     console.log(`  数据库合计：档案 ${after!.files.toLocaleString()} 户，file_person ${after!.people.toLocaleString()} 行（其中 holds ${after!.holding.toLocaleString()}），档案编号计数器 ${after!.counters} 行。`);
     console.log(`  最近的档案编号：${sample.map((s) => s.file_number).join("、")}`);
+    if (LEDGER_ENTRIES > 0) {
+      console.log("");
+      await client.query("SELECT pg_advisory_lock(4206014)");
+      await loadLedger(client, LEDGER_ENTRIES);
+    }
   } finally {
     await client.end().catch(() => {});
     await db.stop();

@@ -7,6 +7,7 @@ import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/l
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { describeRoleRisk } from "@/lib/db/roles";
 import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { backfillNameSearch } from "@/lib/db/backfill-name-search";
 import { scheduleDailyBackups } from "@/lib/backup/schedule";
 import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
@@ -78,6 +79,8 @@ try {
     console.log("数据库为空，已填充演示数据。");
     await seedHouseholds(db.url);
   }
+  const named = await backfillNameSearch(db.url);
+  if (named) console.log(`已为 ${named} 份档案补全姓名检索（拼音、首字母）。`);
 
   if (!dev) await ensureBuild();
 

@@ -58,6 +58,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   HouseholdImportRow: { where: (orgPath) => ({ import: byOrganisation(orgPath) }) },
   // Derived from ledger_entry by trigger, per paying organisation; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
+  // Derived from household_file by trigger (0013_scale); read-only for the application.
+  HouseholdFileTally: { where: byOrganisation },
   // Report tables (trigger-maintained, no organisation relation): read only by lib/reports with raw
   // SQL that adds the scope itself, so any Prisma access fails closed.
   ReportOpenDelta: { where: noPrismaAccess },
@@ -195,3 +197,20 @@ export type TScopedDb = ReturnType<typeof scopedDb>;
 
 /** The transaction client of scopedDb(actor).$transaction — what domain helpers take as `tx`. */
 export type TScopedTx = Parameters<Parameters<TScopedDb["$transaction"]>[0]>[0];
+
+/**
+ * The organisations a raw query may read: the actor's subtree, or the part of it under
+ * `subtreeId` (NotFoundError if that organisation is not in scope). Raw SQL has no query
+ * extension to add the scope, so every raw read of a scoped table filters on
+ * `organisation_id = ANY(<these ids>)` — taken from here, never from the browser.
+ */
+export async function scopeOrganisationIds(actor: Pick<TActor, "organisation">, subtreeId?: string): Promise<string[]> {
+  let path = actor.organisation.path;
+  if (subtreeId) {
+    const org = await prisma.organisation.findUnique({ where: { id: subtreeId }, select: { path: true } });
+    if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+    path = org.path;
+  }
+  const rows = await prisma.organisation.findMany({ where: { path: { startsWith: path } }, select: { id: true } });
+  return rows.map((r) => r.id);
+}

@@ -179,8 +179,13 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   const binDir = await reachableBinaries(ids, console.log);
   const clusterDir = await clusterDirFor(path.resolve(options.dataDir), ids, console.log);
 
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
+  // An orphan (its owner was killed) is shut down first; a postmaster a live `npm start` owns is left.
   await stopOrphanedPostmaster(clusterDir, console.log);
+  // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
+  // if it serves this cluster) and leave it running when done.
+  if (await servesDataDirectory(options.port, options.password, clusterDir)) return connect(options, clusterDir, null);
+
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
 
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
@@ -206,7 +211,15 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
       reject(new Error(`内置数据库无法在端口 ${options.port} 启动（${reason}）。可设置 EMBEDDED_PG_PORT 换一个端口，或设置 DATABASE_URL 使用外部 PostgreSQL。`));
     });
   });
+  return connect(options, clusterDir, { child, exited });
+}
 
+/** Roles and the database on a running server; `server` is null for an instance another process runs. */
+async function connect(
+  options: TStartOptions,
+  clusterDir: string,
+  server: { child: ReturnType<typeof spawn>; exited: Promise<void> } | null,
+): Promise<TEmbeddedDatabase> {
   const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
   await admin.connect();
   let adopt = false;
@@ -223,16 +236,20 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   // Data from before the owner role existed (tables owned by postgres) is handed over once.
   if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
 
-  // A script that ends without stop() must not leave the server running without a parent.
-  const onExit = () => child.kill("SIGINT");
-  process.once("exit", onExit);
-  let stopped: Promise<void> | undefined;
-  const stop = () =>
-    (stopped ??= (async () => {
-      process.off("exit", onExit);
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
-      await exited;
-    })());
+  let stop = async () => {};
+  if (server) {
+    const { child, exited } = server;
+    // A script that ends without stop() must not leave the server running without a parent.
+    const onExit = () => child.kill("SIGINT");
+    process.once("exit", onExit);
+    let stopped: Promise<void> | undefined;
+    stop = () =>
+      (stopped ??= (async () => {
+        process.off("exit", onExit);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+        await exited;
+      })());
+  }
   return {
     url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
     migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
@@ -241,4 +258,18 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
     port: options.port,
     stop,
   };
+}
+
+/** Whether a PostgreSQL on the port, reachable with our password, serves `clusterDir`. */
+async function servesDataDirectory(port: number, password: string, clusterDir: string): Promise<boolean> {
+  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 1500 });
+  try {
+    await client.connect();
+    const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
+    return path.resolve(rows[0]!.data_directory) === path.resolve(clusterDir);
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => {});
+  }
 }

@@ -59,6 +59,8 @@ export const DEMO_USERS: TUserSeed[] = [
   { username: "ts_auditor", name: "杨洁", orgCode: "GSTS", orgName: "天水市总工会", roles: ["AUDITOR"] },
   { username: "ts_admin", name: "周涛", orgCode: "GSTS", orgName: "天水市总工会", roles: ["ADMIN"] },
   { username: "gs_admin", name: "马志强", orgCode: "GS", orgName: "甘肃省总工会", roles: ["ADMIN"] },
+  { username: "gs_official", name: "何建军", orgCode: "GS", orgName: "甘肃省总工会", roles: ["OFFICIAL"] },
+  { username: "gs_auditor", name: "魏丽华", orgCode: "GS", orgName: "甘肃省总工会", roles: ["AUDITOR"] },
 ];
 
 export function openSeedClient(databaseUrl: string): PrismaClient {

@@ -1,10 +1,10 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb } from "@/lib/data/scope";
+import { boundedCount, COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeKind } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";
 
@@ -17,22 +17,33 @@ export async function findDueRechecks(actor: TActor, query: { which?: "overdue" 
   const soonDays = await policyValue("RECHECK_DUE_SOON_DAYS", "", today);
   const soonLimit = dateOnly(addDays(today, soonDays));
   const db = scopedDb(actor);
-  const overdueWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { lt: dateOnly(today) } };
-  const soonWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { gte: dateOnly(today), lte: soonLimit } };
-  const where = query.which === "overdue" ? overdueWhere : query.which === "soon" ? soonWhere : { status: "OPEN" as const, nextCheckDue: { lte: soonLimit } };
-  const [rows, total, overdue, soon] = await Promise.all([
+  const orgIds = await scopeOrganisationIds(actor);
+  const overdueWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { lt: dateOnly(today) }, organisationId: { in: orgIds } };
+  const soonWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { gte: dateOnly(today), lte: soonLimit }, organisationId: { in: orgIds } };
+  const where = query.which === "overdue" ? overdueWhere : query.which === "soon" ? soonWhere : { status: "OPEN" as const, nextCheckDue: { lte: soonLimit }, organisationId: { in: orgIds } };
+  // Counted up to COUNT_LIMIT + 1 on household_file_recheck_due_idx (index-only); more is "超过 10,000".
+  const countUpTo = async (from: string | null, toInclusive: string) => {
+    const [row] = await db.$queryRaw<[{ n: bigint }]>`
+      SELECT count(*)::bigint AS n FROM (
+        SELECT 1 FROM household_file WHERE status = 'OPEN' AND organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)}
+           AND next_check_due <= ${toInclusive}::date AND (${from}::date IS NULL OR next_check_due >= ${from}::date)
+         LIMIT ${COUNT_LIMIT + 1}) x`;
+    return boundedCount(Number(row.n));
+  };
+  const page = Math.min(query.page, COUNT_LIMIT / PAGE_SIZE);
+  const [rows, overdue, soon] = await Promise.all([
     db.householdFile.findMany({
       where,
       orderBy: [{ nextCheckDue: "asc" }, { id: "asc" }],
-      skip: (query.page - 1) * PAGE_SIZE,
+      skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: { id: true, fileNumber: true, holderName: true, tier: true, nextCheckDue: true, organisation: { select: { name: true } }, responsibleCadre: { select: { name: true } } },
     }),
-    db.householdFile.count({ where }),
-    db.householdFile.count({ where: overdueWhere }),
-    db.householdFile.count({ where: soonWhere }),
+    countUpTo(null, addDays(today, -1)),
+    countUpTo(today, addDays(today, soonDays)),
   ]);
-  return { ...toPage(rows, total, query.page), overdue, soon, today };
+  const total = query.which === "overdue" ? overdue : query.which === "soon" ? soon : boundedCount(overdue.total + soon.total + (overdue.totalAtLeast || soon.totalAtLeast ? COUNT_LIMIT : 0));
+  return { ...toPage(rows, total.total, page, PAGE_SIZE, total.totalAtLeast), overdue, soon, today };
 }
 
 /** Households in their observation period (渐退期), the ones ending first on top. */

@@ -6,14 +6,15 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { ForbiddenError } from "@/lib/errors/domain-error";
 import { describeArchiveQuery } from "@/lib/filing/archive-params";
-import { archiveWhere, type TArchiveQuery } from "@/lib/filing/find-files";
+import { archiveFilterSql, archiveRows, type TArchiveKey, type TArchiveQuery } from "@/lib/filing/find-files";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, SEX_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";
 import type { TXlsxSheet } from "@/lib/xlsx/write-xlsx";
 import { exportedByNote } from "./table-response";
 
-// 困难职工台账: the archive's filtered list as a table, read in keyset pages of 2,000 on id so a
+// 困难职工台账: the archive's filtered list as a table, in the archive's own order, read in keyset
+// pages of 2,000 through the page's own filter and keyset (archiveFilterSql, archiveRows) so a
 // province's million files stream through in constant memory. ID numbers are masked unless an
 // auditor asked for them in full; both the request and the choice are in the audit trail.
 
@@ -27,11 +28,11 @@ const select = {
 
 type TArchiveExportRow = Prisma.HouseholdFileGetPayload<{ select: typeof select }> & { residentId: string | null; birthDate: string | null; sex: string | null; organisationName: string | null };
 
-export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuery, "page">, options: { full: boolean }): Promise<TXlsxSheet<TArchiveExportRow>> {
+export async function archiveExportSheet(actor: TActor, query: TArchiveQuery, options: { full: boolean }): Promise<TXlsxSheet<TArchiveExportRow>> {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   if (options.full && !hasRole(actor, "AUDITOR")) throw new ForbiddenError("只有审计人员可以导出完整身份号码。");
   const db = scopedDb(actor);
-  const where = await archiveWhere(actor, query);
+  const where = await archiveFilterSql(actor, query);
   const orgName = query.organisationId ? (await db.organisation.findUnique({ where: { id: query.organisationId }, select: { name: true } }))?.name : undefined;
   await recordAudit(db, actor, {
     action: "archive.export",
@@ -45,34 +46,34 @@ export async function archiveExportSheet(actor: TActor, query: Omit<TArchiveQuer
   const names = new Map((await db.organisation.findMany({ select: { id: true, name: true } })).map((o) => [o.id, o.name]));
 
   async function* rows(): AsyncGenerator<TArchiveExportRow> {
-    let after: string | undefined;
+    let after: TArchiveKey | undefined;
     for (;;) {
-      const page = await db.householdFile.findMany({
-        where: { AND: [where, after ? { id: { gt: after } } : {}] },
-        orderBy: { id: "asc" },
-        take: BATCH,
-        select,
-      });
-      for (const row of page) {
-        const id = row.holderResidentId;
+      const keys = await archiveRows(actor, where, { after }, BATCH);
+      const ids = keys.rows.map((r) => r.id);
+      const byId = new Map((await db.householdFile.findMany({ where: { id: { in: ids } }, select })).map((r) => [r.id, r]));
+      for (const id of ids) {
+        const row = byId.get(id);
+        if (!row) continue;
+        const rid = row.holderResidentId;
         // Birth date and sex are part of a valid GB 11643 number (digits 7–14 and 17).
         yield {
           ...row,
           organisationName: names.get(row.organisationId) ?? null,
-          residentId: id ? (options.full ? id : maskResidentId(id)) : null,
-          birthDate: id ? `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}` : null,
-          sex: id ? (Number(id[16]) % 2 === 1 ? SEX_LABELS.MALE : SEX_LABELS.FEMALE) : null,
+          residentId: rid ? (options.full ? rid : maskResidentId(rid)) : null,
+          birthDate: rid ? `${rid.slice(6, 10)}-${rid.slice(10, 12)}-${rid.slice(12, 14)}` : null,
+          sex: rid ? (Number(rid[16]) % 2 === 1 ? SEX_LABELS.MALE : SEX_LABELS.FEMALE) : null,
         };
       }
-      if (page.length < BATCH) return;
-      after = page.at(-1)!.id;
+      if (!keys.more) return;
+      const last = keys.rows.at(-1)!;
+      after = { updatedAt: last.updated_at, id: last.id };
     }
   }
 
   return {
     name: "困难职工台账",
     title: `${actor.organisation.name} 困难职工台账`,
-    notes: [describeArchiveQuery({ ...query, page: 1 }, orgName), `${options.full ? "含完整公民身份号码（审计导出）" : "公民身份号码已脱敏"}　${exportedByNote(actor)}`],
+    notes: [describeArchiveQuery(query, orgName), `${options.full ? "含完整公民身份号码（审计导出）" : "公民身份号码已脱敏"}　${exportedByNote(actor)}`],
     columns: [
       { header: "档案编号", kind: "text", value: (r) => r.fileNumber, width: 18 },
       { header: "建档职工", kind: "text", value: (r) => r.holderName, width: 10 },

@@ -27,7 +27,7 @@ function wantsFull(actor: TActor, params: URLSearchParams): boolean {
 }
 
 export async function exportArchiveResponse(actor: TActor, params: URLSearchParams): Promise<Response> {
-  const { page: _page, ...query } = archiveQueryFromParams(Object.fromEntries(params));
+  const query = archiveQueryFromParams(Object.fromEntries(params));
   const full = wantsFull(actor, params);
   const sheet = await archiveExportSheet(actor, query, { full });
   return tableResponse(actor, exportFormatOf(params), `困难职工台账-${todayInShanghai()}`, sheet, {

@@ -2,7 +2,6 @@ import "server-only";
 // The archive's URL parameters as a query, read the same way by the archive page, its export and
 // the print of selected files, so a link keeps meaning the same households.
 import { isUuid } from "@/lib/data/ids";
-import { pageFrom } from "@/lib/data/pagination";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "./labels";
 import type { TArchiveQuery } from "./find-files";
 
@@ -26,7 +25,6 @@ export function archiveQueryFromParams(params: TArchiveParams): TArchiveQuery {
     cause: oneOf(CAUSE_LABELS, params.cause),
     organisationId: params.org && isUuid(params.org) ? params.org : undefined,
     overdue: params.overdue === "1",
-    page: pageFrom(params.page),
   };
 }
 

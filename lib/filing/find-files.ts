@@ -2,13 +2,14 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb } from "@/lib/data/scope";
+import { boundedCount, COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
-import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { todayInShanghai } from "@/lib/format/datetime";
 import { maskResidentId, normalizeResidentId } from "@/lib/people/resident-id";
+import { parseNameQuery } from "./name-search";
 import type { TFilingData } from "./schemas";
 
 const READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
@@ -23,68 +24,156 @@ export type TArchiveQuery = {
   organisationId?: string;
   /** Open files whose re-check date has passed. */
   overdue?: boolean;
-  page: number;
 };
 
-/** What the search box means: an 18-character ID number, a file number, or the start of a name. */
-function searchWhere(q: string): Prisma.HouseholdFileWhereInput {
+/** A position in the archive's order (updated_at DESC, id DESC): the key of a row. */
+export type TArchiveKey = { updatedAt: Date; id: string };
+
+/**
+ * Which page: the first; the rows after (下一页) or before (上一页) a key; the last (末页). `skip`
+ * jumps up to MAX_JUMP more pages in the same direction (the page numbers next to the current
+ * one), so every page costs at most (MAX_JUMP + 1) pages of rows: never an OFFSET into the archive.
+ */
+export type TArchivePosition = { after?: TArchiveKey; before?: TArchiveKey; last?: boolean; skip?: number };
+export const MAX_JUMP = 4;
+
+const KEY = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/;
+
+/** A key as it travels in the URL (`2026-12-01T08:00:00.000Z_<uuid>`); anything else is no key. */
+export function encodeArchiveKey(key: TArchiveKey): string {
+  return `${key.updatedAt.toISOString()}_${key.id}`;
+}
+export function decodeArchiveKey(value: string | undefined): TArchiveKey | undefined {
+  const m = value ? KEY.exec(value) : null;
+  return m ? { updatedAt: new Date(m[1]!), id: m[2]! } : undefined;
+}
+
+const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+
+/**
+ * What the search box means: an 18-character ID number, a file number, or any part of a name,
+ * its pinyin or its initials (lib/filing/name-search.ts). A query that is none of these matches nothing.
+ */
+function searchSql(q: string): Prisma.Sql {
   const id = normalizeResidentId(q);
-  if (/^[0-9]{17}[0-9X]$/.test(id)) return { persons: { some: { residentId: id } } };
-  if (/^[0-9A-Z]+-\d{4}-\d+$/i.test(q)) return { fileNumber: q.toUpperCase() };
-  return { holderName: { startsWith: q } };
+  if (/^[0-9]{17}[0-9X]$/.test(id)) return Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE p.resident_id = ${id})`;
+  if (/^[0-9A-Z]+-\d{4}-\d+$/i.test(q)) return Prisma.sql`f.file_number = ${q.toUpperCase()}`;
+  const name = parseNameQuery(q);
+  if (!name) return Prisma.sql`false`;
+  if (name.kind === "han") {
+    return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}`;
+  }
+  return name.pinyinContains
+    ? Prisma.sql`(f.holder_name_grams && ${name.grams}::text[] OR f.holder_name_pinyin LIKE ${likeContains(name.pinyinContains)})`
+    : Prisma.sql`f.holder_name_grams && ${name.grams}::text[]`;
 }
 
 /**
- * The archive's filters as a WHERE, shared by the page and the export (困难职工台账) so both
- * always mean the same households.
+ * The archive's filters as SQL over `household_file f`, within the actor's scope (and the chosen
+ * organisation's subtree). One definition for the page, its count and any export.
  */
-export async function archiveWhere(actor: TActor, query: Omit<TArchiveQuery, "page">): Promise<Prisma.HouseholdFileWhereInput> {
-  const db = scopedDb(actor);
-  const q = query.q?.trim();
+export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Promise<Prisma.Sql> {
+  assertRole(actor, ...READERS);
+  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
   const status = query.status ?? "OPEN";
-  let orgPath: string | undefined;
-  if (query.organisationId) {
-    orgPath = (await db.organisation.findUnique({ where: { id: query.organisationId }, select: { path: true } }))?.path;
-    if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
-  }
-  return {
-    AND: [
-      // Drafts are the caseworker's own work in progress, not part of the archive.
-      status === "ALL" ? { status: { not: "DRAFT" } } : { status },
-      q ? searchWhere(q) : {},
-      query.tier ? { tier: query.tier } : {},
-      query.fileLevel ? { fileLevel: query.fileLevel } : {},
-      query.workerCategory ? { workerCategory: query.workerCategory } : {},
-      query.cause ? { OR: [{ mainCause: query.cause }, { secondaryCauses: { has: query.cause } }] } : {},
-      orgPath ? { organisation: { path: { startsWith: orgPath } } } : {},
-      query.overdue ? { status: "OPEN", nextCheckDue: { lt: dateOnly(todayInShanghai()) } } : {},
-    ],
-  };
+  const q = query.q?.trim();
+  const parts: Prisma.Sql[] = [
+    // The ids are the chosen subtree; the scope fragment restates the actor's own for scopedDb.
+    Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`,
+    scopedDb(actor).$orgInScope(Prisma.sql`f.organisation_id`),
+    // Drafts are the caseworker's own work in progress, not part of the archive.
+    status === "ALL" ? Prisma.sql`f.status <> 'DRAFT'` : Prisma.sql`f.status = ${status}::file_status`,
+  ];
+  if (q) parts.push(searchSql(q));
+  if (query.tier) parts.push(Prisma.sql`f.tier = ${query.tier}::tier`);
+  if (query.fileLevel) parts.push(Prisma.sql`f.file_level = ${query.fileLevel}::file_level`);
+  if (query.workerCategory) parts.push(Prisma.sql`f.worker_category = ${query.workerCategory}::worker_category`);
+  if (query.cause) parts.push(Prisma.sql`(f.main_cause = ${query.cause}::hardship_cause OR ${query.cause}::hardship_cause = ANY (f.secondary_causes))`);
+  if (query.overdue) parts.push(Prisma.sql`f.status = 'OPEN' AND f.next_check_due < ${todayInShanghai()}::date`);
+  return Prisma.join(parts, " AND ");
 }
 
-export async function findFiles(actor: TActor, query: TArchiveQuery) {
-  assertRole(actor, ...READERS);
+/**
+ * The count the archive shows. Exact from household_file_tally (kept by triggers) when only
+ * status, tier, level, category and organisation are filtered; otherwise the matching rows are
+ * counted up to COUNT_LIMIT + 1 and a larger result is shown as "超过 10,000 条".
+ */
+async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql) {
   const db = scopedDb(actor);
-  const where = await archiveWhere(actor, query);
-  const [rows, total] = await Promise.all([
-    db.householdFile.findMany({
-      where,
-      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
-      skip: (query.page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      select: {
-        id: true, fileNumber: true, status: true, holderName: true, holderResidentId: true, tier: true, proposedTier: true,
-        fileLevel: true, workerCategory: true, mainCause: true, householdSize: true, updatedAt: true, nextCheckDue: true,
-        organisation: { select: { name: true } },
-      },
-    }),
-    db.householdFile.count({ where }),
-  ]);
-  return toPage(
-    rows.map(({ holderResidentId, ...row }) => ({ ...row, maskedResidentId: holderResidentId ? maskResidentId(holderResidentId) : null })),
-    total,
-    query.page,
-  );
+  if (!query.q && !query.cause && !query.overdue) {
+    const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+    const status = query.status ?? "OPEN";
+    const parts: Prisma.Sql[] = [
+      Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
+      db.$orgInScope(Prisma.sql`t.organisation_id`),
+      status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'` : Prisma.sql`t.status = ${status}::file_status`,
+    ];
+    if (query.tier) parts.push(Prisma.sql`t.tier = ${query.tier}::tier`);
+    if (query.fileLevel) parts.push(Prisma.sql`t.file_level = ${query.fileLevel}::file_level`);
+    if (query.workerCategory) parts.push(Prisma.sql`t.worker_category = ${query.workerCategory}::worker_category`);
+    const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
+    return { total: Number(row.n), totalAtLeast: false };
+  }
+  const [row] = await db.$queryRaw<[{ n: bigint }]>`
+    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`;
+  return boundedCount(Number(row.n));
+}
+
+type TArchiveRow = {
+  id: string; file_number: string | null; status: FileStatus; holder_name: string | null; holder_resident_id: string | null;
+  tier: Tier | null; proposed_tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null;
+  main_cause: HardshipCause | null; household_size: number | null; updated_at: Date; next_check_due: Date | null; organisation_name: string;
+};
+
+/** One page of archive rows at a position, in archive order, and whether there are rows beyond it. */
+export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TArchivePosition, pageSize = PAGE_SIZE) {
+  const skip = Math.min(Math.max(position.skip ?? 0, 0), MAX_JUMP) * pageSize;
+  // Backwards (上一页, 末页): the same index range read in ascending order, then turned round.
+  const backwards = !!position.before || !!position.last;
+  const key = position.after ?? position.before;
+  const range = position.after
+    ? Prisma.sql`AND (f.updated_at, f.id) < (${key!.updatedAt}::timestamptz, ${key!.id}::uuid)`
+    : position.before
+      ? Prisma.sql`AND (f.updated_at, f.id) > (${key!.updatedAt}::timestamptz, ${key!.id}::uuid)`
+      : Prisma.empty;
+  const order = backwards ? Prisma.sql`f.updated_at ASC, f.id ASC` : Prisma.sql`f.updated_at DESC, f.id DESC`;
+  const rows = await scopedDb(actor).$queryRaw<TArchiveRow[]>`
+    SELECT f.id, f.file_number, f.status::text AS status, f.holder_name, f.holder_resident_id, f.tier::text AS tier,
+           f.proposed_tier::text AS proposed_tier, f.file_level::text AS file_level, f.worker_category::text AS worker_category,
+           f.main_cause::text AS main_cause, f.household_size, f.updated_at, f.next_check_due,
+           (SELECT o.name FROM organisation o WHERE o.id = f.organisation_id) AS organisation_name
+      FROM household_file f
+     WHERE ${where} ${range}
+     ORDER BY ${order}
+     OFFSET ${skip} LIMIT ${pageSize + 1}`;
+  const more = rows.length > pageSize;
+  const page = rows.slice(0, pageSize);
+  if (backwards) page.reverse();
+  return { rows: page, more, backwards };
+}
+
+/**
+ * The archive (档案): a keyset page of files in scope matching the filters, newest change first,
+ * with the count the page shows. Next/previous/last are index ranges on
+ * household_file_archive_keyset_idx; filters are read from that index, not from the rows.
+ */
+export async function findFiles(actor: TActor, query: TArchiveQuery, position: TArchivePosition = {}) {
+  const where = await archiveFilterSql(actor, query);
+  const [page, count] = await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where)]);
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  return {
+    rows: page.rows.map((r) => ({
+      id: r.id, fileNumber: r.file_number, status: r.status, holderName: r.holder_name, tier: r.tier, proposedTier: r.proposed_tier,
+      fileLevel: r.file_level, workerCategory: r.worker_category, mainCause: r.main_cause, householdSize: r.household_size,
+      updatedAt: r.updated_at, nextCheckDue: r.next_check_due, organisation: { name: r.organisation_name },
+      maskedResidentId: r.holder_resident_id ? maskResidentId(r.holder_resident_id) : null,
+    })),
+    ...count,
+    /** Keys for 上一页 and 下一页 (and the page numbers next to them); null where there is nothing. */
+    previous: first && (page.backwards ? page.more : !!(position.after)) ? encodeArchiveKey({ updatedAt: first.updated_at, id: first.id }) : null,
+    next: last && (page.backwards ? !position.last : page.more) ? encodeArchiveKey({ updatedAt: last.updated_at, id: last.id }) : null,
+  };
 }
 
 /** The caseworker's drafts, including filings sent back to them, newest first. */
@@ -105,17 +194,19 @@ export async function findDrafts(actor: TActor, page: number) {
   return toPage(rows, total, page);
 }
 
-/** Filings waiting for an official, oldest submission first, with counts per step. */
+/** Filings waiting for an official, oldest submission first, with counts per step (exact, from household_file_tally). */
 export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTED" | "REVIEWED" | "PUBLICITY"; page: number }) {
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
   const waiting = ["SUBMITTED", "REVIEWED", "PUBLICITY"] as const;
-  const where: Prisma.HouseholdFileWhereInput = { status: query.status ? query.status : { in: [...waiting] } };
-  const [rows, total, counts] = await Promise.all([
+  const orgIds = await scopeOrganisationIds(actor);
+  // Offset pages stop at COUNT_LIMIT rows (household_file_review_queue_idx keeps even that cheap).
+  const page = Math.min(query.page, COUNT_LIMIT / PAGE_SIZE);
+  const [rows, counts] = await Promise.all([
     db.householdFile.findMany({
-      where,
+      where: { status: query.status ? query.status : { in: [...waiting] }, organisationId: { in: orgIds } },
       orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
-      skip: (query.page - 1) * PAGE_SIZE,
+      skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
         id: true, status: true, holderName: true, episode: true, fileNumber: true, proposedTier: true, suggestedTier: true, submittedAt: true,
@@ -123,11 +214,13 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
         organisation: { select: { name: true } }, submittedBy: { select: { name: true } },
       },
     }),
-    db.householdFile.count({ where }),
-    db.householdFile.groupBy({ by: ["status"], where: { status: { in: [...waiting] } }, _count: true }),
+    db.$queryRaw<Array<{ status: (typeof waiting)[number]; n: bigint }>>`
+      SELECT status::text AS status, sum(files)::bigint AS n FROM household_file_tally
+       WHERE organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
   ]);
-  const countByStatus = Object.fromEntries(waiting.map((s) => [s, counts.find((c) => c.status === s)?._count ?? 0])) as Record<(typeof waiting)[number], number>;
-  return { ...toPage(rows, total, query.page), countByStatus };
+  const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<(typeof waiting)[number], number>;
+  const total = query.status ? countByStatus[query.status] : waiting.reduce((n, s) => n + countByStatus[s], 0);
+  return { ...toPage(rows, Math.min(total, COUNT_LIMIT), page, PAGE_SIZE, total > COUNT_LIMIT), total, countByStatus };
 }
 
 /** A household's file as its page shows it: ID numbers masked (see revealResidentIds). */

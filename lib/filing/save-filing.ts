@@ -11,6 +11,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { tierPolicy } from "@/lib/policy/policy";
 import { assertRequiredEvidence } from "@/lib/evidence/evidence";
 import { householdFigures } from "./figures";
+import { nameSearchColumns } from "./name-search";
 import type { TFilingData, TSaveDraftInput, TSubmitFilingInput } from "./schemas";
 import { suggestTier } from "./suggest-tier";
 
@@ -28,6 +29,7 @@ function columnsOf(data: TFilingData) {
     organisationId: data.organisationId,
     data: data as unknown as Prisma.InputJsonValue,
     holderName: holder?.name ?? null,
+    ...nameSearchColumns(holder?.name),
     holderResidentId: holder?.residentId ?? null,
     fileLevel: data.fileLevel ?? null,
     workerCategory: data.workerCategory ?? null,

@@ -7,29 +7,48 @@ export function csvField(value: string | number | null | undefined): string {
   return `"${safe.replaceAll('"', '""')}"`;
 }
 
-/** A download response streaming `rows` under `head`, a thousand lines per chunk. */
+/**
+ * A download response streaming `rows` under `head`, a thousand lines per chunk. Pull-based: the
+ * next chunk is produced only when the client has taken the previous one (backpressure, so memory
+ * stays flat however slowly it reads), and when the client goes away the row source is closed
+ * (`return()` on the iterator), which stops its queries.
+ */
 export function csvResponse(fileName: string, head: string[], rows: AsyncIterable<Array<string | number | null | undefined>>): Response {
   const encoder = new TextEncoder();
-  const stream = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        controller.enqueue(encoder.encode(`\uFEFF${head.map(csvField).join(",")}\r\n`));
-        let chunk: string[] = [];
-        for await (const row of rows) {
-          chunk.push(row.map(csvField).join(","));
-          if (chunk.length >= 1000) {
-            controller.enqueue(encoder.encode(`${chunk.join("\r\n")}\r\n`));
-            chunk = [];
+  const iterator = rows[Symbol.asyncIterator]();
+  let started = false;
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        try {
+          if (!started) {
+            started = true;
+            controller.enqueue(encoder.encode(`\uFEFF${head.map(csvField).join(",")}\r\n`));
+            return;
           }
+          const chunk: string[] = [];
+          while (chunk.length < 1000) {
+            const next = await iterator.next();
+            if (next.done) {
+              if (chunk.length) controller.enqueue(encoder.encode(`${chunk.join("\r\n")}\r\n`));
+              controller.close();
+              return;
+            }
+            chunk.push(next.value.map(csvField).join(","));
+          }
+          controller.enqueue(encoder.encode(`${chunk.join("\r\n")}\r\n`));
+        } catch (error) {
+          console.error("CSV export failed", error);
+          controller.error(error);
         }
-        if (chunk.length) controller.enqueue(encoder.encode(`${chunk.join("\r\n")}\r\n`));
-        controller.close();
-      } catch (error) {
-        console.error("CSV export failed", error);
-        controller.error(error);
-      }
+      },
+      async cancel() {
+        await iterator.return?.();
+      },
     },
-  });
+    // One chunk in the queue: the source waits for the client, not the other way round.
+    { highWaterMark: 1 },
+  );
   const name = encodeURIComponent(fileName);
   return new Response(stream, {
     headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename*=UTF-8''${name}`, "Cache-Control": "no-store" },

@@ -6,6 +6,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { describeConflict, findBulkPersonConflicts } from "@/lib/data/person-conflicts";
 import { scopedDb } from "@/lib/data/scope";
+import { nameSearchColumns } from "@/lib/filing/name-search";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
@@ -173,8 +174,16 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
                  ${actor.userId}::uuid
             FROM household_import_row r
            WHERE r.import_id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)} ORDER BY r.seq`;
-        const staged = await tx.householdImportRow.count({ where: { importId } });
-        if (created !== staged) throw new Error(`created ${created} of ${staged} staged households: an organisation lies outside the importer's scope`);
+        const staged = await tx.householdImportRow.findMany({ where: { importId }, select: { fileId: true, data: true } });
+        if (created !== staged.length) throw new Error(`created ${created} of ${staged.length} staged households: an organisation lies outside the importer's scope`);
+        // The name-search columns (pinyin, initials, grams) of the new files, from the same code a saved filing uses.
+        const named = staged.map((r) => ({ id: r.fileId, ...nameSearchColumns((r.data as { members?: Array<{ name?: string }> }).members?.[0]?.name) }));
+        await tx.$executeRaw`
+          UPDATE household_file f SET holder_name_pinyin = u.pinyin, holder_name_initials = u.initials,
+                 holder_name_grams = ARRAY(SELECT jsonb_array_elements_text(u.grams))
+            FROM jsonb_to_recordset(${JSON.stringify(named.map((n) => ({ id: n.id, pinyin: n.holderNamePinyin, initials: n.holderNameInitials, grams: n.holderNameGrams })))}::jsonb)
+                 AS u(id uuid, pinyin text, initials text, grams jsonb)
+           WHERE f.id = u.id AND ${tx.$fileInScope(Prisma.sql`f.id`)}`;
         await tx.$executeRaw`
           INSERT INTO file_person (file_id, resident_id, is_holder)
           SELECT r.file_id, m.value ->> 'residentId', m.ordinality = 1

@@ -2,8 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb } from "@/lib/data/scope";
+import { COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -190,46 +190,80 @@ function commonWhere(filters: TLedgerFilters) {
   ];
 }
 
-function ledgerWhere(orgPath: string, filters: TLedgerFilters): Prisma.LedgerEntryWhereInput {
-  return {
-    AND: [
-      ...commonWhere(filters),
-      { OR: [paidIn(orgPath), heldIn(orgPath)] },
-      filters.min !== undefined ? { amountFen: { gte: filters.min } } : {},
-      filters.max !== undefined ? { amountFen: { lte: filters.max } } : {},
-    ],
-  };
-}
-
 /**
  * Count and sum of the filtered entries, equal to the rows listed. Without an amount filter they
  * come from the trigger-maintained daily totals of the entries paid in the subtree (a few rows per
  * day instead of every entry), plus the entries of files held here that another union paid (only
  * files transferred in); with an amount filter, from the entries themselves.
  */
-async function ledgerTotals(actor: TActor, orgPath: string, filters: TLedgerFilters, where: Prisma.LedgerEntryWhereInput) {
+async function ledgerTotals(actor: TActor, orgPath: string, filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
     const [daily, brought] = await Promise.all([
       db.ledgerDailyTotal.aggregate({ where: { AND: [...commonWhere(filters), paidIn(orgPath)] }, _sum: { entries: true, totalFen: true } }),
       db.ledgerEntry.aggregate({ where: { AND: [...commonWhere(filters), heldIn(orgPath), { NOT: paidIn(orgPath) }] }, _sum: { amountFen: true }, _count: true }),
     ]);
-    return { totalFen: Number(daily._sum.totalFen ?? 0) + (brought._sum.amountFen ?? 0), count: (daily._sum.entries ?? 0) + brought._count };
+    return { totalFen: Number(daily._sum.totalFen ?? 0) + (brought._sum.amountFen ?? 0), count: (daily._sum.entries ?? 0) + brought._count, countAtLeast: false };
   }
-  const totals = await db.ledgerEntry.aggregate({ where, _sum: { amountFen: true }, _count: true });
-  return { totalFen: totals._sum.amountFen ?? 0, count: totals._count };
+  // An amount range is not in the daily totals: the entries are summed while there are at most
+  // COUNT_LIMIT of them; beyond that the page says so ("超过 10,000 笔") and gives no sum, rather
+  // than reading the whole ledger on every page view.
+  const [row] = await db.$queryRaw<[{ n: bigint; total: bigint | null }]>`
+    SELECT count(*)::bigint AS n, sum(amount_fen)::bigint AS total
+      FROM (SELECT e.amount_fen FROM ledger_entry e WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`;
+  const n = Number(row.n);
+  return n > COUNT_LIMIT ? { totalFen: null, count: COUNT_LIMIT, countAtLeast: true } : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
 }
 
-function afterCursor(cursor: { entryDate: string; id: string } | null): Prisma.LedgerEntryWhereInput {
-  if (!cursor) return {};
-  const date = dateOnly(cursor.entryDate);
-  return { OR: [{ entryDate: { lt: date } }, { entryDate: date, id: { lt: cursor.id } }] };
+/**
+ * The filtered entries as SQL over `ledger_entry e`, within the actor's scope (and the chosen
+ * subtree): what the page, the bounded totals and the export read.
+ */
+async function ledgerFilterSql(actor: TActor, filters: TLedgerFilters): Promise<Prisma.Sql> {
+  const db = scopedDb(actor);
+  const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
+  // Paid in the subtree, or of a file it holds now (a file transferred in brings its history). The
+  // scope fragments restate the actor's own scope for scopedDb; OR stops at the first true side, so
+  // the held-file side is looked at only for entries paid elsewhere.
+  const parts: Prisma.Sql[] = [
+    Prisma.sql`(e.organisation_id = ANY(${orgIds}::uuid[]) OR e.file_id IN (SELECT hf.id FROM household_file hf WHERE hf.organisation_id = ANY(${orgIds}::uuid[])))`,
+    Prisma.sql`(${db.$orgInScope(Prisma.sql`e.organisation_id`)} OR ${db.$fileInScope(Prisma.sql`e.file_id`)})`,
+  ];
+  if (filters.aidType) parts.push(Prisma.sql`e.aid_type = ${filters.aidType}::aid_type`);
+  if (filters.fundSource) parts.push(Prisma.sql`e.fund_source = ${filters.fundSource}::fund_source`);
+  if (filters.from) parts.push(Prisma.sql`e.entry_date >= ${filters.from}::date`);
+  if (filters.to) parts.push(Prisma.sql`e.entry_date <= ${filters.to}::date`);
+  if (filters.min !== undefined) parts.push(Prisma.sql`e.amount_fen >= ${filters.min}`);
+  if (filters.max !== undefined) parts.push(Prisma.sql`e.amount_fen <= ${filters.max}`);
+  return Prisma.join(parts, " AND ");
 }
 
-/** Newer than the cursor: the page before it, read in ascending order from the cursor. */
-function beforeCursor(cursor: { entryDate: string; id: string }): Prisma.LedgerEntryWhereInput {
-  const date = dateOnly(cursor.entryDate);
-  return { OR: [{ entryDate: { gt: date } }, { entryDate: date, id: { gt: cursor.id } }] };
+type TLedgerCursor = { entryDate: string; id: string };
+
+/**
+ * Ids of one keyset page, newest first. The cursor is a row comparison, `(entry_date, id) < (…)`,
+ * so the page is an index range on (entry_date DESC, id DESC) that starts at the cursor — not a
+ * filter that reads and discards every newer entry, as the OR form did.
+ */
+async function ledgerPageIds(actor: TActor, where: Prisma.Sql, cursor: { after?: TLedgerCursor | null; before?: TLedgerCursor | null }, limit: number) {
+  const range = cursor.before
+    ? Prisma.sql`AND (e.entry_date, e.id) > (${cursor.before.entryDate}::date, ${cursor.before.id}::uuid)`
+    : cursor.after
+      ? Prisma.sql`AND (e.entry_date, e.id) < (${cursor.after.entryDate}::date, ${cursor.after.id}::uuid)`
+      : Prisma.empty;
+  // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
+  const order = cursor.before ? Prisma.sql`e.entry_date ASC, e.id ASC` : Prisma.sql`e.entry_date DESC, e.id DESC`;
+  const rows = await scopedDb(actor).$queryRaw<Array<{ id: string }>>`
+    SELECT e.id FROM ledger_entry e WHERE ${where} ${range} ORDER BY ${order} LIMIT ${limit}`;
+  return rows.map((r) => r.id);
+}
+
+/** The rows for ids, in the ids' order. */
+async function ledgerRowsByIds(actor: TActor, ids: string[]): Promise<TLedgerRow[]> {
+  if (!ids.length) return [];
+  const rows = await scopedDb(actor).ledgerEntry.findMany({ where: { id: { in: ids } }, include: ledgerInclude });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 const cursorOf = (row: { entryDate: Date; id: string }) => `${dateOnlyString(row.entryDate)}_${row.id}`;
@@ -259,19 +293,12 @@ function present(e: TLedgerRow) {
  */
 export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
-  const db = scopedDb(actor);
   const orgPath = await ledgerPath(actor, filters);
-  const where = ledgerWhere(orgPath, filters);
+  const where = await ledgerFilterSql(actor, filters);
   const after = parseCursor(page.after);
   const before = after ? null : parseCursor(page.before);
   const [fetched, totals] = await Promise.all([
-    db.ledgerEntry.findMany({
-      where: { AND: [where, before ? beforeCursor(before) : afterCursor(after)] },
-      // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
-      orderBy: before ? [{ entryDate: "asc" }, { id: "asc" }] : [{ entryDate: "desc" }, { id: "desc" }],
-      take: LEDGER_PAGE_SIZE + 1,
-      include: ledgerInclude,
-    }),
+    ledgerPageIds(actor, where, { after, before }, LEDGER_PAGE_SIZE + 1).then((ids) => ledgerRowsByIds(actor, ids)),
     ledgerTotals(actor, orgPath, filters, where),
   ]);
   const more = fetched.length > LEDGER_PAGE_SIZE;
@@ -304,7 +331,7 @@ type TLedgerExportRow = Prisma.LedgerEntryGetPayload<{ include: typeof exportInc
 export async function exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
   assertRole(actor, "AUDITOR");
   const db = scopedDb(actor);
-  const where = ledgerWhere(await ledgerPath(actor, filters), filters);
+  const where = await ledgerFilterSql(actor, filters);
   const full = options.full === true;
   await recordAudit(db, actor, {
     action: "ledger.export",
@@ -313,16 +340,13 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
     detail: { ...filters, fullNumbers: full } as Prisma.InputJsonValue,
   });
   return (async function* rows() {
-    let cursor: { entryDate: string; id: string } | null = null;
+    let cursor: TLedgerCursor | null = null;
     for (;;) {
-      const page: TLedgerExportRow[] = await db.ledgerEntry.findMany({
-        where: { AND: [where, afterCursor(cursor)] },
-        orderBy: [{ entryDate: "desc" }, { id: "desc" }],
-        take: 2000,
-        include: exportInclude,
-      });
-      if (page.length === 0) return;
-      for (const row of page) {
+      const ids = await ledgerPageIds(actor, where, { after: cursor }, 2000);
+      if (ids.length === 0) return;
+      const found: TLedgerExportRow[] = await db.ledgerEntry.findMany({ where: { id: { in: ids } }, include: exportInclude });
+      const byId = new Map(found.map((r) => [r.id, r]));
+      for (const row of ids.flatMap((id) => byId.get(id) ?? [])) {
         const id = row.file.holderResidentId;
         const account = row.bankAccount?.accountNumber;
         yield {
@@ -332,7 +356,8 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
           batchName: row.batchLine?.batch.name ?? null,
         };
       }
-      const last = page.at(-1)!;
+      const last = byId.get(ids.at(-1)!);
+      if (!last) return;
       cursor = { entryDate: dateOnlyString(last.entryDate), id: last.id };
     }
   })();

@@ -81,7 +81,7 @@ describe("re-verification", () => {
     await prisma.householdFile.update({ where: { id: fileId }, data: { nextCheckDue: dateOnly(addDays(today, -1)) } });
     const due = await findDueRechecks(caseworker, { which: "overdue", page: 1 });
     expect(due.rows.map((r) => r.id)).toContain(fileId);
-    const archive = await findFiles(caseworker, { overdue: true, page: 1 });
+    const archive = await findFiles(caseworker, { overdue: true });
     expect(archive.rows.map((r) => r.id)).toContain(fileId);
     expect((await findDueRechecks(tsCaseworker, { which: "overdue", page: 1 })).rows.map((r) => r.id)).not.toContain(fileId);
   });

@@ -357,7 +357,7 @@ describe("totals equal the sum of entries", () => {
     }
     expect(householdSum).toBe(expected);
     const after = await findOrgLedger(lzAuditor, { organisationId: lanzhouCounty });
-    expect(after.totalFen - before.totalFen).toBe(expected);
+    expect(after.totalFen! - before.totalFen!).toBe(expected);
     // The totals line reads the trigger-maintained daily totals; they must equal the entries exactly.
     const { rows: [fromEntries] } = await sql.query<{ n: string; fen: string }>("SELECT count(*) AS n, sum(amount_fen) AS fen FROM ledger_entry");
     const { rows: [fromDaily] } = await sql.query<{ n: string; fen: string }>("SELECT sum(entries) AS n, sum(total_fen) AS fen FROM ledger_daily_total");

@@ -30,7 +30,11 @@ import { applyMigrations } from "@/lib/db/migrate";
  */
 const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   organisation_path_prefix_idx: "text_pattern_ops so `path LIKE 'prefix%'` subtree scans use the index",
-  household_file_holder_name_prefix_idx: "text_pattern_ops so holder-name prefix search (LIKE 'prefix%') uses the index",
+  household_file_archive_keyset_idx: "DESC keys and INCLUDE columns: archive pages are index ranges and filters index-only (issue 12)",
+  household_file_review_queue_idx: "partial (files waiting for an official) with INCLUDE columns: the review queue in submission order",
+  household_file_recheck_due_idx: "INCLUDE organisation_id so re-check lists and bounded counts of a scope are index-only",
+  household_file_name_search_pending_idx: "partial: files whose name-search columns the start-up backfill still has to write",
+  household_file_tally_key: "NULLS NOT DISTINCT unique key of the trigger-maintained file tally",
   household_file_one_file_per_holder: "partial unique: a household is filed once after its first submission (一户一档)",
   file_person_one_active_file: "partial unique: a person is in at most one file that holds them (一人一档)",
   ledger_entry_organisation_cover_idx: "INCLUDE columns so a subtree's ledger totals are index-only scans",

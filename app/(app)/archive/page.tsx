@@ -1,14 +1,14 @@
 import Link from "next/link";
 import { Input, Select } from "@/components/ui/field";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
-import { Pagination } from "@/components/ui/pagination";
+import { KeysetPager } from "@/components/ui/keyset-pager";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { ARCHIVE_STATUS_LABELS, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
-import { findFiles } from "@/lib/filing/find-files";
-import { archiveParamsOf } from "@/lib/filing/archive-params";
+import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
+import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition } from "@/lib/filing/find-files";
+import { ARCHIVE_STATUS_LABELS, archiveParamsOf, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
 import { hasRole } from "@/lib/auth/actor";
 import { buttonClass } from "@/components/ui/button";
 import { ExportLinks } from "@/components/exports/export-links";
@@ -39,11 +39,19 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const statusLabels = ARCHIVE_STATUS_LABELS;
   const query = archiveQueryFromParams(params);
+  const position: TArchivePosition = {
+    after: decodeArchiveKey(params.after),
+    before: decodeArchiveKey(params.before),
+    last: params.last === "1",
+    skip: params.skip ? Math.min(pageFrom(params.skip), MAX_JUMP) : 0,
+  };
+  // The page number is only carried for display; a position without one is the first page, or an unnumbered 末页.
+  const pageNumber = position.after || position.before || position.last ? (params.p ? pageFrom(params.p) : null) : 1;
   const organisations = await listScopeOrganisations(actor);
   // An organisation outside the scope (or a malformed id) in the address is told, not a server error.
   const orgRefused = params.org !== undefined && params.org !== "" && !organisations.some((o) => o.id === query.organisationId);
   if (orgRefused) query.organisationId = undefined;
-  const result = await findFiles(actor, query);
+  const result = await findFiles(actor, query, position);
   const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
 
   return (
@@ -61,7 +69,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>
-          <Input name="q" defaultValue={query.q} placeholder="姓名开头、完整身份号码或档案编号" className="w-72" />
+          <Input name="q" defaultValue={query.q} placeholder="姓名中的字、拼音或首字母，完整身份号码，档案编号" className="w-72" />
         </label>
         <FilterSelect name="status" label="状态" labels={{ ...statusLabels, ALL: "全部（不含草稿）" }} value={params.status ?? "OPEN"} all="在档" />
         <FilterSelect name="tier" label="困难类别" labels={TIER_LABELS} value={query.tier} />
@@ -81,7 +89,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       </SearchForm>
       {result.rows.length === 0 ? (
         <EmptyState title={query.q || kept.tier || kept.level || kept.category || kept.cause || kept.org || kept.overdue ? "没有符合条件的档案" : "暂无档案"}>
-          {query.q ? "按姓名查询时请输入姓名开头的字；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
+          {query.q ? "可输入姓名中的任意字、全拼（wangjing）或首字母（wj）；身份号码须完整 18 位。" : "管辖范围内还没有这一状态的档案。"}
         </EmptyState>
       ) : (
         <>
@@ -115,7 +123,10 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
               </tr>
             ))}
           </Table>
-          <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={kept} />
+          <KeysetPager
+            page={pageNumber} total={result.total} totalAtLeast={result.totalAtLeast} pageSize={PAGE_SIZE}
+            previous={result.previous} next={result.next} params={kept} maxJump={MAX_JUMP}
+          />
         </>
       )}
     </>

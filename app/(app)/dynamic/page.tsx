@@ -64,9 +64,9 @@ async function Checks({ actor, which, page }: { actor: Awaited<ReturnType<typeof
   return (
     <>
       <div className="mb-4 flex gap-2 text-sm">
-        {chip(undefined, `全部 ${due.overdue + due.soon}`)}
-        {chip("overdue", `已逾期 ${due.overdue}`)}
-        {chip("soon", `即将到期 ${due.soon}`)}
+        {chip(undefined, `全部 ${due.totalAtLeast ? `${due.total.toLocaleString("zh-CN")}+` : due.total.toLocaleString("zh-CN")}`)}
+        {chip("overdue", `已逾期 ${due.overdue.totalAtLeast ? `${due.overdue.total.toLocaleString("zh-CN")}+` : due.overdue.total.toLocaleString("zh-CN")}`)}
+        {chip("soon", `即将到期 ${due.soon.totalAtLeast ? `${due.soon.total.toLocaleString("zh-CN")}+` : due.soon.total.toLocaleString("zh-CN")}`)}
       </div>
       {due.rows.length === 0 ? (
         <EmptyState title="没有待核查的档案" />
@@ -93,7 +93,7 @@ async function Checks({ actor, which, page }: { actor: Awaited<ReturnType<typeof
               );
             })}
           </Table>
-          <Pagination page={due.page} pageCount={due.pageCount} total={due.total} params={{ tab: "checks", which }} />
+          <Pagination page={due.page} pageCount={due.pageCount} total={due.total} totalAtLeast={due.totalAtLeast} params={{ tab: "checks", which }} />
         </>
       )}
     </>

@@ -76,7 +76,11 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         </div>
       )}
       <p className="mb-3 text-sm text-slate-600" data-testid="ledger-totals">
-        符合条件 {ledger.count} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）
+        {ledger.totalFen === null ? (
+          <>符合条件超过 {ledger.count.toLocaleString("zh-CN")} 笔；按金额筛选时只合计 {ledger.count.toLocaleString("zh-CN")} 笔以内的结果，请缩小日期或组织范围后查看合计。</>
+        ) : (
+          <>符合条件 {ledger.count.toLocaleString("zh-CN")} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）</>
+        )}
       </p>
       {ledger.rows.length === 0 ? (
         <EmptyState title="没有符合条件的台账记录" />
