@@ -1,4 +1,4 @@
-// The database roles Bangfu runs under (docs/decisions/008-database-roles.md):
+// The database roles Bangfu runs under (docs/decisions/009-database-roles.md):
 //   - the OWNER owns every table and runs the migrations;
 //   - the server logs in as a role that owns nothing and is a member of the NOLOGIN group role
 //     bangfu_app, to which the migrations grant exactly what the application may do
