@@ -5,6 +5,7 @@ import { test as base, expect, type Browser, type BrowserContext, type Page } fr
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { hashPassword } from "@/lib/auth/password";
+import { nameSearchColumns } from "@/lib/filing/name-search";
 import { E2E_SECRET, E2E_STATE_FILE } from "./state";
 
 export { expect };
@@ -87,6 +88,7 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
   const [cw] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = $1", [options.caseworker]);
   const [off] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = $1", [options.official]);
   seq += 1;
+  const named = nameSearchColumns(options.holderName);
   const data = {
     organisationId: org!.id, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
     members: [{ name: options.holderName, relation: "SELF", residentId: options.holderId, birthDate: `${options.holderId.slice(6, 10)}-${options.holderId.slice(10, 12)}-${options.holderId.slice(12, 14)}`, sex: Number(options.holderId[16]) % 2 ? "MALE" : "FEMALE", health: "SERIOUS_ILLNESS", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true }],
@@ -96,12 +98,15 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
        main_cause, per_capita_monthly_fen, suggested_tier, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at,
-       home_visit_date, publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at, next_check_due)
+       home_visit_date, publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at, next_check_due,
+       holder_name_pinyin, holder_name_initials, holder_name_grams)
      VALUES ($1, $2, 'OPEN', $3, $4, $5, 1, 'CITY', 'URBAN', 'ILLNESS', -50000, 'DEEP', 'DEEP', 'DEEP', $6, $6, now() - interval '100 days', $7,
        now() - interval '99 days', current_date - 99, current_date - 98, current_date - 93, current_date - 95, 'CONSISTENT', $7, now() - interval '92 days',
-       now() - interval '92 days', current_date - 2)
+       now() - interval '92 days', current_date - 2, $8, $9, $10)
      RETURNING id`,
-    [org!.id, `${org!.code}-2026-9${String(seq).padStart(4, "0")}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id],
+    // The name-search columns saving a filing writes (lib/filing/name-search.ts), so the archive finds the file by name.
+    [org!.id, `${org!.code}-2026-9${String(seq).padStart(4, "0")}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
+      named.holderNamePinyin, named.holderNameInitials, named.holderNameGrams],
   );
   await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
   await sql("INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at) VALUES ($1, 'DEEP', 'FILING', $2, now() - interval '92 days')", [file!.id, off!.id]);
