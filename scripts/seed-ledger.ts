@@ -174,7 +174,7 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
         INSERT INTO disbursement_batch (id, idempotency_key, organisation_id, name, aid_type, fund_source, entry_date, purpose, status,
                                         created_by_id, created_at, submitted_by_id, submitted_at, approved_by_id, approved_at, paid_by_id, paid_at)
         SELECT b.id, uuidv7(), b.city_id, ${label("b")} || '（批量）', b.aid_type, b.fund_source, b.entry_date, ${label("b")}, 'PAID',
-               b.recorder, b.entry_date - 5, b.recorder, b.entry_date - 4, b.approver, b.entry_date - 2, b.recorder, b.entry_date
+               b.recorder, b.entry_date - 5, b.recorder, b.entry_date - 4, b.approver, b.entry_date - 2, b.approver, b.entry_date
           FROM load_batch b`);
       await sql.query(`
         INSERT INTO batch_line (id, batch_id, file_id, organisation_id, bank_account_id, amount_fen)

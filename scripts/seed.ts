@@ -585,13 +585,13 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
     current = "REVIEWED";
   }
   if (civilCheckDay !== null && current === "REVIEWED" && publicityStartDay === null) {
-    events.push({ kind: "CIVIL_CHECK_RECORDED", from: current, to: current, actorId: caseworkerId, at: clock.at(civilCheckDay), note: null });
+    events.push({ kind: "CIVIL_CHECK_RECORDED", from: current, to: current, actorId: officialId, at: clock.at(civilCheckDay), note: null });
   }
   if (publicityStartDay !== null) {
     events.push({ kind: "PUBLICITY_STARTED", from: "REVIEWED", to: "PUBLICITY", actorId: officialId, at: clock.at(publicityStartDay), note: null });
     current = "PUBLICITY";
     if (civilCheckDay !== null) {
-      events.push({ kind: "CIVIL_CHECK_RECORDED", from: current, to: current, actorId: caseworkerId, at: clock.at(civilCheckDay), note: null });
+      events.push({ kind: "CIVIL_CHECK_RECORDED", from: current, to: current, actorId: officialId, at: clock.at(civilCheckDay), note: null });
     }
   }
   let approvedAt: string | null = null;
