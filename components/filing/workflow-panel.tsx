@@ -25,7 +25,7 @@ export type TWorkflowFile = {
 };
 
 /** The steps come from lib/filing/filing-rules.ts (filingSteps), the rules the server enforces. */
-export function WorkflowPanel({ file, roles, today, allowed }: { file: TWorkflowFile; roles: Role[]; today: string; allowed: TFilingSteps }) {
+export function WorkflowPanel({ file, roles, today, allowed, civilRuns = {} }: { file: TWorkflowFile; roles: Role[]; today: string; allowed: TFilingSteps; civilRuns?: Record<string, string> }) {
   const ref = { fileId: file.id, expectedVersion: file.version };
   const caseworker = roles.includes("CASEWORKER");
   const steps: React.ReactNode[] = [];
@@ -69,8 +69,13 @@ export function WorkflowPanel({ file, roles, today, allowed }: { file: TWorkflow
   if (allowed.civilCheck) {
     steps.push(
       <DialogForm fixed={ref} key="civil" title="录入民政核对结果" confirmLabel="确认录入" variant="secondary" schema={ZRecordCivilCheckInput}
-        defaults={{ ...ref, checkDate: today, result: "" as never, note: "" }}
-        fields={[{ name: "checkDate", label: "核对日期", type: "date" }, { name: "result", label: "核对结果", type: "select", options: CIVIL_CHECK_LABELS }, { name: "note", label: "核对说明", type: "textarea" }]}
+        defaults={{ ...ref, checkDate: today, result: "" as never, note: "", comparisonRunId: "" as never }}
+        description={Object.keys(civilRuns).length > 0 ? "可引用名单中包含该户成员的民政比对记录，作为核对依据。" : undefined}
+        fields={[
+          { name: "checkDate", label: "核对日期", type: "date" }, { name: "result", label: "核对结果", type: "select", options: CIVIL_CHECK_LABELS },
+          ...(Object.keys(civilRuns).length > 0 ? [{ name: "comparisonRunId", label: "引用民政比对（可不选）", type: "select" as const, options: civilRuns }] : []),
+          { name: "note", label: "核对说明", type: "textarea" },
+        ]}
         run={recordCivilCheckAction} />,
     );
   }

@@ -16,6 +16,7 @@ export const SECTION_ROLES = {
   tasks: ["CASEWORKER", "OFFICIAL"],
   spotChecks: ["CASEWORKER", "OFFICIAL"],
   import: ["CASEWORKER"],
+  civil: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   backups: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
@@ -27,6 +28,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "intake", href: "/intake", label: "建档" },
   { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
+  { section: "civil", href: "/civil", label: "民政比对" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },

@@ -56,6 +56,12 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Household import (台账导入): the upload belongs to the importer's organisation; staged rows follow it.
   HouseholdImport: { where: byOrganisation, createdIn: "organisationId" },
   HouseholdImportRow: { where: (orgPath) => ({ import: byOrganisation(orgPath) }) },
+  // Civil-affairs comparison (民政比对): a run belongs to the uploader's organisation; its roster rows
+  // and results follow the run (a result names a file, but it is the run's finding: who acts on
+  // it needs the file in scope as well, which the domain functions check through the file).
+  CivilRosterRun: { where: byOrganisation, createdIn: "organisationId" },
+  CivilRosterRow: { where: (orgPath) => ({ run: byOrganisation(orgPath) }) },
+  CivilComparisonResult: { where: (orgPath) => ({ run: byOrganisation(orgPath) }) },
   // Derived from ledger_entry by trigger, per paying organisation; read-only for the application.
   LedgerDailyTotal: { where: byOrganisation },
   // Derived from household_file by trigger (0013_scale); read-only for the application.

@@ -12,7 +12,7 @@ const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
 const yuan = yuanToFen();
 
 /** What an exit needs, whether proposed on its own or by a re-check. */
-function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
+export function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
   if (!value.exitReason) ctx.addIssue({ code: "custom", path: ["exitReason"], message: "请选择退档原因" });
   if (value.exitReason === "CANCELLED" && !value.cancelReason) {
     ctx.addIssue({ code: "custom", path: ["cancelReason"], message: "注销须选择具体原因" });

@@ -236,6 +236,8 @@ export async function getFile(actor: TActor, fileId: string) {
       reviewedBy: { select: { name: true } },
       approvedBy: { select: { name: true } },
       responsibleCadre: { select: { name: true } },
+      // Only the cited run's name and date (checked in scope when it was cited).
+      civilCheckRun: { select: { id: true, fileName: true, createdAt: true } },
       _count: { select: { rechecks: true } },
       events: { orderBy: { id: "asc" }, include: { actor: { select: { name: true } } } },
       objections: {

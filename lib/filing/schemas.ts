@@ -191,6 +191,8 @@ export const ZRecordCivilCheckInput = z.object({
   checkDate: ZPastDate("请填写核对日期"),
   result: z.enum(["CONSISTENT", "INCONSISTENT"], "请选择核对结果"),
   note: optionalText(500, "核对说明"),
+  /** The comparison run (民政比对) whose roster covered the household, if the check cites one. */
+  comparisonRunId: z.preprocess((v) => (v === "" ? undefined : v), z.uuid("所选民政比对记录不存在").optional()),
 });
 export const ZApproveFilingInput = z.object({
   ...ZFileRef,

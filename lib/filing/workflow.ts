@@ -39,6 +39,8 @@ type TStep = {
   changes: (file: TFileRow, tx: TScopedTx) => Promise<Prisma.HouseholdFileUncheckedUpdateManyInput> | Prisma.HouseholdFileUncheckedUpdateManyInput;
   note?: string | null;
   check?: (file: TFileRow, tx: TScopedTx) => void | Promise<void>;
+  /** The comparison run a civil-affairs check cites, kept on the step's history row. */
+  civilCheckRunId?: string | null;
 };
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
@@ -63,13 +65,13 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
     });
     if (count !== 1) throw new ConflictError("该档案刚被他人处理，请刷新页面查看最新情况。");
     const episode = typeof changes.episode === "number" ? changes.episode : file.episode;
-    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind: s.kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null } });
+    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind: s.kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null, civilCheckRunId: s.civilCheckRunId ?? null } });
     await recordAudit(tx, actor, {
       action: `filing.${s.kind.toLowerCase()}`,
       entityType: "household_file",
       entityId: file.id,
       organisationId: file.organisationId,
-      detail: s.note ? { note: s.note } : undefined,
+      detail: s.note || s.civilCheckRunId ? { ...(s.note ? { note: s.note } : {}), ...(s.civilCheckRunId ? { civilCheckRunId: s.civilCheckRunId } : {}) } : undefined,
     });
     return { fileId: file.id };
   });
@@ -178,11 +180,22 @@ export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckIn
   return step(actor, input, {
     kind: "CIVIL_CHECK_RECORDED",
     from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
-    check: (file) => notSubmitter(actor, file, "核对"),
+    check: async (file, tx) => {
+      notSubmitter(actor, file, "核对");
+      if (input.comparisonRunId) await assertRunCoversFile(tx, input.comparisonRunId, file.id);
+    },
     to: (file) => file.status,
-    changes: () => ({ civilCheckDate: dateOnly(input.checkDate), civilCheckResult: input.result, civilCheckNote: input.note ?? null }),
+    changes: () => ({ civilCheckDate: dateOnly(input.checkDate), civilCheckResult: input.result, civilCheckNote: input.note ?? null, civilCheckRunId: input.comparisonRunId ?? null }),
     note: input.note,
+    civilCheckRunId: input.comparisonRunId ?? null,
   });
+}
+
+/** A cited comparison run must be in scope and its roster must name a member of the household. */
+async function assertRunCoversFile(tx: TScopedTx, runId: string, fileId: string) {
+  const people = await tx.filePerson.findMany({ where: { fileId }, select: { residentId: true } });
+  const run = await tx.civilRosterRun.findFirst({ where: { id: runId, rows: { some: { residentId: { in: people.map((p) => p.residentId) } } } }, select: { id: true } });
+  if (!run) throw new DomainError("所选民政比对记录不存在、不在您的管辖范围内，或其名单中没有该户成员。", "INVALID", { comparisonRunId: "所选比对未覆盖该户" });
 }
 
 async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: string, year: number): Promise<string> {
@@ -241,7 +254,7 @@ export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
     changes: () => ({
       rejectionReason: input.reason,
       reviewedById: null, reviewedAt: null, homeVisitDate: null, publicityStart: null, publicityEnd: null,
-      civilCheckDate: null, civilCheckResult: null, civilCheckNote: null,
+      civilCheckDate: null, civilCheckResult: null, civilCheckNote: null, civilCheckRunId: null,
     }),
     note: input.reason,
   });
@@ -257,7 +270,7 @@ export async function reopenFile(actor: TActor, input: TFileActionInput) {
     changes: (file) => ({
       episode: file.episode + 1,
       submittedById: null, submittedAt: null, reviewedById: null, reviewedAt: null, homeVisitDate: null,
-      publicityStart: null, publicityEnd: null, civilCheckDate: null, civilCheckResult: null, civilCheckNote: null,
+      publicityStart: null, publicityEnd: null, civilCheckDate: null, civilCheckResult: null, civilCheckNote: null, civilCheckRunId: null,
       approvedById: null, approvedAt: null, rejectionReason: null, proposedTier: null,
     }),
   });

@@ -181,15 +181,19 @@ export async function findReport(actor: TActor, input: { organisationId?: string
            AND m.created_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AND m.status <> 'CANCELLED'
          GROUP BY 1`,
       // Approvals in the period: days since the submission that led to them, and whether the
-      // filing had been returned (退回) in the same episode before (the fact behind 漏评).
+      // filing had been returned (退回) in the same episode before, or a member had been found by a
+      // civil-affairs comparison before the approval as a union member in no file (疑似漏评, not
+      // dismissed as 不属实): the facts behind 漏评 (docs/decisions/004-report-figures.md).
       db.$queryRaw<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>`
         SELECT ${child} AS child, count(*)::bigint AS approvals,
                avg(extract(epoch FROM a.at - s.at) / 86400)::float8 AS days,
-               count(*) FILTER (WHERE r.returned)::bigint AS after_return
+               count(*) FILTER (WHERE r.returned OR c.found)::bigint AS after_return
           FROM filing_event a
           JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
           LEFT JOIN LATERAL (SELECT max(x.at) AS at FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'SUBMITTED' AND x.id < a.id) s ON true
           LEFT JOIN LATERAL (SELECT true AS returned FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id LIMIT 1) r ON true
+          LEFT JOIN LATERAL (SELECT true AS found FROM file_person p JOIN civil_comparison_result c ON c.resident_id = p.resident_id JOIN civil_roster_run run ON run.id = c.run_id
+                              WHERE p.file_id = a.file_id AND c.reason = 'MISSED_FILING' AND c.status <> 'DISMISSED' AND run.created_at < a.at LIMIT 1) c ON true
          WHERE ${inSubtree} AND a.kind = 'APPROVED'
            AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
          GROUP BY 1`,

@@ -145,7 +145,7 @@ export function reportTables(report: TReport) {
       { header: "错退（渐退期内返困）", kind: "integer", value: (r) => r.reopenedInObservation, width: 20 },
       { header: "错退率", kind: "percent", value: (r) => ratio(r.reopenedInObservation, r.exitsResolved) },
       { header: "期间审定建档", kind: "integer", value: (r) => r.approvals },
-      { header: "漏评（退回后审定）", kind: "integer", value: (r) => r.approvalsAfterReturn, width: 18 },
+      { header: "漏评（退回后审定或民政比对发现）", kind: "integer", value: (r) => r.approvalsAfterReturn, width: 22 },
       { header: "漏评率", kind: "percent", value: (r) => ratio(r.approvalsAfterReturn, r.approvals) },
     ],
   };

@@ -31,6 +31,8 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/filing/find-files.ts": { count: 4, why: "the archive's keyset page on (updated_at, id) and its count bounded at COUNT_LIMIT, exact counts from household_file_tally (archive and review queue), each with the scope fragment" },
   "lib/dynamic/find.ts": { count: 1, why: "re-checks due counted up to COUNT_LIMIT + 1 on household_file_recheck_due_idx, with the scope fragment" },
   "lib/policy/add-policy-row.ts": { count: 1, why: "advisory lock per policy series (policy rows belong to no organisation; declared unscoped)" },
+  "lib/civil/compare-roster.ts": { count: 3, why: "the comparison run: roster rows by INSERT … SELECT from jsonb, every mismatch by one INSERT … SELECT joining the roster with file_person (set-based, 100k+ rows), and the matched counts, each with the scope fragment (the 漏评 candidates' NOT EXISTS reads only whether a person is in any file)" },
+  "lib/civil/act-on-result.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the mismatch acted upon, with the scope fragment" },
   "lib/reports/find-report.ts": { count: 11, why: "report figures per child organisation from the trigger-kept report tables and the period's rows, for the selected organisation's subtree, in scope" },
 };
 

@@ -29,6 +29,7 @@ import { FollowUpActions } from "@/components/dynamic/follow-up-actions";
 import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
 import { getFileFollowUp } from "@/lib/dynamic/find";
+import { findRunsCoveringFile } from "@/lib/civil/find-runs";
 
 export const metadata = { title: "困难职工档案" };
 
@@ -57,7 +58,10 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds] = await Promise.all([listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id)]);
+  const [evidence, followUp, requiredKinds, civilRuns] = await Promise.all([
+    listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id),
+    ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
+  ]);
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
@@ -99,6 +103,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
       <div className="space-y-6">
         <Card title="办理">
           <WorkflowPanel
+            civilRuns={Object.fromEntries(civilRuns.map((r) => [r.id, `${formatDateTime(r.createdAt)} ${r.fileName}`]))}
             roles={actor.roles}
             today={today}
             allowed={steps}
@@ -234,7 +239,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             <DetailItem label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</DetailItem>
             <DetailItem label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</DetailItem>
             <DetailItem label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</DetailItem>
-            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}</DetailItem>
+            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}
+              {file.civilCheckRun && (
+                <span className="block text-xs">依据民政比对：<Link className="text-brand-700 hover:underline" href={`/civil/${file.civilCheckRun.id}`}>{formatDateTime(file.civilCheckRun.createdAt)} {file.civilCheckRun.fileName}</Link></span>
+              )}
+            </DetailItem>
             <DetailItem label="审定">{file.approvedBy ? `${file.approvedBy.name} · ${formatDateTime(file.approvedAt)}` : "—"}</DetailItem>
           </dl>
           {file.objections.length > 0 && (

@@ -1,0 +1,62 @@
+import Link from "next/link";
+import { UploadRosterForm } from "@/components/civil/upload-roster-form";
+import { buttonClass } from "@/components/ui/button";
+import { Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { Pagination } from "@/components/ui/pagination";
+import { Table, Td } from "@/components/ui/table";
+import { hasRole } from "@/lib/auth/actor";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { ROSTER_MAX_BYTES } from "@/lib/civil/compare-roster";
+import { findRosterRuns } from "@/lib/civil/find-runs";
+import { pageFrom } from "@/lib/data/pagination";
+import { formatDateTime } from "@/lib/format/datetime";
+
+export const metadata = { title: "民政比对" };
+
+export default async function CivilPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePageActor(...SECTION_ROLES.civil);
+  const params = await searchParams;
+  const runs = await findRosterRuns(actor, { page: pageFrom(params.page) });
+  const mayUpload = hasRole(actor, "CASEWORKER") || hasRole(actor, "OFFICIAL");
+  const n = (v: number) => v.toLocaleString("zh-CN");
+  return (
+    <>
+      <PageHeader
+        title="民政比对"
+        description="上传民政部门提供的低保、收入、车辆房产和死亡数据名单，按公民身份号码与本单位及下级单位在档、渐退期档案的全部家庭成员比对，逐户列出不符情况。"
+        actions={<a href="/civil/template" className={buttonClass("secondary")}>下载名单模板</a>}
+      />
+      <div className="space-y-6">
+        {mayUpload && (
+          <Card title="上传名单并比对">
+            <UploadRosterForm maxBytes={ROSTER_MAX_BYTES} />
+          </Card>
+        )}
+        <Card title="比对记录">
+          {runs.rows.length === 0 ? (
+            <EmptyState title="还没有比对记录">{mayUpload ? "下载名单模板，按民政部门数据填写后上传。" : null}</EmptyState>
+          ) : (
+            <>
+              <Table head={["名单文件", "上传人", "单位", "比对时间", "名单人数", "匹配成员", "匹配档案", "不符条数"]}>
+                {runs.rows.map((r) => (
+                  <tr key={r.id}>
+                    <Td><Link href={`/civil/${r.id}`} className="font-medium text-brand-700 hover:underline">{r.fileName}</Link></Td>
+                    <Td>{r.createdBy.name}</Td>
+                    <Td>{r.organisation.name}</Td>
+                    <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
+                    <Td>{n(r.rowCount)}</Td>
+                    <Td>{n(r.matchedPeople)}</Td>
+                    <Td>{n(r.matchedFiles)}</Td>
+                    <Td>{n(r.resultCount)}</Td>
+                  </tr>
+                ))}
+              </Table>
+              <Pagination page={runs.page} pageCount={runs.pageCount} total={runs.total} params={{}} />
+            </>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}
