@@ -61,7 +61,7 @@ test("uploads a roster, sees the household's mismatches and opens a re-check", a
   await page.setViewportSize({ width: 1280, height: 900 });
 
   await household.getByRole("button", { name: "发起复核" }).click();
-  const dialog = page.getByRole("dialog", { name: new RegExp(`对 ${holderName} 户发起复核`) });
+  const dialog = page.getByRole("dialog").filter({ hasText: `对 ${holderName} 户发起复核？` });
   await expect(dialog).toContainText("下次核查日期将提前到今天");
   await dialog.getByRole("button", { name: "确认发起复核" }).click();
   await expect(dialog).toBeHidden();
