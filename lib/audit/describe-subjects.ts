@@ -28,7 +28,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   const fileHref = (id: string) => (may("archive") ? `/files/${id}` : null);
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
 
-  const [files, evidence, changes, measures, disbursements, batches, lines, entries, accounts, users, orgs] = await Promise.all([
+  const [files, evidence, changes, measures, disbursements, batches, lines, entries, accounts, users, orgs, civilRuns] = await Promise.all([
     db.householdFile.findMany({ where: { id: { in: ids("household_file") } }, select: { id: true, holderName: true, fileNumber: true } }),
     db.evidenceFile.findMany({ where: { id: { in: ids("evidence_file") } }, select: { id: true, kind: true, originalName: true, file: fileSelect } }),
     db.changeRequest.findMany({ where: { id: { in: ids("change_request") } }, select: { id: true, kind: true, file: fileSelect } }),
@@ -40,6 +40,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
     db.bankAccount.findMany({ where: { id: { in: ids("bank_account") } }, select: { id: true, bankName: true, file: fileSelect } }),
     db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, name: true, username: true } }),
     db.organisation.findMany({ where: { id: { in: ids("organisation") } }, select: { id: true, name: true } }),
+    db.civilRosterRun.findMany({ where: { id: { in: ids("civil_roster_run") } }, select: { id: true, fileName: true } }),
   ]);
 
   const subjects = new Map<string, TAuditSubject>();
@@ -57,6 +58,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   for (const a of accounts) put("bank_account", a.id, `${household(a.file)} · ${a.bankName}`, fileHref(a.file.id), a.file.id);
   for (const u of users) put("user", u.id, `${u.name}（${u.username}）`, may("users") ? `/admin/users/${u.id}` : null);
   for (const o of orgs) put("organisation", o.id, o.name, may("organisations") ? `/orgs/${o.id}` : null);
+  for (const r of civilRuns) put("civil_roster_run", r.id, `名单 ${r.fileName}`, may("civil") ? `/civil/${r.id}` : null);
   return subjects;
 }
 
