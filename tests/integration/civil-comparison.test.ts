@@ -11,6 +11,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { dismissResult, openRecheckFromResult, proposeExitFromResult } from "@/lib/civil/act-on-result";
 import { compareRoster, ROSTER_MAX_BYTES } from "@/lib/civil/compare-roster";
 import { findRosterRuns, findRunResults, getRosterRun } from "@/lib/civil/find-runs";
+import { runResultsSheet } from "@/lib/civil/export-results";
 import { buildRosterTemplate } from "@/lib/civil/roster-template";
 import { prisma } from "@/lib/db/client";
 import { approveFiling, recordCivilCheck, reviewFiling, startPublicity } from "@/lib/filing/workflow";
@@ -192,6 +193,22 @@ describe("matching and every reason", () => {
     expect((await findRosterRuns(caseworker, { page: 1 })).rows.map((r) => r.id)).not.toContain(outcome.runId);
     const result = (await allResults(caseworker, runId)).find((r) => r.reason === "DECEASED")!;
     await expect(dismissResult(tsCaseworker, { resultId: result.id, expectedVersion: result.version, note: "外市人员" })).rejects.toThrow("不在您的管辖范围内");
+  });
+
+  it("exports the results with ID numbers masked, in full only for an auditor, and audits the export", async () => {
+    const sheet = await runResultsSheet(caseworker, runId, { full: false });
+    const rows: Array<Record<string, unknown>> = [];
+    for await (const r of sheet.rows as AsyncIterable<Record<string, unknown>>) rows.push(r);
+    expect(rows).toHaveLength(7);
+    expect(rows.every((r) => String(r.residentId).includes("********"))).toBe(true);
+    expect(rows.find((r) => r.name === "收入户主")).toMatchObject({ reason: "收入超过所在类别标准", rosterPerCapitaFen: 100_000, threshold: 78_000, fileStatus: "在档", tier: "深度困难" });
+    expect(rows.find((r) => r.name === "漏评会员")).toMatchObject({ fileStatus: "未建档", onDibao: "是" });
+    await expect(runResultsSheet(caseworker, runId, { full: true })).rejects.toThrow("只有审计人员");
+    const full = await runResultsSheet(auditor, runId, { full: true });
+    const first = await (full.rows as AsyncIterable<Record<string, unknown>>)[Symbol.asyncIterator]().next();
+    expect(String(first.value.residentId)).toMatch(/^\d{17}[\dX]$/);
+    expect(await prisma.auditEvent.count({ where: { action: "civil.export", entityId: runId } })).toBe(2);
+    await expect(runResultsSheet(tsCaseworker, runId, { full: false })).rejects.toThrow("不在您的管辖范围内");
   });
 
   it("refuses roles that may not compare or act", async () => {
