@@ -7,6 +7,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GENERIC_ACTION_ERROR, runActionAs } from "@/lib/actions/run-action";
 import type { TActor } from "@/lib/auth/actor";
+import { dismissResult, proposeExitFromResult } from "@/lib/civil/act-on-result";
+import { ZDismissResultInput, ZProposeExitFromResultInput } from "@/lib/civil/schemas";
 import { prisma } from "@/lib/db/client";
 import { proposeExit, proposeTransfer } from "@/lib/dynamic/changes";
 import { addMeasure, recordVisit } from "@/lib/dynamic/pairing";
@@ -28,7 +30,7 @@ let fileId: string;
 const today = todayInShanghai();
 const errors = vi.spyOn(console, "error");
 
-const TABLES = ["household_file", "file_person", "disbursement", "bank_account", "ledger_entry", "audit_event", "change_request", "visit", "plan_measure", "publicity_objection", "filing_event"];
+const TABLES = ["household_file", "file_person", "disbursement", "bank_account", "ledger_entry", "audit_event", "change_request", "visit", "plan_measure", "publicity_objection", "filing_event", "civil_comparison_result"];
 
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -57,6 +59,8 @@ const cases: TCase[] = [
   { name: "走访", schema: ZRecordVisitInput, run: recordVisit as never, actor: () => caseworker, valid: () => ({ fileId, visitDate: today, visitors: "王静", findings: "生活稳定" }) },
   { name: "帮扶措施", schema: ZAddMeasureInput, run: addMeasure as never, actor: () => caseworker, valid: () => ({ fileId, need: "就业", measure: "推荐岗位", responsible: "社区", dueDate: today }) },
   { name: "退档申请", schema: ZProposeExitInput, run: proposeExit as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, exitReason: "RESOLVED", reason: "收入稳定" }) },
+  { name: "比对不属实", schema: ZDismissResultInput, run: dismissResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, note: "名单有误" }) },
+  { name: "比对退档", schema: ZProposeExitFromResultInput, run: proposeExitFromResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, fileVersion: 1, exitReason: "CANCELLED", cancelReason: "DEATH", reason: "已死亡" }) },
   { name: "转出申请", schema: ZProposeTransferInput, run: proposeTransfer as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, targetOrganisationCode: "GSTSQZ", reason: "迁居" }) },
 ];
 
