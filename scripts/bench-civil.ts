@@ -22,7 +22,8 @@ const ROWS = argNumber("--rows", 100_000);
 const seconds = (start: number) => ((performance.now() - start) / 1000).toFixed(2);
 
 function randomResidentId(n: number): string {
-  const body = `620102${1950 + (n % 50)}${String(1 + (n % 12)).padStart(2, "0")}${String(1 + (n % 28)).padStart(2, "0")}${String(n % 1000).padStart(3, "0")}`;
+  // Mixed radix over year, month, day and sequence: 16.8 million distinct numbers.
+  const body = `620102${1950 + (n % 50)}${String(1 + (Math.floor(n / 50) % 12)).padStart(2, "0")}${String(1 + (Math.floor(n / 600) % 28)).padStart(2, "0")}${String(Math.floor(n / 16_800) % 1000).padStart(3, "0")}`;
   return body + residentIdCheckCharacter(body);
 }
 
