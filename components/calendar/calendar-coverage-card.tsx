@@ -9,10 +9,13 @@ import { formatDateTime } from "@/lib/format/datetime";
 export function CalendarWarning({ coverage, link }: { coverage: TCalendarCoverage; link?: boolean }) {
   if (coverage.uncovered.length === 0) return null;
   const years = coverage.uncovered.map((y) => `${y} 年`).join("、");
+  const who = coverage.mayEdit ? "请按国务院办公厅公布的安排录入" : "请联系全国或省级工会的管理员按国务院办公厅公布的安排录入";
+  const text =
+    `工作日历缺少 ${years}的法定节假日：chinese-days 数据只到 ${coverage.lastPackageYear ?? "—"} 年。` +
+    `纸质档案同步等按工作日计算的期限已经跨入${years}，目前把元旦、春节等假日都算作工作日。${who}，或升级 chinese-days 数据包。`;
   return (
     <Alert>
-      工作日历缺少 {years} 的法定节假日：chinese-days 数据只到 {coverage.lastPackageYear ?? "—"} 年。纸质档案同步等按工作日计算的期限已经跨入{years}，
-      目前把元旦、春节等假日都算作工作日。请按国务院办公厅公布的安排录入{coverage.mayEdit ? "" : `（${CALENDAR_LEVEL_REFUSAL}）`}，或升级 chinese-days 数据包。
+      {text}
       {link ? (
         <>
           {" "}
