@@ -28,6 +28,14 @@ test("a province administrator enters and withdraws a holiday the package does n
   await expect(row).toContainText("春节");
   await expect(card.getByRole("row", { name: /2028 年/ })).toContainText("1 天");
 
+  // An administrator's home (/orgs) carries the same warning whenever the calendar page shows a year
+  // that deadlines reach into with nothing covering it.
+  const uncovered = await card.getByText("未覆盖，期限已跨入").count();
+  await admin.goto("/");
+  await expect(admin).toHaveURL(/\/orgs$/);
+  await expect(admin.getByRole("link", { name: "查看工作日历" })).toHaveCount(uncovered > 0 ? 1 : 0);
+  await admin.goto("/admin/jobs");
+
   const city = await pageAs(browser, "lz_admin");
   await city.goto("/admin/jobs");
   await expect(city.locator("#calendar").getByRole("row", { name: /2028-01-26/ })).toBeVisible();
