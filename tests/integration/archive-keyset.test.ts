@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { decodeArchiveKey, findFiles, type TArchivePosition } from "@/lib/filing/find-files";
+import { decodeArchiveKey, findFiles, findReviewQueue, type TArchivePosition } from "@/lib/filing/find-files";
 import { approveFiling, recordCivilCheck, rejectFiling, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
@@ -99,6 +99,23 @@ describe("archive pages by key", () => {
   });
 });
 
+describe("review queue", () => {
+  it("lists the waiting filings oldest submission first, page by page, with exact counts and nothing of another city", async () => {
+    // After the workflow above: 43 of the 45 still wait for review (one approved, one sent back).
+    const expected = (await prisma.householdFile.findMany({ where: { status: "SUBMITTED" }, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], select: { id: true } })).map((f) => f.id);
+    expect(expected).toHaveLength(43);
+    const pages = await Promise.all([1, 2, 3].map((page) => findReviewQueue(official, { page })));
+    expect(pages.flatMap((p) => p.rows.map((r) => r.id))).toEqual(expected);
+    expect(pages.map((p) => p.rows.length)).toEqual([20, 20, 3]);
+    expect(pages[0]!.rows[0]!.organisation.name).toBeTruthy();
+    expect(pages[0]!.countByStatus).toEqual({ SUBMITTED: 43, REVIEWED: 0, PUBLICITY: 0 });
+    expect({ total: pages[0]!.total, pageCount: pages[0]!.pageCount }).toEqual({ total: 43, pageCount: 3 });
+    expect((await findReviewQueue(official, { status: "REVIEWED", page: 1 })).rows).toEqual([]);
+    const other = await findReviewQueue(await actorFor("ts_official"), { page: 1 });
+    expect({ rows: other.rows, total: other.total }).toEqual({ rows: [], total: 0 });
+  });
+});
+
 describe("name search", () => {
   const found = async (actor: TActor, q: string) => (await findFiles(actor, { q, status: "ALL" })).rows.map((r) => r.holderName);
 
@@ -109,6 +126,9 @@ describe("name search", () => {
     }
     expect(await found(auditor, "静")).not.toContain("张建华");
     expect(await found(auditor, "wz")).toEqual([]);
+    // Nine of the 45 are 王静: a search's count is exact below its bound (超过 1,000 条).
+    const count = await findFiles(auditor, { q: "王静", status: "ALL" });
+    expect({ total: count.total, atLeast: count.totalAtLeast }).toEqual({ total: 9, atLeast: false });
     expect(await found(auditor, "王丽")).toEqual([]);
   });
 
