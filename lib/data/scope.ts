@@ -22,7 +22,7 @@ const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWit
 /** A record of a household file follows the file: it is in scope exactly when its file is, wherever the file moves. */
 const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
 const noPrismaAccess = (): never => {
-  throw new Error("report tables are read through lib/reports only");
+  throw new Error("derived tables without an organisation relation are read through raw SQL only (lib/reports, lib/ledger)");
 };
 
 export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
@@ -66,6 +66,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
+  // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
+  LedgerEntryElsewhere: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },

@@ -61,6 +61,9 @@ function searchSql(q: string): Prisma.Sql {
   const name = parseNameQuery(q);
   if (!name) return Prisma.sql`false`;
   if (name.kind === "han") {
+    // One character or two: having the gram is containing the text (c:王, b:王静), so the LIKE
+    // would only make the planner think a common name rare and read every match instead of a page.
+    if ([...name.contains].length <= 2) return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[]`;
     return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}`;
   }
   return name.pinyinContains
