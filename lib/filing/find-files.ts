@@ -75,9 +75,9 @@ function searchSql(q: string): Prisma.Sql {
  * The archive's filters as SQL over `household_file f`, within the actor's scope (and the chosen
  * organisation's subtree). One definition for the page, its count and any export.
  */
-export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Promise<Prisma.Sql> {
+export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgIds?: string[]): Promise<Prisma.Sql> {
   assertRole(actor, ...READERS);
-  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  orgIds ??= await scopeOrganisationIds(actor, query.organisationId);
   const status = query.status ?? "OPEN";
   const q = query.q?.trim();
   const parts: Prisma.Sql[] = [
@@ -101,10 +101,11 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Pro
  * status, tier, level, category and organisation are filtered; otherwise the matching rows are
  * counted up to SCAN_COUNT_LIMIT + 1 and a larger result is shown as "超过 1,000 条".
  */
-async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql) {
+const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue;
+
+async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[]) {
   const db = scopedDb(actor);
-  if (!query.q && !query.cause && !query.overdue) {
-    const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  if (countedByTally(query)) {
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
       Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
@@ -162,14 +163,25 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
   return { rows: page, more, backwards };
 }
 
+const isFirstPage = (position: TArchivePosition) => !position.after && !position.before && !position.last && !position.skip;
+
 /**
  * The archive (档案): a keyset page of files in scope matching the filters, newest change first,
  * with the count the page shows. Next/previous/last are index ranges on
  * household_file_archive_keyset_idx; filters are read from that index, not from the rows.
  */
 export async function findFiles(actor: TActor, query: TArchiveQuery, position: TArchivePosition = {}) {
-  const where = await archiveFilterSql(actor, query);
-  const [page, count] = await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where)]);
+  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  const where = await archiveFilterSql(actor, query, orgIds);
+  // A tally count costs less than the page and runs beside it. A count no tally serves reads the
+  // matching rows, so it waits for the page: a first page with nothing after it (an ID number, a
+  // file number, a rare name) is its own exact count.
+  const [page, count] = countedByTally(query)
+    ? await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where, orgIds)])
+    : await archiveRows(actor, where, position).then(async (p) => [
+        p,
+        isFirstPage(position) && !p.more ? { total: p.rows.length, totalAtLeast: false } : await archiveCount(actor, query, where, orgIds),
+      ] as const);
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
   return {

@@ -92,6 +92,13 @@ describe("archive pages by key", () => {
     await rejectFiling(official, { fileId: created[4]!, expectedVersion: await version(created[4]!), reason: "材料不全" });
     const submitted = await findFiles(auditor, { status: "SUBMITTED" });
     expect({ total: submitted.total, atLeast: submitted.totalAtLeast }).toEqual({ total: 43, atLeast: false });
+    // A cause is counted from the rows (no tally has secondary causes): exact below the bound, on
+    // the first page and on a later one alike.
+    const byCause = await findFiles(auditor, { status: "SUBMITTED", cause: "ILLNESS" });
+    expect({ total: byCause.total, atLeast: byCause.totalAtLeast, rows: byCause.rows.length }).toEqual({ total: 43, atLeast: false, rows: 20 });
+    const laterByCause = await findFiles(auditor, { status: "SUBMITTED", cause: "ILLNESS" }, { after: decodeArchiveKey(byCause.next ?? undefined) });
+    expect({ total: laterByCause.total, rows: laterByCause.rows.length }).toEqual({ total: 43, rows: 20 });
+    expect((await findFiles(auditor, { status: "SUBMITTED", cause: "DISASTER" })).total).toBe(0);
     expect((await findFiles(auditor, { status: "OPEN", tier: "DEEP", fileLevel: "CITY" })).total).toBe(1);
     expect((await findFiles(auditor, { status: "OPEN", organisationId: county })).total).toBe(1);
     // Another city's official sees none of them.
