@@ -2,7 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { boundedCount, COUNT_LIMIT, PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
+import { boundedCount, COUNT_LIMIT, NAME_COUNT_LIMIT, PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
 import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -75,14 +75,14 @@ function searchSql(q: string): Prisma.Sql {
  * The archive's filters as SQL over `household_file f`, within the actor's scope (and the chosen
  * organisation's subtree). One definition for the page, its count and any export.
  */
-export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgIds?: string[]): Promise<Prisma.Sql> {
+export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgIds?: string[] | null): Promise<Prisma.Sql> {
   assertRole(actor, ...READERS);
-  orgIds ??= await scopeOrganisationIds(actor, query.organisationId);
+  if (orgIds === undefined) orgIds = await subtreeIds(actor, query);
   const status = query.status ?? "OPEN";
   const q = query.q?.trim();
   const parts: Prisma.Sql[] = [
-    // The ids are the chosen subtree; the scope fragment restates the actor's own for scopedDb.
-    Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`,
+    // The scope fragment is the actor's subtree; the ids narrow it to the chosen organisation's.
+    ...(orgIds ? [Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`] : []),
     scopedDb(actor).$orgInScope(Prisma.sql`f.organisation_id`),
     // Drafts are the caseworker's own work in progress, not part of the archive.
     status === "ALL" ? Prisma.sql`f.status <> 'DRAFT'` : Prisma.sql`f.status = ${status}::file_status`,
@@ -99,16 +99,23 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgI
 /**
  * The count the archive shows. Exact from household_file_tally (kept by triggers) when only
  * status, tier, level, category and organisation are filtered; otherwise the matching rows are
- * counted up to SCAN_COUNT_LIMIT + 1 and a larger result is shown as "超过 1,000 条".
+ * counted up to SCAN_COUNT_LIMIT + 1 (NAME_COUNT_LIMIT + 1 for a search) and a larger result is
+ * shown as "超过 1,000 条" ("超过 200 条").
  */
+/**
+ * The organisations of the chosen subtree, or null for the actor's whole scope, which the scope
+ * fragment alone expresses (no lookup before the page's own statement).
+ */
+const subtreeIds = (actor: TActor, query: TArchiveQuery) => (query.organisationId ? scopeOrganisationIds(actor, query.organisationId) : Promise.resolve(null));
+
 const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue;
 
-async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[]) {
+async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[] | null) {
   const db = scopedDb(actor);
   if (countedByTally(query)) {
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
-      Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
+      ...(orgIds ? [Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`] : []),
       db.$orgInScope(Prisma.sql`t.organisation_id`),
       status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'` : Prisma.sql`t.status = ${status}::file_status`,
     ];
@@ -118,9 +125,10 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
     return { total: Number(row.n), totalAtLeast: false };
   }
+  const limit = query.q?.trim() ? NAME_COUNT_LIMIT : SCAN_COUNT_LIMIT;
   const [row] = await db.$queryRaw<[{ n: bigint }]>`
-    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${SCAN_COUNT_LIMIT + 1}) x`;
-  return boundedCount(Number(row.n), SCAN_COUNT_LIMIT);
+    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${limit + 1}) x`;
+  return boundedCount(Number(row.n), limit);
 }
 
 type TArchiveRow = {
@@ -171,7 +179,7 @@ const isFirstPage = (position: TArchivePosition) => !position.after && !position
  * household_file_archive_keyset_idx; filters are read from that index, not from the rows.
  */
 export async function findFiles(actor: TActor, query: TArchiveQuery, position: TArchivePosition = {}) {
-  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  const orgIds = await subtreeIds(actor, query);
   const where = await archiveFilterSql(actor, query, orgIds);
   // A tally count costs less than the page and runs beside it. A count no tally serves reads the
   // matching rows, so it waits for the page: a first page with nothing after it (an ID number, a
@@ -221,7 +229,6 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
   const waiting = ["SUBMITTED", "REVIEWED", "PUBLICITY"] as const;
-  const orgIds = await scopeOrganisationIds(actor);
   // Offset pages stop at COUNT_LIMIT rows (household_file_review_queue_idx keeps even that cheap).
   const page = Math.min(query.page, COUNT_LIMIT / PAGE_SIZE);
   // The page's ids in queue order from household_file_review_queue_idx alone (index-only: the
@@ -230,7 +237,7 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
     const keys = await db.$queryRaw<Array<{ id: string }>>`
       SELECT f.id FROM household_file f
        WHERE f.status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') ${query.status ? Prisma.sql`AND f.status = ${query.status}::file_status` : Prisma.empty}
-         AND f.organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`f.organisation_id`)}
+         AND ${db.$orgInScope(Prisma.sql`f.organisation_id`)}
        ORDER BY f.submitted_at ASC, f.id ASC
       OFFSET ${(page - 1) * PAGE_SIZE} LIMIT ${PAGE_SIZE}`;
     const found = await db.householdFile.findMany({
@@ -249,7 +256,7 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
     pageRows(),
     db.$queryRaw<Array<{ status: (typeof waiting)[number]; n: bigint }>>`
       SELECT status::text AS status, sum(files)::bigint AS n FROM household_file_tally
-       WHERE organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
+       WHERE ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
   ]);
   const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<(typeof waiting)[number], number>;
   const total = query.status ? countByStatus[query.status] : waiting.reduce((n, s) => n + countByStatus[s], 0);
