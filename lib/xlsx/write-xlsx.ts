@@ -157,7 +157,13 @@ export async function writeXlsx(output: Writable, sheets: TXlsxSheet<any>[]): Pr
       for (let i = 0; i < columnCount; i++) row.getCell(i + 1).style = values[i] === null ? NO_STYLE : styles[i]!;
       row.commit();
       count += 1;
-      if (count % 500 === 0) await waitForDrain(output);
+      if (count % 500 === 0) {
+        // A source that is already in memory (or a page of one) never leaves the microtask queue:
+        // the zip and the output would not see a byte until it ended. Yield to the event loop so
+        // the compressed bytes reach the output, then wait while the client has not taken them.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        await waitForDrain(output);
+      }
     }
     worksheet.commit();
     counts.push(count);
@@ -186,7 +192,9 @@ export function xlsxResponse(
       if (!(error instanceof XlsxAborted)) console.error("xlsx export failed", error);
       output.destroy(error instanceof Error ? error : new Error(String(error)));
     });
-  const body = Readable.toWeb(output) as ReadableStream<Uint8Array>;
+  // Counted in bytes: without a size function the web stream counts chunks, and its queue would
+  // take 262,144 chunks (the whole file, for a slow client) before the writer waits.
+  const body = Readable.toWeb(output, { strategy: new ByteLengthQueuingStrategy({ highWaterMark: 256 * 1024 }) }) as ReadableStream<Uint8Array>;
   return new Response(body, {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
