@@ -140,7 +140,7 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
          FROM (SELECT e.* FROM ledger_entry e WHERE e.entry_date >= $1::date AND ($2::date IS NULL OR (e.entry_date, e.id) < ($2::date, $3::uuid))
                 ORDER BY e.entry_date DESC, e.id DESC LIMIT $4) e
          JOIN organisation o ON o.id = e.organisation_id JOIN household_file f ON f.id = e.file_id
-         LEFT JOIN bank_account ba ON ba.id = e.bank_account_id LEFT JOIN batch_line bl ON bl.id = e.batch_line_id
+         LEFT JOIN LATERAL (SELECT a.bank_name, a.account_number FROM bank_account a WHERE a.id = e.bank_account_id LIMIT 1) ba ON true LEFT JOIN batch_line bl ON bl.id = e.batch_line_id
          LEFT JOIN disbursement_batch b ON b.id = bl.batch_id
         ORDER BY e.entry_date DESC, e.id DESC`,
       [from, cursor?.d ?? null, cursor?.id ?? null, LEDGER_EXPORT_PAGE],

@@ -330,7 +330,9 @@ export const LEDGER_EXPORT_PAGE = 5000;
  * (so a refusal comes before any byte is sent), then yields every filtered entry, newest first, in
  * keyset pages of 5,000. Each page is ONE query: the index range on (entry_date DESC, id DESC)
  * from the cursor, joined to the few columns the table shows — no second lookup by ids, no
- * objects the export does not print. Pages, not one long cursor: between pages the connection
+ * objects the export does not print. The account is a LATERAL probe by primary key: as a plain
+ * join the planner hashed the whole bank_account table for every page (a sequential scan of
+ * every household's account, 200 times per million rows). Pages, not one long cursor: between pages the connection
  * goes back to the pool, so a province-wide export never holds one (or a snapshot) for a minute
  * while others wait. The generator is pulled by the response stream, so a client that reads slowly
  * or leaves stops the queries (backpressure, cancellation). ID and account numbers are masked
@@ -355,7 +357,7 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
              ORDER BY e.entry_date DESC, e.id DESC LIMIT ${LEDGER_EXPORT_PAGE}) e
       JOIN organisation o ON o.id = e.organisation_id
       JOIN household_file f ON f.id = e.file_id
-      LEFT JOIN bank_account ba ON ba.id = e.bank_account_id
+      LEFT JOIN LATERAL (SELECT a.bank_name, a.account_number FROM bank_account a WHERE a.id = e.bank_account_id LIMIT 1) ba ON true
       LEFT JOIN batch_line bl ON bl.id = e.batch_line_id
       LEFT JOIN disbursement_batch b ON b.id = bl.batch_id
      ORDER BY e.entry_date DESC, e.id DESC`;
