@@ -25,8 +25,9 @@
 //     loaded tables — the ones that keep the `bangfu:derived` tables — are switched to ENABLE
 //     ALWAYS for the load's transaction, so they run as for any insert: no derived table, present
 //     or added by a later migration, is left behind, and none has a copy of its logic here. At the
-//     end ledger_daily_total and report_ledger_daily are compared with a recomputation from the
-//     ledger and the result is printed. As the owner (DATABASE_URL) every check runs per row:
+//     end ledger_daily_total, report_ledger_daily and ledger_entry_elsewhere (migration 0020, whose
+//     trigger the old all-triggers-off path would have skipped) are compared with a recomputation
+//     from the ledger and the result is printed. As the owner (DATABASE_URL) every check runs per row:
 //     slower, same result. Measured at a load average of 13–15 on 2 cores: 1,700 rows/s as the
 //     owner, ~6,000 rows/s on the superuser path (a top-up, indexes kept).
 //   - no COPY: the rows are generated inside PostgreSQL by INSERT … SELECT, so none cross the wire
@@ -269,7 +270,7 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     {
       // The derived tables kept from the ledger equal a recomputation from the ledger, to the fen.
       const t0 = performance.now();
-      const { rows: [diff] } = await sql.query<{ daily: number; report: number }>(`
+      const { rows: [diff] } = await sql.query<{ daily: number; report: number; elsewhere: number }>(`
         SELECT (SELECT count(*)::int FROM (
                   SELECT organisation_id, entry_date, aid_type, fund_source, count(*)::int AS entries, sum(amount_fen)::bigint AS total_fen
                     FROM ledger_entry GROUP BY 1, 2, 3, 4
@@ -280,11 +281,17 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
                          count(*) FILTER (WHERE reverses_entry_id IS NOT NULL)::int AS reversals, sum(amount_fen)::bigint AS total_fen
                     FROM ledger_entry GROUP BY 1, 2, 3, 4
                 ) s FULL JOIN report_ledger_daily t USING (organisation_id, entry_date, aid_type, fund_source)
-                 WHERE s.payments IS DISTINCT FROM t.payments OR s.reversals IS DISTINCT FROM t.reversals OR s.total_fen IS DISTINCT FROM t.total_fen) AS report`);
-      if (diff!.daily || diff!.report) {
-        throw new Error(`校验失败：ledger_daily_total 有 ${diff!.daily} 行、report_ledger_daily 有 ${diff!.report} 行与台账重算不符，已全部回滚。`);
+                 WHERE s.payments IS DISTINCT FROM t.payments OR s.reversals IS DISTINCT FROM t.reversals OR s.total_fen IS DISTINCT FROM t.total_fen) AS report,
+               (SELECT count(*)::int FROM (
+                  SELECT e.id AS entry_id, e.file_id, f.organisation_id AS holder_organisation_id, e.organisation_id, e.aid_type, e.fund_source, e.entry_date, e.amount_fen
+                    FROM ledger_entry e JOIN household_file f ON f.id = e.file_id WHERE e.organisation_id <> f.organisation_id
+                ) s FULL JOIN ledger_entry_elsewhere t USING (entry_id)
+                 WHERE s.entry_id IS NULL OR t.entry_id IS NULL OR (s.file_id, s.holder_organisation_id, s.organisation_id, s.aid_type, s.fund_source, s.entry_date, s.amount_fen)
+                       IS DISTINCT FROM (t.file_id, t.holder_organisation_id, t.organisation_id, t.aid_type, t.fund_source, t.entry_date, t.amount_fen)) AS elsewhere`);
+      if (diff!.daily || diff!.report || diff!.elsewhere) {
+        throw new Error(`校验失败：ledger_daily_total 有 ${diff!.daily} 行、report_ledger_daily 有 ${diff!.report} 行、ledger_entry_elsewhere 有 ${diff!.elsewhere} 行与台账重算不符，已全部回滚。`);
       }
-      log(`  派生表与台账重算一致：ledger_daily_total、report_ledger_daily 均 0 行不符（校验 ${seconds(t0)}）。`);
+      log(`  派生表与台账重算一致：ledger_daily_total、report_ledger_daily、ledger_entry_elsewhere 均 0 行不符（校验 ${seconds(t0)}）。`);
     }
     await sql.query("COMMIT");
   } catch (error) {
