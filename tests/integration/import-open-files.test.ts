@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { buildImportTemplate } from "@/lib/import/import-template";
+import { findWorkbench } from "@/lib/workbench/find-workbench";
 import {
   approveHouseholdImport, commitHouseholdImport, findImportBatchesAwaitingApproval, getHouseholdImport, importBatchPreview,
   rejectHouseholdImport, uploadHouseholdImport, validateHouseholdImport,
@@ -111,6 +112,10 @@ describe("approved by an official other than the importer", () => {
     // Nothing is a file yet; the official sees the batch waiting, with a preview of its files.
     expect(await prisma.householdFile.count({ where: { holderName: { in: ["迁入K1", "迁入K2"] } } })).toBe(0);
     expect((await findImportBatchesAwaitingApproval(official)).map((b) => b.id)).toContain(importId);
+    const workbenchItem = async (actor: TActor) => (await findWorkbench(actor)).sections.find((x) => x.key === "official")?.items.find((i) => i.key === "import-batches");
+    expect(await workbenchItem(official)).toMatchObject({ count: 1, detail: expect.stringContaining("共 2 户"), href: "/review#import-batches" });
+    expect(await workbenchItem(importer)).toMatchObject({ count: 0 }); // their own batch is not theirs to approve
+    expect(await workbenchItem(tsOfficial)).toMatchObject({ count: 0 });
     expect(await importBatchPreview(official, importId)).toEqual([
       expect.objectContaining({ holderName: "迁入K1", householdSize: 2, tier: "DEEP", openedOn: "2022-03-15", originalFileNumber: "旧-K1" }),
       expect.objectContaining({ holderName: "迁入K2", householdSize: 1, tier: "RELATIVE", openedOn: "2021-07-01", originalFileNumber: null }),
