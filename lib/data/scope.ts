@@ -66,6 +66,11 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
+  ReportLedgerFilePeriod: { where: noPrismaAccess },
+  ReportLedgerStudentPeriod: { where: noPrismaAccess },
+  ReportLedgerCount: { where: noPrismaAccess },
+  ReportLedgerFile: { where: noPrismaAccess },
+  ReportLedgerStudent: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },

@@ -1,0 +1,235 @@
+-- Distinct households, persons and students of a report period (户数, 人数, 助学学生数) without
+-- reading the period's ledger entries (docs/decisions/004-report-figures.md).
+--
+-- A distinct count does not add up over days or months (a household paid in January and in March
+-- is one household of the quarter), so the counts are kept per calendar month, quarter and year,
+-- the periods a report is asked for:
+--   report_ledger_file_period: per file, period and paying organisation, payments − reversals,
+--     also per aid type and per fund (jsonb {key: net}). The state a count is decided from.
+--   report_ledger_student_period: the same per student (助学, student_resident_id).
+--   report_ledger_count: per period and organisation, how many files (dim A, or per aid type T /
+--     fund F) have a positive net there, with the sum of their household sizes, and how many
+--     students (dim S). A report row (an organisation's subtree) is the sum of its organisations'
+--     counts for every file paid by one organisation only.
+--   report_ledger_file / report_ledger_student: the organisation that first paid a file (student)
+--     and whether another one has paid it too (a transfer). The few such files are read from
+--     report_ledger_file_period when a report is made, so a household paid by two organisations
+--     of one row still counts once, and its net is taken across the row.
+-- Kept by one statement trigger on the append-only ledger_entry: the upsert's RETURNING OLD/NEW
+-- (PostgreSQL 18, aliased: NEW is a PL/pgSQL name) gives, under the row lock, the net before and after, so concurrent inserts count
+-- each crossing of zero exactly once; the counts are then added (commutative). Household size is
+-- the file's current one (as decided in 004): a size change re-adds the difference to every count
+-- the file is in, and the ledger trigger reads sizes under FOR SHARE so the two cannot interleave.
+
+CREATE TABLE report_ledger_file_period (
+  file_id         uuid NOT NULL,
+  period_kind     text NOT NULL CHECK (period_kind IN ('M', 'Q', 'Y')),
+  period_start    date NOT NULL,
+  organisation_id uuid NOT NULL,
+  times           integer NOT NULL,
+  by_type         jsonb NOT NULL,
+  by_fund         jsonb NOT NULL,
+  PRIMARY KEY (file_id, period_kind, period_start, organisation_id)
+);
+
+CREATE TABLE report_ledger_student_period (
+  student_resident_id text NOT NULL,
+  period_kind         text NOT NULL CHECK (period_kind IN ('M', 'Q', 'Y')),
+  period_start        date NOT NULL,
+  organisation_id     uuid NOT NULL,
+  times               integer NOT NULL,
+  PRIMARY KEY (student_resident_id, period_kind, period_start, organisation_id)
+);
+
+CREATE TABLE report_ledger_count (
+  period_kind     text NOT NULL CHECK (period_kind IN ('M', 'Q', 'Y')),
+  period_start    date NOT NULL,
+  organisation_id uuid NOT NULL,
+  -- A: households; T: households per aid type (key); F: per fund (key); S: students.
+  dim             text NOT NULL CHECK (dim IN ('A', 'T', 'F', 'S')),
+  key             text NOT NULL,
+  households      integer NOT NULL,
+  persons         bigint NOT NULL,
+  PRIMARY KEY (period_kind, period_start, organisation_id, dim, key)
+);
+
+CREATE TABLE report_ledger_file (
+  file_id         uuid PRIMARY KEY,
+  organisation_id uuid NOT NULL,
+  multi           boolean NOT NULL
+);
+CREATE INDEX report_ledger_file_multi_idx ON report_ledger_file (file_id) WHERE multi;
+
+CREATE TABLE report_ledger_student (
+  student_resident_id text PRIMARY KEY,
+  organisation_id     uuid NOT NULL,
+  multi               boolean NOT NULL
+);
+CREATE INDEX report_ledger_student_multi_idx ON report_ledger_student (student_resident_id) WHERE multi;
+
+-- {key: n} + {key: n}, keys of both kept (a net of 0 stays, so NEW's keys cover OLD's).
+CREATE FUNCTION report_jsonb_add(a jsonb, b jsonb) RETURNS jsonb LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  SELECT coalesce(jsonb_object_agg(k, v), '{}'::jsonb)
+    FROM (SELECT k, sum(v::int) AS v FROM (SELECT * FROM jsonb_each_text(a) UNION ALL SELECT * FROM jsonb_each_text(b)) x(k, v) GROUP BY k) y
+$$;
+
+-- The month, quarter and year a date lies in.
+CREATE FUNCTION report_periods(d date) RETURNS TABLE (period_kind text, period_start date) LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+  VALUES ('M', date_trunc('month', d::timestamp)::date), ('Q', date_trunc('quarter', d::timestamp)::date), ('Y', date_trunc('year', d::timestamp)::date)
+$$;
+
+CREATE FUNCTION report_ledger_people_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  -- Household sizes are read after this lock: a size change in flight commits first (and is seen)
+  -- or waits for this transaction (and then sees its rows).
+  PERFORM 1 FROM household_file f WHERE f.id IN (SELECT file_id FROM new_entries) ORDER BY f.id FOR SHARE;
+
+  WITH e AS (
+    SELECT n.file_id, p.period_kind, p.period_start, n.organisation_id, n.aid_type::text AS aid_type, n.fund_source::text AS fund_source,
+           sum(CASE WHEN n.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::int AS times
+      FROM new_entries n CROSS JOIN LATERAL report_periods(n.entry_date) p GROUP BY 1, 2, 3, 4, 5, 6
+  ), bt AS (
+    SELECT file_id, period_kind, period_start, organisation_id, sum(times)::int AS times, jsonb_object_agg(aid_type, times) AS by_type
+      FROM (SELECT file_id, period_kind, period_start, organisation_id, aid_type, sum(times)::int AS times FROM e GROUP BY 1, 2, 3, 4, 5) x
+     GROUP BY 1, 2, 3, 4
+  ), bf AS (
+    SELECT file_id, period_kind, period_start, organisation_id, jsonb_object_agg(fund_source, times) AS by_fund
+      FROM (SELECT file_id, period_kind, period_start, organisation_id, fund_source, sum(times)::int AS times FROM e GROUP BY 1, 2, 3, 4, 5) x
+     GROUP BY 1, 2, 3, 4
+  ), up AS (
+    INSERT INTO report_ledger_file_period AS s (file_id, period_kind, period_start, organisation_id, times, by_type, by_fund)
+    SELECT bt.file_id, bt.period_kind, bt.period_start, bt.organisation_id, bt.times, bt.by_type, bf.by_fund
+      FROM bt JOIN bf USING (file_id, period_kind, period_start, organisation_id)
+     ORDER BY 1, 2, 3, 4
+    ON CONFLICT (file_id, period_kind, period_start, organisation_id) DO UPDATE
+      SET times = s.times + EXCLUDED.times, by_type = report_jsonb_add(s.by_type, EXCLUDED.by_type), by_fund = report_jsonb_add(s.by_fund, EXCLUDED.by_fund)
+    RETURNING WITH (OLD AS was, NEW AS now) now.file_id, now.period_kind, now.period_start, now.organisation_id, was.times AS old_times, now.times AS new_times,
+              was.by_type AS old_type, now.by_type AS new_type, was.by_fund AS old_fund, now.by_fund AS new_fund
+  ), cells AS (
+    SELECT file_id, period_kind, period_start, organisation_id, 'A' AS dim, '' AS key,
+           (new_times > 0)::int - (coalesce(old_times, 0) > 0)::int AS change FROM up
+    UNION ALL
+    SELECT u.file_id, u.period_kind, u.period_start, u.organisation_id, 'T', k.key,
+           (k.value::int > 0)::int - (coalesce((u.old_type->>k.key)::int, 0) > 0)::int FROM up u CROSS JOIN LATERAL jsonb_each_text(u.new_type) k
+    UNION ALL
+    SELECT u.file_id, u.period_kind, u.period_start, u.organisation_id, 'F', k.key,
+           (k.value::int > 0)::int - (coalesce((u.old_fund->>k.key)::int, 0) > 0)::int FROM up u CROSS JOIN LATERAL jsonb_each_text(u.new_fund) k
+  )
+  INSERT INTO report_ledger_count AS c (period_kind, period_start, organisation_id, dim, key, households, persons)
+  SELECT x.period_kind, x.period_start, x.organisation_id, x.dim, x.key, sum(x.change)::int, sum(x.change * coalesce(f.household_size, 0))::bigint
+    FROM cells x JOIN household_file f ON f.id = x.file_id
+   WHERE x.change <> 0 GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (period_kind, period_start, organisation_id, dim, key) DO UPDATE
+    SET households = c.households + EXCLUDED.households, persons = c.persons + EXCLUDED.persons;
+
+  WITH d AS (
+    SELECT n.student_resident_id, p.period_kind, p.period_start, n.organisation_id,
+           sum(CASE WHEN n.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::int AS times
+      FROM new_entries n CROSS JOIN LATERAL report_periods(n.entry_date) p
+     WHERE n.aid_type = 'EDUCATION' AND n.student_resident_id IS NOT NULL GROUP BY 1, 2, 3, 4
+  ), up AS (
+    INSERT INTO report_ledger_student_period AS s (student_resident_id, period_kind, period_start, organisation_id, times)
+    SELECT * FROM d ORDER BY 1, 2, 3, 4
+    ON CONFLICT (student_resident_id, period_kind, period_start, organisation_id) DO UPDATE SET times = s.times + EXCLUDED.times
+    RETURNING WITH (OLD AS was, NEW AS now) now.period_kind, now.period_start, now.organisation_id, (now.times > 0)::int - (coalesce(was.times, 0) > 0)::int AS change
+  )
+  INSERT INTO report_ledger_count AS c (period_kind, period_start, organisation_id, dim, key, households, persons)
+  SELECT period_kind, period_start, organisation_id, 'S', '', sum(change)::int, 0 FROM up WHERE change <> 0 GROUP BY 1, 2, 3 ORDER BY 1, 2, 3
+  ON CONFLICT (period_kind, period_start, organisation_id, dim, key) DO UPDATE SET households = c.households + EXCLUDED.households;
+
+  -- A second paying organisation marks the file (student) for the report's exact reading.
+  INSERT INTO report_ledger_file AS r (file_id, organisation_id, multi)
+  SELECT file_id, min(organisation_id::text)::uuid, count(DISTINCT organisation_id) > 1 FROM new_entries GROUP BY file_id ORDER BY file_id
+  ON CONFLICT (file_id) DO UPDATE SET multi = true WHERE NOT r.multi AND (r.organisation_id <> EXCLUDED.organisation_id OR EXCLUDED.multi);
+  INSERT INTO report_ledger_student AS r (student_resident_id, organisation_id, multi)
+  SELECT student_resident_id, min(organisation_id::text)::uuid, count(DISTINCT organisation_id) > 1
+    FROM new_entries WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL GROUP BY 1 ORDER BY 1
+  ON CONFLICT (student_resident_id) DO UPDATE SET multi = true WHERE NOT r.multi AND (r.organisation_id <> EXCLUDED.organisation_id OR EXCLUDED.multi);
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_entry_report_people AFTER INSERT ON ledger_entry
+  REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION report_ledger_people_add();
+
+-- 人数 is the current household size: a change moves every count the file is in by the difference.
+CREATE FUNCTION report_ledger_size_update() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  WITH ch AS (
+    SELECT n.id, coalesce(n.household_size, 0) - coalesce(o.household_size, 0) AS diff
+      FROM old_files o JOIN new_files n USING (id) WHERE n.household_size IS DISTINCT FROM o.household_size
+  ), cells AS (
+    SELECT s.period_kind, s.period_start, s.organisation_id, 'A' AS dim, '' AS key, ch.diff
+      FROM ch JOIN report_ledger_file_period s ON s.file_id = ch.id WHERE s.times > 0
+    UNION ALL
+    SELECT s.period_kind, s.period_start, s.organisation_id, 'T', k.key, ch.diff
+      FROM ch JOIN report_ledger_file_period s ON s.file_id = ch.id CROSS JOIN LATERAL jsonb_each_text(s.by_type) k WHERE k.value::int > 0
+    UNION ALL
+    SELECT s.period_kind, s.period_start, s.organisation_id, 'F', k.key, ch.diff
+      FROM ch JOIN report_ledger_file_period s ON s.file_id = ch.id CROSS JOIN LATERAL jsonb_each_text(s.by_fund) k WHERE k.value::int > 0
+  )
+  INSERT INTO report_ledger_count AS c (period_kind, period_start, organisation_id, dim, key, households, persons)
+  SELECT period_kind, period_start, organisation_id, dim, key, 0, sum(diff)::bigint FROM cells GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5
+  ON CONFLICT (period_kind, period_start, organisation_id, dim, key) DO UPDATE SET persons = c.persons + EXCLUDED.persons;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER household_file_report_size AFTER UPDATE ON household_file
+  REFERENCING OLD TABLE AS old_files NEW TABLE AS new_files FOR EACH STATEMENT EXECUTE FUNCTION report_ledger_size_update();
+
+-- Everything from the ledger as it is: used below for the rows that exist, and by the bulk loader
+-- (scripts/seed-ledger.ts), which skips triggers. Set-based: one pass per period kind.
+CREATE FUNCTION report_ledger_people_rebuild() RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+  kind text;
+BEGIN
+  TRUNCATE report_ledger_file_period, report_ledger_student_period, report_ledger_count, report_ledger_file, report_ledger_student;
+  FOREACH kind IN ARRAY ARRAY['month', 'quarter', 'year'] LOOP
+    EXECUTE format($q$
+      INSERT INTO report_ledger_file_period (file_id, period_kind, period_start, organisation_id, times, by_type, by_fund)
+      WITH e AS (
+        SELECT file_id, date_trunc(%L, entry_date::timestamp)::date AS period_start, organisation_id, aid_type::text AS aid_type, fund_source::text AS fund_source,
+               sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END)::int AS times
+          FROM ledger_entry GROUP BY 1, 2, 3, 4, 5
+      ), bt AS (
+        SELECT file_id, period_start, organisation_id, sum(times)::int AS times, jsonb_object_agg(aid_type, times) AS by_type
+          FROM (SELECT file_id, period_start, organisation_id, aid_type, sum(times)::int AS times FROM e GROUP BY 1, 2, 3, 4) x GROUP BY 1, 2, 3
+      ), bf AS (
+        SELECT file_id, period_start, organisation_id, jsonb_object_agg(fund_source, times) AS by_fund
+          FROM (SELECT file_id, period_start, organisation_id, fund_source, sum(times)::int AS times FROM e GROUP BY 1, 2, 3, 4) x GROUP BY 1, 2, 3
+      )
+      SELECT file_id, %L, period_start, organisation_id, bt.times, bt.by_type, bf.by_fund FROM bt JOIN bf USING (file_id, period_start, organisation_id)$q$,
+      kind, upper(left(kind, 1)));
+    EXECUTE format($q$
+      INSERT INTO report_ledger_student_period (student_resident_id, period_kind, period_start, organisation_id, times)
+      SELECT student_resident_id, %L, date_trunc(%L, entry_date::timestamp)::date, organisation_id, sum(CASE WHEN reverses_entry_id IS NULL THEN 1 ELSE -1 END)::int
+        FROM ledger_entry WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL GROUP BY 1, 2, 3, 4$q$,
+      upper(left(kind, 1)), kind);
+  END LOOP;
+  INSERT INTO report_ledger_count (period_kind, period_start, organisation_id, dim, key, households, persons)
+  SELECT s.period_kind, s.period_start, s.organisation_id, c.dim, c.key, count(*)::int, sum(coalesce(f.household_size, 0))::bigint
+    FROM report_ledger_file_period s JOIN household_file f ON f.id = s.file_id
+    CROSS JOIN LATERAL (
+      SELECT 'A' AS dim, '' AS key WHERE s.times > 0
+      UNION ALL SELECT 'T', k.key FROM jsonb_each_text(s.by_type) k WHERE k.value::int > 0
+      UNION ALL SELECT 'F', k.key FROM jsonb_each_text(s.by_fund) k WHERE k.value::int > 0
+    ) c
+   GROUP BY 1, 2, 3, 4, 5;
+  INSERT INTO report_ledger_count (period_kind, period_start, organisation_id, dim, key, households, persons)
+  SELECT period_kind, period_start, organisation_id, 'S', '', count(*)::int, 0 FROM report_ledger_student_period WHERE times > 0 GROUP BY 1, 2, 3;
+  INSERT INTO report_ledger_file (file_id, organisation_id, multi)
+  SELECT file_id, min(organisation_id::text)::uuid, count(DISTINCT organisation_id) > 1 FROM report_ledger_file_period WHERE period_kind = 'Y' GROUP BY 1;
+  INSERT INTO report_ledger_student (student_resident_id, organisation_id, multi)
+  SELECT student_resident_id, min(organisation_id::text)::uuid, count(DISTINCT organisation_id) > 1 FROM report_ledger_student_period WHERE period_kind = 'Y' GROUP BY 1;
+  ANALYZE report_ledger_file_period, report_ledger_student_period, report_ledger_count, report_ledger_file, report_ledger_student;
+END $$;
+
+SELECT report_ledger_people_rebuild();
+
+COMMENT ON TABLE report_ledger_file_period IS 'bangfu:derived — kept by report_ledger_people_add() from ledger_entry; the application only reads it';
+COMMENT ON TABLE report_ledger_student_period IS 'bangfu:derived — kept by report_ledger_people_add() from ledger_entry; the application only reads it';
+COMMENT ON TABLE report_ledger_count IS 'bangfu:derived — kept by report_ledger_people_add() from ledger_entry and report_ledger_size_update() from household_file; the application only reads it';
+COMMENT ON TABLE report_ledger_file IS 'bangfu:derived — kept by report_ledger_people_add() from ledger_entry; the application only reads it';
+COMMENT ON TABLE report_ledger_student IS 'bangfu:derived — kept by report_ledger_people_add() from ledger_entry; the application only reads it';
+ALTER FUNCTION report_ledger_people_add() SECURITY DEFINER SET search_path = public, pg_temp;
+ALTER FUNCTION report_ledger_size_update() SECURITY DEFINER SET search_path = public, pg_temp;
+REVOKE ALL ON FUNCTION report_ledger_people_add(), report_ledger_size_update(), report_ledger_people_rebuild() FROM PUBLIC;
