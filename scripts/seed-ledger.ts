@@ -21,7 +21,8 @@
 //     the per-row foreign-key checks and row triggers; every reference is built from a join of
 //     existing rows, and the loader then CHECKS what those triggers would have enforced (reversals
 //     are exact negatives of unreversed originals) and adds ledger_daily_total itself, per chunk,
-//     from the same rows — and verifies at the end that ledger_daily_total equals the ledger's sums.
+//     from the same rows — and verifies at the end that ledger_daily_total equals the ledger's sums;
+//     the report tables (report_ledger_daily, the 0018 household counts) are rebuilt from the ledger.
 //     Without superuser the triggers run as usual (slower, same result).
 // WARNING: ledger_entry is append-only: rows added here cannot be removed except by dropping the
 // database. Use a scratch database.
@@ -253,6 +254,17 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
          WHERE s.entries IS DISTINCT FROM t.entries OR s.total_fen IS DISTINCT FROM t.total_fen`);
       if (diff!.n) throw new Error(`校验失败：ledger_daily_total 有 ${diff!.n} 行与台账合计不符，已全部回滚。`);
       log(`  ledger_daily_total 与台账逐日合计一致（校验 ${seconds(t0)}）。`);
+      // The report tables the skipped statement triggers keep (migrations 0010 and 0018), rebuilt
+      // from the ledger as it now is.
+      await step("重建 report_ledger_daily", "DELETE FROM report_ledger_daily");
+      await step(
+        "重建 report_ledger_daily",
+        `INSERT INTO report_ledger_daily (organisation_id, entry_date, aid_type, fund_source, payments, reversals, total_fen)
+         SELECT organisation_id, entry_date, aid_type, fund_source, count(*) FILTER (WHERE reverses_entry_id IS NULL),
+                count(*) FILTER (WHERE reverses_entry_id IS NOT NULL), sum(amount_fen)
+           FROM ledger_entry GROUP BY 1, 2, 3, 4`,
+      );
+      await step("重建户数人数统计（0018）", "SELECT report_ledger_people_rebuild()");
     }
     await sql.query("COMMIT");
   } catch (error) {

@@ -73,7 +73,14 @@ function add<K extends string>(counts: TCount<K>, key: K | null, value: number) 
   counts[key] = (counts[key] ?? 0) + value;
 }
 
-export async function findReport(actor: TActor, input: { organisationId?: string; period: TPeriod }) {
+export const REPORT_GROUPS = ["files", "money", "work", "quality"] as const;
+export type TReportGroup = (typeof REPORT_GROUPS)[number];
+
+/**
+ * The report of one organisation's subtree for a period. `groups` limits the reads to those the
+ * named sections need (the benchmark times each section; the page asks for all).
+ */
+export async function findReport(actor: TActor, input: { organisationId?: string; period: TPeriod; groups?: readonly TReportGroup[] }) {
   assertRole(actor, ...REPORT_READERS);
   const db = scopedDb(actor);
   const organisation = await db.organisation.findUnique({
@@ -98,6 +105,8 @@ export async function findReport(actor: TActor, input: { organisationId?: string
   const inSubtree = Prisma.sql`o.path LIKE ${`${path}%`} AND ${db.$orgInScope(Prisma.sql`o.id`)}`;
   const child = sub(Prisma.sql`o.path`);
   const calendar = calendarPeriodOf(input.period);
+  const want = (...groups: TReportGroup[]) => !input.groups || groups.some((g) => input.groups!.includes(g));
+  const none = async () => [];
   type TDistinctRow = { grouping: number; child: string | null; aid_type: AidType | null; fund_source: FundSource | null; households: bigint; persons: bigint; students: bigint };
   const subtreeOrgs = Prisma.sql`SELECT id, ${child} AS child FROM organisation o WHERE ${inSubtree}`;
   // A calendar month, quarter or year: the per-organisation counts kept by migration 0018, summed
@@ -171,7 +180,7 @@ export async function findReport(actor: TActor, input: { organisationId?: string
   const [openRows, eventRows, monthlyRows, ledgerRows, distinctRows, observationRows, pairingRows, recheckRows, overdueRows, measureRows, approvalRows] =
     await Promise.all([
       // Open at the period's end = open today − what changed after that day (both trigger-kept).
-      db.$queryRaw<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>`
+      want("files") ? db.$queryRaw<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>`
         SELECT ${child} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
                x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
           FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
@@ -179,58 +188,58 @@ export async function findReport(actor: TActor, input: { organisationId?: string
                 SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta WHERE day > ${to}::date) x
           JOIN organisation o ON o.id = x.organisation_id
          WHERE ${inSubtree}
-         GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0`,
-      db.$queryRaw<Array<{ child: string; kind: string; detail: string; files: bigint }>>`
+         GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0` : none(),
+      want("files", "quality") ? db.$queryRaw<Array<{ child: string; kind: string; detail: string; files: bigint }>>`
         SELECT ${child} AS child, e.kind, e.detail, sum(e.files)::bigint AS files
           FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
-         WHERE ${inSubtree} AND e.day BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3`,
-      db.$queryRaw<Array<{ month: string; kind: string; files: bigint }>>`
+         WHERE ${inSubtree} AND e.day BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3` : none(),
+      want("files") ? db.$queryRaw<Array<{ month: string; kind: string; files: bigint }>>`
         SELECT to_char(e.day, 'YYYY-MM') AS month, e.kind, sum(e.files)::bigint AS files
           FROM report_file_event e JOIN organisation o ON o.id = e.organisation_id
          WHERE ${inSubtree} AND e.day BETWEEN ${from}::date AND ${to}::date AND e.kind IN ('NEW', 'EXIT_RESOLVED', 'EXIT_CANCELLED', 'REOPENED')
-         GROUP BY 1, 2`,
-      db.$queryRaw<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>`
+         GROUP BY 1, 2` : none(),
+      want("money") ? db.$queryRaw<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>`
         SELECT ${child} AS child, t.aid_type::text AS aid_type, t.fund_source::text AS fund_source,
                sum(t.payments)::bigint AS payments, sum(t.reversals)::bigint AS reversals, sum(t.total_fen)::bigint AS total
           FROM report_ledger_daily t JOIN organisation o ON o.id = t.organisation_id
-         WHERE ${inSubtree} AND t.entry_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3`,
+         WHERE ${inSubtree} AND t.entry_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2, 3` : none(),
       // A household (or student) is helped in a grouping when it has more payments than reversals
       // there in the period. grouping: 0 per child, 1 per aid type, 2 per fund, 3 the whole subtree.
-      calendar ? distinctFromCounts(calendar) : distinctFromEntries(),
+      !want("money") ? none() : calendar ? distinctFromCounts(calendar) : distinctFromEntries(),
       // Aid to households in their observation period: paid between the resolved exit and the end of the period.
-      db.$queryRaw<Array<{ child: string; total: bigint; times: bigint }>>`
+      want("money") ? db.$queryRaw<Array<{ child: string; total: bigint; times: bigint }>>`
         SELECT ${child} AS child, sum(l.amount_fen)::bigint AS total,
                sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::bigint AS times
           FROM ledger_entry l JOIN organisation o ON o.id = l.organisation_id JOIN household_file f ON f.id = l.file_id
          WHERE ${inSubtree} AND l.entry_date BETWEEN ${from}::date AND ${to}::date
            AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL
            AND l.entry_date >= report_day(f.exited_at) AND l.entry_date <= f.observation_until
-         GROUP BY 1`,
-      db.$queryRaw<Array<{ child: string; open: bigint; paired: bigint }>>`
+         GROUP BY 1` : none(),
+      want("work") ? db.$queryRaw<Array<{ child: string; open: bigint; paired: bigint }>>`
         SELECT ${child} AS child, sum(n.files)::bigint AS open, coalesce(sum(n.files) FILTER (WHERE n.paired), 0)::bigint AS paired
           FROM report_open_now n JOIN organisation o ON o.id = n.organisation_id
-         WHERE ${inSubtree} GROUP BY 1`,
-      db.$queryRaw<Array<{ child: string; finding: RecheckFinding; checks: bigint; on_time: bigint }>>`
+         WHERE ${inSubtree} GROUP BY 1` : none(),
+      want("work", "quality") ? db.$queryRaw<Array<{ child: string; finding: RecheckFinding; checks: bigint; on_time: bigint }>>`
         SELECT ${child} AS child, r.finding::text AS finding, count(*)::bigint AS checks,
                count(*) FILTER (WHERE r.due_date IS NULL OR r.check_date <= r.due_date)::bigint AS on_time
           FROM recheck r JOIN household_file f ON f.id = r.file_id JOIN organisation o ON o.id = f.organisation_id
-         WHERE ${inSubtree} AND r.check_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2`,
+         WHERE ${inSubtree} AND r.check_date BETWEEN ${from}::date AND ${to}::date GROUP BY 1, 2` : none(),
       // Overdue: open files whose re-check date passed before the period's end (or today, if sooner).
-      db.$queryRaw<Array<{ child: string; files: bigint }>>`
+      want("work") ? db.$queryRaw<Array<{ child: string; files: bigint }>>`
         SELECT ${child} AS child, count(*)::bigint AS files
           FROM household_file f JOIN organisation o ON o.id = f.organisation_id
-         WHERE ${inSubtree} AND f.status = 'OPEN' AND f.next_check_due < least(${to}::date, ${today}::date) GROUP BY 1`,
-      db.$queryRaw<Array<{ child: string; measures: bigint; active: bigint; resolved: bigint }>>`
+         WHERE ${inSubtree} AND f.status = 'OPEN' AND f.next_check_due < least(${to}::date, ${today}::date) GROUP BY 1` : none(),
+      want("work") ? db.$queryRaw<Array<{ child: string; measures: bigint; active: bigint; resolved: bigint }>>`
         SELECT ${child} AS child, count(*)::bigint AS measures,
                count(*) FILTER (WHERE m.status IN ('IN_PROGRESS', 'DONE'))::bigint AS active,
                count(*) FILTER (WHERE m.status = 'DONE')::bigint AS resolved
           FROM plan_measure m JOIN household_file f ON f.id = m.file_id JOIN organisation o ON o.id = f.organisation_id
          WHERE ${inSubtree} AND m.created_at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai')
            AND m.created_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AND m.status <> 'CANCELLED'
-         GROUP BY 1`,
+         GROUP BY 1` : none(),
       // Approvals in the period: days since the submission that led to them, and whether the
       // filing had been returned (退回) in the same episode before (the fact behind 漏评).
-      db.$queryRaw<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>`
+      want("work", "quality") ? db.$queryRaw<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>`
         SELECT ${child} AS child, count(*)::bigint AS approvals,
                avg(extract(epoch FROM a.at - s.at) / 86400)::float8 AS days,
                count(*) FILTER (WHERE r.returned)::bigint AS after_return
@@ -240,7 +249,7 @@ export async function findReport(actor: TActor, input: { organisationId?: string
           LEFT JOIN LATERAL (SELECT true AS returned FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id LIMIT 1) r ON true
          WHERE ${inSubtree} AND a.kind = 'APPROVED'
            AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-         GROUP BY 1`,
+         GROUP BY 1` : none(),
     ]);
 
   const known = new Set(orgs.map((o) => o.key));
