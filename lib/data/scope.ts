@@ -71,6 +71,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportLedgerCount: { where: noPrismaAccess },
   ReportLedgerFile: { where: noPrismaAccess },
   ReportLedgerStudent: { where: noPrismaAccess },
+  ReportApprovalDaily: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },

@@ -238,18 +238,14 @@ export async function findReport(actor: TActor, input: { organisationId?: string
            AND m.created_at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai') AND m.status <> 'CANCELLED'
          GROUP BY 1` : none(),
       // Approvals in the period: days since the submission that led to them, and whether the
-      // filing had been returned (退回) in the same episode before (the fact behind 漏评).
+      // filing had been returned (退回) in the same episode before (the fact behind 漏评); per day
+      // and the file's current organisation, kept by the triggers of migration 0018.
       want("work", "quality") ? db.$queryRaw<Array<{ child: string; approvals: bigint; days: number | null; after_return: bigint }>>`
-        SELECT ${child} AS child, count(*)::bigint AS approvals,
-               avg(extract(epoch FROM a.at - s.at) / 86400)::float8 AS days,
-               count(*) FILTER (WHERE r.returned)::bigint AS after_return
-          FROM filing_event a
-          JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
-          LEFT JOIN LATERAL (SELECT max(x.at) AS at FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'SUBMITTED' AND x.id < a.id) s ON true
-          LEFT JOIN LATERAL (SELECT true AS returned FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id LIMIT 1) r ON true
-         WHERE ${inSubtree} AND a.kind = 'APPROVED'
-           AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-         GROUP BY 1` : none(),
+        SELECT ${child} AS child, sum(a.approvals)::bigint AS approvals,
+               (sum(a.days_sum) / nullif(sum(a.timed), 0))::float8 AS days, sum(a.after_return)::bigint AS after_return
+          FROM report_approval_daily a JOIN organisation o ON o.id = a.organisation_id
+         WHERE ${inSubtree} AND a.day BETWEEN ${from}::date AND ${to}::date
+         GROUP BY 1 HAVING sum(a.approvals) <> 0` : none(),
     ]);
 
   const known = new Set(orgs.map((o) => o.key));
