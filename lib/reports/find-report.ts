@@ -212,7 +212,7 @@ export async function findReport(actor: TActor, input: { organisationId?: string
                sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END)::bigint AS times
           FROM ledger_entry l JOIN organisation o ON o.id = l.organisation_id JOIN household_file f ON f.id = l.file_id
          WHERE ${inSubtree} AND l.entry_date BETWEEN ${from}::date AND ${to}::date
-           AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL
+           AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL AND f.observation_until >= ${from}::date
            AND l.entry_date >= report_day(f.exited_at) AND l.entry_date <= f.observation_until
          GROUP BY 1` : none(),
       want("work") ? db.$queryRaw<Array<{ child: string; open: bigint; paired: bigint }>>`

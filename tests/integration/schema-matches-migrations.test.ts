@@ -52,6 +52,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",
   report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
+  household_file_observation_report_idx: "partial (resolved exits) with INCLUDE columns: the report's aid in observation periods starts from these files",
   report_ledger_file_multi_idx: "partial (files paid by more than one organisation): the few a report reads apart",
   report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
 };
