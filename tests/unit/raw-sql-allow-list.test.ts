@@ -31,6 +31,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/filing/find-files.ts": { count: 4, why: "the archive's keyset page on (updated_at, id) and its count bounded at COUNT_LIMIT, exact counts from household_file_tally (archive and review queue), each with the scope fragment" },
   "lib/dynamic/find.ts": { count: 1, why: "re-checks due counted up to COUNT_LIMIT + 1 on household_file_recheck_due_idx, with the scope fragment" },
   "lib/policy/add-policy-row.ts": { count: 1, why: "advisory lock per policy series (policy rows belong to no organisation; declared unscoped)" },
+  "lib/workbench/find-workbench.ts": { count: 1, why: "the auditor's count of large payments: the paying organisation or the file's holder in scope, as an index-only range" },
   "lib/reports/find-report.ts": { count: 12, why: "report figures per child organisation from the trigger-kept report tables (distinct households per calendar period: 0018, or the entries of any other range) and the period's rows, for the selected organisation's subtree, in scope" },
 };
 

@@ -327,3 +327,8 @@ REVOKE ALL ON FUNCTION report_approval_add(), report_approval_move() FROM PUBLIC
 -- reaches into the report's period (few), not from the period's entries.
 CREATE INDEX household_file_observation_report_idx ON household_file (observation_until) INCLUDE (exited_at, id)
   WHERE exit_reason = 'RESOLVED' AND exited_at IS NOT NULL;
+
+-- The auditor's workbench counts the last 30 days' reversals and over-cap payments: both rare, so
+-- a partial index on the date finds them instead of a walk over every reversal or entry.
+CREATE INDEX ledger_entry_reversal_date_idx ON ledger_entry (entry_date) WHERE reverses_entry_id IS NOT NULL;
+CREATE INDEX ledger_entry_cap_override_date_idx ON ledger_entry (entry_date) WHERE cap_override_reason IS NOT NULL;
