@@ -1,12 +1,29 @@
 // The one Prisma client. Only the data-access layer imports it (see lib/data/scope.ts); the
 // import rule is checked by tests/unit/import-boundaries.test.ts.
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
+
+/**
+ * Prisma's own statements (its SQL names every table as "public"."…") become named prepared
+ * statements, kept per connection: PostgreSQL then plans a household page's joined read once per
+ * connection instead of on every view (planning it cost more than running it). Hand-written
+ * SQL ($queryRaw) stays unnamed, so each run is planned for its own values — a search for 王 and
+ * one for 王静 want different plans. Long IN lists are not named, so the set of statements stays small.
+ */
+function statementName(query: { sql: string; args: unknown[] }): string | undefined {
+  if (query.args.length > 32 || !query.sql.includes('"public".')) return undefined;
+  return `prisma_${createHash("sha1").update(query.sql).digest("base64url")}`;
+}
 
 function createClient() {
   const connectionString = process.env.DATABASE_URL;
   if (!connectionString) throw new Error("DATABASE_URL is not set: start the app with `npm start`.");
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg(
+    { connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    // Typed as always naming; pg runs a query with no name as the unnamed statement, as before.
+    { statementNameGenerator: statementName as (query: { sql: string; args: unknown[] }) => string },
+  );
   return new PrismaClient({ adapter });
 }
 
