@@ -142,13 +142,15 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
     // Large payments are common enough that Prisma's joined scope filter (paying organisation or
-    // the file's current one) cost a hash of every file in scope; here the paying organisation
-    // decides first, an index-only range of the period's entries (ledger_entry_report_idx), and the
-    // file's holder is asked only for entries another union paid.
+    // the file's current one) cost a hash of every file in scope. Here: those paid in the subtree
+    // (an index-only range of ledger_entry_report_idx) plus those of files held here that another
+    // union paid, the few in ledger_entry_elsewhere (0020).
     db.$queryRaw<Array<{ n: bigint }>>`
-      SELECT count(*)::bigint AS n FROM ledger_entry l
-       WHERE l.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND l.amount_fen >= ${largeFen}::int
-         AND (${db.$orgInScope(Prisma.sql`l.organisation_id`)} OR ${db.$fileInScope(Prisma.sql`l.file_id`)})`.then((rows) => Number(rows[0]?.n ?? 0)),
+      SELECT (SELECT count(*) FROM ledger_entry l
+               WHERE l.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND l.amount_fen >= ${largeFen}::int AND ${db.$orgInScope(Prisma.sql`l.organisation_id`)})
+           + (SELECT count(*) FROM ledger_entry_elsewhere x
+               WHERE x.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND x.amount_fen >= ${largeFen}::int
+                 AND ${db.$orgInScope(Prisma.sql`x.holder_organisation_id`)} AND NOT ${db.$orgInScope(Prisma.sql`x.organisation_id`)})::bigint AS n`.then((rows) => Number(rows[0]?.n ?? 0)),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } } }),
     db.ledgerEntry.findMany({
       where: unusual,
