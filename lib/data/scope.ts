@@ -66,6 +66,12 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
+  ReportLedgerFilePeriod: { where: noPrismaAccess },
+  ReportLedgerStudentPeriod: { where: noPrismaAccess },
+  ReportLedgerCount: { where: noPrismaAccess },
+  ReportLedgerFile: { where: noPrismaAccess },
+  ReportLedgerStudent: { where: noPrismaAccess },
+  ReportApprovalDaily: { where: noPrismaAccess },
   // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
   LedgerEntryElsewhere: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.

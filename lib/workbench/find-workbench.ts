@@ -2,6 +2,7 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
@@ -146,7 +147,16 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
   const [overCap, reversals, large, toObservation, recent, reveals, exports] = await Promise.all([
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
-    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, amountFen: { gte: largeFen } } }),
+    // Large payments are common enough that Prisma's joined scope filter (paying organisation or
+    // the file's current one) cost a hash of every file in scope. Here: those paid in the subtree
+    // (an index-only range of ledger_entry_report_idx) plus those of files held here that another
+    // union paid, the few in ledger_entry_elsewhere (0020).
+    db.$queryRaw<Array<{ n: bigint }>>`
+      SELECT (SELECT count(*) FROM ledger_entry l
+               WHERE l.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND l.amount_fen >= ${largeFen}::int AND ${db.$orgInScope(Prisma.sql`l.organisation_id`)})
+           + (SELECT count(*) FROM ledger_entry_elsewhere x
+               WHERE x.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND x.amount_fen >= ${largeFen}::int
+                 AND ${db.$orgInScope(Prisma.sql`x.holder_organisation_id`)} AND NOT ${db.$orgInScope(Prisma.sql`x.organisation_id`)})::bigint AS n`.then((rows) => Number(rows[0]?.n ?? 0)),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } } }),
     db.ledgerEntry.findMany({
       where: unusual,

@@ -7,7 +7,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { runDailyCalendar } from "@/lib/calendar/run-daily-calendar";
 import { findWorkbench, type TWorkbench } from "@/lib/workbench/find-workbench";
-import { demoActors, orgByCode, seedDemo } from "../support/factories";
+import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 
@@ -110,5 +110,13 @@ describe("workbench", () => {
     expect(records.map((r) => r.tags)).toEqual(expect.arrayContaining([["大额"], ["冲正"]]));
     expect(records.every((r) => r.href === `/files/${file.id}`)).toBe(true);
     expect((await findWorkbench(tsAuditor)).totalOpen).toBe(0);
+
+    // Transferred to Tianshui: the entry stays Lanzhou's (it paid it) and is Tianshui's too (it
+    // holds the file now), counted once in each — as the ledger lists it.
+    await sql.query("UPDATE household_file SET organisation_id = (SELECT id FROM organisation WHERE code = 'GSTS') WHERE id = $1", [file.id]);
+    expect(item(await findWorkbench(lzAuditor), "large")!.count).toBe(1);
+    expect(item(await findWorkbench(tsAuditor), "large")!.count).toBe(1);
+    const province = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
+    expect(item(await findWorkbench(province), "large")!.count).toBe(1);
   });
 });

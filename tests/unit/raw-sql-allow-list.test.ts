@@ -32,7 +32,8 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/filing/find-files.ts": { count: 5, why: "the archive's keyset page on (updated_at, id) and its bounded count, exact counts from household_file_tally (archive and review queue), the review queue's page ids on household_file_review_queue_idx, each with the scope fragment" },
   "lib/dynamic/find.ts": { count: 1, why: "re-checks due counted up to COUNT_LIMIT + 1 on household_file_recheck_due_idx, with the scope fragment" },
   "lib/policy/add-policy-row.ts": { count: 1, why: "advisory lock per policy series (policy rows belong to no organisation; declared unscoped)" },
-  "lib/reports/find-report.ts": { count: 11, why: "report figures per child organisation from the trigger-kept report tables and the period's rows, for the selected organisation's subtree, in scope" },
+  "lib/workbench/find-workbench.ts": { count: 1, why: "the auditor's count of large payments: the paying organisation or the file's holder in scope, as an index-only range" },
+  "lib/reports/find-report.ts": { count: 12, why: "report figures per child organisation from the trigger-kept report tables (distinct households per calendar period: 0018, or the entries of any other range) and the period's rows, for the selected organisation's subtree, in scope" },
 };
 
 const RAW_CALL = /\.\$(queryRaw|executeRaw)(Unsafe)?\s*[`<(]/g;
