@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { boundedCount, COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
+import { scopedDb, scopedReadDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
@@ -99,7 +99,7 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Pro
  * counted up to COUNT_LIMIT + 1 and a larger result is shown as "超过 10,000 条".
  */
 async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql) {
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   if (!query.q && !query.cause && !query.overdue) {
     const orgIds = await scopeOrganisationIds(actor, query.organisationId);
     const status = query.status ?? "OPEN";
@@ -137,7 +137,7 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
       ? Prisma.sql`AND (f.updated_at, f.id) > (${key!.updatedAt}::timestamptz, ${key!.id}::uuid)`
       : Prisma.empty;
   const order = backwards ? Prisma.sql`f.updated_at ASC, f.id ASC` : Prisma.sql`f.updated_at DESC, f.id DESC`;
-  const rows = await scopedDb(actor).$queryRaw<TArchiveRow[]>`
+  const rows = await (await scopedReadDb(actor)).$queryRaw<TArchiveRow[]>`
     SELECT f.id, f.file_number, f.status::text AS status, f.holder_name, f.holder_resident_id, f.tier::text AS tier,
            f.proposed_tier::text AS proposed_tier, f.file_level::text AS file_level, f.worker_category::text AS worker_category,
            f.main_cause::text AS main_cause, f.household_size, f.updated_at, f.next_check_due,

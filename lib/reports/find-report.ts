@@ -1,7 +1,7 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedReadDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -75,7 +75,7 @@ function add<K extends string>(counts: TCount<K>, key: K | null, value: number) 
 
 export async function findReport(actor: TActor, input: { organisationId?: string; period: TPeriod }) {
   assertRole(actor, ...REPORT_READERS);
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   const organisation = await db.organisation.findUnique({
     where: { id: input.organisationId ?? actor.organisation.id },
     select: { id: true, name: true, path: true, parentId: true, children: { select: { id: true, name: true }, orderBy: { code: "asc" } } },
