@@ -140,6 +140,15 @@ describe("a streaming standby of the embedded database", () => {
       tx.$queryRaw<[{ recovery: boolean }]>`SELECT pg_is_in_recovery() AS recovery ${unscopedSql("server identity only")}`,
     );
     expect(inTransaction[0].recovery).toBe(false);
+    // The scope holds on the standby too: Tianshui's auditor finds neither Lanzhou's county nor its files there.
+    const tsAuditor = await actorFor("ts_auditor");
+    const tsDb = await scopedReadDb(tsAuditor);
+    expect(await servedBy(tsDb)).toMatchObject({ recovery: true });
+    expect(await tsDb.organisation.findUnique({ where: { id: countyId } })).toBeNull();
+    expect(await tsDb.householdFile.count()).toBe(0);
+    expect((await findFiles(tsAuditor, { status: "SUBMITTED" })).total).toBe(0);
+    expect(await (await scopedReadDb(auditor)).householdFile.count()).toBe(3);
+
     const url = process.env.DATABASE_REPLICA_URL;
     delete process.env.DATABASE_REPLICA_URL;
     try {
