@@ -10,8 +10,8 @@
 //   it: their write is then on the replica, and the mark is dropped.
 // - The replica's replay position is asked at most every REPLAY_CACHE_MS. The position only moves
 //   forward, so an answer up to that old can only send a read to the primary unnecessarily, never
-//   to a replica that lacks the write. A replica that does not answer (down, not a standby) sends
-//   every read to the primary until it answers again.
+//   to a replica that lacks the write. A replica that does not answer, or is not (or no longer) in
+//   recovery, sends every read to the primary until it answers as a standby again.
 //
 // The marks are kept in this process: `npm start` serves every user from one Next.js process.
 // Several application processes behind a load balancer need sticky sessions for the guarantee.
@@ -46,6 +46,12 @@ export function noteWrite(userId: string | undefined): void {
   marks.set(userId, { at: Date.now(), lsn: null });
 }
 
+/** Prisma's message is several lines; the last says what happened ("Can't reach database server at …"). */
+function describeError(error: unknown): string {
+  const text = error instanceof Error ? error.message : String(error);
+  return text.trim().split("\n").at(-1) ?? text;
+}
+
 async function replayedLsn(client: PrismaClient): Promise<bigint | null> {
   const now = Date.now();
   let replay = state.bangfuReplay;
@@ -54,10 +60,15 @@ async function replayedLsn(client: PrismaClient): Promise<bigint | null> {
   if (age < (replay.lsn === null ? REPLICA_RETRY_MS : REPLAY_CACHE_MS)) return replay.lsn;
   const current = replay;
   current.pending ??= client
-    .$queryRaw<Array<{ lsn: string | null }>>`SELECT pg_last_wal_replay_lsn()::text AS lsn`
-    .then((rows) => (rows[0]?.lsn ? parseLsn(rows[0].lsn) : null))
+    // Null unless the server is a standby in recovery: a promoted one no longer follows the primary.
+    .$queryRaw<Array<{ lsn: string | null }>>`SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn`
+    .then((rows) => {
+      if (rows[0]?.lsn) return parseLsn(rows[0].lsn);
+      if (current.lsn !== null || current.askedAt === 0) console.error("DATABASE_REPLICA_URL 指向的数据库不是处于恢复状态的只读副本，查询改由主库执行。");
+      return null;
+    })
     .catch((error: unknown) => {
-      if (current.lsn !== null || current.askedAt === 0) console.error("只读副本无法访问，查询改由主库执行：", error instanceof Error ? error.message : error);
+      if (current.lsn !== null || current.askedAt === 0) console.error("只读副本无法访问，查询改由主库执行：", describeError(error));
       return null;
     })
     .then((lsn) => {
