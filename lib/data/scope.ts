@@ -262,15 +262,21 @@ export type TScopedTx = Parameters<Parameters<TScopedDb["$transaction"]>[0]>[0];
  * The organisations a raw query may read: the actor's subtree, or the part of it under
  * `subtreeId` (NotFoundError if that organisation is not in scope). Raw SQL has no query
  * extension to add the scope, so every raw read of a scoped table filters on
- * `organisation_id = ANY(<these ids>)` — taken from here, never from the browser.
+ * `organisation_id = ANY(<these ids>)` — taken from here, never from the browser. With
+ * `{ replica: true }` (the archive and its export) the tree is read where scopedReadDb reads.
  */
-export async function scopeOrganisationIds(actor: Pick<TActor, "organisation">, subtreeId?: string): Promise<string[]> {
+export async function scopeOrganisationIds(
+  actor: Pick<TActor, "organisation"> & { userId?: string },
+  subtreeId?: string,
+  options: { replica?: boolean } = {},
+): Promise<string[]> {
+  const db = (options.replica ? await readClientFor(actor.userId) : null) ?? prisma;
   let path = actor.organisation.path;
   if (subtreeId) {
-    const org = await prisma.organisation.findUnique({ where: { id: subtreeId }, select: { path: true } });
+    const org = await db.organisation.findUnique({ where: { id: subtreeId }, select: { path: true } });
     if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
     path = org.path;
   }
-  const rows = await prisma.organisation.findMany({ where: { path: { startsWith: path } }, select: { id: true } });
+  const rows = await db.organisation.findMany({ where: { path: { startsWith: path } }, select: { id: true } });
   return rows.map((r) => r.id);
 }

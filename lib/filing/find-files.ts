@@ -74,7 +74,7 @@ function searchSql(q: string): Prisma.Sql {
  */
 export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Promise<Prisma.Sql> {
   assertRole(actor, ...READERS);
-  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  const orgIds = await scopeOrganisationIds(actor, query.organisationId, { replica: true });
   const status = query.status ?? "OPEN";
   const q = query.q?.trim();
   const parts: Prisma.Sql[] = [
@@ -101,7 +101,7 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Pro
 async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql) {
   const db = await scopedReadDb(actor);
   if (!query.q && !query.cause && !query.overdue) {
-    const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+    const orgIds = await scopeOrganisationIds(actor, query.organisationId, { replica: true });
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
       Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
