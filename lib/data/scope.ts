@@ -23,7 +23,7 @@ const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWit
 /** A record of a household file follows the file: it is in scope exactly when its file is, wherever the file moves. */
 const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
 const noPrismaAccess = (): never => {
-  throw new Error("report tables are read through lib/reports only");
+  throw new Error("derived tables without an organisation relation are read through raw SQL only (lib/reports, lib/ledger)");
 };
 
 export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
@@ -67,6 +67,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
+  // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
+  LedgerEntryElsewhere: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },
@@ -99,9 +101,10 @@ const FILTERED_OPERATIONS = new Set([
   "delete",
   "deleteMany",
 ]);
+const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany"]);
 const CREATE_OPERATIONS = new Set(["create", "createMany", "createManyAndReturn", "upsert"]);
 /** What a read client may serve: the reads of FILTERED_OPERATIONS (the rest of them write). */
-const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count", "aggregate", "groupBy"]);
+const REPLICA_READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count", "aggregate", "groupBy"]);
 /** Raw text that may write: such a statement is a write of the actor's (and never sent to a replica). */
 const WRITING_SQL = /\b(insert|update|delete|merge|truncate|call|copy|nextval|setval)\b/i;
 
@@ -133,9 +136,14 @@ function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "o
 const IN_SCOPE_MARK = "/* in-scope */";
 const UNSCOPED_MARK = "/* unscoped:";
 
-/** `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`. */
+/**
+ * `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`.
+ * `= ANY (ARRAY(…))`, not `IN (SELECT …)`: the subtree is computed once (an InitPlan) and tested
+ * on each row, where a semi-join would make the planner drive the query from the organisations
+ * and sort every matching file instead of walking an index in page order.
+ */
 function orgInScopeSql(orgPath: string, organisationId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} IN (SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`;
+  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`})))`;
 }
 
 /** `fileId` (an SQL expression naming a household file id) is a file held in the subtree of `orgPath`. */
@@ -209,7 +217,7 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
         async $allOperations({ model, operation, args, query, ...rest }) {
           const scope = SCOPE_BY_MODEL[model];
           const inTransaction = Boolean((rest as TQueryParams).__internalParams?.transaction);
-          const reading = READ_OPERATIONS.has(operation);
+          const reading = REPLICA_READ_OPERATIONS.has(operation);
           const run = async (scopedArgs: typeof args) => {
             if (reading && !inTransaction) {
               if (!readClient) return query(scopedArgs);
@@ -227,7 +235,10 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
             if (UNSCOPED_MODELS.has(model)) return run(args);
             throw new Error(`model ${model} has no organisation scope: add it to SCOPE_BY_MODEL or UNSCOPED_MODELS`);
           }
-          const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown };
+          const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown; relationLoadStrategy?: "join" | "query" };
+          // Relations are loaded by one statement each unless a read asks for one joined statement
+          // (relationLoadStrategy: "join", the hot pages): the behaviour every other read was written for.
+          if (READ_OPERATIONS.has(operation)) a.relationLoadStrategy ??= "query";
           if (FILTERED_OPERATIONS.has(operation) || operation === "upsert") {
             const existing = a.where?.AND;
             const and = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];

@@ -4,11 +4,28 @@
 // `prisma` is the primary (DATABASE_URL): every write, and every read that is not routed to the
 // replica. `replicaPrisma()` is the read replica (DATABASE_REPLICA_URL), or null when none is
 // configured; lib/db/read-routing.ts decides when a read may use it.
+import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
 
+/**
+ * Prisma's own statements (its SQL names every table as "public"."…") become named prepared
+ * statements, kept per connection: PostgreSQL then plans a household page's joined read once per
+ * connection instead of on every view (planning it cost more than running it). Hand-written
+ * SQL ($queryRaw) stays unnamed, so each run is planned for its own values — a search for 王 and
+ * one for 王静 want different plans. Long IN lists are not named, so the set of statements stays small.
+ */
+function statementName(query: { sql: string; args: unknown[] }): string | undefined {
+  if (query.args.length > 32 || !query.sql.includes('"public".')) return undefined;
+  return `prisma_${createHash("sha1").update(query.sql).digest("base64url")}`;
+}
+
 function createClient(connectionString: string) {
-  const adapter = new PrismaPg({ connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) });
+  const adapter = new PrismaPg(
+    { connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
+    // Typed as always naming; pg runs a query with no name as the unnamed statement, as before.
+    { statementNameGenerator: statementName as (query: { sql: string; args: unknown[] }) => string },
+  );
   return new PrismaClient({ adapter });
 }
 
@@ -31,7 +48,7 @@ export const prisma = new Proxy({} as PrismaClient, {
   },
 });
 
-/** The read replica's client (its own pool, same size), or null when DATABASE_REPLICA_URL is not set. */
+/** The read replica's client (its own pool, same size, same statement naming), or null when DATABASE_REPLICA_URL is not set. */
 export function replicaPrisma(): PrismaClient | null {
   const url = process.env.DATABASE_REPLICA_URL;
   if (!url) return null;

@@ -2,11 +2,11 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
+import { PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
 import { scopedDb, scopedReadDb, scopeOrganisationIds, type TScopedDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
-import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";
 import { aidPolicyFor } from "./aid-policy";
@@ -165,74 +165,66 @@ export function parseCursor(value: string | undefined): { entryDate: string; id:
   return match ? { entryDate: match[1]!, id: match[2]! } : null;
 }
 
-/**
- * The subtree the ledger is read for: the organisation filter's, or the actor's whole scope. An
- * organisation's ledger holds the entries it (or a union below it) paid and the entries of the
- * files it holds now, whoever paid them (a file transferred in brings its history).
- */
-async function ledgerPath(actor: TActor, filters: TLedgerFilters): Promise<string> {
-  if (!filters.organisationId) return actor.organisation.path;
-  const orgPath = (await scopedDb(actor).organisation.findUnique({ where: { id: filters.organisationId }, select: { path: true } }))?.path;
-  if (!orgPath) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
-  return orgPath;
-}
-
-const paidIn = (orgPath: string) => ({ organisation: { path: { startsWith: orgPath } } });
-const heldIn = (orgPath: string) => ({ file: { organisation: { path: { startsWith: orgPath } } } });
-
-/** The filters every ledger row and every daily total has in common: type, fund, dates. */
-function commonWhere(filters: TLedgerFilters) {
-  return [
-    filters.aidType ? { aidType: filters.aidType } : {},
-    filters.fundSource ? { fundSource: filters.fundSource } : {},
-    filters.from ? { entryDate: { gte: dateOnly(filters.from) } } : {},
-    filters.to ? { entryDate: { lte: dateOnly(filters.to) } } : {},
-  ];
+/** The filters every ledger row, every daily total and every entry paid elsewhere have in common: type, fund, dates. */
+function commonSql(alias: "e" | "t" | "x", filters: TLedgerFilters): Prisma.Sql[] {
+  const col = (name: string) => Prisma.raw(`${alias}.${name}`);
+  const parts: Prisma.Sql[] = [];
+  if (filters.aidType) parts.push(Prisma.sql`${col("aid_type")} = ${filters.aidType}::aid_type`);
+  if (filters.fundSource) parts.push(Prisma.sql`${col("fund_source")} = ${filters.fundSource}::fund_source`);
+  if (filters.from) parts.push(Prisma.sql`${col("entry_date")} >= ${filters.from}::date`);
+  if (filters.to) parts.push(Prisma.sql`${col("entry_date")} <= ${filters.to}::date`);
+  return parts;
 }
 
 /**
  * Count and sum of the filtered entries, equal to the rows listed. Without an amount filter they
  * come from the trigger-maintained daily totals of the entries paid in the subtree (a few rows per
- * day instead of every entry), plus the entries of files held here that another union paid (only
- * files transferred in); with an amount filter, from the entries themselves.
+ * day instead of every entry), plus the entries of files held here that a union outside paid
+ * (ledger_entry_elsewhere, kept by the database: only such entries are in it); with an amount
+ * filter, from the entries themselves.
  */
-async function ledgerTotals(actor: TActor, orgPath: string, filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
+async function ledgerTotals(actor: TActor, orgIds: string[], filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
-    const [daily, brought] = await Promise.all([
-      db.ledgerDailyTotal.aggregate({ where: { AND: [...commonWhere(filters), paidIn(orgPath)] }, _sum: { entries: true, totalFen: true } }),
-      db.ledgerEntry.aggregate({ where: { AND: [...commonWhere(filters), heldIn(orgPath), { NOT: paidIn(orgPath) }] }, _sum: { amountFen: true }, _count: true }),
+    const [[daily], [brought]] = await Promise.all([
+      db.$queryRaw<[{ n: bigint | null; total: bigint | null }]>`
+        SELECT sum(t.entries)::bigint AS n, sum(t.total_fen)::bigint AS total FROM ledger_daily_total t
+         WHERE ${Prisma.join([Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`, db.$orgInScope(Prisma.sql`t.organisation_id`), ...commonSql("t", filters)], " AND ")}`,
+      db.$queryRaw<[{ n: bigint; total: bigint | null }]>`
+        SELECT count(*)::bigint AS n, sum(x.amount_fen)::bigint AS total FROM ledger_entry_elsewhere x
+         WHERE ${Prisma.join([
+           Prisma.sql`x.holder_organisation_id = ANY(${orgIds}::uuid[]) AND NOT (x.organisation_id = ANY(${orgIds}::uuid[]))`,
+           db.$orgInScope(Prisma.sql`x.holder_organisation_id`), ...commonSql("x", filters)], " AND ")}`,
     ]);
-    return { totalFen: Number(daily._sum.totalFen ?? 0) + (brought._sum.amountFen ?? 0), count: (daily._sum.entries ?? 0) + brought._count, countAtLeast: false };
+    return { totalFen: Number(daily.total ?? 0) + Number(brought.total ?? 0), count: Number(daily.n ?? 0) + Number(brought.n), countAtLeast: false };
   }
   // An amount range is not in the daily totals: the entries are summed while there are at most
-  // COUNT_LIMIT of them; beyond that the page says so ("超过 10,000 笔") and gives no sum, rather
+  // SCAN_COUNT_LIMIT of them; beyond that the page says so ("超过 1,000 笔") and gives no sum, rather
   // than reading the whole ledger on every page view.
   const [row] = await db.$queryRaw<[{ n: bigint; total: bigint | null }]>`
     SELECT count(*)::bigint AS n, sum(amount_fen)::bigint AS total
-      FROM (SELECT e.amount_fen FROM ledger_entry e WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`;
+      FROM (SELECT e.amount_fen FROM ledger_entry e WHERE ${where} LIMIT ${SCAN_COUNT_LIMIT + 1}) x`;
   const n = Number(row.n);
-  return n > COUNT_LIMIT ? { totalFen: null, count: COUNT_LIMIT, countAtLeast: true } : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
+  return n > SCAN_COUNT_LIMIT ? { totalFen: null, count: SCAN_COUNT_LIMIT, countAtLeast: true } : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
 }
 
 /**
  * The filtered entries as SQL over `ledger_entry e`, within the actor's scope (and the chosen
  * subtree): what the page, the bounded totals and the export read.
  */
-async function ledgerFilterSql(actor: TActor, filters: TLedgerFilters): Promise<Prisma.Sql> {
+async function ledgerFilterSql(actor: TActor, filters: TLedgerFilters, orgIds?: string[]): Promise<Prisma.Sql> {
   const db = scopedDb(actor);
-  const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
-  // Paid in the subtree, or of a file it holds now (a file transferred in brings its history). The
-  // scope fragments restate the actor's own scope for scopedDb; OR stops at the first true side, so
-  // the held-file side is looked at only for entries paid elsewhere.
+  orgIds ??= await scopeOrganisationIds(actor, filters.organisationId);
+  // Paid in the subtree, or of a file it holds now (a file transferred in brings its history):
+  // an entry of a file held here that was not paid here is one of the few in
+  // ledger_entry_elsewhere (any other such entry was paid by its holder, so here). The scope
+  // fragments restate the actor's own scope for scopedDb in the same two parts.
+  const elsewhere = (holderInScope: Prisma.Sql) => Prisma.sql`e.id IN (SELECT x.entry_id FROM ledger_entry_elsewhere x WHERE ${holderInScope})`;
   const parts: Prisma.Sql[] = [
-    Prisma.sql`(e.organisation_id = ANY(${orgIds}::uuid[]) OR e.file_id IN (SELECT hf.id FROM household_file hf WHERE hf.organisation_id = ANY(${orgIds}::uuid[])))`,
-    Prisma.sql`(${db.$orgInScope(Prisma.sql`e.organisation_id`)} OR ${db.$fileInScope(Prisma.sql`e.file_id`)})`,
+    Prisma.sql`(e.organisation_id = ANY(${orgIds}::uuid[]) OR ${elsewhere(Prisma.sql`x.holder_organisation_id = ANY(${orgIds}::uuid[])`)})`,
+    Prisma.sql`(${db.$orgInScope(Prisma.sql`e.organisation_id`)} OR ${elsewhere(db.$orgInScope(Prisma.sql`x.holder_organisation_id`))})`,
+    ...commonSql("e", filters),
   ];
-  if (filters.aidType) parts.push(Prisma.sql`e.aid_type = ${filters.aidType}::aid_type`);
-  if (filters.fundSource) parts.push(Prisma.sql`e.fund_source = ${filters.fundSource}::fund_source`);
-  if (filters.from) parts.push(Prisma.sql`e.entry_date >= ${filters.from}::date`);
-  if (filters.to) parts.push(Prisma.sql`e.entry_date <= ${filters.to}::date`);
   if (filters.min !== undefined) parts.push(Prisma.sql`e.amount_fen >= ${filters.min}`);
   if (filters.max !== undefined) parts.push(Prisma.sql`e.amount_fen <= ${filters.max}`);
   return Prisma.join(parts, " AND ");
@@ -299,13 +291,13 @@ function present(e: TLedgerRow) {
  */
 export async function findOrgLedger(actor: TActor, filters: TLedgerFilters, page: { after?: string; before?: string } = {}) {
   assertRole(actor, ...READERS);
-  const orgPath = await ledgerPath(actor, filters);
-  const where = await ledgerFilterSql(actor, filters);
+  const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
+  const where = await ledgerFilterSql(actor, filters, orgIds);
   const after = parseCursor(page.after);
   const before = after ? null : parseCursor(page.before);
   const [fetched, totals] = await Promise.all([
     ledgerPageIds(actor, where, { after, before }, LEDGER_PAGE_SIZE + 1).then((ids) => ledgerRowsByIds(actor, ids)),
-    ledgerTotals(actor, orgPath, filters, where),
+    ledgerTotals(actor, orgIds, filters, where),
   ]);
   const more = fetched.length > LEDGER_PAGE_SIZE;
   const rows = before ? fetched.slice(0, LEDGER_PAGE_SIZE).reverse() : fetched.slice(0, LEDGER_PAGE_SIZE);
