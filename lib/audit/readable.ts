@@ -23,6 +23,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   user: "用户",
   organisation: "组织",
   audit_event: "审计日志",
+  calendar_day: "工作日历",
 };
 
 export function entityTypeLabel(type: string): string {

@@ -11,6 +11,7 @@ import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { filingValues, residentId } from "../support/filing-factory";
+import { insertApprovedPayment } from "../support/ledger-fixtures";
 
 // mulberry32: a small seeded generator, so a failure can be replayed with the same seed.
 const SEED = Number(process.env.REPORT_TEST_SEED ?? 20261201);
@@ -164,26 +165,16 @@ async function writeHistory() {
         org: state.org, fileId: id, aid, fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
         student: aid === "EDUCATION" ? pick(students) : null,
       };
-      const { rows: [row] } = await sql.query<{ id: string }>(
-        `WITH d AS (
-           INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, status, recorded_by_id, decided_by_id, decided_at)
-           VALUES (gen_random_uuid(), $2, $1, $3::aid_type, $4::fund_source, $5, $6::date, '测试', $7, 'APPROVED', $8, $9, now()) RETURNING id)
-         INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, recorded_by_id, approved_by_id, disbursement_id)
-         SELECT $1, $2, $3::aid_type, $4::fund_source, $5, $6::date, '测试', $7, $8, $9, d.id FROM d RETURNING id`,
-        [entry.org, id, entry.aid, entry.fund, entry.amount, dayString(entry.day), entry.student, caseworker.userId, official.userId],
-      );
-      entries.push({ ...entry, id: row!.id });
+      const paid = {
+        fileId: id, organisationId: entry.org, aidType: entry.aid, fundSource: entry.fund, studentResidentId: entry.student,
+        recordedById: caseworker.userId, approvedById: official.userId,
+      };
+      const { entryId } = await insertApprovedPayment(sql, { ...paid, amountFen: entry.amount, entryDate: dayString(entry.day), purpose: "测试" });
+      entries.push({ ...entry, id: entryId });
       if (random() < 0.25) {
         const day2 = entry.day + between(0, 60);
-        await sql.query(
-          `WITH d AS (
-             INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, reverses_entry_id, status, recorded_by_id, decided_by_id, decided_at)
-             VALUES (gen_random_uuid(), $2, $1, $3::aid_type, $4::fund_source, $5, $6::date, '冲正', $7, $10, 'APPROVED', $8, $9, now()) RETURNING id)
-           INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, recorded_by_id, approved_by_id, reverses_entry_id, reason, disbursement_id)
-           SELECT $1, $2, $3::aid_type, $4::fund_source, $5, $6::date, '冲正', $7, $8, $9, $10, '录入错误', d.id FROM d`,
-          [entry.org, id, entry.aid, entry.fund, -entry.amount, dayString(day2), entry.student, caseworker.userId, official.userId, row!.id],
-        );
-        entries.push({ ...entry, id: `${row!.id}-r`, amount: -entry.amount, day: day2, reversal: true });
+        await insertApprovedPayment(sql, { ...paid, amountFen: -entry.amount, entryDate: dayString(day2), purpose: "冲正", reverses: { entryId, reason: "录入错误" } });
+        entries.push({ ...entry, id: `${entryId}-r`, amount: -entry.amount, day: day2, reversal: true });
       }
     }
 

@@ -18,6 +18,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/calendar/dispose-file.ts": { count: 1, why: "FOR UPDATE on the file whose materials are disposed, in scope" },
   "lib/calendar/run-daily-calendar.ts": { count: 2, why: "the daily job closes obsolete and creates due work items for every organisation by INSERT/UPDATE … SELECT (infrastructure, unscoped client)" },
   "lib/calendar/run-job.ts": { count: 1, why: "advisory lock per job name, so a job runs once at a time (infrastructure, unscoped client)" },
+  "lib/calendar/set-calendar-day.ts": { count: 2, why: "advisory lock per calendar day, and the open paper-sync deadlines across the changed day recomputed with add_working_days (the calendar is national: unscopedSql)" },
   "lib/calendar/working-days.ts": { count: 2, why: "loading the national working-day calendar and add_working_days; calendar_day belongs to no organisation (unscoped client)" },
   "lib/data/person-conflicts.ts": { count: 2, why: "the one-person-one-file check for a whole import: intentionally system-wide (unscoped client), returning only the minimal conflict facts (resident id, file id and number, status, organisation name)" },
   "lib/data/row-lock.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the row a decision is about, with the scope fragment" },
