@@ -1,5 +1,9 @@
-// The one Prisma client. Only the data-access layer imports it (see lib/data/scope.ts); the
+// The Prisma clients. Only the data-access layer imports them (see lib/data/scope.ts); the
 // import rule is checked by tests/unit/import-boundaries.test.ts.
+//
+// `prisma` is the primary (DATABASE_URL): every write, and every read that is not routed to the
+// replica. `replicaPrisma()` is the read replica (DATABASE_REPLICA_URL), or null when none is
+// configured; lib/db/read-routing.ts decides when a read may use it.
 import { createHash } from "node:crypto";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient } from "@/lib/generated/prisma/client";
@@ -16,9 +20,7 @@ function statementName(query: { sql: string; args: unknown[] }): string | undefi
   return `prisma_${createHash("sha1").update(query.sql).digest("base64url")}`;
 }
 
-function createClient() {
-  const connectionString = process.env.DATABASE_URL;
-  if (!connectionString) throw new Error("DATABASE_URL is not set: start the app with `npm start`.");
+function createClient(connectionString: string) {
   const adapter = new PrismaPg(
     { connectionString, max: Number(process.env.DATABASE_POOL_SIZE ?? 10) },
     // Typed as always naming; pg runs a query with no name as the unnamed statement, as before.
@@ -27,11 +29,13 @@ function createClient() {
   return new PrismaClient({ adapter });
 }
 
-const globalForPrisma = globalThis as unknown as { bangfuPrisma?: PrismaClient };
+const globalForPrisma = globalThis as unknown as { bangfuPrisma?: PrismaClient; bangfuReplicaPrisma?: { url: string; client: PrismaClient } };
 
 function getClient(): PrismaClient {
+  const connectionString = process.env.DATABASE_URL;
+  if (!connectionString) throw new Error("DATABASE_URL is not set: start the app with `npm start`.");
   // One pool per process, also across Next.js dev-server module reloads.
-  globalForPrisma.bangfuPrisma ??= createClient();
+  globalForPrisma.bangfuPrisma ??= createClient(connectionString);
   return globalForPrisma.bangfuPrisma;
 }
 
@@ -44,3 +48,14 @@ export const prisma = new Proxy({} as PrismaClient, {
   },
 });
 
+/** The read replica's client (its own pool, same size, same statement naming), or null when DATABASE_REPLICA_URL is not set. */
+export function replicaPrisma(): PrismaClient | null {
+  const url = process.env.DATABASE_REPLICA_URL;
+  if (!url) return null;
+  const cached = globalForPrisma.bangfuReplicaPrisma;
+  if (cached?.url === url) return cached.client;
+  // The URL changed (tests point the process at another cluster): the old pool is closed.
+  void cached?.client.$disconnect().catch(() => {});
+  globalForPrisma.bangfuReplicaPrisma = { url, client: createClient(url) };
+  return globalForPrisma.bangfuReplicaPrisma.client;
+}

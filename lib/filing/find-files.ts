@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { boundedCount, COUNT_LIMIT, NAME_COUNT_LIMIT, PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
-import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
+import { scopedDb, scopedReadDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
@@ -106,12 +106,13 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgI
  * The organisations of the chosen subtree, or null for the actor's whole scope, which the scope
  * fragment alone expresses (no lookup before the page's own statement).
  */
-const subtreeIds = (actor: TActor, query: TArchiveQuery) => (query.organisationId ? scopeOrganisationIds(actor, query.organisationId) : Promise.resolve(null));
+const subtreeIds = (actor: TActor, query: TArchiveQuery) =>
+  query.organisationId ? scopeOrganisationIds(actor, query.organisationId, { replica: true }) : Promise.resolve(null);
 
 const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue;
 
 async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[] | null) {
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   if (countedByTally(query)) {
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
@@ -154,7 +155,7 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
   // household_file_archive_keyset_idx carries, so this is an index-only walk in key order that
   // stops after one page (the planner has no reason to sort a bitmap of every match, first page
   // included). Only the page's own rows are then read from the table.
-  const rows = await scopedDb(actor).$queryRaw<TArchiveRow[]>`
+  const rows = await (await scopedReadDb(actor)).$queryRaw<TArchiveRow[]>`
     SELECT h.id, h.file_number, h.status::text AS status, h.holder_name, h.holder_resident_id, h.tier::text AS tier,
            h.proposed_tier::text AS proposed_tier, h.file_level::text AS file_level, h.worker_category::text AS worker_category,
            h.main_cause::text AS main_cause, h.household_size, h.updated_at, h.next_check_due,

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
-import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
+import { scopedDb, scopedReadDb, scopeOrganisationIds, type TScopedDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -237,7 +237,13 @@ type TLedgerCursor = { entryDate: string; id: string };
  * so the page is an index range on (entry_date DESC, id DESC) that starts at the cursor — not a
  * filter that reads and discards every newer entry, as the OR form did.
  */
-async function ledgerPageIds(actor: TActor, where: Prisma.Sql, cursor: { after?: TLedgerCursor | null; before?: TLedgerCursor | null }, limit: number) {
+async function ledgerPageIds(
+  actor: TActor,
+  where: Prisma.Sql,
+  cursor: { after?: TLedgerCursor | null; before?: TLedgerCursor | null },
+  limit: number,
+  db: TScopedDb = scopedDb(actor),
+) {
   const range = cursor.before
     ? Prisma.sql`AND (e.entry_date, e.id) > (${cursor.before.entryDate}::date, ${cursor.before.id}::uuid)`
     : cursor.after
@@ -245,7 +251,7 @@ async function ledgerPageIds(actor: TActor, where: Prisma.Sql, cursor: { after?:
       : Prisma.empty;
   // Going back, the rows just newer than the cursor are the oldest of the newer ones: read ascending.
   const order = cursor.before ? Prisma.sql`e.entry_date ASC, e.id ASC` : Prisma.sql`e.entry_date DESC, e.id DESC`;
-  const rows = await scopedDb(actor).$queryRaw<Array<{ id: string }>>`
+  const rows = await db.$queryRaw<Array<{ id: string }>>`
     SELECT e.id FROM ledger_entry e WHERE ${where} ${range} ORDER BY ${order} LIMIT ${limit}`;
   return rows.map((r) => r.id);
 }
@@ -332,7 +338,7 @@ export const LEDGER_EXPORT_PAGE = 5000;
  */
 export async function exportLedger(actor: TActor, filters: TLedgerFilters, options: { full?: boolean } = {}) {
   assertRole(actor, "AUDITOR");
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   const where = await ledgerFilterSql(actor, filters);
   const full = options.full === true;
   await recordAudit(db, actor, {
@@ -379,7 +385,7 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
 /** Every line of a batch (included ones first), for the batch's download; accounts stay masked. */
 export async function* exportBatchLines(actor: TActor, batchId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   const batch = await db.disbursementBatch.findUnique({ where: { id: batchId }, select: { id: true, name: true, organisationId: true } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   await recordAudit(db, actor, { action: "ledger.export-batch-lines", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });

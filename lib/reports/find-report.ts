@@ -1,7 +1,7 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedReadDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -82,7 +82,7 @@ export type TReportGroup = (typeof REPORT_GROUPS)[number];
  */
 export async function findReport(actor: TActor, input: { organisationId?: string; period: TPeriod; groups?: readonly TReportGroup[] }) {
   assertRole(actor, ...REPORT_READERS);
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   const organisation = await db.organisation.findUnique({
     where: { id: input.organisationId ?? actor.organisation.id },
     select: { id: true, name: true, path: true, parentId: true, children: { select: { id: true, name: true }, orderBy: { code: "asc" } } },
