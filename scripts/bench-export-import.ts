@@ -4,7 +4,8 @@
 // --import <n>, a generated n-household workbook validated and imported as a caseworker would.
 //
 //   npm run seed -- --households 100000        fill the database first (about 40 s)
-//   npm run bench:excel                        export only
+//   npm run bench:excel                        exports only: the archive, then 1,000,000 ledger rows as CSV and .xlsx
+//   npm run bench:excel -- --ledger-rows 200000 --no-archive   the ledger export alone, at another size
 //   npm run bench:excel -- --import 100000     and a 100,000-household import
 //   npm run bench:excel -- --no-export --import 30000   the import alone
 import { Writable } from "node:stream";
@@ -95,6 +96,93 @@ async function benchExport(sql: pg.Client) {
   console.log(`  外推 1,000,000 行：约 ${(perMillion / 60).toFixed(1)} 分钟（按本次速度线性外推；流式写出，内存不随行数增长，见上面的峰值）`);
 }
 
+/** Reads a download as a client at network speed would: takes every chunk, keeps only the count. */
+async function drain(response: Response): Promise<number> {
+  const reader = response.body!.getReader();
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return bytes;
+    bytes += value.byteLength;
+  }
+}
+
+/**
+ * The auditor's province-wide ledger download (帮扶资金发放实名制汇总表) of about `target` rows, as
+ * CSV and as .xlsx, through the same Response a route returns; beside it the same keyset pages
+ * in plain SQL through pg. The rows are the newest `target` entries (a 从 date filter), so any
+ * database with at least that many entries measures the same size.
+ */
+async function benchLedgerExport(sql: pg.Client, target: number) {
+  assertReactServer("export-responses", "npm run bench:excel", "scripts/bench-export-import.ts");
+  const { exportLedgerResponse } = await import("@/lib/exports/export-responses");
+  const { LEDGER_EXPORT_PAGE } = await import("@/lib/ledger/find-ledger");
+  const { province, provinceOrg } = await benchActors(sql, "lz_caseworker", { username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"] });
+  const auditor: TActor = { ...province, userId: await auditorIn(sql, provinceOrg.id) };
+  const { rows: [edge] } = await sql.query<{ d: string | null }>(
+    "SELECT entry_date::text AS d FROM ledger_entry ORDER BY entry_date DESC OFFSET $1 LIMIT 1", [target - 1]);
+  if (!edge?.d) {
+    console.log(`\n台账不足 ${target.toLocaleString()} 条。请先运行：npm run seed -- --households 200000 --ledger-entries ${(target * 2).toLocaleString()}`);
+    return;
+  }
+  const from = edge.d;
+  const { rows: [load] } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date >= $1::date", [from]);
+  console.log(`\n省级范围台账导出（${provinceOrg.name}，发放日期 ${from} 起，${load!.n.toLocaleString()} 条；每页 ${LEDGER_EXPORT_PAGE.toLocaleString()} 条）：`);
+
+  // Plain SQL: the same keyset pages with the same joins, rows discarded.
+  const p0 = performance.now();
+  let cursor = null as { d: string; id: string } | null;
+  let plainRows = 0;
+  for (;;) {
+    const { rows }: { rows: { id: string; d: string }[] } = await sql.query(
+      `SELECT e.id::text, e.entry_date::text AS d, e.aid_type, e.fund_source, e.amount_fen, e.purpose, e.reason, e.cap_override_reason,
+              o.name, f.holder_name, f.file_number, f.holder_resident_id, ba.bank_name, ba.account_number, b.name
+         FROM (SELECT e.* FROM ledger_entry e WHERE e.entry_date >= $1::date AND ($2::date IS NULL OR (e.entry_date, e.id) < ($2::date, $3::uuid))
+                ORDER BY e.entry_date DESC, e.id DESC LIMIT $4) e
+         JOIN organisation o ON o.id = e.organisation_id JOIN household_file f ON f.id = e.file_id
+         LEFT JOIN LATERAL (SELECT a.bank_name, a.account_number FROM bank_account a WHERE a.id = e.bank_account_id LIMIT 1) ba ON true LEFT JOIN batch_line bl ON bl.id = e.batch_line_id
+         LEFT JOIN disbursement_batch b ON b.id = bl.batch_id
+        ORDER BY e.entry_date DESC, e.id DESC`,
+      [from, cursor?.d ?? null, cursor?.id ?? null, LEDGER_EXPORT_PAGE],
+    );
+    plainRows += rows.length;
+    if (rows.length < LEDGER_EXPORT_PAGE) break;
+    cursor = { d: rows.at(-1)!.d, id: rows.at(-1)!.id };
+  }
+  const plainSeconds = (performance.now() - p0) / 1000;
+  console.log(`  纯 SQL（pg，同样的分页与连接）  ${plainSeconds.toFixed(1)} s，${plainRows.toLocaleString()} 行（${Math.round(plainRows / plainSeconds).toLocaleString()} 行/秒）`);
+
+  for (const format of ["csv", "xlsx"] as const) {
+    global.gc?.();
+    await new Promise((r) => setTimeout(r, 500));
+    const idle = process.memoryUsage().rss;
+    // RSS every 50 ms: the peak, and the peak of each quarter of the run — flat memory means the
+    // last quarter is no higher than the first.
+    const samples: number[] = [];
+    const timer = setInterval(() => samples.push(process.memoryUsage().rss), 50);
+    const run = await peakRss(async () => drain(await exportLedgerResponse(auditor, new URLSearchParams({ from, format }))));
+    clearInterval(timer);
+    const quarter = Math.max(1, Math.ceil(samples.length / 4));
+    const quarters = [0, 1, 2, 3].map((q) => Math.max(idle, ...samples.slice(q * quarter, (q + 1) * quarter)));
+    // The row count from the export's own audit row, written just after the last byte.
+    let rows = 0;
+    for (let i = 0; i < 100 && !rows; i += 1) {
+      const { rows: [audit] } = await sql.query<{ rows: number }>(
+        `SELECT (detail->>'rows')::int AS rows FROM audit_event WHERE action = 'export.completed' AND actor_id = $1 AND detail->>'format' = $2
+            AND at >= now() - make_interval(secs => $3) ORDER BY id DESC LIMIT 1`,
+        [auditor.userId, format, run.seconds + 30],
+      );
+      rows = audit?.rows ?? 0;
+      if (!rows) await new Promise((r) => setTimeout(r, 100));
+    }
+    console.log(`  ${format.padEnd(5)} ${rows.toLocaleString()} 行，文件 ${(run.result / MB).toFixed(0)} MB，用时 ${run.seconds.toFixed(1)} s（${Math.round(rows / run.seconds).toLocaleString()} 行/秒，` +
+      `为纯 SQL 的 ${(run.seconds / plainSeconds).toFixed(1)} 倍）；内存：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((run.peak - idle) / MB).toFixed(0)} MB` +
+      `（按时间四等分的峰值高于空闲：${quarters.map((q) => ((q - idle) / MB).toFixed(0)).join(" / ")} MB）`);
+  }
+  const os = await import("node:os");
+  console.log(`  负载（1/5/15 分钟平均）${os.loadavg().map((x) => x.toFixed(2)).join(" / ")}，CPU ${os.cpus().length} 核`);
+}
+
 /** A workbook of n households (holder + spouse) in the template's layout, written by streaming. */
 async function generatedWorkbook(households: number): Promise<Buffer> {
   const { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } = await import("@/lib/import/household-columns");
@@ -149,13 +237,42 @@ async function benchImport(sql: pg.Client, households: number) {
     console.log(`  校验未通过（${validated.problemCount} 个问题，例如：${validated.problems[0]?.message ?? validated.message}）`);
     return;
   }
+  // Plain-SQL floor of the commit's main statement: the same INSERT … SELECT from the staged rows
+  // into a temporary table without indexes, constraints or triggers (rolled back).
+  const f0 = performance.now();
+  await sql.query("BEGIN");
+  await sql.query(`CREATE TEMP TABLE floor_files (LIKE household_file INCLUDING DEFAULTS) ON COMMIT DROP`);
+  await sql.query(
+    `INSERT INTO floor_files (id, organisation_id, status, data, holder_name, holder_resident_id, file_level, worker_category, main_cause, secondary_causes,
+                              proposed_tier, created_by_id, holder_name_pinyin, holder_name_initials, holder_name_grams)
+     SELECT r.file_id, r.organisation_id, 'DRAFT', r.data, r.data #>> '{members,0,name}', r.data #>> '{members,0,residentId}', (r.data ->> 'fileLevel')::file_level,
+            (r.data ->> 'workerCategory')::worker_category, (r.data ->> 'mainCause')::hardship_cause,
+            ARRAY(SELECT jsonb_array_elements_text(r.data -> 'secondaryCauses'))::hardship_cause[], (r.data ->> 'proposedTier')::tier, $2::uuid,
+            r.name_search ->> 'pinyin', r.name_search ->> 'initials', ARRAY(SELECT jsonb_array_elements_text(coalesce(r.name_search -> 'grams', '[]')))
+       FROM household_import_row r WHERE r.import_id = $1 ORDER BY r.seq`,
+    [importId, city.userId],
+  );
+  await sql.query("ROLLBACK");
+  const floorSeconds = (performance.now() - f0) / 1000;
+  const t2b = performance.now();
   await claimHouseholdImportCommit(city, importId);
   const { households: created } = await commitHouseholdImport(city, importId);
   const t3 = performance.now();
-  console.log(`  上传 ${((t1 - t0) / 1000).toFixed(1)} s，校验全部行 ${((t2 - t1) / 1000).toFixed(1)} s，一个事务导入 ${created.toLocaleString()} 户 ${((t3 - t2) / 1000).toFixed(1)} s；合计 ${((t3 - t0) / 1000).toFixed(1)} s`);
+  const validateSeconds = (t2 - t1) / 1000;
+  const commitSeconds = (t3 - t2b) / 1000;
+  console.log(`  上传 ${((t1 - t0) / 1000).toFixed(1)} s`);
+  console.log(`  校验全部行      ${validateSeconds.toFixed(1)} s（读取工作簿、逐行校验、一人一档查库、暂存）`);
+  console.log(`  一个事务导入    ${commitSeconds.toFixed(1)} s（${created.toLocaleString()} 户：档案、成员、办理记录及统计触发器）`);
+  console.log(`  同一插入的纯 SQL 下限（临时表，无索引、约束、触发器）${floorSeconds.toFixed(1)} s（比值 ${(commitSeconds / floorSeconds).toFixed(1)}）`);
+  console.log(`  校验 + 导入合计 ${(validateSeconds + commitSeconds).toFixed(1)} s；含上传 ${((t1 - t0) / 1000 + validateSeconds + commitSeconds).toFixed(1)} s；机器负载 ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
 }
 
+const LEDGER_ROWS = argNumber("--ledger-rows", 1_000_000);
+
 await runBench(async (sql) => {
-  if (!process.argv.includes("--no-export")) await benchExport(sql);
+  if (!process.argv.includes("--no-export")) {
+    if (!process.argv.includes("--no-archive")) await benchExport(sql);
+    if (LEDGER_ROWS > 0) await benchLedgerExport(sql, LEDGER_ROWS);
+  }
   if (IMPORT_HOUSEHOLDS > 0) await benchImport(sql, IMPORT_HOUSEHOLDS);
 });

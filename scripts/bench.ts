@@ -141,7 +141,8 @@ async function main(sql: pg.Client) {
       run: async () => {
         const values = intakeValues();
         const draft = await saveDraft(caseworkers.city, ZSaveDraftInput.parse({ data: values }));
-        for (const kind of ["APPLICATION", "AUTHORISATION"]) {
+        // The two forms every filing needs and what the cause (因病) requires (cause_evidence_rule).
+        for (const kind of ["APPLICATION", "AUTHORISATION", "DIAGNOSIS"]) {
           await sql.query(
             `INSERT INTO evidence_file (file_id, kind, original_name, content_type, size_bytes, sha256, storage_key, uploaded_by_id)
              VALUES ($1, $2::evidence_kind, $3, 'application/pdf', 100, $4, $5, $6)`,

@@ -1,10 +1,10 @@
 "use client";
 
-import { completeWorkItemAction, disposeFileAction, recordFindingAction, runDailyCalendarNowAction, startSpotCheckAction } from "@/lib/calendar/actions";
+import { completeWorkItemAction, disposeFileAction, recordFindingAction, removeCalendarDayAction, runDailyCalendarNowAction, setCalendarDayAction, startSpotCheckAction } from "@/lib/calendar/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SPOT_CHECK_FINDING_LABELS } from "@/lib/calendar/labels";
-import { ZCompleteWorkItemInput, ZRecordFindingInput, ZStartSpotCheckInput } from "@/lib/calendar/schemas";
+import { CALENDAR_DAY_KIND_LABELS, ZCompleteWorkItemInput, ZRecordFindingInput, ZSetCalendarDayInput, ZStartSpotCheckInput } from "@/lib/calendar/schemas";
 
 export function CompleteWorkItemButton({ itemId, holderName }: { itemId: string; holderName: string }) {
   return (
@@ -76,6 +76,40 @@ export function RunDailyNowButton() {
       message="按今天的日期生成待办事项。任务可重复运行，已有的待办不会重复生成。"
       confirmLabel="运行"
       run={() => runDailyCalendarNowAction({})}
+    />
+  );
+}
+
+/** 录入节假日: a day of a year chinese-days does not cover; entering a date again corrects it. */
+export function SetCalendarDayButton({ defaults, label = "录入节假日或调休" }: { defaults?: { day: string; kind: "HOLIDAY" | "WORKDAY"; name: string }; label?: string }) {
+  return (
+    <DialogForm
+      label={label}
+      title={defaults ? `更正 ${defaults.day} 的安排` : "录入节假日或调休上班日"}
+      description="按国务院办公厅公布的节假日安排，逐日录入放假日和调休上班日。保存后，跨过该日的纸质档案同步期限会按新日历重新计算；数据包日后收录该年份时，不会覆盖这里录入的日子。"
+      fields={[
+        { name: "day", label: "日期", type: "date" },
+        { name: "kind", label: "安排", type: "select", options: CALENDAR_DAY_KIND_LABELS },
+        { name: "name", label: "名称", type: "text", hint: "如：春节、元旦、春节调休上班" },
+      ]}
+      schema={ZSetCalendarDayInput}
+      defaults={(defaults ?? { day: "", kind: "", name: "" }) as never}
+      confirmLabel="保存"
+      buttonVariant={defaults ? "secondary" : "primary"}
+      run={(values) => setCalendarDayAction(values as never)}
+    />
+  );
+}
+
+export function RemoveCalendarDayButton({ day, name }: { day: string; name: string }) {
+  return (
+    <ConfirmAction
+      label="撤销"
+      title={`撤销 ${day}（${name}）`}
+      message="撤销后这一天按数据包的安排计算；数据包没有收录时，周一至周五为工作日、周六周日休息。跨过该日的纸质档案同步期限会重新计算。"
+      confirmLabel="确认撤销"
+      variant="danger"
+      run={() => removeCalendarDayAction({ day })}
     />
   );
 }

@@ -41,6 +41,20 @@ export function UploadImportForm({ maxBytes }: { maxBytes: number }) {
   return (
     <form onSubmit={onSubmit} className="space-y-3" noValidate>
       {error && <Alert>{error}</Alert>}
+      <fieldset className="space-y-2 text-sm">
+        <legend className="mb-1 font-medium text-slate-700">导入方式</legend>
+        <label className="flex items-start gap-2">
+          <input type="radio" name="mode" value="DRAFT" defaultChecked className="mt-1" />
+          <span><span className="font-medium">导入为草稿</span>：新建档的家庭，导入后由经办人补充证明材料，按建档流程提交审核。</span>
+        </label>
+        <label className="flex items-start gap-2">
+          <input type="radio" name="mode" value="OPEN" className="mt-1" />
+          <span>
+            <span className="font-medium">按已在档档案迁入</span>：本单位原有的已审定档案。须填写「在档困难类别」「原建档日期」（「原档案编号」可选）；
+            校验通过后由导入人以外的工作人员审批，批准后全部成为在档档案。
+          </span>
+        </label>
+      </fieldset>
       <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file">
         <Input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-invalid={!!error} />
       </Field>

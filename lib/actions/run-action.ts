@@ -2,6 +2,7 @@ import "server-only";
 import type { z } from "zod";
 import type { TActor } from "@/lib/auth/actor";
 import { withContention } from "@/lib/db/contention";
+import { noteWrite } from "@/lib/db/read-routing";
 import { DomainError } from "@/lib/errors/domain-error";
 import { CONTROL_CHARACTER_MESSAGE, controlCharacterPath } from "@/lib/forms/zod-fields";
 import { zodFieldErrors, type TActionResult } from "./result";
@@ -34,6 +35,9 @@ export async function runActionAs<TSchema extends z.ZodType, TResult>(
     return { ok: true, data: await withContention(() => run(actor, parsed.data)) };
   } catch (error) {
     return failure(error);
+  } finally {
+    // Read-your-writes also for what an action writes outside scopedDb (lib/db/read-routing.ts).
+    noteWrite(actor.userId);
   }
 }
 

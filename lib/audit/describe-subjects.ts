@@ -65,5 +65,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
 /** The subject of one row, or its type alone when the record is gone or out of the reader's scope. */
 export function subjectOf(subjects: Map<string, TAuditSubject>, row: TRowRef): TAuditSubject {
   if (row.entityType === "audit_event") return { type: entityTypeLabel(row.entityType), name: "审计日志", href: null, fileId: null };
+  // A calendar day is named by its date, which is its id; the row itself may since have been withdrawn.
+  if (row.entityType === "calendar_day") return { type: entityTypeLabel(row.entityType), name: row.entityId ?? "", href: null, fileId: null };
   return subjects.get(`${row.entityType}:${row.entityId}`) ?? { type: entityTypeLabel(row.entityType), name: row.entityId ? "（已删除或已不在管辖范围内）" : "", href: null, fileId: null };
 }

@@ -3,7 +3,7 @@ import { auditActionLabel } from "@/lib/audit/labels";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb, type TScopedDb } from "@/lib/data/scope";
+import { scopedDb, scopedReadDb, type TScopedDb } from "@/lib/data/scope";
 import { isUuid } from "@/lib/data/ids";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { describeAuditSubjects, subjectOf } from "./describe-subjects";
@@ -139,7 +139,7 @@ export type TAuditTrailRow = { at: Date; cells: Array<string | null | undefined>
 
 export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome }): AsyncGenerator<TAuditTrailRow> {
   assertRole(actor, "AUDITOR");
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   await recordAudit(db, actor, {
     action: `audit.export.${query.kind}`,
     entityType: "audit_event",

@@ -63,6 +63,8 @@ const ACTION_LABELS: Record<string, string> = {
   "calendar.record-finding": "登记抽查结果",
   "calendar.dispose-file": "批准销毁到期档案材料",
   "calendar.run-job": "手动运行定时任务",
+  "calendar.set-day": "录入或更正工作日历",
+  "calendar.remove-day": "撤销工作日历录入",
   "archive.export": "导出困难职工台账",
   "ledger.export-batch-lines": "导出批次名单",
   "export.completed": "导出完成（记录行数）",

@@ -58,8 +58,8 @@ type TCreateBackupOptions = {
 
 // What the PostgreSQL documentation says to leave out of a low-level base backup: runtime state
 // that the server recreates, and pg_wal (the needed segments are added explicitly).
-const SKIP_CONTENTS = new Set(["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"]);
-const SKIP_FILES = new Set(["postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "current_logfiles", "backup_manifest"]);
+export const SKIP_CONTENTS = new Set(["pg_wal", "pg_replslot", "pg_dynshmem", "pg_notify", "pg_serial", "pg_snapshots", "pg_stat_tmp", "pg_subtrans"]);
+export const SKIP_FILES = new Set(["postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map", "current_logfiles", "backup_manifest"]);
 const WAL_SEGMENT = /^[0-9A-F]{24}$/;
 
 export function backupFileName(now: Date): string {

@@ -6,6 +6,8 @@ import { prisma } from "@/lib/db/client";
 // each year when the State Council publishes the next year's schedule), copied into calendar_day
 // so that PostgreSQL itself can add working days (add_working_days, used by the paper-sync trigger).
 // A day the table does not list counts as working exactly when it is Monday to Friday.
+// The package covers only the years already published; an administrator enters the others
+// (lib/calendar/set-calendar-day.ts) and those rows (source ADMIN) are never overwritten here.
 
 type TChineseDays = { holidays: Record<string, string>; workdays: Record<string, string> };
 
@@ -15,7 +17,25 @@ function chineseDays(): TChineseDays {
 
 const nameOf = (value: string) => value.split(",")[1] ?? null;
 
-/** Upserts every holiday and make-up working day the package knows; returns how many days it lists. */
+/** The years for which the package lists holidays, ascending. */
+export function packageYears(): number[] {
+  return [...new Set(Object.keys(chineseDays().holidays).map((day) => Number(day.slice(0, 4))))].sort((a, b) => a - b);
+}
+
+/** What the package says about a day, or null when it does not list it. */
+export function packageDay(day: string): { working: boolean; name: string | null } | null {
+  const { holidays, workdays } = chineseDays();
+  const holiday = holidays[day];
+  if (holiday !== undefined) return { working: false, name: nameOf(holiday) };
+  const workday = workdays[day];
+  if (workday !== undefined) return { working: true, name: nameOf(workday) ? `${nameOf(workday)}调休上班` : null };
+  return null;
+}
+
+/**
+ * Upserts every holiday and make-up working day the package knows, except days an administrator
+ * entered (source ADMIN: theirs is the later word); returns how many days the package lists.
+ */
 export async function syncWorkingCalendar(): Promise<number> {
   const data = chineseDays();
   const days = [
@@ -25,7 +45,7 @@ export async function syncWorkingCalendar(): Promise<number> {
   await prisma.$executeRaw`
     INSERT INTO calendar_day (day, working, name)
     SELECT d::date, w, n FROM unnest(${days.map((d) => d.day)}::text[], ${days.map((d) => d.working)}::boolean[], ${days.map((d) => d.name)}::text[]) AS t(d, w, n)
-    ON CONFLICT (day) DO UPDATE SET working = EXCLUDED.working, name = EXCLUDED.name`;
+    ON CONFLICT (day) DO UPDATE SET working = EXCLUDED.working, name = EXCLUDED.name WHERE calendar_day.source = 'PACKAGE'`;
   return days.length;
 }
 

@@ -19,9 +19,22 @@ export function toPage<T>(rows: T[], total: number, page: number, pageSize = PAG
   return { rows, total, totalAtLeast, page, pageCount: Math.max(1, Math.ceil(total / pageSize)) };
 }
 
-/** A count of at most COUNT_LIMIT + 1 rows, as the page shows it. */
-export function boundedCount(n: number): { total: number; totalAtLeast: boolean } {
-  return n > COUNT_LIMIT ? { total: COUNT_LIMIT, totalAtLeast: true } : { total: n, totalAtLeast: false };
+/**
+ * The bound of an archive count that no tally serves (a name search, a hardship cause): such a
+ * count reads the matching rows one by one, so it stops at 1,000 ("超过 1,000 条"), which keeps a
+ * search for the commonest surname in a province as cheap as its page.
+ */
+export const SCAN_COUNT_LIMIT = 1_000;
+
+/**
+ * A name search is counted to 200 ("超过 200 条"): ten pages are more than anyone reads for 王 or
+ * wj, and the caseworker narrows the search instead; each count then costs a fifth as much.
+ */
+export const NAME_COUNT_LIMIT = 200;
+
+/** A count of at most `limit` + 1 rows, as the page shows it. */
+export function boundedCount(n: number, limit = COUNT_LIMIT): { total: number; totalAtLeast: boolean } {
+  return n > limit ? { total: limit, totalAtLeast: true } : { total: n, totalAtLeast: false };
 }
 
 /** 共 1,234 条 / 超过 10,000 条 */

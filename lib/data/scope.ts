@@ -1,8 +1,9 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
+import { noteWrite, readClientFor } from "@/lib/db/read-routing";
 import type { TActor } from "@/lib/auth/actor";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
 
 /**
  * The one place that knows what an actor may see: their organisation and its descendants.
@@ -22,7 +23,7 @@ const byOrganisation = (orgPath: string) => ({ organisation: { path: { startsWit
 /** A record of a household file follows the file: it is in scope exactly when its file is, wherever the file moves. */
 const byFile = (orgPath: string) => ({ file: byOrganisation(orgPath) });
 const noPrismaAccess = (): never => {
-  throw new Error("report tables are read through lib/reports only");
+  throw new Error("derived tables without an organisation relation are read through raw SQL only (lib/reports, lib/ledger)");
 };
 
 export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
@@ -72,6 +73,14 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportOpenNow: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
+  ReportLedgerFilePeriod: { where: noPrismaAccess },
+  ReportLedgerStudentPeriod: { where: noPrismaAccess },
+  ReportLedgerCount: { where: noPrismaAccess },
+  ReportLedgerFile: { where: noPrismaAccess },
+  ReportLedgerStudent: { where: noPrismaAccess },
+  ReportApprovalDaily: { where: noPrismaAccess },
+  // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
+  LedgerEntryElsewhere: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.
   AuditEvent: { where: byOrganisation },
   SignInAttempt: { where: (orgPath) => ({ user: byOrganisation(orgPath) }) },
@@ -104,7 +113,12 @@ const FILTERED_OPERATIONS = new Set([
   "delete",
   "deleteMany",
 ]);
+const READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany"]);
 const CREATE_OPERATIONS = new Set(["create", "createMany", "createManyAndReturn", "upsert"]);
+/** What a read client may serve: the reads of FILTERED_OPERATIONS (the rest of them write). */
+const REPLICA_READ_OPERATIONS = new Set(["findUnique", "findUniqueOrThrow", "findFirst", "findFirstOrThrow", "findMany", "count", "aggregate", "groupBy"]);
+/** Raw text that may write: such a statement is a write of the actor's (and never sent to a replica). */
+const WRITING_SQL = /\b(insert|update|delete|merge|truncate|call|copy|nextval|setval)\b/i;
 
 export function isPathInScope(actor: Pick<TActor, "organisation">, orgPath: string): boolean {
   return orgPath.startsWith(actor.organisation.path);
@@ -134,9 +148,14 @@ function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "o
 const IN_SCOPE_MARK = "/* in-scope */";
 const UNSCOPED_MARK = "/* unscoped:";
 
-/** `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`. */
+/**
+ * `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`.
+ * `= ANY (ARRAY(…))`, not `IN (SELECT …)`: the subtree is computed once (an InitPlan) and tested
+ * on each row, where a semi-join would make the planner drive the query from the organisations
+ * and sort every matching file instead of walking an index in page order.
+ */
 function orgInScopeSql(orgPath: string, organisationId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} IN (SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`;
+  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`})))`;
 }
 
 /** `fileId` (an SQL expression naming a household file id) is a file held in the subtree of `orgPath`. */
@@ -161,8 +180,24 @@ function assertRawStatementScoped(operation: string, args: unknown) {
   }
 }
 
-export function scopedDb(actor: Pick<TActor, "organisation">) {
+type TQueryParams = { __internalParams?: { transaction?: unknown } };
+
+/** The client property of a model ("HouseholdFile" → "householdFile"). */
+const clientKey = (model: string) => model.charAt(0).toLowerCase() + model.slice(1);
+
+/**
+ * `reads`: a client (the read replica) that serves this db's reads made outside a transaction —
+ * model reads and raw statements that cannot write. Writes, and everything inside
+ * `$transaction`, always go to the primary. Only scopedReadDb passes one. Every write, and every
+ * statement inside a transaction, of the primary db marks the user as having written
+ * (read-your-writes, lib/db/read-routing.ts).
+ */
+export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string }, reads?: PrismaClient | null) {
   const orgPath = actor.organisation.path;
+  const readClient = reads ?? null;
+  // A write through the read db is the bookkeeping of a read (an export's audit row), which the
+  // reading pages do not show: it does not keep the user's reads on the primary.
+  const wrote = readClient ? () => {} : () => noteWrite(actor.userId);
   return prisma.$extends({
     name: "organisation-scope",
     client: {
@@ -172,18 +207,50 @@ export function scopedDb(actor: Pick<TActor, "organisation">) {
       $fileInScope: (column: Prisma.Sql) => fileInScopeSql(orgPath, column),
     },
     query: {
-      async $allOperations({ model, operation, args, query }) {
-        if (!model && RAW_OPERATIONS.has(operation)) assertRawStatementScoped(operation, args);
+      async $allOperations({ model, operation, args, query, ...rest }) {
+        if (model || !RAW_OPERATIONS.has(operation)) return query(args);
+        assertRawStatementScoped(operation, args);
+        const inTransaction = Boolean((rest as TQueryParams).__internalParams?.transaction);
+        const text = ((args as { strings?: readonly string[] }).strings ?? []).join("?");
+        const writes = operation === "$executeRaw" || WRITING_SQL.test(text);
+        if (writes || inTransaction) {
+          // Noted before and after: a read racing this statement, and the window counted from its end.
+          wrote();
+          try {
+            return await query(args);
+          } finally {
+            wrote();
+          }
+        }
+        if (readClient) return readClient.$queryRaw(args as Prisma.Sql);
         return query(args);
       },
       $allModels: {
-        async $allOperations({ model, operation, args, query }) {
+        async $allOperations({ model, operation, args, query, ...rest }) {
           const scope = SCOPE_BY_MODEL[model];
+          const inTransaction = Boolean((rest as TQueryParams).__internalParams?.transaction);
+          const reading = REPLICA_READ_OPERATIONS.has(operation);
+          const run = async (scopedArgs: typeof args) => {
+            if (reading && !inTransaction) {
+              if (!readClient) return query(scopedArgs);
+              const delegate = (readClient as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[clientKey(model)]!;
+              return delegate[operation]!(scopedArgs);
+            }
+            wrote();
+            try {
+              return await query(scopedArgs);
+            } finally {
+              wrote();
+            }
+          };
           if (!scope) {
-            if (UNSCOPED_MODELS.has(model)) return query(args);
+            if (UNSCOPED_MODELS.has(model)) return run(args);
             throw new Error(`model ${model} has no organisation scope: add it to SCOPE_BY_MODEL or UNSCOPED_MODELS`);
           }
-          const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown };
+          const a = args as { where?: Record<string, unknown>; data?: unknown; create?: unknown; relationLoadStrategy?: "join" | "query" };
+          // Relations are loaded by one statement each unless a read asks for one joined statement
+          // (relationLoadStrategy: "join", the hot pages): the behaviour every other read was written for.
+          if (READ_OPERATIONS.has(operation)) a.relationLoadStrategy ??= "query";
           if (FILTERED_OPERATIONS.has(operation) || operation === "upsert") {
             const existing = a.where?.AND;
             const and = existing === undefined ? [] : Array.isArray(existing) ? existing : [existing];
@@ -192,11 +259,21 @@ export function scopedDb(actor: Pick<TActor, "organisation">) {
           if (CREATE_OPERATIONS.has(operation) && scope.createdIn) {
             for (const id of organisationIdsOf(a, scope.createdIn)) await assertOrganisationInScope(actor, id);
           }
-          return query(args);
+          return run(args);
         },
       },
     },
   });
+}
+
+/**
+ * scopedDb for the pages that may read from the read replica — the archive, reports and exports
+ * (lib/db/read-routing.ts): the same scope, its reads served by the replica when one is configured
+ * and this user has no write the replica has not replayed yet; its writes (an export's audit row)
+ * and its transactions on the primary. Without DATABASE_REPLICA_URL it is scopedDb(actor).
+ */
+export async function scopedReadDb(actor: Pick<TActor, "organisation" | "userId">): Promise<TScopedDb> {
+  return scopedDb(actor, await readClientFor(actor.userId));
 }
 
 export type TScopedDb = ReturnType<typeof scopedDb>;
@@ -208,15 +285,21 @@ export type TScopedTx = Parameters<Parameters<TScopedDb["$transaction"]>[0]>[0];
  * The organisations a raw query may read: the actor's subtree, or the part of it under
  * `subtreeId` (NotFoundError if that organisation is not in scope). Raw SQL has no query
  * extension to add the scope, so every raw read of a scoped table filters on
- * `organisation_id = ANY(<these ids>)` — taken from here, never from the browser.
+ * `organisation_id = ANY(<these ids>)` — taken from here, never from the browser. With
+ * `{ replica: true }` (the archive and its export) the tree is read where scopedReadDb reads.
  */
-export async function scopeOrganisationIds(actor: Pick<TActor, "organisation">, subtreeId?: string): Promise<string[]> {
+export async function scopeOrganisationIds(
+  actor: Pick<TActor, "organisation"> & { userId?: string },
+  subtreeId?: string,
+  options: { replica?: boolean } = {},
+): Promise<string[]> {
+  const db = (options.replica ? await readClientFor(actor.userId) : null) ?? prisma;
   let path = actor.organisation.path;
   if (subtreeId) {
-    const org = await prisma.organisation.findUnique({ where: { id: subtreeId }, select: { path: true } });
+    const org = await db.organisation.findUnique({ where: { id: subtreeId }, select: { path: true } });
     if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
     path = org.path;
   }
-  const rows = await prisma.organisation.findMany({ where: { path: { startsWith: path } }, select: { id: true } });
+  const rows = await db.organisation.findMany({ where: { path: { startsWith: path } }, select: { id: true } });
   return rows.map((r) => r.id);
 }

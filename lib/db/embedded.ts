@@ -187,9 +187,20 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
 
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
 
+  const server = await runPostmaster(binDir, clusterDir, options.port, ids, log);
+  return connect(options, clusterDir, server);
+}
+
+type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
+
+/**
+ * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
+ * connections — read-write, or read-only for a standby in recovery (lib/db/standby.ts).
+ */
+async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void): Promise<TPostmaster> {
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
-    ["-D", clusterDir, "-p", String(options.port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
     { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -199,26 +210,66 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
       const text = chunk.toString("utf8");
       log(text.trimEnd());
       if (output.length < 20_000) output += text;
-      if (text.includes("database system is ready to accept connections")) resolve();
+      if (/database system is ready to accept (read-only )?connections/.test(text)) resolve();
     });
     child.once("error", (error) => reject(new Error(`无法运行内置数据库：${error.message}`)));
     child.once("exit", () => {
       const reason = output.includes("Address already in use")
-        ? `端口 ${options.port} 已被占用`
+        ? `端口 ${port} 已被占用`
         : output.includes("postmaster.pid")
           ? `另一个实例正在使用 ${clusterDir}`
           : output.trim().split("\n").slice(-3).join(" ");
-      reject(new Error(`内置数据库无法在端口 ${options.port} 启动（${reason}）。可设置 EMBEDDED_PG_PORT 换一个端口，或设置 DATABASE_URL 使用外部 PostgreSQL。`));
+      reject(new Error(`内置数据库无法在端口 ${port} 启动（${reason}）。可设置 EMBEDDED_PG_PORT 换一个端口，或设置 DATABASE_URL 使用外部 PostgreSQL。`));
     });
   });
-  return connect(options, clusterDir, { child, exited });
+  return { child, exited };
+}
+
+/** A running standby (or any cluster started without roles or databases being touched). */
+export type TEmbeddedStandby = { dataDir: string; port: number; stop: () => Promise<void> };
+
+/**
+ * Starts the embedded binaries on a cluster folder prepared by lib/db/standby.ts (standby.signal,
+ * primary_conninfo): the server comes up read-only and streams from the primary. Nothing is
+ * written to it — a standby refuses writes — so, unlike startEmbeddedPostgres, no roles or
+ * databases are created: they arrive from the primary.
+ */
+export async function startEmbeddedStandby(options: { dataDir: string; port: number; log?: (line: string) => void }): Promise<TEmbeddedStandby> {
+  const ids = isRoot ? postgresUser() : null;
+  const binDir = await reachableBinaries(ids, console.log);
+  const clusterDir = path.resolve(options.dataDir);
+  if (ids) await chownTree(clusterDir, ids);
+  const { child, exited } = await runPostmaster(binDir, clusterDir, options.port, ids, options.log ?? (() => {}));
+  const onExit = () => child.kill("SIGINT");
+  process.once("exit", onExit);
+  let stopped: Promise<void> | undefined;
+  return {
+    dataDir: clusterDir,
+    port: options.port,
+    stop: () =>
+      (stopped ??= (async () => {
+        process.off("exit", onExit);
+        if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
+        await exited;
+      })()),
+  };
+}
+
+/** Hands a folder and everything in it to the server user (a standby copied by root). */
+async function chownTree(dir: string, ids: TIds): Promise<void> {
+  await chown(dir, ids.uid, ids.gid);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) await chownTree(full, ids);
+    else await chown(full, ids.uid, ids.gid);
+  }
 }
 
 /** Roles and the database on a running server; `server` is null for an instance another process runs. */
 async function connect(
   options: TStartOptions,
   clusterDir: string,
-  server: { child: ReturnType<typeof spawn>; exited: Promise<void> } | null,
+  server: TPostmaster | null,
 ): Promise<TEmbeddedDatabase> {
   const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
   await admin.connect();

@@ -12,7 +12,8 @@
 // - `*.partial` in the backup folder: a backup killed midway. Removed, and recorded as interrupted.
 // - an Excel import left COMMITTING: its commit is one transaction, so a kill wrote no file, but
 //   nothing would ever finish it and its page would show "导入中" for good. Its staged rows are
-//   intact, so it goes back to READY for the importer to confirm again. An import whose row is
+//   intact, so it goes back to READY for the importer to confirm again (a batch of existing files
+//   goes back to AWAITING_APPROVAL, its approval undone, for an official to approve again). An import whose row is
 //   locked is being committed by another server (the commit locks it first) and is left alone.
 // With DATABASE_URL another app server may share the evidence folder and be mid-upload, so only
 // files untouched for `graceMs` are removed.
@@ -113,8 +114,10 @@ export async function repairAtStart(options: { databaseUrl: string; evidenceDir:
     }
 
     const { rows: imports } = await client.query<{ id: string }>(
-      `UPDATE household_import SET status = 'READY', updated_at = now(),
-              message = '上次导入在服务器中断时被撤销，没有写入任何档案。请重新确认导入。'
+      `UPDATE household_import SET status = CASE WHEN mode = 'OPEN' THEN 'AWAITING_APPROVAL'::household_import_status ELSE 'READY' END,
+              approved_by_id = NULL, approved_at = NULL, updated_at = now(),
+              message = CASE WHEN mode = 'OPEN' THEN '上次批准后的导入在服务器中断时被撤销，没有写入任何档案。请重新审批。'
+                             ELSE '上次导入在服务器中断时被撤销，没有写入任何档案。请重新确认导入。' END
         WHERE id IN (SELECT id FROM household_import WHERE status = 'COMMITTING' AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
                        FOR UPDATE SKIP LOCKED)
        RETURNING id`,

@@ -86,19 +86,20 @@ export async function getFileFollowUp(actor: TActor, fileId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const db = scopedDb(actor);
   const [rechecks, visits, measures, changes, tiers, cadres] = await Promise.all([
-    db.recheck.findMany({ where: { fileId }, orderBy: { checkDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
-    db.visit.findMany({ where: { fileId }, orderBy: { visitDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
-    db.planMeasure.findMany({ where: { fileId }, orderBy: [{ dueDate: "asc" }] }),
+    db.recheck.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { checkDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.visit.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { visitDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.planMeasure.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: [{ dueDate: "asc" }] }),
     db.changeRequest.findMany({
       where: { fileId },
+      relationLoadStrategy: "join",
       orderBy: { requestedAt: "desc" },
       include: {
         requestedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, receivedBy: { select: { name: true } },
         targetOrganisation: { select: { name: true } },
       },
     }),
-    db.tierDecision.findMany({ where: { fileId }, orderBy: { decidedAt: "asc" }, include: { decidedBy: { select: { name: true } } } }),
-    db.user.findMany({ where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } }, orderBy: { name: "asc" }, select: { id: true, name: true, organisation: { select: { name: true } } } }),
+    db.tierDecision.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { decidedAt: "asc" }, include: { decidedBy: { select: { name: true } } } }),
+    db.user.findMany({ where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } }, relationLoadStrategy: "join", orderBy: { name: "asc" }, select: { id: true, name: true, organisation: { select: { name: true } } } }),
   ]);
   return { rechecks, visits, measures, changes, tiers, cadres };
 }

@@ -140,6 +140,7 @@ export async function listEvidence(actor: TActor, fileId: string): Promise<TEvid
   if (!isUuid(fileId)) throw new NotFoundError(FILE_NOT_FOUND);
   const file = await scopedDb(actor).householdFile.findUnique({
     where: { id: fileId },
+    relationLoadStrategy: "join",
     select: {
       evidence: {
         orderBy: [{ uploadedAt: "asc" }, { id: "asc" }],

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedDb } from "@/lib/data/scope";
+import { scopedReadDb } from "@/lib/data/scope";
 import { ForbiddenError } from "@/lib/errors/domain-error";
 import { describeArchiveQuery } from "@/lib/filing/archive-params";
 import { archiveFilterSql, archiveRows, type TArchiveKey, type TArchiveQuery } from "@/lib/filing/find-files";
@@ -31,7 +31,7 @@ type TArchiveExportRow = Prisma.HouseholdFileGetPayload<{ select: typeof select 
 export async function archiveExportSheet(actor: TActor, query: TArchiveQuery, options: { full: boolean }): Promise<TXlsxSheet<TArchiveExportRow>> {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   if (options.full && !hasRole(actor, "AUDITOR")) throw new ForbiddenError("只有审计人员可以导出完整身份号码。");
-  const db = scopedDb(actor);
+  const db = await scopedReadDb(actor);
   const where = await archiveFilterSql(actor, query);
   const orgName = query.organisationId ? (await db.organisation.findUnique({ where: { id: query.organisationId }, select: { name: true } }))?.name : undefined;
   await recordAudit(db, actor, {

@@ -62,7 +62,7 @@ export async function exportLedgerResponse(actor: TActor, params: URLSearchParam
     { header: "救助类型", kind: "text", value: (e) => AID_TYPE_LABELS[e.aidType], width: 12 },
     { header: "资金来源", kind: "text", value: (e) => FUND_SOURCE_LABELS[e.fundSource], width: 20 },
     { header: "金额（元）", kind: "yuan", value: (e) => e.amountFen },
-    { header: "开户银行", kind: "text", value: (e) => e.account?.bankName, width: 16 },
+    { header: "开户银行", kind: "text", value: (e) => e.bankName, width: 16 },
     { header: full ? "银行账号" : "银行账号（脱敏）", kind: "text", value: (e) => e.accountNumber, width: 24 },
     { header: "发放批次", kind: "text", value: (e) => e.batchName, width: 20 },
     { header: "用途", kind: "text", value: (e) => e.purpose, width: 20 },

@@ -2,8 +2,8 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { boundedCount, COUNT_LIMIT, PAGE_SIZE, toPage } from "@/lib/data/pagination";
-import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
+import { boundedCount, COUNT_LIMIT, NAME_COUNT_LIMIT, PAGE_SIZE, SCAN_COUNT_LIMIT, toPage } from "@/lib/data/pagination";
+import { scopedDb, scopedReadDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
@@ -61,6 +61,9 @@ function searchSql(q: string): Prisma.Sql {
   const name = parseNameQuery(q);
   if (!name) return Prisma.sql`false`;
   if (name.kind === "han") {
+    // One character or two: having the gram is containing the text (c:王, b:王静), so the LIKE
+    // would only make the planner think a common name rare and read every match instead of a page.
+    if ([...name.contains].length <= 2) return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[]`;
     return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}`;
   }
   return name.pinyinContains
@@ -72,14 +75,14 @@ function searchSql(q: string): Prisma.Sql {
  * The archive's filters as SQL over `household_file f`, within the actor's scope (and the chosen
  * organisation's subtree). One definition for the page, its count and any export.
  */
-export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Promise<Prisma.Sql> {
+export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgIds?: string[] | null): Promise<Prisma.Sql> {
   assertRole(actor, ...READERS);
-  const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+  if (orgIds === undefined) orgIds = await subtreeIds(actor, query);
   const status = query.status ?? "OPEN";
   const q = query.q?.trim();
   const parts: Prisma.Sql[] = [
-    // The ids are the chosen subtree; the scope fragment restates the actor's own for scopedDb.
-    Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`,
+    // The scope fragment is the actor's subtree; the ids narrow it to the chosen organisation's.
+    ...(orgIds ? [Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`] : []),
     scopedDb(actor).$orgInScope(Prisma.sql`f.organisation_id`),
     // Drafts are the caseworker's own work in progress, not part of the archive.
     status === "ALL" ? Prisma.sql`f.status <> 'DRAFT'` : Prisma.sql`f.status = ${status}::file_status`,
@@ -96,15 +99,24 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery): Pro
 /**
  * The count the archive shows. Exact from household_file_tally (kept by triggers) when only
  * status, tier, level, category and organisation are filtered; otherwise the matching rows are
- * counted up to COUNT_LIMIT + 1 and a larger result is shown as "超过 10,000 条".
+ * counted up to SCAN_COUNT_LIMIT + 1 (NAME_COUNT_LIMIT + 1 for a search) and a larger result is
+ * shown as "超过 1,000 条" ("超过 200 条").
  */
-async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql) {
-  const db = scopedDb(actor);
-  if (!query.q && !query.cause && !query.overdue) {
-    const orgIds = await scopeOrganisationIds(actor, query.organisationId);
+/**
+ * The organisations of the chosen subtree, or null for the actor's whole scope, which the scope
+ * fragment alone expresses (no lookup before the page's own statement).
+ */
+const subtreeIds = (actor: TActor, query: TArchiveQuery) =>
+  query.organisationId ? scopeOrganisationIds(actor, query.organisationId, { replica: true }) : Promise.resolve(null);
+
+const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue;
+
+async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[] | null) {
+  const db = await scopedReadDb(actor);
+  if (countedByTally(query)) {
     const status = query.status ?? "OPEN";
     const parts: Prisma.Sql[] = [
-      Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`,
+      ...(orgIds ? [Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`] : []),
       db.$orgInScope(Prisma.sql`t.organisation_id`),
       status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'` : Prisma.sql`t.status = ${status}::file_status`,
     ];
@@ -114,9 +126,10 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
     return { total: Number(row.n), totalAtLeast: false };
   }
+  const limit = query.q?.trim() ? NAME_COUNT_LIMIT : SCAN_COUNT_LIMIT;
   const [row] = await db.$queryRaw<[{ n: bigint }]>`
-    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${COUNT_LIMIT + 1}) x`;
-  return boundedCount(Number(row.n));
+    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${limit + 1}) x`;
+  return boundedCount(Number(row.n), limit);
 }
 
 type TArchiveRow = {
@@ -136,21 +149,30 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
     : position.before
       ? Prisma.sql`AND (f.updated_at, f.id) > (${key!.updatedAt}::timestamptz, ${key!.id}::uuid)`
       : Prisma.empty;
-  const order = backwards ? Prisma.sql`f.updated_at ASC, f.id ASC` : Prisma.sql`f.updated_at DESC, f.id DESC`;
-  const rows = await scopedDb(actor).$queryRaw<TArchiveRow[]>`
-    SELECT f.id, f.file_number, f.status::text AS status, f.holder_name, f.holder_resident_id, f.tier::text AS tier,
-           f.proposed_tier::text AS proposed_tier, f.file_level::text AS file_level, f.worker_category::text AS worker_category,
-           f.main_cause::text AS main_cause, f.household_size, f.updated_at, f.next_check_due,
-           (SELECT o.name FROM organisation o WHERE o.id = f.organisation_id) AS organisation_name
-      FROM household_file f
-     WHERE ${where} ${range}
-     ORDER BY ${order}
-     OFFSET ${skip} LIMIT ${pageSize + 1}`;
+  const order = (alias: string) =>
+    Prisma.raw(backwards ? `${alias}.updated_at ASC, ${alias}.id ASC` : `${alias}.updated_at DESC, ${alias}.id DESC`);
+  // The page's keys first, on their own: the filters name only columns that
+  // household_file_archive_keyset_idx carries, so this is an index-only walk in key order that
+  // stops after one page (the planner has no reason to sort a bitmap of every match, first page
+  // included). Only the page's own rows are then read from the table.
+  const rows = await (await scopedReadDb(actor)).$queryRaw<TArchiveRow[]>`
+    SELECT h.id, h.file_number, h.status::text AS status, h.holder_name, h.holder_resident_id, h.tier::text AS tier,
+           h.proposed_tier::text AS proposed_tier, h.file_level::text AS file_level, h.worker_category::text AS worker_category,
+           h.main_cause::text AS main_cause, h.household_size, h.updated_at, h.next_check_due,
+           (SELECT o.name FROM organisation o WHERE o.id = h.organisation_id) AS organisation_name
+      FROM (SELECT f.id FROM household_file f
+             WHERE ${where} ${range}
+             ORDER BY ${order("f")}
+             OFFSET ${skip} LIMIT ${pageSize + 1}) page
+      JOIN household_file h ON h.id = page.id
+     ORDER BY ${order("h")}`;
   const more = rows.length > pageSize;
   const page = rows.slice(0, pageSize);
   if (backwards) page.reverse();
   return { rows: page, more, backwards };
 }
+
+const isFirstPage = (position: TArchivePosition) => !position.after && !position.before && !position.last && !position.skip;
 
 /**
  * The archive (档案): a keyset page of files in scope matching the filters, newest change first,
@@ -158,8 +180,17 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
  * household_file_archive_keyset_idx; filters are read from that index, not from the rows.
  */
 export async function findFiles(actor: TActor, query: TArchiveQuery, position: TArchivePosition = {}) {
-  const where = await archiveFilterSql(actor, query);
-  const [page, count] = await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where)]);
+  const orgIds = await subtreeIds(actor, query);
+  const where = await archiveFilterSql(actor, query, orgIds);
+  // A tally count costs less than the page and runs beside it. A count no tally serves reads the
+  // matching rows, so it waits for the page: a first page with nothing after it (an ID number, a
+  // file number, a rare name) is its own exact count.
+  const [page, count] = countedByTally(query)
+    ? await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where, orgIds)])
+    : await archiveRows(actor, where, position).then(async (p) => [
+        p,
+        isFirstPage(position) && !p.more ? { total: p.rows.length, totalAtLeast: false } : await archiveCount(actor, query, where, orgIds),
+      ] as const);
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
   return {
@@ -199,24 +230,34 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
   const waiting = ["SUBMITTED", "REVIEWED", "PUBLICITY"] as const;
-  const orgIds = await scopeOrganisationIds(actor);
   // Offset pages stop at COUNT_LIMIT rows (household_file_review_queue_idx keeps even that cheap).
   const page = Math.min(query.page, COUNT_LIMIT / PAGE_SIZE);
-  const [rows, counts] = await Promise.all([
-    db.householdFile.findMany({
-      where: { status: query.status ? query.status : { in: [...waiting] }, organisationId: { in: orgIds } },
-      orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
+  // The page's ids in queue order from household_file_review_queue_idx alone (index-only: the
+  // statuses, the order and the organisation are on it), then those twenty rows.
+  const pageRows = async () => {
+    const keys = await db.$queryRaw<Array<{ id: string }>>`
+      SELECT f.id FROM household_file f
+       WHERE f.status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') ${query.status ? Prisma.sql`AND f.status = ${query.status}::file_status` : Prisma.empty}
+         AND ${db.$orgInScope(Prisma.sql`f.organisation_id`)}
+       ORDER BY f.submitted_at ASC, f.id ASC
+      OFFSET ${(page - 1) * PAGE_SIZE} LIMIT ${PAGE_SIZE}`;
+    const found = await db.householdFile.findMany({
+      where: { id: { in: keys.map((k) => k.id) } },
+      relationLoadStrategy: "join",
       select: {
         id: true, status: true, holderName: true, episode: true, fileNumber: true, proposedTier: true, suggestedTier: true, submittedAt: true,
         publicityEnd: true, civilCheckResult: true, submittedById: true,
         organisation: { select: { name: true } }, submittedBy: { select: { name: true } },
       },
-    }),
+    });
+    const byId = new Map(found.map((r) => [r.id, r]));
+    return keys.flatMap((k) => byId.get(k.id) ?? []);
+  };
+  const [rows, counts] = await Promise.all([
+    pageRows(),
     db.$queryRaw<Array<{ status: (typeof waiting)[number]; n: bigint }>>`
       SELECT status::text AS status, sum(files)::bigint AS n FROM household_file_tally
-       WHERE organisation_id = ANY(${orgIds}::uuid[]) AND ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
+       WHERE ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
   ]);
   const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<(typeof waiting)[number], number>;
   const total = query.status ? countByStatus[query.status] : waiting.reduce((n, s) => n + countByStatus[s], 0);
@@ -229,6 +270,7 @@ export async function getFile(actor: TActor, fileId: string) {
   const db = scopedDb(actor);
   const file = await db.householdFile.findUnique({
     where: { id: fileId },
+    relationLoadStrategy: "join",
     include: {
       organisation: { select: { id: true, name: true, regionCode: true } },
       createdBy: { select: { name: true } },

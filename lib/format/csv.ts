@@ -1,10 +1,15 @@
 // CSV that Excel opens correctly: UTF-8 with a BOM, every field quoted, CRLF line ends, streamed.
 
+// First characters a spreadsheet would take as the start of a formula: = + - @ tab CR.
+const FORMULA_START = new Set([61, 43, 45, 64, 9, 13]);
+
 /** Quotes a field; a leading = + - @ is prefixed with ' so a spreadsheet never runs it as a formula. */
 export function csvField(value: string | number | null | undefined): string {
-  const text = value === null || value === undefined ? "" : String(value);
-  const safe = /^[=+\-@\t\r]/.test(text) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
-  return `"${safe.replaceAll('"', '""')}"`;
+  if (value === null || value === undefined) return '""';
+  const text = typeof value === "string" ? value : String(value);
+  // Checked by character code first: this runs 15 times per row, a million rows per export.
+  const safe = text !== "" && FORMULA_START.has(text.charCodeAt(0)) && !/^-?\d+(\.\d+)?$/.test(text) ? `'${text}` : text;
+  return safe.includes('"') ? `"${safe.replaceAll('"', '""')}"` : `"${safe}"`;
 }
 
 /**

@@ -2,8 +2,9 @@
 
 import { after } from "next/server";
 import { authedAction } from "@/lib/actions/action";
+import { approveHouseholdImport, rejectHouseholdImport } from "./import-households";
 import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportUpload } from "./run-import";
-import { ZHouseholdImportRef, ZUploadHouseholdImportInput } from "./schemas";
+import { ZHouseholdImportRef, ZRejectHouseholdImportInput, ZUploadHouseholdImportInput } from "./schemas";
 
 // Validation and the commit of a large workbook take a while: the action records the step and
 // returns at once; the work runs after the response and the import page shows its progress.
@@ -22,5 +23,18 @@ export const commitHouseholdImportAction = authedAction(ZHouseholdImportRef, ["C
 
 export const revalidateHouseholdImportAction = authedAction(ZHouseholdImportRef, ["CASEWORKER"], async (actor, { importId }) => {
   after(() => runHouseholdImportValidation(actor, importId));
+  return { importId };
+});
+
+// 在档迁入: an official other than the importer approves the waiting batch (the commit then runs in
+// the background, shown by the import page's progress) or rejects it with a reason.
+export const approveHouseholdImportAction = authedAction(ZHouseholdImportRef, ["OFFICIAL"], async (actor, { importId }) => {
+  await approveHouseholdImport(actor, importId);
+  after(() => runHouseholdImportCommit(actor, importId));
+  return { importId };
+});
+
+export const rejectHouseholdImportAction = authedAction(ZRejectHouseholdImportInput, ["OFFICIAL"], async (actor, { importId, reason }) => {
+  await rejectHouseholdImport(actor, importId, reason);
   return { importId };
 });

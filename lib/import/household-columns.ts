@@ -26,6 +26,18 @@ export const PROBLEM_HEADER = "导入问题";
 /** Rows whose 户编号 starts with this are the template's examples and are skipped. */
 export const EXAMPLE_PREFIX = "示例";
 
+/**
+ * 按已在档档案迁入: what the union's earlier system holds for an approved file. The first two are
+ * required only when the importer chooses that mode (checked in validate-households.ts); an
+ * import of drafts ignores all three.
+ */
+export const OPEN_FILE_COLUMNS: TImportColumn[] = [
+  { key: "openTier", header: "在档困难类别", labels: TIER_LABELS, width: 12, example: "深度困难" },
+  { key: "openedOn", header: "原建档日期", kind: "date", width: 12, example: "2023-05-12" },
+  { key: "originalFileNumber", header: "原档案编号", width: 16, example: "LZ-2023-018" },
+];
+export const OPEN_FILE_REQUIRED = new Set(["openTier", "openedOn"]);
+
 export const HOUSEHOLD_COLUMNS: TImportColumn[] = [
   { key: "householdKey", header: "户编号", required: true, width: 12, example: "示例-1" },
   { key: "organisationCode", header: "建档单位代码", width: 14, example: "" },
@@ -48,6 +60,9 @@ export const HOUSEHOLD_COLUMNS: TImportColumn[] = [
   { key: "suddenEventLossFen", header: "突发事件损失或支出（元）", kind: "yuan", width: 14, example: "" },
   { key: "needs", header: "困难需求", width: 24, example: "医疗救助，子女助学" },
   { key: "proposedTier", header: "建议困难类别", required: true, labels: TIER_LABELS, example: "深度困难" },
+  // 按已在档档案迁入: what the union's earlier system holds for an approved file. Required (the
+  // first two) only when the importer chooses that mode; a draft import ignores them.
+  ...OPEN_FILE_COLUMNS,
 ];
 
 export const MEMBER_COLUMNS: TImportColumn[] = [

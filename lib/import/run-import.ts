@@ -7,7 +7,7 @@ import type { TUploadHouseholdImportInput } from "./schemas";
 // background half are already recorded on the import (INVALID / FAILED with a message).
 
 export async function startHouseholdImportUpload(actor: TActor, input: TUploadHouseholdImportInput) {
-  return uploadHouseholdImport(actor, { fileName: input.file.name, bytes: Buffer.from(await input.file.arrayBuffer()) });
+  return uploadHouseholdImport(actor, { fileName: input.file.name, bytes: Buffer.from(await input.file.arrayBuffer()), mode: input.mode });
 }
 
 export async function runHouseholdImportValidation(actor: TActor, importId: string) {

@@ -6,13 +6,16 @@ import type { z } from "zod";
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import {
-  EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, YES_NO, type TImportColumn,
+  EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, OPEN_FILE_COLUMNS, OPEN_FILE_REQUIRED, YES_NO, type TImportColumn,
 } from "./household-columns";
 import type { TCellText } from "./read-workbook";
 
 export type TImportProblem = { sheet: string; row: number; column: string; message: string };
 
-export type TImportedHousehold = { key: string; row: number; memberRows: number[]; data: TFilingData };
+/** 按已在档档案迁入: the approved file's tier, the day it was first approved, the number it had. */
+export type TOpening = { tier: TFilingData["proposedTier"]; openedOn: string; originalFileNumber: string | null };
+
+export type TImportedHousehold = { key: string; row: number; memberRows: number[]; data: TFilingData; opening?: TOpening };
 
 type TSheet = { header: string[]; rows: Array<{ number: number; cells: TCellText[] }> };
 
@@ -22,19 +25,33 @@ export type TValidationContext = {
   /** Organisation id of a code in the importer's scope, or undefined. */
   organisationIdOf: (code: string) => string | undefined;
   onProgress?: (done: number, total: number) => Promise<void> | void;
+  /** OPEN: the rows are existing approved files (在档迁入) and need the open-file columns. */
+  mode?: "DRAFT" | "OPEN";
+  /** Today in Shanghai (YYYY-MM-DD): no original filing date may lie after it. */
+  today?: string;
+};
+
+/** The earliest original filing date accepted (the hardship-file system began in the 2000s). */
+const EARLIEST_OPENED_ON = "2000-01-01";
+const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
+const isRealDate = (text: string) => {
+  const m = DATE_TEXT.exec(text);
+  if (!m) return false;
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === text;
 };
 
 export type TValidationResult =
   | { ok: false; fatal: string }
   | { ok: true; households: TImportedHousehold[]; problems: TImportProblem[]; memberCount: number };
 
-function columnIndex(sheet: TSheet, columns: TImportColumn[]) {
+function columnIndex(sheet: TSheet, columns: TImportColumn[], alsoRequired: Set<string> = new Set()) {
   const index = new Map<string, number>();
   const missing: string[] = [];
   for (const c of columns) {
     const at = sheet.header.indexOf(c.header);
     if (at >= 0) index.set(c.key, at);
-    else if (c.required) missing.push(c.header);
+    else if (c.required || alsoRequired.has(c.key)) missing.push(c.header);
   }
   return { index, missing };
 }
@@ -51,7 +68,11 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   if (!householdSheet || !memberSheet) {
     return { ok: false, fatal: `这不是档案导入模板：未找到「${HOUSEHOLD_SHEET}」和「${MEMBER_SHEET}」两张工作表。请下载导入模板，按模板填写后上传。` };
   }
-  const h = columnIndex(householdSheet, HOUSEHOLD_COLUMNS);
+  const open = ctx.mode === "OPEN";
+  const today = ctx.today ?? new Date().toISOString().slice(0, 10);
+  // An import of drafts reads none of the open-file columns: a value left in them changes nothing.
+  const householdColumns = open ? HOUSEHOLD_COLUMNS : HOUSEHOLD_COLUMNS.filter((c) => !OPEN_FILE_COLUMNS.includes(c));
+  const h = columnIndex(householdSheet, householdColumns, open ? OPEN_FILE_REQUIRED : undefined);
   const m = columnIndex(memberSheet, MEMBER_COLUMNS);
   if (h.missing.length || m.missing.length) {
     return { ok: false, fatal: `工作簿缺少模板中的列：${[...h.missing.map((x) => `${HOUSEHOLD_SHEET}「${x}」`), ...m.missing.map((x) => `${MEMBER_SHEET}「${x}」`)].join("、")}。请使用最新的导入模板。` };
@@ -107,6 +128,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   const households: TImportedHousehold[] = [];
   const seenKeys = new Map<string, number>();
   const seenIds = new Map<string, { row: number; key: string }>();
+  const seenNumbers = new Map<string, number>();
   const dataRows = householdSheet.rows.filter((row) => !(row.cells[h.index.get("householdKey")!]?.text ?? "").startsWith(EXAMPLE_PREFIX));
   const total = dataRows.length;
   const incomeSources = Object.keys(INCOME_SOURCE_LABELS);
@@ -121,7 +143,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       await new Promise((resolve) => setImmediate(resolve));
     }
     const row = dataRows[done]!;
-    const v = Object.fromEntries(HOUSEHOLD_COLUMNS.map((c) => [c.key, read(HOUSEHOLD_SHEET, row, h.index, c)]));
+    const v = Object.fromEntries(householdColumns.map((c) => [c.key, read(HOUSEHOLD_SHEET, row, h.index, c)]));
     const key = v.householdKey!;
     if (!key) {
       problem(HOUSEHOLD_SHEET, row.number, "户编号", "请填写户编号");
@@ -133,6 +155,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       continue;
     }
     seenKeys.set(key, row.number);
+    const opening = open ? readOpening(row.number, v) : undefined;
     let organisationId = ctx.defaultOrganisationId;
     if (v.organisationCode) {
       const found = ctx.organisationIdOf(v.organisationCode);
@@ -190,8 +213,36 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       for (const issue of parsed.error.issues) mapIssue(issue, row.number, memberRows, incomes, expenditures);
       continue;
     }
-    if (duplicate) continue;
-    households.push({ key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data });
+    if (duplicate || opening === null) continue;
+    households.push({ key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data, ...(opening ? { opening } : {}) });
+  }
+
+  /** The open-file columns of one household row, or null (with problems recorded) when any is wrong. */
+  function readOpening(rowNumber: number, v: Record<string, string | undefined>): TOpening | null {
+    let ok = true;
+    const bad = (key: string, message: string) => {
+      ok = false;
+      problem(HOUSEHOLD_SHEET, rowNumber, headerOf(key), message);
+    };
+    const tier = v.openTier ?? "";
+    // read() has already reported a value that is not on the list; a blank one is reported here.
+    if (!tier) {
+      if (!flagged.has(`${HOUSEHOLD_SHEET}|${rowNumber}|${headerOf("openTier")}`)) bad("openTier", "按已在档档案迁入时请填写在档困难类别（原档案审定的困难类别）");
+      else ok = false;
+    }
+    const openedOn = v.openedOn ?? "";
+    if (!openedOn) bad("openedOn", "按已在档档案迁入时请填写原建档日期（原档案审定建档的日期），格式如 2023-05-12");
+    else if (!isRealDate(openedOn)) bad("openedOn", `「${openedOn}」不是有效日期，请按 2023-05-12 的格式填写原建档日期`);
+    else if (openedOn > today) bad("openedOn", "原建档日期不能晚于今天");
+    else if (openedOn < EARLIEST_OPENED_ON) bad("openedOn", `原建档日期不能早于 ${EARLIEST_OPENED_ON}，请核对`);
+    const number = (v.originalFileNumber ?? "").trim();
+    if (number.length > 40) bad("originalFileNumber", "原档案编号不能超过 40 个字符");
+    else if (number) {
+      const first = seenNumbers.get(number);
+      if (first !== undefined) bad("originalFileNumber", `原档案编号「${number}」与第 ${first} 行重复`);
+      else seenNumbers.set(number, rowNumber);
+    }
+    return ok ? { tier: tier as TOpening["tier"], openedOn, originalFileNumber: number || null } : null;
   }
 
   function mapIssue(issue: z.core.$ZodIssue, householdRow: number, memberRows: TMemberRow[], incomes: Array<{ source: string }>, expenditures: Array<{ kind: string }>) {

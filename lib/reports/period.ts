@@ -63,3 +63,18 @@ export function monthsOf(period: Pick<TPeriod, "from" | "to">): string[] {
   for (let m = `${period.from.slice(0, 7)}-01`; m <= period.to && months.length < 121; m = addMonths(m, 1)) months.push(m.slice(0, 7));
   return months;
 }
+
+/**
+ * The calendar month, quarter or year the period is exactly ('M', 'Q', 'Y' and its first day), or
+ * null for any other range. Distinct households are kept per such period (migration 0018), so
+ * these read counts; other ranges count the entries themselves.
+ */
+export function calendarPeriodOf(period: Pick<TPeriod, "from" | "to">): { kind: "M" | "Q" | "Y"; start: string } | null {
+  const { from, to } = period;
+  if (from.slice(8) !== "01") return null;
+  const month = Number(from.slice(5, 7));
+  if (to === lastDayOf(from, 1)) return { kind: "M", start: from };
+  if ((month - 1) % 3 === 0 && to === lastDayOf(from, 3)) return { kind: "Q", start: from };
+  if (month === 1 && to === lastDayOf(from, 12)) return { kind: "Y", start: from };
+  return null;
+}

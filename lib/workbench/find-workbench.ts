@@ -2,6 +2,7 @@ import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
@@ -86,7 +87,7 @@ async function officialSection(actor: TActor, today: string): Promise<TWorkSecti
   const db = scopedDb(actor);
   const now = new Date();
   const path = actor.organisation.path;
-  const [submitted, reviewed, publicity, publicityEnded, objections, changes, inbound, disbursements, batches] = await Promise.all([
+  const [submitted, reviewed, publicity, publicityEnded, objections, changes, inbound, disbursements, batches, importBatches] = await Promise.all([
     db.householdFile.aggregate({ where: { status: "SUBMITTED" }, _count: true, _min: { submittedAt: true } }),
     db.householdFile.aggregate({ where: { status: "REVIEWED" }, _count: true, _min: { reviewedAt: true } }),
     db.householdFile.aggregate({ where: { status: "PUBLICITY" }, _count: true, _min: { publicityStart: true } }),
@@ -98,6 +99,8 @@ async function officialSection(actor: TActor, today: string): Promise<TWorkSecti
     db.changeRequest.aggregate({ where: { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } }, _count: true, _min: { decidedAt: true } }),
     db.disbursement.aggregate({ where: { status: "PENDING", recordedById: { not: actor.userId } }, _count: true, _min: { recordedAt: true } }),
     db.disbursementBatch.aggregate({ where: { status: "SUBMITTED", submittedById: { not: actor.userId } }, _count: true, _min: { submittedAt: true } }),
+    // 在档迁入 batches someone else uploaded (the importer never approves their own).
+    db.householdImport.aggregate({ where: { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: { not: actor.userId } }, _count: true, _sum: { households: true }, _min: { updatedAt: true } }),
   ]);
   const change = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER") => changes.find((c) => c.kind === kind);
   const changeItem = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER", title: string): TWorkItem => ({
@@ -119,6 +122,10 @@ async function officialSection(actor: TActor, today: string): Promise<TWorkSecti
       { key: "inbound", title: "转入待接收", count: inbound._count, href: "/review?changes=INBOUND", tone: "amber", detail: oldest("批准转出", ageInDays(inbound._min.decidedAt, now)) },
       { key: "disbursements", title: "救助发放待审批", count: disbursements._count, href: "/review", tone: "amber", detail: oldest("登记", ageInDays(disbursements._min.recordedAt, now)) },
       { key: "batches", title: "发放批次待审批", count: batches._count, href: "/batches", tone: "amber", detail: oldest("提交", ageInDays(batches._min.submittedAt, now)) },
+      {
+        key: "import-batches", title: "在档迁入批次待审批", count: importBatches._count, href: "/review#import-batches", tone: "amber",
+        detail: importBatches._count ? `共 ${(importBatches._sum.households ?? 0).toLocaleString("zh-CN")} 户；${oldest("校验通过", ageInDays(importBatches._min.updatedAt, now))}` : undefined,
+      },
     ],
   };
 }
@@ -140,7 +147,16 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
   const [overCap, reversals, large, toObservation, recent, reveals, exports] = await Promise.all([
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
-    db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, amountFen: { gte: largeFen } } }),
+    // Large payments are common enough that Prisma's joined scope filter (paying organisation or
+    // the file's current one) cost a hash of every file in scope. Here: those paid in the subtree
+    // (an index-only range of ledger_entry_report_idx) plus those of files held here that another
+    // union paid, the few in ledger_entry_elsewhere (0020).
+    db.$queryRaw<Array<{ n: bigint }>>`
+      SELECT (SELECT count(*) FROM ledger_entry l
+               WHERE l.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND l.amount_fen >= ${largeFen}::int AND ${db.$orgInScope(Prisma.sql`l.organisation_id`)})
+           + (SELECT count(*) FROM ledger_entry_elsewhere x
+               WHERE x.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND x.amount_fen >= ${largeFen}::int
+                 AND ${db.$orgInScope(Prisma.sql`x.holder_organisation_id`)} AND NOT ${db.$orgInScope(Prisma.sql`x.organisation_id`)})::bigint AS n`.then((rows) => Number(rows[0]?.n ?? 0)),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } } }),
     db.ledgerEntry.findMany({
       where: unusual,

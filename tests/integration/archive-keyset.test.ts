@@ -5,7 +5,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { decodeArchiveKey, findFiles, type TArchivePosition } from "@/lib/filing/find-files";
+import { decodeArchiveKey, findFiles, findReviewQueue, type TArchivePosition } from "@/lib/filing/find-files";
 import { approveFiling, recordCivilCheck, rejectFiling, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
@@ -92,10 +92,34 @@ describe("archive pages by key", () => {
     await rejectFiling(official, { fileId: created[4]!, expectedVersion: await version(created[4]!), reason: "材料不全" });
     const submitted = await findFiles(auditor, { status: "SUBMITTED" });
     expect({ total: submitted.total, atLeast: submitted.totalAtLeast }).toEqual({ total: 43, atLeast: false });
+    // A cause is counted from the rows (no tally has secondary causes): exact below the bound, on
+    // the first page and on a later one alike.
+    const byCause = await findFiles(auditor, { status: "SUBMITTED", cause: "ILLNESS" });
+    expect({ total: byCause.total, atLeast: byCause.totalAtLeast, rows: byCause.rows.length }).toEqual({ total: 43, atLeast: false, rows: 20 });
+    const laterByCause = await findFiles(auditor, { status: "SUBMITTED", cause: "ILLNESS" }, { after: decodeArchiveKey(byCause.next ?? undefined) });
+    expect({ total: laterByCause.total, rows: laterByCause.rows.length }).toEqual({ total: 43, rows: 20 });
+    expect((await findFiles(auditor, { status: "SUBMITTED", cause: "DISASTER" })).total).toBe(0);
     expect((await findFiles(auditor, { status: "OPEN", tier: "DEEP", fileLevel: "CITY" })).total).toBe(1);
     expect((await findFiles(auditor, { status: "OPEN", organisationId: county })).total).toBe(1);
     // Another city's official sees none of them.
     expect((await findFiles(await actorFor("ts_auditor"), { status: "ALL" })).total).toBe(0);
+  });
+});
+
+describe("review queue", () => {
+  it("lists the waiting filings oldest submission first, page by page, with exact counts and nothing of another city", async () => {
+    // After the workflow above: 43 of the 45 still wait for review (one approved, one sent back).
+    const expected = (await prisma.householdFile.findMany({ where: { status: "SUBMITTED" }, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], select: { id: true } })).map((f) => f.id);
+    expect(expected).toHaveLength(43);
+    const pages = await Promise.all([1, 2, 3].map((page) => findReviewQueue(official, { page })));
+    expect(pages.flatMap((p) => p.rows.map((r) => r.id))).toEqual(expected);
+    expect(pages.map((p) => p.rows.length)).toEqual([20, 20, 3]);
+    expect(pages[0]!.rows[0]!.organisation.name).toBeTruthy();
+    expect(pages[0]!.countByStatus).toEqual({ SUBMITTED: 43, REVIEWED: 0, PUBLICITY: 0 });
+    expect({ total: pages[0]!.total, pageCount: pages[0]!.pageCount }).toEqual({ total: 43, pageCount: 3 });
+    expect((await findReviewQueue(official, { status: "REVIEWED", page: 1 })).rows).toEqual([]);
+    const other = await findReviewQueue(await actorFor("ts_official"), { page: 1 });
+    expect({ rows: other.rows, total: other.total }).toEqual({ rows: [], total: 0 });
   });
 });
 
@@ -109,6 +133,9 @@ describe("name search", () => {
     }
     expect(await found(auditor, "静")).not.toContain("张建华");
     expect(await found(auditor, "wz")).toEqual([]);
+    // Nine of the 45 are 王静: a search's count is exact below its bound (超过 1,000 条).
+    const count = await findFiles(auditor, { q: "王静", status: "ALL" });
+    expect({ total: count.total, atLeast: count.totalAtLeast }).toEqual({ total: 9, atLeast: false });
     expect(await found(auditor, "王丽")).toEqual([]);
   });
 

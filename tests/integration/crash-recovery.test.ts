@@ -33,6 +33,7 @@ import { actorFor, orgByCode } from "../support/factories";
 import { attachRequiredEvidence, backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 import { residentId } from "../support/resident-ids";
+import { insertPayableFiles } from "../support/ledger-fixtures";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;
@@ -150,18 +151,7 @@ beforeAll(async () => {
   // 10,000 open files with the holder's own account, then a submitted batch paying all of them.
   const grassroots = await orgByCode("GSTSMJ01");
   const [tsCaseworker, tsOfficial] = [await actorFor("ts_caseworker"), await actorFor("ts_official")];
-  await query(
-    `WITH files AS (
-       INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level,
-         worker_category, main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at,
-         civil_check_result, next_check_due)
-       SELECT $1, 'BULK-' || g, 'OPEN', '{"members":[]}', '批量' || g, '99' || lpad(g::text, 16, '0'), 1, 'COUNTY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP',
-              $2, $2, now(), $3, now(), now(), 'CONSISTENT', CURRENT_DATE + 90
-         FROM generate_series(1, 10000) g RETURNING id, holder_name)
-     INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id)
-     SELECT id, $1, '天水农商银行', '622848000000' || lpad(row_number() OVER ()::text, 6, '0'), holder_name, $2 FROM files`,
-    [grassroots.id, tsCaseworker.userId, tsOfficial.userId],
-  );
+  await insertPayableFiles(query, { organisationId: grassroots.id, count: 10_000, caseworkerId: tsCaseworker.userId, officialId: tsOfficial.userId });
   const created = await createBatch(tsCaseworker, ZCreateBatchInput.parse({
     idempotencyKey: "00000000-0000-4000-8000-000000000014", name: "送温暖", aidType: "WARMTH", fundSource: "UNION_FUNDS", standardAmountFen: "500",
     entryDate: today, purpose: "元旦春节慰问", organisationId: grassroots.id, tiers: [], fileLevels: [],

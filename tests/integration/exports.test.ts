@@ -13,7 +13,7 @@ import { todayInShanghai } from "@/lib/format/datetime";
 import { recordBankAccount } from "@/lib/ledger/bank-accounts";
 import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disbursements";
 import { ZRecordBankAccountInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
-import { actorFor, orgByCode, seedDemo } from "../support/factories";
+import { demoActors, orgByCode, seedDemo } from "../support/factories";
 import { insertOpenFile } from "../support/open-file";
 import { residentId } from "../support/resident-ids";
 
@@ -46,10 +46,7 @@ beforeAll(async () => {
   await seedDemo();
   sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await sql.connect();
-  lzCaseworker = await actorFor("lz_caseworker");
-  lzOfficial = await actorFor("lz_official");
-  lzAuditor = await actorFor("lz_auditor");
-  tsAuditor = await actorFor("ts_auditor");
+  ({ lzCaseworker, lzOfficial, lzAuditor, tsAuditor } = await demoActors());
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
   const people = { caseworker: lzCaseworker, official: lzOfficial };
   const holder = { name: "马玉兰", relation: "SELF", residentId: holderId, birthDate: "1975-04-08", sex: "FEMALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true } as const;

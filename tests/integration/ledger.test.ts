@@ -19,8 +19,9 @@ import { exportLedger, findBatchLines, findOrgLedger, getBatch, householdLedger 
 import {
   ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput, type TCreateBatchFormValues, type TRecordDisbursementFormValues,
 } from "@/lib/ledger/schemas";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
+import { insertPayableFiles } from "../support/ledger-fixtures";
 
 let lzCaseworker: TActor;
 let lzOfficial: TActor;
@@ -91,12 +92,7 @@ beforeAll(async () => {
   await seedDemo();
   sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await sql.connect();
-  lzCaseworker = await actorFor("lz_caseworker");
-  lzOfficial = await actorFor("lz_official");
-  lzAuditor = await actorFor("lz_auditor");
-  tsCaseworker = await actorFor("ts_caseworker");
-  tsOfficial = await actorFor("ts_official");
-  tsAuditor = await actorFor("ts_auditor");
+  ({ lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor } = await demoActors());
   lzOfficial2 = await actorFor((await createTestUser({ orgCode: "GSLZ", roles: ["OFFICIAL"] })).username);
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
   tianshuiCounty = (await orgByCode("GSTSQZ")).id;
@@ -486,18 +482,7 @@ describe("batches (批量发放)", () => {
 
   it("builds and approves 10,000 lines in seconds", async () => {
     const grassroots = await orgByCode("GSTSMJ01");
-    await sql.query(
-      `WITH files AS (
-         INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level,
-           worker_category, main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at,
-           civil_check_result, next_check_due)
-         SELECT $1, 'BULK-' || g, 'OPEN', '{"members":[]}', '批量' || g, '99' || lpad(g::text, 16, '0'), 1, 'COUNTY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP',
-                $2, $2, now(), $3, now(), now(), 'CONSISTENT', CURRENT_DATE + 90
-           FROM generate_series(1, 10000) g RETURNING id, holder_name)
-       INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id)
-       SELECT id, $1, '天水农商银行', '622848000000' || lpad(row_number() OVER ()::text, 6, '0'), holder_name, $2 FROM files`,
-      [grassroots.id, tsCaseworker.userId, tsOfficial.userId],
-    );
+    await insertPayableFiles(sql, { organisationId: grassroots.id, count: 10_000, caseworkerId: tsCaseworker.userId, officialId: tsOfficial.userId });
     let started = Date.now();
     const { batchId, lineCount } = await createBatch(tsCaseworker, batchInput(grassroots.id, { fundSource: "UNION_FUNDS" }));
     const buildMs = Date.now() - started;

@@ -11,6 +11,7 @@ import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { filingValues, residentId } from "../support/filing-factory";
+import { insertApprovedPayment } from "../support/ledger-fixtures";
 
 // mulberry32: a small seeded generator, so a failure can be replayed with the same seed.
 const SEED = Number(process.env.REPORT_TEST_SEED ?? 20261201);
@@ -53,11 +54,12 @@ const segments: TSegment[] = [];
 const events: TEvent[] = [];
 const entries: TEntry[] = [];
 const files = new Map<string, TFile>();
-const rechecks: Array<{ org: string; day: number; due: number; finding: string }> = [];
-const measures: Array<{ org: string; day: number; status: string }> = [];
-const approvals: Array<{ org: string; day: number; days: number; returned: boolean }> = [];
+const rechecks: Array<{ fileId: string; org: string; day: number; due: number; finding: string }> = [];
+const measures: Array<{ fileId: string; org: string; day: number; status: string }> = [];
+const approvals: Array<{ fileId: string; org: string; day: number; days: number; returned: boolean }> = [];
 
 let sql: pg.Client;
+let owner: pg.Client;
 let orgs: Array<{ id: string; path: string; code: string }>;
 let caseworker: TActor;
 let official: TActor;
@@ -65,9 +67,9 @@ let provinceAuditor: TActor;
 let tsAuditor: TActor;
 let seq = 0;
 
-async function writeHistory() {
+async function writeHistory(count: number) {
   const inGansu = orgs.filter((o) => o.code.startsWith("GS"));
-  for (let i = 0; i < 90; i += 1) {
+  for (let i = 0; i < count; i += 1) {
     seq += 1;
     const size = between(1, 5);
     const data = ZSubmitFilingData.parse(filingValues(inGansu[0]!.id));
@@ -156,34 +158,26 @@ async function writeHistory() {
       file.paired = true;
     }
 
-    // Money: a few entries in the file's current organisation, some reversed.
+    // Money: a few entries, some reversed, paid by the file's current organisation or (after a
+    // transfer) by one that held it before, so some households are paid by two organisations.
     const students = [residentId({ birthDate: "2010-01-01" }), residentId({ birthDate: "2012-01-01" })];
-    for (let k = 0; k < between(0, 4); k += 1) {
+    const payers = [...new Set(segments.filter((g) => g.fileId === id).map((g) => g.org))];
+    for (let k = 0; k < between(0, 5); k += 1) {
       const aid = pick(AID);
       const entry = {
-        org: state.org, fileId: id, aid, fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
+        org: random() < 0.6 ? state.org : pick(payers), fileId: id, aid, fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
         student: aid === "EDUCATION" ? pick(students) : null,
       };
-      const { rows: [row] } = await sql.query<{ id: string }>(
-        `WITH d AS (
-           INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, status, recorded_by_id, decided_by_id, decided_at)
-           VALUES (gen_random_uuid(), $2, $1, $3::aid_type, $4::fund_source, $5, $6::date, '测试', $7, 'APPROVED', $8, $9, now()) RETURNING id)
-         INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, recorded_by_id, approved_by_id, disbursement_id)
-         SELECT $1, $2, $3::aid_type, $4::fund_source, $5, $6::date, '测试', $7, $8, $9, d.id FROM d RETURNING id`,
-        [entry.org, id, entry.aid, entry.fund, entry.amount, dayString(entry.day), entry.student, caseworker.userId, official.userId],
-      );
-      entries.push({ ...entry, id: row!.id });
+      const paid = {
+        fileId: id, organisationId: entry.org, aidType: entry.aid, fundSource: entry.fund, studentResidentId: entry.student,
+        recordedById: caseworker.userId, approvedById: official.userId,
+      };
+      const { entryId } = await insertApprovedPayment(sql, { ...paid, amountFen: entry.amount, entryDate: dayString(entry.day), purpose: "测试" });
+      entries.push({ ...entry, id: entryId });
       if (random() < 0.25) {
         const day2 = entry.day + between(0, 60);
-        await sql.query(
-          `WITH d AS (
-             INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, reverses_entry_id, status, recorded_by_id, decided_by_id, decided_at)
-             VALUES (gen_random_uuid(), $2, $1, $3::aid_type, $4::fund_source, $5, $6::date, '冲正', $7, $10, 'APPROVED', $8, $9, now()) RETURNING id)
-           INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id, recorded_by_id, approved_by_id, reverses_entry_id, reason, disbursement_id)
-           SELECT $1, $2, $3::aid_type, $4::fund_source, $5, $6::date, '冲正', $7, $8, $9, $10, '录入错误', d.id FROM d`,
-          [entry.org, id, entry.aid, entry.fund, -entry.amount, dayString(day2), entry.student, caseworker.userId, official.userId, row!.id],
-        );
-        entries.push({ ...entry, id: `${row!.id}-r`, amount: -entry.amount, day: day2, reversal: true });
+        await insertApprovedPayment(sql, { ...paid, amountFen: -entry.amount, entryDate: dayString(day2), purpose: "冲正", reverses: { entryId, reason: "录入错误" } });
+        entries.push({ ...entry, id: `${entryId}-r`, amount: -entry.amount, day: day2, reversal: true });
       }
     }
 
@@ -197,7 +191,7 @@ async function writeHistory() {
          VALUES ($1, 1, $2::date, '测试', $3, '{}', 100000, 'DEEP', 'CONFIRM', $4::recheck_finding, $5::date)`,
         [id, dayString(check), caseworker.userId, finding, dayString(due)],
       );
-      rechecks.push({ org: state.org, day: check, due, finding });
+      rechecks.push({ fileId: id, org: state.org, day: check, due, finding });
     }
     for (let k = 0; k < between(0, 3); k += 1) {
       const created = between(0, 700);
@@ -207,7 +201,7 @@ async function writeHistory() {
          VALUES ($1, '需求', '措施', '责任人', $2::date, $3::measure_status, '结果', $4, $5)`,
         [id, dayString(created + 30), mStatus, caseworker.userId, noon(created)],
       );
-      measures.push({ org: state.org, day: created, status: mStatus });
+      measures.push({ fileId: id, org: state.org, day: created, status: mStatus });
     }
     if (random() < 0.6) {
       const submitted = between(0, 650);
@@ -219,7 +213,7 @@ async function writeHistory() {
       if (returned) await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'SUBMITTED', 'SUBMITTED', $2, $3)`, [id, caseworker.userId, noon(resubmitted)]);
       const at = Math.max(approvedDay, resubmitted + 1);
       await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'APPROVED', 'OPEN', $2, $3)`, [id, official.userId, noon(at)]);
-      approvals.push({ org: state.org, day: at, days: at - resubmitted, returned });
+      approvals.push({ fileId: id, org: state.org, day: at, days: at - resubmitted, returned });
     }
   }
 }
@@ -273,7 +267,13 @@ function expectedFor(selected: { id: string; path: string }, period: { fromDay: 
   }
   for (const key of helped((e) => (e.student ? `${childOf(selected, e.org)}|${e.student}` : "none"))) if (key !== "none") bump(key.split("|")[0]!, "students");
   const totalHouseholds = helped((e) => e.fileId).length;
+  const totalPersons = helped((e) => e.fileId).reduce((sum, id) => sum + files.get(id)!.size, 0);
+  const totalStudents = helped((e) => e.student ?? "none").filter((k) => k !== "none").length;
   const byType = Object.fromEntries(AID.map((aid) => [aid, helped((e) => (e.aid === aid ? e.fileId : "none")).filter((k) => k !== "none").length]));
+  const byTypePersons = Object.fromEntries(
+    AID.map((aid) => [aid, helped((e) => (e.aid === aid ? e.fileId : "none")).filter((k) => k !== "none").reduce((sum, id) => sum + files.get(id)!.size, 0)]),
+  );
+  const byFund = Object.fromEntries(FUNDS.map((fund) => [fund, helped((e) => (e.fund === fund ? e.fileId : "none")).filter((k) => k !== "none").length]));
   for (const f of files.values()) {
     if (!f.open) continue;
     bump(childOf(selected, f.org!), "openNow");
@@ -297,7 +297,7 @@ function expectedFor(selected: { id: string; path: string }, period: { fromDay: 
     bump(childOf(selected, a.org), "approvalDays", a.days);
     if (a.returned) bump(childOf(selected, a.org), "afterReturn");
   }
-  return { rows, totalHouseholds, byType };
+  return { rows, totalHouseholds, totalPersons, totalStudents, byType, byTypePersons, byFund };
 }
 
 function actualRows(report: Awaited<ReturnType<typeof findReport>>) {
@@ -351,17 +351,43 @@ beforeAll(async () => {
   tsAuditor = await actorFor("ts_auditor");
   provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
   orgs = (await sql.query<{ id: string; path: string; code: string }>("SELECT id, path, code FROM organisation")).rows;
-  await writeHistory();
-}, 120_000);
+  await writeHistory(60);
+  // The migration's backfill (as the owner, like a migration) over what exists, then more history
+  // through the triggers on top of it, then household sizes changed after the money was counted.
+  owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+  await owner.connect();
+  await owner.query("SELECT report_ledger_people_rebuild()");
+  await writeHistory(40);
+  for (const file of [...files.values()].filter(() => random() < 0.2)) {
+    file.size = between(1, 6);
+    await sql.query("UPDATE household_file SET household_size = $2 WHERE id = $1", [file.id, file.size]);
+  }
+  // Files no longer open move to another organisation after their approvals were counted: their
+  // records (approvals, re-checks, measures) follow them; their ledger entries stay with the payer.
+  const inGansu = orgs.filter((o) => o.code.startsWith("GS"));
+  for (const file of [...files.values()].filter((f) => !f.open).slice(0, 8)) {
+    const to = pick(inGansu.filter((o) => o.id !== file.org)).id;
+    await sql.query("UPDATE household_file SET organisation_id = $2 WHERE id = $1", [file.id, to]);
+    file.org = to;
+    for (const r of [...rechecks, ...measures, ...approvals]) if (r.fileId === file.id) r.org = to;
+  }
+}, 180_000);
 
 afterAll(async () => {
   await sql.end();
+  await owner?.end();
 });
 
 describe("every report cell equals a direct count of the rows it summarises", () => {
+  // Calendar months, quarters and years read the counts of migration 0018; other ranges (cutting
+  // months) count the entries.
   const periods: Array<{ fromDay: number; toDay: number }> = [
-    { fromDay: 0, toDay: 364 }, // 2025
-    { fromDay: 90, toDay: 180 },
+    { fromDay: 0, toDay: 364 }, // the year 2025
+    { fromDay: 365, toDay: 729 }, // the year 2026
+    { fromDay: 90, toDay: 180 }, // 2025 Q2
+    { fromDay: 59, toDay: 89 }, // March 2025
+    { fromDay: 396, toDay: 423 }, // February 2026
+    { fromDay: 45, toDay: 150 }, // mid-February to the end of May
     { fromDay: 400, toDay: 430 },
     { fromDay: 0, toDay: 800 },
   ];
@@ -377,11 +403,39 @@ describe("every report cell equals a direct count of the rows it summarises", ()
         for (const row of [...expected.rows.values()]) if (row.approvalDays) row.approvalDays = Math.round(row.approvalDays);
         expect(sorted(actual)).toEqual(sorted(expected.rows));
         expect(report.money.total.households).toBe(expected.totalHouseholds);
-        for (const t of report.money.byType) expect(t.households).toBe(expected.byType[t.aidType]);
+        expect(report.money.total.persons).toBe(expected.totalPersons);
+        expect(report.money.total.students).toBe(expected.totalStudents);
+        for (const t of report.money.byType) expect([t.aidType, t.households, t.persons]).toEqual([t.aidType, expected.byType[t.aidType], expected.byTypePersons[t.aidType]]);
+        for (const f of report.money.byFund) expect([f.fundSource, f.households]).toEqual([f.fundSource, expected.byFund[f.fundSource]]);
         expect(report.money.total.amountFen).toBe(report.money.rows.reduce((s, r) => s + r.amountFen, 0));
       });
     }
   }
+
+  it("keeps the same counts through the triggers as the migration's backfill computes from the ledger", async () => {
+    const counts = "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5";
+    const others = [
+      "SELECT file_id, period_kind, period_start::text, organisation_id, times, by_type, by_fund FROM report_ledger_file_period ORDER BY 1, 2, 3, 4",
+      "SELECT * FROM report_ledger_student_period ORDER BY 1, 2, 3, 4",
+      // Which organisation paid first is kept only to tell when a second one pays.
+      "SELECT file_id, CASE WHEN NOT multi THEN organisation_id END AS organisation_id, multi FROM report_ledger_file ORDER BY 1",
+      "SELECT student_resident_id, CASE WHEN NOT multi THEN organisation_id END AS organisation_id, multi FROM report_ledger_student ORDER BY 1",
+    ];
+    const read = async () => {
+      const rows = [];
+      for (const q of [counts, ...others]) rows.push((await owner.query(q)).rows);
+      return rows;
+    };
+    const before = await read();
+    await owner.query("BEGIN");
+    await owner.query("SELECT report_ledger_people_rebuild()");
+    const after = await read();
+    await owner.query("ROLLBACK");
+    expect(after[0]!.length).toBeGreaterThan(100);
+    expect(before).toEqual(after);
+    // Some households were paid by two organisations: the case the report reads apart.
+    expect((await owner.query("SELECT count(*)::int AS n FROM report_ledger_file WHERE multi")).rows[0].n).toBeGreaterThan(0);
+  });
 
   it("has a history worth testing: every event kind occurs", () => {
     for (const kind of ["NEW", "REOPENED", "EXIT_RESOLVED", "EXIT_CANCELLED", "TRANSFER_IN", "REOPENED_IN_OBSERVATION"]) {

@@ -38,6 +38,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_one_file_per_holder: "partial unique: a household is filed once after its first submission (一户一档)",
   file_person_one_active_file: "partial unique: a person is in at most one file that holds them (一人一档)",
   ledger_entry_organisation_cover_idx: "INCLUDE columns so a subtree's ledger totals are index-only scans",
+  ledger_daily_total_cover_idx: "INCLUDE the sums so the organisation ledger's totals over daily totals are index-only scans (issue 12)",
   change_request_one_open_per_kind: "partial unique: one open change request of a kind per file",
   household_file_archive_filter_idx: "INCLUDE columns so archive counts with filters are index-only scans",
   bank_account_one_current_per_file: "partial unique: a household file has one current bank account (实名制)",
@@ -52,6 +53,12 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",
   report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
+  filing_event_submitted_lookup_idx: "partial (kind = 'SUBMITTED'): the maker–checker trigger's submitter lookup is one probe whatever the statistics",
+  household_file_observation_report_idx: "partial (resolved exits) with INCLUDE columns: the report's aid in observation periods starts from these files",
+  ledger_entry_reversal_date_idx: "partial (reversals): the auditor's workbench counts the last 30 days' reversals",
+  ledger_entry_cap_override_date_idx: "partial (over-cap payments): the auditor's workbench counts the last 30 days' approvals over the cap",
+  report_ledger_file_multi_idx: "partial (files paid by more than one organisation): the few a report reads apart",
+  report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

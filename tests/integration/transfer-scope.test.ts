@@ -19,7 +19,7 @@ import { createBatch } from "@/lib/ledger/batches";
 import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disbursements";
 import { exportLedger, findBatchLines, findOrgLedger, findPendingApprovals, getBatch, getDisbursement, householdLedger } from "@/lib/ledger/find-ledger";
 import { ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput, type TRecordDisbursementFormValues } from "@/lib/ledger/schemas";
-import { actorFor, orgByCode, seedDemo } from "../support/factories";
+import { demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
 
 let lzCaseworker: TActor;
@@ -64,12 +64,7 @@ beforeAll(async () => {
   await seedDemo();
   sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await sql.connect();
-  lzCaseworker = await actorFor("lz_caseworker");
-  lzOfficial = await actorFor("lz_official");
-  lzAuditor = await actorFor("lz_auditor");
-  tsCaseworker = await actorFor("ts_caseworker");
-  tsOfficial = await actorFor("ts_official");
-  tsAuditor = await actorFor("ts_auditor");
+  ({ lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor } = await demoActors());
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
 });
 

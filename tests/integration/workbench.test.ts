@@ -7,8 +7,9 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { runDailyCalendar } from "@/lib/calendar/run-daily-calendar";
 import { findWorkbench, type TWorkbench } from "@/lib/workbench/find-workbench";
-import { actorFor, orgByCode, seedDemo } from "../support/factories";
+import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
+import { insertApprovedPayment } from "../support/ledger-fixtures";
 
 let sql: pg.Client;
 let lzCaseworker: TActor;
@@ -41,12 +42,7 @@ beforeAll(async () => {
   await seedDemo();
   sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await sql.connect();
-  lzCaseworker = await actorFor("lz_caseworker");
-  lzOfficial = await actorFor("lz_official");
-  lzAuditor = await actorFor("lz_auditor");
-  tsCaseworker = await actorFor("ts_caseworker");
-  tsOfficial = await actorFor("ts_official");
-  tsAuditor = await actorFor("ts_auditor");
+  ({ lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor } = await demoActors());
 });
 
 afterAll(async () => {
@@ -104,22 +100,9 @@ describe("workbench", () => {
 
   it("shows an auditor recent large and reversed payments with links to the household", async () => {
     const file = await openFile("GSLZCG", { nextCheckDue: "2030-01-01" });
-    const { rows: [entry] } = await sql.query<{ id: string }>(
-      `WITH d AS (
-         INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, status, recorded_by_id, decided_by_id, decided_at)
-         VALUES (gen_random_uuid(), $1, $2, 'MEDICAL', 'CENTRAL_SPECIAL', 900000, current_date, '大病医疗救助', 'APPROVED', $3, $4, now()) RETURNING id)
-       INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id, disbursement_id)
-       SELECT $2, $1, 'MEDICAL', 'CENTRAL_SPECIAL', 900000, current_date, '大病医疗救助', $3, $4, d.id FROM d RETURNING id`,
-      [file.id, file.organisationId, lzCaseworker.userId, lzOfficial.userId],
-    );
-    await sql.query(
-      `WITH d AS (
-         INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id, status, recorded_by_id, decided_by_id, decided_at)
-         VALUES (gen_random_uuid(), $1, $2, 'MEDICAL', 'CENTRAL_SPECIAL', -900000, current_date, '冲正', $5, 'APPROVED', $3, $4, now()) RETURNING id)
-       INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id, disbursement_id, reverses_entry_id, reason)
-       SELECT $2, $1, 'MEDICAL', 'CENTRAL_SPECIAL', -900000, current_date, '冲正', $3, $4, d.id, $5, '重复录入' FROM d`,
-      [file.id, file.organisationId, lzCaseworker.userId, lzOfficial.userId, entry!.id],
-    );
+    const paid = { fileId: file.id, organisationId: file.organisationId, aidType: "MEDICAL", fundSource: "CENTRAL_SPECIAL", recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId } as const;
+    const entry = await insertApprovedPayment(sql, { ...paid, amountFen: 900000, purpose: "大病医疗救助" });
+    await insertApprovedPayment(sql, { ...paid, amountFen: -900000, purpose: "冲正", reverses: { entryId: entry.entryId, reason: "重复录入" } });
     const auditor = await findWorkbench(lzAuditor);
     expect(item(auditor, "large")!.count).toBe(1);
     expect(item(auditor, "reversals")!.count).toBe(1);
@@ -127,5 +110,13 @@ describe("workbench", () => {
     expect(records.map((r) => r.tags)).toEqual(expect.arrayContaining([["大额"], ["冲正"]]));
     expect(records.every((r) => r.href === `/files/${file.id}`)).toBe(true);
     expect((await findWorkbench(tsAuditor)).totalOpen).toBe(0);
+
+    // Transferred to Tianshui: the entry stays Lanzhou's (it paid it) and is Tianshui's too (it
+    // holds the file now), counted once in each — as the ledger lists it.
+    await sql.query("UPDATE household_file SET organisation_id = (SELECT id FROM organisation WHERE code = 'GSTS') WHERE id = $1", [file.id]);
+    expect(item(await findWorkbench(lzAuditor), "large")!.count).toBe(1);
+    expect(item(await findWorkbench(tsAuditor), "large")!.count).toBe(1);
+    const province = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
+    expect(item(await findWorkbench(province), "large")!.count).toBe(1);
   });
 });

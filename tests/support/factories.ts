@@ -26,6 +26,14 @@ export async function actorFor(username: string): Promise<TActor> {
   };
 }
 
+/** The demo users a test usually needs: a caseworker, an official and an auditor in each city. */
+export async function demoActors() {
+  const [lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor] = await Promise.all(
+    ["lz_caseworker", "lz_official", "lz_auditor", "ts_caseworker", "ts_official", "ts_auditor"].map(actorFor),
+  );
+  return { lzCaseworker: lzCaseworker!, lzOfficial: lzOfficial!, lzAuditor: lzAuditor!, tsCaseworker: tsCaseworker!, tsOfficial: tsOfficial!, tsAuditor: tsAuditor! };
+}
+
 let counter = 0;
 export async function createTestUser(options: { orgCode: string; roles: Role[]; password?: string }) {
   counter += 1;

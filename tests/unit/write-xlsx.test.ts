@@ -2,7 +2,7 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { writeXlsx, type TXlsxSheet } from "@/lib/xlsx/write-xlsx";
+import { writeXlsx, xlsxResponse, type TXlsxSheet } from "@/lib/xlsx/write-xlsx";
 
 type TRow = { name: string; idNumber: string; amountFen: number; paidOn: string; at: Date; count: number };
 
@@ -69,5 +69,44 @@ describe("writeXlsx", () => {
     expect(workbook.getWorksheet("甲")!.getRow(2502).getCell(1).value).toBe("职工2499");
     expect(workbook.getWorksheet("乙 丙")!.getCell("A2").value).toBe("姓名");
     expect(workbook.getWorksheet("乙 丙")!.getCell("A3").value).toBe(null);
+  });
+
+  it("writes an empty cell as empty and keeps each column's format on the cells that have a value", async () => {
+    const rows: TRow[] = [{ name: "", idNumber: "620102198001011234", amountFen: 100, paidOn: "2026-11-30", at: new Date(0), count: 1 }];
+    const { workbook } = await roundTrip([{ name: "台账", title: "t", columns, rows }]);
+    const row = workbook.getWorksheet("台账")!.getRow(3);
+    expect(row.getCell(1).value).toBe(null);
+    expect(row.getCell(2).numFmt).toBe("@");
+    expect(row.getCell(3).numFmt).toBe("#,##0.00");
+    expect(row.getCell(6).numFmt).toBe("#,##0");
+  });
+
+  it("reads from its source only as the client takes the download, and stops it when the client leaves", async () => {
+    const state = { produced: 0, closed: false };
+    async function* endless() {
+      try {
+        for (;;) {
+          state.produced += 1;
+          yield { name: `职工${state.produced}`, idNumber: "620102198001011234", amountFen: state.produced, paidOn: "2026-01-01", at: new Date(0), count: 1 };
+        }
+      } finally {
+        state.closed = true;
+      }
+    }
+    const reader = xlsxResponse("x.xlsx", [{ name: "甲", title: "甲", columns, rows: endless() }]).body!.getReader();
+    await reader.read();
+    // Nobody reads: once the buffers between writer and client are full (a few hundred KB of
+    // zipped XML), the writer waits for the client instead of pulling the endless source into memory.
+    let waiting = -1;
+    for (let i = 0; i < 100 && state.produced !== waiting; i += 1) {
+      waiting = state.produced;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    expect(state.produced).toBe(waiting);
+    // What the buffers hold (here ~85,000 of these highly compressible rows, a few MB), not the source.
+    expect(waiting).toBeLessThan(300_000);
+    await reader.cancel();
+    for (let i = 0; i < 50 && !state.closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(state.closed).toBe(true);
   });
 });

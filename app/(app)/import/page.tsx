@@ -6,7 +6,7 @@ import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
-import { findHouseholdImports, IMPORT_MAX_BYTES, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+import { findHouseholdImports, IMPORT_MAX_BYTES, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
 
 export const metadata = { title: "档案导入" };
 
@@ -17,7 +17,7 @@ export default async function ImportPage() {
     <>
       <PageHeader
         title="从 Excel 导入档案"
-        description="按模板填写户信息和家庭成员，上传后系统先校验全部行；没有任何问题时才能导入，导入的档案为草稿。"
+        description="按模板填写户信息和家庭成员，上传后系统先校验全部行；没有任何问题时才能导入。导入的档案默认为草稿；按已在档档案迁入的批次须经导入人以外的工作人员批准。"
         actions={<a href="/import/template" className={buttonClass("secondary")}>下载导入模板</a>}
       />
       <div className="space-y-6">
@@ -28,16 +28,18 @@ export default async function ImportPage() {
           {imports.length === 0 ? (
             <EmptyState title="还没有导入记录" />
           ) : (
-            <Table head={["文件", "上传人", "单位", "上传时间", "户数", "问题", "状态"]}>
+            <Table head={["批次", "文件", "方式", "上传人", "单位", "上传时间", "户数", "问题", "状态"]}>
               {imports.map((i) => (
                 <tr key={i.id}>
+                  <Td>{i.batchNumber}</Td>
                   <Td><Link href={`/import/${i.id}`} className="font-medium text-brand-700 hover:underline">{i.fileName}</Link></Td>
+                  <Td className="whitespace-nowrap">{IMPORT_MODE_LABELS[i.mode]}</Td>
                   <Td>{i.createdBy.name}</Td>
                   <Td>{i.organisation.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(i.createdAt)}</Td>
                   <Td>{i.households.toLocaleString("zh-CN")}</Td>
                   <Td>{i.problemCount.toLocaleString("zh-CN")}</Td>
-                  <Td><Badge tone={i.status === "COMMITTED" ? "green" : i.status === "INVALID" || i.status === "FAILED" ? "red" : "amber"}>{IMPORT_STATUS_LABELS[i.status]}</Badge></Td>
+                  <Td><Badge tone={i.status === "COMMITTED" ? "green" : i.status === "INVALID" || i.status === "FAILED" || i.status === "REJECTED" ? "red" : "amber"}>{IMPORT_STATUS_LABELS[i.status]}</Badge></Td>
                 </tr>
               ))}
             </Table>

@@ -1,7 +1,10 @@
 import Link from "next/link";
+import { CalendarWarning } from "@/components/calendar/calendar-coverage-card";
 import { Card, PageHeader } from "@/components/ui/page";
+import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
+import { findCalendarCoverage } from "@/lib/calendar/find-calendar-coverage";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { ORG_LEVEL_LABELS } from "@/lib/organisations/schemas";
 
@@ -9,10 +12,16 @@ export const metadata = { title: "组织机构" };
 
 export default async function OrganisationsPage() {
   const actor = await requirePageActor(...SECTION_ROLES.organisations);
-  const orgs = await listScopeOrganisations(actor);
+  // An administrator's home (they have no workbench): the calendar warning is theirs to act on.
+  const [orgs, calendar] = await Promise.all([listScopeOrganisations(actor), hasRole(actor, "ADMIN") ? findCalendarCoverage(actor) : null]);
   return (
     <>
       <PageHeader title="组织机构" description={`${actor.organisation.name}及其下级工会，共 ${orgs.length} 个`} />
+      {calendar && calendar.uncovered.length > 0 && (
+        <div className="mb-4">
+          <CalendarWarning coverage={calendar} link />
+        </div>
+      )}
       <Card>
         <ul className="divide-y divide-slate-100">
           {orgs.map((org) => (

@@ -9,6 +9,7 @@ import { pageFrom } from "@/lib/data/pagination";
 import { findReviewQueue } from "@/lib/filing/find-files";
 import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
 import { findPendingChanges } from "@/lib/dynamic/find";
+import { findImportBatchesAwaitingApproval, importDecisionFor } from "@/lib/import/import-households";
 import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import { formatFen } from "@/lib/money/money";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
@@ -24,9 +25,10 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   const status = STEPS.find((s) => s === params.status);
   const changeTab = CHANGE_TABS.find((k) => k === params.changes);
-  const [queue, changes] = await Promise.all([
+  const [queue, changes, importBatches] = await Promise.all([
     findReviewQueue(actor, { status, page: pageFrom(params.page) }),
     findPendingChanges(actor, { kind: changeTab, page: pageFrom(params.cpage) }),
+    findImportBatchesAwaitingApproval(actor),
   ]);
   const today = todayInShanghai();
   return (
@@ -132,6 +134,30 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           </Table>
           <Pagination page={changes.page} pageCount={changes.pageCount} total={changes.total} params={{ status, changes: changeTab, page: params.page }} pageParam="cpage" />
         </>
+      )}
+      <h2 id="import-batches" className="mt-10 mb-3 text-base font-semibold">在档迁入批次（Excel 导入）</h2>
+      {importBatches.length === 0 ? (
+        <EmptyState title="没有等待审批的在档迁入批次" />
+      ) : (
+        <Table head={["批次", "文件", "单位", "导入人", "户数", "成员", "校验通过", ""]}>
+          {importBatches.map((b) => {
+            const decision = importDecisionFor(actor, { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: b.createdById });
+            return (
+              <tr key={b.id}>
+                <Td>第 {b.batchNumber} 号</Td>
+                <Td><Link href={`/import/${b.id}`} className="font-medium text-brand-700 hover:underline">{b.fileName}</Link></Td>
+                <Td>{b.organisation.name}</Td>
+                <Td>{b.createdBy.name}</Td>
+                <Td>{b.households.toLocaleString("zh-CN")}</Td>
+                <Td>{b.members.toLocaleString("zh-CN")}</Td>
+                <Td className="whitespace-nowrap">{formatDateTime(b.updatedAt)}</Td>
+                <Td className="whitespace-nowrap">
+                  {decision.can ? <Link href={`/import/${b.id}`} className="text-brand-700 hover:underline">预览并审批</Link> : <span className="text-slate-500">本人导入，由他人审批</span>}
+                </Td>
+              </tr>
+            );
+          })}
+        </Table>
       )}
       <PendingAssistance actor={actor} />
     </>

@@ -1,9 +1,11 @@
 import { RunDailyNowButton } from "@/components/calendar/calendar-buttons";
+import { CalendarCoverageCard } from "@/components/calendar/calendar-coverage-card";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { JOB_LABELS } from "@/lib/calendar/labels";
+import { findCalendarCoverage } from "@/lib/calendar/find-calendar-coverage";
 import { findJobRuns } from "@/lib/calendar/run-daily-now";
 import { formatDateTime } from "@/lib/format/datetime";
 
@@ -20,7 +22,7 @@ function summaryText(summary: unknown): string {
 
 export default async function JobsPage() {
   const actor = await requirePageActor(...SECTION_ROLES.jobs);
-  const runs = await findJobRuns(actor);
+  const [runs, coverage] = await Promise.all([findJobRuns(actor), findCalendarCoverage(actor)]);
   const failures = runs.filter((r) => r.status === "FAILED").length;
   return (
     <>
@@ -29,6 +31,7 @@ export default async function JobsPage() {
         description="每日 01:30（北京时间）生成待办事项：复核到期与逾期、公示期满、渐退期届满、符合脱困条件、保管期满。任务由 npm start 一同启动，多个实例同时运行时每个任务只执行一次。"
         actions={<RunDailyNowButton />}
       />
+      <CalendarCoverageCard coverage={coverage} />
       {runs.length === 0 ? (
         <EmptyState title="还没有运行记录">任务进程启动后会补做当天的任务；也可以点击“立即运行”。</EmptyState>
       ) : (

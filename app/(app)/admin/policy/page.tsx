@@ -1,3 +1,4 @@
+import { CalendarWarning } from "@/components/calendar/calendar-coverage-card";
 import { AddPolicyRow } from "@/components/policy/add-policy-row";
 import { Select } from "@/components/ui/field";
 import { Alert, Badge, Card, PageHeader } from "@/components/ui/page";
@@ -5,6 +6,7 @@ import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
+import { findCalendarCoverage } from "@/lib/calendar/find-calendar-coverage";
 import { POLICY_KIND_LABELS, type TPolicyKind } from "@/lib/policy/catalogue";
 import { findPolicyOverview } from "@/lib/policy/find-policy";
 
@@ -16,13 +18,18 @@ const KINDS = Object.keys(POLICY_KIND_LABELS) as TPolicyKind[];
 export default async function PolicyPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(...SECTION_ROLES.policy);
   const params = await searchParams;
-  const overview = await findPolicyOverview(actor, { regionCode: params.region });
+  const [overview, calendar] = await Promise.all([findPolicyOverview(actor, { regionCode: params.region }), findCalendarCoverage(actor)]);
   return (
     <>
       <PageHeader
         title="政策参数"
         description="各项标准按地区和生效日期执行：本地区没有单独规定的，依次沿用市、省和全国的标准。调整政策即新增一条从今天或以后生效的记录，已执行的记录不能更改。"
       />
+      {calendar.uncovered.length > 0 && (
+        <div className="mb-4">
+          <CalendarWarning coverage={calendar} link />
+        </div>
+      )}
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">地区</span>

@@ -48,6 +48,7 @@ const EVENT_LABELS: Record<string, string> = {
   TRANSFERRED: "转入本单位",
   OBSERVATION_ENDED: "渐退期满，结束跟踪",
   OBJECTION_RESOLVED: "登记异议处理结果",
+  IMPORTED: "按已在档档案迁入（导入批次审批通过）",
 };
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
@@ -239,11 +240,12 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             <DetailItem label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</DetailItem>
             <DetailItem label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</DetailItem>
             <DetailItem label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</DetailItem>
-            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : "未录入"}
+            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : file.importId ? "随原档案迁入（原系统已核对）" : "未录入"}
               {file.civilCheckRun && (
                 <span className="block text-xs">依据民政比对：<Link className="text-brand-700 hover:underline" href={`/civil/${file.civilCheckRun.id}`}>{formatDateTime(file.civilCheckRun.createdAt)} {file.civilCheckRun.fileName}</Link></span>
               )}
             </DetailItem>
+            {file.originalFileNumber && <DetailItem label="原档案编号">{file.originalFileNumber}</DetailItem>}
             <DetailItem label="审定">{file.approvedBy ? `${file.approvedBy.name} · ${formatDateTime(file.approvedAt)}` : "—"}</DetailItem>
           </dl>
           {file.objections.length > 0 && (

@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { ImportProgress } from "@/components/import/import-progress";
 import { ImportActions } from "@/components/import/import-actions";
+import { ImportDecision } from "@/components/import/import-decision";
 import { buttonClass } from "@/components/ui/button";
 import { Alert, Badge, Card, PageHeader } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
@@ -9,14 +10,19 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
-import { getHouseholdImport, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+import { TIER_LABELS } from "@/lib/filing/labels";
+import { formatFen } from "@/lib/money/money";
+import {
+  getHouseholdImport, importBatchPreview, importBatchTierCounts, importDecisionFor, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS,
+} from "@/lib/import/import-households";
 
 export const metadata = { title: "档案导入" };
 
 const SHOWN_PROBLEMS = 500;
 
 export default async function ImportDetailPage({ params }: { params: Promise<{ id: string }> }) {
-  const actor = await requirePageActor(...SECTION_ROLES.import);
+  // Officials open a batch of existing files from their review area to approve it; auditors may look.
+  const actor = await requirePageActor(...SECTION_ROLES.archive);
   const { id } = await params;
   if (!isUuid(id)) notFound();
   const upload = await getHouseholdImport(actor, id).catch((error) => {
@@ -25,14 +31,19 @@ export default async function ImportDetailPage({ params }: { params: Promise<{ i
   });
   const working = upload.status === "VALIDATING" || upload.status === "COMMITTING";
   const isOwner = upload.createdById === actor.userId;
+  const waiting = upload.status === "AWAITING_APPROVAL";
+  const decision = importDecisionFor(actor, upload);
+  const [preview, tierCounts] = waiting ? await Promise.all([importBatchPreview(actor, upload.id), importBatchTierCounts(actor, upload.id)]) : [[], []];
+  const tone = upload.status === "COMMITTED" ? "green" : upload.status === "INVALID" || upload.status === "FAILED" || upload.status === "REJECTED" ? "red" : "amber";
   return (
     <>
       <PageHeader
         title={`导入：${upload.fileName}`}
         description={
           <span className="flex flex-wrap items-center gap-2">
-            <Badge tone={upload.status === "COMMITTED" ? "green" : upload.status === "INVALID" || upload.status === "FAILED" ? "red" : "amber"}>{IMPORT_STATUS_LABELS[upload.status]}</Badge>
-            <span>{upload.createdBy.name} 上传于 {formatDateTime(upload.createdAt)}</span>
+            <Badge tone={tone}>{IMPORT_STATUS_LABELS[upload.status]}</Badge>
+            <Badge tone={upload.mode === "OPEN" ? "sky" : "slate"}>{IMPORT_MODE_LABELS[upload.mode]}</Badge>
+            <span>批次第 {upload.batchNumber} 号 · {upload.organisation.name} · {upload.createdBy.name} 上传于 {formatDateTime(upload.createdAt)}</span>
           </span>
         }
       />
@@ -47,13 +58,46 @@ export default async function ImportDetailPage({ params }: { params: Promise<{ i
               <div><dt className="text-xs text-slate-500">问题</dt><dd className="text-lg font-semibold">{upload.problemCount.toLocaleString("zh-CN")}</dd></div>
               <div><dt className="text-xs text-slate-500">导入时间</dt><dd>{upload.committedAt ? formatDateTime(upload.committedAt) : "—"}</dd></div>
             </dl>
-            {upload.status === "COMMITTED" && <Alert tone="success">已导入 {upload.households.toLocaleString("zh-CN")} 户，均为草稿，可在“建档”中补充证明材料后提交。</Alert>}
+            {upload.status === "COMMITTED" && upload.mode === "DRAFT" && <Alert tone="success">已导入 {upload.households.toLocaleString("zh-CN")} 户，均为草稿，可在“建档”中补充证明材料后提交。</Alert>}
+            {upload.status === "COMMITTED" && upload.mode === "OPEN" && (
+              <Alert tone="success">已迁入 {upload.households.toLocaleString("zh-CN")} 户在档档案，由 {upload.approvedBy?.name} 于 {upload.approvedAt ? formatDateTime(upload.approvedAt) : "—"} 批准；每户的办理记录写明由本批次迁入。</Alert>
+            )}
+            {upload.status === "REJECTED" && (
+              <Alert>已被 {upload.rejectedBy?.name} 于 {upload.rejectedAt ? formatDateTime(upload.rejectedAt) : "—"} 驳回，未写入任何档案。驳回理由：{upload.rejectionReason}</Alert>
+            )}
+            {waiting && (decision.can ? (
+              <ImportDecision importId={upload.id} households={upload.households} batchNumber={upload.batchNumber} />
+            ) : (
+              decision.reason && <p className="text-sm text-slate-600">{decision.reason}</p>
+            ))}
             {upload.status === "READY" && (isOwner ? (
               <ImportActions importId={upload.id} households={upload.households} mode="commit" />
             ) : (
               <p className="text-sm text-slate-600">只有上传该工作簿的经办人可以确认导入。</p>
             ))}
             {upload.status === "FAILED" && isOwner && <ImportActions importId={upload.id} households={upload.households} mode="revalidate" />}
+          </Card>
+        )}
+        {waiting && (
+          <Card title="待审批的档案（预览）">
+            <p className="mb-3 text-sm text-slate-600" data-testid="import-tier-counts">
+              共 {upload.households.toLocaleString("zh-CN")} 户：{tierCounts.map((t) => `${t.tier ? TIER_LABELS[t.tier as keyof typeof TIER_LABELS] : "—"} ${t.files.toLocaleString("zh-CN")} 户`).join("，")}。
+              {upload.households > preview.length && ` 下表列出前 ${preview.length} 户。`}
+            </p>
+            <Table head={["行", "建档职工", "人数", "单位", "在档困难类别", "原建档日期", "原档案编号", "人均月收入"]}>
+              {preview.map((p) => (
+                <tr key={p.sheetRow}>
+                  <Td>{p.sheetRow}</Td>
+                  <Td className="whitespace-nowrap">{p.holderName}</Td>
+                  <Td>{p.householdSize}</Td>
+                  <Td>{p.organisation}</Td>
+                  <Td className="whitespace-nowrap">{p.tier ? TIER_LABELS[p.tier as keyof typeof TIER_LABELS] : "—"}</Td>
+                  <Td className="whitespace-nowrap">{p.openedOn ?? "—"}</Td>
+                  <Td>{p.originalFileNumber ?? "—"}</Td>
+                  <Td className="whitespace-nowrap">{p.perCapitaMonthlyFen === null ? "—" : formatFen(p.perCapitaMonthlyFen)}</Td>
+                </tr>
+              ))}
+            </Table>
           </Card>
         )}
         {upload.problems.length > 0 && (

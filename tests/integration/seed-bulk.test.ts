@@ -1,0 +1,176 @@
+// Guards `npm run seed -- --households N --ledger-entries M`, the bulk seed used to try the archive,
+// the ledger and the benchmarks at scale: run as a user runs it (its command line, against this
+// file's own database through DATABASE_URL / MIGRATION_DATABASE_URL), at a small size. What a user
+// would notice if it broke: the command fails (as it did when the maker–checker triggers arrived and
+// the seed still recorded the civil-affairs check and a batch's payment as the submitter), the
+// archive's counts (household_file_tally) disagree with the files listed, a status is missing, the
+// ledger's totals (ledger_daily_total, report_ledger_daily) disagree with its entries, or someone
+// decided on their own work. Written against the command's behaviour, not the loader's internals.
+import { spawn } from "node:child_process";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PROJECT_DIR } from "@/lib/db/paths";
+
+// 5% of households are still in review (submitted / reviewed / in publicity): 600 make ~30 of them, so
+// each of the three states is all but certain to appear (organisation ids, and so the draw, differ per database).
+const HOUSEHOLDS = 600;
+const LEDGER_ENTRIES = 3000;
+
+let sql: pg.Client;
+let output = "";
+
+function runSeed(args: string[]): Promise<{ code: number | null; output: string }> {
+  // node with tsx as a loader, as `npm run seed` runs it, minus the npm wrapper.
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/seed.ts", ...args], {
+    cwd: PROJECT_DIR,
+    env: { ...process.env, DATABASE_URL: process.env.DATABASE_URL, MIGRATION_DATABASE_URL: process.env.MIGRATION_DATABASE_URL },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let text = "";
+  child.stdout.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (text += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    child.once("error", reject);
+    child.once("exit", (code) => resolve({ code, output: text }));
+  });
+}
+
+const tallyDifferences = () =>
+  rows(`
+    WITH direct AS (
+      SELECT organisation_id, status, tier, file_level, worker_category, main_cause, count(*)::int AS files
+        FROM household_file GROUP BY 1, 2, 3, 4, 5, 6),
+    tally AS (
+      SELECT organisation_id, status, tier, file_level, worker_category, main_cause, sum(files)::int AS files
+        FROM household_file_tally GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(files) > 0)
+    SELECT d.files AS direct, t.files AS tally
+      FROM direct d FULL JOIN tally t
+        ON (d.organisation_id, d.status) = (t.organisation_id, t.status)
+       AND d.tier IS NOT DISTINCT FROM t.tier AND d.file_level IS NOT DISTINCT FROM t.file_level
+       AND d.worker_category IS NOT DISTINCT FROM t.worker_category AND d.main_cause IS NOT DISTINCT FROM t.main_cause
+     WHERE d.files IS DISTINCT FROM t.files`);
+
+const numbering = async () =>
+  (await rows<{ approved: number; numbered: number; distinct: number }>(
+    `SELECT count(*) FILTER (WHERE approved_at IS NOT NULL)::int AS approved, count(file_number)::int AS numbered,
+            count(DISTINCT file_number)::int AS distinct FROM household_file`,
+  ))[0]!;
+
+const rows = async <T extends pg.QueryResultRow>(text: string) => (await sql.query<T>(text)).rows;
+
+beforeAll(async () => {
+  const run = await runSeed(["--households", String(HOUSEHOLDS), "--ledger-entries", String(LEDGER_ENTRIES), "--seed", "20261202"]);
+  output = run.output;
+  if (run.code !== 0) throw new Error(`npm run seed exited with ${run.code}:\n${output}`);
+  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await sql.connect();
+}, 120_000);
+
+afterAll(async () => {
+  await sql?.end();
+});
+
+describe("npm run seed -- --households --ledger-entries", () => {
+  it("files the households asked for, in every status a file passes through", async () => {
+    const byStatus = await rows<{ status: string; n: number }>("SELECT status::text, count(*)::int AS n FROM household_file GROUP BY 1");
+    const counts = Object.fromEntries(byStatus.map((s) => [s.status, s.n]));
+    expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(HOUSEHOLDS);
+    for (const status of ["SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN", "CLOSED"]) expect(counts[status] ?? 0, `${status} in ${JSON.stringify(counts)}`).toBeGreaterThan(0);
+    // Every file that was approved has a number, and no number twice.
+    const numbers = await numbering();
+    expect(numbers.approved).toBeGreaterThan(0);
+    expect(numbers.numbered).toBe(numbers.approved);
+    expect(numbers.distinct).toBe(numbers.numbered);
+    // 一人一档: nobody is held by two files.
+    const [twice] = await rows<{ n: number }>(
+      "SELECT count(*)::int AS n FROM (SELECT resident_id FROM file_person WHERE holds GROUP BY 1 HAVING count(*) > 1) d",
+    );
+    expect(twice!.n).toBe(0);
+  });
+
+  it("keeps the archive's counts equal to the files themselves", async () => {
+    // Every combination the tally keeps, counted both ways; a full join shows any difference.
+    expect(await tallyDifferences()).toEqual([]);
+    const [total] = await rows<{ n: number }>("SELECT sum(files)::int AS n FROM household_file_tally");
+    expect(total!.n).toBe(HOUSEHOLDS);
+  });
+
+  it("writes the ledger entries asked for, with totals equal to their sums", async () => {
+    const [count] = await rows<{ n: number; reversals: number }>(
+      "SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals FROM ledger_entry",
+    );
+    // The loader draws entries month by month and may end a little short of the target; what it
+    // reports is what is there.
+    expect(count!.n).toBeLessThanOrEqual(LEDGER_ENTRIES);
+    expect(count!.n).toBeGreaterThanOrEqual(LEDGER_ENTRIES * 0.95);
+    expect(count!.reversals).toBeGreaterThan(0);
+    expect(output).toContain(`ledger_entry 现有 ${count!.n.toLocaleString()} 行`);
+
+    const daily = await rows(`
+      WITH direct AS (
+        SELECT organisation_id, entry_date, aid_type, fund_source, count(*)::int AS entries, sum(amount_fen)::bigint AS total_fen
+          FROM ledger_entry GROUP BY 1, 2, 3, 4)
+      SELECT d.entries, t.entries AS kept_entries, d.total_fen, t.total_fen AS kept_total
+        FROM direct d FULL JOIN ledger_daily_total t USING (organisation_id, entry_date, aid_type, fund_source)
+       WHERE (d.entries, d.total_fen) IS DISTINCT FROM (t.entries, t.total_fen)`);
+    expect(daily).toEqual([]);
+
+    const report = await rows(`
+      WITH direct AS (
+        SELECT organisation_id, entry_date, aid_type, fund_source,
+               count(*) FILTER (WHERE reverses_entry_id IS NULL)::int AS payments,
+               count(*) FILTER (WHERE reverses_entry_id IS NOT NULL)::int AS reversals, sum(amount_fen)::bigint AS total_fen
+          FROM ledger_entry GROUP BY 1, 2, 3, 4)
+      SELECT d.*, r.payments AS kept_payments, r.reversals AS kept_reversals, r.total_fen AS kept_total
+        FROM direct d FULL JOIN report_ledger_daily r USING (organisation_id, entry_date, aid_type, fund_source)
+       WHERE (d.payments, d.reversals, d.total_fen) IS DISTINCT FROM (r.payments, r.reversals, r.total_fen)`);
+    expect(report).toEqual([]);
+
+    // A reversal undoes exactly one payment, by its exact negative.
+    const [reversals] = await rows<{ bad: number; twice: number }>(`
+      SELECT count(*) FILTER (WHERE o.id IS NULL OR r.amount_fen <> -o.amount_fen OR o.reverses_entry_id IS NOT NULL)::int AS bad,
+             (SELECT count(*)::int FROM (SELECT reverses_entry_id FROM ledger_entry WHERE reverses_entry_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1) d) AS twice
+        FROM ledger_entry r LEFT JOIN ledger_entry o ON o.id = r.reverses_entry_id
+       WHERE r.reverses_entry_id IS NOT NULL`);
+    expect(reversals).toEqual({ bad: 0, twice: 0 });
+  });
+
+  it("never lets the submitter or recorder take a later step (maker–checker)", async () => {
+    const [filing] = await rows<{ n: number; checked: number }>(`
+      SELECT count(*) FILTER (WHERE e.actor_id = f.submitted_by_id OR e.actor_id = s.actor_id)::int AS n, count(*)::int AS checked
+        FROM filing_event e
+        JOIN household_file f ON f.id = e.file_id
+        LEFT JOIN LATERAL (SELECT actor_id FROM filing_event s WHERE s.file_id = e.file_id AND s.episode = e.episode AND s.kind = 'SUBMITTED'
+                            ORDER BY s.id DESC LIMIT 1) s ON true
+       WHERE e.kind IN ('REVIEWED', 'PUBLICITY_STARTED', 'CIVIL_CHECK_RECORDED', 'OBJECTION_RESOLVED', 'APPROVED', 'REJECTED')`);
+    expect(filing!.checked).toBeGreaterThan(HOUSEHOLDS);
+    expect(filing!.n).toBe(0);
+
+    const [civil] = await rows<{ n: number }>("SELECT count(*)::int AS n FROM filing_event WHERE kind = 'CIVIL_CHECK_RECORDED'");
+    expect(civil!.n).toBeGreaterThan(0);
+
+    const [ledger] = await rows<{ entries: number; disbursements: number; batches: number; paid: number }>(`
+      SELECT (SELECT count(*)::int FROM ledger_entry WHERE approved_by_id = recorded_by_id) AS entries,
+             (SELECT count(*)::int FROM disbursement WHERE decided_by_id = recorded_by_id) AS disbursements,
+             (SELECT count(*)::int FROM disbursement_batch
+               WHERE approved_by_id IN (created_by_id, submitted_by_id) OR paid_by_id IN (created_by_id, submitted_by_id)) AS batches,
+             (SELECT count(*)::int FROM disbursement_batch WHERE status = 'PAID') AS paid`);
+    expect(ledger).toMatchObject({ entries: 0, disbursements: 0, batches: 0 });
+    expect(ledger!.paid).toBeGreaterThan(0);
+  });
+
+  it("runs again on the same database: more households, numbers continue, the ledger is not topped up past its target", async () => {
+    const [before] = await rows<{ entries: number }>("SELECT count(*)::int AS entries FROM ledger_entry");
+    const run = await runSeed(["--households", "40", "--ledger-entries", String(before!.entries), "--seed", "7"]);
+    expect(run.code, run.output).toBe(0);
+    const [files] = await rows<{ n: number }>("SELECT count(*)::int AS n FROM household_file");
+    expect(files!.n).toBe(HOUSEHOLDS + 40);
+    const numbers = await numbering();
+    expect(numbers.numbered).toBe(numbers.approved);
+    expect(numbers.distinct).toBe(numbers.numbered);
+    expect(await tallyDifferences()).toEqual([]);
+    expect(run.output).toContain("不再写入");
+    const [after] = await rows<{ entries: number }>("SELECT count(*)::int AS entries FROM ledger_entry");
+    expect(after!.entries).toBe(before!.entries);
+  }, 60_000);
+});
