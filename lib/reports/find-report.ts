@@ -249,15 +249,16 @@ export async function findReport(actor: TActor, input: { organisationId?: string
       // 漏评 found by the civil-affairs comparison (docs/decisions/010-civil-affairs-comparison.md):
       // approvals in the period, not already counted as returned before, of which a member had been
       // a union member in no file in a comparison run before the approval (not dismissed as 不属实).
-      // An index range of the period's approvals (filing_event (kind, at)) with two lookups each.
+      // Read from the few 漏评 candidates towards their files' approvals, not from every approval.
       want("work", "quality") ? db.$queryRaw<Array<{ child: string; found: bigint }>>`
-        SELECT ${child} AS child, count(*)::bigint AS found
-          FROM filing_event a
+        SELECT ${child} AS child, count(DISTINCT a.id)::bigint AS found
+          FROM civil_comparison_result c
+          JOIN civil_roster_run run ON run.id = c.run_id
+          JOIN file_person p ON p.resident_id = c.resident_id
+          JOIN filing_event a ON a.file_id = p.file_id AND a.kind = 'APPROVED' AND a.at > run.created_at
           JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
-         WHERE ${inSubtree} AND a.kind = 'APPROVED'
+         WHERE ${inSubtree} AND c.reason = 'MISSED_FILING' AND c.status <> 'DISMISSED'
            AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
-           AND EXISTS (SELECT 1 FROM file_person p JOIN civil_comparison_result c ON c.resident_id = p.resident_id JOIN civil_roster_run run ON run.id = c.run_id
-                        WHERE p.file_id = a.file_id AND c.reason = 'MISSED_FILING' AND c.status <> 'DISMISSED' AND run.created_at < a.at)
            AND NOT EXISTS (SELECT 1 FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id)
          GROUP BY 1` : none(),
     ]);
