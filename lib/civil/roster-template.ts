@@ -1,5 +1,6 @@
 import "server-only";
 import ExcelJS from "exceljs";
+import { columnLetter } from "@/lib/xlsx/column-letter";
 import { ROSTER_COLUMNS, ROSTER_SHEET } from "./roster-columns";
 
 // The downloadable roster template (民政比对名单): the columns the comparison reads, 是/否 drop-down
@@ -8,17 +9,6 @@ import { ROSTER_COLUMNS, ROSTER_SHEET } from "./roster-columns";
 
 // Like the household template, the first 10,000 data rows (exceljs expands a range per cell on load).
 const DATA_ROWS = 10_001;
-
-function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = "";
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 export async function buildRosterTemplate(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();

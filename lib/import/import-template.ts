@@ -1,5 +1,6 @@
 import "server-only";
 import ExcelJS from "exceljs";
+import { columnLetter } from "@/lib/xlsx/column-letter";
 import { CODES_SHEET, EXAMPLE_PREFIX, EXAMPLE_SECOND_MEMBER, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, type TImportColumn } from "./household-columns";
 
 // The downloadable template (户信息 + 家庭成员): Chinese headers, a drop-down list on every coded
@@ -8,17 +9,6 @@ import { CODES_SHEET, EXAMPLE_PREFIX, EXAMPLE_SECOND_MEMBER, HOUSEHOLD_COLUMNS, 
 
 // Drop-down lists cover the first 10,000 data rows (rows pasted below inherit them when copied).
 const DATA_ROWS = 10_001;
-
-function columnLetter(index: number): string {
-  let n = index + 1;
-  let s = "";
-  while (n > 0) {
-    const r = (n - 1) % 26;
-    s = String.fromCharCode(65 + r) + s;
-    n = Math.floor((n - 1) / 26);
-  }
-  return s;
-}
 
 function addSheet(workbook: ExcelJS.Workbook, name: string, columns: TImportColumn[], examples: Array<Record<string, string>>, listRef: Map<string, string>) {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });

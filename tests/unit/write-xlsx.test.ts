@@ -3,6 +3,7 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { writeXlsx, xlsxResponse, type TXlsxSheet } from "@/lib/xlsx/write-xlsx";
+import { columnLetter } from "@/lib/xlsx/column-letter";
 
 type TRow = { name: string; idNumber: string; amountFen: number; paidOn: string; at: Date; count: number };
 
@@ -108,5 +109,11 @@ describe("writeXlsx", () => {
     await reader.cancel();
     for (let i = 0; i < 50 && !state.closed; i += 1) await new Promise((resolve) => setTimeout(resolve, 20));
     expect(state.closed).toBe(true);
+  });
+});
+
+describe("columnLetter (the templates' drop-down ranges)", () => {
+  it("names columns as Excel does", () => {
+    expect([0, 1, 25, 26, 27, 51, 52, 701, 702].map(columnLetter)).toEqual(["A", "B", "Z", "AA", "AB", "AZ", "BA", "ZZ", "AAA"]);
   });
 });
