@@ -54,6 +54,8 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
   filing_event_submitted_lookup_idx: "partial (kind = 'SUBMITTED'): the maker–checker trigger's submitter lookup is one probe whatever the statistics",
+  household_file_reviewed_wait_idx: "partial (status = 'REVIEWED') with INCLUDE: the official's workbench reads the oldest first review in scope from it",
+  household_file_publicity_wait_idx: "partial (status = 'PUBLICITY') with INCLUDE: the official's workbench counts publicity periods ended and reads the oldest from it",
   household_file_observation_report_idx: "partial (resolved exits) with INCLUDE columns: the report's aid in observation periods starts from these files",
   ledger_entry_reversal_date_idx: "partial (reversals): the auditor's workbench counts the last 30 days' reversals",
   ledger_entry_cap_override_date_idx: "partial (over-cap payments): the auditor's workbench counts the last 30 days' approvals over the cap",

@@ -8,7 +8,9 @@ import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { runDailyCalendar } from "@/lib/calendar/run-daily-calendar";
 import { findWorkbench, type TWorkbench } from "@/lib/workbench/find-workbench";
 import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
-import { filingValues } from "../support/filing-factory";
+import { addDays, todayInShanghai } from "@/lib/format/datetime";
+import { reviewFiling, startPublicity } from "@/lib/filing/workflow";
+import { backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 
 let sql: pg.Client;
@@ -118,5 +120,40 @@ describe("workbench", () => {
     expect(item(await findWorkbench(tsAuditor), "large")!.count).toBe(1);
     const province = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
     expect(item(await findWorkbench(province), "large")!.count).toBe(1);
+  });
+  it("gives an official each review step with its count and oldest waiting age, only in scope", async () => {
+    const org = await orgByCode("GSLZCG");
+    const today = todayInShanghai();
+    const ids: string[] = [];
+    for (let i = 0; i < 4; i += 1) ids.push((await submitNewFiling(lzCaseworker, filingValues(org.id))).fileId);
+    const version = async (id: string) => (await sql.query<{ version: number }>("SELECT version FROM household_file WHERE id = $1", [id])).rows[0]!.version;
+    const review = async (id: string, daysAgo: number) => {
+      await reviewFiling(lzOfficial, { fileId: id, expectedVersion: await version(id), homeVisitDate: today });
+      await backdateReview(id, daysAgo);
+    };
+    // 0: submitted four days ago; 1: reviewed two days ago; 2: in publicity since nine days ago
+    // (ended); 3: in publicity from today.
+    await sql.query("UPDATE household_file SET submitted_at = submitted_at - interval '4 days' WHERE id = $1", [ids[0]]);
+    await review(ids[1]!, 2);
+    await review(ids[2]!, 10);
+    await startPublicity(lzOfficial, { fileId: ids[2]!, expectedVersion: await version(ids[2]!), startDate: addDays(today, -9) });
+    await review(ids[3]!, 1);
+    await startPublicity(lzOfficial, { fileId: ids[3]!, expectedVersion: await version(ids[3]!), startDate: today });
+    const { rows: [ended] } = await sql.query<{ ended: boolean; later: boolean }>(
+      "SELECT (SELECT publicity_end <= $3::date FROM household_file WHERE id = $1) AS ended, (SELECT publicity_end > $3::date FROM household_file WHERE id = $2) AS later",
+      [ids[2], ids[3], today],
+    );
+    expect(ended).toEqual({ ended: true, later: true });
+
+    const official = await findWorkbench(lzOfficial);
+    expect(item(official, "step-SUBMITTED")).toMatchObject({ count: 1, href: "/review?status=SUBMITTED", detail: "最早 4 天前提交" });
+    expect(item(official, "step-REVIEWED")).toMatchObject({ count: 1, detail: "最早 2 天前初审" });
+    expect(item(official, "step-PUBLICITY")!.count).toBe(2);
+    expect(item(official, "step-PUBLICITY")!.detail).toMatch(/^最早 [89] 天前开始公示$/);
+    expect(item(official, "publicity-ended")!.count).toBe(1);
+    const elsewhere = await findWorkbench(tsOfficial);
+    for (const key of ["step-SUBMITTED", "step-REVIEWED", "step-PUBLICITY", "publicity-ended"]) {
+      expect(item(elsewhere, key)).toMatchObject({ count: 0, detail: undefined });
+    }
   });
 });
