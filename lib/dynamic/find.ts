@@ -71,11 +71,15 @@ export async function findObservation(actor: TActor, page: number) {
 export async function followUpFigures(actor: TActor) {
   assertRole(actor, ...FOLLOWERS, "AUDITOR");
   const db = scopedDb(actor);
-  const [open, paired, measures] = await Promise.all([
-    db.householdFile.count({ where: { status: "OPEN" } }),
-    db.householdFile.count({ where: { status: "OPEN", responsibleCadreId: { not: null } } }),
+  // Open files and those with a pairing cadre from report_open_now (kept exact by triggers on
+  // household_file): two counts over every open file of a province took 100 ms at a million files.
+  const [[files], measures] = await Promise.all([
+    db.$queryRaw<[{ open: number; paired: number }]>`
+      SELECT coalesce(sum(files), 0)::int AS open, coalesce(sum(files) FILTER (WHERE paired), 0)::int AS paired
+        FROM report_open_now WHERE ${db.$orgInScope(Prisma.sql`organisation_id`)}`,
     db.planMeasure.groupBy({ by: ["status"], _count: true }),
   ]);
+  const { open, paired } = files;
   const byStatus = Object.fromEntries(measures.map((m) => [m.status, m._count])) as Partial<Record<string, number>>;
   const total = measures.reduce((n, m) => n + m._count, 0);
   return { open, paired, coverage: open ? paired / open : 0, measures: total, resolved: byStatus.DONE ?? 0, inProgress: (byStatus.PLANNED ?? 0) + (byStatus.IN_PROGRESS ?? 0) };
