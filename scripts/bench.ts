@@ -125,12 +125,21 @@ async function main(sql: pg.Client) {
     const body = `620102${birth.replaceAll("-", "")}${String(seq * 2 + (female ? 0 : 1)).padStart(3, "0")}`;
     return body + residentIdCheckCharacter(body);
   };
-  const intakeValues = (): TFilingFormValues => {
-    const y = 1965 + randomInt(30);
-    const birth = `${y}-${String(1 + randomInt(12)).padStart(2, "0")}-${String(1 + randomInt(28)).padStart(2, "0")}`;
+  // A number nobody holds yet: at a million files the seed has used many of these.
+  const freshPerson = async () => {
+    for (;;) {
+      const y = 1965 + randomInt(30);
+      const birth = `${y}-${String(1 + randomInt(12)).padStart(2, "0")}-${String(1 + randomInt(28)).padStart(2, "0")}`;
+      const residentId = newId(birth, false);
+      const { rowCount } = await sql.query("SELECT 1 FROM file_person WHERE resident_id = $1", [residentId]);
+      if (!rowCount) return { birth, residentId };
+    }
+  };
+  const intakeValues = async (): Promise<TFilingFormValues> => {
+    const { birth, residentId } = await freshPerson();
     return {
       organisationId: county.id, fileLevel: "COUNTY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
-      members: [{ name: "基准测试", relation: "SELF", residentId: newId(birth, false), birthDate: birth, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+      members: [{ name: "基准测试", relation: "SELF", residentId, birthDate: birth, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
       incomes: [{ source: "WAGES", monthlyFen: "900" }], expenditures: [{ kind: "MEDICAL", annualFen: "6000", note: "门诊自付" }],
       suddenEvent: false, suddenEventNote: "", suddenEventLossFen: "", mainCause: "ILLNESS", secondaryCauses: [], needs: "医疗救助", proposedTier: "DEEP",
     } as unknown as TFilingFormValues;
@@ -139,7 +148,7 @@ async function main(sql: pg.Client) {
     cases.push({
       scope: "市", label: "建档提交（草稿+材料+提交）", target: 100, floor: false,
       run: async () => {
-        const values = intakeValues();
+        const values = await intakeValues();
         const draft = await saveDraft(caseworkers.city, ZSaveDraftInput.parse({ data: values }));
         // The two forms every filing needs and what the cause (因病) requires (cause_evidence_rule).
         for (const kind of ["APPLICATION", "AUTHORISATION", "DIAGNOSIS"]) {
