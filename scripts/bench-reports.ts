@@ -42,7 +42,7 @@ await runBench(async (sql) => {
   const { findReport, REPORT_GROUPS } = await import("@/lib/reports/find-report");
   const { findWorkbench } = await import("@/lib/workbench/find-workbench");
   const { periodFrom } = await import("@/lib/reports/period");
-  const { todayInShanghai, addMonths } = await import("@/lib/format/datetime");
+  const { todayInShanghai, addMonths, addDays } = await import("@/lib/format/datetime");
   // The plain floor: the same statements through pg clients of the application's role.
   const pool = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 10 });
   const replay = (statements: TStatement[]) => Promise.all(statements.map((s) => pool.query(s.text, s.values)));
@@ -71,6 +71,8 @@ await runBench(async (sql) => {
     ["上月", periodFrom({ kind: "month", month: lastMonth }, today) as TOk],
     ["上月所在季度", periodFrom({ kind: "quarter", quarter: `${lastMonth.slice(0, 4)}-Q${Math.floor((Number(lastMonth.slice(5, 7)) - 1) / 3) + 1}` }, today) as TOk],
     ["本年", periodFrom({ kind: "year" }, today) as TOk],
+    // A custom range cutting two months: counted from the ledger's entries, not the period aggregates.
+    ["自定义 30 天", periodFrom({ kind: "range", from: `${lastMonth}-15`, to: addDays(`${lastMonth}-15`, 29) }, today) as TOk],
   ];
   const GROUP_LABELS = { files: "档案", money: "资金", work: "工作", quality: "质量" } as const;
 
