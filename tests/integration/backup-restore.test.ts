@@ -33,6 +33,7 @@ import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { actorFor, orgByCode } from "../support/factories";
 import { backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
+import { freePort } from "../support/global-setup";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;
@@ -170,7 +171,7 @@ describe("backup and restore (数据备份与恢复)", () => {
     const restored = { pgdataDir: path.join(target, "pgdata"), evidenceDir: path.join(target, "evidence"), secretsFile: path.join(target, "secrets.json") };
     await restoreBackup({ file: backup.file, ...restored });
 
-    const db = await startEmbeddedPostgres({ dataDir: restored.pgdataDir, port: cluster.port + 1, password: CLUSTER_PASSWORD, database: "bangfu" });
+    const db = await startEmbeddedPostgres({ dataDir: restored.pgdataDir, port: await freePort(), password: CLUSTER_PASSWORD, database: "bangfu" });
     try {
       const got = await contents(`${db.superuserUrl}/bangfu`);
       expect(Object.keys(got).sort()).toEqual(Object.keys(backup.manifest.tables).sort());

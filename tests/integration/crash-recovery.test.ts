@@ -34,6 +34,7 @@ import { attachRequiredEvidence, backdateReview, filingValues } from "../support
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 import { residentId } from "../support/resident-ids";
 import { insertPayableFiles } from "../support/ledger-fixtures";
+import { freePort } from "../support/global-setup";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;
@@ -266,7 +267,7 @@ describe("crashes (故障恢复)", () => {
 
   it("kill -9 of the process that owns the embedded database: the next start takes the folder over", async () => {
     const dataDir = path.join(cluster.dir, "owned");
-    const port = cluster.port + 2;
+    const port = await freePort();
     const child = await runUntilPaused({ run: "hold-database", dataDir, port, password: CLUSTER_PASSWORD });
     const exited = new Promise((resolve) => child.once("exit", resolve));
     child.kill("SIGKILL");
