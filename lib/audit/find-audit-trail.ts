@@ -131,6 +131,14 @@ export async function findSignInAttempts(actor: TActor, query: TRange & { outcom
   return toPage(rows.map((r) => ({ ...r, id: r.id.toString(), ip: displayIp(r.ip) })), total, query.page);
 }
 
+/** How many rows exportAuditTrail writes for the query. */
+export async function countAuditTrail(actor: TActor, query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome }): Promise<number> {
+  assertRole(actor, "AUDITOR");
+  const db = await scopedReadDb(actor);
+  if (query.kind === "events") return db.auditEvent.count({ where: await auditEventWhere(db, query) });
+  return db.signInAttempt.count({ where: { at: { gte: query.from, lt: query.to }, ...(query.outcome ? { outcome: query.outcome } : {}) } });
+}
+
 /**
  * Every matching row of the trail, newest first, in pages of 2,000 (keyset on id), for the
  * auditor's export. The export itself is recorded in the trail.

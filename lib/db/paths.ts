@@ -7,7 +7,7 @@ export const PROJECT_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.u
 /**
  * Local state (BANGFU_DATA_DIR, default `.bangfu` in the project): the embedded database
  * (`pgdata`), generated secrets (`secrets.json`), uploaded evidence (`evidence`) and backups
- * (`backups`). Git-ignored. Copying this folder while Bangfu is stopped moves a Bangfu; a backup
+ * (`backups`) and background exports (`exports`). Git-ignored. Copying this folder while Bangfu is stopped moves a Bangfu; a backup
  * archive (`npm run db:backup`) does the same while it runs.
  */
 // turbopackIgnore: a folder chosen at run time, not a file the build should trace.
@@ -24,4 +24,9 @@ export function backupDir(): string {
 /** Uploaded evidence (EVIDENCE_DIR, default `<data dir>/evidence`). Read on every call, so tests and deployments can point it elsewhere. */
 export function evidenceDir(): string {
   return path.resolve(/*turbopackIgnore: true*/ process.env.EVIDENCE_DIR || path.join(STATE_DIR, "evidence"));
+}
+
+/** Files written by background exports (EXPORT_DIR, default `<data dir>/exports`), deleted when they expire. Read on every call, like evidenceDir. */
+export function exportDir(): string {
+  return path.resolve(/*turbopackIgnore: true*/ process.env.EXPORT_DIR || path.join(STATE_DIR, "exports"));
 }

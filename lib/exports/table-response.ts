@@ -36,7 +36,8 @@ function csvText<TRow>(column: TXlsxColumn<TRow>, row: TRow): string | number | 
   }
 }
 
-async function* csvRows<TRow>(sheet: TXlsxSheet<TRow>) {
+/** The table's rows as CSV fields. */
+export async function* csvRows<TRow>(sheet: TXlsxSheet<TRow>) {
   for await (const row of sheet.rows as AsyncIterable<TRow>) yield sheet.columns.map((c) => csvText(c, row));
 }
 
@@ -56,13 +57,7 @@ export type TExportAudit = {
  */
 export function tableResponse<TRow>(actor: TActor, format: TExportFormat, baseName: string, sheet: TXlsxSheet<TRow>, audit: TExportAudit): Response {
   const done = async (rows: number) => {
-    await recordAudit(scopedDb(actor), actor, {
-      action: "export.completed",
-      entityType: audit.entityType,
-      entityId: audit.entityId,
-      organisationId: actor.organisation.id,
-      detail: { what: audit.what, format, rows, ...audit.detail } as Prisma.InputJsonValue,
-    });
+    await recordExportCompleted(scopedDb(actor), actor, format, audit, rows);
   };
   if (format === "xlsx") return xlsxResponse(`${baseName}.xlsx`, [sheet], (counts) => done(counts[0] ?? 0));
   let count = 0;
@@ -74,6 +69,17 @@ export function tableResponse<TRow>(actor: TActor, format: TExportFormat, baseNa
     await done(count);
   }
   return csvResponse(`${baseName}.csv`, sheet.columns.map((c) => c.header), counted());
+}
+
+/** export.completed: how many rows left the system, with what and the filters (direct and background exports alike). */
+export function recordExportCompleted(db: Parameters<typeof recordAudit>[0], actor: TActor, format: TExportFormat, audit: TExportAudit, rows: number, extra: Record<string, unknown> = {}) {
+  return recordAudit(db, actor, {
+    action: "export.completed",
+    entityType: audit.entityType,
+    entityId: audit.entityId,
+    organisationId: actor.organisation.id,
+    detail: { what: audit.what, format, rows, ...audit.detail, ...extra } as Prisma.InputJsonValue,
+  });
 }
 
 /** "导出时间 2026-12-01 18:05（导出人 王静）", the last note line of every export. */

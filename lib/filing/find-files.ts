@@ -132,6 +132,19 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
   return boundedCount(Number(row.n), limit);
 }
 
+/**
+ * Exactly how many files an export of the query writes, so a background export's progress has an
+ * end: from the tally when it serves the query (as the page's count), otherwise counted in full —
+ * once per export, where the page's count stops at its bound.
+ */
+export async function countArchiveFiles(actor: TActor, query: TArchiveQuery): Promise<number> {
+  const orgIds = await subtreeIds(actor, query);
+  const where = await archiveFilterSql(actor, query, orgIds);
+  if (countedByTally(query)) return (await archiveCount(actor, query, where, orgIds)).total;
+  const [row] = await (await scopedReadDb(actor)).$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM household_file f WHERE ${where}`;
+  return Number(row.n);
+}
+
 type TArchiveRow = {
   id: string; file_number: string | null; status: FileStatus; holder_name: string | null; holder_resident_id: string | null;
   tier: Tier | null; proposed_tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null;

@@ -382,6 +382,26 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
   })();
 }
 
+/**
+ * Exactly how many entries exportLedger writes for the filters, so a background export's progress
+ * has an end: from the daily totals without an amount filter (as the page's count), otherwise
+ * counted in full — once per export, where the page's count stops at SCAN_COUNT_LIMIT.
+ */
+export async function countLedgerExport(actor: TActor, filters: TLedgerFilters): Promise<number> {
+  assertRole(actor, "AUDITOR");
+  const orgIds = await scopeOrganisationIds(actor, filters.organisationId);
+  const where = await ledgerFilterSql(actor, filters, orgIds);
+  if (filters.min === undefined && filters.max === undefined) return (await ledgerTotals(actor, orgIds, filters, where)).count;
+  const [row] = await (await scopedReadDb(actor)).$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM ledger_entry e WHERE ${where}`;
+  return Number(row.n);
+}
+
+/** How many lines exportBatchLines writes (a batch in scope; 0 for any other). */
+export async function countBatchLines(actor: TActor, batchId: string): Promise<number> {
+  assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  return (await scopedReadDb(actor)).batchLine.count({ where: { batchId } });
+}
+
 /** Every line of a batch (included ones first), for the batch's download; accounts stay masked. */
 export async function* exportBatchLines(actor: TActor, batchId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");

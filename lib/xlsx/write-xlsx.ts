@@ -6,6 +6,7 @@
 // backpressure is respected, so a million rows never sit in memory.
 import { PassThrough, Readable, type Writable } from "node:stream";
 import ExcelJS from "exceljs";
+import { attachmentDisposition } from "@/lib/format/csv";
 import { formatDateTime } from "@/lib/format/datetime";
 
 /**
@@ -198,7 +199,7 @@ export function xlsxResponse(
   return new Response(body, {
     headers: {
       "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent(fileName)}`,
+      "Content-Disposition": attachmentDisposition(fileName),
       "Cache-Control": "no-store",
     },
   });

@@ -61,6 +61,8 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   ledger_entry_cap_override_date_idx: "partial (over-cap payments): the auditor's workbench counts the last 30 days' approvals over the cap",
   report_ledger_file_multi_idx: "partial (files paid by more than one organisation): the few a report reads apart",
   report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
+  export_job_active_idx: "partial (queued or running): the export worker's sweep and recovery read only active jobs",
+  export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
