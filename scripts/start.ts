@@ -1,6 +1,7 @@
 // `npm start`: database (DATABASE_URL or the embedded one) → migrations → demo data on an empty
-// database → build if needed → the Next.js server and, beside it, the calendar job worker
-// (scripts/jobs.ts, pg-boss). Ctrl-C stops both, then the database.
+// database → build if needed → the Next.js server and, beside it, the job worker
+// (scripts/jobs.ts, pg-boss: the daily calendar job and background exports). Ctrl-C stops both,
+// then the database.
 import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";

@@ -25,6 +25,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   audit_event: "审计日志",
   civil_roster_run: "民政比对",
   calendar_day: "工作日历",
+  export_job: "后台导出",
 };
 
 export function entityTypeLabel(type: string): string {

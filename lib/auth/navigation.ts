@@ -19,6 +19,8 @@ export const SECTION_ROLES = {
   civil: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   reports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   backups: ["ADMIN"],
+  // 我的导出: everyone who can export a list (the archive's readers; the ledger and audit exports are the auditor's).
+  exports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -41,6 +43,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "spotChecks", href: "/spot-checks", label: "年度抽查" },
   { section: "policy", href: "/admin/policy", label: "政策参数" },
   { section: "jobs", href: "/admin/jobs", label: "定时任务" },
+  { section: "exports", href: "/exports", label: "我的导出" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

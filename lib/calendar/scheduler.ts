@@ -1,7 +1,7 @@
 import "server-only";
-import pg from "pg";
 import PgBoss from "pg-boss";
 import { prisma } from "@/lib/db/client";
+import { ensureQueueOnce } from "@/lib/db/job-queue";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { DAILY_JOB, runDailyCalendar } from "./run-daily-calendar";
 import { syncWorkingCalendar } from "./working-days";
@@ -12,36 +12,17 @@ import { syncWorkingCalendar } from "./working-days";
 // most one queued or active job, and jobs survive restarts because they are rows. runJob adds an
 // advisory lock and the job_run record administrators see. A start after downtime catches up:
 // if today's run has not succeeded, one is queued at once (singletonKey = the day).
-// Several instances may start at the same moment (one jobs process per instance): pg-boss's
-// create_queue is not safe to run twice at once (the second deadlocks on the partition it attaches),
-// so the queue is created once under an advisory lock, and the others find it there.
+// Several instances may start at the same moment (one jobs process per instance): the queue is
+// created once under an advisory lock (lib/db/job-queue.ts), and the others find it there.
 
 /** 01:30 in China every day: after midnight, before anyone starts work. */
 export const DAILY_CRON = "30 1 * * *";
-
-/**
- * Creates the daily queue unless it exists, one instance at a time: a transaction on a connection
- * of its own holds an advisory lock while pg-boss (on its pool) checks and creates the queue. The
- * lock goes with the transaction, also when the process dies half-way.
- */
-async function ensureQueueOnce(connectionString: string, boss: PgBoss): Promise<void> {
-  const lock = new pg.Client({ connectionString, application_name: "bangfu-jobs-setup" });
-  await lock.connect();
-  try {
-    await lock.query("BEGIN");
-    await lock.query("SELECT pg_advisory_xact_lock(hashtext($1))", [`pgboss:create-queue:${DAILY_JOB}`]);
-    if (!(await boss.getQueue(DAILY_JOB))) await boss.createQueue(DAILY_JOB, { name: DAILY_JOB, policy: "singleton", retryLimit: 3, retryDelay: 600 });
-    await lock.query("COMMIT");
-  } finally {
-    await lock.end();
-  }
-}
 
 export async function startScheduler(connectionString: string): Promise<PgBoss> {
   const boss = new PgBoss({ connectionString, schema: "pgboss", application_name: "bangfu-jobs" });
   boss.on("error", (error) => console.error("定时任务队列出错：", error));
   await boss.start();
-  await ensureQueueOnce(connectionString, boss);
+  await ensureQueueOnce(connectionString, boss, { name: DAILY_JOB, policy: "singleton", retryLimit: 3, retryDelay: 600 });
   await boss.schedule(DAILY_JOB, DAILY_CRON, {}, { tz: "Asia/Shanghai" });
   await boss.work(DAILY_JOB, async () => {
     await syncWorkingCalendar();

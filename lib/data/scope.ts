@@ -89,6 +89,9 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   FileDisposal: { where: byFile },
   SpotCheck: { where: byOrganisation, createdIn: "organisationId" },
   SpotCheckRecord: { where: (orgPath) => ({ spotCheck: byOrganisation(orgPath) }) },
+  // Background exports: made in the requester's organisation; lib/exports also narrows every read
+  // and change to the requester's own jobs (another person's export is not found at all).
+  ExportJob: { where: byOrganisation, createdIn: "organisationId" },
 };
 
 /**

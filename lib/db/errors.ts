@@ -6,3 +6,16 @@ export function isUniqueViolation(error: unknown, constraintOrField?: string): b
   if (!constraintOrField) return true;
   return JSON.stringify(e.meta ?? {}).includes(constraintOrField) || String(e.message ?? "").includes(constraintOrField);
 }
+
+/** True when a statement was refused by a trigger's `RAISE EXCEPTION '<marker>'` (the marker is somewhere in the error Prisma reports). */
+export function isRaisedBy(error: unknown, marker: string): boolean {
+  const seen = new Set<unknown>();
+  const visit = (e: unknown, depth: number): boolean => {
+    if (!e || typeof e !== "object" || seen.has(e) || depth > 4) return false;
+    seen.add(e);
+    const o = e as Record<string, unknown>;
+    if (typeof o.message === "string" && o.message.includes(marker)) return true;
+    return ["meta", "cause", "driverAdapterError", "error"].some((key) => visit(o[key], depth + 1)) || JSON.stringify(o.meta ?? {}).includes(marker);
+  };
+  return visit(error, 0);
+}

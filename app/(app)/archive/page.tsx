@@ -59,7 +59,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="困难职工档案"
         description={`${actor.organisation.name}及下级工会的档案`}
-        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={hasRole(actor, "AUDITOR")} fullNote="文件中将出现建档职工的完整公民身份号码。" />}
+        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={hasRole(actor, "AUDITOR")} fullNote="文件中将出现建档职工的完整公民身份号码。" kind="ARCHIVE" />}
       />
       {orgRefused && (
         <div className="mb-3">

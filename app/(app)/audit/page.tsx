@@ -45,7 +45,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`}
         actions={
           hasRole(actor, "AUDITOR") ? (
-            <ExportLinks href="/audit/export" params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))} auditor={false} />
+            <ExportLinks href="/audit/export" params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))} auditor={false} kind={tab === "signins" ? "AUDIT_SIGNINS" : "AUDIT_EVENTS"} />
           ) : undefined
         }
       />

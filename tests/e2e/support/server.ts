@@ -23,19 +23,30 @@ await seedDemoIfEmpty(db.url);
 await mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
 await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
 
+// Background exports are written by the worker and downloaded through the server: one folder for both.
+const exportDir = path.join(dir, "exports");
 const server = spawn("npx", ["tsx", "scripts/serve.ts", String(port)], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+  env: { ...process.env, DATABASE_URL: db.url, EXPORT_DIR: exportDir, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+});
+// The export worker only: the daily calendar job would add work items and spot checks to the demo
+// data other tests count on.
+const jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts", "--exports-only"], {
+  cwd: PROJECT_DIR,
+  stdio: "inherit",
+  env: { ...process.env, DATABASE_URL: db.url, PGBOSS_DATABASE_URL: db.migrationUrl, EXPORT_DIR: exportDir, DATABASE_POOL_SIZE: "4" },
 });
 
 let stopping = false;
 async function stop() {
   if (stopping) return;
   stopping = true;
-  if (server.exitCode === null) {
-    server.kill("SIGTERM");
-    await new Promise((resolve) => server.once("exit", resolve));
+  for (const child of [jobs, server]) {
+    if (child.exitCode === null && child.signalCode === null) {
+      child.kill("SIGTERM");
+      await new Promise((resolve) => child.once("exit", resolve));
+    }
   }
   await db.stop();
   await rm(dir, { recursive: true, force: true });

@@ -75,7 +75,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             <div><dt className="text-xs text-slate-500">发放</dt><dd>{batch.paidBy ? `${batch.paidBy} · ${formatDateTime(batch.paidAt)}` : "—"}</dd></div>
           </dl>
         </Card>
-        <Card title="按组织和资金来源汇总" actions={<ExportLinks href={`/batches/${batch.id}/export`} params={{}} auditor={false} />}>
+        <Card title="按组织和资金来源汇总" actions={<ExportLinks href={`/batches/${batch.id}/export`} params={{ batch: batch.id }} auditor={false} kind="BATCH_LINES" />}>
           <p className="mb-3 text-sm" data-testid="batch-totals">
             发放名单 <span className="font-semibold">{batch.includedLines.toLocaleString("zh-CN")}</span> 条，合计 <span className="font-semibold">{formatFen(batch.totalFen)}</span>（{FUND_SOURCE_LABELS[batch.fundSource]}）；移出 {batch.removedLines} 条
           </p>
