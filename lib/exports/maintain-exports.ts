@@ -2,7 +2,7 @@ import "server-only";
 import { rm } from "node:fs/promises";
 import pg from "pg";
 import { prisma } from "@/lib/db/client";
-import { exportFilePaths, exportLockKey } from "./run-export-job";
+import { exportFilePaths, exportLockKey } from "./export-files";
 
 // The export worker's housekeeping, for every user's jobs (infrastructure, unscoped client): jobs a
 // dead worker left RUNNING, files past their expiry, and queued jobs whose wake-up was missed.

@@ -8,7 +8,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { attachmentDisposition } from "@/lib/format/csv";
 import { canDownloadExport, exportDisplayStatus } from "./rules";
-import { exportFilePaths } from "./run-export-job";
+import { exportFilePaths } from "./export-files";
 
 const CONTENT_TYPES: Record<string, string> = {
   xlsx: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -1,7 +1,6 @@
 import "server-only";
 import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
-import path from "node:path";
 import { Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
 import pg from "pg";
@@ -13,6 +12,7 @@ import { csvChunks } from "@/lib/format/csv";
 import type { ExportJob } from "@/lib/generated/prisma/client";
 import { writeXlsx } from "@/lib/xlsx/write-xlsx";
 import { prepareExport } from "./export-definitions";
+import { exportFilePaths, exportLockKey } from "./export-files";
 import { EXPORT_PROGRESS_EVERY, EXPORT_RETENTION_DAYS } from "./rules";
 import { csvRows, recordExportCompleted, type TExportFormat } from "./table-response";
 
@@ -25,14 +25,6 @@ import { csvRows, recordExportCompleted, type TExportFormat } from "./table-resp
 // own: when the process dies, PostgreSQL drops the connection and the lock with it, which is how
 // the next worker start tells a job left RUNNING by a dead worker (failInterruptedExports) from one
 // another instance is still writing.
-
-export const exportLockKey = (jobId: string) => `export_job:${jobId}`;
-
-/** The job's files under EXPORT_DIR: written as `<key>.partial`, renamed to `<key>` when complete. */
-export function exportFilePaths(job: Pick<ExportJob, "id" | "format">) {
-  const key = `${job.id}.${job.format}`;
-  return { key, final: path.join(exportDir(), key), partial: path.join(exportDir(), `${key}.partial`) };
-}
 
 /** Thrown at a progress point when the job is no longer RUNNING (cancelled by its requester). */
 class ExportStopped extends Error {}
