@@ -49,10 +49,9 @@ export function CancelExportButton({ jobId, what }: { jobId: string; what: strin
   return (
     <ConfirmAction
       label="取消导出"
-      title="取消这个导出？"
+      title="停止这个导出？"
       message={`${what}将停止写入，已写入的部分会被删除。需要时可以重新导出。`}
-      confirmLabel="取消导出"
-      variant="danger"
+      confirmLabel="停止导出"
       run={() => cancelExportAction({ jobId })}
     />
   );

@@ -3,6 +3,7 @@ import { EXPORT_RETENTION_DAYS } from "@/lib/exports/rules";
 import type { ExportJobKind } from "@/lib/generated/prisma/enums";
 import { BackgroundExportButton } from "./export-job-controls";
 
+// Both panels are <details name="export-options">: opening one closes the other.
 const PANEL = "absolute right-0 z-10 mt-1 w-72 max-w-[calc(100vw-2rem)] space-y-2 rounded border border-slate-200 bg-white p-3 text-sm shadow";
 
 /**
@@ -20,7 +21,7 @@ export function ExportLinks({ href, params, auditor, fullNote, kind }: { href: s
       <a href={url({ format: "xlsx" })} className={buttonClass("secondary")}>导出 Excel</a>
       <a href={url({ format: "csv" })} className={buttonClass("secondary")}>导出 CSV</a>
       {kind ? (
-        <details className="relative">
+        <details name="export-options" className="relative">
           <summary className={buttonClass("secondary", "cursor-pointer list-none")}>后台导出…</summary>
           <div className={PANEL}>
             <p className="text-slate-700">
@@ -34,7 +35,7 @@ export function ExportLinks({ href, params, auditor, fullNote, kind }: { href: s
         </details>
       ) : null}
       {auditor && fullNote ? (
-        <details className="relative">
+        <details name="export-options" className="relative">
           <summary className={buttonClass("secondary", "cursor-pointer list-none")}>含完整号码导出…</summary>
           <div className={PANEL}>
             <p className="text-slate-700">{fullNote}本次导出及其筛选条件将记入审计日志。</p>
