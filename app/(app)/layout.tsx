@@ -14,18 +14,25 @@ export default async function SignedInLayout({ children }: { children: React.Rea
     <div className="min-h-screen">
       <header className="relative bg-brand-700 text-white">
         <div className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-2 md:px-6 md:py-3">
-          <Link href="/" className="text-lg font-bold tracking-wide">
+          <Link href="/" className="shrink-0 text-lg font-bold tracking-wide whitespace-nowrap">
             帮扶
           </Link>
           {/* Wide screens: the sections inline. */}
           <nav aria-label="主导航" className="hidden flex-wrap gap-1 md:flex">
-            {sections.map((item) => (
+            {sections.filter((item) => !item.personal).map((item) => (
               <NavLink key={item.href} href={item.href}>
                 {item.label}
               </NavLink>
             ))}
           </nav>
           <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
+            <nav aria-label="我的">
+              {sections.filter((item) => item.personal).map((item) => (
+                <NavLink key={item.href} href={item.href}>
+                  {item.label}
+                </NavLink>
+              ))}
+            </nav>
             <span data-testid="current-user">
               {actor.name}
               <span className="ml-2 text-brand-100">

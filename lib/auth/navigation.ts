@@ -25,7 +25,8 @@ export const SECTION_ROLES = {
 
 export type TSection = keyof typeof SECTION_ROLES;
 
-export const NAVIGATION: Array<{ section: TSection; href: string; label: string }> = [
+/** `personal`: the user's own things, shown beside their name on wide screens rather than among the sections. */
+export const NAVIGATION: Array<{ section: TSection; href: string; label: string; personal?: boolean }> = [
   { section: "archive", href: "/archive", label: "档案" },
   { section: "intake", href: "/intake", label: "建档" },
   { section: "import", href: "/import", label: "导入" },
@@ -43,7 +44,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string 
   { section: "spotChecks", href: "/spot-checks", label: "年度抽查" },
   { section: "policy", href: "/admin/policy", label: "政策参数" },
   { section: "jobs", href: "/admin/jobs", label: "定时任务" },
-  { section: "exports", href: "/exports", label: "我的导出" },
+  { section: "exports", href: "/exports", label: "我的导出", personal: true },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

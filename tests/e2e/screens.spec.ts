@@ -52,6 +52,7 @@ const PAGES: Array<{ name: string; user: string; path: string | (() => Promise<s
   { name: "ledger", user: "lz_auditor", path: "/ledger", ready: "main" },
   { name: "batches", user: "lz_official", path: "/batches", ready: "table" },
   { name: "audit", user: "lz_auditor", path: "/audit", ready: "table" },
+  { name: "exports", user: "lz_auditor", path: "/exports", ready: "main" },
   { name: "orgs", user: "lz_admin", path: "/orgs", ready: "main" },
   { name: "users", user: "lz_admin", path: "/admin/users", ready: "table" },
   { name: "not-found", user: "lz_caseworker", path: "/files/00000000-0000-4000-8000-000000000000", ready: "h1" },
