@@ -16,7 +16,7 @@
 // from the real suggestTier with the policy rows in force on the submission date.
 //
 // Safe to run again: resident ID numbers are checked against every number already in
-// file_person, file numbers are reserved from file_number_counter inside each batch's
+// file_person, file numbers are reserved from file_number_counter inside the load's one
 // transaction (so they continue after, and never collide with, numbers already issued), and
 // runs are serialised with an advisory lock.
 import { randomInt, randomUUID } from "node:crypto";
@@ -114,6 +114,32 @@ class Weighted<T> {
   }
 }
 
+// ───────────────────────────── time-ordered keys ─────────────────────────────
+
+let v7Millis = 0;
+let v7Sequence = 0;
+
+/**
+ * A UUID version 7 (RFC 9562): milliseconds, then a 12-bit sequence, then random bits. Files
+ * written later get larger ids, so household_file's primary key and the (file_id, …) keys of
+ * file_person and filing_event grow at their right edge instead of touching a random page of a
+ * million-row index per row (PostgreSQL's own uuidv7() does the same for the ledger).
+ */
+function uuidv7(): string {
+  const now = Date.now();
+  if (now > v7Millis) {
+    v7Millis = now;
+    v7Sequence = 0;
+  } else if (++v7Sequence > 0xfff) {
+    v7Millis += 1;
+    v7Sequence = 0;
+  }
+  // A random version-4 UUID (its variant bits are 7's too) with the time and sequence written over its first half.
+  const time = v7Millis.toString(16).padStart(12, "0");
+  const random = randomUUID();
+  return `${time.slice(0, 8)}-${time.slice(8)}-7${v7Sequence.toString(16).padStart(3, "0")}${random.slice(18)}`;
+}
+
 // ───────────────────────────── calendar (China Standard Time) ─────────────────────────────
 
 // Calendar days are numbered from 1970-01-01 (date arithmetic only); instants are made with the
@@ -127,13 +153,24 @@ const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10)
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 const ageAt = (birthDay: number, day: number) => Math.floor((day - birthDay) / 365.25);
 
+/** The instant a day begins in Shanghai, from the zone once per day (a TZDate per instant was a fifth of the generation's time). */
+const midnights = new Map<number, number>();
+function midnightOf(day: number): number {
+  let ms = midnights.get(day);
+  if (ms === undefined) {
+    const [y, m, d] = isoOf(day).split("-").map(Number) as [number, number, number];
+    ms = new TZDate(y, m - 1, d, 0, 0, TIME_ZONE).getTime();
+    midnights.set(day, ms);
+  }
+  return ms;
+}
+
 /** Office-hours instants on given days, strictly increasing within one file and never in the future. */
 class Clock {
   private last = 0;
   at(day: number): string {
     const localMinute = between(8 * 60 + 30, 17 * 60 + 30);
-    const [y, m, d] = isoOf(day).split("-").map(Number) as [number, number, number];
-    let ms = new TZDate(y, m - 1, d, Math.floor(localMinute / 60), localMinute % 60, TIME_ZONE).getTime();
+    let ms = midnightOf(day) + localMinute * 60_000;
     if (ms <= this.last) ms = this.last + between(5, 90) * 60_000;
     ms = Math.min(ms, Date.now() - 60_000);
     this.last = ms;
@@ -603,7 +640,7 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
   const updatedAt = closedDay !== null ? clock.at(closedDay) : events[events.length - 1]!.at;
 
   return {
-    id: randomUUID(),
+    id: uuidv7(),
     target,
     status,
     data,
@@ -708,7 +745,7 @@ FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::time
   AS u(file_id, kind, from_status, to_status, actor_id, at, note)`;
 
 // Reserves a block of numbers per organisation and year, exactly as approveFiling advances the
-// counter one at a time; the row lock is held until the batch commits.
+// counter one at a time; the row lock is held until the load commits.
 const RESERVE_NUMBERS = `
 INSERT INTO file_number_counter (organisation_id, year, last_value)
 SELECT * FROM unnest($1::uuid[], $2::int[], $3::int[])
@@ -728,80 +765,73 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
     else groups.set(key, [h]);
   }
   const fileNumbers = new Map<string, string>();
-  await client.query("BEGIN");
-  try {
-    if (groups.size) {
-      const keys = [...groups.keys()].sort(); // a fixed lock order
-      const { rows } = await client.query<{ organisation_id: string; year: number; last_value: number }>(RESERVE_NUMBERS, [
-        keys.map((k) => k.split("|")[0]),
-        keys.map((k) => Number(k.split("|")[1])),
-        keys.map((k) => groups.get(k)!.length),
-      ]);
-      for (const row of rows) {
-        const group = groups.get(`${row.organisation_id}|${row.year}`)!;
-        const first = row.last_value - group.length + 1;
-        group.forEach((h, i) => fileNumbers.set(h.id, `${h.target.code}-${row.year}-${String(first + i).padStart(5, "0")}`));
-      }
+  if (groups.size) {
+    const keys = [...groups.keys()].sort(); // a fixed lock order
+    const { rows } = await client.query<{ organisation_id: string; year: number; last_value: number }>(RESERVE_NUMBERS, [
+      keys.map((k) => k.split("|")[0]),
+      keys.map((k) => Number(k.split("|")[1])),
+      keys.map((k) => groups.get(k)!.length),
+    ]);
+    for (const row of rows) {
+      const group = groups.get(`${row.organisation_id}|${row.year}`)!;
+      const first = row.last_value - group.length + 1;
+      group.forEach((h, i) => fileNumbers.set(h.id, `${h.target.code}-${row.year}-${String(first + i).padStart(5, "0")}`));
     }
-
-    const col = <T>(f: (h: THousehold) => T) => batch.map(f);
-    await client.query(INSERT_FILES, [
-      col((h) => h.id),
-      col((h) => h.target.id),
-      col((h) => fileNumbers.get(h.id) ?? null),
-      col((h) => h.status),
-      col((h) => h.version),
-      col((h) => JSON.stringify(h.data)),
-      col((h) => h.data.members[0]!.name!),
-      col((h) => h.data.members[0]!.residentId!),
-      col((h) => h.householdSize),
-      col((h) => h.data.fileLevel!),
-      col((h) => h.data.workerCategory!),
-      col((h) => h.data.mainCause!),
-      col((h) => pgArray(h.data.secondaryCauses)),
-      col((h) => h.perCapitaMonthlyFen),
-      col((h) => h.suggestedTier),
-      col((h) => h.proposedTier),
-      col((h) => h.tier),
-      col((h) => h.target.caseworkerId),
-      col((h) => h.createdAt),
-      col((h) => h.updatedAt),
-      col((h) => h.submittedAt),
-      col((h) => (h.reviewedAt ? h.target.officialId : null)),
-      col((h) => h.reviewedAt),
-      col((h) => h.homeVisitDate),
-      col((h) => h.publicityStart),
-      col((h) => h.publicityEnd),
-      col((h) => h.civilCheckDate),
-      col((h) => (h.approvedAt ? h.target.officialId : null)),
-      col((h) => h.approvedAt),
-      col((h) => h.search.holderNamePinyin),
-      col((h) => h.search.holderNameInitials),
-      col((h) => pgArray(h.search.holderNameGrams)),
-    ]);
-
-    await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
-
-    // `holds` is left to the file_person_set_holds trigger.
-    const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0] as const));
-    await client.query(INSERT_PEOPLE, [people.map((p) => p[0]), people.map((p) => p[1]), people.map((p) => p[2])]);
-
-    const events = batch.flatMap((h) => h.events.map((e) => ({ fileId: h.id, ...e })));
-    await client.query(INSERT_EVENTS, [
-      events.map((e) => e.fileId),
-      events.map((e) => e.kind),
-      events.map((e) => e.from),
-      events.map((e) => e.to),
-      events.map((e) => e.actorId),
-      events.map((e) => e.at),
-      events.map((e) => e.note),
-    ]);
-    await client.query("COMMIT");
-    return { people: people.length, events: events.length };
-  } catch (error) {
-    await client.query("ROLLBACK").catch(() => {});
-    throw error;
   }
+
+  const col = <T>(f: (h: THousehold) => T) => batch.map(f);
+  await client.query(INSERT_FILES, [
+    col((h) => h.id),
+    col((h) => h.target.id),
+    col((h) => fileNumbers.get(h.id) ?? null),
+    col((h) => h.status),
+    col((h) => h.version),
+    col((h) => JSON.stringify(h.data)),
+    col((h) => h.data.members[0]!.name!),
+    col((h) => h.data.members[0]!.residentId!),
+    col((h) => h.householdSize),
+    col((h) => h.data.fileLevel!),
+    col((h) => h.data.workerCategory!),
+    col((h) => h.data.mainCause!),
+    col((h) => pgArray(h.data.secondaryCauses)),
+    col((h) => h.perCapitaMonthlyFen),
+    col((h) => h.suggestedTier),
+    col((h) => h.proposedTier),
+    col((h) => h.tier),
+    col((h) => h.target.caseworkerId),
+    col((h) => h.createdAt),
+    col((h) => h.updatedAt),
+    col((h) => h.submittedAt),
+    col((h) => (h.reviewedAt ? h.target.officialId : null)),
+    col((h) => h.reviewedAt),
+    col((h) => h.homeVisitDate),
+    col((h) => h.publicityStart),
+    col((h) => h.publicityEnd),
+    col((h) => h.civilCheckDate),
+    col((h) => (h.approvedAt ? h.target.officialId : null)),
+    col((h) => h.approvedAt),
+    col((h) => h.search.holderNamePinyin),
+    col((h) => h.search.holderNameInitials),
+    col((h) => pgArray(h.search.holderNameGrams)),
+  ]);
+
+  await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
+
+  // `holds` is left to the file_person_set_holds trigger.
+  const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0] as const));
+  await client.query(INSERT_PEOPLE, [people.map((p) => p[0]), people.map((p) => p[1]), people.map((p) => p[2])]);
+
+  const events = batch.flatMap((h) => h.events.map((e) => ({ fileId: h.id, ...e })));
+  await client.query(INSERT_EVENTS, [
+    events.map((e) => e.fileId),
+    events.map((e) => e.kind),
+    events.map((e) => e.from),
+    events.map((e) => e.to),
+    events.map((e) => e.actorId),
+    events.map((e) => e.at),
+    events.map((e) => e.note),
+  ]);
+  return { people: people.length, events: events.length };
 }
 
 // ───────────────────────────── main ─────────────────────────────
@@ -841,14 +871,16 @@ async function loadTargets(client: pg.Client): Promise<(TTarget & { weight: numb
 }
 
 /**
- * The ledger load on the embedded database's superuser connection, where the loader may skip the
- * per-row foreign-key probes and rule triggers and check them set-based instead (the derived
- * tables' AFTER triggers still run; see scripts/seed-ledger.ts). With DATABASE_URL, as the owner:
- * every check per row, slower, same rows. `lockHolder` keeps the advisory lock of the load.
+ * The ledger load on a superuser connection, where the loader may skip the per-row foreign-key
+ * probes and rule triggers and check them set-based instead (see scripts/seed-ledger.ts): the
+ * embedded database's, or SEED_SUPERUSER_URL's for a database given by DATABASE_URL. Without one,
+ * as the owner: every check and trigger per row, slower, same rows. `lockHolder` keeps the
+ * advisory lock of the load.
  */
 async function loadLedgerAsSuperuser(db: Awaited<ReturnType<typeof openDatabase>>, lockHolder: pg.Client) {
-  if (!db.superuserUrl) return loadLedger(lockHolder, LEDGER_ENTRIES);
-  const superuser = new pg.Client({ connectionString: db.superuserUrl });
+  const superuserUrl = db.superuserUrl ?? process.env.SEED_SUPERUSER_URL;
+  if (!superuserUrl) return loadLedger(lockHolder, LEDGER_ENTRIES);
+  const superuser = new pg.Client({ connectionString: superuserUrl });
   await superuser.connect();
   try {
     await loadLedger(superuser, LEDGER_ENTRIES);
@@ -883,7 +915,6 @@ async function main() {
     }
     // One bulk seed at a time on a database.
     await client.query("SELECT pg_advisory_lock(4206013)");
-    await client.query("SET synchronous_commit = off");
 
     const targets = await loadTargets(client);
     if (!targets.length) throw new Error("没有可建档的工会：需要县级或基层工会，且其上级有帮扶干部和另一位审批人。");
@@ -913,6 +944,24 @@ async function main() {
       `已有档案 ${before!.files.toLocaleString()} 户、身份号码 ${usedIds.size.toLocaleString()} 个（读取 ${Date.now() - loadStarted} ms）。` +
         `建档单位 ${targets.length} 个：${targets.map((t) => t.code).join("、")}`,
     );
+
+    // The whole load is one transaction: all of it or, after a failure or Ctrl-C, none of it.
+    // When it at least doubles the files, household_file's non-unique secondary indexes (the
+    // archive's keyset and filter indexes, the name-search GIN indexes, …) are dropped inside it
+    // and built once at the end: a sort each instead of a random insert per index per file. The
+    // unique indexes stay (they are the one-file rules), and so do file_person's and
+    // filing_event's, which the rule triggers look up. DDL is transactional: a ROLLBACK brings
+    // them back untouched.
+    await client.query("BEGIN");
+    await client.query("SET LOCAL synchronous_commit = off");
+    await client.query("SET LOCAL maintenance_work_mem = '256MB'");
+    const { rows: secondary } = HOUSEHOLDS >= before!.files
+      ? await client.query<{ name: string; def: string }>(
+          `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'household_file'::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`)
+      : { rows: [] as { name: string; def: string }[] };
+    for (const index of secondary) await client.query(`DROP INDEX ${index.name}`);
+    if (secondary.length) console.log(`暂时移除 household_file 的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
 
     // Approval dates from 2021 to a week ago, sorted so file numbers follow approval order.
     const firstDay = dayOf("2021-01-04");
@@ -992,6 +1041,10 @@ async function main() {
       `INSERT INTO audit_event (action, entity_type, detail) VALUES ('seed.households', 'household_file', $1::jsonb)`,
       [JSON.stringify({ households: HOUSEHOLDS, seed: SEED, people: tally.people })],
     );
+    const i0 = Date.now();
+    for (const index of secondary) await client.query(index.def);
+    const indexMs = Date.now() - i0;
+    await client.query("COMMIT");
     const a0 = Date.now();
     // What autovacuum would do soon anyway: statistics for the planner, and the visibility map
     // that lets counts run as index-only scans. Without it the first benchmarks after a bulk
@@ -1011,7 +1064,8 @@ async function main() {
     const decided = [...tally.tier.values()].reduce((a, b) => a + b, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
     console.log(`\n完成：本次新增 ${HOUSEHOLDS.toLocaleString()} 户、家庭成员 ${tally.people.toLocaleString()} 人、流程记录 ${tally.events.toLocaleString()} 条，用时 ${seconds} 秒` +
-      `（生成 ${(generateMs / 1000).toFixed(1)} 秒，其后等待写入 ${(writeMs / 1000).toFixed(1)} 秒，VACUUM ANALYZE ${(analyzeMs / 1000).toFixed(1)} 秒）。`);
+      `（生成 ${(generateMs / 1000).toFixed(1)} 秒，其后等待写入 ${(writeMs / 1000).toFixed(1)} 秒，` +
+      `${secondary.length ? `重建索引 ${(indexMs / 1000).toFixed(1)} 秒，` : ""}VACUUM ANALYZE ${(analyzeMs / 1000).toFixed(1)} 秒）。`);
     console.log(`  状态：${pct(tally.status, HOUSEHOLDS)}`);
     console.log(`  审定梯度：${pct(tally.tier, decided)}`);
     console.log(`  建议梯度与申报梯度不同：${tally.tierMiss.toLocaleString()} 户；按提交校验抽查 ${tally.validated.toLocaleString()} 户，全部通过。`);
