@@ -47,7 +47,7 @@ test("an auditor exports the ledger in the background, watches it finish and dow
   expect(row!.rows_total).toBe(2);
   await expect(job.getByText("已写入 2 / 2 行（100%）")).toBeVisible();
   await expect(job.getByText(/保留至/)).toBeVisible();
-  await screenshot(page, "exports-desktop");
+  await screenshot(page, "exports-job-desktop");
 
   const downloadPromise = page.waitForEvent("download");
   await job.getByRole("link", { name: /^下载/ }).click();
@@ -71,6 +71,6 @@ test("an auditor exports the ledger in the background, watches it finish and dow
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await expect(job.getByText("已完成")).toBeVisible();
-  await screenshot(page, "exports-390");
+  await screenshot(page, "exports-job-390");
   await context.close();
 });
