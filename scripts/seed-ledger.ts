@@ -28,8 +28,9 @@
 //     ENABLE ALWAYS for the load's transaction and runs as for any insert. So no derived table,
 //     present or added by a later migration, is left behind, and none has a copy of its logic
 //     here. As the owner (DATABASE_URL) every check and trigger runs per row: slower, same result.
-//     Measured on a quiet 2-core machine, 1,000,000 entries on 100,000 households: ~34,000 rows/s
-//     for the months, then 24 s for 0018's rebuild (the triggers ran at ~7,800 rows/s).
+//     Measured on a quiet 2-core AMD EPYC, 10,000,000 entries on 1,000,000 households: 13,300 rows/s
+//     for the months (750 s), 117 s of index builds, then 582 s for the rebuilds, 555 s of it
+//     report_ledger_people_rebuild() (docs/architecture.md, "Seeding").
 //   - no COPY: the rows are generated inside PostgreSQL by INSERT … SELECT, so none cross the wire
 //     and COPY (pg-copy-streams) would add a round trip through Node, not remove one.
 // WARNING: ledger_entry is append-only: rows added here cannot be removed except by dropping the
