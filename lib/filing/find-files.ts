@@ -145,10 +145,11 @@ export async function countArchiveFiles(actor: TActor, query: TArchiveQuery): Pr
   return Number(row.n);
 }
 
-type TArchiveRow = {
+export type TArchiveRow = {
   id: string; file_number: string | null; status: FileStatus; holder_name: string | null; holder_resident_id: string | null;
   tier: Tier | null; proposed_tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null;
-  main_cause: HardshipCause | null; household_size: number | null; updated_at: Date; next_check_due: Date | null; organisation_name: string;
+  main_cause: HardshipCause | null; household_size: number | null; per_capita_monthly_fen: number | null; opened_at: Date | null;
+  updated_at: Date; next_check_due: Date | null; organisation_name: string;
 };
 
 /** One page of archive rows at a position, in archive order, and whether there are rows beyond it. */
@@ -171,7 +172,7 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
   const rows = await (await scopedReadDb(actor)).$queryRaw<TArchiveRow[]>`
     SELECT h.id, h.file_number, h.status::text AS status, h.holder_name, h.holder_resident_id, h.tier::text AS tier,
            h.proposed_tier::text AS proposed_tier, h.file_level::text AS file_level, h.worker_category::text AS worker_category,
-           h.main_cause::text AS main_cause, h.household_size, h.updated_at, h.next_check_due,
+           h.main_cause::text AS main_cause, h.household_size, h.per_capita_monthly_fen, h.opened_at, h.updated_at, h.next_check_due,
            (SELECT o.name FROM organisation o WHERE o.id = h.organisation_id) AS organisation_name
       FROM (SELECT f.id FROM household_file f
              WHERE ${where} ${range}

@@ -185,7 +185,7 @@ describe("archive, reports and exports read from the standby", () => {
 
       const sheet = await archiveExportSheet(auditor, { status: "SUBMITTED" }, { full: false });
       const exported: string[] = [];
-      for await (const row of sheet.rows) exported.push(row.organisationName ?? "");
+      for await (const row of sheet.rows) exported.push(row.organisation_name ?? "");
       expect(exported).toEqual([before, before, before]);
       const openSheet = await archiveExportSheet(auditor, { status: "OPEN" }, { full: false });
       let openRows = 0;
