@@ -33,9 +33,11 @@ export default async function SignedInLayout({ children }: { children: React.Rea
                 </NavLink>
               ))}
             </nav>
-            <span data-testid="current-user">
+            {/* Name over organisation and role, each kept on one line: side by side they pushed the
+                sections onto a second row at 1280 px and broke 帮扶干部 in two. */}
+            <span data-testid="current-user" className="leading-tight whitespace-nowrap">
               {actor.name}
-              <span className="ml-2 text-brand-100">
+              <span className="block text-xs text-brand-100">
                 {actor.organisation.name} · {roles}
               </span>
             </span>
