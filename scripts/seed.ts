@@ -19,7 +19,7 @@
 // file_person, file numbers are reserved from file_number_counter inside the load's one
 // transaction (so they continue after, and never collide with, numbers already issued), and
 // runs are serialised with an advisory lock.
-import { randomInt, randomUUID } from "node:crypto";
+import { randomInt } from "node:crypto";
 import pg from "pg";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
 import { applyMigrations } from "@/lib/db/migrate";
@@ -29,6 +29,7 @@ import { householdFigures } from "@/lib/filing/figures";
 import type { EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues, type TMemberData } from "@/lib/filing/schemas";
 import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
+import { uuidv7 } from "@/lib/db/uuidv7";
 import { residentIdCheckCharacter } from "@/lib/people/resident-id";
 import { nameSearchColumns, type TNameSearchColumns } from "@/lib/filing/name-search";
 import { todayInShanghai } from "@/lib/format/datetime";
@@ -112,32 +113,6 @@ class Weighted<T> {
     }
     return this.items[lo]!;
   }
-}
-
-// ───────────────────────────── time-ordered keys ─────────────────────────────
-
-let v7Millis = 0;
-let v7Sequence = 0;
-
-/**
- * A UUID version 7 (RFC 9562): milliseconds, then a 12-bit sequence, then random bits. Files
- * written later get larger ids, so household_file's primary key and the (file_id, …) keys of
- * file_person and filing_event grow at their right edge instead of touching a random page of a
- * million-row index per row (PostgreSQL's own uuidv7() does the same for the ledger).
- */
-function uuidv7(): string {
-  const now = Date.now();
-  if (now > v7Millis) {
-    v7Millis = now;
-    v7Sequence = 0;
-  } else if (++v7Sequence > 0xfff) {
-    v7Millis += 1;
-    v7Sequence = 0;
-  }
-  // A random version-4 UUID (its variant bits are 7's too) with the time and sequence written over its first half.
-  const time = v7Millis.toString(16).padStart(12, "0");
-  const random = randomUUID();
-  return `${time.slice(0, 8)}-${time.slice(8)}-7${v7Sequence.toString(16).padStart(3, "0")}${random.slice(18)}`;
 }
 
 // ───────────────────────────── calendar (China Standard Time) ─────────────────────────────

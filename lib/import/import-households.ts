@@ -12,6 +12,7 @@ import { suggestTier } from "@/lib/filing/suggest-tier";
 import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue, tierPolicy, type TTierPolicyInForce } from "@/lib/policy/policy";
 import { isUniqueViolation } from "@/lib/db/errors";
+import { uuidv7 } from "@/lib/db/uuidv7";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -115,63 +116,114 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     }
     const organisations = await db.organisation.findMany({ select: { id: true, code: true, regionCode: true } });
     const byCode = new Map(organisations.map((o) => [o.code.toUpperCase(), o.id]));
+    const regionOf = new Map(organisations.map((o) => [o.id, o.regionCode]));
     const today = todayInShanghai();
-    const result = await validateHouseholdRows(sheets, {
-      defaultOrganisationId: actor.organisation.id,
-      organisationIdOf: (code) => byCode.get(code.toUpperCase()),
-      mode: upload.mode,
-      today,
-      onProgress: async (done, total) => {
-        await db.householdImport.updateMany({ where: { id: importId }, data: { progressDone: done, progressTotal: total } });
-      },
-    });
-    if (!result.ok) {
-      await finish({ status: "INVALID", message: result.fatal });
-      return;
-    }
-    const ids = result.households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [m.residentId] : [])));
-    const holders = result.households.flatMap((h) => (h.data.members[0]?.residentId ? [h.data.members[0].residentId] : []));
-    const problems = [...result.problems, ...conflictProblems(result.households, await findBulkPersonConflicts(ids, holders))];
-    const counts = { households: result.households.length, members: result.memberCount };
-    if (problems.length > 0) {
-      await finish({ status: "INVALID", ...counts, problemCount: problems.length, problems: problems as unknown as Prisma.InputJsonValue, message: null });
-      return;
-    }
-    await db.householdImportRow.deleteMany({ where: { importId } });
     // 在档迁入: the tier suggestion each file is submitted with, under the policy of its region today
     // (as a submitted filing keeps the figures it was submitted with).
-    const regionOf = new Map(organisations.map((o) => [o.id, o.regionCode]));
     const policies = new Map<string, TTierPolicyInForce>();
     if (upload.mode === "OPEN") {
-      for (const region of new Set(result.households.map((h) => regionOf.get(h.data.organisationId)!))) policies.set(region, await tierPolicy(region, today));
+      for (const region of new Set(regionOf.values())) policies.set(region, await tierPolicy(region, today));
     }
-    for (let start = 0; start < result.households.length; start += STAGE_CHUNK) {
-      const chunk = result.households.slice(start, start + STAGE_CHUNK).map((h, i) => {
-        const search = nameSearchColumns(h.data.members[0]?.name);
-        return {
-          seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data,
-          nameSearch: { pinyin: search.holderNamePinyin, initials: search.holderNameInitials, grams: search.holderNameGrams },
-          opening: h.opening ? openingOf(h, policies.get(regionOf.get(h.data.organisationId)!)!) : null,
-        };
-      });
-      // Organisations were resolved within the importer's scope above; the statement checks again that
-      // every row's organisation and the import itself lie in scope, and stages nothing otherwise.
-      const staged = await db.$executeRaw`
-        INSERT INTO household_import_row (import_id, seq, organisation_id, sheet_row, data, name_search, opening)
-        SELECT i.id, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data', r->'nameSearch', nullif(r->'opening', 'null')
-          FROM household_import i, jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
-         WHERE i.id = ${importId}::uuid AND ${db.$orgInScope(Prisma.sql`i.organisation_id`)}
-           AND ${db.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
-      if (staged !== chunk.length) throw new Error(`staged ${staged} of ${chunk.length} households: an organisation lies outside the importer's scope`);
+    const outcome = await db.$transaction(
+      async (tx) => {
+        await tx.householdImportRow.deleteMany({ where: { importId } });
+        // Households are staged in chunks while the rest are still being checked: the database
+        // writes one chunk while this process checks the next. Any problem rolls all of it back.
+        const stager = householdStager(tx, importId, (h) => (h.opening ? openingOf(h, policies.get(regionOf.get(h.data.organisationId)!)!) : null));
+        const result = await validateHouseholdRows(sheets, {
+          defaultOrganisationId: actor.organisation.id,
+          organisationIdOf: (code) => byCode.get(code.toUpperCase()),
+          mode: upload.mode,
+          today,
+          onProgress: async (done, total) => {
+            await db.householdImport.updateMany({ where: { id: importId }, data: { progressDone: done, progressTotal: total } });
+          },
+          onHousehold: stager.add,
+        });
+        if (!result.ok) throw new RollBack({ status: "INVALID", message: result.fatal });
+        const ids = result.households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [m.residentId] : [])));
+        const holders = result.households.flatMap((h) => (h.data.members[0]?.residentId ? [h.data.members[0].residentId] : []));
+        const conflicts = findBulkPersonConflicts(ids, holders);
+        await stager.finish();
+        const problems = [...result.problems, ...conflictProblems(result.households, await conflicts)];
+        const counts = { households: result.households.length, members: result.memberCount };
+        if (problems.length > 0) {
+          throw new RollBack({ status: "INVALID", ...counts, problemCount: problems.length, problems: problems as unknown as Prisma.InputJsonValue, message: null });
+        }
+        return counts;
+      },
+      { timeout: 600_000, maxWait: 10_000 },
+    ).catch((error) => {
+      if (error instanceof RollBack) return error.outcome;
+      throw error;
+    });
+    if ("status" in outcome) {
+      await finish(outcome);
+      return;
     }
-    await finish({ status: upload.mode === "OPEN" ? "AWAITING_APPROVAL" : "READY", ...counts, problemCount: 0, problems: [], message: null });
+    await finish({ status: upload.mode === "OPEN" ? "AWAITING_APPROVAL" : "READY", ...outcome, problemCount: 0, problems: [], message: null });
     if (upload.mode === "OPEN") {
-      await recordAudit(db, actor, { action: "import.submit-for-approval", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: counts });
+      await recordAudit(db, actor, { action: "import.submit-for-approval", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: outcome });
     }
   } catch (error) {
     console.error("import validation failed", error);
     await finish({ status: "FAILED", message: "校验过程中出现系统错误，未写入任何档案。请稍后重新校验。" });
   }
+}
+
+/** Leaves the validation's transaction with nothing staged, carrying what the import then records. */
+class RollBack extends Error {
+  constructor(readonly outcome: Prisma.HouseholdImportUpdateManyMutationInput & { status: "INVALID" }) {
+    super("import validation found problems");
+  }
+}
+
+/**
+ * Stages households STAGE_CHUNK at a time, one statement in flight: `add` queues a household and
+ * starts the next chunk's INSERT once the previous one is done; `finish` stages the rest and
+ * throws if any chunk failed.
+ */
+function householdStager(tx: TScopedTx, importId: string, openingFor: (h: TImportedHousehold) => unknown) {
+  let pending: TImportedHousehold[] = [];
+  let seq = 0;
+  let inFlight: Promise<void> = Promise.resolve();
+  const flush = () => {
+    const start = seq;
+    const chunk = pending.map((h, i) => {
+      const search = nameSearchColumns(h.data.members[0]?.name);
+      return {
+        // Time-ordered, so the commit adds each file at the right edge of the keys on file ids.
+        fileId: uuidv7(), seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data,
+        nameSearch: { pinyin: search.holderNamePinyin, initials: search.holderNameInitials, grams: search.holderNameGrams },
+        opening: openingFor(h),
+      };
+    });
+    seq += pending.length;
+    pending = [];
+    inFlight = inFlight.then(async () => {
+      // Organisations were resolved within the importer's scope; the statement checks again that
+      // every row's organisation and the import itself lie in scope, and stages nothing otherwise.
+      const staged = await tx.$executeRaw`
+        INSERT INTO household_import_row (import_id, file_id, seq, organisation_id, sheet_row, data, name_search, opening)
+        SELECT i.id, (r->>'fileId')::uuid, (r->>'seq')::int, (r->>'organisationId')::uuid, (r->>'sheetRow')::int, r->'data', r->'nameSearch', nullif(r->'opening', 'null')
+          FROM household_import i, jsonb_array_elements(${JSON.stringify(chunk)}::jsonb) AS r
+         WHERE i.id = ${importId}::uuid AND ${tx.$orgInScope(Prisma.sql`i.organisation_id`)}
+           AND ${tx.$orgInScope(Prisma.sql`(r->>'organisationId')::uuid`)}`;
+      if (staged !== chunk.length) throw new Error(`staged ${staged} of ${chunk.length} households: an organisation lies outside the importer's scope`);
+    });
+    // Awaited in finish(); until then a failure must not count as unhandled.
+    inFlight.catch(() => {});
+  };
+  return {
+    add(household: TImportedHousehold) {
+      pending.push(household);
+      if (pending.length >= STAGE_CHUNK) flush();
+    },
+    async finish() {
+      if (pending.length > 0) flush();
+      await inFlight;
+    },
+  };
 }
 
 /** Moves a READY import to COMMITTING (one importer click wins; a second is told). */
@@ -263,6 +315,9 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
         // back one left COMMITTING by a server killed mid-commit.
         const { count: claimed } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { updatedAt: new Date() } });
         if (claimed !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
+        // Each file is created with its staged row's organisation, checked in scope there; the rows
+        // that follow (members, history, tier) are scoped by that same organisation, which costs an
+        // array lookup where $fileInScope would join a city's whole household_file.
         const created = open ? await insertOpenFiles(tx, actor, upload) : await insertDrafts(tx, actor, upload);
         const staged = await tx.householdImportRow.count({ where: { importId } });
         if (created !== staged) throw new Error(`created ${created} of ${staged} staged households: an organisation lies outside the scope`);
@@ -270,7 +325,7 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
           INSERT INTO file_person (file_id, resident_id, is_holder)
           SELECT r.file_id, m.value ->> 'residentId', m.ordinality = 1
             FROM household_import_row r, jsonb_array_elements(r.data -> 'members') WITH ORDINALITY AS m
-           WHERE r.import_id = ${importId}::uuid AND m.value ? 'residentId' AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
+           WHERE r.import_id = ${importId}::uuid AND m.value ? 'residentId' AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)}`;
         const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), message: null, updatedAt: new Date() } });
         if (count !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
         await recordAudit(tx, actor, { action: open ? "import.commit-open" : "import.commit", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { households: created, batchNumber: upload.batchNumber } });
@@ -330,7 +385,7 @@ async function insertDrafts(tx: TScopedTx, actor: TActor, upload: TUpload): Prom
   await tx.$executeRaw`
     INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, note)
     SELECT r.file_id, 1, 'CREATED', 'DRAFT', ${actor.userId}::uuid, ${note}
-      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
+      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)}`;
   return created;
 }
 
@@ -384,13 +439,13 @@ async function insertOpenFiles(tx: TScopedTx, actor: TActor, upload: TUpload): P
   await tx.$executeRaw`
     INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at)
     SELECT r.file_id, (r.opening ->> 'tier')::tier, 'FILING', ${actor.userId}::uuid, ${now}
-      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
+      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)}`;
   const note = `按已在档档案迁入：导入批次第 ${upload.batchNumber} 号（${upload.fileName}），经办人 ${upload.createdBy.name} 导入，${actor.name} 审批通过`;
   await tx.$executeRaw`
     INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at, note)
     SELECT r.file_id, 1, 'IMPORTED', 'OPEN', ${actor.userId}::uuid, ${now},
            ${note} || '；原建档日期 ' || (r.opening ->> 'openedOn') || coalesce('；原档案编号 ' || (r.opening ->> 'originalFileNumber'), '')
-      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$fileInScope(Prisma.sql`r.file_id`)}`;
+      FROM household_import_row r WHERE r.import_id = ${upload.id}::uuid AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)}`;
   return created;
 }
 

@@ -25,6 +25,8 @@ export type TValidationContext = {
   /** Organisation id of a code in the importer's scope, or undefined. */
   organisationIdOf: (code: string) => string | undefined;
   onProgress?: (done: number, total: number) => Promise<void> | void;
+  /** Each household that passed, as soon as it has (the import stages them while the rest are checked). */
+  onHousehold?: (household: TImportedHousehold) => void;
   /** OPEN: the rows are existing approved files (在档迁入) and need the open-file columns. */
   mode?: "DRAFT" | "OPEN";
   /** Today in Shanghai (YYYY-MM-DD): no original filing date may lie after it. */
@@ -214,7 +216,9 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       continue;
     }
     if (duplicate || opening === null) continue;
-    households.push({ key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data, ...(opening ? { opening } : {}) });
+    const household: TImportedHousehold = { key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data, ...(opening ? { opening } : {}) };
+    households.push(household);
+    ctx.onHousehold?.(household);
   }
 
   /** The open-file columns of one household row, or null (with problems recorded) when any is wrong. */

@@ -204,6 +204,29 @@ describe("ID numbers Excel turned into numbers", () => {
 });
 
 describe("all or nothing", () => {
+  it("stages nothing when a person in the last of more than 5,000 households already holds a file", async () => {
+    // Households are staged 5,000 at a time while the rest are checked; the one-person check
+    // against the database comes last, and must still leave nothing staged.
+    const taken = residentId({ birthDate: "1966-06-06" });
+    await insertOpenFile(sql, { caseworker, official }, caseworker.organisation.id, {
+      members: [{ name: "已建档", relation: "SELF", residentId: taken, birthDate: "1966-06-06", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+    });
+    const n = 5_001;
+    const households = Array.from({ length: n }, (_, i) => household(`C${i}`));
+    const members = households.map((_, i) => {
+      const birth = new Date(Date.UTC(1960, 0, 1 + i)).toISOString().slice(0, 10);
+      return member(`C${i}`, { 姓名: "批量", 出生日期: birth, 公民身份号码: residentId({ birthDate: birth }) });
+    });
+    members[n - 1] = member(`C${n - 1}`, { 姓名: "批量", 出生日期: "1966-06-06", 公民身份号码: taken });
+
+    const result = await uploadAndValidate(await workbookWith(households, members));
+
+    expect(result.status).toBe("INVALID");
+    // The template's two example members take rows 2 and 3.
+    expect(result.problems).toEqual([expect.objectContaining({ sheet: "家庭成员", row: 5_004, column: "公民身份号码", message: expect.stringContaining("一人只能在一个有效档案中") })]);
+    expect(await prisma.householdImportRow.count({ where: { importId: result.id } })).toBe(0);
+  });
+
   it("writes no file when the commit fails half-way", async () => {
     const bytes = await workbookWith(
       [household("A1"), household("A2"), household("A3")],
