@@ -62,7 +62,13 @@ function findSheet(sheets: TSheet[], marker: string) {
   return sheets.find((s) => s.header.includes(marker));
 }
 
-const codeOf = (labels: Record<string, string>, text: string) => Object.entries(labels).find(([, label]) => label === text)?.[0];
+/** Each column's labels by their text, made once: a workbook of 100,000 households looks up millions of cells. */
+const codesByLabel = new WeakMap<Record<string, string>, Map<string, string>>();
+function codeOf(labels: Record<string, string>, text: string): string | undefined {
+  let codes = codesByLabel.get(labels);
+  if (!codes) codesByLabel.set(labels, (codes = new Map(Object.entries(labels).map(([code, label]) => [label, code]))));
+  return codes.get(text);
+}
 
 export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationContext): Promise<TValidationResult> {
   const householdSheet = findSheet(sheets, "档案级别");
