@@ -13,7 +13,7 @@ import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
-import { assertReactServer, benchActors, runBench } from "./bench-support";
+import { assertReactServer, benchActors, runBench, showSetting } from "./bench-support";
 
 const argNumber = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -223,11 +223,14 @@ async function benchImport(sql: pg.Client, households: number) {
   const { benchActors: actors } = await import("./bench-support");
   const { city } = await actors(sql, "lz_caseworker", { username: "x", name: "x", roles: ["CASEWORKER"] });
   const bytes = await generatedWorkbook(households);
-  console.log(`\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB`);
+  const { rows: [before] } = await sql.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
+  console.log(`\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB；` +
+    `库中已有档案 ${before!.files.toLocaleString()} 户，shared_buffers ${await showSetting(sql, "shared_buffers")}`);
   global.gc?.();
   const idle = process.memoryUsage().rss;
   const t0 = performance.now();
-  const { importId } = await uploadHouseholdImport(city, { fileName: `bench-${Date.now()}.xlsx`, bytes });
+  const fileName = `bench-${Date.now()}.xlsx`;
+  const { importId } = await uploadHouseholdImport(city, { fileName, bytes });
   const t1 = performance.now();
   const { peak } = await peakRss(() => validateHouseholdImport(city, importId));
   const t2 = performance.now();
@@ -265,6 +268,13 @@ async function benchImport(sql: pg.Client, households: number) {
   console.log(`  一个事务导入    ${commitSeconds.toFixed(1)} s（${created.toLocaleString()} 户：档案、成员、办理记录及统计触发器）`);
   console.log(`  同一插入的纯 SQL 下限（临时表，无索引、约束、触发器）${floorSeconds.toFixed(1)} s（比值 ${(commitSeconds / floorSeconds).toFixed(1)}）`);
   console.log(`  校验 + 导入合计 ${(validateSeconds + commitSeconds).toFixed(1)} s；含上传 ${((t1 - t0) / 1000 + validateSeconds + commitSeconds).toFixed(1)} s；机器负载 ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
+  // The drafts go again, so the next run imports into the database as seeded (their history and
+  // members follow by ON DELETE CASCADE).
+  const removed = await sql.query(
+    "DELETE FROM household_file WHERE status = 'DRAFT' AND id IN (SELECT file_id FROM filing_event WHERE kind = 'CREATED' AND note = $1)",
+    [`由 Excel 导入（${fileName}）`],
+  );
+  console.log(`  已删除本次导入的 ${removed.rowCount?.toLocaleString()} 份草稿档案`);
 }
 
 const LEDGER_ROWS = argNumber("--ledger-rows", 1_000_000);
