@@ -106,12 +106,15 @@ function doubleQuoted(text: string, opening: string): string | undefined {
   return start < 0 ? undefined : text.slice(start + opening.length, text.indexOf('"', start + opening.length));
 }
 
+/** An element `name` (with prefix `p`): its attribute text, then its content unless it closes itself. */
+const elementSource = (p: string, name: string) => `<${p}${name}(?=[\\s/>])([^>]*?)(?:/>|>([\\s\\S]*?)</${p}${name}\\s*>)`;
+
 const elementPatterns = new Map<string, RegExp>();
 /** Calls `each` with the attribute text and the content ("" when empty) of every element `name` in `xml`. */
 function eachElement(xml: string, p: string, name: string, each: (attributeText: string, content: string) => void): void {
   const key = p + name;
   let pattern = elementPatterns.get(key);
-  if (!pattern) elementPatterns.set(key, (pattern = new RegExp(`<${p}${name}(?=[\\s/>])([^>]*?)(?:/>|>([\\s\\S]*?)</${p}${name}\\s*>)`, "g")));
+  if (!pattern) elementPatterns.set(key, (pattern = new RegExp(elementSource(p, name), "g")));
   // Each element's content may be walked with the same pattern (a row's cells), so keep our place.
   for (let at = 0; ;) {
     pattern.lastIndex = at;
@@ -124,7 +127,7 @@ function eachElement(xml: string, p: string, name: string, each: (attributeText:
 
 /** The first element `name` of `xml`, or undefined. */
 function firstElement(xml: string, p: string, name: string): { attributeText: string; content: string } | undefined {
-  const m = new RegExp(`<${p}${name}(?=[\\s/>])([^>]*?)(?:/>|>([\\s\\S]*?)</${p}${name}\\s*>)`).exec(xml);
+  const m = new RegExp(elementSource(p, name)).exec(xml);
   return m ? { attributeText: m[1]!, content: m[2] ?? "" } : undefined;
 }
 
@@ -181,7 +184,7 @@ function dateStyles(part: Buffer | undefined): boolean[] {
 
 export type TCellText = { text: string; /** The cell held a number that cannot be an exact ID (Excel turned it into 6.2E+17). */ numeric?: boolean };
 export type TXlsxRow = { number: number; cells: TCellText[] };
-export type TXlsxSheet = { name: string; rows: TXlsxRow[] };
+export type TReadSheet = { name: string; rows: TXlsxRow[] };
 
 /** The one empty cell: most of a template's cells are blank, and 100,000 rows of them are millions of objects. */
 const EMPTY: TCellText = Object.freeze({ text: "" });
@@ -290,7 +293,7 @@ function relationships(zip: Buffer, entries: Map<string, TZipEntry>, part: strin
  * Excel shows them; cells by column, blanks filled in). Throws UnreadableWorkbookError for a file
  * that is not a readable .xlsx.
  */
-export async function readXlsx(bytes: Buffer): Promise<TXlsxSheet[]> {
+export async function readXlsx(bytes: Buffer): Promise<TReadSheet[]> {
   const entries = zipEntries(bytes);
   const root = relationships(bytes, entries, "");
   const workbookPart = root.find((r) => r.type.endsWith("/officeDocument"))?.target ?? "xl/workbook.xml";
@@ -313,7 +316,7 @@ export async function readXlsx(bytes: Buffer): Promise<TXlsxSheet[]> {
     dates: dateStyles(stylesPart ? zipPart(bytes, entries, stylesPart) : undefined),
     date1904,
   };
-  const result: TXlsxSheet[] = [];
+  const result: TReadSheet[] = [];
   for (const sheet of sheets) {
     const target = rels.find((r) => r.id === sheet.id)?.target;
     const xml = target ? zipPart(bytes, entries, target) : undefined;
