@@ -19,23 +19,23 @@ function zip(parts: Record<string, string>, store: string[] = []): Buffer {
     const stored = store.includes(name);
     const data = stored ? raw : deflateRawSync(raw);
     const nameBytes = Buffer.from(name, "utf8");
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(stored ? 0 : 8, 8);
-    local.writeUInt32LE(crc32(raw), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(nameBytes.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
+    // The local header and the central directory's entry hold the same fields, the entry's two
+    // bytes later (it also names the version that made it): version needed, flags, method, time,
+    // date, CRC-32, both sizes, name length.
+    const header = (signature: number, size: number, at: number) => {
+      const bytes = Buffer.alloc(size);
+      bytes.writeUInt32LE(signature, 0);
+      bytes.writeUInt16LE(20, at);
+      bytes.writeUInt16LE(stored ? 0 : 8, at + 4);
+      bytes.writeUInt32LE(crc32(raw), at + 10);
+      bytes.writeUInt32LE(data.length, at + 14);
+      bytes.writeUInt32LE(raw.length, at + 18);
+      bytes.writeUInt16LE(nameBytes.length, at + 22);
+      return bytes;
+    };
+    const local = header(0x04034b50, 30, 4);
+    const central = header(0x02014b50, 46, 6);
     central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(stored ? 0 : 8, 10);
-    central.writeUInt32LE(crc32(raw), 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(raw.length, 24);
-    central.writeUInt16LE(nameBytes.length, 28);
     central.writeUInt32LE(offset, 42);
     locals.push(local, nameBytes, data);
     centrals.push(central, nameBytes);
