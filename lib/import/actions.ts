@@ -3,7 +3,7 @@
 import { after } from "next/server";
 import { authedAction } from "@/lib/actions/action";
 import { approveHouseholdImport, rejectHouseholdImport } from "./import-households";
-import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportUpload } from "./run-import";
+import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportRevalidation, startHouseholdImportUpload } from "./run-import";
 import { ZHouseholdImportRef, ZRejectHouseholdImportInput, ZUploadHouseholdImportInput } from "./schemas";
 
 // Validation and the commit of a large workbook take a while: the action records the step and
@@ -21,7 +21,10 @@ export const commitHouseholdImportAction = authedAction(ZHouseholdImportRef, ["C
   return { importId };
 });
 
+// The import is looked up in scope and claimed before anything is left running: another city's
+// import is "not found" here, not "ok" followed by a failure in the background.
 export const revalidateHouseholdImportAction = authedAction(ZHouseholdImportRef, ["CASEWORKER"], async (actor, { importId }) => {
+  await startHouseholdImportRevalidation(actor, importId);
   after(() => runHouseholdImportValidation(actor, importId));
   return { importId };
 });

@@ -226,6 +226,22 @@ function householdStager(tx: TScopedTx, importId: string, openingFor: (h: TImpor
   };
 }
 
+/**
+ * Moves a FAILED import back to VALIDATING before its validation is started in the background, so
+ * that an import outside the caseworker's scope, or one not waiting for a new validation, is
+ * refused with the normal answer instead of "ok" followed by a background failure.
+ */
+export async function claimHouseholdImportRevalidation(actor: TActor, importId: string): Promise<void> {
+  assertRole(actor, "CASEWORKER");
+  const upload = await findImport(actor, importId);
+  if (upload.createdById !== actor.userId) throw new DomainError("只有上传该工作簿的经办人可以重新校验。", "IMPORT_NOT_OWNER");
+  const { count } = await scopedDb(actor).householdImport.updateMany({
+    where: { id: importId, status: "FAILED" },
+    data: { status: "VALIDATING", progressDone: 0, message: null, updatedAt: new Date() },
+  });
+  if (count !== 1) throw new ConflictError("该导入不是“导入失败”状态，无需重新校验，请刷新页面。");
+}
+
 /** Moves a READY import to COMMITTING (one importer click wins; a second is told). */
 export async function claimHouseholdImportCommit(actor: TActor, importId: string): Promise<void> {
   assertRole(actor, "CASEWORKER");

@@ -1,6 +1,6 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
-import { claimHouseholdImportCommit, commitHouseholdImport, uploadHouseholdImport, validateHouseholdImport } from "./import-households";
+import { claimHouseholdImportCommit, claimHouseholdImportRevalidation, commitHouseholdImport, uploadHouseholdImport, validateHouseholdImport } from "./import-households";
 import type { TUploadHouseholdImportInput } from "./schemas";
 
 // The steps the import actions start, and the background halves they leave running. Errors of a
@@ -15,6 +15,8 @@ export async function runHouseholdImportValidation(actor: TActor, importId: stri
 }
 
 export const startHouseholdImportCommit = claimHouseholdImportCommit;
+
+export const startHouseholdImportRevalidation = claimHouseholdImportRevalidation;
 
 export async function runHouseholdImportCommit(actor: TActor, importId: string) {
   await commitHouseholdImport(actor, importId).catch((error) => console.error("import commit", error));

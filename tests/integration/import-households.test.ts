@@ -7,11 +7,14 @@ import ExcelJS from "exceljs";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
+import { runActionAs } from "@/lib/actions/run-action";
 import { prisma } from "@/lib/db/client";
 import { buildImportTemplate } from "@/lib/import/import-template";
 import {
   annotatedImportWorkbook, claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport, uploadHouseholdImport, validateHouseholdImport,
 } from "@/lib/import/import-households";
+import { startHouseholdImportRevalidation } from "@/lib/import/run-import";
+import { ZHouseholdImportRef } from "@/lib/import/schemas";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
 import { insertOpenFile } from "../support/open-file";
 import { residentId } from "../support/resident-ids";
@@ -241,5 +244,43 @@ describe("all or nothing", () => {
     expect(await prisma.householdFile.count({ where: { holderName: { in: ["甲一", "甲二", "甲三"] } } })).toBe(0);
     expect(await prisma.filingEvent.count({ where: { note: { startsWith: "由 Excel 导入" }, file: { holderName: { in: ["甲一", "甲二"] } } } })).toBe(0);
     expect((await getHouseholdImport(caseworker, validated.id)).status).toBe("FAILED");
+  });
+});
+
+describe("revalidating a failed import", () => {
+  // Guards issue 22 §7: the 重新校验 button's step used to answer ok for any import id and leave the
+  // background validation to fail with NotFound. Another city's caseworker (天水, the attacker)
+  // must get the normal not-in-scope answer for 兰州's import (the victim), with nothing started.
+  async function failedImport() {
+    const { importId } = await uploadHouseholdImport(caseworker, { fileName: "台账.xlsx", bytes: await workbookWith([household("R1")], [member("R1", { 姓名: "重校", 出生日期: "1964-04-04" })]) });
+    await sql.query(`UPDATE household_import SET status = 'FAILED', message = '校验过程中出现系统错误', progress_done = 7, progress_total = 9, updated_at = '2026-01-05T08:00:00Z' WHERE id = $1`, [importId]);
+    return importId;
+  }
+  // The action's own step, as the 重新校验 button reaches it (the action then leaves the validation running).
+  const revalidate = (actor: TActor, importId: string) => runActionAs(ZHouseholdImportRef, (a, input) => startHouseholdImportRevalidation(a, input.importId), actor, { importId });
+  const importState = async (importId: string) =>
+    (await sql.query(`SELECT status, message, progress_done, progress_total, updated_at, (SELECT count(*) FROM household_import_row WHERE import_id = $1)::int AS staged, (SELECT count(*) FROM audit_event)::int AS audits FROM household_import WHERE id = $1`, [importId])).rows[0];
+
+  it("refuses another city's import with the not-in-scope answer and starts nothing", async () => {
+    const importId = await failedImport();
+    const before = await importState(importId);
+
+    const answer = await revalidate(tsCaseworker, importId);
+
+    expect(answer).toEqual({ ok: false, error: "导入记录不存在，或不在您的管辖范围内。", code: "NOT_FOUND", fieldErrors: undefined });
+    expect(await importState(importId)).toEqual(before);
+    expect(before).toMatchObject({ status: "FAILED", progress_done: 7, staged: 0 });
+  });
+
+  it("lets the importer revalidate a failed import once, and then validates it", async () => {
+    const importId = await failedImport();
+
+    expect(await revalidate(caseworker, importId)).toEqual({ ok: true, data: undefined });
+    expect(await importState(importId)).toMatchObject({ status: "VALIDATING", message: null, progress_done: 0 });
+    const again = await revalidate(caseworker, importId);
+    expect(again).toMatchObject({ ok: false, error: expect.stringContaining("无需重新校验") });
+
+    await validateHouseholdImport(caseworker, importId);
+    expect(await importState(importId)).toMatchObject({ status: "READY", staged: 1 });
   });
 });
