@@ -1,5 +1,6 @@
 // 日历维护: who may enter the working-day calendar, and which days. Shared by the domain function
 // and the page, so the page offers exactly what the server accepts.
+import { dateOnly } from "@/lib/format/datetime";
 import type { OrgLevel } from "@/lib/generated/prisma/enums";
 
 /** The calendar is one for the whole country: administrators of the national or a province union keep it. */
@@ -25,7 +26,7 @@ export function calendarDayRefusal(input: { day: string; kind: "HOLIDAY" | "WORK
     return { field: "day", message: `${year} 年的节假日已由 chinese-days 数据收录（以国务院办公厅公布的安排为准），不能在此修改。` };
   }
   if (year > Number(today.slice(0, 4)) + CALENDAR_YEARS_AHEAD) return { field: "day", message: `只能录入 ${CALENDAR_YEARS_AHEAD} 年以内的安排。` };
-  const weekday = new Date(`${input.day}T00:00:00Z`).getUTCDay();
+  const weekday = dateOnly(input.day).getUTCDay();
   if (input.kind === "WORKDAY" && weekday !== 0 && weekday !== 6) return { field: "kind", message: "调休上班只能设在周六或周日：周一至周五本来就是工作日。" };
   return null;
 }

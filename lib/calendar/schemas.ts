@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { keysOf } from "@/lib/filing/labels";
-import { optionalText, requiredText } from "@/lib/forms/zod-fields";
+import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
 import { SPOT_CHECK_FINDING_LABELS } from "./labels";
 
 export const ZStartSpotCheckInput = z.object({ organisationId: z.uuid("请选择组织") });
@@ -25,19 +25,15 @@ export type TDisposeFileInput = z.infer<typeof ZDisposeFileInput>;
 
 export const CALENDAR_DAY_KIND_LABELS = { HOLIDAY: "放假", WORKDAY: "调休上班" } as const;
 
-const calendarDate = z
-  .string("请选择日期")
-  .regex(/^\d{4}-\d{2}-\d{2}$/, "请选择日期")
-  .refine((v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) && new Date(`${v}T00:00:00Z`).toISOString().slice(0, 10) === v, "日期无效");
 
 /** 日历维护: a holiday or make-up working day an administrator enters or corrects. */
 export const ZSetCalendarDayInput = z.object({
-  day: calendarDate,
+  day: calendarDate("请选择日期"),
   kind: z.enum(keysOf(CALENDAR_DAY_KIND_LABELS), "请选择放假或调休上班"),
   name: requiredText(1, 30, "名称"),
 });
 export type TSetCalendarDayInput = z.output<typeof ZSetCalendarDayInput>;
 
 /** Withdraws an administrator's entry: the day counts by the package, or by Monday–Friday, again. */
-export const ZRemoveCalendarDayInput = z.object({ day: calendarDate });
+export const ZRemoveCalendarDayInput = z.object({ day: calendarDate("请选择日期") });
 export type TRemoveCalendarDayInput = z.output<typeof ZRemoveCalendarDayInput>;

@@ -4,7 +4,7 @@ import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
   RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { calendarDate, optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 
 const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
@@ -22,7 +22,7 @@ export function checkExit(value: { exitReason?: string; cancelReason?: string },
 export const ZRecordRecheckInput = z
   .object({
     ...ZFileRef,
-    checkDate: z.iso.date("请填写核查日期"),
+    checkDate: calendarDate("请填写核查日期"),
     visitors: text("核查人员", 100),
     incomes: z.array(z.object({ source: z.enum(keysOf(INCOME_SOURCE_LABELS), "请选择收入来源"), monthlyFen: yuan })).max(20, "收入项目不能超过 20 项"),
     expenditures: z
@@ -48,7 +48,7 @@ export type TRecordRecheckInput = z.output<typeof ZRecordRecheckInput>;
 
 export const ZRecordVisitInput = z.object({
   fileId: z.uuid("档案不存在"),
-  visitDate: z.iso.date("请填写走访日期"),
+  visitDate: calendarDate("请填写走访日期"),
   visitors: text("走访人员", 100),
   findings: text("走访情况", 2000),
 });
@@ -67,7 +67,7 @@ export const ZAddMeasureInput = z.object({
   need: text("困难需求", 200),
   measure: text("帮扶措施", 500),
   responsible: text("责任部门或责任人", 100),
-  dueDate: z.iso.date("请填写完成时限"),
+  dueDate: calendarDate("请填写完成时限"),
 });
 export type TAddMeasureInput = z.output<typeof ZAddMeasureInput>;
 

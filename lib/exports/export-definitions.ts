@@ -14,8 +14,7 @@ import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors/domain-
 import { archiveQueryFromParams, describeArchiveQuery } from "@/lib/filing/archive-params";
 import { countArchiveFiles } from "@/lib/filing/find-files";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
-import { dateOnlyString, formatDate, todayInShanghai } from "@/lib/format/datetime";
-import { parseShanghaiDate } from "@/lib/format/parse-date";
+import { endOfShanghaiDay, formatDateRange, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
 import type { ExportJobKind, SignInOutcome } from "@/lib/generated/prisma/enums";
 import { countBatchLines, countLedgerExport, exportBatchLines, exportLedger } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
@@ -106,7 +105,7 @@ async function prepareLedger(actor: TActor, params: URLSearchParams): Promise<TP
   const filterWords = [
     filters.aidType && `救助类型：${AID_TYPE_LABELS[filters.aidType]}`,
     filters.fundSource && `资金来源：${FUND_SOURCE_LABELS[filters.fundSource]}`,
-    (filters.from || filters.to) && `日期：${filters.from ?? "不限"} 至 ${filters.to ?? "不限"}`,
+    (filters.from || filters.to) && `日期：${formatDateRange(filters.from, filters.to)}`,
     filters.min !== undefined && `金额不低于 ${fenToYuanString(filters.min)} 元`,
     filters.max !== undefined && `金额不高于 ${fenToYuanString(filters.max)} 元`,
   ].filter(Boolean);
@@ -168,13 +167,16 @@ async function primed<T>(rows: AsyncGenerator<T>): Promise<AsyncGenerator<T, voi
 
 async function prepareAuditTrail(actor: TActor, kind: "events" | "signins", params: URLSearchParams): Promise<TPreparedExport> {
   if (!hasRole(actor, "AUDITOR")) throw new ForbiddenError("您没有权限导出审计日志。");
-  const from = parseShanghaiDate(params.get("from") ?? undefined);
-  const toDay = parseShanghaiDate(params.get("to") ?? undefined);
+  // The typed days themselves are what the title shows; the query gets the instants they span.
+  const fromDay = params.get("from") ?? undefined;
+  const toDay = params.get("to") ?? undefined;
+  const from = startOfShanghaiDay(fromDay);
+  const to = endOfShanghaiDay(toDay);
   const outcomeParam = params.get("outcome") ?? "";
   const outcome = outcomeParam in SIGN_IN_OUTCOME_LABELS ? (outcomeParam as SignInOutcome) : undefined;
   const filter = kind === "events" ? { actorId: params.get("person") ?? undefined, group: params.get("group") ?? undefined, fileId: params.get("file") ?? undefined, organisationId: params.get("org") ?? undefined } : {};
-  const query = { kind, ...filter, from, to: toDay ? new Date(toDay.getTime() + 86_400_000) : undefined, outcome: kind === "signins" ? outcome : undefined };
-  const period = `期间：${from ? formatDate(from) : "不限"} 至 ${toDay ? dateOnlyString(toDay) : "不限"}${query.outcome ? `；结果：${SIGN_IN_OUTCOME_LABELS[query.outcome]}` : ""}`;
+  const query = { kind, ...filter, from, to, outcome: kind === "signins" ? outcome : undefined };
+  const period = `期间：${formatDateRange(from && fromDay, to && toDay)}${query.outcome ? `；结果：${SIGN_IN_OUTCOME_LABELS[query.outcome]}` : ""}`;
   const label = kind === "events" ? "操作记录" : "登录记录";
   return {
     kind: kind === "events" ? "AUDIT_EVENTS" : "AUDIT_SIGNINS",
@@ -191,7 +193,7 @@ async function prepareAuditTrail(actor: TActor, kind: "events" | "signins", para
       return {
         baseName: `审计日志-${label}-${todayInShanghai()}`,
         sheet: { name: label, title: `${actor.organisation.name} 审计日志（${label}）`, notes: [period, exportedByNote(actor)], columns, rows },
-        audit: { what: `audit-trail-${kind}`, entityType: "audit_event", detail: { from: from?.toISOString() ?? null, to: toDay?.toISOString() ?? null, outcome: query.outcome ?? null } },
+        audit: { what: `audit-trail-${kind}`, entityType: "audit_event", detail: { from: from ? fromDay : null, to: to ? toDay : null, outcome: query.outcome ?? null } },
       };
     },
   };

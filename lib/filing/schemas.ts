@@ -3,7 +3,7 @@
 // mistyped ID number is flagged even in a draft), and `ZSubmitFilingData` adds the checks that
 // everything required is there. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
-import { blankToUndefined, optionalChoice, optionalText, optionalYuanToFen, requiredText } from "@/lib/forms/zod-fields";
+import { blankToUndefined, calendarDate, optionalCalendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText } from "@/lib/forms/zod-fields";
 import { validateResidentId } from "@/lib/people/resident-id";
 import {
   CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, HEALTH_LABELS,
@@ -12,7 +12,7 @@ import {
 
 const optionalYuan = optionalYuanToFen();
 
-const optionalDate = z.preprocess(blankToUndefined, z.iso.date("日期格式应为 年-月-日").optional());
+const optionalDate = optionalCalendarDate("日期格式应为 年-月-日");
 
 export const ZMember = z
   .object({
@@ -167,7 +167,7 @@ export const ZSubmitFilingInput = z.object({
 export type TSubmitFilingInput = z.output<typeof ZSubmitFilingInput>;
 
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
-const ZPastDate = (message: string) => z.iso.date(message);
+const ZPastDate = (message: string) => calendarDate(message);
 
 export const ZReviewFilingInput = z.object({
   ...ZFileRef,

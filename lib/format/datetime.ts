@@ -2,7 +2,7 @@
 // arithmetic and time-zone conversion go through date-fns and @date-fns/tz, never hand-written
 // offsets; calendar dates travel as YYYY-MM-DD strings (comparable as strings).
 import { TZDate, tz } from "@date-fns/tz";
-import { addDays as addCalendarDays, addMonths as addCalendarMonths, format, isValid, parse } from "date-fns";
+import { addDays as addCalendarDays, addMonths as addCalendarMonths, format, isExists } from "date-fns";
 
 export const TIME_ZONE = "Asia/Shanghai";
 const inShanghai = tz(TIME_ZONE);
@@ -45,11 +45,20 @@ export function dateOnlyString(value: Date): string {
   return format(value, "yyyy-MM-dd", { in: tz("UTC") });
 }
 
-/** Parses YYYY-MM-DD strictly (no 2026-02-30); undefined for anything else. */
+const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/**
+ * Whether `value` is a calendar date that exists, written YYYY-MM-DD: 2024-02-29 is one; 2026-02-30,
+ * 2025-02-29 and 2026-13-01 are not (JavaScript's Date would roll them into the next month).
+ * The one test behind every date field (`calendarDate`, lib/forms/zod-fields.ts) and filter.
+ */
+export function isCalendarDate(value: string): boolean {
+  const m = CALENDAR_DATE.exec(value);
+  return !!m && isExists(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+}
+
 function calendarDate(value: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return undefined;
-  const date = parse(value, "yyyy-MM-dd", new TZDate(0, "UTC"), { in: tz("UTC") });
-  return isValid(date) ? date : undefined;
+  return isCalendarDate(value) ? dateOnly(value) : undefined;
 }
 
 function requireCalendarDate(value: string): Date {
@@ -67,9 +76,27 @@ export function addMonths(value: string, months: number): string {
   return dateOnlyString(addCalendarMonths(requireCalendarDate(value), months, { in: tz("UTC") }));
 }
 
-/** A calendar date typed in China ("2026-11-23") as the UTC instant its day starts in Asia/Shanghai. */
+/**
+ * The instant a calendar day starts in Asia/Shanghai ("2026-11-23" → 2026-11-22T16:00Z): the
+ * inclusive start of a "from" filter. Undefined for anything that is not a calendar date, so a
+ * mistyped filter in a URL is ignored.
+ */
 export function startOfShanghaiDay(value: string | undefined): Date | undefined {
-  if (!value || !calendarDate(value)) return undefined;
+  if (!value || !isCalendarDate(value)) return undefined;
   const [y, m, d] = value.split("-").map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, TIME_ZONE);
+  return new Date(new TZDate(y, m - 1, d, TIME_ZONE).getTime());
+}
+
+/**
+ * The instant after a calendar day ends in Asia/Shanghai ("2026-11-23" → 2026-11-23T16:00Z): the
+ * exclusive end of a "to" filter (`at < endOfShanghaiDay(to)`), so the whole last day is in the
+ * range. The one end-of-day helper: filters never add 24 hours or format the end back themselves.
+ */
+export function endOfShanghaiDay(value: string | undefined): Date | undefined {
+  return value && isCalendarDate(value) ? startOfShanghaiDay(addDays(value, 1)) : undefined;
+}
+
+/** A range of calendar dates as export titles and filter summaries write it: "2026-11-01 至 2026-11-23". */
+export function formatDateRange(from: string | undefined, to: string | undefined): string {
+  return `${from ?? "不限"} 至 ${to ?? "不限"}`;
 }

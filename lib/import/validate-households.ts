@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
+import { isCalendarDate } from "@/lib/format/datetime";
 import {
   EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, OPEN_FILE_COLUMNS, OPEN_FILE_REQUIRED, YES_NO, type TImportColumn,
 } from "./household-columns";
@@ -35,13 +36,6 @@ export type TValidationContext = {
 
 /** The earliest original filing date accepted (the hardship-file system began in the 2000s). */
 const EARLIEST_OPENED_ON = "2000-01-01";
-const DATE_TEXT = /^(\d{4})-(\d{2})-(\d{2})$/;
-const isRealDate = (text: string) => {
-  const m = DATE_TEXT.exec(text);
-  if (!m) return false;
-  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-  return d.toISOString().slice(0, 10) === text;
-};
 
 export type TValidationResult =
   | { ok: false; fatal: string }
@@ -242,7 +236,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     }
     const openedOn = v.openedOn ?? "";
     if (!openedOn) bad("openedOn", "按已在档档案迁入时请填写原建档日期（原档案审定建档的日期），格式如 2023-05-12");
-    else if (!isRealDate(openedOn)) bad("openedOn", `「${openedOn}」不是有效日期，请按 2023-05-12 的格式填写原建档日期`);
+    else if (!isCalendarDate(openedOn)) bad("openedOn", `「${openedOn}」不是有效日期，请按 2023-05-12 的格式填写原建档日期`);
     else if (openedOn > today) bad("openedOn", "原建档日期不能晚于今天");
     else if (openedOn < EARLIEST_OPENED_ON) bad("openedOn", `原建档日期不能早于 ${EARLIEST_OPENED_ON}，请核对`);
     const number = (v.originalFileNumber ?? "").trim();

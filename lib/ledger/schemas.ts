@@ -2,7 +2,7 @@
 // actions. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
 import { FILE_LEVEL_LABELS, keysOf, TIER_LABELS } from "@/lib/filing/labels";
-import { blankToUndefined, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { blankToUndefined, calendarDate, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "./labels";
 
 const text = requiredText;
@@ -15,7 +15,7 @@ const optionalYuan = optionalYuanToFen({ maxFen: MAX_FEN });
 
 const aidType = z.enum(keysOf(AID_TYPE_LABELS), "请选择救助类型");
 const fundSource = z.enum(keysOf(FUND_SOURCE_LABELS), "请选择资金来源");
-const date = (label: string) => z.iso.date(`请填写${label}（年-月-日）`);
+const date = (label: string) => calendarDate(`请填写${label}（年-月-日）`);
 /** A new submission's key, made once when the form opens: every retry of it sends the same key. */
 const idempotencyKey = z.uuid("提交标识无效，请刷新页面后重试");
 
@@ -112,8 +112,8 @@ export const ZRevealAccountInput = z.object({ bankAccountId: z.uuid() });
 export const ZLedgerFilters = z.object({
   aidType: aidType.optional().catch(undefined),
   fundSource: fundSource.optional().catch(undefined),
-  from: z.iso.date().optional().catch(undefined),
-  to: z.iso.date().optional().catch(undefined),
+  from: calendarDate().optional().catch(undefined),
+  to: calendarDate().optional().catch(undefined),
   organisationId: z.uuid().optional().catch(undefined),
   min: optionalYuan.catch(undefined),
   max: optionalYuan.catch(undefined),

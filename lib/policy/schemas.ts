@@ -2,10 +2,9 @@
 import { z } from "zod";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { CAUSE_LABELS, EVIDENCE_KIND_LABELS, FILE_LEVEL_LABELS, keysOf } from "@/lib/filing/labels";
-import { blankToUndefined, optionalText, optionalYuanToFen, yuanToFen } from "@/lib/forms/zod-fields";
+import { blankToUndefined, calendarDate, optionalCalendarDate, optionalText, optionalYuanToFen, yuanToFen } from "@/lib/forms/zod-fields";
 import { PARAMETER_KEYS, PARAMETER_SPECS } from "./catalogue";
 
-const isoDate = z.string("请选择日期").regex(/^\d{4}-\d{2}-\d{2}$/, "请选择日期");
 /** '' = national (全国); otherwise a 6-digit region code. */
 const region = z.string().regex(/^(|[0-9]{6})$/, "请选择地区");
 const yesNo = z.preprocess((v) => (v === "true" ? true : v === "false" ? false : v), z.boolean("请选择"));
@@ -15,8 +14,8 @@ const checked = <T extends string>(keys: [T, ...T[]], message: string) =>
 
 const period = {
   regionCode: region,
-  effectiveFrom: isoDate,
-  effectiveTo: z.preprocess(blankToUndefined, isoDate.optional()),
+  effectiveFrom: calendarDate("请选择生效日期"),
+  effectiveTo: optionalCalendarDate("请选择截止日期"),
   note: optionalText(200, "说明"),
 };
 

@@ -1,7 +1,8 @@
 // The period a report covers, from the page's search parameters: a month, a quarter, a year or any
 // date range (calendar dates in China). Shared by the page (its form) and the domain (its query).
 import { z } from "zod";
-import { addDays, addMonths } from "@/lib/format/datetime";
+import { addDays, addMonths, formatDateRange } from "@/lib/format/datetime";
+import { calendarDate } from "@/lib/forms/zod-fields";
 
 export const PERIOD_KINDS = { month: "月度", quarter: "季度", year: "年度", range: "自定义" } as const;
 export type TPeriodKind = keyof typeof PERIOD_KINDS;
@@ -18,8 +19,8 @@ export const ZReportQuery = z.object({
   month: ZMonth.optional(),
   quarter: ZQuarter.optional(),
   year: ZYear.optional(),
-  from: z.iso.date("开始日期格式不正确").optional(),
-  to: z.iso.date("结束日期格式不正确").optional(),
+  from: calendarDate("开始日期格式不正确").optional(),
+  to: calendarDate("结束日期格式不正确").optional(),
 });
 export type TReportQuery = z.infer<typeof ZReportQuery>;
 
@@ -52,7 +53,7 @@ export function periodFrom(query: TReportQuery, today: string): TPeriod | { erro
       const to = query.to ?? today;
       if (to < from) return { error: "结束日期不能早于开始日期。" };
       if (addMonths(from, 120) < to) return { error: "统计区间不能超过 10 年。" };
-      return { kind: "range", from, to, label: `${from} 至 ${to}` };
+      return { kind: "range", from, to, label: formatDateRange(from, to) };
     }
   }
 }

@@ -58,7 +58,7 @@ describe("日历维护", () => {
 
   it("refuses bad input with a Chinese error on the field and writes nothing", async () => {
     const cases: Array<[Record<string, unknown>, string, string]> = [
-      [{ day: "2028-02-30", kind: "HOLIDAY", name: "春节" }, "day", "日期无效"],
+      [{ day: "2028-02-30", kind: "HOLIDAY", name: "春节" }, "day", "2028-02-30 这一天不存在（该月没有这么多天），请重新选择日期"],
       [{ day: "2028/01/26", kind: "HOLIDAY", name: "春节" }, "day", "请选择日期"],
       [{ day: "2028-01-26", kind: "REST", name: "春节" }, "kind", "请选择放假或调休上班"],
       [{ day: "2028-01-26", kind: "HOLIDAY", name: "   " }, "name", "请填写名称"],

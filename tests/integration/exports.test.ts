@@ -144,6 +144,26 @@ describe("帮扶资金发放实名制汇总表 (ledger export)", () => {
 });
 
 describe("audit trail export", () => {
+  it("titles a range ending 11-23 with 11-23 and holds the whole of that day in China", async () => {
+    // Guards issue 22 §7: the title said "至 11-22" for a range ending 11-23 (the day's start in
+    // Shanghai, 11-22 16:00 UTC, was printed as a UTC date).
+    const lanzhou = lzAuditor.organisation.id;
+    const at = (iso: string, entityId: string) =>
+      sql.query(`INSERT INTO audit_event (at, actor_id, action, entity_type, entity_id, organisation_id) VALUES ($1, $2, 'user.update', 'test', $3, $4)`, [iso, lzOfficial.userId, entityId, lanzhou]);
+    await at("2025-11-22T15:59:59.000Z", "before-the-range"); // 11-22 23:59:59 in Shanghai
+    await at("2025-11-22T16:00:00.000Z", "first-instant"); //      11-23 00:00 in Shanghai
+    await at("2025-11-23T15:59:59.000Z", "last-instant"); //       11-23 23:59:59 in Shanghai
+    await at("2025-11-23T16:00:00.000Z", "after-the-range"); //    11-24 00:00 in Shanghai
+
+    const sheet = (await workbookOf(await exportAuditTrailResponse(lzAuditor, new URLSearchParams({ tab: "events", from: "2025-11-23", to: "2025-11-23" })))).getWorksheet(1)!;
+
+    expect(sheet.getRow(2).getCell(1).value).toBe("期间：2025-11-23 至 2025-11-23");
+    const times: string[] = [];
+    sheet.eachRow((row, n) => { if (n > 4) times.push(String(row.getCell(1).value)); });
+    // Time cells hold Shanghai wall-clock time to the minute (write-xlsx), newest first.
+    expect(times.map((t) => new Date(t).toISOString())).toEqual(["2025-11-23T23:59:00.000Z", "2025-11-23T00:00:00.000Z"]);
+  });
+
   it("writes the time as a date cell and the action in words", async () => {
     const sheet = (await workbookOf(await exportAuditTrailResponse(lzAuditor, new URLSearchParams({ tab: "events" })))).getWorksheet(1)!;
     expect(sheet.getRow(4).getCell(1).value).toBe("时间");

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runActionAs } from "@/lib/actions/run-action";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
@@ -119,6 +120,27 @@ describe("a change", () => {
       after: { regionCode: "620500", monthlyFen: 73000, effectiveFrom: addDays(today, 3), note: "天水市 2027 年标准" },
     });
     expect((await dibaoStandard("620502", addDays(today, 2))).monthlyFen).toBe(71500);
+  });
+});
+
+describe("a day that does not exist", () => {
+  // Guards issue 22 §7: the policy form took 2027-02-30 and stored 2027-03-02 without a word.
+  it("is refused by the policy form's action with a Chinese message, and nothing is written", async () => {
+    const nextYear = Number(today.slice(0, 4)) + 1;
+    const counts = async () => ({
+      dibao: await prisma.dibaoStandard.count(), parameters: await prisma.policyParameter.count(), audit: await prisma.auditEvent.count({ where: { action: "policy.add-row" } }),
+    });
+    const before = await counts();
+
+    const from = await runActionAs(ZAddPolicyRowInput, addPolicyRow, lzAdmin, { kind: "DIBAO", regionCode: "620100", monthlyFen: "800", effectiveFrom: `${nextYear}-02-30`, effectiveTo: "", note: "" });
+    const to = await runActionAs(ZAddPolicyRowInput, addPolicyRow, lzAdmin, {
+      kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "15", effectiveFrom: `${nextYear}-01-10`, effectiveTo: `${nextYear}-04-31`, note: "",
+    });
+
+    expect(from).toMatchObject({ ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: { effectiveFrom: `${nextYear}-02-30 这一天不存在（该月没有这么多天），请重新选择日期` } });
+    expect(to).toMatchObject({ ok: false, fieldErrors: { effectiveTo: `${nextYear}-04-31 这一天不存在（该月没有这么多天），请重新选择日期` } });
+    expect(await counts()).toEqual(before);
+    expect(await prisma.dibaoStandard.count({ where: { regionCode: "620100", effectiveFrom: new Date(`${nextYear}-03-02T00:00:00Z`) } })).toBe(0);
   });
 });
 

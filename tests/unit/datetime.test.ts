@@ -1,6 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, formatDate, formatDateTime, formatMonthDay, todayInShanghai } from "@/lib/format/datetime";
-import { parseShanghaiDate } from "@/lib/format/parse-date";
+import { addDays, addMonths, endOfShanghaiDay, formatDate, formatDateTime, formatMonthDay, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
 
 describe("dates in Asia/Shanghai", () => {
   it("shows a UTC instant in China Standard Time", () => {
@@ -18,10 +17,14 @@ describe("dates in Asia/Shanghai", () => {
     expect(addMonths("2026-11-15", 12)).toBe("2027-11-15");
   });
 
-  it("reads a typed day as the instant it starts in China", () => {
-    expect(parseShanghaiDate("2026-11-23")?.toISOString()).toBe("2026-11-22T16:00:00.000Z");
-    expect(parseShanghaiDate("2026-02-30")).toBeUndefined();
-    expect(parseShanghaiDate("23/11/2026")).toBeUndefined();
+  it("reads a typed day as the instants it starts and ends in China", () => {
+    expect(startOfShanghaiDay("2026-11-23")?.toISOString()).toBe("2026-11-22T16:00:00.000Z");
+    expect(endOfShanghaiDay("2026-11-23")?.toISOString()).toBe("2026-11-23T16:00:00.000Z");
+    expect(endOfShanghaiDay("2026-12-31")?.toISOString()).toBe("2026-12-31T16:00:00.000Z");
+    expect(endOfShanghaiDay("2024-02-28")?.toISOString()).toBe("2024-02-28T16:00:00.000Z");
+    expect(startOfShanghaiDay("2026-02-30")).toBeUndefined();
+    expect(endOfShanghaiDay("2026-02-30")).toBeUndefined();
+    expect(startOfShanghaiDay("23/11/2026")).toBeUndefined();
   });
 
   it("writes a day as people say it", () => {

@@ -16,8 +16,7 @@ import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
-import { formatDateTime } from "@/lib/format/datetime";
-import { parseShanghaiDate, parseShanghaiDayEnd } from "@/lib/format/parse-date";
+import { endOfShanghaiDay, formatDateTime, startOfShanghaiDay } from "@/lib/format/datetime";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
 
 export const metadata = { title: "审计日志" };
@@ -28,8 +27,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const actor = await requirePageActor(...SECTION_ROLES.audit);
   const params = await searchParams;
   const tab = params.tab === "signins" ? "signins" : "events";
-  const from = parseShanghaiDate(params.from);
-  const to = parseShanghaiDayEnd(params.to);
+  const from = startOfShanghaiDay(params.from);
+  const to = endOfShanghaiDay(params.to);
   const page = pageFrom(params.page);
   const outcome = params.outcome && params.outcome in SIGN_IN_OUTCOME_LABELS ? (params.outcome as SignInOutcome) : undefined;
   const filter = { actorId: params.person, group: params.group, fileId: params.file, organisationId: params.org };

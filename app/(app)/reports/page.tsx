@@ -9,6 +9,7 @@ import { SearchForm } from "@/components/ui/search-form";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors/domain-error";
+import { formatDateRange } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { loadReport } from "@/lib/reports/load-report";
 import { PERIOD_KINDS } from "@/lib/reports/period";
@@ -123,7 +124,7 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
     <>
       <PageHeader
         title="统计报表"
-        description={`${report.organisation.name} · ${report.period.label}（${report.period.from} 至 ${report.period.to}）`}
+        description={`${report.organisation.name} · ${report.period.label}（${formatDateRange(report.period.from, report.period.to)}）`}
         actions={
           <span className="flex gap-3 text-sm print:hidden">
             {report.organisation.parentId && (

@@ -1,7 +1,7 @@
 import { hasRole } from "@/lib/auth/actor";
 import { getActor } from "@/lib/auth/session";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { formatDateTime } from "@/lib/format/datetime";
+import { formatDateRange, formatDateTime } from "@/lib/format/datetime";
 import { REPORT_READERS } from "@/lib/reports/find-report";
 import { loadReport, recordReportExport } from "@/lib/reports/load-report";
 import { reportTables } from "@/lib/reports/report-tables";
@@ -23,7 +23,7 @@ export async function GET(request: Request) {
   const all = reportTables(report);
   const tables = params.table === "all" ? all : all.filter((t) => t.key === params.table);
   if (tables.length === 0) return new Response("没有这张报表，请返回统计报表页面重新选择。", { status: 404 });
-  const notes = [`统计期间 ${report.period.label}（${report.period.from} 至 ${report.period.to}）`, `导出时间 ${formatDateTime(new Date())}（导出人 ${actor.name}）`];
+  const notes = [`统计期间 ${report.period.label}（${formatDateRange(report.period.from, report.period.to)}）`, `导出时间 ${formatDateTime(new Date())}（导出人 ${actor.name}）`];
   const sheets = tables.map((t) => ({
     name: t.title,
     title: `${report.organisation.name} ${t.title}`,
