@@ -10,6 +10,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { ORG_LEVEL_LABELS, ORG_LEVELS, ZCreateOrganisationInput, type TCreateOrganisationInput } from "@/lib/organisations/schemas";
+import { regionsWithinLabel } from "@/lib/policy/regions";
 
 export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { parentId: string; defaultLevel: TCreateOrganisationInput["level"]; defaultRegionCode: string }) {
   const router = useRouter();
@@ -54,7 +55,7 @@ export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { p
           ))}
         </Select>
       </Field>
-      <Field label="行政区划代码" htmlFor="org-region" error={errors.regionCode?.message} hint="6 位，决定适用的低保标准">
+      <Field label="行政区划代码" htmlFor="org-region" error={errors.regionCode?.message} hint={`6 位，决定适用的低保标准；须在上级组织的地区内：${regionsWithinLabel(defaultRegionCode)}`}>
         <Input id="org-region" inputMode="numeric" aria-invalid={!!errors.regionCode} {...form.register("regionCode")} />
       </Field>
       <div className="sm:col-span-2">

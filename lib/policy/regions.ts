@@ -28,8 +28,11 @@ export function fallbackLabel(asked: string, found: string): string {
 }
 
 /**
- * Whether an administrator whose union is in `adminRegion` may set policy for `target`: their own
- * region and the regions below it. Only a national administrator sets the national rows.
+ * Whether `target` lies inside `adminRegion`: the region itself and the regions below it (national
+ * 100000 holds every region, a province PP0000 the codes PP…, a city PPCC00 the codes PPCC…, a
+ * county only itself). Decides which policy an administrator may set (only a national
+ * administrator sets the national rows) and which region a child union may have under its parent
+ * (the database holds the same rule: region_within, migration 0028).
  */
 export function regionWithin(adminRegion: string, target: string): boolean {
   if (adminRegion === NATIONAL_DIBAO_REGION) return true;
@@ -43,4 +46,12 @@ export function regionWithin(adminRegion: string, target: string): boolean {
 export function inForceOn(onDate: string) {
   const day = dateOnly(onDate);
   return { effectiveFrom: { lte: day }, OR: [{ effectiveTo: null }, { effectiveTo: { gt: day } }] };
+}
+
+/** The regions inside `outer`, in words, for the new-organisation form's hint and its refusal. */
+export function regionsWithinLabel(outer: string): string {
+  if (outer === NATIONAL_DIBAO_REGION) return "任意 6 位行政区划代码";
+  if (outer.endsWith("0000")) return `以 ${outer.slice(0, 2)} 开头的代码`;
+  if (outer.endsWith("00")) return `以 ${outer.slice(0, 4)} 开头的代码`;
+  return `与上级组织相同的代码 ${outer}`;
 }
