@@ -2,7 +2,7 @@
 // arithmetic and time-zone conversion go through date-fns and @date-fns/tz, never hand-written
 // offsets; calendar dates travel as YYYY-MM-DD strings (comparable as strings).
 import { TZDate, tz } from "@date-fns/tz";
-import { addDays as addCalendarDays, addMonths as addCalendarMonths, format, isExists } from "date-fns";
+import { addDays as addCalendarDays, addMonths as addCalendarMonths, format } from "date-fns";
 
 export const TIME_ZONE = "Asia/Shanghai";
 const inShanghai = tz(TIME_ZONE);
@@ -47,6 +47,15 @@ export function dateOnlyString(value: Date): string {
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Years a date field or filter accepts: a typo such as 0226 is refused rather than stored. */
+export const CALENDAR_YEARS = { min: 1900, max: 2199 } as const;
+
+/** Whether a calendar date's year lies in CALENDAR_YEARS. */
+export function inCalendarYears(value: string): boolean {
+  const year = Number(value.slice(0, 4));
+  return year >= CALENDAR_YEARS.min && year <= CALENDAR_YEARS.max;
+}
+
 /**
  * Whether `value` is a calendar date that exists, written YYYY-MM-DD: 2024-02-29 is one; 2026-02-30,
  * 2025-02-29 and 2026-13-01 are not (JavaScript's Date would roll them into the next month).
@@ -54,7 +63,12 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
  */
 export function isCalendarDate(value: string): boolean {
   const m = CALENDAR_DATE.exec(value);
-  return !!m && isExists(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  if (!m) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // setUTCFullYear, unlike Date.UTC and date-fns' isExists, does not map years 0–99 to 1900–1999.
+  const date = new Date(0);
+  date.setUTCFullYear(year, month - 1, day);
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 function calendarDate(value: string): Date | undefined {
@@ -82,7 +96,7 @@ export function addMonths(value: string, months: number): string {
  * mistyped filter in a URL is ignored.
  */
 export function startOfShanghaiDay(value: string | undefined): Date | undefined {
-  if (!value || !isCalendarDate(value)) return undefined;
+  if (!value || !isCalendarDate(value) || !inCalendarYears(value)) return undefined;
   const [y, m, d] = value.split("-").map(Number) as [number, number, number];
   return new Date(new TZDate(y, m - 1, d, TIME_ZONE).getTime());
 }
@@ -93,7 +107,7 @@ export function startOfShanghaiDay(value: string | undefined): Date | undefined 
  * range. The one end-of-day helper: filters never add 24 hours or format the end back themselves.
  */
 export function endOfShanghaiDay(value: string | undefined): Date | undefined {
-  return value && isCalendarDate(value) ? startOfShanghaiDay(addDays(value, 1)) : undefined;
+  return value && isCalendarDate(value) && inCalendarYears(value) ? startOfShanghaiDay(addDays(value, 1)) : undefined;
 }
 
 /** A range of calendar dates as export titles and filter summaries write it: "2026-11-01 至 2026-11-23". */

@@ -2,7 +2,7 @@
 // "not given", texts have a length in Chinese words, and money is typed in yuan and leaves as fen.
 import { z } from "zod";
 import { keysOf } from "@/lib/filing/labels";
-import { isCalendarDate } from "@/lib/format/datetime";
+import { CALENDAR_YEARS, inCalendarYears, isCalendarDate } from "@/lib/format/datetime";
 import { parseYuanToFen, type TParseYuanOptions } from "@/lib/money/money";
 
 export const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -44,9 +44,6 @@ export function controlCharacterPath(value: unknown, path: string[] = [], depth 
   return null;
 }
 
-/** Years a date field accepts: a typo such as 0226 or 20026 is refused rather than stored. */
-export const CALENDAR_YEARS = { min: 1900, max: 2199 } as const;
-
 /**
  * The one date field: a calendar date as YYYY-MM-DD (what `<input type="date">` sends) that exists.
  * 2026-02-30 is refused with a message saying so, never rolled into March; `message` is the field's
@@ -57,9 +54,7 @@ export const calendarDate = (message = "请填写日期（年-月-日）") =>
   z.string(message).superRefine((value, ctx) => {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: "custom", message });
     else if (!isCalendarDate(value)) ctx.addIssue({ code: "custom", message: `${value} 这一天不存在（该月没有这么多天），请重新选择日期` });
-    else if (Number(value.slice(0, 4)) < CALENDAR_YEARS.min || Number(value.slice(0, 4)) > CALENDAR_YEARS.max) {
-      ctx.addIssue({ code: "custom", message: `年份应在 ${CALENDAR_YEARS.min} 至 ${CALENDAR_YEARS.max} 年之间，请检查日期` });
-    }
+    else if (!inCalendarYears(value)) ctx.addIssue({ code: "custom", message: `年份应在 ${CALENDAR_YEARS.min} 至 ${CALENDAR_YEARS.max} 年之间，请检查日期` });
   });
 
 /** The same, where a blank field stays undefined. */

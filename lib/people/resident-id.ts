@@ -3,7 +3,7 @@
 // Pure (dates through lib/format/datetime): the filing form runs it in the browser, the domain function on the
 // server, and both must reject the same numbers with the same words.
 
-import { formatDate } from "@/lib/format/datetime";
+import { formatDate, isCalendarDate } from "@/lib/format/datetime";
 
 export type TResidentIdError =
   | "EMPTY"
@@ -110,15 +110,6 @@ export function maskResidentId(id: string): string {
 
 function fail(code: TResidentIdError): TResidentIdResult {
   return { ok: false, code, message: RESIDENT_ID_ERROR_MESSAGES[code] };
-}
-
-/** YYYY-MM-DD names a real day (rejects 1990-02-30, 2001-02-29, month 13). */
-function isCalendarDate(value: string): boolean {
-  const [year, month, day] = value.split("-").map(Number) as [number, number, number];
-  // setUTCFullYear, unlike Date.UTC, does not map years 0–99 to 1900–1999.
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }
 
 /**

@@ -50,11 +50,15 @@ describe("the one calendar-date schema", () => {
       fc.property(realDay, (value) => {
         expect(schema.parse(value)).toBe(value);
         expect(dateOnlyString(dateOnly(value))).toBe(value);
-        // The day starts and ends in China: both instants show as that day and the next.
-        expect(formatDate(startOfShanghaiDay(value))).toBe(value);
+        // The first instant of the day in China is that day and the one before it the previous
+        // day; the exclusive end is the first instant that is no longer that day (also across
+        // the summer time China kept in 1986–1991).
+        const start = startOfShanghaiDay(value)!;
         const end = endOfShanghaiDay(value)!;
-        expect(end.getTime() - startOfShanghaiDay(value)!.getTime()).toBe(86_400_000); // China keeps no summer time
+        expect(formatDate(start)).toBe(value);
+        expect(formatDate(new Date(start.getTime() - 1))).not.toBe(value);
         expect(formatDate(new Date(end.getTime() - 1))).toBe(value);
+        expect(formatDate(end)).not.toBe(value);
       }),
       { numRuns: 500 },
     );

@@ -22,7 +22,12 @@ describe("dates in Asia/Shanghai", () => {
     expect(endOfShanghaiDay("2026-11-23")?.toISOString()).toBe("2026-11-23T16:00:00.000Z");
     expect(endOfShanghaiDay("2026-12-31")?.toISOString()).toBe("2026-12-31T16:00:00.000Z");
     expect(endOfShanghaiDay("2024-02-28")?.toISOString()).toBe("2024-02-28T16:00:00.000Z");
+    // China kept summer time in 1986–1991: 1986-05-04 had 23 hours, 1986-09-14 had 25.
+    expect(endOfShanghaiDay("1986-05-04")?.toISOString()).toBe("1986-05-04T15:00:00.000Z");
+    expect(startOfShanghaiDay("1986-09-14")?.toISOString()).toBe("1986-09-13T15:00:00.000Z");
+    expect(endOfShanghaiDay("1986-09-14")?.toISOString()).toBe("1986-09-14T16:00:00.000Z");
     expect(startOfShanghaiDay("2026-02-30")).toBeUndefined();
+    expect(startOfShanghaiDay("0050-01-01")).toBeUndefined(); // not read as 1950
     expect(endOfShanghaiDay("2026-02-30")).toBeUndefined();
     expect(startOfShanghaiDay("23/11/2026")).toBeUndefined();
   });
