@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { describeConflict, findPersonConflicts } from "@/lib/data/person-conflicts";
-import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { assertOrganisationInScope, scopedDb, type TScopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
@@ -58,32 +58,60 @@ async function claimDraft(tx: TScopedTx, fileId: string, expectedVersion: number
   throw new ConflictError("该草稿已被他人修改，请刷新后在最新内容上继续。");
 }
 
-export type TSaveDraftResult = { fileId: string; version: number; warnings: string[] };
+/** `repeated`: the form's key had already made this draft (a double click or a retry): 已处理, nothing new was written. */
+export type TSaveDraftResult = { fileId: string; version: number; warnings: string[]; repeated: boolean };
+
+export const DRAFT_KEY_TAKEN_MESSAGE = "提交标识已被使用，请刷新页面后重新填写。";
+
+/** The draft an earlier save with this form's key made, as that save's answer; null if there is none. */
+async function draftMadeWith(db: TScopedDb, actor: TActor, idempotencyKey: string): Promise<TSaveDraftResult | null> {
+  const first = await db.householdFile.findUnique({ where: { idempotencyKey }, select: { id: true, version: true, createdById: true, data: true } });
+  if (!first) return null;
+  if (first.createdById !== actor.userId) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
+  return { fileId: first.id, version: first.version, warnings: await personWarnings(first.data as unknown as TFilingData, first.id), repeated: true };
+}
 
 /**
  * Saves an incomplete filing. A draft holds nobody (一人一档 counts only submitted files), but a
  * person who already has a file elsewhere is reported at once, so the caseworker can stop early.
+ *
+ * A new draft carries its form's idempotency key, unique in household_file: of identical saves
+ * arriving together, one inserts and the others' inserts wait for it, fail on the key and answer
+ * with its draft (已处理) — exactly one draft, and no 系统繁忙.
  */
 export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<TSaveDraftResult> {
   assertRole(actor, "CASEWORKER");
   const db = scopedDb(actor);
-  const { data } = input;
-  if (input.fileId) await assertOrganisationInScope(actor, data.organisationId);
-  const result = await db.$transaction(async (tx) => {
-    let fileId = input.fileId;
-    if (fileId) {
-      await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
-    } else {
-      const created = await tx.householdFile.create({ data: { ...columnsOf(data), createdById: actor.userId }, select: { id: true } });
-      fileId = created.id;
-      await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
-      await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
-    }
-    await replacePeople(tx, fileId, data);
-    const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
-    return { fileId, version };
-  });
-  return { ...result, warnings: await personWarnings(data, result.fileId) };
+  const { data, idempotencyKey } = input;
+  // Before the transaction: the draft's create checks its organisation without a second connection.
+  await db.$assertOrganisationInScope(data.organisationId);
+  if (!input.fileId && idempotencyKey) {
+    const repeat = await draftMadeWith(db, actor, idempotencyKey);
+    if (repeat) return repeat;
+  }
+  let result: { fileId: string; version: number };
+  try {
+    result = await db.$transaction(async (tx) => {
+      let fileId = input.fileId;
+      if (fileId) {
+        await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
+      } else {
+        const created = await tx.householdFile.create({ data: { ...columnsOf(data), idempotencyKey, createdById: actor.userId }, select: { id: true } });
+        fileId = created.id;
+        await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
+        await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
+      }
+      await replacePeople(tx, fileId, data);
+      const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
+      return { fileId, version };
+    });
+  } catch (error) {
+    if (!idempotencyKey || !isUniqueViolation(error, "idempotency_key")) throw error;
+    const first = await draftMadeWith(db, actor, idempotencyKey);
+    if (!first) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
+    return first;
+  }
+  return { ...result, warnings: await personWarnings(data, result.fileId), repeated: false };
 }
 
 async function personWarnings(data: TFilingData, fileId: string): Promise<string[]> {
