@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { describeConflict, findPersonConflicts } from "@/lib/data/person-conflicts";
 import { assertOrganisationInScope, scopedDb, type TScopedDb, type TScopedTx } from "@/lib/data/scope";
+import { isPoolTimeout, isSerializationFailure } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
@@ -72,6 +73,24 @@ async function draftMadeWith(db: TScopedDb, actor: TActor, idempotencyKey: strin
 }
 
 /**
+ * The answer to a keyed save whose transaction failed. Its insert lost to a twin's (the unique
+ * key): the twin's draft. It could not get a connection or finish in time (P2028, P2034) while
+ * twins were being written: the draft the key made as soon as it is there — a burst of identical
+ * saves is answered 已处理, not 系统繁忙. Anything else, or no draft after a short while: the error.
+ */
+async function repeatAfterFailure(db: TScopedDb, actor: TActor, idempotencyKey: string, error: unknown): Promise<TSaveDraftResult> {
+  const lost = isUniqueViolation(error, "idempotency_key");
+  if (!lost && !isPoolTimeout(error) && !isSerializationFailure(error)) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const first = await draftMadeWith(db, actor, idempotencyKey);
+    if (first) return first;
+    if (lost) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
+    if (attempt >= 5) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
+}
+
+/**
  * Saves an incomplete filing. A draft holds nobody (一人一档 counts only submitted files), but a
  * person who already has a file elsewhere is reported at once, so the caseworker can stop early.
  *
@@ -106,10 +125,8 @@ export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<
       return { fileId, version };
     });
   } catch (error) {
-    if (!idempotencyKey || !isUniqueViolation(error, "idempotency_key")) throw error;
-    const first = await draftMadeWith(db, actor, idempotencyKey);
-    if (!first) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
-    return first;
+    if (!idempotencyKey) throw error;
+    return repeatAfterFailure(db, actor, idempotencyKey, error);
   }
   return { ...result, warnings: await personWarnings(data, result.fileId), repeated: false };
 }
