@@ -125,7 +125,8 @@ export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<
       return { fileId, version };
     });
   } catch (error) {
-    if (!idempotencyKey) throw error;
+    // The key names the creation only: a failed edit of a saved draft is never answered with it.
+    if (input.fileId || !idempotencyKey) throw error;
     return repeatAfterFailure(db, actor, idempotencyKey, error);
   }
   return { ...result, warnings: await personWarnings(data, result.fileId), repeated: false };
