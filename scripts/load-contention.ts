@@ -5,10 +5,13 @@
 //   1. 50 concurrent approvals (审定) of one filing, by the demo official.
 //   2. 50 concurrent identical disbursements (登记发放) to one household, each with a fresh
 //      idempotency key (a double click that made a new key), by the demo caseworker.
+//   3. Identical saves of one new draft (保存草稿) with one form's idempotency key: N at once, then
+//      10 at once (issue 22 §6): one makes the draft, every other is answered 已处理 with it.
 //   During each burst, an unrelated page's query (another city's auditor opening the archive,
 //   findFiles) runs in a loop; its p95 is printed beside the same figure without a burst.
 //
-// Targets (issue 8): exactly 1 winner per burst, 0 generic errors, unrelated p95 < 500 ms.
+// Targets (issue 8, issue 22 §6): exactly 1 winner per burst, the drafts' losers all 已处理 (no
+// 系统繁忙) and one draft each, 0 generic errors, unrelated p95 < 500 ms.
 // Options: --concurrency <n> (50, at most 200).
 //
 // Uses DATABASE_URL or the embedded PostgreSQL in .bangfu/pgdata (like `npm start`) and refuses any
@@ -42,6 +45,8 @@ const { runActionAs, GENERIC_ACTION_ERROR } = await import("@/lib/actions/run-ac
 const { approveFiling } = await import("@/lib/filing/workflow");
 const { ZApproveFilingInput } = await import("@/lib/filing/schemas");
 const { findFiles } = await import("@/lib/filing/find-files");
+const { saveDraft } = await import("@/lib/filing/save-filing");
+const { ZSaveDraftInput } = await import("@/lib/filing/schemas");
 const { recordBankAccount } = await import("@/lib/ledger/bank-accounts");
 const { recordDisbursement } = await import("@/lib/ledger/disbursements");
 const { ZRecordBankAccountInput, ZRecordDisbursementInput } = await import("@/lib/ledger/schemas");
@@ -86,16 +91,18 @@ async function unrelatedPage(done: Promise<unknown>): Promise<number[]> {
   return times;
 }
 
-type TTally = { winners: number; losers: number; errors: number; messages: Map<string, number>; ms: number };
+/** losers: refused with a message; repeats: answered 已处理 with the winner's record (ok, repeated). */
+type TTally = { winners: number; repeats: number; losers: number; errors: number; messages: Map<string, number>; ms: number };
 type TOutcome = { ok: boolean; error?: string; data?: unknown };
-async function burst(run: () => Promise<TOutcome>, isWinner: (data: unknown) => boolean = () => true) {
+async function burst(run: () => Promise<TOutcome>, isWinner: (data: unknown) => boolean = () => true, width = N) {
   const started = performance.now();
-  const all = Promise.all(Array.from({ length: N }, () => run().catch((e: unknown): TOutcome => ({ ok: false, error: `UNHANDLED ${String(e)}` }))));
+  const all = Promise.all(Array.from({ length: width }, () => run().catch((e: unknown): TOutcome => ({ ok: false, error: `UNHANDLED ${String(e)}` }))));
   const times = await unrelatedPage(all);
   const results = await all;
-  const tally: TTally = { winners: 0, losers: 0, errors: 0, messages: new Map(), ms: performance.now() - started };
+  const tally: TTally = { winners: 0, repeats: 0, losers: 0, errors: 0, messages: new Map(), ms: performance.now() - started };
   for (const r of results) {
     if (r.ok && isWinner(r.data)) tally.winners++;
+    else if (r.ok) tally.repeats++;
     else if (!r.ok && (r.error === GENERIC_ACTION_ERROR || r.error?.startsWith("UNHANDLED"))) tally.errors++;
     else tally.losers++;
     if (!r.ok) tally.messages.set(r.error!, (tally.messages.get(r.error!) ?? 0) + 1);
@@ -133,18 +140,38 @@ const disbursements = await burst(
 );
 const stored = Number((await sql.query("SELECT count(*) FROM disbursement WHERE file_id = $1", [fileId])).rows[0].count);
 
+// 3. One intake form's save of a new draft, sent N times and then 10 times at once (each burst its
+// own form: its own key and its own household). A loser is a save answered 已处理 (repeated).
+async function draftBurst(width: number) {
+  const input = { idempotencyKey: crypto.randomUUID(), data: filingValues(county) };
+  const result = await burst(() => runActionAs(ZSaveDraftInput, saveDraft, caseworker, input), (data) => !(data as { repeated: boolean }).repeated, width);
+  const drafts = Number((await sql.query("SELECT count(*) FROM household_file WHERE idempotency_key = $1", [input.idempotencyKey])).rows[0].count);
+  return { ...result, drafts, width };
+}
+const drafts = await draftBurst(N);
+const drafts10 = await draftBurst(10);
+
 const pool = Number(process.env.DATABASE_POOL_SIZE ?? 10);
 console.log(`\n并发 ${N}，连接池 ${pool}（DATABASE_POOL_SIZE），无关页面：天水审计员打开档案列表（findFiles）`);
 console.log(`无关页面基线 p95：${p95(baseline).toFixed(0)} ms（${baseline.length} 次）\n`);
-for (const [label, r] of [["审定同一份建档（50 人同时）", approvals], ["同一户相同发放（每次新标识）", disbursements]] as const) {
+const bursts = [
+  [`审定同一份建档（${N} 人同时）`, approvals],
+  ["同一户相同发放（每次新标识）", disbursements],
+  [`同一表单保存新草稿（同一标识，${N} 次同时）`, drafts],
+  ["同一表单保存新草稿（同一标识，10 次同时）", drafts10],
+] as const;
+for (const [label, r] of bursts) {
   console.log(`${label}`);
-  console.log(`  成功 ${r.tally.winners}  被拒 ${r.tally.losers}  系统错误 ${r.tally.errors}  用时 ${r.tally.ms.toFixed(0)} ms`);
+  console.log(`  成功 ${r.tally.winners}  已处理 ${r.tally.repeats}  被拒 ${r.tally.losers}  系统错误 ${r.tally.errors}  用时 ${r.tally.ms.toFixed(0)} ms`);
   console.log(`  期间无关页面 p95 ${r.p95.toFixed(0)} ms（${r.samples} 次）`);
   for (const [message, count] of r.tally.messages) console.log(`    ${count} × ${message}`);
+  if ("drafts" in r) console.log(`  数据库中该表单的草稿：${r.drafts} 份`);
 }
 console.log(`\n数据库中该户的发放申请：${stored} 笔`);
-const pass = approvals.tally.winners === 1 && disbursements.tally.winners === 1 && approvals.tally.errors + disbursements.tally.errors === 0 && Math.max(approvals.p95, disbursements.p95) < 500;
-console.log(pass ? "达标：各 1 个成功、0 个系统错误、无关页面 p95 < 500 ms。" : "未达标，见上。");
+// A draft burst's losers must all be 已处理 answers (ok, repeated): any refusal, BUSY included, fails it.
+const draftsPass = [drafts, drafts10].every((r) => r.tally.winners === 1 && r.tally.repeats === r.width - 1 && r.drafts === 1);
+const pass = draftsPass && bursts.every(([, r]) => r.tally.winners === 1 && r.tally.errors === 0 && r.p95 < 500);
+console.log(pass ? "达标：各 1 个成功、草稿其余均为已处理、0 个系统错误、无关页面 p95 < 500 ms。" : "未达标，见上。");
 
 await sql.end();
 await prisma.$disconnect();

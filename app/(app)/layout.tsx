@@ -1,4 +1,5 @@
 import Link from "next/link";
+import { SignInNotice } from "@/components/auth/sign-in-notice";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { MobileMenu } from "@/components/mobile-menu";
 import { NavLink } from "@/components/nav-link";
@@ -66,7 +67,10 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           </div>
         </div>
       </header>
-      <main className="mx-auto max-w-7xl px-4 py-6 md:px-6 md:py-8">{children}</main>
+      <main className="mx-auto max-w-7xl px-4 py-6 md:px-6 md:py-8">
+        <SignInNotice sessionId={actor.sessionId} />
+        {children}
+      </main>
     </div>
   );
 }

@@ -20,7 +20,7 @@ export default async function LoginPage() {
             <LoginForm />
           </Suspense>
         </div>
-        <p className="mt-4 text-center text-xs text-slate-500">连续输错密码将暂时锁定账户。忘记密码请联系本单位系统管理员。</p>
+        <p className="mt-4 text-center text-xs text-slate-500">连续输错密码后，每次再试须稍候片刻。忘记密码或无法登录请联系本单位系统管理员。</p>
       </div>
     </main>
   );

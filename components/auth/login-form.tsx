@@ -6,28 +6,18 @@ import { useState, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
-import { formatTime } from "@/lib/format/datetime";
 
-function timeInShanghai(iso: string) {
-  return formatTime(new Date(iso));
-}
-
-/** The codes lib/auth/options.ts throws, in words a user can act on. */
+/**
+ * The codes lib/auth/options.ts throws, in words a user can act on. Every refused sign-in is
+ * BAD_CREDENTIALS (lib/auth/sign-in.ts): the page never says whether a name exists, is being slowed
+ * down or is disabled.
+ */
 function messageFor(code: string): string {
-  const [outcome, until] = code.split(/:(.+)/);
-  switch (outcome) {
+  switch (code) {
     case "MISSING":
       return "请输入用户名和密码。";
     case "BAD_CREDENTIALS":
       return "用户名或密码错误。";
-    case "ACCOUNT_LOCKED":
-      return until
-        ? `密码错误次数过多，账户已锁定，请于 ${timeInShanghai(until)} 后再试，或联系管理员解锁。`
-        : "账户已锁定，请稍后再试，或联系管理员解锁。";
-    case "ACCOUNT_DISABLED":
-      return "该账户已停用，请联系管理员。";
-    case "IP_LIMITED":
-      return "此网络地址登录失败次数过多，请稍后再试。";
     default:
       return "登录失败，请稍后重试。";
   }

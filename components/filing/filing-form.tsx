@@ -85,6 +85,9 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
   const [message, setMessage] = useState<{ tone: "error" | "success" | "info"; text: string; warnings?: string[] } | null>(null);
   const [pending, startTransition] = useTransition();
   const confirmDialog = useRef<HTMLDialogElement>(null);
+  // One key for this form's life: every save of the new draft names it, so a double click or a
+  // retry makes one draft, and the repeats are answered with it (lib/filing/save-filing.ts).
+  const [idempotencyKey] = useState(() => crypto.randomUUID());
 
   /** Runs `then` when the values pass `which` schema; otherwise says how many fields need work and focuses the first. */
   function validated(which: z.ZodType<unknown, TFilingFormValues>, then: () => void) {
@@ -106,10 +109,10 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
 
   const saveDraft = () => validated(ZDraftFilingData, () => {
     startTransition(async () => {
-      const result = await saveDraftAction({ fileId, expectedVersion: version, data: form.getValues() });
+      const result = await saveDraftAction({ fileId, expectedVersion: version, idempotencyKey: fileId ? undefined : idempotencyKey, data: form.getValues() });
       if (!result.ok) return showResult(result);
-      const { warnings } = result.data;
-      setMessage({ tone: warnings.length ? "info" : "success", text: "草稿已保存。", warnings });
+      const { warnings, repeated } = result.data;
+      setMessage({ tone: warnings.length ? "info" : "success", text: repeated ? "已处理：该草稿已保存过，未重复建档。" : "草稿已保存。", warnings });
       if (!fileId) router.replace(`/files/${result.data.fileId}/edit?saved=1`);
       else router.refresh();
     });

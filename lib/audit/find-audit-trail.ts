@@ -15,9 +15,11 @@ export const SIGN_IN_OUTCOME_LABELS: Record<SignInOutcome, string> = {
   SUCCESS: "登录成功",
   BAD_PASSWORD: "密码错误",
   UNKNOWN_USER: "用户名不存在",
-  ACCOUNT_LOCKED: "账户已锁定",
+  // Since issue 22 §5 nothing locks: these are attempts refused unchecked because the name, or the
+  // address, had to wait after repeated failures (lib/auth/sign-in.ts). The browser was told only 用户名或密码错误.
+  ACCOUNT_LOCKED: "失败过多须等待（未核对密码）",
   ACCOUNT_DISABLED: "账户已停用",
-  IP_LIMITED: "来源地址受限",
+  IP_LIMITED: "来源地址失败过多须等待",
 };
 
 type TRange = { from?: Date; to?: Date; page: number };

@@ -10,11 +10,14 @@ export const authConfig = {
   idleMinutes: minutes("SESSION_IDLE_MINUTES", 30),
   /** A session ends this long after sign-in, however active. */
   absoluteMinutes: minutes("SESSION_MAX_MINUTES", 12 * 60),
-  /** Failed sign-ins to one account, counted since its last success or lock, before it locks. */
+  /**
+   * Failed sign-ins to one name, counted since its last success, before each further attempt must
+   * wait (lib/auth/sign-in-delay.ts): 1 s after this many, doubling with every further failure.
+   */
   maxAccountFailures: minutes("SIGNIN_MAX_ACCOUNT_FAILURES", 5),
-  /** How long a locked account stays locked. */
-  lockMinutes: minutes("SIGNIN_LOCK_MINUTES", 15),
-  /** Failed sign-ins from one address within the window before that address is refused. */
+  /** The longest a name's attempt must wait after its last failure: short, so a stranger's guesses cannot keep its user out. */
+  maxDelaySeconds: minutes("SIGNIN_MAX_DELAY_SECONDS", 60),
+  /** Failed sign-ins from one address within the window before its attempts must wait (doubling, at most the window). */
   maxIpFailures: minutes("SIGNIN_MAX_IP_FAILURES", 20),
   ipWindowMinutes: minutes("SIGNIN_IP_WINDOW_MINUTES", 15),
 };

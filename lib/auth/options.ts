@@ -3,7 +3,7 @@ import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { getClientIp, getUserAgent } from "@/lib/http/client-ip";
 import { authConfig } from "./config";
-import { endSession, signIn, signInErrorCode } from "./sign-in";
+import { authorizeSignIn, endSession } from "./sign-in";
 
 export function usesHttps(publicUrl: string | undefined): boolean {
   return (publicUrl ?? "").trim().toLowerCase().startsWith("https://");
@@ -27,11 +27,8 @@ export const authOptions: NextAuthOptions = {
         const username = credentials?.username ?? "";
         const password = credentials?.password ?? "";
         if (!username.trim() || !password) throw new Error("MISSING");
-        const result = await signIn({ username, password, ip: await getClientIp(), userAgent: await getUserAgent() });
-        if (!result.ok) {
-          throw new Error(signInErrorCode(result));
-        }
-        return { id: result.userId, sessionId: result.sessionId };
+        // Any refusal is thrown as the same code, which is all the browser receives.
+        return authorizeSignIn({ username, password, ip: await getClientIp(), userAgent: await getUserAgent() });
       },
     }),
   ],

@@ -201,9 +201,23 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
   // A write through the read db is the bookkeeping of a read (an export's audit row), which the
   // reading pages do not show: it does not keep the user's reads on the primary.
   const wrote = readClient ? () => {} : () => noteWrite(actor.userId);
+  // The organisations this db has found in scope. The check of a create looks its organisation up
+  // on the pool, not on the caller's transaction: inside a transaction that is a second connection,
+  // and a burst of such transactions holding every connection waited for one another until the
+  // transaction timeout (issue 22 §6: fifty draft saves, all 系统繁忙). A domain function confirms
+  // the organisation with $assertOrganisationInScope before its transaction; the create inside
+  // then needs no second connection. (One db lives for one domain call, so nothing is kept stale.)
+  const confirmedInScope = new Set<string>();
+  const confirmInScope = async (organisationId: string) => {
+    if (confirmedInScope.has(organisationId)) return;
+    await assertOrganisationInScope(actor, organisationId);
+    confirmedInScope.add(organisationId);
+  };
   return prisma.$extends({
     name: "organisation-scope",
     client: {
+      /** assertOrganisationInScope, remembered for the creates this db makes afterwards (also inside its transactions). */
+      $assertOrganisationInScope: confirmInScope,
       /** SQL fragment: the organisation id in `column` is in the actor's subtree. */
       $orgInScope: (column: Prisma.Sql) => orgInScopeSql(orgPath, column),
       /** SQL fragment: the household file id in `column` is a file the actor's subtree holds now. */
@@ -260,7 +274,7 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
             a.where = { ...a.where, AND: [...and, scope.where(orgPath)] };
           }
           if (CREATE_OPERATIONS.has(operation) && scope.createdIn) {
-            for (const id of organisationIdsOf(a, scope.createdIn)) await assertOrganisationInScope(actor, id);
+            for (const id of organisationIdsOf(a, scope.createdIn)) await confirmInScope(id);
           }
           return run(args);
         },

@@ -55,7 +55,7 @@ function codesOf(error: unknown): Set<string> {
 
 export const isRowTaken = (error: unknown) => codesOf(error).has("55P03");
 export const isSerializationFailure = (error: unknown) => ["40001", "40P01", "P2034"].some((c) => codesOf(error).has(c));
-const isPoolTimeout = (error: unknown) => codesOf(error).has("P2028");
+export const isPoolTimeout = (error: unknown) => codesOf(error).has("P2028");
 
 function mapped(error: unknown): unknown {
   if (error instanceof DomainError) return error;

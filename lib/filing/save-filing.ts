@@ -3,7 +3,8 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { describeConflict, findPersonConflicts } from "@/lib/data/person-conflicts";
-import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
+import { assertOrganisationInScope, scopedDb, type TScopedDb, type TScopedTx } from "@/lib/data/scope";
+import { isPoolTimeout, isSerializationFailure } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
@@ -58,32 +59,77 @@ async function claimDraft(tx: TScopedTx, fileId: string, expectedVersion: number
   throw new ConflictError("该草稿已被他人修改，请刷新后在最新内容上继续。");
 }
 
-export type TSaveDraftResult = { fileId: string; version: number; warnings: string[] };
+/** `repeated`: the form's key had already made this draft (a double click or a retry): 已处理, nothing new was written. */
+export type TSaveDraftResult = { fileId: string; version: number; warnings: string[]; repeated: boolean };
+
+export const DRAFT_KEY_TAKEN_MESSAGE = "提交标识已被使用，请刷新页面后重新填写。";
+
+/** The draft an earlier save with this form's key made, as that save's answer; null if there is none. */
+async function draftMadeWith(db: TScopedDb, actor: TActor, idempotencyKey: string): Promise<TSaveDraftResult | null> {
+  const first = await db.householdFile.findUnique({ where: { idempotencyKey }, select: { id: true, version: true, createdById: true, data: true } });
+  if (!first) return null;
+  if (first.createdById !== actor.userId) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
+  return { fileId: first.id, version: first.version, warnings: await personWarnings(first.data as unknown as TFilingData, first.id), repeated: true };
+}
+
+/**
+ * The answer to a keyed save whose transaction failed. Its insert lost to a twin's (the unique
+ * key): the twin's draft. It could not get a connection or finish in time (P2028, P2034) while
+ * twins were being written: the draft the key made as soon as it is there — a burst of identical
+ * saves is answered 已处理, not 系统繁忙. Anything else, or no draft after a short while: the error.
+ */
+async function repeatAfterFailure(db: TScopedDb, actor: TActor, idempotencyKey: string, error: unknown): Promise<TSaveDraftResult> {
+  const lost = isUniqueViolation(error, "idempotency_key");
+  if (!lost && !isPoolTimeout(error) && !isSerializationFailure(error)) throw error;
+  for (let attempt = 1; ; attempt++) {
+    const first = await draftMadeWith(db, actor, idempotencyKey);
+    if (first) return first;
+    if (lost) throw new ConflictError(DRAFT_KEY_TAKEN_MESSAGE);
+    if (attempt >= 5) throw error;
+    await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+  }
+}
 
 /**
  * Saves an incomplete filing. A draft holds nobody (一人一档 counts only submitted files), but a
  * person who already has a file elsewhere is reported at once, so the caseworker can stop early.
+ *
+ * A new draft carries its form's idempotency key, unique in household_file: of identical saves
+ * arriving together, one inserts and the others' inserts wait for it, fail on the key and answer
+ * with its draft (已处理) — exactly one draft, and no 系统繁忙.
  */
 export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<TSaveDraftResult> {
   assertRole(actor, "CASEWORKER");
   const db = scopedDb(actor);
-  const { data } = input;
-  if (input.fileId) await assertOrganisationInScope(actor, data.organisationId);
-  const result = await db.$transaction(async (tx) => {
-    let fileId = input.fileId;
-    if (fileId) {
-      await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
-    } else {
-      const created = await tx.householdFile.create({ data: { ...columnsOf(data), createdById: actor.userId }, select: { id: true } });
-      fileId = created.id;
-      await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
-      await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
-    }
-    await replacePeople(tx, fileId, data);
-    const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
-    return { fileId, version };
-  });
-  return { ...result, warnings: await personWarnings(data, result.fileId) };
+  const { data, idempotencyKey } = input;
+  // Before the transaction: the draft's create checks its organisation without a second connection.
+  await db.$assertOrganisationInScope(data.organisationId);
+  if (!input.fileId && idempotencyKey) {
+    const repeat = await draftMadeWith(db, actor, idempotencyKey);
+    if (repeat) return repeat;
+  }
+  let result: { fileId: string; version: number };
+  try {
+    result = await db.$transaction(async (tx) => {
+      let fileId = input.fileId;
+      if (fileId) {
+        await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
+      } else {
+        const created = await tx.householdFile.create({ data: { ...columnsOf(data), idempotencyKey, createdById: actor.userId }, select: { id: true } });
+        fileId = created.id;
+        await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
+        await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
+      }
+      await replacePeople(tx, fileId, data);
+      const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
+      return { fileId, version };
+    });
+  } catch (error) {
+    // The key names the creation only: a failed edit of a saved draft is never answered with it.
+    if (input.fileId || !idempotencyKey) throw error;
+    return repeatAfterFailure(db, actor, idempotencyKey, error);
+  }
+  return { ...result, warnings: await personWarnings(data, result.fileId), repeated: false };
 }
 
 async function personWarnings(data: TFilingData, fileId: string): Promise<string[]> {

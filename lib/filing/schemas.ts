@@ -153,6 +153,12 @@ export const ZSubmitFilingData = ZFilingData.superRefine(checkConsistency).super
 
 export const ZSaveDraftInput = z.object({
   fileId: z.uuid().optional(),
+  /**
+   * One per intake form instance (the form makes it when it opens): every save of a new draft from
+   * that form names it, so a double click or a retry makes one draft. Scripts and seeds that save
+   * drafts in code may leave it out; each such save is then a new draft.
+   */
+  idempotencyKey: z.uuid("提交标识无效，请刷新页面后重试").optional(),
   expectedVersion: z.number().int().optional(),
   data: ZDraftFilingData,
 });

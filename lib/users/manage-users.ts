@@ -102,7 +102,7 @@ export async function resetUserPassword(actor: TActor, input: TResetPasswordInpu
     actor,
     input.userId,
     "user.reset-password",
-    // lockedUntil = now (not null) so failures from before the reset no longer count towards a lock.
+    // lockedUntil = now (not null) so failures from before the reset no longer slow sign-in down.
     () => ({ passwordHash, lockedUntil: new Date(), sessionVersion: { increment: 1 } }),
     {},
   );

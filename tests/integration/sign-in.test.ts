@@ -1,8 +1,9 @@
-// Guards sign-in: argon2id passwords, the per-account and per-address failure limits counted in
-// PostgreSQL, the audit row for every attempt, and sessions that die with their user's changes.
+// Guards sign-in: argon2id passwords, the audit row for every attempt, and sessions that die with
+// their user's changes. The answers and delays after failures (issue 22 §5) are guarded in
+// sign-in-delays.test.ts.
 import { beforeAll, describe, expect, it } from "vitest";
 import { authConfig } from "@/lib/auth/config";
-import { signIn, signInErrorCode } from "@/lib/auth/sign-in";
+import { signIn } from "@/lib/auth/sign-in";
 import { usesHttps } from "@/lib/auth/options";
 import { sessionProblem } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
@@ -41,50 +42,6 @@ describe("sign-in", () => {
     expect(rows[0]!.at).toBeInstanceOf(Date);
   });
 
-  it("locks the account after the configured number of failures, even for the right password", async () => {
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    for (let i = 1; i < authConfig.maxAccountFailures; i++) {
-      expect(await attempt(user.username, "wrong-password-1", `10.1.0.${i}`)).toEqual({ ok: false, outcome: "BAD_PASSWORD" });
-    }
-    const locking = await attempt(user.username, "wrong-password-1", "10.1.0.99");
-    expect(locking).toMatchObject({ ok: false, outcome: "ACCOUNT_LOCKED" });
-    const right = await attempt(user.username, PASSWORD);
-    expect(right).toMatchObject({ ok: false, outcome: "ACCOUNT_LOCKED" });
-    if (!right.ok) expect(right.lockedUntil!.getTime()).toBeGreaterThan(Date.now() + (authConfig.lockMinutes - 1) * 60_000);
-  });
-
-  it("unlocks after the lock time, and earlier failures no longer count", async () => {
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    for (let i = 0; i < authConfig.maxAccountFailures; i++) await attempt(user.username, "wrong-password-1");
-    // Let the lock run out.
-    await prisma.user.update({ where: { id: user.id }, data: { lockedUntil: new Date(Date.now() - 1) } });
-    expect(await attempt(user.username, "wrong-password-1")).toEqual({ ok: false, outcome: "BAD_PASSWORD" });
-    expect((await attempt(user.username, PASSWORD)).ok).toBe(true);
-  });
-
-  it("holds the limit when many wrong guesses arrive at once", async () => {
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    const results = await Promise.all(Array.from({ length: 12 }, (_, i) => attempt(user.username, "wrong-password-1", `10.2.0.${i}`)));
-    const passwordChecks = results.filter((r) => !r.ok && r.outcome === "BAD_PASSWORD").length;
-    expect(passwordChecks).toBe(authConfig.maxAccountFailures - 1);
-    expect((await attempt(user.username, PASSWORD)).ok).toBe(false);
-  });
-
-  it("refuses an address after too many failures, whichever accounts it tries", async () => {
-    const ip = "10.3.3.3";
-    for (let i = 0; i < authConfig.maxIpFailures; i++) await attempt(`guess-${i}`, "wrong-password-1", ip);
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    expect(await attempt(user.username, PASSWORD, ip)).toEqual({ ok: false, outcome: "IP_LIMITED" });
-    expect((await attempt(user.username, PASSWORD, "10.3.3.4")).ok).toBe(true);
-  });
-
-  it("tells a disabled user so only after the right password", async () => {
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    await prisma.user.update({ where: { id: user.id }, data: { active: false } });
-    expect(await attempt(user.username, "wrong-password-1")).toEqual({ ok: false, outcome: "BAD_PASSWORD" });
-    expect(await attempt(user.username, PASSWORD)).toEqual({ ok: false, outcome: "ACCOUNT_DISABLED" });
-  });
-
   it("keeps sign-in attempts append-only in the database", async () => {
     await attempt("someone", "whatever-1");
     await expect(prisma.$executeRawUnsafe("UPDATE sign_in_attempt SET outcome = 'SUCCESS'")).rejects.toThrow(/permission denied/);
@@ -92,18 +49,7 @@ describe("sign-in", () => {
   });
 });
 
-describe("what the browser is told", () => {
-  it("answers an unknown user and a wrong password identically, while the audit trail keeps the difference", async () => {
-    const user = await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] });
-    const wrong = await attempt(user.username, "wrong-password-1", "10.7.7.7");
-    const unknown = await attempt("no-such-user-anywhere", "wrong-password-1", "10.7.7.7");
-    if (wrong.ok || unknown.ok) throw new Error("expected both to fail");
-    expect(signInErrorCode(wrong)).toBe("BAD_CREDENTIALS");
-    expect(signInErrorCode(unknown)).toBe("BAD_CREDENTIALS");
-    const rows = await prisma.signInAttempt.findMany({ where: { ip: "10.7.7.7" }, orderBy: { id: "asc" } });
-    expect(rows.map((r) => r.outcome)).toEqual(["BAD_PASSWORD", "UNKNOWN_USER"]);
-  });
-
+describe("the session cookie", () => {
   it("marks the session cookie Secure when the public address is https", () => {
     expect(usesHttps("https://bangfu.example.org")).toBe(true);
     expect(usesHttps("HTTPS://bangfu.example.org/")).toBe(true);
