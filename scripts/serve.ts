@@ -46,6 +46,8 @@ async function screenAction(req: IncomingMessage, res: ServerResponse) {
   Object.assign(replay, {
     method: req.method, url: req.url, headers: req.headers, rawHeaders: req.rawHeaders,
     httpVersion: req.httpVersion, httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor,
+    // Without it, the end of this copy reads as a request cut short and node destroys the socket.
+    complete: true,
   });
   replay.push(read.bytes);
   replay.push(null);
