@@ -34,7 +34,7 @@ export function evidenceUploadLimit(maxBytes: number): TUploadLimit {
 export const ROSTER_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）或 CSV 文件", 30 * MiB, "请按地区分成几个文件分别比对。");
 
 /** 户档导入模板: 100,000 households are 19 MB (lib/xlsx/read-xlsx.ts). */
-export const IMPORT_UPLOAD_LIMIT = uploadLimit("填写好的导入模板（.xlsx）", 30 * MiB, "请分成几个工作簿分批导入。");
+export const IMPORT_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）", 30 * MiB, "请分成几个工作簿分批导入。");
 
 /**
  * What an upload's request may carry beyond the file: the other fields and the multipart headers.

@@ -147,7 +147,7 @@ test("roster and import state their limits, refuse 31 MB before sending, and ans
   ]);
   const cases = [
     { path: "/civil", label: "民政比对名单（.xlsx 或 .csv）", button: "上传并比对", hint: "Excel 工作簿（.xlsx）或 CSV 文件，不超过 30 MB", tooLarge: "文件超过 30 MB，请按地区分成几个文件分别比对。", notWorkbook: "这不是 Excel 工作簿（.xlsx）或 CSV 文件", api: "/api/uploads/roster" },
-    { path: "/import", label: "填写好的导入模板（.xlsx）", button: "上传并校验", hint: "填写好的导入模板（.xlsx），不超过 30 MB", tooLarge: "文件超过 30 MB，请分成几个工作簿分批导入。", notWorkbook: "这不是 Excel 工作簿（.xlsx）", api: "/api/uploads/import" },
+    { path: "/import", label: "填写好的导入模板（.xlsx）", button: "上传并校验", hint: "Excel 工作簿（.xlsx），不超过 30 MB", tooLarge: "文件超过 30 MB，请分成几个工作簿分批导入。", notWorkbook: "这不是 Excel 工作簿（.xlsx）", api: "/api/uploads/import" },
   ];
   for (const c of cases) {
     await page.goto(c.path);

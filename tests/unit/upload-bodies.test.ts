@@ -117,7 +117,7 @@ describe("the upload limits, in Chinese", () => {
     });
     expect(IMPORT_UPLOAD_LIMIT).toEqual({
       maxBytes: 31457280,
-      hint: "填写好的导入模板（.xlsx），不超过 30 MB",
+      hint: "Excel 工作簿（.xlsx），不超过 30 MB",
       tooLarge: "文件超过 30 MB，请分成几个工作簿分批导入。",
     });
   });
