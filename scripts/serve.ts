@@ -37,9 +37,20 @@ function refuse(res: ServerResponse, status: number, message: string) {
  * handed to Next.js as a request of its own carrying the bytes already read.
  */
 async function screenAction(req: IncomingMessage, res: ServerResponse) {
-  const read = await readBodyWithin(req, req.headers["content-length"], ACTION_BODY_MAX_BYTES).catch(() => null);
+  // Made only when reading starts (a declared length over the budget reads nothing, and node
+  // discards the unread body after the answer), and not destroyed when reading stops at the
+  // budget, so the 413 can still be written.
+  const body = { [Symbol.asyncIterator]: () => req.iterator({ destroyOnReturn: false }) as AsyncIterator<Uint8Array> };
+  const read = await readBodyWithin(body, req.headers["content-length"], ACTION_BODY_MAX_BYTES).catch(() => null);
   if (!read) return; // the client went away while sending
-  if (!read.ok) return refuse(res, 413, ACTION_BODY_TOO_LARGE);
+  if (!read.ok) {
+    if (req.headers["content-length"] === undefined) {
+      // Stopped part way through: the rest is discarded and the connection closed after the answer.
+      res.setHeader("Connection", "close");
+      req.resume();
+    }
+    return refuse(res, 413, ACTION_BODY_TOO_LARGE);
+  }
   const problem = await actionBodyProblem(req.headers, read.bytes);
   if (problem) return refuse(res, 400, problem);
   const replay = new IncomingMessage(req.socket);

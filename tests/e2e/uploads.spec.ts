@@ -6,6 +6,7 @@
 // __proto__ reference sent to a server action, get a 400 in Chinese, never a 500; the server keeps
 // answering and an ordinary action still works; and a failed page is shown in Chinese.
 import { writeFile } from "node:fs/promises";
+import { request as httpRequest } from "node:http";
 import type { Page, Request } from "@playwright/test";
 import { createUser, expect, loginAs, screenshot, sql, test } from "./support/fixtures";
 
@@ -129,6 +130,25 @@ test("malformed server-action bodies get a 400 in Chinese, and an ordinary actio
   const huge = await page.request.post(action.url(), { headers, data: `["${"x".repeat(5 * MiB)}"]` });
   expect(huge.status()).toBe(413);
   expect(await huge.text()).toContain("超过 4 MB");
+  // The same without a declared length (chunked): refused once 4 MB have arrived, still with an answer.
+  const chunked = await new Promise<{ status: number; text: string }>((resolve) => {
+    const request = httpRequest(action.url(), { method: "POST", headers }, (response) => {
+      let text = "";
+      response.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: response.statusCode!, text }));
+    });
+    // Writing may fail once the server has answered and closed: the answer is what counts.
+    request.on("error", () => undefined);
+    request.write("[\"");
+    const chunk = "x".repeat(64 * 1024);
+    const pump = (left: number): void => {
+      if (left === 0) return void request.end('"]');
+      if (request.write(chunk)) pump(left - 1);
+      else request.once("drain", () => pump(left - 1));
+    };
+    pump(80); // 5 MB
+  });
+  expect(chunked.status).toBe(413);
+  expect(chunked.text).toContain("超过 4 MB");
   // The server keeps answering, and the same action with a well-formed body still runs.
   await page.goto("/intake/new");
   await page.getByTestId("member-0").getByLabel("姓名").fill("动作之后");
