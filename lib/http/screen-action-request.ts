@@ -4,12 +4,14 @@
 // logs it as an application failure; here it gets a 400 with a Chinese message and never reaches
 // the app. What passes is exactly what React's encodeReply produces: a JSON array of arguments,
 // or a well-formed multipart body.
+// Relative imports only: next.config.ts loads this file, and its loader knows no "@/" alias.
+import { megabytes } from "../uploads/limits";
 import { MALFORMED_UPLOAD, parseMultipart } from "./multipart";
 
 /** The largest server-action body. Uploads go through their own routes (app/api/uploads/…). */
 export const ACTION_BODY_MAX_BYTES = 4 * 1024 * 1024;
 
-export const ACTION_BODY_TOO_LARGE = "提交的内容太大（超过 4 MB），未能处理。上传文件请使用页面上的上传按钮。";
+export const ACTION_BODY_TOO_LARGE = `提交的内容太大（超过 ${megabytes(ACTION_BODY_MAX_BYTES)}），未能处理。上传文件请使用页面上的上传按钮。`;
 export const MALFORMED_ACTION_BODY = "提交的内容格式有误，未能处理。请刷新页面后重试。";
 
 type THeaders = Record<string, string | string[] | undefined>;

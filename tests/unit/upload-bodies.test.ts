@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { MALFORMED_UPLOAD, parseMultipart } from "@/lib/http/multipart";
 import { readBodyWithin } from "@/lib/http/read-body";
-import { actionBodyProblem, isPossibleServerAction, MALFORMED_ACTION_BODY } from "@/lib/http/screen-action-request";
+import { ACTION_BODY_TOO_LARGE, actionBodyProblem, isPossibleServerAction, MALFORMED_ACTION_BODY } from "@/lib/http/screen-action-request";
 import { evidenceUploadLimit, IMPORT_UPLOAD_LIMIT, ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 const BOUNDARY = "----bangfu-test";
@@ -77,6 +77,7 @@ describe("a server-action body", () => {
       expect(await actionBodyProblem(json, Buffer.from(body)), body).toBe(MALFORMED_ACTION_BODY);
     }
     expect(MALFORMED_ACTION_BODY).toBe("提交的内容格式有误，未能处理。请刷新页面后重试。");
+    expect(ACTION_BODY_TOO_LARGE).toBe("提交的内容太大（超过 4 MB），未能处理。上传文件请使用页面上的上传按钮。");
   });
 
   it("passes what the app's forms send, a user's text starting with $ included", async () => {
