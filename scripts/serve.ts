@@ -44,11 +44,10 @@ async function screenAction(req: IncomingMessage, res: ServerResponse) {
   const read = await readBodyWithin(body, req.headers["content-length"], ACTION_BODY_MAX_BYTES).catch(() => null);
   if (!read) return; // the client went away while sending
   if (!read.ok) {
-    if (req.headers["content-length"] === undefined) {
-      // Stopped part way through: the rest is discarded and the connection closed after the answer.
-      res.setHeader("Connection", "close");
-      req.resume();
-    }
+    // Stopped part way through: the rest is discarded as it arrives, never held (closing instead
+    // can reset the connection before the client reads the answer). Node's requestTimeout ends a
+    // body that never stops.
+    if (req.headers["content-length"] === undefined) req.resume();
     return refuse(res, 413, ACTION_BODY_TOO_LARGE);
   }
   const problem = await actionBodyProblem(req.headers, read.bytes);
