@@ -1,4 +1,5 @@
 import type { NextConfig } from "next";
+import { ACTION_BODY_MAX_BYTES } from "./lib/http/screen-action-request";
 import { STATIC_SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
@@ -13,8 +14,9 @@ const nextConfig: NextConfig = {
     return [{ source: "/:path*", headers: STATIC_SECURITY_HEADERS }];
   },
   experimental: {
-    // 32 MB: evidence uploads (12 MB) and import workbooks (30 MB, IMPORT_MAX_BYTES) with form overhead.
-    serverActions: { bodySizeLimit: "32mb" },
+    // Uploads are routes (app/api/uploads/…, their limits in lib/uploads/limits.ts), so an action
+    // carries only form fields; scripts/serve.ts refuses a larger body in Chinese before Next sees it.
+    serverActions: { bodySizeLimit: ACTION_BODY_MAX_BYTES },
   },
 };
 

@@ -1,8 +1,8 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition, type FormEvent } from "react";
-import { deleteEvidenceAction, uploadEvidenceAction } from "@/lib/evidence/actions";
+import { useRef, useState, useTransition, type ChangeEvent, type FormEvent } from "react";
+import { deleteEvidenceAction } from "@/lib/evidence/actions";
 import { Button } from "@/components/ui/button";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { Field, Input, Select } from "@/components/ui/field";
@@ -12,6 +12,8 @@ import { zodFieldErrors } from "@/lib/actions/result";
 import { ZUploadEvidenceInput } from "@/lib/evidence/schemas";
 import { EVIDENCE_KIND_LABELS, keysOf } from "@/lib/filing/labels";
 import type { EvidenceKind } from "@/lib/generated/prisma/enums";
+import type { TUploadLimit } from "@/lib/uploads/limits";
+import { fileTooLarge, postUpload, UPLOAD_PATHS } from "@/lib/uploads/post-upload";
 
 export type TEvidencePanelItem = {
   id: string;
@@ -32,11 +34,12 @@ function formatSize(bytes: number): string {
 
 /**
  * 证明材料: the list, the upload form (caseworkers, until the file is closed) and deletion (drafts
- * only). `maxBytes` (evidenceMaxBytes() on the server) only feeds the hint; the server enforces it.
+ * only). `limit` (currentEvidenceUploadLimit() on the server) is stated beside the field and
+ * checked before sending; the upload route enforces it with the same words.
  */
 export function EvidencePanel({
-  fileId, items, canUpload, uploadRefusal, canDelete, maxBytes, requiredKinds,
-}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; maxBytes?: number; requiredKinds: EvidenceKind[] }) {
+  fileId, items, canUpload, uploadRefusal, canDelete, limit, requiredKinds,
+}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; limit: TUploadLimit; requiredKinds: EvidenceKind[] }) {
   // The reminder is for the caseworker preparing a draft (canDelete holds exactly then); once
   // submitted, the required kinds were checked.
   // The required kinds come from the domain (requiredEvidenceKinds: application, authorisation and
@@ -86,31 +89,44 @@ export function EvidencePanel({
           ))}
         </Table>
       )}
-      {canUpload && <UploadForm fileId={fileId} maxBytes={maxBytes} />}
+      {canUpload && <UploadForm fileId={fileId} limit={limit} />}
       {!canUpload && uploadRefusal && <p className="text-sm text-slate-700">{uploadRefusal}</p>}
     </div>
   );
 }
 
-function UploadForm({ fileId, maxBytes }: { fileId: string; maxBytes?: number }) {
+function UploadForm({ fileId, limit }: { fileId: string; limit: TUploadLimit }) {
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [pending, startTransition] = useTransition();
   const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
 
+  // Said as soon as the file is chosen, not after waiting for it to be sent.
+  const onFileChange = (event: ChangeEvent<HTMLInputElement>) => {
+    const tooLarge = fileTooLarge(event.currentTarget.files?.[0], limit);
+    setFieldErrors(({ file: _, ...others }) => (tooLarge ? { ...others, file: tooLarge } : others));
+    setMessage(null);
+  };
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (pending) return;
     const formData = new FormData(event.currentTarget);
-    // The action's own schema, so a missing file or category is flagged before anything is sent.
+    // The route's own schema and limit, so a missing or oversized file or category is flagged
+    // before anything is sent.
     const parsed = ZUploadEvidenceInput.safeParse(formData);
-    if (!parsed.success) {
-      setFieldErrors(zodFieldErrors(parsed.error));
+    const tooLarge = parsed.success ? fileTooLarge(parsed.data.file, limit) : null;
+    if (!parsed.success || tooLarge) {
+      setFieldErrors(parsed.success ? { file: tooLarge! } : zodFieldErrors(parsed.error));
       setMessage(null);
       return;
     }
+    // No earlier error stays on screen while this upload is under way.
+    setFieldErrors({});
+    setMessage(null);
     startTransition(async () => {
-      const result = await uploadEvidenceAction(formData);
+      const result = await postUpload<{ id: string }>(UPLOAD_PATHS.evidence, formData, limit);
       if (!result.ok) {
         setFieldErrors(result.fieldErrors ?? {});
         // Field errors are shown next to their field; the summary only when there is none.
@@ -142,8 +158,8 @@ function UploadForm({ fileId, maxBytes }: { fileId: string; maxBytes?: number })
             ))}
           </Select>
         </Field>
-        <Field label="文件" htmlFor="evidence-file" error={fieldErrors.file} hint={`PDF、JPG 或 PNG 格式${maxBytes ? `，每个文件不超过 ${formatSize(maxBytes)}` : ""}`}>
-          <Input id="evidence-file" name="file" type="file" accept={ACCEPT} aria-invalid={!!fieldErrors.file} className="py-1.5" />
+        <Field label="文件" htmlFor="evidence-file" error={fieldErrors.file} hint={limit.hint}>
+          <Input id="evidence-file" name="file" type="file" accept={ACCEPT} onChange={onFileChange} aria-invalid={!!fieldErrors.file} className="py-1.5" />
         </Field>
       </div>
       <Button type="submit" disabled={pending}>

@@ -1,22 +1,29 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type FormEvent } from "react";
+import { useState, useTransition, type ChangeEvent, type FormEvent } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, Input } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { zodFieldErrors } from "@/lib/actions/result";
-import { uploadHouseholdImportAction } from "@/lib/import/actions";
 import { ZUploadHouseholdImportInput } from "@/lib/import/schemas";
+import type { TUploadLimit } from "@/lib/uploads/limits";
+import { fileTooLarge, postUpload, UPLOAD_PATHS } from "@/lib/uploads/post-upload";
 
-/** Upload of a filled template; the server validates every row and the import page shows the result. */
-export function UploadImportForm({ maxBytes }: { maxBytes: number }) {
+/**
+ * Upload of a filled template; the server validates every row and the import page shows the result.
+ * The limit is stated beside the field and checked before sending; the route enforces it too.
+ */
+export function UploadImportForm({ limit }: { limit: TUploadLimit }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [error, setError] = useState<string | null>(null);
 
+  const onFileChange = (event: ChangeEvent<HTMLInputElement>) => setError(fileTooLarge(event.currentTarget.files?.[0], limit));
+
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (pending) return;
     const formData = new FormData(event.currentTarget);
     const parsed = ZUploadHouseholdImportInput.safeParse(formData);
     if (!parsed.success) {
@@ -24,12 +31,11 @@ export function UploadImportForm({ maxBytes }: { maxBytes: number }) {
       return;
     }
     // The server refuses it too; saying so here spares uploading 30 MB for nothing.
-    if (parsed.data.file.size > maxBytes) {
-      setError(`文件超过 ${Math.round(maxBytes / 1024 / 1024)} MB，请分成几个工作簿分批导入。`);
-      return;
-    }
+    const tooLarge = fileTooLarge(parsed.data.file, limit);
+    setError(tooLarge);
+    if (tooLarge) return;
     startTransition(async () => {
-      const result = await uploadHouseholdImportAction(formData);
+      const result = await postUpload<{ importId: string }>(UPLOAD_PATHS.import, formData, limit);
       if (!result.ok) {
         setError(result.fieldErrors?.file ?? result.error);
         return;
@@ -55,8 +61,8 @@ export function UploadImportForm({ maxBytes }: { maxBytes: number }) {
           </span>
         </label>
       </fieldset>
-      <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file">
-        <Input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" aria-invalid={!!error} />
+      <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file" hint={limit.hint}>
+        <Input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={onFileChange} aria-invalid={!!error} />
       </Field>
       <Button type="submit" disabled={pending}>{pending ? "正在上传…" : "上传并校验"}</Button>
     </form>

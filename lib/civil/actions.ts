@@ -2,10 +2,10 @@
 
 import { authedAction } from "@/lib/actions/action";
 import { dismissResult, openRecheckFromResult, proposeExitFromResult } from "./act-on-result";
-import { compareUploadedRoster } from "./upload-roster";
-import { ZDismissResultInput, ZOpenRecheckInput, ZProposeExitFromResultInput, ZUploadRosterInput } from "./schemas";
+import { ZDismissResultInput, ZOpenRecheckInput, ZProposeExitFromResultInput } from "./schemas";
 
-export const uploadRosterAction = authedAction(ZUploadRosterInput, ["CASEWORKER", "OFFICIAL"], compareUploadedRoster);
+// The roster upload is a route (app/api/uploads/roster), so its body is checked against the limit
+// before it is read (lib/actions/route.ts).
 export const openRecheckFromResultAction = authedAction(ZOpenRecheckInput, ["CASEWORKER", "OFFICIAL"], openRecheckFromResult);
 export const proposeExitFromResultAction = authedAction(ZProposeExitFromResultInput, ["CASEWORKER"], proposeExitFromResult);
 export const dismissResultAction = authedAction(ZDismissResultInput, ["CASEWORKER", "OFFICIAL"], dismissResult);

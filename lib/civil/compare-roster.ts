@@ -12,13 +12,14 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { tierPolicy } from "@/lib/policy/policy";
 import { readRosterSheets, rosterFormatOf } from "./read-roster";
 import { MAX_LISTED_PROBLEMS, validateRosterRows, type TRosterProblem, type TRosterRow } from "./validate-roster";
+import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 // 民政比对: the roster is validated in full, then the run, its roster rows and every mismatch are
 // written in one transaction — all or nothing. Matching is set-based: the roster rows are inserted
 // in chunks and one INSERT … SELECT joins them with file_person by ID number (an index lookup per
 // roster row inside one hash or nested-loop join), never one query per row.
 
-export const ROSTER_MAX_BYTES = 30 * 1024 * 1024;
+export const ROSTER_MAX_BYTES = ROSTER_UPLOAD_LIMIT.maxBytes;
 const CHUNK = 5_000;
 
 export type TCompareOutcome =
@@ -49,7 +50,7 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   const { fileName, bytes } = input;
   if (bytes.length === 0) throw new DomainError("上传的文件是空的，请重新选择民政比对名单。", "CIVIL_EMPTY");
-  if (bytes.length > ROSTER_MAX_BYTES) throw new DomainError(`文件超过 ${ROSTER_MAX_BYTES / 1024 / 1024} MB，请按地区分成几个文件分别比对。`, "CIVIL_TOO_LARGE");
+  if (bytes.length > ROSTER_MAX_BYTES) throw new DomainError(ROSTER_UPLOAD_LIMIT.tooLarge, "CIVIL_TOO_LARGE");
   const format = rosterFormatOf(fileName, bytes);
   if (!format) throw new DomainError("这不是 Excel 工作簿（.xlsx）或 CSV 文件。请下载民政比对名单模板，填写后以 .xlsx 或 .csv 格式保存再上传。", "CIVIL_NOT_WORKBOOK");
   const sha256 = createHash("sha256").update(bytes).digest("hex");

@@ -1,9 +1,9 @@
 "use server";
 
 import { authedAction } from "@/lib/actions/action";
-import { deleteEvidence, uploadEvidence } from "@/lib/evidence/evidence";
-import { ZDeleteEvidenceInput, ZUploadEvidenceInput } from "@/lib/evidence/schemas";
+import { deleteEvidence } from "@/lib/evidence/evidence";
+import { ZDeleteEvidenceInput } from "@/lib/evidence/schemas";
 
-/** Takes the upload form's FormData (fileId, kind, file); the schema turns it into an object. */
-export const uploadEvidenceAction = authedAction(ZUploadEvidenceInput, ["CASEWORKER"], uploadEvidence);
+// The upload is a route (app/api/uploads/evidence), so its body is checked against the limit
+// before it is read (lib/actions/route.ts).
 export const deleteEvidenceAction = authedAction(ZDeleteEvidenceInput, ["CASEWORKER"], deleteEvidence);

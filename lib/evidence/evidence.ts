@@ -16,7 +16,7 @@ import { evidenceContentProblem } from "./inspect";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
-  evidenceMaxBytes, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
+  currentEvidenceUploadLimit, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
 } from "./storage";
 
 export { REQUIRED_EVIDENCE_KINDS };
@@ -56,15 +56,11 @@ function fileError(message: string, code: string): DomainError {
   return new DomainError(message, code, { file: message });
 }
 
-function megabytes(bytes: number): string {
-  return String(Number((bytes / (1024 * 1024)).toFixed(2)));
-}
-
 /** The size and content checks; what the browser declared and what the name says are ignored. */
 async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentType: TEvidenceContentType }> {
-  const max = evidenceMaxBytes();
+  const limit = currentEvidenceUploadLimit();
   if (upload.size === 0) throw fileError("文件是空的（0 字节），请重新选择。", "EVIDENCE_EMPTY");
-  if (upload.size > max) throw fileError(`文件太大：每个文件不能超过 ${megabytes(max)} MB，请压缩或拆分后再上传。`, "EVIDENCE_TOO_LARGE");
+  if (upload.size > limit.maxBytes) throw fileError(limit.tooLarge, "EVIDENCE_TOO_LARGE");
   const bytes = new Uint8Array(await upload.arrayBuffer());
   const contentType = sniffContentType(bytes);
   if (!contentType) {

@@ -3,6 +3,7 @@ import { createHash, randomUUID } from "node:crypto";
 import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
 import path from "node:path";
 import { evidenceDir } from "@/lib/db/paths";
+import { DEFAULT_EVIDENCE_MAX_BYTES, evidenceUploadLimit, type TUploadLimit } from "@/lib/uploads/limits";
 
 export { evidenceDir };
 
@@ -14,16 +15,20 @@ export { evidenceDir };
 export const EVIDENCE_CONTENT_TYPES = ["application/pdf", "image/jpeg", "image/png"] as const;
 export type TEvidenceContentType = (typeof EVIDENCE_CONTENT_TYPES)[number];
 
-const DEFAULT_MAX_BYTES = 10 * 1024 * 1024;
 const STORAGE_KEY = /^\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 
 export function evidenceMaxBytes(): number {
   const raw = process.env.EVIDENCE_MAX_BYTES;
-  if (!raw) return DEFAULT_MAX_BYTES;
+  if (!raw) return DEFAULT_EVIDENCE_MAX_BYTES;
   const value = Number(raw);
   if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`EVIDENCE_MAX_BYTES must be a positive whole number of bytes, got "${raw}".`);
   return value;
+}
+
+/** The evidence upload's limit and its words, for the page, the upload route and uploadEvidence. */
+export function currentEvidenceUploadLimit(): TUploadLimit {
+  return evidenceUploadLimit(evidenceMaxBytes());
 }
 
 function startsWith(bytes: Uint8Array, signature: readonly number[]): boolean {

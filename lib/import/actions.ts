@@ -3,17 +3,13 @@
 import { after } from "next/server";
 import { authedAction } from "@/lib/actions/action";
 import { approveHouseholdImport, rejectHouseholdImport } from "./import-households";
-import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportRevalidation, startHouseholdImportUpload } from "./run-import";
-import { ZHouseholdImportRef, ZRejectHouseholdImportInput, ZUploadHouseholdImportInput } from "./schemas";
+import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportRevalidation } from "./run-import";
+import { ZHouseholdImportRef, ZRejectHouseholdImportInput } from "./schemas";
 
 // Validation and the commit of a large workbook take a while: the action records the step and
-// returns at once; the work runs after the response and the import page shows its progress.
-
-export const uploadHouseholdImportAction = authedAction(ZUploadHouseholdImportInput, ["CASEWORKER"], async (actor, input) => {
-  const { importId } = await startHouseholdImportUpload(actor, input);
-  after(() => runHouseholdImportValidation(actor, importId));
-  return { importId };
-});
+// returns at once; the work runs after the response and the import page shows its progress. The
+// upload itself is a route (app/api/uploads/import), so its body is checked against the limit
+// before it is read (lib/actions/route.ts).
 
 export const commitHouseholdImportAction = authedAction(ZHouseholdImportRef, ["CASEWORKER"], async (actor, { importId }) => {
   await startHouseholdImportCommit(actor, importId);

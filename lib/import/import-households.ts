@@ -20,6 +20,7 @@ import { pausePoint } from "@/lib/testing/pause-point";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
 import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
+import { IMPORT_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 // Importing households from Excel (台账导入). Upload → validate every row (nothing written but the
 // upload and its problems) → the importer confirms → one transaction creates every file as a
@@ -32,7 +33,7 @@ import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } f
 // with a reason, which writes no file. The database refuses an approver who is the importer
 // (household_import_approver_not_importer, household_file_approver_not_submitter).
 
-export const IMPORT_MAX_BYTES = 30 * 1024 * 1024;
+export const IMPORT_MAX_BYTES = IMPORT_UPLOAD_LIMIT.maxBytes;
 const STAGE_CHUNK = 5_000;
 
 const STATUS_LABELS = {
@@ -48,7 +49,7 @@ export async function uploadHouseholdImport(actor: TActor, input: { fileName: st
   const { fileName, bytes } = input;
   const mode = input.mode ?? "DRAFT";
   if (bytes.length === 0) throw new DomainError("上传的文件是空的，请重新选择工作簿。", "IMPORT_EMPTY");
-  if (bytes.length > IMPORT_MAX_BYTES) throw new DomainError(`文件超过 ${IMPORT_MAX_BYTES / 1024 / 1024} MB，请分成几个工作簿分批导入。`, "IMPORT_TOO_LARGE");
+  if (bytes.length > IMPORT_MAX_BYTES) throw new DomainError(IMPORT_UPLOAD_LIMIT.tooLarge, "IMPORT_TOO_LARGE");
   // An .xlsx is a zip archive: it starts with "PK\x03\x04". Anything else (an .xls, a CSV renamed) is refused here.
   if (!/\.xlsx$/i.test(fileName) || bytes.subarray(0, 4).toString("binary") !== "PK\x03\x04") {
     throw new DomainError("这不是 Excel 工作簿（.xlsx）。请下载导入模板，填写后以 .xlsx 格式保存再上传。", "IMPORT_NOT_XLSX");

@@ -7,7 +7,7 @@ import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { ROSTER_MAX_BYTES } from "@/lib/civil/compare-roster";
+import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 import { findRosterRuns } from "@/lib/civil/find-runs";
 import { pageFrom } from "@/lib/data/pagination";
 import { formatDateTime } from "@/lib/format/datetime";
@@ -30,7 +30,7 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
       <div className="space-y-6">
         {mayUpload && (
           <Card title="上传名单并比对">
-            <UploadRosterForm maxBytes={ROSTER_MAX_BYTES} />
+            <UploadRosterForm limit={ROSTER_UPLOAD_LIMIT} />
           </Card>
         )}
         <Card title="比对记录">

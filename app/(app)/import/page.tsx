@@ -6,7 +6,8 @@ import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
-import { findHouseholdImports, IMPORT_MAX_BYTES, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+import { findHouseholdImports, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+import { IMPORT_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 export const metadata = { title: "档案导入" };
 
@@ -22,7 +23,7 @@ export default async function ImportPage() {
       />
       <div className="space-y-6">
         <Card title="上传工作簿">
-          <UploadImportForm maxBytes={IMPORT_MAX_BYTES} />
+          <UploadImportForm limit={IMPORT_UPLOAD_LIMIT} />
         </Card>
         <Card title="导入记录">
           {imports.length === 0 ? (

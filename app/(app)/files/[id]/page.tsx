@@ -13,6 +13,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
+import { currentEvidenceUploadLimit } from "@/lib/evidence/storage";
 import { describeTierPolicyFigures } from "@/lib/policy/figures";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
@@ -206,6 +207,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             uploadRefusal={hasRole(actor, "CASEWORKER") && !upload.ok ? upload.reason : undefined}
             canDelete={hasRole(actor, "CASEWORKER") && canDeleteEvidence(file).ok}
             requiredKinds={requiredKinds}
+            limit={currentEvidenceUploadLimit()}
           />
         </Card>
 

@@ -7,6 +7,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { listEvidence, requiredEvidenceKinds } from "@/lib/evidence/evidence";
+import { currentEvidenceUploadLimit } from "@/lib/evidence/storage";
 import { getDraftForEdit } from "@/lib/filing/find-files";
 import { toFormValues } from "@/lib/filing/form-values";
 import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
@@ -61,6 +62,7 @@ export default async function EditFilingPage({ params, searchParams }: { params:
             canUpload={canUploadEvidence(file).ok}
             canDelete={canDeleteEvidence(file).ok}
             requiredKinds={requiredKinds}
+            limit={currentEvidenceUploadLimit()}
           />
         </Card>
         <FilingForm
