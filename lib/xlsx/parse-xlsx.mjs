@@ -308,13 +308,9 @@ function runsText(/** @type {string} */ content, /** @type {string} */ p) {
 /** The one empty cell: most of a template's cells are blank, and 100,000 rows of them are millions of objects. */
 const EMPTY = Object.freeze({ text: "" });
 
-/**
- * Each shared string as the cell object every cell that refers to it shares: 100,000 cells naming
- * one string are one object, not 100,000 (and not 100,000 copies of a long string trimmed).
- * @param {string | undefined} xml @param {Record<string, number>} budgets
- */
+/** The shared-strings table, each entry trimmed. @param {string | undefined} xml @param {Record<string, number>} budgets */
 function sharedStrings(xml, budgets) {
-  /** @type {Array<{ text: string }>} */
+  /** @type {string[]} */
   const strings = [];
   if (!xml) return strings;
   const p = prefixOf(xml, "sst");
@@ -322,9 +318,23 @@ function sharedStrings(xml, budgets) {
     if (strings.length >= budgets.sharedStrings) throw new BudgetExceeded("sharedStrings");
     const text = runsText(content, p).trim();
     if (text.length > budgets.cellCharacters) throw new BudgetExceeded("cellCharacters");
-    strings.push(text ? Object.freeze({ text }) : EMPTY);
+    strings.push(text);
   }, budgets.elementBytes);
   return strings;
+}
+
+/**
+ * The cell object of shared string `index`, made on its first use and shared by every later cell
+ * that names it (so no reader of the rows may change a cell in place): 100,000 cells naming one
+ * string are one object, not 100,000.
+ * @param {SheetContext} ctx @param {number} index
+ */
+function sharedCell(ctx, index) {
+  const made = ctx.cellOf[index];
+  if (made) return made;
+  const text = ctx.strings[index];
+  if (text === undefined) return EMPTY;
+  return (ctx.cellOf[index] = text ? { text } : EMPTY);
 }
 
 /** Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones). */
@@ -369,7 +379,7 @@ function serialDate(/** @type {number} */ serial, /** @type {boolean} */ date190
   return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 10);
 }
 
-/** @typedef {{ strings: Array<{ text: string }>, dates: boolean[], date1904: boolean, budgets: Record<string, number>, rows: number, cells: number }} SheetContext */
+/** @typedef {{ strings: string[], cellOf: Array<{ text: string } | undefined>, dates: boolean[], date1904: boolean, budgets: Record<string, number>, rows: number, cells: number }} SheetContext */
 
 /**
  * What a person sees in the cell, whatever Excel stored (shared or inline text, formula result, date, number, boolean).
@@ -378,7 +388,7 @@ function serialDate(/** @type {number} */ serial, /** @type {boolean} */ date190
  */
 function cellText(type, style, value, inline, ctx) {
   switch (type) {
-    case "s": return ctx.strings[Number(value)] ?? EMPTY;
+    case "s": return sharedCell(ctx, Number(value));
     case "inlineStr": return inline ? { text: inline.trim() } : EMPTY;
     case "str": return value ? { text: value.trim() } : EMPTY;
     case "b": return value ? { text: value.trim() === "1" ? "是" : "否" } : EMPTY;
@@ -495,6 +505,7 @@ export async function parseXlsx(bytes, budgets) {
   /** @type {SheetContext} */
   const ctx = {
     strings: sharedStrings(sharedPart ? await partText(archive, sharedPart) : undefined, budgets),
+    cellOf: [],
     dates: dateStyles(stylesPart ? await partText(archive, stylesPart) : undefined, budgets),
     date1904,
     budgets,

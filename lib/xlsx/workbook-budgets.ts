@@ -24,8 +24,8 @@ export const WORKBOOK_BUDGETS = {
   cells: 12_000_000,
   /** Characters in one cell: Excel's own limit. */
   cellCharacters: 32_767,
-  /** Entries of the shared-strings table (honest, saved with shared strings: about 600,000). */
-  sharedStrings: 2_000_000,
+  /** Entries of the shared-strings table (honest, saved with shared strings: about 300,000). */
+  sharedStrings: 1_000_000,
   /** The XML of one cell or shared string (the longest cell Excel writes is under 200 KB). */
   elementBytes: 1 * MB,
   /** The parsing thread's heap; a parse that needs more ends with an error, not the server. */
