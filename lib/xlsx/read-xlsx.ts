@@ -24,7 +24,40 @@ export type TCellText = { text: string; /** The cell held a number that cannot b
 export type TXlsxRow = { number: number; /** Up to the last cell with text; blanks between are { text: "" }. */ cells: TCellText[] };
 export type TReadSheet = { name: string; rows: TXlsxRow[] };
 
-type TWorkerReply = { ok: true; sheets: TReadSheet[] } | { ok: false; limit: TWorkbookLimit; at?: number } | { ok: false; unreadable: string };
+/** The sheets as parse-xlsx-worker.mjs packs them (packSheets). */
+type TPackedSheets = { names: string[]; rowCounts: number[]; shape: Int32Array; text: string };
+type TWorkerReply = { ok: true; packed: TPackedSheets } | { ok: false; limit: TWorkbookLimit; at?: number } | { ok: false; unreadable: string };
+
+/** The one blank cell: most of a template's cells are blank, and 100,000 rows of them are millions of objects. */
+const EMPTY: TCellText = Object.freeze({ text: "" });
+const YIELD_EVERY_ROWS = 5_000;
+
+/** The sheets back from their packing, a few thousand rows at a time so other requests are served between. */
+async function unpackSheets({ names, rowCounts, shape, text }: TPackedSheets): Promise<TReadSheet[]> {
+  const sheets: TReadSheet[] = [];
+  let at = 0;
+  let offset = 0;
+  for (const [i, name] of names.entries()) {
+    const rows: TXlsxRow[] = [];
+    for (let r = 0; r < rowCounts[i]!; r += 1) {
+      const number = shape[at++]!;
+      const cells: TCellText[] = new Array(shape[at++]!);
+      for (let c = 0; c < cells.length; c += 1) {
+        const length = shape[at++]!;
+        if (length === 0) cells[c] = EMPTY;
+        else {
+          const end = offset + Math.abs(length);
+          cells[c] = length > 0 ? { text: text.slice(offset, end) } : { text: text.slice(offset, end), numeric: true };
+          offset = end;
+        }
+      }
+      rows.push({ number, cells });
+      if (rows.length % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    sheets.push({ name, rows });
+  }
+  return sheets;
+}
 
 // A few parses at once per process: each may hold its heap cap, and the machine has few cores.
 let running = 0;
@@ -47,13 +80,13 @@ async function turn(parallel: number): Promise<() => void> {
 export async function readXlsx(bytes: Buffer, budgets: TWorkbookBudgets = WORKBOOK_BUDGETS): Promise<TReadSheet[]> {
   const done = await turn(budgets.parallel);
   try {
-    return await parseInWorker(bytes, budgets);
+    return await unpackSheets(await parseInWorker(bytes, budgets));
   } finally {
     done();
   }
 }
 
-function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TReadSheet[]> {
+function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPackedSheets> {
   return new Promise((resolve, reject) => {
     const worker = new Worker(new URL("./parse-xlsx-worker.mjs", import.meta.url), {
       workerData: { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets },
@@ -72,7 +105,7 @@ function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TReadS
     };
     const timer = setTimeout(() => settle(() => reject(new WorkbookBudgetError("seconds", budgets))), budgets.seconds * 1000);
     worker.on("message", (reply: TWorkerReply) => settle(() => {
-      if (reply.ok) resolve(reply.sheets);
+      if (reply.ok) resolve(reply.packed);
       else if ("limit" in reply) reject(new WorkbookBudgetError(reply.limit, budgets, reply.at));
       else reject(new UnreadableWorkbookError(reply.unreadable));
     }));
