@@ -30,7 +30,7 @@ export const WORKBOOK_BUDGETS = {
   elementBytes: 1 * MB,
   /** The parsing thread's heap; a parse that needs more ends with an error, not the server. */
   workerHeapMb: 2_048,
-  /** How long one parse may take (honest: 6 to 9 s). */
+  /** How long one parse may take (honest 100,000 households: 7 to 12 s on the shared 2-core machine). */
   seconds: 120,
   /** Parses running at once in one process; more wait their turn. */
   parallel: 2,
