@@ -63,6 +63,8 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
   try {
     sheets = await readRosterSheets(format, bytes);
   } catch (error) {
+    // Over a budget of lib/xlsx/workbook-budgets.ts: its own message names the limit.
+    if (error instanceof DomainError) throw error;
     console.error("civil roster unreadable", error);
     throw new DomainError("无法读取这个文件：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。", "CIVIL_UNREADABLE");
   }

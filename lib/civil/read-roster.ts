@@ -1,5 +1,7 @@
 // Reads an uploaded roster, .xlsx or .csv, into header + rows of the text a person typed.
+import { DomainError } from "@/lib/errors/domain-error";
 import { readWorkbookRows } from "@/lib/import/read-workbook";
+import { CSV_BUDGETS, csvLimitMessage, type TCsvLimit } from "@/lib/xlsx/workbook-budgets";
 import type { TRosterSheet } from "./validate-roster";
 
 /** CSV as Excel and WPS save it: UTF-8 (with or without BOM) or, from older versions, GBK. */
@@ -11,14 +13,22 @@ function decodeCsv(bytes: Buffer): string {
   }
 }
 
-/** RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. */
+const overBudget = (limit: TCsvLimit, line?: number) => new DomainError(csvLimitMessage(limit, line), "CSV_BUDGET");
+
+/**
+ * RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Within CSV_BUDGETS: a
+ * line (a quoted field's line breaks included, so one unclosed quote makes the rest of the file
+ * one line) is at most `lineCharacters` long, and there are at most `lines` of them.
+ */
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   let row: string[] = [];
   let field = "";
   let quoted = false;
+  let lineStart = 0;
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
+    if (i - lineStart >= CSV_BUDGETS.lineCharacters) throw overBudget("lineCharacters", rows.length + 1);
     if (quoted) {
       if (ch === '"' && text[i + 1] === '"') {
         field += '"';
@@ -32,13 +42,16 @@ export function parseCsv(text: string): string[][] {
     } else if (ch === "\n" || ch === "\r") {
       if (ch === "\r" && text[i + 1] === "\n") i++;
       row.push(field);
+      if (rows.length >= CSV_BUDGETS.lines) throw overBudget("lines");
       rows.push(row);
+      lineStart = i + 1;
       row = [];
       field = "";
     } else field += ch;
   }
   if (field !== "" || row.length > 0) {
     row.push(field);
+    if (rows.length >= CSV_BUDGETS.lines) throw overBudget("lines");
     rows.push(row);
   }
   return rows;
@@ -59,6 +72,7 @@ export async function readRosterSheets(format: TRosterFormat, bytes: Buffer): Pr
     const sheets = await readWorkbookRows(bytes);
     return sheets;
   }
+  if (bytes.length > CSV_BUDGETS.bytes) throw overBudget("bytes");
   const lines = parseCsv(decodeCsv(bytes));
   const [head = [], ...rest] = lines;
   const header = head.map((h) => h.trim().replace(/\*$/, "").trim());

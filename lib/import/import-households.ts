@@ -16,6 +16,7 @@ import { uuidv7 } from "@/lib/db/uuidv7";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
@@ -111,6 +112,11 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     try {
       sheets = await readWorkbookRows(Buffer.from(upload.workbook));
     } catch (error) {
+      // Over a budget of lib/xlsx/workbook-budgets.ts: its own message names the limit.
+      if (error instanceof WorkbookBudgetError) {
+        await finish({ status: "INVALID", message: error.message });
+        return;
+      }
       console.error("import workbook unreadable", importId, error);
       await finish({ status: "INVALID", message: "无法读取这个工作簿：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。" });
       return;
