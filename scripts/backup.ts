@@ -21,7 +21,7 @@ if (process.env.DATABASE_URL) {
 
 /** The embedded server of this data folder, if `npm start` is running it. */
 async function runningEmbeddedUrl(): Promise<string | null> {
-  const url = `postgresql://postgres:${encodeURIComponent(loadLocalSecrets().databasePassword)}@127.0.0.1:${embeddedPort()}/bangfu`;
+  const url = `postgresql://postgres:${encodeURIComponent(loadLocalSecrets().databasePasswords.postgres)}@127.0.0.1:${embeddedPort()}/bangfu`;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();

@@ -18,15 +18,18 @@ import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from
 import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { adoptDatabase, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
+import { samePasswords, type TDatabasePasswords } from "./local-secrets";
+import { adoptDatabase, EMBEDDED_JOBS_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
 /**
- * `url` logs in as the server role (owns nothing, member of bangfu_app), `migrationUrl` as the
+ * `url` logs in as the server role (owns nothing, member of bangfu_app), `jobsUrl` as the job
+ * worker's role (member of bangfu_app, owner of the schema pgboss only), `migrationUrl` as the
  * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases and
- * for backups (pg_backup_start needs a superuser or pg_backup rights).
+ * for backups (pg_backup_start needs a superuser or pg_backup rights). Each with its own password.
  */
 export type TEmbeddedDatabase = {
   url: string;
+  jobsUrl: string;
   migrationUrl: string;
   superuserUrl: string;
   /** The cluster's real folder (as root possibly under /var/lib/bangfu, see above). */
@@ -38,7 +41,11 @@ export type TEmbeddedDatabase = {
 type TStartOptions = {
   dataDir: string;
   port: number;
-  password: string;
+  /** Each role's own secret (npm start: secrets.json); or `password`, one for every role, for throw-away test clusters. */
+  passwords?: TDatabasePasswords;
+  password?: string;
+  /** The shared password of a cluster from before issue 22: the superuser logs in with it once, then every role gets its own. */
+  legacyPassword?: string;
   database: string;
   log?: (line: string) => void;
 };
@@ -183,12 +190,23 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   await stopOrphanedPostmaster(clusterDir, console.log);
   // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
   // if it serves this cluster) and leave it running when done.
-  if (await servesDataDirectory(options.port, options.password, clusterDir)) return connect(options, clusterDir, null);
+  const passwords = options.passwords ?? samePasswords(options.password ?? "");
+  if (!passwords.postgres) throw new Error("startEmbeddedPostgres: passwords or password is required");
+  // The superuser's own secret, or on a cluster from before issue 22 the one shared password.
+  const superuserPasswords = [passwords.postgres, ...(options.legacyPassword ? [options.legacyPassword] : [])];
+  if (await servesDataDirectory(options.port, superuserPasswords, clusterDir)) return connect(options, passwords, superuserPasswords, clusterDir, null);
 
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, passwords.postgres, log);
 
   const server = await runPostmaster(binDir, clusterDir, options.port, ids, log);
-  return connect(options, clusterDir, server);
+  try {
+    return await connect(options, passwords, superuserPasswords, clusterDir, server);
+  } catch (error) {
+    // A cluster whose superuser password matches none we know must not be left running without us.
+    server.child.kill("SIGINT");
+    await server.exited;
+    throw error;
+  }
 }
 
 type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
@@ -201,7 +219,10 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
     ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+    // A process group of its own: a Ctrl-C in the terminal reaches npm start only, which stops the
+    // web server and the job worker before the database (else every pg-boss connection logs
+    // "terminating connection due to administrator command" on the way out).
+    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: true, env: { ...process.env, LC_MESSAGES: "C" } },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let output = "";
@@ -268,21 +289,22 @@ async function chownTree(dir: string, ids: TIds): Promise<void> {
 /** Roles and the database on a running server; `server` is null for an instance another process runs. */
 async function connect(
   options: TStartOptions,
+  passwords: TDatabasePasswords,
+  superuserPasswords: string[],
   clusterDir: string,
   server: TPostmaster | null,
 ): Promise<TEmbeddedDatabase> {
-  const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
-  await admin.connect();
+  const admin = await superuserClient(options.port, superuserPasswords);
   let adopt = false;
   try {
-    await ensureEmbeddedRoles(admin, options.password);
+    await ensureEmbeddedRoles(admin, passwords);
     const { rows } = await admin.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [options.database]);
     if (rows.length === 0) await admin.query(`CREATE DATABASE "${options.database}" OWNER ${EMBEDDED_OWNER_ROLE}`);
     else adopt = rows[0]!.owner !== EMBEDDED_OWNER_ROLE;
   } finally {
     await admin.end();
   }
-  const base = (user: string) => `postgresql://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
+  const base = (user: keyof TDatabasePasswords) => `postgresql://${user}:${encodeURIComponent(passwords[user])}@127.0.0.1:${options.port}`;
   const superuserUrl = base("postgres");
   // Data from before the owner role existed (tables owned by postgres) is handed over once.
   if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
@@ -303,6 +325,7 @@ async function connect(
   }
   return {
     url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
+    jobsUrl: `${base(EMBEDDED_JOBS_ROLE)}/${options.database}`,
     migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
     superuserUrl,
     dataDir: clusterDir,
@@ -311,16 +334,34 @@ async function connect(
   };
 }
 
+/** The superuser logged in with the first of `passwords` the server accepts (28P01: a wrong one). */
+async function superuserClient(port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
+  for (const [i, password] of passwords.entries()) {
+    const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if ((error as { code?: string }).code !== "28P01" || i === passwords.length - 1) {
+        if ((error as { code?: string }).code === "28P01") throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。");
+        throw error;
+      }
+    }
+  }
+  throw new Error("no superuser password");
+}
+
 /** Whether a PostgreSQL on the port, reachable with our password, serves `clusterDir`. */
-async function servesDataDirectory(port: number, password: string, clusterDir: string): Promise<boolean> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 1500 });
+async function servesDataDirectory(port: number, passwords: string[], clusterDir: string): Promise<boolean> {
+  let client: pg.Client | undefined;
   try {
-    await client.connect();
+    client = await superuserClient(port, passwords, 1500);
     const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
     return path.resolve(rows[0]!.data_directory) === path.resolve(clusterDir);
   } catch {
     return false;
   } finally {
-    await client.end().catch(() => {});
+    await client?.end().catch(() => {});
   }
 }
