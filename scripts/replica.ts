@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedStandby } from "@/lib/db/embedded";
+import { socketDirFor, startEmbeddedStandby, superuserSocketUrl } from "@/lib/db/embedded";
 import { EMBEDDED_SERVER_ROLE } from "@/lib/db/roles";
 import { embeddedPort, loadLocalSecrets, PGDATA_DIR } from "@/lib/db/runtime";
 import { createStandby } from "@/lib/db/standby";
@@ -33,7 +33,8 @@ const port = Number(argument("--port") ?? embeddedPort() + 1);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error("--port 需要一个端口号");
 // Each role its own secret (lib/db/local-secrets.ts): the replica streams as bangfu_replication.
 const passwords = loadLocalSecrets().databasePasswords;
-const superuserUrl = `postgresql://postgres:${encodeURIComponent(passwords.postgres)}@127.0.0.1:${embeddedPort()}/bangfu`;
+// The superuser only through the primary's Unix socket (lib/db/embedded.ts).
+const superuserUrl = `${superuserSocketUrl(socketDirFor(PGDATA_DIR), embeddedPort(), passwords.postgres)}/bangfu`;
 
 if (!existsSync(dir) || readdirSync(dir).length === 0) {
   // The primary must be the embedded server of this data folder, running (`npm start`).

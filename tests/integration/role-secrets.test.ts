@@ -22,9 +22,13 @@ let port: number;
 let db: TDatabase;
 let secretsFile: string;
 
-/** Logs in as `user` with `password`; resolves to the server's SQLSTATE on refusal, "ok" on success. */
-async function login(user: string, password: string): Promise<string> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user, password, database: "bangfu" });
+/**
+ * Logs in as `user` with `password` over TCP, or through the Unix socket with `socket`; resolves
+ * to the server's SQLSTATE on refusal (28P01 wrong password, 28000 refused by pg_hba.conf), "ok".
+ */
+async function login(user: string, password: string, socket = false): Promise<string> {
+  const host = socket ? decodeURIComponent(new URL(db.superuserUrl!).hostname) : "127.0.0.1";
+  const client = new pg.Client({ host, port, user, password, database: "bangfu" });
   try {
     await client.connect();
     return "ok";
@@ -88,14 +92,31 @@ describe("secrets.json after the first start of an installation from before", ()
 describe("logging in", () => {
   it("with the old shared password is refused for every role", async () => {
     for (const user of ["postgres", "bangfu_owner", "bangfu_server", "bangfu_jobs"]) {
+      expect({ user, result: await login(user, OLD_SHARED, true) }).toEqual({ user, result: "28P01" });
+    }
+    for (const user of ["bangfu_owner", "bangfu_server", "bangfu_jobs"]) {
       expect({ user, result: await login(user, OLD_SHARED) }).toEqual({ user, result: "28P01" });
+    }
+  });
+
+  it("as the superuser over TCP is refused even with its own password; through the Unix socket it works", async () => {
+    const superuser = new URL(db.superuserUrl!);
+    const password = decodeURIComponent(superuser.password);
+    expect(await login("postgres", password)).toBe("28000");
+    const socket = new pg.Client({ connectionString: db.superuserUrl });
+    await socket.connect();
+    try {
+      expect((await socket.query<{ su: boolean }>("SELECT rolsuper AS su FROM pg_roles WHERE rolname = current_user")).rows[0]!.su).toBe(true);
+    } finally {
+      await socket.end();
     }
   });
 
   it("with the server's or the job worker's password is refused as the owner and as the superuser", async () => {
     for (const password of [new URL(db.url).password, new URL(db.jobsUrl).password].map(decodeURIComponent)) {
       expect(await login("bangfu_owner", password)).toBe("28P01");
-      expect(await login("postgres", password)).toBe("28P01");
+      expect(await login("postgres", password)).toBe("28000");
+      expect(await login("postgres", password, true)).toBe("28P01");
     }
     expect(await login("bangfu_server", decodeURIComponent(new URL(db.url).password))).toBe("ok");
     expect(await login("bangfu_jobs", decodeURIComponent(new URL(db.jobsUrl).password))).toBe("ok");
