@@ -13,7 +13,9 @@ if (!url) {
   process.exit(1);
 }
 const exportsOnly = process.argv.includes("--exports-only");
-// pg-boss creates and migrates its schema: with a separate application role, give it the owner's URL.
+// pg-boss migrates its schema on a pg-boss upgrade: it connects as the schema's owner. npm start
+// gives the embedded database's job role for both (it owns the schema pgboss, see
+// lib/db/job-queue.ts); with a server of your own, PGBOSS_DATABASE_URL is the owner's URL.
 const bossUrl = process.env.PGBOSS_DATABASE_URL ?? url;
 
 let calendar: Awaited<ReturnType<typeof startScheduler>> | undefined;
@@ -36,3 +38,6 @@ async function stop() {
 }
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
+// Started by npm start with an IPC channel: when npm start dies (even by kill -9) the worker stops
+// too, instead of running on alone against a database that the next start shuts down.
+process.on("disconnect", () => void stop());

@@ -30,3 +30,6 @@ function stop() {
 }
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+// Started by npm start with an IPC channel: it closes when npm start dies, even by kill -9, and a
+// server left without it would keep the port and serve without its supervisor.
+process.on("disconnect", stop);
