@@ -242,6 +242,13 @@ test("after kill -9 of the web server, pages answer again on their own, the data
   expect(alive(postmaster)).toBe(true);
   expect(processesOf("scripts/jobs.ts", dataDir)).toEqual([jobs]);
 
+  // The job worker too: restarted on its own, the web server and the database untouched.
+  process.kill(jobs!, "SIGKILL");
+  await expect.poll(() => processesOf("scripts/jobs.ts", dataDir).filter((pid) => pid !== jobs).length, { timeout: 20_000, intervals: [200] }).toBe(1);
+  expect(output).toContain("定时任务进程意外退出（被强制结束（SIGKILL，常见原因：内存不足或 kill -9）），1 秒后重新启动（连续第 1 次）");
+  expect(processesOf("scripts/serve.ts", dataDir)).toEqual([restarted]);
+  expect(postmasterPid()).toBe(postmaster);
+
   // The payment, in the database and on its page, still signed in.
   expect(await asOwner("SELECT amount_fen, status FROM disbursement WHERE purpose = $1", [purpose])).toEqual([{ amount_fen: 12300, status: "PENDING" }]);
   await page.goto(paymentPage);

@@ -21,6 +21,7 @@ let dir: string;
 let port: number;
 let db: TDatabase;
 let secretsFile: string;
+let oldJobId: string;
 
 /**
  * Logs in as `user` with `password` over TCP, or through the Unix socket with `socket`; resolves
@@ -47,6 +48,13 @@ beforeAll(async () => {
   // secrets.json that knows only that password.
   const before = await startEmbeddedPostgres({ dataDir: path.join(dir, "pgdata"), port, password: OLD_SHARED, database: "bangfu" });
   await applyMigrations(before.migrationUrl);
+  // The job worker of before ran pg-boss as the owner: its schema and a queue with a job are the owner's.
+  const oldBoss = new PgBoss({ connectionString: before.migrationUrl, schema: "pgboss" });
+  oldBoss.on("error", () => {});
+  await oldBoss.start();
+  await oldBoss.createQueue("queue-from-before");
+  oldJobId = (await oldBoss.send("queue-from-before", { before: true }))!;
+  await oldBoss.stop({ graceful: false, wait: true });
   await before.stop();
   secretsFile = path.join(dir, "secrets.json");
   await writeFile(secretsFile, JSON.stringify({ databasePassword: OLD_SHARED, authSecret: "kept-session-secret" }), { mode: 0o644 });
@@ -133,6 +141,29 @@ describe("the job worker's role", () => {
       const id = await boss.send("role-secrets-test", { n: 1 });
       expect(id).toMatch(/^[0-9a-f-]{36}$/);
       expect((await boss.getJobById("role-secrets-test", id!))?.data).toEqual({ n: 1 });
+    } finally {
+      await boss.stop({ graceful: false, wait: true });
+    }
+  });
+
+  it("owns everything in the schema pgboss the owner made before, and reads the job queued then", async () => {
+    const owner = new pg.Client({ connectionString: db.migrationUrl });
+    await owner.connect();
+    try {
+      const { rows } = await owner.query<{ owner: string; n: number }>(`
+        SELECT pg_get_userbyid(owner) AS owner, count(*)::int AS n FROM (
+          SELECT relowner AS owner FROM pg_class WHERE relnamespace = 'pgboss'::regnamespace
+          UNION ALL SELECT proowner FROM pg_proc WHERE pronamespace = 'pgboss'::regnamespace
+          UNION ALL SELECT nspowner FROM pg_namespace WHERE nspname = 'pgboss') o GROUP BY 1`);
+      expect(rows).toEqual([{ owner: "bangfu_jobs", n: expect.any(Number) }]);
+    } finally {
+      await owner.end();
+    }
+    const boss = new PgBoss({ connectionString: db.jobsUrl, schema: "pgboss" });
+    boss.on("error", () => {});
+    await boss.start();
+    try {
+      expect((await boss.getJobById("queue-from-before", oldJobId))?.data).toEqual({ before: true });
     } finally {
       await boss.stop({ graceful: false, wait: true });
     }
