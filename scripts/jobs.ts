@@ -19,25 +19,34 @@ const exportsOnly = process.argv.includes("--exports-only");
 const bossUrl = process.env.PGBOSS_DATABASE_URL ?? url;
 
 let calendar: Awaited<ReturnType<typeof startScheduler>> | undefined;
-if (!exportsOnly) {
-  const days = await syncWorkingCalendar();
-  calendar = await startScheduler(bossUrl);
-  console.log(`定时任务已启动（节假日日历 ${days} 天；每日 01:30 生成待办事项）。`);
-}
-const exports = await startExportWorker(bossUrl);
-console.log("后台导出已启动。");
-
+let exports: Awaited<ReturnType<typeof startExportWorker>> | undefined;
+let started = false;
 let stopping = false;
+
 async function stop() {
   if (stopping) return;
   stopping = true;
+  // Asked to stop while still starting: nothing runs yet that would be worth waiting for.
+  if (!started) process.exit(0);
+  // Never hang a shutdown, whatever pg-boss waits for.
+  setTimeout(() => process.exit(0), 40_000).unref();
   // Lets an active job finish (up to 30 s); an unfinished calendar job is retried after the next
   // start, an unfinished export is shown as interrupted.
-  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports.stop()]);
+  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports?.stop()]);
   process.exit(0);
 }
+// Before anything is awaited, so that a signal during start-up is not missed.
 process.on("SIGINT", () => void stop());
 process.on("SIGTERM", () => void stop());
 // Started by npm start with an IPC channel: when npm start dies (even by kill -9) the worker stops
 // too, instead of running on alone against a database that the next start shuts down.
 process.on("disconnect", () => void stop());
+
+if (!exportsOnly) {
+  const days = await syncWorkingCalendar();
+  calendar = await startScheduler(bossUrl);
+  console.log(`定时任务已启动（节假日日历 ${days} 天；每日 01:30 生成待办事项）。`);
+}
+exports = await startExportWorker(bossUrl);
+started = true;
+console.log("后台导出已启动。");
