@@ -77,7 +77,7 @@ function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv, opt
 
 try {
   const secrets = loadLocalSecrets();
-  db = await openDatabase();
+  db = await openDatabase({ ownProcessGroup: true });
   console.log(db.embedded ? `已启动内置 PostgreSQL（数据保存在 ${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
   // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).

@@ -53,6 +53,12 @@ type TStartOptions = {
   /** The shared password of a cluster from before issue 22: the superuser logs in with it once, then every role gets its own. */
   legacyPassword?: string;
   database: string;
+  /**
+   * npm start: run the postmaster in a process group of its own, so a terminal's Ctrl-C reaches
+   * npm start only, which stops the web server and the job worker before the database. Scripts
+   * and test harnesses leave it in theirs, so that whatever kills their group ends it too.
+   */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
 };
 
@@ -232,7 +238,7 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, passwords.postgres, log);
 
   await refuseSuperuserOverTcp(clusterDir, ids);
-  const server = await runPostmaster(binDir, clusterDir, options.port, ids, log);
+  const server = await runPostmaster(binDir, clusterDir, options.port, ids, log, options.ownProcessGroup);
   try {
     return await connect(options, passwords, superuserPasswords, clusterDir, server);
   } catch (error) {
@@ -249,7 +255,7 @@ type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
  * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
  * connections — read-write, or read-only for a standby in recovery (lib/db/standby.ts).
  */
-async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void): Promise<TPostmaster> {
+async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void, ownProcessGroup = false): Promise<TPostmaster> {
   // Only the server's user may enter the socket's folder — and root, which runs npm start.
   const socketDir = socketDirFor(clusterDir);
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
@@ -258,10 +264,9 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
     ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`],
-    // A process group of its own: a Ctrl-C in the terminal reaches npm start only, which stops the
-    // web server and the job worker before the database (else every pg-boss connection logs
-    // "terminating connection due to administrator command" on the way out).
-    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: true, env: { ...process.env, LC_MESSAGES: "C" } },
+    // With a Ctrl-C reaching the database with the job worker, every pg-boss connection would log
+    // "terminating connection due to administrator command" on the way out (see ownProcessGroup).
+    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: ownProcessGroup, env: { ...process.env, LC_MESSAGES: "C" } },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let output = "";

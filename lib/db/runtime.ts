@@ -29,7 +29,9 @@ export type TDatabase = {
   stop: () => Promise<void>;
 };
 
-export async function openDatabase(log: (line: string) => void = () => {}): Promise<TDatabase> {
+/** `ownProcessGroup`: npm start's database is not reached by a terminal's Ctrl-C (see lib/db/embedded.ts). */
+export async function openDatabase(options: { log?: (line: string) => void; ownProcessGroup?: boolean } = {}): Promise<TDatabase> {
+  const log = options.log ?? (() => {});
   const url = process.env.DATABASE_URL;
   if (url) {
     // One URL for both still works (the role then owns the tables, and start-up warns about it).
@@ -44,6 +46,7 @@ export async function openDatabase(log: (line: string) => void = () => {}): Prom
     passwords: secrets.databasePasswords,
     legacyPassword: secrets.databasePassword,
     database: "bangfu",
+    ownProcessGroup: options.ownProcessGroup,
     log,
   });
   // Every role now has its own secret in the database: the shared one of before opens nothing.
