@@ -259,6 +259,11 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
   // Only the server's user may enter the socket's folder — and root, which runs npm start.
   const socketDir = socketDirFor(clusterDir);
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
+  // In the shared temporary folder: one that another user made (or a link) is not ours to use.
+  const found = lstatSync(socketDir);
+  if (!found.isDirectory() || ![process.getuid?.(), ids?.uid].includes(found.uid)) {
+    throw new Error(`内置数据库的套接字目录 ${socketDir} 不属于本用户，可能被他人抢先创建；请删除它后重新启动。`);
+  }
   await chmod(socketDir, 0o700);
   if (ids) await chown(socketDir, ids.uid, ids.gid);
   const child = spawn(
