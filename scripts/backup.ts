@@ -1,9 +1,10 @@
 // `npm run db:backup [-- --out <folder>]`: one archive of the embedded database, the evidence and
 // the local secrets, taken while Bangfu keeps running (see lib/backup/create-backup.ts). Uses the
 // running embedded PostgreSQL when there is one, otherwise starts it for the backup and stops it.
-import { realpathSync } from "node:fs";
+import { existsSync, realpathSync } from "node:fs";
 import pg from "pg";
 import { runBackup } from "@/lib/backup/run-backup";
+import { socketDirFor, superuserSocketUrl } from "@/lib/db/embedded";
 import { embeddedPort, loadLocalSecrets, openDatabase, PGDATA_DIR } from "@/lib/db/runtime";
 import { backupDir } from "@/lib/db/paths";
 
@@ -21,7 +22,8 @@ if (process.env.DATABASE_URL) {
 
 /** The embedded server of this data folder, if `npm start` is running it. */
 async function runningEmbeddedUrl(): Promise<string | null> {
-  const url = `postgresql://postgres:${encodeURIComponent(loadLocalSecrets().databasePassword)}@127.0.0.1:${embeddedPort()}/bangfu`;
+  if (!existsSync(PGDATA_DIR)) return null;
+  const url = `${superuserSocketUrl(socketDirFor(PGDATA_DIR), embeddedPort(), loadLocalSecrets().databasePasswords.postgres)}/bangfu`;
   const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 });
   try {
     await client.connect();

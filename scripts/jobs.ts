@@ -13,26 +13,40 @@ if (!url) {
   process.exit(1);
 }
 const exportsOnly = process.argv.includes("--exports-only");
-// pg-boss creates and migrates its schema: with a separate application role, give it the owner's URL.
+// pg-boss migrates its schema on a pg-boss upgrade: it connects as the schema's owner. npm start
+// gives the embedded database's job role for both (it owns the schema pgboss, see
+// lib/db/job-queue.ts); with a server of your own, PGBOSS_DATABASE_URL is the owner's URL.
 const bossUrl = process.env.PGBOSS_DATABASE_URL ?? url;
 
 let calendar: Awaited<ReturnType<typeof startScheduler>> | undefined;
+let exports: Awaited<ReturnType<typeof startExportWorker>> | undefined;
+let started = false;
+let stopping = false;
+
+async function stop() {
+  if (stopping) return;
+  stopping = true;
+  // Asked to stop while still starting: nothing runs yet that would be worth waiting for.
+  if (!started) process.exit(0);
+  // Never hang a shutdown, whatever pg-boss waits for.
+  setTimeout(() => process.exit(0), 40_000).unref();
+  // Lets an active job finish (up to 30 s); an unfinished calendar job is retried after the next
+  // start, an unfinished export is shown as interrupted.
+  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports?.stop()]);
+  process.exit(0);
+}
+// Before anything is awaited, so that a signal during start-up is not missed.
+process.on("SIGINT", () => void stop());
+process.on("SIGTERM", () => void stop());
+// Started by npm start with an IPC channel: when npm start dies (even by kill -9) the worker stops
+// too, instead of running on alone against a database that the next start shuts down.
+process.on("disconnect", () => void stop());
+
 if (!exportsOnly) {
   const days = await syncWorkingCalendar();
   calendar = await startScheduler(bossUrl);
   console.log(`定时任务已启动（节假日日历 ${days} 天；每日 01:30 生成待办事项）。`);
 }
-const exports = await startExportWorker(bossUrl);
+exports = await startExportWorker(bossUrl);
+started = true;
 console.log("后台导出已启动。");
-
-let stopping = false;
-async function stop() {
-  if (stopping) return;
-  stopping = true;
-  // Lets an active job finish (up to 30 s); an unfinished calendar job is retried after the next
-  // start, an unfinished export is shown as interrupted.
-  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports.stop()]);
-  process.exit(0);
-}
-process.on("SIGINT", () => void stop());
-process.on("SIGTERM", () => void stop());

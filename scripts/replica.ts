@@ -6,7 +6,7 @@
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedStandby } from "@/lib/db/embedded";
+import { socketDirFor, startEmbeddedStandby, superuserSocketUrl } from "@/lib/db/embedded";
 import { EMBEDDED_SERVER_ROLE } from "@/lib/db/roles";
 import { embeddedPort, loadLocalSecrets, PGDATA_DIR } from "@/lib/db/runtime";
 import { createStandby } from "@/lib/db/standby";
@@ -31,8 +31,10 @@ if (process.env.DATABASE_URL) {
 const dir = path.resolve(dirArgument);
 const port = Number(argument("--port") ?? embeddedPort() + 1);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error("--port 需要一个端口号");
-const password = loadLocalSecrets().databasePassword;
-const superuserUrl = `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${embeddedPort()}/bangfu`;
+// Each role its own secret (lib/db/local-secrets.ts): the replica streams as bangfu_replication.
+const passwords = loadLocalSecrets().databasePasswords;
+// The superuser only through the primary's Unix socket (lib/db/embedded.ts).
+const superuserUrl = `${superuserSocketUrl(socketDirFor(PGDATA_DIR), embeddedPort(), passwords.postgres)}/bangfu`;
 
 if (!existsSync(dir) || readdirSync(dir).length === 0) {
   // The primary must be the embedded server of this data folder, running (`npm start`).
@@ -47,7 +49,7 @@ if (!existsSync(dir) || readdirSync(dir).length === 0) {
   } finally {
     await client.end().catch(() => {});
   }
-  await createStandby({ primarySuperuserUrl: superuserUrl, standbyDir: dir, replicationPassword: password, log: console.log });
+  await createStandby({ primarySuperuserUrl: superuserUrl, standbyDir: dir, replicationPassword: passwords.bangfu_replication, log: console.log });
 } else if (!existsSync(path.join(dir, "standby.signal"))) {
   console.error(`${dir} 不是空目录，也不是只读副本的数据目录。`);
   process.exit(1);
@@ -55,7 +57,7 @@ if (!existsSync(dir) || readdirSync(dir).length === 0) {
 
 const standby = await startEmbeddedStandby({ dataDir: dir, port });
 console.log(`只读副本已在端口 ${port} 运行（数据目录 ${standby.dataDir}），按 Ctrl-C 停止。`);
-console.log(`启动 Bangfu 时设置：DATABASE_REPLICA_URL=postgresql://${EMBEDDED_SERVER_ROLE}:${encodeURIComponent(password)}@127.0.0.1:${port}/bangfu`);
+console.log(`启动 Bangfu 时设置：DATABASE_REPLICA_URL=postgresql://${EMBEDDED_SERVER_ROLE}:${encodeURIComponent(passwords.bangfu_server)}@127.0.0.1:${port}/bangfu`);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     void standby.stop().then(() => process.exit(0));

@@ -1,7 +1,12 @@
 // `npm start`: database (DATABASE_URL or the embedded one) → migrations → demo data on an empty
 // database → build if needed → the Next.js server and, beside it, the job worker
-// (scripts/jobs.ts, pg-boss: the daily calendar job and background exports). Ctrl-C stops both,
-// then the database.
+// (scripts/jobs.ts, pg-boss: the daily calendar job and background exports). Either child is
+// restarted when it dies (lib/process/supervise.ts) while the database keeps running; Ctrl-C or
+// SIGTERM stops both, waits for them, then stops the database.
+//
+// Each child gets only its own database role's URL (lib/db/local-secrets.ts): the web server
+// bangfu_server, the job worker bangfu_jobs. The owner's and the superuser's secrets stay in
+// this process, which runs the migrations and the backups.
 import { spawn, type ChildProcess } from "node:child_process";
 import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
@@ -13,6 +18,7 @@ import { scheduleDailyBackups } from "@/lib/backup/schedule";
 import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
 import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/db/server-process";
+import { supervise, type TSupervised } from "@/lib/process/supervise";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -34,21 +40,16 @@ function seedHouseholds(databaseUrl: string): Promise<void> {
 }
 
 let db: TDatabase | undefined;
-let server: ChildProcess | undefined;
-let jobs: ChildProcess | undefined;
+let server: TSupervised | undefined;
+let jobs: TSupervised | undefined;
 let stopping = false;
 
+/** Web server and job worker first (they finish their requests and jobs), then the database, so nothing logs a lost connection. */
 async function shutdown(code: number) {
   if (stopping) return;
   stopping = true;
-  if (server && server.exitCode === null) {
-    signalServer(server.pid!, "SIGTERM");
-    await new Promise((resolve) => server!.once("exit", resolve));
-  }
-  if (jobs && jobs.exitCode === null) {
-    jobs.kill("SIGTERM");
-    await new Promise((resolve) => jobs!.once("exit", resolve));
-  }
+  if (server || jobs) console.log("正在停止网页服务和定时任务进程……");
+  await Promise.all([server?.stop(), jobs?.stop()]);
   forgetServer();
   if (db?.embedded) console.log("正在关闭内置数据库……");
   await db?.stop();
@@ -57,9 +58,26 @@ async function shutdown(code: number) {
 process.on("SIGINT", () => void shutdown(0));
 process.on("SIGTERM", () => void shutdown(0));
 
+/**
+ * `node --import tsx <script>` rather than `npx tsx`: the child is the script's own process (no
+ * wrappers between), and the IPC channel closes when this process dies — even by kill -9 — which
+ * the children take as their signal to stop (see serve.ts, jobs.ts).
+ */
+function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv, options: { reactServer?: boolean; group?: boolean } = {}): ChildProcess {
+  const flags = ["--import", "tsx", ...(options.reactServer ? ["--conditions=react-server"] : [])];
+  return spawn(process.execPath, [...flags, script, ...args], {
+    cwd: PROJECT_DIR,
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    // A group of its own: a Ctrl-C in the terminal reaches only this process, which stops the
+    // children in order; shutdown (and the next start, after a kill -9 of this one) reaches all of it.
+    detached: options.group ?? true,
+    env,
+  });
+}
+
 try {
   const secrets = loadLocalSecrets();
-  db = await openDatabase();
+  db = await openDatabase({ ownProcessGroup: true });
   console.log(db.embedded ? `已启动内置 PostgreSQL（数据保存在 ${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
 
   // Migrations as the tables' owner; the server itself as the application role (lib/db/roles.ts).
@@ -87,39 +105,46 @@ try {
 
   const url = `http://${host === "127.0.0.1" || host === "::1" ? "localhost" : host === "0.0.0.0" ? "<本机地址>" : host}:${port}`;
   await stopOrphanedServer();
+  // The web server's environment: its own role's URL and the session secret, nothing of the
+  // owner or the superuser (MIGRATION_DATABASE_URL, PGBOSS_DATABASE_URL are not passed on).
+  const { MIGRATION_DATABASE_URL: _migration, PGBOSS_DATABASE_URL: _boss, DATABASE_URL: _url, ...inherited } = process.env;
+  const serverEnv: NodeJS.ProcessEnv = {
+    ...inherited,
+    DATABASE_URL: db.url,
+    NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? (host === "0.0.0.0" ? `http://localhost:${port}` : url),
+    NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
+    // The backup page shows the daily job only when the database's folder is on this machine.
+    BANGFU_EMBEDDED_DB: db.embedded ? "1" : "",
+    // Telemetry would try to reach the internet on every start; union networks are often closed.
+    NEXT_TELEMETRY_DISABLED: "1",
+  };
   // Production runs behind scripts/serve.ts, which derives the client's address from the socket.
-  server = spawn("npx", dev ? ["next", "dev", "-p", String(port), "-H", host] : ["tsx", "scripts/serve.ts", String(port), host], {
-    cwd: PROJECT_DIR,
-    stdio: "inherit",
-    // A group of its own, so shutdown (and the next start, after a kill -9 of this one) reaches all of it.
-    detached: true,
-    env: {
-      ...process.env,
-      DATABASE_URL: db.url,
-      NEXTAUTH_URL: process.env.NEXTAUTH_URL ?? (host === "0.0.0.0" ? `http://localhost:${port}` : url),
-      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? secrets.authSecret,
-      // The backup page shows the daily job only when the database's folder is on this machine.
-      BANGFU_EMBEDDED_DB: db.embedded ? "1" : "",
-      // Telemetry would try to reach the internet on every start; union networks are often closed.
-      NEXT_TELEMETRY_DISABLED: "1",
-    },
+  server = supervise({
+    name: "网页服务",
+    start: () =>
+      dev
+        ? spawn("npx", ["next", "dev", "-p", String(port), "-H", host], { cwd: PROJECT_DIR, stdio: "inherit", detached: true, env: serverEnv })
+        : spawnScript("scripts/serve.ts", [String(port), host], serverEnv),
+    onStart: (child) => recordServer(child.pid!),
+    requestStop: (child) => signalServer(child.pid!, "SIGTERM"),
+    // Whatever the dead server left in its group (a Next.js worker) must not hold the port.
+    reap: (child) => signalServer(child.pid!, "SIGKILL"),
+    forceStop: (child) => signalServer(child.pid!, "SIGKILL"),
   });
-  recordServer(server.pid!);
-  server.on("exit", (code) => void shutdown(code ?? 0));
   // A physical backup needs the data folder on this machine: only for the embedded database.
   if (db.embedded) scheduleDailyBackups(db.superuserUrl!);
 
-  // The job worker is a separate process so a long job never slows a page; if it stops, the site
-  // stays up and the administrators' 定时任务 page shows the missing runs.
-  jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts"], {
-    cwd: PROJECT_DIR,
-    stdio: "inherit",
-    // Domain work as the application role; pg-boss keeps its own schema `pgboss`, which it creates
-    // and migrates itself, so it connects as the owner the migrations use.
-    env: { ...process.env, DATABASE_URL: db.url, PGBOSS_DATABASE_URL: db.migrationUrl, DATABASE_POOL_SIZE: "4" },
-  });
-  jobs.on("exit", (code) => {
-    if (!stopping && code !== 0) console.error(`定时任务进程已退出（代码 ${code}），网站继续运行；请查看日志后重新启动。`);
+  // The job worker is a separate process so a long job never slows a page; it is restarted like
+  // the web server, and while it is down the administrators' 定时任务 page shows the missing runs.
+  // Domain work and pg-boss as the job role (embedded: bangfu_jobs, owner of the schema pgboss only).
+  const jobsEnv: NodeJS.ProcessEnv = { ...inherited, DATABASE_URL: db.jobsUrl, PGBOSS_DATABASE_URL: db.jobQueueUrl, DATABASE_POOL_SIZE: "4" };
+  jobs = supervise({
+    name: "定时任务进程",
+    start: () => spawnScript("scripts/jobs.ts", [], jobsEnv, { reactServer: true }),
+    requestStop: (child) => signalServer(child.pid!, "SIGTERM"),
+    reap: (child) => signalServer(child.pid!, "SIGKILL"),
+    // jobs.ts lets a running job finish for up to 30 s.
+    forceStop: (child) => signalServer(child.pid!, "SIGKILL"),
   });
 
   if (seedDemo) {

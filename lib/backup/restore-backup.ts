@@ -14,6 +14,7 @@ import { Transform } from "node:stream";
 import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { resolveClusterDir, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { samePasswords, type TLocalSecrets } from "@/lib/db/local-secrets";
 import { readArchive } from "./archive";
 import { BACKUP_FORMAT, type TBackupManifest } from "./create-backup";
 import { migrationLevel, tableStats } from "./table-stats";
@@ -133,14 +134,15 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
       if (name !== "manifest.json" && !listed.has(name)) throw new RestoreError(`备份文件中有清单未列出的文件：${name}`);
     }
     if (!secretsBytes) throw new RestoreError("备份文件中没有 secrets.json，无法连接恢复出的数据库。");
-    const secrets = JSON.parse(secretsBytes.toString("utf8")) as { databasePassword: string };
+    // A backup from before issue 22 has one databasePassword for every role; a newer one a secret per role.
+    const secrets = JSON.parse(secretsBytes.toString("utf8")) as Partial<TLocalSecrets>;
     log(`清单核对通过：${manifest.files.length} 个文件，备份开始于 ${manifest.startedAt}。`);
 
     // 3. Start PostgreSQL on the copy: it replays the WAL, then must show the manifest's tables.
     await chmod(stageDb, 0o700);
     if (typeof process.getuid === "function" && process.getuid() === 0) spawnSync("chown", ["-R", "postgres:postgres", stageDb]);
     log("正在启动数据库并重放 WAL，核对各表的行数和校验值……");
-    db = await startEmbeddedPostgres({ dataDir: stageDb, port: await freePort(), password: secrets.databasePassword, database: manifest.database });
+    db = await startEmbeddedPostgres({ dataDir: stageDb, port: await freePort(), passwords: secrets.databasePasswords ?? samePasswords(secrets.databasePassword ?? ""), legacyPassword: secrets.databasePassword, database: manifest.database });
     const client = new pg.Client({ connectionString: `${db.superuserUrl}/${manifest.database}` });
     await client.connect();
     try {

@@ -1,7 +1,7 @@
 import "server-only";
 import PgBoss from "pg-boss";
 import { prisma } from "@/lib/db/client";
-import { ensureQueueOnce } from "@/lib/db/job-queue";
+import { ensureQueueOnce, JOB_QUEUE_SCHEMA } from "@/lib/db/job-queue";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { DAILY_JOB, runDailyCalendar } from "./run-daily-calendar";
 import { syncWorkingCalendar } from "./working-days";
@@ -19,7 +19,7 @@ import { syncWorkingCalendar } from "./working-days";
 export const DAILY_CRON = "30 1 * * *";
 
 export async function startScheduler(connectionString: string): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString, schema: "pgboss", application_name: "bangfu-jobs" });
+  const boss = new PgBoss({ connectionString, schema: JOB_QUEUE_SCHEMA, application_name: "bangfu-jobs" });
   boss.on("error", (error) => console.error("定时任务队列出错：", error));
   await boss.start();
   await ensureQueueOnce(connectionString, boss, { name: DAILY_JOB, policy: "singleton", retryLimit: 3, retryDelay: 600 });

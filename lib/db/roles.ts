@@ -2,33 +2,41 @@
 //   - the OWNER owns every table and runs the migrations;
 //   - the server logs in as a role that owns nothing and is a member of the NOLOGIN group role
 //     bangfu_app, to which the migrations grant exactly what the application may do
-//     (bangfu_apply_grants() in prisma/migrations/0008_duties_and_app_role).
-// On the embedded database start-up creates both login roles itself; on a server of your own the
-// DBA does (README, "Using your own PostgreSQL server").
+//     (bangfu_apply_grants() in prisma/migrations/0008_duties_and_app_role);
+//   - the job worker logs in as a role of its own, also a member of bangfu_app, that owns only the
+//     schema `pgboss` (pg-boss creates a table per queue and migrates its schema itself).
+// Every login role has its own password (lib/db/local-secrets.ts). On the embedded database
+// start-up creates the login roles itself; on a server of your own the DBA does (README, "Using
+// your own PostgreSQL server").
 import pg from "pg";
+import type { TDatabasePasswords } from "./local-secrets";
 
 /** The group role every grant names. A server's own login roles only need to be members of it. */
 export const APP_GROUP_ROLE = "bangfu_app";
 /** The embedded database's login roles. */
 export const EMBEDDED_OWNER_ROLE = "bangfu_owner";
 export const EMBEDDED_SERVER_ROLE = "bangfu_server";
+export const EMBEDDED_JOBS_ROLE = "bangfu_jobs";
 
 const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
 
 /**
- * Creates (or brings up to date) the group role and the two login roles, as the superuser of an
- * embedded cluster. Neither login role is a superuser or may create roles or databases.
+ * Creates (or brings up to date) the group role and the login roles, as the superuser of an
+ * embedded cluster, and sets every role's password — the superuser's own included — to its own
+ * secret. No login role is a superuser or may create roles or databases.
  */
-export async function ensureEmbeddedRoles(admin: pg.Client, password: string): Promise<void> {
+export async function ensureEmbeddedRoles(admin: pg.Client, passwords: TDatabasePasswords): Promise<void> {
+  const logins = { [EMBEDDED_OWNER_ROLE]: passwords.bangfu_owner, [EMBEDDED_SERVER_ROLE]: passwords.bangfu_server, [EMBEDDED_JOBS_ROLE]: passwords.bangfu_jobs };
   const existing = new Set(
-    (await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [[APP_GROUP_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE]])).rows.map((r) => r.rolname),
+    (await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [[APP_GROUP_ROLE, ...Object.keys(logins)]])).rows.map((r) => r.rolname),
   );
   if (!existing.has(APP_GROUP_ROLE)) await admin.query(`CREATE ROLE ${APP_GROUP_ROLE} NOLOGIN`);
-  for (const role of [EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE]) {
+  for (const [role, password] of Object.entries(logins)) {
     const options = `LOGIN NOSUPERUSER NOCREATEROLE NOCREATEDB NOREPLICATION NOBYPASSRLS PASSWORD ${quoteLiteral(password)}`;
     await admin.query(existing.has(role) ? `ALTER ROLE ${role} ${options}` : `CREATE ROLE ${role} ${options}`);
   }
-  await admin.query(`GRANT ${APP_GROUP_ROLE} TO ${EMBEDDED_SERVER_ROLE}`);
+  await admin.query(`GRANT ${APP_GROUP_ROLE} TO ${EMBEDDED_SERVER_ROLE}, ${EMBEDDED_JOBS_ROLE}`);
+  await admin.query(`ALTER ROLE postgres PASSWORD ${quoteLiteral(passwords.postgres)}`);
 }
 
 /**

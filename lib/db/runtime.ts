@@ -1,37 +1,26 @@
 // What `npm start`, `npm run db:migrate`, `npm run seed` and the backup commands share: the local
 // secrets and the choice between DATABASE_URL and the embedded PostgreSQL.
-import { randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import path from "node:path";
 import { startEmbeddedPostgres } from "./embedded";
-import { PGDATA_DIR, STATE_DIR } from "./paths";
+import { ensureJobQueueSchema } from "./job-queue";
+import { forgetLegacyPassword, loadLocalSecrets } from "./local-secrets";
+import { PGDATA_DIR } from "./paths";
 
 export { PGDATA_DIR, PROJECT_DIR, STATE_DIR } from "./paths";
-
-type TSecrets = { databasePassword: string; authSecret: string };
-
-export const SECRETS_FILE = () => path.join(STATE_DIR, "secrets.json");
-
-/** Generated on first start and kept, so sessions and the embedded database survive restarts. */
-export function loadLocalSecrets(): TSecrets {
-  const file = SECRETS_FILE();
-  if (existsSync(file)) return JSON.parse(readFileSync(file, "utf8")) as TSecrets;
-  mkdirSync(STATE_DIR, { recursive: true });
-  const secrets = { databasePassword: randomBytes(18).toString("base64url"), authSecret: randomBytes(32).toString("base64url") };
-  writeFileSync(file, JSON.stringify(secrets, null, 2), { mode: 0o600 });
-  return secrets;
-}
+export { loadLocalSecrets, SECRETS_FILE } from "./local-secrets";
 
 export function embeddedPort(): number {
   return Number(process.env.EMBEDDED_PG_PORT ?? 54329);
 }
 
 /**
- * `url` is what the server connects with (the app role); `migrationUrl` the tables' owner;
- * `superuserUrl` (embedded only, with the database) what backups use.
+ * `url` is what the server connects with (the app role); `jobsUrl` the job worker's domain work
+ * and `jobQueueUrl` its pg-boss; `migrationUrl` the tables' owner; `superuserUrl` (embedded only,
+ * with the database) what backups use. Only start-up holds the last two.
  */
 export type TDatabase = {
   url: string;
+  jobsUrl: string;
+  jobQueueUrl: string;
   migrationUrl: string;
   superuserUrl?: string;
   embedded: boolean;
@@ -40,16 +29,29 @@ export type TDatabase = {
   stop: () => Promise<void>;
 };
 
-export async function openDatabase(log: (line: string) => void = () => {}): Promise<TDatabase> {
+/** `ownProcessGroup`: npm start's database is not reached by a terminal's Ctrl-C (see lib/db/embedded.ts). */
+export async function openDatabase(options: { log?: (line: string) => void; ownProcessGroup?: boolean } = {}): Promise<TDatabase> {
+  const log = options.log ?? (() => {});
   const url = process.env.DATABASE_URL;
-  // One URL for both still works (the role then owns the tables, and start-up warns about it).
-  if (url) return { url, migrationUrl: process.env.MIGRATION_DATABASE_URL || url, embedded: false, stop: async () => {} };
+  if (url) {
+    // One URL for both still works (the role then owns the tables, and start-up warns about it).
+    // pg-boss creates its schema itself here, so by default it connects as the owner.
+    const migrationUrl = process.env.MIGRATION_DATABASE_URL || url;
+    return { url, jobsUrl: url, jobQueueUrl: process.env.PGBOSS_DATABASE_URL || migrationUrl, migrationUrl, embedded: false, stop: async () => {} };
+  }
+  const secrets = loadLocalSecrets();
   const db = await startEmbeddedPostgres({
     dataDir: PGDATA_DIR,
     port: embeddedPort(),
-    password: loadLocalSecrets().databasePassword,
+    passwords: secrets.databasePasswords,
+    legacyPassword: secrets.databasePassword,
     database: "bangfu",
+    ownProcessGroup: options.ownProcessGroup,
     log,
   });
-  return { url: db.url, migrationUrl: db.migrationUrl, superuserUrl: `${db.superuserUrl}/bangfu`, embedded: true, dataDir: db.dataDir, stop: db.stop };
+  // Every role now has its own secret in the database: the shared one of before opens nothing.
+  forgetLegacyPassword();
+  const superuserUrl = `${db.superuserUrl}/bangfu`;
+  await ensureJobQueueSchema(superuserUrl);
+  return { url: db.url, jobsUrl: db.jobsUrl, jobQueueUrl: db.jobsUrl, migrationUrl: db.migrationUrl, superuserUrl, embedded: true, dataDir: db.dataDir, stop: db.stop };
 }

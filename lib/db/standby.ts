@@ -100,8 +100,11 @@ export async function createStandby(options: TCreateStandbyOptions): Promise<{ s
     if (stop.spcmapfile) await writeFile(path.join(options.standbyDir, "tablespace_map"), stop.spcmapfile, { mode: 0o600 });
 
     const url = new URL(options.primarySuperuserUrl);
+    // The superuser comes in through the Unix socket (lib/db/embedded.ts); the replication role
+    // streams over TCP, where the embedded cluster listens on 127.0.0.1.
+    const host = decodeURIComponent(url.hostname);
     const conninfo = [
-      `host=${conninfoValue(url.hostname)}`,
+      `host=${conninfoValue(host.startsWith("/") ? "127.0.0.1" : host)}`,
       `port=${conninfoValue(url.port || "5432")}`,
       `user=${REPLICATION_ROLE}`,
       `password=${conninfoValue(options.replicationPassword)}`,

@@ -1,7 +1,7 @@
 import "server-only";
 import pg from "pg";
 import PgBoss from "pg-boss";
-import { ensureQueueOnce } from "@/lib/db/job-queue";
+import { ensureQueueOnce, JOB_QUEUE_SCHEMA } from "@/lib/db/job-queue";
 import { expireExportFiles, failInterruptedExports, queuedExportIds } from "./maintain-exports";
 import { runExportJob } from "./run-export-job";
 
@@ -33,7 +33,7 @@ export async function startExportWorker(bossUrl: string): Promise<TExportWorker>
   if (interrupted) console.log(`已将 ${interrupted} 个中断的后台导出标为失败。`);
   await expireExportFiles();
 
-  const boss = new PgBoss({ connectionString: bossUrl, schema: "pgboss", application_name: "bangfu-exports", max: 4 });
+  const boss = new PgBoss({ connectionString: bossUrl, schema: JOB_QUEUE_SCHEMA, application_name: "bangfu-exports", max: 4 });
   boss.on("error", (error) => console.error("后台导出队列出错：", error));
   await boss.start();
   // An export of 10 million rows runs well under an hour; a job pg-boss considers expired is not retried (the export shows 导出中断 instead).

@@ -90,7 +90,7 @@ beforeAll(async () => {
   process.env.DATABASE_REPLICA_STICKY_MS = String(STICKY_MS);
   primaryOwner = new pg.Client({ connectionString: cluster.db.migrationUrl });
   await primaryOwner.connect();
-  standbySuper = new pg.Client({ host: "127.0.0.1", port: standby.port, user: "postgres", password: CLUSTER_PASSWORD, database: "bangfu" });
+  standbySuper = new pg.Client({ host: standby.socketDir, port: standby.port, user: "postgres", password: CLUSTER_PASSWORD, database: "bangfu" });
   await standbySuper.connect();
   standbySuper.on("error", () => {});
 

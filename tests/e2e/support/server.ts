@@ -6,6 +6,7 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { ensureJobQueueSchema } from "@/lib/db/job-queue";
 import { applyMigrations } from "@/lib/db/migrate";
 import { PROJECT_DIR } from "@/lib/db/runtime";
 import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
@@ -20,6 +21,8 @@ const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: 
 // As `npm start` does: migrations as the owner, the server (and the tests' own checks) as the app role.
 await applyMigrations(db.migrationUrl);
 await seedDemoIfEmpty(db.url);
+// The job worker as its own role, owner of the schema pgboss only, as under `npm start`.
+await ensureJobQueueSchema(`${db.superuserUrl}/bangfu`);
 await mkdir(path.dirname(E2E_STATE_FILE), { recursive: true });
 await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
 
@@ -35,7 +38,7 @@ const server = spawn("npx", ["tsx", "scripts/serve.ts", String(port)], {
 const jobs = spawn("npx", ["tsx", "--conditions=react-server", "scripts/jobs.ts", "--exports-only"], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: db.url, PGBOSS_DATABASE_URL: db.migrationUrl, EXPORT_DIR: exportDir, DATABASE_POOL_SIZE: "4" },
+  env: { ...process.env, DATABASE_URL: db.jobsUrl, PGBOSS_DATABASE_URL: db.jobsUrl, EXPORT_DIR: exportDir, DATABASE_POOL_SIZE: "4" },
 });
 
 let stopping = false;
