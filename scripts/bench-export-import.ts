@@ -9,11 +9,10 @@
 //   npm run bench:excel -- --import 100000     and a 100,000-household import
 //   npm run bench:excel -- --no-export --import 30000   the import alone
 import { Writable } from "node:stream";
-import { PassThrough } from "node:stream";
-import ExcelJS from "exceljs";
 import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
 import { assertReactServer, benchActors, runBench, showSetting } from "./bench-support";
+import { generatedImportWorkbook } from "./generated-workbook";
 
 const argNumber = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -183,46 +182,12 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
   console.log(`  负载（1/5/15 分钟平均）${os.loadavg().map((x) => x.toFixed(2)).join(" / ")}，CPU ${os.cpus().length} 核`);
 }
 
-/** A workbook of n households (holder + spouse) in the template's layout, written by streaming. */
-async function generatedWorkbook(households: number): Promise<Buffer> {
-  const { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } = await import("@/lib/import/household-columns");
-  const { residentIdCheckCharacter } = await import("@/lib/people/resident-id");
-  const out = new PassThrough();
-  const chunks: Buffer[] = [];
-  out.on("data", (c: Buffer) => chunks.push(c));
-  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useSharedStrings: false, useStyles: false });
-  const hs = wb.addWorksheet("户信息");
-  const ms = wb.addWorksheet("家庭成员");
-  hs.addRow(HOUSEHOLD_COLUMNS.map((c) => c.header)).commit();
-  ms.addRow(MEMBER_COLUMNS.map((c) => c.header)).commit();
-  const id = (n: number, female: boolean) => {
-    const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 400) * 86_400_000).toISOString().slice(0, 10);
-    const body = `620121${day.replaceAll("-", "")}${String(((n % 400) * 2 + (female ? 0 : 1)) % 1000).padStart(3, "0")}`;
-    return { id: body + residentIdCheckCharacter(body), birth: day };
-  };
-  const headerIndex = (key: string) => HOUSEHOLD_COLUMNS.findIndex((c) => c.key === key);
-  for (let i = 0; i < households; i += 1) {
-    const row: string[] = HOUSEHOLD_COLUMNS.map(() => "");
-    const set = (key: string, v: string) => (row[headerIndex(key)] = v);
-    set("householdKey", `B${i}`); set("fileLevel", "市级"); set("workerCategory", "城镇困难职工"); set("housing", "租房");
-    set("holderUnionMember", "是"); set("mainCause", "因病"); set("income.WAGES", "1800"); set("proposedTier", "深度困难");
-    hs.addRow(row).commit();
-    const holder = id(2 * i, false);
-    const spouse = id(2 * i + 1, true);
-    ms.addRow([`B${i}`, "测试户主", "本人", holder.id, holder.birth, "男", "健康", "", "不在学", "灵活就业", "是"]).commit();
-    ms.addRow([`B${i}`, "测试配偶", "配偶", spouse.id, spouse.birth, "女", "慢性病", "", "不在学", "灵活就业", "是"]).commit();
-  }
-  hs.commit();
-  ms.commit();
-  await wb.commit();
-  return Buffer.concat(chunks);
-}
 
 async function benchImport(sql: pg.Client, households: number) {
   const { uploadHouseholdImport, validateHouseholdImport, claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport } = await import("@/lib/import/import-households");
   const { benchActors: actors } = await import("./bench-support");
   const { city } = await actors(sql, "lz_caseworker", { username: "x", name: "x", roles: ["CASEWORKER"] });
-  const bytes = await generatedWorkbook(households);
+  const bytes = await generatedImportWorkbook(households);
   const { rows: [before] } = await sql.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
   console.log(`\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB；` +
     `库中已有档案 ${before!.files.toLocaleString()} 户，shared_buffers ${await showSetting(sql, "shared_buffers")}`);
