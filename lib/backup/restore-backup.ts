@@ -7,7 +7,6 @@
 import { createHash } from "node:crypto";
 import { createWriteStream, existsSync, readFileSync } from "node:fs";
 import { chmod, mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
-import { createServer } from "node:net";
 import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
@@ -15,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import pg from "pg";
 import { resolveClusterDir, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { samePasswords, type TLocalSecrets } from "@/lib/db/local-secrets";
+import { freePort } from "@/lib/net/free-port";
 import { readArchive } from "./archive";
 import { BACKUP_FORMAT, type TBackupManifest } from "./create-backup";
 import { migrationLevel, tableStats } from "./table-stats";
@@ -38,16 +38,6 @@ async function isEmptyDir(dir: string): Promise<boolean> {
   return (await readdir(dir)).length === 0;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
 function runningPostmaster(clusterDir: string): number | null {
   const pidFile = path.join(clusterDir, "postmaster.pid");

@@ -11,38 +11,20 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { freePort, loginStatus, PROJECT_DIR } from "./support/npm-start";
 import pg from "pg";
 import { socketDirFor } from "@/lib/db/embedded";
 
-const PROJECT_DIR = path.resolve(import.meta.dirname, "../..");
 /** The promise the issue asks us to state: pages answer again this soon after a kill -9 of the web server. */
 const RESTART_BUDGET_MS = 20_000;
 const DEMO_PASSWORD = "Bangfu@2026";
 
 test.describe.configure({ mode: "serial" });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
-async function loginStatus(port: number): Promise<number> {
-  try {
-    return (await fetch(`http://localhost:${port}/login`)).status;
-  } catch {
-    return 0;
-  }
-}
 
 function environOf(pid: number): Record<string, string> {
   const entries = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);

@@ -9,32 +9,13 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, readlinkSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
+import { freePort, loginStatus, PROJECT_DIR } from "./support/npm-start";
 
-const PROJECT_DIR = path.resolve(import.meta.dirname, "../..");
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
-}
 
-/** "帮扶系统已启动" is printed as the web server starts; it answers a moment later. */
-async function loginStatus(port: number): Promise<number> {
-  try {
-    return (await fetch(`http://localhost:${port}/login`)).status;
-  } catch {
-    return 0;
-  }
-}
 
 test.skip(typeof process.getuid !== "function" || process.getuid() !== 0, "only as root");
 

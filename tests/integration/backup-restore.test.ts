@@ -33,7 +33,7 @@ import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { actorFor, orgByCode } from "../support/factories";
 import { backdateReview, filingValues } from "../support/filing-factory";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
-import { freePort } from "../support/global-setup";
+import { freePort } from "@/lib/net/free-port";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;

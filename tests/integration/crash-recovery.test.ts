@@ -34,7 +34,7 @@ import { attachRequiredEvidence, backdateReview, filingValues } from "../support
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 import { residentId } from "../support/resident-ids";
 import { insertPayableFiles } from "../support/ledger-fixtures";
-import { freePort } from "../support/global-setup";
+import { freePort } from "@/lib/net/free-port";
 
 const today = todayInShanghai();
 let cluster: TOwnCluster;

@@ -23,7 +23,7 @@ import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, orgByCode } from "../support/factories";
 import { filingValues, submitNewFiling } from "../support/filing-factory";
 import { insertOpenFile } from "../support/open-file";
-import { freePort } from "../support/global-setup";
+import { freePort } from "@/lib/net/free-port";
 import { CLUSTER_PASSWORD, startOwnCluster, type TOwnCluster } from "../support/own-cluster";
 
 const STICKY_MS = 300;

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import type { TDatabase } from "@/lib/db/runtime";
-import { freePort } from "../support/global-setup";
+import { freePort } from "@/lib/net/free-port";
 
 const OLD_SHARED = "one-password-for-all";
 let dir: string;

@@ -1,12 +1,12 @@
 // One embedded PostgreSQL for the whole vitest run, in a temporary folder. Migrations are applied
 // once to a template database; every test file then gets its own copy (per-file-database.ts).
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
+import { freePort } from "@/lib/net/free-port";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -17,17 +17,6 @@ declare module "vitest" {
     /** The cluster as the application role, bangfu_server: what the tests' DATABASE_URL uses. */
     pgAppServerUrl: string;
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-    server.on("error", reject);
-  });
 }
 
 export default async function setup(project: TestProject) {

@@ -7,7 +7,7 @@ import path from "node:path";
 import { startEmbeddedPostgres, type TEmbeddedDatabase } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
-import { freePort } from "./global-setup";
+import { freePort } from "@/lib/net/free-port";
 
 export const CLUSTER_PASSWORD = "own-cluster";
 
