@@ -1,3 +1,4 @@
+// @ts-check
 // The worker thread lib/xlsx/read-xlsx.ts starts for each workbook: parses the bytes it is given
 // within the budgets it is given, posts the sheets back (or the budget overrun, or "unreadable"),
 // and ends. Its heap is capped by the resourceLimits it was started with, so a workbook that
@@ -34,7 +35,7 @@ function packSheets(sheets) {
   return { names: sheets.map((s) => s.name), rowCounts: sheets.map((s) => s.rows.length), shape, text: texts.join("") };
 }
 
-/** @type {{ bytes: Uint8Array, budgets: Record<string, number> }} */
+/** @type {{ bytes: Uint8Array, budgets: import("./parse-xlsx.mjs").ParseBudgets }} */
 const { bytes, budgets } = workerData;
 try {
   const packed = packSheets(await parseXlsx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets));

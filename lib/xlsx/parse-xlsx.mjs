@@ -1,3 +1,4 @@
+// @ts-check
 // The .xlsx parser that lib/xlsx/read-xlsx.ts runs in a worker thread: the zip's central
 // directory, then each worksheet's XML. It reads what a person typed — the values, not formulas,
 // styles beyond the date formats, or layout. For the 300,000 rows of a 100,000-household import
@@ -23,9 +24,19 @@
 // are joined and decoded once.
 import { createInflateRaw } from "node:zlib";
 
+/**
+ * The budgets this parser counts against, by their names in WORKBOOK_BUDGETS
+ * (lib/xlsx/workbook-budgets.ts; the import is a type only, gone at run time). The other three
+ * there (workerHeapMb, seconds, parallel) are read-xlsx.ts's, around the worker.
+ * @typedef {Pick<import("./workbook-budgets").TWorkbookBudgets,
+ *   "inflatedBytes" | "inflateRatio" | "inflateRatioFloorBytes" | "sheets" | "zipEntries" | "rows" | "cellsPerRow"
+ *   | "cells" | "cellCharacters" | "sharedStrings" | "elementBytes">} ParseBudgets
+ * @typedef {keyof ParseBudgets | "partReads" | "zip64" | "zipMethod" | "doctype"} ParseLimit what BudgetExceeded names
+ */
+
 /** A budget of the workbook's was exceeded; `limit` names it (a key of WORKBOOK_BUDGETS). */
 export class BudgetExceeded extends Error {
-  /** @param {string} limit @param {number} [at] where, when it helps (a row number) */
+  /** @param {ParseLimit} limit @param {number} [at] where, when it helps (a row number) */
   constructor(limit, at) {
     super(`budget ${limit} exceeded`);
     this.limit = limit;
@@ -40,10 +51,10 @@ export class Unreadable extends Error {}
 
 /**
  * @typedef {{ method: number, compressedSize: number, localHeader: number, flags: number }} ZipEntry
- * @typedef {{ zip: Buffer, entries: Map<string, ZipEntry>, budgets: Record<string, number>, inflated: number, read: Set<string> }} Archive
+ * @typedef {{ zip: Buffer, entries: Map<string, ZipEntry>, budgets: ParseBudgets, inflated: number, read: Set<string> }} Archive
  */
 
-/** @param {Buffer} zip @param {Record<string, number>} budgets @returns {Archive} */
+/** @param {Buffer} zip @param {ParseBudgets} budgets @returns {Archive} */
 function openArchive(zip, budgets) {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0 || eocd + 22 > zip.length) throw new Unreadable("no end of central directory");
@@ -308,7 +319,7 @@ function runsText(/** @type {string} */ content, /** @type {string} */ p) {
 /** The one empty cell: most of a template's cells are blank, and 100,000 rows of them are millions of objects. */
 const EMPTY = Object.freeze({ text: "" });
 
-/** The shared-strings table, each entry trimmed. @param {string | undefined} xml @param {Record<string, number>} budgets */
+/** The shared-strings table, each entry trimmed. @param {string | undefined} xml @param {ParseBudgets} budgets */
 function sharedStrings(xml, budgets) {
   /** @type {string[]} */
   const strings = [];
@@ -343,7 +354,7 @@ const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 2
 const isDateFormatCode = (/** @type {string} */ code) => code.length <= 255 && /[ymdhs]/i.test(code.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, "").replace(/\\./g, ""));
 
 /** For each cell style index (a cell's s="…"), whether it shows the number as a date. */
-function dateStyles(/** @type {string | undefined} */ xml, /** @type {Record<string, number>} */ budgets) {
+function dateStyles(/** @type {string | undefined} */ xml, /** @type {ParseBudgets} */ budgets) {
   if (!xml) return [];
   const p = prefixOf(xml, "styleSheet");
   /** @type {Map<number, boolean>} */
@@ -379,7 +390,7 @@ function serialDate(/** @type {number} */ serial, /** @type {boolean} */ date190
   return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 10);
 }
 
-/** @typedef {{ strings: string[], cellOf: Array<{ text: string } | undefined>, dates: boolean[], date1904: boolean, budgets: Record<string, number>, rows: number, cells: number }} SheetContext */
+/** @typedef {{ strings: string[], cellOf: Array<{ text: string } | undefined>, dates: boolean[], date1904: boolean, budgets: ParseBudgets, rows: number, cells: number }} SheetContext */
 
 /**
  * What a person sees in the cell, whatever Excel stored (shared or inline text, formula result, date, number, boolean).
@@ -480,7 +491,7 @@ async function relationships(archive, part) {
  * Excel shows them; cells by column up to the last with text, blanks between filled in).
  * Throws Unreadable for a file that is not a readable .xlsx, BudgetExceeded at the first budget
  * the workbook overruns.
- * @param {Buffer} bytes @param {Record<string, number>} budgets
+ * @param {Buffer} bytes @param {ParseBudgets} budgets
  */
 export async function parseXlsx(bytes, budgets) {
   const archive = openArchive(bytes, budgets);
