@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
+import type { TActor } from "./actor";
 import { authConfig } from "./config";
 import { dummyPasswordHash, verifyPassword } from "./password";
 import { signInWaitSeconds } from "./sign-in-delay";
@@ -124,16 +125,19 @@ export async function authorizeSignIn(input: TSignInInput): Promise<{ id: string
 }
 
 /**
- * The number of failed attempts to tell the user about on the first page after signing in, or
- * null. Cleared on the condition that it is still the number read, so it is shown once even if two
- * pages load at once.
+ * The number of failed attempts to tell the user about, or null: shown on every page of the session
+ * that opened after them until the user dismisses it. Reading it changes nothing, so a prefetch or
+ * a second render cannot swallow it before the user has seen it.
  */
-export async function takeSignInNotice(sessionId: string): Promise<number | null> {
+export async function findSignInNotice(sessionId: string): Promise<number | null> {
   const row = await prisma.userSession.findUnique({ where: { id: sessionId }, select: { failedSignIns: true } });
-  const failed = row?.failedSignIns ?? null;
-  if (failed === null) return null;
-  const { count } = await prisma.userSession.updateMany({ where: { id: sessionId, failedSignIns: failed }, data: { failedSignIns: null } });
-  return count === 1 ? failed : null;
+  return row?.failedSignIns ?? null;
+}
+
+/** "知道了": the user has read the notice of their own session; it is not shown again. */
+export async function dismissSignInNotice(actor: TActor): Promise<void> {
+  if (!actor.sessionId) return;
+  await prisma.userSession.updateMany({ where: { id: actor.sessionId, userId: actor.userId }, data: { failedSignIns: null } });
 }
 
 export async function endSession(sessionId: string): Promise<void> {
