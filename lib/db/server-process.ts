@@ -8,7 +8,7 @@ import { STATE_DIR } from "./paths";
 
 const recordFile = () => path.join(STATE_DIR, "server.pid");
 
-function alive(pid: number): boolean {
+export function processAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -46,7 +46,7 @@ export function signalServer(group: number, signal: NodeJS.Signals): void {
 export async function stopOrphanedServer(log: (line: string) => void = console.log): Promise<void> {
   if (!existsSync(recordFile())) return;
   const { owner, group } = JSON.parse(readFileSync(recordFile(), "utf8")) as { owner: number; group: number };
-  if (owner !== process.pid && alive(owner)) return;
+  if (owner !== process.pid && processAlive(owner)) return;
   if (groupAlive(group)) {
     log(`发现上次异常退出后遗留的网页服务进程（进程组 ${group}），正在将其关闭……`);
     signalServer(group, "SIGTERM");

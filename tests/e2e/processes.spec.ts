@@ -15,8 +15,10 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort, loginStatus, PROJECT_DIR } from "./support/npm-start";
+import { tryLogin } from "../support/try-login";
 import pg from "pg";
 import { socketDirFor } from "@/lib/db/embedded";
+import { processAlive as alive } from "@/lib/db/server-process";
 
 /** The promise the issue asks us to state: pages answer again this soon after a kill -9 of the web server. */
 const RESTART_BUDGET_MS = 20_000;
@@ -47,14 +49,6 @@ function processesOf(script: string, dataDir: string): number[] {
   return found;
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 type TSecrets = { databasePasswords: Record<string, string> };
 
@@ -78,18 +72,6 @@ async function asOwner<T extends pg.QueryResultRow>(text: string, values: unknow
   }
 }
 
-/** 28P01: wrong password; 28000: refused by pg_hba.conf; "ok": logged in. */
-async function tryLogin(options: pg.ClientConfig): Promise<string> {
-  const client = new pg.Client({ ...options, database: "bangfu", connectionTimeoutMillis: 5000 });
-  try {
-    await client.connect();
-    return "ok";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
 
 test.beforeAll(async () => {
   test.setTimeout(300_000);

@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import type { TDatabase } from "@/lib/db/runtime";
 import { freePort } from "@/lib/net/free-port";
+import { tryLogin } from "../support/try-login";
 
 const OLD_SHARED = "one-password-for-all";
 let dir: string;
@@ -23,21 +24,10 @@ let db: TDatabase;
 let secretsFile: string;
 let oldJobId: string;
 
-/**
- * Logs in as `user` with `password` over TCP, or through the Unix socket with `socket`; resolves
- * to the server's SQLSTATE on refusal (28P01 wrong password, 28000 refused by pg_hba.conf), "ok".
- */
-async function login(user: string, password: string, socket = false): Promise<string> {
+/** Logs in as `user` with `password` over TCP, or through the Unix socket with `socket` (see tryLogin). */
+function login(user: string, password: string, socket = false): Promise<string> {
   const host = socket ? decodeURIComponent(new URL(db.superuserUrl!).hostname) : "127.0.0.1";
-  const client = new pg.Client({ host, port, user, password, database: "bangfu" });
-  try {
-    await client.connect();
-    return "ok";
-  } catch (error) {
-    return (error as { code?: string }).code ?? String(error);
-  } finally {
-    await client.end().catch(() => {});
-  }
+  return tryLogin({ host, port, user, password });
 }
 
 beforeAll(async () => {
