@@ -127,10 +127,29 @@ export function isPathInScope(actor: Pick<TActor, "organisation">, orgPath: stri
   return orgPath.startsWith(actor.organisation.path);
 }
 
+/**
+ * Organisation paths already read, by id. A path never changes (0001_foundation refuses a move),
+ * so a remembered one is never stale. The check of a create runs on the pool, not on the caller's
+ * transaction: inside a transaction a lookup is a second connection, and a burst of transactions
+ * holding every connection waited for one another until the transaction timeout (issue 22 §6:
+ * fifty draft saves, all 系统繁忙). Remembered, only the first create in an organisation needs it.
+ * Bounded: a nation has fewer unions than this, and a full map simply starts over.
+ */
+const knownPaths = new Map<string, string>();
+const KNOWN_PATHS_MAX = 200_000;
+
 /** Throws NotFoundError unless the organisation exists and lies inside the actor's scope. */
 export async function assertOrganisationInScope(actor: Pick<TActor, "organisation">, organisationId: string) {
-  const org = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { path: true } });
-  if (!org || !isPathInScope(actor, org.path)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
+  let orgPath = knownPaths.get(organisationId);
+  if (orgPath === undefined) {
+    const org = await prisma.organisation.findUnique({ where: { id: organisationId }, select: { path: true } });
+    if (org) {
+      if (knownPaths.size >= KNOWN_PATHS_MAX) knownPaths.clear();
+      knownPaths.set(organisationId, org.path);
+      orgPath = org.path;
+    }
+  }
+  if (orgPath === undefined || !isPathInScope(actor, orgPath)) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
 }
 
 function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "organisationId" | "parentId"): string[] {
@@ -201,23 +220,11 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
   // A write through the read db is the bookkeeping of a read (an export's audit row), which the
   // reading pages do not show: it does not keep the user's reads on the primary.
   const wrote = readClient ? () => {} : () => noteWrite(actor.userId);
-  // The organisations this db has found in scope. The check of a create looks its organisation up
-  // on the pool, not on the caller's transaction: inside a transaction that is a second connection,
-  // and a burst of such transactions holding every connection waited for one another until the
-  // transaction timeout (issue 22 §6: fifty draft saves, all 系统繁忙). A domain function confirms
-  // the organisation with $assertOrganisationInScope before its transaction; the create inside
-  // then needs no second connection. (One db lives for one domain call, so nothing is kept stale.)
-  const confirmedInScope = new Set<string>();
-  const confirmInScope = async (organisationId: string) => {
-    if (confirmedInScope.has(organisationId)) return;
-    await assertOrganisationInScope(actor, organisationId);
-    confirmedInScope.add(organisationId);
-  };
   return prisma.$extends({
     name: "organisation-scope",
     client: {
-      /** assertOrganisationInScope, remembered for the creates this db makes afterwards (also inside its transactions). */
-      $assertOrganisationInScope: confirmInScope,
+      /** assertOrganisationInScope before a transaction, so no create inside it needs a second connection. */
+      $assertOrganisationInScope: (organisationId: string) => assertOrganisationInScope(actor, organisationId),
       /** SQL fragment: the organisation id in `column` is in the actor's subtree. */
       $orgInScope: (column: Prisma.Sql) => orgInScopeSql(orgPath, column),
       /** SQL fragment: the household file id in `column` is a file the actor's subtree holds now. */
@@ -274,7 +281,7 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
             a.where = { ...a.where, AND: [...and, scope.where(orgPath)] };
           }
           if (CREATE_OPERATIONS.has(operation) && scope.createdIn) {
-            for (const id of organisationIdsOf(a, scope.createdIn)) await confirmInScope(id);
+            for (const id of organisationIdsOf(a, scope.createdIn)) await assertOrganisationInScope(actor, id);
           }
           return run(args);
         },
