@@ -1,13 +1,16 @@
 // @ts-check
-// The worker thread lib/xlsx/read-xlsx.ts starts for each workbook: parses the bytes it is given
-// within the budgets it is given, posts the sheets back (or the budget overrun, or "unreadable"),
-// and ends. Its heap is capped by the resourceLimits it was started with, so a workbook that
-// slips past every budget ends this thread, not the server.
+// The child process lib/xlsx/read-xlsx.ts starts for each workbook (`node --max-old-space-size=…`):
+// parses the bytes it is sent within the budgets it is sent, sends the sheets back (or the budget
+// overrun, or "unreadable"), and ends. Its heap is capped apart from the server's, so a workbook
+// that slips past every budget ends this process, not the server. (A worker thread with
+// resourceLimits was tried first: a worker reaching its heap limit can abort the whole process in
+// Node — nodejs/node#47224 — and did so once in CI.)
 //
-// The sheets go back packed (packSheets): posting 300,000 rows as objects took longer to copy
+// The sheets go back packed (packSheets): sending 300,000 rows as objects took longer to copy
 // than to parse, and the copy is made on the server's event loop.
-import { parentPort, workerData } from "node:worker_threads";
 import { BudgetExceeded, parseXlsx } from "./parse-xlsx.mjs";
+
+/** @typedef {import("./parse-xlsx.mjs").ParseBudgets} ParseBudgets */
 
 /**
  * Every cell's text joined into one string, and one Int32Array of the shape: per sheet its rows,
@@ -35,12 +38,17 @@ function packSheets(sheets) {
   return { names: sheets.map((s) => s.name), rowCounts: sheets.map((s) => s.rows.length), shape, text: texts.join("") };
 }
 
-/** @type {{ bytes: Uint8Array, budgets: import("./parse-xlsx.mjs").ParseBudgets }} */
-const { bytes, budgets } = workerData;
-try {
-  const packed = packSheets(await parseXlsx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets));
-  parentPort?.postMessage({ ok: true, packed }, [packed.shape.buffer]);
-} catch (error) {
-  if (error instanceof BudgetExceeded) parentPort?.postMessage({ ok: false, limit: error.limit, at: error.at });
-  else parentPort?.postMessage({ ok: false, unreadable: error instanceof Error ? error.message : String(error) });
+/** @param {{ bytes: Uint8Array, budgets: ParseBudgets }} request */
+async function parse({ bytes, budgets }) {
+  try {
+    return { ok: true, packed: packSheets(await parseXlsx(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets)) };
+  } catch (error) {
+    if (error instanceof BudgetExceeded) return { ok: false, limit: error.limit, at: error.at };
+    return { ok: false, unreadable: error instanceof Error ? error.message : String(error) };
+  }
 }
+
+// One request per process; the parent ends it after the reply (or at its time budget).
+process.once("message", (request) => {
+  void parse(/** @type {{ bytes: Uint8Array, budgets: ParseBudgets }} */ (request)).then((reply) => process.send?.(reply));
+});

@@ -1,13 +1,16 @@
-// Reads the cells of an uploaded .xlsx workbook, in a worker thread of its own: the parse
+// Reads the cells of an uploaded .xlsx workbook, in a child process of its own: the parse
 // (lib/xlsx/parse-xlsx.mjs) runs off the event loop that serves every user's requests, within the
 // budgets of lib/xlsx/workbook-budgets.ts, and its heap is capped apart from the server's, so a
-// workbook that slips past every budget ends its own parse with an error, not the server.
+// workbook that slips past every budget ends its own process with an error, not the server.
 //
-// The worker is plain JavaScript started as `new Worker(new URL(…, import.meta.url))`: Turbopack
-// bundles that form as a worker entry in `next build`, and tsx (the jobs process, scripts) and
-// vitest start the file as it is. A TypeScript worker would need a compiler in each of them.
-import { Worker } from "node:worker_threads";
+// A process, not a worker thread: a worker reaching its resourceLimits can abort the whole
+// process in Node (nodejs/node#47224), which is what the cap is there to prevent. The child is
+// plain JavaScript run by node itself from the project's folder, so the Next.js server, tsx (the
+// jobs process, scripts) and vitest start the same file with no compiler.
+import { fork } from "node:child_process";
+import path from "node:path";
 import { DomainError } from "@/lib/errors/domain-error";
+import { PROJECT_DIR } from "@/lib/db/paths";
 import { workbookLimitMessage, WORKBOOK_BUDGETS, type TWorkbookBudgets, type TWorkbookLimit } from "./workbook-budgets";
 
 /** Not a readable .xlsx: damaged, or not a workbook at all. */
@@ -86,14 +89,17 @@ export async function readXlsx(bytes: Buffer, budgets: TWorkbookBudgets = WORKBO
   }
 }
 
+// turbopackIgnore: run by node from the project's folder, not bundled into the server.
+const PARSER = path.join(/*turbopackIgnore: true*/ PROJECT_DIR, "lib", "xlsx", "parse-xlsx-worker.mjs");
+
 function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPackedSheets> {
   return new Promise((resolve, reject) => {
-    const worker = new Worker(new URL("./parse-xlsx-worker.mjs", import.meta.url), {
-      workerData: { bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets },
-      // Young generation included: old space is where a parse's strings and rows live.
-      resourceLimits: { maxOldGenerationSizeMb: budgets.workerHeapMb, maxYoungGenerationSizeMb: 64 },
-      stdout: false,
-      stderr: false,
+    const child = fork(PARSER, [], {
+      // Only the heap cap: not the parent's flags (tsx's loader, vitest's), which the parser does not need.
+      execArgv: [`--max-old-space-size=${budgets.workerHeapMb}`],
+      // Typed arrays and long strings cross as they are, not as JSON.
+      serialization: "advanced",
+      stdio: ["ignore", "ignore", "ignore", "ipc"],
     });
     let settled = false;
     const settle = (outcome: () => void) => {
@@ -101,22 +107,26 @@ function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPacke
       settled = true;
       clearTimeout(timer);
       outcome();
-      void worker.terminate();
+      child.kill("SIGKILL");
     };
     const timer = setTimeout(() => settle(() => reject(new WorkbookBudgetError("seconds", budgets))), budgets.seconds * 1000);
-    worker.on("message", (reply: TWorkerReply) => settle(() => {
+    child.on("message", (reply: TWorkerReply) => settle(() => {
       if (reply.ok) resolve(reply.packed);
       else if ("limit" in reply) reject(new WorkbookBudgetError(reply.limit, budgets, reply.at));
       else reject(new UnreadableWorkbookError(reply.unreadable));
     }));
-    worker.on("error", (error: Error & { code?: string }) => settle(() => {
-      // ERR_WORKER_OUT_OF_MEMORY: the heap cap ended the parse.
-      if (error.code === "ERR_WORKER_OUT_OF_MEMORY") reject(new WorkbookBudgetError("workerHeapMb", budgets));
+    child.on("error", (error) => settle(() => {
+      console.error("workbook parser process", error);
+      reject(new WorkbookBudgetError("workerCrashed", budgets));
+    }));
+    // V8 aborts a process that reaches its heap limit: SIGABRT is the cap ending the parse.
+    child.on("exit", (code, signal) => settle(() => {
+      if (signal === "SIGABRT" || code === 134) reject(new WorkbookBudgetError("workerHeapMb", budgets));
       else {
-        console.error("workbook parse worker", error);
+        console.error(`workbook parser process ended without a reply (${signal ?? code})`);
         reject(new WorkbookBudgetError("workerCrashed", budgets));
       }
     }));
-    worker.on("exit", (code) => settle(() => reject(new WorkbookBudgetError("workerCrashed", budgets))));
+    child.send({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets });
   });
 }

@@ -28,7 +28,7 @@ export const WORKBOOK_BUDGETS = {
   sharedStrings: 1_000_000,
   /** The XML of one cell or shared string (the longest cell Excel writes is under 200 KB). */
   elementBytes: 1 * MB,
-  /** The parsing thread's heap; a parse that needs more ends with an error, not the server. */
+  /** The parsing process's heap; a parse that needs more ends with an error, not the server. */
   workerHeapMb: 2_048,
   /** How long one parse may take (honest 100,000 households: 7 to 12 s on the shared 2-core machine). */
   seconds: 120,

@@ -2,9 +2,11 @@
 // (30 sheets on one part of 100 MiB of spaces, 104 KB zipped), a part referenced by many sheets,
 // 10,000 sheets, a giant shared-strings table, deep nesting, entity expansion, an element that
 // never closes, ZIP64 — are each refused with a Chinese message naming the limit, within seconds,
-// while this process's resident memory grows by less than RSS_BUDGET (the parse runs in a worker
-// thread of this process, so its memory counts). A parse that outgrows the worker's heap cap ends
-// with an error while this process carries on. CSV rosters have their own budgets.
+// while this process's resident memory (the server's, which holds the bytes and the rows sent back)
+// grows by less than RSS_BUDGET; the parse itself runs in a child process. A parse that outgrows
+// the child's heap cap ends with an error while this process carries on (in CI, a worker thread at
+// its resourceLimits once aborted the whole test process: nodejs/node#47224). CSV rosters have
+// their own budgets.
 import { describe, expect, it } from "vitest";
 import { readRosterSheets } from "@/lib/civil/read-roster";
 import { readXlsx, UnreadableWorkbookError, WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";
