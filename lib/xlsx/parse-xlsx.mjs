@@ -1,5 +1,5 @@
 // @ts-check
-// The .xlsx parser that lib/xlsx/read-xlsx.ts runs in a worker thread: the zip's central
+// The .xlsx parser that lib/xlsx/read-xlsx.ts runs in a child process: the zip's central
 // directory, then each worksheet's XML. It reads what a person typed — the values, not formulas,
 // styles beyond the date formats, or layout. For the 300,000 rows of a 100,000-household import
 // this takes 6–9 s, where loading the workbook with exceljs took 35 s and 2.5 GB

@@ -29,7 +29,7 @@ export type TReadSheet = { name: string; rows: TXlsxRow[] };
 
 /** The sheets as parse-xlsx-worker.mjs packs them (packSheets). */
 type TPackedSheets = { names: string[]; rowCounts: number[]; shape: Int32Array; text: string };
-type TWorkerReply = { ok: true; packed: TPackedSheets } | { ok: false; limit: TWorkbookLimit; at?: number } | { ok: false; unreadable: string };
+type TParserReply = { ok: true; packed: TPackedSheets } | { ok: false; limit: TWorkbookLimit; at?: number } | { ok: false; unreadable: string };
 
 /** The one blank cell: most of a template's cells are blank, and 100,000 rows of them are millions of objects. */
 const EMPTY: TCellText = Object.freeze({ text: "" });
@@ -83,7 +83,7 @@ async function turn(parallel: number): Promise<() => void> {
 export async function readXlsx(bytes: Buffer, budgets: TWorkbookBudgets = WORKBOOK_BUDGETS): Promise<TReadSheet[]> {
   const done = await turn(budgets.parallel);
   try {
-    return await unpackSheets(await parseInWorker(bytes, budgets));
+    return await unpackSheets(await parseInChildProcess(bytes, budgets));
   } finally {
     done();
   }
@@ -92,7 +92,7 @@ export async function readXlsx(bytes: Buffer, budgets: TWorkbookBudgets = WORKBO
 // turbopackIgnore: run by node from the project's folder, not bundled into the server.
 const PARSER = path.join(/*turbopackIgnore: true*/ PROJECT_DIR, "lib", "xlsx", "parse-xlsx-worker.mjs");
 
-function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPackedSheets> {
+function parseInChildProcess(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPackedSheets> {
   return new Promise((resolve, reject) => {
     const child = fork(PARSER, [], {
       // Only the heap cap: not the parent's flags (tsx's loader, vitest's), which the parser does not need.
@@ -110,7 +110,7 @@ function parseInWorker(bytes: Buffer, budgets: TWorkbookBudgets): Promise<TPacke
       child.kill("SIGKILL");
     };
     const timer = setTimeout(() => settle(() => reject(new WorkbookBudgetError("seconds", budgets))), budgets.seconds * 1000);
-    child.on("message", (reply: TWorkerReply) => settle(() => {
+    child.on("message", (reply: TParserReply) => settle(() => {
       if (reply.ok) resolve(reply.packed);
       else if ("limit" in reply) reject(new WorkbookBudgetError(reply.limit, budgets, reply.at));
       else reject(new UnreadableWorkbookError(reply.unreadable));
