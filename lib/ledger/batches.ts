@@ -280,6 +280,10 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
                b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
           FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
          WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
+      // Each included line now waits for the bank's return file (or the signed receipt list).
+      await tx.$executeRaw`
+        UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now()
+         WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
       await pausePoint("batch-approve");
       await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
       return { batchId: batch.id, entries: created };

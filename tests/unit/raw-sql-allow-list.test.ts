@@ -26,7 +26,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/evidence/evidence.ts": { count: 1, why: "FOR UPDATE on the evidence's file, in scope" },
   "lib/filing/workflow.ts": { count: 1, why: "gap-free file number: INSERT … ON CONFLICT on file_number_counter, for an organisation in scope" },
   "lib/import/import-households.ts": { count: 9, why: "staging rows by INSERT … SELECT from jsonb; files (drafts, or open files numbered from the counter in a CTE), persons, tier decisions and history by INSERT … SELECT from the staged rows; the batch's organisations and tier counts; each in scope" },
-  "lib/ledger/batches.ts": { count: 4, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them in one statement each, in scope" },
+  "lib/ledger/batches.ts": { count: 5, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them and marking their lines as waiting for the bank in one statement each, in scope" },
   "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
   "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },
   "lib/ledger/find-ledger.ts": { count: 9, why: "totals per year and type, per batch and per organisation, for files in scope; the organisation ledger's keyset page ids (row comparison on (entry_date, id)), its totals from ledger_daily_total and ledger_entry_elsewhere, and its count bounded at SCAN_COUNT_LIMIT with an amount filter; the export's keyset pages of 5,000 joined to the printed columns in one query, and its exact count with an amount filter (a background export's end); all with the scope fragments" },
