@@ -8,6 +8,8 @@
 //   - organisation_id is the file's; the payee account is the file's current bank_account (created
 //     for open files that have none; non-cash 就业帮扶 entries name no account);
 //   - entries spread over the last 36 months, amounts in fen by aid type, funds per aid type;
+//   - the approving official's union pays (paying_organisation_id, which the skipped BEFORE trigger
+//     would derive the same way) within OPENING allocations written before the first month;
 //   - about 1% of single cash entries are reversed: an APPROVED reversal request and an entry with
 //     reverses_entry_id, the exact negative amount and a reason.
 //
@@ -125,6 +127,8 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
                    WHERE 'OFFICIAL'::role = ANY (u.roles) AND u.active
                    ORDER BY (c.path LIKE uo.path || '%') DESC, uo.depth DESC, u.username LIMIT 1) AS approver
         ) u`);
+    await sql.query("ALTER TABLE load_city ADD COLUMN approver_org uuid");
+    await sql.query("UPDATE load_city c SET approver_org = u.organisation_id FROM app_user u WHERE u.id = c.approver");
     const { rows: [check] } = await sql.query<{ files: number; bad: number }>(
       "SELECT (SELECT count(*)::int FROM load_file) AS files, (SELECT count(*)::int FROM load_city WHERE recorder IS NULL OR approver IS NULL OR recorder = approver) AS bad",
     );
@@ -142,6 +146,20 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
       UPDATE load_file f SET bank_account_id = ba.id FROM bank_account ba
        WHERE f.bank_account_id IS NULL AND ba.file_id = f.file_id AND ba.superseded_at IS NULL`);
     await sql.query("ANALYZE load_file");
+
+    // 额度 (0031_allocations): the union of the approving official pays, within its allocation per
+    // fund and year. A generated history gets, per paying union, fund and year of the load's span
+    // (and the next, for new approvals), an OPENING row — as a database from before allocations
+    // gets at migration — of ¥20,000 per open file it pays for: more than any file is paid in a
+    // year, so the load never runs out and benchmarks can still approve new batches.
+    await step("各单位年度额度", `
+      INSERT INTO allocation (organisation_id, kind, fund_source, amount_fen, entry_date, note)
+      SELECT x.approver_org, 'OPENING', fund, x.files * 2000000, make_date(y, 1, 1), '批量生成数据的期初额度'
+        FROM (SELECT c.approver_org, count(*) AS files FROM load_file f JOIN load_city c USING (city_id) GROUP BY 1) x
+        CROSS JOIN unnest(enum_range(NULL::fund_source)) fund
+        CROSS JOIN generate_series(extract(year FROM current_date)::int - 3, extract(year FROM current_date)::int + 1) y
+       WHERE NOT EXISTS (SELECT 1 FROM allocation a WHERE a.organisation_id = x.approver_org AND a.fund_source = fund AND a.kind = 'OPENING'
+                           AND a.entry_date = make_date(y, 1, 1) AND a.note = '批量生成数据的期初额度')`);
 
     const files = check!.files;
     const slots = Math.max(1, Math.ceil((need * 1.01) / (files * MONTHS)));
@@ -197,7 +215,7 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
       // Keys in date order, so the ledger's unique indexes grow at their right edge.
       await sql.query(`
         CREATE TEMP TABLE load_entry ON COMMIT DROP AS
-        SELECT uuidv7() AS entry_id, uuidv7() AS source_id, p.*, c.recorder, c.approver
+        SELECT uuidv7() AS entry_id, uuidv7() AS source_id, p.*, c.recorder, c.approver, c.approver_org
           FROM (SELECT * FROM load_plan ORDER BY entry_date, file_id) p JOIN load_city c USING (city_id)`);
       await sql.query(`
         CREATE TEMP TABLE load_batch ON COMMIT DROP AS
@@ -223,16 +241,16 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
           FROM load_entry p WHERE NOT p.in_batch ORDER BY p.source_id`);
       const entries = await sql.query(`
         INSERT INTO ledger_entry (id, organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, bank_account_id,
-                                  disbursement_id, batch_line_id, recorded_by_id, approved_by_id, created_at)
+                                  disbursement_id, batch_line_id, recorded_by_id, approved_by_id, created_at, paying_organisation_id)
         SELECT p.entry_id, p.organisation_id, p.file_id, p.aid_type, p.fund_source, p.amount_fen, p.entry_date, ${label("p")}, p.bank_account_id,
                CASE WHEN p.in_batch THEN NULL ELSE p.source_id END, CASE WHEN p.in_batch THEN p.source_id END,
-               p.recorder, p.approver, p.entry_date + interval '10 hours'
+               p.recorder, p.approver, p.entry_date + interval '10 hours', p.approver_org
           FROM load_entry p ORDER BY p.entry_id`);
       // Reversals: a request naming the entry, approved, and the negating entry 3–30 days later.
       await sql.query(`
         CREATE TEMP TABLE load_reversal ON COMMIT DROP AS
         SELECT uuidv7() AS entry_id, uuidv7() AS source_id, p.entry_id AS original_id, p.file_id, p.organisation_id, p.aid_type, p.fund_source,
-               -p.amount_fen AS amount_fen, ${reversalDate} AS entry_date, p.bank_account_id, p.recorder, p.approver, ${label("p")} AS label
+               -p.amount_fen AS amount_fen, ${reversalDate} AS entry_date, p.bank_account_id, p.recorder, p.approver, p.approver_org, ${label("p")} AS label
           FROM load_entry p WHERE p.reversed`);
       const requests = await sql.query(`
         INSERT INTO disbursement (id, idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose,
@@ -242,9 +260,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
           FROM load_reversal r ORDER BY r.source_id`);
       const reversals = await sql.query(`
         INSERT INTO ledger_entry (id, organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, bank_account_id,
-                                  disbursement_id, reverses_entry_id, reason, recorded_by_id, approved_by_id, created_at)
+                                  disbursement_id, reverses_entry_id, reason, recorded_by_id, approved_by_id, created_at, paying_organisation_id)
         SELECT r.entry_id, r.organisation_id, r.file_id, r.aid_type, r.fund_source, r.amount_fen, r.entry_date, '冲正：' || r.label,
-               r.bank_account_id, r.source_id, r.original_id, '收款账户错误，资金退回', r.recorder, r.approver, r.entry_date + interval '10 hours'
+               r.bank_account_id, r.source_id, r.original_id, '收款账户错误，资金退回', r.recorder, r.approver, r.entry_date + interval '10 hours', r.approver_org
           FROM load_reversal r ORDER BY r.entry_id`);
       if (bypass) {
         // What the skipped per-row checks enforce, checked on this month's rows (not the whole ledger,

@@ -82,6 +82,10 @@ const ACTION_LABELS: Record<string, string> = {
   "civil.exit": "根据民政比对提出退档",
   "civil.dismiss": "民政比对结果标记为不属实",
   "civil.export": "导出民政比对结果",
+  "allocation.received": "登记拨入资金额度",
+  "allocation.pass-down": "下拨资金额度",
+  "allocation.adjustment": "调整资金额度",
+  "allocation.report-export": "下载资金额度使用报表",
 };
 
 export function auditActionLabel(action: string): string {

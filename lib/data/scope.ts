@@ -92,6 +92,10 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Background exports: made in the requester's organisation; lib/exports also narrows every read
   // and change to the requester's own jobs (another person's export is not found at all).
   ExportJob: { where: byOrganisation, createdIn: "organisationId" },
+  // Allocations (资金下拨): a row is seen by the giving union's subtree and by the union it gives to.
+  Allocation: { where: (orgPath) => ({ OR: [byOrganisation(orgPath), { recipient: { path: { startsWith: orgPath } } }] }), createdIn: "organisationId" },
+  // Derived by trigger (0031_allocations); read-only for the application.
+  AllocationBalance: { where: byOrganisation },
 };
 
 /**

@@ -2,8 +2,8 @@
 // cities. It only ever runs on an empty database.
 import { PrismaPg } from "@prisma/adapter-pg";
 import { hashPassword } from "@/lib/auth/password";
-import { PrismaClient } from "@/lib/generated/prisma/client";
-import type { OrgLevel, Role } from "@/lib/generated/prisma/enums";
+import { type Prisma, PrismaClient } from "@/lib/generated/prisma/client";
+import type { FundSource, OrgLevel, Role } from "@/lib/generated/prisma/enums";
 
 export const DEMO_PASSWORD = "Bangfu@2026";
 
@@ -63,6 +63,43 @@ export const DEMO_USERS: TUserSeed[] = [
   { username: "gs_auditor", name: "魏丽华", orgCode: "GS", orgName: "甘肃省总工会", roles: ["AUDITOR"] },
 ];
 
+/** The years the demo and the tests pay in: each gets its allocations. */
+export const DEMO_ALLOCATION_YEARS = { from: 2020, to: 2031 } as const;
+/** Per fund and year: what the province receives, and what it passes down to each city (in fen). */
+export const DEMO_PROVINCE_RECEIVES_FEN = 5_000_000_000; // ¥50,000,000
+export const DEMO_CITY_RECEIVES_FEN = 2_000_000_000; // ¥20,000,000
+
+const DEMO_FUNDS: FundSource[] = ["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"];
+const DEMO_FUND_ORIGIN: Record<FundSource, string> = {
+  CENTRAL_SPECIAL: "中央财政（经全国总工会）", UNION_FUNDS: "省总工会经费", WARMTH_FUND: "全国总工会送温暖资金", DONATION: "省职工帮扶基金会社会捐赠",
+};
+
+/**
+ * 资金下拨 as a province does it each January: it receives each fund from outside and passes most of
+ * it down to the two cities, whose officials approve the demo's and the tests' payments. The rows
+ * go through the allocation triggers like any other (balances, append-only); the demo writes no
+ * audit rows for them, as it writes none for its users.
+ */
+function demoAllocations(idByCode: Map<string, string>, userIdByName: Map<string, string>): Prisma.AllocationCreateManyInput[] {
+  const rows: Prisma.AllocationCreateManyInput[] = [];
+  for (let year = DEMO_ALLOCATION_YEARS.from; year <= DEMO_ALLOCATION_YEARS.to; year += 1) {
+    for (const fund of DEMO_FUNDS) {
+      rows.push({
+        organisationId: idByCode.get("GS")!, kind: "RECEIVED", fundSource: fund, amountFen: BigInt(DEMO_PROVINCE_RECEIVES_FEN),
+        entryDate: new Date(Date.UTC(year, 0, 5)), source: DEMO_FUND_ORIGIN[fund], note: `${year} 年度帮扶资金`, recordedById: userIdByName.get("gs_admin")!,
+      });
+      for (const city of ["GSLZ", "GSTS"]) {
+        rows.push({
+          organisationId: idByCode.get("GS")!, recipientId: idByCode.get(city)!, kind: "PASS_DOWN", fundSource: fund,
+          amountFen: BigInt(DEMO_CITY_RECEIVES_FEN), entryDate: new Date(Date.UTC(year, 0, 10)), note: `甘工发〔${year}〕1号 年度资金下拨`,
+          recordedById: userIdByName.get("gs_official")!,
+        });
+      }
+    }
+  }
+  return rows;
+}
+
 export function openSeedClient(databaseUrl: string): PrismaClient {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
@@ -90,8 +127,9 @@ export async function seedDemoIfEmpty(databaseUrl: string): Promise<boolean> {
           for (const child of org.children ?? []) await insert(child, created.id);
         };
         await insert(DEMO_TREE, null);
+        const userIdByName = new Map<string, string>();
         for (const user of DEMO_USERS) {
-          await tx.user.create({
+          const created = await tx.user.create({
             data: {
               username: user.username,
               name: user.name,
@@ -100,7 +138,9 @@ export async function seedDemoIfEmpty(databaseUrl: string): Promise<boolean> {
               organisationId: idByCode.get(user.orgCode)!,
             },
           });
+          userIdByName.set(user.username, created.id);
         }
+        await tx.allocation.createMany({ data: demoAllocations(idByCode, userIdByName) });
         return true;
       },
       { timeout: 60_000 },

@@ -10,6 +10,7 @@ import { dateOnly } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
 import { pausePoint } from "@/lib/testing/pause-point";
+import { rethrowShortfall } from "@/lib/allocations/balance";
 import { aidPolicyFor, aidPolicySql, assertFundMayPay } from "./aid-policy";
 import { capUsage, overCapMessage, usageRowsSql } from "./caps";
 import { yearBounds } from "./db";
@@ -240,6 +241,8 @@ export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
  * 审批: re-checks every line (file still eligible, cap not exceeded given what was approved since)
  * and writes all the ledger entries with one INSERT … SELECT. The files are locked first, so a
  * single request for one of them waits for this approval and then counts it.
+ * The approving official's union pays: its allocation for the fund and the year of the entry date
+ * must hold the batch's total (trigger ledger_entry_spend, 0031_allocations), or nothing is written.
  */
 export async function approveBatch(actor: TActor, ref: TBatchRef) {
   assertRole(actor, "OFFICIAL");
@@ -289,7 +292,7 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
       return { batchId: batch.id, entries: created };
     },
     { timeout: 60_000 },
-  );
+  ).catch((error: unknown) => rethrowShortfall(actor, error, "本批次合计"));
 }
 
 /** 已发放: the bank has paid the approved batch. */

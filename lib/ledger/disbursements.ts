@@ -1,4 +1,5 @@
 import "server-only";
+import { rethrowShortfall } from "@/lib/allocations/balance";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
@@ -270,7 +271,8 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
     });
   } catch (error) {
     if (isUniqueViolation(error, "reverses_entry_id")) throw new ConflictError("该记录已经冲正，不能重复冲正。");
-    throw error;
+    // The approving official's union pays: its allocation for the fund and year must hold the amount.
+    return rethrowShortfall(actor, error, "本次发放");
   }
 }
 
