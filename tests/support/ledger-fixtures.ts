@@ -54,18 +54,20 @@ export async function insertApprovedPayment(db: TSql, p: TApprovedPayment): Prom
  * households for a batch of that many lines. File numbers BULK-1…, resident IDs 99000…1… (outside
  * any real region code, so they never meet the generated ones).
  */
-export async function insertPayableFiles(db: TSql, options: { organisationId: string; count: number; caseworkerId: string; officialId: string }) {
+export async function insertPayableFiles(db: TSql, options: { organisationId: string; count: number; caseworkerId: string; officialId: string; series?: number }) {
+  // A series (1–9) keeps several calls in one database apart: BULK3-…, resident IDs 993….
+  const series = options.series === undefined ? "" : String(options.series);
   await run(
     db,
     `WITH files AS (
        INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level,
          worker_category, main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at,
          civil_check_result, next_check_due)
-       SELECT $1, 'BULK-' || g, 'OPEN', '{"members":[]}', '批量' || g, '99' || lpad(g::text, 16, '0'), 1, 'COUNTY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP',
+       SELECT $1, 'BULK' || $5::text || '-' || g, 'OPEN', '{"members":[]}', '批量' || $5::text || g, '99' || $5::text || lpad(g::text, 16 - length($5::text), '0'), 1, 'COUNTY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP',
               $2, $2, now(), $3, now(), now(), 'CONSISTENT', CURRENT_DATE + 90
          FROM generate_series(1, $4::int) g RETURNING id, holder_name)
      INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id)
      SELECT id, $1, '天水农商银行', '622848000000' || lpad(row_number() OVER ()::text, 6, '0'), holder_name, $2 FROM files`,
-    [options.organisationId, options.caseworkerId, options.officialId, options.count],
+    [options.organisationId, options.caseworkerId, options.officialId, options.count, series],
   );
 }

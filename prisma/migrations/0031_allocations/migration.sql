@@ -231,6 +231,9 @@ ON CONFLICT (organisation_id, fund_source, year) DO UPDATE SET balance_fen = all
 
 ALTER FUNCTION allocation_move(uuid, fund_source, integer, bigint) SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION allocation_apply() SECURITY DEFINER SET search_path = public, pg_temp;
+-- It locks the corrected row (FOR UPDATE, so two corrections of one row are checked one after the
+-- other), which the application, with SELECT and INSERT only on allocation, may not do itself.
+ALTER FUNCTION allocation_check() SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION ledger_entry_spend() SECURITY DEFINER SET search_path = public, pg_temp;
-REVOKE ALL ON FUNCTION allocation_move(uuid, fund_source, integer, bigint), allocation_apply(), ledger_entry_spend(), allocation_balance_rebuild() FROM PUBLIC;
+REVOKE ALL ON FUNCTION allocation_move(uuid, fund_source, integer, bigint), allocation_apply(), allocation_check(), ledger_entry_spend(), allocation_balance_rebuild() FROM PUBLIC;
 SELECT bangfu_apply_grants();
