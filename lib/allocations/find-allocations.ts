@@ -3,7 +3,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
 import { PAGE_SIZE, toPage, type TPage } from "@/lib/data/pagination";
 import { dateOnlyString } from "@/lib/format/datetime";
-import type { AllocationKind, FundSource } from "@/lib/generated/prisma/enums";
+import type { AllocationKind, FundSource, OrgLevel } from "@/lib/generated/prisma/enums";
 
 export type TAllocationFilters = {
   year?: number;
@@ -51,18 +51,18 @@ export async function findAllocations(actor: TActor, filters: TAllocationFilters
   );
 }
 
-export type TBalanceRow = { organisationId: string; name: string; own: boolean; byFund: Partial<Record<FundSource, number>> };
+export type TBalanceRow = { organisationId: string; name: string; level: OrgLevel; own: boolean; byFund: Partial<Record<FundSource, number>> };
 
 /** What the actor's union and each union directly below it still hold, per fund, for a year. */
 export async function findBalances(actor: TActor, year: number): Promise<TBalanceRow[]> {
   const db = scopedDb(actor);
   const orgs = await db.organisation.findMany({
     where: { OR: [{ id: actor.organisation.id }, { parentId: actor.organisation.id }] },
-    orderBy: [{ depth: "asc" }, { code: "asc" }], select: { id: true, name: true },
+    orderBy: [{ depth: "asc" }, { code: "asc" }], select: { id: true, name: true, level: true },
   });
   const balances = await db.allocationBalance.findMany({ where: { year, organisationId: { in: orgs.map((o) => o.id) } } });
   return orgs.map((o) => ({
-    organisationId: o.id, name: o.name, own: o.id === actor.organisation.id,
+    organisationId: o.id, name: o.name, level: o.level, own: o.id === actor.organisation.id,
     byFund: Object.fromEntries(balances.filter((b) => b.organisationId === o.id).map((b) => [b.fundSource, Number(b.balanceFen)])),
   }));
 }

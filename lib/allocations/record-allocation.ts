@@ -8,7 +8,7 @@ import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-e
 import { dateOnly } from "@/lib/format/datetime";
 import type { FundSource } from "@/lib/generated/prisma/enums";
 import { rethrowShortfall } from "./balance";
-import { ALLOCATION_KIND_LABELS } from "./labels";
+import { ALLOCATION_KIND_LABELS, mayReceiveFromOutside } from "./labels";
 import type { TRecordAllocationInput } from "./schemas";
 
 // 资金下拨与额度: an ADMIN or OFFICIAL enters rows for their own union (the giving union) only:
@@ -17,9 +17,6 @@ import type { TRecordAllocationInput } from "./schemas";
 //   调整 — a signed correction of one of the union's own rows (the rows themselves never change).
 // The database keeps the balances and refuses what does not fit (0031_allocations); the audit row
 // is written in the same transaction.
-
-/** Only these levels receive money from outside the tree; every other union is given it by the one above. */
-const RECEIVING_LEVELS = new Set(["NATIONAL", "PROVINCE"]);
 
 export async function recordAllocation(actor: TActor, input: TRecordAllocationInput): Promise<{ allocationId: string; repeated: boolean }> {
   assertRole(actor, "ADMIN", "OFFICIAL");
@@ -36,7 +33,7 @@ export async function recordAllocation(actor: TActor, input: TRecordAllocationIn
   let detail: Record<string, string | number | null> = {};
   if (input.kind === "RECEIVED") {
     const own = await db.organisation.findUniqueOrThrow({ where: { id: giverId }, select: { level: true } });
-    if (!RECEIVING_LEVELS.has(own.level)) {
+    if (!mayReceiveFromOutside(own.level)) {
       throw new DomainError("只有省级及以上工会登记从财政或上级拨入的资金；市、县工会的额度由上级工会下拨。", "NOT_TOP_OF_TREE", { kind: "本单位不能登记拨入" });
     }
     fundSource = input.fundSource!;

@@ -21,6 +21,8 @@ export const SECTION_ROLES = {
   backups: ["ADMIN"],
   // 我的导出: everyone who can export a list (the archive's readers; the ledger and audit exports are the auditor's).
   exports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  // 资金额度: officials and administrators enter them, everyone who handles or checks money reads them.
+  allocations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -36,6 +38,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },
   { section: "reports", href: "/reports", label: "统计报表" },
+  { section: "allocations", href: "/allocations", label: "资金额度" },
   { section: "organisations", href: "/orgs", label: "组织机构" },
   { section: "users", href: "/admin/users", label: "用户管理" },
   { section: "audit", href: "/audit", label: "审计日志" },

@@ -1,10 +1,12 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AllocationHeadroom } from "@/components/allocations/allocation-headroom";
 import { BatchActions, LineActions } from "@/components/ledger/batch-actions";
 import { Alert, Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { ExportLinks } from "@/components/exports/export-links";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
+import { remainingAllocation } from "@/lib/allocations/balance";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
@@ -34,6 +36,11 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
   const lines = await findBatchLines(actor, id, { removed: removedView, page: pageFrom(query.page) });
   const editable = batch.status === "DRAFT" && hasRole(actor, "CASEWORKER");
   const batchRef = { batchId: batch.id, expectedVersion: batch.version };
+  // The approving official's union pays: before approval, its remaining allocation beside the batch's total.
+  const allocationYear = Number(batch.entryDate.slice(0, 4));
+  const remaining = batch.status === "DRAFT" || batch.status === "SUBMITTED"
+    ? await remainingAllocation(actor, { organisationId: actor.organisation.id, fundSource: batch.fundSource, year: allocationYear })
+    : null;
   return (
     <>
       {/* The "built" notice belongs to the draft just generated; once submitted the page says so instead. */}
@@ -76,6 +83,11 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
           </dl>
         </Card>
         <Card title="按组织和资金来源汇总" actions={<ExportLinks href={`/batches/${batch.id}/export`} params={{ batch: batch.id }} auditor={false} kind="BATCH_LINES" />}>
+          {remaining !== null && (
+            <div className="mb-3">
+              <AllocationHeadroom organisationName={actor.organisation.name} year={allocationYear} fundLabel={FUND_SOURCE_LABELS[batch.fundSource]} remainingFen={remaining} neededFen={batch.totalFen} what="本批次合计" />
+            </div>
+          )}
           <p className="mb-3 text-sm" data-testid="batch-totals">
             发放名单 <span className="font-semibold">{batch.includedLines.toLocaleString("zh-CN")}</span> 条，合计 <span className="font-semibold">{formatFen(batch.totalFen)}</span>（{FUND_SOURCE_LABELS[batch.fundSource]}）；移出 {batch.removedLines} 条
           </p>

@@ -1,7 +1,9 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
+import { AllocationHeadroom } from "@/components/allocations/allocation-headroom";
 import { DecideDisbursement } from "@/components/ledger/decide-disbursement";
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
+import { remainingAllocation } from "@/lib/allocations/balance";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
@@ -25,6 +27,11 @@ export default async function DisbursementPage({ params, searchParams }: { param
   });
   const title = d.reverses ? "冲正申请" : "救助发放申请";
   const overCap = !!d.cap && d.cap.usedFen + d.amountFen > d.cap.annualCapFen;
+  // The approving official's union pays: its remaining allocation for the fund and year, shown before approval.
+  const allocationYear = Number(d.entryDate.slice(0, 4));
+  const remaining = d.status === "PENDING" && !d.reverses && hasRole(actor, "OFFICIAL")
+    ? await remainingAllocation(actor, { organisationId: actor.organisation.id, fundSource: d.fundSource, year: allocationYear })
+    : null;
   const tone = d.status === "APPROVED" ? "green" : d.status === "REJECTED" ? "red" : "amber";
   return (
     <>
@@ -73,7 +80,14 @@ export default async function DisbursementPage({ params, searchParams }: { param
             {d.recordedById === actor.userId ? (
               <p className="text-sm text-slate-600">这是您本人登记的申请，须由其他审批人审批。</p>
             ) : (
+              <>
+              {remaining !== null && (
+                <div className="mb-3">
+                  <AllocationHeadroom organisationName={actor.organisation.name} year={allocationYear} fundLabel={FUND_SOURCE_LABELS[d.fundSource]} remainingFen={remaining} neededFen={d.amountFen} what="本次发放" />
+                </div>
+              )}
               <DecideDisbursement disbursementId={d.id} overCap={overCap} summary={`${d.file.holderName} ${AID_TYPE_LABELS[d.aidType]} ${formatFen(d.amountFen)}`} />
+              </>
             )}
           </Card>
         )}
