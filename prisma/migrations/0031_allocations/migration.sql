@@ -223,11 +223,16 @@ SELECT paying_organisation_id, 'OPENING', fund_source, sum(amount_fen), make_dat
   FROM ledger_entry GROUP BY paying_organisation_id, fund_source, extract(year FROM entry_date)
 HAVING sum(amount_fen) > 0;
 -- The OPENING rows put what was spent into the balances; what was spent takes it out again (zero),
--- and a year whose reversals outweigh its payments starts with what was given back.
+-- and a year whose reversals outweigh its payments starts with what was given back. (An update, then
+-- an insert: INSERT … ON CONFLICT checks the CHECK on the proposed row, which would be negative.)
+CREATE TEMP TABLE spent_before ON COMMIT DROP AS
+SELECT paying_organisation_id AS org, fund_source, extract(year FROM entry_date)::integer AS yr, sum(amount_fen) AS spent
+  FROM ledger_entry GROUP BY 1, 2, 3;
+UPDATE allocation_balance b SET balance_fen = b.balance_fen - s.spent
+  FROM spent_before s WHERE b.organisation_id = s.org AND b.fund_source = s.fund_source AND b.year = s.yr;
 INSERT INTO allocation_balance (organisation_id, fund_source, year, balance_fen)
-SELECT paying_organisation_id, fund_source, extract(year FROM entry_date)::integer, -sum(amount_fen)
-  FROM ledger_entry GROUP BY 1, 2, 3 HAVING sum(amount_fen) <> 0
-ON CONFLICT (organisation_id, fund_source, year) DO UPDATE SET balance_fen = allocation_balance.balance_fen + EXCLUDED.balance_fen;
+SELECT s.org, s.fund_source, s.yr, -s.spent FROM spent_before s
+ WHERE s.spent < 0 AND NOT EXISTS (SELECT 1 FROM allocation_balance b WHERE b.organisation_id = s.org AND b.fund_source = s.fund_source AND b.year = s.yr);
 
 ALTER FUNCTION allocation_move(uuid, fund_source, integer, bigint) SECURITY DEFINER SET search_path = public, pg_temp;
 ALTER FUNCTION allocation_apply() SECURITY DEFINER SET search_path = public, pg_temp;
