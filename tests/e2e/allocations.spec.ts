@@ -36,11 +36,14 @@ test("a province allocates to a city, which pays within it and is refused beyond
   await expect(provincePage.getByRole("heading", { name: "资金下拨与额度" })).toBeVisible();
   await provincePage.getByLabel("登记类型").selectOption({ label: "下拨" });
   await provincePage.getByRole("button", { name: "核对并登记" }).click();
-  await expect(provincePage.getByText("请选择下级工会")).toBeVisible();
+  await expect(provincePage.getByRole("alert").filter({ hasText: "请填写金额。" })).toBeVisible();
+  await expect(provincePage.getByRole("alert").filter({ hasText: "请选择资金来源" })).toBeVisible();
   await provincePage.getByLabel("资金来源").selectOption({ label: "送温暖资金" });
-  await provincePage.getByLabel("下拨给").selectOption({ label: "武威市总工会" });
   await provincePage.getByLabel("金额（元）").fill("1500");
   await provincePage.getByLabel("文号或说明").fill(`甘工发〔${year}〕88号 元旦春节送温暖资金`);
+  await provincePage.getByRole("button", { name: "核对并登记" }).click();
+  await expect(provincePage.getByRole("alert").filter({ hasText: "请选择下级工会" })).toBeVisible();
+  await provincePage.getByLabel("下拨给").selectOption({ label: "武威市总工会" });
   await provincePage.getByRole("button", { name: "核对并登记" }).click();
   const confirm = provincePage.getByRole("dialog", { name: "确认登记资金额度" });
   await expect(confirm).toContainText("甘肃省总工会 向 武威市总工会 下拨 送温暖资金 ¥1,500.00");

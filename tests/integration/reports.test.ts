@@ -449,8 +449,10 @@ describe("every report cell equals a direct count of the rows it summarises", ()
       ledger_entry_elsewhere_rebuild: "SELECT * FROM ledger_entry_elsewhere ORDER BY 1",
       // Compared in full by the test above (its counts' zero rows and first payer need care).
       report_ledger_people_rebuild: "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5",
+      // 0031: what each union holds per fund and year, from allocation rows and the ledger.
+      allocation_balance_rebuild: "SELECT organisation_id, fund_source::text, year, balance_fen::text FROM allocation_balance ORDER BY 1, 2, 3",
     };
-    expect(registered.map((r) => r.trigger)).toEqual(["ledger_entry_daily_total", "ledger_entry_elsewhere_insert", "ledger_entry_report_daily", "ledger_entry_report_people"]);
+    expect(registered.map((r) => r.trigger)).toEqual(["ledger_entry_daily_total", "ledger_entry_elsewhere_insert", "ledger_entry_report_daily", "ledger_entry_report_people", "ledger_entry_spend"]);
     for (const { rebuild } of registered) {
       const query = tables[rebuild];
       expect(query, `${rebuild} has no comparison here`).toBeDefined();
