@@ -74,5 +74,5 @@ await runBench(async (sql) => {
     }
     rows.push([label, median(times).toFixed(1), "—"]);
   }
-  console.log(table(["测量", "中位数 ms", "同一语句 pg 直接执行 ms"], rows, new Set([1, 2])));
+  table(["测量", "中位数 ms", "同一语句 pg 直接执行 ms"], rows, new Set([1, 2]));
 });

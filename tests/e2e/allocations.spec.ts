@@ -7,7 +7,8 @@ import { insertPayableFiles } from "../support/ledger-fixtures";
 import { createUser, expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
 
 test("a province allocates to a city, which pays within it and is refused beyond it", async ({ browser }) => {
-  test.setTimeout(90_000);
+  // About a minute on a quiet machine; the shared 2-core CI box under load needs more.
+  test.setTimeout(180_000);
   const suffix = Date.now().toString(36).toUpperCase();
   const province = await orgId("GS");
   const [cityRow] = await sql<{ id: string }>(
@@ -34,16 +35,17 @@ test("a province allocates to a city, which pays within it and is refused beyond
   const provincePage = await pageAs(browser, "gs_official");
   await provincePage.goto("/allocations");
   await expect(provincePage.getByRole("heading", { name: "资金下拨与额度" })).toBeVisible();
-  await provincePage.getByLabel("登记类型").selectOption({ label: "下拨" });
+  const form = provincePage.getByRole("form", { name: "登记资金额度" });
+  await form.getByLabel("登记类型").selectOption({ label: "下拨" });
   await provincePage.getByRole("button", { name: "核对并登记" }).click();
   await expect(provincePage.getByRole("alert").filter({ hasText: "请填写金额。" })).toBeVisible();
   await expect(provincePage.getByRole("alert").filter({ hasText: "请选择资金来源" })).toBeVisible();
-  await provincePage.getByLabel("资金来源").selectOption({ label: "送温暖资金" });
-  await provincePage.getByLabel("金额（元）").fill("1500");
-  await provincePage.getByLabel("文号或说明").fill(`甘工发〔${year}〕88号 元旦春节送温暖资金`);
+  await form.getByLabel("资金来源").selectOption({ label: "送温暖资金" });
+  await form.getByLabel("金额（元）").fill("1500");
+  await form.getByLabel("文号或说明").fill(`甘工发〔${year}〕88号 元旦春节送温暖资金`);
   await provincePage.getByRole("button", { name: "核对并登记" }).click();
   await expect(provincePage.getByRole("alert").filter({ hasText: "请选择下级工会" })).toBeVisible();
-  await provincePage.getByLabel("下拨给").selectOption({ label: "武威市总工会" });
+  await form.getByLabel("下拨给").selectOption({ label: "武威市总工会" });
   await provincePage.getByRole("button", { name: "核对并登记" }).click();
   const confirm = provincePage.getByRole("dialog", { name: "确认登记资金额度" });
   await expect(confirm).toContainText("甘肃省总工会 向 武威市总工会 下拨 送温暖资金 ¥1,500.00");
