@@ -92,6 +92,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Background exports: made in the requester's organisation; lib/exports also narrows every read
   // and change to the requester's own jobs (another person's export is not found at all).
   ExportJob: { where: byOrganisation, createdIn: "organisationId" },
+  // Bank return files (回盘) follow their batch, like its lines' outcomes.
+  PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
 };
 
 /**
@@ -99,7 +101,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",
