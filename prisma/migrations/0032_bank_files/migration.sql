@@ -71,3 +71,12 @@ CREATE TRIGGER payment_return_append_only BEFORE UPDATE OR DELETE ON payment_ret
 -- Which return file decided a line (已到账 or 退回).
 ALTER TABLE batch_line ADD COLUMN payment_return_id uuid REFERENCES payment_return (id) ON DELETE RESTRICT ON UPDATE CASCADE;
 CREATE INDEX batch_line_payment_return_id_idx ON batch_line (payment_return_id);
+
+-- A bank return is reversed in the ledger without anyone asking for it (reversal_kind, 0030): such a
+-- reversal has no request (disbursement) and no batch line of its own — the line it undoes is the
+-- original entry's (reverses_entry_id → batch_line_id). Every other entry still has exactly one source.
+ALTER TABLE ledger_entry DROP CONSTRAINT IF EXISTS ledger_entry_one_source;
+ALTER TABLE ledger_entry ADD CONSTRAINT ledger_entry_one_source CHECK (
+  num_nonnulls(disbursement_id, batch_line_id) = 1
+  OR (reversal_kind IS NOT NULL AND disbursement_id IS NULL AND batch_line_id IS NULL)
+);
