@@ -84,13 +84,15 @@ async function renderXlsx(layout: TBankLayout, lines: TPaymentLine[], fixedDate:
   workbook.modified = fixedDate;
   const sheet = workbook.addWorksheet("代发明细");
   sheet.columns = layout.columns.map((c) => ({ width: c.field === "AMOUNT" ? 14 : c.field === "SEQ" ? 8 : c.field === "MEMO" ? 34 : 22 }));
-  const write = (values: string[], header = false) => {
-    const row = sheet.addRow(values.map((v, i) => (layout.columns[i]!.field === "AMOUNT" && v !== "" && !header ? Number(v) : layout.columns[i]!.field === "SEQ" && /^\d+$/.test(v) ? Number(v) : v)));
+  const write = (values: string[], bold = false) => {
+    // Amounts are numbers (two decimals shown), so the bank's template and Excel's SUM read them.
+    const isNumber = (i: number, v: string) => /^-?\d+(\.\d+)?$/.test(v) && (layout.columns[i]!.field === "AMOUNT" || layout.columns[i]!.field === "SEQ");
+    const row = sheet.addRow(values.map((v, i) => (isNumber(i, v) ? Number(v) : v)));
     layout.columns.forEach((c, i) => {
       const cell = row.getCell(i + 1);
       // Accounts and ID numbers stay text: as numbers Excel would show 6.2E+18 and lose digits.
       cell.numFmt = c.field === "AMOUNT" ? "0.00" : c.field === "SEQ" ? "0" : "@";
-      if (header) cell.font = { bold: true };
+      if (bold) cell.font = { bold: true };
     });
   };
   if (layout.headerRow) write(layout.columns.map((c) => c.title), true);
