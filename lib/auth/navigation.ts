@@ -21,6 +21,7 @@ export const SECTION_ROLES = {
   backups: ["ADMIN"],
   // 我的导出: everyone who can export a list (the archive's readers; the ledger and audit exports are the auditor's).
   exports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  bankLayouts: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -45,6 +46,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "policy", href: "/admin/policy", label: "政策参数" },
   { section: "jobs", href: "/admin/jobs", label: "定时任务" },
   { section: "exports", href: "/exports", label: "我的导出", personal: true },
+  { section: "bankLayouts", href: "/admin/bank-layouts", label: "代发格式" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {
