@@ -2,6 +2,7 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import type { TScopedTx } from "@/lib/data/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 
 /** Outcomes that leave nothing to do: paid, signed for, not collected (reversed), re-issued or closed. */
 export const OPEN_PAYMENT_STATUSES = ["WAITING", "RETURNED"] as const;
@@ -10,13 +11,18 @@ export const OPEN_PAYMENT_STATUSES = ["WAITING", "RETURNED"] as const;
  * 已发放 is a consequence, not a button: an approved batch becomes PAID exactly when none of its
  * included lines is still waiting for the bank (or the signed list) or returned and unresolved.
  * Called in the transaction that settles a line — a return file applied, a returned line closed
- * or re-issued, a receipt recorded — so the batch and its last line change together. The status
- * and version are in the WHERE: of two transactions settling the last lines at once, the one that
- * commits second sees the other's lines and does it, never both.
+ * or re-issued, a receipt recorded — so the batch and its last line change together. The batch's
+ * row is locked before the lines are counted, and status and version are in the WHERE: of two
+ * transactions settling the last lines at once, the one that locks second sees the other's lines
+ * and does it, never both.
  * paid_by is the actor unless they made or submitted the batch (CHECK disbursement_batch_payer_not_maker),
  * then the official who approved it, whose approval the payment completes.
  */
 export async function settleBatchIfComplete(tx: TScopedTx, actor: TActor, batchId: string): Promise<boolean> {
+  // Two transactions resolving a batch's last two lines at once would each still see the other's
+  // line open and neither would settle. Waiting for the batch's row lock before counting makes the
+  // second count run after the first commits, and see its line resolved.
+  await tx.$queryRaw`SELECT id FROM disbursement_batch WHERE id = ${batchId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR NO KEY UPDATE`;
   const batch = await tx.disbursementBatch.findUnique({
     where: { id: batchId },
     select: { id: true, status: true, version: true, organisationId: true, createdById: true, submittedById: true, approvedById: true },
