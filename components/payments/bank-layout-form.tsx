@@ -23,9 +23,10 @@ export function BankLayoutForm({ initial, onDone }: { initial: TBankLayoutFormVa
   const columns = useFieldArray({ control: form.control, name: "columns" });
   const format = form.watch("format");
   const errors = form.formState.errors;
-  const submit = form.handleSubmit((values) =>
+  // Checked in the browser with the action's schema; sent as typed (the schema's output is the server's to make).
+  const submit = form.handleSubmit(() =>
     start(async () => {
-      const result = await saveBankLayoutAction(values);
+      const result = await saveBankLayoutAction(form.getValues());
       if (!result.ok) {
         setError(result.error);
         for (const [name, message] of Object.entries(result.fieldErrors ?? {})) form.setError(name as never, { message });
@@ -65,7 +66,7 @@ export function BankLayoutForm({ initial, onDone }: { initial: TBankLayoutFormVa
         {errors.columns?.message && <p className="text-sm text-red-700">{errors.columns.message}</p>}
         {errors.columns?.root?.message && <p className="text-sm text-red-700">{errors.columns.root.message}</p>}
         {columns.fields.map((c, i) => (
-          <div key={c.id} className="grid grid-cols-[1fr_1fr] gap-2 rounded border border-slate-200 p-2 sm:grid-cols-[1fr_1fr_6rem_auto]">
+          <div key={c.id} className={`grid grid-cols-[1fr_1fr] gap-2 rounded border border-slate-200 p-2 ${format === "FIXED" ? "sm:grid-cols-[1fr_1fr_6rem_auto]" : "sm:grid-cols-[1fr_1fr_auto]"}`}>
             <Select aria-label={`第 ${i + 1} 列字段`} {...form.register(`columns.${i}.field`)}>{PAYMENT_FIELDS.map((f) => <option key={f} value={f}>{PAYMENT_FIELD_LABELS[f]}</option>)}</Select>
             <div>
               <Input aria-label={`第 ${i + 1} 列标题`} {...form.register(`columns.${i}.title`)} />

@@ -112,13 +112,13 @@ test("a bank batch: payment files, a return file with two failures, re-issue and
   });
   await expect(qian).toContainText("已更正");
   const sun = caseworker.getByTestId("returned-line").filter({ hasText: "孙建国" });
-  await sun.getByRole("button", { name: "关闭" }).click();
+  await sun.getByRole("button", { name: "关闭", exact: true }).click();
   await confirmIn(caseworker, "关闭退回的付款", async (dialog) => dialog.getByLabel("关闭原因").fill("本人已离职，经核实放弃领取"));
   await screenshot(caseworker, "bank-returned");
   await caseworker.setViewportSize({ width: 390, height: 844 });
   await screenshot(caseworker, "bank-returned-390");
   await caseworker.setViewportSize({ width: 1280, height: 800 });
-  await qian.getByRole("button", { name: "重发" }).click();
+  await qian.getByRole("button", { name: "重发", exact: true }).click();
   await confirmIn(caseworker, "退回重发？");
   await expect(caseworker).toHaveURL(/\/batches\/[0-9a-f-]+$/);
   const reissueUrl = new URL(caseworker.url()).pathname;
