@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import {
-  adjustLineAction, approveBatchAction, markBatchPaidAction, rejectBatchAction, removeLineAction, restoreLineAction, submitBatchAction,
+  adjustLineAction, approveBatchAction, rejectBatchAction, removeLineAction, restoreLineAction, submitBatchAction,
 } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
@@ -75,10 +75,6 @@ export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; v
     );
   }
   if (batch.status === "SUBMITTED" && official && isMaker) steps.push(<p key="own" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他审批人审批。</p>);
-  if (batch.status === "APPROVED" && official && isMaker) steps.push(<p key="own-paid" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他人员确认发放。</p>);
-  if (batch.status === "APPROVED" && official && !isMaker) {
-    steps.push(<ConfirmStep key="paid" label="标记为已发放" title="确认银行已发放？" lines={batch.includedLines} message={`确认 ${batch.includedLines} 笔、合计 ${batch.total} 已由银行发放到户。`} run={() => markBatchPaidAction(ref)} />);
-  }
   return steps.length ? <div className="flex flex-wrap items-center gap-2">{steps}</div> : null;
 }
 

@@ -23,6 +23,7 @@ export const SECTION_ROLES = {
   exports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   // 资金额度: officials and administrators enter them, everyone who handles or checks money reads them.
   allocations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
+  bankLayouts: ["ADMIN"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -48,6 +49,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "policy", href: "/admin/policy", label: "政策参数" },
   { section: "jobs", href: "/admin/jobs", label: "定时任务" },
   { section: "exports", href: "/exports", label: "我的导出", personal: true },
+  { section: "bankLayouts", href: "/admin/bank-layouts", label: "代发格式" },
 ];
 
 export function sectionsFor(roles: readonly Role[]) {

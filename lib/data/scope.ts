@@ -96,6 +96,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Allocation: { where: (orgPath) => ({ OR: [byOrganisation(orgPath), { recipient: { path: { startsWith: orgPath } } }] }), createdIn: "organisationId" },
   // Derived by trigger (0031_allocations); read-only for the application.
   AllocationBalance: { where: byOrganisation },
+  // Bank return files (回盘) follow their batch, like its lines' outcomes.
+  PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
 };
 
 /**
@@ -103,7 +105,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",

@@ -2,7 +2,7 @@
 
 import { authedAction } from "@/lib/actions/action";
 import { recordBankAccount, revealBankAccount } from "@/lib/ledger/bank-accounts";
-import { adjustLine, approveBatch, createBatch, markBatchPaid, rejectBatch, removeLine, restoreLine, submitBatch } from "@/lib/ledger/batches";
+import { adjustLine, approveBatch, createBatch, rejectBatch, removeLine, restoreLine, submitBatch } from "@/lib/ledger/batches";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
 import {
   ZAdjustLineInput, ZApproveDisbursementInput, ZBatchRef, ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput,
@@ -22,4 +22,3 @@ export const restoreLineAction = authedAction(ZRestoreLineInput, ["CASEWORKER"],
 export const submitBatchAction = authedAction(ZBatchRef, ["CASEWORKER"], submitBatch);
 export const approveBatchAction = authedAction(ZBatchRef, ["OFFICIAL"], approveBatch);
 export const rejectBatchAction = authedAction(ZRejectBatchInput, ["OFFICIAL"], rejectBatch);
-export const markBatchPaidAction = authedAction(ZBatchRef, ["OFFICIAL"], markBatchPaid);

@@ -9,6 +9,7 @@ import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-e
 import { dateOnly } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
+import { markReissued } from "@/lib/payments/returned-lines";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { rethrowShortfall } from "@/lib/allocations/balance";
 import { aidPolicyFor, aidPolicySql, assertFundMayPay } from "./aid-policy";
@@ -20,7 +21,8 @@ import type { TAdjustLineInput, TBatchRef, TCreateBatchInput, TRejectBatchInput,
 // A batch (批量发放) lists every eligible open file in an organisation's subtree with its amount,
 // built by one INSERT … SELECT; the caseworker removes or adjusts lines with a reason, an official
 // other than the maker approves it — which writes all its ledger entries with one INSERT … SELECT
-// in the same transaction — and then marks it paid. 10,000 lines take about a second each way.
+// in the same transaction. The batch is 已发放 when every line's payment is settled (the bank's return
+// file, lib/payments), not at a click. 10,000 lines take about a second each way.
 
 type TBatchRow = Awaited<ReturnType<TScopedTx["disbursementBatch"]["findUniqueOrThrow"]>>;
 
@@ -287,6 +289,8 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
       await tx.$executeRaw`
         UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now()
          WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
+      // A line re-issuing a returned payment resolves that payment (退回后已重发).
+      await markReissued(tx, actor, batch.id);
       await pausePoint("batch-approve");
       await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
       return { batchId: batch.id, entries: created };
@@ -294,16 +298,3 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
     { timeout: 60_000 },
   ).catch((error: unknown) => rethrowShortfall(actor, error, "本批次合计"));
 }
-
-/** 已发放: the bank has paid the approved batch. */
-export async function markBatchPaid(actor: TActor, ref: TBatchRef) {
-  assertRole(actor, "OFFICIAL");
-  return scopedDb(actor).$transaction(async (tx) => {
-    const batch = await loadBatch(tx, ref, ["APPROVED"]);
-    notMaker(actor, batch, "确认发放");
-    await advance(tx, batch, { status: "PAID", paidById: actor.userId, paidAt: new Date() });
-    await recordAudit(tx, actor, { action: "ledger.mark-batch-paid", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });
-    return { batchId: batch.id };
-  });
-}
-

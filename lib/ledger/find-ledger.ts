@@ -493,7 +493,7 @@ export async function getBatch(actor: TActor, batchId: string) {
     id: batch.id, name: batch.name, status: batch.status, version: batch.version, aidType: batch.aidType, fundSource: batch.fundSource,
     standardAmountFen: batch.standardAmountFen, entryDate: dateOnlyString(batch.entryDate), purpose: batch.purpose, tiers: batch.tiers,
     fileLevels: batch.fileLevels, organisationName: batch.organisation.name, rejectionReason: batch.rejectionReason,
-    createdById: batch.createdById, submittedById: batch.submittedById,
+    createdById: batch.createdById, submittedById: batch.submittedById, paymentMethod: batch.paymentMethod,
     createdBy: batch.createdBy.name, createdAt: batch.createdAt, submittedBy: batch.submittedBy?.name ?? null, submittedAt: batch.submittedAt,
     approvedBy: batch.approvedBy?.name ?? null, approvedAt: batch.approvedAt, paidBy: batch.paidBy?.name ?? null, paidAt: batch.paidAt,
     organisations, removedLines: removed,

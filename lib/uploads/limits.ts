@@ -34,6 +34,8 @@ export function evidenceUploadLimit(maxBytes: number): TUploadLimit {
 export const ROSTER_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）或 CSV 文件", 30 * MiB, "请按地区分成几个文件分别比对。");
 
 /** 户档导入模板: 100,000 households are 19 MB (lib/xlsx/read-xlsx.ts). */
+/** 银行回盘: a 10,000-line return is about 1 MB; RETURN_FILE_BUDGETS in lib/payments holds the same figure. */
+export const RETURN_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）或 CSV 文件", 30 * MiB, "请分成几个文件分批导入。");
 export const IMPORT_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）", 30 * MiB, "请分成几个工作簿分批导入。");
 
 /**

@@ -60,6 +60,8 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
   ]);
   const returnedCount = disbursementsReturned.length;
+  // 发放退回待处理 (issue 23): payments the bank returned, to correct and re-issue or to close.
+  const bankReturned = await db.batchLine.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } });
   return {
     key: "caseworker",
     title: "建档与跟踪",
@@ -76,6 +78,10 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
       },
       { key: "disbursements-returned", title: `近 ${RECENT_DAYS} 天被退回的救助发放`, count: returnedCount, href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger", tone: "red" },
       { key: "transfers-waiting", title: "转出待接收单位确认", count: transfersWaiting, href: "/dynamic", tone: "slate" },
+      {
+        key: "bank-returned", title: "发放退回待处理", count: bankReturned._count, href: "/batches/returned", tone: "red",
+        detail: oldest("退回", ageInDays(bankReturned._min.paymentUpdatedAt, new Date())),
+      },
     ],
     records: disbursementsReturned.map((d) => ({
       key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,

@@ -1,9 +1,10 @@
 // Guards assistance in the browser: a batch from rule to paid (build, remove/adjust with a reason,
-// submit, approval by another official from the review queue, marked paid), a single
+// submit, approval by another official from the review queue, paid by the bank's return file), a single
 // disbursement recorded by a caseworker and approved by an official, the household's ledger and
 // the auditor's organisation ledger with masked account numbers.
 import { expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
 import { residentId } from "../support/resident-ids";
+import { bankReturnCsv } from "./support/bank";
 
 async function openFile(organisationId: string, name: string, options: { account: boolean }) {
   const holder = residentId({ birthDate: "1976-04-12" });
@@ -95,8 +96,15 @@ test("a holiday-relief batch goes from rule to paid in the browser", async ({ br
   await official.getByRole("button", { name: "审批通过" }).click();
   await confirmIn(official, "审批通过并入账？");
   await expect(official.getByText("已审批，待发放")).toBeVisible();
-  await official.getByRole("button", { name: "标记为已发放" }).click();
-  await confirmIn(official, "确认银行已发放？");
+  // 已发放 is no longer a button: the bank's return file, confirmed by the official, settles the batch.
+  await expect(official.getByRole("button", { name: "标记为已发放" })).toHaveCount(0);
+  await expect(official.getByTestId("payment-progress")).toContainText("待回盘 2 笔（¥1,300.00）");
+  const { csv } = await bankReturnCsv("2027 元旦春节送温暖");
+  await official.getByLabel(/银行回盘文件/).setInputFiles({ name: "回盘.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await official.getByRole("button", { name: "预览核对" }).click();
+  await expect(official.getByTestId("return-preview")).toContainText("匹配 2");
+  await official.getByRole("button", { name: "确认导入" }).click();
+  await confirmIn(official, "确认导入回盘？");
   await expect(official.getByText("已发放", { exact: true })).toBeVisible();
   await screenshot(official, "ledger-batch-paid");
 

@@ -3,7 +3,7 @@
 // maker–checker, the append-only ledger enforced by PostgreSQL itself, reversals, idempotency
 // under concurrent submission, scope (Lanzhou victim, Tianshui attacker), totals that equal the
 // sum of entries, keyset pagination, and batches from rule to paid — also at 10,000 lines.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
@@ -12,8 +12,10 @@ import { ZSubmitFilingData, type TFilingFormValues } from "@/lib/filing/schemas"
 import { todayInShanghai } from "@/lib/format/datetime";
 import { recordBankAccount, revealBankAccount } from "@/lib/ledger/bank-accounts";
 import {
-  adjustLine, approveBatch, createBatch, markBatchPaid, rejectBatch, removeLine, restoreLine, submitBatch,
+  adjustLine, approveBatch, createBatch, rejectBatch, removeLine, restoreLine, submitBatch,
 } from "@/lib/ledger/batches";
+import { applyReturnFile } from "@/lib/payments/apply-return-file";
+import { paymentFileLines } from "@/lib/payments/produce-payment-file";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
 import { exportLedger, findBatchLines, findOrgLedger, getBatch, householdLedger } from "@/lib/ledger/find-ledger";
 import {
@@ -22,6 +24,7 @@ import {
 import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
 import { insertPayableFiles } from "../support/ledger-fixtures";
+import { bankAnswers, returnCsvFile } from "../support/bank-files";
 
 let lzCaseworker: TActor;
 let lzOfficial: TActor;
@@ -443,9 +446,13 @@ describe("batches (批量发放)", () => {
     const entries = await prisma.ledgerEntry.findMany({ where: { batchLine: { batchId } } });
     expect(entries.map((e) => e.amountFen).sort()).toEqual([50000, 80000]);
     expect(entries.every((e) => e.recordedById === lzCaseworker.userId && e.fundSource === "WARMTH_FUND")).toBe(true);
-    batch = await getBatch(lzOfficial, batchId);
-    await expect(markBatchPaid(lzCaseworker, { batchId, expectedVersion: batch.version })).rejects.toThrow("没有权限");
-    await markBatchPaid(lzOfficial, { batchId, expectedVersion: batch.version });
+    // 已发放 is not a click: the batch waits for the bank's return file, which only an official other than the maker confirms.
+    expect((await getBatch(lzOfficial, batchId)).status).toBe("APPROVED");
+    expect((await prisma.batchLine.findMany({ where: { batchId, removed: false } })).map((l) => l.paymentStatus)).toEqual(["WAITING", "WAITING"]);
+    const answer = returnCsvFile(bankAnswers((await paymentFileLines(lzOfficial, batchId)).payable));
+    const sha = createHash("sha256").update(Buffer.from(await answer.arrayBuffer())).digest("hex");
+    await expect(applyReturnFile(lzCaseworker, { batchId, file: answer, expectedSha256: sha })).rejects.toThrow("没有权限");
+    await applyReturnFile(lzOfficial, { batchId, file: answer, expectedSha256: sha });
     expect((await getBatch(lzOfficial, batchId)).status).toBe("PAID");
     // A household already given 1,000 this year is listed as over the cap in the next batch.
     const again = await createBatch(lzCaseworker, batchInput(county, { standardAmountFen: "500" }));

@@ -64,6 +64,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
   export_job_active_idx: "partial (queued or running): the export worker's sweep and recovery read only active jobs",
   export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
+  bank_layout_one_default: "partial unique (is_default): at most one bank layout is the default (issue 23, 0032)",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

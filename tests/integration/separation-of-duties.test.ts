@@ -2,7 +2,7 @@
 // roles (or they could make themselves an official and approve), and every grant and removal is
 // audited with before and after; whoever submitted a filing, recorded a batch or proposed a change
 // takes no later step on it, whatever roles they hold — in the domain functions and in PostgreSQL.
-import { randomUUID } from "node:crypto";
+import { createHash, randomUUID } from "node:crypto";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
@@ -12,7 +12,11 @@ import {
   approveFiling, recordCivilCheck, recordObjection, rejectFiling, resolveObjection, reviewFiling, startPublicity,
 } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
-import { markBatchPaid, rejectBatch } from "@/lib/ledger/batches";
+import { rejectBatch } from "@/lib/ledger/batches";
+import { scopedDb } from "@/lib/data/scope";
+import { applyReturnFile } from "@/lib/payments/apply-return-file";
+import { settleBatchIfComplete } from "@/lib/payments/settle-batch";
+import { returnCsvFile } from "../support/bank-files";
 import { setUserRoles } from "@/lib/users/manage-users";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
@@ -120,11 +124,15 @@ describe("batches: whoever drew up or submitted one decides nothing on it", () =
     });
 
     const approved = await batchRow("APPROVED", both.userId, official.userId);
-    await expect(markBatchPaid(both, approved)).rejects.toThrow("不能确认发放自己编制或提交的批次");
+    const answer = returnCsvFile([{ reference: "BF000000000000001", name: "某某", account: "6228480000000001", amount: "500.00", result: "成功" }]);
+    const sha = createHash("sha256").update(Buffer.from(await answer.arrayBuffer())).digest("hex");
+    await expect(applyReturnFile(both, { batchId: approved.batchId, file: answer, expectedSha256: sha })).rejects.toThrow("不能确认自己编制或提交的批次的回盘");
     await expect(sql.query("UPDATE disbursement_batch SET status = 'PAID', paid_by_id = created_by_id, paid_at = now() WHERE id = $1", [approved.batchId])).rejects.toThrow(
       /disbursement_batch_payer_not_maker/,
     );
-    await markBatchPaid(official, approved);
+    // Settled by the maker's own last step, the batch names the official who approved it as payer, never the maker.
+    expect(await scopedDb(both).$transaction((tx) => settleBatchIfComplete(tx, both, approved.batchId))).toBe(true);
+    expect(await prisma.disbursementBatch.findUniqueOrThrow({ where: { id: approved.batchId } })).toMatchObject({ status: "PAID", paidById: official.userId });
   });
 });
 

@@ -26,6 +26,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/evidence/evidence.ts": { count: 1, why: "FOR UPDATE on the evidence's file, in scope" },
   "lib/filing/workflow.ts": { count: 1, why: "gap-free file number: INSERT … ON CONFLICT on file_number_counter, for an organisation in scope" },
   "lib/import/import-households.ts": { count: 9, why: "staging rows by INSERT … SELECT from jsonb; files (drafts, or open files numbered from the counter in a CTE), persons, tier decisions and history by INSERT … SELECT from the staged rows; the batch's organisations and tier counts; each in scope" },
+  "lib/payments/settle-batch.ts": { count: 1, why: "waits for the batch's row lock (FOR NO KEY UPDATE, in scope) before counting its open lines, so two last settlements at once cannot both miss" },
   "lib/ledger/batches.ts": { count: 5, why: "batch lines by INSERT … SELECT, locking their files, checking and paying them and marking their lines as waiting for the bank in one statement each, in scope" },
   "lib/ledger/caps.ts": { count: 1, why: "annual cap usage over entries, requests and batch lines, for a file in scope" },
   "lib/ledger/db.ts": { count: 1, why: "FOR NO KEY UPDATE on a household file, in scope" },

@@ -18,6 +18,9 @@ import { formatDateTime } from "@/lib/format/datetime";
 import { findBatchLines, getBatch } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
+import { findBatchPayments, PAYMENT_STATUS_LABELS } from "@/lib/payments/find-batch-payments";
+import { RETURN_UPLOAD_LIMIT } from "@/lib/uploads/limits";
+import { ReturnUpload } from "@/components/payments/return-upload";
 
 export const metadata = { title: "发放批次" };
 
@@ -35,6 +38,8 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
   });
   const lines = await findBatchLines(actor, id, { removed: removedView, page: pageFrom(query.page) });
   const editable = batch.status === "DRAFT" && hasRole(actor, "CASEWORKER");
+  const isMaker = batch.createdById === actor.userId || batch.submittedById === actor.userId;
+  const payments = (batch.status === "APPROVED" || batch.status === "PAID") && batch.paymentMethod === "BANK" ? await findBatchPayments(actor, batch.id) : null;
   const batchRef = { batchId: batch.id, expectedVersion: batch.version };
   // The approving official's union pays: before approval, its remaining allocation beside the batch's total.
   const allocationYear = Number(batch.entryDate.slice(0, 4));
@@ -64,7 +69,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
           <BatchActions
             batch={{ id: batch.id, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen) }}
             roles={actor.roles}
-            isMaker={batch.createdById === actor.userId || batch.submittedById === actor.userId}
+            isMaker={isMaker}
           />
         }
       />
@@ -82,6 +87,57 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             <div><dt className="text-xs text-slate-500">发放</dt><dd>{batch.paidBy ? `${batch.paidBy} · ${formatDateTime(batch.paidAt)}` : "—"}</dd></div>
           </dl>
         </Card>
+        {payments && (
+          <Card title="银行代发与回盘">
+            <div className="space-y-4 text-sm">
+              <p data-testid="payment-progress">
+                {batch.status === "PAID" ? "全部付款已到账或已处理，批次已发放。" : "批次在每笔付款已到账或退回已处理后自动成为“已发放”。"}
+                {" "}{payments.counts.map((c) => `${PAYMENT_STATUS_LABELS[c.status]} ${c.lines} 笔（${formatFen(c.fen)}）`).join("，")}
+              </p>
+              <div>
+                <h3 className="mb-2 font-medium">下载代发文件（{payments.payableLines} 笔）</h3>
+                <div className="flex flex-wrap gap-2">
+                  {payments.layouts.map((l) => (
+                    <a key={l.id} href={`/batches/${batch.id}/payment-file?layout=${l.id}`} className="rounded border border-brand-700 px-3 py-1 text-brand-700 hover:bg-brand-50" download>
+                      {l.name}{l.isDefault ? "（默认）" : ""}
+                    </a>
+                  ))}
+                </div>
+                <p className="mt-1 text-xs text-slate-500">同一批次、同一格式每次生成的文件完全相同（SHA-256 记入审计日志）；请勿向银行重复提交。</p>
+              </div>
+              {payments.notPayable.length > 0 && (
+                <div>
+                  <h3 className="mb-2 font-medium text-red-700">不能代发 {payments.notPayable.length} 笔（不在代发文件中）</h3>
+                  <Table head={["序号", "收款人", "金额", "原因"]}>
+                    {payments.notPayable.slice(0, 50).map((l) => (
+                      <tr key={l.reference}><Td>{l.seq}</Td><Td>{l.name}</Td><Td className="tabular-nums">{formatFen(l.amountFen)}</Td><Td className="text-xs">{l.reason}</Td></tr>
+                    ))}
+                  </Table>
+                </div>
+              )}
+              {batch.status === "APPROVED" && (
+                <div>
+                  <h3 className="mb-2 font-medium">导入银行回盘</h3>
+                  <ReturnUpload batchId={batch.id} layouts={payments.layouts} limit={RETURN_UPLOAD_LIMIT}
+                    canConfirm={hasRole(actor, "OFFICIAL") && !isMaker}
+                    confirmNote={hasRole(actor, "OFFICIAL") ? "这是您编制或提交的批次，须由其他审批人确认导入。" : "核对无误。请由审批人确认导入。"} />
+                </div>
+              )}
+              {payments.returns.length > 0 && (
+                <Table head={["已导入的回盘", "到账", "退回", "导入人"]}>
+                  {payments.returns.map((r) => (
+                    <tr key={r.id}>
+                      <Td><div>{r.fileName}</div><div className="break-all font-mono text-xs text-slate-500">{r.sha256.slice(0, 16)}…</div></Td>
+                      <Td className="tabular-nums">{r.paidLines} 笔 {formatFen(r.paidFen)}</Td>
+                      <Td className="tabular-nums">{r.returnedLines} 笔 {formatFen(r.returnedFen)}</Td>
+                      <Td>{r.appliedBy} · {formatDateTime(r.appliedAt)}</Td>
+                    </tr>
+                  ))}
+                </Table>
+              )}
+            </div>
+          </Card>
+        )}
         <Card title="按组织和资金来源汇总" actions={<ExportLinks href={`/batches/${batch.id}/export`} params={{ batch: batch.id }} auditor={false} kind="BATCH_LINES" />}>
           {remaining !== null && (
             <div className="mb-3">

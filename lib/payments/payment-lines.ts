@@ -1,0 +1,67 @@
+import "server-only";
+import type { TScopedTx } from "@/lib/data/scope";
+import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
+import type { AidType, PaymentStatus } from "@/lib/generated/prisma/enums";
+import type { TPaymentLine } from "./render-payment-file";
+
+// Every included line of an approved batch, numbered once and for all: the lines of an approved
+// batch never change (removal and adjustment end with the draft), and they are ordered by their
+// own id, so line n has the same 序号 and reference (业务参考号) in every file and every return.
+// A reference is "BF" + the first ten hex digits of the batch id + the five-digit 序号: the
+// return file names its batch in every line, so a return file of another batch is recognised.
+
+export const REFERENCE_PATTERN = /BF([0-9A-F]{10})(\d{5})/;
+
+export function batchCode(batchId: string): string {
+  return batchId.replace(/-/g, "").slice(0, 10).toUpperCase();
+}
+
+export function referenceOf(batchId: string, seq: number): string {
+  return `BF${batchCode(batchId)}${String(seq).padStart(5, "0")}`;
+}
+
+export type TBatchPaymentLine = TPaymentLine & {
+  lineId: string;
+  fileId: string;
+  organisationId: string;
+  bankAccountId: string | null;
+  paymentStatus: PaymentStatus | null;
+  /** Why the line cannot go to the bank; null when it can. */
+  notPayable: string | null;
+};
+
+/**
+ * 实名制: a line is payable only to an account held by the payee — the file holder's own, not
+ * replaced since — and with a name and number to write. The others are listed with the reason.
+ */
+export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, batch: { id: string; aidType: AidType }): Promise<TBatchPaymentLine[]> {
+  const rows = await tx.batchLine.findMany({
+    where: { batchId: batch.id, removed: false },
+    orderBy: { id: "asc" },
+    select: {
+      id: true, fileId: true, organisationId: true, amountFen: true, adjustedAmountFen: true, bankAccountId: true, paymentStatus: true,
+      file: { select: { holderName: true, holderResidentId: true } },
+      bankAccount: { select: { bankName: true, accountNumber: true, accountHolder: true, supersededAt: true } },
+    },
+  });
+  if (rows.length > 99_999) throw new Error("a batch of more than 99,999 lines has no five-digit reference");
+  const aid = AID_TYPE_LABELS[batch.aidType];
+  return rows.map((row, i) => {
+    const seq = i + 1;
+    const reference = referenceOf(batch.id, seq);
+    const account = row.bankAccount;
+    const holder = row.file.holderName ?? "";
+    const notPayable = !account
+      ? "未登记本人银行账户（实名制）"
+      : account.accountHolder !== holder
+        ? `账户户名“${account.accountHolder}”不是建档职工本人“${holder}”（实名制）`
+        : account.supersededAt
+          ? "发放时的账户已被更换：请在退回处理中以新账户重发"
+          : null;
+    return {
+      lineId: row.id, fileId: row.fileId, organisationId: row.organisationId, bankAccountId: row.bankAccountId, paymentStatus: row.paymentStatus, notPayable,
+      seq, reference, name: account?.accountHolder ?? holder, account: account?.accountNumber ?? "", bank: account?.bankName ?? "",
+      amountFen: row.adjustedAmountFen ?? row.amountFen, idNumber: row.file.holderResidentId ?? "", memo: `${reference} ${aid}`,
+    };
+  });
+}

@@ -1,0 +1,148 @@
+// Guards bank payment in the browser (issue 23 §2–§3): an administrator adds a GBK text layout; an
+// approved batch's payment file downloads in the default layout and in that one; the bank's return
+// file with two failed lines is previewed and applied by an official; the caseworker corrects one
+// household's account and re-issues its payment, which another batch approval pays, and closes the
+// other with a reason; the batch becomes 已发放 on its own; the auditor's reconciliation shows no
+// difference. Screenshots at desktop width and 390 px.
+import iconv from "iconv-lite";
+import { expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
+import { bankReturnCsv } from "./support/bank";
+
+const BATCH = "2027 春节送温暖（银行代发）";
+
+async function payableFile(organisationId: string, name: string, holderId: string, account: string) {
+  const data = {
+    organisationId, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, suddenEvent: false, mainCause: "ILLNESS", secondaryCauses: [],
+    proposedTier: "DEEP", needs: "生活救助", incomes: [{ source: "WAGES", monthlyFen: 150000 }], expenditures: [],
+    members: [{ name, relation: "SELF", residentId: holderId, birthDate: "1976-04-12", sex: "MALE", health: "CHRONIC_ILLNESS", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+  };
+  const [file] = await sql<{ id: string }>(
+    `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
+       main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at, civil_check_result, next_check_due)
+     VALUES ($1, $2, 'OPEN', $3, $4, $5, 1, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', CURRENT_DATE + 90) RETURNING id`,
+    [organisationId, `BANK-${Date.now()}-${name}`, JSON.stringify(data), name, holderId, await userId("lz_caseworker"), await userId("lz_official")],
+  );
+  await sql(`INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) VALUES ($1, $2, '兰州银行', $3, $4, $5)`,
+    [file!.id, organisationId, account, name, await userId("lz_caseworker")]);
+  return file!.id;
+}
+
+async function confirmIn(page: import("@playwright/test").Page, dialogName: string, fill?: (dialog: import("@playwright/test").Locator) => Promise<void>) {
+  const dialog = page.getByRole("dialog", { name: dialogName });
+  await fill?.(dialog);
+  await dialog.getByRole("button", { name: /^确认/ }).click();
+  await expect(dialog).toBeHidden({ timeout: 20_000 });
+}
+
+async function approveAs(official: import("@playwright/test").Page, batchUrl: string) {
+  await official.goto(batchUrl);
+  await official.getByRole("button", { name: "审批通过" }).click();
+  await confirmIn(official, "审批通过并入账？");
+}
+
+test("a bank batch: payment files, a return file with two failures, re-issue and close, 已发放, zero differences", async ({ browser }) => {
+  test.setTimeout(120_000);
+  const org = await orgId("GSLZQLH01");
+  await payableFile(org, "赵福来", "620103197604120011", "6228480011110001");
+  await payableFile(org, "钱秀英", "620103197604120038", "6228480011110002");
+  await payableFile(org, "孙建国", "620103197604120054", "6228480011110003");
+
+  // An administrator adds the rural bank's GBK text layout (the form starts from the common columns).
+  const admin = await pageAs(browser, "gs_admin");
+  await admin.goto("/admin/bank-layouts");
+  await expect(admin.getByText("通用代发模板（Excel）")).toBeVisible();
+  await admin.getByLabel("格式名称").fill("农商银行代发（GBK 文本）");
+  await admin.getByRole("button", { name: "保存格式" }).click();
+  await expect(admin.getByText("已保存代发格式。")).toBeVisible();
+  await screenshot(admin, "bank-layouts");
+
+  // The caseworker builds the batch, an official approves it.
+  const caseworker = await pageAs(browser, "lz_caseworker");
+  await caseworker.goto("/batches/new");
+  await caseworker.getByLabel("批次名称").fill(BATCH);
+  await caseworker.getByLabel("发放范围（组织，含下级）").selectOption({ label: "　　　兰州佛慈制药股份有限公司工会" });
+  await caseworker.getByLabel("救助类型").selectOption({ label: "送温暖" });
+  await caseworker.getByLabel("资金来源").selectOption({ label: "送温暖资金" });
+  await caseworker.getByLabel("每户（每生）标准金额（元）").fill("500");
+  await caseworker.getByLabel("用途").fill("元旦春节慰问困难职工");
+  await caseworker.getByRole("button", { name: "生成发放名单" }).click();
+  await expect(caseworker).toHaveURL(/\/batches\/[0-9a-f-]+\?built=3/);
+  const batchUrl = new URL(caseworker.url()).pathname;
+  await caseworker.getByRole("button", { name: "提交审批" }).click();
+  await confirmIn(caseworker, "提交批次审批？");
+  const official = await pageAs(browser, "lz_official");
+  await approveAs(official, batchUrl);
+  await expect(official.getByTestId("payment-progress")).toContainText("待回盘 3 笔（¥1,500.00）");
+
+  // The payment file, in the default layout and in the GBK text layout.
+  const [xlsx] = await Promise.all([official.waitForEvent("download"), official.getByRole("link", { name: "通用代发模板（Excel）（默认）" }).click()]);
+  expect(xlsx.suggestedFilename()).toMatch(/^代发文件_.*\.xlsx$/);
+  const xlsxBytes = await (await import("node:fs/promises")).readFile((await xlsx.path())!);
+  expect(xlsxBytes.subarray(0, 2).toString()).toBe("PK");
+  const [txt] = await Promise.all([official.waitForEvent("download"), official.getByRole("link", { name: "农商银行代发（GBK 文本）" }).click()]);
+  const text = iconv.decode(await (await import("node:fs/promises")).readFile((await txt.path())!), "gbk");
+  expect(text.split("\r\n")[0]).toBe("序号|收款人姓名|收款账号|开户行|金额|证件号码|摘要");
+  expect(text).toContain("|钱秀英|6228480011110002|兰州银行|500.00|620103197604120038|BF");
+  const audits = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'payments.produce-file' AND detail->>'sha256' ~ '^[0-9a-f]{64}$'");
+  expect(audits[0]!.n).toBeGreaterThanOrEqual(2);
+
+  // The bank returns two of the three; the official previews the file, then confirms it.
+  const { csv } = await bankReturnCsv(BATCH, { 钱秀英: "账户不存在", 孙建国: "户名不符" });
+  await official.getByLabel(/银行回盘文件/).setInputFiles({ name: "回盘.csv", mimeType: "text/csv", buffer: iconv.encode(csv, "gbk") });
+  await official.getByRole("button", { name: "预览核对" }).click();
+  await expect(official.getByTestId("return-preview")).toContainText("匹配 3");
+  await expect(official.getByTestId("return-preview")).toContainText("退回 2 笔 ¥1,000.00");
+  await screenshot(official, "bank-return-preview");
+  await official.getByRole("button", { name: "确认导入" }).click();
+  await confirmIn(official, "确认导入回盘？");
+  await expect(official.getByText("已导入回盘：已到账 1 笔，退回 2 笔。")).toBeVisible();
+  await expect(official.getByTestId("payment-progress")).toContainText("已到账 1 笔（¥500.00）");
+  await expect(official.getByTestId("payment-progress")).toContainText("退回待处理 2 笔（¥1,000.00）");
+
+  // 发放退回待处理: correct 钱秀英's account and re-issue; close 孙建国's with a reason.
+  await caseworker.goto("/");
+  await caseworker.getByRole("link", { name: /发放退回待处理/ }).click();
+  await expect(caseworker).toHaveURL(/\/batches\/returned/);
+  const qian = caseworker.getByTestId("returned-line").filter({ hasText: "钱秀英" });
+  await expect(qian.getByRole("button", { name: "重发（须先更正账户）" })).toBeDisabled();
+  await qian.getByRole("button", { name: "更换银行账户" }).click();
+  await confirmIn(caseworker, "登记建档职工本人银行账户", async (dialog) => {
+    await dialog.getByLabel("开户银行").fill("中国农业银行兰州分行");
+    await dialog.getByLabel("银行账号").fill("6228480099990002");
+  });
+  await expect(qian).toContainText("已更正");
+  const sun = caseworker.getByTestId("returned-line").filter({ hasText: "孙建国" });
+  await sun.getByRole("button", { name: "关闭", exact: true }).click();
+  await confirmIn(caseworker, "关闭退回的付款", async (dialog) => dialog.getByLabel("关闭原因").fill("本人已离职，经核实放弃领取"));
+  await screenshot(caseworker, "bank-returned");
+  await caseworker.setViewportSize({ width: 390, height: 844 });
+  await screenshot(caseworker, "bank-returned-390");
+  await caseworker.setViewportSize({ width: 1280, height: 800 });
+  await qian.getByRole("button", { name: "重发", exact: true }).click();
+  await confirmIn(caseworker, "退回重发？");
+  await expect(caseworker).toHaveURL(/\/batches\/[0-9a-f-]+$/);
+  const reissueUrl = new URL(caseworker.url()).pathname;
+  await expect(caseworker.getByTestId("batch-totals")).toContainText("发放名单 1 条，合计 ¥500.00");
+  await caseworker.getByRole("button", { name: "提交审批" }).click();
+  await confirmIn(caseworker, "提交批次审批？");
+  await approveAs(official, reissueUrl);
+
+  // The first batch is now 已发放 on its own.
+  await official.goto(batchUrl);
+  await expect(official.getByText("已发放", { exact: true })).toBeVisible();
+  await expect(official.getByTestId("payment-progress")).toContainText("全部付款已到账或已处理");
+  await screenshot(official, "bank-batch-paid");
+
+  // The auditor's reconciliation: approved − returned = paid, no differences.
+  const auditor = await pageAs(browser, "lz_auditor");
+  await auditor.goto("/ledger/reconciliation");
+  await expect(auditor.getByTestId("recon-summary")).toContainText("差异 0 条");
+  const row = auditor.getByTestId("recon-batch").filter({ hasText: BATCH });
+  await expect(row).toContainText("3 笔 ¥1,500.00");
+  await expect(row).toContainText("2 笔 ¥1,000.00");
+  await screenshot(auditor, "bank-reconciliation");
+  await auditor.setViewportSize({ width: 390, height: 844 });
+  await screenshot(auditor, "bank-reconciliation-390");
+  const [recon] = await Promise.all([auditor.waitForEvent("download"), auditor.getByRole("link", { name: "导出 Excel" }).click()]);
+  expect(recon.suggestedFilename()).toMatch(/^资金对账_.*\.xlsx$/);
+});
