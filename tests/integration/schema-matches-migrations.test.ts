@@ -63,6 +63,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
   export_job_active_idx: "partial (queued or running): the export worker's sweep and recovery read only active jobs",
   export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
+  file_query_code_one_live: "partial unique: a file has at most one live query code (本人查询, issue 24)",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
