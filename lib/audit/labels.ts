@@ -82,6 +82,10 @@ const ACTION_LABELS: Record<string, string> = {
   "civil.exit": "根据民政比对提出退档",
   "civil.dismiss": "民政比对结果标记为不属实",
   "civil.export": "导出民政比对结果",
+  // The worker's own door (issue 24).
+  "file.query_code_issue": "打印建档告知书（生成新查询码）",
+  "public.query": "本人查询成功",
+  "public.query_failed": "本人查询未通过（姓名或查询码不符）",
 };
 
 export function auditActionLabel(action: string): string {
