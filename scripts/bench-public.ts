@@ -69,7 +69,8 @@ try {
   }
   await sql.query("ANALYZE file_query_code");
 
-  server.child = spawn("npx", ["tsx", "scripts/serve.ts", String(PORT)], {
+  // tsx itself, not npx: npx does not pass SIGTERM on, and the server would outlive the benchmark.
+  server.child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/tsx"), ["scripts/serve.ts", String(PORT)], {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "ignore", "inherit"],
     env: { ...process.env, DATABASE_URL: db.url, NEXTAUTH_SECRET: randomUUID(), NEXTAUTH_URL: `http://127.0.0.1:${PORT}`, NEXT_TELEMETRY_DISABLED: "1" },
