@@ -11,7 +11,8 @@ import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
 import { recordBankAccount } from "@/lib/ledger/bank-accounts";
-import { findPublicVisits } from "@/lib/notice/find-filing-notice";
+import { findFilingNotice, findPublicVisits } from "@/lib/notice/find-filing-notice";
+import { ZCreateOrganisationInput } from "@/lib/organisations/schemas";
 import { issueQueryCode } from "@/lib/notice/issue-query-code";
 import { z } from "zod";
 import { queryOwnFile, type TPublicQueryAnswer } from "@/lib/public/query-own-file";
@@ -94,6 +95,23 @@ describe("the query code", () => {
     expect(results.some((r) => r.status === "fulfilled")).toBe(true);
     for (const r of results) if (r.status === "rejected") expect(String(r.reason)).toContain("刚刚为该档案生成了查询码");
     expect(await prisma.fileQueryCode.count({ where: { fileId: file.fileId, endedAt: null } })).toBe(1);
+  });
+});
+
+describe("the 建档告知书", () => {
+  it("prints the union's service phone, or the nearest union's above it, and what happens next", async () => {
+    const file = await fileWithCode("GSLZCG01");
+    // The demo seed gives 兰州市总工会 (GSLZ) a phone, not the district or the grassroots union.
+    const before = await findFilingNotice(lzCaseworker, file.fileId);
+    expect(before).toMatchObject({ unionName: "兰州市城关区环境卫生管理所工会", servicePhone: "0931-12351", recheckMonths: 3, observationMonths: 12, allowed: { ok: true } });
+    expect(before.liveCodeIssuedAt).toBeInstanceOf(Date);
+    await sql.query("UPDATE organisation SET service_phone = '0931-8460000' WHERE code = 'GSLZCG'");
+    expect((await findFilingNotice(lzCaseworker, file.fileId)).servicePhone).toBe("0931-8460000");
+    await expect(findFilingNotice(tsCaseworker, file.fileId)).rejects.toThrow("记录不存在");
+    // A phone is checked where a union is created, and by the database.
+    expect(ZCreateOrganisationInput.safeParse({ parentId: file.organisationId, name: "测试工会", code: "T-1", level: "GRASSROOTS", regionCode: "620102", servicePhone: "电话12" }).success).toBe(false);
+    expect(ZCreateOrganisationInput.parse({ parentId: file.organisationId, name: "测试工会", code: "T-1", level: "GRASSROOTS", regionCode: "620102", servicePhone: "" }).servicePhone).toBeUndefined();
+    await expect(sql.query("UPDATE organisation SET service_phone = 'call me' WHERE code = 'GSLZCG'")).rejects.toThrow("organisation_service_phone_format");
   });
 });
 
