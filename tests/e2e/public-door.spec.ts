@@ -97,6 +97,15 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
   await noHorizontalOverflow(worker);
   await screenshot(worker, "public-own-payment-390");
 
+  // The public landing page, at desktop width too; axe on it as well.
+  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  await desk.goto("/public");
+  await expect(desk.getByRole("link", { name: /本人查询/ }).first()).toBeVisible();
+  expect(await seriousViolations(desk)).toEqual([]);
+  await screenshot(desk, "public-home-desktop");
+  await desk.goto("/public/query");
+  await screenshot(desk, "public-query-desktop");
+
   // The file's history shows the queries, with where they came from.
   await staffPage.goto(`/files/${fileId}`);
   await expect(staffPage.getByTestId("public-visits")).toContainText("本人查询成功");
