@@ -1,4 +1,5 @@
 import { NextResponse, type NextRequest } from "next/server";
+import { isPublicPath } from "@/lib/http/public-path";
 import { contentSecurityPolicy } from "@/lib/http/security-headers";
 
 // A fresh nonce for every page request, in the Content-Security-Policy of the response and of the
@@ -11,13 +12,23 @@ export function proxy(request: NextRequest) {
   const requestHeaders = new Headers(request.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("Content-Security-Policy", csp);
+  // The public pages (issue 24) never see a staff session: the browser sends the staff cookie
+  // to every path, so it is dropped here, before any page or server action under /public runs.
+  // A staff action posted to a public page then finds nobody signed in and refuses
+  // (docs/decisions/024-public-pages.md).
+  const isPublic = isPublicPath(request.nextUrl.pathname);
+  if (isPublic) requestHeaders.delete("cookie");
   const response = NextResponse.next({ request: { headers: requestHeaders } });
   response.headers.set("Content-Security-Policy", csp);
+  if (isPublic) response.headers.set("Cache-Control", "no-store");
   return response;
 }
 
 export const config = {
   matcher: [
+    // Every request under /public, prefetches too: the cookie must go whatever the headers say.
+    "/public/:path*",
+    "/public",
     {
       source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
       missing: [

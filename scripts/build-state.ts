@@ -3,7 +3,7 @@ import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { PROJECT_DIR } from "@/lib/db/runtime";
 
-const SOURCES = ["app", "components", "lib", "public", "next.config.ts", "package-lock.json", "prisma/schema.prisma", "postcss.config.mjs"];
+const SOURCES = ["app", "components", "lib", "public", "proxy.ts", "next.config.ts", "package-lock.json", "prisma/schema.prisma", "postcss.config.mjs"];
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;

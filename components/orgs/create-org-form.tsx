@@ -4,6 +4,7 @@ import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
 import { useForm } from "react-hook-form";
+import type { z } from "zod";
 import { createOrganisationAction } from "@/lib/organisations/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
@@ -15,9 +16,9 @@ import { regionsWithinLabel } from "@/lib/policy/regions";
 export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { parentId: string; defaultLevel: TCreateOrganisationInput["level"]; defaultRegionCode: string }) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
-  const form = useForm<TCreateOrganisationInput>({
+  const form = useForm<z.input<typeof ZCreateOrganisationInput>, unknown, TCreateOrganisationInput>({
     resolver: zodResolver(ZCreateOrganisationInput),
-    defaultValues: { parentId, name: "", code: "", level: defaultLevel, regionCode: defaultRegionCode },
+    defaultValues: { parentId, name: "", code: "", level: defaultLevel, regionCode: defaultRegionCode, servicePhone: "" },
   });
   const { errors, isSubmitting } = form.formState;
 
@@ -28,7 +29,7 @@ export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { p
       return;
     }
     setMessage({ tone: "success", text: `已新建下级组织「${values.name}」。` });
-    form.reset({ ...values, name: "", code: "" });
+    form.reset({ ...values, name: "", code: "", servicePhone: "" });
     router.refresh();
   });
 
@@ -57,6 +58,9 @@ export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { p
       </Field>
       <Field label="行政区划代码" htmlFor="org-region" error={errors.regionCode?.message} hint={`6 位，决定适用的低保标准；须在上级组织的地区内：${regionsWithinLabel(defaultRegionCode)}`}>
         <Input id="org-region" inputMode="numeric" aria-invalid={!!errors.regionCode} {...form.register("regionCode")} />
+      </Field>
+      <Field label="服务电话（选填）" htmlFor="org-phone" error={errors.servicePhone?.message} hint="印在建档告知书上；不填则用上级工会的服务电话">
+        <Input id="org-phone" inputMode="tel" aria-invalid={!!errors.servicePhone} {...form.register("servicePhone")} />
       </Field>
       <div className="sm:col-span-2">
         <Button type="submit" disabled={isSubmitting}>

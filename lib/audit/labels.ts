@@ -94,6 +94,10 @@ const ACTION_LABELS: Record<string, string> = {
   "allocation.pass-down": "下拨资金额度",
   "allocation.adjustment": "调整资金额度",
   "allocation.report-export": "下载资金额度使用报表",
+  // The worker's own door (issue 24).
+  "file.query_code_issue": "打印建档告知书（生成新查询码）",
+  "public.query": "本人查询成功",
+  "public.query_failed": "本人查询未通过（姓名或查询码不符）",
 };
 
 export function auditActionLabel(action: string): string {

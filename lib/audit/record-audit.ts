@@ -27,3 +27,21 @@ export function recordAudit(tx: TAuditWriter, actor: Pick<TActor, "userId" | "ip
     },
   });
 }
+
+/**
+ * An audit row of something the public did (issue 24: a self-query, an application, an objection):
+ * no user, only the client address the app's own server saw (lib/http/client-ip.ts).
+ */
+export function recordPublicAudit(tx: TAuditWriter, ip: string, input: TAuditInput) {
+  return tx.auditEvent.create({
+    data: {
+      actorId: null,
+      ip,
+      action: input.action,
+      entityType: input.entityType,
+      entityId: input.entityId ?? null,
+      organisationId: input.organisationId ?? null,
+      detail: input.detail,
+    },
+  });
+}

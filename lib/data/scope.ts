@@ -98,6 +98,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   AllocationBalance: { where: byOrganisation },
   // Bank return files (回盘) follow their batch, like its lines' outcomes.
   PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  // A query code follows its file (issue 24); the public side reads it in lib/public, never scoped.
+  FileQueryCode: { where: byFile },
 };
 
 /**
@@ -105,7 +107,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",

@@ -7,7 +7,7 @@ import type { FundSource, OrgLevel, Role } from "@/lib/generated/prisma/enums";
 
 export const DEMO_PASSWORD = "Bangfu@2026";
 
-type TOrgSeed = { name: string; code: string; level: OrgLevel; regionCode: string; children?: TOrgSeed[] };
+type TOrgSeed = { name: string; code: string; level: OrgLevel; regionCode: string; servicePhone?: string; children?: TOrgSeed[] };
 
 export const DEMO_TREE: TOrgSeed = {
   name: "中华全国总工会", code: "ACFTU", level: "NATIONAL", regionCode: "100000",
@@ -15,7 +15,7 @@ export const DEMO_TREE: TOrgSeed = {
     name: "甘肃省总工会", code: "GS", level: "PROVINCE", regionCode: "620000",
     children: [
       {
-        name: "兰州市总工会", code: "GSLZ", level: "CITY", regionCode: "620100",
+        name: "兰州市总工会", code: "GSLZ", level: "CITY", regionCode: "620100", servicePhone: "0931-12351",
         children: [
           { name: "城关区总工会", code: "GSLZCG", level: "COUNTY", regionCode: "620102", children: [
             { name: "兰州市城关区环境卫生管理所工会", code: "GSLZCG01", level: "GRASSROOTS", regionCode: "620102" },
@@ -31,7 +31,7 @@ export const DEMO_TREE: TOrgSeed = {
         ],
       },
       {
-        name: "天水市总工会", code: "GSTS", level: "CITY", regionCode: "620500",
+        name: "天水市总工会", code: "GSTS", level: "CITY", regionCode: "620500", servicePhone: "0938-12351",
         children: [
           { name: "秦州区总工会", code: "GSTSQZ", level: "COUNTY", regionCode: "620502", children: [
             { name: "天水长城开关厂工会", code: "GSTSQZ01", level: "GRASSROOTS", regionCode: "620502" },
@@ -121,7 +121,7 @@ export async function seedDemoIfEmpty(databaseUrl: string): Promise<boolean> {
         const insert = async (org: TOrgSeed, parentId: string | null) => {
           const created = await tx.organisation.create({
             // path and depth are set by the organisation_set_path trigger.
-            data: { name: org.name, code: org.code, level: org.level, regionCode: org.regionCode, parentId, path: "", depth: 0 },
+            data: { name: org.name, code: org.code, level: org.level, regionCode: org.regionCode, servicePhone: org.servicePhone ?? null, parentId, path: "", depth: 0 },
           });
           idByCode.set(org.code, created.id);
           for (const child of org.children ?? []) await insert(child, created.id);

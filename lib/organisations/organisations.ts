@@ -54,7 +54,7 @@ export async function createOrganisation(actor: TActor, input: TCreateOrganisati
     return await db.$transaction(async (tx) => {
       const org = await tx.organisation.create({
         // path and depth are derived from the parent by the organisation_set_path trigger.
-        data: { ...input, path: "", depth: 0 },
+        data: { ...input, servicePhone: input.servicePhone ?? null, path: "", depth: 0 },
         select: { id: true },
       });
       await recordAudit(tx, actor, { action: "organisation.create", entityType: "organisation", entityId: org.id, organisationId: org.id, detail: input });

@@ -65,6 +65,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   export_job_active_idx: "partial (queued or running): the export worker's sweep and recovery read only active jobs",
   export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
   bank_layout_one_default: "partial unique (is_default): at most one bank layout is the default (issue 23, 0032)",
+  file_query_code_one_live: "partial unique: a file has at most one live query code (本人查询, issue 24)",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

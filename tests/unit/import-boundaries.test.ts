@@ -15,6 +15,7 @@ const MAY_USE_UNSCOPED_CLIENT = [
   /^lib\/policy\//, // policy parameters are public, not organisation data
   /^lib\/calendar\/(run-daily-calendar|run-daily-now|run-job|scheduler|working-days)\.ts$/, // system jobs run for every organisation, not for a user
   /^lib\/exports\/(run-export-job|maintain-exports)\.ts$/, // the export worker finds a job by id before there is an actor, and keeps every user's jobs
+  /^lib\/public\/(query-own-file|service-phone)\.ts$/, // the public has no actor: a file is found by its holder's ID number and query code; a union's phone is public
 ];
 
 function sourceFiles(dir: string): string[] {

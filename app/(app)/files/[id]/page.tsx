@@ -31,6 +31,8 @@ import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/compon
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
 import { getFileFollowUp } from "@/lib/dynamic/find";
 import { findRunsCoveringFile } from "@/lib/civil/find-runs";
+import { findPublicVisits } from "@/lib/notice/find-filing-notice";
+import { canIssueQueryCode } from "@/lib/notice/rules";
 
 export const metadata = { title: "困难职工档案" };
 
@@ -52,6 +54,12 @@ const EVENT_LABELS: Record<string, string> = {
   IMPORTED: "按已在档档案迁入（导入批次审批通过）",
 };
 
+const PUBLIC_VISIT_LABELS: Record<string, string> = {
+  "file.query_code_issue": "打印建档告知书，生成新查询码（原查询码失效）",
+  "public.query": "本人查询成功",
+  "public.query_failed": "以本户身份证号码查询未通过（姓名或查询码不符）",
+};
+
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.archive);
   const { id } = await params;
@@ -60,9 +68,10 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds, civilRuns] = await Promise.all([
+  const [evidence, followUp, requiredKinds, civilRuns, publicVisits] = await Promise.all([
     listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id),
     ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
+    findPublicVisits(actor, file.id),
   ]);
   const today = todayInShanghai();
   const { data } = file;
@@ -100,7 +109,14 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             {file.episode > 1 && <span>· 第 {file.episode} 期（返困）</span>}
           </span>
         }
-        actions={<a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>}
+        actions={
+          <span className="flex flex-wrap gap-2">
+            {canIssueQueryCode(file).ok && hasRole(actor, "CASEWORKER") && (
+              <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印建档告知书</a>
+            )}
+            <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>
+          </span>
+        }
       />
       <div className="space-y-6">
         <Card title="办理">
@@ -290,6 +306,20 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               </li>
             ))}
           </ol>
+          {publicVisits.length > 0 && (
+            <>
+              <h3 className="mb-2 mt-4 text-sm font-medium">查询码与本人查询（最近 50 条）</h3>
+              <ol className="space-y-2 text-sm" data-testid="public-visits">
+                {publicVisits.map((v) => (
+                  <li key={v.id.toString()} className="flex flex-wrap gap-x-3">
+                    <span className="w-36 shrink-0 text-slate-500">{formatDateTime(v.at)}</span>
+                    <span className="font-medium">{PUBLIC_VISIT_LABELS[v.action] ?? v.action}</span>
+                    {v.ip && <span className="text-slate-600">来源地址 {v.ip}</span>}
+                  </li>
+                ))}
+              </ol>
+            </>
+          )}
         </Card>
         <p>
           <Link href="/archive" className="text-sm text-brand-700 hover:underline">

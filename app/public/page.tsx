@@ -1,0 +1,16 @@
+import Link from "next/link";
+
+export const metadata = { title: "职工服务" };
+
+export default function PublicHomePage() {
+  return (
+    <div className="space-y-4">
+      <h1 className="text-2xl font-semibold">职工服务</h1>
+      <p className="text-slate-700">已建档的困难职工家庭，可凭建档告知书上的查询码查询本人档案和帮扶资金发放情况。</p>
+      <Link href="/public/query" className="block rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-600">
+        <span className="block text-lg font-semibold text-brand-800">本人查询</span>
+        <span className="mt-1 block text-slate-700">查询档案状态、困难类别、帮扶责任人、下次复核月份和近 24 个月的帮扶资金。</span>
+      </Link>
+    </div>
+  );
+}

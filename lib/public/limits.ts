@@ -1,0 +1,20 @@
+// The budgets of the public query (本人查询). Failures are counted in public_attempt within a
+// rolling window; an attempt over a budget is refused unchecked (and still counted). The
+// arithmetic is in docs/decisions/024-public-pages.md: change it there when these change.
+
+export const PUBLIC_QUERY_LIMITS = {
+  /** Failed queries naming one ID number, per window: a code cannot be guessed at this rate. */
+  perResidentId: 10,
+  residentIdWindowHours: 24,
+  /** Failed queries from one client address, per window: one address cannot sweep ID numbers. */
+  perAddress: 30,
+  addressWindowHours: 1,
+} as const;
+
+/**
+ * Every answer of the public query takes at least this long, whatever it found: the work behind
+ * a wrong name, a wrong ID number, a wrong code and no file differs by a row or two, and the floor
+ * hides that difference. It must stay above the slowest of those answers and below the p95 budget
+ * (100 ms, scripts/bench-public.ts).
+ */
+export const PUBLIC_ANSWER_FLOOR_MS = 80;
