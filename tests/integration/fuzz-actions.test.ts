@@ -6,6 +6,8 @@ import { randomUUID } from "node:crypto";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { GENERIC_ACTION_ERROR, runActionAs } from "@/lib/actions/run-action";
+import { recordAllocation } from "@/lib/allocations/record-allocation";
+import { ZRecordAllocationInput } from "@/lib/allocations/schemas";
 import type { TActor } from "@/lib/auth/actor";
 import { dismissResult, proposeExitFromResult } from "@/lib/civil/act-on-result";
 import { ZDismissResultInput, ZProposeExitFromResultInput } from "@/lib/civil/schemas";
@@ -30,7 +32,7 @@ let fileId: string;
 const today = todayInShanghai();
 const errors = vi.spyOn(console, "error");
 
-const TABLES = ["household_file", "file_person", "disbursement", "bank_account", "ledger_entry", "audit_event", "change_request", "visit", "plan_measure", "publicity_objection", "filing_event", "civil_comparison_result"];
+const TABLES = ["household_file", "file_person", "disbursement", "bank_account", "ledger_entry", "audit_event", "change_request", "visit", "plan_measure", "publicity_objection", "filing_event", "civil_comparison_result", "allocation"];
 
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -61,6 +63,7 @@ const cases: TCase[] = [
   { name: "退档申请", schema: ZProposeExitInput, run: proposeExit as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, exitReason: "RESOLVED", reason: "收入稳定" }) },
   { name: "比对不属实", schema: ZDismissResultInput, run: dismissResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, note: "名单有误" }) },
   { name: "比对退档", schema: ZProposeExitFromResultInput, run: proposeExitFromResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, fileVersion: 1, exitReason: "CANCELLED", cancelReason: "DEATH", reason: "已死亡" }) },
+  { name: "下拨额度", schema: ZRecordAllocationInput, run: recordAllocation as never, actor: () => official, valid: () => ({ idempotencyKey: randomUUID(), kind: "PASS_DOWN", fundSource: "DONATION", recipientId: county, amountFen: "1", entryDate: today, source: "", note: "年度下拨" }) },
   { name: "转出申请", schema: ZProposeTransferInput, run: proposeTransfer as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, targetOrganisationCode: "GSTSQZ", reason: "迁居" }) },
 ];
 
