@@ -92,6 +92,11 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Background exports: made in the requester's organisation; lib/exports also narrows every read
   // and change to the requester's own jobs (another person's export is not found at all).
   ExportJob: { where: byOrganisation, createdIn: "organisationId" },
+  // Receipts and call-backs (issue 23): scans and samples follow their batch; a call follows the
+  // household it is about, so the base union that holds the file sees and makes its calls.
+  BatchReceiptScan: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  CallbackSample: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  CallbackCall: { where: byFile },
 };
 
 /**

@@ -1,0 +1,56 @@
+// Schemas for signed receipts and call-backs, shared by the forms and the server actions.
+import { z } from "zod";
+import { optionalText, requiredText } from "@/lib/forms/zod-fields";
+import { CALLBACK_OUTCOME_LABELS } from "./labels";
+
+const outcomeKeys = Object.keys(CALLBACK_OUTCOME_LABELS) as [keyof typeof CALLBACK_OUTCOME_LABELS, ...(keyof typeof CALLBACK_OUTCOME_LABELS)[]];
+
+/** 批量标记签收: the lines ticked on the batch page, and what became of them. */
+export const ZMarkReceiptsInput = z
+  .object({
+    batchId: z.uuid("批次不存在"),
+    lineIds: z.array(z.uuid("名单中没有这一行，请刷新页面。"), "请勾选要标记的名单").min(1, "请至少勾选一户").max(1000, "一次最多标记 1000 户"),
+    outcome: z.enum(["SIGNED", "UNCLAIMED"], "请选择已签收或未领取"),
+    reason: optionalText(200, "未领取原因"),
+  })
+  .refine((v) => v.outcome !== "UNCLAIMED" || (v.reason?.trim().length ?? 0) >= 2, { message: "请填写未领取原因（至少 2 个字）", path: ["reason"] });
+export type TMarkReceiptsInput = z.output<typeof ZMarkReceiptsInput>;
+
+/** 上传签收表扫描件: the batch page's form (batchId, file). */
+export const ZUploadReceiptScanInput = z.preprocess(
+  (raw: unknown) => (raw instanceof FormData ? Object.fromEntries(raw.entries()) : raw),
+  z.object({
+    batchId: z.uuid("批次不存在"),
+    file: z.instanceof(File, { message: "请选择签收表扫描件" }).refine((f) => f.name !== "" || f.size > 0, "请选择签收表扫描件"),
+  }),
+);
+export type TUploadReceiptScanInput = z.output<typeof ZUploadReceiptScanInput>;
+
+/** 登记回访结果. A problem (未收到, 金额不符) needs what the household said. */
+export const ZRecordCallbackInput = z
+  .object({
+    callId: z.uuid("回访记录不存在"),
+    outcome: z.enum(outcomeKeys, "请选择回访结果"),
+    note: optionalText(500, "回访记录"),
+  })
+  .refine((v) => v.outcome === "RECEIVED" || v.outcome === "UNREACHABLE" || (v.note?.trim().length ?? 0) >= 2, {
+    message: "未收到或金额不符时，请记录对方的说法（至少 2 个字）",
+    path: ["note"],
+  });
+export type TRecordCallbackFormValues = z.input<typeof ZRecordCallbackInput>;
+export type TRecordCallbackInput = z.output<typeof ZRecordCallbackInput>;
+
+/** 审计核查结论: the auditor closes a call-back problem with a note. */
+export const ZResolveCallbackProblemInput = z.object({
+  itemId: z.uuid("待办事项不存在"),
+  note: requiredText(2, 500, "核查结论"),
+});
+export type TResolveCallbackProblemInput = z.output<typeof ZResolveCallbackProblemInput>;
+
+/** The call-back list's filters, from the URL; anything malformed is ignored. */
+export const ZCallbackFilters = z.object({
+  status: z.enum(["open", "done", "problem", "all"]).catch("open"),
+  batchId: z.uuid().optional().catch(undefined),
+  q: z.string().trim().max(40).optional().catch(undefined),
+});
+export type TCallbackFilters = z.output<typeof ZCallbackFilters>;
