@@ -7,7 +7,7 @@ import {
 } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
-import type { BatchStatus } from "@/lib/generated/prisma/enums";
+import type { BatchStatus, PaymentMethod } from "@/lib/generated/prisma/enums";
 import { ZAdjustLineInput, ZRejectBatchInput, ZRemoveLineInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";
 
@@ -59,7 +59,7 @@ function ConfirmStep({ label, title, message, lines, run, variant = "primary" }:
   );
 }
 
-export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; version: number; status: BatchStatus; includedLines: number; total: string }; roles: string[]; isMaker: boolean }) {
+export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; version: number; status: BatchStatus; includedLines: number; total: string; method?: PaymentMethod }; roles: string[]; isMaker: boolean }) {
   const ref = { batchId: batch.id, expectedVersion: batch.version };
   const caseworker = roles.includes("CASEWORKER");
   const official = roles.includes("OFFICIAL");
@@ -75,8 +75,9 @@ export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; v
     );
   }
   if (batch.status === "SUBMITTED" && official && isMaker) steps.push(<p key="own" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他审批人审批。</p>);
-  if (batch.status === "APPROVED" && official && isMaker) steps.push(<p key="own-paid" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他人员确认发放。</p>);
-  if (batch.status === "APPROVED" && official && !isMaker) {
+  if (batch.status === "APPROVED" && official && isMaker && (batch.method ?? "BANK") === "BANK") steps.push(<p key="own-paid" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他人员确认发放。</p>);
+  // Cash and goods settle through the signed 签收表 (lib/payments), not through this button.
+  if (batch.status === "APPROVED" && official && !isMaker && (batch.method ?? "BANK") === "BANK") {
     steps.push(<ConfirmStep key="paid" label="标记为已发放" title="确认银行已发放？" lines={batch.includedLines} message={`确认 ${batch.includedLines} 笔、合计 ${batch.total} 已由银行发放到户。`} run={() => markBatchPaidAction(ref)} />);
   }
   return steps.length ? <div className="flex flex-wrap items-center gap-2">{steps}</div> : null;

@@ -1,6 +1,6 @@
 // Schemas for signed receipts and call-backs, shared by the forms and the server actions.
 import { z } from "zod";
-import { optionalText, requiredText } from "@/lib/forms/zod-fields";
+import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
 import { CALLBACK_OUTCOME_LABELS } from "./labels";
 
 const outcomeKeys = Object.keys(CALLBACK_OUTCOME_LABELS) as [keyof typeof CALLBACK_OUTCOME_LABELS, ...(keyof typeof CALLBACK_OUTCOME_LABELS)[]];
@@ -54,3 +54,9 @@ export const ZCallbackFilters = z.object({
   q: z.string().trim().max(40).optional().catch(undefined),
 });
 export type TCallbackFilters = z.output<typeof ZCallbackFilters>;
+
+/** The coverage report's period (from ≤ to, at most five years), from the URL. */
+export const ZCoveragePeriod = z
+  .object({ from: calendarDate("请填写起始日期（年-月-日）"), to: calendarDate("请填写截止日期（年-月-日）") })
+  .refine((v) => v.from <= v.to, { message: "起始日期不能晚于截止日期", path: ["to"] })
+  .refine((v) => Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) <= 5, { message: "统计期间最长五年，请缩短期间", path: ["to"] });
