@@ -58,7 +58,7 @@ export function ReceiptMarking({ batchId, lines, refusal, goods }: { batchId: st
           </tr>
         ))}
       </Table>
-      <dialog ref={dialog} aria-label={outcome === "SIGNED" ? "确认已签收" : "确认未领取"} className="w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialog} aria-label={outcome === "SIGNED" ? "确认已签收" : "确认未领取"} className="m-auto w-full max-w-md rounded-lg p-6 shadow-xl backdrop:bg-slate-900/40">
         <h2 className="text-base font-semibold">{outcome === "SIGNED" ? `确认 ${selected.size} 户已签收？` : `确认 ${selected.size} 户未领取？`}</h2>
         <p className="mt-2 text-sm text-slate-600">
           {outcome === "SIGNED"
