@@ -82,6 +82,16 @@ const ACTION_LABELS: Record<string, string> = {
   "civil.exit": "根据民政比对提出退档",
   "civil.dismiss": "民政比对结果标记为不属实",
   "civil.export": "导出民政比对结果",
+  "payments.settle-batch": "批次发放完成（已发放）",
+  "payments.draw-callback-sample": "抽取回访名单",
+  "payments.upload-receipt-scan": "上传签收表扫描件",
+  "payments.view-receipt-scan": "查看签收表扫描件",
+  "payments.print-receipt-sheet": "打印签收表",
+  "payments.mark-signed": "标记已签收",
+  "payments.mark-unclaimed": "标记未领取并冲回台账",
+  "payments.record-callback": "登记回访结果",
+  "payments.resolve-callback-problem": "回访问题核查办结",
+  "payments.export-callback-coverage": "下载回访覆盖率与问题率",
 };
 
 export function auditActionLabel(action: string): string {
