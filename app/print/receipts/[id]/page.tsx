@@ -3,11 +3,14 @@ import { PrintButton } from "@/components/print/print-button";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { fenToYuanString } from "@/lib/money/money";
+import { formatFen } from "@/lib/money/money";
 import { findReceiptSheets } from "@/lib/payments/find-receipt-sheets";
 import "../../receipts.css";
 
 export const metadata = { title: "打印签收表" };
+
+/** Yuan with grouping and no symbol, under a 金额（元） header: "1,500.00". */
+const fenToYuanString = (fen: number) => formatFen(fen).replace("¥", "");
 
 // 签收表 of a cash or goods batch, outside the application's layout: per base union, sheets of a
 // fixed number of rows, each with its subtotal and 第 x 页 / 共 y 页 (cut by the server).
@@ -28,7 +31,7 @@ export default async function PrintReceiptsPage({ params }: { params: Promise<{ 
     <>
       <div className="screen-only">
         <PrintButton />
-        <span>共 {total.lines} 户、{sheets.length} 页，合计 ¥{fenToYuanString(total.fen)}。请用 A4 纸打印，由领取人本人签字并填写领取日期。</span>
+        <span>共 {total.lines} 户、{sheets.length} 页，合计 {formatFen(total.fen)}。请用 A4 纸打印，由领取人本人签字并填写领取日期。</span>
       </div>
       <main className="receipt-doc">
         {sheets.map((sheet) => (
