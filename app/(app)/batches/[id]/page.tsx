@@ -121,7 +121,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
                   {payments.scans.map((s) => (
                     <li key={s.id}>
                       <a href={`/api/receipt-scans/${s.id}`} target="_blank" rel="noopener" className="text-brand-700 hover:underline">{s.originalName}</a>
-                      <span className="text-slate-500"> · {(s.sizeBytes / 1024).toFixed(0)} KB · {s.uploadedBy.name} · {formatDateTime(s.uploadedAt)}</span>
+                      <span className="text-slate-500"> · {Math.max(1, Math.ceil(s.sizeBytes / 1024))} KB · {s.uploadedBy.name} · {formatDateTime(s.uploadedAt)}</span>
                     </li>
                   ))}
                 </ul>
