@@ -33,7 +33,7 @@ async function confirmIn(page: import("@playwright/test").Page, dialogName: stri
 
 test("a cash batch is signed for, becomes paid, and its call-back sample is worked through", async ({ browser }) => {
   // About 40 s on an idle machine; the guard leaves room for a loaded CI runner.
-  test.setTimeout(180_000);
+  test.setTimeout(300_000);
   // Three households of 佛慈制药's union and one held by the 七里河 county union, none with a bank account.
   for (const name of ["赵玉兰", "钱卫东", "孙桂芳"]) await openFile("GSLZQLH01", name);
   await openFile("GSLZQLH", "李秀英");
@@ -134,6 +134,7 @@ test("a cash batch is signed for, becomes paid, and its call-back sample is work
   await confirmIn(phone, /^回访：/ as never, async (dialog) => {
     await dialog.getByLabel("回访结果").selectOption({ label: "已收到" });
   });
+  await expect(rows.filter({ hasText: "已收到" })).toHaveCount(1);
   const second = phone.getByTestId("callback-row").filter({ hasText: "2027 春节现金慰问" }).filter({ hasText: "待回访" });
   const household = ((await second.locator("td").first().locator("a").textContent()) ?? "").trim();
   await second.getByRole("button", { name: "登记回访" }).click();
