@@ -7,7 +7,7 @@ import {
 } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
-import type { BatchStatus } from "@/lib/generated/prisma/enums";
+import type { BatchStatus, PaymentMethod } from "@/lib/generated/prisma/enums";
 import { ZAdjustLineInput, ZRejectBatchInput, ZRemoveLineInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";
 
@@ -59,7 +59,7 @@ function ConfirmStep({ label, title, message, lines, run, variant = "primary" }:
   );
 }
 
-export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; version: number; status: BatchStatus; includedLines: number; total: string }; roles: string[]; isMaker: boolean }) {
+export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; version: number; status: BatchStatus; includedLines: number; total: string; method?: PaymentMethod }; roles: string[]; isMaker: boolean }) {
   const ref = { batchId: batch.id, expectedVersion: batch.version };
   const caseworker = roles.includes("CASEWORKER");
   const official = roles.includes("OFFICIAL");

@@ -12,6 +12,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
+import { PAYMENT_METHOD_LABELS } from "@/lib/payments/labels";
 import { ZCreateBatchInput, type TCreateBatchFormValues } from "@/lib/ledger/schemas";
 
 /** 按规则生成发放名单. Building 10,000 lines takes about a second; the button says what is happening meanwhile. */
@@ -23,9 +24,10 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
     resolver: zodResolver(ZCreateBatchInput) as never,
     defaultValues: {
       idempotencyKey, name: "", aidType: "" as never, fundSource: "" as never, standardAmountFen: "", entryDate: today, purpose: "",
-      organisationId: organisations[0]?.id ?? "", tiers: [], fileLevels: [],
+      organisationId: organisations[0]?.id ?? "", tiers: [], fileLevels: [], paymentMethod: "BANK", goodsDescription: "",
     },
   });
+  const method = form.watch("paymentMethod");
   const errors = form.formState.errors;
   // The action parses the raw form values with the same schema (handleSubmit would hand over its output).
   // One submission at a time with this form's key: a second click in the same instant is dropped.
@@ -76,6 +78,24 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
       <Field label="用途" htmlFor="purpose" error={errors.purpose?.message}>
         <Input id="purpose" {...form.register("purpose")} />
       </Field>
+      <fieldset className="grid gap-4 sm:grid-cols-2">
+        <div>
+          <legend className="text-sm font-medium text-slate-700">发放方式</legend>
+          <div className="mt-2 flex flex-wrap gap-4 text-sm">
+            {Object.entries(PAYMENT_METHOD_LABELS).map(([v, l]) => (
+              <label key={v} className="flex items-center gap-1.5"><input type="radio" value={v} {...form.register("paymentMethod")} />{l}</label>
+            ))}
+          </div>
+          <p className="mt-1 text-xs text-slate-500">
+            {method === "BANK" ? "银行代发须登记建档职工本人银行账户，未登记的户自动移出名单。" : "现金、实物凭签收表发放，不需要银行账户；审批后打印签收表。"}
+          </p>
+        </div>
+        {method === "IN_KIND" && (
+          <Field label="实物名称" htmlFor="goodsDescription" error={errors.goodsDescription?.message} hint="打印在签收表上，如：米、面、油各一份">
+            <Input id="goodsDescription" {...form.register("goodsDescription")} />
+          </Field>
+        )}
+      </fieldset>
       <fieldset className="grid gap-4 sm:grid-cols-2">
         <div>
           <legend className="text-sm font-medium text-slate-700">困难类别（不选为全部）</legend>

@@ -98,6 +98,15 @@ const ACTION_LABELS: Record<string, string> = {
   "file.query_code_issue": "打印建档告知书（生成新查询码）",
   "public.query": "本人查询成功",
   "public.query_failed": "本人查询未通过（姓名或查询码不符）",
+  "payments.draw-callback-sample": "抽取回访名单",
+  "payments.upload-receipt-scan": "上传签收表扫描件",
+  "payments.view-receipt-scan": "查看签收表扫描件",
+  "payments.print-receipt-sheet": "打印签收表",
+  "payments.mark-signed": "标记已签收",
+  "payments.mark-unclaimed": "标记未领取并冲回台账",
+  "payments.record-callback": "登记回访结果",
+  "payments.resolve-callback-problem": "回访问题核查办结",
+  "payments.export-callback-coverage": "下载回访覆盖率与问题率",
 };
 
 export function auditActionLabel(action: string): string {

@@ -11,6 +11,8 @@ export const SECTION_ROLES = {
   audit: ["AUDITOR", "ADMIN"],
   ledger: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   batches: ["CASEWORKER", "OFFICIAL"],
+  // 回访核实: callers (caseworkers, officials) work the samples; auditors read them and resolve problems.
+  callbacks: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
   policy: ["ADMIN"],
   jobs: ["ADMIN"],
   tasks: ["CASEWORKER", "OFFICIAL"],
@@ -38,6 +40,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },
+  { section: "callbacks", href: "/callbacks", label: "回访核实" },
   { section: "reports", href: "/reports", label: "统计报表" },
   { section: "allocations", href: "/allocations", label: "资金额度" },
   { section: "organisations", href: "/orgs", label: "组织机构" },

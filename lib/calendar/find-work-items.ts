@@ -12,6 +12,8 @@ import { WORK_ITEM_LABELS } from "./labels";
 
 export const WORK_ITEM_READERS = ["CASEWORKER", "OFFICIAL"] as const;
 const KINDS = Object.keys(WORK_ITEM_LABELS) as WorkItemKind[];
+/** Call-back problems are the auditor's (lib/payments), not the file-management calendar's. */
+const NOT_CALENDAR = { not: "CALLBACK_PROBLEM" as const };
 
 export type TWorkItemSummary = {
   kind: WorkItemKind;
@@ -30,8 +32,8 @@ export async function findWorkItems(actor: TActor, options: { today?: string } =
   const today = dateOnly(options.today ?? todayInShanghai());
   const db = scopedDb(actor);
   const [all, overdue] = await Promise.all([
-    db.workItem.groupBy({ by: ["kind"], where: { status: "OPEN" }, _count: { _all: true }, _min: { dueDate: true } }),
-    db.workItem.groupBy({ by: ["kind"], where: { status: "OPEN", dueDate: { lt: today } }, _count: { _all: true } }),
+    db.workItem.groupBy({ by: ["kind"], where: { status: "OPEN", kind: NOT_CALENDAR }, _count: { _all: true }, _min: { dueDate: true } }),
+    db.workItem.groupBy({ by: ["kind"], where: { status: "OPEN", kind: NOT_CALENDAR, dueDate: { lt: today } }, _count: { _all: true } }),
   ]);
   return all
     .map((g) => ({

@@ -2,6 +2,8 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkItemKind } from "@/lib/generated/prisma/enums";
+import { lastSigningDay, reverseOverdueBatch } from "@/lib/payments/reverse-overdue-receipts";
+import { policyValue } from "@/lib/policy/policy";
 import { runJob } from "./run-job";
 
 // 每日档案日历: turns the file-management rules that run on a calendar into work items. Every step
@@ -118,6 +120,30 @@ export async function runDailySteps(today: string, steps: TDailyStep[] = DAILY_S
   return summary;
 }
 
+/**
+ * 未领取 (issue 23 §4): cash and goods lines not signed within UNCLAIMED_DAYS of the approval are
+ * reversed in the ledger and their batches settle (lib/payments/reverse-overdue-receipts.ts).
+ */
+export async function reverseOverdueReceipts(today: string): Promise<TDailySummary> {
+  const batches = await prisma.disbursementBatch.findMany({
+    where: { status: "APPROVED", paymentMethod: { in: ["CASH", "IN_KIND"] }, lines: { some: { removed: false, paymentStatus: "WAITING" } } },
+    select: { id: true, organisationId: true, approvedById: true, approvedAt: true, organisation: { select: { name: true, path: true, depth: true, regionCode: true } } },
+  });
+  const days = new Map<string, number>();
+  let reversed = 0;
+  let settled = 0;
+  for (const batch of batches) {
+    if (!batch.approvedById || !batch.approvedAt) continue;
+    const region = batch.organisation.regionCode;
+    if (!days.has(region)) days.set(region, await policyValue("UNCLAIMED_DAYS", region, today));
+    if (lastSigningDay(batch.approvedAt, days.get(region)!) >= today) continue;
+    const outcome = await reverseOverdueBatch({ ...batch, approvedById: batch.approvedById, approvedAt: batch.approvedAt }, today);
+    reversed += outcome.reversed;
+    settled += outcome.settled ? 1 : 0;
+  }
+  return { 现金实物逾期未领取: { created: reversed, closed: settled } };
+}
+
 export const DAILY_JOB = "calendar-daily";
 
 /**
@@ -126,5 +152,5 @@ export const DAILY_JOB = "calendar-daily";
  * 立即运行 does not (the steps are idempotent, so a rerun only adds what is new).
  */
 export function runDailyCalendar(today: string, options: { oncePerDay?: boolean } = {}) {
-  return runJob(DAILY_JOB, today, () => runDailySteps(today), options);
+  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await reverseOverdueReceipts(today)) }), options);
 }

@@ -100,6 +100,11 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   // A query code follows its file (issue 24); the public side reads it in lib/public, never scoped.
   FileQueryCode: { where: byFile },
+  // Receipts and call-backs (issue 23): scans and samples follow their batch; a call follows the
+  // household it is about, so the base union that holds the file sees and makes its calls.
+  BatchReceiptScan: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  CallbackSample: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  CallbackCall: { where: byFile },
 };
 
 /**

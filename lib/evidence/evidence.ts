@@ -57,7 +57,7 @@ function fileError(message: string, code: string): DomainError {
 }
 
 /** The size and content checks; what the browser declared and what the name says are ignored. */
-async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentType: TEvidenceContentType }> {
+export async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentType: TEvidenceContentType }> {
   const limit = currentEvidenceUploadLimit();
   if (upload.size === 0) throw fileError("文件是空的（0 字节），请重新选择。", "EVIDENCE_EMPTY");
   if (upload.size > limit.maxBytes) throw fileError(limit.tooLarge, "EVIDENCE_TOO_LARGE");
@@ -72,7 +72,7 @@ async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; contentT
 }
 
 /** The name as shown and offered for download: no folders, no control characters, bounded length. */
-function displayName(name: string): string {
+export function displayName(name: string): string {
   const base = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return Array.from(base).slice(-200).join("") || "未命名材料";
 }

@@ -78,12 +78,13 @@ export async function createBatch(actor: TActor, input: TCreateBatchInput): Prom
             idempotencyKey: input.idempotencyKey, organisationId: input.organisationId, name: input.name, aidType: input.aidType,
             fundSource: input.fundSource, standardAmountFen: input.standardAmountFen ?? null, entryDate: dateOnly(input.entryDate),
             purpose: input.purpose, tiers: input.tiers, fileLevels: input.fileLevels, createdById: actor.userId,
+            paymentMethod: input.paymentMethod, goodsDescription: input.paymentMethod === "IN_KIND" ? input.goodsDescription!.trim() : null,
           },
           select: { id: true },
         });
         const lineCount = await insertLines(tx, {
           batchId: batch.id, orgPath: org.path, aidType: input.aidType, entryDate: input.entryDate, standardAmountFen: input.standardAmountFen ?? null,
-          tiers: input.tiers, fileLevels: input.fileLevels, byStudent,
+          tiers: input.tiers, fileLevels: input.fileLevels, byStudent, needsAccount: input.paymentMethod === "BANK",
         });
         await recordAudit(tx, actor, {
           action: "ledger.create-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: input.organisationId,
@@ -104,6 +105,8 @@ export async function createBatch(actor: TActor, input: TCreateBatchInput): Prom
 type TLineRule = {
   batchId: string; orgPath: string; aidType: string; entryDate: string; standardAmountFen: number | null;
   tiers: string[]; fileLevels: string[]; byStudent: boolean;
+  /** Only a bank batch needs the holder's own account; cash and goods are handed over against a signature. */
+  needsAccount: boolean;
 };
 
 /**
@@ -147,7 +150,7 @@ async function insertLines(tx: TScopedTx, rule: TLineRule): Promise<number> {
       FROM (
         SELECT priced.*, CASE
           WHEN amount IS NULL THEN '没有适用的发放标准'
-          WHEN amount > 0 AND bank_account_id IS NULL THEN '未登记本人银行账户（实名制）'
+          WHEN amount > 0 AND bank_account_id IS NULL AND ${rule.needsAccount}::boolean THEN '未登记本人银行账户（实名制）'
           WHEN cap IS NOT NULL AND used + amount > cap THEN '超过年度上限：本年已发放及待审批 ' || ${money(Prisma.sql`used`)} || '，上限 ' || ${money(Prisma.sql`cap`)}
         END AS reason
         FROM priced
@@ -209,7 +212,7 @@ export async function restoreLine(actor: TActor, input: TRestoreLineInput) {
     const amount = line.adjustedAmountFen ?? line.amountFen;
     if (amount === 0 && batch.standardAmountFen === null) throw new DomainError("该档案级别没有发放标准，请先调整金额。", "NO_STANDARD");
     const account = await tx.bankAccount.findFirst({ where: { fileId: line.fileId, supersededAt: null }, select: { id: true } });
-    if (amount > 0 && !account) throw new DomainError("该户尚未登记建档职工本人的银行账户（实名制），不能恢复。", "NO_BANK_ACCOUNT");
+    if (amount > 0 && !account && batch.paymentMethod === "BANK") throw new DomainError("该户尚未登记建档职工本人的银行账户（实名制），不能恢复。", "NO_BANK_ACCOUNT");
     await assertLineWithinCap(tx, batch, line, amount);
     return { removed: false, removedReason: null, bankAccountId: account?.id ?? null };
   });

@@ -5,7 +5,14 @@ import { ZBankLayoutInput } from "@/lib/payments/layout-schema";
 import { saveBankLayout } from "@/lib/payments/layouts";
 import { closeReturnedLine, createReissueBatch } from "@/lib/payments/returned-lines";
 import { ZCloseReturnedInput, ZReissueInput } from "@/lib/payments/schemas";
+import { markReceipts } from "@/lib/payments/mark-receipts";
+import { recordCallback } from "@/lib/payments/record-callback";
+import { resolveCallbackProblem } from "@/lib/payments/resolve-callback-problem";
+import { ZMarkReceiptsInput, ZRecordCallbackInput, ZResolveCallbackProblemInput } from "@/lib/payments/schemas";
 
 export const saveBankLayoutAction = authedAction(ZBankLayoutInput, ["ADMIN"], saveBankLayout);
 export const closeReturnedLineAction = authedAction(ZCloseReturnedInput, ["CASEWORKER"], closeReturnedLine);
 export const createReissueBatchAction = authedAction(ZReissueInput, ["CASEWORKER"], createReissueBatch);
+export const markReceiptsAction = authedAction(ZMarkReceiptsInput, ["CASEWORKER", "OFFICIAL"], markReceipts);
+export const recordCallbackAction = authedAction(ZRecordCallbackInput, ["CASEWORKER", "OFFICIAL"], recordCallback);
+export const resolveCallbackProblemAction = authedAction(ZResolveCallbackProblemInput, ["AUDITOR"], resolveCallbackProblem);

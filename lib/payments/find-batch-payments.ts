@@ -1,13 +1,9 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
-import type { PaymentStatus } from "@/lib/generated/prisma/enums";
 import { listBankLayouts } from "./layouts";
 import { paymentFileLines } from "./produce-payment-file";
 
-export const PAYMENT_STATUS_LABELS: Record<PaymentStatus, string> = {
-  WAITING: "待回盘", PAID: "已到账", RETURNED: "退回待处理", REISSUED: "退回后已重发", CLOSED: "退回后已关闭", SIGNED: "已签收", UNCLAIMED: "未领取",
-};
 
 /** The batch page's 银行代发与回盘 section: each outcome's count and amount, the layouts, the lines not payable, the applied return files. */
 export async function findBatchPayments(actor: TActor, batchId: string) {

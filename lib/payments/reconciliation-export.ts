@@ -5,7 +5,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { formatDateTime } from "@/lib/format/datetime";
 import { FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { xlsxResponse } from "@/lib/xlsx/write-xlsx";
-import { PAYMENT_STATUS_LABELS } from "./find-batch-payments";
+import { PAYMENT_STATUS_LABELS } from "./labels";
 import { groupByFundAndMonth, reconcileBatches, type TReconFilters } from "./reconcile";
 
 /** 对账表 .xlsx: per fund and month, per batch, and every difference with the line behind it; the export is audited. */

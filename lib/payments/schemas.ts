@@ -1,5 +1,7 @@
-// Inputs of the payment actions and upload route, parsed the same in the browser and on the server.
+// Inputs of the payment actions and upload routes (bank returns, signed receipts, call-backs), parsed the same in the browser and on the server.
 import { z } from "zod";
+import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
+import { CALLBACK_OUTCOME_LABELS } from "./labels";
 
 const fromFormData = (raw: unknown) => (raw instanceof FormData ? Object.fromEntries(raw.entries()) : raw);
 
@@ -54,3 +56,61 @@ export const ZReconQuery = z
     const lastDay = new Date(Date.UTC(ty, tm, 0)).getUTCDate();
     return { fromMonth: from, toMonth: to, from: `${from}-01`, to: `${to}-${String(lastDay).padStart(2, "0")}`, fundSource: v.fund, batchId: v.batch };
   });
+
+const outcomeKeys = Object.keys(CALLBACK_OUTCOME_LABELS) as [keyof typeof CALLBACK_OUTCOME_LABELS, ...(keyof typeof CALLBACK_OUTCOME_LABELS)[]];
+
+/** 批量标记签收: the lines ticked on the batch page, and what became of them. */
+export const ZMarkReceiptsInput = z
+  .object({
+    batchId: z.uuid("批次不存在"),
+    lineIds: z.array(z.uuid("名单中没有这一行，请刷新页面。"), "请勾选要标记的名单").min(1, "请至少勾选一户").max(1000, "一次最多标记 1000 户"),
+    outcome: z.enum(["SIGNED", "UNCLAIMED"], "请选择已签收或未领取"),
+    reason: optionalText(200, "未领取原因"),
+  })
+  .refine((v) => v.outcome !== "UNCLAIMED" || (v.reason?.trim().length ?? 0) >= 2, { message: "请填写未领取原因（至少 2 个字）", path: ["reason"] });
+export type TMarkReceiptsInput = z.output<typeof ZMarkReceiptsInput>;
+
+/** 上传签收表扫描件: the batch page's form (batchId, file). */
+export const ZUploadReceiptScanInput = z.preprocess(
+  (raw: unknown) => (raw instanceof FormData ? Object.fromEntries(raw.entries()) : raw),
+  z.object({
+    batchId: z.uuid("批次不存在"),
+    file: z.instanceof(File, { message: "请选择签收表扫描件" }).refine((f) => f.name !== "" || f.size > 0, "请选择签收表扫描件"),
+  }),
+);
+export type TUploadReceiptScanInput = z.output<typeof ZUploadReceiptScanInput>;
+
+/** 登记回访结果. A problem (未收到, 金额不符) needs what the household said. */
+export const ZRecordCallbackInput = z
+  .object({
+    callId: z.uuid("回访记录不存在"),
+    outcome: z.enum(outcomeKeys, "请选择回访结果"),
+    note: optionalText(500, "回访记录"),
+  })
+  .refine((v) => v.outcome === "RECEIVED" || v.outcome === "UNREACHABLE" || (v.note?.trim().length ?? 0) >= 2, {
+    message: "未收到或金额不符时，请记录对方的说法（至少 2 个字）",
+    path: ["note"],
+  });
+export type TRecordCallbackFormValues = z.input<typeof ZRecordCallbackInput>;
+export type TRecordCallbackInput = z.output<typeof ZRecordCallbackInput>;
+
+/** 审计核查结论: the auditor closes a call-back problem with a note. */
+export const ZResolveCallbackProblemInput = z.object({
+  itemId: z.uuid("待办事项不存在"),
+  note: requiredText(2, 500, "核查结论"),
+});
+export type TResolveCallbackProblemInput = z.output<typeof ZResolveCallbackProblemInput>;
+
+/** The call-back list's filters, from the URL; anything malformed is ignored. */
+export const ZCallbackFilters = z.object({
+  status: z.enum(["open", "done", "problem", "all"]).catch("open"),
+  batchId: z.uuid().optional().catch(undefined),
+  q: z.string().trim().max(40).optional().catch(undefined),
+});
+export type TCallbackFilters = z.output<typeof ZCallbackFilters>;
+
+/** The coverage report's period (from ≤ to, at most five years), from the URL. */
+export const ZCoveragePeriod = z
+  .object({ from: calendarDate("请填写起始日期（年-月-日）"), to: calendarDate("请填写截止日期（年-月-日）") })
+  .refine((v) => v.from <= v.to, { message: "起始日期不能晚于截止日期", path: ["to"] })
+  .refine((v) => Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) <= 5, { message: "统计期间最长五年，请缩短期间", path: ["to"] });

@@ -3,6 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import type { TScopedTx } from "@/lib/data/scope";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { drawCallbackSample } from "./callback-sample";
 
 /** Outcomes that leave nothing to do: paid, signed for, not collected (reversed), re-issued or closed. */
 export const OPEN_PAYMENT_STATUSES = ["WAITING", "RETURNED"] as const;
@@ -16,7 +17,8 @@ export const OPEN_PAYMENT_STATUSES = ["WAITING", "RETURNED"] as const;
  * transactions settling the last lines at once, the one that locks second sees the other's lines
  * and does it, never both.
  * paid_by is the actor unless they made or submitted the batch (CHECK disbursement_batch_payer_not_maker),
- * then the official who approved it, whose approval the payment completes.
+ * then the official who approved it, whose approval the payment completes. A settled batch gets its
+ * call-back sample (回访抽样) in the same transaction.
  */
 export async function settleBatchIfComplete(tx: TScopedTx, actor: TActor, batchId: string): Promise<boolean> {
   // Two transactions resolving a batch's last two lines at once would each still see the other's
@@ -41,5 +43,6 @@ export async function settleBatchIfComplete(tx: TScopedTx, actor: TActor, batchI
     action: "payments.batch-settled", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId,
     detail: { lines: Object.fromEntries(lines.map((l) => [l.paymentStatus ?? "", l._count._all])) },
   });
+  await drawCallbackSample(tx, actor, batchId);
   return true;
 }

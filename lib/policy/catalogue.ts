@@ -14,6 +14,8 @@ export const PARAMETER_SPECS = {
   SPOT_CHECK_SHARE: { label: "年度抽查比例", unit: "", min: 0.3, max: 1, integer: false, hint: "每年抽查在档档案的比例，不低于 0.3（30%）" },
   PAPER_SYNC_WORKING_DAYS: { label: "纸质档案同步期限", unit: "个工作日", min: 1, max: 30, integer: true, hint: "电子档案变更后纸质档案须同步的期限，不超过 30 个工作日" },
   RETENTION_YEARS: { label: "退档后保存年限", unit: "年", min: 10, max: 100, integer: true, hint: "自撤档之日起保存原始档案的年限，不少于 10 年" },
+  UNCLAIMED_DAYS: { label: "现金实物签收期限", unit: "天", min: 1, max: 365, integer: true, hint: "现金、实物发放审批后超过此天数仍未签收的，冲回台账并记为未领取" },
+  CALLBACK_SHARE: { label: "回访核实比例", unit: "", min: 0.01, max: 1, integer: false, hint: "批次发放完成后抽取回访的比例（0.1 即 10%），每个基层工会至少 1 户" },
 } as const satisfies Record<string, TParameterSpec>;
 
 export type TParameterKey = keyof typeof PARAMETER_SPECS;

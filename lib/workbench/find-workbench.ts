@@ -172,7 +172,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       { file: { status: "OBSERVATION" as const } },
     ],
   };
-  const [overCap, reversals, large, toObservation, recent, reveals, exports] = await Promise.all([
+  const [overCap, reversals, large, toObservation, recent, reveals, exports, callbackProblems] = await Promise.all([
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
     // Large payments are common enough that Prisma's joined scope filter (paying organisation or
@@ -197,11 +197,14 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
     }),
     db.auditEvent.count({ where: { at: { gte: since }, action: { in: ["filing.reveal-resident-ids", "ledger.reveal-account-number"] } } }),
     db.auditEvent.count({ where: { at: { gte: since }, OR: [{ action: { contains: "export" } }] } }),
+    // 回访核实 found 未收到 or 金额不符 (lib/payments): open until the auditor resolves it, however old.
+    db.workItem.count({ where: { kind: "CALLBACK_PROBLEM", status: "OPEN" } }),
   ]);
   return {
     key: "auditor",
     title: `近 ${RECENT_DAYS} 天需关注的记录`,
     items: [
+      { key: "callback-problems", title: "回访发现未收到或金额不符，待核查", count: callbackProblems, href: "/callbacks/problems", tone: "red" },
       { key: "over-cap", title: "超出年度上限特批发放", count: overCap, href: "/ledger", tone: "red" },
       { key: "reversals", title: "冲正", count: reversals, href: "/ledger", tone: "amber" },
       { key: "large", title: `单笔 ${(largeFen / 100).toLocaleString("zh-CN")} 元及以上的发放`, count: large, href: "/ledger", tone: "amber" },

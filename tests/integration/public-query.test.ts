@@ -123,7 +123,7 @@ describe("the household sees its own file", () => {
     await recordBankAccount(lzCaseworker, { fileId: file.fileId, bankName: "兰州银行", accountNumber: "6228480012345678", accountHolder: "张建华" });
     // A batch for the union: every open file in it gets a line, ours among them.
     const batch = await createBatch(lzCaseworker, {
-      idempotencyKey: crypto.randomUUID(), name: "公开查询测试批次", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: 80_000,
+      idempotencyKey: crypto.randomUUID(), paymentMethod: "BANK", name: "公开查询测试批次", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: 80_000,
       entryDate: new Date().toISOString().slice(0, 10), purpose: "送温暖慰问金", organisationId: file.organisationId, tiers: [], fileLevels: [],
     });
     await submitBatch(lzCaseworker, { batchId: batch.batchId, expectedVersion: 1 });

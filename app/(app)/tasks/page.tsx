@@ -22,6 +22,7 @@ const NEXT_STEP: Record<WorkItemKind, string> = {
   EXIT_SUGGESTED: "到档案页提出退档申请",
   PAPER_SYNC: "同步纸质档案后标记",
   RETENTION_ENDED: "审批人批准销毁",
+  CALLBACK_PROBLEM: "由审计在回访核查页办结",
 };
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

@@ -18,15 +18,23 @@ import { formatDateTime } from "@/lib/format/datetime";
 import { findBatchLines, getBatch } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
-import { findBatchPayments, PAYMENT_STATUS_LABELS } from "@/lib/payments/find-batch-payments";
+import { findBatchPayments } from "@/lib/payments/find-batch-payments";
+import { findBatchReceipts } from "@/lib/payments/find-batch-receipts";
 import { RETURN_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 import { ReturnUpload } from "@/components/payments/return-upload";
+import { ReceiptMarking } from "@/components/payments/receipt-marking";
+import { ReceiptScanUpload } from "@/components/payments/receipt-scan-upload";
+import { buttonClass } from "@/components/ui/button";
+import { currentEvidenceUploadLimit } from "@/lib/evidence/storage";
+import type { CallbackOutcome, PaymentStatus } from "@/lib/generated/prisma/enums";
+import { findCallbackSample } from "@/lib/payments/find-callbacks";
+import { CALLBACK_OUTCOME_LABELS, PAYMENT_METHOD_LABELS, PAYMENT_STATUS_LABELS, paymentStatusLabel } from "@/lib/payments/labels";
 
 export const metadata = { title: "发放批次" };
 
 const TONES = { DRAFT: "slate", SUBMITTED: "amber", APPROVED: "sky", PAID: "green" } as const;
 
-export default async function BatchPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string; view?: string; built?: string }> }) {
+export default async function BatchPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ page?: string; view?: string; built?: string; waiting?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.batches);
   const { id } = await params;
   if (!isUuid(id)) notFound();
@@ -36,7 +44,12 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const lines = await findBatchLines(actor, id, { removed: removedView, page: pageFrom(query.page) });
+  const [lines, receipts, sample] = await Promise.all([
+    findBatchLines(actor, id, { removed: removedView, page: pageFrom(query.page) }),
+    findBatchReceipts(actor, id, { waitingPage: pageFrom(query.waiting) }),
+    findCallbackSample(actor, id),
+  ]);
+  const settling = batch.status === "APPROVED" || batch.status === "PAID";
   const editable = batch.status === "DRAFT" && hasRole(actor, "CASEWORKER");
   const isMaker = batch.createdById === actor.userId || batch.submittedById === actor.userId;
   const payments = (batch.status === "APPROVED" || batch.status === "PAID") && batch.paymentMethod === "BANK" ? await findBatchPayments(actor, batch.id) : null;
@@ -62,12 +75,12 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
         description={
           <span className="flex flex-wrap items-center gap-2">
             <Badge tone={TONES[batch.status]}>{BATCH_STATUS_LABELS[batch.status]}</Badge>
-            <span>{AID_TYPE_LABELS[batch.aidType]} · {FUND_SOURCE_LABELS[batch.fundSource]} · 发放日期 {batch.entryDate} · {batch.organisationName}（含下级）</span>
+            <span>{AID_TYPE_LABELS[batch.aidType]} · {FUND_SOURCE_LABELS[batch.fundSource]} · {PAYMENT_METHOD_LABELS[batch.paymentMethod]}{batch.goodsDescription ? `（${batch.goodsDescription}）` : ""} · 发放日期 {batch.entryDate} · {batch.organisationName}（含下级）</span>
           </span>
         }
         actions={
           <BatchActions
-            batch={{ id: batch.id, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen) }}
+            batch={{ id: batch.id, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen), method: batch.paymentMethod }}
             roles={actor.roles}
             isMaker={isMaker}
           />
@@ -160,6 +173,60 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             </Table>
           )}
         </Card>
+        {settling && receipts.method !== "BANK" && (
+          <Card title="发放结果">
+            <p className="text-sm" data-testid="payment-outcomes">
+              {(Object.keys(PAYMENT_STATUS_LABELS) as PaymentStatus[]).filter((k) => receipts.outcomes[k]).map((k) => `${paymentStatusLabel(k, receipts.method)} ${receipts.outcomes[k]} 户`).join("，") || "—"}
+            </p>
+          </Card>
+        )}
+        {receipts.method !== "BANK" && settling && (
+          <Card title="签收表与签收登记" actions={<a href={`/print/receipts/${batch.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印签收表</a>}>
+            <div className="space-y-4">
+              <p className="text-sm text-slate-600">打印签收表，由领取人本人签字并填写日期；将签字后的签收表扫描上传，再逐户标记已签收或未领取。审批后超过政策规定天数仍未签收的户，由每日任务冲回台账并记为未领取。</p>
+              {receipts.scans.length > 0 && (
+                <ul className="space-y-1 text-sm" data-testid="receipt-scans">
+                  {receipts.scans.map((s) => (
+                    <li key={s.id}>
+                      <a href={`/api/receipt-scans/${s.id}`} target="_blank" rel="noopener" className="text-brand-700 hover:underline">{s.originalName}</a>
+                      <span className="text-slate-500"> · {Math.max(1, Math.ceil(s.sizeBytes / 1024))} KB · {s.uploadedBy.name} · {formatDateTime(s.uploadedAt)}</span>
+                    </li>
+                  ))}
+                </ul>
+              )}
+              {!receipts.scanRefusal && batch.status === "APPROVED" && <ReceiptScanUpload batchId={batch.id} limit={currentEvidenceUploadLimit()} />}
+              {receipts.waiting.total > 0 && (
+                <>
+                  <h3 className="text-sm font-semibold text-slate-800">待签收 {receipts.waiting.total} 户</h3>
+                  <ReceiptMarking
+                    batchId={batch.id}
+                    goods={receipts.goods}
+                    refusal={receipts.markRefusal}
+                    lines={receipts.waiting.rows.map((l) => ({ id: l.id, holderName: l.holderName, organisationName: l.organisationName, amount: formatFen(l.amountFen) }))}
+                  />
+                  <Pagination page={receipts.waiting.page} pageCount={receipts.waiting.pageCount} total={receipts.waiting.total} pageParam="waiting" params={{ view: removedView ? "removed" : undefined, page: query.page }} />
+                </>
+              )}
+            </div>
+          </Card>
+        )}
+        {sample && (
+          <Card title="回访核实抽样" actions={<Link href={`/callbacks?batchId=${batch.id}&status=all`} className={buttonClass("secondary")}>回访名单</Link>}>
+            <div className="space-y-3 text-sm" data-testid="callback-sample">
+              <p>
+                批次发放完成后，从已到账、已签收的 {sample.population} 户中按 {(sample.share * 100).toFixed(0)}% 抽取（每个基层工会至少 1 户），共 {sample.sampled} 户；
+                随机种子 <span className="font-mono">{sample.seed}</span>（按户的编号排序后用该种子洗牌，可复现）。抽样时间 {formatDateTime(sample.drawnAt)}。
+              </p>
+              <p>回访进度：已回访 {sample.sampled - (sample.outcomes.OPEN ?? 0)} / {sample.sampled} 户{(Object.keys(CALLBACK_OUTCOME_LABELS) as CallbackOutcome[]).filter((k) => sample.outcomes[k]).map((k) => `，${CALLBACK_OUTCOME_LABELS[k]} ${sample.outcomes[k]}`).join("")}。</p>
+              {receipts.callerRefusal && <p className="text-amber-800">{receipts.callerRefusal}</p>}
+              <Table head={["基层工会", "已到账/已签收（户）", "抽取（户）"]}>
+                {sample.perUnion.map((u) => (
+                  <tr key={u.organisationId}><Td>{u.name}</Td><Td className="tabular-nums">{u.population}</Td><Td className="tabular-nums">{u.sampled}</Td></tr>
+                ))}
+              </Table>
+            </div>
+          </Card>
+        )}
         <Card title="名单">
           <div className="mb-3 flex gap-2 text-sm">
             <Link href={`/batches/${batch.id}`} className={`rounded-full border px-3 py-1 ${!removedView ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>发放名单 {batch.includedLines}</Link>
@@ -169,7 +236,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
             <EmptyState title={removedView ? "没有移出的对象" : "名单为空"} />
           ) : (
             <>
-              <Table head={["建档职工", "组织", "生成时类别 / 级别", "收款账户", "金额", removedView ? "移出原因" : "调整", ...(editable ? [""] : [])]}>
+              <Table head={["建档职工", "组织", "生成时类别 / 级别", "收款账户", "金额", removedView ? "移出原因" : "调整", ...(settling && !removedView ? ["发放结果"] : []), ...(editable ? [""] : [])]}>
                 {lines.rows.map((l) => (
                   <tr key={l.id} data-testid="batch-line">
                     <Td>
@@ -183,6 +250,9 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
                       {l.adjustedAmountFen !== null ? <><s className="text-slate-500">{formatFen(l.amountFen)}</s> {formatFen(l.adjustedAmountFen)}</> : formatFen(l.amountFen)}
                     </Td>
                     <Td className="text-xs">{removedView ? l.removedReason : l.adjustReason ?? ""}</Td>
+                    {settling && !removedView && (
+                      <Td className="text-xs">{l.paymentStatus ? paymentStatusLabel(l.paymentStatus, batch.paymentMethod) : "—"}{l.paymentReason ? <div className="text-slate-500">{l.paymentReason}</div> : null}</Td>
+                    )}
                     {editable && (
                       <Td><LineActions batchRef={batchRef} line={{ id: l.id, removed: removedView, amount: fenToYuanString(l.adjustedAmountFen ?? l.amountFen) }} /></Td>
                     )}

@@ -6,7 +6,7 @@ import { Table, Td } from "@/components/ui/table";
 import { requirePageActor } from "@/lib/auth/session";
 import { FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
-import { PAYMENT_STATUS_LABELS } from "@/lib/payments/find-batch-payments";
+import { PAYMENT_STATUS_LABELS } from "@/lib/payments/labels";
 import { groupByFundAndMonth, reconcileBatches } from "@/lib/payments/reconcile";
 import { ZReconQuery } from "@/lib/payments/schemas";
 

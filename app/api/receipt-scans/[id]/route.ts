@@ -1,0 +1,61 @@
+import { getActor } from "@/lib/auth/session";
+import { DomainError } from "@/lib/errors/domain-error";
+import { readReceiptScan } from "@/lib/payments/read-receipt-scan";
+
+// Downloads one signed 签收表 scan. Scope, role and the audit row are readReceiptScan's; this route
+// only turns its result into a response that browsers show but never reinterpret or cache: PDFs as
+// attachments, everything under a sandboxing Content-Security-Policy (no script of the file runs
+// with the app's cookies or origin).
+
+const EXTENSIONS: Record<string, string[]> = {
+  "application/pdf": [".pdf"],
+  "image/jpeg": [".jpg", ".jpeg"],
+  "image/png": [".png"],
+};
+
+/** The original name, with the extension of what the bytes really are if the name says otherwise. */
+function downloadName(originalName: string, contentType: string): string {
+  const extensions = EXTENSIONS[contentType] ?? [];
+  return extensions.some((ext) => originalName.toLowerCase().endsWith(ext)) ? originalName : `${originalName}${extensions[0] ?? ""}`;
+}
+
+/** RFC 8187 ext-value: encodeURIComponent leaves ' ( ) * unescaped, which are not attr-chars. */
+function encodeExtValue(value: string): string {
+  return encodeURIComponent(value).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function textResponse(status: number, message: string) {
+  return new Response(message, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" },
+  });
+}
+
+export async function GET(_request: Request, { params }: { params: Promise<{ id: string }> }) {
+  const actor = await getActor();
+  if (!actor) return textResponse(401, "登录已过期，请重新登录。");
+  const { id } = await params;
+  try {
+    const evidence = await readReceiptScan(actor, id);
+    return new Response(evidence.bytes, {
+      headers: {
+        "Content-Type": evidence.contentType,
+        "Content-Length": String(evidence.bytes.byteLength),
+        // A PDF is downloaded, never opened in the app's origin; an image is shown, sandboxed like everything here.
+        "Content-Disposition": `${evidence.contentType === "application/pdf" ? "attachment" : "inline"}; filename*=UTF-8''${encodeExtValue(downloadName(evidence.originalName, evidence.contentType))}`,
+        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+        "X-Content-Type-Options": "nosniff",
+        "Cache-Control": "private, no-store",
+      },
+    });
+  } catch (error) {
+    if (error instanceof DomainError) {
+      if (error.code === "NOT_FOUND") return textResponse(404, error.message);
+      if (error.code === "FORBIDDEN") return textResponse(403, error.message);
+      console.error("receipt scan download refused", id, error.code);
+      return textResponse(500, error.message);
+    }
+    console.error("receipt scan download failed", id, error);
+    return textResponse(500, "系统出现错误，文件未能打开，请稍后重试。");
+  }
+}
