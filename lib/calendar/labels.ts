@@ -7,6 +7,7 @@ export const WORK_ITEM_LABELS: Record<WorkItemKind, string> = {
   EXIT_SUGGESTED: "符合脱困条件，建议退档",
   PAPER_SYNC: "纸质档案待同步",
   RETENTION_ENDED: "保管期满，待审批销毁",
+  CHECKIN_DUE: "脱困后回访",
 };
 
 export const SPOT_CHECK_FINDING_LABELS: Record<SpotCheckFinding, string> = {

@@ -92,6 +92,9 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Background exports: made in the requester's organisation; lib/exports also narrows every read
   // and change to the requester's own jobs (another person's export is not found at all).
   ExportJob: { where: byOrganisation, createdIn: "organisationId" },
+  // Issue 25: warnings and referrals follow their file.
+  HardshipWarning: { where: byFile },
+  Referral: { where: byFile },
 };
 
 /**
@@ -99,7 +102,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "WarningWatermark"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",

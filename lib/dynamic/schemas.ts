@@ -4,7 +4,8 @@ import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
   RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { calendarDate, optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { calendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
@@ -51,8 +52,14 @@ export const ZRecordVisitInput = z.object({
   visitDate: calendarDate("请填写走访日期"),
   visitors: text("走访人员", 100),
   findings: text("走访情况", 2000),
+  // What the return-to-hardship rules read (issue 25): events found, and the income heard, if any.
+  events: z.preprocess((v) => (v === false || v === undefined || v === null ? [] : typeof v === "string" ? [v] : v),
+    z.array(z.enum(keysOf(VISIT_EVENT_LABELS), "请选择走访发现的情况")).max(4, "请选择走访发现的情况")),
+  perCapitaMonthlyFen: optionalYuanToFen(),
 });
-export type TRecordVisitInput = z.output<typeof ZRecordVisitInput>;
+type TVisitOutput = z.output<typeof ZRecordVisitInput>;
+/** Callers other than the form (the demo seed) may leave out what the rules read. */
+export type TRecordVisitInput = Omit<TVisitOutput, "events" | "perCapitaMonthlyFen"> & Partial<Pick<TVisitOutput, "events" | "perCapitaMonthlyFen">>;
 
 export const ZSetPairingInput = z.object({
   ...ZFileRef,

@@ -14,6 +14,15 @@ export const PARAMETER_SPECS = {
   SPOT_CHECK_SHARE: { label: "年度抽查比例", unit: "", min: 0.3, max: 1, integer: false, hint: "每年抽查在档档案的比例，不低于 0.3（30%）" },
   PAPER_SYNC_WORKING_DAYS: { label: "纸质档案同步期限", unit: "个工作日", min: 1, max: 30, integer: true, hint: "电子档案变更后纸质档案须同步的期限，不超过 30 个工作日" },
   RETENTION_YEARS: { label: "退档后保存年限", unit: "年", min: 10, max: 100, integer: true, hint: "自撤档之日起保存原始档案的年限，不少于 10 年" },
+  WARNING_EXIT_MONTHS: { label: "返困监测月数", unit: "月", min: 0, max: 60, integer: true, hint: "脱困退档后继续监测返困风险的月数" },
+  WARNING_INCOME_MULTIPLIER_EXITED: { label: "返困收入预警线（已脱困）", unit: "倍低保", min: 0.5, max: 10, integer: false, hint: "渐退期或已脱困家庭人均月收入低于低保标准的此倍数即预警" },
+  WARNING_INCOME_MULTIPLIER_OPEN: { label: "返困收入预警线（相对困难）", unit: "倍低保", min: 0.5, max: 10, integer: false, hint: "在档相对困难家庭人均月收入低于低保标准的此倍数即预警" },
+  WARNING_LIFE_EVENT: { label: "重大变故预警", unit: "", min: 0, max: 1, integer: true, hint: "走访记录新发重病、残疾、失业或主要劳动力死亡即预警（1 启用，0 停用）" },
+  WARNING_CIVIL_LISTING: { label: "民政新列入低保预警", unit: "", min: 0, max: 1, integer: true, hint: "民政名单新列入低保即预警（1 启用，0 停用）" },
+  WARNING_MEDICAL_AID_YUAN: { label: "医疗救助预警金额", unit: "元", min: 100, max: 10000000, integer: true, hint: "近 12 个月医疗救助合计超过此金额即预警" },
+  WARNING_NO_VISIT_MONTHS: { label: "渐退期未走访预警", unit: "月", min: 1, max: 24, integer: true, hint: "渐退期家庭超过此月数未走访即预警" },
+  CHECKIN_INTERVAL_MONTHS: { label: "脱困后回访间隔", unit: "月", min: 1, max: 12, integer: true, hint: "脱困退档后每隔此月数回访一次" },
+  CHECKIN_MONTHS: { label: "脱困后回访期限", unit: "月", min: 0, max: 60, integer: true, hint: "脱困退档后回访的总月数" },
 } as const satisfies Record<string, TParameterSpec>;
 
 export type TParameterKey = keyof typeof PARAMETER_SPECS;

@@ -63,6 +63,9 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   report_ledger_student_multi_idx: "partial (students paid by more than one organisation): the few a report reads apart",
   export_job_active_idx: "partial (queued or running): the export worker's sweep and recovery read only active jobs",
   export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
+  ledger_entry_medical_created_idx: "partial (medical aid): the warning run reads the medical payments recorded since its watermark",
+  household_file_watched_idx: "partial (脱困 exits in observation or closed): the files the return-to-hardship rules watch",
+  referral_open_due_idx: "partial (no outcome yet): the workbench counts overdue referrals",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

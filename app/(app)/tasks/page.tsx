@@ -22,6 +22,7 @@ const NEXT_STEP: Record<WorkItemKind, string> = {
   EXIT_SUGGESTED: "到档案页提出退档申请",
   PAPER_SYNC: "同步纸质档案后标记",
   RETENTION_ENDED: "审批人批准销毁",
+  CHECKIN_DUE: "到档案页登记回访（走访）",
 };
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
