@@ -21,6 +21,8 @@ export const SECTION_ROLES = {
   backups: ["ADMIN"],
   // 我的导出: everyone who can export a list (the archive's readers; the ledger and audit exports are the auditor's).
   exports: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  // Issue 25: return-to-hardship warnings and referrals (caseworkers and officials act, auditors read).
+  warnings: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -32,6 +34,7 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "civil", href: "/civil", label: "民政比对" },
+  { section: "warnings", href: "/warnings", label: "返困预警" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },

@@ -6,6 +6,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
+import { openWarningsSummary } from "@/lib/warnings/find-warnings";
+import { WARNING_RULE_LABELS } from "@/lib/warnings/labels";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -59,6 +61,8 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     }),
     db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
   ]);
+  // Issue 25: return-to-hardship warnings waiting for someone to act.
+  const warnings = await openWarningsSummary(actor);
   const returnedCount = disbursementsReturned.length;
   return {
     key: "caseworker",
@@ -76,10 +80,16 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
       },
       { key: "disbursements-returned", title: `近 ${RECENT_DAYS} 天被退回的救助发放`, count: returnedCount, href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger", tone: "red" },
       { key: "transfers-waiting", title: "转出待接收单位确认", count: transfersWaiting, href: "/dynamic", tone: "slate" },
+      { key: "warnings", title: "返困预警待处理", count: warnings.count, href: "/warnings", tone: "red" },
     ],
-    records: disbursementsReturned.map((d) => ({
-      key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
-    })),
+    records: [
+      ...warnings.newest.map((w) => ({
+        key: w.id, label: `${w.file.holderName ?? "—"} 户返困预警：${WARNING_RULE_LABELS[w.rule]}`, meta: w.reason, href: `/files/${w.file.id}`, tags: ["返困预警"],
+      })),
+      ...disbursementsReturned.map((d) => ({
+        key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
+      })),
+    ],
   };
 }
 
