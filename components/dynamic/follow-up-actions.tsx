@@ -5,7 +5,7 @@ import {
   receiveTransferAction, recordVisitAction, setPairingAction, updateMeasureAction,
 } from "@/lib/dynamic/actions";
 import { DialogForm, type TFieldSpec } from "@/components/forms/dialog-form";
-import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
+import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DisabledStep } from "@/components/ui/disabled-step";
 import type { TAllowed } from "@/lib/filing/rules";
@@ -84,11 +84,12 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
             fields={[{ name: "proposedTier", label: "调整为", type: "select", options: otherTiers }, { name: "reason", label: "调整理由（附证明材料请在证明材料中上传）", type: "textarea" }]}
             run={proposeTierChangeAction} />
           <DialogForm title="申请退档" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeExitInput} fixed={ref}
-            defaults={{ ...ref, exitReason: "", cancelReason: "", reason: "" }}
+            defaults={{ ...ref, exitReason: "", cancelReason: "", exitPath: "", reason: "" }}
             description="脱困退档后进入渐退期继续跟踪；注销退档直接关闭档案。转出请用“申请转出”。"
             fields={[
               { name: "exitReason", label: "退档原因", type: "select", options: EXIT_REASON_LABELS },
               { name: "cancelReason", label: "注销原因（注销时填写）", type: "select", options: CANCEL_REASON_LABELS },
+              { name: "exitPath", label: "脱困主要路径（脱困时填写）", type: "select", options: EXIT_PATH_LABELS },
               { name: "reason", label: "退档理由", type: "textarea" },
             ]}
             run={proposeExitAction} />

@@ -5,7 +5,7 @@ import {
   RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
 import { calendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
-import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
+import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
@@ -13,8 +13,10 @@ const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
 const yuan = yuanToFen();
 
 /** What an exit needs, whether proposed on its own or by a re-check. */
-export function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
+export function checkExit(value: { exitReason?: string; cancelReason?: string; exitPath?: string }, ctx: z.RefinementCtx) {
   if (!value.exitReason) ctx.addIssue({ code: "custom", path: ["exitReason"], message: "请选择退档原因" });
+  // 脱困 names its main path (issue 25), for the province's "几个一批" table.
+  if (value.exitReason === "RESOLVED" && !value.exitPath) ctx.addIssue({ code: "custom", path: ["exitPath"], message: "脱困退档须选择脱困主要路径" });
   if (value.exitReason === "CANCELLED" && !value.cancelReason) {
     ctx.addIssue({ code: "custom", path: ["cancelReason"], message: "注销须选择具体原因" });
   }
@@ -34,6 +36,7 @@ export const ZRecordRecheckInput = z
     proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     note: optionalText(1000, "核查情况"),
   })
   .superRefine((value, ctx) => {
@@ -98,6 +101,7 @@ export const ZProposeExitInput = z
     ...ZFileRef,
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     reason: text("退档理由", 1000),
   })
   .superRefine(checkExit);

@@ -3,11 +3,12 @@ import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { scopedDb, type TScopedDb } from "@/lib/data/scope";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
 import { openWarningsSummary } from "@/lib/warnings/find-warnings";
-import { WARNING_RULE_LABELS } from "@/lib/warnings/labels";
+import { REFERRAL_DEPARTMENT_LABELS, WARNING_RULE_LABELS } from "@/lib/warnings/labels";
+import { overdueReferrals } from "@/lib/referrals/find-referrals";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -62,7 +63,7 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
   ]);
   // Issue 25: return-to-hardship warnings waiting for someone to act.
-  const warnings = await openWarningsSummary(actor);
+  const [warnings, referrals] = await Promise.all([openWarningsSummary(actor), overdueReferrals(actor, today)]);
   const returnedCount = disbursementsReturned.length;
   return {
     key: "caseworker",
@@ -81,10 +82,17 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
       { key: "disbursements-returned", title: `近 ${RECENT_DAYS} 天被退回的救助发放`, count: returnedCount, href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger", tone: "red" },
       { key: "transfers-waiting", title: "转出待接收单位确认", count: transfersWaiting, href: "/dynamic", tone: "slate" },
       { key: "warnings", title: "返困预警待处理", count: warnings.count, href: "/warnings", tone: "red" },
+      {
+        key: "referrals-overdue", title: "部门转介已逾期", count: referrals.count, tone: "red",
+        href: referrals.oldest.length ? `/files/${referrals.oldest[0]!.file.id}` : "/warnings",
+      },
     ],
     records: [
       ...warnings.newest.map((w) => ({
         key: w.id, label: `${w.file.holderName ?? "—"} 户返困预警：${WARNING_RULE_LABELS[w.rule]}`, meta: w.reason, href: `/files/${w.file.id}`, tags: ["返困预警"],
+      })),
+      ...referrals.oldest.map((r) => ({
+        key: r.id, label: `${r.file.holderName ?? "—"} 户转介${REFERRAL_DEPARTMENT_LABELS[r.department]}逾期`, meta: `${r.item}，时限 ${dateOnlyString(r.dueDate)}`, href: `/files/${r.file.id}`, tags: ["转介逾期"],
       })),
       ...disbursementsReturned.map((d) => ({
         key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,

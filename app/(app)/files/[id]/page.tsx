@@ -29,6 +29,10 @@ import { fenToYuanString, formatFen } from "@/lib/money/money";
 import { FollowUpActions, PostExitVisit } from "@/components/dynamic/follow-up-actions";
 import { FileWarningsCard } from "@/components/warnings/file-warnings-card";
 import { findFileWarnings } from "@/lib/warnings/find-warnings";
+import { ReferralsCard } from "@/components/referrals/referrals-card";
+import { findFileReferrals } from "@/lib/referrals/find-referrals";
+import { canRefer } from "@/lib/referrals/rules";
+import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
 import { getFileFollowUp } from "@/lib/dynamic/find";
@@ -62,10 +66,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds, civilRuns, warnings] = await Promise.all([
+  const [evidence, followUp, requiredKinds, civilRuns, warnings, referrals] = await Promise.all([
     listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id),
     ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
     findFileWarnings(actor, file.id),
+    findFileReferrals(actor, file.id),
   ]);
   const today = todayInShanghai();
   const { data } = file;
@@ -138,7 +143,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           )}
           {file.status === "OBSERVATION" && (
             <p className="mt-3 text-sm text-amber-800">
-              {file.exitReason === "RESOLVED" ? "已脱困退档" : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
+              {file.exitReason === "RESOLVED" ? `已脱困退档${file.exitPath ? `（${EXIT_PATH_LABELS[file.exitPath]}）` : ""}` : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
             </p>
           )}
         </Card>
@@ -209,6 +214,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </Card>
 
         <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
+
+        <ReferralsCard referrals={referrals} today={today} fileId={file.id} measures={followUp.measures.map((m) => ({ id: m.id, need: m.need }))}
+          canCreate={hasRole(actor, "CASEWORKER")} createAllowed={canRefer(file)} canClose={hasRole(actor, "CASEWORKER", "OFFICIAL")} />
 
         <Card title="证明材料">
           <EvidencePanel
