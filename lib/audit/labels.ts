@@ -29,6 +29,7 @@ const ACTION_LABELS: Record<string, string> = {
   "warning.dismiss": "返困预警：排除",
   "referral.create": "部门转介",
   "referral.close": "登记转介结果",
+  "signal.resolve": "核查疑似重复与冒领线索",
   "file.pairing": "设置结对帮扶",
   "file.plan.add": "添加帮扶措施",
   "file.plan.update": "更新帮扶措施",

@@ -2,6 +2,7 @@ import "server-only";
 import { prisma } from "@/lib/db/client";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkItemKind } from "@/lib/generated/prisma/enums";
+import { raiseSignals } from "@/lib/signals/raise-signals";
 import { raiseWarnings } from "@/lib/warnings/raise-warnings";
 import { runJob } from "./run-job";
 
@@ -154,5 +155,5 @@ export const DAILY_JOB = "calendar-daily";
  */
 export function runDailyCalendar(today: string, options: { oncePerDay?: boolean } = {}) {
   // The return-to-hardship warnings (issue 25) run after the work items, in the same job run.
-  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await raiseWarnings(today)) }), options);
+  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await raiseWarnings(today)), ...(await raiseSignals(today)) }), options);
 }

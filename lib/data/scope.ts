@@ -95,6 +95,9 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // Issue 25: warnings and referrals follow their file.
   HardshipWarning: { where: byFile },
   Referral: { where: byFile },
+  // A signal names files of possibly several unions: seen by anyone in scope of one of them.
+  SuspectSignal: { where: (orgPath) => ({ files: { some: byFile(orgPath) } }) },
+  SuspectSignalFile: { where: byFile },
 };
 
 /**

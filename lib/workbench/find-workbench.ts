@@ -9,6 +9,7 @@ import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items
 import { openWarningsSummary } from "@/lib/warnings/find-warnings";
 import { REFERRAL_DEPARTMENT_LABELS, WARNING_RULE_LABELS } from "@/lib/warnings/labels";
 import { overdueReferrals } from "@/lib/referrals/find-referrals";
+import { openSignalCount } from "@/lib/signals/resolve-signal";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -184,7 +185,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       { file: { status: "OBSERVATION" as const } },
     ],
   };
-  const [overCap, reversals, large, toObservation, recent, reveals, exports] = await Promise.all([
+  const [overCap, reversals, large, toObservation, recent, reveals, exports, signals] = await Promise.all([
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
     // Large payments are common enough that Prisma's joined scope filter (paying organisation or
@@ -209,6 +210,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
     }),
     db.auditEvent.count({ where: { at: { gte: since }, action: { in: ["filing.reveal-resident-ids", "ledger.reveal-account-number"] } } }),
     db.auditEvent.count({ where: { at: { gte: since }, OR: [{ action: { contains: "export" } }] } }),
+    openSignalCount(actor),
   ]);
   return {
     key: "auditor",
@@ -220,6 +222,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       { key: "observation", title: "发放给渐退期家庭", count: toObservation, href: "/ledger", tone: "slate" },
       { key: "reveals", title: "查看完整身份号码或银行账号", count: reveals, href: "/audit", tone: "slate" },
       { key: "exports", title: "导出记录", count: exports, href: "/audit", tone: "slate" },
+      { key: "signals", title: "疑似重复与冒领待核查", count: signals, href: "/signals", tone: "red" },
     ],
     records: recent.map((e) => {
       const tags = [

@@ -113,3 +113,48 @@ describe("the exit path", () => {
     await expect(prisma.householdFile.update({ where: { id: cancelled }, data: { exitPath: "HOUSING" } })).rejects.toThrow();
   });
 });
+
+// Guards the auditors' shared-account signal (疑似冒领): told at once on the bank-account form,
+// raised by the daily run with its rows, visible to each union only with its own files, resolved
+// once (audited), and back only when the fact set changes.
+describe("shared bank account signal", () => {
+  it("warns at once, raises one signal with its rows, resolves it once, and raises again only when the files holding the account change", async () => {
+    const { recordBankAccount } = await import("@/lib/ledger/bank-accounts");
+    const { raiseSignals } = await import("@/lib/signals/raise-signals");
+    const { findSignals, resolveSignal } = await import("@/lib/signals/resolve-signal");
+    const tsCounty = (await orgByCode("GSTSQZ")).id;
+    const lz = await openFile();
+    const { fileId: ts } = await submitNewFiling(tsCaseworker, filingValues(tsCounty));
+    const third = await openFile();
+    const account = { bankName: "中国工商银行兰州城关支行", accountNumber: "6222020304050607", accountHolder: "张建华" };
+    expect((await recordBankAccount(caseworker, { fileId: lz, ...account })).sharedWith).toBe(0);
+    expect((await recordBankAccount(tsCaseworker, { fileId: ts, ...account })).sharedWith).toBe(1);
+    await raiseSignals(today);
+    await raiseSignals(today);
+    const auditor = await actorFor("lz_auditor");
+    const tsAuditor = await actorFor("ts_auditor");
+    const page = await findSignals(auditor, { status: "OPEN" }, 1);
+    expect(page.total).toBe(1);
+    const [signal] = page.rows;
+    expect(signal!.reason).toBe("银行账号 6222****0607 同时登记为 2 户档案的收款账户");
+    // Each union sees its own household behind the signal and only a count of the other.
+    expect(signal!.files.map((f) => f.file.id)).toEqual([lz]);
+    expect(signal!.elsewhere).toBe(1);
+    expect((await findSignals(tsAuditor, {}, 1)).rows[0]!.files.map((f) => f.file.id)).toEqual([ts]);
+    await expect(resolveSignal(caseworker, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "x" })).rejects.toThrow("没有权限");
+
+    await resolveSignal(auditor, { signalId: signal!.id, expectedVersion: 1, status: "CORRECTED", note: "天水户已更换为本人账户" });
+    await expect(resolveSignal(tsAuditor, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "同名" })).rejects.toThrow("已被他人核查");
+    expect(await prisma.auditEvent.count({ where: { action: "signal.resolve", entityId: signal!.id } })).toBe(1);
+    // The same fact again (a rerun reading everything): nothing new.
+    await prisma.warningWatermark.deleteMany({ where: { name: "suspect-signals" } });
+    await raiseSignals(today);
+    expect(await prisma.suspectSignal.count()).toBe(1);
+    // The facts change: a third household records the account.
+    await recordBankAccount(caseworker, { fileId: third, ...account });
+    await raiseSignals(today);
+    const open = await findSignals(auditor, { status: "OPEN" }, 1);
+    expect(open.rows.map((r) => r.reason)).toEqual(["银行账号 6222****0607 同时登记为 3 户档案的收款账户"]);
+    await expect(prisma.suspectSignal.delete({ where: { id: signal!.id } })).rejects.toThrow();
+  });
+});

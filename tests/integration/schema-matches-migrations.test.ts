@@ -66,6 +66,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   ledger_entry_medical_created_idx: "partial (medical aid): the warning run reads the medical payments recorded since its watermark",
   household_file_watched_idx: "partial (脱困 exits in observation or closed): the files the return-to-hardship rules watch",
   referral_open_due_idx: "partial (no outcome yet): the workbench counts overdue referrals",
+  bank_account_current_number_idx: "partial (current accounts): the shared-account signal and the bank-account form look a number up",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

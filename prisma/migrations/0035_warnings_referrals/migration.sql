@@ -131,3 +131,51 @@ ALTER TABLE household_file
 
 -- Fen as yuan with two decimals, for the reason a warning states.
 CREATE FUNCTION fen_text(fen bigint) RETURNS text LANGUAGE sql IMMUTABLE AS $$ SELECT to_char(fen / 100.0, 'FM999999999990.00') $$;
+
+-- ───── Suspected duplicates and misuse (疑似重复与冒领): signals for auditors ─────
+-- Built here: one bank account held by payees of two or more households (SHARED_ACCOUNT). A signal
+-- is about a fact set (fingerprint: the account and the sorted files that hold it); resolved, it
+-- does not come back unless that set changes, which makes a new signal.
+CREATE TYPE signal_kind AS ENUM ('SHARED_ACCOUNT');
+CREATE TYPE signal_status AS ENUM ('OPEN', 'REASONABLE', 'CORRECTED');
+CREATE TABLE suspect_signal (
+  id             uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+  kind           signal_kind NOT NULL,
+  subject        text NOT NULL,
+  fingerprint    text NOT NULL,
+  reason         text NOT NULL CHECK (btrim(reason) <> ''),
+  raised_on      date NOT NULL,
+  raised_at      timestamptz(3) NOT NULL DEFAULT now(),
+  status         signal_status NOT NULL DEFAULT 'OPEN',
+  resolved_by_id uuid REFERENCES app_user (id) ON DELETE RESTRICT ON UPDATE CASCADE,
+  resolved_at    timestamptz(3),
+  note           text,
+  version        integer NOT NULL DEFAULT 1,
+  CONSTRAINT suspect_signal_resolved CHECK ((status = 'OPEN') = (resolved_by_id IS NULL) AND (resolved_by_id IS NULL) = (resolved_at IS NULL)),
+  CONSTRAINT suspect_signal_note CHECK (status = 'OPEN' OR btrim(coalesce(note, '')) <> '')
+);
+CREATE UNIQUE INDEX suspect_signal_fact_key ON suspect_signal (kind, subject, fingerprint);
+CREATE INDEX suspect_signal_status_raised_idx ON suspect_signal (status, raised_on);
+-- The rows behind a signal: each file it names (scope: an auditor sees a signal that names a file of their unions).
+CREATE TABLE suspect_signal_file (
+  signal_id uuid NOT NULL REFERENCES suspect_signal (id) ON DELETE RESTRICT ON UPDATE CASCADE,
+  file_id   uuid NOT NULL REFERENCES household_file (id) ON DELETE RESTRICT ON UPDATE CASCADE,
+  detail    jsonb NOT NULL,
+  PRIMARY KEY (signal_id, file_id)
+);
+CREATE INDEX suspect_signal_file_file_id_idx ON suspect_signal_file (file_id);
+-- The shared-account check is an index probe per account number, never a cross join.
+CREATE INDEX bank_account_current_number_idx ON bank_account (account_number) WHERE superseded_at IS NULL;
+CREATE INDEX bank_account_created_at_idx ON bank_account (created_at);
+
+CREATE FUNCTION suspect_signal_keep() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'DELETE' THEN
+    RAISE EXCEPTION 'suspect_signal rows are never deleted' USING ERRCODE = 'check_violation';
+  END IF;
+  IF OLD.status <> 'OPEN' OR NEW.kind <> OLD.kind OR NEW.subject <> OLD.subject OR NEW.fingerprint <> OLD.fingerprint OR NEW.reason <> OLD.reason THEN
+    RAISE EXCEPTION 'a signal is changed only by resolving it once' USING ERRCODE = 'check_violation';
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER suspect_signal_keep BEFORE UPDATE OR DELETE ON suspect_signal FOR EACH ROW EXECUTE FUNCTION suspect_signal_keep();
