@@ -29,6 +29,7 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader
+        actions={<Link href="/warnings/report" className="text-sm text-brand-700 hover:underline">返困预警与部门转介报表</Link>}
         title="返困预警"
         description={`${actor.organisation.name}及下级工会：渐退期、脱困退档后监测期内和在档相对困难家庭，由每日任务根据走访、核查、民政名单、医疗救助和走访间隔自动生成。每条预警须处理：发起复核、返困重新建档或写明理由排除。`}
       />
