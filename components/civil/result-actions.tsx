@@ -7,6 +7,7 @@ import { dismissResultAction, openRecheckFromResultAction, proposeExitFromResult
 import type { TCivilAllowed } from "@/lib/civil/rules";
 import { ZDismissResultInput, ZProposeExitFromResultInput } from "@/lib/civil/schemas";
 import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS } from "@/lib/filing/labels";
+import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 
 type TProps = {
   resultId: string;
@@ -32,11 +33,12 @@ export function ResultActions({ resultId, version, fileVersion, holderName, reas
       {fileVersion !== null && canExit && (allowed.exit.ok ? (
         <DialogForm label="提出退档" title={`提出 ${holderName ?? ""} 户退档申请`} confirmLabel="确认提交申请" variant="secondary"
           schema={ZProposeExitFromResultInput} fixed={{ ...ref, fileVersion }}
-          defaults={{ ...ref, fileVersion, exitReason: defaultExit.exitReason as never, cancelReason: defaultExit.cancelReason as never, reason: `民政比对：${reasonText}` }}
+          defaults={{ ...ref, fileVersion, exitReason: defaultExit.exitReason as never, cancelReason: defaultExit.cancelReason as never, exitPath: "" as never, reason: `民政比对：${reasonText}` }}
           description="退档申请提交后须由其他审批人审批；审批前档案仍在档。"
           fields={[
             { name: "exitReason", label: "退档原因", type: "select", options: EXIT_REASON_LABELS },
             { name: "cancelReason", label: "注销原因（注销时填写）", type: "select", options: CANCEL_REASON_LABELS },
+            { name: "exitPath", label: "脱困主要路径（脱困时填写）", type: "select", options: EXIT_PATH_LABELS },
             { name: "reason", label: "退档理由", type: "textarea" },
           ]}
           run={proposeExitFromResultAction} />

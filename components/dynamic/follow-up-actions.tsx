@@ -4,7 +4,8 @@ import {
   addMeasureAction, decideChangeAction, endObservationAction, proposeExitAction, proposeTierChangeAction, proposeTransferAction,
   receiveTransferAction, recordVisitAction, setPairingAction, updateMeasureAction,
 } from "@/lib/dynamic/actions";
-import { DialogForm } from "@/components/forms/dialog-form";
+import { DialogForm, type TFieldSpec } from "@/components/forms/dialog-form";
+import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DisabledStep } from "@/components/ui/disabled-step";
 import type { TAllowed } from "@/lib/filing/rules";
@@ -24,6 +25,23 @@ type TProps = {
   cadres: Array<{ id: string; label: string }>;
 };
 
+const VISIT_FIELDS: TFieldSpec[] = [
+  { name: "visitDate", label: "走访日期", type: "date" },
+  { name: "visitors", label: "走访人员", type: "text" },
+  { name: "findings", label: "走访情况", type: "textarea" },
+  { name: "events", label: "走访发现（如有）", type: "checkboxes", options: VISIT_EVENT_LABELS, hint: "新发重病、残疾、失业或主要劳动力死亡将列入返困预警" },
+  { name: "perCapitaMonthlyFen", label: "了解到的人均月收入（元，可不填）", type: "text", inputMode: "decimal" },
+];
+
+/** 脱困后回访: a closed 脱困 file is still visited (recorded like any visit). */
+export function PostExitVisit({ fileId, today }: { fileId: string; today: string }) {
+  return (
+    <DialogForm title="登记回访" confirmLabel="确认登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId }}
+      defaults={{ fileId, visitDate: today, visitors: "", findings: "", events: [], perCapitaMonthlyFen: "" }}
+      fields={VISIT_FIELDS} run={recordVisitAction} />
+  );
+}
+
 /** The follow-up steps a caseworker or official can take on an open (or observed) file. */
 export function FollowUpActions({ file, roles, today, cadres, endObservation }: TProps) {
   const ref = { fileId: file.id, expectedVersion: file.version };
@@ -36,8 +54,8 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
   return (
     <div className="flex flex-wrap gap-2">
       <DialogForm title="登记走访" confirmLabel="确认登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId: file.id }}
-        defaults={{ fileId: file.id, visitDate: today, visitors: "", findings: "" }}
-        fields={[{ name: "visitDate", label: "走访日期", type: "date" }, { name: "visitors", label: "走访人员", type: "text" }, { name: "findings", label: "走访情况", type: "textarea" }]}
+        defaults={{ fileId: file.id, visitDate: today, visitors: "", findings: "", events: [], perCapitaMonthlyFen: "" }}
+        fields={VISIT_FIELDS}
         run={recordVisitAction} />
       <DialogForm title="设置结对帮扶" confirmLabel="确认保存" variant="secondary" schema={ZSetPairingInput} fixed={ref}
         defaults={{ ...ref, responsibleCadreId: file.responsibleCadreId ?? "", contactName: file.contactName ?? "", contactPhone: file.contactPhone ?? "" }}
@@ -66,11 +84,12 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
             fields={[{ name: "proposedTier", label: "调整为", type: "select", options: otherTiers }, { name: "reason", label: "调整理由（附证明材料请在证明材料中上传）", type: "textarea" }]}
             run={proposeTierChangeAction} />
           <DialogForm title="申请退档" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeExitInput} fixed={ref}
-            defaults={{ ...ref, exitReason: "", cancelReason: "", reason: "" }}
+            defaults={{ ...ref, exitReason: "", cancelReason: "", exitPath: "", reason: "" }}
             description="脱困退档后进入渐退期继续跟踪；注销退档直接关闭档案。转出请用“申请转出”。"
             fields={[
               { name: "exitReason", label: "退档原因", type: "select", options: EXIT_REASON_LABELS },
               { name: "cancelReason", label: "注销原因（注销时填写）", type: "select", options: CANCEL_REASON_LABELS },
+              { name: "exitPath", label: "脱困主要路径（脱困时填写）", type: "select", options: EXIT_PATH_LABELS },
               { name: "reason", label: "退档理由", type: "textarea" },
             ]}
             run={proposeExitAction} />

@@ -9,6 +9,7 @@ import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { Tier } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";
 import { ChangeDecision, MeasureProgress } from "./follow-up-actions";
+import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 type TFollowUp = Awaited<ReturnType<typeof getFileFollowUp>>;
 type TFile = { tier: Tier | null; perCapitaMonthlyFen: number | null; suggestedTier: Tier | null; organisationName: string };
@@ -94,7 +95,16 @@ export function PairingCard({ followUp, cadreName, contactName, contactPhone, ac
               <tr key={v.id}>
                 <Td className="whitespace-nowrap">{dateOnlyString(v.visitDate)}</Td>
                 <Td>{v.visitors}</Td>
-                <Td>{v.findings}</Td>
+                <Td>
+                  {v.findings}
+                  {(v.events.length > 0 || v.perCapitaMonthlyFen !== null) && (
+                    <span className="mt-1 block text-xs text-red-700">
+                      {v.events.map((e) => VISIT_EVENT_LABELS[e]).join("、")}
+                      {v.events.length > 0 && v.perCapitaMonthlyFen !== null && "；"}
+                      {v.perCapitaMonthlyFen !== null && `人均月收入 ${formatFen(v.perCapitaMonthlyFen)}`}
+                    </span>
+                  )}
+                </Td>
                 <Td>{v.recordedBy.name}</Td>
               </tr>
             ))}

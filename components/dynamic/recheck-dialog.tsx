@@ -12,6 +12,7 @@ import { Button } from "@/components/ui/button";
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { ZRecordRecheckInput } from "@/lib/dynamic/schemas";
+import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
@@ -116,6 +117,13 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
               <Field label="退档原因" htmlFor="recheck-exit" error={err("exitReason")}>
                 <Select id="recheck-exit" {...form.register("exitReason")}>
                   <Options labels={EXIT_REASON_LABELS} />
+                </Select>
+              </Field>
+            )}
+            {outcome === "PROPOSE_EXIT" && exitReason === "RESOLVED" && (
+              <Field label="脱困主要路径" htmlFor="recheck-path" error={err("exitPath")}>
+                <Select id="recheck-path" {...form.register("exitPath")}>
+                  <Options labels={EXIT_PATH_LABELS} />
                 </Select>
               </Field>
             )}

@@ -9,6 +9,7 @@ import { DialogForm } from "@/components/forms/dialog-form";
 /** 登记银行账户: the full number is shown back once, to the caseworker who typed it. */
 export function BankAccountDialog({ fileId, holderName, replacing }: { fileId: string; holderName: string; replacing: boolean }) {
   const [saved, setSaved] = useState<string | null>(null);
+  const [sharedWith, setSharedWith] = useState(0);
   return (
     <div className="space-y-2">
       <DialogForm
@@ -25,11 +26,20 @@ export function BankAccountDialog({ fileId, holderName, replacing }: { fileId: s
           { name: "accountHolder", label: "户名", type: "text" },
         ]}
         run={recordBankAccountAction}
-        onDone={(data) => setSaved((data as { bankName: string; accountNumber: string }).accountNumber)}
+        onDone={(data) => {
+          const result = data as { accountNumber: string; sharedWith?: number };
+          setSaved(result.accountNumber);
+          setSharedWith(result.sharedWith ?? 0);
+        }}
       />
       {saved && (
         <p role="status" className="rounded bg-green-50 px-3 py-2 text-sm text-green-800">
           已登记账号 <span className="font-mono">{saved}</span>，请与银行卡核对。离开本页后账号将只显示前后四位。
+        </p>
+      )}
+      {saved && sharedWith > 0 && (
+        <p role="alert" className="rounded bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          注意：该账号已登记为另外 {sharedWith} 户档案的收款账户。请核实是否为本人账户；系统将列入“疑似重复与冒领”，由审计人员核查。
         </p>
       )}
     </div>

@@ -26,6 +26,9 @@ export const SECTION_ROLES = {
   // 资金额度: officials and administrators enter them, everyone who handles or checks money reads them.
   allocations: ["CASEWORKER", "OFFICIAL", "AUDITOR", "ADMIN"],
   bankLayouts: ["ADMIN"],
+  // Issue 25: return-to-hardship warnings and referrals (caseworkers and officials act, auditors read).
+  warnings: ["CASEWORKER", "OFFICIAL", "AUDITOR"],
+  signals: ["AUDITOR", "OFFICIAL"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type TSection = keyof typeof SECTION_ROLES;
@@ -37,6 +40,8 @@ export const NAVIGATION: Array<{ section: TSection; href: string; label: string;
   { section: "import", href: "/import", label: "导入" },
   { section: "dynamic", href: "/dynamic", label: "动态管理" },
   { section: "civil", href: "/civil", label: "民政比对" },
+  { section: "warnings", href: "/warnings", label: "返困预警" },
+  { section: "signals", href: "/signals", label: "疑似冒领" },
   { section: "review", href: "/review", label: "审核" },
   { section: "ledger", href: "/ledger", label: "台账" },
   { section: "batches", href: "/batches", label: "批量发放" },

@@ -8,6 +8,7 @@ export const WORK_ITEM_LABELS: Record<WorkItemKind, string> = {
   PAPER_SYNC: "纸质档案待同步",
   RETENTION_ENDED: "保管期满，待审批销毁",
   CALLBACK_PROBLEM: "回访发现问题，待审计核查",
+  CHECKIN_DUE: "脱困后回访",
 };
 
 export const SPOT_CHECK_FINDING_LABELS: Record<SpotCheckFinding, string> = {

@@ -4,6 +4,8 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { WorkItemKind } from "@/lib/generated/prisma/enums";
 import { lastSigningDay, reverseOverdueBatch } from "@/lib/payments/reverse-overdue-receipts";
 import { policyValue } from "@/lib/policy/policy";
+import { raiseSignals } from "@/lib/signals/raise-signals";
+import { raiseWarnings } from "@/lib/warnings/raise-warnings";
 import { runJob } from "./run-job";
 
 // 每日档案日历: turns the file-management rules that run on a calendar into work items. Every step
@@ -105,6 +107,32 @@ export const DAILY_STEPS: TDailyStep[] = [
       UPDATE work_item w SET status = 'OBSOLETE' FROM household_file f
        WHERE w.file_id = f.id AND w.kind = 'RETENTION_ENDED' AND w.status = 'OPEN' AND (f.status <> 'CLOSED' OR f.disposed_at IS NOT NULL)`,
   },
+  {
+    // 脱困后回访 (issue 25): every CHECKIN_INTERVAL_MONTHS after a 脱困 exit, for CHECKIN_MONTHS. Only
+    // the latest check-in due is opened (a first run does not open every past one), and none for a
+    // period that already has a visit; recordVisit closes it when the visit is recorded.
+    name: "脱困后回访",
+    kind: "CHECKIN_DUE",
+    create: (today) => Prisma.sql`
+      INSERT INTO work_item (kind, file_id, source_key, due_date)
+      SELECT 'CHECKIN_DUE', f.id, d.due::text, d.due
+        FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+       CROSS JOIN LATERAL (SELECT ${param("CHECKIN_INTERVAL_MONTHS", today)}::integer AS n, ${param("CHECKIN_MONTHS", today)}::integer AS m,
+                                  ${shanghaiDate(Prisma.sql`f.exited_at`)} AS exited) p
+       CROSS JOIN LATERAL (SELECT (p.exited + make_interval(months => k * p.n))::date AS due FROM generate_series(1, p.m / p.n) k) d
+       WHERE f.status IN ('OBSERVATION', 'CLOSED') AND f.exit_reason = 'RESOLVED' AND f.exited_at IS NOT NULL
+         AND f.exited_at >= (${today}::date - interval '60 months')::timestamp AT TIME ZONE 'Asia/Shanghai'
+         AND d.due <= ${today}::date + ${param("RECHECK_DUE_SOON_DAYS", today)}::integer
+         AND d.due > (${today}::date - make_interval(months => p.n))::date
+         AND NOT EXISTS (SELECT 1 FROM visit v WHERE v.file_id = f.id AND v.visit_date > (d.due - make_interval(months => p.n))::date
+                                                  AND v.visit_date >= p.exited)
+      ON CONFLICT DO NOTHING`,
+    // The file was reopened (返困) or is no longer a 脱困 exit.
+    obsolete: () => Prisma.sql`
+      UPDATE work_item w SET status = 'OBSOLETE' FROM household_file f
+       WHERE w.file_id = f.id AND w.kind = 'CHECKIN_DUE' AND w.status = 'OPEN'
+         AND (f.status NOT IN ('OBSERVATION', 'CLOSED') OR f.exit_reason IS DISTINCT FROM 'RESOLVED')`,
+  },
 ];
 
 export type TDailySummary = Record<string, { created: number; closed: number }>;
@@ -152,5 +180,6 @@ export const DAILY_JOB = "calendar-daily";
  * 立即运行 does not (the steps are idempotent, so a rerun only adds what is new).
  */
 export function runDailyCalendar(today: string, options: { oncePerDay?: boolean } = {}) {
-  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await reverseOverdueReceipts(today)) }), options);
+  // After the work items, in the same job run: uncollected cash reversed (issue 23), then the return-to-hardship warnings and signals (issue 25).
+  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await reverseOverdueReceipts(today)), ...(await raiseWarnings(today)), ...(await raiseSignals(today)) }), options);
 }

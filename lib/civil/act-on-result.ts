@@ -102,6 +102,7 @@ export async function proposeExitFromResult(actor: TActor, input: TProposeExitFr
       const request = await openChangeRequest(tx, actor, file, "EXIT", input.reason, {
         exitReason: input.exitReason!,
         cancelReason: input.exitReason === "CANCELLED" ? input.cancelReason! : null,
+        exitPath: input.exitReason === "RESOLVED" ? (input.exitPath ?? null) : null,
       });
       await settle(tx, actor, result, "EXIT_PROPOSED", { changeRequestId: request.id });
       await recordAudit(tx, actor, {

@@ -1,6 +1,7 @@
 // The civil-affairs comparison's forms, used in the browser before posting and by the server actions.
 import { z } from "zod";
 import { checkExit } from "@/lib/dynamic/schemas";
+import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS } from "@/lib/filing/labels";
 import { optionalChoice, requiredText } from "@/lib/forms/zod-fields";
 
@@ -27,6 +28,7 @@ export const ZProposeExitFromResultInput = z
     fileVersion: z.number().int(),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     reason: requiredText(1, 1000, "退档理由"),
   })
   .superRefine(checkExit);

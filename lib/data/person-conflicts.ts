@@ -91,3 +91,12 @@ export async function findBulkPersonConflicts(residentIds: string[], holderIds: 
   });
   return [...active.map((r) => conflict(r, false)), ...holders.map((r) => conflict(r, true))];
 }
+
+/**
+ * 疑似冒领 (issue 25): how many *other* household files hold the same bank account as their
+ * current one, across every union (a shared account is a system-wide fact, like 一人一档). Only
+ * the count leaves this function; the auditors' signal carries the rows.
+ */
+export function accountHeldByOtherFiles(accountNumber: string, fileId: string): Promise<number> {
+  return prisma.bankAccount.count({ where: { accountNumber, supersededAt: null, fileId: { not: fileId } } });
+}

@@ -105,6 +105,12 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   BatchReceiptScan: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   CallbackSample: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   CallbackCall: { where: byFile },
+  // Issue 25: warnings and referrals follow their file.
+  HardshipWarning: { where: byFile },
+  Referral: { where: byFile },
+  // A signal names files of possibly several unions: seen by anyone in scope of one of them.
+  SuspectSignal: { where: (orgPath) => ({ files: { some: byFile(orgPath) } }) },
+  SuspectSignalFile: { where: byFile },
 };
 
 /**
@@ -112,7 +118,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt", "WarningWatermark"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",

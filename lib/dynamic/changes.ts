@@ -82,6 +82,7 @@ export async function proposeExit(actor: TActor, input: TProposeExitInput) {
   return propose(actor, input, "EXIT", input.reason, () => ({
     exitReason: input.exitReason!,
     cancelReason: input.exitReason === "CANCELLED" ? input.cancelReason! : null,
+    exitPath: input.exitReason === "RESOLVED" ? (input.exitPath ?? null) : null,
   }));
 }
 
@@ -132,11 +133,11 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
       } else if (request.exitReason === "RESOLVED") {
         const months = await policyValue("OBSERVATION_MONTHS", (await tx.organisation.findUniqueOrThrow({ where: { id: file.organisationId } })).regionCode, today);
         toStatus = "OBSERVATION";
-        fileChange = { status: toStatus, exitReason: "RESOLVED", cancelReason: null, exitedAt: new Date(), observationUntil: dateOnly(addMonths(today, months)) };
+        fileChange = { status: toStatus, exitReason: "RESOLVED", exitPath: request.exitPath, cancelReason: null, exitedAt: new Date(), observationUntil: dateOnly(addMonths(today, months)) };
         event = "EXITED";
       } else {
         toStatus = "CLOSED";
-        fileChange = { status: toStatus, exitReason: "CANCELLED", cancelReason: request.cancelReason, exitedAt: new Date(), observationUntil: null };
+        fileChange = { status: toStatus, exitReason: "CANCELLED", exitPath: null, cancelReason: request.cancelReason, exitedAt: new Date(), observationUntil: null };
         event = "EXITED";
       }
       const updated = await tx.householdFile.updateMany({

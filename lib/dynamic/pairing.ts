@@ -4,16 +4,22 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { canVisitAfterExit } from "@/lib/filing/rules";
+import { policyValue } from "@/lib/policy/policy";
 import { loadOpenFile } from "./changes";
 import type { TAddMeasureInput, TRecordVisitInput, TSetPairingInput, TUpdateMeasureInput } from "./schemas";
 
 // 结对帮扶 and 一户一计划: who is responsible for a household, every visit, and the plan of
 // needs → measures → results. Visits continue through the observation period.
 
-async function fileForFollowUp(actor: TActor, fileId: string) {
-  const file = await scopedDb(actor).householdFile.findUnique({ where: { id: fileId }, select: { id: true, status: true, organisationId: true } });
+async function fileForFollowUp(actor: TActor, fileId: string, options: { closedExit?: boolean } = {}) {
+  const file = await scopedDb(actor).householdFile.findUnique({
+    where: { id: fileId },
+    select: { id: true, status: true, organisationId: true, exitReason: true, organisation: { select: { regionCode: true } } },
+  });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  if (options.closedExit && canVisitAfterExit(file)) return file;
   if (file.status !== "OPEN" && file.status !== "OBSERVATION") throw new DomainError("只有在档或渐退期的档案可以登记。", "WRONG_STATUS");
   return file;
 }
@@ -21,11 +27,21 @@ async function fileForFollowUp(actor: TActor, fileId: string) {
 export async function recordVisit(actor: TActor, input: TRecordVisitInput) {
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   if (input.visitDate > todayInShanghai()) throw new DomainError("走访日期不能晚于今天。", "INVALID", { visitDate: "不能晚于今天" });
-  const file = await fileForFollowUp(actor, input.fileId);
+  const file = await fileForFollowUp(actor, input.fileId, { closedExit: true });
+  const interval = await policyValue("CHECKIN_INTERVAL_MONTHS", file.organisation.regionCode, input.visitDate);
   return scopedDb(actor).$transaction(async (tx) => {
     const visit = await tx.visit.create({
-      data: { fileId: file.id, visitDate: dateOnly(input.visitDate), visitors: input.visitors, findings: input.findings, recordedById: actor.userId },
+      data: {
+        fileId: file.id, visitDate: dateOnly(input.visitDate), visitors: input.visitors, findings: input.findings, recordedById: actor.userId,
+        events: input.events ?? [], perCapitaMonthlyFen: input.perCapitaMonthlyFen ?? null,
+      },
       select: { id: true },
+    });
+    // 脱困后回访: a visit answers the check-in due whose period it falls in (after the previous one was due).
+    const dueBefore = dateOnly(addMonths(input.visitDate, interval));
+    await tx.workItem.updateMany({
+      where: { fileId: file.id, kind: "CHECKIN_DUE", status: "OPEN", dueDate: { lt: dueBefore } },
+      data: { status: "DONE", completedAt: new Date(), completedById: actor.userId, note: `${input.visitDate} 走访` },
     });
     await recordAudit(tx, actor, { action: "file.visit", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
     return visit;

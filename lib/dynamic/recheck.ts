@@ -74,6 +74,7 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
         await openChangeRequest(tx, actor, after, "EXIT", input.note!, {
           exitReason: input.exitReason!,
           cancelReason: input.exitReason === "CANCELLED" ? input.cancelReason! : null,
+          exitPath: input.exitReason === "RESOLVED" ? (input.exitPath ?? null) : null,
         });
       }
       return { recheckId: recheck.id, suggestedTier: suggestion.tier, perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen };

@@ -4,7 +4,8 @@ import {
   CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
   RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
 } from "@/lib/filing/labels";
-import { calendarDate, optionalChoice, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { calendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
+import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 const text = (label: string, max: number) => requiredText(1, max, label);
 const ZFileRef = { fileId: z.uuid("档案不存在"), expectedVersion: z.number().int() };
@@ -12,8 +13,10 @@ const tier = z.enum(keysOf(TIER_LABELS), "请选择困难类别");
 const yuan = yuanToFen();
 
 /** What an exit needs, whether proposed on its own or by a re-check. */
-export function checkExit(value: { exitReason?: string; cancelReason?: string }, ctx: z.RefinementCtx) {
+export function checkExit(value: { exitReason?: string; cancelReason?: string; exitPath?: string }, ctx: z.RefinementCtx) {
   if (!value.exitReason) ctx.addIssue({ code: "custom", path: ["exitReason"], message: "请选择退档原因" });
+  // 脱困 names its main path (issue 25), for the province's "几个一批" table.
+  if (value.exitReason === "RESOLVED" && !value.exitPath) ctx.addIssue({ code: "custom", path: ["exitPath"], message: "脱困退档须选择脱困主要路径" });
   if (value.exitReason === "CANCELLED" && !value.cancelReason) {
     ctx.addIssue({ code: "custom", path: ["cancelReason"], message: "注销须选择具体原因" });
   }
@@ -33,6 +36,7 @@ export const ZRecordRecheckInput = z
     proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     note: optionalText(1000, "核查情况"),
   })
   .superRefine((value, ctx) => {
@@ -51,8 +55,14 @@ export const ZRecordVisitInput = z.object({
   visitDate: calendarDate("请填写走访日期"),
   visitors: text("走访人员", 100),
   findings: text("走访情况", 2000),
+  // What the return-to-hardship rules read (issue 25): events found, and the income heard, if any.
+  events: z.preprocess((v) => (v === false || v === undefined || v === null ? [] : typeof v === "string" ? [v] : v),
+    z.array(z.enum(keysOf(VISIT_EVENT_LABELS), "请选择走访发现的情况")).max(4, "请选择走访发现的情况")),
+  perCapitaMonthlyFen: optionalYuanToFen(),
 });
-export type TRecordVisitInput = z.output<typeof ZRecordVisitInput>;
+type TVisitOutput = z.output<typeof ZRecordVisitInput>;
+/** Callers other than the form (the demo seed) may leave out what the rules read. */
+export type TRecordVisitInput = Omit<TVisitOutput, "events" | "perCapitaMonthlyFen"> & Partial<Pick<TVisitOutput, "events" | "perCapitaMonthlyFen">>;
 
 export const ZSetPairingInput = z.object({
   ...ZFileRef,
@@ -91,6 +101,7 @@ export const ZProposeExitInput = z
     ...ZFileRef,
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
+    exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     reason: text("退档理由", 1000),
   })
   .superRefine(checkExit);

@@ -4,7 +4,7 @@ import "server-only";
 // has, a domain function the row it locked. A refusal carries the sentence the user sees, so the
 // disabled button and the server's error say the same thing.
 import { dateOnlyString, formatMonthDay } from "@/lib/format/datetime";
-import type { FileStatus } from "@/lib/generated/prisma/enums";
+import type { ExitReason, FileStatus } from "@/lib/generated/prisma/enums";
 import { FILE_STATUS_LABELS } from "./labels";
 
 export type TAllowed = { ok: true } | { ok: false; reason: string; code: string };
@@ -48,4 +48,9 @@ export function canEndObservation(file: { status: FileStatus; observationUntil: 
 /** Visits, pairing and the plan follow an open file and one in its observation period. */
 export function isFollowedUp(file: { status: FileStatus }): boolean {
   return file.status === "OPEN" || file.status === "OBSERVATION";
+}
+
+/** 脱困后回访 (issue 25): a household that left hardship is still visited after its file closed. */
+export function canVisitAfterExit(file: { status: FileStatus; exitReason: ExitReason | null }): boolean {
+  return file.status === "OBSERVATION" || (file.status === "CLOSED" && file.exitReason === "RESOLVED");
 }

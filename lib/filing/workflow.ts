@@ -12,6 +12,7 @@ import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
 import { pausePoint } from "@/lib/testing/pause-point";
+import { settleWarningsOnReopen } from "@/lib/warnings/close-on-reopen";
 import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
 import { isDeletableDraft } from "./rules";
@@ -41,6 +42,8 @@ type TStep = {
   check?: (file: TFileRow, tx: TScopedTx) => void | Promise<void>;
   /** The comparison run a civil-affairs check cites, kept on the step's history row. */
   civilCheckRunId?: string | null;
+  /** More writes that belong to the step, in its transaction (reopening settles the file's warnings). */
+  after?: (file: TFileRow, tx: TScopedTx) => Promise<void>;
 };
 
 async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
@@ -73,6 +76,7 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
       organisationId: file.organisationId,
       detail: s.note || s.civilCheckRunId ? { ...(s.note ? { note: s.note } : {}), ...(s.civilCheckRunId ? { civilCheckRunId: s.civilCheckRunId } : {}) } : undefined,
     });
+    await s.after?.(file, tx);
     return { fileId: file.id };
   });
 }
@@ -236,7 +240,7 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
       return {
         tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber,
         nextCheckDue: dateOnly(addMonths(today, interval)),
-        exitReason: null, cancelReason: null, exitedAt: null, observationUntil: null,
+        exitReason: null, exitPath: null, cancelReason: null, exitedAt: null, observationUntil: null,
       };
     },
     note: input.note,
@@ -273,6 +277,7 @@ export async function reopenFile(actor: TActor, input: TFileActionInput) {
       publicityStart: null, publicityEnd: null, civilCheckDate: null, civilCheckResult: null, civilCheckNote: null, civilCheckRunId: null,
       approvedById: null, approvedAt: null, rejectionReason: null, proposedTier: null,
     }),
+    after: (file, tx) => settleWarningsOnReopen(tx, actor, file),
   });
 }
 

@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { accountHeldByOtherFiles } from "@/lib/data/person-conflicts";
 import { loadFileForAid, lockFile } from "./db";
 import { maskAccountNumber } from "./labels";
 import type { TRecordBankAccountInput } from "./schemas";
@@ -38,7 +39,10 @@ export async function recordBankAccount(actor: TActor, input: TRecordBankAccount
       action: "ledger.record-bank-account", entityType: "bank_account", entityId: account.id, organisationId: file.organisationId,
       detail: { fileId: file.id, bankName: input.bankName, accountNumber: maskAccountNumber(input.accountNumber) },
     });
-    return { bankAccountId: account.id, bankName: account.bankName, accountNumber: account.accountNumber, masked: maskAccountNumber(account.accountNumber) };
+    // 疑似冒领 (issue 25): told at once when the number is already another household's account;
+    // the daily job raises the auditors' signal with the rows.
+    const sharedWith = await accountHeldByOtherFiles(account.accountNumber, file.id);
+    return { bankAccountId: account.id, bankName: account.bankName, accountNumber: account.accountNumber, masked: maskAccountNumber(account.accountNumber), sharedWith };
   });
 }
 

@@ -16,6 +16,15 @@ export const PARAMETER_SPECS = {
   RETENTION_YEARS: { label: "退档后保存年限", unit: "年", min: 10, max: 100, integer: true, hint: "自撤档之日起保存原始档案的年限，不少于 10 年" },
   UNCLAIMED_DAYS: { label: "现金实物签收期限", unit: "天", min: 1, max: 365, integer: true, hint: "现金、实物发放审批后超过此天数仍未签收的，冲回台账并记为未领取" },
   CALLBACK_SHARE: { label: "回访核实比例", unit: "", min: 0.01, max: 1, integer: false, hint: "批次发放完成后抽取回访的比例（0.1 即 10%），每个基层工会至少 1 户" },
+  WARNING_EXIT_MONTHS: { label: "返困监测月数", unit: "月", min: 0, max: 60, integer: true, hint: "脱困退档后继续监测返困风险的月数" },
+  WARNING_INCOME_MULTIPLIER_EXITED: { label: "返困收入预警线（已脱困）", unit: "倍低保", min: 0.5, max: 10, integer: false, hint: "渐退期或已脱困家庭人均月收入低于低保标准的此倍数即预警" },
+  WARNING_INCOME_MULTIPLIER_OPEN: { label: "返困收入预警线（相对困难）", unit: "倍低保", min: 0.5, max: 10, integer: false, hint: "在档相对困难家庭人均月收入低于低保标准的此倍数即预警" },
+  WARNING_LIFE_EVENT: { label: "重大变故预警", unit: "", min: 0, max: 1, integer: true, hint: "走访记录新发重病、残疾、失业或主要劳动力死亡即预警（1 启用，0 停用）" },
+  WARNING_CIVIL_LISTING: { label: "民政新列入低保预警", unit: "", min: 0, max: 1, integer: true, hint: "民政名单新列入低保即预警（1 启用，0 停用）" },
+  WARNING_MEDICAL_AID_YUAN: { label: "医疗救助预警金额", unit: "元", min: 100, max: 10000000, integer: true, hint: "近 12 个月医疗救助合计超过此金额即预警" },
+  WARNING_NO_VISIT_MONTHS: { label: "渐退期未走访预警", unit: "月", min: 1, max: 24, integer: true, hint: "渐退期家庭超过此月数未走访即预警" },
+  CHECKIN_INTERVAL_MONTHS: { label: "脱困后回访间隔", unit: "月", min: 1, max: 12, integer: true, hint: "脱困退档后每隔此月数回访一次" },
+  CHECKIN_MONTHS: { label: "脱困后回访期限", unit: "月", min: 0, max: 60, integer: true, hint: "脱困退档后回访的总月数" },
 } as const satisfies Record<string, TParameterSpec>;
 
 export type TParameterKey = keyof typeof PARAMETER_SPECS;

@@ -3,9 +3,13 @@ import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { scopedDb, type TScopedDb } from "@/lib/data/scope";
 import { Prisma } from "@/lib/generated/prisma/client";
-import { addDays, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import { findWorkItems, WORK_ITEM_READERS } from "@/lib/calendar/find-work-items";
+import { openWarningsSummary } from "@/lib/warnings/find-warnings";
+import { REFERRAL_DEPARTMENT_LABELS, WARNING_RULE_LABELS } from "@/lib/warnings/labels";
+import { overdueReferrals } from "@/lib/referrals/find-referrals";
+import { openSignalCount } from "@/lib/signals/resolve-signal";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -59,6 +63,8 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     }),
     db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
   ]);
+  // Issue 25: return-to-hardship warnings waiting for someone to act.
+  const [warnings, referrals] = await Promise.all([openWarningsSummary(actor), overdueReferrals(actor, today)]);
   const returnedCount = disbursementsReturned.length;
   // 发放退回待处理 (issue 23): payments the bank returned, to correct and re-issue or to close.
   const bankReturned = await db.batchLine.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } });
@@ -82,10 +88,23 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
         key: "bank-returned", title: "发放退回待处理", count: bankReturned._count, href: "/batches/returned", tone: "red",
         detail: oldest("退回", ageInDays(bankReturned._min.paymentUpdatedAt, new Date())),
       },
+      { key: "warnings", title: "返困预警待处理", count: warnings.count, href: "/warnings", tone: "red" },
+      {
+        key: "referrals-overdue", title: "部门转介已逾期", count: referrals.count, tone: "red",
+        href: referrals.oldest.length ? `/files/${referrals.oldest[0]!.file.id}` : "/warnings",
+      },
     ],
-    records: disbursementsReturned.map((d) => ({
-      key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
-    })),
+    records: [
+      ...warnings.newest.map((w) => ({
+        key: w.id, label: `${w.file.holderName ?? "—"} 户返困预警：${WARNING_RULE_LABELS[w.rule]}`, meta: w.reason, href: `/files/${w.file.id}`, tags: ["返困预警"],
+      })),
+      ...referrals.oldest.map((r) => ({
+        key: r.id, label: `${r.file.holderName ?? "—"} 户转介${REFERRAL_DEPARTMENT_LABELS[r.department]}逾期`, meta: `${r.item}，时限 ${dateOnlyString(r.dueDate)}`, href: `/files/${r.file.id}`, tags: ["转介逾期"],
+      })),
+      ...disbursementsReturned.map((d) => ({
+        key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
+      })),
+    ],
   };
 }
 
@@ -172,7 +191,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       { file: { status: "OBSERVATION" as const } },
     ],
   };
-  const [overCap, reversals, large, toObservation, recent, reveals, exports, callbackProblems] = await Promise.all([
+  const [overCap, reversals, large, toObservation, recent, reveals, exports, callbackProblems, signals] = await Promise.all([
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } } }),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } } }),
     // Large payments are common enough that Prisma's joined scope filter (paying organisation or
@@ -199,6 +218,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
     db.auditEvent.count({ where: { at: { gte: since }, OR: [{ action: { contains: "export" } }] } }),
     // 回访核实 found 未收到 or 金额不符 (lib/payments): open until the auditor resolves it, however old.
     db.workItem.count({ where: { kind: "CALLBACK_PROBLEM", status: "OPEN" } }),
+    openSignalCount(actor),
   ]);
   return {
     key: "auditor",
@@ -211,6 +231,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       { key: "observation", title: "发放给渐退期家庭", count: toObservation, href: "/ledger", tone: "slate" },
       { key: "reveals", title: "查看完整身份号码或银行账号", count: reveals, href: "/audit", tone: "slate" },
       { key: "exports", title: "导出记录", count: exports, href: "/audit", tone: "slate" },
+      { key: "signals", title: "疑似重复与冒领待核查", count: signals, href: "/signals", tone: "red" },
     ],
     records: recent.map((e) => {
       const tags = [

@@ -66,6 +66,10 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   export_job_expiry_idx: "partial (succeeded): the daily clean-up finds the files past their expiry",
   bank_layout_one_default: "partial unique (is_default): at most one bank layout is the default (issue 23, 0032)",
   file_query_code_one_live: "partial unique: a file has at most one live query code (本人查询, issue 24)",
+  ledger_entry_medical_created_idx: "partial (medical aid): the warning run reads the medical payments recorded since its watermark",
+  household_file_watched_idx: "partial (脱困 exits in observation or closed): the files the return-to-hardship rules watch",
+  referral_open_due_idx: "partial (no outcome yet): the workbench counts overdue referrals",
+  bank_account_current_number_idx: "partial (current accounts): the shared-account signal and the bank-account form look a number up",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

@@ -14,6 +14,7 @@ const MAY_USE_UNSCOPED_CLIENT = [
   /^lib\/data\/person-conflicts\.ts$/, // 一人一档 is checked across the whole system
   /^lib\/policy\//, // policy parameters are public, not organisation data
   /^lib\/calendar\/(run-daily-calendar|run-daily-now|run-job|scheduler|working-days)\.ts$/, // system jobs run for every organisation, not for a user
+  /^lib\/(warnings\/raise-warnings|signals\/raise-signals)\.ts$/, // the daily warning run reads every organisation's facts, part of the calendar job
   /^lib\/exports\/(run-export-job|maintain-exports)\.ts$/, // the export worker finds a job by id before there is an actor, and keeps every user's jobs
   /^lib\/public\/(query-own-file|service-phone)\.ts$/, // the public has no actor: a file is found by its holder's ID number and query code; a union's phone is public
 ];
@@ -54,7 +55,7 @@ describe("import boundaries", () => {
 
   it("marks every domain module server-only", () => {
     // A feature's actions.ts starts with "use server" instead (the directive must come first).
-    const domain = files.filter((f) => !/\/actions\.ts$/.test(f) && /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample|pick-policy)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(f));
+    const domain = files.filter((f) => !/\/actions\.ts$/.test(f) && /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic|warnings|referrals|signals)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample|pick-policy|report-period)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(f));
     const missing = domain.filter((file) => !readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'));
     expect(missing).toEqual([]);
   });

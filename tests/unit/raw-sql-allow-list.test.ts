@@ -40,6 +40,8 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/civil/act-on-result.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the mismatch acted upon, with the scope fragment" },
   "lib/workbench/find-workbench.ts": { count: 2, why: "the auditor's count of large payments (the paying organisation or the file's holder in scope, an index-only range) and the official's review steps (counts from household_file_tally, oldest dates from partial indexes)" },
   "lib/allocations/find-allocation-report.ts": { count: 1, why: "the allocation report: allocation rows and ledger entries by paying union, summed per union of the selected subtree (含下级) in one statement, with the scope fragment" },
+  "lib/signals/raise-signals.ts": { count: 2, why: "the daily signal run (infrastructure, unscoped client, part of the calendar job): the database clock for the watermark, and the shared-account signals with their rows in one INSERT … SELECT over the accounts recorded since it" },
+  "lib/warnings/raise-warnings.ts": { count: 2, why: "the daily warning run (infrastructure, unscoped client, like the calendar job): the database clock for the watermark, and each rule as one INSERT … SELECT over the facts recorded since it" },
   "lib/reports/find-report.ts": { count: 13, why: "report figures per child organisation from the trigger-kept report tables (distinct households per calendar period: 0018, or the entries of any other range) and the period's rows (among them the approvals whose household the civil-affairs comparison had found: 漏评), for the selected organisation's subtree, in scope" },
 };
 

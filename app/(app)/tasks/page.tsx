@@ -23,6 +23,7 @@ const NEXT_STEP: Record<WorkItemKind, string> = {
   PAPER_SYNC: "同步纸质档案后标记",
   RETENTION_ENDED: "审批人批准销毁",
   CALLBACK_PROBLEM: "由审计在回访核查页办结",
+  CHECKIN_DUE: "到档案页登记回访（走访）",
 };
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {

@@ -19,14 +19,20 @@ import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps } from "@/lib/filing/filing-rules";
-import { canDeleteEvidence, canEndObservation, canUploadEvidence, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
+import { canDeleteEvidence, canEndObservation, canUploadEvidence, canVisitAfterExit, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
 } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
-import { FollowUpActions } from "@/components/dynamic/follow-up-actions";
+import { FollowUpActions, PostExitVisit } from "@/components/dynamic/follow-up-actions";
+import { FileWarningsCard } from "@/components/warnings/file-warnings-card";
+import { findFileWarnings } from "@/lib/warnings/find-warnings";
+import { ReferralsCard } from "@/components/referrals/referrals-card";
+import { findFileReferrals } from "@/lib/referrals/find-referrals";
+import { canRefer } from "@/lib/referrals/rules";
+import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
 import { getFileFollowUp } from "@/lib/dynamic/find";
@@ -68,10 +74,12 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds, civilRuns, publicVisits] = await Promise.all([
+  const [evidence, followUp, requiredKinds, civilRuns, publicVisits, warnings, referrals] = await Promise.all([
     listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id),
     ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
     findPublicVisits(actor, file.id),
+    findFileWarnings(actor, file.id),
+    findFileReferrals(actor, file.id),
   ]);
   const today = todayInShanghai();
   const { data } = file;
@@ -143,12 +151,20 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
           </div>
+          {file.status === "CLOSED" && canVisitAfterExit(file) && hasRole(actor, "CASEWORKER", "OFFICIAL") && (
+            <div className="mt-3 flex flex-wrap items-center gap-2">
+              <PostExitVisit fileId={file.id} today={today} />
+              <span className="text-sm text-slate-600">脱困退档后按期回访，回访记录与走访相同。</span>
+            </div>
+          )}
           {file.status === "OBSERVATION" && (
             <p className="mt-3 text-sm text-amber-800">
-              {file.exitReason === "RESOLVED" ? "已脱困退档" : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
+              {file.exitReason === "RESOLVED" ? `已脱困退档${file.exitPath ? `（${EXIT_PATH_LABELS[file.exitPath]}）` : ""}` : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
             </p>
           )}
         </Card>
+
+        <FileWarningsCard warnings={warnings} acts={hasRole(actor, "CASEWORKER", "OFFICIAL")} canReopen={hasRole(actor, "CASEWORKER")} />
 
         <ChangeRequestsCard followUp={followUp} actor={actor} file={{ tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
 
@@ -214,6 +230,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </Card>
 
         <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
+
+        <ReferralsCard referrals={referrals} today={today} fileId={file.id} measures={followUp.measures.map((m) => ({ id: m.id, need: m.need }))}
+          canCreate={hasRole(actor, "CASEWORKER")} createAllowed={canRefer(file)} canClose={hasRole(actor, "CASEWORKER", "OFFICIAL")} />
 
         <Card title="证明材料">
           <EvidencePanel

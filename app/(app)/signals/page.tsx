@@ -1,0 +1,79 @@
+import Link from "next/link";
+import { ResolveSignal } from "@/components/signals/resolve-signal";
+import { Field, Select } from "@/components/ui/field";
+import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { Pagination } from "@/components/ui/pagination";
+import { SearchForm } from "@/components/ui/search-form";
+import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { requirePageActor } from "@/lib/auth/session";
+import { pageFrom } from "@/lib/data/pagination";
+import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
+import { SIGNAL_KIND_LABELS, SIGNAL_STATUS_LABELS } from "@/lib/signals/labels";
+import { findSignals } from "@/lib/signals/resolve-signal";
+import { ZSignalQuery } from "@/lib/signals/schemas";
+
+export const metadata = { title: "疑似重复与冒领" };
+
+type TDetail = { bankName?: string; accountHolder?: string; recordedAt?: string };
+
+export default async function SignalsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const actor = await requirePageActor(...SECTION_ROLES.signals);
+  const params = await searchParams;
+  const statusParam = params.status ?? "OPEN";
+  const query = ZSignalQuery.parse({ status: statusParam === "ALL" ? undefined : statusParam });
+  const list = await findSignals(actor, query, pageFrom(params.page));
+  return (
+    <>
+      <PageHeader title="疑似重复与冒领" description={`涉及${actor.organisation.name}及下级工会档案的线索，由每日任务生成：同一银行账户登记为多户档案的收款账户。核查后登记“合理”或“已纠正”，事实未变化不再提示。`} />
+      <SearchForm>
+        <Field label="状态" htmlFor="status">
+          <Select id="status" name="status" defaultValue={query.status ?? "ALL"}>
+            <option value="ALL">全部</option>
+            {Object.entries(SIGNAL_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+          </Select>
+        </Field>
+      </SearchForm>
+      <Card>
+        {list.rows.length === 0 ? (
+          <EmptyState title={query.status === "OPEN" ? "没有待核查的线索" : "没有符合条件的线索"} />
+        ) : (
+          <>
+            <ul className="divide-y divide-slate-200">
+              {list.rows.map((s) => (
+                <li key={s.id} className="py-3" data-testid="signal">
+                  <div className="flex flex-col gap-2 lg:flex-row lg:items-start lg:justify-between">
+                    <div className="min-w-0 text-sm">
+                      <p className="break-words">
+                        <Badge tone={s.status === "OPEN" ? "red" : "slate"}>{SIGNAL_KIND_LABELS[s.kind]}</Badge> <span className="text-slate-800">{s.reason}</span>
+                      </p>
+                      <ul className="mt-2 space-y-1">
+                        {s.files.map((f) => {
+                          const d = f.detail as TDetail;
+                          return (
+                            <li key={f.file.id} className="text-xs text-slate-700">
+                              <Link href={`/files/${f.file.id}`} className="text-brand-700 hover:underline">{f.file.holderName ?? "—"} 户</Link>
+                              {" "}{f.file.fileNumber ?? ""} · {FILE_STATUS_LABELS[f.file.status]} · {f.file.organisation.name} · {d.bankName ?? ""} 户名 {d.accountHolder ?? ""}
+                              {d.recordedAt ? ` · ${formatDateTime(new Date(d.recordedAt))} 登记` : ""}
+                            </li>
+                          );
+                        })}
+                        {s.elsewhere > 0 && <li className="text-xs text-slate-500">另有 {s.elsewhere} 户属于其他工会（不在您的管辖范围内）</li>}
+                      </ul>
+                      <p className="mt-1 text-xs text-slate-600">
+                        {dateOnlyString(s.raisedOn)} 提示
+                        {s.status !== "OPEN" && <>　<Badge tone="green">{SIGNAL_STATUS_LABELS[s.status]}</Badge> {s.resolvedBy?.name} {s.resolvedAt ? formatDateTime(s.resolvedAt) : ""}{s.note ? `：${s.note}` : ""}</>}
+                      </p>
+                    </div>
+                    {s.status === "OPEN" && <ResolveSignal signalId={s.id} version={s.version} />}
+                  </div>
+                </li>
+              ))}
+            </ul>
+            <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={{ status: query.status ?? "ALL" }} />
+          </>
+        )}
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,26 @@
+import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { assertRole } from "@/lib/auth/assert-role";
+import { scopedDb } from "@/lib/data/scope";
+import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
+
+export async function findFileReferrals(actor: TActor, fileId: string) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  return scopedDb(actor).referral.findMany({
+    where: { fileId },
+    orderBy: [{ referredOn: "desc" }, { id: "asc" }],
+    take: 100,
+    include: { createdBy: { select: { name: true } }, closedBy: { select: { name: true } }, measure: { select: { need: true } } },
+  });
+}
+
+/** The workbench's overdue referrals: no outcome, due before today (partial index referral_open_due_idx). */
+export async function overdueReferrals(actor: TActor, today = todayInShanghai()) {
+  const db = scopedDb(actor);
+  const where = { outcome: null, dueDate: { lt: dateOnly(today) } };
+  const [count, oldest] = await Promise.all([
+    db.referral.count({ where }),
+    db.referral.findMany({ where, orderBy: [{ dueDate: "asc" }, { id: "asc" }], take: 5, select: { id: true, department: true, item: true, dueDate: true, file: { select: { id: true, holderName: true } } } }),
+  ]);
+  return { count, oldest };
+}
