@@ -47,7 +47,7 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordRecheckInput) as never,
     defaultValues: {
-      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "", finding: "", note: "", deviationReason: "",
+      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "" as never, finding: "" as never, note: "", deviationReason: "",
       incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
       expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
     },
