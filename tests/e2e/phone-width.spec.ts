@@ -76,7 +76,7 @@ const FILE_DIALOGS: Array<{ button: string; dialog: string; confirm: string }> =
 ];
 
 test.beforeAll(async () => {
-  fileId = await createOpenFile({ orgCode: "GSLZ", holderName: "欧阳建军", holderId: "620102198503150509", caseworker: "lz_caseworker", official: "lz_official" });
+  fileId = await createOpenFile({ orgCode: "GSLZ", holderName: "欧阳建军", holderId: "620102198503160509", caseworker: "lz_caseworker", official: "lz_official" });
   // What widened the page: a re-check and a long tier-history line beside the table.
   await sql(
     `INSERT INTO recheck (file_id, episode, check_date, visitors, recorded_by_id, figures, per_capita_monthly_fen, suggested_tier, tier_at_check, outcome, finding, note)
