@@ -76,6 +76,12 @@ const FILE_DIALOGS: Array<{ button: string; dialog: string; confirm: string }> =
 ];
 
 test.beforeAll(async () => {
+  // Once per run, also when a failed check restarts the worker.
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '欧阳建军' AND status = 'OPEN' LIMIT 1");
+  if (existing) {
+    fileId = existing.id;
+    return;
+  }
   fileId = await createOpenFile({ orgCode: "GSLZ", holderName: "欧阳建军", holderId: "620102198503160509", caseworker: "lz_caseworker", official: "lz_official" });
   // What widened the page: a re-check and a long tier-history line beside the table.
   await sql(
@@ -93,21 +99,17 @@ test.afterAll(async () => {
   for (const context of contexts.values()) await context.close();
 });
 
-test("every main page fits a 390 px phone and has no serious accessibility violation", async ({ browser }) => {
-  test.setTimeout(120_000);
-  const problems: string[] = [];
-  for (const { name, user, path } of PAGES) {
+for (const { name, user, path } of PAGES) {
+  test(`${name} fits a 390 px phone, with no serious accessibility violation`, async ({ browser }) => {
     const page = await phonePage(browser, user);
     await page.goto(typeof path === "string" ? path : path());
     await page.locator("main").first().waitFor();
-    const overflow = await horizontalOverflow(page);
-    if (overflow > 0) problems.push(`${name}: ${overflow} px wider than the phone`);
-    for (const v of await seriousViolations(page)) problems.push(`${name}: ${v}`);
+    expect(await horizontalOverflow(page), `${name} is wider than the phone`).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `test-results/screens/phone-${name}.png`, fullPage: true });
     await page.close();
-  }
-  expect(problems).toEqual([]);
-});
+  });
+}
 
 test("every dialog of the file page opens within the phone with its confirm button in view", async ({ browser }) => {
   const page = await phonePage(browser, "lz_caseworker");
