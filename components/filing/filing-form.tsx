@@ -130,8 +130,16 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
     confirmDialog.current?.close();
     if (!fileId || version === undefined) return;
     startTransition(async () => {
-      const result = await submitFilingAction({ fileId, expectedVersion: version, data: form.getValues() });
-      if (!result.ok) return showResult(result);
+      // What is on the screen is saved first, so a refusal is about these values and the page's
+      // warnings (refreshed below) describe them, not the last save.
+      const saved = await saveDraftAction({ fileId, expectedVersion: version, data: form.getValues() });
+      if (!saved.ok) return showResult(saved);
+      const result = await submitFilingAction({ fileId, expectedVersion: saved.data.version, data: form.getValues() });
+      if (!result.ok) {
+        showResult(result);
+        router.refresh();
+        return;
+      }
       router.push(`/files/${result.data.fileId}?submitted=1`);
     });
   };
