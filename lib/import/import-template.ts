@@ -51,8 +51,9 @@ export async function buildImportTemplate(): Promise<Buffer> {
   let col = 0;
   for (const [key, values] of lists) {
     const letter = columnLetter(col);
-    // The list's heading is the column it serves, as the administrator reads it (not the field's code name).
-    codes.getCell(`${letter}1`).value = headers.get(key)!;
+    // The list's heading names the column it serves, as the administrator reads it (not the field's
+    // code name) — never the column's own heading, by which the reader finds the data sheets.
+    codes.getCell(`${letter}1`).value = `${headers.get(key)!}（可选值）`;
     values.forEach((v, i) => (codes.getCell(`${letter}${i + 2}`).value = v));
     listRef.set(key, `${CODES_SHEET}!$${letter}$2:$${letter}$${values.length + 1}`);
     col += 1;

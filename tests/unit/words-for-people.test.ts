@@ -12,7 +12,7 @@ describe("import template 代码表", () => {
     await workbook.xlsx.load((await buildImportTemplate()) as never);
     const codes = workbook.getWorksheet("代码表")!;
     const headers = (codes.getRow(1).values as unknown[]).filter((v) => v !== undefined && v !== null).map(String);
-    expect(headers).toEqual(expect.arrayContaining(["档案级别", "职工类别"]));
+    expect(headers).toEqual(expect.arrayContaining(["档案级别（可选值）", "职工类别（可选值）"]));
     for (const h of headers) expect(h, h).not.toMatch(/[A-Za-z]/);
   });
 });

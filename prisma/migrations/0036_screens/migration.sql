@@ -8,3 +8,6 @@ ALTER TABLE recheck ADD COLUMN deviation_reason text;
 -- tests/integration/schema-matches-migrations.test.ts).
 CREATE INDEX file_person_resident_id_tail_idx ON file_person (right(resident_id, 4));
 CREATE INDEX household_file_member_names_idx ON household_file USING gin (jsonb_path_query_array(data, '$.members[*].name') jsonb_path_ops);
+
+-- Issue 26: a refused import shows the workbook's totals beside the counts of what passed.
+ALTER TABLE household_import ADD COLUMN household_rows integer, ADD COLUMN member_rows integer;
