@@ -37,6 +37,8 @@ test.afterAll(async () => {
 });
 
 test("录入核查 starts with no conclusion, requires the facts, and asks why a conclusion departs from the suggestion", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
   const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
   const page = await pageFor(browser, "lz_caseworker");
@@ -70,6 +72,8 @@ test("录入核查 starts with no conclusion, requires the facts, and asks why a
 });
 
 test("保存草稿 needs a name or ID number; an ID number is checked on leaving it, and a 15-digit one is offered as 18 digits", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
   const page = await pageFor(browser, "lz_caseworker");
   await page.goto("/intake/new");
   const before = await sql<{ n: string }>("SELECT count(*)::text AS n FROM household_file WHERE status = 'DRAFT'");
@@ -96,6 +100,8 @@ test("保存草稿 needs a name or ID number; an ID number is checked on leaving
 });
 
 test("the archive finds a household by the ID tail it shows and by a member's name, with the default status listing each status once", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '孙海涛' LIMIT 1");
   const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "孙海涛", holderId: "620102196807220537", caseworker: "lz_caseworker", official: "lz_official" }));
   // A spouse in the file's data (what the search reads) and its people.
@@ -125,6 +131,8 @@ test("the archive finds a household by the ID tail it shows and by a member's na
 });
 
 test("users: an account that both files and approves is warned about and listed", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
   const page = await pageFor(browser, "lz_admin");
   await page.goto("/admin/users/new");
   await expect(page.getByTestId("dual-role-warning")).toHaveCount(0);
@@ -144,6 +152,8 @@ test("users: an account that both files and approves is warned about and listed"
 });
 
 test("the printed 档案表册 carries full ID numbers for the archive room, says so, and offers a masked copy", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
   const [file] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
   const page = await pageFor(browser, "lz_caseworker");
   await page.goto(`/print/files?id=${file!.id}`);
