@@ -112,7 +112,7 @@ test("the archive finds a household by the ID tail it shows and by a member's na
   );
   const page = await pageFor(browser, "lz_caseworker");
   await page.goto("/archive");
-  const status = page.getByLabel("状态", { exact: true });
+  const status = page.locator("select[name=status]");
   await expect(status.locator("option", { hasText: /^在档$/ })).toHaveCount(1);
   await expect(status).toHaveValue("");
   for (const q of ["0537", "欧阳丽华"]) {
@@ -154,9 +154,10 @@ test("users: an account that both files and approves is warned about and listed"
 test("the printed 档案表册 carries full ID numbers for the archive room, says so, and offers a masked copy", async ({ browser }) => {
   // Several pages and a phone screenshot: slow on 2 shared cores.
   test.slow();
-  const [file] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
+  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
   const page = await pageFor(browser, "lz_caseworker");
-  await page.goto(`/print/files?id=${file!.id}`);
+  await page.goto(`/print/files?id=${fileId}`);
   await expect(page.getByTestId("print-id-mode")).toContainText("公民身份号码完整打印（已记入审计日志）");
   await expect(page.getByText("620102197204180519").first()).toBeVisible();
   await expect(page.getByText("身份号码：完整").first()).toBeVisible();
