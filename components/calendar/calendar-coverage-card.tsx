@@ -9,6 +9,14 @@ import { formatDateTime } from "@/lib/format/datetime";
 export function CalendarWarning({ coverage, link }: { coverage: TCalendarCoverage; link?: boolean }) {
   if (coverage.uncovered.length === 0) return null;
   const years = coverage.uncovered.map((y) => `${y} 年`).join("、");
+  // Only those who can enter the holidays get the red call to act; the rest a quiet note (issue 26).
+  if (!coverage.mayEdit) {
+    return (
+      <p className="text-sm text-slate-600" data-testid="calendar-note">
+        工作日历尚未收录{years}的法定节假日，由全国或省级工会的管理员录入；录入前，按工作日计算的期限把假日也算作工作日。
+      </p>
+    );
+  }
   const who = coverage.mayEdit ? "请按国务院办公厅公布的安排录入" : "请联系全国或省级工会的管理员按国务院办公厅公布的安排录入";
   const text =
     `工作日历缺少 ${years}的法定节假日：chinese-days 数据只到 ${coverage.lastPackageYear ?? "—"} 年。` +

@@ -152,8 +152,10 @@ export function RecheckCard({ followUp, nextCheckDue, today, actions }: { follow
         </span>
         {actions}
       </div>
+      {/* min-w-0: a grid item is as wide as its content by default, so the table (which scrolls in its own
+          box) or a long entry widened the page on a phone. */}
       <div className="grid gap-6 lg:grid-cols-3">
-        <div className="lg:col-span-2">
+        <div className="min-w-0 lg:col-span-2">
           {followUp.rechecks.length === 0 ? (
             <p className="text-sm text-slate-500">还没有核查记录。</p>
           ) : (
@@ -165,15 +167,18 @@ export function RecheckCard({ followUp, nextCheckDue, today, actions }: { follow
                   <Td>{formatFen(r.perCapitaMonthlyFen)}</Td>
                   <Td>{r.suggestedTier ? TIER_LABELS[r.suggestedTier] : "不符合条件"}</Td>
                   <Td>{RECHECK_OUTCOME_LABELS[r.outcome]}</Td>
-                  <Td>{r.note ?? "—"}</Td>
+                  <Td>
+                    {r.note ?? "—"}
+                    {r.deviationReason && <span className="block text-xs text-amber-800">与系统建议不一致的理由：{r.deviationReason}</span>}
+                  </Td>
                 </tr>
               ))}
             </Table>
           )}
         </div>
-        <div>
+        <div className="min-w-0">
           <h3 className="mb-2 text-sm font-medium">困难类别记录</h3>
-          <ol className="space-y-1 text-sm" data-testid="tier-history">
+          <ol className="space-y-1 text-sm break-words" data-testid="tier-history">
             {followUp.tiers.map((t) => (
               <li key={t.id}>
                 {formatDateTime(t.decidedAt)} · <span className="font-medium">{TIER_LABELS[t.tier]}</span> · {t.decidedBy.name}

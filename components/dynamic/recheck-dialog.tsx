@@ -33,8 +33,9 @@ function Options({ labels }: { labels: Record<string, string> }) {
 }
 
 /** 动态核查: the visit, the household's current figures (starting from the last ones) and the conclusion. */
-export function RecheckDialog({ fileId, version, today, visitor, incomes, expenditures }: {
+export function RecheckDialog({ fileId, version, today, visitor, incomes, expenditures, currentTier }: {
   fileId: string;
+  currentTier: keyof typeof TIER_LABELS | null;
   version: number;
   today: string;
   visitor: string;
@@ -47,7 +48,7 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordRecheckInput) as never,
     defaultValues: {
-      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "CONFIRM", finding: "ACCURATE", note: "",
+      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "" as never, finding: "" as never, note: "", deviationReason: "",
       incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
       expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
     },
@@ -74,7 +75,7 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   return (
     <>
       <Button onClick={() => dialog.current?.showModal()}>录入核查</Button>
-      <dialog ref={dialog} aria-label="录入核查" className="m-auto w-full max-w-3xl rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialog} aria-label="录入核查" className="m-auto w-[calc(100%-1rem)] max-w-3xl rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
         <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
           <h2 className="text-base font-semibold">录入动态核查</h2>
           {error && <Alert>{error}</Alert>}
@@ -90,20 +91,12 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
           <div className="grid gap-4 sm:grid-cols-3">
             <Field label="核查结论" htmlFor="recheck-outcome" error={err("outcome")}>
               <Select id="recheck-outcome" {...form.register("outcome")}>
-                {Object.entries(RECHECK_OUTCOME_LABELS).map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
+                <Options labels={RECHECK_OUTCOME_LABELS} />
               </Select>
             </Field>
             <Field label="核查发现" htmlFor="recheck-finding" error={err("finding")}>
               <Select id="recheck-finding" {...form.register("finding")}>
-                {Object.entries(RECHECK_FINDING_LABELS).map(([v, l]) => (
-                  <option key={v} value={v}>
-                    {l}
-                  </option>
-                ))}
+                <Options labels={RECHECK_FINDING_LABELS} />
               </Select>
             </Field>
             {outcome === "PROPOSE_TIER_CHANGE" && (
@@ -135,8 +128,11 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
               </Field>
             )}
           </div>
-          <Field label="核查情况 / 理由" htmlFor="recheck-note" error={err("note")} hint="提出调整或退档时必填，将作为申请理由交审批人审批">
+          <Field label="核查情况 / 理由" htmlFor="recheck-note" error={err("note")} hint="必填：入户所见、收支有无变化；提出调整或退档时将作为申请理由交审批人审批">
             <textarea id="recheck-note" rows={3} className={inputClass} {...form.register("note")} />
+          </Field>
+          <Field label="与系统建议不一致的理由" htmlFor="recheck-deviation" error={err("deviationReason")} hint={`现类别：${currentTier ? TIER_LABELS[currentTier] : "—"}。系统按本次录入的收支重新计算建议类别；结论与建议不一致时必填`}>
+            <textarea id="recheck-deviation" rows={2} className={inputClass} {...form.register("deviationReason")} />
           </Field>
           <div className="flex justify-end gap-2">
             <Button variant="secondary" onClick={() => dialog.current?.close()}>

@@ -20,7 +20,7 @@ import { ZDraftFilingData, ZSubmitFilingData, type TFilingFormValues } from "@/l
 import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
 import { typedHouseholdFigures } from "@/lib/filing/figures";
 import { IncomeExpenseEditor, type TMoneyFields } from "@/components/filing/income-expense-editor";
-import { validateResidentId } from "@/lib/people/resident-id";
+import { upgradeResidentId15, validateResidentId } from "@/lib/people/resident-id";
 
 export type TOrgOption = { id: string; name: string; depth: number; regionCode: string };
 export type TPolicyByRegion = Record<string, TTierPolicy & { onDate: string; dibaoRegionCode: string }>;
@@ -130,8 +130,16 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
     confirmDialog.current?.close();
     if (!fileId || version === undefined) return;
     startTransition(async () => {
-      const result = await submitFilingAction({ fileId, expectedVersion: version, data: form.getValues() });
-      if (!result.ok) return showResult(result);
+      // What is on the screen is saved first, so a refusal is about these values and the page's
+      // warnings (refreshed below) describe them, not the last save.
+      const saved = await saveDraftAction({ fileId, expectedVersion: version, data: form.getValues() });
+      if (!saved.ok) return showResult(saved);
+      const result = await submitFilingAction({ fileId, expectedVersion: saved.data.version, data: form.getValues() });
+      if (!result.ok) {
+        showResult(result);
+        router.refresh();
+        return;
+      }
       router.push(`/files/${result.data.fileId}?submitted=1`);
     });
   };
@@ -223,10 +231,32 @@ function MembersSection({ form }: { form: TForm }) {
   const members = useFieldArray({ control: form.control, name: "members" });
   const e = (p: string) => errorAt(form, p);
 
-  /** Fills birth date and sex from a valid ID number when they are still empty. */
+  // The 18-digit form offered for a 15-digit old number, by member index, until the user accepts it.
+  const [upgrades, setUpgrades] = useState<Record<number, string>>({});
+
+  /**
+   * On leaving the field: flags an invalid number at once (not only on save), offers the 18-digit
+   * form of a 15-digit old number, and fills birth date and sex from a valid one when still empty.
+   */
   const deriveFromId = (index: number) => {
-    const result = validateResidentId(String(form.getValues(`members.${index}.residentId`) ?? ""));
-    if (!result.ok) return;
+    const raw = String(form.getValues(`members.${index}.residentId`) ?? "").trim();
+    const upgraded = upgradeResidentId15(raw);
+    setUpgrades((u) => {
+      const next = { ...u };
+      if (upgraded) next[index] = upgraded;
+      else delete next[index];
+      return next;
+    });
+    if (raw === "") {
+      form.clearErrors(`members.${index}.residentId`);
+      return;
+    }
+    const result = validateResidentId(raw);
+    if (!result.ok) {
+      form.setError(`members.${index}.residentId`, { type: "validate", message: upgraded ? "这是 15 位旧号码，请确认下方换算的 18 位号码。" : result.message });
+      return;
+    }
+    form.clearErrors(`members.${index}.residentId`);
     if (!form.getValues(`members.${index}.birthDate`)) form.setValue(`members.${index}.birthDate`, result.birthDate);
     if (!form.getValues(`members.${index}.sex`)) form.setValue(`members.${index}.sex`, result.sex as never);
   };
@@ -287,6 +317,23 @@ function MembersSection({ form }: { form: TForm }) {
                       X
                     </Button>
                   </div>
+                  {upgrades[index] && (
+                    <div className="mt-1 rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid={`resident-id-upgrade-${index}`}>
+                      <p>
+                        按国家标准换算的 18 位号码：<span className="font-mono break-all">{upgrades[index]}</span>
+                      </p>
+                      <Button
+                        variant="secondary"
+                        className="mt-1"
+                        onClick={() => {
+                          form.setValue(`members.${index}.residentId`, upgrades[index]!);
+                          deriveFromId(index);
+                        }}
+                      >
+                        改用 18 位号码
+                      </Button>
+                    </div>
+                  )}
                 </Field>
                 <Field label="出生日期" htmlFor={p("birthDate")} error={e(p("birthDate"))}>
                   <Input id={p("birthDate")} type="date" aria-invalid={!!e(p("birthDate"))} {...form.register(`members.${index}.birthDate`)} />

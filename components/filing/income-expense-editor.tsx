@@ -45,7 +45,7 @@ export function IncomeExpenseEditor({ form, errorAt, labelPrefix = "", incomeTit
         <h3 className="mb-2 text-sm font-medium text-slate-700">{incomeTitle}</h3>
         <div className="space-y-3">
           {incomes.fields.map((field, index) => (
-            <div key={field.id} className="grid grid-cols-[1fr_1fr_auto] items-start gap-2" data-testid={`${labelPrefix ? "recheck-" : ""}income-${index}`}>
+            <div key={field.id} className="grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] items-start gap-2" data-testid={`${labelPrefix ? "recheck-" : ""}income-${index}`}>
               <Field label="收入来源" error={e(`incomes.${index}.source`)}>
                 <Select aria-label={l("收入来源", index)} aria-invalid={!!e(`incomes.${index}.source`)} {...form.register(`incomes.${index}.source`)}>
                   <Options labels={INCOME_SOURCE_LABELS} />

@@ -88,7 +88,7 @@ export function DialogForm<T extends FieldValues>({
       <Button variant={buttonVariant ?? variant} onClick={() => dialog.current?.showModal()}>
         {label ?? title}
       </Button>
-      <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
+      <dialog ref={dialog} className="m-auto w-[calc(100%-1rem)] max-w-lg rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40" aria-label={title}>
         <form onSubmit={onSubmit} className="space-y-4 p-6" noValidate>
           <h2 className="text-base font-semibold">{title}</h2>
           {description && <p className="text-sm text-slate-600">{description}</p>}

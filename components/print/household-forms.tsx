@@ -14,7 +14,7 @@ import type { TPrintableFile } from "@/lib/print/print-files";
 
 const yuan = (fen: number | null | undefined) => (fen === null || fen === undefined ? "—" : fenToYuanString(fen));
 
-function Head({ title, file }: { title: string; file: TPrintableFile["file"] }) {
+function Head({ title, file, full }: { title: string; file: TPrintableFile["file"]; full: boolean }) {
   return (
     <>
       <h1>{title}</h1>
@@ -22,12 +22,14 @@ function Head({ title, file }: { title: string; file: TPrintableFile["file"] }) 
         <span>建档单位：{file.organisation.name}</span>
         <span>档案编号：{file.fileNumber ?? "（未编号）"}</span>
         <span>打印日期：{todayInShanghai()}</span>
+        <span>身份号码：{full ? "完整" : "已脱敏"}</span>
       </div>
     </>
   );
 }
 
-function Rows({ head, rows, empty }: { head: string[]; rows: ReactNode[][]; empty: string }) {
+/** `nowrap`: the columns (by index) of names, ID numbers and dates, kept whole ("欧阳建军", "1985-03-15"). */
+function Rows({ head, rows, empty, nowrap = [] }: { head: string[]; rows: ReactNode[][]; empty: string; nowrap?: number[] }) {
   return (
     <table>
       <thead><tr>{head.map((h) => <th key={h}>{h}</th>)}</tr></thead>
@@ -35,7 +37,7 @@ function Rows({ head, rows, empty }: { head: string[]; rows: ReactNode[][]; empt
         {rows.length === 0 ? (
           <tr><td colSpan={head.length} className="empty">{empty}</td></tr>
         ) : (
-          rows.map((cells, i) => <tr key={i}>{cells.map((c, j) => <td key={j}>{c}</td>)}</tr>)
+          rows.map((cells, i) => <tr key={i}>{cells.map((c, j) => <td key={j} className={nowrap.includes(j) ? "nowrap" : undefined}>{c}</td>)}</tr>)
         )}
       </tbody>
     </table>
@@ -67,7 +69,7 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
   return (
     <article className="household" data-file={file.id}>
       <section className="form">
-        <Head title="困难职工档案表" file={file} />
+        <Head title="困难职工档案表" file={file} full={printable.fullResidentIds} />
         <table>
           <tbody>
             <tr><th>建档职工</th><td>{holder?.name}</td><th>公民身份号码</th><td>{holder?.residentId}</td></tr>
@@ -86,6 +88,7 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
         <Rows
           head={["序号", "姓名", "关系", "公民身份号码", "出生日期", "性别", "健康状况", "在学情况", "就业状况", "共同生活"]}
           rows={members.map((m, i) => [i + 1, m.name, m.relation, m.residentId, m.birthDate, m.sex, m.health, m.education, m.employment, m.livesInHousehold ? "是" : "否"])}
+          nowrap={[1, 3, 4]}
           empty="无"
         />
 
@@ -112,7 +115,7 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
       </section>
 
       <section className="form">
-        <Head title="家庭收支调查表" file={file} />
+        <Head title="家庭收支调查表" file={file} full={printable.fullResidentIds} />
         <p>建档职工：{holder?.name}　共同生活人口：{figures.householdSize} 人</p>
         <h2>一、家庭月收入</h2>
         <Rows head={["收入来源", "月收入（元）", "年收入（元）"]} rows={data.incomes.map((i) => [i.source ? INCOME_SOURCE_LABELS[i.source] : "—", <span key="m" className="num">{yuan(i.monthlyFen)}</span>, <span key="y" className="num">{yuan((i.monthlyFen ?? 0) * 12)}</span>])} empty="无收入" />
@@ -124,7 +127,7 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
       </section>
 
       <section className="form">
-        <Head title="已享受帮扶政策资金记录表" file={file} />
+        <Head title="已享受帮扶政策资金记录表" file={file} full={printable.fullResidentIds} />
         <p>建档职工：{holder?.name}　收款账户：{ledger.account ? `${ledger.account.bankName} ${ledger.account.masked}` : "未登记"}</p>
         <Rows
           head={["发放日期", "救助类型", "资金来源", "金额（元）", "用途", "备注"]}
@@ -136,14 +139,14 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
       </section>
 
       <section className="form">
-        <Head title="结对帮扶记录表" file={file} />
+        <Head title="结对帮扶记录表" file={file} full={printable.fullResidentIds} />
         <p>帮扶责任人：{file.responsibleCadre?.name ?? "—"}　联系人：{file.contactName ?? "—"}{file.contactPhone ? `（${file.contactPhone}）` : ""}</p>
         <Rows head={["走访日期", "走访人", "了解情况"]} rows={visits.map((v) => [dateOnlyString(v.visitDate), v.visitors, v.findings])} empty="尚无走访记录" />
         <Signatures who={["帮扶责任人", "建档职工"]} />
       </section>
 
       <section className="form">
-        <Head title="问题清单与帮扶建议" file={file} />
+        <Head title="问题清单与帮扶建议" file={file} full={printable.fullResidentIds} />
         <p>困难需求：{data.needs || "—"}</p>
         <Rows
           head={["困难问题", "帮扶措施", "责任部门或责任人", "完成时限", "进展", "成效"]}

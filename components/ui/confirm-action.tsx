@@ -43,7 +43,7 @@ export function ConfirmAction({
       <Button variant={variant} onClick={() => dialog.current?.showModal()}>
         {label}
       </Button>
-      <dialog ref={dialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
+      <dialog ref={dialog} className="m-auto w-[calc(100%-1rem)] max-w-md rounded-lg p-0 shadow-xl backdrop:bg-slate-900/40">
         <div className="p-6">
           <h2 className="text-base font-semibold">{title}</h2>
           <p className="mt-2 text-sm text-slate-600">{message}</p>

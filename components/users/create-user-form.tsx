@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { createUserAction } from "@/lib/users/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
@@ -11,6 +11,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Alert } from "@/components/ui/page";
 import { ROLE_LABELS } from "@/lib/auth/actor";
+import { dualRoleWarning } from "@/lib/users/rules";
 import { ROLE_VALUES, ZCreateUserInput, type TCreateUserInput } from "@/lib/users/schemas";
 
 type TOrgOption = { id: string; name: string; depth: number };
@@ -23,6 +24,7 @@ export function CreateUserForm({ organisations }: { organisations: TOrgOption[] 
     defaultValues: { username: "", name: "", organisationId: organisations[0]?.id ?? "", roles: ["CASEWORKER"], password: "" },
   });
   const { errors, isSubmitting } = form.formState;
+  const watchedRoles = useWatch({ control: form.control, name: "roles" });
 
   const onSubmit = form.handleSubmit(async (values) => {
     const result = await createUserAction(values);
@@ -65,6 +67,11 @@ export function CreateUserForm({ organisations }: { organisations: TOrgOption[] 
           ))}
         </div>
         {errors.roles && <p role="alert" className="mt-1 text-xs text-red-600">{errors.roles.message ?? errors.roles.root?.message}</p>}
+        {dualRoleWarning(watchedRoles ?? []) && (
+          <p className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="dual-role-warning">
+            {dualRoleWarning(watchedRoles ?? [])}
+          </p>
+        )}
       </fieldset>
       <div className="sm:col-span-2">
         <Button type="submit" disabled={isSubmitting}>

@@ -3,7 +3,7 @@
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
-import { useForm } from "react-hook-form";
+import { useForm, useWatch } from "react-hook-form";
 import { resetUserPasswordAction, setUserActiveAction, setUserRolesAction, unlockUserAction } from "@/lib/users/actions";
 import { applyServerErrors } from "@/components/forms/server-errors";
 import { Button } from "@/components/ui/button";
@@ -12,6 +12,7 @@ import { Field, Input } from "@/components/ui/field";
 import { Alert, Card } from "@/components/ui/page";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import type { Role } from "@/lib/generated/prisma/enums";
+import { dualRoleWarning } from "@/lib/users/rules";
 import { ROLE_VALUES, ZResetPasswordInput, ZSetUserRolesInput, type TResetPasswordInput, type TSetUserRolesInput } from "@/lib/users/schemas";
 
 type TUser = { id: string; name: string; roles: Role[]; active: boolean; locked: boolean; rolesLockedReason: string | null };
@@ -66,6 +67,7 @@ function RolesForm({ user }: { user: TUser }) {
     if (result.ok) router.refresh();
   });
   const error = form.formState.errors.roles;
+  const watchedRoles = useWatch({ control: form.control, name: "roles" });
   return (
     <Card title="角色">
       <form onSubmit={onSubmit} className="space-y-3" noValidate>
@@ -79,6 +81,11 @@ function RolesForm({ user }: { user: TUser }) {
           ))}
         </div>
         {error && <p role="alert" className="text-xs text-red-600">{error.message ?? error.root?.message}</p>}
+        {dualRoleWarning(watchedRoles ?? []) && (
+          <p className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="dual-role-warning">
+            {dualRoleWarning(watchedRoles ?? [])}
+          </p>
+        )}
         {user.rolesLockedReason && <p className="text-sm text-slate-500">{user.rolesLockedReason}</p>}
         <Button type="submit" variant="secondary" disabled={form.formState.isSubmitting || !!user.rolesLockedReason}>
           保存角色

@@ -12,6 +12,7 @@ import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { policyValue, tierPolicy } from "@/lib/policy/policy";
 import { loadOpenFile, openChangeRequest } from "./changes";
+import { recheckDisagreement } from "./recheck-rules";
 import type { TRecordRecheckInput } from "./schemas";
 
 /**
@@ -32,6 +33,8 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
       const regionCode = file.organisation.regionCode;
       const policy = await tierPolicy(regionCode, input.checkDate);
       const suggestion = suggestTier({ ...figures, hasSuddenEvent: updated.suddenEvent, policy });
+      const disagreement = recheckDisagreement({ ...input, currentTier: file.tier, suggestedTier: suggestion.tier });
+      if (disagreement && !input.deviationReason) throw new DomainError(disagreement, "INVALID", { deviationReason: disagreement });
       const interval = await policyValue("RECHECK_INTERVAL_MONTHS", regionCode, input.checkDate);
       const { count } = await tx.householdFile.updateMany({
         where: { id: file.id, version: file.version, status: "OPEN" },
@@ -61,10 +64,11 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
           finding: input.finding,
           dueDate: file.nextCheckDue,
           note: input.note ?? null,
+          deviationReason: disagreement ? input.deviationReason! : null,
         },
         select: { id: true },
       });
-      await recordAudit(tx, actor, { action: "file.recheck", entityType: "household_file", entityId: file.id, organisationId: file.organisationId, detail: { outcome: input.outcome } });
+      await recordAudit(tx, actor, { action: "file.recheck", entityType: "household_file", entityId: file.id, organisationId: file.organisationId, detail: { outcome: input.outcome, suggestedTier: suggestion.tier, ...(disagreement ? { deviationReason: input.deviationReason } : {}) } });
       const after = { ...file, version: file.version + 1, suggestedTier: suggestion.tier };
       if (input.outcome === "PROPOSE_TIER_CHANGE") {
         if (input.proposedTier === file.tier) throw new DomainError("建议的类别与现类别相同，请选择“维持原类别”。", "INVALID", { proposedTier: "与现类别相同" });

@@ -32,12 +32,15 @@ export const ZRecordRecheckInput = z
       .array(z.object({ kind: z.enum(keysOf(EXPENDITURE_KIND_LABELS), "请选择支出类别"), annualFen: yuan, note: optionalText(100, "说明") }))
       .max(20, "支出项目不能超过 20 项"),
     outcome: z.enum(keysOf(RECHECK_OUTCOME_LABELS), "请选择核查结论"),
-    finding: z.enum(keysOf(RECHECK_FINDING_LABELS), "请选择核查发现").default("ACCURATE"),
+    // No default: a re-check records what was found, so the caseworker chooses it (issue 26).
+    finding: z.enum(keysOf(RECHECK_FINDING_LABELS), "请选择核查发现"),
     proposedTier: optionalChoice(TIER_LABELS, "请选择建议的困难类别"),
     exitReason: optionalChoice(EXIT_REASON_LABELS, "请选择退档原因"),
     cancelReason: optionalChoice(CANCEL_REASON_LABELS, "请选择注销原因"),
     exitPath: optionalChoice(EXIT_PATH_LABELS, "请选择脱困主要路径"),
     note: optionalText(1000, "核查情况"),
+    /** Why the conclusion departs from the suggested tier; required then (lib/dynamic/recheck-rules.ts). */
+    deviationReason: optionalText(1000, "不一致的理由"),
   })
   .superRefine((value, ctx) => {
     if (value.outcome === "PROPOSE_TIER_CHANGE" && !value.proposedTier) {
@@ -46,6 +49,10 @@ export const ZRecordRecheckInput = z
     if (value.outcome === "PROPOSE_EXIT") checkExit(value, ctx);
     if (value.outcome !== "CONFIRM" && !value.note) {
       ctx.addIssue({ code: "custom", path: ["note"], message: "提出调整或退档时请写明理由" });
+    }
+    // The facts a 维持原类别 rests on are written down too: one click cannot record a formal re-check.
+    if (value.outcome === "CONFIRM" && !value.note) {
+      ctx.addIssue({ code: "custom", path: ["note"], message: "请填写核查情况（入户所见、收支有无变化）" });
     }
   });
 export type TRecordRecheckInput = z.output<typeof ZRecordRecheckInput>;

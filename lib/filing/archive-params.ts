@@ -12,13 +12,14 @@ function oneOf<T extends Record<string, string>>(labels: T, value: string | unde
   return value && value in labels ? (value as keyof T & string) : undefined;
 }
 
-const { DRAFT: _draft, ...ARCHIVE_STATUS_LABELS } = FILE_STATUS_LABELS;
-export { ARCHIVE_STATUS_LABELS };
+/** Each status once; the default (no parameter) is ACTIVE, the files people work on. */
+export const ARCHIVE_STATUS_LABELS = { ...FILE_STATUS_LABELS, DRAFT: "草稿（本人）", ALL: "全部（不含草稿）" } as const;
+export const ARCHIVE_DEFAULT_STATUS_LABEL = "在办（本人草稿、审核、公示、在档、渐退期）";
 
 export function archiveQueryFromParams(params: TArchiveParams): TArchiveQuery {
   return {
     q: params.q?.trim().slice(0, 40) || undefined,
-    status: params.status === "ALL" ? "ALL" : (oneOf(ARCHIVE_STATUS_LABELS, params.status) ?? "OPEN"),
+    status: oneOf(ARCHIVE_STATUS_LABELS, params.status) ?? "ACTIVE",
     tier: oneOf(TIER_LABELS, params.tier),
     fileLevel: oneOf(FILE_LEVEL_LABELS, params.level),
     workerCategory: oneOf(WORKER_CATEGORY_LABELS, params.category),
@@ -40,7 +41,7 @@ export function archiveParamsOf(query: TArchiveQuery, rawStatus?: string): Recor
 /** The filters in words, for the note line of an export. */
 export function describeArchiveQuery(query: TArchiveQuery, organisationName?: string): string {
   const parts = [
-    `状态：${query.status === "ALL" ? "全部（不含草稿）" : ARCHIVE_STATUS_LABELS[(query.status ?? "OPEN") as keyof typeof ARCHIVE_STATUS_LABELS]}`,
+    `状态：${!query.status || query.status === "ACTIVE" ? ARCHIVE_DEFAULT_STATUS_LABEL : ARCHIVE_STATUS_LABELS[query.status]}`,
     query.tier && `困难类别：${TIER_LABELS[query.tier]}`,
     query.fileLevel && `档案级别：${FILE_LEVEL_LABELS[query.fileLevel]}`,
     query.workerCategory && `职工类别：${WORKER_CATEGORY_LABELS[query.workerCategory]}`,

@@ -16,7 +16,12 @@ const READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
 export type TArchiveQuery = {
   q?: string;
-  status?: FileStatus | "ALL";
+  /**
+   * ACTIVE: the files people work on — in review, in publicity, open, in observation, and for a
+   * caseworker their own drafts (the archive page's default; issue 26). ALL: every status but
+   * drafts. DRAFT: the caseworker's own drafts.
+   */
+  status?: FileStatus | "ALL" | "ACTIVE";
   tier?: Tier;
   fileLevel?: FileLevel;
   workerCategory?: WorkerCategory;
@@ -50,21 +55,58 @@ export function decodeArchiveKey(value: string | undefined): TArchiveKey | undef
 
 const likeContains = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
+/** The statuses ACTIVE names besides the caseworker's own drafts. */
+export const ACTIVE_STATUSES = ["SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN", "OBSERVATION"] as const satisfies readonly FileStatus[];
+
+/** The status filter over `household_file f` (drafts only ever the caseworker's own). */
+function statusSql(actor: TActor, status: NonNullable<TArchiveQuery["status"]>, alias = "f"): Prisma.Sql {
+  const a = Prisma.raw(alias);
+  const ownDrafts = actor.roles.includes("CASEWORKER") ? Prisma.sql`(${a}.status = 'DRAFT' AND ${a}.created_by_id = ${actor.userId}::uuid)` : Prisma.sql`false`;
+  if (status === "ALL") return Prisma.sql`${a}.status <> 'DRAFT'`;
+  if (status === "DRAFT") return ownDrafts;
+  if (status === "ACTIVE") {
+    const active = Prisma.sql`${a}.status = ANY(${[...ACTIVE_STATUSES]}::file_status[])`;
+    return actor.roles.includes("CASEWORKER") ? Prisma.sql`(${active} OR ${ownDrafts})` : active;
+  }
+  return Prisma.sql`${a}.status = ${status}::file_status`;
+}
+
 /**
- * What the search box means: an 18-character ID number, a file number, or any part of a name,
- * its pinyin or its initials (lib/filing/name-search.ts). A query that is none of these matches nothing.
+ * The ID-number forms a person copies from the screen: the last four characters of a masked
+ * number (0509, …0509, *0509) or the whole masked number (620102********0509). Null otherwise.
+ */
+export function residentIdFragment(q: string): { head?: string; tail: string } | null {
+  const v = normalizeResidentId(q).replace(/^[.…*＊]+/, "");
+  const tail = /^\d{3}[\dX]$/.exec(v);
+  if (tail) return { tail: v };
+  const masked = /^(\d{6})[*＊]{8}(\d{3}[\dX])$/.exec(v);
+  return masked ? { head: masked[1]!, tail: masked[2]! } : null;
+}
+
+/**
+ * What the search box means: an 18-character ID number, the tail of one as the screen shows it
+ * (any member's), a file number, or any part of the holder's name, its pinyin or its initials
+ * (lib/filing/name-search.ts), or a family member's full name. A query that is none of these matches nothing.
  */
 function searchSql(q: string): Prisma.Sql {
   const id = normalizeResidentId(q);
   if (/^[0-9]{17}[0-9X]$/.test(id)) return Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE p.resident_id = ${id})`;
+  const fragment = residentIdFragment(q);
+  // file_person_resident_id_tail_idx (migration 0036) serves right(resident_id, 4).
+  if (fragment) {
+    return Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE right(p.resident_id, 4) = ${fragment.tail}
+      ${fragment.head ? Prisma.sql`AND left(p.resident_id, 6) = ${fragment.head}` : Prisma.empty})`;
+  }
   if (/^[0-9A-Z]+-\d{4}-\d+$/i.test(q)) return Prisma.sql`f.file_number = ${q.toUpperCase()}`;
   const name = parseNameQuery(q);
   if (!name) return Prisma.sql`false`;
   if (name.kind === "han") {
+    // A family member by full name: household_file_member_names_idx (migration 0036) serves it.
+    const member = Prisma.sql`jsonb_path_query_array(f.data, '$.members[*].name') @> jsonb_build_array(${name.contains}::text)`;
     // One character or two: having the gram is containing the text (c:王, b:王静), so the LIKE
     // would only make the planner think a common name rare and read every match instead of a page.
-    if ([...name.contains].length <= 2) return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[]`;
-    return Prisma.sql`f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}`;
+    if ([...name.contains].length <= 2) return Prisma.sql`(f.holder_name_grams @> ${name.grams}::text[] OR ${member})`;
+    return Prisma.sql`((f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}) OR ${member})`;
   }
   return name.pinyinContains
     ? Prisma.sql`(f.holder_name_grams && ${name.grams}::text[] OR f.holder_name_pinyin LIKE ${likeContains(name.pinyinContains)})`
@@ -84,8 +126,8 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgI
     // The scope fragment is the actor's subtree; the ids narrow it to the chosen organisation's.
     ...(orgIds ? [Prisma.sql`f.organisation_id = ANY(${orgIds}::uuid[])`] : []),
     scopedDb(actor).$orgInScope(Prisma.sql`f.organisation_id`),
-    // Drafts are the caseworker's own work in progress, not part of the archive.
-    status === "ALL" ? Prisma.sql`f.status <> 'DRAFT'` : Prisma.sql`f.status = ${status}::file_status`,
+    // Drafts are the caseworker's own work in progress: shown to them only.
+    statusSql(actor, status),
   ];
   if (q) parts.push(searchSql(q));
   if (query.tier) parts.push(Prisma.sql`f.tier = ${query.tier}::tier`);
@@ -109,7 +151,7 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgI
 const subtreeIds = (actor: TActor, query: TArchiveQuery) =>
   query.organisationId ? scopeOrganisationIds(actor, query.organisationId, { replica: true }) : Promise.resolve(null);
 
-const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue;
+const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue && query.status !== "DRAFT";
 
 async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[] | null) {
   const db = await scopedReadDb(actor);
@@ -118,13 +160,19 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     const parts: Prisma.Sql[] = [
       ...(orgIds ? [Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`] : []),
       db.$orgInScope(Prisma.sql`t.organisation_id`),
-      status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'` : Prisma.sql`t.status = ${status}::file_status`,
+      status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'`
+      : status === "ACTIVE" ? Prisma.sql`t.status = ANY(${[...ACTIVE_STATUSES]}::file_status[])`
+      : Prisma.sql`t.status = ${status}::file_status`,
     ];
     if (query.tier) parts.push(Prisma.sql`t.tier = ${query.tier}::tier`);
     if (query.fileLevel) parts.push(Prisma.sql`t.file_level = ${query.fileLevel}::file_level`);
     if (query.workerCategory) parts.push(Prisma.sql`t.worker_category = ${query.workerCategory}::worker_category`);
     const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
-    return { total: Number(row.n), totalAtLeast: false };
+    // The tally has no author: a caseworker's own drafts (few) are counted from the rows.
+    const drafts = status === "ACTIVE" && actor.roles.includes("CASEWORKER")
+      ? Number((await db.$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM household_file f WHERE ${where} AND f.status = 'DRAFT'`)[0].n)
+      : 0;
+    return { total: Number(row.n) + drafts, totalAtLeast: false };
   }
   const limit = query.q?.trim() ? NAME_COUNT_LIMIT : SCAN_COUNT_LIMIT;
   const [row] = await db.$queryRaw<[{ n: bigint }]>`

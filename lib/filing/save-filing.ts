@@ -180,6 +180,10 @@ export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Pr
   try {
     return await db.$transaction(async (tx) => {
       const fileId = input.fileId;
+      // The people as last saved go first: claiming the draft makes its rows hold their people
+      // (trigger file_person_set_holds), so a member replaced on screen since the last save would
+      // still be refused as filed elsewhere. The rows are written anew from what was submitted.
+      await tx.filePerson.deleteMany({ where: { fileId } });
       await claimDraft(tx, fileId, input.expectedVersion, submitted);
       await assertRequiredEvidence(tx, fileId);
       const { episode } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { episode: true } });

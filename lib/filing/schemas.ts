@@ -148,7 +148,15 @@ function checkComplete(data: TFilingData, ctx: z.RefinementCtx) {
   }
 }
 
-export const ZDraftFilingData = ZFilingData.superRefine(checkConsistency);
+/** A draft is somebody's: an empty form saved would be a blank draft nobody can find again (issue 26). */
+function checkDraftMinimum(data: TFilingData, ctx: z.RefinementCtx) {
+  const holder = data.members[0];
+  if (holder && !holder.name && !holder.residentId) {
+    ctx.addIssue({ code: "custom", path: ["members", 0, "name"], message: "保存草稿前请至少填写建档职工的姓名或公民身份号码" });
+  }
+}
+
+export const ZDraftFilingData = ZFilingData.superRefine(checkConsistency).superRefine(checkDraftMinimum);
 export const ZSubmitFilingData = ZFilingData.superRefine(checkConsistency).superRefine(checkComplete);
 
 export const ZSaveDraftInput = z.object({

@@ -20,7 +20,7 @@ import { WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { HOUSEHOLD_SHEET, MEMBER_SHEET, PROBLEM_HEADER } from "./household-columns";
 import { readWorkbookRows } from "./read-workbook";
-import { validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
+import { sortImportProblems, validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
 import { IMPORT_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 // Importing households from Excel (台账导入). Upload → validate every row (nothing written but the
@@ -86,13 +86,13 @@ async function findImport(actor: TActor, importId: string) {
   return found;
 }
 
-function conflictProblems(households: TImportedHousehold[], conflicts: Awaited<ReturnType<typeof findBulkPersonConflicts>>): TImportProblem[] {
+function conflictProblems(people: Array<{ residentId: string; row: number; name: string | undefined }>, conflicts: Awaited<ReturnType<typeof findBulkPersonConflicts>>): TImportProblem[] {
   if (conflicts.length === 0) return [];
-  const where = new Map<string, { row: number; name?: string }>();
-  for (const h of households) h.data.members.forEach((m, i) => m.residentId && where.set(m.residentId, { row: h.memberRows[i]!, name: m.name }));
-  return conflicts.map((c) => {
-    const at = where.get(c.residentId)!;
-    return { sheet: MEMBER_SHEET, row: at.row, column: "公民身份号码", message: describeConflict(c, at.name) };
+  const where = new Map<string, { row: number; name: string | undefined }>();
+  for (const p of people) if (!where.has(p.residentId)) where.set(p.residentId, p);
+  return conflicts.flatMap((c) => {
+    const at = where.get(c.residentId);
+    return at ? [{ sheet: MEMBER_SHEET, row: at.row, column: "公民身份号码", message: describeConflict(c, at.name) }] : [];
   });
 }
 
@@ -148,12 +148,13 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
           onHousehold: stager.add,
         });
         if (!result.ok) throw new RollBack({ status: "INVALID", message: result.fatal });
-        const ids = result.households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [m.residentId] : [])));
-        const holders = result.households.flatMap((h) => (h.data.members[0]?.residentId ? [h.data.members[0].residentId] : []));
+        // Every member's number, also of households that failed other checks: a row's problems come in one pass.
+        const ids = [...new Set(result.people.map((p) => p.residentId))];
+        const holders = [...new Set(result.people.filter((p) => p.holder).map((p) => p.residentId))];
         const conflicts = findBulkPersonConflicts(ids, holders);
         await stager.finish();
-        const problems = [...result.problems, ...conflictProblems(result.households, await conflicts)];
-        const counts = { households: result.households.length, members: result.memberCount };
+        const problems = sortImportProblems([...result.problems, ...conflictProblems(result.people, await conflicts)]);
+        const counts = { households: result.households.length, members: result.memberCount, householdRows: result.householdRows, memberRows: result.memberRows };
         if (problems.length > 0) {
           throw new RollBack({ status: "INVALID", ...counts, problemCount: problems.length, problems: problems as unknown as Prisma.InputJsonValue, message: null });
         }
@@ -481,7 +482,8 @@ async function stagedConflictProblems(actor: TActor, importId: string): Promise<
   });
   const ids = households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [m.residentId] : [])));
   const holders = households.flatMap((h) => (h.data.members[0]?.residentId ? [h.data.members[0].residentId] : []));
-  return conflictProblems(households, await findBulkPersonConflicts(ids, holders)).map((p) => ({ ...p, sheet: HOUSEHOLD_SHEET, column: "户编号", message: p.message }));
+  const people = households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [{ residentId: m.residentId, row: h.row, name: m.name }] : [])));
+  return conflictProblems(people, await findBulkPersonConflicts(ids, holders)).map((p) => ({ ...p, sheet: HOUSEHOLD_SHEET, column: "户编号", message: p.message }));
 }
 
 export async function getHouseholdImport(actor: TActor, importId: string) {
@@ -489,7 +491,7 @@ export async function getHouseholdImport(actor: TActor, importId: string) {
   const found = await scopedDb(actor).householdImport.findUnique({
     where: { id: importId },
     select: {
-      id: true, fileName: true, sizeBytes: true, status: true, households: true, members: true, problemCount: true, problems: true, progressDone: true,
+      id: true, fileName: true, sizeBytes: true, status: true, households: true, members: true, householdRows: true, memberRows: true, problemCount: true, problems: true, progressDone: true,
       progressTotal: true, message: true, createdAt: true, updatedAt: true, committedAt: true, createdById: true, createdBy: { select: { name: true } },
       mode: true, batchNumber: true, approvedAt: true, approvedBy: { select: { name: true } }, rejectedAt: true, rejectionReason: true, rejectedBy: { select: { name: true } },
       organisation: { select: { name: true } },

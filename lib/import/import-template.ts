@@ -42,11 +42,18 @@ export async function buildImportTemplate(): Promise<Buffer> {
   const codes = workbook.addWorksheet(CODES_SHEET, { state: "hidden" });
   const listRef = new Map<string, string>();
   const lists = new Map<string, string[]>();
-  for (const c of [...HOUSEHOLD_COLUMNS, ...MEMBER_COLUMNS]) if (c.labels) lists.set(c.key, Object.values(c.labels));
+  const headers = new Map<string, string>();
+  for (const c of [...HOUSEHOLD_COLUMNS, ...MEMBER_COLUMNS]) {
+    if (!c.labels) continue;
+    lists.set(c.key, Object.values(c.labels));
+    headers.set(c.key, c.header);
+  }
   let col = 0;
   for (const [key, values] of lists) {
     const letter = columnLetter(col);
-    codes.getCell(`${letter}1`).value = key;
+    // The list's heading names the column it serves, as the administrator reads it (not the field's
+    // code name) — never the column's own heading, by which the reader finds the data sheets.
+    codes.getCell(`${letter}1`).value = `${headers.get(key)!}（可选值）`;
     values.forEach((v, i) => (codes.getCell(`${letter}${i + 2}`).value = v));
     listRef.set(key, `${CODES_SHEET}!$${letter}$2:$${letter}$${values.length + 1}`);
     col += 1;

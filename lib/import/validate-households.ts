@@ -39,7 +39,16 @@ const EARLIEST_OPENED_ON = "2000-01-01";
 
 export type TValidationResult =
   | { ok: false; fatal: string }
-  | { ok: true; households: TImportedHousehold[]; problems: TImportProblem[]; memberCount: number };
+  | {
+      ok: true; households: TImportedHousehold[]; problems: TImportProblem[]; memberCount: number;
+      /** The workbook's own totals (example rows aside), whether or not their rows passed. */
+      householdRows: number; memberRows: number;
+      /**
+       * Every member with an ID number, of every household — also those with other problems — so
+       * the check against existing files reports a row's every problem in one pass (issue 26).
+       */
+      people: Array<{ residentId: string; row: number; name: string | undefined; holder: boolean }>;
+    };
 
 function columnIndex(sheet: TSheet, columns: TImportColumn[], alsoRequired: Set<string> = new Set()) {
   const index = new Map<string, number>();
@@ -114,10 +123,12 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   // Members by household key, in sheet order.
   type TMemberRow = { row: number; values: Record<string, string> };
   const membersByKey = new Map<string, TMemberRow[]>();
+  let memberRowCount = 0;
   for (const row of memberSheet.rows) {
     const values = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.key, read(MEMBER_SHEET, row, m.index, c)]));
     const key = values.householdKey!;
     if (key.startsWith(EXAMPLE_PREFIX)) continue;
+    memberRowCount += 1;
     if (!key) {
       problem(MEMBER_SHEET, row.number, "户编号", "请填写户编号，与「户信息」中该户的户编号一致");
       continue;
@@ -128,6 +139,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   }
 
   const households: TImportedHousehold[] = [];
+  const people: Array<{ residentId: string; row: number; name: string | undefined; holder: boolean }> = [];
   const seenKeys = new Map<string, number>();
   const seenIds = new Map<string, { row: number; key: string }>();
   const seenNumbers = new Map<string, number>();
@@ -201,9 +213,10 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     // The same person twice in the file, in one household or in two — checked even when the
     // household has other problems, so the caseworker sees every problem in one pass.
     let duplicate = false;
-    for (const mr of memberRows) {
+    for (const [index, mr] of memberRows.entries()) {
       const id = mr.values.residentId;
       if (!id) continue;
+      people.push({ residentId: id, row: mr.row, name: mr.values.name, holder: index === 0 });
       const first = seenIds.get(id);
       if (first) {
         duplicate = true;
@@ -275,8 +288,10 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   await ctx.onProgress?.(total, total);
   if (total === 0 && problems.length === 0) return { ok: false, fatal: "工作簿中没有可导入的户（示例行除外）。" };
   const memberCount = households.reduce((n, x) => n + x.data.members.length, 0);
-  return { ok: true, households, problems: sortProblems(problems), memberCount };
+  return { ok: true, households, problems: sortProblems(problems), memberCount, householdRows: total, memberRows: memberRowCount, people };
 }
+
+export const sortImportProblems = (problems: TImportProblem[]) => sortProblems(problems);
 
 function sortProblems(problems: TImportProblem[]) {
   const order = (s: string) => (s === HOUSEHOLD_SHEET ? 0 : 1);

@@ -98,6 +98,21 @@ export function validateResidentId(raw: string, opts: TValidateResidentIdOptions
 }
 
 /**
+ * The 18-digit form of a 15-digit number (the first-generation cards, issued before 1999): the
+ * standard conversion of GB 11643-1999 inserts the century "19" before the two-digit birth year
+ * and appends the check character. Null when the input is not a 15-digit number with a real
+ * birth date: the caller then shows the usual refusal. The caseworker confirms the result: the
+ * form offers it, never silently replaces what was typed.
+ */
+export function upgradeResidentId15(raw: string): string | null {
+  const old = raw.trim();
+  if (!/^[1-9]\d{14}$/.test(old)) return null;
+  const body = `${old.slice(0, 6)}19${old.slice(6)}`;
+  if (!isCalendarDate(`${body.slice(6, 10)}-${body.slice(10, 12)}-${body.slice(12, 14)}`)) return null;
+  return body + residentIdCheckCharacter(body);
+}
+
+/**
  * First 6 and last 4 characters with 8 asterisks between, for lists and exports that must not
  * show the full number. Anything that is not 18 characters (never a stored, validated number)
  * is masked completely rather than guessing which part is safe to show.

@@ -38,3 +38,14 @@ export async function getUser(actor: TActor, userId: string) {
     },
   });
 }
+
+/** Accounts in scope that both file and approve (帮扶干部 and 审批人), for the users page to list. */
+export async function findDualRoleUsers(actor: TActor) {
+  assertRole(actor, "ADMIN");
+  return scopedDb(actor).user.findMany({
+    where: { active: true, roles: { hasEvery: ["CASEWORKER", "OFFICIAL"] } },
+    orderBy: [{ organisation: { path: "asc" } }, { username: "asc" }],
+    take: 50,
+    select: { id: true, name: true, username: true, organisation: { select: { name: true } } },
+  });
+}

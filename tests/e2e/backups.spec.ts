@@ -20,7 +20,7 @@ test("an administrator sees the backup runs with size and result; a caseworker c
   await expect(succeeded).toContainText("99.5 MB");
   await expect(succeeded).toContainText("1,083,381 行");
   await expect(page.getByRole("row", { name: /另一个备份正在进行/ })).toContainText("失败");
-  await expect(page.getByText("pg_dump 或 pg_basebackup")).toBeVisible();
+  await expect(page.getByText("请数据库管理员定期备份数据库")).toBeVisible();
   await screenshot(page, "backups");
   await page.setViewportSize({ width: 390, height: 844 });
   await screenshot(page, "backups-390");

@@ -32,6 +32,7 @@ test("overdue re-check → tier change → exit → observation → reopened", a
   await recheck.getByLabel("核查月收入金额 1").fill("1400");
   await recheck.getByLabel("核查结论").selectOption({ label: "建议调整类别" });
   await recheck.getByLabel("建议调整为").selectOption({ label: "相对困难" });
+  await recheck.getByLabel("核查发现").selectOption({ label: "困难类别不准" });
   await recheck.getByRole("button", { name: "确认录入" }).click();
   await expect(recheck.getByText("提出调整或退档时请写明理由")).toBeVisible();
   await recheck.getByLabel("核查情况 / 理由").fill("本人病情稳定，已领取低保并有护工补贴");

@@ -50,6 +50,10 @@ const recheckInput = async (fileId: string, overrides: Record<string, unknown> =
     incomes: [{ source: "WAGES", monthlyFen: "5200" }],
     expenditures: [],
     outcome: "CONFIRM",
+    finding: "ACCURATE",
+    note: "入户核实：配偶新找到工作",
+    // 5200 yuan a month for three no longer qualifies: keeping 深度困难 needs a reason (issue 26).
+    deviationReason: "工作为三个月临时工，期满后再核",
     ...overrides,
   });
 
@@ -98,13 +102,38 @@ describe("re-verification", () => {
     await expect(prisma.$executeRaw`UPDATE recheck SET outcome = 'PROPOSE_EXIT' WHERE file_id = ${fileId}::uuid`).rejects.toThrow(/permission denied/);
   });
 
+  it("records nothing without a chosen outcome and finding, the facts, and a reason where the conclusion departs from the suggestion", async () => {
+    const { fileId } = await openFile();
+    const blank = ZRecordRecheckInput.safeParse({ ...(await ref(fileId)), checkDate: today, visitors: "王静", incomes: [], expenditures: [], outcome: "", finding: "", note: "" });
+    expect(blank.error!.issues.map((i) => i.message)).toEqual(["请选择核查结论", "请选择核查发现"]);
+    const noFacts = ZRecordRecheckInput.safeParse({ ...(await ref(fileId)), checkDate: today, visitors: "王静", incomes: [], expenditures: [], outcome: "CONFIRM", finding: "ACCURATE" });
+    expect(noFacts.error!.issues.map((i) => i.message)).toEqual(["请填写核查情况（入户所见、收支有无变化）"]);
+    // ¥200 a month for three (66.67 per person): the figures suggest 深度困难; the file is 深度困难, so 维持 agrees.
+    await recordRecheck(caseworker, await recheckInput(fileId, { incomes: [{ source: "WAGES", monthlyFen: "200" }], deviationReason: undefined }));
+    expect((await prisma.recheck.findFirstOrThrow({ where: { fileId } })).deviationReason).toBeNull();
+    // 5200 a month no longer qualifies: 维持原类别 without a reason is refused and nothing is written.
+    const before = await fileRow(fileId);
+    await expect(recordRecheck(caseworker, await recheckInput(fileId, { deviationReason: undefined }))).rejects.toMatchObject({
+      message: "核查结论（维持原类别）与系统按本次收支建议的类别（不符合条件）不一致，请说明理由。",
+      fieldErrors: { deviationReason: "核查结论（维持原类别）与系统按本次收支建议的类别（不符合条件）不一致，请说明理由。" },
+    });
+    expect(await prisma.recheck.count({ where: { fileId } })).toBe(1);
+    expect((await fileRow(fileId)).version).toBe(before.version);
+    await recordRecheck(caseworker, await recheckInput(fileId));
+    const rows = await prisma.recheck.findMany({ where: { fileId }, orderBy: { recordedAt: "asc" } });
+    expect(rows.map((r) => [r.suggestedTier, r.outcome, r.deviationReason])).toEqual([
+      ["DEEP", "CONFIRM", null],
+      [null, "CONFIRM", "工作为三个月临时工，期满后再核"],
+    ]);
+  });
+
   it("refuses bad input with Chinese messages", () => {
     const base = { fileId: "00000000-0000-4000-8000-000000000000", expectedVersion: 1, checkDate: today, visitors: "王静", incomes: [], expenditures: [] };
-    const bad = ZRecordRecheckInput.safeParse({ ...base, checkDate: "", visitors: "", incomes: [{ source: "", monthlyFen: "12.345" }], outcome: "CONFIRM" });
+    const bad = ZRecordRecheckInput.safeParse({ ...base, checkDate: "", visitors: "", incomes: [{ source: "", monthlyFen: "12.345" }], outcome: "CONFIRM", finding: "ACCURATE", note: "入户核实" });
     expect(bad.error!.issues.map((i) => i.message)).toEqual(["请填写核查日期", "请填写核查人员", "请选择收入来源", "金额最多保留两位小数（精确到分）。"]);
-    const exitWithoutReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT" });
+    const exitWithoutReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT", finding: "MISSED_EXIT" });
     expect(exitWithoutReason.error!.issues.map((i) => i.message)).toEqual(["请选择退档原因", "提出调整或退档时请写明理由"]);
-    const cancelWithoutSubReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT", exitReason: "CANCELLED", note: "已退休" });
+    const cancelWithoutSubReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT", finding: "MISSED_EXIT", exitReason: "CANCELLED", note: "已退休" });
     expect(cancelWithoutSubReason.error!.issues.map((i) => i.message)).toEqual(["注销须选择具体原因"]);
   });
 });

@@ -110,6 +110,23 @@ describe("one person, one file (一人一档)", () => {
     expect(await prisma.householdFile.count({ where: { organisationId: tianshuiCounty, status: "SUBMITTED" } })).toBe(0);
   });
 
+  it("submits what is on the screen: a member replaced since the last save no longer blocks the submission (issue 26)", async () => {
+    const values = filingValues(lanzhouCounty);
+    await openFile(lzCaseworker, lzOfficial, values);
+    // A draft saved with someone who already holds a file (the page warns) …
+    const withFiled = filingValues(lanzhouCounty);
+    withFiled.members[2] = { ...values.members[2]! };
+    const draft = await saveDraft(lzCaseworker, ZSaveDraftInput.parse({ data: withFiled }));
+    expect(draft.warnings).toHaveLength(1);
+    await attachRequiredEvidence(draft.fileId, lzCaseworker.userId);
+    // … then that member replaced on screen and submitted without saving first.
+    const replaced = { ...withFiled, members: [withFiled.members[0]!, withFiled.members[1]!, { ...withFiled.members[2]!, name: "张小月", residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }) }] };
+    await submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: replaced }));
+    const people = await prisma.filePerson.findMany({ where: { fileId: draft.fileId }, orderBy: { residentId: "asc" } });
+    expect(people.map((p) => p.residentId).sort()).toEqual(replaced.members.map((m) => m.residentId as string).sort());
+    expect((await prisma.householdFile.findUniqueOrThrow({ where: { id: draft.fileId } })).status).toBe("SUBMITTED");
+  });
+
   it("gives exactly one file when two caseworkers submit the same person at the same moment", async () => {
     const person = residentId({ birthDate: "1975-01-01" });
     const drafts = await Promise.all(

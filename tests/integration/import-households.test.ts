@@ -207,6 +207,30 @@ describe("ID numbers Excel turned into numbers", () => {
 });
 
 describe("all or nothing", () => {
+  it("reports every problem of a row at once, and on a refusal the workbook's totals beside what passed (issue 26)", async () => {
+    const taken = residentId({ birthDate: "1964-04-04" });
+    await insertOpenFile(sql, { caseworker, official }, caseworker.organisation.id, {
+      members: [{ name: "已建档", relation: "SELF", residentId: taken, birthDate: "1964-04-04", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+    });
+    const bytes = await workbookWith(
+      [household("D1", { 档案级别: "乡级" }), household("D2")], // rows 3 and 4
+      [
+        member("D1", { 出生日期: "1964-04-04", 公民身份号码: taken }), // row 4: already in an open file, in a household that fails anyway
+        member("D2", { 出生日期: "1977-07-07" }), // row 5
+        member("D2", { 姓名: "李秀英", 与建档职工关系: "配偶", 出生日期: "1979-09-09", 性别: "女", 公民身份号码: residentId({ birthDate: "1979-09-09", sex: "FEMALE" }) }), // row 6
+      ],
+    );
+    const result = await uploadAndValidate(bytes);
+    expect(result.status).toBe("INVALID");
+    expect(result.problems.map((p) => [p.sheet, p.row, p.column])).toEqual([
+      ["户信息", 3, "档案级别"],
+      ["家庭成员", 4, "公民身份号码"],
+    ]);
+    expect(result.problems[1]!.message).toContain("一人只能在一个有效档案中");
+    // Two households and three members in the workbook; one household of two members passed.
+    expect(result).toMatchObject({ householdRows: 2, memberRows: 3, households: 1, members: 2 });
+  });
+
   it("stages nothing when a person in the last of more than 5,000 households already holds a file", async () => {
     // Households are staged 5,000 at a time while the rest are checked; the one-person check
     // against the database comes last, and must still leave nothing staged.

@@ -49,6 +49,8 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   policy_parameter_no_overlap: "exclusion constraint (gist, daterange): a parameter's periods never overlap per region",
   aid_policy_no_overlap: "exclusion constraint (gist, daterange): an aid standard's periods never overlap per level and region",
   fund_aid_rule_no_overlap: "exclusion constraint (gist, daterange): a fund's 专款专用 periods never overlap",
+  file_person_resident_id_tail_idx: "expression right(resident_id, 4): the archive finds a household by the ID tail its screens show (issue 26)",
+  household_file_member_names_idx: "expression (jsonb path of members' names), GIN: the archive finds a household by a family member's name (issue 26)",
   cause_evidence_rule_no_overlap: "exclusion constraint (gist, daterange): a cause's evidence rule periods never overlap",
   work_item_one_open_paper_sync: "partial unique: one open paper-sync item per file",
   report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",

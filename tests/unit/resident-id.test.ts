@@ -4,6 +4,7 @@ import {
   normalizeResidentId,
   RESIDENT_ID_ERROR_MESSAGES,
   residentIdCheckCharacter,
+  upgradeResidentId15,
   validateResidentId,
   type TResidentIdError,
 } from "@/lib/people/resident-id";
@@ -145,5 +146,21 @@ describe("maskResidentId", () => {
   it("masks anything that is not 18 characters completely", () => {
     expect(maskResidentId("110105491231002")).toBe("***************");
     expect(maskResidentId("")).toBe("");
+  });
+});
+
+// Issue 26: a 15-digit old number is offered in its 18-digit form (century 19 inserted, check
+// character appended); the expected numbers are worked out by hand with the MOD 11-2 weights.
+describe("upgradeResidentId15", () => {
+  it("inserts 19 before the birth year and appends the check character", () => {
+    expect(upgradeResidentId15("620102850315050")).toBe("620102198503150503");
+    expect(upgradeResidentId15(" 110105491231002 ")).toBe("11010519491231002X");
+  });
+  it("offers nothing for what is not a 15-digit number with a real birth date", () => {
+    expect(upgradeResidentId15("62010285031505")).toBeNull();
+    expect(upgradeResidentId15("620102198503150503")).toBeNull();
+    expect(upgradeResidentId15("620102850230050")).toBeNull();
+    expect(upgradeResidentId15("020102850315050")).toBeNull();
+    expect(upgradeResidentId15("62010285031505X")).toBeNull();
   });
 });

@@ -8,7 +8,7 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
 import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition } from "@/lib/filing/find-files";
-import { ARCHIVE_STATUS_LABELS, archiveParamsOf, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
+import { ARCHIVE_DEFAULT_STATUS_LABEL, ARCHIVE_STATUS_LABELS, archiveParamsOf, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
 import { hasRole } from "@/lib/auth/actor";
 import { buttonClass } from "@/components/ui/button";
 import { ExportLinks } from "@/components/exports/export-links";
@@ -68,10 +68,10 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       )}
       <SearchForm>
         <label className="text-sm">
-          <span className="mb-1 block text-slate-600">姓名 / 身份号码 / 档案编号</span>
-          <Input name="q" defaultValue={query.q} placeholder="姓名中的字、拼音或首字母，完整身份号码，档案编号" className="w-72" />
+          <span className="mb-1 block text-slate-600">姓名 / 身份号码（可输后四位） / 档案编号</span>
+          <Input name="q" defaultValue={query.q} placeholder="姓名、拼音或首字母，家庭成员姓名，身份号码或后四位，档案编号" className="w-72" />
         </label>
-        <FilterSelect name="status" label="状态" labels={{ ...statusLabels, ALL: "全部（不含草稿）" }} value={params.status ?? "OPEN"} all="在档" />
+        <FilterSelect name="status" label="状态" labels={statusLabels} value={query.status === "ACTIVE" ? "" : query.status} all={ARCHIVE_DEFAULT_STATUS_LABEL} />
         <FilterSelect name="tier" label="困难类别" labels={TIER_LABELS} value={query.tier} />
         <FilterSelect name="level" label="档案级别" labels={FILE_LEVEL_LABELS} value={query.fileLevel} />
         <FilterSelect name="category" label="职工类别" labels={WORKER_CATEGORY_LABELS} value={query.workerCategory} />

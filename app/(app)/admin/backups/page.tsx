@@ -25,26 +25,23 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
           {settings.embedded ? (
             <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
               <dt className="text-slate-500">每日自动备份</dt>
-              <dd>{settings.enabled ? `每天 ${settings.time}（北京时间），下次 ${formatDateTime(settings.nextAt)}` : "已关闭（BANGFU_BACKUP_SCHEDULE=off）"}</dd>
+              <dd>{settings.enabled ? `每天 ${settings.time}（北京时间），下次 ${formatDateTime(settings.nextAt)}` : "已关闭（在服务器设置中关闭，见部署说明“数据备份与恢复”一节）"}</dd>
               <dt className="text-slate-500">保留份数</dt>
-              <dd>最近 {settings.keep} 份（BANGFU_BACKUP_KEEP），更早的自动删除</dd>
-              <dt className="text-slate-500">备份目录</dt>
-              <dd className="break-all font-mono text-xs">{settings.folder}</dd>
+              <dd>最近 {settings.keep} 份，更早的自动删除（份数由系统运维人员在服务器设置中调整）</dd>
+              <dt className="text-slate-500">备份存放</dt>
+              <dd>服务器数据目录中的备份文件夹（位置见部署说明“数据备份与恢复”一节）</dd>
               <dt className="text-slate-500">手动备份与恢复</dt>
-              <dd>
-                在服务器上运行 <code className="font-mono text-xs">npm run db:backup</code>；恢复时先停止系统，再运行{" "}
-                <code className="font-mono text-xs">npm run db:restore 备份文件</code>。
-              </dd>
+              <dd>由系统运维人员在服务器上执行（操作步骤见部署说明“数据备份与恢复”一节）；恢复前须先停止系统，恢复后当天之后录入的数据将不复存在。</dd>
             </dl>
           ) : (
             <Alert tone="info">
-              本系统使用您自己的 PostgreSQL 服务器（DATABASE_URL），不做自动备份：请用该服务器同版本的 pg_dump 或 pg_basebackup 备份数据库，并另外备份证明材料目录。详见 README。
+              本系统使用单位自己的数据库服务器，不做自动备份：请数据库管理员定期备份数据库，并另外备份证明材料目录（操作步骤见部署说明“数据备份与恢复”一节）。
             </Alert>
           )}
         </Card>
       </div>
       {result.rows.length === 0 ? (
-        <EmptyState title="还没有备份记录">每日备份完成后，或运行 npm run db:backup 后，会在这里列出。</EmptyState>
+        <EmptyState title="还没有备份记录">每日自动备份完成后，或系统运维人员手动备份后，会在这里列出。</EmptyState>
       ) : (
         <Table head={["开始时间", "方式", "结果", "备份文件", "大小", "数据", "说明"]}>
           {result.rows.map((run) => (

@@ -28,7 +28,7 @@ export default async function JobsPage() {
     <>
       <PageHeader
         title="定时任务"
-        description="每日 01:30（北京时间）生成待办事项：复核到期与逾期、公示期满、渐退期届满、符合脱困条件、保管期满。任务由 npm start 一同启动，多个实例同时运行时每个任务只执行一次。"
+        description="每日 01:30（北京时间）生成待办事项：复核到期与逾期、公示期满、渐退期届满、符合脱困条件、保管期满。任务随系统一同启动；系统部署在多台服务器上时，每个任务也只执行一次。"
         actions={<RunDailyNowButton />}
       />
       <CalendarCoverageCard coverage={coverage} />

@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { buttonClass } from "@/components/ui/button";
 import { Input } from "@/components/ui/field";
-import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
@@ -10,7 +10,7 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { formatDateTime } from "@/lib/format/datetime";
-import { findUsers } from "@/lib/users/find-users";
+import { findDualRoleUsers, findUsers } from "@/lib/users/find-users";
 
 export const metadata = { title: "用户管理" };
 
@@ -18,7 +18,7 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
   const actor = await requirePageActor(...SECTION_ROLES.users);
   const params = await searchParams;
   const q = params.q?.slice(0, 40);
-  const result = await findUsers(actor, { q, page: pageFrom(params.page) });
+  const [result, dualRole] = await Promise.all([findUsers(actor, { q, page: pageFrom(params.page) }), findDualRoleUsers(actor)]);
   const now = new Date();
   return (
     <>
@@ -27,6 +27,25 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
         description={`${actor.organisation.name}及下级工会的用户`}
         actions={<Link href="/admin/users/new" className={buttonClass()}>新建用户</Link>}
       />
+      {dualRole.length > 0 && (
+        <div className="mb-4" data-testid="dual-role-users">
+          <Alert tone="info">
+            <p>
+              同时是帮扶干部和审批人的账号（{dualRole.length} 个）：
+              {dualRole.map((u, i) => (
+                <span key={u.id}>
+                  {i > 0 && "、"}
+                  <Link href={`/admin/users/${u.id}`} className="font-medium text-brand-700 underline">
+                    {u.name}
+                  </Link>
+                  （{u.organisation.name}）
+                </span>
+              ))}
+            </p>
+            <p className="mt-1 text-xs">本人提交或提出的事项仍须由另一位审批人办理；如非人手所限，建议分设账号。</p>
+          </Alert>
+        </div>
+      )}
       <SearchForm>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">姓名或登录名</span>

@@ -264,6 +264,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
                   version={file.version}
                   today={today}
                   visitor={actor.name}
+                  currentTier={file.tier}
                   incomes={data.incomes.map((i) => ({ source: i.source ?? "", monthlyYuan: i.monthlyFen === undefined ? "" : fenToYuanString(i.monthlyFen) }))}
                   expenditures={data.expenditures.map((x) => ({ kind: x.kind ?? "", annualYuan: x.annualFen === undefined ? "" : fenToYuanString(x.annualFen), note: x.note ?? "" }))}
                 />

@@ -53,8 +53,18 @@ export default async function ImportDetailPage({ params }: { params: Promise<{ i
         {!working && (
           <Card title="校验结果">
             <dl className="mb-4 grid gap-4 text-sm sm:grid-cols-4" data-testid="import-counts">
-              <div><dt className="text-xs text-slate-500">户数</dt><dd className="text-lg font-semibold">{upload.households.toLocaleString("zh-CN")}</dd></div>
-              <div><dt className="text-xs text-slate-500">家庭成员</dt><dd className="text-lg font-semibold">{upload.members.toLocaleString("zh-CN")}</dd></div>
+              {upload.status === "INVALID" && upload.householdRows !== null && upload.memberRows !== null ? (
+                // A refused import: the workbook's totals, with how many did not pass (issue 26).
+                <>
+                  <div><dt className="text-xs text-slate-500">户数（工作簿）</dt><dd className="text-lg font-semibold">{upload.householdRows.toLocaleString("zh-CN")}<span className="ml-2 text-sm font-normal text-red-700">未通过 {(upload.householdRows - upload.households).toLocaleString("zh-CN")} 户</span></dd></div>
+                  <div><dt className="text-xs text-slate-500">家庭成员（工作簿）</dt><dd className="text-lg font-semibold">{upload.memberRows.toLocaleString("zh-CN")}<span className="ml-2 text-sm font-normal text-red-700">未通过 {(upload.memberRows - upload.members).toLocaleString("zh-CN")} 人</span></dd></div>
+                </>
+              ) : (
+                <>
+                  <div><dt className="text-xs text-slate-500">户数</dt><dd className="text-lg font-semibold">{upload.households.toLocaleString("zh-CN")}</dd></div>
+                  <div><dt className="text-xs text-slate-500">家庭成员</dt><dd className="text-lg font-semibold">{upload.members.toLocaleString("zh-CN")}</dd></div>
+                </>
+              )}
               <div><dt className="text-xs text-slate-500">问题</dt><dd className="text-lg font-semibold">{upload.problemCount.toLocaleString("zh-CN")}</dd></div>
               <div><dt className="text-xs text-slate-500">导入时间</dt><dd>{upload.committedAt ? formatDateTime(upload.committedAt) : "—"}</dd></div>
             </dl>

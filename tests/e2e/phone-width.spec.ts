@@ -1,0 +1,137 @@
+// Guards issue 26's phone width: at 390 px no main page, and no dialog of the household page, is
+// wider than the phone, and every dialog's confirm button can be seen and reached. A page added
+// later is one line in PAGES; a dialog of the file page one line in FILE_DIALOGS. Screenshots
+// under test-results/screens/phone-*.png; axe-core on every page (0 serious or critical).
+import AxeBuilder from "@axe-core/playwright";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { createOpenFile, expect, loginAs, sql, test } from "./support/fixtures";
+
+const PHONE = { width: 390, height: 844 };
+
+let fileId = "";
+const contexts = new Map<string, BrowserContext>();
+
+/** One signed-in phone browser per user, shared by every check of this file. */
+async function phonePage(browser: Browser, username: string): Promise<Page> {
+  let context = contexts.get(username);
+  if (!context) {
+    context = await browser.newContext({ viewport: PHONE, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: true, hasTouch: true });
+    await loginAs(context, username);
+    contexts.set(username, context);
+  }
+  return context.newPage();
+}
+
+async function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+async function seriousViolations(page: Page): Promise<string[]> {
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
+}
+
+const PAGES: Array<{ name: string; user: string; path: string | (() => string) }> = [
+  { name: "home-caseworker", user: "lz_caseworker", path: "/" },
+  { name: "home-official", user: "lz_official", path: "/" },
+  { name: "home-admin", user: "lz_admin", path: "/" },
+  { name: "intake", user: "lz_caseworker", path: "/intake" },
+  { name: "intake-new", user: "lz_caseworker", path: "/intake/new" },
+  { name: "file", user: "lz_caseworker", path: () => `/files/${fileId}` },
+  { name: "file-official", user: "lz_official", path: () => `/files/${fileId}` },
+  { name: "file-edit", user: "lz_caseworker", path: () => `/files/${fileId}/edit` },
+  { name: "archive", user: "lz_caseworker", path: "/archive" },
+  { name: "import", user: "lz_caseworker", path: "/import" },
+  { name: "dynamic", user: "lz_caseworker", path: "/dynamic" },
+  { name: "civil", user: "lz_caseworker", path: "/civil" },
+  { name: "review", user: "lz_official", path: "/review" },
+  { name: "ledger", user: "lz_auditor", path: "/ledger" },
+  { name: "ledger-new", user: "lz_caseworker", path: "/ledger/new" },
+  { name: "batches", user: "lz_official", path: "/batches" },
+  { name: "batches-new", user: "lz_caseworker", path: "/batches/new" },
+  { name: "reports", user: "lz_auditor", path: "/reports" },
+  { name: "orgs", user: "lz_admin", path: "/orgs" },
+  { name: "users", user: "lz_admin", path: "/admin/users" },
+  { name: "users-new", user: "lz_admin", path: "/admin/users/new" },
+  { name: "audit", user: "lz_auditor", path: "/audit" },
+  { name: "backups", user: "lz_admin", path: "/admin/backups" },
+  { name: "policy", user: "lz_admin", path: "/admin/policy" },
+  { name: "jobs", user: "lz_admin", path: "/admin/jobs" },
+  { name: "tasks", user: "lz_caseworker", path: "/tasks" },
+  { name: "spot-checks", user: "lz_official", path: "/spot-checks" },
+  { name: "exports", user: "lz_auditor", path: "/exports" },
+];
+
+/** The buttons of an open file's page that open a dialog, for its caseworker. */
+const FILE_DIALOGS: Array<{ button: string; dialog: string; confirm: string }> = [
+  { button: "登记走访", dialog: "登记走访", confirm: "确认登记" },
+  { button: "设置结对帮扶", dialog: "设置结对帮扶", confirm: "确认保存" },
+  { button: "添加帮扶措施", dialog: "添加帮扶措施", confirm: "确认添加" },
+  { button: "申请调整类别", dialog: "申请调整类别", confirm: "确认提交申请" },
+  { button: "申请退档", dialog: "申请退档", confirm: "确认提交申请" },
+  { button: "申请转出", dialog: "申请转出", confirm: "确认提交申请" },
+  { button: "录入核查", dialog: "录入核查", confirm: "确认录入" },
+];
+
+test.beforeAll(async () => {
+  // Once per run, also when a failed check restarts the worker.
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '欧阳建军' AND status = 'OPEN' LIMIT 1");
+  if (existing) {
+    fileId = existing.id;
+    return;
+  }
+  fileId = await createOpenFile({ orgCode: "GSLZ", holderName: "欧阳建军", holderId: "620102198503160509", caseworker: "lz_caseworker", official: "lz_official" });
+  // What widened the page: a re-check and a long tier-history line beside the table.
+  await sql(
+    `INSERT INTO recheck (file_id, episode, check_date, visitors, recorded_by_id, figures, per_capita_monthly_fen, suggested_tier, tier_at_check, outcome, finding, note)
+     SELECT $1, 1, current_date - 30, '王静、社区网格员、街道工会干事', id, '{}', 20000, 'DEEP', 'DEEP', 'CONFIRM', 'ACCURATE', '入户核实：配偶每周透析三次，家中无其他劳动力，收入仅低保' FROM app_user WHERE username = 'lz_caseworker'`,
+    [fileId],
+  );
+  await sql(
+    "INSERT INTO visit (file_id, visit_date, visitors, findings, recorded_by_id) SELECT $1, current_date - 3, '王静、李明', '配偶透析，每周三次', id FROM app_user WHERE username = 'lz_caseworker'",
+    [fileId],
+  );
+});
+
+test.afterAll(async () => {
+  for (const context of contexts.values()) await context.close();
+});
+
+for (const { name, user, path } of PAGES) {
+  test(`${name} fits a 390 px phone, with no serious accessibility violation`, async ({ browser }) => {
+    const page = await phonePage(browser, user);
+    await page.goto(typeof path === "string" ? path : path());
+    await page.locator("main").first().waitFor();
+    expect(await horizontalOverflow(page), `${name} is wider than the phone`).toBeLessThanOrEqual(0);
+    expect(await seriousViolations(page)).toEqual([]);
+    await page.screenshot({ path: `test-results/screens/phone-${name}.png`, fullPage: true });
+    await page.close();
+  });
+}
+
+test("every dialog of the file page opens within the phone with its confirm button in view", async ({ browser }) => {
+  const page = await phonePage(browser, "lz_caseworker");
+  await page.goto(`/files/${fileId}`);
+  await expect(page.getByTestId("tier-history")).toBeVisible();
+  expect(await horizontalOverflow(page), "file page").toBeLessThanOrEqual(0);
+  for (const { button, dialog, confirm } of FILE_DIALOGS) {
+    await page.getByRole("button", { name: button, exact: true }).click();
+    const box = page.getByRole("dialog", { name: dialog });
+    await expect(box).toBeVisible();
+    expect(await horizontalOverflow(page), `${dialog}: page`).toBeLessThanOrEqual(0);
+    const confirmButton = box.getByRole("button", { name: confirm });
+    await confirmButton.scrollIntoViewIfNeeded();
+    await expect(confirmButton).toBeInViewport({ ratio: 1 });
+    const dialogBox = (await box.boundingBox())!;
+    expect(dialogBox.x, `${dialog}: left edge`).toBeGreaterThanOrEqual(0);
+    expect(dialogBox.x + dialogBox.width, `${dialog}: right edge`).toBeLessThanOrEqual(PHONE.width);
+    // Nothing inside the dialog scrolls sideways either.
+    expect(await box.evaluate((el) => el.scrollWidth - el.clientWidth), `${dialog}: inside`).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `test-results/screens/phone-dialog-${button}.png` });
+    await box.getByRole("button", { name: "取消" }).click();
+    await expect(box).toBeHidden();
+  }
+  await page.close();
+});

@@ -1,0 +1,169 @@
+// Guards issue 26's screens in the browser, at desktop width with a phone screenshot of each:
+// 录入核查 decides nothing for the caseworker; 保存草稿 needs a name or an ID number; an ID number
+// is checked on leaving the field and a 15-digit one offered in its 18-digit form; the archive
+// finds a household by the ID tail it shows and a member's name, within scope, and lists each
+// status once; the users page warns about and lists accounts that both file
+// and approve. One signed-in browser per user, shared by the checks of this file.
+import type { Browser, BrowserContext, Page } from "@playwright/test";
+import { createOpenFile, expect, loginAs, sql, test } from "./support/fixtures";
+
+const DESKTOP = { width: 1280, height: 900 };
+const PHONE = { width: 390, height: 844 };
+const contexts = new Map<string, BrowserContext>();
+
+async function pageFor(browser: Browser, username: string, viewport = DESKTOP): Promise<Page> {
+  const key = `${username}-${viewport.width}`;
+  let context = contexts.get(key);
+  if (!context) {
+    context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+    await loginAs(context, username);
+    contexts.set(key, context);
+  }
+  return context.newPage();
+}
+
+/** The same address at 390 px, for a person to look at (test-results/screens/polish-*-phone.png). */
+async function phoneShot(browser: Browser, username: string, url: string, name: string) {
+  const phone = await pageFor(browser, username, PHONE);
+  await phone.goto(url);
+  await phone.locator("main").first().waitFor();
+  expect(await phone.evaluate(() => document.documentElement.scrollWidth - window.innerWidth), `${name} at 390 px`).toBeLessThanOrEqual(0);
+  await phone.screenshot({ path: `test-results/screens/polish-${name}-phone.png`, fullPage: true });
+  await phone.close();
+}
+
+test.afterAll(async () => {
+  for (const context of contexts.values()) await context.close();
+});
+
+test("录入核查 starts with no conclusion, requires the facts, and asks why a conclusion departs from the suggestion", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
+  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
+  const page = await pageFor(browser, "lz_caseworker");
+  await page.goto(`/files/${fileId}`);
+  await page.getByRole("button", { name: "录入核查" }).click();
+  const dialog = page.getByRole("dialog", { name: "录入核查" });
+  await expect(dialog.getByLabel("核查结论")).toHaveValue("");
+  await expect(dialog.getByLabel("核查发现")).toHaveValue("");
+  await dialog.getByRole("button", { name: "确认录入" }).click();
+  await expect(dialog.getByText("请选择核查结论")).toBeVisible();
+  await expect(dialog.getByText("请选择核查发现")).toBeVisible();
+  expect(await sql("SELECT 1 FROM recheck WHERE file_id = $1", [fileId])).toHaveLength(0);
+
+  // 5000 a month for one person no longer qualifies: keeping 深度困难 needs a reason.
+  await dialog.getByLabel("核查月收入金额 1").fill("5000");
+  await dialog.getByLabel("核查结论").selectOption({ label: "维持原类别" });
+  await dialog.getByLabel("核查发现").selectOption({ label: "核查无误" });
+  await dialog.getByRole("button", { name: "确认录入" }).click();
+  await expect(dialog.getByText("请填写核查情况（入户所见、收支有无变化）")).toBeVisible();
+  await dialog.getByLabel("核查情况 / 理由").fill("入户核实：本人新找到临时工作");
+  await dialog.getByRole("button", { name: "确认录入" }).click();
+  await expect(dialog.getByText("核查结论（维持原类别）与系统按本次收支建议的类别（不符合条件）不一致，请说明理由。").first()).toBeVisible();
+  expect(await sql("SELECT 1 FROM recheck WHERE file_id = $1", [fileId])).toHaveLength(0);
+  await page.screenshot({ path: "test-results/screens/polish-recheck-reason-desktop.png" });
+  await dialog.getByLabel("与系统建议不一致的理由").fill("临时工作三个月后结束，届时再核");
+  await dialog.getByRole("button", { name: "确认录入" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.getByText("与系统建议不一致的理由：临时工作三个月后结束，届时再核")).toBeVisible();
+  await phoneShot(browser, "lz_caseworker", `/files/${fileId}`, "recheck-row");
+  await page.close();
+});
+
+test("保存草稿 needs a name or ID number; an ID number is checked on leaving it, and a 15-digit one is offered as 18 digits", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const page = await pageFor(browser, "lz_caseworker");
+  await page.goto("/intake/new");
+  const before = await sql<{ n: string }>("SELECT count(*)::text AS n FROM household_file WHERE status = 'DRAFT'");
+  await page.getByRole("button", { name: "保存草稿" }).click();
+  await expect(page.getByText("保存草稿前请至少填写建档职工的姓名或公民身份号码")).toBeVisible();
+  expect(await sql<{ n: string }>("SELECT count(*)::text AS n FROM household_file WHERE status = 'DRAFT'")).toEqual(before);
+
+  const id = page.locator("#members\\.0\\.residentId");
+  await id.fill("620102198503160508");
+  await id.blur();
+  await expect(page.getByText("公民身份号码校验位不正确，请逐位核对。")).toBeVisible();
+  await id.fill("620102850316050");
+  await id.blur();
+  await expect(page.getByText("这是 15 位旧号码，请确认下方换算的 18 位号码。")).toBeVisible();
+  const offer = page.getByTestId("resident-id-upgrade-0");
+  await expect(offer).toContainText("620102198503160509");
+  await page.screenshot({ path: "test-results/screens/polish-id-upgrade-desktop.png" });
+  await offer.getByRole("button", { name: "改用 18 位号码" }).click();
+  await expect(id).toHaveValue("620102198503160509");
+  await expect(page.getByText("这是 15 位旧号码，请确认下方换算的 18 位号码。")).toHaveCount(0);
+  await expect(page.locator("#members\\.0\\.birthDate")).toHaveValue("1985-03-16");
+  await page.close();
+  await phoneShot(browser, "lz_caseworker", "/intake/new", "intake");
+});
+
+test("the archive finds a household by the ID tail it shows and by a member's name, with the default status listing each status once", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '孙海涛' LIMIT 1");
+  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "孙海涛", holderId: "620102196807220537", caseworker: "lz_caseworker", official: "lz_official" }));
+  // A spouse in the file's data (what the search reads) and its people.
+  await sql(
+    `UPDATE household_file SET data = jsonb_set(data, '{members}', data->'members' || '[{"name": "欧阳丽华", "relation": "SPOUSE"}]'::jsonb)
+      WHERE id = $1 AND NOT data->'members' @> '[{"name": "欧阳丽华"}]'`,
+    [fileId],
+  );
+  const page = await pageFor(browser, "lz_caseworker");
+  await page.goto("/archive");
+  const status = page.locator("select[name=status]");
+  await expect(status.locator("option", { hasText: /^在档$/ })).toHaveCount(1);
+  await expect(status).toHaveValue("");
+  for (const q of ["0537", "欧阳丽华"]) {
+    await page.getByLabel(/姓名 \/ 身份号码/).fill(q);
+    await page.getByRole("button", { name: /查询|搜索/ }).first().click();
+    await expect(page.getByRole("link", { name: "孙海涛" }), q).toBeVisible();
+  }
+  await page.screenshot({ path: "test-results/screens/polish-archive-desktop.png", fullPage: true });
+  await page.close();
+  await phoneShot(browser, "lz_caseworker", "/archive?q=0537", "archive");
+  // Another city's caseworker finds nothing by the same tail.
+  const other = await pageFor(browser, "ts_caseworker");
+  await other.goto("/archive?q=0537");
+  await expect(other.getByRole("link", { name: "孙海涛" })).toHaveCount(0);
+  await other.close();
+});
+
+test("users: an account that both files and approves is warned about and listed", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const page = await pageFor(browser, "lz_admin");
+  await page.goto("/admin/users/new");
+  await expect(page.getByTestId("dual-role-warning")).toHaveCount(0);
+  await page.getByRole("checkbox", { name: "审批人" }).check();
+  await expect(page.getByTestId("dual-role-warning")).toContainText("不能由本人初审、审定或审批");
+  await page.screenshot({ path: "test-results/screens/polish-user-roles-desktop.png" });
+  await page.getByLabel("登录名").fill(`lz_both_${Date.now().toString(36)}`);
+  await page.getByLabel("姓名").fill("韩双岗");
+  await page.getByLabel("初始密码").fill("Both-roles-2026");
+  await page.getByRole("button", { name: "新建用户" }).click();
+  await expect(page).toHaveURL(/\/admin\/users\/[0-9a-f-]+\?created=1/);
+  await expect(page.getByTestId("dual-role-warning")).toBeVisible();
+  await page.goto("/admin/users");
+  await expect(page.getByTestId("dual-role-users")).toContainText("韩双岗");
+  await page.close();
+  await phoneShot(browser, "lz_admin", "/admin/users", "users");
+});
+
+test("the printed 档案表册 carries full ID numbers for the archive room, says so, and offers a masked copy", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
+  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
+  const page = await pageFor(browser, "lz_caseworker");
+  await page.goto(`/print/files?id=${fileId}`);
+  await expect(page.getByTestId("print-id-mode")).toContainText("公民身份号码完整打印（已记入审计日志）");
+  await expect(page.getByText("620102197204180519").first()).toBeVisible();
+  await expect(page.getByText("身份号码：完整").first()).toBeVisible();
+  await page.screenshot({ path: "test-results/screens/polish-print-full-desktop.png", fullPage: true });
+  await page.getByRole("link", { name: "改为脱敏打印" }).click();
+  await expect(page.getByText("身份号码：已脱敏").first()).toBeVisible();
+  await expect(page.getByText("620102197204180519")).toHaveCount(0);
+  await page.close();
+});
