@@ -20,6 +20,7 @@ import os from "node:os";
 import type pg from "pg";
 import { assertReactServer, runBench } from "./bench-support";
 import type { TActor } from "@/lib/auth/actor";
+import { todayInShanghai } from "@/lib/format/datetime";
 
 function intArg(name: string, fallback: number, min: number, max: number): number {
   const i = process.argv.indexOf(name);
@@ -90,7 +91,7 @@ void runBench(async (sql) => {
   t0 = performance.now();
   const { batchId } = await createBatch(caseworker, ZCreateBatchInput.parse({
     idempotencyKey: randomUUID(), name: `代发压测 ${tag}`, aidType: "WARMTH", fundSource: "UNION_FUNDS", standardAmountFen: "500",
-    entryDate: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), purpose: "压测", organisationId: org!.id, tiers: [], fileLevels: [],
+    entryDate: todayInShanghai(), purpose: "压测", organisationId: org!.id, tiers: [], fileLevels: [],
   }));
   let batch = await getBatch(caseworker, batchId);
   await submitBatch(caseworker, { batchId, expectedVersion: batch.version });

@@ -1,5 +1,6 @@
 // Inputs of the payment actions and upload routes (bank returns, signed receipts, call-backs), parsed the same in the browser and on the server.
 import { z } from "zod";
+import { todayInShanghai } from "@/lib/format/datetime";
 import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
 import { CALLBACK_OUTCOME_LABELS } from "./labels";
 
@@ -45,7 +46,7 @@ export const ZReconQuery = z
     batch: z.uuid().optional().or(z.literal("").transform(() => undefined)),
   })
   .transform((v, ctx) => {
-    const thisMonth = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 7);
+    const thisMonth = todayInShanghai().slice(0, 7);
     const from = v.from ?? v.to ?? thisMonth;
     const to = v.to ?? v.from ?? thisMonth;
     const [fy, fm] = from.split("-").map(Number) as [number, number];
