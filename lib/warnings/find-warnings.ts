@@ -48,7 +48,7 @@ export async function openWarningsSummary(actor: TActor) {
   const db = scopedDb(actor);
   const [count, newest] = await Promise.all([
     db.hardshipWarning.count({ where: { status: "OPEN" } }),
-    db.hardshipWarning.findMany({ where: { status: "OPEN" }, orderBy: [{ raisedOn: "desc" }, { id: "asc" }], take: 5, select: SELECT }),
+    db.hardshipWarning.findMany({ where: { status: "OPEN" }, orderBy: [{ raisedOn: "desc" }, { raisedAt: "desc" }, { id: "asc" }], take: 5, select: SELECT }),
   ]);
   return { count, newest };
 }

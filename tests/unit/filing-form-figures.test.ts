@@ -25,7 +25,7 @@ describe("figures of a form being filled in", () => {
 describe("relation 本人", () => {
   const base = { organisationId: "00000000-0000-4000-8000-000000000001", incomes: [], expenditures: [] };
   it("is refused for anyone but the holder", () => {
-    const parsed = ZDraftFilingData.safeParse({ ...base, members: [{ relation: "SELF" }, { relation: "SELF" }] });
+    const parsed = ZDraftFilingData.safeParse({ ...base, members: [{ relation: "SELF", name: "张建华" }, { relation: "SELF" }] });
     expect(parsed.success).toBe(false);
     expect(parsed.error?.issues).toEqual([expect.objectContaining({ path: ["members", 1, "relation"], message: "只有建档职工本人的关系为“本人”" })]);
   });
