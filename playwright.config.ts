@@ -31,7 +31,8 @@ export default defineConfig({
   webServer: {
     command: "npx tsx tests/e2e/support/server.ts",
     url: `http://localhost:${E2E_PORT}/login`,
-    timeout: 300_000,
+    // The first run builds the app (a few minutes on two cores, more on a busy machine).
+    timeout: 600_000,
     reuseExistingServer: false,
     stdout: "ignore",
     stderr: "pipe",
