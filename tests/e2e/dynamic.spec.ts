@@ -36,6 +36,9 @@ test("overdue re-check → tier change → exit → observation → reopened", a
   await recheck.getByRole("button", { name: "确认录入" }).click();
   await expect(recheck.getByText("提出调整或退档时请写明理由")).toBeVisible();
   await recheck.getByLabel("核查情况 / 理由").fill("本人病情稳定，已领取低保并有护工补贴");
+  // The figures alone still suggest 深度困难: a conclusion that departs from it says why (issue 26).
+  await expect(recheck.getByRole("alert")).toContainText("不一致，请说明理由");
+  await recheck.getByLabel("与系统建议不一致的理由").fill("护工补贴与低保未计入本次收入，实际人均收入已高于深度困难标准");
   await screenshot(caseworker, "dynamic-recheck-dialog");
   await recheck.getByRole("button", { name: "确认录入" }).click();
   await expect(recheck).toBeHidden();

@@ -83,6 +83,8 @@ export const test = base;
  * An approved, open household file made directly in the database (the filing path itself is
  * covered by filing.spec.ts), with its re-check already overdue and both required documents.
  */
+// Its file number is unique across runs and worker restarts (a worker restarts after a failed
+// test, and seq with it): a counter alone gave a later spec a number already taken.
 export async function createOpenFile(options: { orgCode: string; holderName: string; holderId: string; caseworker: string; official: string }) {
   const [org] = await sql<{ id: string; code: string }>("SELECT id, code FROM organisation WHERE code = $1", [options.orgCode]);
   const [cw] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = $1", [options.caseworker]);
@@ -105,7 +107,7 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
        now() - interval '92 days', current_date - 2, $8, $9, $10)
      RETURNING id`,
     // The name-search columns saving a filing writes (lib/filing/name-search.ts), so the archive finds the file by name.
-    [org!.id, `${org!.code}-2026-9${String(seq).padStart(4, "0")}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
+    [org!.id, `${org!.code}-E2E-${Date.now().toString(36)}-${seq}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
       named.holderNamePinyin, named.holderNameInitials, named.holderNameGrams],
   );
   await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
