@@ -18,9 +18,14 @@ BEGIN
   RETURN NEW;
 END $$;
 CREATE TRIGGER file_person_set_name BEFORE INSERT ON file_person FOR EACH ROW EXECUTE FUNCTION file_person_set_name();
-UPDATE file_person p SET name = (
-  SELECT nullif(btrim(m ->> 'name'), '') FROM household_file f, jsonb_array_elements(f.data -> 'members') m
-   WHERE f.id = p.file_id AND m ->> 'residentId' = p.resident_id LIMIT 1);
+-- Existing rows: one pass over the files' members joined to the people (a hash join, not a lookup
+-- per person); a file names an ID number once (the form's consistency rule).
+UPDATE file_person p SET name = m.name
+  FROM (SELECT DISTINCT ON (f.id, e ->> 'residentId') f.id AS file_id, e ->> 'residentId' AS resident_id, nullif(btrim(e ->> 'name'), '') AS name
+          FROM household_file f, jsonb_array_elements(f.data -> 'members') e
+         WHERE e ? 'residentId' AND nullif(btrim(e ->> 'name'), '') IS NOT NULL
+         ORDER BY f.id, e ->> 'residentId') m
+ WHERE p.file_id = m.file_id AND p.resident_id = m.resident_id;
 -- The birth date is digits 7–14 of the resident ID. One ordered pass over the people of active files
 -- (holds), grouped on the index's leading keys.
 CREATE INDEX file_person_name_birth_idx ON file_person (name, substring(resident_id, 7, 8), resident_id) WHERE holds AND name IS NOT NULL;
