@@ -4,7 +4,9 @@
 //   BANGFU_DATA_DIR=<a copy of a seeded database> npm run bench:warnings
 //   npm run bench:warnings -- --visits 5000          the day's new visits recorded before the run
 //
-// It writes (visits, warnings, the watermark): use a scratch copy of the database.
+// It writes (visits, warnings, signals, the watermarks): use a scratch copy of the database. The
+// auditors' signals (疑似重复与冒领) are timed after the warnings: the whole run, then each of the
+// three grouped reads alone in plain SQL (their plans must be index scans, never a cross join).
 import { execSync } from "node:child_process";
 import os from "node:os";
 import pg from "pg";
@@ -86,6 +88,49 @@ await runBench(async (sql) => {
       }
       console.log(`${label} ${what}：领域函数 ${ms(median(domain))} ms，同样的 SQL 直接经 pg ${ms(median(plain))} ms（中位数，${RUNS} 次）`);
     }
+  }
+
+  // 4. The auditors' signals: the daily run at this size (first and again), and each kind's read alone.
+  const { raiseSignals } = await import("@/lib/signals/raise-signals");
+  const { findSignals } = await import("@/lib/signals/resolve-signal");
+  await sql.query("DELETE FROM warning_watermark WHERE name = 'suspect-signals'");
+  start = performance.now();
+  const signals = await raiseSignals(today);
+  console.log(`\n疑似重复与冒领：首次运行 ${seconds(start)} s`);
+  for (const [name, s] of Object.entries(signals)) console.log(`  ${name}：新线索 ${s.created}`);
+  start = performance.now();
+  await raiseSignals(today);
+  console.log(`再次运行（无新事实）：${seconds(start)} s`);
+  for (const [what, text] of [
+    ["同名同出生日期分组", "SELECT count(*) FROM (SELECT 1 FROM file_person WHERE holds AND name IS NOT NULL GROUP BY name, substring(resident_id, 7, 8) HAVING count(*) > 1) g"],
+    ["在档户联系电话跨工会分组", "SELECT count(*) FROM (SELECT 1 FROM household_file WHERE status = 'OPEN' AND contact_phone IS NOT NULL AND normalise_phone(contact_phone) IS NOT NULL GROUP BY normalise_phone(contact_phone) HAVING count(DISTINCT organisation_id) > 1) g"],
+    ["登记死亡的档案", "SELECT (SELECT count(*) FROM change_request WHERE kind = 'EXIT' AND status = 'APPROVED' AND cancel_reason = 'DEATH') + (SELECT count(*) FROM civil_roster_row WHERE deceased) AS n"],
+  ] as const) {
+    const times: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const t = performance.now();
+      await pool.query(text);
+      times.push(performance.now() - t);
+    }
+    const { rows: plan } = await pool.query<{ "QUERY PLAN": string }>(`EXPLAIN ${text}`);
+    const scans = plan.map((r) => r["QUERY PLAN"]).filter((l) => /Scan/.test(l)).map((l) => l.trim().replace(/\s+\(cost.*$/, "")).join("；");
+    console.log(`  ${what}（纯 SQL）：${ms(median(times))} ms；计划：${scans}`);
+  }
+  const auditors = await benchActors(sql, "lz_auditor", { username: "gs_bench_auditor", name: "省总审计人员", roles: ["AUDITOR"] });
+  for (const [label, actor] of Object.entries({ "兰州市总工会": auditors.city, "省总工会": auditors.province })) {
+    const run = () => findSignals(actor, { status: "OPEN" }, 1);
+    const statements = await captureStatements(run);
+    const domain: number[] = [];
+    const plain: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      let t = performance.now();
+      await run();
+      domain.push(performance.now() - t);
+      t = performance.now();
+      await Promise.all(statements.map((s) => pool.query(s.text, s.values)));
+      plain.push(performance.now() - t);
+    }
+    console.log(`${label} 线索列表第 1 页（待核查）：领域函数 ${ms(median(domain))} ms，同样的 SQL 直接经 pg ${ms(median(plain))} ms（中位数，${RUNS} 次）`);
   }
   await pool.end();
 });

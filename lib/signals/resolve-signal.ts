@@ -5,7 +5,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
 import { scopedDb } from "@/lib/data/scope";
 import { ConflictError, NotFoundError } from "@/lib/errors/domain-error";
-import type { SignalStatus } from "@/lib/generated/prisma/enums";
+import type { SignalKind, SignalStatus } from "@/lib/generated/prisma/enums";
 import { SIGNAL_READERS, SIGNAL_STATUS_LABELS } from "./labels";
 import type { TResolveSignalInput } from "./schemas";
 
@@ -29,10 +29,10 @@ export async function resolveSignal(actor: TActor, input: TResolveSignalInput) {
 }
 
 /** The signals naming a file in scope, newest first; each with its rows (files in scope shown, others only counted). */
-export async function findSignals(actor: TActor, query: { status?: SignalStatus }, page: number) {
+export async function findSignals(actor: TActor, query: { status?: SignalStatus; kind?: SignalKind }, page: number) {
   assertRole(actor, ...SIGNAL_READERS);
   const db = scopedDb(actor);
-  const where = query.status ? { status: query.status } : {};
+  const where = { ...(query.status ? { status: query.status } : {}), ...(query.kind ? { kind: query.kind } : {}) };
   const [total, rows] = await Promise.all([
     db.suspectSignal.count({ where }),
     db.suspectSignal.findMany({

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { keysOf } from "@/lib/filing/labels";
 import { requiredText } from "@/lib/forms/zod-fields";
-import { SIGNAL_STATUS_LABELS } from "./labels";
+import { SIGNAL_KIND_LABELS, SIGNAL_STATUS_LABELS } from "./labels";
 
 export const ZResolveSignalInput = z.object({
   signalId: z.uuid("线索不存在"),
@@ -13,4 +13,5 @@ export type TResolveSignalInput = z.output<typeof ZResolveSignalInput>;
 
 export const ZSignalQuery = z.object({
   status: z.enum(keysOf(SIGNAL_STATUS_LABELS)).optional().catch(undefined),
+  kind: z.enum(keysOf(SIGNAL_KIND_LABELS)).optional().catch(undefined),
 });

@@ -133,14 +133,14 @@ describe("shared bank account signal", () => {
     await raiseSignals(today);
     const auditor = await actorFor("lz_auditor");
     const tsAuditor = await actorFor("ts_auditor");
-    const page = await findSignals(auditor, { status: "OPEN" }, 1);
+    const page = await findSignals(auditor, { status: "OPEN", kind: "SHARED_ACCOUNT" }, 1);
     expect(page.total).toBe(1);
     const [signal] = page.rows;
     expect(signal!.reason).toBe("银行账号 6222****0607 同时登记为 2 户档案的收款账户");
     // Each union sees its own household behind the signal and only a count of the other.
     expect(signal!.files.map((f) => f.file.id)).toEqual([lz]);
     expect(signal!.elsewhere).toBe(1);
-    expect((await findSignals(tsAuditor, {}, 1)).rows[0]!.files.map((f) => f.file.id)).toEqual([ts]);
+    expect((await findSignals(tsAuditor, { kind: "SHARED_ACCOUNT" }, 1)).rows[0]!.files.map((f) => f.file.id)).toEqual([ts]);
     await expect(resolveSignal(caseworker, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "x" })).rejects.toThrow("没有权限");
 
     await resolveSignal(auditor, { signalId: signal!.id, expectedVersion: 1, status: "CORRECTED", note: "天水户已更换为本人账户" });
@@ -149,11 +149,11 @@ describe("shared bank account signal", () => {
     // The same fact again (a rerun reading everything): nothing new.
     await prisma.warningWatermark.deleteMany({ where: { name: "suspect-signals" } });
     await raiseSignals(today);
-    expect(await prisma.suspectSignal.count()).toBe(1);
+    expect(await prisma.suspectSignal.count({ where: { kind: "SHARED_ACCOUNT" } })).toBe(1);
     // The facts change: a third household records the account.
     await recordBankAccount(caseworker, { fileId: third, ...account });
     await raiseSignals(today);
-    const open = await findSignals(auditor, { status: "OPEN" }, 1);
+    const open = await findSignals(auditor, { status: "OPEN", kind: "SHARED_ACCOUNT" }, 1);
     expect(open.rows.map((r) => r.reason)).toEqual(["银行账号 6222****0607 同时登记为 3 户档案的收款账户"]);
     await expect(prisma.suspectSignal.delete({ where: { id: signal!.id } })).rejects.toThrow();
   });

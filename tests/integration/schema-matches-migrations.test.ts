@@ -72,6 +72,10 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_watched_idx: "partial (脱困 exits in observation or closed): the files the return-to-hardship rules watch",
   referral_open_due_idx: "partial (no outcome yet): the workbench counts overdue referrals",
   bank_account_current_number_idx: "partial (current accounts): the shared-account signal and the bank-account form look a number up",
+  file_person_name_birth_idx: "partial (holds) expression (name, birth digits of the ID): the same-name-and-birth-date signal groups on it",
+  household_file_open_phone_idx: "partial (open files) expression normalise_phone(contact_phone): the shared-phone signal groups on it",
+  change_request_death_idx: "partial (approved 注销 for 死亡): the paid-after-death signal starts from these files",
+  civil_roster_row_deceased_idx: "partial (deceased): the paid-after-death signal reads the rosters' deaths",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");

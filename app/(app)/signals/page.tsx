@@ -9,28 +9,56 @@ import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
+import type { SignalKind } from "@/lib/generated/prisma/enums";
+import { formatFen } from "@/lib/money/money";
+import { maskResidentId } from "@/lib/people/resident-id";
 import { SIGNAL_KIND_LABELS, SIGNAL_STATUS_LABELS } from "@/lib/signals/labels";
 import { findSignals } from "@/lib/signals/resolve-signal";
 import { ZSignalQuery } from "@/lib/signals/schemas";
 
 export const metadata = { title: "疑似重复与冒领" };
 
-type TDetail = { bankName?: string; accountHolder?: string; recordedAt?: string };
+type TDetail = {
+  bankName?: string; accountHolder?: string; recordedAt?: string;
+  people?: Array<{ name: string; residentId: string; isHolder: boolean }>;
+  contactName?: string; contactPhone?: string;
+  deathRecordedOn?: string; deathSource?: string; entries?: Array<{ entryDate: string; amountFen: number; purpose: string }>;
+};
+
+/** What one household adds to its signal, by kind: the rows behind it. */
+function describeRow(kind: SignalKind, d: TDetail): string {
+  switch (kind) {
+    case "SHARED_ACCOUNT":
+      return `${d.bankName ?? ""} 户名 ${d.accountHolder ?? ""}${d.recordedAt ? ` · ${formatDateTime(new Date(d.recordedAt))} 登记` : ""}`;
+    case "SAME_NAME_BIRTH":
+      return (d.people ?? []).map((p) => `${p.name}（${p.isHolder ? "建档职工" : "家庭成员"}）${maskResidentId(p.residentId)}`).join("，");
+    case "SHARED_PHONE":
+      return `联系人 ${d.contactName ?? "—"} ${d.contactPhone ?? ""}`;
+    case "PAID_AFTER_DEATH":
+      return `${d.deathRecordedOn ?? ""} ${d.deathSource ?? ""}；之后发放：${(d.entries ?? []).map((e) => `${e.entryDate} ${e.purpose} ${formatFen(e.amountFen)}`).join("，")}`;
+  }
+}
 
 export default async function SignalsPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(...SECTION_ROLES.signals);
   const params = await searchParams;
   const statusParam = params.status ?? "OPEN";
-  const query = ZSignalQuery.parse({ status: statusParam === "ALL" ? undefined : statusParam });
+  const query = ZSignalQuery.parse({ status: statusParam === "ALL" ? undefined : statusParam, kind: params.kind });
   const list = await findSignals(actor, query, pageFrom(params.page));
   return (
     <>
-      <PageHeader title="疑似重复与冒领" description={`涉及${actor.organisation.name}及下级工会档案的线索，由每日任务生成：同一银行账户登记为多户档案的收款账户。核查后登记“合理”或“已纠正”，事实未变化不再提示。`} />
+      <PageHeader title="疑似重复与冒领" description={`涉及${actor.organisation.name}及下级工会档案的线索，由每日任务生成：同一银行账户登记为多户档案的收款账户；同名同出生日期而身份号码不同；不同工会的在档户联系电话相同；登记死亡后仍有发放。核查后登记“合理”或“已纠正”，事实未变化不再提示。`} />
       <SearchForm>
         <Field label="状态" htmlFor="status">
           <Select id="status" name="status" defaultValue={query.status ?? "ALL"}>
             <option value="ALL">全部</option>
             {Object.entries(SIGNAL_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+          </Select>
+        </Field>
+        <Field label="类型" htmlFor="kind">
+          <Select id="kind" name="kind" defaultValue={query.kind ?? ""}>
+            <option value="">全部</option>
+            {Object.entries(SIGNAL_KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
           </Select>
         </Field>
       </SearchForm>
@@ -53,8 +81,7 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
                           return (
                             <li key={f.file.id} className="text-xs text-slate-700">
                               <Link href={`/files/${f.file.id}`} className="text-brand-700 hover:underline">{f.file.holderName ?? "—"} 户</Link>
-                              {" "}{f.file.fileNumber ?? ""} · {FILE_STATUS_LABELS[f.file.status]} · {f.file.organisation.name} · {d.bankName ?? ""} 户名 {d.accountHolder ?? ""}
-                              {d.recordedAt ? ` · ${formatDateTime(new Date(d.recordedAt))} 登记` : ""}
+                              {" "}{f.file.fileNumber ?? ""} · {FILE_STATUS_LABELS[f.file.status]} · {f.file.organisation.name} · {describeRow(s.kind, d)}
                             </li>
                           );
                         })}
@@ -70,7 +97,7 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
                 </li>
               ))}
             </ul>
-            <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={{ status: query.status ?? "ALL" }} />
+            <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={{ status: query.status ?? "ALL", ...(query.kind ? { kind: query.kind } : {}) }} />
           </>
         )}
       </Card>
