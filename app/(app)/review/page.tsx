@@ -8,6 +8,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { findReviewQueue } from "@/lib/filing/find-files";
 import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
+import { describeChange } from "@/lib/dynamic/describe-change";
 import { findPendingChanges } from "@/lib/dynamic/find";
 import { findImportBatchesAwaitingApproval, importDecisionFor } from "@/lib/import/import-households";
 import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
@@ -127,7 +128,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                   <Td className="max-w-xs">{c.reason}</Td>
                   <Td>{c.requestedBy.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(c.requestedAt)}</Td>
-                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} />}</Td>
+                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} summary={describeChange({ ...c, holderName: c.file.holderName, fileNumber: c.file.fileNumber, fromOrganisation: c.organisation.name, targetOrganisation: c.targetOrganisation?.name ?? null, receiving: inbound })} />}</Td>
                 </tr>
               );
             })}
