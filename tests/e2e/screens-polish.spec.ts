@@ -205,7 +205,7 @@ test("统计报表 keeps the last report beside a refused quarter and shows the 
     if (count <= 50) await expect(section.locator("tbody tr"), part).toHaveCount(count);
   }
   const row = official.getByTestId("change-row").filter({ hasText: "孙秀梅" });
-  await row.getByRole("button", { name: "批准" }).click();
+  await row.getByRole("button", { name: "批准", exact: true }).click();
   const dialog = official.getByRole("dialog", { name: "批准" });
   await expect(dialog.getByText(/^批准：孙秀梅家庭（.*）：调整困难类别，由“深度困难”改为“相对困难”。$/)).toBeVisible();
   await official.screenshot({ path: "test-results/screens/polish-approve-change-desktop.png" });
