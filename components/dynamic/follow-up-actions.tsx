@@ -110,14 +110,15 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
 }
 
 /** An official's decision on a change request: approve, or reject with a reason. */
-export function ChangeDecision({ requestId, version, receiving }: { requestId: string; version: number; receiving?: boolean }) {
+/** `summary` restates what is decided (lib/dynamic/describe-change.ts): the household and the change. */
+export function ChangeDecision({ requestId, version, receiving, summary }: { requestId: string; version: number; receiving?: boolean; summary: string }) {
   const fixed = { requestId, expectedVersion: version };
   const run = receiving ? receiveTransferAction : decideChangeAction;
   return (
     <div className="flex gap-2">
-      <DialogForm title={receiving ? "确认接收" : "批准"} confirmLabel={receiving ? "确认接收" : "确认批准"} schema={ZDecideChangeInput} fixed={{ ...fixed, approve: true }}
+      <DialogForm title={receiving ? "确认接收" : "批准"} description={`${receiving ? "接收" : "批准"}：${summary}。`} confirmLabel={receiving ? "确认接收" : "确认批准"} schema={ZDecideChangeInput} fixed={{ ...fixed, approve: true }}
         defaults={{ ...fixed, approve: true, comment: "" }} fields={[{ name: "comment", label: "审批意见", type: "textarea" }]} run={run} />
-      <DialogForm title={receiving ? "拒绝接收" : "不批准"} confirmLabel={receiving ? "确认拒绝" : "确认不批准"} variant="danger" schema={ZDecideChangeInput} fixed={{ ...fixed, approve: false }}
+      <DialogForm title={receiving ? "拒绝接收" : "不批准"} description={`${receiving ? "拒绝接收" : "不批准"}：${summary}。`} confirmLabel={receiving ? "确认拒绝" : "确认不批准"} variant="danger" schema={ZDecideChangeInput} fixed={{ ...fixed, approve: false }}
         defaults={{ ...fixed, approve: false, comment: "" }} fields={[{ name: "comment", label: "理由", type: "textarea" }]} run={run} />
     </div>
   );

@@ -8,11 +8,12 @@ import {
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { Tier } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";
+import { describeChange } from "@/lib/dynamic/describe-change";
 import { ChangeDecision, MeasureProgress } from "./follow-up-actions";
 import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 type TFollowUp = Awaited<ReturnType<typeof getFileFollowUp>>;
-type TFile = { tier: Tier | null; perCapitaMonthlyFen: number | null; suggestedTier: Tier | null; organisationName: string };
+type TFile = { holderName: string | null; fileNumber: string | null; tier: Tier | null; perCapitaMonthlyFen: number | null; suggestedTier: Tier | null; organisationName: string };
 
 const tierLabel = (t: Tier | null) => (t ? TIER_LABELS[t] : "—");
 
@@ -60,7 +61,7 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
               )}
               {c.status === "PENDING" && canDecide && (
                 <div className="mt-3">
-                  <ChangeDecision requestId={c.id} version={c.version} />
+                  <ChangeDecision requestId={c.id} version={c.version} summary={describeChange({ ...c, holderName: file.holderName, fileNumber: file.fileNumber, fromOrganisation: file.organisationName, targetOrganisation: c.targetOrganisation?.name ?? null })} />
                 </div>
               )}
               {c.status === "PENDING" && official && c.requestedById === actor.userId && <p className="mt-2 text-xs text-slate-500">这是您提出的申请，须由其他审批人审批。</p>}

@@ -59,7 +59,7 @@ function ConfirmStep({ label, title, message, lines, run, variant = "primary" }:
   );
 }
 
-export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; version: number; status: BatchStatus; includedLines: number; total: string; method?: PaymentMethod }; roles: string[]; isMaker: boolean }) {
+export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; name: string; summary: string; version: number; status: BatchStatus; includedLines: number; total: string; method?: PaymentMethod }; roles: string[]; isMaker: boolean }) {
   const ref = { batchId: batch.id, expectedVersion: batch.version };
   const caseworker = roles.includes("CASEWORKER");
   const official = roles.includes("OFFICIAL");
@@ -68,7 +68,7 @@ export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; v
     steps.push(<ConfirmStep key="submit" label="提交审批" title="提交批次审批？" lines={batch.includedLines} message={`名单 ${batch.includedLines} 条，合计 ${batch.total}。提交后不能再修改名单，除非审批人退回。`} run={() => submitBatchAction(ref)} />);
   }
   if (batch.status === "SUBMITTED" && official && !isMaker) {
-    steps.push(<ConfirmStep key="approve" label="审批通过" title="审批通过并入账？" lines={batch.includedLines} message={`将为 ${batch.includedLines} 条名单写入台账，合计 ${batch.total}。入账后不能修改或删除，错误只能逐笔冲正。`} run={() => approveBatchAction(ref)} />);
+    steps.push(<ConfirmStep key="approve" label="审批通过" title="审批通过并入账？" lines={batch.includedLines} message={`批次“${batch.name}”（${batch.summary}）：将为 ${batch.includedLines} 条名单写入台账，合计 ${batch.total}。入账后不能修改或删除，错误只能逐笔冲正。`} run={() => approveBatchAction(ref)} />);
     steps.push(
       <DialogForm key="reject" label="退回" title="退回批次" buttonVariant="secondary" variant="danger" confirmLabel="确认退回" schema={ZRejectBatchInput}
         defaults={{ ...ref, reason: "" }} fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={(v) => rejectBatchAction({ ...v, ...ref })} />,

@@ -8,6 +8,7 @@ import {
 import { dateOnlyString, formatDate, todayInShanghai } from "@/lib/format/datetime";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString } from "@/lib/money/money";
+import { cutRows, ROWS_PER_SHEET } from "@/lib/print/household-sheets";
 import type { TPrintableFile } from "@/lib/print/print-files";
 
 // The five forms of the 户户清表册 for one household, in the order the rules list them.
@@ -65,11 +66,16 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
   const totalFen = ledger.entries.reduce((n, e) => n + e.amountFen, 0);
   const measures = followUp.measures;
   const visits = followUp.visits;
+  const memberSheets = cutRows(members, ROWS_PER_SHEET.members);
+  const memberHead = ["序号", "姓名", "关系", "公民身份号码", "出生日期", "性别", "健康状况", "在学情况", "就业状况", "共同生活"];
+  const memberRows = (rows: typeof members, from: number) =>
+    rows.map((m, i) => [from + i + 1, m.name, m.relation, m.residentId, m.birthDate, m.sex, m.health, m.education, m.employment, m.livesInHousehold ? "是" : "否"]);
+  // Every sheet of this household, in order; numbered below as pages of this household only.
+  const sheets: ReactNode[] = [];
+  const sheet = (title: string, body: ReactNode) => sheets.push(<><Head title={title} file={file} full={printable.fullResidentIds} />{body}</>);
+  const continued = (title: string, part: number) => (part === 0 ? title : `${title}（续${part}）`);
 
-  return (
-    <article className="household" data-file={file.id}>
-      <section className="form">
-        <Head title="困难职工档案表" file={file} full={printable.fullResidentIds} />
+  sheet("困难职工档案表", <>
         <table>
           <tbody>
             <tr><th>建档职工</th><td>{holder?.name}</td><th>公民身份号码</th><td>{holder?.residentId}</td></tr>
@@ -85,12 +91,8 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
             <tr><th>住房情况</th><td>{data.housing ? HOUSING_LABELS[data.housing] : "—"}</td><th>工会会员</th><td>{data.holderUnionMember ? "是" : "否"}</td><th>共同生活人口</th><td>{figures.householdSize} 人</td></tr>
           </tbody>
         </table>
-        <Rows
-          head={["序号", "姓名", "关系", "公民身份号码", "出生日期", "性别", "健康状况", "在学情况", "就业状况", "共同生活"]}
-          rows={members.map((m, i) => [i + 1, m.name, m.relation, m.residentId, m.birthDate, m.sex, m.health, m.education, m.employment, m.livesInHousehold ? "是" : "否"])}
-          nowrap={[1, 3, 4]}
-          empty="无"
-        />
+        <Rows head={memberHead} rows={memberRows(memberSheets[0]!, 0)} nowrap={[1, 3, 4]} empty="无" />
+        {memberSheets.length > 1 && <p>家庭成员共 {members.length} 人，续表接后页。</p>}
 
         <h2>二、家庭收支</h2>
         <table>
@@ -112,10 +114,12 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
         <p>帮扶责任人：{file.responsibleCadre?.name ?? "—"}；联系人：{file.contactName ?? "—"}{file.contactPhone ? `（${file.contactPhone}）` : ""}；走访 {visits.length} 次。</p>
 
         <Signatures who={["申请人", "经办人", "审核人"]} />
-      </section>
+  </>);
+  memberSheets.slice(1).forEach((rows, i) =>
+    sheet(continued("困难职工档案表", i + 1), <><p>建档职工：{holder?.name}　家庭成员（续）</p><Rows head={memberHead} rows={memberRows(rows, (i + 1) * ROWS_PER_SHEET.members)} nowrap={[1, 3, 4]} empty="无" /></>),
+  );
 
-      <section className="form">
-        <Head title="家庭收支调查表" file={file} full={printable.fullResidentIds} />
+  sheet("家庭收支调查表", <>
         <p>建档职工：{holder?.name}　共同生活人口：{figures.householdSize} 人</p>
         <h2>一、家庭月收入</h2>
         <Rows head={["收入来源", "月收入（元）", "年收入（元）"]} rows={data.incomes.map((i) => [i.source ? INCOME_SOURCE_LABELS[i.source] : "—", <span key="m" className="num">{yuan(i.monthlyFen)}</span>, <span key="y" className="num">{yuan((i.monthlyFen ?? 0) * 12)}</span>])} empty="无收入" />
@@ -124,37 +128,54 @@ export function HouseholdForms({ printable }: { printable: TPrintableFile }) {
         <h2>三、测算</h2>
         <p>（家庭年收入 {yuan(figures.annualIncomeFen)} 元 − 年刚性支出 {yuan(figures.annualRigidExpenditureFen)} 元）÷ 12 ÷ {figures.householdSize} 人 = 人均月收入 {yuan(perCapita)} 元</p>
         <Signatures who={["调查人", "被调查人"]} />
-      </section>
+  </>);
 
-      <section className="form">
-        <Head title="已享受帮扶政策资金记录表" file={file} full={printable.fullResidentIds} />
+  const ledgerSheets = cutRows(ledger.entries, ROWS_PER_SHEET.ledger);
+  ledgerSheets.forEach((rows, i) =>
+    sheet(continued("已享受帮扶政策资金记录表", i), <>
         <p>建档职工：{holder?.name}　收款账户：{ledger.account ? `${ledger.account.bankName} ${ledger.account.masked}` : "未登记"}</p>
         <Rows
           head={["发放日期", "救助类型", "资金来源", "金额（元）", "用途", "备注"]}
-          rows={ledger.entries.map((e) => [e.entryDate, AID_TYPE_LABELS[e.aidType], FUND_SOURCE_LABELS[e.fundSource], <span key="a" className="num">{yuan(e.amountFen)}</span>, e.purpose, e.isReversal ? `冲正：${e.reason ?? ""}` : e.reversed ? "已冲正" : ""])}
+          rows={rows.map((e) => [e.entryDate, AID_TYPE_LABELS[e.aidType], FUND_SOURCE_LABELS[e.fundSource], <span key="a" className="num">{yuan(e.amountFen)}</span>, e.purpose, e.isReversal ? `冲正：${e.reason ?? ""}` : e.reversed ? "已冲正" : ""])}
+          nowrap={[0]}
           empty="尚无帮扶资金记录"
         />
-        <p>合计：{yuan(totalFen)} 元</p>
-        <Signatures who={["经办人", "审核人"]} />
-      </section>
+        {i === ledgerSheets.length - 1 ? <><p>合计：{yuan(totalFen)} 元</p><Signatures who={["经办人", "审核人"]} /></> : <p>续表接后页。</p>}
+    </>),
+  );
 
-      <section className="form">
-        <Head title="结对帮扶记录表" file={file} full={printable.fullResidentIds} />
+  const visitSheets = cutRows(visits, ROWS_PER_SHEET.visits);
+  visitSheets.forEach((rows, i) =>
+    sheet(continued("结对帮扶记录表", i), <>
         <p>帮扶责任人：{file.responsibleCadre?.name ?? "—"}　联系人：{file.contactName ?? "—"}{file.contactPhone ? `（${file.contactPhone}）` : ""}</p>
-        <Rows head={["走访日期", "走访人", "了解情况"]} rows={visits.map((v) => [dateOnlyString(v.visitDate), v.visitors, v.findings])} empty="尚无走访记录" />
-        <Signatures who={["帮扶责任人", "建档职工"]} />
-      </section>
+        <Rows head={["走访日期", "走访人", "了解情况"]} rows={rows.map((v) => [dateOnlyString(v.visitDate), v.visitors, v.findings])} nowrap={[0]} empty="尚无走访记录" />
+        {i === visitSheets.length - 1 ? <Signatures who={["帮扶责任人", "建档职工"]} /> : <p>续表接后页。</p>}
+    </>),
+  );
 
-      <section className="form">
-        <Head title="问题清单与帮扶建议" file={file} full={printable.fullResidentIds} />
+  const measureSheets = cutRows(measures, ROWS_PER_SHEET.measures);
+  measureSheets.forEach((rows, i) =>
+    sheet(continued("问题清单与帮扶建议", i), <>
         <p>困难需求：{data.needs || "—"}</p>
         <Rows
           head={["困难问题", "帮扶措施", "责任部门或责任人", "完成时限", "进展", "成效"]}
-          rows={measures.map((m) => [m.need, m.measure, m.responsible, dateOnlyString(m.dueDate), MEASURE_STATUS_LABELS[m.status], m.outcome ?? ""])}
+          rows={rows.map((m) => [m.need, m.measure, m.responsible, dateOnlyString(m.dueDate), MEASURE_STATUS_LABELS[m.status], m.outcome ?? ""])}
+          nowrap={[3]}
           empty="尚未制定帮扶措施"
         />
-        <Signatures who={["经办人", "审核人"]} />
-      </section>
+        {i === measureSheets.length - 1 ? <Signatures who={["经办人", "审核人"]} /> : <p>续表接后页。</p>}
+    </>),
+  );
+
+  const total = sheets.length;
+  return (
+    <article className="household" data-file={file.id}>
+      {sheets.map((body, i) => (
+        <section key={i} className="form">
+          <div className="sheet-body">{body}</div>
+          <p className="sheet-number" data-testid="sheet-number">第 {i + 1} 页 / 共 {total} 页</p>
+        </section>
+      ))}
     </article>
   );
 }

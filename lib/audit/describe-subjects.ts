@@ -7,6 +7,11 @@ import { isUuid } from "@/lib/data/ids";
 import { CHANGE_KIND_LABELS, EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
+import { ALLOCATION_KIND_LABELS } from "@/lib/allocations/labels";
+import { WORK_ITEM_LABELS } from "@/lib/calendar/labels";
+import { EXPORT_KIND_LABELS } from "@/lib/exports/labels";
+import { SIGNAL_KIND_LABELS } from "@/lib/signals/labels";
+import { REFERRAL_DEPARTMENT_LABELS, WARNING_RULE_LABELS } from "@/lib/warnings/labels";
 import { entityTypeLabel } from "./readable";
 
 /** What an audit row was about, as people call it, with a link when the reader may open it. */
@@ -28,7 +33,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   const fileHref = (id: string) => (may("archive") ? `/files/${id}` : null);
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
 
-  const [files, evidence, changes, measures, disbursements, batches, lines, entries, accounts, users, orgs, civilRuns] = await Promise.all([
+  const [files, evidence, changes, measures, disbursements, batches, lines, entries, accounts, users, orgs, civilRuns, later] = await Promise.all([
     db.householdFile.findMany({ where: { id: { in: ids("household_file") } }, select: { id: true, holderName: true, fileNumber: true } }),
     db.evidenceFile.findMany({ where: { id: { in: ids("evidence_file") } }, select: { id: true, kind: true, originalName: true, file: fileSelect } }),
     db.changeRequest.findMany({ where: { id: { in: ids("change_request") } }, select: { id: true, kind: true, file: fileSelect } }),
@@ -41,6 +46,7 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
     db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, name: true, username: true } }),
     db.organisation.findMany({ where: { id: { in: ids("organisation") } }, select: { id: true, name: true } }),
     db.civilRosterRun.findMany({ where: { id: { in: ids("civil_roster_run") } }, select: { id: true, fileName: true } }),
+    describeLaterSubjects(db, ids),
   ]);
 
   const subjects = new Map<string, TAuditSubject>();
@@ -59,13 +65,60 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   for (const u of users) put("user", u.id, `${u.name}（${u.username}）`, may("users") ? `/admin/users/${u.id}` : null);
   for (const o of orgs) put("organisation", o.id, o.name, may("organisations") ? `/orgs/${o.id}` : null);
   for (const r of civilRuns) put("civil_roster_run", r.id, `名单 ${r.fileName}`, may("civil") ? `/civil/${r.id}` : null);
+  for (const s of later) put(s.type, s.id, s.name, s.fileId ? fileHref(s.fileId) : s.batchId && may("batches") ? `/batches/${s.batchId}` : null, s.fileId);
   return subjects;
+}
+
+type TLaterSubject = { type: string; id: string; name: string; fileId: string | null; batchId?: string };
+
+/**
+ * The objects of the actions added by issues 21–25 (warnings, referrals, call-backs, receipts,
+ * allocations, imports, spot checks, signals, work items, bank layouts, exports), named the way
+ * their own pages name them: the household, the batch or the union they are about.
+ */
+async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => string[]): Promise<TLaterSubject[]> {
+  const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
+  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports] = await Promise.all([
+    db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
+    db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
+    db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
+    db.callbackSample.findMany({ where: { id: { in: ids("callback_sample") } }, select: { id: true, sampled: true, batch: { select: { id: true, name: true } } } }),
+    db.batchReceiptScan.findMany({ where: { id: { in: ids("batch_receipt_scan") } }, select: { id: true, originalName: true, batch: { select: { id: true, name: true } } } }),
+    db.allocation.findMany({ where: { id: { in: ids("allocation") } }, select: { id: true, kind: true, amountFen: true, organisation: { select: { name: true } }, recipient: { select: { name: true } } } }),
+    db.householdImport.findMany({ where: { id: { in: ids("household_import") } }, select: { id: true, fileName: true, batchNumber: true } }),
+    db.spotCheck.findMany({ where: { id: { in: ids("spot_check") } }, select: { id: true, year: true, organisation: { select: { name: true } } } }),
+    db.spotCheckRecord.findMany({ where: { id: { in: ids("spot_check_record") } }, select: { id: true, spotCheck: { select: { year: true } }, file: fileSelect } }),
+    db.suspectSignal.findMany({ where: { id: { in: ids("suspect_signal") } }, select: { id: true, kind: true, files: { select: { file: fileSelect }, take: 3 } } }),
+    db.workItem.findMany({ where: { id: { in: ids("work_item") } }, select: { id: true, kind: true, file: fileSelect } }),
+    // Bank layouts belong to no union (one list for the whole system).
+    db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
+    db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
+  ]);
+  const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({ type, id, name: `${household(file)} · ${what}`, fileId: file.id });
+  return [
+    ...warnings.map((w) => onFile("hardship_warning", w.id, w.file, WARNING_RULE_LABELS[w.rule])),
+    ...referrals.map((r) => onFile("referral", r.id, r.file, `${REFERRAL_DEPARTMENT_LABELS[r.department]}：${r.item.slice(0, 30)}`)),
+    ...calls.map((c) => onFile("callback_call", c.id, c.file, `${c.batch.name} 回访`)),
+    ...samples.map((s) => ({ type: "callback_sample", id: s.id, name: `${s.batch.name} · 抽取 ${s.sampled} 户回访`, fileId: null, batchId: s.batch.id })),
+    ...scans.map((s) => ({ type: "batch_receipt_scan", id: s.id, name: `${s.batch.name} · ${s.originalName}`, fileId: null, batchId: s.batch.id })),
+    ...allocations.map((a) => ({ type: "allocation", id: a.id, name: `${a.organisation.name}${a.recipient ? ` → ${a.recipient.name}` : ""} · ${ALLOCATION_KIND_LABELS[a.kind]} ${formatFen(Number(a.amountFen))}`, fileId: null })),
+    ...imports.map((i) => ({ type: "household_import", id: i.id, name: `第 ${i.batchNumber} 批：${i.fileName}`, fileId: null })),
+    ...checks.map((c) => ({ type: "spot_check", id: c.id, name: `${c.organisation.name} ${c.year} 年度抽查`, fileId: null })),
+    ...records.map((r) => onFile("spot_check_record", r.id, r.file, `${r.spotCheck.year} 年度抽查`)),
+    ...signals.map((s) => ({ type: "suspect_signal", id: s.id, name: `${SIGNAL_KIND_LABELS[s.kind]}：${s.files.map((f) => household(f.file)).join("、")}`, fileId: null })),
+    ...items.map((w) => onFile("work_item", w.id, w.file, WORK_ITEM_LABELS[w.kind])),
+    ...layouts.map((l) => ({ type: "bank_layout", id: l.id, name: l.name, fileId: null })),
+    ...exports.map((e) => ({ type: "export_job", id: e.id, name: EXPORT_KIND_LABELS[e.kind], fileId: null })),
+  ];
 }
 
 /** The subject of one row, or its type alone when the record is gone or out of the reader's scope. */
 export function subjectOf(subjects: Map<string, TAuditSubject>, row: TRowRef): TAuditSubject {
   if (row.entityType === "audit_event") return { type: entityTypeLabel(row.entityType), name: "审计日志", href: null, fileId: null };
   // A calendar day is named by its date, which is its id; the row itself may since have been withdrawn.
+  // A report, a job run: what was downloaded or run is in the action and its detail.
+  if (row.entityType === "report") return { type: entityTypeLabel(row.entityType), name: "统计与汇总表", href: null, fileId: null };
+  if (row.entityType === "job_run") return { type: entityTypeLabel(row.entityType), name: "每日档案日历", href: null, fileId: null };
   if (row.entityType === "calendar_day") return { type: entityTypeLabel(row.entityType), name: row.entityId ?? "", href: null, fileId: null };
   return subjects.get(`${row.entityType}:${row.entityId}`) ?? { type: entityTypeLabel(row.entityType), name: row.entityId ? "（已删除或已不在管辖范围内）" : "", href: null, fileId: null };
 }

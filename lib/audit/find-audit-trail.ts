@@ -7,6 +7,7 @@ import { scopedDb, scopedReadDb, type TScopedDb } from "@/lib/data/scope";
 import { isUuid } from "@/lib/data/ids";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { describeAuditSubjects, subjectOf } from "./describe-subjects";
+import { auditActorText, nameAuditActors } from "./name-audit-actors";
 import { ACTION_GROUP_LABELS, displayIp, formatAuditDetail } from "./readable";
 import { PAGE_SIZE, toPage } from "@/lib/data/pagination";
 import type { SignInOutcome } from "@/lib/generated/prisma/enums";
@@ -21,6 +22,11 @@ export const SIGN_IN_OUTCOME_LABELS: Record<SignInOutcome, string> = {
   ACCOUNT_DISABLED: "账户已停用",
   IP_LIMITED: "来源地址失败过多须等待",
 };
+
+/** Who acted on a row without a user: the worker at the public door, or the system's daily jobs. */
+function withoutUser(action: string): string {
+  return action.startsWith("public.") ? "职工本人（线上查询）" : "系统（定时任务）";
+}
 
 type TRange = { from?: Date; to?: Date; page: number };
 
@@ -100,16 +106,14 @@ export async function findAuditEvents(actor: TActor, query: TAuditEventFilter & 
     }),
     db.auditEvent.count({ where }),
   ]);
-  const actorIds = [...new Set(rows.map((r) => r.actorId).filter((id): id is string => !!id))];
-  const actors = await db.user.findMany({ where: { id: { in: actorIds } }, select: { id: true, name: true, username: true } });
-  const actorById = new Map(actors.map((a) => [a.id, a]));
+  const actorById = await nameAuditActors(rows.map((r) => r.actorId));
   const subjects = await describeAuditSubjects(actor, db, rows);
   return toPage(
     rows.map((r) => ({
       // action, entityType and entityId stay as recorded (codes, for filters and tests); the page shows actionLabel and subject.
       id: r.id.toString(), at: r.at, action: r.action, actionLabel: auditActionLabel(r.action), entityType: r.entityType, entityId: r.entityId,
       organisation: r.organisation, ip: displayIp(r.ip),
-      actor: r.actorId ? actorById.get(r.actorId) ?? null : null, subject: subjectOf(subjects, r), detail: formatAuditDetail(r.detail),
+      actor: r.actorId ? actorById.get(r.actorId) ?? null : null, actorNote: withoutUser(r.action), subject: subjectOf(subjects, r), detail: formatAuditDetail(r.detail),
     })),
     total,
     query.page,
@@ -164,13 +168,12 @@ export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter 
     if (query.kind === "events") {
       const rows = await db.auditEvent.findMany({ where: { AND: [eventWhere, { id }] }, orderBy: { id: "desc" }, take: 2000, include: { organisation: { select: { name: true } } } });
       if (rows.length === 0) return;
-      const actors = await db.user.findMany({ where: { id: { in: [...new Set(rows.flatMap((r) => (r.actorId ? [r.actorId] : [])))] } }, select: { id: true, name: true, username: true } });
-      const byId = new Map(actors.map((a) => [a.id, a]));
+      const byId = await nameAuditActors(rows.map((r) => r.actorId));
       const subjects = await describeAuditSubjects(actor, db, rows);
       for (const r of rows) {
         const who = r.actorId ? byId.get(r.actorId) : undefined;
         const subject = subjectOf(subjects, r);
-        yield { at: r.at, cells: [who ? `${who.name}（${who.username}）` : "", auditActionLabel(r.action), subject.type, subject.name, r.organisation?.name, displayIp(r.ip), formatAuditDetail(r.detail)] };
+        yield { at: r.at, cells: [who ? auditActorText(who) : withoutUser(r.action), auditActionLabel(r.action), subject.type, subject.name, r.organisation?.name, displayIp(r.ip), formatAuditDetail(r.detail)] };
       }
       before = rows.at(-1)!.id;
     } else {

@@ -89,6 +89,8 @@ const ACTION_LABELS: Record<string, string> = {
   "import.upload": "上传档案导入文件",
   "import.commit": "导入档案",
   "import.approve": "批准导入在档档案",
+  "import.submit-for-approval": "提交在档档案导入审批",
+  "import.reject": "退回在档档案导入",
   "report.export": "下载统计报表",
   "civil.upload": "上传民政比对名单",
   "civil.compare": "运行民政比对",

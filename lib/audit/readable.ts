@@ -26,6 +26,21 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   civil_roster_run: "民政比对",
   calendar_day: "工作日历",
   export_job: "后台导出",
+  // Issues 21–25: each object an action of theirs is about, so no row reads "其他".
+  allocation: "资金额度",
+  bank_layout: "银行代发格式",
+  batch_receipt_scan: "签收表扫描件",
+  callback_call: "回访记录",
+  callback_sample: "回访抽样",
+  hardship_warning: "返困预警",
+  household_import: "档案导入",
+  job_run: "定时任务",
+  referral: "部门转介",
+  report: "统计报表",
+  spot_check: "年度抽查",
+  spot_check_record: "抽查记录",
+  suspect_signal: "疑似重复与冒领线索",
+  work_item: "待办事项",
 };
 
 export function entityTypeLabel(type: string): string {
@@ -42,6 +57,19 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   user: "用户管理",
   organisation: "组织机构",
   audit: "审计导出",
+  payments: "代发、签收与回访",
+  allocation: "资金额度",
+  calendar: "档案日历与抽查",
+  import: "档案导入",
+  civil: "民政比对",
+  export: "后台导出",
+  report: "统计报表",
+  warning: "返困预警",
+  referral: "部门转介",
+  signal: "疑似重复与冒领线索",
+  policy: "政策参数",
+  archive: "困难职工台账",
+  public: "本人查询",
 };
 
 /** An IPv4 client reached over an IPv6 socket arrives as ::ffff:a.b.c.d; people know it as a.b.c.d. */

@@ -123,35 +123,53 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
 }
 
 /** The officials' queue: pending single requests and reversals, and batches waiting for approval. */
+/**
+ * The officials' queue for assistance, one list per kind of thing with its own count (issue 26: a
+ * heading "待审批（0）" sat above a batch already approved and waiting to be paid): batches to
+ * approve, single payments to approve, reversals to approve, and approved batches not yet paid.
+ */
 export async function findPendingApprovals(actor: TActor) {
   assertRole(actor, "OFFICIAL");
   const db = scopedDb(actor);
-  const [disbursements, disbursementCount, batches] = await Promise.all([
-    db.disbursement.findMany({
-      where: { status: "PENDING" },
-      orderBy: [{ recordedAt: "asc" }, { id: "asc" }],
-      take: 50,
-      include: { file: { select: { holderName: true } }, organisation: { select: { name: true } }, recordedBy: { select: { name: true } } },
-    }),
-    db.disbursement.count({ where: { status: "PENDING" } }),
+  const include = { file: { select: { holderName: true } }, organisation: { select: { name: true } }, recordedBy: { select: { name: true } } } as const;
+  const order = [{ recordedAt: "asc" }, { id: "asc" }] as const;
+  const single = { status: "PENDING", reversesEntryId: null } as const;
+  const reversal = { status: "PENDING", reversesEntryId: { not: null } } as const;
+  const batchesIn = (status: "SUBMITTED" | "APPROVED") =>
     db.disbursementBatch.findMany({
-      where: { status: { in: ["SUBMITTED", "APPROVED"] } },
+      where: { status },
       orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
       take: 50,
       include: { organisation: { select: { name: true } }, submittedBy: { select: { name: true } }, _count: { select: { lines: { where: { removed: false } } } } },
-    }),
+    });
+  const [disbursements, disbursementCount, reversals, reversalCount, submitted, submittedCount, approved, approvedCount] = await Promise.all([
+    db.disbursement.findMany({ where: single, orderBy: [...order], take: 50, include }),
+    db.disbursement.count({ where: single }),
+    db.disbursement.findMany({ where: reversal, orderBy: [...order], take: 50, include }),
+    db.disbursement.count({ where: reversal }),
+    batchesIn("SUBMITTED"),
+    db.disbursementBatch.count({ where: { status: "SUBMITTED" } }),
+    batchesIn("APPROVED"),
+    db.disbursementBatch.count({ where: { status: "APPROVED" } }),
   ]);
+  const request = (d: (typeof disbursements)[number]) => ({
+    id: d.id, holderName: d.file.holderName, organisationName: d.organisation.name, aidType: d.aidType, amountFen: d.amountFen,
+    entryDate: dateOnlyString(d.entryDate), isReversal: !!d.reversesEntryId, overCap: !!d.overCapNote, recordedBy: d.recordedBy.name,
+    isOwn: d.recordedById === actor.userId,
+  });
+  const batch = (b: (typeof submitted)[number]) => ({
+    id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b._count.lines,
+    submittedBy: b.submittedBy?.name ?? "—", isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
+  });
   return {
     disbursementCount,
-    disbursements: disbursements.map((d) => ({
-      id: d.id, holderName: d.file.holderName, organisationName: d.organisation.name, aidType: d.aidType, amountFen: d.amountFen,
-      entryDate: dateOnlyString(d.entryDate), isReversal: !!d.reversesEntryId, overCap: !!d.overCapNote, recordedBy: d.recordedBy.name,
-      isOwn: d.recordedById === actor.userId,
-    })),
-    batches: batches.map((b) => ({
-      id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b._count.lines,
-      submittedBy: b.submittedBy?.name ?? "—", isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
-    })),
+    disbursements: disbursements.map(request),
+    reversalCount,
+    reversals: reversals.map(request),
+    submittedBatchCount: submittedCount,
+    submittedBatches: submitted.map(batch),
+    approvedBatchCount: approvedCount,
+    approvedBatches: approved.map(batch),
   };
 }
 

@@ -5,18 +5,46 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { findReport, REPORT_READERS } from "./find-report";
-import { periodFrom, ZReportQuery, type TReportQuery } from "./period";
+import { periodFrom, queryShowing, ZReportQuery, type TReportQuery } from "./period";
 
-/** The page's and the download's one way in: search parameters → a checked period → the report. */
-export async function loadReport(actor: TActor, params: Record<string, string | undefined>) {
+type TParams = Record<string, string | undefined>;
+/** A message per form field (month, quarter, year, from, to, organisationId). */
+export type TReportFieldErrors = Partial<Record<keyof TReportQuery, string>>;
+
+const nonEmpty = (params: TParams) => Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== ""));
+
+/**
+ * The page's and the download's one way in: search parameters → a checked period → the report.
+ * A query that does not parse ("2026-Q5", an end before the start) does not take the report away:
+ * the errors name their fields, `entered` keeps what was typed, and the report is the one the form
+ * was showing (its `last` parameter), or this month's when there is none.
+ */
+export async function loadReport(actor: TActor, params: TParams) {
   assertRole(actor, ...REPORT_READERS);
-  const cleaned = Object.fromEntries(Object.entries(params).filter(([, v]) => v !== undefined && v !== ""));
-  const parsed = ZReportQuery.safeParse(cleaned);
-  if (!parsed.success) return { error: parsed.error.issues[0]?.message ?? "统计条件有误。", query: ZReportQuery.parse({}) } as const;
-  const period = periodFrom(parsed.data, todayInShanghai());
-  if ("error" in period) return { error: period.error, query: parsed.data } as const;
-  const report = await findReport(actor, { organisationId: parsed.data.organisationId, period });
-  return { report, query: parsed.data } as const;
+  const entered = nonEmpty(params);
+  const today = todayInShanghai();
+  const parsed = ZReportQuery.safeParse(entered);
+  let errors: TReportFieldErrors;
+  if (parsed.success) {
+    const period = periodFrom(parsed.data, today);
+    if (!("error" in period)) {
+      const report = await findReport(actor, { organisationId: parsed.data.organisationId, period });
+      return { report, query: queryShowing(parsed.data, period), errors: null } as const;
+    }
+    errors = { to: period.error };
+  } else {
+    errors = {};
+    for (const issue of parsed.error.issues) {
+      const field = (issue.path[0] ?? "kind") as keyof TReportQuery;
+      errors[field] ??= issue.message;
+    }
+  }
+  const last = ZReportQuery.safeParse(nonEmpty(Object.fromEntries(new URLSearchParams(params.last ?? ""))));
+  const lastPeriod = last.success ? periodFrom(last.data, today) : null;
+  const [query, period] = last.success && lastPeriod && !("error" in lastPeriod) ? [last.data, lastPeriod] : [ZReportQuery.parse({}), periodFrom(ZReportQuery.parse({}), today)];
+  if ("error" in period) throw new Error("the default report period is always valid");
+  const report = await findReport(actor, { organisationId: query.organisationId, period });
+  return { report, query: queryShowing(query, period), errors, entered } as const;
 }
 
 /** The download of report tables, in the audit trail like every export. */

@@ -10,7 +10,7 @@ export type TPeriodKind = keyof typeof PERIOD_KINDS;
 export type TPeriod = { kind: TPeriodKind; from: string; to: string; label: string };
 
 const ZMonth = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, "请选择月份");
-const ZQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, "请选择季度");
+const ZQuarter = z.string().regex(/^\d{4}-Q[1-4]$/, "季度应写作“年份-Q季度”，季度为 1 至 4，如 2026-Q4");
 const ZYear = z.string().regex(/^\d{4}$/, "请选择年份");
 
 export const ZReportQuery = z.object({
@@ -55,6 +55,23 @@ export function periodFrom(query: TReportQuery, today: string): TPeriod | { erro
       if (addMonths(from, 120) < to) return { error: "统计区间不能超过 10 年。" };
       return { kind: "range", from, to, label: formatDateRange(from, to) };
     }
+  }
+}
+
+/**
+ * The query with the period it resolved to written into its own field, so the form shows what the
+ * page shows: a month report that fell back to this month has 2026-12 in the month box.
+ */
+export function queryShowing(query: TReportQuery, period: TPeriod): TReportQuery {
+  switch (period.kind) {
+    case "month":
+      return { ...query, month: period.from.slice(0, 7) };
+    case "quarter":
+      return { ...query, quarter: `${period.from.slice(0, 4)}-Q${(Number(period.from.slice(5, 7)) + 2) / 3}` };
+    case "year":
+      return { ...query, year: period.from.slice(0, 4) };
+    case "range":
+      return { ...query, from: period.from, to: period.to };
   }
 }
 

@@ -133,7 +133,7 @@ export function reportTables(report: TReport) {
   const qualityTotal = sumRows(report.quality, TOTAL);
   const quality: TReportTable<TQualityRow> = {
     key: "quality", group: "quality", title: "质量指标（错评、漏评、错退、漏退）", rows: drill(report.quality), total: qualityTotal,
-    note: "计算口径见 docs/decisions/004-report-figures.md：错评、漏退以期间核查为分母；错退以期间脱困退档为分母；漏评以期间审定建档为分母。",
+    note: QUALITY_NOTE,
     columns: [
       orgColumn(),
       { header: "期间核查次数", kind: "integer", value: (r) => r.rechecks },
@@ -152,6 +152,27 @@ export function reportTables(report: TReport) {
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return [openFiles, causes, flow, moneyByOrg, byType, byFund, work, quality] as TReportTable<any>[];
+}
+
+/**
+ * What each quality rate counts, said to the reader on the page and in the workbook (the same
+ * definitions as docs/decisions/004-report-figures.md, whose path means nothing to them).
+ */
+export const QUALITY_NOTE =
+  "说明：错评率 = 期间核查中结论为“不符合建档条件”的次数 ÷ 期间核查次数；" +
+  "漏退率 = 期间核查中结论为“已符合退档条件而未退”的次数 ÷ 期间核查次数；" +
+  "错退率 = 期间内在渐退期中返困的户数 ÷ 期间脱困退档户数；" +
+  "漏评率 = 期间审定建档中，曾被退回后再审定或民政比对发现为未建档会员的件数 ÷ 期间审定建档件数，每件只计一次。" +
+  "民政比对发现的其他不符（收入超线、车辆房产等）只通过其引起的核查结论计入错评或漏退。";
+
+/**
+ * The download's name: the union, the period and, for one table, its whole title, so the three
+ * 期间救助资金 tables (按组织 / 按救助类型 / 按资金来源) do not overwrite one another in the
+ * downloads folder. Characters a file system refuses are replaced.
+ */
+export function reportFileName(organisationName: string, period: { from: string; to: string }, tables: Array<{ title: string }>): string {
+  const one = tables.length === 1 ? `-${tables[0]!.title.replace(/（(.*?)）/g, "-$1").replace(/-$/, "")}` : "";
+  return `统计报表-${organisationName}-${period.from}至${period.to}${one}.xlsx`.replace(/[\\/:*?"<>|]/g, "_");
 }
 
 /** The charts' figures, from the same report. */

@@ -47,7 +47,7 @@ test("a caseworker imports existing files as open; another official approves the
   const item = officialPage.getByRole("link", { name: /在档迁入批次待审批/ });
   await expect(item).toBeVisible();
   await item.click();
-  await expect(officialPage.getByRole("heading", { name: "在档迁入批次（Excel 导入）" })).toBeVisible();
+  await expect(officialPage.getByRole("heading", { name: /^在档迁入批次待审批（Excel 导入，/ })).toBeVisible();
   await officialPage.goto(importUrl);
   await expect(officialPage.getByTestId("import-tier-counts")).toContainText("深度困难 1 户");
   const row = officialPage.getByRole("row").filter({ hasText: holderName });

@@ -55,8 +55,11 @@ test("prints two selected households as one A4 document with five forms each", a
   expect(all).toContain(needle("审核人（签字）"));
   expect(all).toContain(needle("配偶透析，每周三次"));
   expect(all).toContain(needle("申请医疗救助"));
-  expect(all).toContain(needle(`第1页/共${doc.numPages}页`));
-  expect(all).toContain(needle(`第${doc.numPages}页/共${doc.numPages}页`));
+  // Page numbers count each household's own sheets (issue 26), not the whole print: every sheet
+  // fits one page, so ten pages read 第1–5页/共5页 twice, each at the foot of its own page.
+  expect(doc.numPages).toBe(10);
+  expect(pages.map((p) => /第(\d+)页\/共(\d+)页/.exec(p.replace(/\s+/g, ""))?.slice(1).join("/"))).toEqual(["1/5", "2/5", "3/5", "4/5", "5/5", "1/5", "2/5", "3/5", "4/5", "5/5"]);
+  expect(all).not.toContain(needle("共10页"));
   // Nothing of the screen: no navigation, no sign-out, no print button.
   for (const chrome of ["退出登录", "审计日志", "打印所选档案", "共 2 户"]) expect(all).not.toContain(needle(chrome));
   await context.close();

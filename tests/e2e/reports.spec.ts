@@ -117,7 +117,7 @@ test("each role lands on a workbench listing their real work; the report drills 
 
   // Bad input is told, not thrown.
   await auditor.goto("/reports?kind=range&from=2026-05-01&to=2026-01-01");
-  await expect(auditor.locator("main").getByRole("alert")).toHaveText("结束日期不能早于开始日期。");
+  await expect(auditor.locator("#report-to-error")).toHaveText("结束日期不能早于开始日期。");
 });
 
 test("a Tianshui auditor cannot open Lanzhou's report", async ({ browser }) => {

@@ -167,3 +167,49 @@ test("the printed 档案表册 carries full ID numbers for the archive room, say
   await expect(page.getByText("620102197204180519")).toHaveCount(0);
   await page.close();
 });
+
+test("统计报表 keeps the last report beside a refused quarter and shows the month it shows; 审核 headings match their rows; an approval restates what it approves", async ({ browser }) => {
+  // Several pages and a phone screenshot: slow on 2 shared cores.
+  test.slow();
+  const auditor = await pageFor(browser, "lz_auditor");
+  await auditor.goto("/reports");
+  const month = await auditor.getByLabel("月份（月度）").inputValue();
+  expect(month).toMatch(/^\d{4}-\d{2}$/);
+  await expect(auditor.getByText(`兰州市总工会 · ${month.slice(0, 4)}年${Number(month.slice(5))}月`)).toBeVisible();
+  await expect(auditor.getByText(/docs\/decisions/)).toHaveCount(0);
+  await expect(auditor.getByText(/^说明：错评率 = /)).toBeVisible();
+  await auditor.getByLabel("统计周期").selectOption({ label: "季度" });
+  await auditor.getByLabel(/季度（如/).fill("2026Q5");
+  await auditor.getByRole("button", { name: "查询" }).click();
+  await expect(auditor.locator("#report-quarter-error")).toHaveText("季度应写作“年份-Q季度”，季度为 1 至 4，如 2026-Q4");
+  await expect(auditor.getByLabel(/季度（如/)).toHaveValue("2026Q5");
+  await expect(auditor.getByText(`兰州市总工会 · ${month.slice(0, 4)}年${Number(month.slice(5))}月`)).toBeVisible();
+  await expect(auditor.getByRole("heading", { name: "期间救助资金（按组织）" })).toBeVisible();
+  await auditor.screenshot({ path: "test-results/screens/polish-report-bad-quarter-desktop.png" });
+  await auditor.close();
+
+  // A pending tier change on a Lanzhou file, for the approval dialog.
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '孙秀梅' LIMIT 1");
+  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "孙秀梅", holderId: "620102197806120526", caseworker: "lz_caseworker", official: "lz_official" }));
+  await sql(
+    `INSERT INTO change_request (file_id, organisation_id, kind, file_version, current_tier, proposed_tier, reason, requested_by_id)
+     SELECT f.id, f.organisation_id, 'TIER_CHANGE', f.version, 'DEEP', 'RELATIVE', '收入增加', u.id FROM household_file f, app_user u
+     WHERE f.id = $1 AND u.username = 'lz_caseworker' AND NOT EXISTS (SELECT 1 FROM change_request WHERE file_id = f.id AND status = 'PENDING')`,
+    [fileId],
+  );
+  const official = await pageFor(browser, "lz_official");
+  await official.goto("/review");
+  for (const part of ["pending-batches", "pending-disbursements", "pending-reversals", "approved-batches"]) {
+    const section = official.getByTestId(part);
+    const count = Number(await section.getByTestId("count").textContent());
+    if (count <= 50) await expect(section.locator("tbody tr"), part).toHaveCount(count);
+  }
+  const row = official.getByTestId("change-row").filter({ hasText: "孙秀梅" });
+  await row.getByRole("button", { name: "批准", exact: true }).click();
+  const dialog = official.getByRole("dialog", { name: "批准" });
+  await expect(dialog.getByText(/^批准：孙秀梅家庭（.*）：调整困难类别，由“深度困难”改为“相对困难”。$/)).toBeVisible();
+  await official.screenshot({ path: "test-results/screens/polish-approve-change-desktop.png" });
+  await official.close();
+  await phoneShot(browser, "lz_official", "/review", "review");
+  await phoneShot(browser, "lz_auditor", "/reports?kind=quarter&quarter=2026Q5", "report-bad-quarter");
+});

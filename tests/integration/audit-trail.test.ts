@@ -2,7 +2,11 @@
 // words and yuan, and the filters (person, action group, a file's whole history, organisation).
 import { beforeAll, describe, expect, it } from "vitest";
 import { exportAuditTrail, findAuditEvents } from "@/lib/audit/find-audit-trail";
-import { displayIp, formatAuditDetail } from "@/lib/audit/readable";
+import { execSync } from "node:child_process";
+import path from "node:path";
+import { auditActionLabel } from "@/lib/audit/labels";
+import { recordAudit } from "@/lib/audit/record-audit";
+import { ACTION_GROUP_LABELS, displayIp, ENTITY_TYPE_LABELS, formatAuditDetail } from "@/lib/audit/readable";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { reviewFiling } from "@/lib/filing/workflow";
@@ -65,9 +69,47 @@ describe("audit trail in words", () => {
     const rows: unknown[][] = [];
     for await (const row of exportAuditTrail(auditor, { kind: "events", fileId })) rows.push(["", ...row.cells]);
     const submitted = rows.find((r) => r[2] === "提交建档申请")!;
-    expect(submitted.slice(1)).toEqual(["王静（lz_caseworker）", "提交建档申请", "困难职工档案", "张建华家庭（草稿）", "七里河区总工会", "10.20.30.40", ""]);
+    expect(submitted.slice(1)).toEqual(["王静（lz_caseworker，兰州市总工会）", "提交建档申请", "困难职工档案", "张建华家庭（草稿）", "七里河区总工会", "10.20.30.40", ""]);
     expect(rows.find((r) => r[2] === "初审通过")![7]).toBe("说明：属实");
     expect(rows.flat().join(" ")).not.toMatch(/household_file|filing\.|::ffff:/);
+  });
+});
+
+describe("who acted and on what, for every row in the reader's scope (issue 26)", () => {
+  it("names a province official who acted on the city's file, with their union, and a later object by its household", async () => {
+    const county = await orgByCode("GSLZQLH");
+    const second = await submitNewFiling(caseworker, filingValues(county.id));
+    const { version } = await prisma.householdFile.findUniqueOrThrow({ where: { id: second.fileId }, select: { version: true } });
+    await reviewFiling(await actorFor("gs_official"), { fileId: second.fileId, expectedVersion: version, homeVisitDate: todayInShanghai(), note: "省总抽查属实" });
+    const warning = await prisma.hardshipWarning.create({ data: { fileId: second.fileId, rule: "LOW_INCOME", sourceKey: "test", reason: "收入低于预警线", facts: {}, raisedOn: new Date() } });
+    await recordAudit(prisma, { userId: null as unknown as string, ip: null as unknown as string }, { action: "warning.dismiss", entityType: "hardship_warning", entityId: warning.id, organisationId: county.id });
+
+    const { rows } = await findAuditEvents(auditor, { page: 1, fileId: second.fileId });
+    const reviewed = rows.find((r) => r.action === "filing.reviewed")!;
+    expect(reviewed.actor).toEqual({ id: expect.any(String), name: "何建军", username: "gs_official", organisationName: "甘肃省总工会" });
+    const all = await findAuditEvents(auditor, { page: 1 });
+    const dismissed = all.rows.find((r) => r.action === "warning.dismiss")!;
+    expect(dismissed).toMatchObject({ actionLabel: "返困预警：排除", actor: null, actorNote: "系统（定时任务）", subject: { type: "返困预警", name: expect.stringMatching(/^张建华家庭（.*） · 收入低于预警线$/), fileId: second.fileId } });
+    for (const r of all.rows) {
+      expect(r.subject.type, r.action).not.toBe("其他");
+      expect(r.subject.name, r.action).not.toBe("（已删除或已不在管辖范围内）");
+      expect(r.actionLabel, r.action).not.toBe(r.action);
+    }
+
+    const cells: string[][] = [];
+    for await (const row of exportAuditTrail(auditor, { kind: "events", fileId: second.fileId })) cells.push(row.cells.map(String));
+    expect(cells.find((c) => c[1] === "初审通过")![0]).toBe("何建军（gs_official，甘肃省总工会）");
+  });
+
+  it("has words for every object type and action group the code records", () => {
+    const source = execSync("grep -rhoE 'entityType: \"[a-z_]+\"' lib", { cwd: path.resolve(import.meta.dirname, "../.."), encoding: "utf8" });
+    const types = [...new Set([...source.matchAll(/"([a-z_]+)"/g)].map((m) => m[1]!))];
+    expect(types.length).toBeGreaterThan(20);
+    expect(types.filter((t) => !(t in ENTITY_TYPE_LABELS))).toEqual([]);
+    const actions = execSync("grep -rhoE 'action: \"[a-z]+\\.[a-z_.-]+\"' lib", { cwd: path.resolve(import.meta.dirname, "../.."), encoding: "utf8" });
+    const groups = [...new Set([...actions.matchAll(/"([a-z]+)\./g)].map((m) => m[1]!))];
+    expect(groups.filter((g) => !(g in ACTION_GROUP_LABELS))).toEqual([]);
+    expect([...actions.matchAll(/"([a-z]+\.[a-z_.-]+)"/g)].map((m) => m[1]!).filter((a) => auditActionLabel(a) === a)).toEqual([]);
   });
 });
 

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { findReport } from "@/lib/reports/find-report";
+import { loadReport } from "@/lib/reports/load-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { filingValues, residentId } from "../support/filing-factory";
@@ -503,5 +504,20 @@ describe("scope: a city user sees only their own city's rows", () => {
   it("refuses a role that reads no reports", async () => {
     const admin = await actorFor("lz_admin");
     await expect(findReport(admin, { period: { kind: "month", from: "2025-01-01", to: "2025-01-31", label: "" } })).rejects.toThrow();
+  });
+
+  it("keeps the last report beside a refused quarter, with the error on its field (issue 26)", async () => {
+    const last = new URLSearchParams({ kind: "year", year: "2025" }).toString();
+    const refused = await loadReport(tsAuditor, { kind: "quarter", quarter: "2026Q5", last });
+    expect(refused.errors).toEqual({ quarter: "季度应写作“年份-Q季度”，季度为 1 至 4，如 2026-Q4" });
+    expect(refused.entered).toMatchObject({ kind: "quarter", quarter: "2026Q5" });
+    expect(refused.report.period).toMatchObject({ from: "2025-01-01", to: "2025-12-31", label: "2025年" });
+    // Without a last report, this month's; an end before the start is the end date's error.
+    const noLast = await loadReport(tsAuditor, { kind: "range", from: "2026-03-01", to: "2026-02-01" });
+    expect(noLast.errors).toEqual({ to: "结束日期不能早于开始日期。" });
+    expect(noLast.report.period.kind).toBe("month");
+    const fine = await loadReport(tsAuditor, { kind: "month" });
+    expect(fine.errors).toBeNull();
+    expect(fine.query.month).toBe(fine.report.period.from.slice(0, 7));
   });
 });

@@ -137,7 +137,15 @@ async function Events({ actor, filter, page, kept }: Omit<TListProps, "from" | "
         {result.rows.map((e) => (
           <tr key={e.id} data-testid="audit-row">
             <Td className="whitespace-nowrap">{formatDateTime(e.at)}</Td>
-            <Td>{e.actor ? `${e.actor.name}（${e.actor.username}）` : "—"}</Td>
+            <Td>
+              {e.actor ? (
+                <>
+                  {e.actor.name}（{e.actor.username}）<span className="block text-xs text-slate-700">{e.actor.organisationName}</span>
+                </>
+              ) : (
+                e.actorNote
+              )}
+            </Td>
             <Td>
               {e.actionLabel}
               {e.detail && <span className="block text-xs text-slate-700">{e.detail}</span>}

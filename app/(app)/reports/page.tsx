@@ -43,12 +43,24 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   );
   const href = (base: string, extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...kept, ...extra })}`;
 
+  // After a refused query the form shows what was typed, each error beside its field, above the
+  // report that was on screen before (its query travels in `last`).
+  const shown = (field: keyof typeof query): string | undefined => (loaded.errors ? loaded.entered[field] : query[field]);
+  const errorOf = (field: keyof typeof query) =>
+    loaded.errors?.[field] && (
+      <span role="alert" id={`report-${field}-error`} className="mt-1 block max-w-60 text-xs text-red-600">
+        {loaded.errors[field]}
+      </span>
+    );
+  const invalid = (field: keyof typeof query) => (loaded.errors?.[field] ? { "aria-invalid": true, "aria-describedby": `report-${field}-error` } : {});
+
   const form = (
     <div className="print:hidden">
       <SearchForm>
+        <input type="hidden" name="last" value={new URLSearchParams(kept).toString()} />
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">统计周期</span>
-          <Select name="kind" defaultValue={query.kind}>
+          <Select name="kind" defaultValue={shown("kind")}>
             {Object.entries(PERIOD_KINDS).map(([k, l]) => (
               <option key={k} value={k}>
                 {l}
@@ -58,43 +70,41 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">月份（月度）</span>
-          <Input type="month" name="month" defaultValue={query.month} />
+          <Input type="month" name="month" defaultValue={shown("month")} {...invalid("month")} />
+          {errorOf("month")}
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">季度（如 2026-Q4）</span>
-          <Input name="quarter" placeholder="2026-Q4" defaultValue={query.quarter} className="w-28" />
+          <Input name="quarter" placeholder="2026-Q4" defaultValue={shown("quarter")} className="w-28" {...invalid("quarter")} />
+          {errorOf("quarter")}
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">年份（年度）</span>
-          <Input name="year" inputMode="numeric" placeholder="2026" defaultValue={query.year} className="w-24" />
+          <Input name="year" inputMode="numeric" placeholder="2026" defaultValue={shown("year")} className="w-24" {...invalid("year")} />
+          {errorOf("year")}
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">起始日期（自定义）</span>
-          <Input type="date" name="from" defaultValue={query.from} />
+          <Input type="date" name="from" defaultValue={shown("from")} {...invalid("from")} />
+          {errorOf("from")}
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">截止日期（自定义）</span>
-          <Input type="date" name="to" defaultValue={query.to} />
+          <Input type="date" name="to" defaultValue={shown("to")} {...invalid("to")} />
+          {errorOf("to")}
         </label>
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">组织</span>
-          <Select name="organisationId" defaultValue={query.organisationId ?? actor.organisation.id}>
+          <Select name="organisationId" defaultValue={shown("organisationId") ?? actor.organisation.id} {...invalid("organisationId")}>
             <OrganisationOptions organisations={organisations} />
           </Select>
+          {errorOf("organisationId")}
         </label>
       </SearchForm>
+      {loaded.errors && <Alert>统计条件有误，请按提示更正；下面仍是此前的报表（{loaded.report.period.label}）。</Alert>}
     </div>
   );
 
-  if ("error" in loaded) {
-    return (
-      <>
-        <PageHeader title="统计报表" />
-        {form}
-        <Alert>{loaded.error}</Alert>
-      </>
-    );
-  }
   const report = loaded.report;
   const tables = reportTables(report);
   const charts = reportCharts(report);

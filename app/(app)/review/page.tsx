@@ -8,6 +8,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { findReviewQueue } from "@/lib/filing/find-files";
 import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
+import { describeChange } from "@/lib/dynamic/describe-change";
 import { findPendingChanges } from "@/lib/dynamic/find";
 import { findImportBatchesAwaitingApproval, importDecisionFor } from "@/lib/import/import-households";
 import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
@@ -34,7 +35,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   return (
     <>
       <PageHeader title="审核" description="管辖范围内等待办理的建档申请和变更申请，按提交时间先后排列。" />
-      <h2 className="mb-3 text-base font-semibold">建档申请</h2>
+      <h2 className="mb-3 text-base font-semibold" data-testid="filings-heading">建档申请（{STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}）</h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
         <Link href="/review" className={`rounded-full border px-3 py-1 ${!status ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
           全部 {STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}
@@ -83,7 +84,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <Pagination page={queue.page} pageCount={queue.pageCount} total={queue.total} params={{ status, changes: changeTab, cpage: params.cpage }} />
         </>
       )}
-      <h2 className="mt-10 mb-3 text-base font-semibold">变更申请</h2>
+      <h2 className="mt-10 mb-3 text-base font-semibold" data-testid="changes-heading">变更申请（{CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}）</h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
         <Link href={`/review?${new URLSearchParams({ ...(status ? { status } : {}) })}`} className={`rounded-full border px-3 py-1 ${!changeTab ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
           全部 {CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}
@@ -127,7 +128,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                   <Td className="max-w-xs">{c.reason}</Td>
                   <Td>{c.requestedBy.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(c.requestedAt)}</Td>
-                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} />}</Td>
+                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} summary={describeChange({ ...c, holderName: c.file.holderName, fileNumber: c.file.fileNumber, fromOrganisation: c.organisation.name, targetOrganisation: c.targetOrganisation?.name ?? null, receiving: inbound })} />}</Td>
                 </tr>
               );
             })}
@@ -135,7 +136,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <Pagination page={changes.page} pageCount={changes.pageCount} total={changes.total} params={{ status, changes: changeTab, page: params.page }} pageParam="cpage" />
         </>
       )}
-      <h2 id="import-batches" className="mt-10 mb-3 text-base font-semibold">在档迁入批次（Excel 导入）</h2>
+      <h2 id="import-batches" className="mt-10 mb-3 text-base font-semibold">在档迁入批次待审批（Excel 导入，{importBatches.length}）</h2>
       {importBatches.length === 0 ? (
         <EmptyState title="没有等待审批的在档迁入批次" />
       ) : (

@@ -80,7 +80,7 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
         }
         actions={
           <BatchActions
-            batch={{ id: batch.id, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen), method: batch.paymentMethod }}
+            batch={{ id: batch.id, name: batch.name, summary: `${AID_TYPE_LABELS[batch.aidType]} · ${FUND_SOURCE_LABELS[batch.fundSource]} · ${PAYMENT_METHOD_LABELS[batch.paymentMethod]}`, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen), method: batch.paymentMethod }}
             roles={actor.roles}
             isMaker={isMaker}
           />

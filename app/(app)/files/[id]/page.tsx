@@ -166,7 +166,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
 
         <FileWarningsCard warnings={warnings} acts={hasRole(actor, "CASEWORKER", "OFFICIAL")} canReopen={hasRole(actor, "CASEWORKER")} />
 
-        <ChangeRequestsCard followUp={followUp} actor={actor} file={{ tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
+        <ChangeRequestsCard followUp={followUp} actor={actor} file={{ holderName: file.holderName, fileNumber: file.fileNumber, tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
 
         <Card title="一、家庭基本情况">
           <dl className="mb-4 grid gap-4 sm:grid-cols-4">

@@ -4,7 +4,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateRange, formatDateTime } from "@/lib/format/datetime";
 import { REPORT_READERS } from "@/lib/reports/find-report";
 import { loadReport, recordReportExport } from "@/lib/reports/load-report";
-import { reportTables } from "@/lib/reports/report-tables";
+import { reportFileName, reportTables } from "@/lib/reports/report-tables";
 import { xlsxResponse } from "@/lib/xlsx/write-xlsx";
 
 // A report table (or all of them, one sheet each) as .xlsx, through the shared writer. Audited.
@@ -18,7 +18,7 @@ export async function GET(request: Request) {
     throw error;
   });
   if (!loaded) return new Response("该组织不存在，或不在您的管辖范围内。", { status: 404 });
-  if ("error" in loaded) return new Response(`${loaded.error}请返回统计报表页面重新选择。`, { status: 400 });
+  if (loaded.errors) return new Response(`${Object.values(loaded.errors)[0]}请返回统计报表页面重新选择。`, { status: 400 });
   const { report } = loaded;
   const all = reportTables(report);
   const tables = params.table === "all" ? all : all.filter((t) => t.key === params.table);
@@ -31,7 +31,7 @@ export async function GET(request: Request) {
     columns: t.columns,
     rows: t.total && t.rows.length > 1 ? [...t.rows, t.total] : t.rows,
   }));
-  const fileName = `统计报表-${report.organisation.name}-${report.period.from}至${report.period.to}${tables.length === 1 ? `-${tables[0]!.title.replace(/（.*?）/g, "")}` : ""}.xlsx`;
+  const fileName = reportFileName(report.organisation.name, report.period, tables);
   await recordReportExport(actor, { organisationId: report.organisation.id, query: loaded.query, tables: tables.map((t) => t.key), rows: sheets.map((s) => s.rows.length) });
   return xlsxResponse(fileName, sheets);
 }

@@ -86,7 +86,7 @@ export default async function DisbursementPage({ params, searchParams }: { param
                   <AllocationHeadroom organisationName={actor.organisation.name} year={allocationYear} fundLabel={FUND_SOURCE_LABELS[d.fundSource]} remainingFen={remaining} neededFen={d.amountFen} what="本次发放" />
                 </div>
               )}
-              <DecideDisbursement disbursementId={d.id} overCap={overCap} summary={`${d.file.holderName} ${AID_TYPE_LABELS[d.aidType]} ${formatFen(d.amountFen)}`} />
+              <DecideDisbursement disbursementId={d.id} overCap={overCap} summary={`${d.file.holderName}家庭 · ${d.reverses ? `冲正 ${d.reverses.entryDate} 的 ${AID_TYPE_LABELS[d.aidType]} 记录` : AID_TYPE_LABELS[d.aidType]} · 金额 ${formatFen(d.amountFen)}`} />
               </>
             )}
           </Card>
