@@ -16,6 +16,9 @@ import { createPaymentRun } from "@/lib/payments/create-payment-run";
 import { findPaymentRuns, getPaymentRun } from "@/lib/payments/find-payment-runs";
 import { findReturnedDisbursements } from "@/lib/payments/find-returned-disbursements";
 import { produceRunPaymentFile, runPaymentFileLines } from "@/lib/payments/produce-run-payment-file";
+import { reconcileBatches } from "@/lib/payments/reconcile";
+import { todayInShanghai } from "@/lib/format/datetime";
+import { findWorkbench } from "@/lib/workbench/find-workbench";
 import { readXlsx } from "@/lib/xlsx/read-xlsx";
 import { bankAnswers, returnCsvFile } from "../support/bank-files";
 import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
@@ -149,6 +152,8 @@ describe("the run's payment file and return file", () => {
   });
 
   it("shows the returned payment in 发放退回待处理, where a caseworker closes it with a reason", async () => {
+    const bankReturned = async (actor: TActor) => (await findWorkbench(actor)).sections.flatMap((x) => x.items).find((i) => i.key === "bank-returned")!.count;
+    expect(await bankReturned(lzCaseworker)).toBe(1);
     const returned = await findReturnedDisbursements(lzCaseworker, { page: 1 });
     expect(returned.rows.map((r) => [r.holderName, r.amountFen, r.reason, r.runName])).toEqual([["批量2", 45000, "账户已销户", "2027年1月送温暖单笔代发"]]);
     expect((await findReturnedDisbursements(tsOfficial, { page: 1 })).total).toBe(0);
@@ -156,7 +161,17 @@ describe("the run's payment file and return file", () => {
     await closeReturnedDisbursement(lzCaseworker, { disbursementId: ids.two!, reason: "已按新账户重新申请发放" });
     await expect(closeReturnedDisbursement(lzCaseworker, { disbursementId: ids.two!, reason: "再关" })).rejects.toThrow("已不是“退回”状态");
     expect((await findReturnedDisbursements(lzCaseworker, { page: 1 })).total).toBe(0);
+    expect(await bankReturned(lzCaseworker)).toBe(0);
     const closed = await prisma.disbursement.findUniqueOrThrow({ where: { id: ids.two }, select: { paymentStatus: true, paymentReason: true } });
     expect(closed).toEqual({ paymentStatus: "CLOSED", paymentReason: "账户已销户；关闭：已按新账户重新申请发放" });
+  });
+
+  it("is reconciled beside the batches: approved − returned = paid, the ledger and the return file agree", async () => {
+    const today = todayInShanghai();
+    const recon = await reconcileBatches(lzAuditor, { from: today, to: today });
+    expect(recon.map((r) => [r.name, r.approvedFen, r.returnedFen, r.paidFen, r.waitingFen, r.ledgerNetFen, r.returnFilePaidFen, r.returnFileReturnedFen, r.differences.length])).toEqual([
+      ["代发汇总：2027年1月送温暖单笔代发", 135000, 45000, 90000, 0, 90000, 90000, 45000, 0],
+    ]);
+    expect(await reconcileBatches(tsOfficial, { from: today, to: today })).toEqual([]);
   });
 });
