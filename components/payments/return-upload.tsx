@@ -20,8 +20,10 @@ const STATUS = { matched: { label: "匹配", tone: "green" }, unmatched: { label
  * written — and then, by an official other than the batch's maker, confirmed: the same file (its
  * SHA-256) is sent again and applied all or nothing.
  */
-export function ReturnUpload({ batchId, layouts, limit, canConfirm, confirmNote }: {
-  batchId: string;
+export function ReturnUpload({ batchId, runId, layouts, limit, canConfirm, confirmNote }: {
+  /** The batch whose return file this is, or (代发汇总) the payment run's. */
+  batchId?: string;
+  runId?: string;
   layouts: Array<{ id: string; name: string; isDefault: boolean }>;
   limit: TUploadLimit;
   canConfirm: boolean;
@@ -44,7 +46,7 @@ export function ReturnUpload({ batchId, layouts, limit, canConfirm, confirmNote 
     if (tooLarge) return setError(tooLarge);
     if (expectedSha256) data.set("expectedSha256", expectedSha256);
     start(async () => {
-      const result = await postUpload<TReturnUploadResult>(UPLOAD_PATHS.paymentReturn, data, limit);
+      const result = await postUpload<TReturnUploadResult>(runId ? UPLOAD_PATHS.paymentRunReturn : UPLOAD_PATHS.paymentReturn, data, limit);
       if (!result.ok) {
         setError(result.fieldErrors?.file ?? result.error);
         if (!expectedSha256) setPreview(null);
@@ -58,7 +60,7 @@ export function ReturnUpload({ batchId, layouts, limit, canConfirm, confirmNote 
         const a = result.data.applied;
         setPreview(null);
         setConfirming(false);
-        setDone(`已导入回盘：已到账 ${a.paidLines} 笔，退回 ${a.returnedLines} 笔${a.settled ? "，批次已全部发放完毕" : ""}。`);
+        setDone(`已导入回盘：已到账 ${a.paidLines} 笔，退回 ${a.returnedLines} 笔${"settled" in a && a.settled ? "，批次已全部发放完毕" : ""}。`);
         form.current?.reset();
         router.refresh();
       }
@@ -72,7 +74,7 @@ export function ReturnUpload({ batchId, layouts, limit, canConfirm, confirmNote 
       {done && <Alert tone="success">{done}</Alert>}
       {error && <Alert>{error}</Alert>}
       <form ref={form} onSubmit={(e) => { e.preventDefault(); send(); }} className="grid gap-3 sm:grid-cols-[1fr_1fr_auto] sm:items-end" noValidate>
-        <input type="hidden" name="batchId" value={batchId} />
+        {runId ? <input type="hidden" name="runId" value={runId} /> : <input type="hidden" name="batchId" value={batchId} />}
         <Field label="回盘格式" htmlFor="return-layout">
           <Select id="return-layout" name="layoutId" defaultValue={layouts.find((l) => l.isDefault)?.id}>
             {layouts.map((l) => <option key={l.id} value={l.id}>{l.name}</option>)}

@@ -8,12 +8,13 @@ import type { TScopedTx } from "./scope";
 // the same record at the same moment fails immediately (SQLSTATE 55P03, "已被他人处理" through
 // lib/db/contention.ts) instead of holding a pooled connection while it waits for the first.
 
-type TClaimable = "household_file" | "disbursement" | "disbursement_batch" | "change_request";
+type TClaimable = "household_file" | "disbursement" | "disbursement_batch" | "change_request" | "payment_run";
 
 function scopeOf(tx: TScopedTx, table: TClaimable): Prisma.Sql {
   switch (table) {
     case "household_file":
     case "disbursement_batch":
+    case "payment_run":
       return tx.$orgInScope(Prisma.sql`organisation_id`);
     case "disbursement":
       return tx.$fileInScope(Prisma.sql`file_id`);

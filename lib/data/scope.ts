@@ -98,6 +98,9 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   AllocationBalance: { where: byOrganisation },
   // Bank return files (回盘) follow their batch, like its lines' outcomes.
   PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
+  // 代发汇总 (0037): a payment run belongs to its paying union; its return files follow it.
+  PaymentRun: { where: byOrganisation, createdIn: "organisationId" },
+  PaymentRunReturn: { where: (orgPath) => ({ run: byOrganisation(orgPath) }) },
   // A query code follows its file (issue 24); the public side reads it in lib/public, never scoped.
   FileQueryCode: { where: byFile },
   // Receipts and call-backs (issue 23): scans and samples follow their batch; a call follows the

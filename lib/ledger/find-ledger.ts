@@ -98,6 +98,7 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
       decidedBy: { select: { name: true } },
       reversesEntry: { select: { id: true, amountFen: true, entryDate: true, purpose: true } },
       ledgerEntry: { select: { id: true } },
+      paymentRun: { select: { id: true, name: true } },
     },
   });
   if (!d) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
@@ -119,6 +120,8 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
     organisationName: d.organisation.name, account: d.bankAccount && { bankName: d.bankAccount.bankName, masked: maskAccountNumber(d.bankAccount.accountNumber) },
     reverses: d.reversesEntry && { id: d.reversesEntry.id, amountFen: d.reversesEntry.amountFen, entryDate: dateOnlyString(d.reversesEntry.entryDate), purpose: d.reversesEntry.purpose },
     entryId: d.ledgerEntry?.id ?? null, cap,
+    // 代发汇总 (0037): the run that sent it to the bank, and the bank's answer.
+    payment: d.paymentRun && d.paymentStatus ? { runId: d.paymentRun.id, runName: d.paymentRun.name, status: d.paymentStatus, reason: d.paymentReason } : null,
   };
 }
 

@@ -5,6 +5,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { dateOnly, dateOnlyString } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/money";
 import type { FundSource, PaymentStatus, Prisma } from "@/lib/generated/prisma/client";
+import { reconcileRuns } from "./reconcile-runs";
 
 // 对账: for every approved bank batch, approved − returned = paid (+ still waiting), the ledger of
 // its lines nets to exactly what was paid or is still waiting, and the bank's own return-file
@@ -116,6 +117,8 @@ export async function reconcileBatches(actor: TActor, filters: TReconFilters & {
     }
     out.push(r);
   }
+  // Payment runs of single disbursements (代发汇总) are reconciled beside the batches of the period.
+  if (!filters.batchId) out.push(...(await reconcileRuns(db, filters)));
   return out;
 }
 

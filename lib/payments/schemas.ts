@@ -115,3 +115,29 @@ export const ZCoveragePeriod = z
   .object({ from: calendarDate("请填写起始日期（年-月-日）"), to: calendarDate("请填写截止日期（年-月-日）") })
   .refine((v) => v.from <= v.to, { message: "起始日期不能晚于截止日期", path: ["to"] })
   .refine((v) => Number(v.to.slice(0, 4)) - Number(v.from.slice(0, 4)) <= 5, { message: "统计期间最长五年，请缩短期间", path: ["to"] });
+
+// ───── 代发汇总 (payment runs of single disbursements, 0037) ─────
+export const ZCreatePaymentRunInput = z.object({
+  organisationId: z.uuid("请选择付款单位"),
+  fundSource: z.enum(["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"], "请选择资金来源"),
+  name: z.string().trim().min(2, "请填写汇总名称").max(60, "名称不超过 60 字"),
+});
+export type TCreatePaymentRunFormInput = z.output<typeof ZCreatePaymentRunInput>;
+
+export const ZRunReturnFileInput = z.preprocess(
+  fromFormData,
+  z.object({
+    runId: z.uuid("代发汇总不存在"),
+    layoutId: z.union([z.literal("").transform(() => undefined), z.uuid("请选择回盘格式")]).optional(),
+    file: z.instanceof(File, { message: "请选择银行的回盘文件" }).refine((f) => f.name !== "" || f.size > 0, "请选择银行的回盘文件"),
+    expectedSha256: z.string().regex(/^[0-9a-f]{64}$/, "请先预览回盘文件").optional(),
+  }),
+);
+export type TRunReturnUploadResult =
+  | { preview: import("./apply-return-file").TReturnPreview; applied?: undefined }
+  | { applied: { runId: string; paidLines: number; returnedLines: number }; preview?: undefined };
+
+export const ZCloseReturnedDisbursementInput = z.object({
+  disbursementId: z.uuid("付款不存在"),
+  reason: z.string().trim().min(2, "请填写关闭原因").max(200, "原因不超过 200 字"),
+});

@@ -67,7 +67,13 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
   const [warnings, referrals] = await Promise.all([openWarningsSummary(actor), overdueReferrals(actor, today)]);
   const returnedCount = disbursementsReturned.length;
   // 发放退回待处理 (issue 23): payments the bank returned, to correct and re-issue or to close.
-  const bankReturned = await db.batchLine.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } });
+  // Single payments sent in a payment run (代发汇总) and returned count the same (0037).
+  const [bankReturnedLines, bankReturnedSingles] = await Promise.all([
+    db.batchLine.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } }),
+    db.disbursement.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } }),
+  ]);
+  const oldestReturned = [bankReturnedLines._min.paymentUpdatedAt, bankReturnedSingles._min.paymentUpdatedAt].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const bankReturned = { _count: bankReturnedLines._count + bankReturnedSingles._count, _min: { paymentUpdatedAt: oldestReturned } };
   return {
     key: "caseworker",
     title: "建档与跟踪",

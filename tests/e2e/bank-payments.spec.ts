@@ -5,7 +5,7 @@
 // other with a reason; the batch becomes 已发放 on its own; the auditor's reconciliation shows no
 // difference. Screenshots at desktop width and 390 px.
 import iconv from "iconv-lite";
-import { expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
+import { createUser, expect, orgId, pageAs, screenshot, sql, test, userId } from "./support/fixtures";
 import { bankReturnCsv } from "./support/bank";
 
 const BATCH = "2027 春节送温暖（银行代发）";
@@ -146,4 +146,64 @@ test("a bank batch: payment files, a return file with two failures, re-issue and
   await screenshot(auditor, "bank-reconciliation-390");
   const [recon] = await Promise.all([auditor.waitForEvent("download"), auditor.getByRole("link", { name: "导出 Excel" }).click()]);
   expect(recon.suggestedFilename()).toMatch(/^资金对账_.*\.xlsx$/);
+});
+
+// 代发汇总: approved single payments to real-name accounts are grouped by an official, the run's
+// payment file downloads, a return file with one failure is confirmed by another official, and the
+// caseworker closes the returned single payment from 发放退回待处理.
+test("single payments: grouped into a payment run, paid through the bank, one returned and closed", async ({ browser }) => {
+  test.setTimeout(180_000);
+  const { insertApprovedPayment } = await import("../support/ledger-fixtures");
+  const org = await orgId("GSLZQLH01");
+  const names = ["周单笔", "吴单笔"];
+  for (const [i, name] of names.entries()) {
+    const fileId = await payableFile(org, name, `62010319760412${String(1000 + i)}`, `622848002222000${i}`);
+    const { disbursementId } = await insertApprovedPayment(sql, {
+      fileId, organisationId: org, aidType: "WARMTH", fundSource: "WARMTH_FUND", amountFen: 30000 + i * 10000, purpose: "临时慰问（单笔）",
+      recordedById: await userId("lz_caseworker"), approvedById: await userId("lz_official"),
+    });
+    await sql(`UPDATE disbursement SET bank_account_id = (SELECT id FROM bank_account WHERE file_id = $2) WHERE id = $1`, [disbursementId, fileId]);
+  }
+
+  const official = await pageAs(browser, "lz_official");
+  await official.goto("/ledger");
+  await official.getByRole("link", { name: "代发汇总" }).click();
+  await expect(official).toHaveURL(/\/ledger\/payment-runs$/);
+  await official.getByRole("button", { name: "汇总单笔发放" }).click();
+  await confirmIn(official, "汇总单笔发放", async (dialog) => {
+    await dialog.getByLabel("资金来源").selectOption({ label: "送温暖资金" });
+    await dialog.getByLabel(/汇总名称/).fill("2027年1月送温暖单笔代发");
+  });
+  await expect(official).toHaveURL(/\/ledger\/payment-runs\/[0-9a-f-]+$/);
+  const runId = new URL(official.url()).pathname.split("/").pop()!;
+  for (const name of names) await expect(official.getByTestId("run-line").filter({ hasText: name })).toContainText("待回盘");
+  const [xlsx] = await Promise.all([official.waitForEvent("download"), official.getByRole("link", { name: "通用代发模板（Excel）（默认）" }).click()]);
+  expect(xlsx.suggestedFilename()).toMatch(/^代发汇总_.*\.xlsx$/);
+
+  // The bank's return file for the run: references BF + the run's code + the 序号 in disbursement-id order.
+  const lines = await sql<{ seq: string; holder: string; account: string; amount: number }>(
+    `SELECT row_number() OVER (ORDER BY d.id)::text AS seq, a.account_holder AS holder, a.account_number AS account, d.amount_fen AS amount
+       FROM disbursement d JOIN bank_account a ON a.id = d.bank_account_id WHERE d.payment_run_id = $1 ORDER BY d.id`, [runId]);
+  const code = runId.replace(/-/g, "").slice(0, 10).toUpperCase();
+  const csv = ["摘要,收款人姓名,收款账号,金额,处理结果,失败原因", ...lines.map((l) => [`BF${code}${l.seq.padStart(5, "0")} 送温暖`, l.holder, l.account, (l.amount / 100).toFixed(2),
+    l.holder === "吴单笔" ? "失败" : "成功", l.holder === "吴单笔" ? "账户冻结" : ""].join(","))].join("\r\n") + "\r\n";
+  const checker = await pageAs(browser, (await createUser({ orgCode: "GSLZ", roles: ["OFFICIAL"] })).username);
+  await checker.goto(`/ledger/payment-runs/${runId}`);
+  await checker.getByLabel(/银行回盘文件/).setInputFiles({ name: "回盘.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });
+  await checker.getByRole("button", { name: "预览核对" }).click();
+  await expect(checker.getByTestId("return-preview")).toContainText("退回 1 笔 ¥400.00");
+  await checker.getByRole("button", { name: "确认导入" }).click();
+  await confirmIn(checker, "确认导入回盘？");
+  await expect(checker.getByTestId("run-progress")).toContainText("退回待处理 1 笔");
+  await screenshot(checker, "payment-run");
+  await checker.setViewportSize({ width: 390, height: 844 });
+  await screenshot(checker, "payment-run-390");
+
+  const caseworker = await pageAs(browser, "lz_caseworker");
+  await caseworker.goto("/batches/returned");
+  const wu = caseworker.getByTestId("returned-single").filter({ hasText: "吴单笔" });
+  await expect(wu).toContainText("账户冻结");
+  await wu.getByRole("button", { name: "关闭", exact: true }).click();
+  await confirmIn(caseworker, "关闭退回的单笔付款", async (dialog) => dialog.getByLabel("关闭原因").fill("已按新账户重新申请发放"));
+  await expect(caseworker.getByTestId("returned-single").filter({ hasText: "吴单笔" })).toHaveCount(0);
 });

@@ -12,14 +12,16 @@ import { pageFrom } from "@/lib/data/pagination";
 import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/money";
 import { findReturnedLines } from "@/lib/payments/find-returned-lines";
+import { findReturnedDisbursements } from "@/lib/payments/find-returned-disbursements";
+import { CloseReturnedDisbursement } from "@/components/payments/close-returned-disbursement";
 
 export const metadata = { title: "发放退回待处理" };
 
-export default async function ReturnedPaymentsPage({ searchParams }: { searchParams: Promise<{ page?: string; q?: string }> }) {
+export default async function ReturnedPaymentsPage({ searchParams }: { searchParams: Promise<{ page?: string; q?: string; spage?: string }> }) {
   const actor = await requirePageActor(...SECTION_ROLES.batches);
   const query = await searchParams;
   const q = query.q?.trim().slice(0, 20) || undefined;
-  const lines = await findReturnedLines(actor, { page: pageFrom(query.page), q });
+  const [lines, singles] = await Promise.all([findReturnedLines(actor, { page: pageFrom(query.page), q }), findReturnedDisbursements(actor, { page: pageFrom(query.spage), q })]);
   const caseworker = hasRole(actor, "CASEWORKER");
   return (
     <>
@@ -56,6 +58,24 @@ export default async function ReturnedPaymentsPage({ searchParams }: { searchPar
           </>
         )}
       </Card>
+      {singles.total > 0 && (
+        <Card title="单笔发放（代发汇总）退回">
+          <p className="mb-3 text-sm text-slate-600">单笔发放退回后台账已冲回，不在原处重发：更正本人实名账户后另行申请一笔发放，并在关闭原因中注明。</p>
+          <Table head={["建档职工", "代发汇总", "金额", "退回原因", "退回的账户", ...(caseworker ? ["处理"] : [])]}>
+            {singles.rows.map((d) => (
+              <tr key={d.disbursementId} data-testid="returned-single">
+                <Td><Link href={`/files/${d.fileId}`} className="text-brand-700 hover:underline">{d.holderName}</Link><div className="text-xs text-slate-500">{formatDateTime(d.returnedAt)}</div></Td>
+                <Td><Link href={`/ledger/payment-runs/${d.runId}`} className="hover:underline">{d.runName}</Link></Td>
+                <Td className="tabular-nums">{formatFen(d.amountFen)}</Td>
+                <Td>{d.reason}</Td>
+                <Td className="font-mono text-xs">{d.returnedAccount}</Td>
+                {caseworker && <Td><CloseReturnedDisbursement disbursementId={d.disbursementId} /></Td>}
+              </tr>
+            ))}
+          </Table>
+          <Pagination page={singles.page} pageCount={singles.pageCount} total={singles.total} params={{ q }} pageParam="spage" />
+        </Card>
+      )}
     </>
   );
 }

@@ -12,6 +12,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { getDisbursement } from "@/lib/ledger/find-ledger";
+import { PAYMENT_STATUS_LABELS } from "@/lib/payments/labels";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 
@@ -63,6 +64,12 @@ export default async function DisbursementPage({ params, searchParams }: { param
             {d.evidence && <DetailItem label="凭证说明">{d.evidence}</DetailItem>}
             <DetailItem label="经办">{d.recordedBy} · {formatDateTime(d.recordedAt)}</DetailItem>
             {d.decidedBy && <DetailItem label="审批">{d.decidedBy} · {formatDateTime(d.decidedAt)}</DetailItem>}
+            {d.payment && (
+              <DetailItem label="银行代发">
+                <Link href={`/ledger/payment-runs/${d.payment.runId}`} className="text-brand-700 hover:underline">{d.payment.runName}</Link>
+                {" · "}{PAYMENT_STATUS_LABELS[d.payment.status]}{d.payment.reason ? `（${d.payment.reason}）` : ""}
+              </DetailItem>
+            )}
             {d.reverses && <DetailItem label="冲正的原记录">{d.reverses.entryDate} {formatFen(d.reverses.amountFen)} · {d.reverses.purpose}</DetailItem>}
           </dl>
           {d.cap && (
