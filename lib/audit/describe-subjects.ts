@@ -72,13 +72,13 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
 type TLaterSubject = { type: string; id: string; name: string; fileId: string | null; batchId?: string };
 
 /**
- * The objects of the actions added by issues 21–25 (warnings, referrals, call-backs, receipts,
+ * The objects of the actions added by issues 21–25 (warnings, referrals, call-backs, receipts, payment runs,
  * allocations, imports, spot checks, signals, work items, bank layouts, exports), named the way
  * their own pages name them: the household, the batch or the union they are about.
  */
 async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => string[]): Promise<TLaterSubject[]> {
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
-  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports] = await Promise.all([
+  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs] = await Promise.all([
     db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
     db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
     db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
@@ -93,6 +93,7 @@ async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => strin
     // Bank layouts belong to no union (one list for the whole system).
     db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
     db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
+    db.paymentRun.findMany({ where: { id: { in: ids("payment_run") } }, select: { id: true, name: true } }),
   ]);
   const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({ type, id, name: `${household(file)} · ${what}`, fileId: file.id });
   return [
@@ -109,6 +110,7 @@ async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => strin
     ...items.map((w) => onFile("work_item", w.id, w.file, WORK_ITEM_LABELS[w.kind])),
     ...layouts.map((l) => ({ type: "bank_layout", id: l.id, name: l.name, fileId: null })),
     ...exports.map((e) => ({ type: "export_job", id: e.id, name: EXPORT_KIND_LABELS[e.kind], fileId: null })),
+    ...runs.map((r) => ({ type: "payment_run", id: r.id, name: r.name, fileId: null })),
   ];
 }
 
