@@ -62,6 +62,20 @@ const PAGES: Array<{ name: string; user: string; path: string | (() => string) }
   { name: "tasks", user: "lz_caseworker", path: "/tasks" },
   { name: "spot-checks", user: "lz_official", path: "/spot-checks" },
   { name: "exports", user: "lz_auditor", path: "/exports" },
+  // Issue 23: money from allocation to the household.
+  { name: "allocations", user: "lz_official", path: "/allocations" },
+  { name: "allocations-report", user: "lz_auditor", path: "/allocations/report" },
+  { name: "batches-returned", user: "lz_caseworker", path: "/batches/returned" },
+  { name: "reconciliation", user: "lz_auditor", path: "/ledger/reconciliation" },
+  { name: "payment-runs", user: "lz_official", path: "/ledger/payment-runs" },
+  { name: "callbacks", user: "lz_caseworker", path: "/callbacks" },
+  { name: "callbacks-problems", user: "lz_auditor", path: "/callbacks/problems" },
+  { name: "callbacks-coverage", user: "lz_auditor", path: "/callbacks/coverage" },
+  { name: "bank-layouts", user: "lz_admin", path: "/admin/bank-layouts" },
+  // Issue 25: warnings, signals and their report.
+  { name: "warnings", user: "lz_caseworker", path: "/warnings" },
+  { name: "warnings-report", user: "lz_auditor", path: "/warnings/report" },
+  { name: "signals", user: "lz_auditor", path: "/signals" },
 ];
 
 /** The buttons of an open file's page that open a dialog, for its caseworker. */

@@ -38,7 +38,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="救助资金台账"
-        description={<>管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。已审批的单笔发放经<Link href="/ledger/payment-runs" className="text-brand-700 hover:underline">代发汇总</Link>生成银行代发文件。</>}
+        description={<>管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。已审批的单笔发放经<Link href="/ledger/payment-runs" className="text-brand-700 underline">代发汇总</Link>生成银行代发文件。</>}
         actions={auditor ? <ExportLinks href="/ledger/export" params={kept as Record<string, string>} auditor fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。" kind="LEDGER" /> : undefined}
       />
       <SearchForm>
