@@ -37,7 +37,8 @@ test("overdue re-check → tier change → exit → observation → reopened", a
   await expect(recheck.getByText("提出调整或退档时请写明理由")).toBeVisible();
   await recheck.getByLabel("核查情况 / 理由").fill("本人病情稳定，已领取低保并有护工补贴");
   // The figures alone still suggest 深度困难: a conclusion that departs from it says why (issue 26).
-  await expect(recheck.getByRole("alert")).toContainText("不一致，请说明理由");
+  await recheck.getByRole("button", { name: "确认录入" }).click();
+  await expect(recheck.getByText("不一致，请说明理由").first()).toBeVisible();
   await recheck.getByLabel("与系统建议不一致的理由").fill("护工补贴与低保未计入本次收入，实际人均收入已高于深度困难标准");
   await screenshot(caseworker, "dynamic-recheck-dialog");
   await recheck.getByRole("button", { name: "确认录入" }).click();
@@ -58,6 +59,8 @@ test("overdue re-check → tier change → exit → observation → reopened", a
   await caseworker.goto(`/files/${fileId}`);
   await dialogStep(caseworker, "申请退档", async (d) => {
     await d.getByLabel("退档原因").selectOption({ label: "脱困" });
+    // A 脱困 exit names its main path (issue 25), for the province's "几个一批" table.
+    await d.getByLabel("脱困主要路径").selectOption({ label: "就业安置" });
     await d.getByLabel("退档理由").fill("连续六个月人均收入高于低保标准两倍");
   });
   await official.goto(`/files/${fileId}`);
