@@ -32,7 +32,7 @@ import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
 import { uuidv7 } from "@/lib/db/uuidv7";
 import { residentIdCheckCharacter } from "@/lib/people/resident-id";
 import { nameSearchColumns, type TNameSearchColumns } from "@/lib/filing/name-search";
-import { todayInShanghai } from "@/lib/format/datetime";
+import { dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { pickDibao, pickParameter } from "@/lib/policy/pick-policy";
 import { TZDate } from "@date-fns/tz";
 import { loadLedger } from "./seed-ledger";
@@ -124,7 +124,7 @@ const TIME_ZONE = "Asia/Shanghai";
 /** Days since 1970-01-01 of today's date in Shanghai. */
 const TODAY = Math.floor(Date.parse(`${todayInShanghai()}T00:00:00Z`) / DAY_MS);
 const dayOf = (iso: string) => Math.floor(Date.parse(`${iso}T00:00:00Z`) / DAY_MS);
-const isoOf = (day: number) => new Date(day * DAY_MS).toISOString().slice(0, 10);
+const isoOf = (day: number) => dateOnlyString(new Date(day * DAY_MS));
 const yearOf = (day: number) => new Date(day * DAY_MS).getUTCFullYear();
 const ageAt = (birthDay: number, day: number) => Math.floor((day - birthDay) / 365.25);
 

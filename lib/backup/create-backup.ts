@@ -22,6 +22,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
 import pg from "pg";
+import { formatFileStamp } from "@/lib/format/datetime";
 import { ArchiveWriter, type TArchivedFile } from "./archive";
 import { appTables, migrationLevel, tableStats, type TMigrationLevel, type TTableStats } from "./table-stats";
 
@@ -64,8 +65,7 @@ const WAL_SEGMENT = /^[0-9A-F]{24}$/;
 
 export function backupFileName(now: Date): string {
   // Named by Beijing time, which is what the administrators read.
-  const local = new Date(now.getTime() + 8 * 3600_000).toISOString();
-  return `bangfu-backup-${local.slice(0, 10).replaceAll("-", "")}-${local.slice(11, 19).replaceAll(":", "")}.tar.gz`;
+  return `bangfu-backup-${formatFileStamp(now)}.tar.gz`;
 }
 
 async function copyDataFolder(archive: ArchiveWriter, root: string, relative = ""): Promise<void> {

@@ -2,9 +2,8 @@
 // BANGFU_BACKUP_TIME Beijing time (default 02:30), keeping the newest BANGFU_BACKUP_KEEP archives
 // (default 7) in BANGFU_BACKUP_DIR. BANGFU_BACKUP_SCHEDULE=off turns it off. Once a job runner
 // exists, this file is replaced by one scheduled job that calls runBackup with the same options.
+import { nextShanghaiTime } from "@/lib/format/datetime";
 import { backupKeep, runBackup } from "./run-backup";
-
-const BEIJING_OFFSET_MS = 8 * 3600_000;
 
 export function backupTime(): { hour: number; minute: number } {
   const raw = process.env.BANGFU_BACKUP_TIME ?? "02:30";
@@ -15,10 +14,7 @@ export function backupTime(): { hour: number; minute: number } {
 
 /** The next moment after `now` that is hour:minute in Beijing (China has no daylight saving time). */
 export function nextBackupAt(now: Date, at: { hour: number; minute: number }): Date {
-  const local = new Date(now.getTime() + BEIJING_OFFSET_MS);
-  let next = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate(), at.hour, at.minute) - BEIJING_OFFSET_MS;
-  if (next <= now.getTime()) next += 24 * 3600_000;
-  return new Date(next);
+  return nextShanghaiTime(now, at);
 }
 
 export function scheduleDailyBackups(databaseUrl: string, log: (line: string) => void = console.log): { stop: () => void } {

@@ -4,6 +4,7 @@ import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { dateOnlyString } from "@/lib/format/datetime";
 import { canCompleteWorkItem } from "./find-work-items";
 import { WORK_ITEM_LABELS } from "./labels";
 import type { TCompleteWorkItemInput } from "./schemas";
@@ -24,7 +25,7 @@ export async function completeWorkItem(actor: TActor, input: TCompleteWorkItemIn
     if (count !== 1) throw new ConflictError("该事项已办结，请刷新页面。");
     await recordAudit(tx, actor, {
       action: "calendar.complete-item", entityType: "work_item", entityId: item.id, organisationId: item.file.organisationId,
-      detail: { kind: item.kind, fileId: item.fileId, dueDate: item.dueDate.toISOString().slice(0, 10), note: input.note ?? null },
+      detail: { kind: item.kind, fileId: item.fileId, dueDate: dateOnlyString(item.dueDate), note: input.note ?? null },
     });
     return { itemId: item.id };
   });

@@ -3,7 +3,7 @@ import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
 import { csvResponse } from "@/lib/format/csv";
-import { formatDateTime } from "@/lib/format/datetime";
+import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { fenToYuanString } from "@/lib/money/money";
 import { xlsxResponse, type TXlsxColumn, type TXlsxSheet } from "@/lib/xlsx/write-xlsx";
@@ -25,7 +25,7 @@ function csvText<TRow>(column: TXlsxColumn<TRow>, row: TRow): string | number | 
     case "yuan":
       return fenToYuanString(Number(value));
     case "date":
-      return value instanceof Date ? value.toISOString().slice(0, 10) : String(value).slice(0, 10);
+      return value instanceof Date ? dateOnlyString(value) : String(value).slice(0, 10);
     case "datetime":
       return formatDateTime(value instanceof Date ? value : new Date(value));
     case "integer":

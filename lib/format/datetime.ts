@@ -24,7 +24,7 @@ export function formatTime(value: Date): string {
   return format(value, "HH:mm", { in: inShanghai });
 }
 
-/** Today's calendar date in China, as YYYY-MM-DD. */
+/** Today's calendar date in China, as YYYY-MM-DD: never `toISOString().slice(0, 10)`, which is the UTC day and so yesterday from 00:00 to 08:00 Beijing time. */
 export function todayInShanghai(now = new Date()): string {
   return formatDate(now);
 }
@@ -50,35 +50,36 @@ const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 /** Years a date field or filter accepts: a typo such as 0226 is refused rather than stored. */
 export const CALENDAR_YEARS = { min: 1900, max: 2199 } as const;
 
-/** Whether a calendar date's year lies in CALENDAR_YEARS. */
-export function inCalendarYears(value: string): boolean {
-  const year = Number(value.slice(0, 4));
-  return year >= CALENDAR_YEARS.min && year <= CALENDAR_YEARS.max;
-}
+/** Why a value is not a calendar date we accept: not written YYYY-MM-DD, a day that does not exist, or a year outside CALENDAR_YEARS. */
+export type TCalendarDateProblem = "FORMAT" | "NO_SUCH_DAY" | "YEAR";
 
 /**
- * Whether `value` is a calendar date that exists, written YYYY-MM-DD: 2024-02-29 is one; 2026-02-30,
- * 2025-02-29 and 2026-13-01 are not (JavaScript's Date would roll them into the next month).
- * The one test behind every date field (`calendarDate`, lib/forms/zod-fields.ts) and filter.
+ * The one strict-date check, behind every date field (`calendarDate`, lib/forms/zod-fields.ts),
+ * filter, import column and address-bar period: null when `value` is a day that exists, written
+ * YYYY-MM-DD, in CALENDAR_YEARS. 2024-02-29 is one; 2026-02-30, 2025-02-29 and 2026-13-01 are not
+ * (JavaScript's Date would roll them into the next month), nor is 0226-05-12.
  */
-export function isCalendarDate(value: string): boolean {
+export function calendarDateProblem(value: string): TCalendarDateProblem | null {
   const m = CALENDAR_DATE.exec(value);
-  if (!m) return false;
+  if (!m) return "FORMAT";
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   // setUTCFullYear, unlike Date.UTC and date-fns' isExists, does not map years 0–99 to 1900–1999.
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
-  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+  if (date.getUTCFullYear() !== year || date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day) return "NO_SUCH_DAY";
+  return year >= CALENDAR_YEARS.min && year <= CALENDAR_YEARS.max ? null : "YEAR";
 }
 
-function calendarDate(value: string): Date | undefined {
-  return isCalendarDate(value) ? dateOnly(value) : undefined;
+/** Whether `value` passes the one strict-date check (`calendarDateProblem`). */
+export function isCalendarDate(value: string): boolean {
+  return calendarDateProblem(value) === null;
 }
 
+/** Arithmetic needs a day that exists; the year range is for what people type, not for sums. */
 function requireCalendarDate(value: string): Date {
-  const date = calendarDate(value);
-  if (!date) throw new RangeError(`not a calendar date: ${value}`);
-  return date;
+  const problem = calendarDateProblem(value);
+  if (problem === "FORMAT" || problem === "NO_SUCH_DAY") throw new RangeError(`not a calendar date: ${value}`);
+  return dateOnly(value);
 }
 
 export function addDays(value: string, days: number): string {
@@ -96,7 +97,7 @@ export function addMonths(value: string, months: number): string {
  * mistyped filter in a URL is ignored.
  */
 export function startOfShanghaiDay(value: string | undefined): Date | undefined {
-  if (!value || !isCalendarDate(value) || !inCalendarYears(value)) return undefined;
+  if (!value || !isCalendarDate(value)) return undefined;
   const [y, m, d] = value.split("-").map(Number) as [number, number, number];
   return new Date(new TZDate(y, m - 1, d, TIME_ZONE).getTime());
 }
@@ -107,10 +108,26 @@ export function startOfShanghaiDay(value: string | undefined): Date | undefined 
  * range. The one end-of-day helper: filters never add 24 hours or format the end back themselves.
  */
 export function endOfShanghaiDay(value: string | undefined): Date | undefined {
-  return value && isCalendarDate(value) && inCalendarYears(value) ? startOfShanghaiDay(addDays(value, 1)) : undefined;
+  return value && isCalendarDate(value) ? startOfShanghaiDay(addDays(value, 1)) : undefined;
 }
 
 /** A range of calendar dates as export titles and filter summaries write it: "2026-11-01 至 2026-11-23". */
 export function formatDateRange(from: string | undefined, to: string | undefined): string {
   return `${from ?? "不限"} 至 ${to ?? "不限"}`;
+}
+
+/**
+ * The next instant after `now` whose Beijing wall clock reads hour:minute: today's if it is still
+ * to come, else tomorrow's. Through @date-fns/tz, so no module keeps its own "+8 hours".
+ */
+export function nextShanghaiTime(now: Date, at: { hour: number; minute: number }): Date {
+  const local = new TZDate(now.getTime(), TIME_ZONE);
+  let next = new TZDate(local.getFullYear(), local.getMonth(), local.getDate(), at.hour, at.minute, TIME_ZONE);
+  if (next.getTime() <= now.getTime()) next = new TZDate(local.getFullYear(), local.getMonth(), local.getDate() + 1, at.hour, at.minute, TIME_ZONE);
+  return new Date(next.getTime());
+}
+
+/** An instant as a file name's Beijing time stamp: 2026-12-07 09:05:03 → "20261207-090503". */
+export function formatFileStamp(value: Date): string {
+  return format(value, "yyyyMMdd-HHmmss", { in: inShanghai });
 }

@@ -2,7 +2,7 @@
 // "not given", texts have a length in Chinese words, and money is typed in yuan and leaves as fen.
 import { z } from "zod";
 import { keysOf } from "@/lib/filing/labels";
-import { CALENDAR_YEARS, inCalendarYears, isCalendarDate } from "@/lib/format/datetime";
+import { CALENDAR_YEARS, calendarDateProblem, type TCalendarDateProblem } from "@/lib/format/datetime";
 import { parseYuanToFen, type TParseYuanOptions } from "@/lib/money/money";
 
 export const blankToUndefined = (value: unknown) => (typeof value === "string" && value.trim() === "" ? undefined : value);
@@ -48,14 +48,20 @@ export function controlCharacterPath(value: unknown, path: string[] = [], depth 
  * The one date field: a calendar date as YYYY-MM-DD (what `<input type="date">` sends) that exists.
  * 2026-02-30 is refused with a message saying so, never rolled into March; `message` is the field's
  * own prompt, shown when nothing or something other than a date arrives. Every form, filter and
- * import uses it (or `isCalendarDate` underneath it), so no schema keeps its own date regex.
+ * import uses it (or `calendarDateProblem` underneath it), so no schema keeps its own date regex.
  */
 export const calendarDate = (message = "请填写日期（年-月-日）") =>
   z.string(message).superRefine((value, ctx) => {
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) ctx.addIssue({ code: "custom", message });
-    else if (!isCalendarDate(value)) ctx.addIssue({ code: "custom", message: `${value} 这一天不存在（该月没有这么多天），请重新选择日期` });
-    else if (!inCalendarYears(value)) ctx.addIssue({ code: "custom", message: `年份应在 ${CALENDAR_YEARS.min} 至 ${CALENDAR_YEARS.max} 年之间，请检查日期` });
+    const problem = calendarDateProblem(value);
+    if (problem) ctx.addIssue({ code: "custom", message: calendarDateMessage(value, problem, message) });
   });
+
+/** The Chinese words for what `calendarDateProblem` found; `formatMessage` is the field's own prompt. */
+export function calendarDateMessage(value: string, problem: TCalendarDateProblem, formatMessage: string): string {
+  if (problem === "NO_SUCH_DAY") return `${value} 这一天不存在（该月没有这么多天），请重新选择日期`;
+  if (problem === "YEAR") return `年份应在 ${CALENDAR_YEARS.min} 至 ${CALENDAR_YEARS.max} 年之间，请检查日期`;
+  return formatMessage;
+}
 
 /** The same, where a blank field stays undefined. */
 export const optionalCalendarDate = (message?: string) => z.preprocess(blankToUndefined, calendarDate(message).optional());

@@ -5,7 +5,7 @@
 import type { z } from "zod";
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
-import { isCalendarDate } from "@/lib/format/datetime";
+import { isCalendarDate, todayInShanghai } from "@/lib/format/datetime";
 import {
   EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, OPEN_FILE_COLUMNS, OPEN_FILE_REQUIRED, YES_NO, type TImportColumn,
 } from "./household-columns";
@@ -80,7 +80,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     return { ok: false, fatal: `这不是档案导入模板：未找到「${HOUSEHOLD_SHEET}」和「${MEMBER_SHEET}」两张工作表。请下载导入模板，按模板填写后上传。` };
   }
   const open = ctx.mode === "OPEN";
-  const today = ctx.today ?? new Date().toISOString().slice(0, 10);
+  const today = ctx.today ?? todayInShanghai();
   // An import of drafts reads none of the open-file columns: a value left in them changes nothing.
   const householdColumns = open ? HOUSEHOLD_COLUMNS : HOUSEHOLD_COLUMNS.filter((c) => !OPEN_FILE_COLUMNS.includes(c));
   const h = columnIndex(householdSheet, householdColumns, open ? OPEN_FILE_REQUIRED : undefined);

@@ -6,7 +6,7 @@ import { claimRow } from "@/lib/data/row-lock";
 import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { dateOnly } from "@/lib/format/datetime";
+import { dateOnly, dateOnlyString } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
 import { markReissued } from "@/lib/payments/returned-lines";
@@ -53,7 +53,7 @@ function notMaker(actor: TActor, batch: TBatchRow, what: string) {
   }
 }
 
-const entryDateOf = (batch: { entryDate: Date }) => batch.entryDate.toISOString().slice(0, 10);
+const entryDateOf = (batch: { entryDate: Date }) => dateOnlyString(batch.entryDate);
 
 /** 按规则生成发放名单: the batch and all its lines in one transaction. */
 export async function createBatch(actor: TActor, input: TCreateBatchInput): Promise<{ batchId: string; repeated: boolean; lineCount: number }> {

@@ -225,7 +225,7 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
     return await db.$transaction(async (tx) => {
       const request = await loadPending(tx, actor, input.disbursementId, "审批");
       await lockFile(tx, request.fileId);
-      const entryDate = request.entryDate.toISOString().slice(0, 10);
+      const entryDate = dateOnlyString(request.entryDate);
       let capOverrideReason: string | null = null;
       if (!request.reversesEntryId) {
         // The rules are checked again: the file may have closed, or other aid been approved, since recording.

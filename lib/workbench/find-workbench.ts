@@ -248,7 +248,7 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
       ].filter((t): t is string => !!t);
       return {
         key: e.id, label: `${e.file.holderName ?? "—"} · ${(e.amountFen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 })} 元`,
-        meta: `${e.entryDate.toISOString().slice(0, 10)} · ${e.organisation.name}`, href: `/files/${e.fileId}`, tags,
+        meta: `${dateOnlyString(e.entryDate)} · ${e.organisation.name}`, href: `/files/${e.fileId}`, tags,
       };
     }),
   };

@@ -7,7 +7,7 @@
 import { PassThrough, Readable, type Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { attachmentDisposition } from "@/lib/format/csv";
-import { formatDateTime } from "@/lib/format/datetime";
+import { dateOnly, dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 
 /**
  * How a column's value is written:
@@ -68,8 +68,7 @@ function cellValue(kind: TXlsxKind, value: TXlsxValue): ExcelJS.CellValue {
     case "yuan":
       return Number(value) / 100;
     case "date": {
-      const text = value instanceof Date ? value.toISOString().slice(0, 10) : String(value);
-      return new Date(`${text.slice(0, 10)}T00:00:00Z`);
+      return dateOnly(value instanceof Date ? dateOnlyString(value) : String(value).slice(0, 10));
     }
     case "datetime": {
       const wallClock = formatDateTime(value instanceof Date ? value : new Date(value)); // "2026-11-23 18:05"

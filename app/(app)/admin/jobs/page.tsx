@@ -7,7 +7,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { JOB_LABELS } from "@/lib/calendar/labels";
 import { findCalendarCoverage } from "@/lib/calendar/find-calendar-coverage";
 import { findJobRuns } from "@/lib/calendar/run-daily-now";
-import { formatDateTime } from "@/lib/format/datetime";
+import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 
 export const metadata = { title: "定时任务" };
 
@@ -40,7 +40,7 @@ export default async function JobsPage() {
             {runs.map((r) => (
               <tr key={r.id}>
                 <Td>{JOB_LABELS[r.job] ?? r.job}</Td>
-                <Td>{r.forDate.toISOString().slice(0, 10)}</Td>
+                <Td>{dateOnlyString(r.forDate)}</Td>
                 <Td>
                   <Badge tone={STATUS[r.status][1]}>{STATUS[r.status][0]}</Badge>
                 </Td>
