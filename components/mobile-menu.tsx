@@ -1,25 +1,25 @@
 "use client";
 
 import { usePathname } from "next/navigation";
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useId, useState, type ReactNode } from "react";
 
 /**
  * The header's menu on a phone: one button opens the sections, the user and 退出登录 as a panel
  * under the header. On wider screens the layout shows them inline and this stays hidden.
  */
 export function MobileMenu({ children }: { children: ReactNode }) {
-  const [open, setOpen] = useState(false);
+  // The menu is open on the page it was opened on: following a link (a new pathname) closes it.
+  const [openOn, setOpenOn] = useState<string | null>(null);
   const pathname = usePathname();
+  const open = openOn === pathname;
   const panelId = useId();
-  // Following a link closes the menu.
-  useEffect(() => setOpen(false), [pathname]);
   return (
     <div className="md:hidden">
       <button
         type="button"
         aria-expanded={open}
         aria-controls={panelId}
-        onClick={() => setOpen((o) => !o)}
+        onClick={() => setOpenOn(open ? null : pathname)}
         className="flex min-h-11 items-center gap-2 rounded px-3 text-sm font-medium hover:bg-brand-800"
       >
         <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">

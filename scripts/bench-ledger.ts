@@ -46,7 +46,7 @@ import { loadLedger } from "./seed-ledger";
 import type { TActor } from "@/lib/auth/actor";
 import type { TLedgerFilters } from "@/lib/ledger/schemas";
 import {
-  assertReactServer, benchActors, captureStatements, explainAnalyze, median, ms, orgByCode, padEnd, padStart, printStatement, runBench,
+  assertReactServer, benchActors, captureStatements, explainAnalyze, median, ms, orgByCode, printStatement, runBench,
   showSetting, table, type TStatement,
 } from "./bench-support";
 
@@ -78,8 +78,6 @@ function kindOf(text: string): TKind {
   if (/FROM\s+"public"\."organisation"/i.test(text) && /"path"/.test(text) && !/"ledger_entry"/.test(text)) return "org";
   return "include";
 }
-
-const seconds = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`;
 
 // ───────────────────────────── 1. data ─────────────────────────────
 

@@ -151,7 +151,9 @@ try {
   try {
     const { execFileSync } = await import("node:child_process");
     model = execFileSync("lscpu", { encoding: "utf8" }).split("\n").find((l) => l.startsWith("Model name"))?.replace(/^Model name:\s*/, "") ?? model;
-  } catch {}
+  } catch {
+    // lscpu is missing on some systems: Node's own model name stands in.
+  }
   console.log(`机器：${os.cpus().length} 核 ${model}，负载 ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
   console.log(`档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；${files.length} 户各得新查询码，逐一查询（同一地址，顺序发送）。`);
   console.log(`本人查询（HTTP，服务器动作，含 ${PUBLIC_ANSWER_FLOOR_MS} ms 统一应答下限）：`);

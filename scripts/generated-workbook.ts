@@ -5,6 +5,7 @@
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
 import { HOUSEHOLD_COLUMNS, MEMBER_COLUMNS } from "@/lib/import/household-columns";
+import { dateOnlyString } from "@/lib/format/datetime";
 import { residentIdCheckCharacter } from "@/lib/people/resident-id";
 
 export async function generatedImportWorkbook(households: number, { sharedStrings = false } = {}): Promise<Buffer> {
@@ -17,7 +18,7 @@ export async function generatedImportWorkbook(households: number, { sharedString
   hs.addRow(HOUSEHOLD_COLUMNS.map((c) => c.header)).commit();
   ms.addRow(MEMBER_COLUMNS.map((c) => c.header)).commit();
   const id = (n: number, female: boolean) => {
-    const day = new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 400) * 86_400_000).toISOString().slice(0, 10);
+    const day = dateOnlyString(new Date(Date.UTC(1950, 0, 1) + Math.floor(n / 400) * 86_400_000));
     const body = `620121${day.replaceAll("-", "")}${String(((n % 400) * 2 + (female ? 0 : 1)) % 1000).padStart(3, "0")}`;
     return { id: body + residentIdCheckCharacter(body), birth: day };
   };

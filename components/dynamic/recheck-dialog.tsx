@@ -62,6 +62,7 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
     return (node as { message?: string } | undefined)?.message;
   };
 
+  // eslint-disable-next-line react-hooks/refs -- handleSubmit only wraps the callback: the ref is read when the form is submitted, not while rendering
   const onSubmit = form.handleSubmit(async () => {
     const result = await recordRecheckAction({ ...form.getValues(), fileId, expectedVersion: version });
     if (!result.ok) {

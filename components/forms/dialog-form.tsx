@@ -59,6 +59,7 @@ export function DialogForm<T extends FieldValues>({
   // One submission at a time: a second click in the same instant is dropped, not sent.
   const inFlight = useRef(false);
 
+  // eslint-disable-next-line react-hooks/refs -- handleSubmit only wraps the callback: the ref is read when the form is submitted, not while rendering
   const onSubmit = form.handleSubmit(async () => {
     if (inFlight.current) return;
     inFlight.current = true;

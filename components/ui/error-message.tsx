@@ -19,6 +19,7 @@ export function ErrorMessage({ digest, reset }: { digest?: string; reset: () => 
             重试
           </button>
           {/* A full load: the client router may be what failed. */}
+          {/* eslint-disable-next-line @next/next/no-html-link-for-pages -- see above: <Link> would use the client router */}
           <a href="/" className={buttonClass("secondary")}>
             返回首页
           </a>

@@ -396,7 +396,7 @@ async function superuserClient(socketDir: string, port: number, passwords: strin
     } catch (error) {
       await client.end().catch(() => {});
       if ((error as { code?: string }).code !== "28P01" || i === passwords.length - 1) {
-        if ((error as { code?: string }).code === "28P01") throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。");
+        if ((error as { code?: string }).code === "28P01") throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。", { cause: error });
         throw error;
       }
     }

@@ -8,7 +8,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { canEndObservation } from "@/lib/filing/rules";
 import { CHANGE_KIND_LABELS } from "@/lib/filing/labels";
-import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";

@@ -5,7 +5,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { EVIDENCE_KIND_LABELS, FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
@@ -73,6 +73,7 @@ export async function checkedBytes(upload: File): Promise<{ bytes: Uint8Array; c
 
 /** The name as shown and offered for download: no folders, no control characters, bounded length. */
 export function displayName(name: string): string {
+  // eslint-disable-next-line no-control-regex -- the point: control characters are what this strips
   const base = (name.split(/[\\/]/).pop() ?? "").replace(/[\u0000-\u001f\u007f]/g, "").trim();
   return Array.from(base).slice(-200).join("") || "未命名材料";
 }

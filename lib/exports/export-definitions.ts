@@ -27,7 +27,7 @@ import { exportedByNote, type TExportAudit } from "./table-response";
 export type TExportTable = {
   /** The download's name without extension, e.g. "困难职工台账-2026-12-02". */
   baseName: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
   sheet: TXlsxSheet<any>;
   audit: TExportAudit;
 };

@@ -12,6 +12,7 @@ export const blankToUndefined = (value: unknown) => (typeof value === "string" &
  * the Unicode line/paragraph separators. NUL in particular must never reach PostgreSQL (it refuses
  * it in text), and the others only hide or break what a reader sees.
  */
+// eslint-disable-next-line no-control-regex -- the point: the characters this refuses are control characters
 export const CONTROL_CHARACTERS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
 export const CONTROL_CHARACTER_MESSAGE = "不能包含控制字符或不可见字符，请删除后重新填写";
 

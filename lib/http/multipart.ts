@@ -5,6 +5,7 @@
 
 export const MALFORMED_UPLOAD = "上传的内容不完整或格式有误，文件未能上传。请重新选择文件后再试；如多次出现，请换一个文件名。";
 
+// eslint-disable-next-line no-control-regex -- the point: a field name or file name with control characters is refused
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 export function isMultipart(contentType: string | null | undefined): boolean {

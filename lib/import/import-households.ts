@@ -9,7 +9,7 @@ import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { nameSearchColumns } from "@/lib/filing/name-search";
 import { householdFigures } from "@/lib/filing/figures";
 import { suggestTier } from "@/lib/filing/suggest-tier";
-import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
+import { addMonths, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue, tierPolicy, type TTierPolicyInForce } from "@/lib/policy/policy";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { uuidv7 } from "@/lib/db/uuidv7";

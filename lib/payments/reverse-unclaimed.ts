@@ -1,5 +1,5 @@
 import "server-only";
-import { Prisma } from "@/lib/generated/prisma/client";
+import type { Prisma } from "@/lib/generated/prisma/client";
 
 // 未领取: cash or goods not collected. The line's ledger entry is reversed (the exact negative,
 // reverses_entry_id, reversal_kind 'UNCLAIMED', the reason) and the line marked UNCLAIMED, in one

@@ -150,7 +150,7 @@ export function reportTables(report: TReport) {
     ],
   };
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
   return [openFiles, causes, flow, moneyByOrg, byType, byFund, work, quality] as TReportTable<any>[];
 }
 

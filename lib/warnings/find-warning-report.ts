@@ -116,7 +116,7 @@ function sumRows<T extends { label: string }>(label: string, rows: T[], keys: Ar
   return total;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
 export type TWarningReportTable = { key: string; title: string; note: string; columns: TXlsxColumn<any>[]; rows: unknown[]; total: unknown | null };
 function table<T>(key: string, title: string, note: string, columns: TXlsxColumn<T>[], rows: T[], total: T | null): TWarningReportTable {
   return { key, title, note, columns, rows, total };

@@ -387,6 +387,7 @@ function columnOf(/** @type {string} */ reference) {
 function serialDate(/** @type {number} */ serial, /** @type {boolean} */ date1904) {
   const ms = Math.round((serial - 25569 + (date1904 ? 1462 : 0)) * 86_400_000);
   const date = new Date(ms);
+  // eslint-disable-next-line no-restricted-syntax -- an Excel serial is a day without a time zone, counted from UTC midnight: its UTC date is that day
   return Number.isNaN(date.getTime()) ? "" : date.toISOString().slice(0, 10);
 }
 

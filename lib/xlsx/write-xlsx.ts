@@ -107,7 +107,7 @@ export class XlsxAborted extends Error {
  * Stops with `XlsxAborted` when `output` is destroyed (the client left), so the caller stops
  * reading from the database.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
 export async function writeXlsx(output: Writable, sheets: TXlsxSheet<any>[]): Promise<number[]> {
   // Deflate level 1: the zip is written on the libuv thread pool, and at the default level it was
   // the slowest step of a large export; level 1 costs a few percent of file size (an xlsx is XML,
@@ -179,7 +179,7 @@ export async function writeXlsx(output: Writable, sheets: TXlsxSheet<any>[]): Pr
  */
 export function xlsxResponse(
   fileName: string,
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
   sheets: TXlsxSheet<any>[],
   onDone?: (counts: number[]) => Promise<void> | void,
 ): Response {

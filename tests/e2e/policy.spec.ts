@@ -68,7 +68,7 @@ test("an administrator changes the 低保 standard and a grant; new decisions us
 
   // A date in the past is refused with a reason, and nothing is saved.
   await admin.getByRole("button", { name: "新增低保标准" }).click();
-  let dialog = admin.getByRole("dialog");
+  const dialog = admin.getByRole("dialog");
   await dialog.getByLabel("城市低保标准（元/人·月）").fill("960");
   await dialog.getByLabel("生效日期").fill("2020-01-01");
   await dialog.getByRole("button", { name: "保存" }).click();

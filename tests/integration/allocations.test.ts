@@ -23,7 +23,7 @@ import { insertApprovedPayment, insertPayableFiles } from "../support/ledger-fix
 const today = todayInShanghai();
 const year = Number(today.slice(0, 4));
 let sql: pg.Client;
-let gsOfficial: TActor, gsAdmin: TActor, lzOfficial: TActor, cityOfficial: TActor, cityOfficial2: TActor, cityAdmin: TActor, cityCaseworker: TActor, cityAuditor: TActor, countyOfficial: TActor;
+let gsOfficial: TActor, gsAdmin: TActor, lzOfficial: TActor, cityOfficial: TActor, cityOfficial2: TActor, cityCaseworker: TActor, cityAuditor: TActor, countyOfficial: TActor;
 let province: string, city: string, county: string;
 const grassroots: string[] = [];
 
@@ -55,7 +55,7 @@ beforeAll(async () => {
   [gsOfficial, gsAdmin, lzOfficial] = await Promise.all(["gs_official", "gs_admin", "lz_official"].map(actorFor)) as [TActor, TActor, TActor];
   cityOfficial = await user("GSCS", ["OFFICIAL"]);
   cityOfficial2 = await user("GSCS", ["OFFICIAL"]);
-  cityAdmin = await user("GSCS", ["ADMIN"]);
+  await user("GSCS", ["ADMIN"]); // a city administrator exists, as in a real deployment
   cityCaseworker = await user("GSCS", ["CASEWORKER"]);
   cityAuditor = await user("GSCS", ["AUDITOR"]);
   countyOfficial = await user("GSCSX", ["OFFICIAL"]);
@@ -248,7 +248,7 @@ describe("the allocation report", () => {
     const dateIn = (half: number) => `${Y}-${String(half === 1 ? 1 + Math.floor(rand() * 6) : 7 + Math.floor(rand() * 6)).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
     const entries: Array<{ id: string; payer: string; fund: string; amount: number; reversed: boolean }> = [];
     let refusedAsExpected = 0;
-    let adjustable: Array<{ id: string; giver: string; recipient: string; fund: string; net: number; half: number }> = [];
+    const adjustable: Array<{ id: string; giver: string; recipient: string; fund: string; net: number; half: number }> = [];
 
     for (let step = 0; step < 120; step++) {
       const half = rand() < 0.5 ? 1 : 2;

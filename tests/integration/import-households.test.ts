@@ -15,7 +15,7 @@ import {
 } from "@/lib/import/import-households";
 import { startHouseholdImportRevalidation } from "@/lib/import/run-import";
 import { ZHouseholdImportRef } from "@/lib/import/schemas";
-import { actorFor, orgByCode, seedDemo } from "../support/factories";
+import { actorFor, seedDemo } from "../support/factories";
 import { insertOpenFile } from "../support/open-file";
 import { residentId } from "../support/resident-ids";
 

@@ -34,7 +34,6 @@ let tsCaseworker: TActor;
 let tsOfficial: TActor;
 let tsAuditor: TActor;
 let lanzhouCounty: string;
-let tianshuiCounty: string;
 const today = todayInShanghai();
 const year = today.slice(0, 4);
 let sql: pg.Client;
@@ -98,7 +97,6 @@ beforeAll(async () => {
   ({ lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor } = await demoActors());
   lzOfficial2 = await actorFor((await createTestUser({ orgCode: "GSLZ", roles: ["OFFICIAL"] })).username);
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
-  tianshuiCounty = (await orgByCode("GSTSQZ")).id;
 });
 
 afterAll(async () => {

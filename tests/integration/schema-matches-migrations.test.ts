@@ -164,7 +164,7 @@ function getDmmfJson(schemaText: string): string {
   try {
     result = wasm.get_dmmf(inputPtr, input.length);
   } catch (error) {
-    throw new Error(`Prisma's schema parser crashed: ${panicMessage ?? String(error)}`);
+    throw new Error(`Prisma's schema parser crashed: ${panicMessage ?? String(error)}`, { cause: error });
   }
   // wasm-bindgen returns [resultPtr, resultLen, errorRef, isError] for a Result<String, JsError>.
   if (!Array.isArray(result) || result.length !== 4 || !result.every((x) => typeof x === "number")) {

@@ -1,6 +1,5 @@
 import Link from "next/link";
 import { ExportLinks } from "@/components/exports/export-links";
-import { buttonClass } from "@/components/ui/button";
 import { hasRole } from "@/lib/auth/actor";
 import { Input, Select } from "@/components/ui/field";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";

@@ -37,6 +37,7 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
   const actor = await requirePageActor(...SECTION_ROLES.exports);
   const params = await searchParams;
   const jobs = await findMyExports(actor, pageFrom(params.page));
+  // eslint-disable-next-line react-hooks/purity -- a server component renders once per request: "now" is the request's time
   const now = Date.now();
   const highlighted = params.job;
   return (

@@ -1,7 +1,6 @@
 import Link from "next/link";
 import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
 import { ExportLinks } from "@/components/exports/export-links";
-import { buttonClass } from "@/components/ui/button";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";

@@ -6,7 +6,6 @@ import { Field, Select } from "@/components/ui/field";
 import { Badge, Card, DetailItem, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
-import { Table, Td } from "@/components/ui/table";
 import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
@@ -67,7 +66,6 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
   });
   const acts = hasRole(actor, "CASEWORKER") || hasRole(actor, "OFFICIAL");
   const n = (v: number) => v.toLocaleString("zh-CN");
-  let previousFile: string | null | undefined;
   return (
     <>
       <PageHeader
@@ -122,9 +120,8 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
           ) : (
             <>
               <ul className="divide-y divide-slate-200">
-                {results.rows.map((r) => {
-                  const firstOfFile = r.fileId !== previousFile;
-                  previousFile = r.fileId;
+                {results.rows.map((r, i) => {
+                  const firstOfFile = i === 0 || r.fileId !== results.rows[i - 1]!.fileId;
                   const state = { status: r.status, file: r.file ? { status: r.file.status } : null };
                   return (
                     <li key={r.id} className="py-3" data-testid="civil-result">
