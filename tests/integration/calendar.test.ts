@@ -4,6 +4,7 @@
 // Chinese holidays and make-up days; the paper-sync item on every content change; the seeded,
 // reproducible spot check and its findings; disposal after retention with a tombstone. Scope: a
 // Tianshui user (attacker) neither sees nor acts on Lanzhou's (victim's) items and checks.
+import { createRequire } from "node:module";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
@@ -18,7 +19,7 @@ import { getSpotCheck, recordFinding, startSpotCheck } from "@/lib/calendar/spot
 import { addWorkingDays, syncWorkingCalendar } from "@/lib/calendar/working-days";
 import { prisma } from "@/lib/db/client";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
-import { todayInShanghai } from "@/lib/format/datetime";
+import { addDays, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
 
@@ -78,6 +79,22 @@ async function recheck(fileId: string, checkDate: string, suggestedTier: string 
   );
 }
 
+/**
+ * The oracle for the trigger: working days after `from` up to and including `to`, read straight
+ * from the State Council's calendar as the chinese-days package publishes it (a listed holiday is
+ * off, a listed make-up day is worked, any other day is worked Monday to Friday).
+ */
+function publishedWorkingDaysBetween(from: string, to: string): number {
+  const published = createRequire(import.meta.url)("chinese-days/dist/chinese-days.json") as { holidays: Record<string, string>; workdays: Record<string, string> };
+  let count = 0;
+  for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
+    const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
+    if (day in published.holidays) continue;
+    if (day in published.workdays || (weekday >= 1 && weekday <= 5)) count += 1;
+  }
+  return count;
+}
+
 const openItems = (kind: string) => prisma.workItem.findMany({ where: { kind: kind as never, status: "OPEN" }, select: { fileId: true, dueDate: true, sourceKey: true } });
 
 describe("working days", () => {
@@ -88,6 +105,13 @@ describe("working days", () => {
     expect(await addWorkingDays("2026-09-24", 1)).toBe("2026-09-28");
     // A year the package does not list yet: Monday to Friday.
     expect(await addWorkingDays("2031-06-13", 1)).toBe("2031-06-16");
+  });
+
+  it("counts the paper-sync period (30 working days) across 中秋 and 国庆 as the published 2026 calendar has it", async () => {
+    // From Monday 21 September 2026: 22–24 Sep (3; 中秋 25–27 Sep off), 28–30 Sep (6), 国庆 1–7 Oct
+    // off, 8–9 Oct and the make-up Saturday 10 Oct (9), 12–16 Oct (14), 19–23 Oct (19),
+    // 26–30 Oct (24), 2–6 Nov (29), Monday 9 November (30).
+    expect(await addWorkingDays("2026-09-21", 30)).toBe("2026-11-09");
   });
 });
 
@@ -145,8 +169,14 @@ describe("the daily job", () => {
 
   it("runs once at a time: a second start while one runs does nothing", async () => {
     let release!: () => void;
-    const held = runJob("calendar-daily", T, () => new Promise<string>((resolve) => (release = () => resolve("done"))));
-    await new Promise((r) => setTimeout(r, 300));
+    let working!: () => void;
+    const holdingTheLock = new Promise<void>((resolve) => (working = resolve));
+    const held = runJob("calendar-daily", T, () => new Promise<string>((resolve) => {
+      release = () => resolve("done");
+      working();
+    }));
+    // The work has started, so the first run holds the job's lock.
+    await holdingTheLock;
     await expect(runDailyCalendar(T)).resolves.toEqual({ ran: false, reason: "ALREADY_RUNNING" });
     release();
     await expect(held).resolves.toMatchObject({ ran: true, result: "done" });
@@ -189,7 +219,9 @@ describe("paper and electronic in step", () => {
     await sql.query("UPDATE household_file SET data = data || '{\"needs\": \"医疗与助学\"}', version = version + 1 WHERE id = $1", [id]);
     const items = await prisma.workItem.findMany({ where: { fileId: id, kind: "PAPER_SYNC" } });
     expect(items).toHaveLength(1);
-    expect(items[0]!.dueDate.toISOString().slice(0, 10)).toBe(await addWorkingDays(todayInShanghai(), 30));
+    // The trigger counts from the real today; the count is checked against the published calendar.
+    expect(publishedWorkingDaysBetween(todayInShanghai(), dateOnlyString(items[0]!.dueDate))).toBe(30);
+    expect(publishedWorkingDaysBetween(addDays(dateOnlyString(items[0]!.dueDate), -1), dateOnlyString(items[0]!.dueDate))).toBe(1);
 
     const recheckItem = await prisma.workItem.findFirstOrThrow({ where: { kind: "RECHECK_DUE" } });
     await expect(completeWorkItem(lzCaseworker, { itemId: recheckItem.id })).rejects.toMatchObject({ code: "NOT_MANUAL" });

@@ -2,8 +2,10 @@
 // cron schedule in China time, runs today's calendar job once at start-up (recorded in job_run), and
 // a restart after a successful run does not run it again. Several workers started at once (one per
 // instance) all start — the queue is created once — and still run today's job once.
+import pg from "pg";
 import type PgBoss from "pg-boss";
 import { afterAll, describe, expect, it } from "vitest";
+import { DAILY_JOB } from "@/lib/calendar/run-daily-calendar";
 import { DAILY_CRON, startScheduler } from "@/lib/calendar/scheduler";
 import { prisma } from "@/lib/db/client";
 import { seedDemo } from "../support/factories";
@@ -13,13 +15,21 @@ afterAll(async () => {
   await Promise.all(started.map((b) => b.stop({ graceful: false, wait: true, timeout: 5_000 }).catch(() => {})));
 });
 
-async function until(check: () => Promise<boolean>, ms = 30_000) {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return;
-    await new Promise((r) => setTimeout(r, 300));
+/** Waits for pg-boss's own rows: the daily job's jobs still queued or running (none once all are done). */
+async function untilQueueIdle(ms = 30_000) {
+  const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
+  await owner.connect();
+  try {
+    const end = Date.now() + ms;
+    for (;;) {
+      const { rows } = await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')", [DAILY_JOB]);
+      if (rows[0]!.n === 0) return;
+      if (Date.now() > end) throw new Error("the daily job was still queued or running");
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  } finally {
+    await owner.end();
   }
-  throw new Error("timed out");
 }
 
 describe("the job runner", () => {
@@ -32,14 +42,15 @@ describe("the job runner", () => {
     started.push(...workers);
     const a = workers[0]!;
     expect(await a.getSchedules()).toEqual([expect.objectContaining({ name: "calendar-daily", cron: DAILY_CRON, timezone: "Asia/Shanghai" })]);
-    await until(async () => (await prisma.jobRun.count({ where: { status: "SUCCEEDED" } })) === 1);
-    await new Promise((r) => setTimeout(r, 3_000));
-    expect(await prisma.jobRun.count()).toBe(1);
+    // Every start-up has queued what it was going to queue (startScheduler awaits its send), so
+    // once no job is queued or running, everything the four started has run.
+    await untilQueueIdle();
+    expect(await prisma.jobRun.findMany({ select: { status: true } })).toEqual([{ status: "SUCCEEDED" }]);
 
     for (const worker of workers) await worker.stop({ graceful: true, wait: true });
     const restarted = await startScheduler(url);
     started.push(restarted);
-    await new Promise((r) => setTimeout(r, 4_000));
+    await untilQueueIdle();
     expect(await prisma.jobRun.count()).toBe(1);
   }, 60_000);
 });
