@@ -6,7 +6,7 @@ import nextPlugin from "@next/eslint-plugin-next";
 import reactHooks from "eslint-plugin-react-hooks";
 import tseslint from "typescript-eslint";
 
-/** Dates one way (docs/architecture.md "Dates and times"): only lib/format/datetime.ts knows the time zone. */
+/** Dates one way (docs/architecture.md, "Dates."): only lib/format/datetime.ts knows the time zone. */
 const DATE_HABITS = [
   {
     selector: "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
