@@ -7,11 +7,36 @@ export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
 const debianChromium = "/usr/bin/chromium";
 const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) ? debianChromium : undefined);
 
+/**
+ * Specs that change what every other spec sees, count rows others add, or start servers of their
+ * own: run one at a time, by `npm run test:e2e` after the shared project and on a fresh server of
+ * their own (a second `playwright test --project=serial`), never beside another spec.
+ * - calendar, policy: the working-day calendar and policy figures every deadline and amount uses;
+ * - warnings: runs the daily job (立即运行), which writes work items and warnings for every file;
+ * - reports: compares the workbench's and report's figures for all of Lanzhou with counts taken a
+ *   moment earlier, which a file added by another spec in between would break;
+ * - ledger: builds a batch over 西固's unions, where bank-payments adds households and payments;
+ * - auth, web-surface, public-door: sign-in waits and public-page limits count attempts per
+ *   address, and every browser here comes from the same address;
+ * - backups, screens: list every backup run, fill the demo cities;
+ * - processes, root-only-folder, workbook-bomb: start their own `npm start` or push the server to
+ *   its memory limit, which would starve a neighbour past its timeouts.
+ */
+export const SERIAL_SPECS = [
+  "auth", "backups", "calendar", "ledger", "policy", "processes", "public-door", "reports", "root-only-folder", "screens", "warnings", "web-surface", "workbook-bomb",
+].map((name) => `**/${name}.spec.ts`);
+
 export default defineConfig({
   testDir: "tests/e2e",
+  // A spec's tests run in order in one worker; different specs of the shared project run side by
+  // side. They share one server and database: each makes its own users, households and batches,
+  // in organisations no other spec of the project builds a batch over.
   fullyParallel: false,
-  // The tests share one server and database; each makes its own users and records.
-  workers: 1,
+  workers: 2,
+  projects: [
+    { name: "shared", testIgnore: SERIAL_SPECS },
+    { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
+  ],
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },

@@ -35,10 +35,13 @@ export async function userId(username: string): Promise<string> {
 }
 
 let seq = 0;
+// Two workers may create a user or file in the same millisecond with the same counter: the
+// worker's process id keeps their names apart.
+const WORKER = process.pid.toString(36);
 /** A fresh user, so that tests which lock, disable or change a user do not disturb each other. */
 export async function createUser(options: { orgCode: string; roles: string[]; password?: string; name?: string }) {
   seq += 1;
-  const username = `e2e_${Date.now().toString(36)}_${seq}`;
+  const username = `e2e_${WORKER}_${Date.now().toString(36)}_${seq}`;
   const password = options.password ?? "E2e-password-1";
   const [row] = await sql<{ id: string }>(
     `INSERT INTO app_user (username, name, organisation_id, roles, password_hash)
@@ -107,7 +110,7 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
        now() - interval '92 days', current_date - 2, $8, $9, $10)
      RETURNING id`,
     // The name-search columns saving a filing writes (lib/filing/name-search.ts), so the archive finds the file by name.
-    [org!.id, `${org!.code}-E2E-${Date.now().toString(36)}-${seq}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
+    [org!.id, `${org!.code}-E2E-${WORKER}-${Date.now().toString(36)}-${seq}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
       named.holderNamePinyin, named.holderNameInitials, named.holderNameGrams],
   );
   await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
