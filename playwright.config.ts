@@ -32,7 +32,8 @@ export default defineConfig({
   // side. They share one server and database: each makes its own users, households and batches,
   // in organisations no other spec of the project builds a batch over.
   fullyParallel: false,
-  workers: 2,
+  // E2E_WORKERS=1 runs the shared project one spec at a time again (a slow or busy machine).
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   projects: [
     { name: "shared", testIgnore: SERIAL_SPECS },
     { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
