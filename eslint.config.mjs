@@ -87,12 +87,6 @@ export default tseslint.config(
     rules: { "no-restricted-syntax": ["error", ...DATE_HABITS, ...COMPONENT_HABITS] },
   },
   {
-    // Role checks that issue 27 §1 moves into each feature's rules.ts; the merger deletes an entry
-    // once its file asks a predicate instead.
-    files: ["components/ledger/batch-actions.tsx", "components/ledger/household-ledger.tsx", "components/filing/workflow-panel.tsx", "components/dynamic/follow-up-actions.tsx", "components/dynamic/follow-up-section.tsx"],
-    rules: { "no-restricted-syntax": ["error", ...DATE_HABITS] },
-  },
-  {
     // The one module allowed to know the offset, and tests, which write instants out to pin it.
     files: ["lib/format/datetime.ts", "tests/**"],
     rules: { "no-restricted-syntax": "off" },

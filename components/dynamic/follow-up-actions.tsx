@@ -8,19 +8,18 @@ import { DialogForm, type TFieldSpec } from "@/components/forms/dialog-form";
 import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { DisabledStep } from "@/components/ui/disabled-step";
-import type { TAllowed } from "@/lib/filing/rules";
+import { shownRefusal, type TAllowed } from "@/lib/auth/allowed";
 import {
   ZAddMeasureInput, ZDecideChangeInput, ZProposeExitInput, ZProposeTierChangeInput, ZProposeTransferInput, ZRecordVisitInput,
   ZSetPairingInput, ZUpdateMeasureInput,
 } from "@/lib/dynamic/schemas";
 import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
-import type { FileStatus, MeasureStatus, Role, Tier } from "@/lib/generated/prisma/enums";
+import type { MeasureStatus, Tier } from "@/lib/generated/prisma/enums";
 
 type TProps = {
-  /** canEndObservation(file, today), from lib/filing/rules. */
-  endObservation: TAllowed;
-  file: { id: string; version: number; status: FileStatus; tier: Tier | null; contactName: string | null; contactPhone: string | null; responsibleCadreId: string | null };
-  roles: Role[];
+  /** The answers of lib/dynamic/rules.ts for this actor and file, asked by the page. */
+  allowed: { visit: TAllowed; pairing: TAllowed; plan: TAllowed; propose: TAllowed; endObservation: TAllowed };
+  file: { id: string; version: number; tier: Tier | null; contactName: string | null; contactPhone: string | null; responsibleCadreId: string | null };
   today: string;
   cadres: Array<{ id: string; label: string }>;
 };
@@ -43,20 +42,20 @@ export function PostExitVisit({ fileId, today }: { fileId: string; today: string
 }
 
 /** The follow-up steps a caseworker or official can take on an open (or observed) file. */
-export function FollowUpActions({ file, roles, today, cadres, endObservation }: TProps) {
+export function FollowUpActions({ file, allowed, today, cadres }: TProps) {
   const ref = { fileId: file.id, expectedVersion: file.version };
-  const caseworker = roles.includes("CASEWORKER");
-  const follower = caseworker || roles.includes("OFFICIAL");
-  const open = file.status === "OPEN";
-  const observed = file.status === "OBSERVATION";
-  if (!follower || (!open && !observed)) return null;
+  // Pairing is open to whoever follows an open or observed file: without it there is nothing here.
+  if (!allowed.pairing.ok) return null;
+  const endObservationRefusal = shownRefusal(allowed.endObservation);
   const otherTiers = Object.fromEntries(Object.entries(TIER_LABELS).filter(([t]) => t !== file.tier));
   return (
     <div className="flex flex-wrap gap-2">
-      <DialogForm title="登记走访" confirmLabel="确认登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId: file.id }}
-        defaults={{ fileId: file.id, visitDate: today, visitors: "", findings: "", events: [], perCapitaMonthlyFen: "" }}
-        fields={VISIT_FIELDS}
-        run={recordVisitAction} />
+      {allowed.visit.ok && (
+        <DialogForm title="登记走访" confirmLabel="确认登记" variant="secondary" schema={ZRecordVisitInput} fixed={{ fileId: file.id }}
+          defaults={{ fileId: file.id, visitDate: today, visitors: "", findings: "", events: [], perCapitaMonthlyFen: "" }}
+          fields={VISIT_FIELDS}
+          run={recordVisitAction} />
+      )}
       <DialogForm title="设置结对帮扶" confirmLabel="确认保存" variant="secondary" schema={ZSetPairingInput} fixed={ref}
         defaults={{ ...ref, responsibleCadreId: file.responsibleCadreId ?? "", contactName: file.contactName ?? "", contactPhone: file.contactPhone ?? "" }}
         fields={[
@@ -65,7 +64,7 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
           { name: "contactPhone", label: "联系电话", type: "text" },
         ]}
         run={setPairingAction} />
-      {caseworker && (
+      {allowed.plan.ok && (
         <DialogForm title="添加帮扶措施" confirmLabel="确认添加" variant="secondary" schema={ZAddMeasureInput} fixed={{ fileId: file.id }}
           defaults={{ fileId: file.id, need: "", measure: "", responsible: "", dueDate: "" }}
           fields={[
@@ -76,7 +75,7 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
           ]}
           run={addMeasureAction} />
       )}
-      {caseworker && open && (
+      {allowed.propose.ok && (
         <>
           <DialogForm title="申请调整类别" confirmLabel="确认提交申请" variant="secondary" schema={ZProposeTierChangeInput} fixed={ref}
             defaults={{ ...ref, proposedTier: "" as never, reason: "" }}
@@ -100,8 +99,8 @@ export function FollowUpActions({ file, roles, today, cadres, endObservation }: 
             run={proposeTransferAction} />
         </>
       )}
-      {observed && !endObservation.ok && <DisabledStep label="渐退期满，结束跟踪" reason={endObservation.reason} />}
-      {observed && endObservation.ok && (
+      {endObservationRefusal && <DisabledStep label="渐退期满，结束跟踪" reason={endObservationRefusal} />}
+      {allowed.endObservation.ok && (
         <ConfirmAction label="渐退期满，结束跟踪" title="结束渐退期跟踪？" message="渐退期满且未返困的家庭将关闭档案。如再次陷入困难，可在原档案上返困重新启用。"
           confirmLabel="结束跟踪" run={() => endObservationAction(ref)} />
       )}

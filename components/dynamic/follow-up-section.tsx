@@ -1,6 +1,8 @@
 import { Badge, Card } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
+import { shownRefusal } from "@/lib/auth/allowed";
 import type { TActor } from "@/lib/auth/actor";
+import { canDecideChange } from "@/lib/dynamic/rules";
 import type { getFileFollowUp } from "@/lib/dynamic/find";
 import {
   CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
@@ -20,7 +22,6 @@ const tierLabel = (t: Tier | null) => (t ? TIER_LABELS[t] : "—");
 /** 变更申请: each request beside the file as it stands, with the official's decision where it is theirs to make. */
 export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollowUp; file: TFile; actor: TActor }) {
   if (followUp.changes.length === 0) return null;
-  const official = actor.roles.includes("OFFICIAL");
   return (
     <Card title="变更申请">
       <div className="space-y-4">
@@ -30,7 +31,9 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
             : c.kind === "EXIT" ? `退档：${c.exitReason ? EXIT_REASON_LABELS[c.exitReason] : ""}${c.cancelReason ? `（${CANCEL_REASON_LABELS[c.cancelReason]}）` : ""}`
             : `转至：${c.targetOrganisation?.name ?? ""}`;
           const open = c.status === "PENDING" || c.status === "AWAITING_RECEIVER";
-          const canDecide = official && c.requestedById !== actor.userId;
+          // One predicate for the buttons and the server (decideChange): role, pending, not the proposer.
+          const decide = canDecideChange(actor, c);
+          const refusal = shownRefusal(decide);
           return (
             <div key={c.id} className={`rounded-md border p-4 ${open ? "border-amber-300 bg-amber-50/50" : "border-slate-200"}`} data-testid="change-request">
               <div className="mb-3 flex flex-wrap items-center gap-2 text-sm">
@@ -59,12 +62,12 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
                   {c.decisionComment && `；意见：${c.decisionComment}`}
                 </p>
               )}
-              {c.status === "PENDING" && canDecide && (
+              {decide.ok && (
                 <div className="mt-3">
                   <ChangeDecision requestId={c.id} version={c.version} summary={describeChange({ ...c, holderName: file.holderName, fileNumber: file.fileNumber, fromOrganisation: file.organisationName, targetOrganisation: c.targetOrganisation?.name ?? null })} />
                 </div>
               )}
-              {c.status === "PENDING" && official && c.requestedById === actor.userId && <p className="mt-2 text-xs text-slate-500">这是您提出的申请，须由其他审批人审批。</p>}
+              {refusal && <p className="mt-2 text-xs text-slate-500">{refusal}</p>}
             </div>
           );
         })}

@@ -9,7 +9,7 @@ import { DialogForm } from "@/components/forms/dialog-form";
 import { Button, buttonClass } from "@/components/ui/button";
 import { OWN_SUBMISSION_REFUSED, type TFilingSteps } from "@/lib/filing/filing-rules";
 import { ConfirmAction } from "@/components/ui/confirm-action";
-import type { FileStatus, Role, Tier } from "@/lib/generated/prisma/enums";
+import type { Tier } from "@/lib/generated/prisma/enums";
 import { CIVIL_CHECK_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import {
   ZApproveFilingInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZResolveObjectionInput, ZReviewFilingInput,
@@ -19,24 +19,21 @@ import {
 export type TWorkflowFile = {
   id: string;
   version: number;
-  status: FileStatus;
   proposedTier: Tier | null;
-  deletable: boolean;
 };
 
-/** The steps come from lib/filing/filing-rules.ts (filingSteps), the rules the server enforces. */
-export function WorkflowPanel({ file, roles, today, allowed, civilRuns = {} }: { file: TWorkflowFile; roles: Role[]; today: string; allowed: TFilingSteps; civilRuns?: Record<string, string> }) {
+/** Every step shown comes from lib/filing/filing-rules.ts (filingSteps), the table the server enforces. */
+export function WorkflowPanel({ file, today, allowed, civilRuns = {} }: { file: TWorkflowFile; today: string; allowed: TFilingSteps; civilRuns?: Record<string, string> }) {
   const ref = { fileId: file.id, expectedVersion: file.version };
-  const caseworker = roles.includes("CASEWORKER");
   const steps: React.ReactNode[] = [];
 
-  if (file.status === "DRAFT" && caseworker) {
+  if (allowed.editDraft) {
     steps.push(
       <Link key="edit" href={`/files/${file.id}/edit`} className={buttonClass()}>
         继续填写
       </Link>,
     );
-    if (file.deletable) {
+    if (allowed.deleteDraft) {
       steps.push(
         <ConfirmAction key="delete" label="删除草稿" title="删除这份草稿？" message="草稿及其已上传的材料将被删除，不能恢复。" confirmLabel="删除" variant="danger" run={() => deleteDraftAction(ref)} />,
       );
@@ -102,7 +99,7 @@ export function WorkflowPanel({ file, roles, today, allowed, civilRuns = {} }: {
         fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={rejectFilingAction} />,
     );
   }
-  if ((file.status === "CLOSED" || file.status === "OBSERVATION") && caseworker) {
+  if (allowed.reopen) {
     steps.push(
       <ConfirmAction key="reopen" label="返困重新启用" title="重新启用这份档案？" variant="primary"
         message="家庭再次陷入困难时，在原档案上重新建档（新的一期），经审核、公示、审定后恢复在档。不会新建档案。"
@@ -113,7 +110,7 @@ export function WorkflowPanel({ file, roles, today, allowed, civilRuns = {} }: {
   if (allowed.ownSubmission) steps.push(<p key="own" className="text-sm text-slate-500">{OWN_SUBMISSION_REFUSED}</p>);
   if (steps.length === 0) {
     // Open and observed files are followed up through the dynamic-management actions beside this panel.
-    if (file.status === "OPEN" || file.status === "OBSERVATION") return null;
+    if (allowed.followedUp) return null;
     return <p className="text-sm text-slate-500">当前没有您可以办理的操作。</p>;
   }
   return <div className="flex flex-wrap gap-2">{steps}</div>;

@@ -7,7 +7,7 @@ import {
 } from "@/lib/ledger/actions";
 import { Button } from "@/components/ui/button";
 import type { TActionResult } from "@/lib/actions/result";
-import type { BatchStatus, PaymentMethod } from "@/lib/generated/prisma/enums";
+import type { PaymentMethod } from "@/lib/generated/prisma/enums";
 import { ZAdjustLineInput, ZRejectBatchInput, ZRemoveLineInput } from "@/lib/ledger/schemas";
 import { DialogForm } from "@/components/forms/dialog-form";
 
@@ -59,22 +59,23 @@ function ConfirmStep({ label, title, message, lines, run, variant = "primary" }:
   );
 }
 
-export function BatchActions({ batch, roles, isMaker }: { batch: { id: string; name: string; summary: string; version: number; status: BatchStatus; includedLines: number; total: string; method?: PaymentMethod }; roles: string[]; isMaker: boolean }) {
+/** `allowed` is what lib/ledger/rules.ts answers for this actor and batch (the page asks; approveBatch etc. enforce the same). */
+export function BatchActions({ batch, allowed }: { batch: { id: string; name: string; summary: string; version: number; includedLines: number; total: string; method?: PaymentMethod }; allowed: { submit: boolean; approve: boolean; reject: boolean; refusal: string | null } }) {
   const ref = { batchId: batch.id, expectedVersion: batch.version };
-  const caseworker = roles.includes("CASEWORKER");
-  const official = roles.includes("OFFICIAL");
   const steps: React.ReactNode[] = [];
-  if (batch.status === "DRAFT" && caseworker) {
+  if (allowed.submit) {
     steps.push(<ConfirmStep key="submit" label="提交审批" title="提交批次审批？" lines={batch.includedLines} message={`名单 ${batch.includedLines} 条，合计 ${batch.total}。提交后不能再修改名单，除非审批人退回。`} run={() => submitBatchAction(ref)} />);
   }
-  if (batch.status === "SUBMITTED" && official && !isMaker) {
+  if (allowed.approve) {
     steps.push(<ConfirmStep key="approve" label="审批通过" title="审批通过并入账？" lines={batch.includedLines} message={`批次“${batch.name}”（${batch.summary}）：将为 ${batch.includedLines} 条名单写入台账，合计 ${batch.total}。入账后不能修改或删除，错误只能逐笔冲正。`} run={() => approveBatchAction(ref)} />);
+  }
+  if (allowed.reject) {
     steps.push(
       <DialogForm key="reject" label="退回" title="退回批次" buttonVariant="secondary" variant="danger" confirmLabel="确认退回" schema={ZRejectBatchInput}
         defaults={{ ...ref, reason: "" }} fields={[{ name: "reason", label: "退回原因", type: "textarea" }]} run={(v) => rejectBatchAction({ ...v, ...ref })} />,
     );
   }
-  if (batch.status === "SUBMITTED" && official && isMaker) steps.push(<p key="own" className="text-sm text-slate-600">这是您编制或提交的批次，须由其他审批人审批。</p>);
+  if (allowed.refusal) steps.push(<p key="own" className="text-sm text-slate-600">{allowed.refusal}</p>);
   return steps.length ? <div className="flex flex-wrap items-center gap-2">{steps}</div> : null;
 }
 

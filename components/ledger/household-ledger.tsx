@@ -2,18 +2,21 @@ import Link from "next/link";
 import { Badge, EmptyState } from "@/components/ui/page";
 import { buttonClass } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole, type TActor } from "@/lib/auth/actor";
+import type { TActor } from "@/lib/auth/actor";
 import { todayInShanghai } from "@/lib/format/datetime";
 import type { FileStatus } from "@/lib/generated/prisma/enums";
 import { householdLedger } from "@/lib/ledger/find-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
+import { canRecordBankAccount, canReverseEntry, canStartDisbursement, mayRevealAccount } from "@/lib/ledger/rules";
 import { formatFen } from "@/lib/money/money";
 import { BankAccountDialog, ReverseEntryDialog, RevealAccountButton } from "./ledger-buttons";
 
 /** 已享受政策和资金: the household's part of the ledger, on its file page. */
 export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { id: string; status: FileStatus; holderName: string | null } }) {
   const ledger = await householdLedger(actor, file.id);
-  const caseworker = hasRole(actor, "CASEWORKER");
+  // Each button asks lib/ledger/rules.ts, the predicates bank-accounts.ts and disbursements.ts enforce.
+  const recordAccount = canRecordBankAccount(actor, file).ok;
+  const startDisbursement = canStartDisbursement(actor, file).ok;
   const today = todayInShanghai();
   const years = [...new Set(ledger.totals.map((t) => t.year))];
   return (
@@ -24,16 +27,16 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
           {ledger.account ? (
             <>
               {ledger.account.bankName} · 户名 {ledger.account.accountHolder} ·{" "}
-              {hasRole(actor, "AUDITOR") ? <RevealAccountButton bankAccountId={ledger.account.id} masked={ledger.account.masked} /> : <span className="font-mono">{ledger.account.masked}</span>}
+              {mayRevealAccount(actor).ok ? <RevealAccountButton bankAccountId={ledger.account.id} masked={ledger.account.masked} /> : <span className="font-mono">{ledger.account.masked}</span>}
             </>
           ) : (
             <span className="text-amber-700">未登记（现金救助须先登记建档职工本人账户）</span>
           )}
         </div>
-        {caseworker && file.status !== "DRAFT" && file.status !== "CLOSED" && (
+        {recordAccount && (
           <div className="flex flex-wrap items-start gap-2">
             <BankAccountDialog fileId={file.id} holderName={file.holderName ?? ""} replacing={!!ledger.account} />
-            {(file.status === "OPEN" || file.status === "OBSERVATION") && (
+            {startDisbursement && (
               <Link href={`/ledger/new?fileId=${file.id}`} className={buttonClass()}>
                 登记救助发放
               </Link>
@@ -94,7 +97,7 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
               <Td className="whitespace-nowrap text-xs">经办 {e.recordedBy}<br />审批 {e.approvedBy}</Td>
               <Td>
                 {e.reversed ? <Badge>已冲正</Badge> : e.reversalPending ? <Badge tone="amber">冲正待审批</Badge> : null}
-                {caseworker && !e.isReversal && !e.reversed && !e.reversalPending && (
+                {canReverseEntry(actor, e).ok && (
                   <ReverseEntryDialog entryId={e.id} today={today} description={`${e.entryDate} ${AID_TYPE_LABELS[e.aidType]} ${formatFen(e.amountFen)}`} />
                 )}
               </Td>

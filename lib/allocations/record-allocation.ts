@@ -1,10 +1,10 @@
 import "server-only";
+import { mayRecordAllocation } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { isRaisedBy, isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly } from "@/lib/format/datetime";
 import type { FundSource } from "@/lib/generated/prisma/enums";
 import { rethrowShortfall } from "./balance";
@@ -19,7 +19,7 @@ import type { TRecordAllocationInput } from "./schemas";
 // is written in the same transaction.
 
 export async function recordAllocation(actor: TActor, input: TRecordAllocationInput): Promise<{ allocationId: string; repeated: boolean }> {
-  assertRole(actor, "ADMIN", "OFFICIAL");
+  enforce(mayRecordAllocation(actor));
   const db = scopedDb(actor);
   const giverId = actor.organisation.id;
   const repeat = await db.allocation.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true, recordedById: true } });

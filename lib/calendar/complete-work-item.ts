@@ -1,9 +1,9 @@
 import "server-only";
+import { mayCompleteWorkItems } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnlyString } from "@/lib/format/datetime";
 import { canCompleteWorkItem } from "./find-work-items";
 import { WORK_ITEM_LABELS } from "./labels";
@@ -11,7 +11,7 @@ import type { TCompleteWorkItemInput } from "./schemas";
 
 /** 已同步: a caseworker confirms the paper file was brought in step with the electronic one. */
 export async function completeWorkItem(actor: TActor, input: TCompleteWorkItemInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayCompleteWorkItems(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const item = await tx.workItem.findUnique({ where: { id: input.itemId }, include: { file: { select: { organisationId: true } } } });
     if (!item) throw new NotFoundError("待办事项不存在，或不在您的管辖范围内。");

@@ -1,9 +1,9 @@
 import "server-only";
+import { mayDisposeFiles } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { addMonths, dateOnly, formatDate, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -20,7 +20,7 @@ export async function retainedUntil(exitedAt: Date, regionCode: string, today: s
 }
 
 export async function disposeFile(actor: TActor, input: { fileId: string }, options: { today?: string } = {}) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDisposeFiles(actor));
   const today = options.today ?? todayInShanghai();
   const db = scopedDb(actor);
   const storageKeys = await db.$transaction(async (tx) => {

@@ -1,9 +1,9 @@
 import "server-only";
+import { enforce } from "@/lib/errors/domain-error";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { addDays, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
-import { CALENDAR_LEVELS, CALENDAR_WARNING_HORIZON_DAYS, CALENDAR_YEARS_AHEAD } from "./rules";
+import { CALENDAR_LEVELS, CALENDAR_WARNING_HORIZON_DAYS, CALENDAR_YEARS_AHEAD, mayAdministerCalendar } from "./rules";
 import { packageDay, packageYears } from "./working-days";
 
 export type TCalendarYear = {
@@ -22,7 +22,7 @@ export type TCalendarYear = {
  * 元旦 and 春节 as working days.
  */
 export async function findCalendarCoverage(actor: TActor, today: string = todayInShanghai()) {
-  assertRole(actor, "ADMIN");
+  enforce(mayAdministerCalendar(actor));
   const db = scopedDb(actor);
   const [org, entered] = await Promise.all([
     db.organisation.findUniqueOrThrow({ where: { id: actor.organisation.id }, select: { level: true } }),

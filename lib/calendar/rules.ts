@@ -1,5 +1,7 @@
 // 日历维护: who may enter the working-day calendar, and which days. Shared by the domain function
 // and the page, so the page offers exactly what the server accepts.
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
+import type { TActor } from "@/lib/auth/actor";
 import { dateOnly } from "@/lib/format/datetime";
 import type { OrgLevel } from "@/lib/generated/prisma/enums";
 
@@ -30,3 +32,15 @@ export function calendarDayRefusal(input: { day: string; kind: "HOLIDAY" | "WORK
   if (input.kind === "WORKDAY" && weekday !== 0 && weekday !== 6) return { field: "kind", message: "调休上班只能设在周六或周日：周一至周五本来就是工作日。" };
   return null;
 }
+
+/** 办结 a work item (complete-work-item.ts): a caseworker, for the kinds that are completed by hand. */
+export const mayCompleteWorkItems = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);
+
+/** 销毁 a file whose retention ended (dispose-file.ts): an official. */
+export const mayDisposeFiles = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["OFFICIAL"]);
+
+/** 启动抽查 (spot-checks.ts startSpotCheck): an official. */
+export const mayStartSpotCheck = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["OFFICIAL"]);
+
+/** The working-day calendar and the daily run are administered by ADMIN (set-calendar-day.ts, run-daily-now.ts). */
+export const mayAdministerCalendar = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["ADMIN"]);

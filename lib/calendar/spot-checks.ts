@@ -1,11 +1,12 @@
 import "server-only";
+import { mayStartSpotCheck } from "./rules";
 import { randomInt } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { assertOrganisationInScope, scopedDb } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
 import type { SpotCheckFinding } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";
@@ -19,7 +20,7 @@ import type { TRecordFindingInput, TStartSpotCheckInput } from "./schemas";
 
 /** Starts this year's spot check; a second start for the same organisation and year is refused (unique). */
 export async function startSpotCheck(actor: TActor, input: TStartSpotCheckInput, options: { today?: string; seed?: number } = {}) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayStartSpotCheck(actor));
   await assertOrganisationInScope(actor, input.organisationId);
   const today = options.today ?? todayInShanghai();
   const year = Number(today.slice(0, 4));

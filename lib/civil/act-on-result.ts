@@ -1,17 +1,16 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isRowTaken } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { loadOpenFile, openChangeRequest } from "@/lib/dynamic/changes";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import type { CivilResultStatus } from "@/lib/generated/prisma/enums";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { CIVIL_REASON_LABELS, CIVIL_STATUS_LABELS } from "./roster-columns";
-import { canDismiss, canOpenRecheck, canProposeExit, type TCivilAllowed } from "./rules";
+import { canDismiss, canOpenRecheck, canProposeExit, mayCompareRosters, mayProposeExitFromResult, type TCivilAllowed } from "./rules";
 import type { TDismissResultInput, TOpenRecheckInput, TProposeExitFromResultInput } from "./schemas";
 
 // One click on a mismatch: 发起复核, 提出退档 or 不属实. Each claims the mismatch row first
@@ -65,7 +64,7 @@ const citation = (run: { fileName: string; createdAt: Date }) => `民政比对�
  * once; the re-check itself is recorded with the normal form (lib/dynamic/recheck.ts).
  */
 export async function openRecheckFromResult(actor: TActor, input: TOpenRecheckInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayCompareRosters(actor));
   await notYetHandled(actor, input.resultId, input.expectedVersion);
   const today = todayInShanghai();
   return scopedDb(actor).$transaction(async (tx) => {
@@ -93,7 +92,7 @@ export async function openRecheckFromResult(actor: TActor, input: TOpenRecheckIn
 
 /** 提出退档: an exit request exactly as the file page's form opens it, pinned to the file's version. */
 export async function proposeExitFromResult(actor: TActor, input: TProposeExitFromResultInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayProposeExitFromResult(actor));
   await notYetHandled(actor, input.resultId, input.expectedVersion);
   try {
     return await scopedDb(actor).$transaction(async (tx) => {
@@ -119,7 +118,7 @@ export async function proposeExitFromResult(actor: TActor, input: TProposeExitFr
 
 /** 不属实: the mismatch is set aside with the caseworker's explanation (kept, and audited). */
 export async function dismissResult(actor: TActor, input: TDismissResultInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayCompareRosters(actor));
   await notYetHandled(actor, input.resultId, input.expectedVersion);
   return scopedDb(actor).$transaction(async (tx) => {
     const result = await claimResult(tx, input.resultId, input.expectedVersion, canDismiss);

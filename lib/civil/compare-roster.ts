@@ -1,11 +1,11 @@
 import "server-only";
+import { mayCompareRosters } from "./rules";
 import { createHash } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce } from "@/lib/errors/domain-error";
 import { suggestTier } from "@/lib/filing/suggest-tier";
 import { dateOnly, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -47,7 +47,7 @@ async function thresholdsFor(actor: TActor, today: string): Promise<{ thresholds
 }
 
 export async function compareRoster(actor: TActor, input: { fileName: string; bytes: Buffer }): Promise<TCompareOutcome> {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayCompareRosters(actor));
   const { fileName, bytes } = input;
   if (bytes.length === 0) throw new DomainError("上传的文件是空的，请重新选择民政比对名单。", "CIVIL_EMPTY");
   if (bytes.length > ROSTER_MAX_BYTES) throw new DomainError(ROSTER_UPLOAD_LIMIT.tooLarge, "CIVIL_TOO_LARGE");

@@ -1,5 +1,7 @@
 // What may be done with a comparison mismatch now. The page asks these before offering a button and
 // the domain functions (lib/civil/act-on-result.ts) refuse with the same sentence.
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
+import type { TActor } from "@/lib/auth/actor";
 import type { CivilResultStatus, FileStatus } from "@/lib/generated/prisma/enums";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { CIVIL_STATUS_LABELS } from "./roster-columns";
@@ -28,3 +30,9 @@ export const canProposeExit = onOpenFile;
 export function canDismiss(result: TResultState): TCivilAllowed {
   return handled(result) ?? ALLOWED;
 }
+
+/** 民政比对: caseworkers and officials upload rosters and act on mismatches (compare-roster.ts, act-on-result.ts). */
+export const mayCompareRosters = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER", "OFFICIAL"]);
+
+/** 提出退档 from a mismatch is the caseworker's, as every exit request is. */
+export const mayProposeExitFromResult = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);

@@ -1,12 +1,11 @@
 import "server-only";
+import { canDecideChange, canEndObservationAs, canReceiveTransfer, mayDecideChanges, mayFollowUp, mayPlanAndPropose } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, unscopedSql, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
-import { canEndObservation } from "@/lib/filing/rules";
 import { CHANGE_KIND_LABELS } from "@/lib/filing/labels";
 import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
@@ -60,7 +59,7 @@ export async function openChangeRequest(
 }
 
 async function propose(actor: TActor, ref: { fileId: string; expectedVersion: number }, kind: ChangeKind, reason: string, data: (tx: TScopedTx) => Promise<TRequestData> | TRequestData) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayPlanAndPropose(actor));
   try {
     return await scopedDb(actor).$transaction(async (tx) => {
       const file = await loadOpenFile(tx, ref.fileId, ref.expectedVersion);
@@ -101,7 +100,7 @@ export async function proposeTransfer(actor: TActor, input: TProposeTransferInpu
 
 /** 审批: an official other than the proposer approves or rejects a pending request. */
 export async function decideChange(actor: TActor, input: TDecideChangeInput) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideChanges(actor));
   const db = scopedDb(actor);
   const today = todayInShanghai();
   return db.$transaction(async (tx) => {
@@ -110,7 +109,7 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
     // Deciding belongs to the sending side; the receiving side only accepts transfers (receiveTransfer).
     if (!request || !request.organisation.path.startsWith(actor.organisation.path)) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
     if (request.status !== "PENDING" || request.version !== input.expectedVersion) throw new ConflictError("该申请已被他人处理，请刷新页面查看结果。");
-    if (request.requestedById === actor.userId) throw new DomainError("不能审批自己提出的申请，请由其他审批人办理。", "MAKER_CHECKER");
+    enforce(canDecideChange(actor, request));
     const { file } = request;
     if (input.approve && (file.version !== request.fileVersion || file.status !== "OPEN")) {
       throw new ConflictError("档案在申请提出后已有变化（如重新核查或其他变更），请退回后按最新情况重新申请。");
@@ -178,7 +177,7 @@ async function moveFileRecords(tx: TScopedTx, fileId: string, targetOrganisation
 
 /** 转入: an official of the receiving union accepts (the file moves, history and all) or declines. */
 export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideChanges(actor));
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
     await claimRow(tx, "change_request", input.requestId);
@@ -187,7 +186,7 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
       throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
     }
     if (request.status !== "AWAITING_RECEIVER" || request.version !== input.expectedVersion) throw new ConflictError("该申请已被他人处理，请刷新页面查看结果。");
-    if (request.requestedById === actor.userId) throw new DomainError("不能接收自己提出的转出申请。", "MAKER_CHECKER");
+    enforce(canReceiveTransfer(actor, request));
     const claimed = await tx.changeRequest.updateMany({
       where: { id: request.id, status: "AWAITING_RECEIVER", version: request.version },
       data: { status: input.approve ? "APPROVED" : "REJECTED", receivedById: actor.userId, receivedAt: new Date(), decisionComment: input.comment ?? request.decisionComment, version: { increment: 1 } },
@@ -219,10 +218,10 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
 
 /** 渐退期满: a household that stayed resolved through its observation period is closed. */
 export async function endObservation(actor: TActor, input: TEndObservationInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayFollowUp(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const file = await loadOpenFile(tx, input.fileId, input.expectedVersion, ["OBSERVATION"]);
-    enforce(canEndObservation(file, todayInShanghai()));
+    enforce(canEndObservationAs(actor, file, todayInShanghai()));
     const { count } = await tx.householdFile.updateMany({
       where: { id: file.id, version: file.version, status: "OBSERVATION" },
       data: { status: "CLOSED", version: { increment: 1 }, updatedAt: new Date() },

@@ -1,9 +1,9 @@
 import "server-only";
+import { mayFollowUp, mayPlanAndPropose } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { canVisitAfterExit } from "@/lib/filing/rules";
 import { policyValue } from "@/lib/policy/policy";
@@ -25,7 +25,7 @@ async function fileForFollowUp(actor: TActor, fileId: string, options: { closedE
 }
 
 export async function recordVisit(actor: TActor, input: TRecordVisitInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayFollowUp(actor));
   if (input.visitDate > todayInShanghai()) throw new DomainError("走访日期不能晚于今天。", "INVALID", { visitDate: "不能晚于今天" });
   const file = await fileForFollowUp(actor, input.fileId, { closedExit: true });
   const interval = await policyValue("CHECKIN_INTERVAL_MONTHS", file.organisation.regionCode, input.visitDate);
@@ -49,7 +49,7 @@ export async function recordVisit(actor: TActor, input: TRecordVisitInput) {
 }
 
 export async function setPairing(actor: TActor, input: TSetPairingInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayFollowUp(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const file = await loadOpenFile(tx, input.fileId, input.expectedVersion, ["OPEN", "OBSERVATION"]);
     // The cadre must be a caseworker or official of the actor's scope.
@@ -67,7 +67,7 @@ export async function setPairing(actor: TActor, input: TSetPairingInput) {
 }
 
 export async function addMeasure(actor: TActor, input: TAddMeasureInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayPlanAndPropose(actor));
   const file = await fileForFollowUp(actor, input.fileId);
   return scopedDb(actor).$transaction(async (tx) => {
     const measure = await tx.planMeasure.create({
@@ -80,7 +80,7 @@ export async function addMeasure(actor: TActor, input: TAddMeasureInput) {
 }
 
 export async function updateMeasure(actor: TActor, input: TUpdateMeasureInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayPlanAndPropose(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const measure = await tx.planMeasure.findUnique({ where: { id: input.measureId }, include: { file: { select: { organisationId: true } } } });
     if (!measure) throw new NotFoundError("措施不存在，或不在您的管辖范围内。");

@@ -1,10 +1,10 @@
 import "server-only";
+import { mayPlanAndPropose } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce } from "@/lib/errors/domain-error";
 import { householdFigures } from "@/lib/filing/figures";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { suggestTier } from "@/lib/filing/suggest-tier";
@@ -21,7 +21,7 @@ import type { TRecordRecheckInput } from "./schemas";
  * request in the same transaction, pinned to the file as the re-check left it.
  */
 export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayPlanAndPropose(actor));
   const today = todayInShanghai();
   if (input.checkDate > today) throw new DomainError("核查日期不能晚于今天。", "INVALID", { checkDate: "不能晚于今天" });
   try {

@@ -1,4 +1,4 @@
-import type { TAllowed } from "@/lib/filing/rules";
+import type { TAllowed } from "@/lib/auth/allowed";
 // An expected failure with a message a user can read. Server actions show `message`; anything
 // that is not a DomainError is logged and shown as a generic error.
 export class DomainError extends Error {
@@ -37,7 +37,10 @@ export class UnauthenticatedError extends DomainError {
   }
 }
 
-/** Turns a refusal from a rules predicate (lib/filing/rules.ts) into the DomainError the action shows. */
+/** Turns a refusal from a rules predicate (lib/<feature>/rules.ts) into the DomainError the action shows. */
 export function enforce(allowed: TAllowed): void {
-  if (!allowed.ok) throw new DomainError(allowed.reason, allowed.code);
+  if (allowed.ok) return;
+  if (allowed.code === "FORBIDDEN") throw new ForbiddenError(allowed.reason);
+  if (allowed.code === "CONFLICT") throw new ConflictError(allowed.reason);
+  throw new DomainError(allowed.reason, allowed.code);
 }

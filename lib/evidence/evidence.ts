@@ -9,7 +9,7 @@ import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
-import { canDeleteEvidence, canUploadEvidence } from "@/lib/filing/rules";
+import { canDeleteEvidence, canUploadEvidence, mayHandleEvidence } from "@/lib/filing/rules";
 import { enforce } from "@/lib/errors/domain-error";
 import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { evidenceContentProblem } from "./inspect";
@@ -80,7 +80,7 @@ export function displayName(name: string): string {
 
 /** 上传证明材料. Returns the new evidence id. */
 export async function uploadEvidence(actor: TActor, input: TUploadEvidenceInput): Promise<{ id: string }> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleEvidence(actor));
   const db = scopedDb(actor);
   // Scope and state are checked before any byte is written, so nobody can fill the disk through
   // a file they cannot see.
@@ -185,7 +185,7 @@ export async function readEvidence(
 
 /** Removes evidence uploaded by mistake. Only while the file is a draft: once submitted, the evidence is part of the record. */
 export async function deleteEvidence(actor: TActor, input: TDeleteEvidenceInput): Promise<void> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleEvidence(actor));
   const db = scopedDb(actor);
   const storageKey = await db.$transaction(async (tx) => {
     const { file, evidence } = await findEvidenceInScope(tx, input.evidenceId);

@@ -1,4 +1,5 @@
 import "server-only";
+import { mayExportAuditLog, mayExportFull, mayExportLedger } from "./rules";
 // The exports of the application, one definition per kind, shared by the direct download
 // (export-responses.ts) and the background export (run-export-job.ts): how the page's URL
 // parameters are read, who may ask, how many rows there will be, and the table itself (title,
@@ -6,11 +7,11 @@ import "server-only";
 // records the export's start in the audit trail, as the direct download always has.
 import { countAuditTrail, exportAuditTrail, SIGN_IN_OUTCOME_LABELS } from "@/lib/audit/find-audit-trail";
 import type { TActor } from "@/lib/auth/actor";
-import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
-import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors/domain-error";
+import { hasRole } from "@/lib/auth/actor";
+import { DomainError, ForbiddenError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { archiveQueryFromParams, describeArchiveQuery } from "@/lib/filing/archive-params";
 import { countArchiveFiles } from "@/lib/filing/find-files";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
@@ -47,7 +48,7 @@ export type TPreparedExport = {
 /** `full=1` means full ID / account numbers: only an auditor may ask, anyone else is refused. */
 function wantsFull(actor: TActor, params: URLSearchParams): boolean {
   if (params.get("full") !== "1") return false;
-  if (!hasRole(actor, "AUDITOR")) throw new ForbiddenError("只有审计人员可以导出完整身份号码或银行账号。");
+  enforce(mayExportFull(actor));
   return true;
 }
 
@@ -95,7 +96,7 @@ async function prepareArchive(actor: TActor, params: URLSearchParams): Promise<T
 }
 
 async function prepareLedger(actor: TActor, params: URLSearchParams): Promise<TPreparedExport> {
-  if (!hasRole(actor, "AUDITOR")) throw new ForbiddenError("您没有权限导出台账。");
+  enforce(mayExportLedger(actor));
   const parsed = ZLedgerFilters.safeParse(Object.fromEntries(params));
   if (!parsed.success) throw new DomainError("筛选条件有误，请返回台账页面重新选择后再导出。", "BAD_FILTERS");
   const filters = parsed.data;
@@ -166,7 +167,7 @@ async function primed<T>(rows: AsyncGenerator<T>): Promise<AsyncGenerator<T, voi
 }
 
 async function prepareAuditTrail(actor: TActor, kind: "events" | "signins", params: URLSearchParams): Promise<TPreparedExport> {
-  if (!hasRole(actor, "AUDITOR")) throw new ForbiddenError("您没有权限导出审计日志。");
+  enforce(mayExportAuditLog(actor));
   // The typed days themselves are what the title shows; the query gets the instants they span.
   const fromDay = params.get("from") ?? undefined;
   const toDay = params.get("to") ?? undefined;

@@ -1,3 +1,5 @@
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
+import type { TActor } from "@/lib/auth/actor";
 import type { ExportJobStatus } from "@/lib/generated/prisma/enums";
 
 // What may be done with a background export, asked by the page and enforced by the domain
@@ -28,3 +30,15 @@ export const isExportActive = (job: Pick<TJobState, "status">) => job.status ===
 export const canCancelExport = isExportActive;
 
 export const canDownloadExport = (job: TJobState, now = new Date()) => exportDisplayStatus(job, now) === "SUCCEEDED";
+
+/** Full ID and account numbers in an export are for auditors (export-definitions.ts wantsFull). */
+export const mayExportFull = (actor: Pick<TActor, "roles">): TAllowed =>
+  roleAllows(actor, ["AUDITOR"]).ok ? { ok: true } : { ok: false, reason: "只有审计人员可以导出完整身份号码或银行账号。", code: "FORBIDDEN" };
+
+/** The ledger export (台账) is an auditor's. */
+export const mayExportLedger = (actor: Pick<TActor, "roles">): TAllowed =>
+  roleAllows(actor, ["AUDITOR"]).ok ? { ok: true } : { ok: false, reason: "您没有权限导出台账。", code: "FORBIDDEN" };
+
+/** The audit log export is an auditor's (administrators read the log but do not take it away). */
+export const mayExportAuditLog = (actor: Pick<TActor, "roles">): TAllowed =>
+  roleAllows(actor, ["AUDITOR"]).ok ? { ok: true } : { ok: false, reason: "您没有权限导出审计日志。", code: "FORBIDDEN" };

@@ -7,10 +7,10 @@ import { dateOnlyString, formatMonthDay } from "@/lib/format/datetime";
 import type { ExitReason, FileStatus } from "@/lib/generated/prisma/enums";
 import { FILE_STATUS_LABELS } from "./labels";
 
-export type TAllowed = { ok: true } | { ok: false; reason: string; code: string };
+import type { TActor } from "@/lib/auth/actor";
+import { ALLOWED, refuse, roleAllows, type TAllowed } from "@/lib/auth/allowed";
 
-const ALLOWED: TAllowed = { ok: true };
-const refuse = (reason: string, code: string): TAllowed => ({ ok: false, reason, code });
+export type { TAllowed };
 
 /**
  * Evidence can be added until the file leaves the open register: reviewers may ask for more during
@@ -54,3 +54,6 @@ export function isFollowedUp(file: { status: FileStatus }): boolean {
 export function canVisitAfterExit(file: { status: FileStatus; exitReason: ExitReason | null }): boolean {
   return file.status === "OBSERVATION" || (file.status === "CLOSED" && file.exitReason === "RESOLVED");
 }
+
+/** Documents are added and removed by caseworkers (evidence.ts); others read them. */
+export const mayHandleEvidence = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);

@@ -1,19 +1,19 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
+import { roleAllows } from "@/lib/auth/allowed";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { FileStatus, FilingEventKind } from "@/lib/generated/prisma/enums";
+import type { FileStatus } from "@/lib/generated/prisma/enums";
 import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { settleWarningsOnReopen } from "@/lib/warnings/close-on-reopen";
-import { approvalProblem, publicityLastDay, publicityStartProblem } from "./filing-rules";
+import { approvalProblem, DRAFT_ROLES, FILING_STEPS, filingStepRoles, isSubmitter, publicityLastDay, publicityStartProblem, submitterRefusal, type TFilingStepName } from "./filing-rules";
 import { FILE_STATUS_LABELS } from "./labels";
 import { isDeletableDraft } from "./rules";
 import type {
@@ -33,9 +33,10 @@ async function loadFile(tx: TScopedTx, fileId: string): Promise<TFileRow> {
   return file;
 }
 
+// What a step is — its history kind, the statuses it acts on, who may take it and whether its
+// submitter is barred — comes from FILING_STEPS (./filing-rules.ts), the table the page's
+// filingSteps reads; a TStep adds only what the step writes and checks beyond that.
 type TStep = {
-  kind: FilingEventKind;
-  from: FileStatus[];
   to: (file: TFileRow) => FileStatus;
   changes: (file: TFileRow, tx: TScopedTx) => Promise<Prisma.HouseholdFileUncheckedUpdateManyInput> | Prisma.HouseholdFileUncheckedUpdateManyInput;
   note?: string | null;
@@ -46,19 +47,24 @@ type TStep = {
   after?: (file: TFileRow, tx: TScopedTx) => Promise<void>;
 };
 
-async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
+async function step(actor: TActor, ref: TFileActionInput, name: TFilingStepName, s: TStep) {
+  const { kind, notSubmitter } = FILING_STEPS[name];
+  const from: readonly FileStatus[] = FILING_STEPS[name].from;
   const db = scopedDb(actor);
   // Already decided by someone else: told with one read, without taking a connection for a transaction.
   const current = await db.householdFile.findUnique({ where: { id: ref.fileId }, select: { status: true, version: true } });
-  if (current && (current.version !== ref.expectedVersion || !s.from.includes(current.status))) {
+  if (current && (current.version !== ref.expectedVersion || !from.includes(current.status))) {
     throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[current.status]}”。请刷新页面查看最新情况。`);
   }
   return db.$transaction(async (tx) => {
     await claimRow(tx, "household_file", ref.fileId);
     const file = await loadFile(tx, ref.fileId);
-    if (file.version !== ref.expectedVersion || !s.from.includes(file.status)) {
+    if (file.version !== ref.expectedVersion || !from.includes(file.status)) {
       throw new ConflictError(`该档案已被他人处理，当前状态为“${FILE_STATUS_LABELS[file.status]}”。请刷新页面查看最新情况。`);
     }
+    // Separation of duties: whoever submitted the current episode takes no later step on it, whatever
+    // roles they hold (the trigger filing_event_not_by_submitter says the same in the database).
+    if (notSubmitter && isSubmitter(actor, file)) throw new DomainError(submitterRefusal(name), "MAKER_CHECKER");
     await s.check?.(file, tx);
     const to = s.to(file);
     const changes = await s.changes(file, tx);
@@ -68,9 +74,9 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
     });
     if (count !== 1) throw new ConflictError("该档案刚被他人处理，请刷新页面查看最新情况。");
     const episode = typeof changes.episode === "number" ? changes.episode : file.episode;
-    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind: s.kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null, civilCheckRunId: s.civilCheckRunId ?? null } });
+    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null, civilCheckRunId: s.civilCheckRunId ?? null } });
     await recordAudit(tx, actor, {
-      action: `filing.${s.kind.toLowerCase()}`,
+      action: `filing.${kind.toLowerCase()}`,
       entityType: "household_file",
       entityId: file.id,
       organisationId: file.organisationId,
@@ -81,11 +87,8 @@ async function step(actor: TActor, ref: TFileActionInput, s: TStep) {
   });
 }
 
-// Separation of duties: whoever submitted the current episode takes no later step on it, whatever
-// roles they hold (the trigger filing_event_not_by_submitter says the same in the database).
-function notSubmitter(actor: TActor, file: TFileRow, what: string) {
-  if (file.submittedById === actor.userId) throw new DomainError(`不能${what}自己提交的建档申请，请由其他人员办理。`, "MAKER_CHECKER");
-}
+/** The step's roles, checked before anything is read (a domain function's own guard, whoever calls it). */
+const mayTake = (actor: TActor, name: TFilingStepName) => enforce(roleAllows(actor, filingStepRoles(name)));
 
 /** The Shanghai calendar date of the first review. */
 const reviewedOn = (file: { reviewedAt: Date | null }) => (file.reviewedAt ? todayInShanghai(file.reviewedAt) : null);
@@ -100,13 +103,10 @@ function notFuture(date: string, label: string) {
 
 /** 初审: an official other than the submitter records the home visit. */
 export async function reviewFiling(actor: TActor, input: TReviewFilingInput) {
-  assertRole(actor, "OFFICIAL");
+  mayTake(actor, "review");
   notFuture(input.homeVisitDate, "入户核查日期");
-  return step(actor, input, {
-    kind: "REVIEWED",
-    from: ["SUBMITTED"],
+  return step(actor, input, "review", {
     to: () => "REVIEWED",
-    check: (file) => notSubmitter(actor, file, "初审"),
     changes: () => ({ reviewedById: actor.userId, reviewedAt: new Date(), homeVisitDate: dateOnly(input.homeVisitDate) }),
     note: input.note,
   });
@@ -116,14 +116,11 @@ export async function reviewFiling(actor: TActor, input: TReviewFilingInput) {
 // A start in the past would let an official approve at once and skip the wait: publicity starts no
 // earlier than the first review and at most PUBLICITY_START_MAX_DAYS_AHEAD days from today.
 export async function startPublicity(actor: TActor, input: TStartPublicityInput) {
-  assertRole(actor, "OFFICIAL");
+  mayTake(actor, "startPublicity");
   const today = todayInShanghai();
-  return step(actor, input, {
-    kind: "PUBLICITY_STARTED",
-    from: ["REVIEWED"],
+  return step(actor, input, "startPublicity", {
     to: () => "PUBLICITY",
     check: async (file) => {
-      notSubmitter(actor, file, "公示");
       const maxDaysAhead = await policyValue("PUBLICITY_START_MAX_DAYS_AHEAD", file.organisation.regionCode, today);
       const problem = publicityStartProblem({ startDate: input.startDate, reviewedOn: reviewedOn(file), today, maxDaysAhead });
       if (problem) throw new DomainError(problem, "INVALID", { startDate: problem });
@@ -136,11 +133,9 @@ export async function startPublicity(actor: TActor, input: TStartPublicityInput)
 }
 
 export async function recordObjection(actor: TActor, input: TRecordObjectionInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  mayTake(actor, "recordObjection");
   notFuture(input.receivedOn, "收到异议日期");
-  return step(actor, input, {
-    kind: "OBJECTION_RECORDED",
-    from: ["PUBLICITY"],
+  return step(actor, input, "recordObjection", {
     to: () => "PUBLICITY",
     changes: async (file, tx) => {
       await tx.publicityObjection.create({
@@ -154,13 +149,10 @@ export async function recordObjection(actor: TActor, input: TRecordObjectionInpu
 
 /** 异议处理: an official other than the submitter records how an objection was resolved; approval waits for it. */
 export async function resolveObjection(actor: TActor, input: TResolveObjectionInput) {
-  assertRole(actor, "OFFICIAL");
-  return step(actor, input, {
-    kind: "OBJECTION_RESOLVED",
-    from: ["PUBLICITY"],
+  mayTake(actor, "resolveObjection");
+  return step(actor, input, "resolveObjection", {
     to: () => "PUBLICITY",
     check: async (file, tx) => {
-      notSubmitter(actor, file, "处理");
       const objection = await tx.publicityObjection.findFirst({ where: { id: input.objectionId, fileId: file.id }, include: { resolution: true } });
       if (!objection || objection.episode !== file.episode) throw new NotFoundError("该异议不存在，或不属于本期公示。");
       if (objection.resolution) throw new ConflictError("该异议已登记处理结果，请刷新页面查看。");
@@ -179,13 +171,10 @@ export async function resolveObjection(actor: TActor, input: TResolveObjectionIn
 
 /** 民政核对: the civil-affairs financial check's result, needed before approval; never by the submitter. */
 export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  mayTake(actor, "civilCheck");
   notFuture(input.checkDate, "核对日期");
-  return step(actor, input, {
-    kind: "CIVIL_CHECK_RECORDED",
-    from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
+  return step(actor, input, "civilCheck", {
     check: async (file, tx) => {
-      notSubmitter(actor, file, "核对");
       if (input.comparisonRunId) await assertRunCoversFile(tx, input.comparisonRunId, file.id);
     },
     to: (file) => file.status,
@@ -215,14 +204,11 @@ async function nextFileNumber(tx: TScopedTx, organisationId: string, orgCode: st
 
 /** 审定: opens the file. Only after publicity has ended and the civil-affairs check agreed. */
 export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
-  assertRole(actor, "OFFICIAL");
+  mayTake(actor, "approve");
   const today = todayInShanghai();
-  return step(actor, input, {
-    kind: "APPROVED",
-    from: ["PUBLICITY"],
+  return step(actor, input, "approve", {
     to: () => "OPEN",
     check: async (file, tx) => {
-      notSubmitter(actor, file, "审定");
       const problem = approvalProblem({
         publicityEnd: file.publicityEnd ? dateOnlyString(file.publicityEnd) : null,
         today,
@@ -249,12 +235,9 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
 
 /** Any step can send the filing back to the caseworker, who corrects and resubmits it. */
 export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
-  assertRole(actor, "OFFICIAL");
-  return step(actor, input, {
-    kind: "REJECTED",
-    from: ["SUBMITTED", "REVIEWED", "PUBLICITY"],
+  mayTake(actor, "reject");
+  return step(actor, input, "reject", {
     to: () => "DRAFT",
-    check: (file) => notSubmitter(actor, file, "退回"),
     changes: () => ({
       rejectionReason: input.reason,
       reviewedById: null, reviewedAt: null, homeVisitDate: null, publicityStart: null, publicityEnd: null,
@@ -266,10 +249,8 @@ export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
 
 /** 返困: a closed file, or one in its observation period, becomes a draft again in a new episode; the same file, never a new one. */
 export async function reopenFile(actor: TActor, input: TFileActionInput) {
-  assertRole(actor, "CASEWORKER");
-  return step(actor, input, {
-    kind: "REOPENED",
-    from: ["CLOSED", "OBSERVATION"],
+  mayTake(actor, "reopen");
+  return step(actor, input, "reopen", {
     to: () => "DRAFT",
     changes: (file) => ({
       episode: file.episode + 1,
@@ -283,7 +264,7 @@ export async function reopenFile(actor: TActor, input: TFileActionInput) {
 
 /** Discards a draft that was never submitted. Nothing is numbered yet, so nothing leaves a gap. */
 export async function deleteDraft(actor: TActor, input: TFileActionInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(roleAllows(actor, DRAFT_ROLES));
   const db = scopedDb(actor);
   const storageKeys = await db.$transaction(async (tx) => {
     const file = await loadFile(tx, input.fileId);

@@ -13,7 +13,8 @@ import { addMonths, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue, tierPolicy, type TTierPolicyInForce } from "@/lib/policy/policy";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { uuidv7 } from "@/lib/db/uuidv7";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
+import { canCommitImport, canDecideImport, canRevalidateImport, mayDecideImports, mayImport } from "./rules";
 import { formatDateTime } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";
@@ -240,9 +241,8 @@ function householdStager(tx: TScopedTx, importId: string, openingFor: (h: TImpor
  * refused with the normal answer instead of "ok" followed by a background failure.
  */
 export async function claimHouseholdImportRevalidation(actor: TActor, importId: string): Promise<void> {
-  assertRole(actor, "CASEWORKER");
-  const upload = await findImport(actor, importId);
-  if (upload.createdById !== actor.userId) throw new DomainError("只有上传该工作簿的经办人可以重新校验。", "IMPORT_NOT_OWNER");
+  enforce(mayImport(actor));
+  enforce(canRevalidateImport(actor, await findImport(actor, importId)));
   const { count } = await scopedDb(actor).householdImport.updateMany({
     where: { id: importId, status: "FAILED" },
     data: { status: "VALIDATING", progressDone: 0, message: null, updatedAt: new Date() },
@@ -252,9 +252,8 @@ export async function claimHouseholdImportRevalidation(actor: TActor, importId: 
 
 /** Moves a READY import to COMMITTING (one importer click wins; a second is told). */
 export async function claimHouseholdImportCommit(actor: TActor, importId: string): Promise<void> {
-  assertRole(actor, "CASEWORKER");
-  const upload = await findImport(actor, importId);
-  if (upload.createdById !== actor.userId) throw new DomainError("只有上传该工作簿的经办人可以确认导入。", "IMPORT_NOT_OWNER");
+  enforce(mayImport(actor));
+  enforce(canCommitImport(actor, await findImport(actor, importId)));
   const { count } = await scopedDb(actor).householdImport.updateMany({ where: { id: importId, status: "READY" }, data: { status: "COMMITTING", updatedAt: new Date() } });
   if (count !== 1) throw new ConflictError("该导入不是待确认状态（可能已在导入或已导入），请刷新页面。");
 }
@@ -271,11 +270,10 @@ function openingOf(h: TImportedHousehold, policy: TTierPolicyInForce) {
 
 const OTHERS_HANDLED = "该导入批次已被他人处理，请刷新页面查看最新情况。";
 
-async function findBatchForDecision(actor: TActor, importId: string, what: string) {
-  assertRole(actor, "OFFICIAL");
+async function findBatchForDecision(actor: TActor, importId: string, what: "批准" | "驳回") {
+  enforce(mayDecideImports(actor));
   const upload = await findImport(actor, importId);
-  if (upload.mode !== "OPEN") throw new DomainError("只有按已在档档案迁入的导入批次需要审批。", "IMPORT_NOT_OPEN");
-  if (upload.createdById === actor.userId) throw new DomainError(`不能${what}自己上传的导入批次，请由其他工作人员审批。`, "MAKER_CHECKER");
+  enforce(canDecideImport(actor, upload, what));
   if (upload.status !== "AWAITING_APPROVAL") throw new ConflictError(`${OTHERS_HANDLED}（当前状态：${STATUS_LABELS[upload.status]}）`);
   return upload;
 }
@@ -508,17 +506,6 @@ export async function findHouseholdImports(actor: TActor) {
     take: 50,
     select: { id: true, fileName: true, status: true, households: true, problemCount: true, createdAt: true, createdBy: { select: { name: true } }, organisation: { select: { name: true } }, mode: true, batchNumber: true },
   });
-}
-
-/**
- * What an official can do with an import batch of existing files: approve or reject it while it
- * waits, unless they uploaded it themselves (the page shows the reason instead of the buttons).
- */
-export function importDecisionFor(actor: TActor, upload: { mode: TImportMode; status: string; createdById: string }): { can: true } | { can: false; reason: string | null } {
-  if (upload.mode !== "OPEN" || upload.status !== "AWAITING_APPROVAL") return { can: false, reason: null };
-  if (!actor.roles.includes("OFFICIAL")) return { can: false, reason: "该批次等待工作人员审批。" };
-  if (upload.createdById === actor.userId) return { can: false, reason: "您是该批次的导入人，不能审批自己上传的批次，请由其他工作人员审批。" };
-  return { can: true };
 }
 
 /** Import batches of existing files waiting for an official in scope (the review area and workbench). */

@@ -1,9 +1,9 @@
 import "server-only";
+import { canRecordBankAccount, mayRecordAid, mayRevealAccount } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { accountHeldByOtherFiles } from "@/lib/data/person-conflicts";
 import { loadFileForAid, lockFile } from "./db";
 import { maskAccountNumber } from "./labels";
@@ -15,13 +15,11 @@ import type { TRecordBankAccountInput } from "./schemas";
  * it back in full once, to check it; everyone else sees it masked.
  */
 export async function recordBankAccount(actor: TActor, input: TRecordBankAccountInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     await lockFile(tx, input.fileId);
     const file = await loadFileForAid(tx, input.fileId);
-    if (file.status === "DRAFT" || file.status === "CLOSED") {
-      throw new DomainError("只能为已提交或在档的档案登记银行账户。", "FILE_NOT_ELIGIBLE");
-    }
+    enforce(canRecordBankAccount(actor, file));
     if (input.accountHolder !== file.holderName) {
       throw new DomainError("户名须与建档职工本人姓名一致（实名制），不能使用他人账户。", "NOT_HOLDER", {
         accountHolder: `户名须为建档职工本人：${file.holderName ?? "（未填写）"}`,
@@ -48,7 +46,7 @@ export async function recordBankAccount(actor: TActor, input: TRecordBankAccount
 
 /** The full number, for an auditor who asks; every reveal is an audit row. */
 export async function revealBankAccount(actor: TActor, bankAccountId: string): Promise<{ accountNumber: string }> {
-  assertRole(actor, "AUDITOR");
+  enforce(mayRevealAccount(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const account = await tx.bankAccount.findUnique({ where: { id: bankAccountId }, select: { id: true, organisationId: true, accountNumber: true, fileId: true } });
     if (!account) throw new NotFoundError("账户不存在，或不在您的管辖范围内。");

@@ -1,11 +1,11 @@
 import "server-only";
+import { canApproveBatch, canEditBatch, canRejectBatch, canSubmitBatch, mayDecideAid, mayRecordAid } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { assertOrganisationInScope, scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, dateOnlyString } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { BatchStatus } from "@/lib/generated/prisma/enums";
@@ -47,17 +47,11 @@ async function advance(tx: TScopedTx, batch: TBatchRow, data: Prisma.Disbursemen
   if (count !== 1) throw new ConflictError("该批次刚被他人处理，请刷新页面查看最新情况。");
 }
 
-function notMaker(actor: TActor, batch: TBatchRow, what: string) {
-  if (batch.createdById === actor.userId || batch.submittedById === actor.userId) {
-    throw new DomainError(`不能${what}自己编制或提交的批次，请由其他审批人办理。`, "MAKER_CHECKER");
-  }
-}
-
 const entryDateOf = (batch: { entryDate: Date }) => dateOnlyString(batch.entryDate);
 
 /** 按规则生成发放名单: the batch and all its lines in one transaction. */
 export async function createBatch(actor: TActor, input: TCreateBatchInput): Promise<{ batchId: string; repeated: boolean; lineCount: number }> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   await assertOrganisationInScope(actor, input.organisationId);
   const db = scopedDb(actor);
   const existing = await db.disbursementBatch.findUnique({ where: { idempotencyKey: input.idempotencyKey }, select: { id: true, createdById: true } });
@@ -177,9 +171,10 @@ async function assertLineWithinCap(tx: TScopedTx, batch: TBatchRow, line: { file
 }
 
 async function editLine(actor: TActor, ref: TBatchRef, lineId: string, action: string, edit: (tx: TScopedTx, batch: TBatchRow, line: Awaited<ReturnType<typeof lineInDraft>>) => Promise<Prisma.BatchLineUncheckedUpdateInput>) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, ref, ["DRAFT"]);
+    enforce(canEditBatch(actor, batch));
     const line = await lineInDraft(tx, batch, lineId);
     const data = await edit(tx, batch, line);
     await tx.batchLine.update({ where: { id: line.id }, data });
@@ -219,9 +214,10 @@ export async function restoreLine(actor: TActor, input: TRestoreLineInput) {
 }
 
 export async function submitBatch(actor: TActor, ref: TBatchRef) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, ref, ["DRAFT"]);
+    enforce(canSubmitBatch(actor, batch));
     const included = await tx.batchLine.count({ where: { batchId: batch.id, removed: false } });
     if (included === 0) throw new DomainError("名单中没有可发放的对象，不能提交。", "EMPTY_BATCH");
     await advance(tx, batch, { status: "SUBMITTED", submittedById: actor.userId, submittedAt: new Date(), rejectionReason: null, rejectedById: null });
@@ -231,10 +227,10 @@ export async function submitBatch(actor: TActor, ref: TBatchRef) {
 }
 
 export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, input, ["SUBMITTED"]);
-    notMaker(actor, batch, "退回");
+    enforce(canRejectBatch(actor, batch));
     // The submitter stays on the row beside the rejecter, so the CHECK disbursement_batch_rejecter_not_maker can compare them.
     await advance(tx, batch, { status: "DRAFT", rejectionReason: input.reason, rejectedById: actor.userId });
     await recordAudit(tx, actor, { action: "ledger.reject-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { reason: input.reason } });
@@ -250,11 +246,11 @@ export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
  * must hold the batch's total (trigger ledger_entry_spend, 0031_allocations), or nothing is written.
  */
 export async function approveBatch(actor: TActor, ref: TBatchRef) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideAid(actor));
   return scopedDb(actor).$transaction(
     async (tx) => {
       const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
-      notMaker(actor, batch, "审批");
+      enforce(canApproveBatch(actor, batch));
       const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
       await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
       const entryDate = entryDateOf(batch);

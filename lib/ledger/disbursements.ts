@@ -1,13 +1,13 @@
 import "server-only";
+import { canApproveDisbursement, canRejectDisbursement, canReverseEntry, mayDecideAid, mayRecordAid } from "./rules";
 import { rethrowShortfall } from "@/lib/allocations/balance";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { retryWhileTaken } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -107,7 +107,7 @@ function assertNotDuplicate(duplicate: Awaited<ReturnType<typeof recentIdentical
 
 /** 登记发放: a caseworker records one disbursement to an open file's holder. */
 export async function recordDisbursement(actor: TActor, input: TRecordDisbursementInput): Promise<TRecordResult> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   if (input.entryDate > todayInShanghai()) throw new DomainError("发放日期不能晚于今天。", "INVALID", { entryDate: "发放日期不能晚于今天" });
   const db = scopedDb(actor);
   // A repeat, or a twin recorded moments ago, is answered from plain reads, without a transaction;
@@ -166,7 +166,7 @@ export async function recordDisbursement(actor: TActor, input: TRecordDisburseme
 
 /** 冲正: a caseworker asks to reverse an entry; it is approved like any request. */
 export async function recordReversal(actor: TActor, input: TRecordReversalInput): Promise<TRecordResult> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRecordAid(actor));
   if (input.entryDate > todayInShanghai()) throw new DomainError("冲正日期不能晚于今天。", "INVALID", { entryDate: "冲正日期不能晚于今天" });
   const db = scopedDb(actor);
   return idempotent(actor, input.idempotencyKey, async () => {
@@ -177,8 +177,8 @@ export async function recordReversal(actor: TActor, input: TRecordReversalInput)
         await lockFile(tx, entry.fileId);
         const repeat = await repeatOf(tx, actor, input.idempotencyKey);
         if (repeat) return repeat;
-        if (entry.reversesEntryId) throw new DomainError("冲正记录不能再冲正。", "REVERSAL_OF_REVERSAL");
-        if (entry.reversedBy) throw new DomainError("该记录已经冲正，不能重复冲正。", "ALREADY_REVERSED");
+        // A pending reversal of the same entry is refused by the index disbursement_one_open_reversal (below).
+        enforce(canReverseEntry(actor, { isReversal: !!entry.reversesEntryId, reversed: !!entry.reversedBy, reversalPending: false }));
         const created = await tx.disbursement.create({
           data: {
             idempotencyKey: input.idempotencyKey, fileId: entry.fileId, organisationId: entry.organisationId, aidType: entry.aidType,
@@ -201,12 +201,11 @@ export async function recordReversal(actor: TActor, input: TRecordReversalInput)
   });
 }
 
-async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string, what: string) {
+async function loadPending(tx: TScopedTx, actor: TActor, disbursementId: string, what: "审批" | "退回") {
   await claimRow(tx, "disbursement", disbursementId);
   const request = await tx.disbursement.findUnique({ where: { id: disbursementId } });
   if (!request) throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
-  if (request.status !== "PENDING") throw new ConflictError(`该申请已被处理（${DISBURSEMENT_STATUS_LABELS[request.status]}），请刷新页面。`);
-  if (request.recordedById === actor.userId) throw new DomainError(`不能${what}自己登记的发放，请由其他审批人办理。`, "MAKER_CHECKER");
+  enforce(what === "审批" ? canApproveDisbursement(actor, request) : canRejectDisbursement(actor, request));
   return request;
 }
 
@@ -218,7 +217,7 @@ async function assertStillPending(db: ReturnType<typeof scopedDb>, disbursementI
 }
 
 export async function approveDisbursement(actor: TActor, input: TApproveDisbursementInput) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideAid(actor));
   const db = scopedDb(actor);
   await assertStillPending(db, input.disbursementId);
   try {
@@ -277,7 +276,7 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
 }
 
 export async function rejectDisbursement(actor: TActor, input: TRejectDisbursementInput) {
-  assertRole(actor, "OFFICIAL");
+  enforce(mayDecideAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const request = await loadPending(tx, actor, input.disbursementId, "退回");
     const { count } = await tx.disbursement.updateMany({

@@ -1,5 +1,4 @@
 import "server-only";
-import { assertRole } from "@/lib/auth/assert-role";
 import type { TActor } from "@/lib/auth/actor";
 import { recordAudit } from "@/lib/audit/record-audit";
 import { scopedDb } from "@/lib/data/scope";
@@ -7,7 +6,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { hashQueryCode, generateQueryCode } from "@/lib/public/query-code";
 import { formatQueryCode } from "@/lib/public/query-code-format";
-import { canIssueQueryCode } from "./rules";
+import { canIssueQueryCode, mayIssueQueryCode } from "./rules";
 
 /**
  * A new query code (查询码) for an approved file, returned once for the 建档告知书 and kept only as
@@ -15,7 +14,7 @@ import { canIssueQueryCode } from "./rules";
  * notice (or whose code someone else saw) is given a new one and the old stops working at once.
  */
 export async function issueQueryCode(actor: TActor, input: { fileId: string }): Promise<{ code: string; issuedAt: Date }> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayIssueQueryCode(actor));
   const code = generateQueryCode();
   const codeHash = await hashQueryCode(code);
   try {

@@ -1,10 +1,10 @@
 import "server-only";
+import { mayCreateOrganisation } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { isRaisedBy, isUniqueViolation } from "@/lib/db/errors";
-import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { regionsWithinLabel, regionWithin } from "@/lib/policy/regions";
 import { ORG_LEVELS, type TCreateOrganisationInput } from "./schemas";
 
@@ -34,7 +34,7 @@ export async function getOrganisation(actor: TActor, id: string) {
 }
 
 export async function createOrganisation(actor: TActor, input: TCreateOrganisationInput) {
-  assertRole(actor, "ADMIN");
+  enforce(mayCreateOrganisation(actor));
   const db = scopedDb(actor);
   const parent = await db.organisation.findUnique({ where: { id: input.parentId }, select: { level: true, name: true, regionCode: true } });
   if (!parent) throw new NotFoundError("上级组织不存在，或不在您的管辖范围内。");

@@ -1,4 +1,5 @@
 import "server-only";
+import { canConfirmBatchReturn, mayHandleBankFiles } from "./rules";
 import { createHash } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
@@ -6,7 +7,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { todayInShanghai, dateOnly } from "@/lib/format/datetime";
 import { BATCH_STATUS_LABELS } from "@/lib/ledger/labels";
 import { findBankLayout } from "./layouts";
@@ -34,7 +35,7 @@ async function batchForReturn(tx: Pick<TScopedTx, "disbursementBatch">, batchId:
 
 /** 回盘预览: every row matched, unmatched or mismatched — read and compared, nothing written. */
 export async function previewReturnFile(actor: TActor, input: TReturnFileInput): Promise<TReturnPreview> {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayHandleBankFiles(actor));
   const db = scopedDb(actor);
   const batch = await batchForReturn(db, input.batchId);
   const layout = await findBankLayout(db, input.layoutId);
@@ -63,9 +64,7 @@ export async function applyReturnFile(actor: TActor, input: TReturnFileInput & {
       async (tx) => {
         await claimRow(tx, "disbursement_batch", input.batchId);
         const batch = await batchForReturn(tx, input.batchId);
-        if (batch.createdById === actor.userId || batch.submittedById === actor.userId) {
-          throw new DomainError("不能确认自己编制或提交的批次的回盘，请由其他审批人办理。", "MAKER_CHECKER");
-        }
+        enforce(canConfirmBatchReturn(actor, batch));
         const lines = await loadBatchPaymentLines(tx, batch);
         const match = matchReturnFile(batch.id, lines, layout, read);
         if (!match.canApply) {

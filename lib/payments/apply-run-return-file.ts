@@ -1,4 +1,5 @@
 import "server-only";
+import { canConfirmRunReturn, mayHandleBankFiles } from "./rules";
 import { createHash } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
@@ -6,7 +7,7 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import type { TReturnPreview } from "./apply-return-file";
 import { findBankLayout } from "./layouts";
@@ -34,7 +35,7 @@ async function runFor(tx: Pick<TScopedTx, "paymentRun">, runId: string) {
 
 /** 回盘预览: every row matched, unmatched or mismatched — nothing written. */
 export async function previewRunReturnFile(actor: TActor, input: TRunReturnFileInput): Promise<TReturnPreview> {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayHandleBankFiles(actor));
   const db = scopedDb(actor);
   const run = await runFor(db, input.runId);
   const layout = await findBankLayout(db, input.layoutId);
@@ -57,7 +58,7 @@ export async function applyRunReturnFile(actor: TActor, input: TRunReturnFileInp
       async (tx) => {
         await claimRow(tx, "payment_run", input.runId);
         const run = await runFor(tx, input.runId);
-        if (run.createdById === actor.userId) throw new DomainError("不能确认自己汇总的代发回盘，请由其他审批人办理。", "MAKER_CHECKER");
+        enforce(canConfirmRunReturn(actor, run));
         const lines = await loadRunPaymentLines(tx, run.id);
         const match = matchReturnFile(run.id, lines, layout, read);
         if (!match.canApply) {

@@ -12,7 +12,9 @@ import type { TXlsxColumn } from "@/lib/xlsx/write-xlsx";
 // (未收到 + 金额不符) ÷ calls made. Every count is a plain count of rows in scope, and
 // tests/integration/receipts-callbacks.test.ts checks each cell against SQL written in the test.
 
-export const CALLBACK_REPORT_READERS = ["OFFICIAL", "AUDITOR"] as const;
+// Who reads the report is one answer, in ./rules.ts.
+import { CALLBACK_REPORT_READERS } from "./rules";
+export { CALLBACK_REPORT_READERS };
 
 export type TCoverageRow = {
   organisationId: string; name: string; paidLines: number; sampled: number; called: number;

@@ -1,9 +1,9 @@
 import "server-only";
+import { mayHandleReturnedPayments } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 
 /**
  * 关闭退回 of a single payment. A single payment is not re-issued in place: its ledger entry is
@@ -12,7 +12,7 @@ import { ConflictError, NotFoundError } from "@/lib/errors/domain-error";
  * 重新申请"), and the closing is what takes the payment off 发放退回待处理.
  */
 export async function closeReturnedDisbursement(actor: TActor, input: { disbursementId: string; reason: string }) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleReturnedPayments(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const d = await tx.disbursement.findUnique({ where: { id: input.disbursementId }, select: { id: true, organisationId: true, paymentRunId: true, paymentStatus: true, paymentReason: true } });
     if (!d) throw new NotFoundError("这笔付款不存在，或不在您的管辖范围内。");

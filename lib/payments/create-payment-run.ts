@@ -1,9 +1,9 @@
 import "server-only";
+import { mayHandleBankFiles } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import type { FundSource } from "@/lib/generated/prisma/enums";
 import { FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { groupableWhere } from "./run-payment-lines";
@@ -27,7 +27,7 @@ export async function findGroupableDisbursements(tx: Pick<TScopedTx, "disburseme
  * grouping at once cannot put one payment in two runs: the second finds fewer rows and stops.
  */
 export async function createPaymentRun(actor: TActor, input: TCreatePaymentRunInput): Promise<{ runId: string; lines: number; totalFen: number }> {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayHandleBankFiles(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const org = await tx.organisation.findUnique({ where: { id: input.organisationId }, select: { id: true, name: true } });
     if (!org) throw new NotFoundError("单位不存在，或不在您的管辖范围内。");

@@ -1,10 +1,10 @@
 import "server-only";
+import { mayCallBack } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { isRaisedBy } from "@/lib/db/errors";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { CALLBACK_OUTCOME_LABELS, PROBLEM_OUTCOMES } from "./labels";
 import type { TRecordCallbackInput } from "./schemas";
@@ -22,7 +22,7 @@ export function callbackCallerProblem(batch: TBatchPeople, actor: Pick<TActor, "
 }
 
 export async function recordCallback(actor: TActor, input: TRecordCallbackInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayCallBack(actor));
   const db = scopedDb(actor);
   try {
     return await db.$transaction(async (tx) => {

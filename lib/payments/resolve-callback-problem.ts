@@ -1,14 +1,14 @@
 import "server-only";
+import { mayResolveCallbackProblems } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import type { TResolveCallbackProblemInput } from "./schemas";
 
 /** 核查办结: the auditor closes a call-back problem with what they found (audited). */
 export async function resolveCallbackProblem(actor: TActor, input: TResolveCallbackProblemInput) {
-  assertRole(actor, "AUDITOR");
+  enforce(mayResolveCallbackProblems(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const item = await tx.workItem.findUnique({ where: { id: input.itemId }, select: { id: true, kind: true, fileId: true, sourceKey: true, file: { select: { organisationId: true } } } });
     if (!item || item.kind !== "CALLBACK_PROBLEM") throw new NotFoundError("待核查事项不存在，或不在您的管辖范围内。");

@@ -1,11 +1,11 @@
 import "server-only";
+import { mayHandleReturnedPayments } from "./rules";
 import { randomUUID } from "node:crypto";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { claimRow } from "@/lib/data/row-lock";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { settleBatchIfComplete } from "./settle-batch";
 
@@ -17,7 +17,7 @@ import { settleBatchIfComplete } from "./settle-batch";
 
 /** 关闭退回: the returned payment is not made again; the reason joins the bank's on the line. */
 export async function closeReturnedLine(actor: TActor, input: { lineId: string; reason: string }) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleReturnedPayments(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const line = await tx.batchLine.findUnique({ where: { id: input.lineId }, select: { id: true, batchId: true, organisationId: true, paymentStatus: true, paymentReason: true, reissuedBy: { select: { id: true } } } });
     if (!line) throw new NotFoundError("这笔付款不存在，或不在您的管辖范围内。");
@@ -40,7 +40,7 @@ export async function closeReturnedLine(actor: TActor, input: { lineId: string; 
  * real-name account — which must differ from the one the bank returned, or it would come back again.
  */
 export async function createReissueBatch(actor: TActor, input: { lineIds: string[]; idempotencyKey?: string }) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleReturnedPayments(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const lines = await tx.batchLine.findMany({
       where: { id: { in: input.lineIds } },

@@ -1,11 +1,10 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
-import { canCloseReferral, canRefer } from "./rules";
+import { canCloseReferral, canRefer, mayCloseReferral, mayRefer } from "./rules";
 import type { TCloseReferralInput, TCreateReferralInput } from "./schemas";
 
 // 部门转介: a need of the file's plan referred to another department (民政, 人社, 医保, 教育, 住建,
@@ -14,7 +13,7 @@ import type { TCloseReferralInput, TCreateReferralInput } from "./schemas";
 // measure must be one of the same file's.
 
 export async function createReferral(actor: TActor, input: TCreateReferralInput) {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayRefer(actor));
   if (input.referredOn > todayInShanghai()) throw new DomainError("转介日期不能晚于今天。", "INVALID", { referredOn: "不能晚于今天" });
   const db = scopedDb(actor);
   const file = await db.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, status: true, organisationId: true } });
@@ -39,7 +38,7 @@ export async function createReferral(actor: TActor, input: TCreateReferralInput)
 }
 
 export async function closeReferral(actor: TActor, input: TCloseReferralInput) {
-  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  enforce(mayCloseReferral(actor));
   if (input.outcomeOn > todayInShanghai()) throw new DomainError("办理结果日期不能晚于今天。", "INVALID", { outcomeOn: "不能晚于今天" });
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {

@@ -1,6 +1,7 @@
 // What may be done with referrals, asked by the page and the domain functions alike. Pure.
 import type { FileStatus, ReferralOutcome } from "@/lib/generated/prisma/enums";
-import type { TAllowed } from "@/lib/filing/rules";
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
+import type { TActor } from "@/lib/auth/actor";
 
 /** A referral is made from the plan of a file that is followed up: open or in observation. */
 export function canRefer(file: { status: FileStatus }): TAllowed {
@@ -17,3 +18,9 @@ export function canCloseReferral(referral: { outcome: ReferralOutcome | null }):
 export function isReferralOverdue(referral: { outcome: ReferralOutcome | null; dueDate: string }, today: string): boolean {
   return referral.outcome === null && referral.dueDate < today;
 }
+
+/** A caseworker makes a referral (refer.ts createReferral). */
+export const mayRefer = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);
+
+/** A caseworker or an official records its outcome (closeReferral). */
+export const mayCloseReferral = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER", "OFFICIAL"]);

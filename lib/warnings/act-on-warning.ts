@@ -1,13 +1,12 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
-import { ConflictError, DomainError, NotFoundError } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { reopenFile } from "@/lib/filing/workflow";
 import { WARNING_STATUS_LABELS } from "./labels";
-import { canDismissWarning, canOpenRecheck, canReopenFromWarning, WARNING_ACTORS } from "./rules";
+import { canDismissWarning, canOpenRecheck, canReopenFromWarning, mayActOnWarnings, mayReopenFromWarning } from "./rules";
 import type { TActOnWarningInput } from "./schemas";
 
 // Acting on a warning (返困预警): 发起复核 brings an open file's re-check forward to today,
@@ -30,12 +29,12 @@ const refuse = (allowed: { ok: boolean; reason?: string; code?: string }) => {
 const alreadyActed = (status: keyof typeof WARNING_STATUS_LABELS) => new ConflictError(`该预警已被他人处理（${WARNING_STATUS_LABELS[status]}），请刷新页面查看。`);
 
 export async function actOnWarning(actor: TActor, input: TActOnWarningInput) {
-  assertRole(actor, ...WARNING_ACTORS);
+  enforce(mayActOnWarnings(actor));
   const warning = await loadWarning(actor, input.warningId);
   if (warning.status !== "OPEN" || warning.version !== input.expectedVersion) throw alreadyActed(warning.status);
 
   if (input.action === "REOPEN") {
-    assertRole(actor, "CASEWORKER");
+    enforce(mayReopenFromWarning(actor));
     refuse(canReopenFromWarning(warning, warning.file));
     // The relapse path itself (same checks, event, audit); it settles this warning and the file's others.
     await reopenFile(actor, { fileId: warning.file.id, expectedVersion: warning.file.version });

@@ -1,6 +1,7 @@
 // What may be done about a warning, asked by the page and by the domain functions alike. Pure.
 import type { FileStatus, WarningStatus } from "@/lib/generated/prisma/enums";
-import type { TAllowed } from "@/lib/filing/rules";
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
+import type { TActor } from "@/lib/auth/actor";
 
 export const WARNING_READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 export const WARNING_ACTORS = ["CASEWORKER", "OFFICIAL"] as const;
@@ -24,3 +25,9 @@ export function canReopenFromWarning(warning: { status: WarningStatus }, file: {
 export function canDismissWarning(warning: { status: WarningStatus }): TAllowed {
   return warning.status === "OPEN" ? { ok: true } : settled;
 }
+
+/** 处理 a warning (dismiss, re-check, note): caseworkers and officials (act-on-warning.ts). */
+export const mayActOnWarnings = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, WARNING_ACTORS);
+
+/** 返困重新建档 from a warning: the caseworker's relapse path. */
+export const mayReopenFromWarning = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);

@@ -7,7 +7,7 @@ import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { findAdjustableAllocations, findAllocations, findBalances } from "@/lib/allocations/find-allocations";
 import { ALLOCATION_KIND_LABELS, ENTERABLE_KINDS, mayReceiveFromOutside } from "@/lib/allocations/labels";
-import { hasRole } from "@/lib/auth/actor";
+import { mayRecordAllocation } from "@/lib/allocations/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
@@ -30,7 +30,7 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
   const fundSource = FUNDS.includes(params.fund as FundSource) ? (params.fund as FundSource) : undefined;
   const kind = params.kind && params.kind in ALLOCATION_KIND_LABELS ? (params.kind as AllocationKind) : undefined;
   const organisationId = params.org && isUuid(params.org) ? params.org : undefined;
-  const mayEnter = hasRole(actor, "ADMIN", "OFFICIAL");
+  const mayEnter = mayRecordAllocation(actor).ok;
   const [balances, list, adjustable] = await Promise.all([
     findBalances(actor, year),
     findAllocations(actor, { year, fundSource, kind, organisationId, page: pageFrom(params.page) }),

@@ -9,7 +9,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
 import { decodeArchiveKey, findFiles, MAX_JUMP, type TArchivePosition } from "@/lib/filing/find-files";
 import { ARCHIVE_DEFAULT_STATUS_LABEL, ARCHIVE_STATUS_LABELS, archiveParamsOf, archiveQueryFromParams, type TArchiveParams } from "@/lib/filing/archive-params";
-import { hasRole } from "@/lib/auth/actor";
+import { mayExportFull } from "@/lib/exports/rules";
 import { buttonClass } from "@/components/ui/button";
 import { ExportLinks } from "@/components/exports/export-links";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
@@ -59,7 +59,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="困难职工档案"
         description={`${actor.organisation.name}及下级工会的档案`}
-        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={hasRole(actor, "AUDITOR")} fullNote="文件中将出现建档职工的完整公民身份号码。" kind="ARCHIVE" />}
+        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={mayExportFull(actor).ok} fullNote="文件中将出现建档职工的完整公民身份号码。" kind="ARCHIVE" />}
       />
       {orgRefused && (
         <div className="mb-3">

@@ -1,6 +1,6 @@
 import Link from "next/link";
 import { ExportLinks } from "@/components/exports/export-links";
-import { hasRole } from "@/lib/auth/actor";
+import { mayExportAuditLog } from "@/lib/exports/rules";
 import { Input, Select } from "@/components/ui/field";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
@@ -42,7 +42,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         title="审计日志"
         description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`}
         actions={
-          hasRole(actor, "AUDITOR") ? (
+          mayExportAuditLog(actor).ok ? (
             <ExportLinks href="/audit/export" params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))} auditor={false} kind={tab === "signins" ? "AUDIT_SIGNINS" : "AUDIT_EVENTS"} />
           ) : undefined
         }

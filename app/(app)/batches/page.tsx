@@ -3,7 +3,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayRecordAid } from "@/lib/ledger/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -23,7 +23,7 @@ export default async function BatchesPage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="批量发放"
         description="按规则（救助类型、标准、困难类别、档案级别、组织范围）生成发放名单，经审批后入账，银行发放后标记为已发放。"
-        actions={hasRole(actor, "CASEWORKER") ? <Link href="/batches/new" className={buttonClass()}>新建批次</Link> : undefined}
+        actions={mayRecordAid(actor).ok ? <Link href="/batches/new" className={buttonClass()}>新建批次</Link> : undefined}
       />
       {batches.rows.length === 0 ? (
         <EmptyState title="还没有发放批次">帮扶干部可按规则新建批次，例如“元旦春节送温暖”。</EmptyState>

@@ -6,7 +6,7 @@ import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayCallBack, mayReadCallbackReport, mayResolveCallbackProblems } from "@/lib/payments/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -28,7 +28,7 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
   const params = await searchParams;
   const filters = ZCallbackFilters.parse(params);
   const result = await findCallbacks(actor, filters, pageFrom(params.page));
-  const caller = hasRole(actor, "CASEWORKER", "OFFICIAL");
+  const caller = mayCallBack(actor).ok;
   return (
     <>
       <PageHeader
@@ -36,8 +36,8 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
         description="批次发放完成后按比例随机抽取的家庭，请由未参与该批次编制、审批、发放的人员电话回访，核实款物是否到户。"
         actions={
           <span className="flex flex-wrap gap-2">
-            {hasRole(actor, "AUDITOR") && <Link href="/callbacks/problems" className={buttonClass("secondary")}>待核查问题</Link>}
-            {hasRole(actor, "OFFICIAL", "AUDITOR") && <Link href="/callbacks/coverage" className={buttonClass("secondary")}>覆盖率与问题率</Link>}
+            {mayResolveCallbackProblems(actor).ok && <Link href="/callbacks/problems" className={buttonClass("secondary")}>待核查问题</Link>}
+            {mayReadCallbackReport(actor).ok && <Link href="/callbacks/coverage" className={buttonClass("secondary")}>覆盖率与问题率</Link>}
           </span>
         }
       />

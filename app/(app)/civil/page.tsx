@@ -4,7 +4,7 @@ import { buttonClass } from "@/components/ui/button";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayCompareRosters } from "@/lib/civil/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
@@ -18,7 +18,7 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
   const actor = await requirePageActor(...SECTION_ROLES.civil);
   const params = await searchParams;
   const runs = await findRosterRuns(actor, { page: pageFrom(params.page) });
-  const mayUpload = hasRole(actor, "CASEWORKER") || hasRole(actor, "OFFICIAL");
+  const mayUpload = mayCompareRosters(actor).ok;
   const n = (v: number) => v.toLocaleString("zh-CN");
   return (
     <>

@@ -6,7 +6,8 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayExportLedger } from "@/lib/exports/rules";
+import { mayRevealAccount } from "@/lib/ledger/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { findOrgLedger } from "@/lib/ledger/find-ledger";
@@ -32,13 +33,14 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   // The filters as typed, kept in every link so that paging and export see the same rows.
   const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
   const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
-  const auditor = hasRole(actor, "AUDITOR");
+  const exportsLedger = mayExportLedger(actor).ok;
+  const reveals = mayRevealAccount(actor).ok;
   return (
     <>
       <PageHeader
         title="救助资金台账"
         description={<>管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。已审批的单笔发放经<Link href="/ledger/payment-runs" className="text-brand-700 underline">代发汇总</Link>生成银行代发文件。</>}
-        actions={auditor ? <ExportLinks href="/ledger/export" params={kept as Record<string, string>} auditor fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。" kind="LEDGER" /> : undefined}
+        actions={exportsLedger ? <ExportLinks href="/ledger/export" params={kept as Record<string, string>} auditor fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。" kind="LEDGER" /> : undefined}
       />
       <SearchForm>
         <Field label="救助类型" htmlFor="f-type">
@@ -103,7 +105,7 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                   {e.account ? (
                     <>
                       {e.account.bankName}{" "}
-                      {auditor ? <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} /> : <span className="font-mono">{e.account.masked}</span>}
+                      {reveals ? <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} /> : <span className="font-mono">{e.account.masked}</span>}
                     </>
                   ) : "—"}
                 </Td>

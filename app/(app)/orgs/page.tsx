@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { CalendarWarning } from "@/components/calendar/calendar-coverage-card";
 import { Card, PageHeader } from "@/components/ui/page";
-import { hasRole } from "@/lib/auth/actor";
+import { mayAdministerCalendar } from "@/lib/calendar/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { findCalendarCoverage } from "@/lib/calendar/find-calendar-coverage";
@@ -13,7 +13,7 @@ export const metadata = { title: "组织机构" };
 export default async function OrganisationsPage() {
   const actor = await requirePageActor(...SECTION_ROLES.organisations);
   // An administrator's home (they have no workbench): the calendar warning is theirs to act on.
-  const [orgs, calendar] = await Promise.all([listScopeOrganisations(actor), hasRole(actor, "ADMIN") ? findCalendarCoverage(actor) : null]);
+  const [orgs, calendar] = await Promise.all([listScopeOrganisations(actor), mayAdministerCalendar(actor).ok ? findCalendarCoverage(actor) : null]);
   return (
     <>
       <PageHeader title="组织机构" description={`${actor.organisation.name}及其下级工会，共 ${orgs.length} 个`} />

@@ -10,7 +10,10 @@ import { findReviewQueue } from "@/lib/filing/find-files";
 import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
 import { describeChange } from "@/lib/dynamic/describe-change";
 import { findPendingChanges } from "@/lib/dynamic/find";
-import { findImportBatchesAwaitingApproval, importDecisionFor } from "@/lib/import/import-households";
+import { findImportBatchesAwaitingApproval } from "@/lib/import/import-households";
+import { canDecideImport } from "@/lib/import/rules";
+import { isSubmitter } from "@/lib/filing/filing-rules";
+import { canDecideChange, canReceiveTransfer } from "@/lib/dynamic/rules";
 import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import { formatFen } from "@/lib/money/money";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
@@ -74,7 +77,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                   <Td>{f.civilCheckResult ? CIVIL_CHECK_LABELS[f.civilCheckResult] : "未录入"}</Td>
                   <Td>
                     {f.submittedBy?.name}
-                    {f.submittedById === actor.userId && <span className="ml-1 text-xs text-slate-500">（本人，须他人审核）</span>}
+                    {isSubmitter(actor, f) && <span className="ml-1 text-xs text-slate-500">（本人，须他人审核）</span>}
                   </Td>
                   <Td>{formatDateTime(f.submittedAt)}</Td>
                 </tr>
@@ -102,7 +105,8 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <Table head={["建档职工", "申请", "现状", "申请变更为", "理由", "提出人", "提出时间", ""]}>
             {changes.rows.map((c) => {
               const inbound = c.status === "AWAITING_RECEIVER";
-              const mine = c.requestedById === actor.userId;
+              // The answer decideChange / receiveTransfer enforce (lib/dynamic/rules.ts).
+              const decide = inbound ? canReceiveTransfer(actor, c) : canDecideChange(actor, c);
               return (
                 <tr key={c.id} data-testid="change-row">
                   <Td>
@@ -128,7 +132,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                   <Td className="max-w-xs">{c.reason}</Td>
                   <Td>{c.requestedBy.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(c.requestedAt)}</Td>
-                  <Td>{mine ? <span className="text-xs text-slate-500">本人提出，须他人审批</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} summary={describeChange({ ...c, holderName: c.file.holderName, fileNumber: c.file.fileNumber, fromOrganisation: c.organisation.name, targetOrganisation: c.targetOrganisation?.name ?? null, receiving: inbound })} />}</Td>
+                  <Td>{!decide.ok ? <span className="text-xs text-slate-500">{decide.code === "MAKER_CHECKER" ? "本人提出，须他人审批" : decide.reason}</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} summary={describeChange({ ...c, holderName: c.file.holderName, fileNumber: c.file.fileNumber, fromOrganisation: c.organisation.name, targetOrganisation: c.targetOrganisation?.name ?? null, receiving: inbound })} />}</Td>
                 </tr>
               );
             })}
@@ -142,7 +146,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       ) : (
         <Table head={["批次", "文件", "单位", "导入人", "户数", "成员", "校验通过", ""]}>
           {importBatches.map((b) => {
-            const decision = importDecisionFor(actor, { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: b.createdById });
+            const decision = canDecideImport(actor, { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: b.createdById });
             return (
               <tr key={b.id}>
                 <Td>第 {b.batchNumber} 号</Td>
@@ -153,7 +157,7 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                 <Td>{b.members.toLocaleString("zh-CN")}</Td>
                 <Td className="whitespace-nowrap">{formatDateTime(b.updatedAt)}</Td>
                 <Td className="whitespace-nowrap">
-                  {decision.can ? <Link href={`/import/${b.id}`} className="text-brand-700 hover:underline">预览并审批</Link> : <span className="text-slate-500">本人导入，由他人审批</span>}
+                  {decision.ok ? <Link href={`/import/${b.id}`} className="text-brand-700 hover:underline">预览并审批</Link> : <span className="text-slate-500">本人导入，由他人审批</span>}
                 </Td>
               </tr>
             );

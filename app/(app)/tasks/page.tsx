@@ -3,7 +3,7 @@ import { CompleteWorkItemButton, DisposeFileButton } from "@/components/calendar
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayCompleteWorkItems, mayDisposeFiles } from "@/lib/calendar/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { canCompleteWorkItem, findWorkItemList, findWorkItems } from "@/lib/calendar/find-work-items";
@@ -28,6 +28,9 @@ const NEXT_STEP: Record<WorkItemKind, string> = {
 
 export default async function TasksPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor(...SECTION_ROLES.tasks);
+  // The predicates complete-work-item.ts and dispose-file.ts enforce.
+  const completes = mayCompleteWorkItems(actor).ok;
+  const disposes = mayDisposeFiles(actor).ok;
   const params = await searchParams;
   const summary = await findWorkItems(actor);
   const kind = (Object.keys(WORK_ITEM_LABELS) as WorkItemKind[]).find((k) => k === params.kind) ?? summary[0]?.kind;
@@ -80,8 +83,8 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
                           {item.dueDate} {item.overdue && <Badge tone="red">已逾期</Badge>}
                         </Td>
                         <Td>
-                          {canCompleteWorkItem(item.kind) && hasRole(actor, "CASEWORKER") && <CompleteWorkItemButton itemId={item.id} holderName={item.file.holderName ?? ""} />}
-                          {item.kind === "RETENTION_ENDED" && hasRole(actor, "OFFICIAL") && (
+                          {canCompleteWorkItem(item.kind) && completes && <CompleteWorkItemButton itemId={item.id} holderName={item.file.holderName ?? ""} />}
+                          {item.kind === "RETENTION_ENDED" && disposes && (
                             <DisposeFileButton fileId={item.file.id} label={item.file.fileNumber ?? item.file.holderName ?? "该档案"} />
                           )}
                         </Td>

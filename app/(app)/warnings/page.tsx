@@ -4,7 +4,7 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
-import { hasRole } from "@/lib/auth/actor";
+import { mayActOnWarnings, mayReopenFromWarning } from "@/lib/warnings/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -25,7 +25,7 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
   const query = ZWarningQuery.parse({ ...params, status: statusParam === "ALL" ? undefined : statusParam });
   const page = pageFrom(params.page);
   const list = await findWarnings(actor, query, page);
-  const acts = hasRole(actor, "CASEWORKER", "OFFICIAL");
+  const acts = mayActOnWarnings(actor).ok;
   return (
     <>
       <PageHeader
@@ -90,7 +90,7 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
                         holderName={w.file.holderName ?? ""}
                         reason={w.reason}
                         allowed={{ recheck: canOpenRecheck(w, w.file), reopen: canReopenFromWarning(w, w.file), dismiss: canDismissWarning(w) }}
-                        canReopen={hasRole(actor, "CASEWORKER")}
+                        canReopen={mayReopenFromWarning(actor).ok}
                       />
                     )}
                   </div>

@@ -1,6 +1,6 @@
 import { notFound } from "next/navigation";
 import { FilingNotice } from "@/components/print/filing-notice";
-import { hasRole } from "@/lib/auth/actor";
+import { mayIssueQueryCode } from "@/lib/notice/rules";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
@@ -40,7 +40,7 @@ export default async function PrintNoticePage({ searchParams }: { searchParams: 
         liveCodeIssuedAt: notice.liveCodeIssuedAt ? formatDateTime(notice.liveCodeIssuedAt) : null,
       }}
       refusal={notice.allowed.ok ? null : notice.allowed.reason}
-      canIssue={hasRole(actor, "CASEWORKER")}
+      canIssue={mayIssueQueryCode(actor).ok}
     />
   );
 }

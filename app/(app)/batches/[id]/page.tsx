@@ -7,7 +7,7 @@ import { ExportLinks } from "@/components/exports/export-links";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
 import { remainingAllocation } from "@/lib/allocations/balance";
-import { hasRole } from "@/lib/auth/actor";
+import { shownRefusal } from "@/lib/auth/allowed";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
@@ -16,6 +16,8 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { findBatchLines, getBatch } from "@/lib/ledger/find-ledger";
+import { canApproveBatch, canEditBatch, canRejectBatch, canSubmitBatch } from "@/lib/ledger/rules";
+import { canConfirmBatchReturn } from "@/lib/payments/rules";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
 import { findBatchPayments } from "@/lib/payments/find-batch-payments";
@@ -50,8 +52,9 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
     findCallbackSample(actor, id),
   ]);
   const settling = batch.status === "APPROVED" || batch.status === "PAID";
-  const editable = batch.status === "DRAFT" && hasRole(actor, "CASEWORKER");
-  const isMaker = batch.createdById === actor.userId || batch.submittedById === actor.userId;
+  // What this actor may do now: the predicates the domain functions enforce (lib/ledger/rules.ts).
+  const editable = canEditBatch(actor, batch).ok;
+  const confirmReturn = canConfirmBatchReturn(actor, batch);
   const payments = (batch.status === "APPROVED" || batch.status === "PAID") && batch.paymentMethod === "BANK" ? await findBatchPayments(actor, batch.id) : null;
   const batchRef = { batchId: batch.id, expectedVersion: batch.version };
   // The approving official's union pays: before approval, its remaining allocation beside the batch's total.
@@ -80,9 +83,8 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
         }
         actions={
           <BatchActions
-            batch={{ id: batch.id, name: batch.name, summary: `${AID_TYPE_LABELS[batch.aidType]} · ${FUND_SOURCE_LABELS[batch.fundSource]} · ${PAYMENT_METHOD_LABELS[batch.paymentMethod]}`, version: batch.version, status: batch.status, includedLines: batch.includedLines, total: formatFen(batch.totalFen), method: batch.paymentMethod }}
-            roles={actor.roles}
-            isMaker={isMaker}
+            batch={{ id: batch.id, name: batch.name, summary: `${AID_TYPE_LABELS[batch.aidType]} · ${FUND_SOURCE_LABELS[batch.fundSource]} · ${PAYMENT_METHOD_LABELS[batch.paymentMethod]}`, version: batch.version, includedLines: batch.includedLines, total: formatFen(batch.totalFen), method: batch.paymentMethod }}
+            allowed={{ submit: canSubmitBatch(actor, batch).ok, approve: canApproveBatch(actor, batch).ok, reject: canRejectBatch(actor, batch).ok, refusal: shownRefusal(canApproveBatch(actor, batch)) }}
           />
         }
       />
@@ -132,8 +134,8 @@ export default async function BatchPage({ params, searchParams }: { params: Prom
                 <div>
                   <h3 className="mb-2 font-medium">导入银行回盘</h3>
                   <ReturnUpload batchId={batch.id} layouts={payments.layouts} limit={RETURN_UPLOAD_LIMIT}
-                    canConfirm={hasRole(actor, "OFFICIAL") && !isMaker}
-                    confirmNote={hasRole(actor, "OFFICIAL") ? "这是您编制或提交的批次，须由其他审批人确认导入。" : "核对无误。请由审批人确认导入。"} />
+                    canConfirm={confirmReturn.ok}
+                    confirmNote={confirmReturn.ok ? null : confirmReturn.reason} />
                 </div>
               )}
               {payments.returns.length > 0 && (

@@ -5,7 +5,7 @@ import { EmptyState, PageHeader, Card } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayHandleReturnedPayments } from "@/lib/payments/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -22,7 +22,7 @@ export default async function ReturnedPaymentsPage({ searchParams }: { searchPar
   const query = await searchParams;
   const q = query.q?.trim().slice(0, 20) || undefined;
   const [lines, singles] = await Promise.all([findReturnedLines(actor, { page: pageFrom(query.page), q }), findReturnedDisbursements(actor, { page: pageFrom(query.spage), q })]);
-  const caseworker = hasRole(actor, "CASEWORKER");
+  const caseworker = mayHandleReturnedPayments(actor).ok;
   return (
     <>
       <PageHeader title="发放退回待处理" description="银行退回的付款（台账已写入银行退回冲回）：更正本人实名账户后重发，或写明原因关闭。每笔处理完后，原批次在全部付款到账或处理后自动成为“已发放”。" />

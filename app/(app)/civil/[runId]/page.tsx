@@ -6,7 +6,7 @@ import { Field, Select } from "@/components/ui/field";
 import { Badge, Card, DetailItem, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
-import { hasRole } from "@/lib/auth/actor";
+import { mayCompareRosters, mayProposeExitFromResult } from "@/lib/civil/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { findRunResults, getRosterRun, type TRosterDetail } from "@/lib/civil/find-runs";
@@ -64,7 +64,7 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const acts = hasRole(actor, "CASEWORKER") || hasRole(actor, "OFFICIAL");
+  const acts = mayCompareRosters(actor).ok;
   const n = (v: number) => v.toLocaleString("zh-CN");
   return (
     <>
@@ -164,7 +164,7 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
                             reasonText={`${CIVIL_REASON_LABELS[r.reason]}。${explain(r.reason, r.detail)}`}
                             defaultExit={defaultExit(r.reason)}
                             allowed={{ recheck: canOpenRecheck(state), exit: canProposeExit(state), dismiss: canDismiss(state) }}
-                            canExit={hasRole(actor, "CASEWORKER")}
+                            canExit={mayProposeExitFromResult(actor).ok}
                           />
                         )}
                       </div>

@@ -7,7 +7,7 @@ import { ResolveObjectionButton, WorkflowPanel } from "@/components/filing/workf
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
 import { buttonClass } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { firstRefusal, shownRefusal } from "@/lib/auth/allowed";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
@@ -18,8 +18,9 @@ import { describeTierPolicyFigures } from "@/lib/policy/figures";
 import { describeMember } from "@/lib/filing/describe";
 import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
-import { filingSteps } from "@/lib/filing/filing-rules";
-import { canDeleteEvidence, canEndObservation, canUploadEvidence, canVisitAfterExit, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
+import { filingSteps, isSubmitter } from "@/lib/filing/filing-rules";
+import { canDeleteEvidence, canUploadEvidence, isDeletableDraft, mayHandleEvidence } from "@/lib/filing/rules";
+import { canEndObservationAs, canPlan, canProposeChange, canRecordVisit, canSetPairing } from "@/lib/dynamic/rules";
 import {
   CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
   INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
@@ -31,14 +32,15 @@ import { FileWarningsCard } from "@/components/warnings/file-warnings-card";
 import { findFileWarnings } from "@/lib/warnings/find-warnings";
 import { ReferralsCard } from "@/components/referrals/referrals-card";
 import { findFileReferrals } from "@/lib/referrals/find-referrals";
-import { canRefer } from "@/lib/referrals/rules";
+import { canRefer, mayCloseReferral, mayRefer } from "@/lib/referrals/rules";
+import { mayActOnWarnings, mayReopenFromWarning } from "@/lib/warnings/rules";
 import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
 import { getFileFollowUp } from "@/lib/dynamic/find";
 import { findRunsCoveringFile } from "@/lib/civil/find-runs";
 import { findPublicVisits } from "@/lib/notice/find-filing-notice";
-import { canIssueQueryCode } from "@/lib/notice/rules";
+import { canPrintNotice } from "@/lib/notice/rules";
 
 export const metadata = { title: "困难职工档案" };
 
@@ -84,17 +86,21 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
-  const upload = canUploadEvidence(file);
+  // Every step below is offered by the predicate its domain function enforces (lib/<feature>/rules.ts).
+  const upload = firstRefusal(() => mayHandleEvidence(actor), () => canUploadEvidence(file));
+  const evidenceDeletable = firstRefusal(() => mayHandleEvidence(actor), () => canDeleteEvidence(file)).ok;
+  const visit = canRecordVisit(actor, file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
   const steps = filingSteps({
     roles: actor.roles,
-    isOwnSubmission: file.submittedById === actor.userId,
+    isOwnSubmission: isSubmitter(actor, file),
     status: file.status,
     publicityEnd: file.publicityEnd ? dateOnlyString(file.publicityEnd) : null,
     today,
     unresolvedObjections: unresolved.length,
     civilCheckResult: file.civilCheckResult,
+    deletable: isDeletableDraft(file),
   });
   const fileRef = { fileId: file.id, expectedVersion: file.version };
   const tone = file.status === "OPEN" ? "green" : file.status === "DRAFT" ? "slate" : file.status === "CLOSED" ? "red" : "amber";
@@ -119,7 +125,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         }
         actions={
           <span className="flex flex-wrap gap-2">
-            {canIssueQueryCode(file).ok && hasRole(actor, "CASEWORKER") && (
+            {canPrintNotice(actor, file).ok && (
               <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印建档告知书</a>
             )}
             <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>
@@ -130,28 +136,20 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         <Card title="办理">
           <WorkflowPanel
             civilRuns={Object.fromEntries(civilRuns.map((r) => [r.id, `${formatDateTime(r.createdAt)} ${r.fileName}`]))}
-            roles={actor.roles}
             today={today}
             allowed={steps}
-            file={{
-              id: file.id,
-              version: file.version,
-              status: file.status,
-              proposedTier: file.proposedTier,
-              deletable: isDeletableDraft(file),
-            }}
+            file={{ id: file.id, version: file.version, proposedTier: file.proposedTier }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
           <div className="mt-3">
             <FollowUpActions
-              file={{ id: file.id, version: file.version, status: file.status, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
-              roles={actor.roles}
+              file={{ id: file.id, version: file.version, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
+              allowed={{ visit, pairing: canSetPairing(actor, file), plan: canPlan(actor, file), propose: canProposeChange(actor, file), endObservation: canEndObservationAs(actor, file, today) }}
               today={today}
-              endObservation={canEndObservation(file, today)}
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
           </div>
-          {file.status === "CLOSED" && canVisitAfterExit(file) && hasRole(actor, "CASEWORKER", "OFFICIAL") && (
+          {file.status === "CLOSED" && visit.ok && (
             <div className="mt-3 flex flex-wrap items-center gap-2">
               <PostExitVisit fileId={file.id} today={today} />
               <span className="text-sm text-slate-600">脱困退档后按期回访，回访记录与走访相同。</span>
@@ -164,7 +162,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           )}
         </Card>
 
-        <FileWarningsCard warnings={warnings} acts={hasRole(actor, "CASEWORKER", "OFFICIAL")} canReopen={hasRole(actor, "CASEWORKER")} />
+        <FileWarningsCard warnings={warnings} acts={mayActOnWarnings(actor).ok} canReopen={mayReopenFromWarning(actor).ok} />
 
         <ChangeRequestsCard followUp={followUp} actor={actor} file={{ holderName: file.holderName, fileNumber: file.fileNumber, tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
 
@@ -229,18 +227,18 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </dl>
         </Card>
 
-        <PlanCard followUp={followUp} canUpdate={hasRole(actor, "CASEWORKER") && isFollowedUp(file)} />
+        <PlanCard followUp={followUp} canUpdate={canPlan(actor, file).ok} />
 
         <ReferralsCard referrals={referrals} today={today} fileId={file.id} measures={followUp.measures.map((m) => ({ id: m.id, need: m.need }))}
-          canCreate={hasRole(actor, "CASEWORKER")} createAllowed={canRefer(file)} canClose={hasRole(actor, "CASEWORKER", "OFFICIAL")} />
+          canCreate={mayRefer(actor).ok} createAllowed={canRefer(file)} canClose={mayCloseReferral(actor).ok} />
 
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
             items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
-            canUpload={hasRole(actor, "CASEWORKER") && upload.ok}
-            uploadRefusal={hasRole(actor, "CASEWORKER") && !upload.ok ? upload.reason : undefined}
-            canDelete={hasRole(actor, "CASEWORKER") && canDeleteEvidence(file).ok}
+            canUpload={upload.ok}
+            uploadRefusal={shownRefusal(upload) ?? undefined}
+            canDelete={evidenceDeletable}
             requiredKinds={requiredKinds}
             limit={currentEvidenceUploadLimit()}
           />
@@ -258,7 +256,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             nextCheckDue={file.status === "OPEN" ? file.nextCheckDue : null}
             today={today}
             actions={
-              file.status === "OPEN" && hasRole(actor, "CASEWORKER") ? (
+              canProposeChange(actor, file).ok ? (
                 <RecheckDialog
                   fileId={file.id}
                   version={file.version}

@@ -13,8 +13,10 @@ import { formatDateTime } from "@/lib/format/datetime";
 import { TIER_LABELS } from "@/lib/filing/labels";
 import { formatFen } from "@/lib/money/money";
 import {
-  getHouseholdImport, importBatchPreview, importBatchTierCounts, importDecisionFor, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS,
+  getHouseholdImport, importBatchPreview, importBatchTierCounts, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS,
 } from "@/lib/import/import-households";
+import { canCommitImport, canDecideImport, canRevalidateImport } from "@/lib/import/rules";
+import { shownRefusal } from "@/lib/auth/allowed";
 
 export const metadata = { title: "档案导入" };
 
@@ -30,9 +32,10 @@ export default async function ImportDetailPage({ params }: { params: Promise<{ i
     throw error;
   });
   const working = upload.status === "VALIDATING" || upload.status === "COMMITTING";
-  const isOwner = upload.createdById === actor.userId;
   const waiting = upload.status === "AWAITING_APPROVAL";
-  const decision = importDecisionFor(actor, upload);
+  // The predicates import-households.ts enforces (lib/import/rules.ts).
+  const decision = canDecideImport(actor, upload);
+  const commit = canCommitImport(actor, upload);
   const [preview, tierCounts] = waiting ? await Promise.all([importBatchPreview(actor, upload.id), importBatchTierCounts(actor, upload.id)]) : [[], []];
   const tone = upload.status === "COMMITTED" ? "green" : upload.status === "INVALID" || upload.status === "FAILED" || upload.status === "REJECTED" ? "red" : "amber";
   return (
@@ -75,17 +78,17 @@ export default async function ImportDetailPage({ params }: { params: Promise<{ i
             {upload.status === "REJECTED" && (
               <Alert>已被 {upload.rejectedBy?.name} 于 {upload.rejectedAt ? formatDateTime(upload.rejectedAt) : "—"} 驳回，未写入任何档案。驳回理由：{upload.rejectionReason}</Alert>
             )}
-            {waiting && (decision.can ? (
+            {waiting && (decision.ok ? (
               <ImportDecision importId={upload.id} households={upload.households} batchNumber={upload.batchNumber} />
             ) : (
-              decision.reason && <p className="text-sm text-slate-600">{decision.reason}</p>
+              <p className="text-sm text-slate-600">{decision.reason}</p>
             ))}
-            {upload.status === "READY" && (isOwner ? (
+            {upload.status === "READY" && (commit.ok ? (
               <ImportActions importId={upload.id} households={upload.households} mode="commit" />
             ) : (
-              <p className="text-sm text-slate-600">只有上传该工作簿的经办人可以确认导入。</p>
+              shownRefusal(commit) && <p className="text-sm text-slate-600">{shownRefusal(commit)}</p>
             ))}
-            {upload.status === "FAILED" && isOwner && <ImportActions importId={upload.id} households={upload.households} mode="revalidate" />}
+            {canRevalidateImport(actor, upload).ok && <ImportActions importId={upload.id} households={upload.households} mode="revalidate" />}
           </Card>
         )}
         {waiting && (

@@ -3,7 +3,7 @@ import { CreatePaymentRun } from "@/components/payments/create-payment-run";
 import { Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
+import { mayHandleBankFiles } from "@/lib/payments/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
@@ -18,7 +18,7 @@ export default async function PaymentRunsPage({ searchParams }: { searchParams: 
   const actor = await requirePageActor(...SECTION_ROLES.ledger);
   const query = await searchParams;
   const runs = await findPaymentRuns(actor, { page: pageFrom(query.page) });
-  const canGroup = hasRole(actor, "CASEWORKER", "OFFICIAL");
+  const canGroup = mayHandleBankFiles(actor).ok;
   return (
     <>
       <PageHeader

@@ -2,7 +2,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { CreateOrgForm } from "@/components/orgs/create-org-form";
 import { Card, PageHeader } from "@/components/ui/page";
-import { hasRole } from "@/lib/auth/actor";
+import { mayCreateOrganisation } from "@/lib/organisations/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
@@ -53,7 +53,7 @@ export default async function OrganisationPage({ params }: { params: Promise<{ i
           )}
           <p className="mt-4 text-sm text-slate-500">本组织用户 {org._count.users} 人</p>
         </Card>
-        {hasRole(actor, "ADMIN") && (
+        {mayCreateOrganisation(actor).ok && (
           <Card title="新建下级组织">
             <CreateOrgForm parentId={org.id} defaultLevel={childLevel} defaultRegionCode={org.regionCode} />
           </Card>

@@ -4,7 +4,7 @@ import { AllocationHeadroom } from "@/components/allocations/allocation-headroom
 import { DecideDisbursement } from "@/components/ledger/decide-disbursement";
 import { Alert, Badge, Card, PageHeader, DetailItem } from "@/components/ui/page";
 import { remainingAllocation } from "@/lib/allocations/balance";
-import { hasRole } from "@/lib/auth/actor";
+import { shownRefusal } from "@/lib/auth/allowed";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
@@ -12,6 +12,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { getDisbursement } from "@/lib/ledger/find-ledger";
+import { canApproveDisbursement } from "@/lib/ledger/rules";
 import { PAYMENT_STATUS_LABELS } from "@/lib/payments/labels";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
@@ -30,7 +31,10 @@ export default async function DisbursementPage({ params, searchParams }: { param
   const overCap = !!d.cap && d.cap.usedFen + d.amountFen > d.cap.annualCapFen;
   // The approving official's union pays: its remaining allocation for the fund and year, shown before approval.
   const allocationYear = Number(d.entryDate.slice(0, 4));
-  const remaining = d.status === "PENDING" && !d.reverses && hasRole(actor, "OFFICIAL")
+  // Rejecting follows the same rule as approving (lib/ledger/rules.ts): one answer decides the card.
+  const decide = canApproveDisbursement(actor, d);
+  const refusal = shownRefusal(decide);
+  const remaining = decide.ok && !d.reverses
     ? await remainingAllocation(actor, { organisationId: actor.organisation.id, fundSource: d.fundSource, year: allocationYear })
     : null;
   const tone = d.status === "APPROVED" ? "green" : d.status === "REJECTED" ? "red" : "amber";
@@ -82,10 +86,10 @@ export default async function DisbursementPage({ params, searchParams }: { param
           {d.capOverrideReason && <p className="mt-2 text-sm text-amber-800">审批人特批理由：{d.capOverrideReason}</p>}
           {d.rejectionReason && <p className="mt-2 text-sm text-red-700">退回原因：{d.rejectionReason}</p>}
         </Card>
-        {d.status === "PENDING" && hasRole(actor, "OFFICIAL") && (
+        {(decide.ok || refusal) && (
           <Card title="审批">
-            {d.recordedById === actor.userId ? (
-              <p className="text-sm text-slate-600">这是您本人登记的申请，须由其他审批人审批。</p>
+            {refusal ? (
+              <p className="text-sm text-slate-600">{refusal}</p>
             ) : (
               <>
               {remaining !== null && (

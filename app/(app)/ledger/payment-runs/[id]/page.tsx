@@ -4,8 +4,8 @@ import { ReturnUpload } from "@/components/payments/return-upload";
 import { Card, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
-import { hasRole } from "@/lib/auth/actor";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
+import { canConfirmRunReturn, mayHandleBankFiles } from "@/lib/payments/rules";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
@@ -30,8 +30,8 @@ export default async function PaymentRunPage({ params, searchParams }: { params:
   const [layouts, lines] = await Promise.all([listBankLayouts(actor), runPaymentFileLines(actor, run.id)]);
   const all = [...lines.payable.map((l) => ({ ...l, reason: null as string | null })), ...lines.notPayable.map((l) => ({ ...l, paymentStatus: null, reason: l.reason }))].sort((a, b) => a.seq - b.seq);
   const shown = all.slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE);
-  const payer = hasRole(actor, "CASEWORKER", "OFFICIAL");
-  const isMaker = run.createdById === actor.userId;
+  const payer = mayHandleBankFiles(actor).ok;
+  const confirmReturn = canConfirmRunReturn(actor, run);
   const c = run.counts;
   return (
     <>
@@ -57,8 +57,8 @@ export default async function PaymentRunPage({ params, searchParams }: { params:
             {payer && c.WAITING > 0 && (
               <div>
                 <h3 className="mb-2 font-medium">导入银行回盘</h3>
-                <ReturnUpload runId={run.id} layouts={layouts} limit={RETURN_UPLOAD_LIMIT} canConfirm={hasRole(actor, "OFFICIAL") && !isMaker}
-                  confirmNote={hasRole(actor, "OFFICIAL") ? "这是您汇总的代发，须由其他审批人确认导入。" : "核对无误。请由审批人确认导入。"} />
+                <ReturnUpload runId={run.id} layouts={layouts} limit={RETURN_UPLOAD_LIMIT} canConfirm={confirmReturn.ok}
+                  confirmNote={confirmReturn.ok ? null : confirmReturn.reason} />
               </div>
             )}
             {run.returns.length > 0 && (
