@@ -8,7 +8,8 @@
 //                            60), --users <n> (20), --port <n> (3290), --url <http://…> (use a server
 //                            already running, started with BANGFU_BENCH_SQL=1 for the SQL column),
 //                            --only <text> (pages whose label contains it), --plans (each statement),
-//                            --no-build (serve the build as it is, even if the sources changed since)
+//                            --no-build (serve the build as it is, even if the sources changed since),
+//                            --dump <dir> (write each page's HTML and RSC payload there, to see what weighs)
 //
 // Without --url it opens the database (DATABASE_URL or the embedded one, BANGFU_DATA_DIR and
 // EMBEDDED_PG_PORT as for npm start), applies the migrations, builds if the build is stale, and
@@ -22,7 +23,8 @@
 // The page reads nothing it writes, except the session's idle stamp and audit rows; those writes
 // are counted, not replayed.
 import { spawn, execSync, type ChildProcess } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import os from "node:os";
 import pg from "pg";
 import { DEMO_PASSWORD } from "@/lib/db/seed-demo";
@@ -48,6 +50,7 @@ const USERS = intArg("--users", 20);
 const PORT = intArg("--port", 3290);
 const ONLY = arg("--only");
 const PLANS = process.argv.includes("--plans");
+const DUMP = arg("--dump");
 
 const quantile = (xs: number[], q: number) => {
   if (!xs.length) return NaN;
@@ -205,15 +208,16 @@ async function main() {
     console.log(`档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；服务 ${base}${canCapture ? "" : "（未开启 BANGFU_BENCH_SQL，无 SQL 列）"}；每页预热 1 次后计时 ${RUNS} 次。\n`);
 
     // Real values: an open file of 城关区 (its holder's ID number and file number), a set of open files.
-    const county = (await sql.query<{ id: string }>("SELECT id FROM organisation WHERE code = 'GSLZCG'")).rows[0];
+    const county = (await sql.query<{ id: string; path: string }>("SELECT id, path FROM organisation WHERE code = 'GSLZCG'")).rows[0];
     if (!county) throw new Error("找不到 城关区（GSLZCG）：这个数据库不是用演示数据初始化的。");
-    const { rows: [sample] } = await sql.query<{ id: string; rid: string; fno: string }>(
-      "SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE status = 'OPEN' AND organisation_id = $1 ORDER BY updated_at DESC LIMIT 1 OFFSET 100",
-      [county.id],
+    const inCounty = "status = 'OPEN' AND organisation_id IN (SELECT id FROM organisation WHERE path LIKE $1 || '%')";
+    const { rows: recent } = await sql.query<{ id: string; rid: string; fno: string }>(
+      `SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE ${inCounty} ORDER BY updated_at DESC LIMIT 101`, [county.path],
     );
-    const { rows: openFiles } = await sql.query<{ id: string }>(
-      "SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE status = 'OPEN' AND organisation_id = $1 LIMIT 500", [county.id],
-    );
+    const sample = recent.at(-1);
+    let { rows: openFiles } = await sql.query<{ id: string }>(`SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE ${inCounty} LIMIT 500`, [county.path]);
+    // A small database has too few pages for a 1 % sample.
+    if (openFiles.length < 50) openFiles = (await sql.query<{ id: string }>(`SELECT id FROM household_file WHERE ${inCounty} LIMIT 500`, [county.path])).rows;
     if (!sample || !openFiles.length) throw new Error("数据库里没有 城关区 的在档档案：请先运行 npm run seed -- --households 1000000");
     const { rows: [old] } = await sql.query<{ d: string; id: string }>(
       "SELECT entry_date::text AS d, id FROM ledger_entry WHERE entry_date <= (current_date - interval '18 months') ORDER BY entry_date DESC, id DESC LIMIT 1",
@@ -231,7 +235,9 @@ async function main() {
     const cases: TCase[] = [];
     for (const [scope, official, auditor] of [["市", "lz_official", "lz_auditor"], ["省", "gs_official", "gs_auditor"]] as const) {
       const first = await load(base, cookies.get(auditor)!, "/archive");
-      const next = linkIn(first.body, /href="(\/archive\?[^"]*after=[^"]*)"/);
+      // The pager's links are relative ("?after=…").
+      const nextQuery = linkIn(first.body, /href="(\?after=[^"]*)"/);
+      const next = nextQuery && `/archive${nextQuery}`;
       const add = (label: string, user: string, path: string, target = 100) => cases.push({ scope, label, user, path, target });
       add("工作台（审批）", official, "/");
       add("工作台（审计）", auditor, "/");
@@ -289,6 +295,12 @@ async function main() {
       const times: number[] = [];
       for (let i = 0; i < RUNS; i++) times.push((await load(base, cookie, c.path)).ms);
       const rsc = await load(base, cookie, c.path, { RSC: "1" });
+      if (DUMP) {
+        mkdirSync(DUMP, { recursive: true });
+        const name = `${c.scope}-${c.label}`.replace(/[^\p{L}\p{N}-]+/gu, "_");
+        writeFileSync(path.join(DUMP, `${name}.html`), warm.body);
+        writeFileSync(path.join(DUMP, `${name}.rsc`), rsc.body);
+      }
       let floor = NaN;
       let reads = 0;
       let writes = 0;
