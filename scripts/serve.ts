@@ -8,6 +8,7 @@ import { PROJECT_DIR } from "@/lib/db/paths";
 import { CLIENT_IP_HEADER, clientAddress, trustedProxyCount } from "@/lib/http/forwarded";
 import { readBodyWithin } from "@/lib/http/read-body";
 import { ACTION_BODY_MAX_BYTES, ACTION_BODY_TOO_LARGE, actionBodyProblem, isPossibleServerAction } from "@/lib/http/screen-action-request";
+import { BENCH_SQL_PATH, benchSqlCapture } from "./bench-sql-capture";
 
 const port = Number(process.argv[2] ?? process.env.PORT ?? 3000);
 // 127.0.0.1 unless a LAN address is asked for (HOST, see README).
@@ -29,12 +30,15 @@ process.on("disconnect", stop);
 const app = next({ dev: false, dir: PROJECT_DIR, port, hostname });
 await app.prepare();
 const handle = app.getRequestHandler();
+// npm run bench:http only (BANGFU_BENCH_SQL=1): the SQL each page sent, read back by the benchmark.
+const benchSql = process.env.BANGFU_BENCH_SQL === "1" ? benchSqlCapture() : null;
 
 server = createServer((req, res) => {
   const forwarded = req.headers["x-forwarded-for"];
   req.headers[CLIENT_IP_HEADER] = clientAddress(req.socket.remoteAddress, Array.isArray(forwarded) ? forwarded.join(",") : forwarded, proxies);
   // With no proxy in front, a client's X-Forwarded-For is dropped so nothing downstream can trust it.
   if (proxies === 0) delete req.headers["x-forwarded-for"];
+  if (benchSql && req.url === BENCH_SQL_PATH) return benchSql.answer(req, res);
   if (isPossibleServerAction(req.method, req.url, req.headers)) void screenAction(req, res);
   else void handle(req, res);
 });

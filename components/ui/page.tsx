@@ -56,7 +56,7 @@ export function Badge({ children, tone = "slate" }: { children: ReactNode; tone?
     amber: "bg-amber-100 text-amber-800",
     sky: "bg-sky-100 text-sky-800",
   };
-  return <span className={`inline-flex items-center rounded px-2 py-0.5 text-xs font-medium ${tones[tone]}`}>{children}</span>;
+  return <span className={`badge ${tones[tone]}`}>{children}</span>;
 }
 
 /** One labelled value in a <dl> of a record's details. */

@@ -143,7 +143,8 @@ export async function findPendingApprovals(actor: TActor) {
       where: { status },
       orderBy: [{ submittedAt: "asc" }, { id: "asc" }],
       take: 50,
-      include: { organisation: { select: { name: true } }, submittedBy: { select: { name: true } }, _count: { select: { lines: { where: { removed: false } } } } },
+      // lineCount is kept by batch_line's triggers (0043): a relation count here aggregated all of batch_line.
+      include: { organisation: { select: { name: true } }, submittedBy: { select: { name: true } } },
     });
   const [disbursements, disbursementCount, reversals, reversalCount, submitted, submittedCount, approved, approvedCount] = await Promise.all([
     db.disbursement.findMany({ where: single, orderBy: [...order], take: 50, include }),
@@ -161,7 +162,7 @@ export async function findPendingApprovals(actor: TActor) {
     isOwn: d.recordedById === actor.userId,
   });
   const batch = (b: (typeof submitted)[number]) => ({
-    id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b._count.lines,
+    id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b.lineCount,
     submittedBy: b.submittedBy?.name ?? "—", isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
   });
   return {

@@ -17,7 +17,7 @@ import {
 import { applyReturnFile } from "@/lib/payments/apply-return-file";
 import { paymentFileLines } from "@/lib/payments/produce-payment-file";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
-import { exportLedger, findBatchLines, findOrgLedger, getBatch, householdLedger } from "@/lib/ledger/find-ledger";
+import { exportLedger, findBatchLines, findOrgLedger, findPendingApprovals, getBatch, householdLedger } from "@/lib/ledger/find-ledger";
 import {
   ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput, type TCreateBatchFormValues, type TRecordDisbursementFormValues,
 } from "@/lib/ledger/schemas";
@@ -412,14 +412,19 @@ describe("batches (批量发放)", () => {
 
     let batch = await getBatch(lzCaseworker, batchId);
     expect(batch).toMatchObject({ includedLines: 2, totalFen: 100000, removedLines: 1 });
+    // The review page's 名单 column reads the count batch_line's triggers keep (0043), not a count of batch_line.
+    const keptCount = async () => (await sql.query<{ n: number }>("SELECT line_count AS n FROM disbursement_batch WHERE id = $1", [batchId])).rows[0]!.n;
+    expect(await keptCount()).toBe(2);
     const [first, second] = (await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows;
     await expect(adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 100001, reason: "超标" })).rejects.toThrow("超过年度上限");
     await adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 80000, reason: "家中新增重病患者" });
     await expect(removeLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id, reason: "旧版本" })).rejects.toThrow("已被他人处理");
     batch = await getBatch(lzCaseworker, batchId);
     await removeLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id, reason: "本月已另行慰问" });
+    expect(await keptCount()).toBe(1);
     batch = await getBatch(lzCaseworker, batchId);
     await restoreLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id });
+    expect(await keptCount()).toBe(2);
     batch = await getBatch(lzCaseworker, batchId);
     expect(batch).toMatchObject({ includedLines: 2, totalFen: 130000 });
     expect(batch.organisations).toEqual([expect.objectContaining({ lines: 2, totalFen: 130000 })]);
@@ -431,6 +436,7 @@ describe("batches (批量发放)", () => {
     expect(batch).toMatchObject({ status: "DRAFT", rejectionReason: "请核对名单" });
     await submitBatch(lzCaseworker, { batchId, expectedVersion: batch.version });
     batch = await getBatch(lzOfficial, batchId);
+    expect((await findPendingApprovals(lzOfficial)).submittedBatches.find((b) => b.id === batchId)?.lines).toBe(2);
     const both = await actorFor((await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER", "OFFICIAL"] })).username);
     const own = await createBatch(both, batchInput(county, { name: "自编批次" }));
     const ownBatch = await getBatch(both, own.batchId);
@@ -446,6 +452,8 @@ describe("batches (批量发放)", () => {
     expect(entries.every((e) => e.recordedById === lzCaseworker.userId && e.fundSource === "WARMTH_FUND")).toBe(true);
     // 已发放 is not a click: the batch waits for the bank's return file, which only an official other than the maker confirms.
     expect((await getBatch(lzOfficial, batchId)).status).toBe("APPROVED");
+    // Approval wrote the lines' payment status: an update that removes no line leaves the count.
+    expect((await findPendingApprovals(lzOfficial)).approvedBatches.find((b) => b.id === batchId)?.lines).toBe(2);
     expect((await prisma.batchLine.findMany({ where: { batchId, removed: false } })).map((l) => l.paymentStatus)).toEqual(["WAITING", "WAITING"]);
     const answer = returnCsvFile(bankAnswers((await paymentFileLines(lzOfficial, batchId)).payable));
     const sha = createHash("sha256").update(Buffer.from(await answer.arrayBuffer())).digest("hex");

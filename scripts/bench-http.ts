@@ -1,0 +1,420 @@
+// `npm run bench:http`: every page issue 28 names, loaded the way a caseworker loads it — through
+// the production Next.js server, with a session cookie got by signing in as a real demo user of a
+// city (兰州) and of the province (甘肃省总工会) — each beside the SQL that page sent, replayed
+// through plain pg; the page's bytes; then 20 closed-loop users with the server's memory.
+//
+//   npm run seed -- --households 1000000 --ledger-entries 10000000   first (a scratch database)
+//   npm run bench:http       options: --runs <n> (timed loads per page, 20), --seconds <n> (load run,
+//                            60), --users <n> (20), --port <n> (3290), --url <http://…> (use a server
+//                            already running, started with BANGFU_BENCH_SQL=1 for the SQL column),
+//                            --only <a,b> (pages whose label contains one of them), --plans (each statement),
+//                            --no-build (serve the build as it is, even if the sources changed since),
+//                            --dump <dir> (write each page's HTML and RSC payload there, to see what weighs)
+//
+// Without --url it opens the database (DATABASE_URL or the embedded one, BANGFU_DATA_DIR and
+// EMBEDDED_PG_PORT as for npm start), applies the migrations, builds if the build is stale, and
+// starts scripts/serve.ts with BANGFU_BENCH_SQL=1 as the app role, as npm start does.
+//
+// The SQL column: before and after one more load of the page, the benchmark reads
+// GET /__bench/sql (scripts/bench-sql-capture.ts), so it gets the statements the page really sent
+// (session check included), and replays the reads (SELECT/WITH) one after the other through pg as
+// the same role. "开销" = page p50 − that floor: render, session, serialisation and the network
+// (the page may run statements in parallel, so the floor can exceed a page's own time).
+// The page reads nothing it writes, except the session's idle stamp and audit rows; those writes
+// are counted, not replayed.
+import { spawn, execSync, type ChildProcess } from "node:child_process";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import os from "node:os";
+import pg from "pg";
+import { DEMO_PASSWORD } from "@/lib/db/seed-demo";
+import { applyMigrations } from "@/lib/db/migrate";
+import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
+import { ensureBuild } from "./build-state";
+import { ms, table } from "./bench-support";
+import { BENCH_SQL_PATH, type TCapturedStatement } from "./bench-sql-capture";
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? undefined : process.argv[i + 1];
+}
+function intArg(name: string, fallback: number): number {
+  const raw = arg(name);
+  const n = raw === undefined ? fallback : Number(raw);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} 应为正整数`);
+  return n;
+}
+const RUNS = intArg("--runs", 20);
+const SECONDS = intArg("--seconds", 60);
+const USERS = intArg("--users", 20);
+const PORT = intArg("--port", 3290);
+const ONLY = arg("--only");
+const PLANS = process.argv.includes("--plans");
+const DUMP = arg("--dump");
+
+const quantile = (xs: number[], q: number) => {
+  if (!xs.length) return NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(q * s.length) - 1)]!;
+};
+const kb = (bytes: number) => (Number.isFinite(bytes) ? (bytes / 1024).toFixed(1) : "—");
+
+// ───────────────────────────── the server ─────────────────────────────
+
+type TServer = { base: string; pid: number | null; stop: () => Promise<void> };
+
+async function waitForServer(base: string, child: ChildProcess | null): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  while (Date.now() < deadline) {
+    if (child && child.exitCode !== null) throw new Error(`网页服务启动失败（退出码 ${child.exitCode}）。`);
+    try {
+      const res = await fetch(`${base}/login`);
+      await res.arrayBuffer();
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  throw new Error("网页服务 3 分钟内没有响应。");
+}
+
+async function startServer(db: TDatabase): Promise<TServer> {
+  await applyMigrations(db.migrationUrl);
+  if (!process.argv.includes("--no-build")) await ensureBuild();
+  const base = `http://localhost:${PORT}`;
+  const { MIGRATION_DATABASE_URL: _m, PGBOSS_DATABASE_URL: _b, ...inherited } = process.env;
+  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", String(PORT), "127.0.0.1"], {
+    cwd: PROJECT_DIR,
+    stdio: ["ignore", "ignore", "inherit"],
+    env: {
+      ...inherited, DATABASE_URL: db.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? loadLocalSecrets().authSecret,
+      BANGFU_BENCH_SQL: "1", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production",
+    },
+  });
+  await waitForServer(base, child);
+  return {
+    base,
+    pid: child.pid ?? null,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once("exit", () => resolve());
+        child.kill("SIGTERM");
+        setTimeout(() => child.kill("SIGKILL"), 8000).unref();
+      }),
+  };
+}
+
+/** Resident memory of the server process and its children (MiB), from /proc. */
+function serverRss(pid: number | null): number {
+  if (!pid) return NaN;
+  const pids = [pid];
+  try {
+    pids.push(...execSync(`pgrep -P ${pid}`, { encoding: "utf8" }).split("\n").filter(Boolean).map(Number));
+  } catch {
+    // no children
+  }
+  let kib = 0;
+  for (const p of pids) {
+    try {
+      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+    } catch {
+      // gone
+    }
+  }
+  return kib / 1024;
+}
+
+// ───────────────────────────── sessions ─────────────────────────────
+
+/** The cookies a response set, merged into `jar`. */
+function keepCookies(jar: Map<string, string>, res: Response) {
+  for (const line of res.headers.getSetCookie()) {
+    const [pair] = line.split(";");
+    const eq = pair!.indexOf("=");
+    jar.set(pair!.slice(0, eq).trim(), pair!.slice(eq + 1));
+  }
+}
+const cookieHeader = (jar: Map<string, string>) => [...jar].map(([k, v]) => `${k}=${v}`).join("; ");
+
+/**
+ * Signs in through next-auth's credentials callback, as the login form does; returns the Cookie
+ * header. Tried three times: on a machine under heavy load the sign-in transaction (argon2 inside
+ * it) can overrun its time and answer 401 without recording a failure.
+ */
+async function signIn(base: string, username: string): Promise<string> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await signInOnce(base, username);
+    } catch (error) {
+      if (attempt === 3) throw error;
+      await new Promise((r) => setTimeout(r, 2000));
+    }
+  }
+}
+
+async function signInOnce(base: string, username: string): Promise<string> {
+  const jar = new Map<string, string>();
+  const csrf = await fetch(`${base}/api/auth/csrf`);
+  keepCookies(jar, csrf);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const res = await fetch(`${base}/api/auth/callback/credentials`, {
+    method: "POST",
+    redirect: "manual",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", Cookie: cookieHeader(jar) },
+    body: new URLSearchParams({ csrfToken, username, password: DEMO_PASSWORD, json: "true", callbackUrl: `${base}/` }),
+  });
+  keepCookies(jar, res);
+  await res.arrayBuffer();
+  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`演示用户 ${username} 登录失败（${res.status}）：这个数据库是用演示数据初始化的吗？`);
+  return cookieHeader(jar);
+}
+
+type TLoad = { status: number; bytes: number; ms: number; body: string; location: string | null };
+async function load(base: string, cookie: string, path: string, headers: Record<string, string> = {}): Promise<TLoad> {
+  const t0 = performance.now();
+  const res = await fetch(`${base}${path}`, { headers: { Cookie: cookie, "Accept-Encoding": "identity", ...headers }, redirect: "manual" });
+  const body = await res.text();
+  return { status: res.status, bytes: Buffer.byteLength(body), ms: performance.now() - t0, body, location: res.headers.get("location") };
+}
+
+/** The RSC payload a client-side navigation to `path` receives (Next answers a bare RSC request with a redirect adding _rsc). */
+async function loadRsc(base: string, cookie: string, path: string): Promise<TLoad> {
+  const first = await load(base, cookie, path, { RSC: "1" });
+  if (first.status !== 307 && first.status !== 308) return first;
+  const location = first.location ?? path;
+  return load(base, cookie, location.startsWith("http") ? location.slice(new URL(location).origin.length) : location, { RSC: "1" });
+}
+
+/** Bytes of the RSC payload the HTML carries inline (self.__next_f.push scripts). */
+function inlineFlightBytes(html: string): number {
+  let n = 0;
+  for (const m of html.matchAll(/<script[^>]*>(self\.__next_f\.push\([\s\S]*?)<\/script>/g)) n += Buffer.byteLength(m[1]!);
+  return n;
+}
+
+const decodeHref = (href: string) => href.replaceAll("&amp;", "&");
+function linkIn(html: string, pattern: RegExp): string | undefined {
+  const m = pattern.exec(html);
+  return m ? decodeHref(m[1]!) : undefined;
+}
+
+// ───────────────────────────── the run ─────────────────────────────
+
+type TCase = { scope: string; label: string; user: string; path: string; target: number };
+
+async function main() {
+  const url = arg("--url");
+  let db: TDatabase | undefined;
+  let server: TServer | undefined;
+  let sql: pg.Client | undefined;
+  try {
+    db = await openDatabase();
+    sql = new pg.Client({ connectionString: db.url });
+    await sql.connect();
+    server = url ? { base: url.replace(/\/$/, ""), pid: null, stop: async () => {} } : await startServer(db);
+    const base = server.base;
+    const canCapture = (await fetch(`${base}${BENCH_SQL_PATH}`).then((r) => r.ok).catch(() => false));
+
+    const model = (() => {
+      try {
+        return /Model name:\s*(.+)/.exec(execSync("lscpu", { encoding: "utf8" }))?.[1]?.trim() ?? os.cpus()[0]?.model;
+      } catch {
+        return os.cpus()[0]?.model;
+      }
+    })();
+    const { rows: [size] } = await sql.query<{ files: string; entries: string }>(
+      "SELECT (SELECT count(*) FROM household_file) AS files, (SELECT sum(entries) FROM ledger_daily_total) AS entries",
+    );
+    console.log(`机器：${model}，${os.cpus().length} 核，内存 ${Math.round(os.totalmem() / 2 ** 30)} GB，负载 ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+    console.log(`档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；服务 ${base}${canCapture ? "" : "（未开启 BANGFU_BENCH_SQL，无 SQL 列）"}；每页预热 1 次后计时 ${RUNS} 次。\n`);
+
+    // Real values: an open file of 城关区 (its holder's ID number and file number), a set of open files.
+    const county = (await sql.query<{ id: string; path: string }>("SELECT id, path FROM organisation WHERE code = 'GSLZCG'")).rows[0];
+    if (!county) throw new Error("找不到 城关区（GSLZCG）：这个数据库不是用演示数据初始化的。");
+    const inCounty = "status = 'OPEN' AND organisation_id IN (SELECT id FROM organisation WHERE path LIKE $1 || '%')";
+    const { rows: recent } = await sql.query<{ id: string; rid: string; fno: string }>(
+      `SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE ${inCounty} ORDER BY updated_at DESC LIMIT 101`, [county.path],
+    );
+    const sample = recent.at(-1);
+    let { rows: openFiles } = await sql.query<{ id: string }>(`SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE ${inCounty} LIMIT 500`, [county.path]);
+    // A small database has too few pages for a 1 % sample.
+    if (openFiles.length < 50) openFiles = (await sql.query<{ id: string }>(`SELECT id FROM household_file WHERE ${inCounty} LIMIT 500`, [county.path])).rows;
+    if (!sample || !openFiles.length) throw new Error("数据库里没有 城关区 的在档档案：请先运行 npm run seed -- --households 1000000");
+    const { rows: [old] } = await sql.query<{ d: string; id: string }>(
+      "SELECT entry_date::text AS d, id FROM ledger_entry WHERE entry_date <= (current_date - interval '18 months') ORDER BY entry_date DESC, id DESC LIMIT 1",
+    );
+    const today = (await sql.query<{ today: string }>("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today")).rows[0]!.today;
+    const month = today.slice(0, 7);
+    const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
+    const thirtyDaysAgo = (await sql.query<{ d: string }>("SELECT ($1::date - 29)::text AS d", [today])).rows[0]!.d;
+    const halfYearAgo = (await sql.query<{ d: string }>("SELECT ($1::date - interval '6 months')::date::text AS d", [today])).rows[0]!.d;
+
+    const users = ["lz_caseworker", "lz_official", "lz_auditor", "gs_official", "gs_auditor"];
+    const cookies = new Map<string, string>();
+    for (const u of users) cookies.set(u, await signIn(base, u));
+
+    const cases: TCase[] = [];
+    for (const [scope, official, auditor] of [["市", "lz_official", "lz_auditor"], ["省", "gs_official", "gs_auditor"]] as const) {
+      const first = await load(base, cookies.get(auditor)!, "/archive");
+      // The pager's links are relative ("?after=…").
+      const nextQuery = linkIn(first.body, /href="(\?after=[^"]*)"/);
+      const next = nextQuery && `/archive${nextQuery}`;
+      const add = (label: string, user: string, path: string, target = 100) => cases.push({ scope, label, user, path, target });
+      add("工作台（审批）", official, "/");
+      add("工作台（审计）", auditor, "/");
+      if (scope === "市") {
+        add("工作台（经办）", "lz_caseworker", "/");
+        add("动态管理（经办）", "lz_caseworker", "/dynamic");
+      }
+      add("审核（全部区块）", official, "/review");
+      add("审核 变更·调级", official, "/review?changes=TIER_CHANGE");
+      add("档案 第1页", auditor, "/archive");
+      if (next) add("档案 下一页", auditor, next);
+      add("档案 末页", auditor, "/archive?last=1");
+      add("档案 筛选 类别+级别+县", auditor, `/archive?tier=RELATIVE&level=COUNTY&org=${county.id}`);
+      add("档案 筛选 致困原因 因灾", auditor, "/archive?cause=DISASTER");
+      for (const q of ["王", "静", "王静", "wangjing", "wj"]) add(`搜索 ${q}`, auditor, `/archive?q=${encodeURIComponent(q)}`);
+      add("搜索 身份号码", auditor, `/archive?q=${sample.rid}`, 25);
+      add("搜索 档案编号", auditor, `/archive?q=${encodeURIComponent(sample.fno)}`, 25);
+      add("动态管理", official, "/dynamic");
+      add("动态管理 逾期", official, "/dynamic?which=overdue");
+      add("户页面", auditor, `/files/${sample.id}`, 50);
+      add("台账 第1页", auditor, "/ledger");
+      if (old) add("台账 18个月前（游标）", auditor, `/ledger?cursor=${encodeURIComponent(`${old.d}_${old.id}`)}`);
+      add("台账 金额 1,000–2,000 元", auditor, "/ledger?min=1000&max=2000");
+      add("报表 月度", auditor, `/reports?kind=month&month=${month}`);
+      add("报表 季度", auditor, `/reports?kind=quarter&quarter=${quarter}`);
+      add("报表 年度", auditor, `/reports?kind=year&year=${today.slice(0, 4)}`);
+      add("报表 自定义 30 天", auditor, `/reports?kind=range&from=${thirtyDaysAgo}&to=${today}`);
+      add("报表 自定义 半年", auditor, `/reports?kind=range&from=${halfYearAgo}&to=${today}`);
+    }
+
+    const replay = async (statements: TCapturedStatement[]) => {
+      const times: number[] = [];
+      for (const s of statements) {
+        const t0 = performance.now();
+        await sql!.query(s.text, s.values);
+        times.push(performance.now() - t0);
+      }
+      return times;
+    };
+
+    const rows: string[][] = [];
+    let met = 0;
+    let overheadMet = 0;
+    let total = 0;
+    const overheads: number[] = [];
+    for (const c of cases.filter((c) => !ONLY || ONLY.split(",").some((o) => c.label.includes(o)))) {
+      total++;
+      const cookie = cookies.get(c.user)!;
+      const warm = await load(base, cookie, c.path);
+      if (warm.status !== 200) {
+        rows.push([c.scope, c.label, `HTTP ${warm.status}`, "", "", "", "", "", "", "", "", `≤${c.target}`, "未达标"]);
+        console.log(`  ${rows.at(-1)!.join("  ")}`);
+        continue;
+      }
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) times.push((await load(base, cookie, c.path)).ms);
+      const rsc = await loadRsc(base, cookie, c.path);
+      if (DUMP) {
+        mkdirSync(DUMP, { recursive: true });
+        const name = `${c.scope}-${c.label}`.replace(/[^\p{L}\p{N}-]+/gu, "_");
+        writeFileSync(path.join(DUMP, `${name}.html`), warm.body);
+        writeFileSync(path.join(DUMP, `${name}.rsc`), rsc.body);
+      }
+      let floor = NaN;
+      let reads = 0;
+      let writes = 0;
+      let slowest = "";
+      if (canCapture) {
+        await fetch(`${base}${BENCH_SQL_PATH}`).then((r) => r.arrayBuffer());
+        await load(base, cookie, c.path);
+        const statements = (await (await fetch(`${base}${BENCH_SQL_PATH}`)).json()) as TCapturedStatement[];
+        // BEGIN/COMMIT and the session's stamp are not reads.
+        const selects = statements.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.text));
+        reads = selects.length;
+        writes = statements.filter((s) => /^\s*(INSERT|UPDATE|DELETE)\b/i.test(s.text)).length;
+        await replay(selects);
+        const sums: number[] = [];
+        let perStatement: number[][] = selects.map(() => []);
+        for (let i = 0; i < Math.min(RUNS, 10); i++) {
+          const t = await replay(selects);
+          sums.push(t.reduce((a, b) => a + b, 0));
+          t.forEach((x, j) => perStatement[j]!.push(x));
+        }
+        floor = quantile(sums, 0.5);
+        const medians = perStatement.map((xs) => quantile(xs, 0.5));
+        const worst = medians.indexOf(Math.max(...medians));
+        if (worst >= 0) slowest = `${ms(medians[worst]!)} ${/\bFROM\s+("?[\w.]+"?(?:\."?\w+"?)?)/i.exec(selects[worst]!.text)?.[1]?.replaceAll('"', "").replace("public.", "") ?? ""}`;
+        if (PLANS) {
+          console.log(`    ${c.scope} ${c.label}：`);
+          selects.forEach((s, j) => console.log(`      ${ms(medians[j]!)} ms  ${s.text.replace(/\s+/g, " ").slice(0, 160)}`));
+        }
+        perStatement = [];
+      }
+      const p50 = quantile(times, 0.5);
+      const p95 = quantile(times, 0.95);
+      const overhead = p50 - floor;
+      if (Number.isFinite(overhead)) {
+        overheads.push(overhead);
+        if (overhead <= 15) overheadMet++;
+      }
+      const ok = p95 <= c.target;
+      if (ok) met++;
+      rows.push([
+        c.scope, c.label, ms(p50), ms(p95), String(reads) + (writes ? `+${writes}写` : ""), ms(floor), ms(overhead), slowest,
+        kb(warm.bytes), kb(inlineFlightBytes(warm.body)), rsc.status === 200 ? kb(rsc.bytes) : `HTTP ${rsc.status}`, `≤${c.target}`, ok ? "达标" : "未达标",
+      ]);
+      console.log(`  ${rows.at(-1)!.join("  ")}`);
+    }
+    console.log();
+    table(["范围", "页面", "p50", "p95", "SQL 条数", "SQL 底线", "开销", "最慢一条（ms 表）", "HTML KB", "其中内嵌 RSC", "RSC KB", "目标 p95", ""], rows, new Set([2, 3, 4, 5, 6, 8, 9, 10]));
+    console.log(`（ms，经 HTTP、已登录、读完整个响应。“SQL 底线”= 该页发出的 SELECT 用 pg 逐条重放的 p50；开销 = 页面 p50 − 底线。` +
+      `${met}/${total} 页达标；开销 ≤ 15 ms 的 ${overheadMet}/${overheads.length} 页，开销中位数 ${ms(quantile(overheads, 0.5))} ms。）\n`);
+
+    // ── closed-loop users: a search, then a household page, half city and half province ──
+    const surnames = ["王", "李", "张", "刘", "陈", "杨", "马", "赵", "wang", "li", "zh", "wj"];
+    const latencies: number[] = [];
+    let errors = 0;
+    const rss: number[] = [serverRss(server.pid)];
+    const sampler = setInterval(() => rss.push(serverRss(server!.pid)), 1000);
+    const stopAt = performance.now() + SECONDS * 1000;
+    await Promise.all(
+      Array.from({ length: USERS }, async (_, u) => {
+        const cookie = cookies.get(u % 2 ? "lz_auditor" : "gs_auditor")!;
+        for (let i = u; performance.now() < stopAt; i++) {
+          const path = i % 2 === 0 ? `/archive?q=${encodeURIComponent(surnames[i % surnames.length]!)}` : `/files/${openFiles[(i * 7919) % openFiles.length]!.id}`;
+          try {
+            const r = await load(base, cookie, path);
+            if (r.status !== 200) throw new Error(`HTTP ${r.status} ${path}`);
+            latencies.push(r.ms);
+          } catch (error) {
+            errors++;
+            if (errors <= 3) console.error(error instanceof Error ? error.message : error);
+          }
+        }
+      }),
+    );
+    clearInterval(sampler);
+    rss.push(serverRss(server.pid));
+    const rate = latencies.length / SECONDS;
+    const p95 = quantile(latencies, 0.95);
+    const flat = rss.filter(Number.isFinite);
+    const memory = flat.length ? `服务内存 ${flat[0]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)} MiB（最高 ${Math.max(...flat).toFixed(0)}，后半分钟 ${flat[Math.floor(flat.length / 2)]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)}）` : "服务内存：未知（--url 时不测）";
+    console.log(`并发：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
+      `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}；${memory}` +
+      `（目标 ≥ 60 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 60 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`);
+    console.log(`负载（结束时）：${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : error);
+    process.exitCode = 1;
+  } finally {
+    await sql?.end().catch(() => {});
+    await server?.stop();
+    await db?.stop();
+  }
+}
+
+await main();
