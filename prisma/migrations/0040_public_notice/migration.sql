@@ -28,6 +28,9 @@ BEGIN
      WHERE f.id = NEW.file_id AND f.status = 'PUBLICITY' AND f.episode = NEW.episode
        AND f.publicity_start <= (now() AT TIME ZONE 'Asia/Shanghai')::date
        AND (now() AT TIME ZONE 'Asia/Shanghai')::date <= f.publicity_end
+     -- FOR SHARE: an approval (FOR NO KEY UPDATE on the file) waits for this objection or is
+     -- refused, and this one waits for an approval under way and then finds the file OPEN.
+     FOR SHARE OF f
   ) THEN
     RAISE EXCEPTION 'file % is not in its publicity period', NEW.file_id USING ERRCODE = 'check_violation';
   END IF;
