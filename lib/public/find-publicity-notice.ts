@@ -1,4 +1,6 @@
 import "server-only";
+import type { TActor } from "@/lib/auth/actor";
+import { scopedDb } from "@/lib/data/scope";
 import { prisma } from "@/lib/db/client";
 import { toPage, type TPage } from "@/lib/data/pagination";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
@@ -118,4 +120,10 @@ export async function findPublicityFile(token: string): Promise<(TPublicityRow &
   });
   if (!file || !file.publicityStart || !file.publicityEnd) return null;
   return { ...toRow(file), servicePhone: await servicePhoneFor(file.organisation.path) };
+}
+
+/** The printed 公示 from the staff side: only for a union in the actor's scope (null otherwise). */
+export async function findPublicityNoticeInScope(actor: TActor, orgId: string) {
+  const inScope = await scopedDb(actor).organisation.findUnique({ where: { id: orgId }, select: { id: true } });
+  return inScope ? findPublicityNoticeForPrint(orgId) : null;
 }

@@ -123,6 +123,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             {canIssueQueryCode(file).ok && hasRole(actor, "CASEWORKER") && (
               <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印建档告知书</a>
             )}
+            {file.status === "PUBLICITY" && (
+              <a href={`/print/publicity?org=${file.organisationId}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印公示</a>
+            )}
             <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>
           </span>
         }
