@@ -57,7 +57,7 @@ UPDATE household_file SET publicity_token = gen_random_uuid() WHERE status = 'PU
 
 -- A union's notice lists the files now in publicity under it, newest first: few rows among
 -- millions, read from this partial index with the organisation beside them.
-CREATE INDEX household_file_publicity_notice_idx ON household_file (publicity_start DESC, id) INCLUDE (organisation_id, publicity_end)
+CREATE INDEX household_file_publicity_notice_idx ON household_file (publicity_start DESC, id) INCLUDE (organisation_id, publicity_end, publicity_token)
   WHERE status = 'PUBLICITY';
 
 -- Objections filed on the public page count against the address's limit (lib/public/limits.ts).
