@@ -60,7 +60,8 @@ async function step(page: Page, button: string, fill?: (dialog: ReturnType<Page[
 }
 
 test("a file in publicity is objected to from a phone, and approval waits until the official resolves it", async ({ browser }) => {
-  test.setTimeout(90_000);
+  // Staff and a phone in one flow: about a minute on a quiet machine, more under load.
+  test.slow();
   const fileId = await reviewedFile();
 
   // The official starts publicity (its last day is today) and prints the 公示 for the noticeboard.
