@@ -55,7 +55,8 @@ async function step(page: Page, button: string, fill?: (dialog: ReturnType<Page[
   const dialog = page.getByRole("dialog", { name: button });
   await fill?.(dialog);
   await dialog.getByRole("button", { name: /^确认/ }).click();
-  await expect(dialog).toBeHidden();
+  // A server action round trip: allowed more than the default 10 s on a loaded machine.
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(page.getByTestId("history")).toContainText(button);
 }
 
