@@ -11,6 +11,10 @@ export default function PublicHomePage() {
         <span className="block text-lg font-semibold text-brand-800">本人查询</span>
         <span className="mt-1 block text-slate-700">查询档案状态、困难类别、帮扶责任人、下次复核月份和近 24 个月的帮扶资金。</span>
       </Link>
+      <Link href="/public/notice" className="block rounded-lg border border-slate-200 bg-white p-5 shadow-sm hover:border-brand-600">
+        <span className="block text-lg font-semibold text-brand-800">建档公示</span>
+        <span className="mt-1 block text-slate-700">查看各级工会正在公示的建档名单；对名单有异议的，可在公示期内网上提出，可以匿名。</span>
+      </Link>
     </div>
   );
 }

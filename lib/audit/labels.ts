@@ -110,6 +110,7 @@ const ACTION_LABELS: Record<string, string> = {
   "file.query_code_issue": "打印建档告知书（生成新查询码）",
   "public.query": "本人查询成功",
   "public.query_failed": "本人查询未通过（姓名或查询码不符）",
+  "public.objection": "公众在网上公示提出异议",
   "payments.draw-callback-sample": "抽取回访名单",
   "payments.upload-receipt-scan": "上传签收表扫描件",
   "payments.view-receipt-scan": "查看签收表扫描件",

@@ -50,7 +50,7 @@ export type TFilingNotice = Awaited<ReturnType<typeof findFilingNotice>>;
 /** The public's visits to a file (本人查询 answered or refused), newest first, for the file's history. */
 export async function findPublicVisits(actor: TActor, fileId: string) {
   return scopedDb(actor).auditEvent.findMany({
-    where: { entityType: "household_file", entityId: fileId, action: { in: ["public.query", "public.query_failed", "file.query_code_issue"] } },
+    where: { entityType: "household_file", entityId: fileId, action: { in: ["public.query", "public.query_failed", "file.query_code_issue", "public.objection"] } },
     orderBy: { id: "desc" },
     take: 50,
     select: { id: true, at: true, action: true, ip: true },

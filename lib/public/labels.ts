@@ -28,3 +28,9 @@ export const PUBLIC_QUERY_NOT_FOUND = "未查到与所填信息相符的档案�
 export const PUBLIC_QUERY_LIMITED = "查询失败次数过多，已暂停查询。请 24 小时后再试，或致电所在工会。";
 /** A second query for the same ID number while the first is still being checked (a double tap, or a script). */
 export const PUBLIC_QUERY_BUSY = "该身份证号码的查询正在处理，请稍候再试。";
+
+export const PUBLIC_NOTICE_NOT_FOUND = "该公示不存在或已结束。请从公示名单重新进入。";
+export const PUBLIC_OBJECTION_LIMITED = "本网络地址提交异议过于频繁，请 1 小时后再试，或致电所在工会。";
+export const publicObjectionClosed = (end: string, phone: string | null) =>
+  `该户公示已于 ${end} 截止，不再受理网上异议。${phone ? `如有情况，请致电 ${phone}。` : "如有情况，请与所在工会联系。"}`;
+export const PUBLIC_OBJECTION_NOT_STARTED = "该户公示尚未开始，请在公示期内提出异议。";

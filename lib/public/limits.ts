@@ -12,9 +12,31 @@ export const PUBLIC_QUERY_LIMITS = {
 } as const;
 
 /**
- * Every answer of the public query takes at least this long, whatever it found: the work behind
+ * Every answer of the public query that shows no file takes at least this long: the work behind
  * a wrong name, a wrong ID number, a wrong code and no file differs by a row or two, and the floor
  * hides that difference. It must stay above the slowest of those answers and below the p95 budget
- * (100 ms, scripts/bench-public.ts).
+ * (100 ms, scripts/bench-public.ts). The answer that shows the file is not padded: its content
+ * already tells that everything matched (lib/public/query-own-file.ts).
  */
 export const PUBLIC_ANSWER_FLOOR_MS = 80;
+
+/**
+ * The public notice (公示, issue 24 §3). Every objection filed from one address counts, answered or
+ * refused: a write by a stranger, so a script cannot bury a file's publicity in objections. A
+ * household's neighbours on one shared address (a community centre) still have room for several.
+ */
+export const PUBLIC_OBJECTION_LIMITS = {
+  perAddress: 5,
+  addressWindowHours: 1,
+  /** The objection's text, and the optional name and contact. */
+  contentChars: 1000,
+  nameChars: 30,
+  contactChars: 50,
+} as const;
+
+/** The union search on the public notice: what is typed and how many unions are listed. */
+export const PUBLIC_UNION_SEARCH = { minChars: 2, maxChars: 30, results: 20 } as const;
+
+/** Files on a page of the public notice, and at most on the printed 公示 (a noticeboard's sheets). */
+export const PUBLIC_NOTICE_PAGE_SIZE = 20;
+export const PUBLIC_NOTICE_PRINT_MAX = 500;

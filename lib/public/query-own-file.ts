@@ -40,19 +40,33 @@ void dummyQueryCodeHash();
 
 type TQueryContext = { ip: string; now?: Date; floorMs?: number };
 
-/** Answers the public query; never throws for anything a stranger sends. */
+/**
+ * Answers the public query; never throws for anything a stranger sends. Every answer that shows no
+ * file (a wrong name, ID number or code, no file, a limit) — and an error — is padded to the floor,
+ * so none of them tells another apart by its time. The answer that shows the file is not padded:
+ * its content already says the name, ID number and code matched, so waiting would hide nothing
+ * and only slow the household down (decision 024, "Speed").
+ */
 export async function queryOwnFile(input: TPublicQuery, context: TQueryContext): Promise<TPublicQueryAnswer> {
   const started = performance.now();
-  try {
-    const fileId = await checkAttempt(input, context);
-    if (fileId === "LIMITED") return { found: false, limited: true, message: PUBLIC_QUERY_LIMITED };
-    if (fileId === "BUSY") return { found: false, limited: true, message: PUBLIC_QUERY_BUSY };
-    if (fileId === null) return { found: false, limited: false, message: PUBLIC_QUERY_NOT_FOUND };
-    return { found: true, file: await ownFileView(fileId, context.now ?? new Date()) };
-  } finally {
+  const floor = async () => {
     const wait = (context.floorMs ?? PUBLIC_ANSWER_FLOOR_MS) - (performance.now() - started);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+  let fileId: Awaited<ReturnType<typeof checkAttempt>>;
+  try {
+    fileId = await checkAttempt(input, context);
+  } catch (error) {
+    await floor();
+    throw error;
   }
+  if (fileId === "LIMITED" || fileId === "BUSY" || fileId === null) {
+    await floor();
+    if (fileId === "LIMITED") return { found: false, limited: true, message: PUBLIC_QUERY_LIMITED };
+    if (fileId === "BUSY") return { found: false, limited: true, message: PUBLIC_QUERY_BUSY };
+    return { found: false, limited: false, message: PUBLIC_QUERY_NOT_FOUND };
+  }
+  return { found: true, file: await ownFileView(fileId, context.now ?? new Date()) };
 }
 
 /**

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { requiredText } from "@/lib/forms/zod-fields";
+import { optionalText, plainString, requiredText } from "@/lib/forms/zod-fields";
+import { PUBLIC_OBJECTION_LIMITS, PUBLIC_UNION_SEARCH } from "./limits";
 import { validateResidentId } from "@/lib/people/resident-id";
 import { normalizeQueryCode, QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH } from "./query-code-format";
 
@@ -25,3 +26,20 @@ export const ZPublicQueryInput = z.object({
 });
 export type TPublicQueryInput = z.input<typeof ZPublicQueryInput>;
 export type TPublicQuery = z.output<typeof ZPublicQueryInput>;
+
+// The public notice (公示, issue 24 §3). Every budget is checked before any work (lib/public/limits.ts).
+export const ZPublicObjectionInput = z.object({
+  token: z.uuid("该公示不存在或已结束，请从公示名单重新进入"),
+  content: requiredText(1, PUBLIC_OBJECTION_LIMITS.contentChars, "异议内容").refine((v) => v.length >= 5, "请写明异议的事实，至少 5 个字"),
+  /** Empty: anonymous (匿名). */
+  name: optionalText(PUBLIC_OBJECTION_LIMITS.nameChars, "姓名"),
+  contact: optionalText(PUBLIC_OBJECTION_LIMITS.contactChars, "联系方式"),
+});
+export type TPublicObjectionInput = z.input<typeof ZPublicObjectionInput>;
+export type TPublicObjection = z.output<typeof ZPublicObjectionInput>;
+
+/** The union search of the public notice: 2–30 characters of its name. */
+export const ZPublicUnionSearch = plainString()
+  .trim()
+  .min(PUBLIC_UNION_SEARCH.minChars, `请至少输入 ${PUBLIC_UNION_SEARCH.minChars} 个字`)
+  .max(PUBLIC_UNION_SEARCH.maxChars, `不能超过 ${PUBLIC_UNION_SEARCH.maxChars} 个字`);

@@ -58,6 +58,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
   filing_event_submitted_lookup_idx: "partial (kind = 'SUBMITTED'): the maker–checker trigger's submitter lookup is one probe whatever the statistics",
   household_file_reviewed_wait_idx: "partial (status = 'REVIEWED') with INCLUDE: the official's workbench reads the oldest first review in scope from it",
+  household_file_publicity_notice_idx: "partial (status = 'PUBLICITY') with INCLUDE: a union's public notice reads its files in publicity from it (issue 24 §3)",
   household_file_publicity_wait_idx: "partial (status = 'PUBLICITY') with INCLUDE: the official's workbench counts publicity periods ended and reads the oldest from it",
   household_file_observation_report_idx: "partial (resolved exits) with INCLUDE columns: the report's aid in observation periods starts from these files",
   ledger_entry_reversal_date_idx: "partial (reversals): the auditor's workbench counts the last 30 days' reversals",

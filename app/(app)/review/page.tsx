@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { PendingAssistance } from "@/components/ledger/pending-assistance";
+import { buttonClass } from "@/components/ui/button";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
@@ -37,7 +38,11 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
   const today = todayInShanghai();
   return (
     <>
-      <PageHeader title="审核" description="管辖范围内等待办理的建档申请和变更申请，按提交时间先后排列。" />
+      <PageHeader
+        title="审核"
+        description="管辖范围内等待办理的建档申请和变更申请，按提交时间先后排列。"
+        actions={<a href="/print/publicity" target="_blank" rel="noopener" className={buttonClass("secondary")}>打印本单位公示</a>}
+      />
       <h2 className="mb-3 text-base font-semibold" data-testid="filings-heading">建档申请（{STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}）</h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
         <Link href="/review" className={`rounded-full border px-3 py-1 ${!status ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>

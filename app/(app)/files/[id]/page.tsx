@@ -66,6 +66,7 @@ const PUBLIC_VISIT_LABELS: Record<string, string> = {
   "file.query_code_issue": "打印建档告知书，生成新查询码（原查询码失效）",
   "public.query": "本人查询成功",
   "public.query_failed": "以本户身份证号码查询未通过（姓名或查询码不符）",
+  "public.objection": "公众在网上公示提出异议（见上方公示异议）",
 };
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
@@ -127,6 +128,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           <span className="flex flex-wrap gap-2">
             {canPrintNotice(actor, file).ok && (
               <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印建档告知书</a>
+            )}
+            {file.status === "PUBLICITY" && (
+              <a href={`/print/publicity?org=${file.organisationId}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印公示</a>
             )}
             <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>
           </span>
@@ -287,12 +291,23 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           {file.objections.length > 0 && (
             <div className="mt-4">
               <h3 className="mb-2 text-sm font-medium">公示异议</h3>
-              <Table head={["收到日期", "内容", "登记人", "处理结果"]}>
+              <Table head={["收到日期", "内容", "来源", "处理结果"]}>
                 {file.objections.map((o) => (
                   <tr key={o.id} data-testid="objection">
                     <Td>{d(o.receivedOn)}{o.episode !== file.episode && <span className="ml-1 text-xs text-slate-500">第 {o.episode} 期</span>}</Td>
                     <Td>{o.content}{o.handling && <span className="block text-xs text-slate-500">登记时说明：{o.handling}</span>}</Td>
-                    <Td>{o.recordedBy.name}</Td>
+                    <Td>
+                      {o.source === "PUBLIC" ? (
+                        <span data-testid="objection-source">
+                          <Badge tone="amber">网上公示提交</Badge>
+                          <span className="block">{o.objectorName ? `实名：${o.objectorName}` : "匿名"}</span>
+                          {o.objectorContact && <span className="block">联系方式：{o.objectorContact}</span>}
+                          <span className="block text-xs text-slate-500">{formatDateTime(o.recordedAt)} · 来源地址 {o.submittedIp}</span>
+                        </span>
+                      ) : (
+                        <>工作人员登记：{o.recordedBy?.name}</>
+                      )}
+                    </Td>
                     <Td>
                       {o.resolution ? (
                         <>
@@ -326,7 +341,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </ol>
           {publicVisits.length > 0 && (
             <>
-              <h3 className="mb-2 mt-4 text-sm font-medium">查询码与本人查询（最近 50 条）</h3>
+              <h3 className="mb-2 mt-4 text-sm font-medium">查询码、本人查询与网上异议（最近 50 条）</h3>
               <ol className="space-y-2 text-sm" data-testid="public-visits">
                 {publicVisits.map((v) => (
                   <li key={v.id.toString()} className="flex flex-wrap gap-x-3">
