@@ -32,7 +32,7 @@ PROJECT=$(cd "$(dirname "$0")/../.." && pwd)
 # (the one `npm start` runs) under Patroni, in $DIR/pgbin: postgres, pg_ctl and initdb from that
 # package. It has no pg_basebackup, pg_rewind or pg_controldata: a new or diverged standby is
 # cloned with PostgreSQL's own backup functions (clone-replica.sh, a Patroni replica method), and
-# pg_controldata answers "unavailable" (Patroni then skips what it reads from it). Debian's psql 15
+# pg_controldata is pg-controldata.py (the head of global/pg_control). Debian's psql 15
 # is the client. On real servers: postgresql-18 from the PostgreSQL project's apt repository, with
 # pg_basebackup and pg_rewind (docs/operations.md).
 PGBIN=$DIR/pgbin
@@ -76,8 +76,7 @@ pg_binaries() {
   for tool in postgres pg_ctl initdb; do ln -sf "$EMBEDDED_PG/$tool" "$PGBIN/$tool"; done
   # The client side speaks the same protocol: Debian's 15 serves.
   ln -sf "${PSQL%/psql}/pg_isready" "$PGBIN/pg_isready"
-  printf '#!/bin/sh\necho "pg_controldata: not in this PostgreSQL build" >&2\nexit 1\n' >"$PGBIN/pg_controldata"
-  chmod 755 "$PGBIN/pg_controldata"
+  ln -sf "$PROJECT/scripts/cluster/pg-controldata.py" "$PGBIN/pg_controldata"
 }
 
 network_up() {
