@@ -152,13 +152,18 @@ for (let i = 0; i < OPEN_FILES; i++) {
 // ---- the closed loop ----------------------------------------------------------------------------
 
 type TKind = "filing" | "disbursement" | "entry";
-type TRequest = { kind: TKind; start: number; end: number; ok: boolean; error?: string };
+type TRequest = { kind: TKind; start: number; end: number; ok: boolean; error?: string; transient?: boolean };
+/** A failure of the system (no answer, 系统出现错误, 系统繁忙), not a rule's refusal of the input. */
+const TRANSIENT = /HTTP|fetch|timeout|aborted|terminated|ECONN|socket|unreadable|系统出现错误|系统繁忙/;
 type TAck = { kind: TKind; id: string; at: number };
 const requests: TRequest[] = [];
 const acks: TAck[] = [];
 const pending: string[] = [];
 let running = true;
 const today = todayInShanghai();
+// Every payment a different amount: the same type and amount to one household within 30 days is refused (0009).
+let amountSeq = 0;
+const nextAmount = () => (1 + (amountSeq++ % 9_000) / 100).toFixed(2);
 
 async function timed(kind: TKind, call: () => Promise<TAnswer>, idOf: (data: Record<string, string>) => string): Promise<TAnswer> {
   const start = now();
@@ -169,7 +174,7 @@ async function timed(kind: TKind, call: () => Promise<TAnswer>, idOf: (data: Rec
     answer = { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
   const end = now();
-  requests.push({ kind, start, end, ok: answer.ok, error: answer.ok ? undefined : answer.error });
+  requests.push({ kind, start, end, ok: answer.ok, error: answer.ok ? undefined : answer.error, transient: !answer.ok && TRANSIENT.test(answer.error) });
   if (answer.ok) acks.push({ kind, id: idOf(answer.data), at: end });
   return answer;
 }
@@ -181,7 +186,7 @@ async function caseworkerLoop(worker: number) {
     const paid = await timed(
       "disbursement",
       () => callAction(refs.recordDisbursementAction!, cwCookie, {
-        idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "1", entryDate: today,
+        idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: nextAmount(), entryDate: today,
         purpose: "送温暖慰问", evidence: "", studentIndex: "", overCapNote: "",
       }),
       (d) => d.disbursementId!,
@@ -200,7 +205,7 @@ async function officialLoop() {
     }
     const approved = await timed("entry", () => callAction(refs.approveDisbursementAction!, offCookie, { disbursementId: id, capOverrideReason: "" }), (d) => d.entryId!);
     // A request that never got an answer (the server or the database went away) is tried again; a refusal is not.
-    if (!approved.ok && /HTTP|fetch|timeout|aborted|系统/.test(approved.error)) pending.push(id);
+    if (!approved.ok && TRANSIENT.test(approved.error)) pending.push(id);
     if (!running && !approved.ok) break;
   }
 }
@@ -283,7 +288,7 @@ const faults: TFault[] = [
   },
 ];
 
-type TRow = { name: string; backSeconds: number | null; failed: number; failedReasons: string; acked: number; lost?: number; from: number; to: number };
+type TRow = { name: string; backSeconds: number | null; failed: number; refused: number; failedReasons: string; acked: number; lost?: number; from: number; to: number };
 const rows: TRow[] = [];
 
 console.log(`负载：${CASEWORKERS} 个经办人循环（建档草稿、登记发放），${OFFICIALS} 个审批人循环（审批发放），经 ${LB}。`);
@@ -302,13 +307,14 @@ for (const fault of faults) {
   await sleep(5_000);
   const t1 = now();
   const inWindow = requests.filter((r) => r.end >= t0 && r.end <= t1);
-  const failures = inWindow.filter((r) => !r.ok);
+  const failures = inWindow.filter((r) => !r.ok && r.transient);
+  const refused = inWindow.filter((r) => !r.ok && !r.transient).length;
   const lastFailure = Math.max(t0, ...failures.map((r) => r.end));
   // Writes are back with the first write sent after the last failure (after the fault, if none failed) that succeeded.
   const back = inWindow.filter((r) => r.ok && r.start >= (failures.length ? lastFailure : t0)).sort((a, b) => a.end - b.end)[0];
   const reasons = [...new Set(failures.map((r) => (r.error ?? "").slice(0, 40)))].slice(0, 3).join("；");
-  rows.push({ name: fault.name, backSeconds: back ? (back.end - t0) / 1000 : null, failed: failures.length, failedReasons: reasons, acked: acks.filter((a) => a.at >= t0 && a.at <= t1).length, from: t0, to: t1 });
-  console.log(`  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒，失败请求 ${failures.length}${reasons ? `（${reasons}）` : ""}`);
+  rows.push({ name: fault.name, backSeconds: back ? (back.end - t0) / 1000 : null, failed: failures.length, refused, failedReasons: reasons, acked: acks.filter((a) => a.at >= t0 && a.at <= t1).length, from: t0, to: t1 });
+  console.log(`  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒，失败请求 ${failures.length}${reasons ? `（${reasons}）` : ""}，规则拒绝 ${refused}`);
 }
 
 running = false;
@@ -343,9 +349,9 @@ await sql.end();
 const cpu = os.cpus()[0]?.model ?? "?";
 console.log(`\n机器：${cpu}，${os.cpus().length} 核；负载 ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}；结束时主库 ${finalLeader}`);
 console.log(`已确认写入共 ${acks.length}（建档 ${acks.filter((a) => a.kind === "filing").length}，登记发放 ${acks.filter((a) => a.kind === "disbursement").length}，台账记录 ${acks.filter((a) => a.kind === "entry").length}，各有审计记录），请求共 ${requests.length}，丢失 ${lostIds.length}。`);
-console.log("\n| 故障 | 写入恢复（秒） | 失败请求 | 窗口内已确认写入 | 丢失的已确认写入 |");
-console.log("| --- | ---: | ---: | ---: | ---: |");
+console.log("\n| 故障 | 写入恢复（秒） | 失败请求 | 规则拒绝 | 窗口内已确认写入 | 丢失的已确认写入 |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const row of rows) {
-  console.log(`| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.failed}${row.failedReasons ? `（${row.failedReasons}）` : ""} | ${row.acked} | ${row.lost} |`);
+  console.log(`| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.failed}${row.failedReasons ? `（${row.failedReasons}）` : ""} | ${row.refused} | ${row.acked} | ${row.lost} |`);
 }
 process.exit(lostIds.length ? 1 : 0);
