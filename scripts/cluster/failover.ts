@@ -29,6 +29,7 @@ import path from "node:path";
 import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { todayInShanghai } from "@/lib/format/datetime";
+import { residentIdCheckCharacter } from "@/lib/people/resident-id";
 import { filingValues } from "../../tests/support/filing-factory";
 import { insertOpenFile } from "../../tests/support/open-file";
 
@@ -132,6 +133,19 @@ async function sessionCookie(username: string): Promise<string> {
   return `next-auth.session-token=${await encode({ token: { sid: s.id }, secret: AUTH_SECRET })}`;
 }
 
+// The factory's ID numbers repeat from one process to the next (500 per birth date): each run
+// moves its people to region codes of its own, so a second run on the same database finds no holder taken.
+let regionSeq = Math.floor(Math.random() * 4_000) * 2;
+function freshFiling(organisationId: string) {
+  const values = filingValues(organisationId);
+  const region = `62${String(1_000 + (regionSeq++ % 8_999)).padStart(4, "0")}`;
+  for (const member of values.members) {
+    const body = region + String(member.residentId).slice(6, 17);
+    member.residentId = body + residentIdCheckCharacter(body);
+  }
+  return values;
+}
+
 const caseworker = await actorRow("lz_caseworker");
 const official = await actorRow("lz_official");
 const countyId = (await sql.query("SELECT id FROM organisation WHERE code = 'GSLZCG'")).rows[0].id as string;
@@ -142,7 +156,7 @@ const refs = actionRefs(["saveDraftAction", "recordBankAccountAction", "recordDi
 // Open files to pay (written directly: the filing workflow is not what this run measures), each with the holder's account.
 const openFiles: string[] = [];
 for (let i = 0; i < OPEN_FILES; i++) {
-  const file = await insertOpenFile(sql, { caseworker: caseworker as never, official: official as never }, countyId);
+  const file = await insertOpenFile(sql, { caseworker: caseworker as never, official: official as never }, countyId, { members: freshFiling(countyId).members });
   const holder = (await sql.query("SELECT holder_name FROM household_file WHERE id = $1", [file.fileId])).rows[0].holder_name as string;
   const account = await callAction(refs.recordBankAccountAction!, cwCookie, { fileId: file.fileId, bankName: "中国农业银行兰州分行", accountNumber: `62284800${String(10_000_000 + i)}`, accountHolder: holder });
   if (!account.ok) throw new Error(`登记银行账户失败：${account.error}`);
@@ -181,7 +195,7 @@ async function timed(kind: TKind, call: () => Promise<TAnswer>, idOf: (data: Rec
 
 async function caseworkerLoop(worker: number) {
   for (let n = 0; running; n++) {
-    await timed("filing", () => callAction(refs.saveDraftAction!, cwCookie, { data: filingValues(countyId), idempotencyKey: randomUUID() }), (d) => d.fileId!);
+    await timed("filing", () => callAction(refs.saveDraftAction!, cwCookie, { data: freshFiling(countyId), idempotencyKey: randomUUID() }), (d) => d.fileId!);
     const fileId = openFiles[(worker * 7 + n) % openFiles.length]!;
     const paid = await timed(
       "disbursement",
