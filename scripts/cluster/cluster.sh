@@ -19,9 +19,7 @@
 #   scripts/cluster/cluster.sh status   who leads (patronictl list), HAProxy's view
 #   scripts/cluster/cluster.sh down     stop everything, remove namespaces, bridge and the state folder
 # Then: npx tsx --conditions=react-server scripts/cluster/failover.ts (load + faults + the table).
-# Status (2026-12-07): etcd, HAProxy and Patroni ran here (with Debian's PostgreSQL 15, then with
-# PostgreSQL 18 for the leader and a cloned standby); a full run needs a PostgreSQL 18 with
-# pg_controldata — see docs/decisions/029-several-machines.md, "Status".
+# Figures: docs/benchmarks/2026-12-07-failover.md.
 # State: CLUSTER_DIR (default /tmp/bangfu-cluster).
 set -euo pipefail
 
@@ -66,7 +64,7 @@ ns() { local host=$1; shift; ip netns exec "bf-$host" "$@"; }
 ns_pids() {
   local host=$1 prefix=$2 pid
   for pid in $(ip netns pids "bf-$host" 2>/dev/null); do
-    [[ $(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) == "$prefix"* ]] && echo "$pid"
+    [[ $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline") == "$prefix"* ]] && echo "$pid"
   done
   return 0
 }
@@ -268,7 +266,7 @@ stop_db() {
   local n=$1 pid rest
   for pid in $(ns_pids "db$n" "/usr/bin/python3 /usr/bin/patroni"); do kill -TERM "$pid"; done
   for ((i = 0; i < 120; i++)); do
-    rest=$(for pid in $(ip netns pids "bf-db$n"); do tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -v '^etcd' || true; done)
+    rest=$(for pid in $(ip netns pids "bf-db$n"); do tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -v '^etcd' || true; done)
     [[ -z $rest ]] && return 0
     sleep 0.5
   done

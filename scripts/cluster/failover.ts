@@ -4,8 +4,7 @@
 //
 //   npx tsx --conditions=react-server scripts/cluster/failover.ts [--seconds-per-fault 60]
 //
-// Status (2026-12-07): type-checked, not yet run against a live cluster — the cluster's PostgreSQL
-// 18 lacked pg_controldata here (docs/decisions/029-several-machines.md, "Status").
+// Figures: docs/benchmarks/2026-12-07-failover.md.
 //
 // A bounded closed loop of caseworkers and officials works through the load balancer (HAProxy on
 // 10.29.0.30:80, two app servers behind it) exactly as browsers do: each request is a server
