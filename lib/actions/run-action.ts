@@ -37,7 +37,8 @@ export async function runActionAs<TSchema extends z.ZodType, TResult>(
     return failure(error);
   } finally {
     // Read-your-writes also for what an action writes outside scopedDb (lib/db/read-routing.ts).
-    noteWrite(actor.userId);
+    // Awaited: the mark is stored before the answer reaches the browser (another app server may serve the next request).
+    await noteWrite(actor.userId).catch((error: unknown) => console.error("read-your-writes mark not stored", error));
   }
 }
 

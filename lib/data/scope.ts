@@ -121,7 +121,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt", "WarningWatermark"]);
+export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt", "WarningWatermark", "ReplicaWriteMark"]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",
@@ -241,7 +241,9 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
   const readClient = reads ?? null;
   // A write through the read db is the bookkeeping of a read (an export's audit row), which the
   // reading pages do not show: it does not keep the user's reads on the primary.
-  const wrote = readClient ? () => {} : () => noteWrite(actor.userId);
+  const wrote = readClient ? async () => {} : () => noteWrite(actor.userId);
+  // After the statement a failed note must not hide what the statement did: it is logged.
+  const wroteAfter = () => wrote().catch((error: unknown) => console.error("read-your-writes mark not stored", error));
   return prisma.$extends({
     name: "organisation-scope",
     client: {
@@ -261,11 +263,11 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
         const writes = operation === "$executeRaw" || WRITING_SQL.test(text);
         if (writes || inTransaction) {
           // Noted before and after: a read racing this statement, and the window counted from its end.
-          wrote();
+          await wrote();
           try {
             return await query(args);
           } finally {
-            wrote();
+            await wroteAfter();
           }
         }
         if (readClient) return readClient.$queryRaw(args as Prisma.Sql);
@@ -282,11 +284,11 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
               const delegate = (readClient as unknown as Record<string, Record<string, (a: unknown) => Promise<unknown>>>)[clientKey(model)]!;
               return delegate[operation]!(scopedArgs);
             }
-            wrote();
+            await wrote();
             try {
               return await query(scopedArgs);
             } finally {
-              wrote();
+              await wroteAfter();
             }
           };
           if (!scope) {

@@ -14,7 +14,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
   "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
   "lib/data/scope.ts": { count: 1, why: "defines the scope fragments and refuses unscoped raw SQL; passes a raw read that was already checked for its scope fragment on to the read replica (scopedReadDb)" },
-  "lib/db/read-routing.ts": { count: 2, why: "infrastructure: the replica's replayed WAL position and the primary's flushed one, for read-your-writes (no table is read)" },
+  "lib/db/read-routing.ts": { count: 1, why: "infrastructure: the replica's replayed WAL position, for read-your-writes (no table is read; the marks in replica_write_mark go through their own small pg pool, see the file's header)" },
   "lib/calendar/dispose-file.ts": { count: 1, why: "FOR UPDATE on the file whose materials are disposed, in scope" },
   "lib/calendar/run-daily-calendar.ts": { count: 2, why: "the daily job closes obsolete and creates due work items for every organisation by INSERT/UPDATE … SELECT (infrastructure, unscoped client)" },
   "lib/calendar/run-job.ts": { count: 1, why: "advisory lock per job name, so a job runs once at a time (infrastructure, unscoped client)" },
