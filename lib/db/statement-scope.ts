@@ -228,8 +228,13 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
       }
       // `x.col IN (SELECT …)`
       if (opensBlock && tokens[i - 1]?.text === "in") {
+        const outer = stack[stack.length - 1]!.block;
         const left = columnAt(i - 4);
-        if (left) inLists.push({ block: stack[stack.length - 1]!.block, left, inner: block });
+        if (left) inLists.push({ block: outer, left, inner: block });
+        else if (isName(tokens[i - 2]) && tokens[i - 3]?.text !== ".") {
+          // A bare column: of the block's unaliased table (resolved when the block is read through).
+          inLists.push({ block: outer, left: { name: "", column: tokens[i - 2]!.text }, inner: block });
+        }
       }
       continue;
     }
@@ -364,7 +369,7 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
       if (follows(rr, e.right.column, l, e.left.column)) addDerived(rr, e.right.column);
     }
     for (const x of inLists) {
-      const a = resolve(x.left.name, x.block);
+      const a = x.left.name === "" ? references.find((r) => r.block === x.block && r.name === r.table) : resolve(x.left.name, x.block);
       // `a.k IN (SELECT b.k2 FROM b …)` with a covered: b is only a filter of a — what the
       // statement returns of it is a's key, already in scope (a search of persons by ID number).
       if (a && covered.has(a)) {

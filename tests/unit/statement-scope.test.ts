@@ -62,3 +62,13 @@ describe("the statement check", () => {
     expect(refused(`SELECT x FROM calendar_day WHERE day IS DISTINCT FROM $1`)).toEqual({ ok: true });
   });
 });
+
+describe("statements the check found in the features (fixed beside it)", () => {
+  it("roster and import rows follow their run or import, not the organisation they name", () => {
+    const rows = (join: string) => `SELECT DISTINCT o.id FROM household_import_row r JOIN organisation o ON o.id = r.organisation_id ${join} WHERE r.import_id = $2::uuid AND ${ORG_FRAGMENT("o.id")}`;
+    expect(refused(rows(""))).toMatchObject({ ok: false, table: "household_import_row" });
+    expect(refused(rows(`JOIN household_import i ON i.id = r.import_id AND ${ORG_FRAGMENT("i.organisation_id")}`))).toEqual({ ok: true });
+    expect(refused(`SELECT count(*) FROM (SELECT id FROM household_file WHERE id IN (SELECT file_id FROM batch_line WHERE batch_id = $2::uuid AND ${FILE_FRAGMENT("file_id")})) x`)).toEqual({ ok: true });
+    expect(refused(`SELECT count(*) FROM (SELECT id FROM household_file WHERE id IN (SELECT file_id FROM batch_line WHERE batch_id = $2::uuid)) x`)).toMatchObject({ ok: false });
+  });
+});
