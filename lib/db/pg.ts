@@ -40,7 +40,12 @@ export function pgClient(config: string | pg.ClientConfig, purpose: TPurpose = {
   if (purpose.infrastructure) return client;
   const query = client.query.bind(client) as (...args: unknown[]) => unknown;
   (client as unknown as { query: (...args: unknown[]) => unknown }).query = (...args: unknown[]) => {
-    assertPgStatementScoped(args);
+    try {
+      assertPgStatementScoped(args);
+    } catch (error) {
+      // As a failed query: the caller's await (or .catch) sees it, and nothing was sent.
+      return Promise.reject(error);
+    }
     return query(...args);
   };
   return client;
