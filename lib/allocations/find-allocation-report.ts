@@ -87,6 +87,7 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
         UNION ALL
         SELECT n.id, s.fund_source, 0, 0, 0, s.spent, s.bank_returned, s.unclaimed, CASE WHEN s.org = n.id THEN s.spent ELSE 0 END
           FROM nodes n JOIN organisation po ON po.path LIKE n.path || '%' JOIN spent s ON s.org = po.id
+               ${db.$scopeDeclared("po", "the unions under a node in scope, by its path")}
       ) moves
      GROUP BY 1, 2`;
   const children = await db.organisation.findMany({
