@@ -212,7 +212,7 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
     if (t.text === "(") {
       parenDepth++;
       const next = tokens[i + 1];
-      const opensBlock = next?.kind === "word" && (next.text === "select" || next.text === "with" || next.text === "values");
+      const opensBlock = next?.kind === "word" && ["select", "with", "values", "insert", "update", "delete"].includes(next.text);
       const derivedContext = ["from", "join", "lateral"].includes(tokens[i - 1]?.text ?? "") || (tokens[i - 1]?.text === "," && fromListDepth[fromListDepth.length - 1] === parenDepth - 1);
       // A CTE's body: `name AS [NOT] [MATERIALIZED] (`.
       let j = i - 1;
