@@ -56,6 +56,7 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
         FROM allocation a JOIN allocation b ON b.id = COALESCE(a.adjusts_id, a.id)
         JOIN organisation go ON go.id = a.organisation_id LEFT JOIN organisation ro ON ro.id = a.recipient_id
        WHERE a.entry_date BETWEEN ${from}::date AND ${to}::date AND (go.path LIKE ${subtree} OR ro.path LIKE ${subtree})
+         ${db.$scopeDeclared("a b", "given or received in the subtree of the root read through scopedDb above (its path); an adjustment's base row is read for its kind")}
          AND (${fund}::fund_source IS NULL OR a.fund_source = ${fund}::fund_source)
     ),
     spent AS (
@@ -65,6 +66,7 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
         FROM ledger_entry e
        WHERE e.entry_date BETWEEN ${from}::date AND ${to}::date
          AND e.paying_organisation_id IN (SELECT id FROM organisation WHERE path LIKE ${subtree})
+         ${db.$scopeDeclared("e organisation", "paid by a union of the subtree of the root read through scopedDb above (its path)")}
          AND (${fund}::fund_source IS NULL OR e.fund_source = ${fund}::fund_source)
        GROUP BY 1, 2
     )
@@ -85,6 +87,7 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
         UNION ALL
         SELECT n.id, s.fund_source, 0, 0, 0, s.spent, s.bank_returned, s.unclaimed, CASE WHEN s.org = n.id THEN s.spent ELSE 0 END
           FROM nodes n JOIN organisation po ON po.path LIKE n.path || '%' JOIN spent s ON s.org = po.id
+               ${db.$scopeDeclared("po", "the unions under a node in scope, by its path")}
       ) moves
      GROUP BY 1, 2`;
   const children = await db.organisation.findMany({

@@ -21,7 +21,8 @@ import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { formatFileStamp } from "@/lib/format/datetime";
 import { ArchiveWriter, type TArchivedFile } from "./archive";
 import { appTables, migrationLevel, tableStats, type TMigrationLevel, type TTableStats } from "./table-stats";
@@ -131,8 +132,8 @@ export async function createBackup(options: TCreateBackupOptions): Promise<TBack
   const partial = `${file}.partial`;
   const warnings: string[] = [];
 
-  const a = new pg.Client({ connectionString: options.databaseUrl });
-  const b = new pg.Client({ connectionString: options.databaseUrl });
+  const a = pgClient({ connectionString: options.databaseUrl }, { infrastructure: "the backup copies every table, as the owner" });
+  const b = pgClient({ connectionString: options.databaseUrl }, { infrastructure: "the backup copies every table, as the owner" });
   await a.connect();
   await b.connect();
   let archive: ArchiveWriter | undefined;

@@ -11,7 +11,7 @@ import path from "node:path";
 import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { spawnSync } from "node:child_process";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { resolveClusterDir, startEmbeddedPostgres } from "@/lib/db/embedded";
 import { samePasswords, type TLocalSecrets } from "@/lib/db/local-secrets";
 import { freePort } from "@/lib/net/free-port";
@@ -133,7 +133,7 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
     if (typeof process.getuid === "function" && process.getuid() === 0) spawnSync("chown", ["-R", "postgres:postgres", stageDb]);
     log("正在启动数据库并重放 WAL，核对各表的行数和校验值……");
     db = await startEmbeddedPostgres({ dataDir: stageDb, port: await freePort(), passwords: secrets.databasePasswords ?? samePasswords(secrets.databasePassword ?? ""), legacyPassword: secrets.databasePassword, database: manifest.database });
-    const client = new pg.Client({ connectionString: `${db.superuserUrl}/${manifest.database}` });
+    const client = pgClient({ connectionString: `${db.superuserUrl}/${manifest.database}` }, { infrastructure: "a restore writes every table, as the superuser" });
     await client.connect();
     try {
       const tables = await tableStats(client);

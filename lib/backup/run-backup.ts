@@ -4,7 +4,7 @@
 // is: the runner calls runBackup({ trigger: "SCHEDULED", ... }) instead of schedule.ts.
 import { readdir, rm } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { backupDir, evidenceDir, STATE_DIR } from "@/lib/db/paths";
 import { BACKUP_FILE_PATTERN, createBackup, type TBackupResult } from "./create-backup";
 
@@ -19,7 +19,7 @@ export type TRunBackupOptions = {
 };
 
 async function record(databaseUrl: string, row: Record<string, unknown>): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = pgClient({ connectionString: databaseUrl }, { infrastructure: "the backup's bookkeeping and table statistics, as the owner" });
   await client.connect();
   try {
     const columns = Object.keys(row);
@@ -38,7 +38,7 @@ export async function pruneBackups(databaseUrl: string, outDir: string, keep: nu
   const removed = names.slice(keep);
   for (const name of removed) await rm(path.join(outDir, name), { force: true });
   if (removed.length) {
-    const client = new pg.Client({ connectionString: databaseUrl });
+    const client = pgClient({ connectionString: databaseUrl }, { infrastructure: "the backup's bookkeeping and table statistics, as the owner" });
     await client.connect();
     await client.query("UPDATE backup_run SET pruned_at = now() WHERE file_name = ANY($1) AND pruned_at IS NULL", [removed]).finally(() => client.end());
   }

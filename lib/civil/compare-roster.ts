@@ -97,7 +97,8 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
         const results = await insertResults(tx, run.id, thresholds, own);
         const [matched] = await tx.$queryRaw<[{ people: number; files: number }]>`
           SELECT count(DISTINCT p.resident_id)::int AS people, count(DISTINCT p.file_id)::int AS files
-            FROM civil_roster_row r JOIN file_person p ON p.resident_id = r.resident_id JOIN household_file f ON f.id = p.file_id
+            FROM civil_roster_row r JOIN civil_roster_run rr ON rr.id = r.run_id AND ${tx.$orgInScope(Prisma.sql`rr.organisation_id`)}
+            JOIN file_person p ON p.resident_id = r.resident_id JOIN household_file f ON f.id = p.file_id
            WHERE r.run_id = ${run.id}::uuid AND f.status IN ('OPEN', 'OBSERVATION') AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}`;
         await tx.civilRosterRun.update({ where: { id: run.id }, data: { matchedPeople: matched.people, matchedFiles: matched.files, resultCount: results } });
         await recordAudit(tx, actor, { action: "civil.compare", entityType: "civil_roster_run", entityId: run.id, organisationId: actor.organisation.id, detail: { rows: rows.length, matchedPeople: matched.people, matchedFiles: matched.files, results } });
@@ -146,6 +147,7 @@ async function insertResults(tx: TTx, runId: string, thresholds: TThreshold[], o
              CASE WHEN r.household_income_fen IS NOT NULL AND coalesce(r.household_size, f.household_size) > 0
                   THEN floor(r.household_income_fen::numeric / (12 * coalesce(r.household_size, f.household_size)))::bigint END AS per_capita
         FROM civil_roster_row r
+        JOIN civil_roster_run rr ON rr.id = r.run_id AND ${tx.$orgInScope(Prisma.sql`rr.organisation_id`)}
         JOIN file_person p ON p.resident_id = r.resident_id
         JOIN household_file f ON f.id = p.file_id
         JOIN organisation o ON o.id = f.organisation_id
@@ -182,8 +184,10 @@ async function insertResults(tx: TTx, runId: string, thresholds: TThreshold[], o
                'perCapitaMonthlyFen', floor(r.household_income_fen::numeric / (12 * coalesce(r.household_size, 1)))::bigint),
              'thresholds', jsonb_build_object('deep', ${own.deep}::bigint, 'relative', ${own.relative}::bigint))
       FROM civil_roster_row r
+      JOIN civil_roster_run rr ON rr.id = r.run_id AND ${tx.$orgInScope(Prisma.sql`rr.organisation_id`)}
      WHERE r.run_id = ${runId}::uuid AND r.union_member AND NOT r.deceased
        AND (r.on_dibao OR (r.household_income_fen IS NOT NULL AND floor(r.household_income_fen::numeric / (12 * coalesce(r.household_size, 1))) < ${own.relative}))
        -- In no file that is not closed, anywhere: a person filed by another union is not missed (only absence is read, nothing of that file).
-       AND NOT EXISTS (SELECT 1 FROM file_person p JOIN household_file f ON f.id = p.file_id WHERE p.resident_id = r.resident_id AND f.status <> 'CLOSED')`;
+       AND NOT EXISTS (SELECT 1 FROM file_person p JOIN household_file f ON f.id = p.file_id WHERE p.resident_id = r.resident_id AND f.status <> 'CLOSED'
+                        ${tx.$scopeDeclared("p f", "one person, one file (一人一档) is national: only whether the person is in any open file is read")})`;
 }

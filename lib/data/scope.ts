@@ -4,6 +4,7 @@ import { noteWrite, readClientFor } from "@/lib/db/read-routing";
 import type { TActor } from "@/lib/auth/actor";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { Prisma, type PrismaClient } from "@/lib/generated/prisma/client";
+import { checkStatementScope, DECLARED_MARK, END_SCOPE_MARK, IN_SCOPE_MARK, UNSCOPED_MARK, type TStatementCheck } from "@/lib/db/statement-scope";
 
 /**
  * The one place that knows what an actor may see: their organisation and its descendants.
@@ -185,12 +186,15 @@ function organisationIdsOf(args: { data?: unknown; create?: unknown }, field: "o
 }
 
 // ───── Raw SQL ─────
-// A raw statement sent through scopedDb must restrict itself with one of the fragments below (or
-// declare, with unscopedSql, why it needs no restriction); scopedDb refuses any other raw statement
-// at run time, and tests/unit/raw-sql-allow-list.test.ts keeps raw SQL to the files that need it.
+// A raw statement sent through scopedDb must restrict every scoped table it reads with one of the
+// fragments below (or declare, with unscopedSql, why it needs no restriction); scopedDb checks each
+// statement before it is sent (lib/data/statement-scope.ts, decision 027) and refuses it otherwise.
 
-const IN_SCOPE_MARK = "/* in-scope */";
-const UNSCOPED_MARK = "/* unscoped:";
+/** The fragment's text: the mark names the column whose reference it covers; its own subquery is not checked. */
+function scopeFragment(column: Prisma.Sql, test: Prisma.Sql): Prisma.Sql {
+  const columnText = column.sql.replaceAll("*/", "");
+  return Prisma.sql`${Prisma.raw(`${IN_SCOPE_MARK} ${columnText} */`)} (${test}) ${Prisma.raw(END_SCOPE_MARK)}`;
+}
 
 /**
  * `organisationId` (an SQL expression naming an organisation id) lies in the subtree of `orgPath`.
@@ -199,12 +203,12 @@ const UNSCOPED_MARK = "/* unscoped:";
  * and sort every matching file instead of walking an index in page order.
  */
 function orgInScopeSql(orgPath: string, organisationId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`})))`;
+  return scopeFragment(organisationId, Prisma.sql`${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`);
 }
 
 /** `fileId` (an SQL expression naming a household file id) is a file held in the subtree of `orgPath`. */
 function fileInScopeSql(orgPath: string, fileId: Prisma.Sql): Prisma.Sql {
-  return Prisma.sql`${Prisma.raw(IN_SCOPE_MARK)} (${fileId} IN (SELECT scope_f.id FROM household_file scope_f JOIN organisation scope_o ON scope_o.id = scope_f.organisation_id WHERE scope_o.path LIKE ${`${orgPath}%`}))`;
+  return scopeFragment(fileId, Prisma.sql`${fileId} IN (SELECT scope_f.id FROM household_file scope_f JOIN organisation scope_o ON scope_o.id = scope_f.organisation_id WHERE scope_o.path LIKE ${`${orgPath}%`})`);
 }
 
 /** Declares a raw statement that reads or writes nothing of an organisation's; the reason is kept in the SQL text. */
@@ -219,8 +223,23 @@ function assertRawStatementScoped(operation: string, args: unknown) {
     throw new Error(`${operation} is not available through scopedDb: use $queryRaw with $orgInScope/$fileInScope`);
   }
   const text = ((args as { strings?: readonly string[] }).strings ?? []).join("?");
-  if (!text.includes(IN_SCOPE_MARK) && !text.includes(UNSCOPED_MARK)) {
-    throw new Error("raw SQL through scopedDb must restrict itself with $orgInScope/$fileInScope or declare unscopedSql(reason)");
+  assertStatementScoped(text);
+}
+
+/**
+ * Refuses a statement that reads a scoped table without restricting that table to the scope.
+ * Statements are templates: the verdict is remembered by text (bounded, like knownPaths).
+ */
+const checkedStatements = new Map<string, TStatementCheck>();
+export function assertStatementScoped(text: string) {
+  let verdict = checkedStatements.get(text);
+  if (verdict === undefined) {
+    verdict = checkStatementScope(text);
+    if (checkedStatements.size >= 5_000) checkedStatements.clear();
+    checkedStatements.set(text, verdict);
+  }
+  if (!verdict.ok) {
+    throw new Error(`raw SQL through scopedDb must restrict itself: it reads ${verdict.table} (${verdict.reference}) without a scope of its own — add $orgInScope/$fileInScope for it, or declare $scopeDeclared(names, reason) / unscopedSql(reason)`);
   }
 }
 
@@ -253,6 +272,12 @@ export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string
       $orgInScope: (column: Prisma.Sql) => orgInScopeSql(orgPath, column),
       /** SQL fragment: the household file id in `column` is a file the actor's subtree holds now. */
       $fileInScope: (column: Prisma.Sql) => fileInScopeSql(orgPath, column),
+      /**
+       * SQL comment: the references named (aliases, space-separated) in this part of the statement
+       * are read across the scope on purpose, for the reason given; the statement check lets them
+       * through (decision 027). Each use is a reviewed exception, kept in the SQL text.
+       */
+      $scopeDeclared: (names: string, reason: string) => Prisma.raw(`${DECLARED_MARK} ${names.replaceAll("*/", "")} — ${reason.replaceAll("*/", "")} */`),
     },
     query: {
       async $allOperations({ model, operation, args, query, ...rest }) {

@@ -1,11 +1,11 @@
 // Fills the name-search columns (lib/filing/name-search.ts) of files written before they existed,
 // or by tools that write household_file directly. Run at start-up after the migrations; a no-op
 // once every named file has its grams.
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { nameSearchColumns } from "@/lib/filing/name-search";
 
 export async function backfillNameSearch(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
+  const client = pgClient({ connectionString: url }, { infrastructure: "a one-off start-up backfill of every file's search column, as the owner" });
   await client.connect();
   let done = 0;
   try {

@@ -21,7 +21,8 @@ import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from 
 import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
 import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { samePasswords, type TDatabasePasswords } from "./local-secrets";
 import { adoptDatabase, EMBEDDED_JOBS_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
 
@@ -389,7 +390,7 @@ async function connect(
 /** The superuser logged in with the first of `passwords` the server accepts (28P01: a wrong one). */
 async function superuserClient(socketDir: string, port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
   for (const [i, password] of passwords.entries()) {
-    const client = new pg.Client({ host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs });
+    const client = pgClient({ host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs }, { infrastructure: "the embedded cluster's superuser, at start-up" });
     try {
       await client.connect();
       return client;

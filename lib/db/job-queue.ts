@@ -1,4 +1,4 @@
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import PgBoss from "pg-boss";
 import { EMBEDDED_JOBS_ROLE } from "./roles";
 
@@ -16,7 +16,7 @@ export const JOB_QUEUE_SCHEMA = "pgboss";
  * goes with the transaction, also when the process dies half-way.
  */
 export async function ensureQueueOnce(connectionString: string, boss: PgBoss, queue: PgBoss.Queue): Promise<void> {
-  const lock = new pg.Client({ connectionString, application_name: "bangfu-jobs-setup" });
+  const lock = pgClient({ connectionString, application_name: "bangfu-jobs-setup" });
   await lock.connect();
   try {
     await lock.query("BEGIN");
@@ -37,7 +37,7 @@ export async function ensureQueueOnce(connectionString: string, boss: PgBoss, qu
  * from the worker, as the schema's owner. Safe to run every start.
  */
 export async function ensureJobQueueSchema(superuserDbUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: superuserDbUrl });
+  const client = pgClient({ connectionString: superuserDbUrl }, { infrastructure: "installing pg-boss's schema, as the superuser" });
   await client.connect();
   try {
     const { rows } = await client.query<{ installed: string | null }>("SELECT to_regclass($1)::text AS installed", [`${JOB_QUEUE_SCHEMA}.version`]);

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 
 export const MIGRATIONS_DIR = path.resolve(import.meta.dirname, "../../prisma/migrations");
 
@@ -29,7 +29,7 @@ export async function readMigrations(dir = MIGRATIONS_DIR): Promise<TMigration[]
 /** Returns the names of the migrations it applied (empty when the database was up to date). */
 export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR): Promise<string[]> {
   const migrations = await readMigrations(dir);
-  const client = new pg.Client({ connectionString: databaseUrl });
+  const client = pgClient({ connectionString: databaseUrl }, { infrastructure: "migrations run as the owner, on every table" });
   await client.connect();
   try {
     // Two processes starting at once (two `npm start`, a test run and a server) must not both migrate.

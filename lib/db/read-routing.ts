@@ -22,7 +22,8 @@
 // stored one, so the margin left for a transaction to commit is the window minus that interval.
 // The marks have a small pool of their own: a note made while a transaction holds one of the
 // main pool's connections must not wait for another (ten transactions at once would wait forever).
-import pg from "pg";
+import type pg from "pg";
+import { pgPool } from "@/lib/db/pg";
 import type { PrismaClient } from "@/lib/generated/prisma/client";
 import { replicaPrisma } from "./client";
 
@@ -60,7 +61,7 @@ function markPool(): pg.Pool {
   const cached = state.bangfuMarkPool;
   if (cached?.url === url) return cached.pool;
   void cached?.pool.end().catch(() => {});
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = pgPool({ connectionString: url, max: 2 });
   // An idle connection the server dropped (a failover) is replaced on the next query.
   pool.on("error", () => {});
   state.bangfuMarkPool = { url, pool };

@@ -20,7 +20,7 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile, rename, rm, stat } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { BACKUP_LOCK_KEY } from "@/lib/backup/create-backup";
 
 export type TRepairReport = {
@@ -52,7 +52,7 @@ async function oldEnough(file: string, graceMs: number): Promise<boolean> {
 
 export async function repairAtStart(options: { databaseUrl: string; evidenceDir: string; backupDir: string; graceMs: number }): Promise<TRepairReport> {
   const report: TRepairReport = { removedOrphans: [], removedTemporary: [], recovered: [], missing: [], interruptedBackups: [], interruptedImports: [] };
-  const client = new pg.Client({ connectionString: options.databaseUrl });
+  const client = pgClient({ connectionString: options.databaseUrl }, { infrastructure: "start-up repair of derived tables, as the owner" });
   await client.connect();
   try {
     const { rows } = await client.query<{ id: string; storage_key: string; sha256: string }>("SELECT id, storage_key, sha256 FROM evidence_file");

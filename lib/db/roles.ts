@@ -8,7 +8,8 @@
 // Every login role has its own password (lib/db/local-secrets.ts). On the embedded database
 // start-up creates the login roles itself; on a server of your own the DBA does (README, "Using
 // your own PostgreSQL server").
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import type { TDatabasePasswords } from "./local-secrets";
 
 /** The group role every grant names. A server's own login roles only need to be members of it. */
@@ -45,7 +46,7 @@ export async function ensureEmbeddedRoles(admin: pg.Client, passwords: TDatabase
  * owner) can grant on it. Safe to run every start; it does nothing once done.
  */
 export async function adoptDatabase(superuserDbUrl: string, database: string): Promise<void> {
-  const client = new pg.Client({ connectionString: superuserDbUrl });
+  const client = pgClient({ connectionString: superuserDbUrl }, { infrastructure: "creating the roles and their passwords, as the superuser" });
   await client.connect();
   try {
     await client.query(`ALTER DATABASE "${database}" OWNER TO ${EMBEDDED_OWNER_ROLE}`);
@@ -73,7 +74,7 @@ export async function adoptDatabase(superuserDbUrl: string, database: string): P
 
 /** Whether the role a URL logs in as could rewrite history: a superuser, or the owner of a table. */
 export async function describeRoleRisk(url: string): Promise<string | null> {
-  const client = new pg.Client({ connectionString: url });
+  const client = pgClient({ connectionString: url }, { infrastructure: "checking a role's login" });
   await client.connect();
   try {
     const { rows } = await client.query<{ rolsuper: boolean; owned: number }>(`

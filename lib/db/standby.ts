@@ -14,7 +14,7 @@
 // lines of pg_hba.conf are what initdb gives the embedded cluster.
 import { copyFile, mkdir, readdir, writeFile, appendFile } from "node:fs/promises";
 import path from "node:path";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { SKIP_CONTENTS, SKIP_FILES } from "@/lib/backup/create-backup";
 
 export const REPLICATION_ROLE = "bangfu_replication";
@@ -66,7 +66,7 @@ export async function createStandby(options: TCreateStandbyOptions): Promise<{ s
   const existing = await readdir(options.standbyDir).catch(() => [] as string[]);
   if (existing.length > 0) throw new Error(`${options.standbyDir} 不是空目录，只读副本需要一个空目录。`);
 
-  const primary = new pg.Client({ connectionString: options.primarySuperuserUrl });
+  const primary = pgClient({ connectionString: options.primarySuperuserUrl }, { infrastructure: "a standby is cloned from the primary as the superuser" });
   await primary.connect();
   let createdSlot = false;
   try {

@@ -1,5 +1,6 @@
 import "server-only";
-import pg from "pg";
+import type pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import PgBoss from "pg-boss";
 import { ensureQueueOnce, JOB_QUEUE_SCHEMA } from "@/lib/db/job-queue";
 import { expireExportFiles, failInterruptedExports, queuedExportIds } from "./maintain-exports";
@@ -64,7 +65,7 @@ export async function startExportWorker(bossUrl: string): Promise<TExportWorker>
   let stopped = false;
   let listener: pg.Client | undefined;
   const listen = async () => {
-    const client = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-exports-listen" });
+    const client = pgClient({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-exports-listen" });
     client.on("notification", (message) => {
       if (message.payload) enqueue(message.payload).catch((error) => console.error("后台导出入队失败：", error));
     });

@@ -1,6 +1,6 @@
 import "server-only";
 import { rm } from "node:fs/promises";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import { prisma } from "@/lib/db/client";
 import { exportFilePaths, exportLockKey } from "./export-files";
 
@@ -18,7 +18,7 @@ export const INTERRUPTED_MESSAGE = "导出中断，请重新导出。";
 export async function failInterruptedExports(): Promise<number> {
   const running = await prisma.exportJob.findMany({ where: { status: "RUNNING" }, select: { id: true, format: true } });
   if (running.length === 0) return 0;
-  const lock = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-export-recovery" });
+  const lock = pgClient({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-export-recovery" });
   await lock.connect();
   let failed = 0;
   try {

@@ -3,7 +3,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { mkdir, rename, rm, stat } from "node:fs/promises";
 import { Readable } from "node:stream";
 import { finished, pipeline } from "node:stream/promises";
-import pg from "pg";
+import { pgClient } from "@/lib/db/pg";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { exportDir } from "@/lib/db/paths";
@@ -55,7 +55,7 @@ async function requesterActor(userId: string): Promise<TActor> {
  * `onProgress` is told each progress point after it was recorded (tests watch the run with it).
  */
 export async function runExportJob(jobId: string, options: { onProgress?: (rowsDone: number) => Promise<void> | void } = {}): Promise<TExportRunOutcome> {
-  const lock = new pg.Client({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-export" });
+  const lock = pgClient({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-export" });
   await lock.connect();
   try {
     const { rows: [taken] } = await lock.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [exportLockKey(jobId)]);

@@ -422,6 +422,7 @@ async function insertOpenFiles(tx: TScopedTx, actor: TActor, upload: TUpload): P
   const now = new Date();
   const orgs = await tx.$queryRaw<Array<{ id: string; region_code: string }>>`
     SELECT DISTINCT o.id, o.region_code FROM household_import_row r JOIN organisation o ON o.id = r.organisation_id
+      JOIN household_import i ON i.id = r.import_id AND ${tx.$orgInScope(Prisma.sql`i.organisation_id`)}
      WHERE r.import_id = ${upload.id}::uuid AND ${tx.$orgInScope(Prisma.sql`o.id`)}`;
   const nextCheck = await Promise.all(orgs.map(async (o) => ({
     organisation_id: o.id,

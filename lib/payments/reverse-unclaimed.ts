@@ -20,7 +20,7 @@ export async function reverseUnclaimedLines(db: TRaw, lines: Prisma.Sql, reason:
       SELECT l.id AS line_id, l.batch_id, e.id AS entry_id, b.submitted_by_id, b.approved_by_id
         FROM batch_line l
         JOIN disbursement_batch b ON b.id = l.batch_id
-        JOIN ledger_entry e ON e.batch_line_id = l.id
+        JOIN ledger_entry e ON e.batch_line_id = l.id AND e.file_id = l.file_id
        WHERE l.payment_status = 'WAITING' AND NOT l.removed AND b.payment_method IN ('CASH', 'IN_KIND') AND b.status = 'APPROVED'
          AND ${lines}
        ORDER BY l.id

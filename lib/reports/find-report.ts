@@ -258,6 +258,7 @@ export async function findReport(actor: TActor, input: { organisationId?: string
           JOIN filing_event a ON a.file_id = p.file_id AND a.kind = 'APPROVED' AND a.at > run.created_at
           JOIN household_file f ON f.id = a.file_id JOIN organisation o ON o.id = f.organisation_id
          WHERE ${inSubtree} AND c.reason = 'MISSED_FILING' AND c.status <> 'DISMISSED'
+           ${db.$scopeDeclared("c run", "a comparison run by any union may have found the household: only whether it did is read, to count this subtree's approvals")}
            AND a.at >= (${from}::date::timestamp AT TIME ZONE 'Asia/Shanghai') AND a.at < ((${to}::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')
            AND NOT EXISTS (SELECT 1 FROM filing_event x WHERE x.file_id = a.file_id AND x.episode = a.episode AND x.kind = 'REJECTED' AND x.id < a.id)
          GROUP BY 1` : none(),

@@ -46,6 +46,15 @@ describe("import boundaries", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("opens pg connections only through lib/db/pg.ts, whose statements are checked for scope (decision 027)", () => {
+    const offenders = files.concat(["proxy.ts"]).filter((file) => {
+      if (file === "lib/db/pg.ts") return false;
+      const text = readFileSync(path.join(ROOT, file), "utf8");
+      return /^import (?!type\b)[^;]*from "pg";/m.test(text) || /require\("pg"\)|import\("pg"\)/.test(text);
+    });
+    expect(offenders).toEqual([]);
+  });
+
   it("keeps runtime Prisma imports out of pages and components (types and enums only)", () => {
     const offenders = files.filter((file) => {
       if (!/^(app|components)\//.test(file)) return false;
