@@ -2,7 +2,7 @@
 
 import { after } from "next/server";
 import { authedAction } from "@/lib/actions/action";
-import { approveHouseholdImport, rejectHouseholdImport } from "./import-households";
+import { approveHouseholdImport, rejectHouseholdImport } from "./decide-import";
 import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportRevalidation } from "./run-import";
 import { ZHouseholdImportRef, ZRejectHouseholdImportInput } from "./schemas";
 

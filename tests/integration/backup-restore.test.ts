@@ -26,7 +26,7 @@ import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { recordBankAccount } from "@/lib/ledger/bank-accounts";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
 import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disbursements";
-import { getBatch } from "@/lib/ledger/find-ledger";
+import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { prisma } from "@/lib/db/client";
 import type { EvidenceKind } from "@/lib/generated/prisma/enums";

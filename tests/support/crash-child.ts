@@ -4,7 +4,7 @@
 //   node --import tsx --conditions=react-server tests/support/crash-child.ts
 import { uploadEvidence } from "@/lib/evidence/evidence";
 import { approveFiling } from "@/lib/filing/workflow";
-import { commitHouseholdImport } from "@/lib/import/import-households";
+import { commitHouseholdImport } from "@/lib/import/commit-import";
 import { approveBatch } from "@/lib/ledger/batches";
 import { startEmbeddedPostgres } from "@/lib/db/embedded";
 import { actorFor } from "./factories";

@@ -15,7 +15,7 @@ import { pageFrom } from "@/lib/data/pagination";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
-import { findBatchLines, getBatch } from "@/lib/ledger/find-ledger";
+import { findBatchLines, getBatch } from "@/lib/ledger/find-batches";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
 import { findBatchPayments } from "@/lib/payments/find-batch-payments";

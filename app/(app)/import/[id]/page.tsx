@@ -12,9 +12,9 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { TIER_LABELS } from "@/lib/filing/labels";
 import { formatFen } from "@/lib/money/money";
-import {
-  getHouseholdImport, importBatchPreview, importBatchTierCounts, importDecisionFor, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS,
-} from "@/lib/import/import-households";
+import { getHouseholdImport, importBatchPreview, importBatchTierCounts } from "@/lib/import/find-imports";
+import { importDecisionFor } from "@/lib/import/decide-import";
+import { IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/labels";
 
 export const metadata = { title: "档案导入" };
 

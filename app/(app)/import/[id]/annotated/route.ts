@@ -1,6 +1,6 @@
 import { authedRoute, textResponse } from "@/lib/actions/route";
 import { isUuid } from "@/lib/data/ids";
-import { annotatedImportWorkbook } from "@/lib/import/import-households";
+import { annotatedImportWorkbook } from "@/lib/import/annotate-import";
 import { xlsxFileResponse } from "@/lib/xlsx/write-xlsx";
 
 // The uploaded workbook with each problem beside its cell. An import out of scope, or one that has

@@ -11,7 +11,7 @@ import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
-import { getDisbursement } from "@/lib/ledger/find-ledger";
+import { getDisbursement } from "@/lib/ledger/find-disbursements";
 import { PAYMENT_STATUS_LABELS } from "@/lib/payments/labels";
 import { AID_TYPE_LABELS, DISBURSEMENT_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
