@@ -47,7 +47,10 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/allocations/find-allocation-report.ts": { count: 1, why: "the allocation report: allocation rows and ledger entries by paying union, summed per union of the selected subtree (含下级) in one statement, with the scope fragment" },
   "lib/signals/raise-signals.ts": { count: 5, why: "the daily signal run (infrastructure, unscoped client, part of the calendar job): the database clock for the watermark, the shared-account signals with their rows in one INSERT … SELECT over the accounts recorded since it, and one INSERT … SELECT each for same name and birth date, shared phone and paid after death (grouped index passes and probes, decision 025)" },
   "lib/warnings/raise-warnings.ts": { count: 2, why: "the daily warning run (infrastructure, unscoped client, like the calendar job): the database clock for the watermark, and each rule as one INSERT … SELECT over the facts recorded since it" },
-  "lib/reports/find-report.ts": { count: 13, why: "report figures per child organisation from the trigger-kept report tables (distinct households per calendar period: 0018, or the entries of any other range) and the period's rows (among them the approvals whose household the civil-affairs comparison had found: 漏评), for the selected organisation's subtree, in scope" },
+  "lib/reports/report-files.ts": { count: 3, why: "files per child organisation from the trigger-kept report tables (open at a date, events, per month), for the selected organisation's subtree, in scope" },
+  "lib/reports/report-money.ts": { count: 4, why: "money per child organisation from the trigger-kept report tables (distinct households per calendar period: 0018, or the entries of any other range) and the observation period's entries, for the selected organisation's subtree, in scope" },
+  "lib/reports/report-work.ts": { count: 5, why: "pairing, re-checks, overdue files, measures and approvals per child organisation (trigger-kept tables or the period's rows through an index), for the selected organisation's subtree, in scope" },
+  "lib/reports/report-quality.ts": { count: 1, why: "approvals whose household the civil-affairs comparison had found (漏评), per child organisation of the selected subtree, in scope" },
 };
 
 const RAW_CALL = /\.\$(queryRaw|executeRaw)(Unsafe)?\s*[`<(]/g;
