@@ -17,7 +17,7 @@ import { findBackupRuns } from "@/lib/backup/find-backup-runs";
 import { runBackup } from "@/lib/backup/run-backup";
 import { repairAtStart } from "@/lib/db/repair-at-start";
 import type { TActor } from "@/lib/auth/actor";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";

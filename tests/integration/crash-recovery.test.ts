@@ -16,7 +16,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { PROJECT_DIR } from "@/lib/db/paths";
 import { repairAtStart } from "@/lib/db/repair-at-start";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";

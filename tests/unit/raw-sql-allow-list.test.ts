@@ -12,7 +12,7 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 /** file → number of raw statements, and why. */
 const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/auth/sign-in.ts": { count: 1, why: "advisory lock per account name, before any user or scope exists (unscoped client)" },
-  "lib/db/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
+  "lib/demo/seed-demo.ts": { count: 2, why: "infrastructure: the demo seed's advisory lock and emptiness check (unscoped client)" },
   "lib/data/scope.ts": { count: 1, why: "defines the scope fragments and refuses unscoped raw SQL; passes a raw read that was already checked for its scope fragment on to the read replica (scopedReadDb)" },
   "lib/db/read-routing.ts": { count: 2, why: "infrastructure: the replica's replayed WAL position and the primary's flushed one, for read-your-writes (no table is read)" },
   "lib/calendar/dispose-file.ts": { count: 1, why: "FOR UPDATE on the file whose materials are disposed, in scope" },
