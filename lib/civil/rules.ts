@@ -1,7 +1,7 @@
 // What may be done with a comparison mismatch now. The page asks these before offering a button and
 // the domain functions (lib/civil/act-on-result.ts) refuse with the same sentence.
 import type { CivilResultStatus, FileStatus } from "@/lib/generated/prisma/enums";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { CIVIL_STATUS_LABELS } from "./roster-columns";
 
 export type TCivilAllowed = { ok: true } | { ok: false; reason: string };

@@ -13,7 +13,7 @@ import { scopedDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { DomainError, ForbiddenError, NotFoundError } from "@/lib/errors/domain-error";
 import { archiveQueryFromParams, describeArchiveQuery } from "@/lib/filing/archive-params";
 import { countArchiveFiles } from "@/lib/filing/find-files";
-import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
 import { endOfShanghaiDay, formatDateRange, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
 import type { ExportJobKind, SignInOutcome } from "@/lib/generated/prisma/enums";
 import { countBatchLines, exportBatchLines } from "@/lib/ledger/find-batches";

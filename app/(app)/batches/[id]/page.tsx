@@ -13,7 +13,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { pageFrom } from "@/lib/data/pagination";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import { findBatchLines, getBatch } from "@/lib/ledger/find-batches";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";

@@ -20,10 +20,8 @@ import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps } from "@/lib/filing/filing-rules";
 import { canDeleteEvidence, canEndObservation, canUploadEvidence, canVisitAfterExit, isDeletableDraft, isFollowedUp } from "@/lib/filing/rules";
-import {
-  CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
-  INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
 import { FollowUpActions, PostExitVisit } from "@/components/dynamic/follow-up-actions";

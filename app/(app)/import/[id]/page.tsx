@@ -10,7 +10,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { formatFen } from "@/lib/money/money";
 import { getHouseholdImport, importBatchPreview, importBatchTierCounts } from "@/lib/import/find-imports";
 import { importDecisionFor } from "@/lib/import/decide-import";

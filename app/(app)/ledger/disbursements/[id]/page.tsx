@@ -9,7 +9,7 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import { getDisbursement } from "@/lib/ledger/find-disbursements";
 import { PAYMENT_STATUS_LABELS } from "@/lib/payments/labels";
