@@ -4,7 +4,7 @@
 import { existsSync, realpathSync } from "node:fs";
 import pg from "pg";
 import { runBackup } from "@/lib/backup/run-backup";
-import { socketDirFor, superuserSocketUrl } from "@/lib/db/embedded";
+import { socketDirFor, superuserSocketUrl } from "@/lib/postgres/embedded";
 import { embeddedPort, loadLocalSecrets, openDatabase, PGDATA_DIR } from "@/lib/db/runtime";
 import { backupDir } from "@/lib/db/paths";
 

@@ -115,7 +115,7 @@ async function drain(response: Response): Promise<number> {
 async function benchLedgerExport(sql: pg.Client, target: number) {
   assertReactServer("export-responses", "npm run bench:excel", "scripts/bench-export-import.ts");
   const { exportLedgerResponse } = await import("@/lib/exports/export-responses");
-  const { LEDGER_EXPORT_PAGE } = await import("@/lib/ledger/find-ledger");
+  const { LEDGER_EXPORT_PAGE } = await import("@/lib/ledger/export-ledger");
   const { province, provinceOrg } = await benchActors(sql, "lz_caseworker", { username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"] });
   const auditor: TActor = { ...province, userId: await auditorIn(sql, provinceOrg.id) };
   const { rows: [edge] } = await sql.query<{ d: string | null }>(
@@ -184,7 +184,10 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
 
 
 async function benchImport(sql: pg.Client, households: number) {
-  const { uploadHouseholdImport, validateHouseholdImport, claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport } = await import("@/lib/import/import-households");
+  const { uploadHouseholdImport } = await import("@/lib/import/upload-import");
+  const { validateHouseholdImport } = await import("@/lib/import/validate-import");
+  const { claimHouseholdImportCommit, commitHouseholdImport } = await import("@/lib/import/commit-import");
+  const { getHouseholdImport } = await import("@/lib/import/find-imports");
   const { benchActors: actors } = await import("./bench-support");
   const { city } = await actors(sql, "lz_caseworker", { username: "x", name: "x", roles: ["CASEWORKER"] });
   const bytes = await generatedImportWorkbook(households);

@@ -27,7 +27,7 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import os from "node:os";
 import pg from "pg";
-import { DEMO_PASSWORD } from "@/lib/db/seed-demo";
+import { DEMO_PASSWORD } from "@/lib/demo/seed-demo";
 import { applyMigrations } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ensureBuild } from "./build-state";

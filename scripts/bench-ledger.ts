@@ -1,4 +1,4 @@
-// `npm run bench:ledger`: times the organisation ledger (findOrgLedger, lib/ledger/find-ledger.ts,
+// `npm run bench:ledger`: times the organisation ledger (findOrgLedger, lib/ledger/find-org-ledger.ts,
 // the query behind app/(app)/ledger/page.tsx) on a database with a million ledger entries.
 //
 //   npm run seed -- --households 100000      first: at least 20,000 open household files
@@ -37,7 +37,7 @@
 //    costs are shown separately (findOrgLedger runs them in parallel).
 // 3. EXPLAIN (ANALYZE, BUFFERS) of the page and totals statements of the slowest cases.
 //
-// Why `tsx --conditions=react-server` (the npm script passes it): lib/ledger/find-ledger.ts starts
+// Why `tsx --conditions=react-server` (the npm script passes it): lib/ledger/find-org-ledger.ts starts
 // with `import "server-only"`, which throws outside React Server Components; under that export
 // condition it resolves to its empty module, as in Next.js's server build, so the real domain
 // function runs unmodified.
@@ -88,7 +88,7 @@ async function ensureEntries(sql: pg.Client): Promise<void> {
 
 // ───────────────────────────── 2. timing ─────────────────────────────
 
-type TFindOrgLedger = typeof import("@/lib/ledger/find-ledger").findOrgLedger;
+type TFindOrgLedger = typeof import("@/lib/ledger/find-org-ledger").findOrgLedger;
 type TCase = { actor: TActor; scope: string; label: string; filters: TLedgerFilters; page: number };
 type TResult = TCase & {
   cursor: string | undefined;
@@ -101,8 +101,8 @@ type TResult = TCase & {
 };
 
 async function loadFindOrgLedger(): Promise<TFindOrgLedger> {
-  assertReactServer("find-ledger", "npm run bench:ledger", "scripts/bench-ledger.ts");
-  return (await import("@/lib/ledger/find-ledger")).findOrgLedger;
+  assertReactServer("find-org-ledger", "npm run bench:ledger", "scripts/bench-ledger.ts");
+  return (await import("@/lib/ledger/find-org-ledger")).findOrgLedger;
 }
 
 async function main(sql: pg.Client) {

@@ -53,7 +53,7 @@ async function timed<T>(label: string, budget: number | null, run: () => Promise
 void runBench(async (sql) => {
   assertReactServer("lib/payments", "npm run bench:payments", "scripts/bench-payments.ts");
   const { createBatch, submitBatch, approveBatch } = await import("@/lib/ledger/batches");
-  const { getBatch } = await import("@/lib/ledger/find-ledger");
+  const { getBatch } = await import("@/lib/ledger/find-batches");
   const { ZCreateBatchInput } = await import("@/lib/ledger/schemas");
   const { producePaymentFile, paymentFileLines } = await import("@/lib/payments/produce-payment-file");
   const { previewReturnFile, applyReturnFile } = await import("@/lib/payments/apply-return-file");

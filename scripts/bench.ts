@@ -49,7 +49,7 @@ async function main(sql: pg.Client) {
   const { decodeArchiveKey, findFiles, findReviewQueue, getFile } = await import("@/lib/filing/find-files");
   const decodeKey = (value: string | null) => decodeArchiveKey(value ?? undefined);
   const { findDueRechecks, followUpFigures, getFileFollowUp } = await import("@/lib/dynamic/find");
-  const { findOrgLedger } = await import("@/lib/ledger/find-ledger");
+  const { findOrgLedger } = await import("@/lib/ledger/find-org-ledger");
   const { listEvidence } = await import("@/lib/evidence/evidence");
   const { saveDraft, submitFiling } = await import("@/lib/filing/save-filing");
   const { ZSaveDraftInput, ZSubmitFilingInput } = await import("@/lib/filing/schemas");

@@ -21,7 +21,7 @@ import pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openDatabase } from "@/lib/db/runtime";
-import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { assertReactServer } from "./bench-support";
 
 assertReactServer("lib/actions/run-action.ts", "npm run load", "scripts/load-contention.ts");

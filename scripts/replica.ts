@@ -1,15 +1,15 @@
 // `npm run db:replica -- --dir <folder> [--port <port>]`: a streaming read replica of the embedded
-// PostgreSQL that `npm start` is running (lib/db/standby.ts). An empty or missing folder is made
+// PostgreSQL that `npm start` is running (lib/postgres/standby.ts). An empty or missing folder is made
 // into a standby first (base backup through pg_backup_start/pg_backup_stop, a physical
 // replication slot); an existing standby folder is started again and catches up from its slot.
 // Runs until Ctrl-C; start Bangfu with the DATABASE_REPLICA_URL it prints.
 import { existsSync, readdirSync, realpathSync } from "node:fs";
 import path from "node:path";
 import pg from "pg";
-import { socketDirFor, startEmbeddedStandby, superuserSocketUrl } from "@/lib/db/embedded";
+import { socketDirFor, startEmbeddedStandby, superuserSocketUrl } from "@/lib/postgres/embedded";
 import { EMBEDDED_SERVER_ROLE } from "@/lib/db/roles";
 import { embeddedPort, loadLocalSecrets, PGDATA_DIR } from "@/lib/db/runtime";
-import { createStandby } from "@/lib/db/standby";
+import { createStandby } from "@/lib/postgres/standby";
 
 function argument(name: string): string | undefined {
   const index = process.argv.indexOf(name);
@@ -33,7 +33,7 @@ const port = Number(argument("--port") ?? embeddedPort() + 1);
 if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new Error("--port 需要一个端口号");
 // Each role its own secret (lib/db/local-secrets.ts): the replica streams as bangfu_replication.
 const passwords = loadLocalSecrets().databasePasswords;
-// The superuser only through the primary's Unix socket (lib/db/embedded.ts).
+// The superuser only through the primary's Unix socket (lib/postgres/embedded.ts).
 const superuserUrl = `${superuserSocketUrl(socketDirFor(PGDATA_DIR), embeddedPort(), passwords.postgres)}/bangfu`;
 
 if (!existsSync(dir) || readdirSync(dir).length === 0) {

@@ -1,7 +1,7 @@
-// Fills the demo cities with households through the domain functions (lib/db/seed-demo-households.ts).
+// Fills the demo cities with households through the domain functions (lib/demo/seed-demo-households.ts).
 // Run with the react-server condition, as `npm start` does: domain modules are server-only.
 import { prisma } from "@/lib/db/client";
-import { seedDemoHouseholds } from "@/lib/db/seed-demo-households";
+import { seedDemoHouseholds } from "@/lib/demo/seed-demo-households";
 
 const started = Date.now();
 // --even-if-filed: also into a database already in use (the end-to-end run's screenshots).

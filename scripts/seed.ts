@@ -24,7 +24,7 @@ import pg from "pg";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openDatabase } from "@/lib/db/runtime";
-import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { householdFigures } from "@/lib/filing/figures";
 import type { EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { ZSubmitFilingData, type TFilingData, type TFilingFormValues, type TMemberData } from "@/lib/filing/schemas";

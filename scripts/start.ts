@@ -12,12 +12,12 @@ import { applyMigrations, MigrationError } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { describeRoleRisk } from "@/lib/db/roles";
-import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { DEMO_PASSWORD, DEMO_USERS, seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { backfillNameSearch } from "@/lib/db/backfill-name-search";
 import { scheduleDailyBackups } from "@/lib/backup/schedule";
 import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
-import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/db/server-process";
+import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/process/server-process";
 import { supervise, type TSupervised } from "@/lib/process/supervise";
 import { ensureBuild } from "./build-state";
 

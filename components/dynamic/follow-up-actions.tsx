@@ -13,7 +13,8 @@ import {
   ZAddMeasureInput, ZDecideChangeInput, ZProposeExitInput, ZProposeTierChangeInput, ZProposeTransferInput, ZRecordVisitInput,
   ZSetPairingInput, ZUpdateMeasureInput,
 } from "@/lib/dynamic/schemas";
-import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS } from "@/lib/filing/labels";
 import type { MeasureStatus, Tier } from "@/lib/generated/prisma/enums";
 
 type TProps = {

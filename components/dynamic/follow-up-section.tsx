@@ -4,9 +4,8 @@ import { shownRefusal } from "@/lib/auth/allowed";
 import type { TActor } from "@/lib/auth/actor";
 import { canDecideChange } from "@/lib/dynamic/rules";
 import type { getFileFollowUp } from "@/lib/dynamic/find";
-import {
-  CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
-} from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { Tier } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";

@@ -13,9 +13,8 @@ import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { ZRecordRecheckInput } from "@/lib/dynamic/schemas";
 import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
-import {
-  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
-} from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
 
 type TValues = z.input<typeof ZRecordRecheckInput>;
 

@@ -12,10 +12,8 @@ import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Alert, Card } from "@/components/ui/page";
 import type { TActionResult } from "@/lib/actions/result";
-import {
-  CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, FILE_LEVEL_LABELS, HEALTH_LABELS, HOUSING_LABELS,
-  RELATION_LABELS, SEX_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, HOUSING_LABELS, RELATION_LABELS, SEX_LABELS } from "@/lib/filing/labels";
 import { ZDraftFilingData, ZSubmitFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { suggestTier, type TTierPolicy } from "@/lib/filing/suggest-tier";
 import { typedHouseholdFigures } from "@/lib/filing/figures";

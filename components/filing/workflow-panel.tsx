@@ -10,7 +10,8 @@ import { Button, buttonClass } from "@/components/ui/button";
 import { OWN_SUBMISSION_REFUSED, type TFilingSteps } from "@/lib/filing/filing-rules";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import type { Tier } from "@/lib/generated/prisma/enums";
-import { CIVIL_CHECK_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CIVIL_CHECK_LABELS } from "@/lib/filing/labels";
 import {
   ZApproveFilingInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZResolveObjectionInput, ZReviewFilingInput,
   ZStartPublicityInput,

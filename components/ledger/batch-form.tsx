@@ -10,7 +10,7 @@ import { Button } from "@/components/ui/button";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import { Field, Input, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
-import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { PAYMENT_METHOD_LABELS } from "@/lib/payments/labels";
 import { ZCreateBatchInput, type TCreateBatchFormValues } from "@/lib/ledger/schemas";

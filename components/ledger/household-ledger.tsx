@@ -5,7 +5,7 @@ import { Table, Td } from "@/components/ui/table";
 import type { TActor } from "@/lib/auth/actor";
 import { todayInShanghai } from "@/lib/format/datetime";
 import type { FileStatus } from "@/lib/generated/prisma/enums";
-import { householdLedger } from "@/lib/ledger/find-ledger";
+import { householdLedger } from "@/lib/ledger/find-household-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { canRecordBankAccount, canReverseEntry, canStartDisbursement, mayRevealAccount } from "@/lib/ledger/rules";
 import { formatFen } from "@/lib/money/money";

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { Badge, EmptyState } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import type { TActor } from "@/lib/auth/actor";
-import { findPendingApprovals } from "@/lib/ledger/find-ledger";
+import { findPendingApprovals } from "@/lib/ledger/find-disbursements";
 import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 

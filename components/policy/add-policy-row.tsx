@@ -2,7 +2,8 @@
 
 import { addPolicyRowAction } from "@/lib/policy/actions";
 import { DialogForm, type TFieldSpec } from "@/components/forms/dialog-form";
-import { CAUSE_LABELS, EVIDENCE_KIND_LABELS, FILE_LEVEL_LABELS } from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS } from "@/lib/labels/household-file";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { PARAMETER_SPECS, POLICY_KIND_LABELS, type TPolicyKind } from "@/lib/policy/catalogue";
 import { ZAddAidPolicyInput, ZAddCauseRuleInput, ZAddDibaoInput, ZAddFundRuleInput, ZAddParameterInput } from "@/lib/policy/schemas";

@@ -1,10 +1,8 @@
 import type { ReactNode } from "react";
 import { describeMember } from "@/lib/filing/describe";
 import { householdFigures } from "@/lib/filing/figures";
-import {
-  CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS,
-  MEASURE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, MEASURE_STATUS_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDate, todayInShanghai } from "@/lib/format/datetime";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { fenToYuanString } from "@/lib/money/money";

@@ -1,4 +1,4 @@
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 import { PUBLIC_FILE_STATUS_LABELS } from "@/lib/public/labels";

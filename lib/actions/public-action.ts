@@ -1,9 +1,8 @@
 import "server-only";
 import type { z } from "zod";
 import { getClientIp } from "@/lib/http/client-ip";
-import { CONTROL_CHARACTER_MESSAGE, controlCharacterPath } from "@/lib/forms/zod-fields";
-import { zodFieldErrors, type TActionResult } from "./result";
-import { failure } from "./run-action";
+import type { TActionResult } from "./result";
+import { failure, parseActionInput } from "./run-action";
 
 export type TPublicContext = { ip: string };
 
@@ -30,12 +29,8 @@ export async function runPublicAction<TSchema extends z.ZodType, TResult>(
   context: TPublicContext,
 ): Promise<TActionResult<TResult>> {
   try {
-    const bad = controlCharacterPath(raw);
-    if (bad !== null) {
-      return { ok: false, error: `提交的内容有误：${CONTROL_CHARACTER_MESSAGE}。`, fieldErrors: { [bad]: CONTROL_CHARACTER_MESSAGE } };
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) return { ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: zodFieldErrors(parsed.error) };
+    const parsed = parseActionInput(schema, raw);
+    if (!parsed.ok) return parsed;
     return { ok: true, data: await run(parsed.data, context) };
   } catch (error) {
     return failure(error);

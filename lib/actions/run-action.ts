@@ -24,14 +24,8 @@ export async function runActionAs<TSchema extends z.ZodType, TResult>(
   raw: unknown,
 ): Promise<TActionResult<TResult>> {
   try {
-    const bad = controlCharacterPath(raw);
-    if (bad !== null) {
-      return { ok: false, error: `提交的内容有误：${CONTROL_CHARACTER_MESSAGE}。`, fieldErrors: { [bad]: CONTROL_CHARACTER_MESSAGE } };
-    }
-    const parsed = schema.safeParse(raw);
-    if (!parsed.success) {
-      return { ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: zodFieldErrors(parsed.error) };
-    }
+    const parsed = parseActionInput(schema, raw);
+    if (!parsed.ok) return parsed;
     return { ok: true, data: await withContention(() => run(actor, parsed.data)) };
   } catch (error) {
     return failure(error);
@@ -40,6 +34,23 @@ export async function runActionAs<TSchema extends z.ZodType, TResult>(
     // Awaited: the mark is stored before the answer reaches the browser (another app server may serve the next request).
     await noteWrite(actor.userId).catch((error: unknown) => console.error("read-your-writes mark not stored", error));
   }
+}
+
+/**
+ * The input check every action shares, signed-in or public (lib/actions/public-action.ts): control
+ * characters anywhere refused, then the action's zod schema, each with its Chinese message.
+ */
+export function parseActionInput<TSchema extends z.ZodType>(
+  schema: TSchema,
+  raw: unknown,
+): { ok: true; data: z.output<TSchema> } | { ok: false; error: string; fieldErrors: Record<string, string> } {
+  const bad = controlCharacterPath(raw);
+  if (bad !== null) {
+    return { ok: false, error: `提交的内容有误：${CONTROL_CHARACTER_MESSAGE}。`, fieldErrors: { [bad]: CONTROL_CHARACTER_MESSAGE } };
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) return { ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: zodFieldErrors(parsed.error) };
+  return { ok: true, data: parsed.data };
 }
 
 export function failure(error: unknown): { ok: false; error: string; code?: string; fieldErrors?: Record<string, string> } {

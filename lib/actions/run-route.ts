@@ -7,7 +7,7 @@ import { UPLOAD_ENVELOPE_BYTES, type TUploadLimit } from "@/lib/uploads/limits";
 import type { TActionResult } from "./result";
 import { runActionAs } from "./run-action";
 
-// The body of every upload route (lib/actions/route.ts adds the signed-in user), on its own so
+// The body of every upload route (lib/actions/upload-route.ts adds the signed-in user), on its own so
 // that tests run exactly what a browser reaches. An upload is a route, not a server action: an
 // action's body is read whole by Next.js before any of our code runs, and one over its limit or
 // malformed ends in an English error page; here the budget is checked before the body is read.

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { calendarDate, optionalText, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { ENTERABLE_KINDS } from "./labels";
 
 /** Largest single allocation row: ¥1,000,000,000 (a province's yearly fund is well below). */

@@ -3,9 +3,8 @@ import "server-only";
 // details of a row, with amounts in yuan and labels instead of codes. Pure; shared by the page
 // and the CSV export so both say the same thing.
 import { ROLE_LABELS } from "@/lib/auth/actor";
-import {
-  CHANGE_KIND_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
-} from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CHANGE_KIND_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 import { ORG_LEVEL_LABELS } from "@/lib/organisations/schemas";

@@ -12,7 +12,7 @@ import { pipeline } from "node:stream/promises";
 import { Transform } from "node:stream";
 import { spawnSync } from "node:child_process";
 import { pgClient } from "@/lib/db/pg";
-import { resolveClusterDir, startEmbeddedPostgres } from "@/lib/db/embedded";
+import { resolveClusterDir, startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { samePasswords, type TLocalSecrets } from "@/lib/db/local-secrets";
 import { freePort } from "@/lib/net/free-port";
 import { readArchive } from "./archive";

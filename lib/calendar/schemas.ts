@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
 import { SPOT_CHECK_FINDING_LABELS } from "./labels";
 

@@ -5,7 +5,7 @@ import { hasRole } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { ForbiddenError, NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import type { FileStatus, Tier } from "@/lib/generated/prisma/enums";
 import { maskResidentId } from "@/lib/people/resident-id";

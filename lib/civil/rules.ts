@@ -3,7 +3,7 @@
 import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
 import type { TActor } from "@/lib/auth/actor";
 import type { CivilResultStatus, FileStatus } from "@/lib/generated/prisma/enums";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { CIVIL_STATUS_LABELS } from "./roster-columns";
 
 export type TCivilAllowed = { ok: true } | { ok: false; reason: string };

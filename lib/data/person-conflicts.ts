@@ -1,6 +1,6 @@
 import "server-only";
 import { prisma } from "@/lib/db/client";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import type { FileStatus } from "@/lib/generated/prisma/enums";
 import { maskResidentId } from "@/lib/people/resident-id";
 

@@ -8,7 +8,7 @@
 //   bangfu_jobs         the job worker (member of bangfu_app, owns only the schema pgboss)
 //   bangfu_replication  a read replica's streaming connection (npm run db:replica)
 // A file from before keeps its `databasePassword` until start-up has given every role its own
-// secret (lib/db/embedded.ts logs in with it once), then it is dropped from the file.
+// secret (lib/postgres/embedded.ts logs in with it once), then it is dropped from the file.
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import path from "node:path";

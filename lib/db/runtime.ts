@@ -1,6 +1,6 @@
 // What `npm start`, `npm run db:migrate`, `npm run seed` and the backup commands share: the local
 // secrets and the choice between DATABASE_URL and the embedded PostgreSQL.
-import { startEmbeddedPostgres } from "./embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { ensureJobQueueSchema } from "./job-queue";
 import { forgetLegacyPassword, loadLocalSecrets } from "./local-secrets";
 import { PGDATA_DIR } from "./paths";
@@ -29,7 +29,7 @@ export type TDatabase = {
   stop: () => Promise<void>;
 };
 
-/** `ownProcessGroup`: npm start's database is not reached by a terminal's Ctrl-C (see lib/db/embedded.ts). */
+/** `ownProcessGroup`: npm start's database is not reached by a terminal's Ctrl-C (see lib/postgres/embedded.ts). */
 export async function openDatabase(options: { log?: (line: string) => void; ownProcessGroup?: boolean } = {}): Promise<TDatabase> {
   const log = options.log ?? (() => {});
   const url = process.env.DATABASE_URL;

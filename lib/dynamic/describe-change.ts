@@ -1,5 +1,6 @@
 import "server-only";
-import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, EXIT_REASON_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, EXIT_REASON_LABELS } from "@/lib/filing/labels";
 import type { CancelReason, ChangeKind, ExitReason, Tier } from "@/lib/generated/prisma/enums";
 
 export type TChangeToDescribe = {

@@ -2,7 +2,8 @@ import "server-only";
 // When a re-check's conclusion departs from what the figures it records suggest. The domain
 // function asks this before writing, so a re-check at ¥200 per person (suggested 深度困难) cannot be
 // saved as 维持原类别 on a 相对困难 file without a word. Pure: unit-tested with boundary cases.
-import { RECHECK_OUTCOME_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
 import type { RecheckOutcome, Tier } from "@/lib/generated/prisma/enums";
 
 export type TRecheckConclusion = {

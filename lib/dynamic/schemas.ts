@@ -1,9 +1,8 @@
 // Forms of dynamic management, shared by the browser and the server actions.
 import { z } from "zod";
-import {
-  CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, keysOf, MEASURE_STATUS_LABELS,
-  RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS, TIER_LABELS,
-} from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
+import { keysOf } from "@/lib/labels/keys-of";
+import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, MEASURE_STATUS_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
 import { calendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 

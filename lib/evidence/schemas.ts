@@ -1,6 +1,7 @@
 // The evidence forms' schemas, used in the browser before posting and by the server actions.
 import { z } from "zod";
-import { EVIDENCE_KIND_LABELS, keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 
 /** Kinds a filing must carry before it can be submitted (申请书 and 核对授权书). */

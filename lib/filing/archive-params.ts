@@ -2,7 +2,7 @@ import "server-only";
 // The archive's URL parameters as a query, read the same way by the archive page, its export and
 // the print of selected files, so a link keeps meaning the same households.
 import { isUuid } from "@/lib/data/ids";
-import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "./labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import type { TArchiveQuery } from "./find-files";
 
 export type TArchiveParams = Record<string, string | undefined>;

@@ -1,7 +1,5 @@
 // Labels for a filing's stored values, for pages that show a file.
-import {
-  EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, RELATION_LABELS, SEX_LABELS,
-} from "./labels";
+import { EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, RELATION_LABELS, SEX_LABELS } from "./labels";
 import type { TMemberData } from "./schemas";
 
 const label = <T extends Record<string, string>>(labels: T, value: string | undefined) => (value ? labels[value as keyof T] ?? value : "—");

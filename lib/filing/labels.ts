@@ -1,35 +1,6 @@
-// Chinese labels for the filing enums, shared by forms, pages and messages.
-import type {
-  CivilCheckResult, EvidenceKind, FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory,
-} from "@/lib/generated/prisma/enums";
-
-export const FILE_STATUS_LABELS: Record<FileStatus, string> = {
-  DRAFT: "草稿",
-  SUBMITTED: "待初审",
-  REVIEWED: "待公示",
-  PUBLICITY: "公示中",
-  OPEN: "在档",
-  OBSERVATION: "渐退期",
-  CLOSED: "已退档",
-};
-
-export const TIER_LABELS: Record<Tier, string> = { DEEP: "深度困难", RELATIVE: "相对困难", ACCIDENT: "意外致困" };
-
-export const FILE_LEVEL_LABELS: Record<FileLevel, string> = { NATIONAL: "全国级", PROVINCE: "省级", CITY: "市级", COUNTY: "县级" };
-
-export const WORKER_CATEGORY_LABELS: Record<WorkerCategory, string> = { URBAN: "城镇困难职工", MIGRANT: "困难农民工" };
-
-export const CAUSE_LABELS: Record<HardshipCause, string> = {
-  ILLNESS: "因病",
-  DISABILITY: "因残",
-  EDUCATION: "因学",
-  DISASTER: "因灾",
-  ACCIDENT: "意外事故",
-  UNEMPLOYMENT: "失业下岗",
-  SINGLE_PARENT: "单亲",
-  LOW_INCOME: "收入低",
-  OTHER: "其他",
-};
+// Chinese labels for the filing form's enums. What other features show of a file too (status, tier,
+// level, category, cause) is in lib/labels/household-file.ts.
+import type { CivilCheckResult, EvidenceKind } from "@/lib/generated/prisma/enums";
 
 export const CIVIL_CHECK_LABELS: Record<CivilCheckResult, string> = { CONSISTENT: "核对相符", INCONSISTENT: "核对不符" };
 
@@ -106,10 +77,6 @@ export const EXPENDITURE_KIND_LABELS = {
   DISASTER: "灾害损失",
   OTHER: "其他刚性支出",
 } as const;
-
-export function keysOf<T extends Record<string, string>>(labels: T) {
-  return Object.keys(labels) as [keyof T & string, ...(keyof T & string)[]];
-}
 
 export const RECHECK_FINDING_LABELS = { ACCURATE: "核查无误", WRONGLY_FILED: "不符合建档条件（错评）", MISSED_EXIT: "已符合退档条件而未退（漏退）", WRONG_TIER: "困难类别不准" } as const;
 

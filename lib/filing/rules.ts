@@ -5,7 +5,7 @@ import "server-only";
 // disabled button and the server's error say the same thing.
 import { dateOnlyString, formatMonthDay } from "@/lib/format/datetime";
 import type { ExitReason, FileStatus } from "@/lib/generated/prisma/enums";
-import { FILE_STATUS_LABELS } from "./labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 
 import type { TActor } from "@/lib/auth/actor";
 import { ALLOWED, refuse, roleAllows, type TAllowed } from "@/lib/auth/allowed";

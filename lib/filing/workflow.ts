@@ -14,7 +14,7 @@ import { policyValue } from "@/lib/policy/policy";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { settleWarningsOnReopen } from "@/lib/warnings/close-on-reopen";
 import { approvalProblem, DRAFT_ROLES, FILING_STEPS, filingStepRoles, isSubmitter, publicityLastDay, publicityStartProblem, submitterRefusal, type TFilingStepName } from "./filing-rules";
-import { FILE_STATUS_LABELS } from "./labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { isDeletableDraft } from "./rules";
 import type {
   TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,

@@ -1,7 +1,7 @@
 // Field schemas every form shares, in the browser and in the server actions: a blank input is
 // "not given", texts have a length in Chinese words, and money is typed in yuan and leaves as fen.
 import { z } from "zod";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { CALENDAR_YEARS, calendarDateProblem, type TCalendarDateProblem } from "@/lib/format/datetime";
 import { parseYuanToFen, type TParseYuanOptions } from "@/lib/money/money";
 

@@ -1,7 +1,7 @@
 // A multipart/form-data body checked before anything acts on it: it must parse completely (a
 // truncated body, a wrong or missing boundary fail here) and no field name or file name may hold a
 // control character (a NUL in a file name is what made Next's own parser fail with a 500).
-// Used by the upload routes (lib/actions/route.ts) and by scripts/serve.ts for server actions.
+// Used by the upload routes (lib/actions/upload-route.ts) and by scripts/serve.ts for server actions.
 
 export const MALFORMED_UPLOAD = "上传的内容不完整或格式有误，文件未能上传。请重新选择文件后再试；如多次出现，请换一个文件名。";
 

@@ -2,14 +2,14 @@
 
 import { after } from "next/server";
 import { authedAction } from "@/lib/actions/action";
-import { approveHouseholdImport, rejectHouseholdImport } from "./import-households";
+import { approveHouseholdImport, rejectHouseholdImport } from "./decide-import";
 import { runHouseholdImportCommit, runHouseholdImportValidation, startHouseholdImportCommit, startHouseholdImportRevalidation } from "./run-import";
 import { ZHouseholdImportRef, ZRejectHouseholdImportInput } from "./schemas";
 
 // Validation and the commit of a large workbook take a while: the action records the step and
 // returns at once; the work runs after the response and the import page shows its progress. The
 // upload itself is a route (app/api/uploads/import), so its body is checked against the limit
-// before it is read (lib/actions/route.ts).
+// before it is read (lib/actions/upload-route.ts).
 
 export const commitHouseholdImportAction = authedAction(ZHouseholdImportRef, ["CASEWORKER"], async (actor, { importId }) => {
   await startHouseholdImportCommit(actor, importId);

@@ -1,10 +1,8 @@
 // The import template's two sheets, column by column. The template, the parser and the
 // annotated workbook are all built from this list, so a header, its drop-down list and the field
 // it fills can never disagree.
-import {
-  CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, HEALTH_LABELS, HOUSING_LABELS,
-  INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS } from "@/lib/filing/labels";
 
 export const YES_NO = { YES: "是", NO: "否" } as const;
 

@@ -1,6 +1,8 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
-import { claimHouseholdImportCommit, claimHouseholdImportRevalidation, commitHouseholdImport, uploadHouseholdImport, validateHouseholdImport } from "./import-households";
+import { claimHouseholdImportCommit, commitHouseholdImport } from "./commit-import";
+import { uploadHouseholdImport } from "./upload-import";
+import { claimHouseholdImportRevalidation, validateHouseholdImport } from "./validate-import";
 import type { TUploadHouseholdImportInput } from "./schemas";
 
 // The steps the import actions start, and the background halves they leave running. Errors of a

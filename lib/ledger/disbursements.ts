@@ -9,7 +9,7 @@ import { retryWhileTaken } from "@/lib/db/contention";
 import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, NotFoundError, enforce } from "@/lib/errors/domain-error";
 import type { TFilingData } from "@/lib/filing/schemas";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { addDays, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { policyValue } from "@/lib/policy/policy";
 import type { AidType } from "@/lib/generated/prisma/enums";

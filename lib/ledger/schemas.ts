@@ -1,7 +1,8 @@
 // Schemas for assistance and the ledger, used by react-hook-form in the browser and by the server
 // actions. Money is typed in yuan and leaves the schema as integer fen.
 import { z } from "zod";
-import { FILE_LEVEL_LABELS, keysOf, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_LEVEL_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
+import { keysOf } from "@/lib/labels/keys-of";
 import { blankToUndefined, calendarDate, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "./labels";
 

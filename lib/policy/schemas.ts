@@ -1,7 +1,9 @@
 // The policy administration forms' schemas, used in the browser and by the server actions.
 import { z } from "zod";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
-import { CAUSE_LABELS, EVIDENCE_KIND_LABELS, FILE_LEVEL_LABELS, keysOf } from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS } from "@/lib/labels/household-file";
+import { keysOf } from "@/lib/labels/keys-of";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { blankToUndefined, calendarDate, optionalCalendarDate, optionalText, optionalYuanToFen, yuanToFen } from "@/lib/forms/zod-fields";
 import { PARAMETER_KEYS, PARAMETER_SPECS } from "./catalogue";
 

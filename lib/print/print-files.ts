@@ -6,7 +6,7 @@ import { scopedDb } from "@/lib/data/scope";
 import { getFileFollowUp } from "@/lib/dynamic/find";
 import { DomainError } from "@/lib/errors/domain-error";
 import { getFile, revealResidentIds } from "@/lib/filing/find-files";
-import { householdLedger } from "@/lib/ledger/find-ledger";
+import { householdLedger } from "@/lib/ledger/find-household-ledger";
 
 // 户户清表册: what the print view of one or several household files needs — the file (ID
 // numbers in full for those allowed, audited as a reveal; masked otherwise), its ledger and its follow-up. Printing is recorded in the trail:

@@ -1,6 +1,6 @@
 // Forms of referrals to other departments (部门转介), shared by the browser and the server actions.
 import { z } from "zod";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { calendarDate, optionalText, requiredText } from "@/lib/forms/zod-fields";
 import { REFERRAL_DEPARTMENT_LABELS, REFERRAL_OUTCOME_LABELS } from "@/lib/warnings/labels";
 

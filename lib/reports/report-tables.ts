@@ -1,6 +1,7 @@
 // The report's tables, defined once: the page renders them and the .xlsx download writes them
 // with the same columns (lib/xlsx/write-xlsx.ts), so the screen and the file cannot disagree.
-import { CANCEL_REASON_LABELS, CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS } from "@/lib/filing/labels";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import type { TXlsxColumn } from "@/lib/xlsx/write-xlsx";

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { requiredText } from "@/lib/forms/zod-fields";
 import { SIGNAL_KIND_LABELS, SIGNAL_STATUS_LABELS } from "./labels";
 

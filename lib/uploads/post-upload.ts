@@ -1,4 +1,4 @@
-// The browser's side of an upload route (lib/actions/route.ts): posts the form and returns the
+// The browser's side of an upload route (lib/actions/upload-route.ts): posts the form and returns the
 // route's TActionResult; whatever else comes back (a proxy's error page, a lost connection) becomes
 // a Chinese message, never a raw one.
 import type { TActionResult } from "@/lib/actions/result";

@@ -1,6 +1,6 @@
 // Forms of the warnings list, shared by the browser and the server actions.
 import { z } from "zod";
-import { keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
 import { isCalendarDate } from "@/lib/format/datetime";
 import { requiredText } from "@/lib/forms/zod-fields";
 import { WARNING_RULE_LABELS, WARNING_STATUS_LABELS } from "./labels";

@@ -203,3 +203,14 @@ export function xlsxResponse(
     },
   });
 }
+
+/** A download response of a workbook already in memory (templates, an annotated upload). */
+export function xlsxFileResponse(fileName: string, bytes: Uint8Array): Response {
+  return new Response(new Uint8Array(bytes), {
+    headers: {
+      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+      "Content-Disposition": attachmentDisposition(fileName),
+      "Cache-Control": "no-store",
+    },
+  });
+}

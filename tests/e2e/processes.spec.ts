@@ -17,8 +17,8 @@ import { expect, test } from "@playwright/test";
 import { freePort, loginStatus, PROJECT_DIR } from "./support/npm-start";
 import { tryLogin } from "../support/try-login";
 import pg from "pg";
-import { socketDirFor } from "@/lib/db/embedded";
-import { processAlive as alive } from "@/lib/db/server-process";
+import { socketDirFor } from "@/lib/postgres/embedded";
+import { processAlive as alive } from "@/lib/process/server-process";
 
 /** The promise the issue asks us to state: pages answer again this soon after a kill -9 of the web server. */
 const RESTART_BUDGET_MS = 20_000;

@@ -15,7 +15,7 @@ import { todayInShanghai } from "@/lib/format/datetime";
 import type { FundSource } from "@/lib/generated/prisma/enums";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
 import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disbursements";
-import { getBatch } from "@/lib/ledger/find-ledger";
+import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { actorFor, createTestUser, seedDemo } from "../support/factories";
 import { insertApprovedPayment, insertPayableFiles } from "../support/ledger-fixtures";

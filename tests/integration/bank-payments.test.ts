@@ -16,7 +16,7 @@ import { prisma } from "@/lib/db/client";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { recordBankAccount } from "@/lib/ledger/bank-accounts";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
-import { getBatch } from "@/lib/ledger/find-ledger";
+import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, ZRecordBankAccountInput } from "@/lib/ledger/schemas";
 import { applyReturnFile, previewReturnFile } from "@/lib/payments/apply-return-file";
 import { ZBankLayoutInput, type TBankLayoutFormValues } from "@/lib/payments/layout-schema";

@@ -10,9 +10,11 @@ import type { TActor } from "@/lib/auth/actor";
 import { runActionAs } from "@/lib/actions/run-action";
 import { prisma } from "@/lib/db/client";
 import { buildImportTemplate } from "@/lib/import/import-template";
-import {
-  annotatedImportWorkbook, claimHouseholdImportCommit, commitHouseholdImport, getHouseholdImport, uploadHouseholdImport, validateHouseholdImport,
-} from "@/lib/import/import-households";
+import { annotatedImportWorkbook } from "@/lib/import/annotate-import";
+import { claimHouseholdImportCommit, commitHouseholdImport } from "@/lib/import/commit-import";
+import { getHouseholdImport } from "@/lib/import/find-imports";
+import { uploadHouseholdImport } from "@/lib/import/upload-import";
+import { validateHouseholdImport } from "@/lib/import/validate-import";
 import { startHouseholdImportRevalidation } from "@/lib/import/run-import";
 import { ZHouseholdImportRef } from "@/lib/import/schemas";
 import { actorFor, seedDemo } from "../support/factories";

@@ -13,10 +13,11 @@ import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { buildImportTemplate } from "@/lib/import/import-template";
 import { findWorkbench } from "@/lib/workbench/find-workbench";
-import {
-  approveHouseholdImport, commitHouseholdImport, findImportBatchesAwaitingApproval, getHouseholdImport, importBatchPreview,
-  rejectHouseholdImport, uploadHouseholdImport, validateHouseholdImport,
-} from "@/lib/import/import-households";
+import { approveHouseholdImport, rejectHouseholdImport } from "@/lib/import/decide-import";
+import { commitHouseholdImport } from "@/lib/import/commit-import";
+import { findImportBatchesAwaitingApproval, getHouseholdImport, importBatchPreview } from "@/lib/import/find-imports";
+import { uploadHouseholdImport } from "@/lib/import/upload-import";
+import { validateHouseholdImport } from "@/lib/import/validate-import";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { insertOpenFile } from "../support/open-file";
 import { residentId } from "../support/resident-ids";

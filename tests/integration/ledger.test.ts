@@ -17,7 +17,11 @@ import {
 import { applyReturnFile } from "@/lib/payments/apply-return-file";
 import { paymentFileLines } from "@/lib/payments/produce-payment-file";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
-import { exportLedger, findBatchLines, findOrgLedger, findPendingApprovals, getBatch, householdLedger } from "@/lib/ledger/find-ledger";
+import { exportLedger } from "@/lib/ledger/export-ledger";
+import { findBatchLines, getBatch } from "@/lib/ledger/find-batches";
+import { findPendingApprovals } from "@/lib/ledger/find-disbursements";
+import { findOrgLedger } from "@/lib/ledger/find-org-ledger";
+import { householdLedger } from "@/lib/ledger/find-household-ledger";
 import {
   ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput, type TCreateBatchFormValues, type TRecordDisbursementFormValues,
 } from "@/lib/ledger/schemas";

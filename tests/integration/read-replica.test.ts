@@ -1,6 +1,6 @@
 // Guards read replicas (issue 12): a real streaming standby of the embedded PostgreSQL — a base
 // backup through pg_backup_start/pg_backup_stop, standby.signal, primary_conninfo and a physical
-// replication slot (lib/db/standby.ts) — serves the archive, reports and exports once
+// replication slot (lib/postgres/standby.ts) — serves the archive, reports and exports once
 // DATABASE_REPLICA_URL points at it. The proof is what a user sees: with replay on the standby
 // paused, a change made on the primary is absent from the archive, the report and the export of a
 // user who did not make it (so they were read from the standby), present in what the primary
@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb, scopedReadDb, unscopedSql } from "@/lib/data/scope";
 import { prisma } from "@/lib/db/client";
-import { startEmbeddedStandby, type TEmbeddedStandby } from "@/lib/db/embedded";
-import { createStandby } from "@/lib/db/standby";
+import { startEmbeddedStandby, type TEmbeddedStandby } from "@/lib/postgres/embedded";
+import { createStandby } from "@/lib/postgres/standby";
 import { archiveExportSheet } from "@/lib/exports/export-archive";
 import { findFiles } from "@/lib/filing/find-files";
 import { Prisma } from "@/lib/generated/prisma/client";

@@ -18,7 +18,7 @@ import { reverseOverdueReceipts } from "@/lib/calendar/run-daily-calendar";
 import { findWorkItems } from "@/lib/calendar/find-work-items";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
-import { getBatch } from "@/lib/ledger/find-ledger";
+import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, type TCreateBatchFormValues } from "@/lib/ledger/schemas";
 import { applyReturnFile } from "@/lib/payments/apply-return-file";
 import { findCallbackCoverage } from "@/lib/payments/callback-coverage";

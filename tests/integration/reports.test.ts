@@ -9,24 +9,15 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { findReport } from "@/lib/reports/find-report";
 import { loadReport } from "@/lib/reports/load-report";
+import { mulberry32 } from "@/lib/calendar/sample";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { filingValues, residentId } from "../support/filing-factory";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 
-// mulberry32: a small seeded generator, so a failure can be replayed with the same seed.
+// The seeded generator the spot checks draw with (mulberry32), so a failure can be replayed with the same seed.
 const SEED = Number(process.env.REPORT_TEST_SEED ?? 20261201);
-function generator(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-const random = generator(SEED);
+const random = mulberry32(SEED);
 const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 

@@ -11,7 +11,7 @@ import path from "node:path";
 import pg from "pg";
 import PgBoss from "pg-boss";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import type { TDatabase } from "@/lib/db/runtime";
 import { freePort } from "@/lib/net/free-port";

@@ -2,7 +2,7 @@
 // (so 一人一档, maker–checker and the ledger rules hold), with visits, plans, payments and a batch.
 import { describe, expect, it } from "vitest";
 import { prisma } from "@/lib/db/client";
-import { seedDemoHouseholds } from "@/lib/db/seed-demo-households";
+import { seedDemoHouseholds } from "@/lib/demo/seed-demo-households";
 import { seedDemo } from "../support/factories";
 
 describe("seedDemoHouseholds", () => {

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { signIn } from "@/lib/auth/sign-in";
 import { prisma } from "@/lib/db/client";
-import { DEMO_PASSWORD, seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { DEMO_PASSWORD, seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 
 describe("seedDemoIfEmpty", () => {
   it("does nothing to a database that already has data", async () => {

@@ -3,7 +3,7 @@
 // budget (chunked); a file just over the limit inside the envelope gets the same words from the
 // domain function; a multipart body cut short or with a NUL in a file name is a 400 in Chinese;
 // none of them writes a row or a byte to disk; and a good upload still lands. runUploadAs is what
-// app/api/uploads/*/route.ts run once authedRoute has found the user.
+// app/api/uploads/*/route.ts run once authedUploadRoute has found the user.
 import { mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";

@@ -4,9 +4,9 @@
 //   node --import tsx --conditions=react-server tests/support/crash-child.ts
 import { uploadEvidence } from "@/lib/evidence/evidence";
 import { approveFiling } from "@/lib/filing/workflow";
-import { commitHouseholdImport } from "@/lib/import/import-households";
+import { commitHouseholdImport } from "@/lib/import/commit-import";
 import { approveBatch } from "@/lib/ledger/batches";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { actorFor } from "./factories";
 
 const input = JSON.parse(process.env.CRASH_INPUT ?? "{}") as Record<string, string>;

@@ -2,7 +2,7 @@
 import type { TActor } from "@/lib/auth/actor";
 import { hashPassword } from "@/lib/auth/password";
 import { prisma } from "@/lib/db/client";
-import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import type { Role } from "@/lib/generated/prisma/enums";
 
 export async function seedDemo() {

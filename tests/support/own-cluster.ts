@@ -4,9 +4,9 @@
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres, type TEmbeddedDatabase } from "@/lib/db/embedded";
+import { startEmbeddedPostgres, type TEmbeddedDatabase } from "@/lib/postgres/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
-import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { freePort } from "@/lib/net/free-port";
 
 export const CLUSTER_PASSWORD = "own-cluster";

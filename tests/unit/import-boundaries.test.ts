@@ -8,7 +8,8 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 
 // Infrastructure that legitimately works outside any user's scope.
 const MAY_USE_UNSCOPED_CLIENT = [
-  /^lib\/db\//, // the client itself, migrations, seeding
+  /^lib\/db\//, // the client itself, migrations
+  /^lib\/demo\//, // the demo seed, on an empty database before any user exists
   /^lib\/data\/scope\.ts$/, // the scoping layer
   /^lib\/auth\/(sign-in|session)\.ts$/, // a user is found by name before any scope exists
   /^lib\/data\/person-conflicts\.ts$/, // 一人一档 is checked across the whole system

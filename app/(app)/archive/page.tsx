@@ -12,7 +12,7 @@ import { ARCHIVE_DEFAULT_STATUS_LABEL, ARCHIVE_STATUS_LABELS, archiveParamsOf, a
 import { mayExportFull } from "@/lib/exports/rules";
 import { buttonClass } from "@/components/ui/button";
 import { ExportLinks } from "@/components/exports/export-links";
-import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 

@@ -7,7 +7,7 @@ import { mayRecordAid } from "@/lib/ledger/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
-import { findBatches } from "@/lib/ledger/find-ledger";
+import { findBatches } from "@/lib/ledger/find-batches";
 import { AID_TYPE_LABELS, BATCH_STATUS_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 

@@ -6,7 +6,7 @@ import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
 import { findDueRechecks, findObservation, followUpFigures } from "@/lib/dynamic/find";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { dateOnlyString, formatDate } from "@/lib/format/datetime";
 
 export const metadata = { title: "动态管理" };

@@ -6,7 +6,8 @@ import { Table, Td } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { formatDateTime } from "@/lib/format/datetime";
-import { findHouseholdImports, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/import-households";
+import { findHouseholdImports } from "@/lib/import/find-imports";
+import { IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/labels";
 import { IMPORT_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 export const metadata = { title: "档案导入" };

@@ -10,7 +10,7 @@ import { mayExportLedger } from "@/lib/exports/rules";
 import { mayRevealAccount } from "@/lib/ledger/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
-import { findOrgLedger } from "@/lib/ledger/find-ledger";
+import { findOrgLedger } from "@/lib/ledger/find-org-ledger";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { ZLedgerFilters, type TLedgerFilters } from "@/lib/ledger/schemas";

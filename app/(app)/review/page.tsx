@@ -11,11 +11,12 @@ import { findReviewQueue } from "@/lib/filing/find-files";
 import { ChangeDecision } from "@/components/dynamic/follow-up-actions";
 import { describeChange } from "@/lib/dynamic/describe-change";
 import { findPendingChanges } from "@/lib/dynamic/find";
-import { findImportBatchesAwaitingApproval } from "@/lib/import/import-households";
+import { findImportBatchesAwaitingApproval } from "@/lib/import/find-imports";
 import { canDecideImport } from "@/lib/import/rules";
 import { isSubmitter } from "@/lib/filing/filing-rules";
 import { canDecideChange, canReceiveTransfer } from "@/lib/dynamic/rules";
-import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS, FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
+import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CIVIL_CHECK_LABELS, EXIT_REASON_LABELS } from "@/lib/filing/labels";
 import { formatFen } from "@/lib/money/money";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 

@@ -7,7 +7,7 @@ import { SearchForm } from "@/components/ui/search-form";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { SignalKind } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";

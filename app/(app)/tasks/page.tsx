@@ -9,7 +9,7 @@ import { requirePageActor } from "@/lib/auth/session";
 import { canCompleteWorkItem, findWorkItemList, findWorkItems } from "@/lib/calendar/find-work-items";
 import { WORK_ITEM_LABELS } from "@/lib/calendar/labels";
 import { pageFrom } from "@/lib/data/pagination";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import type { WorkItemKind } from "@/lib/generated/prisma/enums";
 
 export const metadata = { title: "待办事项" };

@@ -8,7 +8,7 @@ import { mayActOnWarnings, mayReopenFromWarning } from "@/lib/warnings/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { pageFrom } from "@/lib/data/pagination";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import { findWarnings } from "@/lib/warnings/find-warnings";
 import { WARNING_RULE_LABELS, WARNING_STATUS_LABELS } from "@/lib/warnings/labels";

@@ -4,7 +4,7 @@ import { mayIssueQueryCode } from "@/lib/notice/rules";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import { findFilingNotice } from "@/lib/notice/find-filing-notice";
 import "../print.css";

@@ -5,11 +5,11 @@ import { spawn } from "node:child_process";
 import { chmod, mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { startEmbeddedPostgres } from "@/lib/db/embedded";
+import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { ensureJobQueueSchema } from "@/lib/db/job-queue";
 import { applyMigrations } from "@/lib/db/migrate";
 import { PROJECT_DIR } from "@/lib/db/runtime";
-import { seedDemoIfEmpty } from "@/lib/db/seed-demo";
+import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { ensureBuild } from "@/scripts/build-state";
 import { E2E_SECRET, E2E_STATE_FILE } from "./state";
 

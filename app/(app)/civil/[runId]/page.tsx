@@ -15,7 +15,7 @@ import { canDismiss, canOpenRecheck, canProposeExit } from "@/lib/civil/rules";
 import { isUuid } from "@/lib/data/ids";
 import { pageFrom } from "@/lib/data/pagination";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS, TIER_LABELS } from "@/lib/labels/household-file";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { CivilMismatchReason, CivilResultStatus } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";

@@ -1,13 +1,5 @@
-import { getActor } from "@/lib/auth/session";
+import { authedRoute } from "@/lib/actions/route";
 import { buildRosterTemplate } from "@/lib/civil/roster-template";
+import { xlsxFileResponse } from "@/lib/xlsx/write-xlsx";
 
-export async function GET() {
-  if (!(await getActor())) return new Response("请先登录。", { status: 401 });
-  return new Response(new Uint8Array(await buildRosterTemplate()), {
-    headers: {
-      "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-      "Content-Disposition": `attachment; filename*=UTF-8''${encodeURIComponent("民政比对名单模板.xlsx")}`,
-      "Cache-Control": "no-store",
-    },
-  });
-}
+export const GET = authedRoute([], async () => xlsxFileResponse("民政比对名单模板.xlsx", await buildRosterTemplate()));

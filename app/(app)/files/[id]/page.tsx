@@ -21,10 +21,8 @@ import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps, isSubmitter } from "@/lib/filing/filing-rules";
 import { canDeleteEvidence, canUploadEvidence, isDeletableDraft, mayHandleEvidence } from "@/lib/filing/rules";
 import { canEndObservationAs, canPlan, canProposeChange, canRecordVisit, canSetPairing } from "@/lib/dynamic/rules";
-import {
-  CAUSE_LABELS, CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, HOUSING_LABELS,
-  INCOME_SOURCE_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { fenToYuanString, formatFen } from "@/lib/money/money";
 import { FollowUpActions, PostExitVisit } from "@/components/dynamic/follow-up-actions";

@@ -10,11 +10,10 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { formatFen } from "@/lib/money/money";
-import {
-  getHouseholdImport, importBatchPreview, importBatchTierCounts, IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS,
-} from "@/lib/import/import-households";
+import { getHouseholdImport, importBatchPreview, importBatchTierCounts } from "@/lib/import/find-imports";
+import { IMPORT_MODE_LABELS, IMPORT_STATUS_LABELS } from "@/lib/import/labels";
 import { canCommitImport, canDecideImport, canRevalidateImport } from "@/lib/import/rules";
 import { shownRefusal } from "@/lib/auth/allowed";
 

@@ -4,9 +4,9 @@ import { Alert, Card, PageHeader } from "@/components/ui/page";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { todayInShanghai } from "@/lib/format/datetime";
-import { disbursementFormContext } from "@/lib/ledger/find-ledger";
+import { disbursementFormContext } from "@/lib/ledger/find-household-ledger";
 
 export const metadata = { title: "登记救助发放" };
 

@@ -1,6 +1,4 @@
-import { hasRole } from "@/lib/auth/actor";
-import { getActor } from "@/lib/auth/session";
-import { NotFoundError } from "@/lib/errors/domain-error";
+import { authedRoute, searchParamsOf, textResponse } from "@/lib/actions/route";
 import { formatDateRange, formatDateTime } from "@/lib/format/datetime";
 import { REPORT_READERS } from "@/lib/reports/find-report";
 import { loadReport, recordReportExport } from "@/lib/reports/load-report";
@@ -8,21 +6,15 @@ import { reportFileName, reportTables } from "@/lib/reports/report-tables";
 import { xlsxResponse } from "@/lib/xlsx/write-xlsx";
 
 // A report table (or all of them, one sheet each) as .xlsx, through the shared writer. Audited.
-export async function GET(request: Request) {
-  const actor = await getActor();
-  if (!actor) return new Response("请先登录。", { status: 401 });
-  if (!hasRole(actor, ...REPORT_READERS)) return new Response("您没有权限下载统计报表。", { status: 403 });
-  const params = Object.fromEntries(new URL(request.url).searchParams);
-  const loaded = await loadReport(actor, params).catch((error) => {
-    if (error instanceof NotFoundError) return null;
-    throw error;
-  });
-  if (!loaded) return new Response("该组织不存在，或不在您的管辖范围内。", { status: 404 });
-  if (loaded.errors) return new Response(`${Object.values(loaded.errors)[0]}请返回统计报表页面重新选择。`, { status: 400 });
+// An organisation out of scope is the loader's NotFoundError (404).
+export const GET = authedRoute(REPORT_READERS, async (actor, request) => {
+  const params = searchParamsOf(request);
+  const loaded = await loadReport(actor, params);
+  if (loaded.errors) return textResponse(400, `${Object.values(loaded.errors)[0]}请返回统计报表页面重新选择。`);
   const { report } = loaded;
   const all = reportTables(report);
   const tables = params.table === "all" ? all : all.filter((t) => t.key === params.table);
-  if (tables.length === 0) return new Response("没有这张报表，请返回统计报表页面重新选择。", { status: 404 });
+  if (tables.length === 0) return textResponse(404, "没有这张报表，请返回统计报表页面重新选择。");
   const notes = [`统计期间 ${report.period.label}（${formatDateRange(report.period.from, report.period.to)}）`, `导出时间 ${formatDateTime(new Date())}（导出人 ${actor.name}）`];
   const sheets = tables.map((t) => ({
     name: t.title,
@@ -34,4 +26,4 @@ export async function GET(request: Request) {
   const fileName = reportFileName(report.organisation.name, report.period, tables);
   await recordReportExport(actor, { organisationId: report.organisation.id, query: loaded.query, tables: tables.map((t) => t.key), rows: sheets.map((s) => s.rows.length) });
   return xlsxResponse(fileName, sheets);
-}
+}, { forbidden: "您没有权限下载统计报表。" });

@@ -9,7 +9,7 @@ import { SPOT_CHECK_FINDING_LABELS } from "@/lib/calendar/labels";
 import { getSpotCheck } from "@/lib/calendar/spot-checks";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import type { SpotCheckFinding } from "@/lib/generated/prisma/enums";
 

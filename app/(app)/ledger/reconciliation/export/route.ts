@@ -1,13 +1,9 @@
-import { getActor } from "@/lib/auth/session";
-import { hasRole } from "@/lib/auth/actor";
+import { authedRoute, searchParamsOf, textResponse } from "@/lib/actions/route";
 import { reconciliationResponse } from "@/lib/payments/reconciliation-export";
 import { ZReconQuery } from "@/lib/payments/schemas";
 
-export async function GET(request: Request) {
-  const actor = await getActor();
-  if (!actor) return new Response("请先登录。", { status: 401 });
-  if (!hasRole(actor, "OFFICIAL", "AUDITOR")) return new Response("您没有权限导出对账表。", { status: 403 });
-  const parsed = ZReconQuery.safeParse(Object.fromEntries(new URL(request.url).searchParams));
-  if (!parsed.success) return new Response(parsed.error.issues[0]?.message ?? "筛选条件有误。", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+export const GET = authedRoute(["OFFICIAL", "AUDITOR"], async (actor, request) => {
+  const parsed = ZReconQuery.safeParse(searchParamsOf(request));
+  if (!parsed.success) return textResponse(400, parsed.error.issues[0]?.message ?? "筛选条件有误。");
   return reconciliationResponse(actor, parsed.data);
-}
+}, { forbidden: "您没有权限导出对账表。" });

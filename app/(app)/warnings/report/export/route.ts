@@ -1,5 +1,4 @@
-import { hasRole } from "@/lib/auth/actor";
-import { getActor } from "@/lib/auth/session";
+import { authedRoute, searchParamsOf, textResponse } from "@/lib/actions/route";
 import { formatDateRange, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { recordReportExport } from "@/lib/reports/load-report";
 import { findWarningReport, WARNING_REPORT_READERS } from "@/lib/warnings/find-warning-report";
@@ -7,14 +6,10 @@ import { warningReportPeriod } from "@/lib/warnings/report-period";
 import { xlsxResponse } from "@/lib/xlsx/write-xlsx";
 
 // The warnings and referrals report as .xlsx (one sheet per table), through the shared writer. Audited.
-export async function GET(request: Request) {
-  const actor = await getActor();
-  if (!actor) return new Response("请先登录。", { status: 401 });
-  if (!hasRole(actor, ...WARNING_REPORT_READERS)) return new Response("您没有权限下载该报表。", { status: 403 });
-  const params = Object.fromEntries(new URL(request.url).searchParams);
+export const GET = authedRoute(WARNING_REPORT_READERS, async (actor, request) => {
   const today = todayInShanghai();
-  const period = warningReportPeriod(params, today);
-  if ("error" in period) return new Response(`${period.error}请返回报表页面重新选择。`, { status: 400 });
+  const period = warningReportPeriod(searchParamsOf(request), today);
+  if ("error" in period) return textResponse(400, `${period.error}请返回报表页面重新选择。`);
   const report = await findWarningReport(actor, { ...period, today });
   const notes = [`统计期间 ${formatDateRange(period.from, period.to)}`, `导出时间 ${formatDateTime(new Date())}（导出人 ${actor.name}）`];
   const sheets = report.tables.map((t) => ({
@@ -26,4 +21,4 @@ export async function GET(request: Request) {
   }));
   await recordReportExport(actor, { organisationId: actor.organisation.id, query: { from: period.from, to: period.to } as never, tables: report.tables.map((t) => `warnings.${t.key}`), rows: sheets.map((s) => s.rows.length) });
   return xlsxResponse(`返困预警与部门转介-${actor.organisation.name}-${period.from}至${period.to}.xlsx`, sheets);
-}
+}, { forbidden: "您没有权限下载该报表。" });

@@ -4,7 +4,7 @@
 // the next start finds the record, sees its owner gone, and stops the group before starting anew.
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { STATE_DIR } from "./paths";
+import { STATE_DIR } from "@/lib/db/paths";
 
 const recordFile = () => path.join(STATE_DIR, "server.pid");
 

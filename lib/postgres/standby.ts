@@ -58,7 +58,7 @@ async function copyDataFolder(from: string, to: string, relative = ""): Promise<
   }
 }
 
-/** Prepares `standbyDir` as a streaming standby of the primary; start it with startEmbeddedStandby (lib/db/embedded.ts). */
+/** Prepares `standbyDir` as a streaming standby of the primary; start it with startEmbeddedStandby (lib/postgres/embedded.ts). */
 export async function createStandby(options: TCreateStandbyOptions): Promise<{ slotName: string; startLsn: string; stopLsn: string }> {
   const log = options.log ?? (() => {});
   const slotName = options.slotName ?? "bangfu_replica";
@@ -100,7 +100,7 @@ export async function createStandby(options: TCreateStandbyOptions): Promise<{ s
     if (stop.spcmapfile) await writeFile(path.join(options.standbyDir, "tablespace_map"), stop.spcmapfile, { mode: 0o600 });
 
     const url = new URL(options.primarySuperuserUrl);
-    // The superuser comes in through the Unix socket (lib/db/embedded.ts); the replication role
+    // The superuser comes in through the Unix socket (lib/postgres/embedded.ts); the replication role
     // streams over TCP, where the embedded cluster listens on 127.0.0.1.
     const host = decodeURIComponent(url.hostname);
     const conninfo = [

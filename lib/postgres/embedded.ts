@@ -23,8 +23,8 @@ import { arch, platform, tmpdir } from "node:os";
 import path from "node:path";
 import type pg from "pg";
 import { pgClient } from "@/lib/db/pg";
-import { samePasswords, type TDatabasePasswords } from "./local-secrets";
-import { adoptDatabase, EMBEDDED_JOBS_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "./roles";
+import { samePasswords, type TDatabasePasswords } from "@/lib/db/local-secrets";
+import { adoptDatabase, EMBEDDED_JOBS_ROLE, EMBEDDED_OWNER_ROLE, EMBEDDED_SERVER_ROLE, ensureEmbeddedRoles } from "@/lib/db/roles";
 
 /**
  * `url` logs in as the server role (owns nothing, member of bangfu_app), `jobsUrl` as the job
@@ -254,7 +254,7 @@ type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
 
 /**
  * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
- * connections — read-write, or read-only for a standby in recovery (lib/db/standby.ts).
+ * connections — read-write, or read-only for a standby in recovery (lib/postgres/standby.ts).
  */
 async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void, ownProcessGroup = false): Promise<TPostmaster> {
   // Only the server's user may enter the socket's folder — and root, which runs npm start.
@@ -300,7 +300,7 @@ async function runPostmaster(binDir: string, clusterDir: string, port: number, i
 export type TEmbeddedStandby = { dataDir: string; port: number; socketDir: string; stop: () => Promise<void> };
 
 /**
- * Starts the embedded binaries on a cluster folder prepared by lib/db/standby.ts (standby.signal,
+ * Starts the embedded binaries on a cluster folder prepared by lib/postgres/standby.ts (standby.signal,
  * primary_conninfo): the server comes up read-only and streams from the primary. Nothing is
  * written to it — a standby refuses writes — so, unlike startEmbeddedPostgres, no roles or
  * databases are created: they arrive from the primary.
