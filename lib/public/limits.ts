@@ -18,3 +18,27 @@ export const PUBLIC_QUERY_LIMITS = {
  * (100 ms, scripts/bench-public.ts).
  */
 export const PUBLIC_ANSWER_FLOOR_MS = 80;
+
+/**
+ * The budgets of the online application (网上申请, issue 24 §2). An application costs a union's
+ * caseworker real work and the server decoding every picture, so a stranger's share is small:
+ * a household applies once, maybe again after a mistake; nobody needs ten a day.
+ */
+export const PUBLIC_APPLICATION_LIMITS = {
+  /** Applications sent from one client address per window (sent, not failed: each one is work). */
+  perAddress: 5,
+  addressWindowHours: 24,
+  /** Applications naming one ID number as the applicant per window. */
+  perResidentId: 3,
+  residentIdWindowHours: 24,
+  /** Files and bytes one application may carry; each file also within the evidence limit. */
+  maxFiles: 8,
+  maxTotalBytes: 30 * 1024 * 1024,
+  /** Failed progress queries naming one application number, as for the self-query's ID number. */
+  queriesPerNumber: 10,
+  numberWindowHours: 24,
+  /** Union searches from one client address per window, and the most names one search shows. */
+  searchesPerAddress: 120,
+  searchWindowHours: 1,
+  searchResults: 20,
+} as const;

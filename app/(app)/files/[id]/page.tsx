@@ -64,6 +64,11 @@ const PUBLIC_VISIT_LABELS: Record<string, string> = {
   "file.query_code_issue": "打印建档告知书，生成新查询码（原查询码失效）",
   "public.query": "本人查询成功",
   "public.query_failed": "以本户身份证号码查询未通过（姓名或查询码不符）",
+  "application.submit": "职工网上提交建档申请",
+  "application.query": "申请人查询网上申请进度",
+  "application.query_failed": "以本申请编号查询进度未通过（查询码不符）",
+  "application.accept": "受理网上申请",
+  "application.convert": "网上申请转为建档草稿",
 };
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
@@ -328,7 +333,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </ol>
           {publicVisits.length > 0 && (
             <>
-              <h3 className="mb-2 mt-4 text-sm font-medium">查询码与本人查询（最近 50 条）</h3>
+              <h3 className="mb-2 mt-4 text-sm font-medium">网上申请、查询码与本人查询（最近 50 条）</h3>
               <ol className="space-y-2 text-sm" data-testid="public-visits">
                 {publicVisits.map((v) => (
                   <li key={v.id.toString()} className="flex flex-wrap gap-x-3">
