@@ -10,6 +10,8 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runPublicAction } from "@/lib/actions/public-action";
 import { runPublicUpload } from "@/lib/actions/public-route";
+import { POST } from "@/app/api/public/applications/route";
+import { isPublicPath } from "@/lib/http/public-path";
 import type { TActionResult } from "@/lib/actions/result";
 import { acceptApplication } from "@/lib/applications/accept-application";
 import { convertApplication } from "@/lib/applications/convert-application";
@@ -149,6 +151,19 @@ describe("sending an application", () => {
       new Request("http://localhost/api/public/applications", { method: "POST", body: form }), { ip: freshIp() });
     expect(malformed.status).toBe(400);
     expect(await counts()).toEqual(before);
+  });
+
+  it("is refused from another site's page (CSRF), and its path is one where proxy.ts drops every cookie", async () => {
+    const before = await counts();
+    const files = (await defaultUploads()).map((u) => ({ kind: u.kind, file: new File([u.bytes], u.name) }));
+    const forged = new Request("http://localhost/api/public/applications", {
+      method: "POST", headers: { origin: "https://evil.example", host: "localhost" }, body: applicationFormData(applicationValues(unionId), files),
+    });
+    const response = await POST(forged);
+    expect(response.status).toBe(403);
+    expect(((await response.json()) as { error: string }).error).toBe("请求来自其他网站，已拒绝。请在帮扶系统的页面上操作。");
+    expect(await counts()).toEqual(before);
+    expect(isPublicPath("/api/public/applications")).toBe(true);
   });
 
   it("takes at most 5 applications a day from one address and 3 naming one ID number", async () => {
