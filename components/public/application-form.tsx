@@ -420,7 +420,7 @@ function Submitted({ application }: { application: TSubmittedApplication }) {
         </div>
       </dl>
       <p className="text-sm font-medium text-amber-800">查询码只显示这一次，系统不保存原文，遗失后无法找回。请抄写或截屏保存，不要告诉他人。</p>
-      <a href="/public/query#application" className="flex min-h-12 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium">
+      <a href="/public/query?tab=application" className="flex min-h-12 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium">
         去查询进度
       </a>
     </div>

@@ -75,7 +75,7 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   await screenshot(worker, "online-application-submitted-390");
 
   const askProgress = async () => {
-    await worker.goto("/public/query");
+    await worker.goto("/public/query?tab=application");
     await worker.locator("#a-number").fill(number.toLowerCase());
     await worker.locator("#a-code").fill(code);
     await worker.getByRole("button", { name: "查询进度" }).click();
