@@ -12,6 +12,7 @@ import { runPublicAction } from "@/lib/actions/public-action";
 import { runPublicUpload } from "@/lib/actions/public-route";
 import { POST } from "@/app/api/public/applications/route";
 import { isPublicPath } from "@/lib/http/public-path";
+import { findWorkbench } from "@/lib/workbench/find-workbench";
 import type { TActionResult } from "@/lib/actions/result";
 import { acceptApplication } from "@/lib/applications/accept-application";
 import { convertApplication } from "@/lib/applications/convert-application";
@@ -211,6 +212,11 @@ describe("the caseworker's queue", () => {
     await expect(convertApplication(lzAuditor, { applicationId: sent.id, expectedVersion: sent.version })).rejects.toThrow("您没有权限");
     expect(await prisma.onlineApplication.findUniqueOrThrow({ where: { id: sent.id }, select: { status: true } })).toEqual({ status: "SUBMITTED" });
     // The caseworker sees the uploads, and the view is audited.
+    // The workbench counts what waits (new and accepted) in scope, and nothing in another city's.
+    const waiting = (await findWorkbench(lzCaseworker)).sections.flatMap((x) => x.items).find((i) => i.key === "applications");
+    expect(waiting).toMatchObject({ href: "/intake/applications", count: await prisma.onlineApplication.count({ where: { status: { in: ["SUBMITTED", "ACCEPTED"] } } }) });
+    expect(waiting!.count).toBeGreaterThan(0);
+    expect((await findWorkbench(tsCaseworker)).sections.flatMap((x) => x.items).find((i) => i.key === "applications")!.count).toBe(0);
     const file = await readApplicationUpload(lzCaseworker, upload.id);
     expect(file.bytes.byteLength).toBe(upload.sizeBytes);
     expect(await prisma.auditEvent.count({ where: { action: "application.upload_view", entityId: sent.id } })).toBe(1);
