@@ -100,7 +100,7 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   await expect(desk.getByRole("button", { name: "转为建档草稿" })).toBeDisabled();
   await screenshot(desk, "online-application-detail");
 
-  await desk.getByRole("button", { name: "受理" }).click();
+  await desk.getByRole("button", { name: "受理", exact: true }).click();
   await desk.getByRole("button", { name: "确认受理" }).click();
   await expect(desk.getByTestId("application-actions").getByRole("button", { name: "转为建档草稿" })).toBeEnabled();
   await expect(await askProgress()).toContainText("受理中");
