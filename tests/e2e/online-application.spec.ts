@@ -109,8 +109,8 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   await desk.getByRole("button", { name: "确认转为草稿" }).click();
   await desk.waitForURL(/\/files\/[0-9a-f-]{36}\/edit$/);
   const fileId = desk.url().split("/").at(-2)!;
-  await expect(desk.getByText("身份证.jpg")).toBeVisible();
-  await expect(desk.getByText("申请书.pdf")).toBeVisible();
+  await expect(desk.getByText("身份证.jpg").first()).toBeVisible();
+  await expect(desk.getByText("申请书.pdf").first()).toBeVisible();
   await screenshot(desk, "online-application-draft");
   const [draft] = await sql<{ status: string; holder_name: string; evidence: number; org: string }>(
     `SELECT f.status, f.holder_name, (SELECT count(*)::int FROM evidence_file e WHERE e.file_id = f.id) AS evidence, o.code AS org
