@@ -29,6 +29,8 @@ export const config = {
     // Every request under /public, prefetches too: the cookie must go whatever the headers say.
     "/public/:path*",
     "/public",
+    // The public pages' upload routes (issue 24 §2): no staff cookie there either.
+    "/api/public/:path*",
     {
       source: "/((?!api|_next/static|_next/image|favicon.ico).*)",
       missing: [

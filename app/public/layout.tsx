@@ -13,6 +13,9 @@ export default function PublicLayout({ children }: { children: React.ReactNode }
             工会困难职工帮扶 · 职工服务
           </Link>
           <nav aria-label="职工服务" className="flex gap-1 text-base">
+            <Link href="/public/apply" className="inline-flex min-h-12 items-center rounded px-3 hover:bg-brand-800">
+              网上申请
+            </Link>
             <Link href="/public/query" className="inline-flex min-h-12 items-center rounded px-3 hover:bg-brand-800">
               本人查询
             </Link>
@@ -24,7 +27,7 @@ export default function PublicLayout({ children }: { children: React.ReactNode }
       </header>
       <main className="mx-auto max-w-2xl px-4 py-6 text-base print:max-w-none print:p-0">{children}</main>
       <footer className="mx-auto max-w-2xl px-4 pb-8 text-sm text-slate-600 print:hidden">
-        本页面不需要登录，也不保存您的登录信息。您提交的查询只用于核对身份并显示您本人的档案，查询的时间和来源地址会记入档案的办理记录。
+        本页面不需要登录，也不保存您的登录信息。您提交的查询、申请和异议只用于核对身份、显示您本人的档案、办理您的申请和处理异议，时间和来源地址会记入办理记录。
       </footer>
     </div>
   );

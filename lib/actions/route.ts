@@ -12,6 +12,20 @@ export function textResponse(status: number, message: string): Response {
   return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" } });
 }
 
+export const OTHER_ORIGIN = "请求来自其他网站，已拒绝。请在帮扶系统的页面上操作。";
+
+/** Next.js checks a server action's Origin against the host; a route must do it itself. */
+export function fromOwnOrigin(request: Request): boolean {
+  const origin = request.headers.get("origin");
+  if (!origin) return true; // not a browser: no cookie-riding page can send a request without one
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 type TRouteWords = {
   /** Said to a signed-in user without one of the roles (403). */
   forbidden?: string;

@@ -5,21 +5,8 @@ import { requireActionActor } from "@/lib/auth/session";
 import type { Role } from "@/lib/generated/prisma/enums";
 import type { TUploadLimit } from "@/lib/uploads/limits";
 import { failure } from "./run-action";
+import { fromOwnOrigin, OTHER_ORIGIN } from "./route";
 import { resultResponse, runUploadAs } from "./run-route";
-
-const OTHER_ORIGIN = "请求来自其他网站，已拒绝。请在帮扶系统的页面上操作。";
-
-/** Next.js checks a server action's Origin against the host; a route must do it itself. */
-function fromOwnOrigin(request: Request): boolean {
-  const origin = request.headers.get("origin");
-  if (!origin) return true; // not a browser: no cookie-riding page can send a request without one
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  try {
-    return new URL(origin).host === host;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * The one wrapper every upload route is made with, the upload twin of authedAction: the same

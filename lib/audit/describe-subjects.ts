@@ -78,7 +78,7 @@ type TLaterSubject = { type: string; id: string; name: string; fileId: string | 
  */
 async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => string[]): Promise<TLaterSubject[]> {
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
-  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs] = await Promise.all([
+  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs, applications] = await Promise.all([
     db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
     db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
     db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
@@ -94,6 +94,7 @@ async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => strin
     db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
     db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
     db.paymentRun.findMany({ where: { id: { in: ids("payment_run") } }, select: { id: true, name: true } }),
+    db.onlineApplication.findMany({ where: { id: { in: ids("online_application") } }, select: { id: true, number: true, holderName: true, fileId: true } }),
   ]);
   const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({ type, id, name: `${household(file)} · ${what}`, fileId: file.id });
   return [
@@ -111,6 +112,7 @@ async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => strin
     ...layouts.map((l) => ({ type: "bank_layout", id: l.id, name: l.name, fileId: null })),
     ...exports.map((e) => ({ type: "export_job", id: e.id, name: EXPORT_KIND_LABELS[e.kind], fileId: null })),
     ...runs.map((r) => ({ type: "payment_run", id: r.id, name: r.name, fileId: null })),
+    ...applications.map((a) => ({ type: "online_application", id: a.id, name: `网上申请 ${a.number} · ${a.holderName}`, fileId: a.fileId })),
   ];
 }
 

@@ -120,6 +120,14 @@ const ACTION_LABELS: Record<string, string> = {
   "payments.record-callback": "登记回访结果",
   "payments.resolve-callback-problem": "回访问题核查办结",
   "payments.export-callback-coverage": "下载回访覆盖率与问题率",
+  // Online application (issue 24 §2).
+  "application.submit": "提交网上申请",
+  "application.query": "网上申请进度查询成功",
+  "application.query_failed": "网上申请进度查询未通过（查询码不符）",
+  "application.accept": "受理网上申请",
+  "application.decline": "网上申请不予受理",
+  "application.convert": "网上申请转为建档草稿",
+  "application.upload_view": "查看网上申请材料",
 };
 
 export function auditActionLabel(action: string): string {

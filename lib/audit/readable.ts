@@ -32,6 +32,7 @@ export const ENTITY_TYPE_LABELS: Record<string, string> = {
   callback_call: "回访记录",
   callback_sample: "回访抽样",
   payment_run: "代发汇总",
+  online_application: "网上申请",
   hardship_warning: "返困预警",
   household_import: "档案导入",
   job_run: "定时任务",

@@ -115,6 +115,10 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // A signal names files of possibly several unions: seen by anyone in scope of one of them.
   SuspectSignal: { where: (orgPath) => ({ files: { some: byFile(orgPath) } }) },
   SuspectSignalFile: { where: byFile },
+  // Issue 24 §2: an online application waits in its base union's queue, scoped like a file; its
+  // uploads follow it. The public side creates them in lib/public, never scoped.
+  OnlineApplication: { where: byOrganisation, createdIn: "organisationId" },
+  OnlineApplicationUpload: { where: (orgPath) => ({ application: byOrganisation(orgPath) }) },
 };
 
 /**

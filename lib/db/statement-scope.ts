@@ -32,6 +32,7 @@ export const SCOPED_TABLES: ReadonlySet<string> = new Set([
   "audit_event", "sign_in_attempt", "work_item", "file_disposal", "spot_check", "spot_check_record", "export_job", "allocation",
   "allocation_balance", "payment_return", "payment_run", "payment_run_return", "file_query_code", "batch_receipt_scan",
   "callback_sample", "callback_call", "hardship_warning", "referral", "suspect_signal", "suspect_signal_file",
+  "online_application", "online_application_upload",
 ]);
 
 export const IN_SCOPE_MARK = "/* in-scope:";
@@ -128,6 +129,7 @@ const SCOPE_KEYS: Record<string, Record<string, string>> = {
   spot_check_record: { spot_check_id: "spot_check" }, payment_return: { batch_id: "disbursement_batch" },
   batch_receipt_scan: { batch_id: "disbursement_batch" }, callback_sample: { batch_id: "disbursement_batch" },
   payment_run_return: { run_id: "payment_run" }, sign_in_attempt: { user_id: "app_user" },
+  online_application: { organisation_id: ORG }, online_application_upload: { application_id: "online_application" },
 };
 
 /** Primary keys other than `id`: the column a covered row points at such a row by. */

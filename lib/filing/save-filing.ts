@@ -59,6 +59,45 @@ async function claimDraft(tx: TScopedTx, fileId: string, expectedVersion: number
   throw new ConflictError("该草稿已被他人修改，请刷新后在最新内容上继续。");
 }
 
+/**
+ * A new draft, its CREATED event and audit row, in the caller's transaction (the caller writes the
+ * people with it). Shared by saveDraft and the conversion of an online application (lib/applications),
+ * so a draft is made one way whichever door it came through.
+ */
+async function insertDraft(
+  tx: TScopedTx,
+  actor: TActor,
+  data: TFilingData,
+  extra: { idempotencyKey?: string; contactName?: string; contactPhone?: string; auditDetail?: Prisma.InputJsonValue },
+): Promise<string> {
+  const created = await tx.householdFile.create({
+    data: { ...columnsOf(data), idempotencyKey: extra.idempotencyKey, contactName: extra.contactName, contactPhone: extra.contactPhone, createdById: actor.userId },
+    select: { id: true },
+  });
+  await tx.filingEvent.create({ data: { fileId: created.id, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
+  await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: created.id, organisationId: data.organisationId, detail: extra.auditDetail });
+  return created.id;
+}
+
+/**
+ * A new draft with its people, inside the caller's transaction: what saveDraft does for a new
+ * draft, for a caller that writes more in the same transaction (an online application's
+ * conversion attaches the uploads as evidence and closes the application). Returns the id and the
+ * warnings about people already filed elsewhere (一人一档, as saveDraft reports them), which the
+ * caller reads after commit through draftPersonWarnings.
+ */
+export async function createDraftIn(
+  tx: TScopedTx,
+  actor: TActor,
+  data: TFilingData,
+  extra: { idempotencyKey?: string; contactName?: string; contactPhone?: string; auditDetail?: Prisma.InputJsonValue } = {},
+): Promise<string> {
+  assertRole(actor, "CASEWORKER");
+  const fileId = await insertDraft(tx, actor, data, extra);
+  await replacePeople(tx, fileId, data);
+  return fileId;
+}
+
 /** `repeated`: the form's key had already made this draft (a double click or a retry): 已处理, nothing new was written. */
 export type TSaveDraftResult = { fileId: string; version: number; warnings: string[]; repeated: boolean };
 
@@ -115,10 +154,7 @@ export async function saveDraft(actor: TActor, input: TSaveDraftInput): Promise<
       if (fileId) {
         await claimDraft(tx, fileId, input.expectedVersion, columnsOf(data));
       } else {
-        const created = await tx.householdFile.create({ data: { ...columnsOf(data), idempotencyKey, createdById: actor.userId }, select: { id: true } });
-        fileId = created.id;
-        await tx.filingEvent.create({ data: { fileId, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
-        await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: fileId, organisationId: data.organisationId });
+        fileId = await insertDraft(tx, actor, data, { idempotencyKey });
       }
       await replacePeople(tx, fileId, data);
       const { version } = await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });

@@ -75,8 +75,8 @@ export type TFilingFormValues = z.input<typeof ZFilingData>;
 export type TFilingData = z.output<typeof ZFilingData>;
 export type TMemberData = z.output<typeof ZMember>;
 
-/** Rules that hold for drafts too: they are about consistency, not completeness. */
-function checkConsistency(data: TFilingData, ctx: z.RefinementCtx) {
+/** Rules that hold for drafts too: they are about consistency, not completeness (also an online application's, lib/public). */
+export function checkConsistency(data: TFilingData, ctx: z.RefinementCtx) {
   const seen = new Map<string, number>();
   data.members.forEach((member, index) => {
     if (index === 0 && member.relation && member.relation !== "SELF") {

@@ -49,8 +49,17 @@ export type TFilingNotice = Awaited<ReturnType<typeof findFilingNotice>>;
 
 /** The public's visits to a file (本人查询 answered or refused), newest first, for the file's history. */
 export async function findPublicVisits(actor: TActor, fileId: string) {
-  return scopedDb(actor).auditEvent.findMany({
-    where: { entityType: "household_file", entityId: fileId, action: { in: ["public.query", "public.query_failed", "file.query_code_issue", "public.objection"] } },
+  const db = scopedDb(actor);
+  // A file made from an online application (issue 24 §2) also shows the application's own history:
+  // sent (with the address), queried, accepted, converted.
+  const application = await db.onlineApplication.findFirst({ where: { fileId }, select: { id: true } });
+  return db.auditEvent.findMany({
+    where: {
+      OR: [
+        { entityType: "household_file", entityId: fileId, action: { in: ["public.query", "public.query_failed", "file.query_code_issue", "public.objection"] } },
+        ...(application ? [{ entityType: "online_application", entityId: application.id, action: { not: "application.upload_view" } }] : []),
+      ],
+    },
     orderBy: { id: "desc" },
     take: 50,
     select: { id: true, at: true, action: true, ip: true },

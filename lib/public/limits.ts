@@ -40,3 +40,27 @@ export const PUBLIC_UNION_SEARCH = { minChars: 2, maxChars: 30, results: 20 } as
 /** Files on a page of the public notice, and at most on the printed 公示 (a noticeboard's sheets). */
 export const PUBLIC_NOTICE_PAGE_SIZE = 20;
 export const PUBLIC_NOTICE_PRINT_MAX = 500;
+
+/**
+ * The budgets of the online application (网上申请, issue 24 §2). An application costs a union's
+ * caseworker real work and the server decoding every picture, so a stranger's share is small:
+ * a household applies once, maybe again after a mistake; nobody needs ten a day.
+ */
+export const PUBLIC_APPLICATION_LIMITS = {
+  /** Applications sent from one client address per window (sent, not failed: each one is work). */
+  perAddress: 5,
+  addressWindowHours: 24,
+  /** Applications naming one ID number as the applicant per window. */
+  perResidentId: 3,
+  residentIdWindowHours: 24,
+  /** Files and bytes one application may carry; each file also within the evidence limit. */
+  maxFiles: 8,
+  maxTotalBytes: 30 * 1024 * 1024,
+  /** Failed progress queries naming one application number, as for the self-query's ID number. */
+  queriesPerNumber: 10,
+  numberWindowHours: 24,
+  /** Union searches from one client address per window, and the most names one search shows. */
+  searchesPerAddress: 120,
+  searchWindowHours: 1,
+  searchResults: 20,
+} as const;

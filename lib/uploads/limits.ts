@@ -44,3 +44,6 @@ export const IMPORT_UPLOAD_LIMIT = uploadLimit("Excel 工作簿（.xlsx）", 30 
  * refused by the domain function, with the same words.
  */
 export const UPLOAD_ENVELOPE_BYTES = 64 * 1024;
+
+/** 网上申请 (issue 24 §2): every file of one application together; PUBLIC_APPLICATION_LIMITS holds the same figure. */
+export const APPLICATION_UPLOAD_LIMIT = uploadLimit("PDF、JPG 或 PNG", 30 * MiB, "请压缩照片后再提交。");

@@ -10,6 +10,7 @@ import { openWarningsSummary } from "@/lib/warnings/find-warnings";
 import { REFERRAL_DEPARTMENT_LABELS, WARNING_RULE_LABELS } from "@/lib/warnings/labels";
 import { overdueReferrals } from "@/lib/referrals/find-referrals";
 import { openSignalCount } from "@/lib/signals/resolve-signal";
+import { countWaitingApplications } from "@/lib/applications/find-applications";
 
 // 工作台: what waits for the signed-in user today, per role, counted within their scope. Every
 // item names the page where the work is done. One read per item, each on an index (see
@@ -64,7 +65,7 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     db.changeRequest.count({ where: { kind: "TRANSFER", status: "AWAITING_RECEIVER", organisation: { path: { startsWith: actor.organisation.path } } } }),
   ]);
   // Issue 25: return-to-hardship warnings waiting for someone to act.
-  const [warnings, referrals] = await Promise.all([openWarningsSummary(actor), overdueReferrals(actor, today)]);
+  const [warnings, referrals, applications] = await Promise.all([openWarningsSummary(actor), overdueReferrals(actor, today), countWaitingApplications(actor)]);
   const returnedCount = disbursementsReturned.length;
   // 发放退回待处理 (issue 23): payments the bank returned, to correct and re-issue or to close.
   // Single payments sent in a payment run (代发汇总) and returned count the same (0037).
@@ -95,6 +96,11 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
         detail: oldest("退回", ageInDays(bankReturned._min.paymentUpdatedAt, new Date())),
       },
       { key: "warnings", title: "返困预警待处理", count: warnings.count, href: "/warnings", tone: "red" },
+      // Issue 24 §2: online applications new or accepted, waiting to be converted or declined.
+      {
+        key: "applications", title: "网上申请待处理", count: applications.count, href: "/intake/applications", tone: "amber",
+        detail: oldest("提交", ageInDays(applications.oldestSubmittedAt, new Date())),
+      },
       {
         key: "referrals-overdue", title: "部门转介已逾期", count: referrals.count, tone: "red",
         href: referrals.oldest.length ? `/files/${referrals.oldest[0]!.file.id}` : "/warnings",

@@ -19,7 +19,12 @@ export default async function IntakePage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="建档"
         description="入户调查后填写建档申请；草稿可随时保存，资料齐全后提交审核。"
-        actions={<Link href="/intake/new" className={buttonClass()}>新建档案</Link>}
+        actions={
+          <>
+            <Link href="/intake/applications" className={buttonClass("secondary")}>网上申请</Link>
+            <Link href="/intake/new" className={buttonClass()}>新建档案</Link>
+          </>
+        }
       />
       {drafts.rows.length === 0 ? (
         <EmptyState title="没有草稿">点击“新建档案”开始填写。被审核退回的申请也会出现在这里。</EmptyState>

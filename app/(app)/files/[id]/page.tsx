@@ -65,6 +65,11 @@ const PUBLIC_VISIT_LABELS: Record<string, string> = {
   "public.query": "本人查询成功",
   "public.query_failed": "以本户身份证号码查询未通过（姓名或查询码不符）",
   "public.objection": "公众在网上公示提出异议（见上方公示异议）",
+  "application.submit": "职工网上提交建档申请",
+  "application.query": "申请人查询网上申请进度",
+  "application.query_failed": "以本申请编号查询进度未通过（查询码不符）",
+  "application.accept": "受理网上申请",
+  "application.convert": "网上申请转为建档草稿",
 };
 
 export default async function FilePage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ submitted?: string }> }) {
@@ -339,7 +344,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           </ol>
           {publicVisits.length > 0 && (
             <>
-              <h3 className="mb-2 mt-4 text-sm font-medium">查询码、本人查询与网上异议（最近 50 条）</h3>
+              <h3 className="mb-2 mt-4 text-sm font-medium">网上申请、查询码、本人查询与网上异议（最近 50 条）</h3>
               <ol className="space-y-2 text-sm" data-testid="public-visits">
                 {publicVisits.map((v) => (
                   <li key={v.id.toString()} className="flex flex-wrap gap-x-3">
