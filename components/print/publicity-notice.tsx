@@ -1,4 +1,4 @@
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import type { TPublicityRow, TPublicityUnion } from "@/lib/public/find-publicity-notice";
 import { PrintButton } from "./print-button";
 

@@ -8,7 +8,8 @@ import { IncomeExpenseEditor, type TMoneyFields } from "@/components/filing/inco
 import { Field, Input, inputClass, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import type { TActionResult } from "@/lib/actions/result";
-import { CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, HOUSING_LABELS, RELATION_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/filing/labels";
+import { CAUSE_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, HOUSING_LABELS, RELATION_LABELS } from "@/lib/filing/labels";
 import { searchUnionsAction } from "@/lib/public/actions";
 import { APPLICATION_CONSENT_LABEL, APPLICATION_CONSENT_PARAGRAPHS, APPLICATION_CONSENT_TITLE } from "@/lib/public/application-consent";
 import { applicationFormData } from "@/lib/public/application-form-data";

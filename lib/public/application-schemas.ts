@@ -4,7 +4,8 @@
 // every member named with relation and ID number, the main cause, a phone and the consent.
 import { z } from "zod";
 import { checkConsistency, ZFilingData, type TFilingData } from "@/lib/filing/schemas";
-import { EVIDENCE_KIND_LABELS, keysOf } from "@/lib/filing/labels";
+import { keysOf } from "@/lib/labels/keys-of";
+import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { requiredText } from "@/lib/forms/zod-fields";
 import { validateResidentId } from "@/lib/people/resident-id";
 import { normalizeQueryCode, QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH } from "./query-code-format";

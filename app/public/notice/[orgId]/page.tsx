@@ -4,7 +4,7 @@ import { Pagination } from "@/components/ui/pagination";
 import { EmptyState } from "@/components/ui/page";
 import { isUuid } from "@/lib/data/ids";
 import { pageFrom } from "@/lib/data/pagination";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { findPublicityNotice } from "@/lib/public/find-publicity-notice";
 
 export const metadata = { title: "建档公示" };

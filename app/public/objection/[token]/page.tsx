@@ -2,7 +2,7 @@ import Link from "next/link";
 import { PublicObjectionForm } from "@/components/public/public-objection-form";
 import { Alert } from "@/components/ui/page";
 import { isUuid } from "@/lib/data/ids";
-import { TIER_LABELS } from "@/lib/filing/labels";
+import { TIER_LABELS } from "@/lib/labels/household-file";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { findPublicityFile } from "@/lib/public/find-publicity-notice";
 import { PUBLIC_NOTICE_NOT_FOUND, PUBLIC_OBJECTION_NOT_STARTED, publicObjectionClosed } from "@/lib/public/labels";

@@ -10,11 +10,8 @@ import { hasRole } from "@/lib/auth/actor";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
-import {
-  CAUSE_LABELS, EDUCATION_LABELS, EMPLOYMENT_LABELS, EVIDENCE_KIND_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS,
-  RELATION_LABELS, SEX_LABELS, WORKER_CATEGORY_LABELS,
-} from "@/lib/filing/labels";
-import { FILE_STATUS_LABELS } from "@/lib/filing/labels";
+import { CAUSE_LABELS, FILE_STATUS_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { EDUCATION_LABELS, EMPLOYMENT_LABELS, EVIDENCE_KIND_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS } from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/money";
 import { maskResidentId } from "@/lib/people/resident-id";
