@@ -10,12 +10,16 @@ import tseslint from "typescript-eslint";
 const DATE_HABITS = [
   {
     selector: "CallExpression[callee.property.name='slice'][callee.object.type='CallExpression'][callee.object.callee.property.name='toISOString']",
-    message: "toISOString().slice() gives the UTC day, yesterday from 00:00 to 08:00 Beijing time: use formatDate/todayInShanghai (an instant) or dateOnlyString (a date column) from lib/format/datetime.ts.",
+    message:
+      "toISOString().slice() gives the UTC day, yesterday from 00:00 to 08:00 Beijing time: use formatDate/todayInShanghai (an instant) or dateOnlyString (a date column) from lib/format/datetime.ts.",
   },
   {
     // 8 × an hour in ms or s, either way round, and 8 * 60 * 60 (8 * 60 alone is also 08:00 in minutes).
     selector: [
-      ...[3_600_000, 3600].flatMap((unit) => [`BinaryExpression[operator='*'][left.value=8][right.value=${unit}]`, `BinaryExpression[operator='*'][left.value=${unit}][right.value=8]`]),
+      ...[3_600_000, 3600].flatMap((unit) => [
+        `BinaryExpression[operator='*'][left.value=8][right.value=${unit}]`,
+        `BinaryExpression[operator='*'][left.value=${unit}][right.value=8]`,
+      ]),
       "BinaryExpression[operator='*'][left.operator='*'][left.left.value=8][left.right.value=60][right.value=60]",
     ].join(", "),
     message: "A hand-written +8 hours: Beijing wall-clock times come from lib/format/datetime.ts (nextShanghaiTime, formatFileStamp, startOfShanghaiDay …).",
@@ -31,7 +35,8 @@ const DATE_HABITS = [
   {
     // A whole-value date check such as /^\d{4}-\d{2}-\d{2}$/ (cursor keys that start with a date are not date checks).
     selector: "Literal[regex.pattern=/^\\^\\(?\\\\d\\{4\\}\\)?-\\(?\\\\d\\{2\\}\\)?-\\(?\\\\d\\{2\\}\\)?\\$$/]",
-    message: "A date regex of its own: the one strict-date check is calendarDateProblem/isCalendarDate (lib/format/datetime.ts), or calendarDate() for a zod field.",
+    message:
+      "A date regex of its own: the one strict-date check is calendarDateProblem/isCalendarDate (lib/format/datetime.ts), or calendarDate() for a zod field.",
   },
 ];
 
@@ -41,14 +46,26 @@ const DATE_HABITS = [
  */
 const COMPONENT_HABITS = [
   {
-    selector: "CallExpression[callee.property.name='includes'][arguments.0.value=/^(CASEWORKER|OFFICIAL|AUDITOR|ADMIN)$/], BinaryExpression[right.value=/^(CASEWORKER|OFFICIAL|AUDITOR|ADMIN)$/]",
+    selector:
+      "CallExpression[callee.property.name='includes'][arguments.0.value=/^(CASEWORKER|OFFICIAL|AUDITOR|ADMIN)$/], BinaryExpression[right.value=/^(CASEWORKER|OFFICIAL|AUDITOR|ADMIN)$/]",
     message: "A role decided in a component: pass the answer of the feature's predicate (canX in lib/<feature>) instead.",
   },
 ];
 
 export default tseslint.config(
   {
-    ignores: ["node_modules/**", ".next/**", ".next-*/**", "lib/generated/**", ".bangfu/**", "test-results/**", "playwright-report/**", "tests/.artifacts/**", "public/**", "next-env.d.ts"],
+    ignores: [
+      "node_modules/**",
+      ".next/**",
+      ".next-*/**",
+      "lib/generated/**",
+      ".bangfu/**",
+      "test-results/**",
+      "playwright-report/**",
+      "tests/.artifacts/**",
+      "public/**",
+      "next-env.d.ts",
+    ],
   },
   { linterOptions: { reportUnusedDisableDirectives: "error" } },
   js.configs.recommended,
@@ -68,7 +85,18 @@ export default tseslint.config(
   {
     // The workbook reader's worker runs as plain JavaScript in Node.
     files: ["**/*.mjs"],
-    languageOptions: { globals: { process: "readonly", Buffer: "readonly", console: "readonly", URL: "readonly", setTimeout: "readonly", clearTimeout: "readonly", TextDecoder: "readonly", TextEncoder: "readonly" } },
+    languageOptions: {
+      globals: {
+        process: "readonly",
+        Buffer: "readonly",
+        console: "readonly",
+        URL: "readonly",
+        setTimeout: "readonly",
+        clearTimeout: "readonly",
+        TextDecoder: "readonly",
+        TextEncoder: "readonly",
+      },
+    },
   },
   {
     files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}", "proxy.ts"],

@@ -23,7 +23,19 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
  *   its memory limit, which would starve a neighbour past its timeouts.
  */
 export const SERIAL_SPECS = [
-  "auth", "backups", "calendar", "ledger", "policy", "processes", "public-door", "reports", "root-only-folder", "screens", "warnings", "web-surface", "workbook-bomb",
+  "auth",
+  "backups",
+  "calendar",
+  "ledger",
+  "policy",
+  "processes",
+  "public-door",
+  "reports",
+  "root-only-folder",
+  "screens",
+  "warnings",
+  "web-surface",
+  "workbook-bomb",
 ].map((name) => `**/${name}.spec.ts`);
 
 export default defineConfig({

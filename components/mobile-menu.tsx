@@ -23,7 +23,11 @@ export function MobileMenu({ children }: { children: ReactNode }) {
         className="flex min-h-11 items-center gap-2 rounded px-3 text-sm font-medium hover:bg-brand-800"
       >
         <svg aria-hidden="true" viewBox="0 0 20 20" className="size-5" fill="currentColor">
-          {open ? <path d="M5.3 4 10 8.6 14.7 4 16 5.3 11.4 10l4.6 4.7-1.3 1.3-4.7-4.6L5.3 16 4 14.7 8.6 10 4 5.3Z" /> : <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />}
+          {open ? (
+            <path d="M5.3 4 10 8.6 14.7 4 16 5.3 11.4 10l4.6 4.7-1.3 1.3-4.7-4.6L5.3 16 4 14.7 8.6 10 4 5.3Z" />
+          ) : (
+            <path d="M3 5h14v2H3zm0 4h14v2H3zm0 4h14v2H3z" />
+          )}
         </svg>
         {open ? "关闭" : "菜单"}
       </button>

@@ -48,8 +48,10 @@ try {
   const result = await runBackup({ databaseUrl: url, trigger: "MANUAL", outDir, log: console.log });
   const rows = Object.values(result.manifest.tables).reduce((sum, t) => sum + t.rows, 0);
   console.log(`备份完成：${result.file}`);
-  console.log(`  大小 ${(result.sizeBytes / 1048576).toFixed(1)} MB，用时 ${(result.durationMs / 1000).toFixed(1)} 秒；` +
-    `${Object.keys(result.manifest.tables).length} 张表共 ${rows} 行，证明材料 ${result.manifest.evidence.count} 个，迁移版本 ${result.manifest.migration.last}。`);
+  console.log(
+    `  大小 ${(result.sizeBytes / 1048576).toFixed(1)} MB，用时 ${(result.durationMs / 1000).toFixed(1)} 秒；` +
+      `${Object.keys(result.manifest.tables).length} 张表共 ${rows} 行，证明材料 ${result.manifest.evidence.count} 个，迁移版本 ${result.manifest.migration.last}。`,
+  );
   for (const warning of result.warnings) console.warn(`  警告：${warning}`);
   await stop();
 } catch (error) {

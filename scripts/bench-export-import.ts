@@ -37,7 +37,13 @@ async function peakRss<T>(run: () => Promise<T>): Promise<{ result: T; peak: num
 /** A client that reads at network speed: discards bytes but counts them. */
 function countingSink() {
   let bytes = 0;
-  const sink = new Writable({ highWaterMark: 256 * 1024, write(chunk: Buffer, _enc, done) { bytes += chunk.length; setImmediate(done); } });
+  const sink = new Writable({
+    highWaterMark: 256 * 1024,
+    write(chunk: Buffer, _enc, done) {
+      bytes += chunk.length;
+      setImmediate(done);
+    },
+  });
   return { sink, bytes: () => bytes };
 }
 
@@ -56,7 +62,9 @@ async function benchExport(sql: pg.Client) {
   const { writeXlsx } = await import("@/lib/xlsx/write-xlsx");
   const { province, provinceOrg } = await benchActors(sql, "lz_caseworker", { username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"] });
   const auditor: TActor = { ...province, userId: await auditorIn(sql, provinceOrg.id) };
-  const { rows: [count] } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE status <> 'DRAFT'");
+  const {
+    rows: [count],
+  } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE status <> 'DRAFT'");
   if (!count?.n) {
     console.log("数据库中没有档案。请先运行：npm run seed -- --households 100000");
     return;
@@ -118,15 +126,20 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
   const { LEDGER_EXPORT_PAGE } = await import("@/lib/ledger/export-ledger");
   const { province, provinceOrg } = await benchActors(sql, "lz_caseworker", { username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"] });
   const auditor: TActor = { ...province, userId: await auditorIn(sql, provinceOrg.id) };
-  const { rows: [edge] } = await sql.query<{ d: string | null }>(
-    "SELECT entry_date::text AS d FROM ledger_entry ORDER BY entry_date DESC OFFSET $1 LIMIT 1", [target - 1]);
+  const {
+    rows: [edge],
+  } = await sql.query<{ d: string | null }>("SELECT entry_date::text AS d FROM ledger_entry ORDER BY entry_date DESC OFFSET $1 LIMIT 1", [target - 1]);
   if (!edge?.d) {
     console.log(`\n台账不足 ${target.toLocaleString()} 条。请先运行：npm run seed -- --households 200000 --ledger-entries ${(target * 2).toLocaleString()}`);
     return;
   }
   const from = edge.d;
-  const { rows: [load] } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date >= $1::date", [from]);
-  console.log(`\n省级范围台账导出（${provinceOrg.name}，发放日期 ${from} 起，${load!.n.toLocaleString()} 条；每页 ${LEDGER_EXPORT_PAGE.toLocaleString()} 条）：`);
+  const {
+    rows: [load],
+  } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date >= $1::date", [from]);
+  console.log(
+    `\n省级范围台账导出（${provinceOrg.name}，发放日期 ${from} 起，${load!.n.toLocaleString()} 条；每页 ${LEDGER_EXPORT_PAGE.toLocaleString()} 条）：`,
+  );
 
   // Plain SQL: the same keyset pages with the same joins, rows discarded.
   const p0 = performance.now();
@@ -149,7 +162,9 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
     cursor = { d: rows.at(-1)!.d, id: rows.at(-1)!.id };
   }
   const plainSeconds = (performance.now() - p0) / 1000;
-  console.log(`  纯 SQL（pg，同样的分页与连接）  ${plainSeconds.toFixed(1)} s，${plainRows.toLocaleString()} 行（${Math.round(plainRows / plainSeconds).toLocaleString()} 行/秒）`);
+  console.log(
+    `  纯 SQL（pg，同样的分页与连接）  ${plainSeconds.toFixed(1)} s，${plainRows.toLocaleString()} 行（${Math.round(plainRows / plainSeconds).toLocaleString()} 行/秒）`,
+  );
 
   for (const format of ["csv", "xlsx"] as const) {
     global.gc?.();
@@ -166,7 +181,9 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
     // The row count from the export's own audit row, written just after the last byte.
     let rows = 0;
     for (let i = 0; i < 100 && !rows; i += 1) {
-      const { rows: [audit] } = await sql.query<{ rows: number }>(
+      const {
+        rows: [audit],
+      } = await sql.query<{ rows: number }>(
         `SELECT (detail->>'rows')::int AS rows FROM audit_event WHERE action = 'export.completed' AND actor_id = $1 AND detail->>'format' = $2
             AND at >= now() - make_interval(secs => $3) ORDER BY id DESC LIMIT 1`,
         [auditor.userId, format, run.seconds + 30],
@@ -174,14 +191,20 @@ async function benchLedgerExport(sql: pg.Client, target: number) {
       rows = audit?.rows ?? 0;
       if (!rows) await new Promise((r) => setTimeout(r, 100));
     }
-    console.log(`  ${format.padEnd(5)} ${rows.toLocaleString()} 行，文件 ${(run.result / MB).toFixed(0)} MB，用时 ${run.seconds.toFixed(1)} s（${Math.round(rows / run.seconds).toLocaleString()} 行/秒，` +
-      `为纯 SQL 的 ${(run.seconds / plainSeconds).toFixed(1)} 倍）；内存：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((run.peak - idle) / MB).toFixed(0)} MB` +
-      `（按时间四等分的峰值高于空闲：${quarters.map((q) => ((q - idle) / MB).toFixed(0)).join(" / ")} MB）`);
+    console.log(
+      `  ${format.padEnd(5)} ${rows.toLocaleString()} 行，文件 ${(run.result / MB).toFixed(0)} MB，用时 ${run.seconds.toFixed(1)} s（${Math.round(rows / run.seconds).toLocaleString()} 行/秒，` +
+        `为纯 SQL 的 ${(run.seconds / plainSeconds).toFixed(1)} 倍）；内存：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((run.peak - idle) / MB).toFixed(0)} MB` +
+        `（按时间四等分的峰值高于空闲：${quarters.map((q) => ((q - idle) / MB).toFixed(0)).join(" / ")} MB）`,
+    );
   }
   const os = await import("node:os");
-  console.log(`  负载（1/5/15 分钟平均）${os.loadavg().map((x) => x.toFixed(2)).join(" / ")}，CPU ${os.cpus().length} 核`);
+  console.log(
+    `  负载（1/5/15 分钟平均）${os
+      .loadavg()
+      .map((x) => x.toFixed(2))
+      .join(" / ")}，CPU ${os.cpus().length} 核`,
+  );
 }
-
 
 async function benchImport(sql: pg.Client, households: number) {
   const { uploadHouseholdImport } = await import("@/lib/import/upload-import");
@@ -191,13 +214,21 @@ async function benchImport(sql: pg.Client, households: number) {
   const { benchActors: actors } = await import("./bench-support");
   const { city } = await actors(sql, "lz_caseworker", { username: "x", name: "x", roles: ["CASEWORKER"] });
   const bytes = await generatedImportWorkbook(households);
-  const { rows: [before] } = await sql.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
-  console.log(`\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB；` +
-    `库中已有档案 ${before!.files.toLocaleString()} 户，shared_buffers ${await showSetting(sql, "shared_buffers")}`);
+  const {
+    rows: [before],
+  } = await sql.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
+  console.log(
+    `\n导入：${households.toLocaleString()} 户、${(households * 2).toLocaleString()} 名成员（共 ${(households * 3).toLocaleString()} 行），工作簿 ${(bytes.length / MB).toFixed(1)} MB；` +
+      `库中已有档案 ${before!.files.toLocaleString()} 户，shared_buffers ${await showSetting(sql, "shared_buffers")}`,
+  );
   // WAL by its insert position, which moves with every record: pg_stat_wal only counts what each
   // backend has flushed to the statistics, at most once a second, and missed a short import whole.
-  const walAndCheckpoints = async () => (await sql.query<{ lsn: string; checkpoints: number }>(
-    "SELECT pg_current_wal_insert_lsn()::text AS lsn, (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::int AS checkpoints")).rows[0]!;
+  const walAndCheckpoints = async () =>
+    (
+      await sql.query<{ lsn: string; checkpoints: number }>(
+        "SELECT pg_current_wal_insert_lsn()::text AS lsn, (SELECT num_timed + num_requested FROM pg_stat_checkpointer)::int AS checkpoints",
+      )
+    ).rows[0]!;
   global.gc?.();
   const idle = process.memoryUsage().rss;
   const t0 = performance.now();
@@ -241,9 +272,20 @@ async function benchImport(sql: pg.Client, households: number) {
   console.log(`  一个事务导入    ${commitSeconds.toFixed(1)} s（${created.toLocaleString()} 户：档案、成员、办理记录及统计触发器）`);
   console.log(`  同一插入的纯 SQL 下限（临时表，无索引、约束、触发器）${floorSeconds.toFixed(1)} s（比值 ${(commitSeconds / floorSeconds).toFixed(1)}）`);
   const walAfter = await walAndCheckpoints();
-  const { rows: [wal] } = await sql.query<{ bytes: string }>("SELECT pg_wal_lsn_diff($1, $2)::text AS bytes", [walAfter.lsn, walBefore.lsn]);
-  console.log(`  校验与导入共写 WAL ${(Number(wal!.bytes) / MB).toFixed(0)} MB，其间检查点 ${walAfter.checkpoints - walBefore.checkpoints} 次（max_wal_size ${await showSetting(sql, "max_wal_size")}）`);
-  console.log(`  校验 + 导入合计 ${(validateSeconds + commitSeconds).toFixed(1)} s；含上传 ${((t1 - t0) / 1000 + validateSeconds + commitSeconds).toFixed(1)} s；机器负载 ${(await import("node:os")).loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
+  const {
+    rows: [wal],
+  } = await sql.query<{ bytes: string }>("SELECT pg_wal_lsn_diff($1, $2)::text AS bytes", [walAfter.lsn, walBefore.lsn]);
+  console.log(
+    `  校验与导入共写 WAL ${(Number(wal!.bytes) / MB).toFixed(0)} MB，其间检查点 ${walAfter.checkpoints - walBefore.checkpoints} 次（max_wal_size ${await showSetting(sql, "max_wal_size")}）`,
+  );
+  console.log(
+    `  校验 + 导入合计 ${(validateSeconds + commitSeconds).toFixed(1)} s；含上传 ${((t1 - t0) / 1000 + validateSeconds + commitSeconds).toFixed(1)} s；机器负载 ${(
+      await import("node:os")
+    )
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")}`,
+  );
   // The drafts go again, so the next run imports into the database as seeded (their history and
   // members follow by ON DELETE CASCADE).
   const removed = await sql.query(

@@ -88,8 +88,13 @@ async function startServer(db: TDatabase): Promise<TServer> {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
-      ...inherited, DATABASE_URL: db.url, NEXTAUTH_URL: base, NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? loadLocalSecrets().authSecret,
-      BANGFU_BENCH_SQL: "1", NEXT_TELEMETRY_DISABLED: "1", NODE_ENV: "production",
+      ...inherited,
+      DATABASE_URL: db.url,
+      NEXTAUTH_URL: base,
+      NEXTAUTH_SECRET: process.env.NEXTAUTH_SECRET ?? loadLocalSecrets().authSecret,
+      BANGFU_BENCH_SQL: "1",
+      NEXT_TELEMETRY_DISABLED: "1",
+      NODE_ENV: "production",
     },
   });
   await waitForServer(base, child);
@@ -167,7 +172,8 @@ async function signInOnce(base: string, username: string): Promise<string> {
   });
   keepCookies(jar, res);
   await res.arrayBuffer();
-  if (![...jar.keys()].some((k) => k.includes("session-token"))) throw new Error(`演示用户 ${username} 登录失败（${res.status}）：这个数据库是用演示数据初始化的吗？`);
+  if (![...jar.keys()].some((k) => k.includes("session-token")))
+    throw new Error(`演示用户 ${username} 登录失败（${res.status}）：这个数据库是用演示数据初始化的吗？`);
   return cookieHeader(jar);
 }
 
@@ -215,7 +221,9 @@ async function main() {
     await sql.connect();
     server = url ? { base: url.replace(/\/$/, ""), pid: null, stop: async () => {} } : await startServer(db);
     const base = server.base;
-    const canCapture = (await fetch(`${base}${BENCH_SQL_PATH}`).then((r) => r.ok).catch(() => false));
+    const canCapture = await fetch(`${base}${BENCH_SQL_PATH}`)
+      .then((r) => r.ok)
+      .catch(() => false);
 
     const model = (() => {
       try {
@@ -224,25 +232,39 @@ async function main() {
         return os.cpus()[0]?.model;
       }
     })();
-    const { rows: [size] } = await sql.query<{ files: string; entries: string }>(
+    const {
+      rows: [size],
+    } = await sql.query<{ files: string; entries: string }>(
       "SELECT (SELECT count(*) FROM household_file) AS files, (SELECT sum(entries) FROM ledger_daily_total) AS entries",
     );
-    console.log(`机器：${model}，${os.cpus().length} 核，内存 ${Math.round(os.totalmem() / 2 ** 30)} GB，负载 ${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
-    console.log(`档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；服务 ${base}${canCapture ? "" : "（未开启 BANGFU_BENCH_SQL，无 SQL 列）"}；每页预热 1 次后计时 ${RUNS} 次。\n`);
+    console.log(
+      `机器：${model}，${os.cpus().length} 核，内存 ${Math.round(os.totalmem() / 2 ** 30)} GB，负载 ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / ")}`,
+    );
+    console.log(
+      `档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；服务 ${base}${canCapture ? "" : "（未开启 BANGFU_BENCH_SQL，无 SQL 列）"}；每页预热 1 次后计时 ${RUNS} 次。\n`,
+    );
 
     // Real values: an open file of 城关区 (its holder's ID number and file number), a set of open files.
     const county = (await sql.query<{ id: string; path: string }>("SELECT id, path FROM organisation WHERE code = 'GSLZCG'")).rows[0];
     if (!county) throw new Error("找不到 城关区（GSLZCG）：这个数据库不是用演示数据初始化的。");
     const inCounty = "status = 'OPEN' AND organisation_id IN (SELECT id FROM organisation WHERE path LIKE $1 || '%')";
     const { rows: recent } = await sql.query<{ id: string; rid: string; fno: string }>(
-      `SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE ${inCounty} ORDER BY updated_at DESC LIMIT 101`, [county.path],
+      `SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE ${inCounty} ORDER BY updated_at DESC LIMIT 101`,
+      [county.path],
     );
     const sample = recent.at(-1);
-    let { rows: openFiles } = await sql.query<{ id: string }>(`SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE ${inCounty} LIMIT 500`, [county.path]);
+    let { rows: openFiles } = await sql.query<{ id: string }>(`SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE ${inCounty} LIMIT 500`, [
+      county.path,
+    ]);
     // A small database has too few pages for a 1 % sample.
     if (openFiles.length < 50) openFiles = (await sql.query<{ id: string }>(`SELECT id FROM household_file WHERE ${inCounty} LIMIT 500`, [county.path])).rows;
     if (!sample || !openFiles.length) throw new Error("数据库里没有 城关区 的在档档案：请先运行 npm run seed -- --households 1000000");
-    const { rows: [old] } = await sql.query<{ d: string; id: string }>(
+    const {
+      rows: [old],
+    } = await sql.query<{ d: string; id: string }>(
       "SELECT entry_date::text AS d, id FROM ledger_entry WHERE entry_date <= (current_date - interval '18 months') ORDER BY entry_date DESC, id DESC LIMIT 1",
     );
     const today = (await sql.query<{ today: string }>("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today")).rows[0]!.today;
@@ -256,7 +278,10 @@ async function main() {
     for (const u of users) cookies.set(u, await signIn(base, u));
 
     const cases: TCase[] = [];
-    for (const [scope, official, auditor] of [["市", "lz_official", "lz_auditor"], ["省", "gs_official", "gs_auditor"]] as const) {
+    for (const [scope, official, auditor] of [
+      ["市", "lz_official", "lz_auditor"],
+      ["省", "gs_official", "gs_auditor"],
+    ] as const) {
       const first = await load(base, cookies.get(auditor)!, "/archive");
       // The pager's links are relative ("?after=…").
       const nextQuery = linkIn(first.body, /href="(\?after=[^"]*)"/);
@@ -347,7 +372,8 @@ async function main() {
         floor = quantile(sums, 0.5);
         const medians = perStatement.map((xs) => quantile(xs, 0.5));
         const worst = medians.indexOf(Math.max(...medians));
-        if (worst >= 0) slowest = `${ms(medians[worst]!)} ${/\bFROM\s+("?[\w.]+"?(?:\."?\w+"?)?)/i.exec(selects[worst]!.text)?.[1]?.replaceAll('"', "").replace("public.", "") ?? ""}`;
+        if (worst >= 0)
+          slowest = `${ms(medians[worst]!)} ${/\bFROM\s+("?[\w.]+"?(?:\."?\w+"?)?)/i.exec(selects[worst]!.text)?.[1]?.replaceAll('"', "").replace("public.", "") ?? ""}`;
         if (PLANS) {
           console.log(`    ${c.scope} ${c.label}：`);
           selects.forEach((s, j) => console.log(`      ${ms(medians[j]!)} ms  ${s.text.replace(/\s+/g, " ").slice(0, 160)}`));
@@ -364,15 +390,32 @@ async function main() {
       const ok = p95 <= c.target;
       if (ok) met++;
       rows.push([
-        c.scope, c.label, ms(p50), ms(p95), String(reads) + (writes ? `+${writes}写` : ""), ms(floor), ms(overhead), slowest,
-        kb(warm.bytes), kb(inlineFlightBytes(warm.body)), rsc.status === 200 ? kb(rsc.bytes) : `HTTP ${rsc.status}`, `≤${c.target}`, ok ? "达标" : "未达标",
+        c.scope,
+        c.label,
+        ms(p50),
+        ms(p95),
+        String(reads) + (writes ? `+${writes}写` : ""),
+        ms(floor),
+        ms(overhead),
+        slowest,
+        kb(warm.bytes),
+        kb(inlineFlightBytes(warm.body)),
+        rsc.status === 200 ? kb(rsc.bytes) : `HTTP ${rsc.status}`,
+        `≤${c.target}`,
+        ok ? "达标" : "未达标",
       ]);
       console.log(`  ${rows.at(-1)!.join("  ")}`);
     }
     console.log();
-    table(["范围", "页面", "p50", "p95", "SQL 条数", "SQL 底线", "开销", "最慢一条（ms 表）", "HTML KB", "其中内嵌 RSC", "RSC KB", "目标 p95", ""], rows, new Set([2, 3, 4, 5, 6, 8, 9, 10]));
-    console.log(`（ms，经 HTTP、已登录、读完整个响应。“SQL 底线”= 该页发出的 SELECT 用 pg 逐条重放的 p50；开销 = 页面 p50 − 底线。` +
-      `${met}/${total} 页达标；开销 ≤ 15 ms 的 ${overheadMet}/${overheads.length} 页，开销中位数 ${ms(quantile(overheads, 0.5))} ms。）\n`);
+    table(
+      ["范围", "页面", "p50", "p95", "SQL 条数", "SQL 底线", "开销", "最慢一条（ms 表）", "HTML KB", "其中内嵌 RSC", "RSC KB", "目标 p95", ""],
+      rows,
+      new Set([2, 3, 4, 5, 6, 8, 9, 10]),
+    );
+    console.log(
+      `（ms，经 HTTP、已登录、读完整个响应。“SQL 底线”= 该页发出的 SELECT 用 pg 逐条重放的 p50；开销 = 页面 p50 − 底线。` +
+        `${met}/${total} 页达标；开销 ≤ 15 ms 的 ${overheadMet}/${overheads.length} 页，开销中位数 ${ms(quantile(overheads, 0.5))} ms。）\n`,
+    );
 
     // ── closed-loop users: a search, then a household page, half city and half province ──
     const surnames = ["王", "李", "张", "刘", "陈", "杨", "马", "赵", "wang", "li", "zh", "wj"];
@@ -385,7 +428,8 @@ async function main() {
       Array.from({ length: USERS }, async (_, u) => {
         const cookie = cookies.get(u % 2 ? "lz_auditor" : "gs_auditor")!;
         for (let i = u; performance.now() < stopAt; i++) {
-          const path = i % 2 === 0 ? `/archive?q=${encodeURIComponent(surnames[i % surnames.length]!)}` : `/files/${openFiles[(i * 7919) % openFiles.length]!.id}`;
+          const path =
+            i % 2 === 0 ? `/archive?q=${encodeURIComponent(surnames[i % surnames.length]!)}` : `/files/${openFiles[(i * 7919) % openFiles.length]!.id}`;
           try {
             const r = await load(base, cookie, path);
             if (r.status !== 200) throw new Error(`HTTP ${r.status} ${path}`);
@@ -402,11 +446,20 @@ async function main() {
     const rate = latencies.length / SECONDS;
     const p95 = quantile(latencies, 0.95);
     const flat = rss.filter(Number.isFinite);
-    const memory = flat.length ? `服务内存 ${flat[0]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)} MiB（最高 ${Math.max(...flat).toFixed(0)}，后半分钟 ${flat[Math.floor(flat.length / 2)]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)}）` : "服务内存：未知（--url 时不测）";
-    console.log(`并发：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
-      `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}；${memory}` +
-      `（目标 ≥ 60 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 60 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`);
-    console.log(`负载（结束时）：${os.loadavg().map((l) => l.toFixed(2)).join(" / ")}`);
+    const memory = flat.length
+      ? `服务内存 ${flat[0]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)} MiB（最高 ${Math.max(...flat).toFixed(0)}，后半分钟 ${flat[Math.floor(flat.length / 2)]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)}）`
+      : "服务内存：未知（--url 时不测）";
+    console.log(
+      `并发：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
+        `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}；${memory}` +
+        `（目标 ≥ 60 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 60 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`,
+    );
+    console.log(
+      `负载（结束时）：${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(" / ")}`,
+    );
   } catch (error) {
     console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;

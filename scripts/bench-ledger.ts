@@ -46,8 +46,18 @@ import { loadLedger } from "./seed-ledger";
 import type { TActor } from "@/lib/auth/actor";
 import type { TLedgerFilters } from "@/lib/ledger/schemas";
 import {
-  assertReactServer, benchActors, captureStatements, explainAnalyze, median, ms, orgByCode, printStatement, runBench,
-  showSetting, table, type TStatement,
+  assertReactServer,
+  benchActors,
+  captureStatements,
+  explainAnalyze,
+  median,
+  ms,
+  orgByCode,
+  printStatement,
+  runBench,
+  showSetting,
+  table,
+  type TStatement,
 } from "./bench-support";
 
 // ───────────────────────────── arguments ─────────────────────────────
@@ -108,35 +118,50 @@ async function loadFindOrgLedger(): Promise<TFindOrgLedger> {
 async function main(sql: pg.Client) {
   const findOrgLedger = await loadFindOrgLedger();
 
-  const { rows: [files] } = await sql
-    .query<{ open: number }>("SELECT count(*)::int AS open FROM household_file WHERE status = 'OPEN'")
-    .catch(() => ({ rows: [undefined] }));
+  const {
+    rows: [files],
+  } = await sql.query<{ open: number }>("SELECT count(*)::int AS open FROM household_file WHERE status = 'OPEN'").catch(() => ({ rows: [undefined] }));
   if (!files || files.open < MIN_OPEN_FILES) {
-    console.error(`在档档案只有 ${(files?.open ?? 0).toLocaleString()} 户，至少需要 ${MIN_OPEN_FILES.toLocaleString()} 户。请先运行：npm run seed -- --households 100000`);
+    console.error(
+      `在档档案只有 ${(files?.open ?? 0).toLocaleString()} 户，至少需要 ${MIN_OPEN_FILES.toLocaleString()} 户。请先运行：npm run seed -- --households 100000`,
+    );
     process.exitCode = 1;
     return;
   }
   await ensureEntries(sql);
 
   const setting = (name: string) => showSetting(sql, name);
-  const { rows: [size] } = await sql.query<{ n: number; reversals: number; heap: string; total: string; min: string; max: string }>(
+  const {
+    rows: [size],
+  } = await sql.query<{ n: number; reversals: number; heap: string; total: string; min: string; max: string }>(
     `SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals, min(entry_date)::text AS min, max(entry_date)::text AS max,
             pg_size_pretty(pg_relation_size('ledger_entry')) AS heap, pg_size_pretty(pg_total_relation_size('ledger_entry')) AS total FROM ledger_entry`,
   );
-  console.log(`PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}，work_mem ${await setting("work_mem")}）；` +
-    `ledger_entry ${size!.n.toLocaleString()} 行（冲正 ${size!.reversals.toLocaleString()}），${size!.min} – ${size!.max}，` +
-    `表 ${size!.heap}（含索引 ${size!.total}）；在档档案 ${files.open.toLocaleString()} 户。每项预热 1 次后计时 ${RUNS} 次。\n`);
+  console.log(
+    `PostgreSQL ${await setting("server_version")}（shared_buffers ${await setting("shared_buffers")}，work_mem ${await setting("work_mem")}）；` +
+      `ledger_entry ${size!.n.toLocaleString()} 行（冲正 ${size!.reversals.toLocaleString()}），${size!.min} – ${size!.max}，` +
+      `表 ${size!.heap}（含索引 ${size!.total}）；在档档案 ${files.open.toLocaleString()} 户。每项预热 1 次后计时 ${RUNS} 次。\n`,
+  );
 
   // ── the actors ──
   // A province auditor: findOrgLedger only reads, so a constructed actor is enough (no user row is needed).
-  const { city, cityOrg: lzOrg, province, provinceOrg: gsOrg } = await benchActors(sql, "lz_auditor", {
-    username: "bench_gs_auditor", name: "省总审计（基准测试）", roles: ["AUDITOR"],
+  const {
+    city,
+    cityOrg: lzOrg,
+    province,
+    provinceOrg: gsOrg,
+  } = await benchActors(sql, "lz_auditor", {
+    username: "bench_gs_auditor",
+    name: "省总审计（基准测试）",
+    roles: ["AUDITOR"],
   });
   const county = await orgByCode(sql, "GSLZCG");
   const otherCity = await orgByCode(sql, "GSTS");
 
   // A month a year back, and the quarter around it.
-  const { rows: [dates] } = await sql.query<{ from: string; to: string; qfrom: string; qto: string }>(
+  const {
+    rows: [dates],
+  } = await sql.query<{ from: string; to: string; qfrom: string; qto: string }>(
     `SELECT m::date::text AS from, (m + interval '1 month' - interval '1 day')::date::text AS to,
             (m - interval '1 month')::date::text AS qfrom, (m + interval '2 months' - interval '1 day')::date::text AS qto
        FROM (SELECT date_trunc('month', current_date) - interval '12 months' AS m) x`,
@@ -150,12 +175,16 @@ async function main(sql: pg.Client) {
     { actor, scope, label: `组织子树 县 ${county.code}`, filters: { organisationId: county.id }, page: 1 },
     ...(actor === province ? [{ actor, scope, label: `组织子树 市 ${otherCity.code}`, filters: { organisationId: otherCity.id }, page: 1 }] : []),
     {
-      actor, scope, label: `组合 生活/工会经费/季度/${county.code}/300–500元`,
+      actor,
+      scope,
+      label: `组合 生活/工会经费/季度/${county.code}/300–500元`,
       filters: { aidType: "LIVING", fundSource: "UNION_FUNDS", from: dates!.qfrom, to: dates!.qto, organisationId: county.id, min: 30_000, max: 50_000 },
       page: 1,
     },
     {
-      actor, scope, label: `组合 临时救助/季度/≥2,000元 第${PAGE_TARGET}页`,
+      actor,
+      scope,
+      label: `组合 临时救助/季度/≥2,000元 第${PAGE_TARGET}页`,
       filters: { aidType: "EMERGENCY", from: dates!.qfrom, to: dates!.qto, min: 200_000 },
       page: PAGE_TARGET,
     },
@@ -185,8 +214,7 @@ async function main(sql: pg.Client) {
       last = await findOrgLedger(c.actor, c.filters, { after: cursor });
       times.push(performance.now() - t0);
     }
-    const statements = (await captureStatements(() => findOrgLedger(c.actor, c.filters, { after: cursor })))
-      .map((s) => ({ ...s, kind: kindOf(s.text) }));
+    const statements = (await captureStatements(() => findOrgLedger(c.actor, c.filters, { after: cursor }))).map((s) => ({ ...s, kind: kindOf(s.text) }));
     const pageTimes: number[] = [];
     const totalsTimes: number[] = [];
     for (const s of statements) {
@@ -199,8 +227,14 @@ async function main(sql: pg.Client) {
   table(
     ["范围", "查询", "函数 中位", "函数 最大", "分页 中位", "合计 中位", "本页行数", "符合笔数"],
     results.map((r) => [
-      r.scope, r.label, ms(median(r.times)), ms(Math.max(...r.times)), ms(median(r.pageTimes)), ms(median(r.totalsTimes)),
-      String(r.rows), r.count.toLocaleString(),
+      r.scope,
+      r.label,
+      ms(median(r.times)),
+      ms(Math.max(...r.times)),
+      ms(median(r.pageTimes)),
+      ms(median(r.totalsTimes)),
+      String(r.rows),
+      r.count.toLocaleString(),
     ]),
     new Set([2, 3, 4, 5, 6, 7]),
   );

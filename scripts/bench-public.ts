@@ -31,14 +31,22 @@ const WRONG = 25; // under the address limit (30 an hour), so every wrong answer
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
 const line = (label: string, xs: number[]) =>
-  console.log(`  ${label.padEnd(28)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms  p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms  max ${Math.max(...xs).toFixed(1).padStart(6)} ms`);
+  console.log(
+    `  ${label.padEnd(28)} n=${String(xs.length).padStart(4)}  p50 ${pct(xs, 50).toFixed(1).padStart(6)} ms  p95 ${pct(xs, 95).toFixed(1).padStart(6)} ms  max ${Math.max(
+      ...xs,
+    )
+      .toFixed(1)
+      .padStart(6)} ms`,
+  );
 
 /** The id Next.js gave publicQueryAction in this build (the browser finds it the same way, in its bundle). */
 function publicQueryActionId(): string {
   const manifest = JSON.parse(readFileSync(path.join(PROJECT_DIR, ".next/server/server-reference-manifest.json"), "utf8")) as {
     node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
   };
-  const found = Object.entries(manifest.node).find(([, v]) => v.exportedName === "publicQueryAction" || Object.keys(v.workers).some((w) => w.includes("public/query")));
+  const found = Object.entries(manifest.node).find(
+    ([, v]) => v.exportedName === "publicQueryAction" || Object.keys(v.workers).some((w) => w.includes("public/query")),
+  );
   if (!found) throw new Error("publicQueryAction not found in .next/server/server-reference-manifest.json: build first (npm run build)");
   return found[0];
 }
@@ -50,7 +58,9 @@ try {
   await applyMigrations(db.migrationUrl);
   const sql = new pg.Client({ connectionString: db.migrationUrl });
   await sql.connect();
-  const { rows: [size] } = await sql.query<{ files: string; entries: string }>(
+  const {
+    rows: [size],
+  } = await sql.query<{ files: string; entries: string }>(
     "SELECT (SELECT count(*) FROM household_file) AS files, (SELECT count(*) FROM ledger_entry) AS entries",
   );
   // Random open files across the whole table, each given a fresh code.
@@ -59,7 +69,9 @@ try {
       WHERE status = 'OPEN' AND holder_resident_id IS NOT NULL AND holder_name IS NOT NULL ORDER BY random() LIMIT $1`,
     [FILES],
   );
-  const { rows: [issuer] } = await sql.query<{ id: string }>("SELECT id FROM app_user ORDER BY username LIMIT 1");
+  const {
+    rows: [issuer],
+  } = await sql.query<{ id: string }>("SELECT id FROM app_user ORDER BY username LIMIT 1");
   const codes = new Map<string, string>();
   for (const f of files) {
     const code = generateQueryCode();
@@ -77,7 +89,10 @@ try {
   });
   const base = `http://127.0.0.1:${PORT}`;
   for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/public/query`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${base}/public/query`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     if (i > 240) throw new Error("the server did not start within 2 minutes");
     await new Promise((r) => setTimeout(r, 500));
@@ -120,7 +135,9 @@ try {
      (SELECT o.id, o.name, o.path FROM household_file f JOIN organisation o ON o.id = f.organisation_id
        WHERE f.status = 'PUBLICITY' GROUP BY o.id ORDER BY count(*) DESC LIMIT 37)`,
   );
-  const { rows: [publicity] } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM household_file WHERE status = 'PUBLICITY'");
+  const {
+    rows: [publicity],
+  } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM household_file WHERE status = 'PUBLICITY'");
   for (const u of unions.slice(0, 3)) await fetch(`${base}/public/notice/${u.id}`).then((r) => r.text());
   const noticePage: number[] = [];
   const noticePlain: number[] = [];
@@ -159,9 +176,13 @@ try {
     const started = performance.now();
     await sql.query("BEGIN");
     await sql.query("SELECT pg_try_advisory_xact_lock(hashtext($1))", [`public-query:${f.holder_resident_id}`]);
-    await sql.query("SELECT count(*) FROM public_attempt WHERE subject_key = $1 AND NOT succeeded AND at > now() - interval '24 hours'", [f.holder_resident_id]);
+    await sql.query("SELECT count(*) FROM public_attempt WHERE subject_key = $1 AND NOT succeeded AND at > now() - interval '24 hours'", [
+      f.holder_resident_id,
+    ]);
     await sql.query("SELECT count(*) FROM public_attempt WHERE ip = '127.0.0.1' AND NOT succeeded AND at > now() - interval '1 hour'");
-    const { rows: [row] } = await sql.query<{ id: string; code_hash: string }>(
+    const {
+      rows: [row],
+    } = await sql.query<{ id: string; code_hash: string }>(
       `SELECT f.id, c.code_hash FROM household_file f JOIN file_query_code c ON c.file_id = f.id AND c.ended_at IS NULL
         WHERE f.holder_resident_id = $1 AND f.status IN ('OPEN', 'OBSERVATION', 'CLOSED') LIMIT 1`,
       [f.holder_resident_id],
@@ -191,12 +212,23 @@ try {
   let model = os.cpus()[0]?.model ?? "";
   try {
     const { execFileSync } = await import("node:child_process");
-    model = execFileSync("lscpu", { encoding: "utf8" }).split("\n").find((l) => l.startsWith("Model name"))?.replace(/^Model name:\s*/, "") ?? model;
+    model =
+      execFileSync("lscpu", { encoding: "utf8" })
+        .split("\n")
+        .find((l) => l.startsWith("Model name"))
+        ?.replace(/^Model name:\s*/, "") ?? model;
   } catch {
     // lscpu is missing on some systems: Node's own model name stands in.
   }
-  console.log(`机器：${os.cpus().length} 核 ${model}，负载 ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
-  console.log(`档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；${files.length} 户各得新查询码，逐一查询（同一地址，顺序发送）。`);
+  console.log(
+    `机器：${os.cpus().length} 核 ${model}，负载 ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")}`,
+  );
+  console.log(
+    `档案 ${Number(size!.files).toLocaleString()} 户，台账 ${Number(size!.entries).toLocaleString()} 笔；${files.length} 户各得新查询码，逐一查询（同一地址，顺序发送）。`,
+  );
   console.log(`本人查询（HTTP，服务器动作，含 ${PUBLIC_ANSWER_FLOOR_MS} ms 统一应答下限）：`);
   line("查询码正确（显示档案）", right);
   line("查询码错误（统一答复）", wrong);

@@ -12,7 +12,6 @@ const households = Number(process.argv.slice(2).find((a) => /^\d+$/.test(a)) ?? 
 const shared = process.argv.includes("--shared");
 const MB = 1024 * 1024;
 
-
 /** Each part's inflated size, read from the central directory's entries. */
 function inflatedSizes(zip: Buffer): Array<[string, number]> {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
@@ -35,7 +34,9 @@ const saved = process.env.BENCH_XLSX;
 const bytes = saved && existsSync(saved) ? readFileSync(saved) : await generatedImportWorkbook(households, { sharedStrings: shared });
 if (saved && !existsSync(saved)) writeFileSync(saved, bytes);
 const sizes = inflatedSizes(bytes);
-console.log(`${households.toLocaleString()} 户（${shared ? "共享字符串" : "内联字符串"}）：压缩 ${(bytes.length / MB).toFixed(1)} MB，解压 ${(sizes.reduce((s, [, n]) => s + n, 0) / MB).toFixed(1)} MB`);
+console.log(
+  `${households.toLocaleString()} 户（${shared ? "共享字符串" : "内联字符串"}）：压缩 ${(bytes.length / MB).toFixed(1)} MB，解压 ${(sizes.reduce((s, [, n]) => s + n, 0) / MB).toFixed(1)} MB`,
+);
 for (const [name, n] of sizes) if (n > MB) console.log(`  ${name} ${(n / MB).toFixed(1)} MB`);
 for (let run = 1; run <= 2; run += 1) {
   const start = performance.now();
@@ -43,5 +44,7 @@ for (let run = 1; run <= 2; run += 1) {
   const sheets = await readXlsx(bytes);
   const { user, system } = process.cpuUsage(cpu);
   const rows = sheets.reduce((s, sheet) => s + sheet.rows.length, 0);
-  console.log(`  第 ${run} 次读取：${rows.toLocaleString()} 行，${((performance.now() - start) / 1000).toFixed(1)} s（CPU ${((user + system) / 1e6).toFixed(1)} s），RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`);
+  console.log(
+    `  第 ${run} 次读取：${rows.toLocaleString()} 行，${((performance.now() - start) / 1000).toFixed(1)} s（CPU ${((user + system) / 1e6).toFixed(1)} s），RSS ${(process.memoryUsage().rss / MB).toFixed(0)} MB`,
+  );
 }

@@ -54,7 +54,10 @@ await runBench(async (sql) => {
               (SELECT count(*)::int FROM report_ledger_count) AS cells, (SELECT count(*)::int FROM report_ledger_file WHERE multi) AS multi`,
     )
   ).rows[0]!;
-  const load = (await import("node:os")).loadavg().map((x) => x.toFixed(1)).join(" / ");
+  const load = (await import("node:os"))
+    .loadavg()
+    .map((x) => x.toFixed(1))
+    .join(" / ");
   console.log(
     `档案 ${counts.files.toLocaleString()} 户（在档 ${counts.open.toLocaleString()}），台账 ${counts.entries.toLocaleString()} 条；` +
       `report_ledger_file_period ${counts.states.toLocaleString()} 行，report_ledger_count ${counts.cells.toLocaleString()} 行，` +
@@ -69,7 +72,10 @@ await runBench(async (sql) => {
   type TOk = Exclude<ReturnType<typeof periodFrom>, { error: string }>;
   const periods: Array<[string, TOk]> = [
     ["上月", periodFrom({ kind: "month", month: lastMonth }, today) as TOk],
-    ["上月所在季度", periodFrom({ kind: "quarter", quarter: `${lastMonth.slice(0, 4)}-Q${Math.floor((Number(lastMonth.slice(5, 7)) - 1) / 3) + 1}` }, today) as TOk],
+    [
+      "上月所在季度",
+      periodFrom({ kind: "quarter", quarter: `${lastMonth.slice(0, 4)}-Q${Math.floor((Number(lastMonth.slice(5, 7)) - 1) / 3) + 1}` }, today) as TOk,
+    ],
     ["本年", periodFrom({ kind: "year" }, today) as TOk],
     // A custom range cutting two months: counted from the ledger's entries, not the period aggregates.
     ["自定义 30 天", periodFrom({ kind: "range", from: `${lastMonth}-15`, to: addDays(`${lastMonth}-15`, 29) }, today) as TOk],
@@ -77,13 +83,20 @@ await runBench(async (sql) => {
   const GROUP_LABELS = { files: "档案", money: "资金", work: "工作", quality: "质量" } as const;
 
   const cases: Array<{ name: string; run: () => Promise<unknown>; target: number }> = [];
-  for (const [scope, actor] of [["省", auditors.province], ["市", auditors.city]] as const) {
+  for (const [scope, actor] of [
+    ["省", auditors.province],
+    ["市", auditors.city],
+  ] as const) {
     for (const [label, period] of periods) {
       cases.push({ name: `报表 · ${scope} · ${label} · 全部`, run: () => findReport(actor, { period }), target: 300 });
-      for (const g of REPORT_GROUPS) cases.push({ name: `报表 · ${scope} · ${label} · ${GROUP_LABELS[g]}`, run: () => findReport(actor, { period, groups: [g] }), target: 300 });
+      for (const g of REPORT_GROUPS)
+        cases.push({ name: `报表 · ${scope} · ${label} · ${GROUP_LABELS[g]}`, run: () => findReport(actor, { period, groups: [g] }), target: 300 });
     }
   }
-  for (const [scope, key] of [["省", "province"], ["市", "city"]] as const) {
+  for (const [scope, key] of [
+    ["省", "province"],
+    ["市", "city"],
+  ] as const) {
     cases.push({ name: `工作台 · 帮扶干部 · ${scope}`, run: () => findWorkbench(caseworkers[key]), target: 100 });
     cases.push({ name: `工作台 · 审批人 · ${scope}`, run: () => findWorkbench(officials[key]), target: 100 });
     cases.push({ name: `工作台 · 审计 · ${scope}`, run: () => findWorkbench(auditors[key]), target: 100 });
@@ -109,7 +122,17 @@ await runBench(async (sql) => {
     }
     slowest.push({ name: c.name, ...worst });
     const p50 = median(domain);
-    rows.push([c.name, ms(p50), ms(p95(domain)), ms(median(plain)), ms(p95(plain)), (p50 / median(plain)).toFixed(2), ms(worst.ms), String(statements.length), p50 <= c.target ? "是" : "否"]);
+    rows.push([
+      c.name,
+      ms(p50),
+      ms(p95(domain)),
+      ms(median(plain)),
+      ms(p95(plain)),
+      (p50 / median(plain)).toFixed(2),
+      ms(worst.ms),
+      String(statements.length),
+      p50 <= c.target ? "是" : "否",
+    ]);
     console.log(`  ${c.name}: 领域函数 p50 ${ms(p50)} ms，同样 SQL 经 pg p50 ${ms(median(plain))} ms`);
   }
   console.log("");

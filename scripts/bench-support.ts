@@ -124,7 +124,12 @@ export async function orgByCode(sql: pg.Client, code: string): Promise<TOrgRow> 
 
 function toActor(userId: string, username: string, name: string, roles: string[], org: TOrgRow): TActor {
   return {
-    userId, sessionId: null, username, name, roles: roles as TActor["roles"], ip: "127.0.0.1",
+    userId,
+    sessionId: null,
+    username,
+    name,
+    roles: roles as TActor["roles"],
+    ip: "127.0.0.1",
     organisation: { id: org.id, name: org.name, path: org.path, depth: org.depth },
   };
 }
@@ -139,7 +144,9 @@ export async function benchActors(
   cityUsername: string,
   province: { username: string; name: string; roles: TActor["roles"] },
 ): Promise<{ city: TActor; cityOrg: TOrgRow; province: TActor; provinceOrg: TOrgRow }> {
-  const { rows: [user] } = await sql.query<{ id: string; username: string; name: string; roles: string[]; org_id: string }>(
+  const {
+    rows: [user],
+  } = await sql.query<{ id: string; username: string; name: string; roles: string[]; org_id: string }>(
     "SELECT u.id, u.username, u.name, u.roles::text[] AS roles, u.organisation_id AS org_id FROM app_user u WHERE u.username = $1",
     [cityUsername],
   );

@@ -54,14 +54,23 @@ async function main(sql: pg.Client) {
   const { saveDraft, submitFiling } = await import("@/lib/filing/save-filing");
   const { ZSaveDraftInput, ZSubmitFilingInput } = await import("@/lib/filing/schemas");
 
-  const { rows: [size] } = await sql.query<{ files: string; open: string; entries: string; people: string }>(
+  const {
+    rows: [size],
+  } = await sql.query<{ files: string; open: string; entries: string; people: string }>(
     `SELECT (SELECT count(*) FROM household_file) AS files, (SELECT sum(files) FROM household_file_tally WHERE status = 'OPEN') AS open,
             (SELECT sum(entries) FROM ledger_daily_total) AS entries, (SELECT count(*) FROM file_person) AS people`,
   );
-  console.log(`机器：${os.cpus().length} 核 ${os.cpus()[0]?.model ?? ""}，内存 ${Math.round(os.totalmem() / 2 ** 30)} GB，负载 ${os.loadavg().map((l) => l.toFixed(1)).join(" / ")}`);
-  console.log(`PostgreSQL ${await showSetting(sql, "server_version")}（shared_buffers ${await showSetting(sql, "shared_buffers")}）；` +
-    `档案 ${Number(size!.files).toLocaleString()} 户（在档 ${Number(size!.open).toLocaleString()}），家庭成员 ${Number(size!.people).toLocaleString()}，` +
-    `台账 ${Number(size!.entries).toLocaleString()} 笔。每项预热 1 次后计时 ${RUNS} 次。\n`);
+  console.log(
+    `机器：${os.cpus().length} 核 ${os.cpus()[0]?.model ?? ""}，内存 ${Math.round(os.totalmem() / 2 ** 30)} GB，负载 ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" / ")}`,
+  );
+  console.log(
+    `PostgreSQL ${await showSetting(sql, "server_version")}（shared_buffers ${await showSetting(sql, "shared_buffers")}）；` +
+      `档案 ${Number(size!.files).toLocaleString()} 户（在档 ${Number(size!.open).toLocaleString()}），家庭成员 ${Number(size!.people).toLocaleString()}，` +
+      `台账 ${Number(size!.entries).toLocaleString()} 笔。每项预热 1 次后计时 ${RUNS} 次。\n`,
+  );
 
   // ── actors: the demo users of 兰州 (city) and constructed province users on 甘肃省总工会 ──
   const roles = async (username: string, province: { username: string; name: string; roles: TActor["roles"] }) => benchActors(sql, username, province);
@@ -71,21 +80,25 @@ async function main(sql: pg.Client) {
   const county = await orgByCode(sql, "GSLZCG");
 
   // Real values to look for: a holder's ID number and file number, an open file, a cursor 18 months back.
-  const { rows: [sample] } = await sql.query<{ id: string; rid: string; fno: string }>(
+  const {
+    rows: [sample],
+  } = await sql.query<{ id: string; rid: string; fno: string }>(
     "SELECT id, holder_resident_id AS rid, file_number AS fno FROM household_file WHERE status = 'OPEN' AND organisation_id = $1 ORDER BY updated_at DESC LIMIT 1 OFFSET 100",
     [county.id],
   );
   const { rows: openFiles } = await sql.query<{ id: string }>(
-    "SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE status = 'OPEN' AND organisation_id = $1 LIMIT 500", [county.id],
+    "SELECT id FROM household_file TABLESAMPLE SYSTEM (1) WHERE status = 'OPEN' AND organisation_id = $1 LIMIT 500",
+    [county.id],
   );
-  const { rows: [old] } = await sql.query<{ d: string; id: string }>(
+  const {
+    rows: [old],
+  } = await sql.query<{ d: string; id: string }>(
     "SELECT entry_date::text AS d, id FROM ledger_entry WHERE entry_date <= (current_date - interval '18 months') ORDER BY entry_date DESC, id DESC LIMIT 1",
   );
   if (!sample || !openFiles.length) throw new Error("数据库里没有 城关区 的在档档案：请先运行 npm run seed -- --households 1000000");
   const oldCursor = old ? `${old.d}_${old.id}` : undefined;
 
-  const filePage = (actor: TActor, id: string) =>
-    getFile(actor, id).then((f) => Promise.all([listEvidence(actor, f.id), getFileFollowUp(actor, f.id)]));
+  const filePage = (actor: TActor, id: string) => getFile(actor, id).then((f) => Promise.all([listEvidence(actor, f.id), getFileFollowUp(actor, f.id)]));
 
   const cases: TCase[] = [];
   for (const [scope, auditor, official, caseworker] of [
@@ -138,15 +151,42 @@ async function main(sql: pg.Client) {
   const intakeValues = async (): Promise<TFilingFormValues> => {
     const { birth, residentId } = await freshPerson();
     return {
-      organisationId: county.id, fileLevel: "COUNTY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
-      members: [{ name: "基准测试", relation: "SELF", residentId, birthDate: birth, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
-      incomes: [{ source: "WAGES", monthlyFen: "900" }], expenditures: [{ kind: "MEDICAL", annualFen: "6000", note: "门诊自付" }],
-      suddenEvent: false, suddenEventNote: "", suddenEventLossFen: "", mainCause: "ILLNESS", secondaryCauses: [], needs: "医疗救助", proposedTier: "DEEP",
+      organisationId: county.id,
+      fileLevel: "COUNTY",
+      workerCategory: "URBAN",
+      housing: "RENT",
+      holderUnionMember: true,
+      members: [
+        {
+          name: "基准测试",
+          relation: "SELF",
+          residentId,
+          birthDate: birth,
+          sex: "MALE",
+          health: "CHRONIC_ILLNESS",
+          disabilityGrade: "",
+          education: "NOT_IN_SCHOOL",
+          employment: "FLEXIBLE",
+          livesInHousehold: true,
+        },
+      ],
+      incomes: [{ source: "WAGES", monthlyFen: "900" }],
+      expenditures: [{ kind: "MEDICAL", annualFen: "6000", note: "门诊自付" }],
+      suddenEvent: false,
+      suddenEventNote: "",
+      suddenEventLossFen: "",
+      mainCause: "ILLNESS",
+      secondaryCauses: [],
+      needs: "医疗救助",
+      proposedTier: "DEEP",
     } as unknown as TFilingFormValues;
   };
   if (INTAKE) {
     cases.push({
-      scope: "市", label: "建档提交（草稿+材料+提交）", target: 100, floor: false,
+      scope: "市",
+      label: "建档提交（草稿+材料+提交）",
+      target: 100,
+      floor: false,
       run: async () => {
         const values = await intakeValues();
         const draft = await saveDraft(caseworkers.city, ZSaveDraftInput.parse({ data: values }));
@@ -220,9 +260,11 @@ async function main(sql: pg.Client) {
   );
   const rate = latencies.length / SECONDS;
   const p95 = quantile(latencies, 0.95);
-  console.log(`并发：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
-    `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}` +
-    `（目标 ≥ 50 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 50 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`);
+  console.log(
+    `并发：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
+      `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}` +
+      `（目标 ≥ 50 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 50 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`,
+  );
 }
 
 await runBench(main);

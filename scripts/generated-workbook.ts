@@ -26,8 +26,14 @@ export async function generatedImportWorkbook(households: number, { sharedString
   for (let i = 0; i < households; i += 1) {
     const row: string[] = HOUSEHOLD_COLUMNS.map(() => "");
     const set = (key: string, v: string) => (row[headerIndex(key)] = v);
-    set("householdKey", `B${i}`); set("fileLevel", "市级"); set("workerCategory", "城镇困难职工"); set("housing", "租房");
-    set("holderUnionMember", "是"); set("mainCause", "因病"); set("income.WAGES", "1800"); set("proposedTier", "深度困难");
+    set("householdKey", `B${i}`);
+    set("fileLevel", "市级");
+    set("workerCategory", "城镇困难职工");
+    set("housing", "租房");
+    set("holderUnionMember", "是");
+    set("mainCause", "因病");
+    set("income.WAGES", "1800");
+    set("proposedTier", "深度困难");
     hs.addRow(row).commit();
     const holder = id(2 * i, false);
     const spouse = id(2 * i + 1, true);

@@ -58,13 +58,23 @@ const sql = new pg.Client({ connectionString: db.migrationUrl });
 await sql.connect();
 
 async function actor(username: string): Promise<TActor> {
-  const { rows: [u] } = await sql.query(
+  const {
+    rows: [u],
+  } = await sql.query(
     `SELECT u.id, u.username, u.name, u.roles::text[] AS roles, o.id AS org_id, o.name AS org_name, o.path, o.depth
        FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.username = $1`,
     [username],
   );
   if (!u) throw new Error(`找不到演示用户 ${username}：这个数据库不是用演示数据初始化的。`);
-  return { userId: u.id, sessionId: null, username: u.username, name: u.name, roles: u.roles, ip: "127.0.0.1", organisation: { id: u.org_id, name: u.org_name, path: u.path, depth: u.depth } } as TActor;
+  return {
+    userId: u.id,
+    sessionId: null,
+    username: u.username,
+    name: u.name,
+    roles: u.roles,
+    ip: "127.0.0.1",
+    organisation: { id: u.org_id, name: u.org_name, path: u.path, depth: u.depth },
+  } as TActor;
 }
 
 const caseworker = await actor("lz_caseworker");
@@ -130,12 +140,24 @@ const approvals = await burst(() => runActionAs(ZApproveFilingInput, approveFili
 
 // 2. The now open file gets the holder's account, then N identical disbursements with fresh keys.
 const holder = (await sql.query("SELECT holder_name FROM household_file WHERE id = $1", [fileId])).rows[0].holder_name as string;
-await recordBankAccount(caseworker, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228480012345678901", accountHolder: holder }));
+await recordBankAccount(
+  caseworker,
+  ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228480012345678901", accountHolder: holder }),
+);
 const disbursements = await burst(
-  () => runActionAs(ZRecordDisbursementInput, recordDisbursement, caseworker, {
-    idempotencyKey: crypto.randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "300", entryDate: today,
-    purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "",
-  }),
+  () =>
+    runActionAs(ZRecordDisbursementInput, recordDisbursement, caseworker, {
+      idempotencyKey: crypto.randomUUID(),
+      fileId,
+      aidType: "LIVING",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: "300",
+      entryDate: today,
+      purpose: "季度生活救助",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
+    }),
   (data) => !(data as { repeated: boolean }).repeated,
 );
 const stored = Number((await sql.query("SELECT count(*) FROM disbursement WHERE file_id = $1", [fileId])).rows[0].count);
@@ -144,7 +166,11 @@ const stored = Number((await sql.query("SELECT count(*) FROM disbursement WHERE 
 // own form: its own key and its own household). A loser is a save answered 已处理 (repeated).
 async function draftBurst(width: number) {
   const input = { idempotencyKey: crypto.randomUUID(), data: filingValues(county) };
-  const result = await burst(() => runActionAs(ZSaveDraftInput, saveDraft, caseworker, input), (data) => !(data as { repeated: boolean }).repeated, width);
+  const result = await burst(
+    () => runActionAs(ZSaveDraftInput, saveDraft, caseworker, input),
+    (data) => !(data as { repeated: boolean }).repeated,
+    width,
+  );
   const drafts = Number((await sql.query("SELECT count(*) FROM household_file WHERE idempotency_key = $1", [input.idempotencyKey])).rows[0].count);
   return { ...result, drafts, width };
 }

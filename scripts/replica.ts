@@ -57,7 +57,9 @@ if (!existsSync(dir) || readdirSync(dir).length === 0) {
 
 const standby = await startEmbeddedStandby({ dataDir: dir, port });
 console.log(`只读副本已在端口 ${port} 运行（数据目录 ${standby.dataDir}），按 Ctrl-C 停止。`);
-console.log(`启动 Bangfu 时设置：DATABASE_REPLICA_URL=postgresql://${EMBEDDED_SERVER_ROLE}:${encodeURIComponent(passwords.bangfu_server)}@127.0.0.1:${port}/bangfu`);
+console.log(
+  `启动 Bangfu 时设置：DATABASE_REPLICA_URL=postgresql://${EMBEDDED_SERVER_ROLE}:${encodeURIComponent(passwords.bangfu_server)}@127.0.0.1:${port}/bangfu`,
+);
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.once(signal, () => {
     void standby.stop().then(() => process.exit(0));

@@ -28,8 +28,10 @@ try {
     log: console.log,
   });
   const rows = Object.values(manifest.tables).reduce((sum, t) => sum + t.rows, 0);
-  console.log(`恢复完成（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）：备份时间 ${manifest.startedAt}，` +
-    `${Object.keys(manifest.tables).length} 张表共 ${rows} 行与清单一致，证明材料 ${manifest.evidence.count} 个。`);
+  console.log(
+    `恢复完成（用时 ${((Date.now() - started) / 1000).toFixed(1)} 秒）：备份时间 ${manifest.startedAt}，` +
+      `${Object.keys(manifest.tables).length} 张表共 ${rows} 行与清单一致，证明材料 ${manifest.evidence.count} 个。`,
+  );
   for (const aside of movedAside) console.log(`  原有数据已移到 ${aside}（确认无误后可删除）。`);
   console.log("现在可以运行 npm start。");
 } catch (error) {

@@ -69,7 +69,11 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
       () => true,
       async () => (await sql.query("ROLLBACK TO SAVEPOINT replica"), false),
     );
-    log(bypass ? "  超级用户连接：跳过逐行外键检查与 BEFORE 规则触发器（写入后整体校验），AFTER 触发器照常维护派生表。" : "  非超级用户连接：外键与触发器照常执行。");
+    log(
+      bypass
+        ? "  超级用户连接：跳过逐行外键检查与 BEFORE 规则触发器（写入后整体校验），AFTER 触发器照常维护派生表。"
+        : "  非超级用户连接：外键与触发器照常执行。",
+    );
     // Replica mode skips every trigger, also the AFTER triggers that keep the derived tables
     // (ledger_daily_total, report_ledger_daily, and whatever aggregate a later migration adds).
     // Each of those is switched to ENABLE ALWAYS for this transaction only (DDL is transactional:
@@ -87,7 +91,8 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
              FROM pg_trigger t
             WHERE t.tgrelid IN ('ledger_entry'::regclass, 'batch_line'::regclass, 'disbursement'::regclass, 'disbursement_batch'::regclass, 'bank_account'::regclass)
               AND NOT t.tgisinternal AND t.tgenabled = 'O' AND (t.tgtype & 2) = 0 AND (t.tgtype & 64) = 0
-            ORDER BY 1, 2`)
+            ORDER BY 1, 2`,
+        )
       : { rows: [] as { tbl: string; name: string; rebuild: string | null }[] };
     const kept = afterTriggers.filter((t) => !t.rebuild);
     const rebuilds = [...new Set(afterTriggers.flatMap((t) => (t.rebuild ? [t.rebuild] : [])))];
@@ -96,16 +101,20 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     if (rebuilds.length) log(`  写入后整体重建的派生表：${rebuilds.map((f) => `${f}()`).join("、")}`);
 
     // Secondary indexes: rebuilt once at the end when the load is large.
-    const { rows: secondary } = need >= existing
-      ? await sql.query<{ name: string; def: string }>(
-          `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+    const { rows: secondary } =
+      need >= existing
+        ? await sql.query<{ name: string; def: string }>(
+            `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
             WHERE i.indrelid IN ('ledger_entry'::regclass, 'batch_line'::regclass, 'disbursement'::regclass, 'disbursement_batch'::regclass)
-              AND NOT i.indisunique AND NOT i.indisprimary`)
-      : { rows: [] as { name: string; def: string }[] };
+              AND NOT i.indisunique AND NOT i.indisprimary`,
+          )
+        : { rows: [] as { name: string; def: string }[] };
     for (const index of secondary) await sql.query(`DROP INDEX ${index.name}`);
     if (secondary.length) log(`  暂时移除二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
 
-    await step("在档档案", `
+    await step(
+      "在档档案",
+      `
       CREATE TEMP TABLE load_file ON COMMIT DROP AS
       SELECT f.id AS file_id, f.organisation_id, f.file_level::text AS file_level,
              COALESCE(city.id, f.organisation_id) AS city_id, ba.id AS bank_account_id
@@ -113,8 +122,11 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
         JOIN organisation o ON o.id = f.organisation_id
         LEFT JOIN LATERAL (SELECT c.id FROM organisation c WHERE c.level = 'CITY' AND o.path LIKE c.path || '%' LIMIT 1) city ON true
         LEFT JOIN bank_account ba ON ba.file_id = f.id AND ba.superseded_at IS NULL
-       WHERE f.status = 'OPEN'`);
-    await step("各市经办人与审批人", `
+       WHERE f.status = 'OPEN'`,
+    );
+    await step(
+      "各市经办人与审批人",
+      `
       CREATE TEMP TABLE load_city ON COMMIT DROP AS
       SELECT x.city_id, u.recorder, u.approver
         FROM (SELECT DISTINCT city_id FROM load_file) x
@@ -126,22 +138,28 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
                  (SELECT u.id FROM app_user u JOIN organisation uo ON uo.id = u.organisation_id
                    WHERE 'OFFICIAL'::role = ANY (u.roles) AND u.active
                    ORDER BY (c.path LIKE uo.path || '%') DESC, uo.depth DESC, u.username LIMIT 1) AS approver
-        ) u`);
+        ) u`,
+    );
     await sql.query("ALTER TABLE load_city ADD COLUMN approver_org uuid");
     await sql.query("UPDATE load_city c SET approver_org = u.organisation_id FROM app_user u WHERE u.id = c.approver");
-    const { rows: [check] } = await sql.query<{ files: number; bad: number }>(
+    const {
+      rows: [check],
+    } = await sql.query<{ files: number; bad: number }>(
       "SELECT (SELECT count(*)::int FROM load_file) AS files, (SELECT count(*)::int FROM load_city WHERE recorder IS NULL OR approver IS NULL OR recorder = approver) AS bad",
     );
     if (!check!.files) throw new Error("没有在档档案：请先运行 npm run seed -- --households 100000");
     if (check!.bad > 0) throw new Error("找不到各市的经办人（CASEWORKER）和另一位审批人（OFFICIAL）：这个数据库不是用 npm run seed 初始化的。");
 
-    await step("补建收款账户", `
+    await step(
+      "补建收款账户",
+      `
       INSERT INTO bank_account (id, file_id, organisation_id, bank_name, account_number, account_holder, created_by_id, created_at)
       SELECT uuidv7(), f.file_id, f.organisation_id, (ARRAY['中国农业银行', '中国工商银行', '中国建设银行', '甘肃银行', '兰州银行'])[1 + abs(hashtext(f.file_id::text)) % 5],
              '622848' || lpad((abs(hashtext(f.file_id::text || 'acct'))::bigint * 4099 % 10000000000000)::text, 13, '0'),
              COALESCE(NULLIF(btrim(h.holder_name), ''), '户主'), c.recorder, now() - interval '37 months'
         FROM load_file f JOIN household_file h ON h.id = f.file_id JOIN load_city c USING (city_id)
-       WHERE f.bank_account_id IS NULL`);
+       WHERE f.bank_account_id IS NULL`,
+    );
     await sql.query(`
       UPDATE load_file f SET bank_account_id = ba.id FROM bank_account ba
        WHERE f.bank_account_id IS NULL AND ba.file_id = f.file_id AND ba.superseded_at IS NULL`);
@@ -152,14 +170,17 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     // (and the next, for new approvals), an OPENING row — as a database from before allocations
     // gets at migration — of ¥20,000 per open file it pays for: more than any file is paid in a
     // year, so the load never runs out and benchmarks can still approve new batches.
-    await step("各单位年度额度", `
+    await step(
+      "各单位年度额度",
+      `
       INSERT INTO allocation (organisation_id, kind, fund_source, amount_fen, entry_date, note)
       SELECT x.approver_org, 'OPENING', fund, x.files * 2000000, make_date(y, 1, 1), '批量生成数据的期初额度'
         FROM (SELECT c.approver_org, count(*) AS files FROM load_file f JOIN load_city c USING (city_id) GROUP BY 1) x
         CROSS JOIN unnest(enum_range(NULL::fund_source)) fund
         CROSS JOIN generate_series(extract(year FROM current_date)::int - 3, extract(year FROM current_date)::int + 1) y
        WHERE NOT EXISTS (SELECT 1 FROM allocation a WHERE a.organisation_id = x.approver_org AND a.fund_source = fund AND a.kind = 'OPENING'
-                           AND a.entry_date = make_date(y, 1, 1) AND a.note = '批量生成数据的期初额度')`);
+                           AND a.entry_date = make_date(y, 1, 1) AND a.note = '批量生成数据的期初额度')`,
+    );
 
     const files = check!.files;
     const slots = Math.max(1, Math.ceil((need * 1.01) / (files * MONTHS)));
@@ -174,7 +195,8 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     for (let m = MONTHS - 1; m >= 0 && written < need; m--) {
       const t0 = performance.now();
       const quota = m === 0 ? need - written : Math.min(need - written, Math.round(need / MONTHS));
-      await sql.query(`
+      await sql.query(
+        `
         CREATE TEMP TABLE load_plan ON COMMIT DROP AS
         WITH cand AS (
           SELECT f.file_id, f.organisation_id, f.city_id, f.file_level, f.bank_account_id, s.slot,
@@ -211,7 +233,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
                      THEN month_start + 4 + abs(hashtext(city_id::text || $4::int || '/' || slot || aid || fund)) % 20
                      ELSE month_start + floor(r_day * ((month_start + interval '1 month')::date - month_start))::int END) AS entry_date,
                NOT in_batch AND amount > 0 AND r_rev < 0.01 AS reversed
-          FROM funded`, [Math.min(1, p * 1.02), slots, quota, m]);
+          FROM funded`,
+        [Math.min(1, p * 1.02), slots, quota, m],
+      );
       // Keys in date order, so the ledger's unique indexes grow at their right edge.
       await sql.query(`
         CREATE TEMP TABLE load_entry ON COMMIT DROP AS
@@ -273,7 +297,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
         //   from load_entry; the counts prove each was written);
         // - 专款专用 (enforce_fund_aid_rule) once per distinct fund, aid type, organisation and day
         //   among the month's entries, requests and batches.
-        const { rows: [c] } = await sql.query<{ in_batch: number; single: number; reversed: number; fund: number }>(`
+        const {
+          rows: [c],
+        } = await sql.query<{ in_batch: number; single: number; reversed: number; fund: number }>(`
           SELECT count(*) FILTER (WHERE in_batch)::int AS in_batch, count(*) FILTER (WHERE NOT in_batch)::int AS single,
                  count(*) FILTER (WHERE reversed)::int AS reversed,
                  (SELECT count(*)::int FROM (
@@ -289,7 +315,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
       await sql.query("DROP TABLE load_plan, load_entry, load_batch, load_reversal");
       written += (entries.rowCount ?? 0) + (reversals.rowCount ?? 0);
       const rate = Math.round(written / ((performance.now() - started) / 1000));
-      log(`  ${String(MONTHS - m).padStart(2)}/${MONTHS} 月：+${((entries.rowCount ?? 0) + (reversals.rowCount ?? 0)).toLocaleString()} 行，${seconds(t0)}；累计 ${written.toLocaleString()}（${rate.toLocaleString()} 行/秒）`);
+      log(
+        `  ${String(MONTHS - m).padStart(2)}/${MONTHS} 月：+${((entries.rowCount ?? 0) + (reversals.rowCount ?? 0)).toLocaleString()} 行，${seconds(t0)}；累计 ${written.toLocaleString()}（${rate.toLocaleString()} 行/秒）`,
+      );
     }
 
     for (const t of kept) await sql.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);

@@ -74,7 +74,10 @@ function makeRng(seed: number): TRng {
     z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35) >>> 0;
     return (z ^ (z >>> 16)) >>> 0;
   };
-  let a = splitmix(), b = splitmix(), c = splitmix(), d = splitmix();
+  let a = splitmix(),
+    b = splitmix(),
+    c = splitmix(),
+    d = splitmix();
   return () => {
     const t = (((a + b) >>> 0) + d) >>> 0;
     d = (d + 1) >>> 0;
@@ -157,24 +160,264 @@ class Clock {
 
 // Frequency-weighted common surnames, with Gansu's larger share of 马, 魏, 何 and 牛.
 const SURNAMES = new Weighted<string>([
-  ["王", 80], ["李", 75], ["张", 70], ["刘", 55], ["陈", 45], ["杨", 42], ["马", 35], ["赵", 25], ["黄", 18], ["周", 17],
-  ["吴", 16], ["徐", 14], ["孙", 14], ["胡", 13], ["朱", 12], ["高", 12], ["何", 11], ["郭", 11], ["魏", 10], ["罗", 9],
-  ["梁", 8], ["宋", 8], ["郑", 8], ["谢", 7], ["韩", 7], ["唐", 7], ["冯", 6], ["于", 6], ["董", 6], ["萧", 2],
-  ["程", 6], ["曹", 6], ["袁", 5], ["邓", 5], ["许", 5], ["傅", 4], ["沈", 4], ["曾", 4], ["彭", 4], ["吕", 4],
-  ["苏", 4], ["卢", 4], ["蒋", 4], ["蔡", 4], ["贾", 4], ["丁", 3], ["牛", 4], ["闫", 4], ["田", 4], ["任", 4],
-  ["姚", 3], ["段", 3], ["雷", 3], ["汪", 3], ["石", 3], ["金", 3], ["白", 3], ["康", 3], ["武", 3], ["安", 3],
+  ["王", 80],
+  ["李", 75],
+  ["张", 70],
+  ["刘", 55],
+  ["陈", 45],
+  ["杨", 42],
+  ["马", 35],
+  ["赵", 25],
+  ["黄", 18],
+  ["周", 17],
+  ["吴", 16],
+  ["徐", 14],
+  ["孙", 14],
+  ["胡", 13],
+  ["朱", 12],
+  ["高", 12],
+  ["何", 11],
+  ["郭", 11],
+  ["魏", 10],
+  ["罗", 9],
+  ["梁", 8],
+  ["宋", 8],
+  ["郑", 8],
+  ["谢", 7],
+  ["韩", 7],
+  ["唐", 7],
+  ["冯", 6],
+  ["于", 6],
+  ["董", 6],
+  ["萧", 2],
+  ["程", 6],
+  ["曹", 6],
+  ["袁", 5],
+  ["邓", 5],
+  ["许", 5],
+  ["傅", 4],
+  ["沈", 4],
+  ["曾", 4],
+  ["彭", 4],
+  ["吕", 4],
+  ["苏", 4],
+  ["卢", 4],
+  ["蒋", 4],
+  ["蔡", 4],
+  ["贾", 4],
+  ["丁", 3],
+  ["牛", 4],
+  ["闫", 4],
+  ["田", 4],
+  ["任", 4],
+  ["姚", 3],
+  ["段", 3],
+  ["雷", 3],
+  ["汪", 3],
+  ["石", 3],
+  ["金", 3],
+  ["白", 3],
+  ["康", 3],
+  ["武", 3],
+  ["安", 3],
 ]);
 
 const GIVEN = {
   MALE: {
-    old: ["德明", "建华", "国庆", "志明", "福祥", "永福", "文斌", "长海", "兴旺", "学军", "振国", "保平", "树林", "满仓", "有才", "玉林", "根生", "世杰", "万福", "占奎"],
-    mid: ["伟", "强", "磊", "军", "勇", "杰", "涛", "明", "超", "斌", "辉", "刚", "平", "波", "鹏", "华", "飞", "建", "国", "志", "宏", "文", "龙", "海", "俊", "峰", "林", "亮", "成", "东", "武", "忠", "福", "兵", "新", "春", "永", "学", "红", "生"],
-    young: ["浩然", "子轩", "宇航", "俊杰", "梓豪", "一鸣", "思远", "晨阳", "博文", "皓轩", "子墨", "明哲", "宇泽", "天佑", "嘉诚", "锦程", "睿", "浩", "轩", "航", "宇", "博", "晨", "阳", "鑫", "磊", "凯", "昊", "泽", "杰"],
+    old: [
+      "德明",
+      "建华",
+      "国庆",
+      "志明",
+      "福祥",
+      "永福",
+      "文斌",
+      "长海",
+      "兴旺",
+      "学军",
+      "振国",
+      "保平",
+      "树林",
+      "满仓",
+      "有才",
+      "玉林",
+      "根生",
+      "世杰",
+      "万福",
+      "占奎",
+    ],
+    mid: [
+      "伟",
+      "强",
+      "磊",
+      "军",
+      "勇",
+      "杰",
+      "涛",
+      "明",
+      "超",
+      "斌",
+      "辉",
+      "刚",
+      "平",
+      "波",
+      "鹏",
+      "华",
+      "飞",
+      "建",
+      "国",
+      "志",
+      "宏",
+      "文",
+      "龙",
+      "海",
+      "俊",
+      "峰",
+      "林",
+      "亮",
+      "成",
+      "东",
+      "武",
+      "忠",
+      "福",
+      "兵",
+      "新",
+      "春",
+      "永",
+      "学",
+      "红",
+      "生",
+    ],
+    young: [
+      "浩然",
+      "子轩",
+      "宇航",
+      "俊杰",
+      "梓豪",
+      "一鸣",
+      "思远",
+      "晨阳",
+      "博文",
+      "皓轩",
+      "子墨",
+      "明哲",
+      "宇泽",
+      "天佑",
+      "嘉诚",
+      "锦程",
+      "睿",
+      "浩",
+      "轩",
+      "航",
+      "宇",
+      "博",
+      "晨",
+      "阳",
+      "鑫",
+      "磊",
+      "凯",
+      "昊",
+      "泽",
+      "杰",
+    ],
   },
   FEMALE: {
-    old: ["桂兰", "秀英", "玉兰", "凤英", "淑珍", "桂英", "秀兰", "玉梅", "翠花", "金花", "兰英", "秀珍", "素芳", "彩霞", "月娥", "春梅", "桂芝", "巧云", "玉琴", "引弟"],
-    mid: ["芳", "娟", "敏", "静", "丽", "艳", "娜", "秀", "英", "霞", "燕", "玲", "红", "梅", "琴", "兰", "萍", "洁", "婷", "雪", "慧", "莉", "颖", "倩", "丹", "蓉", "云", "凤", "珍", "春", "小", "晓", "海", "彩", "淑", "金", "玉", "亚", "宁", "艳"],
-    young: ["欣怡", "梓涵", "雨桐", "诗涵", "梓萱", "一诺", "思琪", "佳怡", "可馨", "雨萱", "子涵", "若曦", "语嫣", "心怡", "梦瑶", "婉清", "怡", "萱", "琳", "瑶", "悦", "妍", "婷", "彤", "琪", "涵", "馨", "洁", "月", "颖"],
+    old: [
+      "桂兰",
+      "秀英",
+      "玉兰",
+      "凤英",
+      "淑珍",
+      "桂英",
+      "秀兰",
+      "玉梅",
+      "翠花",
+      "金花",
+      "兰英",
+      "秀珍",
+      "素芳",
+      "彩霞",
+      "月娥",
+      "春梅",
+      "桂芝",
+      "巧云",
+      "玉琴",
+      "引弟",
+    ],
+    mid: [
+      "芳",
+      "娟",
+      "敏",
+      "静",
+      "丽",
+      "艳",
+      "娜",
+      "秀",
+      "英",
+      "霞",
+      "燕",
+      "玲",
+      "红",
+      "梅",
+      "琴",
+      "兰",
+      "萍",
+      "洁",
+      "婷",
+      "雪",
+      "慧",
+      "莉",
+      "颖",
+      "倩",
+      "丹",
+      "蓉",
+      "云",
+      "凤",
+      "珍",
+      "春",
+      "小",
+      "晓",
+      "海",
+      "彩",
+      "淑",
+      "金",
+      "玉",
+      "亚",
+      "宁",
+      "艳",
+    ],
+    young: [
+      "欣怡",
+      "梓涵",
+      "雨桐",
+      "诗涵",
+      "梓萱",
+      "一诺",
+      "思琪",
+      "佳怡",
+      "可馨",
+      "雨萱",
+      "子涵",
+      "若曦",
+      "语嫣",
+      "心怡",
+      "梦瑶",
+      "婉清",
+      "怡",
+      "萱",
+      "琳",
+      "瑶",
+      "悦",
+      "妍",
+      "婷",
+      "彤",
+      "琪",
+      "涵",
+      "馨",
+      "洁",
+      "月",
+      "颖",
+    ],
   },
 } as const;
 
@@ -253,22 +496,77 @@ type THousing = keyof typeof HOUSING_LABELS;
 type TIncomeSource = keyof typeof INCOME_SOURCE_LABELS;
 type TExpenditureKind = keyof typeof EXPENDITURE_KIND_LABELS;
 
-const STATUS_IN_FLIGHT = new Weighted<FileStatus>([["SUBMITTED", 40], ["REVIEWED", 30], ["PUBLICITY", 30]]);
+const STATUS_IN_FLIGHT = new Weighted<FileStatus>([
+  ["SUBMITTED", 40],
+  ["REVIEWED", 30],
+  ["PUBLICITY", 30],
+]);
 // Aimed so that the decided tiers come out near the sources' 14 % deep, 74 % relative, 12 % accident
 // after the occasional neighbouring-tier proposals below.
-const TARGET_TIER = new Weighted<Tier>([["DEEP", 12.5], ["RELATIVE", 75], ["ACCIDENT", 12.5]]);
-const FILE_LEVEL = new Weighted<FileLevel>([["NATIONAL", 12], ["PROVINCE", 20], ["CITY", 30], ["COUNTY", 38]]);
-const INCOME_CAUSE = new Weighted<HardshipCause>([
-  ["ILLNESS", 34], ["DISABILITY", 12], ["EDUCATION", 14], ["UNEMPLOYMENT", 10], ["SINGLE_PARENT", 8],
-  ["LOW_INCOME", 14], ["DISASTER", 2], ["ACCIDENT", 3], ["OTHER", 3],
+const TARGET_TIER = new Weighted<Tier>([
+  ["DEEP", 12.5],
+  ["RELATIVE", 75],
+  ["ACCIDENT", 12.5],
 ]);
-const ACCIDENT_CAUSE = new Weighted<HardshipCause>([["ACCIDENT", 45], ["ILLNESS", 35], ["DISASTER", 20]]);
-const SECONDARY_COUNT = new Weighted<number>([[0, 35], [1, 35], [2, 20], [3, 10]]);
-const HOUSEHOLD_SIZE = new Weighted<number>([[1, 10], [2, 22], [3, 38], [4, 20], [5, 10]]);
-const HOUSING_URBAN = new Weighted<THousing>([["OWN", 45], ["RENT", 18], ["WITH_PARENTS", 10], ["PUBLIC_RENTAL", 22], ["OTHER", 5]]);
-const HOUSING_MIGRANT = new Weighted<THousing>([["OWN", 10], ["RENT", 62], ["WITH_PARENTS", 5], ["PUBLIC_RENTAL", 15], ["OTHER", 8]]);
-const KIDS = new Weighted<number>([[1, 50], [2, 35], [3, 15]]);
-const OTHER_ADULT_WORK = new Weighted<NonNullable<TMemberData["employment"]>>([["EMPLOYED", 40], ["FLEXIBLE", 35], ["UNEMPLOYED", 25]]);
+const FILE_LEVEL = new Weighted<FileLevel>([
+  ["NATIONAL", 12],
+  ["PROVINCE", 20],
+  ["CITY", 30],
+  ["COUNTY", 38],
+]);
+const INCOME_CAUSE = new Weighted<HardshipCause>([
+  ["ILLNESS", 34],
+  ["DISABILITY", 12],
+  ["EDUCATION", 14],
+  ["UNEMPLOYMENT", 10],
+  ["SINGLE_PARENT", 8],
+  ["LOW_INCOME", 14],
+  ["DISASTER", 2],
+  ["ACCIDENT", 3],
+  ["OTHER", 3],
+]);
+const ACCIDENT_CAUSE = new Weighted<HardshipCause>([
+  ["ACCIDENT", 45],
+  ["ILLNESS", 35],
+  ["DISASTER", 20],
+]);
+const SECONDARY_COUNT = new Weighted<number>([
+  [0, 35],
+  [1, 35],
+  [2, 20],
+  [3, 10],
+]);
+const HOUSEHOLD_SIZE = new Weighted<number>([
+  [1, 10],
+  [2, 22],
+  [3, 38],
+  [4, 20],
+  [5, 10],
+]);
+const HOUSING_URBAN = new Weighted<THousing>([
+  ["OWN", 45],
+  ["RENT", 18],
+  ["WITH_PARENTS", 10],
+  ["PUBLIC_RENTAL", 22],
+  ["OTHER", 5],
+]);
+const HOUSING_MIGRANT = new Weighted<THousing>([
+  ["OWN", 10],
+  ["RENT", 62],
+  ["WITH_PARENTS", 5],
+  ["PUBLIC_RENTAL", 15],
+  ["OTHER", 8],
+]);
+const KIDS = new Weighted<number>([
+  [1, 50],
+  [2, 35],
+  [3, 15],
+]);
+const OTHER_ADULT_WORK = new Weighted<NonNullable<TMemberData["employment"]>>([
+  ["EMPLOYED", 40],
+  ["FLEXIBLE", 35],
+  ["UNEMPLOYED", 25],
+]);
 
 const NEEDS: Record<HardshipCause, string[]> = {
   ILLNESS: ["医疗费用负担重，申请医疗救助", "家庭成员长期服药，希望减轻医疗费用负担", "住院费用自付部分较高，申请大病救助"],
@@ -323,13 +621,7 @@ type TContext = {
 /** Round to whole yuan. */
 const yuan = (fen: number) => Math.round(fen / 100) * 100;
 
-function makeMember(
-  relation: NonNullable<TMemberData["relation"]>,
-  surname: string,
-  sex: TSex,
-  birthDay: number,
-  regionCode: string,
-): TMemberData {
+function makeMember(relation: NonNullable<TMemberData["relation"]>, surname: string, sex: TSex, birthDay: number, regionCode: string): TMemberData {
   const year = yearOf(birthDay);
   return {
     name: surname + givenName(sex, year),
@@ -439,7 +731,10 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
     members.push(makeMember("CHILD", fatherSurname, chance(0.52) ? "MALE" : "FEMALE", birth, region));
   }
   slots = size - members.length;
-  const parents: [TSex, number][] = [["MALE", holderBirth - between(23, 35) * 365], ["FEMALE", holderBirth - between(21, 32) * 365]];
+  const parents: [TSex, number][] = [
+    ["MALE", holderBirth - between(23, 35) * 365],
+    ["FEMALE", holderBirth - between(21, 32) * 365],
+  ];
   for (const [sex, birth] of parents) {
     if (slots <= 0) break;
     if (ageAt(birth, submittedDay) > 90 || chance(0.25)) continue;
@@ -451,7 +746,18 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
   for (const m of members) {
     const age = ageAt(birthOf(m), submittedDay);
     if (m.relation === "CHILD") {
-      m.education = age < 3 ? "NOT_IN_SCHOOL" : age < 6 ? "PRESCHOOL" : age < 15 ? "COMPULSORY" : age < 18 ? "HIGH_SCHOOL" : age < 22 && (needsStudent || chance(0.55)) ? "UNIVERSITY" : "NOT_IN_SCHOOL";
+      m.education =
+        age < 3
+          ? "NOT_IN_SCHOOL"
+          : age < 6
+            ? "PRESCHOOL"
+            : age < 15
+              ? "COMPULSORY"
+              : age < 18
+                ? "HIGH_SCHOOL"
+                : age < 22 && (needsStudent || chance(0.55))
+                  ? "UNIVERSITY"
+                  : "NOT_IN_SCHOOL";
       if (m.education === "UNIVERSITY" && chance(0.2)) m.livesInHousehold = false;
     }
     if (m.relation === "PARENT" && chance(0.35)) m.health = "CHRONIC_ILLNESS";
@@ -472,7 +778,14 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
     const unable = m.health === "SERIOUS_ILLNESS" || (m.health === "DISABLED" && (m.disabilityGrade ?? 4) <= 2);
     const retirementAge = m.sex === "MALE" ? 60 : 50;
     if (m.relation === "SELF") {
-      m.employment = causes.has("UNEMPLOYMENT") && chance(0.5) ? "UNEMPLOYED" : unable && chance(0.5) ? "UNABLE" : chance(category === "MIGRANT" ? 0.35 : 0.15) ? "FLEXIBLE" : "EMPLOYED";
+      m.employment =
+        causes.has("UNEMPLOYMENT") && chance(0.5)
+          ? "UNEMPLOYED"
+          : unable && chance(0.5)
+            ? "UNABLE"
+            : chance(category === "MIGRANT" ? 0.35 : 0.15)
+              ? "FLEXIBLE"
+              : "EMPLOYED";
     } else if (age < 16 || (m.education !== "NOT_IN_SCHOOL" && m.education !== undefined)) {
       m.employment = "NOT_WORKING_AGE";
     } else if (unable) {
@@ -496,23 +809,36 @@ function makeHousehold(ctx: TContext, anchorDay: number): THousehold {
   const serious = members.filter((m) => m.health === "SERIOUS_ILLNESS").length;
   const chronic = members.filter((m) => m.health === "CHRONIC_ILLNESS").length;
   if (serious || chronic) {
-    expenditures.push({ kind: "MEDICAL", annualFen: yuan(serious * between(15_000, 80_000) * 100 + chronic * between(2_000, 12_000) * 100), note: serious ? "住院及门诊自付费用" : "慢性病门诊自付费用" });
+    expenditures.push({
+      kind: "MEDICAL",
+      annualFen: yuan(serious * between(15_000, 80_000) * 100 + chronic * between(2_000, 12_000) * 100),
+      note: serious ? "住院及门诊自付费用" : "慢性病门诊自付费用",
+    });
   }
-  const tuition = members.reduce((sum, m) => sum + (m.education === "UNIVERSITY" ? between(5_000, 12_000) : m.education === "HIGH_SCHOOL" ? between(1_500, 4_000) : 0) * 100, 0);
+  const tuition = members.reduce(
+    (sum, m) => sum + (m.education === "UNIVERSITY" ? between(5_000, 12_000) : m.education === "HIGH_SCHOOL" ? between(1_500, 4_000) : 0) * 100,
+    0,
+  );
   if (tuition) expenditures.push({ kind: "TUITION", annualFen: yuan(tuition), note: "学费、住宿费" });
   for (const m of members) {
     if (m.health === "DISABLED" && ((m.disabilityGrade ?? 4) <= 2 || chance(0.5))) {
       expenditures.push({ kind: "DISABILITY_CARE", annualFen: yuan(((m.disabilityGrade ?? 4) <= 2 ? between(3_000, 15_000) : between(500, 4_000)) * 100) });
     }
   }
-  if (causes.has("DISASTER") && targetTier !== "ACCIDENT") expenditures.push({ kind: "DISASTER", annualFen: yuan(between(5_000, 30_000) * 100), note: "房屋修缮" });
+  if (causes.has("DISASTER") && targetTier !== "ACCIDENT")
+    expenditures.push({ kind: "DISASTER", annualFen: yuan(between(5_000, 30_000) * 100), note: "房屋修缮" });
   if (chance(0.05)) expenditures.push({ kind: "OTHER", annualFen: yuan(between(1_000, 5_000) * 100), note: "赡养老人费用" });
   const rigidFen = expenditures.reduce((sum, e) => sum + e.annualFen, 0);
 
   // ── income: chosen so the per-capita figure lands inside the target tier's band ──
   const policy = ctx.policy(region, submittedDay);
   const living = members.filter((m) => m.livesInHousehold).length;
-  const band = targetTier === "DEEP" ? [0.25, 0.97] : targetTier === "RELATIVE" ? [1.03, 0.97 * policy.relativeMultiplier] : [policy.relativeMultiplier * 1.05, policy.relativeMultiplier * 1.6];
+  const band =
+    targetTier === "DEEP"
+      ? [0.25, 0.97]
+      : targetTier === "RELATIVE"
+        ? [1.03, 0.97 * policy.relativeMultiplier]
+        : [policy.relativeMultiplier * 1.05, policy.relativeMultiplier * 1.6];
   const perCapitaTarget = policy.dibaoMonthlyFen * (band[0]! + rng() * (band[1]! - band[0]!));
   const monthlyTotal = Math.max(10_000, yuan(perCapitaTarget * living + rigidFen / 12));
 
@@ -813,7 +1139,7 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
 
 async function loadTargets(client: pg.Client): Promise<(TTarget & { weight: number })[]> {
   const { rows: orgs } = await client.query<TOrg>(
-    "SELECT id, code, name, level::text AS level, region_code AS \"regionCode\", path FROM organisation ORDER BY path",
+    'SELECT id, code, name, level::text AS level, region_code AS "regionCode", path FROM organisation ORDER BY path',
   );
   const { rows: users } = await client.query<TUser>(
     `SELECT u.id, u.username, u.roles::text[] AS roles, o.path FROM app_user u JOIN organisation o ON o.id = u.organisation_id
@@ -901,7 +1227,13 @@ async function main() {
     );
     const policyRows: TPolicyRows = {
       dibao: dibao.map((d) => ({ regionCode: d.region_code, monthlyFen: d.monthly_fen, effectiveFrom: d.effective_from, effectiveTo: d.effective_to })),
-      params: params.map((p) => ({ key: p.key, regionCode: p.region_code, value: Number(p.value), effectiveFrom: p.effective_from, effectiveTo: p.effective_to })),
+      params: params.map((p) => ({
+        key: p.key,
+        regionCode: p.region_code,
+        value: Number(p.value),
+        effectiveFrom: p.effective_from,
+        effectiveTo: p.effective_to,
+      })),
     };
     const publicityDays = pickParameter(policyRows.params, "PUBLICITY_DAYS", "", todayInShanghai())?.value;
     if (publicityDays === undefined) throw new Error("缺少政策参数 PUBLICITY_DAYS");
@@ -914,7 +1246,9 @@ async function main() {
     const loadStarted = Date.now();
     const existing = await client.query<{ resident_id: string }>("SELECT resident_id FROM file_person");
     for (const row of existing.rows) usedIds.add(row.resident_id);
-    const { rows: [before] } = await client.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
+    const {
+      rows: [before],
+    } = await client.query<{ files: number }>("SELECT count(*)::int AS files FROM household_file");
     console.log(
       `已有档案 ${before!.files.toLocaleString()} 户、身份号码 ${usedIds.size.toLocaleString()} 个（读取 ${Date.now() - loadStarted} ms）。` +
         `建档单位 ${targets.length} 个：${targets.map((t) => t.code).join("、")}`,
@@ -930,11 +1264,13 @@ async function main() {
     await client.query("BEGIN");
     await client.query("SET LOCAL synchronous_commit = off");
     await client.query("SET LOCAL maintenance_work_mem = '256MB'");
-    const { rows: secondary } = HOUSEHOLDS >= before!.files
-      ? await client.query<{ name: string; def: string }>(
-          `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'household_file'::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`)
-      : { rows: [] as { name: string; def: string }[] };
+    const { rows: secondary } =
+      HOUSEHOLDS >= before!.files
+        ? await client.query<{ name: string; def: string }>(
+            `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = 'household_file'::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`,
+          )
+        : { rows: [] as { name: string; def: string }[] };
     for (const index of secondary) await client.query(`DROP INDEX ${index.name}`);
     if (secondary.length) console.log(`暂时移除 household_file 的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
 
@@ -994,7 +1330,9 @@ async function main() {
         writeMs += Date.now() - w0; // time spent waiting for PostgreSQL beyond the generation
         writing = null;
         const seconds = (Date.now() - started) / 1000;
-        console.log(`  已写入 ${done.toLocaleString()} / ${HOUSEHOLDS.toLocaleString()} 户（${Math.round(done / Math.max(seconds, 0.001)).toLocaleString()} 户/秒）`);
+        console.log(
+          `  已写入 ${done.toLocaleString()} / ${HOUSEHOLDS.toLocaleString()} 户（${Math.round(done / Math.max(seconds, 0.001)).toLocaleString()} 户/秒）`,
+        );
         if (done >= nextAnalyze && done < HOUSEHOLDS) {
           // Fresh statistics each time the tables double: with the counts of an emptier table the
           // planner picks plans for the triggers' lookups that read far too much (a BitmapAnd over
@@ -1012,10 +1350,9 @@ async function main() {
       }
     }
 
-    await client.query(
-      `INSERT INTO audit_event (action, entity_type, detail) VALUES ('seed.households', 'household_file', $1::jsonb)`,
-      [JSON.stringify({ households: HOUSEHOLDS, seed: SEED, people: tally.people })],
-    );
+    await client.query(`INSERT INTO audit_event (action, entity_type, detail) VALUES ('seed.households', 'household_file', $1::jsonb)`, [
+      JSON.stringify({ households: HOUSEHOLDS, seed: SEED, people: tally.people }),
+    ]);
     const i0 = Date.now();
     for (const index of secondary) await client.query(index.def);
     const indexMs = Date.now() - i0;
@@ -1027,7 +1364,9 @@ async function main() {
     await client.query("VACUUM (ANALYZE) organisation, household_file, file_person, filing_event, file_number_counter");
     analyzeMs += Date.now() - a0;
 
-    const { rows: [after] } = await client.query<{ files: number; people: number; holding: number; counters: number }>(
+    const {
+      rows: [after],
+    } = await client.query<{ files: number; people: number; holding: number; counters: number }>(
       `SELECT (SELECT count(*)::int FROM household_file) AS files, (SELECT count(*)::int FROM file_person) AS people,
               (SELECT count(*)::int FROM file_person WHERE holds) AS holding, (SELECT count(*)::int FROM file_number_counter) AS counters`,
     );
@@ -1035,16 +1374,23 @@ async function main() {
       "SELECT file_number FROM household_file WHERE file_number IS NOT NULL ORDER BY approved_at DESC LIMIT 3",
     );
     const pct = (m: Map<string, number>, total: number) =>
-      [...m.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v.toLocaleString()}（${((100 * v) / total).toFixed(1)}%）`).join("，");
+      [...m.entries()]
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, v]) => `${k} ${v.toLocaleString()}（${((100 * v) / total).toFixed(1)}%）`)
+        .join("，");
     const decided = [...tally.tier.values()].reduce((a, b) => a + b, 0);
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    console.log(`\n完成：本次新增 ${HOUSEHOLDS.toLocaleString()} 户、家庭成员 ${tally.people.toLocaleString()} 人、流程记录 ${tally.events.toLocaleString()} 条，用时 ${seconds} 秒` +
-      `（生成 ${(generateMs / 1000).toFixed(1)} 秒，其后等待写入 ${(writeMs / 1000).toFixed(1)} 秒，` +
-      `${secondary.length ? `重建索引 ${(indexMs / 1000).toFixed(1)} 秒，` : ""}VACUUM ANALYZE ${(analyzeMs / 1000).toFixed(1)} 秒）。`);
+    console.log(
+      `\n完成：本次新增 ${HOUSEHOLDS.toLocaleString()} 户、家庭成员 ${tally.people.toLocaleString()} 人、流程记录 ${tally.events.toLocaleString()} 条，用时 ${seconds} 秒` +
+        `（生成 ${(generateMs / 1000).toFixed(1)} 秒，其后等待写入 ${(writeMs / 1000).toFixed(1)} 秒，` +
+        `${secondary.length ? `重建索引 ${(indexMs / 1000).toFixed(1)} 秒，` : ""}VACUUM ANALYZE ${(analyzeMs / 1000).toFixed(1)} 秒）。`,
+    );
     console.log(`  状态：${pct(tally.status, HOUSEHOLDS)}`);
     console.log(`  审定梯度：${pct(tally.tier, decided)}`);
     console.log(`  建议梯度与申报梯度不同：${tally.tierMiss.toLocaleString()} 户；按提交校验抽查 ${tally.validated.toLocaleString()} 户，全部通过。`);
-    console.log(`  数据库合计：档案 ${after!.files.toLocaleString()} 户，file_person ${after!.people.toLocaleString()} 行（其中 holds ${after!.holding.toLocaleString()}），档案编号计数器 ${after!.counters} 行。`);
+    console.log(
+      `  数据库合计：档案 ${after!.files.toLocaleString()} 户，file_person ${after!.people.toLocaleString()} 行（其中 holds ${after!.holding.toLocaleString()}），档案编号计数器 ${after!.counters} 行。`,
+    );
     console.log(`  最近的档案编号：${sample.map((s) => s.file_number).join("、")}`);
     if (LEDGER_ENTRIES > 0) {
       console.log("");

@@ -71,8 +71,13 @@ async function screenAction(req: IncomingMessage, res: ServerResponse) {
   if (problem) return refuse(res, 400, problem);
   const replay = new IncomingMessage(req.socket);
   Object.assign(replay, {
-    method: req.method, url: req.url, headers: req.headers, rawHeaders: req.rawHeaders,
-    httpVersion: req.httpVersion, httpVersionMajor: req.httpVersionMajor, httpVersionMinor: req.httpVersionMinor,
+    method: req.method,
+    url: req.url,
+    headers: req.headers,
+    rawHeaders: req.rawHeaders,
+    httpVersion: req.httpVersion,
+    httpVersionMajor: req.httpVersionMajor,
+    httpVersionMinor: req.httpVersionMinor,
     // Without it, the end of this copy reads as a request cut short and node destroys the socket.
     complete: true,
   });
@@ -81,4 +86,3 @@ async function screenAction(req: IncomingMessage, res: ServerResponse) {
   void handle(replay, res);
 }
 server.listen(port, hostname, () => console.log(`Listening on http://${hostname}:${port}`));
-

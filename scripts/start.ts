@@ -33,7 +33,9 @@ const host = process.env.HOST || "127.0.0.1";
 function seedHouseholds(databaseUrl: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn("npx", ["tsx", "--conditions=react-server", "scripts/seed-demo-households.ts"], {
-      cwd: PROJECT_DIR, stdio: "inherit", env: { ...process.env, DATABASE_URL: databaseUrl },
+      cwd: PROJECT_DIR,
+      stdio: "inherit",
+      env: { ...process.env, DATABASE_URL: databaseUrl },
     });
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`演示家庭档案填充失败（退出码 ${code}）`))));
   });
@@ -85,8 +87,9 @@ try {
   if (applied.length) console.log(`已执行数据库迁移：${applied.join("、")}`);
   const risk = await describeRoleRisk(db.url);
   if (risk) {
-    console.warn(`警告：${risk}请为应用另建一个不拥有任何表的账户并加入 bangfu_app 角色，` +
-      "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。");
+    console.warn(
+      `警告：${risk}请为应用另建一个不拥有任何表的账户并加入 bangfu_app 角色，` + "把它设为 DATABASE_URL，表的所有者设为 MIGRATION_DATABASE_URL（见 README）。",
+    );
   }
 
   // After a crash: evidence bytes without a row, unfinished uploads and backups (see repair-at-start.ts).

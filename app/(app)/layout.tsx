@@ -20,19 +20,23 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           </Link>
           {/* Wide screens: the sections inline. */}
           <nav aria-label="主导航" className="hidden flex-wrap gap-1 md:flex">
-            {sections.filter((item) => !item.personal).map((item) => (
-              <NavLink key={item.href} href={item.href}>
-                {item.label}
-              </NavLink>
-            ))}
-          </nav>
-          <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
-            <nav aria-label="我的">
-              {sections.filter((item) => item.personal).map((item) => (
+            {sections
+              .filter((item) => !item.personal)
+              .map((item) => (
                 <NavLink key={item.href} href={item.href}>
                   {item.label}
                 </NavLink>
               ))}
+          </nav>
+          <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
+            <nav aria-label="我的">
+              {sections
+                .filter((item) => item.personal)
+                .map((item) => (
+                  <NavLink key={item.href} href={item.href}>
+                    {item.label}
+                  </NavLink>
+                ))}
             </nav>
             {/* Name over organisation and role, each kept on one line: side by side they pushed the
                 sections onto a second row at 1280 px and broke 帮扶干部 in two. */}

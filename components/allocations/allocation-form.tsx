@@ -25,7 +25,13 @@ export type TAdjustable = { id: string; label: string; fundSource: FundSource; r
  * only the confirmation sends it. The balances shown are this page's; the database has the last word.
  */
 export function AllocationForm({
-  kinds, organisationName, recipients, adjustable, balances, year, today,
+  kinds,
+  organisationName,
+  recipients,
+  adjustable,
+  balances,
+  year,
+  today,
 }: {
   kinds: TEnterableKind[];
   organisationName: string;
@@ -43,7 +49,17 @@ export function AllocationForm({
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordAllocationInput) as never,
-    defaultValues: { idempotencyKey, kind: kinds[0], fundSource: undefined, recipientId: "", adjustsId: "", amountFen: "", entryDate: today, source: "", note: "" },
+    defaultValues: {
+      idempotencyKey,
+      kind: kinds[0],
+      fundSource: undefined,
+      recipientId: "",
+      adjustsId: "",
+      amountFen: "",
+      entryDate: today,
+      source: "",
+      note: "",
+    },
   });
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
   const kind = form.watch("kind") as TEnterableKind;
@@ -64,19 +80,26 @@ export function AllocationForm({
     const sameYear = entryYear === year;
     const holds = (what: string, before: number, after: number) =>
       sameYear ? `${what} ${year} 年“${FUND_SOURCE_LABELS[fund]}”额度：${formatFen(before)} → ${formatFen(after)}` : `${what}${entryYear} 年的额度相应变化。`;
-    if (kind === "RECEIVED") return [`${organisationName} 登记拨入 ${FUND_SOURCE_LABELS[fund]} ${formatFen(fen)}（来源：${values.source || "—"}），日期 ${values.entryDate}。`, holds("本单位", own, own + fen)];
+    if (kind === "RECEIVED")
+      return [
+        `${organisationName} 登记拨入 ${FUND_SOURCE_LABELS[fund]} ${formatFen(fen)}（来源：${values.source || "—"}），日期 ${values.entryDate}。`,
+        holds("本单位", own, own + fen),
+      ];
     if (kind === "PASS_DOWN") {
       const theirs = balances[String(values.recipientId ?? "")]?.[fund] ?? 0;
       return [
         `${organisationName} 向 ${recipientName ?? "—"} 下拨 ${FUND_SOURCE_LABELS[fund]} ${formatFen(fen)}，日期 ${values.entryDate}。`,
-        holds("本单位", own, own - fen), holds(recipientName ?? "下级", theirs, theirs + fen),
+        holds("本单位", own, own - fen),
+        holds(recipientName ?? "下级", theirs, theirs + fen),
         ...(sameYear && own < fen ? [`本单位可下拨余额仅 ${formatFen(own)}，将被拒绝。`] : []),
       ];
     }
     if (!adjusted) return null;
     return [
       `调整“${adjusted.label}”：${fen > 0 ? "调增" : "调减"} ${formatFen(Math.abs(fen))}，调整后该笔为 ${formatFen(adjusted.netFen + fen)}。`,
-      adjusted.recipient ? `${fen > 0 ? `本单位多拨给 ${adjusted.recipient}` : `从 ${adjusted.recipient} 收回`} ${formatFen(Math.abs(fen))}。` : holds("本单位", own, own + fen),
+      adjusted.recipient
+        ? `${fen > 0 ? `本单位多拨给 ${adjusted.recipient}` : `从 ${adjusted.recipient} 收回`} ${formatFen(Math.abs(fen))}。`
+        : holds("本单位", own, own + fen),
     ];
   })();
 
@@ -113,14 +136,22 @@ export function AllocationForm({
       <div className="grid gap-4 sm:grid-cols-3">
         <Field label="登记类型" htmlFor="kind" error={errors.kind?.message}>
           <Select id="kind" {...form.register("kind")}>
-            {kinds.map((k) => <option key={k} value={k}>{ALLOCATION_KIND_LABELS[k]}</option>)}
+            {kinds.map((k) => (
+              <option key={k} value={k}>
+                {ALLOCATION_KIND_LABELS[k]}
+              </option>
+            ))}
           </Select>
         </Field>
         {kind !== "ADJUSTMENT" && (
           <Field label="资金来源" htmlFor="fundSource" error={errors.fundSource?.message}>
             <Select id="fundSource" {...form.register("fundSource")}>
               <option value="">请选择</option>
-              {Object.entries(FUND_SOURCE_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+              {Object.entries(FUND_SOURCE_LABELS).map(([value, label]) => (
+                <option key={value} value={value}>
+                  {label}
+                </option>
+              ))}
             </Select>
           </Field>
         )}
@@ -128,7 +159,11 @@ export function AllocationForm({
           <Field label="下拨给" htmlFor="recipientId" error={errors.recipientId?.message} hint={recipients.length === 0 ? "本单位没有下级工会" : undefined}>
             <Select id="recipientId" {...form.register("recipientId")}>
               <option value="">请选择下级工会</option>
-              {recipients.map((r) => <option key={r.id} value={r.id}>{r.name}</option>)}
+              {recipients.map((r) => (
+                <option key={r.id} value={r.id}>
+                  {r.name}
+                </option>
+              ))}
             </Select>
           </Field>
         )}
@@ -138,10 +173,19 @@ export function AllocationForm({
           </Field>
         )}
         {kind === "ADJUSTMENT" && (
-          <Field label="调整的记录" htmlFor="adjustsId" error={errors.adjustsId?.message} hint={adjustable.length === 0 ? `${year} 年本单位没有可调整的拨入或下拨记录` : undefined}>
+          <Field
+            label="调整的记录"
+            htmlFor="adjustsId"
+            error={errors.adjustsId?.message}
+            hint={adjustable.length === 0 ? `${year} 年本单位没有可调整的拨入或下拨记录` : undefined}
+          >
             <Select id="adjustsId" {...form.register("adjustsId")}>
               <option value="">请选择</option>
-              {adjustable.map((a) => <option key={a.id} value={a.id}>{a.label}</option>)}
+              {adjustable.map((a) => (
+                <option key={a.id} value={a.id}>
+                  {a.label}
+                </option>
+              ))}
             </Select>
           </Field>
         )}
@@ -167,12 +211,18 @@ export function AllocationForm({
         <div className="space-y-4 p-6">
           <h2 className="text-base font-semibold">确认{ALLOCATION_KIND_LABELS[kind]}</h2>
           <ul className="list-disc space-y-1 pl-5 text-sm text-slate-700">
-            {(summary ?? []).map((line) => <li key={line}>{line}</li>)}
+            {(summary ?? []).map((line) => (
+              <li key={line}>{line}</li>
+            ))}
           </ul>
           <p className="text-xs text-slate-500">登记后不能修改或删除，如有差错只能登记调整。</p>
           <div className="flex justify-end gap-2">
-            <Button variant="secondary" onClick={() => dialog.current?.close()}>返回修改</Button>
-            <Button onClick={confirm} disabled={pending}>{pending ? "处理中……" : "确认登记"}</Button>
+            <Button variant="secondary" onClick={() => dialog.current?.close()}>
+              返回修改
+            </Button>
+            <Button onClick={confirm} disabled={pending}>
+              {pending ? "处理中……" : "确认登记"}
+            </Button>
           </div>
         </div>
       </dialog>

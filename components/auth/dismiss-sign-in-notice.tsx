@@ -25,7 +25,11 @@ export function DismissSignInNotice() {
       >
         {pending ? "正在处理……" : "知道了"}
       </button>
-      {error && <span role="alert" className="text-sm text-red-700">{error}</span>}
+      {error && (
+        <span role="alert" className="text-sm text-red-700">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

@@ -1,6 +1,14 @@
 "use client";
 
-import { completeWorkItemAction, disposeFileAction, recordFindingAction, removeCalendarDayAction, runDailyCalendarNowAction, setCalendarDayAction, startSpotCheckAction } from "@/lib/calendar/actions";
+import {
+  completeWorkItemAction,
+  disposeFileAction,
+  recordFindingAction,
+  removeCalendarDayAction,
+  runDailyCalendarNowAction,
+  setCalendarDayAction,
+  startSpotCheckAction,
+} from "@/lib/calendar/actions";
 import { DialogForm } from "@/components/forms/dialog-form";
 import { ConfirmAction } from "@/components/ui/confirm-action";
 import { SPOT_CHECK_FINDING_LABELS } from "@/lib/calendar/labels";
@@ -81,7 +89,13 @@ export function RunDailyNowButton() {
 }
 
 /** 录入节假日: a day of a year chinese-days does not cover; entering a date again corrects it. */
-export function SetCalendarDayButton({ defaults, label = "录入节假日或调休" }: { defaults?: { day: string; kind: "HOLIDAY" | "WORKDAY"; name: string }; label?: string }) {
+export function SetCalendarDayButton({
+  defaults,
+  label = "录入节假日或调休",
+}: {
+  defaults?: { day: string; kind: "HOLIDAY" | "WORKDAY"; name: string };
+  label?: string;
+}) {
   return (
     <DialogForm
       label={label}

@@ -48,7 +48,8 @@ export function CalendarCoverageCard({ coverage }: { coverage: TCalendarCoverage
             </Alert>
           ) : null}
           <p className="text-sm text-slate-600">
-            按工作日计算的期限（纸质档案同步 {"“"}30 个工作日{"”"}等）使用此日历；未收录的日子周一至周五为工作日。每日任务会从 chinese-days 数据包更新已公布的年份，管理员录入的日子不会被覆盖。
+            按工作日计算的期限（纸质档案同步 {"“"}30 个工作日{"”"}等）使用此日历；未收录的日子周一至周五为工作日。每日任务会从 chinese-days
+            数据包更新已公布的年份，管理员录入的日子不会被覆盖。
             {coverage.mayEdit ? "" : ` ${CALENDAR_LEVEL_REFUSAL}`}
           </p>
           <Table head={["年份", "数据包（chinese-days）", "管理员录入", "状态"]}>

@@ -73,13 +73,26 @@ export function UploadRosterForm({ limit }: { limit: TUploadLimit }) {
               </tr>
             ))}
           </Table>
-          {problems.count > problems.list.length && <p className="mt-2 text-sm text-slate-600">只列出前 {problems.list.length} 处问题，共 {problems.count.toLocaleString("zh-CN")} 处。</p>}
+          {problems.count > problems.list.length && (
+            <p className="mt-2 text-sm text-slate-600">
+              只列出前 {problems.list.length} 处问题，共 {problems.count.toLocaleString("zh-CN")} 处。
+            </p>
+          )}
         </div>
       )}
       <Field label="民政比对名单（.xlsx 或 .csv）" htmlFor="roster-file" hint={limit.hint}>
-        <Input id="roster-file" name="file" type="file" accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv" onChange={onFileChange} aria-invalid={!!error} />
+        <Input
+          id="roster-file"
+          name="file"
+          type="file"
+          accept=".xlsx,.csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet,text/csv"
+          onChange={onFileChange}
+          aria-invalid={!!error}
+        />
       </Field>
-      <Button type="submit" disabled={pending}>{pending ? "正在校验并比对…" : "上传并比对"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "正在校验并比对…" : "上传并比对"}
+      </Button>
     </form>
   );
 }

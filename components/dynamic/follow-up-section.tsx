@@ -5,7 +5,14 @@ import type { TActor } from "@/lib/auth/actor";
 import { canDecideChange } from "@/lib/dynamic/rules";
 import type { getFileFollowUp } from "@/lib/dynamic/find";
 import { TIER_LABELS } from "@/lib/labels/household-file";
-import { CANCEL_REASON_LABELS, CHANGE_KIND_LABELS, CHANGE_STATUS_LABELS, EXIT_REASON_LABELS, MEASURE_STATUS_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
+import {
+  CANCEL_REASON_LABELS,
+  CHANGE_KIND_LABELS,
+  CHANGE_STATUS_LABELS,
+  EXIT_REASON_LABELS,
+  MEASURE_STATUS_LABELS,
+  RECHECK_OUTCOME_LABELS,
+} from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime } from "@/lib/format/datetime";
 import type { Tier } from "@/lib/generated/prisma/enums";
 import { formatFen } from "@/lib/money/money";
@@ -14,7 +21,14 @@ import { ChangeDecision, MeasureProgress } from "./follow-up-actions";
 import { VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
 type TFollowUp = Awaited<ReturnType<typeof getFileFollowUp>>;
-type TFile = { holderName: string | null; fileNumber: string | null; tier: Tier | null; perCapitaMonthlyFen: number | null; suggestedTier: Tier | null; organisationName: string };
+type TFile = {
+  holderName: string | null;
+  fileNumber: string | null;
+  tier: Tier | null;
+  perCapitaMonthlyFen: number | null;
+  suggestedTier: Tier | null;
+  organisationName: string;
+};
 
 const tierLabel = (t: Tier | null) => (t ? TIER_LABELS[t] : "—");
 
@@ -26,9 +40,11 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
       <div className="space-y-4">
         {followUp.changes.map((c) => {
           const proposed =
-            c.kind === "TIER_CHANGE" ? `困难类别：${tierLabel(c.proposedTier)}`
-            : c.kind === "EXIT" ? `退档：${c.exitReason ? EXIT_REASON_LABELS[c.exitReason] : ""}${c.cancelReason ? `（${CANCEL_REASON_LABELS[c.cancelReason]}）` : ""}`
-            : `转至：${c.targetOrganisation?.name ?? ""}`;
+            c.kind === "TIER_CHANGE"
+              ? `困难类别：${tierLabel(c.proposedTier)}`
+              : c.kind === "EXIT"
+                ? `退档：${c.exitReason ? EXIT_REASON_LABELS[c.exitReason] : ""}${c.cancelReason ? `（${CANCEL_REASON_LABELS[c.cancelReason]}）` : ""}`
+                : `转至：${c.targetOrganisation?.name ?? ""}`;
           const open = c.status === "PENDING" || c.status === "AWAITING_RECEIVER";
           // One predicate for the buttons and the server (decideChange): role, pending, not the proposer.
           const decide = canDecideChange(actor, c);
@@ -45,8 +61,12 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
               <div className="grid gap-4 text-sm sm:grid-cols-2">
                 <div className="rounded bg-white p-3">
                   <p className="text-xs text-slate-500">现状（申请时）</p>
-                  <p>困难类别：{tierLabel(c.currentTier)}；单位：{file.organisationName}</p>
-                  <p>人均月收入：{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}，系统建议：{tierLabel(c.suggestedTier)}</p>
+                  <p>
+                    困难类别：{tierLabel(c.currentTier)}；单位：{file.organisationName}
+                  </p>
+                  <p>
+                    人均月收入：{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}，系统建议：{tierLabel(c.suggestedTier)}
+                  </p>
                 </div>
                 <div className="rounded bg-white p-3">
                   <p className="text-xs text-slate-500">申请变更为</p>
@@ -63,7 +83,17 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
               )}
               {decide.ok && (
                 <div className="mt-3">
-                  <ChangeDecision requestId={c.id} version={c.version} summary={describeChange({ ...c, holderName: file.holderName, fileNumber: file.fileNumber, fromOrganisation: file.organisationName, targetOrganisation: c.targetOrganisation?.name ?? null })} />
+                  <ChangeDecision
+                    requestId={c.id}
+                    version={c.version}
+                    summary={describeChange({
+                      ...c,
+                      holderName: file.holderName,
+                      fileNumber: file.fileNumber,
+                      fromOrganisation: file.organisationName,
+                      targetOrganisation: c.targetOrganisation?.name ?? null,
+                    })}
+                  />
                 </div>
               )}
               {refusal && <p className="mt-2 text-xs text-slate-500">{refusal}</p>}
@@ -75,7 +105,19 @@ export function ChangeRequestsCard({ followUp, file, actor }: { followUp: TFollo
   );
 }
 
-export function PairingCard({ followUp, cadreName, contactName, contactPhone, actions }: { followUp: TFollowUp; cadreName: string | null; contactName: string | null; contactPhone: string | null; actions: React.ReactNode }) {
+export function PairingCard({
+  followUp,
+  cadreName,
+  contactName,
+  contactPhone,
+  actions,
+}: {
+  followUp: TFollowUp;
+  cadreName: string | null;
+  contactName: string | null;
+  contactPhone: string | null;
+  actions: React.ReactNode;
+}) {
   return (
     <Card title="六、结对帮扶与走访记录">
       <dl className="mb-4 grid gap-4 text-sm sm:grid-cols-3">
@@ -145,7 +187,17 @@ export function PlanCard({ followUp, canUpdate }: { followUp: TFollowUp; canUpda
   );
 }
 
-export function RecheckCard({ followUp, nextCheckDue, today, actions }: { followUp: TFollowUp; nextCheckDue: Date | null; today: string; actions: React.ReactNode }) {
+export function RecheckCard({
+  followUp,
+  nextCheckDue,
+  today,
+  actions,
+}: {
+  followUp: TFollowUp;
+  nextCheckDue: Date | null;
+  today: string;
+  actions: React.ReactNode;
+}) {
   const due = nextCheckDue ? dateOnlyString(nextCheckDue) : null;
   return (
     <Card title="动态核查与困难类别记录">

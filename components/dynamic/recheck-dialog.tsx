@@ -32,7 +32,15 @@ function Options({ labels }: { labels: Record<string, string> }) {
 }
 
 /** 动态核查: the visit, the household's current figures (starting from the last ones) and the conclusion. */
-export function RecheckDialog({ fileId, version, today, visitor, incomes, expenditures, currentTier }: {
+export function RecheckDialog({
+  fileId,
+  version,
+  today,
+  visitor,
+  incomes,
+  expenditures,
+  currentTier,
+}: {
   fileId: string;
   currentTier: keyof typeof TIER_LABELS | null;
   version: number;
@@ -47,7 +55,14 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
   const form = useForm<TValues>({
     resolver: zodResolver(ZRecordRecheckInput) as never,
     defaultValues: {
-      fileId, expectedVersion: version, checkDate: today, visitors: visitor, outcome: "" as never, finding: "" as never, note: "", deviationReason: "",
+      fileId,
+      expectedVersion: version,
+      checkDate: today,
+      visitors: visitor,
+      outcome: "" as never,
+      finding: "" as never,
+      note: "",
+      deviationReason: "",
       incomes: incomes.map((i) => ({ source: i.source, monthlyFen: i.monthlyYuan })) as never,
       expenditures: expenditures.map((x) => ({ kind: x.kind, annualFen: x.annualYuan, note: x.note })) as never,
     },
@@ -87,7 +102,13 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
               <Input id="recheck-visitors" {...form.register("visitors")} />
             </Field>
           </div>
-          <IncomeExpenseEditor form={form as unknown as UseFormReturn<TMoneyFields>} errorAt={err} labelPrefix="核查" incomeTitle="当前月收入（元/月）" expenditureTitle="当前年刚性支出（元/年）" />
+          <IncomeExpenseEditor
+            form={form as unknown as UseFormReturn<TMoneyFields>}
+            errorAt={err}
+            labelPrefix="核查"
+            incomeTitle="当前月收入（元/月）"
+            expenditureTitle="当前年刚性支出（元/年）"
+          />
           <div className="grid gap-4 sm:grid-cols-3">
             <Field label="核查结论" htmlFor="recheck-outcome" error={err("outcome")}>
               <Select id="recheck-outcome" {...form.register("outcome")}>
@@ -128,10 +149,20 @@ export function RecheckDialog({ fileId, version, today, visitor, incomes, expend
               </Field>
             )}
           </div>
-          <Field label="核查情况 / 理由" htmlFor="recheck-note" error={err("note")} hint="必填：入户所见、收支有无变化；提出调整或退档时将作为申请理由交审批人审批">
+          <Field
+            label="核查情况 / 理由"
+            htmlFor="recheck-note"
+            error={err("note")}
+            hint="必填：入户所见、收支有无变化；提出调整或退档时将作为申请理由交审批人审批"
+          >
             <textarea id="recheck-note" rows={3} className={inputClass} {...form.register("note")} />
           </Field>
-          <Field label="与系统建议不一致的理由" htmlFor="recheck-deviation" error={err("deviationReason")} hint={`现类别：${currentTier ? TIER_LABELS[currentTier] : "—"}。系统按本次录入的收支重新计算建议类别；结论与建议不一致时必填`}>
+          <Field
+            label="与系统建议不一致的理由"
+            htmlFor="recheck-deviation"
+            error={err("deviationReason")}
+            hint={`现类别：${currentTier ? TIER_LABELS[currentTier] : "—"}。系统按本次录入的收支重新计算建议类别；结论与建议不一致时必填`}
+          >
             <textarea id="recheck-deviation" rows={2} className={inputClass} {...form.register("deviationReason")} />
           </Field>
           <div className="flex justify-end gap-2">

@@ -8,8 +8,20 @@ import { cancelExportAction, requestExportAction } from "@/lib/exports/actions";
 import type { ExportJobKind } from "@/lib/generated/prisma/enums";
 
 /** 后台导出: asks for the export with the page's filters, then opens 我的导出 with the new job highlighted. */
-export function BackgroundExportButton({ kind, format, full = false, params, label, variant = "secondary" }: {
-  kind: ExportJobKind; format: "xlsx" | "csv"; full?: boolean; params: Record<string, string>; label: string; variant?: TButtonVariant;
+export function BackgroundExportButton({
+  kind,
+  format,
+  full = false,
+  params,
+  label,
+  variant = "secondary",
+}: {
+  kind: ExportJobKind;
+  format: "xlsx" | "csv";
+  full?: boolean;
+  params: Record<string, string>;
+  label: string;
+  variant?: TButtonVariant;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -28,8 +40,14 @@ export function BackgroundExportButton({ kind, format, full = false, params, lab
         });
       }}
     >
-      <button type="submit" disabled={pending} className={buttonClass(variant)}>{pending ? "正在提交……" : label}</button>
-      {error && <p role="alert" className="mt-2 rounded bg-red-50 px-3 py-2 text-sm text-red-700">{error}</p>}
+      <button type="submit" disabled={pending} className={buttonClass(variant)}>
+        {pending ? "正在提交……" : label}
+      </button>
+      {error && (
+        <p role="alert" className="mt-2 rounded bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
     </form>
   );
 }

@@ -12,14 +12,30 @@ const PANEL = "absolute right-0 z-10 mt-1 w-72 max-w-[calc(100vw-2rem)] space-y-
  * refuses `full=1` from anyone else and records the choice in the audit trail. With `kind`, the
  * same exports can also be written in the background (后台导出) and fetched from 我的导出.
  */
-export function ExportLinks({ href, params, auditor, fullNote, kind }: { href: string; params: Record<string, string>; auditor: boolean; fullNote?: string; kind?: ExportJobKind }) {
+export function ExportLinks({
+  href,
+  params,
+  auditor,
+  fullNote,
+  kind,
+}: {
+  href: string;
+  params: Record<string, string>;
+  auditor: boolean;
+  fullNote?: string;
+  kind?: ExportJobKind;
+}) {
   const url = (extra: Record<string, string>) => `${href}?${new URLSearchParams({ ...params, ...extra })}`;
   // What the background export is given: the filters that are set (the action's schema takes strings only).
   const filters = Object.fromEntries(Object.entries(params).filter(([, value]) => typeof value === "string" && value !== ""));
   return (
     <div className="flex flex-wrap items-start gap-2">
-      <a href={url({ format: "xlsx" })} className={buttonClass("secondary")}>导出 Excel</a>
-      <a href={url({ format: "csv" })} className={buttonClass("secondary")}>导出 CSV</a>
+      <a href={url({ format: "xlsx" })} className={buttonClass("secondary")}>
+        导出 Excel
+      </a>
+      <a href={url({ format: "csv" })} className={buttonClass("secondary")}>
+        导出 CSV
+      </a>
       {kind ? (
         <details name="export-options" className="relative">
           <summary className={buttonClass("secondary", "cursor-pointer list-none")}>后台导出…</summary>
@@ -40,7 +56,9 @@ export function ExportLinks({ href, params, auditor, fullNote, kind }: { href: s
           <div className={PANEL}>
             <p className="text-slate-700">{fullNote}本次导出及其筛选条件将记入审计日志。</p>
             <div className="flex flex-wrap gap-2">
-              <a href={url({ format: "xlsx", full: "1" })} className={buttonClass("primary")}>确认导出（含完整号码）</a>
+              <a href={url({ format: "xlsx", full: "1" })} className={buttonClass("primary")}>
+                确认导出（含完整号码）
+              </a>
               {kind ? <BackgroundExportButton kind={kind} format="xlsx" full params={filters} label="确认后台导出（含完整号码）" /> : null}
             </div>
           </div>

@@ -39,8 +39,22 @@ function formatSize(bytes: number): string {
  * checked before sending; the upload route enforces it with the same words.
  */
 export function EvidencePanel({
-  fileId, items, canUpload, uploadRefusal, canDelete, limit, requiredKinds,
-}: { fileId: string; items: TEvidencePanelItem[]; canUpload: boolean; /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string; canDelete: boolean; limit: TUploadLimit; requiredKinds: EvidenceKind[] }) {
+  fileId,
+  items,
+  canUpload,
+  uploadRefusal,
+  canDelete,
+  limit,
+  requiredKinds,
+}: {
+  fileId: string;
+  items: TEvidencePanelItem[];
+  canUpload: boolean;
+  /** Why a caseworker cannot upload now (canUploadEvidence). */ uploadRefusal?: string;
+  canDelete: boolean;
+  limit: TUploadLimit;
+  requiredKinds: EvidenceKind[];
+}) {
   // The reminder is for the caseworker preparing a draft (canDelete holds exactly then); once
   // submitted, the required kinds were checked.
   // The required kinds come from the domain (requiredEvidenceKinds: application, authorisation and

@@ -38,7 +38,16 @@ type TForm = UseFormReturn<TFilingFormValues>;
 const MEMBER_RELATION_LABELS = Object.fromEntries(Object.entries(RELATION_LABELS).filter(([k]) => k !== "SELF"));
 
 export const EMPTY_MEMBER = {
-  name: "", relation: "", residentId: "", birthDate: "", sex: "", health: "", disabilityGrade: "", education: "", employment: "", livesInHousehold: true,
+  name: "",
+  relation: "",
+  residentId: "",
+  birthDate: "",
+  sex: "",
+  health: "",
+  disabilityGrade: "",
+  education: "",
+  employment: "",
+  livesInHousehold: true,
 } as unknown as TFilingFormValues["members"][number];
 
 function Options({ labels, placeholder = "请选择" }: { labels: Record<string, string>; placeholder?: string }) {
@@ -105,24 +114,26 @@ export function FilingForm({ fileId, version, defaultValues, organisations, poli
     focusFirstError(formRef.current);
   }
 
-  const saveDraft = () => validated(ZDraftFilingData, () => {
-    startTransition(async () => {
-      const result = await saveDraftAction({ fileId, expectedVersion: version, idempotencyKey: fileId ? undefined : idempotencyKey, data: form.getValues() });
-      if (!result.ok) return showResult(result);
-      const { warnings, repeated } = result.data;
-      setMessage({ tone: warnings.length ? "info" : "success", text: repeated ? "已处理：该草稿已保存过，未重复建档。" : "草稿已保存。", warnings });
-      if (!fileId) router.replace(`/files/${result.data.fileId}/edit?saved=1`);
-      else router.refresh();
+  const saveDraft = () =>
+    validated(ZDraftFilingData, () => {
+      startTransition(async () => {
+        const result = await saveDraftAction({ fileId, expectedVersion: version, idempotencyKey: fileId ? undefined : idempotencyKey, data: form.getValues() });
+        if (!result.ok) return showResult(result);
+        const { warnings, repeated } = result.data;
+        setMessage({ tone: warnings.length ? "info" : "success", text: repeated ? "已处理：该草稿已保存过，未重复建档。" : "草稿已保存。", warnings });
+        if (!fileId) router.replace(`/files/${result.data.fileId}/edit?saved=1`);
+        else router.refresh();
+      });
     });
-  });
 
-  const askSubmit = () => validated(ZSubmitFilingData, () => {
-    if (!fileId || version === undefined) {
-      setMessage({ tone: "info", text: "内容已填写完整。请先保存草稿，上传申请书和核对授权书后再提交。" });
-      return;
-    }
-    confirmDialog.current?.showModal();
-  });
+  const askSubmit = () =>
+    validated(ZSubmitFilingData, () => {
+      if (!fileId || version === undefined) {
+        setMessage({ tone: "info", text: "内容已填写完整。请先保存草稿，上传申请书和核对授权书后再提交。" });
+        return;
+      }
+      confirmDialog.current?.showModal();
+    });
 
   const submit = () => {
     confirmDialog.current?.close();
@@ -218,7 +229,11 @@ function BasicsSection({ form, organisations }: { form: TForm; organisations: TO
             <input type="checkbox" className="size-5" aria-invalid={!!e("holderUnionMember")} {...form.register("holderUnionMember")} />
             建档职工是工会会员
           </label>
-          {e("holderUnionMember") && <p role="alert" className="text-xs text-red-600">{e("holderUnionMember")}</p>}
+          {e("holderUnionMember") && (
+            <p role="alert" className="text-xs text-red-600">
+              {e("holderUnionMember")}
+            </p>
+          )}
         </div>
       </div>
     </Card>
@@ -398,7 +413,13 @@ function MoneySection({ form }: { form: TForm }) {
               <Input id="suddenEventNote" aria-invalid={!!e("suddenEventNote")} {...form.register("suddenEventNote")} />
             </Field>
             <Field label="造成的损失或刚性支出（元）" htmlFor="suddenEventLossFen" error={e("suddenEventLossFen")}>
-              <Input id="suddenEventLossFen" aria-invalid={!!e("suddenEventLossFen")} inputMode="decimal" autoComplete="off" {...form.register("suddenEventLossFen" as never)} />
+              <Input
+                id="suddenEventLossFen"
+                aria-invalid={!!e("suddenEventLossFen")}
+                inputMode="decimal"
+                autoComplete="off"
+                {...form.register("suddenEventLossFen" as never)}
+              />
             </Field>
           </div>
         )}
@@ -428,7 +449,11 @@ function CausesSection({ form }: { form: TForm }) {
               </label>
             ))}
           </div>
-          {e("secondaryCauses") && <p role="alert" className="mt-1 text-xs text-red-600">{e("secondaryCauses")}</p>}
+          {e("secondaryCauses") && (
+            <p role="alert" className="mt-1 text-xs text-red-600">
+              {e("secondaryCauses")}
+            </p>
+          )}
         </fieldset>
         <div className="md:col-span-3">
           <Field label="当前困难需求" htmlFor="needs" error={e("needs")}>
@@ -458,7 +483,9 @@ function TierSection({ form, organisations, policies }: { form: TForm; organisat
             <p className="font-medium">{policy ? "填写家庭收入后，这里显示系统建议的困难类别。" : "请先选择建档单位。"}</p>
           )}
           <ul className="mt-2 list-disc space-y-1 pl-5 text-xs">
-            {suggestion?.steps.map((s) => <li key={s}>{s}</li>)}
+            {suggestion?.steps.map((s) => (
+              <li key={s}>{s}</li>
+            ))}
           </ul>
           {policy && (
             <p className="mt-2 text-xs text-sky-700">

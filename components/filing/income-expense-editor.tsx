@@ -28,7 +28,13 @@ function Options({ labels }: { labels: Record<string, string> }) {
  * 家庭收支: monthly incomes by source and annual rigid expenditure, the one editor used by intake
  * and by the re-check dialog. `labelPrefix` keeps the accessible names of two editors on one page apart.
  */
-export function IncomeExpenseEditor({ form, errorAt, labelPrefix = "", incomeTitle = "月收入（元/月，全家合计）", expenditureTitle = "刚性支出（元/年）" }: {
+export function IncomeExpenseEditor({
+  form,
+  errorAt,
+  labelPrefix = "",
+  incomeTitle = "月收入（元/月，全家合计）",
+  expenditureTitle = "刚性支出（元/年）",
+}: {
   form: UseFormReturn<TMoneyFields>;
   errorAt: (path: string) => string | undefined;
   labelPrefix?: string;
@@ -45,14 +51,24 @@ export function IncomeExpenseEditor({ form, errorAt, labelPrefix = "", incomeTit
         <h3 className="mb-2 text-sm font-medium text-slate-700">{incomeTitle}</h3>
         <div className="space-y-3">
           {incomes.fields.map((field, index) => (
-            <div key={field.id} className="grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] items-start gap-2" data-testid={`${labelPrefix ? "recheck-" : ""}income-${index}`}>
+            <div
+              key={field.id}
+              className="grid grid-cols-[minmax(0,1fr)_minmax(0,1fr)_auto] items-start gap-2"
+              data-testid={`${labelPrefix ? "recheck-" : ""}income-${index}`}
+            >
               <Field label="收入来源" error={e(`incomes.${index}.source`)}>
                 <Select aria-label={l("收入来源", index)} aria-invalid={!!e(`incomes.${index}.source`)} {...form.register(`incomes.${index}.source`)}>
                   <Options labels={INCOME_SOURCE_LABELS} />
                 </Select>
               </Field>
               <Field label="金额（元/月）" error={e(`incomes.${index}.monthlyFen`)}>
-                <Input aria-label={l("月收入金额", index)} inputMode="decimal" autoComplete="off" aria-invalid={!!e(`incomes.${index}.monthlyFen`)} {...form.register(`incomes.${index}.monthlyFen`)} />
+                <Input
+                  aria-label={l("月收入金额", index)}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  aria-invalid={!!e(`incomes.${index}.monthlyFen`)}
+                  {...form.register(`incomes.${index}.monthlyFen`)}
+                />
               </Field>
               <Button variant="ghost" className="mt-6" aria-label={l("移除收入", index)} onClick={() => incomes.remove(index)}>
                 移除
@@ -68,14 +84,24 @@ export function IncomeExpenseEditor({ form, errorAt, labelPrefix = "", incomeTit
         <h3 className="mb-2 text-sm font-medium text-slate-700">{expenditureTitle}</h3>
         <div className="space-y-3">
           {expenditures.fields.map((field, index) => (
-            <div key={field.id} className="grid grid-cols-2 items-start gap-2 sm:grid-cols-[1fr_1fr_1fr_auto]" data-testid={`${labelPrefix ? "recheck-" : ""}expenditure-${index}`}>
+            <div
+              key={field.id}
+              className="grid grid-cols-2 items-start gap-2 sm:grid-cols-[1fr_1fr_1fr_auto]"
+              data-testid={`${labelPrefix ? "recheck-" : ""}expenditure-${index}`}
+            >
               <Field label="支出类别" error={e(`expenditures.${index}.kind`)}>
                 <Select aria-label={l("支出类别", index)} aria-invalid={!!e(`expenditures.${index}.kind`)} {...form.register(`expenditures.${index}.kind`)}>
                   <Options labels={EXPENDITURE_KIND_LABELS} />
                 </Select>
               </Field>
               <Field label="金额（元/年）" error={e(`expenditures.${index}.annualFen`)}>
-                <Input aria-label={l("年支出金额", index)} inputMode="decimal" autoComplete="off" aria-invalid={!!e(`expenditures.${index}.annualFen`)} {...form.register(`expenditures.${index}.annualFen`)} />
+                <Input
+                  aria-label={l("年支出金额", index)}
+                  inputMode="decimal"
+                  autoComplete="off"
+                  aria-invalid={!!e(`expenditures.${index}.annualFen`)}
+                  {...form.register(`expenditures.${index}.annualFen`)}
+                />
               </Field>
               <Field label="说明" error={e(`expenditures.${index}.note`)}>
                 <Input aria-label={l("支出说明", index)} {...form.register(`expenditures.${index}.note`)} />

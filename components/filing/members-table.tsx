@@ -6,7 +6,15 @@ import { Button } from "@/components/ui/button";
 import { Table, Td } from "@/components/ui/table";
 
 export type TMemberRow = {
-  name: string; relation: string; residentId: string; birthDate: string; sex: string; health: string; education: string; employment: string; livesInHousehold: boolean;
+  name: string;
+  relation: string;
+  residentId: string;
+  birthDate: string;
+  sex: string;
+  health: string;
+  education: string;
+  employment: string;
+  livesInHousehold: boolean;
 };
 
 /** Members with masked ID numbers; the full numbers only on request, and each request is audited. */
@@ -44,7 +52,11 @@ export function MembersTable({ fileId, members }: { fileId: string; members: TMe
           </Button>
         )}
         <span className="text-xs text-slate-500">{ids ? "完整号码的查看已记入审计日志。" : "查看完整号码会记入审计日志。"}</span>
-        {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+        {error && (
+          <span role="alert" className="text-xs text-red-600">
+            {error}
+          </span>
+        )}
       </div>
     </div>
   );

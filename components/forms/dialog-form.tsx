@@ -26,7 +26,19 @@ export type TFieldSpec = {
  * irreversible or reasoned step.
  */
 export function DialogForm<T extends FieldValues>({
-  label, title, description, fields, schema, defaults, fixed, confirmLabel, variant = "primary", buttonVariant, run, onDone, idempotent = false,
+  label,
+  title,
+  description,
+  fields,
+  schema,
+  defaults,
+  fixed,
+  confirmLabel,
+  variant = "primary",
+  buttonVariant,
+  run,
+  onDone,
+  idempotent = false,
 }: {
   /** The button's text; the dialog's title when not given. */
   label?: string;
@@ -54,7 +66,10 @@ export function DialogForm<T extends FieldValues>({
   const idPrefix = useId();
   const [error, setError] = useState<string | null>(null);
   const [idempotencyKey, setIdempotencyKey] = useState(() => crypto.randomUUID());
-  const form = useForm<T>({ resolver: zodResolver(schema as never) as never, defaultValues: (idempotent ? { ...defaults, idempotencyKey } : defaults) as never });
+  const form = useForm<T>({
+    resolver: zodResolver(schema as never) as never,
+    defaultValues: (idempotent ? { ...defaults, idempotencyKey } : defaults) as never,
+  });
   const errors = form.formState.errors as Record<string, { message?: string } | undefined>;
   // One submission at a time: a second click in the same instant is dropped, not sent.
   const inFlight = useRef(false);

@@ -5,7 +5,14 @@ import { commitHouseholdImportAction, revalidateHouseholdImportAction } from "@/
 
 export function ImportActions({ importId, households, mode }: { importId: string; households: number; mode: "commit" | "revalidate" }) {
   if (mode === "revalidate") {
-    return <ConfirmAction label="重新校验" title="重新校验这个工作簿？" message="将重新校验全部行，通过后可再次确认导入。" run={() => revalidateHouseholdImportAction({ importId })} />;
+    return (
+      <ConfirmAction
+        label="重新校验"
+        title="重新校验这个工作簿？"
+        message="将重新校验全部行，通过后可再次确认导入。"
+        run={() => revalidateHouseholdImportAction({ importId })}
+      />
+    );
   }
   return (
     <ConfirmAction

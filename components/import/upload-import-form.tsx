@@ -51,7 +51,9 @@ export function UploadImportForm({ limit }: { limit: TUploadLimit }) {
         <legend className="mb-1 font-medium text-slate-700">导入方式</legend>
         <label className="flex items-start gap-2">
           <input type="radio" name="mode" value="DRAFT" defaultChecked className="mt-1" />
-          <span><span className="font-medium">导入为草稿</span>：新建档的家庭，导入后由经办人补充证明材料，按建档流程提交审核。</span>
+          <span>
+            <span className="font-medium">导入为草稿</span>：新建档的家庭，导入后由经办人补充证明材料，按建档流程提交审核。
+          </span>
         </label>
         <label className="flex items-start gap-2">
           <input type="radio" name="mode" value="OPEN" className="mt-1" />
@@ -62,9 +64,18 @@ export function UploadImportForm({ limit }: { limit: TUploadLimit }) {
         </label>
       </fieldset>
       <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file" hint={limit.hint}>
-        <Input id="import-file" name="file" type="file" accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={onFileChange} aria-invalid={!!error} />
+        <Input
+          id="import-file"
+          name="file"
+          type="file"
+          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+          onChange={onFileChange}
+          aria-invalid={!!error}
+        />
       </Field>
-      <Button type="submit" disabled={pending}>{pending ? "正在上传…" : "上传并校验"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "正在上传…" : "上传并校验"}
+      </Button>
     </form>
   );
 }

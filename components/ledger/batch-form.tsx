@@ -23,8 +23,18 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
   const form = useForm<TCreateBatchFormValues>({
     resolver: zodResolver(ZCreateBatchInput) as never,
     defaultValues: {
-      idempotencyKey, name: "", aidType: "" as never, fundSource: "" as never, standardAmountFen: "", entryDate: today, purpose: "",
-      organisationId: organisations[0]?.id ?? "", tiers: [], fileLevels: [], paymentMethod: "BANK", goodsDescription: "",
+      idempotencyKey,
+      name: "",
+      aidType: "" as never,
+      fundSource: "" as never,
+      standardAmountFen: "",
+      entryDate: today,
+      purpose: "",
+      organisationId: organisations[0]?.id ?? "",
+      tiers: [],
+      fileLevels: [],
+      paymentMethod: "BANK",
+      goodsDescription: "",
     },
   });
   const method = form.watch("paymentMethod");
@@ -59,16 +69,29 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
         <Field label="救助类型" htmlFor="aidType" error={errors.aidType?.message}>
           <Select id="aidType" {...form.register("aidType")}>
             <option value="">请选择</option>
-            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="资金来源" htmlFor="fundSource" error={errors.fundSource?.message}>
           <Select id="fundSource" {...form.register("fundSource")}>
             <option value="">请选择</option>
-            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </Select>
         </Field>
-        <Field label="每户（每生）标准金额（元）" htmlFor="standardAmountFen" error={errors.standardAmountFen?.message} hint="留空则按档案级别使用政策标准（如金秋助学）">
+        <Field
+          label="每户（每生）标准金额（元）"
+          htmlFor="standardAmountFen"
+          error={errors.standardAmountFen?.message}
+          hint="留空则按档案级别使用政策标准（如金秋助学）"
+        >
           <Input id="standardAmountFen" inputMode="decimal" {...form.register("standardAmountFen")} />
         </Field>
         <Field label="发放日期" htmlFor="entryDate" error={errors.entryDate?.message}>
@@ -83,7 +106,10 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
           <legend className="text-sm font-medium text-slate-700">发放方式</legend>
           <div className="mt-2 flex flex-wrap gap-4 text-sm">
             {Object.entries(PAYMENT_METHOD_LABELS).map(([v, l]) => (
-              <label key={v} className="flex items-center gap-1.5"><input type="radio" value={v} {...form.register("paymentMethod")} />{l}</label>
+              <label key={v} className="flex items-center gap-1.5">
+                <input type="radio" value={v} {...form.register("paymentMethod")} />
+                {l}
+              </label>
             ))}
           </div>
           <p className="mt-1 text-xs text-slate-500">
@@ -101,7 +127,10 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
           <legend className="text-sm font-medium text-slate-700">困难类别（不选为全部）</legend>
           <div className="mt-2 flex flex-wrap gap-4 text-sm">
             {Object.entries(TIER_LABELS).map(([v, l]) => (
-              <label key={v} className="flex items-center gap-1.5"><input type="checkbox" value={v} {...form.register("tiers")} />{l}</label>
+              <label key={v} className="flex items-center gap-1.5">
+                <input type="checkbox" value={v} {...form.register("tiers")} />
+                {l}
+              </label>
             ))}
           </div>
         </div>
@@ -109,7 +138,10 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
           <legend className="text-sm font-medium text-slate-700">档案级别（不选为全部）</legend>
           <div className="mt-2 flex flex-wrap gap-4 text-sm">
             {Object.entries(FILE_LEVEL_LABELS).map(([v, l]) => (
-              <label key={v} className="flex items-center gap-1.5"><input type="checkbox" value={v} {...form.register("fileLevels")} />{l}</label>
+              <label key={v} className="flex items-center gap-1.5">
+                <input type="checkbox" value={v} {...form.register("fileLevels")} />
+                {l}
+              </label>
             ))}
           </div>
         </div>
@@ -121,7 +153,9 @@ export function BatchForm({ today, organisations }: { today: string; organisatio
             正在按规则筛选在档家庭并生成名单，上万户约需数秒……
           </span>
         )}
-        <Button type="submit" disabled={form.formState.isSubmitting}>{form.formState.isSubmitting ? "正在生成……" : "生成发放名单"}</Button>
+        <Button type="submit" disabled={form.formState.isSubmitting}>
+          {form.formState.isSubmitting ? "正在生成……" : "生成发放名单"}
+        </Button>
       </div>
     </form>
   );

@@ -18,7 +18,11 @@ import { formatFen } from "@/lib/money/money";
 type TPolicyHint = { aidType: AidType; standardAmountFen: number | null; annualCapFen: number | null; capPer: string; cash: boolean; specific: boolean };
 
 export function DisbursementForm({
-  fileId, today, students, policies, hasAccount,
+  fileId,
+  today,
+  students,
+  policies,
+  hasAccount,
 }: {
   fileId: string;
   today: string;
@@ -34,7 +38,18 @@ export function DisbursementForm({
   const [idempotencyKey] = useState(() => crypto.randomUUID());
   const form = useForm<TRecordDisbursementFormValues>({
     resolver: zodResolver(ZRecordDisbursementInput) as never,
-    defaultValues: { idempotencyKey, fileId, aidType: "" as never, fundSource: "" as never, amountFen: "", entryDate: today, purpose: "", evidence: "", studentIndex: "", overCapNote: "" },
+    defaultValues: {
+      idempotencyKey,
+      fileId,
+      aidType: "" as never,
+      fundSource: "" as never,
+      amountFen: "",
+      entryDate: today,
+      purpose: "",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
+    },
   });
   const errors = form.formState.errors;
   const aidType = form.watch("aidType") as AidType | "";
@@ -66,24 +81,40 @@ export function DisbursementForm({
         <Field label="救助类型" htmlFor="aidType" error={errors.aidType?.message}>
           <Select id="aidType" {...form.register("aidType")}>
             <option value="">请选择</option>
-            {Object.entries(AID_TYPE_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            {Object.entries(AID_TYPE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="资金来源" htmlFor="fundSource" error={errors.fundSource?.message}>
           <Select id="fundSource" {...form.register("fundSource")}>
             <option value="">请选择</option>
-            {Object.entries(FUND_SOURCE_LABELS).map(([value, label]) => <option key={value} value={value}>{label}</option>)}
+            {Object.entries(FUND_SOURCE_LABELS).map(([value, label]) => (
+              <option key={value} value={value}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field
           label="金额（元）"
           htmlFor="amountFen"
           error={errors.amountFen?.message}
-          hint={policy ? [
-            policy.standardAmountFen !== null ? `标准 ${formatFen(policy.standardAmountFen)}` : null,
-            policy.annualCapFen !== null ? `年度上限 ${formatFen(policy.annualCapFen)}（${policy.capPer === "STUDENT" ? "每生" : "每户"}）` : "无年度上限",
-            policy.cash ? null : "可不发放现金，填 0",
-          ].filter(Boolean).join("；") : "精确到分，例如 1234.56"}
+          hint={
+            policy
+              ? [
+                  policy.standardAmountFen !== null ? `标准 ${formatFen(policy.standardAmountFen)}` : null,
+                  policy.annualCapFen !== null
+                    ? `年度上限 ${formatFen(policy.annualCapFen)}（${policy.capPer === "STUDENT" ? "每生" : "每户"}）`
+                    : "无年度上限",
+                  policy.cash ? null : "可不发放现金，填 0",
+                ]
+                  .filter(Boolean)
+                  .join("；")
+              : "精确到分，例如 1234.56"
+          }
         >
           <Input id="amountFen" inputMode="decimal" {...form.register("amountFen")} />
         </Field>
@@ -91,10 +122,19 @@ export function DisbursementForm({
           <Input id="entryDate" type="date" {...form.register("entryDate")} />
         </Field>
         {aidType === "EDUCATION" && (
-          <Field label="受助学生" htmlFor="studentIndex" error={errors.studentIndex?.message} hint={students.length === 0 ? "该户没有在学成员，不能享受助学救助" : undefined}>
+          <Field
+            label="受助学生"
+            htmlFor="studentIndex"
+            error={errors.studentIndex?.message}
+            hint={students.length === 0 ? "该户没有在学成员，不能享受助学救助" : undefined}
+          >
             <Select id="studentIndex" {...form.register("studentIndex")}>
               <option value="">请选择</option>
-              {students.map((s) => <option key={s.index} value={s.index}>{s.name}（{EDUCATION_LABELS[s.education as keyof typeof EDUCATION_LABELS] ?? s.education}）</option>)}
+              {students.map((s) => (
+                <option key={s.index} value={s.index}>
+                  {s.name}（{EDUCATION_LABELS[s.education as keyof typeof EDUCATION_LABELS] ?? s.education}）
+                </option>
+              ))}
             </Select>
           </Field>
         )}
@@ -106,12 +146,22 @@ export function DisbursementForm({
         <textarea id="evidence" rows={2} className={inputClass} {...form.register("evidence")} />
       </Field>
       {askOverride && (
-        <Field label="超限说明（申请审批人特批）" htmlFor="overCapNote" error={errors.overCapNote?.message} hint="超过年度上限的发放须由审批人填写特批理由后才能入账">
+        <Field
+          label="超限说明（申请审批人特批）"
+          htmlFor="overCapNote"
+          error={errors.overCapNote?.message}
+          hint="超过年度上限的发放须由审批人填写特批理由后才能入账"
+        >
           <textarea id="overCapNote" rows={2} className={inputClass} {...form.register("overCapNote")} />
         </Field>
       )}
       {askNotDuplicate && (
-        <Field label="疑似重复发放" htmlFor="confirmNotDuplicate" error={errors.confirmNotDuplicate?.message} hint="近期已有同类型、同金额的发放；确认不是重复登记后再提交">
+        <Field
+          label="疑似重复发放"
+          htmlFor="confirmNotDuplicate"
+          error={errors.confirmNotDuplicate?.message}
+          hint="近期已有同类型、同金额的发放；确认不是重复登记后再提交"
+        >
           <label className="flex items-center gap-2 text-sm">
             <input id="confirmNotDuplicate" type="checkbox" {...form.register("confirmNotDuplicate")} />
             确认不是重复发放

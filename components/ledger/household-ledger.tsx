@@ -27,7 +27,11 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
           {ledger.account ? (
             <>
               {ledger.account.bankName} · 户名 {ledger.account.accountHolder} ·{" "}
-              {mayRevealAccount(actor).ok ? <RevealAccountButton bankAccountId={ledger.account.id} masked={ledger.account.masked} /> : <span className="font-mono">{ledger.account.masked}</span>}
+              {mayRevealAccount(actor).ok ? (
+                <RevealAccountButton bankAccountId={ledger.account.id} masked={ledger.account.masked} />
+              ) : (
+                <span className="font-mono">{ledger.account.masked}</span>
+              )}
             </>
           ) : (
             <span className="text-amber-700">未登记（现金救助须先登记建档职工本人账户）</span>
@@ -55,7 +59,9 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
                 <tr key={year}>
                   <Td className="font-medium">{year}</Td>
                   {Object.keys(AID_TYPE_LABELS).map((type) => (
-                    <Td key={type} className="tabular-nums">{of(type) ? formatFen(of(type)) : "—"}</Td>
+                    <Td key={type} className="tabular-nums">
+                      {of(type) ? formatFen(of(type)) : "—"}
+                    </Td>
                   ))}
                   <Td className="font-medium tabular-nums">{formatFen(ledger.totals.filter((t) => t.year === year).reduce((n, t) => n + t.totalFen, 0))}</Td>
                 </tr>
@@ -71,7 +77,8 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
           <ul className="space-y-1 text-sm">
             {ledger.pending.map((p) => (
               <li key={p.id}>
-                <Badge tone="amber">{p.isReversal ? "冲正待审批" : "待审批"}</Badge> {p.entryDate} {AID_TYPE_LABELS[p.aidType]} {formatFen(p.amountFen)} · {p.purpose} · 经办 {p.recordedBy}
+                <Badge tone="amber">{p.isReversal ? "冲正待审批" : "待审批"}</Badge> {p.entryDate} {AID_TYPE_LABELS[p.aidType]} {formatFen(p.amountFen)} ·{" "}
+                {p.purpose} · 经办 {p.recordedBy}
               </li>
             ))}
           </ul>
@@ -85,7 +92,10 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
           {ledger.entries.map((e) => (
             <tr key={e.id} className={e.isReversal ? "bg-red-50/40" : ""}>
               <Td className="whitespace-nowrap">{e.entryDate}</Td>
-              <Td>{AID_TYPE_LABELS[e.aidType]}{e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}</Td>
+              <Td>
+                {AID_TYPE_LABELS[e.aidType]}
+                {e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}
+              </Td>
               <Td>{FUND_SOURCE_LABELS[e.fundSource]}</Td>
               <Td className={`tabular-nums ${e.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(e.amountFen)}</Td>
               <Td>
@@ -94,7 +104,11 @@ export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { 
                 {e.reason && <div className="text-xs text-red-700">冲正原因：{e.reason}</div>}
                 {e.capOverrideReason && <div className="text-xs text-amber-700">超限特批：{e.capOverrideReason}</div>}
               </Td>
-              <Td className="whitespace-nowrap text-xs">经办 {e.recordedBy}<br />审批 {e.approvedBy}</Td>
+              <Td className="whitespace-nowrap text-xs">
+                经办 {e.recordedBy}
+                <br />
+                审批 {e.approvedBy}
+              </Td>
               <Td>
                 {e.reversed ? <Badge>已冲正</Badge> : e.reversalPending ? <Badge tone="amber">冲正待审批</Badge> : null}
                 {canReverseEntry(actor, e).ok && (

@@ -91,7 +91,11 @@ export function RevealAccountButton({ bankAccountId, masked }: { bankAccountId: 
       >
         查看完整账号
       </Button>
-      {error && <span role="alert" className="text-xs text-red-600">{error}</span>}
+      {error && (
+        <span role="alert" className="text-xs text-red-600">
+          {error}
+        </span>
+      )}
     </span>
   );
 }

@@ -17,16 +17,34 @@ export async function PendingAssistance({ actor }: { actor: TActor }) {
   const pending = await findPendingApprovals(actor);
   return (
     <section className="mt-10 space-y-8" data-testid="pending-assistance">
-      <Part id="pending-batches" title="发放批次待审批" count={pending.submittedBatchCount} shown={pending.submittedBatches.length} empty="没有待审批的发放批次">
+      <Part
+        id="pending-batches"
+        title="发放批次待审批"
+        count={pending.submittedBatchCount}
+        shown={pending.submittedBatches.length}
+        empty="没有待审批的发放批次"
+      >
         <Batches rows={pending.submittedBatches} />
       </Part>
-      <Part id="pending-disbursements" title="单笔救助发放待审批" count={pending.disbursementCount} shown={pending.disbursements.length} empty="没有待审批的单笔救助发放">
+      <Part
+        id="pending-disbursements"
+        title="单笔救助发放待审批"
+        count={pending.disbursementCount}
+        shown={pending.disbursements.length}
+        empty="没有待审批的单笔救助发放"
+      >
         <Requests rows={pending.disbursements} />
       </Part>
       <Part id="pending-reversals" title="冲正待审批" count={pending.reversalCount} shown={pending.reversals.length} empty="没有待审批的冲正">
         <Requests rows={pending.reversals} />
       </Part>
-      <Part id="approved-batches" title="已审批、待发放的批次" count={pending.approvedBatchCount} shown={pending.approvedBatches.length} empty="没有已审批待发放的批次">
+      <Part
+        id="approved-batches"
+        title="已审批、待发放的批次"
+        count={pending.approvedBatchCount}
+        shown={pending.approvedBatches.length}
+        empty="没有已审批待发放的批次"
+      >
         <Batches rows={pending.approvedBatches} />
       </Part>
     </section>
@@ -50,11 +68,18 @@ function Batches({ rows }: { rows: TPending["submittedBatches"] }) {
     <Table head={["批次", "范围", "类型", "名单", "提交人"]}>
       {rows.map((b) => (
         <tr key={b.id}>
-          <Td><Link href={`/batches/${b.id}`} className="font-medium text-brand-700 hover:underline">{b.name}</Link></Td>
+          <Td>
+            <Link href={`/batches/${b.id}`} className="font-medium text-brand-700 hover:underline">
+              {b.name}
+            </Link>
+          </Td>
           <Td>{b.organisationName}</Td>
           <Td>{AID_TYPE_LABELS[b.aidType]}</Td>
           <Td className="tabular-nums">{b.lines.toLocaleString("zh-CN")}</Td>
-          <Td>{b.submittedBy}{b.isOwn && b.status === "SUBMITTED" && <span className="ml-1 text-xs text-slate-500">（本人，须他人审批）</span>}</Td>
+          <Td>
+            {b.submittedBy}
+            {b.isOwn && b.status === "SUBMITTED" && <span className="ml-1 text-xs text-slate-500">（本人，须他人审批）</span>}
+          </Td>
         </tr>
       ))}
     </Table>
@@ -66,7 +91,11 @@ function Requests({ rows }: { rows: TPending["disbursements"] }) {
     <Table head={["建档职工", "组织", "事项", "金额", "发放日期", "经办人"]}>
       {rows.map((d) => (
         <tr key={d.id}>
-          <Td><Link href={`/ledger/disbursements/${d.id}`} className="font-medium text-brand-700 hover:underline">{d.holderName}</Link></Td>
+          <Td>
+            <Link href={`/ledger/disbursements/${d.id}`} className="font-medium text-brand-700 hover:underline">
+              {d.holderName}
+            </Link>
+          </Td>
           <Td>{d.organisationName}</Td>
           <Td>
             {d.isReversal ? <Badge tone="red">冲正</Badge> : AID_TYPE_LABELS[d.aidType]}
@@ -74,7 +103,10 @@ function Requests({ rows }: { rows: TPending["disbursements"] }) {
           </Td>
           <Td className="tabular-nums">{formatFen(d.amountFen)}</Td>
           <Td>{d.entryDate}</Td>
-          <Td>{d.recordedBy}{d.isOwn && <span className="ml-1 text-xs text-slate-500">（本人，须他人审批）</span>}</Td>
+          <Td>
+            {d.recordedBy}
+            {d.isOwn && <span className="ml-1 text-xs text-slate-500">（本人，须他人审批）</span>}
+          </Td>
         </tr>
       ))}
     </Table>

@@ -13,7 +13,15 @@ import { Alert } from "@/components/ui/page";
 import { ORG_LEVEL_LABELS, ORG_LEVELS, ZCreateOrganisationInput, type TCreateOrganisationInput } from "@/lib/organisations/schemas";
 import { regionsWithinLabel } from "@/lib/policy/regions";
 
-export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { parentId: string; defaultLevel: TCreateOrganisationInput["level"]; defaultRegionCode: string }) {
+export function CreateOrgForm({
+  parentId,
+  defaultLevel,
+  defaultRegionCode,
+}: {
+  parentId: string;
+  defaultLevel: TCreateOrganisationInput["level"];
+  defaultRegionCode: string;
+}) {
   const router = useRouter();
   const [message, setMessage] = useState<{ tone: "error" | "success"; text: string } | null>(null);
   const form = useForm<z.input<typeof ZCreateOrganisationInput>, unknown, TCreateOrganisationInput>({
@@ -56,7 +64,12 @@ export function CreateOrgForm({ parentId, defaultLevel, defaultRegionCode }: { p
           ))}
         </Select>
       </Field>
-      <Field label="行政区划代码" htmlFor="org-region" error={errors.regionCode?.message} hint={`6 位，决定适用的低保标准；须在上级组织的地区内：${regionsWithinLabel(defaultRegionCode)}`}>
+      <Field
+        label="行政区划代码"
+        htmlFor="org-region"
+        error={errors.regionCode?.message}
+        hint={`6 位，决定适用的低保标准；须在上级组织的地区内：${regionsWithinLabel(defaultRegionCode)}`}
+      >
         <Input id="org-region" inputMode="numeric" aria-invalid={!!errors.regionCode} {...form.register("regionCode")} />
       </Field>
       <Field label="服务电话（选填）" htmlFor="org-phone" error={errors.servicePhone?.message} hint="印在建档告知书上；不填则用上级工会的服务电话">

@@ -9,8 +9,15 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
 import { saveBankLayoutAction } from "@/lib/payments/actions";
 import {
-  DELIMITER_LABELS, LAYOUT_ENCODING_LABELS, LAYOUT_FORMAT_LABELS, PAYMENT_FIELD_LABELS, PAYMENT_FIELDS, RETURN_COLUMN_KEYS, RETURN_COLUMN_LABELS,
-  ZBankLayoutInput, type TBankLayoutFormValues,
+  DELIMITER_LABELS,
+  LAYOUT_ENCODING_LABELS,
+  LAYOUT_FORMAT_LABELS,
+  PAYMENT_FIELD_LABELS,
+  PAYMENT_FIELDS,
+  RETURN_COLUMN_KEYS,
+  RETURN_COLUMN_LABELS,
+  ZBankLayoutInput,
+  type TBankLayoutFormValues,
 } from "@/lib/payments/layout-schema";
 
 /** 代发格式: columns in file order (add, remove, move), header and total rows, file type and encoding, and the return form. */
@@ -43,31 +50,70 @@ export function BankLayoutForm({ initial, onDone }: { initial: TBankLayoutFormVa
       {error && <Alert>{error}</Alert>}
       {saved && <Alert tone="success">已保存代发格式。</Alert>}
       <div className="grid gap-3 sm:grid-cols-2">
-        <Field label="格式名称" htmlFor="layout-name" error={errors.name?.message}><Input id="layout-name" {...form.register("name")} /></Field>
+        <Field label="格式名称" htmlFor="layout-name" error={errors.name?.message}>
+          <Input id="layout-name" {...form.register("name")} />
+        </Field>
         <Field label="文件类型" htmlFor="layout-format" error={errors.format?.message}>
-          <Select id="layout-format" {...form.register("format")}>{Object.entries(LAYOUT_FORMAT_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</Select>
+          <Select id="layout-format" {...form.register("format")}>
+            {Object.entries(LAYOUT_FORMAT_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </Select>
         </Field>
         <Field label="编码" htmlFor="layout-encoding" error={errors.encoding?.message}>
-          <Select id="layout-encoding" {...form.register("encoding")}>{Object.entries(LAYOUT_ENCODING_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</Select>
+          <Select id="layout-encoding" {...form.register("encoding")}>
+            {Object.entries(LAYOUT_ENCODING_LABELS).map(([k, v]) => (
+              <option key={k} value={k}>
+                {v}
+              </option>
+            ))}
+          </Select>
         </Field>
         {format === "DELIMITED" && (
           <Field label="分隔符" htmlFor="layout-delimiter" error={errors.delimiter?.message}>
-            <Select id="layout-delimiter" {...form.register("delimiter")}><option value="">请选择</option>{Object.entries(DELIMITER_LABELS).map(([k, v]) => <option key={k} value={k}>{v}</option>)}</Select>
+            <Select id="layout-delimiter" {...form.register("delimiter")}>
+              <option value="">请选择</option>
+              {Object.entries(DELIMITER_LABELS).map(([k, v]) => (
+                <option key={k} value={k}>
+                  {v}
+                </option>
+              ))}
+            </Select>
           </Field>
         )}
       </div>
       <div className="flex flex-wrap gap-4 text-sm">
-        <label className="flex items-center gap-2"><input type="checkbox" {...form.register("headerRow")} />首行为列标题</label>
-        <label className="flex items-center gap-2"><input type="checkbox" {...form.register("totalRow")} />末行为合计</label>
-        <label className="flex items-center gap-2"><input type="checkbox" {...form.register("isDefault")} />设为默认格式</label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" {...form.register("headerRow")} />
+          首行为列标题
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" {...form.register("totalRow")} />
+          末行为合计
+        </label>
+        <label className="flex items-center gap-2">
+          <input type="checkbox" {...form.register("isDefault")} />
+          设为默认格式
+        </label>
       </div>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">代发文件的列（按文件中的顺序）</legend>
         {errors.columns?.message && <p className="text-sm text-red-700">{errors.columns.message}</p>}
         {errors.columns?.root?.message && <p className="text-sm text-red-700">{errors.columns.root.message}</p>}
         {columns.fields.map((c, i) => (
-          <div key={c.id} className={`grid grid-cols-[1fr_1fr] gap-2 rounded border border-slate-200 p-2 ${format === "FIXED" ? "sm:grid-cols-[1fr_1fr_6rem_auto]" : "sm:grid-cols-[1fr_1fr_auto]"}`}>
-            <Select aria-label={`第 ${i + 1} 列字段`} {...form.register(`columns.${i}.field`)}>{PAYMENT_FIELDS.map((f) => <option key={f} value={f}>{PAYMENT_FIELD_LABELS[f]}</option>)}</Select>
+          <div
+            key={c.id}
+            className={`grid grid-cols-[1fr_1fr] gap-2 rounded border border-slate-200 p-2 ${format === "FIXED" ? "sm:grid-cols-[1fr_1fr_6rem_auto]" : "sm:grid-cols-[1fr_1fr_auto]"}`}
+          >
+            <Select aria-label={`第 ${i + 1} 列字段`} {...form.register(`columns.${i}.field`)}>
+              {PAYMENT_FIELDS.map((f) => (
+                <option key={f} value={f}>
+                  {PAYMENT_FIELD_LABELS[f]}
+                </option>
+              ))}
+            </Select>
             <div>
               <Input aria-label={`第 ${i + 1} 列标题`} {...form.register(`columns.${i}.title`)} />
               {errors.columns?.[i]?.title && <p className="text-xs text-red-700">{errors.columns[i]?.title?.message}</p>}
@@ -79,13 +125,21 @@ export function BankLayoutForm({ initial, onDone }: { initial: TBankLayoutFormVa
               </div>
             )}
             <div className="col-span-2 flex gap-1 sm:col-span-1">
-              <Button type="button" variant="ghost" disabled={i === 0} onClick={() => columns.move(i, i - 1)}>上移</Button>
-              <Button type="button" variant="ghost" disabled={i === columns.fields.length - 1} onClick={() => columns.move(i, i + 1)}>下移</Button>
-              <Button type="button" variant="ghost" onClick={() => columns.remove(i)}>删除</Button>
+              <Button type="button" variant="ghost" disabled={i === 0} onClick={() => columns.move(i, i - 1)}>
+                上移
+              </Button>
+              <Button type="button" variant="ghost" disabled={i === columns.fields.length - 1} onClick={() => columns.move(i, i + 1)}>
+                下移
+              </Button>
+              <Button type="button" variant="ghost" onClick={() => columns.remove(i)}>
+                删除
+              </Button>
             </div>
           </div>
         ))}
-        <Button type="button" variant="secondary" onClick={() => columns.append({ field: "MEMO", title: "", width: undefined })}>添加一列</Button>
+        <Button type="button" variant="secondary" onClick={() => columns.append({ field: "MEMO", title: "", width: undefined })}>
+          添加一列
+        </Button>
       </fieldset>
       <fieldset className="space-y-2">
         <legend className="text-sm font-medium">回盘格式：银行回盘文件中各列的标题</legend>
@@ -100,7 +154,9 @@ export function BankLayoutForm({ initial, onDone }: { initial: TBankLayoutFormVa
           <Input id="paid-results" {...form.register("paidResults")} />
         </Field>
       </fieldset>
-      <Button type="submit" disabled={pending}>{pending ? "保存中……" : "保存格式"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "保存中……" : "保存格式"}
+      </Button>
     </form>
   );
 }

@@ -29,7 +29,9 @@ export function ReceiptScanUpload({ batchId, limit }: { batchId: string; limit: 
     if (pending) return;
     const formData = new FormData(event.currentTarget);
     const parsed = ZUploadReceiptScanInput.safeParse(formData);
-    const problem = parsed.success ? fileTooLarge(parsed.data.file, limit) : (parsed.error.issues.find((i) => i.path[0] === "file")?.message ?? parsed.error.issues[0]?.message ?? "请选择签收表扫描件");
+    const problem = parsed.success
+      ? fileTooLarge(parsed.data.file, limit)
+      : (parsed.error.issues.find((i) => i.path[0] === "file")?.message ?? parsed.error.issues[0]?.message ?? "请选择签收表扫描件");
     if (problem) {
       setFileError(problem);
       setMessage(null);
@@ -58,7 +60,9 @@ export function ReceiptScanUpload({ batchId, limit }: { batchId: string; limit: 
       <Field label="签字后的签收表扫描件（PDF、JPG 或 PNG）" htmlFor="receipt-scan" error={fileError ?? undefined} hint={limit.hint}>
         <Input id="receipt-scan" name="file" type="file" accept={ACCEPT} onChange={onFileChange} aria-invalid={!!fileError} className="py-1.5" />
       </Field>
-      <Button type="submit" disabled={pending}>{pending ? "正在上传……" : "上传扫描件"}</Button>
+      <Button type="submit" disabled={pending}>
+        {pending ? "正在上传……" : "上传扫描件"}
+      </Button>
     </form>
   );
 }

@@ -17,7 +17,12 @@ const PERIOD: TFieldSpec[] = [
 const FIELDS: Record<TPolicyKind, TFieldSpec[]> = {
   DIBAO: [{ name: "monthlyFen", label: "城市低保标准（元/人·月）", type: "text", inputMode: "decimal" }, ...PERIOD],
   PARAMETER: [
-    { name: "key", label: "参数", type: "select", options: Object.fromEntries(Object.entries(PARAMETER_SPECS).map(([k, s]) => [k, `${s.label}（${s.min}–${s.max}${s.unit ? ` ${s.unit}` : ""}）`])) },
+    {
+      name: "key",
+      label: "参数",
+      type: "select",
+      options: Object.fromEntries(Object.entries(PARAMETER_SPECS).map(([k, s]) => [k, `${s.label}（${s.min}–${s.max}${s.unit ? ` ${s.unit}` : ""}）`])),
+    },
     { name: "value", label: "数值", type: "text", inputMode: "decimal" },
     ...PERIOD,
   ],

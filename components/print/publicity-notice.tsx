@@ -50,7 +50,9 @@ export function PublicityNotice({ union, today, rows, more }: { union: TPublicit
                     <td className="nowrap">{r.maskedName}</td>
                     <td>{r.baseUnion}</td>
                     <td className="nowrap">{r.tier ? TIER_LABELS[r.tier] : "—"}</td>
-                    <td className="nowrap">{r.publicityStart} 至 {r.publicityEnd}</td>
+                    <td className="nowrap">
+                      {r.publicityStart} 至 {r.publicityEnd}
+                    </td>
                     <td className="nowrap">{r.publicityEnd}</td>
                   </tr>
                 ))}

@@ -40,7 +40,16 @@ function Options({ labels }: { labels: Record<string, string> }) {
   );
 }
 
-const emptyMember = (relation = "") => ({ name: "", relation, residentId: "", health: "", disabilityGrade: "", education: "", employment: "", livesInHousehold: true });
+const emptyMember = (relation = "") => ({
+  name: "",
+  relation,
+  residentId: "",
+  health: "",
+  disabilityGrade: "",
+  education: "",
+  employment: "",
+  livesInHousehold: true,
+});
 
 type TUploadRow = { key: string; kind: string; file: File | null };
 
@@ -90,7 +99,8 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
       if (tooLarge) problems[`uploads.${i}.file`] = tooLarge;
     });
     const total = chosen.reduce((sum, u) => sum + u.file!.size, 0);
-    if (total > PUBLIC_APPLICATION_LIMITS.maxTotalBytes) problems.uploads = `所有文件合计超过 ${megabytes(PUBLIC_APPLICATION_LIMITS.maxTotalBytes)}，请压缩后再上传`;
+    if (total > PUBLIC_APPLICATION_LIMITS.maxTotalBytes)
+      problems.uploads = `所有文件合计超过 ${megabytes(PUBLIC_APPLICATION_LIMITS.maxTotalBytes)}，请压缩后再上传`;
     return problems;
   };
 
@@ -110,7 +120,10 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
         const chosen = uploads.filter((u): u is TUploadRow & { file: File } => !!u.file);
         const result: TActionResult<TSubmittedApplication> = await postUpload(
           UPLOAD_PATHS.application,
-          applicationFormData(form.getValues(), chosen.map((u) => ({ kind: u.kind, file: u.file }))),
+          applicationFormData(
+            form.getValues(),
+            chosen.map((u) => ({ kind: u.kind, file: u.file })),
+          ),
           APPLICATION_UPLOAD_LIMIT,
         );
         if (result.ok) {
@@ -152,7 +165,9 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
       {message && <Alert>{message}</Alert>}
 
       <section className={sectionClass} aria-labelledby="step-union">
-        <h2 id="step-union" className="text-lg font-semibold">1. 选择工会</h2>
+        <h2 id="step-union" className="text-lg font-semibold">
+          1. 选择工会
+        </h2>
         <UnionPicker
           union={union}
           error={errorAt("organisationId")}
@@ -164,23 +179,42 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
       </section>
 
       <section className={sectionClass} aria-labelledby="step-members">
-        <h2 id="step-members" className="text-lg font-semibold">2. 申请人和家庭成员</h2>
+        <h2 id="step-members" className="text-lg font-semibold">
+          2. 申请人和家庭成员
+        </h2>
         <p className="text-sm text-slate-600">第一位是申请人（工会会员职工本人）。出生日期和性别从身份证号码读出，不必填写。</p>
         {members.fields.map((field, index) => (
           <fieldset key={field.id} className="space-y-3 rounded-md border border-slate-200 p-3" data-testid={`member-${index}`}>
             <legend className="px-1 text-base font-medium">{index === 0 ? "申请人本人" : `家庭成员 ${index}`}</legend>
             <Field label="姓名" htmlFor={`m-${index}-name`} error={errorAt(`members.${index}.name`)}>
-              <Input id={`m-${index}-name`} autoComplete={index === 0 ? "name" : "off"} className={big} aria-invalid={!!errorAt(`members.${index}.name`)} {...form.register(`members.${index}.name`)} />
+              <Input
+                id={`m-${index}-name`}
+                autoComplete={index === 0 ? "name" : "off"}
+                className={big}
+                aria-invalid={!!errorAt(`members.${index}.name`)}
+                {...form.register(`members.${index}.name`)}
+              />
             </Field>
             {index > 0 && (
               <Field label="与申请人的关系" htmlFor={`m-${index}-relation`} error={errorAt(`members.${index}.relation`)}>
-                <Select id={`m-${index}-relation`} className={big} aria-invalid={!!errorAt(`members.${index}.relation`)} {...form.register(`members.${index}.relation`)}>
+                <Select
+                  id={`m-${index}-relation`}
+                  className={big}
+                  aria-invalid={!!errorAt(`members.${index}.relation`)}
+                  {...form.register(`members.${index}.relation`)}
+                >
                   <Options labels={Object.fromEntries(Object.entries(RELATION_LABELS).filter(([k]) => k !== "SELF"))} />
                 </Select>
               </Field>
             )}
             <Field label="身份证号码" htmlFor={`m-${index}-id`} error={errorAt(`members.${index}.residentId`)}>
-              <Input id={`m-${index}-id`} autoComplete="off" className={big} aria-invalid={!!errorAt(`members.${index}.residentId`)} {...form.register(`members.${index}.residentId`)} />
+              <Input
+                id={`m-${index}-id`}
+                autoComplete="off"
+                className={big}
+                aria-invalid={!!errorAt(`members.${index}.residentId`)}
+                {...form.register(`members.${index}.residentId`)}
+              />
             </Field>
             <div className="grid gap-3 sm:grid-cols-3">
               <Field label="健康状况" htmlFor={`m-${index}-health`} error={errorAt(`members.${index}.health`)}>
@@ -215,22 +249,34 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
             )}
           </fieldset>
         ))}
-        {errorAt("members") && <p role="alert" className="text-sm text-red-600">{errorAt("members")}</p>}
+        {errorAt("members") && (
+          <p role="alert" className="text-sm text-red-600">
+            {errorAt("members")}
+          </p>
+        )}
         {members.fields.length < 15 && (
-          <button type="button" onClick={() => members.append(emptyMember())} className="min-h-12 w-full rounded-md border border-slate-300 bg-white px-4 text-base font-medium">
+          <button
+            type="button"
+            onClick={() => members.append(emptyMember())}
+            className="min-h-12 w-full rounded-md border border-slate-300 bg-white px-4 text-base font-medium"
+          >
             添加家庭成员
           </button>
         )}
       </section>
 
       <section className={sectionClass} aria-labelledby="step-money">
-        <h2 id="step-money" className="text-lg font-semibold">3. 家庭收入和支出</h2>
+        <h2 id="step-money" className="text-lg font-semibold">
+          3. 家庭收入和支出
+        </h2>
         <p className="text-sm text-slate-600">按全家合计填写：每月收入（元/月）和每年必须支出的医疗、教育等费用（元/年）。没有的可以不填。</p>
         <IncomeExpenseEditor form={form as unknown as UseFormReturn<TMoneyFields>} errorAt={errorAt} />
       </section>
 
       <section className={sectionClass} aria-labelledby="step-cause">
-        <h2 id="step-cause" className="text-lg font-semibold">4. 家庭情况和困难原因</h2>
+        <h2 id="step-cause" className="text-lg font-semibold">
+          4. 家庭情况和困难原因
+        </h2>
         <Field label="主要致困原因" htmlFor="a-cause" error={errorAt("mainCause")}>
           <Select id="a-cause" className={big} aria-invalid={!!errorAt("mainCause")} {...form.register("mainCause")}>
             <Options labels={CAUSE_LABELS} />
@@ -261,16 +307,26 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
       </section>
 
       <section className={sectionClass} aria-labelledby="step-files">
-        <h2 id="step-files" className="text-lg font-semibold">5. 上传材料</h2>
+        <h2 id="step-files" className="text-lg font-semibold">
+          5. 上传材料
+        </h2>
         <p className="text-sm text-slate-600">
-          拍照或扫描后上传：身份证正反面、签字的申请书，因病申请的请上传诊断证明或医疗票据。每个文件 {evidenceLimit.hint}；最多 {PUBLIC_APPLICATION_LIMITS.maxFiles} 个，合计不超过 {megabytes(PUBLIC_APPLICATION_LIMITS.maxTotalBytes)}。
+          拍照或扫描后上传：身份证正反面、签字的申请书，因病申请的请上传诊断证明或医疗票据。每个文件 {evidenceLimit.hint}；最多{" "}
+          {PUBLIC_APPLICATION_LIMITS.maxFiles} 个，合计不超过 {megabytes(PUBLIC_APPLICATION_LIMITS.maxTotalBytes)}。
         </p>
         {uploads.map((row, index) => (
           <div key={row.key} className="space-y-2 rounded-md border border-slate-200 p-3" data-testid={`upload-${index}`}>
             <Field label={`材料 ${index + 1} 的类别`} htmlFor={`u-${row.key}-kind`}>
-              <Select id={`u-${row.key}-kind`} className={big} value={row.kind} onChange={(e) => setUploads(uploads.map((u) => (u.key === row.key ? { ...u, kind: e.target.value } : u)))}>
+              <Select
+                id={`u-${row.key}-kind`}
+                className={big}
+                value={row.kind}
+                onChange={(e) => setUploads(uploads.map((u) => (u.key === row.key ? { ...u, kind: e.target.value } : u)))}
+              >
                 {Object.entries(APPLICATION_UPLOAD_KIND_LABELS).map(([value, label]) => (
-                  <option key={value} value={value}>{label}</option>
+                  <option key={value} value={value}>
+                    {label}
+                  </option>
                 ))}
               </Select>
             </Field>
@@ -294,13 +350,21 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
               />
             </Field>
             {uploads.length > 1 && (
-              <button type="button" onClick={() => setUploads(uploads.filter((u) => u.key !== row.key))} className="min-h-12 rounded-md px-3 text-base text-red-700 hover:bg-red-50">
+              <button
+                type="button"
+                onClick={() => setUploads(uploads.filter((u) => u.key !== row.key))}
+                className="min-h-12 rounded-md px-3 text-base text-red-700 hover:bg-red-50"
+              >
                 删除这份材料
               </button>
             )}
           </div>
         ))}
-        {uploadErrors.uploads && <p role="alert" className="text-sm text-red-600">{uploadErrors.uploads}</p>}
+        {uploadErrors.uploads && (
+          <p role="alert" className="text-sm text-red-600">
+            {uploadErrors.uploads}
+          </p>
+        )}
         {uploads.length < PUBLIC_APPLICATION_LIMITS.maxFiles && (
           <button
             type="button"
@@ -313,7 +377,9 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
       </section>
 
       <section className={sectionClass} aria-labelledby="step-consent">
-        <h2 id="step-consent" className="text-lg font-semibold">6. {APPLICATION_CONSENT_TITLE}</h2>
+        <h2 id="step-consent" className="text-lg font-semibold">
+          6. {APPLICATION_CONSENT_TITLE}
+        </h2>
         <div className="space-y-2 text-sm text-slate-700">
           {APPLICATION_CONSENT_PARAGRAPHS.map((p) => (
             <p key={p}>{p}</p>
@@ -323,10 +389,18 @@ export function ApplicationForm({ evidenceLimit }: { evidenceLimit: TUploadLimit
           <input type="checkbox" className="mt-1 size-5 shrink-0" aria-invalid={!!errorAt("consent")} {...form.register("consent")} />
           <span>{APPLICATION_CONSENT_LABEL}</span>
         </label>
-        {errorAt("consent") && <p role="alert" className="text-sm text-red-600">{errorAt("consent")}</p>}
+        {errorAt("consent") && (
+          <p role="alert" className="text-sm text-red-600">
+            {errorAt("consent")}
+          </p>
+        )}
       </section>
 
-      <button type="submit" disabled={isSubmitting} className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50">
+      <button
+        type="submit"
+        disabled={isSubmitting}
+        className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50"
+      >
         {isSubmitting ? "正在提交，请稍候…" : "提交申请"}
       </button>
     </form>
@@ -383,7 +457,12 @@ function UnionPicker({ union, error, onChoose }: { union: TUnionChoice | null; e
               }
             }}
           />
-          <button type="button" onClick={() => void search()} disabled={searching} className="min-h-12 shrink-0 rounded-md bg-brand-700 px-4 text-base font-medium text-white">
+          <button
+            type="button"
+            onClick={() => void search()}
+            disabled={searching}
+            className="min-h-12 shrink-0 rounded-md bg-brand-700 px-4 text-base font-medium text-white"
+          >
             {searching ? "查找中…" : "查找"}
           </button>
         </div>
@@ -393,7 +472,11 @@ function UnionPicker({ union, error, onChoose }: { union: TUnionChoice | null; e
         <ul className="space-y-2" aria-label="查找结果">
           {results.map((r) => (
             <li key={r.id}>
-              <button type="button" onClick={() => onChoose(r)} className="block min-h-12 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-left text-base hover:border-brand-600">
+              <button
+                type="button"
+                onClick={() => onChoose(r)}
+                className="block min-h-12 w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-left text-base hover:border-brand-600"
+              >
                 {r.name}
                 {r.parentName && <span className="block text-sm text-slate-600">{r.parentName}</span>}
               </button>
@@ -413,15 +496,22 @@ function Submitted({ application }: { application: TSubmittedApplication }) {
       <dl className="space-y-3 rounded-md bg-slate-50 p-4">
         <div>
           <dt className="text-sm text-slate-600">申请编号</dt>
-          <dd className="font-mono text-2xl font-semibold tracking-wider" data-testid="application-number">{application.number}</dd>
+          <dd className="font-mono text-2xl font-semibold tracking-wider" data-testid="application-number">
+            {application.number}
+          </dd>
         </div>
         <div>
           <dt className="text-sm text-slate-600">查询码</dt>
-          <dd className="font-mono text-2xl font-semibold tracking-wider" data-testid="application-code">{application.code}</dd>
+          <dd className="font-mono text-2xl font-semibold tracking-wider" data-testid="application-code">
+            {application.code}
+          </dd>
         </div>
       </dl>
       <p className="text-sm font-medium text-amber-800">查询码只显示这一次，系统不保存原文，遗失后无法找回。请抄写或截屏保存，不要告诉他人。</p>
-      <a href="/public/query?tab=application" className="flex min-h-12 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium">
+      <a
+        href="/public/query?tab=application"
+        className="flex min-h-12 items-center justify-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium"
+      >
         去查询进度
       </a>
     </div>

@@ -50,7 +50,9 @@ export function ApplicationQueryForm() {
     return (
       <div className="space-y-4">
         <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="application-progress" aria-labelledby="progress-title">
-          <h3 id="progress-title" className="mb-2 text-lg font-semibold">申请进度</h3>
+          <h3 id="progress-title" className="mb-2 text-lg font-semibold">
+            申请进度
+          </h3>
           <dl>
             {[
               ["申请编号", progress.number],
@@ -68,7 +70,11 @@ export function ApplicationQueryForm() {
           </dl>
           <p className="mt-2 text-sm text-slate-700">{words.text}</p>
         </section>
-        <button type="button" onClick={() => setProgress(null)} className="min-h-12 w-full rounded-md border border-slate-300 bg-white px-4 text-base font-medium">
+        <button
+          type="button"
+          onClick={() => setProgress(null)}
+          className="min-h-12 w-full rounded-md border border-slate-300 bg-white px-4 text-base font-medium"
+        >
           退出查询
         </button>
       </div>
@@ -79,12 +85,32 @@ export function ApplicationQueryForm() {
     <form onSubmit={onSubmit} className="space-y-4 rounded-lg border border-slate-200 bg-white p-4 shadow-sm" noValidate aria-label="网上申请进度查询">
       {message && <Alert>{message}</Alert>}
       <Field label="申请编号" htmlFor="a-number" error={errors.number?.message} hint="提交申请后页面上显示的 SQ 开头的编号">
-        <Input id="a-number" autoComplete="off" autoCapitalize="characters" spellCheck={false} className="min-h-12 text-base uppercase" aria-invalid={!!errors.number} {...form.register("number")} />
+        <Input
+          id="a-number"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          className="min-h-12 text-base uppercase"
+          aria-invalid={!!errors.number}
+          {...form.register("number")}
+        />
       </Field>
       <Field label="查询码" htmlFor="a-code" error={errors.code?.message} hint="10 位，如 7K4PX-M9QTA">
-        <Input id="a-code" autoComplete="off" autoCapitalize="characters" spellCheck={false} className="min-h-12 text-base uppercase" aria-invalid={!!errors.code} {...form.register("code")} />
+        <Input
+          id="a-code"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          className="min-h-12 text-base uppercase"
+          aria-invalid={!!errors.code}
+          {...form.register("code")}
+        />
       </Field>
-      <button type="submit" disabled={isSubmitting} className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50">
+      <button
+        type="submit"
+        disabled={isSubmitting}
+        className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50"
+      >
         {isSubmitting ? "正在查询…" : "查询进度"}
       </button>
     </form>

@@ -17,7 +17,9 @@ export function OwnFileView({ file }: { file: TOwnFileView }) {
   return (
     <section aria-labelledby="own-file" className="space-y-4" data-testid="own-file">
       <div className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
-        <h2 id="own-file" className="mb-2 text-lg font-semibold">我的档案</h2>
+        <h2 id="own-file" className="mb-2 text-lg font-semibold">
+          我的档案
+        </h2>
         <dl>
           {row("档案编号", file.fileNumber)}
           {row("所在工会", file.unionName)}

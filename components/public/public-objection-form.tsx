@@ -58,14 +58,43 @@ export function PublicObjectionForm({ token }: { token: string }) {
     >
       {message && <Alert>{message}</Alert>}
       <input type="hidden" {...form.register("token")} />
-      <Field label="异议内容" htmlFor="o-content" error={errors.content?.message} hint={`请写明您了解的事实（如收入、财产、家庭情况），${content.length}/${PUBLIC_OBJECTION_LIMITS.contentChars} 字`}>
-        <textarea id="o-content" rows={6} maxLength={PUBLIC_OBJECTION_LIMITS.contentChars} className={`${inputClass} text-base`} aria-invalid={!!errors.content} disabled={confirming} {...form.register("content")} />
+      <Field
+        label="异议内容"
+        htmlFor="o-content"
+        error={errors.content?.message}
+        hint={`请写明您了解的事实（如收入、财产、家庭情况），${content.length}/${PUBLIC_OBJECTION_LIMITS.contentChars} 字`}
+      >
+        <textarea
+          id="o-content"
+          rows={6}
+          maxLength={PUBLIC_OBJECTION_LIMITS.contentChars}
+          className={`${inputClass} text-base`}
+          aria-invalid={!!errors.content}
+          disabled={confirming}
+          {...form.register("content")}
+        />
       </Field>
       <Field label="您的姓名（选填）" htmlFor="o-name" error={errors.name?.message} hint="不填即为匿名提交">
-        <Input id="o-name" autoComplete="name" maxLength={PUBLIC_OBJECTION_LIMITS.nameChars} className="min-h-12 text-base" aria-invalid={!!errors.name} disabled={confirming} {...form.register("name")} />
+        <Input
+          id="o-name"
+          autoComplete="name"
+          maxLength={PUBLIC_OBJECTION_LIMITS.nameChars}
+          className="min-h-12 text-base"
+          aria-invalid={!!errors.name}
+          disabled={confirming}
+          {...form.register("name")}
+        />
       </Field>
       <Field label="联系方式（选填）" htmlFor="o-contact" error={errors.contact?.message} hint="电话等，需要答复时填写；只有工会工作人员能看到">
-        <Input id="o-contact" autoComplete="tel" maxLength={PUBLIC_OBJECTION_LIMITS.contactChars} className="min-h-12 text-base" aria-invalid={!!errors.contact} disabled={confirming} {...form.register("contact")} />
+        <Input
+          id="o-contact"
+          autoComplete="tel"
+          maxLength={PUBLIC_OBJECTION_LIMITS.contactChars}
+          className="min-h-12 text-base"
+          aria-invalid={!!errors.contact}
+          disabled={confirming}
+          {...form.register("contact")}
+        />
       </Field>
       {confirming ? (
         <div className="space-y-3 rounded-md border border-amber-300 bg-amber-50 p-3" data-testid="objection-confirm">
@@ -75,7 +104,12 @@ export function PublicObjectionForm({ token }: { token: string }) {
           <button type="submit" disabled={isSubmitting} className={`${big} bg-brand-700 text-white hover:bg-brand-800 disabled:bg-brand-700/50`}>
             {isSubmitting ? "正在提交…" : "确认提交"}
           </button>
-          <button type="button" disabled={isSubmitting} onClick={() => setConfirming(false)} className={`${big} border border-slate-300 bg-white text-slate-900`}>
+          <button
+            type="button"
+            disabled={isSubmitting}
+            onClick={() => setConfirming(false)}
+            className={`${big} border border-slate-300 bg-white text-slate-900`}
+          >
             返回修改
           </button>
         </div>

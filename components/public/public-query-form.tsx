@@ -59,9 +59,21 @@ export function PublicQueryForm() {
         <Input id="q-id" autoComplete="off" className="min-h-12 text-base" aria-invalid={!!errors.residentId} {...form.register("residentId")} />
       </Field>
       <Field label="查询码" htmlFor="q-code" error={errors.code?.message} hint="见建档告知书，10 位，如 7K4PX-M9QTA">
-        <Input id="q-code" autoComplete="off" autoCapitalize="characters" spellCheck={false} className="min-h-12 text-base uppercase" aria-invalid={!!errors.code} {...form.register("code")} />
+        <Input
+          id="q-code"
+          autoComplete="off"
+          autoCapitalize="characters"
+          spellCheck={false}
+          className="min-h-12 text-base uppercase"
+          aria-invalid={!!errors.code}
+          {...form.register("code")}
+        />
       </Field>
-      <button type="submit" disabled={isSubmitting} className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50">
+      <button
+        type="submit"
+        disabled={isSubmitting}
+        className="min-h-12 w-full rounded-md bg-brand-700 px-4 text-base font-semibold text-white hover:bg-brand-800 disabled:bg-brand-700/50"
+      >
         {isSubmitting ? "正在查询…" : "查询"}
       </button>
     </form>

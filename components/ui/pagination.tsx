@@ -2,7 +2,21 @@ import Link from "next/link";
 import { describeCount } from "@/lib/data/pagination";
 
 /** Page links that keep the other search parameters (filters) as they are. */
-export function Pagination({ page, pageCount, total, totalAtLeast, params, pageParam = "page" }: { page: number; pageCount: number; total: number; totalAtLeast?: boolean; params: Record<string, string | undefined>; pageParam?: string }) {
+export function Pagination({
+  page,
+  pageCount,
+  total,
+  totalAtLeast,
+  params,
+  pageParam = "page",
+}: {
+  page: number;
+  pageCount: number;
+  total: number;
+  totalAtLeast?: boolean;
+  params: Record<string, string | undefined>;
+  pageParam?: string;
+}) {
   const href = (p: number) => {
     const search = new URLSearchParams(Object.entries({ ...params, [pageParam]: String(p) }).filter((e): e is [string, string] => !!e[1]));
     return `?${search.toString()}`;
@@ -13,8 +27,20 @@ export function Pagination({ page, pageCount, total, totalAtLeast, params, pageP
         {describeCount(total, totalAtLeast)}，第 {page} / {totalAtLeast ? `${pageCount}+` : pageCount} 页
       </span>
       <span className="flex gap-2">
-        {page > 1 ? <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page - 1)}>上一页</Link> : <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>}
-        {page < pageCount ? <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page + 1)}>下一页</Link> : <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>}
+        {page > 1 ? (
+          <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page - 1)}>
+            上一页
+          </Link>
+        ) : (
+          <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
+        )}
+        {page < pageCount ? (
+          <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page + 1)}>
+            下一页
+          </Link>
+        ) : (
+          <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
+        )}
       </span>
     </nav>
   );

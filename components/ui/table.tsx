@@ -3,7 +3,10 @@ import type { ReactNode } from "react";
 export function Table({ head, children }: { head: ReactNode[]; children: ReactNode }) {
   return (
     // On a phone a wide table scrolls inside its own box; tabIndex lets keyboard users scroll it too.
-    <div tabIndex={0} className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600">
+    <div
+      tabIndex={0}
+      className="overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-xs focus:outline-none focus-visible:ring-2 focus-visible:ring-brand-600"
+    >
       {/* The cells' padding is set here once, not on each <td>: a 20-row table repeated the same
           classes 200 times, twice (in the HTML and in the RSC payload the page carries) — issue 28. */}
       <table className="min-w-full divide-y divide-slate-200 text-sm [&_td]:px-4 [&_td]:py-2.5 [&_td]:align-top">

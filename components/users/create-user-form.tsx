@@ -66,7 +66,11 @@ export function CreateUserForm({ organisations }: { organisations: TOrgOption[] 
             </label>
           ))}
         </div>
-        {errors.roles && <p role="alert" className="mt-1 text-xs text-red-600">{errors.roles.message ?? errors.roles.root?.message}</p>}
+        {errors.roles && (
+          <p role="alert" className="mt-1 text-xs text-red-600">
+            {errors.roles.message ?? errors.roles.root?.message}
+          </p>
+        )}
         {dualRoleWarning(watchedRoles ?? []) && (
           <p className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="dual-role-warning">
             {dualRoleWarning(watchedRoles ?? [])}

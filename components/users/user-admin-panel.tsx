@@ -63,7 +63,9 @@ function RolesForm({ user }: { user: TUser }) {
   const form = useForm<TSetUserRolesInput>({ resolver: zodResolver(ZSetUserRolesInput), defaultValues: { userId: user.id, roles: user.roles } });
   const onSubmit = form.handleSubmit(async (values) => {
     const result = await setUserRolesAction(values);
-    setMessage(result.ok ? { tone: "success", text: "角色已更新，该用户需重新登录。" } : { tone: "error", text: applyServerErrors(result, form.setError) ?? "" });
+    setMessage(
+      result.ok ? { tone: "success", text: "角色已更新，该用户需重新登录。" } : { tone: "error", text: applyServerErrors(result, form.setError) ?? "" },
+    );
     if (result.ok) router.refresh();
   });
   const error = form.formState.errors.roles;
@@ -80,7 +82,11 @@ function RolesForm({ user }: { user: TUser }) {
             </label>
           ))}
         </div>
-        {error && <p role="alert" className="text-xs text-red-600">{error.message ?? error.root?.message}</p>}
+        {error && (
+          <p role="alert" className="text-xs text-red-600">
+            {error.message ?? error.root?.message}
+          </p>
+        )}
         {dualRoleWarning(watchedRoles ?? []) && (
           <p className="rounded border border-amber-300 bg-amber-50 p-2 text-xs text-amber-900" data-testid="dual-role-warning">
             {dualRoleWarning(watchedRoles ?? [])}
@@ -100,7 +106,11 @@ function ResetPasswordForm({ userId }: { userId: string }) {
   const form = useForm<TResetPasswordInput>({ resolver: zodResolver(ZResetPasswordInput), defaultValues: { userId, password: "" } });
   const onSubmit = form.handleSubmit(async (values) => {
     const result = await resetUserPasswordAction(values);
-    setMessage(result.ok ? { tone: "success", text: "密码已重置，账户已解锁，该用户需用新密码登录。" } : { tone: "error", text: applyServerErrors(result, form.setError) ?? "" });
+    setMessage(
+      result.ok
+        ? { tone: "success", text: "密码已重置，账户已解锁，该用户需用新密码登录。" }
+        : { tone: "error", text: applyServerErrors(result, form.setError) ?? "" },
+    );
     if (result.ok) form.reset({ userId, password: "" });
   });
   return (

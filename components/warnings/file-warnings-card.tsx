@@ -21,12 +21,23 @@ export function FileWarningsCard({ warnings, acts, canReopen }: { warnings: TWar
               </p>
               <p className="mt-1 text-xs text-slate-600">
                 {dateOnlyString(w.raisedOn)} 预警
-                {w.status !== "OPEN" && <>　{WARNING_STATUS_LABELS[w.status]} {w.actedBy?.name} {w.actedAt ? formatDateTime(w.actedAt) : ""}{w.note ? `：${w.note}` : ""}</>}
+                {w.status !== "OPEN" && (
+                  <>
+                    　{WARNING_STATUS_LABELS[w.status]} {w.actedBy?.name} {w.actedAt ? formatDateTime(w.actedAt) : ""}
+                    {w.note ? `：${w.note}` : ""}
+                  </>
+                )}
               </p>
             </div>
             {acts && w.status === "OPEN" && (
-              <WarningActions warningId={w.id} version={w.version} holderName={w.file.holderName ?? ""} reason={w.reason} canReopen={canReopen}
-                allowed={{ recheck: canOpenRecheck(w, w.file), reopen: canReopenFromWarning(w, w.file), dismiss: canDismissWarning(w) }} />
+              <WarningActions
+                warningId={w.id}
+                version={w.version}
+                holderName={w.file.holderName ?? ""}
+                reason={w.reason}
+                canReopen={canReopen}
+                allowed={{ recheck: canOpenRecheck(w, w.file), reopen: canReopenFromWarning(w, w.file), dismiss: canDismissWarning(w) }}
+              />
             )}
           </li>
         ))}

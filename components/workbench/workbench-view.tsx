@@ -7,11 +7,7 @@ const TONES = { red: "text-red-700", amber: "text-amber-700", slate: "text-slate
 /** The workbench: per section the items that have something waiting, each a link to where it is done. */
 export function WorkbenchView({ workbench }: { workbench: TWorkbench }) {
   if (workbench.totalOpen === 0) {
-    return (
-      <EmptyState title="今天没有待办事项">
-        管辖范围内没有待审核、待核查、待走访或需关注的记录。新的事项出现时会列在这里。
-      </EmptyState>
-    );
+    return <EmptyState title="今天没有待办事项">管辖范围内没有待审核、待核查、待走访或需关注的记录。新的事项出现时会列在这里。</EmptyState>;
   }
   return (
     <div className="space-y-6">

@@ -26,4 +26,3 @@ export function authedAction<TSchema extends z.ZodType, TResult>(
     return runActionAs(schema, run, actor, raw);
   };
 }
-

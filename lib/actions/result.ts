@@ -1,8 +1,6 @@
 import type { z } from "zod";
 
-export type TActionResult<T> =
-  | { ok: true; data: T }
-  | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string> };
+export type TActionResult<T> = { ok: true; data: T } | { ok: false; error: string; code?: string; fieldErrors?: Record<string, string> };
 
 /** The first message per field, keyed by the dotted path react-hook-form uses. */
 export function zodFieldErrors(error: z.ZodError): Record<string, string> {

@@ -9,7 +9,10 @@ const GENERIC_ROUTE_ERROR = "系统出现错误，文件未能下载，请稍后
 
 /** A refusal as the plain text a browser shows in place of the download. */
 export function textResponse(status: number, message: string): Response {
-  return new Response(message, { status, headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" } });
+  return new Response(message, {
+    status,
+    headers: { "Content-Type": "text/plain; charset=utf-8", "Cache-Control": "private, no-store", "X-Content-Type-Options": "nosniff" },
+  });
 }
 
 export const OTHER_ORIGIN = "请求来自其他网站，已拒绝。请在帮扶系统的页面上操作。";

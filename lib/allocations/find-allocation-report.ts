@@ -24,9 +24,21 @@ import type { TPeriod } from "@/lib/reports/period";
 export const ALLOCATION_REPORT_READERS = ["OFFICIAL", "AUDITOR", "ADMIN"] as const;
 
 export type TAllocationReportRow = {
-  key: string; organisationId: string; name: string; fundSource: FundSource; fund: string; drillDown: boolean; isRoot: boolean;
-  receivedFen: number; passedDownFen: number; spentFen: number; bankReturnedFen: number; unclaimedFen: number;
-  ownBalanceFen: number; balanceFen: number; usageRate: number | null;
+  key: string;
+  organisationId: string;
+  name: string;
+  fundSource: FundSource;
+  fund: string;
+  drillDown: boolean;
+  isRoot: boolean;
+  receivedFen: number;
+  passedDownFen: number;
+  spentFen: number;
+  bankReturnedFen: number;
+  unclaimedFen: number;
+  ownBalanceFen: number;
+  balanceFen: number;
+  usageRate: number | null;
 };
 
 export type TAllocationReport = {
@@ -36,12 +48,28 @@ export type TAllocationReport = {
   rows: TAllocationReportRow[];
 };
 
-type TFigures = { node: string; fund_source: FundSource; received: bigint; passed_down: bigint; own_net: bigint; spent: bigint; bank_returned: bigint; unclaimed: bigint; own_spent: bigint };
+type TFigures = {
+  node: string;
+  fund_source: FundSource;
+  received: bigint;
+  passed_down: bigint;
+  own_net: bigint;
+  spent: bigint;
+  bank_returned: bigint;
+  unclaimed: bigint;
+  own_spent: bigint;
+};
 
-export async function findAllocationReport(actor: TActor, input: { organisationId?: string; period: TPeriod; fundSource?: FundSource }): Promise<TAllocationReport> {
+export async function findAllocationReport(
+  actor: TActor,
+  input: { organisationId?: string; period: TPeriod; fundSource?: FundSource },
+): Promise<TAllocationReport> {
   assertRole(actor, ...ALLOCATION_REPORT_READERS);
   const db = scopedDb(actor);
-  const root = await db.organisation.findUnique({ where: { id: input.organisationId ?? actor.organisation.id }, select: { id: true, name: true, parentId: true, path: true } });
+  const root = await db.organisation.findUnique({
+    where: { id: input.organisationId ?? actor.organisation.id },
+    select: { id: true, name: true, parentId: true, path: true },
+  });
   if (!root) throw new NotFoundError("该组织不存在，或不在您的管辖范围内。");
   const { from, to } = input.period;
   const fund = input.fundSource ?? null;
@@ -91,10 +119,14 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
       ) moves
      GROUP BY 1, 2`;
   const children = await db.organisation.findMany({
-    where: { parentId: root.id }, orderBy: { code: "asc" },
+    where: { parentId: root.id },
+    orderBy: { code: "asc" },
     select: { id: true, name: true, _count: { select: { children: true } } },
   });
-  const nodes = [{ id: root.id, name: root.name, isRoot: true, drillDown: false }, ...children.map((c) => ({ id: c.id, name: c.name, isRoot: false, drillDown: true }))];
+  const nodes = [
+    { id: root.id, name: root.name, isRoot: true, drillDown: false },
+    ...children.map((c) => ({ id: c.id, name: c.name, isRoot: false, drillDown: true })),
+  ];
   const funds = (Object.keys(FUND_SOURCE_LABELS) as FundSource[]).filter((f) => fund === null || f === fund);
   const rows: TAllocationReportRow[] = [];
   for (const node of nodes) {
@@ -106,9 +138,21 @@ export async function findAllocationReport(actor: TActor, input: { organisationI
       const received = n(x?.received);
       const spent = n(x?.spent);
       rows.push({
-        key: `${node.id}:${f}`, organisationId: node.id, name: node.name, fundSource: f, fund: FUND_SOURCE_LABELS[f], drillDown: node.drillDown, isRoot: node.isRoot,
-        receivedFen: received, passedDownFen: n(x?.passed_down), spentFen: spent, bankReturnedFen: n(x?.bank_returned), unclaimedFen: n(x?.unclaimed),
-        ownBalanceFen: n(x?.own_net) - n(x?.own_spent), balanceFen: received - spent, usageRate: received > 0 ? spent / received : null,
+        key: `${node.id}:${f}`,
+        organisationId: node.id,
+        name: node.name,
+        fundSource: f,
+        fund: FUND_SOURCE_LABELS[f],
+        drillDown: node.drillDown,
+        isRoot: node.isRoot,
+        receivedFen: received,
+        passedDownFen: n(x?.passed_down),
+        spentFen: spent,
+        bankReturnedFen: n(x?.bank_returned),
+        unclaimedFen: n(x?.unclaimed),
+        ownBalanceFen: n(x?.own_net) - n(x?.own_spent),
+        balanceFen: received - spent,
+        usageRate: received > 0 ? spent / received : null,
       });
     }
   }

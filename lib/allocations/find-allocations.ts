@@ -15,8 +15,17 @@ export type TAllocationFilters = {
 };
 
 export type TAllocationRow = {
-  id: string; kind: AllocationKind; fundSource: FundSource; amountFen: number; entryDate: string; note: string; source: string | null;
-  organisation: { id: string; name: string }; recipient: { id: string; name: string } | null; recordedBy: string | null; createdAt: Date;
+  id: string;
+  kind: AllocationKind;
+  fundSource: FundSource;
+  amountFen: number;
+  entryDate: string;
+  note: string;
+  source: string | null;
+  organisation: { id: string; name: string };
+  recipient: { id: string; name: string } | null;
+  recordedBy: string | null;
+  createdAt: Date;
   adjusts: { id: string; kind: AllocationKind; entryDate: string } | null;
 };
 
@@ -32,9 +41,14 @@ export async function findAllocations(actor: TActor, filters: TAllocationFilters
   };
   const [rows, total] = await Promise.all([
     db.allocation.findMany({
-      where, orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }], skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE,
+      where,
+      orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
       include: {
-        organisation: { select: { id: true, name: true } }, recipient: { select: { id: true, name: true } }, recordedBy: { select: { name: true } },
+        organisation: { select: { id: true, name: true } },
+        recipient: { select: { id: true, name: true } },
+        recordedBy: { select: { name: true } },
         adjusts: { select: { id: true, kind: true, entryDate: true } },
       },
     }),
@@ -42,8 +56,17 @@ export async function findAllocations(actor: TActor, filters: TAllocationFilters
   ]);
   return toPage(
     rows.map((r) => ({
-      id: r.id, kind: r.kind, fundSource: r.fundSource, amountFen: Number(r.amountFen), entryDate: dateOnlyString(r.entryDate), note: r.note, source: r.source,
-      organisation: r.organisation, recipient: r.recipient, recordedBy: r.recordedBy?.name ?? null, createdAt: r.createdAt,
+      id: r.id,
+      kind: r.kind,
+      fundSource: r.fundSource,
+      amountFen: Number(r.amountFen),
+      entryDate: dateOnlyString(r.entryDate),
+      note: r.note,
+      source: r.source,
+      organisation: r.organisation,
+      recipient: r.recipient,
+      recordedBy: r.recordedBy?.name ?? null,
+      createdAt: r.createdAt,
       adjusts: r.adjusts ? { id: r.adjusts.id, kind: r.adjusts.kind, entryDate: dateOnlyString(r.adjusts.entryDate) } : null,
     })),
     total,
@@ -58,11 +81,15 @@ export async function findBalances(actor: TActor, year: number): Promise<TBalanc
   const db = scopedDb(actor);
   const orgs = await db.organisation.findMany({
     where: { OR: [{ id: actor.organisation.id }, { parentId: actor.organisation.id }] },
-    orderBy: [{ depth: "asc" }, { code: "asc" }], select: { id: true, name: true, level: true },
+    orderBy: [{ depth: "asc" }, { code: "asc" }],
+    select: { id: true, name: true, level: true },
   });
   const balances = await db.allocationBalance.findMany({ where: { year, organisationId: { in: orgs.map((o) => o.id) } } });
   return orgs.map((o) => ({
-    organisationId: o.id, name: o.name, level: o.level, own: o.id === actor.organisation.id,
+    organisationId: o.id,
+    name: o.name,
+    level: o.level,
+    own: o.id === actor.organisation.id,
     byFund: Object.fromEntries(balances.filter((b) => b.organisationId === o.id).map((b) => [b.fundSource, Number(b.balanceFen)])),
   }));
 }
@@ -71,14 +98,21 @@ export async function findBalances(actor: TActor, year: number): Promise<TBalanc
 export async function findAdjustableAllocations(actor: TActor, year: number) {
   const rows = await scopedDb(actor).allocation.findMany({
     where: {
-      organisationId: actor.organisation.id, kind: { in: ["RECEIVED", "PASS_DOWN"] },
+      organisationId: actor.organisation.id,
+      kind: { in: ["RECEIVED", "PASS_DOWN"] },
       entryDate: { gte: new Date(Date.UTC(year, 0, 1)), lt: new Date(Date.UTC(year + 1, 0, 1)) },
     },
-    orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }], take: 200,
+    orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
+    take: 200,
     include: { recipient: { select: { name: true } }, adjustments: { select: { amountFen: true } } },
   });
   return rows.map((r) => ({
-    id: r.id, kind: r.kind, fundSource: r.fundSource, entryDate: dateOnlyString(r.entryDate), recipient: r.recipient?.name ?? null, note: r.note,
+    id: r.id,
+    kind: r.kind,
+    fundSource: r.fundSource,
+    entryDate: dateOnlyString(r.entryDate),
+    recipient: r.recipient?.name ?? null,
+    note: r.note,
     netFen: Number(r.amountFen) + r.adjustments.reduce((s, a) => s + Number(a.amountFen), 0),
   }));
 }

@@ -10,7 +10,9 @@ import { periodFrom, ZReportQuery } from "@/lib/reports/period";
 import type { TReportTable } from "@/lib/reports/report-tables";
 import { findAllocationReport, type TAllocationReport, type TAllocationReportRow } from "./find-allocation-report";
 
-const ZAllocationReportQuery = ZReportQuery.extend({ fund: z.enum(Object.keys(FUND_SOURCE_LABELS) as [FundSource, ...FundSource[]], "请选择资金来源").optional() });
+const ZAllocationReportQuery = ZReportQuery.extend({
+  fund: z.enum(Object.keys(FUND_SOURCE_LABELS) as [FundSource, ...FundSource[]], "请选择资金来源").optional(),
+});
 export type TAllocationReportQuery = z.infer<typeof ZAllocationReportQuery>;
 
 /** The page's and the download's one way in: search parameters → a checked period → the report. */
@@ -27,7 +29,9 @@ export async function loadAllocationReport(actor: TActor, params: Record<string,
 /** The report as one table: the page renders it and the .xlsx writes it with the same columns. */
 export function allocationReportTable(report: TAllocationReport): TReportTable<TAllocationReportRow> {
   return {
-    key: "allocations", group: "money", title: "资金额度使用情况（含下级）",
+    key: "allocations",
+    group: "money",
+    title: "资金额度使用情况（含下级）",
     rows: report.rows.map((r) => ({ ...r, drillDownId: r.drillDown ? r.organisationId : null })),
     columns: [
       { header: "组织", kind: "text", value: (r) => r.name, width: 28 },
@@ -49,5 +53,10 @@ export function allocationReportTable(report: TAllocationReport): TReportTable<T
 
 /** The download, in the audit trail like every export. */
 export async function recordAllocationReportExport(actor: TActor, input: { organisationId: string; query: TAllocationReportQuery; rows: number }) {
-  await recordAudit(scopedDb(actor), actor, { action: "allocation.report-export", entityType: "report", organisationId: input.organisationId, detail: { ...input.query, rows: input.rows } });
+  await recordAudit(scopedDb(actor), actor, {
+    action: "allocation.report-export",
+    entityType: "report",
+    organisationId: input.organisationId,
+    detail: { ...input.query, rows: input.rows },
+  });
 }

@@ -34,7 +34,9 @@ export async function recordAllocation(actor: TActor, input: TRecordAllocationIn
   if (input.kind === "RECEIVED") {
     const own = await db.organisation.findUniqueOrThrow({ where: { id: giverId }, select: { level: true } });
     if (!mayReceiveFromOutside(own.level)) {
-      throw new DomainError("只有省级及以上工会登记从财政或上级拨入的资金；市、县工会的额度由上级工会下拨。", "NOT_TOP_OF_TREE", { kind: "本单位不能登记拨入" });
+      throw new DomainError("只有省级及以上工会登记从财政或上级拨入的资金；市、县工会的额度由上级工会下拨。", "NOT_TOP_OF_TREE", {
+        kind: "本单位不能登记拨入",
+      });
     }
     fundSource = input.fundSource!;
     detail = { source: input.source ?? null };
@@ -47,7 +49,10 @@ export async function recordAllocation(actor: TActor, input: TRecordAllocationIn
     recipientId = recipient.id;
     detail = { recipient: recipient.name };
   } else {
-    const adjusted = await db.allocation.findUnique({ where: { id: input.adjustsId! }, select: { id: true, organisationId: true, kind: true, fundSource: true, recipientId: true, entryDate: true } });
+    const adjusted = await db.allocation.findUnique({
+      where: { id: input.adjustsId! },
+      select: { id: true, organisationId: true, kind: true, fundSource: true, recipientId: true, entryDate: true },
+    });
     if (!adjusted || adjusted.organisationId !== giverId) throw new NotFoundError("要调整的记录不存在，或不是本单位登记的。");
     if (adjusted.kind === "OPENING") throw new DomainError("期初额度由系统生成，不能调整；如需增加额度请由上级下拨。", "OPENING_FIXED");
     if (adjusted.entryDate.getUTCFullYear() !== Number(input.entryDate.slice(0, 4))) {
@@ -62,14 +67,25 @@ export async function recordAllocation(actor: TActor, input: TRecordAllocationIn
     return await db.$transaction(async (tx) => {
       const created = await tx.allocation.create({
         data: {
-          idempotencyKey: input.idempotencyKey, organisationId: giverId, recipientId, kind: input.kind, fundSource, amountFen: BigInt(input.amountFen),
-          entryDate: dateOnly(input.entryDate), source: input.kind === "RECEIVED" ? (input.source ?? null) : null, note: input.note,
-          adjustsId: input.kind === "ADJUSTMENT" ? input.adjustsId! : null, recordedById: actor.userId,
+          idempotencyKey: input.idempotencyKey,
+          organisationId: giverId,
+          recipientId,
+          kind: input.kind,
+          fundSource,
+          amountFen: BigInt(input.amountFen),
+          entryDate: dateOnly(input.entryDate),
+          source: input.kind === "RECEIVED" ? (input.source ?? null) : null,
+          note: input.note,
+          adjustsId: input.kind === "ADJUSTMENT" ? input.adjustsId! : null,
+          recordedById: actor.userId,
         },
         select: { id: true },
       });
       await recordAudit(tx, actor, {
-        action: `allocation.${input.kind.toLowerCase().replace("_", "-")}`, entityType: "allocation", entityId: created.id, organisationId: giverId,
+        action: `allocation.${input.kind.toLowerCase().replace("_", "-")}`,
+        entityType: "allocation",
+        entityId: created.id,
+        organisationId: giverId,
         detail: { ...detail, fundSource, amountFen: input.amountFen, entryDate: input.entryDate, note: input.note },
       });
       return { allocationId: created.id, repeated: false };

@@ -40,7 +40,17 @@ export async function claimApplication(
 export async function acceptApplication(actor: TActor, input: TApplicationActionInput): Promise<void> {
   assertRole(actor, "CASEWORKER");
   await scopedDb(actor).$transaction(async (tx) => {
-    const application = await claimApplication(tx, input, ["SUBMITTED"], canAcceptApplication, { status: "ACCEPTED", acceptedById: actor.userId, acceptedAt: new Date() });
-    await recordAudit(tx, actor, { action: "application.accept", entityType: "online_application", entityId: input.applicationId, organisationId: application.organisationId, detail: { number: application.number } });
+    const application = await claimApplication(tx, input, ["SUBMITTED"], canAcceptApplication, {
+      status: "ACCEPTED",
+      acceptedById: actor.userId,
+      acceptedAt: new Date(),
+    });
+    await recordAudit(tx, actor, {
+      action: "application.accept",
+      entityType: "online_application",
+      entityId: input.applicationId,
+      organisationId: application.organisationId,
+      detail: { number: application.number },
+    });
   });
 }

@@ -31,8 +31,16 @@ export async function convertApplication(actor: TActor, input: TApplicationActio
   const application = await db.onlineApplication.findUnique({
     where: { id: input.applicationId },
     select: {
-      id: true, status: true, data: true, holderName: true, contactPhone: true, organisationId: true,
-      uploads: { orderBy: [{ uploadedAt: "asc" }, { id: "asc" }], select: { id: true, kind: true, originalName: true, contentType: true, sizeBytes: true, sha256: true, storageKey: true } },
+      id: true,
+      status: true,
+      data: true,
+      holderName: true,
+      contactPhone: true,
+      organisationId: true,
+      uploads: {
+        orderBy: [{ uploadedAt: "asc" }, { id: "asc" }],
+        select: { id: true, kind: true, originalName: true, contentType: true, sizeBytes: true, sha256: true, storageKey: true },
+      },
     },
   });
   if (!application) throw new NotFoundError(APPLICATION_NOT_FOUND);
@@ -50,7 +58,11 @@ export async function convertApplication(actor: TActor, input: TApplicationActio
       copies.push(await writeEvidenceBytes(bytes));
     }
     const fileId = await db.$transaction(async (tx) => {
-      const claimed = await claimApplication(tx, input, ["ACCEPTED"], canConvertApplication, { status: "CONVERTED", decidedById: actor.userId, decidedAt: new Date() });
+      const claimed = await claimApplication(tx, input, ["ACCEPTED"], canConvertApplication, {
+        status: "CONVERTED",
+        decidedById: actor.userId,
+        decidedAt: new Date(),
+      });
       const data = application.data as unknown as TFilingData;
       const fileId = await createDraftIn(tx, actor, data, {
         idempotencyKey: application.id,
@@ -61,18 +73,29 @@ export async function convertApplication(actor: TActor, input: TApplicationActio
       await tx.onlineApplication.update({ where: { id: application.id }, data: { fileId } });
       await tx.evidenceFile.createMany({
         data: application.uploads.map((u, i) => ({
-          fileId, kind: u.kind, originalName: u.originalName, contentType: u.contentType, sizeBytes: u.sizeBytes, sha256: u.sha256, storageKey: copies[i]!, uploadedById: actor.userId,
+          fileId,
+          kind: u.kind,
+          originalName: u.originalName,
+          contentType: u.contentType,
+          sizeBytes: u.sizeBytes,
+          sha256: u.sha256,
+          storageKey: copies[i]!,
+          uploadedById: actor.userId,
         })),
       });
       await recordAudit(tx, actor, {
-        action: "application.convert", entityType: "online_application", entityId: application.id, organisationId: application.organisationId,
+        action: "application.convert",
+        entityType: "online_application",
+        entityId: application.id,
+        organisationId: application.organisationId,
         detail: { number: claimed.number, fileId, evidence: application.uploads.length },
       });
       return fileId;
     });
     return { fileId, warnings: await draftPersonWarnings(actor, fileId) };
   } catch (error) {
-    for (const key of copies) await removeEvidenceBytes(key).catch((cleanup: unknown) => console.error("could not remove evidence copied for a failed conversion", key, cleanup));
+    for (const key of copies)
+      await removeEvidenceBytes(key).catch((cleanup: unknown) => console.error("could not remove evidence copied for a failed conversion", key, cleanup));
     throw error;
   }
 }

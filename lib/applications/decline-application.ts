@@ -12,10 +12,16 @@ export async function declineApplication(actor: TActor, input: TDeclineApplicati
   assertRole(actor, "CASEWORKER");
   await scopedDb(actor).$transaction(async (tx) => {
     const application = await claimApplication(tx, input, ["SUBMITTED", "ACCEPTED"], canDeclineApplication, {
-      status: "DECLINED", declineReason: input.reason, decidedById: actor.userId, decidedAt: new Date(),
+      status: "DECLINED",
+      declineReason: input.reason,
+      decidedById: actor.userId,
+      decidedAt: new Date(),
     });
     await recordAudit(tx, actor, {
-      action: "application.decline", entityType: "online_application", entityId: input.applicationId, organisationId: application.organisationId,
+      action: "application.decline",
+      entityType: "online_application",
+      entityId: input.applicationId,
+      organisationId: application.organisationId,
       detail: { number: application.number, reason: input.reason },
     });
   });

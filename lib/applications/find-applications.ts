@@ -16,7 +16,10 @@ export const APPLICATION_READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as cons
 export const APPLICATION_NOT_FOUND = "申请不存在，或不在您的管辖范围内。";
 
 /** The tabs of the queue: what waits (new and accepted) first, then what was decided. */
-export const APPLICATION_TABS = { open: ["SUBMITTED", "ACCEPTED"], converted: ["CONVERTED"], declined: ["DECLINED"] } as const satisfies Record<string, OnlineApplicationStatus[]>;
+export const APPLICATION_TABS = { open: ["SUBMITTED", "ACCEPTED"], converted: ["CONVERTED"], declined: ["DECLINED"] } as const satisfies Record<
+  string,
+  OnlineApplicationStatus[]
+>;
 export type TApplicationTab = keyof typeof APPLICATION_TABS;
 
 export async function findApplications(actor: TActor, query: { tab: TApplicationTab; name?: string; page: number }) {
@@ -34,7 +37,13 @@ export async function findApplications(actor: TActor, query: { tab: TApplication
       skip: (query.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, number: true, status: true, holderName: true, submittedAt: true, decidedAt: true, fileId: true,
+        id: true,
+        number: true,
+        status: true,
+        holderName: true,
+        submittedAt: true,
+        decidedAt: true,
+        fileId: true,
         organisation: { select: { name: true } },
         acceptedBy: { select: { name: true } },
         _count: { select: { uploads: true } },
@@ -61,8 +70,21 @@ export async function getApplication(actor: TActor, applicationId: string) {
   const application = await scopedDb(actor).onlineApplication.findUnique({
     where: { id: applicationId },
     select: {
-      id: true, number: true, status: true, version: true, data: true, holderName: true, contactPhone: true,
-      consentVersion: true, consentedAt: true, consentIp: true, submittedAt: true, acceptedAt: true, decidedAt: true, declineReason: true, fileId: true,
+      id: true,
+      number: true,
+      status: true,
+      version: true,
+      data: true,
+      holderName: true,
+      contactPhone: true,
+      consentVersion: true,
+      consentedAt: true,
+      consentIp: true,
+      submittedAt: true,
+      acceptedAt: true,
+      decidedAt: true,
+      declineReason: true,
+      fileId: true,
       organisation: { select: { id: true, name: true } },
       acceptedBy: { select: { name: true } },
       decidedBy: { select: { name: true } },

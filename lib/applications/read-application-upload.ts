@@ -17,7 +17,15 @@ export async function readApplicationUpload(actor: TActor, uploadId: string) {
   const db = scopedDb(actor);
   const upload = await db.onlineApplicationUpload.findUnique({
     where: { id: uploadId },
-    select: { id: true, kind: true, originalName: true, contentType: true, sha256: true, storageKey: true, application: { select: { id: true, organisationId: true } } },
+    select: {
+      id: true,
+      kind: true,
+      originalName: true,
+      contentType: true,
+      sha256: true,
+      storageKey: true,
+      application: { select: { id: true, organisationId: true } },
+    },
   });
   if (!upload) throw new NotFoundError(UPLOAD_NOT_FOUND);
   let bytes: Uint8Array<ArrayBuffer>;
@@ -30,7 +38,10 @@ export async function readApplicationUpload(actor: TActor, uploadId: string) {
   }
   if (sha256Hex(bytes) !== upload.sha256) throw new DomainError("该材料的文件已损坏，请联系系统管理员。", "EVIDENCE_CORRUPT");
   await recordAudit(db, actor, {
-    action: "application.upload_view", entityType: "online_application", entityId: upload.application.id, organisationId: upload.application.organisationId,
+    action: "application.upload_view",
+    entityType: "online_application",
+    entityId: upload.application.id,
+    organisationId: upload.application.organisationId,
     detail: { uploadId: upload.id, kind: upload.kind },
   });
   return { bytes, contentType: upload.contentType, originalName: upload.originalName };

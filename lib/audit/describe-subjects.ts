@@ -50,17 +50,27 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   ]);
 
   const subjects = new Map<string, TAuditSubject>();
-  const put = (type: string, id: string, name: string, href: string | null, fileId: string | null = null) => subjects.set(`${type}:${id}`, { type: entityTypeLabel(type), name, href, fileId });
+  const put = (type: string, id: string, name: string, href: string | null, fileId: string | null = null) =>
+    subjects.set(`${type}:${id}`, { type: entityTypeLabel(type), name, href, fileId });
   for (const f of files) put("household_file", f.id, household(f), fileHref(f.id), f.id);
-  for (const e of evidence) put("evidence_file", e.id, `${household(e.file)} · ${EVIDENCE_KIND_LABELS[e.kind]}：${e.originalName}`, fileHref(e.file.id), e.file.id);
+  for (const e of evidence)
+    put("evidence_file", e.id, `${household(e.file)} · ${EVIDENCE_KIND_LABELS[e.kind]}：${e.originalName}`, fileHref(e.file.id), e.file.id);
   for (const c of changes) put("change_request", c.id, `${household(c.file)} · ${CHANGE_KIND_LABELS[c.kind]}`, fileHref(c.file.id), c.file.id);
   for (const m of measures) put("plan_measure", m.id, `${household(m.file)} · ${m.measure.slice(0, 40)}`, fileHref(m.file.id), m.file.id);
   for (const d of disbursements) {
-    put("disbursement", d.id, `${household(d.file)} · ${AID_TYPE_LABELS[d.aidType]} ${formatFen(d.amountFen)}`, may("ledger") ? `/ledger/disbursements/${d.id}` : fileHref(d.file.id), d.file.id);
+    put(
+      "disbursement",
+      d.id,
+      `${household(d.file)} · ${AID_TYPE_LABELS[d.aidType]} ${formatFen(d.amountFen)}`,
+      may("ledger") ? `/ledger/disbursements/${d.id}` : fileHref(d.file.id),
+      d.file.id,
+    );
   }
   for (const b of batches) put("disbursement_batch", b.id, b.name, may("batches") ? `/batches/${b.id}` : null);
-  for (const l of lines) put("batch_line", l.id, `${l.batch.name} · ${household(l.file)}`, may("batches") ? `/batches/${l.batch.id}` : fileHref(l.file.id), l.file.id);
-  for (const e of entries) put("ledger_entry", e.id, `${household(e.file)} · ${AID_TYPE_LABELS[e.aidType]} ${formatFen(e.amountFen)}`, fileHref(e.file.id), e.file.id);
+  for (const l of lines)
+    put("batch_line", l.id, `${l.batch.name} · ${household(l.file)}`, may("batches") ? `/batches/${l.batch.id}` : fileHref(l.file.id), l.file.id);
+  for (const e of entries)
+    put("ledger_entry", e.id, `${household(e.file)} · ${AID_TYPE_LABELS[e.aidType]} ${formatFen(e.amountFen)}`, fileHref(e.file.id), e.file.id);
   for (const a of accounts) put("bank_account", a.id, `${household(a.file)} · ${a.bankName}`, fileHref(a.file.id), a.file.id);
   for (const u of users) put("user", u.id, `${u.name}（${u.username}）`, may("users") ? `/admin/users/${u.id}` : null);
   for (const o of orgs) put("organisation", o.id, o.name, may("organisations") ? `/orgs/${o.id}` : null);
@@ -78,36 +88,67 @@ type TLaterSubject = { type: string; id: string; name: string; fileId: string | 
  */
 async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => string[]): Promise<TLaterSubject[]> {
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
-  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs, applications] = await Promise.all([
-    db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
-    db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
-    db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
-    db.callbackSample.findMany({ where: { id: { in: ids("callback_sample") } }, select: { id: true, sampled: true, batch: { select: { id: true, name: true } } } }),
-    db.batchReceiptScan.findMany({ where: { id: { in: ids("batch_receipt_scan") } }, select: { id: true, originalName: true, batch: { select: { id: true, name: true } } } }),
-    db.allocation.findMany({ where: { id: { in: ids("allocation") } }, select: { id: true, kind: true, amountFen: true, organisation: { select: { name: true } }, recipient: { select: { name: true } } } }),
-    db.householdImport.findMany({ where: { id: { in: ids("household_import") } }, select: { id: true, fileName: true, batchNumber: true } }),
-    db.spotCheck.findMany({ where: { id: { in: ids("spot_check") } }, select: { id: true, year: true, organisation: { select: { name: true } } } }),
-    db.spotCheckRecord.findMany({ where: { id: { in: ids("spot_check_record") } }, select: { id: true, spotCheck: { select: { year: true } }, file: fileSelect } }),
-    db.suspectSignal.findMany({ where: { id: { in: ids("suspect_signal") } }, select: { id: true, kind: true, files: { select: { file: fileSelect }, take: 3 } } }),
-    db.workItem.findMany({ where: { id: { in: ids("work_item") } }, select: { id: true, kind: true, file: fileSelect } }),
-    // Bank layouts belong to no union (one list for the whole system).
-    db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
-    db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
-    db.paymentRun.findMany({ where: { id: { in: ids("payment_run") } }, select: { id: true, name: true } }),
-    db.onlineApplication.findMany({ where: { id: { in: ids("online_application") } }, select: { id: true, number: true, holderName: true, fileId: true } }),
-  ]);
-  const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({ type, id, name: `${household(file)} · ${what}`, fileId: file.id });
+  const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs, applications] =
+    await Promise.all([
+      db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
+      db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
+      db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
+      db.callbackSample.findMany({
+        where: { id: { in: ids("callback_sample") } },
+        select: { id: true, sampled: true, batch: { select: { id: true, name: true } } },
+      }),
+      db.batchReceiptScan.findMany({
+        where: { id: { in: ids("batch_receipt_scan") } },
+        select: { id: true, originalName: true, batch: { select: { id: true, name: true } } },
+      }),
+      db.allocation.findMany({
+        where: { id: { in: ids("allocation") } },
+        select: { id: true, kind: true, amountFen: true, organisation: { select: { name: true } }, recipient: { select: { name: true } } },
+      }),
+      db.householdImport.findMany({ where: { id: { in: ids("household_import") } }, select: { id: true, fileName: true, batchNumber: true } }),
+      db.spotCheck.findMany({ where: { id: { in: ids("spot_check") } }, select: { id: true, year: true, organisation: { select: { name: true } } } }),
+      db.spotCheckRecord.findMany({
+        where: { id: { in: ids("spot_check_record") } },
+        select: { id: true, spotCheck: { select: { year: true } }, file: fileSelect },
+      }),
+      db.suspectSignal.findMany({
+        where: { id: { in: ids("suspect_signal") } },
+        select: { id: true, kind: true, files: { select: { file: fileSelect }, take: 3 } },
+      }),
+      db.workItem.findMany({ where: { id: { in: ids("work_item") } }, select: { id: true, kind: true, file: fileSelect } }),
+      // Bank layouts belong to no union (one list for the whole system).
+      db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
+      db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
+      db.paymentRun.findMany({ where: { id: { in: ids("payment_run") } }, select: { id: true, name: true } }),
+      db.onlineApplication.findMany({ where: { id: { in: ids("online_application") } }, select: { id: true, number: true, holderName: true, fileId: true } }),
+    ]);
+  const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({
+    type,
+    id,
+    name: `${household(file)} · ${what}`,
+    fileId: file.id,
+  });
   return [
     ...warnings.map((w) => onFile("hardship_warning", w.id, w.file, WARNING_RULE_LABELS[w.rule])),
     ...referrals.map((r) => onFile("referral", r.id, r.file, `${REFERRAL_DEPARTMENT_LABELS[r.department]}：${r.item.slice(0, 30)}`)),
     ...calls.map((c) => onFile("callback_call", c.id, c.file, `${c.batch.name} 回访`)),
     ...samples.map((s) => ({ type: "callback_sample", id: s.id, name: `${s.batch.name} · 抽取 ${s.sampled} 户回访`, fileId: null, batchId: s.batch.id })),
     ...scans.map((s) => ({ type: "batch_receipt_scan", id: s.id, name: `${s.batch.name} · ${s.originalName}`, fileId: null, batchId: s.batch.id })),
-    ...allocations.map((a) => ({ type: "allocation", id: a.id, name: `${a.organisation.name}${a.recipient ? ` → ${a.recipient.name}` : ""} · ${ALLOCATION_KIND_LABELS[a.kind]} ${formatFen(Number(a.amountFen))}`, fileId: null })),
+    ...allocations.map((a) => ({
+      type: "allocation",
+      id: a.id,
+      name: `${a.organisation.name}${a.recipient ? ` → ${a.recipient.name}` : ""} · ${ALLOCATION_KIND_LABELS[a.kind]} ${formatFen(Number(a.amountFen))}`,
+      fileId: null,
+    })),
     ...imports.map((i) => ({ type: "household_import", id: i.id, name: `第 ${i.batchNumber} 批：${i.fileName}`, fileId: null })),
     ...checks.map((c) => ({ type: "spot_check", id: c.id, name: `${c.organisation.name} ${c.year} 年度抽查`, fileId: null })),
     ...records.map((r) => onFile("spot_check_record", r.id, r.file, `${r.spotCheck.year} 年度抽查`)),
-    ...signals.map((s) => ({ type: "suspect_signal", id: s.id, name: `${SIGNAL_KIND_LABELS[s.kind]}：${s.files.map((f) => household(f.file)).join("、")}`, fileId: null })),
+    ...signals.map((s) => ({
+      type: "suspect_signal",
+      id: s.id,
+      name: `${SIGNAL_KIND_LABELS[s.kind]}：${s.files.map((f) => household(f.file)).join("、")}`,
+      fileId: null,
+    })),
     ...items.map((w) => onFile("work_item", w.id, w.file, WORK_ITEM_LABELS[w.kind])),
     ...layouts.map((l) => ({ type: "bank_layout", id: l.id, name: l.name, fileId: null })),
     ...exports.map((e) => ({ type: "export_job", id: e.id, name: EXPORT_KIND_LABELS[e.kind], fileId: null })),
@@ -124,5 +165,12 @@ export function subjectOf(subjects: Map<string, TAuditSubject>, row: TRowRef): T
   if (row.entityType === "report") return { type: entityTypeLabel(row.entityType), name: "统计与汇总表", href: null, fileId: null };
   if (row.entityType === "job_run") return { type: entityTypeLabel(row.entityType), name: "每日档案日历", href: null, fileId: null };
   if (row.entityType === "calendar_day") return { type: entityTypeLabel(row.entityType), name: row.entityId ?? "", href: null, fileId: null };
-  return subjects.get(`${row.entityType}:${row.entityId}`) ?? { type: entityTypeLabel(row.entityType), name: row.entityId ? "（已删除或已不在管辖范围内）" : "", href: null, fileId: null };
+  return (
+    subjects.get(`${row.entityType}:${row.entityId}`) ?? {
+      type: entityTypeLabel(row.entityType),
+      name: row.entityId ? "（已删除或已不在管辖范围内）" : "",
+      href: null,
+      fileId: null,
+    }
+  );
 }

@@ -61,8 +61,12 @@ async function fileHistoryWhere(db: TScopedDb, fileId: string): Promise<Prisma.A
   const where = { fileId };
   const select = { id: true } as const;
   const [evidence, changes, measures, disbursements, lines, entries, accounts] = await Promise.all([
-    db.evidenceFile.findMany({ where, select }), db.changeRequest.findMany({ where, select }), db.planMeasure.findMany({ where, select }),
-    db.disbursement.findMany({ where, select }), db.batchLine.findMany({ where, select }), db.ledgerEntry.findMany({ where, select }),
+    db.evidenceFile.findMany({ where, select }),
+    db.changeRequest.findMany({ where, select }),
+    db.planMeasure.findMany({ where, select }),
+    db.disbursement.findMany({ where, select }),
+    db.batchLine.findMany({ where, select }),
+    db.ledgerEntry.findMany({ where, select }),
     db.bankAccount.findMany({ where, select }),
   ]);
   const of = (entityType: string, rows: Array<{ id: string }>): Prisma.AuditEventWhereInput[] =>
@@ -71,8 +75,13 @@ async function fileHistoryWhere(db: TScopedDb, fileId: string): Promise<Prisma.A
     { entityType: "household_file", entityId: fileId },
     // Rows that name the file in their detail (e.g. a bank-account reveal).
     { detail: { path: ["fileId"], equals: fileId } },
-    ...of("evidence_file", evidence), ...of("change_request", changes), ...of("plan_measure", measures), ...of("disbursement", disbursements),
-    ...of("batch_line", lines), ...of("ledger_entry", entries), ...of("bank_account", accounts),
+    ...of("evidence_file", evidence),
+    ...of("change_request", changes),
+    ...of("plan_measure", measures),
+    ...of("disbursement", disbursements),
+    ...of("batch_line", lines),
+    ...of("ledger_entry", entries),
+    ...of("bank_account", accounts),
   ];
 }
 
@@ -111,9 +120,18 @@ export async function findAuditEvents(actor: TActor, query: TAuditEventFilter & 
   return toPage(
     rows.map((r) => ({
       // action, entityType and entityId stay as recorded (codes, for filters and tests); the page shows actionLabel and subject.
-      id: r.id.toString(), at: r.at, action: r.action, actionLabel: auditActionLabel(r.action), entityType: r.entityType, entityId: r.entityId,
-      organisation: r.organisation, ip: displayIp(r.ip),
-      actor: r.actorId ? actorById.get(r.actorId) ?? null : null, actorNote: withoutUser(r.action), subject: subjectOf(subjects, r), detail: formatAuditDetail(r.detail),
+      id: r.id.toString(),
+      at: r.at,
+      action: r.action,
+      actionLabel: auditActionLabel(r.action),
+      entityType: r.entityType,
+      entityId: r.entityId,
+      organisation: r.organisation,
+      ip: displayIp(r.ip),
+      actor: r.actorId ? (actorById.get(r.actorId) ?? null) : null,
+      actorNote: withoutUser(r.action),
+      subject: subjectOf(subjects, r),
+      detail: formatAuditDetail(r.detail),
     })),
     total,
     query.page,
@@ -134,7 +152,11 @@ export async function findSignInAttempts(actor: TActor, query: TRange & { outcom
     }),
     db.signInAttempt.count({ where }),
   ]);
-  return toPage(rows.map((r) => ({ ...r, id: r.id.toString(), ip: displayIp(r.ip) })), total, query.page);
+  return toPage(
+    rows.map((r) => ({ ...r, id: r.id.toString(), ip: displayIp(r.ip) })),
+    total,
+    query.page,
+  );
 }
 
 /** How many rows exportAuditTrail writes for the query. */
@@ -151,7 +173,10 @@ export async function countAuditTrail(actor: TActor, query: TAuditEventFilter & 
  */
 export type TAuditTrailRow = { at: Date; cells: Array<string | null | undefined> };
 
-export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome }): AsyncGenerator<TAuditTrailRow> {
+export async function* exportAuditTrail(
+  actor: TActor,
+  query: TAuditEventFilter & { kind: "events" | "signins"; outcome?: SignInOutcome },
+): AsyncGenerator<TAuditTrailRow> {
   assertRole(actor, "AUDITOR");
   const db = await scopedReadDb(actor);
   await recordAudit(db, actor, {
@@ -166,14 +191,30 @@ export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter 
   for (;;) {
     const id = before === undefined ? undefined : { lt: before };
     if (query.kind === "events") {
-      const rows = await db.auditEvent.findMany({ where: { AND: [eventWhere, { id }] }, orderBy: { id: "desc" }, take: 2000, include: { organisation: { select: { name: true } } } });
+      const rows = await db.auditEvent.findMany({
+        where: { AND: [eventWhere, { id }] },
+        orderBy: { id: "desc" },
+        take: 2000,
+        include: { organisation: { select: { name: true } } },
+      });
       if (rows.length === 0) return;
       const byId = await nameAuditActors(rows.map((r) => r.actorId));
       const subjects = await describeAuditSubjects(actor, db, rows);
       for (const r of rows) {
         const who = r.actorId ? byId.get(r.actorId) : undefined;
         const subject = subjectOf(subjects, r);
-        yield { at: r.at, cells: [who ? auditActorText(who) : withoutUser(r.action), auditActionLabel(r.action), subject.type, subject.name, r.organisation?.name, displayIp(r.ip), formatAuditDetail(r.detail)] };
+        yield {
+          at: r.at,
+          cells: [
+            who ? auditActorText(who) : withoutUser(r.action),
+            auditActionLabel(r.action),
+            subject.type,
+            subject.name,
+            r.organisation?.name,
+            displayIp(r.ip),
+            formatAuditDetail(r.detail),
+          ],
+        };
       }
       before = rows.at(-1)!.id;
     } else {
@@ -184,7 +225,8 @@ export async function* exportAuditTrail(actor: TActor, query: TAuditEventFilter 
         include: { user: { select: { name: true, organisation: { select: { name: true } } } } },
       });
       if (rows.length === 0) return;
-      for (const r of rows) yield { at: r.at, cells: [r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], displayIp(r.ip), r.userAgent] };
+      for (const r of rows)
+        yield { at: r.at, cells: [r.username, r.user?.name, r.user?.organisation.name, SIGN_IN_OUTCOME_LABELS[r.outcome], displayIp(r.ip), r.userAgent] };
       before = rows.at(-1)!.id;
     }
   }

@@ -13,7 +13,10 @@ export type TAuditActor = { id: string; name: string; username: string; organisa
 export async function nameAuditActors(actorIds: Iterable<string | null | undefined>): Promise<Map<string, TAuditActor>> {
   const ids = [...new Set([...actorIds].filter((id): id is string => !!id))];
   if (ids.length === 0) return new Map();
-  const users = await prisma.user.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, username: true, organisation: { select: { name: true } } } });
+  const users = await prisma.user.findMany({
+    where: { id: { in: ids } },
+    select: { id: true, name: true, username: true, organisation: { select: { name: true } } },
+  });
   return new Map(users.map((u) => [u.id, { id: u.id, name: u.name, username: u.username, organisationName: u.organisation.name }]));
 }
 

@@ -85,13 +85,22 @@ type TDetailFormat = { label: string; show: (value: unknown) => string | null };
 const text = (label: string): TDetailFormat => ({ label, show: (v) => (v === null || v === undefined || v === "" ? null : String(v)) });
 const money = (label: string): TDetailFormat => ({ label, show: (v) => (typeof v === "number" ? formatFen(v) : null) });
 const count = (label: string, unit: string): TDetailFormat => ({ label, show: (v) => (typeof v === "number" ? `${v.toLocaleString("zh-CN")} ${unit}` : null) });
-const choice = (label: string, labels: Record<string, string>): TDetailFormat => ({ label, show: (v) => (typeof v === "string" ? labels[v] ?? null : null) });
+const choice = (label: string, labels: Record<string, string>): TDetailFormat => ({ label, show: (v) => (typeof v === "string" ? (labels[v] ?? null) : null) });
 
 // Ids (fileId, batchId, …) are not listed: the row's object already names and links the record.
 const DETAIL_FORMATS: Record<string, TDetailFormat> = {
   name: text("名称"),
   username: text("用户名"),
-  roles: { label: "角色", show: (v) => (Array.isArray(v) ? v.map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? "").filter(Boolean).join("、") || "无" : null) },
+  roles: {
+    label: "角色",
+    show: (v) =>
+      Array.isArray(v)
+        ? v
+            .map((r) => ROLE_LABELS[r as keyof typeof ROLE_LABELS] ?? "")
+            .filter(Boolean)
+            .join("、") || "无"
+        : null,
+  },
   active: { label: "账户", show: (v) => (typeof v === "boolean" ? (v ? "启用" : "停用") : null) },
   code: text("组织代码"),
   level: choice("层级", ORG_LEVEL_LABELS),

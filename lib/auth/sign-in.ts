@@ -8,9 +8,7 @@ import { dummyPasswordHash, verifyPassword } from "./password";
 import { signInWaitSeconds } from "./sign-in-delay";
 
 /** `failedAttempts`: attempts on the account since its previous successful sign-in, for the notice after this one. */
-export type TSignInResult =
-  | { ok: true; userId: string; sessionId: string; failedAttempts: number }
-  | { ok: false; outcome: Exclude<SignInOutcome, "SUCCESS"> };
+export type TSignInResult = { ok: true; userId: string; sessionId: string; failedAttempts: number } | { ok: false; outcome: Exclude<SignInOutcome, "SUCCESS"> };
 
 /**
  * The one answer the browser gets to any refused sign-in, whatever the reason (lib/auth/options.ts).
@@ -73,7 +71,11 @@ export async function signIn(input: TSignInInput): Promise<TSignInResult> {
     const ipWindowStart = new Date(now.getTime() - authConfig.ipWindowMinutes * 60_000);
     const ipWait = await waitLeft({ ip: input.ip, at: { gt: ipWindowStart } }, authConfig.maxIpFailures, authConfig.ipWindowMinutes * 60);
 
-    const lastSuccess = await tx.signInAttempt.findFirst({ where: { username, outcome: "SUCCESS", at: { lte: now } }, orderBy: { at: "desc" }, select: { at: true } });
+    const lastSuccess = await tx.signInAttempt.findFirst({
+      where: { username, outcome: "SUCCESS", at: { lte: now } },
+      orderBy: { at: "desc" },
+      select: { at: true },
+    });
     // 解锁 and a password reset set lockedUntil to their moment: failures before it no longer count.
     const countFrom = [lastSuccess?.at, user?.lockedUntil].reduce<Date>((latest, d) => (d && d > latest && d <= now ? d : latest), new Date(0));
     const knownAddress = await tx.signInAttempt.findFirst({

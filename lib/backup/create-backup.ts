@@ -192,7 +192,8 @@ export async function createBackup(options: TCreateBackupOptions): Promise<TBack
       }
     }
     if (evidence.missing.length) warnings.push(`有 ${evidence.missing.length} 个证明材料的文件不存在：${evidence.missing.slice(0, 5).join("、")}`);
-    if (evidence.mismatched.length) warnings.push(`有 ${evidence.mismatched.length} 个证明材料的文件与登记的校验值不符：${evidence.mismatched.slice(0, 5).join("、")}`);
+    if (evidence.mismatched.length)
+      warnings.push(`有 ${evidence.mismatched.length} 个证明材料的文件与登记的校验值不符：${evidence.mismatched.slice(0, 5).join("、")}`);
 
     if (existsSync(options.secretsFile)) await archive.buffer("secrets.json", await readFile(options.secretsFile));
     const manifest: TBackupManifest = {

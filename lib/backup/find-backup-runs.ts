@@ -10,9 +10,7 @@ import { backupTime, nextBackupAt } from "./schedule";
 // The backup page (数据备份) for administrators: the runs, newest first, and how the daily job is
 // set up. A backup holds the whole installation, so the list is the same for every administrator.
 
-export type TBackupSettings =
-  | { embedded: false }
-  | { embedded: true; enabled: boolean; folder: string; time: string; keep: number; nextAt: Date | null };
+export type TBackupSettings = { embedded: false } | { embedded: true; enabled: boolean; folder: string; time: string; keep: number; nextAt: Date | null };
 
 export function backupSettings(now = new Date()): TBackupSettings {
   // Set by `npm start` for the server it runs: only then is the database's folder on this machine.

@@ -38,7 +38,6 @@ async function isEmptyDir(dir: string): Promise<boolean> {
   return (await readdir(dir)).length === 0;
 }
 
-
 function runningPostmaster(clusterDir: string): number | null {
   const pidFile = path.join(clusterDir, "postmaster.pid");
   if (!existsSync(pidFile)) return null;
@@ -132,8 +131,17 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
     await chmod(stageDb, 0o700);
     if (typeof process.getuid === "function" && process.getuid() === 0) spawnSync("chown", ["-R", "postgres:postgres", stageDb]);
     log("正在启动数据库并重放 WAL，核对各表的行数和校验值……");
-    db = await startEmbeddedPostgres({ dataDir: stageDb, port: await freePort(), passwords: secrets.databasePasswords ?? samePasswords(secrets.databasePassword ?? ""), legacyPassword: secrets.databasePassword, database: manifest.database });
-    const client = pgClient({ connectionString: `${db.superuserUrl}/${manifest.database}` }, { infrastructure: "a restore writes every table, as the superuser" });
+    db = await startEmbeddedPostgres({
+      dataDir: stageDb,
+      port: await freePort(),
+      passwords: secrets.databasePasswords ?? samePasswords(secrets.databasePassword ?? ""),
+      legacyPassword: secrets.databasePassword,
+      database: manifest.database,
+    });
+    const client = pgClient(
+      { connectionString: `${db.superuserUrl}/${manifest.database}` },
+      { infrastructure: "a restore writes every table, as the superuser" },
+    );
     await client.connect();
     try {
       const tables = await tableStats(client);
@@ -151,7 +159,10 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
 
     // 4. Only now replace what is there.
     const movedAside: string[] = [];
-    for (const [stage, target] of [[stageDb, clusterDir], [stageEvidence, evidenceDir]] as const) {
+    for (const [stage, target] of [
+      [stageDb, clusterDir],
+      [stageEvidence, evidenceDir],
+    ] as const) {
       if (existsSync(target) && !(await isEmptyDir(target))) {
         const aside = `${target}.before-restore-${stamp}`;
         await rename(target, aside);
@@ -177,4 +188,3 @@ export async function restoreBackup(options: TRestoreOptions): Promise<{ manifes
     throw error;
   }
 }
-

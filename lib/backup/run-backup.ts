@@ -23,10 +23,7 @@ async function record(databaseUrl: string, row: Record<string, unknown>): Promis
   await client.connect();
   try {
     const columns = Object.keys(row);
-    await client.query(
-      `INSERT INTO backup_run (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`,
-      Object.values(row),
-    );
+    await client.query(`INSERT INTO backup_run (${columns.join(", ")}) VALUES (${columns.map((_, i) => `$${i + 1}`).join(", ")})`, Object.values(row));
   } finally {
     await client.end();
   }
@@ -34,7 +31,10 @@ async function record(databaseUrl: string, row: Record<string, unknown>): Promis
 
 /** Removes the oldest archives beyond `keep` and marks their runs pruned. Returns the removed names. */
 export async function pruneBackups(databaseUrl: string, outDir: string, keep: number): Promise<string[]> {
-  const names = (await readdir(outDir).catch(() => [] as string[])).filter((n) => BACKUP_FILE_PATTERN.test(n)).sort().reverse();
+  const names = (await readdir(outDir).catch(() => [] as string[]))
+    .filter((n) => BACKUP_FILE_PATTERN.test(n))
+    .sort()
+    .reverse();
   const removed = names.slice(keep);
   for (const name of removed) await rm(path.join(outDir, name), { force: true });
   if (removed.length) {
@@ -83,7 +83,9 @@ export async function runBackup(options: TRunBackupOptions): Promise<TBackupResu
     return result;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
-    await record(options.databaseUrl, { trigger: options.trigger, status: "FAILED", started_at: startedAt, finished_at: new Date(), error: message }).catch(() => {});
+    await record(options.databaseUrl, { trigger: options.trigger, status: "FAILED", started_at: startedAt, finished_at: new Date(), error: message }).catch(
+      () => {},
+    );
     throw error;
   }
 }

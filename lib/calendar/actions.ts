@@ -5,7 +5,14 @@ import { authedAction } from "@/lib/actions/action";
 import { completeWorkItem } from "@/lib/calendar/complete-work-item";
 import { disposeFile } from "@/lib/calendar/dispose-file";
 import { runDailyCalendarNow } from "@/lib/calendar/run-daily-now";
-import { ZCompleteWorkItemInput, ZDisposeFileInput, ZRecordFindingInput, ZRemoveCalendarDayInput, ZSetCalendarDayInput, ZStartSpotCheckInput } from "@/lib/calendar/schemas";
+import {
+  ZCompleteWorkItemInput,
+  ZDisposeFileInput,
+  ZRecordFindingInput,
+  ZRemoveCalendarDayInput,
+  ZSetCalendarDayInput,
+  ZStartSpotCheckInput,
+} from "@/lib/calendar/schemas";
 import { removeCalendarDay, setCalendarDay } from "@/lib/calendar/set-calendar-day";
 import { recordFinding, startSpotCheck } from "@/lib/calendar/spot-checks";
 

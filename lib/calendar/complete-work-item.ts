@@ -24,7 +24,10 @@ export async function completeWorkItem(actor: TActor, input: TCompleteWorkItemIn
     });
     if (count !== 1) throw new ConflictError("该事项已办结，请刷新页面。");
     await recordAudit(tx, actor, {
-      action: "calendar.complete-item", entityType: "work_item", entityId: item.id, organisationId: item.file.organisationId,
+      action: "calendar.complete-item",
+      entityType: "work_item",
+      entityId: item.id,
+      organisationId: item.file.organisationId,
       detail: { kind: item.kind, fileId: item.fileId, dueDate: dateOnlyString(item.dueDate), note: input.note ?? null },
     });
     return { itemId: item.id };

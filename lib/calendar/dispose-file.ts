@@ -26,7 +26,15 @@ export async function disposeFile(actor: TActor, input: { fileId: string }, opti
   const storageKeys = await db.$transaction(async (tx) => {
     const file = await tx.householdFile.findUnique({
       where: { id: input.fileId },
-      select: { id: true, status: true, exitedAt: true, disposedAt: true, fileNumber: true, organisationId: true, organisation: { select: { regionCode: true } } },
+      select: {
+        id: true,
+        status: true,
+        exitedAt: true,
+        disposedAt: true,
+        fileNumber: true,
+        organisationId: true,
+        organisation: { select: { regionCode: true } },
+      },
     });
     if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
     await tx.$queryRaw`SELECT id FROM household_file WHERE id = ${file.id}::uuid AND ${tx.$fileInScope(Prisma.sql`id`)} FOR UPDATE`;
@@ -39,16 +47,31 @@ export async function disposeFile(actor: TActor, input: { fileId: string }, opti
     if (count !== 1) throw new ConflictError("该档案刚被他人处理，请刷新页面。");
     await tx.evidenceFile.deleteMany({ where: { fileId: file.id } });
     await tx.fileDisposal.create({
-      data: { fileId: file.id, fileNumber: file.fileNumber, exitedAt: file.exitedAt, retainedUntil: dateOnly(until), evidenceCount: evidence.length, approvedById: actor.userId },
+      data: {
+        fileId: file.id,
+        fileNumber: file.fileNumber,
+        exitedAt: file.exitedAt,
+        retainedUntil: dateOnly(until),
+        evidenceCount: evidence.length,
+        approvedById: actor.userId,
+      },
     });
-    await tx.workItem.updateMany({ where: { fileId: file.id, kind: "RETENTION_ENDED", status: "OPEN" }, data: { status: "DONE", completedById: actor.userId, completedAt: new Date() } });
+    await tx.workItem.updateMany({
+      where: { fileId: file.id, kind: "RETENTION_ENDED", status: "OPEN" },
+      data: { status: "DONE", completedById: actor.userId, completedAt: new Date() },
+    });
     await recordAudit(tx, actor, {
-      action: "calendar.dispose-file", entityType: "household_file", entityId: file.id, organisationId: file.organisationId,
+      action: "calendar.dispose-file",
+      entityType: "household_file",
+      entityId: file.id,
+      organisationId: file.organisationId,
       detail: { fileNumber: file.fileNumber, retainedUntil: until, evidenceCount: evidence.length },
     });
     return evidence.map((e) => e.storageKey);
   });
   // Only once the disposal is committed.
-  await Promise.all(storageKeys.map((key) => removeEvidenceBytes(key).catch((error: unknown) => console.error("could not remove disposed evidence", key, error))));
+  await Promise.all(
+    storageKeys.map((key) => removeEvidenceBytes(key).catch((error: unknown) => console.error("could not remove disposed evidence", key, error))),
+  );
   return { fileId: input.fileId, removed: storageKeys.length };
 }

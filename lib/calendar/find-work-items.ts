@@ -61,7 +61,11 @@ export async function findWorkItemList(actor: TActor, options: { kind: WorkItemK
       skip: (options.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, kind: true, dueDate: true, createdAt: true, sourceKey: true,
+        id: true,
+        kind: true,
+        dueDate: true,
+        createdAt: true,
+        sourceKey: true,
         file: { select: { id: true, fileNumber: true, holderName: true, status: true, organisation: { select: { name: true } } } },
       },
     }),

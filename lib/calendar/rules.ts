@@ -21,7 +21,11 @@ export const CALENDAR_WARNING_HORIZON_DAYS = 90;
 export type TCalendarDayRefusal = { field: "day" | "kind"; message: string };
 
 /** Why a day cannot be entered, or null. `packageYears` are the years chinese-days covers. */
-export function calendarDayRefusal(input: { day: string; kind: "HOLIDAY" | "WORKDAY" }, today: string, packageYears: readonly number[]): TCalendarDayRefusal | null {
+export function calendarDayRefusal(
+  input: { day: string; kind: "HOLIDAY" | "WORKDAY" },
+  today: string,
+  packageYears: readonly number[],
+): TCalendarDayRefusal | null {
   const year = Number(input.day.slice(0, 4));
   if (input.day < today) return { field: "day", message: "不能修改今天以前的日历：已经过去的日子不再影响期限。" };
   if (packageYears.includes(year)) {

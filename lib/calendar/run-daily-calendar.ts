@@ -155,7 +155,13 @@ export async function runDailySteps(today: string, steps: TDailyStep[] = DAILY_S
 export async function reverseOverdueReceipts(today: string): Promise<TDailySummary> {
   const batches = await prisma.disbursementBatch.findMany({
     where: { status: "APPROVED", paymentMethod: { in: ["CASH", "IN_KIND"] }, lines: { some: { removed: false, paymentStatus: "WAITING" } } },
-    select: { id: true, organisationId: true, approvedById: true, approvedAt: true, organisation: { select: { name: true, path: true, depth: true, regionCode: true } } },
+    select: {
+      id: true,
+      organisationId: true,
+      approvedById: true,
+      approvedAt: true,
+      organisation: { select: { name: true, path: true, depth: true, regionCode: true } },
+    },
   });
   const days = new Map<string, number>();
   let reversed = 0;
@@ -181,5 +187,15 @@ export const DAILY_JOB = "calendar-daily";
  */
 export function runDailyCalendar(today: string, options: { oncePerDay?: boolean } = {}) {
   // After the work items, in the same job run: uncollected cash reversed (issue 23), then the return-to-hardship warnings and signals (issue 25).
-  return runJob(DAILY_JOB, today, async () => ({ ...(await runDailySteps(today)), ...(await reverseOverdueReceipts(today)), ...(await raiseWarnings(today)), ...(await raiseSignals(today)) }), options);
+  return runJob(
+    DAILY_JOB,
+    today,
+    async () => ({
+      ...(await runDailySteps(today)),
+      ...(await reverseOverdueReceipts(today)),
+      ...(await raiseWarnings(today)),
+      ...(await raiseSignals(today)),
+    }),
+    options,
+  );
 }

@@ -14,7 +14,13 @@ export async function runDailyCalendarNow(actor: TActor) {
   await syncWorkingCalendar();
   const outcome = await runDailyCalendar(todayInShanghai());
   if (!outcome.ran) throw new ConflictError("该任务正在运行，请稍后刷新查看结果。");
-  await recordAudit(prisma, actor, { action: "calendar.run-job", entityType: "job_run", entityId: outcome.runId, organisationId: actor.organisation.id, detail: { job: DAILY_JOB } });
+  await recordAudit(prisma, actor, {
+    action: "calendar.run-job",
+    entityType: "job_run",
+    entityId: outcome.runId,
+    organisationId: actor.organisation.id,
+    detail: { job: DAILY_JOB },
+  });
   return { runId: outcome.runId };
 }
 

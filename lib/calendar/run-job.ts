@@ -24,14 +24,20 @@ export async function runJob<T>(job: string, today: string, work: () => Promise<
         return { ran: false as const, reason: "ALREADY_DONE" as const };
       }
       // Holding the lock, nobody else runs this job: a RUNNING row left behind was cut short (a crash, a restart).
-      await prisma.jobRun.updateMany({ where: { job, status: "RUNNING" }, data: { status: "FAILED", finishedAt: new Date(), error: "运行中断（进程退出或重启），已由下一次运行补做。" } });
+      await prisma.jobRun.updateMany({
+        where: { job, status: "RUNNING" },
+        data: { status: "FAILED", finishedAt: new Date(), error: "运行中断（进程退出或重启），已由下一次运行补做。" },
+      });
       const run = await prisma.jobRun.create({ data: { job, forDate: dateOnly(today) }, select: { id: true } });
       try {
         const result = await work();
         await prisma.jobRun.update({ where: { id: run.id }, data: { status: "SUCCEEDED", finishedAt: new Date(), summary: result as Prisma.InputJsonValue } });
         return { ran: true as const, runId: run.id, result };
       } catch (error) {
-        await prisma.jobRun.update({ where: { id: run.id }, data: { status: "FAILED", finishedAt: new Date(), error: String((error as Error)?.stack ?? error).slice(0, 4000) } });
+        await prisma.jobRun.update({
+          where: { id: run.id },
+          data: { status: "FAILED", finishedAt: new Date(), error: String((error as Error)?.stack ?? error).slice(0, 4000) },
+        });
         throw error;
       }
     },

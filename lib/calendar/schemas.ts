@@ -25,7 +25,6 @@ export type TDisposeFileInput = z.infer<typeof ZDisposeFileInput>;
 
 export const CALENDAR_DAY_KIND_LABELS = { HOLIDAY: "放假", WORKDAY: "调休上班" } as const;
 
-
 /** 日历维护: a holiday or make-up working day an administrator enters or corrects. */
 export const ZSetCalendarDayInput = z.object({
   day: calendarDate("请选择日期"),

@@ -27,19 +27,29 @@ export async function startSpotCheck(actor: TActor, input: TStartSpotCheckInput,
   const db = scopedDb(actor);
   try {
     return await db.$transaction(async (tx) => {
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: input.organisationId }, select: { id: true, path: true, regionCode: true, name: true } });
+      const org = await tx.organisation.findUniqueOrThrow({
+        where: { id: input.organisationId },
+        select: { id: true, path: true, regionCode: true, name: true },
+      });
       const share = await policyValue("SPOT_CHECK_SHARE", org.regionCode, today);
       const files = await tx.householdFile.findMany({ where: { status: "OPEN", organisation: { path: { startsWith: org.path } } }, select: { id: true } });
       if (files.length === 0) throw new DomainError(`${org.name}及下级工会目前没有在档档案，无需抽查。`, "NOTHING_TO_CHECK");
       const seed = options.seed ?? randomInt(1, 2 ** 31);
-      const sample = drawSample(files.map((f) => f.id), seed, share);
+      const sample = drawSample(
+        files.map((f) => f.id),
+        seed,
+        share,
+      );
       const check = await tx.spotCheck.create({
         data: { organisationId: org.id, year, share, seed, population: files.length, startedById: actor.userId },
         select: { id: true },
       });
       await tx.spotCheckRecord.createMany({ data: sample.map((fileId) => ({ spotCheckId: check.id, fileId })) });
       await recordAudit(tx, actor, {
-        action: "calendar.start-spot-check", entityType: "spot_check", entityId: check.id, organisationId: org.id,
+        action: "calendar.start-spot-check",
+        entityType: "spot_check",
+        entityId: check.id,
+        organisationId: org.id,
         detail: { year, share, seed, population: files.length, sampled: sample.length },
       });
       return { spotCheckId: check.id, sampled: sample.length, population: files.length };
@@ -63,7 +73,10 @@ export async function recordFinding(actor: TActor, input: TRecordFindingInput) {
     });
     if (count !== 1) throw new ConflictError("该记录刚被他人登记，请刷新页面。");
     await recordAudit(tx, actor, {
-      action: "calendar.record-finding", entityType: "spot_check_record", entityId: record.id, organisationId: record.spotCheck.organisationId,
+      action: "calendar.record-finding",
+      entityType: "spot_check_record",
+      entityId: record.id,
+      organisationId: record.spotCheck.organisationId,
       detail: { fileId: record.fileId, before: record.finding, after: input.finding, note: input.note ?? null },
     });
     return { recordId: record.id };
@@ -78,10 +91,21 @@ export async function findSpotChecks(actor: TActor) {
     take: 50,
     include: { organisation: { select: { name: true } }, startedBy: { select: { name: true } }, _count: { select: { records: true } } },
   });
-  const done = await db.spotCheckRecord.groupBy({ by: ["spotCheckId"], where: { spotCheckId: { in: checks.map((c) => c.id) }, finding: { not: null } }, _count: { _all: true } });
+  const done = await db.spotCheckRecord.groupBy({
+    by: ["spotCheckId"],
+    where: { spotCheckId: { in: checks.map((c) => c.id) }, finding: { not: null } },
+    _count: { _all: true },
+  });
   return checks.map((c) => ({
-    id: c.id, year: c.year, organisationName: c.organisation.name, startedBy: c.startedBy.name, startedAt: c.startedAt,
-    share: c.share.toNumber(), seed: c.seed.toString(), population: c.population, sampled: c._count.records,
+    id: c.id,
+    year: c.year,
+    organisationName: c.organisation.name,
+    startedBy: c.startedBy.name,
+    startedAt: c.startedAt,
+    share: c.share.toNumber(),
+    seed: c.seed.toString(),
+    population: c.population,
+    sampled: c._count.records,
     recorded: done.find((d) => d.spotCheckId === c.id)?._count._all ?? 0,
   }));
 }
@@ -104,13 +128,27 @@ export async function getSpotCheck(actor: TActor, spotCheckId: string) {
     },
   });
   if (!check) throw new NotFoundError("抽查不存在，或不在您的管辖范围内。");
-  const counts = Object.fromEntries(Object.keys(SPOT_CHECK_FINDING_LABELS).map((k) => [k, check.records.filter((r) => r.finding === k).length])) as Record<SpotCheckFinding, number>;
+  const counts = Object.fromEntries(Object.keys(SPOT_CHECK_FINDING_LABELS).map((k) => [k, check.records.filter((r) => r.finding === k).length])) as Record<
+    SpotCheckFinding,
+    number
+  >;
   const recorded = check.records.filter((r) => r.finding !== null).length;
   return {
-    id: check.id, year: check.year, organisationName: check.organisation.name, startedBy: check.startedBy.name, startedAt: check.startedAt,
-    share: check.share.toNumber(), seed: check.seed.toString(), population: check.population, expectedSize: sampleSize(check.population, check.share.toNumber()),
-    records: check.records, counts, recorded,
+    id: check.id,
+    year: check.year,
+    organisationName: check.organisation.name,
+    startedBy: check.startedBy.name,
+    startedAt: check.startedAt,
+    share: check.share.toNumber(),
+    seed: check.seed.toString(),
+    population: check.population,
+    expectedSize: sampleSize(check.population, check.share.toNumber()),
+    records: check.records,
+    counts,
+    recorded,
     /** Quality rates among the files checked so far (错评率, 错退率, 漏退率). */
-    rates: recorded ? { wronglyFiled: counts.WRONGLY_FILED / recorded, wronglyExited: counts.WRONGLY_EXITED / recorded, missedExit: counts.MISSED_EXIT / recorded } : null,
+    rates: recorded
+      ? { wronglyFiled: counts.WRONGLY_FILED / recorded, wronglyExited: counts.WRONGLY_EXITED / recorded, missedExit: counts.MISSED_EXIT / recorded }
+      : null,
   };
 }

@@ -31,7 +31,10 @@ async function claimResult(tx: TScopedTx, resultId: string, expectedVersion: num
   }
   const result = await tx.civilComparisonResult.findUnique({
     where: { id: resultId },
-    include: { run: { select: { id: true, fileName: true, createdAt: true, organisationId: true } }, file: { select: { id: true, status: true, organisationId: true } } },
+    include: {
+      run: { select: { id: true, fileName: true, createdAt: true, organisationId: true } },
+      file: { select: { id: true, status: true, organisationId: true } },
+    },
   });
   if (!result) throw new NotFoundError("比对结果不存在，或不在您的管辖范围内。");
   if (result.version !== expectedVersion) throw new ConflictError(TAKEN);
@@ -40,10 +43,23 @@ async function claimResult(tx: TScopedTx, resultId: string, expectedVersion: num
   return result;
 }
 
-async function settle(tx: TScopedTx, actor: TActor, result: { id: string; version: number }, status: CivilResultStatus, extra: { note?: string; changeRequestId?: string }) {
+async function settle(
+  tx: TScopedTx,
+  actor: TActor,
+  result: { id: string; version: number },
+  status: CivilResultStatus,
+  extra: { note?: string; changeRequestId?: string },
+) {
   const { count } = await tx.civilComparisonResult.updateMany({
     where: { id: result.id, status: "OPEN", version: result.version },
-    data: { status, handledById: actor.userId, handledAt: new Date(), note: extra.note ?? null, changeRequestId: extra.changeRequestId ?? null, version: { increment: 1 } },
+    data: {
+      status,
+      handledById: actor.userId,
+      handledAt: new Date(),
+      note: extra.note ?? null,
+      changeRequestId: extra.changeRequestId ?? null,
+      version: { increment: 1 },
+    },
   });
   if (count !== 1) throw new ConflictError(TAKEN);
 }
@@ -78,12 +94,21 @@ export async function openRecheckFromResult(actor: TActor, input: TOpenRecheckIn
     if (count !== 1) throw new ConflictError("该档案已被他人修改，请刷新页面后重新操作。");
     await tx.workItem.upsert({
       where: { kind_fileId_sourceKey: { kind: "RECHECK_DUE", fileId: file.id, sourceKey: due } },
-      create: { kind: "RECHECK_DUE", fileId: file.id, sourceKey: due, dueDate: dateOnly(due), note: `${citation(result.run)}：${CIVIL_REASON_LABELS[result.reason]}` },
+      create: {
+        kind: "RECHECK_DUE",
+        fileId: file.id,
+        sourceKey: due,
+        dueDate: dateOnly(due),
+        note: `${citation(result.run)}：${CIVIL_REASON_LABELS[result.reason]}`,
+      },
       update: {},
     });
     await settle(tx, actor, result, "RECHECK_OPENED", {});
     await recordAudit(tx, actor, {
-      action: "civil.recheck", entityType: "household_file", entityId: file.id, organisationId: file.organisationId,
+      action: "civil.recheck",
+      entityType: "household_file",
+      entityId: file.id,
+      organisationId: file.organisationId,
       detail: { resultId: result.id, runId: result.runId, reason: result.reason, dueDate: due },
     });
     return { fileId: file.id, dueDate: due };
@@ -105,7 +130,10 @@ export async function proposeExitFromResult(actor: TActor, input: TProposeExitFr
       });
       await settle(tx, actor, result, "EXIT_PROPOSED", { changeRequestId: request.id });
       await recordAudit(tx, actor, {
-        action: "civil.exit", entityType: "household_file", entityId: file.id, organisationId: file.organisationId,
+        action: "civil.exit",
+        entityType: "household_file",
+        entityId: file.id,
+        organisationId: file.organisationId,
         detail: { resultId: result.id, runId: result.runId, reason: result.reason, changeRequestId: request.id },
       });
       return { fileId: file.id, changeRequestId: request.id };
@@ -124,7 +152,10 @@ export async function dismissResult(actor: TActor, input: TDismissResultInput) {
     const result = await claimResult(tx, input.resultId, input.expectedVersion, canDismiss);
     await settle(tx, actor, result, "DISMISSED", { note: input.note });
     await recordAudit(tx, actor, {
-      action: "civil.dismiss", entityType: "civil_roster_run", entityId: result.runId, organisationId: result.run.organisationId,
+      action: "civil.dismiss",
+      entityType: "civil_roster_run",
+      entityId: result.runId,
+      organisationId: result.run.organisationId,
       detail: { resultId: result.id, reason: result.reason, fileId: result.fileId, note: input.note },
     });
     return { resultId: result.id };

@@ -23,8 +23,7 @@ export const ROSTER_MAX_BYTES = ROSTER_UPLOAD_LIMIT.maxBytes;
 const CHUNK = 5_000;
 
 export type TCompareOutcome =
-  | { ok: true; runId: string; rows: number; results: number }
-  | { ok: false; message: string; problems: TRosterProblem[]; problemCount: number };
+  { ok: true; runId: string; rows: number; results: number } | { ok: false; message: string; problems: TRosterProblem[]; problemCount: number };
 
 type TThreshold = { region_code: string; deep: number; relative: number };
 
@@ -52,7 +51,8 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
   if (bytes.length === 0) throw new DomainError("上传的文件是空的，请重新选择民政比对名单。", "CIVIL_EMPTY");
   if (bytes.length > ROSTER_MAX_BYTES) throw new DomainError(ROSTER_UPLOAD_LIMIT.tooLarge, "CIVIL_TOO_LARGE");
   const format = rosterFormatOf(fileName, bytes);
-  if (!format) throw new DomainError("这不是 Excel 工作簿（.xlsx）或 CSV 文件。请下载民政比对名单模板，填写后以 .xlsx 或 .csv 格式保存再上传。", "CIVIL_NOT_WORKBOOK");
+  if (!format)
+    throw new DomainError("这不是 Excel 工作簿（.xlsx）或 CSV 文件。请下载民政比对名单模板，填写后以 .xlsx 或 .csv 格式保存再上传。", "CIVIL_NOT_WORKBOOK");
   const sha256 = createHash("sha256").update(bytes).digest("hex");
   const db = scopedDb(actor);
   const earlier = await db.civilRosterRun.findUnique({ where: { sha256 }, select: { createdAt: true, createdBy: { select: { name: true } } } });
@@ -87,12 +87,24 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
       async (tx) => {
         const run = await tx.civilRosterRun.create({
           data: {
-            organisationId: actor.organisation.id, createdById: actor.userId, fileName: fileName.slice(0, 200), sizeBytes: bytes.length, sha256,
-            workbook: new Uint8Array(bytes), policyDate: dateOnly(today), rowCount: rows.length,
+            organisationId: actor.organisation.id,
+            createdById: actor.userId,
+            fileName: fileName.slice(0, 200),
+            sizeBytes: bytes.length,
+            sha256,
+            workbook: new Uint8Array(bytes),
+            policyDate: dateOnly(today),
+            rowCount: rows.length,
           },
           select: { id: true },
         });
-        await recordAudit(tx, actor, { action: "civil.upload", entityType: "civil_roster_run", entityId: run.id, organisationId: actor.organisation.id, detail: { fileName, sizeBytes: bytes.length, sha256, rows: rows.length } });
+        await recordAudit(tx, actor, {
+          action: "civil.upload",
+          entityType: "civil_roster_run",
+          entityId: run.id,
+          organisationId: actor.organisation.id,
+          detail: { fileName, sizeBytes: bytes.length, sha256, rows: rows.length },
+        });
         await insertRosterRows(tx, run.id, rows);
         const results = await insertResults(tx, run.id, thresholds, own);
         const [matched] = await tx.$queryRaw<[{ people: number; files: number }]>`
@@ -101,7 +113,13 @@ export async function compareRoster(actor: TActor, input: { fileName: string; by
             JOIN file_person p ON p.resident_id = r.resident_id JOIN household_file f ON f.id = p.file_id
            WHERE r.run_id = ${run.id}::uuid AND f.status IN ('OPEN', 'OBSERVATION') AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}`;
         await tx.civilRosterRun.update({ where: { id: run.id }, data: { matchedPeople: matched.people, matchedFiles: matched.files, resultCount: results } });
-        await recordAudit(tx, actor, { action: "civil.compare", entityType: "civil_roster_run", entityId: run.id, organisationId: actor.organisation.id, detail: { rows: rows.length, matchedPeople: matched.people, matchedFiles: matched.files, results } });
+        await recordAudit(tx, actor, {
+          action: "civil.compare",
+          entityType: "civil_roster_run",
+          entityId: run.id,
+          organisationId: actor.organisation.id,
+          detail: { rows: rows.length, matchedPeople: matched.people, matchedFiles: matched.files, results },
+        });
         return { runId: run.id, results };
       },
       { timeout: 600_000, maxWait: 10_000 },

@@ -20,9 +20,23 @@ import { CIVIL_REASON_LABELS, CIVIL_STATUS_LABELS } from "./roster-columns";
 const BATCH = 2000;
 
 type TRow = {
-  fileNumber: string | null; holderName: string | null; fileStatus: string | null; tier: string | null; residentId: string; name: string;
-  reason: string; rosterIncomeFen: number | null; rosterSize: number | null; rosterPerCapitaFen: number | null; fileSize: number | null; threshold: number | null;
-  onDibao: string; status: string; handledBy: string | null; handledAt: Date | null; note: string | null;
+  fileNumber: string | null;
+  holderName: string | null;
+  fileStatus: string | null;
+  tier: string | null;
+  residentId: string;
+  name: string;
+  reason: string;
+  rosterIncomeFen: number | null;
+  rosterSize: number | null;
+  rosterPerCapitaFen: number | null;
+  fileSize: number | null;
+  threshold: number | null;
+  onDibao: string;
+  status: string;
+  handledBy: string | null;
+  handledAt: Date | null;
+  note: string | null;
 };
 
 export async function runResultsSheet(actor: TActor, runId: string, options: { full: boolean }): Promise<TXlsxSheet<TRow>> {
@@ -31,7 +45,13 @@ export async function runResultsSheet(actor: TActor, runId: string, options: { f
   const db = scopedDb(actor);
   const run = await db.civilRosterRun.findUnique({ where: { id: runId }, select: { id: true, fileName: true, createdAt: true, organisationId: true } });
   if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
-  await recordAudit(db, actor, { action: "civil.export", entityType: "civil_roster_run", entityId: run.id, organisationId: actor.organisation.id, detail: { fullResidentIds: options.full } });
+  await recordAudit(db, actor, {
+    action: "civil.export",
+    entityType: "civil_roster_run",
+    entityId: run.id,
+    organisationId: actor.organisation.id,
+    detail: { fullResidentIds: options.full },
+  });
 
   async function* rows(): AsyncGenerator<TRow> {
     let after: string | undefined;
@@ -41,7 +61,14 @@ export async function runResultsSheet(actor: TActor, runId: string, options: { f
         orderBy: { id: "asc" },
         take: BATCH,
         select: {
-          id: true, residentId: true, reason: true, detail: true, status: true, handledAt: true, note: true, handledBy: { select: { name: true } },
+          id: true,
+          residentId: true,
+          reason: true,
+          detail: true,
+          status: true,
+          handledAt: true,
+          note: true,
+          handledBy: { select: { name: true } },
           file: { select: { fileNumber: true, holderName: true, status: true, tier: true } },
         },
       });
@@ -49,12 +76,23 @@ export async function runResultsSheet(actor: TActor, runId: string, options: { f
         const detail = r.detail as unknown as TRosterDetail;
         const tier = r.file?.tier ?? null;
         yield {
-          fileNumber: r.file?.fileNumber ?? null, holderName: r.file?.holderName ?? null,
-          fileStatus: r.file ? FILE_STATUS_LABELS[r.file.status as FileStatus] : "未建档", tier: tier ? TIER_LABELS[tier as Tier] : null,
-          residentId: options.full ? r.residentId : maskResidentId(r.residentId), name: detail.roster.name, reason: CIVIL_REASON_LABELS[r.reason],
-          rosterIncomeFen: detail.roster.householdIncomeFen, rosterSize: detail.roster.householdSize, rosterPerCapitaFen: detail.roster.perCapitaMonthlyFen,
-          fileSize: detail.file?.householdSize ?? null, threshold: tier === "DEEP" ? detail.thresholds.deep : detail.thresholds.relative,
-          onDibao: detail.roster.onDibao ? "是" : "否", status: CIVIL_STATUS_LABELS[r.status], handledBy: r.handledBy?.name ?? null, handledAt: r.handledAt, note: r.note,
+          fileNumber: r.file?.fileNumber ?? null,
+          holderName: r.file?.holderName ?? null,
+          fileStatus: r.file ? FILE_STATUS_LABELS[r.file.status as FileStatus] : "未建档",
+          tier: tier ? TIER_LABELS[tier as Tier] : null,
+          residentId: options.full ? r.residentId : maskResidentId(r.residentId),
+          name: detail.roster.name,
+          reason: CIVIL_REASON_LABELS[r.reason],
+          rosterIncomeFen: detail.roster.householdIncomeFen,
+          rosterSize: detail.roster.householdSize,
+          rosterPerCapitaFen: detail.roster.perCapitaMonthlyFen,
+          fileSize: detail.file?.householdSize ?? null,
+          threshold: tier === "DEEP" ? detail.thresholds.deep : detail.thresholds.relative,
+          onDibao: detail.roster.onDibao ? "是" : "否",
+          status: CIVIL_STATUS_LABELS[r.status],
+          handledBy: r.handledBy?.name ?? null,
+          handledAt: r.handledAt,
+          note: r.note,
         };
       }
       if (page.length < BATCH) return;
@@ -65,7 +103,10 @@ export async function runResultsSheet(actor: TActor, runId: string, options: { f
   return {
     name: "比对结果",
     title: `${actor.organisation.name} 民政比对结果`,
-    notes: [`名单 ${run.fileName}（${formatDateTime(run.createdAt)} 上传）`, `${options.full ? "含完整公民身份号码（审计导出）" : "公民身份号码已脱敏"}　${exportedByNote(actor)}`],
+    notes: [
+      `名单 ${run.fileName}（${formatDateTime(run.createdAt)} 上传）`,
+      `${options.full ? "含完整公民身份号码（审计导出）" : "公民身份号码已脱敏"}　${exportedByNote(actor)}`,
+    ],
     columns: [
       { header: "档案编号", kind: "text", value: (r) => r.fileNumber, width: 20 },
       { header: "建档职工", kind: "text", value: (r) => r.holderName, width: 10 },

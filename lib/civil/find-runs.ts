@@ -11,8 +11,28 @@ import { CIVIL_REASONS, CIVIL_STATUS_LABELS } from "./roster-columns";
 export const CIVIL_READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
 export type TRosterDetail = {
-  roster: { name: string; sheetRow: number; onDibao: boolean; dibaoMonthlyFen: number | null; householdIncomeFen: number | null; householdSize: number | null; hasVehicle?: boolean; hasProperty?: boolean; deceased?: boolean; perCapitaMonthlyFen: number | null; workplace?: string | null };
-  file?: { fileNumber: string | null; holderName: string | null; status: string; tier: string | null; householdSize: number | null; perCapitaMonthlyFen: number | null; isHolder: boolean };
+  roster: {
+    name: string;
+    sheetRow: number;
+    onDibao: boolean;
+    dibaoMonthlyFen: number | null;
+    householdIncomeFen: number | null;
+    householdSize: number | null;
+    hasVehicle?: boolean;
+    hasProperty?: boolean;
+    deceased?: boolean;
+    perCapitaMonthlyFen: number | null;
+    workplace?: string | null;
+  };
+  file?: {
+    fileNumber: string | null;
+    holderName: string | null;
+    status: string;
+    tier: string | null;
+    householdSize: number | null;
+    perCapitaMonthlyFen: number | null;
+    isHolder: boolean;
+  };
   thresholds: { deep: number | null; relative: number | null };
 };
 
@@ -26,8 +46,15 @@ export async function findRosterRuns(actor: TActor, input: { page: number }) {
       skip: (input.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, fileName: true, createdAt: true, rowCount: true, matchedPeople: true, matchedFiles: true, resultCount: true,
-        createdBy: { select: { name: true } }, organisation: { select: { name: true } },
+        id: true,
+        fileName: true,
+        createdAt: true,
+        rowCount: true,
+        matchedPeople: true,
+        matchedFiles: true,
+        resultCount: true,
+        createdBy: { select: { name: true } },
+        organisation: { select: { name: true } },
       },
     }),
   ]);
@@ -40,8 +67,19 @@ export async function getRosterRun(actor: TActor, runId: string) {
   const run = await db.civilRosterRun.findUnique({
     where: { id: runId },
     select: {
-      id: true, fileName: true, sizeBytes: true, sha256: true, createdAt: true, policyDate: true, rowCount: true, matchedPeople: true, matchedFiles: true,
-      resultCount: true, organisationId: true, createdBy: { select: { name: true } }, organisation: { select: { name: true } },
+      id: true,
+      fileName: true,
+      sizeBytes: true,
+      sha256: true,
+      createdAt: true,
+      policyDate: true,
+      rowCount: true,
+      matchedPeople: true,
+      matchedFiles: true,
+      resultCount: true,
+      organisationId: true,
+      createdBy: { select: { name: true } },
+      organisation: { select: { name: true } },
     },
   });
   if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
@@ -50,8 +88,14 @@ export async function getRosterRun(actor: TActor, runId: string) {
     db.civilComparisonResult.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } }),
     db.civilComparisonResult.findMany({ where: { runId, fileId: { not: null } }, distinct: ["fileId"], select: { fileId: true } }),
   ]);
-  const reasonCounts = Object.fromEntries(CIVIL_REASONS.map((r) => [r, byReason.find((x) => x.reason === r)?._count._all ?? 0])) as Record<CivilMismatchReason, number>;
-  const statusCounts = Object.fromEntries(Object.keys(CIVIL_STATUS_LABELS).map((s) => [s, byStatus.find((x) => x.status === s)?._count._all ?? 0])) as Record<CivilResultStatus, number>;
+  const reasonCounts = Object.fromEntries(CIVIL_REASONS.map((r) => [r, byReason.find((x) => x.reason === r)?._count._all ?? 0])) as Record<
+    CivilMismatchReason,
+    number
+  >;
+  const statusCounts = Object.fromEntries(Object.keys(CIVIL_STATUS_LABELS).map((s) => [s, byStatus.find((x) => x.status === s)?._count._all ?? 0])) as Record<
+    CivilResultStatus,
+    number
+  >;
   return { ...run, reasonCounts, statusCounts, filesWithMismatch: files.length };
 }
 
@@ -72,11 +116,30 @@ export async function findRunResults(actor: TActor, runId: string, filter: TResu
       skip: (filter.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, fileId: true, residentId: true, reason: true, detail: true, status: true, handledAt: true, note: true, version: true, changeRequestId: true,
+        id: true,
+        fileId: true,
+        residentId: true,
+        reason: true,
+        detail: true,
+        status: true,
+        handledAt: true,
+        note: true,
+        version: true,
+        changeRequestId: true,
         handledBy: { select: { name: true } },
         // The file is read through the result only for its number, holder, status and version; out of
         // scope (transferred away since) it is shown as such and no action is offered.
-        file: { select: { id: true, fileNumber: true, holderName: true, status: true, version: true, tier: true, organisation: { select: { path: true, name: true } } } },
+        file: {
+          select: {
+            id: true,
+            fileNumber: true,
+            holderName: true,
+            status: true,
+            version: true,
+            tier: true,
+            organisation: { select: { path: true, name: true } },
+          },
+        },
       },
     }),
   ]);
@@ -87,7 +150,18 @@ export async function findRunResults(actor: TActor, runId: string, filter: TResu
         ...r,
         residentIdMasked: maskResidentId(residentId),
         detail: r.detail as unknown as TRosterDetail,
-        file: file && inScope ? { id: file.id, fileNumber: file.fileNumber, holderName: file.holderName, status: file.status, version: file.version, tier: file.tier, organisationName: file.organisation.name } : null,
+        file:
+          file && inScope
+            ? {
+                id: file.id,
+                fileNumber: file.fileNumber,
+                holderName: file.holderName,
+                status: file.status,
+                version: file.version,
+                tier: file.tier,
+                organisationName: file.organisation.name,
+              }
+            : null,
         fileOutOfScope: !!file && !inScope,
       };
     }),

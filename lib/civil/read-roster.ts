@@ -76,8 +76,6 @@ export async function readRosterSheets(format: TRosterFormat, bytes: Buffer): Pr
   const lines = parseCsv(decodeCsv(bytes));
   const [head = [], ...rest] = lines;
   const header = head.map((h) => h.trim().replace(/\*$/, "").trim());
-  const rows = rest
-    .map((cells, i) => ({ number: i + 2, cells: cells.map((c) => ({ text: c.trim() })) }))
-    .filter((r) => r.cells.some((c) => c.text !== ""));
+  const rows = rest.map((cells, i) => ({ number: i + 2, cells: cells.map((c) => ({ text: c.trim() })) })).filter((r) => r.cells.some((c) => c.text !== ""));
   return [{ name: "CSV", header, rows }];
 }

@@ -5,10 +5,26 @@ import type { CivilMismatchReason, CivilResultStatus } from "@/lib/generated/pri
 export const ROSTER_SHEET = "民政比对名单";
 
 export type TRosterColumnKey =
-  | "residentId" | "name" | "onDibao" | "dibaoMonthly" | "householdIncome" | "householdSize"
-  | "hasVehicle" | "hasProperty" | "deceased" | "unionMember" | "workplace";
+  | "residentId"
+  | "name"
+  | "onDibao"
+  | "dibaoMonthly"
+  | "householdIncome"
+  | "householdSize"
+  | "hasVehicle"
+  | "hasProperty"
+  | "deceased"
+  | "unionMember"
+  | "workplace";
 
-export type TRosterColumn = { key: TRosterColumnKey; header: string; required: boolean; kind: "id" | "text" | "flag" | "yuan" | "count"; example: string; width: number };
+export type TRosterColumn = {
+  key: TRosterColumnKey;
+  header: string;
+  required: boolean;
+  kind: "id" | "text" | "flag" | "yuan" | "count";
+  example: string;
+  width: number;
+};
 
 export const ROSTER_COLUMNS: TRosterColumn[] = [
   { key: "residentId", header: "公民身份号码", required: true, kind: "id", example: "", width: 22 },

@@ -14,7 +14,12 @@ export async function buildRosterTemplate(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   workbook.creator = "帮扶 Bangfu";
   const sheet = workbook.addWorksheet(ROSTER_SHEET, { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = ROSTER_COLUMNS.map((c) => ({ header: c.required ? `${c.header}*` : c.header, key: c.key, width: c.width, style: c.kind === "id" ? { numFmt: "@" } : {} }));
+  sheet.columns = ROSTER_COLUMNS.map((c) => ({
+    header: c.required ? `${c.header}*` : c.header,
+    key: c.key,
+    width: c.width,
+    style: c.kind === "id" ? { numFmt: "@" } : {},
+  }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.eachCell((cell, n) => {
@@ -25,10 +30,18 @@ export async function buildRosterTemplate(): Promise<Buffer> {
   ROSTER_COLUMNS.forEach((c, index) => {
     if (c.kind !== "flag") return;
     const letter = columnLetter(index);
-    (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${DATA_ROWS}`, {
-      type: "list", allowBlank: !c.required, formulae: ['"是,否"'], showErrorMessage: true, errorStyle: "stop",
-      errorTitle: "请选择“是”或“否”", error: `「${c.header}」只能填写“是”或“否”。`,
-    });
+    (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations.add(
+      `${letter}2:${letter}${DATA_ROWS}`,
+      {
+        type: "list",
+        allowBlank: !c.required,
+        formulae: ['"是,否"'],
+        showErrorMessage: true,
+        errorStyle: "stop",
+        errorTitle: "请选择“是”或“否”",
+        error: `「${c.header}」只能填写“是”或“否”。`,
+      },
+    );
   });
   const guide = workbook.addWorksheet("填写说明");
   guide.getColumn(1).width = 110;

@@ -25,9 +25,7 @@ export type TRosterRow = {
 
 export type TRosterSheet = { name?: string; header: string[]; rows: Array<{ number: number; cells: TCellText[] }> };
 
-export type TRosterValidation =
-  | { ok: true; rows: TRosterRow[]; problems: TRosterProblem[] }
-  | { ok: false; fatal: string };
+export type TRosterValidation = { ok: true; rows: TRosterRow[]; problems: TRosterProblem[] } | { ok: false; fatal: string };
 
 /** Problems beyond this many are not listed one by one (the roster is refused either way). */
 export const MAX_LISTED_PROBLEMS = 500;
@@ -139,7 +137,20 @@ export function validateRosterRows(sheets: TRosterSheet[]): TRosterValidation {
     const unionMember = flag("unionMember");
     const workplace = cell("workplace").text.slice(0, 200) || null;
     if (!bad) {
-      rows.push({ residentId, sheetRow: row.number, name, onDibao, dibaoMonthlyFen, householdIncomeFen, householdSize, hasVehicle, hasProperty, deceased, unionMember, workplace });
+      rows.push({
+        residentId,
+        sheetRow: row.number,
+        name,
+        onDibao,
+        dibaoMonthlyFen,
+        householdIncomeFen,
+        householdSize,
+        hasVehicle,
+        hasProperty,
+        deceased,
+        unionMember,
+        workplace,
+      });
     }
   }
   return { ok: true, rows, problems };

@@ -19,10 +19,7 @@ export type TPersonConflict = {
   sameHolderClosed: boolean;
 };
 
-export async function findPersonConflicts(
-  people: Array<{ residentId: string; isHolder: boolean }>,
-  excludeFileId?: string,
-): Promise<TPersonConflict[]> {
+export async function findPersonConflicts(people: Array<{ residentId: string; isHolder: boolean }>, excludeFileId?: string): Promise<TPersonConflict[]> {
   if (people.length === 0) return [];
   const ids = people.map((p) => p.residentId);
   const holderId = people.find((p) => p.isHolder)?.residentId;
@@ -86,8 +83,13 @@ export async function findBulkPersonConflicts(residentIds: string[], holderIds: 
        WHERE f.holder_resident_id = ANY(${holderIds}::text[]) AND f.status IN ('CLOSED', 'OBSERVATION')`,
   ]);
   const conflict = (row: (typeof active)[number], sameHolderClosed: boolean): TPersonConflict => ({
-    residentId: row.resident_id, maskedResidentId: maskResidentId(row.resident_id), fileId: row.file_id, fileNumber: row.file_number,
-    status: row.status, organisationName: row.name, sameHolderClosed,
+    residentId: row.resident_id,
+    maskedResidentId: maskResidentId(row.resident_id),
+    fileId: row.file_id,
+    fileNumber: row.file_number,
+    status: row.status,
+    organisationName: row.name,
+    sameHolderClosed,
   });
   return [...active.map((r) => conflict(r, false)), ...holders.map((r) => conflict(r, true))];
 }

@@ -126,7 +126,22 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
  * touches. Any other model must be in SCOPE_BY_MODEL — scopedDb refuses a model in neither list,
  * so a new table cannot be read unscoped by accident (tests/unit/scope-coverage.test.ts).
  */
-export const UNSCOPED_MODELS = new Set(["DibaoStandard", "PolicyParameter", "AidPolicy", "FileNumberCounter", "UserSession", "BackupRun", "FundAidRule", "CauseEvidenceRule", "CalendarDay", "JobRun", "BankLayout", "PublicAttempt", "WarningWatermark", "ReplicaWriteMark"]);
+export const UNSCOPED_MODELS = new Set([
+  "DibaoStandard",
+  "PolicyParameter",
+  "AidPolicy",
+  "FileNumberCounter",
+  "UserSession",
+  "BackupRun",
+  "FundAidRule",
+  "CauseEvidenceRule",
+  "CalendarDay",
+  "JobRun",
+  "BankLayout",
+  "PublicAttempt",
+  "WarningWatermark",
+  "ReplicaWriteMark",
+]);
 
 const FILTERED_OPERATIONS = new Set([
   "findUnique",
@@ -207,12 +222,18 @@ function scopeFragment(column: Prisma.Sql, test: Prisma.Sql): Prisma.Sql {
  * and sort every matching file instead of walking an index in page order.
  */
 function orgInScopeSql(orgPath: string, organisationId: Prisma.Sql): Prisma.Sql {
-  return scopeFragment(organisationId, Prisma.sql`${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`);
+  return scopeFragment(
+    organisationId,
+    Prisma.sql`${organisationId} = ANY (ARRAY(SELECT scope_o.id FROM organisation scope_o WHERE scope_o.path LIKE ${`${orgPath}%`}))`,
+  );
 }
 
 /** `fileId` (an SQL expression naming a household file id) is a file held in the subtree of `orgPath`. */
 function fileInScopeSql(orgPath: string, fileId: Prisma.Sql): Prisma.Sql {
-  return scopeFragment(fileId, Prisma.sql`${fileId} IN (SELECT scope_f.id FROM household_file scope_f JOIN organisation scope_o ON scope_o.id = scope_f.organisation_id WHERE scope_o.path LIKE ${`${orgPath}%`})`);
+  return scopeFragment(
+    fileId,
+    Prisma.sql`${fileId} IN (SELECT scope_f.id FROM household_file scope_f JOIN organisation scope_o ON scope_o.id = scope_f.organisation_id WHERE scope_o.path LIKE ${`${orgPath}%`})`,
+  );
 }
 
 /** Declares a raw statement that reads or writes nothing of an organisation's; the reason is kept in the SQL text. */
@@ -243,7 +264,9 @@ export function assertStatementScoped(text: string) {
     checkedStatements.set(text, verdict);
   }
   if (!verdict.ok) {
-    throw new Error(`raw SQL through scopedDb must restrict itself: it reads ${verdict.table} (${verdict.reference}) without a scope of its own — add $orgInScope/$fileInScope for it, or declare $scopeDeclared(names, reason) / unscopedSql(reason)`);
+    throw new Error(
+      `raw SQL through scopedDb must restrict itself: it reads ${verdict.table} (${verdict.reference}) without a scope of its own — add $orgInScope/$fileInScope for it, or declare $scopeDeclared(names, reason) / unscopedSql(reason)`,
+    );
   }
 }
 

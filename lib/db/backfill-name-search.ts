@@ -20,8 +20,13 @@ export async function backfillNameSearch(url: string): Promise<number> {
         `UPDATE household_file f SET holder_name_pinyin = u.pinyin, holder_name_initials = u.initials, holder_name_grams = u.grams::text[]
            FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::text[]) AS u(id, name, pinyin, initials, grams)
           WHERE f.id = u.id AND f.holder_name = u.name`,
-        [rows.map((r) => r.id), rows.map((r) => r.holder_name), columns.map((c) => c.holderNamePinyin), columns.map((c) => c.holderNameInitials),
-          columns.map((c) => `{${c.holderNameGrams.map((g) => `"${g.replace(/["\\]/g, (x) => `\\${x}`)}"`).join(",")}}`)],
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.holder_name),
+          columns.map((c) => c.holderNamePinyin),
+          columns.map((c) => c.holderNameInitials),
+          columns.map((c) => `{${c.holderNameGrams.map((g) => `"${g.replace(/["\\]/g, (x) => `\\${x}`)}"`).join(",")}}`),
+        ],
       );
       done += rows.length;
       // A name with no searchable grams (all whitespace) would be read again forever.

@@ -17,7 +17,10 @@ type TMigration = { name: string; sql: string; checksum: string };
 
 export async function readMigrations(dir = MIGRATIONS_DIR): Promise<TMigration[]> {
   const entries = await readdir(dir, { withFileTypes: true });
-  const names = entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
   return Promise.all(
     names.map(async (name) => {
       const sql = await readFile(path.join(dir, name, "migration.sql"), "utf8");
@@ -39,9 +42,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       checksum text NOT NULL,
       applied_at timestamptz NOT NULL DEFAULT now()
     )`);
-    const { rows } = await client.query<{ name: string; checksum: string }>(
-      "SELECT name, checksum FROM bangfu_migration",
-    );
+    const { rows } = await client.query<{ name: string; checksum: string }>("SELECT name, checksum FROM bangfu_migration");
     const applied = new Map(rows.map((r) => [r.name, r.checksum]));
     for (const [name, checksum] of applied) {
       const file = migrations.find((m) => m.name === name);
@@ -57,10 +58,7 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
       try {
         await client.query("BEGIN");
         await client.query(migration.sql);
-        await client.query("INSERT INTO bangfu_migration (name, checksum) VALUES ($1, $2)", [
-          migration.name,
-          migration.checksum,
-        ]);
+        await client.query("INSERT INTO bangfu_migration (name, checksum) VALUES ($1, $2)", [migration.name, migration.checksum]);
         await client.query("COMMIT");
       } catch (error) {
         await client.query("ROLLBACK");
@@ -72,7 +70,9 @@ export async function applyMigrations(databaseUrl: string, dir = MIGRATIONS_DIR)
     // What the application role may do follows from the schema (append-only and derived tables;
     // prisma/migrations/0008_duties_and_app_role). Re-applied on every run, so a table added by any
     // later migration is covered without that migration naming a role.
-    const { rows: [grants] } = await client.query<{ fn: string | null }>("SELECT to_regprocedure('bangfu_apply_grants()')::text AS fn");
+    const {
+      rows: [grants],
+    } = await client.query<{ fn: string | null }>("SELECT to_regprocedure('bangfu_apply_grants()')::text AS fn");
     if (grants?.fn) await client.query("SELECT bangfu_apply_grants()");
     return done;
   } finally {

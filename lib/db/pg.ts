@@ -30,7 +30,9 @@ export function assertPgStatementScoped(args: unknown[]) {
   if (text === null) return;
   const verdict = checkStatementScope(text);
   if (!verdict.ok) {
-    throw new Error(`a pg client statement reads ${verdict.table} (${verdict.reference}) outside any scope: read it through scopedDb, or open the connection with pgClient(config, { infrastructure: reason })`);
+    throw new Error(
+      `a pg client statement reads ${verdict.table} (${verdict.reference}) outside any scope: read it through scopedDb, or open the connection with pgClient(config, { infrastructure: reason })`,
+    );
   }
 }
 

@@ -105,9 +105,8 @@ async function replayedLsn(client: PrismaClient): Promise<bigint | null> {
   const age = now - replay.askedAt;
   if (age < (replay.lsn === null ? REPLICA_RETRY_MS : REPLAY_CACHE_MS)) return replay.lsn;
   const current = replay;
-  current.pending ??= client
-    // Null unless the server is a standby in recovery: a promoted one no longer follows the primary.
-    .$queryRaw<Array<{ lsn: string | null }>>`SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn`
+  current.pending ??= // Null unless the server is a standby in recovery: a promoted one no longer follows the primary.
+  client.$queryRaw<Array<{ lsn: string | null }>>`SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn`
     .then((rows) => {
       if (rows[0]?.lsn) return parseLsn(rows[0].lsn);
       if (current.lsn !== null || current.askedAt === 0) console.error("DATABASE_REPLICA_URL 指向的数据库不是处于恢复状态的只读副本，查询改由主库执行。");
@@ -156,6 +155,10 @@ export async function readClientFor(userId: string | undefined): Promise<PrismaC
     position = BigInt(rows[0].wal_position);
   }
   if (replayed < position) return null;
-  await pool.query("DELETE FROM replica_write_mark WHERE user_id = $1 AND written_at = $2::timestamptz AND wal_position = $3", [userId, mark.written_at, position.toString()]);
+  await pool.query("DELETE FROM replica_write_mark WHERE user_id = $1 AND written_at = $2::timestamptz AND wal_position = $3", [
+    userId,
+    mark.written_at,
+    position.toString(),
+  ]);
   return replica;
 }

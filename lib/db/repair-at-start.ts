@@ -72,7 +72,12 @@ export async function repairAtStart(options: { databaseUrl: string; evidenceDir:
     for (const row of rows) {
       if (onDisk.has(row.storage_key)) continue;
       const temp = temporary.get(row.storage_key);
-      if (temp && createHash("sha256").update(await readFile(temp)).digest("hex") === row.sha256) {
+      if (
+        temp &&
+        createHash("sha256")
+          .update(await readFile(temp))
+          .digest("hex") === row.sha256
+      ) {
         await rename(temp, path.join(options.evidenceDir, row.storage_key));
         temporary.delete(row.storage_key);
         report.recovered.push(row.storage_key);
@@ -133,13 +138,23 @@ export async function repairAtStart(options: { databaseUrl: string; evidenceDir:
 /** The report as start-up prints it: nothing when there was nothing to do. */
 export function describeRepair(report: TRepairReport): string[] {
   const lines: string[] = [];
-  if (report.removedOrphans.length) lines.push(`启动检查：删除了 ${report.removedOrphans.length} 个没有对应记录的证明材料文件（上传未完成时中断）：${report.removedOrphans.slice(0, 5).join("、")}`);
+  if (report.removedOrphans.length)
+    lines.push(
+      `启动检查：删除了 ${report.removedOrphans.length} 个没有对应记录的证明材料文件（上传未完成时中断）：${report.removedOrphans.slice(0, 5).join("、")}`,
+    );
   if (report.removedTemporary.length) lines.push(`启动检查：删除了 ${report.removedTemporary.length} 个未写完的临时文件。`);
   if (report.recovered.length) lines.push(`启动检查：找回了 ${report.recovered.length} 个证明材料文件（断电前未完成改名）。`);
   if (report.missing.length) {
-    lines.push(`警告：有 ${report.missing.length} 条证明材料记录找不到文件，请从备份中恢复：${report.missing.slice(0, 5).map((m) => m.storageKey).join("、")}`);
+    lines.push(
+      `警告：有 ${report.missing.length} 条证明材料记录找不到文件，请从备份中恢复：${report.missing
+        .slice(0, 5)
+        .map((m) => m.storageKey)
+        .join("、")}`,
+    );
   }
-  if (report.interruptedImports.length) lines.push(`启动检查：${report.interruptedImports.length} 个 Excel 导入在服务器中断时被撤销（没有写入任何档案），已恢复为待确认导入。`);
-  if (report.interruptedBackups.length) lines.push(`启动检查：删除了 ${report.interruptedBackups.length} 个中断的备份文件：${report.interruptedBackups.join("、")}`);
+  if (report.interruptedImports.length)
+    lines.push(`启动检查：${report.interruptedImports.length} 个 Excel 导入在服务器中断时被撤销（没有写入任何档案），已恢复为待确认导入。`);
+  if (report.interruptedBackups.length)
+    lines.push(`启动检查：删除了 ${report.interruptedBackups.length} 个中断的备份文件：${report.interruptedBackups.join("、")}`);
   return lines;
 }

@@ -27,9 +27,15 @@ const quoteLiteral = (value: string) => `'${value.replaceAll("'", "''")}'`;
  * secret. No login role is a superuser or may create roles or databases.
  */
 export async function ensureEmbeddedRoles(admin: pg.Client, passwords: TDatabasePasswords): Promise<void> {
-  const logins = { [EMBEDDED_OWNER_ROLE]: passwords.bangfu_owner, [EMBEDDED_SERVER_ROLE]: passwords.bangfu_server, [EMBEDDED_JOBS_ROLE]: passwords.bangfu_jobs };
+  const logins = {
+    [EMBEDDED_OWNER_ROLE]: passwords.bangfu_owner,
+    [EMBEDDED_SERVER_ROLE]: passwords.bangfu_server,
+    [EMBEDDED_JOBS_ROLE]: passwords.bangfu_jobs,
+  };
   const existing = new Set(
-    (await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [[APP_GROUP_ROLE, ...Object.keys(logins)]])).rows.map((r) => r.rolname),
+    (await admin.query<{ rolname: string }>("SELECT rolname FROM pg_roles WHERE rolname = ANY($1)", [[APP_GROUP_ROLE, ...Object.keys(logins)]])).rows.map(
+      (r) => r.rolname,
+    ),
   );
   if (!existing.has(APP_GROUP_ROLE)) await admin.query(`CREATE ROLE ${APP_GROUP_ROLE} NOLOGIN`);
   for (const [role, password] of Object.entries(logins)) {

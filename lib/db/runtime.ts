@@ -53,5 +53,14 @@ export async function openDatabase(options: { log?: (line: string) => void; ownP
   forgetLegacyPassword();
   const superuserUrl = `${db.superuserUrl}/bangfu`;
   await ensureJobQueueSchema(superuserUrl);
-  return { url: db.url, jobsUrl: db.jobsUrl, jobQueueUrl: db.jobsUrl, migrationUrl: db.migrationUrl, superuserUrl, embedded: true, dataDir: db.dataDir, stop: db.stop };
+  return {
+    url: db.url,
+    jobsUrl: db.jobsUrl,
+    jobQueueUrl: db.jobsUrl,
+    migrationUrl: db.migrationUrl,
+    superuserUrl,
+    embedded: true,
+    dataDir: db.dataDir,
+    stop: db.stop,
+  };
 }

@@ -23,16 +23,64 @@
  * backup) can use the check without importing the Prisma client.
  */
 export const SCOPED_TABLES: ReadonlySet<string> = new Set([
-  "organisation", "app_user", "household_file", "change_request", "file_person", "filing_event", "publicity_objection",
-  "objection_resolution", "evidence_file", "recheck", "visit", "plan_measure", "tier_decision", "bank_account", "disbursement",
-  "disbursement_batch", "batch_line", "ledger_entry", "household_import", "household_import_row", "civil_roster_run",
-  "civil_roster_row", "civil_comparison_result", "ledger_daily_total", "household_file_tally", "report_open_delta",
-  "report_open_now", "report_file_event", "report_ledger_daily", "report_ledger_file_period", "report_ledger_student_period",
-  "report_ledger_count", "report_ledger_file", "report_ledger_student", "report_approval_daily", "ledger_entry_elsewhere",
-  "audit_event", "sign_in_attempt", "work_item", "file_disposal", "spot_check", "spot_check_record", "export_job", "allocation",
-  "allocation_balance", "payment_return", "payment_run", "payment_run_return", "file_query_code", "batch_receipt_scan",
-  "callback_sample", "callback_call", "hardship_warning", "referral", "suspect_signal", "suspect_signal_file",
-  "online_application", "online_application_upload",
+  "organisation",
+  "app_user",
+  "household_file",
+  "change_request",
+  "file_person",
+  "filing_event",
+  "publicity_objection",
+  "objection_resolution",
+  "evidence_file",
+  "recheck",
+  "visit",
+  "plan_measure",
+  "tier_decision",
+  "bank_account",
+  "disbursement",
+  "disbursement_batch",
+  "batch_line",
+  "ledger_entry",
+  "household_import",
+  "household_import_row",
+  "civil_roster_run",
+  "civil_roster_row",
+  "civil_comparison_result",
+  "ledger_daily_total",
+  "household_file_tally",
+  "report_open_delta",
+  "report_open_now",
+  "report_file_event",
+  "report_ledger_daily",
+  "report_ledger_file_period",
+  "report_ledger_student_period",
+  "report_ledger_count",
+  "report_ledger_file",
+  "report_ledger_student",
+  "report_approval_daily",
+  "ledger_entry_elsewhere",
+  "audit_event",
+  "sign_in_attempt",
+  "work_item",
+  "file_disposal",
+  "spot_check",
+  "spot_check_record",
+  "export_job",
+  "allocation",
+  "allocation_balance",
+  "payment_return",
+  "payment_run",
+  "payment_run_return",
+  "file_query_code",
+  "batch_receipt_scan",
+  "callback_sample",
+  "callback_call",
+  "hardship_warning",
+  "referral",
+  "suspect_signal",
+  "suspect_signal_file",
+  "online_application",
+  "online_application_upload",
 ]);
 
 export const IN_SCOPE_MARK = "/* in-scope:";
@@ -46,9 +94,46 @@ export type TStatementCheck = { ok: true } | { ok: false; table: string; referen
 type TToken = { kind: "word" | "quoted" | "punct" | "mark"; text: string };
 
 const KEYWORDS_AFTER_TABLE = new Set([
-  "on", "using", "where", "group", "order", "limit", "offset", "join", "inner", "left", "right", "full", "cross", "natural",
-  "union", "except", "intersect", "returning", "for", "window", "having", "set", "tablesample", "fetch", "lateral", "values",
-  "select", "from", "as", "with", "into", "do", "when", "then", "and", "or", "not", "default", "conflict", "outer",
+  "on",
+  "using",
+  "where",
+  "group",
+  "order",
+  "limit",
+  "offset",
+  "join",
+  "inner",
+  "left",
+  "right",
+  "full",
+  "cross",
+  "natural",
+  "union",
+  "except",
+  "intersect",
+  "returning",
+  "for",
+  "window",
+  "having",
+  "set",
+  "tablesample",
+  "fetch",
+  "lateral",
+  "values",
+  "select",
+  "from",
+  "as",
+  "with",
+  "into",
+  "do",
+  "when",
+  "then",
+  "and",
+  "or",
+  "not",
+  "default",
+  "conflict",
+  "outer",
 ]);
 const REFERENCE_KEYWORDS = new Set(["from", "join", "update", "using"]);
 
@@ -66,7 +151,8 @@ function tokenize(sql: string): TToken[] {
     } else if (sql.startsWith("/*", i)) {
       const end = sql.indexOf("*/", i + 2);
       const text = sql.slice(i, end < 0 ? sql.length : end + 2);
-      if (text.startsWith(IN_SCOPE_MARK) || text === END_SCOPE_MARK || text.startsWith(UNSCOPED_MARK) || text.startsWith(DECLARED_MARK)) tokens.push({ kind: "mark", text });
+      if (text.startsWith(IN_SCOPE_MARK) || text === END_SCOPE_MARK || text.startsWith(UNSCOPED_MARK) || text.startsWith(DECLARED_MARK))
+        tokens.push({ kind: "mark", text });
       i = end < 0 ? sql.length : end + 2;
     } else if (c === "'") {
       // A string literal ('' is a quote inside it); E'…' strings have their E read as a word before.
@@ -108,32 +194,70 @@ const FILE = "household_file";
  * `x.<column> = c.id` with `c` a covered reference of the named table covers `x`.
  */
 const SCOPE_KEYS: Record<string, Record<string, string>> = {
-  app_user: { organisation_id: ORG }, household_file: { organisation_id: ORG }, disbursement_batch: { organisation_id: ORG },
-  household_import: { organisation_id: ORG }, civil_roster_run: { organisation_id: ORG }, ledger_daily_total: { organisation_id: ORG },
-  household_file_tally: { organisation_id: ORG }, audit_event: { organisation_id: ORG }, spot_check: { organisation_id: ORG },
-  export_job: { organisation_id: ORG }, allocation_balance: { organisation_id: ORG }, payment_run: { organisation_id: ORG },
-  report_open_delta: { organisation_id: ORG }, report_open_now: { organisation_id: ORG }, report_file_event: { organisation_id: ORG },
-  report_ledger_daily: { organisation_id: ORG }, report_ledger_file_period: { organisation_id: ORG }, report_ledger_student_period: { organisation_id: ORG },
-  report_ledger_count: { organisation_id: ORG }, report_ledger_file: { organisation_id: ORG }, report_ledger_student: { organisation_id: ORG },
+  app_user: { organisation_id: ORG },
+  household_file: { organisation_id: ORG },
+  disbursement_batch: { organisation_id: ORG },
+  household_import: { organisation_id: ORG },
+  civil_roster_run: { organisation_id: ORG },
+  ledger_daily_total: { organisation_id: ORG },
+  household_file_tally: { organisation_id: ORG },
+  audit_event: { organisation_id: ORG },
+  spot_check: { organisation_id: ORG },
+  export_job: { organisation_id: ORG },
+  allocation_balance: { organisation_id: ORG },
+  payment_run: { organisation_id: ORG },
+  report_open_delta: { organisation_id: ORG },
+  report_open_now: { organisation_id: ORG },
+  report_file_event: { organisation_id: ORG },
+  report_ledger_daily: { organisation_id: ORG },
+  report_ledger_file_period: { organisation_id: ORG },
+  report_ledger_student_period: { organisation_id: ORG },
+  report_ledger_count: { organisation_id: ORG },
+  report_ledger_file: { organisation_id: ORG },
+  report_ledger_student: { organisation_id: ORG },
   report_approval_daily: { organisation_id: ORG },
   allocation: { organisation_id: ORG, recipient_id: ORG },
   ledger_entry: { organisation_id: ORG, file_id: FILE },
   ledger_entry_elsewhere: { holder_organisation_id: ORG, entry_id: "ledger_entry" },
-  file_person: { file_id: FILE }, filing_event: { file_id: FILE }, publicity_objection: { file_id: FILE }, evidence_file: { file_id: FILE },
-  recheck: { file_id: FILE }, visit: { file_id: FILE }, plan_measure: { file_id: FILE }, tier_decision: { file_id: FILE },
-  bank_account: { file_id: FILE }, disbursement: { file_id: FILE }, batch_line: { file_id: FILE }, work_item: { file_id: FILE },
-  file_disposal: { file_id: FILE }, file_query_code: { file_id: FILE }, callback_call: { file_id: FILE }, hardship_warning: { file_id: FILE },
-  referral: { file_id: FILE }, suspect_signal_file: { file_id: FILE }, change_request: { file_id: FILE },
-  objection_resolution: { objection_id: "publicity_objection" }, household_import_row: { import_id: "household_import" },
-  civil_roster_row: { run_id: "civil_roster_run" }, civil_comparison_result: { run_id: "civil_roster_run" },
-  spot_check_record: { spot_check_id: "spot_check" }, payment_return: { batch_id: "disbursement_batch" },
-  batch_receipt_scan: { batch_id: "disbursement_batch" }, callback_sample: { batch_id: "disbursement_batch" },
-  payment_run_return: { run_id: "payment_run" }, sign_in_attempt: { user_id: "app_user" },
-  online_application: { organisation_id: ORG }, online_application_upload: { application_id: "online_application" },
+  file_person: { file_id: FILE },
+  filing_event: { file_id: FILE },
+  publicity_objection: { file_id: FILE },
+  evidence_file: { file_id: FILE },
+  recheck: { file_id: FILE },
+  visit: { file_id: FILE },
+  plan_measure: { file_id: FILE },
+  tier_decision: { file_id: FILE },
+  bank_account: { file_id: FILE },
+  disbursement: { file_id: FILE },
+  batch_line: { file_id: FILE },
+  work_item: { file_id: FILE },
+  file_disposal: { file_id: FILE },
+  file_query_code: { file_id: FILE },
+  callback_call: { file_id: FILE },
+  hardship_warning: { file_id: FILE },
+  referral: { file_id: FILE },
+  suspect_signal_file: { file_id: FILE },
+  change_request: { file_id: FILE },
+  objection_resolution: { objection_id: "publicity_objection" },
+  household_import_row: { import_id: "household_import" },
+  civil_roster_row: { run_id: "civil_roster_run" },
+  civil_comparison_result: { run_id: "civil_roster_run" },
+  spot_check_record: { spot_check_id: "spot_check" },
+  payment_return: { batch_id: "disbursement_batch" },
+  batch_receipt_scan: { batch_id: "disbursement_batch" },
+  callback_sample: { batch_id: "disbursement_batch" },
+  payment_run_return: { run_id: "payment_run" },
+  sign_in_attempt: { user_id: "app_user" },
+  online_application: { organisation_id: ORG },
+  online_application_upload: { application_id: "online_application" },
 };
 
 /** Primary keys other than `id`: the column a covered row points at such a row by. */
-const PRIMARY_KEYS: Record<string, string> = { report_ledger_file: "file_id", report_ledger_student: "student_resident_id", objection_resolution: "objection_id" };
+const PRIMARY_KEYS: Record<string, string> = {
+  report_ledger_file: "file_id",
+  report_ledger_student: "student_resident_id",
+  objection_resolution: "objection_id",
+};
 
 /** A table named in FROM/JOIN/UPDATE/USING, a CTE used there, or a derived table `(SELECT …) name`. */
 type TReference = { table: string; name: string; block: number; inner?: number };
@@ -215,7 +339,9 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
       parenDepth++;
       const next = tokens[i + 1];
       const opensBlock = next?.kind === "word" && ["select", "with", "values", "insert", "update", "delete"].includes(next.text);
-      const derivedContext = ["from", "join", "lateral"].includes(tokens[i - 1]?.text ?? "") || (tokens[i - 1]?.text === "," && fromListDepth[fromListDepth.length - 1] === parenDepth - 1);
+      const derivedContext =
+        ["from", "join", "lateral"].includes(tokens[i - 1]?.text ?? "") ||
+        (tokens[i - 1]?.text === "," && fromListDepth[fromListDepth.length - 1] === parenDepth - 1);
       // A CTE's body: `name AS [NOT] [MATERIALIZED] (`.
       let j = i - 1;
       while (tokens[j]?.text === "materialized" || tokens[j]?.text === "not") j--;
@@ -307,12 +433,16 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
     }
     return undefined;
   };
-  const innerScoped = (inner: number): TReference[] => references.filter((r) => isBlockWithin(r.block, inner) && (r.inner !== undefined ? innerScoped(r.inner).length > 0 : scopedTables.has(r.table)));
+  const innerScoped = (inner: number): TReference[] =>
+    references.filter((r) => isBlockWithin(r.block, inner) && (r.inner !== undefined ? innerScoped(r.inner).length > 0 : scopedTables.has(r.table)));
   /** The table a reference stands for: a derived table or CTE stands for the first scoped table of its body. */
-  const tableOf = (r: TReference): string => (r.inner === undefined ? r.table : (() => {
-    const direct = innerScoped(r.inner).filter((x) => x.block === r.inner);
-    return direct.length ? tableOf(direct[0]!) : "";
-  })());
+  const tableOf = (r: TReference): string =>
+    r.inner === undefined
+      ? r.table
+      : (() => {
+          const direct = innerScoped(r.inner).filter((x) => x.block === r.inner);
+          return direct.length ? tableOf(direct[0]!) : "";
+        })();
   const isScoped = (r: TReference) => (r.inner === undefined ? scopedTables.has(r.table) : innerScoped(r.inner).length > 0);
 
   const covered = new Set<TReference>();

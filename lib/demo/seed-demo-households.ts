@@ -29,22 +29,46 @@ type TState = "DRAFT" | "SUBMITTED" | "REVIEWED" | "PUBLICITY" | "OPEN_DEEP" | "
 
 /** How many households of each state per city: 24 each, open files the largest group, as in practice. */
 const PLAN: Array<[TState, number]> = [
-  ["DRAFT", 2], ["SUBMITTED", 2], ["REVIEWED", 1], ["PUBLICITY", 2],
-  ["OPEN_DEEP", 6], ["OPEN_RELATIVE", 5], ["OPEN_ACCIDENT", 2], ["OBSERVATION", 2], ["CLOSED", 1], ["TRANSFERRED", 1],
+  ["DRAFT", 2],
+  ["SUBMITTED", 2],
+  ["REVIEWED", 1],
+  ["PUBLICITY", 2],
+  ["OPEN_DEEP", 6],
+  ["OPEN_RELATIVE", 5],
+  ["OPEN_ACCIDENT", 2],
+  ["OBSERVATION", 2],
+  ["CLOSED", 1],
+  ["TRANSFERRED", 1],
 ];
 
 type TCity = { caseworker: string; official: string; county: string[]; transferTo: string; region: string };
 
 const CITIES: TCity[] = [
-  { caseworker: "lz_caseworker", official: "lz_official", county: ["GSLZCG01", "GSLZCG02", "GSLZQLH01", "GSLZXG01", "GSLZXG02"], transferTo: "GSTSQZ", region: "620102" },
+  {
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+    county: ["GSLZCG01", "GSLZCG02", "GSLZQLH01", "GSLZXG01", "GSLZXG02"],
+    transferTo: "GSTSQZ",
+    region: "620102",
+  },
   { caseworker: "ts_caseworker", official: "ts_official", county: ["GSTSQZ01", "GSTSQZ02", "GSTSMJ01", "GSTSMJ02"], transferTo: "GSLZCG", region: "620502" },
 ];
 
-const SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤".split("");
+const SURNAMES =
+  "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤".split(
+    "",
+  );
 const MALE = ["建国", "志强", "永福", "春生", "国庆", "德明", "海军", "文斌", "振华", "宏伟", "学军", "玉林", "长青", "兴旺", "保平"];
 const FEMALE = ["秀英", "桂兰", "玉梅", "春花", "淑珍", "丽娟", "红霞", "海燕", "翠萍", "小芳", "慧敏", "雪梅"];
 const CHILD = ["子涵", "浩然", "雨轩", "欣怡", "梓萱", "一诺", "思远", "佳琪"];
-const NEEDS = ["医疗救助，减轻透析自付费用", "子女助学，申请金秋助学金", "就业帮扶，推荐公益性岗位", "住房困难，协助申请公租房", "冬季取暖补助", "康复器具与护理补贴"];
+const NEEDS = [
+  "医疗救助，减轻透析自付费用",
+  "子女助学，申请金秋助学金",
+  "就业帮扶，推荐公益性岗位",
+  "住房困难，协助申请公租房",
+  "冬季取暖补助",
+  "康复器具与护理补贴",
+];
 const MEASURES: Array<[string, string, string]> = [
   ["子女上学费用高", "申请金秋助学，联系学校减免住宿费", "区总工会帮扶中心"],
   ["本人失业", "推荐社区公益性岗位，参加技能培训", "社区工会联系人"],
@@ -85,7 +109,12 @@ const EVIDENCE_FILE_NAMES: Partial<Record<EvidenceKind, string>> = { APPLICATION
 async function actor(username: string): Promise<TActor> {
   const user = await prisma.user.findUniqueOrThrow({ where: { username }, include: { organisation: true } });
   return {
-    userId: user.id, sessionId: null, username: user.username, name: user.name, roles: user.roles, ip: "127.0.0.1",
+    userId: user.id,
+    sessionId: null,
+    username: user.username,
+    name: user.name,
+    roles: user.roles,
+    ip: "127.0.0.1",
     organisation: { id: user.organisation.id, name: user.organisation.name, path: user.organisation.path, depth: user.organisation.depth },
   };
 }
@@ -106,7 +135,9 @@ let sequence = 0;
 function residentIdFor(region: string, birthDate: string, sex: "MALE" | "FEMALE"): string {
   sequence += 1;
   // The third digit of the sequence code is odd for men, even for women (GB 11643).
-  const seq = String((sequence % 49) * 2 + (sex === "MALE" ? 1 : 0) + 100 * Math.floor(sequence / 49)).padStart(3, "0").slice(-3);
+  const seq = String((sequence % 49) * 2 + (sex === "MALE" ? 1 : 0) + 100 * Math.floor(sequence / 49))
+    .padStart(3, "0")
+    .slice(-3);
   const body = `${region}${birthDate.replaceAll("-", "")}${seq}`;
   return body + residentIdCheckCharacter(body);
 }
@@ -129,24 +160,60 @@ function householdValues(organisationId: string, city: TCity, state: TState, n: 
   const childBirth = `${2005 + (n % 12)}-0${2 + (n % 7)}-1${n % 9}`;
   const f = figuresFor(state, n);
   const member = (name: string, relation: string, birthDate: string, sex: "MALE" | "FEMALE", extra: Record<string, unknown>) => ({
-    name, relation, residentId: residentIdFor(city.region, birthDate, sex), birthDate, sex, disabilityGrade: "", livesInHousehold: true,
-    health: "HEALTHY", education: "NOT_IN_SCHOOL", employment: "EMPLOYED", ...extra,
+    name,
+    relation,
+    residentId: residentIdFor(city.region, birthDate, sex),
+    birthDate,
+    sex,
+    disabilityGrade: "",
+    livesInHousehold: true,
+    health: "HEALTHY",
+    education: "NOT_IN_SCHOOL",
+    employment: "EMPLOYED",
+    ...extra,
   });
   const members = [
-    member(`${surname}${holderMale ? MALE[n % MALE.length] : FEMALE[n % FEMALE.length]}`, "SELF", holderBirth, holderMale ? "MALE" : "FEMALE", { health: n % 4 === 0 ? "CHRONIC_ILLNESS" : "HEALTHY", employment: n % 5 === 0 ? "UNEMPLOYED" : "EMPLOYED" }),
-    member(`${spouseSurname}${holderMale ? FEMALE[(n + 3) % FEMALE.length] : MALE[(n + 2) % MALE.length]}`, "SPOUSE", spouseBirth, holderMale ? "FEMALE" : "MALE", { health: "SERIOUS_ILLNESS", employment: "UNABLE" }),
-    member(`${surname}${CHILD[n % CHILD.length]}`, "CHILD", childBirth, n % 2 ? "FEMALE" : "MALE", { education: Number(childBirth.slice(0, 4)) > 2012 ? "COMPULSORY" : "HIGH_SCHOOL", employment: "NOT_WORKING_AGE" }),
+    member(`${surname}${holderMale ? MALE[n % MALE.length] : FEMALE[n % FEMALE.length]}`, "SELF", holderBirth, holderMale ? "MALE" : "FEMALE", {
+      health: n % 4 === 0 ? "CHRONIC_ILLNESS" : "HEALTHY",
+      employment: n % 5 === 0 ? "UNEMPLOYED" : "EMPLOYED",
+    }),
+    member(
+      `${spouseSurname}${holderMale ? FEMALE[(n + 3) % FEMALE.length] : MALE[(n + 2) % MALE.length]}`,
+      "SPOUSE",
+      spouseBirth,
+      holderMale ? "FEMALE" : "MALE",
+      { health: "SERIOUS_ILLNESS", employment: "UNABLE" },
+    ),
+    member(`${surname}${CHILD[n % CHILD.length]}`, "CHILD", childBirth, n % 2 ? "FEMALE" : "MALE", {
+      education: Number(childBirth.slice(0, 4)) > 2012 ? "COMPULSORY" : "HIGH_SCHOOL",
+      employment: "NOT_WORKING_AGE",
+    }),
   ];
-  if (f.size === 4) members.push(member(`${surname}${MALE[(n + 5) % MALE.length]}`, "PARENT", `${1948 + (n % 8)}-05-2${n % 8}`, "MALE", { health: "DISABLED", disabilityGrade: String(1 + (n % 4)), employment: "RETIRED" }));
+  if (f.size === 4)
+    members.push(
+      member(`${surname}${MALE[(n + 5) % MALE.length]}`, "PARENT", `${1948 + (n % 8)}-05-2${n % 8}`, "MALE", {
+        health: "DISABLED",
+        disabilityGrade: String(1 + (n % 4)),
+        employment: "RETIRED",
+      }),
+    );
   return {
-    organisationId, fileLevel: n % 4 === 0 ? "PROVINCE" : n % 4 === 1 ? "COUNTY" : "CITY", workerCategory: n % 3 === 2 ? "MIGRANT" : "URBAN",
-    housing: (["RENT", "OWN", "WITH_PARENTS", "PUBLIC_RENTAL"] as const)[n % 4], holderUnionMember: true, members: members as never,
+    organisationId,
+    fileLevel: n % 4 === 0 ? "PROVINCE" : n % 4 === 1 ? "COUNTY" : "CITY",
+    workerCategory: n % 3 === 2 ? "MIGRANT" : "URBAN",
+    housing: (["RENT", "OWN", "WITH_PARENTS", "PUBLIC_RENTAL"] as const)[n % 4],
+    holderUnionMember: true,
+    members: members as never,
     incomes: [{ source: "WAGES", monthlyFen: String(f.wage) }, ...(f.other ? [{ source: "OTHER_TRANSFER", monthlyFen: String(f.other) }] : [])] as never,
     expenditures: [{ kind: "MEDICAL", annualFen: String(f.medical), note: "配偶住院及门诊自付" }] as never,
-    suddenEvent: !!f.sudden, suddenEventNote: f.sudden ? "本人工伤住院手术" : "", suddenEventLossFen: f.sudden ? String(f.sudden) : "",
-    mainCause: f.sudden ? "ACCIDENT" : n % 3 === 0 ? "EDUCATION" : "ILLNESS", secondaryCauses: f.sudden ? [] : n % 3 === 0 ? ["ILLNESS"] : ["EDUCATION"],
+    suddenEvent: !!f.sudden,
+    suddenEventNote: f.sudden ? "本人工伤住院手术" : "",
+    suddenEventLossFen: f.sudden ? String(f.sudden) : "",
+    mainCause: f.sudden ? "ACCIDENT" : n % 3 === 0 ? "EDUCATION" : "ILLNESS",
+    secondaryCauses: f.sudden ? [] : n % 3 === 0 ? ["ILLNESS"] : ["EDUCATION"],
     needs: NEEDS[n % NEEDS.length]!,
-    proposedTier: state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_RELATIVE" || state === "OBSERVATION" || state === "TRANSFERRED" ? "RELATIVE" : "DEEP",
+    proposedTier:
+      state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_RELATIVE" || state === "OBSERVATION" || state === "TRANSFERRED" ? "RELATIVE" : "DEEP",
   } as TFilingFormValues;
 }
 
@@ -184,28 +251,70 @@ async function household(city: TCity, people: { cw: TActor; official: TActor; of
   if (state === "REVIEWED") return fileId;
   // Files still in publicity started it yesterday; the others' publicity has run its 5 days.
   await startPublicity(reviewer, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, state === "PUBLICITY" ? -1 : -12) });
-  await recordCivilCheck(reviewer, { fileId, expectedVersion: await version(fileId), checkDate: addDays(today, -3), result: "CONSISTENT", note: "民政核对无异常" });
+  await recordCivilCheck(reviewer, {
+    fileId,
+    expectedVersion: await version(fileId),
+    checkDate: addDays(today, -3),
+    result: "CONSISTENT",
+    note: "民政核对无异常",
+  });
   if (state === "PUBLICITY") return fileId;
   const tier = state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_DEEP" || state === "CLOSED" ? "DEEP" : "RELATIVE";
   await approveFiling(n % 2 ? official2 : official, { fileId, expectedVersion: await version(fileId), tier, note: "同意建档" });
 
   const file = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { holderName: true } });
-  await setPairing(cw, { fileId, expectedVersion: await version(fileId), responsibleCadreId: cw.userId, contactName: `${file.holderName!.slice(0, 1)}社区主任`, contactPhone: `0931-86${String(1000 + n).slice(-4)}` });
-  await recordVisit(cw, { fileId, visitDate: addDays(today, -10 - (n % 7)), visitors: `${cw.name}、社区工会主席`, findings: "家中生活困难，配偶需长期治疗，子女在校就读，已告知可申请的帮扶政策。" });
+  await setPairing(cw, {
+    fileId,
+    expectedVersion: await version(fileId),
+    responsibleCadreId: cw.userId,
+    contactName: `${file.holderName!.slice(0, 1)}社区主任`,
+    contactPhone: `0931-86${String(1000 + n).slice(-4)}`,
+  });
+  await recordVisit(cw, {
+    fileId,
+    visitDate: addDays(today, -10 - (n % 7)),
+    visitors: `${cw.name}、社区工会主席`,
+    findings: "家中生活困难，配偶需长期治疗，子女在校就读，已告知可申请的帮扶政策。",
+  });
   const [need, measure, responsible] = MEASURES[n % MEASURES.length]!;
   const planned = await addMeasure(cw, { fileId, need, measure, responsible, dueDate: addDays(today, 30 + n) });
   if (n % 3 === 0) await updateMeasure(cw, { measureId: planned.id, expectedVersion: 1, status: "DONE", outcome: "已落实，家庭反映良好" } as never);
-  await recordBankAccount(cw, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: `6228 4800 ${String(1000 + n).padStart(4, "0")} 5678 90${n % 10}`, accountHolder: file.holderName! }));
+  await recordBankAccount(
+    cw,
+    ZRecordBankAccountInput.parse({
+      fileId,
+      bankName: "中国农业银行兰州分行",
+      accountNumber: `6228 4800 ${String(1000 + n).padStart(4, "0")} 5678 90${n % 10}`,
+      accountHolder: file.holderName!,
+    }),
+  );
   if (n % 2 === 0) {
-    const { disbursementId } = await recordDisbursement(cw, ZRecordDisbursementInput.parse({
-      idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "800", entryDate: addDays(today, -5),
-      purpose: "季度生活救助", evidence: "发放签收单", studentIndex: "", overCapNote: "",
-    })) as { disbursementId: string };
+    const { disbursementId } = (await recordDisbursement(
+      cw,
+      ZRecordDisbursementInput.parse({
+        idempotencyKey: randomUUID(),
+        fileId,
+        aidType: "LIVING",
+        fundSource: "CENTRAL_SPECIAL",
+        amountFen: "800",
+        entryDate: addDays(today, -5),
+        purpose: "季度生活救助",
+        evidence: "发放签收单",
+        studentIndex: "",
+        overCapNote: "",
+      }),
+    )) as { disbursementId: string };
     await approveDisbursement(n % 4 ? official : official2, { disbursementId });
   }
 
   if (state === "OBSERVATION" || state === "CLOSED") {
-    await proposeExit(cw, { fileId, expectedVersion: await version(fileId), exitReason: state === "CLOSED" ? "CANCELLED" : "RESOLVED", cancelReason: state === "CLOSED" ? "RETIREMENT" : undefined, reason: state === "CLOSED" ? "本人已办理退休，不再符合建档条件" : "连续六个月人均收入高于低保标准两倍" } as never);
+    await proposeExit(cw, {
+      fileId,
+      expectedVersion: await version(fileId),
+      exitReason: state === "CLOSED" ? "CANCELLED" : "RESOLVED",
+      cancelReason: state === "CLOSED" ? "RETIREMENT" : undefined,
+      reason: state === "CLOSED" ? "本人已办理退休，不再符合建档条件" : "连续六个月人均收入高于低保标准两倍",
+    } as never);
     const request = await pendingChange(fileId);
     await decideChange(official, { requestId: request.id, expectedVersion: request.version, approve: true, comment: "同意" });
   }
@@ -244,10 +353,21 @@ export async function seedDemoHouseholds(options: { evenIfFiled?: boolean } = {}
     made += jobs.length;
     // 元旦春节送温暖: a batch over the city's open files, approved by the second official.
     const city_ = await prisma.organisation.findUniqueOrThrow({ where: { id: cw.organisation.id }, select: { id: true } });
-    const { batchId } = await createBatch(cw, ZCreateBatchInput.parse({
-      idempotencyKey: randomUUID(), name: `${Number(today.slice(0, 4)) + 1} 年元旦春节送温暖`, aidType: "WARMTH", fundSource: "WARMTH_FUND",
-      standardAmountFen: "500", entryDate: today, purpose: "元旦春节慰问困难职工家庭", organisationId: city_.id, tiers: [], fileLevels: [],
-    }));
+    const { batchId } = await createBatch(
+      cw,
+      ZCreateBatchInput.parse({
+        idempotencyKey: randomUUID(),
+        name: `${Number(today.slice(0, 4)) + 1} 年元旦春节送温暖`,
+        aidType: "WARMTH",
+        fundSource: "WARMTH_FUND",
+        standardAmountFen: "500",
+        entryDate: today,
+        purpose: "元旦春节慰问困难职工家庭",
+        organisationId: city_.id,
+        tiers: [],
+        fileLevels: [],
+      }),
+    );
     const batch = await prisma.disbursementBatch.findUniqueOrThrow({ where: { id: batchId }, select: { version: true } });
     await submitBatch(cw, { batchId, expectedVersion: batch.version });
     if (index === 0) await approveBatch(officials2[index]!, { batchId, expectedVersion: batch.version + 1 });

@@ -10,41 +10,85 @@ export const DEMO_PASSWORD = "Bangfu@2026";
 type TOrgSeed = { name: string; code: string; level: OrgLevel; regionCode: string; servicePhone?: string; children?: TOrgSeed[] };
 
 export const DEMO_TREE: TOrgSeed = {
-  name: "中华全国总工会", code: "ACFTU", level: "NATIONAL", regionCode: "100000",
-  children: [{
-    name: "甘肃省总工会", code: "GS", level: "PROVINCE", regionCode: "620000",
-    children: [
-      {
-        name: "兰州市总工会", code: "GSLZ", level: "CITY", regionCode: "620100", servicePhone: "0931-12351",
-        children: [
-          { name: "城关区总工会", code: "GSLZCG", level: "COUNTY", regionCode: "620102", children: [
-            { name: "兰州市城关区环境卫生管理所工会", code: "GSLZCG01", level: "GRASSROOTS", regionCode: "620102" },
-            { name: "兰州市第二人民医院工会", code: "GSLZCG02", level: "GRASSROOTS", regionCode: "620102" },
-          ] },
-          { name: "七里河区总工会", code: "GSLZQLH", level: "COUNTY", regionCode: "620103", children: [
-            { name: "兰州佛慈制药股份有限公司工会", code: "GSLZQLH01", level: "GRASSROOTS", regionCode: "620103" },
-          ] },
-          { name: "西固区总工会", code: "GSLZXG", level: "COUNTY", regionCode: "620104", children: [
-            { name: "兰州石化公司工会", code: "GSLZXG01", level: "GRASSROOTS", regionCode: "620104" },
-            { name: "西固区建筑业农民工联合工会", code: "GSLZXG02", level: "GRASSROOTS", regionCode: "620104" },
-          ] },
-        ],
-      },
-      {
-        name: "天水市总工会", code: "GSTS", level: "CITY", regionCode: "620500", servicePhone: "0938-12351",
-        children: [
-          { name: "秦州区总工会", code: "GSTSQZ", level: "COUNTY", regionCode: "620502", children: [
-            { name: "天水长城开关厂工会", code: "GSTSQZ01", level: "GRASSROOTS", regionCode: "620502" },
-            { name: "秦州区环卫工人联合工会", code: "GSTSQZ02", level: "GRASSROOTS", regionCode: "620502" },
-          ] },
-          { name: "麦积区总工会", code: "GSTSMJ", level: "COUNTY", regionCode: "620503", children: [
-            { name: "天水华天电子集团工会", code: "GSTSMJ01", level: "GRASSROOTS", regionCode: "620503" },
-            { name: "天水星火机床有限责任公司工会", code: "GSTSMJ02", level: "GRASSROOTS", regionCode: "620503" },
-          ] },
-        ],
-      },
-    ],
-  }],
+  name: "中华全国总工会",
+  code: "ACFTU",
+  level: "NATIONAL",
+  regionCode: "100000",
+  children: [
+    {
+      name: "甘肃省总工会",
+      code: "GS",
+      level: "PROVINCE",
+      regionCode: "620000",
+      children: [
+        {
+          name: "兰州市总工会",
+          code: "GSLZ",
+          level: "CITY",
+          regionCode: "620100",
+          servicePhone: "0931-12351",
+          children: [
+            {
+              name: "城关区总工会",
+              code: "GSLZCG",
+              level: "COUNTY",
+              regionCode: "620102",
+              children: [
+                { name: "兰州市城关区环境卫生管理所工会", code: "GSLZCG01", level: "GRASSROOTS", regionCode: "620102" },
+                { name: "兰州市第二人民医院工会", code: "GSLZCG02", level: "GRASSROOTS", regionCode: "620102" },
+              ],
+            },
+            {
+              name: "七里河区总工会",
+              code: "GSLZQLH",
+              level: "COUNTY",
+              regionCode: "620103",
+              children: [{ name: "兰州佛慈制药股份有限公司工会", code: "GSLZQLH01", level: "GRASSROOTS", regionCode: "620103" }],
+            },
+            {
+              name: "西固区总工会",
+              code: "GSLZXG",
+              level: "COUNTY",
+              regionCode: "620104",
+              children: [
+                { name: "兰州石化公司工会", code: "GSLZXG01", level: "GRASSROOTS", regionCode: "620104" },
+                { name: "西固区建筑业农民工联合工会", code: "GSLZXG02", level: "GRASSROOTS", regionCode: "620104" },
+              ],
+            },
+          ],
+        },
+        {
+          name: "天水市总工会",
+          code: "GSTS",
+          level: "CITY",
+          regionCode: "620500",
+          servicePhone: "0938-12351",
+          children: [
+            {
+              name: "秦州区总工会",
+              code: "GSTSQZ",
+              level: "COUNTY",
+              regionCode: "620502",
+              children: [
+                { name: "天水长城开关厂工会", code: "GSTSQZ01", level: "GRASSROOTS", regionCode: "620502" },
+                { name: "秦州区环卫工人联合工会", code: "GSTSQZ02", level: "GRASSROOTS", regionCode: "620502" },
+              ],
+            },
+            {
+              name: "麦积区总工会",
+              code: "GSTSMJ",
+              level: "COUNTY",
+              regionCode: "620503",
+              children: [
+                { name: "天水华天电子集团工会", code: "GSTSMJ01", level: "GRASSROOTS", regionCode: "620503" },
+                { name: "天水星火机床有限责任公司工会", code: "GSTSMJ02", level: "GRASSROOTS", regionCode: "620503" },
+              ],
+            },
+          ],
+        },
+      ],
+    },
+  ],
 };
 
 type TUserSeed = { username: string; name: string; orgCode: string; orgName: string; roles: Role[] };
@@ -71,7 +115,10 @@ export const DEMO_CITY_RECEIVES_FEN = 2_000_000_000; // ¥20,000,000
 
 const DEMO_FUNDS: FundSource[] = ["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"];
 const DEMO_FUND_ORIGIN: Record<FundSource, string> = {
-  CENTRAL_SPECIAL: "中央财政（经全国总工会）", UNION_FUNDS: "省总工会经费", WARMTH_FUND: "全国总工会送温暖资金", DONATION: "省职工帮扶基金会社会捐赠",
+  CENTRAL_SPECIAL: "中央财政（经全国总工会）",
+  UNION_FUNDS: "省总工会经费",
+  WARMTH_FUND: "全国总工会送温暖资金",
+  DONATION: "省职工帮扶基金会社会捐赠",
 };
 
 /**
@@ -85,13 +132,24 @@ function demoAllocations(idByCode: Map<string, string>, userIdByName: Map<string
   for (let year = DEMO_ALLOCATION_YEARS.from; year <= DEMO_ALLOCATION_YEARS.to; year += 1) {
     for (const fund of DEMO_FUNDS) {
       rows.push({
-        organisationId: idByCode.get("GS")!, kind: "RECEIVED", fundSource: fund, amountFen: BigInt(DEMO_PROVINCE_RECEIVES_FEN),
-        entryDate: new Date(Date.UTC(year, 0, 5)), source: DEMO_FUND_ORIGIN[fund], note: `${year} 年度帮扶资金`, recordedById: userIdByName.get("gs_admin")!,
+        organisationId: idByCode.get("GS")!,
+        kind: "RECEIVED",
+        fundSource: fund,
+        amountFen: BigInt(DEMO_PROVINCE_RECEIVES_FEN),
+        entryDate: new Date(Date.UTC(year, 0, 5)),
+        source: DEMO_FUND_ORIGIN[fund],
+        note: `${year} 年度帮扶资金`,
+        recordedById: userIdByName.get("gs_admin")!,
       });
       for (const city of ["GSLZ", "GSTS"]) {
         rows.push({
-          organisationId: idByCode.get("GS")!, recipientId: idByCode.get(city)!, kind: "PASS_DOWN", fundSource: fund,
-          amountFen: BigInt(DEMO_CITY_RECEIVES_FEN), entryDate: new Date(Date.UTC(year, 0, 10)), note: `甘工发〔${year}〕1号 年度资金下拨`,
+          organisationId: idByCode.get("GS")!,
+          recipientId: idByCode.get(city)!,
+          kind: "PASS_DOWN",
+          fundSource: fund,
+          amountFen: BigInt(DEMO_CITY_RECEIVES_FEN),
+          entryDate: new Date(Date.UTC(year, 0, 10)),
+          note: `甘工发〔${year}〕1号 年度资金下拨`,
           recordedById: userIdByName.get("gs_official")!,
         });
       }
@@ -121,7 +179,16 @@ export async function seedDemoIfEmpty(databaseUrl: string): Promise<boolean> {
         const insert = async (org: TOrgSeed, parentId: string | null) => {
           const created = await tx.organisation.create({
             // path and depth are set by the organisation_set_path trigger.
-            data: { name: org.name, code: org.code, level: org.level, regionCode: org.regionCode, servicePhone: org.servicePhone ?? null, parentId, path: "", depth: 0 },
+            data: {
+              name: org.name,
+              code: org.code,
+              level: org.level,
+              regionCode: org.regionCode,
+              servicePhone: org.servicePhone ?? null,
+              parentId,
+              path: "",
+              depth: 0,
+            },
           });
           idByCode.set(org.code, created.id);
           for (const child of org.children ?? []) await insert(child, created.id);

@@ -5,8 +5,16 @@ import { decideChange, endObservation, proposeExit, proposeTierChange, proposeTr
 import { addMeasure, recordVisit, setPairing, updateMeasure } from "@/lib/dynamic/pairing";
 import { recordRecheck } from "@/lib/dynamic/recheck";
 import {
-  ZAddMeasureInput, ZDecideChangeInput, ZEndObservationInput, ZProposeExitInput, ZProposeTierChangeInput, ZProposeTransferInput,
-  ZRecordRecheckInput, ZRecordVisitInput, ZSetPairingInput, ZUpdateMeasureInput,
+  ZAddMeasureInput,
+  ZDecideChangeInput,
+  ZEndObservationInput,
+  ZProposeExitInput,
+  ZProposeTierChangeInput,
+  ZProposeTransferInput,
+  ZRecordRecheckInput,
+  ZRecordVisitInput,
+  ZSetPairingInput,
+  ZUpdateMeasureInput,
 } from "@/lib/dynamic/schemas";
 
 export const recordRecheckAction = authedAction(ZRecordRecheckInput, ["CASEWORKER"], recordRecheck);

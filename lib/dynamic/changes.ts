@@ -11,14 +11,11 @@ import { addMonths, dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { ChangeKind, FileStatus } from "@/lib/generated/prisma/enums";
 import { policyValue } from "@/lib/policy/policy";
-import type {
-  TDecideChangeInput, TEndObservationInput, TProposeExitInput, TProposeTierChangeInput, TProposeTransferInput,
-} from "./schemas";
+import type { TDecideChangeInput, TEndObservationInput, TProposeExitInput, TProposeTierChangeInput, TProposeTransferInput } from "./schemas";
 
 // Change requests to an open file. One open request of a kind per file (partial unique index
 // change_request_one_open_per_kind); the proposer never decides (CHECKs); a decision names the
 // request's version and is refused when the file changed after the request was made.
-
 
 export async function loadOpenFile(tx: TScopedTx, fileId: string, expectedVersion: number, statuses: FileStatus[] = ["OPEN"]) {
   const file = await tx.householdFile.findUnique({ where: { id: fileId }, include: { organisation: { select: { regionCode: true } } } });
@@ -28,13 +25,22 @@ export async function loadOpenFile(tx: TScopedTx, fileId: string, expectedVersio
   return file;
 }
 
-type TRequestData = Omit<Prisma.ChangeRequestUncheckedCreateInput, "fileId" | "organisationId" | "fileVersion" | "currentTier" | "requestedById" | "kind" | "reason">;
+type TRequestData = Omit<
+  Prisma.ChangeRequestUncheckedCreateInput,
+  "fileId" | "organisationId" | "fileVersion" | "currentTier" | "requestedById" | "kind" | "reason"
+>;
 
 /** Opens a change request inside the caller's transaction (also used by re-checks). */
 export async function openChangeRequest(
   tx: TScopedTx,
   actor: TActor,
-  file: { id: string; organisationId: string; version: number; tier: Prisma.HouseholdFileGetPayload<object>["tier"]; suggestedTier: Prisma.HouseholdFileGetPayload<object>["suggestedTier"] },
+  file: {
+    id: string;
+    organisationId: string;
+    version: number;
+    tier: Prisma.HouseholdFileGetPayload<object>["tier"];
+    suggestedTier: Prisma.HouseholdFileGetPayload<object>["suggestedTier"];
+  },
   kind: ChangeKind,
   reason: string,
   data: TRequestData,
@@ -54,11 +60,22 @@ export async function openChangeRequest(
     },
     select: { id: true },
   });
-  await recordAudit(tx, actor, { action: `change.propose.${kind.toLowerCase()}`, entityType: "change_request", entityId: request.id, organisationId: file.organisationId });
+  await recordAudit(tx, actor, {
+    action: `change.propose.${kind.toLowerCase()}`,
+    entityType: "change_request",
+    entityId: request.id,
+    organisationId: file.organisationId,
+  });
   return request;
 }
 
-async function propose(actor: TActor, ref: { fileId: string; expectedVersion: number }, kind: ChangeKind, reason: string, data: (tx: TScopedTx) => Promise<TRequestData> | TRequestData) {
+async function propose(
+  actor: TActor,
+  ref: { fileId: string; expectedVersion: number },
+  kind: ChangeKind,
+  reason: string,
+  data: (tx: TScopedTx) => Promise<TRequestData> | TRequestData,
+) {
   enforce(mayPlanAndPropose(actor));
   try {
     return await scopedDb(actor).$transaction(async (tx) => {
@@ -93,7 +110,8 @@ export async function proposeTransfer(actor: TActor, input: TProposeTransferInpu
       SELECT id FROM organisation WHERE code = ${input.targetOrganisationCode}`;
     if (!target[0]) throw new DomainError(`没有代码为 ${input.targetOrganisationCode} 的工会组织。`, "INVALID", { targetOrganisationCode: "组织代码不存在" });
     const file = await tx.householdFile.findUniqueOrThrow({ where: { id: input.fileId }, select: { organisationId: true } });
-    if (target[0].id === file.organisationId) throw new DomainError("接收单位不能是档案当前所属单位。", "INVALID", { targetOrganisationCode: "不能转给本单位" });
+    if (target[0].id === file.organisationId)
+      throw new DomainError("接收单位不能是档案当前所属单位。", "INVALID", { targetOrganisationCode: "不能转给本单位" });
     return { targetOrganisationId: target[0].id };
   });
 }
@@ -128,15 +146,35 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
       if (request.kind === "TIER_CHANGE") {
         fileChange = { tier: request.proposedTier! };
         event = "TIER_CHANGED";
-        await tx.tierDecision.create({ data: { fileId: file.id, tier: request.proposedTier!, source: "CHANGE", changeRequestId: request.id, decidedById: actor.userId } });
+        await tx.tierDecision.create({
+          data: { fileId: file.id, tier: request.proposedTier!, source: "CHANGE", changeRequestId: request.id, decidedById: actor.userId },
+        });
       } else if (request.exitReason === "RESOLVED") {
-        const months = await policyValue("OBSERVATION_MONTHS", (await tx.organisation.findUniqueOrThrow({ where: { id: file.organisationId } })).regionCode, today);
+        const months = await policyValue(
+          "OBSERVATION_MONTHS",
+          (await tx.organisation.findUniqueOrThrow({ where: { id: file.organisationId } })).regionCode,
+          today,
+        );
         toStatus = "OBSERVATION";
-        fileChange = { status: toStatus, exitReason: "RESOLVED", exitPath: request.exitPath, cancelReason: null, exitedAt: new Date(), observationUntil: dateOnly(addMonths(today, months)) };
+        fileChange = {
+          status: toStatus,
+          exitReason: "RESOLVED",
+          exitPath: request.exitPath,
+          cancelReason: null,
+          exitedAt: new Date(),
+          observationUntil: dateOnly(addMonths(today, months)),
+        };
         event = "EXITED";
       } else {
         toStatus = "CLOSED";
-        fileChange = { status: toStatus, exitReason: "CANCELLED", exitPath: null, cancelReason: request.cancelReason, exitedAt: new Date(), observationUntil: null };
+        fileChange = {
+          status: toStatus,
+          exitReason: "CANCELLED",
+          exitPath: null,
+          cancelReason: request.cancelReason,
+          exitedAt: new Date(),
+          observationUntil: null,
+        };
         event = "EXITED";
       }
       const updated = await tx.householdFile.updateMany({
@@ -144,7 +182,9 @@ export async function decideChange(actor: TActor, input: TDecideChangeInput) {
         data: { ...fileChange, version: { increment: 1 }, updatedAt: new Date() },
       });
       if (updated.count !== 1) throw new ConflictError("档案在申请提出后已有变化，请退回后重新申请。");
-      await tx.filingEvent.create({ data: { fileId: file.id, episode: file.episode, kind: event, fromStatus: "OPEN", toStatus, actorId: actor.userId, note: request.reason } });
+      await tx.filingEvent.create({
+        data: { fileId: file.id, episode: file.episode, kind: event, fromStatus: "OPEN", toStatus, actorId: actor.userId, note: request.reason },
+      });
     }
     await recordAudit(tx, actor, {
       action: `change.${input.approve ? "approve" : "reject"}.${request.kind.toLowerCase()}`,
@@ -181,15 +221,25 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
     await claimRow(tx, "change_request", input.requestId);
-    const request = await tx.changeRequest.findUnique({ where: { id: input.requestId }, include: { file: true, targetOrganisation: { select: { path: true } } } });
+    const request = await tx.changeRequest.findUnique({
+      where: { id: input.requestId },
+      include: { file: true, targetOrganisation: { select: { path: true } } },
+    });
     if (!request || request.kind !== "TRANSFER" || !request.targetOrganisation?.path.startsWith(actor.organisation.path)) {
       throw new NotFoundError("申请不存在，或不在您的管辖范围内。");
     }
-    if (request.status !== "AWAITING_RECEIVER" || request.version !== input.expectedVersion) throw new ConflictError("该申请已被他人处理，请刷新页面查看结果。");
+    if (request.status !== "AWAITING_RECEIVER" || request.version !== input.expectedVersion)
+      throw new ConflictError("该申请已被他人处理，请刷新页面查看结果。");
     enforce(canReceiveTransfer(actor, request));
     const claimed = await tx.changeRequest.updateMany({
       where: { id: request.id, status: "AWAITING_RECEIVER", version: request.version },
-      data: { status: input.approve ? "APPROVED" : "REJECTED", receivedById: actor.userId, receivedAt: new Date(), decisionComment: input.comment ?? request.decisionComment, version: { increment: 1 } },
+      data: {
+        status: input.approve ? "APPROVED" : "REJECTED",
+        receivedById: actor.userId,
+        receivedAt: new Date(),
+        decisionComment: input.comment ?? request.decisionComment,
+        version: { increment: 1 },
+      },
     });
     if (claimed.count !== 1) throw new ConflictError("该申请刚被他人处理，请刷新页面查看结果。");
     if (input.approve) {
@@ -202,7 +252,15 @@ export async function receiveTransfer(actor: TActor, input: TDecideChangeInput) 
            AND f.id = r.file_id AND f.version = r.file_version AND f.status = 'OPEN'`;
       if (moved !== 1) throw new ConflictError("档案在申请提出后已有变化，无法接收，请与转出单位联系。");
       await tx.filingEvent.create({
-        data: { fileId: request.fileId, episode: request.file.episode, kind: "TRANSFERRED", fromStatus: "OPEN", toStatus: "OPEN", actorId: actor.userId, note: request.reason },
+        data: {
+          fileId: request.fileId,
+          episode: request.file.episode,
+          kind: "TRANSFERRED",
+          fromStatus: "OPEN",
+          toStatus: "OPEN",
+          actorId: actor.userId,
+          note: request.reason,
+        },
       });
       await moveFileRecords(tx, request.fileId, request.targetOrganisationId!);
     }
@@ -227,7 +285,9 @@ export async function endObservation(actor: TActor, input: TEndObservationInput)
       data: { status: "CLOSED", version: { increment: 1 }, updatedAt: new Date() },
     });
     if (count !== 1) throw new ConflictError();
-    await tx.filingEvent.create({ data: { fileId: file.id, episode: file.episode, kind: "OBSERVATION_ENDED", fromStatus: "OBSERVATION", toStatus: "CLOSED", actorId: actor.userId } });
+    await tx.filingEvent.create({
+      data: { fileId: file.id, episode: file.episode, kind: "OBSERVATION_ENDED", fromStatus: "OBSERVATION", toStatus: "CLOSED", actorId: actor.userId },
+    });
     await recordAudit(tx, actor, { action: "file.end-observation", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
   });
 }

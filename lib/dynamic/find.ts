@@ -20,7 +20,12 @@ export async function findDueRechecks(actor: TActor, query: { which?: "overdue" 
   const orgIds = await scopeOrganisationIds(actor);
   const overdueWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { lt: dateOnly(today) }, organisationId: { in: orgIds } };
   const soonWhere: Prisma.HouseholdFileWhereInput = { status: "OPEN", nextCheckDue: { gte: dateOnly(today), lte: soonLimit }, organisationId: { in: orgIds } };
-  const where = query.which === "overdue" ? overdueWhere : query.which === "soon" ? soonWhere : { status: "OPEN" as const, nextCheckDue: { lte: soonLimit }, organisationId: { in: orgIds } };
+  const where =
+    query.which === "overdue"
+      ? overdueWhere
+      : query.which === "soon"
+        ? soonWhere
+        : { status: "OPEN" as const, nextCheckDue: { lte: soonLimit }, organisationId: { in: orgIds } };
   // Counted up to COUNT_LIMIT + 1 on household_file_recheck_due_idx (index-only); more is "超过 10,000".
   const countUpTo = async (from: string | null, toInclusive: string) => {
     const [row] = await db.$queryRaw<[{ n: bigint }]>`
@@ -37,12 +42,25 @@ export async function findDueRechecks(actor: TActor, query: { which?: "overdue" 
       orderBy: [{ nextCheckDue: "asc" }, { id: "asc" }],
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
-      select: { id: true, fileNumber: true, holderName: true, tier: true, nextCheckDue: true, organisation: { select: { name: true } }, responsibleCadre: { select: { name: true } } },
+      select: {
+        id: true,
+        fileNumber: true,
+        holderName: true,
+        tier: true,
+        nextCheckDue: true,
+        organisation: { select: { name: true } },
+        responsibleCadre: { select: { name: true } },
+      },
     }),
     countUpTo(null, addDays(today, -1)),
     countUpTo(today, addDays(today, soonDays)),
   ]);
-  const total = query.which === "overdue" ? overdue : query.which === "soon" ? soon : boundedCount(overdue.total + soon.total + (overdue.totalAtLeast || soon.totalAtLeast ? COUNT_LIMIT : 0));
+  const total =
+    query.which === "overdue"
+      ? overdue
+      : query.which === "soon"
+        ? soon
+        : boundedCount(overdue.total + soon.total + (overdue.totalAtLeast || soon.totalAtLeast ? COUNT_LIMIT : 0));
   return { ...toPage(rows, total.total, page, PAGE_SIZE, total.totalAtLeast), overdue, soon, today };
 }
 
@@ -58,7 +76,12 @@ export async function findObservation(actor: TActor, page: number) {
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, fileNumber: true, holderName: true, exitedAt: true, observationUntil: true, organisation: { select: { name: true } },
+        id: true,
+        fileNumber: true,
+        holderName: true,
+        exitedAt: true,
+        observationUntil: true,
+        organisation: { select: { name: true } },
         visits: { orderBy: { visitDate: "desc" }, take: 1, select: { visitDate: true } },
       },
     }),
@@ -82,7 +105,14 @@ export async function followUpFigures(actor: TActor) {
   const { open, paired } = files;
   const byStatus = Object.fromEntries(measures.map((m) => [m.status, m._count])) as Partial<Record<string, number>>;
   const total = measures.reduce((n, m) => n + m._count, 0);
-  return { open, paired, coverage: open ? paired / open : 0, measures: total, resolved: byStatus.DONE ?? 0, inProgress: (byStatus.PLANNED ?? 0) + (byStatus.IN_PROGRESS ?? 0) };
+  return {
+    open,
+    paired,
+    coverage: open ? paired / open : 0,
+    measures: total,
+    resolved: byStatus.DONE ?? 0,
+    inProgress: (byStatus.PLANNED ?? 0) + (byStatus.IN_PROGRESS ?? 0),
+  };
 }
 
 /** Everything dynamic management shows on a household page. */
@@ -90,7 +120,12 @@ export async function getFileFollowUp(actor: TActor, fileId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const db = scopedDb(actor);
   const [rechecks, visits, measures, changes, tiers, cadres] = await Promise.all([
-    db.recheck.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { checkDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.recheck.findMany({
+      where: { fileId },
+      relationLoadStrategy: "join",
+      orderBy: { checkDate: "desc" },
+      include: { recordedBy: { select: { name: true } } },
+    }),
     db.visit.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { visitDate: "desc" }, include: { recordedBy: { select: { name: true } } } }),
     db.planMeasure.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: [{ dueDate: "asc" }] }),
     db.changeRequest.findMany({
@@ -98,12 +133,24 @@ export async function getFileFollowUp(actor: TActor, fileId: string) {
       relationLoadStrategy: "join",
       orderBy: { requestedAt: "desc" },
       include: {
-        requestedBy: { select: { name: true } }, decidedBy: { select: { name: true } }, receivedBy: { select: { name: true } },
+        requestedBy: { select: { name: true } },
+        decidedBy: { select: { name: true } },
+        receivedBy: { select: { name: true } },
         targetOrganisation: { select: { name: true } },
       },
     }),
-    db.tierDecision.findMany({ where: { fileId }, relationLoadStrategy: "join", orderBy: { decidedAt: "asc" }, include: { decidedBy: { select: { name: true } } } }),
-    db.user.findMany({ where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } }, relationLoadStrategy: "join", orderBy: { name: "asc" }, select: { id: true, name: true, organisation: { select: { name: true } } } }),
+    db.tierDecision.findMany({
+      where: { fileId },
+      relationLoadStrategy: "join",
+      orderBy: { decidedAt: "asc" },
+      include: { decidedBy: { select: { name: true } } },
+    }),
+    db.user.findMany({
+      where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } },
+      relationLoadStrategy: "join",
+      orderBy: { name: "asc" },
+      select: { id: true, name: true, organisation: { select: { name: true } } },
+    }),
   ]);
   return { rechecks, visits, measures, changes, tiers, cadres };
 }
@@ -118,8 +165,7 @@ export async function findPendingChanges(actor: TActor, query: { kind?: ChangeKi
   const path = actor.organisation.path;
   const pending: Prisma.ChangeRequestWhereInput = { status: "PENDING", organisation: { path: { startsWith: path } } };
   const inbound: Prisma.ChangeRequestWhereInput = { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } };
-  const where: Prisma.ChangeRequestWhereInput =
-    query.kind === "INBOUND" ? inbound : query.kind ? { ...pending, kind: query.kind } : { OR: [pending, inbound] };
+  const where: Prisma.ChangeRequestWhereInput = query.kind === "INBOUND" ? inbound : query.kind ? { ...pending, kind: query.kind } : { OR: [pending, inbound] };
   const [rows, total, counts, inboundCount] = await Promise.all([
     db.changeRequest.findMany({
       where,

@@ -32,8 +32,13 @@ export async function recordVisit(actor: TActor, input: TRecordVisitInput) {
   return scopedDb(actor).$transaction(async (tx) => {
     const visit = await tx.visit.create({
       data: {
-        fileId: file.id, visitDate: dateOnly(input.visitDate), visitors: input.visitors, findings: input.findings, recordedById: actor.userId,
-        events: input.events ?? [], perCapitaMonthlyFen: input.perCapitaMonthlyFen ?? null,
+        fileId: file.id,
+        visitDate: dateOnly(input.visitDate),
+        visitors: input.visitors,
+        findings: input.findings,
+        recordedById: actor.userId,
+        events: input.events ?? [],
+        perCapitaMonthlyFen: input.perCapitaMonthlyFen ?? null,
       },
       select: { id: true },
     });
@@ -59,7 +64,13 @@ export async function setPairing(actor: TActor, input: TSetPairingInput) {
     }
     const { count } = await tx.householdFile.updateMany({
       where: { id: file.id, version: file.version },
-      data: { responsibleCadreId: input.responsibleCadreId, contactName: input.contactName, contactPhone: input.contactPhone, version: { increment: 1 }, updatedAt: new Date() },
+      data: {
+        responsibleCadreId: input.responsibleCadreId,
+        contactName: input.contactName,
+        contactPhone: input.contactPhone,
+        version: { increment: 1 },
+        updatedAt: new Date(),
+      },
     });
     if (count !== 1) throw new ConflictError();
     await recordAudit(tx, actor, { action: "file.pairing", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
@@ -71,7 +82,14 @@ export async function addMeasure(actor: TActor, input: TAddMeasureInput) {
   const file = await fileForFollowUp(actor, input.fileId);
   return scopedDb(actor).$transaction(async (tx) => {
     const measure = await tx.planMeasure.create({
-      data: { fileId: file.id, need: input.need, measure: input.measure, responsible: input.responsible, dueDate: dateOnly(input.dueDate), createdById: actor.userId },
+      data: {
+        fileId: file.id,
+        need: input.need,
+        measure: input.measure,
+        responsible: input.responsible,
+        dueDate: dateOnly(input.dueDate),
+        createdById: actor.userId,
+      },
       select: { id: true },
     });
     await recordAudit(tx, actor, { action: "file.plan.add", entityType: "plan_measure", entityId: measure.id, organisationId: file.organisationId });
@@ -89,6 +107,12 @@ export async function updateMeasure(actor: TActor, input: TUpdateMeasureInput) {
       data: { status: input.status, outcome: input.outcome ?? null, version: { increment: 1 }, updatedAt: new Date() },
     });
     if (count !== 1) throw new ConflictError("该措施已被他人更新，请刷新页面后重试。");
-    await recordAudit(tx, actor, { action: "file.plan.update", entityType: "plan_measure", entityId: measure.id, organisationId: measure.file.organisationId, detail: { status: input.status } });
+    await recordAudit(tx, actor, {
+      action: "file.plan.update",
+      entityType: "plan_measure",
+      entityId: measure.id,
+      organisationId: measure.file.organisationId,
+      detail: { status: input.status },
+    });
   });
 }

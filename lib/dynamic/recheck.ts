@@ -68,10 +68,17 @@ export async function recordRecheck(actor: TActor, input: TRecordRecheckInput) {
         },
         select: { id: true },
       });
-      await recordAudit(tx, actor, { action: "file.recheck", entityType: "household_file", entityId: file.id, organisationId: file.organisationId, detail: { outcome: input.outcome, suggestedTier: suggestion.tier, ...(disagreement ? { deviationReason: input.deviationReason } : {}) } });
+      await recordAudit(tx, actor, {
+        action: "file.recheck",
+        entityType: "household_file",
+        entityId: file.id,
+        organisationId: file.organisationId,
+        detail: { outcome: input.outcome, suggestedTier: suggestion.tier, ...(disagreement ? { deviationReason: input.deviationReason } : {}) },
+      });
       const after = { ...file, version: file.version + 1, suggestedTier: suggestion.tier };
       if (input.outcome === "PROPOSE_TIER_CHANGE") {
-        if (input.proposedTier === file.tier) throw new DomainError("建议的类别与现类别相同，请选择“维持原类别”。", "INVALID", { proposedTier: "与现类别相同" });
+        if (input.proposedTier === file.tier)
+          throw new DomainError("建议的类别与现类别相同，请选择“维持原类别”。", "INVALID", { proposedTier: "与现类别相同" });
         await openChangeRequest(tx, actor, after, "TIER_CHANGE", input.note!, { proposedTier: input.proposedTier! });
       }
       if (input.outcome === "PROPOSE_EXIT") {

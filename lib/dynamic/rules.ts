@@ -15,12 +15,17 @@ export const mayPlanAndPropose = (actor: Pick<TActor, "roles">) => roleAllows(ac
 /** Change requests are decided (and transfers received) by an official. */
 export const mayDecideChanges = (actor: Pick<TActor, "roles">) => roleAllows(actor, ["OFFICIAL"]);
 
-const followed = (file: { status: FileStatus }) => () => (isFollowedUp(file) ? { ok: true as const } : refuse("只有在档或渐退期的档案可以登记。", "WRONG_STATUS"));
-const openOnly = (file: { status: FileStatus }) => () => (file.status === "OPEN" ? { ok: true as const } : refuse("只有在档的档案可以办理此项。", "WRONG_STATUS"));
+const followed = (file: { status: FileStatus }) => () =>
+  isFollowedUp(file) ? { ok: true as const } : refuse("只有在档或渐退期的档案可以登记。", "WRONG_STATUS");
+const openOnly = (file: { status: FileStatus }) => () =>
+  file.status === "OPEN" ? { ok: true as const } : refuse("只有在档的档案可以办理此项。", "WRONG_STATUS");
 
 /** 登记走访: an open or observed file, and a 脱困 file after it closed (回访). */
 export function canRecordVisit(actor: Pick<TActor, "roles">, file: { status: FileStatus; exitReason: ExitReason | null }): TAllowed {
-  return firstRefusal(() => mayFollowUp(actor), () => (canVisitAfterExit(file) ? { ok: true } : followed(file)()));
+  return firstRefusal(
+    () => mayFollowUp(actor),
+    () => (canVisitAfterExit(file) ? { ok: true } : followed(file)()),
+  );
 }
 
 /** 设置结对帮扶. */
@@ -40,7 +45,10 @@ export function canProposeChange(actor: Pick<TActor, "roles">, file: { status: F
 
 /** 渐退期满，结束跟踪: a follower, once the observation period is over. */
 export function canEndObservationAs(actor: Pick<TActor, "roles">, file: { status: FileStatus; observationUntil: Date | null }, today: string): TAllowed {
-  return firstRefusal(() => mayFollowUp(actor), () => canEndObservation(file, today));
+  return firstRefusal(
+    () => mayFollowUp(actor),
+    () => canEndObservation(file, today),
+  );
 }
 
 /** 审批 a change request: an official other than its proposer (CHECK change_request_decider_not_requester). */

@@ -2,7 +2,15 @@
 import { z } from "zod";
 import { TIER_LABELS } from "@/lib/labels/household-file";
 import { keysOf } from "@/lib/labels/keys-of";
-import { CANCEL_REASON_LABELS, EXIT_REASON_LABELS, EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS, MEASURE_STATUS_LABELS, RECHECK_FINDING_LABELS, RECHECK_OUTCOME_LABELS } from "@/lib/filing/labels";
+import {
+  CANCEL_REASON_LABELS,
+  EXIT_REASON_LABELS,
+  EXPENDITURE_KIND_LABELS,
+  INCOME_SOURCE_LABELS,
+  MEASURE_STATUS_LABELS,
+  RECHECK_FINDING_LABELS,
+  RECHECK_OUTCOME_LABELS,
+} from "@/lib/filing/labels";
 import { calendarDate, optionalChoice, optionalText, optionalYuanToFen, requiredText, yuanToFen } from "@/lib/forms/zod-fields";
 import { EXIT_PATH_LABELS, VISIT_EVENT_LABELS } from "@/lib/warnings/labels";
 
@@ -62,8 +70,10 @@ export const ZRecordVisitInput = z.object({
   visitors: text("走访人员", 100),
   findings: text("走访情况", 2000),
   // What the return-to-hardship rules read (issue 25): events found, and the income heard, if any.
-  events: z.preprocess((v) => (v === false || v === undefined || v === null ? [] : typeof v === "string" ? [v] : v),
-    z.array(z.enum(keysOf(VISIT_EVENT_LABELS), "请选择走访发现的情况")).max(4, "请选择走访发现的情况")),
+  events: z.preprocess(
+    (v) => (v === false || v === undefined || v === null ? [] : typeof v === "string" ? [v] : v),
+    z.array(z.enum(keysOf(VISIT_EVENT_LABELS), "请选择走访发现的情况")).max(4, "请选择走访发现的情况"),
+  ),
   perCapitaMonthlyFen: optionalYuanToFen(),
 });
 type TVisitOutput = z.output<typeof ZRecordVisitInput>;
@@ -74,7 +84,10 @@ export const ZSetPairingInput = z.object({
   ...ZFileRef,
   responsibleCadreId: z.uuid("请选择帮扶责任人"),
   contactName: text("联系人", 40),
-  contactPhone: z.string().trim().regex(/^[0-9+ -]{5,20}$/, "联系电话格式不正确"),
+  contactPhone: z
+    .string()
+    .trim()
+    .regex(/^[0-9+ -]{5,20}$/, "联系电话格式不正确"),
 });
 export type TSetPairingInput = z.output<typeof ZSetPairingInput>;
 
@@ -115,7 +128,11 @@ export type TProposeExitInput = z.output<typeof ZProposeExitInput>;
 
 export const ZProposeTransferInput = z.object({
   ...ZFileRef,
-  targetOrganisationCode: z.string().trim().toUpperCase().regex(/^[0-9A-Z-]{2,32}$/, "请填写接收单位的组织代码"),
+  targetOrganisationCode: z
+    .string()
+    .trim()
+    .toUpperCase()
+    .regex(/^[0-9A-Z-]{2,32}$/, "请填写接收单位的组织代码"),
   reason: text("转出理由", 1000),
 });
 export type TProposeTransferInput = z.output<typeof ZProposeTransferInput>;

@@ -17,7 +17,13 @@ import { evidenceContentProblem } from "./inspect";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
 import {
-  currentEvidenceUploadLimit, readEvidenceBytes, removeEvidenceBytes, sha256Hex, sniffContentType, writeEvidenceBytes, type TEvidenceContentType,
+  currentEvidenceUploadLimit,
+  readEvidenceBytes,
+  removeEvidenceBytes,
+  sha256Hex,
+  sniffContentType,
+  writeEvidenceBytes,
+  type TEvidenceContentType,
 } from "./storage";
 
 export { REQUIRED_EVIDENCE_KINDS };
@@ -27,14 +33,14 @@ export { REQUIRED_EVIDENCE_KINDS };
 // householdFile query. The bytes are on disk (./storage.ts); a row exists only for bytes that were
 // completely written, and bytes are removed only after the row's deletion has committed.
 
-
 const FILE_NOT_FOUND = "档案不存在，或不在您的管辖范围内。";
 const EVIDENCE_NOT_FOUND = "材料不存在，或不在您的管辖范围内。";
 
-
 /** Locks the household file's row (in scope) until the transaction ends and returns its status. */
 async function lockFileStatus(tx: TScopedTx, fileId: string): Promise<FileStatus | undefined> {
-  const rows = await tx.$queryRaw<{ status: FileStatus }[]>`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR UPDATE`;
+  const rows = await tx.$queryRaw<
+    { status: FileStatus }[]
+  >`SELECT status::text AS status FROM household_file WHERE id = ${fileId}::uuid AND ${tx.$orgInScope(Prisma.sql`organisation_id`)} FOR UPDATE`;
   return rows[0]?.status;
 }
 
@@ -236,7 +242,13 @@ async function requiredKindsOf(tx: TScopedTx, fileId: string, onDate: string): P
   const chain = regionChain(file.organisation.regionCode, "");
   const rules = causes.length ? await tx.causeEvidenceRule.findMany({ where: { cause: { in: causes }, regionCode: { in: chain }, ...inForceOn(onDate) } }) : [];
   // Per cause, the most specific region's rule in force.
-  const byCause = causes.flatMap((cause) => pickByChain(rules.filter((r) => r.cause === cause), chain) ?? []);
+  const byCause = causes.flatMap(
+    (cause) =>
+      pickByChain(
+        rules.filter((r) => r.cause === cause),
+        chain,
+      ) ?? [],
+  );
   return [...new Set<EvidenceKind>([...REQUIRED_EVIDENCE_KINDS, ...byCause.flatMap((r) => r.evidenceKinds)])];
 }
 

@@ -69,7 +69,8 @@ function* pdfTexts(bytes: Uint8Array): Generator<string> {
 
 function pdfProblem(bytes: Uint8Array): string | null {
   for (const text of pdfTexts(bytes)) {
-    if (SCRIPT_ACTION.test(normaliseNames(text))) return "该 PDF 含有脚本或自动执行的动作（JavaScript），不能作为证明材料。请打印后重新扫描，或另存为普通 PDF 后上传。";
+    if (SCRIPT_ACTION.test(normaliseNames(text)))
+      return "该 PDF 含有脚本或自动执行的动作（JavaScript），不能作为证明材料。请打印后重新扫描，或另存为普通 PDF 后上传。";
   }
   return null;
 }

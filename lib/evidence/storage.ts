@@ -17,7 +17,6 @@ export type TEvidenceContentType = (typeof EVIDENCE_CONTENT_TYPES)[number];
 
 const STORAGE_KEY = /^\d{4}\/\d{2}\/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-
 export function evidenceMaxBytes(): number {
   const raw = process.env.EVIDENCE_MAX_BYTES;
   if (!raw) return DEFAULT_EVIDENCE_MAX_BYTES;

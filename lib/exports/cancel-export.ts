@@ -19,6 +19,12 @@ export async function cancelExport(actor: TActor, jobId: string): Promise<void> 
       data: { status: "CANCELLED", finishedAt: new Date() },
     });
     if (count === 0) throw new ConflictError("该导出已经结束，不能再取消。");
-    await recordAudit(tx, actor, { action: "export.cancelled", entityType: "export_job", entityId: jobId, organisationId: actor.organisation.id, detail: { kind: job.kind, was: job.status } });
+    await recordAudit(tx, actor, {
+      action: "export.cancelled",
+      entityType: "export_job",
+      entityId: jobId,
+      organisationId: actor.organisation.id,
+      detail: { kind: job.kind, was: job.status },
+    });
   });
 }

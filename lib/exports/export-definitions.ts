@@ -176,7 +176,15 @@ async function prepareAuditTrail(actor: TActor, kind: "events" | "signins", para
   const to = endOfShanghaiDay(toDay);
   const outcomeParam = params.get("outcome") ?? "";
   const outcome = outcomeParam in SIGN_IN_OUTCOME_LABELS ? (outcomeParam as SignInOutcome) : undefined;
-  const filter = kind === "events" ? { actorId: params.get("person") ?? undefined, group: params.get("group") ?? undefined, fileId: params.get("file") ?? undefined, organisationId: params.get("org") ?? undefined } : {};
+  const filter =
+    kind === "events"
+      ? {
+          actorId: params.get("person") ?? undefined,
+          group: params.get("group") ?? undefined,
+          fileId: params.get("file") ?? undefined,
+          organisationId: params.get("org") ?? undefined,
+        }
+      : {};
   const query = { kind, ...filter, from, to, outcome: kind === "signins" ? outcome : undefined };
   const period = `期间：${formatDateRange(from && fromDay, to && toDay)}${query.outcome ? `；结果：${SIGN_IN_OUTCOME_LABELS[query.outcome]}` : ""}`;
   const label = kind === "events" ? "操作记录" : "登录记录";
@@ -190,12 +198,21 @@ async function prepareAuditTrail(actor: TActor, kind: "events" | "signins", para
       type TRow = Awaited<ReturnType<(typeof rows)["next"]>>["value"] & object;
       const columns: TXlsxColumn<TRow>[] = [
         { header: "时间", kind: "datetime", value: (r) => r.at },
-        ...AUDIT_HEADS[kind].map((header, index): TXlsxColumn<TRow> => ({ header, kind: "text", value: (r) => r.cells[index] ?? null, width: header === "详情" ? 40 : 18 })),
+        ...AUDIT_HEADS[kind].map((header, index): TXlsxColumn<TRow> => ({
+          header,
+          kind: "text",
+          value: (r) => r.cells[index] ?? null,
+          width: header === "详情" ? 40 : 18,
+        })),
       ];
       return {
         baseName: `审计日志-${label}-${todayInShanghai()}`,
         sheet: { name: label, title: `${actor.organisation.name} 审计日志（${label}）`, notes: [period, exportedByNote(actor)], columns, rows },
-        audit: { what: `audit-trail-${kind}`, entityType: "audit_event", detail: { from: from ? fromDay : null, to: to ? toDay : null, outcome: query.outcome ?? null } },
+        audit: {
+          what: `audit-trail-${kind}`,
+          entityType: "audit_event",
+          detail: { from: from ? fromDay : null, to: to ? toDay : null, outcome: query.outcome ?? null },
+        },
       };
     },
   };

@@ -44,9 +44,11 @@ export async function startExportWorker(bossUrl: string): Promise<TExportWorker>
 
   const workers: string[] = [];
   for (let i = 0; i < CONCURRENT_EXPORTS; i++) {
-    workers.push(await boss.work<{ jobId: string }>(EXPORT_QUEUE, { batchSize: 1 }, async ([job]) => {
-      if (job) await runExportJob(job.data.jobId);
-    }));
+    workers.push(
+      await boss.work<{ jobId: string }>(EXPORT_QUEUE, { batchSize: 1 }, async ([job]) => {
+        if (job) await runExportJob(job.data.jobId);
+      }),
+    );
   }
   await boss.work(EXPORT_CLEANUP_QUEUE, async () => {
     await failInterruptedExports();

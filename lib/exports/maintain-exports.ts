@@ -23,10 +23,15 @@ export async function failInterruptedExports(): Promise<number> {
   let failed = 0;
   try {
     for (const job of running) {
-      const { rows: [taken] } = await lock.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [exportLockKey(job.id)]);
+      const {
+        rows: [taken],
+      } = await lock.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [exportLockKey(job.id)]);
       if (!taken?.held) continue;
       try {
-        const { count } = await prisma.exportJob.updateMany({ where: { id: job.id, status: "RUNNING" }, data: { status: "FAILED", error: INTERRUPTED_MESSAGE, finishedAt: new Date() } });
+        const { count } = await prisma.exportJob.updateMany({
+          where: { id: job.id, status: "RUNNING" },
+          data: { status: "FAILED", error: INTERRUPTED_MESSAGE, finishedAt: new Date() },
+        });
         failed += count;
         const files = exportFilePaths(job);
         await Promise.all([rm(files.partial, { force: true }), rm(files.final, { force: true })]);

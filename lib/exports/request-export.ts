@@ -27,8 +27,13 @@ export async function requestExport(actor: TActor, raw: TRequestExportInput): Pr
     return await scopedDb(actor).$transaction(async (tx) => {
       const job = await tx.exportJob.create({
         data: {
-          requestedById: actor.userId, organisationId: actor.organisation.id, kind: input.kind, format: input.format,
-          params: filters, summary: prepared.summary, fullNumbers: prepared.full,
+          requestedById: actor.userId,
+          organisationId: actor.organisation.id,
+          kind: input.kind,
+          format: input.format,
+          params: filters,
+          summary: prepared.summary,
+          fullNumbers: prepared.full,
         },
         select: { id: true },
       });

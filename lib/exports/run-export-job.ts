@@ -39,7 +39,12 @@ async function requesterActor(userId: string): Promise<TActor> {
   if (!user?.active) throw new DomainError("申请导出的账户已停用，导出未执行。", "REQUESTER_INACTIVE");
   const { organisation } = user;
   return {
-    userId: user.id, sessionId: null, username: user.username, name: user.name, roles: user.roles, ip: null,
+    userId: user.id,
+    sessionId: null,
+    username: user.username,
+    name: user.name,
+    roles: user.roles,
+    ip: null,
     organisation: { id: organisation.id, name: organisation.name, path: organisation.path, depth: organisation.depth },
   };
 }
@@ -58,7 +63,9 @@ export async function runExportJob(jobId: string, options: { onProgress?: (rowsD
   const lock = pgClient({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-export" });
   await lock.connect();
   try {
-    const { rows: [taken] } = await lock.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [exportLockKey(jobId)]);
+    const {
+      rows: [taken],
+    } = await lock.query<{ held: boolean }>("SELECT pg_try_advisory_lock(hashtext($1)) AS held", [exportLockKey(jobId)]);
     if (!taken?.held) return "NOT_QUEUED";
     const [job] = await prisma.exportJob.updateManyAndReturn({ where: { id: jobId, status: "QUEUED" }, data: { status: "RUNNING", startedAt: new Date() } });
     if (!job) return "NOT_QUEUED";
@@ -105,7 +112,15 @@ async function run(job: ExportJob, onProgress?: (rowsDone: number) => Promise<vo
       await writeXlsx(output, [sheet]);
       await finished(output);
     } else {
-      await pipeline(Readable.from(csvChunks(sheet.columns.map((c) => c.header), csvRows(sheet))), output);
+      await pipeline(
+        Readable.from(
+          csvChunks(
+            sheet.columns.map((c) => c.header),
+            csvRows(sheet),
+          ),
+        ),
+        output,
+      );
     }
     const { size } = await stat(files.partial);
     await rename(files.partial, files.final);
@@ -115,8 +130,14 @@ async function run(job: ExportJob, onProgress?: (rowsDone: number) => Promise<vo
       const { count } = await tx.exportJob.updateMany({
         where: { id: job.id, status: "RUNNING" },
         data: {
-          status: "SUCCEEDED", rowsDone, rowsTotal: rowsDone, fileName: `${table.baseName}.${format}`, fileKey: files.key, sizeBytes: size,
-          finishedAt, expiresAt: new Date(finishedAt.getTime() + EXPORT_RETENTION_DAYS * 86_400_000),
+          status: "SUCCEEDED",
+          rowsDone,
+          rowsTotal: rowsDone,
+          fileName: `${table.baseName}.${format}`,
+          fileKey: files.key,
+          sizeBytes: size,
+          finishedAt,
+          expiresAt: new Date(finishedAt.getTime() + EXPORT_RETENTION_DAYS * 86_400_000),
         },
       });
       if (count === 0) return false;

@@ -68,11 +68,22 @@ export function tableResponse<TRow>(actor: TActor, format: TExportFormat, baseNa
     }
     await done(count);
   }
-  return csvResponse(`${baseName}.csv`, sheet.columns.map((c) => c.header), counted());
+  return csvResponse(
+    `${baseName}.csv`,
+    sheet.columns.map((c) => c.header),
+    counted(),
+  );
 }
 
 /** export.completed: how many rows left the system, with what and the filters (direct and background exports alike). */
-export function recordExportCompleted(db: Parameters<typeof recordAudit>[0], actor: TActor, format: TExportFormat, audit: TExportAudit, rows: number, extra: Record<string, unknown> = {}) {
+export function recordExportCompleted(
+  db: Parameters<typeof recordAudit>[0],
+  actor: TActor,
+  format: TExportFormat,
+  audit: TExportAudit,
+  rows: number,
+  extra: Record<string, unknown> = {},
+) {
   return recordAudit(db, actor, {
     action: "export.completed",
     entityType: audit.entityType,

@@ -5,11 +5,27 @@ import { authedAction } from "@/lib/actions/action";
 import { revealResidentIds } from "@/lib/filing/find-files";
 import { saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import {
-  ZApproveFilingInput, ZFileActionInput, ZRecordCivilCheckInput, ZRecordObjectionInput, ZRejectFilingInput, ZResolveObjectionInput, ZReviewFilingInput,
-  ZSaveDraftInput, ZStartPublicityInput, ZSubmitFilingInput,
+  ZApproveFilingInput,
+  ZFileActionInput,
+  ZRecordCivilCheckInput,
+  ZRecordObjectionInput,
+  ZRejectFilingInput,
+  ZResolveObjectionInput,
+  ZReviewFilingInput,
+  ZSaveDraftInput,
+  ZStartPublicityInput,
+  ZSubmitFilingInput,
 } from "@/lib/filing/schemas";
 import {
-  approveFiling, deleteDraft, recordCivilCheck, recordObjection, rejectFiling, reopenFile, resolveObjection, reviewFiling, startPublicity,
+  approveFiling,
+  deleteDraft,
+  recordCivilCheck,
+  recordObjection,
+  rejectFiling,
+  reopenFile,
+  resolveObjection,
+  reviewFiling,
+  startPublicity,
 } from "@/lib/filing/workflow";
 
 export const saveDraftAction = authedAction(ZSaveDraftInput, ["CASEWORKER"], saveDraft);

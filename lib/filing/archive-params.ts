@@ -32,8 +32,14 @@ export function archiveQueryFromParams(params: TArchiveParams): TArchiveQuery {
 /** The query back as URL parameters (for links that keep the filters). */
 export function archiveParamsOf(query: TArchiveQuery, rawStatus?: string): Record<string, string> {
   const entries: Array<[string, string | undefined]> = [
-    ["q", query.q], ["status", rawStatus], ["tier", query.tier], ["level", query.fileLevel], ["category", query.workerCategory],
-    ["cause", query.cause], ["org", query.organisationId], ["overdue", query.overdue ? "1" : undefined],
+    ["q", query.q],
+    ["status", rawStatus],
+    ["tier", query.tier],
+    ["level", query.fileLevel],
+    ["category", query.workerCategory],
+    ["cause", query.cause],
+    ["org", query.organisationId],
+    ["overdue", query.overdue ? "1" : undefined],
   ];
   return Object.fromEntries(entries.filter((e): e is [string, string] => !!e[1]));
 }

@@ -2,7 +2,7 @@
 import { EDUCATION_LABELS, EMPLOYMENT_LABELS, HEALTH_LABELS, RELATION_LABELS, SEX_LABELS } from "./labels";
 import type { TMemberData } from "./schemas";
 
-const label = <T extends Record<string, string>>(labels: T, value: string | undefined) => (value ? labels[value as keyof T] ?? value : "—");
+const label = <T extends Record<string, string>>(labels: T, value: string | undefined) => (value ? (labels[value as keyof T] ?? value) : "—");
 
 export function describeMember(m: TMemberData) {
   return {

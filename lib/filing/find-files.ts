@@ -160,18 +160,23 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     const parts: Prisma.Sql[] = [
       ...(orgIds ? [Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`] : []),
       db.$orgInScope(Prisma.sql`t.organisation_id`),
-      status === "ALL" ? Prisma.sql`t.status <> 'DRAFT'`
-      : status === "ACTIVE" ? Prisma.sql`t.status = ANY(${[...ACTIVE_STATUSES]}::file_status[])`
-      : Prisma.sql`t.status = ${status}::file_status`,
+      status === "ALL"
+        ? Prisma.sql`t.status <> 'DRAFT'`
+        : status === "ACTIVE"
+          ? Prisma.sql`t.status = ANY(${[...ACTIVE_STATUSES]}::file_status[])`
+          : Prisma.sql`t.status = ${status}::file_status`,
     ];
     if (query.tier) parts.push(Prisma.sql`t.tier = ${query.tier}::tier`);
     if (query.fileLevel) parts.push(Prisma.sql`t.file_level = ${query.fileLevel}::file_level`);
     if (query.workerCategory) parts.push(Prisma.sql`t.worker_category = ${query.workerCategory}::worker_category`);
-    const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
+    const [row] = await db.$queryRaw<
+      [{ n: bigint }]
+    >`SELECT COALESCE(sum(t.files), 0)::bigint AS n FROM household_file_tally t WHERE ${Prisma.join(parts, " AND ")}`;
     // The tally has no author: a caseworker's own drafts (few) are counted from the rows.
-    const drafts = status === "ACTIVE" && actor.roles.includes("CASEWORKER")
-      ? Number((await db.$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM household_file f WHERE ${where} AND f.status = 'DRAFT'`)[0].n)
-      : 0;
+    const drafts =
+      status === "ACTIVE" && actor.roles.includes("CASEWORKER")
+        ? Number((await db.$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM household_file f WHERE ${where} AND f.status = 'DRAFT'`)[0].n)
+        : 0;
     return { total: Number(row.n) + drafts, totalAtLeast: false };
   }
   const limit = query.q?.trim() ? NAME_COUNT_LIMIT : SCAN_COUNT_LIMIT;
@@ -194,10 +199,22 @@ export async function countArchiveFiles(actor: TActor, query: TArchiveQuery): Pr
 }
 
 export type TArchiveRow = {
-  id: string; file_number: string | null; status: FileStatus; holder_name: string | null; holder_resident_id: string | null;
-  tier: Tier | null; proposed_tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null;
-  main_cause: HardshipCause | null; household_size: number | null; per_capita_monthly_fen: number | null; opened_at: Date | null;
-  updated_at: Date; next_check_due: Date | null; organisation_name: string;
+  id: string;
+  file_number: string | null;
+  status: FileStatus;
+  holder_name: string | null;
+  holder_resident_id: string | null;
+  tier: Tier | null;
+  proposed_tier: Tier | null;
+  file_level: FileLevel | null;
+  worker_category: WorkerCategory | null;
+  main_cause: HardshipCause | null;
+  household_size: number | null;
+  per_capita_monthly_fen: number | null;
+  opened_at: Date | null;
+  updated_at: Date;
+  next_check_due: Date | null;
+  organisation_name: string;
 };
 
 /** One page of archive rows at a position, in archive order, and whether there are rows beyond it. */
@@ -211,13 +228,14 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
     : position.before
       ? Prisma.sql`AND (f.updated_at, f.id) > (${key!.updatedAt}::timestamptz, ${key!.id}::uuid)`
       : Prisma.empty;
-  const order = (alias: string) =>
-    Prisma.raw(backwards ? `${alias}.updated_at ASC, ${alias}.id ASC` : `${alias}.updated_at DESC, ${alias}.id DESC`);
+  const order = (alias: string) => Prisma.raw(backwards ? `${alias}.updated_at ASC, ${alias}.id ASC` : `${alias}.updated_at DESC, ${alias}.id DESC`);
   // The page's keys first, on their own: the filters name only columns that
   // household_file_archive_keyset_idx carries, so this is an index-only walk in key order that
   // stops after one page (the planner has no reason to sort a bitmap of every match, first page
   // included). Only the page's own rows are then read from the table.
-  const rows = await (await scopedReadDb(actor)).$queryRaw<TArchiveRow[]>`
+  const rows = await (
+    await scopedReadDb(actor)
+  ).$queryRaw<TArchiveRow[]>`
     SELECT h.id, h.file_number, h.status::text AS status, h.holder_name, h.holder_resident_id, h.tier::text AS tier,
            h.proposed_tier::text AS proposed_tier, h.file_level::text AS file_level, h.worker_category::text AS worker_category,
            h.main_cause::text AS main_cause, h.household_size, h.per_capita_monthly_fen, h.opened_at, h.updated_at, h.next_check_due,
@@ -249,22 +267,32 @@ export async function findFiles(actor: TActor, query: TArchiveQuery, position: T
   // file number, a rare name) is its own exact count.
   const [page, count] = countedByTally(query)
     ? await Promise.all([archiveRows(actor, where, position), archiveCount(actor, query, where, orgIds)])
-    : await archiveRows(actor, where, position).then(async (p) => [
-        p,
-        isFirstPage(position) && !p.more ? { total: p.rows.length, totalAtLeast: false } : await archiveCount(actor, query, where, orgIds),
-      ] as const);
+    : await archiveRows(actor, where, position).then(
+        async (p) =>
+          [p, isFirstPage(position) && !p.more ? { total: p.rows.length, totalAtLeast: false } : await archiveCount(actor, query, where, orgIds)] as const,
+      );
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
   return {
     rows: page.rows.map((r) => ({
-      id: r.id, fileNumber: r.file_number, status: r.status, holderName: r.holder_name, tier: r.tier, proposedTier: r.proposed_tier,
-      fileLevel: r.file_level, workerCategory: r.worker_category, mainCause: r.main_cause, householdSize: r.household_size,
-      updatedAt: r.updated_at, nextCheckDue: r.next_check_due, organisation: { name: r.organisation_name },
+      id: r.id,
+      fileNumber: r.file_number,
+      status: r.status,
+      holderName: r.holder_name,
+      tier: r.tier,
+      proposedTier: r.proposed_tier,
+      fileLevel: r.file_level,
+      workerCategory: r.worker_category,
+      mainCause: r.main_cause,
+      householdSize: r.household_size,
+      updatedAt: r.updated_at,
+      nextCheckDue: r.next_check_due,
+      organisation: { name: r.organisation_name },
       maskedResidentId: r.holder_resident_id ? maskResidentId(r.holder_resident_id) : null,
     })),
     ...count,
     /** Keys for 上一页 and 下一页 (and the page numbers next to them); null where there is nothing. */
-    previous: first && (page.backwards ? page.more : !!(position.after)) ? encodeArchiveKey({ updatedAt: first.updated_at, id: first.id }) : null,
+    previous: first && (page.backwards ? page.more : !!position.after) ? encodeArchiveKey({ updatedAt: first.updated_at, id: first.id }) : null,
     next: last && (page.backwards ? !position.last : page.more) ? encodeArchiveKey({ updatedAt: last.updated_at, id: last.id }) : null,
   };
 }
@@ -280,7 +308,16 @@ export async function findDrafts(actor: TActor, page: number) {
       orderBy: { updatedAt: "desc" },
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
-      select: { id: true, holderName: true, fileNumber: true, episode: true, rejectionReason: true, updatedAt: true, organisation: { select: { name: true } }, createdBy: { select: { name: true } } },
+      select: {
+        id: true,
+        holderName: true,
+        fileNumber: true,
+        episode: true,
+        rejectionReason: true,
+        updatedAt: true,
+        organisation: { select: { name: true } },
+        createdBy: { select: { name: true } },
+      },
     }),
     db.householdFile.count({ where }),
   ]);
@@ -307,9 +344,19 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
       where: { id: { in: keys.map((k) => k.id) } },
       relationLoadStrategy: "join",
       select: {
-        id: true, status: true, holderName: true, episode: true, fileNumber: true, proposedTier: true, suggestedTier: true, submittedAt: true,
-        publicityEnd: true, civilCheckResult: true, submittedById: true,
-        organisation: { select: { name: true } }, submittedBy: { select: { name: true } },
+        id: true,
+        status: true,
+        holderName: true,
+        episode: true,
+        fileNumber: true,
+        proposedTier: true,
+        suggestedTier: true,
+        submittedAt: true,
+        publicityEnd: true,
+        civilCheckResult: true,
+        submittedById: true,
+        organisation: { select: { name: true } },
+        submittedBy: { select: { name: true } },
       },
     });
     const byId = new Map(found.map((r) => [r.id, r]));
@@ -321,7 +368,10 @@ export async function findReviewQueue(actor: TActor, query: { status?: "SUBMITTE
       SELECT status::text AS status, sum(files)::bigint AS n FROM household_file_tally
        WHERE ${db.$orgInScope(Prisma.sql`organisation_id`)} AND status IN ('SUBMITTED', 'REVIEWED', 'PUBLICITY') GROUP BY status`,
   ]);
-  const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<(typeof waiting)[number], number>;
+  const countByStatus = Object.fromEntries(waiting.map((s) => [s, Number(counts.find((c) => c.status === s)?.n ?? 0)])) as Record<
+    (typeof waiting)[number],
+    number
+  >;
   const total = query.status ? countByStatus[query.status] : waiting.reduce((n, s) => n + countByStatus[s], 0);
   return { ...toPage(rows, Math.min(total, COUNT_LIMIT), page, PAGE_SIZE, total > COUNT_LIMIT), total, countByStatus };
 }
@@ -374,7 +424,12 @@ export async function revealResidentIds(actor: TActor, fileId: string) {
   return db.$transaction(async (tx) => {
     const file = await tx.householdFile.findUnique({ where: { id: fileId }, select: { id: true, organisationId: true, data: true } });
     if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
-    await recordAudit(tx, actor, { action: "filing.reveal-resident-ids", entityType: "household_file", entityId: file.id, organisationId: file.organisationId });
+    await recordAudit(tx, actor, {
+      action: "filing.reveal-resident-ids",
+      entityType: "household_file",
+      entityId: file.id,
+      organisationId: file.organisationId,
+    });
     return (file.data as unknown as TFilingData).members.map((m) => m.residentId ?? null);
   });
 }

@@ -78,7 +78,12 @@ export const EXPENDITURE_KIND_LABELS = {
   OTHER: "其他刚性支出",
 } as const;
 
-export const RECHECK_FINDING_LABELS = { ACCURATE: "核查无误", WRONGLY_FILED: "不符合建档条件（错评）", MISSED_EXIT: "已符合退档条件而未退（漏退）", WRONG_TIER: "困难类别不准" } as const;
+export const RECHECK_FINDING_LABELS = {
+  ACCURATE: "核查无误",
+  WRONGLY_FILED: "不符合建档条件（错评）",
+  MISSED_EXIT: "已符合退档条件而未退（漏退）",
+  WRONG_TIER: "困难类别不准",
+} as const;
 
 export const RECHECK_OUTCOME_LABELS = { CONFIRM: "维持原类别", PROPOSE_TIER_CHANGE: "建议调整类别", PROPOSE_EXIT: "建议退档" } as const;
 

@@ -37,9 +37,7 @@ export function nameSearchColumns(name: string | null | undefined): TNameSearchC
  * the text. Latin letters: a syllable, a run of initials, or (three letters or more) part of the
  * pinyin.
  */
-export type TNameQuery =
-  | { kind: "han"; grams: string[]; contains: string }
-  | { kind: "latin"; grams: string[]; pinyinContains: string | null };
+export type TNameQuery = { kind: "han"; grams: string[]; contains: string } | { kind: "latin"; grams: string[]; pinyinContains: string | null };
 
 export function parseNameQuery(raw: string): TNameQuery | null {
   const q = raw.replace(/\s+/g, "");

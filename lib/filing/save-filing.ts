@@ -16,7 +16,6 @@ import { nameSearchColumns } from "./name-search";
 import type { TFilingData, TSaveDraftInput, TSubmitFilingInput } from "./schemas";
 import { suggestTier } from "./suggest-tier";
 
-
 function peopleOf(data: TFilingData) {
   return data.members
     .map((m, index) => ({ residentId: m.residentId, isHolder: index === 0 }))
@@ -71,11 +70,23 @@ async function insertDraft(
   extra: { idempotencyKey?: string; contactName?: string; contactPhone?: string; auditDetail?: Prisma.InputJsonValue },
 ): Promise<string> {
   const created = await tx.householdFile.create({
-    data: { ...columnsOf(data), idempotencyKey: extra.idempotencyKey, contactName: extra.contactName, contactPhone: extra.contactPhone, createdById: actor.userId },
+    data: {
+      ...columnsOf(data),
+      idempotencyKey: extra.idempotencyKey,
+      contactName: extra.contactName,
+      contactPhone: extra.contactPhone,
+      createdById: actor.userId,
+    },
     select: { id: true },
   });
   await tx.filingEvent.create({ data: { fileId: created.id, episode: 1, kind: "CREATED", toStatus: "DRAFT", actorId: actor.userId } });
-  await recordAudit(tx, actor, { action: "filing.create", entityType: "household_file", entityId: created.id, organisationId: data.organisationId, detail: extra.auditDetail });
+  await recordAudit(tx, actor, {
+    action: "filing.create",
+    entityType: "household_file",
+    entityId: created.id,
+    organisationId: data.organisationId,
+    detail: extra.auditDetail,
+  });
   return created.id;
 }
 
@@ -240,9 +251,7 @@ export async function submitFiling(actor: TActor, input: TSubmitFilingInput): Pr
     if (!isUniqueViolation(error)) throw error;
     const conflicts = await findPersonConflicts(peopleOf(data), input.fileId);
     const nameOf = (id: string) => data.members.find((m) => m.residentId === id)?.name;
-    const message = conflicts.length
-      ? conflicts.map((c) => describeConflict(c, nameOf(c.residentId))).join("\n")
-      : "该家庭成员已在其他档案中，不能重复建档。";
+    const message = conflicts.length ? conflicts.map((c) => describeConflict(c, nameOf(c.residentId))).join("\n") : "该家庭成员已在其他档案中，不能重复建档。";
     const fieldErrors = Object.fromEntries(
       conflicts.map((c) => [`data.members.${data.members.findIndex((m) => m.residentId === c.residentId)}.residentId`, "已在其他有效档案中"]),
     );

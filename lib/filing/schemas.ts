@@ -7,7 +7,16 @@ import { blankToUndefined, calendarDate, optionalCalendarDate, optionalChoice, o
 import { validateResidentId } from "@/lib/people/resident-id";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import { keysOf } from "@/lib/labels/keys-of";
-import { EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS } from "./labels";
+import {
+  EDUCATION_LABELS,
+  EMPLOYMENT_LABELS,
+  EXPENDITURE_KIND_LABELS,
+  HEALTH_LABELS,
+  HOUSING_LABELS,
+  INCOME_SOURCE_LABELS,
+  RELATION_LABELS,
+  SEX_LABELS,
+} from "./labels";
 
 const optionalYuan = optionalYuanToFen();
 

@@ -32,7 +32,6 @@ export type TTierPolicy = {
   accidentRatio: number;
 };
 
-
 export type TSuggestTierInput = {
   annualIncomeFen: number;
   annualRigidExpenditureFen: number;
@@ -79,7 +78,11 @@ export function suggestTier(input: TSuggestTierInput): TSuggestTierResult {
     `深度困难线 = 低保标准 ${deep}/人·月；相对困难线 = ${deep} × ${policy.relativeMultiplier} = ${relative}`,
   ];
   const result = (tier: TSuggestedTier | null): TSuggestTierResult => ({
-    tier, perCapitaMonthlyFen, deepThresholdFen, relativeThresholdFen, steps,
+    tier,
+    perCapitaMonthlyFen,
+    deepThresholdFen,
+    relativeThresholdFen,
+    steps,
   });
   const incomeTierNote = (tier: TSuggestedTier) => {
     if (input.hasSuddenEvent) steps.push(`已按收入建议为${SUGGESTED_TIER_LABELS[tier]}，收入梯度优先于意外致困；突发事件情况请审定时一并考虑`);
@@ -146,7 +149,7 @@ function micro(value: number): bigint {
 function floorDiv(a: number | bigint, b: number | bigint): number {
   const [n, d] = [BigInt(a), BigInt(b)];
   const q = n / d;
-  return Number(n % d !== 0n && (n < 0n) !== (d < 0n) ? q - 1n : q);
+  return Number(n % d !== 0n && n < 0n !== d < 0n ? q - 1n : q);
 }
 
 function ceilDiv(a: bigint, b: bigint): number {

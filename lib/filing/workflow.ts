@@ -13,17 +13,32 @@ import { removeEvidenceBytes } from "@/lib/evidence/storage";
 import { policyValue } from "@/lib/policy/policy";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { settleWarningsOnReopen } from "@/lib/warnings/close-on-reopen";
-import { approvalProblem, DRAFT_ROLES, FILING_STEPS, filingStepRoles, isSubmitter, publicityLastDay, publicityStartProblem, submitterRefusal, type TFilingStepName } from "./filing-rules";
+import {
+  approvalProblem,
+  DRAFT_ROLES,
+  FILING_STEPS,
+  filingStepRoles,
+  isSubmitter,
+  publicityLastDay,
+  publicityStartProblem,
+  submitterRefusal,
+  type TFilingStepName,
+} from "./filing-rules";
 import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { isDeletableDraft } from "./rules";
 import type {
-  TApproveFilingInput, TFileActionInput, TRecordCivilCheckInput, TRecordObjectionInput, TRejectFilingInput,
-  TResolveObjectionInput, TReviewFilingInput, TStartPublicityInput,
+  TApproveFilingInput,
+  TFileActionInput,
+  TRecordCivilCheckInput,
+  TRecordObjectionInput,
+  TRejectFilingInput,
+  TResolveObjectionInput,
+  TReviewFilingInput,
+  TStartPublicityInput,
 } from "./schemas";
 
 // Every step names the status and version it acts on, and the update carries both in its WHERE:
 // of two officials acting on one file at once, exactly one changes it and the other is told.
-
 
 type TFileRow = Prisma.HouseholdFileGetPayload<{ include: { organisation: { select: { code: true; regionCode: true } } } }>;
 
@@ -74,13 +89,25 @@ async function step(actor: TActor, ref: TFileActionInput, name: TFilingStepName,
     });
     if (count !== 1) throw new ConflictError("该档案刚被他人处理，请刷新页面查看最新情况。");
     const episode = typeof changes.episode === "number" ? changes.episode : file.episode;
-    await tx.filingEvent.create({ data: { fileId: file.id, episode, kind, fromStatus: file.status, toStatus: to, actorId: actor.userId, note: s.note ?? null, civilCheckRunId: s.civilCheckRunId ?? null } });
+    await tx.filingEvent.create({
+      data: {
+        fileId: file.id,
+        episode,
+        kind,
+        fromStatus: file.status,
+        toStatus: to,
+        actorId: actor.userId,
+        note: s.note ?? null,
+        civilCheckRunId: s.civilCheckRunId ?? null,
+      },
+    });
     await recordAudit(tx, actor, {
       action: `filing.${kind.toLowerCase()}`,
       entityType: "household_file",
       entityId: file.id,
       organisationId: file.organisationId,
-      detail: s.note || s.civilCheckRunId ? { ...(s.note ? { note: s.note } : {}), ...(s.civilCheckRunId ? { civilCheckRunId: s.civilCheckRunId } : {}) } : undefined,
+      detail:
+        s.note || s.civilCheckRunId ? { ...(s.note ? { note: s.note } : {}), ...(s.civilCheckRunId ? { civilCheckRunId: s.civilCheckRunId } : {}) } : undefined,
     });
     await s.after?.(file, tx);
     return { fileId: file.id };
@@ -139,7 +166,14 @@ export async function recordObjection(actor: TActor, input: TRecordObjectionInpu
     to: () => "PUBLICITY",
     changes: async (file, tx) => {
       await tx.publicityObjection.create({
-        data: { fileId: file.id, episode: file.episode, receivedOn: dateOnly(input.receivedOn), content: input.content, handling: input.handling ?? null, recordedById: actor.userId },
+        data: {
+          fileId: file.id,
+          episode: file.episode,
+          receivedOn: dateOnly(input.receivedOn),
+          content: input.content,
+          handling: input.handling ?? null,
+          recordedById: actor.userId,
+        },
       });
       return {};
     },
@@ -178,7 +212,12 @@ export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckIn
       if (input.comparisonRunId) await assertRunCoversFile(tx, input.comparisonRunId, file.id);
     },
     to: (file) => file.status,
-    changes: () => ({ civilCheckDate: dateOnly(input.checkDate), civilCheckResult: input.result, civilCheckNote: input.note ?? null, civilCheckRunId: input.comparisonRunId ?? null }),
+    changes: () => ({
+      civilCheckDate: dateOnly(input.checkDate),
+      civilCheckResult: input.result,
+      civilCheckNote: input.note ?? null,
+      civilCheckRunId: input.comparisonRunId ?? null,
+    }),
     note: input.note,
     civilCheckRunId: input.comparisonRunId ?? null,
   });
@@ -187,7 +226,10 @@ export async function recordCivilCheck(actor: TActor, input: TRecordCivilCheckIn
 /** A cited comparison run must be in scope and its roster must name a member of the household. */
 async function assertRunCoversFile(tx: TScopedTx, runId: string, fileId: string) {
   const people = await tx.filePerson.findMany({ where: { fileId }, select: { residentId: true } });
-  const run = await tx.civilRosterRun.findFirst({ where: { id: runId, rows: { some: { residentId: { in: people.map((p) => p.residentId) } } } }, select: { id: true } });
+  const run = await tx.civilRosterRun.findFirst({
+    where: { id: runId, rows: { some: { residentId: { in: people.map((p) => p.residentId) } } } },
+    select: { id: true },
+  });
   if (!run) throw new DomainError("所选民政比对记录不存在、不在您的管辖范围内，或其名单中没有该户成员。", "INVALID", { comparisonRunId: "所选比对未覆盖该户" });
 }
 
@@ -224,9 +266,17 @@ export async function approveFiling(actor: TActor, input: TApproveFilingInput) {
       await tx.tierDecision.create({ data: { fileId: file.id, tier: input.tier, source: "FILING", decidedById: actor.userId } });
       await pausePoint("filing-approve");
       return {
-        tier: input.tier, approvedById: actor.userId, approvedAt: now, openedAt: now, fileNumber,
+        tier: input.tier,
+        approvedById: actor.userId,
+        approvedAt: now,
+        openedAt: now,
+        fileNumber,
         nextCheckDue: dateOnly(addMonths(today, interval)),
-        exitReason: null, exitPath: null, cancelReason: null, exitedAt: null, observationUntil: null,
+        exitReason: null,
+        exitPath: null,
+        cancelReason: null,
+        exitedAt: null,
+        observationUntil: null,
       };
     },
     note: input.note,
@@ -240,8 +290,15 @@ export async function rejectFiling(actor: TActor, input: TRejectFilingInput) {
     to: () => "DRAFT",
     changes: () => ({
       rejectionReason: input.reason,
-      reviewedById: null, reviewedAt: null, homeVisitDate: null, publicityStart: null, publicityEnd: null,
-      civilCheckDate: null, civilCheckResult: null, civilCheckNote: null, civilCheckRunId: null,
+      reviewedById: null,
+      reviewedAt: null,
+      homeVisitDate: null,
+      publicityStart: null,
+      publicityEnd: null,
+      civilCheckDate: null,
+      civilCheckResult: null,
+      civilCheckNote: null,
+      civilCheckRunId: null,
     }),
     note: input.reason,
   });
@@ -254,9 +311,21 @@ export async function reopenFile(actor: TActor, input: TFileActionInput) {
     to: () => "DRAFT",
     changes: (file) => ({
       episode: file.episode + 1,
-      submittedById: null, submittedAt: null, reviewedById: null, reviewedAt: null, homeVisitDate: null,
-      publicityStart: null, publicityEnd: null, civilCheckDate: null, civilCheckResult: null, civilCheckNote: null, civilCheckRunId: null,
-      approvedById: null, approvedAt: null, rejectionReason: null, proposedTier: null,
+      submittedById: null,
+      submittedAt: null,
+      reviewedById: null,
+      reviewedAt: null,
+      homeVisitDate: null,
+      publicityStart: null,
+      publicityEnd: null,
+      civilCheckDate: null,
+      civilCheckResult: null,
+      civilCheckNote: null,
+      civilCheckRunId: null,
+      approvedById: null,
+      approvedAt: null,
+      rejectionReason: null,
+      proposedTier: null,
     }),
     after: (file, tx) => settleWarningsOnReopen(tx, actor, file),
   });

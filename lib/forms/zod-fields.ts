@@ -36,7 +36,11 @@ export function controlCharacterPath(value: unknown, path: string[] = [], depth 
   if (depth > 20 || value === null || typeof value !== "object") return null;
   if (typeof Blob !== "undefined" && value instanceof Blob) return null;
   const entries: Array<[string, unknown]> =
-    typeof FormData !== "undefined" && value instanceof FormData ? [...value.entries()] : Array.isArray(value) ? value.map((v, i) => [String(i), v]) : Object.entries(value);
+    typeof FormData !== "undefined" && value instanceof FormData
+      ? [...value.entries()]
+      : Array.isArray(value)
+        ? value.map((v, i) => [String(i), v])
+        : Object.entries(value);
   for (const [key, item] of entries) {
     if (CONTROL_CHARACTERS.test(key)) return [...path, "_"].join(".");
     const found = controlCharacterPath(item, [...path, key], depth + 1);

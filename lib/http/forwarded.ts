@@ -13,7 +13,13 @@ export const CLIENT_IP_HEADER = "x-bangfu-client-ip";
 export function clientAddress(peer: string | undefined, forwardedFor: string | undefined, trustedProxies: number): string {
   const socket = (peer ?? "").replace(/^::ffff:/, "") || "unknown";
   if (!Number.isInteger(trustedProxies) || trustedProxies <= 0) return socket.slice(0, 64);
-  const chain = [...(forwardedFor ?? "").split(",").map((s) => s.trim()).filter(Boolean), socket];
+  const chain = [
+    ...(forwardedFor ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    socket,
+  ];
   const index = Math.max(0, chain.length - 1 - trustedProxies);
   return chain[index]!.replace(/^::ffff:/, "").slice(0, 64);
 }

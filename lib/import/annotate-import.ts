@@ -13,7 +13,9 @@ export async function annotatedImportWorkbook(actor: TActor, importId: string): 
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(upload.workbook as unknown as ArrayBuffer);
   for (const sheetName of [HOUSEHOLD_SHEET, MEMBER_SHEET]) {
-    const sheet = workbook.worksheets.find((w) => w.name === sheetName) ?? workbook.worksheets.find((w) => String(w.getRow(1).values).includes(sheetName === HOUSEHOLD_SHEET ? "档案级别" : "与建档职工关系"));
+    const sheet =
+      workbook.worksheets.find((w) => w.name === sheetName) ??
+      workbook.worksheets.find((w) => String(w.getRow(1).values).includes(sheetName === HOUSEHOLD_SHEET ? "档案级别" : "与建档职工关系"));
     if (!sheet) continue;
     const byRow = new Map<number, string[]>();
     for (const p of problems) if (p.sheet === sheetName) byRow.set(p.row, [...(byRow.get(p.row) ?? []), `【${p.column}】${p.message}`]);

@@ -23,7 +23,10 @@ import { conflictProblems } from "./validate-import";
 export async function claimHouseholdImportCommit(actor: TActor, importId: string): Promise<void> {
   enforce(mayImport(actor));
   enforce(canCommitImport(actor, await findImport(actor, importId)));
-  const { count } = await scopedDb(actor).householdImport.updateMany({ where: { id: importId, status: "READY" }, data: { status: "COMMITTING", updatedAt: new Date() } });
+  const { count } = await scopedDb(actor).householdImport.updateMany({
+    where: { id: importId, status: "READY" },
+    data: { status: "COMMITTING", updatedAt: new Date() },
+  });
   if (count !== 1) throw new ConflictError("该导入不是待确认状态（可能已在导入或已导入），请刷新页面。");
 }
 /**
@@ -65,9 +68,18 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
           SELECT r.file_id, m.value ->> 'residentId', m.ordinality = 1
             FROM household_import_row r, jsonb_array_elements(r.data -> 'members') WITH ORDINALITY AS m
            WHERE r.import_id = ${importId}::uuid AND m.value ? 'residentId' AND ${tx.$orgInScope(Prisma.sql`r.organisation_id`)}`;
-        const { count } = await tx.householdImport.updateMany({ where: { id: importId, status: "COMMITTING" }, data: { status: "COMMITTED", committedAt: new Date(), message: null, updatedAt: new Date() } });
+        const { count } = await tx.householdImport.updateMany({
+          where: { id: importId, status: "COMMITTING" },
+          data: { status: "COMMITTED", committedAt: new Date(), message: null, updatedAt: new Date() },
+        });
         if (count !== 1) throw new ConflictError("该导入的状态已改变，请刷新页面。");
-        await recordAudit(tx, actor, { action: open ? "import.commit-open" : "import.commit", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { households: created, batchNumber: upload.batchNumber } });
+        await recordAudit(tx, actor, {
+          action: open ? "import.commit-open" : "import.commit",
+          entityType: "household_import",
+          entityId: importId,
+          organisationId: upload.organisationId,
+          detail: { households: created, batchNumber: upload.batchNumber },
+        });
         await pausePoint("import-commit");
         return created;
       },
@@ -84,7 +96,12 @@ export async function commitHouseholdImport(actor: TActor, importId: string): Pr
         await db.householdImport.updateMany({
           where: { id: importId, status: "COMMITTING" },
           data: {
-            status: "INVALID", problemCount: problems.length, problems: problems as unknown as Prisma.InputJsonValue, approvedById: null, approvedAt: null, updatedAt: new Date(),
+            status: "INVALID",
+            problemCount: problems.length,
+            problems: problems as unknown as Prisma.InputJsonValue,
+            approvedById: null,
+            approvedAt: null,
+            updatedAt: new Date(),
             message: "导入时发现下列人员已在其他有效档案中（校验之后才建档），已全部撤销，没有写入任何档案。请核对后重新上传。",
           },
         });
@@ -139,10 +156,12 @@ async function insertOpenFiles(tx: TScopedTx, actor: TActor, upload: TUpload): P
     SELECT DISTINCT o.id, o.region_code FROM household_import_row r JOIN organisation o ON o.id = r.organisation_id
       JOIN household_import i ON i.id = r.import_id AND ${tx.$orgInScope(Prisma.sql`i.organisation_id`)}
      WHERE r.import_id = ${upload.id}::uuid AND ${tx.$orgInScope(Prisma.sql`o.id`)}`;
-  const nextCheck = await Promise.all(orgs.map(async (o) => ({
-    organisation_id: o.id,
-    next_check_due: addMonths(today, await policyValue("RECHECK_INTERVAL_MONTHS", o.region_code, today)),
-  })));
+  const nextCheck = await Promise.all(
+    orgs.map(async (o) => ({
+      organisation_id: o.id,
+      next_check_due: addMonths(today, await policyValue("RECHECK_INTERVAL_MONTHS", o.region_code, today)),
+    })),
+  );
   const created = await tx.$executeRaw`
     WITH staged AS (
       SELECT r.*, row_number() OVER (PARTITION BY r.organisation_id ORDER BY r.seq) AS k, count(*) OVER (PARTITION BY r.organisation_id) AS n
@@ -197,5 +216,10 @@ async function stagedConflictProblems(actor: TActor, importId: string): Promise<
   const ids = households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [m.residentId] : [])));
   const holders = households.flatMap((h) => (h.data.members[0]?.residentId ? [h.data.members[0].residentId] : []));
   const people = households.flatMap((h) => h.data.members.flatMap((m) => (m.residentId ? [{ residentId: m.residentId, row: h.row, name: m.name }] : [])));
-  return conflictProblems(people, await findBulkPersonConflicts(ids, holders)).map((p) => ({ ...p, sheet: HOUSEHOLD_SHEET, column: "户编号", message: p.message }));
+  return conflictProblems(people, await findBulkPersonConflicts(ids, holders)).map((p) => ({
+    ...p,
+    sheet: HOUSEHOLD_SHEET,
+    column: "户编号",
+    message: p.message,
+  }));
 }

@@ -32,7 +32,13 @@ export async function approveHouseholdImport(actor: TActor, importId: string): P
       data: { status: "COMMITTING", approvedById: actor.userId, approvedAt: new Date(), message: null, updatedAt: new Date() },
     });
     if (count !== 1) throw new ConflictError(OTHERS_HANDLED);
-    await recordAudit(tx, actor, { action: "import.approve", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { batchNumber: upload.batchNumber } });
+    await recordAudit(tx, actor, {
+      action: "import.approve",
+      entityType: "household_import",
+      entityId: importId,
+      organisationId: upload.organisationId,
+      detail: { batchNumber: upload.batchNumber },
+    });
   });
 }
 
@@ -47,6 +53,12 @@ export async function rejectHouseholdImport(actor: TActor, importId: string, rea
     });
     if (count !== 1) throw new ConflictError(OTHERS_HANDLED);
     await tx.householdImportRow.deleteMany({ where: { importId } });
-    await recordAudit(tx, actor, { action: "import.reject", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: { batchNumber: upload.batchNumber, reason } });
+    await recordAudit(tx, actor, {
+      action: "import.reject",
+      entityType: "household_import",
+      entityId: importId,
+      organisationId: upload.organisationId,
+      detail: { batchNumber: upload.batchNumber, reason },
+    });
   });
 }

@@ -10,7 +10,21 @@ import { type TImportedHousehold, type TImportProblem } from "./validate-househo
 // Reading imports in scope: one upload, the list, batches waiting for an official and their preview.
 
 export async function findImport(actor: TActor, importId: string) {
-  const found = await scopedDb(actor).householdImport.findUnique({ where: { id: importId }, select: { id: true, status: true, createdById: true, organisationId: true, workbook: true, fileName: true, mode: true, batchNumber: true, approvedById: true, createdBy: { select: { name: true } } } });
+  const found = await scopedDb(actor).householdImport.findUnique({
+    where: { id: importId },
+    select: {
+      id: true,
+      status: true,
+      createdById: true,
+      organisationId: true,
+      workbook: true,
+      fileName: true,
+      mode: true,
+      batchNumber: true,
+      approvedById: true,
+      createdBy: { select: { name: true } },
+    },
+  });
   if (!found) throw new NotFoundError("导入记录不存在，或不在您的管辖范围内。");
   return found;
 }
@@ -20,9 +34,31 @@ export async function getHouseholdImport(actor: TActor, importId: string) {
   const found = await scopedDb(actor).householdImport.findUnique({
     where: { id: importId },
     select: {
-      id: true, fileName: true, sizeBytes: true, status: true, households: true, members: true, householdRows: true, memberRows: true, problemCount: true, problems: true, progressDone: true,
-      progressTotal: true, message: true, createdAt: true, updatedAt: true, committedAt: true, createdById: true, createdBy: { select: { name: true } },
-      mode: true, batchNumber: true, approvedAt: true, approvedBy: { select: { name: true } }, rejectedAt: true, rejectionReason: true, rejectedBy: { select: { name: true } },
+      id: true,
+      fileName: true,
+      sizeBytes: true,
+      status: true,
+      households: true,
+      members: true,
+      householdRows: true,
+      memberRows: true,
+      problemCount: true,
+      problems: true,
+      progressDone: true,
+      progressTotal: true,
+      message: true,
+      createdAt: true,
+      updatedAt: true,
+      committedAt: true,
+      createdById: true,
+      createdBy: { select: { name: true } },
+      mode: true,
+      batchNumber: true,
+      approvedAt: true,
+      approvedBy: { select: { name: true } },
+      rejectedAt: true,
+      rejectionReason: true,
+      rejectedBy: { select: { name: true } },
       organisation: { select: { name: true } },
     },
   });
@@ -35,7 +71,18 @@ export async function findHouseholdImports(actor: TActor) {
   return scopedDb(actor).householdImport.findMany({
     orderBy: { createdAt: "desc" },
     take: 50,
-    select: { id: true, fileName: true, status: true, households: true, problemCount: true, createdAt: true, createdBy: { select: { name: true } }, organisation: { select: { name: true } }, mode: true, batchNumber: true },
+    select: {
+      id: true,
+      fileName: true,
+      status: true,
+      households: true,
+      problemCount: true,
+      createdAt: true,
+      createdBy: { select: { name: true } },
+      organisation: { select: { name: true } },
+      mode: true,
+      batchNumber: true,
+    },
   });
 }
 /** Import batches of existing files waiting for an official in scope (the review area and workbench). */
@@ -45,7 +92,17 @@ export async function findImportBatchesAwaitingApproval(actor: TActor) {
     where: { mode: "OPEN", status: "AWAITING_APPROVAL" },
     orderBy: { updatedAt: "asc" },
     take: 50,
-    select: { id: true, batchNumber: true, fileName: true, households: true, members: true, updatedAt: true, createdById: true, createdBy: { select: { name: true } }, organisation: { select: { name: true } } },
+    select: {
+      id: true,
+      batchNumber: true,
+      fileName: true,
+      households: true,
+      members: true,
+      updatedAt: true,
+      createdById: true,
+      createdBy: { select: { name: true } },
+      organisation: { select: { name: true } },
+    },
   });
 }
 
@@ -53,15 +110,22 @@ export async function findImportBatchesAwaitingApproval(actor: TActor) {
 export async function importBatchPreview(actor: TActor, importId: string, take = 20) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const rows = await scopedDb(actor).householdImportRow.findMany({
-    where: { importId }, orderBy: { seq: "asc" }, take,
+    where: { importId },
+    orderBy: { seq: "asc" },
+    take,
     select: { seq: true, sheetRow: true, data: true, opening: true, organisation: { select: { name: true } } },
   });
   return rows.map((r) => {
     const data = r.data as unknown as TImportedHousehold["data"];
     const opening = r.opening as { tier: string; openedOn: string; originalFileNumber: string | null; perCapitaMonthlyFen: number } | null;
     return {
-      sheetRow: r.sheetRow, organisation: r.organisation.name, holderName: data.members[0]?.name ?? "", householdSize: data.members.length,
-      tier: opening?.tier ?? null, openedOn: opening?.openedOn ?? null, originalFileNumber: opening?.originalFileNumber ?? null,
+      sheetRow: r.sheetRow,
+      organisation: r.organisation.name,
+      holderName: data.members[0]?.name ?? "",
+      householdSize: data.members.length,
+      tier: opening?.tier ?? null,
+      openedOn: opening?.openedOn ?? null,
+      originalFileNumber: opening?.originalFileNumber ?? null,
       perCapitaMonthlyFen: opening?.perCapitaMonthlyFen ?? null,
     };
   });

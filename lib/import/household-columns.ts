@@ -2,7 +2,16 @@
 // annotated workbook are all built from this list, so a header, its drop-down list and the field
 // it fills can never disagree.
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
-import { EDUCATION_LABELS, EMPLOYMENT_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS } from "@/lib/filing/labels";
+import {
+  EDUCATION_LABELS,
+  EMPLOYMENT_LABELS,
+  EXPENDITURE_KIND_LABELS,
+  HEALTH_LABELS,
+  HOUSING_LABELS,
+  INCOME_SOURCE_LABELS,
+  RELATION_LABELS,
+  SEX_LABELS,
+} from "@/lib/filing/labels";
 
 export const YES_NO = { YES: "是", NO: "否" } as const;
 
@@ -48,10 +57,18 @@ export const HOUSEHOLD_COLUMNS: TImportColumn[] = [
   { key: "secondaryCause2", header: "次要致困原因2", labels: CAUSE_LABELS, example: "" },
   { key: "secondaryCause3", header: "次要致困原因3", labels: CAUSE_LABELS, example: "" },
   ...Object.entries(INCOME_SOURCE_LABELS).map(([source, label]): TImportColumn => ({
-    key: `income.${source}`, header: `${label}（元/月）`, kind: "yuan", width: 14, example: source === "WAGES" ? "2400" : "",
+    key: `income.${source}`,
+    header: `${label}（元/月）`,
+    kind: "yuan",
+    width: 14,
+    example: source === "WAGES" ? "2400" : "",
   })),
   ...Object.entries(EXPENDITURE_KIND_LABELS).map(([kind, label]): TImportColumn => ({
-    key: `expenditure.${kind}`, header: `${label}（元/年）`, kind: "yuan", width: 14, example: kind === "MEDICAL" ? "18000" : "",
+    key: `expenditure.${kind}`,
+    header: `${label}（元/年）`,
+    kind: "yuan",
+    width: 14,
+    example: kind === "MEDICAL" ? "18000" : "",
   })),
   { key: "suddenEvent", header: "是否突发事件致困", labels: YES_NO, width: 12, example: "否" },
   { key: "suddenEventNote", header: "突发事件说明", width: 20, example: "" },
@@ -79,6 +96,15 @@ export const MEMBER_COLUMNS: TImportColumn[] = [
 
 /** A second example member, so the template shows how a household of several people is laid out. */
 export const EXAMPLE_SECOND_MEMBER: Record<string, string> = {
-  householdKey: "示例-1", name: "李秀英", relation: "配偶", residentId: "620102198011020024", birthDate: "1980-11-02", sex: "女",
-  health: "大病", disabilityGrade: "", education: "不在学", employment: "丧失劳动能力", livesInHousehold: "是",
+  householdKey: "示例-1",
+  name: "李秀英",
+  relation: "配偶",
+  residentId: "620102198011020024",
+  birthDate: "1980-11-02",
+  sex: "女",
+  health: "大病",
+  disabilityGrade: "",
+  education: "不在学",
+  employment: "丧失劳动能力",
+  livesInHousehold: "是",
 };

@@ -1,7 +1,16 @@
 import "server-only";
 import ExcelJS from "exceljs";
 import { columnLetter } from "@/lib/xlsx/column-letter";
-import { CODES_SHEET, EXAMPLE_PREFIX, EXAMPLE_SECOND_MEMBER, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, type TImportColumn } from "./household-columns";
+import {
+  CODES_SHEET,
+  EXAMPLE_PREFIX,
+  EXAMPLE_SECOND_MEMBER,
+  HOUSEHOLD_COLUMNS,
+  HOUSEHOLD_SHEET,
+  MEMBER_COLUMNS,
+  MEMBER_SHEET,
+  type TImportColumn,
+} from "./household-columns";
 
 // The downloadable template (户信息 + 家庭成员): Chinese headers, a drop-down list on every coded
 // column (from a hidden 代码表 sheet, so long lists are not cut at Excel's 255-character limit),
@@ -12,7 +21,12 @@ const DATA_ROWS = 10_001;
 
 function addSheet(workbook: ExcelJS.Workbook, name: string, columns: TImportColumn[], examples: Array<Record<string, string>>, listRef: Map<string, string>) {
   const sheet = workbook.addWorksheet(name, { views: [{ state: "frozen", ySplit: 1 }] });
-  sheet.columns = columns.map((c) => ({ header: c.required ? `${c.header}*` : c.header, key: c.key, width: c.width ?? Math.max(10, c.header.length * 2 + 2), style: c.kind === "id" || c.kind === "date" ? { numFmt: "@" } : {} }));
+  sheet.columns = columns.map((c) => ({
+    header: c.required ? `${c.header}*` : c.header,
+    key: c.key,
+    width: c.width ?? Math.max(10, c.header.length * 2 + 2),
+    style: c.kind === "id" || c.kind === "date" ? { numFmt: "@" } : {},
+  }));
   const header = sheet.getRow(1);
   header.font = { bold: true };
   header.eachCell((cell, n) => {
@@ -27,10 +41,18 @@ function addSheet(workbook: ExcelJS.Workbook, name: string, columns: TImportColu
     if (!ref) return;
     const letter = columnLetter(index);
     // One rule over the whole column range (exceljs writes it as one <dataValidation sqref>).
-    (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations.add(`${letter}2:${letter}${DATA_ROWS}`, {
-      type: "list", allowBlank: !c.required, formulae: [ref], showErrorMessage: true, errorStyle: "stop",
-      errorTitle: "请从下拉列表中选择", error: `「${c.header}」只能填写下拉列表中的选项。`,
-    });
+    (sheet as unknown as { dataValidations: { add(range: string, rule: ExcelJS.DataValidation): void } }).dataValidations.add(
+      `${letter}2:${letter}${DATA_ROWS}`,
+      {
+        type: "list",
+        allowBlank: !c.required,
+        formulae: [ref],
+        showErrorMessage: true,
+        errorStyle: "stop",
+        errorTitle: "请从下拉列表中选择",
+        error: `「${c.header}」只能填写下拉列表中的选项。`,
+      },
+    );
   });
   return sheet;
 }

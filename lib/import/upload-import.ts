@@ -41,15 +41,31 @@ export async function uploadHouseholdImport(actor: TActor, input: { fileName: st
   };
   const earlier = await db.householdImport.findUnique({ where: { sha256 }, select: { createdAt: true, status: true, createdBy: { select: { name: true } } } });
   if (earlier) {
-    throw new ConflictError(`这个工作簿已于 ${formatDateTime(earlier.createdAt)} 由 ${earlier.createdBy.name} 上传（${IMPORT_STATUS_LABELS[earlier.status]}），同一工作簿不能重复导入。`);
+    throw new ConflictError(
+      `这个工作簿已于 ${formatDateTime(earlier.createdAt)} 由 ${earlier.createdBy.name} 上传（${IMPORT_STATUS_LABELS[earlier.status]}），同一工作簿不能重复导入。`,
+    );
   }
   try {
     return await db.$transaction(async (tx) => {
       const created = await tx.householdImport.create({
-        data: { organisationId: actor.organisation.id, createdById: actor.userId, fileName: fileName.slice(0, 200), sizeBytes: bytes.length, sha256, workbook: new Uint8Array(bytes), mode },
+        data: {
+          organisationId: actor.organisation.id,
+          createdById: actor.userId,
+          fileName: fileName.slice(0, 200),
+          sizeBytes: bytes.length,
+          sha256,
+          workbook: new Uint8Array(bytes),
+          mode,
+        },
         select: { id: true },
       });
-      await recordAudit(tx, actor, { action: "import.upload", entityType: "household_import", entityId: created.id, organisationId: actor.organisation.id, detail: { fileName, sizeBytes: bytes.length, sha256, mode } });
+      await recordAudit(tx, actor, {
+        action: "import.upload",
+        entityType: "household_import",
+        entityId: created.id,
+        organisationId: actor.organisation.id,
+        detail: { fileName, sizeBytes: bytes.length, sha256, mode },
+      });
       return { importId: created.id };
     });
   } catch (error) {

@@ -7,7 +7,15 @@ import { ZSubmitFilingData, type TFilingData, type TFilingFormValues } from "@/l
 import { EXPENDITURE_KIND_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { isCalendarDate, todayInShanghai } from "@/lib/format/datetime";
 import {
-  EXAMPLE_PREFIX, HOUSEHOLD_COLUMNS, HOUSEHOLD_SHEET, MEMBER_COLUMNS, MEMBER_SHEET, OPEN_FILE_COLUMNS, OPEN_FILE_REQUIRED, YES_NO, type TImportColumn,
+  EXAMPLE_PREFIX,
+  HOUSEHOLD_COLUMNS,
+  HOUSEHOLD_SHEET,
+  MEMBER_COLUMNS,
+  MEMBER_SHEET,
+  OPEN_FILE_COLUMNS,
+  OPEN_FILE_REQUIRED,
+  YES_NO,
+  type TImportColumn,
 } from "./household-columns";
 import type { TCellText } from "./read-workbook";
 
@@ -40,9 +48,13 @@ const EARLIEST_OPENED_ON = "2000-01-01";
 export type TValidationResult =
   | { ok: false; fatal: string }
   | {
-      ok: true; households: TImportedHousehold[]; problems: TImportProblem[]; memberCount: number;
+      ok: true;
+      households: TImportedHousehold[];
+      problems: TImportProblem[];
+      memberCount: number;
       /** The workbook's own totals (example rows aside), whether or not their rows passed. */
-      householdRows: number; memberRows: number;
+      householdRows: number;
+      memberRows: number;
       /**
        * Every member with an ID number, of every household — also those with other problems — so
        * the check against existing files reports a row's every problem in one pass (issue 26).
@@ -86,7 +98,10 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   const h = columnIndex(householdSheet, householdColumns, open ? OPEN_FILE_REQUIRED : undefined);
   const m = columnIndex(memberSheet, MEMBER_COLUMNS);
   if (h.missing.length || m.missing.length) {
-    return { ok: false, fatal: `工作簿缺少模板中的列：${[...h.missing.map((x) => `${HOUSEHOLD_SHEET}「${x}」`), ...m.missing.map((x) => `${MEMBER_SHEET}「${x}」`)].join("、")}。请使用最新的导入模板。` };
+    return {
+      ok: false,
+      fatal: `工作簿缺少模板中的列：${[...h.missing.map((x) => `${HOUSEHOLD_SHEET}「${x}」`), ...m.missing.map((x) => `${MEMBER_SHEET}「${x}」`)].join("、")}。请使用最新的导入模板。`,
+    };
   }
 
   const problems: TImportProblem[] = [];
@@ -196,8 +211,15 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       housing: v.housing as TFilingFormValues["housing"],
       holderUnionMember: v.holderUnionMember === "YES",
       members: memberRows.map((mr) => ({
-        name: mr.values.name, relation: mr.values.relation, residentId: mr.values.residentId, birthDate: mr.values.birthDate, sex: mr.values.sex,
-        health: mr.values.health, disabilityGrade: mr.values.disabilityGrade, education: mr.values.education, employment: mr.values.employment,
+        name: mr.values.name,
+        relation: mr.values.relation,
+        residentId: mr.values.residentId,
+        birthDate: mr.values.birthDate,
+        sex: mr.values.sex,
+        health: mr.values.health,
+        disabilityGrade: mr.values.disabilityGrade,
+        education: mr.values.education,
+        employment: mr.values.employment,
         livesInHousehold: mr.values.livesInHousehold !== "NO",
       })) as TFilingFormValues["members"],
       incomes: incomes as TFilingFormValues["incomes"],
@@ -229,7 +251,13 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       continue;
     }
     if (duplicate || opening === null) continue;
-    const household: TImportedHousehold = { key, row: row.number, memberRows: memberRows.map((mr) => mr.row), data: parsed.data, ...(opening ? { opening } : {}) };
+    const household: TImportedHousehold = {
+      key,
+      row: row.number,
+      memberRows: memberRows.map((mr) => mr.row),
+      data: parsed.data,
+      ...(opening ? { opening } : {}),
+    };
     households.push(household);
     ctx.onHousehold?.(household);
   }
@@ -244,7 +272,8 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     const tier = v.openTier ?? "";
     // read() has already reported a value that is not on the list; a blank one is reported here.
     if (!tier) {
-      if (!flagged.has(`${HOUSEHOLD_SHEET}|${rowNumber}|${headerOf("openTier")}`)) bad("openTier", "按已在档档案迁入时请填写在档困难类别（原档案审定的困难类别）");
+      if (!flagged.has(`${HOUSEHOLD_SHEET}|${rowNumber}|${headerOf("openTier")}`))
+        bad("openTier", "按已在档档案迁入时请填写在档困难类别（原档案审定的困难类别）");
       else ok = false;
     }
     const openedOn = v.openedOn ?? "";
@@ -262,7 +291,13 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     return ok ? { tier: tier as TOpening["tier"], openedOn, originalFileNumber: number || null } : null;
   }
 
-  function mapIssue(issue: z.core.$ZodIssue, householdRow: number, memberRows: TMemberRow[], incomes: Array<{ source: string }>, expenditures: Array<{ kind: string }>) {
+  function mapIssue(
+    issue: z.core.$ZodIssue,
+    householdRow: number,
+    memberRows: TMemberRow[],
+    incomes: Array<{ source: string }>,
+    expenditures: Array<{ kind: string }>,
+  ) {
     const [first, index, field] = issue.path as [string, number | string | undefined, string | undefined];
     if (first === "members" && typeof index === "number" && memberRows[index]) {
       problem(MEMBER_SHEET, memberRows[index].row, field ? memberHeaderOf(field) : "姓名", issue.message);

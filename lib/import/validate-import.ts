@@ -23,7 +23,10 @@ import { findImport } from "./find-imports";
 // Validating an upload: every row checked, nothing written but the upload's outcome; a clean one staged for the commit.
 
 const STAGE_CHUNK = 5_000;
-export function conflictProblems(people: Array<{ residentId: string; row: number; name: string | undefined }>, conflicts: Awaited<ReturnType<typeof findBulkPersonConflicts>>): TImportProblem[] {
+export function conflictProblems(
+  people: Array<{ residentId: string; row: number; name: string | undefined }>,
+  conflicts: Awaited<ReturnType<typeof findBulkPersonConflicts>>,
+): TImportProblem[] {
   if (conflicts.length === 0) return [];
   const where = new Map<string, { row: number; name: string | undefined }>();
   for (const p of people) if (!where.has(p.residentId)) where.set(p.residentId, p);
@@ -41,9 +44,13 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
   assertRole(actor, "CASEWORKER");
   const db = scopedDb(actor);
   const upload = await findImport(actor, importId);
-  const { count } = await db.householdImport.updateMany({ where: { id: importId, status: { in: ["VALIDATING", "FAILED"] } }, data: { status: "VALIDATING", progressDone: 0, updatedAt: new Date() } });
+  const { count } = await db.householdImport.updateMany({
+    where: { id: importId, status: { in: ["VALIDATING", "FAILED"] } },
+    data: { status: "VALIDATING", progressDone: 0, updatedAt: new Date() },
+  });
   if (count !== 1) throw new ConflictError("该导入已校验完毕，请刷新页面查看结果。");
-  const finish = (data: Prisma.HouseholdImportUpdateManyMutationInput) => db.householdImport.updateMany({ where: { id: importId }, data: { ...data, updatedAt: new Date() } });
+  const finish = (data: Prisma.HouseholdImportUpdateManyMutationInput) =>
+    db.householdImport.updateMany({ where: { id: importId }, data: { ...data, updatedAt: new Date() } });
   try {
     let sheets;
     try {
@@ -55,7 +62,10 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
         return;
       }
       console.error("import workbook unreadable", importId, error);
-      await finish({ status: "INVALID", message: "无法读取这个工作簿：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。" });
+      await finish({
+        status: "INVALID",
+        message: "无法读取这个工作簿：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。",
+      });
       return;
     }
     const organisations = await db.organisation.findMany({ select: { id: true, code: true, regionCode: true } });
@@ -68,47 +78,66 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
     if (upload.mode === "OPEN") {
       for (const region of new Set(regionOf.values())) policies.set(region, await tierPolicy(region, today));
     }
-    const outcome = await db.$transaction(
-      async (tx) => {
-        await tx.householdImportRow.deleteMany({ where: { importId } });
-        // Households are staged in chunks while the rest are still being checked: the database
-        // writes one chunk while this process checks the next. Any problem rolls all of it back.
-        const stager = householdStager(tx, importId, (h) => (h.opening ? openingOf(h, policies.get(regionOf.get(h.data.organisationId)!)!) : null));
-        const result = await validateHouseholdRows(sheets, {
-          defaultOrganisationId: actor.organisation.id,
-          organisationIdOf: (code) => byCode.get(code.toUpperCase()),
-          mode: upload.mode,
-          today,
-          onProgress: async (done, total) => {
-            await db.householdImport.updateMany({ where: { id: importId }, data: { progressDone: done, progressTotal: total } });
-          },
-          onHousehold: stager.add,
-        });
-        if (!result.ok) throw new RollBack({ status: "INVALID", message: result.fatal });
-        // Every member's number, also of households that failed other checks: a row's problems come in one pass.
-        const ids = [...new Set(result.people.map((p) => p.residentId))];
-        const holders = [...new Set(result.people.filter((p) => p.holder).map((p) => p.residentId))];
-        const conflicts = findBulkPersonConflicts(ids, holders);
-        await stager.finish();
-        const problems = sortImportProblems([...result.problems, ...conflictProblems(result.people, await conflicts)]);
-        const counts = { households: result.households.length, members: result.memberCount, householdRows: result.householdRows, memberRows: result.memberRows };
-        if (problems.length > 0) {
-          throw new RollBack({ status: "INVALID", ...counts, problemCount: problems.length, problems: problems as unknown as Prisma.InputJsonValue, message: null });
-        }
-        return counts;
-      },
-      { timeout: 600_000, maxWait: 10_000 },
-    ).catch((error) => {
-      if (error instanceof RollBack) return error.outcome;
-      throw error;
-    });
+    const outcome = await db
+      .$transaction(
+        async (tx) => {
+          await tx.householdImportRow.deleteMany({ where: { importId } });
+          // Households are staged in chunks while the rest are still being checked: the database
+          // writes one chunk while this process checks the next. Any problem rolls all of it back.
+          const stager = householdStager(tx, importId, (h) => (h.opening ? openingOf(h, policies.get(regionOf.get(h.data.organisationId)!)!) : null));
+          const result = await validateHouseholdRows(sheets, {
+            defaultOrganisationId: actor.organisation.id,
+            organisationIdOf: (code) => byCode.get(code.toUpperCase()),
+            mode: upload.mode,
+            today,
+            onProgress: async (done, total) => {
+              await db.householdImport.updateMany({ where: { id: importId }, data: { progressDone: done, progressTotal: total } });
+            },
+            onHousehold: stager.add,
+          });
+          if (!result.ok) throw new RollBack({ status: "INVALID", message: result.fatal });
+          // Every member's number, also of households that failed other checks: a row's problems come in one pass.
+          const ids = [...new Set(result.people.map((p) => p.residentId))];
+          const holders = [...new Set(result.people.filter((p) => p.holder).map((p) => p.residentId))];
+          const conflicts = findBulkPersonConflicts(ids, holders);
+          await stager.finish();
+          const problems = sortImportProblems([...result.problems, ...conflictProblems(result.people, await conflicts)]);
+          const counts = {
+            households: result.households.length,
+            members: result.memberCount,
+            householdRows: result.householdRows,
+            memberRows: result.memberRows,
+          };
+          if (problems.length > 0) {
+            throw new RollBack({
+              status: "INVALID",
+              ...counts,
+              problemCount: problems.length,
+              problems: problems as unknown as Prisma.InputJsonValue,
+              message: null,
+            });
+          }
+          return counts;
+        },
+        { timeout: 600_000, maxWait: 10_000 },
+      )
+      .catch((error) => {
+        if (error instanceof RollBack) return error.outcome;
+        throw error;
+      });
     if ("status" in outcome) {
       await finish(outcome);
       return;
     }
     await finish({ status: upload.mode === "OPEN" ? "AWAITING_APPROVAL" : "READY", ...outcome, problemCount: 0, problems: [], message: null });
     if (upload.mode === "OPEN") {
-      await recordAudit(db, actor, { action: "import.submit-for-approval", entityType: "household_import", entityId: importId, organisationId: upload.organisationId, detail: outcome });
+      await recordAudit(db, actor, {
+        action: "import.submit-for-approval",
+        entityType: "household_import",
+        entityId: importId,
+        organisationId: upload.organisationId,
+        detail: outcome,
+      });
     }
   } catch (error) {
     console.error("import validation failed", error);
@@ -138,7 +167,11 @@ function householdStager(tx: TScopedTx, importId: string, openingFor: (h: TImpor
       const search = nameSearchColumns(h.data.members[0]?.name);
       return {
         // Time-ordered, so the commit adds each file at the right edge of the keys on file ids.
-        fileId: uuidv7(), seq: start + i, sheetRow: h.row, organisationId: h.data.organisationId, data: h.data,
+        fileId: uuidv7(),
+        seq: start + i,
+        sheetRow: h.row,
+        organisationId: h.data.organisationId,
+        data: h.data,
         nameSearch: { pinyin: search.holderNamePinyin, initials: search.holderNameInitials, grams: search.holderNameGrams },
         opening: openingFor(h),
       };
@@ -190,7 +223,10 @@ function openingOf(h: TImportedHousehold, policy: TTierPolicyInForce) {
   const figures = householdFigures(h.data);
   const suggestion = suggestTier({ ...figures, hasSuddenEvent: h.data.suddenEvent, policy });
   return {
-    ...h.opening!, householdSize: figures.householdSize, perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen,
-    suggestedTier: suggestion.tier, policyFigures: policy,
+    ...h.opening!,
+    householdSize: figures.householdSize,
+    perCapitaMonthlyFen: suggestion.perCapitaMonthlyFen,
+    suggestedTier: suggestion.tier,
+    policyFigures: policy,
   };
 }

@@ -5,8 +5,18 @@ import { recordBankAccount, revealBankAccount } from "@/lib/ledger/bank-accounts
 import { adjustLine, approveBatch, createBatch, rejectBatch, removeLine, restoreLine, submitBatch } from "@/lib/ledger/batches";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
 import {
-  ZAdjustLineInput, ZApproveDisbursementInput, ZBatchRef, ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput,
-  ZRecordReversalInput, ZRejectBatchInput, ZRejectDisbursementInput, ZRemoveLineInput, ZRestoreLineInput, ZRevealAccountInput,
+  ZAdjustLineInput,
+  ZApproveDisbursementInput,
+  ZBatchRef,
+  ZCreateBatchInput,
+  ZRecordBankAccountInput,
+  ZRecordDisbursementInput,
+  ZRecordReversalInput,
+  ZRejectBatchInput,
+  ZRejectDisbursementInput,
+  ZRemoveLineInput,
+  ZRestoreLineInput,
+  ZRevealAccountInput,
 } from "@/lib/ledger/schemas";
 
 export const recordBankAccountAction = authedAction(ZRecordBankAccountInput, ["CASEWORKER"], recordBankAccount);

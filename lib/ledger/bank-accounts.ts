@@ -29,18 +29,32 @@ export async function recordBankAccount(actor: TActor, input: TRecordBankAccount
     await tx.bankAccount.updateMany({ where: { fileId: file.id, supersededAt: null }, data: { supersededAt: now } });
     const account = await tx.bankAccount.create({
       data: {
-        fileId: file.id, organisationId: file.organisationId, bankName: input.bankName, accountNumber: input.accountNumber,
-        accountHolder: input.accountHolder, createdById: actor.userId, createdAt: now,
+        fileId: file.id,
+        organisationId: file.organisationId,
+        bankName: input.bankName,
+        accountNumber: input.accountNumber,
+        accountHolder: input.accountHolder,
+        createdById: actor.userId,
+        createdAt: now,
       },
     });
     await recordAudit(tx, actor, {
-      action: "ledger.record-bank-account", entityType: "bank_account", entityId: account.id, organisationId: file.organisationId,
+      action: "ledger.record-bank-account",
+      entityType: "bank_account",
+      entityId: account.id,
+      organisationId: file.organisationId,
       detail: { fileId: file.id, bankName: input.bankName, accountNumber: maskAccountNumber(input.accountNumber) },
     });
     // 疑似冒领 (issue 25): told at once when the number is already another household's account;
     // the daily job raises the auditors' signal with the rows.
     const sharedWith = await accountHeldByOtherFiles(account.accountNumber, file.id);
-    return { bankAccountId: account.id, bankName: account.bankName, accountNumber: account.accountNumber, masked: maskAccountNumber(account.accountNumber), sharedWith };
+    return {
+      bankAccountId: account.id,
+      bankName: account.bankName,
+      accountNumber: account.accountNumber,
+      masked: maskAccountNumber(account.accountNumber),
+      sharedWith,
+    };
   });
 }
 
@@ -48,10 +62,16 @@ export async function recordBankAccount(actor: TActor, input: TRecordBankAccount
 export async function revealBankAccount(actor: TActor, bankAccountId: string): Promise<{ accountNumber: string }> {
   enforce(mayRevealAccount(actor));
   return scopedDb(actor).$transaction(async (tx) => {
-    const account = await tx.bankAccount.findUnique({ where: { id: bankAccountId }, select: { id: true, organisationId: true, accountNumber: true, fileId: true } });
+    const account = await tx.bankAccount.findUnique({
+      where: { id: bankAccountId },
+      select: { id: true, organisationId: true, accountNumber: true, fileId: true },
+    });
     if (!account) throw new NotFoundError("账户不存在，或不在您的管辖范围内。");
     await recordAudit(tx, actor, {
-      action: "ledger.reveal-account-number", entityType: "bank_account", entityId: account.id, organisationId: account.organisationId,
+      action: "ledger.reveal-account-number",
+      entityType: "bank_account",
+      entityId: account.id,
+      organisationId: account.organisationId,
       detail: { fileId: account.fileId },
     });
     return { accountNumber: account.accountNumber };

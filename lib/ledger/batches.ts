@@ -69,19 +69,38 @@ export async function createBatch(actor: TActor, input: TCreateBatchInput): Prom
         const byStudent = input.aidType === "EDUCATION" || anyPolicy?.capPer === "STUDENT";
         const batch = await tx.disbursementBatch.create({
           data: {
-            idempotencyKey: input.idempotencyKey, organisationId: input.organisationId, name: input.name, aidType: input.aidType,
-            fundSource: input.fundSource, standardAmountFen: input.standardAmountFen ?? null, entryDate: dateOnly(input.entryDate),
-            purpose: input.purpose, tiers: input.tiers, fileLevels: input.fileLevels, createdById: actor.userId,
-            paymentMethod: input.paymentMethod, goodsDescription: input.paymentMethod === "IN_KIND" ? input.goodsDescription!.trim() : null,
+            idempotencyKey: input.idempotencyKey,
+            organisationId: input.organisationId,
+            name: input.name,
+            aidType: input.aidType,
+            fundSource: input.fundSource,
+            standardAmountFen: input.standardAmountFen ?? null,
+            entryDate: dateOnly(input.entryDate),
+            purpose: input.purpose,
+            tiers: input.tiers,
+            fileLevels: input.fileLevels,
+            createdById: actor.userId,
+            paymentMethod: input.paymentMethod,
+            goodsDescription: input.paymentMethod === "IN_KIND" ? input.goodsDescription!.trim() : null,
           },
           select: { id: true },
         });
         const lineCount = await insertLines(tx, {
-          batchId: batch.id, orgPath: org.path, aidType: input.aidType, entryDate: input.entryDate, standardAmountFen: input.standardAmountFen ?? null,
-          tiers: input.tiers, fileLevels: input.fileLevels, byStudent, needsAccount: input.paymentMethod === "BANK",
+          batchId: batch.id,
+          orgPath: org.path,
+          aidType: input.aidType,
+          entryDate: input.entryDate,
+          standardAmountFen: input.standardAmountFen ?? null,
+          tiers: input.tiers,
+          fileLevels: input.fileLevels,
+          byStudent,
+          needsAccount: input.paymentMethod === "BANK",
         });
         await recordAudit(tx, actor, {
-          action: "ledger.create-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: input.organisationId,
+          action: "ledger.create-batch",
+          entityType: "disbursement_batch",
+          entityId: batch.id,
+          organisationId: input.organisationId,
           detail: { name: input.name, aidType: input.aidType, lineCount },
         });
         return { batchId: batch.id, repeated: false, lineCount };
@@ -97,8 +116,14 @@ export async function createBatch(actor: TActor, input: TCreateBatchInput): Prom
 }
 
 type TLineRule = {
-  batchId: string; orgPath: string; aidType: string; entryDate: string; standardAmountFen: number | null;
-  tiers: string[]; fileLevels: string[]; byStudent: boolean;
+  batchId: string;
+  orgPath: string;
+  aidType: string;
+  entryDate: string;
+  standardAmountFen: number | null;
+  tiers: string[];
+  fileLevels: string[];
+  byStudent: boolean;
   /** Only a bank batch needs the holder's own account; cash and goods are handed over against a signature. */
   needsAccount: boolean;
 };
@@ -159,18 +184,38 @@ async function lineInDraft(tx: TScopedTx, batch: TBatchRow, lineId: string) {
 
 /** Checks a line's new amount against its cap (lines of this draft are not yet counted anywhere). */
 async function assertLineWithinCap(tx: TScopedTx, batch: TBatchRow, line: { fileId: string; studentResidentId: string | null }, amountFen: number) {
-  const file = await tx.householdFile.findUniqueOrThrow({ where: { id: line.fileId }, select: { fileLevel: true, organisation: { select: { regionCode: true } } } });
+  const file = await tx.householdFile.findUniqueOrThrow({
+    where: { id: line.fileId },
+    select: { fileLevel: true, organisation: { select: { regionCode: true } } },
+  });
   const entryDate = entryDateOf(batch);
   const policy = await aidPolicyFor(tx, batch.aidType, file.fileLevel, file.organisation.regionCode, entryDate);
   if (policy.annualCapFen === null) return;
   const byStudent = batch.aidType === "EDUCATION" || policy.capPer === "STUDENT";
-  const used = await capUsage(tx, { fileId: line.fileId, aidType: batch.aidType, entryDate, perStudent: byStudent, studentResidentId: line.studentResidentId, excludeBatchId: batch.id });
+  const used = await capUsage(tx, {
+    fileId: line.fileId,
+    aidType: batch.aidType,
+    entryDate,
+    perStudent: byStudent,
+    studentResidentId: line.studentResidentId,
+    excludeBatchId: batch.id,
+  });
   if (used + amountFen > policy.annualCapFen) {
-    throw new DomainError(overCapMessage({ used, amount: amountFen, cap: policy.annualCapFen, perStudent: byStudent, year: yearBounds(entryDate).year }), "OVER_CAP", { amountFen: "超过年度上限" });
+    throw new DomainError(
+      overCapMessage({ used, amount: amountFen, cap: policy.annualCapFen, perStudent: byStudent, year: yearBounds(entryDate).year }),
+      "OVER_CAP",
+      { amountFen: "超过年度上限" },
+    );
   }
 }
 
-async function editLine(actor: TActor, ref: TBatchRef, lineId: string, action: string, edit: (tx: TScopedTx, batch: TBatchRow, line: Awaited<ReturnType<typeof lineInDraft>>) => Promise<Prisma.BatchLineUncheckedUpdateInput>) {
+async function editLine(
+  actor: TActor,
+  ref: TBatchRef,
+  lineId: string,
+  action: string,
+  edit: (tx: TScopedTx, batch: TBatchRow, line: Awaited<ReturnType<typeof lineInDraft>>) => Promise<Prisma.BatchLineUncheckedUpdateInput>,
+) {
   enforce(mayRecordAid(actor));
   return scopedDb(actor).$transaction(async (tx) => {
     const batch = await loadBatch(tx, ref, ["DRAFT"]);
@@ -179,7 +224,13 @@ async function editLine(actor: TActor, ref: TBatchRef, lineId: string, action: s
     const data = await edit(tx, batch, line);
     await tx.batchLine.update({ where: { id: line.id }, data });
     await advance(tx, batch, {});
-    await recordAudit(tx, actor, { action, entityType: "batch_line", entityId: line.id, organisationId: batch.organisationId, detail: { batchId: batch.id, ...(data as object) } as Prisma.InputJsonValue });
+    await recordAudit(tx, actor, {
+      action,
+      entityType: "batch_line",
+      entityId: line.id,
+      organisationId: batch.organisationId,
+      detail: { batchId: batch.id, ...(data as object) } as Prisma.InputJsonValue,
+    });
     return { batchId: batch.id };
   });
 }
@@ -207,7 +258,8 @@ export async function restoreLine(actor: TActor, input: TRestoreLineInput) {
     const amount = line.adjustedAmountFen ?? line.amountFen;
     if (amount === 0 && batch.standardAmountFen === null) throw new DomainError("该档案级别没有发放标准，请先调整金额。", "NO_STANDARD");
     const account = await tx.bankAccount.findFirst({ where: { fileId: line.fileId, supersededAt: null }, select: { id: true } });
-    if (amount > 0 && !account && batch.paymentMethod === "BANK") throw new DomainError("该户尚未登记建档职工本人的银行账户（实名制），不能恢复。", "NO_BANK_ACCOUNT");
+    if (amount > 0 && !account && batch.paymentMethod === "BANK")
+      throw new DomainError("该户尚未登记建档职工本人的银行账户（实名制），不能恢复。", "NO_BANK_ACCOUNT");
     await assertLineWithinCap(tx, batch, line, amount);
     return { removed: false, removedReason: null, bankAccountId: account?.id ?? null };
   });
@@ -221,7 +273,13 @@ export async function submitBatch(actor: TActor, ref: TBatchRef) {
     const included = await tx.batchLine.count({ where: { batchId: batch.id, removed: false } });
     if (included === 0) throw new DomainError("名单中没有可发放的对象，不能提交。", "EMPTY_BATCH");
     await advance(tx, batch, { status: "SUBMITTED", submittedById: actor.userId, submittedAt: new Date(), rejectionReason: null, rejectedById: null });
-    await recordAudit(tx, actor, { action: "ledger.submit-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { lines: included } });
+    await recordAudit(tx, actor, {
+      action: "ledger.submit-batch",
+      entityType: "disbursement_batch",
+      entityId: batch.id,
+      organisationId: batch.organisationId,
+      detail: { lines: included },
+    });
     return { batchId: batch.id };
   });
 }
@@ -233,7 +291,13 @@ export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
     enforce(canRejectBatch(actor, batch));
     // The submitter stays on the row beside the rejecter, so the CHECK disbursement_batch_rejecter_not_maker can compare them.
     await advance(tx, batch, { status: "DRAFT", rejectionReason: input.reason, rejectedById: actor.userId });
-    await recordAudit(tx, actor, { action: "ledger.reject-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { reason: input.reason } });
+    await recordAudit(tx, actor, {
+      action: "ledger.reject-batch",
+      entityType: "disbursement_batch",
+      entityId: batch.id,
+      organisationId: batch.organisationId,
+      detail: { reason: input.reason },
+    });
     return { batchId: batch.id };
   });
 }
@@ -247,18 +311,20 @@ export async function rejectBatch(actor: TActor, input: TRejectBatchInput) {
  */
 export async function approveBatch(actor: TActor, ref: TBatchRef) {
   enforce(mayDecideAid(actor));
-  return scopedDb(actor).$transaction(
-    async (tx) => {
-      const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
-      enforce(canApproveBatch(actor, batch));
-      const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
-      await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
-      const entryDate = entryDateOf(batch);
-      const org = await tx.organisation.findUniqueOrThrow({ where: { id: batch.organisationId }, select: { regionCode: true } });
-      await assertFundMayPay(tx, batch.fundSource, batch.aidType, org.regionCode, entryDate);
-      const byStudent = batch.aidType === "EDUCATION" || (await aidPolicyFor(tx, batch.aidType, null, org.regionCode, entryDate).catch(() => null))?.capPer === "STUDENT";
-      const usage = usageRowsSql({ aidType: batch.aidType, entryDate, perStudent: byStudent, excludeBatchId: batch.id }, lines);
-      const problems = await tx.$queryRaw<Array<{ holder_name: string | null; problem: string }>>`
+  return scopedDb(actor)
+    .$transaction(
+      async (tx) => {
+        const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
+        enforce(canApproveBatch(actor, batch));
+        const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
+        await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
+        const entryDate = entryDateOf(batch);
+        const org = await tx.organisation.findUniqueOrThrow({ where: { id: batch.organisationId }, select: { regionCode: true } });
+        await assertFundMayPay(tx, batch.fundSource, batch.aidType, org.regionCode, entryDate);
+        const byStudent =
+          batch.aidType === "EDUCATION" || (await aidPolicyFor(tx, batch.aidType, null, org.regionCode, entryDate).catch(() => null))?.capPer === "STUDENT";
+        const usage = usageRowsSql({ aidType: batch.aidType, entryDate, perStudent: byStudent, excludeBatchId: batch.id }, lines);
+        const problems = await tx.$queryRaw<Array<{ holder_name: string | null; problem: string }>>`
         WITH used AS (
           SELECT file_id, CASE WHEN ${byStudent}::boolean THEN student_resident_id END AS student, SUM(amount_fen) AS used FROM (${usage}) u GROUP BY 1, 2
         )
@@ -272,28 +338,41 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
            AND (NOT aid_status_eligible(f.status, COALESCE(p.allowed_in_observation, false))
                 OR (p.annual_cap_fen IS NOT NULL AND COALESCE(u.used, 0) + COALESCE(l.adjusted_amount_fen, l.amount_fen) > p.annual_cap_fen))
          LIMIT 6`;
-      if (problems.length > 0) {
-        const names = problems.slice(0, 5).map((p) => `${p.holder_name ?? "—"}（${p.problem}）`).join("、");
-        throw new DomainError(`名单中有不能发放的对象：${names}${problems.length > 5 ? "等" : ""}。请退回批次，由经办人移出或调整后重新提交。`, "BATCH_LINES_INVALID");
-      }
-      await advance(tx, batch, { status: "APPROVED", approvedById: actor.userId, approvedAt: new Date() });
-      const created = await tx.$executeRaw`
+        if (problems.length > 0) {
+          const names = problems
+            .slice(0, 5)
+            .map((p) => `${p.holder_name ?? "—"}（${p.problem}）`)
+            .join("、");
+          throw new DomainError(
+            `名单中有不能发放的对象：${names}${problems.length > 5 ? "等" : ""}。请退回批次，由经办人移出或调整后重新提交。`,
+            "BATCH_LINES_INVALID",
+          );
+        }
+        await advance(tx, batch, { status: "APPROVED", approvedById: actor.userId, approvedAt: new Date() });
+        const created = await tx.$executeRaw`
         INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id,
                                   bank_account_id, batch_line_id, recorded_by_id, approved_by_id)
         SELECT l.organisation_id, l.file_id, b.aid_type, b.fund_source, COALESCE(l.adjusted_amount_fen, l.amount_fen), b.entry_date,
                b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
           FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
          WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
-      // Each included line now waits for the bank's return file (or the signed receipt list).
-      await tx.$executeRaw`
+        // Each included line now waits for the bank's return file (or the signed receipt list).
+        await tx.$executeRaw`
         UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now()
          WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
-      // A line re-issuing a returned payment resolves that payment (退回后已重发).
-      await markReissued(tx, actor, batch.id);
-      await pausePoint("batch-approve");
-      await recordAudit(tx, actor, { action: "ledger.approve-batch", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { entries: created } });
-      return { batchId: batch.id, entries: created };
-    },
-    { timeout: 60_000 },
-  ).catch((error: unknown) => rethrowShortfall(actor, error, "本批次合计"));
+        // A line re-issuing a returned payment resolves that payment (退回后已重发).
+        await markReissued(tx, actor, batch.id);
+        await pausePoint("batch-approve");
+        await recordAudit(tx, actor, {
+          action: "ledger.approve-batch",
+          entityType: "disbursement_batch",
+          entityId: batch.id,
+          organisationId: batch.organisationId,
+          detail: { entries: created },
+        });
+        return { batchId: batch.id, entries: created };
+      },
+      { timeout: 60_000 },
+    )
+    .catch((error: unknown) => rethrowShortfall(actor, error, "本批次合计"));
 }

@@ -86,7 +86,11 @@ async function recentIdentical(tx: TScopedTx, file: TFile, input: TRecordDisburs
   const days = await policyValue("DUPLICATE_DISBURSEMENT_DAYS", org.regionCode, input.entryDate);
   const twin = await tx.disbursement.findFirst({
     where: {
-      fileId: file.id, aidType: input.aidType, amountFen: input.amountFen, reversesEntryId: null, status: { in: ["PENDING", "APPROVED"] },
+      fileId: file.id,
+      aidType: input.aidType,
+      amountFen: input.amountFen,
+      reversesEntryId: null,
+      status: { in: ["PENDING", "APPROVED"] },
       entryDate: { gte: dateOnly(addDays(input.entryDate, -days)), lte: dateOnly(addDays(input.entryDate, days)) },
     },
     orderBy: { recordedAt: "desc" },
@@ -120,48 +124,80 @@ export async function recordDisbursement(actor: TActor, input: TRecordDisburseme
   }
   // While another request for the household is being recorded, this one tries again shortly
   // (without holding a connection); then a repeat gets the first one's answer.
-  return idempotent(actor, input.idempotencyKey, () => retryWhileTaken(() =>
-    db.$transaction(async (tx) => {
-      await claimFileForRequest(tx, input.fileId);
-      // A repeat that arrives after the first committed finds it here, before any rule is re-checked
-      // against a usage that now includes the first request.
-      const repeat = await repeatOf(tx, actor, input.idempotencyKey);
-      if (repeat) return repeat;
-      const file = await loadFileForAid(tx, input.fileId);
-      const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, file.organisation.regionCode, input.entryDate);
-      assertEligible(file, input.aidType, policy);
-      await assertFundMayPay(tx, input.fundSource, input.aidType, file.organisation.regionCode, input.entryDate);
-      if (policy.cash && input.amountFen === 0) throw new DomainError("请填写发放金额。", "INVALID", { amountFen: "金额须大于 0" });
-      const student = perStudent(input.aidType, policy) ? studentOf(file, input.studentIndex) : null;
-      const account = input.amountFen > 0 ? await currentAccount(tx, file.id) : null;
-      if (input.amountFen > 0 && !account) {
-        throw new DomainError("该户尚未登记建档职工本人的银行账户，不能发放现金（实名制）。请先登记银行账户。", "NO_BANK_ACCOUNT");
-      }
-      const duplicate = await recentIdentical(tx, file, input);
-      assertNotDuplicate(duplicate, input);
-      if (policy.annualCapFen !== null) {
-        const used = await capUsage(tx, { fileId: file.id, aidType: input.aidType, entryDate: input.entryDate, perStudent: perStudent(input.aidType, policy), studentResidentId: student });
-        if (used + input.amountFen > policy.annualCapFen && !input.overCapNote) {
-          const message = overCapMessage({ used, amount: input.amountFen, cap: policy.annualCapFen, perStudent: !!student, year: yearBounds(input.entryDate).year });
-          throw new DomainError(`${message}如确需超出，请填写超限说明，由审批人特批。`, "OVER_CAP", { amountFen: "超过年度上限" });
+  return idempotent(actor, input.idempotencyKey, () =>
+    retryWhileTaken(() =>
+      db.$transaction(async (tx) => {
+        await claimFileForRequest(tx, input.fileId);
+        // A repeat that arrives after the first committed finds it here, before any rule is re-checked
+        // against a usage that now includes the first request.
+        const repeat = await repeatOf(tx, actor, input.idempotencyKey);
+        if (repeat) return repeat;
+        const file = await loadFileForAid(tx, input.fileId);
+        const policy = await aidPolicyFor(tx, input.aidType, file.fileLevel, file.organisation.regionCode, input.entryDate);
+        assertEligible(file, input.aidType, policy);
+        await assertFundMayPay(tx, input.fundSource, input.aidType, file.organisation.regionCode, input.entryDate);
+        if (policy.cash && input.amountFen === 0) throw new DomainError("请填写发放金额。", "INVALID", { amountFen: "金额须大于 0" });
+        const student = perStudent(input.aidType, policy) ? studentOf(file, input.studentIndex) : null;
+        const account = input.amountFen > 0 ? await currentAccount(tx, file.id) : null;
+        if (input.amountFen > 0 && !account) {
+          throw new DomainError("该户尚未登记建档职工本人的银行账户，不能发放现金（实名制）。请先登记银行账户。", "NO_BANK_ACCOUNT");
         }
-      }
-      const created = await tx.disbursement.create({
-        data: {
-          idempotencyKey: input.idempotencyKey, fileId: file.id, organisationId: file.organisationId, aidType: input.aidType,
-          fundSource: input.fundSource, amountFen: input.amountFen, entryDate: dateOnly(input.entryDate), purpose: input.purpose,
-          evidence: input.evidence ?? null, studentResidentId: student, bankAccountId: account?.id ?? null,
-          overCapNote: input.overCapNote ?? null, recordedById: actor.userId,
-        },
-        select: { id: true },
-      });
-      await recordAudit(tx, actor, {
-        action: "ledger.record-disbursement", entityType: "disbursement", entityId: created.id, organisationId: file.organisationId,
-        detail: { fileId: file.id, aidType: input.aidType, fundSource: input.fundSource, amountFen: input.amountFen, ...(duplicate ? { confirmedNotDuplicate: duplicate.id } : {}) },
-      });
-      return { disbursementId: created.id, repeated: false };
-    }),
-  ));
+        const duplicate = await recentIdentical(tx, file, input);
+        assertNotDuplicate(duplicate, input);
+        if (policy.annualCapFen !== null) {
+          const used = await capUsage(tx, {
+            fileId: file.id,
+            aidType: input.aidType,
+            entryDate: input.entryDate,
+            perStudent: perStudent(input.aidType, policy),
+            studentResidentId: student,
+          });
+          if (used + input.amountFen > policy.annualCapFen && !input.overCapNote) {
+            const message = overCapMessage({
+              used,
+              amount: input.amountFen,
+              cap: policy.annualCapFen,
+              perStudent: !!student,
+              year: yearBounds(input.entryDate).year,
+            });
+            throw new DomainError(`${message}如确需超出，请填写超限说明，由审批人特批。`, "OVER_CAP", { amountFen: "超过年度上限" });
+          }
+        }
+        const created = await tx.disbursement.create({
+          data: {
+            idempotencyKey: input.idempotencyKey,
+            fileId: file.id,
+            organisationId: file.organisationId,
+            aidType: input.aidType,
+            fundSource: input.fundSource,
+            amountFen: input.amountFen,
+            entryDate: dateOnly(input.entryDate),
+            purpose: input.purpose,
+            evidence: input.evidence ?? null,
+            studentResidentId: student,
+            bankAccountId: account?.id ?? null,
+            overCapNote: input.overCapNote ?? null,
+            recordedById: actor.userId,
+          },
+          select: { id: true },
+        });
+        await recordAudit(tx, actor, {
+          action: "ledger.record-disbursement",
+          entityType: "disbursement",
+          entityId: created.id,
+          organisationId: file.organisationId,
+          detail: {
+            fileId: file.id,
+            aidType: input.aidType,
+            fundSource: input.fundSource,
+            amountFen: input.amountFen,
+            ...(duplicate ? { confirmedNotDuplicate: duplicate.id } : {}),
+          },
+        });
+        return { disbursementId: created.id, repeated: false };
+      }),
+    ),
+  );
 }
 
 /** 冲正: a caseworker asks to reverse an entry; it is approved like any request. */
@@ -181,14 +217,26 @@ export async function recordReversal(actor: TActor, input: TRecordReversalInput)
         enforce(canReverseEntry(actor, { isReversal: !!entry.reversesEntryId, reversed: !!entry.reversedBy, reversalPending: false }));
         const created = await tx.disbursement.create({
           data: {
-            idempotencyKey: input.idempotencyKey, fileId: entry.fileId, organisationId: entry.organisationId, aidType: entry.aidType,
-            fundSource: entry.fundSource, amountFen: -entry.amountFen, entryDate: dateOnly(input.entryDate), purpose: input.reason,
-            studentResidentId: entry.studentResidentId, bankAccountId: entry.bankAccountId, reversesEntryId: entry.id, recordedById: actor.userId,
+            idempotencyKey: input.idempotencyKey,
+            fileId: entry.fileId,
+            organisationId: entry.organisationId,
+            aidType: entry.aidType,
+            fundSource: entry.fundSource,
+            amountFen: -entry.amountFen,
+            entryDate: dateOnly(input.entryDate),
+            purpose: input.reason,
+            studentResidentId: entry.studentResidentId,
+            bankAccountId: entry.bankAccountId,
+            reversesEntryId: entry.id,
+            recordedById: actor.userId,
           },
           select: { id: true },
         });
         await recordAudit(tx, actor, {
-          action: "ledger.record-reversal", entityType: "disbursement", entityId: created.id, organisationId: entry.organisationId,
+          action: "ledger.record-reversal",
+          entityType: "disbursement",
+          entityId: created.id,
+          organisationId: entry.organisationId,
           detail: { entryId: entry.id, amountFen: -entry.amountFen, reason: input.reason },
         });
         return { disbursementId: created.id, repeated: false };
@@ -234,10 +282,23 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
         await assertFundMayPay(tx, request.fundSource, request.aidType, file.organisation.regionCode, entryDate);
         if (policy.annualCapFen !== null) {
           const byStudent = perStudent(request.aidType, policy);
-          const used = await capUsage(tx, { fileId: file.id, aidType: request.aidType, entryDate, perStudent: byStudent, studentResidentId: request.studentResidentId, excludeDisbursementId: request.id });
+          const used = await capUsage(tx, {
+            fileId: file.id,
+            aidType: request.aidType,
+            entryDate,
+            perStudent: byStudent,
+            studentResidentId: request.studentResidentId,
+            excludeDisbursementId: request.id,
+          });
           if (used + request.amountFen > policy.annualCapFen) {
             if (!input.capOverrideReason) {
-              const message = overCapMessage({ used, amount: request.amountFen, cap: policy.annualCapFen, perStudent: byStudent, year: yearBounds(entryDate).year });
+              const message = overCapMessage({
+                used,
+                amount: request.amountFen,
+                cap: policy.annualCapFen,
+                perStudent: byStudent,
+                year: yearBounds(entryDate).year,
+              });
               throw new DomainError(`${message}如确需发放，请填写特批理由。`, "OVER_CAP", { capOverrideReason: "超过年度上限，须填写特批理由" });
             }
             capOverrideReason = input.capOverrideReason;
@@ -253,16 +314,28 @@ export async function approveDisbursement(actor: TActor, input: TApproveDisburse
       const original = request.reversesEntryId ? await tx.ledgerEntry.findUnique({ where: { id: request.reversesEntryId }, select: { purpose: true } }) : null;
       const entry = await tx.ledgerEntry.create({
         data: {
-          organisationId: request.organisationId, fileId: request.fileId, aidType: request.aidType, fundSource: request.fundSource,
-          amountFen: request.amountFen, entryDate: request.entryDate, purpose: original ? `冲正：${original.purpose}` : request.purpose,
-          studentResidentId: request.studentResidentId, bankAccountId: request.bankAccountId, disbursementId: request.id,
-          reversesEntryId: request.reversesEntryId, reason: request.reversesEntryId ? request.purpose : null, capOverrideReason,
-          recordedById: request.recordedById, approvedById: actor.userId,
+          organisationId: request.organisationId,
+          fileId: request.fileId,
+          aidType: request.aidType,
+          fundSource: request.fundSource,
+          amountFen: request.amountFen,
+          entryDate: request.entryDate,
+          purpose: original ? `冲正：${original.purpose}` : request.purpose,
+          studentResidentId: request.studentResidentId,
+          bankAccountId: request.bankAccountId,
+          disbursementId: request.id,
+          reversesEntryId: request.reversesEntryId,
+          reason: request.reversesEntryId ? request.purpose : null,
+          capOverrideReason,
+          recordedById: request.recordedById,
+          approvedById: actor.userId,
         },
         select: { id: true },
       });
       await recordAudit(tx, actor, {
-        action: request.reversesEntryId ? "ledger.approve-reversal" : "ledger.approve-disbursement", entityType: "ledger_entry", entityId: entry.id,
+        action: request.reversesEntryId ? "ledger.approve-reversal" : "ledger.approve-disbursement",
+        entityType: "ledger_entry",
+        entityId: entry.id,
         organisationId: request.organisationId,
         detail: { disbursementId: request.id, amountFen: request.amountFen, ...(capOverrideReason ? { capOverrideReason } : {}) },
       });
@@ -285,7 +358,10 @@ export async function rejectDisbursement(actor: TActor, input: TRejectDisburseme
     });
     if (count !== 1) throw new ConflictError("该申请刚被他人处理，请刷新页面。");
     await recordAudit(tx, actor, {
-      action: "ledger.reject-disbursement", entityType: "disbursement", entityId: request.id, organisationId: request.organisationId,
+      action: "ledger.reject-disbursement",
+      entityType: "disbursement",
+      entityId: request.id,
+      organisationId: request.organisationId,
       detail: { reason: input.reason },
     });
     return { disbursementId: request.id };

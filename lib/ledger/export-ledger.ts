@@ -15,9 +15,21 @@ import { ledgerFilterSql, ledgerTotals, type TLedgerCursor } from "./find-org-le
 
 /** One exported entry as the page query returns it (dates as text, so no Date is built per row). */
 type TLedgerExportRecord = {
-  id: string; entry_date: string; aid_type: AidType; fund_source: TLedgerExportFund; amount_fen: number; purpose: string | null; reason: string | null;
-  cap_override_reason: string | null; organisation_name: string; holder_name: string | null; file_number: string | null; holder_resident_id: string | null;
-  bank_name: string | null; account_number: string | null; batch_name: string | null;
+  id: string;
+  entry_date: string;
+  aid_type: AidType;
+  fund_source: TLedgerExportFund;
+  amount_fen: number;
+  purpose: string | null;
+  reason: string | null;
+  cap_override_reason: string | null;
+  organisation_name: string;
+  holder_name: string | null;
+  file_number: string | null;
+  holder_resident_id: string | null;
+  bank_name: string | null;
+  account_number: string | null;
+  batch_name: string | null;
 };
 type TLedgerExportFund = Prisma.LedgerEntryGetPayload<object>["fundSource"];
 
@@ -68,9 +80,18 @@ export async function exportLedger(actor: TActor, filters: TLedgerFilters, optio
         const id = r.holder_resident_id;
         const account = r.account_number;
         yield {
-          id: r.id, entryDate: r.entry_date, organisationName: r.organisation_name, holderName: r.holder_name, fileNumber: r.file_number,
-          aidType: r.aid_type, fundSource: r.fund_source, amountFen: r.amount_fen, purpose: r.purpose, reason: r.reason,
-          capOverrideReason: r.cap_override_reason, bankName: r.bank_name,
+          id: r.id,
+          entryDate: r.entry_date,
+          organisationName: r.organisation_name,
+          holderName: r.holder_name,
+          fileNumber: r.file_number,
+          aidType: r.aid_type,
+          fundSource: r.fund_source,
+          amountFen: r.amount_fen,
+          purpose: r.purpose,
+          reason: r.reason,
+          capOverrideReason: r.cap_override_reason,
+          bankName: r.bank_name,
           holderResidentId: id ? (full ? id : maskResidentId(id)) : null,
           accountNumber: account ? (full ? account : maskAccountNumber(account)) : null,
           batchName: r.batch_name,

@@ -28,9 +28,7 @@ export async function findBatches(actor: TActor, page: number) {
     db.disbursementBatch.count(),
   ]);
   const ids = rows.map((r) => r.id);
-  const sums = ids.length
-    ? await db.batchLine.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, removed: false }, _count: true })
-    : [];
+  const sums = ids.length ? await db.batchLine.groupBy({ by: ["batchId"], where: { batchId: { in: ids }, removed: false }, _count: true }) : [];
   const amounts = ids.length
     ? await db.$queryRaw<Array<{ batch_id: string; total: bigint }>>`
         SELECT batch_id, SUM(COALESCE(adjusted_amount_fen, amount_fen))::bigint AS total FROM batch_line
@@ -38,8 +36,15 @@ export async function findBatches(actor: TActor, page: number) {
     : [];
   return toPage(
     rows.map((b) => ({
-      id: b.id, name: b.name, status: b.status, aidType: b.aidType, fundSource: b.fundSource, entryDate: dateOnlyString(b.entryDate),
-      organisationName: b.organisation.name, createdBy: b.createdBy.name, lines: sums.find((s) => s.batchId === b.id)?._count ?? 0,
+      id: b.id,
+      name: b.name,
+      status: b.status,
+      aidType: b.aidType,
+      fundSource: b.fundSource,
+      entryDate: dateOnlyString(b.entryDate),
+      organisationName: b.organisation.name,
+      createdBy: b.createdBy.name,
+      lines: sums.find((s) => s.batchId === b.id)?._count ?? 0,
       totalFen: Number(amounts.find((a) => a.batch_id === b.id)?.total ?? 0),
     })),
     total,
@@ -53,8 +58,11 @@ export async function getBatch(actor: TActor, batchId: string) {
   const batch = await db.disbursementBatch.findUnique({
     where: { id: batchId },
     include: {
-      organisation: { select: { name: true } }, createdBy: { select: { name: true } }, submittedBy: { select: { name: true } },
-      approvedBy: { select: { name: true } }, paidBy: { select: { name: true } },
+      organisation: { select: { name: true } },
+      createdBy: { select: { name: true } },
+      submittedBy: { select: { name: true } },
+      approvedBy: { select: { name: true } },
+      paidBy: { select: { name: true } },
     },
   });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
@@ -68,13 +76,33 @@ export async function getBatch(actor: TActor, batchId: string) {
   ]);
   const organisations = byOrganisation.map((o) => ({ organisationId: o.organisation_id, name: o.name, lines: Number(o.lines), totalFen: Number(o.total) }));
   return {
-    id: batch.id, name: batch.name, status: batch.status, version: batch.version, aidType: batch.aidType, fundSource: batch.fundSource,
-    standardAmountFen: batch.standardAmountFen, entryDate: dateOnlyString(batch.entryDate), purpose: batch.purpose, tiers: batch.tiers,
-    fileLevels: batch.fileLevels, organisationName: batch.organisation.name, rejectionReason: batch.rejectionReason,
-    createdById: batch.createdById, submittedById: batch.submittedById, paymentMethod: batch.paymentMethod, goodsDescription: batch.goodsDescription,
-    createdBy: batch.createdBy.name, createdAt: batch.createdAt, submittedBy: batch.submittedBy?.name ?? null, submittedAt: batch.submittedAt,
-    approvedBy: batch.approvedBy?.name ?? null, approvedAt: batch.approvedAt, paidBy: batch.paidBy?.name ?? null, paidAt: batch.paidAt,
-    organisations, removedLines: removed,
+    id: batch.id,
+    name: batch.name,
+    status: batch.status,
+    version: batch.version,
+    aidType: batch.aidType,
+    fundSource: batch.fundSource,
+    standardAmountFen: batch.standardAmountFen,
+    entryDate: dateOnlyString(batch.entryDate),
+    purpose: batch.purpose,
+    tiers: batch.tiers,
+    fileLevels: batch.fileLevels,
+    organisationName: batch.organisation.name,
+    rejectionReason: batch.rejectionReason,
+    createdById: batch.createdById,
+    submittedById: batch.submittedById,
+    paymentMethod: batch.paymentMethod,
+    goodsDescription: batch.goodsDescription,
+    createdBy: batch.createdBy.name,
+    createdAt: batch.createdAt,
+    submittedBy: batch.submittedBy?.name ?? null,
+    submittedAt: batch.submittedAt,
+    approvedBy: batch.approvedBy?.name ?? null,
+    approvedAt: batch.approvedAt,
+    paidBy: batch.paidBy?.name ?? null,
+    paidAt: batch.paidAt,
+    organisations,
+    removedLines: removed,
     includedLines: organisations.reduce((n, o) => n + o.lines, 0),
     totalFen: organisations.reduce((n, o) => n + o.totalFen, 0),
   };
@@ -102,10 +130,20 @@ export async function findBatchLines(actor: TActor, batchId: string, query: { re
   ]);
   return toPage(
     rows.map((l) => ({
-      id: l.id, fileId: l.file.id, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.tier, fileLevel: l.fileLevel,
-      organisationName: l.organisation.name, student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen,
-      adjustedAmountFen: l.adjustedAmountFen, adjustReason: l.adjustReason, removedReason: l.removedReason,
-      paymentStatus: l.paymentStatus, paymentReason: l.paymentReason,
+      id: l.id,
+      fileId: l.file.id,
+      holderName: l.file.holderName,
+      fileNumber: l.file.fileNumber,
+      tier: l.tier,
+      fileLevel: l.fileLevel,
+      organisationName: l.organisation.name,
+      student: studentName(membersOf(l.file.data), l.studentResidentId),
+      amountFen: l.amountFen,
+      adjustedAmountFen: l.adjustedAmountFen,
+      adjustReason: l.adjustReason,
+      removedReason: l.removedReason,
+      paymentStatus: l.paymentStatus,
+      paymentReason: l.paymentReason,
       account: l.bankAccount && `${l.bankAccount.bankName} ${maskAccountNumber(l.bankAccount.accountNumber)}`,
     })),
     total,
@@ -126,7 +164,12 @@ export async function* exportBatchLines(actor: TActor, batchId: string) {
   const db = await scopedReadDb(actor);
   const batch = await db.disbursementBatch.findUnique({ where: { id: batchId }, select: { id: true, name: true, organisationId: true } });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
-  await recordAudit(db, actor, { action: "ledger.export-batch-lines", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId });
+  await recordAudit(db, actor, {
+    action: "ledger.export-batch-lines",
+    entityType: "disbursement_batch",
+    entityId: batch.id,
+    organisationId: batch.organisationId,
+  });
   let after: string | undefined;
   for (;;) {
     const rows = await db.batchLine.findMany({
@@ -141,11 +184,22 @@ export async function* exportBatchLines(actor: TActor, batchId: string) {
     });
     for (const l of rows) {
       yield {
-        batchName: batch.name, holderName: l.file.holderName, fileNumber: l.file.fileNumber, tier: l.file.tier, fileLevel: l.file.fileLevel,
-        maskedResidentId: l.file.holderResidentId ? maskResidentId(l.file.holderResidentId) : null, organisationName: l.organisation.name,
-        student: studentName(membersOf(l.file.data), l.studentResidentId), amountFen: l.amountFen, adjustedAmountFen: l.adjustedAmountFen,
-        payableFen: l.removed ? 0 : (l.adjustedAmountFen ?? l.amountFen), adjustReason: l.adjustReason, removed: l.removed, removedReason: l.removedReason,
-        bankName: l.bankAccount?.bankName ?? null, maskedAccount: l.bankAccount ? maskAccountNumber(l.bankAccount.accountNumber) : null,
+        batchName: batch.name,
+        holderName: l.file.holderName,
+        fileNumber: l.file.fileNumber,
+        tier: l.file.tier,
+        fileLevel: l.file.fileLevel,
+        maskedResidentId: l.file.holderResidentId ? maskResidentId(l.file.holderResidentId) : null,
+        organisationName: l.organisation.name,
+        student: studentName(membersOf(l.file.data), l.studentResidentId),
+        amountFen: l.amountFen,
+        adjustedAmountFen: l.adjustedAmountFen,
+        payableFen: l.removed ? 0 : (l.adjustedAmountFen ?? l.amountFen),
+        adjustReason: l.adjustReason,
+        removed: l.removed,
+        removedReason: l.removedReason,
+        bankName: l.bankAccount?.bankName ?? null,
+        maskedAccount: l.bankAccount ? maskAccountNumber(l.bankAccount.accountNumber) : null,
       };
     }
     if (rows.length < 2000) return;

@@ -36,18 +36,46 @@ export async function getDisbursement(actor: TActor, disbursementId: string) {
     const policy = await aidPolicyFor(db as never, d.aidType, d.file.fileLevel, d.organisation.regionCode, entryDate).catch(() => null);
     if (policy?.annualCapFen != null) {
       const perStudent = d.aidType === "EDUCATION" || policy.capPer === "STUDENT";
-      const usedFen = await capUsage(db as never, { fileId: d.fileId, aidType: d.aidType, entryDate, perStudent, studentResidentId: d.studentResidentId, excludeDisbursementId: d.id });
+      const usedFen = await capUsage(db as never, {
+        fileId: d.fileId,
+        aidType: d.aidType,
+        entryDate,
+        perStudent,
+        studentResidentId: d.studentResidentId,
+        excludeDisbursementId: d.id,
+      });
       cap = { annualCapFen: policy.annualCapFen, usedFen, perStudent };
     }
   }
   return {
-    id: d.id, status: d.status, aidType: d.aidType, fundSource: d.fundSource, amountFen: d.amountFen, entryDate, purpose: d.purpose, evidence: d.evidence,
-    student: studentName(membersOf(d.file.data), d.studentResidentId), overCapNote: d.overCapNote, capOverrideReason: d.capOverrideReason,
-    rejectionReason: d.rejectionReason, recordedById: d.recordedById, recordedBy: d.recordedBy.name, recordedAt: d.recordedAt, decidedBy: d.decidedBy?.name ?? null,
-    decidedAt: d.decidedAt, file: { id: d.file.id, holderName: d.file.holderName, fileNumber: d.file.fileNumber, status: d.file.status },
-    organisationName: d.organisation.name, account: d.bankAccount && { bankName: d.bankAccount.bankName, masked: maskAccountNumber(d.bankAccount.accountNumber) },
-    reverses: d.reversesEntry && { id: d.reversesEntry.id, amountFen: d.reversesEntry.amountFen, entryDate: dateOnlyString(d.reversesEntry.entryDate), purpose: d.reversesEntry.purpose },
-    entryId: d.ledgerEntry?.id ?? null, cap,
+    id: d.id,
+    status: d.status,
+    aidType: d.aidType,
+    fundSource: d.fundSource,
+    amountFen: d.amountFen,
+    entryDate,
+    purpose: d.purpose,
+    evidence: d.evidence,
+    student: studentName(membersOf(d.file.data), d.studentResidentId),
+    overCapNote: d.overCapNote,
+    capOverrideReason: d.capOverrideReason,
+    rejectionReason: d.rejectionReason,
+    recordedById: d.recordedById,
+    recordedBy: d.recordedBy.name,
+    recordedAt: d.recordedAt,
+    decidedBy: d.decidedBy?.name ?? null,
+    decidedAt: d.decidedAt,
+    file: { id: d.file.id, holderName: d.file.holderName, fileNumber: d.file.fileNumber, status: d.file.status },
+    organisationName: d.organisation.name,
+    account: d.bankAccount && { bankName: d.bankAccount.bankName, masked: maskAccountNumber(d.bankAccount.accountNumber) },
+    reverses: d.reversesEntry && {
+      id: d.reversesEntry.id,
+      amountFen: d.reversesEntry.amountFen,
+      entryDate: dateOnlyString(d.reversesEntry.entryDate),
+      purpose: d.reversesEntry.purpose,
+    },
+    entryId: d.ledgerEntry?.id ?? null,
+    cap,
     // 代发汇总 (0037): the run that sent it to the bank, and the bank's answer.
     payment: d.paymentRun && d.paymentStatus ? { runId: d.paymentRun.id, runName: d.paymentRun.name, status: d.paymentStatus, reason: d.paymentReason } : null,
   };
@@ -84,13 +112,26 @@ export async function findPendingApprovals(actor: TActor) {
     db.disbursementBatch.count({ where: { status: "APPROVED" } }),
   ]);
   const request = (d: (typeof disbursements)[number]) => ({
-    id: d.id, holderName: d.file.holderName, organisationName: d.organisation.name, aidType: d.aidType, amountFen: d.amountFen,
-    entryDate: dateOnlyString(d.entryDate), isReversal: !!d.reversesEntryId, overCap: !!d.overCapNote, recordedBy: d.recordedBy.name,
+    id: d.id,
+    holderName: d.file.holderName,
+    organisationName: d.organisation.name,
+    aidType: d.aidType,
+    amountFen: d.amountFen,
+    entryDate: dateOnlyString(d.entryDate),
+    isReversal: !!d.reversesEntryId,
+    overCap: !!d.overCapNote,
+    recordedBy: d.recordedBy.name,
     isOwn: d.recordedById === actor.userId,
   });
   const batch = (b: (typeof submitted)[number]) => ({
-    id: b.id, name: b.name, status: b.status, organisationName: b.organisation.name, aidType: b.aidType, lines: b.lineCount,
-    submittedBy: b.submittedBy?.name ?? "—", isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
+    id: b.id,
+    name: b.name,
+    status: b.status,
+    organisationName: b.organisation.name,
+    aidType: b.aidType,
+    lines: b.lineCount,
+    submittedBy: b.submittedBy?.name ?? "—",
+    isOwn: b.createdById === actor.userId || b.submittedById === actor.userId,
   });
   return {
     disbursementCount,

@@ -28,7 +28,12 @@ export async function householdLedger(actor: TActor, fileId: string) {
       where: { fileId },
       orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
       take: 200,
-      include: { reversedBy: { select: { id: true } }, approvedBy: { select: { name: true } }, recordedBy: { select: { name: true } }, reversalRequests: { where: { status: "PENDING" }, select: { id: true } } },
+      include: {
+        reversedBy: { select: { id: true } },
+        approvedBy: { select: { name: true } },
+        recordedBy: { select: { name: true } },
+        reversalRequests: { where: { status: "PENDING" }, select: { id: true } },
+      },
     }),
     db.disbursement.findMany({ where: { fileId, status: "PENDING" }, orderBy: { recordedAt: "asc" }, include: { recordedBy: { select: { name: true } } } }),
     // The file was found in scope above; its totals are the plain sum of its entries.
@@ -39,15 +44,37 @@ export async function householdLedger(actor: TActor, fileId: string) {
   return {
     account: account && { id: account.id, bankName: account.bankName, accountHolder: account.accountHolder, masked: maskAccountNumber(account.accountNumber) },
     entries: entries.map((e) => ({
-      id: e.id, aidType: e.aidType, fundSource: e.fundSource, amountFen: e.amountFen, entryDate: dateOnlyString(e.entryDate), purpose: e.purpose,
-      student: studentName(members, e.studentResidentId), reason: e.reason, isReversal: !!e.reversesEntryId, reversed: !!e.reversedBy,
-      reversalPending: e.reversalRequests.length > 0, fromBatch: !!e.batchLineId, approvedBy: e.approvedBy.name, recordedBy: e.recordedBy.name,
+      id: e.id,
+      aidType: e.aidType,
+      fundSource: e.fundSource,
+      amountFen: e.amountFen,
+      entryDate: dateOnlyString(e.entryDate),
+      purpose: e.purpose,
+      student: studentName(members, e.studentResidentId),
+      reason: e.reason,
+      isReversal: !!e.reversesEntryId,
+      reversed: !!e.reversedBy,
+      reversalPending: e.reversalRequests.length > 0,
+      fromBatch: !!e.batchLineId,
+      approvedBy: e.approvedBy.name,
+      recordedBy: e.recordedBy.name,
       capOverrideReason: e.capOverrideReason,
     })),
     pending: pending.map((d) => ({
-      id: d.id, aidType: d.aidType, amountFen: d.amountFen, entryDate: dateOnlyString(d.entryDate), purpose: d.purpose, isReversal: !!d.reversesEntryId, recordedBy: d.recordedBy.name,
+      id: d.id,
+      aidType: d.aidType,
+      amountFen: d.amountFen,
+      entryDate: dateOnlyString(d.entryDate),
+      purpose: d.purpose,
+      isReversal: !!d.reversesEntryId,
+      recordedBy: d.recordedBy.name,
     })),
-    totals: totals.map((t) => ({ year: t.year, aidType: t.aid_type as keyof typeof import("./labels").AID_TYPE_LABELS, totalFen: Number(t.total), entries: Number(t.entries) })),
+    totals: totals.map((t) => ({
+      year: t.year,
+      aidType: t.aid_type as keyof typeof import("./labels").AID_TYPE_LABELS,
+      totalFen: Number(t.total),
+      entries: Number(t.entries),
+    })),
   };
 }
 
@@ -57,20 +84,43 @@ export async function disbursementFormContext(actor: TActor, fileId: string) {
   const db = scopedDb(actor);
   const file = await db.householdFile.findUnique({
     where: { id: fileId },
-    select: { id: true, holderName: true, fileNumber: true, status: true, fileLevel: true, data: true, organisation: { select: { name: true, regionCode: true } } },
+    select: {
+      id: true,
+      holderName: true,
+      fileNumber: true,
+      status: true,
+      fileLevel: true,
+      data: true,
+      organisation: { select: { name: true, regionCode: true } },
+    },
   });
   if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
   const members = membersOf(file.data);
   const today = todayInShanghai();
-  const policies = (await Promise.all(AID_TYPES.map((t) => aidPolicyFor(db as never, t, file.fileLevel, file.organisation.regionCode, today).catch(() => null))))
-    .filter((p) => p !== null);
+  const policies = (
+    await Promise.all(AID_TYPES.map((t) => aidPolicyFor(db as never, t, file.fileLevel, file.organisation.regionCode, today).catch(() => null)))
+  ).filter((p) => p !== null);
   const account = await db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { bankName: true, accountNumber: true } });
   return {
-    file: { id: file.id, holderName: file.holderName, fileNumber: file.fileNumber, status: file.status, fileLevel: file.fileLevel, organisationName: file.organisation.name },
+    file: {
+      id: file.id,
+      holderName: file.holderName,
+      fileNumber: file.fileNumber,
+      status: file.status,
+      fileLevel: file.fileLevel,
+      organisationName: file.organisation.name,
+    },
     students: members.flatMap((m, index) =>
       (IN_SCHOOL_EDUCATION as readonly string[]).includes(m.education ?? "") && m.residentId ? [{ index, name: m.name ?? "—", education: m.education! }] : [],
     ),
     account: account && { bankName: account.bankName, masked: maskAccountNumber(account.accountNumber) },
-    policies: policies.map((p) => ({ aidType: p.aidType, standardAmountFen: p.standardAmountFen, annualCapFen: p.annualCapFen, capPer: p.capPer, cash: p.cash, specific: p.fileLevel !== null })),
+    policies: policies.map((p) => ({
+      aidType: p.aidType,
+      standardAmountFen: p.standardAmountFen,
+      annualCapFen: p.annualCapFen,
+      capPer: p.capPer,
+      cash: p.cash,
+      specific: p.fileLevel !== null,
+    })),
   };
 }

@@ -37,7 +37,12 @@ function commonSql(alias: "e" | "t" | "x", filters: TLedgerFilters): Prisma.Sql[
  * (ledger_entry_elsewhere, kept by the database: only such entries are in it); with an amount
  * filter, from the entries themselves.
  */
-export async function ledgerTotals(actor: TActor, orgIds: string[], filters: TLedgerFilters, where: Prisma.Sql): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
+export async function ledgerTotals(
+  actor: TActor,
+  orgIds: string[],
+  filters: TLedgerFilters,
+  where: Prisma.Sql,
+): Promise<{ totalFen: number | null; count: number; countAtLeast: boolean }> {
   const db = scopedDb(actor);
   if (filters.min === undefined && filters.max === undefined) {
     const [[daily], [brought]] = await Promise.all([
@@ -46,9 +51,14 @@ export async function ledgerTotals(actor: TActor, orgIds: string[], filters: TLe
          WHERE ${Prisma.join([Prisma.sql`t.organisation_id = ANY(${orgIds}::uuid[])`, db.$orgInScope(Prisma.sql`t.organisation_id`), ...commonSql("t", filters)], " AND ")}`,
       db.$queryRaw<[{ n: bigint; total: bigint | null }]>`
         SELECT count(*)::bigint AS n, sum(x.amount_fen)::bigint AS total FROM ledger_entry_elsewhere x
-         WHERE ${Prisma.join([
-           Prisma.sql`x.holder_organisation_id = ANY(${orgIds}::uuid[]) AND NOT (x.organisation_id = ANY(${orgIds}::uuid[]))`,
-           db.$orgInScope(Prisma.sql`x.holder_organisation_id`), ...commonSql("x", filters)], " AND ")}`,
+         WHERE ${Prisma.join(
+           [
+             Prisma.sql`x.holder_organisation_id = ANY(${orgIds}::uuid[]) AND NOT (x.organisation_id = ANY(${orgIds}::uuid[]))`,
+             db.$orgInScope(Prisma.sql`x.holder_organisation_id`),
+             ...commonSql("x", filters),
+           ],
+           " AND ",
+         )}`,
     ]);
     return { totalFen: Number(daily.total ?? 0) + Number(brought.total ?? 0), count: Number(daily.n ?? 0) + Number(brought.n), countAtLeast: false };
   }
@@ -59,7 +69,9 @@ export async function ledgerTotals(actor: TActor, orgIds: string[], filters: TLe
     SELECT count(*)::bigint AS n, sum(amount_fen)::bigint AS total
       FROM (SELECT e.amount_fen FROM ledger_entry e WHERE ${where} LIMIT ${SCAN_COUNT_LIMIT + 1}) x`;
   const n = Number(row.n);
-  return n > SCAN_COUNT_LIMIT ? { totalFen: null, count: SCAN_COUNT_LIMIT, countAtLeast: true } : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
+  return n > SCAN_COUNT_LIMIT
+    ? { totalFen: null, count: SCAN_COUNT_LIMIT, countAtLeast: true }
+    : { totalFen: Number(row.total ?? 0), count: n, countAtLeast: false };
 }
 
 /**
@@ -131,9 +143,21 @@ type TLedgerRow = Prisma.LedgerEntryGetPayload<{ include: typeof ledgerInclude }
 
 function present(e: TLedgerRow) {
   return {
-    id: e.id, entryDate: dateOnlyString(e.entryDate), organisationName: e.organisation.name, fileId: e.file.id, holderName: e.file.holderName,
-    fileNumber: e.file.fileNumber, aidType: e.aidType, fundSource: e.fundSource, amountFen: e.amountFen, purpose: e.purpose, reason: e.reason,
-    isReversal: !!e.reversesEntryId, reversed: !!e.reversedBy, fromBatch: !!e.batchLineId, capOverrideReason: e.capOverrideReason,
+    id: e.id,
+    entryDate: dateOnlyString(e.entryDate),
+    organisationName: e.organisation.name,
+    fileId: e.file.id,
+    holderName: e.file.holderName,
+    fileNumber: e.file.fileNumber,
+    aidType: e.aidType,
+    fundSource: e.fundSource,
+    amountFen: e.amountFen,
+    purpose: e.purpose,
+    reason: e.reason,
+    isReversal: !!e.reversesEntryId,
+    reversed: !!e.reversedBy,
+    fromBatch: !!e.batchLineId,
+    capOverrideReason: e.capOverrideReason,
     account: e.bankAccount && { id: e.bankAccount.id, bankName: e.bankAccount.bankName, masked: maskAccountNumber(e.bankAccount.accountNumber) },
   };
 }

@@ -74,26 +74,29 @@ export const ZRecordReversalInput = z.object({
 });
 export type TRecordReversalInput = z.output<typeof ZRecordReversalInput>;
 
-export const ZCreateBatchInput = z.object({
-  idempotencyKey,
-  /** 银行代发 (the default), 现金 or 实物; goods are described for 实物 (CHECK disbursement_batch_goods_in_kind). */
-  paymentMethod: z.enum(["BANK", "CASH", "IN_KIND"], "请选择发放方式").default("BANK"),
-  goodsDescription: optionalText(200, "实物名称"),
-  name: text(2, 60, "批次名称"),
-  aidType,
-  fundSource,
-  /** Blank: each household gets the policy standard for its file level. */
-  standardAmountFen: optionalYuan,
-  entryDate: date("发放日期"),
-  purpose: text(2, 200, "用途"),
-  organisationId: z.uuid("请选择发放范围（组织）"),
-  tiers: checkboxes(z.enum(keysOf(TIER_LABELS))),
-  fileLevels: checkboxes(z.enum(keysOf(FILE_LEVEL_LABELS))),
-}).superRefine((v, ctx) => {
-  const goods = v.goodsDescription?.trim();
-  if (v.paymentMethod === "IN_KIND" && !goods) ctx.addIssue({ code: "custom", path: ["goodsDescription"], message: "实物发放请填写实物名称（如 米面油、慰问品）" });
-  if (v.paymentMethod !== "IN_KIND" && goods) ctx.addIssue({ code: "custom", path: ["goodsDescription"], message: "只有实物发放需要填写实物名称" });
-});
+export const ZCreateBatchInput = z
+  .object({
+    idempotencyKey,
+    /** 银行代发 (the default), 现金 or 实物; goods are described for 实物 (CHECK disbursement_batch_goods_in_kind). */
+    paymentMethod: z.enum(["BANK", "CASH", "IN_KIND"], "请选择发放方式").default("BANK"),
+    goodsDescription: optionalText(200, "实物名称"),
+    name: text(2, 60, "批次名称"),
+    aidType,
+    fundSource,
+    /** Blank: each household gets the policy standard for its file level. */
+    standardAmountFen: optionalYuan,
+    entryDate: date("发放日期"),
+    purpose: text(2, 200, "用途"),
+    organisationId: z.uuid("请选择发放范围（组织）"),
+    tiers: checkboxes(z.enum(keysOf(TIER_LABELS))),
+    fileLevels: checkboxes(z.enum(keysOf(FILE_LEVEL_LABELS))),
+  })
+  .superRefine((v, ctx) => {
+    const goods = v.goodsDescription?.trim();
+    if (v.paymentMethod === "IN_KIND" && !goods)
+      ctx.addIssue({ code: "custom", path: ["goodsDescription"], message: "实物发放请填写实物名称（如 米面油、慰问品）" });
+    if (v.paymentMethod !== "IN_KIND" && goods) ctx.addIssue({ code: "custom", path: ["goodsDescription"], message: "只有实物发放需要填写实物名称" });
+  });
 export type TCreateBatchFormValues = z.input<typeof ZCreateBatchInput>;
 export type TCreateBatchInput = z.output<typeof ZCreateBatchInput>;
 

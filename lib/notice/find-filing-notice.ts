@@ -14,7 +14,14 @@ export async function findFilingNotice(actor: TActor, fileId: string) {
   const file = await scopedDb(actor).householdFile.findUnique({
     where: { id: fileId },
     select: {
-      id: true, status: true, fileNumber: true, holderName: true, tier: true, approvedAt: true, nextCheckDue: true, observationUntil: true,
+      id: true,
+      status: true,
+      fileNumber: true,
+      holderName: true,
+      tier: true,
+      approvedAt: true,
+      nextCheckDue: true,
+      observationUntil: true,
       organisation: { select: { name: true, path: true, regionCode: true } },
       responsibleCadre: { select: { name: true } },
       queryCodes: { where: { endedAt: null }, select: { issuedAt: true } },
@@ -56,7 +63,11 @@ export async function findPublicVisits(actor: TActor, fileId: string) {
   return db.auditEvent.findMany({
     where: {
       OR: [
-        { entityType: "household_file", entityId: fileId, action: { in: ["public.query", "public.query_failed", "file.query_code_issue", "public.objection"] } },
+        {
+          entityType: "household_file",
+          entityId: fileId,
+          action: { in: ["public.query", "public.query_failed", "file.query_code_issue", "public.objection"] },
+        },
         ...(application ? [{ entityType: "online_application", entityId: application.id, action: { not: "application.upload_view" } }] : []),
       ],
     },

@@ -19,12 +19,18 @@ export async function issueQueryCode(actor: TActor, input: { fileId: string }): 
   const codeHash = await hashQueryCode(code);
   try {
     return await scopedDb(actor).$transaction(async (tx) => {
-      const file = await tx.householdFile.findUnique({ where: { id: input.fileId }, select: { id: true, status: true, fileNumber: true, organisationId: true } });
+      const file = await tx.householdFile.findUnique({
+        where: { id: input.fileId },
+        select: { id: true, status: true, fileNumber: true, organisationId: true },
+      });
       if (!file) throw new NotFoundError();
       enforce(canIssueQueryCode(file));
       const now = new Date();
       const ended = await tx.fileQueryCode.updateMany({ where: { fileId: file.id, endedAt: null }, data: { endedAt: now } });
-      const issued = await tx.fileQueryCode.create({ data: { fileId: file.id, codeHash, issuedById: actor.userId, issuedAt: now }, select: { id: true, issuedAt: true } });
+      const issued = await tx.fileQueryCode.create({
+        data: { fileId: file.id, codeHash, issuedById: actor.userId, issuedAt: now },
+        select: { id: true, issuedAt: true },
+      });
       await recordAudit(tx, actor, {
         action: "file.query_code_issue",
         entityType: "household_file",

@@ -18,5 +18,8 @@ export const mayIssueQueryCode = (actor: Pick<TActor, "roles">): TAllowed => rol
 
 /** 打印建档告知书 on the file page: a caseworker, for an approved file still followed. */
 export function canPrintNotice(actor: Pick<TActor, "roles">, file: { status: FileStatus; fileNumber: string | null }): TAllowed {
-  return firstRefusal(() => mayIssueQueryCode(actor), () => canIssueQueryCode(file));
+  return firstRefusal(
+    () => mayIssueQueryCode(actor),
+    () => canIssueQueryCode(file),
+  );
 }

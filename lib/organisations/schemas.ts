@@ -18,7 +18,10 @@ export const ZCreateOrganisationInput = z.object({
     .toUpperCase()
     .regex(/^[0-9A-Z-]{2,32}$/, "组织代码为 2–32 位大写字母、数字或横线"),
   level: z.enum(ORG_LEVELS, "请选择组织层级"),
-  regionCode: z.string().trim().regex(/^[0-9]{6}$/, "行政区划代码为 6 位数字"),
+  regionCode: z
+    .string()
+    .trim()
+    .regex(/^[0-9]{6}$/, "行政区划代码为 6 位数字"),
   /** 服务电话, printed on the 建档告知书 (issue 24); blank: the nearest union above that has one. */
   servicePhone: z
     .string()

@@ -68,13 +68,25 @@ export async function applyReturnFile(actor: TActor, input: TReturnFileInput & {
         const lines = await loadBatchPaymentLines(tx, batch);
         const match = matchReturnFile(batch.id, lines, layout, read);
         if (!match.canApply) {
-          throw new DomainError(`回盘文件有 ${match.unmatched} 行未匹配、${match.mismatched} 行不一致，不能确认。请向银行核实后重新上传，未写入任何数据。`, "NOT_APPLICABLE");
+          throw new DomainError(
+            `回盘文件有 ${match.unmatched} 行未匹配、${match.mismatched} 行不一致，不能确认。请向银行核实后重新上传，未写入任何数据。`,
+            "NOT_APPLICABLE",
+          );
         }
         const now = new Date();
         const returned = await tx.paymentReturn.create({
           data: {
-            batchId: batch.id, layoutId: layout.id, fileName: input.file.name.slice(0, 200), sha256, paidLines: match.paidLines, paidFen: match.paidFen,
-            returnedLines: match.returnedLines, returnedFen: match.returnedFen, statedTotalFen: match.statedTotalFen, appliedById: actor.userId, appliedAt: now,
+            batchId: batch.id,
+            layoutId: layout.id,
+            fileName: input.file.name.slice(0, 200),
+            sha256,
+            paidLines: match.paidLines,
+            paidFen: match.paidFen,
+            returnedLines: match.returnedLines,
+            returnedFen: match.returnedFen,
+            statedTotalFen: match.statedTotalFen,
+            appliedById: actor.userId,
+            appliedAt: now,
           },
           select: { id: true },
         });
@@ -82,25 +94,45 @@ export async function applyReturnFile(actor: TActor, input: TReturnFileInput & {
         const returnedRows = match.rows.filter((r) => r.outcome === "RETURNED");
         let changed = 0;
         for (let i = 0; i < paidIds.length; i += 5_000) {
-          changed += (await tx.batchLine.updateMany({
-            where: { id: { in: paidIds.slice(i, i + 5_000) }, batchId: batch.id, paymentStatus: "WAITING" },
-            data: { paymentStatus: "PAID", paymentUpdatedAt: now, paymentReturnId: returned.id },
-          })).count;
+          changed += (
+            await tx.batchLine.updateMany({
+              where: { id: { in: paidIds.slice(i, i + 5_000) }, batchId: batch.id, paymentStatus: "WAITING" },
+              data: { paymentStatus: "PAID", paymentUpdatedAt: now, paymentReturnId: returned.id },
+            })
+          ).count;
         }
         // A bank gives a handful of reasons; one statement per reason.
         const byReason = new Map<string, typeof returnedRows>();
         for (const row of returnedRows) byReason.set(row.reason, [...(byReason.get(row.reason) ?? []), row]);
         for (const [reason, rows] of byReason) {
-          changed += (await tx.batchLine.updateMany({
-            where: { id: { in: rows.map((r) => r.lineId!) }, batchId: batch.id, paymentStatus: "WAITING" },
-            data: { paymentStatus: "RETURNED", paymentReason: reason, paymentUpdatedAt: now, paymentReturnId: returned.id },
-          })).count;
+          changed += (
+            await tx.batchLine.updateMany({
+              where: { id: { in: rows.map((r) => r.lineId!) }, batchId: batch.id, paymentStatus: "WAITING" },
+              data: { paymentStatus: "RETURNED", paymentReason: reason, paymentUpdatedAt: now, paymentReturnId: returned.id },
+            })
+          ).count;
         }
         if (changed !== paidIds.length + returnedRows.length) throw new ConflictError("回盘中的部分付款刚被他人处理，请刷新页面后重新预览。");
-        if (returnedRows.length > 0) await reverseReturned(tx, actor, batch, returnedRows.map((r) => ({ lineId: r.lineId!, reason: r.reason })));
+        if (returnedRows.length > 0)
+          await reverseReturned(
+            tx,
+            actor,
+            batch,
+            returnedRows.map((r) => ({ lineId: r.lineId!, reason: r.reason })),
+          );
         await recordAudit(tx, actor, {
-          action: "payments.apply-return", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId,
-          detail: { fileName: input.file.name, sha256, paidLines: match.paidLines, paidFen: match.paidFen, returnedLines: match.returnedLines, returnedFen: match.returnedFen },
+          action: "payments.apply-return",
+          entityType: "disbursement_batch",
+          entityId: batch.id,
+          organisationId: batch.organisationId,
+          detail: {
+            fileName: input.file.name,
+            sha256,
+            paidLines: match.paidLines,
+            paidFen: match.paidFen,
+            returnedLines: match.returnedLines,
+            returnedFen: match.returnedFen,
+          },
         });
         const settled = await settleBatchIfComplete(tx, actor, batch.id);
         return { batchId: batch.id, paidLines: match.paidLines, returnedLines: match.returnedLines, settled };
@@ -118,21 +150,47 @@ export async function applyReturnFile(actor: TActor, input: TReturnFileInput & {
  * reversal_kind BANK_RETURN) — nothing edited. Recorded as the batch's submitter recorded the
  * original and approved by the official confirming the return (ledger_entry_maker_checker).
  */
-async function reverseReturned(tx: TScopedTx, actor: TActor, batch: { submittedById: string | null; name: string }, rows: Array<{ lineId: string; reason: string }>) {
+async function reverseReturned(
+  tx: TScopedTx,
+  actor: TActor,
+  batch: { submittedById: string | null; name: string },
+  rows: Array<{ lineId: string; reason: string }>,
+) {
   const reasonOf = new Map(rows.map((r) => [r.lineId, r.reason]));
   const entries = await tx.ledgerEntry.findMany({
     where: { batchLineId: { in: rows.map((r) => r.lineId) } },
-    select: { id: true, organisationId: true, fileId: true, aidType: true, fundSource: true, amountFen: true, studentResidentId: true, bankAccountId: true, batchLineId: true, reversedBy: { select: { id: true } } },
+    select: {
+      id: true,
+      organisationId: true,
+      fileId: true,
+      aidType: true,
+      fundSource: true,
+      amountFen: true,
+      studentResidentId: true,
+      bankAccountId: true,
+      batchLineId: true,
+      reversedBy: { select: { id: true } },
+    },
   });
   const reversed = entries.find((e) => e.reversedBy);
   if (entries.length !== rows.length || reversed) throw new ConflictError("退回的付款中有一笔的台账已冲正或不存在，请联系审计核实后再导入。");
   const entryDate = dateOnly(todayInShanghai());
   await tx.ledgerEntry.createMany({
     data: entries.map((e) => ({
-      organisationId: e.organisationId, fileId: e.fileId, aidType: e.aidType, fundSource: e.fundSource, amountFen: -e.amountFen, entryDate,
-      purpose: `${batch.name}：银行退回`, studentResidentId: e.studentResidentId, bankAccountId: e.bankAccountId, reversesEntryId: e.id,
-      reason: `银行退回：${reasonOf.get(e.batchLineId!)}`, reversalKind: "BANK_RETURN" as const,
-      recordedById: batch.submittedById ?? actor.userId, approvedById: actor.userId,
+      organisationId: e.organisationId,
+      fileId: e.fileId,
+      aidType: e.aidType,
+      fundSource: e.fundSource,
+      amountFen: -e.amountFen,
+      entryDate,
+      purpose: `${batch.name}：银行退回`,
+      studentResidentId: e.studentResidentId,
+      bankAccountId: e.bankAccountId,
+      reversesEntryId: e.id,
+      reason: `银行退回：${reasonOf.get(e.batchLineId!)}`,
+      reversalKind: "BANK_RETURN" as const,
+      recordedById: batch.submittedById ?? actor.userId,
+      approvedById: actor.userId,
     })),
   });
 }

@@ -62,13 +62,25 @@ export async function applyRunReturnFile(actor: TActor, input: TRunReturnFileInp
         const lines = await loadRunPaymentLines(tx, run.id);
         const match = matchReturnFile(run.id, lines, layout, read);
         if (!match.canApply) {
-          throw new DomainError(`回盘文件有 ${match.unmatched} 行未匹配、${match.mismatched} 行不一致，不能确认。请向银行核实后重新上传，未写入任何数据。`, "NOT_APPLICABLE");
+          throw new DomainError(
+            `回盘文件有 ${match.unmatched} 行未匹配、${match.mismatched} 行不一致，不能确认。请向银行核实后重新上传，未写入任何数据。`,
+            "NOT_APPLICABLE",
+          );
         }
         const now = new Date();
         const applied = await tx.paymentRunReturn.create({
           data: {
-            runId: run.id, layoutId: layout.id, fileName: input.file.name.slice(0, 200), sha256, paidLines: match.paidLines, paidFen: match.paidFen,
-            returnedLines: match.returnedLines, returnedFen: match.returnedFen, statedTotalFen: match.statedTotalFen, appliedById: actor.userId, appliedAt: now,
+            runId: run.id,
+            layoutId: layout.id,
+            fileName: input.file.name.slice(0, 200),
+            sha256,
+            paidLines: match.paidLines,
+            paidFen: match.paidFen,
+            returnedLines: match.returnedLines,
+            returnedFen: match.returnedFen,
+            statedTotalFen: match.statedTotalFen,
+            appliedById: actor.userId,
+            appliedAt: now,
           },
           select: { id: true },
         });
@@ -76,24 +88,44 @@ export async function applyRunReturnFile(actor: TActor, input: TRunReturnFileInp
         const returnedRows = match.rows.filter((r) => r.outcome === "RETURNED");
         let changed = 0;
         for (let i = 0; i < paidIds.length; i += 5_000) {
-          changed += (await tx.disbursement.updateMany({
-            where: { id: { in: paidIds.slice(i, i + 5_000) }, paymentRunId: run.id, paymentStatus: "WAITING" },
-            data: { paymentStatus: "PAID", paymentUpdatedAt: now, paymentRunReturnId: applied.id },
-          })).count;
+          changed += (
+            await tx.disbursement.updateMany({
+              where: { id: { in: paidIds.slice(i, i + 5_000) }, paymentRunId: run.id, paymentStatus: "WAITING" },
+              data: { paymentStatus: "PAID", paymentUpdatedAt: now, paymentRunReturnId: applied.id },
+            })
+          ).count;
         }
         const byReason = new Map<string, string[]>();
         for (const row of returnedRows) byReason.set(row.reason, [...(byReason.get(row.reason) ?? []), row.lineId!]);
         for (const [reason, ids] of byReason) {
-          changed += (await tx.disbursement.updateMany({
-            where: { id: { in: ids }, paymentRunId: run.id, paymentStatus: "WAITING" },
-            data: { paymentStatus: "RETURNED", paymentReason: reason, paymentUpdatedAt: now, paymentRunReturnId: applied.id },
-          })).count;
+          changed += (
+            await tx.disbursement.updateMany({
+              where: { id: { in: ids }, paymentRunId: run.id, paymentStatus: "WAITING" },
+              data: { paymentStatus: "RETURNED", paymentReason: reason, paymentUpdatedAt: now, paymentRunReturnId: applied.id },
+            })
+          ).count;
         }
         if (changed !== paidIds.length + returnedRows.length) throw new ConflictError("回盘中的部分付款刚被他人处理，请刷新页面后重新预览。");
-        if (returnedRows.length > 0) await reverseReturned(tx, actor, run, returnedRows.map((r) => ({ disbursementId: r.lineId!, reason: r.reason })));
+        if (returnedRows.length > 0)
+          await reverseReturned(
+            tx,
+            actor,
+            run,
+            returnedRows.map((r) => ({ disbursementId: r.lineId!, reason: r.reason })),
+          );
         await recordAudit(tx, actor, {
-          action: "payments.apply-run-return", entityType: "payment_run", entityId: run.id, organisationId: run.organisationId,
-          detail: { fileName: input.file.name, sha256, paidLines: match.paidLines, paidFen: match.paidFen, returnedLines: match.returnedLines, returnedFen: match.returnedFen },
+          action: "payments.apply-run-return",
+          entityType: "payment_run",
+          entityId: run.id,
+          organisationId: run.organisationId,
+          detail: {
+            fileName: input.file.name,
+            sha256,
+            paidLines: match.paidLines,
+            paidFen: match.paidFen,
+            returnedLines: match.returnedLines,
+            returnedFen: match.returnedFen,
+          },
         });
         return { runId: run.id, paidLines: match.paidLines, returnedLines: match.returnedLines };
       },
@@ -106,20 +138,47 @@ export async function applyRunReturnFile(actor: TActor, input: TRunReturnFileInp
 }
 
 /** 银行退回: the exact negative of each returned payment's entry, recorded as the run's maker grouped it and approved by the confirming official. */
-async function reverseReturned(tx: TScopedTx, actor: TActor, run: { name: string; createdById: string }, rows: Array<{ disbursementId: string; reason: string }>) {
+async function reverseReturned(
+  tx: TScopedTx,
+  actor: TActor,
+  run: { name: string; createdById: string },
+  rows: Array<{ disbursementId: string; reason: string }>,
+) {
   const reasonOf = new Map(rows.map((r) => [r.disbursementId, r.reason]));
   const entries = await tx.ledgerEntry.findMany({
     where: { disbursementId: { in: rows.map((r) => r.disbursementId) } },
-    select: { id: true, organisationId: true, fileId: true, aidType: true, fundSource: true, amountFen: true, studentResidentId: true, bankAccountId: true, disbursementId: true, reversedBy: { select: { id: true } } },
+    select: {
+      id: true,
+      organisationId: true,
+      fileId: true,
+      aidType: true,
+      fundSource: true,
+      amountFen: true,
+      studentResidentId: true,
+      bankAccountId: true,
+      disbursementId: true,
+      reversedBy: { select: { id: true } },
+    },
   });
-  if (entries.length !== rows.length || entries.some((e) => e.reversedBy)) throw new ConflictError("退回的付款中有一笔的台账已冲正或不存在，请联系审计核实后再导入。");
+  if (entries.length !== rows.length || entries.some((e) => e.reversedBy))
+    throw new ConflictError("退回的付款中有一笔的台账已冲正或不存在，请联系审计核实后再导入。");
   const entryDate = dateOnly(todayInShanghai());
   await tx.ledgerEntry.createMany({
     data: entries.map((e) => ({
-      organisationId: e.organisationId, fileId: e.fileId, aidType: e.aidType, fundSource: e.fundSource, amountFen: -e.amountFen, entryDate,
-      purpose: `${run.name}：银行退回`, studentResidentId: e.studentResidentId, bankAccountId: e.bankAccountId, reversesEntryId: e.id,
-      reason: `银行退回：${reasonOf.get(e.disbursementId!)}`, reversalKind: "BANK_RETURN" as const,
-      recordedById: run.createdById, approvedById: actor.userId,
+      organisationId: e.organisationId,
+      fileId: e.fileId,
+      aidType: e.aidType,
+      fundSource: e.fundSource,
+      amountFen: -e.amountFen,
+      entryDate,
+      purpose: `${run.name}：银行退回`,
+      studentResidentId: e.studentResidentId,
+      bankAccountId: e.bankAccountId,
+      reversesEntryId: e.id,
+      reason: `银行退回：${reasonOf.get(e.disbursementId!)}`,
+      reversalKind: "BANK_RETURN" as const,
+      recordedById: run.createdById,
+      approvedById: actor.userId,
     })),
   });
 }

@@ -17,9 +17,17 @@ import { CALLBACK_REPORT_READERS } from "./rules";
 export { CALLBACK_REPORT_READERS };
 
 export type TCoverageRow = {
-  organisationId: string; name: string; paidLines: number; sampled: number; called: number;
-  received: number; notReceived: number; amountMismatch: number; unreachable: number;
-  coverage: number | null; problemRate: number | null;
+  organisationId: string;
+  name: string;
+  paidLines: number;
+  sampled: number;
+  called: number;
+  received: number;
+  notReceived: number;
+  amountMismatch: number;
+  unreachable: number;
+  coverage: number | null;
+  problemRate: number | null;
 };
 
 export async function findCallbackCoverage(actor: TActor, period: { from: string; to: string }) {
@@ -27,7 +35,11 @@ export async function findCallbackCoverage(actor: TActor, period: { from: string
   const db = scopedDb(actor);
   const paidIn = { status: "PAID" as const, paidAt: { gte: startOfShanghaiDay(period.from)!, lt: endOfShanghaiDay(period.to)! } };
   const [lines, calls] = await Promise.all([
-    db.batchLine.groupBy({ by: ["organisationId"], where: { removed: false, paymentStatus: { in: ["PAID", "SIGNED"] }, batch: paidIn }, _count: { _all: true } }),
+    db.batchLine.groupBy({
+      by: ["organisationId"],
+      where: { removed: false, paymentStatus: { in: ["PAID", "SIGNED"] }, batch: paidIn },
+      _count: { _all: true },
+    }),
     db.callbackCall.groupBy({ by: ["organisationId", "outcome"], where: { batch: paidIn }, _count: { _all: true } }),
   ]);
   const ids = [...new Set([...lines.map((l) => l.organisationId), ...calls.map((c) => c.organisationId)])];
@@ -35,21 +47,40 @@ export async function findCallbackCoverage(actor: TActor, period: { from: string
   const rows: TCoverageRow[] = orgs
     .sort((a, b) => a.path.localeCompare(b.path))
     .map((o) => {
-      const count = (outcome?: string | null) => calls.filter((c) => c.organisationId === o.id && (outcome === undefined || c.outcome === outcome)).reduce((n, c) => n + c._count._all, 0);
+      const count = (outcome?: string | null) =>
+        calls.filter((c) => c.organisationId === o.id && (outcome === undefined || c.outcome === outcome)).reduce((n, c) => n + c._count._all, 0);
       const paidLines = lines.find((l) => l.organisationId === o.id)?._count._all ?? 0;
       const sampled = count();
       const called = sampled - count(null);
       const notReceived = count("NOT_RECEIVED");
       const amountMismatch = count("AMOUNT_MISMATCH");
       return {
-        organisationId: o.id, name: o.name, paidLines, sampled, called, received: count("RECEIVED"), notReceived, amountMismatch, unreachable: count("UNREACHABLE"),
-        coverage: paidLines > 0 ? called / paidLines : null, problemRate: called > 0 ? (notReceived + amountMismatch) / called : null,
+        organisationId: o.id,
+        name: o.name,
+        paidLines,
+        sampled,
+        called,
+        received: count("RECEIVED"),
+        notReceived,
+        amountMismatch,
+        unreachable: count("UNREACHABLE"),
+        coverage: paidLines > 0 ? called / paidLines : null,
+        problemRate: called > 0 ? (notReceived + amountMismatch) / called : null,
       };
     });
   const sum = (key: keyof TCoverageRow) => rows.reduce((n, r) => n + (r[key] as number), 0);
   const total: TCoverageRow = {
-    organisationId: "", name: "合计", paidLines: sum("paidLines"), sampled: sum("sampled"), called: sum("called"), received: sum("received"),
-    notReceived: sum("notReceived"), amountMismatch: sum("amountMismatch"), unreachable: sum("unreachable"), coverage: null, problemRate: null,
+    organisationId: "",
+    name: "合计",
+    paidLines: sum("paidLines"),
+    sampled: sum("sampled"),
+    called: sum("called"),
+    received: sum("received"),
+    notReceived: sum("notReceived"),
+    amountMismatch: sum("amountMismatch"),
+    unreachable: sum("unreachable"),
+    coverage: null,
+    problemRate: null,
   };
   total.coverage = total.paidLines > 0 ? total.called / total.paidLines : null;
   total.problemRate = total.called > 0 ? (total.notReceived + total.amountMismatch) / total.called : null;
@@ -70,5 +101,10 @@ export const COVERAGE_COLUMNS: TXlsxColumn<TCoverageRow>[] = [
 ];
 
 export async function recordCoverageExport(actor: TActor, period: { from: string; to: string }, rows: number) {
-  await recordAudit(scopedDb(actor), actor, { action: "payments.export-callback-coverage", entityType: "report", organisationId: actor.organisation.id, detail: { ...period, rows } });
+  await recordAudit(scopedDb(actor), actor, {
+    action: "payments.export-callback-coverage",
+    entityType: "report",
+    organisationId: actor.organisation.id,
+    detail: { ...period, rows },
+  });
 }

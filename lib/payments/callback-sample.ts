@@ -17,7 +17,10 @@ export type TPerUnion = { organisationId: string; name: string; population: numb
 export async function drawCallbackSample(tx: TScopedTx, actor: Pick<TActor, "userId" | "ip">, batchId: string, options: { seed?: number } = {}) {
   const existing = await tx.callbackSample.findUnique({ where: { batchId }, select: { id: true } });
   if (existing) return existing;
-  const batch = await tx.disbursementBatch.findUniqueOrThrow({ where: { id: batchId }, select: { organisationId: true, organisation: { select: { regionCode: true } } } });
+  const batch = await tx.disbursementBatch.findUniqueOrThrow({
+    where: { id: batchId },
+    select: { organisationId: true, organisation: { select: { regionCode: true } } },
+  });
   const share = await policyValue("CALLBACK_SHARE", batch.organisation.regionCode, todayInShanghai());
   const lines = await tx.batchLine.findMany({
     where: { batchId, removed: false, paymentStatus: { in: ["PAID", "SIGNED"] } },
@@ -40,7 +43,10 @@ export async function drawCallbackSample(tx: TScopedTx, actor: Pick<TActor, "use
     }),
   });
   await recordAudit(tx, actor, {
-    action: "payments.draw-callback-sample", entityType: "callback_sample", entityId: created.id, organisationId: batch.organisationId,
+    action: "payments.draw-callback-sample",
+    entityType: "callback_sample",
+    entityId: created.id,
+    organisationId: batch.organisationId,
     detail: { batchId, seed, share, population: lines.length, sampled: sample.length },
   });
   return created;

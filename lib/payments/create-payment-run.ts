@@ -33,7 +33,10 @@ export async function createPaymentRun(actor: TActor, input: TCreatePaymentRunIn
     if (!org) throw new NotFoundError("单位不存在，或不在您的管辖范围内。");
     const rows = await findGroupableDisbursements(tx, org.id, input.fundSource);
     if (rows.length === 0) {
-      throw new DomainError(`${org.name}没有待汇总的${FUND_SOURCE_LABELS[input.fundSource]}单笔发放（须已审批、银行代发到本人实名账户、尚未汇总）。`, "NOTHING_TO_GROUP");
+      throw new DomainError(
+        `${org.name}没有待汇总的${FUND_SOURCE_LABELS[input.fundSource]}单笔发放（须已审批、银行代发到本人实名账户、尚未汇总）。`,
+        "NOTHING_TO_GROUP",
+      );
     }
     if (rows.length > 99_999) throw new DomainError("一次最多汇总 99,999 笔，请分次汇总。", "TOO_MANY");
     const run = await tx.paymentRun.create({
@@ -43,15 +46,20 @@ export async function createPaymentRun(actor: TActor, input: TCreatePaymentRunIn
     const ids = rows.map((r) => r.id);
     let changed = 0;
     for (let i = 0; i < ids.length; i += 5_000) {
-      changed += (await tx.disbursement.updateMany({
-        where: { id: { in: ids.slice(i, i + 5_000) }, status: "APPROVED", paymentRunId: null },
-        data: { paymentRunId: run.id, paymentStatus: "WAITING", paymentUpdatedAt: new Date() },
-      })).count;
+      changed += (
+        await tx.disbursement.updateMany({
+          where: { id: { in: ids.slice(i, i + 5_000) }, status: "APPROVED", paymentRunId: null },
+          data: { paymentRunId: run.id, paymentStatus: "WAITING", paymentUpdatedAt: new Date() },
+        })
+      ).count;
     }
     if (changed !== ids.length) throw new ConflictError("有单笔发放刚被他人汇总，请刷新页面后重试。");
     const totalFen = rows.reduce((s, r) => s + r.amountFen, 0);
     await recordAudit(tx, actor, {
-      action: "payments.create-run", entityType: "payment_run", entityId: run.id, organisationId: org.id,
+      action: "payments.create-run",
+      entityType: "payment_run",
+      entityId: run.id,
+      organisationId: org.id,
       detail: { name: input.name.trim(), fundSource: input.fundSource, lines: ids.length, totalFen },
     });
     return { runId: run.id, lines: ids.length, totalFen };

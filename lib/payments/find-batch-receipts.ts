@@ -19,8 +19,18 @@ export async function findBatchReceipts(actor: TActor, batchId: string, options:
   const batch = await db.disbursementBatch.findUnique({
     where: { id: batchId },
     select: {
-      id: true, status: true, paymentMethod: true, goodsDescription: true, createdById: true, submittedById: true, approvedById: true, paidById: true,
-      receiptScans: { orderBy: { uploadedAt: "asc" }, select: { id: true, originalName: true, sizeBytes: true, uploadedAt: true, uploadedBy: { select: { name: true } } } },
+      id: true,
+      status: true,
+      paymentMethod: true,
+      goodsDescription: true,
+      createdById: true,
+      submittedById: true,
+      approvedById: true,
+      paidById: true,
+      receiptScans: {
+        orderBy: { uploadedAt: "asc" },
+        select: { id: true, originalName: true, sizeBytes: true, uploadedAt: true, uploadedBy: { select: { name: true } } },
+      },
     },
   });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
@@ -28,18 +38,33 @@ export async function findBatchReceipts(actor: TActor, batchId: string, options:
   const [outcomes, waitingTotal, waiting] = await Promise.all([
     db.batchLine.groupBy({ by: ["paymentStatus"], where: { batchId, removed: false, paymentStatus: { not: null } }, _count: { _all: true } }),
     db.batchLine.count({ where: waitingWhere }),
-    batch.paymentMethod === "BANK" ? Promise.resolve([]) : db.batchLine.findMany({
-      where: waitingWhere, orderBy: [{ organisationId: "asc" }, { id: "asc" }], skip: (options.waitingPage - 1) * PAGE_SIZE, take: PAGE_SIZE,
-      select: { id: true, amountFen: true, adjustedAmountFen: true, file: { select: { holderName: true } }, organisation: { select: { name: true } } },
-    }),
+    batch.paymentMethod === "BANK"
+      ? Promise.resolve([])
+      : db.batchLine.findMany({
+          where: waitingWhere,
+          orderBy: [{ organisationId: "asc" }, { id: "asc" }],
+          skip: (options.waitingPage - 1) * PAGE_SIZE,
+          take: PAGE_SIZE,
+          select: { id: true, amountFen: true, adjustedAmountFen: true, file: { select: { holderName: true } }, organisation: { select: { name: true } } },
+        }),
   ]);
-  const state = { method: batch.paymentMethod, status: batch.status, scans: batch.receiptScans.length, createdById: batch.createdById, submittedById: batch.submittedById };
+  const state = {
+    method: batch.paymentMethod,
+    status: batch.status,
+    scans: batch.receiptScans.length,
+    createdById: batch.createdById,
+    submittedById: batch.submittedById,
+  };
   return {
     method: batch.paymentMethod,
     goods: batch.goodsDescription,
     outcomes: Object.fromEntries(outcomes.map((o) => [o.paymentStatus!, o._count._all])) as Partial<Record<PaymentStatus, number>>,
     scans: batch.receiptScans,
-    waiting: toPage(waiting.map((l) => ({ id: l.id, holderName: l.file.holderName, organisationName: l.organisation.name, amountFen: l.adjustedAmountFen ?? l.amountFen })), waitingTotal, options.waitingPage),
+    waiting: toPage(
+      waiting.map((l) => ({ id: l.id, holderName: l.file.holderName, organisationName: l.organisation.name, amountFen: l.adjustedAmountFen ?? l.amountFen })),
+      waitingTotal,
+      options.waitingPage,
+    ),
     scanRefusal: receiptScanProblem({ method: batch.paymentMethod, status: batch.status }),
     markRefusal: receiptMarkingProblem(state, actor),
     callerRefusal: callbackCallerProblem(batch, actor),

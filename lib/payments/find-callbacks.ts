@@ -13,7 +13,13 @@ export async function findCallbacks(actor: TActor, filters: TCallbackFilters, pa
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const db = scopedDb(actor);
   const where: Prisma.CallbackCallWhereInput = {
-    ...(filters.status === "open" ? { outcome: null } : filters.status === "done" ? { outcome: { not: null } } : filters.status === "problem" ? { outcome: { in: ["NOT_RECEIVED", "AMOUNT_MISMATCH"] } } : {}),
+    ...(filters.status === "open"
+      ? { outcome: null }
+      : filters.status === "done"
+        ? { outcome: { not: null } }
+        : filters.status === "problem"
+          ? { outcome: { in: ["NOT_RECEIVED", "AMOUNT_MISMATCH"] } }
+          : {}),
     ...(filters.batchId ? { batchId: filters.batchId } : {}),
     ...(filters.q ? { file: { holderName: { contains: filters.q } } } : {}),
   };
@@ -25,8 +31,23 @@ export async function findCallbacks(actor: TActor, filters: TCallbackFilters, pa
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, outcome: true, note: true, calledAt: true, calledBy: { select: { name: true } },
-        batch: { select: { id: true, name: true, paymentMethod: true, goodsDescription: true, createdById: true, submittedById: true, approvedById: true, paidById: true } },
+        id: true,
+        outcome: true,
+        note: true,
+        calledAt: true,
+        calledBy: { select: { name: true } },
+        batch: {
+          select: {
+            id: true,
+            name: true,
+            paymentMethod: true,
+            goodsDescription: true,
+            createdById: true,
+            submittedById: true,
+            approvedById: true,
+            paidById: true,
+          },
+        },
         batchLine: { select: { amountFen: true, adjustedAmountFen: true, paymentStatus: true } },
         file: { select: { id: true, holderName: true, fileNumber: true } },
         organisation: { select: { name: true } },
@@ -44,7 +65,10 @@ export async function findCallbacks(actor: TActor, filters: TCallbackFilters, pa
 export async function findCallbackSample(actor: TActor, batchId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const db = scopedDb(actor);
-  const sample = await db.callbackSample.findUnique({ where: { batchId }, select: { id: true, seed: true, share: true, population: true, sampled: true, perUnion: true, drawnAt: true } });
+  const sample = await db.callbackSample.findUnique({
+    where: { batchId },
+    select: { id: true, seed: true, share: true, population: true, sampled: true, perUnion: true, drawnAt: true },
+  });
   if (!sample) return null;
   const outcomes = await db.callbackCall.groupBy({ by: ["outcome"], where: { sampleId: sample.id }, _count: { _all: true } });
   return {
@@ -63,20 +87,35 @@ export async function findCallbackProblems(actor: TActor, page: number) {
   const where = { kind: "CALLBACK_PROBLEM" as const, status: "OPEN" as const };
   const [total, items] = await Promise.all([
     db.workItem.count({ where }),
-    db.workItem.findMany({ where, orderBy: [{ dueDate: "asc" }, { createdAt: "asc" }], skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE, select: { id: true, sourceKey: true, dueDate: true } }),
+    db.workItem.findMany({
+      where,
+      orderBy: [{ dueDate: "asc" }, { createdAt: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: { id: true, sourceKey: true, dueDate: true },
+    }),
   ]);
   const calls = await db.callbackCall.findMany({
     where: { id: { in: items.map((i) => i.sourceKey) } },
     select: {
-      id: true, outcome: true, note: true, calledAt: true, calledBy: { select: { name: true } },
+      id: true,
+      outcome: true,
+      note: true,
+      calledAt: true,
+      calledBy: { select: { name: true } },
       batch: { select: { id: true, name: true, paymentMethod: true } },
       batchLine: { select: { amountFen: true, adjustedAmountFen: true, paymentStatus: true } },
-      file: { select: { id: true, holderName: true } }, organisation: { select: { name: true } },
+      file: { select: { id: true, holderName: true } },
+      organisation: { select: { name: true } },
     },
   });
   const byId = new Map(calls.map((c) => [c.id, c]));
-  return toPage(items.flatMap((i) => {
-    const call = byId.get(i.sourceKey);
-    return call ? [{ itemId: i.id, ...call, amountFen: call.batchLine.adjustedAmountFen ?? call.batchLine.amountFen }] : [];
-  }), total, page);
+  return toPage(
+    items.flatMap((i) => {
+      const call = byId.get(i.sourceKey);
+      return call ? [{ itemId: i.id, ...call, amountFen: call.batchLine.adjustedAmountFen ?? call.batchLine.amountFen }] : [];
+    }),
+    total,
+    page,
+  );
 }

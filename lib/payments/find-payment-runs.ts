@@ -27,15 +27,24 @@ export async function findPaymentRuns(actor: TActor, options: { page: number }) 
   const [total, runs] = await Promise.all([
     db.paymentRun.count(),
     db.paymentRun.findMany({
-      orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: (options.page - 1) * PAGE_SIZE, take: PAGE_SIZE,
+      orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+      skip: (options.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
       select: { id: true, name: true, fundSource: true, createdAt: true, organisation: { select: { name: true } }, createdBy: { select: { name: true } } },
     }),
   ]);
   const grouped = await db.disbursement.groupBy({
-    by: ["paymentRunId", "paymentStatus"], where: { paymentRunId: { in: runs.map((r) => r.id) } }, _count: true, _sum: { amountFen: true },
+    by: ["paymentRunId", "paymentStatus"],
+    where: { paymentRunId: { in: runs.map((r) => r.id) } },
+    _count: true,
+    _sum: { amountFen: true },
   });
   const counts = countsOf(grouped);
-  return toPage(runs.map((r) => ({ ...r, counts: counts.get(r.id) ?? { WAITING: 0, PAID: 0, RETURNED: 0, CLOSED: 0, totalFen: 0 } })), total, options.page);
+  return toPage(
+    runs.map((r) => ({ ...r, counts: counts.get(r.id) ?? { WAITING: 0, PAID: 0, RETURNED: 0, CLOSED: 0, totalFen: 0 } })),
+    total,
+    options.page,
+  );
 }
 
 /** One run: its payments in reference order, its applied return files. */
@@ -45,12 +54,35 @@ export async function getPaymentRun(actor: TActor, runId: string) {
   const run = await db.paymentRun.findUnique({
     where: { id: runId },
     select: {
-      id: true, name: true, fundSource: true, createdAt: true, createdById: true, organisationId: true,
-      organisation: { select: { name: true } }, createdBy: { select: { name: true } },
-      returns: { orderBy: { appliedAt: "asc" }, select: { id: true, fileName: true, paidLines: true, paidFen: true, returnedLines: true, returnedFen: true, appliedAt: true, appliedBy: { select: { name: true } } } },
+      id: true,
+      name: true,
+      fundSource: true,
+      createdAt: true,
+      createdById: true,
+      organisationId: true,
+      organisation: { select: { name: true } },
+      createdBy: { select: { name: true } },
+      returns: {
+        orderBy: { appliedAt: "asc" },
+        select: {
+          id: true,
+          fileName: true,
+          paidLines: true,
+          paidFen: true,
+          returnedLines: true,
+          returnedFen: true,
+          appliedAt: true,
+          appliedBy: { select: { name: true } },
+        },
+      },
     },
   });
   if (!run) throw new NotFoundError("代发汇总不存在，或不在您的管辖范围内。");
-  const grouped = await db.disbursement.groupBy({ by: ["paymentRunId", "paymentStatus"], where: { paymentRunId: run.id }, _count: true, _sum: { amountFen: true } });
+  const grouped = await db.disbursement.groupBy({
+    by: ["paymentRunId", "paymentStatus"],
+    where: { paymentRunId: run.id },
+    _count: true,
+    _sum: { amountFen: true },
+  });
   return { ...run, counts: countsOf(grouped).get(run.id) ?? { WAITING: 0, PAID: 0, RETURNED: 0, CLOSED: 0, totalFen: 0 } };
 }

@@ -19,10 +19,13 @@ export const RECEIPT_ROWS_PER_SHEET = 14;
 
 export type TReceiptRow = { no: number; holderName: string; fileNumber: string | null; residentId: string | null; amountFen: number };
 export type TReceiptSheet = {
-  unionName: string; rows: TReceiptRow[]; pageFen: number;
+  unionName: string;
+  rows: TReceiptRow[];
+  pageFen: number;
   /** On a union's last sheet: its households and total. */
   unionTotal: { lines: number; fen: number } | null;
-  page: number; pages: number;
+  page: number;
+  pages: number;
 };
 
 export async function findReceiptSheets(actor: TActor, batchId: string) {
@@ -31,7 +34,17 @@ export async function findReceiptSheets(actor: TActor, batchId: string) {
   const db = scopedDb(actor);
   const batch = await db.disbursementBatch.findUnique({
     where: { id: batchId },
-    select: { id: true, name: true, status: true, paymentMethod: true, goodsDescription: true, entryDate: true, purpose: true, organisationId: true, organisation: { select: { name: true } } },
+    select: {
+      id: true,
+      name: true,
+      status: true,
+      paymentMethod: true,
+      goodsDescription: true,
+      entryDate: true,
+      purpose: true,
+      organisationId: true,
+      organisation: { select: { name: true } },
+    },
   });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.paymentMethod === "BANK") throw new DomainError("银行代发的批次以银行回盘为凭，没有签收表。", "NOT_RECEIPT_BATCH");
@@ -39,7 +52,8 @@ export async function findReceiptSheets(actor: TActor, batchId: string) {
   const lines = await db.batchLine.findMany({
     where: { batchId, removed: false },
     select: {
-      amountFen: true, adjustedAmountFen: true,
+      amountFen: true,
+      adjustedAmountFen: true,
       file: { select: { holderName: true, fileNumber: true, holderResidentId: true } },
       organisation: { select: { name: true, path: true } },
     },
@@ -49,8 +63,11 @@ export async function findReceiptSheets(actor: TActor, batchId: string) {
   for (const line of lines) {
     const rows = byUnion.get(line.organisation.name) ?? [];
     rows.push({
-      no: rows.length + 1, holderName: line.file.holderName ?? "—", fileNumber: line.file.fileNumber,
-      residentId: line.file.holderResidentId ? maskResidentId(line.file.holderResidentId) : null, amountFen: line.adjustedAmountFen ?? line.amountFen,
+      no: rows.length + 1,
+      holderName: line.file.holderName ?? "—",
+      fileNumber: line.file.fileNumber,
+      residentId: line.file.holderResidentId ? maskResidentId(line.file.holderResidentId) : null,
+      amountFen: line.adjustedAmountFen ?? line.amountFen,
     });
     byUnion.set(line.organisation.name, rows);
   }
@@ -60,16 +77,30 @@ export async function findReceiptSheets(actor: TActor, batchId: string) {
       const part = rows.slice(i, i + RECEIPT_ROWS_PER_SHEET);
       const last = i + RECEIPT_ROWS_PER_SHEET >= rows.length;
       sheets.push({
-        unionName, rows: part, pageFen: part.reduce((n, r) => n + r.amountFen, 0),
+        unionName,
+        rows: part,
+        pageFen: part.reduce((n, r) => n + r.amountFen, 0),
         unionTotal: last ? { lines: rows.length, fen: rows.reduce((n, r) => n + r.amountFen, 0) } : null,
       });
     }
   }
-  await recordAudit(db, actor, { action: "payments.print-receipt-sheet", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId, detail: { lines: lines.length, sheets: sheets.length } });
+  await recordAudit(db, actor, {
+    action: "payments.print-receipt-sheet",
+    entityType: "disbursement_batch",
+    entityId: batch.id,
+    organisationId: batch.organisationId,
+    detail: { lines: lines.length, sheets: sheets.length },
+  });
   return {
     batch: {
-      id: batch.id, name: batch.name, method: batch.paymentMethod, methodLabel: PAYMENT_METHOD_LABELS[batch.paymentMethod], goods: batch.goodsDescription,
-      entryDate: dateOnlyString(batch.entryDate), purpose: batch.purpose, organisationName: batch.organisation.name,
+      id: batch.id,
+      name: batch.name,
+      method: batch.paymentMethod,
+      methodLabel: PAYMENT_METHOD_LABELS[batch.paymentMethod],
+      goods: batch.goodsDescription,
+      entryDate: dateOnlyString(batch.entryDate),
+      purpose: batch.purpose,
+      organisationName: batch.organisation.name,
     },
     sheets: sheets.map((s, i) => ({ ...s, page: i + 1, pages: sheets.length })) as TReceiptSheet[],
     total: { lines: lines.length, fen: lines.reduce((n, l) => n + (l.adjustedAmountFen ?? l.amountFen), 0) },

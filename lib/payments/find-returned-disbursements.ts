@@ -13,18 +13,36 @@ export async function findReturnedDisbursements(actor: TActor, options: { page: 
   const [total, rows] = await Promise.all([
     db.disbursement.count({ where }),
     db.disbursement.findMany({
-      where, orderBy: [{ paymentUpdatedAt: "asc" }, { id: "asc" }], skip: (options.page - 1) * PAGE_SIZE, take: PAGE_SIZE,
+      where,
+      orderBy: [{ paymentUpdatedAt: "asc" }, { id: "asc" }],
+      skip: (options.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
       select: {
-        id: true, fileId: true, amountFen: true, paymentReason: true, paymentUpdatedAt: true, paymentRunId: true,
-        paymentRun: { select: { name: true } }, file: { select: { holderName: true } }, bankAccount: { select: { accountNumber: true } },
+        id: true,
+        fileId: true,
+        amountFen: true,
+        paymentReason: true,
+        paymentUpdatedAt: true,
+        paymentRunId: true,
+        paymentRun: { select: { name: true } },
+        file: { select: { holderName: true } },
+        bankAccount: { select: { accountNumber: true } },
       },
     }),
   ]);
   return toPage(
     rows.map((r) => ({
-      disbursementId: r.id, fileId: r.fileId, runId: r.paymentRunId!, runName: r.paymentRun?.name ?? "—", holderName: r.file.holderName ?? "—", amountFen: r.amountFen,
-      reason: r.paymentReason ?? "", returnedAt: r.paymentUpdatedAt, returnedAccount: r.bankAccount ? maskAccountNumber(r.bankAccount.accountNumber) : "—",
+      disbursementId: r.id,
+      fileId: r.fileId,
+      runId: r.paymentRunId!,
+      runName: r.paymentRun?.name ?? "—",
+      holderName: r.file.holderName ?? "—",
+      amountFen: r.amountFen,
+      reason: r.paymentReason ?? "",
+      returnedAt: r.paymentUpdatedAt,
+      returnedAccount: r.bankAccount ? maskAccountNumber(r.bankAccount.accountNumber) : "—",
     })),
-    total, options.page,
+    total,
+    options.page,
   );
 }

@@ -13,11 +13,23 @@ export async function findReturnedLines(actor: TActor, options: { page: number; 
   const [total, rows] = await Promise.all([
     db.batchLine.count({ where }),
     db.batchLine.findMany({
-      where, orderBy: [{ paymentUpdatedAt: "asc" }, { id: "asc" }], skip: (options.page - 1) * PAGE_SIZE, take: PAGE_SIZE,
+      where,
+      orderBy: [{ paymentUpdatedAt: "asc" }, { id: "asc" }],
+      skip: (options.page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
       select: {
-        id: true, fileId: true, batchId: true, amountFen: true, adjustedAmountFen: true, paymentReason: true, paymentUpdatedAt: true, bankAccountId: true,
-        batch: { select: { name: true } }, file: { select: { holderName: true, bankAccounts: { where: { supersededAt: null }, select: { id: true, accountNumber: true } } } },
-        bankAccount: { select: { accountNumber: true } }, reissuedBy: { select: { batchId: true, batch: { select: { name: true } } } },
+        id: true,
+        fileId: true,
+        batchId: true,
+        amountFen: true,
+        adjustedAmountFen: true,
+        paymentReason: true,
+        paymentUpdatedAt: true,
+        bankAccountId: true,
+        batch: { select: { name: true } },
+        file: { select: { holderName: true, bankAccounts: { where: { supersededAt: null }, select: { id: true, accountNumber: true } } } },
+        bankAccount: { select: { accountNumber: true } },
+        reissuedBy: { select: { batchId: true, batch: { select: { name: true } } } },
       },
     }),
   ]);
@@ -25,12 +37,21 @@ export async function findReturnedLines(actor: TActor, options: { page: number; 
     rows.map((r) => {
       const current = r.file.bankAccounts[0] ?? null;
       return {
-        lineId: r.id, fileId: r.fileId, batchId: r.batchId, batchName: r.batch.name, holderName: r.file.holderName ?? "—", amountFen: r.adjustedAmountFen ?? r.amountFen,
-        reason: r.paymentReason ?? "", returnedAt: r.paymentUpdatedAt, returnedAccount: r.bankAccount ? maskAccountNumber(r.bankAccount.accountNumber) : "—",
-        corrected: !!current && current.id !== r.bankAccountId, currentAccount: current ? maskAccountNumber(current.accountNumber) : null,
+        lineId: r.id,
+        fileId: r.fileId,
+        batchId: r.batchId,
+        batchName: r.batch.name,
+        holderName: r.file.holderName ?? "—",
+        amountFen: r.adjustedAmountFen ?? r.amountFen,
+        reason: r.paymentReason ?? "",
+        returnedAt: r.paymentUpdatedAt,
+        returnedAccount: r.bankAccount ? maskAccountNumber(r.bankAccount.accountNumber) : "—",
+        corrected: !!current && current.id !== r.bankAccountId,
+        currentAccount: current ? maskAccountNumber(current.accountNumber) : null,
         reissue: r.reissuedBy ? { batchId: r.reissuedBy.batchId, name: r.reissuedBy.batch.name } : null,
       };
     }),
-    total, options.page,
+    total,
+    options.page,
   );
 }

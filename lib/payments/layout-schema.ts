@@ -37,12 +37,19 @@ export const ZLayoutColumn = z.object({
   field: z.enum(PAYMENT_FIELDS, { message: "请选择字段" }),
   title: title("列标题"),
   // Only fixed-width layouts use it: characters of the column (GBK counts a Chinese character as two).
-  width: z.union([z.literal("").transform(() => undefined), z.coerce.number().int("宽度须为整数").min(1, "宽度至少为 1").max(200, "宽度不超过 200")]).optional(),
+  width: z
+    .union([z.literal("").transform(() => undefined), z.coerce.number().int("宽度须为整数").min(1, "宽度至少为 1").max(200, "宽度不超过 200")])
+    .optional(),
 });
 export type TLayoutColumn = z.output<typeof ZLayoutColumn>;
 
 export const ZReturnColumns = z.object({
-  reference: title("参考号所在列"), name: title("户名列"), account: title("账号列"), amount: title("金额列"), result: title("处理结果列"), reason: title("失败原因列"),
+  reference: title("参考号所在列"),
+  name: title("户名列"),
+  account: title("账号列"),
+  amount: title("金额列"),
+  result: title("处理结果列"),
+  reason: title("失败原因列"),
 });
 export type TReturnColumns = z.output<typeof ZReturnColumns>;
 
@@ -63,7 +70,8 @@ export const ZBankLayoutInput = z
   })
   .superRefine((v, ctx) => {
     if (v.format === "XLSX" && v.encoding !== "UTF8") ctx.addIssue({ code: "custom", path: ["encoding"], message: "Excel 工作簿不选编码，请选 UTF-8" });
-    if (v.format === "DELIMITED" && !(v.delimiter && v.delimiter in DELIMITER_LABELS)) ctx.addIssue({ code: "custom", path: ["delimiter"], message: "请选择分隔符" });
+    if (v.format === "DELIMITED" && !(v.delimiter && v.delimiter in DELIMITER_LABELS))
+      ctx.addIssue({ code: "custom", path: ["delimiter"], message: "请选择分隔符" });
     if (!v.columns.some((c) => c.field === "REFERENCE" || c.field === "MEMO")) {
       ctx.addIssue({ code: "custom", path: ["columns"], message: "须有一列带参考号（业务参考号或摘要），回盘才能逐笔对应" });
     }
@@ -80,7 +88,14 @@ export const ZBankLayoutInput = z
   .transform((v) => ({
     ...v,
     delimiter: v.format === "DELIMITED" ? v.delimiter! : null,
-    paidResults: [...new Set(v.paidResults.split(/[,，、\s]+/).map((s) => s.trim()).filter(Boolean))],
+    paidResults: [
+      ...new Set(
+        v.paidResults
+          .split(/[,，、\s]+/)
+          .map((s) => s.trim())
+          .filter(Boolean),
+      ),
+    ],
     columns: v.columns.map((c) => (v.format === "FIXED" ? c : { field: c.field, title: c.title })),
   }));
 export type TBankLayoutFormValues = z.input<typeof ZBankLayoutInput>;

@@ -38,7 +38,14 @@ export type TReturnMatch = {
   canApply: boolean;
 };
 
-const STATUS_WORDS: Record<string, string> = { PAID: "已到账", RETURNED: "已退回", REISSUED: "已重发", CLOSED: "已关闭", SIGNED: "已签收", UNCLAIMED: "未领取" };
+const STATUS_WORDS: Record<string, string> = {
+  PAID: "已到账",
+  RETURNED: "已退回",
+  REISSUED: "已重发",
+  CLOSED: "已关闭",
+  SIGNED: "已签收",
+  UNCLAIMED: "未领取",
+};
 
 export function matchReturnFile(batchId: string, lines: TBatchPaymentLine[], layout: TBankLayout, file: TReadReturnFile): TReturnMatch {
   const code = batchCode(batchId);
@@ -49,18 +56,32 @@ export function matchReturnFile(batchId: string, lines: TBatchPaymentLine[], lay
   for (const row of file.rows) {
     if (row.amountFen !== null) fileTotal += row.amountFen;
     const found = REFERENCE_PATTERN.exec(row.reference);
-    const base = { rowNumber: row.rowNumber, reference: found?.[0] ?? row.reference, name: row.name, amountFen: row.amountFen, reason: "", lineId: null, problems: [] as string[] };
+    const base = {
+      rowNumber: row.rowNumber,
+      reference: found?.[0] ?? row.reference,
+      name: row.name,
+      amountFen: row.amountFen,
+      reason: "",
+      lineId: null,
+      problems: [] as string[],
+    };
     if (!found) {
       rows.push({ ...base, outcome: null, status: "unmatched", problems: [`无法识别参考号（应在“${layout.returnColumns.reference}”列）`] });
       continue;
     }
     if (found[1] !== code) {
-      throw new DomainError(`这不是本批次的回盘文件：第 ${row.rowNumber} 行的参考号 ${found[0]} 属于另一批次。请上传本批次的回盘文件，未写入任何数据。`, "OTHER_BATCH");
+      throw new DomainError(
+        `这不是本批次的回盘文件：第 ${row.rowNumber} 行的参考号 ${found[0]} 属于另一批次。请上传本批次的回盘文件，未写入任何数据。`,
+        "OTHER_BATCH",
+      );
     }
     const seq = Number(found[2]);
     const before = seen.get(seq);
     if (before !== undefined) {
-      throw new DomainError(`回盘文件第 ${before} 行与第 ${row.rowNumber} 行是同一笔付款（参考号 ${found[0]}），一笔付款只能回盘一次。请向银行核实，未写入任何数据。`, "DUPLICATE_LINE");
+      throw new DomainError(
+        `回盘文件第 ${before} 行与第 ${row.rowNumber} 行是同一笔付款（参考号 ${found[0]}），一笔付款只能回盘一次。请向银行核实，未写入任何数据。`,
+        "DUPLICATE_LINE",
+      );
     }
     seen.set(seq, row.rowNumber);
     const line = bySeq.get(seq);
@@ -86,7 +107,10 @@ export function matchReturnFile(batchId: string, lines: TBatchPaymentLine[], lay
     rows.push({ ...base, lineId: line.lineId, outcome, reason, status: problems.length ? "mismatched" : "matched", problems });
   }
   if (file.statedTotalFen !== null && file.statedTotalFen !== fileTotal) {
-    throw new DomainError(`回盘文件的合计金额 ${formatFen(file.statedTotalFen)} 与明细之和 ${formatFen(fileTotal)} 不符，文件可能不完整。请向银行索取完整的回盘文件，未写入任何数据。`, "TOTAL_MISMATCH");
+    throw new DomainError(
+      `回盘文件的合计金额 ${formatFen(file.statedTotalFen)} 与明细之和 ${formatFen(fileTotal)} 不符，文件可能不完整。请向银行索取完整的回盘文件，未写入任何数据。`,
+      "TOTAL_MISMATCH",
+    );
   }
   const ok = rows.filter((r) => r.status === "matched");
   const paid = ok.filter((r) => r.outcome === "PAID");
@@ -96,8 +120,15 @@ export function matchReturnFile(batchId: string, lines: TBatchPaymentLine[], lay
   const unmatched = rows.filter((r) => r.status === "unmatched").length;
   const mismatched = rows.filter((r) => r.status === "mismatched").length;
   return {
-    rows, matched: ok.length, unmatched, mismatched,
-    paidLines: paid.length, paidFen: sum(paid), returnedLines: returned.length, returnedFen: sum(returned), statedTotalFen: file.statedTotalFen,
+    rows,
+    matched: ok.length,
+    unmatched,
+    mismatched,
+    paidLines: paid.length,
+    paidFen: sum(paid),
+    returnedLines: returned.length,
+    returnedFen: sum(returned),
+    statedTotalFen: file.statedTotalFen,
     stillWaiting: lines.filter((l) => l.paymentStatus === "WAITING" && !l.notPayable && !mentioned.has(l.lineId)).length,
     canApply: unmatched === 0 && mismatched === 0 && ok.length > 0,
   };

@@ -12,18 +12,22 @@ import type { TPaymentFile } from "./produce-payment-file";
  * cannot be produced in the record's state is a conflict (409).
  */
 export function paymentFileRoute(produce: (actor: TActor, id: string, layoutId: string | undefined) => Promise<TPaymentFile>, missing: string) {
-  return authedRoute<{ id: string }>(["CASEWORKER", "OFFICIAL"], async (actor, request, { id }) => {
-    const layout = new URL(request.url).searchParams.get("layout") ?? undefined;
-    if (!isUuid(id) || (layout !== undefined && !isUuid(layout))) return textResponse(404, `${missing}或格式不存在。`);
-    const file = await produce(actor, id, layout);
-    return new Response(new Uint8Array(file.bytes), {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Disposition": attachmentDisposition(file.fileName),
-        "Content-Length": String(file.bytes.length),
-        "X-Content-SHA256": file.sha256,
-        "Cache-Control": "no-store",
-      },
-    });
-  }, { forbidden: "您没有权限生成代发文件。", refused: 409 });
+  return authedRoute<{ id: string }>(
+    ["CASEWORKER", "OFFICIAL"],
+    async (actor, request, { id }) => {
+      const layout = new URL(request.url).searchParams.get("layout") ?? undefined;
+      if (!isUuid(id) || (layout !== undefined && !isUuid(layout))) return textResponse(404, `${missing}或格式不存在。`);
+      const file = await produce(actor, id, layout);
+      return new Response(new Uint8Array(file.bytes), {
+        headers: {
+          "Content-Type": file.contentType,
+          "Content-Disposition": attachmentDisposition(file.fileName),
+          "Content-Length": String(file.bytes.length),
+          "X-Content-SHA256": file.sha256,
+          "Cache-Control": "no-store",
+        },
+      });
+    },
+    { forbidden: "您没有权限生成代发文件。", refused: 409 },
+  );
 }

@@ -39,7 +39,13 @@ export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, ba
     where: { batchId: batch.id, removed: false },
     orderBy: { id: "asc" },
     select: {
-      id: true, fileId: true, organisationId: true, amountFen: true, adjustedAmountFen: true, bankAccountId: true, paymentStatus: true,
+      id: true,
+      fileId: true,
+      organisationId: true,
+      amountFen: true,
+      adjustedAmountFen: true,
+      bankAccountId: true,
+      paymentStatus: true,
       file: { select: { holderName: true, holderResidentId: true } },
       bankAccount: { select: { bankName: true, accountNumber: true, accountHolder: true, supersededAt: true } },
     },
@@ -59,9 +65,20 @@ export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, ba
           ? "发放时的账户已被更换：请在退回处理中以新账户重发"
           : null;
     return {
-      lineId: row.id, fileId: row.fileId, organisationId: row.organisationId, bankAccountId: row.bankAccountId, paymentStatus: row.paymentStatus, notPayable,
-      seq, reference, name: account?.accountHolder ?? holder, account: account?.accountNumber ?? "", bank: account?.bankName ?? "",
-      amountFen: row.adjustedAmountFen ?? row.amountFen, idNumber: row.file.holderResidentId ?? "", memo: `${reference} ${aid}`,
+      lineId: row.id,
+      fileId: row.fileId,
+      organisationId: row.organisationId,
+      bankAccountId: row.bankAccountId,
+      paymentStatus: row.paymentStatus,
+      notPayable,
+      seq,
+      reference,
+      name: account?.accountHolder ?? holder,
+      account: account?.accountNumber ?? "",
+      bank: account?.bankName ?? "",
+      amountFen: row.adjustedAmountFen ?? row.amountFen,
+      idNumber: row.file.holderResidentId ?? "",
+      memo: `${reference} ${aid}`,
     };
   });
 }

@@ -25,7 +25,10 @@ export type TPaymentFile = {
 /** Which lines go to the bank in this layout, and which cannot, with the reason. */
 export async function paymentFileLines(actor: TActor, batchId: string, layoutId?: string) {
   const db = scopedDb(actor);
-  const batch = await db.disbursementBatch.findUnique({ where: { id: batchId }, select: { id: true, aidType: true, status: true, paymentMethod: true, name: true, approvedAt: true, organisationId: true } });
+  const batch = await db.disbursementBatch.findUnique({
+    where: { id: batchId },
+    select: { id: true, aidType: true, status: true, paymentMethod: true, name: true, approvedAt: true, organisationId: true },
+  });
   if (!batch) throw new NotFoundError("批次不存在，或不在您的管辖范围内。");
   if (batch.paymentMethod !== "BANK") throw new DomainError("该批次以现金或实物发放，没有银行代发文件（请打印签收表）。", "NOT_BANK");
   if (batch.status !== "APPROVED" && batch.status !== "PAID") {
@@ -57,10 +60,29 @@ export async function producePaymentFile(actor: TActor, input: { batchId: string
   const totalFen = payable.reduce((sum, l) => sum + l.amountFen, 0);
   await scopedDb(actor).$transaction(async (tx) => {
     await recordAudit(tx, actor, {
-      action: "payments.produce-file", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId,
-      detail: { layout: layout.name, layoutVersion: layout.version, sha256, bytes: file.bytes.length, lines: payable.length, totalFen, notPayable: notPayable.length },
+      action: "payments.produce-file",
+      entityType: "disbursement_batch",
+      entityId: batch.id,
+      organisationId: batch.organisationId,
+      detail: {
+        layout: layout.name,
+        layoutVersion: layout.version,
+        sha256,
+        bytes: file.bytes.length,
+        lines: payable.length,
+        totalFen,
+        notPayable: notPayable.length,
+      },
     });
   });
   const safeName = batch.name.replace(/[\\/:*?"<>|\r\n]/g, "_");
-  return { bytes: file.bytes, fileName: `代发文件_${safeName}_${layout.name.replace(/[\\/:*?"<>|\r\n]/g, "_")}.${file.extension}`, contentType: file.contentType, sha256, lines: payable.length, totalFen, notPayable };
+  return {
+    bytes: file.bytes,
+    fileName: `代发文件_${safeName}_${layout.name.replace(/[\\/:*?"<>|\r\n]/g, "_")}.${file.extension}`,
+    contentType: file.contentType,
+    sha256,
+    lines: payable.length,
+    totalFen,
+    notPayable,
+  };
 }

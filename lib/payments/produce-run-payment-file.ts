@@ -40,10 +40,29 @@ export async function produceRunPaymentFile(actor: TActor, input: { runId: strin
   const totalFen = payable.reduce((sum, l) => sum + l.amountFen, 0);
   await scopedDb(actor).$transaction(async (tx) => {
     await recordAudit(tx, actor, {
-      action: "payments.produce-run-file", entityType: "payment_run", entityId: run.id, organisationId: run.organisationId,
-      detail: { layout: layout.name, layoutVersion: layout.version, sha256, bytes: file.bytes.length, lines: payable.length, totalFen, notPayable: notPayable.length },
+      action: "payments.produce-run-file",
+      entityType: "payment_run",
+      entityId: run.id,
+      organisationId: run.organisationId,
+      detail: {
+        layout: layout.name,
+        layoutVersion: layout.version,
+        sha256,
+        bytes: file.bytes.length,
+        lines: payable.length,
+        totalFen,
+        notPayable: notPayable.length,
+      },
     });
   });
   const safe = (s: string) => s.replace(/[\\/:*?"<>|\r\n]/g, "_");
-  return { bytes: file.bytes, fileName: `代发汇总_${safe(run.name)}_${safe(layout.name)}.${file.extension}`, contentType: file.contentType, sha256, lines: payable.length, totalFen, notPayable };
+  return {
+    bytes: file.bytes,
+    fileName: `代发汇总_${safe(run.name)}_${safe(layout.name)}.${file.extension}`,
+    contentType: file.contentType,
+    sha256,
+    lines: payable.length,
+    totalFen,
+    notPayable,
+  };
 }

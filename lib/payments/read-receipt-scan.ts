@@ -12,7 +12,10 @@ export async function readReceiptScan(actor: TActor, scanId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   if (!isUuid(scanId)) throw new NotFoundError("签收表不存在，或不在您的管辖范围内。");
   const db = scopedDb(actor);
-  const scan = await db.batchReceiptScan.findUnique({ where: { id: scanId }, select: { id: true, batchId: true, storageKey: true, sha256: true, contentType: true, originalName: true, batch: { select: { organisationId: true } } } });
+  const scan = await db.batchReceiptScan.findUnique({
+    where: { id: scanId },
+    select: { id: true, batchId: true, storageKey: true, sha256: true, contentType: true, originalName: true, batch: { select: { organisationId: true } } },
+  });
   if (!scan) throw new NotFoundError("签收表不存在，或不在您的管辖范围内。");
   let bytes: Uint8Array<ArrayBuffer>;
   try {
@@ -22,6 +25,12 @@ export async function readReceiptScan(actor: TActor, scanId: string) {
     throw new DomainError("该签收表的文件已丢失，请联系系统管理员。", "EVIDENCE_MISSING");
   }
   if (sha256Hex(bytes) !== scan.sha256) throw new DomainError("该签收表的文件已损坏，请联系系统管理员。", "EVIDENCE_CORRUPT");
-  await recordAudit(db, actor, { action: "payments.view-receipt-scan", entityType: "batch_receipt_scan", entityId: scan.id, organisationId: scan.batch.organisationId, detail: { batchId: scan.batchId } });
+  await recordAudit(db, actor, {
+    action: "payments.view-receipt-scan",
+    entityType: "batch_receipt_scan",
+    entityId: scan.id,
+    organisationId: scan.batch.organisationId,
+    detail: { batchId: scan.batchId },
+  });
   return { bytes, contentType: scan.contentType, originalName: scan.originalName };
 }

@@ -54,14 +54,20 @@ function csvRows(bytes: Buffer): { rows: Array<{ number: number; cells: string[]
   let records: string[][];
   try {
     records = parse(text, {
-      relax_column_count: true, skip_empty_lines: false, trim: true, to_line: RETURN_FILE_BUDGETS.rows + 1, max_record_size: RETURN_FILE_BUDGETS.recordCharacters,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      trim: true,
+      to_line: RETURN_FILE_BUDGETS.rows + 1,
+      max_record_size: RETURN_FILE_BUDGETS.recordCharacters,
     }) as string[][];
   } catch (error) {
     const code = (error as { code?: string }).code;
-    if (code === "CSV_MAX_RECORD_SIZE") throw new DomainError(`回盘文件有一行超过 ${RETURN_FILE_BUDGETS.recordCharacters} 个字符，不是银行的回盘文件。`, "BUDGET");
+    if (code === "CSV_MAX_RECORD_SIZE")
+      throw new DomainError(`回盘文件有一行超过 ${RETURN_FILE_BUDGETS.recordCharacters} 个字符，不是银行的回盘文件。`, "BUDGET");
     throw new DomainError("回盘文件不是有效的 CSV 文件（引号不成对或格式有误），请使用银行提供的原始回盘文件。", "UNREADABLE");
   }
-  if (records.length > RETURN_FILE_BUDGETS.rows) throw new DomainError(`回盘文件超过 ${RETURN_FILE_BUDGETS.rows.toLocaleString("en-US")} 行，请分批上传。`, "BUDGET");
+  if (records.length > RETURN_FILE_BUDGETS.rows)
+    throw new DomainError(`回盘文件超过 ${RETURN_FILE_BUDGETS.rows.toLocaleString("en-US")} 行，请分批上传。`, "BUDGET");
   return { rows: records.map((cells, i) => ({ number: i + 1, cells })), encoding };
 }
 
@@ -78,7 +84,8 @@ export async function readReturnFile(bytes: Buffer, layout: TBankLayout): Promis
     try {
       sheets = await readXlsx(bytes, { ...WORKBOOK_BUDGETS, rows: RETURN_FILE_BUDGETS.rows, sheets: 10 });
     } catch (error) {
-      if (error instanceof UnreadableWorkbookError) throw new DomainError("回盘工作簿已损坏或不是 Excel 工作簿（.xlsx），请使用银行提供的原始文件。", "UNREADABLE");
+      if (error instanceof UnreadableWorkbookError)
+        throw new DomainError("回盘工作簿已损坏或不是 Excel 工作簿（.xlsx），请使用银行提供的原始文件。", "UNREADABLE");
       throw error;
     }
     table = (sheets[0]?.rows ?? []).map((r) => ({ number: r.number, cells: r.cells.map((c) => c.text.trim()) }));
@@ -91,7 +98,10 @@ export async function readReturnFile(bytes: Buffer, layout: TBankLayout): Promis
   const headerAt = table.slice(0, RETURN_FILE_BUDGETS.headerSearchRows).findIndex((r) => RETURN_COLUMN_KEYS.every((k) => r.cells.includes(want[k])));
   if (headerAt < 0) {
     const titles = RETURN_COLUMN_KEYS.map((k) => want[k]).join("、");
-    throw new DomainError(`找不到回盘文件的表头：按格式“${layout.name}”应有列 ${titles}。请确认选择的格式，以及文件编码（UTF-8 或 GBK）是否正确。`, "NO_HEADER");
+    throw new DomainError(
+      `找不到回盘文件的表头：按格式“${layout.name}”应有列 ${titles}。请确认选择的格式，以及文件编码（UTF-8 或 GBK）是否正确。`,
+      "NO_HEADER",
+    );
   }
   const header = table[headerAt]!.cells;
   const index = Object.fromEntries(RETURN_COLUMN_KEYS.map((k) => [k, header.indexOf(want[k])])) as Record<TReturnColumnKey, number>;
@@ -111,8 +121,14 @@ export async function readReturnFile(bytes: Buffer, layout: TBankLayout): Promis
     const amountText = cell("amount");
     const parsed = parseYuanToFen(amountText.replace(/[¥￥\s]/g, ""));
     rows.push({
-      rowNumber: row.number, reference: cell("reference"), name: cell("name"), account: cell("account").replace(/\s/g, ""),
-      amountText, amountFen: parsed.ok ? parsed.fen : null, result: cell("result"), reason: cell("reason"),
+      rowNumber: row.number,
+      reference: cell("reference"),
+      name: cell("name"),
+      account: cell("account").replace(/\s/g, ""),
+      amountText,
+      amountFen: parsed.ok ? parsed.fen : null,
+      result: cell("result"),
+      reason: cell("reason"),
     });
   }
   if (rows.length === 0) throw new DomainError("回盘文件中没有明细行。", "EMPTY");

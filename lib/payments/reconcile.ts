@@ -60,9 +60,15 @@ export async function reconcileBatches(actor: TActor, filters: TReconFilters & {
   const db = scopedDb(actor);
   const where: Prisma.DisbursementBatchWhereInput = filters.batchId
     ? { id: filters.batchId, status: { in: ["APPROVED", "PAID"] } }
-    : { status: { in: ["APPROVED", "PAID"] }, entryDate: { gte: dateOnly(filters.from), lte: dateOnly(filters.to) }, ...(filters.fundSource ? { fundSource: filters.fundSource } : {}) };
+    : {
+        status: { in: ["APPROVED", "PAID"] },
+        entryDate: { gte: dateOnly(filters.from), lte: dateOnly(filters.to) },
+        ...(filters.fundSource ? { fundSource: filters.fundSource } : {}),
+      };
   const batches = await db.disbursementBatch.findMany({
-    where, orderBy: [{ entryDate: "asc" }, { id: "asc" }], take: 500,
+    where,
+    orderBy: [{ entryDate: "asc" }, { id: "asc" }],
+    take: 500,
     select: { id: true, name: true, fundSource: true, entryDate: true, returns: { select: { paidFen: true, returnedFen: true } } },
   });
   const out: TReconBatch[] = [];
@@ -70,15 +76,34 @@ export async function reconcileBatches(actor: TActor, filters: TReconFilters & {
     const lines = await db.batchLine.findMany({
       where: { batchId: batch.id, removed: false },
       select: {
-        id: true, amountFen: true, adjustedAmountFen: true, paymentStatus: true, paymentReturnId: true, file: { select: { holderName: true } },
+        id: true,
+        amountFen: true,
+        adjustedAmountFen: true,
+        paymentStatus: true,
+        paymentReturnId: true,
+        file: { select: { holderName: true } },
         ledgerEntry: { select: { amountFen: true, reversedBy: { select: { amountFen: true } } } },
       },
     });
     const r: TReconBatch = {
-      batchId: batch.id, name: batch.name, fundSource: batch.fundSource, month: dateOnlyString(batch.entryDate).slice(0, 7),
-      approvedLines: 0, approvedFen: 0, paidLines: 0, paidFen: 0, returnedLines: 0, returnedFen: 0, waitingLines: 0, waitingFen: 0, ledgerNetFen: 0,
-      returnFilePaidFen: batch.returns.reduce((s, x) => s + Number(x.paidFen), 0), returnFileReturnedFen: batch.returns.reduce((s, x) => s + Number(x.returnedFen), 0),
-      decidedPaidFen: 0, decidedReturnedFen: 0, differences: [],
+      batchId: batch.id,
+      name: batch.name,
+      fundSource: batch.fundSource,
+      month: dateOnlyString(batch.entryDate).slice(0, 7),
+      approvedLines: 0,
+      approvedFen: 0,
+      paidLines: 0,
+      paidFen: 0,
+      returnedLines: 0,
+      returnedFen: 0,
+      waitingLines: 0,
+      waitingFen: 0,
+      ledgerNetFen: 0,
+      returnFilePaidFen: batch.returns.reduce((s, x) => s + Number(x.paidFen), 0),
+      returnFileReturnedFen: batch.returns.reduce((s, x) => s + Number(x.returnedFen), 0),
+      decidedPaidFen: 0,
+      decidedReturnedFen: 0,
+      differences: [],
     };
     for (const line of lines) {
       const amount = line.adjustedAmountFen ?? line.amountFen;
@@ -88,30 +113,59 @@ export async function reconcileBatches(actor: TActor, filters: TReconFilters & {
       r.approvedFen += amount;
       r.ledgerNetFen += ledger;
       const returned = status !== null && RETURNED.includes(status);
-      if (status !== null && PAID.includes(status)) { r.paidLines += 1; r.paidFen += amount; }
-      else if (returned) { r.returnedLines += 1; r.returnedFen += amount; }
-      else { r.waitingLines += 1; r.waitingFen += amount; }
+      if (status !== null && PAID.includes(status)) {
+        r.paidLines += 1;
+        r.paidFen += amount;
+      } else if (returned) {
+        r.returnedLines += 1;
+        r.returnedFen += amount;
+      } else {
+        r.waitingLines += 1;
+        r.waitingFen += amount;
+      }
       if (line.paymentReturnId) {
         if (status === "PAID") r.decidedPaidFen += amount;
         else r.decidedReturnedFen += amount;
       }
       const expected = returned ? 0 : amount;
-      const base = { batchId: batch.id, batchName: batch.name, lineId: line.id, holderName: line.file.holderName ?? "—", amountFen: amount, status, ledgerNetFen: ledger, expectedLedgerFen: expected };
+      const base = {
+        batchId: batch.id,
+        batchName: batch.name,
+        lineId: line.id,
+        holderName: line.file.holderName ?? "—",
+        amountFen: amount,
+        status,
+        ledgerNetFen: ledger,
+        expectedLedgerFen: expected,
+      };
       if (!line.ledgerEntry) r.differences.push({ ...base, problem: "审批通过的付款没有台账记录" });
       else if (ledger !== expected) r.differences.push({ ...base, problem: returned ? "已退回或未领取，但台账未冲回" : "台账已冲回，但付款状态不是退回" });
     }
     if (r.returnFilePaidFen !== r.decidedPaidFen || r.returnFileReturnedFen !== r.decidedReturnedFen) {
       r.differences.push({
-        batchId: batch.id, batchName: batch.name, lineId: null, holderName: "（回盘文件合计）", amountFen: r.returnFilePaidFen + r.returnFileReturnedFen, status: null,
-        ledgerNetFen: r.decidedPaidFen + r.decidedReturnedFen, expectedLedgerFen: r.returnFilePaidFen + r.returnFileReturnedFen,
+        batchId: batch.id,
+        batchName: batch.name,
+        lineId: null,
+        holderName: "（回盘文件合计）",
+        amountFen: r.returnFilePaidFen + r.returnFileReturnedFen,
+        status: null,
+        ledgerNetFen: r.decidedPaidFen + r.decidedReturnedFen,
+        expectedLedgerFen: r.returnFilePaidFen + r.returnFileReturnedFen,
         problem: `回盘文件合计（到账 ${formatFen(r.returnFilePaidFen)}、退回 ${formatFen(r.returnFileReturnedFen)}）与逐笔状态（到账 ${formatFen(r.decidedPaidFen)}、退回 ${formatFen(r.decidedReturnedFen)}）不符`,
       });
     }
     if (r.approvedFen - r.returnedFen - r.waitingFen !== r.paidFen || r.ledgerNetFen !== r.approvedFen - r.returnedFen) {
       if (r.differences.length === 0) {
         r.differences.push({
-          batchId: batch.id, batchName: batch.name, lineId: null, holderName: "（批次合计）", amountFen: r.approvedFen - r.returnedFen, status: null,
-          ledgerNetFen: r.ledgerNetFen, expectedLedgerFen: r.approvedFen - r.returnedFen, problem: "审批金额 − 退回 ≠ 台账净额",
+          batchId: batch.id,
+          batchName: batch.name,
+          lineId: null,
+          holderName: "（批次合计）",
+          amountFen: r.approvedFen - r.returnedFen,
+          status: null,
+          ledgerNetFen: r.ledgerNetFen,
+          expectedLedgerFen: r.approvedFen - r.returnedFen,
+          problem: "审批金额 − 退回 ≠ 台账净额",
         });
       }
     }
@@ -128,12 +182,41 @@ export function groupByFundAndMonth(batches: TReconBatch[]): TReconGroup[] {
   for (const b of batches) {
     const key = `${b.fundSource}|${b.month}`;
     const g = groups.get(key) ?? {
-      fundSource: b.fundSource, month: b.month, batches: 0, differences: 0, approvedLines: 0, approvedFen: 0, paidLines: 0, paidFen: 0, returnedLines: 0, returnedFen: 0,
-      waitingLines: 0, waitingFen: 0, ledgerNetFen: 0, returnFilePaidFen: 0, returnFileReturnedFen: 0, decidedPaidFen: 0, decidedReturnedFen: 0,
+      fundSource: b.fundSource,
+      month: b.month,
+      batches: 0,
+      differences: 0,
+      approvedLines: 0,
+      approvedFen: 0,
+      paidLines: 0,
+      paidFen: 0,
+      returnedLines: 0,
+      returnedFen: 0,
+      waitingLines: 0,
+      waitingFen: 0,
+      ledgerNetFen: 0,
+      returnFilePaidFen: 0,
+      returnFileReturnedFen: 0,
+      decidedPaidFen: 0,
+      decidedReturnedFen: 0,
     };
     g.batches += 1;
     g.differences += b.differences.length;
-    for (const k of ["approvedLines", "approvedFen", "paidLines", "paidFen", "returnedLines", "returnedFen", "waitingLines", "waitingFen", "ledgerNetFen", "returnFilePaidFen", "returnFileReturnedFen", "decidedPaidFen", "decidedReturnedFen"] as const) {
+    for (const k of [
+      "approvedLines",
+      "approvedFen",
+      "paidLines",
+      "paidFen",
+      "returnedLines",
+      "returnedFen",
+      "waitingLines",
+      "waitingFen",
+      "ledgerNetFen",
+      "returnFilePaidFen",
+      "returnFileReturnedFen",
+      "decidedPaidFen",
+      "decidedReturnedFen",
+    ] as const) {
       g[k] += b[k];
     }
     groups.set(key, g);

@@ -29,7 +29,11 @@ export async function recordCallback(actor: TActor, input: TRecordCallbackInput)
       const call = await tx.callbackCall.findUnique({
         where: { id: input.callId },
         select: {
-          id: true, outcome: true, fileId: true, organisationId: true, batchLineId: true,
+          id: true,
+          outcome: true,
+          fileId: true,
+          organisationId: true,
+          batchLineId: true,
           batch: { select: { id: true, name: true, createdById: true, submittedById: true, approvedById: true, paidById: true } },
         },
       });
@@ -51,8 +55,19 @@ export async function recordCallback(actor: TActor, input: TRecordCallbackInput)
         itemId = item.id;
       }
       await recordAudit(tx, actor, {
-        action: "payments.record-callback", entityType: "callback_call", entityId: call.id, organisationId: call.organisationId,
-        detail: { batchId: call.batch.id, batchLineId: call.batchLineId, fileId: call.fileId, outcome: input.outcome, outcomeLabel: CALLBACK_OUTCOME_LABELS[input.outcome], note, workItemId: itemId },
+        action: "payments.record-callback",
+        entityType: "callback_call",
+        entityId: call.id,
+        organisationId: call.organisationId,
+        detail: {
+          batchId: call.batch.id,
+          batchLineId: call.batchLineId,
+          fileId: call.fileId,
+          outcome: input.outcome,
+          outcomeLabel: CALLBACK_OUTCOME_LABELS[input.outcome],
+          note,
+          workItemId: itemId,
+        },
       });
       return { callId: call.id, workItemId: itemId };
     });

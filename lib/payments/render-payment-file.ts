@@ -22,14 +22,22 @@ export type TPaymentLine = {
 
 function valueOf(line: TPaymentLine, field: TPaymentField): string {
   switch (field) {
-    case "SEQ": return String(line.seq);
-    case "NAME": return line.name;
-    case "ACCOUNT": return line.account;
-    case "BANK": return line.bank;
-    case "AMOUNT": return fenToYuanString(line.amountFen).replace(/,/g, "");
-    case "ID_NUMBER": return line.idNumber;
-    case "MEMO": return line.memo;
-    case "REFERENCE": return line.reference;
+    case "SEQ":
+      return String(line.seq);
+    case "NAME":
+      return line.name;
+    case "ACCOUNT":
+      return line.account;
+    case "BANK":
+      return line.bank;
+    case "AMOUNT":
+      return fenToYuanString(line.amountFen).replace(/,/g, "");
+    case "ID_NUMBER":
+      return line.idNumber;
+    case "MEMO":
+      return line.memo;
+    case "REFERENCE":
+      return line.reference;
   }
 }
 
@@ -95,7 +103,11 @@ async function renderXlsx(layout: TBankLayout, lines: TPaymentLine[], fixedDate:
       if (bold) cell.font = { bold: true };
     });
   };
-  if (layout.headerRow) write(layout.columns.map((c) => c.title), true);
+  if (layout.headerRow)
+    write(
+      layout.columns.map((c) => c.title),
+      true,
+    );
   for (const line of lines) write(layout.columns.map((c) => valueOf(line, c.field)));
   if (layout.totalRow) write(totalCells(layout.columns, lines), true);
   const written = Buffer.from(await workbook.xlsx.writeBuffer());
@@ -112,14 +124,23 @@ async function renderXlsx(layout: TBankLayout, lines: TPaymentLine[], fixedDate:
 }
 
 /** The file's bytes and the name it downloads under. */
-export async function renderPaymentFile(layout: TBankLayout, lines: TPaymentLine[], fixedDate: Date): Promise<{ bytes: Buffer; extension: string; contentType: string }> {
+export async function renderPaymentFile(
+  layout: TBankLayout,
+  lines: TPaymentLine[],
+  fixedDate: Date,
+): Promise<{ bytes: Buffer; extension: string; contentType: string }> {
   if (layout.format === "XLSX") {
-    return { bytes: await renderXlsx(layout, lines, fixedDate), extension: "xlsx", contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" };
+    return {
+      bytes: await renderXlsx(layout, lines, fixedDate),
+      extension: "xlsx",
+      contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    };
   }
   const rows = textRows(layout, lines);
-  const text = layout.format === "DELIMITED"
-    ? rows.map((r) => r.map((v) => delimitedField(v, layout.delimiter!)).join(layout.delimiter!)).join("\r\n") + "\r\n"
-    : rows.map((r) => r.map((v, i) => fixedField(v, layout.columns[i]!, layout.encoding)).join("")).join("\r\n") + "\r\n";
+  const text =
+    layout.format === "DELIMITED"
+      ? rows.map((r) => r.map((v) => delimitedField(v, layout.delimiter!)).join(layout.delimiter!)).join("\r\n") + "\r\n"
+      : rows.map((r) => r.map((v, i) => fixedField(v, layout.columns[i]!, layout.encoding)).join("")).join("\r\n") + "\r\n";
   const bytes = layout.encoding === "GBK" ? iconv.encode(text, "gbk") : Buffer.from(text, "utf8");
   const charset = layout.encoding === "GBK" ? "GBK" : "UTF-8";
   return { bytes, extension: layout.format === "DELIMITED" && layout.delimiter === "," ? "csv" : "txt", contentType: `text/plain; charset=${charset}` };

@@ -10,7 +10,10 @@ import type { TResolveCallbackProblemInput } from "./schemas";
 export async function resolveCallbackProblem(actor: TActor, input: TResolveCallbackProblemInput) {
   enforce(mayResolveCallbackProblems(actor));
   return scopedDb(actor).$transaction(async (tx) => {
-    const item = await tx.workItem.findUnique({ where: { id: input.itemId }, select: { id: true, kind: true, fileId: true, sourceKey: true, file: { select: { organisationId: true } } } });
+    const item = await tx.workItem.findUnique({
+      where: { id: input.itemId },
+      select: { id: true, kind: true, fileId: true, sourceKey: true, file: { select: { organisationId: true } } },
+    });
     if (!item || item.kind !== "CALLBACK_PROBLEM") throw new NotFoundError("待核查事项不存在，或不在您的管辖范围内。");
     const { count } = await tx.workItem.updateMany({
       where: { id: item.id, status: "OPEN" },
@@ -18,7 +21,10 @@ export async function resolveCallbackProblem(actor: TActor, input: TResolveCallb
     });
     if (count !== 1) throw new ConflictError("该事项已由他人办结，请刷新页面。");
     await recordAudit(tx, actor, {
-      action: "payments.resolve-callback-problem", entityType: "work_item", entityId: item.id, organisationId: item.file.organisationId,
+      action: "payments.resolve-callback-problem",
+      entityType: "work_item",
+      entityId: item.id,
+      organisationId: item.file.organisationId,
       detail: { callId: item.sourceKey, fileId: item.fileId, note: input.note },
     });
     return { itemId: item.id };

@@ -7,12 +7,13 @@ import type { TActor } from "@/lib/auth/actor";
 type TWho = Pick<TActor, "roles" | "userId">;
 
 /** Whoever does not confirm is told who will (the page's note under the upload). */
-const officialConfirms = (actor: TWho) => () =>
-  roleAllows(actor, ["OFFICIAL"]).ok ? ALLOWED : refuse("核对无误。请由审批人确认导入。", "FORBIDDEN");
+const officialConfirms = (actor: TWho) => () => (roleAllows(actor, ["OFFICIAL"]).ok ? ALLOWED : refuse("核对无误。请由审批人确认导入。", "FORBIDDEN"));
 
 export function canConfirmBatchReturn(actor: TWho, batch: { createdById: string; submittedById: string | null }): TAllowed {
   return firstRefusal(officialConfirms(actor), () =>
-    batch.createdById === actor.userId || batch.submittedById === actor.userId ? refuse("不能确认自己编制或提交的批次的回盘，请由其他审批人办理。", "MAKER_CHECKER") : ALLOWED,
+    batch.createdById === actor.userId || batch.submittedById === actor.userId
+      ? refuse("不能确认自己编制或提交的批次的回盘，请由其他审批人办理。", "MAKER_CHECKER")
+      : ALLOWED,
   );
 }
 

@@ -15,7 +15,11 @@ import { referenceOf, type TBatchPaymentLine } from "./payment-lines";
  */
 export function groupableWhere(organisationId: string, fundSource: Prisma.DisbursementWhereInput["fundSource"]): Prisma.DisbursementWhereInput {
   return {
-    status: "APPROVED", paymentRunId: null, reversesEntryId: null, amountFen: { gt: 0 }, fundSource,
+    status: "APPROVED",
+    paymentRunId: null,
+    reversesEntryId: null,
+    amountFen: { gt: 0 },
+    fundSource,
     ledgerEntry: { payingOrganisationId: organisationId, reversedBy: null },
     bankAccount: { supersededAt: null },
   };
@@ -26,7 +30,13 @@ export async function loadRunPaymentLines(tx: Pick<TScopedTx, "disbursement">, r
     where: { paymentRunId: runId },
     orderBy: { id: "asc" },
     select: {
-      id: true, fileId: true, organisationId: true, amountFen: true, aidType: true, bankAccountId: true, paymentStatus: true,
+      id: true,
+      fileId: true,
+      organisationId: true,
+      amountFen: true,
+      aidType: true,
+      bankAccountId: true,
+      paymentStatus: true,
       file: { select: { holderName: true, holderResidentId: true } },
       bankAccount: { select: { bankName: true, accountNumber: true, accountHolder: true, supersededAt: true } },
     },
@@ -45,9 +55,20 @@ export async function loadRunPaymentLines(tx: Pick<TScopedTx, "disbursement">, r
           ? "发放时的账户已被更换：请关闭这笔退回并按新账户另行申请发放"
           : null;
     return {
-      lineId: row.id, fileId: row.fileId, organisationId: row.organisationId, bankAccountId: row.bankAccountId, paymentStatus: row.paymentStatus, notPayable,
-      seq, reference, name: account?.accountHolder ?? holder, account: account?.accountNumber ?? "", bank: account?.bankName ?? "",
-      amountFen: row.amountFen, idNumber: row.file.holderResidentId ?? "", memo: `${reference} ${AID_TYPE_LABELS[row.aidType]}`,
+      lineId: row.id,
+      fileId: row.fileId,
+      organisationId: row.organisationId,
+      bankAccountId: row.bankAccountId,
+      paymentStatus: row.paymentStatus,
+      notPayable,
+      seq,
+      reference,
+      name: account?.accountHolder ?? holder,
+      account: account?.accountNumber ?? "",
+      bank: account?.bankName ?? "",
+      amountFen: row.amountFen,
+      idNumber: row.file.holderResidentId ?? "",
+      memo: `${reference} ${AID_TYPE_LABELS[row.aidType]}`,
     };
   });
 }

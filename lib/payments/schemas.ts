@@ -14,7 +14,10 @@ export const ZReturnFileInput = z.preprocess(
     // A file input left empty still posts a File, with no name and no bytes.
     file: z.instanceof(File, { message: "请选择银行的回盘文件" }).refine((f) => f.name !== "" || f.size > 0, "请选择银行的回盘文件"),
     // Present only on 确认导入: the SHA-256 of the file the official previewed.
-    expectedSha256: z.string().regex(/^[0-9a-f]{64}$/, "请先预览回盘文件").optional(),
+    expectedSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "请先预览回盘文件")
+      .optional(),
   }),
 );
 export type TReturnFileFormInput = z.output<typeof ZReturnFileInput>;
@@ -42,8 +45,14 @@ export const ZReconQuery = z
   .object({
     from: z.string().regex(MONTH, "起始月份格式应为 2027-01").optional(),
     to: z.string().regex(MONTH, "截止月份格式应为 2027-01").optional(),
-    fund: z.enum(["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"]).optional().or(z.literal("").transform(() => undefined)),
-    batch: z.uuid().optional().or(z.literal("").transform(() => undefined)),
+    fund: z
+      .enum(["CENTRAL_SPECIAL", "UNION_FUNDS", "WARMTH_FUND", "DONATION"])
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
+    batch: z
+      .uuid()
+      .optional()
+      .or(z.literal("").transform(() => undefined)),
   })
   .transform((v, ctx) => {
     const thisMonth = todayInShanghai().slice(0, 7);
@@ -130,7 +139,10 @@ export const ZRunReturnFileInput = z.preprocess(
     runId: z.uuid("代发汇总不存在"),
     layoutId: z.union([z.literal("").transform(() => undefined), z.uuid("请选择回盘格式")]).optional(),
     file: z.instanceof(File, { message: "请选择银行的回盘文件" }).refine((f) => f.name !== "" || f.size > 0, "请选择银行的回盘文件"),
-    expectedSha256: z.string().regex(/^[0-9a-f]{64}$/, "请先预览回盘文件").optional(),
+    expectedSha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, "请先预览回盘文件")
+      .optional(),
   }),
 );
 export type TRunReturnUploadResult =

@@ -30,7 +30,9 @@ export async function settleBatchIfComplete(tx: TScopedTx, actor: TActor, batchI
     select: { id: true, status: true, version: true, organisationId: true, createdById: true, submittedById: true, approvedById: true },
   });
   if (!batch || batch.status !== "APPROVED") return false;
-  const open = await tx.batchLine.count({ where: { batchId, removed: false, OR: [{ paymentStatus: { in: [...OPEN_PAYMENT_STATUSES] } }, { paymentStatus: null }] } });
+  const open = await tx.batchLine.count({
+    where: { batchId, removed: false, OR: [{ paymentStatus: { in: [...OPEN_PAYMENT_STATUSES] } }, { paymentStatus: null }] },
+  });
   if (open > 0) return false;
   const payer = actor.userId !== batch.createdById && actor.userId !== batch.submittedById ? actor.userId : batch.approvedById!;
   const { count } = await tx.disbursementBatch.updateMany({
@@ -40,7 +42,10 @@ export async function settleBatchIfComplete(tx: TScopedTx, actor: TActor, batchI
   if (count !== 1) return false;
   const lines = await tx.batchLine.groupBy({ by: ["paymentStatus"], where: { batchId, removed: false }, _count: { _all: true } });
   await recordAudit(tx, actor, {
-    action: "payments.batch-settled", entityType: "disbursement_batch", entityId: batch.id, organisationId: batch.organisationId,
+    action: "payments.batch-settled",
+    entityType: "disbursement_batch",
+    entityId: batch.id,
+    organisationId: batch.organisationId,
     detail: { lines: Object.fromEntries(lines.map((l) => [l.paymentStatus ?? "", l._count._all])) },
   });
   await drawCallbackSample(tx, actor, batchId);

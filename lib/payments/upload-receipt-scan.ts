@@ -26,7 +26,10 @@ export function receiptScanProblem(batch: { method: PaymentMethod; status: Batch
 export async function uploadReceiptScan(actor: TActor, input: TUploadReceiptScanInput): Promise<{ id: string }> {
   assertRole(actor, "CASEWORKER", "OFFICIAL");
   const db = scopedDb(actor);
-  const batch = await db.disbursementBatch.findUnique({ where: { id: input.batchId }, select: { id: true, organisationId: true, paymentMethod: true, status: true } });
+  const batch = await db.disbursementBatch.findUnique({
+    where: { id: input.batchId },
+    select: { id: true, organisationId: true, paymentMethod: true, status: true },
+  });
   if (!batch) throw new NotFoundError(NOT_FOUND);
   const problem = receiptScanProblem({ method: batch.paymentMethod, status: batch.status });
   if (problem) throw new DomainError(problem, "RECEIPT_SCAN_NOT_ALLOWED", { file: problem });
@@ -42,13 +45,18 @@ export async function uploadReceiptScan(actor: TActor, input: TUploadReceiptScan
         select: { id: true },
       });
       await recordAudit(tx, actor, {
-        action: "payments.upload-receipt-scan", entityType: "batch_receipt_scan", entityId: row.id, organisationId: batch.organisationId,
+        action: "payments.upload-receipt-scan",
+        entityType: "batch_receipt_scan",
+        entityId: row.id,
+        organisationId: batch.organisationId,
         detail: { batchId: batch.id, originalName, contentType, sizeBytes: bytes.length, sha256 },
       });
       return { id: row.id };
     });
   } catch (error) {
-    await removeEvidenceBytes(storageKey).catch((cleanup: unknown) => console.error("could not remove a receipt scan after a failed upload", storageKey, cleanup));
+    await removeEvidenceBytes(storageKey).catch((cleanup: unknown) =>
+      console.error("could not remove a receipt scan after a failed upload", storageKey, cleanup),
+    );
     throw error;
   }
 }

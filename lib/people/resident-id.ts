@@ -32,9 +32,7 @@ export const RESIDENT_ID_ERROR_MESSAGES: Readonly<Record<TResidentIdError, strin
 
 export type TSex = "MALE" | "FEMALE";
 
-export type TResidentIdResult =
-  | { ok: true; id: string; birthDate: string; sex: TSex }
-  | { ok: false; code: TResidentIdError; message: string };
+export type TResidentIdResult = { ok: true; id: string; birthDate: string; sex: TSex } | { ok: false; code: TResidentIdError; message: string };
 
 export type TValidateResidentIdOptions = {
   /** YYYY-MM-DD as entered on the form; compared as a string with the date inside the number. */
@@ -51,7 +49,6 @@ const CHECK_CHARACTERS = "10X98765432";
 // Nobody filed for hardship assistance was born before 1900; an earlier year is a typo, and
 // accepting it would let e.g. 1880 for 1980 pass unnoticed.
 const EARLIEST_BIRTH_DATE = "1900-01-01";
-
 
 /** Trims and upper-cases, so a lowercase check character x is accepted and stored as X. */
 export function normalizeResidentId(raw: string): string {

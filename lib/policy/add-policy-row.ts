@@ -30,21 +30,39 @@ function seriesOf(tx: TScopedTx, input: TAddPolicyRowInput): TSeries {
       return { table: "dibao_standard", delegate: tx.dibaoStandard as never, key: { regionCode }, values: { monthlyFen: input.monthlyFen } };
     }
     case "PARAMETER":
-      return { table: "policy_parameter", delegate: tx.policyParameter as never, key: { key: input.key, regionCode: input.regionCode }, values: { value: input.value } };
+      return {
+        table: "policy_parameter",
+        delegate: tx.policyParameter as never,
+        key: { key: input.key, regionCode: input.regionCode },
+        values: { value: input.value },
+      };
     case "AID":
       return {
         table: "aid_policy",
         delegate: tx.aidPolicy as never,
         key: { aidType: input.aidType, fileLevel: input.fileLevel ?? null, regionCode: input.regionCode },
         values: {
-          standardAmountFen: input.standardAmountFen ?? null, annualCapFen: input.annualCapFen ?? null, capPer: input.capPer,
-          allowedInObservation: input.allowedInObservation, cash: input.cash,
+          standardAmountFen: input.standardAmountFen ?? null,
+          annualCapFen: input.annualCapFen ?? null,
+          capPer: input.capPer,
+          allowedInObservation: input.allowedInObservation,
+          cash: input.cash,
         },
       };
     case "FUND":
-      return { table: "fund_aid_rule", delegate: tx.fundAidRule as never, key: { fundSource: input.fundSource, regionCode: input.regionCode }, values: { aidTypes: input.aidTypes } };
+      return {
+        table: "fund_aid_rule",
+        delegate: tx.fundAidRule as never,
+        key: { fundSource: input.fundSource, regionCode: input.regionCode },
+        values: { aidTypes: input.aidTypes },
+      };
     case "CAUSE":
-      return { table: "cause_evidence_rule", delegate: tx.causeEvidenceRule as never, key: { cause: input.cause, regionCode: input.regionCode }, values: { evidenceKinds: input.evidenceKinds } };
+      return {
+        table: "cause_evidence_rule",
+        delegate: tx.causeEvidenceRule as never,
+        key: { cause: input.cause, regionCode: input.regionCode },
+        values: { evidenceKinds: input.evidenceKinds },
+      };
   }
 }
 
@@ -65,7 +83,9 @@ const snapshot = (row: TPeriodRow) =>
 export async function addPolicyRow(actor: TActor, input: TAddPolicyRowInput, today: string = todayInShanghai()): Promise<{ id: string }> {
   assertRole(actor, "ADMIN");
   if (input.effectiveFrom < today) {
-    throw new DomainError("生效日期不能早于今天：已经执行的政策不能更改，请从今天或以后的日期起新增一条。", "PAST_EFFECTIVE_DATE", { effectiveFrom: "不能早于今天" });
+    throw new DomainError("生效日期不能早于今天：已经执行的政策不能更改，请从今天或以后的日期起新增一条。", "PAST_EFFECTIVE_DATE", {
+      effectiveFrom: "不能早于今天",
+    });
   }
   const db = scopedDb(actor);
   try {
@@ -76,7 +96,10 @@ export async function addPolicyRow(actor: TActor, input: TAddPolicyRowInput, tod
       await tx.$executeRaw`${unscopedSql("advisory lock on a policy series, which belongs to no organisation")} SELECT pg_advisory_xact_lock(hashtext(${`${series.table}:${JSON.stringify(series.key)}`}))`;
       const from = dateOnly(input.effectiveFrom);
       const to = input.effectiveTo ? dateOnly(input.effectiveTo) : null;
-      const rows = await series.delegate.findMany({ where: { ...series.key, OR: [{ effectiveTo: null }, { effectiveTo: { gt: from } }] }, orderBy: { effectiveFrom: "asc" } });
+      const rows = await series.delegate.findMany({
+        where: { ...series.key, OR: [{ effectiveTo: null }, { effectiveTo: { gt: from } }] },
+        orderBy: { effectiveFrom: "asc" },
+      });
       const overlapping = rows.filter((r) => to === null || r.effectiveFrom < to);
       const later = overlapping.find((r) => r.effectiveFrom >= from);
       if (later) {
@@ -88,12 +111,18 @@ export async function addPolicyRow(actor: TActor, input: TAddPolicyRowInput, tod
       }
       const current = overlapping.find((r) => r.effectiveFrom < from);
       if (current && to !== null && (current.effectiveTo === null || current.effectiveTo > to)) {
-        throw new DomainError(`${day(current.effectiveFrom)} 起执行的记录在本条截止日期之后仍然有效，期间会重叠。请不填截止日期，或另行安排。`, "POLICY_OVERLAP", {
-          effectiveTo: "与现行记录重叠",
-        });
+        throw new DomainError(
+          `${day(current.effectiveFrom)} 起执行的记录在本条截止日期之后仍然有效，期间会重叠。请不填截止日期，或另行安排。`,
+          "POLICY_OVERLAP",
+          {
+            effectiveTo: "与现行记录重叠",
+          },
+        );
       }
       if (current) await series.delegate.update({ where: { id: current.id }, data: { effectiveTo: from } });
-      const created = await series.delegate.create({ data: { ...series.key, ...series.values, effectiveFrom: from, effectiveTo: to, note: input.note ?? null } });
+      const created = await series.delegate.create({
+        data: { ...series.key, ...series.values, effectiveFrom: from, effectiveTo: to, note: input.note ?? null },
+      });
       await recordAudit(tx, actor, {
         action: "policy.add-row",
         entityType: series.table,

@@ -50,27 +50,41 @@ export async function findPolicyOverview(actor: TActor, options: { regionCode?: 
   const adminRegion = own.level === "NATIONAL" ? NATIONAL_DIBAO_REGION : own.regionCode;
   const regionNames = new Map<string, string>();
   for (const o of orgs) if (o.level !== "GRASSROOTS" && !regionNames.has(o.regionCode)) regionNames.set(o.regionCode, o.name);
-  const regions = [{ code: "", label: NATIONAL_LABEL }, ...[...regionNames].filter(([code]) => code !== NATIONAL_DIBAO_REGION).map(([code, name]) => ({ code, label: `${name}（${code}）` }))];
+  const regions = [
+    { code: "", label: NATIONAL_LABEL },
+    ...[...regionNames].filter(([code]) => code !== NATIONAL_DIBAO_REGION).map(([code, name]) => ({ code, label: `${name}（${code}）` })),
+  ];
   const requested = options.regionCode ?? (own.level === "NATIONAL" ? "" : own.regionCode);
-  const regionCode = regions.some((r) => r.code === requested) ? requested : (own.level === "NATIONAL" ? "" : own.regionCode);
+  const regionCode = regions.some((r) => r.code === requested) ? requested : own.level === "NATIONAL" ? "" : own.regionCode;
   const canEdit = own.level !== "GRASSROOTS" && regionWithin(adminRegion, regionCode === "" ? NATIONAL_DIBAO_REGION : regionCode);
 
   const chain = regionChain(regionCode, "");
   const dibaoChain = regionChain(regionCode || NATIONAL_DIBAO_REGION, NATIONAL_DIBAO_REGION);
-  const regionLabel = (code: string) => (code === "" || code === NATIONAL_DIBAO_REGION ? NATIONAL_LABEL : regionNames.has(code) ? `${regionNames.get(code)}（${code}）` : code);
+  const regionLabel = (code: string) =>
+    code === "" || code === NATIONAL_DIBAO_REGION ? NATIONAL_LABEL : regionNames.has(code) ? `${regionNames.get(code)}（${code}）` : code;
   const asked = regionCode;
   const today = dateOnly(onDate);
   const view = (kind: TPolicyKind, item: string, value: string, r: TRow): TPolicyRowView => ({
-    id: r.id, kind, item, value, regionCode: r.regionCode, regionLabel: regionLabel(r.regionCode),
-    effectiveFrom: dateOnlyString(r.effectiveFrom), effectiveTo: r.effectiveTo ? dateOnlyString(r.effectiveTo) : null, note: r.note,
+    id: r.id,
+    kind,
+    item,
+    value,
+    regionCode: r.regionCode,
+    regionLabel: regionLabel(r.regionCode),
+    effectiveFrom: dateOnlyString(r.effectiveFrom),
+    effectiveTo: r.effectiveTo ? dateOnlyString(r.effectiveTo) : null,
+    note: r.note,
     state: r.effectiveFrom > today ? "待执行" : r.effectiveTo !== null && r.effectiveTo <= today ? "已结束" : "在执行",
   });
   const period = (r: TRow) => `${dateOnlyString(r.effectiveFrom)} 起${r.effectiveTo ? `，至 ${dateOnlyString(r.effectiveTo)} 前` : ""}`;
   const found = (kind: TPolicyKind, item: string, value: string, r: TRow | undefined, askedCode: string): TInForceView =>
-    r ? { kind, item, value, regionLabel: regionLabel(r.regionCode), source: fallbackLabel(askedCode, r.regionCode), period: period(r) }
+    r
+      ? { kind, item, value, regionLabel: regionLabel(r.regionCode), source: fallbackLabel(askedCode, r.regionCode), period: period(r) }
       : { kind, item, value: null, regionLabel: null, source: null, period: null };
-  const byChainThenDate = <T extends TRow>(order: string[]) => (a: T, b: T) =>
-    order.indexOf(a.regionCode) - order.indexOf(b.regionCode) || b.effectiveFrom.getTime() - a.effectiveFrom.getTime();
+  const byChainThenDate =
+    <T extends TRow>(order: string[]) =>
+    (a: T, b: T) =>
+      order.indexOf(a.regionCode) - order.indexOf(b.regionCode) || b.effectiveFrom.getTime() - a.effectiveFrom.getTime();
 
   const [dibao, params, aid, funds, causes] = await Promise.all([
     db.dibaoStandard.findMany({ where: { regionCode: { in: dibaoChain } } }),
@@ -82,8 +96,10 @@ export async function findPolicyOverview(actor: TActor, options: { regionCode?: 
 
   const dibaoValue = (r: { monthlyFen: number }) => `${formatFen(r.monthlyFen)} /人·月`;
   const paramItem = (key: string) => PARAMETER_SPECS[key as keyof typeof PARAMETER_SPECS]?.label ?? key;
-  const paramValue = (r: { key: string; value: { toNumber(): number } }) => `${r.value.toNumber()} ${PARAMETER_SPECS[r.key as keyof typeof PARAMETER_SPECS]?.unit ?? ""}`.trim();
-  const aidItem = (r: { aidType: AidType; fileLevel: FileLevel | null }) => `${AID_TYPE_LABELS[r.aidType]}·${r.fileLevel ? FILE_LEVEL_LABELS[r.fileLevel] : "各级"}`;
+  const paramValue = (r: { key: string; value: { toNumber(): number } }) =>
+    `${r.value.toNumber()} ${PARAMETER_SPECS[r.key as keyof typeof PARAMETER_SPECS]?.unit ?? ""}`.trim();
+  const aidItem = (r: { aidType: AidType; fileLevel: FileLevel | null }) =>
+    `${AID_TYPE_LABELS[r.aidType]}·${r.fileLevel ? FILE_LEVEL_LABELS[r.fileLevel] : "各级"}`;
   const aidValue = (r: { standardAmountFen: number | null; annualCapFen: number | null; capPer: string; cash: boolean; allowedInObservation: boolean }) =>
     [
       r.cash ? `标准 ${r.standardAmountFen === null ? "按实际" : formatFen(r.standardAmountFen)}` : "不发放现金",
@@ -96,40 +112,77 @@ export async function findPolicyOverview(actor: TActor, options: { regionCode?: 
 
   const sections: Record<TPolicyKind, { inForce: TInForceView[]; history: TPolicyRowView[] }> = {
     DIBAO: {
-      inForce: [(() => { const r = pickByChain(inForce(dibao, onDate), dibaoChain); return found("DIBAO", "城市低保标准", r ? dibaoValue(r) : "", r, asked || NATIONAL_DIBAO_REGION); })()],
+      inForce: [
+        (() => {
+          const r = pickByChain(inForce(dibao, onDate), dibaoChain);
+          return found("DIBAO", "城市低保标准", r ? dibaoValue(r) : "", r, asked || NATIONAL_DIBAO_REGION);
+        })(),
+      ],
       history: dibao.sort(byChainThenDate(dibaoChain)).map((r) => view("DIBAO", "城市低保标准", dibaoValue(r), r)),
     },
     PARAMETER: {
       inForce: PARAMETER_KEYS.map((key) => {
-        const r = pickByChain(inForce(params.filter((p) => p.key === key), onDate), chain);
+        const r = pickByChain(
+          inForce(
+            params.filter((p) => p.key === key),
+            onDate,
+          ),
+          chain,
+        );
         return found("PARAMETER", paramItem(key), r ? paramValue(r) : "", r, asked);
       }),
-      history: params.sort((a, b) => PARAMETER_KEYS.indexOf(a.key as never) - PARAMETER_KEYS.indexOf(b.key as never) || byChainThenDate(chain)(a, b)).map((r) => view("PARAMETER", paramItem(r.key), paramValue(r), r)),
+      history: params
+        .sort((a, b) => PARAMETER_KEYS.indexOf(a.key as never) - PARAMETER_KEYS.indexOf(b.key as never) || byChainThenDate(chain)(a, b))
+        .map((r) => view("PARAMETER", paramItem(r.key), paramValue(r), r)),
     },
     AID: {
       inForce: keysOf(AID_TYPE_LABELS).flatMap((aidType) =>
         keysOf(FILE_LEVEL_LABELS).map((level) => {
-          const candidates = inForce(aid.filter((a) => a.aidType === aidType && (a.fileLevel === null || a.fileLevel === level)), onDate)
-            .sort((a, b) => chain.indexOf(a.regionCode) - chain.indexOf(b.regionCode) || Number(a.fileLevel === null) - Number(b.fileLevel === null));
+          const candidates = inForce(
+            aid.filter((a) => a.aidType === aidType && (a.fileLevel === null || a.fileLevel === level)),
+            onDate,
+          ).sort((a, b) => chain.indexOf(a.regionCode) - chain.indexOf(b.regionCode) || Number(a.fileLevel === null) - Number(b.fileLevel === null));
           const r = candidates[0];
           return found("AID", `${AID_TYPE_LABELS[aidType]}·${FILE_LEVEL_LABELS[level]}档案`, r ? aidValue(r) : "", r, asked);
         }),
       ),
-      history: aid.sort((a, b) => a.aidType.localeCompare(b.aidType) || String(a.fileLevel).localeCompare(String(b.fileLevel)) || byChainThenDate(chain)(a, b)).map((r) => view("AID", aidItem(r), aidValue(r), r)),
+      history: aid
+        .sort((a, b) => a.aidType.localeCompare(b.aidType) || String(a.fileLevel).localeCompare(String(b.fileLevel)) || byChainThenDate(chain)(a, b))
+        .map((r) => view("AID", aidItem(r), aidValue(r), r)),
     },
     FUND: {
       inForce: keysOf(FUND_SOURCE_LABELS).map((fund) => {
-        const r = pickByChain(inForce(funds.filter((f) => f.fundSource === fund), onDate), chain);
-        return r ? found("FUND", FUND_SOURCE_LABELS[fund], fundValue(r), r, asked) : { kind: "FUND" as const, item: FUND_SOURCE_LABELS[fund], value: "各类救助均可支付", regionLabel: null, source: "未设限制", period: null };
+        const r = pickByChain(
+          inForce(
+            funds.filter((f) => f.fundSource === fund),
+            onDate,
+          ),
+          chain,
+        );
+        return r
+          ? found("FUND", FUND_SOURCE_LABELS[fund], fundValue(r), r, asked)
+          : { kind: "FUND" as const, item: FUND_SOURCE_LABELS[fund], value: "各类救助均可支付", regionLabel: null, source: "未设限制", period: null };
       }),
-      history: funds.sort((a, b) => a.fundSource.localeCompare(b.fundSource) || byChainThenDate(chain)(a, b)).map((r) => view("FUND", FUND_SOURCE_LABELS[r.fundSource], fundValue(r), r)),
+      history: funds
+        .sort((a, b) => a.fundSource.localeCompare(b.fundSource) || byChainThenDate(chain)(a, b))
+        .map((r) => view("FUND", FUND_SOURCE_LABELS[r.fundSource], fundValue(r), r)),
     },
     CAUSE: {
       inForce: keysOf(CAUSE_LABELS).map((cause) => {
-        const r = pickByChain(inForce(causes.filter((c) => c.cause === cause), onDate), chain);
-        return r ? found("CAUSE", CAUSE_LABELS[cause], causeValue(r), r, asked) : { kind: "CAUSE" as const, item: CAUSE_LABELS[cause], value: "无额外材料", regionLabel: null, source: "未设要求", period: null };
+        const r = pickByChain(
+          inForce(
+            causes.filter((c) => c.cause === cause),
+            onDate,
+          ),
+          chain,
+        );
+        return r
+          ? found("CAUSE", CAUSE_LABELS[cause], causeValue(r), r, asked)
+          : { kind: "CAUSE" as const, item: CAUSE_LABELS[cause], value: "无额外材料", regionLabel: null, source: "未设要求", period: null };
       }),
-      history: causes.sort((a, b) => a.cause.localeCompare(b.cause) || byChainThenDate(chain)(a, b)).map((r) => view("CAUSE", CAUSE_LABELS[r.cause], causeValue(r), r)),
+      history: causes
+        .sort((a, b) => a.cause.localeCompare(b.cause) || byChainThenDate(chain)(a, b))
+        .map((r) => view("CAUSE", CAUSE_LABELS[r.cause], causeValue(r), r)),
     },
   };
   return { onDate, regionCode, regionLabel: regionLabel(regionCode), regions, canEdit, sections };

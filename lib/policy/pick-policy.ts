@@ -11,10 +11,16 @@ const inForce = (row: TDibaoRow, onDate: string) => row.effectiveFrom <= onDate 
 
 /** The 低保 row in force on the date, for the nearest region that has one (national row '100000'). */
 export function pickDibao<T extends TDibaoRow>(rows: readonly T[], regionCode: string, onDate: string): T | undefined {
-  return pickByChain(rows.filter((row) => inForce(row, onDate)), regionChain(regionCode, NATIONAL_DIBAO_REGION));
+  return pickByChain(
+    rows.filter((row) => inForce(row, onDate)),
+    regionChain(regionCode, NATIONAL_DIBAO_REGION),
+  );
 }
 
 /** A parameter in force on the date: the region's own row, else its city's, province's, then the default (''). */
 export function pickParameter<T extends TParameterRow>(rows: readonly T[], key: string, regionCode: string, onDate: string): T | undefined {
-  return pickByChain(rows.filter((row) => row.key === key && inForce(row, onDate)), regionChain(regionCode, ""));
+  return pickByChain(
+    rows.filter((row) => row.key === key && inForce(row, onDate)),
+    regionChain(regionCode, ""),
+  );
 }

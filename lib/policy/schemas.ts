@@ -37,7 +37,8 @@ export const ZAddParameterInput = z
     const spec = PARAMETER_SPECS[v.key as keyof typeof PARAMETER_SPECS];
     if (!spec) return;
     if (spec.integer && !Number.isInteger(v.value)) ctx.addIssue({ code: "custom", path: ["value"], message: `${spec.label}须为整数` });
-    if (v.value < spec.min || v.value > spec.max) ctx.addIssue({ code: "custom", path: ["value"], message: `${spec.label}须在 ${spec.min} 到 ${spec.max} 之间` });
+    if (v.value < spec.min || v.value > spec.max)
+      ctx.addIssue({ code: "custom", path: ["value"], message: `${spec.label}须在 ${spec.min} 到 ${spec.max} 之间` });
   });
 
 export const ZAddAidPolicyInput = z
@@ -62,7 +63,12 @@ export const ZAddAidPolicyInput = z
   });
 
 export const ZAddFundRuleInput = z
-  .object({ kind: z.literal("FUND"), fundSource: z.enum(keysOf(FUND_SOURCE_LABELS), "请选择资金来源"), aidTypes: checked(keysOf(AID_TYPE_LABELS), "请至少选择一种可支付的救助类型"), ...period })
+  .object({
+    kind: z.literal("FUND"),
+    fundSource: z.enum(keysOf(FUND_SOURCE_LABELS), "请选择资金来源"),
+    aidTypes: checked(keysOf(AID_TYPE_LABELS), "请至少选择一种可支付的救助类型"),
+    ...period,
+  })
   .superRefine(periodChecks);
 
 export const ZAddCauseRuleInput = z

@@ -86,7 +86,14 @@ export function superuserSocketUrl(socketDir: string, port: number, password: st
 }
 
 const HBA_MARK = "# Bangfu: the superuser only through the Unix socket (lib/db/embedded.ts).";
-const HBA_RULES = [HBA_MARK, "host all postgres 0.0.0.0/0 reject", "host all postgres ::/0 reject", "host replication postgres 0.0.0.0/0 reject", "host replication postgres ::/0 reject", ""].join("\n");
+const HBA_RULES = [
+  HBA_MARK,
+  "host all postgres 0.0.0.0/0 reject",
+  "host all postgres ::/0 reject",
+  "host replication postgres 0.0.0.0/0 reject",
+  "host replication postgres ::/0 reject",
+  "",
+].join("\n");
 
 /** Puts the rules refusing the superuser over TCP first in pg_hba.conf (the first matching line decides), once. */
 async function refuseSuperuserOverTcp(clusterDir: string, ids: TIds | null): Promise<void> {
@@ -204,7 +211,15 @@ async function initialise(binDir: string, clusterDir: string, ids: TIds | null, 
   try {
     const result = spawnSync(
       path.join(binDir, "bin", "initdb"),
-      [`--pgdata=${clusterDir}`, "--auth=scram-sha-256", "--username=postgres", `--pwfile=${passwordFile}`, "--encoding=UTF8", "--locale=C.UTF-8", "--lc-messages=C"],
+      [
+        `--pgdata=${clusterDir}`,
+        "--auth=scram-sha-256",
+        "--username=postgres",
+        `--pwfile=${passwordFile}`,
+        "--encoding=UTF8",
+        "--locale=C.UTF-8",
+        "--lc-messages=C",
+      ],
       { ...(ids ?? {}), encoding: "utf8", env: { ...process.env, LC_MESSAGES: "C" } },
     );
     if (result.error) throw new Error(`内置数据库初始化失败（无法运行 initdb：${result.error.message}）。`);
@@ -256,7 +271,14 @@ type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
  * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
  * connections — read-write, or read-only for a standby in recovery (lib/postgres/standby.ts).
  */
-async function runPostmaster(binDir: string, clusterDir: string, port: number, ids: TIds | null, log: (line: string) => void, ownProcessGroup = false): Promise<TPostmaster> {
+async function runPostmaster(
+  binDir: string,
+  clusterDir: string,
+  port: number,
+  ids: TIds | null,
+  log: (line: string) => void,
+  ownProcessGroup = false,
+): Promise<TPostmaster> {
   // Only the server's user may enter the socket's folder — and root, which runs npm start.
   const socketDir = socketDirFor(clusterDir);
   await mkdir(socketDir, { recursive: true, mode: 0o700 });
@@ -390,14 +412,18 @@ async function connect(
 /** The superuser logged in with the first of `passwords` the server accepts (28P01: a wrong one). */
 async function superuserClient(socketDir: string, port: number, passwords: string[], timeoutMs?: number): Promise<pg.Client> {
   for (const [i, password] of passwords.entries()) {
-    const client = pgClient({ host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs }, { infrastructure: "the embedded cluster's superuser, at start-up" });
+    const client = pgClient(
+      { host: socketDir, port, user: "postgres", password, database: "postgres", connectionTimeoutMillis: timeoutMs },
+      { infrastructure: "the embedded cluster's superuser, at start-up" },
+    );
     try {
       await client.connect();
       return client;
     } catch (error) {
       await client.end().catch(() => {});
       if ((error as { code?: string }).code !== "28P01" || i === passwords.length - 1) {
-        if ((error as { code?: string }).code === "28P01") throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。", { cause: error });
+        if ((error as { code?: string }).code === "28P01")
+          throw new Error("内置数据库拒绝了 secrets.json 中的超级用户密码：secrets.json 与数据库不匹配（是否从别处复制了数据目录？）。", { cause: error });
         throw error;
       }
     }

@@ -120,7 +120,10 @@ export async function createStandby(options: TCreateStandbyOptions): Promise<{ s
     return { slotName, startLsn: begun[0]!.lsn, stopLsn: stop.lsn };
   } catch (error) {
     // A slot nobody will use would keep WAL on the primary for ever.
-    if (createdSlot) await primary.query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [slotName]).catch(() => {});
+    if (createdSlot)
+      await primary
+        .query("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots WHERE slot_name = $1 AND NOT active", [slotName])
+        .catch(() => {});
     throw error;
   } finally {
     await primary.end().catch(() => {});

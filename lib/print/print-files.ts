@@ -38,7 +38,13 @@ export async function getPrintableFiles(actor: TActor, fileIds: string[], option
     const data = ids ? { ...file.data, members: file.data.members.map((m, i) => ({ ...m, residentId: ids[i] ?? m.residentId })) } : file.data;
     files.push({ file: { ...file, data }, ledger, followUp, fullResidentIds: !!ids });
   }
-  await recordAudit(scopedDb(actor), actor, { action: "filing.print", entityType: "household_file", entityId: ids.length === 1 ? ids[0] : null, organisationId: actor.organisation.id, detail: { fileIds: ids, fullResidentIds: full } });
+  await recordAudit(scopedDb(actor), actor, {
+    action: "filing.print",
+    entityType: "household_file",
+    entityId: ids.length === 1 ? ids[0] : null,
+    organisationId: actor.organisation.id,
+    detail: { fileIds: ids, fullResidentIds: full },
+  });
   return files;
 }
 

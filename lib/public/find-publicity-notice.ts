@@ -27,11 +27,22 @@ export type TPublicityRow = {
 export type TPublicityUnion = { id: string; name: string; servicePhone: string | null };
 
 const ROW_SELECT = {
-  publicityToken: true, holderName: true, proposedTier: true, publicityStart: true, publicityEnd: true,
+  publicityToken: true,
+  holderName: true,
+  proposedTier: true,
+  publicityStart: true,
+  publicityEnd: true,
   organisation: { select: { name: true } },
 } as const;
 
-function toRow(f: { publicityToken: string | null; holderName: string | null; proposedTier: Tier | null; publicityStart: Date | null; publicityEnd: Date | null; organisation: { name: string } }): TPublicityRow {
+function toRow(f: {
+  publicityToken: string | null;
+  holderName: string | null;
+  proposedTier: Tier | null;
+  publicityStart: Date | null;
+  publicityEnd: Date | null;
+  organisation: { name: string };
+}): TPublicityRow {
   return {
     token: f.publicityToken!,
     maskedName: maskName(f.holderName),
@@ -71,7 +82,10 @@ async function unionFor(orgId: string) {
 }
 
 /** One page of a union's notice, or null when there is no such union. */
-export async function findPublicityNotice(orgId: string, options: { page: number; now?: Date }): Promise<{ union: TPublicityUnion; today: string; files: TPage<TPublicityRow> } | null> {
+export async function findPublicityNotice(
+  orgId: string,
+  options: { page: number; now?: Date },
+): Promise<{ union: TPublicityUnion; today: string; files: TPage<TPublicityRow> } | null> {
   const found = await unionFor(orgId);
   if (!found) return null;
   const today = todayInShanghai(options.now);
@@ -94,7 +108,10 @@ export async function findPublicityNotice(orgId: string, options: { page: number
 }
 
 /** The printed 公示: every file of the notice (up to PUBLIC_NOTICE_PRINT_MAX), oldest first as on a board. */
-export async function findPublicityNoticeForPrint(orgId: string, now?: Date): Promise<{ union: TPublicityUnion; today: string; rows: TPublicityRow[]; more: boolean } | null> {
+export async function findPublicityNoticeForPrint(
+  orgId: string,
+  now?: Date,
+): Promise<{ union: TPublicityUnion; today: string; rows: TPublicityRow[]; more: boolean } | null> {
   const found = await unionFor(orgId);
   if (!found) return null;
   const today = todayInShanghai(now);

@@ -52,7 +52,9 @@ export async function queryApplication(input: TApplicationQuery, context: { ip: 
 async function check(input: TApplicationQuery, ip: string, now: Date): Promise<TApplicationQueryAnswer> {
   const subjectKey = publicSubjectKey("APPLICATION_QUERY", input.number);
   return prisma.$transaction(async (tx) => {
-    const [{ locked }] = await tx.$queryRaw<[{ locked: boolean }]>`SELECT pg_try_advisory_xact_lock(hashtext(${"public-application-query:" + subjectKey})) AS locked`;
+    const [{ locked }] = await tx.$queryRaw<
+      [{ locked: boolean }]
+    >`SELECT pg_try_advisory_xact_lock(hashtext(${"public-application-query:" + subjectKey})) AS locked`;
     const record = (succeeded: boolean) => tx.publicAttempt.create({ data: { at: now, kind: "APPLICATION_QUERY", ip, subjectKey, succeeded } });
     const hoursAgo = (hours: number) => new Date(now.getTime() - hours * 3_600_000);
     const [byNumber, byAddress] = await Promise.all([
@@ -71,12 +73,18 @@ async function check(input: TApplicationQuery, ip: string, now: Date): Promise<T
     const application = await tx.onlineApplication.findUnique({
       where: { number: input.number },
       select: {
-        id: true, number: true, organisationId: true, status: true, submittedAt: true, declineReason: true, codeHash: true,
+        id: true,
+        number: true,
+        organisationId: true,
+        status: true,
+        submittedAt: true,
+        declineReason: true,
+        codeHash: true,
         organisation: { select: { name: true } },
         file: { select: { fileNumber: true, status: true } },
       },
     });
-    const matched = await verifyQueryCode(application?.codeHash ?? (await dummyQueryCodeHash()), input.code) && !!application;
+    const matched = (await verifyQueryCode(application?.codeHash ?? (await dummyQueryCodeHash()), input.code)) && !!application;
     await record(matched);
     if (application) {
       await recordPublicAudit(tx, ip, {

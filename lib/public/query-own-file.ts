@@ -4,7 +4,14 @@ import { prisma } from "@/lib/db/client";
 import type { AidType, FileStatus, Tier } from "@/lib/generated/prisma/enums";
 import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { PUBLIC_ANSWER_FLOOR_MS, PUBLIC_QUERY_LIMITS } from "./limits";
-import { PUBLIC_PAID_WITHOUT_OUTCOME, PUBLIC_PAYMENT_REVERSED, PUBLIC_PAYMENT_STATUS_LABELS, PUBLIC_QUERY_BUSY, PUBLIC_QUERY_LIMITED, PUBLIC_QUERY_NOT_FOUND } from "./labels";
+import {
+  PUBLIC_PAID_WITHOUT_OUTCOME,
+  PUBLIC_PAYMENT_REVERSED,
+  PUBLIC_PAYMENT_STATUS_LABELS,
+  PUBLIC_QUERY_BUSY,
+  PUBLIC_QUERY_LIMITED,
+  PUBLIC_QUERY_NOT_FOUND,
+} from "./labels";
 import { dummyQueryCodeHash, verifyQueryCode } from "./query-code";
 import type { TPublicQuery } from "./schemas";
 import { publicSubjectKey } from "./subject-key";
@@ -129,7 +136,11 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
   const file = await prisma.householdFile.findUniqueOrThrow({
     where: { id: fileId },
     select: {
-      fileNumber: true, status: true, tier: true, nextCheckDue: true, observationUntil: true,
+      fileNumber: true,
+      status: true,
+      tier: true,
+      nextCheckDue: true,
+      observationUntil: true,
       organisation: { select: { name: true } },
       responsibleCadre: { select: { name: true } },
       ledgerEntries: {
@@ -137,7 +148,9 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
         orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
         take: PAYMENTS_SHOWN,
         select: {
-          entryDate: true, aidType: true, amountFen: true,
+          entryDate: true,
+          aidType: true,
+          amountFen: true,
           bankAccount: { select: { accountNumber: true } },
           batchLine: { select: { paymentStatus: true } },
           reversedBy: { select: { id: true } },
@@ -161,7 +174,9 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
       accountLast4: e.bankAccount ? e.bankAccount.accountNumber.replace(/\s+/g, "").slice(-4) : null,
       outcome: e.batchLine?.paymentStatus
         ? PUBLIC_PAYMENT_STATUS_LABELS[e.batchLine.paymentStatus]
-        : e.reversedBy ? PUBLIC_PAYMENT_REVERSED : PUBLIC_PAID_WITHOUT_OUTCOME,
+        : e.reversedBy
+          ? PUBLIC_PAYMENT_REVERSED
+          : PUBLIC_PAID_WITHOUT_OUTCOME,
     })),
   };
 }

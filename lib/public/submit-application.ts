@@ -111,8 +111,13 @@ export async function submitApplication(input: TSubmitApplicationInput, context:
               submittedAt: now,
               uploads: {
                 create: checked.map((file, i) => ({
-                  kind: file.kind, originalName: file.originalName, contentType: file.contentType, sizeBytes: file.bytes.length,
-                  sha256: sha256Hex(file.bytes), storageKey: stored[i]!, uploadedAt: now,
+                  kind: file.kind,
+                  originalName: file.originalName,
+                  contentType: file.contentType,
+                  sizeBytes: file.bytes.length,
+                  sha256: sha256Hex(file.bytes),
+                  storageKey: stored[i]!,
+                  uploadedAt: now,
                 })),
               },
             },
@@ -135,7 +140,10 @@ export async function submitApplication(input: TSubmitApplicationInput, context:
       }
     }
   } catch (error) {
-    for (const key of stored) await removeEvidenceBytes(key).catch((cleanup: unknown) => console.error("could not remove an application upload after a failed submission", key, cleanup));
+    for (const key of stored)
+      await removeEvidenceBytes(key).catch((cleanup: unknown) =>
+        console.error("could not remove an application upload after a failed submission", key, cleanup),
+      );
     throw error;
   }
 }

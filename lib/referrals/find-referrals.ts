@@ -20,7 +20,12 @@ export async function overdueReferrals(actor: TActor, today = todayInShanghai())
   const where = { outcome: null, dueDate: { lt: dateOnly(today) } };
   const [count, oldest] = await Promise.all([
     db.referral.count({ where }),
-    db.referral.findMany({ where, orderBy: [{ dueDate: "asc" }, { id: "asc" }], take: 5, select: { id: true, department: true, item: true, dueDate: true, file: { select: { id: true, holderName: true } } } }),
+    db.referral.findMany({
+      where,
+      orderBy: [{ dueDate: "asc" }, { id: "asc" }],
+      take: 5,
+      select: { id: true, department: true, item: true, dueDate: true, file: { select: { id: true, holderName: true } } },
+    }),
   ]);
   return { count, oldest };
 }

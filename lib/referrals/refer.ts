@@ -27,12 +27,24 @@ export async function createReferral(actor: TActor, input: TCreateReferralInput)
     }
     const referral = await tx.referral.create({
       data: {
-        fileId: file.id, measureId: input.measureId ?? null, department: input.department, item: input.item, referredOn: dateOnly(input.referredOn),
-        contact: input.contact, dueDate: dateOnly(input.dueDate), createdById: actor.userId,
+        fileId: file.id,
+        measureId: input.measureId ?? null,
+        department: input.department,
+        item: input.item,
+        referredOn: dateOnly(input.referredOn),
+        contact: input.contact,
+        dueDate: dateOnly(input.dueDate),
+        createdById: actor.userId,
       },
       select: { id: true },
     });
-    await recordAudit(tx, actor, { action: "referral.create", entityType: "referral", entityId: referral.id, organisationId: file.organisationId, detail: { department: input.department } });
+    await recordAudit(tx, actor, {
+      action: "referral.create",
+      entityType: "referral",
+      entityId: referral.id,
+      organisationId: file.organisationId,
+      detail: { department: input.department },
+    });
     return referral;
   });
 }
@@ -42,7 +54,10 @@ export async function closeReferral(actor: TActor, input: TCloseReferralInput) {
   if (input.outcomeOn > todayInShanghai()) throw new DomainError("办理结果日期不能晚于今天。", "INVALID", { outcomeOn: "不能晚于今天" });
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
-    const referral = await tx.referral.findUnique({ where: { id: input.referralId }, select: { id: true, outcome: true, version: true, referredOn: true, file: { select: { organisationId: true } } } });
+    const referral = await tx.referral.findUnique({
+      where: { id: input.referralId },
+      select: { id: true, outcome: true, version: true, referredOn: true, file: { select: { organisationId: true } } },
+    });
     if (!referral) throw new NotFoundError("转介记录不存在，或不在您的管辖范围内。");
     const allowed = canCloseReferral(referral);
     if (!allowed.ok || referral.version !== input.expectedVersion) throw new ConflictError("该转介已被他人登记结果，请刷新页面查看。");
@@ -50,11 +65,21 @@ export async function closeReferral(actor: TActor, input: TCloseReferralInput) {
     const { count } = await tx.referral.updateMany({
       where: { id: referral.id, outcome: null, version: input.expectedVersion },
       data: {
-        outcome: input.outcome, outcomeNote: input.outcomeNote ?? null, outcomeOn: dateOnly(input.outcomeOn),
-        closedById: actor.userId, closedAt: new Date(), version: { increment: 1 },
+        outcome: input.outcome,
+        outcomeNote: input.outcomeNote ?? null,
+        outcomeOn: dateOnly(input.outcomeOn),
+        closedById: actor.userId,
+        closedAt: new Date(),
+        version: { increment: 1 },
       },
     });
     if (count !== 1) throw new ConflictError("该转介已被他人登记结果，请刷新页面查看。");
-    await recordAudit(tx, actor, { action: "referral.close", entityType: "referral", entityId: referral.id, organisationId: referral.file.organisationId, detail: { outcome: input.outcome } });
+    await recordAudit(tx, actor, {
+      action: "referral.close",
+      entityType: "referral",
+      entityId: referral.id,
+      organisationId: referral.file.organisationId,
+      detail: { outcome: input.outcome },
+    });
   });
 }

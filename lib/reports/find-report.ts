@@ -7,7 +7,6 @@ import { civilMissedRows, qualitySection } from "./report-quality";
 import { reportScope, type TReportOrg } from "./report-scope";
 import { approvalRows, measureRows, overdueRows, pairingRows, recheckRows, workSection } from "./report-work";
 
-
 // 统计报表: every figure for one organisation's subtree and one period, with a row per child
 // organisation (and one for the organisation's own files, 本级). The rows partition the subtree,
 // so a column's total is the sum of its rows — except distinct households and students, where a

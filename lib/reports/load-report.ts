@@ -41,7 +41,8 @@ export async function loadReport(actor: TActor, params: TParams) {
   }
   const last = ZReportQuery.safeParse(nonEmpty(Object.fromEntries(new URLSearchParams(params.last ?? ""))));
   const lastPeriod = last.success ? periodFrom(last.data, today) : null;
-  const [query, period] = last.success && lastPeriod && !("error" in lastPeriod) ? [last.data, lastPeriod] : [ZReportQuery.parse({}), periodFrom(ZReportQuery.parse({}), today)];
+  const [query, period] =
+    last.success && lastPeriod && !("error" in lastPeriod) ? [last.data, lastPeriod] : [ZReportQuery.parse({}), periodFrom(ZReportQuery.parse({}), today)];
   if ("error" in period) throw new Error("the default report period is always valid");
   const report = await findReport(actor, { organisationId: query.organisationId, period });
   return { report, query: queryShowing(query, period), errors, entered } as const;

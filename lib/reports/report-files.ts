@@ -22,7 +22,16 @@ export type TFilesRow = TReportOrg & {
 
 /** Open at the period's end = open today − what changed after that day (both trigger-kept). */
 export const openFileRows = (s: TReportScope) =>
-  s.db.$queryRaw<Array<{ child: string; tier: Tier | null; file_level: FileLevel | null; worker_category: WorkerCategory | null; main_cause: HardshipCause | null; files: bigint }>>`
+  s.db.$queryRaw<
+    Array<{
+      child: string;
+      tier: Tier | null;
+      file_level: FileLevel | null;
+      worker_category: WorkerCategory | null;
+      main_cause: HardshipCause | null;
+      files: bigint;
+    }>
+  >`
     SELECT ${s.child} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
            x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
       FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
@@ -49,10 +58,30 @@ export const monthlyEventRows = (s: TReportScope) =>
 
 type TRows<F extends (s: TReportScope) => Promise<unknown>> = Awaited<ReturnType<F>>;
 
-export function filesSection(s: TReportScope, rows: { open: TRows<typeof openFileRows>; events: TRows<typeof fileEventRows>; monthly: TRows<typeof monthlyEventRows> }) {
+export function filesSection(
+  s: TReportScope,
+  rows: { open: TRows<typeof openFileRows>; events: TRows<typeof fileEventRows>; monthly: TRows<typeof monthlyEventRows> },
+) {
   const { open: openRows, events: eventRows, monthly: monthlyRows } = rows;
   const files = new Map<string, TFilesRow>(
-    s.orgs.map((o) => [o.key, { ...o, open: 0, byTier: {}, byLevel: {}, byCategory: {}, byCause: {}, newFilings: 0, reopened: 0, exitResolved: 0, exitCancelled: 0, cancelByReason: {}, transferIn: 0, transferOut: 0 }]),
+    s.orgs.map((o) => [
+      o.key,
+      {
+        ...o,
+        open: 0,
+        byTier: {},
+        byLevel: {},
+        byCategory: {},
+        byCause: {},
+        newFilings: 0,
+        reopened: 0,
+        exitResolved: 0,
+        exitCancelled: 0,
+        cancelByReason: {},
+        transferIn: 0,
+        transferOut: 0,
+      },
+    ]),
   );
   for (const r of openRows) {
     const row = files.get(s.keyOf(r.child))!;

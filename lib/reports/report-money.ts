@@ -10,7 +10,15 @@ import { n, type TReportOrg, type TReportScope } from "./report-scope";
 export type TMoneyFigures = { amountFen: number; times: number; households: number; persons: number; students: number };
 export type TMoneyRow = TReportOrg & TMoneyFigures & { observationFen: number; observationTimes: number };
 
-type TDistinctRow = { grouping: number; child: string | null; aid_type: AidType | null; fund_source: FundSource | null; households: bigint; persons: bigint; students: bigint };
+type TDistinctRow = {
+  grouping: number;
+  child: string | null;
+  aid_type: AidType | null;
+  fund_source: FundSource | null;
+  households: bigint;
+  persons: bigint;
+  students: bigint;
+};
 // A calendar month, quarter or year: the per-organisation counts kept by migration 0018, summed
 // over the row's organisations, and the few files (students) paid by more than one organisation
 // read apart — counted once per row with their net across it, in place of once per organisation.
@@ -110,7 +118,10 @@ export const observationRows = (s: TReportScope) =>
 
 type TRows<F extends (s: TReportScope) => Promise<unknown>> = Awaited<ReturnType<F>>;
 
-export function moneySection(s: TReportScope, rows: { ledger: TRows<typeof ledgerSumRows>; distinct: TRows<typeof distinctRows>; observation: TRows<typeof observationRows> }) {
+export function moneySection(
+  s: TReportScope,
+  rows: { ledger: TRows<typeof ledgerSumRows>; distinct: TRows<typeof distinctRows>; observation: TRows<typeof observationRows> },
+) {
   const { ledger: ledgerRows, distinct: distinctRows, observation: observationRows } = rows;
   const zeroMoney = (): TMoneyFigures => ({ amountFen: 0, times: 0, households: 0, persons: 0, students: 0 });
   const money = new Map<string, TMoneyRow>(s.orgs.map((o) => [o.key, { ...o, ...zeroMoney(), observationFen: 0, observationTimes: 0 }]));
@@ -124,7 +135,10 @@ export function moneySection(s: TReportScope, rows: { ledger: TRows<typeof ledge
     const row = money.get(s.keyOf(r.child))!;
     row.amountFen += amount;
     row.times += times;
-    for (const [map, key] of [[byType, r.aid_type], [byFund, r.fund_source]] as const) {
+    for (const [map, key] of [
+      [byType, r.aid_type],
+      [byFund, r.fund_source],
+    ] as const) {
       const figures = (map as Map<string, TMoneyFigures>).get(key) ?? zeroMoney();
       figures.amountFen += amount;
       figures.times += times;

@@ -35,7 +35,12 @@ type TRows<F extends (s: TReportScope) => Promise<unknown>> = Awaited<ReturnType
 
 export function qualitySection(
   s: TReportScope,
-  rows: { rechecks: TRows<typeof recheckRows>; approvals: TRows<typeof approvalRows>; civilMissed: TRows<typeof civilMissedRows>; events: TRows<typeof fileEventRows> },
+  rows: {
+    rechecks: TRows<typeof recheckRows>;
+    approvals: TRows<typeof approvalRows>;
+    civilMissed: TRows<typeof civilMissedRows>;
+    events: TRows<typeof fileEventRows>;
+  },
 ) {
   const quality = new Map<string, TQualityRow>(
     s.orgs.map((o) => [o.key, { ...o, rechecks: 0, findings: {}, exitsResolved: 0, reopenedInObservation: 0, approvals: 0, approvalsAfterReturn: 0 }]),

@@ -38,27 +38,47 @@ function sumRows<T extends Record<string, unknown>>(rows: T[], name: string): T 
 }
 
 const orgColumn = <T extends { name: string }>(): TXlsxColumn<T> => ({ header: "组织", kind: "text", value: (r) => r.name, width: 28 });
-const drill = <T extends { drillDown: boolean; organisationId: string }>(rows: T[]) => rows.map((r) => ({ ...r, drillDownId: r.drillDown ? r.organisationId : null }));
+const drill = <T extends { drillDown: boolean; organisationId: string }>(rows: T[]) =>
+  rows.map((r) => ({ ...r, drillDownId: r.drillDown ? r.organisationId : null }));
 
 export function reportTables(report: TReport) {
   const files = drill(report.files);
   const filesTotal = sumRows(report.files, TOTAL);
   const openFiles: TReportTable<TFilesRow> = {
-    key: "open-files", group: "files", title: `期末在档户数（截至 ${report.period.to}）`, rows: files, total: filesTotal,
+    key: "open-files",
+    group: "files",
+    title: `期末在档户数（截至 ${report.period.to}）`,
+    rows: files,
+    total: filesTotal,
     columns: [
       orgColumn(),
       { header: "在档合计", kind: "integer", value: (r) => r.open },
       ...keysOf(TIER_LABELS).map((t): TXlsxColumn<TFilesRow> => ({ header: TIER_LABELS[t], kind: "integer", value: (r) => r.byTier[t] ?? 0 })),
       ...keysOf(FILE_LEVEL_LABELS).map((l): TXlsxColumn<TFilesRow> => ({ header: FILE_LEVEL_LABELS[l], kind: "integer", value: (r) => r.byLevel[l] ?? 0 })),
-      ...keysOf(WORKER_CATEGORY_LABELS).map((c): TXlsxColumn<TFilesRow> => ({ header: WORKER_CATEGORY_LABELS[c], kind: "integer", value: (r) => r.byCategory[c] ?? 0 })),
+      ...keysOf(WORKER_CATEGORY_LABELS).map((c): TXlsxColumn<TFilesRow> => ({
+        header: WORKER_CATEGORY_LABELS[c],
+        kind: "integer",
+        value: (r) => r.byCategory[c] ?? 0,
+      })),
     ],
   };
   const causes: TReportTable<TFilesRow> = {
-    key: "causes", group: "files", title: "期末在档户数按主要致困原因", rows: files, total: filesTotal,
-    columns: [orgColumn(), ...keysOf(CAUSE_LABELS).map((c): TXlsxColumn<TFilesRow> => ({ header: CAUSE_LABELS[c], kind: "integer", value: (r) => r.byCause[c] ?? 0 }))],
+    key: "causes",
+    group: "files",
+    title: "期末在档户数按主要致困原因",
+    rows: files,
+    total: filesTotal,
+    columns: [
+      orgColumn(),
+      ...keysOf(CAUSE_LABELS).map((c): TXlsxColumn<TFilesRow> => ({ header: CAUSE_LABELS[c], kind: "integer", value: (r) => r.byCause[c] ?? 0 })),
+    ],
   };
   const flow: TReportTable<TFilesRow> = {
-    key: "file-flow", group: "files", title: "期间建档与退档", rows: files, total: filesTotal,
+    key: "file-flow",
+    group: "files",
+    title: "期间建档与退档",
+    rows: files,
+    total: filesTotal,
     note: "转入、转出按接收与转出单位分别计；同一上级内部的转移在合计中各计一次。",
     columns: [
       orgColumn(),
@@ -66,7 +86,11 @@ export function reportTables(report: TReport) {
       { header: "返困", kind: "integer", value: (r) => r.reopened },
       { header: "脱困退档", kind: "integer", value: (r) => r.exitResolved },
       { header: "注销退档", kind: "integer", value: (r) => r.exitCancelled },
-      ...keysOf(CANCEL_REASON_LABELS).map((c): TXlsxColumn<TFilesRow> => ({ header: `注销：${CANCEL_REASON_LABELS[c]}`, kind: "integer", value: (r) => r.cancelByReason[c] ?? 0 })),
+      ...keysOf(CANCEL_REASON_LABELS).map((c): TXlsxColumn<TFilesRow> => ({
+        header: `注销：${CANCEL_REASON_LABELS[c]}`,
+        kind: "integer",
+        value: (r) => r.cancelByReason[c] ?? 0,
+      })),
       { header: "转入", kind: "integer", value: (r) => r.transferIn },
       { header: "转出", kind: "integer", value: (r) => r.transferOut },
     ],
@@ -80,7 +104,11 @@ export function reportTables(report: TReport) {
   ];
   const moneyTotal = { ...sumRows(report.money.rows, TOTAL), ...report.money.total, name: TOTAL } as TMoneyRow;
   const moneyByOrg: TReportTable<TMoneyRow> = {
-    key: "money-org", group: "money", title: "期间救助资金（按组织）", rows: drill(report.money.rows), total: moneyTotal,
+    key: "money-org",
+    group: "money",
+    title: "期间救助资金（按组织）",
+    rows: drill(report.money.rows),
+    total: moneyTotal,
     note: "户数、人数为去重数：一户在期间内多次受助只计一户；合计行按全辖区去重，可能小于各行之和。",
     columns: [
       orgColumn(),
@@ -92,7 +120,9 @@ export function reportTables(report: TReport) {
   };
   type TTypeRow = TMoneyFigures & { aidType: AidType; name: string };
   const byType: TReportTable<TTypeRow> = {
-    key: "money-type", group: "money", title: "期间救助资金（按救助类型）",
+    key: "money-type",
+    group: "money",
+    title: "期间救助资金（按救助类型）",
     rows: keysOf(AID_TYPE_LABELS).flatMap((t) => report.money.byType.filter((r) => r.aidType === t).map((r) => ({ ...r, name: AID_TYPE_LABELS[t] }))),
     total: { ...report.money.total, aidType: "LIVING", name: TOTAL },
     columns: [
@@ -103,7 +133,9 @@ export function reportTables(report: TReport) {
   };
   type TFundRow = TMoneyFigures & { fundSource: FundSource; name: string };
   const byFund: TReportTable<TFundRow> = {
-    key: "money-fund", group: "money", title: "期间救助资金（按资金来源）",
+    key: "money-fund",
+    group: "money",
+    title: "期间救助资金（按资金来源）",
     rows: keysOf(FUND_SOURCE_LABELS).flatMap((f) => report.money.byFund.filter((r) => r.fundSource === f).map((r) => ({ ...r, name: FUND_SOURCE_LABELS[f] }))),
     total: { ...report.money.total, fundSource: "UNION_FUNDS", name: TOTAL },
     columns: [{ header: "资金来源", kind: "text", value: (r) => r.name, width: 24 }, ...moneyColumns<TFundRow>()],
@@ -112,7 +144,11 @@ export function reportTables(report: TReport) {
   const workTotal = sumRows(report.work.rows, TOTAL);
   workTotal.avgApprovalDays = report.work.avgApprovalDays;
   const work: TReportTable<TWorkRow> = {
-    key: "work", group: "work", title: "帮扶工作", rows: drill(report.work.rows), total: workTotal,
+    key: "work",
+    group: "work",
+    title: "帮扶工作",
+    rows: drill(report.work.rows),
+    total: workTotal,
     note: "结对覆盖率按当前在档户计；“当前逾期”为期末（或今天，取较早者）仍未核查的在档户。",
     columns: [
       orgColumn(),
@@ -133,7 +169,11 @@ export function reportTables(report: TReport) {
 
   const qualityTotal = sumRows(report.quality, TOTAL);
   const quality: TReportTable<TQualityRow> = {
-    key: "quality", group: "quality", title: "质量指标（错评、漏评、错退、漏退）", rows: drill(report.quality), total: qualityTotal,
+    key: "quality",
+    group: "quality",
+    title: "质量指标（错评、漏评、错退、漏退）",
+    rows: drill(report.quality),
+    total: qualityTotal,
     note: QUALITY_NOTE,
     columns: [
       orgColumn(),

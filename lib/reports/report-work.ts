@@ -64,10 +64,32 @@ type TRows<F extends (s: TReportScope) => Promise<unknown>> = Awaited<ReturnType
 
 export function workSection(
   s: TReportScope,
-  rows: { pairing: TRows<typeof pairingRows>; rechecks: TRows<typeof recheckRows>; overdue: TRows<typeof overdueRows>; measures: TRows<typeof measureRows>; approvals: TRows<typeof approvalRows> },
+  rows: {
+    pairing: TRows<typeof pairingRows>;
+    rechecks: TRows<typeof recheckRows>;
+    overdue: TRows<typeof overdueRows>;
+    measures: TRows<typeof measureRows>;
+    approvals: TRows<typeof approvalRows>;
+  },
 ) {
   const work = new Map<string, TWorkRow>(
-    s.orgs.map((o) => [o.key, { ...o, openNow: 0, paired: 0, rechecks: 0, onTime: 0, late: 0, overdue: 0, measures: 0, measuresActive: 0, resolved: 0, approvals: 0, avgApprovalDays: null }]),
+    s.orgs.map((o) => [
+      o.key,
+      {
+        ...o,
+        openNow: 0,
+        paired: 0,
+        rechecks: 0,
+        onTime: 0,
+        late: 0,
+        overdue: 0,
+        measures: 0,
+        measuresActive: 0,
+        resolved: 0,
+        approvals: 0,
+        avgApprovalDays: null,
+      },
+    ]),
   );
   for (const r of rows.pairing) {
     const row = work.get(s.keyOf(r.child))!;

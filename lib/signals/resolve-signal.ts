@@ -14,7 +14,10 @@ export async function resolveSignal(actor: TActor, input: TResolveSignalInput) {
   assertRole(actor, ...SIGNAL_READERS);
   const db = scopedDb(actor);
   return db.$transaction(async (tx) => {
-    const signal = await tx.suspectSignal.findUnique({ where: { id: input.signalId }, select: { id: true, status: true, version: true, files: { select: { file: { select: { organisationId: true } } }, take: 1 } } });
+    const signal = await tx.suspectSignal.findUnique({
+      where: { id: input.signalId },
+      select: { id: true, status: true, version: true, files: { select: { file: { select: { organisationId: true } } }, take: 1 } },
+    });
     if (!signal) throw new NotFoundError("线索不存在，或不在您的管辖范围内。");
     const { count } = await tx.suspectSignal.updateMany({
       where: { id: signal.id, status: "OPEN", version: input.expectedVersion },
@@ -22,7 +25,10 @@ export async function resolveSignal(actor: TActor, input: TResolveSignalInput) {
     });
     if (count !== 1) throw new ConflictError(`该线索已被他人核查（${SIGNAL_STATUS_LABELS[signal.status]}），请刷新页面查看。`);
     await recordAudit(tx, actor, {
-      action: "signal.resolve", entityType: "suspect_signal", entityId: signal.id, organisationId: signal.files[0]?.file.organisationId ?? actor.organisation.id,
+      action: "signal.resolve",
+      entityType: "suspect_signal",
+      entityId: signal.id,
+      organisationId: signal.files[0]?.file.organisationId ?? actor.organisation.id,
       detail: { status: input.status, note: input.note },
     });
   });
@@ -36,16 +42,38 @@ export async function findSignals(actor: TActor, query: { status?: SignalStatus;
   const [total, rows] = await Promise.all([
     db.suspectSignal.count({ where }),
     db.suspectSignal.findMany({
-      where, orderBy: [{ raisedOn: "desc" }, { id: "asc" }], skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE,
-      select: { id: true, kind: true, reason: true, raisedOn: true, status: true, version: true, note: true, resolvedAt: true, resolvedBy: { select: { name: true } }, _count: { select: { files: true } } },
+      where,
+      orderBy: [{ raisedOn: "desc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      select: {
+        id: true,
+        kind: true,
+        reason: true,
+        raisedOn: true,
+        status: true,
+        version: true,
+        note: true,
+        resolvedAt: true,
+        resolvedBy: { select: { name: true } },
+        _count: { select: { files: true } },
+      },
     }),
   ]);
   // The rows behind each signal, read through their own scoped query: another union's file stays unseen.
   const files = await db.suspectSignalFile.findMany({
     where: { signalId: { in: rows.map((r) => r.id) } },
-    select: { signalId: true, detail: true, file: { select: { id: true, fileNumber: true, holderName: true, status: true, organisation: { select: { name: true } } } } },
+    select: {
+      signalId: true,
+      detail: true,
+      file: { select: { id: true, fileNumber: true, holderName: true, status: true, organisation: { select: { name: true } } } },
+    },
   });
-  return toPage(rows.map((r) => ({ ...r, files: files.filter((f) => f.signalId === r.id), elsewhere: r._count.files - files.filter((f) => f.signalId === r.id).length })), total, page);
+  return toPage(
+    rows.map((r) => ({ ...r, files: files.filter((f) => f.signalId === r.id), elsewhere: r._count.files - files.filter((f) => f.signalId === r.id).length })),
+    total,
+    page,
+  );
 }
 
 export async function openSignalCount(actor: TActor) {

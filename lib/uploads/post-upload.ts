@@ -4,7 +4,15 @@
 import type { TActionResult } from "@/lib/actions/result";
 import type { TUploadLimit } from "./limits";
 
-export const UPLOAD_PATHS = { evidence: "/api/uploads/evidence", roster: "/api/uploads/roster", import: "/api/uploads/import", paymentReturn: "/api/uploads/payment-return", paymentRunReturn: "/api/uploads/payment-run-return", receiptScan: "/api/uploads/receipt-scan", application: "/api/public/applications" } as const;
+export const UPLOAD_PATHS = {
+  evidence: "/api/uploads/evidence",
+  roster: "/api/uploads/roster",
+  import: "/api/uploads/import",
+  paymentReturn: "/api/uploads/payment-return",
+  paymentRunReturn: "/api/uploads/payment-run-return",
+  receiptScan: "/api/uploads/receipt-scan",
+  application: "/api/public/applications",
+} as const;
 
 const UPLOAD_FAILED = "文件未能上传，请稍后重试。如多次出现请联系管理员。";
 const CONNECTION_LOST = "网络连接中断，文件未能上传。请检查网络后重试。";

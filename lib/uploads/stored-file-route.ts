@@ -29,21 +29,25 @@ type TStoredFile = { bytes: Uint8Array<ArrayBuffer>; contentType: string; origin
  * sandboxing Content-Security-Policy (no script of the file runs with the app's cookies or origin).
  */
 export function storedFileRoute(read: (actor: TActor, id: string) => Promise<TStoredFile>, what: string) {
-  return authedRoute<{ id: string }>([], async (actor, _request, { id }) => {
-    const file = await read(actor, id).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") console.error(`${what} download refused`, id, error.code);
-      throw error;
-    });
-    return new Response(file.bytes, {
-      headers: {
-        "Content-Type": file.contentType,
-        "Content-Length": String(file.bytes.byteLength),
-        // A PDF is downloaded, never opened in the app's origin; an image is shown, sandboxed like everything here.
-        "Content-Disposition": `${file.contentType === "application/pdf" ? "attachment" : "inline"}; filename*=UTF-8''${encodeExtValue(downloadName(file.originalName, file.contentType))}`,
-        "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
-        "X-Content-Type-Options": "nosniff",
-        "Cache-Control": "private, no-store",
-      },
-    });
-  }, { refused: 500 });
+  return authedRoute<{ id: string }>(
+    [],
+    async (actor, _request, { id }) => {
+      const file = await read(actor, id).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code !== "NOT_FOUND" && error.code !== "FORBIDDEN") console.error(`${what} download refused`, id, error.code);
+        throw error;
+      });
+      return new Response(file.bytes, {
+        headers: {
+          "Content-Type": file.contentType,
+          "Content-Length": String(file.bytes.byteLength),
+          // A PDF is downloaded, never opened in the app's origin; an image is shown, sandboxed like everything here.
+          "Content-Disposition": `${file.contentType === "application/pdf" ? "attachment" : "inline"}; filename*=UTF-8''${encodeExtValue(downloadName(file.originalName, file.contentType))}`,
+          "Content-Security-Policy": "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'",
+          "X-Content-Type-Options": "nosniff",
+          "Cache-Control": "private, no-store",
+        },
+      });
+    },
+    { refused: 500 },
+  );
 }

@@ -9,6 +9,4 @@ export const createUserAction = authedAction(ZCreateUserInput, ["ADMIN"], create
 export const setUserActiveAction = authedAction(ZSetUserActiveInput, ["ADMIN"], setUserActive);
 export const setUserRolesAction = authedAction(ZSetUserRolesInput, ["ADMIN"], setUserRoles);
 export const resetUserPasswordAction = authedAction(ZResetPasswordInput, ["ADMIN"], resetUserPassword);
-export const unlockUserAction = authedAction(z.object({ userId: z.uuid("用户不存在") }), ["ADMIN"], (actor, input) =>
-  unlockUser(actor, input.userId),
-);
+export const unlockUserAction = authedAction(z.object({ userId: z.uuid("用户不存在") }), ["ADMIN"], (actor, input) => unlockUser(actor, input.userId));

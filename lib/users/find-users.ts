@@ -9,9 +9,7 @@ export async function findUsers(actor: TActor, query: { q?: string; page: number
   assertRole(actor, "ADMIN");
   const db = scopedDb(actor);
   const q = query.q?.trim();
-  const where: Prisma.UserWhereInput = q
-    ? { OR: [{ name: { contains: q } }, { username: { contains: q.toLowerCase() } }] }
-    : {};
+  const where: Prisma.UserWhereInput = q ? { OR: [{ name: { contains: q } }, { username: { contains: q.toLowerCase() } }] } : {};
   const [rows, total] = await Promise.all([
     db.user.findMany({
       where,
@@ -19,7 +17,13 @@ export async function findUsers(actor: TActor, query: { q?: string; page: number
       skip: (query.page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       select: {
-        id: true, username: true, name: true, roles: true, active: true, lockedUntil: true, lastSignInAt: true,
+        id: true,
+        username: true,
+        name: true,
+        roles: true,
+        active: true,
+        lockedUntil: true,
+        lastSignInAt: true,
         organisation: { select: { id: true, name: true } },
       },
     }),
@@ -33,7 +37,14 @@ export async function getUser(actor: TActor, userId: string) {
   return scopedDb(actor).user.findUnique({
     where: { id: userId },
     select: {
-      id: true, username: true, name: true, roles: true, active: true, lockedUntil: true, lastSignInAt: true, createdAt: true,
+      id: true,
+      username: true,
+      name: true,
+      roles: true,
+      active: true,
+      lockedUntil: true,
+      lastSignInAt: true,
+      createdAt: true,
       organisation: { select: { id: true, name: true } },
     },
   });

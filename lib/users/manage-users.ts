@@ -85,13 +85,19 @@ export async function setUserRoles(actor: TActor, input: TSetUserRolesInput) {
   const refusal = roleChangeRefusal(actor.userId, input.userId);
   if (refusal) throw new DomainError(refusal, "SELF_CHANGE");
   const roles = [...new Set(input.roles)];
-  await updateUserInScope(actor, input.userId, "user.roles", () => ({ roles, sessionVersion: { increment: 1 } }), (current) => ({
-    roles,
-    before: current.roles,
-    after: roles,
-    granted: roles.filter((r) => !current.roles.includes(r)),
-    removed: current.roles.filter((r) => !roles.includes(r as never)),
-  }));
+  await updateUserInScope(
+    actor,
+    input.userId,
+    "user.roles",
+    () => ({ roles, sessionVersion: { increment: 1 } }),
+    (current) => ({
+      roles,
+      before: current.roles,
+      after: roles,
+      granted: roles.filter((r) => !current.roles.includes(r)),
+      removed: current.roles.filter((r) => !roles.includes(r as never)),
+    }),
+  );
 }
 
 export async function resetUserPassword(actor: TActor, input: TResetPasswordInput) {

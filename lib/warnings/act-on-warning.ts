@@ -26,7 +26,8 @@ async function loadWarning(actor: TActor, warningId: string) {
 const refuse = (allowed: { ok: boolean; reason?: string; code?: string }) => {
   if (!allowed.ok) throw new DomainError(allowed.reason!, allowed.code ?? "NOT_ALLOWED");
 };
-const alreadyActed = (status: keyof typeof WARNING_STATUS_LABELS) => new ConflictError(`该预警已被他人处理（${WARNING_STATUS_LABELS[status]}），请刷新页面查看。`);
+const alreadyActed = (status: keyof typeof WARNING_STATUS_LABELS) =>
+  new ConflictError(`该预警已被他人处理（${WARNING_STATUS_LABELS[status]}），请刷新页面查看。`);
 
 export async function actOnWarning(actor: TActor, input: TActOnWarningInput) {
   enforce(mayActOnWarnings(actor));
@@ -60,7 +61,13 @@ export async function actOnWarning(actor: TActor, input: TActOnWarningInput) {
     const status = input.action === "RECHECK" ? "RECHECK_OPENED" : "DISMISSED";
     const { count } = await tx.hardshipWarning.updateMany({
       where: { id: warning.id, status: "OPEN", version: input.expectedVersion },
-      data: { status, actedById: actor.userId, actedAt: new Date(), note: input.action === "DISMISS" ? input.note : "已发起动态核查", version: { increment: 1 } },
+      data: {
+        status,
+        actedById: actor.userId,
+        actedAt: new Date(),
+        note: input.action === "DISMISS" ? input.note : "已发起动态核查",
+        version: { increment: 1 },
+      },
     });
     if (count !== 1) throw alreadyActed("OPEN");
     await recordAudit(tx, actor, {

@@ -55,7 +55,12 @@ export async function findWarningReport(actor: TActor, period: { from: string; t
     const until = endOfShanghaiDay(addMonths(todayInShanghai(e.decidedAt!), months))!;
     return e.file.events.some((ev) => ev.at > e.decidedAt! && ev.at < until);
   }).length;
-  const returnRow: TReturnRow = { label: `脱困退档后 ${months} 个月内返困`, exits: exits.length, returned, rate: exits.length ? returned / exits.length : null };
+  const returnRow: TReturnRow = {
+    label: `脱困退档后 ${months} 个月内返困`,
+    exits: exits.length,
+    returned,
+    rate: exits.length ? returned / exits.length : null,
+  };
 
   const today = period.today;
   const referralRows: TReferralRow[] = (Object.keys(REFERRAL_DEPARTMENT_LABELS) as ReferralDepartment[]).map((d) => {
@@ -79,33 +84,61 @@ export async function findWarningReport(actor: TActor, period: { from: string; t
   return {
     period: { ...period, toExclusive: addDays(period.to, 1) },
     tables: [
-      table("rules", "返困预警（按规则）", "新增：期间内生成的预警；处理：期间内发起复核、返困重新建档或排除的预警（不论何时生成）；待处理：期间内生成、尚未处理的预警。", [
-        { header: "预警规则", kind: "text", value: (r: TRuleRow) => r.label, width: 20 },
-        { header: "新增预警", kind: "integer", value: (r: TRuleRow) => r.raised },
-        { header: "其中待处理", kind: "integer", value: (r: TRuleRow) => r.open },
-        { header: "发起复核", kind: "integer", value: (r: TRuleRow) => r.recheck },
-        { header: "返困重新建档", kind: "integer", value: (r: TRuleRow) => r.reopened },
-        { header: "排除", kind: "integer", value: (r: TRuleRow) => r.dismissed },
-      ], rules, ruleTotal),
-      table("return", "返困率", `期间内批准的脱困退档中，退档后 ${months} 个月内返困重新建档的比例（截至今天）。`, [
-        { header: "口径", kind: "text", value: (r: TReturnRow) => r.label, width: 24 },
-        { header: "脱困退档", kind: "integer", value: (r: TReturnRow) => r.exits },
-        { header: "其中返困", kind: "integer", value: (r: TReturnRow) => r.returned },
-        { header: "返困率", kind: "percent", value: (r: TReturnRow) => r.rate },
-      ], [returnRow], null),
-      table("referrals", "部门转介（按部门和结果）", "期间内转介的事项；逾期：尚无结果且已过办结时限。", [
-        { header: "转介部门", kind: "text", value: (r: TReferralRow) => r.label, width: 14 },
-        { header: "转介件数", kind: "integer", value: (r: TReferralRow) => r.total },
-        { header: "办结", kind: "integer", value: (r: TReferralRow) => r.granted },
-        { header: "不符合", kind: "integer", value: (r: TReferralRow) => r.notEligible },
-        { header: "未办结", kind: "integer", value: (r: TReferralRow) => r.unresolved },
-        { header: "办理中", kind: "integer", value: (r: TReferralRow) => r.pending },
-        { header: "其中逾期", kind: "integer", value: (r: TReferralRow) => r.overdue },
-      ], referralRows, referralTotal),
-      table("paths", "脱困路径（几个一批）", "期间内批准的脱困退档，按脱困主要路径。", [
-        { header: "脱困主要路径", kind: "text", value: (r: TPathRow) => r.label, width: 14 },
-        { header: "脱困退档户次", kind: "integer", value: (r: TPathRow) => r.exits },
-      ], paths, sumRows("合计", paths, ["exits"])),
+      table(
+        "rules",
+        "返困预警（按规则）",
+        "新增：期间内生成的预警；处理：期间内发起复核、返困重新建档或排除的预警（不论何时生成）；待处理：期间内生成、尚未处理的预警。",
+        [
+          { header: "预警规则", kind: "text", value: (r: TRuleRow) => r.label, width: 20 },
+          { header: "新增预警", kind: "integer", value: (r: TRuleRow) => r.raised },
+          { header: "其中待处理", kind: "integer", value: (r: TRuleRow) => r.open },
+          { header: "发起复核", kind: "integer", value: (r: TRuleRow) => r.recheck },
+          { header: "返困重新建档", kind: "integer", value: (r: TRuleRow) => r.reopened },
+          { header: "排除", kind: "integer", value: (r: TRuleRow) => r.dismissed },
+        ],
+        rules,
+        ruleTotal,
+      ),
+      table(
+        "return",
+        "返困率",
+        `期间内批准的脱困退档中，退档后 ${months} 个月内返困重新建档的比例（截至今天）。`,
+        [
+          { header: "口径", kind: "text", value: (r: TReturnRow) => r.label, width: 24 },
+          { header: "脱困退档", kind: "integer", value: (r: TReturnRow) => r.exits },
+          { header: "其中返困", kind: "integer", value: (r: TReturnRow) => r.returned },
+          { header: "返困率", kind: "percent", value: (r: TReturnRow) => r.rate },
+        ],
+        [returnRow],
+        null,
+      ),
+      table(
+        "referrals",
+        "部门转介（按部门和结果）",
+        "期间内转介的事项；逾期：尚无结果且已过办结时限。",
+        [
+          { header: "转介部门", kind: "text", value: (r: TReferralRow) => r.label, width: 14 },
+          { header: "转介件数", kind: "integer", value: (r: TReferralRow) => r.total },
+          { header: "办结", kind: "integer", value: (r: TReferralRow) => r.granted },
+          { header: "不符合", kind: "integer", value: (r: TReferralRow) => r.notEligible },
+          { header: "未办结", kind: "integer", value: (r: TReferralRow) => r.unresolved },
+          { header: "办理中", kind: "integer", value: (r: TReferralRow) => r.pending },
+          { header: "其中逾期", kind: "integer", value: (r: TReferralRow) => r.overdue },
+        ],
+        referralRows,
+        referralTotal,
+      ),
+      table(
+        "paths",
+        "脱困路径（几个一批）",
+        "期间内批准的脱困退档，按脱困主要路径。",
+        [
+          { header: "脱困主要路径", kind: "text", value: (r: TPathRow) => r.label, width: 14 },
+          { header: "脱困退档户次", kind: "integer", value: (r: TPathRow) => r.exits },
+        ],
+        paths,
+        sumRows("合计", paths, ["exits"]),
+      ),
     ],
   };
 }

@@ -20,7 +20,14 @@ function whereOf(query: TWarningQuery): Prisma.HardshipWarningWhereInput {
 }
 
 const SELECT = {
-  id: true, rule: true, reason: true, raisedOn: true, status: true, version: true, note: true, actedAt: true,
+  id: true,
+  rule: true,
+  reason: true,
+  raisedOn: true,
+  status: true,
+  version: true,
+  note: true,
+  actedAt: true,
   actedBy: { select: { name: true } },
   file: { select: { id: true, fileNumber: true, holderName: true, status: true, version: true, organisation: { select: { name: true } } } },
 } satisfies Prisma.HardshipWarningSelect;

@@ -29,9 +29,10 @@ const insert = Prisma.sql`INSERT INTO hardship_warning (file_id, rule, source_ke
 
 /** Income below the line: a visit's or re-check's per-capita income against 低保 × the multiplier in force on its date. */
 function lowIncome(w: TWindow, source: "visit" | "recheck") {
-  const t = source === "visit"
-    ? { table: Prisma.sql`visit`, day: Prisma.sql`x.visit_date`, word: "走访" }
-    : { table: Prisma.sql`recheck`, day: Prisma.sql`x.check_date`, word: "核查" };
+  const t =
+    source === "visit"
+      ? { table: Prisma.sql`visit`, day: Prisma.sql`x.visit_date`, word: "走访" }
+      : { table: Prisma.sql`recheck`, day: Prisma.sql`x.check_date`, word: "核查" };
   return Prisma.sql`
     ${insert}
     SELECT f.id, 'LOW_INCOME', ${source + ":"}::text || x.id,
@@ -179,6 +180,10 @@ export async function raiseWarnings(today: string): Promise<TWarningSummary> {
     const name = `返困预警：${WARNING_RULE_LABELS[rule]}`;
     summary[name] = { created: (summary[name]?.created ?? 0) + created, closed: 0 };
   }
-  await prisma.warningWatermark.upsert({ where: { name: WARNING_WATERMARK }, create: { name: WARNING_WATERMARK, seenUntil: upto }, update: { seenUntil: upto } });
+  await prisma.warningWatermark.upsert({
+    where: { name: WARNING_WATERMARK },
+    create: { name: WARNING_WATERMARK, seenUntil: upto },
+    update: { seenUntil: upto },
+  });
   return summary;
 }

@@ -11,14 +11,16 @@ const settled: TAllowed = { ok: false, reason: "该预警已处理。", code: "S
 /** 发起复核: only an open file has scheduled re-checks; the warning brings its re-check forward to today. */
 export function canOpenRecheck(warning: { status: WarningStatus }, file: { status: FileStatus }): TAllowed {
   if (warning.status !== "OPEN") return settled;
-  if (file.status !== "OPEN") return { ok: false, reason: "只有在档家庭可以发起动态核查；渐退期或已退档的家庭请走访核实，或返困重新建档。", code: "WRONG_STATUS" };
+  if (file.status !== "OPEN")
+    return { ok: false, reason: "只有在档家庭可以发起动态核查；渐退期或已退档的家庭请走访核实，或返困重新建档。", code: "WRONG_STATUS" };
   return { ok: true };
 }
 
 /** 返困重新建档: the existing relapse path, for a file in observation or closed (reopenFile). Caseworkers only. */
 export function canReopenFromWarning(warning: { status: WarningStatus }, file: { status: FileStatus }): TAllowed {
   if (warning.status !== "OPEN") return settled;
-  if (file.status !== "OBSERVATION" && file.status !== "CLOSED") return { ok: false, reason: "只有渐退期或已退档的档案可以返困重新建档。", code: "WRONG_STATUS" };
+  if (file.status !== "OBSERVATION" && file.status !== "CLOSED")
+    return { ok: false, reason: "只有渐退期或已退档的档案可以返困重新建档。", code: "WRONG_STATUS" };
   return { ok: true };
 }
 

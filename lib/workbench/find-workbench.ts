@@ -51,7 +51,11 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     db.householdFile.count({ where: { status: "OBSERVATION", observationUntil: { lte: soon } } }),
     // The households this caseworker is the pairing cadre of, not visited within the interval.
     db.householdFile.findMany({
-      where: { responsibleCadreId: actor.userId, status: { in: ["OPEN", "OBSERVATION"] }, visits: { none: { visitDate: { gte: dateOnly(addDays(today, -visitDays)) } } } },
+      where: {
+        responsibleCadreId: actor.userId,
+        status: { in: ["OPEN", "OBSERVATION"] },
+        visits: { none: { visitDate: { gte: dateOnly(addDays(today, -visitDays)) } } },
+      },
       orderBy: { id: "asc" },
       take: 200,
       select: { id: true, holderName: true },
@@ -73,7 +77,10 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
     db.batchLine.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } }),
     db.disbursement.aggregate({ where: { paymentStatus: "RETURNED" }, _count: true, _min: { paymentUpdatedAt: true } }),
   ]);
-  const oldestReturned = [bankReturnedLines._min.paymentUpdatedAt, bankReturnedSingles._min.paymentUpdatedAt].filter((d): d is Date => !!d).sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
+  const oldestReturned =
+    [bankReturnedLines._min.paymentUpdatedAt, bankReturnedSingles._min.paymentUpdatedAt]
+      .filter((d): d is Date => !!d)
+      .sort((a, b) => a.getTime() - b.getTime())[0] ?? null;
   const bankReturned = { _count: bankReturnedLines._count + bankReturnedSingles._count, _min: { paymentUpdatedAt: oldestReturned } };
   return {
     key: "caseworker",
@@ -85,36 +92,72 @@ async function caseworkerSection(actor: TActor, today: string): Promise<TWorkSec
       { key: "recheck-soon", title: `${soonDays} 天内到期的核查`, count: dueSoon, href: "/dynamic?tab=checks&which=soon", tone: "amber" },
       { key: "observation-ending", title: `${soonDays} 天内渐退期满`, count: observationEnding, href: "/dynamic?tab=observation", tone: "amber" },
       {
-        key: "visits-due", title: `我结对的家庭 ${visitDays} 天未走访`, count: visitsDue.length, tone: "amber",
+        key: "visits-due",
+        title: `我结对的家庭 ${visitDays} 天未走访`,
+        count: visitsDue.length,
+        tone: "amber",
         href: visitsDue.length ? `/files/${visitsDue[0]!.id}` : "/dynamic",
-        detail: visitsDue.length ? visitsDue.slice(0, 3).map((f) => f.holderName ?? "—").join("、") + (visitsDue.length > 3 ? " 等" : "") : undefined,
+        detail: visitsDue.length
+          ? visitsDue
+              .slice(0, 3)
+              .map((f) => f.holderName ?? "—")
+              .join("、") + (visitsDue.length > 3 ? " 等" : "")
+          : undefined,
       },
-      { key: "disbursements-returned", title: `近 ${RECENT_DAYS} 天被退回的救助发放`, count: returnedCount, href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger", tone: "red" },
+      {
+        key: "disbursements-returned",
+        title: `近 ${RECENT_DAYS} 天被退回的救助发放`,
+        count: returnedCount,
+        href: returnedCount ? `/files/${disbursementsReturned[0]!.fileId}` : "/ledger",
+        tone: "red",
+      },
       { key: "transfers-waiting", title: "转出待接收单位确认", count: transfersWaiting, href: "/dynamic", tone: "slate" },
       {
-        key: "bank-returned", title: "发放退回待处理", count: bankReturned._count, href: "/batches/returned", tone: "red",
+        key: "bank-returned",
+        title: "发放退回待处理",
+        count: bankReturned._count,
+        href: "/batches/returned",
+        tone: "red",
         detail: oldest("退回", ageInDays(bankReturned._min.paymentUpdatedAt, new Date())),
       },
       { key: "warnings", title: "返困预警待处理", count: warnings.count, href: "/warnings", tone: "red" },
       // Issue 24 §2: online applications new or accepted, waiting to be converted or declined.
       {
-        key: "applications", title: "网上申请待处理", count: applications.count, href: "/intake/applications", tone: "amber",
+        key: "applications",
+        title: "网上申请待处理",
+        count: applications.count,
+        href: "/intake/applications",
+        tone: "amber",
         detail: oldest("提交", ageInDays(applications.oldestSubmittedAt, new Date())),
       },
       {
-        key: "referrals-overdue", title: "部门转介已逾期", count: referrals.count, tone: "red",
+        key: "referrals-overdue",
+        title: "部门转介已逾期",
+        count: referrals.count,
+        tone: "red",
         href: referrals.oldest.length ? `/files/${referrals.oldest[0]!.file.id}` : "/warnings",
       },
     ],
     records: [
       ...warnings.newest.map((w) => ({
-        key: w.id, label: `${w.file.holderName ?? "—"} 户返困预警：${WARNING_RULE_LABELS[w.rule]}`, meta: w.reason, href: `/files/${w.file.id}`, tags: ["返困预警"],
+        key: w.id,
+        label: `${w.file.holderName ?? "—"} 户返困预警：${WARNING_RULE_LABELS[w.rule]}`,
+        meta: w.reason,
+        href: `/files/${w.file.id}`,
+        tags: ["返困预警"],
       })),
       ...referrals.oldest.map((r) => ({
-        key: r.id, label: `${r.file.holderName ?? "—"} 户转介${REFERRAL_DEPARTMENT_LABELS[r.department]}逾期`, meta: `${r.item}，时限 ${dateOnlyString(r.dueDate)}`, href: `/files/${r.file.id}`, tags: ["转介逾期"],
+        key: r.id,
+        label: `${r.file.holderName ?? "—"} 户转介${REFERRAL_DEPARTMENT_LABELS[r.department]}逾期`,
+        meta: `${r.item}，时限 ${dateOnlyString(r.dueDate)}`,
+        href: `/files/${r.file.id}`,
+        tags: ["转介逾期"],
       })),
       ...disbursementsReturned.map((d) => ({
-        key: d.id, label: `${d.file.holderName ?? "—"} 的救助发放被退回`, meta: d.rejectionReason ?? "", href: `/files/${d.fileId}`,
+        key: d.id,
+        label: `${d.file.holderName ?? "—"} 的救助发放被退回`,
+        meta: d.rejectionReason ?? "",
+        href: `/files/${d.fileId}`,
       })),
     ],
   };
@@ -131,10 +174,20 @@ function reviewSteps(db: TScopedDb, today: string) {
   const fileInScope = db.$orgInScope(Prisma.sql`f.organisation_id`);
   const tally = (status: string) =>
     Prisma.sql`(SELECT coalesce(sum(t.files), 0)::int FROM household_file_tally t WHERE t.status = ${status}::file_status AND ${db.$orgInScope(Prisma.sql`t.organisation_id`)})`;
-  return db.$queryRaw<[{
-    submitted: number; reviewed: number; publicity: number; publicityEnded: number;
-    submittedSince: Date | null; reviewedSince: Date | null; publicitySince: Date | null; publicityEndedSince: Date | null;
-  }]>`
+  return db.$queryRaw<
+    [
+      {
+        submitted: number;
+        reviewed: number;
+        publicity: number;
+        publicityEnded: number;
+        submittedSince: Date | null;
+        reviewedSince: Date | null;
+        publicitySince: Date | null;
+        publicityEndedSince: Date | null;
+      },
+    ]
+  >`
     SELECT ${tally("SUBMITTED")} AS "submitted", ${tally("REVIEWED")} AS "reviewed", ${tally("PUBLICITY")} AS "publicity",
            (SELECT f.submitted_at FROM household_file f WHERE f.status = 'SUBMITTED' AND f.submitted_at IS NOT NULL AND ${fileInScope}
              ORDER BY f.submitted_at LIMIT 1) AS "submittedSince",
@@ -153,37 +206,108 @@ async function officialSection(actor: TActor, today: string): Promise<TWorkSecti
     reviewSteps(db, today),
     db.publicityObjection.count({ where: { resolution: null, file: { status: "PUBLICITY" } } }),
     db.changeRequest.groupBy({
-      by: ["kind"], where: { status: "PENDING", requestedById: { not: actor.userId }, organisation: { path: { startsWith: path } } }, _count: true, _min: { requestedAt: true },
+      by: ["kind"],
+      where: { status: "PENDING", requestedById: { not: actor.userId }, organisation: { path: { startsWith: path } } },
+      _count: true,
+      _min: { requestedAt: true },
     }),
-    db.changeRequest.aggregate({ where: { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } }, _count: true, _min: { decidedAt: true } }),
+    db.changeRequest.aggregate({
+      where: { status: "AWAITING_RECEIVER", targetOrganisation: { path: { startsWith: path } } },
+      _count: true,
+      _min: { decidedAt: true },
+    }),
     db.disbursement.aggregate({ where: { status: "PENDING", recordedById: { not: actor.userId } }, _count: true, _min: { recordedAt: true } }),
     db.disbursementBatch.aggregate({ where: { status: "SUBMITTED", submittedById: { not: actor.userId } }, _count: true, _min: { submittedAt: true } }),
     // 在档迁入 batches someone else uploaded (the importer never approves their own).
-    db.householdImport.aggregate({ where: { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: { not: actor.userId } }, _count: true, _sum: { households: true }, _min: { updatedAt: true } }),
+    db.householdImport.aggregate({
+      where: { mode: "OPEN", status: "AWAITING_APPROVAL", createdById: { not: actor.userId } },
+      _count: true,
+      _sum: { households: true },
+      _min: { updatedAt: true },
+    }),
   ]);
   const change = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER") => changes.find((c) => c.kind === kind);
   const changeItem = (kind: "TIER_CHANGE" | "EXIT" | "TRANSFER", title: string): TWorkItem => ({
-    key: `change-${kind}`, title, count: change(kind)?._count ?? 0, href: `/review?changes=${kind}`, tone: "amber",
+    key: `change-${kind}`,
+    title,
+    count: change(kind)?._count ?? 0,
+    href: `/review?changes=${kind}`,
+    tone: "amber",
     detail: oldest("提出", ageInDays(change(kind)?._min.requestedAt, now)),
   });
   return {
     key: "official",
     title: "审核与审批",
     items: [
-      { key: "step-SUBMITTED", title: "待初审", count: steps.submitted, href: "/review?status=SUBMITTED", tone: "amber", detail: oldest("提交", ageInDays(steps.submittedSince, now)) },
-      { key: "step-REVIEWED", title: "已初审，待公示", count: steps.reviewed, href: "/review?status=REVIEWED", tone: "amber", detail: oldest("初审", ageInDays(steps.reviewedSince, now)) },
-      { key: "step-PUBLICITY", title: "公示中", count: steps.publicity, href: "/review?status=PUBLICITY", tone: "slate", detail: oldest("开始公示", ageInDays(steps.publicitySince, now)) },
-      { key: "publicity-ended", title: "公示期满，待审定", count: steps.publicityEnded, href: "/review?status=PUBLICITY", tone: "red", detail: oldest("期满", ageInDays(steps.publicityEndedSince, now)) },
+      {
+        key: "step-SUBMITTED",
+        title: "待初审",
+        count: steps.submitted,
+        href: "/review?status=SUBMITTED",
+        tone: "amber",
+        detail: oldest("提交", ageInDays(steps.submittedSince, now)),
+      },
+      {
+        key: "step-REVIEWED",
+        title: "已初审，待公示",
+        count: steps.reviewed,
+        href: "/review?status=REVIEWED",
+        tone: "amber",
+        detail: oldest("初审", ageInDays(steps.reviewedSince, now)),
+      },
+      {
+        key: "step-PUBLICITY",
+        title: "公示中",
+        count: steps.publicity,
+        href: "/review?status=PUBLICITY",
+        tone: "slate",
+        detail: oldest("开始公示", ageInDays(steps.publicitySince, now)),
+      },
+      {
+        key: "publicity-ended",
+        title: "公示期满，待审定",
+        count: steps.publicityEnded,
+        href: "/review?status=PUBLICITY",
+        tone: "red",
+        detail: oldest("期满", ageInDays(steps.publicityEndedSince, now)),
+      },
       { key: "objections", title: "公示异议待处理", count: objections, href: "/review?status=PUBLICITY", tone: "red" },
       changeItem("TIER_CHANGE", "调整困难类别待审批"),
       changeItem("EXIT", "退档待审批"),
       changeItem("TRANSFER", "转出待审批"),
-      { key: "inbound", title: "转入待接收", count: inbound._count, href: "/review?changes=INBOUND", tone: "amber", detail: oldest("批准转出", ageInDays(inbound._min.decidedAt, now)) },
-      { key: "disbursements", title: "救助发放待审批", count: disbursements._count, href: "/review", tone: "amber", detail: oldest("登记", ageInDays(disbursements._min.recordedAt, now)) },
-      { key: "batches", title: "发放批次待审批", count: batches._count, href: "/batches", tone: "amber", detail: oldest("提交", ageInDays(batches._min.submittedAt, now)) },
       {
-        key: "import-batches", title: "在档迁入批次待审批", count: importBatches._count, href: "/review#import-batches", tone: "amber",
-        detail: importBatches._count ? `共 ${(importBatches._sum.households ?? 0).toLocaleString("zh-CN")} 户；${oldest("校验通过", ageInDays(importBatches._min.updatedAt, now))}` : undefined,
+        key: "inbound",
+        title: "转入待接收",
+        count: inbound._count,
+        href: "/review?changes=INBOUND",
+        tone: "amber",
+        detail: oldest("批准转出", ageInDays(inbound._min.decidedAt, now)),
+      },
+      {
+        key: "disbursements",
+        title: "救助发放待审批",
+        count: disbursements._count,
+        href: "/review",
+        tone: "amber",
+        detail: oldest("登记", ageInDays(disbursements._min.recordedAt, now)),
+      },
+      {
+        key: "batches",
+        title: "发放批次待审批",
+        count: batches._count,
+        href: "/batches",
+        tone: "amber",
+        detail: oldest("提交", ageInDays(batches._min.submittedAt, now)),
+      },
+      {
+        key: "import-batches",
+        title: "在档迁入批次待审批",
+        count: importBatches._count,
+        href: "/review#import-batches",
+        tone: "amber",
+        detail: importBatches._count
+          ? `共 ${(importBatches._sum.households ?? 0).toLocaleString("zh-CN")} 户；${oldest("校验通过", ageInDays(importBatches._min.updatedAt, now))}`
+          : undefined,
       },
     ],
   };
@@ -215,15 +339,23 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
                WHERE l.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND l.amount_fen >= ${largeFen}::int AND ${db.$orgInScope(Prisma.sql`l.organisation_id`)})
            + (SELECT count(*) FROM ledger_entry_elsewhere x
                WHERE x.entry_date >= ${addDays(today, -RECENT_DAYS)}::date AND x.amount_fen >= ${largeFen}::int
-                 AND ${db.$orgInScope(Prisma.sql`x.holder_organisation_id`)} AND NOT ${db.$orgInScope(Prisma.sql`x.organisation_id`)})::bigint AS n`.then((rows) => Number(rows[0]?.n ?? 0)),
+                 AND ${db.$orgInScope(Prisma.sql`x.holder_organisation_id`)} AND NOT ${db.$orgInScope(Prisma.sql`x.organisation_id`)})::bigint AS n`.then(
+      (rows) => Number(rows[0]?.n ?? 0),
+    ),
     db.ledgerEntry.count({ where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } } }),
     db.ledgerEntry.findMany({
       where: unusual,
       orderBy: [{ entryDate: "desc" }, { id: "desc" }],
       take: 8,
       select: {
-        id: true, fileId: true, amountFen: true, entryDate: true, capOverrideReason: true, reversesEntryId: true,
-        file: { select: { holderName: true, status: true } }, organisation: { select: { name: true } },
+        id: true,
+        fileId: true,
+        amountFen: true,
+        entryDate: true,
+        capOverrideReason: true,
+        reversesEntryId: true,
+        file: { select: { holderName: true, status: true } },
+        organisation: { select: { name: true } },
       },
     }),
     db.auditEvent.count({ where: { at: { gte: since }, action: { in: ["filing.reveal-resident-ids", "ledger.reveal-account-number"] } } }),
@@ -253,8 +385,11 @@ async function auditorSection(actor: TActor, today: string): Promise<TWorkSectio
         e.file.status === "OBSERVATION" ? "渐退期" : null,
       ].filter((t): t is string => !!t);
       return {
-        key: e.id, label: `${e.file.holderName ?? "—"} · ${(e.amountFen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 })} 元`,
-        meta: `${dateOnlyString(e.entryDate)} · ${e.organisation.name}`, href: `/files/${e.fileId}`, tags,
+        key: e.id,
+        label: `${e.file.holderName ?? "—"} · ${(e.amountFen / 100).toLocaleString("zh-CN", { minimumFractionDigits: 2 })} 元`,
+        meta: `${dateOnlyString(e.entryDate)} · ${e.organisation.name}`,
+        href: `/files/${e.fileId}`,
+        tags,
       };
     }),
   };

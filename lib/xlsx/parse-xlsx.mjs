@@ -72,7 +72,12 @@ function openArchive(zip, budgets) {
     if (at + 46 > zip.length || zip.readUInt32LE(at) !== 0x02014b50) throw new Unreadable("bad central directory");
     const nameLength = zip.readUInt16LE(at + 28);
     const name = zip.toString("utf8", at + 46, at + 46 + nameLength);
-    const entry = { flags: zip.readUInt16LE(at + 8), method: zip.readUInt16LE(at + 10), compressedSize: zip.readUInt32LE(at + 20), localHeader: zip.readUInt32LE(at + 42) };
+    const entry = {
+      flags: zip.readUInt16LE(at + 8),
+      method: zip.readUInt16LE(at + 10),
+      compressedSize: zip.readUInt32LE(at + 20),
+      localHeader: zip.readUInt32LE(at + 42),
+    };
     if (entry.compressedSize === 0xffffffff || entry.localHeader === 0xffffffff || zip.readUInt32LE(at + 24) === 0xffffffff) throw new BudgetExceeded("zip64");
     entries.set(name.replace(/^\//, ""), entry);
     at += 46 + nameLength + zip.readUInt16LE(at + 30) + zip.readUInt16LE(at + 32);
@@ -86,26 +91,28 @@ function inflateWithin(/** @type {Archive} */ archive, /** @type {Buffer} */ dat
   // The ratio is judged once a part has inflated past a floor: tiny parts (a workbook.xml of a
   // few hundred bytes of repeated tags) legitimately shrink a hundredfold.
   const ratioCap = Math.max(budgets.inflateRatioFloorBytes, data.length * budgets.inflateRatio);
-  return /** @type {Promise<Buffer>} */ (new Promise((resolve, reject) => {
-    const inflate = createInflateRaw({ chunkSize: 1024 * 1024 });
-    /** @type {Buffer[]} */
-    const chunks = [];
-    let size = 0;
-    inflate.on("data", (/** @type {Buffer} */ chunk) => {
-      size += chunk.length;
-      archive.inflated += chunk.length;
-      chunks.push(chunk);
-      const over = archive.inflated > budgets.inflatedBytes ? "inflatedBytes" : size > ratioCap ? "inflateRatio" : undefined;
-      if (over) {
-        chunks.length = 0;
-        inflate.destroy();
-        reject(new BudgetExceeded(over));
-      }
-    });
-    inflate.on("error", (error) => reject(new Unreadable(`cannot inflate: ${error.message}`)));
-    inflate.on("end", () => resolve(Buffer.concat(chunks, size)));
-    inflate.end(data);
-  }));
+  return /** @type {Promise<Buffer>} */ (
+    new Promise((resolve, reject) => {
+      const inflate = createInflateRaw({ chunkSize: 1024 * 1024 });
+      /** @type {Buffer[]} */
+      const chunks = [];
+      let size = 0;
+      inflate.on("data", (/** @type {Buffer} */ chunk) => {
+        size += chunk.length;
+        archive.inflated += chunk.length;
+        chunks.push(chunk);
+        const over = archive.inflated > budgets.inflatedBytes ? "inflatedBytes" : size > ratioCap ? "inflateRatio" : undefined;
+        if (over) {
+          chunks.length = 0;
+          inflate.destroy();
+          reject(new BudgetExceeded(over));
+        }
+      });
+      inflate.on("error", (error) => reject(new Unreadable(`cannot inflate: ${error.message}`)));
+      inflate.on("end", () => resolve(Buffer.concat(chunks, size)));
+      inflate.end(data);
+    })
+  );
 }
 
 /** A part's text, read at most once per workbook; undefined when the workbook does not hold it. */
@@ -325,12 +332,18 @@ function sharedStrings(xml, budgets) {
   const strings = [];
   if (!xml) return strings;
   const p = prefixOf(xml, "sst");
-  eachElement(xml, p, "si", (_, content) => {
-    if (strings.length >= budgets.sharedStrings) throw new BudgetExceeded("sharedStrings");
-    const text = runsText(content, p).trim();
-    if (text.length > budgets.cellCharacters) throw new BudgetExceeded("cellCharacters");
-    strings.push(text);
-  }, budgets.elementBytes);
+  eachElement(
+    xml,
+    p,
+    "si",
+    (_, content) => {
+      if (strings.length >= budgets.sharedStrings) throw new BudgetExceeded("sharedStrings");
+      const text = runsText(content, p).trim();
+      if (text.length > budgets.cellCharacters) throw new BudgetExceeded("cellCharacters");
+      strings.push(text);
+    },
+    budgets.elementBytes,
+  );
   return strings;
 }
 
@@ -349,9 +362,18 @@ function sharedCell(ctx, index) {
 }
 
 /** Built-in number formats that show a date or time (ECMA-376 18.8.30, with the CJK ones). */
-const BUILT_IN_DATE_FORMATS = new Set([14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58]);
+const BUILT_IN_DATE_FORMATS = new Set([
+  14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 45, 46, 47, 50, 51, 52, 53, 54, 55, 56, 57, 58,
+]);
 /** A custom format shows a date when, outside quotes and brackets, it has y, m, d, h or s. */
-const isDateFormatCode = (/** @type {string} */ code) => code.length <= 255 && /[ymdhs]/i.test(code.replace(/\[[^\]]*]/g, "").replace(/"[^"]*"/g, "").replace(/\\./g, ""));
+const isDateFormatCode = (/** @type {string} */ code) =>
+  code.length <= 255 &&
+  /[ymdhs]/i.test(
+    code
+      .replace(/\[[^\]]*]/g, "")
+      .replace(/"[^"]*"/g, "")
+      .replace(/\\./g, ""),
+  );
 
 /** For each cell style index (a cell's s="…"), whether it shows the number as a date. */
 function dateStyles(/** @type {string | undefined} */ xml, /** @type {ParseBudgets} */ budgets) {
@@ -359,16 +381,28 @@ function dateStyles(/** @type {string | undefined} */ xml, /** @type {ParseBudge
   const p = prefixOf(xml, "styleSheet");
   /** @type {Map<number, boolean>} */
   const custom = new Map();
-  eachElement(xml, p, "numFmt", (attributeText) => {
-    const a = attributes(attributeText);
-    custom.set(Number(a.numFmtId), isDateFormatCode(a.formatCode ?? ""));
-  }, budgets.elementBytes);
+  eachElement(
+    xml,
+    p,
+    "numFmt",
+    (attributeText) => {
+      const a = attributes(attributeText);
+      custom.set(Number(a.numFmtId), isDateFormatCode(a.formatCode ?? ""));
+    },
+    budgets.elementBytes,
+  );
   /** @type {boolean[]} */
   const dates = [];
-  eachElement(firstElement(xml, p, "cellXfs")?.content ?? "", p, "xf", (attributeText) => {
-    const id = Number(attributes(attributeText).numFmtId ?? 0);
-    dates.push(custom.get(id) ?? BUILT_IN_DATE_FORMATS.has(id));
-  }, budgets.elementBytes);
+  eachElement(
+    firstElement(xml, p, "cellXfs")?.content ?? "",
+    p,
+    "xf",
+    (attributeText) => {
+      const id = Number(attributes(attributeText).numFmtId ?? 0);
+      dates.push(custom.get(id) ?? BUILT_IN_DATE_FORMATS.has(id));
+    },
+    budgets.elementBytes,
+  );
   return dates;
 }
 
@@ -400,12 +434,18 @@ function serialDate(/** @type {number} */ serial, /** @type {boolean} */ date190
  */
 function cellText(type, style, value, inline, ctx) {
   switch (type) {
-    case "s": return sharedCell(ctx, Number(value));
-    case "inlineStr": return inline ? { text: inline.trim() } : EMPTY;
-    case "str": return value ? { text: value.trim() } : EMPTY;
-    case "b": return value ? { text: value.trim() === "1" ? "是" : "否" } : EMPTY;
-    case "e": return EMPTY;
-    case "d": return value ? { text: value.trim().slice(0, 10) } : EMPTY;
+    case "s":
+      return sharedCell(ctx, Number(value));
+    case "inlineStr":
+      return inline ? { text: inline.trim() } : EMPTY;
+    case "str":
+      return value ? { text: value.trim() } : EMPTY;
+    case "b":
+      return value ? { text: value.trim() === "1" ? "是" : "否" } : EMPTY;
+    case "e":
+      return EMPTY;
+    case "d":
+      return value ? { text: value.trim().slice(0, 10) } : EMPTY;
     default: {
       const trimmed = value.trim();
       if (!trimmed) return EMPTY;
@@ -445,20 +485,26 @@ function sheetRows(xml, ctx) {
     cells[column - 1] = text;
     filled = Math.max(filled, column);
   };
-  eachElement(xml, p, "row", (attributeText, content) => {
-    if (ctx.rows >= budgets.rows) throw new BudgetExceeded("rows");
-    ctx.rows += 1;
-    const n = Number(attributes(attributeText).r);
-    lastRow = Number.isInteger(n) && n > 0 ? n : lastRow + 1;
-    cells = [];
-    column = 0;
-    filled = 0;
-    eachElement(content, p, "c", eachCell, budgets.elementBytes);
-    cells.length = filled;
-    ctx.cells += filled;
-    if (ctx.cells > budgets.cells) throw new BudgetExceeded("cells");
-    rows.push({ number: lastRow, cells });
-  }, ANY_SIZE);
+  eachElement(
+    xml,
+    p,
+    "row",
+    (attributeText, content) => {
+      if (ctx.rows >= budgets.rows) throw new BudgetExceeded("rows");
+      ctx.rows += 1;
+      const n = Number(attributes(attributeText).r);
+      lastRow = Number.isInteger(n) && n > 0 ? n : lastRow + 1;
+      cells = [];
+      column = 0;
+      filled = 0;
+      eachElement(content, p, "c", eachCell, budgets.elementBytes);
+      cells.length = filled;
+      ctx.cells += filled;
+      if (ctx.cells > budgets.cells) throw new BudgetExceeded("cells");
+      rows.push({ number: lastRow, cells });
+    },
+    ANY_SIZE,
+  );
   return rows;
 }
 
@@ -480,10 +526,16 @@ async function relationships(archive, part) {
   /** @type {Array<{ id: string, type: string, target: string }>} */
   const found = [];
   if (!xml) return found;
-  eachElement(xml, prefixOf(xml, "Relationships"), "Relationship", (attributeText) => {
-    const a = attributes(attributeText);
-    found.push({ id: a.Id ?? "", type: a.Type ?? "", target: resolvePart(part, a.Target ?? "") });
-  }, archive.budgets.elementBytes);
+  eachElement(
+    xml,
+    prefixOf(xml, "Relationships"),
+    "Relationship",
+    (attributeText) => {
+      const a = attributes(attributeText);
+      found.push({ id: a.Id ?? "", type: a.Type ?? "", target: resolvePart(part, a.Target ?? "") });
+    },
+    archive.budgets.elementBytes,
+  );
   return found;
 }
 
@@ -505,11 +557,17 @@ export async function parseXlsx(bytes, budgets) {
   const p = prefixOf(workbook, "workbook");
   /** @type {Array<{ name: string, id: string }>} */
   const sheets = [];
-  eachElement(workbook, p, "sheet", (attributeText) => {
-    if (sheets.length >= budgets.sheets) throw new BudgetExceeded("sheets");
-    const a = attributes(attributeText);
-    sheets.push({ name: a.name ?? "", id: a.id ?? "" });
-  }, budgets.elementBytes);
+  eachElement(
+    workbook,
+    p,
+    "sheet",
+    (attributeText) => {
+      if (sheets.length >= budgets.sheets) throw new BudgetExceeded("sheets");
+      const a = attributes(attributeText);
+      sheets.push({ name: a.name ?? "", id: a.id ?? "" });
+    },
+    budgets.elementBytes,
+  );
   const settings = firstElement(workbook, p, "workbookPr");
   const date1904 = ["1", "true"].includes(settings ? (attributes(settings.attributeText).date1904 ?? "") : "");
   const sharedPart = partOf("/sharedStrings");

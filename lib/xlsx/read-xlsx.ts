@@ -18,7 +18,11 @@ export class UnreadableWorkbookError extends Error {}
 
 /** The workbook would cost more than a budget allows; the message names the limit, in Chinese. */
 export class WorkbookBudgetError extends DomainError {
-  constructor(readonly limit: TWorkbookLimit, budgets: TWorkbookBudgets, row?: number) {
+  constructor(
+    readonly limit: TWorkbookLimit,
+    budgets: TWorkbookBudgets,
+    row?: number,
+  ) {
     super(workbookLimitMessage(limit, budgets, row), "WORKBOOK_BUDGET");
   }
 }
@@ -110,23 +114,29 @@ function parseInChildProcess(bytes: Buffer, budgets: TWorkbookBudgets): Promise<
       child.kill("SIGKILL");
     };
     const timer = setTimeout(() => settle(() => reject(new WorkbookBudgetError("seconds", budgets))), budgets.seconds * 1000);
-    child.on("message", (reply: TParserReply) => settle(() => {
-      if (reply.ok) resolve(reply.packed);
-      else if ("limit" in reply) reject(new WorkbookBudgetError(reply.limit, budgets, reply.at));
-      else reject(new UnreadableWorkbookError(reply.unreadable));
-    }));
-    child.on("error", (error) => settle(() => {
-      console.error("workbook parser process", error);
-      reject(new WorkbookBudgetError("workerCrashed", budgets));
-    }));
-    // V8 aborts a process that reaches its heap limit: SIGABRT is the cap ending the parse.
-    child.on("exit", (code, signal) => settle(() => {
-      if (signal === "SIGABRT" || code === 134) reject(new WorkbookBudgetError("workerHeapMb", budgets));
-      else {
-        console.error(`workbook parser process ended without a reply (${signal ?? code})`);
+    child.on("message", (reply: TParserReply) =>
+      settle(() => {
+        if (reply.ok) resolve(reply.packed);
+        else if ("limit" in reply) reject(new WorkbookBudgetError(reply.limit, budgets, reply.at));
+        else reject(new UnreadableWorkbookError(reply.unreadable));
+      }),
+    );
+    child.on("error", (error) =>
+      settle(() => {
+        console.error("workbook parser process", error);
         reject(new WorkbookBudgetError("workerCrashed", budgets));
-      }
-    }));
+      }),
+    );
+    // V8 aborts a process that reaches its heap limit: SIGABRT is the cap ending the parse.
+    child.on("exit", (code, signal) =>
+      settle(() => {
+        if (signal === "SIGABRT" || code === 134) reject(new WorkbookBudgetError("workerHeapMb", budgets));
+        else {
+          console.error(`workbook parser process ended without a reply (${signal ?? code})`);
+          reject(new WorkbookBudgetError("workerCrashed", budgets));
+        }
+      }),
+    );
     child.send({ bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), budgets });
   });
 }

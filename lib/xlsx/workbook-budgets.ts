@@ -48,25 +48,43 @@ export type TWorkbookLimit = keyof typeof WORKBOOK_BUDGETS | "partReads" | "zip6
 export function workbookLimitMessage(limit: TWorkbookLimit, budgets: TWorkbookBudgets = WORKBOOK_BUDGETS, row?: number): string {
   const inRow = row ? `第 ${count(row)} 行` : "有一行";
   switch (limit) {
-    case "inflatedBytes": return `工作簿解压后超过 ${size(budgets.inflatedBytes)} 的上限，请分成几个工作簿分别上传。`;
+    case "inflatedBytes":
+      return `工作簿解压后超过 ${size(budgets.inflatedBytes)} 的上限，请分成几个工作簿分别上传。`;
     case "inflateRatio":
-    case "inflateRatioFloorBytes": return `工作簿中有部件的解压比超过 ${count(budgets.inflateRatio)} 倍的上限，这不是 Excel 或 WPS 正常保存的文件。`;
-    case "sheets": return `工作簿超过 ${count(budgets.sheets)} 个工作表的上限，请只保留需要上传的工作表。`;
-    case "zipEntries": return `工作簿包含的部件超过 ${count(budgets.zipEntries)} 个的上限，这不是 Excel 或 WPS 正常保存的文件。`;
-    case "partReads": return "工作簿中有多个工作表指向同一份数据（每个部件只读取一次），这不是 Excel 或 WPS 正常保存的文件。";
-    case "rows": return `工作簿超过 ${count(budgets.rows)} 行的上限，请分成几个工作簿分别上传。`;
-    case "cellsPerRow": return `${inRow}超过 ${count(budgets.cellsPerRow)} 列的上限，请删去多余的列后再上传。`;
-    case "cells": return `工作簿超过 ${count(budgets.cells)} 个单元格的上限，请分成几个工作簿分别上传。`;
-    case "cellCharacters": return `${inRow}有单元格超过 ${count(budgets.cellCharacters)} 个字符的上限。`;
-    case "sharedStrings": return `工作簿的共享字符串超过 ${count(budgets.sharedStrings)} 个的上限，请分成几个工作簿分别上传。`;
-    case "elementBytes": return `工作簿中有单元格的 XML 超过 ${size(budgets.elementBytes)} 的上限（可能嵌套过深或内容异常），这不是 Excel 或 WPS 正常保存的文件。`;
-    case "workerHeapMb": return `读取这个工作簿需要的内存超过 ${count(budgets.workerHeapMb)} MB 的上限，请分成几个工作簿分别上传。`;
-    case "seconds": return `读取这个工作簿超过 ${count(budgets.seconds)} 秒的上限，请分成几个工作簿分别上传。`;
-    case "parallel": return "同时读取的工作簿过多，请稍后重试。";
-    case "zip64": return "工作簿使用了 ZIP64 格式，不支持这种格式。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
-    case "zipMethod": return "工作簿使用了不支持的压缩方式。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
-    case "doctype": return "工作簿中含有 DTD（实体声明），这不是 Excel 或 WPS 正常保存的文件，已拒绝读取。";
-    case "workerCrashed": return "读取这个工作簿时出错，请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
+    case "inflateRatioFloorBytes":
+      return `工作簿中有部件的解压比超过 ${count(budgets.inflateRatio)} 倍的上限，这不是 Excel 或 WPS 正常保存的文件。`;
+    case "sheets":
+      return `工作簿超过 ${count(budgets.sheets)} 个工作表的上限，请只保留需要上传的工作表。`;
+    case "zipEntries":
+      return `工作簿包含的部件超过 ${count(budgets.zipEntries)} 个的上限，这不是 Excel 或 WPS 正常保存的文件。`;
+    case "partReads":
+      return "工作簿中有多个工作表指向同一份数据（每个部件只读取一次），这不是 Excel 或 WPS 正常保存的文件。";
+    case "rows":
+      return `工作簿超过 ${count(budgets.rows)} 行的上限，请分成几个工作簿分别上传。`;
+    case "cellsPerRow":
+      return `${inRow}超过 ${count(budgets.cellsPerRow)} 列的上限，请删去多余的列后再上传。`;
+    case "cells":
+      return `工作簿超过 ${count(budgets.cells)} 个单元格的上限，请分成几个工作簿分别上传。`;
+    case "cellCharacters":
+      return `${inRow}有单元格超过 ${count(budgets.cellCharacters)} 个字符的上限。`;
+    case "sharedStrings":
+      return `工作簿的共享字符串超过 ${count(budgets.sharedStrings)} 个的上限，请分成几个工作簿分别上传。`;
+    case "elementBytes":
+      return `工作簿中有单元格的 XML 超过 ${size(budgets.elementBytes)} 的上限（可能嵌套过深或内容异常），这不是 Excel 或 WPS 正常保存的文件。`;
+    case "workerHeapMb":
+      return `读取这个工作簿需要的内存超过 ${count(budgets.workerHeapMb)} MB 的上限，请分成几个工作簿分别上传。`;
+    case "seconds":
+      return `读取这个工作簿超过 ${count(budgets.seconds)} 秒的上限，请分成几个工作簿分别上传。`;
+    case "parallel":
+      return "同时读取的工作簿过多，请稍后重试。";
+    case "zip64":
+      return "工作簿使用了 ZIP64 格式，不支持这种格式。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
+    case "zipMethod":
+      return "工作簿使用了不支持的压缩方式。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
+    case "doctype":
+      return "工作簿中含有 DTD（实体声明），这不是 Excel 或 WPS 正常保存的文件，已拒绝读取。";
+    case "workerCrashed":
+      return "读取这个工作簿时出错，请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。";
   }
 }
 
@@ -84,8 +102,11 @@ export type TCsvLimit = keyof typeof CSV_BUDGETS;
 
 export function csvLimitMessage(limit: TCsvLimit, line?: number): string {
   switch (limit) {
-    case "bytes": return `CSV 文件超过 ${size(CSV_BUDGETS.bytes)} 的上限，请按地区分成几个文件分别比对。`;
-    case "lines": return `CSV 文件超过 ${count(CSV_BUDGETS.lines)} 行的上限，请按地区分成几个文件分别比对。`;
-    case "lineCharacters": return `CSV 文件${line ? `第 ${count(line)} 行` : "有一行"}超过 ${count(CSV_BUDGETS.lineCharacters)} 个字符的上限，请检查引号是否成对。`;
+    case "bytes":
+      return `CSV 文件超过 ${size(CSV_BUDGETS.bytes)} 的上限，请按地区分成几个文件分别比对。`;
+    case "lines":
+      return `CSV 文件超过 ${count(CSV_BUDGETS.lines)} 行的上限，请按地区分成几个文件分别比对。`;
+    case "lineCharacters":
+      return `CSV 文件${line ? `第 ${count(line)} 行` : "有一行"}超过 ${count(CSV_BUDGETS.lineCharacters)} 个字符的上限，请检查引号是否成对。`;
   }
 }

@@ -66,9 +66,15 @@ function actionRefs(names: string[], dynamicValue: string): Record<string, TActi
   };
   const refs: Record<string, TActionRef> = {};
   for (const [id, entry] of Object.entries(manifest.node)) {
-    const name = entry.exportedName ?? Object.values(entry.workers).map((w) => (w as { exportedName?: string }).exportedName).find(Boolean);
+    const name =
+      entry.exportedName ??
+      Object.values(entry.workers)
+        .map((w) => (w as { exportedName?: string }).exportedName)
+        .find(Boolean);
     if (!name || !names.includes(name) || refs[name]) continue;
-    const page = Object.keys(entry.workers).filter((w) => w.endsWith("/page")).sort((a, b) => a.length - b.length)[0];
+    const page = Object.keys(entry.workers)
+      .filter((w) => w.endsWith("/page"))
+      .sort((a, b) => a.length - b.length)[0];
     if (!page) continue;
     const url = page
       .replace(/^app/, "")
@@ -115,20 +121,31 @@ await sql.connect();
 sql.on("error", () => {});
 
 async function actorRow(username: string) {
-  const { rows: [u] } = await sql.query(
+  const {
+    rows: [u],
+  } = await sql.query(
     `SELECT u.id, u.username, u.name, u.roles::text[] AS roles, o.id AS org_id, o.name AS org_name, o.path, o.depth
        FROM app_user u JOIN organisation o ON o.id = u.organisation_id WHERE u.username = $1`,
     [username],
   );
   if (!u) throw new Error(`找不到演示用户 ${username}：第一台应用服务器启动时应已填充演示数据（BANGFU_DEMO=1）。`);
-  return { userId: u.id, sessionId: null, username: u.username, name: u.name, roles: u.roles, ip: "10.29.0.1", organisation: { id: u.org_id, name: u.org_name, path: u.path, depth: u.depth } };
+  return {
+    userId: u.id,
+    sessionId: null,
+    username: u.username,
+    name: u.name,
+    roles: u.roles,
+    ip: "10.29.0.1",
+    organisation: { id: u.org_id, name: u.org_name, path: u.path, depth: u.depth },
+  };
 }
 
 async function sessionCookie(username: string): Promise<string> {
-  const { rows: [s] } = await sql.query(
-    "INSERT INTO user_session (user_id, session_version) SELECT id, session_version FROM app_user WHERE username = $1 RETURNING id",
-    [username],
-  );
+  const {
+    rows: [s],
+  } = await sql.query("INSERT INTO user_session (user_id, session_version) SELECT id, session_version FROM app_user WHERE username = $1 RETURNING id", [
+    username,
+  ]);
   return `next-auth.session-token=${await encode({ token: { sid: s.id }, secret: AUTH_SECRET })}`;
 }
 
@@ -155,9 +172,16 @@ const refs = actionRefs(["saveDraftAction", "recordBankAccountAction", "recordDi
 // Open files to pay (written directly: the filing workflow is not what this run measures), each with the holder's account.
 const openFiles: string[] = [];
 for (let i = 0; i < OPEN_FILES; i++) {
-  const file = await insertOpenFile(sql, { caseworker: caseworker as never, official: official as never }, countyId, { members: freshFiling(countyId).members });
+  const file = await insertOpenFile(sql, { caseworker: caseworker as never, official: official as never }, countyId, {
+    members: freshFiling(countyId).members,
+  });
   const holder = (await sql.query("SELECT holder_name FROM household_file WHERE id = $1", [file.fileId])).rows[0].holder_name as string;
-  const account = await callAction(refs.recordBankAccountAction!, cwCookie, { fileId: file.fileId, bankName: "中国农业银行兰州分行", accountNumber: `62284800${String(10_000_000 + i)}`, accountHolder: holder });
+  const account = await callAction(refs.recordBankAccountAction!, cwCookie, {
+    fileId: file.fileId,
+    bankName: "中国农业银行兰州分行",
+    accountNumber: `62284800${String(10_000_000 + i)}`,
+    accountHolder: holder,
+  });
   if (!account.ok) throw new Error(`登记银行账户失败：${account.error}`);
   openFiles.push(file.fileId);
 }
@@ -194,14 +218,27 @@ async function timed(kind: TKind, call: () => Promise<TAnswer>, idOf: (data: Rec
 
 async function caseworkerLoop(worker: number) {
   for (let n = 0; running; n++) {
-    await timed("filing", () => callAction(refs.saveDraftAction!, cwCookie, { data: freshFiling(countyId), idempotencyKey: randomUUID() }), (d) => d.fileId!);
+    await timed(
+      "filing",
+      () => callAction(refs.saveDraftAction!, cwCookie, { data: freshFiling(countyId), idempotencyKey: randomUUID() }),
+      (d) => d.fileId!,
+    );
     const fileId = openFiles[(worker * 7 + n) % openFiles.length]!;
     const paid = await timed(
       "disbursement",
-      () => callAction(refs.recordDisbursementAction!, cwCookie, {
-        idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: nextAmount(), entryDate: today,
-        purpose: "送温暖慰问", evidence: "", studentIndex: "", overCapNote: "",
-      }),
+      () =>
+        callAction(refs.recordDisbursementAction!, cwCookie, {
+          idempotencyKey: randomUUID(),
+          fileId,
+          aidType: "LIVING",
+          fundSource: "CENTRAL_SPECIAL",
+          amountFen: nextAmount(),
+          entryDate: today,
+          purpose: "送温暖慰问",
+          evidence: "",
+          studentIndex: "",
+          overCapNote: "",
+        }),
       (d) => d.disbursementId!,
     );
     if (paid.ok) pending.push(paid.data.disbursementId!);
@@ -216,7 +253,11 @@ async function officialLoop() {
       await sleep(50);
       continue;
     }
-    const approved = await timed("entry", () => callAction(refs.approveDisbursementAction!, offCookie, { disbursementId: id, capOverrideReason: "" }), (d) => d.entryId!);
+    const approved = await timed(
+      "entry",
+      () => callAction(refs.approveDisbursementAction!, offCookie, { disbursementId: id, capOverrideReason: "" }),
+      (d) => d.entryId!,
+    );
     // A request that never got an answer (the server or the database went away) is tried again; a refusal is not.
     if (!approved.ok && TRANSIENT.test(approved.error)) pending.push(id);
     if (!running && !approved.ok) break;
@@ -226,7 +267,10 @@ async function officialLoop() {
 // ---- the cluster, as an operator sees it ---------------------------------------------------------
 
 async function role(host: TDbHost): Promise<"primary" | "sync" | "other" | "down"> {
-  for (const [pathName, value] of [["primary", "primary"], ["sync", "sync"]] as const) {
+  for (const [pathName, value] of [
+    ["primary", "primary"],
+    ["sync", "sync"],
+  ] as const) {
     try {
       const response = await fetch(`http://${DB_HOSTS[host]}:8008/${pathName}`, { signal: AbortSignal.timeout(1500) });
       if (response.status === 200) return value;
@@ -249,7 +293,14 @@ async function leader(): Promise<TDbHost> {
 async function whole(): Promise<void> {
   for (let waited = 0; waited < 300_000; waited += 1000) {
     const roles = await Promise.all((Object.keys(DB_HOSTS) as TDbHost[]).map(role));
-    const apps = await Promise.all(["10.29.0.21", "10.29.0.22"].map((ip) => fetch(`http://${ip}:3000/login`, { signal: AbortSignal.timeout(3000) }).then((r) => r.ok, () => false)));
+    const apps = await Promise.all(
+      ["10.29.0.21", "10.29.0.22"].map((ip) =>
+        fetch(`http://${ip}:3000/login`, { signal: AbortSignal.timeout(3000) }).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      ),
+    );
     if (roles.includes("primary") && roles.includes("sync") && apps.every(Boolean)) return;
     await sleep(1000);
   }
@@ -257,7 +308,17 @@ async function whole(): Promise<void> {
 }
 
 const cluster = (...args: string[]) => execFileSync(CLUSTER, args, { stdio: "inherit", env: { ...process.env, CLUSTER_DIR: DIR } });
-const killAll = (pids: string) => pids.split(/\s+/).filter(Boolean).forEach((pid) => { try { process.kill(Number(pid), "SIGKILL"); } catch { /* gone */ } });
+const killAll = (pids: string) =>
+  pids
+    .split(/\s+/)
+    .filter(Boolean)
+    .forEach((pid) => {
+      try {
+        process.kill(Number(pid), "SIGKILL");
+      } catch {
+        /* gone */
+      }
+    });
 
 type TFault = { name: string; inject: () => Promise<() => Promise<void>> };
 const faults: TFault[] = [
@@ -301,7 +362,17 @@ const faults: TFault[] = [
   },
 ];
 
-type TRow = { name: string; backSeconds: number | null; failed: number; refused: number; failedReasons: string; acked: number; lost?: number; from: number; to: number };
+type TRow = {
+  name: string;
+  backSeconds: number | null;
+  failed: number;
+  refused: number;
+  failedReasons: string;
+  acked: number;
+  lost?: number;
+  from: number;
+  to: number;
+};
 const rows: TRow[] = [];
 
 console.log(`负载：${CASEWORKERS} 个经办人循环（建档草稿、登记发放），${OFFICIALS} 个审批人循环（审批发放），经 ${LB}。`);
@@ -326,8 +397,19 @@ for (const fault of faults) {
   // Writes are back with the first write sent after the last failure (after the fault, if none failed) that succeeded.
   const back = inWindow.filter((r) => r.ok && r.start >= (failures.length ? lastFailure : t0)).sort((a, b) => a.end - b.end)[0];
   const reasons = [...new Set(failures.map((r) => (r.error ?? "").slice(0, 40)))].slice(0, 3).join("；");
-  rows.push({ name: fault.name, backSeconds: back ? (back.end - t0) / 1000 : null, failed: failures.length, refused, failedReasons: reasons, acked: acks.filter((a) => a.at >= t0 && a.at <= t1).length, from: t0, to: t1 });
-  console.log(`  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒，失败请求 ${failures.length}${reasons ? `（${reasons}）` : ""}，规则拒绝 ${refused}`);
+  rows.push({
+    name: fault.name,
+    backSeconds: back ? (back.end - t0) / 1000 : null,
+    failed: failures.length,
+    refused,
+    failedReasons: reasons,
+    acked: acks.filter((a) => a.at >= t0 && a.at <= t1).length,
+    from: t0,
+    to: t1,
+  });
+  console.log(
+    `  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒，失败请求 ${failures.length}${reasons ? `（${reasons}）` : ""}，规则拒绝 ${refused}`,
+  );
 }
 
 running = false;
@@ -355,16 +437,27 @@ for (const [kind, { table, audit }] of Object.entries(tables) as Array<[TKind, {
 }
 const lostIds = acks.filter((a) => !present.has(a.id));
 for (const row of rows) row.lost = lostIds.filter((a) => a.at >= row.from && a.at <= row.to).length;
-const { rows: [{ leader: finalLeader }] } = await check.query("SELECT inet_server_addr()::text AS leader");
+const {
+  rows: [{ leader: finalLeader }],
+} = await check.query("SELECT inet_server_addr()::text AS leader");
 await check.end();
 await sql.end();
 
 const cpu = os.cpus()[0]?.model ?? "?";
-console.log(`\n机器：${cpu}，${os.cpus().length} 核；负载 ${os.loadavg().map((l) => l.toFixed(2)).join(" ")}；结束时主库 ${finalLeader}`);
-console.log(`已确认写入共 ${acks.length}（建档 ${acks.filter((a) => a.kind === "filing").length}，登记发放 ${acks.filter((a) => a.kind === "disbursement").length}，台账记录 ${acks.filter((a) => a.kind === "entry").length}，各有审计记录），请求共 ${requests.length}，丢失 ${lostIds.length}。`);
+console.log(
+  `\n机器：${cpu}，${os.cpus().length} 核；负载 ${os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}；结束时主库 ${finalLeader}`,
+);
+console.log(
+  `已确认写入共 ${acks.length}（建档 ${acks.filter((a) => a.kind === "filing").length}，登记发放 ${acks.filter((a) => a.kind === "disbursement").length}，台账记录 ${acks.filter((a) => a.kind === "entry").length}，各有审计记录），请求共 ${requests.length}，丢失 ${lostIds.length}。`,
+);
 console.log("\n| 故障 | 写入恢复（秒） | 失败请求 | 规则拒绝 | 窗口内已确认写入 | 丢失的已确认写入 |");
 console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
 for (const row of rows) {
-  console.log(`| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.failed}${row.failedReasons ? `（${row.failedReasons}）` : ""} | ${row.refused} | ${row.acked} | ${row.lost} |`);
+  console.log(
+    `| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.failed}${row.failedReasons ? `（${row.failedReasons}）` : ""} | ${row.refused} | ${row.acked} | ${row.lost} |`,
+  );
 }
 process.exit(lostIds.length ? 1 : 0);

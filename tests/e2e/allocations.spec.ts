@@ -91,7 +91,9 @@ test("a province allocates to a city, which pays within it and is refused beyond
   await official.getByRole("button", { name: "审批通过" }).click();
   const refusal = official.getByRole("dialog", { name: "审批通过并入账？" });
   await refusal.getByRole("button", { name: /^确认/ }).click();
-  await expect(refusal.getByRole("alert")).toHaveText(`超出可用额度：武威市总工会 ${year} 年“送温暖资金”剩余 ¥500.00，本批次合计 ¥1,000.00。请先由上级下拨资金，或减少金额后再办理。`);
+  await expect(refusal.getByRole("alert")).toHaveText(
+    `超出可用额度：武威市总工会 ${year} 年“送温暖资金”剩余 ¥500.00，本批次合计 ¥1,000.00。请先由上级下拨资金，或减少金额后再办理。`,
+  );
   await screenshot(official, "allocations-approval-refused");
   await official.setViewportSize({ width: 390, height: 844 });
   await screenshot(official, "allocations-approval-refused-390");

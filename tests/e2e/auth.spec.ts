@@ -51,10 +51,9 @@ test("wrong passwords slow a name down but never lock it, read like an unknown n
     await signInWithForm(page, user.username, user.password);
     await expect(page).toHaveURL(/\/$/, { timeout: 3000 });
   }).toPass({ timeout: 20_000 });
-  const rows = await sql<{ failed: number }>(
-    "SELECT count(*)::int AS failed FROM sign_in_attempt WHERE username = $1 AND outcome <> 'SUCCESS'",
-    [user.username],
-  );
+  const rows = await sql<{ failed: number }>("SELECT count(*)::int AS failed FROM sign_in_attempt WHERE username = $1 AND outcome <> 'SUCCESS'", [
+    user.username,
+  ]);
   const failed = rows[0]!.failed;
   expect(failed).toBeGreaterThanOrEqual(6);
   const notice = page.getByTestId("sign-in-notice");

@@ -9,7 +9,13 @@ import { residentId } from "../support/resident-ids";
 
 /** Two approved payments of a new household in 城关区, written as the approval writes them. */
 async function twoPayments(holderName: string) {
-  const fileId = await createOpenFile({ orgCode: "GSLZCG", holderName, holderId: residentId({ birthDate: "1971-03-05" }), caseworker: "lz_caseworker", official: "lz_official" });
+  const fileId = await createOpenFile({
+    orgCode: "GSLZCG",
+    holderName,
+    holderId: residentId({ birthDate: "1971-03-05" }),
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+  });
   const [organisation, caseworker, official] = [await orgId("GSLZCG"), await userId("lz_caseworker"), await userId("lz_official")];
   for (const amount of [60_000, 45_050]) {
     const [d] = await sql<{ id: string }>(

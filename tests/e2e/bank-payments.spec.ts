@@ -12,9 +12,31 @@ const BATCH = "2027 春节送温暖（银行代发）";
 
 async function payableFile(organisationId: string, name: string, holderId: string, account: string) {
   const data = {
-    organisationId, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, suddenEvent: false, mainCause: "ILLNESS", secondaryCauses: [],
-    proposedTier: "DEEP", needs: "生活救助", incomes: [{ source: "WAGES", monthlyFen: 150000 }], expenditures: [],
-    members: [{ name, relation: "SELF", residentId: holderId, birthDate: "1976-04-12", sex: "MALE", health: "CHRONIC_ILLNESS", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+    organisationId,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    suddenEvent: false,
+    mainCause: "ILLNESS",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
+    needs: "生活救助",
+    incomes: [{ source: "WAGES", monthlyFen: 150000 }],
+    expenditures: [],
+    members: [
+      {
+        name,
+        relation: "SELF",
+        residentId: holderId,
+        birthDate: "1976-04-12",
+        sex: "MALE",
+        health: "CHRONIC_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+    ],
   };
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
@@ -22,8 +44,10 @@ async function payableFile(organisationId: string, name: string, holderId: strin
      VALUES ($1, $2, 'OPEN', $3, $4, $5, 1, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', CURRENT_DATE + 90) RETURNING id`,
     [organisationId, `BANK-${Date.now()}-${name}`, JSON.stringify(data), name, holderId, await userId("lz_caseworker"), await userId("lz_official")],
   );
-  await sql(`INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) VALUES ($1, $2, '兰州银行', $3, $4, $5)`,
-    [file!.id, organisationId, account, name, await userId("lz_caseworker")]);
+  await sql(
+    `INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) VALUES ($1, $2, '兰州银行', $3, $4, $5)`,
+    [file!.id, organisationId, account, name, await userId("lz_caseworker")],
+  );
   return file!.id;
 }
 
@@ -85,7 +109,9 @@ test("a bank batch: payment files, a return file with two failures, re-issue and
   const text = iconv.decode(await (await import("node:fs/promises")).readFile((await txt.path())!), "gbk");
   expect(text.split("\r\n")[0]).toBe("序号|收款人姓名|收款账号|开户行|金额|证件号码|摘要");
   expect(text).toContain("|钱秀英|6228480011110002|兰州银行|500.00|620103197604120038|BF");
-  const audits = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'payments.produce-file' AND detail->>'sha256' ~ '^[0-9a-f]{64}$'");
+  const audits = await sql<{ n: number }>(
+    "SELECT count(*)::int AS n FROM audit_event WHERE action = 'payments.produce-file' AND detail->>'sha256' ~ '^[0-9a-f]{64}$'",
+  );
   expect(audits[0]!.n).toBeGreaterThanOrEqual(2);
 
   // The bank returns two of the three; the official previews the file, then confirms it.
@@ -160,8 +186,14 @@ test("single payments: grouped into a payment run, paid through the bank, one re
   for (const [i, name] of names.entries()) {
     const fileId = await payableFile(org, name, `62010319760412${String(1000 + i)}`, `622848002222000${i}`);
     const { disbursementId } = await insertApprovedPayment(sql, {
-      fileId, organisationId: org, aidType: "WARMTH", fundSource: "WARMTH_FUND", amountFen: 30000 + i * 10000, purpose: "临时慰问（单笔）",
-      recordedById: await userId("lz_caseworker"), approvedById: await userId("lz_official"),
+      fileId,
+      organisationId: org,
+      aidType: "WARMTH",
+      fundSource: "WARMTH_FUND",
+      amountFen: 30000 + i * 10000,
+      purpose: "临时慰问（单笔）",
+      recordedById: await userId("lz_caseworker"),
+      approvedById: await userId("lz_official"),
     });
     await sql(`UPDATE disbursement SET bank_account_id = (SELECT id FROM bank_account WHERE file_id = $2) WHERE id = $1`, [disbursementId, fileId]);
   }
@@ -184,10 +216,24 @@ test("single payments: grouped into a payment run, paid through the bank, one re
   // The bank's return file for the run: references BF + the run's code + the 序号 in disbursement-id order.
   const lines = await sql<{ seq: string; holder: string; account: string; amount: number }>(
     `SELECT row_number() OVER (ORDER BY d.id)::text AS seq, a.account_holder AS holder, a.account_number AS account, d.amount_fen AS amount
-       FROM disbursement d JOIN bank_account a ON a.id = d.bank_account_id WHERE d.payment_run_id = $1 ORDER BY d.id`, [runId]);
+       FROM disbursement d JOIN bank_account a ON a.id = d.bank_account_id WHERE d.payment_run_id = $1 ORDER BY d.id`,
+    [runId],
+  );
   const code = runId.replace(/-/g, "").slice(0, 10).toUpperCase();
-  const csv = ["摘要,收款人姓名,收款账号,金额,处理结果,失败原因", ...lines.map((l) => [`BF${code}${l.seq.padStart(5, "0")} 送温暖`, l.holder, l.account, (l.amount / 100).toFixed(2),
-    l.holder === "吴单笔" ? "失败" : "成功", l.holder === "吴单笔" ? "账户冻结" : ""].join(","))].join("\r\n") + "\r\n";
+  const csv =
+    [
+      "摘要,收款人姓名,收款账号,金额,处理结果,失败原因",
+      ...lines.map((l) =>
+        [
+          `BF${code}${l.seq.padStart(5, "0")} 送温暖`,
+          l.holder,
+          l.account,
+          (l.amount / 100).toFixed(2),
+          l.holder === "吴单笔" ? "失败" : "成功",
+          l.holder === "吴单笔" ? "账户冻结" : "",
+        ].join(","),
+      ),
+    ].join("\r\n") + "\r\n";
   const checker = await pageAs(browser, (await createUser({ orgCode: "GSLZ", roles: ["OFFICIAL"] })).username);
   await checker.goto(`/ledger/payment-runs/${runId}`);
   await checker.getByLabel(/银行回盘文件/).setInputFiles({ name: "回盘.csv", mimeType: "text/csv", buffer: Buffer.from(csv, "utf8") });

@@ -66,7 +66,10 @@ test("uploads a roster, sees the household's mismatches and opens a re-check", a
   await dialog.getByRole("button", { name: "确认发起复核" }).click();
   await expect(dialog).toBeHidden();
   await expect(page.getByTestId("civil-result").filter({ hasText: "收入超标" })).toContainText("已发起复核");
-  const [item] = await sql<{ n: string }>("SELECT count(*)::text AS n FROM work_item WHERE file_id = $1 AND kind = 'RECHECK_DUE' AND status = 'OPEN' AND due_date <= (now() AT TIME ZONE 'Asia/Shanghai')::date", [fileId]);
+  const [item] = await sql<{ n: string }>(
+    "SELECT count(*)::text AS n FROM work_item WHERE file_id = $1 AND kind = 'RECHECK_DUE' AND status = 'OPEN' AND due_date <= (now() AT TIME ZONE 'Asia/Shanghai')::date",
+    [fileId],
+  );
   expect(item!.n).toBe("1");
 
   await page.goto("/civil");

@@ -79,7 +79,9 @@ test("overdue re-check → tier change → exit → observation → reopened", a
   await caseworker.getByRole("button", { name: "返困重新启用" }).click();
   await caseworker.getByRole("dialog").getByRole("button", { name: "重新启用" }).click();
   await expect(caseworker.getByText("草稿", { exact: true }).first()).toBeVisible();
-  const [file] = await sql<{ status: string; episode: number; file_number: string }>("SELECT status, episode, file_number FROM household_file WHERE id = $1", [fileId]);
+  const [file] = await sql<{ status: string; episode: number; file_number: string }>("SELECT status, episode, file_number FROM household_file WHERE id = $1", [
+    fileId,
+  ]);
   expect(file).toMatchObject({ status: "DRAFT", episode: 2 });
 
   await caseworker.goto(`/files/${fileId}/edit`);

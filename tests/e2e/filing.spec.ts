@@ -10,7 +10,11 @@ function shanghaiDate(offsetDays = 0) {
   return new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
 }
 
-async function fillMember(page: Page, index: number, m: { name: string; relation?: string; id: string; sex: string; health: string; education: string; employment: string }) {
+async function fillMember(
+  page: Page,
+  index: number,
+  m: { name: string; relation?: string; id: string; sex: string; health: string; education: string; employment: string },
+) {
   const member = page.getByTestId(`member-${index}`);
   await member.getByLabel("姓名").fill(m.name);
   if (m.relation) await member.getByLabel("与建档职工关系").selectOption({ label: m.relation });
@@ -49,7 +53,10 @@ test("a household goes from draft to an approved, numbered file", async ({ brows
   await expect(caseworker.getByTestId("member-0").getByLabel("出生日期")).toHaveValue("1979-08-15");
 
   // A wrong check character is caught in the browser before anything is sent.
-  await caseworker.getByTestId("member-0").getByLabel("公民身份号码").fill(holderId.slice(0, 17) + (holderId.endsWith("1") ? "2" : "1"));
+  await caseworker
+    .getByTestId("member-0")
+    .getByLabel("公民身份号码")
+    .fill(holderId.slice(0, 17) + (holderId.endsWith("1") ? "2" : "1"));
   await caseworker.getByRole("button", { name: "保存草稿" }).click();
   await expect(caseworker.getByText("公民身份号码校验位不正确")).toBeVisible();
   await caseworker.getByTestId("member-0").getByLabel("公民身份号码").fill(holderId);

@@ -22,10 +22,19 @@ test("a caseworker imports existing files as open; another official approves the
   const households = wb.getWorksheet("户信息")!;
   const header = (households.getRow(1).values as string[]).map((v) => (v ? String(v).replace(/\*$/, "") : v));
   const values: Record<string, string> = {
-    户编号: "Y1", 档案级别: "市级", 职工类别: "城镇困难职工", 住房情况: "租房", 建档职工是否工会会员: "是", 主要致困原因: "因病",
-    "工资性收入（元/月）": "1500", 建议困难类别: "深度困难", 在档困难类别: "深度困难", 原建档日期: "2023-04-20", 原档案编号: "兰困-2023-077",
+    户编号: "Y1",
+    档案级别: "市级",
+    职工类别: "城镇困难职工",
+    住房情况: "租房",
+    建档职工是否工会会员: "是",
+    主要致困原因: "因病",
+    "工资性收入（元/月）": "1500",
+    建议困难类别: "深度困难",
+    在档困难类别: "深度困难",
+    原建档日期: "2023-04-20",
+    原档案编号: "兰困-2023-077",
   };
-  households.addRow(header.slice(1).map((h) => (h ? values[h] ?? "" : "")));
+  households.addRow(header.slice(1).map((h) => (h ? (values[h] ?? "") : "")));
   wb.getWorksheet("家庭成员")!.addRow(["Y1", holderName, "本人", residentId({ birthDate: birth }), birth, "男", "大病", "", "不在学", "灵活就业", "是"]);
   wb.creator = `open-e2e-${Date.now()}`;
   const path = test.info().outputPath("open.xlsx");
@@ -61,7 +70,9 @@ test("a caseworker imports existing files as open; another official approves the
   await officialPage.getByRole("dialog").getByRole("button", { name: "确认批准" }).click();
   await expect(officialPage.getByText("已迁入 1 户在档档案")).toBeVisible({ timeout: 30_000 });
 
-  const [file] = await sql<{ id: string; status: string; file_number: string }>("SELECT id, status, file_number FROM household_file WHERE holder_name = $1", [holderName]);
+  const [file] = await sql<{ id: string; status: string; file_number: string }>("SELECT id, status, file_number FROM household_file WHERE holder_name = $1", [
+    holderName,
+  ]);
   expect(file?.status).toBe("OPEN");
   expect(file?.file_number).toMatch(/^GSLZ-\d{4}-\d{5}$/);
   await officialPage.goto(`/files/${file!.id}`);

@@ -10,21 +10,60 @@ async function openFile(organisationId: string, name: string, options: { account
   const holder = residentId({ birthDate: "1976-04-12" });
   const child = residentId({ birthDate: "2009-09-01", sex: "FEMALE" });
   const data = {
-    organisationId, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, suddenEvent: false,
-    mainCause: "ILLNESS", secondaryCauses: [], proposedTier: "DEEP", needs: "生活救助",
+    organisationId,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    suddenEvent: false,
+    mainCause: "ILLNESS",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
+    needs: "生活救助",
     members: [
-      { name, relation: "SELF", residentId: holder, birthDate: "1976-04-12", sex: "MALE", health: "CHRONIC_ILLNESS", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true },
-      { name: `${name.slice(0, 1)}小梅`, relation: "CHILD", residentId: child, birthDate: "2009-09-01", sex: "FEMALE", health: "HEALTHY", education: "HIGH_SCHOOL", employment: "NOT_WORKING_AGE", livesInHousehold: true },
+      {
+        name,
+        relation: "SELF",
+        residentId: holder,
+        birthDate: "1976-04-12",
+        sex: "MALE",
+        health: "CHRONIC_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+      {
+        name: `${name.slice(0, 1)}小梅`,
+        relation: "CHILD",
+        residentId: child,
+        birthDate: "2009-09-01",
+        sex: "FEMALE",
+        health: "HEALTHY",
+        education: "HIGH_SCHOOL",
+        employment: "NOT_WORKING_AGE",
+        livesInHousehold: true,
+      },
     ],
-    incomes: [{ source: "WAGES", monthlyFen: 150000 }], expenditures: [],
+    incomes: [{ source: "WAGES", monthlyFen: 150000 }],
+    expenditures: [],
   };
-  const [column] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'household_file' AND column_name = 'next_check_due'");
+  const [column] = await sql<{ n: number }>(
+    "SELECT count(*)::int AS n FROM information_schema.columns WHERE table_name = 'household_file' AND column_name = 'next_check_due'",
+  );
   const checkDue = column!.n > 0;
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
        main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at, civil_check_result${checkDue ? ", next_check_due" : ""})
      VALUES ($1, $2, 'OPEN', $3, $4, $5, 2, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT'${checkDue ? ", CURRENT_DATE + 90" : ""}) RETURNING id`,
-    [organisationId, `E2E-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, JSON.stringify(data), name, holder, await userId("lz_caseworker"), await userId("lz_official")],
+    [
+      organisationId,
+      `E2E-${Date.now()}-${Math.floor(Math.random() * 1e6)}`,
+      JSON.stringify(data),
+      name,
+      holder,
+      await userId("lz_caseworker"),
+      await userId("lz_official"),
+    ],
   );
   if (options.account) {
     await sql(

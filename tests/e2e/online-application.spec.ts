@@ -17,7 +17,9 @@ const PHONE = { width: 390, height: 844 };
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
 }
 
 async function noHorizontalOverflow(page: Page, width = PHONE.width) {
@@ -29,7 +31,9 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   test.setTimeout(240_000);
   const holderId = residentId({ birthDate: "1982-07-15", sex: "FEMALE" });
   const holderName = "马秀兰";
-  const idPhoto = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 200, g: 210, b: 220 } } }).jpeg().toBuffer();
+  const idPhoto = await sharp({ create: { width: 320, height: 200, channels: 3, background: { r: 200, g: 210, b: 220 } } })
+    .jpeg()
+    .toBuffer();
   const signedPdf = Buffer.from("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "latin1");
 
   // ── The worker, on a phone, signed in nowhere.
@@ -114,7 +118,9 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   await screenshot(desk, "online-application-draft");
   const [draft] = await sql<{ status: string; holder_name: string; evidence: number; org: string }>(
     `SELECT f.status, f.holder_name, (SELECT count(*)::int FROM evidence_file e WHERE e.file_id = f.id) AS evidence, o.code AS org
-       FROM household_file f JOIN organisation o ON o.id = f.organisation_id WHERE f.id = $1`, [fileId]);
+       FROM household_file f JOIN organisation o ON o.id = f.organisation_id WHERE f.id = $1`,
+    [fileId],
+  );
   expect(draft).toEqual({ status: "DRAFT", holder_name: holderName, evidence: 2, org: "GSLZCG01" });
 
   // The queue at 390 px too.

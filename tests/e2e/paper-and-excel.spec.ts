@@ -13,10 +13,22 @@ test("prints two selected households as one A4 document with five forms each", a
   const names = [`冯秀梅${Date.now() % 1000}`, `韩国栋${Date.now() % 1000}`];
   const ids: string[] = [];
   for (const [i, name] of names.entries()) {
-    const fileId = await createOpenFile({ orgCode: "GSLZCG", holderName: name, holderId: residentId({ birthDate: `197${i}-02-0${i + 3}` }), caseworker: "lz_caseworker", official: "lz_official" });
+    const fileId = await createOpenFile({
+      orgCode: "GSLZCG",
+      holderName: name,
+      holderId: residentId({ birthDate: `197${i}-02-0${i + 3}` }),
+      caseworker: "lz_caseworker",
+      official: "lz_official",
+    });
     ids.push(fileId);
-    await sql("INSERT INTO visit (file_id, visit_date, visitors, findings, recorded_by_id) SELECT $1, current_date - 3, '王静、李明', '配偶透析，每周三次', id FROM app_user WHERE username = 'lz_caseworker'", [fileId]);
-    await sql("INSERT INTO plan_measure (file_id, need, measure, responsible, due_date, created_by_id) SELECT $1, '医疗费用负担重', '申请医疗救助', '市总工会帮扶中心', current_date + 30, id FROM app_user WHERE username = 'lz_caseworker'", [fileId]);
+    await sql(
+      "INSERT INTO visit (file_id, visit_date, visitors, findings, recorded_by_id) SELECT $1, current_date - 3, '王静、李明', '配偶透析，每周三次', id FROM app_user WHERE username = 'lz_caseworker'",
+      [fileId],
+    );
+    await sql(
+      "INSERT INTO plan_measure (file_id, need, measure, responsible, due_date, created_by_id) SELECT $1, '医疗费用负担重', '申请医疗救助', '市总工会帮扶中心', current_date + 30, id FROM app_user WHERE username = 'lz_caseworker'",
+      [fileId],
+    );
   }
   const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   await loginAs(context, "lz_caseworker");
@@ -41,14 +53,21 @@ test("prints two selected households as one A4 document with five forms each", a
   const { text } = await extractText(doc, { mergePages: false });
   // Chromium's CJK font maps some glyphs to radical code points (⼯ for 工, ⻚ for 页): NFKC folds
   // the Kangxi radicals; the few simplified radicals used by these forms are folded by hand.
-  const fold = (t: string) => t.normalize("NFKC").replace(/[\u2E80-\u2EFF]/g, (c) => ({ "⻚": "页", "⻓": "长", "⻔": "门", "⻅": "见", "⻛": "风", "⻋": "车", "⻢": "马", "⻄": "西", "⻆": "角", "⻉": "贝", "⺠": "民" })[c] ?? c);
+  const fold = (t: string) =>
+    t
+      .normalize("NFKC")
+      .replace(
+        /[\u2E80-\u2EFF]/g,
+        (c) => ({ "⻚": "页", "⻓": "长", "⻔": "门", "⻅": "见", "⻛": "风", "⻋": "车", "⻢": "马", "⻄": "西", "⻆": "角", "⻉": "贝", "⺠": "民" })[c] ?? c,
+      );
   const needle = (t: string) => fold(t).replace(/\s+/g, "");
   const pages = (text as string[]).map(fold);
   const all = pages.join("\n").replace(/\s+/g, "");
   for (const title of ["困难职工档案表", "家庭收支调查表", "已享受帮扶政策资金记录表", "结对帮扶记录表", "问题清单与帮扶建议"]) {
     expect(pages.filter((p) => p.replace(/\s+/g, "").includes(needle(title))).length).toBeGreaterThanOrEqual(2);
   }
-  for (const section of ["一、家庭基本情况", "二、家庭收支", "三、致困原因", "四、困难需求与帮扶计划", "五、已享受政策和资金", "六、结对帮扶"]) expect(all).toContain(needle(section));
+  for (const section of ["一、家庭基本情况", "二、家庭收支", "三、致困原因", "四、困难需求与帮扶计划", "五、已享受政策和资金", "六、结对帮扶"])
+    expect(all).toContain(needle(section));
   for (const name of names) expect(all).toContain(needle(name));
   expect(all).toContain(needle("申请人（签字）"));
   expect(all).toContain(needle("经办人（签字）"));
@@ -58,7 +77,18 @@ test("prints two selected households as one A4 document with five forms each", a
   // Page numbers count each household's own sheets (issue 26), not the whole print: every sheet
   // fits one page, so ten pages read 第1–5页/共5页 twice, each at the foot of its own page.
   expect(doc.numPages).toBe(10);
-  expect(pages.map((p) => /第(\d+)页\/共(\d+)页/.exec(p.replace(/\s+/g, ""))?.slice(1).join("/"))).toEqual(["1/5", "2/5", "3/5", "4/5", "5/5", "1/5", "2/5", "3/5", "4/5", "5/5"]);
+  expect(pages.map((p) => /第(\d+)页\/共(\d+)页/.exec(p.replace(/\s+/g, ""))?.slice(1).join("/"))).toEqual([
+    "1/5",
+    "2/5",
+    "3/5",
+    "4/5",
+    "5/5",
+    "1/5",
+    "2/5",
+    "3/5",
+    "4/5",
+    "5/5",
+  ]);
   expect(all).not.toContain(needle("共10页"));
   // Nothing of the screen: no navigation, no sign-out, no print button.
   for (const chrome of ["退出登录", "审计日志", "打印所选档案", "共 2 户"]) expect(all).not.toContain(needle(chrome));

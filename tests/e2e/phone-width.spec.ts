@@ -30,7 +30,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join(" | ")}`,
+    );
 }
 
 const PAGES: Array<{ name: string; user: string; path: string | (() => string) }> = [
@@ -96,7 +102,13 @@ test.beforeAll(async () => {
     fileId = existing.id;
     return;
   }
-  fileId = await createOpenFile({ orgCode: "GSLZ", holderName: "欧阳建军", holderId: "620102198503160509", caseworker: "lz_caseworker", official: "lz_official" });
+  fileId = await createOpenFile({
+    orgCode: "GSLZ",
+    holderName: "欧阳建军",
+    holderId: "620102198503160509",
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+  });
   // What widened the page: a re-check and a long tier-history line beside the table.
   await sql(
     `INSERT INTO recheck (file_id, episode, check_date, visitors, recorded_by_id, figures, per_capita_monthly_fen, suggested_tier, tier_at_check, outcome, finding, note)

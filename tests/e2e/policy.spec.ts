@@ -12,13 +12,42 @@ async function studentFile(organisationId: string, name: string) {
   const holder = residentId({ birthDate: "1975-02-11" });
   const child = residentId({ birthDate: "2008-03-01", sex: "FEMALE" });
   const data = {
-    organisationId, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, suddenEvent: false,
-    mainCause: "EDUCATION", secondaryCauses: [], proposedTier: "DEEP", needs: "助学",
+    organisationId,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    suddenEvent: false,
+    mainCause: "EDUCATION",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
+    needs: "助学",
     members: [
-      { name, relation: "SELF", residentId: holder, birthDate: "1975-02-11", sex: "MALE", health: "HEALTHY", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true },
-      { name: `${name.slice(0, 1)}小雪`, relation: "CHILD", residentId: child, birthDate: "2008-03-01", sex: "FEMALE", health: "HEALTHY", education: "UNIVERSITY", employment: "NOT_WORKING_AGE", livesInHousehold: true },
+      {
+        name,
+        relation: "SELF",
+        residentId: holder,
+        birthDate: "1975-02-11",
+        sex: "MALE",
+        health: "HEALTHY",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+      {
+        name: `${name.slice(0, 1)}小雪`,
+        relation: "CHILD",
+        residentId: child,
+        birthDate: "2008-03-01",
+        sex: "FEMALE",
+        health: "HEALTHY",
+        education: "UNIVERSITY",
+        employment: "NOT_WORKING_AGE",
+        livesInHousehold: true,
+      },
     ],
-    incomes: [{ source: "WAGES", monthlyFen: 150000 }], expenditures: [],
+    incomes: [{ source: "WAGES", monthlyFen: 150000 }],
+    expenditures: [],
   };
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
@@ -26,9 +55,10 @@ async function studentFile(organisationId: string, name: string) {
      VALUES ($1, $2, 'OPEN', $3, $4, $5, 2, 'CITY', 'URBAN', 'EDUCATION', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', CURRENT_DATE + 3) RETURNING id`,
     [organisationId, `POL-${Date.now()}`, JSON.stringify(data), name, holder, await userId("lz_caseworker"), await userId("lz_official")],
   );
-  await sql(`INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) VALUES ($1, $2, '兰州银行', '622848001234567890', $3, $4)`, [
-    file!.id, organisationId, name, await userId("lz_caseworker"),
-  ]);
+  await sql(
+    `INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) VALUES ($1, $2, '兰州银行', '622848001234567890', $3, $4)`,
+    [file!.id, organisationId, name, await userId("lz_caseworker")],
+  );
   return file!.id;
 }
 
@@ -95,14 +125,19 @@ test("an administrator changes the 低保 standard and a grant; new decisions us
   });
   await expect(admin.getByRole("cell", { name: "¥900.00 /人·月" })).toBeVisible();
   await expect(admin.getByRole("row").filter({ hasText: "助学救助（金秋助学）·市级档案" }).first()).toContainText("¥7,000.00");
-  await admin.getByText(/^历史记录与待执行/).first().click();
+  await admin
+    .getByText(/^历史记录与待执行/)
+    .first()
+    .click();
   await expect(admin.getByRole("row").filter({ hasText: "¥960.00" }).first()).toContainText("待执行");
   await screenshot(admin, "policy-admin");
   await admin.setViewportSize({ width: 390, height: 900 });
   await screenshot(admin, "policy-admin-390");
 
   // The audit trail has the change with before and after.
-  const [audit] = await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'policy.add-row' AND detail ? 'before' AND detail ? 'after'");
+  const [audit] = await sql<{ n: number }>(
+    "SELECT count(*)::int AS n FROM audit_event WHERE action = 'policy.add-row' AND detail ? 'before' AND detail ? 'after'",
+  );
   expect(audit!.n).toBe(3);
 
   // After the change: the new grant for a new batch; the earlier batch keeps its amount.

@@ -26,8 +26,6 @@ const DEMO_PASSWORD = "Bangfu@2026";
 
 test.describe.configure({ mode: "serial" });
 
-
-
 function environOf(pid: number): Record<string, string> {
   const entries = readFileSync(`/proc/${pid}/environ`, "utf8").split("\0").filter(Boolean);
   return Object.fromEntries(entries.map((e) => [e.slice(0, e.indexOf("=")), e.slice(e.indexOf("=") + 1)]));
@@ -48,7 +46,6 @@ function processesOf(script: string, dataDir: string): number[] {
   }
   return found;
 }
-
 
 type TSecrets = { databasePasswords: Record<string, string> };
 
@@ -72,15 +69,30 @@ async function asOwner<T extends pg.QueryResultRow>(text: string, values: unknow
   }
 }
 
-
 test.beforeAll(async () => {
   test.setTimeout(300_000);
   dataDir = await mkdtemp(path.join(tmpdir(), "bangfu-processes-"));
   // As root PostgreSQL runs as `postgres`, which must be able to enter the folder.
   await chmod(dataDir, 0o755);
   [port, pgPort] = [await freePort(), await freePort()];
-  const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port), EMBEDDED_PG_PORT: String(pgPort), BANGFU_DATA_DIR: dataDir, BANGFU_BACKUP_SCHEDULE: "off" };
-  for (const name of ["DATABASE_URL", "MIGRATION_DATABASE_URL", "PGBOSS_DATABASE_URL", "EVIDENCE_DIR", "EXPORT_DIR", "BANGFU_BACKUP_DIR", "NEXTAUTH_URL", "NEXTAUTH_SECRET"]) delete env[name];
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PORT: String(port),
+    EMBEDDED_PG_PORT: String(pgPort),
+    BANGFU_DATA_DIR: dataDir,
+    BANGFU_BACKUP_SCHEDULE: "off",
+  };
+  for (const name of [
+    "DATABASE_URL",
+    "MIGRATION_DATABASE_URL",
+    "PGBOSS_DATABASE_URL",
+    "EVIDENCE_DIR",
+    "EXPORT_DIR",
+    "BANGFU_BACKUP_DIR",
+    "NEXTAUTH_URL",
+    "NEXTAUTH_SECRET",
+  ])
+    delete env[name];
   // Its own process group, as a terminal would give it: Ctrl-C is a SIGINT to the group.
   start = spawn("npm", ["start"], { cwd: PROJECT_DIR, env, detached: true, stdio: ["ignore", "pipe", "pipe"] });
   start.stdout!.on("data", (chunk: Buffer) => (output += chunk.toString()));
@@ -116,20 +128,29 @@ test("no credential in the web server's or the job worker's environment opens th
   const socketDir = socketDirFor(path.join(dataDir, "pgdata"));
 
   const found: { process: string; name: string; value: string }[] = [];
-  for (const [name, pid] of [["web server", server!], ["job worker", jobs!]] as const) {
+  for (const [name, pid] of [
+    ["web server", server!],
+    ["job worker", jobs!],
+  ] as const) {
     const env = environOf(pid);
     // The owner's and the superuser's secrets are nowhere in the environment, under any name.
     for (const role of ["postgres", "bangfu_owner"]) {
-      expect(Object.entries(env).filter(([, value]) => value.includes(secrets.databasePasswords[role]!)), `${name}: ${role}`).toEqual([]);
+      expect(
+        Object.entries(env).filter(([, value]) => value.includes(secrets.databasePasswords[role]!)),
+        `${name}: ${role}`,
+      ).toEqual([]);
     }
     expect(Object.keys(env)).not.toContain("MIGRATION_DATABASE_URL");
     for (const [key, value] of Object.entries(env)) {
-      for (const match of value.matchAll(/postgres(?:ql)?:\/\/[^:\s]+:([^@\s]+)@/g)) found.push({ process: name, name: key, value: decodeURIComponent(match[1]!) });
+      for (const match of value.matchAll(/postgres(?:ql)?:\/\/[^:\s]+:([^@\s]+)@/g))
+        found.push({ process: name, name: key, value: decodeURIComponent(match[1]!) });
       if (/SECRET|PASSWORD|TOKEN|KEY/i.test(key) && value) found.push({ process: name, name: key, value });
     }
   }
   console.log(`credentials found: ${found.map((f) => `${f.process} ${f.name}`).join(", ")}`);
-  expect(found.map((f) => `${f.process} ${f.name}`)).toEqual(expect.arrayContaining(["web server DATABASE_URL", "web server NEXTAUTH_SECRET", "job worker DATABASE_URL"]));
+  expect(found.map((f) => `${f.process} ${f.name}`)).toEqual(
+    expect.arrayContaining(["web server DATABASE_URL", "web server NEXTAUTH_SECRET", "job worker DATABASE_URL"]),
+  );
 
   for (const { process: owner, name, value } of found) {
     const label = `${owner} ${name}`;
@@ -140,10 +161,12 @@ test("no credential in the web server's or the job worker's environment opens th
 
   // The rewrite attempts of issue 8, with every database URL the two processes hold.
   const fingerprint = async () =>
-    (await asOwner<{ ledger: string; audit: number; filing: number; triggers: number }>(`
+    (
+      await asOwner<{ ledger: string; audit: number; filing: number; triggers: number }>(`
       SELECT (SELECT count(*) || ':' || coalesce(sum(amount_fen), 0) FROM ledger_entry) AS ledger,
              (SELECT count(*)::int FROM audit_event) AS audit, (SELECT count(*)::int FROM filing_event) AS filing,
-             (SELECT count(*)::int FROM pg_trigger WHERE tgenabled = 'D') AS triggers`))[0];
+             (SELECT count(*)::int FROM pg_trigger WHERE tgenabled = 'D') AS triggers`)
+    )[0];
   const before = await fingerprint();
   expect(Number(before!.ledger.split(":")[0])).toBeGreaterThan(0);
   const urls = [...new Set([server!, jobs!].flatMap((pid) => Object.values(environOf(pid)).filter((v) => /^postgres(ql)?:\/\//.test(v))))];
@@ -152,7 +175,12 @@ test("no credential in the web server's or the job worker's environment opens th
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      for (const sql of ["UPDATE ledger_entry SET amount_fen = amount_fen + 1", "DELETE FROM audit_event", "TRUNCATE filing_event CASCADE", "ALTER TABLE ledger_entry DISABLE TRIGGER ALL"]) {
+      for (const sql of [
+        "UPDATE ledger_entry SET amount_fen = amount_fen + 1",
+        "DELETE FROM audit_event",
+        "TRUNCATE filing_event CASCADE",
+        "ALTER TABLE ledger_entry DISABLE TRIGGER ALL",
+      ]) {
         await expect(client.query(sql), `${new URL(url).username}: ${sql}`).rejects.toThrow(/permission denied|must be owner/);
       }
     } finally {
@@ -162,7 +190,9 @@ test("no credential in the web server's or the job worker's environment opens th
   expect(await fingerprint()).toEqual(before);
 });
 
-test("after kill -9 of the web server, pages answer again on their own, the database never stopped and a payment recorded before is there", async ({ page }) => {
+test("after kill -9 of the web server, pages answer again on their own, the database never stopped and a payment recorded before is there", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const [file] = await asOwner<{ id: string }>(`
     SELECT f.id FROM household_file f JOIN organisation o ON o.id = f.organisation_id

@@ -13,7 +13,9 @@ const PHONE = { width: 390, height: 844 };
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
 }
 
 async function noHorizontalOverflow(page: Page) {
@@ -87,7 +89,16 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
     "SELECT (SELECT id FROM app_user WHERE username = 'lz_caseworker') AS cw, (SELECT id FROM app_user WHERE username = 'lz_official') AS off, organisation_id AS org FROM household_file WHERE id = $1",
     [fileId],
   );
-  await insertApprovedPayment(sql, { fileId, organisationId: people!.org, aidType: "MEDICAL", fundSource: "CENTRAL_SPECIAL", amountFen: 120_000, purpose: "住院医疗救助", recordedById: people!.cw, approvedById: people!.off });
+  await insertApprovedPayment(sql, {
+    fileId,
+    organisationId: people!.org,
+    aidType: "MEDICAL",
+    fundSource: "CENTRAL_SPECIAL",
+    amountFen: 120_000,
+    purpose: "住院医疗救助",
+    recordedById: people!.cw,
+    approvedById: people!.off,
+  });
   await worker.getByRole("button", { name: "退出查询" }).click();
   await query("王秀静", holderId, code);
   const payments = worker.getByTestId("own-payments");
@@ -137,7 +148,12 @@ test("a staff action posted to a public page with the staff cookie finds nobody 
   const { headers, body } = captured!;
   const replay = (path: string) =>
     staff.request.post(path, {
-      headers: { "next-action": headers["next-action"]!, "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8", accept: "text/x-component", origin: headers["origin"]! },
+      headers: {
+        "next-action": headers["next-action"]!,
+        "content-type": headers["content-type"] ?? "text/plain;charset=UTF-8",
+        accept: "text/x-component",
+        origin: headers["origin"]!,
+      },
       data: body,
     });
   // …replayed on its own page with the same cookie it works (the control)…

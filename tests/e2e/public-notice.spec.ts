@@ -17,7 +17,9 @@ const shanghaiDate = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + o
 
 async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations.filter((v) => v.impact === "serious" || v.impact === "critical").map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
+  return violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
 }
 async function fitsPhone(page: Page) {
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
@@ -32,10 +34,30 @@ async function reviewedFile(): Promise<string> {
   const [off] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = 'lz_official'");
   const named = nameSearchColumns(HOLDER);
   const data = {
-    organisationId: org!.id, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
-    members: [{ name: HOLDER, relation: "SELF", residentId: holderId, birthDate: "1976-04-12", sex: "MALE", health: "SERIOUS_ILLNESS", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true }],
-    incomes: [{ source: "DIBAO", monthlyFen: 50000 }], expenditures: [{ kind: "MEDICAL", annualFen: 1200000 }],
-    suddenEvent: false, mainCause: "ILLNESS", secondaryCauses: [], proposedTier: "DEEP",
+    organisationId: org!.id,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    members: [
+      {
+        name: HOLDER,
+        relation: "SELF",
+        residentId: holderId,
+        birthDate: "1976-04-12",
+        sex: "MALE",
+        health: "SERIOUS_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "UNABLE",
+        livesInHousehold: true,
+      },
+    ],
+    incomes: [{ source: "DIBAO", monthlyFen: 50000 }],
+    expenditures: [{ kind: "MEDICAL", annualFen: 1200000 }],
+    suddenEvent: false,
+    mainCause: "ILLNESS",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
   };
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
@@ -86,7 +108,10 @@ test("a file in publicity is objected to from a phone, and approval waits until 
   const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
   const visitor = await phone.newPage();
   await visitor.goto("/public");
-  await visitor.getByRole("link", { name: /建档公示/ }).last().click();
+  await visitor
+    .getByRole("link", { name: /建档公示/ })
+    .last()
+    .click();
   await visitor.getByLabel("工会名称").fill("城");
   await visitor.getByRole("button", { name: "查找工会" }).click();
   await expect(visitor.getByText("请至少输入 2 个字")).toBeVisible();

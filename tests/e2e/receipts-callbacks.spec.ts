@@ -11,16 +11,45 @@ async function openFile(orgCode: string, name: string) {
   const organisationId = await orgId(orgCode);
   const holder = residentId({ birthDate: "1968-03-15" });
   const data = {
-    organisationId, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, suddenEvent: false,
-    mainCause: "ILLNESS", secondaryCauses: [], proposedTier: "DEEP", needs: "生活救助",
-    members: [{ name, relation: "SELF", residentId: holder, birthDate: "1968-03-15", sex: "FEMALE", health: "CHRONIC_ILLNESS", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
-    incomes: [{ source: "WAGES", monthlyFen: 120000 }], expenditures: [],
+    organisationId,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    suddenEvent: false,
+    mainCause: "ILLNESS",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
+    needs: "生活救助",
+    members: [
+      {
+        name,
+        relation: "SELF",
+        residentId: holder,
+        birthDate: "1968-03-15",
+        sex: "FEMALE",
+        health: "CHRONIC_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+    ],
+    incomes: [{ source: "WAGES", monthlyFen: 120000 }],
+    expenditures: [],
   };
   await sql(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
        main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at, civil_check_result, next_check_due)
      VALUES ($1, $2, 'OPEN', $3, $4, $5, 1, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', CURRENT_DATE + 90)`,
-    [organisationId, `RC-${Date.now()}-${Math.floor(Math.random() * 1e6)}`, JSON.stringify(data), name, holder, await userId("lz_caseworker"), await userId("lz_official")],
+    [
+      organisationId,
+      `RC-${Date.now()}-${Math.floor(Math.random() * 1e6)}`,
+      JSON.stringify(data),
+      name,
+      holder,
+      await userId("lz_caseworker"),
+      await userId("lz_official"),
+    ],
   );
 }
 
@@ -94,7 +123,9 @@ test("a cash batch is signed for, becomes paid, and its call-back sample is work
   await desk.getByLabel(/签字后的签收表扫描件/).setInputFiles({ name: "签收表.png", mimeType: "image/png", buffer: Buffer.from("这不是图片") });
   await desk.getByRole("button", { name: "上传扫描件" }).click();
   await expect(desk.getByText(/只能上传 PDF、JPG 或 PNG 格式的文件/)).toBeVisible();
-  const png = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 240, g: 240, b: 235 } } }).png().toBuffer();
+  const png = await sharp({ create: { width: 120, height: 80, channels: 3, background: { r: 240, g: 240, b: 235 } } })
+    .png()
+    .toBuffer();
   await desk.getByLabel(/签字后的签收表扫描件/).setInputFiles({ name: "签收表-七里河.png", mimeType: "image/png", buffer: png });
   await desk.getByRole("button", { name: "上传扫描件" }).click();
   await expect(desk.getByTestId("receipt-scans")).toContainText("签收表-七里河.png");
@@ -120,7 +151,9 @@ test("a cash batch is signed for, becomes paid, and its call-back sample is work
   await screenshot(desk, "receipts-batch-paid-390");
   const [reversal] = await sql<{ amount_fen: number; reversal_kind: string }>(
     `SELECT r.amount_fen, r.reversal_kind FROM ledger_entry r JOIN ledger_entry o ON o.id = r.reverses_entry_id
-       JOIN batch_line l ON l.id = o.batch_line_id WHERE l.batch_id = $1`, [batchId]);
+       JOIN batch_line l ON l.id = o.batch_line_id WHERE l.batch_id = $1`,
+    [batchId],
+  );
   expect(reversal).toEqual({ amount_fen: -50000, reversal_kind: "UNCLAIMED" });
 
   // Whoever confirmed the receipts may not call back; a caller who had no part works the sample.

@@ -85,7 +85,12 @@ test("each role lands on a workbench listing their real work; the report drills 
       WHERE f.status = 'OPEN' AND o.path LIKE (SELECT path FROM organisation WHERE code = 'GSLZCG') || '%'`,
   );
   expect(open!.n).toBeGreaterThanOrEqual(1);
-  await expect(openFiles.getByRole("row", { name: /城关区总工会/ }).getByRole("cell").nth(1)).toHaveText(String(open!.n));
+  await expect(
+    openFiles
+      .getByRole("row", { name: /城关区总工会/ })
+      .getByRole("cell")
+      .nth(1),
+  ).toHaveText(String(open!.n));
   await expect(auditor.getByTestId("report-chart").first().locator("svg")).toBeVisible();
   const moneyByType = auditor.getByRole("region", { name: "期间救助资金（按救助类型）" });
   // This year's medical aid paid by Lanzhou's unions, net of reversals: this test's 8,000 yuan and
@@ -107,7 +112,14 @@ test("each role lands on a workbench listing their real work; the report drills 
   await openFiles.getByRole("link", { name: "下载 .xlsx" }).click();
   expect((await download).suggestedFilename()).toMatch(/^统计报表-兰州市总工会-.*\.xlsx$/);
   await expect
-    .poll(async () => (await sql<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'report.export' AND actor_id = (SELECT id FROM app_user WHERE username = 'lz_auditor')"))[0]!.n)
+    .poll(
+      async () =>
+        (
+          await sql<{ n: number }>(
+            "SELECT count(*)::int AS n FROM audit_event WHERE action = 'report.export' AND actor_id = (SELECT id FROM app_user WHERE username = 'lz_auditor')",
+          )
+        )[0]!.n,
+    )
     .toBe(1);
 
   await openFiles.getByRole("link", { name: "城关区总工会" }).click();

@@ -11,7 +11,13 @@ test("the review page lists a submitted batch with the number of lines it pays",
   const name = `名单计数核对 ${Date.now().toString(36)}`;
   const files: { id: string; organisation_id: string }[] = [];
   for (const [i, holderName] of ["孟庆华", "段玉兰", "吕建新"].entries()) {
-    const id = await createOpenFile({ orgCode: "GSLZCG", holderName, holderId: residentId({ birthDate: `1970-0${i + 1}-11` }), caseworker: "lz_caseworker", official: "lz_official" });
+    const id = await createOpenFile({
+      orgCode: "GSLZCG",
+      holderName,
+      holderId: residentId({ birthDate: `1970-0${i + 1}-11` }),
+      caseworker: "lz_caseworker",
+      official: "lz_official",
+    });
     files.push({ id, organisation_id: await orgId("GSLZCG") });
   }
   const [batch] = await sql<{ id: string }>(

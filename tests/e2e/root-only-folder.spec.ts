@@ -14,21 +14,22 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { freePort, loginStatus, PROJECT_DIR } from "./support/npm-start";
 
-
-
-
 test.skip(typeof process.getuid !== "function" || process.getuid() !== 0, "only as root");
 
 /** The web servers and job workers running in `project` (by their working folder). */
 function childrenIn(project: string): string[] {
   const found = spawnSync("pgrep", ["-f", "scripts/(serve|jobs)\\.ts"], { encoding: "utf8" });
-  return found.stdout.trim().split("\n").filter(Boolean).filter((pid) => {
-    try {
-      return readlinkSync(`/proc/${pid}/cwd`) === project;
-    } catch {
-      return false;
-    }
-  });
+  return found.stdout
+    .trim()
+    .split("\n")
+    .filter(Boolean)
+    .filter((pid) => {
+      try {
+        return readlinkSync(`/proc/${pid}/cwd`) === project;
+      } catch {
+        return false;
+      }
+    });
 }
 
 /** The node process running scripts/start.ts in the group (not the tsx wrapper around it). */

@@ -106,7 +106,7 @@ test("an auditor exports the audit trail as CSV; other roles cannot", async ({ b
   await auditor.getByRole("link", { name: "导出 CSV" }).click();
   const download = await downloadPromise;
   const text = await readFile((await download.path())!, "utf8");
-  expect(text.startsWith("\uFEFF\"时间\",\"用户名\"")).toBe(true);
+  expect(text.startsWith('\uFEFF"时间","用户名"')).toBe(true);
   expect(download.suggestedFilename()).toContain("登录记录");
 
   const caseworker = await pageAs(browser, "lz_caseworker");

@@ -15,7 +15,13 @@ async function pageFor(browser: Browser, username: string, viewport = DESKTOP): 
   const key = `${username}-${viewport.width}`;
   let context = contexts.get(key);
   if (!context) {
-    context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+    context = await browser.newContext({
+      viewport,
+      locale: "zh-CN",
+      timezoneId: "Asia/Shanghai",
+      isMobile: viewport.width < 500,
+      hasTouch: viewport.width < 500,
+    });
     await loginAs(context, username);
     contexts.set(key, context);
   }
@@ -40,7 +46,9 @@ test("录入核查 starts with no conclusion, requires the facts, and asks why a
   // Several pages and a phone screenshot: slow on 2 shared cores.
   test.slow();
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
-  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
+  const fileId =
+    existing?.id ??
+    (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
   const page = await pageFor(browser, "lz_caseworker");
   await page.goto(`/files/${fileId}`);
   await page.getByRole("button", { name: "录入核查" }).click();
@@ -103,7 +111,9 @@ test("the archive finds a household by the ID tail it shows and by a member's na
   // Several pages and a phone screenshot: slow on 2 shared cores.
   test.slow();
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '孙海涛' LIMIT 1");
-  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "孙海涛", holderId: "620102196807220537", caseworker: "lz_caseworker", official: "lz_official" }));
+  const fileId =
+    existing?.id ??
+    (await createOpenFile({ orgCode: "GSLZ", holderName: "孙海涛", holderId: "620102196807220537", caseworker: "lz_caseworker", official: "lz_official" }));
   // A spouse in the file's data (what the search reads) and its people.
   await sql(
     `UPDATE household_file SET data = jsonb_set(data, '{members}', data->'members' || '[{"name": "欧阳丽华", "relation": "SPOUSE"}]'::jsonb)
@@ -117,7 +127,10 @@ test("the archive finds a household by the ID tail it shows and by a member's na
   await expect(status).toHaveValue("");
   for (const q of ["0537", "欧阳丽华"]) {
     await page.getByLabel(/姓名 \/ 身份号码/).fill(q);
-    await page.getByRole("button", { name: /查询|搜索/ }).first().click();
+    await page
+      .getByRole("button", { name: /查询|搜索/ })
+      .first()
+      .click();
     await expect(page.getByRole("link", { name: "孙海涛" }), q).toBeVisible();
   }
   await page.screenshot({ path: "test-results/screens/polish-archive-desktop.png", fullPage: true });
@@ -155,7 +168,9 @@ test("the printed 档案表册 carries full ID numbers for the archive room, say
   // Several pages and a phone screenshot: slow on 2 shared cores.
   test.slow();
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '钱立新' LIMIT 1");
-  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
+  const fileId =
+    existing?.id ??
+    (await createOpenFile({ orgCode: "GSLZ", holderName: "钱立新", holderId: "620102197204180519", caseworker: "lz_caseworker", official: "lz_official" }));
   const page = await pageFor(browser, "lz_caseworker");
   await page.goto(`/print/files?id=${fileId}`);
   await expect(page.getByTestId("print-id-mode")).toContainText("公民身份号码完整打印（已记入审计日志）");
@@ -168,7 +183,9 @@ test("the printed 档案表册 carries full ID numbers for the archive room, say
   await page.close();
 });
 
-test("统计报表 keeps the last report beside a refused quarter and shows the month it shows; 审核 headings match their rows; an approval restates what it approves", async ({ browser }) => {
+test("统计报表 keeps the last report beside a refused quarter and shows the month it shows; 审核 headings match their rows; an approval restates what it approves", async ({
+  browser,
+}) => {
   // Several pages and a phone screenshot: slow on 2 shared cores.
   test.slow();
   const auditor = await pageFor(browser, "lz_auditor");
@@ -190,7 +207,9 @@ test("统计报表 keeps the last report beside a refused quarter and shows the 
 
   // A pending tier change on a Lanzhou file, for the approval dialog.
   const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '孙秀梅' LIMIT 1");
-  const fileId = existing?.id ?? (await createOpenFile({ orgCode: "GSLZ", holderName: "孙秀梅", holderId: "620102197806120526", caseworker: "lz_caseworker", official: "lz_official" }));
+  const fileId =
+    existing?.id ??
+    (await createOpenFile({ orgCode: "GSLZ", holderName: "孙秀梅", holderId: "620102197806120526", caseworker: "lz_caseworker", official: "lz_official" }));
   await sql(
     `INSERT INTO change_request (file_id, organisation_id, kind, file_version, current_tier, proposed_tier, reason, requested_by_id)
      SELECT f.id, f.organisation_id, 'TIER_CHANGE', f.version, 'DEEP', 'RELATIVE', '收入增加', u.id FROM household_file f, app_user u

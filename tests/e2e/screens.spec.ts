@@ -19,7 +19,13 @@ test.beforeAll(async () => {
 });
 
 async function open(browser: Browser, username: string, viewport: { width: number; height: number }): Promise<Page> {
-  const context = await browser.newContext({ viewport, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: viewport.width < 500, hasTouch: viewport.width < 500 });
+  const context = await browser.newContext({
+    viewport,
+    locale: "zh-CN",
+    timezoneId: "Asia/Shanghai",
+    isMobile: viewport.width < 500,
+    hasTouch: viewport.width < 500,
+  });
   await loginAs(context, username);
   return context.newPage();
 }
@@ -29,7 +35,13 @@ async function seriousViolations(page: Page): Promise<string[]> {
   const { violations } = await new AxeBuilder({ page }).analyze();
   return violations
     .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).slice(0, 5).join(" | ")}`);
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.nodes
+          .map((n) => n.target.join(" "))
+          .slice(0, 5)
+          .join(" | ")}`,
+    );
 }
 
 async function demoFile(): Promise<string> {
@@ -61,7 +73,10 @@ const PAGES: Array<{ name: string; user: string; path: string | (() => Promise<s
 for (const { name, user, path, ready } of PAGES) {
   test(`${name}: no serious accessibility violations, screenshots at desktop and 390 px`, async ({ browser }) => {
     const url = typeof path === "string" ? path : await path();
-    for (const [label, viewport] of [["desktop", DESKTOP], ["phone", PHONE]] as const) {
+    for (const [label, viewport] of [
+      ["desktop", DESKTOP],
+      ["phone", PHONE],
+    ] as const) {
       const page = await open(browser, user, viewport);
       await page.goto(url);
       await page.locator(ready).first().waitFor();

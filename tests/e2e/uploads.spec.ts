@@ -26,7 +26,9 @@ async function fileOf(name: string, bytes: number, head = "%PDF-1.7\n"): Promise
 /** Every upload POST the page sends from now on. */
 function uploadsSent(page: Page): Request[] {
   const sent: Request[] = [];
-  page.on("request", (r) => { if (r.method() === "POST" && r.url().includes("/api/uploads/")) sent.push(r); });
+  page.on("request", (r) => {
+    if (r.method() === "POST" && r.url().includes("/api/uploads/")) sent.push(r);
+  });
   return sent;
 }
 
@@ -95,11 +97,12 @@ test("a malformed upload body gets a 400 in Chinese, never a 500, and the server
   const { page } = await newCaseworkerPage(browser);
   const { fileId } = await draftWithCapturedAction(page, `畸形测试${Date.now() % 10000}`);
   const boundary = "----bangfu-e2e";
-  const body = (fileName: string) => Buffer.from(
-    `--${boundary}\r\nContent-Disposition: form-data; name="fileId"\r\n\r\n${fileId}\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nINCOME\r\n` +
-      `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n\r\n--${boundary}--\r\n`,
-  );
+  const body = (fileName: string) =>
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="fileId"\r\n\r\n${fileId}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\nINCOME\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${fileName}"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n\r\n--${boundary}--\r\n`,
+    );
   const headers = { "content-type": `multipart/form-data; boundary=${boundary}` };
   for (const data of [body("收入\u0000证明.pdf"), body("收入证明.pdf").subarray(0, 150)]) {
     const response = await page.request.post("/api/uploads/evidence", { headers, data });
@@ -120,7 +123,8 @@ test("malformed server-action bodies get a 400 in Chinese, and an ordinary actio
     expect(await response.text()).toBe(MALFORMED_ACTION);
   }
   const boundary = "----bangfu-e2e-action";
-  const multipart = (fileName: string) => Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="1"; filename="${fileName}"\r\n\r\nx\r\n--${boundary}--\r\n`);
+  const multipart = (fileName: string) =>
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="1"; filename="${fileName}"\r\n\r\nx\r\n--${boundary}--\r\n`);
   for (const data of [multipart("a\u0000b.pdf"), multipart("a.pdf").subarray(0, 60)]) {
     const response = await page.request.post(action.url(), { headers: { ...headers, "content-type": `multipart/form-data; boundary=${boundary}` }, data });
     expect(response.status()).toBe(400);
@@ -134,11 +138,14 @@ test("malformed server-action bodies get a 400 in Chinese, and an ordinary actio
   const chunked = await new Promise<{ status: number; text: string }>((resolve) => {
     const request = httpRequest(action.url(), { method: "POST", headers }, (response) => {
       let text = "";
-      response.setEncoding("utf8").on("data", (c: string) => (text += c)).on("end", () => resolve({ status: response.statusCode!, text }));
+      response
+        .setEncoding("utf8")
+        .on("data", (c: string) => (text += c))
+        .on("end", () => resolve({ status: response.statusCode!, text }));
     });
     // Writing may fail once the server has answered and closed: the answer is what counts.
     request.on("error", () => undefined);
-    request.write("[\"");
+    request.write('["');
     const chunk = "x".repeat(64 * 1024);
     const pump = (left: number): void => {
       if (left === 0) return void request.end('"]');
@@ -166,8 +173,24 @@ test("roster and import state their limits, refuse 31 MB before sending, and ans
     sql<{ n: number }>("SELECT count(*)::int AS n FROM household_import"),
   ]);
   const cases = [
-    { path: "/civil", label: "民政比对名单（.xlsx 或 .csv）", button: "上传并比对", hint: "Excel 工作簿（.xlsx）或 CSV 文件，不超过 30 MB", tooLarge: "文件超过 30 MB，请按地区分成几个文件分别比对。", notWorkbook: "这不是 Excel 工作簿（.xlsx）或 CSV 文件", api: "/api/uploads/roster" },
-    { path: "/import", label: "填写好的导入模板（.xlsx）", button: "上传并校验", hint: "Excel 工作簿（.xlsx），不超过 30 MB", tooLarge: "文件超过 30 MB，请分成几个工作簿分批导入。", notWorkbook: "这不是 Excel 工作簿（.xlsx）", api: "/api/uploads/import" },
+    {
+      path: "/civil",
+      label: "民政比对名单（.xlsx 或 .csv）",
+      button: "上传并比对",
+      hint: "Excel 工作簿（.xlsx）或 CSV 文件，不超过 30 MB",
+      tooLarge: "文件超过 30 MB，请按地区分成几个文件分别比对。",
+      notWorkbook: "这不是 Excel 工作簿（.xlsx）或 CSV 文件",
+      api: "/api/uploads/roster",
+    },
+    {
+      path: "/import",
+      label: "填写好的导入模板（.xlsx）",
+      button: "上传并校验",
+      hint: "Excel 工作簿（.xlsx），不超过 30 MB",
+      tooLarge: "文件超过 30 MB，请分成几个工作簿分批导入。",
+      notWorkbook: "这不是 Excel 工作簿（.xlsx）",
+      api: "/api/uploads/import",
+    },
   ];
   for (const c of cases) {
     await page.goto(c.path);
@@ -192,7 +215,9 @@ test("roster and import state their limits, refuse 31 MB before sending, and ans
     }
     expect(sent).toHaveLength(2);
     // The server's own refusal of 31 MB sent around the browser.
-    const response = await page.request.post(c.api, { multipart: { file: { name: "绕过.xlsx", mimeType: "application/octet-stream", buffer: Buffer.alloc(31 * MiB) } } });
+    const response = await page.request.post(c.api, {
+      multipart: { file: { name: "绕过.xlsx", mimeType: "application/octet-stream", buffer: Buffer.alloc(31 * MiB) } },
+    });
     expect(response.status()).toBe(413);
     expect(await response.json()).toMatchObject({ ok: false, error: c.tooLarge });
   }
@@ -206,7 +231,9 @@ test("a page that fails is shown in Chinese, never Next's English page", async (
   await page.goto("/intake/new");
   await page.getByTestId("member-0").getByLabel("姓名").fill("出错测试");
   // The action's answer is lost on the way (a proxy's error page): the client cannot read it.
-  await page.route("**/*", (route) => (route.request().method() === "POST" && route.request().headers()["next-action"] ? route.fulfill({ status: 502, body: "Bad Gateway" }) : route.continue()));
+  await page.route("**/*", (route) =>
+    route.request().method() === "POST" && route.request().headers()["next-action"] ? route.fulfill({ status: 502, body: "Bad Gateway" }) : route.continue(),
+  );
   await page.getByRole("button", { name: "保存草稿" }).click();
   await expect(page.getByRole("heading", { name: "页面未能打开" })).toBeVisible();
   await expect(page.getByText("This page couldn")).toHaveCount(0);

@@ -20,15 +20,42 @@ test("warning → reopen, shared account → resolved, referral → overdue → 
   test.slow();
   const stamp = Date.now() % 10000;
   const exitedName = `返困${stamp}`;
-  const exited = await createOpenFile({ orgCode: "GSLZCG", holderName: exitedName, holderId: residentId({ birthDate: "1975-05-05", sex: "MALE" }), caseworker: "lz_caseworker", official: "lz_official" });
-  await sql("UPDATE household_file SET status = 'OBSERVATION', exit_reason = 'RESOLVED', exit_path = 'EMPLOYMENT', exited_at = now() - interval '1 month', observation_until = current_date + 300 WHERE id = $1", [exited]);
+  const exited = await createOpenFile({
+    orgCode: "GSLZCG",
+    holderName: exitedName,
+    holderId: residentId({ birthDate: "1975-05-05", sex: "MALE" }),
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+  });
+  await sql(
+    "UPDATE household_file SET status = 'OBSERVATION', exit_reason = 'RESOLVED', exit_path = 'EMPLOYMENT', exited_at = now() - interval '1 month', observation_until = current_date + 300 WHERE id = $1",
+    [exited],
+  );
   const sharedName = `共户${stamp}`;
-  const a = await createOpenFile({ orgCode: "GSLZCG", holderName: sharedName, holderId: residentId({ birthDate: "1976-06-06", sex: "MALE" }), caseworker: "lz_caseworker", official: "lz_official" });
-  const b = await createOpenFile({ orgCode: "GSLZQLH", holderName: sharedName, holderId: residentId({ birthDate: "1977-07-07", sex: "MALE" }), caseworker: "lz_caseworker", official: "lz_official" });
+  const a = await createOpenFile({
+    orgCode: "GSLZCG",
+    holderName: sharedName,
+    holderId: residentId({ birthDate: "1976-06-06", sex: "MALE" }),
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+  });
+  const b = await createOpenFile({
+    orgCode: "GSLZQLH",
+    holderName: sharedName,
+    holderId: residentId({ birthDate: "1977-07-07", sex: "MALE" }),
+    caseworker: "lz_caseworker",
+    official: "lz_official",
+  });
   const [cw] = await sql<{ id: string }>("SELECT id FROM app_user WHERE username = 'lz_caseworker'");
   const account = `62220${String(stamp).padStart(4, "0")}1234567`;
-  for (const [fileId, org] of [[a, "GSLZCG"], [b, "GSLZQLH"]] as const) {
-    await sql("INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) SELECT $1, id, '兰州银行', $2, $3, $4 FROM organisation WHERE code = $5", [fileId, account, sharedName, cw!.id, org]);
+  for (const [fileId, org] of [
+    [a, "GSLZCG"],
+    [b, "GSLZQLH"],
+  ] as const) {
+    await sql(
+      "INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id) SELECT $1, id, '兰州银行', $2, $3, $4 FROM organisation WHERE code = $5",
+      [fileId, account, sharedName, cw!.id, org],
+    );
   }
 
   const context = await browser.newContext({ locale: "zh-CN", timezoneId: "Asia/Shanghai" });

@@ -15,7 +15,9 @@ test("pages carry a nonce CSP and the security headers, and the app runs under t
   expect(headers["referrer-policy"]).toBe("strict-origin-when-cross-origin");
   expect(headers["permissions-policy"]).toContain("camera=()");
   const violations: string[] = [];
-  page.on("console", (m) => { if (/Content Security Policy/i.test(m.text())) violations.push(m.text()); });
+  page.on("console", (m) => {
+    if (/Content Security Policy/i.test(m.text())) violations.push(m.text());
+  });
   await signInWithForm(page, "lz_auditor", "Bangfu@2026");
   await expect(page.getByTestId("current-user")).toContainText("赵敏");
   await page.getByRole("link", { name: "台账" }).click();

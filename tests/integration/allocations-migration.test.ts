@@ -43,36 +43,69 @@ afterAll(async () => {
 describe("0031_allocations on a database that already paid", () => {
   it("opens each paying union's year at exactly what it spent, and then pays nothing without an allocation", async () => {
     const one = async (text: string, values: unknown[] = []) => (await client.query<{ id: string }>(text, values)).rows[0]!.id;
-    const province = await one("INSERT INTO organisation (name, code, level, region_code, path, depth) VALUES ('甘肃省总工会', 'GS', 'PROVINCE', '620000', '', 0) RETURNING id");
-    const city = await one("INSERT INTO organisation (name, code, level, region_code, parent_id, path, depth) VALUES ('兰州市总工会', 'GSLZ', 'CITY', '620100', $1, '', 0) RETURNING id", [province]);
+    const province = await one(
+      "INSERT INTO organisation (name, code, level, region_code, path, depth) VALUES ('甘肃省总工会', 'GS', 'PROVINCE', '620000', '', 0) RETURNING id",
+    );
+    const city = await one(
+      "INSERT INTO organisation (name, code, level, region_code, parent_id, path, depth) VALUES ('兰州市总工会', 'GSLZ', 'CITY', '620100', $1, '', 0) RETURNING id",
+      [province],
+    );
     const user = (name: string, org: string, role: string) =>
-      one("INSERT INTO app_user (username, name, organisation_id, roles, password_hash) VALUES ($1, $1, $2, $3::role[], 'x') RETURNING id", [name, org, [role]]);
+      one("INSERT INTO app_user (username, name, organisation_id, roles, password_hash) VALUES ($1, $1, $2, $3::role[], 'x') RETURNING id", [
+        name,
+        org,
+        [role],
+      ]);
     const caseworker = await user("lz_caseworker", city, "CASEWORKER");
     const cityOfficial = await user("lz_official", city, "OFFICIAL");
     const provinceOfficial = await user("gs_official", province, "OFFICIAL");
     await insertPayableFiles(client, { organisationId: city, count: 3, caseworkerId: caseworker, officialId: cityOfficial });
     const files = (await client.query<{ id: string }>("SELECT id FROM household_file ORDER BY file_number")).rows.map((r) => r.id);
     const pay = (fileId: string, approvedById: string, amountFen: number, entryDate: string) =>
-      insertApprovedPayment(client, { fileId, organisationId: city, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen, entryDate, purpose: "生活救助", recordedById: caseworker, approvedById });
+      insertApprovedPayment(client, {
+        fileId,
+        organisationId: city,
+        aidType: "LIVING",
+        fundSource: "CENTRAL_SPECIAL",
+        amountFen,
+        entryDate,
+        purpose: "生活救助",
+        recordedById: caseworker,
+        approvedById,
+      });
     await pay(files[0]!, cityOfficial, 100_000, "2025-03-01");
     const reversed = await pay(files[1]!, cityOfficial, 50_000, "2026-02-01");
     await insertApprovedPayment(client, {
-      fileId: files[1]!, organisationId: city, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: -50_000, entryDate: "2026-02-10", purpose: "冲正",
-      recordedById: caseworker, approvedById: provinceOfficial, reverses: { entryId: reversed.entryId, reason: "账号错误" },
+      fileId: files[1]!,
+      organisationId: city,
+      aidType: "LIVING",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: -50_000,
+      entryDate: "2026-02-10",
+      purpose: "冲正",
+      recordedById: caseworker,
+      approvedById: provinceOfficial,
+      reverses: { entryId: reversed.entryId, reason: "账号错误" },
     });
     await pay(files[2]!, provinceOfficial, 30_000, "2026-05-01");
 
     expect(await applyMigrations(`${serverUrl}/${DB}`, await migrationsUpTo("0031_allocations"))).toEqual(["0031_allocations"]);
 
     // The reversal gives back to the city (its original's payer), though a province official approved it.
-    const payers = (await client.query<{ amount_fen: number; paying_organisation_id: string }>("SELECT amount_fen, paying_organisation_id FROM ledger_entry ORDER BY entry_date")).rows;
+    const payers = (
+      await client.query<{ amount_fen: number; paying_organisation_id: string }>(
+        "SELECT amount_fen, paying_organisation_id FROM ledger_entry ORDER BY entry_date",
+      )
+    ).rows;
     expect(payers).toEqual([
       { amount_fen: 100_000, paying_organisation_id: city },
       { amount_fen: 50_000, paying_organisation_id: city },
       { amount_fen: -50_000, paying_organisation_id: city },
       { amount_fen: 30_000, paying_organisation_id: province },
     ]);
-    const openings = (await client.query("SELECT organisation_id, fund_source::text, amount_fen::int, entry_date::text, note FROM allocation ORDER BY entry_date")).rows;
+    const openings = (
+      await client.query("SELECT organisation_id, fund_source::text, amount_fen::int, entry_date::text, note FROM allocation ORDER BY entry_date")
+    ).rows;
     expect(openings).toEqual([
       { organisation_id: city, fund_source: "CENTRAL_SPECIAL", amount_fen: 100_000, entry_date: "2025-01-01", note: "期初额度：启用额度管理前已支出的金额" },
       { organisation_id: province, fund_source: "CENTRAL_SPECIAL", amount_fen: 30_000, entry_date: "2026-01-01", note: "期初额度：启用额度管理前已支出的金额" },

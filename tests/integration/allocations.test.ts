@@ -23,7 +23,14 @@ import { insertApprovedPayment, insertPayableFiles } from "../support/ledger-fix
 const today = todayInShanghai();
 const year = Number(today.slice(0, 4));
 let sql: pg.Client;
-let gsOfficial: TActor, gsAdmin: TActor, lzOfficial: TActor, cityOfficial: TActor, cityOfficial2: TActor, cityCaseworker: TActor, cityAuditor: TActor, countyOfficial: TActor;
+let gsOfficial: TActor,
+  gsAdmin: TActor,
+  lzOfficial: TActor,
+  cityOfficial: TActor,
+  cityOfficial2: TActor,
+  cityCaseworker: TActor,
+  cityAuditor: TActor,
+  countyOfficial: TActor;
 let province: string, city: string, county: string;
 const grassroots: string[] = [];
 
@@ -39,7 +46,10 @@ const input = (values: Record<string, unknown>) =>
 const passDown = (actor: TActor, recipientId: string, fundSource: FundSource, yuan: string, extra: Record<string, unknown> = {}) =>
   recordAllocation(actor, input({ kind: "PASS_DOWN", recipientId, fundSource, amountFen: yuan, ...extra }));
 async function balance(organisationId: string, fundSource: FundSource, y = year): Promise<number> {
-  const { rows } = await sql.query<{ b: string }>("SELECT balance_fen::text AS b FROM allocation_balance WHERE organisation_id = $1 AND fund_source = $2 AND year = $3", [organisationId, fundSource, y]);
+  const { rows } = await sql.query<{ b: string }>(
+    "SELECT balance_fen::text AS b FROM allocation_balance WHERE organisation_id = $1 AND fund_source = $2 AND year = $3",
+    [organisationId, fundSource, y],
+  );
   return Number(rows[0]?.b ?? 0);
 }
 const allocationCount = async () => Number((await sql.query<{ n: string }>("SELECT count(*)::text AS n FROM allocation")).rows[0]!.n);
@@ -52,7 +62,7 @@ beforeAll(async () => {
   city = await org("测试市总工会", "GSCS", "CITY", province);
   county = await org("测试县总工会", "GSCSX", "COUNTY", city);
   for (let i = 1; i <= 8; i++) grassroots.push(await org(`测试基层工会${i}`, `GSCSX${i}`, "GRASSROOTS", county));
-  [gsOfficial, gsAdmin, lzOfficial] = await Promise.all(["gs_official", "gs_admin", "lz_official"].map(actorFor)) as [TActor, TActor, TActor];
+  [gsOfficial, gsAdmin, lzOfficial] = (await Promise.all(["gs_official", "gs_admin", "lz_official"].map(actorFor))) as [TActor, TActor, TActor];
   cityOfficial = await user("GSCS", ["OFFICIAL"]);
   cityOfficial2 = await user("GSCS", ["OFFICIAL"]);
   await user("GSCS", ["ADMIN"]); // a city administrator exists, as in a real deployment
@@ -85,9 +95,15 @@ describe("entering allocations", () => {
   });
 
   it("takes 拨入 only at the top of the tree and 下拨 only to a union directly below", async () => {
-    await expect(recordAllocation(cityOfficial, input({ kind: "RECEIVED", fundSource: "DONATION", amountFen: "100", source: "市财政局" }))).rejects.toMatchObject({ code: "NOT_TOP_OF_TREE" });
+    await expect(
+      recordAllocation(cityOfficial, input({ kind: "RECEIVED", fundSource: "DONATION", amountFen: "100", source: "市财政局" })),
+    ).rejects.toMatchObject({ code: "NOT_TOP_OF_TREE" });
     const { allocationId } = await recordAllocation(gsAdmin, input({ kind: "RECEIVED", fundSource: "UNION_FUNDS", amountFen: "100", source: "全国总工会" }));
-    expect(await prisma.allocation.findUniqueOrThrow({ where: { id: allocationId } })).toMatchObject({ kind: "RECEIVED", organisationId: province, source: "全国总工会" });
+    expect(await prisma.allocation.findUniqueOrThrow({ where: { id: allocationId } })).toMatchObject({
+      kind: "RECEIVED",
+      organisationId: province,
+      source: "全国总工会",
+    });
     await expect(passDown(gsOfficial, county, "DONATION", "10")).rejects.toMatchObject({ code: "NOT_CHILD" }); // a grandchild
   });
 
@@ -96,17 +112,24 @@ describe("entering allocations", () => {
     const count = await allocationCount();
     await expect(passDown(lzOfficial, city, "DONATION", "10")).rejects.toMatchObject({ code: "NOT_CHILD" });
     const provinceRow = await prisma.allocation.findFirstOrThrow({ where: { organisationId: province, recipientId: city } });
-    await expect(recordAllocation(lzOfficial, input({ kind: "ADJUSTMENT", adjustsId: provinceRow.id, amountFen: "-1" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(recordAllocation(lzOfficial, input({ kind: "ADJUSTMENT", adjustsId: provinceRow.id, amountFen: "-1" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     // The city sees the row given to it, but corrects only its own rows.
-    await expect(recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: provinceRow.id, amountFen: "-1" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: provinceRow.id, amountFen: "-1" }))).rejects.toMatchObject({
+      code: "NOT_FOUND",
+    });
     await expect(passDown(cityCaseworker, county, "DONATION", "10")).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(passDown(cityAuditor, county, "DONATION", "10")).rejects.toMatchObject({ code: "FORBIDDEN" });
     expect(await allocationCount()).toBe(count);
   });
 
   it("explains bad input in Chinese", () => {
-    const issues = (values: Record<string, unknown>) => ZRecordAllocationInput.safeParse({ idempotencyKey: randomUUID(), entryDate: today, note: "说明", ...values }).error?.issues.map((i) => i.message);
-    expect(issues({ kind: "PASS_DOWN", fundSource: "DONATION", amountFen: "abc" })).toEqual(expect.arrayContaining(["金额格式不正确，请填写数字，例如 1234.56。"]));
+    const issues = (values: Record<string, unknown>) =>
+      ZRecordAllocationInput.safeParse({ idempotencyKey: randomUUID(), entryDate: today, note: "说明", ...values }).error?.issues.map((i) => i.message);
+    expect(issues({ kind: "PASS_DOWN", fundSource: "DONATION", amountFen: "abc" })).toEqual(
+      expect.arrayContaining(["金额格式不正确，请填写数字，例如 1234.56。"]),
+    );
     expect(issues({ kind: "PASS_DOWN", fundSource: "DONATION", amountFen: "0", recipientId: county })).toEqual(["金额须大于 0"]);
     expect(issues({ kind: "PASS_DOWN", fundSource: "DONATION", amountFen: "10" })).toEqual(["请选择下级工会"]);
     expect(issues({ kind: "RECEIVED", fundSource: "DONATION", amountFen: "10" })).toEqual(["请填写资金来源单位（如 省财政厅、全国总工会）"]);
@@ -123,10 +146,21 @@ describe("entering allocations", () => {
     await recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: allocationId, amountFen: "-100", note: "多拨，收回" }));
     expect(await balance(county, "DONATION")).toBe(50_000);
     expect(await balance(city, "DONATION")).toBe(100_050 - 50_000);
-    await expect(recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: allocationId, amountFen: "-600" }))).rejects.toMatchObject({ code: "ADJUST_BELOW_ZERO" });
+    await expect(recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: allocationId, amountFen: "-600" }))).rejects.toMatchObject({
+      code: "ADJUST_BELOW_ZERO",
+    });
     // What the county has already spent cannot be taken back.
     const [file] = await filesIn(grassroots[5]!, 1, 7);
-    await insertApprovedPayment(sql, { fileId: file!, organisationId: grassroots[5]!, aidType: "MEDICAL", fundSource: "DONATION", amountFen: 45_000, purpose: "大病医疗救助", recordedById: cityCaseworker.userId, approvedById: countyOfficial.userId });
+    await insertApprovedPayment(sql, {
+      fileId: file!,
+      organisationId: grassroots[5]!,
+      aidType: "MEDICAL",
+      fundSource: "DONATION",
+      amountFen: 45_000,
+      purpose: "大病医疗救助",
+      recordedById: cityCaseworker.userId,
+      approvedById: countyOfficial.userId,
+    });
     await expect(recordAllocation(cityOfficial, input({ kind: "ADJUSTMENT", adjustsId: allocationId, amountFen: "-100" }))).rejects.toThrow("测试县总工会");
     expect(await balance(county, "DONATION")).toBe(5_000);
   });
@@ -142,7 +176,9 @@ describe("entering allocations", () => {
 /** `count` payable files in a grassroots union (series keeps the resident IDs of calls apart). */
 async function filesIn(organisationId: string, count: number, series: number): Promise<string[]> {
   await insertPayableFiles(sql, { organisationId, count, caseworkerId: cityCaseworker.userId, officialId: cityOfficial.userId, series });
-  return (await prisma.householdFile.findMany({ where: { organisationId, fileNumber: { startsWith: `BULK${series}-` } }, select: { id: true } })).map((f) => f.id);
+  return (await prisma.householdFile.findMany({ where: { organisationId, fileNumber: { startsWith: `BULK${series}-` } }, select: { id: true } })).map(
+    (f) => f.id,
+  );
 }
 
 describe("approvals within the allocation", () => {
@@ -151,29 +187,46 @@ describe("approvals within the allocation", () => {
     const batches: Array<{ batchId: string; version: number }> = [];
     for (let i = 0; i < 5; i++) {
       await filesIn(grassroots[i]!, 4, i + 1);
-      const { batchId, lineCount } = await createBatch(cityCaseworker, ZCreateBatchInput.parse({
-        idempotencyKey: randomUUID(), name: `测试送温暖 ${i + 1}`, aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "500",
-        entryDate: today, purpose: "元旦春节慰问", organisationId: grassroots[i]!, tiers: [], fileLevels: [],
-      }));
+      const { batchId, lineCount } = await createBatch(
+        cityCaseworker,
+        ZCreateBatchInput.parse({
+          idempotencyKey: randomUUID(),
+          name: `测试送温暖 ${i + 1}`,
+          aidType: "WARMTH",
+          fundSource: "WARMTH_FUND",
+          standardAmountFen: "500",
+          entryDate: today,
+          purpose: "元旦春节慰问",
+          organisationId: grassroots[i]!,
+          tiers: [],
+          fileLevels: [],
+        }),
+      );
       expect(lineCount).toBe(4);
       const { version } = await getBatch(cityCaseworker, batchId);
       await submitBatch(cityCaseworker, { batchId, expectedVersion: version });
       batches.push({ batchId, version: version + 1 });
     }
     await passDown(gsOfficial, city, "WARMTH_FUND", "7000");
-    const results = await Promise.allSettled(batches.map((b, i) => approveBatch(i % 2 ? cityOfficial2 : cityOfficial, { batchId: b.batchId, expectedVersion: b.version })));
+    const results = await Promise.allSettled(
+      batches.map((b, i) => approveBatch(i % 2 ? cityOfficial2 : cityOfficial, { batchId: b.batchId, expectedVersion: b.version })),
+    );
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     expect(refused).toHaveLength(2);
     for (const r of refused) {
       expect(r.reason).toBeInstanceOf(DomainError);
-      expect(r.reason.message).toBe(`超出可用额度：测试市总工会 ${year} 年“送温暖资金”剩余 ¥1,000.00，本批次合计 ¥2,000.00。请先由上级下拨资金，或减少金额后再办理。`);
+      expect(r.reason.message).toBe(
+        `超出可用额度：测试市总工会 ${year} 年“送温暖资金”剩余 ¥1,000.00，本批次合计 ¥2,000.00。请先由上级下拨资金，或减少金额后再办理。`,
+      );
     }
     expect(await balance(city, "WARMTH_FUND")).toBe(100_000);
     const statuses = await prisma.disbursementBatch.groupBy({ by: ["status"], where: { id: { in: batches.map((b) => b.batchId) } }, _count: true });
     expect(Object.fromEntries(statuses.map((s) => [s.status, s._count]))).toEqual({ APPROVED: 3, SUBMITTED: 2 });
     const { rows } = await sql.query<{ n: number; total: string }>(
-      "SELECT count(*)::int AS n, sum(amount_fen)::text AS total FROM ledger_entry WHERE paying_organisation_id = $1 AND fund_source = 'WARMTH_FUND'", [city]);
+      "SELECT count(*)::int AS n, sum(amount_fen)::text AS total FROM ledger_entry WHERE paying_organisation_id = $1 AND fund_source = 'WARMTH_FUND'",
+      [city],
+    );
     expect(rows[0]).toEqual({ n: 12, total: "600000" });
   });
 
@@ -182,10 +235,26 @@ describe("approvals within the allocation", () => {
     await passDown(gsOfficial, city, "UNION_FUNDS", "1000");
     const ids: string[] = [];
     for (const fileId of files) {
-      ids.push((await recordDisbursement(cityCaseworker, ZRecordDisbursementInput.parse({
-        idempotencyKey: randomUUID(), fileId, aidType: "EMERGENCY", fundSource: "UNION_FUNDS", amountFen: "300", entryDate: today,
-        purpose: "临时救助", evidence: "", studentIndex: "", overCapNote: "", confirmNotDuplicate: true,
-      }))).disbursementId);
+      ids.push(
+        (
+          await recordDisbursement(
+            cityCaseworker,
+            ZRecordDisbursementInput.parse({
+              idempotencyKey: randomUUID(),
+              fileId,
+              aidType: "EMERGENCY",
+              fundSource: "UNION_FUNDS",
+              amountFen: "300",
+              entryDate: today,
+              purpose: "临时救助",
+              evidence: "",
+              studentIndex: "",
+              overCapNote: "",
+              confirmNotDuplicate: true,
+            }),
+          )
+        ).disbursementId,
+      );
     }
     const results = await Promise.allSettled(ids.map((disbursementId, i) => approveDisbursement(i % 2 ? cityOfficial2 : cityOfficial, { disbursementId })));
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
@@ -199,10 +268,18 @@ describe("approvals within the allocation", () => {
 
   it("refuses a ledger entry written past the allocation even without the application", async () => {
     const [file] = await filesIn(grassroots[7]!, 1, 9);
-    await expect(insertApprovedPayment(sql, {
-      fileId: file!, organisationId: grassroots[7]!, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: 1, purpose: "生活救助",
-      recordedById: cityCaseworker.userId, approvedById: cityOfficial.userId,
-    })).rejects.toThrow(/allocation_exceeded/);
+    await expect(
+      insertApprovedPayment(sql, {
+        fileId: file!,
+        organisationId: grassroots[7]!,
+        aidType: "LIVING",
+        fundSource: "CENTRAL_SPECIAL",
+        amountFen: 1,
+        purpose: "生活救助",
+        recordedById: cityCaseworker.userId,
+        approvedById: cityOfficial.userId,
+      }),
+    ).rejects.toThrow(/allocation_exceeded/);
     const { rows } = await sql.query("SELECT 1 FROM allocation_balance WHERE balance_fen < 0");
     expect(rows).toEqual([]);
   });
@@ -233,19 +310,21 @@ describe("the allocation report", () => {
   it("equals, cell by cell, what was done; no union ever holds less than nothing", async () => {
     const Y = 2031;
     let seed = 20261206;
-    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648);
-    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)]!;
     const funds = ["CENTRAL_SPECIAL", "UNION_FUNDS", "DONATION"] as const;
     const aidFor: Record<(typeof funds)[number], "LIVING" | "MEDICAL"> = { CENTRAL_SPECIAL: "LIVING", UNION_FUNDS: "LIVING", DONATION: "MEDICAL" };
     type TTally = { received: number; passedDown: number; spent: number; bank: number; unclaimed: number; ownSpent: number; held: number };
     const zero = (): TTally => ({ received: 0, passedDown: 0, spent: 0, bank: 0, unclaimed: 0, ownSpent: 0, held: 0 });
     const tally = new Map<string, TTally>(); // `${org}:${fund}:${half}` — half 1 is Jan–Jun, 2 is Jul–Dec
-    const t = (o: string, f: string, half: number) => tally.get(`${o}:${f}:${half}`) ?? (tally.set(`${o}:${f}:${half}`, zero()), tally.get(`${o}:${f}:${half}`)!);
+    const t = (o: string, f: string, half: number) =>
+      tally.get(`${o}:${f}:${half}`) ?? (tally.set(`${o}:${f}:${half}`, zero()), tally.get(`${o}:${f}:${half}`)!);
     const held = new Map<string, number>(); // what each union holds per fund for the year
     const h = (o: string, f: string) => held.get(`${o}:${f}`) ?? 0;
     const move = (o: string, f: string, d: number) => held.set(`${o}:${f}`, h(o, f) + d);
     const files = await filesIn(grassroots[7]!, 12, 6);
-    const dateIn = (half: number) => `${Y}-${String(half === 1 ? 1 + Math.floor(rand() * 6) : 7 + Math.floor(rand() * 6)).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
+    const dateIn = (half: number) =>
+      `${Y}-${String(half === 1 ? 1 + Math.floor(rand() * 6) : 7 + Math.floor(rand() * 6)).padStart(2, "0")}-${String(1 + Math.floor(rand() * 28)).padStart(2, "0")}`;
     const entries: Array<{ id: string; payer: string; fund: string; amount: number; reversed: boolean }> = [];
     let refusedAsExpected = 0;
     const adjustable: Array<{ id: string; giver: string; recipient: string; fund: string; net: number; half: number }> = [];
@@ -259,10 +338,16 @@ describe("the allocation report", () => {
         const amount = 100 * (1 + Math.floor(rand() * 5000));
         const fits = giver === province || h(giver, fund) >= amount;
         const attempt = passDown(giverActor, recipient, fund, (amount / 100).toFixed(2), { entryDate: dateIn(half) });
-        if (!fits) { await expect(attempt).rejects.toMatchObject({ code: "ALLOCATION_EXCEEDED" }); refusedAsExpected++; continue; }
+        if (!fits) {
+          await expect(attempt).rejects.toMatchObject({ code: "ALLOCATION_EXCEEDED" });
+          refusedAsExpected++;
+          continue;
+        }
         const { allocationId } = await attempt;
-        move(giver, fund, -amount); move(recipient, fund, amount);
-        t(giver, fund, half).passedDown += amount; t(recipient, fund, half).received += amount;
+        move(giver, fund, -amount);
+        move(recipient, fund, amount);
+        t(giver, fund, half).passedDown += amount;
+        t(recipient, fund, half).received += amount;
         if (giver !== province) t(giver, fund, half).held -= amount; // the city's own share
         t(recipient, fund, half).held += amount;
         adjustable.push({ id: allocationId, giver, recipient, fund, net: amount, half });
@@ -271,25 +356,46 @@ describe("the allocation report", () => {
         const delta = -100 * (1 + Math.floor(rand() * 500));
         const fits = row.net + delta >= 0 && h(row.recipient, row.fund) >= -delta;
         const giverActor = row.giver === province ? gsOfficial : cityOfficial;
-        const attempt = recordAllocation(giverActor, input({ kind: "ADJUSTMENT", adjustsId: row.id, amountFen: (delta / 100).toFixed(2), entryDate: dateIn(half), note: "调整" }));
-        if (!fits) { await expect(attempt).rejects.toBeInstanceOf(DomainError); refusedAsExpected++; continue; }
+        const attempt = recordAllocation(
+          giverActor,
+          input({ kind: "ADJUSTMENT", adjustsId: row.id, amountFen: (delta / 100).toFixed(2), entryDate: dateIn(half), note: "调整" }),
+        );
+        if (!fits) {
+          await expect(attempt).rejects.toBeInstanceOf(DomainError);
+          refusedAsExpected++;
+          continue;
+        }
         await attempt;
         row.net += delta;
-        move(row.giver, row.fund, -delta); move(row.recipient, row.fund, delta);
-        t(row.giver, row.fund, half).passedDown += delta; t(row.recipient, row.fund, half).received += delta;
+        move(row.giver, row.fund, -delta);
+        move(row.recipient, row.fund, delta);
+        t(row.giver, row.fund, half).passedDown += delta;
+        t(row.recipient, row.fund, half).received += delta;
         if (row.giver !== province) t(row.giver, row.fund, half).held -= delta;
         t(row.recipient, row.fund, half).held += delta;
       } else if (roll < 0.85) {
         const [approver, payer] = rand() < 0.5 ? [cityOfficial, city] : [countyOfficial, county];
         const amount = 100 * (1 + Math.floor(rand() * 800));
         const attempt = insertApprovedPayment(sql, {
-          fileId: pick(files), organisationId: grassroots[7]!, aidType: aidFor[fund], fundSource: fund, amountFen: amount, entryDate: dateIn(half),
-          purpose: "随机发放", recordedById: cityCaseworker.userId, approvedById: approver.userId,
+          fileId: pick(files),
+          organisationId: grassroots[7]!,
+          aidType: aidFor[fund],
+          fundSource: fund,
+          amountFen: amount,
+          entryDate: dateIn(half),
+          purpose: "随机发放",
+          recordedById: cityCaseworker.userId,
+          approvedById: approver.userId,
         });
-        if (h(payer, fund) < amount) { await expect(attempt).rejects.toThrow(/allocation_exceeded/); refusedAsExpected++; continue; }
+        if (h(payer, fund) < amount) {
+          await expect(attempt).rejects.toThrow(/allocation_exceeded/);
+          refusedAsExpected++;
+          continue;
+        }
         const { entryId } = await attempt;
         move(payer, fund, -amount);
-        t(payer, fund, half).spent += amount; t(payer, fund, half).ownSpent += amount;
+        t(payer, fund, half).spent += amount;
+        t(payer, fund, half).ownSpent += amount;
         entries.push({ id: entryId, payer, fund, amount, reversed: false });
       } else if (entries.some((e) => !e.reversed)) {
         const entry = pick(entries.filter((e) => !e.reversed));
@@ -300,13 +406,22 @@ describe("the allocation report", () => {
         else {
           const original = await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: entry.id } });
           await insertApprovedPayment(sql, {
-            fileId: original.fileId, organisationId: original.organisationId, aidType: original.aidType, fundSource: original.fundSource, amountFen: -original.amountFen,
-            entryDate: date, purpose: "冲正", recordedById: cityCaseworker.userId, approvedById: gsOfficial.userId, reverses: { entryId: entry.id, reason: "金额录错" },
+            fileId: original.fileId,
+            organisationId: original.organisationId,
+            aidType: original.aidType,
+            fundSource: original.fundSource,
+            amountFen: -original.amountFen,
+            entryDate: date,
+            purpose: "冲正",
+            recordedById: cityCaseworker.userId,
+            approvedById: gsOfficial.userId,
+            reverses: { entryId: entry.id, reason: "金额录错" },
           });
         }
         move(entry.payer, entry.fund, entry.amount);
         const x = t(entry.payer, entry.fund, half);
-        x.spent -= entry.amount; x.ownSpent -= entry.amount;
+        x.spent -= entry.amount;
+        x.ownSpent -= entry.amount;
         if (kind === "BANK_RETURN") x.bank += entry.amount;
         if (kind === "UNCLAIMED") x.unclaimed += entry.amount;
       }
@@ -319,14 +434,20 @@ describe("the allocation report", () => {
       for (const f of funds) {
         expect(await balance(o, f, Y)).toBe(h(o, f));
         const { rows } = await sql.query<{ s: string | null }>(
-          "SELECT sum(amount_fen)::text AS s FROM ledger_entry WHERE paying_organisation_id = $1 AND fund_source = $2 AND entry_date BETWEEN $3 AND $4", [o, f, `${Y}-01-01`, `${Y}-12-31`]);
+          "SELECT sum(amount_fen)::text AS s FROM ledger_entry WHERE paying_organisation_id = $1 AND fund_source = $2 AND entry_date BETWEEN $3 AND $4",
+          [o, f, `${Y}-01-01`, `${Y}-12-31`],
+        );
         expect(Number(rows[0]!.s ?? 0)).toBe(t(o, f, 1).spent + t(o, f, 2).spent);
       }
     }
     expect((await sql.query("SELECT 1 FROM allocation_balance WHERE balance_fen < 0")).rows).toEqual([]);
 
     // The report for each half and for the year, rooted at the city (rows: the city with its county, the county).
-    for (const [label, halves, from, to] of [["上半年", [1], `${Y}-01-01`, `${Y}-06-30`], ["下半年", [2], `${Y}-07-01`, `${Y}-12-31`], ["全年", [1, 2], `${Y}-01-01`, `${Y}-12-31`]] as const) {
+    for (const [label, halves, from, to] of [
+      ["上半年", [1], `${Y}-01-01`, `${Y}-06-30`],
+      ["下半年", [2], `${Y}-07-01`, `${Y}-12-31`],
+      ["全年", [1, 2], `${Y}-01-01`, `${Y}-12-31`],
+    ] as const) {
       const report = await findAllocationReport(cityAuditor, { organisationId: city, period: { kind: "range", from, to, label } });
       for (const f of funds) {
         const sum = (o: string, k: keyof TTally) => halves.reduce((s, hh) => s + t(o, f, hh)[k], 0);
@@ -334,14 +455,23 @@ describe("the allocation report", () => {
         const countyRow = report.rows.find((r) => r.organisationId === county && r.fundSource === f);
         const subtreeSpent = sum(city, "spent") + sum(county, "spent");
         expect(cityRow).toMatchObject({
-          receivedFen: sum(city, "received"), passedDownFen: sum(city, "passedDown"), spentFen: subtreeSpent,
-          bankReturnedFen: sum(city, "bank") + sum(county, "bank"), unclaimedFen: sum(city, "unclaimed") + sum(county, "unclaimed"),
-          ownBalanceFen: sum(city, "held") - sum(city, "ownSpent"), balanceFen: sum(city, "received") - subtreeSpent,
+          receivedFen: sum(city, "received"),
+          passedDownFen: sum(city, "passedDown"),
+          spentFen: subtreeSpent,
+          bankReturnedFen: sum(city, "bank") + sum(county, "bank"),
+          unclaimedFen: sum(city, "unclaimed") + sum(county, "unclaimed"),
+          ownBalanceFen: sum(city, "held") - sum(city, "ownSpent"),
+          balanceFen: sum(city, "received") - subtreeSpent,
         });
         expect(cityRow.usageRate).toBe(sum(city, "received") > 0 ? subtreeSpent / sum(city, "received") : null);
         const countyExpected = {
-          receivedFen: sum(county, "received"), passedDownFen: 0, spentFen: sum(county, "spent"), bankReturnedFen: sum(county, "bank"), unclaimedFen: sum(county, "unclaimed"),
-          ownBalanceFen: sum(county, "held") - sum(county, "ownSpent"), balanceFen: sum(county, "received") - sum(county, "spent"),
+          receivedFen: sum(county, "received"),
+          passedDownFen: 0,
+          spentFen: sum(county, "spent"),
+          bankReturnedFen: sum(county, "bank"),
+          unclaimedFen: sum(county, "unclaimed"),
+          ownBalanceFen: sum(county, "held") - sum(county, "ownSpent"),
+          balanceFen: sum(county, "received") - sum(county, "spent"),
         };
         if (countyRow) expect(countyRow).toMatchObject(countyExpected);
         else expect(Object.values(countyExpected).every((v) => v === 0)).toBe(true);
@@ -350,6 +480,8 @@ describe("the allocation report", () => {
     // A province sees the city among its rows; the city's auditor cannot open the province.
     const provinceReport = await findAllocationReport(gsOfficial, { period: { kind: "year", from: `${Y}-01-01`, to: `${Y}-12-31`, label: `${Y}年` } });
     expect(provinceReport.rows.filter((r) => r.organisationId === city).map((r) => r.drillDown)).toEqual(expect.arrayContaining([true]));
-    await expect(findAllocationReport(cityAuditor, { organisationId: province, period: { kind: "year", from: `${Y}-01-01`, to: `${Y}-12-31`, label: "" } })).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      findAllocationReport(cityAuditor, { organisationId: province, period: { kind: "year", from: `${Y}-01-01`, to: `${Y}-12-31`, label: "" } }),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 });

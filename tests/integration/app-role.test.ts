@@ -32,7 +32,9 @@ afterAll(async () => {
 
 describe("the application's database role", () => {
   it("is not a superuser, owns no table and cannot create one", async () => {
-    const { rows: [me] } = await app.query<{ user: string; rolsuper: boolean; owned: number; member: boolean }>(`
+    const {
+      rows: [me],
+    } = await app.query<{ user: string; rolsuper: boolean; owned: number; member: boolean }>(`
       SELECT current_user AS user, r.rolsuper, pg_has_role(current_user, 'bangfu_app', 'USAGE') AS member,
              (SELECT count(*)::int FROM pg_class c WHERE pg_has_role(current_user, c.relowner, 'USAGE')
                 AND c.relnamespace = 'public'::regnamespace) AS owned
@@ -44,16 +46,25 @@ describe("the application's database role", () => {
   it("finds every append-only table in the schema, at least the history tables the issue names", () => {
     // The list this test covers, reported in the issue's closing note.
     console.log(`append-only tables covered: ${appendOnly.join(", ")}`);
-    expect(appendOnly).toEqual(expect.arrayContaining([
-      "audit_event", "filing_event", "ledger_entry", "objection_resolution", "publicity_objection", "recheck", "sign_in_attempt", "tier_decision",
-    ]));
+    expect(appendOnly).toEqual(
+      expect.arrayContaining([
+        "audit_event",
+        "filing_event",
+        "ledger_entry",
+        "objection_resolution",
+        "publicity_objection",
+        "recheck",
+        "sign_in_attempt",
+        "tier_decision",
+      ]),
+    );
   });
 
   it("may only read and insert on each append-only table: UPDATE, DELETE, TRUNCATE, ALTER and trigger bypasses are refused", async () => {
     for (const table of appendOnly) {
-      const { rows: [column] } = await owner.query<{ name: string }>(
-        "SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum = 1", [table],
-      );
+      const {
+        rows: [column],
+      } = await owner.query<{ name: string }>("SELECT attname AS name FROM pg_attribute WHERE attrelid = $1::regclass AND attnum = 1", [table]);
       const col = `"${column!.name}"`;
       await refused(`UPDATE ${table} SET ${col} = ${col}`, /permission denied/);
       await refused(`DELETE FROM ${table}`, /permission denied/);
@@ -61,9 +72,9 @@ describe("the application's database role", () => {
       await refused(`ALTER TABLE ${table} ADD COLUMN note_x text`, /must be owner/);
       await refused(`ALTER TABLE ${table} DISABLE TRIGGER ALL`, /must be owner/);
       await refused(`DROP TABLE ${table} CASCADE`, /must be owner/);
-      const { rows: [privileges] } = await app.query<{ s: boolean; i: boolean }>(
-        "SELECT has_table_privilege($1, 'SELECT') AS s, has_table_privilege($1, 'INSERT') AS i", [table],
-      );
+      const {
+        rows: [privileges],
+      } = await app.query<{ s: boolean; i: boolean }>("SELECT has_table_privilege($1, 'SELECT') AS s, has_table_privilege($1, 'INSERT') AS i", [table]);
       expect({ table, ...privileges }).toEqual({ table, s: true, i: true });
     }
     await refused("SET session_replication_role = replica", /permission denied/);
@@ -83,7 +94,9 @@ describe("the application's database role", () => {
       await refused(`DELETE FROM ${table}`, /permission denied/);
       await app.query(`SELECT count(*) FROM ${table}`);
     }
-    const { rows: [fn] } = await owner.query<{ secdef: boolean; config: string[] }>(
+    const {
+      rows: [fn],
+    } = await owner.query<{ secdef: boolean; config: string[] }>(
       "SELECT prosecdef AS secdef, proconfig AS config FROM pg_proc WHERE oid = 'ledger_daily_total_add()'::regprocedure",
     );
     expect(fn).toEqual({ secdef: true, config: ["search_path=public, pg_temp"] });

@@ -109,7 +109,9 @@ describe("archive pages by key", () => {
 describe("review queue", () => {
   it("lists the waiting filings oldest submission first, page by page, with exact counts and nothing of another city", async () => {
     // After the workflow above: 43 of the 45 still wait for review (one approved, one sent back).
-    const expected = (await prisma.householdFile.findMany({ where: { status: "SUBMITTED" }, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], select: { id: true } })).map((f) => f.id);
+    const expected = (
+      await prisma.householdFile.findMany({ where: { status: "SUBMITTED" }, orderBy: [{ submittedAt: "asc" }, { id: "asc" }], select: { id: true } })
+    ).map((f) => f.id);
     expect(expected).toHaveLength(43);
     const pages = await Promise.all([1, 2, 3].map((page) => findReviewQueue(official, { page })));
     expect(pages.flatMap((p) => p.rows.map((r) => r.id))).toEqual(expected);

@@ -31,15 +31,28 @@ beforeAll(async () => {
   ({ fileId } = await submitNewFiling(caseworker, filingValues(county.id)));
   const { version } = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { version: true } });
   await reviewFiling(official, { fileId, expectedVersion: version, homeVisitDate: todayInShanghai(), note: "属实" });
-  await recordBankAccount(caseworker, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: "张建华" }));
-  await createOrganisation(await actorFor("lz_admin"), { parentId: (await orgByCode("GSLZXG")).id, name: "西固区物流行业工会", code: "GSLZXG07", level: "GRASSROOTS", regionCode: "620104" });
+  await recordBankAccount(
+    caseworker,
+    ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: "张建华" }),
+  );
+  await createOrganisation(await actorFor("lz_admin"), {
+    parentId: (await orgByCode("GSLZXG")).id,
+    name: "西固区物流行业工会",
+    code: "GSLZXG07",
+    level: "GRASSROOTS",
+    regionCode: "620104",
+  });
 });
 
 describe("audit trail in words", () => {
   it("names each object, shows IPv4 addresses and no internal codes", async () => {
     const { rows } = await findAuditEvents(auditor, { page: 1 });
     const submitted = rows.find((r) => r.action === "filing.submit")!;
-    expect(submitted).toMatchObject({ actionLabel: "提交建档申请", ip: "10.20.30.40", subject: { type: "困难职工档案", name: "张建华家庭（草稿）", href: `/files/${fileId}`, fileId } });
+    expect(submitted).toMatchObject({
+      actionLabel: "提交建档申请",
+      ip: "10.20.30.40",
+      subject: { type: "困难职工档案", name: "张建华家庭（草稿）", href: `/files/${fileId}`, fileId },
+    });
     const account = rows.find((r) => r.action === "ledger.record-bank-account")!;
     expect(account.subject).toMatchObject({ type: "银行账户", name: expect.stringContaining("张建华家庭"), fileId });
     expect(account.detail).toMatch(/^开户行：中国农业银行兰州分行；账号：6228.*901$/);
@@ -69,7 +82,15 @@ describe("audit trail in words", () => {
     const rows: unknown[][] = [];
     for await (const row of exportAuditTrail(auditor, { kind: "events", fileId })) rows.push(["", ...row.cells]);
     const submitted = rows.find((r) => r[2] === "提交建档申请")!;
-    expect(submitted.slice(1)).toEqual(["王静（lz_caseworker，兰州市总工会）", "提交建档申请", "困难职工档案", "张建华家庭（草稿）", "七里河区总工会", "10.20.30.40", ""]);
+    expect(submitted.slice(1)).toEqual([
+      "王静（lz_caseworker，兰州市总工会）",
+      "提交建档申请",
+      "困难职工档案",
+      "张建华家庭（草稿）",
+      "七里河区总工会",
+      "10.20.30.40",
+      "",
+    ]);
     expect(rows.find((r) => r[2] === "初审通过")![7]).toBe("说明：属实");
     expect(rows.flat().join(" ")).not.toMatch(/household_file|filing\.|::ffff:/);
   });
@@ -80,16 +101,32 @@ describe("who acted and on what, for every row in the reader's scope (issue 26)"
     const county = await orgByCode("GSLZQLH");
     const second = await submitNewFiling(caseworker, filingValues(county.id));
     const { version } = await prisma.householdFile.findUniqueOrThrow({ where: { id: second.fileId }, select: { version: true } });
-    await reviewFiling(await actorFor("gs_official"), { fileId: second.fileId, expectedVersion: version, homeVisitDate: todayInShanghai(), note: "省总抽查属实" });
-    const warning = await prisma.hardshipWarning.create({ data: { fileId: second.fileId, rule: "LOW_INCOME", sourceKey: "test", reason: "收入低于预警线", facts: {}, raisedOn: new Date() } });
-    await recordAudit(prisma, { userId: null as unknown as string, ip: null as unknown as string }, { action: "warning.dismiss", entityType: "hardship_warning", entityId: warning.id, organisationId: county.id });
+    await reviewFiling(await actorFor("gs_official"), {
+      fileId: second.fileId,
+      expectedVersion: version,
+      homeVisitDate: todayInShanghai(),
+      note: "省总抽查属实",
+    });
+    const warning = await prisma.hardshipWarning.create({
+      data: { fileId: second.fileId, rule: "LOW_INCOME", sourceKey: "test", reason: "收入低于预警线", facts: {}, raisedOn: new Date() },
+    });
+    await recordAudit(
+      prisma,
+      { userId: null as unknown as string, ip: null as unknown as string },
+      { action: "warning.dismiss", entityType: "hardship_warning", entityId: warning.id, organisationId: county.id },
+    );
 
     const { rows } = await findAuditEvents(auditor, { page: 1, fileId: second.fileId });
     const reviewed = rows.find((r) => r.action === "filing.reviewed")!;
     expect(reviewed.actor).toEqual({ id: expect.any(String), name: "何建军", username: "gs_official", organisationName: "甘肃省总工会" });
     const all = await findAuditEvents(auditor, { page: 1 });
     const dismissed = all.rows.find((r) => r.action === "warning.dismiss")!;
-    expect(dismissed).toMatchObject({ actionLabel: "返困预警：排除", actor: null, actorNote: "系统（定时任务）", subject: { type: "返困预警", name: expect.stringMatching(/^张建华家庭（.*） · 收入低于预警线$/), fileId: second.fileId } });
+    expect(dismissed).toMatchObject({
+      actionLabel: "返困预警：排除",
+      actor: null,
+      actorNote: "系统（定时任务）",
+      subject: { type: "返困预警", name: expect.stringMatching(/^张建华家庭（.*） · 收入低于预警线$/), fileId: second.fileId },
+    });
     for (const r of all.rows) {
       expect(r.subject.type, r.action).not.toBe("其他");
       expect(r.subject.name, r.action).not.toBe("（已删除或已不在管辖范围内）");
@@ -115,7 +152,9 @@ describe("who acted and on what, for every row in the reader's scope (issue 26)"
 
 describe("readable details", () => {
   it("shows amounts in yuan and labels instead of codes, and leaves ids out", () => {
-    expect(formatAuditDetail({ fileId: "x", aidType: "WARMTH", fundSource: "WARMTH_FUND", amountFen: 50000 })).toBe("救助类型：送温暖；资金来源：送温暖资金；金额：¥500.00");
+    expect(formatAuditDetail({ fileId: "x", aidType: "WARMTH", fundSource: "WARMTH_FUND", amountFen: 50000 })).toBe(
+      "救助类型：送温暖；资金来源：送温暖资金；金额：¥500.00",
+    );
     expect(formatAuditDetail({ username: "new_worker", roles: ["CASEWORKER", "OFFICIAL"] })).toBe("用户名：new_worker；角色：帮扶干部、审批人");
     expect(displayIp("::ffff:127.0.0.1")).toBe("127.0.0.1");
     expect(displayIp("2001:db8::1")).toBe("2001:db8::1");

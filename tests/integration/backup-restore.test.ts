@@ -72,7 +72,10 @@ async function opened() {
   await recordCivilCheck(official, { ...(await ref(fileId)), checkDate: today, result: "CONSISTENT" });
   await approveFiling(official, { ...(await ref(fileId)), tier: "DEEP" });
   const file = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } });
-  await recordBankAccount(caseworker, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: file.holderName }));
+  await recordBankAccount(
+    caseworker,
+    ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: file.holderName }),
+  );
   return fileId;
 }
 
@@ -118,15 +121,37 @@ beforeAll(async () => {
   await rejectFiling(official, { ...(await ref(rejected)), reason: "收入证明不全" });
   const open = [await opened(), await opened(), await opened()];
   // Ledger entries, one by one and by batch.
-  const { disbursementId } = await recordDisbursement(caseworker, ZRecordDisbursementInput.parse({
-    idempotencyKey: randomUUID(), fileId: open[0], aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "300", entryDate: today,
-    purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "",
-  }));
+  const { disbursementId } = await recordDisbursement(
+    caseworker,
+    ZRecordDisbursementInput.parse({
+      idempotencyKey: randomUUID(),
+      fileId: open[0],
+      aidType: "LIVING",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: "300",
+      entryDate: today,
+      purpose: "季度生活救助",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
+    }),
+  );
   await approveDisbursement(official, { disbursementId });
-  const { batchId } = await createBatch(caseworker, ZCreateBatchInput.parse({
-    idempotencyKey: randomUUID(), name: "送温暖", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "500",
-    entryDate: today, purpose: "元旦春节慰问", organisationId: county, tiers: [], fileLevels: [],
-  }));
+  const { batchId } = await createBatch(
+    caseworker,
+    ZCreateBatchInput.parse({
+      idempotencyKey: randomUUID(),
+      name: "送温暖",
+      aidType: "WARMTH",
+      fundSource: "WARMTH_FUND",
+      standardAmountFen: "500",
+      entryDate: today,
+      purpose: "元旦春节慰问",
+      organisationId: county,
+      tiers: [],
+      fileLevels: [],
+    }),
+  );
   await submitBatch(caseworker, { batchId, expectedVersion: (await getBatch(caseworker, batchId)).version });
   await approveBatch(official, { batchId, expectedVersion: (await getBatch(official, batchId)).version });
   const ledger = await prisma.ledgerEntry.findMany({ select: { id: true } });
@@ -143,7 +168,10 @@ beforeAll(async () => {
     }
   })();
   backup = await createBackup({
-    databaseUrl: `${cluster.db.superuserUrl}/bangfu`, evidenceDir, secretsFile, outDir: path.join(cluster.dir, "backups"),
+    databaseUrl: `${cluster.db.superuserUrl}/bangfu`,
+    evidenceDir,
+    secretsFile,
+    outDir: path.join(cluster.dir, "backups"),
     // Hold the backup open until writes have happened between its start and its stop.
     beforeStop: async () => {
       const target = concurrentWrites + 3;
@@ -206,7 +234,12 @@ describe("backup and restore (数据备份与恢复)", () => {
     const target = path.join(cluster.dir, "occupied");
     await mkdir(path.join(target, "pgdata"), { recursive: true });
     await writeFile(path.join(target, "pgdata", "PG_VERSION"), "18\n");
-    const options = { file: backup.file, pgdataDir: path.join(target, "pgdata"), evidenceDir: path.join(target, "evidence"), secretsFile: path.join(target, "secrets.json") };
+    const options = {
+      file: backup.file,
+      pgdataDir: path.join(target, "pgdata"),
+      evidenceDir: path.join(target, "evidence"),
+      secretsFile: path.join(target, "secrets.json"),
+    };
     await expect(restoreBackup(options)).rejects.toThrow("目标目录不是空的");
     expect(await readdir(path.join(target, "pgdata"))).toEqual(["PG_VERSION"]);
 
@@ -214,7 +247,15 @@ describe("backup and restore (数据备份与恢复)", () => {
     await copyFile(backup.file, damaged);
     await truncate(damaged, Math.floor(backup.sizeBytes / 2));
     const fresh = path.join(cluster.dir, "fresh");
-    await expect(restoreBackup({ ...options, file: damaged, pgdataDir: path.join(fresh, "pgdata"), evidenceDir: path.join(fresh, "evidence"), secretsFile: path.join(fresh, "secrets.json") })).rejects.toThrow();
+    await expect(
+      restoreBackup({
+        ...options,
+        file: damaged,
+        pgdataDir: path.join(fresh, "pgdata"),
+        evidenceDir: path.join(fresh, "evidence"),
+        secretsFile: path.join(fresh, "secrets.json"),
+      }),
+    ).rejects.toThrow();
     expect(existsSync(path.join(fresh, "pgdata", "PG_VERSION"))).toBe(false);
     expect(existsSync(path.join(fresh, "secrets.json"))).toBe(false);
   }, 180_000);
@@ -230,7 +271,12 @@ describe("backup and restore (数据备份与恢复)", () => {
     expect(runs.total).toBe(3);
     expect(runs.rows.map((r) => r.status)).toEqual(["SUCCEEDED", "SUCCEEDED", "SUCCEEDED"]);
     // Newest first; the oldest archive was removed by the retention rule and is marked so.
-    expect(runs.rows.slice(0, 2).map((r) => r.fileName).sort()).toEqual(archives);
+    expect(
+      runs.rows
+        .slice(0, 2)
+        .map((r) => r.fileName)
+        .sort(),
+    ).toEqual(archives);
     expect(runs.rows[2]!.prunedAt).not.toBeNull();
     expect(Number(runs.rows[0]!.sizeBytes)).toBe((await stat(path.join(outDir, runs.rows[0]!.fileName!))).size);
     await expect(findBackupRuns(caseworker, { page: 1 })).rejects.toThrow();

@@ -40,14 +40,28 @@ let orgId: string;
 let batchId: string;
 const today = todayInShanghai();
 
-const sha = async (file: File) => createHash("sha256").update(Buffer.from(await file.arrayBuffer())).digest("hex");
+const sha = async (file: File) =>
+  createHash("sha256")
+    .update(Buffer.from(await file.arrayBuffer()))
+    .digest("hex");
 const fileOf = (bytes: Buffer, name: string) => new File([new Uint8Array(bytes)], name);
 
 async function approvedBatch(organisationId: string, name: string) {
-  const { batchId: id } = await createBatch(lzCaseworker, ZCreateBatchInput.parse({
-    idempotencyKey: randomUUID(), name, aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "500", entryDate: today,
-    purpose: "元旦春节慰问", organisationId, tiers: [], fileLevels: [],
-  }));
+  const { batchId: id } = await createBatch(
+    lzCaseworker,
+    ZCreateBatchInput.parse({
+      idempotencyKey: randomUUID(),
+      name,
+      aidType: "WARMTH",
+      fundSource: "WARMTH_FUND",
+      standardAmountFen: "500",
+      entryDate: today,
+      purpose: "元旦春节慰问",
+      organisationId,
+      tiers: [],
+      fileLevels: [],
+    }),
+  );
   let batch = await getBatch(lzCaseworker, id);
   await submitBatch(lzCaseworker, { batchId: id, expectedVersion: batch.version });
   batch = await getBatch(lzOfficial, id);
@@ -56,10 +70,21 @@ async function approvedBatch(organisationId: string, name: string) {
 }
 
 const gbkLayout: TBankLayoutFormValues = {
-  name: "农商银行代发（GBK 竖线）", format: "DELIMITED", encoding: "GBK", delimiter: "|", headerRow: true, totalRow: true,
-  columns: [{ field: "REFERENCE", title: "参考号" }, { field: "NAME", title: "户名" }, { field: "ACCOUNT", title: "账号" }, { field: "AMOUNT", title: "金额" }],
+  name: "农商银行代发（GBK 竖线）",
+  format: "DELIMITED",
+  encoding: "GBK",
+  delimiter: "|",
+  headerRow: true,
+  totalRow: true,
+  columns: [
+    { field: "REFERENCE", title: "参考号" },
+    { field: "NAME", title: "户名" },
+    { field: "ACCOUNT", title: "账号" },
+    { field: "AMOUNT", title: "金额" },
+  ],
   returnColumns: { reference: "摘要", name: "收款人姓名", account: "收款账号", amount: "金额", result: "处理结果", reason: "失败原因" },
-  paidResults: "成功", isDefault: false,
+  paidResults: "成功",
+  isDefault: false,
 };
 
 beforeAll(async () => {
@@ -91,7 +116,9 @@ describe("bank layouts (代发格式)", () => {
   it("lets only an administrator add a layout, and refuses bad ones with Chinese messages", async () => {
     await expect(saveBankLayout(lzOfficial, ZBankLayoutInput.parse(gbkLayout))).rejects.toThrow("没有权限");
     const bad = ZBankLayoutInput.safeParse({ ...gbkLayout, format: "XLSX", columns: [{ field: "SEQ", title: "序号" }] });
-    expect(bad.error?.issues.map((i) => i.message)).toEqual(expect.arrayContaining(["Excel 工作簿不选编码，请选 UTF-8", "须有一列带参考号（业务参考号或摘要），回盘才能逐笔对应"]));
+    expect(bad.error?.issues.map((i) => i.message)).toEqual(
+      expect.arrayContaining(["Excel 工作簿不选编码，请选 UTF-8", "须有一列带参考号（业务参考号或摘要），回盘才能逐笔对应"]),
+    );
     const fixed = ZBankLayoutInput.safeParse({ ...gbkLayout, format: "FIXED" });
     expect(fixed.error?.issues[0]?.message).toBe("定长格式须填写宽度");
     const { layoutId } = await saveBankLayout(admin, ZBankLayoutInput.parse(gbkLayout));
@@ -109,7 +136,10 @@ describe("payment files (代发文件)", () => {
     const [sheet] = await readXlsx(first.bytes);
     const cells = sheet!.rows.map((r) => r.cells.map((c) => c.text));
     expect(cells[0]).toEqual(["序号", "收款人姓名", "收款账号", "开户行", "金额", "证件号码", "摘要"]);
-    const names = cells.slice(1, 4).map((r) => r[1]).sort();
+    const names = cells
+      .slice(1, 4)
+      .map((r) => r[1])
+      .sort();
     expect(names).toEqual(["批量1", "批量2", "批量3"]);
     const one = cells.find((r) => r[1] === "批量1")!;
     expect(one.slice(2, 6)).toEqual(["622848000000000001", "天水农商银行", "500", "990000000000000001"]);
@@ -133,7 +163,12 @@ describe("payment files (代发文件)", () => {
     expect(Buffer.from(text, "utf8").equals(file.bytes)).toBe(false); // really GBK, not UTF-8
     const lines = text.split("\r\n");
     expect(lines[0]).toBe("参考号|户名|账号|金额");
-    expect(lines.slice(1, 4).map((l) => l.split("|").slice(1).join("|")).sort()).toEqual(["批量1|622848000000000001|500.00", "批量2|622848000000000002|500.00", "批量3|622848000000000003|500.00"]);
+    expect(
+      lines
+        .slice(1, 4)
+        .map((l) => l.split("|").slice(1).join("|"))
+        .sort(),
+    ).toEqual(["批量1|622848000000000001|500.00", "批量2|622848000000000002|500.00", "批量3|622848000000000003|500.00"]);
     expect(lines[4]).toBe("合计|共3笔||1500.00");
   });
 
@@ -191,9 +226,15 @@ describe("return files (回盘)", () => {
     await expect(applyReturnFile(tsOfficial, { batchId, file, expectedSha256 })).rejects.toThrow("不在您的管辖范围内");
     await expect(applyReturnFile(lzOfficial, { batchId, file, expectedSha256: "0".repeat(64) })).rejects.toThrow("上传的文件与预览的文件不同");
 
-    const results = await Promise.allSettled([applyReturnFile(lzOfficial, { batchId, file, expectedSha256 }), applyReturnFile(lzOfficial2, { batchId, file, expectedSha256 })]);
+    const results = await Promise.allSettled([
+      applyReturnFile(lzOfficial, { batchId, file, expectedSha256 }),
+      applyReturnFile(lzOfficial2, { batchId, file, expectedSha256 }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
-    const lines = await prisma.batchLine.findMany({ where: { batchId, removed: false }, include: { ledgerEntry: { include: { reversedBy: true } }, file: true } });
+    const lines = await prisma.batchLine.findMany({
+      where: { batchId, removed: false },
+      include: { ledgerEntry: { include: { reversedBy: true } }, file: true },
+    });
     const byName = Object.fromEntries(lines.map((l) => [l.file.holderName, l]));
     expect(byName[a!.name]).toMatchObject({ paymentStatus: "RETURNED", paymentReason: "账户不存在" });
     expect(byName[b!.name]).toMatchObject({ paymentStatus: "RETURNED", paymentReason: "户名不符" });
@@ -219,7 +260,15 @@ describe("returned payments (发放退回待处理) and settlement", () => {
     await expect(closeReturnedLine(lzCaseworker, { lineId: toClose!.id, reason: "再次" })).rejects.toThrow("已不是“退回”状态");
 
     await expect(createReissueBatch(lzCaseworker, { lineIds: [toReissue!.id] })).rejects.toThrow("银行账户尚未更正");
-    await recordBankAccount(lzCaseworker, ZRecordBankAccountInput.parse({ fileId: toReissue!.fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228480099990001", accountHolder: toReissue!.file.holderName }));
+    await recordBankAccount(
+      lzCaseworker,
+      ZRecordBankAccountInput.parse({
+        fileId: toReissue!.fileId,
+        bankName: "中国农业银行兰州分行",
+        accountNumber: "6228480099990001",
+        accountHolder: toReissue!.file.holderName,
+      }),
+    );
     const { batchId: reissueId } = await createReissueBatch(lzCaseworker, { lineIds: [toReissue!.id] });
     await expect(createReissueBatch(lzCaseworker, { lineIds: [toReissue!.id] })).rejects.toThrow("已列入重发批次");
     const reissue = await prisma.batchLine.findMany({ where: { batchId: reissueId } });
@@ -239,7 +288,10 @@ describe("returned payments (发放退回待处理) and settlement", () => {
     batch = await getBatch(lzOfficial, reissueId);
     await approveBatch(lzOfficial, { batchId: reissueId, expectedVersion: batch.version });
     expect(await prisma.batchLine.findUniqueOrThrow({ where: { id: toReissue!.id } })).toMatchObject({ paymentStatus: "REISSUED" });
-    expect(await prisma.batchLine.findUniqueOrThrow({ where: { id: toClose!.id } })).toMatchObject({ paymentStatus: "CLOSED", paymentReason: "账户不存在；关闭：户主已去世，家属放弃领取" });
+    expect(await prisma.batchLine.findUniqueOrThrow({ where: { id: toClose!.id } })).toMatchObject({
+      paymentStatus: "CLOSED",
+      paymentReason: "账户不存在；关闭：户主已去世，家属放弃领取",
+    });
     expect(await prisma.disbursementBatch.findUniqueOrThrow({ where: { id: batchId } })).toMatchObject({ status: "PAID", paidById: lzOfficial.userId });
     expect(await prisma.auditEvent.count({ where: { action: "payments.batch-settled", entityId: batchId } })).toBe(1);
   });
@@ -247,20 +299,42 @@ describe("returned payments (发放退回待处理) and settlement", () => {
   it("reconciles: approved − returned = paid, the ledger and the return files agree; a planted reversal is listed", async () => {
     const [recon] = await reconcileBatches(lzAuditor, { from: today, to: today, batchId });
     expect(recon).toMatchObject({
-      approvedLines: 4, approvedFen: 200000, returnedLines: 2, returnedFen: 100000, paidLines: 2, paidFen: 100000, waitingLines: 0,
-      ledgerNetFen: 100000, returnFilePaidFen: 100000, returnFileReturnedFen: 100000, differences: [],
+      approvedLines: 4,
+      approvedFen: 200000,
+      returnedLines: 2,
+      returnedFen: 100000,
+      paidLines: 2,
+      paidFen: 100000,
+      waitingLines: 0,
+      ledgerNetFen: 100000,
+      returnFilePaidFen: 100000,
+      returnFileReturnedFen: 100000,
+      differences: [],
     });
     await expect(reconcileBatches(lzCaseworker, { from: today, to: today })).rejects.toThrow("没有权限");
     expect(await reconcileBatches(tsOfficial, { from: today, to: today, batchId })).toEqual([]);
     // An ordinary correction reverses a paid line's entry: the money is back, but the line says 已到账.
     const paid = await prisma.batchLine.findFirstOrThrow({ where: { batchId, paymentStatus: "PAID" }, include: { ledgerEntry: true, file: true } });
     await insertApprovedPayment(sql, {
-      fileId: paid.fileId, organisationId: paid.organisationId, aidType: "WARMTH", fundSource: "WARMTH_FUND", amountFen: -50000, purpose: "冲正",
-      recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId, reverses: { entryId: paid.ledgerEntry!.id, reason: "重复发放" },
+      fileId: paid.fileId,
+      organisationId: paid.organisationId,
+      aidType: "WARMTH",
+      fundSource: "WARMTH_FUND",
+      amountFen: -50000,
+      purpose: "冲正",
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
+      reverses: { entryId: paid.ledgerEntry!.id, reason: "重复发放" },
     });
     const [after] = await reconcileBatches(lzAuditor, { from: today, to: today, batchId });
     expect(after!.differences).toEqual([
-      expect.objectContaining({ lineId: paid.id, holderName: paid.file.holderName, ledgerNetFen: 0, expectedLedgerFen: 50000, problem: "台账已冲回，但付款状态不是退回" }),
+      expect.objectContaining({
+        lineId: paid.id,
+        holderName: paid.file.holderName,
+        ledgerNetFen: 0,
+        expectedLedgerFen: 50000,
+        problem: "台账已冲回，但付款状态不是退回",
+      }),
     ]);
   });
 });

@@ -30,20 +30,29 @@ const remove = (actor: TActor, body: Record<string, unknown>, today = TODAY) =>
   runActionAs(ZRemoveCalendarDayInput, (a, input: TRemoveCalendarDayInput) => removeCalendarDay(a, input, today), actor, body);
 
 const adminDays = async () =>
-  (await sql.query<{ day: string; working: boolean; name: string; source: string }>(
-    "SELECT day::text, working, name, source::text FROM calendar_day WHERE source = 'ADMIN' ORDER BY day",
-  )).rows;
+  (
+    await sql.query<{ day: string; working: boolean; name: string; source: string }>(
+      "SELECT day::text, working, name, source::text FROM calendar_day WHERE source = 'ADMIN' ORDER BY day",
+    )
+  ).rows;
 const calendarAudits = async () =>
-  (await sql.query<{ action: string; entity_id: string; actor_id: string; detail: Record<string, unknown> }>(
-    "SELECT action, entity_id, actor_id, detail FROM audit_event WHERE entity_type = 'calendar_day' ORDER BY id",
-  )).rows;
+  (
+    await sql.query<{ action: string; entity_id: string; actor_id: string; detail: Record<string, unknown> }>(
+      "SELECT action, entity_id, actor_id, detail FROM audit_event WHERE entity_type = 'calendar_day' ORDER BY id",
+    )
+  ).rows;
 
 beforeAll(async () => {
   await seedDemo();
   sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
   await sql.connect();
   await syncWorkingCalendar();
-  [gsAdmin, lzAdmin, lzOfficial, lzCaseworker] = (await Promise.all(["gs_admin", "lz_admin", "lz_official", "lz_caseworker"].map(actorFor))) as [TActor, TActor, TActor, TActor];
+  [gsAdmin, lzAdmin, lzOfficial, lzCaseworker] = (await Promise.all(["gs_admin", "lz_admin", "lz_official", "lz_caseworker"].map(actorFor))) as [
+    TActor,
+    TActor,
+    TActor,
+    TActor,
+  ];
 });
 
 afterAll(async () => {
@@ -66,7 +75,11 @@ describe("日历维护", () => {
       // 2028-01-26 is a Wednesday: it is a working day already.
       [{ day: "2028-01-26", kind: "WORKDAY", name: "调休" }, "kind", "调休上班只能设在周六或周日：周一至周五本来就是工作日。"],
       [{ day: "2026-11-30", kind: "HOLIDAY", name: "补假" }, "day", "不能修改今天以前的日历：已经过去的日子不再影响期限。"],
-      [{ day: "2026-12-31", kind: "HOLIDAY", name: "跨年" }, "day", "2026 年的节假日已由 chinese-days 数据收录（以国务院办公厅公布的安排为准），不能在此修改。"],
+      [
+        { day: "2026-12-31", kind: "HOLIDAY", name: "跨年" },
+        "day",
+        "2026 年的节假日已由 chinese-days 数据收录（以国务院办公厅公布的安排为准），不能在此修改。",
+      ],
       [{ day: "2029-10-01", kind: "HOLIDAY", name: "国庆节" }, "day", "只能录入 2 年以内的安排。"],
     ];
     for (const [body, field, message] of cases) {
@@ -123,7 +136,11 @@ describe("日历维护", () => {
     const coverage = await findCalendarCoverage(gsAdmin, TODAY);
     expect(coverage.years.find((y) => y.year === 2028)).toEqual({ year: 2028, fromPackage: false, adminDays: 3, withinHorizon: false });
     expect(coverage.enteredOnly).toEqual([]);
-    expect(coverage.days.map((d) => [d.day, d.enteredBy])).toEqual([["2028-01-26", "马志强"], ["2028-01-27", "马志强"], ["2028-01-29", "马志强"]]);
+    expect(coverage.days.map((d) => [d.day, d.enteredBy])).toEqual([
+      ["2028-01-26", "马志强"],
+      ["2028-01-27", "马志强"],
+      ["2028-01-29", "马志强"],
+    ]);
   });
 
   it("serialises two administrators correcting the same day at once: both audited, each with what it replaced", async () => {
@@ -137,13 +154,22 @@ describe("日历维护", () => {
     expect(audits).toHaveLength(2);
     expect(audits[0]!.detail.before).toBeNull();
     expect(audits[1]!.detail.before).toEqual(audits[0]!.detail.after);
-    expect((await adminDays()).find((d) => d.day === "2028-02-05")).toEqual({ day: "2028-02-05", working: true, name: (audits[1]!.detail.after as { name: string }).name, source: "ADMIN" });
+    expect((await adminDays()).find((d) => d.day === "2028-02-05")).toEqual({
+      day: "2028-02-05",
+      working: true,
+      name: (audits[1]!.detail.after as { name: string }).name,
+      source: "ADMIN",
+    });
   });
 
   it("moves an open paper-sync deadline across the changed day, and only that one", async () => {
     const county = (await orgByCode("GSLZCG")).id;
     const people = { caseworker: lzCaseworker, official: lzOfficial };
-    const [open, done, earlier] = [await insertOpenFile(sql, people, county), await insertOpenFile(sql, people, county), await insertOpenFile(sql, people, county)];
+    const [open, done, earlier] = [
+      await insertOpenFile(sql, people, county),
+      await insertOpenFile(sql, people, county),
+      await insertOpenFile(sql, people, county),
+    ];
     // Opened Monday 2028-04-03: 30 working days (Monday–Friday) end on Monday 2028-05-15.
     const item = (fileId: string, opened: string, due: string, status = "OPEN") =>
       sql.query(
@@ -155,7 +181,8 @@ describe("日历维护", () => {
     await item(open.fileId, "2028-04-03", "2028-05-15");
     await item(done.fileId, "2028-04-03", "2028-05-15", "DONE");
     await item(earlier.fileId, "2028-03-20", "2028-04-28");
-    const dueOf = async (fileId: string) => (await sql.query<{ d: string }>("SELECT due_date::text AS d FROM work_item WHERE file_id = $1", [fileId])).rows[0]!.d;
+    const dueOf = async (fileId: string) =>
+      (await sql.query<{ d: string }>("SELECT due_date::text AS d FROM work_item WHERE file_id = $1", [fileId])).rows[0]!.d;
 
     expect(await set(gsAdmin, { day: "2028-05-01", kind: "HOLIDAY", name: "劳动节" })).toEqual({ ok: true, data: { day: "2028-05-01", deadlinesMoved: 1 } });
     expect(await dueOf(open.fileId)).toBe("2028-05-16");
@@ -167,7 +194,11 @@ describe("日历维护", () => {
     expect(await remove(gsAdmin, { day: "2028-05-01" })).toEqual({ ok: true, data: { day: "2028-05-01", deadlinesMoved: 1 } });
     expect(await dueOf(open.fileId)).toBe("2028-05-15");
     expect((await adminDays()).map((d) => d.day)).not.toContain("2028-05-01");
-    expect((await calendarAudits()).at(-1)).toMatchObject({ action: "calendar.remove-day", entity_id: "2028-05-01", detail: { before: { name: "劳动节" }, after: null } });
+    expect((await calendarAudits()).at(-1)).toMatchObject({
+      action: "calendar.remove-day",
+      entity_id: "2028-05-01",
+      detail: { before: { name: "劳动节" }, after: null },
+    });
   });
 
   it("keeps an administrator's day through a package sync, while package days are rewritten", async () => {
@@ -183,7 +214,10 @@ describe("日历维护", () => {
     const row = async (day: string) => (await sql.query("SELECT working, name, source::text FROM calendar_day WHERE day = $1", [day])).rows[0];
     expect(await row("2026-10-01")).toEqual({ working: true, name: "管理员更正", source: "ADMIN" });
     expect(await row("2026-10-02")).toEqual({ working: false, name: "国庆节", source: "PACKAGE" });
-    expect((await findCalendarCoverage(gsAdmin, "2026-09-01")).days.find((d) => d.day === "2026-10-01")).toMatchObject({ differsFromPackage: true, removable: true });
+    expect((await findCalendarCoverage(gsAdmin, "2026-09-01")).days.find((d) => d.day === "2026-10-01")).toMatchObject({
+      differsFromPackage: true,
+      removable: true,
+    });
 
     // Withdrawing it restores what the package says.
     expect(await remove(gsAdmin, { day: "2026-10-01" }, "2026-09-01")).toMatchObject({ ok: true });

@@ -64,9 +64,20 @@ async function file(options: TFileOptions = {}, organisationId = lanzhouCounty) 
        CASE WHEN $3 <> 'PUBLICITY' THEN $8::uuid END, CASE WHEN $3 <> 'PUBLICITY' THEN now() END, now(), 'CONSISTENT', $9::date,
        CASE WHEN $3 IN ('OBSERVATION', 'CLOSED') THEN 'RESOLVED'::exit_reason END, $12::timestamptz, $10::date)
      RETURNING id`,
-    [organisationId, status === "PUBLICITY" ? null : `C-${seq}-${Date.now()}`, status, JSON.stringify(data), holder.name, holder.residentId,
-      lzCaseworker.userId, lzOfficial.userId, options.nextCheckDue ?? (status === "OPEN" ? "2031-12-31" : null), options.observationUntil ?? null,
-      options.publicityEnd ?? null, options.exitedAt ?? null],
+    [
+      organisationId,
+      status === "PUBLICITY" ? null : `C-${seq}-${Date.now()}`,
+      status,
+      JSON.stringify(data),
+      holder.name,
+      holder.residentId,
+      lzCaseworker.userId,
+      lzOfficial.userId,
+      options.nextCheckDue ?? (status === "OPEN" ? "2031-12-31" : null),
+      options.observationUntil ?? null,
+      options.publicityEnd ?? null,
+      options.exitedAt ?? null,
+    ],
   );
   return rows[0]!.id;
 }
@@ -85,7 +96,10 @@ async function recheck(fileId: string, checkDate: string, suggestedTier: string 
  * off, a listed make-up day is worked, any other day is worked Monday to Friday).
  */
 function publishedWorkingDaysBetween(from: string, to: string): number {
-  const published = createRequire(import.meta.url)("chinese-days/dist/chinese-days.json") as { holidays: Record<string, string>; workdays: Record<string, string> };
+  const published = createRequire(import.meta.url)("chinese-days/dist/chinese-days.json") as {
+    holidays: Record<string, string>;
+    workdays: Record<string, string>;
+  };
   let count = 0;
   for (let day = addDays(from, 1); day <= to; day = addDays(day, 1)) {
     const weekday = new Date(`${day}T12:00:00Z`).getUTCDay();
@@ -95,7 +109,8 @@ function publishedWorkingDaysBetween(from: string, to: string): number {
   return count;
 }
 
-const openItems = (kind: string) => prisma.workItem.findMany({ where: { kind: kind as never, status: "OPEN" }, select: { fileId: true, dueDate: true, sourceKey: true } });
+const openItems = (kind: string) =>
+  prisma.workItem.findMany({ where: { kind: kind as never, status: "OPEN" }, select: { fileId: true, dueDate: true, sourceKey: true } });
 
 describe("working days", () => {
   it("skip Chinese public holidays and count make-up Saturdays", async () => {
@@ -116,7 +131,18 @@ describe("working days", () => {
 });
 
 describe("the daily job", () => {
-  type TKey = "dueSoon" | "overdue" | "later" | "observationEnded" | "observationRunning" | "publicityEnded" | "retentionEnded" | "retentionRunning" | "resolved" | "relapsed" | "tooRecent";
+  type TKey =
+    | "dueSoon"
+    | "overdue"
+    | "later"
+    | "observationEnded"
+    | "observationRunning"
+    | "publicityEnded"
+    | "retentionEnded"
+    | "retentionRunning"
+    | "resolved"
+    | "relapsed"
+    | "tooRecent";
   const f = {} as Record<TKey, string>;
   beforeAll(async () => {
     f.dueSoon = await file({ nextCheckDue: "2031-06-20" });
@@ -145,7 +171,9 @@ describe("the daily job", () => {
       }),
     ).rejects.toThrow("进程被终止");
     expect((await openItems("RECHECK_DUE")).length).toBe(2);
-    expect(await prisma.jobRun.findFirst({ where: { job: "calendar-daily", status: "FAILED" } })).toMatchObject({ error: expect.stringContaining("进程被终止") });
+    expect(await prisma.jobRun.findFirst({ where: { job: "calendar-daily", status: "FAILED" } })).toMatchObject({
+      error: expect.stringContaining("进程被终止"),
+    });
 
     const first = await runDailyCalendar(T);
     expect(first.ran).toBe(true);
@@ -171,10 +199,15 @@ describe("the daily job", () => {
     let release!: () => void;
     let working!: () => void;
     const holdingTheLock = new Promise<void>((resolve) => (working = resolve));
-    const held = runJob("calendar-daily", T, () => new Promise<string>((resolve) => {
-      release = () => resolve("done");
-      working();
-    }));
+    const held = runJob(
+      "calendar-daily",
+      T,
+      () =>
+        new Promise<string>((resolve) => {
+          release = () => resolve("done");
+          working();
+        }),
+    );
     // The work has started, so the first run holds the job's lock.
     await holdingTheLock;
     await expect(runDailyCalendar(T)).resolves.toEqual({ ran: false, reason: "ALREADY_RUNNING" });
@@ -184,7 +217,13 @@ describe("the daily job", () => {
 
   it("shows the items in scope, with counts and overdue, to Lanzhou and not to Tianshui", async () => {
     const summary = await findWorkItems(lzCaseworker, { today: T });
-    expect(summary.find((s) => s.kind === "RECHECK_DUE")).toMatchObject({ label: "动态核查到期", count: 1, overdue: 0, nextDue: "2031-06-20", href: "/tasks?kind=RECHECK_DUE" });
+    expect(summary.find((s) => s.kind === "RECHECK_DUE")).toMatchObject({
+      label: "动态核查到期",
+      count: 1,
+      overdue: 0,
+      nextDue: "2031-06-20",
+      href: "/tasks?kind=RECHECK_DUE",
+    });
     expect(summary.find((s) => s.kind === "OBSERVATION_ENDED")).toMatchObject({ count: 1, overdue: 1 });
     expect(await findWorkItems(tsCaseworker, { today: T })).toEqual([]);
     expect((await findWorkItemList(tsOfficial, { kind: "RETENTION_ENDED", page: 1, today: T })).total).toBe(0);
@@ -198,10 +237,16 @@ describe("the daily job", () => {
     );
     await expect(disposeFile(lzCaseworker, { fileId: f.retentionEnded }, { today: T })).rejects.toMatchObject({ code: "FORBIDDEN" });
     await expect(disposeFile(tsOfficial, { fileId: f.retentionEnded }, { today: T })).rejects.toMatchObject({ code: "NOT_FOUND" });
-    await expect(disposeFile(lzOfficial, { fileId: f.retentionRunning }, { today: T })).rejects.toMatchObject({ code: "RETENTION_RUNNING", message: expect.stringContaining("2031-06-16") });
+    await expect(disposeFile(lzOfficial, { fileId: f.retentionRunning }, { today: T })).rejects.toMatchObject({
+      code: "RETENTION_RUNNING",
+      message: expect.stringContaining("2031-06-16"),
+    });
     await disposeFile(lzOfficial, { fileId: f.retentionEnded }, { today: T });
     expect(await prisma.evidenceFile.count({ where: { fileId: f.retentionEnded } })).toBe(0);
-    expect(await prisma.fileDisposal.findUniqueOrThrow({ where: { fileId: f.retentionEnded } })).toMatchObject({ evidenceCount: 1, approvedById: lzOfficial.userId });
+    expect(await prisma.fileDisposal.findUniqueOrThrow({ where: { fileId: f.retentionEnded } })).toMatchObject({
+      evidenceCount: 1,
+      approvedById: lzOfficial.userId,
+    });
     expect(await prisma.householdFile.findUniqueOrThrow({ where: { id: f.retentionEnded } })).toMatchObject({ status: "CLOSED", disposedAt: expect.any(Date) });
     expect(await openItems("RETENTION_ENDED")).toEqual([]);
     await expect(disposeFile(lzOfficial, { fileId: f.retentionEnded }, { today: T })).rejects.toMatchObject({ code: "CONFLICT" });
@@ -215,8 +260,8 @@ describe("paper and electronic in step", () => {
     const id = await file();
     const noChange = await prisma.workItem.count({ where: { fileId: id, kind: "PAPER_SYNC" } });
     expect(noChange).toBe(0);
-    await sql.query("UPDATE household_file SET data = data || '{\"needs\": \"医疗救助\"}', version = version + 1 WHERE id = $1", [id]);
-    await sql.query("UPDATE household_file SET data = data || '{\"needs\": \"医疗与助学\"}', version = version + 1 WHERE id = $1", [id]);
+    await sql.query('UPDATE household_file SET data = data || \'{"needs": "医疗救助"}\', version = version + 1 WHERE id = $1', [id]);
+    await sql.query('UPDATE household_file SET data = data || \'{"needs": "医疗与助学"}\', version = version + 1 WHERE id = $1', [id]);
     const items = await prisma.workItem.findMany({ where: { fileId: id, kind: "PAPER_SYNC" } });
     expect(items).toHaveLength(1);
     // The trigger counts from the real today; the count is checked against the published calendar.
@@ -266,7 +311,9 @@ describe("the annual spot check", () => {
     expect(ZRecordFindingInput.safeParse({ recordId: check.records[0]!.id, finding: "WRONGLY_FILED", note: "" }).success).toBe(false);
     await recordFinding(lzCaseworker, ZRecordFindingInput.parse({ recordId: check.records[0]!.id, finding: "WRONGLY_FILED", note: "家庭有经营性收入未申报" }));
     await recordFinding(lzCaseworker, ZRecordFindingInput.parse({ recordId: check.records[1]!.id, finding: "ACCURATE", note: "" }));
-    await expect(recordFinding(tsCaseworker, ZRecordFindingInput.parse({ recordId: check.records[2]!.id, finding: "ACCURATE", note: "" }))).rejects.toMatchObject({ code: "NOT_FOUND" });
+    await expect(
+      recordFinding(tsCaseworker, ZRecordFindingInput.parse({ recordId: check.records[2]!.id, finding: "ACCURATE", note: "" })),
+    ).rejects.toMatchObject({ code: "NOT_FOUND" });
     const after = await getSpotCheck(lzOfficial, started.spotCheckId);
     expect(after.recorded).toBe(2);
     expect(after.rates).toEqual({ wronglyFiled: 0.5, wronglyExited: 0, missedExit: 0 });

@@ -32,10 +32,31 @@ let tsOfficial: TActor;
 let uploads = 0;
 const today = todayInShanghai();
 
-type TRosterRow = Partial<Record<"公民身份号码" | "姓名" | "是否享受低保" | "低保金额（元/月）" | "家庭年收入（元）" | "家庭人口数" | "是否有车辆" | "是否有房产" | "是否死亡" | "是否工会会员" | "工作单位", string>>;
+type TRosterRow = Partial<
+  Record<
+    | "公民身份号码"
+    | "姓名"
+    | "是否享受低保"
+    | "低保金额（元/月）"
+    | "家庭年收入（元）"
+    | "家庭人口数"
+    | "是否有车辆"
+    | "是否有房产"
+    | "是否死亡"
+    | "是否工会会员"
+    | "工作单位",
+    string
+  >
+>;
 
 const row = (id: string, name: string, overrides: TRosterRow = {}): TRosterRow => ({
-  公民身份号码: id, 姓名: name, 是否享受低保: "否", 是否有车辆: "否", 是否有房产: "否", 是否死亡: "否", ...overrides,
+  公民身份号码: id,
+  姓名: name,
+  是否享受低保: "否",
+  是否有车辆: "否",
+  是否有房产: "否",
+  是否死亡: "否",
+  ...overrides,
 });
 
 /** The real template, filled in as the bureau's data is pasted (the example row left in place). */
@@ -44,7 +65,7 @@ async function rosterWorkbook(rows: TRosterRow[], tweak?: (wb: ExcelJS.Workbook)
   await workbook.xlsx.load((await buildRosterTemplate()) as unknown as ArrayBuffer);
   const sheet = workbook.getWorksheet("民政比对名单")!;
   const headers = (sheet.getRow(1).values as string[]).map((h) => (h ? String(h).replace(/\*$/, "") : h));
-  for (const r of rows) sheet.addRow(headers.map((h) => (h ? (r as Record<string, string>)[h] ?? "" : undefined)).slice(1));
+  for (const r of rows) sheet.addRow(headers.map((h) => (h ? ((r as Record<string, string>)[h] ?? "") : undefined)).slice(1));
   tweak?.(workbook);
   uploads += 1;
   workbook.creator = `test-${uploads}-${Date.now()}`; // distinct bytes per test roster
@@ -174,7 +195,14 @@ describe("matching and every reason", () => {
     expect(run.matchedFiles).toBe(6);
     expect(run.resultCount).toBe(7);
     expect(run.filesWithMismatch).toBe(5);
-    expect(run.reasonCounts).toEqual({ INCOME_ABOVE_THRESHOLD: 1, DIBAO_BUT_RELATIVE: 1, VEHICLE_OR_PROPERTY: 2, DECEASED: 1, HOUSEHOLD_SIZE_DIFFERS: 1, MISSED_FILING: 1 });
+    expect(run.reasonCounts).toEqual({
+      INCOME_ABOVE_THRESHOLD: 1,
+      DIBAO_BUT_RELATIVE: 1,
+      VEHICLE_OR_PROPERTY: 2,
+      DECEASED: 1,
+      HOUSEHOLD_SIZE_DIFFERS: 1,
+      MISSED_FILING: 1,
+    });
     const vehicles = await findRunResults(caseworker, runId, { reason: "VEHICLE_OR_PROPERTY", page: 1 });
     expect(vehicles.total).toBe(2);
     const audit = await prisma.auditEvent.findMany({ where: { entityId: runId }, orderBy: { at: "asc" } });
@@ -183,7 +211,9 @@ describe("matching and every reason", () => {
 
   it("keeps a Tianshui run away from Lanzhou's files, and each city's runs to itself", async () => {
     const m = f.income!.data.members[0]!;
-    const outcome = await okRun(tsCaseworker, [row(m.residentId!, "兰州户主", { 是否死亡: "是", 是否有车辆: "是", "家庭年收入（元）": "99999", 家庭人口数: "1" })]);
+    const outcome = await okRun(tsCaseworker, [
+      row(m.residentId!, "兰州户主", { 是否死亡: "是", 是否有车辆: "是", "家庭年收入（元）": "99999", 家庭人口数: "1" }),
+    ]);
     const run = await getRosterRun(tsCaseworker, outcome.runId);
     expect(run.matchedPeople).toBe(0);
     expect(run.resultCount).toBe(0);
@@ -201,7 +231,13 @@ describe("matching and every reason", () => {
     for await (const r of sheet.rows as AsyncIterable<Record<string, unknown>>) rows.push(r);
     expect(rows).toHaveLength(7);
     expect(rows.every((r) => String(r.residentId).includes("********"))).toBe(true);
-    expect(rows.find((r) => r.name === "收入户主")).toMatchObject({ reason: "收入超过所在类别标准", rosterPerCapitaFen: 100_000, threshold: 78_000, fileStatus: "在档", tier: "深度困难" });
+    expect(rows.find((r) => r.name === "收入户主")).toMatchObject({
+      reason: "收入超过所在类别标准",
+      rosterPerCapitaFen: 100_000,
+      threshold: 78_000,
+      fileStatus: "在档",
+      tier: "深度困难",
+    });
     expect(rows.find((r) => r.name === "漏评会员")).toMatchObject({ fileStatus: "未建档", onDibao: "是" });
     await expect(runResultsSheet(caseworker, runId, { full: true })).rejects.toThrow("只有审计人员");
     const full = await runResultsSheet(auditor, runId, { full: true });
@@ -217,7 +253,14 @@ describe("matching and every reason", () => {
     const result = (await allResults(caseworker, runId)).find((r) => r.reason === "HOUSEHOLD_SIZE_DIFFERS")!;
     await expect(dismissResult(auditor, { resultId: result.id, expectedVersion: result.version, note: "审计不能处理" })).rejects.toThrow("没有权限");
     await expect(
-      proposeExitFromResult(official, { resultId: result.id, expectedVersion: result.version, fileVersion: await fileVersion(f.size!.fileId), exitReason: "CANCELLED", cancelReason: "NOT_ELIGIBLE", reason: "审批人不提出" }),
+      proposeExitFromResult(official, {
+        resultId: result.id,
+        expectedVersion: result.version,
+        fileVersion: await fileVersion(f.size!.fileId),
+        exitReason: "CANCELLED",
+        cancelReason: "NOT_ELIGIBLE",
+        reason: "审批人不提出",
+      }),
     ).rejects.toThrow("没有权限");
     // An auditor reads the run.
     expect((await getRosterRun(auditor, runId)).resultCount).toBe(7);
@@ -238,23 +281,46 @@ describe("matching and every reason", () => {
     expect(after.handledById).toBe(caseworker.userId);
     expect(await prisma.auditEvent.count({ where: { action: "civil.recheck", entityId: file.id } })).toBe(1);
     // Done once: a second click on the same mismatch is told.
-    await expect(openRecheckFromResult(caseworker, { resultId: result.id, expectedVersion: result.version, fileVersion: file.version })).rejects.toThrow("已被他人处理");
+    await expect(openRecheckFromResult(caseworker, { resultId: result.id, expectedVersion: result.version, fileVersion: file.version })).rejects.toThrow(
+      "已被他人处理",
+    );
   });
 
   it("proposes an exit in one click: the pending exit request an official decides, as from the file page", async () => {
     const result = (await allResults(caseworker, runId)).find((r) => r.reason === "VEHICLE_OR_PROPERTY" && r.detail.roster.name === "车辆子女")!;
     const version = await fileVersion(f.vehicle!.fileId);
     const { changeRequestId } = await proposeExitFromResult(caseworker, {
-      resultId: result.id, expectedVersion: result.version, fileVersion: version, exitReason: "CANCELLED", cancelReason: "NOT_ELIGIBLE", reason: "民政比对：子女名下有车辆",
+      resultId: result.id,
+      expectedVersion: result.version,
+      fileVersion: version,
+      exitReason: "CANCELLED",
+      cancelReason: "NOT_ELIGIBLE",
+      reason: "民政比对：子女名下有车辆",
     });
     const request = await prisma.changeRequest.findUniqueOrThrow({ where: { id: changeRequestId } });
-    expect(request).toMatchObject({ fileId: f.vehicle!.fileId, kind: "EXIT", status: "PENDING", exitReason: "CANCELLED", cancelReason: "NOT_ELIGIBLE", requestedById: caseworker.userId, fileVersion: version, reason: "民政比对：子女名下有车辆" });
+    expect(request).toMatchObject({
+      fileId: f.vehicle!.fileId,
+      kind: "EXIT",
+      status: "PENDING",
+      exitReason: "CANCELLED",
+      cancelReason: "NOT_ELIGIBLE",
+      requestedById: caseworker.userId,
+      fileVersion: version,
+      reason: "民政比对：子女名下有车辆",
+    });
     const after = await prisma.civilComparisonResult.findUniqueOrThrow({ where: { id: result.id } });
     expect(after).toMatchObject({ status: "EXIT_PROPOSED", changeRequestId });
     // The file's other mismatch cannot open a second exit request (one open request of a kind per file).
     const other = (await allResults(caseworker, runId)).find((r) => r.reason === "VEHICLE_OR_PROPERTY" && r.detail.roster.name === "房产户主")!;
     await expect(
-      proposeExitFromResult(caseworker, { resultId: other.id, expectedVersion: other.version, fileVersion: version, exitReason: "CANCELLED", cancelReason: "NOT_ELIGIBLE", reason: "房产" }),
+      proposeExitFromResult(caseworker, {
+        resultId: other.id,
+        expectedVersion: other.version,
+        fileVersion: version,
+        exitReason: "CANCELLED",
+        cancelReason: "NOT_ELIGIBLE",
+        reason: "房产",
+      }),
     ).rejects.toThrow("已有待审批的“退档”申请");
     expect((await prisma.civilComparisonResult.findUniqueOrThrow({ where: { id: other.id } })).status).toBe("OPEN");
   });
@@ -262,7 +328,9 @@ describe("matching and every reason", () => {
   it("offers no re-check or exit for an observation-period file or a person in no file, only 不属实", async () => {
     const results = await allResults(caseworker, runId);
     const deceased = results.find((r) => r.reason === "DECEASED")!;
-    await expect(openRecheckFromResult(caseworker, { resultId: deceased.id, expectedVersion: deceased.version, fileVersion: await fileVersion(f.deceased!.fileId) })).rejects.toThrow("只有在档的档案");
+    await expect(
+      openRecheckFromResult(caseworker, { resultId: deceased.id, expectedVersion: deceased.version, fileVersion: await fileVersion(f.deceased!.fileId) }),
+    ).rejects.toThrow("只有在档的档案");
     const missed = results.find((r) => r.reason === "MISSED_FILING")!;
     await expect(openRecheckFromResult(caseworker, { resultId: missed.id, expectedVersion: missed.version, fileVersion: 1 })).rejects.toThrow("没有在档档案");
   });
@@ -286,7 +354,14 @@ describe("matching and every reason", () => {
     const version = await fileVersion(f.dibao!.fileId);
     const outcomes = await Promise.allSettled([
       openRecheckFromResult(caseworker, { resultId: result.id, expectedVersion: result.version, fileVersion: version }),
-      proposeExitFromResult(caseworker2, { resultId: result.id, expectedVersion: result.version, fileVersion: version, exitReason: "CANCELLED", cancelReason: "FALSE_INFORMATION", reason: "享受低保" }),
+      proposeExitFromResult(caseworker2, {
+        resultId: result.id,
+        expectedVersion: result.version,
+        fileVersion: version,
+        exitReason: "CANCELLED",
+        cancelReason: "FALSE_INFORMATION",
+        reason: "享受低保",
+      }),
     ]);
     expect(outcomes.filter((o) => o.status === "fulfilled")).toHaveLength(1);
     expect(String((outcomes.find((o) => o.status === "rejected") as PromiseRejectedResult).reason.message)).toMatch(/已被他人处理|已被他人修改/);
@@ -335,7 +410,9 @@ describe("bad rosters", () => {
 
   it("refuses a file that is not a workbook, an empty one and one too large, with nothing written", async () => {
     const before = await counts();
-    await expect(compareRoster(caseworker, { fileName: "名单.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]) })).rejects.toThrow("这不是 Excel 工作簿（.xlsx）或 CSV 文件");
+    await expect(compareRoster(caseworker, { fileName: "名单.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]) })).rejects.toThrow(
+      "这不是 Excel 工作簿（.xlsx）或 CSV 文件",
+    );
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.from("just text, renamed") })).rejects.toThrow("这不是 Excel 工作簿");
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.from("PK\x03\x04 broken zip") })).rejects.toThrow("无法读取这个文件");
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.alloc(0) })).rejects.toThrow("文件是空的");
@@ -352,7 +429,14 @@ describe("bad rosters", () => {
     expect(outcome.ok).toBe(true);
     if (!outcome.ok) return;
     const stored = await prisma.civilRosterRow.findFirstOrThrow({ where: { runId: outcome.runId } });
-    expect(stored).toMatchObject({ residentId: id, name: "王, 某", householdIncomeFen: 120_000n, householdSize: 1, unionMember: true, workplace: "兰州\"一厂\"" });
+    expect(stored).toMatchObject({
+      residentId: id,
+      name: "王, 某",
+      householdIncomeFen: 120_000n,
+      householdSize: 1,
+      unionMember: true,
+      workplace: '兰州"一厂"',
+    });
     // 1,200 元 a year for one person is 100 元 a month, below the relative line: a 漏评 candidate.
     expect((await allResults(caseworker, outcome.runId)).map((r) => r.reason)).toEqual(["MISSED_FILING"]);
   });
@@ -415,17 +499,31 @@ describe("the filing's civil-affairs check and 漏评", () => {
     await backdateReview(fileId, 7);
     await startPublicity(official, { fileId, expectedVersion: await version(), startDate: addDays(today, -6) });
     // A run whose roster does not name the household cannot be cited; another city's run is not found.
-    await expect(recordCivilCheck(official, { fileId, expectedVersion: await version(), checkDate: today, result: "CONSISTENT", comparisonRunId: other.runId })).rejects.toThrow("没有该户成员");
+    await expect(
+      recordCivilCheck(official, { fileId, expectedVersion: await version(), checkDate: today, result: "CONSISTENT", comparisonRunId: other.runId }),
+    ).rejects.toThrow("没有该户成员");
     const tsRun = await okRun(tsCaseworker, [row(String(holder.residentId), String(holder.name))]);
-    await expect(recordCivilCheck(official, { fileId, expectedVersion: await version(), checkDate: today, result: "CONSISTENT", comparisonRunId: tsRun.runId })).rejects.toThrow("不在您的管辖范围内");
-    await recordCivilCheck(official, { fileId, expectedVersion: await version(), checkDate: today, result: "CONSISTENT", note: "与民政名单一致", comparisonRunId: run.runId });
+    await expect(
+      recordCivilCheck(official, { fileId, expectedVersion: await version(), checkDate: today, result: "CONSISTENT", comparisonRunId: tsRun.runId }),
+    ).rejects.toThrow("不在您的管辖范围内");
+    await recordCivilCheck(official, {
+      fileId,
+      expectedVersion: await version(),
+      checkDate: today,
+      result: "CONSISTENT",
+      note: "与民政名单一致",
+      comparisonRunId: run.runId,
+    });
     const checked = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } });
     expect(checked.civilCheckRunId).toBe(run.runId);
     const event = await prisma.filingEvent.findFirstOrThrow({ where: { fileId, kind: "CIVIL_CHECK_RECORDED" } });
     expect(event.civilCheckRunId).toBe(run.runId);
 
     const period = { kind: "month" as const, from: `${today.slice(0, 7)}-01`, to: today, label: "本月" };
-    const missedBefore = (await findReport(official, { organisationId: lanzhou.id, period: period as never })).quality.reduce((n, q) => n + q.approvalsAfterReturn, 0);
+    const missedBefore = (await findReport(official, { organisationId: lanzhou.id, period: period as never })).quality.reduce(
+      (n, q) => n + q.approvalsAfterReturn,
+      0,
+    );
     await approveFiling(official, { fileId, expectedVersion: await version(), tier: "DEEP" });
     const report = await findReport(official, { organisationId: lanzhou.id, period: period as never });
     // The approval counts as 漏评: the comparison had found the holder before, never returned.

@@ -27,8 +27,14 @@ async function readyToApprove() {
   await prisma.householdFile.update({
     where: { id: fileId },
     data: {
-      status: "PUBLICITY", reviewedById: officials[0]!.userId, reviewedAt: new Date(Date.now() - 8 * 86_400_000), homeVisitDate: dateOnly(addDays(today, -8)),
-      publicityStart: dateOnly(addDays(today, -7)), publicityEnd: dateOnly(addDays(today, -1)), civilCheckResult: "CONSISTENT", civilCheckDate: dateOnly(today),
+      status: "PUBLICITY",
+      reviewedById: officials[0]!.userId,
+      reviewedAt: new Date(Date.now() - 8 * 86_400_000),
+      homeVisitDate: dateOnly(addDays(today, -8)),
+      publicityStart: dateOnly(addDays(today, -7)),
+      publicityEnd: dateOnly(addDays(today, -1)),
+      civilCheckResult: "CONSISTENT",
+      civilCheckDate: dateOnly(today),
     },
   });
   return prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } });
@@ -37,14 +43,26 @@ async function readyToApprove() {
 async function payableFile() {
   const file = await readyToApprove();
   await approveFiling(officials[0]!, { fileId: file.id, expectedVersion: file.version, tier: "DEEP" });
-  await recordBankAccount(caseworker, ZRecordBankAccountInput.parse({ fileId: file.id, bankName: "中国银行兰州分行", accountNumber: "6217 0000 1234 5678", accountHolder: file.holderName! }));
+  await recordBankAccount(
+    caseworker,
+    ZRecordBankAccountInput.parse({ fileId: file.id, bankName: "中国银行兰州分行", accountNumber: "6217 0000 1234 5678", accountHolder: file.holderName! }),
+  );
   return file.id;
 }
 
 const disbursement = (fileId: string, overrides: Partial<TRecordDisbursementFormValues> = {}) =>
   ZRecordDisbursementInput.parse({
-    idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "300", entryDate: today,
-    purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "", ...overrides,
+    idempotencyKey: randomUUID(),
+    fileId,
+    aidType: "LIVING",
+    fundSource: "CENTRAL_SPECIAL",
+    amountFen: "300",
+    entryDate: today,
+    purpose: "季度生活救助",
+    evidence: "",
+    studentIndex: "",
+    overCapNote: "",
+    ...overrides,
   });
 
 beforeAll(async () => {
@@ -60,7 +78,9 @@ describe("fifty approvals of one filing at once", () => {
     const file = await readyToApprove();
     const started = Date.now();
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, (_, i) => withContention(() => approveFiling(officials[i % officials.length]!, { fileId: file.id, expectedVersion: file.version, tier: "DEEP" }))),
+      Array.from({ length: 50 }, (_, i) =>
+        withContention(() => approveFiling(officials[i % officials.length]!, { fileId: file.id, expectedVersion: file.version, tier: "DEEP" })),
+      ),
     );
     const elapsed = Date.now() - started;
     const losers = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
@@ -80,7 +100,9 @@ describe("fifty approvals of one filing at once", () => {
   it("lets one of fifty officials approve a request, the others told it was handled", async () => {
     const fileId = await payableFile();
     const { disbursementId } = await recordDisbursement(caseworker, disbursement(fileId));
-    const results = await Promise.allSettled(Array.from({ length: 50 }, (_, i) => withContention(() => approveDisbursement(officials[i % officials.length]!, { disbursementId }))));
+    const results = await Promise.allSettled(
+      Array.from({ length: 50 }, (_, i) => withContention(() => approveDisbursement(officials[i % officials.length]!, { disbursementId }))),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     for (const r of results) if (r.status === "rejected") expect((r.reason as DomainError).message).toMatch(/已被他人处理|刚被他人处理|已被处理/);
     expect(await prisma.ledgerEntry.count({ where: { disbursementId } })).toBe(1);
@@ -112,7 +134,9 @@ describe("a disbursement identical to a recent one", () => {
     const first = await recordDisbursement(caseworker, disbursement(fileId, { entryDate: addDays(today, -10) }));
     const refused = await recordDisbursement(caseworker, disbursement(fileId)).catch((e: DomainError) => e);
     expect(refused).toMatchObject({ code: "POSSIBLE_DUPLICATE", fieldErrors: { confirmNotDuplicate: "请确认这不是重复发放" } });
-    expect((refused as DomainError).message).toBe(`该户 30 天内已有一笔相同类型、相同金额的发放（${addDays(today, -10)}，待审批）。如确实不是重复发放，请勾选“确认不是重复发放”后再提交。`);
+    expect((refused as DomainError).message).toBe(
+      `该户 30 天内已有一笔相同类型、相同金额的发放（${addDays(today, -10)}，待审批）。如确实不是重复发放，请勾选“确认不是重复发放”后再提交。`,
+    );
     expect(await prisma.disbursement.count({ where: { fileId } })).toBe(1);
 
     await recordDisbursement(caseworker, disbursement(fileId, { amountFen: "300.01" }));

@@ -65,7 +65,13 @@ async function runUntilPaused(input: Record<string, string | number>): Promise<C
   // and killing the wrapper would leave the real one (and its transaction) alive.
   const child = spawn(process.execPath, ["--import", "tsx", "--conditions=react-server", "tests/support/crash-child.ts"], {
     cwd: PROJECT_DIR,
-    env: { ...process.env, DATABASE_URL: cluster.db.url, EVIDENCE_DIR: evidenceDir, BANGFU_TEST_PAUSE_AT: String(input.run), CRASH_INPUT: JSON.stringify(input) },
+    env: {
+      ...process.env,
+      DATABASE_URL: cluster.db.url,
+      EVIDENCE_DIR: evidenceDir,
+      BANGFU_TEST_PAUSE_AT: String(input.run),
+      CRASH_INPUT: JSON.stringify(input),
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let output = "";
@@ -135,13 +141,40 @@ async function importWorkbook(names: string[]): Promise<Buffer> {
   const fill = (sheetName: string, rows: Record<string, string>[]) => {
     const sheet = workbook.getWorksheet(sheetName)!;
     const headers = (sheet.getRow(1).values as string[]).map((h) => (h ? String(h).replace(/\*$/, "") : h));
-    for (const row of rows) sheet.addRow(headers.map((h) => (h ? row[h] ?? "" : undefined)).slice(1));
+    for (const row of rows) sheet.addRow(headers.map((h) => (h ? (row[h] ?? "") : undefined)).slice(1));
   };
-  fill("户信息", names.map((_, i) => ({ 户编号: `C${i}`, 档案级别: "县级", 职工类别: "城镇困难职工", 住房情况: "租房", 建档职工是否工会会员: "是", 主要致困原因: "因病", "工资性收入（元/月）": "1800", 建议困难类别: "深度困难", 困难需求: "医疗救助" })));
-  fill("家庭成员", names.map((name, i) => {
-    const birth = `1970-0${(i % 9) + 1}-1${i % 10}`;
-    return { 户编号: `C${i}`, 姓名: name, 与建档职工关系: "本人", 公民身份号码: residentId({ birthDate: birth }), 出生日期: birth, 性别: "男", 健康状况: "慢性病", 在学情况: "不在学", 就业状况: "灵活就业", 是否共同生活: "是" };
-  }));
+  fill(
+    "户信息",
+    names.map((_, i) => ({
+      户编号: `C${i}`,
+      档案级别: "县级",
+      职工类别: "城镇困难职工",
+      住房情况: "租房",
+      建档职工是否工会会员: "是",
+      主要致困原因: "因病",
+      "工资性收入（元/月）": "1800",
+      建议困难类别: "深度困难",
+      困难需求: "医疗救助",
+    })),
+  );
+  fill(
+    "家庭成员",
+    names.map((name, i) => {
+      const birth = `1970-0${(i % 9) + 1}-1${i % 10}`;
+      return {
+        户编号: `C${i}`,
+        姓名: name,
+        与建档职工关系: "本人",
+        公民身份号码: residentId({ birthDate: birth }),
+        出生日期: birth,
+        性别: "男",
+        健康状况: "慢性病",
+        在学情况: "不在学",
+        就业状况: "灵活就业",
+        是否共同生活: "是",
+      };
+    }),
+  );
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 
@@ -156,10 +189,21 @@ beforeAll(async () => {
   const grassroots = await orgByCode("GSTSMJ01");
   const [tsCaseworker, tsOfficial] = [await actorFor("ts_caseworker"), await actorFor("ts_official")];
   await insertPayableFiles(query, { organisationId: grassroots.id, count: 10_000, caseworkerId: tsCaseworker.userId, officialId: tsOfficial.userId });
-  const created = await createBatch(tsCaseworker, ZCreateBatchInput.parse({
-    idempotencyKey: "00000000-0000-4000-8000-000000000014", name: "送温暖", aidType: "WARMTH", fundSource: "UNION_FUNDS", standardAmountFen: "500",
-    entryDate: today, purpose: "元旦春节慰问", organisationId: grassroots.id, tiers: [], fileLevels: [],
-  }));
+  const created = await createBatch(
+    tsCaseworker,
+    ZCreateBatchInput.parse({
+      idempotencyKey: "00000000-0000-4000-8000-000000000014",
+      name: "送温暖",
+      aidType: "WARMTH",
+      fundSource: "UNION_FUNDS",
+      standardAmountFen: "500",
+      entryDate: today,
+      purpose: "元旦春节慰问",
+      organisationId: grassroots.id,
+      tiers: [],
+      fileLevels: [],
+    }),
+  );
   expect(created.lineCount).toBe(10_000);
   batchId = created.batchId;
   await submitBatch(tsCaseworker, { batchId, expectedVersion: (await getBatch(tsCaseworker, batchId)).version });
@@ -221,7 +265,9 @@ describe("crashes (故障恢复)", () => {
     for (const database of [false, true]) {
       const child = await runUntilPaused({ run: "filing-approve", username: "lz_official", fileId: second, expectedVersion: await version(second) });
       await crash(child, database);
-      const [file] = await query<{ status: string; file_number: string | null }>("SELECT status::text, file_number FROM household_file WHERE id = $1", [second]);
+      const [file] = await query<{ status: string; file_number: string | null }>("SELECT status::text, file_number FROM household_file WHERE id = $1", [
+        second,
+      ]);
       expect(file).toEqual({ status: "PUBLICITY", file_number: null });
     }
     await approveFiling(lzOfficial, { fileId: second, expectedVersion: await version(second), tier: "DEEP", note: undefined });
@@ -238,13 +284,16 @@ describe("crashes (故障恢复)", () => {
     expect(await getHouseholdImport(lzCaseworker, importId)).toMatchObject({ status: "READY", households: 5, problems: [] });
     const staged = (await query<{ file_id: string }>("SELECT file_id FROM household_import_row WHERE import_id = $1", [importId])).map((r) => r.file_id);
     expect(staged).toHaveLength(5);
-    const written = async () => (await query<{ files: number; persons: number; events: number; byName: number }>(
-      `SELECT (SELECT count(*)::int FROM household_file WHERE id = ANY($1::uuid[])) AS files,
+    const written = async () =>
+      (
+        await query<{ files: number; persons: number; events: number; byName: number }>(
+          `SELECT (SELECT count(*)::int FROM household_file WHERE id = ANY($1::uuid[])) AS files,
               (SELECT count(*)::int FROM file_person WHERE file_id = ANY($1::uuid[])) AS persons,
               (SELECT count(*)::int FROM filing_event WHERE file_id = ANY($1::uuid[])) AS events,
               (SELECT count(*)::int FROM household_file WHERE holder_name = ANY($2::text[])) AS "byName"`,
-      [staged, names],
-    ))[0]!;
+          [staged, names],
+        )
+      )[0]!;
     for (const database of [false, true]) {
       await claimHouseholdImportCommit(lzCaseworker, importId);
       const child = await runUntilPaused({ run: "import-commit", username: "lz_caseworker", importId });

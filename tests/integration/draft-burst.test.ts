@@ -28,7 +28,10 @@ async function burstOf(width: number) {
   const input = { idempotencyKey: randomUUID(), data: filingValues(county) };
   const results = await Promise.all(Array.from({ length: width }, () => save(caseworker, input)));
   const answers = results.map((r) => (r.ok ? r.data : { error: r.error }));
-  const drafts = await prisma.householdFile.findMany({ where: { holderResidentId: input.data.members[0]!.residentId as string }, select: { id: true, idempotencyKey: true } });
+  const drafts = await prisma.householdFile.findMany({
+    where: { holderResidentId: input.data.members[0]!.residentId as string },
+    select: { id: true, idempotencyKey: true },
+  });
   return { input, answers, drafts };
 }
 

@@ -104,9 +104,26 @@ describe("re-verification", () => {
 
   it("records nothing without a chosen outcome and finding, the facts, and a reason where the conclusion departs from the suggestion", async () => {
     const { fileId } = await openFile();
-    const blank = ZRecordRecheckInput.safeParse({ ...(await ref(fileId)), checkDate: today, visitors: "王静", incomes: [], expenditures: [], outcome: "", finding: "", note: "" });
+    const blank = ZRecordRecheckInput.safeParse({
+      ...(await ref(fileId)),
+      checkDate: today,
+      visitors: "王静",
+      incomes: [],
+      expenditures: [],
+      outcome: "",
+      finding: "",
+      note: "",
+    });
     expect(blank.error!.issues.map((i) => i.message)).toEqual(["请选择核查结论", "请选择核查发现"]);
-    const noFacts = ZRecordRecheckInput.safeParse({ ...(await ref(fileId)), checkDate: today, visitors: "王静", incomes: [], expenditures: [], outcome: "CONFIRM", finding: "ACCURATE" });
+    const noFacts = ZRecordRecheckInput.safeParse({
+      ...(await ref(fileId)),
+      checkDate: today,
+      visitors: "王静",
+      incomes: [],
+      expenditures: [],
+      outcome: "CONFIRM",
+      finding: "ACCURATE",
+    });
     expect(noFacts.error!.issues.map((i) => i.message)).toEqual(["请填写核查情况（入户所见、收支有无变化）"]);
     // ¥200 a month for three (66.67 per person): the figures suggest 深度困难; the file is 深度困难, so 维持 agrees.
     await recordRecheck(caseworker, await recheckInput(fileId, { incomes: [{ source: "WAGES", monthlyFen: "200" }], deviationReason: undefined }));
@@ -129,11 +146,25 @@ describe("re-verification", () => {
 
   it("refuses bad input with Chinese messages", () => {
     const base = { fileId: "00000000-0000-4000-8000-000000000000", expectedVersion: 1, checkDate: today, visitors: "王静", incomes: [], expenditures: [] };
-    const bad = ZRecordRecheckInput.safeParse({ ...base, checkDate: "", visitors: "", incomes: [{ source: "", monthlyFen: "12.345" }], outcome: "CONFIRM", finding: "ACCURATE", note: "入户核实" });
+    const bad = ZRecordRecheckInput.safeParse({
+      ...base,
+      checkDate: "",
+      visitors: "",
+      incomes: [{ source: "", monthlyFen: "12.345" }],
+      outcome: "CONFIRM",
+      finding: "ACCURATE",
+      note: "入户核实",
+    });
     expect(bad.error!.issues.map((i) => i.message)).toEqual(["请填写核查日期", "请填写核查人员", "请选择收入来源", "金额最多保留两位小数（精确到分）。"]);
     const exitWithoutReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT", finding: "MISSED_EXIT" });
     expect(exitWithoutReason.error!.issues.map((i) => i.message)).toEqual(["请选择退档原因", "提出调整或退档时请写明理由"]);
-    const cancelWithoutSubReason = ZRecordRecheckInput.safeParse({ ...base, outcome: "PROPOSE_EXIT", finding: "MISSED_EXIT", exitReason: "CANCELLED", note: "已退休" });
+    const cancelWithoutSubReason = ZRecordRecheckInput.safeParse({
+      ...base,
+      outcome: "PROPOSE_EXIT",
+      finding: "MISSED_EXIT",
+      exitReason: "CANCELLED",
+      note: "已退休",
+    });
     expect(cancelWithoutSubReason.error!.issues.map((i) => i.message)).toEqual(["注销须选择具体原因"]);
   });
 });
@@ -142,7 +173,9 @@ describe("tier change", () => {
   it("is proposed with a reason, decided by another official, and kept in the tier history", async () => {
     const { fileId } = await openFile();
     await proposeTierChange(caseworker, { ...(await ref(fileId)), proposedTier: "RELATIVE", reason: "配偶病情好转，已复工" });
-    await expect(proposeTierChange(caseworker, { ...(await ref(fileId)), proposedTier: "ACCIDENT", reason: "重复" })).rejects.toThrow("已有待审批的“调整困难类别”申请");
+    await expect(proposeTierChange(caseworker, { ...(await ref(fileId)), proposedTier: "ACCIDENT", reason: "重复" })).rejects.toThrow(
+      "已有待审批的“调整困难类别”申请",
+    );
     const [request] = (await findPendingChanges(official, { kind: "TIER_CHANGE", page: 1 })).rows.filter((r) => r.fileId === fileId);
     expect(request).toMatchObject({ currentTier: "DEEP", proposedTier: "RELATIVE" });
     await decideChange(official, { requestId: request!.id, expectedVersion: request!.version, approve: true, comment: "同意" });
@@ -159,7 +192,9 @@ describe("tier change", () => {
     const { fileId } = await openFile();
     const own = await proposeTierChange(both, { ...(await ref(fileId)), proposedTier: "RELATIVE", reason: "收入增加" });
     await expect(decideChange(both, { requestId: own.id, expectedVersion: 1, approve: true })).rejects.toThrow("不能审批自己提出的申请");
-    await expect(prisma.$executeRaw`UPDATE change_request SET decided_by_id = requested_by_id WHERE id = ${own.id}::uuid`).rejects.toThrow(/change_request_decider_not_requester/);
+    await expect(prisma.$executeRaw`UPDATE change_request SET decided_by_id = requested_by_id WHERE id = ${own.id}::uuid`).rejects.toThrow(
+      /change_request_decider_not_requester/,
+    );
 
     const results = await Promise.allSettled([
       decideChange(official, { requestId: own.id, expectedVersion: 1, approve: true }),
@@ -245,9 +280,19 @@ describe("pairing and plan", () => {
     const cadre = await prisma.user.findUniqueOrThrow({ where: { username: "lz_caseworker" } });
     await setPairing(caseworker, { ...(await ref(fileId)), responsibleCadreId: cadre.id, contactName: "马社区", contactPhone: "0931-8888888" });
     const tsCadre = await prisma.user.findUniqueOrThrow({ where: { username: "ts_caseworker" } });
-    await expect(setPairing(caseworker, { ...(await ref(fileId)), responsibleCadreId: tsCadre.id, contactName: "x", contactPhone: "12345" })).rejects.toThrow("帮扶责任人须为");
-    const measure = await addMeasure(caseworker, { fileId, need: "子女学费", measure: "申请金秋助学", responsible: "市总工会帮扶中心", dueDate: addDays(today, 30) });
-    expect(ZUpdateMeasureInput.safeParse({ measureId: measure.id, expectedVersion: 1, status: "DONE" }).error!.issues[0]!.message).toBe("已解决的措施请写明落实情况");
+    await expect(setPairing(caseworker, { ...(await ref(fileId)), responsibleCadreId: tsCadre.id, contactName: "x", contactPhone: "12345" })).rejects.toThrow(
+      "帮扶责任人须为",
+    );
+    const measure = await addMeasure(caseworker, {
+      fileId,
+      need: "子女学费",
+      measure: "申请金秋助学",
+      responsible: "市总工会帮扶中心",
+      dueDate: addDays(today, 30),
+    });
+    expect(ZUpdateMeasureInput.safeParse({ measureId: measure.id, expectedVersion: 1, status: "DONE" }).error!.issues[0]!.message).toBe(
+      "已解决的措施请写明落实情况",
+    );
     await updateMeasure(caseworker, { measureId: measure.id, expectedVersion: 1, status: "DONE", outcome: "已发放助学金 6000 元" });
     await expect(updateMeasure(caseworker, { measureId: measure.id, expectedVersion: 1, status: "CANCELLED" })).rejects.toThrow("已被他人更新");
     const after = await followUpFigures(caseworker);

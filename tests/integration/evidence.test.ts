@@ -44,7 +44,8 @@ afterAll(async () => {
 
 const PDF = (size = 64) => bytesWith([...Buffer.from("%PDF-1.7\n")], size);
 // Real pictures (evidence images are decoded before they are accepted), a little larger with `size`.
-const picture = (size: number) => sharp({ create: { width: 8 + (size % 97), height: 6 + (size % 53), channels: 3, background: { r: size % 256, g: 120, b: 60 } } });
+const picture = (size: number) =>
+  sharp({ create: { width: 8 + (size % 97), height: 6 + (size % 53), channels: 3, background: { r: size % 256, g: 120, b: 60 } } });
 const JPEGS = new Map<number, Uint8Array<ArrayBuffer>>();
 const PNGS = new Map<number, Uint8Array<ArrayBuffer>>();
 for (const size of [64, 2000, 3000, 4096]) {
@@ -133,7 +134,15 @@ describe("evidence upload", () => {
     for (const [bytes, name, type, kind] of cases) {
       const { id } = await uploadEvidence(caseworker, { fileId: file.id, kind, file: upload(bytes, name, type) });
       const row = await prisma.evidenceFile.findUniqueOrThrow({ where: { id } });
-      expect(row).toMatchObject({ fileId: file.id, kind, originalName: name, contentType: type, sizeBytes: bytes.length, sha256: sha256(bytes), uploadedById: caseworker.userId });
+      expect(row).toMatchObject({
+        fileId: file.id,
+        kind,
+        originalName: name,
+        contentType: type,
+        sizeBytes: bytes.length,
+        sha256: sha256(bytes),
+        uploadedById: caseworker.userId,
+      });
       expect(row.storageKey).toMatch(/^\d{4}\/\d{2}\/[0-9a-f-]{36}$/);
       expect(new Uint8Array(await readFile(path.join(dir, row.storageKey)))).toEqual(bytes);
       const audit = await prisma.auditEvent.findFirstOrThrow({ where: { action: "evidence.upload", entityId: id } });
@@ -160,7 +169,11 @@ describe("evidence upload", () => {
 
   it("keeps only the base name of a path-like file name", async () => {
     const file = await newDraft();
-    const { id } = await uploadEvidence(caseworker, { fileId: file.id, kind: "OTHER", file: upload(PDF(), "C:\\fakepath\\..\\收入证明.pdf", "application/pdf") });
+    const { id } = await uploadEvidence(caseworker, {
+      fileId: file.id,
+      kind: "OTHER",
+      file: upload(PDF(), "C:\\fakepath\\..\\收入证明.pdf", "application/pdf"),
+    });
     expect((await prisma.evidenceFile.findUniqueOrThrow({ where: { id } })).originalName).toBe("收入证明.pdf");
   });
 
@@ -168,17 +181,23 @@ describe("evidence upload", () => {
     const file = await newDraft();
     const before = await storedFiles();
     const text = new TextEncoder().encode("这不是PDF文件，只是改了扩展名。");
-    await expect(uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: new File([text], "收入证明.pdf", { type: "application/pdf" }) })).rejects.toMatchObject({
+    await expect(
+      uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: new File([text], "收入证明.pdf", { type: "application/pdf" }) }),
+    ).rejects.toMatchObject({
       code: "EVIDENCE_TYPE",
       fieldErrors: { file: expect.stringContaining("PDF、JPG 或 PNG") },
     });
-    await expect(uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: new File([], "空.pdf", { type: "application/pdf" }) })).rejects.toMatchObject({
+    await expect(
+      uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: new File([], "空.pdf", { type: "application/pdf" }) }),
+    ).rejects.toMatchObject({
       code: "EVIDENCE_EMPTY",
       fieldErrors: { file: expect.stringContaining("空") },
     });
     process.env.EVIDENCE_MAX_BYTES = String(1024 * 1024);
     try {
-      await expect(uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: upload(PDF(1024 * 1024 + 1), "大.pdf", "application/pdf") })).rejects.toMatchObject({
+      await expect(
+        uploadEvidence(caseworker, { fileId: file.id, kind: "INCOME", file: upload(PDF(1024 * 1024 + 1), "大.pdf", "application/pdf") }),
+      ).rejects.toMatchObject({
         code: "EVIDENCE_TOO_LARGE",
         fieldErrors: { file: expect.stringContaining("1 MB") },
       });
@@ -209,9 +228,13 @@ describe("evidence upload", () => {
     const file = await newDraft();
     const before = await storedFiles();
     // An invalid kind gets past the types and fails inside the transaction, after the bytes were written.
-    await expect(uploadEvidence(caseworker, { fileId: file.id, kind: "BOGUS" as EvidenceKind, file: upload(PDF(), "a.pdf", "application/pdf") })).rejects.toThrow();
+    await expect(
+      uploadEvidence(caseworker, { fileId: file.id, kind: "BOGUS" as EvidenceKind, file: upload(PDF(), "a.pdf", "application/pdf") }),
+    ).rejects.toThrow();
     // A file that does not exist is refused before anything is written.
-    await expect(uploadEvidence(caseworker, { fileId: randomUUID(), kind: "OTHER", file: upload(PDF(), "b.pdf", "application/pdf") })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(uploadEvidence(caseworker, { fileId: randomUUID(), kind: "OTHER", file: upload(PDF(), "b.pdf", "application/pdf") })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     expect(await storedFiles()).toEqual(before);
     expect(await prisma.evidenceFile.count({ where: { fileId: file.id } })).toBe(0);
     expect(await prisma.auditEvent.count({ where: { action: "evidence.upload", detail: { path: ["fileId"], equals: file.id } } })).toBe(0);
@@ -220,7 +243,9 @@ describe("evidence upload", () => {
   it("lets only caseworkers upload", async () => {
     const file = await newDraft();
     for (const actor of [auditor, official]) {
-      await expect(uploadEvidence(actor, { fileId: file.id, kind: "OTHER", file: upload(PDF(), "a.pdf", "application/pdf") })).rejects.toBeInstanceOf(ForbiddenError);
+      await expect(uploadEvidence(actor, { fileId: file.id, kind: "OTHER", file: upload(PDF(), "a.pdf", "application/pdf") })).rejects.toBeInstanceOf(
+        ForbiddenError,
+      );
     }
   });
 });
@@ -230,7 +255,9 @@ describe("evidence across organisations", () => {
     const file = await newDraft();
     const { id } = await uploadEvidence(caseworker, { fileId: file.id, kind: "APPLICATION", file: upload(PDF(), "申请书.pdf", "application/pdf") });
     const before = await storedFiles();
-    await expect(uploadEvidence(attacker, { fileId: file.id, kind: "OTHER", file: upload(PDF(), "植入.pdf", "application/pdf") })).rejects.toBeInstanceOf(NotFoundError);
+    await expect(uploadEvidence(attacker, { fileId: file.id, kind: "OTHER", file: upload(PDF(), "植入.pdf", "application/pdf") })).rejects.toBeInstanceOf(
+      NotFoundError,
+    );
     await expect(listEvidence(attacker, file.id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(readEvidence(attacker, id)).rejects.toBeInstanceOf(NotFoundError);
     await expect(deleteEvidence(attacker, { evidenceId: id })).rejects.toBeInstanceOf(NotFoundError);
@@ -348,7 +375,11 @@ describe("what is stored is what it claims to be", () => {
 
   it("accepts a plain PDF that opens at its first page", async () => {
     const file = await newDraft();
-    const { id } = await uploadEvidence(caseworker, { fileId: file.id, kind: "OTHER", file: upload(pdfWith("<< /Type /Catalog /OpenAction [3 0 R /Fit] >>"), "申请书.pdf", "application/pdf") });
+    const { id } = await uploadEvidence(caseworker, {
+      fileId: file.id,
+      kind: "OTHER",
+      file: upload(pdfWith("<< /Type /Catalog /OpenAction [3 0 R /Fit] >>"), "申请书.pdf", "application/pdf"),
+    });
     expect((await prisma.evidenceFile.findUniqueOrThrow({ where: { id } })).contentType).toBe("application/pdf");
   });
 });

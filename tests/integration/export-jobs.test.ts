@@ -87,14 +87,39 @@ beforeAll(async () => {
   ({ lzCaseworker, lzOfficial, lzAuditor, tsAuditor } = await demoActors());
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
   const people = { caseworker: lzCaseworker, official: lzOfficial };
-  const holder = { name: "张国强", relation: "SELF", residentId: holderId, birthDate: "1968-09-12", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true } as const;
+  const holder = {
+    name: "张国强",
+    relation: "SELF",
+    residentId: holderId,
+    birthDate: "1968-09-12",
+    sex: "MALE",
+    health: "HEALTHY",
+    disabilityGrade: "",
+    education: "NOT_IN_SCHOOL",
+    employment: "FLEXIBLE",
+    livesInHousehold: true,
+  } as const;
   const file = await insertOpenFile(sql, people, lanzhouCounty, { members: [holder] }, { perCapitaMonthlyFen: 40_012 });
   await insertOpenFile(sql, people, lanzhouCounty);
-  await recordBankAccount(lzCaseworker, ZRecordBankAccountInput.parse({ fileId: file.fileId, bankName: "甘肃银行城关支行", accountNumber: "6214830012345670088", accountHolder: "张国强" }));
+  await recordBankAccount(
+    lzCaseworker,
+    ZRecordBankAccountInput.parse({ fileId: file.fileId, bankName: "甘肃银行城关支行", accountNumber: "6214830012345670088", accountHolder: "张国强" }),
+  );
   for (const amount of ["800.00", "1234.56"]) {
     const { disbursementId } = await recordDisbursement(
       lzCaseworker,
-      ZRecordDisbursementInput.parse({ idempotencyKey: randomUUID(), fileId: file.fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: amount, entryDate: todayInShanghai(), purpose: "生活救助", evidence: "", studentIndex: "", overCapNote: "" }),
+      ZRecordDisbursementInput.parse({
+        idempotencyKey: randomUUID(),
+        fileId: file.fileId,
+        aidType: "LIVING",
+        fundSource: "CENTRAL_SPECIAL",
+        amountFen: amount,
+        entryDate: todayInShanghai(),
+        purpose: "生活救助",
+        evidence: "",
+        studentIndex: "",
+        overCapNote: "",
+      }),
     );
     await approveDisbursement(lzOfficial, { disbursementId });
   }
@@ -126,7 +151,9 @@ describe("requesting a background export", () => {
   });
 
   it("allows three active exports per person, also when five are asked for at once", async () => {
-    const results = await Promise.allSettled(Array.from({ length: 5 }, () => requestExport(lzOfficial, { kind: "ARCHIVE", format: "csv", params: { status: "ALL" } })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 5 }, () => requestExport(lzOfficial, { kind: "ARCHIVE", format: "csv", params: { status: "ALL" } })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(3);
     const refused = results.filter((r): r is PromiseRejectedResult => r.status === "rejected");
     expect(refused.map((r) => (r.reason as Error).message)).toEqual([
@@ -154,13 +181,22 @@ describe("running a background export", () => {
 
     expect(await runExportJob(jobId)).toBe("SUCCEEDED");
     const done = await job(jobId);
-    expect(done).toMatchObject({ status: "SUCCEEDED", rowsDone: 2, rowsTotal: 2, fileName: `帮扶资金发放实名制汇总表-${todayInShanghai()}.xlsx`, fileKey: `${jobId}.xlsx`, error: null });
+    expect(done).toMatchObject({
+      status: "SUCCEEDED",
+      rowsDone: 2,
+      rowsTotal: 2,
+      fileName: `帮扶资金发放实名制汇总表-${todayInShanghai()}.xlsx`,
+      fileKey: `${jobId}.xlsx`,
+      error: null,
+    });
     expect(done.expiresAt!.getTime() - done.finishedAt!.getTime()).toBe(7 * 86_400_000);
     expect(filesOf(jobId)).toEqual([`${jobId}.xlsx`]);
 
     const response = await openExportDownload(lzAuditor, jobId);
     expect(response.headers.get("Content-Type")).toContain("spreadsheetml");
-    expect(response.headers.get("Content-Disposition")).toBe(`attachment; filename*=UTF-8''${encodeURIComponent(`帮扶资金发放实名制汇总表-${todayInShanghai()}.xlsx`)}`);
+    expect(response.headers.get("Content-Disposition")).toBe(
+      `attachment; filename*=UTF-8''${encodeURIComponent(`帮扶资金发放实名制汇总表-${todayInShanghai()}.xlsx`)}`,
+    );
     const background = await workbookOf(await response.arrayBuffer());
     const direct = await workbookOf(await (await exportLedgerResponse(lzAuditor, new URLSearchParams({ aidType: "LIVING" }))).arrayBuffer());
     expect(background.getCell("A1").value).toBe("兰州市总工会 帮扶资金发放实名制汇总表");
@@ -172,7 +208,12 @@ describe("running a background export", () => {
     // Typed cells, as the direct export writes them: a date, masked text, yuan with two decimals.
     expect(rows[1]![0]!.value).toEqual(new Date(`${todayInShanghai()}T00:00:00Z`));
     expect(rows[1]![2]!.value).toBe(`${holderId.slice(0, 6)}********${holderId.slice(14)}`);
-    expect(rows.slice(1).map((r) => r[7]!.value).sort()).toEqual([1234.56, 800]);
+    expect(
+      rows
+        .slice(1)
+        .map((r) => r[7]!.value)
+        .sort(),
+    ).toEqual([1234.56, 800]);
     expect(rows[1]![7]!.numFmt).toBe("#,##0.00");
     expect(rows[1]![9]!.value).toBe("6214****0088");
 
@@ -187,7 +228,10 @@ describe("running a background export", () => {
     expect(await runExportJob(jobId)).toBe("SUCCEEDED");
     const text = await (await openExportDownload(lzCaseworker, jobId)).text();
     expect(text).toBe(await (await exportArchiveResponse(lzCaseworker, new URLSearchParams({ status: "OPEN", q: "张国强", format: "csv" }))).text());
-    const lines = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('"张国强"');
     expect(lines[1]).toContain('"400.12"');
@@ -199,7 +243,13 @@ describe("running a background export", () => {
     const expected = 12_000;
     const { jobId } = await requestExport(lzAuditor, { kind: "AUDIT_SIGNINS", format: "xlsx", params: {} });
     const seen: Array<{ rowsDone: number; rowsTotal: number | null; status: string }> = [];
-    expect(await runExportJob(jobId, { onProgress: async () => { seen.push(await job(jobId)); } })).toBe("SUCCEEDED");
+    expect(
+      await runExportJob(jobId, {
+        onProgress: async () => {
+          seen.push(await job(jobId));
+        },
+      }),
+    ).toBe("SUCCEEDED");
     expect(seen).toEqual([
       expect.objectContaining({ rowsDone: 5000, rowsTotal: expected, status: "RUNNING" }),
       expect.objectContaining({ rowsDone: 10_000, rowsTotal: expected, status: "RUNNING" }),

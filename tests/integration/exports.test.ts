@@ -35,7 +35,10 @@ async function workbookOf(response: Response) {
 /** The audit row written after the last byte (the stream's end resolves just before it). */
 async function completedExport(actor: TActor, what: string) {
   for (let i = 0; i < 50; i += 1) {
-    const row = await prisma.auditEvent.findFirst({ where: { action: "export.completed", actorId: actor.userId, detail: { path: ["what"], equals: what } }, orderBy: { id: "desc" } });
+    const row = await prisma.auditEvent.findFirst({
+      where: { action: "export.completed", actorId: actor.userId, detail: { path: ["what"], equals: what } },
+      orderBy: { id: "desc" },
+    });
     if (row) return row;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -49,14 +52,39 @@ beforeAll(async () => {
   ({ lzCaseworker, lzOfficial, lzAuditor, tsAuditor } = await demoActors());
   lanzhouCounty = (await orgByCode("GSLZCG")).id;
   const people = { caseworker: lzCaseworker, official: lzOfficial };
-  const holder = { name: "马玉兰", relation: "SELF", residentId: holderId, birthDate: "1975-04-08", sex: "FEMALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true } as const;
+  const holder = {
+    name: "马玉兰",
+    relation: "SELF",
+    residentId: holderId,
+    birthDate: "1975-04-08",
+    sex: "FEMALE",
+    health: "HEALTHY",
+    disabilityGrade: "",
+    education: "NOT_IN_SCHOOL",
+    employment: "FLEXIBLE",
+    livesInHousehold: true,
+  } as const;
   const file = await insertOpenFile(sql, people, lanzhouCounty, { members: [holder] }, { perCapitaMonthlyFen: 51_234 });
   fileNumber = file.fileNumber;
   await insertOpenFile(sql, people, lanzhouCounty);
-  await recordBankAccount(lzCaseworker, ZRecordBankAccountInput.parse({ fileId: file.fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228480012345678901", accountHolder: "马玉兰" }));
+  await recordBankAccount(
+    lzCaseworker,
+    ZRecordBankAccountInput.parse({ fileId: file.fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228480012345678901", accountHolder: "马玉兰" }),
+  );
   const { disbursementId } = await recordDisbursement(
     lzCaseworker,
-    ZRecordDisbursementInput.parse({ idempotencyKey: randomUUID(), fileId: file.fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "1234.56", entryDate: todayInShanghai(), purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "" }),
+    ZRecordDisbursementInput.parse({
+      idempotencyKey: randomUUID(),
+      fileId: file.fileId,
+      aidType: "LIVING",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: "1234.56",
+      entryDate: todayInShanghai(),
+      purpose: "季度生活救助",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
+    }),
   );
   await approveDisbursement(lzOfficial, { disbursementId });
 });
@@ -104,13 +132,18 @@ describe("困难职工台账 (archive export)", () => {
   it("holds no household outside the exporter's scope", async () => {
     const sheet = (await workbookOf(await exportArchiveResponse(tsAuditor, new URLSearchParams({ status: "ALL" })))).getWorksheet(1)!;
     const names: unknown[] = [];
-    sheet.eachRow((row, n) => { if (n > 4) names.push(row.getCell(2).value); });
+    sheet.eachRow((row, n) => {
+      if (n > 4) names.push(row.getCell(2).value);
+    });
     expect(names).not.toContain("马玉兰");
   });
 
   it("writes the same rows as CSV when asked", async () => {
     const text = await (await exportArchiveResponse(lzCaseworker, new URLSearchParams({ q: "马玉兰", format: "csv" }))).text();
-    const lines = text.replace(/^\uFEFF/, "").trim().split("\r\n");
+    const lines = text
+      .replace(/^\uFEFF/, "")
+      .trim()
+      .split("\r\n");
     expect(lines).toHaveLength(2);
     expect(lines[1]).toContain('"512.34"');
   });
@@ -121,7 +154,18 @@ describe("帮扶资金发放实名制汇总表 (ledger export)", () => {
     const sheet = (await workbookOf(await exportLedgerResponse(lzAuditor, new URLSearchParams()))).getWorksheet(1)!;
     expect(sheet.getCell("A1").value).toBe("兰州市总工会 帮扶资金发放实名制汇总表");
     const header = sheet.getRow(4).values as unknown[];
-    expect(header.slice(1, 11)).toEqual(["发放日期", "建档职工（持卡人）", "公民身份号码", "档案编号", "组织", "救助类型", "资金来源", "金额（元）", "开户银行", "银行账号（脱敏）"]);
+    expect(header.slice(1, 11)).toEqual([
+      "发放日期",
+      "建档职工（持卡人）",
+      "公民身份号码",
+      "档案编号",
+      "组织",
+      "救助类型",
+      "资金来源",
+      "金额（元）",
+      "开户银行",
+      "银行账号（脱敏）",
+    ]);
     const row = sheet.getRow(5);
     expect(row.getCell(1).value).toEqual(new Date(`${todayInShanghai()}T00:00:00Z`));
     expect(row.getCell(2).value).toBe("马玉兰");
@@ -149,17 +193,26 @@ describe("audit trail export", () => {
     // Shanghai, 11-22 16:00 UTC, was printed as a UTC date).
     const lanzhou = lzAuditor.organisation.id;
     const at = (iso: string, entityId: string) =>
-      sql.query(`INSERT INTO audit_event (at, actor_id, action, entity_type, entity_id, organisation_id) VALUES ($1, $2, 'user.update', 'test', $3, $4)`, [iso, lzOfficial.userId, entityId, lanzhou]);
+      sql.query(`INSERT INTO audit_event (at, actor_id, action, entity_type, entity_id, organisation_id) VALUES ($1, $2, 'user.update', 'test', $3, $4)`, [
+        iso,
+        lzOfficial.userId,
+        entityId,
+        lanzhou,
+      ]);
     await at("2025-11-22T15:59:59.000Z", "before-the-range"); // 11-22 23:59:59 in Shanghai
     await at("2025-11-22T16:00:00.000Z", "first-instant"); //      11-23 00:00 in Shanghai
     await at("2025-11-23T15:59:59.000Z", "last-instant"); //       11-23 23:59:59 in Shanghai
     await at("2025-11-23T16:00:00.000Z", "after-the-range"); //    11-24 00:00 in Shanghai
 
-    const sheet = (await workbookOf(await exportAuditTrailResponse(lzAuditor, new URLSearchParams({ tab: "events", from: "2025-11-23", to: "2025-11-23" })))).getWorksheet(1)!;
+    const sheet = (
+      await workbookOf(await exportAuditTrailResponse(lzAuditor, new URLSearchParams({ tab: "events", from: "2025-11-23", to: "2025-11-23" })))
+    ).getWorksheet(1)!;
 
     expect(sheet.getRow(2).getCell(1).value).toBe("期间：2025-11-23 至 2025-11-23");
     const times: string[] = [];
-    sheet.eachRow((row, n) => { if (n > 4) times.push(String(row.getCell(1).value)); });
+    sheet.eachRow((row, n) => {
+      if (n > 4) times.push(String(row.getCell(1).value));
+    });
     // Time cells hold Shanghai wall-clock time to the minute (write-xlsx), newest first.
     expect(times.map((t) => new Date(t).toISOString())).toEqual(["2025-11-23T23:59:00.000Z", "2025-11-23T00:00:00.000Z"]);
   });
@@ -168,7 +221,9 @@ describe("audit trail export", () => {
     const sheet = (await workbookOf(await exportAuditTrailResponse(lzAuditor, new URLSearchParams({ tab: "events" })))).getWorksheet(1)!;
     expect(sheet.getRow(4).getCell(1).value).toBe("时间");
     const actions: unknown[] = [];
-    sheet.eachRow((row, n) => { if (n > 4) actions.push(row.getCell(3).value); });
+    sheet.eachRow((row, n) => {
+      if (n > 4) actions.push(row.getCell(3).value);
+    });
     expect(actions).toContain("登记救助发放");
     expect(sheet.getRow(5).getCell(1).value).toBeInstanceOf(Date);
   });

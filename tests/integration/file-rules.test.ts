@@ -9,9 +9,7 @@ import { prisma } from "@/lib/db/client";
 import { decideChange, proposeExit } from "@/lib/dynamic/changes";
 import { draftPersonWarnings, saveDraft, submitFiling } from "@/lib/filing/save-filing";
 import { ZSaveDraftInput, ZSubmitFilingInput } from "@/lib/filing/schemas";
-import {
-  approveFiling, recordCivilCheck, recordObjection, reopenFile, resolveObjection, reviewFiling, startPublicity,
-} from "@/lib/filing/workflow";
+import { approveFiling, recordCivilCheck, recordObjection, reopenFile, resolveObjection, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
 import { attachRequiredEvidence, backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
@@ -75,13 +73,16 @@ describe("a household in its observation period (渐退期)", () => {
     const draft = await saveDraft(tsCaseworker, ZSaveDraftInput.parse({ data: other }));
     expect(draft.warnings).toEqual([expect.stringContaining("已在「城关区总工会」的档案 GSLZCG-")]);
     await attachRequiredEvidence(draft.fileId, tsCaseworker.userId);
-    await expect(
-      submitFiling(tsCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: other })),
-    ).rejects.toThrow("一人只能在一个有效档案中");
+    await expect(submitFiling(tsCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: other }))).rejects.toThrow(
+      "一人只能在一个有效档案中",
+    );
     // The database says so too.
-    await expect(sql.query("INSERT INTO file_person (file_id, resident_id, is_holder) SELECT $1, resident_id, false FROM file_person WHERE file_id = $2 LIMIT 1", [
-      (await submitNewFiling(caseworker, filingValues(county))).fileId, fileId,
-    ])).rejects.toThrow(/file_person_one_active_file/);
+    await expect(
+      sql.query("INSERT INTO file_person (file_id, resident_id, is_holder) SELECT $1, resident_id, false FROM file_person WHERE file_id = $2 LIMIT 1", [
+        (await submitNewFiling(caseworker, filingValues(county))).fileId,
+        fileId,
+      ]),
+    ).rejects.toThrow(/file_person_one_active_file/);
 
     // Relapse (返困): the same file, a new episode, through the workflow.
     await reopenFile(caseworker, await ref(fileId));
@@ -96,10 +97,12 @@ describe("publicity dates", () => {
   it("cannot start before the first review, in code or in the database", async () => {
     const { fileId } = await submitNewFiling(caseworker, filingValues(county));
     await reviewFiling(official, { ...(await ref(fileId)), homeVisitDate: today });
-    await expect(startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -5) })).rejects.toThrow(`公示开始日期不能早于初审日期（${today}）`);
-    await expect(sql.query("UPDATE household_file SET publicity_start = CURRENT_DATE - 5, publicity_end = CURRENT_DATE - 1 WHERE id = $1", [fileId])).rejects.toThrow(
-      /household_file_publicity_after_review/,
+    await expect(startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -5) })).rejects.toThrow(
+      `公示开始日期不能早于初审日期（${today}）`,
     );
+    await expect(
+      sql.query("UPDATE household_file SET publicity_start = CURRENT_DATE - 5, publicity_end = CURRENT_DATE - 1 WHERE id = $1", [fileId]),
+    ).rejects.toThrow(/household_file_publicity_after_review/);
     expect((await fileRow(fileId)).status).toBe("REVIEWED");
   });
 
@@ -120,8 +123,12 @@ describe("approval", () => {
     await startPublicity(official, { ...(await ref(fileId)), startDate: addDays(today, -4) });
     await recordCivilCheck(official, { ...(await ref(fileId)), checkDate: today, result: "CONSISTENT" });
     await expect(approveFiling(official, { ...(await ref(fileId)), tier: "DEEP" })).rejects.toThrow(`公示期至 ${today} 结束`);
-    await expect(sql.query("UPDATE household_file SET status = 'OPEN', tier = 'DEEP', file_number = 'X-1', approved_by_id = $2, approved_at = now() WHERE id = $1", [fileId, official.userId]))
-      .rejects.toThrow(/before its publicity has ended/);
+    await expect(
+      sql.query("UPDATE household_file SET status = 'OPEN', tier = 'DEEP', file_number = 'X-1', approved_by_id = $2, approved_at = now() WHERE id = $1", [
+        fileId,
+        official.userId,
+      ]),
+    ).rejects.toThrow(/before its publicity has ended/);
   });
 
   it("is blocked by an unresolved objection until an official other than the submitter records how it was resolved", async () => {
@@ -129,8 +136,12 @@ describe("approval", () => {
     await recordObjection(caseworker, { ...(await ref(fileId)), receivedOn: today, content: "邻居反映其有出租房屋收入" });
     const objection = await prisma.publicityObjection.findFirstOrThrow({ where: { fileId } });
     await expect(approveFiling(official, { ...(await ref(fileId)), tier: "DEEP" })).rejects.toThrow("有 1 条公示异议尚未登记处理结果");
-    await expect(sql.query("UPDATE household_file SET status = 'OPEN', tier = 'DEEP', file_number = 'X-2', approved_by_id = $2, approved_at = now() WHERE id = $1", [fileId, official.userId]))
-      .rejects.toThrow(/unresolved publicity objection/);
+    await expect(
+      sql.query("UPDATE household_file SET status = 'OPEN', tier = 'DEEP', file_number = 'X-2', approved_by_id = $2, approved_at = now() WHERE id = $1", [
+        fileId,
+        official.userId,
+      ]),
+    ).rejects.toThrow(/unresolved publicity objection/);
     // A caseworker cannot resolve it; an empty resolution is refused by the schema (see schemas).
     await expect(resolveObjection(caseworker, { ...(await ref(fileId)), objectionId: objection.id, resolution: "已核实" })).rejects.toThrow("没有权限");
 

@@ -71,20 +71,25 @@ describe("drafts and submission", () => {
   it("reports each bad ID number with its own message, also in a draft", () => {
     const values = filingValues(lanzhouCounty);
     const bad = (residentIdValue: string, birthDate = "1978-03-09", sex = "MALE") =>
-      ZSaveDraftInput.safeParse({ data: { ...values, members: [{ ...values.members[0]!, residentId: residentIdValue, birthDate, sex }] } }).error?.issues[0]?.message;
+      ZSaveDraftInput.safeParse({ data: { ...values, members: [{ ...values.members[0]!, residentId: residentIdValue, birthDate, sex }] } }).error?.issues[0]
+        ?.message;
     const good = values.members[0]!.residentId as string;
     expect(bad(good.slice(0, 17))).toMatch(/18 位/);
     expect(bad(`${good.slice(0, 17)}${good.endsWith("1") ? "2" : "1"}`)).toMatch(/校验位/);
     expect(bad(good, "1978-03-10")).toMatch(/出生日期/);
     expect(bad(good, "1978-03-09", "FEMALE")).toMatch(/性别/);
-    const lower = ZSaveDraftInput.parse({ data: { ...values, members: [{ ...values.members[0]!, residentId: "11010519491231002x", birthDate: "1949-12-31", sex: "FEMALE" }] } });
+    const lower = ZSaveDraftInput.parse({
+      data: { ...values, members: [{ ...values.members[0]!, residentId: "11010519491231002x", birthDate: "1949-12-31", sex: "FEMALE" }] },
+    });
     expect(lower.data.members[0]!.residentId).toBe("11010519491231002X");
   });
 
   it("warns at once when a draft names someone who already has a file", async () => {
     const values = filingValues(lanzhouCounty);
     await submitNewFiling(lzCaseworker, values);
-    const copy = filingValues(tianshuiCounty, { members: [values.members[1]!, ...values.members.slice(2)].map((m, i) => (i === 0 ? { ...m, relation: "SELF" } : m)) as never });
+    const copy = filingValues(tianshuiCounty, {
+      members: [values.members[1]!, ...values.members.slice(2)].map((m, i) => (i === 0 ? { ...m, relation: "SELF" } : m)) as never,
+    });
     const draft = await saveDraft(tsCaseworker, ZSaveDraftInput.parse({ data: copy }));
     expect(draft.warnings).toHaveLength(2);
     expect(draft.warnings[0]).toMatch(/已在「兰州市城关区环境卫生管理所工会|已在「城关区总工会/);
@@ -120,7 +125,14 @@ describe("one person, one file (一人一档)", () => {
     expect(draft.warnings).toHaveLength(1);
     await attachRequiredEvidence(draft.fileId, lzCaseworker.userId);
     // … then that member replaced on screen and submitted without saving first.
-    const replaced = { ...withFiled, members: [withFiled.members[0]!, withFiled.members[1]!, { ...withFiled.members[2]!, name: "张小月", residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }) }] };
+    const replaced = {
+      ...withFiled,
+      members: [
+        withFiled.members[0]!,
+        withFiled.members[1]!,
+        { ...withFiled.members[2]!, name: "张小月", residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }) },
+      ],
+    };
     await submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: replaced }));
     const people = await prisma.filePerson.findMany({ where: { fileId: draft.fileId }, orderBy: { residentId: "asc" } });
     expect(people.map((p) => p.residentId).sort()).toEqual(replaced.members.map((m) => m.residentId as string).sort());
@@ -130,7 +142,10 @@ describe("one person, one file (一人一档)", () => {
   it("gives exactly one file when two caseworkers submit the same person at the same moment", async () => {
     const person = residentId({ birthDate: "1975-01-01" });
     const drafts = await Promise.all(
-      [[lzCaseworker, lanzhouCounty], [tsCaseworker, tianshuiCounty]].map(async ([actor, org]) => {
+      [
+        [lzCaseworker, lanzhouCounty],
+        [tsCaseworker, tianshuiCounty],
+      ].map(async ([actor, org]) => {
         const values = filingValues(org as string);
         values.members[0] = { ...values.members[0]!, residentId: person, birthDate: "1975-01-01" };
         const draft = await saveDraft(actor as TActor, ZSaveDraftInput.parse({ data: values }));
@@ -139,7 +154,9 @@ describe("one person, one file (一人一档)", () => {
       }),
     );
     const results = await Promise.allSettled(
-      drafts.map(({ actor, values, draft }) => submitFiling(actor, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }))),
+      drafts.map(({ actor, values, draft }) =>
+        submitFiling(actor, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values })),
+      ),
     );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
@@ -179,7 +196,12 @@ describe("one person, one file (一人一档)", () => {
     await submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId, expectedVersion: reopened.version, data: values }));
     await readyForApproval(lzOfficial, fileId);
     await approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "RELATIVE" });
-    expect(await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } })).toMatchObject({ status: "OPEN", episode: 2, fileNumber: opened.fileNumber, tier: "RELATIVE" });
+    expect(await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId } })).toMatchObject({
+      status: "OPEN",
+      episode: 2,
+      fileNumber: opened.fileNumber,
+      tier: "RELATIVE",
+    });
 
     const sentBack = await submitNewFiling(lzCaseworker, filingValues(lanzhouCounty));
     await rejectFiling(lzOfficial, { fileId: sentBack.fileId, expectedVersion: await version(sentBack.fileId), reason: "收入证明缺失" });
@@ -196,7 +218,10 @@ describe("workflow", () => {
     await startPublicity(lzOfficial, { fileId, expectedVersion: await version(fileId), startDate: today });
     await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("期满后（次日起）才能审定");
     await backdateReview(fileId, 7);
-    await prisma.householdFile.update({ where: { id: fileId }, data: { publicityStart: new Date(`${addDays(today, -6)}T00:00:00Z`), publicityEnd: new Date(`${addDays(today, -1)}T00:00:00Z`) } });
+    await prisma.householdFile.update({
+      where: { id: fileId },
+      data: { publicityStart: new Date(`${addDays(today, -6)}T00:00:00Z`), publicityEnd: new Date(`${addDays(today, -1)}T00:00:00Z`) },
+    });
     await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("请先录入民政核对结果");
     await recordCivilCheck(lzOfficial, { fileId, expectedVersion: await version(fileId), checkDate: today, result: "INCONSISTENT" });
     await expect(approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" })).rejects.toThrow("核对不符");
@@ -204,13 +229,25 @@ describe("workflow", () => {
     await approveFiling(lzOfficial, { fileId, expectedVersion: await version(fileId), tier: "DEEP" });
 
     const second = await openFile(lzCaseworker, lzOfficial, filingValues(lanzhouCounty));
-    const numbers = await prisma.householdFile.findMany({ where: { id: { in: [fileId, second] } }, orderBy: { approvedAt: "asc" }, select: { fileNumber: true } });
+    const numbers = await prisma.householdFile.findMany({
+      where: { id: { in: [fileId, second] } },
+      orderBy: { approvedAt: "asc" },
+      select: { fileNumber: true },
+    });
     const year = today.slice(0, 4);
     const [a, b] = numbers.map((n) => n.fileNumber!);
     expect(a).toMatch(new RegExp(`^GSLZCG-${year}-\\d{5}$`));
     expect(Number(b!.slice(-5))).toBe(Number(a!.slice(-5)) + 1);
     const events = await prisma.filingEvent.findMany({ where: { fileId }, orderBy: { id: "asc" } });
-    expect(events.map((e) => e.kind)).toEqual(["CREATED", "SUBMITTED", "REVIEWED", "PUBLICITY_STARTED", "CIVIL_CHECK_RECORDED", "CIVIL_CHECK_RECORDED", "APPROVED"]);
+    expect(events.map((e) => e.kind)).toEqual([
+      "CREATED",
+      "SUBMITTED",
+      "REVIEWED",
+      "PUBLICITY_STARTED",
+      "CIVIL_CHECK_RECORDED",
+      "CIVIL_CHECK_RECORDED",
+      "APPROVED",
+    ]);
   });
 
   it("never lets the submitter review or approve their own filing, in code or in the database", async () => {

@@ -32,7 +32,21 @@ let fileId: string;
 const today = todayInShanghai();
 const errors = vi.spyOn(console, "error");
 
-const TABLES = ["household_file", "file_person", "disbursement", "bank_account", "ledger_entry", "audit_event", "change_request", "visit", "plan_measure", "publicity_objection", "filing_event", "civil_comparison_result", "allocation"];
+const TABLES = [
+  "household_file",
+  "file_person",
+  "disbursement",
+  "bank_account",
+  "ledger_entry",
+  "audit_event",
+  "change_request",
+  "visit",
+  "plan_measure",
+  "publicity_objection",
+  "filing_event",
+  "civil_comparison_result",
+  "allocation",
+];
 
 async function rowCounts(): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
@@ -44,27 +58,138 @@ async function rowCounts(): Promise<Record<string, number>> {
 const nastyString = fc.oneof(
   fc.string(),
   fc.string({ unit: "binary", maxLength: 40 }),
-  fc.constantFrom("\u0000", "a\u0000b", "\u0007", "x\u001b[31m", "\u2028", "\ud800", "%00", "'; DROP TABLE ledger_entry; --", "9".repeat(5000), "-1", "NaN", "1e309"),
+  fc.constantFrom(
+    "\u0000",
+    "a\u0000b",
+    "\u0007",
+    "x\u001b[31m",
+    "\u2028",
+    "\ud800",
+    "%00",
+    "'; DROP TABLE ledger_entry; --",
+    "9".repeat(5000),
+    "-1",
+    "NaN",
+    "1e309",
+  ),
   fc.string().map((s) => `${s}\u0000`),
 );
 const anyValue = fc.oneof(nastyString, fc.anything({ maxDepth: 2 }), fc.constant(undefined), fc.constant(null), fc.integer(), fc.double());
 
-type TCase = { name: string; schema: Parameters<typeof runActionAs>[0]; run: Parameters<typeof runActionAs>[1]; actor: () => TActor; valid: () => Record<string, unknown> };
+type TCase = {
+  name: string;
+  schema: Parameters<typeof runActionAs>[0];
+  run: Parameters<typeof runActionAs>[1];
+  actor: () => TActor;
+  valid: () => Record<string, unknown>;
+};
 
 const cases: TCase[] = [
-  { name: "登记发放", schema: ZRecordDisbursementInput, run: recordDisbursement as never, actor: () => caseworker, valid: () => ({ idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "100", entryDate: today, purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "" }) },
-  { name: "审批发放", schema: ZApproveDisbursementInput, run: approveDisbursement as never, actor: () => official, valid: () => ({ disbursementId: randomUUID() }) },
-  { name: "登记银行账户", schema: ZRecordBankAccountInput, run: recordBankAccount as never, actor: () => caseworker, valid: () => ({ fileId, bankName: "中国银行", accountNumber: "6217000012345678", accountHolder: "某某" }) },
+  {
+    name: "登记发放",
+    schema: ZRecordDisbursementInput,
+    run: recordDisbursement as never,
+    actor: () => caseworker,
+    valid: () => ({
+      idempotencyKey: randomUUID(),
+      fileId,
+      aidType: "LIVING",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: "100",
+      entryDate: today,
+      purpose: "季度生活救助",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
+    }),
+  },
+  {
+    name: "审批发放",
+    schema: ZApproveDisbursementInput,
+    run: approveDisbursement as never,
+    actor: () => official,
+    valid: () => ({ disbursementId: randomUUID() }),
+  },
+  {
+    name: "登记银行账户",
+    schema: ZRecordBankAccountInput,
+    run: recordBankAccount as never,
+    actor: () => caseworker,
+    valid: () => ({ fileId, bankName: "中国银行", accountNumber: "6217000012345678", accountHolder: "某某" }),
+  },
   { name: "保存草稿", schema: ZSaveDraftInput, run: saveDraft as never, actor: () => caseworker, valid: () => ({ data: filingValues(county) }) },
-  { name: "记录异议", schema: ZRecordObjectionInput, run: recordObjection as never, actor: () => official, valid: () => ({ fileId, expectedVersion: 1, receivedOn: today, content: "群众反映收入不实", handling: "" }) },
-  { name: "退回", schema: ZRejectFilingInput, run: rejectFiling as never, actor: () => official, valid: () => ({ fileId, expectedVersion: 1, reason: "材料不全" }) },
-  { name: "走访", schema: ZRecordVisitInput, run: recordVisit as never, actor: () => caseworker, valid: () => ({ fileId, visitDate: today, visitors: "王静", findings: "生活稳定" }) },
-  { name: "帮扶措施", schema: ZAddMeasureInput, run: addMeasure as never, actor: () => caseworker, valid: () => ({ fileId, need: "就业", measure: "推荐岗位", responsible: "社区", dueDate: today }) },
-  { name: "退档申请", schema: ZProposeExitInput, run: proposeExit as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, exitReason: "RESOLVED", reason: "收入稳定" }) },
-  { name: "比对不属实", schema: ZDismissResultInput, run: dismissResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, note: "名单有误" }) },
-  { name: "比对退档", schema: ZProposeExitFromResultInput, run: proposeExitFromResult as never, actor: () => caseworker, valid: () => ({ resultId: randomUUID(), expectedVersion: 0, fileVersion: 1, exitReason: "CANCELLED", cancelReason: "DEATH", reason: "已死亡" }) },
-  { name: "下拨额度", schema: ZRecordAllocationInput, run: recordAllocation as never, actor: () => official, valid: () => ({ idempotencyKey: randomUUID(), kind: "PASS_DOWN", fundSource: "DONATION", recipientId: county, amountFen: "1", entryDate: today, source: "", note: "年度下拨" }) },
-  { name: "转出申请", schema: ZProposeTransferInput, run: proposeTransfer as never, actor: () => caseworker, valid: () => ({ fileId, expectedVersion: 1, targetOrganisationCode: "GSTSQZ", reason: "迁居" }) },
+  {
+    name: "记录异议",
+    schema: ZRecordObjectionInput,
+    run: recordObjection as never,
+    actor: () => official,
+    valid: () => ({ fileId, expectedVersion: 1, receivedOn: today, content: "群众反映收入不实", handling: "" }),
+  },
+  {
+    name: "退回",
+    schema: ZRejectFilingInput,
+    run: rejectFiling as never,
+    actor: () => official,
+    valid: () => ({ fileId, expectedVersion: 1, reason: "材料不全" }),
+  },
+  {
+    name: "走访",
+    schema: ZRecordVisitInput,
+    run: recordVisit as never,
+    actor: () => caseworker,
+    valid: () => ({ fileId, visitDate: today, visitors: "王静", findings: "生活稳定" }),
+  },
+  {
+    name: "帮扶措施",
+    schema: ZAddMeasureInput,
+    run: addMeasure as never,
+    actor: () => caseworker,
+    valid: () => ({ fileId, need: "就业", measure: "推荐岗位", responsible: "社区", dueDate: today }),
+  },
+  {
+    name: "退档申请",
+    schema: ZProposeExitInput,
+    run: proposeExit as never,
+    actor: () => caseworker,
+    valid: () => ({ fileId, expectedVersion: 1, exitReason: "RESOLVED", reason: "收入稳定" }),
+  },
+  {
+    name: "比对不属实",
+    schema: ZDismissResultInput,
+    run: dismissResult as never,
+    actor: () => caseworker,
+    valid: () => ({ resultId: randomUUID(), expectedVersion: 0, note: "名单有误" }),
+  },
+  {
+    name: "比对退档",
+    schema: ZProposeExitFromResultInput,
+    run: proposeExitFromResult as never,
+    actor: () => caseworker,
+    valid: () => ({ resultId: randomUUID(), expectedVersion: 0, fileVersion: 1, exitReason: "CANCELLED", cancelReason: "DEATH", reason: "已死亡" }),
+  },
+  {
+    name: "下拨额度",
+    schema: ZRecordAllocationInput,
+    run: recordAllocation as never,
+    actor: () => official,
+    valid: () => ({
+      idempotencyKey: randomUUID(),
+      kind: "PASS_DOWN",
+      fundSource: "DONATION",
+      recipientId: county,
+      amountFen: "1",
+      entryDate: today,
+      source: "",
+      note: "年度下拨",
+    }),
+  },
+  {
+    name: "转出申请",
+    schema: ZProposeTransferInput,
+    run: proposeTransfer as never,
+    actor: () => caseworker,
+    valid: () => ({ fileId, expectedVersion: 1, targetOrganisationCode: "GSTSQZ", reason: "迁居" }),
+  },
 ];
 
 /** A valid body with one field (or a new one) replaced by something no form sends. */
@@ -72,9 +197,9 @@ const mutated = (valid: Record<string, unknown>) =>
   fc.tuple(fc.constantFrom(...Object.keys(valid), "__proto__", "constructor", "extra"), anyValue).map(([key, value]) => ({ ...valid, [key]: value }));
 /** A valid body whose every text field carries a control character somewhere. */
 const poisoned = (valid: Record<string, unknown>) =>
-  fc.tuple(fc.constantFrom("\u0000", "\u0001", "\u001f", "\u007f", "\u0085", "\u2028"), fc.nat(8)).map(([c, at]) =>
-    Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, typeof v === "string" ? `${v.slice(0, at)}${c}${v.slice(at)}` : v])),
-  );
+  fc
+    .tuple(fc.constantFrom("\u0000", "\u0001", "\u001f", "\u007f", "\u0085", "\u2028"), fc.nat(8))
+    .map(([c, at]) => Object.fromEntries(Object.entries(valid).map(([k, v]) => [k, typeof v === "string" ? `${v.slice(0, at)}${c}${v.slice(at)}` : v])));
 
 beforeAll(async () => {
   await seedDemo();

@@ -31,11 +31,34 @@ type THousehold = Record<string, string>;
 type TMember = Record<string, string>;
 
 function household(key: string, overrides: THousehold = {}): THousehold {
-  return { 户编号: key, 档案级别: "市级", 职工类别: "城镇困难职工", 住房情况: "租房", 建档职工是否工会会员: "是", 主要致困原因: "因病", "工资性收入（元/月）": "2400.50", 建议困难类别: "深度困难", 困难需求: "医疗救助", ...overrides };
+  return {
+    户编号: key,
+    档案级别: "市级",
+    职工类别: "城镇困难职工",
+    住房情况: "租房",
+    建档职工是否工会会员: "是",
+    主要致困原因: "因病",
+    "工资性收入（元/月）": "2400.50",
+    建议困难类别: "深度困难",
+    困难需求: "医疗救助",
+    ...overrides,
+  };
 }
 function member(key: string, overrides: TMember = {}): TMember {
   const birth = overrides["出生日期"] ?? "1978-03-09";
-  return { 户编号: key, 姓名: "张建华", 与建档职工关系: "本人", 公民身份号码: residentId({ birthDate: birth }), 出生日期: birth, 性别: "男", 健康状况: "慢性病", 在学情况: "不在学", 就业状况: "灵活就业", 是否共同生活: "是", ...overrides };
+  return {
+    户编号: key,
+    姓名: "张建华",
+    与建档职工关系: "本人",
+    公民身份号码: residentId({ birthDate: birth }),
+    出生日期: birth,
+    性别: "男",
+    健康状况: "慢性病",
+    在学情况: "不在学",
+    就业状况: "灵活就业",
+    是否共同生活: "是",
+    ...overrides,
+  };
 }
 
 /** The real template, filled in as a caseworker would (example rows left in place). */
@@ -45,7 +68,7 @@ async function workbookWith(households: THousehold[], members: TMember[], tweak?
   const fill = (name: string, rows: Record<string, string>[]) => {
     const sheet = workbook.getWorksheet(name)!;
     const headers = (sheet.getRow(1).values as string[]).map((h) => (h ? String(h).replace(/\*$/, "") : h));
-    for (const row of rows) sheet.addRow(headers.map((h) => (h ? row[h] ?? "" : undefined)).slice(1));
+    for (const row of rows) sheet.addRow(headers.map((h) => (h ? (row[h] ?? "") : undefined)).slice(1));
   };
   fill("户信息", households);
   fill("家庭成员", members);
@@ -103,7 +126,17 @@ describe("a good workbook", () => {
   it("validates, then creates every household as a draft in one step, with its history", async () => {
     const bytes = await workbookWith(
       [household("H1"), household("H2", { 主要致困原因: "因残", 次要致困原因1: "收入低" })],
-      [member("H1"), member("H1", { 姓名: "李秀英", 与建档职工关系: "配偶", 出生日期: "1980-11-02", 性别: "女", 公民身份号码: residentId({ birthDate: "1980-11-02", sex: "FEMALE" }) }), member("H2", { 姓名: "王强", 出生日期: "1970-01-05", 健康状况: "残疾", "残疾等级（1–4）": "2" })],
+      [
+        member("H1"),
+        member("H1", {
+          姓名: "李秀英",
+          与建档职工关系: "配偶",
+          出生日期: "1980-11-02",
+          性别: "女",
+          公民身份号码: residentId({ birthDate: "1980-11-02", sex: "FEMALE" }),
+        }),
+        member("H2", { 姓名: "王强", 出生日期: "1970-01-05", 健康状况: "残疾", "残疾等级（1–4）": "2" }),
+      ],
     );
     const validated = await uploadAndValidate(bytes);
     expect(validated.problems).toEqual([]);
@@ -116,10 +149,21 @@ describe("a good workbook", () => {
     await expect(claimHouseholdImportCommit(caseworker, validated.id)).rejects.toThrow("不是待确认状态");
     expect(await commitHouseholdImport(caseworker, validated.id)).toEqual({ households: 2 });
 
-    const files = await prisma.householdFile.findMany({ where: { createdById: caseworker.userId, holderName: { in: ["张建华", "王强"] } }, include: { persons: true, events: true }, orderBy: { holderName: "asc" } });
+    const files = await prisma.householdFile.findMany({
+      where: { createdById: caseworker.userId, holderName: { in: ["张建华", "王强"] } },
+      include: { persons: true, events: true },
+      orderBy: { holderName: "asc" },
+    });
     expect(files).toHaveLength(2);
     const wang = files.find((f) => f.holderName === "王强")!;
-    expect(wang).toMatchObject({ status: "DRAFT", mainCause: "DISABILITY", secondaryCauses: ["LOW_INCOME"], fileLevel: "CITY", proposedTier: "DEEP", organisationId: caseworker.organisation.id });
+    expect(wang).toMatchObject({
+      status: "DRAFT",
+      mainCause: "DISABILITY",
+      secondaryCauses: ["LOW_INCOME"],
+      fileLevel: "CITY",
+      proposedTier: "DEEP",
+      organisationId: caseworker.organisation.id,
+    });
     expect((wang.data as { incomes: unknown[] }).incomes).toEqual([{ source: "WAGES", monthlyFen: 240050 }]);
     const zhang = files.find((f) => f.holderName === "张建华")!;
     expect(zhang.persons).toHaveLength(2);
@@ -140,7 +184,20 @@ describe("a bad workbook", () => {
   it("lists each problem with sheet, row and column, writes nothing, and marks them in the workbook", async () => {
     const taken = residentId({ birthDate: "1969-09-09" });
     await insertOpenFile(sql, { caseworker, official }, caseworker.organisation.id, {
-      members: [{ name: "已建档", relation: "SELF", residentId: taken, birthDate: "1969-09-09", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+      members: [
+        {
+          name: "已建档",
+          relation: "SELF",
+          residentId: taken,
+          birthDate: "1969-09-09",
+          sex: "MALE",
+          health: "HEALTHY",
+          disabilityGrade: "",
+          education: "NOT_IN_SCHOOL",
+          employment: "FLEXIBLE",
+          livesInHousehold: true,
+        },
+      ],
     });
     const shared = residentId({ birthDate: "1985-01-01" });
     const bytes = await workbookWith(
@@ -157,7 +214,15 @@ describe("a bad workbook", () => {
         member("B3", { 出生日期: "1972-01-01", 公民身份号码: "620102197201010000" }), // row 6: checksum
         member("B4", { 出生日期: "1985-01-01", 公民身份号码: shared }), // row 7: same person as row 4
         member("B5", { 出生日期: "1969-09-09", 公民身份号码: taken }), // row 8: already in an open file
-        member("B4", { 姓名: "子女", 与建档职工关系: "子女", 出生日期: "2010-02-02", 性别: "男", 公民身份号码: residentId({ birthDate: "2010-02-02", sex: "FEMALE" }), 在学情况: "义务教育", 就业状况: "非劳动年龄" }), // row 9: sex differs from ID
+        member("B4", {
+          姓名: "子女",
+          与建档职工关系: "子女",
+          出生日期: "2010-02-02",
+          性别: "男",
+          公民身份号码: residentId({ birthDate: "2010-02-02", sex: "FEMALE" }),
+          在学情况: "义务教育",
+          就业状况: "非劳动年龄",
+        }), // row 9: sex differs from ID
       ],
     );
     const result = await uploadAndValidate(bytes);
@@ -183,8 +248,12 @@ describe("a bad workbook", () => {
   });
 
   it("refuses a file that is not a workbook, one too large, and a workbook of another template", async () => {
-    await expect(uploadHouseholdImport(caseworker, { fileName: "台账.xlsx", bytes: Buffer.from("姓名,身份证号\n张三,1") })).rejects.toThrow("这不是 Excel 工作簿");
-    await expect(uploadHouseholdImport(caseworker, { fileName: "台账.csv", bytes: Buffer.from("PK\x03\x04rest", "binary") })).rejects.toThrow("这不是 Excel 工作簿");
+    await expect(uploadHouseholdImport(caseworker, { fileName: "台账.xlsx", bytes: Buffer.from("姓名,身份证号\n张三,1") })).rejects.toThrow(
+      "这不是 Excel 工作簿",
+    );
+    await expect(uploadHouseholdImport(caseworker, { fileName: "台账.csv", bytes: Buffer.from("PK\x03\x04rest", "binary") })).rejects.toThrow(
+      "这不是 Excel 工作簿",
+    );
     await expect(uploadHouseholdImport(caseworker, { fileName: "big.xlsx", bytes: Buffer.alloc(31 * 1024 * 1024) })).rejects.toThrow("文件超过 30 MB");
     const other = new ExcelJS.Workbook();
     other.addWorksheet("Sheet1").addRow(["姓名", "金额"]);
@@ -204,7 +273,9 @@ describe("ID numbers Excel turned into numbers", () => {
       cell.value = Number(String(cell.value).slice(0, 17)) * 10; // what Excel keeps of a typed 18-digit number
     });
     const result = await uploadAndValidate(bytes);
-    expect(result.problems).toEqual([expect.objectContaining({ sheet: "家庭成员", row: 4, column: "公民身份号码", message: expect.stringContaining("存成了数字") })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ sheet: "家庭成员", row: 4, column: "公民身份号码", message: expect.stringContaining("存成了数字") }),
+    ]);
   });
 });
 
@@ -212,14 +283,33 @@ describe("all or nothing", () => {
   it("reports every problem of a row at once, and on a refusal the workbook's totals beside what passed (issue 26)", async () => {
     const taken = residentId({ birthDate: "1964-04-04" });
     await insertOpenFile(sql, { caseworker, official }, caseworker.organisation.id, {
-      members: [{ name: "已建档", relation: "SELF", residentId: taken, birthDate: "1964-04-04", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+      members: [
+        {
+          name: "已建档",
+          relation: "SELF",
+          residentId: taken,
+          birthDate: "1964-04-04",
+          sex: "MALE",
+          health: "HEALTHY",
+          disabilityGrade: "",
+          education: "NOT_IN_SCHOOL",
+          employment: "FLEXIBLE",
+          livesInHousehold: true,
+        },
+      ],
     });
     const bytes = await workbookWith(
       [household("D1", { 档案级别: "乡级" }), household("D2")], // rows 3 and 4
       [
         member("D1", { 出生日期: "1964-04-04", 公民身份号码: taken }), // row 4: already in an open file, in a household that fails anyway
         member("D2", { 出生日期: "1977-07-07" }), // row 5
-        member("D2", { 姓名: "李秀英", 与建档职工关系: "配偶", 出生日期: "1979-09-09", 性别: "女", 公民身份号码: residentId({ birthDate: "1979-09-09", sex: "FEMALE" }) }), // row 6
+        member("D2", {
+          姓名: "李秀英",
+          与建档职工关系: "配偶",
+          出生日期: "1979-09-09",
+          性别: "女",
+          公民身份号码: residentId({ birthDate: "1979-09-09", sex: "FEMALE" }),
+        }), // row 6
       ],
     );
     const result = await uploadAndValidate(bytes);
@@ -238,7 +328,20 @@ describe("all or nothing", () => {
     // against the database comes last, and must still leave nothing staged.
     const taken = residentId({ birthDate: "1966-06-06" });
     await insertOpenFile(sql, { caseworker, official }, caseworker.organisation.id, {
-      members: [{ name: "已建档", relation: "SELF", residentId: taken, birthDate: "1966-06-06", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+      members: [
+        {
+          name: "已建档",
+          relation: "SELF",
+          residentId: taken,
+          birthDate: "1966-06-06",
+          sex: "MALE",
+          health: "HEALTHY",
+          disabilityGrade: "",
+          education: "NOT_IN_SCHOOL",
+          employment: "FLEXIBLE",
+          livesInHousehold: true,
+        },
+      ],
     });
     const n = 5_001;
     const households = Array.from({ length: n }, (_, i) => household(`C${i}`));
@@ -252,19 +355,27 @@ describe("all or nothing", () => {
 
     expect(result.status).toBe("INVALID");
     // The template's two example members take rows 2 and 3.
-    expect(result.problems).toEqual([expect.objectContaining({ sheet: "家庭成员", row: 5_004, column: "公民身份号码", message: expect.stringContaining("一人只能在一个有效档案中") })]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ sheet: "家庭成员", row: 5_004, column: "公民身份号码", message: expect.stringContaining("一人只能在一个有效档案中") }),
+    ]);
     expect(await prisma.householdImportRow.count({ where: { importId: result.id } })).toBe(0);
   });
 
   it("writes no file when the commit fails half-way", async () => {
     const bytes = await workbookWith(
       [household("A1"), household("A2"), household("A3")],
-      [member("A1", { 姓名: "甲一", 出生日期: "1961-01-01" }), member("A2", { 姓名: "甲二", 出生日期: "1962-01-01" }), member("A3", { 姓名: "甲三", 出生日期: "1963-01-01" })],
+      [
+        member("A1", { 姓名: "甲一", 出生日期: "1961-01-01" }),
+        member("A2", { 姓名: "甲二", 出生日期: "1962-01-01" }),
+        member("A3", { 姓名: "甲三", 出生日期: "1963-01-01" }),
+      ],
     );
     const validated = await uploadAndValidate(bytes);
     expect(validated.status).toBe("READY");
     // Corrupt the third staged household so the database refuses it in the middle of the commit.
-    await sql.query(`UPDATE household_import_row SET data = jsonb_set(data, '{members,0,residentId}', '"BAD"') WHERE import_id = $1 AND seq = 2`, [validated.id]);
+    await sql.query(`UPDATE household_import_row SET data = jsonb_set(data, '{members,0,residentId}', '"BAD"') WHERE import_id = $1 AND seq = 2`, [
+      validated.id,
+    ]);
     await claimHouseholdImportCommit(caseworker, validated.id);
     await expect(commitHouseholdImport(caseworker, validated.id)).rejects.toThrow("已全部撤销");
     expect(await prisma.householdFile.count({ where: { holderName: { in: ["甲一", "甲二", "甲三"] } } })).toBe(0);
@@ -278,14 +389,26 @@ describe("revalidating a failed import", () => {
   // background validation to fail with NotFound. Another city's caseworker (天水, the attacker)
   // must get the normal not-in-scope answer for 兰州's import (the victim), with nothing started.
   async function failedImport() {
-    const { importId } = await uploadHouseholdImport(caseworker, { fileName: "台账.xlsx", bytes: await workbookWith([household("R1")], [member("R1", { 姓名: "重校", 出生日期: "1964-04-04" })]) });
-    await sql.query(`UPDATE household_import SET status = 'FAILED', message = '校验过程中出现系统错误', progress_done = 7, progress_total = 9, updated_at = '2026-01-05T08:00:00Z' WHERE id = $1`, [importId]);
+    const { importId } = await uploadHouseholdImport(caseworker, {
+      fileName: "台账.xlsx",
+      bytes: await workbookWith([household("R1")], [member("R1", { 姓名: "重校", 出生日期: "1964-04-04" })]),
+    });
+    await sql.query(
+      `UPDATE household_import SET status = 'FAILED', message = '校验过程中出现系统错误', progress_done = 7, progress_total = 9, updated_at = '2026-01-05T08:00:00Z' WHERE id = $1`,
+      [importId],
+    );
     return importId;
   }
   // The action's own step, as the 重新校验 button reaches it (the action then leaves the validation running).
-  const revalidate = (actor: TActor, importId: string) => runActionAs(ZHouseholdImportRef, (a, input) => startHouseholdImportRevalidation(a, input.importId), actor, { importId });
+  const revalidate = (actor: TActor, importId: string) =>
+    runActionAs(ZHouseholdImportRef, (a, input) => startHouseholdImportRevalidation(a, input.importId), actor, { importId });
   const importState = async (importId: string) =>
-    (await sql.query(`SELECT status, message, progress_done, progress_total, updated_at, (SELECT count(*) FROM household_import_row WHERE import_id = $1)::int AS staged, (SELECT count(*) FROM audit_event)::int AS audits FROM household_import WHERE id = $1`, [importId])).rows[0];
+    (
+      await sql.query(
+        `SELECT status, message, progress_done, progress_total, updated_at, (SELECT count(*) FROM household_import_row WHERE import_id = $1)::int AS staged, (SELECT count(*) FROM audit_event)::int AS audits FROM household_import WHERE id = $1`,
+        [importId],
+      )
+    ).rows[0];
 
   it("refuses another city's import with the not-in-scope answer and starts nothing", async () => {
     const importId = await failedImport();

@@ -40,13 +40,35 @@ function nextBirth() {
 
 function household(key: string, overrides: Record<string, string> = {}) {
   return {
-    户编号: key, 档案级别: "市级", 职工类别: "城镇困难职工", 住房情况: "租房", 建档职工是否工会会员: "是", 主要致困原因: "因病",
-    "工资性收入（元/月）": "900", 建议困难类别: "深度困难", 在档困难类别: "深度困难", 原建档日期: "2022-03-15", 原档案编号: `旧-${key}`, ...overrides,
+    户编号: key,
+    档案级别: "市级",
+    职工类别: "城镇困难职工",
+    住房情况: "租房",
+    建档职工是否工会会员: "是",
+    主要致困原因: "因病",
+    "工资性收入（元/月）": "900",
+    建议困难类别: "深度困难",
+    在档困难类别: "深度困难",
+    原建档日期: "2022-03-15",
+    原档案编号: `旧-${key}`,
+    ...overrides,
   };
 }
 function member(key: string, overrides: Record<string, string> = {}) {
   const birth = overrides["出生日期"] ?? nextBirth();
-  return { 户编号: key, 姓名: `迁入${key}`, 与建档职工关系: "本人", 公民身份号码: residentId({ birthDate: birth }), 出生日期: birth, 性别: "男", 健康状况: "慢性病", 在学情况: "不在学", 就业状况: "灵活就业", 是否共同生活: "是", ...overrides };
+  return {
+    户编号: key,
+    姓名: `迁入${key}`,
+    与建档职工关系: "本人",
+    公民身份号码: residentId({ birthDate: birth }),
+    出生日期: birth,
+    性别: "男",
+    健康状况: "慢性病",
+    在学情况: "不在学",
+    就业状况: "灵活就业",
+    是否共同生活: "是",
+    ...overrides,
+  };
 }
 
 async function workbookWith(households: Record<string, string>[], members: Record<string, string>[]): Promise<Buffer> {
@@ -55,7 +77,7 @@ async function workbookWith(households: Record<string, string>[], members: Recor
   const fill = (name: string, rows: Record<string, string>[]) => {
     const sheet = workbook.getWorksheet(name)!;
     const headers = (sheet.getRow(1).values as string[]).map((h) => (h ? String(h).replace(/\*$/, "") : h));
-    for (const row of rows) sheet.addRow(headers.map((h) => (h ? row[h] ?? "" : undefined)).slice(1));
+    for (const row of rows) sheet.addRow(headers.map((h) => (h ? (row[h] ?? "") : undefined)).slice(1));
   };
   fill("户信息", households);
   fill("家庭成员", members);
@@ -65,7 +87,10 @@ async function workbookWith(households: Record<string, string>[], members: Recor
 }
 
 async function validatedBatch(keys: string[], by = importer) {
-  const bytes = await workbookWith(keys.map((k) => household(k)), keys.map((k) => member(k)));
+  const bytes = await workbookWith(
+    keys.map((k) => household(k)),
+    keys.map((k) => member(k)),
+  );
   const { importId } = await uploadHouseholdImport(by, { fileName: "原有在档.xlsx", bytes, mode: "OPEN" });
   await validateHouseholdImport(by, importId);
   return getHouseholdImport(by, importId);
@@ -74,7 +99,10 @@ async function validatedBatch(keys: string[], by = importer) {
 const todayShanghai = () => new Intl.DateTimeFormat("sv-SE", { timeZone: "Asia/Shanghai" }).format(new Date());
 
 async function counterValue(orgId: string) {
-  const { rows } = await sql.query<{ v: number }>("SELECT coalesce(max(last_value), 0)::int AS v FROM file_number_counter WHERE organisation_id = $1 AND year = $2", [orgId, Number(todayShanghai().slice(0, 4))]);
+  const { rows } = await sql.query<{ v: number }>(
+    "SELECT coalesce(max(last_value), 0)::int AS v FROM file_number_counter WHERE organisation_id = $1 AND year = $2",
+    [orgId, Number(todayShanghai().slice(0, 4))],
+  );
   return rows[0]!.v;
 }
 
@@ -97,14 +125,36 @@ afterAll(async () => {
 
 describe("approved by an official other than the importer", () => {
   it("opens every file with a new number, its tier, original filing day and re-check date, and says so in its history; tally and report count them", async () => {
-    const tally = async () => (await sql.query<{ n: number }>("SELECT coalesce(sum(files), 0)::int AS n FROM household_file_tally WHERE organisation_id = $1 AND status = 'OPEN'", [lzOrgId])).rows[0]!.n;
-    const reportOpen = async () => (await sql.query<{ n: number }>("SELECT coalesce(sum(delta), 0)::int AS n FROM report_open_delta WHERE organisation_id = $1", [lzOrgId])).rows[0]!.n;
-    const reportNew = async () => (await sql.query<{ n: number }>("SELECT coalesce(sum(files), 0)::int AS n FROM report_file_event WHERE organisation_id = $1 AND kind = 'NEW' AND day = '2022-03-15'", [lzOrgId])).rows[0]!.n;
+    const tally = async () =>
+      (
+        await sql.query<{ n: number }>("SELECT coalesce(sum(files), 0)::int AS n FROM household_file_tally WHERE organisation_id = $1 AND status = 'OPEN'", [
+          lzOrgId,
+        ])
+      ).rows[0]!.n;
+    const reportOpen = async () =>
+      (await sql.query<{ n: number }>("SELECT coalesce(sum(delta), 0)::int AS n FROM report_open_delta WHERE organisation_id = $1", [lzOrgId])).rows[0]!.n;
+    const reportNew = async () =>
+      (
+        await sql.query<{ n: number }>(
+          "SELECT coalesce(sum(files), 0)::int AS n FROM report_file_event WHERE organisation_id = $1 AND kind = 'NEW' AND day = '2022-03-15'",
+          [lzOrgId],
+        )
+      ).rows[0]!.n;
     const [tallyBefore, openBefore, newBefore, counterBefore] = [await tally(), await reportOpen(), await reportNew(), await counterValue(lzOrgId)];
 
     const bytes = await workbookWith(
       [household("K1"), household("K2", { 在档困难类别: "相对困难", 原建档日期: "2021-07-01", 原档案编号: "" })],
-      [member("K1"), member("K1", { 姓名: "配偶K1", 与建档职工关系: "配偶", 性别: "女", 公民身份号码: residentId({ birthDate: "1962-02-02", sex: "FEMALE" }), 出生日期: "1962-02-02" }), member("K2")],
+      [
+        member("K1"),
+        member("K1", {
+          姓名: "配偶K1",
+          与建档职工关系: "配偶",
+          性别: "女",
+          公民身份号码: residentId({ birthDate: "1962-02-02", sex: "FEMALE" }),
+          出生日期: "1962-02-02",
+        }),
+        member("K2"),
+      ],
     );
     const { importId } = await uploadHouseholdImport(importer, { fileName: "原有在档.xlsx", bytes, mode: "OPEN" });
     await validateHouseholdImport(importer, importId);
@@ -113,7 +163,8 @@ describe("approved by an official other than the importer", () => {
     // Nothing is a file yet; the official sees the batch waiting, with a preview of its files.
     expect(await prisma.householdFile.count({ where: { holderName: { in: ["迁入K1", "迁入K2"] } } })).toBe(0);
     expect((await findImportBatchesAwaitingApproval(official)).map((b) => b.id)).toContain(importId);
-    const workbenchItem = async (actor: TActor) => (await findWorkbench(actor)).sections.find((x) => x.key === "official")?.items.find((i) => i.key === "import-batches");
+    const workbenchItem = async (actor: TActor) =>
+      (await findWorkbench(actor)).sections.find((x) => x.key === "official")?.items.find((i) => i.key === "import-batches");
     expect(await workbenchItem(official)).toMatchObject({ count: 1, detail: expect.stringContaining("共 2 户"), href: "/review#import-batches" });
     expect(await workbenchItem(importer)).toMatchObject({ count: 0 }); // their own batch is not theirs to approve
     expect(await workbenchItem(tsOfficial)).toMatchObject({ count: 0 });
@@ -129,8 +180,14 @@ describe("approved by an official other than the importer", () => {
     expect(batch).toMatchObject({ status: "COMMITTED", approvedBy: { name: official.name } });
     const files = await prisma.householdFile.findMany({ where: { importId }, orderBy: { fileNumber: "asc" }, include: { events: true, persons: true } });
     const year = todayShanghai().slice(0, 4);
-    const { rows: [interval] } = await sql.query<{ v: number }>("SELECT value::int AS v FROM policy_parameter WHERE key = 'RECHECK_INTERVAL_MONTHS' ORDER BY effective_from DESC LIMIT 1");
-    const { rows: [due] } = await sql.query<{ d: string }>(`SELECT to_char(($1::date + make_interval(months => $2))::date, 'YYYY-MM-DD') AS d`, [todayShanghai(), interval!.v]);
+    const {
+      rows: [interval],
+    } = await sql.query<{ v: number }>(
+      "SELECT value::int AS v FROM policy_parameter WHERE key = 'RECHECK_INTERVAL_MONTHS' ORDER BY effective_from DESC LIMIT 1",
+    );
+    const {
+      rows: [due],
+    } = await sql.query<{ d: string }>(`SELECT to_char(($1::date + make_interval(months => $2))::date, 'YYYY-MM-DD') AS d`, [todayShanghai(), interval!.v]);
     expect(files.map((f) => [f.holderName, f.status, f.fileNumber, f.tier, f.originalFileNumber])).toEqual([
       ["迁入K1", "OPEN", `GSLZ-${year}-${String(counterBefore + 1).padStart(5, "0")}`, "DEEP", "旧-K1"],
       ["迁入K2", "OPEN", `GSLZ-${year}-${String(counterBefore + 2).padStart(5, "0")}`, "RELATIVE", null],
@@ -140,7 +197,14 @@ describe("approved by an official other than the importer", () => {
       expect(f.approvedById).toBe(official.userId);
       expect(f.nextCheckDue?.toISOString().slice(0, 10)).toBe(due!.d);
       expect(f.holderNamePinyin).toBeTruthy();
-      expect(f.events).toEqual([expect.objectContaining({ kind: "IMPORTED", toStatus: "OPEN", actorId: official.userId, note: expect.stringContaining(`导入批次第 ${batch.batchNumber} 号`) })]);
+      expect(f.events).toEqual([
+        expect.objectContaining({
+          kind: "IMPORTED",
+          toStatus: "OPEN",
+          actorId: official.userId,
+          note: expect.stringContaining(`导入批次第 ${batch.batchNumber} 号`),
+        }),
+      ]);
       expect(f.events[0]!.note).toContain(`${official.name} 审批通过`);
       expect(f.persons.every((p) => p.holds)).toBe(true);
     }
@@ -151,7 +215,9 @@ describe("approved by an official other than the importer", () => {
     expect(await tally()).toBe(tallyBefore + 2);
     expect(await reportOpen()).toBe(openBefore + 2);
     expect(await reportNew()).toBe(newBefore + 1);
-    const { rows: [direct] } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE organisation_id = $1 AND status = 'OPEN'", [lzOrgId]);
+    const {
+      rows: [direct],
+    } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE organisation_id = $1 AND status = 'OPEN'", [lzOrgId]);
     expect(await tally()).toBe(direct!.n);
     expect(await prisma.auditEvent.count({ where: { entityId: importId, action: { in: ["import.approve", "import.commit-open"] } } })).toBe(2);
   });
@@ -162,17 +228,23 @@ describe("who may decide", () => {
     const batch = await validatedBatch(["S1"]);
     await expect(approveHouseholdImport(importer, batch.id)).rejects.toThrow("不能批准自己上传的导入批次");
     await expect(rejectHouseholdImport(importer, batch.id, "自己驳回")).rejects.toThrow("不能驳回自己上传的导入批次");
-    await expect(sql.query("UPDATE household_import SET status = 'COMMITTING', approved_by_id = created_by_id, approved_at = now() WHERE id = $1", [batch.id]))
-      .rejects.toThrow(/household_import_approver_not_importer/);
-    await expect(sql.query("UPDATE household_import SET status = 'REJECTED', rejected_by_id = created_by_id, rejected_at = now(), rejection_reason = 'x' WHERE id = $1", [batch.id]))
-      .rejects.toThrow(/household_import_rejecter_not_importer/);
+    await expect(
+      sql.query("UPDATE household_import SET status = 'COMMITTING', approved_by_id = created_by_id, approved_at = now() WHERE id = $1", [batch.id]),
+    ).rejects.toThrow(/household_import_approver_not_importer/);
+    await expect(
+      sql.query("UPDATE household_import SET status = 'REJECTED', rejected_by_id = created_by_id, rejected_at = now(), rejection_reason = 'x' WHERE id = $1", [
+        batch.id,
+      ]),
+    ).rejects.toThrow(/household_import_rejecter_not_importer/);
     // A file of the batch approved by its importer is refused by the file's own maker–checker rule.
-    await expect(sql.query(
-      `INSERT INTO household_file (organisation_id, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category, main_cause,
+    await expect(
+      sql.query(
+        `INSERT INTO household_file (organisation_id, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category, main_cause,
          proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at, file_number, next_check_due, import_id)
        VALUES ($1, 'OPEN', '{}', '甲', $2, 1, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $3, $3, now(), $3, now(), now(), 'X-1', CURRENT_DATE, $4)`,
-      [lzOrgId, residentId({ birthDate: nextBirth() }), importer.userId, batch.id],
-    )).rejects.toThrow(/household_file_approver_not_submitter/);
+        [lzOrgId, residentId({ birthDate: nextBirth() }), importer.userId, batch.id],
+      ),
+    ).rejects.toThrow(/household_file_approver_not_submitter/);
     expect((await getHouseholdImport(official, batch.id)).status).toBe("AWAITING_APPROVAL");
   });
 
@@ -219,7 +291,18 @@ describe("rejection and failures write nothing", () => {
   it("a failure half-way through the approval's commit writes no file and takes no number", async () => {
     const bytes = await workbookWith(
       [household("H1"), household("H2"), household("H3")],
-      [member("H1"), member("H2"), member("H3"), member("H3", { 姓名: "配偶H3", 与建档职工关系: "配偶", 性别: "女", 公民身份号码: residentId({ birthDate: "1963-03-03", sex: "FEMALE" }), 出生日期: "1963-03-03" })],
+      [
+        member("H1"),
+        member("H2"),
+        member("H3"),
+        member("H3", {
+          姓名: "配偶H3",
+          与建档职工关系: "配偶",
+          性别: "女",
+          公民身份号码: residentId({ birthDate: "1963-03-03", sex: "FEMALE" }),
+          出生日期: "1963-03-03",
+        }),
+      ],
     );
     const { importId } = await uploadHouseholdImport(importer, { fileName: "原有在档.xlsx", bytes, mode: "OPEN" });
     await validateHouseholdImport(importer, importId);
@@ -241,7 +324,20 @@ describe("rejection and failures write nothing", () => {
     const { importId } = await uploadHouseholdImport(importer, { fileName: "原有在档.xlsx", bytes, mode: "OPEN" });
     await validateHouseholdImport(importer, importId);
     await insertOpenFile(sql, { caseworker, official }, lzOrgId, {
-      members: [{ name: "先建档", relation: "SELF", residentId: taken, birthDate: "1958-08-08", sex: "MALE", health: "HEALTHY", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
+      members: [
+        {
+          name: "先建档",
+          relation: "SELF",
+          residentId: taken,
+          birthDate: "1958-08-08",
+          sex: "MALE",
+          health: "HEALTHY",
+          disabilityGrade: "",
+          education: "NOT_IN_SCHOOL",
+          employment: "FLEXIBLE",
+          livesInHousehold: true,
+        },
+      ],
     });
     await approveHouseholdImport(official, importId);
     await expect(commitHouseholdImport(official, importId)).rejects.toThrow("已在其他有效档案中");
@@ -293,7 +389,11 @@ describe("the open-file columns", () => {
     const headers = sheet.getRow(1).values as string[];
     for (const name of ["原档案编号", "原建档日期", "在档困难类别"]) sheet.spliceColumns(headers.indexOf(name), 1);
     old.creator = "no-open-columns";
-    const { importId: second } = await uploadHouseholdImport(importer, { fileName: "旧模板.xlsx", bytes: Buffer.from(await old.xlsx.writeBuffer()), mode: "OPEN" });
+    const { importId: second } = await uploadHouseholdImport(importer, {
+      fileName: "旧模板.xlsx",
+      bytes: Buffer.from(await old.xlsx.writeBuffer()),
+      mode: "OPEN",
+    });
     await validateHouseholdImport(importer, second);
     const refused = await getHouseholdImport(importer, second);
     expect(refused.status).toBe("INVALID");

@@ -11,9 +11,7 @@ import { prisma } from "@/lib/db/client";
 import { ZSubmitFilingData, type TFilingFormValues } from "@/lib/filing/schemas";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { recordBankAccount, revealBankAccount } from "@/lib/ledger/bank-accounts";
-import {
-  adjustLine, approveBatch, createBatch, rejectBatch, removeLine, restoreLine, submitBatch,
-} from "@/lib/ledger/batches";
+import { adjustLine, approveBatch, createBatch, rejectBatch, removeLine, restoreLine, submitBatch } from "@/lib/ledger/batches";
 import { applyReturnFile } from "@/lib/payments/apply-return-file";
 import { paymentFileLines } from "@/lib/payments/produce-payment-file";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
@@ -23,7 +21,11 @@ import { findPendingApprovals } from "@/lib/ledger/find-disbursements";
 import { findOrgLedger } from "@/lib/ledger/find-org-ledger";
 import { householdLedger } from "@/lib/ledger/find-household-ledger";
 import {
-  ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput, type TCreateBatchFormValues, type TRecordDisbursementFormValues,
+  ZCreateBatchInput,
+  ZRecordBankAccountInput,
+  ZRecordDisbursementInput,
+  type TCreateBatchFormValues,
+  type TRecordDisbursementFormValues,
 } from "@/lib/ledger/schemas";
 import { actorFor, createTestUser, demoActors, orgByCode, seedDemo } from "../support/factories";
 import { filingValues } from "../support/filing-factory";
@@ -59,14 +61,27 @@ async function openFile(organisationId: string, overrides: Partial<TFilingFormVa
      VALUES ($1, $2, $3::file_status, $4, $5, $6, $7, $8::file_level, 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $9, $9, now(), $10, now(), now(),
        'CONSISTENT', CURRENT_DATE + 90,
        CASE WHEN $3 = 'OBSERVATION' THEN 'RESOLVED'::exit_reason END, CASE WHEN $3 = 'OBSERVATION' THEN CURRENT_DATE + 365 END) RETURNING id`,
-    [organisationId, `T-${Date.now()}-${fileSeq}`, options.status ?? "OPEN", JSON.stringify(data), holder.name, holder.residentId, data.members.length,
-      options.level ?? data.fileLevel, lzCaseworker.userId, lzOfficial.userId],
+    [
+      organisationId,
+      `T-${Date.now()}-${fileSeq}`,
+      options.status ?? "OPEN",
+      JSON.stringify(data),
+      holder.name,
+      holder.residentId,
+      data.members.length,
+      options.level ?? data.fileLevel,
+      lzCaseworker.userId,
+      lzOfficial.userId,
+    ],
   );
   return { fileId: rows[0]!.id, data };
 }
 
 async function withAccount(actor: TActor, fileId: string, holderName: string) {
-  return recordBankAccount(actor, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: holderName }));
+  return recordBankAccount(
+    actor,
+    ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: holderName }),
+  );
 }
 
 /** An open file with the holder's own bank account, ready to receive aid. */
@@ -78,9 +93,19 @@ async function payableFile(organisationId = lanzhouCounty, actor = lzCaseworker)
 
 function disbursement(fileId: string, overrides: Partial<TRecordDisbursementFormValues> = {}) {
   return ZRecordDisbursementInput.parse({
-    idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "1000", entryDate: today,
+    idempotencyKey: randomUUID(),
+    fileId,
+    aidType: "LIVING",
+    fundSource: "CENTRAL_SPECIAL",
+    amountFen: "1000",
+    entryDate: today,
     // These tests record similar aid on purpose; the duplicate check has its own tests (contention.test.ts).
-    purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "", confirmNotDuplicate: true, ...overrides,
+    purpose: "季度生活救助",
+    evidence: "",
+    studentIndex: "",
+    overCapNote: "",
+    confirmNotDuplicate: true,
+    ...overrides,
   });
 }
 
@@ -156,11 +181,17 @@ describe("refusals", () => {
     const { fileId } = await payableFile();
     await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "6000" }))).rejects.toThrow("助学救助须选择受助学生");
     // Member 1 is the spouse, not in school; member 2 is the daughter in high school.
-    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "6000", studentIndex: "1" }))).rejects.toThrow("李秀英目前不在学");
-    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "6000", studentIndex: "7" }))).rejects.toThrow("不是该档案的家庭成员");
+    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "6000", studentIndex: "1" }))).rejects.toThrow(
+      "李秀英目前不在学",
+    );
+    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "6000", studentIndex: "7" }))).rejects.toThrow(
+      "不是该档案的家庭成员",
+    );
     // 市级 file: 6,000 yuan per student per year.
     await approved(fileId, { aidType: "EDUCATION", amountFen: "6000", studentIndex: "2" });
-    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "0.01", studentIndex: "2" }))).rejects.toThrow("超过年度上限");
+    await expect(recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EDUCATION", amountFen: "0.01", studentIndex: "2" }))).rejects.toThrow(
+      "超过年度上限",
+    );
   });
 
   it("refuses an amount over the annual cap, counting approved entries and pending requests of the year", async () => {
@@ -178,7 +209,10 @@ describe("refusals", () => {
 
   it("checks the cap again at approval, and lets an official exceed it only with a written reason, which is recorded", async () => {
     const { fileId } = await payableFile();
-    const { disbursementId } = await recordDisbursement(lzCaseworker, disbursement(fileId, { aidType: "EMERGENCY", amountFen: "3500", overCapNote: "火灾后急需安置" }));
+    const { disbursementId } = await recordDisbursement(
+      lzCaseworker,
+      disbursement(fileId, { aidType: "EMERGENCY", amountFen: "3500", overCapNote: "火灾后急需安置" }),
+    );
     await expect(approveDisbursement(lzOfficial, { disbursementId })).rejects.toThrow("请填写特批理由");
     const { entryId } = await approveDisbursement(lzOfficial, { disbursementId, capOverrideReason: "房屋失火，经主任办公会研究同意" });
     const entry = await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: entryId } });
@@ -246,7 +280,9 @@ describe("the append-only ledger", () => {
     const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await owner.connect();
     onTestFinished(() => owner.end());
-    await expect(owner.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: UPDATE is not allowed");
+    await expect(owner.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow(
+      "ledger_entry is append-only: UPDATE is not allowed",
+    );
     await expect(owner.query("DELETE FROM ledger_entry WHERE id = $1", [entryId])).rejects.toThrow("ledger_entry is append-only: DELETE is not allowed");
     await expect(owner.query("TRUNCATE ledger_entry CASCADE")).rejects.toThrow("append-only");
     await expect(sql.query("UPDATE ledger_entry SET amount_fen = 1 WHERE id = $1", [entryId])).rejects.toThrow("permission denied");
@@ -258,13 +294,17 @@ describe("the append-only ledger", () => {
     const { entryId } = await approved(fileId, { amountFen: "800" });
     const reversal = await recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "金额录入错误，应为 600 元" });
     expect(await sumOfEntries(fileId)).toBe(80000);
-    await expect(recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "再次冲正" })).rejects.toThrow("已有待审批的冲正申请");
+    await expect(recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "再次冲正" })).rejects.toThrow(
+      "已有待审批的冲正申请",
+    );
     const { entryId: reversingId } = await approveDisbursement(lzOfficial, { disbursementId: reversal.disbursementId });
     const reversing = await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: reversingId } });
     expect(reversing).toMatchObject({ amountFen: -80000, reversesEntryId: entryId, reason: "金额录入错误，应为 600 元" });
     expect(await sumOfEntries(fileId)).toBe(0);
     await expect(recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "再次冲正" })).rejects.toThrow("已经冲正");
-    await expect(recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId: reversingId, entryDate: today, reason: "冲正冲正" })).rejects.toThrow("冲正记录不能再冲正");
+    await expect(recordReversal(lzCaseworker, { idempotencyKey: randomUUID(), entryId: reversingId, entryDate: today, reason: "冲正冲正" })).rejects.toThrow(
+      "冲正记录不能再冲正",
+    );
     // The cap counts net of reversals: the full 6,000 is available again.
     await approved(fileId, { amountFen: "6000" });
     // A reversal that does not negate its original is refused by the database.
@@ -316,7 +356,9 @@ describe("scope: a Tianshui user and a Lanzhou household", () => {
     await expect(approveDisbursement(tsOfficial, { disbursementId })).rejects.toThrow("不在您的管辖范围内");
     await expect(householdLedger(tsAuditor, fileId)).rejects.toThrow("不在您的管辖范围内");
     const { entryId } = await approveDisbursement(lzOfficial, { disbursementId });
-    await expect(recordReversal(tsCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "越权冲正" })).rejects.toThrow("不在您的管辖范围内");
+    await expect(recordReversal(tsCaseworker, { idempotencyKey: randomUUID(), entryId, entryDate: today, reason: "越权冲正" })).rejects.toThrow(
+      "不在您的管辖范围内",
+    );
     const tsLedger = await findOrgLedger(tsAuditor, {});
     expect(tsLedger.rows.some((r) => r.fileId === fileId)).toBe(false);
     await expect(findOrgLedger(tsAuditor, { organisationId: lanzhouCounty })).rejects.toThrow("不在您的管辖范围内");
@@ -331,7 +373,7 @@ describe("totals equal the sum of entries", () => {
     let expected = 0;
     const entries: Array<{ id: string; fen: number }> = [];
     let seed = 20260101;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     for (let i = 0; i < 24; i++) {
       const file = files[Math.floor(random() * files.length)]!;
       if (entries.length > 0 && random() < 0.3) {
@@ -360,10 +402,16 @@ describe("totals equal the sum of entries", () => {
     const after = await findOrgLedger(lzAuditor, { organisationId: lanzhouCounty });
     expect(after.totalFen! - before.totalFen!).toBe(expected);
     // The totals line reads the trigger-maintained daily totals; they must equal the entries exactly.
-    const { rows: [fromEntries] } = await sql.query<{ n: string; fen: string }>("SELECT count(*) AS n, sum(amount_fen) AS fen FROM ledger_entry");
-    const { rows: [fromDaily] } = await sql.query<{ n: string; fen: string }>("SELECT sum(entries) AS n, sum(total_fen) AS fen FROM ledger_daily_total");
+    const {
+      rows: [fromEntries],
+    } = await sql.query<{ n: string; fen: string }>("SELECT count(*) AS n, sum(amount_fen) AS fen FROM ledger_entry");
+    const {
+      rows: [fromDaily],
+    } = await sql.query<{ n: string; fen: string }>("SELECT sum(entries) AS n, sum(total_fen) AS fen FROM ledger_daily_total");
     expect(fromDaily).toEqual(fromEntries);
-    const { rows: [county] } = await sql.query<{ n: string; fen: string }>(
+    const {
+      rows: [county],
+    } = await sql.query<{ n: string; fen: string }>(
       `SELECT count(*) AS n, coalesce(sum(e.amount_fen), 0) AS fen FROM ledger_entry e JOIN organisation o ON o.id = e.organisation_id
         WHERE o.path LIKE (SELECT path FROM organisation WHERE id = $1) || '%'`,
       [lanzhouCounty],
@@ -396,8 +444,17 @@ describe("totals equal the sum of entries", () => {
 
 function batchInput(organisationId: string, overrides: Partial<TCreateBatchFormValues> = {}) {
   return ZCreateBatchInput.parse({
-    idempotencyKey: randomUUID(), name: `${year} 元旦春节送温暖`, aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "500",
-    entryDate: today, purpose: "元旦春节慰问", organisationId, tiers: [], fileLevels: [], ...overrides,
+    idempotencyKey: randomUUID(),
+    name: `${year} 元旦春节送温暖`,
+    aidType: "WARMTH",
+    fundSource: "WARMTH_FUND",
+    standardAmountFen: "500",
+    entryDate: today,
+    purpose: "元旦春节慰问",
+    organisationId,
+    tiers: [],
+    fileLevels: [],
+    ...overrides,
   });
 }
 
@@ -411,7 +468,9 @@ describe("batches (批量发放)", () => {
     expect(lineCount).toBe(3);
     const removed = await findBatchLines(lzCaseworker, batchId, { removed: true, page: 1 });
     expect(removed.rows).toEqual([expect.objectContaining({ fileId: noAccount.fileId, removedReason: "未登记本人银行账户（实名制）" })]);
-    expect((await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows.map((r) => r.fileId).sort()).toEqual(payable.map((p) => p.fileId).sort());
+    expect((await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows.map((r) => r.fileId).sort()).toEqual(
+      payable.map((p) => p.fileId).sort(),
+    );
     expect(removed.rows.some((r) => r.fileId === closed.fileId)).toBe(false);
 
     let batch = await getBatch(lzCaseworker, batchId);
@@ -420,7 +479,9 @@ describe("batches (批量发放)", () => {
     const keptCount = async () => (await sql.query<{ n: number }>("SELECT line_count AS n FROM disbursement_batch WHERE id = $1", [batchId])).rows[0]!.n;
     expect(await keptCount()).toBe(2);
     const [first, second] = (await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows;
-    await expect(adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 100001, reason: "超标" })).rejects.toThrow("超过年度上限");
+    await expect(adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 100001, reason: "超标" })).rejects.toThrow(
+      "超过年度上限",
+    );
     await adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 80000, reason: "家中新增重病患者" });
     await expect(removeLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id, reason: "旧版本" })).rejects.toThrow("已被他人处理");
     batch = await getBatch(lzCaseworker, batchId);
@@ -449,7 +510,10 @@ describe("batches (批量发放)", () => {
     await expect(approveBatch(tsOfficial, { batchId, expectedVersion: batch.version })).rejects.toThrow("不在您的管辖范围内");
 
     // Two officials approve at once: one wins, and the entries exist once.
-    const results = await Promise.allSettled([approveBatch(lzOfficial, { batchId, expectedVersion: batch.version }), approveBatch(lzOfficial2, { batchId, expectedVersion: batch.version })]);
+    const results = await Promise.allSettled([
+      approveBatch(lzOfficial, { batchId, expectedVersion: batch.version }),
+      approveBatch(lzOfficial2, { batchId, expectedVersion: batch.version }),
+    ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     const entries = await prisma.ledgerEntry.findMany({ where: { batchLine: { batchId } } });
     expect(entries.map((e) => e.amountFen).sort()).toEqual([50000, 80000]);
@@ -460,7 +524,9 @@ describe("batches (批量发放)", () => {
     expect((await findPendingApprovals(lzOfficial)).approvedBatches.find((b) => b.id === batchId)?.lines).toBe(2);
     expect((await prisma.batchLine.findMany({ where: { batchId, removed: false } })).map((l) => l.paymentStatus)).toEqual(["WAITING", "WAITING"]);
     const answer = returnCsvFile(bankAnswers((await paymentFileLines(lzOfficial, batchId)).payable));
-    const sha = createHash("sha256").update(Buffer.from(await answer.arrayBuffer())).digest("hex");
+    const sha = createHash("sha256")
+      .update(Buffer.from(await answer.arrayBuffer()))
+      .digest("hex");
     await expect(applyReturnFile(lzCaseworker, { batchId, file: answer, expectedSha256: sha })).rejects.toThrow("没有权限");
     await applyReturnFile(lzOfficial, { batchId, file: answer, expectedSha256: sha });
     expect((await getBatch(lzOfficial, batchId)).status).toBe("PAID");
@@ -474,7 +540,10 @@ describe("batches (批量发放)", () => {
     const county = (await orgByCode("GSLZXG")).id;
     const file = await openFile(county, {}, { level: "PROVINCE" });
     await withAccount(lzCaseworker, file.fileId, file.data.members[0]!.name!);
-    const { batchId } = await createBatch(lzCaseworker, batchInput(county, { aidType: "EDUCATION", fundSource: "CENTRAL_SPECIAL", standardAmountFen: "", name: "金秋助学" }));
+    const { batchId } = await createBatch(
+      lzCaseworker,
+      batchInput(county, { aidType: "EDUCATION", fundSource: "CENTRAL_SPECIAL", standardAmountFen: "", name: "金秋助学" }),
+    );
     const lines = await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 });
     expect(lines.rows).toEqual([expect.objectContaining({ fileId: file.fileId, amountFen: 630000, student: expect.stringContaining("张小雨") })]);
   });

@@ -96,7 +96,14 @@ describe("sending an application", () => {
     expect(sent.code).toMatch(/^[2-9A-HJKMNP-Z]{5}-[2-9A-HJKMNP-Z]{5}$/);
     expect(sent.unionName).toBe("兰州市城关区环境卫生管理所工会");
     const row = await prisma.onlineApplication.findUniqueOrThrow({ where: { id: sent.id }, include: { uploads: true } });
-    expect(row).toMatchObject({ status: "SUBMITTED", organisationId: unionId, holderName: "马秀兰", contactPhone: "13809310000", consentVersion: APPLICATION_CONSENT_VERSION, consentIp: ip });
+    expect(row).toMatchObject({
+      status: "SUBMITTED",
+      organisationId: unionId,
+      holderName: "马秀兰",
+      contactPhone: "13809310000",
+      consentVersion: APPLICATION_CONSENT_VERSION,
+      consentIp: ip,
+    });
     expect(row.codeHash).toMatch(/^\$argon2id\$/);
     expect(row.codeHash).not.toContain(sent.code.replace("-", ""));
     expect(row.uploads.map((u) => [u.kind, u.contentType, u.originalName]).sort()).toEqual([
@@ -116,13 +123,43 @@ describe("sending an application", () => {
     const good = applicationValues(unionId);
     const cases: Array<[string, unknown, TUploadSpec[] | undefined, string, string]> = [
       ["no consent", { ...good, consent: false }, undefined, "consent", "请阅读个人信息处理告知并勾选同意，否则不能提交申请"],
-      ["a wrong ID check character", { ...good, members: [{ ...good.members[0], residentId: "62010219750412002X" }] }, undefined, "data.members.0.residentId", "校验"],
+      [
+        "a wrong ID check character",
+        { ...good, members: [{ ...good.members[0], residentId: "62010219750412002X" }] },
+        undefined,
+        "data.members.0.residentId",
+        "校验",
+      ],
       ["no phone", { ...good, contactPhone: "" }, undefined, "data.contactPhone", "联系电话"],
       ["no main cause", { ...good, mainCause: "" }, undefined, "data.mainCause", "请选择主要致困原因"],
-      ["a county union, which takes no files", { ...good, organisationId: (await orgByCode("GSLZCG")).id }, undefined, "data.organisationId", "请通过查找选择一个基层工会"],
+      [
+        "a county union, which takes no files",
+        { ...good, organisationId: (await orgByCode("GSLZCG")).id },
+        undefined,
+        "data.organisationId",
+        "请通过查找选择一个基层工会",
+      ],
       ["no files", good, [], "uploads", "请至少上传身份证照片和签字的申请书"],
-      ["a text file named .png", good, [{ kind: "OTHER", bytes: new Uint8Array(Buffer.from("<html>hello</html>")), name: "身份证.png" }], "uploads.0.file", "只能上传 PDF、JPG 或 PNG"],
-      ["a PNG header over HTML", good, [{ kind: "OTHER", bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from("<script>alert(1)</script>")]), name: "a.png" }], "uploads.0.file", "图片"],
+      [
+        "a text file named .png",
+        good,
+        [{ kind: "OTHER", bytes: new Uint8Array(Buffer.from("<html>hello</html>")), name: "身份证.png" }],
+        "uploads.0.file",
+        "只能上传 PDF、JPG 或 PNG",
+      ],
+      [
+        "a PNG header over HTML",
+        good,
+        [
+          {
+            kind: "OTHER",
+            bytes: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, ...Buffer.from("<script>alert(1)</script>")]),
+            name: "a.png",
+          },
+        ],
+        "uploads.0.file",
+        "图片",
+      ],
       ["nine files", good, Array.from({ length: 9 }, () => ({ kind: "OTHER", bytes: pdfBytes(), name: "x.pdf" })), "uploads", "最多上传 8 个文件"],
     ];
     for (const [what, values, uploads, field, words] of cases) {
@@ -148,8 +185,14 @@ describe("sending an application", () => {
     expect(((await over.json()) as { error: string }).error).toBe("文件超过 30 MB，请压缩照片后再提交。");
     const form = new FormData();
     form.set("data", "{not json");
-    const malformed = await runPublicUpload(ZSubmitApplicationInput, APPLICATION_UPLOAD_LIMIT, applicationFormInput, submitApplication,
-      new Request("http://localhost/api/public/applications", { method: "POST", body: form }), { ip: freshIp() });
+    const malformed = await runPublicUpload(
+      ZSubmitApplicationInput,
+      APPLICATION_UPLOAD_LIMIT,
+      applicationFormInput,
+      submitApplication,
+      new Request("http://localhost/api/public/applications", { method: "POST", body: form }),
+      { ip: freshIp() },
+    );
     expect(malformed.status).toBe(400);
     expect(await counts()).toEqual(before);
   });
@@ -158,7 +201,9 @@ describe("sending an application", () => {
     const before = await counts();
     const files = (await defaultUploads()).map((u) => ({ kind: u.kind, file: new File([u.bytes], u.name) }));
     const forged = new Request("http://localhost/api/public/applications", {
-      method: "POST", headers: { origin: "https://evil.example", host: "localhost" }, body: applicationFormData(applicationValues(unionId), files),
+      method: "POST",
+      headers: { origin: "https://evil.example", host: "localhost" },
+      body: applicationFormData(applicationValues(unionId), files),
     });
     const response = await POST(forged);
     expect(response.status).toBe(403);
@@ -189,7 +234,9 @@ describe("choosing the union", () => {
     expect(ZUnionSearchInput.safeParse({ name: "兰" }).success).toBe(false);
     const result = await runPublicAction(ZUnionSearchInput, searchUnions, { name: "工会" }, { ip: "10.99.0.1" });
     expect(result.ok).toBe(true);
-    await prisma.publicAttempt.createMany({ data: Array.from({ length: 120 }, () => ({ kind: "ORG_SEARCH" as const, ip: "10.99.0.2", subjectKey: "", succeeded: true })) });
+    await prisma.publicAttempt.createMany({
+      data: Array.from({ length: 120 }, () => ({ kind: "ORG_SEARCH" as const, ip: "10.99.0.2", subjectKey: "", succeeded: true })),
+    });
     const limited = await runPublicAction(ZUnionSearchInput, searchUnions, { name: "工会" }, { ip: "10.99.0.2" });
     expect(limited).toMatchObject({ ok: false, error: "查找次数过多，请 1 小时后再试，或致电所在工会。" });
   });
@@ -205,7 +252,9 @@ describe("the caseworker's queue", () => {
     expect((await findApplications(tsCaseworker, { tab: "open", page: 1 })).rows.some((r) => r.id === sent.id)).toBe(false);
     await expect(getApplication(tsCaseworker, sent.id)).rejects.toThrow("申请不存在，或不在您的管辖范围内。");
     await expect(acceptApplication(tsCaseworker, { applicationId: sent.id, expectedVersion: sent.version })).rejects.toThrow("申请不存在");
-    await expect(declineApplication(tsCaseworker, { applicationId: sent.id, expectedVersion: sent.version, reason: "不符合条件" })).rejects.toThrow("申请不存在");
+    await expect(declineApplication(tsCaseworker, { applicationId: sent.id, expectedVersion: sent.version, reason: "不符合条件" })).rejects.toThrow(
+      "申请不存在",
+    );
     const upload = await prisma.onlineApplicationUpload.findFirstOrThrow({ where: { applicationId: sent.id } });
     await expect(readApplicationUpload(tsCaseworker, upload.id)).rejects.toThrow("材料不存在");
     await expect(acceptApplication(lzOfficial, { applicationId: sent.id, expectedVersion: sent.version })).rejects.toThrow("您没有权限");
@@ -214,7 +263,10 @@ describe("the caseworker's queue", () => {
     // The caseworker sees the uploads, and the view is audited.
     // The workbench counts what waits (new and accepted) in scope, and nothing in another city's.
     const waiting = (await findWorkbench(lzCaseworker)).sections.flatMap((x) => x.items).find((i) => i.key === "applications");
-    expect(waiting).toMatchObject({ href: "/intake/applications", count: await prisma.onlineApplication.count({ where: { status: { in: ["SUBMITTED", "ACCEPTED"] } } }) });
+    expect(waiting).toMatchObject({
+      href: "/intake/applications",
+      count: await prisma.onlineApplication.count({ where: { status: { in: ["SUBMITTED", "ACCEPTED"] } } }),
+    });
     expect(waiting!.count).toBeGreaterThan(0);
     expect((await findWorkbench(tsCaseworker)).sections.flatMap((x) => x.items).find((i) => i.key === "applications")!.count).toBe(0);
     const file = await readApplicationUpload(lzCaseworker, upload.id);
@@ -244,7 +296,9 @@ describe("the caseworker's queue", () => {
     ]);
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
     expect(await prisma.householdFile.count({ where: { idempotencyKey: sent.id } })).toBe(1);
-    await expect(declineApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version + 2, reason: "重复申请" })).rejects.toThrow("已转为建档");
+    await expect(declineApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version + 2, reason: "重复申请" })).rejects.toThrow(
+      "已转为建档",
+    );
     // The loser's copies of the uploads were removed: every stored file has a row.
     const keys = new Set([
       ...(await prisma.evidenceFile.findMany({ select: { storageKey: true } })).map((e) => e.storageKey),
@@ -257,16 +311,29 @@ describe("the caseworker's queue", () => {
 describe("converting and declining, as the applicant follows it", () => {
   it("已提交 → 受理中 → 已转为建档: a draft with every field, the uploads as evidence, the history on the file", async () => {
     const sent = await apply();
-    expect(await ask(sent.number, sent.code)).toMatchObject({ found: true, application: { status: "SUBMITTED", unionName: "兰州市城关区环境卫生管理所工会", fileNumber: null } });
+    expect(await ask(sent.number, sent.code)).toMatchObject({
+      found: true,
+      application: { status: "SUBMITTED", unionName: "兰州市城关区环境卫生管理所工会", fileNumber: null },
+    });
     await acceptApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version });
     expect(await ask(sent.number, sent.code.toLowerCase())).toMatchObject({ found: true, application: { status: "ACCEPTED" } });
     const { fileId, warnings } = await convertApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version + 1 });
     expect(warnings).toEqual([]);
     const file = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId }, include: { persons: true } });
-    expect(file).toMatchObject({ status: "DRAFT", organisationId: unionId, holderName: "马秀兰", mainCause: "ILLNESS", contactPhone: "13809310000", createdById: lzCaseworker.userId });
+    expect(file).toMatchObject({
+      status: "DRAFT",
+      organisationId: unionId,
+      holderName: "马秀兰",
+      mainCause: "ILLNESS",
+      contactPhone: "13809310000",
+      createdById: lzCaseworker.userId,
+    });
     const data = file.data as Record<string, unknown>;
     expect(data).toMatchObject({
-      workerCategory: "URBAN", housing: "RENT", holderUnionMember: true, needs: "医疗救助",
+      workerCategory: "URBAN",
+      housing: "RENT",
+      holderUnionMember: true,
+      needs: "医疗救助",
       incomes: [{ source: "WAGES", monthlyFen: 185050 }],
       expenditures: [{ kind: "MEDICAL", annualFen: 1200000, note: "慢性病门诊自付" }],
     });
@@ -276,12 +343,17 @@ describe("converting and declining, as the applicant follows it", () => {
     ]);
     expect(file.persons).toHaveLength(2);
     const evidence = await listEvidence(lzCaseworker, fileId);
-    expect(evidence.map((e) => [e.kind, e.originalName]).sort()).toEqual([["APPLICATION", "申请书.pdf"], ["OTHER", "身份证.png"]]);
+    expect(evidence.map((e) => [e.kind, e.originalName]).sort()).toEqual([
+      ["APPLICATION", "申请书.pdf"],
+      ["OTHER", "身份证.png"],
+    ]);
     const pdf = evidence.find((e) => e.kind === "APPLICATION")!;
     expect(Buffer.from((await readEvidence(lzCaseworker, pdf.id)).bytes).toString("latin1")).toBe(Buffer.from(pdfBytes()).toString("latin1"));
     // The file's history names the application: sent (with the address), accepted, converted.
     const history = await findPublicVisits(lzCaseworker, fileId);
-    expect(history.map((h) => h.action)).toEqual(expect.arrayContaining(["application.submit", "application.accept", "application.convert", "application.query"]));
+    expect(history.map((h) => h.action)).toEqual(
+      expect.arrayContaining(["application.submit", "application.accept", "application.convert", "application.query"]),
+    );
     expect(history.find((h) => h.action === "application.submit")!.ip).toBe(sent.ip);
     expect(await ask(sent.number, sent.code)).toMatchObject({ found: true, application: { status: "CONVERTED", fileNumber: null } });
     // Once approved, the file number is shown.
@@ -307,7 +379,10 @@ describe("converting and declining, as the applicant follows it", () => {
     const sent = await apply();
     await expect(declineApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version, reason: "" })).rejects.toThrow();
     await declineApplication(lzCaseworker, { applicationId: sent.id, expectedVersion: sent.version, reason: "家庭人均收入高于本地困难职工标准" });
-    expect(await ask(sent.number, sent.code)).toMatchObject({ found: true, application: { status: "DECLINED", declineReason: "家庭人均收入高于本地困难职工标准" } });
+    expect(await ask(sent.number, sent.code)).toMatchObject({
+      found: true,
+      application: { status: "DECLINED", declineReason: "家庭人均收入高于本地困难职工标准" },
+    });
     expect(await prisma.auditEvent.count({ where: { action: "application.decline", entityId: sent.id } })).toBe(1);
   });
 });
@@ -316,11 +391,7 @@ describe("the applicant's query", () => {
   it("answers a wrong code, an unknown number and a right code for another number alike", async () => {
     const a = await apply();
     const b = await apply();
-    const answers = [
-      await ask(a.number, b.code),
-      await ask(`SQ${a.number.slice(2, 8)}222222`, a.code),
-      await ask(b.number, a.code),
-    ];
+    const answers = [await ask(a.number, b.code), await ask(`SQ${a.number.slice(2, 8)}222222`, a.code), await ask(b.number, a.code)];
     for (const answer of answers) expect(answer).toEqual({ found: false, limited: false, message: NOT_FOUND });
     const right = await ask(a.number, a.code);
     expect(right.found).toBe(true);

@@ -34,17 +34,28 @@ let cityId: string;
 let runId: string;
 const ids: Record<string, string> = {};
 
-const sha = async (file: File) => createHash("sha256").update(Buffer.from(await file.arrayBuffer())).digest("hex");
+const sha = async (file: File) =>
+  createHash("sha256")
+    .update(Buffer.from(await file.arrayBuffer()))
+    .digest("hex");
 
 /** An approved single payment (ledger entry paid by lzOfficial's city) to the household's account n (622848000000000n), or to none. */
 async function approvedSingle(n: number, amountFen: number, options: { fund?: "WARMTH_FUND" | "UNION_FUNDS"; withAccount?: boolean } = {}) {
-  const { rows: [file] } = await sql.query<{ id: string; organisation_id: string; account_id: string }>(
+  const {
+    rows: [file],
+  } = await sql.query<{ id: string; organisation_id: string; account_id: string }>(
     `SELECT f.id, f.organisation_id, a.id AS account_id FROM household_file f JOIN bank_account a ON a.file_id = f.id WHERE a.account_number = $1`,
     [`62284800000000000${n}`],
   );
   const { disbursementId } = await insertApprovedPayment(sql, {
-    fileId: file!.id, organisationId: file!.organisation_id, aidType: "WARMTH", fundSource: options.fund ?? "WARMTH_FUND", amountFen,
-    purpose: "春节慰问（单笔）", recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId,
+    fileId: file!.id,
+    organisationId: file!.organisation_id,
+    aidType: "WARMTH",
+    fundSource: options.fund ?? "WARMTH_FUND",
+    amountFen,
+    purpose: "春节慰问（单笔）",
+    recordedById: lzCaseworker.userId,
+    approvedById: lzOfficial.userId,
   });
   if (options.withAccount !== false) await sql.query(`UPDATE disbursement SET bank_account_id = $2 WHERE id = $1`, [disbursementId, file!.account_id]);
   return disbursementId;
@@ -84,12 +95,19 @@ describe("grouping approved single payments (代发汇总)", () => {
     const made = await createPaymentRun(lzOfficial, { organisationId: cityId, fundSource: "WARMTH_FUND", name: "2027年1月送温暖单笔代发" });
     runId = made.runId;
     expect(made).toMatchObject({ lines: 3, totalFen: 135000 });
-    const { rows } = await sql.query<{ id: string; payment_run_id: string | null; payment_status: string | null }>(`SELECT id, payment_run_id, payment_status FROM disbursement`);
-    const inRun = rows.filter((r) => r.payment_run_id === runId).map((r) => r.id).sort();
+    const { rows } = await sql.query<{ id: string; payment_run_id: string | null; payment_status: string | null }>(
+      `SELECT id, payment_run_id, payment_status FROM disbursement`,
+    );
+    const inRun = rows
+      .filter((r) => r.payment_run_id === runId)
+      .map((r) => r.id)
+      .sort();
     expect(inRun).toEqual([ids.one, ids.two, ids.three].sort());
     expect(rows.filter((r) => r.payment_run_id === runId).every((r) => r.payment_status === "WAITING")).toBe(true);
     expect(rows.find((r) => r.id === ids.notRealName)!.payment_status).toBeNull();
-    await expect(createPaymentRun(lzOfficial2, { organisationId: cityId, fundSource: "WARMTH_FUND", name: "再汇总" })).rejects.toThrow("没有待汇总的送温暖资金单笔发放");
+    await expect(createPaymentRun(lzOfficial2, { organisationId: cityId, fundSource: "WARMTH_FUND", name: "再汇总" })).rejects.toThrow(
+      "没有待汇总的送温暖资金单笔发放",
+    );
     // The database keeps a payment in a run with an outcome, and an outcome only in a run, whatever the code does.
     await expect(sql.query(`UPDATE disbursement SET payment_status = NULL WHERE id = $1`, [ids.one])).rejects.toThrow("disbursement_payment_run");
     await expect(sql.query(`UPDATE disbursement SET payment_status = 'WAITING' WHERE id = $1`, [ids.notRealName])).rejects.toThrow("disbursement_payment_run");
@@ -108,7 +126,16 @@ describe("the run's payment file and return file", () => {
     expect(first).toMatchObject({ lines: 3, totalFen: 135000, notPayable: [] });
     const [sheet] = await readXlsx(first.bytes);
     const cells = sheet!.rows.map((r) => r.cells.map((c) => c.text));
-    expect(cells.slice(1, 4).map((r) => [r[1], r[4]]).sort()).toEqual([["批量1", "300"], ["批量2", "450"], ["批量3", "600"]]);
+    expect(
+      cells
+        .slice(1, 4)
+        .map((r) => [r[1], r[4]])
+        .sort(),
+    ).toEqual([
+      ["批量1", "300"],
+      ["批量2", "450"],
+      ["批量3", "600"],
+    ]);
     expect(cells[4]).toEqual(["合计", "共3笔", "", "", "1350"]);
     const audits = await prisma.auditEvent.findMany({ where: { action: "payments.produce-run-file", entityId: runId } });
     expect(audits.map((a) => (a.detail as { sha256: string }).sha256)).toEqual([first.sha256, first.sha256]);
@@ -136,16 +163,43 @@ describe("the run's payment file and return file", () => {
     const failed = payable.find((l) => l.name === "批量2")!;
     const file = returnCsvFile(bankAnswers(payable, { [failed.reference]: "账户已销户" }), { total: "1350.00" });
     const preview = await previewRunReturnFile(lzOfficial2, { runId, file });
-    expect(preview).toMatchObject({ matched: 3, unmatched: 0, mismatched: 0, paidLines: 2, paidFen: 90000, returnedLines: 1, returnedFen: 45000, canApply: true });
+    expect(preview).toMatchObject({
+      matched: 3,
+      unmatched: 0,
+      mismatched: 0,
+      paidLines: 2,
+      paidFen: 90000,
+      returnedLines: 1,
+      returnedFen: 45000,
+      canApply: true,
+    });
     expect(await prisma.paymentRunReturn.count()).toBe(0);
     // The official who grouped the run does not confirm its return.
     await expect(applyRunReturnFile(lzOfficial, { runId, file, expectedSha256: preview.sha256 })).rejects.toThrow("不能确认自己汇总的代发回盘");
     await expect(applyRunReturnFile(lzOfficial2, { runId, file, expectedSha256: preview.sha256 })).resolves.toMatchObject({ paidLines: 2, returnedLines: 1 });
 
-    const statuses = Object.fromEntries((await prisma.disbursement.findMany({ where: { paymentRunId: runId }, select: { id: true, paymentStatus: true, paymentReason: true } })).map((d) => [d.id, [d.paymentStatus, d.paymentReason]]));
+    const statuses = Object.fromEntries(
+      (await prisma.disbursement.findMany({ where: { paymentRunId: runId }, select: { id: true, paymentStatus: true, paymentReason: true } })).map((d) => [
+        d.id,
+        [d.paymentStatus, d.paymentReason],
+      ]),
+    );
     expect(statuses).toEqual({ [ids.one!]: ["PAID", null], [ids.two!]: ["RETURNED", "账户已销户"], [ids.three!]: ["PAID", null] });
-    const original = await prisma.ledgerEntry.findUniqueOrThrow({ where: { disbursementId: ids.two }, select: { id: true, reversedBy: { select: { amountFen: true, reversalKind: true, reason: true, disbursementId: true, batchLineId: true, approvedById: true } } } });
-    expect(original.reversedBy).toEqual({ amountFen: -45000, reversalKind: "BANK_RETURN", reason: "银行退回：账户已销户", disbursementId: null, batchLineId: null, approvedById: lzOfficial2.userId });
+    const original = await prisma.ledgerEntry.findUniqueOrThrow({
+      where: { disbursementId: ids.two },
+      select: {
+        id: true,
+        reversedBy: { select: { amountFen: true, reversalKind: true, reason: true, disbursementId: true, batchLineId: true, approvedById: true } },
+      },
+    });
+    expect(original.reversedBy).toEqual({
+      amountFen: -45000,
+      reversalKind: "BANK_RETURN",
+      reason: "银行退回：账户已销户",
+      disbursementId: null,
+      batchLineId: null,
+      approvedById: lzOfficial2.userId,
+    });
     expect((await getPaymentRun(lzAuditor, runId)).counts).toEqual({ WAITING: 0, PAID: 2, RETURNED: 1, CLOSED: 0, totalFen: 135000 });
     await expect(applyRunReturnFile(lzOfficial2, { runId, file, expectedSha256: preview.sha256 })).rejects.toThrow();
     expect(await prisma.ledgerEntry.count({ where: { reversalKind: "BANK_RETURN" } })).toBe(1);
@@ -169,9 +223,19 @@ describe("the run's payment file and return file", () => {
   it("is reconciled beside the batches: approved − returned = paid, the ledger and the return file agree", async () => {
     const today = todayInShanghai();
     const recon = await reconcileBatches(lzAuditor, { from: today, to: today });
-    expect(recon.map((r) => [r.name, r.approvedFen, r.returnedFen, r.paidFen, r.waitingFen, r.ledgerNetFen, r.returnFilePaidFen, r.returnFileReturnedFen, r.differences.length])).toEqual([
-      ["代发汇总：2027年1月送温暖单笔代发", 135000, 45000, 90000, 0, 90000, 90000, 45000, 0],
-    ]);
+    expect(
+      recon.map((r) => [
+        r.name,
+        r.approvedFen,
+        r.returnedFen,
+        r.paidFen,
+        r.waitingFen,
+        r.ledgerNetFen,
+        r.returnFilePaidFen,
+        r.returnFileReturnedFen,
+        r.differences.length,
+      ]),
+    ).toEqual([["代发汇总：2027年1月送温暖单笔代发", 135000, 45000, 90000, 0, 90000, 90000, 45000, 0]]);
     expect(await reconcileBatches(tsOfficial, { from: today, to: today })).toEqual([]);
   });
 });

@@ -76,8 +76,16 @@ describe("the value in force", () => {
 
   it("takes a region's own aid standard before the national one, per file level", async () => {
     await add(gsAdmin, {
-      kind: "AID", regionCode: "620000", aidType: "EDUCATION", fileLevel: "CITY", standardAmountFen: "6500", annualCapFen: "6500",
-      capPer: "STUDENT", cash: "true", allowedInObservation: "true", effectiveFrom: addDays(today, 5),
+      kind: "AID",
+      regionCode: "620000",
+      aidType: "EDUCATION",
+      fileLevel: "CITY",
+      standardAmountFen: "6500",
+      annualCapFen: "6500",
+      capPer: "STUDENT",
+      cash: "true",
+      allowedInObservation: "true",
+      effectiveFrom: addDays(today, 5),
     });
     const tx = prisma as never;
     expect((await aidPolicyFor(tx, "EDUCATION", "CITY", "620102", addDays(today, 4))).standardAmountFen).toBe(600000);
@@ -92,22 +100,37 @@ describe("a change", () => {
   it("is refused when its period overlaps a row already scheduled, and nothing is written", async () => {
     await add(lzAdmin, { kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "18", effectiveFrom: addDays(today, 60) });
     const before = await prisma.policyParameter.count();
-    await expect(add(lzAdmin, { kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "15", effectiveFrom: addDays(today, 30) })).rejects.toMatchObject({
+    await expect(
+      add(lzAdmin, { kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "15", effectiveFrom: addDays(today, 30) }),
+    ).rejects.toMatchObject({
       code: "POLICY_OVERLAP",
     });
     expect(await prisma.policyParameter.count()).toBe(before);
     // With an end on the scheduled row's start it fits.
-    await add(lzAdmin, { kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "15", effectiveFrom: addDays(today, 30), effectiveTo: addDays(today, 60) });
+    await add(lzAdmin, {
+      kind: "PARAMETER",
+      regionCode: "620100",
+      key: "OBSERVATION_MONTHS",
+      value: "15",
+      effectiveFrom: addDays(today, 30),
+      effectiveTo: addDays(today, 60),
+    });
     expect(await policyValue("OBSERVATION_MONTHS", "620103", addDays(today, 45))).toBe(15);
     expect(await policyValue("OBSERVATION_MONTHS", "620103", addDays(today, 60))).toBe(18);
     expect(await policyValue("OBSERVATION_MONTHS", "620103", addDays(today, 29))).toBe(12);
   });
 
   it("cannot start in the past, and the database refuses overlaps, edits and deletions", async () => {
-    await expect(add(lzAdmin, { kind: "DIBAO", regionCode: "620100", monthlyFen: "700", effectiveFrom: addDays(today, -1) })).rejects.toMatchObject({ code: "PAST_EFFECTIVE_DATE" });
-    await expect(sql.query("INSERT INTO dibao_standard (region_code, monthly_fen, effective_from) VALUES ('620500', 70000, '2025-01-01')")).rejects.toThrow(/dibao_standard_no_overlap/);
+    await expect(add(lzAdmin, { kind: "DIBAO", regionCode: "620100", monthlyFen: "700", effectiveFrom: addDays(today, -1) })).rejects.toMatchObject({
+      code: "PAST_EFFECTIVE_DATE",
+    });
+    await expect(sql.query("INSERT INTO dibao_standard (region_code, monthly_fen, effective_from) VALUES ('620500', 70000, '2025-01-01')")).rejects.toThrow(
+      /dibao_standard_no_overlap/,
+    );
     await expect(sql.query("UPDATE dibao_standard SET monthly_fen = 1 WHERE region_code = '620500'")).rejects.toThrow(/never edited/);
-    await expect(sql.query("UPDATE dibao_standard SET effective_to = '2025-01-01' WHERE region_code = '620500'")).rejects.toThrow(/only be cut short, from today/);
+    await expect(sql.query("UPDATE dibao_standard SET effective_to = '2025-01-01' WHERE region_code = '620500'")).rejects.toThrow(
+      /only be cut short, from today/,
+    );
     await expect(sql.query("DELETE FROM policy_parameter WHERE key = 'PUBLICITY_DAYS'")).rejects.toThrow(/never deleted/);
   });
 
@@ -128,16 +151,35 @@ describe("a day that does not exist", () => {
   it("is refused by the policy form's action with a Chinese message, and nothing is written", async () => {
     const nextYear = Number(today.slice(0, 4)) + 1;
     const counts = async () => ({
-      dibao: await prisma.dibaoStandard.count(), parameters: await prisma.policyParameter.count(), audit: await prisma.auditEvent.count({ where: { action: "policy.add-row" } }),
+      dibao: await prisma.dibaoStandard.count(),
+      parameters: await prisma.policyParameter.count(),
+      audit: await prisma.auditEvent.count({ where: { action: "policy.add-row" } }),
     });
     const before = await counts();
 
-    const from = await runActionAs(ZAddPolicyRowInput, addPolicyRow, lzAdmin, { kind: "DIBAO", regionCode: "620100", monthlyFen: "800", effectiveFrom: `${nextYear}-02-30`, effectiveTo: "", note: "" });
+    const from = await runActionAs(ZAddPolicyRowInput, addPolicyRow, lzAdmin, {
+      kind: "DIBAO",
+      regionCode: "620100",
+      monthlyFen: "800",
+      effectiveFrom: `${nextYear}-02-30`,
+      effectiveTo: "",
+      note: "",
+    });
     const to = await runActionAs(ZAddPolicyRowInput, addPolicyRow, lzAdmin, {
-      kind: "PARAMETER", regionCode: "620100", key: "OBSERVATION_MONTHS", value: "15", effectiveFrom: `${nextYear}-01-10`, effectiveTo: `${nextYear}-04-31`, note: "",
+      kind: "PARAMETER",
+      regionCode: "620100",
+      key: "OBSERVATION_MONTHS",
+      value: "15",
+      effectiveFrom: `${nextYear}-01-10`,
+      effectiveTo: `${nextYear}-04-31`,
+      note: "",
     });
 
-    expect(from).toMatchObject({ ok: false, error: "提交的内容有误，请检查标红的项目。", fieldErrors: { effectiveFrom: `${nextYear}-02-30 这一天不存在（该月没有这么多天），请重新选择日期` } });
+    expect(from).toMatchObject({
+      ok: false,
+      error: "提交的内容有误，请检查标红的项目。",
+      fieldErrors: { effectiveFrom: `${nextYear}-02-30 这一天不存在（该月没有这么多天），请重新选择日期` },
+    });
     expect(to).toMatchObject({ ok: false, fieldErrors: { effectiveTo: `${nextYear}-04-31 这一天不存在（该月没有这么多天），请重新选择日期` } });
     expect(await counts()).toEqual(before);
     expect(await prisma.dibaoStandard.count({ where: { regionCode: "620100", effectiveFrom: new Date(`${nextYear}-03-02T00:00:00Z`) } })).toBe(0);
@@ -170,7 +212,16 @@ async function openFile(organisationId: string) {
        worker_category, main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at,
        civil_check_result, next_check_due)
      VALUES ($1, $2, 'OPEN', $3, $4, $5, $6, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $7, $7, now(), $8, now(), now(), 'CONSISTENT', CURRENT_DATE + 90) RETURNING id`,
-    [organisationId, `P-${Date.now()}-${fileSeq}`, JSON.stringify(data), holder.name, holder.residentId, data.members.length, lzCaseworker.userId, lzOfficial.userId],
+    [
+      organisationId,
+      `P-${Date.now()}-${fileSeq}`,
+      JSON.stringify(data),
+      holder.name,
+      holder.residentId,
+      data.members.length,
+      lzCaseworker.userId,
+      lzOfficial.userId,
+    ],
   );
   return rows[0]!.id;
 }
@@ -179,13 +230,32 @@ describe("专款专用", () => {
   it("refuses a single disbursement and a batch from a fund that may not pay the type", async () => {
     const fileId = await openFile(lanzhouCounty);
     const single = ZRecordDisbursementInput.parse({
-      idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "WARMTH_FUND", amountFen: "300", entryDate: today,
-      purpose: "生活救助", evidence: "", studentIndex: "", overCapNote: "",
+      idempotencyKey: randomUUID(),
+      fileId,
+      aidType: "LIVING",
+      fundSource: "WARMTH_FUND",
+      amountFen: "300",
+      entryDate: today,
+      purpose: "生活救助",
+      evidence: "",
+      studentIndex: "",
+      overCapNote: "",
     });
-    await expect(recordDisbursement(lzCaseworker, single)).rejects.toMatchObject({ code: "FUND_NOT_ALLOWED", message: expect.stringContaining("送温暖资金只能用于送温暖") });
+    await expect(recordDisbursement(lzCaseworker, single)).rejects.toMatchObject({
+      code: "FUND_NOT_ALLOWED",
+      message: expect.stringContaining("送温暖资金只能用于送温暖"),
+    });
     const batch = ZCreateBatchInput.parse({
-      idempotencyKey: randomUUID(), organisationId: lanzhouCounty, name: "生活救助批次", aidType: "LIVING", fundSource: "WARMTH_FUND",
-      standardAmountFen: "300", entryDate: today, purpose: "季度生活救助", tiers: [], fileLevels: [],
+      idempotencyKey: randomUUID(),
+      organisationId: lanzhouCounty,
+      name: "生活救助批次",
+      aidType: "LIVING",
+      fundSource: "WARMTH_FUND",
+      standardAmountFen: "300",
+      entryDate: today,
+      purpose: "季度生活救助",
+      tiers: [],
+      fileLevels: [],
     });
     await expect(createBatch(lzCaseworker, batch)).rejects.toMatchObject({ code: "FUND_NOT_ALLOWED" });
     expect(await prisma.disbursement.count({ where: { fileId } })).toBe(0);
@@ -195,10 +265,19 @@ describe("专款专用", () => {
   it("follows a region's own rule, and the database refuses what code might let through", async () => {
     await add(lzAdmin, { kind: "FUND", regionCode: "620100", fundSource: "DONATION", aidTypes: ["MEDICAL", "EDUCATION"], effectiveFrom: today });
     const lanzhou = await openFile(lanzhouCounty);
-    const single = (fileId: string) => ZRecordDisbursementInput.parse({
-      idempotencyKey: randomUUID(), fileId, aidType: "EMERGENCY", fundSource: "DONATION", amountFen: "300", entryDate: today,
-      purpose: "临时救助", evidence: "", studentIndex: "", overCapNote: "",
-    });
+    const single = (fileId: string) =>
+      ZRecordDisbursementInput.parse({
+        idempotencyKey: randomUUID(),
+        fileId,
+        aidType: "EMERGENCY",
+        fundSource: "DONATION",
+        amountFen: "300",
+        entryDate: today,
+        purpose: "临时救助",
+        evidence: "",
+        studentIndex: "",
+        overCapNote: "",
+      });
     await expect(recordDisbursement(lzCaseworker, single(lanzhou))).rejects.toMatchObject({ code: "FUND_NOT_ALLOWED" });
     await expect(
       sql.query(
@@ -227,13 +306,17 @@ describe("evidence a cause requires", () => {
 
   it("is required at submission: 因病 without a diagnosis is refused with nothing changed", async () => {
     const { draft, values } = await draftWith(["APPLICATION", "AUTHORISATION"]);
-    await expect(submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }))).rejects.toMatchObject({
+    await expect(
+      submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values })),
+    ).rejects.toMatchObject({
       code: "EVIDENCE_REQUIRED",
       message: expect.stringContaining("诊断证明、医疗票据"),
     });
     expect((await prisma.householdFile.findUniqueOrThrow({ where: { id: draft.fileId } })).status).toBe("DRAFT");
     await attachRequiredEvidence(draft.fileId, lzCaseworker.userId, ["DIAGNOSIS"]);
-    await expect(submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values }))).resolves.toBeTruthy();
+    await expect(
+      submitFiling(lzCaseworker, ZSubmitFilingInput.parse({ fileId: draft.fileId, expectedVersion: draft.version, data: values })),
+    ).resolves.toBeTruthy();
   });
 });
 
@@ -244,7 +327,10 @@ describe("decisions keep the figures they used", () => {
     expect(before.policyFigures).toMatchObject({ dibaoMonthlyFen: 78000, dibaoRegionCode: "620100", onDate: today });
     await add(lzAdmin, { kind: "DIBAO", regionCode: "620102", monthlyFen: "850", effectiveFrom: today });
     const second = await draftWith2();
-    expect((await prisma.householdFile.findUniqueOrThrow({ where: { id: second } })).policyFigures).toMatchObject({ dibaoMonthlyFen: 85000, dibaoRegionCode: "620102" });
+    expect((await prisma.householdFile.findUniqueOrThrow({ where: { id: second } })).policyFigures).toMatchObject({
+      dibaoMonthlyFen: 85000,
+      dibaoRegionCode: "620102",
+    });
     expect((await prisma.householdFile.findUniqueOrThrow({ where: { id: first } })).policyFigures).toEqual(before.policyFigures);
   });
 

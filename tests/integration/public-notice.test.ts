@@ -13,7 +13,13 @@ import { approveFiling, recordCivilCheck, resolveObjection, reviewFiling, startP
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { findPublicVisits } from "@/lib/notice/find-filing-notice";
 import { filePublicObjection } from "@/lib/public/file-public-objection";
-import { findPublicityFile, findPublicityNotice, findPublicityNoticeForPrint, findPublicityNoticeInScope, findPublicUnions } from "@/lib/public/find-publicity-notice";
+import {
+  findPublicityFile,
+  findPublicityNotice,
+  findPublicityNoticeForPrint,
+  findPublicityNoticeInScope,
+  findPublicUnions,
+} from "@/lib/public/find-publicity-notice";
 import { ZPublicObjectionInput, ZPublicUnionSearch } from "@/lib/public/schemas";
 import { demoActors, orgByCode, seedDemo } from "../support/factories";
 import { backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
@@ -44,7 +50,15 @@ async function inPublicity(orgId: string, holder: string, startOffset = -2, peop
 }
 
 const object = (token: string, fields: { content?: string; name?: string; contact?: string } = {}, ip = freshIp()) =>
-  filePublicObjection(ZPublicObjectionInput.parse({ token, content: fields.content ?? "该户家中有两套住房，并有出租收入。", name: fields.name ?? "", contact: fields.contact ?? "" }), { ip });
+  filePublicObjection(
+    ZPublicObjectionInput.parse({
+      token,
+      content: fields.content ?? "该户家中有两套住房，并有出租收入。",
+      name: fields.name ?? "",
+      contact: fields.contact ?? "",
+    }),
+    { ip },
+  );
 
 let current: string, currentTwoChar: string, inCounty: string, ended: string, notStarted: string, reviewedOnly: string, inTianshui: string;
 
@@ -83,10 +97,16 @@ describe("a union's public notice", () => {
     expect(Object.keys(row).sort()).toEqual(["baseUnion", "maskedName", "publicityEnd", "publicityStart", "tier", "token"]);
     const mine = notice!.files.rows.filter((r) => ["王*静", "王*"].includes(r.maskedName));
     expect(mine).toHaveLength(2);
-    expect(mine[0]).toMatchObject({ baseUnion: "兰州市城关区环境卫生管理所工会", tier: expect.any(String), publicityStart: addDays(today, -2), publicityEnd: addDays(today, 2) });
+    expect(mine[0]).toMatchObject({
+      baseUnion: "兰州市城关区环境卫生管理所工会",
+      tier: expect.any(String),
+      publicityStart: addDays(today, -2),
+      publicityEnd: addDays(today, 2),
+    });
     // No name, ID number or id anywhere in what the page gets.
     const text = JSON.stringify(notice);
-    for (const secret of ["王丽静", "王静", current, ...(await prisma.filePerson.findMany({ where: { fileId: current } })).map((p) => p.residentId)]) expect(text).not.toContain(secret);
+    for (const secret of ["王丽静", "王静", current, ...(await prisma.filePerson.findMany({ where: { fileId: current } })).map((p) => p.residentId)])
+      expect(text).not.toContain(secret);
     expect(notice!.union).toEqual({ id: grassroots, name: "兰州市城关区环境卫生管理所工会", servicePhone: "0931-12351" });
   });
 
@@ -100,7 +120,9 @@ describe("a union's public notice", () => {
   });
 
   it("pages 20 at a time with an exact total", async () => {
-    const { rows: [counted] } = await sql.query<{ n: number }>(
+    const {
+      rows: [counted],
+    } = await sql.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM household_file f JOIN organisation o ON o.id = f.organisation_id
         WHERE f.status = 'PUBLICITY' AND o.path LIKE (SELECT path FROM organisation WHERE id = $1) || '%'
           AND f.publicity_start <= $2::date AND f.publicity_end >= $2::date`,
@@ -133,12 +155,26 @@ describe("an objection filed on the public page", () => {
     expect(receipt).toEqual({ receivedOn: today, deadline: addDays(today, 2), named: true });
     expect((await object(token, { content: "听说其配偶在外地有稳定工作。" }, "10.40.9.2")).named).toBe(false);
     const rows = await prisma.publicityObjection.findMany({ where: { fileId: current }, orderBy: { recordedAt: "asc" } });
-    expect(rows.map((r) => ({ source: r.source, recordedById: r.recordedById, name: r.objectorName, contact: r.objectorContact, ip: r.submittedIp, content: r.content }))).toEqual([
+    expect(
+      rows.map((r) => ({
+        source: r.source,
+        recordedById: r.recordedById,
+        name: r.objectorName,
+        contact: r.objectorContact,
+        ip: r.submittedIp,
+        content: r.content,
+      })),
+    ).toEqual([
       { source: "PUBLIC", recordedById: null, name: "李四", contact: "13800001111", ip: "10.40.9.1", content: "该户家中有两套住房，并有出租收入。" },
       { source: "PUBLIC", recordedById: null, name: null, contact: null, ip: "10.40.9.2", content: "听说其配偶在外地有稳定工作。" },
     ]);
     const visits = await findPublicVisits(lzOfficial, current);
-    expect(visits.filter((v) => v.action === "public.objection").map((v) => v.ip).sort()).toEqual(["10.40.9.1", "10.40.9.2"]);
+    expect(
+      visits
+        .filter((v) => v.action === "public.objection")
+        .map((v) => v.ip)
+        .sort(),
+    ).toEqual(["10.40.9.1", "10.40.9.2"]);
     // Another city's official sees none of it.
     expect(await findPublicVisits(tsOfficial, current)).toEqual([]);
   });
@@ -162,12 +198,18 @@ describe("an objection filed on the public page", () => {
     await expect(object(await tokenOf(notStarted))).rejects.toThrow("该户公示尚未开始");
     expect(await prisma.publicityObjection.count({ where: { fileId: { in: [ended, notStarted] } } })).toBe(0);
     const insert = (fileId: string) =>
-      sql.query("INSERT INTO publicity_objection (file_id, episode, received_on, content, source, submitted_ip) VALUES ($1, 1, CURRENT_DATE, '迟到的异议内容', 'PUBLIC', 'x')", [fileId]);
+      sql.query(
+        "INSERT INTO publicity_objection (file_id, episode, received_on, content, source, submitted_ip) VALUES ($1, 1, CURRENT_DATE, '迟到的异议内容', 'PUBLIC', 'x')",
+        [fileId],
+      );
     await expect(insert(ended)).rejects.toThrow(/not in its publicity period/);
     await expect(insert(notStarted)).rejects.toThrow(/not in its publicity period/);
     // A public objection names no recorder; a staff one must.
-    await expect(sql.query("INSERT INTO publicity_objection (file_id, episode, received_on, content, source) VALUES ($1, 1, CURRENT_DATE, '缺少登记人', 'STAFF')", [current]))
-      .rejects.toThrow(/publicity_objection_source_fields/);
+    await expect(
+      sql.query("INSERT INTO publicity_objection (file_id, episode, received_on, content, source) VALUES ($1, 1, CURRENT_DATE, '缺少登记人', 'STAFF')", [
+        current,
+      ]),
+    ).rejects.toThrow(/publicity_objection_source_fields/);
   });
 
   it("names a file only by a token of its current publicity: a wrong token, a file id or a malformed one is refused", async () => {
@@ -185,7 +227,8 @@ describe("an objection filed on the public page", () => {
   it("keeps to its size budgets with Chinese messages, nothing written", async () => {
     const before = await prisma.publicityObjection.count();
     const token = await tokenOf(currentTwoChar);
-    const run = (input: Record<string, unknown>) => runPublicAction(ZPublicObjectionInput, filePublicObjection, { token, content: "内容足够长的异议", ...input }, { ip: freshIp() });
+    const run = (input: Record<string, unknown>) =>
+      runPublicAction(ZPublicObjectionInput, filePublicObjection, { token, content: "内容足够长的异议", ...input }, { ip: freshIp() });
     expect(await run({ content: "长".repeat(1001) })).toMatchObject({ ok: false, fieldErrors: { content: "异议内容不能超过 1000 个字" } });
     expect(await run({ content: "太短" })).toMatchObject({ ok: false, fieldErrors: { content: "请写明异议的事实，至少 5 个字" } });
     expect(await run({ name: "名".repeat(31) })).toMatchObject({ ok: false, fieldErrors: { name: "姓名不能超过 30 个字" } });

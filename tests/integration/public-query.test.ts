@@ -103,14 +103,38 @@ describe("the 建档告知书", () => {
     const file = await fileWithCode("GSLZCG01");
     // The demo seed gives 兰州市总工会 (GSLZ) a phone, not the district or the grassroots union.
     const before = await findFilingNotice(lzCaseworker, file.fileId);
-    expect(before).toMatchObject({ unionName: "兰州市城关区环境卫生管理所工会", servicePhone: "0931-12351", recheckMonths: 3, observationMonths: 12, allowed: { ok: true } });
+    expect(before).toMatchObject({
+      unionName: "兰州市城关区环境卫生管理所工会",
+      servicePhone: "0931-12351",
+      recheckMonths: 3,
+      observationMonths: 12,
+      allowed: { ok: true },
+    });
     expect(before.liveCodeIssuedAt).toBeInstanceOf(Date);
     await sql.query("UPDATE organisation SET service_phone = '0931-8460000' WHERE code = 'GSLZCG'");
     expect((await findFilingNotice(lzCaseworker, file.fileId)).servicePhone).toBe("0931-8460000");
     await expect(findFilingNotice(tsCaseworker, file.fileId)).rejects.toThrow("记录不存在");
     // A phone is checked where a union is created, and by the database.
-    expect(ZCreateOrganisationInput.safeParse({ parentId: file.organisationId, name: "测试工会", code: "T-1", level: "GRASSROOTS", regionCode: "620102", servicePhone: "电话12" }).success).toBe(false);
-    expect(ZCreateOrganisationInput.parse({ parentId: file.organisationId, name: "测试工会", code: "T-1", level: "GRASSROOTS", regionCode: "620102", servicePhone: "" }).servicePhone).toBeUndefined();
+    expect(
+      ZCreateOrganisationInput.safeParse({
+        parentId: file.organisationId,
+        name: "测试工会",
+        code: "T-1",
+        level: "GRASSROOTS",
+        regionCode: "620102",
+        servicePhone: "电话12",
+      }).success,
+    ).toBe(false);
+    expect(
+      ZCreateOrganisationInput.parse({
+        parentId: file.organisationId,
+        name: "测试工会",
+        code: "T-1",
+        level: "GRASSROOTS",
+        regionCode: "620102",
+        servicePhone: "",
+      }).servicePhone,
+    ).toBeUndefined();
     await expect(sql.query("UPDATE organisation SET service_phone = 'call me' WHERE code = 'GSLZCG'")).rejects.toThrow("organisation_service_phone_format");
   });
 });
@@ -123,22 +147,61 @@ describe("the household sees its own file", () => {
     await recordBankAccount(lzCaseworker, { fileId: file.fileId, bankName: "兰州银行", accountNumber: "6228480012345678", accountHolder: "张建华" });
     // A batch for the union: every open file in it gets a line, ours among them.
     const batch = await createBatch(lzCaseworker, {
-      idempotencyKey: crypto.randomUUID(), paymentMethod: "BANK", name: "公开查询测试批次", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: 80_000,
-      entryDate: new Date().toISOString().slice(0, 10), purpose: "送温暖慰问金", organisationId: file.organisationId, tiers: [], fileLevels: [],
+      idempotencyKey: crypto.randomUUID(),
+      paymentMethod: "BANK",
+      name: "公开查询测试批次",
+      aidType: "WARMTH",
+      fundSource: "WARMTH_FUND",
+      standardAmountFen: 80_000,
+      entryDate: new Date().toISOString().slice(0, 10),
+      purpose: "送温暖慰问金",
+      organisationId: file.organisationId,
+      tiers: [],
+      fileLevels: [],
     });
     await submitBatch(lzCaseworker, { batchId: batch.batchId, expectedVersion: 1 });
     await approveBatch(lzOfficial, { batchId: batch.batchId, expectedVersion: 2 });
     // A payment from three years ago is past the 24 months shown.
-    await insertApprovedPayment(sql, { fileId: file.fileId, organisationId: file.organisationId, aidType: "MEDICAL", fundSource: "CENTRAL_SPECIAL", amountFen: 150_000, entryDate: "2023-01-10", purpose: "医疗救助", recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId });
-    await insertApprovedPayment(sql, { fileId: other.fileId, organisationId: other.organisationId, aidType: "EMERGENCY", fundSource: "UNION_FUNDS", amountFen: 33_300, purpose: "临时救助", recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId });
+    await insertApprovedPayment(sql, {
+      fileId: file.fileId,
+      organisationId: file.organisationId,
+      aidType: "MEDICAL",
+      fundSource: "CENTRAL_SPECIAL",
+      amountFen: 150_000,
+      entryDate: "2023-01-10",
+      purpose: "医疗救助",
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
+    });
+    await insertApprovedPayment(sql, {
+      fileId: other.fileId,
+      organisationId: other.organisationId,
+      aidType: "EMERGENCY",
+      fundSource: "UNION_FUNDS",
+      amountFen: 33_300,
+      purpose: "临时救助",
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
+    });
 
     const answer = await ask({ name: "张建华", residentId: file.holderId, code: file.code });
     if (!answer.found) throw new Error(answer.message);
-    expect(answer.file).toMatchObject({ fileNumber: file.fileNumber, unionName: "城关区总工会", status: "OPEN", tier: "DEEP", cadreName: lzCaseworker.name, nextCheckDue: "2027-03-15", observationUntil: null });
+    expect(answer.file).toMatchObject({
+      fileNumber: file.fileNumber,
+      unionName: "城关区总工会",
+      status: "OPEN",
+      tier: "DEEP",
+      cadreName: lzCaseworker.name,
+      nextCheckDue: "2027-03-15",
+      observationUntil: null,
+    });
     expect(answer.file.payments).toEqual([
       { date: new Date().toISOString().slice(0, 10), aidType: "WARMTH", amountFen: 80_000, accountLast4: "5678", outcome: "处理中" },
     ]);
-    await sql.query("UPDATE batch_line SET payment_status = 'PAID', payment_updated_at = now() WHERE batch_id = $1 AND file_id = $2", [batch.batchId, file.fileId]);
+    await sql.query("UPDATE batch_line SET payment_status = 'PAID', payment_updated_at = now() WHERE batch_id = $1 AND file_id = $2", [
+      batch.batchId,
+      file.fileId,
+    ]);
     const paid = await ask({ name: "张建华", residentId: file.holderId, code: file.code });
     expect(paid.found && paid.file.payments[0]!.outcome).toBe("已到账");
 
@@ -177,9 +240,19 @@ describe("a stranger learns nothing from the answer or its time", () => {
     ];
     for (const a of answers) expect(a).toEqual({ found: false, limited: false, message: NOT_FOUND });
     // Through the action as a browser reaches it: the same, and a malformed code is a format error only.
-    const viaAction = await runPublicAction(ZPublicQueryInput, (input, ctx) => queryOwnFile(input, { ...ctx, floorMs: 0 }), { name: "王五", residentId: residentId(), code: wrongCode }, { ip: freshIp() });
+    const viaAction = await runPublicAction(
+      ZPublicQueryInput,
+      (input, ctx) => queryOwnFile(input, { ...ctx, floorMs: 0 }),
+      { name: "王五", residentId: residentId(), code: wrongCode },
+      { ip: freshIp() },
+    );
     expect(viaAction).toEqual({ ok: true, data: { found: false, limited: false, message: NOT_FOUND } });
-    const malformed = await runPublicAction(ZPublicQueryInput, (input, ctx) => queryOwnFile(input, ctx), { name: "王五", residentId: "123", code: "O0I1" }, { ip: freshIp() });
+    const malformed = await runPublicAction(
+      ZPublicQueryInput,
+      (input, ctx) => queryOwnFile(input, ctx),
+      { name: "王五", residentId: "123", code: "O0I1" },
+      { ip: freshIp() },
+    );
     expect(malformed.ok).toBe(false);
     expect(!malformed.ok && Object.keys(malformed.fieldErrors ?? {}).sort()).toEqual(["code", "residentId"]);
   });
@@ -219,7 +292,11 @@ describe("guessing a code against the limits", () => {
     const file = await fileWithCode();
     const t0 = new Date();
     for (let i = 0; i < 10; i++) {
-      expect(await ask({ name: "张建华", residentId: file.holderId, code: `${"23456789AB"[i]}CDEF-GHJKM` }, freshIp(), t0)).toEqual({ found: false, limited: false, message: NOT_FOUND });
+      expect(await ask({ name: "张建华", residentId: file.holderId, code: `${"23456789AB"[i]}CDEF-GHJKM` }, freshIp(), t0)).toEqual({
+        found: false,
+        limited: false,
+        message: NOT_FOUND,
+      });
     }
     expect(await ask({ name: "张建华", residentId: file.holderId, code: file.code }, freshIp(), t0)).toEqual({ found: false, limited: true, message: LIMITED });
     // The limit is per ID number, the same for numbers nobody holds.
@@ -252,7 +329,8 @@ describe("guessing a code against the limits", () => {
     // Right answers are no failures.
     for (let i = 0; i < 3; i++) expect((await ask({ name: "张建华", residentId: file.holderId, code: file.code }, ip, t0)).found).toBe(true);
     // Thirty different numbers, ten at a time (the address count takes no lock: it can only overshoot).
-    for (let i = 0; i < 3; i++) await Promise.all(Array.from({ length: 10 }, () => ask({ name: "王五", residentId: residentId(), code: "AAAAA-AAAAA" }, ip, t0)));
+    for (let i = 0; i < 3; i++)
+      await Promise.all(Array.from({ length: 10 }, () => ask({ name: "王五", residentId: residentId(), code: "AAAAA-AAAAA" }, ip, t0)));
     expect(await ask({ name: "张建华", residentId: file.holderId, code: file.code }, ip, t0)).toEqual({ found: false, limited: true, message: LIMITED });
     // Another address is not affected, and this one is free again after the hour.
     expect((await ask({ name: "张建华", residentId: file.holderId, code: file.code }, freshIp(), t0)).found).toBe(true);
@@ -274,7 +352,10 @@ describe("every query is audited on the file, with the address", () => {
     await ask({ name: "张建华", residentId: file.holderId, code: file.code }, "10.99.0.1");
     await ask({ name: "张建华", residentId: file.holderId, code: "AAAAA-AAAAA" }, "10.99.0.2");
     const visits = await findPublicVisits(lzCaseworker, file.fileId);
-    expect(visits.slice(0, 2).map((v) => [v.action, v.ip])).toEqual([["public.query_failed", "10.99.0.2"], ["public.query", "10.99.0.1"]]);
+    expect(visits.slice(0, 2).map((v) => [v.action, v.ip])).toEqual([
+      ["public.query_failed", "10.99.0.2"],
+      ["public.query", "10.99.0.1"],
+    ]);
     // Another city's staff never see them.
     expect(await findPublicVisits(tsCaseworker, file.fileId)).toEqual([]);
   });

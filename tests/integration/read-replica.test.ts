@@ -136,9 +136,9 @@ describe("a streaming standby of the embedded database", () => {
   it("serves the reads of scopedReadDb; scopedDb, transactions and a user without a replica are the primary", async () => {
     expect(await servedBy(await scopedReadDb(auditor))).toEqual({ recovery: true, port: standby.port });
     expect(await servedBy(scopedDb(auditor))).toEqual({ recovery: false, port: cluster.port });
-    const inTransaction = await (await scopedReadDb(auditor)).$transaction((tx) =>
-      tx.$queryRaw<[{ recovery: boolean }]>`SELECT pg_is_in_recovery() AS recovery ${unscopedSql("server identity only")}`,
-    );
+    const inTransaction = await (
+      await scopedReadDb(auditor)
+    ).$transaction((tx) => tx.$queryRaw<[{ recovery: boolean }]>`SELECT pg_is_in_recovery() AS recovery ${unscopedSql("server identity only")}`);
     expect(inTransaction[0].recovery).toBe(false);
     // The scope holds on the standby too: Tianshui's auditor finds neither Lanzhou's county nor its files there.
     const tsAuditor = await actorFor("ts_auditor");
@@ -176,7 +176,8 @@ describe("archive, reports and exports read from the standby", () => {
       expect(new Set(archive.rows.map((r) => r.organisation.name))).toEqual(new Set([before]));
 
       expect((await findFiles(auditor, { status: "OPEN" })).total).toBe(0);
-      const openOn = async (client: pg.Client) => (await client.query<{ id: string }>("SELECT id FROM household_file WHERE status = 'OPEN'")).rows.map((r) => r.id);
+      const openOn = async (client: pg.Client) =>
+        (await client.query<{ id: string }>("SELECT id FROM household_file WHERE status = 'OPEN'")).rows.map((r) => r.id);
       expect(await openOn(primaryOwner)).toEqual([openId]);
       expect(await openOn(standbySuper)).toEqual([]);
 
@@ -196,7 +197,9 @@ describe("archive, reports and exports read from the standby", () => {
       expect(audit.length).toBe(2);
 
       // Inside a transaction the same read is the primary's.
-      const inTransaction = await (await scopedReadDb(auditor)).$transaction((tx) => tx.organisation.findUnique({ where: { id: countyId }, select: { name: true } }));
+      const inTransaction = await (
+        await scopedReadDb(auditor)
+      ).$transaction((tx) => tx.organisation.findUnique({ where: { id: countyId }, select: { name: true } }));
       expect(inTransaction?.name).toBe(renamed);
       expect((await (await scopedReadDb(auditor)).organisation.findUnique({ where: { id: countyId }, select: { name: true } }))?.name).toBe(before);
     } finally {

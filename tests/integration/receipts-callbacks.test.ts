@@ -74,8 +74,19 @@ async function files(orgCode: string, count: number, account = false): Promise<s
 
 function batchForm(orgCode: string, overrides: Partial<TCreateBatchFormValues> = {}): TCreateBatchFormValues {
   return {
-    idempotencyKey: randomUUID(), name: "春节送温暖（现金）", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "500",
-    entryDate: today, purpose: "元旦春节慰问", organisationId: orgs[orgCode]!, tiers: [], fileLevels: [], paymentMethod: "CASH", goodsDescription: "", ...overrides,
+    idempotencyKey: randomUUID(),
+    name: "春节送温暖（现金）",
+    aidType: "WARMTH",
+    fundSource: "WARMTH_FUND",
+    standardAmountFen: "500",
+    entryDate: today,
+    purpose: "元旦春节慰问",
+    organisationId: orgs[orgCode]!,
+    tiers: [],
+    fileLevels: [],
+    paymentMethod: "CASH",
+    goodsDescription: "",
+    ...overrides,
   };
 }
 
@@ -90,13 +101,20 @@ async function approvedBatch(orgCode: string, overrides: Partial<TCreateBatchFor
 }
 
 async function linesOf(batchId: string) {
-  const { rows } = await sql.query<{ id: string; file_id: string; organisation_id: string; payment_status: string | null; removed: boolean; removed_reason: string | null }>(
-    "SELECT id, file_id, organisation_id, payment_status, removed, removed_reason FROM batch_line WHERE batch_id = $1 ORDER BY id", [batchId]);
+  const { rows } = await sql.query<{
+    id: string;
+    file_id: string;
+    organisation_id: string;
+    payment_status: string | null;
+    removed: boolean;
+    removed_reason: string | null;
+  }>("SELECT id, file_id, organisation_id, payment_status, removed, removed_reason FROM batch_line WHERE batch_id = $1 ORDER BY id", [batchId]);
   return rows;
 }
 
 const scan = (batchId: string, bytes: Uint8Array<ArrayBuffer> = png, name = "签收表.png") => ({ batchId, file: new File([bytes], name) });
-const mark = (batchId: string, lineIds: string[], outcome: "SIGNED" | "UNCLAIMED", reason = "") => ZMarkReceiptsInput.parse({ batchId, lineIds, outcome, reason });
+const mark = (batchId: string, lineIds: string[], outcome: "SIGNED" | "UNCLAIMED", reason = "") =>
+  ZMarkReceiptsInput.parse({ batchId, lineIds, outcome, reason });
 
 beforeAll(async () => {
   evidenceDir = await mkdtemp(path.join(tmpdir(), "bangfu-receipts-"));
@@ -108,7 +126,11 @@ beforeAll(async () => {
   cw2 = await actorFor((await createTestUser({ orgCode: "GSLZ", roles: ["CASEWORKER"] })).username);
   official2 = await actorFor((await createTestUser({ orgCode: "GSLZ", roles: ["OFFICIAL"] })).username);
   for (const code of ["GSLZCG", "GSLZCG01", "GSLZCG02", "GSLZQLH", "GSLZQLH01", "GSLZXG", "GSLZXG01", "GSLZXG02"]) orgs[code] = (await orgByCode(code)).id;
-  png = new Uint8Array(await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 200, b: 200 } } }).png().toBuffer());
+  png = new Uint8Array(
+    await sharp({ create: { width: 40, height: 30, channels: 3, background: { r: 200, g: 200, b: 200 } } })
+      .png()
+      .toBuffer(),
+  );
 });
 
 afterAll(async () => {
@@ -122,7 +144,12 @@ describe("how a batch pays (发放方式)", () => {
     const withAccount = await files("GSLZQLH01", 1, true);
     const bank = await createBatch(lzCaseworker, batchInput("GSLZQLH", { paymentMethod: "BANK", name: "银行代发" }));
     const bankLines = await linesOf(bank.batchId);
-    expect(bankLines.filter((l) => l.removed).map((l) => l.file_id).sort()).toEqual([...noAccount].sort());
+    expect(
+      bankLines
+        .filter((l) => l.removed)
+        .map((l) => l.file_id)
+        .sort(),
+    ).toEqual([...noAccount].sort());
     expect(bankLines.filter((l) => l.removed).map((l) => l.removed_reason)).toEqual(["未登记本人银行账户（实名制）", "未登记本人银行账户（实名制）"]);
     expect(bankLines.filter((l) => !l.removed).map((l) => l.file_id)).toEqual(withAccount);
 
@@ -162,7 +189,9 @@ describe("signed receipts (签收)", () => {
   });
 
   it("checks the scan like evidence and writes nothing for a bad one; another city cannot attach one", async () => {
-    await expect(uploadReceiptScan(cw2, scan(batchId, new Uint8Array(Buffer.from("not a picture at all")), "签收表.png"))).rejects.toThrow("只能上传 PDF、JPG 或 PNG 格式的文件");
+    await expect(uploadReceiptScan(cw2, scan(batchId, new Uint8Array(Buffer.from("not a picture at all")), "签收表.png"))).rejects.toThrow(
+      "只能上传 PDF、JPG 或 PNG 格式的文件",
+    );
     await expect(uploadReceiptScan(cw2, scan(batchId, new Uint8Array(0)))).rejects.toThrow("文件是空的");
     await expect(uploadReceiptScan(tsCaseworker, scan(batchId))).rejects.toThrow("批次不存在，或不在您的管辖范围内。");
     expect((await sql.query("SELECT count(*)::int AS n FROM batch_receipt_scan")).rows[0].n).toBe(0);
@@ -176,7 +205,9 @@ describe("signed receipts (签收)", () => {
   it("is not confirmed by the batch's maker, nor by another city", async () => {
     await expect(markReceipts(lzCaseworker, mark(batchId, [lines[0]!.id], "SIGNED"))).rejects.toThrow("不能确认自己编制或提交的批次的签收");
     await expect(markReceipts(tsCaseworker, mark(batchId, [lines[0]!.id], "SIGNED"))).rejects.toThrow("批次不存在，或不在您的管辖范围内。");
-    expect(ZMarkReceiptsInput.safeParse({ batchId, lineIds: [lines[0]!.id], outcome: "UNCLAIMED", reason: "" }).error?.issues[0]?.message).toBe("请填写未领取原因（至少 2 个字）");
+    expect(ZMarkReceiptsInput.safeParse({ batchId, lineIds: [lines[0]!.id], outcome: "UNCLAIMED", reason: "" }).error?.issues[0]?.message).toBe(
+      "请填写未领取原因（至少 2 个字）",
+    );
   });
 
   it("marks lines 已签收 in bulk and 未领取 with a reversal that negates the entry exactly", async () => {
@@ -188,8 +219,20 @@ describe("signed receipts (签收)", () => {
     await markReceipts(cw2, mark(batchId, [lines[3]!.id], "UNCLAIMED", "外出务工，春节未返乡"));
     const { rows } = await sql.query(
       `SELECT r.amount_fen, o.amount_fen AS original, r.reversal_kind, r.reason, r.batch_line_id, r.recorded_by_id, r.approved_by_id
-         FROM ledger_entry o JOIN ledger_entry r ON r.reverses_entry_id = o.id WHERE o.batch_line_id = $1`, [lines[3]!.id]);
-    expect(rows).toEqual([{ amount_fen: -50000, original: 50000, reversal_kind: "UNCLAIMED", reason: "未领取：外出务工，春节未返乡", batch_line_id: null, recorded_by_id: lzCaseworker.userId, approved_by_id: lzOfficial.userId }]);
+         FROM ledger_entry o JOIN ledger_entry r ON r.reverses_entry_id = o.id WHERE o.batch_line_id = $1`,
+      [lines[3]!.id],
+    );
+    expect(rows).toEqual([
+      {
+        amount_fen: -50000,
+        original: 50000,
+        reversal_kind: "UNCLAIMED",
+        reason: "未领取：外出务工，春节未返乡",
+        batch_line_id: null,
+        recorded_by_id: lzCaseworker.userId,
+        approved_by_id: lzOfficial.userId,
+      },
+    ]);
     expect(await statuses()).toEqual(["SIGNED", "SIGNED", "SIGNED", "UNCLAIMED", "WAITING"]);
     expect((await getBatch(lzOfficial, batchId)).status).toBe("APPROVED");
   });
@@ -201,18 +244,26 @@ describe("signed receipts (签收)", () => {
     expect(summary).toEqual({ 现金实物逾期未领取: { created: 1, closed: 1 } });
     expect((await statuses())[4]).toBe("UNCLAIMED");
     const { rows } = await sql.query(
-      `SELECT r.amount_fen, r.reversal_kind, r.reason FROM ledger_entry o JOIN ledger_entry r ON r.reverses_entry_id = o.id WHERE o.batch_line_id = $1`, [lines[4]!.id]);
+      `SELECT r.amount_fen, r.reversal_kind, r.reason FROM ledger_entry o JOIN ledger_entry r ON r.reverses_entry_id = o.id WHERE o.batch_line_id = $1`,
+      [lines[4]!.id],
+    );
     expect(rows).toEqual([{ amount_fen: -50000, reversal_kind: "UNCLAIMED", reason: "未领取：超过签收期限仍未签收（每日日历任务）" }]);
     const batch = await getBatch(lzOfficial, batchId);
     expect(batch.status).toBe("PAID");
     // The sum of the batch's entries is what was handed over: three signed lines of 500 yuan.
-    const sum = await sql.query("SELECT sum(e.amount_fen)::int AS s FROM ledger_entry e WHERE e.batch_line_id IN (SELECT id FROM batch_line WHERE batch_id = $1) OR e.reverses_entry_id IN (SELECT id FROM ledger_entry WHERE batch_line_id IN (SELECT id FROM batch_line WHERE batch_id = $1))", [batchId]);
+    const sum = await sql.query(
+      "SELECT sum(e.amount_fen)::int AS s FROM ledger_entry e WHERE e.batch_line_id IN (SELECT id FROM batch_line WHERE batch_id = $1) OR e.reverses_entry_id IN (SELECT id FROM ledger_entry WHERE batch_line_id IN (SELECT id FROM batch_line WHERE batch_id = $1))",
+      [batchId],
+    );
     expect(sum.rows[0].s).toBe(150000);
     // Sampled: the signed lines only; one per base union at least (3 signed in 城关01, 0 signed in 城关02).
     const sample = await findCallbackSample(lzOfficial, batchId);
     expect(sample).toMatchObject({ population: 3, sampled: 1, share: 0.1 });
     expect(sample!.perUnion).toEqual([{ organisationId: orgs.GSLZCG01, name: "兰州市城关区环境卫生管理所工会", population: 3, sampled: 1 }]);
-    const drawn = await sql.query("SELECT c.batch_line_id, l.payment_status FROM callback_call c JOIN batch_line l ON l.id = c.batch_line_id WHERE c.batch_id = $1", [batchId]);
+    const drawn = await sql.query(
+      "SELECT c.batch_line_id, l.payment_status FROM callback_call c JOIN batch_line l ON l.id = c.batch_line_id WHERE c.batch_id = $1",
+      [batchId],
+    );
     expect(drawn.rows.map((r) => r.payment_status)).toEqual(["SIGNED"]);
     // Running the job again changes nothing.
     expect(await reverseOverdueReceipts(addDays(today, 60))).toEqual({ 现金实物逾期未领取: { created: 0, closed: 0 } });
@@ -252,7 +303,9 @@ describe("the call-back sample (抽样)", () => {
 /** The bank pays every line: its return file, applied by an official who did not make the batch, settles it. */
 async function paidByTheBank(official: TActor, batchId: string) {
   const file = returnCsvFile(bankAnswers((await paymentFileLines(official, batchId)).payable));
-  const expectedSha256 = createHash("sha256").update(Buffer.from(await file.arrayBuffer())).digest("hex");
+  const expectedSha256 = createHash("sha256")
+    .update(Buffer.from(await file.arrayBuffer()))
+    .digest("hex");
   await applyReturnFile(official, { batchId, file, expectedSha256 });
 }
 
@@ -276,7 +329,9 @@ describe("call-backs (回访核实)", () => {
     const lines = (await linesOf(batchId)).map((l) => ({ id: l.id, organisationId: l.organisation_id }));
     // Reproducible from the stored seed: the same lines come out again.
     const again = drawCallbackLines(lines, Number(rows[0].seed), 0.1).sample.sort();
-    expect(again).toEqual((await sql.query("SELECT batch_line_id FROM callback_call WHERE batch_id = $1 ORDER BY batch_line_id", [batchId])).rows.map((r) => r.batch_line_id));
+    expect(again).toEqual(
+      (await sql.query("SELECT batch_line_id FROM callback_call WHERE batch_id = $1 ORDER BY batch_line_id", [batchId])).rows.map((r) => r.batch_line_id),
+    );
     const list = await findCallbacks(cw2, { status: "open", batchId }, 1);
     expect(list.total).toBe(2);
     expect((await findCallbacks(tsCaseworker, { status: "all", batchId }, 1)).total).toBe(0);
@@ -288,9 +343,12 @@ describe("call-backs (回访核实)", () => {
     await expect(recordCallback(lzOfficial, input)).rejects.toThrow("您参与了该批次");
     await expect(recordCallback(official2, input)).rejects.toThrow("您参与了该批次");
     await expect(recordCallback(tsCaseworker, input)).rejects.toThrow("回访记录不存在，或不在您的管辖范围内。");
-    await expect(sql.query("UPDATE callback_call SET outcome = 'RECEIVED', called_by_id = $2, called_at = now() WHERE id = $1", [callIds[0], lzOfficial.userId]))
-      .rejects.toThrow("callback_call_not_involved");
-    expect(ZRecordCallbackInput.safeParse({ callId: callIds[0], outcome: "NOT_RECEIVED", note: "" }).error?.issues[0]?.message).toBe("未收到或金额不符时，请记录对方的说法（至少 2 个字）");
+    await expect(
+      sql.query("UPDATE callback_call SET outcome = 'RECEIVED', called_by_id = $2, called_at = now() WHERE id = $1", [callIds[0], lzOfficial.userId]),
+    ).rejects.toThrow("callback_call_not_involved");
+    expect(ZRecordCallbackInput.safeParse({ callId: callIds[0], outcome: "NOT_RECEIVED", note: "" }).error?.issues[0]?.message).toBe(
+      "未收到或金额不符时，请记录对方的说法（至少 2 个字）",
+    );
   });
 
   it("records a call once when two people record it at the same moment", async () => {
@@ -305,15 +363,31 @@ describe("call-backs (回访核实)", () => {
   });
 
   it("puts 未收到 on the auditor's workbench with the call and who called, and the auditor resolves it with a note", async () => {
-    const { workItemId } = await recordCallback(cw2, ZRecordCallbackInput.parse({ callId: callIds[1], outcome: "NOT_RECEIVED", note: "户主称春节前未收到任何款项" }));
+    const { workItemId } = await recordCallback(
+      cw2,
+      ZRecordCallbackInput.parse({ callId: callIds[1], outcome: "NOT_RECEIVED", note: "户主称春节前未收到任何款项" }),
+    );
     expect(workItemId).toBeTruthy();
     const bench = await findWorkbench(lzAuditor, { today });
-    expect(bench.sections.find((s) => s.key === "auditor")!.items.find((i) => i.key === "callback-problems")).toMatchObject({ count: 1, href: "/callbacks/problems" });
-    expect((await findWorkbench(tsAuditor, { today })).sections.find((s) => s.key === "auditor")!.items.find((i) => i.key === "callback-problems")!.count).toBe(0);
+    expect(bench.sections.find((s) => s.key === "auditor")!.items.find((i) => i.key === "callback-problems")).toMatchObject({
+      count: 1,
+      href: "/callbacks/problems",
+    });
+    expect((await findWorkbench(tsAuditor, { today })).sections.find((s) => s.key === "auditor")!.items.find((i) => i.key === "callback-problems")!.count).toBe(
+      0,
+    );
     // Not a file-management task of the caseworkers.
     expect((await findWorkItems(lzCaseworker, { today })).map((s) => s.kind)).not.toContain("CALLBACK_PROBLEM");
     const problems = await findCallbackProblems(lzAuditor, 1);
-    expect(problems.rows).toEqual([expect.objectContaining({ itemId: workItemId, outcome: "NOT_RECEIVED", note: "户主称春节前未收到任何款项", calledBy: { name: cw2.name }, amountFen: 50000 })]);
+    expect(problems.rows).toEqual([
+      expect.objectContaining({
+        itemId: workItemId,
+        outcome: "NOT_RECEIVED",
+        note: "户主称春节前未收到任何款项",
+        calledBy: { name: cw2.name },
+        amountFen: 50000,
+      }),
+    ]);
 
     await expect(resolveCallbackProblem(lzCaseworker, { itemId: workItemId!, note: "已核实" })).rejects.toThrow("没有权限");
     await expect(resolveCallbackProblem(tsAuditor, { itemId: workItemId!, note: "已核实" })).rejects.toThrow("待核查事项不存在");
@@ -321,7 +395,9 @@ describe("call-backs (回访核实)", () => {
     await expect(resolveCallbackProblem(lzAuditor, { itemId: workItemId!, note: "再次" })).rejects.toThrow("已由他人办结");
     const { rows } = await sql.query("SELECT status, note, completed_by_id FROM work_item WHERE id = $1", [workItemId]);
     expect(rows[0]).toEqual({ status: "DONE", note: "经查银行流水已到账，户主记错", completed_by_id: lzAuditor.userId });
-    const audit = await sql.query("SELECT count(*)::int AS n FROM audit_event WHERE action = 'payments.resolve-callback-problem' AND entity_id = $1", [workItemId]);
+    const audit = await sql.query("SELECT count(*)::int AS n FROM audit_event WHERE action = 'payments.resolve-callback-problem' AND entity_id = $1", [
+      workItemId,
+    ]);
     expect(audit.rows[0].n).toBe(1);
   });
 });
@@ -352,15 +428,18 @@ describe("call-back coverage report (回访覆盖率与问题率)", () => {
       [today],
     );
     expect(expected.length).toBeGreaterThanOrEqual(3);
-    expect(report.rows.map((r) => [r.organisationId, r.name, r.paidLines, r.sampled, r.called, r.received, r.notReceived, r.amountMismatch, r.unreachable]))
-      .toEqual(expected.map((e) => [e.id, e.name, e.paid_lines, e.sampled, e.called, e.received, e.not_received, e.mismatch, e.unreachable]));
+    expect(
+      report.rows.map((r) => [r.organisationId, r.name, r.paidLines, r.sampled, r.called, r.received, r.notReceived, r.amountMismatch, r.unreachable]),
+    ).toEqual(expected.map((e) => [e.id, e.name, e.paid_lines, e.sampled, e.called, e.received, e.not_received, e.mismatch, e.unreachable]));
     for (const [r, e] of report.rows.map((r, i) => [r, expected[i]] as const)) {
       expect(r.coverage).toBe(e.paid_lines > 0 ? e.called / e.paid_lines : null);
       expect(r.problemRate).toBe(e.called > 0 ? (e.not_received + e.mismatch) / e.called : null);
     }
     expect(report.total).toMatchObject({
-      paidLines: expected.reduce((n, e) => n + e.paid_lines, 0), called: expected.reduce((n, e) => n + e.called, 0),
-      notReceived: expected.reduce((n, e) => n + e.not_received, 0), amountMismatch: expected.reduce((n, e) => n + e.mismatch, 0),
+      paidLines: expected.reduce((n, e) => n + e.paid_lines, 0),
+      called: expected.reduce((n, e) => n + e.called, 0),
+      notReceived: expected.reduce((n, e) => n + e.not_received, 0),
+      amountMismatch: expected.reduce((n, e) => n + e.mismatch, 0),
     });
     // Tianshui sees none of Lanzhou's unions; a caseworker may not read the report.
     expect((await findCallbackCoverage(tsAuditor, { from: addDays(today, -1), to: addDays(today, 1) })).rows).toEqual([]);

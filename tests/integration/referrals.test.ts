@@ -39,9 +39,18 @@ async function openFile() {
 }
 
 const referralInput = (fileId: string, overrides: Record<string, unknown> = {}) =>
-  ZCreateReferralInput.parse({ fileId, department: "HUMAN_RESOURCES", item: "申请公益性岗位", referredOn: addDays(today, -20), contact: "区人社局就业科 刘科长 0931-8888888", dueDate: addDays(today, -1), ...overrides });
+  ZCreateReferralInput.parse({
+    fileId,
+    department: "HUMAN_RESOURCES",
+    item: "申请公益性岗位",
+    referredOn: addDays(today, -20),
+    contact: "区人社局就业科 刘科长 0931-8888888",
+    dueDate: addDays(today, -1),
+    ...overrides,
+  });
 
-const overdueItem = async (actor: TActor) => (await findWorkbench(actor)).sections.find((s) => s.key === "caseworker")!.items.find((i) => i.key === "referrals-overdue")!;
+const overdueItem = async (actor: TActor) =>
+  (await findWorkbench(actor)).sections.find((s) => s.key === "caseworker")!.items.find((i) => i.key === "referrals-overdue")!;
 
 beforeAll(async () => {
   await seedDemo();
@@ -55,17 +64,38 @@ beforeAll(async () => {
 describe("referrals", () => {
   it("refers a need of the plan to 人社, shows it overdue on the workbench, and closes it as 办结 with what was granted", async () => {
     const fileId = await openFile();
-    const measure = await addMeasure(caseworker, { fileId, need: "户主失业", measure: "转介人社部门安排公益性岗位", responsible: "区人社局", dueDate: addDays(today, 30) });
+    const measure = await addMeasure(caseworker, {
+      fileId,
+      need: "户主失业",
+      measure: "转介人社部门安排公益性岗位",
+      responsible: "区人社局",
+      dueDate: addDays(today, 30),
+    });
     const before = (await overdueItem(caseworker)).count;
     const { id } = await createReferral(caseworker, referralInput(fileId, { measureId: measure.id }));
     expect((await overdueItem(caseworker)).count).toBe(before + 1);
     expect((await overdueItem(tsCaseworker)).count).toBe(0);
 
-    expect(() => ZCloseReferralInput.parse({ referralId: id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "" })).toThrow("办结请写明落实的政策或待遇");
-    await expect(closeReferral(tsOfficial, { referralId: id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "x" })).rejects.toThrow("不在您的管辖范围内");
-    await closeReferral(official, { referralId: id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "公益性岗位（社区保洁），月工资 2,000 元" });
+    expect(() => ZCloseReferralInput.parse({ referralId: id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "" })).toThrow(
+      "办结请写明落实的政策或待遇",
+    );
+    await expect(closeReferral(tsOfficial, { referralId: id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "x" })).rejects.toThrow(
+      "不在您的管辖范围内",
+    );
+    await closeReferral(official, {
+      referralId: id,
+      expectedVersion: 1,
+      outcome: "GRANTED",
+      outcomeOn: today,
+      outcomeNote: "公益性岗位（社区保洁），月工资 2,000 元",
+    });
     const [row] = await findFileReferrals(caseworker, fileId);
-    expect(row).toMatchObject({ outcome: "GRANTED", outcomeNote: "公益性岗位（社区保洁），月工资 2,000 元", closedById: official.userId, measureId: measure.id });
+    expect(row).toMatchObject({
+      outcome: "GRANTED",
+      outcomeNote: "公益性岗位（社区保洁），月工资 2,000 元",
+      closedById: official.userId,
+      measureId: measure.id,
+    });
     expect((await overdueItem(caseworker)).count).toBe(before);
     expect(await prisma.auditEvent.count({ where: { entityId: id, action: { in: ["referral.create", "referral.close"] } } })).toBe(2);
     await expect(closeReferral(official, { referralId: id, expectedVersion: 2, outcome: "UNRESOLVED", outcomeOn: today })).rejects.toThrow("已被他人登记结果");
@@ -77,7 +107,9 @@ describe("referrals", () => {
     const measure = await addMeasure(caseworker, { fileId: other, need: "就医", measure: "医疗救助", responsible: "医保局", dueDate: addDays(today, 30) });
     expect(() => referralInput(fileId, { dueDate: addDays(today, -30) })).toThrow("办结时限不能早于转介日期");
     expect(() => referralInput(fileId, { department: "POLICE" })).toThrow("请选择转介部门");
-    await expect(createReferral(caseworker, referralInput(fileId, { referredOn: addDays(today, 1), dueDate: addDays(today, 2) }))).rejects.toThrow("转介日期不能晚于今天");
+    await expect(createReferral(caseworker, referralInput(fileId, { referredOn: addDays(today, 1), dueDate: addDays(today, 2) }))).rejects.toThrow(
+      "转介日期不能晚于今天",
+    );
     await expect(createReferral(caseworker, referralInput(fileId, { measureId: measure.id }))).rejects.toThrow("所选帮扶措施不属于该档案");
     await expect(createReferral(tsCaseworker, referralInput(fileId))).rejects.toThrow("不在您的管辖范围内");
     await expect(createReferral(official, referralInput(fileId))).rejects.toThrow("没有权限");
@@ -101,12 +133,18 @@ describe("the exit path", () => {
   it("requires a main path for 脱困 and keeps it on the file; a cancellation has none", async () => {
     const fileId = await openFile();
     expect(() => ZProposeExitInput.parse({ ...{ fileId, expectedVersion: 1 }, exitReason: "RESOLVED", reason: "脱困" })).toThrow("脱困退档须选择脱困主要路径");
-    const exit = await proposeExit(caseworker, ZProposeExitInput.parse({ ...(await ref(fileId)), exitReason: "RESOLVED", exitPath: "EMPLOYMENT", reason: "公益性岗位稳定就业" }));
+    const exit = await proposeExit(
+      caseworker,
+      ZProposeExitInput.parse({ ...(await ref(fileId)), exitReason: "RESOLVED", exitPath: "EMPLOYMENT", reason: "公益性岗位稳定就业" }),
+    );
     await decideChange(official, { requestId: exit.id, expectedVersion: 1, approve: true });
     expect(await fileRow(fileId)).toMatchObject({ status: "OBSERVATION", exitReason: "RESOLVED", exitPath: "EMPLOYMENT" });
 
     const cancelled = await openFile();
-    const c = await proposeExit(caseworker, ZProposeExitInput.parse({ ...(await ref(cancelled)), exitReason: "CANCELLED", cancelReason: "RETIREMENT", exitPath: "HOUSING", reason: "已退休" }));
+    const c = await proposeExit(
+      caseworker,
+      ZProposeExitInput.parse({ ...(await ref(cancelled)), exitReason: "CANCELLED", cancelReason: "RETIREMENT", exitPath: "HOUSING", reason: "已退休" }),
+    );
     await decideChange(official, { requestId: c.id, expectedVersion: 1, approve: true });
     expect(await fileRow(cancelled)).toMatchObject({ status: "CLOSED", exitPath: null });
     // The database says the same: a path only on a 脱困 exit.

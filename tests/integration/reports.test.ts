@@ -18,7 +18,7 @@ import { insertApprovedPayment } from "../support/ledger-fixtures";
 // The seeded generator the spot checks draw with (mulberry32), so a failure can be replayed with the same seed.
 const SEED = Number(process.env.REPORT_TEST_SEED ?? 20261201);
 const random = mulberry32(SEED);
-const pick = <T,>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
+const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
 const between = (lo: number, hi: number) => lo + Math.floor(random() * (hi - lo + 1));
 
 const TIERS = ["DEEP", "RELATIVE", "ACCIDENT"] as const;
@@ -40,7 +40,16 @@ type TState = { org: string; tier: string; level: string; category: string; caus
 type TSegment = TState & { fileId: string; from: number; to: number | null };
 type TEvent = { org: string; day: number; kind: string; detail: string };
 type TEntry = { id: string; org: string; fileId: string; aid: string; fund: string; amount: number; day: number; reversal: boolean; student: string | null };
-type TFile = { id: string; size: number; exitReason: string | null; exitDay: number | null; observationUntil: number | null; open?: boolean; paired?: boolean; org?: string };
+type TFile = {
+  id: string;
+  size: number;
+  exitReason: string | null;
+  exitDay: number | null;
+  observationUntil: number | null;
+  open?: boolean;
+  paired?: boolean;
+  org?: string;
+};
 
 const segments: TSegment[] = [];
 const events: TEvent[] = [];
@@ -73,8 +82,21 @@ async function writeHistory(count: number) {
          opened_at, updated_at, civil_check_result, next_check_due)
        VALUES ($1, $2, 'OPEN', $3, '测试户', $4, $5, $6::file_level, $7::worker_category, $8::hardship_cause, '{}', $9::tier, $9::tier, $10, $10, $11, $12, $11, $11, $11,
          'CONSISTENT', $13::date) RETURNING id`,
-      [state.org, `R-${seq}`, JSON.stringify(data), data.members[0]!.residentId, size, state.level, state.category, state.cause, state.tier,
-        caseworker.userId, noon(day), official.userId, dayString(day + 90)],
+      [
+        state.org,
+        `R-${seq}`,
+        JSON.stringify(data),
+        data.members[0]!.residentId,
+        size,
+        state.level,
+        state.category,
+        state.cause,
+        state.tier,
+        caseworker.userId,
+        noon(day),
+        official.userId,
+        dayString(day + 90),
+      ],
     );
     const id = rows[0]!.id;
     const file: TFile = { id, size, exitReason: null, exitDay: null, observationUntil: null };
@@ -157,18 +179,35 @@ async function writeHistory(count: number) {
     for (let k = 0; k < between(0, 5); k += 1) {
       const aid = pick(AID);
       const entry = {
-        org: random() < 0.6 ? state.org : pick(payers), fileId: id, aid, fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")), amount: between(1, 5000) * 100, day: between(0, 700), reversal: false,
+        org: random() < 0.6 ? state.org : pick(payers),
+        fileId: id,
+        aid,
+        fund: pick(aid === "WARMTH" ? FUNDS : FUNDS.filter((f) => f !== "WARMTH_FUND")),
+        amount: between(1, 5000) * 100,
+        day: between(0, 700),
+        reversal: false,
         student: aid === "EDUCATION" ? pick(students) : null,
       };
       const paid = {
-        fileId: id, organisationId: entry.org, aidType: entry.aid, fundSource: entry.fund, studentResidentId: entry.student,
-        recordedById: caseworker.userId, approvedById: official.userId,
+        fileId: id,
+        organisationId: entry.org,
+        aidType: entry.aid,
+        fundSource: entry.fund,
+        studentResidentId: entry.student,
+        recordedById: caseworker.userId,
+        approvedById: official.userId,
       };
       const { entryId } = await insertApprovedPayment(sql, { ...paid, amountFen: entry.amount, entryDate: dayString(entry.day), purpose: "测试" });
       entries.push({ ...entry, id: entryId });
       if (random() < 0.25) {
         const day2 = entry.day + between(0, 60);
-        await insertApprovedPayment(sql, { ...paid, amountFen: -entry.amount, entryDate: dayString(day2), purpose: "冲正", reverses: { entryId, reason: "录入错误" } });
+        await insertApprovedPayment(sql, {
+          ...paid,
+          amountFen: -entry.amount,
+          entryDate: dayString(day2),
+          purpose: "冲正",
+          reverses: { entryId, reason: "录入错误" },
+        });
         entries.push({ ...entry, id: `${entryId}-r`, amount: -entry.amount, day: day2, reversal: true });
       }
     }
@@ -199,12 +238,30 @@ async function writeHistory(count: number) {
       const submitted = between(0, 650);
       const returned = random() < 0.3;
       const approvedDay = submitted + between(1, 40);
-      await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'SUBMITTED', 'SUBMITTED', $2, $3)`, [id, caseworker.userId, noon(submitted)]);
-      if (returned) await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'REJECTED', 'DRAFT', $2, $3)`, [id, official.userId, noon(submitted)]);
+      await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'SUBMITTED', 'SUBMITTED', $2, $3)`, [
+        id,
+        caseworker.userId,
+        noon(submitted),
+      ]);
+      if (returned)
+        await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'REJECTED', 'DRAFT', $2, $3)`, [
+          id,
+          official.userId,
+          noon(submitted),
+        ]);
       const resubmitted = returned ? submitted + 1 : submitted;
-      if (returned) await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'SUBMITTED', 'SUBMITTED', $2, $3)`, [id, caseworker.userId, noon(resubmitted)]);
+      if (returned)
+        await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'SUBMITTED', 'SUBMITTED', $2, $3)`, [
+          id,
+          caseworker.userId,
+          noon(resubmitted),
+        ]);
       const at = Math.max(approvedDay, resubmitted + 1);
-      await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'APPROVED', 'OPEN', $2, $3)`, [id, official.userId, noon(at)]);
+      await sql.query(`INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id, at) VALUES ($1, 1, 'APPROVED', 'OPEN', $2, $3)`, [
+        id,
+        official.userId,
+        noon(at),
+      ]);
       approvals.push({ fileId: id, org: state.org, day: at, days: at - resubmitted, returned });
     }
   }
@@ -263,7 +320,12 @@ function expectedFor(selected: { id: string; path: string }, period: { fromDay: 
   const totalStudents = helped((e) => e.student ?? "none").filter((k) => k !== "none").length;
   const byType = Object.fromEntries(AID.map((aid) => [aid, helped((e) => (e.aid === aid ? e.fileId : "none")).filter((k) => k !== "none").length]));
   const byTypePersons = Object.fromEntries(
-    AID.map((aid) => [aid, helped((e) => (e.aid === aid ? e.fileId : "none")).filter((k) => k !== "none").reduce((sum, id) => sum + files.get(id)!.size, 0)]),
+    AID.map((aid) => [
+      aid,
+      helped((e) => (e.aid === aid ? e.fileId : "none"))
+        .filter((k) => k !== "none")
+        .reduce((sum, id) => sum + files.get(id)!.size, 0),
+    ]),
   );
   const byFund = Object.fromEntries(FUNDS.map((fund) => [fund, helped((e) => (e.fund === fund ? e.fileId : "none")).filter((k) => k !== "none").length]));
   for (const f of files.values()) {
@@ -332,7 +394,18 @@ function actualRows(report: Awaited<ReturnType<typeof findReport>>) {
 }
 
 const sorted = (rows: Map<string, Record<string, number>>) =>
-  Object.fromEntries([...rows.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([, x]) => x !== 0).sort())]));
+  Object.fromEntries(
+    [...rows.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([k, v]) => [
+        k,
+        Object.fromEntries(
+          Object.entries(v)
+            .filter(([, x]) => x !== 0)
+            .sort(),
+        ),
+      ]),
+  );
 
 beforeAll(async () => {
   await seedDemo();
@@ -397,7 +470,8 @@ describe("every report cell equals a direct count of the rows it summarises", ()
         expect(report.money.total.households).toBe(expected.totalHouseholds);
         expect(report.money.total.persons).toBe(expected.totalPersons);
         expect(report.money.total.students).toBe(expected.totalStudents);
-        for (const t of report.money.byType) expect([t.aidType, t.households, t.persons]).toEqual([t.aidType, expected.byType[t.aidType], expected.byTypePersons[t.aidType]]);
+        for (const t of report.money.byType)
+          expect([t.aidType, t.households, t.persons]).toEqual([t.aidType, expected.byType[t.aidType], expected.byTypePersons[t.aidType]]);
         for (const f of report.money.byFund) expect([f.fundSource, f.households]).toEqual([f.fundSource, expected.byFund[f.fundSource]]);
         expect(report.money.total.amountFen).toBe(report.money.rows.reduce((s, r) => s + r.amountFen, 0));
       });
@@ -405,7 +479,8 @@ describe("every report cell equals a direct count of the rows it summarises", ()
   }
 
   it("keeps the same counts through the triggers as the migration's backfill computes from the ledger", async () => {
-    const counts = "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5";
+    const counts =
+      "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5";
     const others = [
       "SELECT file_id, period_kind, period_start::text, organisation_id, times, by_type, by_fund FROM report_ledger_file_period ORDER BY 1, 2, 3, 4",
       "SELECT * FROM report_ledger_student_period ORDER BY 1, 2, 3, 4",
@@ -440,11 +515,18 @@ describe("every report cell equals a direct count of the rows it summarises", ()
       report_ledger_daily_rebuild: "SELECT * FROM report_ledger_daily ORDER BY 1, 2, 3, 4",
       ledger_entry_elsewhere_rebuild: "SELECT * FROM ledger_entry_elsewhere ORDER BY 1",
       // Compared in full by the test above (its counts' zero rows and first payer need care).
-      report_ledger_people_rebuild: "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5",
+      report_ledger_people_rebuild:
+        "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5",
       // 0031: what each union holds per fund and year, from allocation rows and the ledger.
       allocation_balance_rebuild: "SELECT organisation_id, fund_source::text, year, balance_fen::text FROM allocation_balance ORDER BY 1, 2, 3",
     };
-    expect(registered.map((r) => r.trigger)).toEqual(["ledger_entry_daily_total", "ledger_entry_elsewhere_insert", "ledger_entry_report_daily", "ledger_entry_report_people", "ledger_entry_spend"]);
+    expect(registered.map((r) => r.trigger)).toEqual([
+      "ledger_entry_daily_total",
+      "ledger_entry_elsewhere_insert",
+      "ledger_entry_report_daily",
+      "ledger_entry_report_people",
+      "ledger_entry_spend",
+    ]);
     for (const { rebuild } of registered) {
       const query = tables[rebuild];
       expect(query, `${rebuild} has no comparison here`).toBeDefined();

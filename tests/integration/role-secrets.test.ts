@@ -163,7 +163,9 @@ describe("the job worker's role", () => {
     const jobs = new pg.Client({ connectionString: db.jobsUrl });
     await jobs.connect();
     try {
-      const { rows: [me] } = await jobs.query<{ member: boolean; owned: number; super: boolean }>(`
+      const {
+        rows: [me],
+      } = await jobs.query<{ member: boolean; owned: number; super: boolean }>(`
         SELECT pg_has_role(current_user, 'bangfu_app', 'USAGE') AS member, r.rolsuper AS super,
                (SELECT count(*)::int FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND pg_has_role(current_user, c.relowner, 'USAGE')) AS owned
           FROM pg_roles r WHERE r.rolname = current_user`);

@@ -22,7 +22,10 @@ async function untilQueueIdle(ms = 30_000) {
   try {
     const end = Date.now() + ms;
     for (;;) {
-      const { rows } = await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')", [DAILY_JOB]);
+      const { rows } = await owner.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pgboss.job WHERE name = $1 AND state IN ('created', 'retry', 'active')",
+        [DAILY_JOB],
+      );
       if (rows[0]!.n === 0) return;
       if (Date.now() > end) throw new Error("the daily job was still queued or running");
       await new Promise((r) => setTimeout(r, 50));

@@ -58,8 +58,10 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
   filing_event_submitted_lookup_idx: "partial (kind = 'SUBMITTED'): the maker–checker trigger's submitter lookup is one probe whatever the statistics",
   household_file_reviewed_wait_idx: "partial (status = 'REVIEWED') with INCLUDE: the official's workbench reads the oldest first review in scope from it",
-  household_file_publicity_notice_idx: "partial (status = 'PUBLICITY') with INCLUDE: a union's public notice reads its files in publicity from it (issue 24 §3)",
-  household_file_publicity_wait_idx: "partial (status = 'PUBLICITY') with INCLUDE: the official's workbench counts publicity periods ended and reads the oldest from it",
+  household_file_publicity_notice_idx:
+    "partial (status = 'PUBLICITY') with INCLUDE: a union's public notice reads its files in publicity from it (issue 24 §3)",
+  household_file_publicity_wait_idx:
+    "partial (status = 'PUBLICITY') with INCLUDE: the official's workbench counts publicity periods ended and reads the oldest from it",
   household_file_observation_report_idx: "partial (resolved exits) with INCLUDE columns: the report's aid in observation periods starts from these files",
   ledger_entry_reversal_date_idx: "partial (reversals): the auditor's workbench counts the last 30 days' reversals",
   ledger_entry_cap_override_date_idx: "partial (over-cap payments): the auditor's workbench counts the last 30 days' approvals over the cap",
@@ -328,8 +330,7 @@ function describeSchema(datamodel: TDatamodel): TExpected {
   const enumByPrismaName = new Map(enums.map((e) => [e.prismaName, e]));
   const modelByName = new Map(datamodel.models.map((m) => [m.name, m]));
   const tableOf = (model: TDmmfModel) => model.dbName ?? model.name;
-  const columnOf = (model: TDmmfModel, fieldName: string) =>
-    model.fields.find((f) => f.name === fieldName)?.dbName ?? fieldName;
+  const columnOf = (model: TDmmfModel, fieldName: string) => model.fields.find((f) => f.name === fieldName)?.dbName ?? fieldName;
 
   const tables: TExpectedTable[] = [];
   const foreignKeys: TExpectedForeignKey[] = [];
@@ -388,14 +389,8 @@ function describeSchema(datamodel: TDatamodel): TExpected {
     const model = modelByName.get(index.model)!;
     const fieldNames = index.fields.map((f) => f.name);
     const attribute =
-      index.type === "id"
-        ? index.isDefinedOnField ? "@id" : "@@id"
-        : index.type === "unique"
-          ? index.isDefinedOnField ? "@unique" : "@@unique"
-          : "@@index";
-    const label = index.isDefinedOnField
-      ? `${attribute} on ${model.name}.${fieldNames[0]}`
-      : `${attribute}([${fieldNames.join(", ")}]) on ${model.name}`;
+      index.type === "id" ? (index.isDefinedOnField ? "@id" : "@@id") : index.type === "unique" ? (index.isDefinedOnField ? "@unique" : "@@unique") : "@@index";
+    const label = index.isDefinedOnField ? `${attribute} on ${model.name}.${fieldNames[0]}` : `${attribute}([${fieldNames.join(", ")}]) on ${model.name}`;
     if (index.type === "fulltext") {
       problems.push(`${label}: full-text indexes are not supported on PostgreSQL`);
       continue;
@@ -649,11 +644,8 @@ async function compareDefault(
         return element;
     }
   };
-  const normaliseAll = (v: unknown, side: "schema" | "database") =>
-    field.isList && Array.isArray(v) ? v.map((e) => normalise(e, side)) : normalise(v, side);
-  return canonicalJson(normaliseAll(value, "schema")) === canonicalJson(normaliseAll(actualJson, "database"))
-    ? null
-    : `${schemaSays}, ${dbSays}`;
+  const normaliseAll = (v: unknown, side: "schema" | "database") => (field.isList && Array.isArray(v) ? v.map((e) => normalise(e, side)) : normalise(v, side));
+  return canonicalJson(normaliseAll(value, "schema")) === canonicalJson(normaliseAll(actualJson, "database")) ? null : `${schemaSays}, ${dbSays}`;
 }
 
 /** Why Prisma could not declare this index (empty when it could). */
@@ -679,7 +671,10 @@ function inexpressibleFeatures(index: TDbIndex): string[] {
 // Prisma writes operator classes in PascalCase (JsonbPathOps, TimestampTzMinMaxOps), PostgreSQL
 // in snake_case (jsonb_path_ops, timestamptz_minmax_ops): compare without case and underscores.
 const sameOperatorClass = (prisma: string, pg: string) =>
-  prisma.replace(/^raw\("(.*)"\)$/, "$1").replace(/_/g, "").toLowerCase() === pg.replace(/_/g, "").toLowerCase();
+  prisma
+    .replace(/^raw\("(.*)"\)$/, "$1")
+    .replace(/_/g, "")
+    .toLowerCase() === pg.replace(/_/g, "").toLowerCase();
 
 /** How the matched database index differs from what the schema declares (empty when it agrees). */
 function indexDetailDifferences(expected: TExpectedIndex, actual: TDbIndex): string[] {
@@ -807,9 +802,7 @@ export async function compareSchemaToDatabase(
     }
     out.push(
       `${where}: in the database, but not in the schema` +
-        (features.length > 0
-          ? ` (Prisma cannot express it: ${features.join("; ")} — if intended, add it to ALLOWED_EXTRA_INDEXES with a reason)`
-          : ""),
+        (features.length > 0 ? ` (Prisma cannot express it: ${features.join("; ")} — if intended, add it to ALLOWED_EXTRA_INDEXES with a reason)` : ""),
     );
   }
   for (const name of Object.keys(allowedExtraIndexes)) {

@@ -63,14 +63,29 @@ describe("organisation scope", () => {
   it("lets an administrator manage users and unions inside their scope, with an audit row", async () => {
     const admin = await actorFor("lz_admin");
     const county = await orgByCode("GSLZCG");
-    const created = await createUser(admin, { username: "new_worker", name: "新同事", organisationId: county.id, roles: ["CASEWORKER"], password: "Welcome-2026" });
-    const org = await createOrganisation(admin, { parentId: county.id, name: "城关区社区联合工会", code: "GSLZCG03", level: "GRASSROOTS", regionCode: "620102" });
+    const created = await createUser(admin, {
+      username: "new_worker",
+      name: "新同事",
+      organisationId: county.id,
+      roles: ["CASEWORKER"],
+      password: "Welcome-2026",
+    });
+    const org = await createOrganisation(admin, {
+      parentId: county.id,
+      name: "城关区社区联合工会",
+      code: "GSLZCG03",
+      level: "GRASSROOTS",
+      regionCode: "620102",
+    });
     const saved = await prisma.organisation.findUniqueOrThrow({ where: { id: org.id } });
     expect(saved.path).toBe(`${county.path}${org.id}/`);
     expect(saved.depth).toBe(county.depth + 1);
     const events = await findAuditEvents(admin, { page: 1 });
     expect(events.rows.map((e) => [e.action, e.entityId])).toEqual(
-      expect.arrayContaining([["user.create", created.id], ["organisation.create", org.id]]),
+      expect.arrayContaining([
+        ["user.create", created.id],
+        ["organisation.create", org.id],
+      ]),
     );
     // Tianshui's auditor does not see Lanzhou's trail.
     expect((await findAuditEvents(await actorFor("ts_auditor"), { page: 1 })).total).toBe(0);
@@ -85,9 +100,7 @@ describe("organisation scope", () => {
     await expect(createOrganisation(admin, { parentId: city.id, name: "重复代码", code: "GSLZCG", level: "COUNTY", regionCode: "620102" })).rejects.toThrow(
       "该组织代码已被使用",
     );
-    await expect(createOrganisation(admin, { parentId: city.id, name: "省级", code: "GSX", level: "PROVINCE", regionCode: "620000" })).rejects.toThrow(
-      "层级",
-    );
+    await expect(createOrganisation(admin, { parentId: city.id, name: "省级", code: "GSX", level: "PROVINCE", regionCode: "620000" })).rejects.toThrow("层级");
   });
 
   it("exports only the auditor's own subtree's trail, and records each export", async () => {
@@ -114,9 +127,9 @@ describe("organisation scope", () => {
       const actor = await actorFor(username);
       await expect(setUserActive(actor, { userId: victim.id, active: false })).rejects.toThrow("没有权限");
       await expect(findUsers(actor, { page: 1 })).rejects.toThrow("没有权限");
-      await expect(
-        createOrganisation(actor, { parentId: city.id, name: "越权工会", code: "GSLZ99", level: "COUNTY", regionCode: "620100" }),
-      ).rejects.toThrow("没有权限");
+      await expect(createOrganisation(actor, { parentId: city.id, name: "越权工会", code: "GSLZ99", level: "COUNTY", regionCode: "620100" })).rejects.toThrow(
+        "没有权限",
+      );
     }
   });
 

@@ -61,10 +61,12 @@ const tallyDifferences = () =>
      WHERE d.files IS DISTINCT FROM t.files`);
 
 const numbering = async () =>
-  (await rows<{ approved: number; numbered: number; distinct: number }>(
-    `SELECT count(*) FILTER (WHERE approved_at IS NOT NULL)::int AS approved, count(file_number)::int AS numbered,
+  (
+    await rows<{ approved: number; numbered: number; distinct: number }>(
+      `SELECT count(*) FILTER (WHERE approved_at IS NOT NULL)::int AS approved, count(file_number)::int AS numbered,
             count(DISTINCT file_number)::int AS distinct FROM household_file`,
-  ))[0]!;
+    )
+  )[0]!;
 
 const rows = async <T extends pg.QueryResultRow>(text: string) => (await sql.query<T>(text)).rows;
 
@@ -120,7 +122,8 @@ describe("npm run seed -- --households --ledger-entries", () => {
     const byStatus = await rows<{ status: string; n: number }>("SELECT status::text, count(*)::int AS n FROM household_file GROUP BY 1");
     const counts = Object.fromEntries(byStatus.map((s) => [s.status, s.n]));
     expect(Object.values(counts).reduce((a, b) => a + b, 0)).toBe(HOUSEHOLDS);
-    for (const status of ["SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN", "CLOSED"]) expect(counts[status] ?? 0, `${status} in ${JSON.stringify(counts)}`).toBeGreaterThan(0);
+    for (const status of ["SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN", "CLOSED"])
+      expect(counts[status] ?? 0, `${status} in ${JSON.stringify(counts)}`).toBeGreaterThan(0);
     // Every file that was approved has a number, and no number twice.
     const numbers = await numbering();
     expect(numbers.approved).toBeGreaterThan(0);
@@ -141,9 +144,7 @@ describe("npm run seed -- --households --ledger-entries", () => {
   });
 
   it("writes the ledger entries asked for, with totals equal to their sums", async () => {
-    const [count] = await rows<{ n: number; reversals: number }>(
-      "SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals FROM ledger_entry",
-    );
+    const [count] = await rows<{ n: number; reversals: number }>("SELECT count(*)::int AS n, count(reverses_entry_id)::int AS reversals FROM ledger_entry");
     // The loader draws entries month by month and may end a little short of the target; what it
     // reports is what is there.
     expect(count!.n).toBeLessThanOrEqual(LEDGER_ENTRIES);

@@ -15,7 +15,13 @@ describe("seedDemoHouseholds", () => {
 
     const byStatus = await prisma.householdFile.groupBy({ by: ["status"], _count: true });
     expect(Object.fromEntries(byStatus.map((s) => [s.status, s._count]))).toEqual({
-      DRAFT: 4, SUBMITTED: 4, REVIEWED: 2, PUBLICITY: 4, OPEN: 28, OBSERVATION: 4, CLOSED: 2,
+      DRAFT: 4,
+      SUBMITTED: 4,
+      REVIEWED: 2,
+      PUBLICITY: 4,
+      OPEN: 28,
+      OBSERVATION: 4,
+      CLOSED: 2,
     });
     const open = await prisma.householdFile.groupBy({ by: ["tier"], where: { status: "OPEN" }, _count: true });
     expect(Object.fromEntries(open.map((t) => [t.tier, t._count]))).toEqual({ DEEP: 12, RELATIVE: 12, ACCIDENT: 4 });
@@ -29,7 +35,10 @@ describe("seedDemoHouseholds", () => {
     expect(await prisma.visit.count()).toBe(34);
     expect(await prisma.planMeasure.count({ where: { status: "DONE" } })).toBeGreaterThan(0);
     expect(await prisma.ledgerEntry.count({ where: { batchLineId: null } })).toBeGreaterThan(10);
-    expect(await prisma.disbursementBatch.findMany({ select: { status: true }, orderBy: { status: "asc" } })).toEqual([{ status: "SUBMITTED" }, { status: "APPROVED" }]);
+    expect(await prisma.disbursementBatch.findMany({ select: { status: true }, orderBy: { status: "asc" } })).toEqual([
+      { status: "SUBMITTED" },
+      { status: "APPROVED" },
+    ]);
     // Numbers are gap-free and every approval was made by someone other than the submitter.
     const approved = await prisma.householdFile.findMany({ where: { approvedById: { not: null } }, select: { approvedById: true, submittedById: true } });
     expect(approved.every((f) => f.approvedById !== f.submittedById)).toBe(true);

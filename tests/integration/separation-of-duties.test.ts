@@ -8,9 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { decideChange, proposeTierChange } from "@/lib/dynamic/changes";
-import {
-  approveFiling, recordCivilCheck, recordObjection, rejectFiling, resolveObjection, reviewFiling, startPublicity,
-} from "@/lib/filing/workflow";
+import { approveFiling, recordCivilCheck, recordObjection, rejectFiling, resolveObjection, reviewFiling, startPublicity } from "@/lib/filing/workflow";
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { rejectBatch } from "@/lib/ledger/batches";
 import { scopedDb } from "@/lib/data/scope";
@@ -95,8 +93,14 @@ describe("the submitter of a filing, holding both caseworker and official roles"
       ).rejects.toThrow(/maker-checker/);
     }
     // Someone else may; the submitter may still record what is not a decision.
-    await sql.query("INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id) VALUES ($1, 1, 'CIVIL_CHECK_RECORDED', 'SUBMITTED', $2)", [fileId, official.userId]);
-    await sql.query("INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id) VALUES ($1, 1, 'OBJECTION_RECORDED', 'SUBMITTED', $2)", [fileId, both.userId]);
+    await sql.query("INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id) VALUES ($1, 1, 'CIVIL_CHECK_RECORDED', 'SUBMITTED', $2)", [
+      fileId,
+      official.userId,
+    ]);
+    await sql.query("INSERT INTO filing_event (file_id, episode, kind, to_status, actor_id) VALUES ($1, 1, 'OBJECTION_RECORDED', 'SUBMITTED', $2)", [
+      fileId,
+      both.userId,
+    ]);
   });
 });
 
@@ -115,21 +119,25 @@ describe("batches: whoever drew up or submitted one decides nothing on it", () =
   it("refuses the maker rejecting it or marking it paid, in code and in the database", async () => {
     const submitted = await batchRow("SUBMITTED", both.userId, null);
     await expect(rejectBatch(both, { ...submitted, reason: "重做" })).rejects.toThrow("不能退回自己编制或提交的批次");
-    await expect(sql.query("UPDATE disbursement_batch SET status = 'DRAFT', rejected_by_id = submitted_by_id WHERE id = $1", [submitted.batchId])).rejects.toThrow(
-      /disbursement_batch_rejecter_not_maker/,
-    );
+    await expect(
+      sql.query("UPDATE disbursement_batch SET status = 'DRAFT', rejected_by_id = submitted_by_id WHERE id = $1", [submitted.batchId]),
+    ).rejects.toThrow(/disbursement_batch_rejecter_not_maker/);
     await rejectBatch(official, { ...submitted, reason: "名单需核实" });
     expect(await prisma.disbursementBatch.findUniqueOrThrow({ where: { id: submitted.batchId } })).toMatchObject({
-      status: "DRAFT", rejectedById: official.userId, submittedById: both.userId,
+      status: "DRAFT",
+      rejectedById: official.userId,
+      submittedById: both.userId,
     });
 
     const approved = await batchRow("APPROVED", both.userId, official.userId);
     const answer = returnCsvFile([{ reference: "BF000000000000001", name: "某某", account: "6228480000000001", amount: "500.00", result: "成功" }]);
-    const sha = createHash("sha256").update(Buffer.from(await answer.arrayBuffer())).digest("hex");
+    const sha = createHash("sha256")
+      .update(Buffer.from(await answer.arrayBuffer()))
+      .digest("hex");
     await expect(applyReturnFile(both, { batchId: approved.batchId, file: answer, expectedSha256: sha })).rejects.toThrow("不能确认自己编制或提交的批次的回盘");
-    await expect(sql.query("UPDATE disbursement_batch SET status = 'PAID', paid_by_id = created_by_id, paid_at = now() WHERE id = $1", [approved.batchId])).rejects.toThrow(
-      /disbursement_batch_payer_not_maker/,
-    );
+    await expect(
+      sql.query("UPDATE disbursement_batch SET status = 'PAID', paid_by_id = created_by_id, paid_at = now() WHERE id = $1", [approved.batchId]),
+    ).rejects.toThrow(/disbursement_batch_payer_not_maker/);
     // Settled by the maker's own last step, the batch names the official who approved it as payer, never the maker.
     expect(await scopedDb(both).$transaction((tx) => settleBatchIfComplete(tx, both, approved.batchId))).toBe(true);
     expect(await prisma.disbursementBatch.findUniqueOrThrow({ where: { id: approved.batchId } })).toMatchObject({ status: "PAID", paidById: official.userId });

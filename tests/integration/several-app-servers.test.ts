@@ -109,7 +109,10 @@ describe("read-your-writes across app servers", () => {
       expect(await readClientFor(caseworker.userId)).toBeNull();
       // The auditor wrote nothing: their reads go to the standby.
       expect(await readClientFor(auditor.userId)).not.toBeNull();
-      const { rows: frozen } = await primaryOwner.query<{ wal_position: string | null }>("SELECT wal_position::text FROM replica_write_mark WHERE user_id = $1", [caseworker.userId]);
+      const { rows: frozen } = await primaryOwner.query<{ wal_position: string | null }>(
+        "SELECT wal_position::text FROM replica_write_mark WHERE user_id = $1",
+        [caseworker.userId],
+      );
       expect(frozen[0]!.wal_position).toMatch(/^\d+$/);
     } finally {
       await standbySuper.query("SELECT pg_wal_replay_resume()");
@@ -132,14 +135,28 @@ describe("sign-in delays across app servers", () => {
     const now = new Date();
     const onA = (await import("@/lib/auth/sign-in")).signIn;
     for (let i = 0; i < 5; i++) {
-      expect(await onA({ username: user.username, password: "wrong-password-1", ip: `10.29.1.${i + 1}`, userAgent: "vitest", now })).toMatchObject({ ok: false });
+      expect(await onA({ username: user.username, password: "wrong-password-1", ip: `10.29.1.${i + 1}`, userAgent: "vitest", now })).toMatchObject({
+        ok: false,
+      });
     }
     await otherServer();
     const onB = (await import("@/lib/auth/sign-in")).signIn;
-    const refused = await onB({ username: user.username, password: "Correct-horse-1", ip: "10.29.2.1", userAgent: "vitest", now: new Date(now.getTime() + 500) });
+    const refused = await onB({
+      username: user.username,
+      password: "Correct-horse-1",
+      ip: "10.29.2.1",
+      userAgent: "vitest",
+      now: new Date(now.getTime() + 500),
+    });
     expect(refused).toEqual({ ok: false, outcome: expect.not.stringMatching(/^(SUCCESS|BAD_PASSWORD)$/) });
     // The wait is capped, not a lock: an hour later the right password signs in, also on server A's copy.
-    const later = await onA({ username: user.username, password: "Correct-horse-1", ip: "10.29.2.1", userAgent: "vitest", now: new Date(now.getTime() + 3600_000) });
+    const later = await onA({
+      username: user.username,
+      password: "Correct-horse-1",
+      ip: "10.29.2.1",
+      userAgent: "vitest",
+      now: new Date(now.getTime() + 3600_000),
+    });
     expect(later).toMatchObject({ ok: true });
   });
 });
@@ -179,7 +196,10 @@ describe("the job queue across job workers", () => {
     const bossUrl = cluster.db.migrationUrl;
     const queue = `h29-once-${Date.now()}`;
     const ran: Array<{ worker: string; n: number }> = [];
-    const bosses = [new PgBoss({ connectionString: bossUrl, schema: "pgboss_h29", max: 2 }), new PgBoss({ connectionString: bossUrl, schema: "pgboss_h29", max: 2 })];
+    const bosses = [
+      new PgBoss({ connectionString: bossUrl, schema: "pgboss_h29", max: 2 }),
+      new PgBoss({ connectionString: bossUrl, schema: "pgboss_h29", max: 2 }),
+    ];
     for (const boss of bosses) boss.on("error", () => {});
     await bosses[0]!.start();
     await bosses[1]!.start();

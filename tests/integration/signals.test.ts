@@ -30,9 +30,23 @@ let tsCounty: string;
 const today = todayInShanghai();
 
 /** A one-person household whose holder has this name and birth date (and a fresh ID number). */
-const holder = (name: string, birthDate: string, id = residentId({ birthDate })) => ({
-  members: [{ name, relation: "SELF", residentId: id, birthDate, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true }],
-}) as const;
+const holder = (name: string, birthDate: string, id = residentId({ birthDate })) =>
+  ({
+    members: [
+      {
+        name,
+        relation: "SELF",
+        residentId: id,
+        birthDate,
+        sex: "MALE",
+        health: "CHRONIC_ILLNESS",
+        disabilityGrade: "",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+    ],
+  }) as const;
 
 async function household(organisationId: string, name: string, birthDate: string, phone?: string) {
   const lz = organisationId !== tsCounty;
@@ -82,7 +96,9 @@ describe("same name and birth date under two ID numbers", () => {
     const tsView = (await open(tsAuditor, "SAME_NAME_BIRTH")).find((s) => s.id === signal!.id)!;
     expect(tsView.files.map((f) => f.file.id)).toEqual([ts]);
 
-    await expect(resolveSignal(lzCaseworker, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "同名同生日" })).rejects.toThrow("没有权限");
+    await expect(resolveSignal(lzCaseworker, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "同名同生日" })).rejects.toThrow(
+      "没有权限",
+    );
     await resolveSignal(lzAuditor, { signalId: signal!.id, expectedVersion: 1, status: "REASONABLE", note: "经核实为两位不同的职工，同名同生日" });
     await expect(resolveSignal(tsAuditor, { signalId: signal!.id, expectedVersion: 1, status: "CORRECTED", note: "已纠正" })).rejects.toThrow("已被他人核查");
     expect(await prisma.auditEvent.count({ where: { action: "signal.resolve", entityId: signal!.id } })).toBe(1);
@@ -92,8 +108,9 @@ describe("same name and birth date under two ID numbers", () => {
     // A third ID number with the same name and birth date is a new fact.
     await household(lzCity, "欧阳明远", "1975-02-14");
     await raiseSignals(today);
-    expect((await open(lzAuditor, "SAME_NAME_BIRTH")).filter((s) => s.reason.startsWith("欧阳明")).map((s) => [s.reason, s.files.length, s.elsewhere]))
-      .toEqual([["欧阳明远（出生日期 1975-02-14）以 3 个不同的公民身份号码登记在 3 户档案中", 2, 1]]);
+    expect((await open(lzAuditor, "SAME_NAME_BIRTH")).filter((s) => s.reason.startsWith("欧阳明")).map((s) => [s.reason, s.files.length, s.elsewhere])).toEqual(
+      [["欧阳明远（出生日期 1975-02-14）以 3 个不同的公民身份号码登记在 3 户档案中", 2, 1]],
+    );
   });
 });
 
@@ -117,16 +134,25 @@ describe("the same phone on open files of two unions", () => {
     // A household of a third union takes the number: the set changes, a new signal.
     await household(lzCity, "东方晓", "1970-10-10", "0931 81234567");
     await raiseSignals(today);
-    expect((await open(lzAuditor, "SHARED_PHONE")).filter((s) => s.reason.includes("093****4567")).map((s) => s.reason))
-      .toEqual(["联系电话 093****4567 同时登记在 3 个工会的 3 户在档档案中"]);
+    expect((await open(lzAuditor, "SHARED_PHONE")).filter((s) => s.reason.includes("093****4567")).map((s) => s.reason)).toEqual([
+      "联系电话 093****4567 同时登记在 3 个工会的 3 户在档档案中",
+    ]);
   });
 });
 
 describe("payments after a recorded death", () => {
   const pay = (fileId: string, organisationId: string, daysAgo: number, amountFen: number, purpose: string, reverses?: { entryId: string; reason: string }) =>
     insertApprovedPayment(sql, {
-      fileId, organisationId, aidType: "LIVING", fundSource: "UNION_FUNDS", amountFen, purpose, reverses,
-      entryDate: addDays(today, -daysAgo), recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId,
+      fileId,
+      organisationId,
+      aidType: "LIVING",
+      fundSource: "UNION_FUNDS",
+      amountFen,
+      purpose,
+      reverses,
+      entryDate: addDays(today, -daysAgo),
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
     });
   // China days, as the run reads a death's day (Asia/Shanghai).
   const daysAgo = (n: number) => addDays(today, -n);
@@ -145,9 +171,26 @@ describe("payments after a recorded death", () => {
     );
     // Tianshui: the roster lists the holder as deceased 15 days ago; one payment after it.
     const tsId = residentId({ birthDate: "1948-08-08" });
-    const { fileId: tsDead } = await insertOpenFile(sql, { caseworker: tsCaseworker, official: tsOfficial }, tsCounty, holder("皇甫秋水", "1948-08-08", tsId) as never);
-    await insertApprovedPayment(sql, { fileId: tsDead, organisationId: tsCounty, aidType: "LIVING", fundSource: "UNION_FUNDS", amountFen: 80_000, purpose: "临时救助", entryDate: daysAgo(5), recordedById: tsCaseworker.userId, approvedById: tsOfficial.userId });
-    const { rows: [run] } = await sql.query<{ id: string }>(
+    const { fileId: tsDead } = await insertOpenFile(
+      sql,
+      { caseworker: tsCaseworker, official: tsOfficial },
+      tsCounty,
+      holder("皇甫秋水", "1948-08-08", tsId) as never,
+    );
+    await insertApprovedPayment(sql, {
+      fileId: tsDead,
+      organisationId: tsCounty,
+      aidType: "LIVING",
+      fundSource: "UNION_FUNDS",
+      amountFen: 80_000,
+      purpose: "临时救助",
+      entryDate: daysAgo(5),
+      recordedById: tsCaseworker.userId,
+      approvedById: tsOfficial.userId,
+    });
+    const {
+      rows: [run],
+    } = await sql.query<{ id: string }>(
       `INSERT INTO civil_roster_run (organisation_id, created_by_id, created_at, file_name, size_bytes, sha256, workbook, policy_date, row_count)
        VALUES ($1, $2, now() - interval '15 days', '民政名单.xlsx', 1, encode(sha256(random()::text::bytea), 'hex'), '\\x00', current_date, 1) RETURNING id`,
       [tsCounty, tsOfficial.userId],
@@ -162,23 +205,28 @@ describe("payments after a recorded death", () => {
     const lzSignals = await open(lzAuditor, "PAID_AFTER_DEATH");
     const mine = lzSignals.filter((s) => s.files.some((f) => f.file.id === dead));
     expect(mine.map((s) => s.reason)).toEqual([`${daysAgo(30)} 登记建档职工死亡（注销退档（死亡））后仍有 1 笔发放，合计 300.00 元`]);
-    expect((mine[0]!.files[0]!.detail as { entries: Array<{ entryDate: string; amountFen: number; purpose: string }> }).entries)
-      .toEqual([{ id: expect.any(String), entryDate: daysAgo(20), amountFen: 30_000, purpose: "生活救助（三月）" }]);
+    expect((mine[0]!.files[0]!.detail as { entries: Array<{ entryDate: string; amountFen: number; purpose: string }> }).entries).toEqual([
+      { id: expect.any(String), entryDate: daysAgo(20), amountFen: 30_000, purpose: "生活救助（三月）" },
+    ]);
     // Scope: Lanzhou's auditor does not see Tianshui's household, and Tianshui's not Lanzhou's.
     expect(lzSignals.some((s) => s.reason.includes("民政比对名单"))).toBe(false);
     const tsSignals = await open(tsAuditor, "PAID_AFTER_DEATH");
     expect(tsSignals.map((s) => s.reason)).toEqual([`${daysAgo(15)} 登记建档职工死亡（民政比对名单（建档职工已死亡））后仍有 1 笔发放，合计 800.00 元`]);
-    await expect(resolveSignal(tsAuditor, { signalId: mine[0]!.id, expectedVersion: 1, status: "REASONABLE", note: "x" })).rejects.toThrow("不在您的管辖范围内");
+    await expect(resolveSignal(tsAuditor, { signalId: mine[0]!.id, expectedVersion: 1, status: "REASONABLE", note: "x" })).rejects.toThrow(
+      "不在您的管辖范围内",
+    );
 
     await resolveSignal(lzAuditor, { signalId: mine[0]!.id, expectedVersion: 1, status: "CORRECTED", note: "已追回三月生活救助 300 元" });
-    expect(await prisma.auditEvent.findFirst({ where: { action: "signal.resolve", entityId: mine[0]!.id }, select: { actorId: true, organisationId: true } }))
-      .toEqual({ actorId: lzAuditor.userId, organisationId: lzCounty });
+    expect(
+      await prisma.auditEvent.findFirst({ where: { action: "signal.resolve", entityId: mine[0]!.id }, select: { actorId: true, organisationId: true } }),
+    ).toEqual({ actorId: lzAuditor.userId, organisationId: lzCounty });
     await raiseSignals(today);
     expect((await open(lzAuditor, "PAID_AFTER_DEATH")).filter((s) => s.files.some((f) => f.file.id === dead))).toEqual([]);
     // Another payment after the death: a new signal naming both.
     await pay(dead, lzCounty, 2, 30_000, "生活救助（五月）");
     await raiseSignals(today);
-    expect((await open(lzAuditor, "PAID_AFTER_DEATH")).filter((s) => s.files.some((f) => f.file.id === dead)).map((s) => s.reason))
-      .toEqual([`${daysAgo(30)} 登记建档职工死亡（注销退档（死亡））后仍有 2 笔发放，合计 600.00 元`]);
+    expect((await open(lzAuditor, "PAID_AFTER_DEATH")).filter((s) => s.files.some((f) => f.file.id === dead)).map((s) => s.reason)).toEqual([
+      `${daysAgo(30)} 登记建档职工死亡（注销退档（死亡））后仍有 2 笔发放，合计 600.00 元`,
+    ]);
   });
 });

@@ -32,7 +32,9 @@ describe("raw SQL through scopedDb", () => {
     expect(typeof one.n).toBe("bigint");
     // Planted: audit rows of every union beside the files in scope.
     await expect(db.$queryRaw`SELECT count(*) FROM household_file f, audit_event a WHERE ${inScope}`).rejects.toThrow("it reads audit_event (a)");
-    await expect(db.$queryRaw`SELECT f.id, (SELECT count(*) FROM ledger_entry e) FROM household_file f WHERE ${inScope}`).rejects.toThrow("it reads ledger_entry (e)");
+    await expect(db.$queryRaw`SELECT f.id, (SELECT count(*) FROM ledger_entry e) FROM household_file f WHERE ${inScope}`).rejects.toThrow(
+      "it reads ledger_entry (e)",
+    );
     const before = await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM visit");
     await expect(db.$executeRaw`DELETE FROM visit v USING household_file f WHERE v.note = 'x' AND ${inScope}`).rejects.toThrow("it reads visit (v)");
     expect((await owner.query<{ n: number }>("SELECT count(*)::int AS n FROM visit")).rows[0]!.n).toBe(before.rows[0]!.n);

@@ -45,21 +45,45 @@ async function openFile(organisationId: string) {
        civil_check_result, next_check_due)
      VALUES ($1, $2, 'OPEN', $3, $4, $5, $6, $7::file_level, 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $8, $8, now(), $9, now(), now(), 'CONSISTENT', CURRENT_DATE + 90)
      RETURNING id`,
-    [organisationId, `TR-${randomUUID().slice(0, 8)}`, JSON.stringify(data), holder.name, holder.residentId, data.members.length, data.fileLevel, lzCaseworker.userId, lzOfficial.userId],
+    [
+      organisationId,
+      `TR-${randomUUID().slice(0, 8)}`,
+      JSON.stringify(data),
+      holder.name,
+      holder.residentId,
+      data.members.length,
+      data.fileLevel,
+      lzCaseworker.userId,
+      lzOfficial.userId,
+    ],
   );
   return { fileId: rows[0]!.id, holderName: holder.name! };
 }
 
 const disbursement = (fileId: string, overrides: Partial<TRecordDisbursementFormValues> = {}) =>
   ZRecordDisbursementInput.parse({
-    idempotencyKey: randomUUID(), fileId, aidType: "LIVING", fundSource: "CENTRAL_SPECIAL", amountFen: "500", entryDate: today,
-    purpose: "季度生活救助", evidence: "", studentIndex: "", overCapNote: "", ...overrides,
+    idempotencyKey: randomUUID(),
+    fileId,
+    aidType: "LIVING",
+    fundSource: "CENTRAL_SPECIAL",
+    amountFen: "500",
+    entryDate: today,
+    purpose: "季度生活救助",
+    evidence: "",
+    studentIndex: "",
+    overCapNote: "",
+    ...overrides,
   });
 
 const fileVersion = async (fileId: string) => Number((await sql.query("SELECT version FROM household_file WHERE id = $1", [fileId])).rows[0].version);
 
 async function transfer(fileId: string) {
-  const request = await proposeTransfer(lzCaseworker, { fileId, expectedVersion: await fileVersion(fileId), targetOrganisationCode: "GSTSQZ", reason: "户籍迁至天水市秦州区" });
+  const request = await proposeTransfer(lzCaseworker, {
+    fileId,
+    expectedVersion: await fileVersion(fileId),
+    targetOrganisationCode: "GSTSQZ",
+    reason: "户籍迁至天水市秦州区",
+  });
   await decideChange(lzOfficial, { requestId: request.id, expectedVersion: 1, approve: true });
   await receiveTransfer(tsOfficial, { requestId: request.id, expectedVersion: 2, approve: true });
 }
@@ -79,14 +103,28 @@ afterAll(async () => {
 describe("a transferred file takes its records with it", () => {
   it("lets the receiving union see the history, pay, and total what it lists; the sending union keeps only what it paid", async () => {
     const { fileId, holderName } = await openFile(lanzhouCounty);
-    const lzAccount = await recordBankAccount(lzCaseworker, ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: holderName }));
+    const lzAccount = await recordBankAccount(
+      lzCaseworker,
+      ZRecordBankAccountInput.parse({ fileId, bankName: "中国农业银行兰州分行", accountNumber: "6228 4800 1234 5678 901", accountHolder: holderName }),
+    );
     const paid = await recordDisbursement(lzCaseworker, disbursement(fileId, { amountFen: "500" }));
     await approveDisbursement(lzOfficial, { disbursementId: paid.disbursementId });
     const pending = await recordDisbursement(lzCaseworker, disbursement(fileId, { amountFen: "120", purpose: "临时补助", aidType: "EMERGENCY" }));
-    const batch = await createBatch(lzCaseworker, ZCreateBatchInput.parse({
-      idempotencyKey: randomUUID(), name: "春节送温暖", aidType: "WARMTH", fundSource: "WARMTH_FUND", standardAmountFen: "300", entryDate: today,
-      purpose: "元旦春节慰问", organisationId: lanzhouCounty, tiers: [], fileLevels: [],
-    }));
+    const batch = await createBatch(
+      lzCaseworker,
+      ZCreateBatchInput.parse({
+        idempotencyKey: randomUUID(),
+        name: "春节送温暖",
+        aidType: "WARMTH",
+        fundSource: "WARMTH_FUND",
+        standardAmountFen: "300",
+        entryDate: today,
+        purpose: "元旦春节慰问",
+        organisationId: lanzhouCounty,
+        tiers: [],
+        fileLevels: [],
+      }),
+    );
 
     await transfer(fileId);
 
@@ -101,7 +139,10 @@ describe("a transferred file takes its records with it", () => {
     expect(queue.disbursements.find((d) => d.id === pending.disbursementId)?.organisationName).toBe("秦州区总工会");
 
     // It can register a new account (the old one is superseded, not a unique violation) and pay.
-    const tsAccount = await recordBankAccount(tsCaseworker, ZRecordBankAccountInput.parse({ fileId, bankName: "甘肃银行天水分行", accountNumber: "6231 0000 1111 2222 333", accountHolder: holderName }));
+    const tsAccount = await recordBankAccount(
+      tsCaseworker,
+      ZRecordBankAccountInput.parse({ fileId, bankName: "甘肃银行天水分行", accountNumber: "6231 0000 1111 2222 333", accountHolder: holderName }),
+    );
     const tsPaid = await recordDisbursement(tsCaseworker, disbursement(fileId, { amountFen: "800" }));
     await approveDisbursement(tsOfficial, { disbursementId: tsPaid.disbursementId });
     await approveDisbursement(tsOfficial, { disbursementId: pending.disbursementId });
@@ -112,7 +153,13 @@ describe("a transferred file takes its records with it", () => {
     // Totals equal the listed entries on both sides.
     const ts = await findOrgLedger(tsAuditor, {});
     const tsOfFile = ts.rows.filter((r) => r.fileId === fileId);
-    expect(tsOfFile.map((r) => [r.amountFen, r.organisationName]).sort()).toEqual([[12_000, "秦州区总工会"], [50_000, "城关区总工会"], [80_000, "秦州区总工会"]].sort());
+    expect(tsOfFile.map((r) => [r.amountFen, r.organisationName]).sort()).toEqual(
+      [
+        [12_000, "秦州区总工会"],
+        [50_000, "城关区总工会"],
+        [80_000, "秦州区总工会"],
+      ].sort(),
+    );
     expect(ts.count).toBe(ts.rows.length);
     expect(ts.totalFen).toBe(ts.rows.reduce((n, r) => n + r.amountFen, 0));
     const tsCounty = await findOrgLedger(tsAuditor, { organisationId: (await orgByCode("GSTSQZ")).id });
@@ -136,7 +183,9 @@ describe("a transferred file takes its records with it", () => {
     const lines = await findBatchLines(lzCaseworker, batch.batchId, { removed: false, page: 1 });
     expect(lines.rows.map((l) => l.fileId)).not.toContain(fileId);
     expect(lzBatch.includedLines).toBe(lines.total);
-    const { rows: [line] } = await sql.query("SELECT removed, removed_reason FROM batch_line WHERE batch_id = $1 AND file_id = $2", [batch.batchId, fileId]);
+    const {
+      rows: [line],
+    } = await sql.query("SELECT removed, removed_reason FROM batch_line WHERE batch_id = $1 AND file_id = $2", [batch.batchId, fileId]);
     expect(line).toEqual({ removed: true, removed_reason: "档案已转出至其他单位" });
   });
 });
@@ -147,9 +196,13 @@ describe("raw SQL through scopedDb", () => {
     await expect(db.$queryRaw`SELECT id FROM household_file`).rejects.toThrow("raw SQL through scopedDb must restrict itself");
     await expect(db.$queryRawUnsafe("SELECT 1")).rejects.toThrow("not available through scopedDb");
     const { fileId } = await openFile(lanzhouCounty);
-    const seen = await db.$queryRaw<Array<{ id: string }>>`SELECT id FROM household_file WHERE id = ${fileId}::uuid AND ${db.$orgInScope(Prisma.sql`organisation_id`)}`;
+    const seen = await db.$queryRaw<
+      Array<{ id: string }>
+    >`SELECT id FROM household_file WHERE id = ${fileId}::uuid AND ${db.$orgInScope(Prisma.sql`organisation_id`)}`;
     expect(seen).toEqual([]);
-    const lzSeen = await scopedDb(lzAuditor).$queryRaw<Array<{ id: string }>>`SELECT id FROM household_file WHERE ${scopedDb(lzAuditor).$fileInScope(Prisma.sql`id`)} AND id = ${fileId}::uuid`;
+    const lzSeen = await scopedDb(lzAuditor).$queryRaw<
+      Array<{ id: string }>
+    >`SELECT id FROM household_file WHERE ${scopedDb(lzAuditor).$fileInScope(Prisma.sql`id`)} AND id = ${fileId}::uuid`;
     expect(lzSeen).toEqual([{ id: fileId }]);
   });
 });
@@ -163,4 +216,3 @@ describe("an organisation filter outside the scope", () => {
     expect(rows[0].n).toBe(0);
   });
 });
-

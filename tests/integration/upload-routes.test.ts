@@ -71,19 +71,28 @@ function rawMultipart(fileName: string): Buffer<ArrayBuffer> {
 /** A body that streams `total` bytes without saying how many (chunked), counting what was read. */
 function undeclared(total: number) {
   const counter = { sent: 0 };
-  const body = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (counter.sent >= total) return controller.close();
-      const chunk = new Uint8Array(Math.min(64 * 1024, total - counter.sent));
-      counter.sent += chunk.length;
-      controller.enqueue(chunk);
+  const body = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (counter.sent >= total) return controller.close();
+        const chunk = new Uint8Array(Math.min(64 * 1024, total - counter.sent));
+        counter.sent += chunk.length;
+        controller.enqueue(chunk);
+      },
     },
-  }, { highWaterMark: 0 });
+    { highWaterMark: 0 },
+  );
   return { body, counter };
 }
 
 async function postEvidence(init: RequestInit) {
-  const response = await runUploadAs(ZUploadEvidenceInput, uploadEvidence, caseworker, new Request(URL_, { method: "POST", ...init }), currentEvidenceUploadLimit());
+  const response = await runUploadAs(
+    ZUploadEvidenceInput,
+    uploadEvidence,
+    caseworker,
+    new Request(URL_, { method: "POST", ...init }),
+    currentEvidenceUploadLimit(),
+  );
   return { status: response.status, result: (await response.json()) as TActionResult<{ id: string }> };
 }
 
@@ -96,13 +105,21 @@ describe("evidence uploads", () => {
   it("refuses a 20 MB body in Chinese, naming the limit", async () => {
     const { status, result } = await postEvidence({ body: evidenceForm(new File([pdf(20 * MiB)], "扫描件.pdf", { type: "application/pdf" })) });
     expect(status).toBe(413);
-    expect(result).toMatchObject({ ok: false, error: "文件超过 10 MB，请压缩或拆分后再上传。", fieldErrors: { file: "文件超过 10 MB，请压缩或拆分后再上传。" } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: "文件超过 10 MB，请压缩或拆分后再上传。",
+      fieldErrors: { file: "文件超过 10 MB，请压缩或拆分后再上传。" },
+    });
     await nothingStored();
   });
 
   it("stops reading a 13 MB body that does not declare its length soon after 10 MB", async () => {
     const { body, counter } = undeclared(13 * MiB);
-    const { status, result } = await postEvidence({ body, headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` }, duplex: "half" } as RequestInit);
+    const { status, result } = await postEvidence({
+      body,
+      headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+      duplex: "half",
+    } as RequestInit);
     expect(status).toBe(413);
     expect(result).toMatchObject({ ok: false, error: "文件超过 10 MB，请压缩或拆分后再上传。" });
     expect(counter.sent).toBeLessThan(10 * MiB + 256 * 1024);
@@ -132,7 +149,10 @@ describe("evidence uploads", () => {
   });
 
   it("stores a good upload, byte for byte, as before", async () => {
-    const { status, result } = await postEvidence({ body: rawMultipart("收入证明.pdf"), headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` } });
+    const { status, result } = await postEvidence({
+      body: rawMultipart("收入证明.pdf"),
+      headers: { "content-type": `multipart/form-data; boundary=${BOUNDARY}` },
+    });
     expect(status).toBe(200);
     expect(result.ok).toBe(true);
     const row = await prisma.evidenceFile.findFirstOrThrow({ where: { fileId }, select: { originalName: true, sizeBytes: true } });
@@ -148,10 +168,22 @@ describe("roster and import uploads", () => {
       form.set("file", new File([new Uint8Array(31 * MiB)], "名单.xlsx"));
       return form;
     };
-    const roster = await runUploadAs(ZUploadRosterInput, compareUploadedRoster, caseworker, new Request(URL_, { method: "POST", body: big() }), ROSTER_UPLOAD_LIMIT);
+    const roster = await runUploadAs(
+      ZUploadRosterInput,
+      compareUploadedRoster,
+      caseworker,
+      new Request(URL_, { method: "POST", body: big() }),
+      ROSTER_UPLOAD_LIMIT,
+    );
     expect(roster.status).toBe(413);
     expect(await roster.json()).toMatchObject({ ok: false, error: "文件超过 30 MB，请按地区分成几个文件分别比对。" });
-    const imported = await runUploadAs(ZUploadHouseholdImportInput, startHouseholdImportUpload, caseworker, new Request(URL_, { method: "POST", body: big() }), IMPORT_UPLOAD_LIMIT);
+    const imported = await runUploadAs(
+      ZUploadHouseholdImportInput,
+      startHouseholdImportUpload,
+      caseworker,
+      new Request(URL_, { method: "POST", body: big() }),
+      IMPORT_UPLOAD_LIMIT,
+    );
     expect(imported.status).toBe(413);
     expect(await imported.json()).toMatchObject({ ok: false, error: "文件超过 30 MB，请分成几个工作簿分批导入。" });
     expect(await prisma.civilRosterRun.count()).toBe(0);

@@ -41,7 +41,14 @@ beforeAll(async () => {
   for (const [i, path] of paths.entries()) {
     for (const side of [{ cw: city, off: lzOfficial, county: lzCounty }, ...(i < 2 ? [ts] : [])]) {
       const { fileId, ref } = await openFile(side.cw, side.off, side.county);
-      await createReferral(side.cw, { fileId, department: i % 2 ? "HUMAN_RESOURCES" : "CIVIL_AFFAIRS", item: "转介", referredOn: today, contact: "对接人", dueDate: today });
+      await createReferral(side.cw, {
+        fileId,
+        department: i % 2 ? "HUMAN_RESOURCES" : "CIVIL_AFFAIRS",
+        item: "转介",
+        referredOn: today,
+        contact: "对接人",
+        dueDate: today,
+      });
       const exit = await proposeExit(side.cw, { ...(await ref()), exitReason: "RESOLVED", exitPath: path ?? undefined, reason: "脱困" });
       await decideChange(side.off, { requestId: exit.id, expectedVersion: 1, approve: true });
       await recordVisit(side.cw, { fileId, visitDate: today, visitors: "王静", findings: "走访", events: i === 3 ? [] : ["JOB_LOSS"] });
@@ -51,7 +58,10 @@ beforeAll(async () => {
   const refs = await prisma.referral.findMany({ orderBy: { createdAt: "asc" } });
   await closeReferral(lzOfficial, { referralId: refs[0]!.id, expectedVersion: 1, outcome: "GRANTED", outcomeOn: today, outcomeNote: "低保" });
   await closeReferral(lzOfficial, { referralId: refs[2]!.id, expectedVersion: 1, outcome: "NOT_ELIGIBLE", outcomeOn: today });
-  await prisma.referral.update({ where: { id: refs[4]!.id }, data: { referredOn: new Date(`${Number(today.slice(0, 4)) - 1}-06-01`), dueDate: new Date(`${Number(today.slice(0, 4)) - 1}-07-01`) } });
+  await prisma.referral.update({
+    where: { id: refs[4]!.id },
+    data: { referredOn: new Date(`${Number(today.slice(0, 4)) - 1}-06-01`), dueDate: new Date(`${Number(today.slice(0, 4)) - 1}-07-01`) },
+  });
   await raiseWarnings(today);
   const warnings = await prisma.hardshipWarning.findMany({ where: { rule: "LIFE_EVENT", file: { organisationId: lzCounty } }, orderBy: { raisedAt: "asc" } });
   await actOnWarning(city, { warningId: warnings[0]!.id, expectedVersion: 1, action: "REOPEN" });
@@ -77,10 +87,14 @@ describe("the warnings and referrals report", () => {
     const expectedRules: number[][] = [];
     for (const rule of rules) {
       const raised = `SELECT count(*) AS n FROM hardship_warning x ${inScope} AND x.rule = $4::warning_rule AND x.raised_on BETWEEN $2::date AND $3::date`;
-      const acted = (status: string) => `SELECT count(*) AS n FROM hardship_warning x ${inScope} AND x.rule = $4::warning_rule AND x.status = '${status}' AND x.acted_at >= ${dayStart} AND x.acted_at < ${dayEnd}`;
+      const acted = (status: string) =>
+        `SELECT count(*) AS n FROM hardship_warning x ${inScope} AND x.rule = $4::warning_rule AND x.status = '${status}' AND x.acted_at >= ${dayStart} AND x.acted_at < ${dayEnd}`;
       expectedRules.push([
-        await q(raised, from, today, rule), await q(`${raised} AND x.status = 'OPEN'`, from, today, rule),
-        await q(acted("RECHECK_OPENED"), from, today, rule), await q(acted("REOPENED"), from, today, rule), await q(acted("DISMISSED"), from, today, rule),
+        await q(raised, from, today, rule),
+        await q(`${raised} AND x.status = 'OPEN'`, from, today, rule),
+        await q(acted("RECHECK_OPENED"), from, today, rule),
+        await q(acted("REOPENED"), from, today, rule),
+        await q(acted("DISMISSED"), from, today, rule),
       ]);
     }
     expectedRules.push(expectedRules[0]!.map((_, i) => expectedRules.reduce((s, r) => s + r[i]!, 0)));
@@ -89,8 +103,12 @@ describe("the warnings and referrals report", () => {
 
     const exitsSql = `SELECT count(*) AS n FROM change_request x ${inScope} AND x.kind = 'EXIT' AND x.status = 'APPROVED' AND x.exit_reason = 'RESOLVED' AND x.decided_at >= ${dayStart} AND x.decided_at < ${dayEnd}`;
     const exits = await q(exitsSql, from, today);
-    const returned = await q(`${exitsSql} AND EXISTS (SELECT 1 FROM filing_event e WHERE e.file_id = x.file_id AND e.kind = 'REOPENED' AND e.at > x.decided_at
-      AND e.at < (((x.decided_at AT TIME ZONE 'Asia/Shanghai')::date + interval '24 months')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`, from, today);
+    const returned = await q(
+      `${exitsSql} AND EXISTS (SELECT 1 FROM filing_event e WHERE e.file_id = x.file_id AND e.kind = 'REOPENED' AND e.at > x.decided_at
+      AND e.at < (((x.decided_at AT TIME ZONE 'Asia/Shanghai')::date + interval '24 months')::date + 1)::timestamp AT TIME ZONE 'Asia/Shanghai')`,
+      from,
+      today,
+    );
     expect(cells("return")).toEqual([[exits, returned, returned / exits]]);
     expect([exits, returned]).toEqual([4, 1]);
 
@@ -98,8 +116,11 @@ describe("the warnings and referrals report", () => {
     for (const d of ["CIVIL_AFFAIRS", "HUMAN_RESOURCES", "MEDICAL_INSURANCE", "EDUCATION", "HOUSING", "OTHER"]) {
       const base = `SELECT count(*) AS n FROM referral x ${inScope} AND x.department = $4::referral_department AND x.referred_on BETWEEN $2::date AND $3::date`;
       expectedReferrals.push([
-        await q(base, from, today, d), await q(`${base} AND x.outcome = 'GRANTED'`, from, today, d), await q(`${base} AND x.outcome = 'NOT_ELIGIBLE'`, from, today, d),
-        await q(`${base} AND x.outcome = 'UNRESOLVED'`, from, today, d), await q(`${base} AND x.outcome IS NULL`, from, today, d),
+        await q(base, from, today, d),
+        await q(`${base} AND x.outcome = 'GRANTED'`, from, today, d),
+        await q(`${base} AND x.outcome = 'NOT_ELIGIBLE'`, from, today, d),
+        await q(`${base} AND x.outcome = 'UNRESOLVED'`, from, today, d),
+        await q(`${base} AND x.outcome IS NULL`, from, today, d),
         await q(`${base} AND x.outcome IS NULL AND x.due_date < $5::date`, from, today, d, today),
       ]);
     }
@@ -108,7 +129,8 @@ describe("the warnings and referrals report", () => {
     expect(expectedReferrals[6]![0]).toBe(3);
 
     const expectedPaths: number[][] = [];
-    for (const p of ["EMPLOYMENT", "SOCIAL_SECURITY", "MEDICAL", "EDUCATION", "HOUSING", "OTHER"]) expectedPaths.push([await q(`${exitsSql} AND x.exit_path = $4::exit_path`, from, today, p)]);
+    for (const p of ["EMPLOYMENT", "SOCIAL_SECURITY", "MEDICAL", "EDUCATION", "HOUSING", "OTHER"])
+      expectedPaths.push([await q(`${exitsSql} AND x.exit_path = $4::exit_path`, from, today, p)]);
     expectedPaths.push([await q(`${exitsSql} AND x.exit_path IS NULL`, from, today)]);
     expectedPaths.push([expectedPaths.reduce((s, r) => s + r[0]!, 0)]);
     expect(cells("paths")).toEqual(expectedPaths);

@@ -92,9 +92,13 @@ describe("the rules", () => {
     const deep = await openFile("DEEP");
     await visit(deep.fileId, { perCapitaMonthlyFen: "100" });
     await raiseWarnings(today);
-    expect((await warningsOf(exited.fileId)).map((w) => w.reason)).toEqual([`${today} 走访记录人均月收入 1559.99 元，低于返困预警线 1560.00 元（低保标准 780.00 元 × 2）`]);
+    expect((await warningsOf(exited.fileId)).map((w) => w.reason)).toEqual([
+      `${today} 走访记录人均月收入 1559.99 元，低于返困预警线 1560.00 元（低保标准 780.00 元 × 2）`,
+    ]);
     expect(await warningsOf(above.fileId)).toEqual([]);
-    expect((await warningsOf(relative.fileId)).map((w) => w.reason)).toEqual([`${today} 走访记录人均月收入 779.99 元，低于返困预警线 780.00 元（低保标准 780.00 元 × 1）`]);
+    expect((await warningsOf(relative.fileId)).map((w) => w.reason)).toEqual([
+      `${today} 走访记录人均月收入 779.99 元，低于返困预警线 780.00 元（低保标准 780.00 元 × 1）`,
+    ]);
     // 深度困难 files are not watched: they are already in the programme.
     expect(await warningsOf(deep.fileId)).toEqual([]);
   });
@@ -115,9 +119,31 @@ describe("the rules", () => {
     const { fileId, holderId } = await exitedFile();
     const roster = async (sha: string) => {
       const run = await prisma.civilRosterRun.create({
-        data: { organisationId: county, createdById: official.userId, fileName: `${sha}.xlsx`, sizeBytes: 1, sha256: sha.padEnd(64, "0"), workbook: Buffer.from("x"), policyDate: dateOnly(today), rowCount: 1 },
+        data: {
+          organisationId: county,
+          createdById: official.userId,
+          fileName: `${sha}.xlsx`,
+          sizeBytes: 1,
+          sha256: sha.padEnd(64, "0"),
+          workbook: Buffer.from("x"),
+          policyDate: dateOnly(today),
+          rowCount: 1,
+        },
       });
-      await prisma.civilRosterRow.create({ data: { runId: run.id, residentId: holderId, sheetRow: 2, name: "张建华", onDibao: true, dibaoMonthlyFen: 78000, hasVehicle: false, hasProperty: false, deceased: false, unionMember: true } });
+      await prisma.civilRosterRow.create({
+        data: {
+          runId: run.id,
+          residentId: holderId,
+          sheetRow: 2,
+          name: "张建华",
+          onDibao: true,
+          dibaoMonthlyFen: 78000,
+          hasVehicle: false,
+          hasProperty: false,
+          deceased: false,
+          unionMember: true,
+        },
+      });
     };
     await roster("a1");
     await raiseWarnings(today);
@@ -152,7 +178,10 @@ describe("acting on a warning", () => {
     await actOnWarning(caseworker, { warningId: first!.id, expectedVersion: 1, action: "REOPEN" });
     expect(await fileRow(fileId)).toMatchObject({ status: "DRAFT", episode: 2 });
     const after = await warningsOf(fileId);
-    expect(after.map((w) => [w.status, w.actedById])).toEqual([["REOPENED", caseworker.userId], ["REOPENED", caseworker.userId]]);
+    expect(after.map((w) => [w.status, w.actedById])).toEqual([
+      ["REOPENED", caseworker.userId],
+      ["REOPENED", caseworker.userId],
+    ]);
     expect(await prisma.auditEvent.count({ where: { action: "warning.reopen", entityId: { in: after.map((w) => w.id) } } })).toBe(2);
     await expect(actOnWarning(caseworker, { warningId: second!.id, expectedVersion: 1, action: "DISMISS", note: "误报" })).rejects.toThrow("已被他人处理");
   });
@@ -182,7 +211,9 @@ describe("acting on a warning", () => {
     expect((await warningsOf(open.fileId))[0]).toMatchObject({ status: "RECHECK_OPENED", actedById: official.userId });
     const [x] = await warningsOf(exited.fileId);
     await expect(actOnWarning(caseworker, { warningId: x!.id, expectedVersion: 1, action: "RECHECK" })).rejects.toThrow("只有在档家庭可以发起动态核查");
-    await expect(actOnWarning(await actorFor("lz_auditor"), { warningId: x!.id, expectedVersion: 1, action: "DISMISS", note: "x" })).rejects.toThrow("没有权限");
+    await expect(actOnWarning(await actorFor("lz_auditor"), { warningId: x!.id, expectedVersion: 1, action: "DISMISS", note: "x" })).rejects.toThrow(
+      "没有权限",
+    );
   });
 
   it("lets one of two caseworkers acting at once win; the other is told", async () => {

@@ -35,7 +35,16 @@ async function openFile(orgCode: string, options: { nextCheckDue: string; status
      VALUES ($1, $2, $3::file_status, $4, '测试户', $5, 3, 'CITY', 'URBAN', 'ILLNESS', 'DEEP', 'DEEP', $6, $6, now(), $7, now(), now(), 'CONSISTENT', $8::date,
        CASE WHEN $3 = 'OBSERVATION' THEN 'RESOLVED'::exit_reason END, CASE WHEN $3 = 'OBSERVATION' THEN now() END, CASE WHEN $3 = 'OBSERVATION' THEN current_date + 5 END)
      RETURNING id, version`,
-    [org.id, `W-${seq}`, options.status ?? "OPEN", JSON.stringify(data), data.members[0]!.residentId, lzCaseworker.userId, lzOfficial.userId, options.nextCheckDue],
+    [
+      org.id,
+      `W-${seq}`,
+      options.status ?? "OPEN",
+      JSON.stringify(data),
+      data.members[0]!.residentId,
+      lzCaseworker.userId,
+      lzOfficial.userId,
+      options.nextCheckDue,
+    ],
   );
   return { ...rows[0]!, organisationId: org.id };
 }
@@ -102,7 +111,14 @@ describe("workbench", () => {
 
   it("shows an auditor recent large and reversed payments with links to the household", async () => {
     const file = await openFile("GSLZCG", { nextCheckDue: "2030-01-01" });
-    const paid = { fileId: file.id, organisationId: file.organisationId, aidType: "MEDICAL", fundSource: "CENTRAL_SPECIAL", recordedById: lzCaseworker.userId, approvedById: lzOfficial.userId } as const;
+    const paid = {
+      fileId: file.id,
+      organisationId: file.organisationId,
+      aidType: "MEDICAL",
+      fundSource: "CENTRAL_SPECIAL",
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
+    } as const;
     const entry = await insertApprovedPayment(sql, { ...paid, amountFen: 900000, purpose: "大病医疗救助" });
     await insertApprovedPayment(sql, { ...paid, amountFen: -900000, purpose: "冲正", reverses: { entryId: entry.entryId, reason: "重复录入" } });
     const auditor = await findWorkbench(lzAuditor);
@@ -139,7 +155,9 @@ describe("workbench", () => {
     await startPublicity(lzOfficial, { fileId: ids[2]!, expectedVersion: await version(ids[2]!), startDate: addDays(today, -9) });
     await review(ids[3]!, 1);
     await startPublicity(lzOfficial, { fileId: ids[3]!, expectedVersion: await version(ids[3]!), startDate: today });
-    const { rows: [ended] } = await sql.query<{ ended: boolean; later: boolean }>(
+    const {
+      rows: [ended],
+    } = await sql.query<{ ended: boolean; later: boolean }>(
       "SELECT (SELECT publicity_end <= $3::date FROM household_file WHERE id = $1) AS ended, (SELECT publicity_end > $3::date FROM household_file WHERE id = $2) AS later",
       [ids[2], ids[3], today],
     );

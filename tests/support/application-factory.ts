@@ -11,8 +11,24 @@ export function applicationValues(organisationId: string, overrides: Partial<TAp
     housing: "RENT",
     holderUnionMember: true,
     members: [
-      { name: "马秀兰", relation: "SELF", residentId: residentId({ birthDate: "1975-04-12", sex: "FEMALE" }), health: "CHRONIC_ILLNESS", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true },
-      { name: "马小军", relation: "CHILD", residentId: residentId({ birthDate: "2007-09-01", sex: "MALE" }), health: "HEALTHY", education: "HIGH_SCHOOL", employment: "NOT_WORKING_AGE", livesInHousehold: true },
+      {
+        name: "马秀兰",
+        relation: "SELF",
+        residentId: residentId({ birthDate: "1975-04-12", sex: "FEMALE" }),
+        health: "CHRONIC_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+      {
+        name: "马小军",
+        relation: "CHILD",
+        residentId: residentId({ birthDate: "2007-09-01", sex: "MALE" }),
+        health: "HEALTHY",
+        education: "HIGH_SCHOOL",
+        employment: "NOT_WORKING_AGE",
+        livesInHousehold: true,
+      },
     ],
     incomes: [{ source: "WAGES", monthlyFen: "1850.50" }],
     expenditures: [{ kind: "MEDICAL", annualFen: "12000", note: "慢性病门诊自付" }],
@@ -27,7 +43,11 @@ export function applicationValues(organisationId: string, overrides: Partial<TAp
 }
 
 export async function pngBytes(seed = 1): Promise<Uint8Array<ArrayBuffer>> {
-  return new Uint8Array(await sharp({ create: { width: 20 + seed, height: 12, channels: 3, background: { r: seed % 256, g: 90, b: 40 } } }).png().toBuffer());
+  return new Uint8Array(
+    await sharp({ create: { width: 20 + seed, height: 12, channels: 3, background: { r: seed % 256, g: 90, b: 40 } } })
+      .png()
+      .toBuffer(),
+  );
 }
 
 export function pdfBytes(): Uint8Array<ArrayBuffer> {

@@ -20,9 +20,16 @@ export function returnCsvFile(rows: TReturnRowSpec[], options: { total?: string;
 }
 
 /** Every payable line as the bank paid it ("成功"), except the ones given a failure reason by reference. */
-export function bankAnswers(lines: Array<{ reference: string; name: string; account: string; amountFen: number }>, failures: Record<string, string> = {}): TReturnRowSpec[] {
+export function bankAnswers(
+  lines: Array<{ reference: string; name: string; account: string; amountFen: number }>,
+  failures: Record<string, string> = {},
+): TReturnRowSpec[] {
   return lines.map((l) => ({
-    reference: l.reference, name: l.name, account: l.account, amount: (l.amountFen / 100).toFixed(2),
-    result: failures[l.reference] ? "失败" : "成功", reason: failures[l.reference] ?? "",
+    reference: l.reference,
+    name: l.name,
+    account: l.account,
+    amount: (l.amountFen / 100).toFixed(2),
+    result: failures[l.reference] ? "失败" : "成功",
+    reason: failures[l.reference] ?? "",
   }));
 }

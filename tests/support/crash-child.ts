@@ -16,14 +16,23 @@ switch (input.run) {
     await approveBatch(await actorFor(input.username!), { batchId: input.batchId!, expectedVersion: Number(input.expectedVersion) });
     break;
   case "filing-approve":
-    await approveFiling(await actorFor(input.username!), { fileId: input.fileId!, expectedVersion: Number(input.expectedVersion), tier: "DEEP", note: undefined });
+    await approveFiling(await actorFor(input.username!), {
+      fileId: input.fileId!,
+      expectedVersion: Number(input.expectedVersion),
+      tier: "DEEP",
+      note: undefined,
+    });
     break;
   case "import-commit":
     await commitHouseholdImport(await actorFor(input.username!), input.importId!);
     break;
   case "evidence-upload": {
     const bytes = Buffer.from(`%PDF-1.7\n${"崩溃测试".repeat(500)}`);
-    await uploadEvidence(await actorFor(input.username!), { fileId: input.fileId!, kind: "OTHER", file: new File([bytes], "补充材料.pdf", { type: "application/pdf" }) });
+    await uploadEvidence(await actorFor(input.username!), {
+      fileId: input.fileId!,
+      kind: "OTHER",
+      file: new File([bytes], "补充材料.pdf", { type: "application/pdf" }),
+    });
     break;
   }
   case "hold-database": {

@@ -31,7 +31,14 @@ export async function demoActors() {
   const [lzCaseworker, lzOfficial, lzAuditor, tsCaseworker, tsOfficial, tsAuditor] = await Promise.all(
     ["lz_caseworker", "lz_official", "lz_auditor", "ts_caseworker", "ts_official", "ts_auditor"].map(actorFor),
   );
-  return { lzCaseworker: lzCaseworker!, lzOfficial: lzOfficial!, lzAuditor: lzAuditor!, tsCaseworker: tsCaseworker!, tsOfficial: tsOfficial!, tsAuditor: tsAuditor! };
+  return {
+    lzCaseworker: lzCaseworker!,
+    lzOfficial: lzOfficial!,
+    lzAuditor: lzAuditor!,
+    tsCaseworker: tsCaseworker!,
+    tsOfficial: tsOfficial!,
+    tsAuditor: tsAuditor!,
+  };
 }
 
 let counter = 0;

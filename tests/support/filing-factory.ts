@@ -19,9 +19,42 @@ export function filingValues(organisationId: string, overrides: Partial<TFilingF
     housing: "RENT",
     holderUnionMember: true,
     members: [
-      { name: "张建华", relation: "SELF", residentId: residentId({ birthDate: holderBirth }), birthDate: holderBirth, sex: "MALE", health: "CHRONIC_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "FLEXIBLE", livesInHousehold: true },
-      { name: "李秀英", relation: "SPOUSE", residentId: residentId({ birthDate: "1980-11-02", sex: "FEMALE" }), birthDate: "1980-11-02", sex: "FEMALE", health: "SERIOUS_ILLNESS", disabilityGrade: "", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true },
-      { name: "张小雨", relation: "CHILD", residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }), birthDate: "2008-06-20", sex: "FEMALE", health: "HEALTHY", disabilityGrade: "", education: "HIGH_SCHOOL", employment: "NOT_WORKING_AGE", livesInHousehold: true },
+      {
+        name: "张建华",
+        relation: "SELF",
+        residentId: residentId({ birthDate: holderBirth }),
+        birthDate: holderBirth,
+        sex: "MALE",
+        health: "CHRONIC_ILLNESS",
+        disabilityGrade: "",
+        education: "NOT_IN_SCHOOL",
+        employment: "FLEXIBLE",
+        livesInHousehold: true,
+      },
+      {
+        name: "李秀英",
+        relation: "SPOUSE",
+        residentId: residentId({ birthDate: "1980-11-02", sex: "FEMALE" }),
+        birthDate: "1980-11-02",
+        sex: "FEMALE",
+        health: "SERIOUS_ILLNESS",
+        disabilityGrade: "",
+        education: "NOT_IN_SCHOOL",
+        employment: "UNABLE",
+        livesInHousehold: true,
+      },
+      {
+        name: "张小雨",
+        relation: "CHILD",
+        residentId: residentId({ birthDate: "2008-06-20", sex: "FEMALE" }),
+        birthDate: "2008-06-20",
+        sex: "FEMALE",
+        health: "HEALTHY",
+        disabilityGrade: "",
+        education: "HIGH_SCHOOL",
+        employment: "NOT_WORKING_AGE",
+        livesInHousehold: true,
+      },
     ],
     incomes: [{ source: "WAGES", monthlyFen: "2400" }],
     expenditures: [{ kind: "MEDICAL", annualFen: "18000", note: "配偶透析自付" }],
@@ -40,10 +73,23 @@ export function filingValues(organisationId: string, overrides: Partial<TFilingF
  * The required documents, as rows (the bytes are not needed by the workflow): the application and
  * authorisation, and what the default filing's causes require (因病: diagnosis, 因学: admission).
  */
-export async function attachRequiredEvidence(fileId: string, uploadedById: string, kinds: readonly EvidenceKind[] = ["APPLICATION", "AUTHORISATION", "DIAGNOSIS", "ADMISSION"]) {
+export async function attachRequiredEvidence(
+  fileId: string,
+  uploadedById: string,
+  kinds: readonly EvidenceKind[] = ["APPLICATION", "AUTHORISATION", "DIAGNOSIS", "ADMISSION"],
+) {
   for (const kind of kinds) {
     await prisma.evidenceFile.create({
-      data: { fileId, kind, originalName: `${kind}.pdf`, contentType: "application/pdf", sizeBytes: 100, sha256: "0".repeat(64), storageKey: `test/${randomUUID()}`, uploadedById },
+      data: {
+        fileId,
+        kind,
+        originalName: `${kind}.pdf`,
+        contentType: "application/pdf",
+        sizeBytes: 100,
+        sha256: "0".repeat(64),
+        storageKey: `test/${randomUUID()}`,
+        uploadedById,
+      },
     });
   }
 }

@@ -43,8 +43,20 @@ export async function insertApprovedPayment(db: TSql, p: TApprovedPayment): Prom
                                reverses_entry_id, reason, recorded_by_id, approved_by_id, disbursement_id)
      SELECT $2, $1, $3::aid_type, $4::fund_source, $5, d.entry_date, $7, $8, $9, $12, $10, $11, d.id FROM d
      RETURNING id AS entry_id, disbursement_id`,
-    [p.fileId, p.organisationId, p.aidType, p.fundSource, p.amountFen, p.entryDate ?? null, p.purpose, p.studentResidentId ?? null,
-      p.reverses?.entryId ?? null, p.recordedById, p.approvedById, p.reverses?.reason ?? null],
+    [
+      p.fileId,
+      p.organisationId,
+      p.aidType,
+      p.fundSource,
+      p.amountFen,
+      p.entryDate ?? null,
+      p.purpose,
+      p.studentResidentId ?? null,
+      p.reverses?.entryId ?? null,
+      p.recordedById,
+      p.approvedById,
+      p.reverses?.reason ?? null,
+    ],
   );
   return { entryId: row!.entry_id, disbursementId: row!.disbursement_id };
 }
@@ -54,7 +66,10 @@ export async function insertApprovedPayment(db: TSql, p: TApprovedPayment): Prom
  * households for a batch of that many lines. File numbers BULK-1…, resident IDs 99000…1… (outside
  * any real region code, so they never meet the generated ones).
  */
-export async function insertPayableFiles(db: TSql, options: { organisationId: string; count: number; caseworkerId: string; officialId: string; series?: number }) {
+export async function insertPayableFiles(
+  db: TSql,
+  options: { organisationId: string; count: number; caseworkerId: string; officialId: string; series?: number },
+) {
   // A series (1–9) keeps several calls in one database apart: BULK3-…, resident IDs 993….
   const series = options.series === undefined ? "" : String(options.series);
   await run(

@@ -28,9 +28,23 @@ export async function insertOpenFile(
        'CONSISTENT', CURRENT_DATE + 90,
        CASE WHEN $3 = 'OBSERVATION' THEN 'RESOLVED'::exit_reason END, CASE WHEN $3 = 'OBSERVATION' THEN CURRENT_DATE + 365 END, $12, $13, $14, $15)
      RETURNING id, file_number`,
-    [organisationId, `T-${Date.now()}-${fileSeq}`, options.status ?? "OPEN", JSON.stringify(data), holder.name, holder.residentId, data.members.length,
-      data.fileLevel, people.caseworker.userId, people.official.userId, options.tier ?? "DEEP", options.perCapitaMonthlyFen ?? 45_000,
-      named.holderNamePinyin, named.holderNameInitials, named.holderNameGrams],
+    [
+      organisationId,
+      `T-${Date.now()}-${fileSeq}`,
+      options.status ?? "OPEN",
+      JSON.stringify(data),
+      holder.name,
+      holder.residentId,
+      data.members.length,
+      data.fileLevel,
+      people.caseworker.userId,
+      people.official.userId,
+      options.tier ?? "DEEP",
+      options.perCapitaMonthlyFen ?? 45_000,
+      named.holderNamePinyin,
+      named.holderNameInitials,
+      named.holderNameGrams,
+    ],
   );
   await sql.query(
     `INSERT INTO file_person (file_id, resident_id, is_holder) SELECT $1, m->>'residentId', ord = 1 FROM jsonb_array_elements($2::jsonb) WITH ORDINALITY AS t(m, ord)`,

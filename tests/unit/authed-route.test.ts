@@ -10,8 +10,13 @@ vi.mock("@/lib/auth/session", () => ({ getActor: async () => session.actor }));
 const { authedRoute } = await import("@/lib/actions/route");
 
 const auditor: TActor = {
-  userId: "u1", sessionId: "s1", username: "auditor", name: "审计员", roles: ["AUDITOR"],
-  organisation: { id: "o1", name: "兰州市总工会", path: "1", depth: 0 }, ip: "127.0.0.1",
+  userId: "u1",
+  sessionId: "s1",
+  username: "auditor",
+  name: "审计员",
+  roles: ["AUDITOR"],
+  organisation: { id: "o1", name: "兰州市总工会", path: "1", depth: 0 },
+  ip: "127.0.0.1",
 };
 const request = new Request("http://localhost/x/export?from=2026-01-01");
 const context = { params: Promise.resolve({ id: "abc" }) };
@@ -44,13 +49,25 @@ describe("authedRoute", () => {
 
   it("lets any signed-in user through when no roles are named, with the params and the request", async () => {
     session.actor = { ...auditor, roles: ["CASEWORKER"] };
-    const got = await answer(await authedRoute<{ id: string }>([], async (actor, req, { id }) => new Response(`${actor.name} ${id} ${new URL(req.url).searchParams.get("from")}`))(request, context));
+    const got = await answer(
+      await authedRoute<{ id: string }>([], async (actor, req, { id }) => new Response(`${actor.name} ${id} ${new URL(req.url).searchParams.get("from")}`))(
+        request,
+        context,
+      ),
+    );
     expect(got).toMatchObject({ status: 200, text: "审计员 abc 2026-01-01" });
   });
 
   it("answers a domain refusal with the status its code stands for and its Chinese message", async () => {
     session.actor = auditor;
-    const refuse = (error: Error, words?: { refused?: number }) => authedRoute(["AUDITOR"], async () => { throw error; }, words)(request, context).then(answer);
+    const refuse = (error: Error, words?: { refused?: number }) =>
+      authedRoute(
+        ["AUDITOR"],
+        async () => {
+          throw error;
+        },
+        words,
+      )(request, context).then(answer);
     expect(await refuse(new NotFoundError("批次不存在。"))).toMatchObject({ status: 404, text: "批次不存在。" });
     expect(await refuse(new ForbiddenError("只有审计人员可以导出完整身份号码。"))).toMatchObject({ status: 403, text: "只有审计人员可以导出完整身份号码。" });
     expect(await refuse(new ConflictError("文件尚未生成。"))).toMatchObject({ status: 409 });
@@ -61,7 +78,11 @@ describe("authedRoute", () => {
   it("logs an unexpected error and answers in Chinese, never with its text", async () => {
     session.actor = auditor;
     const logged = vi.spyOn(console, "error").mockImplementation(() => {});
-    const got = await answer(await authedRoute(["AUDITOR"], async () => { throw new Error("connection refused at 10.0.0.5"); })(request, context));
+    const got = await answer(
+      await authedRoute(["AUDITOR"], async () => {
+        throw new Error("connection refused at 10.0.0.5");
+      })(request, context),
+    );
     expect(got.status).toBe(500);
     expect(got.text).toContain("系统出现错误");
     expect(got.text).not.toContain("10.0.0.5");

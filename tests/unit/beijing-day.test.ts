@@ -5,7 +5,16 @@
 import { describe, expect, it } from "vitest";
 import { backupFileName } from "@/lib/backup/create-backup";
 import { nextBackupAt } from "@/lib/backup/schedule";
-import { calendarDateProblem, dateOnly, dateOnlyString, formatDate, formatFileStamp, isCalendarDate, nextShanghaiTime, todayInShanghai } from "@/lib/format/datetime";
+import {
+  calendarDateProblem,
+  dateOnly,
+  dateOnlyString,
+  formatDate,
+  formatFileStamp,
+  isCalendarDate,
+  nextShanghaiTime,
+  todayInShanghai,
+} from "@/lib/format/datetime";
 import { calendarDate } from "@/lib/forms/zod-fields";
 import { warningReportPeriod } from "@/lib/warnings/report-period";
 

@@ -42,7 +42,12 @@ describe("the one calendar-date schema", () => {
   });
 
   it("refuses month 00 and 13–99, and day 00", () => {
-    fc.assert(fc.property(impossibleMonthOrZeroDay, (value) => { expect(schema.safeParse(value).success).toBe(false); }), { numRuns: 300 });
+    fc.assert(
+      fc.property(impossibleMonthOrZeroDay, (value) => {
+        expect(schema.safeParse(value).success).toBe(false);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it("lets every real day through unchanged, and the Shanghai helpers give it back", () => {

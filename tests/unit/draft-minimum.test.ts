@@ -4,7 +4,18 @@ import { describe, expect, it } from "vitest";
 import { ZSaveDraftInput } from "@/lib/filing/schemas";
 
 const ORG = "00000000-0000-4000-8000-000000000001";
-const member = { name: "", relation: "SELF", residentId: "", birthDate: "", sex: "", health: "", disabilityGrade: "", education: "", employment: "", livesInHousehold: true };
+const member = {
+  name: "",
+  relation: "SELF",
+  residentId: "",
+  birthDate: "",
+  sex: "",
+  health: "",
+  disabilityGrade: "",
+  education: "",
+  employment: "",
+  livesInHousehold: true,
+};
 const draft = (holder: Partial<typeof member>) =>
   ZSaveDraftInput.safeParse({ data: { organisationId: ORG, members: [{ ...member, ...holder }], incomes: [], expenditures: [], secondaryCauses: [] } });
 

@@ -28,7 +28,11 @@ describe("filing rules", () => {
 
   it("ends observation only once its period is over", () => {
     const file = { status: "OBSERVATION" as const, observationUntil: day("2027-12-01") };
-    expect(canEndObservation(file, "2026-12-02")).toEqual({ ok: false, code: "OBSERVATION_RUNNING", reason: "渐退期至 2027 年 12 月 1 日结束，期满后才能结束跟踪。" });
+    expect(canEndObservation(file, "2026-12-02")).toEqual({
+      ok: false,
+      code: "OBSERVATION_RUNNING",
+      reason: "渐退期至 2027 年 12 月 1 日结束，期满后才能结束跟踪。",
+    });
     expect(canEndObservation(file, "2027-12-01")).toEqual({ ok: true });
     expect(canEndObservation({ ...file, status: "OPEN" }, "2027-12-02").ok).toBe(false);
   });

@@ -16,7 +16,14 @@ const ask = (roles: (typeof ROLES)[number][], status: string, isOwnSubmission = 
 
 describe("filingSteps offers what the step table allows", () => {
   it("answers the everyday cases as written out", () => {
-    expect(ask(["OFFICIAL"], "SUBMITTED")).toMatchObject({ review: true, civilCheck: true, reject: true, startPublicity: false, approve: false, ownSubmission: false });
+    expect(ask(["OFFICIAL"], "SUBMITTED")).toMatchObject({
+      review: true,
+      civilCheck: true,
+      reject: true,
+      startPublicity: false,
+      approve: false,
+      ownSubmission: false,
+    });
     expect(ask(["OFFICIAL"], "SUBMITTED", true)).toMatchObject({ review: false, civilCheck: false, reject: false, ownSubmission: true });
     expect(ask(["CASEWORKER"], "PUBLICITY")).toMatchObject({ recordObjection: true, civilCheck: true, resolveObjection: false, approve: false, reject: false });
     expect(ask(["CASEWORKER"], "PUBLICITY", true)).toMatchObject({ recordObjection: true, civilCheck: false, ownSubmission: true });
@@ -30,20 +37,27 @@ describe("filingSteps offers what the step table allows", () => {
   });
 
   it("says why approval waits, from the same rule approveFiling enforces", () => {
-    expect(filingSteps({ ...base, roles: ["OFFICIAL"], status: "PUBLICITY", isOwnSubmission: false, publicityEnd: "2026-12-07" }).approveBlocked).toBe("公示期至 2026-12-07 结束，期满后（次日起）才能审定。");
-    expect(filingSteps({ ...base, roles: ["OFFICIAL"], status: "PUBLICITY", isOwnSubmission: false, unresolvedObjections: 2 }).approveBlocked).toBe("有 2 条公示异议尚未登记处理结果，处理完毕后才能审定。");
+    expect(filingSteps({ ...base, roles: ["OFFICIAL"], status: "PUBLICITY", isOwnSubmission: false, publicityEnd: "2026-12-07" }).approveBlocked).toBe(
+      "公示期至 2026-12-07 结束，期满后（次日起）才能审定。",
+    );
+    expect(filingSteps({ ...base, roles: ["OFFICIAL"], status: "PUBLICITY", isOwnSubmission: false, unresolvedObjections: 2 }).approveBlocked).toBe(
+      "有 2 条公示异议尚未登记处理结果，处理完毕后才能审定。",
+    );
   });
 
   it("agrees with FILING_STEPS for every role, status and authorship", () => {
     const names = Object.keys(FILING_STEPS) as TFilingStepName[];
-    for (const role of ROLES) for (const status of STATUSES) for (const own of [false, true]) {
-      const offered = ask([role], status, own);
-      for (const name of names) {
-        const entry = FILING_STEPS[name];
-        const expected = (entry.from as readonly string[]).includes(status) && (entry.roles as readonly string[]).includes(role) && !(entry.notSubmitter && own);
-        expect(offered[name], `${name} for ${role} on ${status}${own ? " (own)" : ""}`).toBe(expected);
-      }
-    }
+    for (const role of ROLES)
+      for (const status of STATUSES)
+        for (const own of [false, true]) {
+          const offered = ask([role], status, own);
+          for (const name of names) {
+            const entry = FILING_STEPS[name];
+            const expected =
+              (entry.from as readonly string[]).includes(status) && (entry.roles as readonly string[]).includes(role) && !(entry.notSubmitter && own);
+            expect(offered[name], `${name} for ${role} on ${status}${own ? " (own)" : ""}`).toBe(expected);
+          }
+        }
   });
 
   it("names each barred step in the submitter's refusal with the table's label", () => {

@@ -9,6 +9,11 @@ describe("cutRows", () => {
     expect(cutRows([1, 2, 3], 2)).toEqual([[1, 2], [3]]);
     expect(cutRows([1, 2], 2)).toEqual([[1, 2]]);
     expect(ROWS_PER_SHEET).toEqual({ members: 10, ledger: 20, visits: 10, measures: 8 });
-    expect(cutRows(Array.from({ length: 41 }, (_, i) => i), ROWS_PER_SHEET.ledger).map((s) => s.length)).toEqual([20, 20, 1]);
+    expect(
+      cutRows(
+        Array.from({ length: 41 }, (_, i) => i),
+        ROWS_PER_SHEET.ledger,
+      ).map((s) => s.length),
+    ).toEqual([20, 20, 1]);
   });
 });

@@ -68,7 +68,13 @@ describe("import boundaries", () => {
 
   it("marks every domain module server-only", () => {
     // A feature's actions.ts starts with "use server" instead (the directive must come first).
-    const domain = files.filter((f) => !/\/actions\.ts$/.test(f) && /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic|warnings|referrals|signals)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample|pick-policy|report-period)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(f));
+    const domain = files.filter(
+      (f) =>
+        !/\/actions\.ts$/.test(f) &&
+        /^lib\/(users|organisations|audit|data|policy|evidence|ledger|calendar|dynamic|warnings|referrals|signals)\/(?!schemas|pagination|ids|labels|rules|catalogue|figures|regions|sample|pick-policy|report-period)|^lib\/workbench\/|^lib\/reports\/(?!period|report-tables)|^lib\/filing\/(?!schemas|labels|figures|suggest-tier|describe|form-values|filing-rules|name-search)/.test(
+          f,
+        ),
+    );
     const missing = domain.filter((file) => !readFileSync(path.join(ROOT, file), "utf8").startsWith('import "server-only";'));
     expect(missing).toEqual([]);
   });
@@ -88,7 +94,10 @@ describe("import boundaries", () => {
     expect(actionFiles.length).toBeGreaterThan(0);
     for (const file of actionFiles) {
       const exports = [...readFileSync(path.join(ROOT, file), "utf8").matchAll(/^export (?:const|async function|function) (\w+)/gm)].map((m) => m[1]!);
-      expect(exports.filter((name) => !name.endsWith("Action")), file).toEqual([]);
+      expect(
+        exports.filter((name) => !name.endsWith("Action")),
+        file,
+      ).toEqual([]);
     }
   });
 });

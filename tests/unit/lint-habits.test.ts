@@ -56,7 +56,7 @@ describe("the date habits", () => {
 
 describe("the component habit", () => {
   it("refuses a role decided in a component, and not in lib/", async () => {
-    const code = "export const offer = (roles: string[], role: string) => roles.includes(\"OFFICIAL\") || role === \"CASEWORKER\";";
+    const code = 'export const offer = (roles: string[], role: string) => roles.includes("OFFICIAL") || role === "CASEWORKER";';
     expect(await habits(code, "components/somewhere/planted.tsx")).toEqual([
       expect.stringContaining("A role decided in a component"),
       expect.stringContaining("A role decided in a component"),

@@ -44,7 +44,13 @@ export function violations(file: string, text: string): string[] {
   // A role or status constant imported to decide (e.g. WARNING_ACTORS, EVIDENCE_UPLOAD_STATUSES);
   // naming who may open the page (requirePageActor(...SECTION_ROLES.x)) is stripped above.
   for (const m of code.matchAll(/import\s*(?:type\s*)?\{([^}]*)\}\s*from/g)) {
-    for (const name of m[1]!.split(",").map((n) => n.trim().replace(/^type\s+/, "").split(/\s+as\s+/).pop()!)) {
+    for (const name of m[1]!.split(",").map((n) =>
+      n
+        .trim()
+        .replace(/^type\s+/, "")
+        .split(/\s+as\s+/)
+        .pop()!,
+    )) {
       if (!/^[A-Z][A-Z0-9_]*_(ROLES|STATUSES|READERS|ACTORS|EDITORS|DECIDERS)$/.test(name)) continue;
       const uses = code.split(/\n/).filter((line) => !/^\s*import\b/.test(line) && new RegExp(`\\b${name}\\b`).test(line));
       if (uses.length > 0) found.push(`decides with ${name}`);
@@ -68,13 +74,20 @@ describe("pages and components ask lib/<feature>/rules.ts what is allowed", () =
 
   it("catches each kind of restated rule (the guard itself can fail)", () => {
     const page = "app/(app)/x/page.tsx";
-    expect(violations(page, 'import { hasRole } from "@/lib/auth/actor";\nconst a = hasRole(actor, "CASEWORKER");')).toEqual(["imports hasRole/assertRole", "names a role"]);
+    expect(violations(page, 'import { hasRole } from "@/lib/auth/actor";\nconst a = hasRole(actor, "CASEWORKER");')).toEqual([
+      "imports hasRole/assertRole",
+      "names a role",
+    ]);
     expect(violations("components/x.tsx", 'const official = roles.includes("OFFICIAL");')).toEqual(["reads roles (roles.includes …)", "names a role"]);
     expect(violations(page, "<Panel roles={actor.roles} />")).toEqual(["passes roles to a component"]);
     expect(violations(page, "const mine = c.requestedById === actor.userId;")).toEqual(["compares a record's maker with actor.userId"]);
-    expect(violations(page, 'import { EVIDENCE_UPLOAD_STATUSES } from "@/lib/filing/rules";\nconst ok = EVIDENCE_UPLOAD_STATUSES.includes(file.status);')).toEqual(["decides with EVIDENCE_UPLOAD_STATUSES"]);
+    expect(
+      violations(page, 'import { EVIDENCE_UPLOAD_STATUSES } from "@/lib/filing/rules";\nconst ok = EVIDENCE_UPLOAD_STATUSES.includes(file.status);'),
+    ).toEqual(["decides with EVIDENCE_UPLOAD_STATUSES"]);
     // Who may open the page, a role label shown as data, and a comment are not decisions.
-    expect(violations(page, 'import { SECTION_ROLES } from "@/lib/auth/navigation";\nconst actor = await requirePageActor(...SECTION_ROLES.archive);')).toEqual([]);
+    expect(violations(page, 'import { SECTION_ROLES } from "@/lib/auth/navigation";\nconst actor = await requirePageActor(...SECTION_ROLES.archive);')).toEqual(
+      [],
+    );
     expect(violations(page, 'const actor = await requirePageActor("OFFICIAL", "AUDITOR");')).toEqual([]);
     expect(violations(page, '// officials ("OFFICIAL") approve\nconst x = canApproveBatch(actor, batch).ok;')).toEqual([]);
     expect(violations("components/users/create-user-form.tsx", 'defaultValues: { roles: ["CASEWORKER"] }')).toEqual([]);

@@ -60,7 +60,15 @@ describe("readXlsx", () => {
     const first = workbook.addWorksheet("户信息");
     first.addRow(["户编号", "出生日期", "收入", "身份证号", "是否会员", "合计", "说明"]);
     // eslint-disable-next-line no-loss-of-precision -- the point: an ID number typed as a number has already lost its last digits
-    const row = first.addRow(["  B1 ", new Date(Date.UTC(1980, 4, 12)), 1800.456, 620121198005120012, true, { formula: "1+1", result: 2 }, { richText: [{ text: "因病" }, { text: "致困", font: { bold: true } }] }]);
+    const row = first.addRow([
+      "  B1 ",
+      new Date(Date.UTC(1980, 4, 12)),
+      1800.456,
+      620121198005120012,
+      true,
+      { formula: "1+1", result: 2 },
+      { richText: [{ text: "因病" }, { text: "致困", font: { bold: true } }] },
+    ]);
     row.getCell(2).numFmt = "yyyy-mm-dd";
     first.getCell("A4").value = "隔行";
     first.getCell("D4").value = { formula: 'CONCAT("甘","肃")', result: "甘肃" };
@@ -102,24 +110,27 @@ describe("readXlsx", () => {
   });
 
   it("reads prefixed elements, phonetic guides, entities, CDATA, inline strings and 1904 dates", async () => {
-    const bytes = zip({
-      "[Content_Types].xml": "<Types/>",
-      "_rels/.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
-      "xl/workbook.xml": `<?xml version="1.0"?><x:workbook ${NS} xmlns:r="${REL}"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="名单" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>`,
-      "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
+    const bytes = zip(
+      {
+        "[Content_Types].xml": "<Types/>",
+        "_rels/.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`,
+        "xl/workbook.xml": `<?xml version="1.0"?><x:workbook ${NS} xmlns:r="${REL}"><x:workbookPr date1904="1"/><x:sheets><x:sheet name="名单" sheetId="1" r:id="rId1"/></x:sheets></x:workbook>`,
+        "xl/_rels/workbook.xml.rels": `<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">
           <Relationship Id="rId1" Type="${REL}/worksheet" Target="worksheets/sheet1.xml"/>
           <Relationship Id="rId2" Type="${REL}/sharedStrings" Target="/xl/sharedStrings.xml"/>
           <Relationship Id="rId3" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
-      "xl/sharedStrings.xml": `<x:sst ${NS}><x:si><x:t>姓名</x:t></x:si><x:si><x:r><x:t>王</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t xml:space="preserve">静 </x:t></x:r><x:rPh sb="0" eb="1"><x:t>ワン</x:t></x:rPh></x:si><x:si><x:t>A&amp;B &#x4E2D;&#20013;</x:t></x:si></x:sst>`,
-      "xl/styles.xml": `<x:styleSheet ${NS}><x:numFmts count="1"><x:numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></x:numFmts>
+        "xl/sharedStrings.xml": `<x:sst ${NS}><x:si><x:t>姓名</x:t></x:si><x:si><x:r><x:t>王</x:t></x:r><x:r><x:rPr><x:b/></x:rPr><x:t xml:space="preserve">静 </x:t></x:r><x:rPh sb="0" eb="1"><x:t>ワン</x:t></x:rPh></x:si><x:si><x:t>A&amp;B &#x4E2D;&#20013;</x:t></x:si></x:sst>`,
+        "xl/styles.xml": `<x:styleSheet ${NS}><x:numFmts count="1"><x:numFmt numFmtId="164" formatCode="yyyy&quot;年&quot;m&quot;月&quot;d&quot;日&quot;"/></x:numFmts>
           <x:cellStyleXfs count="1"><x:xf numFmtId="14"/></x:cellStyleXfs><x:cellXfs count="3"><x:xf numFmtId="0"/><x:xf numFmtId="164"/><x:xf numFmtId="4"/></x:cellXfs></x:styleSheet>`,
-      "xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><x:worksheet ${NS}><x:sheetData>
+        "xl/worksheets/sheet1.xml": `<?xml version="1.0" encoding="UTF-8"?><x:worksheet ${NS}><x:sheetData>
           <x:row r="1"><x:c r="A1" t="s"><x:v>0</x:v></x:c><x:c r="C1" t="inlineStr"><x:is><x:t>备注</x:t></x:is></x:c></x:row>
           <!-- a comment between rows -->
           <x:row r="3"><x:c
             r='A3' t='s'><x:v>1</x:v></x:c><x:c r="B3" s="1"><x:v>0</x:v></x:c><x:c r="C3" t="str"><x:v><![CDATA[<不是标签>]]></x:v></x:c><x:c r="D3" s="2"><x:v>12.5</x:v></x:c><x:c r="E3" t="s"><x:v>2</x:v></x:c><x:c r="F3"/></x:row>
         </x:sheetData></x:worksheet>`,
-    }, ["xl/workbook.xml"]);
+      },
+      ["xl/workbook.xml"],
+    );
 
     const [sheet] = await readXlsx(bytes);
 

@@ -8,13 +8,17 @@ import { QUALITY_NOTE, reportFileName } from "@/lib/reports/report-tables";
 describe("report downloads and words", () => {
   it("names each table's download after its whole title", () => {
     const period = { from: "2026-12-01", to: "2026-12-31" };
-    const names = ["期间救助资金（按组织）", "期间救助资金（按救助类型）", "期间救助资金（按资金来源）"].map((title) => reportFileName("兰州市总工会", period, [{ title }]));
+    const names = ["期间救助资金（按组织）", "期间救助资金（按救助类型）", "期间救助资金（按资金来源）"].map((title) =>
+      reportFileName("兰州市总工会", period, [{ title }]),
+    );
     expect(names).toEqual([
       "统计报表-兰州市总工会-2026-12-01至2026-12-31-期间救助资金-按组织.xlsx",
       "统计报表-兰州市总工会-2026-12-01至2026-12-31-期间救助资金-按救助类型.xlsx",
       "统计报表-兰州市总工会-2026-12-01至2026-12-31-期间救助资金-按资金来源.xlsx",
     ]);
-    expect(reportFileName("兰州市总工会", period, [{ title: "期末在档户数（截至 2026-12-31）" }])).toBe("统计报表-兰州市总工会-2026-12-01至2026-12-31-期末在档户数-截至 2026-12-31.xlsx");
+    expect(reportFileName("兰州市总工会", period, [{ title: "期末在档户数（截至 2026-12-31）" }])).toBe(
+      "统计报表-兰州市总工会-2026-12-01至2026-12-31-期末在档户数-截至 2026-12-31.xlsx",
+    );
     expect(reportFileName("兰州市总工会", period, [{ title: "a" }, { title: "b" }])).toBe("统计报表-兰州市总工会-2026-12-01至2026-12-31.xlsx");
   });
 
@@ -26,11 +30,17 @@ describe("report downloads and words", () => {
 
   it("writes the period shown into its own box", () => {
     const month = ZReportQuery.parse({});
-    expect(queryShowing(month, { kind: "month", from: "2026-12-01", to: "2026-12-31", label: "2026年12月" })).toMatchObject({ kind: "month", month: "2026-12" });
+    expect(queryShowing(month, { kind: "month", from: "2026-12-01", to: "2026-12-31", label: "2026年12月" })).toMatchObject({
+      kind: "month",
+      month: "2026-12",
+    });
     expect(queryShowing(ZReportQuery.parse({ kind: "quarter" }), { kind: "quarter", from: "2026-10-01", to: "2026-12-31", label: "" }).quarter).toBe("2026-Q4");
     expect(queryShowing(ZReportQuery.parse({ kind: "quarter" }), { kind: "quarter", from: "2026-01-01", to: "2026-03-31", label: "" }).quarter).toBe("2026-Q1");
     expect(queryShowing(ZReportQuery.parse({ kind: "year" }), { kind: "year", from: "2025-01-01", to: "2025-12-31", label: "" }).year).toBe("2025");
-    expect(queryShowing(ZReportQuery.parse({ kind: "range" }), { kind: "range", from: "2026-01-01", to: "2026-12-06", label: "" })).toMatchObject({ from: "2026-01-01", to: "2026-12-06" });
+    expect(queryShowing(ZReportQuery.parse({ kind: "range" }), { kind: "range", from: "2026-01-01", to: "2026-12-06", label: "" })).toMatchObject({
+      from: "2026-01-01",
+      to: "2026-12-06",
+    });
   });
 
   it("refuses a fifth quarter with words that say how to write one", () => {

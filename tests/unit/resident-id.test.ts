@@ -29,7 +29,10 @@ function expectError(raw: string, code: TResidentIdError, opts = {}) {
 describe("validateResidentId", () => {
   it("accepts the GB 11643-1999 example and reads birth date and sex from it", () => {
     expect(validateResidentId("11010519491231002X", { today: TODAY })).toEqual({
-      ok: true, id: "11010519491231002X", birthDate: "1949-12-31", sex: "FEMALE",
+      ok: true,
+      id: "11010519491231002X",
+      birthDate: "1949-12-31",
+      sex: "FEMALE",
     });
   });
 
@@ -98,7 +101,8 @@ describe("validateResidentId", () => {
     const bornNov24 = withCheck("11010520261124001");
     // 23:59:59 on 23 November in Shanghai: the 24th is still tomorrow.
     expect(validateResidentId(bornNov24, { today: new Date("2026-11-23T15:59:59Z") })).toMatchObject({
-      ok: false, code: "BIRTH_DATE_FUTURE",
+      ok: false,
+      code: "BIRTH_DATE_FUTURE",
     });
     // 00:00 on 24 November in Shanghai, while it is still the 23rd in UTC: born today is fine.
     expect(validateResidentId(bornNov24, { today: new Date("2026-11-23T16:00:00Z") }).ok).toBe(true);

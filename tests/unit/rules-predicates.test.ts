@@ -26,17 +26,37 @@ describe("ledger rules", () => {
     expect(canEditBatch(official, { status: "DRAFT" }).ok).toBe(false);
   });
   it("keeps a disbursement's recorder from deciding it", () => {
-    expect(canApproveDisbursement(both, { status: "PENDING", recordedById: "u-both" })).toEqual({ ok: false, code: "MAKER_CHECKER", reason: "不能审批自己登记的发放，请由其他审批人办理。" });
+    expect(canApproveDisbursement(both, { status: "PENDING", recordedById: "u-both" })).toEqual({
+      ok: false,
+      code: "MAKER_CHECKER",
+      reason: "不能审批自己登记的发放，请由其他审批人办理。",
+    });
     expect(canApproveDisbursement(official, { status: "PENDING", recordedById: "u-both" }).ok).toBe(true);
   });
   it("offers the household ledger's buttons as the domain functions allow", () => {
-    expect(canRecordBankAccount(caseworker, { status: "DRAFT" })).toEqual({ ok: false, code: "FILE_NOT_ELIGIBLE", reason: "只能为已提交或在档的档案登记银行账户。" });
+    expect(canRecordBankAccount(caseworker, { status: "DRAFT" })).toEqual({
+      ok: false,
+      code: "FILE_NOT_ELIGIBLE",
+      reason: "只能为已提交或在档的档案登记银行账户。",
+    });
     expect(canRecordBankAccount(caseworker, { status: "SUBMITTED" }).ok).toBe(true);
-    expect(canReverseEntry(caseworker, { isReversal: false, reversed: true, reversalPending: false })).toEqual({ ok: false, code: "ALREADY_REVERSED", reason: "该记录已经冲正，不能重复冲正。" });
+    expect(canReverseEntry(caseworker, { isReversal: false, reversed: true, reversalPending: false })).toEqual({
+      ok: false,
+      code: "ALREADY_REVERSED",
+      reason: "该记录已经冲正，不能重复冲正。",
+    });
   });
   it("confirms a return file only as an official who did not make the batch", () => {
-    expect(canConfirmBatchReturn(caseworker, { createdById: "x", submittedById: "y" })).toEqual({ ok: false, code: "FORBIDDEN", reason: "核对无误。请由审批人确认导入。" });
-    expect(canConfirmBatchReturn(both, { createdById: "x", submittedById: "u-both" })).toEqual({ ok: false, code: "MAKER_CHECKER", reason: "不能确认自己编制或提交的批次的回盘，请由其他审批人办理。" });
+    expect(canConfirmBatchReturn(caseworker, { createdById: "x", submittedById: "y" })).toEqual({
+      ok: false,
+      code: "FORBIDDEN",
+      reason: "核对无误。请由审批人确认导入。",
+    });
+    expect(canConfirmBatchReturn(both, { createdById: "x", submittedById: "u-both" })).toEqual({
+      ok: false,
+      code: "MAKER_CHECKER",
+      reason: "不能确认自己编制或提交的批次的回盘，请由其他审批人办理。",
+    });
   });
 });
 
@@ -55,7 +75,11 @@ describe("import rules", () => {
   it("tells who may decide a batch of existing files", () => {
     expect(canDecideImport(official, waiting).ok).toBe(true);
     expect(canDecideImport(caseworker, waiting)).toEqual({ ok: false, code: "FORBIDDEN", reason: "该批次等待工作人员审批。" });
-    expect(canDecideImport({ ...both, userId: "u-caseworker" }, waiting, "驳回")).toEqual({ ok: false, code: "MAKER_CHECKER", reason: "不能驳回自己上传的导入批次，请由其他工作人员审批。" });
+    expect(canDecideImport({ ...both, userId: "u-caseworker" }, waiting, "驳回")).toEqual({
+      ok: false,
+      code: "MAKER_CHECKER",
+      reason: "不能驳回自己上传的导入批次，请由其他工作人员审批。",
+    });
   });
   it("lets only the importer confirm, and says so to anyone else", () => {
     expect(canCommitImport(caseworker, { status: "READY", createdById: "u-caseworker" }).ok).toBe(true);

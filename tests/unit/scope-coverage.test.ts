@@ -20,6 +20,10 @@ describe("the statement check's list of scoped tables", () => {
     const { SCOPED_TABLES } = await import("@/lib/db/statement-scope");
     const schema = readFileSync(new URL("../../prisma/schema.prisma", import.meta.url), "utf8");
     const tableOf = new Map([...schema.matchAll(/^model (\w+) \{([\s\S]*?)^\}/gm)].map((m) => [m[1]!, /@@map\("(\w+)"\)/.exec(m[2]!)?.[1] ?? m[1]!]));
-    expect([...SCOPED_TABLES].sort()).toEqual(Object.keys(SCOPE_BY_MODEL).map((m) => tableOf.get(m)).sort());
+    expect([...SCOPED_TABLES].sort()).toEqual(
+      Object.keys(SCOPE_BY_MODEL)
+        .map((m) => tableOf.get(m))
+        .sort(),
+    );
   });
 });

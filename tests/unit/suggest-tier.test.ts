@@ -22,7 +22,10 @@ describe("suggestTier — income tiers", () => {
   it("computes per-capita monthly income and explains it", () => {
     const result = suggest({ annualIncomeFen: 2_400_000, annualRigidExpenditureFen: 348_000, householdSize: 3 });
     expect(result).toMatchObject({
-      tier: "RELATIVE", perCapitaMonthlyFen: 57_000, deepThresholdFen: 57_000, relativeThresholdFen: 114_000,
+      tier: "RELATIVE",
+      perCapitaMonthlyFen: 57_000,
+      deepThresholdFen: 57_000,
+      relativeThresholdFen: 114_000,
     });
     expect(result.steps[0]).toBe("人均月收入 = (年收入 ¥24,000.00 − 年刚性支出 ¥3,480.00) ÷ 12 ÷ 3 人 = ¥570.00（不足 1 分的部分舍去）");
     expect(result.steps[1]).toBe("深度困难线 = 低保标准 ¥570.00/人·月；相对困难线 = ¥570.00 × 2 = ¥1,140.00");
@@ -62,7 +65,8 @@ describe("suggestTier — income tiers", () => {
   it("rounds a fractional relative line up to whole fen, so the comparison stays exact", () => {
     const policy = { ...POLICY, dibaoMonthlyFen: 57_001, relativeMultiplier: 1.5 }; // line 85501.5 fen
     expect(suggest({ policy, householdSize: 1, annualIncomeFen: annualFor(85_501, 1) })).toMatchObject({
-      tier: "RELATIVE", relativeThresholdFen: 85_502,
+      tier: "RELATIVE",
+      relativeThresholdFen: 85_502,
     });
     expect(suggest({ policy, householdSize: 1, annualIncomeFen: annualFor(85_502, 1) })).toMatchObject({ tier: null });
   });
@@ -75,9 +79,7 @@ describe("suggestTier — accident", () => {
   it("does not suggest ACCIDENT when the loss is exactly 80 % of income", () => {
     const result = suggest({ ...base, accidentLossFen: 1_600_000 });
     expect(result.tier).toBeNull();
-    expect(result.steps.at(-1)).toBe(
-      "突发事件造成的损失及刚性支出 ¥16,000.00 未超过 年收入 ¥20,000.00 × 80% = ¥16,000.00 → 不符合建档条件",
-    );
+    expect(result.steps.at(-1)).toBe("突发事件造成的损失及刚性支出 ¥16,000.00 未超过 年收入 ¥20,000.00 × 80% = ¥16,000.00 → 不符合建档条件");
   });
 
   it("suggests ACCIDENT when the loss exceeds 80 % of income by one fen", () => {

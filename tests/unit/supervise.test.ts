@@ -27,14 +27,20 @@ describe("supervise", () => {
   it("starts a child killed with -9 again, says why, and stops it on request without restarting", async () => {
     const lines: string[] = [];
     const supervised = supervise({
-      name: "网页服务", start: idle, log: (l) => lines.push(l), firstDelayMs: 100,
-      requestStop: (c) => c.kill("SIGTERM"), forceStop: (c) => c.kill("SIGKILL"),
+      name: "网页服务",
+      start: idle,
+      log: (l) => lines.push(l),
+      firstDelayMs: 100,
+      requestStop: (c) => c.kill("SIGTERM"),
+      forceStop: (c) => c.kill("SIGKILL"),
     });
     await waitFor(() => supervised.current()?.pid !== undefined);
     const first = supervised.current()!.pid!;
     process.kill(first, "SIGKILL");
     await waitFor(() => supervised.current()?.pid !== undefined && supervised.current()!.pid !== first);
-    expect(lines).toEqual(["网页服务意外退出（被强制结束（SIGKILL，常见原因：内存不足或 kill -9）），0.1 秒后重新启动（连续第 1 次）；数据库和其他进程照常运行。"]);
+    expect(lines).toEqual([
+      "网页服务意外退出（被强制结束（SIGKILL，常见原因：内存不足或 kill -9）），0.1 秒后重新启动（连续第 1 次）；数据库和其他进程照常运行。",
+    ]);
 
     const second = supervised.current()!;
     await supervised.stop();
@@ -47,8 +53,13 @@ describe("supervise", () => {
   it("backs off a child that keeps crashing: each pause twice the one before, up to the cap", async () => {
     const lines: string[] = [];
     const supervised = supervise({
-      name: "定时任务进程", start: crash, log: (l) => lines.push(l), firstDelayMs: 50, maxDelayMs: 200,
-      requestStop: (c) => c.kill("SIGTERM"), forceStop: (c) => c.kill("SIGKILL"),
+      name: "定时任务进程",
+      start: crash,
+      log: (l) => lines.push(l),
+      firstDelayMs: 50,
+      maxDelayMs: 200,
+      requestStop: (c) => c.kill("SIGTERM"),
+      forceStop: (c) => c.kill("SIGKILL"),
     });
     await waitFor(() => lines.length >= 5, 20_000);
     await supervised.stop();
@@ -67,8 +78,13 @@ describe("supervise", () => {
     // Two quick crashes, then a run longer than `healthyMs`, then a crash.
     const start = () => (++runs === 3 ? spawn(process.execPath, ["-e", "setTimeout(() => process.exit(4), 400)"], { stdio: "ignore" }) : crash());
     const supervised = supervise({
-      name: "网页服务", start, log: (l) => lines.push(l), firstDelayMs: 50, healthyMs: 300,
-      requestStop: (c) => c.kill("SIGTERM"), forceStop: (c) => c.kill("SIGKILL"),
+      name: "网页服务",
+      start,
+      log: (l) => lines.push(l),
+      firstDelayMs: 50,
+      healthyMs: 300,
+      requestStop: (c) => c.kill("SIGTERM"),
+      forceStop: (c) => c.kill("SIGKILL"),
     });
     await waitFor(() => lines.length >= 3, 20_000);
     await supervised.stop();

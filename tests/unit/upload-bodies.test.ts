@@ -23,13 +23,16 @@ function multipart(fileName: string, content = "%PDF-1.7\n"): Buffer<ArrayBuffer
 /** A body of `chunks` chunks of `size` bytes that counts how many were pulled. */
 function countingStream(chunks: number, size: number) {
   const counter = { pulled: 0 };
-  const stream = new ReadableStream<Uint8Array>({
-    pull(controller) {
-      if (counter.pulled === chunks) return controller.close();
-      counter.pulled += 1;
-      controller.enqueue(new Uint8Array(size));
+  const stream = new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        if (counter.pulled === chunks) return controller.close();
+        counter.pulled += 1;
+        controller.enqueue(new Uint8Array(size));
+      },
     },
-  }, { highWaterMark: 0 }); // pulled only when read, so `pulled` counts what was read
+    { highWaterMark: 0 },
+  ); // pulled only when read, so `pulled` counts what was read
   return { stream, counter };
 }
 

@@ -46,7 +46,11 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
       <PageHeader
         title="资金下拨与额度"
         description={`${actor.organisation.name} · ${year} 年度。审批发放时，审批人所在单位的可用额度须足够支付。`}
-        actions={<Link href={`/allocations/report?kind=year&year=${year}`} className="text-sm text-brand-700 hover:underline">资金额度使用报表</Link>}
+        actions={
+          <Link href={`/allocations/report?kind=year&year=${year}`} className="text-sm text-brand-700 hover:underline">
+            资金额度使用报表
+          </Link>
+        }
       />
       <div className="space-y-6">
         <Card title={`${year} 年可用额度`}>
@@ -54,10 +58,16 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
             {[own, ...children].map((b) => (
               <tr key={b.organisationId} className={b.own ? "bg-brand-50/40 font-medium" : ""}>
                 <Td className="whitespace-nowrap">
-                  <Link href={`/allocations?year=${year}&org=${b.organisationId}`} className="text-brand-700 hover:underline">{b.name}</Link>
+                  <Link href={`/allocations?year=${year}&org=${b.organisationId}`} className="text-brand-700 hover:underline">
+                    {b.name}
+                  </Link>
                   {b.own && <span className="ml-1 text-xs text-slate-500">（本单位）</span>}
                 </Td>
-                {FUNDS.map((f) => <Td key={f} className="text-right tabular-nums whitespace-nowrap" >{formatFen(b.byFund[f] ?? 0)}</Td>)}
+                {FUNDS.map((f) => (
+                  <Td key={f} className="text-right tabular-nums whitespace-nowrap">
+                    {formatFen(b.byFund[f] ?? 0)}
+                  </Td>
+                ))}
               </tr>
             ))}
           </Table>
@@ -69,7 +79,11 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
               organisationName={actor.organisation.name}
               recipients={children.map((c) => ({ id: c.organisationId, name: c.name }))}
               adjustable={adjustable.map((a) => ({
-                id: a.id, fundSource: a.fundSource, recipient: a.recipient, netFen: a.netFen, year,
+                id: a.id,
+                fundSource: a.fundSource,
+                recipient: a.recipient,
+                netFen: a.netFen,
+                year,
                 label: `${a.entryDate} ${ALLOCATION_KIND_LABELS[a.kind]}${a.recipient ? ` ${a.recipient}` : ""} ${FUND_SOURCE_LABELS[a.fundSource]} ${formatFen(a.netFen)}`,
               }))}
               balances={Object.fromEntries([["", own.byFund], ...children.map((c) => [c.organisationId, c.byFund])])}
@@ -88,21 +102,33 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
               <span className="mb-1 block text-slate-600">资金来源</span>
               <Select name="fund" defaultValue={fundSource ?? ""}>
                 <option value="">全部</option>
-                {FUNDS.map((f) => <option key={f} value={f}>{FUND_SOURCE_LABELS[f]}</option>)}
+                {FUNDS.map((f) => (
+                  <option key={f} value={f}>
+                    {FUND_SOURCE_LABELS[f]}
+                  </option>
+                ))}
               </Select>
             </label>
             <label className="text-sm">
               <span className="mb-1 block text-slate-600">类型</span>
               <Select name="kind" defaultValue={kind ?? ""}>
                 <option value="">全部</option>
-                {Object.entries(ALLOCATION_KIND_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+                {Object.entries(ALLOCATION_KIND_LABELS).map(([k, l]) => (
+                  <option key={k} value={k}>
+                    {l}
+                  </option>
+                ))}
               </Select>
             </label>
             <label className="text-sm">
               <span className="mb-1 block text-slate-600">单位</span>
               <Select name="org" defaultValue={organisationId ?? ""}>
                 <option value="">全部</option>
-                {[own, ...children].map((b) => <option key={b.organisationId} value={b.organisationId}>{b.name}</option>)}
+                {[own, ...children].map((b) => (
+                  <option key={b.organisationId} value={b.organisationId}>
+                    {b.name}
+                  </option>
+                ))}
               </Select>
             </label>
           </SearchForm>
@@ -123,9 +149,15 @@ export default async function AllocationsPage({ searchParams }: { searchParams: 
                     <Td className={`text-right tabular-nums whitespace-nowrap ${r.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(r.amountFen)}</Td>
                     <Td>
                       {r.note}
-                      {r.adjusts && <span className="block text-xs text-slate-500">调整 {r.adjusts.entryDate} 的{ALLOCATION_KIND_LABELS[r.adjusts.kind]}记录</span>}
+                      {r.adjusts && (
+                        <span className="block text-xs text-slate-500">
+                          调整 {r.adjusts.entryDate} 的{ALLOCATION_KIND_LABELS[r.adjusts.kind]}记录
+                        </span>
+                      )}
                     </Td>
-                    <Td className="whitespace-nowrap text-xs text-slate-600">{r.recordedBy ? `${r.recordedBy} · ${formatDateTime(r.createdAt)}` : "系统生成"}</Td>
+                    <Td className="whitespace-nowrap text-xs text-slate-600">
+                      {r.recordedBy ? `${r.recordedBy} · ${formatDateTime(r.createdAt)}` : "系统生成"}
+                    </Td>
                   </tr>
                 ))}
               </Table>

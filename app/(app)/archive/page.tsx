@@ -18,7 +18,19 @@ import { listScopeOrganisations } from "@/lib/organisations/organisations";
 
 export const metadata = { title: "档案" };
 
-function FilterSelect({ name, label, labels, value, all = "全部" }: { name: string; label: string; labels: Record<string, string>; value?: string; all?: string }) {
+function FilterSelect({
+  name,
+  label,
+  labels,
+  value,
+  all = "全部",
+}: {
+  name: string;
+  label: string;
+  labels: Record<string, string>;
+  value?: string;
+  all?: string;
+}) {
   return (
     <label className="text-sm">
       <span className="mb-1 block text-slate-600">{label}</span>
@@ -52,14 +64,31 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
   const orgRefused = params.org !== undefined && params.org !== "" && !organisations.some((o) => o.id === query.organisationId);
   if (orgRefused) query.organisationId = undefined;
   const result = await findFiles(actor, query, position);
-  const kept = { q: query.q, status: params.status, tier: query.tier, level: query.fileLevel, category: query.workerCategory, cause: query.cause, org: query.organisationId, overdue: query.overdue ? "1" : undefined };
+  const kept = {
+    q: query.q,
+    status: params.status,
+    tier: query.tier,
+    level: query.fileLevel,
+    category: query.workerCategory,
+    cause: query.cause,
+    org: query.organisationId,
+    overdue: query.overdue ? "1" : undefined,
+  };
 
   return (
     <>
       <PageHeader
         title="困难职工档案"
         description={`${actor.organisation.name}及下级工会的档案`}
-        actions={<ExportLinks href="/archive/export" params={archiveParamsOf(query, params.status)} auditor={mayExportFull(actor).ok} fullNote="文件中将出现建档职工的完整公民身份号码。" kind="ARCHIVE" />}
+        actions={
+          <ExportLinks
+            href="/archive/export"
+            params={archiveParamsOf(query, params.status)}
+            auditor={mayExportFull(actor).ok}
+            fullNote="文件中将出现建档职工的完整公民身份号码。"
+            kind="ARCHIVE"
+          />
+        }
       />
       {orgRefused && (
         <div className="mb-3">
@@ -71,7 +100,13 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
           <span className="mb-1 block text-slate-600">姓名 / 身份号码（可输后四位） / 档案编号</span>
           <Input name="q" defaultValue={query.q} placeholder="姓名、拼音或首字母，家庭成员姓名，身份号码或后四位，档案编号" className="w-72" />
         </label>
-        <FilterSelect name="status" label="状态" labels={statusLabels} value={query.status === "ACTIVE" ? "" : query.status} all={ARCHIVE_DEFAULT_STATUS_LABEL} />
+        <FilterSelect
+          name="status"
+          label="状态"
+          labels={statusLabels}
+          value={query.status === "ACTIVE" ? "" : query.status}
+          all={ARCHIVE_DEFAULT_STATUS_LABEL}
+        />
         <FilterSelect name="tier" label="困难类别" labels={TIER_LABELS} value={query.tier} />
         <FilterSelect name="level" label="档案级别" labels={FILE_LEVEL_LABELS} value={query.fileLevel} />
         <FilterSelect name="category" label="职工类别" labels={WORKER_CATEGORY_LABELS} value={query.workerCategory} />
@@ -95,7 +130,9 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
         <>
           <form id="print-selection" action="/print/files" method="get" target="_blank" className="mb-2 flex items-center justify-end gap-2 text-sm">
             <span className="text-slate-600">勾选档案后可一并打印档案表册（A4）</span>
-            <button type="submit" className={buttonClass("secondary")}>打印所选档案</button>
+            <button type="submit" className={buttonClass("secondary")}>
+              打印所选档案
+            </button>
           </form>
           <Table head={["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
             {result.rows.map((f) => (
@@ -124,8 +161,14 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
             ))}
           </Table>
           <KeysetPager
-            page={pageNumber} total={result.total} totalAtLeast={result.totalAtLeast} pageSize={PAGE_SIZE}
-            previous={result.previous} next={result.next} params={kept} maxJump={MAX_JUMP}
+            page={pageNumber}
+            total={result.total}
+            totalAtLeast={result.totalAtLeast}
+            pageSize={PAGE_SIZE}
+            previous={result.previous}
+            next={result.next}
+            params={kept}
+            maxJump={MAX_JUMP}
           />
         </>
       )}

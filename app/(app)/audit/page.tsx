@@ -8,7 +8,12 @@ import { SearchForm } from "@/components/ui/search-form";
 import { Table, Td } from "@/components/ui/table";
 import { OrganisationOptions } from "@/components/ui/organisation-options";
 import {
-  auditFileName, findAuditEvents, findSignInAttempts, listAuditPeople, SIGN_IN_OUTCOME_LABELS, type TAuditEventFilter,
+  auditFileName,
+  findAuditEvents,
+  findSignInAttempts,
+  listAuditPeople,
+  SIGN_IN_OUTCOME_LABELS,
+  type TAuditEventFilter,
 } from "@/lib/audit/find-audit-trail";
 import { ACTION_GROUP_LABELS } from "@/lib/audit/readable";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
@@ -31,10 +36,15 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const page = pageFrom(params.page);
   const outcome = params.outcome && params.outcome in SIGN_IN_OUTCOME_LABELS ? (params.outcome as SignInOutcome) : undefined;
   const filter = { actorId: params.person, group: params.group, fileId: params.file, organisationId: params.org };
-  const kept = { tab, from: params.from, to: params.to, outcome, ...(tab === "events" ? { person: params.person, group: params.group, file: params.file, org: params.org } : {}) };
-  const [people, organisations, fileName] = tab === "events"
-    ? await Promise.all([listAuditPeople(actor), listScopeOrganisations(actor), auditFileName(actor, params.file)])
-    : [[], [], null];
+  const kept = {
+    tab,
+    from: params.from,
+    to: params.to,
+    outcome,
+    ...(tab === "events" ? { person: params.person, group: params.group, file: params.file, org: params.org } : {}),
+  };
+  const [people, organisations, fileName] =
+    tab === "events" ? await Promise.all([listAuditPeople(actor), listScopeOrganisations(actor), auditFileName(actor, params.file)]) : [[], [], null];
 
   return (
     <>
@@ -43,13 +53,23 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
         description={`${actor.organisation.name}及下级工会的操作记录与登录记录（只读）`}
         actions={
           mayExportAuditLog(actor).ok ? (
-            <ExportLinks href="/audit/export" params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))} auditor={false} kind={tab === "signins" ? "AUDIT_SIGNINS" : "AUDIT_EVENTS"} />
+            <ExportLinks
+              href="/audit/export"
+              params={Object.fromEntries(Object.entries(kept).filter((e): e is [string, string] => !!e[1]))}
+              auditor={false}
+              kind={tab === "signins" ? "AUDIT_SIGNINS" : "AUDIT_EVENTS"}
+            />
           ) : undefined
         }
       />
       <div className="mb-4 flex gap-2 border-b border-slate-200 text-sm">
         {(["events", "signins"] as const).map((t) => (
-          <Link key={t} href={`?tab=${t}`} aria-current={tab === t ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${tab === t ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}>
+          <Link
+            key={t}
+            href={`?tab=${t}`}
+            aria-current={tab === t ? "page" : undefined}
+            className={`-mb-px border-b-2 px-3 py-2 ${tab === t ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}
+          >
             {t === "events" ? "操作记录" : "登录记录"}
           </Link>
         ))}
@@ -115,12 +135,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       {tab === "events" && params.file && (
         <p className="mb-4 text-sm" data-testid="audit-file-filter">
           只看 <span className="font-medium">{fileName ?? "该档案"}</span> 的全部记录（含证明材料、变更申请、帮扶措施、发放与账户）。
-          <Link href={`?${new URLSearchParams(Object.entries({ ...kept, file: undefined }).filter((e): e is [string, string] => !!e[1]))}`} className="ml-2 text-brand-700 underline">
+          <Link
+            href={`?${new URLSearchParams(Object.entries({ ...kept, file: undefined }).filter((e): e is [string, string] => !!e[1]))}`}
+            className="ml-2 text-brand-700 underline"
+          >
             取消
           </Link>
         </p>
       )}
-      {tab === "events" ? <Events actor={actor} filter={{ ...filter, from, to }} page={page} kept={kept} /> : <SignIns actor={actor} from={from} to={to} page={page} outcome={outcome} kept={kept} />}
+      {tab === "events" ? (
+        <Events actor={actor} filter={{ ...filter, from, to }} page={page} kept={kept} />
+      ) : (
+        <SignIns actor={actor} from={from} to={to} page={page} outcome={outcome} kept={kept} />
+      )}
     </>
   );
 }
@@ -159,7 +186,10 @@ async function Events({ actor, filter, page, kept }: Omit<TListProps, "from" | "
                 e.subject.name
               )}
               {e.subject.fileId && !filter.fileId && (
-                <Link href={`?${new URLSearchParams(Object.entries({ ...kept, file: e.subject.fileId, page: undefined }).filter((x): x is [string, string] => !!x[1]))}`} className="ml-2 text-xs text-brand-700 underline">
+                <Link
+                  href={`?${new URLSearchParams(Object.entries({ ...kept, file: e.subject.fileId, page: undefined }).filter((x): x is [string, string] => !!x[1]))}`}
+                  className="ml-2 text-xs text-brand-700 underline"
+                >
                   该档案全部记录
                 </Link>
               )}

@@ -23,7 +23,13 @@ export default async function BatchesPage({ searchParams }: { searchParams: Prom
       <PageHeader
         title="批量发放"
         description="按规则（救助类型、标准、困难类别、档案级别、组织范围）生成发放名单，经审批后入账，银行发放后标记为已发放。"
-        actions={mayRecordAid(actor).ok ? <Link href="/batches/new" className={buttonClass()}>新建批次</Link> : undefined}
+        actions={
+          mayRecordAid(actor).ok ? (
+            <Link href="/batches/new" className={buttonClass()}>
+              新建批次
+            </Link>
+          ) : undefined
+        }
       />
       {batches.rows.length === 0 ? (
         <EmptyState title="还没有发放批次">帮扶干部可按规则新建批次，例如“元旦春节送温暖”。</EmptyState>
@@ -32,10 +38,19 @@ export default async function BatchesPage({ searchParams }: { searchParams: Prom
           <Table head={["批次", "状态", "范围", "类型 / 资金来源", "发放日期", "名单", "合计", "编制人"]}>
             {batches.rows.map((b) => (
               <tr key={b.id}>
-                <Td><Link href={`/batches/${b.id}`} className="font-medium text-brand-700 hover:underline">{b.name}</Link></Td>
-                <Td><Badge tone={TONES[b.status]}>{BATCH_STATUS_LABELS[b.status]}</Badge></Td>
+                <Td>
+                  <Link href={`/batches/${b.id}`} className="font-medium text-brand-700 hover:underline">
+                    {b.name}
+                  </Link>
+                </Td>
+                <Td>
+                  <Badge tone={TONES[b.status]}>{BATCH_STATUS_LABELS[b.status]}</Badge>
+                </Td>
                 <Td>{b.organisationName}</Td>
-                <Td>{AID_TYPE_LABELS[b.aidType]}<div className="text-xs text-slate-500">{FUND_SOURCE_LABELS[b.fundSource]}</div></Td>
+                <Td>
+                  {AID_TYPE_LABELS[b.aidType]}
+                  <div className="text-xs text-slate-500">{FUND_SOURCE_LABELS[b.fundSource]}</div>
+                </Td>
                 <Td>{b.entryDate}</Td>
                 <Td className="tabular-nums">{b.lines.toLocaleString("zh-CN")}</Td>
                 <Td className="tabular-nums">{formatFen(b.totalFen)}</Td>

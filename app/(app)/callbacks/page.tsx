@@ -36,8 +36,16 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
         description="批次发放完成后按比例随机抽取的家庭，请由未参与该批次编制、审批、发放的人员电话回访，核实款物是否到户。"
         actions={
           <span className="flex flex-wrap gap-2">
-            {mayResolveCallbackProblems(actor).ok && <Link href="/callbacks/problems" className={buttonClass("secondary")}>待核查问题</Link>}
-            {mayReadCallbackReport(actor).ok && <Link href="/callbacks/coverage" className={buttonClass("secondary")}>覆盖率与问题率</Link>}
+            {mayResolveCallbackProblems(actor).ok && (
+              <Link href="/callbacks/problems" className={buttonClass("secondary")}>
+                待核查问题
+              </Link>
+            )}
+            {mayReadCallbackReport(actor).ok && (
+              <Link href="/callbacks/coverage" className={buttonClass("secondary")}>
+                覆盖率与问题率
+              </Link>
+            )}
           </span>
         }
       />
@@ -46,7 +54,11 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
         <label className="text-sm">
           <span className="mb-1 block text-slate-600">状态</span>
           <Select name="status" defaultValue={filters.status}>
-            {Object.entries(STATUS_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {Object.entries(STATUS_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </Select>
         </label>
         <label className="text-sm">
@@ -54,9 +66,18 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
           <Input name="q" defaultValue={filters.q} placeholder="如 张" />
         </label>
       </SearchForm>
-      {filters.batchId && <p className="mb-3 text-sm text-slate-600">仅显示一个批次的回访名单。<Link className="text-brand-700 underline" href={`/callbacks?status=${filters.status}`}>查看全部批次</Link></p>}
+      {filters.batchId && (
+        <p className="mb-3 text-sm text-slate-600">
+          仅显示一个批次的回访名单。
+          <Link className="text-brand-700 underline" href={`/callbacks?status=${filters.status}`}>
+            查看全部批次
+          </Link>
+        </p>
+      )}
       {result.rows.length === 0 ? (
-        <EmptyState title={filters.status === "open" ? "没有待回访的家庭" : "没有符合条件的回访记录"}>批次发放完成（已到账或已签收）后会自动抽取回访名单。</EmptyState>
+        <EmptyState title={filters.status === "open" ? "没有待回访的家庭" : "没有符合条件的回访记录"}>
+          批次发放完成（已到账或已签收）后会自动抽取回访名单。
+        </EmptyState>
       ) : (
         <>
           <Table head={["户主", "基层工会", "批次", "金额", "回访结果", "回访人 / 时间", ""]}>
@@ -64,24 +85,52 @@ export default async function CallbacksPage({ searchParams }: { searchParams: Pr
               const refusal = callbackCallerProblem(r.batch, actor);
               return (
                 <tr key={r.id} data-testid="callback-row">
-                  <Td><Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">{r.file.holderName ?? "—"}</Link><div className="text-xs text-slate-500">{r.file.fileNumber ?? ""}</div></Td>
+                  <Td>
+                    <Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">
+                      {r.file.holderName ?? "—"}
+                    </Link>
+                    <div className="text-xs text-slate-500">{r.file.fileNumber ?? ""}</div>
+                  </Td>
                   <Td>{r.organisation.name}</Td>
-                  <Td><Link href={`/batches/${r.batch.id}`} className="text-brand-700 hover:underline">{r.batch.name}</Link><div className="text-xs text-slate-500">{PAYMENT_METHOD_LABELS[r.batch.paymentMethod]}{r.batch.goodsDescription ? `（${r.batch.goodsDescription}）` : ""}</div></Td>
+                  <Td>
+                    <Link href={`/batches/${r.batch.id}`} className="text-brand-700 hover:underline">
+                      {r.batch.name}
+                    </Link>
+                    <div className="text-xs text-slate-500">
+                      {PAYMENT_METHOD_LABELS[r.batch.paymentMethod]}
+                      {r.batch.goodsDescription ? `（${r.batch.goodsDescription}）` : ""}
+                    </div>
+                  </Td>
                   <Td className="tabular-nums">{formatFen(r.amountFen)}</Td>
                   <Td>
-                    {r.outcome ? <Badge tone={PROBLEM_OUTCOMES.includes(r.outcome) ? "red" : r.outcome === "RECEIVED" ? "green" : "amber"}>{CALLBACK_OUTCOME_LABELS[r.outcome]}</Badge> : <Badge>待回访</Badge>}
+                    {r.outcome ? (
+                      <Badge tone={PROBLEM_OUTCOMES.includes(r.outcome) ? "red" : r.outcome === "RECEIVED" ? "green" : "amber"}>
+                        {CALLBACK_OUTCOME_LABELS[r.outcome]}
+                      </Badge>
+                    ) : (
+                      <Badge>待回访</Badge>
+                    )}
                     {r.note && <div className="mt-1 text-xs text-slate-600">{r.note}</div>}
                   </Td>
                   <Td className="text-xs">{r.calledBy ? `${r.calledBy.name} · ${formatDateTime(r.calledAt)}` : ""}</Td>
                   <Td>
                     {!r.outcome && caller && !refusal && <RecordCallbackButton callId={r.id} holderName={r.file.holderName ?? ""} />}
-                    {!r.outcome && caller && refusal && <span className="text-xs text-slate-500" title={refusal}>您参与了该批次，不能回访</span>}
+                    {!r.outcome && caller && refusal && (
+                      <span className="text-xs text-slate-500" title={refusal}>
+                        您参与了该批次，不能回访
+                      </span>
+                    )}
                   </Td>
                 </tr>
               );
             })}
           </Table>
-          <Pagination page={result.page} pageCount={result.pageCount} total={result.total} params={{ status: filters.status, q: filters.q, batchId: filters.batchId }} />
+          <Pagination
+            page={result.page}
+            pageCount={result.pageCount}
+            total={result.total}
+            params={{ status: filters.status, q: filters.q, batchId: filters.batchId }}
+          />
         </>
       )}
     </>

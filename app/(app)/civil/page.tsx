@@ -26,7 +26,11 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
         title="民政比对"
         description="上传民政部门提供的低保、收入、车辆房产和死亡数据名单，按公民身份号码与本单位及下级单位在档、渐退期档案的全部家庭成员比对，逐户列出不符情况。"
         // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
-        actions={<a href="/civil/template" className={buttonClass("secondary")}>下载名单模板</a>}
+        actions={
+          <a href="/civil/template" className={buttonClass("secondary")}>
+            下载名单模板
+          </a>
+        }
       />
       <div className="space-y-6">
         {mayUpload && (
@@ -42,7 +46,11 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
               <Table head={["名单文件", "上传人", "单位", "比对时间", "名单人数", "匹配成员", "匹配档案", "不符条数"]}>
                 {runs.rows.map((r) => (
                   <tr key={r.id}>
-                    <Td><Link href={`/civil/${r.id}`} className="font-medium text-brand-700 hover:underline">{r.fileName}</Link></Td>
+                    <Td>
+                      <Link href={`/civil/${r.id}`} className="font-medium text-brand-700 hover:underline">
+                        {r.fileName}
+                      </Link>
+                    </Td>
                     <Td>{r.createdBy.name}</Td>
                     <Td>{r.organisation.name}</Td>
                     <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>

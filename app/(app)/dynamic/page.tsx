@@ -28,7 +28,9 @@ export default async function DynamicPage({ searchParams }: { searchParams: Prom
       <div className="mb-6 grid gap-4 sm:grid-cols-3">
         <Card>
           <p className="text-xs text-slate-500">结对帮扶覆盖率</p>
-          <p className="mt-1 text-2xl font-semibold" data-testid="pairing-coverage">{percent}%</p>
+          <p className="mt-1 text-2xl font-semibold" data-testid="pairing-coverage">
+            {percent}%
+          </p>
           <p className="text-xs text-slate-500">
             已落实帮扶责任人 {figures.paired} 户 / 在档 {figures.open} 户
           </p>
@@ -42,10 +44,18 @@ export default async function DynamicPage({ searchParams }: { searchParams: Prom
         </Card>
       </div>
       <div className="mb-4 flex gap-2 border-b border-slate-200 text-sm">
-        <Link href="?tab=checks" aria-current={tab === "checks" ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${tab === "checks" ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}>
+        <Link
+          href="?tab=checks"
+          aria-current={tab === "checks" ? "page" : undefined}
+          className={`-mb-px border-b-2 px-3 py-2 ${tab === "checks" ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}
+        >
           待核查
         </Link>
-        <Link href="?tab=observation" aria-current={tab === "observation" ? "page" : undefined} className={`-mb-px border-b-2 px-3 py-2 ${tab === "observation" ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}>
+        <Link
+          href="?tab=observation"
+          aria-current={tab === "observation" ? "page" : undefined}
+          className={`-mb-px border-b-2 px-3 py-2 ${tab === "observation" ? "border-brand-700 font-medium text-brand-700" : "border-transparent text-slate-600"}`}
+        >
           渐退期跟踪
         </Link>
       </div>
@@ -57,7 +67,10 @@ export default async function DynamicPage({ searchParams }: { searchParams: Prom
 async function Checks({ actor, which, page }: { actor: Awaited<ReturnType<typeof requirePageActor>>; which?: "overdue" | "soon"; page: number }) {
   const due = await findDueRechecks(actor, { which, page });
   const chip = (value: string | undefined, label: string) => (
-    <Link href={value ? `?tab=checks&which=${value}` : "?tab=checks"} className={`rounded-full border px-3 py-1 ${which === value ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+    <Link
+      href={value ? `?tab=checks&which=${value}` : "?tab=checks"}
+      className={`rounded-full border px-3 py-1 ${which === value ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+    >
       {label}
     </Link>
   );

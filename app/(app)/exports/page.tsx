@@ -81,25 +81,45 @@ export default async function ExportsPage({ searchParams }: { searchParams: Prom
                     </div>
                     <div className="flex flex-wrap gap-2">
                       {job.canDownload ? (
-                        <a href={`/exports/${job.id}/download`} className={buttonClass("primary")}>下载{job.sizeBytes !== null ? `（${fileSize(job.sizeBytes)}）` : ""}</a>
+                        <a href={`/exports/${job.id}/download`} className={buttonClass("primary")}>
+                          下载{job.sizeBytes !== null ? `（${fileSize(job.sizeBytes)}）` : ""}
+                        </a>
                       ) : null}
                       {job.canCancel ? <CancelExportButton jobId={job.id} what={what} /> : null}
                     </div>
                   </div>
                   {job.status === "QUEUED" ? (
-                    <p className="mt-3 text-sm text-slate-600" role="status">排队中，稍后开始……</p>
+                    <p className="mt-3 text-sm text-slate-600" role="status">
+                      排队中，稍后开始……
+                    </p>
                   ) : job.status === "RUNNING" || job.status === "SUCCEEDED" ? (
                     <div className="mt-3 space-y-1" role={active ? "status" : undefined}>
-                      <p className="text-sm text-slate-700">{job.status === "RUNNING" && job.rowsTotal === null ? "正在统计行数……" : describeExportProgress(job.rowsDone, job.rowsTotal)}</p>
-                      <div className="h-2 w-full overflow-hidden rounded bg-slate-200" role="progressbar" aria-label="导出进度" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
-                        <div className={`h-2 transition-all ${job.status === "SUCCEEDED" ? "bg-green-600" : "bg-brand-600"}`} style={{ width: `${percent}%` }} />
+                      <p className="text-sm text-slate-700">
+                        {job.status === "RUNNING" && job.rowsTotal === null ? "正在统计行数……" : describeExportProgress(job.rowsDone, job.rowsTotal)}
+                      </p>
+                      <div
+                        className="h-2 w-full overflow-hidden rounded bg-slate-200"
+                        role="progressbar"
+                        aria-label="导出进度"
+                        aria-valuemin={0}
+                        aria-valuemax={100}
+                        aria-valuenow={percent}
+                      >
+                        <div
+                          className={`h-2 transition-all ${job.status === "SUCCEEDED" ? "bg-green-600" : "bg-brand-600"}`}
+                          style={{ width: `${percent}%` }}
+                        />
                       </div>
                     </div>
                   ) : null}
                   {job.status === "FAILED" && job.error ? <p className="mt-3 rounded bg-red-50 px-3 py-2 text-sm text-red-700">{job.error}</p> : null}
                   <p className="mt-3 flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-500">
                     <span>申请于 {formatDateTime(job.createdAt)}</span>
-                    {elapsed ? <span>{job.finishedAt ? "用时" : "已用时"} {elapsed}</span> : null}
+                    {elapsed ? (
+                      <span>
+                        {job.finishedAt ? "用时" : "已用时"} {elapsed}
+                      </span>
+                    ) : null}
                     {job.status === "SUCCEEDED" && job.expiresAt ? <span>保留至 {formatDateTime(job.expiresAt)}</span> : null}
                     {job.status === "EXPIRED" ? <span>文件已于 {formatDateTime(job.expiresAt)} 过期删除，如需要请重新导出</span> : null}
                   </p>

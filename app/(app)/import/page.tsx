@@ -21,7 +21,11 @@ export default async function ImportPage() {
         title="从 Excel 导入档案"
         description="按模板填写户信息和家庭成员，上传后系统先校验全部行；没有任何问题时才能导入。导入的档案默认为草稿；按已在档档案迁入的批次须经导入人以外的工作人员批准。"
         // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
-        actions={<a href="/import/template" className={buttonClass("secondary")}>下载导入模板</a>}
+        actions={
+          <a href="/import/template" className={buttonClass("secondary")}>
+            下载导入模板
+          </a>
+        }
       />
       <div className="space-y-6">
         <Card title="上传工作簿">
@@ -35,14 +39,24 @@ export default async function ImportPage() {
               {imports.map((i) => (
                 <tr key={i.id}>
                   <Td>{i.batchNumber}</Td>
-                  <Td><Link href={`/import/${i.id}`} className="font-medium text-brand-700 hover:underline">{i.fileName}</Link></Td>
+                  <Td>
+                    <Link href={`/import/${i.id}`} className="font-medium text-brand-700 hover:underline">
+                      {i.fileName}
+                    </Link>
+                  </Td>
                   <Td className="whitespace-nowrap">{IMPORT_MODE_LABELS[i.mode]}</Td>
                   <Td>{i.createdBy.name}</Td>
                   <Td>{i.organisation.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(i.createdAt)}</Td>
                   <Td>{i.households.toLocaleString("zh-CN")}</Td>
                   <Td>{i.problemCount.toLocaleString("zh-CN")}</Td>
-                  <Td><Badge tone={i.status === "COMMITTED" ? "green" : i.status === "INVALID" || i.status === "FAILED" || i.status === "REJECTED" ? "red" : "amber"}>{IMPORT_STATUS_LABELS[i.status]}</Badge></Td>
+                  <Td>
+                    <Badge
+                      tone={i.status === "COMMITTED" ? "green" : i.status === "INVALID" || i.status === "FAILED" || i.status === "REJECTED" ? "red" : "amber"}
+                    >
+                      {IMPORT_STATUS_LABELS[i.status]}
+                    </Badge>
+                  </Td>
                 </tr>
               ))}
             </Table>

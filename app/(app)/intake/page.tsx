@@ -21,8 +21,12 @@ export default async function IntakePage({ searchParams }: { searchParams: Promi
         description="入户调查后填写建档申请；草稿可随时保存，资料齐全后提交审核。"
         actions={
           <>
-            <Link href="/intake/applications" className={buttonClass("secondary")}>网上申请</Link>
-            <Link href="/intake/new" className={buttonClass()}>新建档案</Link>
+            <Link href="/intake/applications" className={buttonClass("secondary")}>
+              网上申请
+            </Link>
+            <Link href="/intake/new" className={buttonClass()}>
+              新建档案
+            </Link>
           </>
         }
       />
@@ -41,7 +45,13 @@ export default async function IntakePage({ searchParams }: { searchParams: Promi
                 </Td>
                 <Td>{d.organisation.name}</Td>
                 <Td>
-                  {d.rejectionReason ? <Badge tone="red">已退回：{d.rejectionReason}</Badge> : d.episode > 1 ? <Badge tone="amber">返困重新启用</Badge> : <Badge>草稿</Badge>}
+                  {d.rejectionReason ? (
+                    <Badge tone="red">已退回：{d.rejectionReason}</Badge>
+                  ) : d.episode > 1 ? (
+                    <Badge tone="amber">返困重新启用</Badge>
+                  ) : (
+                    <Badge>草稿</Badge>
+                  )}
                 </Td>
                 <Td>{d.createdBy.name}</Td>
                 <Td>{formatDateTime(d.updatedAt)}</Td>

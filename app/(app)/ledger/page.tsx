@@ -31,7 +31,9 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
   if (orgRefused) delete filters.organisationId;
   const ledger = await findOrgLedger(actor, filters, { after: params.cursor, before: params.before });
   // The filters as typed, kept in every link so that paging and export see the same rows.
-  const kept = Object.fromEntries(Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""));
+  const kept = Object.fromEntries(
+    Object.entries({ ...filters, min: params.min, max: params.max }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+  );
   const query = (extra: TParams = {}) => `?${new URLSearchParams({ ...kept, ...extra } as Record<string, string>).toString()}`;
   const exportsLedger = mayExportLedger(actor).ok;
   const reveals = mayRevealAccount(actor).ok;
@@ -39,20 +41,46 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
     <>
       <PageHeader
         title="救助资金台账"
-        description={<>管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。已审批的单笔发放经<Link href="/ledger/payment-runs" className="text-brand-700 underline">代发汇总</Link>生成银行代发文件。</>}
-        actions={exportsLedger ? <ExportLinks href="/ledger/export" params={kept as Record<string, string>} auditor fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。" kind="LEDGER" /> : undefined}
+        description={
+          <>
+            管辖范围内全部已入账的救助发放记录（含冲正）。台账只增不改：错误以冲正记录更正。已审批的单笔发放经
+            <Link href="/ledger/payment-runs" className="text-brand-700 underline">
+              代发汇总
+            </Link>
+            生成银行代发文件。
+          </>
+        }
+        actions={
+          exportsLedger ? (
+            <ExportLinks
+              href="/ledger/export"
+              params={kept as Record<string, string>}
+              auditor
+              fullNote="文件中将出现持卡人的完整公民身份号码和银行账号。"
+              kind="LEDGER"
+            />
+          ) : undefined
+        }
       />
       <SearchForm>
         <Field label="救助类型" htmlFor="f-type">
           <Select id="f-type" name="aidType" defaultValue={filters.aidType ?? ""}>
             <option value="">全部</option>
-            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="资金来源" htmlFor="f-fund">
           <Select id="f-fund" name="fundSource" defaultValue={filters.fundSource ?? ""}>
             <option value="">全部</option>
-            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => <option key={v} value={v}>{l}</option>)}
+            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => (
+              <option key={v} value={v}>
+                {l}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="组织" htmlFor="f-org">
@@ -61,10 +89,18 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
             <OrganisationOptions organisations={organisations} />
           </Select>
         </Field>
-        <Field label="起始日期" htmlFor="f-from"><Input id="f-from" type="date" name="from" defaultValue={filters.from ?? ""} /></Field>
-        <Field label="截止日期" htmlFor="f-to"><Input id="f-to" type="date" name="to" defaultValue={filters.to ?? ""} /></Field>
-        <Field label="最低金额（元）" htmlFor="f-min"><Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} /></Field>
-        <Field label="最高金额（元）" htmlFor="f-max"><Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} /></Field>
+        <Field label="起始日期" htmlFor="f-from">
+          <Input id="f-from" type="date" name="from" defaultValue={filters.from ?? ""} />
+        </Field>
+        <Field label="截止日期" htmlFor="f-to">
+          <Input id="f-to" type="date" name="to" defaultValue={filters.to ?? ""} />
+        </Field>
+        <Field label="最低金额（元）" htmlFor="f-min">
+          <Input id="f-min" name="min" inputMode="decimal" className="w-28" defaultValue={filters.min !== undefined ? fenToYuanString(filters.min) : ""} />
+        </Field>
+        <Field label="最高金额（元）" htmlFor="f-max">
+          <Input id="f-max" name="max" inputMode="decimal" className="w-28" defaultValue={filters.max !== undefined ? fenToYuanString(filters.max) : ""} />
+        </Field>
       </SearchForm>
       {orgRefused && (
         <div className="mb-3">
@@ -78,9 +114,14 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
       )}
       <p className="mb-3 text-sm text-slate-600" data-testid="ledger-totals">
         {ledger.totalFen === null ? (
-          <>符合条件超过 {ledger.count.toLocaleString("zh-CN")} 笔；按金额筛选时只合计 {ledger.count.toLocaleString("zh-CN")} 笔以内的结果，请缩小日期或组织范围后查看合计。</>
+          <>
+            符合条件超过 {ledger.count.toLocaleString("zh-CN")} 笔；按金额筛选时只合计 {ledger.count.toLocaleString("zh-CN")}{" "}
+            笔以内的结果，请缩小日期或组织范围后查看合计。
+          </>
         ) : (
-          <>符合条件 {ledger.count.toLocaleString("zh-CN")} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）</>
+          <>
+            符合条件 {ledger.count.toLocaleString("zh-CN")} 笔，合计 <span className="font-semibold">{formatFen(ledger.totalFen)}</span>（冲正已抵减）
+          </>
         )}
       </p>
       {ledger.rows.length === 0 ? (
@@ -92,11 +133,16 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
               <tr key={e.id} className={e.isReversal ? "bg-red-50/40" : ""}>
                 <Td className="whitespace-nowrap">{e.entryDate}</Td>
                 <Td>
-                  <Link href={`/files/${e.fileId}`} className="text-brand-700 hover:underline">{e.holderName}</Link>
+                  <Link href={`/files/${e.fileId}`} className="text-brand-700 hover:underline">
+                    {e.holderName}
+                  </Link>
                   <div className="text-xs text-slate-500">{e.fileNumber}</div>
                 </Td>
                 <Td>{e.organisationName}</Td>
-                <Td>{AID_TYPE_LABELS[e.aidType]}{e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}</Td>
+                <Td>
+                  {AID_TYPE_LABELS[e.aidType]}
+                  {e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}
+                </Td>
                 <Td>{FUND_SOURCE_LABELS[e.fundSource]}</Td>
                 <Td className={`whitespace-nowrap tabular-nums ${e.amountFen < 0 ? "text-red-700" : ""}`}>
                   {formatFen(e.amountFen)} {e.reversed && <Badge>已冲正</Badge>}
@@ -105,9 +151,15 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
                   {e.account ? (
                     <>
                       {e.account.bankName}{" "}
-                      {reveals ? <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} /> : <span className="font-mono">{e.account.masked}</span>}
+                      {reveals ? (
+                        <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} />
+                      ) : (
+                        <span className="font-mono">{e.account.masked}</span>
+                      )}
                     </>
-                  ) : "—"}
+                  ) : (
+                    "—"
+                  )}
                 </Td>
                 <Td>
                   {e.purpose}
@@ -120,14 +172,22 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
           <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
             <span>本页 {ledger.rows.length} 笔，按日期从新到旧</span>
             <span className="flex gap-2">
-              {ledger.prevCursor && <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>回到第一页</Link>}
+              {ledger.prevCursor && (
+                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>
+                  回到第一页
+                </Link>
+              )}
               {ledger.prevCursor ? (
-                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>上一页</Link>
+                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>
+                  上一页
+                </Link>
               ) : (
                 <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
               )}
               {ledger.nextCursor ? (
-                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>下一页</Link>
+                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>
+                  下一页
+                </Link>
               ) : (
                 <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
               )}

@@ -38,8 +38,15 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   ]);
   const query = loaded.query;
   const kept = Object.fromEntries(
-    Object.entries({ kind: query.kind, month: query.month, quarter: query.quarter, year: query.year, from: query.from, to: query.to, organisationId: query.organisationId })
-      .filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+    Object.entries({
+      kind: query.kind,
+      month: query.month,
+      quarter: query.quarter,
+      year: query.year,
+      from: query.from,
+      to: query.to,
+      organisationId: query.organisationId,
+    }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
   );
   const href = (base: string, extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...kept, ...extra })}`;
 
@@ -112,7 +119,12 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
   const download = (table: string) => href("/reports/export", { table });
   const chartFor: Record<string, React.ReactNode> = {
     "open-files": <ReportChart label="期末在档困难类别构成" spec={{ type: "pie", data: charts.tiers }} />,
-    causes: <ReportChart label="主要致困原因" spec={{ type: "bar", categories: charts.causes.map((c) => c.name), series: [{ name: "在档户数", data: charts.causes.map((c) => c.value) }] }} />,
+    causes: (
+      <ReportChart
+        label="主要致困原因"
+        spec={{ type: "bar", categories: charts.causes.map((c) => c.name), series: [{ name: "在档户数", data: charts.causes.map((c) => c.value) }] }}
+      />
+    ),
     "file-flow": (
       <ReportChart
         label="逐月新建档与退档"
@@ -127,7 +139,12 @@ export default async function ReportsPage({ searchParams }: { searchParams: Prom
         }}
       />
     ),
-    "money-type": <ReportChart label="救助资金按类型和资金来源" spec={{ type: "bar", stacked: true, unit: "元", categories: charts.typeFund.categories, series: charts.typeFund.series }} />,
+    "money-type": (
+      <ReportChart
+        label="救助资金按类型和资金来源"
+        spec={{ type: "bar", stacked: true, unit: "元", categories: charts.typeFund.categories, series: charts.typeFund.series }}
+      />
+    ),
   };
 
   return (

@@ -42,15 +42,28 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
       <PageHeader
         title="审核"
         description="管辖范围内等待办理的建档申请和变更申请，按提交时间先后排列。"
-        actions={<a href="/print/publicity" target="_blank" rel="noopener" className={buttonClass("secondary")}>打印本单位公示</a>}
+        actions={
+          <a href="/print/publicity" target="_blank" rel="noopener" className={buttonClass("secondary")}>
+            打印本单位公示
+          </a>
+        }
       />
-      <h2 className="mb-3 text-base font-semibold" data-testid="filings-heading">建档申请（{STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}）</h2>
+      <h2 className="mb-3 text-base font-semibold" data-testid="filings-heading">
+        建档申请（{STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}）
+      </h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
-        <Link href="/review" className={`rounded-full border px-3 py-1 ${!status ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+        <Link
+          href="/review"
+          className={`rounded-full border px-3 py-1 ${!status ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+        >
           全部 {STEPS.reduce((n, s) => n + queue.countByStatus[s], 0)}
         </Link>
         {STEPS.map((s) => (
-          <Link key={s} href={`/review?status=${s}`} className={`rounded-full border px-3 py-1 ${status === s ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+          <Link
+            key={s}
+            href={`/review?status=${s}`}
+            className={`rounded-full border px-3 py-1 ${status === s ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+          >
             {FILE_STATUS_LABELS[s]} {queue.countByStatus[s]}
           </Link>
         ))}
@@ -93,13 +106,22 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
           <Pagination page={queue.page} pageCount={queue.pageCount} total={queue.total} params={{ status, changes: changeTab, cpage: params.cpage }} />
         </>
       )}
-      <h2 className="mt-10 mb-3 text-base font-semibold" data-testid="changes-heading">变更申请（{CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}）</h2>
+      <h2 className="mt-10 mb-3 text-base font-semibold" data-testid="changes-heading">
+        变更申请（{CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}）
+      </h2>
       <div className="mb-4 flex flex-wrap gap-2 text-sm">
-        <Link href={`/review?${new URLSearchParams({ ...(status ? { status } : {}) })}`} className={`rounded-full border px-3 py-1 ${!changeTab ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+        <Link
+          href={`/review?${new URLSearchParams({ ...(status ? { status } : {}) })}`}
+          className={`rounded-full border px-3 py-1 ${!changeTab ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+        >
           全部 {CHANGE_TABS.reduce((n, k) => n + changes.countByKind[k], 0)}
         </Link>
         {CHANGE_TABS.map((k) => (
-          <Link key={k} href={`/review?${new URLSearchParams({ ...(status ? { status } : {}), changes: k })}`} className={`rounded-full border px-3 py-1 ${changeTab === k ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}>
+          <Link
+            key={k}
+            href={`/review?${new URLSearchParams({ ...(status ? { status } : {}), changes: k })}`}
+            className={`rounded-full border px-3 py-1 ${changeTab === k ? "border-brand-700 bg-brand-50 text-brand-700" : "border-slate-300 bg-white"}`}
+          >
             {k === "INBOUND" ? "转入待接收" : CHANGE_KIND_LABELS[k]} {changes.countByKind[k]}
           </Link>
         ))}
@@ -123,30 +145,63 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
                         {c.file.holderName}
                       </Link>
                     )}
-                    <span className="block text-xs text-slate-500">{c.file.fileNumber} · {c.organisation.name}</span>
+                    <span className="block text-xs text-slate-500">
+                      {c.file.fileNumber} · {c.organisation.name}
+                    </span>
                   </Td>
                   <Td>{inbound ? "转入待接收" : CHANGE_KIND_LABELS[c.kind]}</Td>
                   <Td>
                     {TIER_LABELS[c.currentTier]}
-                    <span className="block text-xs text-slate-500">人均 {c.file.perCapitaMonthlyFen === null ? "—" : formatFen(c.file.perCapitaMonthlyFen)}，建议 {c.suggestedTier ? TIER_LABELS[c.suggestedTier] : "不符合"}</span>
+                    <span className="block text-xs text-slate-500">
+                      人均 {c.file.perCapitaMonthlyFen === null ? "—" : formatFen(c.file.perCapitaMonthlyFen)}，建议{" "}
+                      {c.suggestedTier ? TIER_LABELS[c.suggestedTier] : "不符合"}
+                    </span>
                   </Td>
                   <Td className="font-medium">
-                    {c.kind === "TIER_CHANGE" && c.proposedTier ? TIER_LABELS[c.proposedTier]
-                      : c.kind === "EXIT" && c.exitReason ? `退档（${EXIT_REASON_LABELS[c.exitReason]}${c.cancelReason ? `：${CANCEL_REASON_LABELS[c.cancelReason]}` : ""}）`
-                      : `转至 ${c.targetOrganisation?.name ?? ""}`}
+                    {c.kind === "TIER_CHANGE" && c.proposedTier
+                      ? TIER_LABELS[c.proposedTier]
+                      : c.kind === "EXIT" && c.exitReason
+                        ? `退档（${EXIT_REASON_LABELS[c.exitReason]}${c.cancelReason ? `：${CANCEL_REASON_LABELS[c.cancelReason]}` : ""}）`
+                        : `转至 ${c.targetOrganisation?.name ?? ""}`}
                   </Td>
                   <Td className="max-w-xs">{c.reason}</Td>
                   <Td>{c.requestedBy.name}</Td>
                   <Td className="whitespace-nowrap">{formatDateTime(c.requestedAt)}</Td>
-                  <Td>{!decide.ok ? <span className="text-xs text-slate-500">{decide.code === "MAKER_CHECKER" ? "本人提出，须他人审批" : decide.reason}</span> : <ChangeDecision requestId={c.id} version={c.version} receiving={inbound} summary={describeChange({ ...c, holderName: c.file.holderName, fileNumber: c.file.fileNumber, fromOrganisation: c.organisation.name, targetOrganisation: c.targetOrganisation?.name ?? null, receiving: inbound })} />}</Td>
+                  <Td>
+                    {!decide.ok ? (
+                      <span className="text-xs text-slate-500">{decide.code === "MAKER_CHECKER" ? "本人提出，须他人审批" : decide.reason}</span>
+                    ) : (
+                      <ChangeDecision
+                        requestId={c.id}
+                        version={c.version}
+                        receiving={inbound}
+                        summary={describeChange({
+                          ...c,
+                          holderName: c.file.holderName,
+                          fileNumber: c.file.fileNumber,
+                          fromOrganisation: c.organisation.name,
+                          targetOrganisation: c.targetOrganisation?.name ?? null,
+                          receiving: inbound,
+                        })}
+                      />
+                    )}
+                  </Td>
                 </tr>
               );
             })}
           </Table>
-          <Pagination page={changes.page} pageCount={changes.pageCount} total={changes.total} params={{ status, changes: changeTab, page: params.page }} pageParam="cpage" />
+          <Pagination
+            page={changes.page}
+            pageCount={changes.pageCount}
+            total={changes.total}
+            params={{ status, changes: changeTab, page: params.page }}
+            pageParam="cpage"
+          />
         </>
       )}
-      <h2 id="import-batches" className="mt-10 mb-3 text-base font-semibold">在档迁入批次待审批（Excel 导入，{importBatches.length}）</h2>
+      <h2 id="import-batches" className="mt-10 mb-3 text-base font-semibold">
+        在档迁入批次待审批（Excel 导入，{importBatches.length}）
+      </h2>
       {importBatches.length === 0 ? (
         <EmptyState title="没有等待审批的在档迁入批次" />
       ) : (
@@ -156,14 +211,24 @@ export default async function ReviewPage({ searchParams }: { searchParams: Promi
             return (
               <tr key={b.id}>
                 <Td>第 {b.batchNumber} 号</Td>
-                <Td><Link href={`/import/${b.id}`} className="font-medium text-brand-700 hover:underline">{b.fileName}</Link></Td>
+                <Td>
+                  <Link href={`/import/${b.id}`} className="font-medium text-brand-700 hover:underline">
+                    {b.fileName}
+                  </Link>
+                </Td>
                 <Td>{b.organisation.name}</Td>
                 <Td>{b.createdBy.name}</Td>
                 <Td>{b.households.toLocaleString("zh-CN")}</Td>
                 <Td>{b.members.toLocaleString("zh-CN")}</Td>
                 <Td className="whitespace-nowrap">{formatDateTime(b.updatedAt)}</Td>
                 <Td className="whitespace-nowrap">
-                  {decision.ok ? <Link href={`/import/${b.id}`} className="text-brand-700 hover:underline">预览并审批</Link> : <span className="text-slate-500">本人导入，由他人审批</span>}
+                  {decision.ok ? (
+                    <Link href={`/import/${b.id}`} className="text-brand-700 hover:underline">
+                      预览并审批
+                    </Link>
+                  ) : (
+                    <span className="text-slate-500">本人导入，由他人审批</span>
+                  )}
                 </Td>
               </tr>
             );

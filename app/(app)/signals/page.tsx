@@ -19,10 +19,15 @@ import { ZSignalQuery } from "@/lib/signals/schemas";
 export const metadata = { title: "疑似重复与冒领" };
 
 type TDetail = {
-  bankName?: string; accountHolder?: string; recordedAt?: string;
+  bankName?: string;
+  accountHolder?: string;
+  recordedAt?: string;
   people?: Array<{ name: string; residentId: string; isHolder: boolean }>;
-  contactName?: string; contactPhone?: string;
-  deathRecordedOn?: string; deathSource?: string; entries?: Array<{ entryDate: string; amountFen: number; purpose: string }>;
+  contactName?: string;
+  contactPhone?: string;
+  deathRecordedOn?: string;
+  deathSource?: string;
+  entries?: Array<{ entryDate: string; amountFen: number; purpose: string }>;
 };
 
 /** What one household adds to its signal, by kind: the rows behind it. */
@@ -47,18 +52,29 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
   const list = await findSignals(actor, query, pageFrom(params.page));
   return (
     <>
-      <PageHeader title="疑似重复与冒领" description={`涉及${actor.organisation.name}及下级工会档案的线索，由每日任务生成：同一银行账户登记为多户档案的收款账户；同名同出生日期而身份号码不同；不同工会的在档户联系电话相同；登记死亡后仍有发放。核查后登记“合理”或“已纠正”，事实未变化不再提示。`} />
+      <PageHeader
+        title="疑似重复与冒领"
+        description={`涉及${actor.organisation.name}及下级工会档案的线索，由每日任务生成：同一银行账户登记为多户档案的收款账户；同名同出生日期而身份号码不同；不同工会的在档户联系电话相同；登记死亡后仍有发放。核查后登记“合理”或“已纠正”，事实未变化不再提示。`}
+      />
       <SearchForm>
         <Field label="状态" htmlFor="status">
           <Select id="status" name="status" defaultValue={query.status ?? "ALL"}>
             <option value="ALL">全部</option>
-            {Object.entries(SIGNAL_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+            {Object.entries(SIGNAL_STATUS_LABELS).map(([s, label]) => (
+              <option key={s} value={s}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="类型" htmlFor="kind">
           <Select id="kind" name="kind" defaultValue={query.kind ?? ""}>
             <option value="">全部</option>
-            {Object.entries(SIGNAL_KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+            {Object.entries(SIGNAL_KIND_LABELS).map(([k, label]) => (
+              <option key={k} value={k}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
       </SearchForm>
@@ -73,15 +89,18 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
                   <div className="flex flex-col gap-2 lg:flex-row lg:items-start lg:justify-between">
                     <div className="min-w-0 text-sm">
                       <p className="break-words">
-                        <Badge tone={s.status === "OPEN" ? "red" : "slate"}>{SIGNAL_KIND_LABELS[s.kind]}</Badge> <span className="text-slate-800">{s.reason}</span>
+                        <Badge tone={s.status === "OPEN" ? "red" : "slate"}>{SIGNAL_KIND_LABELS[s.kind]}</Badge>{" "}
+                        <span className="text-slate-800">{s.reason}</span>
                       </p>
                       <ul className="mt-2 space-y-1">
                         {s.files.map((f) => {
                           const d = f.detail as TDetail;
                           return (
                             <li key={f.file.id} className="text-xs text-slate-700">
-                              <Link href={`/files/${f.file.id}`} className="text-brand-700 hover:underline">{f.file.holderName ?? "—"} 户</Link>
-                              {" "}{f.file.fileNumber ?? ""} · {FILE_STATUS_LABELS[f.file.status]} · {f.file.organisation.name} · {describeRow(s.kind, d)}
+                              <Link href={`/files/${f.file.id}`} className="text-brand-700 hover:underline">
+                                {f.file.holderName ?? "—"} 户
+                              </Link>{" "}
+                              {f.file.fileNumber ?? ""} · {FILE_STATUS_LABELS[f.file.status]} · {f.file.organisation.name} · {describeRow(s.kind, d)}
                             </li>
                           );
                         })}
@@ -89,7 +108,13 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
                       </ul>
                       <p className="mt-1 text-xs text-slate-600">
                         {dateOnlyString(s.raisedOn)} 提示
-                        {s.status !== "OPEN" && <>　<Badge tone="green">{SIGNAL_STATUS_LABELS[s.status]}</Badge> {s.resolvedBy?.name} {s.resolvedAt ? formatDateTime(s.resolvedAt) : ""}{s.note ? `：${s.note}` : ""}</>}
+                        {s.status !== "OPEN" && (
+                          <>
+                            　<Badge tone="green">{SIGNAL_STATUS_LABELS[s.status]}</Badge> {s.resolvedBy?.name}{" "}
+                            {s.resolvedAt ? formatDateTime(s.resolvedAt) : ""}
+                            {s.note ? `：${s.note}` : ""}
+                          </>
+                        )}
                       </p>
                     </div>
                     {s.status === "OPEN" && <ResolveSignal signalId={s.id} version={s.version} />}
@@ -97,7 +122,12 @@ export default async function SignalsPage({ searchParams }: { searchParams: Prom
                 </li>
               ))}
             </ul>
-            <Pagination page={list.page} pageCount={list.pageCount} total={list.total} params={{ status: query.status ?? "ALL", ...(query.kind ? { kind: query.kind } : {}) }} />
+            <Pagination
+              page={list.page}
+              pageCount={list.pageCount}
+              total={list.total}
+              params={{ status: query.status ?? "ALL", ...(query.kind ? { kind: query.kind } : {}) }}
+            />
           </>
         )}
       </Card>

@@ -21,7 +21,11 @@ export default async function SpotChecksPage() {
       <PageHeader
         title="年度抽查"
         description="每年抽查不少于规定比例的在档档案，逐户登记结论（准确、错评、错退、漏退、信息需更正），结论计入质量指标。"
-        actions={starts && !startedThisYear ? <StartSpotCheckButton organisationId={actor.organisation.id} organisationName={actor.organisation.name} year={year} /> : undefined}
+        actions={
+          starts && !startedThisYear ? (
+            <StartSpotCheckButton organisationId={actor.organisation.id} organisationName={actor.organisation.name} year={year} />
+          ) : undefined
+        }
       />
       {checks.length === 0 ? (
         <EmptyState title="还没有抽查">{starts ? "点击右上角启动本年度抽查。" : "由审批人启动本年度抽查。"}</EmptyState>

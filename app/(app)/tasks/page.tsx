@@ -45,7 +45,11 @@ export default async function TasksPage({ searchParams }: { searchParams: Promis
         <>
           <div className="mb-6 grid gap-3 sm:grid-cols-2 lg:grid-cols-3">
             {summary.map((s) => (
-              <Link key={s.kind} href={s.href} className={`rounded-lg border bg-white p-4 hover:border-brand-600 ${s.kind === kind ? "border-brand-600" : "border-slate-200"}`}>
+              <Link
+                key={s.kind}
+                href={s.href}
+                className={`rounded-lg border bg-white p-4 hover:border-brand-600 ${s.kind === kind ? "border-brand-600" : "border-slate-200"}`}
+              >
                 <div className="text-sm text-slate-600">{s.label}</div>
                 <div className="mt-1 text-2xl font-semibold">{s.count}</div>
                 <div className="mt-1 text-xs text-slate-500">

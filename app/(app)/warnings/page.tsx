@@ -29,7 +29,11 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
   return (
     <>
       <PageHeader
-        actions={<Link href="/warnings/report" className="text-sm text-brand-700 hover:underline">返困预警与部门转介报表</Link>}
+        actions={
+          <Link href="/warnings/report" className="text-sm text-brand-700 hover:underline">
+            返困预警与部门转介报表
+          </Link>
+        }
         title="返困预警"
         description={`${actor.organisation.name}及下级工会：渐退期、脱困退档后监测期内和在档相对困难家庭，由每日任务根据走访、核查、民政名单、医疗救助和走访间隔自动生成。每条预警须处理：发起复核、返困重新建档或写明理由排除。`}
       />
@@ -37,13 +41,21 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
         <Field label="状态" htmlFor="status">
           <Select id="status" name="status" defaultValue={query.status ?? "ALL"}>
             <option value="ALL">全部</option>
-            {Object.entries(WARNING_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+            {Object.entries(WARNING_STATUS_LABELS).map(([s, label]) => (
+              <option key={s} value={s}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="预警规则" htmlFor="rule">
           <Select id="rule" name="rule" defaultValue={query.rule ?? ""}>
             <option value="">全部规则</option>
-            {Object.entries(WARNING_RULE_LABELS).map(([r, label]) => <option key={r} value={r}>{label}</option>)}
+            {Object.entries(WARNING_RULE_LABELS).map(([r, label]) => (
+              <option key={r} value={r}>
+                {label}
+              </option>
+            ))}
           </Select>
         </Field>
         <Field label="户主姓名或档号" htmlFor="q">
@@ -65,7 +77,9 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
               {list.rows.map((w) => (
                 <li key={w.id} className="py-3" data-testid="warning">
                   <div className="mb-1 flex flex-wrap items-center gap-2 text-sm font-medium">
-                    <Link href={`/files/${w.file.id}`} className="text-brand-700 hover:underline">{w.file.holderName ?? "—"} 户</Link>
+                    <Link href={`/files/${w.file.id}`} className="text-brand-700 hover:underline">
+                      {w.file.holderName ?? "—"} 户
+                    </Link>
                     <span className="text-slate-600">{w.file.fileNumber ?? ""}</span>
                     <Badge>{FILE_STATUS_LABELS[w.file.status]}</Badge>
                     <span className="text-slate-600">{w.file.organisation.name}</span>
@@ -79,7 +93,11 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
                       <p className="mt-1 text-xs text-slate-600">
                         {dateOnlyString(w.raisedOn)} 预警
                         {w.status !== "OPEN" && (
-                          <>　<Badge tone={w.status === "DISMISSED" ? "slate" : "green"}>{WARNING_STATUS_LABELS[w.status]}</Badge> {w.actedBy?.name} {w.actedAt ? formatDateTime(w.actedAt) : ""}{w.note ? `：${w.note}` : ""}</>
+                          <>
+                            　<Badge tone={w.status === "DISMISSED" ? "slate" : "green"}>{WARNING_STATUS_LABELS[w.status]}</Badge> {w.actedBy?.name}{" "}
+                            {w.actedAt ? formatDateTime(w.actedAt) : ""}
+                            {w.note ? `：${w.note}` : ""}
+                          </>
                         )}
                       </p>
                     </div>
@@ -97,8 +115,12 @@ export default async function WarningsPage({ searchParams }: { searchParams: Pro
                 </li>
               ))}
             </ul>
-            <Pagination page={list.page} pageCount={list.pageCount} total={list.total}
-              params={{ status: query.status ?? "ALL", rule: query.rule, q: query.q, from: query.from, to: query.to }} />
+            <Pagination
+              page={list.page}
+              pageCount={list.pageCount}
+              total={list.total}
+              params={{ status: query.status ?? "ALL", rule: query.rule, q: query.q, from: query.from, to: query.to }}
+            />
           </>
         )}
       </Card>

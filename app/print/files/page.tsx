@@ -42,7 +42,9 @@ export default async function PrintFilesPage({ searchParams }: { searchParams: P
         </span>
       </div>
       <main className="print-doc">
-        {files.map((f) => <HouseholdForms key={f.file.id} printable={f} />)}
+        {files.map((f) => (
+          <HouseholdForms key={f.file.id} printable={f} />
+        ))}
       </main>
     </>
   );

@@ -95,10 +95,30 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
   seq += 1;
   const named = nameSearchColumns(options.holderName);
   const data = {
-    organisationId: org!.id, fileLevel: "CITY", workerCategory: "URBAN", housing: "RENT", holderUnionMember: true,
-    members: [{ name: options.holderName, relation: "SELF", residentId: options.holderId, birthDate: `${options.holderId.slice(6, 10)}-${options.holderId.slice(10, 12)}-${options.holderId.slice(12, 14)}`, sex: Number(options.holderId[16]) % 2 ? "MALE" : "FEMALE", health: "SERIOUS_ILLNESS", education: "NOT_IN_SCHOOL", employment: "UNABLE", livesInHousehold: true }],
-    incomes: [{ source: "DIBAO", monthlyFen: 50000 }], expenditures: [{ kind: "MEDICAL", annualFen: 1200000 }],
-    suddenEvent: false, mainCause: "ILLNESS", secondaryCauses: [], proposedTier: "DEEP",
+    organisationId: org!.id,
+    fileLevel: "CITY",
+    workerCategory: "URBAN",
+    housing: "RENT",
+    holderUnionMember: true,
+    members: [
+      {
+        name: options.holderName,
+        relation: "SELF",
+        residentId: options.holderId,
+        birthDate: `${options.holderId.slice(6, 10)}-${options.holderId.slice(10, 12)}-${options.holderId.slice(12, 14)}`,
+        sex: Number(options.holderId[16]) % 2 ? "MALE" : "FEMALE",
+        health: "SERIOUS_ILLNESS",
+        education: "NOT_IN_SCHOOL",
+        employment: "UNABLE",
+        livesInHousehold: true,
+      },
+    ],
+    incomes: [{ source: "DIBAO", monthlyFen: 50000 }],
+    expenditures: [{ kind: "MEDICAL", annualFen: 1200000 }],
+    suddenEvent: false,
+    mainCause: "ILLNESS",
+    secondaryCauses: [],
+    proposedTier: "DEEP",
   };
   const [file] = await sql<{ id: string }>(
     `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level, worker_category,
@@ -110,11 +130,24 @@ export async function createOpenFile(options: { orgCode: string; holderName: str
        now() - interval '92 days', current_date - 2, $8, $9, $10)
      RETURNING id`,
     // The name-search columns saving a filing writes (lib/filing/name-search.ts), so the archive finds the file by name.
-    [org!.id, `${org!.code}-E2E-${WORKER}-${Date.now().toString(36)}-${seq}`, JSON.stringify(data), options.holderName, options.holderId, cw!.id, off!.id,
-      named.holderNamePinyin, named.holderNameInitials, named.holderNameGrams],
+    [
+      org!.id,
+      `${org!.code}-E2E-${WORKER}-${Date.now().toString(36)}-${seq}`,
+      JSON.stringify(data),
+      options.holderName,
+      options.holderId,
+      cw!.id,
+      off!.id,
+      named.holderNamePinyin,
+      named.holderNameInitials,
+      named.holderNameGrams,
+    ],
   );
   await sql("INSERT INTO file_person (file_id, resident_id, is_holder) VALUES ($1, $2, true)", [file!.id, options.holderId]);
-  await sql("INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at) VALUES ($1, 'DEEP', 'FILING', $2, now() - interval '92 days')", [file!.id, off!.id]);
+  await sql("INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at) VALUES ($1, 'DEEP', 'FILING', $2, now() - interval '92 days')", [
+    file!.id,
+    off!.id,
+  ]);
   // The application, the authorisation and what 因病 requires (cause_evidence_rule).
   for (const kind of ["APPLICATION", "AUTHORISATION", "DIAGNOSIS"]) {
     await sql(

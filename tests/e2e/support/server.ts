@@ -17,7 +17,12 @@ const port = Number(process.env.E2E_PORT ?? 3100);
 await ensureBuild();
 const dir = await mkdtemp(path.join(tmpdir(), "bangfu-e2e-"));
 await chmod(dir, 0o755);
-const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: Number(process.env.E2E_PG_PORT ?? 54339), password: "e2e", database: "bangfu" });
+const db = await startEmbeddedPostgres({
+  dataDir: path.join(dir, "data"),
+  port: Number(process.env.E2E_PG_PORT ?? 54339),
+  password: "e2e",
+  database: "bangfu",
+});
 // As `npm start` does: migrations as the owner, the server (and the tests' own checks) as the app role.
 await applyMigrations(db.migrationUrl);
 await seedDemoIfEmpty(db.url);
@@ -31,7 +36,14 @@ const exportDir = path.join(dir, "exports");
 const server = spawn("npx", ["tsx", "scripts/serve.ts", String(port)], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
-  env: { ...process.env, DATABASE_URL: db.url, EXPORT_DIR: exportDir, NEXTAUTH_URL: `http://localhost:${port}`, NEXTAUTH_SECRET: E2E_SECRET, NEXT_TELEMETRY_DISABLED: "1" },
+  env: {
+    ...process.env,
+    DATABASE_URL: db.url,
+    EXPORT_DIR: exportDir,
+    NEXTAUTH_URL: `http://localhost:${port}`,
+    NEXTAUTH_SECRET: E2E_SECRET,
+    NEXT_TELEMETRY_DISABLED: "1",
+  },
 });
 // The export worker only: the daily calendar job would add work items and spot checks to the demo
 // data other tests count on.

@@ -25,7 +25,11 @@ export default async function BackupsPage({ searchParams }: { searchParams: Prom
           {settings.embedded ? (
             <dl className="grid gap-x-6 gap-y-2 text-sm sm:grid-cols-[auto_1fr]">
               <dt className="text-slate-500">每日自动备份</dt>
-              <dd>{settings.enabled ? `每天 ${settings.time}（北京时间），下次 ${formatDateTime(settings.nextAt)}` : "已关闭（在服务器设置中关闭，见部署说明“数据备份与恢复”一节）"}</dd>
+              <dd>
+                {settings.enabled
+                  ? `每天 ${settings.time}（北京时间），下次 ${formatDateTime(settings.nextAt)}`
+                  : "已关闭（在服务器设置中关闭，见部署说明“数据备份与恢复”一节）"}
+              </dd>
               <dt className="text-slate-500">保留份数</dt>
               <dd>最近 {settings.keep} 份，更早的自动删除（份数由系统运维人员在服务器设置中调整）</dd>
               <dt className="text-slate-500">备份存放</dt>

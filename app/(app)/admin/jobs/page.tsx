@@ -47,7 +47,11 @@ export default async function JobsPage() {
                 <Td>{formatDateTime(r.startedAt)}</Td>
                 <Td>{formatDateTime(r.finishedAt)}</Td>
                 <Td className="max-w-md">
-                  {r.status === "FAILED" ? <span className="whitespace-pre-wrap break-all text-xs text-red-700">{r.error?.split("\n")[0]}</span> : <span className="text-xs">{summaryText(r.summary)}</span>}
+                  {r.status === "FAILED" ? (
+                    <span className="whitespace-pre-wrap break-all text-xs text-red-700">{r.error?.split("\n")[0]}</span>
+                  ) : (
+                    <span className="text-xs">{summaryText(r.summary)}</span>
+                  )}
                 </Td>
               </tr>
             ))}

@@ -54,7 +54,11 @@ export default async function PolicyPage({ searchParams }: { searchParams: Promi
             <Card
               key={kind}
               title={`${POLICY_KIND_LABELS[kind]}（${overview.regionLabel}，${overview.onDate} 执行）`}
-              actions={overview.canEdit ? <AddPolicyRow kind={kind} regionCode={overview.regionCode} regionLabel={overview.regionLabel} today={overview.onDate} /> : undefined}
+              actions={
+                overview.canEdit ? (
+                  <AddPolicyRow kind={kind} regionCode={overview.regionCode} regionLabel={overview.regionLabel} today={overview.onDate} />
+                ) : undefined
+              }
             >
               <Table head={["项目", "现行值", "来源", "执行期间"]}>
                 {section.inForce.map((row) => (

@@ -25,7 +25,11 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="用户管理"
         description={`${actor.organisation.name}及下级工会的用户`}
-        actions={<Link href="/admin/users/new" className={buttonClass()}>新建用户</Link>}
+        actions={
+          <Link href="/admin/users/new" className={buttonClass()}>
+            新建用户
+          </Link>
+        }
       />
       {dualRole.length > 0 && (
         <div className="mb-4" data-testid="dual-role-users">
@@ -67,7 +71,13 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
               <Td>{user.organisation.name}</Td>
               <Td>{user.roles.map((r) => ROLE_LABELS[r]).join("、")}</Td>
               <Td>
-                {!user.active ? <Badge tone="red">已停用</Badge> : user.lockedUntil && user.lockedUntil > now ? <Badge tone="amber">已锁定</Badge> : <Badge tone="green">正常</Badge>}
+                {!user.active ? (
+                  <Badge tone="red">已停用</Badge>
+                ) : user.lockedUntil && user.lockedUntil > now ? (
+                  <Badge tone="amber">已锁定</Badge>
+                ) : (
+                  <Badge tone="green">正常</Badge>
+                )}
               </Td>
               <Td>{formatDateTime(user.lastSignInAt)}</Td>
             </tr>

@@ -28,8 +28,16 @@ export default async function AllocationReportPage({ searchParams }: { searchPar
   ]);
   const query = loaded.query;
   const kept = Object.fromEntries(
-    Object.entries({ kind: query.kind, month: query.month, quarter: query.quarter, year: query.year, from: query.from, to: query.to, organisationId: query.organisationId, fund: query.fund })
-      .filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
+    Object.entries({
+      kind: query.kind,
+      month: query.month,
+      quarter: query.quarter,
+      year: query.year,
+      from: query.from,
+      to: query.to,
+      organisationId: query.organisationId,
+      fund: query.fund,
+    }).filter((e): e is [string, string] => typeof e[1] === "string" && e[1] !== ""),
   );
   const href = (base: string, extra: Record<string, string>) => `${base}?${new URLSearchParams({ ...kept, ...extra })}`;
   const form = (
@@ -37,7 +45,11 @@ export default async function AllocationReportPage({ searchParams }: { searchPar
       <label className="text-sm">
         <span className="mb-1 block text-slate-600">统计周期</span>
         <Select name="kind" defaultValue={query.kind}>
-          {Object.entries(PERIOD_KINDS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+          {Object.entries(PERIOD_KINDS).map(([k, l]) => (
+            <option key={k} value={k}>
+              {l}
+            </option>
+          ))}
         </Select>
       </label>
       <label className="text-sm">
@@ -64,7 +76,11 @@ export default async function AllocationReportPage({ searchParams }: { searchPar
         <span className="mb-1 block text-slate-600">资金来源</span>
         <Select name="fund" defaultValue={query.fund ?? ""}>
           <option value="">全部</option>
-          {Object.entries(FUND_SOURCE_LABELS).map(([k, l]) => <option key={k} value={k}>{l}</option>)}
+          {Object.entries(FUND_SOURCE_LABELS).map(([k, l]) => (
+            <option key={k} value={k}>
+              {l}
+            </option>
+          ))}
         </Select>
       </label>
       <label className="text-sm">
@@ -94,15 +110,23 @@ export default async function AllocationReportPage({ searchParams }: { searchPar
         actions={
           <span className="flex gap-3 text-sm print:hidden">
             {report.organisation.parentId && report.organisation.id !== actor.organisation.id && (
-              <Link href={href("/allocations/report", { organisationId: report.organisation.parentId })} className="text-brand-700 hover:underline">返回上级</Link>
+              <Link href={href("/allocations/report", { organisationId: report.organisation.parentId })} className="text-brand-700 hover:underline">
+                返回上级
+              </Link>
             )}
-            <Link href="/allocations" className="text-brand-700 hover:underline">资金下拨与额度</Link>
+            <Link href="/allocations" className="text-brand-700 hover:underline">
+              资金下拨与额度
+            </Link>
           </span>
         }
       />
       {form}
       <Card>
-        <ReportTableView table={table} drillHref={(organisationId) => href("/allocations/report", { organisationId })} downloadHref={href("/allocations/report/export", {})} />
+        <ReportTableView
+          table={table}
+          drillHref={(organisationId) => href("/allocations/report", { organisationId })}
+          downloadHref={href("/allocations/report/export", {})}
+        />
       </Card>
     </>
   );

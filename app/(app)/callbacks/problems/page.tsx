@@ -26,14 +26,25 @@ export default async function CallbackProblemsPage({ searchParams }: { searchPar
           <Table head={["户主", "基层工会", "批次 / 发放方式", "应发金额", "回访结果", "回访记录", "回访人 / 时间", ""]}>
             {result.rows.map((r) => (
               <tr key={r.itemId} data-testid="callback-problem">
-                <Td><Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">{r.file.holderName ?? "—"}</Link></Td>
+                <Td>
+                  <Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">
+                    {r.file.holderName ?? "—"}
+                  </Link>
+                </Td>
                 <Td>{r.organisation.name}</Td>
-                <Td>{r.batch.name}<div className="text-xs text-slate-500">{PAYMENT_METHOD_LABELS[r.batch.paymentMethod]}</div></Td>
+                <Td>
+                  {r.batch.name}
+                  <div className="text-xs text-slate-500">{PAYMENT_METHOD_LABELS[r.batch.paymentMethod]}</div>
+                </Td>
                 <Td className="tabular-nums">{formatFen(r.amountFen)}</Td>
                 <Td>{r.outcome ? CALLBACK_OUTCOME_LABELS[r.outcome] : "—"}</Td>
                 <Td className="text-xs">{r.note}</Td>
-                <Td className="text-xs">{r.calledBy?.name ?? ""} · {formatDateTime(r.calledAt)}</Td>
-                <Td><ResolveProblemButton itemId={r.itemId} holderName={r.file.holderName ?? ""} /></Td>
+                <Td className="text-xs">
+                  {r.calledBy?.name ?? ""} · {formatDateTime(r.calledAt)}
+                </Td>
+                <Td>
+                  <ResolveProblemButton itemId={r.itemId} holderName={r.file.holderName ?? ""} />
+                </Td>
               </tr>
             ))}
           </Table>

@@ -53,28 +53,44 @@ function defaultExit(reason: CivilMismatchReason) {
   return { exitReason: "CANCELLED", cancelReason: "NOT_ELIGIBLE" };
 }
 
-export default async function CivilRunPage({ params, searchParams }: { params: Promise<{ runId: string }>; searchParams: Promise<Record<string, string | undefined>> }) {
+export default async function CivilRunPage({
+  params,
+  searchParams,
+}: {
+  params: Promise<{ runId: string }>;
+  searchParams: Promise<Record<string, string | undefined>>;
+}) {
   const actor = await requirePageActor(...SECTION_ROLES.civil);
   const { runId } = await params;
   if (!isUuid(runId)) notFound();
   const query = await searchParams;
   const reason = CIVIL_REASONS.includes(query.reason as CivilMismatchReason) ? (query.reason as CivilMismatchReason) : undefined;
   const status = query.status && query.status in CIVIL_STATUS_LABELS ? (query.status as CivilResultStatus) : undefined;
-  const [run, results] = await Promise.all([getRosterRun(actor, runId), findRunResults(actor, runId, { reason, status, page: pageFrom(query.page) })]).catch((error) => {
-    if (error instanceof NotFoundError) notFound();
-    throw error;
-  });
+  const [run, results] = await Promise.all([getRosterRun(actor, runId), findRunResults(actor, runId, { reason, status, page: pageFrom(query.page) })]).catch(
+    (error) => {
+      if (error instanceof NotFoundError) notFound();
+      throw error;
+    },
+  );
   const acts = mayCompareRosters(actor).ok;
   const n = (v: number) => v.toLocaleString("zh-CN");
   return (
     <>
       <PageHeader
         title={`民政比对：${run.fileName}`}
-        description={<span>{run.createdBy.name}（{run.organisation.name}）上传于 {formatDateTime(run.createdAt)}，按 {dateOnlyString(run.policyDate)} 的政策标准比对</span>}
+        description={
+          <span>
+            {run.createdBy.name}（{run.organisation.name}）上传于 {formatDateTime(run.createdAt)}，按 {dateOnlyString(run.policyDate)} 的政策标准比对
+          </span>
+        }
         actions={
           <>
-            <Link href="/civil" className={buttonClass("secondary")}>返回比对记录</Link>
-            <a href={`/civil/${run.id}/export`} className={buttonClass("secondary")}>下载比对结果（.xlsx）</a>
+            <Link href="/civil" className={buttonClass("secondary")}>
+              返回比对记录
+            </Link>
+            <a href={`/civil/${run.id}/export`} className={buttonClass("secondary")}>
+              下载比对结果（.xlsx）
+            </a>
           </>
         }
       />
@@ -89,7 +105,10 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
           <ul className="mt-4 grid gap-2 sm:grid-cols-2 lg:grid-cols-3" aria-label="按原因统计">
             {CIVIL_REASONS.map((r) => (
               <li key={r}>
-                <Link href={`?reason=${r}`} className={`flex items-center justify-between rounded border px-3 py-2 text-sm hover:bg-slate-50 ${reason === r ? "border-brand-600 bg-brand-50" : "border-slate-200"}`}>
+                <Link
+                  href={`?reason=${r}`}
+                  className={`flex items-center justify-between rounded border px-3 py-2 text-sm hover:bg-slate-50 ${reason === r ? "border-brand-600 bg-brand-50" : "border-slate-200"}`}
+                >
                   <span>{CIVIL_REASON_LABELS[r]}</span>
                   <span className="font-semibold tabular-nums">{n(run.reasonCounts[r])}</span>
                 </Link>
@@ -97,7 +116,10 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
             ))}
           </ul>
           <p className="mt-3 text-sm text-slate-600">
-            处理情况：{Object.entries(CIVIL_STATUS_LABELS).map(([s, label]) => `${label} ${n(run.statusCounts[s as CivilResultStatus])}`).join("，")}
+            处理情况：
+            {Object.entries(CIVIL_STATUS_LABELS)
+              .map(([s, label]) => `${label} ${n(run.statusCounts[s as CivilResultStatus])}`)
+              .join("，")}
           </p>
         </Card>
         <Card title="不符情况（按档案）">
@@ -105,13 +127,21 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
             <Field label="原因" htmlFor="reason">
               <Select id="reason" name="reason" defaultValue={reason ?? ""}>
                 <option value="">全部原因</option>
-                {CIVIL_REASONS.map((r) => <option key={r} value={r}>{CIVIL_REASON_SHORT[r]}</option>)}
+                {CIVIL_REASONS.map((r) => (
+                  <option key={r} value={r}>
+                    {CIVIL_REASON_SHORT[r]}
+                  </option>
+                ))}
               </Select>
             </Field>
             <Field label="处理状态" htmlFor="status">
               <Select id="status" name="status" defaultValue={status ?? ""}>
                 <option value="">全部</option>
-                {Object.entries(CIVIL_STATUS_LABELS).map(([s, label]) => <option key={s} value={s}>{label}</option>)}
+                {Object.entries(CIVIL_STATUS_LABELS).map(([s, label]) => (
+                  <option key={s} value={s}>
+                    {label}
+                  </option>
+                ))}
               </Select>
             </Field>
           </SearchForm>
@@ -129,7 +159,9 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
                         <div className="mb-1 flex flex-wrap items-center gap-2 text-sm font-medium">
                           {r.file ? (
                             <>
-                              <Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">{r.file.holderName} 户</Link>
+                              <Link href={`/files/${r.file.id}`} className="text-brand-700 hover:underline">
+                                {r.file.holderName} 户
+                              </Link>
                               <span className="text-slate-600">{r.file.fileNumber}</span>
                               <Badge>{FILE_STATUS_LABELS[r.file.status]}</Badge>
                               {r.file.tier && <Badge tone="sky">{TIER_LABELS[r.file.tier]}</Badge>}
@@ -151,7 +183,12 @@ export default async function CivilRunPage({ params, searchParams }: { params: P
                           <p className="mt-1 text-xs text-slate-600">
                             {r.detail.roster.name}　{r.residentIdMasked}　名单第 {r.detail.roster.sheetRow} 行
                             {r.status !== "OPEN" && (
-                              <> 　<Badge tone={r.status === "DISMISSED" ? "slate" : "green"}>{CIVIL_STATUS_LABELS[r.status]}</Badge> {r.handledBy?.name} {r.handledAt ? formatDateTime(r.handledAt) : ""}{r.note ? `：${r.note}` : ""}</>
+                              <>
+                                {" "}
+                                　<Badge tone={r.status === "DISMISSED" ? "slate" : "green"}>{CIVIL_STATUS_LABELS[r.status]}</Badge> {r.handledBy?.name}{" "}
+                                {r.handledAt ? formatDateTime(r.handledAt) : ""}
+                                {r.note ? `：${r.note}` : ""}
+                              </>
                             )}
                           </p>
                         </div>

@@ -81,7 +81,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     throw error;
   });
   const [evidence, followUp, requiredKinds, civilRuns, publicVisits, warnings, referrals] = await Promise.all([
-    listEvidence(actor, file.id), getFileFollowUp(actor, file.id), requiredEvidenceKinds(actor, file.id),
+    listEvidence(actor, file.id),
+    getFileFollowUp(actor, file.id),
+    requiredEvidenceKinds(actor, file.id),
     ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
     findPublicVisits(actor, file.id),
     findFileWarnings(actor, file.id),
@@ -91,8 +93,14 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const { data } = file;
   const figures = householdFigures(data);
   // Every step below is offered by the predicate its domain function enforces (lib/<feature>/rules.ts).
-  const upload = firstRefusal(() => mayHandleEvidence(actor), () => canUploadEvidence(file));
-  const evidenceDeletable = firstRefusal(() => mayHandleEvidence(actor), () => canDeleteEvidence(file)).ok;
+  const upload = firstRefusal(
+    () => mayHandleEvidence(actor),
+    () => canUploadEvidence(file),
+  );
+  const evidenceDeletable = firstRefusal(
+    () => mayHandleEvidence(actor),
+    () => canDeleteEvidence(file),
+  ).ok;
   const visit = canRecordVisit(actor, file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
@@ -130,12 +138,18 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         actions={
           <span className="flex flex-wrap gap-2">
             {canPrintNotice(actor, file).ok && (
-              <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印建档告知书</a>
+              <a href={`/print/notice?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
+                打印建档告知书
+              </a>
             )}
             {file.status === "PUBLICITY" && (
-              <a href={`/print/publicity?org=${file.organisationId}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印公示</a>
+              <a href={`/print/publicity?org=${file.organisationId}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
+                打印公示
+              </a>
             )}
-            <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>打印档案表册</a>
+            <a href={`/print/files?id=${file.id}`} target="_blank" rel="noopener" className={buttonClass("secondary")}>
+              打印档案表册
+            </a>
           </span>
         }
       />
@@ -150,8 +164,21 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
           <div className="mt-3">
             <FollowUpActions
-              file={{ id: file.id, version: file.version, tier: file.tier, contactName: file.contactName, contactPhone: file.contactPhone, responsibleCadreId: file.responsibleCadreId }}
-              allowed={{ visit, pairing: canSetPairing(actor, file), plan: canPlan(actor, file), propose: canProposeChange(actor, file), endObservation: canEndObservationAs(actor, file, today) }}
+              file={{
+                id: file.id,
+                version: file.version,
+                tier: file.tier,
+                contactName: file.contactName,
+                contactPhone: file.contactPhone,
+                responsibleCadreId: file.responsibleCadreId,
+              }}
+              allowed={{
+                visit,
+                pairing: canSetPairing(actor, file),
+                plan: canPlan(actor, file),
+                propose: canProposeChange(actor, file),
+                endObservation: canEndObservationAs(actor, file, today),
+              }}
               today={today}
               cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
             />
@@ -164,14 +191,26 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           )}
           {file.status === "OBSERVATION" && (
             <p className="mt-3 text-sm text-amber-800">
-              {file.exitReason === "RESOLVED" ? `已脱困退档${file.exitPath ? `（${EXIT_PATH_LABELS[file.exitPath]}）` : ""}` : "已退档"}，渐退期至 {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
+              {file.exitReason === "RESOLVED" ? `已脱困退档${file.exitPath ? `（${EXIT_PATH_LABELS[file.exitPath]}）` : ""}` : "已退档"}，渐退期至{" "}
+              {d(file.observationUntil)}：继续走访跟踪，如再次陷入困难可返困重新启用。
             </p>
           )}
         </Card>
 
         <FileWarningsCard warnings={warnings} acts={mayActOnWarnings(actor).ok} canReopen={mayReopenFromWarning(actor).ok} />
 
-        <ChangeRequestsCard followUp={followUp} actor={actor} file={{ holderName: file.holderName, fileNumber: file.fileNumber, tier: file.tier, perCapitaMonthlyFen: file.perCapitaMonthlyFen, suggestedTier: file.suggestedTier, organisationName: file.organisation.name }} />
+        <ChangeRequestsCard
+          followUp={followUp}
+          actor={actor}
+          file={{
+            holderName: file.holderName,
+            fileNumber: file.fileNumber,
+            tier: file.tier,
+            perCapitaMonthlyFen: file.perCapitaMonthlyFen,
+            suggestedTier: file.suggestedTier,
+            organisationName: file.organisation.name,
+          }}
+        />
 
         <Card title="一、家庭基本情况">
           <dl className="mb-4 grid gap-4 sm:grid-cols-4">
@@ -195,7 +234,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             </Table>
             <Table head={["刚性支出", "年支出", "说明"]}>
               {data.expenditures.length === 0 ? (
-                <tr><Td className="text-slate-500">无</Td><Td>—</Td><Td>—</Td></tr>
+                <tr>
+                  <Td className="text-slate-500">无</Td>
+                  <Td>—</Td>
+                  <Td>—</Td>
+                </tr>
               ) : (
                 data.expenditures.map((x, n) => (
                   <tr key={n}>
@@ -213,11 +256,14 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             <DetailItem label="共同生活人数">{figures.householdSize} 人</DetailItem>
             <DetailItem label="人均月收入（提交时）">{file.perCapitaMonthlyFen === null ? "—" : formatFen(file.perCapitaMonthlyFen)}</DetailItem>
             <DetailItem label="系统建议 / 申报 / 审定类别">
-              {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} / {file.tier ? TIER_LABELS[file.tier] : "—"}
+              {file.suggestedTier ? TIER_LABELS[file.suggestedTier] : "—"} / {file.proposedTier ? TIER_LABELS[file.proposedTier] : "—"} /{" "}
+              {file.tier ? TIER_LABELS[file.tier] : "—"}
             </DetailItem>
           </dl>
           {describeTierPolicyFigures(file.policyFigures) && (
-            <p className="mt-3 text-sm text-slate-600" data-testid="policy-figures">提交时所用政策：{describeTierPolicyFigures(file.policyFigures)}</p>
+            <p className="mt-3 text-sm text-slate-600" data-testid="policy-figures">
+              提交时所用政策：{describeTierPolicyFigures(file.policyFigures)}
+            </p>
           )}
           {data.suddenEvent && (
             <p className="mt-3 text-sm">
@@ -236,13 +282,27 @@ export default async function FilePage({ params, searchParams }: { params: Promi
 
         <PlanCard followUp={followUp} canUpdate={canPlan(actor, file).ok} />
 
-        <ReferralsCard referrals={referrals} today={today} fileId={file.id} measures={followUp.measures.map((m) => ({ id: m.id, need: m.need }))}
-          canCreate={mayRefer(actor).ok} createAllowed={canRefer(file)} canClose={mayCloseReferral(actor).ok} />
+        <ReferralsCard
+          referrals={referrals}
+          today={today}
+          fileId={file.id}
+          measures={followUp.measures.map((m) => ({ id: m.id, need: m.need }))}
+          canCreate={mayRefer(actor).ok}
+          createAllowed={canRefer(file)}
+          canClose={mayCloseReferral(actor).ok}
+        />
 
         <Card title="证明材料">
           <EvidencePanel
             fileId={file.id}
-            items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
+            items={evidence.map((e) => ({
+              id: e.id,
+              kind: e.kind,
+              originalName: e.originalName,
+              sizeBytes: e.sizeBytes,
+              uploadedAt: formatDateTime(e.uploadedAt),
+              uploaderName: e.uploadedBy.name,
+            }))}
             canUpload={upload.ok}
             uploadRefusal={shownRefusal(upload) ?? undefined}
             canDelete={evidenceDeletable}
@@ -255,7 +315,13 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
         </Card>
 
-        <PairingCard followUp={followUp} cadreName={file.responsibleCadre?.name ?? null} contactName={file.contactName} contactPhone={file.contactPhone} actions={null} />
+        <PairingCard
+          followUp={followUp}
+          cadreName={file.responsibleCadre?.name ?? null}
+          contactName={file.contactName}
+          contactPhone={file.contactPhone}
+          actions={null}
+        />
 
         {(file.status === "OPEN" || file._count.rechecks > 0) && (
           <RecheckCard
@@ -271,7 +337,11 @@ export default async function FilePage({ params, searchParams }: { params: Promi
                   visitor={actor.name}
                   currentTier={file.tier}
                   incomes={data.incomes.map((i) => ({ source: i.source ?? "", monthlyYuan: i.monthlyFen === undefined ? "" : fenToYuanString(i.monthlyFen) }))}
-                  expenditures={data.expenditures.map((x) => ({ kind: x.kind ?? "", annualYuan: x.annualFen === undefined ? "" : fenToYuanString(x.annualFen), note: x.note ?? "" }))}
+                  expenditures={data.expenditures.map((x) => ({
+                    kind: x.kind ?? "",
+                    annualYuan: x.annualFen === undefined ? "" : fenToYuanString(x.annualFen),
+                    note: x.note ?? "",
+                  }))}
                 />
               ) : null
             }
@@ -283,9 +353,19 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             <DetailItem label="提交">{file.submittedBy ? `${file.submittedBy.name} · ${formatDateTime(file.submittedAt)}` : "—"}</DetailItem>
             <DetailItem label="初审（入户核查日期）">{file.reviewedBy ? `${file.reviewedBy.name} · ${d(file.homeVisitDate)}` : "—"}</DetailItem>
             <DetailItem label="公示期">{file.publicityStart ? `${d(file.publicityStart)} 至 ${d(file.publicityEnd)}` : "—"}</DetailItem>
-            <DetailItem label="民政核对">{file.civilCheckResult ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}` : file.importId ? "随原档案迁入（原系统已核对）" : "未录入"}
+            <DetailItem label="民政核对">
+              {file.civilCheckResult
+                ? `${CIVIL_CHECK_LABELS[file.civilCheckResult]}（${d(file.civilCheckDate)}）${file.civilCheckNote ? `：${file.civilCheckNote}` : ""}`
+                : file.importId
+                  ? "随原档案迁入（原系统已核对）"
+                  : "未录入"}
               {file.civilCheckRun && (
-                <span className="block text-xs">依据民政比对：<Link className="text-brand-700 hover:underline" href={`/civil/${file.civilCheckRun.id}`}>{formatDateTime(file.civilCheckRun.createdAt)} {file.civilCheckRun.fileName}</Link></span>
+                <span className="block text-xs">
+                  依据民政比对：
+                  <Link className="text-brand-700 hover:underline" href={`/civil/${file.civilCheckRun.id}`}>
+                    {formatDateTime(file.civilCheckRun.createdAt)} {file.civilCheckRun.fileName}
+                  </Link>
+                </span>
               )}
             </DetailItem>
             {file.originalFileNumber && <DetailItem label="原档案编号">{file.originalFileNumber}</DetailItem>}
@@ -297,15 +377,23 @@ export default async function FilePage({ params, searchParams }: { params: Promi
               <Table head={["收到日期", "内容", "来源", "处理结果"]}>
                 {file.objections.map((o) => (
                   <tr key={o.id} data-testid="objection">
-                    <Td>{d(o.receivedOn)}{o.episode !== file.episode && <span className="ml-1 text-xs text-slate-500">第 {o.episode} 期</span>}</Td>
-                    <Td>{o.content}{o.handling && <span className="block text-xs text-slate-500">登记时说明：{o.handling}</span>}</Td>
+                    <Td>
+                      {d(o.receivedOn)}
+                      {o.episode !== file.episode && <span className="ml-1 text-xs text-slate-500">第 {o.episode} 期</span>}
+                    </Td>
+                    <Td>
+                      {o.content}
+                      {o.handling && <span className="block text-xs text-slate-500">登记时说明：{o.handling}</span>}
+                    </Td>
                     <Td>
                       {o.source === "PUBLIC" ? (
                         <span data-testid="objection-source">
                           <Badge tone="amber">网上公示提交</Badge>
                           <span className="block">{o.objectorName ? `实名：${o.objectorName}` : "匿名"}</span>
                           {o.objectorContact && <span className="block">联系方式：{o.objectorContact}</span>}
-                          <span className="block text-xs text-slate-500">{formatDateTime(o.recordedAt)} · 来源地址 {o.submittedIp}</span>
+                          <span className="block text-xs text-slate-500">
+                            {formatDateTime(o.recordedAt)} · 来源地址 {o.submittedIp}
+                          </span>
                         </span>
                       ) : (
                         <>工作人员登记：{o.recordedBy?.name}</>
@@ -315,7 +403,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
                       {o.resolution ? (
                         <>
                           {o.resolution.resolution}
-                          <span className="block text-xs text-slate-500">{o.resolution.resolvedBy.name} · {formatDateTime(o.resolution.resolvedAt)}</span>
+                          <span className="block text-xs text-slate-500">
+                            {o.resolution.resolvedBy.name} · {formatDateTime(o.resolution.resolvedAt)}
+                          </span>
                         </>
                       ) : o.episode === file.episode && steps.resolveObjection ? (
                         <ResolveObjectionButton fileRef={fileRef} objectionId={o.id} />

@@ -22,11 +22,18 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
   const applications = await findApplications(actor, { tab, name, page: pageFrom(params.page) });
   return (
     <>
-      <PageHeader title="网上申请" description="职工在“职工服务”页面网上提交的建档申请。受理后联系申请人入户核实，再转为建档草稿或不予受理；申请人可凭申请编号和查询码看到办理状态。" />
+      <PageHeader
+        title="网上申请"
+        description="职工在“职工服务”页面网上提交的建档申请。受理后联系申请人入户核实，再转为建档草稿或不予受理；申请人可凭申请编号和查询码看到办理状态。"
+      />
       <nav aria-label="申请状态" className="mb-4 flex flex-wrap gap-2">
         {(Object.keys(TAB_LABELS) as TApplicationTab[]).map((key) => (
-          <Link key={key} href={`/intake/applications?tab=${key}`} aria-current={key === tab ? "page" : undefined}
-            className={`inline-flex min-h-11 items-center rounded-md px-3 text-sm font-medium sm:min-h-9 ${key === tab ? "bg-brand-700 text-white" : "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50"}`}>
+          <Link
+            key={key}
+            href={`/intake/applications?tab=${key}`}
+            aria-current={key === tab ? "page" : undefined}
+            className={`inline-flex min-h-11 items-center rounded-md px-3 text-sm font-medium sm:min-h-9 ${key === tab ? "bg-brand-700 text-white" : "border border-slate-300 bg-white text-slate-800 hover:bg-slate-50"}`}
+          >
             {TAB_LABELS[key]}
           </Link>
         ))}
@@ -38,7 +45,9 @@ export default async function ApplicationsPage({ searchParams }: { searchParams:
         </Field>
       </SearchForm>
       {applications.rows.length === 0 ? (
-        <EmptyState title={name ? "没有符合条件的申请" : `没有${TAB_LABELS[tab]}的网上申请`}>网上申请的入口在“职工服务”页面（/public/apply），可告知前来咨询的职工。</EmptyState>
+        <EmptyState title={name ? "没有符合条件的申请" : `没有${TAB_LABELS[tab]}的网上申请`}>
+          网上申请的入口在“职工服务”页面（/public/apply），可告知前来咨询的职工。
+        </EmptyState>
       ) : (
         <>
           <Table head={["申请人", "申请编号", "申请的工会", "状态", "材料", "提交时间"]}>

@@ -12,7 +12,10 @@ export const metadata = { title: "新建档案" };
 export default async function NewFilingPage() {
   const actor = await requirePageActor(...SECTION_ROLES.intake);
   const organisations = await listScopeOrganisations(actor);
-  const policies = await tierPoliciesFor(organisations.map((o) => o.regionCode), todayInShanghai());
+  const policies = await tierPoliciesFor(
+    organisations.map((o) => o.regionCode),
+    todayInShanghai(),
+  );
   return (
     <>
       <PageHeader title="新建档案" description="先保存草稿，再上传申请书、核对授权书等证明材料，然后提交审核。" />

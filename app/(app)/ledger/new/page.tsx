@@ -32,7 +32,13 @@ export default async function NewDisbursementPage({ searchParams }: { searchPara
                 <Alert tone="info">该户处于渐退期，只能登记政策允许渐退期享受的救助类型。</Alert>
               </div>
             )}
-            <DisbursementForm fileId={file.id} today={todayInShanghai()} students={context.students} policies={context.policies} hasAccount={!!context.account} />
+            <DisbursementForm
+              fileId={file.id}
+              today={todayInShanghai()}
+              students={context.students}
+              policies={context.policies}
+              hasAccount={!!context.account}
+            />
           </>
         )}
       </Card>

@@ -34,11 +34,25 @@ export default async function PaymentRunsPage({ searchParams }: { searchParams: 
             <Table head={["名称", "付款单位 · 资金来源", "笔数 · 金额", "待回盘 / 已到账 / 退回 / 已关闭", "汇总人"]}>
               {runs.rows.map((r) => (
                 <tr key={r.id} data-testid="payment-run">
-                  <Td><Link href={`/ledger/payment-runs/${r.id}`} className="text-brand-700 hover:underline">{r.name}</Link></Td>
-                  <Td>{r.organisation.name}<div className="text-xs text-slate-500">{FUND_SOURCE_LABELS[r.fundSource]}</div></Td>
-                  <Td className="tabular-nums">{r.counts.WAITING + r.counts.PAID + r.counts.RETURNED + r.counts.CLOSED} 笔 · {formatFen(r.counts.totalFen)}</Td>
-                  <Td className="tabular-nums">{r.counts.WAITING} / {r.counts.PAID} / {r.counts.RETURNED} / {r.counts.CLOSED}</Td>
-                  <Td>{r.createdBy.name}<div className="text-xs text-slate-500">{formatDateTime(r.createdAt)}</div></Td>
+                  <Td>
+                    <Link href={`/ledger/payment-runs/${r.id}`} className="text-brand-700 hover:underline">
+                      {r.name}
+                    </Link>
+                  </Td>
+                  <Td>
+                    {r.organisation.name}
+                    <div className="text-xs text-slate-500">{FUND_SOURCE_LABELS[r.fundSource]}</div>
+                  </Td>
+                  <Td className="tabular-nums">
+                    {r.counts.WAITING + r.counts.PAID + r.counts.RETURNED + r.counts.CLOSED} 笔 · {formatFen(r.counts.totalFen)}
+                  </Td>
+                  <Td className="tabular-nums">
+                    {r.counts.WAITING} / {r.counts.PAID} / {r.counts.RETURNED} / {r.counts.CLOSED}
+                  </Td>
+                  <Td>
+                    {r.createdBy.name}
+                    <div className="text-xs text-slate-500">{formatDateTime(r.createdAt)}</div>
+                  </Td>
                 </tr>
               ))}
             </Table>

@@ -63,7 +63,13 @@ export default async function SpotCheckPage({ params }: { params: Promise<{ id: 
                 </Td>
                 <Td>{r.file.organisation.name}</Td>
                 <Td>{r.file.tier ? TIER_LABELS[r.file.tier] : "—"}</Td>
-                <Td>{r.finding ? <Badge tone={r.finding === "ACCURATE" ? "green" : "amber"}>{SPOT_CHECK_FINDING_LABELS[r.finding]}</Badge> : <Badge>未登记</Badge>}</Td>
+                <Td>
+                  {r.finding ? (
+                    <Badge tone={r.finding === "ACCURATE" ? "green" : "amber"}>{SPOT_CHECK_FINDING_LABELS[r.finding]}</Badge>
+                  ) : (
+                    <Badge>未登记</Badge>
+                  )}
+                </Td>
                 <Td>{r.note ?? ""}</Td>
                 <Td>{r.recordedBy?.name ?? ""}</Td>
                 <Td>

@@ -4,8 +4,12 @@ import { ZReturnFileInput, type TReturnUploadResult } from "@/lib/payments/schem
 import { RETURN_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
 /** 银行回盘: previewed (matched, nothing written) or, with the previewed file's SHA-256, applied by an official. */
-export const POST = authedUploadRoute(ZReturnFileInput, ["CASEWORKER", "OFFICIAL"], () => RETURN_UPLOAD_LIMIT, async (actor, input): Promise<TReturnUploadResult> =>
-  input.expectedSha256
-    ? { applied: await applyReturnFile(actor, { ...input, expectedSha256: input.expectedSha256 }) }
-    : { preview: await previewReturnFile(actor, input) },
+export const POST = authedUploadRoute(
+  ZReturnFileInput,
+  ["CASEWORKER", "OFFICIAL"],
+  () => RETURN_UPLOAD_LIMIT,
+  async (actor, input): Promise<TReturnUploadResult> =>
+    input.expectedSha256
+      ? { applied: await applyReturnFile(actor, { ...input, expectedSha256: input.expectedSha256 }) }
+      : { preview: await previewReturnFile(actor, input) },
 );

@@ -20,10 +20,16 @@ export default async function PublicNoticePage({ params, searchParams }: { param
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">{union.name} · 建档公示</h1>
       <p className="text-slate-700">
-        以下职工家庭拟建立困难职工档案，正在公示。公示期内，任何人如有异议，可点“提出异议”网上提出（可以匿名），或致电{union.servicePhone ? ` ${union.servicePhone}` : "所在工会"}。异议截止日为公示期的最后一天。
+        以下职工家庭拟建立困难职工档案，正在公示。公示期内，任何人如有异议，可点“提出异议”网上提出（可以匿名），或致电
+        {union.servicePhone ? ` ${union.servicePhone}` : "所在工会"}。异议截止日为公示期的最后一天。
       </p>
       <p>
-        <a href={`/public/notice/${union.id}/print`} target="_blank" rel="noopener" className="inline-flex min-h-12 items-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium hover:bg-slate-50">
+        <a
+          href={`/public/notice/${union.id}/print`}
+          target="_blank"
+          rel="noopener"
+          className="inline-flex min-h-12 items-center rounded-md border border-slate-300 bg-white px-4 text-base font-medium hover:bg-slate-50"
+        >
           打印公示（A4）
         </a>
       </p>
@@ -42,11 +48,16 @@ export default async function PublicNoticePage({ params, searchParams }: { param
                   <dt className="text-slate-500">所在工会</dt>
                   <dd>{f.baseUnion}</dd>
                   <dt className="text-slate-500">公示期</dt>
-                  <dd>{f.publicityStart} 至 {f.publicityEnd}</dd>
+                  <dd>
+                    {f.publicityStart} 至 {f.publicityEnd}
+                  </dd>
                   <dt className="text-slate-500">异议截止</dt>
                   <dd>{f.publicityEnd}（含当日）</dd>
                 </dl>
-                <Link href={`/public/objection/${f.token}`} className="mt-3 inline-flex min-h-12 items-center rounded-md border border-brand-700 px-4 text-base font-medium text-brand-800 hover:bg-brand-50">
+                <Link
+                  href={`/public/objection/${f.token}`}
+                  className="mt-3 inline-flex min-h-12 items-center rounded-md border border-brand-700 px-4 text-base font-medium text-brand-800 hover:bg-brand-50"
+                >
                   提出异议<span className="sr-only">（{f.maskedName}）</span>
                 </Link>
               </li>

@@ -31,14 +31,17 @@ export default async function PublicObjectionPage({ params }: { params: Promise<
             <dt className="text-slate-500">申报类别</dt>
             <dd>{file.tier ? TIER_LABELS[file.tier] : "—"}</dd>
             <dt className="text-slate-500">公示期</dt>
-            <dd>{file.publicityStart} 至 {file.publicityEnd}</dd>
+            <dd>
+              {file.publicityStart} 至 {file.publicityEnd}
+            </dd>
             <dt className="text-slate-500">异议截止</dt>
             <dd>{file.publicityEnd}（含当日）</dd>
           </dl>
           {state === "OPEN" ? (
             <>
               <p className="text-slate-700">
-                异议会记入该户档案，工会核实处理后才能审定。可以匿名；需要答复的，请留下联系方式。也可以致电{file.servicePhone ? ` ${file.servicePhone}` : "所在工会"}反映。
+                异议会记入该户档案，工会核实处理后才能审定。可以匿名；需要答复的，请留下联系方式。也可以致电
+                {file.servicePhone ? ` ${file.servicePhone}` : "所在工会"}反映。
               </p>
               <PublicObjectionForm token={token} />
             </>

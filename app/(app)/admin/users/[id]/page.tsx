@@ -29,11 +29,19 @@ export default async function UserPage({ params, searchParams }: { params: Promi
         description={
           <>
             {user.username} · {user.organisation.name} · {user.roles.map((r) => ROLE_LABELS[r]).join("、")} · 最近登录 {formatDateTime(user.lastSignInAt)}{" "}
-            {!user.active ? <Badge tone="red">已停用</Badge> : locked ? <Badge tone="amber">锁定至 {formatDateTime(user.lockedUntil)}</Badge> : <Badge tone="green">正常</Badge>}
+            {!user.active ? (
+              <Badge tone="red">已停用</Badge>
+            ) : locked ? (
+              <Badge tone="amber">锁定至 {formatDateTime(user.lockedUntil)}</Badge>
+            ) : (
+              <Badge tone="green">正常</Badge>
+            )}
           </>
         }
       />
-      <UserAdminPanel user={{ id: user.id, name: user.name, roles: user.roles, active: user.active, locked, rolesLockedReason: roleChangeRefusal(actor.userId, user.id) }} />
+      <UserAdminPanel
+        user={{ id: user.id, name: user.name, roles: user.roles, active: user.active, locked, rolesLockedReason: roleChangeRefusal(actor.userId, user.id) }}
+      />
     </>
   );
 }

@@ -29,7 +29,10 @@ export default async function EditFilingPage({ params, searchParams }: { params:
   if (file.status !== "DRAFT") redirect(`/files/${id}`);
   const organisations = await listScopeOrganisations(actor);
   const [policies, evidence, requiredKinds, warnings] = await Promise.all([
-    tierPoliciesFor(organisations.map((o) => o.regionCode), todayInShanghai()),
+    tierPoliciesFor(
+      organisations.map((o) => o.regionCode),
+      todayInShanghai(),
+    ),
     listEvidence(actor, id),
     requiredEvidenceKinds(actor, id),
     draftPersonWarnings(actor, id),
@@ -49,7 +52,9 @@ export default async function EditFilingPage({ params, searchParams }: { params:
         <div className="mb-4" data-testid="person-warnings">
           <Alert tone="info">
             {warnings.map((w) => (
-              <p key={w} className="font-medium text-amber-800">注意：{w}</p>
+              <p key={w} className="font-medium text-amber-800">
+                注意：{w}
+              </p>
             ))}
           </Alert>
         </div>
@@ -58,7 +63,14 @@ export default async function EditFilingPage({ params, searchParams }: { params:
         <Card title="证明材料（提交前须上传的材料见下）">
           <EvidencePanel
             fileId={id}
-            items={evidence.map((e) => ({ id: e.id, kind: e.kind, originalName: e.originalName, sizeBytes: e.sizeBytes, uploadedAt: formatDateTime(e.uploadedAt), uploaderName: e.uploadedBy.name }))}
+            items={evidence.map((e) => ({
+              id: e.id,
+              kind: e.kind,
+              originalName: e.originalName,
+              sizeBytes: e.sizeBytes,
+              uploadedAt: formatDateTime(e.uploadedAt),
+              uploaderName: e.uploadedBy.name,
+            }))}
             canUpload={canUploadEvidence(file).ok}
             canDelete={canDeleteEvidence(file).ok}
             requiredKinds={requiredKinds}

@@ -11,7 +11,17 @@ import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { CAUSE_LABELS, FILE_STATUS_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
-import { EDUCATION_LABELS, EMPLOYMENT_LABELS, EVIDENCE_KIND_LABELS, EXPENDITURE_KIND_LABELS, HEALTH_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS, RELATION_LABELS, SEX_LABELS } from "@/lib/filing/labels";
+import {
+  EDUCATION_LABELS,
+  EMPLOYMENT_LABELS,
+  EVIDENCE_KIND_LABELS,
+  EXPENDITURE_KIND_LABELS,
+  HEALTH_LABELS,
+  HOUSING_LABELS,
+  INCOME_SOURCE_LABELS,
+  RELATION_LABELS,
+  SEX_LABELS,
+} from "@/lib/filing/labels";
 import { formatDateTime } from "@/lib/format/datetime";
 import { formatFen } from "@/lib/money/money";
 import { maskResidentId } from "@/lib/people/resident-id";
@@ -36,21 +46,36 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
       <PageHeader
         title={`${application.holderName}的网上申请`}
         description={`申请编号 ${application.number} · ${application.organisation.name}`}
-        actions={<Link href="/intake/applications" className="text-sm text-brand-700 underline">返回网上申请列表</Link>}
+        actions={
+          <Link href="/intake/applications" className="text-sm text-brand-700 underline">
+            返回网上申请列表
+          </Link>
+        }
       />
       <div className="space-y-6">
         <Card title="办理">
           <div className="space-y-4">
             <p className="flex flex-wrap items-center gap-2 text-sm">
               <Badge tone={APPLICATION_STATUS_TONES[application.status]}>{APPLICATION_STATUS_LABELS[application.status]}</Badge>
-              {application.acceptedAt && <span>{application.acceptedBy?.name} 于 {formatDateTime(application.acceptedAt)} 受理</span>}
-              {application.decidedAt && <span>{application.decidedBy?.name} 于 {formatDateTime(application.decidedAt)} {application.status === "DECLINED" ? "决定不予受理" : "转为建档草稿"}</span>}
+              {application.acceptedAt && (
+                <span>
+                  {application.acceptedBy?.name} 于 {formatDateTime(application.acceptedAt)} 受理
+                </span>
+              )}
+              {application.decidedAt && (
+                <span>
+                  {application.decidedBy?.name} 于 {formatDateTime(application.decidedAt)} {application.status === "DECLINED" ? "决定不予受理" : "转为建档草稿"}
+                </span>
+              )}
             </p>
             {application.declineReason && <p className="text-sm">不予受理的理由：{application.declineReason}</p>}
             {application.file && (
               <p className="text-sm">
                 建档草稿：
-                <Link href={application.file.status === "DRAFT" ? `/files/${application.file.id}/edit` : `/files/${application.file.id}`} className="font-medium text-brand-700 underline">
+                <Link
+                  href={application.file.status === "DRAFT" ? `/files/${application.file.id}/edit` : `/files/${application.file.id}`}
+                  className="font-medium text-brand-700 underline"
+                >
                   {application.file.fileNumber ?? "打开档案"}（{FILE_STATUS_LABELS[application.file.status]}）
                 </Link>
               </p>
@@ -59,7 +84,11 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
             {caseworker && (
               <ApplicationActions
                 application={{ id: application.id, version: application.version }}
-                allowed={{ accept: canAcceptApplication(application), convert: canConvertApplication(application), decline: canDeclineApplication(application) }}
+                allowed={{
+                  accept: canAcceptApplication(application),
+                  convert: canConvertApplication(application),
+                  decline: canDeclineApplication(application),
+                }}
               />
             )}
           </div>
@@ -75,7 +104,12 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
             <DetailItem label="住房情况">{label(HOUSING_LABELS, data.housing)}</DetailItem>
             <DetailItem label="工会会员">{data.holderUnionMember ? "是" : "否（申请人未勾选）"}</DetailItem>
           </dl>
-          {data.needs && <p className="mt-4 text-sm"><span className="text-slate-500">困难情况和需要的帮助：</span>{data.needs}</p>}
+          {data.needs && (
+            <p className="mt-4 text-sm">
+              <span className="text-slate-500">困难情况和需要的帮助：</span>
+              {data.needs}
+            </p>
+          )}
         </Card>
 
         <Card title={`家庭成员（${data.members.length} 人）`}>
@@ -87,7 +121,10 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
                 <Td className="font-mono">{m.residentId ? maskResidentId(m.residentId) : "—"}</Td>
                 <Td>{m.birthDate ?? "—"}</Td>
                 <Td>{label(SEX_LABELS, m.sex)}</Td>
-                <Td>{label(HEALTH_LABELS, m.health)}{m.disabilityGrade ? `（${m.disabilityGrade} 级）` : ""}</Td>
+                <Td>
+                  {label(HEALTH_LABELS, m.health)}
+                  {m.disabilityGrade ? `（${m.disabilityGrade} 级）` : ""}
+                </Td>
                 <Td>{label(EDUCATION_LABELS, m.education)}</Td>
                 <Td>{label(EMPLOYMENT_LABELS, m.employment)}</Td>
                 <Td>{m.livesInHousehold ? "是" : "否"}</Td>
@@ -101,11 +138,20 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           <div className="grid gap-4 sm:grid-cols-2">
             <ul className="space-y-1 text-sm" aria-label="月收入">
               {data.incomes.length === 0 && <li className="text-slate-500">未填写收入</li>}
-              {data.incomes.map((x, i) => <li key={i}>{label(INCOME_SOURCE_LABELS, x.source)}：{x.monthlyFen === undefined ? "—" : `${formatFen(x.monthlyFen)}/月`}</li>)}
+              {data.incomes.map((x, i) => (
+                <li key={i}>
+                  {label(INCOME_SOURCE_LABELS, x.source)}：{x.monthlyFen === undefined ? "—" : `${formatFen(x.monthlyFen)}/月`}
+                </li>
+              ))}
             </ul>
             <ul className="space-y-1 text-sm" aria-label="刚性支出">
               {data.expenditures.length === 0 && <li className="text-slate-500">未填写支出</li>}
-              {data.expenditures.map((x, i) => <li key={i}>{label(EXPENDITURE_KIND_LABELS, x.kind)}：{x.annualFen === undefined ? "—" : `${formatFen(x.annualFen)}/年`}{x.note ? `（${x.note}）` : ""}</li>)}
+              {data.expenditures.map((x, i) => (
+                <li key={i}>
+                  {label(EXPENDITURE_KIND_LABELS, x.kind)}：{x.annualFen === undefined ? "—" : `${formatFen(x.annualFen)}/年`}
+                  {x.note ? `（${x.note}）` : ""}
+                </li>
+              ))}
             </ul>
           </div>
         </Card>
@@ -114,8 +160,12 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
           <ul className="space-y-2 text-sm" data-testid="application-uploads">
             {application.uploads.map((u) => (
               <li key={u.id} className="flex flex-wrap items-center gap-x-3">
-                <a href={`/api/application-uploads/${u.id}`} target="_blank" rel="noopener" className="font-medium text-brand-700 underline">{u.originalName}</a>
-                <span className="text-slate-600">{EVIDENCE_KIND_LABELS[u.kind]} · {u.contentType === "application/pdf" ? "PDF" : "图片"} · {megabytes(u.sizeBytes)}</span>
+                <a href={`/api/application-uploads/${u.id}`} target="_blank" rel="noopener" className="font-medium text-brand-700 underline">
+                  {u.originalName}
+                </a>
+                <span className="text-slate-600">
+                  {EVIDENCE_KIND_LABELS[u.kind]} · {u.contentType === "application/pdf" ? "PDF" : "图片"} · {megabytes(u.sizeBytes)}
+                </span>
               </li>
             ))}
           </ul>

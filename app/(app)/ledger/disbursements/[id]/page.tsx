@@ -34,9 +34,10 @@ export default async function DisbursementPage({ params, searchParams }: { param
   // Rejecting follows the same rule as approving (lib/ledger/rules.ts): one answer decides the card.
   const decide = canApproveDisbursement(actor, d);
   const refusal = shownRefusal(decide);
-  const remaining = decide.ok && !d.reverses
-    ? await remainingAllocation(actor, { organisationId: actor.organisation.id, fundSource: d.fundSource, year: allocationYear })
-    : null;
+  const remaining =
+    decide.ok && !d.reverses
+      ? await remainingAllocation(actor, { organisationId: actor.organisation.id, fundSource: d.fundSource, year: allocationYear })
+      : null;
   const tone = d.status === "APPROVED" ? "green" : d.status === "REJECTED" ? "red" : "amber";
   return (
     <>
@@ -50,8 +51,12 @@ export default async function DisbursementPage({ params, searchParams }: { param
         description={
           <span className="flex items-center gap-2">
             <Badge tone={tone}>{DISBURSEMENT_STATUS_LABELS[d.status]}</Badge>
-            <Link href={`/files/${d.file.id}`} className="text-brand-700 hover:underline">{d.file.holderName}家庭</Link>
-            <span>· {d.file.fileNumber} · {d.organisationName} · 档案状态 {FILE_STATUS_LABELS[d.file.status]}</span>
+            <Link href={`/files/${d.file.id}`} className="text-brand-700 hover:underline">
+              {d.file.holderName}家庭
+            </Link>
+            <span>
+              · {d.file.fileNumber} · {d.organisationName} · 档案状态 {FILE_STATUS_LABELS[d.file.status]}
+            </span>
           </span>
         }
       />
@@ -60,21 +65,37 @@ export default async function DisbursementPage({ params, searchParams }: { param
           <dl className="grid gap-4 sm:grid-cols-4">
             <DetailItem label="救助类型">{AID_TYPE_LABELS[d.aidType]}</DetailItem>
             <DetailItem label="资金来源">{FUND_SOURCE_LABELS[d.fundSource]}</DetailItem>
-            <DetailItem label="金额"><span className={`text-base font-semibold ${d.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(d.amountFen)}</span></DetailItem>
+            <DetailItem label="金额">
+              <span className={`text-base font-semibold ${d.amountFen < 0 ? "text-red-700" : ""}`}>{formatFen(d.amountFen)}</span>
+            </DetailItem>
             <DetailItem label="发放日期">{d.entryDate}</DetailItem>
             <DetailItem label={d.reverses ? "冲正原因" : "用途"}>{d.purpose}</DetailItem>
             <DetailItem label="收款账户">{d.account ? `${d.account.bankName} ${d.account.masked}` : "不发放现金"}</DetailItem>
             {d.student && <DetailItem label="受助学生">{d.student}</DetailItem>}
             {d.evidence && <DetailItem label="凭证说明">{d.evidence}</DetailItem>}
-            <DetailItem label="经办">{d.recordedBy} · {formatDateTime(d.recordedAt)}</DetailItem>
-            {d.decidedBy && <DetailItem label="审批">{d.decidedBy} · {formatDateTime(d.decidedAt)}</DetailItem>}
-            {d.payment && (
-              <DetailItem label="银行代发">
-                <Link href={`/ledger/payment-runs/${d.payment.runId}`} className="text-brand-700 hover:underline">{d.payment.runName}</Link>
-                {" · "}{PAYMENT_STATUS_LABELS[d.payment.status]}{d.payment.reason ? `（${d.payment.reason}）` : ""}
+            <DetailItem label="经办">
+              {d.recordedBy} · {formatDateTime(d.recordedAt)}
+            </DetailItem>
+            {d.decidedBy && (
+              <DetailItem label="审批">
+                {d.decidedBy} · {formatDateTime(d.decidedAt)}
               </DetailItem>
             )}
-            {d.reverses && <DetailItem label="冲正的原记录">{d.reverses.entryDate} {formatFen(d.reverses.amountFen)} · {d.reverses.purpose}</DetailItem>}
+            {d.payment && (
+              <DetailItem label="银行代发">
+                <Link href={`/ledger/payment-runs/${d.payment.runId}`} className="text-brand-700 hover:underline">
+                  {d.payment.runName}
+                </Link>
+                {" · "}
+                {PAYMENT_STATUS_LABELS[d.payment.status]}
+                {d.payment.reason ? `（${d.payment.reason}）` : ""}
+              </DetailItem>
+            )}
+            {d.reverses && (
+              <DetailItem label="冲正的原记录">
+                {d.reverses.entryDate} {formatFen(d.reverses.amountFen)} · {d.reverses.purpose}
+              </DetailItem>
+            )}
           </dl>
           {d.cap && (
             <p className={`mt-4 text-sm ${overCap ? "text-red-700" : "text-slate-600"}`}>
@@ -92,12 +113,23 @@ export default async function DisbursementPage({ params, searchParams }: { param
               <p className="text-sm text-slate-600">{refusal}</p>
             ) : (
               <>
-              {remaining !== null && (
-                <div className="mb-3">
-                  <AllocationHeadroom organisationName={actor.organisation.name} year={allocationYear} fundLabel={FUND_SOURCE_LABELS[d.fundSource]} remainingFen={remaining} neededFen={d.amountFen} what="本次发放" />
-                </div>
-              )}
-              <DecideDisbursement disbursementId={d.id} overCap={overCap} summary={`${d.file.holderName}家庭 · ${d.reverses ? `冲正 ${d.reverses.entryDate} 的 ${AID_TYPE_LABELS[d.aidType]} 记录` : AID_TYPE_LABELS[d.aidType]} · 金额 ${formatFen(d.amountFen)}`} />
+                {remaining !== null && (
+                  <div className="mb-3">
+                    <AllocationHeadroom
+                      organisationName={actor.organisation.name}
+                      year={allocationYear}
+                      fundLabel={FUND_SOURCE_LABELS[d.fundSource]}
+                      remainingFen={remaining}
+                      neededFen={d.amountFen}
+                      what="本次发放"
+                    />
+                  </div>
+                )}
+                <DecideDisbursement
+                  disbursementId={d.id}
+                  overCap={overCap}
+                  summary={`${d.file.holderName}家庭 · ${d.reverses ? `冲正 ${d.reverses.entryDate} 的 ${AID_TYPE_LABELS[d.aidType]} 记录` : AID_TYPE_LABELS[d.aidType]} · 金额 ${formatFen(d.amountFen)}`}
+                />
               </>
             )}
           </Card>
