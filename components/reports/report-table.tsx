@@ -13,12 +13,12 @@ function show(kind: TXlsxKind, value: TXlsxValue): string {
 }
 
 /** One report table as the page shows it: drill-down links on child organisations, a total row, its download. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
 export function ReportTableView({
   table,
   drillHref,
   downloadHref,
 }: {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- sheets (tables) of different row types side by side: each was typed against its own rows where it was built, and TXlsxSheet<T> is invariant in T, so unknown does not fit
   table: TReportTable<any>;
   drillHref: (organisationId: string) => string;
   downloadHref: string;

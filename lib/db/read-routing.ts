@@ -106,22 +106,22 @@ async function replayedLsn(client: PrismaClient): Promise<bigint | null> {
   if (age < (replay.lsn === null ? REPLICA_RETRY_MS : REPLAY_CACHE_MS)) return replay.lsn;
   const current = replay;
   current.pending ??= // Null unless the server is a standby in recovery: a promoted one no longer follows the primary.
-  client.$queryRaw<Array<{ lsn: string | null }>>`SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn`
-    .then((rows) => {
-      if (rows[0]?.lsn) return parseLsn(rows[0].lsn);
-      if (current.lsn !== null || current.askedAt === 0) console.error("DATABASE_REPLICA_URL 指向的数据库不是处于恢复状态的只读副本，查询改由主库执行。");
-      return null;
-    })
-    .catch((error: unknown) => {
-      if (current.lsn !== null || current.askedAt === 0) console.error("只读副本无法访问，查询改由主库执行：", describeError(error));
-      return null;
-    })
-    .then((lsn) => {
-      current.askedAt = Date.now();
-      current.lsn = lsn;
-      current.pending = undefined;
-      return lsn;
-    });
+    client.$queryRaw<Array<{ lsn: string | null }>>`SELECT CASE WHEN pg_is_in_recovery() THEN pg_last_wal_replay_lsn()::text END AS lsn`
+      .then((rows) => {
+        if (rows[0]?.lsn) return parseLsn(rows[0].lsn);
+        if (current.lsn !== null || current.askedAt === 0) console.error("DATABASE_REPLICA_URL 指向的数据库不是处于恢复状态的只读副本，查询改由主库执行。");
+        return null;
+      })
+      .catch((error: unknown) => {
+        if (current.lsn !== null || current.askedAt === 0) console.error("只读副本无法访问，查询改由主库执行：", describeError(error));
+        return null;
+      })
+      .then((lsn) => {
+        current.askedAt = Date.now();
+        current.lsn = lsn;
+        current.pending = undefined;
+        return lsn;
+      });
   return current.pending;
 }
 

@@ -5,7 +5,6 @@ import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { DomainError, NotFoundError } from "@/lib/errors/domain-error";
-import { FILE_STATUS_LABELS } from "@/lib/labels/household-file";
 import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { todayInShanghai } from "@/lib/format/datetime";

@@ -1,5 +1,4 @@
 import "server-only";
-import ExcelJS from "exceljs";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";

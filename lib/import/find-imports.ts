@@ -1,5 +1,4 @@
 import "server-only";
-import ExcelJS from "exceljs";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";

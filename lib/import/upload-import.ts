@@ -1,6 +1,5 @@
 import "server-only";
 import { createHash } from "node:crypto";
-import ExcelJS from "exceljs";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";

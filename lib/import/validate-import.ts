@@ -1,5 +1,4 @@
 import "server-only";
-import ExcelJS from "exceljs";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
@@ -11,7 +10,7 @@ import { suggestTier } from "@/lib/filing/suggest-tier";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { tierPolicy, type TTierPolicyInForce } from "@/lib/policy/policy";
 import { uuidv7 } from "@/lib/db/uuidv7";
-import { ConflictError, DomainError, enforce } from "@/lib/errors/domain-error";
+import { ConflictError, enforce } from "@/lib/errors/domain-error";
 import { canRevalidateImport, mayImport } from "./rules";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";

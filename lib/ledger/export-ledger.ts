@@ -2,7 +2,6 @@ import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { SCAN_COUNT_LIMIT } from "@/lib/data/pagination";
 import { scopedReadDb, scopeOrganisationIds } from "@/lib/data/scope";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";

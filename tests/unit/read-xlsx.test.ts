@@ -59,11 +59,11 @@ describe("readXlsx", () => {
     const workbook = new ExcelJS.Workbook();
     const first = workbook.addWorksheet("户信息");
     first.addRow(["户编号", "出生日期", "收入", "身份证号", "是否会员", "合计", "说明"]);
-    // eslint-disable-next-line no-loss-of-precision -- the point: an ID number typed as a number has already lost its last digits
     const row = first.addRow([
       "  B1 ",
       new Date(Date.UTC(1980, 4, 12)),
       1800.456,
+      // eslint-disable-next-line no-loss-of-precision -- the point: an ID number typed as a number has already lost its last digits
       620121198005120012,
       true,
       { formula: "1+1", result: 2 },

@@ -25,8 +25,8 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
       <PageHeader
         title="民政比对"
         description="上传民政部门提供的低保、收入、车辆房产和死亡数据名单，按公民身份号码与本单位及下级单位在档、渐退期档案的全部家庭成员比对，逐户列出不符情况。"
-        // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
         actions={
+          // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
           <a href="/civil/template" className={buttonClass("secondary")}>
             下载名单模板
           </a>

@@ -20,8 +20,8 @@ export default async function ImportPage() {
       <PageHeader
         title="从 Excel 导入档案"
         description="按模板填写户信息和家庭成员，上传后系统先校验全部行；没有任何问题时才能导入。导入的档案默认为草稿；按已在档档案迁入的批次须经导入人以外的工作人员批准。"
-        // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
         actions={
+          // eslint-disable-next-line @next/next/no-html-link-for-pages -- a workbook from a route handler: a download, not a page to navigate to
           <a href="/import/template" className={buttonClass("secondary")}>
             下载导入模板
           </a>
