@@ -70,7 +70,8 @@ export const ACTION_GROUP_LABELS: Record<string, string> = {
   signal: "疑似重复与冒领线索",
   policy: "政策参数",
   archive: "困难职工台账",
-  public: "本人查询",
+  public: "本人查询与公示异议",
+  application: "网上申请",
 };
 
 /** An IPv4 client reached over an IPv6 socket arrives as ::ffff:a.b.c.d; people know it as a.b.c.d. */
