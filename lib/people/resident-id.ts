@@ -3,7 +3,7 @@
 // Pure (dates through lib/format/datetime): the filing form runs it in the browser, the domain function on the
 // server, and both must reject the same numbers with the same words.
 
-import { formatDate, isCalendarDate } from "@/lib/format/datetime";
+import { calendarDateProblem, formatDate, isCalendarDate } from "@/lib/format/datetime";
 
 export type TResidentIdError =
   | "EMPTY"
@@ -81,8 +81,11 @@ export function validateResidentId(raw: string, opts: TValidateResidentIdOptions
   if (id.startsWith("0")) return fail("REGION");
 
   const birthDate = `${id.slice(6, 10)}-${id.slice(10, 12)}-${id.slice(12, 14)}`;
-  if (!isCalendarDate(birthDate)) return fail("BIRTH_DATE_INVALID");
+  // A day that exists but lies before the typed-date years (1880) is "too early", not "no such day".
+  const problem = calendarDateProblem(birthDate);
+  if (problem === "FORMAT" || problem === "NO_SUCH_DAY") return fail("BIRTH_DATE_INVALID");
   if (birthDate < EARLIEST_BIRTH_DATE) return fail("BIRTH_DATE_TOO_EARLY");
+  if (problem !== null) return fail("BIRTH_DATE_INVALID");
   if (birthDate > shanghaiDate(opts.today ?? new Date())) return fail("BIRTH_DATE_FUTURE");
 
   if (id.charAt(17) !== residentIdCheckCharacter(id)) return fail("CHECK_CHARACTER");
