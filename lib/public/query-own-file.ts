@@ -1,8 +1,8 @@
 import "server-only";
 import { recordPublicAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
-import type { AidType, FileStatus, Tier } from "@/lib/generated/prisma/enums";
-import { addMonths, dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
+import type { AidType, FileStatus, OnlineApplicationStatus, Tier } from "@/lib/generated/prisma/enums";
+import { addMonths, dateOnly, dateOnlyString, formatDate, todayInShanghai } from "@/lib/format/datetime";
 import { PUBLIC_ANSWER_FLOOR_MS, PUBLIC_QUERY_LIMITS } from "./limits";
 import {
   PUBLIC_PAID_WITHOUT_OUTCOME,
@@ -26,8 +26,20 @@ const QUERYABLE: FileStatus[] = ["OPEN", "OBSERVATION", "CLOSED"];
 const PAYMENT_MONTHS = 24;
 /** More than two years of monthly payments of every aid type a household could receive. */
 const PAYMENTS_SHOWN = 120;
+/** A household applies once or a few times; more than this is not a worker following their own. */
+const APPLICATIONS_SHOWN = 20;
 
 export type TOwnPayment = { date: string; aidType: AidType; amountFen: number; accountLast4: string | null; outcome: string };
+/** An online application by the file's holder (as 申请人): its progress and nothing of its content. */
+export type TOwnApplication = {
+  number: string;
+  /** YYYY-MM-DD (Asia/Shanghai) it was submitted. */
+  submittedOn: string;
+  status: OnlineApplicationStatus;
+  /** Once the draft made from it is approved: the file number. */
+  fileNumber: string | null;
+  declineReason: string | null;
+};
 export type TOwnFileView = {
   fileNumber: string;
   unionName: string;
@@ -39,6 +51,8 @@ export type TOwnFileView = {
   /** YYYY-MM-DD: the end of the observation period (渐退期). */
   observationUntil: string | null;
   payments: TOwnPayment[];
+  /** The holder's online applications, newest first (issue 24 §1: "the status of any online application"). */
+  applications: TOwnApplication[];
 };
 export type TPublicQueryAnswer = { found: true; file: TOwnFileView } | { found: false; limited: boolean; message: string };
 
@@ -137,6 +151,7 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
     where: { id: fileId },
     select: {
       fileNumber: true,
+      holderResidentId: true,
       status: true,
       tier: true,
       nextCheckDue: true,
@@ -159,6 +174,16 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
     },
   });
   const iso = (d: Date | null) => (d ? dateOnlyString(d) : null);
+  // The query matched this holder's name, ID number and code, so the applications made under the
+  // same ID number are theirs; the same fields the application query shows, no more.
+  const applications = file.holderResidentId
+    ? await prisma.onlineApplication.findMany({
+        where: { holderResidentId: file.holderResidentId },
+        orderBy: { submittedAt: "desc" },
+        take: APPLICATIONS_SHOWN,
+        select: { number: true, submittedAt: true, status: true, declineReason: true, file: { select: { fileNumber: true } } },
+      })
+    : [];
   return {
     fileNumber: file.fileNumber ?? "",
     unionName: file.organisation.name,
@@ -177,6 +202,14 @@ async function ownFileView(fileId: string, now: Date): Promise<TOwnFileView> {
         : e.reversedBy
           ? PUBLIC_PAYMENT_REVERSED
           : PUBLIC_PAID_WITHOUT_OUTCOME,
+    })),
+    applications: applications.map((a) => ({
+      number: a.number,
+      submittedOn: formatDate(a.submittedAt),
+      status: a.status,
+      // A number is given at approval; a draft or a file still under review has none yet.
+      fileNumber: a.status === "CONVERTED" ? (a.file?.fileNumber ?? null) : null,
+      declineReason: a.status === "DECLINED" ? a.declineReason : null,
     })),
   };
 }

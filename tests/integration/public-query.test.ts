@@ -211,7 +211,59 @@ describe("the household sees its own file", () => {
     expect(text).not.toContain("6228480012345678");
     expect(text).not.toContain(other.fileNumber);
     expect(text).not.toContain("33300");
-    expect(Object.keys(answer.file).sort()).toEqual(["cadreName", "fileNumber", "nextCheckDue", "observationUntil", "payments", "status", "tier", "unionName"]);
+    expect(Object.keys(answer.file).sort()).toEqual([
+      "applications",
+      "cadreName",
+      "fileNumber",
+      "nextCheckDue",
+      "observationUntil",
+      "payments",
+      "status",
+      "tier",
+      "unionName",
+    ]);
+    expect(answer.file.applications).toEqual([]);
+  });
+
+  it("lists the holder's online applications with number, date and status, and nobody else's", async () => {
+    const file = await fileWithCode();
+    const other = await fileWithCode();
+    const apply = (
+      holderId: string,
+      number: string,
+      submittedAt: string,
+      state: { status: string; fileId?: string; declineReason?: string } = { status: "SUBMITTED" },
+    ) =>
+      sql.query(
+        `INSERT INTO online_application (number, organisation_id, status, data, holder_name, holder_resident_id, contact_phone, code_hash,
+           consent_version, consented_at, consent_ip, submitted_at, accepted_at, decided_at, decline_reason, file_id)
+         VALUES ($1, $2, $3::online_application_status, '{"note":"申请内容不应显示"}', '张建华', $4, '13900001111', 'x', 'v1', $5::timestamptz, '10.0.0.1', $5::timestamptz,
+           CASE WHEN $3::online_application_status IN ('ACCEPTED', 'CONVERTED') THEN $5::timestamptz END, CASE WHEN $3::online_application_status IN ('CONVERTED', 'DECLINED') THEN $5::timestamptz END, $6, $7)`,
+        [number, file.organisationId, state.status, holderId, submittedAt, state.declineReason ?? null, state.fileId ?? null],
+      );
+    // 23:30 UTC is the next morning in Beijing: the date shown is the Chinese one.
+    await apply(file.holderId, "WS-TEST-0001", "2026-03-01T23:30:00Z", { status: "DECLINED", declineReason: "家庭收入高于困难标准" });
+    await apply(file.holderId, "WS-TEST-0002", "2026-05-02T02:00:00Z", { status: "CONVERTED", fileId: file.fileId });
+    await apply(file.holderId, "WS-TEST-0003", "2026-06-03T02:00:00Z", { status: "ACCEPTED" });
+    await apply(file.holderId, "WS-TEST-0004", "2026-07-04T02:00:00Z");
+    await apply(other.holderId, "WS-TEST-0005", "2026-07-05T02:00:00Z", { status: "DECLINED", declineReason: "另一户的理由" });
+
+    const answer = await ask({ name: "张建华", residentId: file.holderId, code: file.code });
+    if (!answer.found) throw new Error(answer.message);
+    expect(answer.file.applications).toEqual([
+      { number: "WS-TEST-0004", submittedOn: "2026-07-04", status: "SUBMITTED", fileNumber: null, declineReason: null },
+      { number: "WS-TEST-0003", submittedOn: "2026-06-03", status: "ACCEPTED", fileNumber: null, declineReason: null },
+      { number: "WS-TEST-0002", submittedOn: "2026-05-02", status: "CONVERTED", fileNumber: file.fileNumber, declineReason: null },
+      { number: "WS-TEST-0001", submittedOn: "2026-03-02", status: "DECLINED", fileNumber: null, declineReason: "家庭收入高于困难标准" },
+    ]);
+    const text = JSON.stringify(answer);
+    expect(text).not.toContain("WS-TEST-0005");
+    expect(text).not.toContain("另一户的理由");
+    expect(text).not.toContain("申请内容不应显示");
+    expect(text).not.toContain("13900001111");
+
+    // A wrong code shows no application either: the same one answer as for no file at all.
+    expect(await ask({ name: "张建华", residentId: file.holderId, code: other.code })).toEqual({ found: false, limited: false, message: NOT_FOUND });
   });
 
   it("another household's code never opens this household's file, even with this holder's name", async () => {
