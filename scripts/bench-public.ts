@@ -5,20 +5,25 @@
 //
 //   npm run seed -- --households 1000000     (or BANGFU_DATA_DIR of a seeded copy)
 //   npm run build                            the server runs the production build
-//   npm run bench:public -- --files 200 --port 3299
+//   npm run bench:public -- --files 200 --port 3299 [--applications 20000]
 //
-// Gives query codes to --files random open files (their live codes end) and leaves them and the
-// attempts in the database: use a scratch database.
+// Also follows one online application per sampled holder (网上申请进度, the second action on
+// /public/query), among --applications filler rows, beside its plain-SQL floor.
+//
+// Gives query codes to --files random open files (their live codes end), adds the applications, and
+// leaves them and the attempts in the database: use a scratch database.
 import { spawn } from "node:child_process";
-import { randomUUID } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import pg from "pg";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openDatabase, PROJECT_DIR } from "@/lib/db/runtime";
+import { todayInShanghai } from "@/lib/format/datetime";
 import { generateQueryCode, hashQueryCode, verifyQueryCode } from "@/lib/public/query-code";
 import { PUBLIC_ANSWER_FLOOR_MS } from "@/lib/public/limits";
+import { QUERY_CODE_ALPHABET } from "@/lib/public/query-code-format";
 import { ensureBuild } from "./build-state";
 
 const argNumber = (name: string, fallback: number) => {
@@ -27,6 +32,7 @@ const argNumber = (name: string, fallback: number) => {
 };
 const FILES = argNumber("--files", 200);
 const PORT = argNumber("--port", 3299);
+const APPLICATION_FILLER = argNumber("--applications", 20_000);
 const WRONG = 25; // under the address limit (30 an hour), so every wrong answer is a checked one
 
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)]!;
@@ -39,15 +45,14 @@ const line = (label: string, xs: number[]) =>
       .padStart(6)} ms`,
   );
 
-/** The id Next.js gave publicQueryAction in this build (the browser finds it the same way, in its bundle). */
-function publicQueryActionId(): string {
+/** The id Next.js gave a public action in this build (the browser finds it the same way, in its bundle). */
+function publicActionId(exportedName: "publicQueryAction" | "queryApplicationAction"): string {
   const manifest = JSON.parse(readFileSync(path.join(PROJECT_DIR, ".next/server/server-reference-manifest.json"), "utf8")) as {
     node: Record<string, { exportedName?: string; filename?: string; workers: Record<string, unknown> }>;
   };
-  const found = Object.entries(manifest.node).find(
-    ([, v]) => v.exportedName === "publicQueryAction" || Object.keys(v.workers).some((w) => w.includes("public/query")),
-  );
-  if (!found) throw new Error("publicQueryAction not found in .next/server/server-reference-manifest.json: build first (npm run build)");
+  // Both actions are on /public/query: only the exported name tells them apart.
+  const found = Object.entries(manifest.node).find(([, v]) => v.exportedName === exportedName);
+  if (!found) throw new Error(`${exportedName} not found in .next/server/server-reference-manifest.json: build first (npm run build)`);
   return found[0];
 }
 
@@ -81,6 +86,37 @@ try {
   }
   await sql.query("ANALYZE file_query_code");
 
+  // Online applications to follow (网上申请进度, issue 24 §2): APPLICATION_FILLER rows so the
+  // table has a size (their hash is one real hash, the lookup never reaches it), then one per
+  // sampled holder with its own number and query code, at random base unions.
+  const fillerHash = await hashQueryCode(generateQueryCode());
+  await sql.query(
+    `WITH unions AS (SELECT array_agg(id) AS ids FROM organisation WHERE depth = (SELECT max(depth) FROM organisation))
+     INSERT INTO online_application (number, organisation_id, data, holder_name, holder_resident_id, contact_phone, code_hash, consent_version, consented_at, consent_ip)
+     SELECT 'BENCH' || md5(random()::text), ids[1 + floor(random() * cardinality(ids))::int], '{}'::jsonb, '基准申请', '620102198001010011',
+            '13800000000', $2, 'bench', now(), 'bench'
+       FROM unions, generate_series(1, $1::int)`,
+    [APPLICATION_FILLER, fillerHash],
+  );
+  const applications: Array<{ number: string; code: string }> = [];
+  const yymmdd = todayInShanghai(new Date()).replaceAll("-", "").slice(2);
+  for (const f of files) {
+    let number = `SQ${yymmdd}`;
+    for (let i = 0; i < 6; i++) number += QUERY_CODE_ALPHABET[randomInt(QUERY_CODE_ALPHABET.length)];
+    const code = generateQueryCode();
+    await sql.query(
+      `INSERT INTO online_application (number, organisation_id, data, holder_name, holder_resident_id, contact_phone, code_hash, consent_version, consented_at, consent_ip)
+       SELECT $1, id, '{}'::jsonb, $2, $3, '13800000000', $4, 'bench', now(), 'bench' FROM organisation WHERE depth = (SELECT max(depth) FROM organisation)
+        ORDER BY random() LIMIT 1`,
+      [number, f.holder_name, f.holder_resident_id, await hashQueryCode(code)],
+    );
+    applications.push({ number, code });
+  }
+  await sql.query("ANALYZE online_application");
+  const {
+    rows: [applicationCount],
+  } = await sql.query<{ n: string }>("SELECT count(*) AS n FROM online_application");
+
   // tsx itself, not npx: npx does not pass SIGTERM on, and the server would outlive the benchmark.
   server.child = spawn(path.join(PROJECT_DIR, "node_modules/.bin/tsx"), ["scripts/serve.ts", String(PORT)], {
     cwd: PROJECT_DIR,
@@ -97,12 +133,12 @@ try {
     if (i > 240) throw new Error("the server did not start within 2 minutes");
     await new Promise((r) => setTimeout(r, 500));
   }
-  const actionId = publicQueryActionId();
-  const ask = async (input: { name: string; residentId: string; code: string }) => {
+  const actionId = publicActionId("publicQueryAction");
+  const ask = async (input: { name: string; residentId: string; code: string } | { number: string; code: string }, action = actionId) => {
     const started = performance.now();
     const response = await fetch(`${base}/public/query`, {
       method: "POST",
-      headers: { "Next-Action": actionId, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: base },
+      headers: { "Next-Action": action, "Content-Type": "text/plain;charset=UTF-8", Accept: "text/x-component", Origin: base },
       body: JSON.stringify([input]),
     });
     const text = await response.text();
@@ -124,6 +160,17 @@ try {
     const r = await ask({ name: f.holder_name, residentId: f.holder_resident_id, code: "AAAAA-AAAAA" });
     if (r.found) throw new Error("a wrong code was answered");
     wrong.push(r.ms);
+  }
+
+  // Following an application (网上申请进度): the second action on /public/query, right number and code.
+  const applicationActionId = publicActionId("queryApplicationAction");
+  for (const a of applications.slice(0, 10)) await ask(a, applicationActionId);
+  const progress: number[] = [];
+  let followed = 0;
+  for (const a of applications) {
+    const r = await ask(a, applicationActionId);
+    progress.push(r.ms);
+    if (r.found) followed++;
   }
 
   // The public notice (公示, issue 24 §3): a union's page and the union search, as a phone GETs them,
@@ -207,6 +254,30 @@ try {
     await verifyQueryCode(row!.code_hash, codes.get(f.id)!);
     verify.push(performance.now() - v);
   }
+  // The progress query's floor: the same reads and writes in plain SQL.
+  const progressPlain: number[] = [];
+  for (const a of applications) {
+    const started = performance.now();
+    await sql.query("BEGIN");
+    await sql.query("SELECT pg_try_advisory_xact_lock(hashtext($1))", [`public-application-query:${a.number}`]);
+    await sql.query("SELECT count(*) FROM public_attempt WHERE subject_key = $1 AND NOT succeeded AND at > now() - interval '24 hours'", [a.number]);
+    await sql.query("SELECT count(*) FROM public_attempt WHERE ip = '127.0.0.1' AND NOT succeeded AND at > now() - interval '1 hour'");
+    const {
+      rows: [row],
+    } = await sql.query<{ id: string }>(
+      `SELECT a.id, a.number, a.organisation_id, a.status, a.submitted_at, a.decline_reason, a.code_hash, o.name, f.file_number, f.status AS file_status
+         FROM online_application a JOIN organisation o ON o.id = a.organisation_id LEFT JOIN household_file f ON f.id = a.file_id WHERE a.number = $1`,
+      [a.number],
+    );
+    await sql.query("INSERT INTO public_attempt (kind, ip, subject_key, succeeded) VALUES ('APPLICATION_QUERY', 'bench-plain', $1, true)", [
+      `plain:${a.number}`,
+    ]);
+    await sql.query("INSERT INTO audit_event (action, entity_type, entity_id, ip) VALUES ('application.query', 'online_application', $1, 'bench-plain')", [
+      row!.id,
+    ]);
+    await sql.query("COMMIT");
+    progressPlain.push(performance.now() - started);
+  }
   await sql.end();
 
   let model = os.cpus()[0]?.model ?? "";
@@ -236,6 +307,12 @@ try {
   line("纯 SQL 下限", plain);
   line("argon2id 校验（4 MiB × 3）", verify);
   console.log(`显示档案 ${shown}/${files.length}；p95 目标 ≤ 100 ms：${pct(right, 95) <= 100 ? "达到" : "未达到"}`);
+  console.log(
+    `网上申请进度（HTTP，服务器动作，申请编号 + 查询码；申请共 ${Number(applicationCount!.n).toLocaleString()} 份，查到 ${followed}/${applications.length}）：`,
+  );
+  line("申请进度查询", progress);
+  line("纯 SQL 下限（同样的读写）", progressPlain);
+  console.log(`申请进度 p95 目标 ≤ 100 ms：${pct(progress, 95) <= 100 ? "达到" : "未达到"}`);
   console.log(`建档公示（HTTP GET 整页；公示中档案共 ${Number(publicity!.n).toLocaleString()} 户，${unions.length} 个工会，共列出 ${listed} 行）：`);
   line("工会公示名单页", noticePage);
   line("工会查找页", search);
