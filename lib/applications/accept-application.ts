@@ -1,7 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb, type TScopedTx } from "@/lib/data/scope";
 import { ConflictError, enforce, NotFoundError } from "@/lib/errors/domain-error";
@@ -9,7 +8,7 @@ import type { TAllowed } from "@/lib/filing/rules";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { OnlineApplicationStatus } from "@/lib/generated/prisma/enums";
 import { APPLICATION_NOT_FOUND } from "./find-applications";
-import { canAcceptApplication } from "./rules";
+import { canAcceptApplication, mayHandleApplications } from "./rules";
 import type { TApplicationActionInput } from "./schemas";
 
 /**
@@ -38,7 +37,7 @@ export async function claimApplication(
 
 /** 受理: the applicant's query now says 受理中. */
 export async function acceptApplication(actor: TActor, input: TApplicationActionInput): Promise<void> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleApplications(actor));
   await scopedDb(actor).$transaction(async (tx) => {
     const application = await claimApplication(tx, input, ["SUBMITTED"], canAcceptApplication, {
       status: "ACCEPTED",

@@ -1,7 +1,6 @@
 import "server-only";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { isUuid } from "@/lib/data/ids";
 import { scopedDb } from "@/lib/data/scope";
 import { DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
@@ -10,7 +9,7 @@ import { createDraftIn, draftPersonWarnings } from "@/lib/filing/save-filing";
 import type { TFilingData } from "@/lib/filing/schemas";
 import { claimApplication } from "./accept-application";
 import { APPLICATION_NOT_FOUND } from "./find-applications";
-import { canConvertApplication } from "./rules";
+import { canConvertApplication, mayHandleApplications } from "./rules";
 import type { TApplicationActionInput } from "./schemas";
 
 /**
@@ -25,7 +24,7 @@ import type { TApplicationActionInput } from "./schemas";
  * removes the copies.
  */
 export async function convertApplication(actor: TActor, input: TApplicationActionInput): Promise<{ fileId: string; warnings: string[] }> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleApplications(actor));
   if (!isUuid(input.applicationId)) throw new NotFoundError(APPLICATION_NOT_FOUND);
   const db = scopedDb(actor);
   const application = await db.onlineApplication.findUnique({

@@ -1,15 +1,15 @@
 import "server-only";
+import { enforce } from "@/lib/errors/domain-error";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
-import { assertRole } from "@/lib/auth/assert-role";
 import { scopedDb } from "@/lib/data/scope";
 import { claimApplication } from "./accept-application";
-import { canDeclineApplication } from "./rules";
+import { canDeclineApplication, mayHandleApplications } from "./rules";
 import type { TDeclineApplicationInput } from "./schemas";
 
 /** 不予受理: the reason is what the applicant reads on the query page, so it is written for them. */
 export async function declineApplication(actor: TActor, input: TDeclineApplicationInput): Promise<void> {
-  assertRole(actor, "CASEWORKER");
+  enforce(mayHandleApplications(actor));
   await scopedDb(actor).$transaction(async (tx) => {
     const application = await claimApplication(tx, input, ["SUBMITTED", "ACCEPTED"], canDeclineApplication, {
       status: "DECLINED",

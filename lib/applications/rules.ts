@@ -1,7 +1,8 @@
 // What may be done to an online application now (网上申请, issue 24 §2): the predicates the domain
 // functions enforce and the pages ask before offering a step, so a disabled button and the
 // server's refusal say the same sentence. No database access, no "server-only" (pages import them).
-import type { TAllowed } from "@/lib/filing/rules";
+import type { TActor } from "@/lib/auth/actor";
+import { roleAllows, type TAllowed } from "@/lib/auth/allowed";
 import type { OnlineApplicationStatus } from "@/lib/generated/prisma/enums";
 import { APPLICATION_STATUS_LABELS } from "./labels";
 
@@ -27,3 +28,6 @@ export function canConvertApplication(application: { status: OnlineApplicationSt
 export function canDeclineApplication(application: { status: OnlineApplicationStatus }): TAllowed {
   return application.status === "SUBMITTED" || application.status === "ACCEPTED" ? ALLOWED : refuse(application.status, "不予受理");
 }
+
+/** 受理、转为建档、不予受理 are a caseworker's steps; officials and auditors read the application. */
+export const mayHandleApplications = (actor: Pick<TActor, "roles">): TAllowed => roleAllows(actor, ["CASEWORKER"]);

@@ -5,8 +5,7 @@ import { Badge, Card, DetailItem, PageHeader } from "@/components/ui/page";
 import { Table, Td } from "@/components/ui/table";
 import { APPLICATION_READERS, getApplication } from "@/lib/applications/find-applications";
 import { APPLICATION_STATUS_LABELS, APPLICATION_STATUS_TONES } from "@/lib/applications/labels";
-import { canAcceptApplication, canConvertApplication, canDeclineApplication } from "@/lib/applications/rules";
-import { hasRole } from "@/lib/auth/actor";
+import { canAcceptApplication, canConvertApplication, canDeclineApplication, mayHandleApplications } from "@/lib/applications/rules";
 import { requirePageActor } from "@/lib/auth/session";
 import { isUuid } from "@/lib/data/ids";
 import { NotFoundError } from "@/lib/errors/domain-error";
@@ -40,7 +39,7 @@ export default async function ApplicationPage({ params }: { params: Promise<{ id
     throw error;
   });
   const { data } = application;
-  const caseworker = hasRole(actor, "CASEWORKER");
+  const caseworker = mayHandleApplications(actor).ok;
   return (
     <>
       <PageHeader
