@@ -75,14 +75,16 @@ describe("supervise", () => {
   it("forgets a streak after a healthy run: the next failure waits the first pause again", async () => {
     const lines: string[] = [];
     let runs = 0;
-    // Two quick crashes, then a run longer than `healthyMs`, then a crash.
-    const start = () => (++runs === 3 ? spawn(process.execPath, ["-e", "setTimeout(() => process.exit(4), 400)"], { stdio: "ignore" }) : crash());
+    // Two quick crashes, then a run longer than `healthyMs`, then a crash. A shell, not Node.js:
+    // on a busy machine Node.js alone can take longer to start than `healthyMs`, and a "quick"
+    // crash would then count as a healthy run.
+    const start = () => spawn("sh", ["-c", ++runs === 3 ? "sleep 1.5; exit 4" : "exit 3"], { stdio: "ignore" });
     const supervised = supervise({
       name: "网页服务",
       start,
       log: (l) => lines.push(l),
       firstDelayMs: 50,
-      healthyMs: 300,
+      healthyMs: 1000,
       requestStop: (c) => c.kill("SIGTERM"),
       forceStop: (c) => c.kill("SIGKILL"),
     });
