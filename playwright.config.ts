@@ -21,12 +21,16 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
  * - backups, screens: list every backup run, fill the demo cities;
  * - processes, root-only-folder, workbook-bomb: start their own `npm start` or push the server to
  *   its memory limit, which would starve a neighbour past its timeouts.
+ * - import-open-files, paper-and-excel: their imports validate and commit in the background, and
+ *   two specs' imports side by side timed out at 60 s in the merged run of 2026-12-07.
  */
 export const SERIAL_SPECS = [
   "auth",
   "backups",
   "calendar",
+  "import-open-files",
   "ledger",
+  "paper-and-excel",
   "policy",
   "processes",
   "public-door",
