@@ -9,14 +9,15 @@ import { Alert } from "@/components/ui/page";
 import { formatDateTime } from "@/lib/format/datetime";
 import { queryApplicationAction } from "@/lib/public/actions";
 import { ZApplicationQueryInput, type TApplicationQueryInput } from "@/lib/public/application-schemas";
+import { PUBLIC_APPLICATION_STATUS_LABELS } from "@/lib/applications/labels";
 import type { TApplicationProgress } from "@/lib/public/query-application";
 
-// The applicant's own words for the states (the server's PUBLIC_APPLICATION_STATUS_LABELS say the same).
-const STATUS_WORDS = {
-  SUBMITTED: { label: "已提交", text: "工会尚未受理，请耐心等待。" },
-  ACCEPTED: { label: "受理中", text: "工会已受理您的申请，会联系您入户核实。" },
-  CONVERTED: { label: "已转为建档", text: "工会已为您家庭建立档案，正在审核。审定后会给您建档告知书。" },
-  DECLINED: { label: "不予受理", text: "工会未受理您的申请，理由见下。如有疑问请致电工会。" },
+// What each state means for the applicant, beside its name (PUBLIC_APPLICATION_STATUS_LABELS).
+const STATUS_TEXT = {
+  SUBMITTED: "工会尚未受理，请耐心等待。",
+  ACCEPTED: "工会已受理您的申请，会联系您入户核实。",
+  CONVERTED: "工会已为您家庭建立档案，正在审核。审定后会给您建档告知书。",
+  DECLINED: "工会未受理您的申请，理由见下。如有疑问请致电工会。",
 } as const;
 
 /** 网上申请进度查询: application number and query code, the same no-enumeration rules as the self-query. */
@@ -46,7 +47,7 @@ export function ApplicationQueryForm() {
   });
 
   if (progress) {
-    const words = STATUS_WORDS[progress.status];
+    const meaning = STATUS_TEXT[progress.status];
     return (
       <div className="space-y-4">
         <section className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm" data-testid="application-progress" aria-labelledby="progress-title">
@@ -58,7 +59,7 @@ export function ApplicationQueryForm() {
               ["申请编号", progress.number],
               ["所选工会", progress.unionName],
               ["提交时间", formatDateTime(new Date(progress.submittedAt))],
-              ["办理状态", words.label],
+              ["办理状态", PUBLIC_APPLICATION_STATUS_LABELS[progress.status]],
               ...(progress.status === "CONVERTED" ? [["档案编号", progress.fileNumber ?? "审定建档后生成"]] : []),
               ...(progress.status === "DECLINED" ? [["不予受理的理由", progress.declineReason ?? ""]] : []),
             ].map(([label, value]) => (
@@ -68,7 +69,7 @@ export function ApplicationQueryForm() {
               </div>
             ))}
           </dl>
-          <p className="mt-2 text-sm text-slate-700">{words.text}</p>
+          <p className="mt-2 text-sm text-slate-700">{meaning}</p>
         </section>
         <button
           type="button"

@@ -3,15 +3,7 @@ import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
 import { formatFen } from "@/lib/money/money";
 import { PUBLIC_FILE_STATUS_LABELS } from "@/lib/public/labels";
 import type { TOwnFileView } from "@/lib/public/query-own-file";
-import type { OnlineApplicationStatus } from "@/lib/generated/prisma/enums";
-
-// The same words as the application query (PUBLIC_APPLICATION_STATUS_LABELS in lib/public/query-application.ts).
-const APPLICATION_STATUS: Record<OnlineApplicationStatus, string> = {
-  SUBMITTED: "已提交",
-  ACCEPTED: "受理中",
-  CONVERTED: "已转为建档",
-  DECLINED: "不予受理",
-};
+import { PUBLIC_APPLICATION_STATUS_LABELS } from "@/lib/applications/labels";
 
 const month = (date: string) => `${date.slice(0, 4)}年${Number(date.slice(5, 7))}月`;
 
@@ -67,7 +59,7 @@ export function OwnFileView({ file }: { file: TOwnFileView }) {
               <li key={a.number} className="space-y-1 py-3">
                 <div className="flex flex-wrap items-baseline justify-between gap-x-4 gap-y-1">
                   <span className="font-medium break-all">{a.number}</span>
-                  <span className="font-semibold">{APPLICATION_STATUS[a.status]}</span>
+                  <span className="font-semibold">{PUBLIC_APPLICATION_STATUS_LABELS[a.status]}</span>
                 </div>
                 <p className="text-sm text-slate-600">提交日期 {a.submittedOn}</p>
                 {a.fileNumber && <p className="text-sm text-slate-800">档案编号 {a.fileNumber}</p>}

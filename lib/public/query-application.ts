@@ -18,14 +18,6 @@ export const APPLICATION_QUERY_NOT_FOUND = "未查到与所填申请编号和查
 export const APPLICATION_QUERY_LIMITED = "查询失败次数过多，已暂停查询。请 24 小时后再试，或致电所选工会。";
 export const APPLICATION_QUERY_BUSY = "该申请的查询正在处理，请稍候再试。";
 
-/** What the applicant reads about each state. */
-export const PUBLIC_APPLICATION_STATUS_LABELS: Record<OnlineApplicationStatus, string> = {
-  SUBMITTED: "已提交",
-  ACCEPTED: "受理中",
-  CONVERTED: "已转为建档",
-  DECLINED: "不予受理",
-};
-
 export type TApplicationProgress = {
   number: string;
   unionName: string;
