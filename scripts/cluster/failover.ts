@@ -26,6 +26,7 @@
 import { execFileSync, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { encode } from "next-auth/jwt";
@@ -351,8 +352,12 @@ const cluster = (...args: string[]) =>
     child.on("error", reject);
     child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`cluster.sh ${args.join(" ")}：退出码 ${code}`))));
   });
-/** kill -9 each, then wait until each is gone: a process being killed still completes TCP handshakes until it has exited. */
-async function killAll(pids: string): Promise<void> {
+/**
+ * kill -9 each, then wait until the server is really gone: its address refuses a connection. A
+ * process being killed still completes TCP handshakes until its last thread has exited (run 4:
+ * about 0.8 s at load 20, while its main thread already showed as a zombie).
+ */
+async function killAll(pids: string, address: { host: string; port: number }): Promise<void> {
   const ids = pids.split(/\s+/).filter(Boolean).map(Number);
   for (const pid of ids) {
     try {
@@ -369,6 +374,15 @@ async function killAll(pids: string): Promise<void> {
     }
   };
   while (ids.some(alive)) await sleep(5);
+  const refused = () =>
+    new Promise<boolean>((resolve) => {
+      const socket = net.connect(address);
+      socket.setTimeout(1000);
+      socket.once("connect", () => (socket.destroy(), resolve(false)));
+      socket.once("timeout", () => (socket.destroy(), resolve(false)));
+      socket.once("error", (error: NodeJS.ErrnoException) => resolve(error.code === "ECONNREFUSED"));
+    });
+  while (!(await refused())) await sleep(5);
 }
 
 /** `inject` calls `struck()` at the moment the fault happens: what was sent before and not yet answered was in flight. */
@@ -398,11 +412,11 @@ const faults: TFault[] = [
   {
     name: "kill -9 一台应用服务器",
     inject: async (struck) => {
-      // The kill's moment is when the server's processes are gone (usually within milliseconds).
+      // The kill's moment is when the server refuses connections: what HAProxy sent it before was in flight.
       const signalled = now();
-      await killAll(execFileSync("ip", ["netns", "pids", "bf-app2"], { encoding: "utf8" }));
+      await killAll(execFileSync("ip", ["netns", "pids", "bf-app2"], { encoding: "utf8" }), { host: "10.29.0.22", port: 3000 });
       struck();
-      console.log(`  app2 的进程在 kill -9 后 ${Math.round(now() - signalled)} 毫秒内全部退出。`);
+      console.log(`  app2 的进程在 kill -9 后 ${Math.round(now() - signalled)} 毫秒后拒绝连接（进程全部退出）。`);
       return async () => {
         // Out of HAProxy while it starts, warmed on its own address, then back (cluster.sh start-app).
         await cluster("start-app", "2");
@@ -425,6 +439,7 @@ const faults: TFault[] = [
 type TRow = {
   name: string;
   backSeconds: number | null;
+  lastFailureSeconds: number | null;
   /** Sent before the fault and answered after it (or never). */
   inFlight: number;
   inFlightFailed: number;
@@ -474,12 +489,15 @@ for (const fault of only ? [faults[only - 1]!] : faults) {
   const inFlightFailed = failures.filter((r) => r.start < struckAt);
   const failedAfter = failures.filter((r) => r.start >= struckAt);
   const refused = inWindow.filter((r) => !r.ok && !r.transient).length;
-  const lastFailure = Math.max(t0, ...failures.map((r) => r.end));
-  // Writes are back with the first write sent after the last failure (after the fault, if none failed) that succeeded.
-  const back = inWindow.filter((r) => r.ok && r.start >= (failures.length ? lastFailure : t0)).sort((a, b) => a.end - b.end)[0];
+  // Writes are back with the first write sent after the fault that succeeded. The last failure is
+  // printed beside it: a late one (run 5: one 系统繁忙 at 47.6 s, 33 s after writes were back, while
+  // the old primary rejoined) shows there instead of hiding when writes came back.
+  const back = inWindow.filter((r) => r.ok && r.start >= struckAt).sort((a, b) => a.end - b.end)[0];
+  const lastFailure = failures.length ? Math.max(...failures.map((r) => r.end)) : null;
   rows.push({
     name: fault.name,
     backSeconds: back ? (back.end - t0) / 1000 : null,
+    lastFailureSeconds: lastFailure === null ? null : (lastFailure - t0) / 1000,
     inFlight: inFlight.length,
     inFlightFailed: inFlightFailed.length,
     inFlightReasons: reasonsOf(inFlightFailed),
@@ -493,7 +511,7 @@ for (const fault of only ? [faults[only - 1]!] : faults) {
     to: t1,
   });
   console.log(
-    `  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒；故障时在途 ${inFlight.length}，其中失败 ${inFlightFailed.length}；` +
+    `  写入恢复 ${back ? ((back.end - t0) / 1000).toFixed(1) : "—"} 秒（最后一次失败 ${lastFailure === null ? "—" : ((lastFailure - t0) / 1000).toFixed(1)} 秒）；故障时在途 ${inFlight.length}，其中失败 ${inFlightFailed.length}；` +
       `故障后发出而失败 ${failedAfter.length}${failedAfter.length ? `（${reasonsOf(failedAfter)}）` : ""}；规则拒绝 ${refused}`,
   );
 }
@@ -540,13 +558,13 @@ console.log(
   `已确认写入共 ${acks.length}（建档 ${acks.filter((a) => a.kind === "filing").length}，登记发放 ${acks.filter((a) => a.kind === "disbursement").length}，台账记录 ${acks.filter((a) => a.kind === "entry").length}，各有审计记录），请求共 ${requests.length}，丢失 ${lostIds.length}。`,
 );
 console.log(
-  "\n| 故障 | 写入恢复（秒） | 故障时在途请求 | 在途中失败 | 故障后发出而失败 | 规则拒绝 | HAProxy 重试/改派 | 窗口内已确认写入 | 丢失的已确认写入 |",
+  "\n| 故障 | 写入恢复（秒） | 最后一次失败（秒） | 故障时在途请求 | 在途中失败 | 故障后发出而失败 | 规则拒绝 | HAProxy 重试/改派 | 窗口内已确认写入 | 丢失的已确认写入 |",
 );
-console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 const withReasons = (count: number, reasons: string) => `${count}${count && reasons ? `（${reasons}）` : ""}`;
 for (const row of rows) {
   console.log(
-    `| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.inFlight} | ${withReasons(row.inFlightFailed, row.inFlightReasons)} | ` +
+    `| ${row.name} | ${row.backSeconds === null ? "—" : row.backSeconds.toFixed(1)} | ${row.lastFailureSeconds === null ? "—" : row.lastFailureSeconds.toFixed(1)} | ${row.inFlight} | ${withReasons(row.inFlightFailed, row.inFlightReasons)} | ` +
       `${withReasons(row.failedAfter, row.failedAfterReasons)} | ${row.refused} | ${row.resent} | ${row.acked} | ${row.lost} |`,
   );
 }
