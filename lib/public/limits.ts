@@ -39,6 +39,8 @@ export const PUBLIC_UNION_SEARCH = { minChars: 2, maxChars: 30, results: 20 } as
 
 /** Files on a page of the public notice, and at most on the printed 公示 (a noticeboard's sheets). */
 export const PUBLIC_NOTICE_PAGE_SIZE = 20;
+/** The notice's count stops this many pages past the one shown ("超过 … 条"); the next page is always offered while there is one. */
+export const PUBLIC_NOTICE_COUNT_PAGES_AHEAD = 9;
 export const PUBLIC_NOTICE_PRINT_MAX = 500;
 
 /**
