@@ -520,7 +520,9 @@ try {
       [rightClient, wrongClient, wrongProgressClient].map((c) => `${c.address} ${PUBLIC_QUERY_LIMITS.perAddress - (left.get(c.address) ?? 0)}`).join("、") +
       `；还有 ${fresh.length - 3} 个未用过的地址，可再运行。`,
   );
-  console.log(`本人查询（HTTP，服务器动作；查不到的答复补足 ${PUBLIC_ANSWER_FLOOR_MS} ms 统一下限，显示档案的答复不补）：`);
+  console.log(
+    `本人查询（HTTP，服务器动作；查不到的答复补足统一下限${AS_BUILT ? "（--as-built：该构建自身的下限）" : ` ${PUBLIC_ANSWER_FLOOR_MS} ms`}，显示档案的答复不补）：`,
+  );
   line("查询码正确（显示档案）", right);
   line("错误（三种轮流，统一答复）", wrong);
   for (const [kind, xs] of wrongByKind) line(`  其中 ${kind}`, xs);
