@@ -11,6 +11,7 @@ import { publicSubjectKey } from "./subject-key";
 // rules as the self-query (query-own-file.ts): a wrong number, a wrong code and no application
 // answer alike, after the same work (one indexed lookup, one argon2 verification — against a
 // dummy hash when no application matches —, one attempt row) and not before the answer floor.
+// The found answer is not padded (it tells by its content that both matched).
 // Failures count per application number (10 a day) and per address, together with the
 // self-query's (30 an hour): one address cannot sweep numbers any faster than ID numbers.
 
@@ -31,14 +32,28 @@ export type TApplicationQueryAnswer = { found: true; application: TApplicationPr
 
 void dummyQueryCodeHash();
 
+/**
+ * Answers the progress query; never throws for anything a stranger sends. Every answer that shows
+ * no application (a wrong number or code, no application, a limit, busy) — and an error — is
+ * padded to the floor, so none of them tells another apart by its time. The answer that shows the
+ * application is not padded: its content already says the number and the code matched, so waiting
+ * would hide nothing and only spend the p95 budget (decision 024, "Speed"), as in query-own-file.ts.
+ */
 export async function queryApplication(input: TApplicationQuery, context: { ip: string; now?: Date; floorMs?: number }): Promise<TApplicationQueryAnswer> {
   const started = performance.now();
-  try {
-    return await check(input, context.ip, context.now ?? new Date());
-  } finally {
+  const floor = async () => {
     const wait = (context.floorMs ?? PUBLIC_ANSWER_FLOOR_MS) - (performance.now() - started);
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+  };
+  let answer: TApplicationQueryAnswer;
+  try {
+    answer = await check(input, context.ip, context.now ?? new Date());
+  } catch (error) {
+    await floor();
+    throw error;
   }
+  if (!answer.found) await floor();
+  return answer;
 }
 
 async function check(input: TApplicationQuery, ip: string, now: Date): Promise<TApplicationQueryAnswer> {

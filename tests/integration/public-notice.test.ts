@@ -247,3 +247,47 @@ describe("an objection filed on the public page", () => {
     await expect(object(token, { content: "另一个地址的异议" }, "10.40.200.3")).resolves.toMatchObject({ named: false });
   });
 });
+
+describe("a notice longer than ten pages", () => {
+  // Guards the bounded count of the notice page (lib/public/find-publicity-notice.ts): it stops ten
+  // pages past the page shown ("超过 200 条"), yet every file stays reachable page by page, newest
+  // publicity first, and a file on the last day of its publicity is still listed.
+  it("counts ten pages ahead and still reaches every file, the last day included", async () => {
+    // 215 more files in publicity at Tianshui, copied from one (the database gives each its own
+    // token); a quarter of them started four days ago and end today.
+    await sql.query(
+      `INSERT INTO household_file (organisation_id, data, created_by_id, status, holder_name, holder_resident_id, household_size, file_level, worker_category,
+                                   main_cause, submitted_by_id, submitted_at, proposed_tier, reviewed_by_id, reviewed_at, home_visit_date, publicity_start, publicity_end)
+       SELECT organisation_id, data, created_by_id, status, '天水' || g, '62050319900101' || lpad(g::text, 4, '0'), household_size, file_level, worker_category,
+              main_cause, submitted_by_id, submitted_at, proposed_tier, reviewed_by_id, reviewed_at, home_visit_date,
+              publicity_start - (g % 4 = 3)::int * 3, publicity_end - (g % 4 = 3)::int * 3
+         FROM household_file, generate_series(1, 215) g WHERE id = $1`,
+      [inTianshui],
+    );
+    const { rows: expected } = await sql.query<{ token: string; last_day: boolean }>(
+      `SELECT f.publicity_token::text AS token, f.publicity_end = $2::date AS last_day FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+        WHERE f.status = 'PUBLICITY' AND o.path LIKE (SELECT path FROM organisation WHERE id = $1) || '%'
+          AND f.publicity_start <= $2::date AND f.publicity_end >= $2::date`,
+      [tianshui, today],
+    );
+    expect(expected.length).toBe(216);
+    expect(expected.filter((r) => r.last_day).length).toBe(54);
+
+    const first = (await findPublicityNotice(tianshui, { page: 1 }))!.files;
+    expect(first).toMatchObject({ total: 200, totalAtLeast: true, page: 1, pageCount: 10 });
+    expect(first.rows).toHaveLength(20);
+    const seen: string[] = [];
+    const starts: string[] = [];
+    for (let page = 1; page <= 11; page++) {
+      const files = (await findPublicityNotice(tianshui, { page }))!.files;
+      // Always a page further while there are more files; from page 2 on, (page + 9) × 20 ≥ 216: exact.
+      if (page > 1) expect(files).toMatchObject({ total: 216, totalAtLeast: false, pageCount: 11 });
+      seen.push(...files.rows.map((r) => r.token));
+      starts.push(...files.rows.map((r) => r.publicityStart));
+    }
+    expect(seen).toHaveLength(216);
+    expect(new Set(seen)).toEqual(new Set(expected.map((r) => r.token)));
+    expect(starts).toEqual([...starts].sort().reverse());
+    expect((await findPublicityNotice(tianshui, { page: 12 }))!.files.rows).toEqual([]);
+  });
+});
