@@ -6,7 +6,9 @@
 // (once in the province's total, once in each city's row), a payment reversed the same day, a
 // payment made before the range and reversed inside it, two students one of whom is paid by two
 // unions, and entries on the first and last day of a range beside entries on the days just outside.
-// Ranges are calendar dates in China (entry_date is the Beijing day of the approval).
+// Ranges are calendar dates in China: H1 leaves hardship (脱困) at 00:30 Beijing time on 2024-11-21,
+// still the 20th in UTC, so its payment of the 20th is not aid in its observation period (渐退期)
+// and its payment of December 10th is.
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
@@ -109,6 +111,11 @@ beforeAll(async () => {
   await pay("H6", "GSTSQZ01", "2025-01-20", "EDUCATION", "CENTRAL_SPECIAL", 9_000, S1);
   // H7: S1 again, paid by a Lanzhou union for another household.
   await pay("H7", "GSLZCG01", "2024-12-04", "EDUCATION", "DONATION", 11_000, S1);
+  await sql.query(
+    `UPDATE household_file SET status = 'OBSERVATION', exit_reason = 'RESOLVED', exited_at = '2024-11-20T16:30:00Z', observation_until = '2025-11-21',
+            updated_at = '2024-11-20T16:30:00Z' WHERE id = $1`,
+    [file.H1],
+  );
 }, 120_000);
 
 afterAll(async () => {
@@ -121,6 +128,7 @@ const moneyOf = (report: TReport) => ({
     report.money.rows.map((r) => [r.name, { amountFen: r.amountFen, times: r.times, households: r.households, persons: r.persons, students: r.students }]),
   ),
   total: (({ amountFen, times, households, persons, students }) => ({ amountFen, times, households, persons, students }))(report.money.total),
+  observation: [report.money.total.observationFen, report.money.total.observationTimes],
   byType: Object.fromEntries(report.money.byType.map((t) => [t.aidType, [t.households, t.persons, t.amountFen, t.times]])),
   byFund: Object.fromEntries(report.money.byFund.map((f) => [f.fundSource, f.households])),
 });
@@ -145,6 +153,8 @@ describe("a 30-day range cutting two months (2024-11-20 to 2024-12-19)", () => {
       EDUCATION: [2, 5, 35_000, 4], // H6, H7
     });
     expect(money.byFund).toEqual({ UNION_FUNDS: 2, WARMTH_FUND: 1, DONATION: 1, CENTRAL_SPECIAL: 1 });
+    // H1's December 10th payment; its payment of November 20th was made before it left hardship (Beijing time).
+    expect(money.observation).toEqual([10_000, 1]);
   });
 
   it("gives a city's districts their own rows, and a Lanzhou auditor the same figures as the province's Lanzhou row", async () => {
@@ -160,6 +170,7 @@ describe("a 30-day range cutting two months (2024-11-20 to 2024-12-19)", () => {
   it("shows Tianshui only its own payments, and refuses Lanzhou to a Tianshui auditor", async () => {
     const money = moneyOf(await findReport(tsAuditor, { period, groups: ["money"] }));
     expect(money.total).toEqual({ amountFen: 54_000, times: 4, households: 2, persons: 6, students: 2 });
+    expect(money.observation).toEqual([0, 0]);
     await expect(findReport(tsAuditor, { organisationId: org.GSLZ, period, groups: ["money"] })).rejects.toThrow("不在您的管辖范围内");
   });
 
@@ -178,6 +189,7 @@ describe("a 送温暖 season across the new year (2024-12-15 to 2025-02-15)", ()
       天水市总工会: { amountFen: 18_000, times: 2, households: 1, persons: 2, students: 1 },
     });
     expect(money.total).toEqual({ amountFen: 68_000, times: 5, households: 3, persons: 7, students: 1 });
+    expect(money.observation).toEqual([10_000, 1]); // H1 in January
   });
 });
 
@@ -192,5 +204,6 @@ describe("a range one day short of December and the month itself", () => {
   ])("%s", async (_, period) => {
     const money = moneyOf(await findReport(provinceAuditor, { organisationId: org.GS, period, groups: ["money"] }));
     expect(money.total).toEqual(december);
+    expect(money.observation).toEqual([10_000, 1]); // H1 on the 10th
   });
 });
