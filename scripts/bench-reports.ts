@@ -2,7 +2,8 @@
 // workbench (findWorkbench, lib/workbench/find-workbench.ts) for a city and a province scope.
 //
 //   npm run seed -- --households 200000 --ledger-entries 2000000   first (scratch database!)
-//   npm run bench:reports                    then this; options: --runs <n> (timed runs, 7)
+//   npm run bench:reports                    then this; options: --runs <n> (timed runs, 7),
+//                                            --only <regexp> (only the cases whose name matches, e.g. '自定义.*资金')
 //
 // Uses DATABASE_URL, or the embedded PostgreSQL in .bangfu/pgdata (like `npm start`). Reads only.
 //
@@ -25,6 +26,8 @@ function intArg(name: string, fallback: number): number {
   return n;
 }
 const RUNS = intArg("--runs", 7);
+const onlyAt = process.argv.indexOf("--only");
+const ONLY = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? "");
 
 async function timed(run: () => Promise<unknown>): Promise<number> {
   const start = performance.now();
@@ -61,7 +64,7 @@ await runBench(async (sql) => {
   console.log(
     `档案 ${counts.files.toLocaleString()} 户（在档 ${counts.open.toLocaleString()}），台账 ${counts.entries.toLocaleString()} 条；` +
       `report_ledger_file_period ${counts.states.toLocaleString()} 行，report_ledger_count ${counts.cells.toLocaleString()} 行，` +
-      `多单位发放的户 ${counts.multi.toLocaleString()}。每项 ${RUNS} 次；负载 ${load}。\n`,
+      `多单位发放的户 ${counts.multi.toLocaleString()}。每项 ${RUNS} 次；${(await import("node:os")).cpus()[0]?.model ?? ""}，负载 ${load}。\n`,
   );
 
   const auditors = await benchActors(sql, "lz_auditor", { username: "gs_bench", name: "省总审计", roles: ["AUDITOR"] });
@@ -79,6 +82,11 @@ await runBench(async (sql) => {
     ["本年", periodFrom({ kind: "year" }, today) as TOk],
     // A custom range cutting two months: counted from the ledger's entries, not the period aggregates.
     ["自定义 30 天", periodFrom({ kind: "range", from: `${lastMonth}-15`, to: addDays(`${lastMonth}-15`, 29) }, today) as TOk],
+    // The ranges users ask for besides: a 送温暖 season across the new year (mid-December to
+    // mid-February, two whole months inside) and a fiscal half (a fiscal year from April) that is
+    // two quarters, not a calendar period.
+    ["送温暖 12-15 至 2-15", periodFrom({ kind: "range", from: `${Number(today.slice(0, 4)) - 1}-12-15`, to: `${today.slice(0, 4)}-02-15` }, today) as TOk],
+    ["财年半年 4-1 至 9-30", periodFrom({ kind: "range", from: `${today.slice(0, 4)}-04-01`, to: `${today.slice(0, 4)}-09-30` }, today) as TOk],
   ];
   const GROUP_LABELS = { files: "档案", money: "资金", work: "工作", quality: "质量" } as const;
 
@@ -103,6 +111,7 @@ await runBench(async (sql) => {
   }
 
   const rows: string[][] = [];
+  if (ONLY !== null) cases.splice(0, cases.length, ...cases.filter((c) => new RegExp(ONLY).test(c.name)));
   const slowest: Array<{ name: string; text: string; ms: number }> = [];
   for (const c of cases) {
     await c.run();

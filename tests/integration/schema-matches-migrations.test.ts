@@ -79,6 +79,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_open_phone_idx: "partial (open files) expression normalise_phone(contact_phone): the shared-phone signal groups on it",
   change_request_death_idx: "partial (approved 注销 for 死亡): the paid-after-death signal starts from these files",
   civil_roster_row_deceased_idx: "partial (deceased): the paid-after-death signal reads the rosters' deaths",
+  household_file_size_idx: "INCLUDE household_size: a custom-range report merge-joins its period's files with their sizes index-only (issue 28)",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
