@@ -46,7 +46,11 @@ const INSERT_ENTRIES = `
    WHERE l.batch_id = $1::uuid AND NOT l.removed`;
 const MARK_WAITING = `UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now() WHERE batch_id = $1::uuid AND NOT removed`;
 
-type TPlanNode = { "Execution Time": number; Triggers?: Array<{ "Trigger Name": string; Relation: string; Time: number; Calls: number }> };
+type TPlanNode = {
+  "Execution Time": number;
+  /** A foreign-key check is a trigger named RI_ConstraintTrigger_…; its constraint says which. */
+  Triggers?: Array<{ "Trigger Name": string; "Constraint Name"?: string; Relation: string; Time: number; Calls: number }>;
+};
 
 async function explainRolledBack(sql: pg.Client, text: string, values: unknown[]): Promise<TPlanNode> {
   await sql.query("BEGIN");
@@ -127,9 +131,9 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     const values = [batchId, official.userId, official.organisation.id];
     const insertPlan = await explainRolledBack(sql, INSERT_ENTRIES, values);
     const triggers = new Map<string, number>();
-    for (const t of insertPlan.Triggers ?? []) triggers.set(`${t.Relation}.${t["Trigger Name"]}（${t.Calls} 次）`, t.Time);
+    for (const t of insertPlan.Triggers ?? []) triggers.set(`${t.Relation}.${t["Constraint Name"] ?? t["Trigger Name"]}（${t.Calls} 次）`, t.Time);
     const updatePlan = await explainRolledBack(sql, MARK_WAITING, [batchId]);
-    for (const t of updatePlan.Triggers ?? []) triggers.set(`${t.Relation}.${t["Trigger Name"]}（${t.Calls} 次）`, t.Time);
+    for (const t of updatePlan.Triggers ?? []) triggers.set(`${t.Relation}.${t["Constraint Name"] ?? t["Trigger Name"]}（${t.Calls} 次）`, t.Time);
     const explainMs = insertPlan["Execution Time"] + updatePlan["Execution Time"];
 
     // 3. the floor (rolled back)
