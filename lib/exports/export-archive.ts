@@ -53,21 +53,10 @@ async function* archiveCursorRows(actor: TActor, where: Prisma.Sql): AsyncGenera
        WHERE ${where}
        ORDER BY f.updated_at DESC, f.id DESC`;
     await client.query(declare.text, declare.values);
-    // The next fetch is asked for before this one's rows are written: PostgreSQL reads while the
-    // workbook is written, instead of each waiting for the other.
-    const fetch = () => {
-      const next = client.query<TArchiveCursorRow>(`FETCH ${FETCH_ROWS} FROM archive_export`);
-      // Stopped early, the connection ends under a fetch in flight: that failure is nobody's.
-      next.catch(() => {});
-      return next;
-    };
-    let next = fetch();
     for (;;) {
-      const { rows } = await next;
-      const more = rows.length === FETCH_ROWS;
-      if (more) next = fetch();
+      const { rows } = await client.query<TArchiveCursorRow>(`FETCH ${FETCH_ROWS} FROM archive_export`);
       yield* rows;
-      if (!more) break;
+      if (rows.length < FETCH_ROWS) break;
     }
     await client.query("COMMIT");
   } finally {
