@@ -5,6 +5,8 @@
 //   npm run bench:ledger                     tops ledger_entry up to 1,000,000 rows, then times
 //   options: --entries <n> (target row count, 1,000,000), --runs <n> (timed runs, 5),
 //            --explain <n> (explain the n slowest cases, 2), --plans (also print the SQL and values)
+//   npm run bench:ledger -- --approve        times a 10,000-line batch approval instead
+//                                            (scripts/bench-batch-approval.ts; writes to the ledger)
 //
 // Uses DATABASE_URL, or the embedded PostgreSQL in .bangfu/pgdata (like `npm start`).
 //
@@ -42,6 +44,7 @@
 // condition it resolves to its empty module, as in Next.js's server build, so the real domain
 // function runs unmodified.
 import type pg from "pg";
+import { benchBatchApproval } from "./bench-batch-approval";
 import { loadLedger } from "./seed-ledger";
 import type { TActor } from "@/lib/auth/actor";
 import type { TLedgerFilters } from "@/lib/ledger/schemas";
@@ -257,4 +260,5 @@ async function main(sql: pg.Client) {
   }
 }
 
-await runBench(main);
+// --approve: time a 10,000-line batch approval instead (scripts/bench-batch-approval.ts).
+await runBench(process.argv.includes("--approve") ? benchBatchApproval : main);

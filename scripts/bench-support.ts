@@ -4,9 +4,11 @@
 //
 // Importing this module wraps pg.Client.prototype.query (see captureStatements): import it before
 // anything sends a query.
+import { execSync } from "node:child_process";
+import { loadavg } from "node:os";
 import pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
-import { openDatabase } from "@/lib/db/runtime";
+import { openDatabase, type TDatabase } from "@/lib/db/runtime";
 
 // ───────────────────────────── capturing the SQL Prisma sends ─────────────────────────────
 
@@ -80,6 +82,21 @@ export function assertReactServer(module: string, npmScript: string, script: str
   }
 }
 
+// ───────────────────────────── the machine ─────────────────────────────
+
+/** lscpu's model and the load average: figures from a loaded (shared) machine are not comparable. */
+export function machine(): string {
+  let cpu = "lscpu unavailable";
+  try {
+    cpu = execSync("lscpu | grep 'Model name'", { encoding: "utf8" }).trim().replace(/\s+/g, " ");
+  } catch {
+    // lscpu is missing on some systems: the load average is still worth printing.
+  }
+  return `${cpu}; load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ")}`;
+}
+
 // ───────────────────────────── the database ─────────────────────────────
 
 /** A PostgreSQL setting as SHOW prints it. */
@@ -90,7 +107,7 @@ export const showSetting = async (sql: pg.Client, name: string) => (await sql.qu
  * then closes the client, Prisma and the database. An error is printed as its message and sets
  * exit code 1.
  */
-export async function runBench(body: (sql: pg.Client) => Promise<void>): Promise<void> {
+export async function runBench(body: (sql: pg.Client, db: TDatabase) => Promise<void>): Promise<void> {
   try {
     const db = await openDatabase();
     // lib/db/client reads DATABASE_URL on first use.
@@ -99,7 +116,7 @@ export async function runBench(body: (sql: pg.Client) => Promise<void>): Promise
     const sql = new pg.Client({ connectionString: db.migrationUrl });
     await sql.connect();
     try {
-      await body(sql);
+      await body(sql, db);
     } finally {
       await sql.end().catch(() => {});
       const { prisma } = await import("@/lib/db/client");

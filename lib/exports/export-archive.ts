@@ -4,24 +4,65 @@ import type { TActor } from "@/lib/auth/actor";
 import { hasRole } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
 import { scopedReadDb } from "@/lib/data/scope";
+import { pgClient } from "@/lib/db/pg";
+import { readClientFor } from "@/lib/db/read-routing";
 import { ForbiddenError } from "@/lib/errors/domain-error";
 import { describeArchiveQuery } from "@/lib/filing/archive-params";
-import { archiveFilterSql, archiveRows, type TArchiveKey, type TArchiveQuery, type TArchiveRow } from "@/lib/filing/find-files";
+import { archiveFilterSql, type TArchiveQuery, type TArchiveRow } from "@/lib/filing/find-files";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import { SEX_LABELS } from "@/lib/filing/labels";
-import type { Prisma } from "@/lib/generated/prisma/client";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { maskResidentId } from "@/lib/people/resident-id";
 import type { TXlsxSheet } from "@/lib/xlsx/write-xlsx";
 import { exportedByNote } from "./table-response";
 
-// 困难职工台账: the archive's filtered list as a table, in the archive's own order, read in keyset
-// pages of 2,000 through the page's own filter and keyset (archiveFilterSql, archiveRows) so a
-// province's million files stream through in constant memory. ID numbers are masked unless an
-// auditor asked for them in full; both the request and the choice are in the audit trail.
+// 困难职工台账: the archive's filtered list as a table, in the archive's own order, through the
+// page's own filter (archiveFilterSql). A province's million files are read by ONE statement through
+// a server-side cursor on a connection of the export's own (lib/db/pg.ts), fetched 2,000 rows at a
+// time as the workbook writer takes them: memory stays flat, and the rows are one snapshot — a
+// file changed during the export neither appears twice nor drops out, as it could between keyset
+// pages ordered by updated_at. Keyset pages through Prisma cost 69 s for 1,000,000 rows against a
+// 6.9 s plain-SQL floor (issue 28). ID numbers are masked unless an auditor asked for them in full;
+// both the request and the choice are in the audit trail.
 
-const BATCH = 2000;
+const FETCH_ROWS = 2000;
 
-type TArchiveExportRow = TArchiveRow & { residentId: string | null; birthDate: string | null; sex: string | null };
+/** An archive row as the cursor returns it: the calendar date as text (a pg `date` would become local midnight). */
+type TArchiveCursorRow = Omit<TArchiveRow, "next_check_due"> & { next_check_due: string | null };
+type TArchiveExportRow = TArchiveCursorRow & { residentId: string | null; birthDate: string | null; sex: string | null };
+
+/**
+ * Every row matching `where` (archiveFilterSql, scope included), in archive order, from one
+ * READ ONLY REPEATABLE READ transaction with a NO SCROLL cursor, on the database the archive
+ * reads (the replica when read-routing allows it). Stopping early (the client left, the job was
+ * cancelled) closes the connection, and the transaction with it.
+ */
+async function* archiveCursorRows(actor: TActor, where: Prisma.Sql): AsyncGenerator<TArchiveCursorRow> {
+  const url = (await readClientFor(actor.userId)) ? process.env.DATABASE_REPLICA_URL : process.env.DATABASE_URL;
+  const client = pgClient({ connectionString: url, application_name: "bangfu-archive-export" });
+  await client.connect();
+  try {
+    await client.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+    const declare = Prisma.sql`
+      DECLARE archive_export NO SCROLL CURSOR FOR
+      SELECT f.id, f.file_number, f.status::text AS status, f.holder_name, f.holder_resident_id, f.tier::text AS tier,
+             f.proposed_tier::text AS proposed_tier, f.file_level::text AS file_level, f.worker_category::text AS worker_category,
+             f.main_cause::text AS main_cause, f.household_size, f.per_capita_monthly_fen, f.opened_at, f.updated_at,
+             f.next_check_due::text AS next_check_due, o.name AS organisation_name
+        FROM household_file f JOIN organisation o ON o.id = f.organisation_id
+       WHERE ${where}
+       ORDER BY f.updated_at DESC, f.id DESC`;
+    await client.query(declare.text, declare.values);
+    for (;;) {
+      const { rows } = await client.query<TArchiveCursorRow>(`FETCH ${FETCH_ROWS} FROM archive_export`);
+      yield* rows;
+      if (rows.length < FETCH_ROWS) break;
+    }
+    await client.query("COMMIT");
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
 
 export async function archiveExportSheet(actor: TActor, query: TArchiveQuery, options: { full: boolean }): Promise<TXlsxSheet<TArchiveExportRow>> {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
@@ -36,25 +77,17 @@ export async function archiveExportSheet(actor: TActor, query: TArchiveQuery, op
     detail: { filters: { ...query }, fullResidentIds: options.full } as Prisma.InputJsonValue,
   });
 
-  // Each page is the archive page's own read (archiveRows: keys from the index, then the page's
-  // rows with their organisation's name), one query per 2,000 rows.
+  // One statement through a cursor (archiveCursorRows): the rows come as the writer takes them.
   async function* rows(): AsyncGenerator<TArchiveExportRow> {
-    let after: TArchiveKey | undefined;
-    for (;;) {
-      const page = await archiveRows(actor, where, { after }, BATCH);
-      for (const row of page.rows) {
-        const rid = row.holder_resident_id;
-        // Birth date and sex are part of a valid GB 11643 number (digits 7–14 and 17).
-        yield {
-          ...row,
-          residentId: rid ? (options.full ? rid : maskResidentId(rid)) : null,
-          birthDate: rid ? `${rid.slice(6, 10)}-${rid.slice(10, 12)}-${rid.slice(12, 14)}` : null,
-          sex: rid ? (Number(rid[16]) % 2 === 1 ? SEX_LABELS.MALE : SEX_LABELS.FEMALE) : null,
-        };
-      }
-      if (!page.more) return;
-      const last = page.rows.at(-1)!;
-      after = { updatedAt: last.updated_at, id: last.id };
+    for await (const row of archiveCursorRows(actor, where)) {
+      const rid = row.holder_resident_id;
+      // Birth date and sex are part of a valid GB 11643 number (digits 7–14 and 17).
+      yield {
+        ...row,
+        residentId: rid ? (options.full ? rid : maskResidentId(rid)) : null,
+        birthDate: rid ? `${rid.slice(6, 10)}-${rid.slice(10, 12)}-${rid.slice(12, 14)}` : null,
+        sex: rid ? (Number(rid[16]) % 2 === 1 ? SEX_LABELS.MALE : SEX_LABELS.FEMALE) : null,
+      };
     }
   }
 

@@ -1,7 +1,7 @@
 // The one date module: everything is stored in UTC and shown in China Standard Time. Calendar
 // arithmetic and time-zone conversion go through date-fns and @date-fns/tz, never hand-written
 // offsets; calendar dates travel as YYYY-MM-DD strings (comparable as strings).
-import { TZDate, tz } from "@date-fns/tz";
+import { TZDate, tz, tzOffset } from "@date-fns/tz";
 import { addDays as addCalendarDays, addMonths as addCalendarMonths, format } from "date-fns";
 
 export const TIME_ZONE = "Asia/Shanghai";
@@ -130,4 +130,34 @@ export function nextShanghaiTime(now: Date, at: { hour: number; minute: number }
 /** An instant as a file name's Beijing time stamp: 2026-12-07 09:05:03 → "20261207-090503". */
 export function formatFileStamp(value: Date): string {
   return format(value, "yyyyMMdd-HHmmss", { in: inShanghai });
+}
+
+const DAY_MS = 86_400_000;
+/** UTC day number → the zone's offset (ms) when it held all that day; null when it changed that day. */
+const dayOffsets = new Map<number, number | null>();
+
+/**
+ * The Beijing wall clock of an instant to the minute, as a Date whose UTC fields read it (what a
+ * spreadsheet cell holds: Excel has no time zones). Equal to parsing formatDateTime's text, for a
+ * million cells: the zone's offset comes from @date-fns/tz once per day (a day whose first and
+ * last instant have the same offset had it throughout; a day with a change asks for every value).
+ */
+export function shanghaiWallClock(value: Date): Date {
+  const ms = value.getTime();
+  const day = Math.floor(ms / DAY_MS);
+  let offset = dayOffsets.get(day);
+  if (offset === undefined) {
+    const first = tzOffset(TIME_ZONE, new Date(day * DAY_MS));
+    offset = first === tzOffset(TIME_ZONE, new Date(day * DAY_MS + DAY_MS - 1)) ? first * 60_000 : null;
+    // A cache, not a store: a few hundred years of days at most, cleared past that.
+    if (dayOffsets.size >= 100_000) dayOffsets.clear();
+    dayOffsets.set(day, offset);
+  }
+  const shifted = ms + (offset ?? tzOffset(TIME_ZONE, value) * 60_000);
+  return new Date(Math.floor(shifted / 60_000) * 60_000);
+}
+
+/** A `date` column's value (UTC midnight) or any instant, as the UTC midnight of its UTC day: dateOnly(dateOnlyString(value)) without the text. */
+export function utcMidnight(value: Date): Date {
+  return new Date(Math.floor(value.getTime() / DAY_MS) * DAY_MS);
 }

@@ -49,7 +49,8 @@ export type TValidationResult =
   | { ok: false; fatal: string }
   | {
       ok: true;
-      households: TImportedHousehold[];
+      /** Households that passed (each was handed to onHousehold; none is kept here). */
+      householdCount: number;
       problems: TImportProblem[];
       memberCount: number;
       /** The workbook's own totals (example rows aside), whether or not their rows passed. */
@@ -85,6 +86,11 @@ function codeOf(labels: Record<string, string>, text: string): string | undefine
   return codes.get(text);
 }
 
+/**
+ * Checks every row. Consumes `sheets`: each row is let go once read, and a household that passed is
+ * handed to onHousehold and not kept — a 100,000-household workbook was held whole beside all its
+ * parsed households until the end (issue 28: the validation grew the server by 1,946 MB).
+ */
 export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationContext): Promise<TValidationResult> {
   const householdSheet = findSheet(sheets, "档案级别");
   const memberSheet = findSheet(sheets, "与建档职工关系");
@@ -153,12 +159,18 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
     membersByKey.set(key, list);
   }
 
-  const households: TImportedHousehold[] = [];
+  let householdCount = 0;
+  let memberCount = 0;
   const people: Array<{ residentId: string; row: number; name: string | undefined; holder: boolean }> = [];
   const seenKeys = new Map<string, number>();
   const seenIds = new Map<string, { row: number; key: string }>();
   const seenNumbers = new Map<string, number>();
-  const dataRows = householdSheet.rows.filter((row) => !(row.cells[h.index.get("householdKey")!]?.text ?? "").startsWith(EXAMPLE_PREFIX));
+  const dataRows: Array<TSheet["rows"][number] | null> = householdSheet.rows.filter(
+    (row) => !(row.cells[h.index.get("householdKey")!]?.text ?? "").startsWith(EXAMPLE_PREFIX),
+  );
+  // The member rows are all read (membersByKey); the household rows are now dataRows alone.
+  memberSheet.rows.length = 0;
+  householdSheet.rows.length = 0;
   const total = dataRows.length;
   const incomeSources = Object.keys(INCOME_SOURCE_LABELS);
   const expenditureKinds = Object.keys(EXPENDITURE_KIND_LABELS);
@@ -172,6 +184,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       await new Promise((resolve) => setImmediate(resolve));
     }
     const row = dataRows[done]!;
+    dataRows[done] = null;
     const v = Object.fromEntries(householdColumns.map((c) => [c.key, read(HOUSEHOLD_SHEET, row, h.index, c)]));
     const key = v.householdKey!;
     if (!key) {
@@ -258,7 +271,8 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
       data: parsed.data,
       ...(opening ? { opening } : {}),
     };
-    households.push(household);
+    householdCount += 1;
+    memberCount += household.data.members.length;
     ctx.onHousehold?.(household);
   }
 
@@ -322,8 +336,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   }
   await ctx.onProgress?.(total, total);
   if (total === 0 && problems.length === 0) return { ok: false, fatal: "工作簿中没有可导入的户（示例行除外）。" };
-  const memberCount = households.reduce((n, x) => n + x.data.members.length, 0);
-  return { ok: true, households, problems: sortProblems(problems), memberCount, householdRows: total, memberRows: memberRowCount, people };
+  return { ok: true, householdCount, problems: sortProblems(problems), memberCount, householdRows: total, memberRows: memberRowCount, people };
 }
 
 export const sortImportProblems = (problems: TImportProblem[]) => sortProblems(problems);

@@ -102,7 +102,7 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
           await stager.finish();
           const problems = sortImportProblems([...result.problems, ...conflictProblems(result.people, await conflicts)]);
           const counts = {
-            households: result.households.length,
+            households: result.householdCount,
             members: result.memberCount,
             householdRows: result.householdRows,
             memberRows: result.memberRows,

@@ -7,7 +7,7 @@
 import { PassThrough, Readable, type Writable } from "node:stream";
 import ExcelJS from "exceljs";
 import { attachmentDisposition } from "@/lib/format/csv";
-import { dateOnly, dateOnlyString, formatDateTime } from "@/lib/format/datetime";
+import { dateOnly, shanghaiWallClock, utcMidnight } from "@/lib/format/datetime";
 
 /**
  * How a column's value is written:
@@ -67,13 +67,12 @@ function cellValue(kind: TXlsxKind, value: TXlsxValue): ExcelJS.CellValue {
       return Number(value);
     case "yuan":
       return Number(value) / 100;
-    case "date": {
-      return dateOnly(value instanceof Date ? dateOnlyString(value) : String(value).slice(0, 10));
-    }
-    case "datetime": {
-      const wallClock = formatDateTime(value instanceof Date ? value : new Date(value)); // "2026-11-23 18:05"
-      return new Date(`${wallClock.replace(" ", "T")}:00Z`);
-    }
+    case "date":
+      return value instanceof Date ? utcMidnight(value) : dateOnly(String(value).slice(0, 10));
+    case "datetime":
+      // "2026-11-23 18:05" in Beijing, as the cell's wall clock (shanghaiWallClock: a million
+      // cells cost the time zone's lookup once per day, not once each).
+      return shanghaiWallClock(value instanceof Date ? value : new Date(value));
   }
 }
 

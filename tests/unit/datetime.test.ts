@@ -1,5 +1,16 @@
 import { describe, expect, it } from "vitest";
-import { addDays, addMonths, endOfShanghaiDay, formatDate, formatDateTime, formatMonthDay, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
+import {
+  addDays,
+  addMonths,
+  endOfShanghaiDay,
+  formatDate,
+  formatDateTime,
+  formatMonthDay,
+  shanghaiWallClock,
+  startOfShanghaiDay,
+  todayInShanghai,
+  utcMidnight,
+} from "@/lib/format/datetime";
 
 describe("dates in Asia/Shanghai", () => {
   it("shows a UTC instant in China Standard Time", () => {
@@ -35,5 +46,24 @@ describe("dates in Asia/Shanghai", () => {
   it("writes a day as people say it", () => {
     expect(formatMonthDay("2026-12-07", "2026-12-02")).toBe("12 月 7 日");
     expect(formatMonthDay("2027-01-04", "2026-12-30")).toBe("2027 年 1 月 4 日");
+  });
+});
+
+describe("the wall clock a spreadsheet cell holds (issue 28: a million cells)", () => {
+  const wall = (iso: string) => shanghaiWallClock(new Date(iso)).toISOString();
+  it("is the Beijing time to the minute, written as UTC fields", () => {
+    expect(wall("2026-11-23T10:05:42Z")).toBe("2026-11-23T18:05:00.000Z");
+    expect(wall("2026-12-31T16:00:00Z")).toBe("2027-01-01T00:00:00.000Z");
+    expect(wall("2026-12-31T15:59:59.999Z")).toBe("2026-12-31T23:59:00.000Z");
+  });
+  it("follows China's daylight saving time of 1986–1991, also on the day the clocks moved", () => {
+    expect(wall("1988-07-01T00:00:00Z")).toBe("1988-07-01T09:00:00.000Z");
+    // 1988-04-17 02:00 became 03:00: the UTC day 1988-04-16 holds both offsets.
+    expect(wall("1988-04-16T17:59:00Z")).toBe("1988-04-17T01:59:00.000Z");
+    expect(wall("1988-04-16T18:00:00Z")).toBe("1988-04-17T03:00:00.000Z");
+  });
+  it("takes a date column's value to its own day", () => {
+    expect(utcMidnight(new Date("2027-01-01T00:00:00Z")).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    expect(utcMidnight(new Date("2027-01-01T23:59:59Z")).toISOString()).toBe("2027-01-01T00:00:00.000Z");
   });
 });
