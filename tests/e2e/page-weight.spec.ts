@@ -20,7 +20,19 @@ test("the archive, the ledger and a household page: half the bytes, the same scr
   const rowCount = (await rows.count()) - 1;
   expect(rowCount).toBeGreaterThan(0);
   expect(rowCount).toBeLessThanOrEqual(20);
-  await expect(page.getByRole("columnheader")).toHaveText(["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]);
+  await expect(page.getByRole("columnheader")).toHaveText([
+    "选择",
+    "档案编号",
+    "建档职工",
+    "身份号码",
+    "建档单位",
+    "困难类别",
+    "档案级别",
+    "职工类别",
+    "主要致困原因",
+    "状态",
+    "更新时间",
+  ]);
   // Every row: a checkbox of the print form, a masked ID number, a link to its household page.
   const first = rows.nth(1);
   await expect(first.getByRole("checkbox")).toHaveAttribute("form", "print-selection");
@@ -40,7 +52,11 @@ test("the archive, the ledger and a household page: half the bytes, the same scr
   await page.getByRole("button", { name: "查询" }).click();
   await expect(page).toHaveURL(/tier=DEEP/);
   await expect(page.getByLabel("困难类别")).toHaveValue("DEEP");
-  for (const cell of await page.getByRole("table").getByRole("row").filter({ has: page.getByRole("cell") }).all()) {
+  for (const cell of await page
+    .getByRole("table")
+    .getByRole("row")
+    .filter({ has: page.getByRole("cell") })
+    .all()) {
     await expect(cell.getByRole("cell").nth(5)).toHaveText(/^深度困难/);
   }
 
@@ -68,7 +84,12 @@ test("the archive, the ledger and a household page: half the bytes, the same scr
   const reveal = ledgerRows.getByRole("button", { name: "查看完整账号" }).first();
   if (await reveal.count()) {
     await reveal.click();
-    await expect(ledgerRows.locator(".font-mono").filter({ hasText: /^\d{12,30}$/ }).first()).toBeVisible();
+    await expect(
+      ledgerRows
+        .locator(".font-mono")
+        .filter({ hasText: /^\d{12,30}$/ })
+        .first(),
+    ).toBeVisible();
   }
   await screenshot(page, "page-weight-ledger");
 
