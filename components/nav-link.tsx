@@ -9,9 +9,18 @@ export function NavLink({ href, children }: { href: string; children: React.Reac
     <Link
       href={href}
       aria-current={active ? "page" : undefined}
-      className={`flex min-h-11 items-center rounded px-3 py-1.5 text-sm whitespace-nowrap md:min-h-0 ${active ? "bg-brand-800 font-medium" : "text-brand-50 hover:bg-brand-800/70"}`}
+      className={`nav-link ${active ? "bg-brand-800 font-medium" : "text-brand-50 hover:bg-brand-800/70"}`}
     >
       {children}
     </Link>
   );
+}
+
+/** Several section links from data: the RSC payload then carries {href, label} per link, not an element each (issue 28). */
+export function NavLinks({ items }: { items: ReadonlyArray<{ href: string; label: string }> }) {
+  return items.map((item) => (
+    <NavLink key={item.href} href={item.href}>
+      {item.label}
+    </NavLink>
+  ));
 }

@@ -9,7 +9,9 @@
 //                            already running, started with BANGFU_BENCH_SQL=1 for the SQL column),
 //                            --only <a,b> (pages whose label contains one of them), --plans (each statement),
 //                            --no-build (serve the build as it is, even if the sources changed since),
-//                            --dump <dir> (write each page's HTML and RSC payload there, to see what weighs)
+//                            --dump <dir> (write each page's HTML and RSC payload there, to see what weighs),
+//                            --cpu-prof <dir> (the server runs under node --cpu-prof and writes its profile there
+//                            when the benchmark stops it: where a page's own cost goes, see the page-weight note)
 //
 // Without --url it opens the database (DATABASE_URL or the embedded one, BANGFU_DATA_DIR and
 // EMBEDDED_PG_PORT as for npm start), applies the migrations, builds if the build is stale, and
@@ -51,6 +53,7 @@ const PORT = intArg("--port", 3290);
 const ONLY = arg("--only");
 const PLANS = process.argv.includes("--plans");
 const DUMP = arg("--dump");
+const CPU_PROF = arg("--cpu-prof");
 
 const quantile = (xs: number[], q: number) => {
   if (!xs.length) return NaN;
@@ -84,7 +87,8 @@ async function startServer(db: TDatabase): Promise<TServer> {
   if (!process.argv.includes("--no-build")) await ensureBuild();
   const base = `http://localhost:${PORT}`;
   const { MIGRATION_DATABASE_URL: _m, PGBOSS_DATABASE_URL: _b, ...inherited } = process.env;
-  const child = spawn(process.execPath, ["--import", "tsx", "scripts/serve.ts", String(PORT), "127.0.0.1"], {
+  const profile = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(CPU_PROF)] : [];
+  const child = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/serve.ts", String(PORT), "127.0.0.1"], {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "ignore", "inherit"],
     env: {

@@ -2,14 +2,16 @@ import Link from "next/link";
 import { SignInNotice } from "@/components/auth/sign-in-notice";
 import { SignOutButton } from "@/components/auth/sign-out-button";
 import { MobileMenu } from "@/components/mobile-menu";
-import { NavLink } from "@/components/nav-link";
+import { NavLinks } from "@/components/nav-link";
 import { ROLE_LABELS } from "@/lib/auth/actor";
 import { sectionsFor } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 
 export default async function SignedInLayout({ children }: { children: React.ReactNode }) {
   const actor = await requirePageActor();
+  // Only what a link shows: each section is sent to the client twice (a wide-screen nav and the phone menu).
   const sections = sectionsFor(actor.roles);
+  const link = ({ href, label }: { href: string; label: string }) => ({ href, label });
   const roles = actor.roles.map((r) => ROLE_LABELS[r]).join("、");
   return (
     <div className="min-h-screen">
@@ -20,23 +22,11 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           </Link>
           {/* Wide screens: the sections inline. */}
           <nav aria-label="主导航" className="hidden flex-wrap gap-1 md:flex">
-            {sections
-              .filter((item) => !item.personal)
-              .map((item) => (
-                <NavLink key={item.href} href={item.href}>
-                  {item.label}
-                </NavLink>
-              ))}
+            <NavLinks items={sections.filter((item) => !item.personal).map(link)} />
           </nav>
           <div className="ml-auto hidden items-center gap-3 text-sm md:flex">
             <nav aria-label="我的">
-              {sections
-                .filter((item) => item.personal)
-                .map((item) => (
-                  <NavLink key={item.href} href={item.href}>
-                    {item.label}
-                  </NavLink>
-                ))}
+              <NavLinks items={sections.filter((item) => item.personal).map(link)} />
             </nav>
             {/* Name over organisation and role, each kept on one line: side by side they pushed the
                 sections onto a second row at 1280 px and broke 帮扶干部 in two. */}
@@ -52,11 +42,7 @@ export default async function SignedInLayout({ children }: { children: React.Rea
           <div className="ml-auto md:hidden">
             <MobileMenu>
               <nav aria-label="主导航" className="grid grid-cols-2 gap-1 pt-3">
-                {sections.map((item) => (
-                  <NavLink key={item.href} href={item.href}>
-                    {item.label}
-                  </NavLink>
-                ))}
+                <NavLinks items={sections.map(link)} />
               </nav>
               <div className="mt-3 flex items-center justify-between gap-3 border-t border-brand-800 pt-3 text-sm">
                 <span>

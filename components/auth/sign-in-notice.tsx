@@ -1,5 +1,5 @@
 import { Alert } from "@/components/ui/page";
-import { findSignInNotice } from "@/lib/auth/sign-in";
+import { signInNoticeOfRequest } from "@/lib/auth/session";
 import { DismissSignInNotice } from "./dismiss-sign-in-notice";
 
 /**
@@ -8,7 +8,8 @@ import { DismissSignInNotice } from "./dismiss-sign-in-notice";
  * real user learns that someone tried. Shown on every page until they dismiss it.
  */
 export async function SignInNotice({ sessionId }: { sessionId: string | null }) {
-  const failed = sessionId ? await findSignInNotice(sessionId) : null;
+  // The row getActor read for this request (the notice is dismissed by an action, then a new request).
+  const failed = sessionId ? await signInNoticeOfRequest(sessionId) : null;
   if (!failed) return null;
   return (
     <div className="mb-6" data-testid="sign-in-notice">

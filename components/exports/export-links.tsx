@@ -1,3 +1,8 @@
+"use client";
+
+// A client component only so that a list page's RSC payload carries these few props rather than
+// the two panels of buttons they render (issue 28); it is rendered on the server like the rest.
+
 import { buttonClass } from "@/components/ui/button";
 import { EXPORT_RETENTION_DAYS } from "@/lib/exports/rules";
 import type { ExportJobKind } from "@/lib/generated/prisma/enums";

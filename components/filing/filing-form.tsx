@@ -319,7 +319,7 @@ function MembersSection({ form }: { form: TForm }) {
                     />
                     <Button
                       variant="secondary"
-                      className="px-2.5 md:hidden"
+                      className="md:hidden"
                       aria-label={`身份号码末位输入 X（成员 ${index + 1}）`}
                       onClick={() => {
                         const current = String(form.getValues(`members.${index}.residentId`) ?? "");

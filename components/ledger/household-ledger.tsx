@@ -5,15 +5,26 @@ import { Table, Td } from "@/components/ui/table";
 import type { TActor } from "@/lib/auth/actor";
 import { todayInShanghai } from "@/lib/format/datetime";
 import type { FileStatus } from "@/lib/generated/prisma/enums";
-import { householdLedger } from "@/lib/ledger/find-household-ledger";
+import type { householdLedger } from "@/lib/ledger/find-household-ledger";
 import { AID_TYPE_LABELS, FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import { canRecordBankAccount, canReverseEntry, canStartDisbursement, mayRevealAccount } from "@/lib/ledger/rules";
 import { formatFen } from "@/lib/money/money";
 import { BankAccountDialog, ReverseEntryDialog, RevealAccountButton } from "./ledger-buttons";
 
-/** 已享受政策和资金: the household's part of the ledger, on its file page. */
-export async function HouseholdLedger({ actor, file }: { actor: TActor; file: { id: string; status: FileStatus; holderName: string | null } }) {
-  const ledger = await householdLedger(actor, file.id);
+/**
+ * 已享受政策和资金: the household's part of the ledger, on its file page. The page reads `ledger`
+ * (householdLedger) beside its other sections: read here, during render, it waited for all of them
+ * first (issue 28, the page's own cost).
+ */
+export function HouseholdLedger({
+  actor,
+  file,
+  ledger,
+}: {
+  actor: TActor;
+  file: { id: string; status: FileStatus; holderName: string | null };
+  ledger: Awaited<ReturnType<typeof householdLedger>>;
+}) {
   // Each button asks lib/ledger/rules.ts, the predicates bank-accounts.ts and disbursements.ts enforce.
   const recordAccount = canRecordBankAccount(actor, file).ok;
   const startDisbursement = canStartDisbursement(actor, file).ok;

@@ -79,7 +79,7 @@ export function RevealAccountButton({ bankAccountId, masked }: { bankAccountId: 
       <span className="font-mono">{masked}</span>
       <Button
         variant="ghost"
-        className="px-1.5 py-0.5 text-xs"
+        className="text-xs"
         disabled={pending}
         onClick={() =>
           start(async () => {

@@ -12,3 +12,9 @@ export function OrganisationOptions({ organisations }: { organisations: Array<{ 
     </>
   );
 }
+
+/** The same list as [id, indented name] pairs, for a ChoiceSelect (components/ui/choice-select.tsx). */
+export function organisationChoices(organisations: Array<{ id: string; name: string; depth: number }>): Array<[string, string]> {
+  const top = Math.min(...organisations.map((o) => o.depth));
+  return organisations.map((o) => [o.id, `${"　".repeat(o.depth - top)}${o.name}`]);
+}

@@ -28,15 +28,29 @@ export function sessionProblem(
   return null;
 }
 
+/**
+ * The session's row with its user and organisation, read once per request: the actor and the
+ * layout's sign-in notice (failedSignIns) both come from it — the notice read the row a second time
+ * on every page (issue 28, the page's own cost).
+ */
+const sessionRow = cache((sessionId: string) =>
+  prisma.userSession.findUnique({
+    where: { id: sessionId },
+    include: { user: { include: { organisation: true } } },
+  }),
+);
+
+/** The failed sign-in attempts to tell the user of on this request (null: none, or dismissed); see SignInNotice. */
+export async function signInNoticeOfRequest(sessionId: string): Promise<number | null> {
+  return (await sessionRow(sessionId))?.failedSignIns ?? null;
+}
+
 /** The signed-in user for this request, checked against the database; null if there is none. */
 export const getActor = cache(async (): Promise<TActor | null> => {
   const session = (await getServerSession(authOptions)) as { sid?: string } | null;
   const sessionId = session?.sid;
   if (!sessionId) return null;
-  const row = await prisma.userSession.findUnique({
-    where: { id: sessionId },
-    include: { user: { include: { organisation: true } } },
-  });
+  const row = await sessionRow(sessionId);
   if (!row) return null;
   const now = new Date();
   const problem = sessionProblem(row, row.user, now);

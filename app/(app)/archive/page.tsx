@@ -1,9 +1,10 @@
-import Link from "next/link";
-import { Input, Select } from "@/components/ui/field";
-import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { Input } from "@/components/ui/field";
+import { ChoiceSelect } from "@/components/ui/choice-select";
+import { ArchiveRows } from "@/components/filing/archive-rows";
+import { Alert, EmptyState, PageHeader } from "@/components/ui/page";
 import { KeysetPager } from "@/components/ui/keyset-pager";
 import { SearchForm } from "@/components/ui/search-form";
-import { Table, Td } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { PAGE_SIZE, pageFrom } from "@/lib/data/pagination";
@@ -27,21 +28,14 @@ function FilterSelect({
 }: {
   name: string;
   label: string;
-  labels: Record<string, string>;
+  labels: Record<string, string> | ReadonlyArray<readonly [string, string]>;
   value?: string;
   all?: string;
 }) {
   return (
     <label className="text-sm">
       <span className="mb-1 block text-slate-600">{label}</span>
-      <Select name={name} defaultValue={value ?? ""}>
-        <option value="">{all}</option>
-        {Object.entries(labels).map(([v, l]) => (
-          <option key={v} value={v}>
-            {l}
-          </option>
-        ))}
-      </Select>
+      <ChoiceSelect name={name} defaultValue={value ?? ""} all={all} choices={labels} />
     </label>
   );
 }
@@ -114,7 +108,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
         <FilterSelect
           name="org"
           label="建档单位（含下级）"
-          labels={Object.fromEntries(organisations.map((o) => [o.id, `${"　".repeat(o.depth - actor.organisation.depth)}${o.name}`]))}
+          labels={organisations.map((o) => [o.id, `${"　".repeat(o.depth - actor.organisation.depth)}${o.name}`] as const)}
           value={query.organisationId}
         />
         <label className="flex items-center gap-2 pb-2 text-sm">
@@ -135,30 +129,23 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
             </button>
           </form>
           <Table head={["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
-            {result.rows.map((f) => (
-              <tr key={f.id}>
-                <Td>
-                  <input type="checkbox" name="id" value={f.id} form="print-selection" aria-label={`选择 ${f.holderName ?? ""} 的档案`} />
-                </Td>
-                <Td className="font-mono text-xs whitespace-nowrap">{f.fileNumber ?? "—"}</Td>
-                <Td>
-                  <Link href={`/files/${f.id}`} className="font-medium text-brand-700 hover:underline">
-                    {f.holderName}
-                  </Link>
-                  <span className="ml-1 text-xs text-slate-500">{f.householdSize} 人</span>
-                </Td>
-                <Td className="font-mono text-xs">{f.maskedResidentId}</Td>
-                <Td>{f.organisation.name}</Td>
-                <Td>{f.tier ? TIER_LABELS[f.tier] : f.proposedTier ? `${TIER_LABELS[f.proposedTier]}（申报）` : "—"}</Td>
-                <Td>{f.fileLevel ? FILE_LEVEL_LABELS[f.fileLevel] : "—"}</Td>
-                <Td>{f.workerCategory ? WORKER_CATEGORY_LABELS[f.workerCategory] : "—"}</Td>
-                <Td>{f.mainCause ? CAUSE_LABELS[f.mainCause] : "—"}</Td>
-                <Td>
-                  <Badge tone={f.status === "OPEN" ? "green" : f.status === "CLOSED" ? "red" : "amber"}>{FILE_STATUS_LABELS[f.status]}</Badge>
-                </Td>
-                <Td className="whitespace-nowrap">{formatDateTime(f.updatedAt)}</Td>
-              </tr>
-            ))}
+            <ArchiveRows
+              rows={result.rows.map((f) => ({
+                id: f.id,
+                fileNumber: f.fileNumber ?? "—",
+                holderName: f.holderName ?? "",
+                householdSize: f.householdSize,
+                maskedResidentId: f.maskedResidentId ?? "",
+                organisation: f.organisation.name,
+                tier: f.tier ? TIER_LABELS[f.tier] : f.proposedTier ? `${TIER_LABELS[f.proposedTier]}（申报）` : "—",
+                level: f.fileLevel ? FILE_LEVEL_LABELS[f.fileLevel] : "—",
+                category: f.workerCategory ? WORKER_CATEGORY_LABELS[f.workerCategory] : "—",
+                cause: f.mainCause ? CAUSE_LABELS[f.mainCause] : "—",
+                status: FILE_STATUS_LABELS[f.status],
+                tone: f.status === "OPEN" ? "green" : f.status === "CLOSED" ? "red" : "amber",
+                updatedAt: formatDateTime(f.updatedAt),
+              }))}
+            />
           </Table>
           <KeysetPager
             page={pageNumber}

@@ -1,11 +1,12 @@
 import Link from "next/link";
-import { RevealAccountButton } from "@/components/ledger/ledger-buttons";
+import { LedgerRows } from "@/components/ledger/ledger-rows";
 import { ExportLinks } from "@/components/exports/export-links";
-import { OrganisationOptions } from "@/components/ui/organisation-options";
-import { Field, Input, Select } from "@/components/ui/field";
-import { Alert, Badge, EmptyState, PageHeader } from "@/components/ui/page";
+import { organisationChoices } from "@/components/ui/organisation-options";
+import { ChoiceSelect } from "@/components/ui/choice-select";
+import { Field, Input } from "@/components/ui/field";
+import { Alert, EmptyState, PageHeader } from "@/components/ui/page";
 import { SearchForm } from "@/components/ui/search-form";
-import { Table, Td } from "@/components/ui/table";
+import { Table } from "@/components/ui/table";
 import { mayExportLedger } from "@/lib/exports/rules";
 import { mayRevealAccount } from "@/lib/ledger/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
@@ -64,30 +65,19 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
       />
       <SearchForm>
         <Field label="救助类型" htmlFor="f-type">
-          <Select id="f-type" name="aidType" defaultValue={filters.aidType ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(AID_TYPE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </Select>
+          <ChoiceSelect id="f-type" name="aidType" defaultValue={filters.aidType ?? ""} all="全部" choices={AID_TYPE_LABELS} />
         </Field>
         <Field label="资金来源" htmlFor="f-fund">
-          <Select id="f-fund" name="fundSource" defaultValue={filters.fundSource ?? ""}>
-            <option value="">全部</option>
-            {Object.entries(FUND_SOURCE_LABELS).map(([v, l]) => (
-              <option key={v} value={v}>
-                {l}
-              </option>
-            ))}
-          </Select>
+          <ChoiceSelect id="f-fund" name="fundSource" defaultValue={filters.fundSource ?? ""} all="全部" choices={FUND_SOURCE_LABELS} />
         </Field>
         <Field label="组织" htmlFor="f-org">
-          <Select id="f-org" name="organisationId" defaultValue={filters.organisationId ?? ""}>
-            <option value="">全部（含下级）</option>
-            <OrganisationOptions organisations={organisations} />
-          </Select>
+          <ChoiceSelect
+            id="f-org"
+            name="organisationId"
+            defaultValue={filters.organisationId ?? ""}
+            all="全部（含下级）"
+            choices={organisationChoices(organisations)}
+          />
         </Field>
         <Field label="起始日期" htmlFor="f-from">
           <Input id="f-from" type="date" name="from" defaultValue={filters.from ?? ""} />
@@ -129,45 +119,28 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
       ) : (
         <>
           <Table head={["日期", "建档职工", "组织", "类型", "资金来源", "金额", "收款账户", "用途"]}>
-            {ledger.rows.map((e) => (
-              <tr key={e.id} className={e.isReversal ? "bg-red-50/40" : ""}>
-                <Td className="whitespace-nowrap">{e.entryDate}</Td>
-                <Td>
-                  <Link href={`/files/${e.fileId}`} className="text-brand-700 hover:underline">
-                    {e.holderName}
-                  </Link>
-                  <div className="text-xs text-slate-500">{e.fileNumber}</div>
-                </Td>
-                <Td>{e.organisationName}</Td>
-                <Td>
-                  {AID_TYPE_LABELS[e.aidType]}
-                  {e.fromBatch && <span className="ml-1 text-xs text-slate-500">批量</span>}
-                </Td>
-                <Td>{FUND_SOURCE_LABELS[e.fundSource]}</Td>
-                <Td className={`whitespace-nowrap tabular-nums ${e.amountFen < 0 ? "text-red-700" : ""}`}>
-                  {formatFen(e.amountFen)} {e.reversed && <Badge>已冲正</Badge>}
-                </Td>
-                <Td className="whitespace-nowrap">
-                  {e.account ? (
-                    <>
-                      {e.account.bankName}{" "}
-                      {reveals ? (
-                        <RevealAccountButton bankAccountId={e.account.id} masked={e.account.masked} />
-                      ) : (
-                        <span className="font-mono">{e.account.masked}</span>
-                      )}
-                    </>
-                  ) : (
-                    "—"
-                  )}
-                </Td>
-                <Td>
-                  {e.purpose}
-                  {e.reason && <div className="text-xs text-red-700">冲正原因：{e.reason}</div>}
-                  {e.capOverrideReason && <div className="text-xs text-amber-700">超限特批：{e.capOverrideReason}</div>}
-                </Td>
-              </tr>
-            ))}
+            <LedgerRows
+              reveals={reveals}
+              rows={ledger.rows.map((e) => ({
+                id: e.id,
+                entryDate: e.entryDate,
+                fileId: e.fileId,
+                holderName: e.holderName ?? "",
+                fileNumber: e.fileNumber ?? "",
+                organisation: e.organisationName,
+                aidType: AID_TYPE_LABELS[e.aidType],
+                fromBatch: e.fromBatch,
+                fundSource: FUND_SOURCE_LABELS[e.fundSource],
+                amount: formatFen(e.amountFen),
+                negative: e.amountFen < 0,
+                reversed: e.reversed,
+                isReversal: e.isReversal,
+                account: e.account,
+                purpose: e.purpose,
+                reason: e.reason,
+                capOverrideReason: e.capOverrideReason,
+              }))}
+            />
           </Table>
           <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
             <span>本页 {ledger.rows.length} 笔，按日期从新到旧</span>

@@ -1,5 +1,6 @@
 import Link from "next/link";
 import { HouseholdLedger } from "@/components/ledger/household-ledger";
+import { householdLedger } from "@/lib/ledger/find-household-ledger";
 import { notFound } from "next/navigation";
 import { EvidencePanel } from "@/components/filing/evidence-panel";
 import { MembersTable } from "@/components/filing/members-table";
@@ -80,7 +81,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds, civilRuns, publicVisits, warnings, referrals] = await Promise.all([
+  const [evidence, followUp, requiredKinds, civilRuns, publicVisits, warnings, referrals, ledger] = await Promise.all([
     listEvidence(actor, file.id),
     getFileFollowUp(actor, file.id),
     requiredEvidenceKinds(actor, file.id),
@@ -88,6 +89,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     findPublicVisits(actor, file.id),
     findFileWarnings(actor, file.id),
     findFileReferrals(actor, file.id),
+    householdLedger(actor, file.id),
   ]);
   const today = todayInShanghai();
   const { data } = file;
@@ -312,7 +314,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
         </Card>
 
         <Card title="五、已享受政策和资金">
-          <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} />
+          <HouseholdLedger actor={actor} file={{ id: file.id, status: file.status, holderName: file.holderName }} ledger={ledger} />
         </Card>
 
         <PairingCard
