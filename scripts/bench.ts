@@ -4,7 +4,10 @@
 //
 //   npm run seed -- --households 1000000 --ledger-entries 10000000   first (a scratch database)
 //   npm run bench                      options: --runs <n> (timed runs per case, 20), --seconds <n>
-//                                      (concurrency run, 30), --users <n> (20), --no-intake
+//                                      (concurrency run, 30), --users <n> (20), --no-intake,
+//                                      --only <text> (only the cases whose label contains it, both
+//                                      scopes), --skip-load (no closed-loop users)
+//   e.g. npm run bench -- --only 首字母 --skip-load   one page again, before and after a change
 //
 // The floor: while a case runs once more, the SELECTs it sends are captured at the pg driver
 // (bench-support.ts) and replayed on their own through a plain pg client, one after the other.
@@ -23,6 +26,7 @@ import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
 import type { TFilingFormValues } from "@/lib/filing/schemas";
 import { residentIdCheckCharacter } from "@/lib/people/resident-id";
+import { filterCases, onlyArg } from "./bench-only";
 import { assertReactServer, benchActors, captureStatements, ms, orgByCode, runBench, showSetting, table, type TStatement } from "./bench-support";
 
 function intArg(name: string, fallback: number): number {
@@ -35,6 +39,8 @@ const RUNS = intArg("--runs", 20);
 const SECONDS = intArg("--seconds", 30);
 const USERS = intArg("--users", 20);
 const INTAKE = !process.argv.includes("--no-intake");
+const ONLY = onlyArg(process.argv);
+const SKIP_LOAD = process.argv.includes("--skip-load");
 
 const quantile = (xs: number[], q: number) => {
   if (!xs.length) return NaN;
@@ -100,13 +106,13 @@ async function main(sql: pg.Client) {
 
   const filePage = (actor: TActor, id: string) => getFile(actor, id).then((f) => Promise.all([listEvidence(actor, f.id), getFileFollowUp(actor, f.id)]));
 
-  const cases: TCase[] = [];
+  const allCases: TCase[] = [];
   for (const [scope, auditor, official, caseworker] of [
     ["市", auditors.city, officials.city, caseworkers.city],
     ["省", auditors.province, officials.province, caseworkers.province],
   ] as const) {
     const first = await findFiles(auditor, {});
-    const add = (label: string, target: number, run: () => Promise<unknown>) => cases.push({ scope, label, target, run });
+    const add = (label: string, target: number, run: () => Promise<unknown>) => allCases.push({ scope, label, target, run });
     add("档案 第1页", 100, () => findFiles(auditor, {}));
     add("档案 下一页", 100, () => findFiles(auditor, {}, { after: decodeKey(first.next) }));
     add("档案 跳到第6页", 100, () => findFiles(auditor, {}, { after: decodeKey(first.next), skip: 4 }));
@@ -182,7 +188,7 @@ async function main(sql: pg.Client) {
     } as unknown as TFilingFormValues;
   };
   if (INTAKE) {
-    cases.push({
+    allCases.push({
       scope: "市",
       label: "建档提交（草稿+材料+提交）",
       target: 100,
@@ -202,6 +208,9 @@ async function main(sql: pg.Client) {
       },
     });
   }
+
+  const { cases, note } = filterCases(allCases, ONLY);
+  if (note) console.log(`${note}\n`);
 
   const replay = async (statements: TStatement[]) => {
     const t0 = performance.now();
@@ -238,6 +247,10 @@ async function main(sql: pg.Client) {
   console.log(`（ms。“SQL 底线”= 同一次调用发出的 SELECT 用 pg 逐条重放；倍数 = p50 / 底线。${met}/${cases.length} 项达标。）\n`);
 
   // ── 20 closed-loop users: search, then a household page, for SECONDS ──
+  if (SKIP_LOAD) {
+    console.log(`并发：已按 --skip-load 跳过 ${USERS} 个闭环用户的 ${SECONDS} 秒运行。`);
+    return;
+  }
   const surnames = ["王", "李", "张", "刘", "陈", "杨", "马", "赵", "wang", "li", "zh", "wj"];
   const latencies: number[] = [];
   let errors = 0;

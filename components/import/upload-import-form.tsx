@@ -1,52 +1,26 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useState, useTransition, type ChangeEvent, type FormEvent } from "react";
-import { Button } from "@/components/ui/button";
-import { Field, Input } from "@/components/ui/field";
-import { Alert } from "@/components/ui/page";
-import { zodFieldErrors } from "@/lib/actions/result";
+import { FileUploadForm } from "@/components/forms/file-upload-form";
 import { ZUploadHouseholdImportInput } from "@/lib/import/schemas";
 import type { TUploadLimit } from "@/lib/uploads/limits";
-import { fileTooLarge, postUpload, UPLOAD_PATHS } from "@/lib/uploads/post-upload";
+import { UPLOAD_PATHS } from "@/lib/uploads/post-upload";
 
-/**
- * Upload of a filled template; the server validates every row and the import page shows the result.
- * The limit is stated beside the field and checked before sending; the route enforces it too.
- */
+/** Upload of a filled template; the server validates every row and the import page shows the result. */
 export function UploadImportForm({ limit }: { limit: TUploadLimit }) {
   const router = useRouter();
-  const [pending, startTransition] = useTransition();
-  const [error, setError] = useState<string | null>(null);
-
-  const onFileChange = (event: ChangeEvent<HTMLInputElement>) => setError(fileTooLarge(event.currentTarget.files?.[0], limit));
-
-  const onSubmit = (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    if (pending) return;
-    const formData = new FormData(event.currentTarget);
-    const parsed = ZUploadHouseholdImportInput.safeParse(formData);
-    if (!parsed.success) {
-      setError(zodFieldErrors(parsed.error).file ?? "请选择要上传的工作簿");
-      return;
-    }
-    // The server refuses it too; saying so here spares uploading 30 MB for nothing.
-    const tooLarge = fileTooLarge(parsed.data.file, limit);
-    setError(tooLarge);
-    if (tooLarge) return;
-    startTransition(async () => {
-      const result = await postUpload<{ importId: string }>(UPLOAD_PATHS.import, formData, limit);
-      if (!result.ok) {
-        setError(result.fieldErrors?.file ?? result.error);
-        return;
-      }
-      router.push(`/import/${result.data.importId}`);
-    });
-  };
-
   return (
-    <form onSubmit={onSubmit} className="space-y-3" noValidate>
-      {error && <Alert>{error}</Alert>}
+    <FileUploadForm<{ importId: string }>
+      path={UPLOAD_PATHS.import}
+      limit={limit}
+      schema={ZUploadHouseholdImportInput}
+      file={{ id: "import-file", label: "填写好的导入模板（.xlsx）", accept: ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" }}
+      submit={{ label: "上传并校验", pending: "正在上传…" }}
+      onUploaded={(data) => {
+        router.push(`/import/${data.importId}`);
+        return null;
+      }}
+    >
       <fieldset className="space-y-2 text-sm">
         <legend className="mb-1 font-medium text-slate-700">导入方式</legend>
         <label className="flex items-start gap-2">
@@ -63,19 +37,6 @@ export function UploadImportForm({ limit }: { limit: TUploadLimit }) {
           </span>
         </label>
       </fieldset>
-      <Field label="填写好的导入模板（.xlsx）" htmlFor="import-file" hint={limit.hint}>
-        <Input
-          id="import-file"
-          name="file"
-          type="file"
-          accept=".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-          onChange={onFileChange}
-          aria-invalid={!!error}
-        />
-      </Field>
-      <Button type="submit" disabled={pending}>
-        {pending ? "正在上传…" : "上传并校验"}
-      </Button>
-    </form>
+    </FileUploadForm>
   );
 }

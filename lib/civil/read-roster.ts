@@ -1,4 +1,5 @@
 // Reads an uploaded roster, .xlsx or .csv, into header + rows of the text a person typed.
+import { CsvError, parse } from "csv-parse/sync";
 import { DomainError } from "@/lib/errors/domain-error";
 import { readWorkbookRows } from "@/lib/import/read-workbook";
 import { CSV_BUDGETS, csvLimitMessage, type TCsvLimit } from "@/lib/xlsx/workbook-budgets";
@@ -16,44 +17,35 @@ function decodeCsv(bytes: Buffer): string {
 const overBudget = (limit: TCsvLimit, line?: number) => new DomainError(csvLimitMessage(limit, line), "CSV_BUDGET");
 
 /**
- * RFC 4180: quoted fields may hold commas, quotes ("") and line breaks. Within CSV_BUDGETS: a
- * line (a quoted field's line breaks included, so one unclosed quote makes the rest of the file
- * one line) is at most `lineCharacters` long, and there are at most `lines` of them.
+ * RFC 4180 through csv-parse: quoted fields may hold commas, quotes ("") and line breaks; a quote
+ * inside an unquoted field is kept as typed (relax_quotes), rows may differ in length. Within
+ * CSV_BUDGETS: at most `lines` records (a record's quoted line breaks included), and a record of at
+ * most `lineCharacters` characters. csv-parse counts a record's size partly in UTF-8 bytes, at most
+ * three per UTF-16 character, so its cap is three times the characters: no record within the
+ * budget is refused, and one refused is surely over it — an unclosed quote still ends there, named
+ * by its record's number, instead of making the rest of the file one field.
  */
 export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let quoted = false;
-  let lineStart = 0;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (i - lineStart >= CSV_BUDGETS.lineCharacters) throw overBudget("lineCharacters", rows.length + 1);
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"' && field === "") quoted = true;
-    else if (ch === ",") {
-      row.push(field);
-      field = "";
-    } else if (ch === "\n" || ch === "\r") {
-      if (ch === "\r" && text[i + 1] === "\n") i++;
-      row.push(field);
-      if (rows.length >= CSV_BUDGETS.lines) throw overBudget("lines");
-      rows.push(row);
-      lineStart = i + 1;
-      row = [];
-      field = "";
-    } else field += ch;
+  let rows: string[][];
+  try {
+    rows = parse(text, {
+      bom: true,
+      relax_quotes: true,
+      relax_column_count: true,
+      skip_empty_lines: false,
+      max_record_size: CSV_BUDGETS.lineCharacters * 3,
+      to: CSV_BUDGETS.lines + 1,
+    });
+  } catch (error) {
+    if (!(error instanceof CsvError)) throw error;
+    const record = Number(error.records ?? 0) + 1;
+    if (error.code === "CSV_MAX_RECORD_SIZE") throw overBudget("lineCharacters", record);
+    throw new DomainError(
+      `CSV 文件第 ${record.toLocaleString("zh-CN")} 行的引号不成对或位置不对，请在 Excel 或 WPS 中打开后另存为 CSV 再上传。`,
+      "CSV_INVALID",
+    );
   }
-  if (field !== "" || row.length > 0) {
-    row.push(field);
-    if (rows.length >= CSV_BUDGETS.lines) throw overBudget("lines");
-    rows.push(row);
-  }
+  if (rows.length > CSV_BUDGETS.lines) throw overBudget("lines");
   return rows;
 }
 

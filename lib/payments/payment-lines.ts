@@ -30,31 +30,45 @@ export type TBatchPaymentLine = TPaymentLine & {
   notPayable: string | null;
 };
 
+type TLineRow = {
+  id: string;
+  fileId: string;
+  organisationId: string;
+  amountFen: number;
+  bankAccountId: string | null;
+  paymentStatus: PaymentStatus | null;
+  file: { holderName: string | null; holderResidentId: string | null };
+  bankAccount: { bankName: string; accountNumber: string; accountHolder: string; supersededAt: Date | null } | null;
+};
+
+/** The columns a payment line is read from, for a batch's lines and a run's disbursements alike. */
+export const PAYMENT_LINE_SELECT = {
+  id: true,
+  fileId: true,
+  organisationId: true,
+  amountFen: true,
+  bankAccountId: true,
+  paymentStatus: true,
+  file: { select: { holderName: true, holderResidentId: true } },
+  bankAccount: { select: { bankName: true, accountNumber: true, accountHolder: true, supersededAt: true } },
+} as const;
+
 /**
  * 实名制: a line is payable only to an account held by the payee — the file holder's own, not
- * replaced since — and with a name and number to write. The others are listed with the reason.
+ * replaced since — and with a name and number to write. The others are listed with the reason;
+ * `replaced` says what to do about an account replaced since (a batch re-issues, a run closes).
+ * Numbered in the order given (by id), with the owner's (batch's or run's) references.
  */
-export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, batch: { id: string; aidType: AidType }): Promise<TBatchPaymentLine[]> {
-  const rows = await tx.batchLine.findMany({
-    where: { batchId: batch.id, removed: false },
-    orderBy: { id: "asc" },
-    select: {
-      id: true,
-      fileId: true,
-      organisationId: true,
-      amountFen: true,
-      adjustedAmountFen: true,
-      bankAccountId: true,
-      paymentStatus: true,
-      file: { select: { holderName: true, holderResidentId: true } },
-      bankAccount: { select: { bankName: true, accountNumber: true, accountHolder: true, supersededAt: true } },
-    },
-  });
-  if (rows.length > 99_999) throw new Error("a batch of more than 99,999 lines has no five-digit reference");
-  const aid = AID_TYPE_LABELS[batch.aidType];
+export function toPaymentLines(
+  ownerId: string,
+  rows: Array<TLineRow & { aidType: AidType }>,
+  replaced: string,
+  what: "batch of more than 99,999 lines" | "run of more than 99,999 payments",
+): TBatchPaymentLine[] {
+  if (rows.length > 99_999) throw new Error(`a ${what} has no five-digit reference`);
   return rows.map((row, i) => {
     const seq = i + 1;
-    const reference = referenceOf(batch.id, seq);
+    const reference = referenceOf(ownerId, seq);
     const account = row.bankAccount;
     const holder = row.file.holderName ?? "";
     const notPayable = !account
@@ -62,7 +76,7 @@ export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, ba
       : account.accountHolder !== holder
         ? `账户户名“${account.accountHolder}”不是建档职工本人“${holder}”（实名制）`
         : account.supersededAt
-          ? "发放时的账户已被更换：请在退回处理中以新账户重发"
+          ? replaced
           : null;
     return {
       lineId: row.id,
@@ -76,9 +90,24 @@ export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, ba
       name: account?.accountHolder ?? holder,
       account: account?.accountNumber ?? "",
       bank: account?.bankName ?? "",
-      amountFen: row.adjustedAmountFen ?? row.amountFen,
+      amountFen: row.amountFen,
       idNumber: row.file.holderResidentId ?? "",
-      memo: `${reference} ${aid}`,
+      memo: `${reference} ${AID_TYPE_LABELS[row.aidType]}`,
     };
   });
+}
+
+/** A batch's included lines, at their adjusted amounts. */
+export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, batch: { id: string; aidType: AidType }): Promise<TBatchPaymentLine[]> {
+  const rows = await tx.batchLine.findMany({
+    where: { batchId: batch.id, removed: false },
+    orderBy: { id: "asc" },
+    select: { ...PAYMENT_LINE_SELECT, adjustedAmountFen: true },
+  });
+  return toPaymentLines(
+    batch.id,
+    rows.map((row) => ({ ...row, amountFen: row.adjustedAmountFen ?? row.amountFen, aidType: batch.aidType })),
+    "发放时的账户已被更换：请在退回处理中以新账户重发",
+    "batch of more than 99,999 lines",
+  );
 }

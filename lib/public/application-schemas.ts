@@ -8,6 +8,7 @@ import { keysOf } from "@/lib/labels/keys-of";
 import { EVIDENCE_KIND_LABELS } from "@/lib/filing/labels";
 import { requiredText } from "@/lib/forms/zod-fields";
 import { validateResidentId } from "@/lib/people/resident-id";
+import { PUBLIC_UNION_SEARCH } from "./limits";
 import { normalizeQueryCode, QUERY_CODE_ALPHABET, QUERY_CODE_LENGTH } from "./query-code-format";
 
 const PHONE = /^(1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})$/;
@@ -73,7 +74,7 @@ export const ZSubmitApplicationInput = z.object({
 export type TSubmitApplicationInput = z.output<typeof ZSubmitApplicationInput>;
 
 export const ZUnionSearchInput = z.object({
-  name: requiredText(2, 30, "工会名称").transform((v) => v.replace(/\s+/g, "")),
+  name: requiredText(PUBLIC_UNION_SEARCH.minChars, PUBLIC_UNION_SEARCH.maxChars, "工会名称").transform((v) => v.replace(/\s+/g, "")),
 });
 
 /** An application number as printed: SQ, 6 digits of the date, 6 characters of the code alphabet. */

@@ -6,7 +6,7 @@ import { boundedCount, toPage, type TPage } from "@/lib/data/pagination";
 import { dateOnly, dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import type { Tier } from "@/lib/generated/prisma/enums";
-import { PUBLIC_NOTICE_COUNT_PAGES_AHEAD, PUBLIC_NOTICE_PAGE_SIZE, PUBLIC_NOTICE_PRINT_MAX, PUBLIC_UNION_SEARCH } from "./limits";
+import { PUBLIC_NOTICE_COUNT_PAGES_AHEAD, PUBLIC_NOTICE_PAGE_SIZE, PUBLIC_NOTICE_PRINT_MAX } from "./limits";
 import { maskName } from "./mask-name";
 import { servicePhoneFor } from "./service-phone";
 
@@ -64,16 +64,6 @@ function inPublicityUnder(orgPath: string, today: string) {
     publicityEnd: { gte: day },
     organisation: { path: { startsWith: orgPath } },
   };
-}
-
-/** Unions whose name contains what was typed, upper levels first; at most PUBLIC_UNION_SEARCH.results. */
-export async function findPublicUnions(query: string): Promise<{ id: string; name: string }[]> {
-  return prisma.organisation.findMany({
-    where: { name: { contains: query } },
-    orderBy: [{ depth: "asc" }, { name: "asc" }],
-    take: PUBLIC_UNION_SEARCH.results,
-    select: { id: true, name: true },
-  });
 }
 
 async function unionFor(orgId: string) {

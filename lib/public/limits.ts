@@ -35,7 +35,7 @@ export const PUBLIC_OBJECTION_LIMITS = {
   contactChars: 50,
 } as const;
 
-/** The union search on the public notice: what is typed and how many unions are listed. */
+/** The union search (the notice's and the application's, search-unions.ts): what is typed and how many unions are listed. */
 export const PUBLIC_UNION_SEARCH = { minChars: 2, maxChars: 30, results: 20 } as const;
 
 /** Files on a page of the public notice, and at most on the printed 公示 (a noticeboard's sheets). */
@@ -62,8 +62,7 @@ export const PUBLIC_APPLICATION_LIMITS = {
   /** Failed progress queries naming one application number, as for the self-query's ID number. */
   queriesPerNumber: 10,
   numberWindowHours: 24,
-  /** Union searches from one client address per window, and the most names one search shows. */
+  /** Union searches from one client address per window (the names one shows: PUBLIC_UNION_SEARCH). */
   searchesPerAddress: 120,
   searchWindowHours: 1,
-  searchResults: 20,
 } as const;

@@ -7,24 +7,10 @@
 // publicity with its objections, approval) is filing.spec's and the public-notice spec's: here it
 // is stood in for by giving the file its number in the database.
 // Screenshots under test-results/screens/online-application-*.png; axe-core on the public pages.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import sharp from "sharp";
 import { expect, loginAs, screenshot, sql, test } from "./support/fixtures";
+import { DESKTOP, fillApplication, fitsPhone, noHorizontalOverflow, phoneContext } from "./support/public-pages";
 import { residentId } from "../support/resident-ids";
-
-const PHONE = { width: 390, height: 844 };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-}
-
-async function noHorizontalOverflow(page: Page, width = PHONE.width) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(width);
-}
 
 test("a worker applies from a phone with uploads; a caseworker turns it into a draft; the worker's query follows it", async ({ browser }) => {
   // Under a minute on a quiet machine; the ceiling allows for a loaded shared one (load 37 on 2 cores when written).
@@ -37,31 +23,21 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   const signedPdf = Buffer.from("%PDF-1.7\n1 0 obj\n<< /Type /Catalog >>\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n", "latin1");
 
   // ── The worker, on a phone, signed in nowhere.
-  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const phone = await phoneContext(browser);
   const worker = await phone.newPage();
   await worker.goto("/public/apply");
   await expect(worker.getByRole("heading", { name: "网上申请困难职工建档" })).toBeVisible();
-  expect(await seriousViolations(worker)).toEqual([]);
-  await noHorizontalOverflow(worker);
+  await fitsPhone(worker);
   await screenshot(worker, "online-application-form-390");
 
-  await worker.getByLabel("工会名称").fill("环境卫生");
-  await worker.getByRole("button", { name: "查找" }).click();
-  await worker.getByRole("button", { name: /兰州市城关区环境卫生管理所工会/ }).click();
-  await expect(worker.getByTestId("chosen-union")).toContainText("兰州市城关区环境卫生管理所工会");
-
-  const self = worker.getByTestId("member-0");
-  await self.getByLabel("姓名").fill(holderName);
-  await self.getByLabel("身份证号码").fill(holderId);
-  await self.getByLabel("健康状况").selectOption("SERIOUS_ILLNESS");
-  await self.getByLabel("在学情况").selectOption("NOT_IN_SCHOOL");
-  await self.getByLabel("就业状况").selectOption("UNABLE");
-  await worker.getByRole("button", { name: "添加收入" }).click();
-  await worker.getByLabel("收入来源 1").selectOption("DIBAO");
-  await worker.getByLabel("月收入金额 1").fill("860");
-  await worker.getByLabel("主要致困原因").selectOption("ILLNESS");
-  await worker.getByLabel("申请人是工会会员").check();
-  await worker.getByLabel("联系电话").fill("13919310001");
+  await fillApplication(worker, {
+    union: "兰州市城关区环境卫生管理所工会",
+    search: "环境卫生",
+    holderName,
+    holderId,
+    monthlyYuan: "860",
+    phone: "13919310001",
+  });
   await worker.getByLabel("材料 1 的文件").setInputFiles({ name: "身份证.jpg", mimeType: "image/jpeg", buffer: idPhoto });
   await worker.getByLabel("材料 2 的文件").setInputFiles({ name: "申请书.pdf", mimeType: "application/pdf", buffer: signedPdf });
 
@@ -75,8 +51,7 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   const number = (await worker.getByTestId("application-number").textContent())!.trim();
   const code = (await worker.getByTestId("application-code").textContent())!.trim();
   expect(number).toMatch(/^SQ[0-9]{6}[2-9A-Z]{6}$/);
-  expect(await seriousViolations(worker)).toEqual([]);
-  await noHorizontalOverflow(worker);
+  await fitsPhone(worker);
   await screenshot(worker, "online-application-submitted-390");
 
   const askProgress = async () => {
@@ -89,7 +64,7 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   await expect(await askProgress()).toContainText("已提交");
 
   // ── The caseworker (desktop): the workbench counts it, the queue lists it.
-  const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const staff = await browser.newContext({ viewport: DESKTOP });
   await loginAs(staff, "lz_caseworker");
   const desk = await staff.newPage();
   await desk.goto("/");
@@ -135,7 +110,6 @@ test("a worker applies from a phone with uploads; a caseworker turns it into a d
   const progress = await askProgress();
   await expect(progress).toContainText("已转为建档");
   await expect(progress).toContainText(fileNumber);
-  expect(await seriousViolations(worker)).toEqual([]);
-  await noHorizontalOverflow(worker);
+  await fitsPhone(worker);
   await screenshot(worker, "online-application-progress-390");
 });

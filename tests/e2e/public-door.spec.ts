@@ -3,24 +3,10 @@
 // wrong code, and sees the file and, once paid, the payment. Also: a staff action replayed against
 // a public page with the staff cookie finds nobody signed in (proxy.ts drops the cookie there).
 // Screenshots under test-results/screens/public-*.png; axe-core on the public pages.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { createOpenFile, expect, loginAs, screenshot, sql, test } from "./support/fixtures";
+import { DESKTOP, fitsPhone, noHorizontalOverflow, phoneContext, seriousViolations } from "./support/public-pages";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 import { residentId } from "../support/resident-ids";
-
-const PHONE = { width: 390, height: 844 };
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-}
-
-async function noHorizontalOverflow(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-}
 
 test("a caseworker prints the 建档告知书 and the worker follows the file and its payment from a phone", async ({ browser }) => {
   test.setTimeout(90_000);
@@ -30,7 +16,7 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
   await sql("UPDATE organisation SET service_phone = '0931-8888123' WHERE code = 'GSLZ'");
 
   // The caseworker: the file page offers the notice; the notice makes the code once.
-  const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const staff = await browser.newContext({ viewport: DESKTOP });
   await loginAs(staff, "lz_caseworker");
   const staffPage = await staff.newPage();
   await staffPage.addInitScript(() => {
@@ -51,12 +37,11 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
   await screenshot(staffPage, "public-filing-notice");
 
   // The worker, on a phone, signed in nowhere.
-  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const phone = await phoneContext(browser);
   const worker = await phone.newPage();
   await worker.goto("/public/query");
   await expect(worker.getByRole("heading", { name: "本人查询" })).toBeVisible();
-  expect(await seriousViolations(worker)).toEqual([]);
-  await noHorizontalOverflow(worker);
+  await fitsPhone(worker);
   await screenshot(worker, "public-query-390");
 
   // A wrong code reads exactly as a wrong name would.
@@ -80,8 +65,7 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
   await expect(own).toContainText("深度困难");
   await expect(own).toContainText("王静");
   await expect(own).toContainText("近 24 个月没有发放记录");
-  expect(await seriousViolations(worker)).toEqual([]);
-  await noHorizontalOverflow(worker);
+  await fitsPhone(worker);
   await screenshot(worker, "public-own-file-390");
 
   // A payment is approved; the next query shows it.
@@ -109,7 +93,7 @@ test("a caseworker prints the 建档告知书 and the worker follows the file an
   await screenshot(worker, "public-own-payment-390");
 
   // The public landing page, at desktop width too; axe on it as well.
-  const desk = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+  const desk = await (await browser.newContext({ viewport: DESKTOP })).newPage();
   await desk.goto("/public");
   await expect(desk.getByRole("link", { name: /本人查询/ }).first()).toBeVisible();
   expect(await seriousViolations(desk)).toEqual([]);

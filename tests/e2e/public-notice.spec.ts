@@ -3,28 +3,13 @@
 // finds the union, sees the file masked and files an objection with a contact; the official sees it
 // on the file (source, contact), approval is held until they resolve it, then it proceeds.
 // Screenshots under test-results/screens/public-notice-*.png; axe-core on the public pages.
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
 import { nameSearchColumns } from "@/lib/filing/name-search";
 import { expect, loginAs, screenshot, sql, test } from "./support/fixtures";
+import { DESKTOP, fitsPhone, phoneContext, shanghaiDate, workflowStep } from "./support/public-pages";
 import { residentId } from "../support/resident-ids";
 
-const PHONE = { width: 390, height: 844 };
 const HOLDER = "禤国梁";
 const MASKED = "禤*梁";
-
-const shanghaiDate = (offsetDays = 0) => new Date(Date.now() + 8 * 3_600_000 + offsetDays * 86_400_000).toISOString().slice(0, 10);
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const { violations } = await new AxeBuilder({ page }).analyze();
-  return violations
-    .filter((v) => v.impact === "serious" || v.impact === "critical")
-    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
-}
-async function fitsPhone(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-  expect(await seriousViolations(page)).toEqual([]);
-}
 
 /** A submitted file reviewed a week ago by lz_official (the filing path itself is filing.spec's). */
 async function reviewedFile(): Promise<string> {
@@ -71,29 +56,18 @@ async function reviewedFile(): Promise<string> {
   return file!.id;
 }
 
-/** Runs one workflow step through its dialog and waits until the page shows it in the history. */
-async function step(page: Page, button: string, fill?: (dialog: ReturnType<Page["getByRole"]>) => Promise<unknown>) {
-  await page.getByRole("button", { name: button, exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: button });
-  await fill?.(dialog);
-  await dialog.getByRole("button", { name: /^确认/ }).click();
-  // A server action round trip: allowed more than the default 10 s on a loaded machine.
-  await expect(dialog).toBeHidden({ timeout: 30_000 });
-  await expect(page.getByTestId("history")).toContainText(button);
-}
-
 test("a file in publicity is objected to from a phone, and approval waits until the official resolves it", async ({ browser }) => {
   // Staff and a phone in one flow: about a minute on a quiet machine, more under load.
   test.slow();
   const fileId = await reviewedFile();
 
   // The official starts publicity (its last day is today) and prints the 公示 for the noticeboard.
-  const staff = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const staff = await browser.newContext({ viewport: DESKTOP });
   await loginAs(staff, "lz_official");
   const official = await staff.newPage();
   await official.goto(`/files/${fileId}`);
-  await step(official, "开始公示", (d) => d.getByLabel("公示开始日期").fill(shanghaiDate(-4)));
-  await step(official, "录入民政核对结果", (d) => d.getByLabel("核对结果").selectOption({ label: "核对相符" }));
+  await workflowStep(official, "开始公示", (d) => d.getByLabel("公示开始日期").fill(shanghaiDate(-4)));
+  await workflowStep(official, "录入民政核对结果", (d) => d.getByLabel("核对结果").selectOption({ label: "核对相符" }));
   const [org] = await sql<{ id: string }>("SELECT id FROM organisation WHERE code = 'GSLZCG'");
   await expect(official.getByRole("link", { name: "打印公示" })).toHaveAttribute("href", `/print/publicity?org=${org!.id}`);
   await official.goto(`/print/publicity?org=${org!.id}`);
@@ -105,7 +79,7 @@ test("a file in publicity is objected to from a phone, and approval waits until 
   await screenshot(official, "public-notice-print");
 
   // On a phone, signed in nowhere: find the union, see the file masked, object.
-  const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true, locale: "zh-CN", timezoneId: "Asia/Shanghai" });
+  const phone = await phoneContext(browser);
   const visitor = await phone.newPage();
   await visitor.goto("/public");
   await visitor
@@ -160,7 +134,7 @@ test("a file in publicity is objected to from a phone, and approval waits until 
   await resolve.getByLabel("处理结果").fill("经核实，该住房为其父母所有，异议不成立；已电话告知异议人");
   await resolve.getByRole("button", { name: "确认登记" }).click();
   await expect(objection).toContainText("异议不成立");
-  await step(official, "审定建档", (d) => d.getByLabel("审定困难类别").selectOption({ label: "深度困难" }));
+  await workflowStep(official, "审定建档", (d) => d.getByLabel("审定困难类别").selectOption({ label: "深度困难" }));
   const [file] = await sql<{ status: string }>("SELECT status FROM household_file WHERE id = $1", [fileId]);
   expect(file!.status).toBe("OPEN");
   await staff.close();

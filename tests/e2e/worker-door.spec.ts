@@ -9,7 +9,7 @@
 // Screenshots under test-results/screens/worker-door-*-{390,desktop}.png; axe-core on the public pages.
 import sharp from "sharp";
 import { expect, loginAs, screenshot, sql, test } from "./support/fixtures";
-import { DESKTOP, fitsPhone, phoneContext, screenshotBoth, shanghaiDate, workflowStep } from "./support/public-pages";
+import { DESKTOP, fillApplication, fitsPhone, phoneContext, screenshotBoth, shanghaiDate, workflowStep } from "./support/public-pages";
 import { residentId } from "../support/resident-ids";
 
 const HOLDER = "骆春芬";
@@ -31,24 +31,9 @@ test("a worker's application becomes an approved file they follow, with its paym
   const worker = await phone.newPage();
   await worker.goto("/public/apply");
   await expect(worker.getByRole("heading", { name: "网上申请困难职工建档" })).toBeVisible();
-  await worker.getByLabel("工会名称").fill("环境卫生");
-  await worker.getByRole("button", { name: "查找" }).click();
-  await worker.getByRole("button", { name: new RegExp(UNION) }).click();
-  await expect(worker.getByTestId("chosen-union")).toContainText(UNION);
-  const self = worker.getByTestId("member-0");
-  await self.getByLabel("姓名").fill(HOLDER);
-  await self.getByLabel("身份证号码").fill(holderId);
-  await self.getByLabel("健康状况").selectOption("SERIOUS_ILLNESS");
-  await self.getByLabel("在学情况").selectOption("NOT_IN_SCHOOL");
-  await self.getByLabel("就业状况").selectOption("UNABLE");
-  await worker.getByRole("button", { name: "添加收入" }).click();
-  await worker.getByLabel("收入来源 1").selectOption("DIBAO");
-  await worker.getByLabel("月收入金额 1").fill("500");
-  await worker.getByLabel("主要致困原因").selectOption("ILLNESS");
+  await fillApplication(worker, { union: UNION, search: "环境卫生", holderName: HOLDER, holderId, monthlyYuan: "500", phone: "13919310077" });
   await worker.getByLabel("职工类别").selectOption({ label: "城镇困难职工" });
   await worker.getByLabel("住房情况").selectOption({ label: "租房" });
-  await worker.getByLabel("申请人是工会会员").check();
-  await worker.getByLabel("联系电话").fill("13919310077");
   await worker.getByLabel("材料 1 的文件").setInputFiles({ name: "身份证.jpg", mimeType: "image/jpeg", buffer: idPhoto });
   await worker.getByLabel("材料 2 的文件").setInputFiles({ name: "申请书.pdf", mimeType: "application/pdf", buffer: pdf("application") });
   await worker.getByRole("button", { name: "再添加一份材料" }).click();

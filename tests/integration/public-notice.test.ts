@@ -13,14 +13,9 @@ import { approveFiling, recordCivilCheck, resolveObjection, reviewFiling, startP
 import { addDays, todayInShanghai } from "@/lib/format/datetime";
 import { findPublicVisits } from "@/lib/notice/find-filing-notice";
 import { filePublicObjection } from "@/lib/public/file-public-objection";
-import {
-  findPublicityFile,
-  findPublicityNotice,
-  findPublicityNoticeForPrint,
-  findPublicityNoticeInScope,
-  findPublicUnions,
-} from "@/lib/public/find-publicity-notice";
+import { findPublicityFile, findPublicityNotice, findPublicityNoticeForPrint, findPublicityNoticeInScope } from "@/lib/public/find-publicity-notice";
 import { ZPublicObjectionInput, ZPublicUnionSearch } from "@/lib/public/schemas";
+import { findUnionsByName } from "@/lib/public/search-unions";
 import { demoActors, orgByCode, seedDemo } from "../support/factories";
 import { backdateReview, filingValues, submitNewFiling } from "../support/filing-factory";
 
@@ -136,10 +131,10 @@ describe("a union's public notice", () => {
   });
 
   it("is found by the union's name, within the search budget", async () => {
-    expect((await findPublicUnions("环境卫生")).map((u) => u.name)).toContain("兰州市城关区环境卫生管理所工会");
+    expect((await findUnionsByName("环境卫生", "any")).map((u) => u.name)).toContain("兰州市城关区环境卫生管理所工会");
     expect(ZPublicUnionSearch.safeParse("城").error?.issues[0]?.message).toBe("请至少输入 2 个字");
     expect(ZPublicUnionSearch.safeParse("工".repeat(31)).error?.issues[0]?.message).toBe("不能超过 30 个字");
-    expect((await findPublicUnions("工会")).length).toBeLessThanOrEqual(20);
+    expect((await findUnionsByName("工会", "any")).length).toBeLessThanOrEqual(20);
   });
 
   it("prints from the staff side only for a union in the actor's scope", async () => {

@@ -1,8 +1,8 @@
 import Link from "next/link";
 import { Field, Input } from "@/components/ui/field";
 import { Alert } from "@/components/ui/page";
-import { findPublicUnions } from "@/lib/public/find-publicity-notice";
 import { ZPublicUnionSearch } from "@/lib/public/schemas";
+import { findUnionsByName } from "@/lib/public/search-unions";
 
 export const metadata = { title: "建档公示" };
 
@@ -12,7 +12,7 @@ export default async function PublicNoticeSearchPage({ searchParams }: { searchP
   const raw = (await searchParams).q;
   const q = typeof raw === "string" ? raw : "";
   const parsed = q ? ZPublicUnionSearch.safeParse(q) : null;
-  const unions = parsed?.success ? await findPublicUnions(parsed.data) : null;
+  const unions = parsed?.success ? await findUnionsByName(parsed.data, "any") : null;
   return (
     <div className="space-y-4">
       <h1 className="text-2xl font-semibold">建档公示</h1>

@@ -23,9 +23,14 @@ export async function seriousViolations(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(" | ")}`);
 }
 
+/** Nothing wider than the phone: no horizontal scrolling. */
+export async function noHorizontalOverflow(page: Page) {
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+}
+
 /** A public page at phone width: no serious axe violation, no horizontal scrolling. */
 export async function fitsPhone(page: Page) {
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+  await noHorizontalOverflow(page);
   expect(await seriousViolations(page)).toEqual([]);
 }
 
@@ -40,6 +45,33 @@ export async function screenshotBoth(page: Page, name: string) {
     await screenshot(page, `${name}-${suffix}`);
   }
   await page.setViewportSize(own);
+}
+
+/**
+ * The online application's form as a worker with a seriously ill holder on 低保 fills it: the union
+ * found by name and chosen, the holder, one income, the cause, membership and a phone. The uploads,
+ * the consent and whatever else a spec needs are its own.
+ */
+export async function fillApplication(
+  page: Page,
+  a: { union: string; search: string; holderName: string; holderId: string; monthlyYuan: string; phone: string },
+) {
+  await page.getByLabel("工会名称").fill(a.search);
+  await page.getByRole("button", { name: "查找" }).click();
+  await page.getByRole("button", { name: new RegExp(a.union) }).click();
+  await expect(page.getByTestId("chosen-union")).toContainText(a.union);
+  const self = page.getByTestId("member-0");
+  await self.getByLabel("姓名").fill(a.holderName);
+  await self.getByLabel("身份证号码").fill(a.holderId);
+  await self.getByLabel("健康状况").selectOption("SERIOUS_ILLNESS");
+  await self.getByLabel("在学情况").selectOption("NOT_IN_SCHOOL");
+  await self.getByLabel("就业状况").selectOption("UNABLE");
+  await page.getByRole("button", { name: "添加收入" }).click();
+  await page.getByLabel("收入来源 1").selectOption("DIBAO");
+  await page.getByLabel("月收入金额 1").fill(a.monthlyYuan);
+  await page.getByLabel("主要致困原因").selectOption("ILLNESS");
+  await page.getByLabel("申请人是工会会员").check();
+  await page.getByLabel("联系电话").fill(a.phone);
 }
 
 /** Runs one staff workflow step through its dialog and waits until the page shows it in the history. */
