@@ -401,7 +401,7 @@ describe("the applicant's query", () => {
     expect(ZApplicationQueryInput.safeParse({ number: "SQ1", code: a.code }).success).toBe(false);
   });
 
-  // As tests/integration/public-query.test.ts states it: the floor (60 ms in production) hides the
+  // As tests/integration/public-query.test.ts states it: the floor (80 ms in production) hides the
   // difference in work while the work stays under it; on this shared, loaded machine the test
   // raises the floor to 300 ms to keep that condition. Tolerance: the medians of 7 interleaved
   // answers per case within 25 ms of each other, none under the floor. A refusal (a number over
