@@ -359,7 +359,8 @@ describe("all or nothing", () => {
       expect.objectContaining({ sheet: "家庭成员", row: 5_004, column: "公民身份号码", message: expect.stringContaining("一人只能在一个有效档案中") }),
     ]);
     expect(await prisma.householdImportRow.count({ where: { importId: result.id } })).toBe(0);
-  });
+    // 5,001 households through upload, validation and staging: 20 s on a loaded two-core machine.
+  }, 120_000);
 
   it("writes no file when the commit fails half-way", async () => {
     const bytes = await workbookWith(
