@@ -29,6 +29,7 @@ import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disburseme
 import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, ZRecordBankAccountInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { prisma } from "@/lib/db/client";
+import { withContention } from "@/lib/db/contention";
 import type { EvidenceKind } from "@/lib/generated/prisma/enums";
 import { actorFor, orgByCode } from "../support/factories";
 import { backdateReview, filingValues } from "../support/filing-factory";
@@ -158,12 +159,14 @@ beforeAll(async () => {
   expect(ledger.length).toBe(4);
   before = { fileIds: [draft.fileId, inSubmission, reviewed, rejected, ...open], ledgerIds: ledger.map((l) => l.id), batchId };
 
-  // Caseworkers keep writing during the backup: drafts with evidence, until it has finished.
+  // Caseworkers keep writing during the backup: drafts with evidence, until it has finished. The
+  // backup's LOCK TABLE … IN SHARE MODE can deadlock with an upload's transaction, and PostgreSQL may
+  // pick the upload as the victim: as through a server action (authedAction), it is run once more.
   let writing = true;
   const writer = (async () => {
     while (writing) {
-      const d = await saveDraft(caseworker, ZSaveDraftInput.parse({ data: filingValues(county) }));
-      await upload(d.fileId, "OTHER");
+      const d = await withContention(() => saveDraft(caseworker, ZSaveDraftInput.parse({ data: filingValues(county) })));
+      await withContention(() => upload(d.fileId, "OTHER"));
       concurrentWrites += 1;
     }
   })();
