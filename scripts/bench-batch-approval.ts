@@ -18,6 +18,10 @@
 // 3. The floor: the same two statements through pg with triggers and foreign-key checks off
 //    (session_replication_role = replica, superuser, embedded database only), rolled back.
 // 4. approveBatch as lz_official, timed — what the official waits for.
+// 5. The report of the batch's union for this month (资金发放), read right after the approval as
+//    lz_official, timed: since decision 032 it first folds the approval's entries into the counts
+//    (what the job worker otherwise does a moment later), so this is the fold's cost; then read
+//    again, with nothing left to fold.
 import type pg from "pg";
 import { randomUUID } from "node:crypto";
 import type { TDatabase } from "@/lib/db/runtime";
@@ -68,6 +72,8 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
   const { getBatch } = await import("@/lib/ledger/find-batches");
   const { ZCreateBatchInput } = await import("@/lib/ledger/schemas");
   const { todayInShanghai } = await import("@/lib/format/datetime");
+  const { findReport } = await import("@/lib/reports/find-report");
+  const { periodFrom, ZReportQuery } = await import("@/lib/reports/period");
   const { city: caseworker } = await benchActors(sql, "lz_caseworker", { username: "-", name: "-", roles: [] });
   const { city: official } = await benchActors(sql, "lz_official", { username: "-", name: "-", roles: [] });
   const superuser = db.superuserUrl ? new (await import("pg")).default.Client({ connectionString: db.superuserUrl }) : null;
@@ -96,7 +102,17 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
   );
   if (groups.length === 0) throw new Error(`兰州市没有一个基层工会的同一类别、级别的在档户数达到 ${LINES} 户，请先运行 npm run seed -- --households 1000000。`);
 
-  type TRow = { group: string; buildMs: number; approveMs: number; floorMs: number; explainMs: number; triggers: Map<string, number> };
+  type TRow = {
+    group: string;
+    buildMs: number;
+    approveMs: number;
+    floorMs: number;
+    explainMs: number;
+    triggers: Map<string, number>;
+    pending: number;
+    reportMs: number;
+    againMs: number;
+  };
   const results: TRow[] = [];
   for (let i = 0, g = 0; i < APPROVALS && g < groups.length; g++) {
     const group = groups[g]!;
@@ -154,7 +170,19 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     const { entries } = await approveBatch(official, { batchId, expectedVersion: batch.version });
     const approveMs = performance.now() - t0;
     if (entries !== LINES) throw new Error(`审批写入 ${entries} 笔，应为 ${LINES} 笔。`);
-    results.push({ group: `${group.code} ${group.tier}/${group.level}`, buildMs, approveMs, floorMs, explainMs, triggers });
+
+    // 5. the month's report right after (folds what the approval left pending), then again
+    const pendingTable = (await sql.query<{ t: string | null }>("SELECT to_regclass('report_ledger_pending')::text AS t")).rows[0]!.t;
+    const pending = pendingTable ? (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM report_ledger_pending")).rows[0]!.n : 0;
+    const month = periodFrom(ZReportQuery.parse({ kind: "month", month: today.slice(0, 7) }), today);
+    if ("error" in month) throw new Error(month.error);
+    t0 = performance.now();
+    await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
+    const reportMs = performance.now() - t0;
+    t0 = performance.now();
+    await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
+    const againMs = performance.now() - t0;
+    results.push({ group: `${group.code} ${group.tier}/${group.level}`, buildMs, approveMs, floorMs, explainMs, triggers, pending, reportMs, againMs });
     i++;
   }
   await superuser?.end();
@@ -169,6 +197,12 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     `\n审批 ${LINES.toLocaleString()} 行 中位 ${ms(approve)} ms（目标 ≤ ${TARGET_MS.toLocaleString()} ms）：${approve <= TARGET_MS ? "达标" : "未达标"}`,
   );
   console.log("（“写入+触发器”= 两条写入语句在 EXPLAIN ANALYZE 下的执行时间，已回滚；“纯 SQL 下限”= 同样两条语句关闭触发器与外键检查，已回滚。）");
+  console.log("\n审批后立即读本月报表（资金发放；含归并审批留下的待归并笔数），再读一次：");
+  table(
+    ["名单", "待归并笔数", "首次读 ms", "再读 ms"],
+    results.map((r) => [r.group, r.pending.toLocaleString(), ms(r.reportMs), ms(r.againMs)]),
+    new Set([1, 2, 3]),
+  );
   console.log("\n触发器耗时（各批中位，ms）：");
   const names = [...new Set(results.flatMap((r) => [...r.triggers.keys()]))];
   table(

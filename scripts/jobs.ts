@@ -1,11 +1,13 @@
 // The job worker, started by `npm start` beside the web server (and runnable on its own:
-// `DATABASE_URL=… npm run jobs`): the daily calendar job and the background exports. With
+// `DATABASE_URL=… npm run jobs`): the daily calendar job, the background exports and the report
+// fold of big ledger statements (docs/decisions/032). With
 // `--exports-only` it runs the export worker alone (the end-to-end server: the calendar job would
 // change the demo data the other tests read). Run with --conditions=react-server so lib/ modules
 // load outside Next.
 import { startScheduler } from "@/lib/calendar/scheduler";
 import { syncWorkingCalendar } from "@/lib/calendar/working-days";
 import { startExportWorker } from "@/lib/exports/export-worker";
+import { startReportFoldWorker } from "@/lib/reports/report-fold-worker";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -20,6 +22,7 @@ const bossUrl = process.env.PGBOSS_DATABASE_URL ?? url;
 
 let calendar: Awaited<ReturnType<typeof startScheduler>> | undefined;
 let exports: Awaited<ReturnType<typeof startExportWorker>> | undefined;
+let reportFold: Awaited<ReturnType<typeof startReportFoldWorker>> | undefined;
 let started = false;
 let stopping = false;
 
@@ -32,7 +35,7 @@ async function stop() {
   setTimeout(() => process.exit(0), 40_000).unref();
   // Lets an active job finish (up to 30 s); an unfinished calendar job is retried after the next
   // start, an unfinished export is shown as interrupted.
-  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports?.stop()]);
+  await Promise.all([calendar?.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {}), exports?.stop(), reportFold?.stop()]);
   process.exit(0);
 }
 // Before anything is awaited, so that a signal during start-up is not missed.
@@ -48,5 +51,7 @@ if (!exportsOnly) {
   console.log(`定时任务已启动（节假日日历 ${days} 天；每日 01:30 生成待办事项）。`);
 }
 exports = await startExportWorker(bossUrl);
+// Also with --exports-only: folding a big approval into the report counts changes no figure a report shows.
+reportFold = await startReportFoldWorker(bossUrl, url);
 started = true;
-console.log("后台导出已启动。");
+console.log("后台导出已启动；报表归并已启动。");

@@ -79,6 +79,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportLedgerCount: { where: noPrismaAccess },
   ReportLedgerFile: { where: noPrismaAccess },
   ReportLedgerStudent: { where: noPrismaAccess },
+  ReportLedgerPending: { where: noPrismaAccess },
   ReportApprovalDaily: { where: noPrismaAccess },
   // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
   LedgerEntryElsewhere: { where: noPrismaAccess },

@@ -1,11 +1,12 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { assertRole } from "@/lib/auth/assert-role";
-import { scopedReadDb } from "@/lib/data/scope";
+import { scopedDb, scopedReadDb } from "@/lib/data/scope";
 import { NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
-import type { TPeriod } from "./period";
+import { foldPendingForReport } from "./fold-pending";
+import { calendarPeriodOf, type TPeriod } from "./period";
 
 // What every section of the report reads with: the selected organisation, its rows (本级 and one
 // per child), and the SQL that limits a statement to its subtree and names each row's child.
@@ -29,7 +30,11 @@ export type TReportScope = Awaited<ReturnType<typeof reportScope>>;
 
 export async function reportScope(actor: TActor, input: { organisationId?: string; period: TPeriod }) {
   assertRole(actor, ...REPORT_READERS);
-  const db = await scopedReadDb(actor);
+  // A calendar period's households come from the counts of migration 0018: entries a big statement
+  // left pending are folded in first (decision 032), and a report that folded reads on the primary,
+  // where the fold is (a replica may not have replayed it yet).
+  const folded = calendarPeriodOf(input.period) ? await foldPendingForReport(actor) : 0;
+  const db = folded > 0 ? scopedDb(actor) : await scopedReadDb(actor);
   const organisation = await db.organisation.findUnique({
     where: { id: input.organisationId ?? actor.organisation.id },
     select: { id: true, name: true, path: true, parentId: true, children: { select: { id: true, name: true }, orderBy: { code: "asc" } } },
