@@ -23,7 +23,9 @@ export function WorkbenchView({ workbench }: { workbench: TWorkbench }) {
                   <li key={item.key}>
                     <Link href={item.href} className="block rounded-md border border-slate-200 px-4 py-3 hover:border-brand-700 hover:bg-brand-50">
                       <span className="block text-sm text-slate-600">{item.title}</span>
-                      <span className={`mt-1 block text-2xl font-semibold ${TONES[item.tone ?? "slate"]}`}>{item.count.toLocaleString("zh-CN")}</span>
+                      <span className={`mt-1 block text-2xl font-semibold ${TONES[item.tone ?? "slate"]}`}>
+                        {item.countAtLeast ? `${item.count.toLocaleString("zh-CN")}+` : item.count.toLocaleString("zh-CN")}
+                      </span>
                       {item.detail && <span className="block text-xs text-slate-500">{item.detail}</span>}
                     </Link>
                   </li>

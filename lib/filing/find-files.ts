@@ -87,37 +87,56 @@ export function residentIdFragment(q: string): { head?: string; tail: string } |
  * What the search box means: an 18-character ID number, the tail of one as the screen shows it
  * (any member's), a file number, or any part of the holder's name, its pinyin or its initials
  * (lib/filing/name-search.ts), or a family member's full name. A query that is none of these matches nothing.
+ * Alternatives (a holder's name OR a member's full name) come back apart: the page reads each
+ * alternative on its own index and merges them (archiveRows), where one OR would make PostgreSQL
+ * read every file's JSON document to test the member names (issue 28: 王 at a million files).
  */
-function searchSql(q: string): Prisma.Sql {
+function searchAlternatives(q: string): Prisma.Sql[] {
   const id = normalizeResidentId(q);
-  if (/^[0-9]{17}[0-9X]$/.test(id)) return Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE p.resident_id = ${id})`;
+  if (/^[0-9]{17}[0-9X]$/.test(id)) return [Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE p.resident_id = ${id})`];
   const fragment = residentIdFragment(q);
   // file_person_resident_id_tail_idx (migration 0036) serves right(resident_id, 4).
   if (fragment) {
-    return Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE right(p.resident_id, 4) = ${fragment.tail}
-      ${fragment.head ? Prisma.sql`AND left(p.resident_id, 6) = ${fragment.head}` : Prisma.empty})`;
+    return [
+      Prisma.sql`f.id IN (SELECT p.file_id FROM file_person p WHERE right(p.resident_id, 4) = ${fragment.tail}
+      ${fragment.head ? Prisma.sql`AND left(p.resident_id, 6) = ${fragment.head}` : Prisma.empty})`,
+    ];
   }
-  if (/^[0-9A-Z]+-\d{4}-\d+$/i.test(q)) return Prisma.sql`f.file_number = ${q.toUpperCase()}`;
+  if (/^[0-9A-Z]+-\d{4}-\d+$/i.test(q)) return [Prisma.sql`f.file_number = ${q.toUpperCase()}`];
   const name = parseNameQuery(q);
-  if (!name) return Prisma.sql`false`;
+  if (!name) return [Prisma.sql`false`];
   if (name.kind === "han") {
     // A family member by full name: household_file_member_names_idx (migration 0036) serves it.
     const member = Prisma.sql`jsonb_path_query_array(f.data, '$.members[*].name') @> jsonb_build_array(${name.contains}::text)`;
     // One character or two: having the gram is containing the text (c:王, b:王静), so the LIKE
     // would only make the planner think a common name rare and read every match instead of a page.
-    if ([...name.contains].length <= 2) return Prisma.sql`(f.holder_name_grams @> ${name.grams}::text[] OR ${member})`;
-    return Prisma.sql`((f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)}) OR ${member})`;
+    if ([...name.contains].length <= 2) return [Prisma.sql`f.holder_name_grams @> ${name.grams}::text[]`, member];
+    return [Prisma.sql`(f.holder_name_grams @> ${name.grams}::text[] AND f.holder_name LIKE ${likeContains(name.contains)})`, member];
   }
-  return name.pinyinContains
-    ? Prisma.sql`(f.holder_name_grams && ${name.grams}::text[] OR f.holder_name_pinyin LIKE ${likeContains(name.pinyinContains)})`
-    : Prisma.sql`f.holder_name_grams && ${name.grams}::text[]`;
+  return [
+    name.pinyinContains
+      ? Prisma.sql`(f.holder_name_grams && ${name.grams}::text[] OR f.holder_name_pinyin LIKE ${likeContains(name.pinyinContains)})`
+      : Prisma.sql`f.holder_name_grams && ${name.grams}::text[]`,
+  ];
 }
+
+/** A member's full name: the alternative read through its GIN index alone (see archiveRows). */
+const MEMBER_ALTERNATIVE = 1;
 
 /**
  * The archive's filters as SQL over `household_file f`, within the actor's scope (and the chosen
  * organisation's subtree). One definition for the page, its count and any export.
  */
 export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgIds?: string[] | null): Promise<Prisma.Sql> {
+  const branches = await archiveFilterBranches(actor, query, orgIds);
+  return branches.length === 1 ? branches[0]! : Prisma.sql`((${Prisma.join(branches, ") OR (")}))`;
+}
+
+/**
+ * The same filter as alternatives whose OR is archiveFilterSql: one for most queries, two for a
+ * Chinese name (the holder's name by its grams, a member's full name by its JSON index).
+ */
+export async function archiveFilterBranches(actor: TActor, query: TArchiveQuery, orgIds?: string[] | null): Promise<Prisma.Sql[]> {
   assertRole(actor, ...READERS);
   if (orgIds === undefined) orgIds = await subtreeIds(actor, query);
   const status = query.status ?? "OPEN";
@@ -129,13 +148,12 @@ export async function archiveFilterSql(actor: TActor, query: TArchiveQuery, orgI
     // Drafts are the caseworker's own work in progress: shown to them only.
     statusSql(actor, status),
   ];
-  if (q) parts.push(searchSql(q));
   if (query.tier) parts.push(Prisma.sql`f.tier = ${query.tier}::tier`);
   if (query.fileLevel) parts.push(Prisma.sql`f.file_level = ${query.fileLevel}::file_level`);
   if (query.workerCategory) parts.push(Prisma.sql`f.worker_category = ${query.workerCategory}::worker_category`);
   if (query.cause) parts.push(Prisma.sql`(f.main_cause = ${query.cause}::hardship_cause OR ${query.cause}::hardship_cause = ANY (f.secondary_causes))`);
   if (query.overdue) parts.push(Prisma.sql`f.status = 'OPEN' AND f.next_check_due < ${todayInShanghai()}::date`);
-  return Prisma.join(parts, " AND ");
+  return (q ? searchAlternatives(q) : [null]).map((alternative) => Prisma.join(alternative ? [...parts, alternative] : parts, " AND "));
 }
 
 /**
@@ -153,7 +171,8 @@ const subtreeIds = (actor: TActor, query: TArchiveQuery) =>
 
 const countedByTally = (query: TArchiveQuery) => !query.q && !query.cause && !query.overdue && query.status !== "DRAFT";
 
-async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.Sql, orgIds: string[] | null) {
+async function archiveCount(actor: TActor, query: TArchiveQuery, branches: Prisma.Sql[], orgIds: string[] | null) {
+  const where = branches[0]!;
   const db = await scopedReadDb(actor);
   if (countedByTally(query)) {
     const status = query.status ?? "OPEN";
@@ -180,8 +199,16 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
     return { total: Number(row.n) + drafts, totalAtLeast: false };
   }
   const limit = query.q?.trim() ? NAME_COUNT_LIMIT : SCAN_COUNT_LIMIT;
-  const [row] = await db.$queryRaw<[{ n: bigint }]>`
-    SELECT count(*)::bigint AS n FROM (SELECT 1 FROM household_file f WHERE ${where} LIMIT ${limit + 1}) x`;
+  // Alternatives: each counted to the bound on its own index, then the union (a file found both
+  // ways once). If either alone passes the bound, so does their union; otherwise both are whole.
+  const matches =
+    branches.length === 1
+      ? Prisma.sql`SELECT 1 FROM household_file f WHERE ${where} LIMIT ${limit + 1}`
+      : Prisma.sql`SELECT u.id FROM (${Prisma.join(
+          branches.map((b, i) => Prisma.sql`(SELECT f.id FROM ${alternativeSource(b, i)} LIMIT ${limit + 1})`),
+          " UNION ",
+        )}) u LIMIT ${limit + 1}`;
+  const [row] = await db.$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM (${matches}) x`;
   return boundedCount(Number(row.n), limit);
 }
 
@@ -193,7 +220,7 @@ async function archiveCount(actor: TActor, query: TArchiveQuery, where: Prisma.S
 export async function countArchiveFiles(actor: TActor, query: TArchiveQuery): Promise<number> {
   const orgIds = await subtreeIds(actor, query);
   const where = await archiveFilterSql(actor, query, orgIds);
-  if (countedByTally(query)) return (await archiveCount(actor, query, where, orgIds)).total;
+  if (countedByTally(query)) return (await archiveCount(actor, query, [where], orgIds)).total;
   const [row] = await (await scopedReadDb(actor)).$queryRaw<[{ n: bigint }]>`SELECT count(*)::bigint AS n FROM household_file f WHERE ${where}`;
   return Number(row.n);
 }
@@ -218,7 +245,20 @@ export type TArchiveRow = {
 };
 
 /** One page of archive rows at a position, in archive order, and whether there are rows beyond it. */
-export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TArchivePosition, pageSize = PAGE_SIZE) {
+/**
+ * `household_file f` narrowed to one alternative of the filter. A member's full name is rare by
+ * nature (a whole name, not a part): its matches are read through household_file_member_names_idx
+ * in full behind an OFFSET 0 fence, so the planner never walks the archive in page order testing
+ * every file's JSON document for it.
+ */
+function alternativeSource(where: Prisma.Sql, index: number): Prisma.Sql {
+  return index === MEMBER_ALTERNATIVE
+    ? Prisma.sql`(SELECT f.id, f.updated_at FROM household_file f WHERE ${where} OFFSET 0) f`
+    : Prisma.sql`household_file f WHERE ${where}`;
+}
+
+export async function archiveRows(actor: TActor, where: Prisma.Sql | Prisma.Sql[], position: TArchivePosition, pageSize = PAGE_SIZE) {
+  const branches = Array.isArray(where) ? where : [where];
   const skip = Math.min(Math.max(position.skip ?? 0, 0), MAX_JUMP) * pageSize;
   // Backwards (上一页, 末页): the same index range read in ascending order, then turned round.
   const backwards = !!position.before || !!position.last;
@@ -240,10 +280,23 @@ export async function archiveRows(actor: TActor, where: Prisma.Sql, position: TA
            h.proposed_tier::text AS proposed_tier, h.file_level::text AS file_level, h.worker_category::text AS worker_category,
            h.main_cause::text AS main_cause, h.household_size, h.per_capita_monthly_fen, h.opened_at, h.updated_at, h.next_check_due,
            (SELECT o.name FROM organisation o WHERE o.id = h.organisation_id) AS organisation_name
-      FROM (SELECT f.id FROM household_file f
-             WHERE ${where} ${range}
+      FROM (${
+        branches.length === 1
+          ? Prisma.sql`SELECT f.id FROM household_file f
+             WHERE ${branches[0]!} ${range}
              ORDER BY ${order("f")}
-             OFFSET ${skip} LIMIT ${pageSize + 1}) page
+             OFFSET ${skip} LIMIT ${pageSize + 1}`
+          : // Each alternative's first rows past the position, then the page of their union.
+            Prisma.sql`SELECT u.id FROM (${Prisma.join(
+              branches.map(
+                (b, i) =>
+                  Prisma.sql`(SELECT f.id, f.updated_at FROM ${alternativeSource(Prisma.sql`${b} ${range}`, i)} ORDER BY ${order("f")} LIMIT ${skip + pageSize + 1})`,
+              ),
+              " UNION ",
+            )}) u
+             ORDER BY ${order("u")}
+             OFFSET ${skip} LIMIT ${pageSize + 1}`
+      }) page
       JOIN household_file h ON h.id = page.id
      ORDER BY ${order("h")}`;
   const more = rows.length > pageSize;
@@ -261,7 +314,7 @@ const isFirstPage = (position: TArchivePosition) => !position.after && !position
  */
 export async function findFiles(actor: TActor, query: TArchiveQuery, position: TArchivePosition = {}) {
   const orgIds = await subtreeIds(actor, query);
-  const where = await archiveFilterSql(actor, query, orgIds);
+  const where = await archiveFilterBranches(actor, query, orgIds);
   // A tally count costs less than the page and runs beside it. A count no tally serves reads the
   // matching rows, so it waits for the page: a first page with nothing after it (an ID number, a
   // file number, a rare name) is its own exact count.

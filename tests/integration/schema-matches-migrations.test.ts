@@ -80,6 +80,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   change_request_death_idx: "partial (approved 注销 for 死亡): the paid-after-death signal starts from these files",
   civil_roster_row_deceased_idx: "partial (deceased): the paid-after-death signal reads the rosters' deaths",
   household_file_size_idx: "INCLUDE household_size: a custom-range report merge-joins its period's files with their sizes index-only (issue 28)",
+  disbursement_payment_status_idx: "partial (payments sent to a bank): the caseworker's workbench counts the returned ones and reads the oldest (issue 28)",
 };
 
 const SCHEMA_PATH = path.resolve(import.meta.dirname, "../../prisma/schema.prisma");
