@@ -8,6 +8,7 @@
 //   npm run bench:excel -- --ledger-rows 200000 --no-archive   the ledger export alone, at another size
 //   npm run bench:excel -- --import 100000     and a 100,000-household import
 //   npm run bench:excel -- --no-export --import 30000   the import alone
+import { readFileSync } from "node:fs";
 import { Writable } from "node:stream";
 import type pg from "pg";
 import type { TActor } from "@/lib/auth/actor";
@@ -45,6 +46,21 @@ function countingSink() {
     },
   });
   return { sink, bytes: () => bytes };
+}
+
+/** The resident set size of this process's children (the workbook parser), 0 when there are none or /proc cannot say. */
+function childrenRss(): number {
+  try {
+    const children = readFileSync(`/proc/${process.pid}/task/${process.pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean);
+    let total = 0;
+    for (const pid of children) {
+      const kb = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1];
+      total += Number(kb ?? 0) * 1024;
+    }
+    return total;
+  } catch {
+    return 0;
+  }
 }
 
 async function auditorIn(sql: pg.Client, orgId: string): Promise<string> {
@@ -274,9 +290,28 @@ async function benchImport(sql: pg.Client, households: number) {
   const { importId } = await uploadHouseholdImport(city, { fileName, bytes });
   const t1 = performance.now();
   const walBefore = await walAndCheckpoints(); // after the upload, whose workbook bytes are not the import's work
+  // RSS of this process (the server's part of the work) every 50 ms, and of the workbook parser's
+  // own process (lib/xlsx/read-xlsx.ts forks it, with its own heap cap) while it lives.
+  const samples: Array<{ at: number; rss: number; heap: number }> = [];
+  let parserPeak = 0;
+  const sampler = setInterval(() => {
+    const { rss, heapUsed } = process.memoryUsage();
+    samples.push({ at: performance.now(), rss, heap: heapUsed });
+    parserPeak = Math.max(parserPeak, childrenRss());
+  }, 50);
   const { peak } = await peakRss(() => validateHouseholdImport(city, importId));
+  clearInterval(sampler);
   const t2 = performance.now();
-  console.log(`  校验时内存峰值高于空闲 ${((peak - idle) / MB).toFixed(0)} MB`);
+  console.log(
+    `  校验时内存（本进程 RSS）：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((peak - idle) / MB).toFixed(0)} MB；解析子进程峰值 ${(parserPeak / MB).toFixed(0)} MB（其堆上限另计）`,
+  );
+  const step = Math.max(1, Math.ceil(samples.length / 12));
+  console.log(
+    `  校验期间高于空闲的 RSS / 堆（MB，每 ${((step * 50) / 1000).toFixed(1)} s 一个样本）：${samples
+      .filter((_, i) => i % step === 0)
+      .map((x) => `${((x.rss - idle) / MB).toFixed(0)}/${(x.heap / MB).toFixed(0)}`)
+      .join(" → ")}`,
+  );
   const validated = await getHouseholdImport(city, importId);
   if (validated.status !== "READY") {
     console.log(`  校验未通过（${validated.problemCount} 个问题，例如：${validated.problems[0]?.message ?? validated.message}）`);

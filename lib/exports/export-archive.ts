@@ -19,7 +19,7 @@ import { exportedByNote } from "./table-response";
 // 困难职工台账: the archive's filtered list as a table, in the archive's own order, through the
 // page's own filter (archiveFilterSql). A province's million files are read by ONE statement through
 // a server-side cursor on a connection of the export's own (lib/db/pg.ts), fetched 2,000 rows at a
-// time as the workbook writer takes them: memory stays flat, and the rows are one snapshot — a
+// time, the next fetch read while the writer takes the current one: memory stays flat, and the rows are one snapshot — a
 // file changed during the export neither appears twice nor drops out, as it could between keyset
 // pages ordered by updated_at. Keyset pages through Prisma cost 69 s for 1,000,000 rows against a
 // 6.9 s plain-SQL floor (issue 28). ID numbers are masked unless an auditor asked for them in full;
@@ -53,10 +53,20 @@ async function* archiveCursorRows(actor: TActor, where: Prisma.Sql): AsyncGenera
        WHERE ${where}
        ORDER BY f.updated_at DESC, f.id DESC`;
     await client.query(declare.text, declare.values);
-    for (;;) {
-      const { rows } = await client.query<TArchiveCursorRow>(`FETCH ${FETCH_ROWS} FROM archive_export`);
+    // The next FETCH is in flight while the writer takes this one's rows: the database and the
+    // writer work at once, and at most two fetches of rows are held. The writer waits for its
+    // client (write-xlsx.ts), so neither side runs ahead of the download.
+    const fetchRows = () => {
+      const next = client.query<TArchiveCursorRow>(`FETCH ${FETCH_ROWS} FROM archive_export`);
+      // Awaited below; when the reader stops first, the connection's end fails it, unobserved.
+      next.catch(() => {});
+      return next;
+    };
+    let next: ReturnType<typeof fetchRows> | null = fetchRows();
+    while (next) {
+      const { rows }: { rows: TArchiveCursorRow[] } = await next;
+      next = rows.length < FETCH_ROWS ? null : fetchRows();
       yield* rows;
-      if (rows.length < FETCH_ROWS) break;
     }
     await client.query("COMMIT");
   } finally {

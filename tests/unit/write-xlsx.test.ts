@@ -1,6 +1,7 @@
 // The shared .xlsx writer: what a spreadsheet reader finds in the file it writes.
 import { PassThrough } from "node:stream";
 import ExcelJS from "exceljs";
+import JSZip from "jszip";
 import { describe, expect, it } from "vitest";
 import { writeXlsx, xlsxResponse, type TXlsxSheet } from "@/lib/xlsx/write-xlsx";
 import { columnLetter } from "@/lib/xlsx/column-letter";
@@ -80,6 +81,83 @@ describe("writeXlsx", () => {
     expect(row.getCell(2).numFmt).toBe("@");
     expect(row.getCell(3).numFmt).toBe("#,##0.00");
     expect(row.getCell(6).numFmt).toBe("#,##0");
+  });
+
+  it("keeps what a reader sees of the layout: widths, the header's style, the title's font, every cell of a row", async () => {
+    const rows: TRow[] = [
+      { name: "马玉兰", idNumber: "620102197504081222", amountFen: 51234, paidOn: "2026-02-28", at: new Date("2026-02-28T15:59:59Z"), count: 4 },
+    ];
+    const { workbook } = await roundTrip([{ name: "台账", title: "甘肃省总工会 困难职工台账", notes: ["筛选条件 全部"], columns, rows }]);
+    const sheet = workbook.getWorksheet("台账")!;
+    // Widths: a column's own, or the kind's default, or wide enough for a long header.
+    expect([1, 2, 3, 4, 5, 6].map((i) => sheet.getColumn(i).width)).toEqual([16, 16, 14, 12, 17, 10]);
+    expect(sheet.getCell("A1").font).toMatchObject({ bold: true, size: 14 });
+    expect(sheet.getCell("A2").font).toMatchObject({ color: { argb: "FF555555" } });
+    const header = sheet.getCell("C3");
+    expect(header.font).toMatchObject({ bold: true });
+    expect(header.fill).toMatchObject({ type: "pattern", pattern: "solid", fgColor: { argb: "FFE8EEF7" } });
+    expect(header.border).toMatchObject({ bottom: { style: "thin" } });
+    expect(sheet.views[0]).toMatchObject({ state: "frozen", ySplit: 3 });
+    const row = sheet.getRow(4);
+    expect(row.values).toEqual([
+      undefined,
+      "马玉兰",
+      "620102197504081222",
+      512.34,
+      new Date("2026-02-28T00:00:00Z"),
+      // 15:59:59 UTC is 23:59 in Shanghai, to the minute.
+      new Date("2026-02-28T23:59:00Z"),
+      4,
+    ]);
+    expect([1, 2, 3, 4, 5, 6].map((i) => row.getCell(i).numFmt)).toEqual(["@", "@", "#,##0.00", "yyyy-mm-dd", "yyyy-mm-dd hh:mm", "#,##0"]);
+    expect(sheet.rowCount).toBe(4);
+  });
+
+  it("writes text as it was given: XML's own characters, spaces at the ends, no control characters", async () => {
+    const rows: TRow[] = [{ name: " <王&静> ", idNumber: "a\u0007b\tc", amountFen: 0, paidOn: "2026-01-01", at: new Date(0), count: 0 }];
+    const { workbook } = await roundTrip([{ name: "名单", title: "A & B <C>", columns, rows }]);
+    const sheet = workbook.getWorksheet("名单")!;
+    expect(sheet.getCell("A1").value).toBe("A & B <C>");
+    expect(sheet.getCell("A3").value).toBe(" <王&静> ");
+    expect(sheet.getCell("B3").value).toBe("ab\tc");
+    // Zero is a value, not an empty cell.
+    expect(sheet.getCell("C3").value).toBe(0);
+    expect(sheet.getCell("F3").value).toBe(0);
+  });
+
+  it("gives two sheets of the same name distinct tabs (Excel refuses a workbook that repeats one)", async () => {
+    const { workbook } = await roundTrip([
+      { name: "汇总", title: "一", columns, rows: [] },
+      { name: "汇总", title: "二", columns, rows: [] },
+    ]);
+    expect(workbook.worksheets.map((w) => w.name)).toEqual(["汇总", "汇总（2）"]);
+    expect(workbook.getWorksheet("汇总（2）")!.getCell("A1").value).toBe("二");
+  });
+
+  it("writes a zip whose every entry's checksum holds", async () => {
+    async function* many() {
+      for (let i = 0; i < 20_000; i += 1)
+        yield { name: `职工${i}`, idNumber: String(i), amountFen: i, paidOn: "2026-01-01", at: new Date(i * 60_000), count: i };
+    }
+    const output = new PassThrough();
+    const chunks: Buffer[] = [];
+    output.on("data", (chunk: Buffer) => chunks.push(chunk));
+    await writeXlsx(output, [{ name: "甲", title: "甲", columns, rows: many() }]);
+    const zip = await JSZip.loadAsync(Buffer.concat(chunks), { checkCRC32: true });
+    const names = Object.keys(zip.files).sort();
+    expect(names).toEqual([
+      "[Content_Types].xml",
+      "_rels/.rels",
+      "docProps/app.xml",
+      "docProps/core.xml",
+      "xl/_rels/workbook.xml.rels",
+      "xl/styles.xml",
+      "xl/workbook.xml",
+      "xl/worksheets/sheet1.xml",
+    ]);
+    const sheetXml = await zip.file("xl/worksheets/sheet1.xml")!.async("string");
+    expect(sheetXml).toContain('<row r="20002">');
+    expect(sheetXml.endsWith("</worksheet>")).toBe(true);
   });
 
   it("reads from its source only as the client takes the download, and stops it when the client leaves", async () => {
