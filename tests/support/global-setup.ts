@@ -7,6 +7,7 @@ import type { TestProject } from "vitest/node";
 import { startEmbeddedPostgres } from "@/lib/postgres/embedded";
 import { applyMigrations } from "@/lib/db/migrate";
 import { freePort } from "@/lib/net/free-port";
+import { skipDiskWaits } from "./throwaway-cluster";
 
 declare module "vitest" {
   export interface ProvidedContext {
@@ -24,6 +25,7 @@ export default async function setup(project: TestProject) {
   // As root the server runs as the `postgres` user, which must be able to enter the folder.
   await chmod(dir, 0o755);
   const db = await startEmbeddedPostgres({ dataDir: path.join(dir, "data"), port: await freePort(), password: "test", database: "bangfu_template" });
+  await skipDiskWaits(db.superuserUrl);
   // Migrated as the owner, like `npm start`; the tests then run as the application role.
   await applyMigrations(db.migrationUrl);
   const server = (url: string) => url.replace(/\/bangfu_template$/, "");

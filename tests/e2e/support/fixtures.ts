@@ -6,12 +6,14 @@ import { encode } from "next-auth/jwt";
 import pg from "pg";
 import { hashPassword } from "@/lib/auth/password";
 import { nameSearchColumns } from "@/lib/filing/name-search";
-import { E2E_SECRET, E2E_STATE_FILE } from "./state";
+import { E2E_SECRET, e2eStateFile } from "./state";
 
 export { expect };
 
+/** The database of the server this test's project runs against (each project has its own). */
 export function databaseUrl(): string {
-  return (JSON.parse(readFileSync(E2E_STATE_FILE, "utf8")) as { databaseUrl: string }).databaseUrl;
+  const port = new URL(test.info().project.use.baseURL!).port;
+  return (JSON.parse(readFileSync(e2eStateFile(port), "utf8")) as { databaseUrl: string }).databaseUrl;
 }
 
 export async function sql<T extends pg.QueryResultRow = Record<string, unknown>>(text: string, values: unknown[] = []): Promise<T[]> {

@@ -11,6 +11,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { PROJECT_DIR } from "@/lib/db/runtime";
 import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
 import { ensureBuild } from "@/scripts/build-state";
+import { skipDiskWaits } from "../../support/throwaway-cluster";
 import { E2E_SECRET, E2E_STATE_FILE } from "./state";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
@@ -23,6 +24,8 @@ const db = await startEmbeddedPostgres({
   password: "e2e",
   database: "bangfu",
 });
+// A throwaway cluster, deleted when the run ends: commits do not wait for the disk.
+await skipDiskWaits(db.superuserUrl);
 // As `npm start` does: migrations as the owner, the server (and the tests' own checks) as the app role.
 await applyMigrations(db.migrationUrl);
 await seedDemoIfEmpty(db.url);
