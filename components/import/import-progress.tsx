@@ -3,8 +3,11 @@
 import { useRouter } from "next/navigation";
 import { useEffect } from "react";
 
-/** While an import is validating or committing, the page reloads its figures every 1.5 s. */
-export function ImportProgress({ done, total, label }: { done: number; total: number; label: string }) {
+/**
+ * While an import is validating or committing (or a civil-affairs comparison runs), the page
+ * reloads its figures every 1.5 s. `unit` is what is counted: 户 for an import, 行 for a roster.
+ */
+export function ImportProgress({ done, total, label, unit = "户" }: { done: number; total: number; label: string; unit?: string }) {
   const router = useRouter();
   useEffect(() => {
     const timer = setInterval(() => router.refresh(), 1500);
@@ -15,7 +18,7 @@ export function ImportProgress({ done, total, label }: { done: number; total: nu
     <div role="status" aria-live="polite" className="space-y-2">
       <p className="text-sm text-slate-700">
         {label}
-        {total > 0 ? `：${done.toLocaleString("zh-CN")} / ${total.toLocaleString("zh-CN")} 户（${percent}%）` : "…"}
+        {total > 0 ? `：${done.toLocaleString("zh-CN")} / ${total.toLocaleString("zh-CN")} ${unit}（${percent}%）` : "…"}
       </p>
       <div className="h-2 w-full overflow-hidden rounded bg-slate-200">
         <div className="h-2 bg-brand-600 transition-all" style={{ width: `${total > 0 ? percent : 10}%` }} />

@@ -98,6 +98,7 @@ const ACTION_LABELS: Record<string, string> = {
   "report.export": "下载统计报表",
   "civil.upload": "上传民政比对名单",
   "civil.compare": "运行民政比对",
+  "civil.retry": "重新运行民政比对",
   "civil.recheck": "根据民政比对发起复核",
   "civil.exit": "根据民政比对提出退档",
   "civil.dismiss": "民政比对结果标记为不属实",

@@ -1,29 +1,32 @@
 import "server-only";
-import { mayCompareRosters } from "./rules";
-import { createHash } from "node:crypto";
+import { canRetryComparison, mayCompareRosters, STALLED_AFTER_MS } from "./rules";
 import { recordAudit } from "@/lib/audit/record-audit";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
-import { isUniqueViolation } from "@/lib/db/errors";
-import { ConflictError, DomainError, enforce } from "@/lib/errors/domain-error";
+import { ConflictError, DomainError, enforce, NotFoundError } from "@/lib/errors/domain-error";
 import { suggestTier } from "@/lib/filing/suggest-tier";
-import { dateOnly, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
+import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { tierPolicy } from "@/lib/policy/policy";
-import { readRosterSheets, rosterFormatOf } from "./read-roster";
+import { readRosterSheets } from "./read-roster";
 import { MAX_LISTED_PROBLEMS, validateRosterRows, type TRosterProblem, type TRosterRow } from "./validate-roster";
-import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 
-// 民政比对: the roster is validated in full, then the run, its roster rows and every mismatch are
-// written in one transaction — all or nothing. Matching is set-based: the roster rows are inserted
-// in chunks and one INSERT … SELECT joins them with file_person by ID number (an index lookup per
+// 民政比对, second half (issue 28): the comparison of a stored roster, run after the upload's answer
+// as the user who uploaded (decision 028; upload-roster.ts is the first half). The roster is read
+// and validated in full; then its roster rows, every mismatch, the counts, DONE and the audit row
+// are one transaction — all or nothing. Matching is set-based: the roster rows are inserted in
+// chunks and one INSERT … SELECT joins them with file_person by ID number (an index lookup per
 // roster row inside one hash or nested-loop join), never one query per row.
+//
+// Progress and the outcome are written to the run row, which the run page polls. Each start of the
+// job takes the next `attempt` and writes only while the row still carries it: a job declared dead
+// (the repair at start, or a retry of a run with no progress for STALLED_AFTER_MS) that wakes up
+// again writes nothing — its DONE finds another attempt and its transaction rolls back, and its
+// roster rows would collide with the retry's on the primary key (run_id, resident_id).
 
-export const ROSTER_MAX_BYTES = ROSTER_UPLOAD_LIMIT.maxBytes;
 const CHUNK = 5_000;
 
-export type TCompareOutcome =
-  { ok: true; runId: string; rows: number; results: number } | { ok: false; message: string; problems: TRosterProblem[]; problemCount: number };
+export const CIVIL_FAILED_MESSAGE = "比对过程中出现系统错误，没有写入任何比对结果。请点击“重新比对”再试一次。";
 
 type TThreshold = { region_code: string; deep: number; relative: number };
 
@@ -45,95 +48,148 @@ async function thresholdsFor(actor: TActor, today: string): Promise<{ thresholds
   return { thresholds, own: thresholds.find((t) => t.region_code === home.regionCode)! };
 }
 
-export async function compareRoster(actor: TActor, input: { fileName: string; bytes: Buffer }): Promise<TCompareOutcome> {
+/** Another attempt owns the run now: this job leaves without writing. */
+class Superseded extends Error {}
+
+/**
+ * Compares a QUEUED run: claims it (QUEUED → READING, the next attempt), reads and validates the
+ * roster (INVALID with its problems, nothing else written), then writes the roster rows and the
+ * mismatches in one transaction that ends with DONE. A system error leaves the run FAILED with
+ * CIVIL_FAILED_MESSAGE and nothing of the comparison written. Returns what happened to the run.
+ */
+export async function compareRosterRun(actor: TActor, runId: string): Promise<"DONE" | "INVALID" | "FAILED" | "NOT_CLAIMED"> {
   enforce(mayCompareRosters(actor));
-  const { fileName, bytes } = input;
-  if (bytes.length === 0) throw new DomainError("上传的文件是空的，请重新选择民政比对名单。", "CIVIL_EMPTY");
-  if (bytes.length > ROSTER_MAX_BYTES) throw new DomainError(ROSTER_UPLOAD_LIMIT.tooLarge, "CIVIL_TOO_LARGE");
-  const format = rosterFormatOf(fileName, bytes);
-  if (!format)
-    throw new DomainError("这不是 Excel 工作簿（.xlsx）或 CSV 文件。请下载民政比对名单模板，填写后以 .xlsx 或 .csv 格式保存再上传。", "CIVIL_NOT_WORKBOOK");
-  const sha256 = createHash("sha256").update(bytes).digest("hex");
   const db = scopedDb(actor);
-  const earlier = await db.civilRosterRun.findUnique({ where: { sha256 }, select: { createdAt: true, createdBy: { select: { name: true } } } });
-  if (earlier) throw new ConflictError(`这份名单已于 ${formatDateTime(earlier.createdAt)} 由 ${earlier.createdBy.name} 上传比对过，同一份名单不能重复比对。`);
-  const duplicateElsewhere = () => new ConflictError("这份名单已经上传比对过，同一份名单不能重复比对。");
-
-  let sheets;
-  try {
-    sheets = await readRosterSheets(format, bytes);
-  } catch (error) {
-    // Over a budget of lib/xlsx/workbook-budgets.ts: its own message names the limit.
-    if (error instanceof DomainError) throw error;
-    console.error("civil roster unreadable", error);
-    throw new DomainError("无法读取这个文件：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。", "CIVIL_UNREADABLE");
-  }
-  const validation = validateRosterRows(sheets);
-  if (!validation.ok) return { ok: false, message: validation.fatal, problems: [], problemCount: 0 };
-  if (validation.problems.length > 0) {
-    return {
-      ok: false,
-      message: `名单中有 ${validation.problems.length.toLocaleString("zh-CN")} 处问题，未写入任何数据。请改正后重新上传。`,
-      problems: validation.problems.slice(0, MAX_LISTED_PROBLEMS),
-      problemCount: validation.problems.length,
-    };
-  }
-  const rows = validation.rows;
-  const today = todayInShanghai();
-  const { thresholds, own } = await thresholdsFor(actor, today);
+  const run = await db.civilRosterRun.findUnique({ where: { id: runId }, select: { status: true, attempt: true } });
+  if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
+  if (run.status !== "QUEUED") return "NOT_CLAIMED";
+  const attempt = run.attempt + 1;
+  const claimed = await db.civilRosterRun.updateMany({
+    where: { id: runId, status: "QUEUED", attempt: run.attempt },
+    data: { status: "READING", attempt, progressDone: 0, progressTotal: 0, message: null, updatedAt: new Date() },
+  });
+  // Two starts of one run (two retries, a job started twice): the first claim wins, the other leaves.
+  if (claimed.count !== 1) return "NOT_CLAIMED";
+  const mine = { id: runId, attempt, status: { in: ["READING" as const, "COMPARING" as const] } };
+  const write = async (data: Prisma.CivilRosterRunUpdateManyMutationInput) => {
+    const { count } = await db.civilRosterRun.updateMany({ where: mine, data: { ...data, updatedAt: new Date() } });
+    if (count !== 1) throw new Superseded();
+  };
+  const refuse = async (message: string, problems: TRosterProblem[] = [], problemCount = 0) => {
+    await write({ status: "INVALID", message, problems: problems as unknown as Prisma.InputJsonValue, problemCount });
+    return "INVALID" as const;
+  };
 
   try {
-    const outcome = await db.$transaction(
+    const { workbook } = await db.civilRosterRun.findUniqueOrThrow({ where: { id: runId }, select: { workbook: true } });
+    const bytes = Buffer.from(workbook);
+    // The upload let in only a zip named .xlsx or text named .csv (upload-roster.ts); the stored
+    // name may be cut short, the bytes tell them apart.
+    const format = bytes.subarray(0, 4).toString("binary") === "PK\x03\x04" ? "xlsx" : "csv";
+    let sheets;
+    try {
+      sheets = await readRosterSheets(format, bytes);
+    } catch (error) {
+      // Over a budget of lib/xlsx/workbook-budgets.ts (bytes, rows, …): its own message names the limit.
+      if (error instanceof DomainError) return await refuse(error.message);
+      console.error("civil roster unreadable", runId, error);
+      return await refuse("无法读取这个文件：文件已损坏，或不是 Excel 保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。");
+    }
+    const validation = validateRosterRows(sheets);
+    if (!validation.ok) return await refuse(validation.fatal);
+    if (validation.problems.length > 0) {
+      return await refuse(
+        `名单中有 ${validation.problems.length.toLocaleString("zh-CN")} 处问题，未写入任何数据。请改正后重新上传。`,
+        validation.problems.slice(0, MAX_LISTED_PROBLEMS),
+        validation.problems.length,
+      );
+    }
+    const rows = validation.rows;
+    const today = todayInShanghai();
+    const { thresholds, own } = await thresholdsFor(actor, today);
+    await write({ status: "COMPARING", rowCount: rows.length, progressDone: 0, progressTotal: rows.length, policyDate: dateOnly(today) });
+
+    await db.$transaction(
       async (tx) => {
-        const run = await tx.civilRosterRun.create({
-          data: {
-            organisationId: actor.organisation.id,
-            createdById: actor.userId,
-            fileName: fileName.slice(0, 200),
-            sizeBytes: bytes.length,
-            sha256,
-            workbook: new Uint8Array(bytes),
-            policyDate: dateOnly(today),
-            rowCount: rows.length,
-          },
-          select: { id: true },
-        });
-        await recordAudit(tx, actor, {
-          action: "civil.upload",
-          entityType: "civil_roster_run",
-          entityId: run.id,
-          organisationId: actor.organisation.id,
-          detail: { fileName, sizeBytes: bytes.length, sha256, rows: rows.length },
-        });
-        await insertRosterRows(tx, run.id, rows);
-        const results = await insertResults(tx, run.id, thresholds, own);
+        // Progress goes through its own statement, outside this transaction, so the page sees it;
+        // the roster rows' foreign key takes only a key-share lock on the run, which it does not wait for.
+        await insertRosterRows(tx, runId, rows, (done) => write({ progressDone: done }));
+        const results = await insertResults(tx, runId, thresholds, own);
         const [matched] = await tx.$queryRaw<[{ people: number; files: number }]>`
           SELECT count(DISTINCT p.resident_id)::int AS people, count(DISTINCT p.file_id)::int AS files
             FROM civil_roster_row r JOIN civil_roster_run rr ON rr.id = r.run_id AND ${tx.$orgInScope(Prisma.sql`rr.organisation_id`)}
             JOIN file_person p ON p.resident_id = r.resident_id JOIN household_file f ON f.id = p.file_id
-           WHERE r.run_id = ${run.id}::uuid AND f.status IN ('OPEN', 'OBSERVATION') AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}`;
-        await tx.civilRosterRun.update({ where: { id: run.id }, data: { matchedPeople: matched.people, matchedFiles: matched.files, resultCount: results } });
+           WHERE r.run_id = ${runId}::uuid AND f.status IN ('OPEN', 'OBSERVATION') AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}`;
+        // The last write of the run in this transaction (a progress write after it would wait for it).
+        const done = await tx.civilRosterRun.updateMany({
+          where: { id: runId, attempt, status: "COMPARING" },
+          data: {
+            status: "DONE",
+            comparedAt: new Date(),
+            updatedAt: new Date(),
+            matchedPeople: matched.people,
+            matchedFiles: matched.files,
+            resultCount: results,
+          },
+        });
+        if (done.count !== 1) throw new Superseded();
         await recordAudit(tx, actor, {
           action: "civil.compare",
           entityType: "civil_roster_run",
-          entityId: run.id,
+          entityId: runId,
           organisationId: actor.organisation.id,
-          detail: { rows: rows.length, matchedPeople: matched.people, matchedFiles: matched.files, results },
+          detail: { rows: rows.length, matchedPeople: matched.people, matchedFiles: matched.files, results, attempt },
         });
-        return { runId: run.id, results };
       },
       { timeout: 600_000, maxWait: 10_000 },
     );
-    return { ok: true, runId: outcome.runId, rows: rows.length, results: outcome.results };
+    return "DONE";
   } catch (error) {
-    if (isUniqueViolation(error, "sha256")) throw duplicateElsewhere();
-    throw error;
+    if (error instanceof Superseded) return "NOT_CLAIMED";
+    console.error("civil comparison failed", runId, error);
+    // Only while the run is still this attempt's: a retry's run is left to the retry.
+    await db.civilRosterRun
+      .updateMany({ where: mine, data: { status: "FAILED", message: CIVIL_FAILED_MESSAGE, updatedAt: new Date() } })
+      .catch((failure) => console.error("civil comparison: marking the run failed", runId, failure));
+    return "FAILED";
   }
+}
+
+/**
+ * 重新比对: a FAILED run, or one with no progress for STALLED_AFTER_MS (its job died with no repair
+ * yet), goes back to QUEUED before the comparison is started again in the background — so a run
+ * outside the user's scope, or one still running or finished, is refused with the normal answer.
+ */
+export async function claimRosterRetry(actor: TActor, runId: string): Promise<void> {
+  enforce(mayCompareRosters(actor));
+  const db = scopedDb(actor);
+  const run = await db.civilRosterRun.findUnique({ where: { id: runId }, select: { status: true, updatedAt: true, organisationId: true } });
+  if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
+  const now = new Date();
+  enforce(canRetryComparison(run, now));
+  await db.$transaction(async (tx) => {
+    const { count } = await tx.civilRosterRun.updateMany({
+      where: {
+        id: runId,
+        OR: [{ status: "FAILED" }, { status: { in: ["QUEUED", "READING", "COMPARING"] }, updatedAt: { lt: new Date(now.getTime() - STALLED_AFTER_MS) } }],
+      },
+      data: { status: "QUEUED", message: null, progressDone: 0, progressTotal: 0, updatedAt: now },
+    });
+    // Of two people clicking 重新比对 at once, one starts it; the other is told.
+    if (count !== 1) throw new ConflictError("这次比对已经重新开始或已完成，请刷新页面查看进度。");
+    await recordAudit(tx, actor, {
+      action: "civil.retry",
+      entityType: "civil_roster_run",
+      entityId: runId,
+      organisationId: run.organisationId,
+      detail: { previousStatus: run.status },
+    });
+  });
 }
 
 type TTx = Parameters<Parameters<ReturnType<typeof scopedDb>["$transaction"]>[0]>[0];
 
-async function insertRosterRows(tx: TTx, runId: string, rows: TRosterRow[]) {
+async function insertRosterRows(tx: TTx, runId: string, rows: TRosterRow[], onProgress: (done: number) => Promise<void>) {
   for (let start = 0; start < rows.length; start += CHUNK) {
     const chunk = rows.slice(start, start + CHUNK);
     // The run was created in scope above; the statement checks its organisation again.
@@ -148,6 +204,7 @@ async function insertRosterRows(tx: TTx, runId: string, rows: TRosterRow[]) {
                deceased boolean, "unionMember" boolean, workplace text)
        WHERE run.id = ${runId}::uuid AND ${tx.$orgInScope(Prisma.sql`run.organisation_id`)}`;
     if (inserted !== chunk.length) throw new Error(`inserted ${inserted} of ${chunk.length} roster rows`);
+    await onProgress(start + chunk.length);
   }
 }
 

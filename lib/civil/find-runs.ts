@@ -7,6 +7,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import type { CivilMismatchReason, CivilResultStatus } from "@/lib/generated/prisma/enums";
 import { maskResidentId } from "@/lib/people/resident-id";
 import { CIVIL_REASONS, CIVIL_STATUS_LABELS } from "./roster-columns";
+import type { TRosterProblem } from "./validate-roster";
 
 export const CIVIL_READERS = ["CASEWORKER", "OFFICIAL", "AUDITOR"] as const;
 
@@ -53,6 +54,7 @@ export async function findRosterRuns(actor: TActor, input: { page: number }) {
         matchedPeople: true,
         matchedFiles: true,
         resultCount: true,
+        status: true,
         createdBy: { select: { name: true } },
         organisation: { select: { name: true } },
       },
@@ -78,11 +80,31 @@ export async function getRosterRun(actor: TActor, runId: string) {
       matchedFiles: true,
       resultCount: true,
       organisationId: true,
+      status: true,
+      progressDone: true,
+      progressTotal: true,
+      message: true,
+      problems: true,
+      problemCount: true,
+      updatedAt: true,
+      comparedAt: true,
       createdBy: { select: { name: true } },
       organisation: { select: { name: true } },
     },
   });
   if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
+  const problems = run.problems as unknown as TRosterProblem[];
+  if (run.status !== "DONE") {
+    // Waiting, running, refused or failed: nothing of the comparison is written yet.
+    const none = (keys: readonly string[]) => Object.fromEntries(keys.map((k) => [k, 0]));
+    return {
+      ...run,
+      problems,
+      reasonCounts: none(CIVIL_REASONS) as Record<CivilMismatchReason, number>,
+      statusCounts: none(Object.keys(CIVIL_STATUS_LABELS)) as Record<CivilResultStatus, number>,
+      filesWithMismatch: 0,
+    };
+  }
   const [byReason, byStatus, files] = await Promise.all([
     db.civilComparisonResult.groupBy({ by: ["reason"], where: { runId }, _count: { _all: true } }),
     db.civilComparisonResult.groupBy({ by: ["status"], where: { runId }, _count: { _all: true } }),
@@ -96,7 +118,25 @@ export async function getRosterRun(actor: TActor, runId: string) {
     CivilResultStatus,
     number
   >;
-  return { ...run, reasonCounts, statusCounts, filesWithMismatch: files.length };
+  return { ...run, problems, reasonCounts, statusCounts, filesWithMismatch: files.length };
+}
+
+export type TCompareOutcome =
+  { ok: true; runId: string; rows: number; results: number } | { ok: false; message: string; problems: TRosterProblem[]; problemCount: number };
+
+/** Where a run stands, and for a finished one what the comparison came to (run-roster.ts). */
+export async function findRosterRunOutcome(actor: TActor, runId: string) {
+  assertRole(actor, ...CIVIL_READERS);
+  const run = await scopedDb(actor).civilRosterRun.findUnique({
+    where: { id: runId },
+    select: { status: true, message: true, problems: true, problemCount: true, rowCount: true, resultCount: true },
+  });
+  if (!run) throw new NotFoundError("比对记录不存在，或不在您的管辖范围内。");
+  const outcome: TCompareOutcome =
+    run.status === "DONE"
+      ? { ok: true, runId, rows: run.rowCount, results: run.resultCount }
+      : { ok: false, message: run.message ?? "", problems: run.problems as unknown as TRosterProblem[], problemCount: run.problemCount };
+  return { status: run.status, message: run.message, outcome };
 }
 
 export type TResultFilter = { reason?: CivilMismatchReason; status?: CivilResultStatus; page: number };

@@ -1,6 +1,6 @@
 // The civil-affairs roster (民政比对名单) as the bureau sends it, in the columns the comparison reads.
 // Pure: the template, the validation and the tests share it.
-import type { CivilMismatchReason, CivilResultStatus } from "@/lib/generated/prisma/enums";
+import type { CivilMismatchReason, CivilResultStatus, CivilRunStatus } from "@/lib/generated/prisma/enums";
 
 export const ROSTER_SHEET = "民政比对名单";
 
@@ -69,3 +69,13 @@ export const CIVIL_STATUS_LABELS: Record<CivilResultStatus, string> = {
 };
 
 export const CIVIL_REASONS = Object.keys(CIVIL_REASON_LABELS) as CivilMismatchReason[];
+
+/** A run's state (0047: the comparison runs after the upload's answer). */
+export const CIVIL_RUN_STATUS_LABELS: Record<CivilRunStatus, string> = {
+  QUEUED: "等待比对",
+  READING: "正在读取名单",
+  COMPARING: "正在比对",
+  DONE: "比对完成",
+  INVALID: "名单有问题",
+  FAILED: "比对失败",
+};

@@ -36,3 +36,6 @@ export type TProposeExitFromResultInput = z.output<typeof ZProposeExitFromResult
 
 export const ZDismissResultInput = z.object({ ...ZResultRef, note: requiredText(2, 500, "不属实的说明") });
 export type TDismissResultInput = z.output<typeof ZDismissResultInput>;
+
+export const ZRosterRunRef = z.object({ runId: z.uuid("比对记录不存在") });
+export type TRosterRunRef = z.output<typeof ZRosterRunRef>;

@@ -15,6 +15,10 @@
 //   intact, so it goes back to READY for the importer to confirm again (a batch of existing files
 //   goes back to AWAITING_APPROVAL, its approval undone, for an official to approve again). An import whose row is
 //   locked is being committed by another server (the commit locks it first) and is left alone.
+// - a civil-affairs comparison left QUEUED, READING or COMPARING: its job ran in the server that
+//   died (lib/civil/compare-roster.ts). Its roster rows and results are one transaction with DONE,
+//   so nothing of it was written; it becomes FAILED with a message and a 重新比对 button. A run
+//   whose job still writes progress (another server's) has moved within `graceMs` and is left alone.
 // With DATABASE_URL another app server may share the evidence folder and be mid-upload, so only
 // files untouched for `graceMs` are removed.
 import { createHash } from "node:crypto";
@@ -30,6 +34,7 @@ export type TRepairReport = {
   missing: Array<{ id: string; storageKey: string }>;
   interruptedBackups: string[];
   interruptedImports: string[];
+  interruptedComparisons: string[];
 };
 
 const KEY_FILE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -51,7 +56,15 @@ async function oldEnough(file: string, graceMs: number): Promise<boolean> {
 }
 
 export async function repairAtStart(options: { databaseUrl: string; evidenceDir: string; backupDir: string; graceMs: number }): Promise<TRepairReport> {
-  const report: TRepairReport = { removedOrphans: [], removedTemporary: [], recovered: [], missing: [], interruptedBackups: [], interruptedImports: [] };
+  const report: TRepairReport = {
+    removedOrphans: [],
+    removedTemporary: [],
+    recovered: [],
+    missing: [],
+    interruptedBackups: [],
+    interruptedImports: [],
+    interruptedComparisons: [],
+  };
   const client = pgClient({ connectionString: options.databaseUrl }, { infrastructure: "start-up repair of derived tables, as the owner" });
   await client.connect();
   try {
@@ -129,6 +142,15 @@ export async function repairAtStart(options: { databaseUrl: string; evidenceDir:
       [options.graceMs],
     );
     report.interruptedImports = imports.map((r) => r.id);
+
+    const { rows: comparisons } = await client.query<{ id: string }>(
+      `UPDATE civil_roster_run SET status = 'FAILED', updated_at = now(),
+              message = '比对在服务器中断时停止，没有写入任何比对结果。请点击“重新比对”再试一次。'
+        WHERE status IN ('QUEUED', 'READING', 'COMPARING') AND updated_at <= now() - make_interval(secs => $1::double precision / 1000)
+       RETURNING id`,
+      [options.graceMs],
+    );
+    report.interruptedComparisons = comparisons.map((r) => r.id);
   } finally {
     await client.end();
   }
@@ -154,6 +176,8 @@ export function describeRepair(report: TRepairReport): string[] {
   }
   if (report.interruptedImports.length)
     lines.push(`启动检查：${report.interruptedImports.length} 个 Excel 导入在服务器中断时被撤销（没有写入任何档案），已恢复为待确认导入。`);
+  if (report.interruptedComparisons.length)
+    lines.push(`启动检查：${report.interruptedComparisons.length} 次民政比对在服务器中断时停止（没有写入任何比对结果），已标记为比对失败，可重新比对。`);
   if (report.interruptedBackups.length)
     lines.push(`启动检查：删除了 ${report.interruptedBackups.length} 个中断的备份文件：${report.interruptedBackups.join("、")}`);
   return lines;

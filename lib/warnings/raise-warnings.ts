@@ -78,6 +78,8 @@ function lifeEvent(w: TWindow) {
 /**
  * A civil-affairs roster uploaded since the mark lists a member of the household on 低保, and no
  * earlier roster since the file's exit (or, for an open file, since it opened) did: newly listed.
+ * A run's roster rows appear when its comparison is done (compared_at, issue 28), possibly after
+ * the window its upload fell in: the window reads the comparison's time.
  */
 function civilListing(w: TWindow) {
   return Prisma.sql`
@@ -91,7 +93,7 @@ function civilListing(w: TWindow) {
       JOIN file_person p ON p.resident_id = r.resident_id
       JOIN household_file f ON f.id = p.file_id
       JOIN organisation o ON o.id = f.organisation_id
-     WHERE run.created_at > ${w.from} AND run.created_at <= ${w.upto}
+     WHERE coalesce(run.compared_at, run.created_at) > ${w.from} AND coalesce(run.compared_at, run.created_at) <= ${w.upto}
        AND ${watched(w.today)}
        AND policy_number('WARNING_CIVIL_LISTING', o.region_code, (run.created_at AT TIME ZONE 'Asia/Shanghai')::date) = 1
        AND run.created_at > coalesce(CASE WHEN f.status = 'OPEN' THEN f.opened_at ELSE f.exited_at END, f.created_at)

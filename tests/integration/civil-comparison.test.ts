@@ -9,7 +9,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { dismissResult, openRecheckFromResult, proposeExitFromResult } from "@/lib/civil/act-on-result";
-import { compareRoster, ROSTER_MAX_BYTES } from "@/lib/civil/compare-roster";
+import { compareRoster } from "@/lib/civil/run-roster";
+import { ROSTER_MAX_BYTES } from "@/lib/civil/upload-roster";
 import { findRosterRuns, findRunResults, getRosterRun } from "@/lib/civil/find-runs";
 import { runResultsSheet } from "@/lib/civil/export-results";
 import { buildRosterTemplate } from "@/lib/civil/roster-template";
@@ -95,6 +96,9 @@ const counts = async () => ({
   rows: await prisma.civilRosterRow.count(),
   results: await prisma.civilComparisonResult.count(),
 });
+
+/** The comparison runs after the upload (issue 28): a refused roster is kept as an INVALID run with its message, nothing else. */
+const latestRun = () => prisma.civilRosterRun.findFirstOrThrow({ orderBy: { createdAt: "desc" }, select: { status: true, message: true, rowCount: true } });
 
 beforeAll(async () => {
   await seedDemo();
@@ -377,10 +381,11 @@ describe("bad rosters", () => {
     const outcome = await compareRoster(caseworker, { fileName: "别的表.xlsx", bytes: Buffer.from(await workbook.xlsx.writeBuffer()) });
     expect(outcome).toMatchObject({ ok: false, message: expect.stringContaining("这不是民政比对名单模板") });
     expect(outcome.ok ? "" : outcome.message).toContain("公民身份号码");
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, runs: before.runs + 1 });
+    expect(await latestRun()).toMatchObject({ status: "INVALID", rowCount: 0 });
   });
 
-  it("lists every bad cell with sheet, row, column and a Chinese message, and writes nothing", async () => {
+  it("lists every bad cell with sheet, row, column and a Chinese message, and writes nothing but the refused run", async () => {
     const good = residentId({ birthDate: "1966-06-06" });
     const badCheck = good.slice(0, 17) + (good[17] === "0" ? "1" : "0");
     const before = await counts();
@@ -405,21 +410,25 @@ describe("bad rosters", () => {
       { sheet: "民政比对名单", row: 9, column: "姓名", message: "请填写姓名。" },
     ]);
     expect(outcome.message).toContain("7 处问题");
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, runs: before.runs + 1 });
+    expect(await latestRun()).toMatchObject({ status: "INVALID", message: expect.stringContaining("7 处问题") });
   });
 
-  it("refuses a file that is not a workbook, an empty one and one too large, with nothing written", async () => {
+  it("refuses a file that is not a workbook, an empty one and one too large at once, with nothing written; an unreadable one after reading", async () => {
     const before = await counts();
     await expect(compareRoster(caseworker, { fileName: "名单.xls", bytes: Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0, 0, 0, 0]) })).rejects.toThrow(
       "这不是 Excel 工作簿（.xlsx）或 CSV 文件",
     );
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.from("just text, renamed") })).rejects.toThrow("这不是 Excel 工作簿");
-    await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.from("PK\x03\x04 broken zip") })).rejects.toThrow("无法读取这个文件");
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.alloc(0) })).rejects.toThrow("文件是空的");
     await expect(compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.alloc(ROSTER_MAX_BYTES + 1, 1) })).rejects.toThrow("文件超过 30 MB");
+    expect(await counts()).toEqual(before);
+    // Only reading tells a broken zip: the run is refused with the message the upload used to give.
+    const broken = await compareRoster(caseworker, { fileName: "名单.xlsx", bytes: Buffer.from("PK\x03\x04 broken zip") });
+    expect(broken).toMatchObject({ ok: false, message: expect.stringContaining("无法读取这个文件") });
     const empty = await upload(caseworker, []);
     expect(empty).toMatchObject({ ok: false, message: expect.stringContaining("没有数据行") });
-    expect(await counts()).toEqual(before);
+    expect(await counts()).toEqual({ ...before, runs: before.runs + 2 });
   });
 
   it("accepts the same roster saved as CSV (UTF-8 with BOM, quoted fields)", async () => {
@@ -454,7 +463,7 @@ describe("bad rosters", () => {
 });
 
 describe("all or nothing", () => {
-  it("writes no run, roster row, result or audit row when the comparison fails half-way", async () => {
+  it("writes no roster row, result or comparison audit row when the comparison fails half-way: the run is FAILED with its message", async () => {
     const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await owner.connect();
     // The roster rows and the run are in; the results' INSERT then fails in the middle.
@@ -473,9 +482,11 @@ describe("all or nothing", () => {
           row(members[1]!.residentId!, "死亡配偶", { 是否死亡: "是" }),
           row(residentId(), "漏评", { 是否享受低保: "是", 是否工会会员: "是" }),
         ]),
-      ).rejects.toThrow();
-      expect(await counts()).toEqual(before);
-      expect(await prisma.auditEvent.count({ where: { action: { startsWith: "civil." } } })).toBe(auditBefore);
+      ).rejects.toThrow("比对过程中出现系统错误，没有写入任何比对结果");
+      // The upload stays (it was answered before the comparison ran), FAILED; nothing of the comparison.
+      expect(await counts()).toEqual({ ...before, runs: before.runs + 1 });
+      expect(await latestRun()).toMatchObject({ status: "FAILED", message: expect.stringContaining("请点击“重新比对”") });
+      expect(await prisma.auditEvent.count({ where: { action: { startsWith: "civil." } } })).toBe(auditBefore + 1);
     } finally {
       await owner.query("DROP TRIGGER test_fail_half_way ON civil_comparison_result; DROP FUNCTION test_fail_half_way()");
       await owner.end();

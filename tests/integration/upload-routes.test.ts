@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActionResult } from "@/lib/actions/result";
 import { runUploadAs } from "@/lib/actions/run-route";
 import type { TActor } from "@/lib/auth/actor";
-import { compareUploadedRoster } from "@/lib/civil/upload-roster";
+import { uploadRosterFile } from "@/lib/civil/upload-roster";
 import { ZUploadRosterInput } from "@/lib/civil/schemas";
 import { prisma } from "@/lib/db/client";
 import { uploadEvidence } from "@/lib/evidence/evidence";
@@ -168,13 +168,7 @@ describe("roster and import uploads", () => {
       form.set("file", new File([new Uint8Array(31 * MiB)], "名单.xlsx"));
       return form;
     };
-    const roster = await runUploadAs(
-      ZUploadRosterInput,
-      compareUploadedRoster,
-      caseworker,
-      new Request(URL_, { method: "POST", body: big() }),
-      ROSTER_UPLOAD_LIMIT,
-    );
+    const roster = await runUploadAs(ZUploadRosterInput, uploadRosterFile, caseworker, new Request(URL_, { method: "POST", body: big() }), ROSTER_UPLOAD_LIMIT);
     expect(roster.status).toBe(413);
     expect(await roster.json()).toMatchObject({ ok: false, error: "文件超过 30 MB，请按地区分成几个文件分别比对。" });
     const imported = await runUploadAs(

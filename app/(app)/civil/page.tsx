@@ -1,7 +1,7 @@
 import Link from "next/link";
 import { UploadRosterForm } from "@/components/civil/upload-roster-form";
 import { buttonClass } from "@/components/ui/button";
-import { Card, EmptyState, PageHeader } from "@/components/ui/page";
+import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td } from "@/components/ui/table";
 import { mayCompareRosters } from "@/lib/civil/rules";
@@ -11,6 +11,7 @@ import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
 import { findRosterRuns } from "@/lib/civil/find-runs";
 import { pageFrom } from "@/lib/data/pagination";
 import { formatDateTime } from "@/lib/format/datetime";
+import { CIVIL_RUN_STATUS_LABELS } from "@/lib/civil/roster-columns";
 
 export const metadata = { title: "民政比对" };
 
@@ -43,7 +44,7 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
             <EmptyState title="还没有比对记录">{mayUpload ? "下载名单模板，按民政部门数据填写后上传。" : null}</EmptyState>
           ) : (
             <>
-              <Table head={["名单文件", "上传人", "单位", "比对时间", "名单人数", "匹配成员", "匹配档案", "不符条数"]}>
+              <Table head={["名单文件", "状态", "上传人", "单位", "上传时间", "名单人数", "匹配成员", "匹配档案", "不符条数"]}>
                 {runs.rows.map((r) => (
                   <tr key={r.id}>
                     <Td>
@@ -51,13 +52,19 @@ export default async function CivilPage({ searchParams }: { searchParams: Promis
                         {r.fileName}
                       </Link>
                     </Td>
+                    <Td className="whitespace-nowrap">
+                      <Badge tone={r.status === "DONE" ? "green" : r.status === "INVALID" || r.status === "FAILED" ? "red" : "amber"}>
+                        {CIVIL_RUN_STATUS_LABELS[r.status]}
+                      </Badge>
+                    </Td>
                     <Td>{r.createdBy.name}</Td>
                     <Td>{r.organisation.name}</Td>
                     <Td className="whitespace-nowrap">{formatDateTime(r.createdAt)}</Td>
-                    <Td>{n(r.rowCount)}</Td>
-                    <Td>{n(r.matchedPeople)}</Td>
-                    <Td>{n(r.matchedFiles)}</Td>
-                    <Td>{n(r.resultCount)}</Td>
+                    {/* Counts exist once the comparison is done; before that they would read as zero mismatches. */}
+                    <Td>{r.status === "DONE" ? n(r.rowCount) : "—"}</Td>
+                    <Td>{r.status === "DONE" ? n(r.matchedPeople) : "—"}</Td>
+                    <Td>{r.status === "DONE" ? n(r.matchedFiles) : "—"}</Td>
+                    <Td>{r.status === "DONE" ? n(r.resultCount) : "—"}</Td>
                   </tr>
                 ))}
               </Table>

@@ -1,17 +1,20 @@
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ResultActions } from "@/components/civil/result-actions";
+import { RetryComparison } from "@/components/civil/retry-comparison";
+import { ImportProgress } from "@/components/import/import-progress";
+import { Table, Td } from "@/components/ui/table";
 import { buttonClass } from "@/components/ui/button";
 import { Field, Select } from "@/components/ui/field";
-import { Badge, Card, DetailItem, EmptyState, PageHeader } from "@/components/ui/page";
+import { Alert, Badge, Card, DetailItem, EmptyState, PageHeader } from "@/components/ui/page";
 import { Pagination } from "@/components/ui/pagination";
 import { SearchForm } from "@/components/ui/search-form";
 import { mayCompareRosters, mayProposeExitFromResult } from "@/lib/civil/rules";
 import { SECTION_ROLES } from "@/lib/auth/navigation";
 import { requirePageActor } from "@/lib/auth/session";
 import { findRunResults, getRosterRun, type TRosterDetail } from "@/lib/civil/find-runs";
-import { CIVIL_REASON_LABELS, CIVIL_REASON_SHORT, CIVIL_REASONS, CIVIL_STATUS_LABELS } from "@/lib/civil/roster-columns";
-import { canDismiss, canOpenRecheck, canProposeExit } from "@/lib/civil/rules";
+import { CIVIL_REASON_LABELS, CIVIL_REASON_SHORT, CIVIL_REASONS, CIVIL_RUN_STATUS_LABELS, CIVIL_STATUS_LABELS } from "@/lib/civil/roster-columns";
+import { canDismiss, canOpenRecheck, canProposeExit, canRetryComparison, isComparing, isStalled, STALLED_AFTER_MS } from "@/lib/civil/rules";
 import { isUuid } from "@/lib/data/ids";
 import { pageFrom } from "@/lib/data/pagination";
 import { NotFoundError } from "@/lib/errors/domain-error";
@@ -74,6 +77,7 @@ export default async function CivilRunPage({
   );
   const acts = mayCompareRosters(actor).ok;
   const n = (v: number) => v.toLocaleString("zh-CN");
+  if (run.status !== "DONE") return <ComparisonState run={run} mayRetry={acts} />;
   return (
     <>
       <PageHeader
@@ -213,6 +217,77 @@ export default async function CivilRunPage({
             </>
           )}
         </Card>
+      </div>
+    </>
+  );
+}
+
+type TRun = Awaited<ReturnType<typeof getRosterRun>>;
+
+/** What to say while the comparison waits or runs, and what went wrong with a refused or failed one. */
+function progressLabel(run: TRun): string {
+  if (run.status === "QUEUED") return "已上传，等待开始比对";
+  if (run.status === "READING") return run.progressTotal > 0 ? "正在校验名单" : "正在读取名单";
+  return run.progressDone < run.progressTotal ? "正在写入名单并比对" : "名单已写入，正在与在档档案匹配并列出不符情况";
+}
+
+/** A run not (yet) compared: its progress, polled until it is done, or its error with what can be done next. */
+function ComparisonState({ run, mayRetry }: { run: TRun; mayRetry: boolean }) {
+  const now = new Date();
+  const comparing = isComparing(run);
+  const stalled = isStalled(run, now);
+  const retry = mayRetry && canRetryComparison(run, now).ok;
+  return (
+    <>
+      <PageHeader
+        title={`民政比对：${run.fileName}`}
+        description={
+          <span className="flex flex-wrap items-center gap-2">
+            <Badge tone={comparing && !stalled ? "amber" : "red"}>{CIVIL_RUN_STATUS_LABELS[run.status]}</Badge>
+            <span>
+              {run.createdBy.name}（{run.organisation.name}）上传于 {formatDateTime(run.createdAt)}
+            </span>
+          </span>
+        }
+        actions={
+          <Link href="/civil" className={buttonClass("secondary")}>
+            返回比对记录
+          </Link>
+        }
+      />
+      <div className="space-y-6">
+        {comparing && !stalled && (
+          <Card title="比对进度">
+            <ImportProgress done={run.progressDone} total={run.progressTotal} label={progressLabel(run)} unit="行" />
+            <p className="mt-3 text-sm text-slate-600">比对在后台进行，全部完成后才写入结果。可以离开本页，稍后在“比对记录”中打开查看。</p>
+          </Card>
+        )}
+        {stalled && (
+          <Alert tone="error">
+            比对已超过 {STALLED_AFTER_MS / 60_000} 分钟没有进展，可能因服务器中断而停止，没有写入任何比对结果。{retry ? "请重新比对。" : ""}
+          </Alert>
+        )}
+        {run.message && <Alert tone="error">{run.message}</Alert>}
+        {retry && <RetryComparison runId={run.id} />}
+        {run.problems.length > 0 && (
+          <Card title="名单问题（改正后重新上传）">
+            <Table head={["工作表", "行", "列", "问题"]}>
+              {run.problems.map((p, i) => (
+                <tr key={i}>
+                  <Td className="whitespace-nowrap">{p.sheet}</Td>
+                  <Td>{p.row}</Td>
+                  <Td className="whitespace-nowrap">{p.column}</Td>
+                  <Td>{p.message}</Td>
+                </tr>
+              ))}
+            </Table>
+            {run.problemCount > run.problems.length && (
+              <p className="mt-2 text-sm text-slate-600">
+                只列出前 {run.problems.length.toLocaleString("zh-CN")} 处问题，共 {run.problemCount.toLocaleString("zh-CN")} 处。
+              </p>
+            )}
+          </Card>
+        )}
       </div>
     </>
   );
