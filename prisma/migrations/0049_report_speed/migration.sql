@@ -64,3 +64,41 @@ CREATE TRIGGER household_file_report_due_delete AFTER DELETE ON household_file
 INSERT INTO report_recheck_due (organisation_id, due, files)
   SELECT organisation_id, next_check_due, count(*)::int FROM household_file
    WHERE status = 'OPEN' AND next_check_due IS NOT NULL GROUP BY 1, 2;
+
+-- 资金发放's sums (amounts, payments, reversals per organisation, aid type and fund) read
+-- report_ledger_daily (0010) day by day: a year is about 54,000 of its rows at the province, the
+-- slowest statement of a yearly or quarterly report (265 ms for Lanzhou's year at load 20). The
+-- same sums per calendar month: a report reads its whole months here (a year: about 1,800 rows)
+-- and only the days of a partial first or last month from report_ledger_daily, so a custom range
+-- (a fiscal half, a 送温暖 season) gains as well. Kept by one more statement trigger on the
+-- append-only ledger: a grouped upsert of the statement's rows (a 10,000-line batch is one row).
+-- No `bangfu:rebuild` comment: a bulk load keeps it on (one grouped pass per statement).
+CREATE TABLE report_ledger_monthly (
+  organisation_id uuid NOT NULL,
+  month           date NOT NULL CHECK (month = date_trunc('month', month::timestamp)::date),
+  aid_type        aid_type NOT NULL,
+  fund_source     fund_source NOT NULL,
+  payments        integer NOT NULL,
+  reversals       integer NOT NULL,
+  total_fen       bigint NOT NULL,
+  PRIMARY KEY (organisation_id, month, aid_type, fund_source)
+);
+
+CREATE FUNCTION report_ledger_monthly_add() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO report_ledger_monthly AS m (organisation_id, month, aid_type, fund_source, payments, reversals, total_fen)
+  SELECT organisation_id, date_trunc('month', entry_date::timestamp)::date, aid_type, fund_source, count(*) FILTER (WHERE reverses_entry_id IS NULL),
+         count(*) FILTER (WHERE reverses_entry_id IS NOT NULL), sum(amount_fen)
+    FROM new_entries GROUP BY 1, 2, 3, 4 ORDER BY 1, 2, 3, 4
+  ON CONFLICT (organisation_id, month, aid_type, fund_source) DO UPDATE
+    SET payments = m.payments + EXCLUDED.payments, reversals = m.reversals + EXCLUDED.reversals, total_fen = m.total_fen + EXCLUDED.total_fen;
+  RETURN NULL;
+END $$;
+
+CREATE TRIGGER ledger_entry_report_monthly AFTER INSERT ON ledger_entry
+  REFERENCING NEW TABLE AS new_entries FOR EACH STATEMENT EXECUTE FUNCTION report_ledger_monthly_add();
+
+-- From the daily sums, which hold the same figures (170,000 rows at 10,000,000 entries).
+INSERT INTO report_ledger_monthly (organisation_id, month, aid_type, fund_source, payments, reversals, total_fen)
+  SELECT organisation_id, date_trunc('month', entry_date::timestamp)::date, aid_type, fund_source, sum(payments), sum(reversals), sum(total_fen)
+    FROM report_ledger_daily GROUP BY 1, 2, 3, 4;
