@@ -129,7 +129,9 @@ export function wholeMonthsOf(from: string, to: string) {
  * Payments, reversals and their net amount per child, aid type and fund, from the trigger-kept
  * sums: the range's whole months from report_ledger_monthly (migration 0049: a year is 12 rows
  * per organisation, aid type and fund), the days of a partial first or last month from
- * report_ledger_daily.
+ * report_ledger_daily — as two plain date ranges (before the first whole month; from the end of the
+ * last one, or from the first's start when there is none, so a range inside one month is read once),
+ * each an index range: one condition "outside the whole months" made PostgreSQL read every day.
  */
 export const ledgerSumRows = (s: TReportScope) => {
   const { first, end } = wholeMonthsOf(s.from, s.to);
@@ -140,7 +142,10 @@ export const ledgerSumRows = (s: TReportScope) => {
              WHERE month >= ${first}::date AND month < ${end}::date
             UNION ALL
             SELECT organisation_id, aid_type, fund_source, payments, reversals, total_fen FROM report_ledger_daily
-             WHERE entry_date BETWEEN ${s.from}::date AND ${s.to}::date AND (entry_date < ${first}::date OR entry_date >= ${end}::date)) t
+             WHERE entry_date >= ${s.from}::date AND entry_date < ${first}::date AND entry_date <= ${s.to}::date
+            UNION ALL
+            SELECT organisation_id, aid_type, fund_source, payments, reversals, total_fen FROM report_ledger_daily
+             WHERE entry_date >= greatest(${end}::date, ${first}::date, ${s.from}::date) AND entry_date <= ${s.to}::date) t
       JOIN organisation o ON o.id = t.organisation_id
      WHERE ${s.inSubtree} GROUP BY 1, 2, 3`;
 };

@@ -8,6 +8,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
+import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
@@ -35,7 +36,7 @@ async function household(name: string, orgCode: string) {
   file[name] = rows[0]!.id;
 }
 
-const payment = (name: string, orgCode: string, entryDate: string, amountFen: number, aidType = "LIVING", fundSource = "UNION_FUNDS") => ({
+const payment = (name: string, orgCode: string, entryDate: string, amountFen: number, aidType: AidType = "LIVING", fundSource: FundSource = "UNION_FUNDS") => ({
   fileId: file[name]!,
   organisationId: org[orgCode]!,
   aidType,
