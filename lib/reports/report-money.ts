@@ -1,5 +1,6 @@
 import "server-only";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
+import { addDays, addMonths } from "@/lib/format/datetime";
 import { calendarPeriodOf } from "./period";
 import { n, type TReportOrg, type TReportScope } from "./report-scope";
 
@@ -114,13 +115,40 @@ export function distinctRows(s: TReportScope) {
   return calendar ? distinctFromCounts(s, calendar) : distinctFromEntries(s);
 }
 
-/** Payments, reversals and their net amount per child, aid type and fund, from the trigger-kept daily sums. */
-export const ledgerSumRows = (s: TReportScope) =>
-  s.db.$queryRaw<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>`
+/**
+ * The whole calendar months inside [from, to] as [first month, first day after them): empty
+ * (first ≥ end) when the range holds no whole month.
+ */
+export function wholeMonthsOf(from: string, to: string) {
+  const first = from.endsWith("-01") ? from : addMonths(`${from.slice(0, 7)}-01`, 1);
+  const end = `${addDays(to, 1).slice(0, 7)}-01`;
+  return { first, end };
+}
+
+/**
+ * Payments, reversals and their net amount per child, aid type and fund, from the trigger-kept
+ * sums: the range's whole months from report_ledger_monthly (migration 0049: a year is 12 rows
+ * per organisation, aid type and fund), the days of a partial first or last month from
+ * report_ledger_daily — as two plain date ranges (before the first whole month; from the end of the
+ * last one, or from the first's start when there is none, so a range inside one month is read once),
+ * each an index range: one condition "outside the whole months" made PostgreSQL read every day.
+ */
+export const ledgerSumRows = (s: TReportScope) => {
+  const { first, end } = wholeMonthsOf(s.from, s.to);
+  return s.db.$queryRaw<Array<{ child: string; aid_type: AidType; fund_source: FundSource; payments: bigint; reversals: bigint; total: bigint }>>`
     SELECT ${s.child} AS child, t.aid_type::text AS aid_type, t.fund_source::text AS fund_source,
            sum(t.payments)::bigint AS payments, sum(t.reversals)::bigint AS reversals, sum(t.total_fen)::bigint AS total
-      FROM report_ledger_daily t JOIN organisation o ON o.id = t.organisation_id
-     WHERE ${s.inSubtree} AND t.entry_date BETWEEN ${s.from}::date AND ${s.to}::date GROUP BY 1, 2, 3`;
+      FROM (SELECT organisation_id, aid_type, fund_source, payments, reversals, total_fen FROM report_ledger_monthly
+             WHERE month >= ${first}::date AND month < ${end}::date
+            UNION ALL
+            SELECT organisation_id, aid_type, fund_source, payments, reversals, total_fen FROM report_ledger_daily
+             WHERE entry_date >= ${s.from}::date AND entry_date < ${first}::date AND entry_date <= ${s.to}::date
+            UNION ALL
+            SELECT organisation_id, aid_type, fund_source, payments, reversals, total_fen FROM report_ledger_daily
+             WHERE entry_date >= greatest(${end}::date, ${first}::date, ${s.from}::date) AND entry_date <= ${s.to}::date) t
+      JOIN organisation o ON o.id = t.organisation_id
+     WHERE ${s.inSubtree} GROUP BY 1, 2, 3`;
+};
 
 /** Aid to households in their observation period: paid between the resolved exit and the end of the period. */
 export const observationRows = (s: TReportScope) =>
