@@ -161,14 +161,20 @@ function statTicks(pid: number): number {
     return 0;
   }
 }
-/** CPU seconds of every postgres process on this machine (the shared server included), or NaN. */
-function postgresCpuSeconds(): number {
+/** CPU ticks of every postgres process on this machine now (the shared servers' too), by pid. */
+function postgresTicks(): Map<number, number> {
   try {
     const pids = execSync("pgrep -x postgres", { encoding: "utf8" }).split("\n").filter(Boolean).map(Number);
-    return pids.reduce((n, p) => n + statTicks(p), 0) / 100;
+    return new Map(pids.map((p) => [p, statTicks(p)]));
   } catch {
-    return NaN;
+    return new Map();
   }
+}
+/** CPU seconds the postgres processes alive at both samples used between them (one that exited is not counted). */
+function postgresCpuSecondsSince(before: Map<number, number>): number {
+  let ticks = 0;
+  for (const [pid, now] of postgresTicks()) if (before.has(pid)) ticks += Math.max(0, now - before.get(pid)!);
+  return before.size ? ticks / 100 : NaN;
 }
 
 // ───────────────────────────── sessions ─────────────────────────────
@@ -476,7 +482,7 @@ async function main() {
       const rss: number[] = [serverRss(target.pid)];
       const sampler = setInterval(() => rss.push(serverRss(target.pid)), 1000);
       const cpu0 = processCpuSeconds(target.pid);
-      const pgCpu0 = postgresCpuSeconds();
+      const pgTicks0 = postgresTicks();
       const stopAt = performance.now() + SECONDS * 1000;
       await Promise.all(
         Array.from({ length: USERS }, async (_, u) => {
@@ -498,7 +504,7 @@ async function main() {
       clearInterval(sampler);
       rss.push(serverRss(target.pid));
       const webCpu = (processCpuSeconds(target.pid) - cpu0) / SECONDS;
-      const pgCpu = (postgresCpuSeconds() - pgCpu0) / SECONDS;
+      const pgCpu = postgresCpuSecondsSince(pgTicks0) / SECONDS;
       const rate = latencies.length / SECONDS;
       const p95 = quantile(latencies, 0.95);
       const flat = rss.filter(Number.isFinite);
