@@ -19,6 +19,7 @@ import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
 import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/process/server-process";
 import { supervise, type TSupervised } from "@/lib/process/supervise";
+import { webProcessCount } from "@/lib/process/web-processes";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -105,6 +106,8 @@ try {
   if (named) console.log(`已为 ${named} 份档案补全姓名检索（拼音、首字母）。`);
 
   if (!dev) await ensureBuild();
+  // Checked here, so that a wrong WEB_PROCESSES stops the start with its message (decision 033).
+  const webProcesses = dev ? 1 : webProcessCount();
 
   const url = `http://${host === "127.0.0.1" || host === "::1" ? "localhost" : host === "0.0.0.0" ? "<本机地址>" : host}:${port}`;
   await stopOrphanedServer();
@@ -151,13 +154,13 @@ try {
   });
 
   if (seedDemo) {
-    console.log(`\n帮扶系统已启动：${url}\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);
+    console.log(`\n帮扶系统已启动：${url}（网页服务 ${webProcesses} 个进程）\n演示账号（密码均为 ${DEMO_PASSWORD}）：`);
     for (const user of DEMO_USERS) {
       console.log(`  ${user.username.padEnd(15)} ${user.name}  ${user.orgName}  ${user.roles.map((r) => ROLE_LABELS[r]).join("、")}`);
     }
     console.log("按 Ctrl-C 停止（数据会保留）。\n");
   } else {
-    console.log(`\n帮扶系统已启动：${url}\n`);
+    console.log(`\n帮扶系统已启动：${url}（网页服务 ${webProcesses} 个进程）\n`);
   }
 } catch (error) {
   console.error(error instanceof MigrationError ? `启动中止：${error.message}` : error);

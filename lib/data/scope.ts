@@ -286,8 +286,25 @@ const clientKey = (model: string) => model.charAt(0).toLowerCase() + model.slice
  * (read-your-writes, lib/db/read-routing.ts).
  */
 export function scopedDb(actor: Pick<TActor, "organisation"> & { userId?: string }, reads?: PrismaClient | null) {
-  const orgPath = actor.organisation.path;
   const readClient = reads ?? null;
+  let byReads = scopedClients.get(actor);
+  if (!byReads) scopedClients.set(actor, (byReads = new Map()));
+  let db = byReads.get(readClient);
+  if (!db) byReads.set(readClient, (db = extendScoped(actor, readClient)));
+  return db;
+}
+
+/**
+ * The scoped client of an actor object, made once: a household page's domain functions each call
+ * scopedDb with the request's one actor (getActor is cached per request), and every $extends is
+ * a new client whose model proxies and query-extension chain Prisma builds again on first use
+ * (issue 28, the page's own cost). Keyed weakly by the actor object: it goes with the request.
+ * An actor is never changed after it is made, so the scope captured below cannot go stale.
+ */
+const scopedClients = new WeakMap<object, Map<PrismaClient | null, ReturnType<typeof extendScoped>>>();
+
+function extendScoped(actor: Pick<TActor, "organisation"> & { userId?: string }, readClient: PrismaClient | null) {
+  const orgPath = actor.organisation.path;
   // A write through the read db is the bookkeeping of a read (an export's audit row), which the
   // reading pages do not show: it does not keep the user's reads on the primary.
   const wrote = readClient ? async () => {} : () => noteWrite(actor.userId);
@@ -379,7 +396,7 @@ export async function scopedReadDb(actor: Pick<TActor, "organisation" | "userId"
   return scopedDb(actor, await readClientFor(actor.userId));
 }
 
-export type TScopedDb = ReturnType<typeof scopedDb>;
+export type TScopedDb = ReturnType<typeof extendScoped>;
 
 /** The transaction client of scopedDb(actor).$transaction — what domain helpers take as `tx`. */
 export type TScopedTx = Parameters<Parameters<TScopedDb["$transaction"]>[0]>[0];

@@ -24,8 +24,10 @@ export async function householdLedger(actor: TActor, fileId: string) {
   const members = membersOf(file.data);
   const [account, entries, pending, totals] = await Promise.all([
     db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { id: true, bankName: true, accountNumber: true, accountHolder: true } }),
+    // Joined: the four relations are one statement, not four more after this one (issue 28).
     db.ledgerEntry.findMany({
       where: { fileId },
+      relationLoadStrategy: "join",
       orderBy: [{ entryDate: "desc" }, { createdAt: "desc" }],
       take: 200,
       include: {
@@ -35,7 +37,12 @@ export async function householdLedger(actor: TActor, fileId: string) {
         reversalRequests: { where: { status: "PENDING" }, select: { id: true } },
       },
     }),
-    db.disbursement.findMany({ where: { fileId, status: "PENDING" }, orderBy: { recordedAt: "asc" }, include: { recordedBy: { select: { name: true } } } }),
+    db.disbursement.findMany({
+      where: { fileId, status: "PENDING" },
+      relationLoadStrategy: "join",
+      orderBy: { recordedAt: "asc" },
+      include: { recordedBy: { select: { name: true } } },
+    }),
     // The file was found in scope above; its totals are the plain sum of its entries.
     db.$queryRaw<Array<{ year: number; aid_type: string; total: bigint; entries: bigint }>>`
       SELECT extract(year FROM entry_date)::int AS year, aid_type::text, SUM(amount_fen)::bigint AS total, COUNT(*)::bigint AS entries

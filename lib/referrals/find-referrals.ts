@@ -6,8 +6,10 @@ import { dateOnly, todayInShanghai } from "@/lib/format/datetime";
 
 export async function findFileReferrals(actor: TActor, fileId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
+  // Joined: one statement on the household page instead of one per relation (issue 28).
   return scopedDb(actor).referral.findMany({
     where: { fileId },
+    relationLoadStrategy: "join",
     orderBy: [{ referredOn: "desc" }, { id: "asc" }],
     take: 100,
     include: { createdBy: { select: { name: true } }, closedBy: { select: { name: true } }, measure: { select: { need: true } } },

@@ -47,7 +47,14 @@ export type TWarningRow = Awaited<ReturnType<typeof findWarnings>>["rows"][numbe
 
 export async function findFileWarnings(actor: TActor, fileId: string) {
   assertRole(actor, ...WARNING_READERS);
-  return scopedDb(actor).hardshipWarning.findMany({ where: { fileId }, orderBy: [{ raisedOn: "desc" }, { id: "asc" }], take: 50, select: SELECT });
+  // Joined: one statement on the household page instead of one per relation (issue 28).
+  return scopedDb(actor).hardshipWarning.findMany({
+    where: { fileId },
+    relationLoadStrategy: "join",
+    orderBy: [{ raisedOn: "desc" }, { id: "asc" }],
+    take: 50,
+    select: SELECT,
+  });
 }
 
 /** For the caseworker's workbench: how many wait, and the newest few with their reasons. */
