@@ -9,6 +9,7 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
+import { isPoolTimeout } from "@/lib/db/contention";
 import { decideChange, proposeExit, proposeTransfer, receiveTransfer } from "@/lib/dynamic/changes";
 import { addMeasure, recordVisit, setPairing, updateMeasure } from "@/lib/dynamic/pairing";
 import { requiredEvidenceKinds, uploadEvidence } from "@/lib/evidence/evidence";
@@ -225,106 +226,143 @@ async function pendingChange(fileId: string) {
   return prisma.changeRequest.findFirstOrThrow({ where: { fileId, status: { in: ["PENDING", "AWAITING_RECEIVER"] } }, select: { id: true, version: true } });
 }
 
+/**
+ * A step of the workflow retried while the database is too busy to begin its transaction in time
+ * (P2028: nothing was written). `npm start` on a loaded machine seeds six households at once, and
+ * one such step used to stop the start with 演示家庭档案填充失败.
+ */
+async function step<T>(run: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await run();
+    } catch (error) {
+      if (!isPoolTimeout(error) || attempt >= 5) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt));
+    }
+  }
+}
+
 /** One household taken through the workflow to `state`. Returns the file id. */
 async function household(city: TCity, people: { cw: TActor; official: TActor; official2: TActor; receiver: TActor }, state: TState, n: number, today: string) {
   const { cw, official, official2 } = people;
   const org = await prisma.organisation.findUniqueOrThrow({ where: { code: city.county[n % city.county.length]! }, select: { id: true } });
   const values = householdValues(org.id, city, state, n);
-  const draft = await saveDraft(cw, ZSaveDraftInput.parse({ data: state === "DRAFT" && n % 2 ? { ...values, proposedTier: "", mainCause: "" } : values }));
+  const draft = await step(async () =>
+    saveDraft(cw, ZSaveDraftInput.parse({ data: state === "DRAFT" && n % 2 ? { ...values, proposedTier: "", mainCause: "" } : values })),
+  );
   const fileId = draft.fileId;
   if (state === "DRAFT") return fileId;
   // The documents the domain requires for this household (application, authorisation, and what
   // each of its causes of hardship needs under the policy in force), as the evidence panel lists them.
   for (const kind of await requiredEvidenceKinds(cw, fileId)) {
     const name = EVIDENCE_FILE_NAMES[kind] ?? EVIDENCE_KIND_LABELS[kind];
-    await uploadEvidence(cw, { fileId, kind, file: new File([demoPdf(kind)], `${name}.pdf`, { type: "application/pdf" }) });
+    await step(async () => uploadEvidence(cw, { fileId, kind, file: new File([demoPdf(kind)], `${name}.pdf`, { type: "application/pdf" }) }));
   }
-  await submitFiling(cw, ZSubmitFilingInput.parse({ fileId, expectedVersion: await version(fileId), data: values }));
+  await step(async () => submitFiling(cw, ZSubmitFilingInput.parse({ fileId, expectedVersion: await version(fileId), data: values })));
   if (state === "SUBMITTED") return fileId;
   // Officials alternate, so both appear in the trail; neither decides a file they submitted.
   const reviewer = n % 2 ? official : official2;
-  await reviewFiling(reviewer, { fileId, expectedVersion: await version(fileId), homeVisitDate: addDays(today, -20), note: "已入户核查，家庭情况属实" });
+  await step(async () =>
+    reviewFiling(reviewer, { fileId, expectedVersion: await version(fileId), homeVisitDate: addDays(today, -20), note: "已入户核查，家庭情况属实" }),
+  );
   // The demo shows households filed over the past weeks, but the review is recorded now; publicity
   // may not start before the review's day (CHECK household_file_publicity_after_review), so the
   // review is dated back to when the home visit's paperwork was done, as if entered then.
   await prisma.householdFile.update({ where: { id: fileId }, data: { reviewedAt: new Date(Date.now() - 13 * 86_400_000) } });
   if (state === "REVIEWED") return fileId;
   // Files still in publicity started it yesterday; the others' publicity has run its 5 days.
-  await startPublicity(reviewer, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, state === "PUBLICITY" ? -1 : -12) });
-  await recordCivilCheck(reviewer, {
-    fileId,
-    expectedVersion: await version(fileId),
-    checkDate: addDays(today, -3),
-    result: "CONSISTENT",
-    note: "民政核对无异常",
-  });
-  if (state === "PUBLICITY") return fileId;
-  const tier = state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_DEEP" || state === "CLOSED" ? "DEEP" : "RELATIVE";
-  await approveFiling(n % 2 ? official2 : official, { fileId, expectedVersion: await version(fileId), tier, note: "同意建档" });
-
-  const file = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { holderName: true } });
-  await setPairing(cw, {
-    fileId,
-    expectedVersion: await version(fileId),
-    responsibleCadreId: cw.userId,
-    contactName: `${file.holderName!.slice(0, 1)}社区主任`,
-    contactPhone: `0931-86${String(1000 + n).slice(-4)}`,
-  });
-  await recordVisit(cw, {
-    fileId,
-    visitDate: addDays(today, -10 - (n % 7)),
-    visitors: `${cw.name}、社区工会主席`,
-    findings: "家中生活困难，配偶需长期治疗，子女在校就读，已告知可申请的帮扶政策。",
-  });
-  const [need, measure, responsible] = MEASURES[n % MEASURES.length]!;
-  const planned = await addMeasure(cw, { fileId, need, measure, responsible, dueDate: addDays(today, 30 + n) });
-  if (n % 3 === 0) await updateMeasure(cw, { measureId: planned.id, expectedVersion: 1, status: "DONE", outcome: "已落实，家庭反映良好" } as never);
-  await recordBankAccount(
-    cw,
-    ZRecordBankAccountInput.parse({
+  await step(async () =>
+    startPublicity(reviewer, { fileId, expectedVersion: await version(fileId), startDate: addDays(today, state === "PUBLICITY" ? -1 : -12) }),
+  );
+  await step(async () =>
+    recordCivilCheck(reviewer, {
       fileId,
-      bankName: "中国农业银行兰州分行",
-      accountNumber: `6228 4800 ${String(1000 + n).padStart(4, "0")} 5678 90${n % 10}`,
-      accountHolder: file.holderName!,
+      expectedVersion: await version(fileId),
+      checkDate: addDays(today, -3),
+      result: "CONSISTENT",
+      note: "民政核对无异常",
     }),
   );
-  if (n % 2 === 0) {
-    const { disbursementId } = (await recordDisbursement(
+  if (state === "PUBLICITY") return fileId;
+  const tier = state === "OPEN_ACCIDENT" ? "ACCIDENT" : state === "OPEN_DEEP" || state === "CLOSED" ? "DEEP" : "RELATIVE";
+  await step(async () => approveFiling(n % 2 ? official2 : official, { fileId, expectedVersion: await version(fileId), tier, note: "同意建档" }));
+
+  const file = await prisma.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: { holderName: true } });
+  await step(async () =>
+    setPairing(cw, {
+      fileId,
+      expectedVersion: await version(fileId),
+      responsibleCadreId: cw.userId,
+      contactName: `${file.holderName!.slice(0, 1)}社区主任`,
+      contactPhone: `0931-86${String(1000 + n).slice(-4)}`,
+    }),
+  );
+  await step(async () =>
+    recordVisit(cw, {
+      fileId,
+      visitDate: addDays(today, -10 - (n % 7)),
+      visitors: `${cw.name}、社区工会主席`,
+      findings: "家中生活困难，配偶需长期治疗，子女在校就读，已告知可申请的帮扶政策。",
+    }),
+  );
+  const [need, measure, responsible] = MEASURES[n % MEASURES.length]!;
+  const planned = await step(async () => addMeasure(cw, { fileId, need, measure, responsible, dueDate: addDays(today, 30 + n) }));
+  if (n % 3 === 0)
+    await step(async () => updateMeasure(cw, { measureId: planned.id, expectedVersion: 1, status: "DONE", outcome: "已落实，家庭反映良好" } as never));
+  await step(async () =>
+    recordBankAccount(
       cw,
-      ZRecordDisbursementInput.parse({
-        idempotencyKey: randomUUID(),
+      ZRecordBankAccountInput.parse({
         fileId,
-        aidType: "LIVING",
-        fundSource: "CENTRAL_SPECIAL",
-        amountFen: "800",
-        entryDate: addDays(today, -5),
-        purpose: "季度生活救助",
-        evidence: "发放签收单",
-        studentIndex: "",
-        overCapNote: "",
+        bankName: "中国农业银行兰州分行",
+        accountNumber: `6228 4800 ${String(1000 + n).padStart(4, "0")} 5678 90${n % 10}`,
+        accountHolder: file.holderName!,
       }),
+    ),
+  );
+  if (n % 2 === 0) {
+    const { disbursementId } = (await step(async () =>
+      recordDisbursement(
+        cw,
+        ZRecordDisbursementInput.parse({
+          idempotencyKey: randomUUID(),
+          fileId,
+          aidType: "LIVING",
+          fundSource: "CENTRAL_SPECIAL",
+          amountFen: "800",
+          entryDate: addDays(today, -5),
+          purpose: "季度生活救助",
+          evidence: "发放签收单",
+          studentIndex: "",
+          overCapNote: "",
+        }),
+      ),
     )) as { disbursementId: string };
-    await approveDisbursement(n % 4 ? official : official2, { disbursementId });
+    await step(async () => approveDisbursement(n % 4 ? official : official2, { disbursementId }));
   }
 
   if (state === "OBSERVATION" || state === "CLOSED") {
-    await proposeExit(cw, {
-      fileId,
-      expectedVersion: await version(fileId),
-      exitReason: state === "CLOSED" ? "CANCELLED" : "RESOLVED",
-      cancelReason: state === "CLOSED" ? "RETIREMENT" : undefined,
-      reason: state === "CLOSED" ? "本人已办理退休，不再符合建档条件" : "连续六个月人均收入高于低保标准两倍",
-    } as never);
+    await step(async () =>
+      proposeExit(cw, {
+        fileId,
+        expectedVersion: await version(fileId),
+        exitReason: state === "CLOSED" ? "CANCELLED" : "RESOLVED",
+        cancelReason: state === "CLOSED" ? "RETIREMENT" : undefined,
+        reason: state === "CLOSED" ? "本人已办理退休，不再符合建档条件" : "连续六个月人均收入高于低保标准两倍",
+      } as never),
+    );
     const request = await pendingChange(fileId);
-    await decideChange(official, { requestId: request.id, expectedVersion: request.version, approve: true, comment: "同意" });
+    await step(async () => decideChange(official, { requestId: request.id, expectedVersion: request.version, approve: true, comment: "同意" }));
   }
   if (state === "TRANSFERRED") {
     const target = await prisma.organisation.findUniqueOrThrow({ where: { code: city.transferTo }, select: { code: true } });
-    await proposeTransfer(cw, { fileId, expectedVersion: await version(fileId), targetOrganisationCode: target.code, reason: "本人工作调动，随迁至新单位" });
+    await step(async () =>
+      proposeTransfer(cw, { fileId, expectedVersion: await version(fileId), targetOrganisationCode: target.code, reason: "本人工作调动，随迁至新单位" }),
+    );
     const request = await pendingChange(fileId);
-    await decideChange(official, { requestId: request.id, expectedVersion: request.version, approve: true, comment: "同意转出" });
+    await step(async () => decideChange(official, { requestId: request.id, expectedVersion: request.version, approve: true, comment: "同意转出" }));
     const awaiting = await pendingChange(fileId);
-    await receiveTransfer(people.receiver, { requestId: awaiting.id, expectedVersion: awaiting.version, approve: true, comment: "同意接收" });
+    await step(async () => receiveTransfer(people.receiver, { requestId: awaiting.id, expectedVersion: awaiting.version, approve: true, comment: "同意接收" }));
   }
   return fileId;
 }
