@@ -11,7 +11,10 @@ import { RevealAccountButton } from "./ledger-buttons";
  * the HTML already holds. Flags are 0 or 1. `account`: [bank, masked number, id] — the id only for
  * a user who may reveal the full number. The two reasons are left off when there are none.
  */
-export type TLedgerRow = readonly [
+export type TLedgerRow = readonly [...TLedgerRowTexts, reason?: string | null, capOverrideReason?: string];
+
+/** A ledger row without its two reasons. */
+export type TLedgerRowTexts = [
   entryDate: string,
   fileId: string,
   holderName: string,
@@ -25,8 +28,6 @@ export type TLedgerRow = readonly [
   isReversal: 0 | 1,
   account: readonly [bankName: string, masked: string, id?: string] | null,
   purpose: string,
-  reason?: string | null,
-  capOverrideReason?: string,
 ];
 
 /** The cells' classes by column, given once to the ledger's <Table cells={…}>: dates and amounts on one line, the holder's link, 批量 beside the type. */

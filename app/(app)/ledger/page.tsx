@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { LEDGER_CELLS, LedgerRows, type TLedgerRow } from "@/components/ledger/ledger-rows";
+import { LEDGER_CELLS, LedgerRows, type TLedgerRow, type TLedgerRowTexts } from "@/components/ledger/ledger-rows";
 import { ExportLinks } from "@/components/exports/export-links";
 import { organisationChoices } from "@/components/ui/organisation-options";
 import { ChoiceSelect } from "@/components/ui/choice-select";
@@ -23,7 +23,7 @@ type TParams = Record<string, string | undefined>;
 
 /** A row of the table as LedgerRows takes it: texts formatted here, the reasons left off when there are none. */
 function ledgerRow(e: Awaited<ReturnType<typeof findOrgLedger>>["rows"][number], reveals: boolean): TLedgerRow {
-  const row: TLedgerRow = [
+  const row: TLedgerRowTexts = [
     e.entryDate,
     e.fileId,
     e.holderName ?? "",
