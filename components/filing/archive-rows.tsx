@@ -27,10 +27,6 @@ export type TArchiveRow = readonly [
   updatedAt: string,
 ];
 
-/** The cells' classes by column, given once to the archive's <Table cells={…}>: 档案编号 and 身份号码 in mono, the holder's link, the household size beside it. */
-export const ARCHIVE_CELLS =
-  "[&_td:nth-child(2)]:font-mono [&_td:nth-child(2)]:text-xs [&_td:nth-child(2)]:whitespace-nowrap [&_td:nth-child(4)]:font-mono [&_td:nth-child(4)]:text-xs [&_td:nth-child(11)]:whitespace-nowrap [&_td_a]:font-medium [&_td_a]:text-brand-700 [&_td_a:hover]:underline [&_small]:ml-1 [&_small]:text-xs [&_small]:text-slate-500";
-
 const TONE = { OPEN: "green", CLOSED: "red" } as const;
 
 /** The <tr>s of the archive's table (选择 … 更新时间); the checkboxes belong to the form #print-selection. */

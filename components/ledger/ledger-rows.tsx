@@ -30,10 +30,6 @@ export type TLedgerRowTexts = [
   purpose: string,
 ];
 
-/** The cells' classes by column, given once to the ledger's <Table cells={…}>: dates and amounts on one line, the holder's link, 批量 beside the type. */
-export const LEDGER_CELLS =
-  "[&_td:nth-child(1)]:whitespace-nowrap [&_td:nth-child(6)]:whitespace-nowrap [&_td:nth-child(6)]:tabular-nums [&_td:nth-child(7)]:whitespace-nowrap [&_td_a]:text-brand-700 [&_td_a:hover]:underline [&_small]:text-xs [&_small]:text-slate-500 [&_td:nth-child(2)_small]:block [&_td:nth-child(4)_small]:ml-1";
-
 /** The <tr>s of the ledger's table (日期 … 用途); `reveals`: the auditor's 查看完整账号 beside each account. */
 export function LedgerRows({ rows, reveals }: { rows: ReadonlyArray<TLedgerRow>; reveals: boolean }) {
   return rows.map(

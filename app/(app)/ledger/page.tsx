@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { LEDGER_CELLS, LedgerRows, type TLedgerRow, type TLedgerRowTexts } from "@/components/ledger/ledger-rows";
+import { LedgerRows, type TLedgerRow, type TLedgerRowTexts } from "@/components/ledger/ledger-rows";
 import { ExportLinks } from "@/components/exports/export-links";
 import { organisationChoices } from "@/components/ui/organisation-options";
 import { ChoiceSelect } from "@/components/ui/choice-select";
@@ -20,6 +20,12 @@ import { fenToYuanString, formatFen } from "@/lib/money/money";
 export const metadata = { title: "台账" };
 
 type TParams = Record<string, string | undefined>;
+
+// The cells' classes by column, given once to the table (issue 28): dates and amounts on one line,
+// the holder's link, the file number under it and 批量 beside the type. Here, not in the client
+// module LedgerRows: a server component importing a value from it gets a client reference.
+const LEDGER_CELLS =
+  "[&_td:nth-child(1)]:whitespace-nowrap [&_td:nth-child(6)]:whitespace-nowrap [&_td:nth-child(6)]:tabular-nums [&_td:nth-child(7)]:whitespace-nowrap [&_td_a]:text-brand-700 [&_td_a:hover]:underline [&_small]:text-xs [&_small]:text-slate-500 [&_td:nth-child(2)_small]:block [&_td:nth-child(4)_small]:ml-1";
 
 /** A row of the table as LedgerRows takes it: texts formatted here, the reasons left off when there are none. */
 function ledgerRow(e: Awaited<ReturnType<typeof findOrgLedger>>["rows"][number], reveals: boolean): TLedgerRow {
