@@ -317,6 +317,19 @@ async function main() {
     } = await sql.query<{ d: string; id: string }>(
       "SELECT entry_date::text AS d, id FROM ledger_entry WHERE entry_date <= (current_date - interval '18 months') ORDER BY entry_date DESC, id DESC LIMIT 1",
     );
+    // A ledger page of 20 rows (the page shows 50), for issue 28's "an archive or ledger page of 20
+    // rows": the sample file's union and a run of dates holding exactly 20 of its entries.
+    const {
+      rows: [twenty],
+    } = await sql.query<{ org: string; lo: string; hi: string }>(
+      `WITH u AS (SELECT o.id, o.path FROM organisation o JOIN household_file f ON f.organisation_id = o.id WHERE f.id = $1),
+            e AS (SELECT entry_date FROM ledger_entry WHERE organisation_id IN (SELECT id FROM organisation WHERE path LIKE (SELECT path FROM u) || '%')),
+            a AS (SELECT entry_date AS lo, lag(entry_date) OVER w AS prev, lead(entry_date, 19) OVER w AS hi, lead(entry_date, 20) OVER w AS after
+                  FROM e WINDOW w AS (ORDER BY entry_date))
+       SELECT (SELECT id FROM u) AS org, lo::text, hi::text FROM a
+        WHERE (prev IS NULL OR prev < lo) AND hi IS NOT NULL AND (after IS NULL OR after > hi) ORDER BY lo DESC LIMIT 1`,
+      [sample.id],
+    );
     const today = (await sql.query<{ today: string }>("SELECT (now() AT TIME ZONE 'Asia/Shanghai')::date::text AS today")).rows[0]!.today;
     const month = today.slice(0, 7);
     const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
@@ -359,6 +372,7 @@ async function main() {
       add("台账 第1页", auditor, "/ledger");
       if (old) add("台账 18个月前（游标）", auditor, `/ledger?cursor=${encodeURIComponent(`${old.d}_${old.id}`)}`);
       add("台账 金额 1,000–2,000 元", auditor, "/ledger?min=1000&max=2000");
+      if (twenty) add("台账 20 行（一个工会、一段日期）", auditor, `/ledger?organisationId=${twenty.org}&from=${twenty.lo}&to=${twenty.hi}`);
       add("报表 月度", auditor, `/reports?kind=month&month=${month}`);
       add("报表 季度", auditor, `/reports?kind=quarter&quarter=${quarter}`);
       add("报表 年度", auditor, `/reports?kind=year&year=${today.slice(0, 4)}`);

@@ -9,7 +9,8 @@ import type { ExportJobKind } from "@/lib/generated/prisma/enums";
 import { BackgroundExportButton } from "./export-job-controls";
 
 // Both panels are <details name="export-options">: opening one closes the other.
-const PANEL = "absolute right-0 z-10 mt-1 w-72 max-w-[calc(100vw-2rem)] space-y-2 rounded border border-slate-200 bg-white p-3 text-sm shadow";
+// `drop-panel`: the panel's ten utilities as one class of app/globals.css (issue 28).
+const PANEL = "drop-panel";
 
 /**
  * The download buttons of a list: .xlsx (default) and CSV with the page's filters, and for an

@@ -3,8 +3,9 @@ import { describeCount } from "@/lib/data/pagination";
 
 type TPagerLink = { label: string; params: Record<string, string | undefined>; current?: boolean };
 
-const linkClass = "rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50";
-const offClass = "rounded border border-slate-200 px-3 py-1 text-slate-500";
+// Utilities of app/globals.css: a page's seven pager links carried their seven classes each twice (issue 28).
+const linkClass = "pager-link";
+const offClass = "pager-off";
 
 /**
  * Pages by key (首页 · 上一页 · nearby page numbers · 下一页 · 末页), keeping the filters in the URL.
@@ -73,7 +74,7 @@ export function KeysetPager({
         )}
         {numbers.map((n) =>
           n.current ? (
-            <span key="current" aria-current="page" className="rounded border border-brand-600 bg-brand-600 px-3 py-1 text-white">
+            <span key="current" aria-current="page" className="pager-current">
               {n.label}
             </span>
           ) : (

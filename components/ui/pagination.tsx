@@ -28,18 +28,18 @@ export function Pagination({
       </span>
       <span className="flex gap-2">
         {page > 1 ? (
-          <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page - 1)}>
+          <Link className="pager-link" href={href(page - 1)}>
             上一页
           </Link>
         ) : (
-          <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
+          <span className="pager-off">上一页</span>
         )}
         {page < pageCount ? (
-          <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={href(page + 1)}>
+          <Link className="pager-link" href={href(page + 1)}>
             下一页
           </Link>
         ) : (
-          <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
+          <span className="pager-off">下一页</span>
         )}
       </span>
     </nav>

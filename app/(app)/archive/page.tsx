@@ -1,6 +1,6 @@
 import { Input } from "@/components/ui/field";
 import { ChoiceSelect } from "@/components/ui/choice-select";
-import { ArchiveRows } from "@/components/filing/archive-rows";
+import { ArchiveRows, type TArchiveRow } from "@/components/filing/archive-rows";
 import { Alert, EmptyState, PageHeader } from "@/components/ui/page";
 import { KeysetPager } from "@/components/ui/keyset-pager";
 import { SearchForm } from "@/components/ui/search-form";
@@ -13,11 +13,17 @@ import { ARCHIVE_DEFAULT_STATUS_LABEL, ARCHIVE_STATUS_LABELS, archiveParamsOf, a
 import { mayExportFull } from "@/lib/exports/rules";
 import { buttonClass } from "@/components/ui/button";
 import { ExportLinks } from "@/components/exports/export-links";
-import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
+import { CAUSE_LABELS, FILE_LEVEL_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import { formatDateTime } from "@/lib/format/datetime";
 import { listScopeOrganisations } from "@/lib/organisations/organisations";
 
 export const metadata = { title: "档案" };
+
+// The cells' classes by column, given once to the table (issue 28): 档案编号 and 身份号码 in mono,
+// the holder's link, the household size beside it. Here, not in the client module ArchiveRows: a
+// server component importing a value from a "use client" module gets a client reference, not the string.
+const ARCHIVE_CELLS =
+  "[&_td:nth-child(2)]:font-mono [&_td:nth-child(2)]:text-xs [&_td:nth-child(2)]:whitespace-nowrap [&_td:nth-child(4)]:font-mono [&_td:nth-child(4)]:text-xs [&_td:nth-child(11)]:whitespace-nowrap [&_td_a]:font-medium [&_td_a]:text-brand-700 [&_td_a:hover]:underline [&_small]:ml-1 [&_small]:text-xs [&_small]:text-slate-500";
 
 function FilterSelect({
   name,
@@ -33,8 +39,8 @@ function FilterSelect({
   all?: string;
 }) {
   return (
-    <label className="text-sm">
-      <span className="mb-1 block text-slate-600">{label}</span>
+    <label>
+      <span>{label}</span>
       <ChoiceSelect name={name} defaultValue={value ?? ""} all={all} choices={labels} />
     </label>
   );
@@ -90,8 +96,8 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
         </div>
       )}
       <SearchForm>
-        <label className="text-sm">
-          <span className="mb-1 block text-slate-600">姓名 / 身份号码（可输后四位） / 档案编号</span>
+        <label>
+          <span>姓名 / 身份号码（可输后四位） / 档案编号</span>
           <Input name="q" defaultValue={query.q} placeholder="姓名、拼音或首字母，家庭成员姓名，身份号码或后四位，档案编号" className="w-72" />
         </label>
         <FilterSelect
@@ -111,7 +117,7 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
           labels={organisations.map((o) => [o.id, `${"　".repeat(o.depth - actor.organisation.depth)}${o.name}`] as const)}
           value={query.organisationId}
         />
-        <label className="flex items-center gap-2 pb-2 text-sm">
+        <label className="flex items-center gap-2 pb-2">
           <input type="checkbox" name="overdue" value="1" defaultChecked={query.overdue} />
           仅看核查逾期
         </label>
@@ -128,23 +134,25 @@ export default async function ArchivePage({ searchParams }: { searchParams: Prom
               打印所选档案
             </button>
           </form>
-          <Table head={["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}>
+          <Table
+            cells={ARCHIVE_CELLS}
+            head={["选择", "档案编号", "建档职工", "身份号码", "建档单位", "困难类别", "档案级别", "职工类别", "主要致困原因", "状态", "更新时间"]}
+          >
             <ArchiveRows
-              rows={result.rows.map((f) => ({
-                id: f.id,
-                fileNumber: f.fileNumber ?? "—",
-                holderName: f.holderName ?? "",
-                householdSize: f.householdSize,
-                maskedResidentId: f.maskedResidentId ?? "",
-                organisation: f.organisation.name,
-                tier: f.tier ? TIER_LABELS[f.tier] : f.proposedTier ? `${TIER_LABELS[f.proposedTier]}（申报）` : "—",
-                level: f.fileLevel ? FILE_LEVEL_LABELS[f.fileLevel] : "—",
-                category: f.workerCategory ? WORKER_CATEGORY_LABELS[f.workerCategory] : "—",
-                cause: f.mainCause ? CAUSE_LABELS[f.mainCause] : "—",
-                status: FILE_STATUS_LABELS[f.status],
-                tone: f.status === "OPEN" ? "green" : f.status === "CLOSED" ? "red" : "amber",
-                updatedAt: formatDateTime(f.updatedAt),
-              }))}
+              rows={result.rows.map((f): TArchiveRow => [
+                f.id,
+                f.fileNumber ?? "—",
+                f.holderName ?? "",
+                f.householdSize,
+                f.maskedResidentId ?? "",
+                f.organisation.name,
+                f.tier ? TIER_LABELS[f.tier] : f.proposedTier ? `${TIER_LABELS[f.proposedTier]}（申报）` : "—",
+                f.fileLevel ? FILE_LEVEL_LABELS[f.fileLevel] : "—",
+                f.workerCategory ? WORKER_CATEGORY_LABELS[f.workerCategory] : "—",
+                f.mainCause ? CAUSE_LABELS[f.mainCause] : "—",
+                f.status,
+                formatDateTime(f.updatedAt),
+              ])}
             />
           </Table>
           <KeysetPager

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import { LedgerRows } from "@/components/ledger/ledger-rows";
+import { LedgerRows, type TLedgerRow, type TLedgerRowTexts } from "@/components/ledger/ledger-rows";
 import { ExportLinks } from "@/components/exports/export-links";
 import { organisationChoices } from "@/components/ui/organisation-options";
 import { ChoiceSelect } from "@/components/ui/choice-select";
@@ -20,6 +20,33 @@ import { fenToYuanString, formatFen } from "@/lib/money/money";
 export const metadata = { title: "台账" };
 
 type TParams = Record<string, string | undefined>;
+
+// The cells' classes by column, given once to the table (issue 28): dates and amounts on one line,
+// the holder's link, the file number under it and 批量 beside the type. Here, not in the client
+// module LedgerRows: a server component importing a value from it gets a client reference.
+const LEDGER_CELLS =
+  "[&_td:nth-child(1)]:whitespace-nowrap [&_td:nth-child(6)]:whitespace-nowrap [&_td:nth-child(6)]:tabular-nums [&_td:nth-child(7)]:whitespace-nowrap [&_td_a]:text-brand-700 [&_td_a:hover]:underline [&_small]:text-xs [&_small]:text-slate-500 [&_td:nth-child(2)_small]:block [&_td:nth-child(4)_small]:ml-1";
+
+/** A row of the table as LedgerRows takes it: texts formatted here, the reasons left off when there are none. */
+function ledgerRow(e: Awaited<ReturnType<typeof findOrgLedger>>["rows"][number], reveals: boolean): TLedgerRow {
+  const row: TLedgerRowTexts = [
+    e.entryDate,
+    e.fileId,
+    e.holderName ?? "",
+    e.fileNumber ?? "",
+    e.organisationName,
+    AID_TYPE_LABELS[e.aidType],
+    e.fromBatch ? 1 : 0,
+    FUND_SOURCE_LABELS[e.fundSource],
+    formatFen(e.amountFen),
+    e.reversed ? 1 : 0,
+    e.isReversal ? 1 : 0,
+    e.account ? (reveals ? [e.account.bankName, e.account.masked, e.account.id] : [e.account.bankName, e.account.masked]) : null,
+    e.purpose,
+  ];
+  if (e.capOverrideReason) return [...row, e.reason, e.capOverrideReason];
+  return e.reason ? [...row, e.reason] : row;
+}
 
 export default async function LedgerPage({ searchParams }: { searchParams: Promise<TParams> }) {
   const actor = await requirePageActor(...SECTION_ROLES.ledger);
@@ -118,51 +145,30 @@ export default async function LedgerPage({ searchParams }: { searchParams: Promi
         <EmptyState title="没有符合条件的台账记录" />
       ) : (
         <>
-          <Table head={["日期", "建档职工", "组织", "类型", "资金来源", "金额", "收款账户", "用途"]}>
-            <LedgerRows
-              reveals={reveals}
-              rows={ledger.rows.map((e) => ({
-                id: e.id,
-                entryDate: e.entryDate,
-                fileId: e.fileId,
-                holderName: e.holderName ?? "",
-                fileNumber: e.fileNumber ?? "",
-                organisation: e.organisationName,
-                aidType: AID_TYPE_LABELS[e.aidType],
-                fromBatch: e.fromBatch,
-                fundSource: FUND_SOURCE_LABELS[e.fundSource],
-                amount: formatFen(e.amountFen),
-                negative: e.amountFen < 0,
-                reversed: e.reversed,
-                isReversal: e.isReversal,
-                account: e.account,
-                purpose: e.purpose,
-                reason: e.reason,
-                capOverrideReason: e.capOverrideReason,
-              }))}
-            />
+          <Table cells={LEDGER_CELLS} head={["日期", "建档职工", "组织", "类型", "资金来源", "金额", "收款账户", "用途"]}>
+            <LedgerRows reveals={reveals} rows={ledger.rows.map((e) => ledgerRow(e, reveals))} />
           </Table>
           <nav aria-label="分页" className="mt-4 flex items-center justify-between text-sm text-slate-600">
             <span>本页 {ledger.rows.length} 笔，按日期从新到旧</span>
             <span className="flex gap-2">
               {ledger.prevCursor && (
-                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query()}>
+                <Link className="pager-link" href={query()}>
                   回到第一页
                 </Link>
               )}
               {ledger.prevCursor ? (
-                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ before: ledger.prevCursor })}>
+                <Link className="pager-link" href={query({ before: ledger.prevCursor })}>
                   上一页
                 </Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">上一页</span>
+                <span className="pager-off">上一页</span>
               )}
               {ledger.nextCursor ? (
-                <Link className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50" href={query({ cursor: ledger.nextCursor })}>
+                <Link className="pager-link" href={query({ cursor: ledger.nextCursor })}>
                   下一页
                 </Link>
               ) : (
-                <span className="rounded border border-slate-200 px-3 py-1 text-slate-500">下一页</span>
+                <span className="pager-off">下一页</span>
               )}
             </span>
           </nav>
