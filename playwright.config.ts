@@ -2,11 +2,6 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
-const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
-/** The serial project's own server and database, on the next ports (see SERIAL_SPECS). */
-export const E2E_SERIAL_PORT = E2E_PORT + 1;
-/** Workers for the shared project; the serial project adds one of its own beside them. */
-const SHARED_WORKERS = Number(process.env.E2E_WORKERS ?? 2);
 
 // Playwright cannot download its browsers here: use Debian's Chromium when it is installed.
 const debianChromium = "/usr/bin/chromium";
@@ -14,11 +9,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
 
 /**
  * Specs that change what every other spec sees, count rows others add, or start servers of their
- * own: run one at a time, never beside another serial spec, on a server and database of their own
- * (E2E_SERIAL_PORT) that no shared spec touches. The serial project's one worker runs beside the
- * shared project's workers in the same `playwright test`: before, it ran after them on a second
- * server start, one spec at a time with a core mostly idle, which made CI 9.8 minutes longer
- * (docs/benchmarks/2026-12-07-ci-time.md).
+ * own: run one at a time, by `npm run test:e2e` after the shared project and on a fresh server of
+ * their own (a second `playwright test --project=serial`), never beside another spec.
  * - calendar, policy: the working-day calendar and policy figures every deadline and amount uses;
  * - warnings: runs the daily job (立即运行), which writes work items and warnings for every file;
  * - reports: compares the workbench's and report's figures for all of Lanzhou with counts taken a
@@ -28,10 +20,9 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
  *   address, and every browser here comes from the same address;
  * - backups, screens: list every backup run, fill the demo cities;
  * - processes, root-only-folder, workbook-bomb: start their own `npm start` or push the server to
- *   its memory limit, which would starve a neighbour on the same server past its timeouts (the
- *   shared project's specs run beside them on the other server).
+ *   its memory limit, which would starve a neighbour past its timeouts.
  * - import-open-files, paper-and-excel: their imports validate and commit in the background, and
- *   two specs' imports side by side on one server timed out at 60 s in the merged run of 2026-12-07.
+ *   two specs' imports side by side timed out at 60 s in the merged run of 2026-12-07.
  */
 export const SERIAL_SPECS = [
   "auth",
@@ -58,11 +49,10 @@ export default defineConfig({
   // in organisations no other spec of the project builds a batch over.
   fullyParallel: false,
   // E2E_WORKERS=1 runs the shared project one spec at a time again (a slow or busy machine).
-  workers: SHARED_WORKERS + 1,
-  // The serial project first: its specs form the longest chain (one worker), so it starts at once.
+  workers: Number(process.env.E2E_WORKERS ?? 2),
   projects: [
-    { name: "serial", testMatch: SERIAL_SPECS, workers: 1, use: { baseURL: `http://localhost:${E2E_SERIAL_PORT}` } },
-    { name: "shared", testIgnore: SERIAL_SPECS, workers: SHARED_WORKERS },
+    { name: "shared", testIgnore: SERIAL_SPECS },
+    { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
   ],
   retries: 0,
   timeout: 60_000,
@@ -80,18 +70,14 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
-  // One server per project, each on its own embedded PostgreSQL seeded with the demo data. They
-  // start one after the other: the first builds the app if the code changed, the second finds
-  // the build current. Both start whichever projects run.
-  webServer: [E2E_PORT, E2E_SERIAL_PORT].map((port, i) => ({
+  webServer: {
     command: "npx tsx tests/e2e/support/server.ts",
-    url: `http://localhost:${port}/login`,
-    env: { E2E_PORT: String(port), E2E_PG_PORT: String(E2E_PG_PORT + i) },
+    url: `http://localhost:${E2E_PORT}/login`,
     // The first run builds the app (a few minutes on two cores, more on a busy machine).
     timeout: 600_000,
     reuseExistingServer: false,
-    stdout: "ignore" as const,
-    stderr: "pipe" as const,
-    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
-  })),
+    stdout: "ignore",
+    stderr: "pipe",
+    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+  },
 });
