@@ -22,6 +22,17 @@ export const PUBLIC_QUERY_LIMITS = {
 export const PUBLIC_ANSWER_FLOOR_MS = 80;
 
 /**
+ * Waits until `floorMs` (the answer floor by default) have passed since `started` (performance.now()).
+ * A timer may fire up to a millisecond early, so it waits again for what is left: no padded answer
+ * ever comes back under its floor.
+ */
+export async function padToFloor(started: number, floorMs = PUBLIC_ANSWER_FLOOR_MS): Promise<void> {
+  for (let left = floorMs - (performance.now() - started); left > 0; left = floorMs - (performance.now() - started)) {
+    await new Promise((resolve) => setTimeout(resolve, Math.ceil(left)));
+  }
+}
+
+/**
  * The public notice (公示, issue 24 §3). Every objection filed from one address counts, answered or
  * refused: a write by a stranger, so a script cannot bury a file's publicity in objections. A
  * household's neighbours on one shared address (a community centre) still have room for several.

@@ -3,7 +3,7 @@ import { recordPublicAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { OnlineApplicationStatus } from "@/lib/generated/prisma/enums";
 import type { TApplicationQuery } from "./application-schemas";
-import { PUBLIC_ANSWER_FLOOR_MS, PUBLIC_APPLICATION_LIMITS, PUBLIC_QUERY_LIMITS } from "./limits";
+import { padToFloor, PUBLIC_APPLICATION_LIMITS, PUBLIC_QUERY_LIMITS } from "./limits";
 import { dummyQueryCodeHash, verifyQueryCode } from "./query-code";
 import { publicSubjectKey } from "./subject-key";
 
@@ -41,10 +41,7 @@ void dummyQueryCodeHash();
  */
 export async function queryApplication(input: TApplicationQuery, context: { ip: string; now?: Date; floorMs?: number }): Promise<TApplicationQueryAnswer> {
   const started = performance.now();
-  const floor = async () => {
-    const wait = (context.floorMs ?? PUBLIC_ANSWER_FLOOR_MS) - (performance.now() - started);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  };
+  const floor = () => padToFloor(started, context.floorMs);
   let answer: TApplicationQueryAnswer;
   try {
     answer = await check(input, context.ip, context.now ?? new Date());

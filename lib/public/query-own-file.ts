@@ -3,7 +3,7 @@ import { recordPublicAudit } from "@/lib/audit/record-audit";
 import { prisma } from "@/lib/db/client";
 import type { AidType, FileStatus, OnlineApplicationStatus, Tier } from "@/lib/generated/prisma/enums";
 import { addMonths, dateOnly, dateOnlyString, formatDate, todayInShanghai } from "@/lib/format/datetime";
-import { PUBLIC_ANSWER_FLOOR_MS, PUBLIC_QUERY_LIMITS } from "./limits";
+import { padToFloor, PUBLIC_QUERY_LIMITS } from "./limits";
 import {
   PUBLIC_PAID_WITHOUT_OUTCOME,
   PUBLIC_PAYMENT_REVERSED,
@@ -70,10 +70,7 @@ type TQueryContext = { ip: string; now?: Date; floorMs?: number };
  */
 export async function queryOwnFile(input: TPublicQuery, context: TQueryContext): Promise<TPublicQueryAnswer> {
   const started = performance.now();
-  const floor = async () => {
-    const wait = (context.floorMs ?? PUBLIC_ANSWER_FLOOR_MS) - (performance.now() - started);
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-  };
+  const floor = () => padToFloor(started, context.floorMs);
   let fileId: Awaited<ReturnType<typeof checkAttempt>>;
   try {
     fileId = await checkAttempt(input, context);
