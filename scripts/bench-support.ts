@@ -130,7 +130,9 @@ export const showSetting = async (sql: pg.Client, name: string) => (await sql.qu
  */
 export async function runBench(body: (sql: pg.Client, db: TDatabase) => Promise<void>): Promise<void> {
   try {
-    const db = await openDatabase();
+    // A second benchmark on the same data folder uses this one's server: stopping it under that
+    // one ended it with 57P01 (docs/benchmarks/2026-12-07-approval-2.md), so wait for it first.
+    const db = await openDatabase({ waitForOtherClientsMs: 60 * 60_000 });
     // lib/db/client reads DATABASE_URL on first use.
     process.env.DATABASE_URL = db.url;
     // The benchmarks fill scratch data and run VACUUM ANALYZE: maintenance, as the tables' owner.
