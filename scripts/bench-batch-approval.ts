@@ -2,7 +2,9 @@
 // lib/ledger/batches.ts, the 审批 button of a 批量发放) on a seeded database, beside the plain-SQL
 // floor of the same writes.
 //
-//   options: --approvals <n> (batches approved, 3), --lines <n> (lines per batch, 10,000)
+//   options: --approvals <n> (batches approved, 3), --lines <n> (lines per batch, 10,000),
+//            --worker (a job worker runs beside it, `npm run jobs` with the same env: step 5 then
+//            measures the worker's fold and what a report read during it waits, see below)
 //
 // WARNING: every approval writes its entries to the append-only ledger for good. Run it on a
 // scratch database (the 1,000,000-file one of docs/benchmarks).
@@ -15,17 +17,25 @@
 //    submitBatch. Building is timed too (it is the caseworker's wait).
 // 2. Where the time goes: the batch's INSERT … SELECT into ledger_entry and its batch_line UPDATE,
 //    under EXPLAIN ANALYZE in a transaction that is rolled back — each trigger's time is listed.
-// 3. The floor: the same two statements through pg with triggers and foreign-key checks off
-//    (session_replication_role = replica, superuser, embedded database only), rolled back.
-// 4. approveBatch as lz_official, timed — what the official waits for.
+// 3. The floor: the same two statements through pg with triggers and foreign-key checks off,
+//    rolled back. Embedded: session_replication_role = replica, as the superuser. With
+//    DATABASE_URL (no superuser): as the tables' owner (MIGRATION_DATABASE_URL), which may drop
+//    the foreign keys of ledger_entry and batch_line and disable their triggers inside the
+//    transaction that is rolled back. That holds ACCESS EXCLUSIVE locks on both tables (and the
+//    referenced ones) for the floor's seconds: run it on a database of your own, not a shared one.
+// 4. approveBatch as lz_official, timed — what the official waits for — and every statement it
+//    sends, timed (the table "审批的语句": what the approval does besides the two writes).
 // 5. The report of the batch's union for this month (资金发放), read right after the approval as
 //    lz_official, timed: since decision 032 it first folds the approval's entries into the counts
 //    (what the job worker otherwise does a moment later), so this is the fold's cost; then read
-//    again, with nothing left to fold.
+//    again, with nothing left to fold. With --worker the job worker folds after the commit: the
+//    report read at once then waits for that fold (report_ledger_fold's advisory lock) and folds
+//    nothing itself; the bench also prints how long after the commit the pending table was empty
+//    (the worker's fold committed).
 import type pg from "pg";
 import { randomUUID } from "node:crypto";
 import type { TDatabase } from "@/lib/db/runtime";
-import { assertReactServer, benchActors, machine, median, ms, table } from "./bench-support";
+import { assertReactServer, benchActors, machine, median, ms, table, timeStatements } from "./bench-support";
 
 function intArg(name: string, fallback: number, min: number, max: number): number {
   const i = process.argv.indexOf(name);
@@ -38,6 +48,7 @@ function intArg(name: string, fallback: number, min: number, max: number): numbe
 const APPROVALS = intArg("--approvals", 3, 1, 20);
 const LINES = intArg("--lines", 10_000, 1, 100_000);
 const TARGET_MS = 3_000;
+const WORKER = process.argv.includes("--worker");
 
 // The writes approveBatch makes, in plain SQL (its scope clause is the official's whole city, so
 // it is left out): the entries, and each line waiting for the bank.
@@ -54,6 +65,46 @@ type TPlanNode = {
   "Execution Time": number;
   /** A foreign-key check is a trigger named RI_ConstraintTrigger_…; its constraint says which. */
   Triggers?: Array<{ "Trigger Name": string; "Constraint Name"?: string; Relation: string; Time: number; Calls: number }>;
+};
+
+/**
+ * The floor without a superuser: the owner drops the foreign keys that an insert into
+ * ledger_entry or an update of batch_line would check, and disables both tables' own triggers,
+ * inside a transaction that is rolled back (see step 3 above).
+ */
+async function floorAsOwner(sql: pg.Client, values: unknown[], batchId: string): Promise<number> {
+  await sql.query("BEGIN");
+  try {
+    // ACCESS EXCLUSIVE waits behind any long reader (a job worker's sweep over household_file) and
+    // everything else then queues behind it: give up after 10 s rather than stall the database.
+    await sql.query("SET LOCAL lock_timeout = '10s'");
+    const { rows } = await sql.query<{ tab: string; conname: string }>(
+      `SELECT conrelid::regclass::text AS tab, conname FROM pg_constraint
+        WHERE contype = 'f' AND (conrelid IN ('ledger_entry'::regclass, 'batch_line'::regclass) OR confrelid IN ('ledger_entry'::regclass, 'batch_line'::regclass))`,
+    );
+    for (const r of rows) await sql.query(`ALTER TABLE ${r.tab} DROP CONSTRAINT ${r.conname}`);
+    await sql.query("ALTER TABLE ledger_entry DISABLE TRIGGER USER");
+    await sql.query("ALTER TABLE batch_line DISABLE TRIGGER USER");
+    const t0 = performance.now();
+    await sql.query(INSERT_ENTRIES, values);
+    await sql.query(MARK_WAITING, [batchId]);
+    return performance.now() - t0;
+  } catch (error) {
+    if ((error as { code?: string }).code !== "55P03") throw error;
+    console.log("纯 SQL 下限：10 秒内未能锁定 ledger_entry / batch_line（另有长时间的读取），本批不测。");
+    return NaN;
+  } finally {
+    await sql.query("ROLLBACK");
+  }
+}
+
+/** A statement's first words, whitespace collapsed: the key of the table "审批的语句". */
+const statementKey = (text: string) => {
+  const flat = text
+    .replace(/\/\*.*?\*\//g, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return flat.length > 90 ? `${flat.slice(0, 90)}…` : flat;
 };
 
 async function explainRolledBack(sql: pg.Client, text: string, values: unknown[]): Promise<TPlanNode> {
@@ -112,6 +163,8 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     pending: number;
     reportMs: number;
     againMs: number;
+    byStatement: Map<string, number>;
+    foldDoneMs: number;
   };
   const results: TRow[] = [];
   for (let i = 0, g = 0; i < APPROVALS && g < groups.length; g++) {
@@ -153,7 +206,7 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     const explainMs = insertPlan["Execution Time"] + updatePlan["Execution Time"];
 
     // 3. the floor (rolled back)
-    let floorMs = NaN;
+    let floorMs: number;
     if (superuser) {
       await superuser.query("BEGIN");
       await superuser.query("SET LOCAL session_replication_role = replica");
@@ -162,27 +215,65 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
       await superuser.query(MARK_WAITING, [batchId]);
       floorMs = performance.now() - t0;
       await superuser.query("ROLLBACK");
+    } else {
+      floorMs = await floorAsOwner(sql, values, batchId);
     }
 
     // 4. the approval itself
     const batch = await getBatch(official, batchId);
     t0 = performance.now();
-    const { entries } = await approveBatch(official, { batchId, expectedVersion: batch.version });
+    const {
+      result: { entries },
+      statements,
+    } = await timeStatements(() => approveBatch(official, { batchId, expectedVersion: batch.version }));
     const approveMs = performance.now() - t0;
+    const committedAt = performance.now();
+    const byStatement = new Map<string, number>();
+    for (const st of statements) byStatement.set(statementKey(st.text), (byStatement.get(statementKey(st.text)) ?? 0) + st.ms);
     if (entries !== LINES) throw new Error(`审批写入 ${entries} 笔，应为 ${LINES} 笔。`);
 
     // 5. the month's report right after (folds what the approval left pending), then again
-    const pendingTable = (await sql.query<{ t: string | null }>("SELECT to_regclass('report_ledger_pending')::text AS t")).rows[0]!.t;
-    const pending = pendingTable ? (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM report_ledger_pending")).rows[0]!.n : 0;
     const month = periodFrom(ZReportQuery.parse({ kind: "month", month: today.slice(0, 7) }), today);
     if ("error" in month) throw new Error(month.error);
-    t0 = performance.now();
-    await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
-    const reportMs = performance.now() - t0;
+    let pending = 0;
+    let foldDoneMs = NaN;
+    let reportMs: number;
+    if (WORKER) {
+      // The worker folds a moment after the commit: the report read now, beside a poll of the
+      // pending table on another connection, which ends when the fold has committed.
+      const poll = (async () => {
+        for (;;) {
+          const { rows } = await sql.query<{ any: boolean }>("SELECT EXISTS (SELECT 1 FROM report_ledger_pending) AS any");
+          if (!rows[0]!.any) return performance.now() - committedAt;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      })();
+      t0 = performance.now();
+      await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
+      reportMs = performance.now() - t0;
+      foldDoneMs = await poll;
+    } else {
+      pending = (await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM report_ledger_pending")).rows[0]!.n;
+      t0 = performance.now();
+      await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
+      reportMs = performance.now() - t0;
+    }
     t0 = performance.now();
     await findReport(official, { organisationId: group.org_id, period: month, groups: ["money"] });
     const againMs = performance.now() - t0;
-    results.push({ group: `${group.code} ${group.tier}/${group.level}`, buildMs, approveMs, floorMs, explainMs, triggers, pending, reportMs, againMs });
+    results.push({
+      group: `${group.code} ${group.tier}/${group.level}`,
+      buildMs,
+      approveMs,
+      floorMs,
+      explainMs,
+      triggers,
+      pending,
+      reportMs,
+      againMs,
+      byStatement,
+      foldDoneMs,
+    });
     i++;
   }
   await superuser?.end();
@@ -197,12 +288,36 @@ export async function benchBatchApproval(sql: pg.Client, db: TDatabase): Promise
     `\n审批 ${LINES.toLocaleString()} 行 中位 ${ms(approve)} ms（目标 ≤ ${TARGET_MS.toLocaleString()} ms）：${approve <= TARGET_MS ? "达标" : "未达标"}`,
   );
   console.log("（“写入+触发器”= 两条写入语句在 EXPLAIN ANALYZE 下的执行时间，已回滚；“纯 SQL 下限”= 同样两条语句关闭触发器与外键检查，已回滚。）");
-  console.log("\n审批后立即读本月报表（资金发放；含归并审批留下的待归并笔数），再读一次：");
-  table(
-    ["名单", "待归并笔数", "首次读 ms", "再读 ms"],
-    results.map((r) => [r.group, r.pending.toLocaleString(), ms(r.reportMs), ms(r.againMs)]),
-    new Set([1, 2, 3]),
+  const floor = median(results.map((r) => r.floorMs));
+  console.log(
+    `纯 SQL 下限中位 ${ms(floor)} ms，审批/下限 ${(approve / floor).toFixed(1)}×（${superuser ? "超级用户 session_replication_role = replica" : "表所有者在回滚的事务中删除外键、停用触发器"}）`,
   );
+  console.log("\n审批的语句（approveBatch 发出的每条语句的墙钟时间，各批中位，ms；BEGIN/COMMIT 也在内）：");
+  const keys = [...new Set(results.flatMap((r) => [...r.byStatement.keys()]))];
+  table(
+    ["语句", "ms"],
+    keys
+      .map((k) => [k, median(results.map((r) => r.byStatement.get(k) ?? 0))] as const)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 15)
+      .map(([k, t]) => [k, ms(t)]),
+    new Set([1]),
+  );
+  if (WORKER) {
+    console.log("\n作业进程（npm run jobs）在旁归并：审批提交后立即读本月报表（资金发放），再读一次；归并完成 = 提交后待归并表变空的时刻：");
+    table(
+      ["名单", "首次读 ms", "归并完成 ms", "再读 ms"],
+      results.map((r) => [r.group, ms(r.reportMs), ms(r.foldDoneMs), ms(r.againMs)]),
+      new Set([1, 2, 3]),
+    );
+  } else {
+    console.log("\n审批后立即读本月报表（资金发放；含归并审批留下的待归并笔数），再读一次：");
+    table(
+      ["名单", "待归并笔数", "首次读 ms", "再读 ms"],
+      results.map((r) => [r.group, r.pending.toLocaleString(), ms(r.reportMs), ms(r.againMs)]),
+      new Set([1, 2, 3]),
+    );
+  }
   console.log("\n触发器耗时（各批中位，ms）：");
   const names = [...new Set(results.flatMap((r) => [...r.triggers.keys()]))];
   table(

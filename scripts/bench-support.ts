@@ -17,17 +17,38 @@ import { openDatabase, type TDatabase } from "@/lib/db/runtime";
 // really sent.
 export type TStatement = { text: string; values: unknown[] };
 let captured: TStatement[] | null = null;
+/** Every statement with its wall time, while timeStatements runs. */
+export type TTimedStatement = { text: string; ms: number };
+let timed: TTimedStatement[] | null = null;
 const originalQuery = pg.Client.prototype.query;
 // Overloaded in @types/pg; the wrapper passes every call through unchanged.
 (pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown }).query = function (this: pg.Client, ...args: unknown[]) {
+  const [first, second] = args;
+  const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
   if (captured) {
-    const [first, second] = args;
-    const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
     const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
     if (text && /^\s*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
   }
-  return (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
+  const result = (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
+  if (timed && text && result instanceof Promise) {
+    const into = timed;
+    const t0 = performance.now();
+    const done = () => void into.push({ text, ms: performance.now() - t0 });
+    result.then(done, done);
+  }
+  return result;
 };
+
+/** Every statement sent through pg while `run` runs (any client: Prisma's pool too), with its wall time. */
+export async function timeStatements<T>(run: () => Promise<T>): Promise<{ result: T; statements: TTimedStatement[] }> {
+  const statements: TTimedStatement[] = [];
+  timed = statements;
+  try {
+    return { result: await run(), statements };
+  } finally {
+    timed = null;
+  }
+}
 
 /** The SELECT/WITH statements sent through pg while `run` runs, in order. */
 export async function captureStatements(run: () => Promise<unknown>): Promise<TStatement[]> {
@@ -109,7 +130,9 @@ export const showSetting = async (sql: pg.Client, name: string) => (await sql.qu
  */
 export async function runBench(body: (sql: pg.Client, db: TDatabase) => Promise<void>): Promise<void> {
   try {
-    const db = await openDatabase();
+    // A second benchmark on the same data folder uses this one's server: stopping it under that
+    // one ended it with 57P01 (docs/benchmarks/2026-12-07-approval-2.md), so wait for it first.
+    const db = await openDatabase({ waitForOtherClientsMs: 60 * 60_000 });
     // lib/db/client reads DATABASE_URL on first use.
     process.env.DATABASE_URL = db.url;
     // The benchmarks fill scratch data and run VACUUM ANALYZE: maintenance, as the tables' owner.

@@ -30,7 +30,9 @@ export type TDatabase = {
 };
 
 /** `ownProcessGroup`: npm start's database is not reached by a terminal's Ctrl-C (see lib/postgres/embedded.ts). */
-export async function openDatabase(options: { log?: (line: string) => void; ownProcessGroup?: boolean } = {}): Promise<TDatabase> {
+export async function openDatabase(
+  options: { log?: (line: string) => void; ownProcessGroup?: boolean; waitForOtherClientsMs?: number } = {},
+): Promise<TDatabase> {
   const log = options.log ?? (() => {});
   const url = process.env.DATABASE_URL;
   if (url) {
@@ -47,6 +49,7 @@ export async function openDatabase(options: { log?: (line: string) => void; ownP
     legacyPassword: secrets.databasePassword,
     database: "bangfu",
     ownProcessGroup: options.ownProcessGroup,
+    waitForOtherClientsMs: options.waitForOtherClientsMs,
     log,
   });
   // Every role now has its own secret in the database: the shared one of before opens nothing.

@@ -1,15 +1,15 @@
 import "server-only";
-import type pg from "pg";
-import { pgClient } from "@/lib/db/pg";
 import PgBoss from "pg-boss";
 import { ensureQueueOnce, JOB_QUEUE_SCHEMA } from "@/lib/db/job-queue";
+import { listenAndSweep } from "@/lib/jobs/listen-and-sweep";
 import { expireExportFiles, failInterruptedExports, queuedExportIds } from "./maintain-exports";
 import { runExportJob } from "./run-export-job";
 
 // The background export worker, in the jobs process (scripts/jobs.ts). A request is a row in
 // export_job; its insert NOTIFYs `export_job_queued` (trigger in 0024), which this worker LISTENs
 // for and turns into a pg-boss job — so the web server needs no access to pg-boss's schema. A
-// sweep every minute (and one at start) queues what a missed notification left behind; the queue's
+// sweep every minute (and one at start) queues what a missed notification left behind
+// (lib/jobs/listen-and-sweep.ts); the queue's
 // `short` policy with the export's id as singletonKey keeps one queued pg-boss job per export,
 // and runExportJob's claim makes a repeat harmless. At start, jobs a dead worker left RUNNING are
 // failed and expired files deleted; the daily clean-up does both again.
@@ -20,7 +20,6 @@ export const EXPORT_CLEANUP_QUEUE = "export-cleanup";
 export const EXPORT_CLEANUP_CRON = "15 2 * * *";
 /** Exports written at once by one worker process: each keeps a core busy while it writes. */
 const CONCURRENT_EXPORTS = 2;
-const SWEEP_MS = 60_000;
 
 export type TExportWorker = { stop(): Promise<void> };
 
@@ -64,34 +63,15 @@ export async function startExportWorker(bossUrl: string): Promise<TExportWorker>
     for (const id of await queuedExportIds()) await enqueue(id);
   };
 
-  let stopped = false;
-  let listener: pg.Client | undefined;
-  const listen = async () => {
-    const client = pgClient({ connectionString: process.env.DATABASE_URL, application_name: "bangfu-exports-listen" });
-    client.on("notification", (message) => {
-      if (message.payload) enqueue(message.payload).catch((error) => console.error("后台导出入队失败：", error));
-    });
-    // A lost connection is made again; the sweep covers what was missed meanwhile.
-    client.on("error", (error) => console.error("后台导出通知连接出错：", error));
-    client.on("end", () => {
-      if (!stopped) setTimeout(() => void listen().catch((error) => console.error("后台导出通知连接失败：", error)), 5_000);
-    });
-    await client.connect();
-    await client.query("LISTEN export_job_queued");
-    listener = client;
-  };
-  await listen();
-  await sweep();
-  const timer = setInterval(() => void sweep().catch((error) => console.error("后台导出巡检失败：", error)), SWEEP_MS);
-  timer.unref();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await listener?.end().catch(() => {});
-      // Lets a running export finish (up to 30 s); one still unfinished is failed as interrupted at the next start.
-      await boss.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {});
+  return listenAndSweep({
+    channel: "export_job_queued",
+    sweep,
+    onNotify: async (jobId) => {
+      if (jobId) await enqueue(jobId);
     },
-  };
+    label: "后台导出",
+    boss,
+    connectionString: process.env.DATABASE_URL,
+    applicationName: "bangfu-exports-listen",
+  });
 }

@@ -60,6 +60,14 @@ type TStartOptions = {
    * and test harnesses leave it in theirs, so that whatever kills their group ends it too.
    */
   ownProcessGroup?: boolean;
+  /**
+   * Scripts (the benchmarks): before stop() shuts down a server this process started, wait up to
+   * this long while other processes are still connected — a second script on the same data folder
+   * uses the running server (see startEmbeddedPostgres), and shutting it down under it ended that
+   * script with 57P01 "terminating connection due to administrator command". 0 (tests, npm start):
+   * stop at once.
+   */
+  waitForOtherClientsMs?: number;
   log?: (line: string) => void;
 };
 
@@ -393,6 +401,9 @@ async function connect(
     stop = () =>
       (stopped ??= (async () => {
         process.off("exit", onExit);
+        if (options.waitForOtherClientsMs && child.exitCode === null && child.signalCode === null) {
+          await waitForOtherClients(socketDir, options.port, superuserPasswords, options.waitForOtherClientsMs);
+        }
         if (child.exitCode === null && child.signalCode === null) child.kill("SIGINT");
         await exited;
       })());
@@ -429,6 +440,30 @@ async function superuserClient(socketDir: string, port: number, passwords: strin
     }
   }
   throw new Error("no superuser password");
+}
+
+/**
+ * Waits (up to `limitMs`) until no other client is connected: another process that found this
+ * server running and uses it (a second benchmark or seed on the same data folder) would otherwise
+ * lose its connections in the middle of its work. Our own connections are closed by then.
+ */
+async function waitForOtherClients(socketDir: string, port: number, passwords: string[], limitMs: number): Promise<void> {
+  const client = await superuserClient(socketDir, port, passwords, 1500).catch(() => null);
+  if (!client) return;
+  try {
+    let told = false;
+    for (const started = Date.now(); Date.now() - started < limitMs;) {
+      const { rows } = await client.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()",
+      );
+      if (rows[0]!.n === 0) return;
+      if (!told) console.log(`内置数据库还有 ${rows[0]!.n} 个其他连接（同一数据目录上的另一个脚本正在使用它），等它们结束后再关闭数据库……`);
+      told = true;
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
+  } finally {
+    await client.end().catch(() => {});
+  }
 }
 
 /** Whether a PostgreSQL on the port, reachable with our password, serves `clusterDir`. */

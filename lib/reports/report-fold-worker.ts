@@ -1,8 +1,7 @@
 import "server-only";
-import type pg from "pg";
 import PgBoss from "pg-boss";
 import { ensureQueueOnce, JOB_QUEUE_SCHEMA } from "@/lib/db/job-queue";
-import { pgClient } from "@/lib/db/pg";
+import { listenAndSweep } from "@/lib/jobs/listen-and-sweep";
 import { foldPendingEntries, hasPendingEntries } from "./fold-pending";
 
 // The report fold, in the jobs process (scripts/jobs.ts; docs/decisions/032). A ledger statement of
@@ -11,10 +10,10 @@ import { foldPendingEntries, hasPendingEntries } from "./fold-pending";
 // job, which folds everything pending in one transaction. The queue's `short` policy keeps at most
 // one job waiting (any number of notifications during a fold become one more fold), and the
 // database's advisory lock keeps one fold at a time across worker processes and report reads. A
-// sweep every minute (and one at start) queues a fold for what a missed notification left.
+// sweep every minute (and one at start) queues a fold for what a missed notification left
+// (lib/jobs/listen-and-sweep.ts).
 
 export const REPORT_FOLD_QUEUE = "report-fold";
-const SWEEP_MS = 60_000;
 
 export type TReportFoldWorker = { stop(): Promise<void> };
 
@@ -42,32 +41,13 @@ export async function startReportFoldWorker(bossUrl: string, databaseUrl = proce
     if (await hasPendingEntries(databaseUrl)) await enqueue();
   };
 
-  let stopped = false;
-  let listener: pg.Client | undefined;
-  const listen = async () => {
-    const client = pgClient({ connectionString: databaseUrl, application_name: "bangfu-report-fold-listen" });
-    client.on("notification", () => void enqueue().catch((error) => console.error("报表归并入队失败：", error)));
-    // A lost connection is made again; the sweep covers what was missed meanwhile.
-    client.on("error", (error) => console.error("报表归并通知连接出错：", error));
-    client.on("end", () => {
-      if (!stopped) setTimeout(() => void listen().catch((error) => console.error("报表归并通知连接失败：", error)), 5_000);
-    });
-    await client.connect();
-    await client.query("LISTEN report_ledger_pending");
-    listener = client;
-  };
-  await listen();
-  await sweep();
-  const timer = setInterval(() => void sweep().catch((error) => console.error("报表归并巡检失败：", error)), SWEEP_MS);
-  timer.unref();
-
-  return {
-    async stop() {
-      stopped = true;
-      clearInterval(timer);
-      await listener?.end().catch(() => {});
-      // A fold cut short rolls back; its entries stay pending for the next start (or the next report).
-      await boss.stop({ graceful: true, timeout: 30_000, wait: true }).catch(() => {});
-    },
-  };
+  return listenAndSweep({
+    channel: "report_ledger_pending",
+    sweep,
+    onNotify: enqueue,
+    label: "报表归并",
+    boss,
+    connectionString: databaseUrl,
+    applicationName: "bangfu-report-fold-listen",
+  });
 }

@@ -14,6 +14,7 @@ import { todayInShanghai } from "@/lib/format/datetime";
 import { approveBatch, createBatch, submitBatch } from "@/lib/ledger/batches";
 import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput } from "@/lib/ledger/schemas";
+import { foldPendingForReport } from "@/lib/reports/fold-pending";
 import { findReport } from "@/lib/reports/find-report";
 import { periodFrom, type TPeriod, ZReportQuery } from "@/lib/reports/period";
 import { startReportFoldWorker } from "@/lib/reports/report-fold-worker";
@@ -205,6 +206,42 @@ describe("a big approval's households reach the reports through the fold", () =>
     } finally {
       await worker.stop();
     }
+  }, 60_000);
+
+  it("makes a report read while the worker folds wait for that fold, and fold nothing itself", async () => {
+    // 民乐 02: BULK9-1…1020, 意外致困, one person each.
+    await insertPayableFiles(sql, { organisationId: mj02, count: 1020, series: 9, caseworkerId: caseworker.userId, officialId: official.userId });
+    await sql.query("UPDATE household_file SET tier = 'ACCIDENT', proposed_tier = 'ACCIDENT' WHERE file_number ~ '^BULK9-'");
+    const before = await figures("month");
+    const { batchId, lineCount } = await submittedBatch(mj02, "ACCIDENT");
+    expect(lineCount).toBe(1020);
+    await approve(batchId);
+    expect(await pending()).toBe(1020);
+
+    // The worker's fold, caught half-way: it has taken the 1,020 entries and not yet committed.
+    const worker = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await worker.connect();
+    try {
+      await worker.query("BEGIN");
+      expect((await worker.query<{ folded: number }>("SELECT report_ledger_fold() AS folded")).rows[0]!.folded).toBe(1020);
+      // A report asks now: it waits for the worker (one fold at a time) instead of folding the same entries again.
+      let settled = false;
+      const reading = foldPendingForReport(auditor).finally(() => (settled = true));
+      await new Promise((r) => setTimeout(r, 500));
+      expect(settled).toBe(false);
+      await worker.query("COMMIT");
+      expect(await reading).toBe(0);
+    } finally {
+      await worker.end();
+    }
+    expect(await pending()).toBe(0);
+
+    // 1,020 households of one person, ¥204,000.00 — counted once.
+    const after = await figures("month");
+    expect(after.mj02).toEqual(plus(before.mj02, { households: 1020, persons: 1020, times: 1020, amountFen: 20_400_000 }));
+    expect(after.mj01).toEqual(before.mj01);
+    const { kept, rebuilt } = await keptAndRebuilt();
+    expect(kept).toEqual(rebuilt);
   }, 60_000);
 
   it("keeps a statement of up to 1,000 entries out of the pending table: its counts are kept at once", async () => {
