@@ -7,6 +7,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError, enforce } from "@/lib/errors/domain-error";
 import { dateOnly, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
 import { ROSTER_UPLOAD_LIMIT } from "@/lib/uploads/limits";
+import { storedUploadFields } from "@/lib/uploads/stored-upload";
 import { rosterFormatOf } from "./read-roster";
 import { mayCompareRosters } from "./rules";
 import type { TUploadRosterInput } from "./schemas";
@@ -42,12 +43,7 @@ export async function uploadRoster(actor: TActor, input: { fileName: string; byt
     return await db.$transaction(async (tx) => {
       const run = await tx.civilRosterRun.create({
         data: {
-          organisationId: actor.organisation.id,
-          createdById: actor.userId,
-          fileName: fileName.slice(0, 200),
-          sizeBytes: bytes.length,
-          sha256,
-          workbook: new Uint8Array(bytes),
+          ...storedUploadFields(actor, fileName, bytes, sha256),
           // Set again by the comparison to the day it runs (a retry on a later day uses that day's policy).
           policyDate: dateOnly(todayInShanghai()),
         },

@@ -27,8 +27,16 @@ import { exportedByNote } from "./table-response";
 
 const FETCH_ROWS = 2000;
 
-/** An archive row as the cursor returns it: the calendar date as text (a pg `date` would become local midnight). */
-type TArchiveCursorRow = Omit<TArchiveRow, "next_check_due"> & { next_check_due: string | null };
+/**
+ * An archive row as the cursor returns it: the calendar date as text (a pg `date` would become local
+ * midnight), the two instants as milliseconds since 1970 (a float8 is read with parseFloat; pg's
+ * timestamptz parser cost 2 × 1,000,000 calls of postgres-date, ~1 s of CPU per 100,000 rows).
+ */
+type TArchiveCursorRow = Omit<TArchiveRow, "next_check_due" | "opened_at" | "updated_at"> & {
+  next_check_due: string | null;
+  opened_at: number | null;
+  updated_at: number;
+};
 type TArchiveExportRow = TArchiveCursorRow & { residentId: string | null; birthDate: string | null; sex: string | null };
 
 /**
@@ -47,7 +55,8 @@ async function* archiveCursorRows(actor: TActor, where: Prisma.Sql): AsyncGenera
       DECLARE archive_export NO SCROLL CURSOR FOR
       SELECT f.id, f.file_number, f.status::text AS status, f.holder_name, f.holder_resident_id, f.tier::text AS tier,
              f.proposed_tier::text AS proposed_tier, f.file_level::text AS file_level, f.worker_category::text AS worker_category,
-             f.main_cause::text AS main_cause, f.household_size, f.per_capita_monthly_fen, f.opened_at, f.updated_at,
+             f.main_cause::text AS main_cause, f.household_size, f.per_capita_monthly_fen,
+             (extract(epoch FROM f.opened_at) * 1000)::float8 AS opened_at, (extract(epoch FROM f.updated_at) * 1000)::float8 AS updated_at,
              f.next_check_due::text AS next_check_due, o.name AS organisation_name
         FROM household_file f JOIN organisation o ON o.id = f.organisation_id
        WHERE ${where}

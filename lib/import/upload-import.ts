@@ -8,6 +8,7 @@ import { isUniqueViolation } from "@/lib/db/errors";
 import { ConflictError, DomainError } from "@/lib/errors/domain-error";
 import { formatDateTime } from "@/lib/format/datetime";
 import { IMPORT_UPLOAD_LIMIT } from "@/lib/uploads/limits";
+import { storedUploadFields } from "@/lib/uploads/stored-upload";
 import { IMPORT_STATUS_LABELS, type TImportMode } from "./labels";
 
 // Importing households from Excel (台账导入). Upload → validate every row (nothing written but the
@@ -48,12 +49,7 @@ export async function uploadHouseholdImport(actor: TActor, input: { fileName: st
     return await db.$transaction(async (tx) => {
       const created = await tx.householdImport.create({
         data: {
-          organisationId: actor.organisation.id,
-          createdById: actor.userId,
-          fileName: fileName.slice(0, 200),
-          sizeBytes: bytes.length,
-          sha256,
-          workbook: new Uint8Array(bytes),
+          ...storedUploadFields(actor, fileName, bytes, sha256),
           mode,
         },
         select: { id: true },

@@ -26,7 +26,12 @@ export type TOpening = { tier: TFilingData["proposedTier"]; openedOn: string; or
 
 export type TImportedHousehold = { key: string; row: number; memberRows: number[]; data: TFilingData; opening?: TOpening };
 
-type TSheet = { header: string[]; rows: Array<{ number: number; cells: TCellText[] }> };
+type TRow = { number: number; cells: TCellText[] };
+/** A sheet's header, and its rows read on demand (lib/import/read-workbook.ts): each call starts again from the first row. */
+type TSheet = { header: string[]; rows: () => Iterable<TRow> };
+const YIELD_EVERY_ROWS = 5_000;
+/** Validation is CPU work: give the event loop back so other users' requests are served. */
+const yieldToOthers = () => new Promise((resolve) => setImmediate(resolve));
 
 export type TValidationContext = {
   /** Organisation for a blank 建档单位代码 (the importer's own). */
@@ -87,9 +92,10 @@ function codeOf(labels: Record<string, string>, text: string): string | undefine
 }
 
 /**
- * Checks every row. Consumes `sheets`: each row is let go once read, and a household that passed is
- * handed to onHousehold and not kept — a 100,000-household workbook was held whole beside all its
- * parsed households until the end (issue 28: the validation grew the server by 1,946 MB).
+ * Checks every row. The rows are read from `sheets` as they are checked and let go: the member rows
+ * once (kept as their values, grouped by household), the household rows twice (counted, then checked)
+ * — none is held as a row. A household that passed is handed to onHousehold and not kept. Issue 28:
+ * a 100,000-household workbook held whole grew the server by 1,946 MB, then 568 MB.
  */
 export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationContext): Promise<TValidationResult> {
   const householdSheet = findSheet(sheets, "档案级别");
@@ -120,7 +126,7 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   };
 
   /** A cell's value as the form expects it: codes for coded columns, text otherwise. */
-  function read(sheetName: string, row: { number: number; cells: TCellText[] }, index: Map<string, number>, c: TImportColumn): string {
+  function read(sheetName: string, row: TRow, index: Map<string, number>, c: TImportColumn): string {
     const at = index.get(c.key);
     const cell = at === undefined ? undefined : row.cells[at];
     const text = cell?.text ?? "";
@@ -145,7 +151,9 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   type TMemberRow = { row: number; values: Record<string, string> };
   const membersByKey = new Map<string, TMemberRow[]>();
   let memberRowCount = 0;
-  for (const row of memberSheet.rows) {
+  let memberRowsRead = 0;
+  for (const row of memberSheet.rows()) {
+    if (++memberRowsRead % YIELD_EVERY_ROWS === 0) await yieldToOthers();
     const values = Object.fromEntries(MEMBER_COLUMNS.map((c) => [c.key, read(MEMBER_SHEET, row, m.index, c)]));
     const key = values.householdKey!;
     if (key.startsWith(EXAMPLE_PREFIX)) continue;
@@ -165,26 +173,28 @@ export async function validateHouseholdRows(sheets: TSheet[], ctx: TValidationCo
   const seenKeys = new Map<string, number>();
   const seenIds = new Map<string, { row: number; key: string }>();
   const seenNumbers = new Map<string, number>();
-  const dataRows: Array<TSheet["rows"][number] | null> = householdSheet.rows.filter(
-    (row) => !(row.cells[h.index.get("householdKey")!]?.text ?? "").startsWith(EXAMPLE_PREFIX),
-  );
-  // The member rows are all read (membersByKey); the household rows are now dataRows alone.
-  memberSheet.rows.length = 0;
-  householdSheet.rows.length = 0;
-  const total = dataRows.length;
+  const keyAt = h.index.get("householdKey")!;
+  const isDataRow = (row: TRow) => !(row.cells[keyAt]?.text ?? "").startsWith(EXAMPLE_PREFIX);
+  // The progress total (and the workbook's household count) before the check: one pass that only counts.
+  let total = 0;
+  let householdRowsRead = 0;
+  for (const row of householdSheet.rows()) {
+    if (isDataRow(row)) total += 1;
+    if (++householdRowsRead % YIELD_EVERY_ROWS === 0) await yieldToOthers();
+  }
   const incomeSources = Object.keys(INCOME_SOURCE_LABELS);
   const expenditureKinds = Object.keys(EXPENDITURE_KIND_LABELS);
   const headerOf = (key: string) => HOUSEHOLD_COLUMNS.find((c) => c.key === key)!.header;
   const memberHeaderOf = (key: string) => MEMBER_COLUMNS.find((c) => c.key === key)?.header ?? "公民身份号码";
 
-  for (let done = 0; done < dataRows.length; done += 1) {
+  let done = 0;
+  for (const row of householdSheet.rows()) {
+    if (!isDataRow(row)) continue;
     if (done % 1000 === 0) {
       await ctx.onProgress?.(done, total);
-      // Validation is CPU work: give the event loop back so other users' requests are served.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToOthers();
     }
-    const row = dataRows[done]!;
-    dataRows[done] = null;
+    done += 1;
     const v = Object.fromEntries(householdColumns.map((c) => [c.key, read(HOUSEHOLD_SHEET, row, h.index, c)]));
     const key = v.householdKey!;
     if (!key) {

@@ -15,7 +15,7 @@ import { canRevalidateImport, mayImport } from "./rules";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { WorkbookBudgetError } from "@/lib/xlsx/read-xlsx";
 import { MEMBER_SHEET } from "./household-columns";
-import { readWorkbookRows } from "./read-workbook";
+import { readWorkbookSheets } from "./read-workbook";
 import { sortImportProblems, validateHouseholdRows, type TImportedHousehold, type TImportProblem } from "./validate-households";
 import { findImport } from "./find-imports";
 
@@ -53,7 +53,7 @@ export async function validateHouseholdImport(actor: TActor, importId: string): 
   try {
     let sheets;
     try {
-      sheets = await readWorkbookRows(Buffer.from(upload.workbook));
+      sheets = await readWorkbookSheets(Buffer.from(upload.workbook));
     } catch (error) {
       // Over a budget of lib/xlsx/workbook-budgets.ts: its own message names the limit.
       if (error instanceof WorkbookBudgetError) {

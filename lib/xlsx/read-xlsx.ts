@@ -39,29 +39,65 @@ type TParserReply = { ok: true; packed: TPackedSheets } | { ok: false; limit: TW
 const EMPTY: TCellText = Object.freeze({ text: "" });
 const YIELD_EVERY_ROWS = 5_000;
 
-/** The sheets back from their packing, a few thousand rows at a time so other requests are served between. */
-async function unpackSheets({ names, rowCounts, shape, text }: TPackedSheets): Promise<TReadSheet[]> {
-  const sheets: TReadSheet[] = [];
+/**
+ * One worksheet as the parser packed it, its rows decoded one at a time as they are read: an import
+ * of 100,000 households held all 300,000 rows as objects at once, a row object and a cell object per
+ * filled cell (issue 28: the server grew by 568 MB while it validated). What stays is the packed
+ * text and shape, which every sheet of the workbook shares.
+ */
+export type TPackedSheet = {
+  name: string;
+  /** Rows written in the sheet (blank rows Excel kept included). */
+  rowCount: number;
+  /** The rows in order, each decoded as it is reached; each call starts again from the first. */
+  rows: () => Generator<TXlsxRow, void, undefined>;
+};
+
+/** Where each sheet's rows start in the packing: one walk over the shape, no text copied. */
+function packedSheets({ names, rowCounts, shape, text }: TPackedSheets): TPackedSheet[] {
+  const sheets: TPackedSheet[] = [];
   let at = 0;
   let offset = 0;
   for (const [i, name] of names.entries()) {
-    const rows: TXlsxRow[] = [];
-    for (let r = 0; r < rowCounts[i]!; r += 1) {
-      const number = shape[at++]!;
-      const cells: TCellText[] = new Array(shape[at++]!);
-      for (let c = 0; c < cells.length; c += 1) {
-        const length = shape[at++]!;
-        if (length === 0) cells[c] = EMPTY;
-        else {
-          const end = offset + Math.abs(length);
-          cells[c] = length > 0 ? { text: text.slice(offset, end) } : { text: text.slice(offset, end), numeric: true };
-          offset = end;
-        }
+    const rowCount = rowCounts[i]!;
+    const start = { at, offset };
+    for (let r = 0; r < rowCount; r += 1) {
+      const cells = shape[at + 1]!;
+      at += 2;
+      for (let c = 0; c < cells; c += 1) offset += Math.abs(shape[at++]!);
+    }
+    sheets.push({ name, rowCount, rows: () => decodeRows(shape, text, start.at, start.offset, rowCount) });
+  }
+  return sheets;
+}
+
+function* decodeRows(shape: Int32Array, text: string, at: number, offset: number, rowCount: number): Generator<TXlsxRow, void, undefined> {
+  for (let r = 0; r < rowCount; r += 1) {
+    const number = shape[at++]!;
+    const cells: TCellText[] = new Array(shape[at++]!);
+    for (let c = 0; c < cells.length; c += 1) {
+      const length = shape[at++]!;
+      if (length === 0) cells[c] = EMPTY;
+      else {
+        const end = offset + Math.abs(length);
+        cells[c] = length > 0 ? { text: text.slice(offset, end) } : { text: text.slice(offset, end), numeric: true };
+        offset = end;
       }
-      rows.push({ number, cells });
+    }
+    yield { number, cells };
+  }
+}
+
+/** Every row of every sheet as objects, a few thousand rows at a time so other requests are served between. */
+async function unpackSheets(packed: TPackedSheet[]): Promise<TReadSheet[]> {
+  const sheets: TReadSheet[] = [];
+  for (const sheet of packed) {
+    const rows: TXlsxRow[] = [];
+    for (const row of sheet.rows()) {
+      rows.push(row);
       if (rows.length % YIELD_EVERY_ROWS === 0) await new Promise((resolve) => setImmediate(resolve));
     }
-    sheets.push({ name, rows });
+    sheets.push({ name: sheet.name, rows });
   }
   return sheets;
 }
@@ -85,9 +121,17 @@ async function turn(parallel: number): Promise<() => void> {
  * a file that is not a readable .xlsx, WorkbookBudgetError for one that exceeds a budget.
  */
 export async function readXlsx(bytes: Buffer, budgets: TWorkbookBudgets = WORKBOOK_BUDGETS): Promise<TReadSheet[]> {
+  return unpackSheets(await readXlsxPacked(bytes, budgets));
+}
+
+/**
+ * The same sheets and rows as readXlsx, each sheet's rows decoded only as they are read (for a
+ * workbook too big to hold as objects: the household import). The same budgets, errors and messages.
+ */
+export async function readXlsxPacked(bytes: Buffer, budgets: TWorkbookBudgets = WORKBOOK_BUDGETS): Promise<TPackedSheet[]> {
   const done = await turn(budgets.parallel);
   try {
-    return await unpackSheets(await parseInChildProcess(bytes, budgets));
+    return packedSheets(await parseInChildProcess(bytes, budgets));
   } finally {
     done();
   }

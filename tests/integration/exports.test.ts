@@ -113,6 +113,17 @@ describe("困难职工台账 (archive export)", () => {
     expect(row.getCell(12).value).toBe(1);
     expect(row.getCell(13).value).toBe(512.34);
     expect(row.getCell(13).numFmt).toBe("#,##0.00");
+    // 建档时间 and 更新时间: the file's instants as Beijing wall-clock time (UTC+8), to the minute.
+    const stored = await prisma.householdFile.findFirstOrThrow({ where: { fileNumber }, select: { openedAt: true, updatedAt: true } });
+    const beijingMinute = (at: Date) => Math.floor((at.getTime() + 8 * 3_600_000) / 60_000) * 60_000;
+    for (const [column, at] of [
+      [14, stored.openedAt!],
+      [16, stored.updatedAt],
+    ] as const) {
+      const cell = row.getCell(column);
+      expect(cell.numFmt).toBe("yyyy-mm-dd hh:mm");
+      expect(Math.abs((cell.value as Date).getTime() - beijingMinute(at))).toBeLessThan(1_000);
+    }
     expect(sheet.getRow(6).getCell(1).value).toBeNull();
 
     const started = await prisma.auditEvent.findFirstOrThrow({ where: { action: "archive.export", actorId: lzCaseworker.userId }, orderBy: { id: "desc" } });
