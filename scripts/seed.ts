@@ -19,6 +19,13 @@
 // file_person, file numbers are reserved from file_number_counter inside the load's one
 // transaction (so they continue after, and never collide with, numbers already issued), and
 // runs are serialised with an advisory lock.
+//
+// On a superuser connection (the embedded database's, or SEED_SUPERUSER_URL with DATABASE_URL) the
+// households load, like the ledger's, skips the per-row foreign-key probes and the BEFORE-row
+// triggers whose values it writes itself (publicity token, file_person.holds and .name) or whose
+// rule it checks set-based before COMMIT (maker–checker); every other trigger runs as for any
+// insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
+// start and the end, and the time of each phase (docs/benchmarks/2026-12-07-seed.md).
 import { randomInt } from "node:crypto";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
@@ -1148,7 +1155,13 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
   await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
 
   const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0, h.status, m.name ?? ""] as const));
-  await client.query(INSERT_PEOPLE, [people.map((p) => p[0]), people.map((p) => p[1]), people.map((p) => p[2]), people.map((p) => p[3]), people.map((p) => p[4])]);
+  await client.query(INSERT_PEOPLE, [
+    people.map((p) => p[0]),
+    people.map((p) => p[1]),
+    people.map((p) => p[2]),
+    people.map((p) => p[3]),
+    people.map((p) => p[4]),
+  ]);
 
   const events = batch.flatMap((h) => h.events.map((e) => ({ fileId: h.id, ...e })));
   await client.query(INSERT_EVENTS, [
@@ -1170,12 +1183,7 @@ const LOADED_TABLES = ["household_file", "file_person", "filing_event", "tier_de
 // BEFORE-row triggers whose work the load does itself (INSERT_FILES and INSERT_PEOPLE write the
 // values they would set) or checks set-based after the last batch (the maker–checker rule). As
 // the owner they run per row and set the same values.
-const DONE_BY_LOADER = new Set([
-  "household_file_publicity_token_on_insert",
-  "file_person_set_holds",
-  "file_person_set_name",
-  "filing_event_not_by_submitter",
-]);
+const DONE_BY_LOADER = new Set(["household_file_publicity_token_on_insert", "file_person_set_holds", "file_person_set_name", "filing_event_not_by_submitter"]);
 
 /**
  * On a superuser connection, the load's transaction runs with `session_replication_role = replica`:
@@ -1313,7 +1321,10 @@ async function loadLedgerAsSuperuser(db: Awaited<ReturnType<typeof openDatabase>
 }
 
 /** The machine and its load average (1, 5, 15 min): timings are only comparable on the same machine at a similar load. */
-const machine = () => `${cpus()[0]?.model ?? "?"}，${cpus().length} 核，负载 ${loadavg().map((l) => l.toFixed(1)).join(" / ")}`;
+const machine = () =>
+  `${cpus()[0]?.model ?? "?"}，${cpus().length} 核，负载 ${loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" / ")}`;
 
 async function main() {
   const started = Date.now();
