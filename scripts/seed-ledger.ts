@@ -59,6 +59,11 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     return result;
   };
 
+  // Temporary tables (the load's plans, and report_ledger_people_rebuild()'s per-file periods:
+  // ~600 MB at 10M entries) live in the session's own buffers, 8 MB by default, so the rebuild
+  // wrote and re-read them through the disk. The setting only takes before the session's first
+  // temporary table, hence here, outside the transaction.
+  await sql.query("SET temp_buffers = '1GB'");
   await sql.query("BEGIN");
   try {
     await sql.query("SET LOCAL synchronous_commit = off");
@@ -322,6 +327,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
 
     for (const t of kept) await sql.query(`ALTER TABLE ${t.tbl} ENABLE TRIGGER ${t.name}`);
     for (const index of secondary) await step(`重建索引 ${index.name.slice(0, 30)}`, index.def);
+    // The rebuilds group the whole ledger (report_ledger_people_rebuild: millions of file-months):
+    // with more memory per sort and hash they stay in memory instead of spilling to disk.
+    await sql.query("SET LOCAL work_mem = '512MB'");
     for (const f of rebuilds) await step(`重建 ${f}`, `SELECT ${f}()`);
     // As the owner the report trigger ran for each month's statement, and a statement of more than
     // 1,000 entries leaves its report upkeep pending (migration 0046): folded here, in the load's
