@@ -2,24 +2,35 @@
 // wider than the phone, and every dialog's confirm button can be seen and reached. A page added
 // later is one line in PAGES; a dialog of the file page one line in FILE_DIALOGS. Screenshots
 // under test-results/screens/phone-*.png; axe-core on every page (0 serious or critical).
+// The checks are independent of each other: both workers of the shared project share them
+// (parallel mode), each worker with one signed-in phone page per user.
 import AxeBuilder from "@axe-core/playwright";
 import type { Browser, BrowserContext, Page } from "@playwright/test";
-import { createOpenFile, expect, loginAs, sql, test } from "./support/fixtures";
+import pg from "pg";
+import { createOpenFile, databaseUrl, expect, loginAs, sql, test } from "./support/fixtures";
+
+test.describe.configure({ mode: "parallel" });
 
 const PHONE = { width: 390, height: 844 };
 
 let fileId = "";
 const contexts = new Map<string, BrowserContext>();
+const pages = new Map<string, Page>();
 
-/** One signed-in phone browser per user, shared by every check of this file. */
+/** One signed-in phone page per user, reused by every check of this file that this worker runs. */
 async function phonePage(browser: Browser, username: string): Promise<Page> {
-  let context = contexts.get(username);
-  if (!context) {
-    context = await browser.newContext({ viewport: PHONE, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: true, hasTouch: true });
-    await loginAs(context, username);
-    contexts.set(username, context);
+  let page = pages.get(username);
+  if (!page || page.isClosed()) {
+    let context = contexts.get(username);
+    if (!context) {
+      context = await browser.newContext({ viewport: PHONE, locale: "zh-CN", timezoneId: "Asia/Shanghai", isMobile: true, hasTouch: true });
+      await loginAs(context, username);
+      contexts.set(username, context);
+    }
+    page = await context.newPage();
+    pages.set(username, page);
   }
-  return context.newPage();
+  return page;
 }
 
 async function horizontalOverflow(page: Page): Promise<number> {
@@ -96,13 +107,23 @@ const FILE_DIALOGS: Array<{ button: string; dialog: string; confirm: string }> =
 ];
 
 test.beforeAll(async () => {
-  // Once per run, also when a failed check restarts the worker.
-  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '欧阳建军' AND status = 'OPEN' LIMIT 1");
-  if (existing) {
-    fileId = existing.id;
-    return;
+  // Once per run, also when a failed check restarts the worker, and by one of the two workers:
+  // both run this, and the lock makes the second wait and find the first one's file (one open
+  // file per person).
+  const lock = new pg.Client({ connectionString: databaseUrl() });
+  await lock.connect();
+  try {
+    await lock.query("SELECT pg_advisory_lock(hashtext('e2e phone-width file'))");
+    fileId = await phoneFile();
+  } finally {
+    await lock.end();
   }
-  fileId = await createOpenFile({
+});
+
+async function phoneFile(): Promise<string> {
+  const [existing] = await sql<{ id: string }>("SELECT id FROM household_file WHERE holder_name = '欧阳建军' AND status = 'OPEN' LIMIT 1");
+  if (existing) return existing.id;
+  const id = await createOpenFile({
     orgCode: "GSLZ",
     holderName: "欧阳建军",
     holderId: "620102198503160509",
@@ -113,13 +134,14 @@ test.beforeAll(async () => {
   await sql(
     `INSERT INTO recheck (file_id, episode, check_date, visitors, recorded_by_id, figures, per_capita_monthly_fen, suggested_tier, tier_at_check, outcome, finding, note)
      SELECT $1, 1, current_date - 30, '王静、社区网格员、街道工会干事', id, '{}', 20000, 'DEEP', 'DEEP', 'CONFIRM', 'ACCURATE', '入户核实：配偶每周透析三次，家中无其他劳动力，收入仅低保' FROM app_user WHERE username = 'lz_caseworker'`,
-    [fileId],
+    [id],
   );
   await sql(
     "INSERT INTO visit (file_id, visit_date, visitors, findings, recorded_by_id) SELECT $1, current_date - 3, '王静、李明', '配偶透析，每周三次', id FROM app_user WHERE username = 'lz_caseworker'",
-    [fileId],
+    [id],
   );
-});
+  return id;
+}
 
 test.afterAll(async () => {
   for (const context of contexts.values()) await context.close();
@@ -133,7 +155,6 @@ for (const { name, user, path } of PAGES) {
     expect(await horizontalOverflow(page), `${name} is wider than the phone`).toBeLessThanOrEqual(0);
     expect(await seriousViolations(page)).toEqual([]);
     await page.screenshot({ path: `test-results/screens/phone-${name}.png`, fullPage: true });
-    await page.close();
   });
 }
 
