@@ -354,18 +354,21 @@ async function recentUnusual(db: TScopedDb, today: string, largeFen: number) {
       where: { entryDate: { gte: sinceDay }, capOverrideReason: { not: null } },
       orderBy: newest,
       take: RECENT_RECORDS,
+      relationLoadStrategy: "join",
       select: RECENT_SELECT,
     }),
     db.ledgerEntry.findMany({
       where: { entryDate: { gte: sinceDay }, reversesEntryId: { not: null } },
       orderBy: newest,
       take: RECENT_RECORDS,
+      relationLoadStrategy: "join",
       select: RECENT_SELECT,
     }),
     db.ledgerEntry.findMany({
       where: { entryDate: { gte: sinceDay }, file: { status: "OBSERVATION" } },
       orderBy: newest,
       take: RECENT_RECORDS,
+      relationLoadStrategy: "join",
       select: RECENT_SELECT,
     }),
     db.$queryRaw<Array<{ id: string }>>`
@@ -383,7 +386,7 @@ async function recentUnusual(db: TScopedDb, today: string, largeFen: number) {
       ) k ORDER BY k.entry_date DESC, k.id DESC LIMIT ${RECENT_RECORDS}`,
   ]);
   const large = largeIds.length
-    ? await db.ledgerEntry.findMany({ where: { id: { in: largeIds.map((r) => r.id) } }, orderBy: newest, select: RECENT_SELECT })
+    ? await db.ledgerEntry.findMany({ where: { id: { in: largeIds.map((r) => r.id) } }, orderBy: newest, relationLoadStrategy: "join", select: RECENT_SELECT })
     : [];
   const byId = new Map([...capped, ...reversed, ...observed, ...large].map((e) => [e.id, e]));
   return [...byId.values()].sort((a, b) => b.entryDate.getTime() - a.entryDate.getTime() || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)).slice(0, RECENT_RECORDS);
