@@ -284,7 +284,7 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
   const stack: Array<{ block: number; opened: number; opensBlock: boolean; derivedContext: boolean }> = [];
   let block = 0;
   const references: TReference[] = [];
-  const covers: Array<{ name: string; block: number }> = [];
+  const covers: Array<{ name: string; column: string; block: number }> = [];
   const equalities: Array<{ block: number; left: TColumn; right: TColumn }> = [];
   const inLists: Array<{ block: number; left: TColumn; inner: number }> = [];
   const declared: Array<{ name: string; block: number }> = [];
@@ -330,7 +330,7 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
       if (t.text.startsWith(IN_SCOPE_MARK)) {
         const column = t.text.slice(IN_SCOPE_MARK.length, -2).trim().replaceAll('"', "").toLowerCase();
         const dot = column.lastIndexOf(".");
-        covers.push({ name: dot < 0 ? "" : column.slice(0, dot).split(".").pop()!, block });
+        covers.push({ name: dot < 0 ? "" : column.slice(0, dot).split(".").pop()!, column: column.slice(dot + 1), block });
         // The fragment's own text (the subtree's subquery) is the check's, not the statement's.
         let depth = 1;
         while (depth > 0 && ++i < tokens.length) {
@@ -453,6 +453,7 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
 
   const covered = new Set<TReference>();
   const coveredValueBlocks = new Set<number>();
+  const derivedCovers: Array<{ r: TReference; column: string }> = [];
   for (const c of covers) {
     if (c.name === "") {
       // A bare column: the block's one unaliased table, or a parameter when the block names no table.
@@ -463,6 +464,10 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
     }
     const r = resolve(c.name, c.block);
     if (r) covered.add(r);
+    // A fragment on a derived table's scope column (`(SELECT f.organisation_id … FROM household_file f
+    // …) f WHERE <in-scope: f.organisation_id>`): only the body's rows in scope come out of it, so a
+    // body of that one table is covered (a lookup fenced by OFFSET 0, filtered outside).
+    if (r?.inner !== undefined) derivedCovers.push({ r, column: c.column });
   }
   const keyOf = (r: TReference, column: string) => SCOPE_KEYS[tableOf(r)]?.[column];
   const onlyKey = (r: TReference, column: string) => {
@@ -478,6 +483,13 @@ export function checkStatementScope(sql: string, scopedTables: ReadonlySet<strin
     // A derived table or CTE over rows of `target` in scope: its columns compared to a key are that row's id.
     return (column2 === "id" && tableOf(b) === target) || onlyKey(b, column2) === target || (b.inner !== undefined && tableOf(b) === target);
   };
+
+  for (const { r, column } of derivedCovers) {
+    // Only a body of one table (no join, no other FROM item) surely gives the column its rows.
+    const body = references.filter((y) => y.block === r.inner);
+    const only = body.length === 1 ? body[0]! : undefined;
+    if (only && only.inner === undefined && SCOPE_KEYS[only.table]?.[column] && SCOPE_KEYS[only.table]?.[column] === keyOf(r, column)) covered.add(only);
+  }
 
   const scoped = references.filter(isScoped);
   let grew = true;

@@ -94,6 +94,17 @@ describe("the statement check", () => {
     });
   });
 
+  it("covers a fenced lookup by the fragment on its scope column outside the fence, and nothing else", () => {
+    // The archive's member-name search (issue 28): the GIN lookup alone behind OFFSET 0, the scope outside.
+    const fenced = (body: string, outside: string) =>
+      `SELECT h.id FROM (SELECT f.id FROM (SELECT f.id, f.organisation_id FROM ${body} OFFSET 0) f WHERE ${outside} LIMIT 21) page JOIN household_file h ON h.id = page.id JOIN organisation o ON o.id = h.organisation_id`;
+    expect(refused(fenced("household_file f WHERE f.data @> $2", ORG_FRAGMENT("f.organisation_id")))).toEqual({ ok: true });
+    // Planted: no fragment outside; a fragment on a column that is not the scope key; a second table in the fence.
+    expect(refused(fenced("household_file f WHERE f.data @> $2", "f.id IS NOT NULL"))).toMatchObject({ ok: false, table: "household_file" });
+    expect(refused(fenced("household_file f WHERE f.data @> $2", ORG_FRAGMENT("f.id")))).toMatchObject({ ok: false, table: "household_file" });
+    expect(refused(fenced("household_file f, ledger_entry e WHERE f.data @> $2", ORG_FRAGMENT("f.organisation_id")))).toMatchObject({ ok: false });
+  });
+
   it("lets through what is declared, where it is declared, and never reads strings or comments as tables", () => {
     expect(refused("SELECT 1 /* unscoped: the national calendar */ FROM household_file")).toEqual({ ok: true });
     const declared = (where: string) =>
