@@ -259,7 +259,9 @@ async function requiredKindsFor(tx: TScopedTx, file: TRuleInputs, onDate: string
 export async function requiredEvidenceKinds(actor: TActor, fileId: string): Promise<EvidenceKind[]> {
   const db = scopedDb(actor) as unknown as TScopedTx;
   // The scoped read of the causes is the scope check too (the household page waited for two reads before).
-  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: RULE_INPUTS });
+  // Joined: the organisation's region comes in the same statement (scopedDb reads relations as a
+  // second statement unless asked), so the evidence reminder is two round trips, not three.
+  const file = await db.householdFile.findUnique({ where: { id: fileId }, relationLoadStrategy: "join", select: RULE_INPUTS });
   if (!file) throw new NotFoundError(FILE_NOT_FOUND);
   return requiredKindsFor(db, file, todayInShanghai());
 }
