@@ -1,5 +1,5 @@
 import "server-only";
-import { getServerSession } from "next-auth";
+import { decode } from "next-auth/jwt";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
@@ -45,10 +45,60 @@ export async function signInNoticeOfRequest(sessionId: string): Promise<number |
   return (await sessionRow(sessionId))?.failedSignIns ?? null;
 }
 
+/** next-auth's name for its session cookie (lib/auth/options.ts decides whether it is Secure). */
+export function sessionCookieName(secure: boolean): string {
+  return secure ? "__Secure-next-auth.session-token" : "next-auth.session-token";
+}
+
+/**
+ * The user_session id carried by the request's next-auth cookie, or null when there is none or it
+ * does not decrypt with this secret (forged, another installation's, or past its maxAge: jose
+ * checks exp). This is what getServerSession gave us, without the rest of its work on every page:
+ * it ran next-auth's whole session route — option checks, a CSRF token, the JWT decrypted, the
+ * callbacks, and a fresh JWT encrypted for a cookie a server component cannot set (issue 28, the
+ * page's own cost). next-auth splits a cookie over 4 KB into name.0, name.1, …; ours holds only
+ * the id, but the parts are joined the way next-auth joins them.
+ */
+export async function sessionIdFromCookies(
+  read: (name: string) => string | undefined,
+  names: string[],
+  secure: boolean,
+  secret: string,
+): Promise<string | null> {
+  const name = sessionCookieName(secure);
+  const token =
+    read(name) ??
+    (names
+      .filter((n) => n.startsWith(`${name}.`))
+      .sort((a, b) => Number(a.slice(name.length + 1)) - Number(b.slice(name.length + 1)))
+      .map((n) => read(n) ?? "")
+      .join("") ||
+      undefined);
+  if (!token) return null;
+  try {
+    const payload = await decode({ token, secret });
+    return typeof payload?.sid === "string" ? payload.sid : null;
+  } catch {
+    return null;
+  }
+}
+
+function authSecret(): string {
+  const secret = authOptions.secret ?? process.env.NEXTAUTH_SECRET;
+  // As next-auth itself refuses to run without one; npm start sets it from the data directory's secrets.
+  if (!secret) throw new Error("NEXTAUTH_SECRET is not set (scripts/start.ts sets it from the data directory's secrets)");
+  return secret;
+}
+
 /** The signed-in user for this request, checked against the database; null if there is none. */
 export const getActor = cache(async (): Promise<TActor | null> => {
-  const session = (await getServerSession(authOptions)) as { sid?: string } | null;
-  const sessionId = session?.sid;
+  const jar = await cookies();
+  const sessionId = await sessionIdFromCookies(
+    (name) => jar.get(name)?.value,
+    jar.getAll().map((c) => c.name),
+    authOptions.useSecureCookies === true,
+    authSecret(),
+  );
   if (!sessionId) return null;
   const row = await sessionRow(sessionId);
   if (!row) return null;

@@ -11,7 +11,7 @@ import { todayInShanghai } from "@/lib/format/datetime";
 import { inForceOn, pickByChain, regionChain } from "@/lib/policy/regions";
 import { canDeleteEvidence, canUploadEvidence, mayHandleEvidence } from "@/lib/filing/rules";
 import { enforce } from "@/lib/errors/domain-error";
-import type { EvidenceKind, FileStatus } from "@/lib/generated/prisma/enums";
+import type { EvidenceKind, FileStatus, HardshipCause } from "@/lib/generated/prisma/enums";
 import { evidenceContentProblem } from "./inspect";
 import { pausePoint } from "@/lib/testing/pause-point";
 import { REQUIRED_EVIDENCE_KINDS, type TDeleteEvidenceInput, type TUploadEvidenceInput } from "./schemas";
@@ -232,11 +232,15 @@ export async function missingRequiredEvidence(tx: TScopedTx, fileId: string, onD
   return required.filter((kind) => !kinds.has(kind));
 }
 
+// What of a file decides the evidence it requires: its causes and its region's rules.
+const RULE_INPUTS = { mainCause: true, secondaryCauses: true, organisation: { select: { regionCode: true } } } as const;
+type TRuleInputs = { mainCause: HardshipCause | null; secondaryCauses: HardshipCause[]; organisation: { regionCode: string } };
+
 async function requiredKindsOf(tx: TScopedTx, fileId: string, onDate: string): Promise<EvidenceKind[]> {
-  const file = await tx.householdFile.findUniqueOrThrow({
-    where: { id: fileId },
-    select: { mainCause: true, secondaryCauses: true, organisation: { select: { regionCode: true } } },
-  });
+  return requiredKindsFor(tx, await tx.householdFile.findUniqueOrThrow({ where: { id: fileId }, select: RULE_INPUTS }), onDate);
+}
+
+async function requiredKindsFor(tx: TScopedTx, file: TRuleInputs, onDate: string): Promise<EvidenceKind[]> {
   const causes = [...(file.mainCause ? [file.mainCause] : []), ...file.secondaryCauses];
   const chain = regionChain(file.organisation.regionCode, "");
   const rules = causes.length ? await tx.causeEvidenceRule.findMany({ where: { cause: { in: causes }, regionCode: { in: chain }, ...inForceOn(onDate) } }) : [];
@@ -254,9 +258,12 @@ async function requiredKindsOf(tx: TScopedTx, fileId: string, onDate: string): P
 /** The kinds a submission of this file would require today (for the evidence panel's reminder). */
 export async function requiredEvidenceKinds(actor: TActor, fileId: string): Promise<EvidenceKind[]> {
   const db = scopedDb(actor) as unknown as TScopedTx;
-  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: { id: true } });
+  // The scoped read of the causes is the scope check too (the household page waited for two reads before).
+  // Joined: the organisation's region comes in the same statement (scopedDb reads relations as a
+  // second statement unless asked), so the evidence reminder is two round trips, not three.
+  const file = await db.householdFile.findUnique({ where: { id: fileId }, relationLoadStrategy: "join", select: RULE_INPUTS });
   if (!file) throw new NotFoundError(FILE_NOT_FOUND);
-  return requiredKindsOf(db, fileId, todayInShanghai());
+  return requiredKindsFor(db, file, todayInShanghai());
 }
 
 /** missingRequiredEvidence as the DomainError a submission shows; same rules for where to call it. */

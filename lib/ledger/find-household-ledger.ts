@@ -19,10 +19,11 @@ const AID_TYPES = Object.keys(AID_TYPE_LABELS) as AidType[];
 export async function householdLedger(actor: TActor, fileId: string) {
   assertRole(actor, ...LEDGER_READERS);
   const db = scopedDb(actor);
-  const file = await db.householdFile.findUnique({ where: { id: fileId }, select: { id: true, data: true } });
-  if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
-  const members = membersOf(file.data);
-  const [account, entries, pending, totals] = await Promise.all([
+  // The file (scope check, and its members for the students' names) is read beside its records, not
+  // before them: each of those reads is scoped on its own, so a file out of scope finds nothing
+  // there either, and the page waits for one round trip instead of two (issue 28).
+  const [file, account, entries, pending, totals] = await Promise.all([
+    db.householdFile.findUnique({ where: { id: fileId }, select: { id: true, data: true } }),
     db.bankAccount.findFirst({ where: { fileId, supersededAt: null }, select: { id: true, bankName: true, accountNumber: true, accountHolder: true } }),
     // Joined: the four relations are one statement, not four more after this one (issue 28).
     db.ledgerEntry.findMany({
@@ -48,6 +49,8 @@ export async function householdLedger(actor: TActor, fileId: string) {
       SELECT extract(year FROM entry_date)::int AS year, aid_type::text, SUM(amount_fen)::bigint AS total, COUNT(*)::bigint AS entries
         FROM ledger_entry WHERE file_id = ${fileId}::uuid AND ${db.$fileInScope(Prisma.sql`file_id`)} GROUP BY 1, 2 ORDER BY 1 DESC, 2`,
   ]);
+  if (!file) throw new NotFoundError("档案不存在，或不在您的管辖范围内。");
+  const members = membersOf(file.data);
   return {
     account: account && { id: account.id, bankName: account.bankName, accountHolder: account.accountHolder, masked: maskAccountNumber(account.accountNumber) },
     entries: entries.map((e) => ({

@@ -1,11 +1,12 @@
 // Guards sign-in: argon2id passwords, the audit row for every attempt, and sessions that die with
 // their user's changes. The answers and delays after failures (issue 22 §5) are guarded in
 // sign-in-delays.test.ts.
+import { encode } from "next-auth/jwt";
 import { beforeAll, describe, expect, it } from "vitest";
 import { authConfig } from "@/lib/auth/config";
 import { signIn } from "@/lib/auth/sign-in";
 import { usesHttps } from "@/lib/auth/options";
-import { sessionProblem } from "@/lib/auth/session";
+import { sessionIdFromCookies, sessionProblem } from "@/lib/auth/session";
 import { prisma } from "@/lib/db/client";
 import { setUserActive, setUserRoles } from "@/lib/users/manage-users";
 import { actorFor, createTestUser, seedDemo } from "../support/factories";
@@ -85,5 +86,38 @@ describe("sessions", () => {
     expect(afterDisable.active).toBe(false);
     const audit = await prisma.auditEvent.findMany({ where: { entityId: user.id }, orderBy: { id: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["user.roles", "user.disable"]);
+  });
+});
+
+describe("the session cookie's id, read without next-auth's session route (issue 28)", () => {
+  const secret = "vitest-secret-0123456789abcdef0123456789abcdef";
+  const read = (jar: Map<string, string>, secure = false) => sessionIdFromCookies((name) => jar.get(name), [...jar.keys()], secure, secret);
+
+  it("reads the id from the cookie next-auth sets, under its plain or Secure name, and from its parts", async () => {
+    const token = await encode({ token: { sid: "0193a6f0-1111-7000-8000-000000000001" }, secret });
+    expect(await read(new Map([["next-auth.session-token", token]]))).toBe("0193a6f0-1111-7000-8000-000000000001");
+    // Over https next-auth only sets and reads the __Secure- name; the plain one is someone else's.
+    expect(await read(new Map([["next-auth.session-token", token]]), true)).toBeNull();
+    expect(await read(new Map([["__Secure-next-auth.session-token", token]]), true)).toBe("0193a6f0-1111-7000-8000-000000000001");
+    // A cookie split into parts (next-auth does so above 4 KB), listed out of order.
+    const parts = new Map([
+      ["next-auth.session-token.1", token.slice(60)],
+      ["next-auth.session-token.0", token.slice(0, 60)],
+    ]);
+    expect(await read(parts)).toBe("0193a6f0-1111-7000-8000-000000000001");
+    expect(await read(new Map())).toBeNull();
+  });
+
+  it("finds nobody in a cookie of another secret, a tampered or expired one, or one without an id", async () => {
+    const other = await encode({ token: { sid: "a" }, secret: "another-installation-secret-0123456789abcdef" });
+    expect(await read(new Map([["next-auth.session-token", other]]))).toBeNull();
+    const token = await encode({ token: { sid: "a" }, secret });
+    const tampered = `${token.slice(0, -3)}${token.endsWith("AAA") ? "BBB" : "AAA"}`;
+    expect(await read(new Map([["next-auth.session-token", tampered]]))).toBeNull();
+    // Past its maxAge (and jose's 15 s of tolerance): as getServerSession, nobody is signed in.
+    const expired = await encode({ token: { sid: "a" }, secret, maxAge: -60 });
+    expect(await read(new Map([["next-auth.session-token", expired]]))).toBeNull();
+    expect(await read(new Map([["next-auth.session-token", await encode({ token: {}, secret })]]))).toBeNull();
+    expect(await read(new Map([["next-auth.session-token", "not-a-token"]]))).toBeNull();
   });
 });

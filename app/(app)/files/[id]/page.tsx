@@ -77,20 +77,25 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   const actor = await requirePageActor(...SECTION_ROLES.archive);
   const { id } = await params;
   if (!isUuid(id)) notFound();
-  const file = await getFile(actor, id).catch((error) => {
+  // Every section's read starts with the file's own (issue 28: one round trip instead of two before
+  // the page can render). Each domain function checks the scope itself, so a file out of scope or
+  // missing gives nothing away: getFile's NotFoundError (or any section's) turns into the 404, and
+  // what the other reads found is dropped with it.
+  const [file, evidence, followUp, requiredKinds, publicVisits, warnings, referrals, ledger] = await Promise.all([
+    getFile(actor, id),
+    listEvidence(actor, id),
+    getFileFollowUp(actor, id),
+    requiredEvidenceKinds(actor, id),
+    findPublicVisits(actor, id),
+    findFileWarnings(actor, id),
+    findFileReferrals(actor, id),
+    householdLedger(actor, id),
+  ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
   });
-  const [evidence, followUp, requiredKinds, civilRuns, publicVisits, warnings, referrals, ledger] = await Promise.all([
-    listEvidence(actor, file.id),
-    getFileFollowUp(actor, file.id),
-    requiredEvidenceKinds(actor, file.id),
-    ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? findRunsCoveringFile(actor, file.id) : Promise.resolve([]),
-    findPublicVisits(actor, file.id),
-    findFileWarnings(actor, file.id),
-    findFileReferrals(actor, file.id),
-    householdLedger(actor, file.id),
-  ]);
+  // Only a file waiting for its civil-affairs check offers runs to cite (rare: read after the file).
+  const civilRuns = ["SUBMITTED", "REVIEWED", "PUBLICITY"].includes(file.status) ? await findRunsCoveringFile(actor, file.id) : [];
   const today = todayInShanghai();
   const { data } = file;
   const figures = householdFigures(data);
