@@ -286,11 +286,18 @@ describe("专款专用", () => {
         [lanzhou, lanzhouCounty, lzCaseworker.userId, today],
       ),
     ).rejects.toThrow(/may not pay aid type/);
+    // The entry carries a real source (a request the rule allows), so that only 专款专用 — now a
+    // statement trigger, checked after the row's own CHECKs — can refuse it.
+    const allowed = await sql.query<{ id: string }>(
+      `INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id)
+       VALUES (gen_random_uuid(), $1, $2, 'MEDICAL', 'DONATION', 100, $4, 'x', $3) RETURNING id`,
+      [lanzhou, lanzhouCounty, lzCaseworker.userId, today],
+    );
     await expect(
       sql.query(
-        `INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id)
-         VALUES ($1, $2, 'LIVING', 'WARMTH_FUND', 100, $5, 'x', $3, $4)`,
-        [lanzhouCounty, lanzhou, lzCaseworker.userId, lzOfficial.userId, today],
+        `INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, recorded_by_id, approved_by_id, disbursement_id)
+         VALUES ($1, $2, 'LIVING', 'WARMTH_FUND', 100, $5, 'x', $3, $4, $6)`,
+        [lanzhouCounty, lanzhou, lzCaseworker.userId, lzOfficial.userId, today, allowed.rows[0]!.id],
       ),
     ).rejects.toThrow(/may not pay aid type/);
   });
