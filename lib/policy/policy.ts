@@ -35,6 +35,22 @@ export async function policyValue(key: string, regionCode: string, onDate: strin
   return row.value.toNumber();
 }
 
+/** Several policy numbers in one read (the caseworker's workbench needs two; issue 28), each as policyValue finds it. */
+export async function policyValues<K extends string>(keys: readonly K[], regionCode: string, onDate: string): Promise<Record<K, number>> {
+  const chain = regionChain(regionCode, "");
+  const rows = await prisma.policyParameter.findMany({ where: { key: { in: [...keys] }, regionCode: { in: chain }, ...inForceOn(onDate) } });
+  const values = {} as Record<K, number>;
+  for (const key of keys) {
+    const row = pickByChain(
+      rows.filter((r) => r.key === key),
+      chain,
+    );
+    if (!row) throw new DomainError(`缺少政策参数 ${key}（${onDate}），请管理员先录入。`, "POLICY_MISSING");
+    values[key] = row.value.toNumber();
+  }
+  return values;
+}
+
 export type TTierPolicyInForce = TTierPolicy & { regionCode: string; dibaoRegionCode: string; onDate: string };
 
 export async function tierPolicy(regionCode: string, onDate: string): Promise<TTierPolicyInForce> {

@@ -26,6 +26,8 @@ export async function overdueReferrals(actor: TActor, today = todayInShanghai())
       where,
       orderBy: [{ dueDate: "asc" }, { id: "asc" }],
       take: 5,
+      // Joined: the file's name in this statement, not a second one (issue 28).
+      relationLoadStrategy: "join",
       select: { id: true, department: true, item: true, dueDate: true, file: { select: { id: true, holderName: true } } },
     }),
   ]);

@@ -62,7 +62,14 @@ export async function openWarningsSummary(actor: TActor) {
   const db = scopedDb(actor);
   const [count, newest] = await Promise.all([
     db.hardshipWarning.count({ where: { status: "OPEN" } }),
-    db.hardshipWarning.findMany({ where: { status: "OPEN" }, orderBy: [{ raisedOn: "desc" }, { raisedAt: "desc" }, { id: "asc" }], take: 5, select: SELECT }),
+    // Joined: the file, its union and who acted come in this statement, not three more (issue 28).
+    db.hardshipWarning.findMany({
+      where: { status: "OPEN" },
+      relationLoadStrategy: "join",
+      orderBy: [{ raisedOn: "desc" }, { raisedAt: "desc" }, { id: "asc" }],
+      take: 5,
+      select: SELECT,
+    }),
   ]);
   return { count, newest };
 }
