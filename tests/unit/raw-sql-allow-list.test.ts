@@ -108,7 +108,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   "lib/civil/act-on-result.ts": { count: 1, why: "FOR NO KEY UPDATE NOWAIT on the mismatch acted upon, with the scope fragment" },
   "lib/workbench/find-workbench.ts": {
     count: 5,
-    why: "the auditor's count of large payments (the paying organisation or the file's holder in scope, an index-only range) and the official's review steps (counts from household_file_tally, oldest dates from partial indexes); issue 28: the auditor's reversal count (paid here plus held here, as the large count, instead of Prisma's scope reading every reversal's household) and the newest large payments per union in scope (a LATERAL range of ledger_entry_organisation_cover_idx stopping after eight); the caseworker's file counts in one statement, the re-checks overdue and due soon from report_recheck_due instead of walking the province's due index",
+    why: "the auditor's count of large payments (the paying organisation or the file's holder in scope, an index-only range) and the official's review steps (counts from household_file_tally, oldest dates from partial indexes); issue 28: the auditor's reversal count (paid here plus held here, as the large count, instead of Prisma's scope reading every reversal's household) and the newest large payments per union in scope (a LATERAL range of ledger_entry_organisation_cover_idx stopping after eight) and, in the same statement, the newest reversals paid or held here; the caseworker's file counts in one statement, the re-checks overdue and due soon from report_recheck_due instead of walking the province's due index",
   },
   "lib/allocations/find-allocation-report.ts": {
     count: 1,
