@@ -1459,9 +1459,14 @@ async function main() {
     // The whole load is one transaction: all of it or, after a failure or Ctrl-C, none of it.
     // When it at least doubles the files, household_file's non-unique secondary indexes (the
     // archive's keyset and filter indexes, the name-search GIN indexes, …) are dropped inside it
-    // and built once at the end: a sort each instead of a random insert per index per file. The
-    // unique indexes stay (they are the one-file rules), and so do file_person's and
-    // filing_event's, which the rule triggers look up. DDL is transactional: a ROLLBACK brings
+    // and built once at the end: a sort each instead of a random insert per index per file. As the
+    // owner the unique indexes stay, and so do file_person's and filing_event's, which the rule
+    // triggers look up. On the superuser path no rule trigger looks anything up, so file_person's,
+    // filing_event's and tier_decision's go too, and so do the unique indexes that back no
+    // constraint (一人一档's file_person_one_active_file and household_file_one_file_per_holder,
+    // keyed by random resident ids): DROP INDEX locks the table until COMMIT, so nothing else
+    // writes meanwhile, and CREATE UNIQUE INDEX at the end refuses any duplicate, which rolls the
+    // whole load back. Primary keys and constraints stay. DDL is transactional: a ROLLBACK brings
     // them back untouched.
     // On a superuser connection (the embedded database's, or SEED_SUPERUSER_URL) the per-row
     // foreign-key probes and four BEFORE-row triggers are skipped and checked set-based at the end
@@ -1489,11 +1494,14 @@ async function main() {
       HOUSEHOLDS >= before!.files
         ? await load.query<{ name: string; def: string }>(
             `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'household_file'::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`,
+            WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisprimary AND (NOT i.indisunique OR $2)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) ORDER BY 1`,
+            [bypass ? ["household_file", "file_person", "filing_event", "tier_decision"] : ["household_file"], bypass !== null],
           )
         : { rows: [] as { name: string; def: string }[] };
     for (const index of secondary) await load.query(`DROP INDEX ${index.name}`);
-    if (secondary.length) console.log(`暂时移除 household_file 的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
+    if (secondary.length)
+      console.log(`暂时移除${bypass ? "档案、成员、流程与梯度表" : " household_file "}的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
 
     // Approval dates from 2021 to a week ago, sorted so file numbers follow approval order.
     const firstDay = dayOf("2021-01-04");

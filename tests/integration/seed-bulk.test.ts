@@ -160,7 +160,19 @@ async function ledgerDifferences() {
   return { daily, report, people };
 }
 
+const LOADED = ["household_file", "file_person", "filing_event", "tier_decision"];
+const indexes = async (client: pg.Client) =>
+  (await client.query<{ def: string }>("SELECT indexdef AS def FROM pg_indexes WHERE tablename = ANY ($1) ORDER BY indexname", [LOADED])).rows.map(
+    (r) => r.def,
+  );
+let indexesBefore: string[] = [];
+
 beforeAll(async () => {
+  // The superuser load drops the secondary and constraint-less unique indexes and builds them again.
+  const probe = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await probe.connect();
+  indexesBefore = await indexes(probe);
+  await probe.end();
   const run = await runSeed(["--households", String(HOUSEHOLDS), "--ledger-entries", String(LEDGER_ENTRIES), "--seed", "20261202"], true);
   output = run.output;
   if (run.code !== 0) throw new Error(`npm run seed exited with ${run.code}:\n${output}`);
@@ -184,6 +196,10 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(numbers.approved).toBeGreaterThan(0);
     expect(numbers.numbered).toBe(numbers.approved);
     expect(numbers.distinct).toBe(numbers.numbered);
+    // Every index of the loaded tables is back as it was, the one-file rules among them.
+    expect(indexesBefore.length).toBeGreaterThan(20);
+    expect(await indexes(sql)).toEqual(indexesBefore);
+    expect(indexesBefore.join("\n")).toContain("UNIQUE INDEX file_person_one_active_file");
     // 一人一档: nobody is held by two files.
     const [twice] = await rows<{ n: number }>(
       "SELECT count(*)::int AS n FROM (SELECT resident_id FROM file_person WHERE holds GROUP BY 1 HAVING count(*) > 1) d",
