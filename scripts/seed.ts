@@ -23,8 +23,9 @@
 // On a superuser connection (the embedded database's, or SEED_SUPERUSER_URL with DATABASE_URL) the
 // households load, like the ledger's, skips the per-row foreign-key probes and the BEFORE-row
 // triggers whose values it writes itself (publicity token, file_person.holds and .name) or whose
-// rule it checks set-based before COMMIT (maker–checker); every other trigger runs as for any
-// insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
+// rule it checks set-based before COMMIT (maker–checker), and the five report/tally statement
+// triggers, whose grouped upserts it runs once over all its files (UPKEEP); any other INSERT
+// trigger runs as for any insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
 // start and the end, and the time of each phase (docs/benchmarks/2026-12-07-seed.md).
 import { randomInt } from "node:crypto";
 import { cpus, loadavg } from "node:os";
