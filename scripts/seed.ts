@@ -23,8 +23,9 @@
 // On a superuser connection (the embedded database's, or SEED_SUPERUSER_URL with DATABASE_URL) the
 // households load, like the ledger's, skips the per-row foreign-key probes and the BEFORE-row
 // triggers whose values it writes itself (publicity token, file_person.holds and .name) or whose
-// rule it checks set-based before COMMIT (maker–checker); every other trigger runs as for any
-// insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
+// rule it checks set-based before COMMIT (maker–checker), and the five report/tally statement
+// triggers, whose grouped upserts it runs once over all its files (UPKEEP); any other INSERT
+// trigger runs as for any insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
 // start and the end, and the time of each phase (docs/benchmarks/2026-12-07-seed.md).
 import { randomInt } from "node:crypto";
 import { cpus, loadavg } from "node:os";
@@ -1091,7 +1092,7 @@ RETURNING organisation_id, year, last_value`;
 
 const pgArray = (values: readonly string[]) => `{${values.join(",")}}`;
 
-async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ people: number; events: number }> {
+async function writeBatch(client: pg.Client, batch: THousehold[], tracked: boolean): Promise<{ people: number; events: number }> {
   // File numbers in approval order within each organisation and year.
   const numbered = batch.filter((h) => h.approvalYear !== null).sort((a, b) => a.approvedAt!.localeCompare(b.approvedAt!));
   const groups = new Map<string, THousehold[]>();
@@ -1153,6 +1154,7 @@ async function writeBatch(client: pg.Client, batch: THousehold[]): Promise<{ peo
   ]);
 
   await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
+  if (tracked) await client.query("INSERT INTO seed_loaded_file (id) SELECT unnest($1::uuid[])", [batch.map((h) => h.id)]);
 
   const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0, h.status, m.name ?? ""] as const));
   await client.query(INSERT_PEOPLE, [
@@ -1184,14 +1186,24 @@ const LOADED_TABLES = ["household_file", "file_person", "filing_event", "tier_de
 // values they would set) or checks set-based after the last batch (the maker–checker rule). As
 // the owner they run per row and set the same values.
 const DONE_BY_LOADER = new Set(["household_file_publicity_token_on_insert", "file_person_set_holds", "file_person_set_name", "filing_event_not_by_submitter"]);
+// AFTER-statement INSERT triggers that keep the report and tally tables: each adds its statement's
+// rows to grouped counts, so the same grouped upsert once over all the load's rows leaves the same
+// counts (UPKEEP below). At 1M households they cost 500 × (5 upserts over a transition table).
+const REDONE_AFTER = new Set([
+  "household_file_tally_insert",
+  "household_file_report_insert",
+  "household_file_report_now_insert",
+  "household_file_report_due_insert",
+  "filing_event_report_approval",
+]);
 
 /**
  * On a superuser connection, the load's transaction runs with `session_replication_role = replica`:
- * no per-row foreign-key probes and none of the BEFORE-row triggers above. Every other trigger of
- * the loaded tables (the statement triggers that keep household_file_tally, the report tables,
- * report_recheck_due, … and any a later migration adds) is switched to ENABLE ALWAYS for the
- * transaction and keeps its table exactly as for any insert. Returns what to undo before COMMIT,
- * or null as the owner (every check per row, as before).
+ * no per-row foreign-key probes and no triggers. The INSERT triggers of the loaded tables are
+ * either done by the loader (DONE_BY_LOADER, REDONE_AFTER) or, if a later migration adds one the
+ * loader does not know, switched to ENABLE ALWAYS for the transaction so it keeps its table as for
+ * any insert. Triggers on UPDATE, DELETE or TRUNCATE never fire on this insert-only load. Returns
+ * what to undo before COMMIT, or null as the owner (every trigger and check per row, as before).
  */
 async function skipRowChecks(load: pg.Client): Promise<{ kept: { tbl: string; name: string }[] } | null> {
   await load.query("SAVEPOINT replica");
@@ -1202,13 +1214,76 @@ async function skipRowChecks(load: pg.Client): Promise<{ kept: { tbl: string; na
   if (!bypass) return null;
   const { rows } = await load.query<{ tbl: string; name: string }>(
     `SELECT t.tgrelid::regclass::text AS tbl, t.tgname AS name FROM pg_trigger t
-      WHERE t.tgrelid = ANY ($1::regclass[]) AND NOT t.tgisinternal AND t.tgenabled = 'O' ORDER BY 1, 2`,
+      WHERE t.tgrelid = ANY ($1::regclass[]) AND NOT t.tgisinternal AND t.tgenabled = 'O' AND (t.tgtype & 4) <> 0 ORDER BY 1, 2`,
     [LOADED_TABLES],
   );
-  const kept = rows.filter((t) => !DONE_BY_LOADER.has(t.name));
+  const kept = rows.filter((t) => !DONE_BY_LOADER.has(t.name) && !REDONE_AFTER.has(t.name));
   for (const t of kept) await load.query(`ALTER TABLE ${t.tbl} ENABLE ALWAYS TRIGGER ${t.name}`);
+  // The load's files, for the set-based upkeep: exactly these rows, whatever else commits meanwhile.
+  await load.query("CREATE TEMP TABLE seed_loaded_file (id uuid NOT NULL) ON COMMIT DROP");
   return { kept };
 }
+
+// The REDONE_AFTER triggers' own statements (migrations 0010, 0013, 0018, 0049), with their transition
+// tables new_files / new_events as the load's files and those files' events: the same grouped
+// upserts, once. The load's files are read once, by a hash join (a lookup per file, as a plan over
+// an unanalysed temporary table does, took 50 s at 100,000 files under load), into a narrow
+// temporary table the statements then group.
+const LOADED_FILES = "seed_new_files";
+const UPKEEP_INPUT = [
+  "ANALYZE seed_loaded_file",
+  `CREATE TEMP TABLE seed_new_files ON COMMIT DROP AS
+   SELECT f.id, f.organisation_id, f.status, f.tier, f.file_level, f.worker_category, f.main_cause, f.opened_at, f.approved_at, f.updated_at,
+          f.exited_at, f.exit_reason, f.cancel_reason, f.responsible_cadre_id, f.next_check_due
+     FROM household_file f WHERE f.id IN (SELECT id FROM seed_loaded_file)`,
+  "ANALYZE seed_new_files",
+];
+const UPKEEP: string[] = [
+  // household_file_tally
+  `INSERT INTO household_file_tally AS t (organisation_id, status, tier, file_level, worker_category, main_cause, files)
+     SELECT organisation_id, status, tier, file_level, worker_category, main_cause, count(*) FROM ${LOADED_FILES} new_files GROUP BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (organisation_id, status, tier, file_level, worker_category, main_cause) DO UPDATE SET files = t.files + EXCLUDED.files`,
+  // report_open_delta
+  `INSERT INTO report_open_delta (organisation_id, day, tier, file_level, worker_category, main_cause, delta)
+     SELECT organisation_id, day, tier, file_level, worker_category, main_cause, sum(delta)::int FROM (
+       SELECT organisation_id, report_day(coalesce(opened_at, approved_at, updated_at)) AS day, tier, file_level, worker_category, main_cause, 1 AS delta
+         FROM ${LOADED_FILES} new_files WHERE status IN ('OPEN', 'OBSERVATION', 'CLOSED')
+       UNION ALL
+       SELECT organisation_id, report_day(coalesce(exited_at, updated_at)), tier, file_level, worker_category, main_cause, -1
+         FROM ${LOADED_FILES} new_files WHERE status IN ('OBSERVATION', 'CLOSED')
+     ) d GROUP BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (organisation_id, day, tier, file_level, worker_category, main_cause) DO UPDATE SET delta = report_open_delta.delta + EXCLUDED.delta`,
+  // report_file_event
+  `INSERT INTO report_file_event (organisation_id, day, kind, detail, files)
+     SELECT organisation_id, day, kind, detail, count(*)::int FROM (
+       SELECT organisation_id, report_day(coalesce(opened_at, approved_at, updated_at)) AS day, 'NEW' AS kind, '' AS detail
+         FROM ${LOADED_FILES} new_files WHERE status IN ('OPEN', 'OBSERVATION', 'CLOSED')
+       UNION ALL
+       SELECT organisation_id, report_day(coalesce(exited_at, updated_at)), CASE exit_reason WHEN 'RESOLVED' THEN 'EXIT_RESOLVED' ELSE 'EXIT_CANCELLED' END,
+              CASE WHEN exit_reason = 'CANCELLED' THEN coalesce(cancel_reason::text, 'OTHER') ELSE '' END
+         FROM ${LOADED_FILES} new_files WHERE exit_reason IS NOT NULL AND status IN ('OBSERVATION', 'CLOSED')
+     ) e GROUP BY 1, 2, 3, 4
+     ON CONFLICT (organisation_id, day, kind, detail) DO UPDATE SET files = report_file_event.files + EXCLUDED.files`,
+  // report_open_now
+  `INSERT INTO report_open_now (organisation_id, tier, file_level, worker_category, main_cause, paired, files)
+     SELECT organisation_id, tier, file_level, worker_category, main_cause, responsible_cadre_id IS NOT NULL, count(*)::int
+       FROM ${LOADED_FILES} new_files WHERE status = 'OPEN' GROUP BY 1, 2, 3, 4, 5, 6
+     ON CONFLICT (organisation_id, tier, file_level, worker_category, main_cause, paired) DO UPDATE SET files = report_open_now.files + EXCLUDED.files`,
+  // report_recheck_due
+  `INSERT INTO report_recheck_due AS r (organisation_id, due, files)
+     SELECT organisation_id, next_check_due, count(*)::int FROM ${LOADED_FILES} new_files
+      WHERE status = 'OPEN' AND next_check_due IS NOT NULL GROUP BY 1, 2 ORDER BY 1, 2
+     ON CONFLICT (organisation_id, due) DO UPDATE SET files = r.files + EXCLUDED.files`,
+  // report_approval_daily
+  `INSERT INTO report_approval_daily AS t (organisation_id, day, approvals, timed, days_sum, after_return)
+     SELECT f.organisation_id, a.day, count(*)::int, count(a.days)::int, coalesce(sum(a.days), 0), count(*) FILTER (WHERE a.returned)::int
+       FROM report_approval_facts(ARRAY(SELECT DISTINCT e.file_id FROM filing_event e JOIN seed_new_files n ON n.id = e.file_id WHERE e.kind = 'APPROVED')) a
+       JOIN seed_new_files f ON f.id = a.file_id
+      GROUP BY 1, 2 ORDER BY 1, 2
+     ON CONFLICT (organisation_id, day) DO UPDATE
+       SET approvals = t.approvals + EXCLUDED.approvals, timed = t.timed + EXCLUDED.timed,
+           days_sum = t.days_sum + EXCLUDED.days_sum, after_return = t.after_return + EXCLUDED.after_return`,
+];
 
 /**
  * What the skipped per-row checks enforce, checked set-based over the load's files (ids from
@@ -1395,9 +1470,14 @@ async function main() {
     // The whole load is one transaction: all of it or, after a failure or Ctrl-C, none of it.
     // When it at least doubles the files, household_file's non-unique secondary indexes (the
     // archive's keyset and filter indexes, the name-search GIN indexes, …) are dropped inside it
-    // and built once at the end: a sort each instead of a random insert per index per file. The
-    // unique indexes stay (they are the one-file rules), and so do file_person's and
-    // filing_event's, which the rule triggers look up. DDL is transactional: a ROLLBACK brings
+    // and built once at the end: a sort each instead of a random insert per index per file. As the
+    // owner the unique indexes stay, and so do file_person's and filing_event's, which the rule
+    // triggers look up. On the superuser path no rule trigger looks anything up, so file_person's,
+    // filing_event's and tier_decision's go too, and so do the unique indexes that back no
+    // constraint (一人一档's file_person_one_active_file and household_file_one_file_per_holder,
+    // keyed by random resident ids): DROP INDEX locks the table until COMMIT, so nothing else
+    // writes meanwhile, and CREATE UNIQUE INDEX at the end refuses any duplicate, which rolls the
+    // whole load back. Primary keys and constraints stay. DDL is transactional: a ROLLBACK brings
     // them back untouched.
     // On a superuser connection (the embedded database's, or SEED_SUPERUSER_URL) the per-row
     // foreign-key probes and four BEFORE-row triggers are skipped and checked set-based at the end
@@ -1408,6 +1488,8 @@ async function main() {
       await superuser.connect();
     }
     const load = superuser ?? client;
+    // seed_loaded_file (the load's ids, 40 MB at 1M) in memory: only takes before the session's first temporary table.
+    await load.query("SET temp_buffers = '256MB'");
     await load.query("BEGIN");
     await load.query("SET LOCAL synchronous_commit = off");
     await load.query("SET LOCAL maintenance_work_mem = '256MB'");
@@ -1415,18 +1497,22 @@ async function main() {
     const bypass = await skipRowChecks(load);
     console.log(
       bypass
-        ? `超级用户连接：跳过逐行外键检查与 ${[...DONE_BY_LOADER].join("、")}（写入时直接给出其结果，提交前整体校验）；照常执行的触发器 ${bypass.kept.length} 个。`
+        ? `超级用户连接：跳过逐行外键检查与 ${[...DONE_BY_LOADER].join("、")}（写入时直接给出其结果，提交前整体校验）；` +
+            `${[...REDONE_AFTER].join("、")} 不逐批执行，写完后按全部新档案整体更新统计表；照常执行的触发器 ${bypass.kept.length} 个。`
         : "非超级用户连接：外键与触发器逐行执行。",
     );
     const { rows: secondary } =
       HOUSEHOLDS >= before!.files
         ? await load.query<{ name: string; def: string }>(
             `SELECT c.relname AS name, pg_get_indexdef(c.oid) AS def FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-            WHERE i.indrelid = 'household_file'::regclass AND NOT i.indisunique AND NOT i.indisprimary ORDER BY 1`,
+            WHERE i.indrelid = ANY ($1::regclass[]) AND NOT i.indisprimary AND (NOT i.indisunique OR $2)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = c.oid) ORDER BY 1`,
+            [bypass ? ["household_file", "file_person", "filing_event", "tier_decision"] : ["household_file"], bypass !== null],
           )
         : { rows: [] as { name: string; def: string }[] };
     for (const index of secondary) await load.query(`DROP INDEX ${index.name}`);
-    if (secondary.length) console.log(`暂时移除 household_file 的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
+    if (secondary.length)
+      console.log(`暂时移除${bypass ? "档案、成员、流程与梯度表" : " household_file "}的二级索引 ${secondary.length} 个（事务内，结束时重建）。`);
 
     // Approval dates from 2021 to a week ago, sorted so file numbers follow approval order.
     const firstDay = dayOf("2021-01-04");
@@ -1469,7 +1555,7 @@ async function main() {
       return batch;
     };
     const write = async (batch: THousehold[]) => {
-      const written = await writeBatch(load, batch);
+      const written = await writeBatch(load, batch, bypass !== null);
       tally.people += written.people;
       tally.events += written.events;
       for (const h of batch) {
@@ -1514,6 +1600,9 @@ async function main() {
     const i0 = Date.now();
     for (const index of secondary) await load.query(index.def);
     const indexMs = Date.now() - i0;
+    const u0 = Date.now();
+    if (bypass) for (const text of [...UPKEEP_INPUT, ...UPKEEP]) await load.query(text);
+    const upkeepMs = Date.now() - u0;
     const c0 = Date.now();
     if (bypass) {
       await checkSkippedRules(load, firstId!, sampleIds);
@@ -1549,7 +1638,7 @@ async function main() {
     console.log(
       `\n完成：本次新增 ${HOUSEHOLDS.toLocaleString()} 户、家庭成员 ${tally.people.toLocaleString()} 人、流程记录 ${tally.events.toLocaleString()} 条，用时 ${seconds} 秒` +
         `（生成 ${(generateMs / 1000).toFixed(1)} 秒，其后等待写入 ${(writeMs / 1000).toFixed(1)} 秒，` +
-        `${secondary.length ? `重建索引 ${(indexMs / 1000).toFixed(1)} 秒，` : ""}${bypass ? `整体校验 ${(checkMs / 1000).toFixed(1)} 秒，` : ""}` +
+        `${secondary.length ? `重建索引 ${(indexMs / 1000).toFixed(1)} 秒，` : ""}${bypass ? `整体更新统计表 ${(upkeepMs / 1000).toFixed(1)} 秒，整体校验 ${(checkMs / 1000).toFixed(1)} 秒，` : ""}` +
         `VACUUM ANALYZE ${(analyzeMs / 1000).toFixed(1)} 秒）。`,
     );
     console.log(`  状态：${pct(tally.status, HOUSEHOLDS)}`);

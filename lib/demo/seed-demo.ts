@@ -210,7 +210,9 @@ export async function seedDemoIfEmpty(databaseUrl: string): Promise<boolean> {
         await tx.allocation.createMany({ data: demoAllocations(idByCode, userIdByName) });
         return true;
       },
-      { timeout: 60_000 },
+      // maxWait: Prisma's default of 2 s to start the transaction ran out at load 20–35 (P2028, which
+      // stopped `npm run seed` before it loaded anything); the advisory lock above serialises anyway.
+      { timeout: 60_000, maxWait: 30_000 },
     );
   } finally {
     await db.$disconnect();
