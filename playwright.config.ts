@@ -18,7 +18,7 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
  * - ledger: builds a batch over 西固's unions, where bank-payments adds households and payments;
  * - auth, web-surface, public-door: sign-in waits and public-page limits count attempts per
  *   address, and every browser here comes from the same address;
- * - backups, screens: list every backup run, fill the demo cities;
+ * - backups: lists every backup run;
  * - processes, root-only-folder, workbook-bomb: start their own `npm start` or push the server to
  *   its memory limit, which would starve a neighbour past its timeouts.
  * - import-open-files, paper-and-excel: their imports validate and commit in the background, and
@@ -36,11 +36,17 @@ export const SERIAL_SPECS = [
   "public-door",
   "reports",
   "root-only-folder",
-  "screens",
   "warnings",
   "web-surface",
   "workbook-bomb",
 ].map((name) => `**/${name}.spec.ts`);
+
+/**
+ * screens fills the demo cities with households, which every other spec's pages and counts would
+ * then see: it runs last, by `npm run test:e2e` after the serial project, on a fresh server of its
+ * own. Nothing else runs on that server, so its page checks take both workers (parallel mode).
+ */
+export const SCREENS_SPECS = ["**/screens.spec.ts"];
 
 export default defineConfig({
   testDir: "tests/e2e",
@@ -51,8 +57,9 @@ export default defineConfig({
   // E2E_WORKERS=1 runs the shared project one spec at a time again (a slow or busy machine).
   workers: Number(process.env.E2E_WORKERS ?? 2),
   projects: [
-    { name: "shared", testIgnore: SERIAL_SPECS },
+    { name: "shared", testIgnore: [...SERIAL_SPECS, ...SCREENS_SPECS] },
     { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
+    { name: "screens", testMatch: SCREENS_SPECS },
   ],
   retries: 0,
   timeout: 60_000,
