@@ -75,12 +75,36 @@ export async function sessionIdFromCookies(
       .join("") ||
       undefined);
   if (!token) return null;
+  const known = decodedTokens(secret).get(token);
+  if (known) return known.exp === null || known.exp > Date.now() / 1000 - CLOCK_TOLERANCE_S ? known.sid : null;
   try {
     const payload = await decode({ token, secret });
-    return typeof payload?.sid === "string" ? payload.sid : null;
+    if (typeof payload?.sid !== "string") return null;
+    const tokens = decodedTokens(secret);
+    if (tokens.size >= DECODED_TOKENS_MAX) tokens.clear();
+    tokens.set(token, { sid: payload.sid, exp: typeof payload.exp === "number" ? payload.exp : null });
+    return payload.sid;
   } catch {
     return null;
   }
+}
+
+/**
+ * Cookies already decrypted with this secret: the token's session id and expiry. A browser sends
+ * the same cookie on every page, and next-auth's decode derives the key (HKDF) and decrypts the
+ * JWE each time — the largest share of crypto in a page's CPU (issue 28). A token is immutable
+ * and its text is the whole secret-bound fact, so what it decrypted to once it decrypts to
+ * always; only its expiry depends on the hour, and it is checked on every use as jose checks it
+ * (exp with next-auth's 15 s tolerance). Whether the session is still good is never cached: the
+ * user_session row is read on every request. Keyed by secret (a changed secret starts over), and
+ * bounded like the other per-process caches: a full map simply starts over.
+ */
+const CLOCK_TOLERANCE_S = 15;
+const DECODED_TOKENS_MAX = 10_000;
+let decoded: { secret: string; tokens: Map<string, { sid: string; exp: number | null }> } | null = null;
+function decodedTokens(secret: string) {
+  if (decoded?.secret !== secret) decoded = { secret, tokens: new Map() };
+  return decoded.tokens;
 }
 
 function authSecret(): string {

@@ -17,8 +17,21 @@ import { PrismaClient } from "@/lib/generated/prisma/client";
  */
 function statementName(query: { sql: string; args: unknown[] }): string | undefined {
   if (query.args.length > 32 || !query.sql.includes('"public".')) return undefined;
-  return `prisma_${createHash("sha1").update(query.sql).digest("base64url")}`;
+  let name = statementNames.get(query.sql);
+  if (name === undefined) {
+    name = `prisma_${createHash("sha1").update(query.sql).digest("base64url")}`;
+    if (statementNames.size >= STATEMENT_NAMES_MAX) statementNames.clear();
+    statementNames.set(query.sql, name);
+  }
+  return name;
 }
+/**
+ * The names already computed, by SQL text: a page sends the same few dozen shapes on every load,
+ * and hashing each statement's text again was CPU on every read (issue 28). Bounded: Prisma's
+ * shapes are few, and a full map simply starts over.
+ */
+const statementNames = new Map<string, string>();
+const STATEMENT_NAMES_MAX = 2_000;
 
 function createClient(connectionString: string) {
   const adapter = new PrismaPg(

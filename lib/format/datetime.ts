@@ -7,21 +7,31 @@ import { addDays as addCalendarDays, addMonths as addCalendarMonths, format } fr
 export const TIME_ZONE = "Asia/Shanghai";
 const inShanghai = tz(TIME_ZONE);
 
+// The page formatters below read the fields of shanghaiWallClock (the zone's offset from
+// @date-fns/tz, once per day) instead of date-fns' format with a TZDate: that built a zoned date
+// and walked the pattern on every call, 30–40 µs each, and a household page formats a few hundred
+// dates (issue 28, the web process's CPU per page). Same text, tested against date-fns' own.
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** YYYY-MM-DD of a Date's UTC fields (years below 1000 padded, as date-fns' yyyy does). */
+const utcDay = (d: Date) => `${String(d.getUTCFullYear()).padStart(4, "0")}-${pad2(d.getUTCMonth() + 1)}-${pad2(d.getUTCDate())}`;
+const utcMinute = (d: Date) => `${pad2(d.getUTCHours())}:${pad2(d.getUTCMinutes())}`;
+
 /** 2026-11-23 18:05 */
 export function formatDateTime(value: Date | null | undefined): string {
   if (!value) return "—";
-  return format(value, "yyyy-MM-dd HH:mm", { in: inShanghai });
+  const wall = shanghaiWallClock(value);
+  return `${utcDay(wall)} ${utcMinute(wall)}`;
 }
 
 /** 2026-11-23 */
 export function formatDate(value: Date | null | undefined): string {
   if (!value) return "—";
-  return format(value, "yyyy-MM-dd", { in: inShanghai });
+  return utcDay(shanghaiWallClock(value));
 }
 
 /** 18:05 */
 export function formatTime(value: Date): string {
-  return format(value, "HH:mm", { in: inShanghai });
+  return utcMinute(shanghaiWallClock(value));
 }
 
 /** Today's calendar date in China, as YYYY-MM-DD: never `toISOString().slice(0, 10)`, which is the UTC day and so yesterday from 00:00 to 08:00 Beijing time. */
@@ -42,7 +52,7 @@ export function dateOnly(value: string): Date {
 
 /** A `date` column's value back to YYYY-MM-DD. */
 export function dateOnlyString(value: Date): string {
-  return format(value, "yyyy-MM-dd", { in: tz("UTC") });
+  return utcDay(value);
 }
 
 const CALENDAR_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;

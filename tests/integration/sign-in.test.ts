@@ -2,7 +2,7 @@
 // their user's changes. The answers and delays after failures (issue 22 §5) are guarded in
 // sign-in-delays.test.ts.
 import { encode } from "next-auth/jwt";
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { authConfig } from "@/lib/auth/config";
 import { signIn } from "@/lib/auth/sign-in";
 import { usesHttps } from "@/lib/auth/options";
@@ -119,5 +119,26 @@ describe("the session cookie's id, read without next-auth's session route (issue
     expect(await read(new Map([["next-auth.session-token", expired]]))).toBeNull();
     expect(await read(new Map([["next-auth.session-token", await encode({ token: {}, secret })]]))).toBeNull();
     expect(await read(new Map([["next-auth.session-token", "not-a-token"]]))).toBeNull();
+  });
+
+  it("remembers a decrypted cookie but still ends it at its expiry, and only for the secret that made it", async () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date("2026-12-07T10:00:00Z"));
+      const token = await encode({ token: { sid: "0193a6f0-1111-7000-8000-000000000002" }, secret, maxAge: 60 });
+      const jar = new Map([["next-auth.session-token", token]]);
+      expect(await read(jar)).toBe("0193a6f0-1111-7000-8000-000000000002");
+      // Read again from memory: still good within its minute and jose's 15 s of tolerance.
+      vi.setSystemTime(new Date("2026-12-07T10:01:14Z"));
+      expect(await read(jar)).toBe("0193a6f0-1111-7000-8000-000000000002");
+      vi.setSystemTime(new Date("2026-12-07T10:01:16Z"));
+      expect(await read(jar)).toBeNull();
+      // The same text under another installation's secret decrypts to nothing.
+      vi.setSystemTime(new Date("2026-12-07T10:00:10Z"));
+      expect(await sessionIdFromCookies((name) => jar.get(name), [...jar.keys()], false, "another-installation-secret-0123456789abcdef")).toBeNull();
+      expect(await read(jar)).toBe("0193a6f0-1111-7000-8000-000000000002");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

@@ -1,11 +1,15 @@
+import { tz } from "@date-fns/tz";
+import { format } from "date-fns";
 import { describe, expect, it } from "vitest";
 import {
   addDays,
+  dateOnlyString,
   addMonths,
   endOfShanghaiDay,
   formatDate,
   formatDateTime,
   formatMonthDay,
+  formatTime,
   shanghaiWallClock,
   startOfShanghaiDay,
   todayInShanghai,
@@ -65,5 +69,31 @@ describe("the wall clock a spreadsheet cell holds (issue 28: a million cells)", 
   it("takes a date column's value to its own day", () => {
     expect(utcMidnight(new Date("2027-01-01T00:00:00Z")).toISOString()).toBe("2027-01-01T00:00:00.000Z");
     expect(utcMidnight(new Date("2027-01-01T23:59:59Z")).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+  });
+});
+
+describe("the page formatters (issue 28: no zoned date built per call)", () => {
+  it("write Beijing time, also in China's summer time of 1986–1991 and on the night the clocks moved", () => {
+    expect(formatDateTime(new Date("1988-07-01T00:00:00Z"))).toBe("1988-07-01 09:00");
+    expect(formatDateTime(new Date("1988-04-16T17:59:00Z"))).toBe("1988-04-17 01:59");
+    expect(formatDateTime(new Date("1988-04-16T18:00:00Z"))).toBe("1988-04-17 03:00");
+    expect(formatTime(new Date("2026-11-23T01:05:59Z"))).toBe("09:05");
+    expect(formatDate(new Date("2026-11-23T15:59:59.999Z"))).toBe("2026-11-23");
+    expect(formatDate(null)).toBe("—");
+    expect(formatDateTime(undefined)).toBe("—");
+  });
+  it("write a date column's value as its own day, a year below 1000 with four digits", () => {
+    expect(dateOnlyString(new Date("2026-02-28T00:00:00Z"))).toBe("2026-02-28");
+    expect(dateOnlyString(new Date("2026-12-31T23:59:59Z"))).toBe("2026-12-31");
+    expect(dateOnlyString(new Date("0226-05-12T00:00:00Z"))).toBe("0226-05-12");
+  });
+  it("agree with date-fns' own zoned format over fifty years, an instant every 3 days 1 hour 7 minutes", () => {
+    const inShanghai = tz("Asia/Shanghai");
+    const utc = tz("UTC");
+    for (let ms = Date.UTC(1980, 0, 1); ms < Date.UTC(2030, 0, 1); ms += 263_237_017) {
+      const at = new Date(ms);
+      expect(formatDateTime(at)).toBe(format(at, "yyyy-MM-dd HH:mm", { in: inShanghai }));
+      expect(dateOnlyString(at)).toBe(format(at, "yyyy-MM-dd", { in: utc }));
+    }
   });
 });
