@@ -349,17 +349,21 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
           );
         }
         await advance(tx, batch, { status: "APPROVED", approvedById: actor.userId, approvedAt: new Date() });
+        // One statement marks each included line as waiting for the bank's return file (or the signed
+        // receipt list) and writes its entry: the lines and their scope are read once, not twice.
+        // In file order, so the foreign-key probes of household_file walk its key in order.
         const created = await tx.$executeRaw`
+        WITH waiting AS (
+          UPDATE batch_line l SET payment_status = 'WAITING', payment_updated_at = now()
+           WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}
+          RETURNING l.id, l.batch_id, l.organisation_id, l.file_id, COALESCE(l.adjusted_amount_fen, l.amount_fen) AS amount_fen, l.student_resident_id, l.bank_account_id
+        )
         INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id,
                                   bank_account_id, batch_line_id, recorded_by_id, approved_by_id)
-        SELECT l.organisation_id, l.file_id, b.aid_type, b.fund_source, COALESCE(l.adjusted_amount_fen, l.amount_fen), b.entry_date,
-               b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
-          FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
-        // Each included line now waits for the bank's return file (or the signed receipt list).
-        await tx.$executeRaw`
-        UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now()
-         WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
+        SELECT w.organisation_id, w.file_id, b.aid_type, b.fund_source, w.amount_fen, b.entry_date,
+               b.name || '：' || b.purpose, w.student_resident_id, w.bank_account_id, w.id, b.submitted_by_id, ${actor.userId}::uuid
+          FROM waiting w JOIN disbursement_batch b ON b.id = w.batch_id
+         ORDER BY w.file_id`;
         // A line re-issuing a returned payment resolves that payment (退回后已重发).
         await markReissued(tx, actor, batch.id);
         await pausePoint("batch-approve");
