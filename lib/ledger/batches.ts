@@ -317,7 +317,14 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
         const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
         enforce(canApproveBatch(actor, batch));
         const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
-        await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
+        // The lock of the files in scope (count(*) only runs the locking sub-select to its end without
+        // sending 10,000 ids back). The file rows are read to be locked anyway, so the scope is tested
+        // on their own organisation, not by a second probe of household_file per line.
+        await tx.$queryRaw`
+        SELECT count(*)::int AS n FROM (
+          SELECT f.id FROM household_file f
+           WHERE f.id IN (SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed) AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}
+           ORDER BY f.id FOR NO KEY UPDATE) locked`;
         const entryDate = entryDateOf(batch);
         const org = await tx.organisation.findUniqueOrThrow({ where: { id: batch.organisationId }, select: { regionCode: true } });
         await assertFundMayPay(tx, batch.fundSource, batch.aidType, org.regionCode, entryDate);
