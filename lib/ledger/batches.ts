@@ -317,7 +317,14 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
         const batch = await loadBatch(tx, ref, ["SUBMITTED"]);
         enforce(canApproveBatch(actor, batch));
         const lines = Prisma.sql`SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
-        await tx.$queryRaw`SELECT count(*)::int AS n FROM (SELECT id FROM household_file WHERE id IN (${lines}) ORDER BY id FOR NO KEY UPDATE) locked`;
+        // The lock of the files in scope (count(*) only runs the locking sub-select to its end without
+        // sending 10,000 ids back). The file rows are read to be locked anyway, so the scope is tested
+        // on their own organisation, not by a second probe of household_file per line.
+        await tx.$queryRaw`
+        SELECT count(*)::int AS n FROM (
+          SELECT f.id FROM household_file f
+           WHERE f.id IN (SELECT file_id FROM batch_line WHERE batch_id = ${batch.id}::uuid AND NOT removed) AND ${tx.$orgInScope(Prisma.sql`f.organisation_id`)}
+           ORDER BY f.id FOR NO KEY UPDATE) locked`;
         const entryDate = entryDateOf(batch);
         const org = await tx.organisation.findUniqueOrThrow({ where: { id: batch.organisationId }, select: { regionCode: true } });
         await assertFundMayPay(tx, batch.fundSource, batch.aidType, org.regionCode, entryDate);
@@ -349,17 +356,21 @@ export async function approveBatch(actor: TActor, ref: TBatchRef) {
           );
         }
         await advance(tx, batch, { status: "APPROVED", approvedById: actor.userId, approvedAt: new Date() });
+        // One statement marks each included line as waiting for the bank's return file (or the signed
+        // receipt list) and writes its entry: the lines and their scope are read once, not twice.
+        // In file order, so the foreign-key probes of household_file walk its key in order.
         const created = await tx.$executeRaw`
+        WITH waiting AS (
+          UPDATE batch_line l SET payment_status = 'WAITING', payment_updated_at = now()
+           WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}
+          RETURNING l.id, l.batch_id, l.organisation_id, l.file_id, COALESCE(l.adjusted_amount_fen, l.amount_fen) AS amount_fen, l.student_resident_id, l.bank_account_id
+        )
         INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, student_resident_id,
                                   bank_account_id, batch_line_id, recorded_by_id, approved_by_id)
-        SELECT l.organisation_id, l.file_id, b.aid_type, b.fund_source, COALESCE(l.adjusted_amount_fen, l.amount_fen), b.entry_date,
-               b.name || '：' || b.purpose, l.student_resident_id, l.bank_account_id, l.id, b.submitted_by_id, ${actor.userId}::uuid
-          FROM batch_line l JOIN disbursement_batch b ON b.id = l.batch_id
-         WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}`;
-        // Each included line now waits for the bank's return file (or the signed receipt list).
-        await tx.$executeRaw`
-        UPDATE batch_line SET payment_status = 'WAITING', payment_updated_at = now()
-         WHERE batch_id = ${batch.id}::uuid AND NOT removed AND ${tx.$fileInScope(Prisma.sql`file_id`)}`;
+        SELECT w.organisation_id, w.file_id, b.aid_type, b.fund_source, w.amount_fen, b.entry_date,
+               b.name || '：' || b.purpose, w.student_resident_id, w.bank_account_id, w.id, b.submitted_by_id, ${actor.userId}::uuid
+          FROM waiting w JOIN disbursement_batch b ON b.id = w.batch_id
+         ORDER BY w.file_id`;
         // A line re-issuing a returned payment resolves that payment (退回后已重发).
         await markReissued(tx, actor, batch.id);
         await pausePoint("batch-approve");

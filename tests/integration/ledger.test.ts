@@ -566,6 +566,38 @@ describe("batches (批量发放)", () => {
     expect(await prisma.disbursementBatch.count({ where: { idempotencyKey: input.idempotencyKey } })).toBe(1);
   });
 
+  it("locks the batch's files before it checks their caps: an approval waits while another transaction holds one of them", async () => {
+    const county = (await orgByCode("GSLZXG")).id;
+    const file = await payableFile(county);
+    const { batchId } = await createBatch(lzCaseworker, batchInput(county, { name: "审批锁定档案" }));
+    await submitBatch(lzCaseworker, { batchId, expectedVersion: (await getBatch(lzCaseworker, batchId)).version });
+    const batch = await getBatch(lzOfficial, batchId);
+    // FOR SHARE conflicts with the approval's FOR NO KEY UPDATE of the files, not with the key-share
+    // locks its foreign-key checks take: only the lock of the files makes the approval wait here.
+    const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await other.connect();
+    onTestFinished(() => other.end());
+    await other.query("BEGIN");
+    await other.query("SELECT id FROM household_file WHERE id = $1 FOR SHARE", [file.fileId]);
+    let settled = false;
+    const approval = approveBatch(lzOfficial, { batchId, expectedVersion: batch.version }).finally(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(settled).toBe(false);
+    await other.query("COMMIT");
+    const { entries } = await approval;
+
+    // Each included line now waits for the bank and has exactly its entry; removed lines have neither.
+    const { rows } = await sql.query<{ removed: boolean; lines: number; waiting: number; entries: number; file_paid: boolean }>(
+      `SELECT l.removed, count(*)::int AS lines, count(*) FILTER (WHERE l.payment_status = 'WAITING')::int AS waiting, count(e.id)::int AS entries,
+              bool_or(l.file_id = $2 AND e.amount_fen = l.amount_fen) AS file_paid
+         FROM batch_line l LEFT JOIN ledger_entry e ON e.batch_line_id = l.id WHERE l.batch_id = $1 GROUP BY l.removed`,
+      [batchId, file.fileId],
+    );
+    const included = rows.find((r) => !r.removed)!;
+    expect(included).toMatchObject({ lines: entries, waiting: entries, entries, file_paid: true });
+    expect(rows.find((r) => r.removed) ?? { waiting: 0, entries: 0 }).toMatchObject({ waiting: 0, entries: 0 });
+  });
+
   it("builds and approves 10,000 lines in seconds", async () => {
     const grassroots = await orgByCode("GSTSMJ01");
     await insertPayableFiles(sql, { organisationId: grassroots.id, count: 10_000, caseworkerId: tsCaseworker.userId, officialId: tsOfficial.userId });

@@ -79,7 +79,10 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_open_phone_idx: "partial (open files) expression normalise_phone(contact_phone): the shared-phone signal groups on it",
   change_request_death_idx: "partial (approved 注销 for 死亡): the paid-after-death signal starts from these files",
   civil_roster_row_deceased_idx: "partial (deceased): the paid-after-death signal reads the rosters' deaths",
-  household_file_size_idx: "INCLUDE household_size: a custom-range report merge-joins its period's files with their sizes index-only (issue 28)",
+  household_file_size_idx:
+    "INCLUDE household_size, organisation_id: a custom-range report merge-joins its period's files with their sizes index-only, and $fileInScope probes read no table row (issue 28, 0052)",
+  ledger_entry_file_id_aid_type_entry_date_idx:
+    "INCLUDE amount_fen, student_resident_id: the annual-cap sum of a file's year is an index-only scan (issue 28, 0052)",
   disbursement_payment_status_idx: "partial (payments sent to a bank): the caseworker's workbench counts the returned ones and reads the oldest (issue 28)",
 };
 
