@@ -19,7 +19,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import { existsSync, lstatSync, readFileSync, readlinkSync, realpathSync } from "node:fs";
 import { chmod, chown, cp, mkdir, readdir, rename, rm, symlink, writeFile } from "node:fs/promises";
-import { arch, platform, tmpdir } from "node:os";
+import { arch, platform, tmpdir, totalmem } from "node:os";
 import path from "node:path";
 import type pg from "pg";
 import { pgClient } from "@/lib/db/pg";
@@ -276,6 +276,20 @@ export async function startEmbeddedPostgres(options: TStartOptions): Promise<TEm
 type TPostmaster = { child: ReturnType<typeof spawn>; exited: Promise<void> };
 
 /**
+ * The embedded server's memory, sized to the machine (decision 036): PostgreSQL's defaults
+ * (shared_buffers 128 MB, max_wal_size 1 GB) are for a server sharing a small box, and at
+ * 1,000,000 files one 10,000-line approval touches more pages than 128 MB hold, so each of its
+ * statements read again from the kernel what the previous one had just read (3.3 s → 2.4 s with
+ * 2 GB, docs/benchmarks/2026-12-07-approval-3.md). An eighth of the machine's memory, between
+ * 128 MB and 2 GB: 1 GB on an 8 GB laptop. A larger max_wal_size spaces out the checkpoints of a
+ * bulk load (seed, import) — after each one every page first written is logged whole again.
+ */
+function memorySettings(): string[] {
+  const sharedBuffersMb = Math.min(2048, Math.max(128, Math.floor(totalmem() / 8 / 2 ** 20)));
+  return ["-c", `shared_buffers=${sharedBuffersMb}MB`, "-c", "max_wal_size=4GB"];
+}
+
+/**
  * Runs `postgres` on a cluster folder (as the server user when root) and resolves once it accepts
  * connections — read-write, or read-only for a standby in recovery (lib/postgres/standby.ts).
  */
@@ -299,7 +313,7 @@ async function runPostmaster(
   if (ids) await chown(socketDir, ids.uid, ids.gid);
   const child = spawn(
     path.join(binDir, "bin", "postgres"),
-    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`],
+    ["-D", clusterDir, "-p", String(port), "-c", "listen_addresses=127.0.0.1", "-c", `unix_socket_directories=${socketDir}`, ...memorySettings()],
     // With a Ctrl-C reaching the database with the job worker, every pg-boss connection would log
     // "terminating connection due to administrator command" on the way out (see ownProcessGroup).
     { ...(ids ?? {}), stdio: ["ignore", "ignore", "pipe"], detached: ownProcessGroup, env: { ...process.env, LC_MESSAGES: "C" } },
