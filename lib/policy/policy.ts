@@ -31,9 +31,11 @@ export async function policyRow(key: string, regionCode: string, onDate: string)
 
 export async function policyValue(key: string, regionCode: string, onDate: string): Promise<number> {
   const row = await policyRow(key, regionCode, onDate);
-  if (!row) throw new DomainError(`缺少政策参数 ${key}（${onDate}），请管理员先录入。`, "POLICY_MISSING");
+  if (!row) throw missingPolicy(key, onDate);
   return row.value.toNumber();
 }
+
+const missingPolicy = (key: string, onDate: string) => new DomainError(`缺少政策参数 ${key}（${onDate}），请管理员先录入。`, "POLICY_MISSING");
 
 /** Several policy numbers in one read (the caseworker's workbench needs two; issue 28), each as policyValue finds it. */
 export async function policyValues<K extends string>(keys: readonly K[], regionCode: string, onDate: string): Promise<Record<K, number>> {
@@ -45,7 +47,7 @@ export async function policyValues<K extends string>(keys: readonly K[], regionC
       rows.filter((r) => r.key === key),
       chain,
     );
-    if (!row) throw new DomainError(`缺少政策参数 ${key}（${onDate}），请管理员先录入。`, "POLICY_MISSING");
+    if (!row) throw missingPolicy(key, onDate);
     values[key] = row.value.toNumber();
   }
   return values;
