@@ -157,7 +157,26 @@ async function ledgerDifferences() {
        WHERE period_kind = 'Y' AND dim = 'A' AND (households <> 0 OR persons <> 0))
     SELECT * FROM direct d FULL JOIN kept k USING (organisation_id, year)
      WHERE (d.households, d.persons) IS DISTINCT FROM (k.households, k.persons)`);
-  return { daily, report, people };
+  // What each household was paid per month, quarter and year and paying organisation, net of
+  // reversals, in all and per aid type and fund: the state the counts are decided from (0018's
+  // report_ledger_file_period; migration 0054 builds its one-type and one-fund documents apart).
+  const periods = await rows(`
+    WITH e AS (
+      SELECT e.file_id, k.kind AS period_kind, date_trunc(k.unit, e.entry_date::timestamp)::date AS period_start, e.organisation_id,
+             e.aid_type::text AS aid_type, e.fund_source::text AS fund_source, CASE WHEN e.reverses_entry_id IS NULL THEN 1 ELSE -1 END AS v
+        FROM ledger_entry e CROSS JOIN (VALUES ('M', 'month'), ('Q', 'quarter'), ('Y', 'year')) k(kind, unit)),
+    nets AS (
+      SELECT file_id, period_kind, period_start, organisation_id, 'T' AS dim, aid_type AS key, sum(v)::int AS n FROM e GROUP BY 1, 2, 3, 4, 6
+      UNION ALL
+      SELECT file_id, period_kind, period_start, organisation_id, 'F', fund_source, sum(v)::int FROM e GROUP BY 1, 2, 3, 4, 6),
+    direct AS (
+      SELECT file_id, period_kind, period_start, organisation_id, sum(n) FILTER (WHERE dim = 'T')::int AS times,
+             jsonb_object_agg(key, n) FILTER (WHERE dim = 'T') AS by_type, jsonb_object_agg(key, n) FILTER (WHERE dim = 'F') AS by_fund
+        FROM nets GROUP BY 1, 2, 3, 4)
+    SELECT d.times, k.times AS kept_times, d.by_type, k.by_type AS kept_type, d.by_fund, k.by_fund AS kept_fund
+      FROM direct d FULL JOIN report_ledger_file_period k USING (file_id, period_kind, period_start, organisation_id)
+     WHERE (d.times, d.by_type, d.by_fund) IS DISTINCT FROM (k.times, k.by_type, k.by_fund)`);
+  return { daily, report, people, periods };
 }
 
 const LOADED = ["household_file", "file_person", "filing_event", "tier_decision"];
@@ -259,7 +278,13 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(output).toContain(`ledger_entry 现有 ${count!.n.toLocaleString()} 行`);
     expect(output).toContain("超级用户连接：跳过逐行外键检查");
 
-    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [] });
+    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
+    // Both kinds of period were compared: paid with one aid type, and with several.
+    const [docs] = await rows<{ one: number; several: number }>(`
+      SELECT count(*) FILTER (WHERE k = 1)::int AS one, count(*) FILTER (WHERE k > 1)::int AS several
+        FROM (SELECT (SELECT count(*) FROM jsonb_object_keys(by_type)) AS k FROM report_ledger_file_period) x`);
+    expect(docs!.one).toBeGreaterThan(0);
+    expect(docs!.several).toBeGreaterThan(0);
 
     // A reversal undoes exactly one payment, by its exact negative.
     const [reversals] = await rows<{ bad: number; twice: number }>(`
@@ -311,6 +336,6 @@ describe("npm run seed -- --households --ledger-entries", () => {
     const [after] = await rows<{ entries: number }>("SELECT count(*)::int AS entries FROM ledger_entry");
     expect(after!.entries).toBeGreaterThan(before!.entries);
     expect(after!.entries).toBeLessThanOrEqual(before!.entries + 400);
-    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [] });
+    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
   }, 300_000);
 });
