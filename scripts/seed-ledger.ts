@@ -101,6 +101,9 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
       : { rows: [] as { tbl: string; name: string; rebuild: string | null }[] };
     const kept = afterTriggers.filter((t) => !t.rebuild);
     const rebuilds = [...new Set(afterTriggers.flatMap((t) => (t.rebuild ? [t.rebuild] : [])))];
+    // The month's entries are checked for 专款专用 by this trigger alone (see the month's checks below).
+    if (bypass && !kept.some((t) => t.name === "ledger_entry_fund_aid_rule"))
+      throw new Error("找不到专款专用的语句触发器 ledger_entry_fund_aid_rule（迁移 0051）：批量写入不能跳过这项校验。");
     for (const t of kept) await sql.query(`ALTER TABLE ${t.tbl} ENABLE ALWAYS TRIGGER ${t.name}`);
     if (kept.length) log(`  照常执行的 AFTER 触发器 ${kept.length} 个：${kept.map((t) => t.name).join("、")}`);
     if (rebuilds.length) log(`  写入后整体重建的派生表：${rebuilds.map((f) => `${f}()`).join("、")}`);
@@ -300,17 +303,18 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
         //   with its source_id as id, so the counts must match exactly;
         // - reversals negate an original of this load that is not itself a reversal (by construction
         //   from load_entry; the counts prove each was written);
-        // - 专款专用 (enforce_fund_aid_rule) once per distinct fund, aid type, organisation and day
-        //   among the month's entries, requests and batches.
+        // - 专款专用 for the month's batches, once per distinct fund, aid type, city and day: their
+        //   BEFORE-row trigger (enforce_fund_aid_rule) is skipped. The entries are checked by
+        //   ledger_entry_fund_aid_rule, a statement trigger kept on above (0051), and each single
+        //   request has its entry's fund, type, organisation and day; checking them here too
+        //   called fund_may_pay for the same ~5,000 combinations a month twice.
         const {
           rows: [c],
         } = await sql.query<{ in_batch: number; single: number; reversed: number; fund: number }>(`
           SELECT count(*) FILTER (WHERE in_batch)::int AS in_batch, count(*) FILTER (WHERE NOT in_batch)::int AS single,
                  count(*) FILTER (WHERE reversed)::int AS reversed,
-                 (SELECT count(*)::int FROM (
-                    SELECT DISTINCT fund_source, aid_type, organisation_id, entry_date FROM load_entry WHERE amount_fen > 0
-                    UNION SELECT DISTINCT fund_source, aid_type, city_id, entry_date FROM load_batch
-                  ) x WHERE NOT fund_may_pay(fund_source, aid_type, organisation_id, entry_date)) AS fund
+                 (SELECT count(*)::int FROM (SELECT DISTINCT fund_source, aid_type, city_id, entry_date FROM load_batch) x
+                   WHERE NOT fund_may_pay(fund_source, aid_type, city_id, entry_date)) AS fund
             FROM load_entry`);
         if (c!.in_batch !== lines.rowCount || c!.single !== singles.rowCount || c!.reversed !== requests.rowCount || c!.reversed !== reversals.rowCount) {
           throw new Error(`校验失败：第 ${MONTHS - m} 月的发放来源与冲正条数不一致，已全部回滚。`);
