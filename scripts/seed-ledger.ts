@@ -23,7 +23,8 @@
 //     = replica` skips the per-row foreign-key probes and the BEFORE-row rule triggers; every
 //     reference is built from a join of existing rows, and the loader then CHECKS set-based what
 //     those skipped triggers enforce (reversals are exact negatives of unreversed originals, every
-//     source row exists, 专款专用 per distinct fund/type/organisation/day). The AFTER triggers of the
+//     source row exists, 专款专用 per distinct fund/type/city/day of the batches, whose row trigger is
+//     skipped; the entries' is a kept statement trigger since 0051). The AFTER triggers of the
 //     loaded tables keep the `bangfu:derived` tables. One whose migration names a set-based rebuild
 //     in its comment (`bangfu:rebuild f()`, migration 0025: all four of ledger_entry's today) stays
 //     off, and f() recomputes its tables once from the finished ledger; any other is switched to
