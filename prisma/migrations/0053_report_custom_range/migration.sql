@@ -84,20 +84,21 @@ CREATE TYPE report_range_point AS (organisation_id uuid, dim text, key text, pre
 -- `sign` (1, or −1 for the "before" side), the file's size times `size_factor`. `with_ids` are
 -- entries counted even while pending (a statement's own), `without_ids` never counted (its own on
 -- the "before" side): pending entries of other statements are left out on both sides, so every
--- change is taken against exactly what has been folded.
+-- change is taken against exactly what has been folded. The id lists are read as hashed subqueries:
+-- `= ANY (array)` would compare each of a big statement's 10,000 ids with every payment of its files.
 CREATE FUNCTION report_range_points_of(files uuid[], students text[], with_ids uuid[], without_ids uuid[])
 RETURNS TABLE (organisation_id uuid, dim text, key text, prev date, day date, file_id uuid, student boolean) LANGUAGE sql STABLE AS $$
   WITH p AS (
     SELECT l.id, l.organisation_id, l.file_id, l.aid_type::text AS aid, l.fund_source::text AS fund, l.entry_date
       FROM ledger_entry l
-     WHERE l.file_id = ANY (files) AND l.reverses_entry_id IS NULL AND NOT l.id = ANY (without_ids)
-       AND (l.id = ANY (with_ids) OR NOT EXISTS (SELECT 1 FROM report_ledger_pending q WHERE q.entry_id = l.id))
+     WHERE l.file_id = ANY (files) AND l.reverses_entry_id IS NULL AND l.id NOT IN (SELECT unnest(without_ids))
+       AND (l.id IN (SELECT unnest(with_ids)) OR NOT EXISTS (SELECT 1 FROM report_ledger_pending q WHERE q.entry_id = l.id))
   ), s AS (
     SELECT l.id, l.organisation_id, l.student_resident_id, l.entry_date
       FROM ledger_entry l
      WHERE l.student_resident_id = ANY (students) AND l.aid_type = 'EDUCATION' AND l.student_resident_id IS NOT NULL
-       AND l.reverses_entry_id IS NULL AND NOT l.id = ANY (without_ids)
-       AND (l.id = ANY (with_ids) OR NOT EXISTS (SELECT 1 FROM report_ledger_pending q WHERE q.entry_id = l.id))
+       AND l.reverses_entry_id IS NULL AND l.id NOT IN (SELECT unnest(without_ids))
+       AND (l.id IN (SELECT unnest(with_ids)) OR NOT EXISTS (SELECT 1 FROM report_ledger_pending q WHERE q.entry_id = l.id))
   )
   SELECT p.organisation_id, v.dim, v.key,
          lag(p.entry_date) OVER (PARTITION BY p.file_id, p.organisation_id, v.dim, v.key ORDER BY p.entry_date, p.id), p.entry_date, p.file_id, false
