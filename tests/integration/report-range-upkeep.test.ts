@@ -54,7 +54,8 @@ async function pay(name: string, orgCode: string, entryDate: string, aidType: Ai
   };
   const { entryId } = await insertApprovedPayment(db, { ...base, amountFen: 1_000, entryDate, purpose: "测试" });
   return {
-    reverse: (on: string) => insertApprovedPayment(sql, { ...base, amountFen: -1_000, entryDate: on, purpose: "冲正", reverses: { entryId, reason: "录入错误" } }),
+    reverse: (on: string) =>
+      insertApprovedPayment(sql, { ...base, amountFen: -1_000, entryDate: on, purpose: "冲正", reverses: { entryId, reason: "录入错误" } }),
   };
 }
 
