@@ -63,48 +63,92 @@ const distinctFromCounts = (s: TReportScope, { kind, start }: { kind: string; st
     UNION ALL SELECT grouping, child, CASE WHEN grouping = 1 THEN key END, CASE WHEN grouping = 2 THEN key END, sum(households)::bigint, sum(households * size)::bigint, 0
                 FROM fix WHERE households <> 0 GROUP BY 1, 2, 3, 4
     UNION ALL SELECT grouping, child, NULL, NULL, 0, 0, sum(students)::bigint FROM sfix WHERE students <> 0 GROUP BY 1, 2`;
-// Any other range (自定义: a 30-day window, a 送温暖 season, a fiscal half): the entries
-// themselves, read once through ledger_entry_report_idx (decision 031). One pass groups them per
-// file with the household size beside it (household_file_size_idx, migration 0045: a merge join
-// over a narrow index, where 300,000 look-ups in household_file took seconds); a file paid in one
-// row, aid type and fund — nearly all — is then counted by those three alone. Only the files whose
-// entries in the period differ in row, aid type or fund (and the files paying students) are read
-// again, entry by entry, for their net in each grouping.
-const distinctFromEntries = (s: TReportScope) => s.db.$queryRaw<TDistinctRow[]>`
+// Any other range (自定义: a 30-day window, a 送温暖 season, a fiscal half): the points kept by
+// migration 0053 (decision 035). A household is paid in [a, b] exactly when one of its payments
+// there has its previous payment (same organisation and grouping) before a, so the households are
+// the range's payments less its *repeats*, payments whose previous payment is also in the range
+// (a ≤ prev ≤ day ≤ b). Payments come by whole month and by day at the partial edges; repeats by
+// (prev month, month) in whole months, by prev day for prev in the first partial month (with the
+// count up to any day of the payment's month), and by day for a payment in the last partial month.
+// The tables count a household once per paying organisation, a reversal not at all: the files with
+// a reversal in the range or paid by two organisations (and such students) are read apart from
+// the ledger, and each row gets truth (net across the row > 0) − what the tables counted there.
+const distinctFromPoints = (s: TReportScope) => {
+  const { first: pw, end: wend } = wholeMonthsOf(s.from, s.to);
+  const bm = `${s.to.slice(0, 7)}-01`;
+  const bd = Number(s.to.slice(8, 10));
+  return s.db.$queryRaw<TDistinctRow[]>`
+    ${s.db.$scopeDeclared("rf rs z", "which files and students have a second paying organisation, of any organisation, and the size of a file paid in the subtree (sub): only entries paid in the subtree are read")}
     WITH sub AS MATERIALIZED (SELECT id, ${s.child} AS child FROM organisation o WHERE ${s.inSubtree}),
-    f AS MATERIALIZED (
-      SELECT l.file_id, sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS times,
-             min(s.child) AS child, min(l.aid_type) AS aid_type, min(l.fund_source) AS fund_source,
-             min(s.child) = max(s.child) AND min(l.aid_type) = max(l.aid_type) AND min(l.fund_source) = max(l.fund_source) AS simple,
-             bool_or(l.aid_type = 'EDUCATION' AND l.student_resident_id IS NOT NULL) AS students,
-             max(coalesce(z.household_size, 0)) AS size
-        FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id JOIN household_file z ON z.id = l.file_id
-       WHERE l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date
-       GROUP BY l.file_id
-    ), simple AS MATERIALIZED (
-      SELECT child, aid_type, fund_source, count(*) AS households, sum(size) AS persons FROM f WHERE simple AND times > 0 GROUP BY 1, 2, 3
+    cells AS (
+      SELECT organisation_id, dim, key, payments AS n, persons FROM report_range_paid_monthly
+       WHERE month >= ${pw}::date AND month < ${wend}::date
+      UNION ALL
+      SELECT organisation_id, dim, key, payments, persons FROM report_range_paid_daily
+       WHERE day >= ${s.from}::date AND day < ${pw}::date AND day <= ${s.to}::date
+      UNION ALL
+      SELECT organisation_id, dim, key, payments, persons FROM report_range_paid_daily
+       WHERE day >= greatest(${wend}::date, ${pw}::date, ${s.from}::date) AND day <= ${s.to}::date
+      UNION ALL
+      SELECT organisation_id, dim, key, -repeats, -persons FROM report_range_repeat_monthly
+       WHERE prev_month >= ${pw}::date AND prev_month < ${wend}::date AND month < ${wend}::date
+      UNION ALL
+      SELECT organisation_id, dim, key, -CASE WHEN month < ${wend}::date THEN repeats[31] ELSE repeats[${bd}::int] END,
+             -CASE WHEN month < ${wend}::date THEN persons[31] ELSE persons[${bd}::int] END
+        FROM report_range_repeat_first WHERE prev_day >= ${s.from}::date AND prev_day < ${pw}::date AND month <= ${bm}::date
+      UNION ALL
+      SELECT organisation_id, dim, key, -repeats, -persons FROM report_range_repeat_last
+       WHERE day >= greatest(${wend}::date, ${pw}::date) AND day <= ${s.to}::date AND prev_month >= ${pw}::date
+    ), own AS MATERIALIZED (
+      SELECT s.child, c.dim, c.key, sum(c.n)::bigint AS households, sum(c.persons)::bigint AS persons
+        FROM cells c JOIN sub s ON s.id = c.organisation_id GROUP BY 1, 2, 3
+    ), rev AS MATERIALIZED (
+      SELECT l.file_id, l.student_resident_id FROM ledger_entry l
+       WHERE l.reverses_entry_id IS NOT NULL AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date
+         AND l.organisation_id IN (SELECT id FROM sub)
     ), e AS MATERIALIZED (
-      SELECT s.child, l.file_id, l.aid_type, l.fund_source, l.student_resident_id, sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS times
+      SELECT s.child, l.organisation_id AS org, l.file_id, l.aid_type::text AS aid, l.fund_source::text AS fund,
+             sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS t, count(*) FILTER (WHERE l.reverses_entry_id IS NULL) AS p
         FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id
-       WHERE l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date AND l.file_id IN (SELECT file_id FROM f WHERE NOT simple OR students)
+       WHERE l.file_id IN (SELECT file_id FROM rev UNION SELECT rf.file_id FROM report_ledger_file rf WHERE rf.multi)
+         AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date
        GROUP BY 1, 2, 3, 4, 5
-    ), mixed AS (
-      SELECT CASE WHEN GROUPING(child) = 0 THEN 0 WHEN GROUPING(aid_type) = 0 THEN 1 ELSE 2 END AS grouping, child, aid_type, fund_source, file_id
-        FROM e WHERE file_id IN (SELECT file_id FROM f WHERE NOT simple)
-       GROUP BY GROUPING SETS ((child, file_id), (aid_type, file_id), (fund_source, file_id)) HAVING sum(times) > 0
-    ), students AS (
-      SELECT CASE WHEN GROUPING(child) = 0 THEN 0 ELSE 3 END AS grouping, child, student_resident_id
-        FROM e WHERE aid_type = 'EDUCATION' AND student_resident_id IS NOT NULL
-       GROUP BY GROUPING SETS ((child, student_resident_id), (student_resident_id)) HAVING sum(times) > 0
+    ), fix AS (
+      SELECT 0 AS grouping, child, NULL::text AS key, file_id, (sum(t) > 0)::int - sum((p > 0)::int) AS d
+        FROM (SELECT child, org, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY child, file_id
+      UNION ALL
+      SELECT 3, NULL, NULL, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
+        FROM (SELECT org, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2) x GROUP BY file_id
+      UNION ALL
+      SELECT 1, NULL, aid, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
+        FROM (SELECT org, aid, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY aid, file_id
+      UNION ALL
+      SELECT 2, NULL, fund, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
+        FROM (SELECT org, fund, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY fund, file_id
+    ), es AS MATERIALIZED (
+      SELECT s.child, l.organisation_id AS org, l.student_resident_id AS student,
+             sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS t, count(*) FILTER (WHERE l.reverses_entry_id IS NULL) AS p
+        FROM ledger_entry l JOIN sub s ON s.id = l.organisation_id
+       WHERE l.aid_type = 'EDUCATION' AND l.student_resident_id IS NOT NULL
+         AND l.student_resident_id IN (SELECT student_resident_id FROM rev UNION SELECT rs.student_resident_id FROM report_ledger_student rs WHERE rs.multi)
+         AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date
+       GROUP BY 1, 2, 3
+    ), sfix AS (
+      SELECT 0 AS grouping, child, (sum(t) > 0)::int - sum((p > 0)::int) AS d FROM es GROUP BY child, student
+      UNION ALL
+      SELECT 3, NULL, (sum(t) > 0)::int - sum((p > 0)::int) FROM (SELECT org, student, sum(t) AS t, sum(p) AS p FROM es GROUP BY 1, 2) x GROUP BY student
     )
-    SELECT 0 AS grouping, child, NULL::text AS aid_type, NULL::text AS fund_source, sum(households)::bigint AS households, sum(persons)::bigint AS persons, 0::bigint AS students
-      FROM simple GROUP BY child
-    UNION ALL SELECT 1, NULL, aid_type::text, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM simple GROUP BY aid_type
-    UNION ALL SELECT 2, NULL, NULL, fund_source::text, sum(households)::bigint, sum(persons)::bigint, 0 FROM simple GROUP BY fund_source
-    UNION ALL SELECT 3, NULL, NULL, NULL, count(*)::bigint, coalesce(sum(size), 0)::bigint, 0 FROM f WHERE times > 0
-    UNION ALL SELECT m.grouping, m.child, m.aid_type::text, m.fund_source::text, count(*)::bigint, sum(z.size)::bigint, 0
-                FROM mixed m JOIN f z ON z.file_id = m.file_id GROUP BY 1, 2, 3, 4
-    UNION ALL SELECT grouping, child, NULL, NULL, 0, 0, count(*)::bigint FROM students GROUP BY 1, 2`;
+    SELECT 0 AS grouping, child, NULL::text AS aid_type, NULL::text AS fund_source, households, persons, 0::bigint AS students FROM own WHERE dim = 'A'
+    UNION ALL SELECT 3, NULL, NULL, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'A'
+    UNION ALL SELECT 1, NULL, key, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'T' GROUP BY key
+    UNION ALL SELECT 2, NULL, NULL, key, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'F' GROUP BY key
+    UNION ALL SELECT 0, child, NULL, NULL, 0, 0, households FROM own WHERE dim = 'S'
+    UNION ALL SELECT 3, NULL, NULL, NULL, 0, 0, sum(households)::bigint FROM own WHERE dim = 'S'
+    UNION ALL SELECT f.grouping, f.child, CASE WHEN f.grouping = 1 THEN f.key END, CASE WHEN f.grouping = 2 THEN f.key END,
+                     sum(f.d)::bigint, sum(f.d * coalesce(z.household_size, 0))::bigint, 0
+                FROM fix f JOIN household_file z ON z.id = f.file_id WHERE f.d <> 0 GROUP BY 1, 2, 3, 4
+    UNION ALL SELECT grouping, child, NULL, NULL, 0, 0, sum(d)::bigint FROM sfix WHERE d <> 0 GROUP BY 1, 2`;
+};
 
 /**
  * A household (or student) is helped in a grouping when it has more payments than reversals
@@ -112,7 +156,7 @@ const distinctFromEntries = (s: TReportScope) => s.db.$queryRaw<TDistinctRow[]>`
  */
 export function distinctRows(s: TReportScope) {
   const calendar = calendarPeriodOf(s.period);
-  return calendar ? distinctFromCounts(s, calendar) : distinctFromEntries(s);
+  return calendar ? distinctFromCounts(s, calendar) : distinctFromPoints(s);
 }
 
 /**

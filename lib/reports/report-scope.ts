@@ -6,7 +6,7 @@ import { NotFoundError } from "@/lib/errors/domain-error";
 import { todayInShanghai } from "@/lib/format/datetime";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { foldPendingForReport } from "./fold-pending";
-import { calendarPeriodOf, type TPeriod } from "./period";
+import type { TPeriod } from "./period";
 
 // What every section of the report reads with: the selected organisation, its rows (本级 and one
 // per child), and the SQL that limits a statement to its subtree and names each row's child.
@@ -30,10 +30,10 @@ export type TReportScope = Awaited<ReturnType<typeof reportScope>>;
 
 export async function reportScope(actor: TActor, input: { organisationId?: string; period: TPeriod }) {
   assertRole(actor, ...REPORT_READERS);
-  // A calendar period's households come from the counts of migration 0018: entries a big statement
-  // left pending are folded in first (decision 032), and a report that folded reads on the primary,
-  // where the fold is (a replica may not have replayed it yet).
-  const folded = calendarPeriodOf(input.period) ? await foldPendingForReport(actor) : 0;
+  // The households come from kept counts (a calendar period's from migration 0018, any other
+  // range's from 0053): entries a big statement left pending are folded in first (decision 032), and
+  // a report that folded reads on the primary, where the fold is (a replica may not have replayed it yet).
+  const folded = await foldPendingForReport(actor);
   const db = folded > 0 ? scopedDb(actor) : await scopedReadDb(actor);
   const organisation = await db.organisation.findUnique({
     where: { id: input.organisationId ?? actor.organisation.id },

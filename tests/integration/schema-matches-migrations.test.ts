@@ -37,6 +37,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_tally_key: "NULLS NOT DISTINCT unique key of the trigger-maintained file tally",
   household_file_one_file_per_holder: "partial unique: a household is filed once after its first submission (一户一档)",
   file_person_one_active_file: "partial unique: a person is in at most one file that holds them (一人一档)",
+  ledger_entry_student_idx: "partial (助学 entries with a student): a student's payments for the custom-range upkeep (migration 0053)",
   ledger_entry_organisation_cover_idx: "INCLUDE columns so a subtree's ledger totals are index-only scans",
   ledger_entry_paying_organisation_id_entry_date_idx: "INCLUDE columns so the allocation report's spending per paying union is an index-only scan",
   ledger_daily_total_cover_idx: "INCLUDE the sums so the organisation ledger's totals over daily totals are index-only scans (issue 12)",
