@@ -256,6 +256,41 @@ function linkIn(html: string, pattern: RegExp): string | undefined {
 
 type TCase = { scope: string; label: string; user: string; path: string; target: number };
 
+/**
+ * The two slowest timed loads of a page, each with its three slowest statements as the page waited
+ * for them, beside that statement's median over all the loads. "新连接": the statement ran on a
+ * backend no earlier load (the warm-up included) used — connecting, and a cold backend's caches;
+ * "首次": its first run on that backend (a named statement is parsed and planned there).
+ */
+function printSlowLoads(times: number[], perLoad: TCapturedStatement[][], warmed: TCapturedStatement[]) {
+  const seenPids = new Set(warmed.flatMap((s) => (s.pid === undefined ? [] : [s.pid])));
+  const seenOnPid = new Set(warmed.map((s) => `${s.pid} ${s.text}`));
+  // In load order, so "first" means first in time: a load's statements against what the loads before it used.
+  const notes = perLoad.map((statements) => {
+    const marks = statements.map((s) =>
+      [s.pid !== undefined && !seenPids.has(s.pid) ? "新连接" : "", !seenOnPid.has(`${s.pid} ${s.text}`) ? "首次" : ""].filter(Boolean).join("、"),
+    );
+    for (const s of statements) {
+      if (s.pid !== undefined) seenPids.add(s.pid);
+      seenOnPid.add(`${s.pid} ${s.text}`);
+    }
+    return marks;
+  });
+  // Printed slowest first.
+  const byText = new Map<string, number[]>();
+  for (const statements of perLoad) for (const s of statements) if (s.ms !== undefined) byText.set(s.text, [...(byText.get(s.text) ?? []), s.ms]);
+  const order = times.map((t, i) => i).sort((a, b) => times[b]! - times[a]!);
+  for (const i of order.slice(0, 2)) {
+    const statements = perLoad[i]!.map((s, j) => ({ ...s, note: notes[i]![j]! })).filter((s) => s.ms !== undefined);
+    const top = [...statements].sort((a, b) => b.ms! - a.ms!).slice(0, 3);
+    console.log(`      第 ${i + 1} 次加载 ${ms(times[i]!)} ms（中位数 ${ms(quantile(times, 0.5))}）：`);
+    for (const s of top)
+      console.log(
+        `        ${ms(s.ms!)} ms（各次中位数 ${ms(quantile(byText.get(s.text) ?? [], 0.5))}）后端 ${s.pid ?? "?"}${s.note ? ` ${s.note}` : ""}  ${s.text.replace(/\s+/g, " ").slice(0, 120)}`,
+      );
+  }
+}
+
 async function main() {
   const url = arg("--url");
   let db: TDatabase | undefined;
@@ -408,7 +443,15 @@ async function main() {
       // The server's own CPU per load (all its threads, /proc): what the page costs the web
       // process whatever the machine's load, which on a shared machine the wall-clock times are not.
       const cpuBefore = processCpuSeconds(server.pid);
-      for (let i = 0; i < RUNS; i++) times.push((await load(base, cookie, c.path)).ms);
+      // With --plans, each timed load's own statements too (read between loads, outside the timing;
+      // the server CPU column then includes answering those reads): what the slow loads waited for.
+      const perLoad: TCapturedStatement[][] = [];
+      // The warm-up load's statements: what the connections had already run before the timed loads.
+      const warmed = PLANS && canCapture ? ((await (await fetch(`${base}${BENCH_SQL_PATH}`)).json()) as TCapturedStatement[]) : [];
+      for (let i = 0; i < RUNS; i++) {
+        times.push((await load(base, cookie, c.path)).ms);
+        if (PLANS && canCapture) perLoad.push((await (await fetch(`${base}${BENCH_SQL_PATH}`)).json()) as TCapturedStatement[]);
+      }
       const cpuMs = ((processCpuSeconds(server.pid) - cpuBefore) * 1000) / RUNS;
       const rsc = await loadRsc(base, cookie, c.path);
       if (DUMP) {
@@ -445,6 +488,7 @@ async function main() {
         if (PLANS) {
           console.log(`    ${c.scope} ${c.label}：`);
           selects.forEach((s, j) => console.log(`      ${ms(medians[j]!)} ms  ${s.text.replace(/\s+/g, " ").slice(0, 160)}`));
+          if (perLoad.length) printSlowLoads(times, perLoad, warmed);
         }
         perStatement = [];
       }

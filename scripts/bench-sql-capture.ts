@@ -8,7 +8,12 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import pg from "pg";
 
 export const BENCH_SQL_PATH = "/__bench/sql";
-export type TCapturedStatement = { text: string; values: unknown[] };
+/**
+ * ms: from the call to its answer, as the page waited for it (a statement queued behind another on
+ * the same connection waits too); pid: the connection's backend, so a slow load can be told apart
+ * as a new connection or a statement prepared there for the first time (see --plans).
+ */
+export type TCapturedStatement = { text: string; values: unknown[]; ms?: number; pid?: number };
 
 /** A value as JSON that pg accepts back as the same parameter (bytes as bytea hex, bigint as text). */
 function portable(value: unknown): unknown {
@@ -28,8 +33,25 @@ export function benchSqlCapture() {
     const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
     const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
     // A runaway capture (nobody reading) is bounded.
-    if (text && statements.length < 10_000) statements.push({ text, values: Array.isArray(values) ? values.map(portable) : [] });
-    return (original as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    const captured: TCapturedStatement | null = text && statements.length < 10_000 ? { text, values: Array.isArray(values) ? values.map(portable) : [] } : null;
+    if (captured) statements.push(captured);
+    const t0 = performance.now();
+    const done = () => {
+      if (!captured) return;
+      captured.ms = performance.now() - t0;
+      captured.pid = (this as unknown as { processID?: number }).processID;
+    };
+    // pg.Pool's query (Prisma's adapter runs on one) passes a callback; a client's own call gets a promise.
+    const callback = args.at(-1);
+    if (typeof callback === "function")
+      args[args.length - 1] = function (this: unknown, ...answer: unknown[]) {
+        done();
+        return (callback as (...a: unknown[]) => unknown).apply(this, answer);
+      };
+    const result = (original as unknown as (...a: unknown[]) => unknown).apply(this, args);
+    // Only observes: the caller still gets (and handles) the same promise.
+    if (typeof (result as Promise<unknown> | undefined)?.then === "function") (result as Promise<unknown>).then(done, done);
+    return result;
   };
   return {
     answer(req: IncomingMessage, res: ServerResponse) {

@@ -45,6 +45,7 @@ import { dateOnlyString, todayInShanghai } from "@/lib/format/datetime";
 import { pickDibao, pickParameter } from "@/lib/policy/pick-policy";
 import { TZDate } from "@date-fns/tz";
 import { loadLedger } from "./seed-ledger";
+import { vacuumLoadedTables } from "./vacuum-loaded";
 
 // ───────────────────────────── arguments ─────────────────────────────
 
@@ -1655,6 +1656,9 @@ async function main() {
       await loadLedgerAsSuperuser(db, client);
       console.log(`\n分段用时：档案 ${(l0 - started) / 1000} 秒，资金台账 ${(Date.now() - l0) / 1000} 秒，合计 ${(Date.now() - started) / 1000} 秒。`);
     }
+    const v0 = Date.now();
+    const vacuumed = await vacuumLoadedTables(client);
+    console.log(`其余写过的表 VACUUM ANALYZE ${vacuumed.length} 张，用时 ${((Date.now() - v0) / 1000).toFixed(1)} 秒。`);
     console.log(`机器：${machine()}`);
   } finally {
     await superuser?.end().catch(() => {});
