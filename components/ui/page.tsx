@@ -14,10 +14,10 @@ export function PageHeader({ title, description, actions }: { title: string; des
 
 export function Card({ title, children, actions }: { title?: string; children: ReactNode; actions?: ReactNode }) {
   return (
-    <section className="rounded-lg border border-slate-200 bg-white shadow-xs">
+    <section className="card">
       {title && (
-        <header className="flex items-center justify-between border-b border-slate-100 px-5 py-3">
-          <h2 className="text-sm font-semibold text-slate-800">{title}</h2>
+        <header className="card-header">
+          <h2 className="card-title">{title}</h2>
           {actions}
         </header>
       )}

@@ -119,7 +119,7 @@ export async function followUpFigures(actor: TActor) {
 export async function getFileFollowUp(actor: TActor, fileId: string) {
   assertRole(actor, "CASEWORKER", "OFFICIAL", "AUDITOR");
   const db = scopedDb(actor);
-  const [rechecks, visits, measures, changes, tiers, cadres] = await Promise.all([
+  const [rechecks, visits, measures, changes, tiers] = await Promise.all([
     db.recheck.findMany({
       where: { fileId },
       relationLoadStrategy: "join",
@@ -145,14 +145,23 @@ export async function getFileFollowUp(actor: TActor, fileId: string) {
       orderBy: { decidedAt: "asc" },
       include: { decidedBy: { select: { name: true } } },
     }),
-    db.user.findMany({
-      where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } },
-      relationLoadStrategy: "join",
-      orderBy: { name: "asc" },
-      select: { id: true, name: true, organisation: { select: { name: true } } },
-    }),
   ]);
-  return { rechecks, visits, measures, changes, tiers, cadres };
+  return { rechecks, visits, measures, changes, tiers };
+}
+
+/**
+ * Who can be named a file's 帮扶责任人 (the pairing form's choices): the active caseworkers and
+ * officials in the actor's scope. Read only for a user who may set the pairing — an auditor's
+ * household page sent this statement for a list it never showed (issue 28).
+ */
+export async function findPairingCadres(actor: TActor) {
+  assertRole(actor, "CASEWORKER", "OFFICIAL");
+  return scopedDb(actor).user.findMany({
+    where: { active: true, roles: { hasSome: ["CASEWORKER", "OFFICIAL"] } },
+    relationLoadStrategy: "join",
+    orderBy: { name: "asc" },
+    select: { id: true, name: true, organisation: { select: { name: true } } },
+  });
 }
 
 /**

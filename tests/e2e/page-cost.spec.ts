@@ -1,5 +1,6 @@
 // Issue 28, the page's own cost: the session is read from next-auth's cookie without its session
-// route, and the household page starts every section's read together with the file's own. Guards
+// route, and the household page starts every section's read together with the file's own (the
+// pairing form's choices only for a user who may pair). Guards
 // what a user would notice if either went wrong: every section of the page is there, another
 // city's auditor gets the 404 and nothing of the file, and a cookie this server did not sign (or
 // no cookie) signs nobody in.
@@ -31,6 +32,17 @@ test("the household page: every section for the auditor, nothing for another cit
   await expect(page.getByText(`${holderId.slice(0, 6)}********${holderId.slice(-4)}`)).toBeVisible();
   await expect(page.getByRole("cell", { name: "¥500.00", exact: true })).toBeVisible();
   await screenshot(page, "page-cost-household");
+  // The auditor follows no file: no pairing form (and its choices are not even read).
+  await expect(page.getByRole("button", { name: "设置结对帮扶" })).toHaveCount(0);
+
+  // The caseworker pairs: the choices are the caseworkers and officials of 兰州 only.
+  const caseworker = await pageAs(browser, "lz_caseworker");
+  await caseworker.goto(`/files/${fileId}`);
+  await caseworker.getByRole("button", { name: "设置结对帮扶" }).click();
+  const cadre = caseworker.getByRole("dialog", { name: "设置结对帮扶" }).getByLabel("帮扶责任人");
+  await expect(cadre.locator("option", { hasText: "王静（兰州市总工会）" })).toHaveCount(1);
+  await expect(cadre.locator("option", { hasText: "李建国（兰州市总工会）" })).toHaveCount(1);
+  await expect(cadre.locator("option", { hasText: "天水市总工会" })).toHaveCount(0);
   await page.setViewportSize({ width: 390, height: 844 });
   await page.reload();
   await expect(page.getByRole("heading", { name: `${holder}家庭档案` })).toBeVisible();

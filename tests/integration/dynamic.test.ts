@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import { prisma } from "@/lib/db/client";
 import { decideChange, endObservation, proposeExit, proposeTierChange, proposeTransfer, receiveTransfer } from "@/lib/dynamic/changes";
-import { findDueRechecks, findPendingChanges, followUpFigures, getFileFollowUp } from "@/lib/dynamic/find";
+import { findDueRechecks, findPairingCadres, findPendingChanges, followUpFigures, getFileFollowUp } from "@/lib/dynamic/find";
 import { addMeasure, recordVisit, setPairing, updateMeasure } from "@/lib/dynamic/pairing";
 import { recordRecheck } from "@/lib/dynamic/recheck";
 import { ZRecordRecheckInput, ZUpdateMeasureInput } from "@/lib/dynamic/schemas";
@@ -274,6 +274,16 @@ describe("transfer", () => {
 });
 
 describe("pairing and plan", () => {
+  it("offers as 帮扶责任人 the caseworkers and officials of the user's own city only, and reads them for nobody else", async () => {
+    const names = (await findPairingCadres(caseworker)).map((c) => `${c.name}（${c.organisation.name}）`);
+    expect(names).toContain("王静（兰州市总工会）");
+    expect(names).toContain("李建国（兰州市总工会）");
+    expect(names).not.toContain("刘芳（天水市总工会）");
+    expect(names).not.toContain("赵敏（兰州市总工会）");
+    expect((await findPairingCadres(tsOfficial)).map((c) => c.name)).toContain("刘芳");
+    await expect(findPairingCadres(await actorFor("lz_auditor"))).rejects.toThrow("您没有权限执行此操作");
+  });
+
   it("counts pairing coverage and needs → measures → resolved for the scope", async () => {
     const before = await followUpFigures(caseworker);
     const { fileId } = await openFile();

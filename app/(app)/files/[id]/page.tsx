@@ -21,7 +21,7 @@ import { getFile } from "@/lib/filing/find-files";
 import { householdFigures } from "@/lib/filing/figures";
 import { filingSteps, isSubmitter } from "@/lib/filing/filing-rules";
 import { canDeleteEvidence, canUploadEvidence, isDeletableDraft, mayHandleEvidence } from "@/lib/filing/rules";
-import { canEndObservationAs, canPlan, canProposeChange, canRecordVisit, canSetPairing } from "@/lib/dynamic/rules";
+import { canEndObservationAs, canPlan, canProposeChange, canRecordVisit, canSetPairing, mayFollowUp } from "@/lib/dynamic/rules";
 import { CAUSE_LABELS, FILE_LEVEL_LABELS, FILE_STATUS_LABELS, TIER_LABELS, WORKER_CATEGORY_LABELS } from "@/lib/labels/household-file";
 import { CIVIL_CHECK_LABELS, EXPENDITURE_KIND_LABELS, HOUSING_LABELS, INCOME_SOURCE_LABELS } from "@/lib/filing/labels";
 import { dateOnlyString, formatDateTime, todayInShanghai } from "@/lib/format/datetime";
@@ -36,7 +36,7 @@ import { mayActOnWarnings, mayReopenFromWarning } from "@/lib/warnings/rules";
 import { EXIT_PATH_LABELS } from "@/lib/warnings/labels";
 import { ChangeRequestsCard, PairingCard, PlanCard, RecheckCard } from "@/components/dynamic/follow-up-section";
 import { RecheckDialog } from "@/components/dynamic/recheck-dialog";
-import { getFileFollowUp } from "@/lib/dynamic/find";
+import { findPairingCadres, getFileFollowUp } from "@/lib/dynamic/find";
 import { findRunsCoveringFile } from "@/lib/civil/find-runs";
 import { findPublicVisits } from "@/lib/notice/find-filing-notice";
 import { canPrintNotice } from "@/lib/notice/rules";
@@ -81,7 +81,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
   // the page can render). Each domain function checks the scope itself, so a file out of scope or
   // missing gives nothing away: getFile's NotFoundError (or any section's) turns into the 404, and
   // what the other reads found is dropped with it.
-  const [file, evidence, followUp, requiredKinds, publicVisits, warnings, referrals, ledger] = await Promise.all([
+  const [file, evidence, followUp, requiredKinds, publicVisits, warnings, referrals, ledger, cadres] = await Promise.all([
     getFile(actor, id),
     listEvidence(actor, id),
     getFileFollowUp(actor, id),
@@ -90,6 +90,8 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     findFileWarnings(actor, id),
     findFileReferrals(actor, id),
     householdLedger(actor, id),
+    // The pairing form's choices, for a user who may pair at all (FollowUpActions shows nothing to others).
+    mayFollowUp(actor).ok ? findPairingCadres(actor) : [],
   ]).catch((error) => {
     if (error instanceof NotFoundError) notFound();
     throw error;
@@ -109,6 +111,7 @@ export default async function FilePage({ params, searchParams }: { params: Promi
     () => canDeleteEvidence(file),
   ).ok;
   const visit = canRecordVisit(actor, file);
+  const pairing = canSetPairing(actor, file);
   const d = (value: Date | null) => (value ? dateOnlyString(value) : "—");
   const unresolved = file.objections.filter((o) => o.episode === file.episode && !o.resolution);
   const steps = filingSteps({
@@ -169,27 +172,31 @@ export default async function FilePage({ params, searchParams }: { params: Promi
             file={{ id: file.id, version: file.version, proposedTier: file.proposedTier }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
-          <div className="mt-3">
-            <FollowUpActions
-              file={{
-                id: file.id,
-                version: file.version,
-                tier: file.tier,
-                contactName: file.contactName,
-                contactPhone: file.contactPhone,
-                responsibleCadreId: file.responsibleCadreId,
-              }}
-              allowed={{
-                visit,
-                pairing: canSetPairing(actor, file),
-                plan: canPlan(actor, file),
-                propose: canProposeChange(actor, file),
-                endObservation: canEndObservationAs(actor, file, today),
-              }}
-              today={today}
-              cadres={followUp.cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
-            />
-          </div>
+          {/* Without pairing FollowUpActions shows nothing (an auditor's view): its props — the file,
+              five refusals and the union's cadres, ~0.8 KB — are then not sent at all. */}
+          {pairing.ok && (
+            <div className="mt-3">
+              <FollowUpActions
+                file={{
+                  id: file.id,
+                  version: file.version,
+                  tier: file.tier,
+                  contactName: file.contactName,
+                  contactPhone: file.contactPhone,
+                  responsibleCadreId: file.responsibleCadreId,
+                }}
+                allowed={{
+                  visit,
+                  pairing,
+                  plan: canPlan(actor, file),
+                  propose: canProposeChange(actor, file),
+                  endObservation: canEndObservationAs(actor, file, today),
+                }}
+                today={today}
+                cadres={cadres.map((c) => ({ id: c.id, label: `${c.name}（${c.organisation.name}）` }))}
+              />
+            </div>
+          )}
           {file.status === "CLOSED" && visit.ok && (
             <div className="mt-3 flex flex-wrap items-center gap-2">
               <PostExitVisit fileId={file.id} today={today} />
