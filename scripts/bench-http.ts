@@ -14,7 +14,11 @@
 //                            when the benchmark stops it: where a page's own cost goes, see the page-weight note),
 //                            --processes <n> (web processes for the closed-loop run, as npm start would choose:
 //                            one per core; the pages are timed on one process, whose SQL the capture sees whole.
-//                            The closed-loop run goes once on one process — its ceiling — then on <n>)
+//                            The closed-loop run goes once on one process — its ceiling — then on <n>),
+//                            --node-flags "<flags>[;<flags>…]" (the web processes' Node.js flags, WEB_NODE_FLAGS
+//                            by default; "none" for none; several sets separated by ";" run the closed loop
+//                            on each, one after the other, each on a fresh server: decision 037),
+//                            --only-load (no page timings: sign in, then only the closed-loop runs)
 //
 // Without --url it opens the database (DATABASE_URL or the embedded one, BANGFU_DATA_DIR and
 // EMBEDDED_PG_PORT as for npm start), applies the migrations, builds if the build is stale, and
@@ -35,7 +39,7 @@ import pg from "pg";
 import { DEMO_PASSWORD } from "@/lib/demo/seed-demo";
 import { applyMigrations } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
-import { webProcessCount } from "@/lib/process/web-processes";
+import { WEB_NODE_FLAGS, webProcessCount } from "@/lib/process/web-processes";
 import { ensureBuild } from "./build-state";
 import { ms, table } from "./bench-support";
 import { BENCH_SQL_PATH, type TCapturedStatement } from "./bench-sql-capture";
@@ -59,6 +63,12 @@ const PLANS = process.argv.includes("--plans");
 const DUMP = arg("--dump");
 const CPU_PROF = arg("--cpu-prof");
 const PROCESSES = intArg("--processes", webProcessCount());
+const ONLY_LOAD = process.argv.includes("--only-load");
+/** Each set of the web processes' Node.js flags to run the closed loop with ("none": no flags). */
+const NODE_FLAG_SETS: string[][] = (arg("--node-flags") ?? WEB_NODE_FLAGS.join(" "))
+  .split(";")
+  .map((set) => set.trim())
+  .map((set) => (set === "none" || set === "" ? [] : set.split(/\s+/)));
 
 const quantile = (xs: number[], q: number) => {
   if (!xs.length) return NaN;
@@ -87,11 +97,12 @@ async function waitForServer(base: string, child: ChildProcess | null): Promise<
   throw new Error("网页服务 3 分钟内没有响应。");
 }
 
-async function startServer(db: TDatabase, processes = 1): Promise<TServer> {
+async function startServer(db: TDatabase, processes = 1, nodeFlags: readonly string[] = WEB_NODE_FLAGS): Promise<TServer> {
   const base = `http://localhost:${PORT}`;
   const { MIGRATION_DATABASE_URL: _m, PGBOSS_DATABASE_URL: _b, ...inherited } = process.env;
   const profile = CPU_PROF ? ["--cpu-prof", "--cpu-prof-dir", path.resolve(CPU_PROF)] : [];
-  const child = spawn(process.execPath, [...profile, "--import", "tsx", "scripts/serve.ts", String(PORT), "127.0.0.1"], {
+  // The cluster workers inherit the primary's flags (node:cluster forks with process.execArgv).
+  const child = spawn(process.execPath, [...nodeFlags, ...profile, "--import", "tsx", "scripts/serve.ts", String(PORT), "127.0.0.1"], {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "ignore", "inherit"],
     env: {
@@ -119,24 +130,24 @@ async function startServer(db: TDatabase, processes = 1): Promise<TServer> {
   };
 }
 
-/** Resident memory of the server process and its children (MiB), from /proc. */
-function serverRss(pid: number | null): number {
-  if (!pid) return NaN;
+/** Resident memory (MiB) of the server process and of each of its children (cluster workers), from /proc. */
+function serverRssByProcess(pid: number | null): Map<number, number> {
+  const byPid = new Map<number, number>();
+  if (!pid) return byPid;
   const pids = [pid];
   try {
     pids.push(...execSync(`pgrep -P ${pid}`, { encoding: "utf8" }).split("\n").filter(Boolean).map(Number));
   } catch {
     // no children
   }
-  let kib = 0;
   for (const p of pids) {
     try {
-      kib += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0);
+      byPid.set(p, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${p}/status`, "utf8"))?.[1] ?? 0) / 1024);
     } catch {
       // gone
     }
   }
-  return kib / 1024;
+  return byPid;
 }
 
 /** CPU seconds (user + system) the server process and its children have used, from /proc. */
@@ -430,7 +441,7 @@ async function main() {
     let overheadMet = 0;
     let total = 0;
     const overheads: number[] = [];
-    for (const c of cases.filter((c) => !ONLY || ONLY.split(",").some((o) => c.label.includes(o)))) {
+    for (const c of ONLY_LOAD ? [] : cases.filter((c) => !ONLY || ONLY.split(",").some((o) => c.label.includes(o)))) {
       total++;
       const cookie = cookies.get(c.user)!;
       const warm = await load(base, cookie, c.path);
@@ -520,28 +531,27 @@ async function main() {
       console.log(`  ${rows.at(-1)!.join("  ")}`);
     }
     console.log();
-    table(
-      ["范围", "页面", "p50", "p95", "SQL 条数", "SQL 底线", "开销", "服务 CPU", "最慢一条（ms 表）", "HTML KB", "其中内嵌 RSC", "RSC KB", "目标 p95", ""],
-      rows,
-      new Set([2, 3, 4, 5, 6, 7, 9, 10, 11]),
-    );
-    console.log(
-      `（ms，经 HTTP、已登录、读完整个响应。“SQL 底线”= 该页发出的 SELECT 用 pg 逐条重放的 p50；开销 = 页面 p50 − 底线；服务 CPU = 网页服务进程每次加载用的 CPU 毫秒（与机器负载基本无关）。` +
-        `${met}/${total} 页达标；开销 ≤ 15 ms 的 ${overheadMet}/${overheads.length} 页，开销中位数 ${ms(quantile(overheads, 0.5))} ms。）\n`,
-    );
+    if (!ONLY_LOAD)
+      table(
+        ["范围", "页面", "p50", "p95", "SQL 条数", "SQL 底线", "开销", "服务 CPU", "最慢一条（ms 表）", "HTML KB", "其中内嵌 RSC", "RSC KB", "目标 p95", ""],
+        rows,
+        new Set([2, 3, 4, 5, 6, 7, 9, 10, 11]),
+      );
+    if (!ONLY_LOAD)
+      console.log(
+        `（ms，经 HTTP、已登录、读完整个响应。“SQL 底线”= 该页发出的 SELECT 用 pg 逐条重放的 p50；开销 = 页面 p50 − 底线；服务 CPU = 网页服务进程每次加载用的 CPU 毫秒（与机器负载基本无关）。` +
+          `${met}/${total} 页达标；开销 ≤ 15 ms 的 ${overheadMet}/${overheads.length} 页，开销中位数 ${ms(quantile(overheads, 0.5))} ms。）\n`,
+      );
 
     // ── closed-loop users: a search, then a household page, half city and half province ──
-    // First on the one process the pages were timed on (one Node.js process's ceiling), then on
-    // PROCESSES behind one port, as npm start runs them (scripts/serve.ts, decision 033).
+    // For each set of Node.js flags: first on one process (one Node.js process's ceiling), then on
+    // PROCESSES behind one port, as npm start runs them (scripts/serve.ts, decision 033). Each run
+    // has a fresh server, loaded for 5 s unmeasured first (each process compiles its own query
+    // plans and warms its JIT), so the memory line starts from the same state in every run.
     const surnames = ["王", "李", "张", "刘", "陈", "杨", "马", "赵", "wang", "li", "zh", "wj"];
-    const closedLoop = async (target: TServer, processes: number) => {
-      const latencies: number[] = [];
+    const runUsers = async (base: string, seconds: number, latencies: number[]) => {
       let errors = 0;
-      const rss: number[] = [serverRss(target.pid)];
-      const sampler = setInterval(() => rss.push(serverRss(target.pid)), 1000);
-      const cpu0 = processCpuSeconds(target.pid);
-      const pgTicks0 = postgresTicks();
-      const stopAt = performance.now() + SECONDS * 1000;
+      const stopAt = performance.now() + seconds * 1000;
       await Promise.all(
         Array.from({ length: USERS }, async (_, u) => {
           const cookie = cookies.get(u % 2 ? "lz_auditor" : "gs_auditor")!;
@@ -549,7 +559,7 @@ async function main() {
             const path =
               i % 2 === 0 ? `/archive?q=${encodeURIComponent(surnames[i % surnames.length]!)}` : `/files/${openFiles[(i * 7919) % openFiles.length]!.id}`;
             try {
-              const r = await load(target.base, cookie, path);
+              const r = await load(base, cookie, path);
               if (r.status !== 200) throw new Error(`HTTP ${r.status} ${path}`);
               latencies.push(r.ms);
             } catch (error) {
@@ -559,32 +569,57 @@ async function main() {
           }
         }),
       );
+      return errors;
+    };
+    const closedLoop = async (target: TServer, processes: number, flags: readonly string[]) => {
+      await runUsers(target.base, 5, []);
+      const latencies: number[] = [];
+      const rss: Array<Map<number, number>> = [serverRssByProcess(target.pid)];
+      const sampler = setInterval(() => rss.push(serverRssByProcess(target.pid)), 1000);
+      const cpu0 = processCpuSeconds(target.pid);
+      const pgTicks0 = postgresTicks();
+      const ownCpu0 = process.cpuUsage();
+      const errors = await runUsers(target.base, SECONDS, latencies);
       clearInterval(sampler);
-      rss.push(serverRss(target.pid));
+      rss.push(serverRssByProcess(target.pid));
+      const ownCpu = process.cpuUsage(ownCpu0);
       const webCpu = (processCpuSeconds(target.pid) - cpu0) / SECONDS;
       const pgCpu = postgresCpuSecondsSince(pgTicks0) / SECONDS;
+      const benchCpu = (ownCpu.user + ownCpu.system) / 1e6 / SECONDS;
       const rate = latencies.length / SECONDS;
       const p95 = quantile(latencies, 0.95);
-      const flat = rss.filter(Number.isFinite);
-      const memory = flat.length
-        ? `服务内存 ${flat[0]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)} MiB（最高 ${Math.max(...flat).toFixed(0)}，后半分钟 ${flat[Math.floor(flat.length / 2)]!.toFixed(0)} → ${flat.at(-1)!.toFixed(0)}）`
+      const totals = rss.map((m) => [...m.values()].reduce((a, b) => a + b, 0)).filter((x) => x > 0);
+      // Per process (the primary first, then its workers): start → half-way → end, MiB.
+      const perProcess = [...rss[0]!.keys()]
+        .map((pid) => {
+          const xs = rss.map((m) => m.get(pid)).filter((x): x is number => x !== undefined);
+          return `${pid === target.pid ? "主" : pid} ${xs[0]!.toFixed(0)} → ${xs[Math.floor(xs.length / 2)]!.toFixed(0)} → ${xs.at(-1)!.toFixed(0)}`;
+        })
+        .join("，");
+      const memory = totals.length
+        ? `服务内存 ${totals[0]!.toFixed(0)} → ${totals.at(-1)!.toFixed(0)} MiB（最高 ${Math.max(...totals).toFixed(0)}，后半分钟 ${totals[Math.floor(totals.length / 2)]!.toFixed(0)} → ${totals.at(-1)!.toFixed(0)}；各进程 开始 → 一半 → 结束：${perProcess}）`
         : "服务内存：未知（--url 时不测）";
       const cores = Number.isFinite(webCpu)
         ? `；网页服务占 CPU ${webCpu.toFixed(2)} 核${Number.isFinite(pgCpu) ? `，本机全部 postgres 进程 ${pgCpu.toFixed(2)} 核` : ""}`
         : "";
       console.log(
-        `并发（${processes} 个网页服务进程）：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
-          `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}；${memory}${cores}` +
-          `（目标 ≥ 60 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 60 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）。`,
+        `并发（${processes} 个网页服务进程，Node.js 参数：${flags.length ? flags.join(" ") : "无"}）：${USERS} 个闭环用户（搜索 + 户页面交替，市/省各半）${SECONDS} 秒：${latencies.length.toLocaleString()} 次，` +
+          `${rate.toFixed(1)} 次/秒，p50 ${ms(quantile(latencies, 0.5))} ms，p95 ${ms(p95)} ms，错误 ${errors}；${memory}${cores}，压测进程自身 ${benchCpu.toFixed(2)} 核` +
+          `（目标 ≥ 60 次/秒、p95 ≤ 500 ms、0 错误：${rate >= 60 && p95 <= 500 && errors === 0 ? "达标" : "未达标"}）；负载 ${os
+            .loadavg()
+            .map((l) => l.toFixed(2))
+            .join(" / ")}。`,
       );
     };
-    await closedLoop(server, 1);
-    if (!url && PROCESSES > 1) {
-      await server.stop();
-      server = await startServer(db, PROCESSES);
-      // One load of each kind on every process first: each compiles its own query plans.
-      for (let i = 0; i < PROCESSES * 4; i++) await load(server.base, cookies.get("lz_auditor")!, i % 2 ? `/files/${openFiles[i]!.id}` : "/archive?q=王");
-      await closedLoop(server, PROCESSES);
+    if (url) await closedLoop(server, 1, []);
+    else {
+      for (const flags of NODE_FLAG_SETS) {
+        for (const processes of PROCESSES > 1 ? [1, PROCESSES] : [1]) {
+          await server.stop();
+          server = await startServer(db, processes, flags);
+          await closedLoop(server, processes, flags);
+        }
+      }
     }
     console.log(
       `负载（结束时）：${os

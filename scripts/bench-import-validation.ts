@@ -9,9 +9,13 @@
 //
 //   npm run bench:import-validation -- 100000 [--workbook /tmp/import-100000.xlsx]   (the workbook is kept there for the next run)
 //     [--parse-seconds 600]   a longer parse budget than the server's 120 s, for a machine at load 20+ (memory is what this measures)
+//     [--ballast-mb 190]      hold that much live heap beside the validation, as a busy web process holds its own (~180 MB
+//                             at 1M, docs/benchmarks/2026-12-07-http-5.md): with NODE_OPTIONS=--max-old-space-size=<the web
+//                             processes' cap> it shows whether the validation fits under the cap (decision 037)
 import { execSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
+import { getHeapStatistics } from "node:v8";
 import { readWorkbookSheets } from "@/lib/import/read-workbook";
 import { validateHouseholdRows } from "@/lib/import/validate-households";
 import { WORKBOOK_BUDGETS } from "@/lib/xlsx/workbook-budgets";
@@ -42,6 +46,12 @@ console.log(
     .join(" / ")}`,
 );
 
+const ballastAt = process.argv.indexOf("--ballast-mb");
+const BALLAST_MB = ballastAt === -1 ? 0 : Number(process.argv[ballastAt + 1]);
+// 1 KiB arrays of 128 doubles, each its own, kept reachable until the end (padded strings share
+// their padding, and V8 counted only half of them).
+const ballast = Array.from({ length: BALLAST_MB * 1024 }, (_, i) => new Array<number>(128).fill(i + 0.5));
+
 global.gc?.();
 await new Promise((resolve) => setTimeout(resolve, 300));
 const idle = process.memoryUsage().rss;
@@ -71,12 +81,13 @@ const result = await validateHouseholdRows(sheets, {
 const t2 = performance.now();
 clearInterval(timer);
 const peak = Math.max(...samples.map((s) => s.rss));
+const heapPeak = Math.max(...samples.map((s) => s.heap));
 if (!result.ok) throw new Error(result.fatal);
 console.log(
   `读取 ${((t1 - t0) / 1000).toFixed(1)} s，校验 ${((t2 - t1) / 1000).toFixed(1)} s：${result.householdCount.toLocaleString()} 户通过，${result.problems.length} 个问题，暂存 JSON ${(staged / MB).toFixed(0)} MB`,
 );
 console.log(
-  `本进程 RSS：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((peak - idle) / MB).toFixed(0)} MB；解析子进程峰值 ${(parserPeak / MB).toFixed(0)} MB`,
+  `本进程 RSS：空闲 ${(idle / MB).toFixed(0)} MB，峰值高于空闲 ${((peak - idle) / MB).toFixed(0)} MB；堆峰值 ${(heapPeak / MB).toFixed(0)} MB（含压舱 ${ballast.length / 1024} MB，堆上限 ${(getHeapStatistics().heap_size_limit / MB).toFixed(0)} MB）；解析子进程峰值 ${(parserPeak / MB).toFixed(0)} MB`,
 );
 const step = Math.max(1, Math.ceil(samples.length / 14));
 console.log(

@@ -19,7 +19,7 @@ import { backupDir, evidenceDir } from "@/lib/db/paths";
 import { describeRepair, repairAtStart } from "@/lib/db/repair-at-start";
 import { forgetServer, recordServer, signalServer, stopOrphanedServer } from "@/lib/process/server-process";
 import { supervise, type TSupervised } from "@/lib/process/supervise";
-import { webProcessCount } from "@/lib/process/web-processes";
+import { WEB_NODE_FLAGS, webProcessCount } from "@/lib/process/web-processes";
 import { ensureBuild } from "./build-state";
 
 const dev = process.argv.includes("--dev");
@@ -66,8 +66,13 @@ process.on("SIGTERM", () => void shutdown(0));
  * wrappers between), and the IPC channel closes when this process dies — even by kill -9 — which
  * the children take as their signal to stop (see serve.ts, jobs.ts).
  */
-function spawnScript(script: string, args: string[], env: NodeJS.ProcessEnv, options: { reactServer?: boolean; group?: boolean } = {}): ChildProcess {
-  const flags = ["--import", "tsx", ...(options.reactServer ? ["--conditions=react-server"] : [])];
+function spawnScript(
+  script: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  options: { reactServer?: boolean; group?: boolean; nodeFlags?: readonly string[] } = {},
+): ChildProcess {
+  const flags = [...(options.nodeFlags ?? []), "--import", "tsx", ...(options.reactServer ? ["--conditions=react-server"] : [])];
   return spawn(process.execPath, [...flags, script, ...args], {
     cwd: PROJECT_DIR,
     stdio: ["ignore", "inherit", "inherit", "ipc"],
@@ -130,7 +135,8 @@ try {
     start: () =>
       dev
         ? spawn("npx", ["next", "dev", "-p", String(port), "-H", host], { cwd: PROJECT_DIR, stdio: "inherit", detached: true, env: serverEnv })
-        : spawnScript("scripts/serve.ts", [String(port), host], serverEnv),
+        : // Its heap cap (decision 037); the cluster workers inherit the primary's flags.
+          spawnScript("scripts/serve.ts", [String(port), host], serverEnv, { nodeFlags: WEB_NODE_FLAGS }),
     onStart: (child) => recordServer(child.pid!),
     requestStop: (child) => signalServer(child.pid!, "SIGTERM"),
     // Whatever the dead server left in its group (a Next.js worker) must not hold the port.

@@ -21,3 +21,13 @@ export function webProcessCount(value = process.env.WEB_PROCESSES, cores = avail
   }
   return n;
 }
+
+/**
+ * Node.js flags of every web server process (decision 037): `npm start`, the bench and the e2e
+ * server start scripts/serve.ts with them, and its cluster workers inherit them. Without a cap
+ * V8 lets the old generation fill with garbage up to a limit of several GB on a big machine before
+ * a full collection, so a busy server's memory climbs for minutes although its live heap stays
+ * near 180 MB (docs/benchmarks/2026-12-07-http-5.md). 512 MB holds that live heap and an Excel
+ * import's validation of 100,000 households beside it (~190 MB more at its peak).
+ */
+export const WEB_NODE_FLAGS: readonly string[] = ["--max-old-space-size=512"];

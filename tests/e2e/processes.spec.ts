@@ -217,6 +217,9 @@ test("with two web processes, a worker killed with -9 is started again while the
   const [jobs] = processesOf("scripts/jobs.ts", dataDir);
   const workers = workersOf(primary!);
   expect(workers).toHaveLength(2);
+  // Every web process runs with the heap cap of decision 037, so its memory levels off under load.
+  const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0");
+  for (const pid of [primary!, ...workers]) expect(cmdline(pid)).toContain("--max-old-space-size=512");
   const from = output.length;
   process.kill(workers[0]!, "SIGKILL");
   // The port is the primary's, so the other worker answers: only a connection kept alive to the
@@ -227,6 +230,8 @@ test("with two web processes, a worker killed with -9 is started again while the
     .toMatch(/网页服务（进程 [12]）意外退出（被强制结束（SIGKILL，常见原因：内存不足或 kill -9）），1 秒后重新启动（连续第 1 次）/);
   await expect.poll(() => workersOf(primary!).filter((pid) => !workers.includes(pid)).length, { timeout: 60_000, intervals: [200] }).toBe(1);
   expect(workersOf(primary!)).toContain(workers[1]);
+  // The restarted worker too (cluster forks it with the primary's flags).
+  for (const pid of workersOf(primary!)) expect(cmdline(pid)).toContain("--max-old-space-size=512");
   expect(await loginStatus(port)).toBe(200);
   // Only the worker: npm start restarted neither the primary nor the job worker.
   expect(output.slice(from)).not.toContain("网页服务意外退出");

@@ -10,6 +10,7 @@ import { ensureJobQueueSchema } from "@/lib/db/job-queue";
 import { applyMigrations } from "@/lib/db/migrate";
 import { PROJECT_DIR } from "@/lib/db/runtime";
 import { seedDemoIfEmpty } from "@/lib/demo/seed-demo";
+import { WEB_NODE_FLAGS } from "@/lib/process/web-processes";
 import { ensureBuild } from "@/scripts/build-state";
 import { skipDiskWaits } from "../../support/throwaway-cluster";
 import { E2E_SECRET, E2E_STATE_FILE } from "./state";
@@ -36,7 +37,8 @@ await writeFile(E2E_STATE_FILE, JSON.stringify({ databaseUrl: db.url }));
 
 // Background exports are written by the worker and downloaded through the server: one folder for both.
 const exportDir = path.join(dir, "exports");
-const server = spawn("npx", ["tsx", "scripts/serve.ts", String(port)], {
+// With the web processes' Node.js flags, as npm start runs it (decision 037).
+const server = spawn("npx", ["tsx", ...WEB_NODE_FLAGS, "scripts/serve.ts", String(port)], {
   cwd: PROJECT_DIR,
   stdio: "inherit",
   env: {
