@@ -2,6 +2,19 @@ import { existsSync } from "node:fs";
 import { defineConfig } from "@playwright/test";
 
 export const E2E_PORT = Number(process.env.E2E_PORT ?? 3100);
+const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
+
+/**
+ * E2E_SCREENS_BESIDE_SERIAL=1 (set by `npm run test:e2e` for its second run, `--project=serial
+ * --project=screens`): screens gets a server and database of its own on the next ports and runs
+ * beside the serial project. The serial project keeps its one worker (its specs still never run
+ * beside each other, and are still the only ones on their server); the second worker, which used
+ * to wait for the whole serial chain, takes screens' checks meanwhile, and both once the chain is
+ * done. Two browser workers in all, as in the shared project. Without it, screens runs on
+ * E2E_PORT's server as before (`npx playwright test --project=screens` alone).
+ */
+const screensBesideSerial = process.env.E2E_SCREENS_BESIDE_SERIAL === "1";
+const SCREENS_PORT = screensBesideSerial ? E2E_PORT + 1 : E2E_PORT;
 
 // Playwright cannot download its browsers here: use Debian's Chromium when it is installed.
 const debianChromium = "/usr/bin/chromium";
@@ -10,7 +23,8 @@ const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) 
 /**
  * Specs that change what every other spec sees, count rows others add, or start servers of their
  * own: run one at a time, by `npm run test:e2e` after the shared project and on a fresh server of
- * their own (a second `playwright test --project=serial`), never beside another spec.
+ * their own (a second `playwright test`), never beside another spec of their server. (screens
+ * runs meanwhile on a third server: other cores' work, not other rows.)
  * - calendar, policy: the working-day calendar and policy figures every deadline and amount uses;
  * - warnings: runs the daily job (立即运行), which writes work items and warnings for every file;
  * - reports: compares the workbench's and report's figures for all of Lanzhou with counts taken a
@@ -43,8 +57,9 @@ export const SERIAL_SPECS = [
 
 /**
  * screens fills the demo cities with households, which every other spec's pages and counts would
- * then see: it runs last, by `npm run test:e2e` after the serial project, on a fresh server of its
- * own. Nothing else runs on that server, so its page checks take both workers (parallel mode).
+ * then see: it runs on a fresh server of its own, by `npm run test:e2e` after the shared project,
+ * beside the serial project (E2E_SCREENS_BESIDE_SERIAL above). Nothing else runs on its server, so
+ * its page checks take every worker the serial project leaves (parallel mode).
  */
 export const SCREENS_SPECS = ["**/screens.spec.ts"];
 
@@ -59,7 +74,7 @@ export default defineConfig({
   projects: [
     { name: "shared", testIgnore: [...SERIAL_SPECS, ...SCREENS_SPECS] },
     { name: "serial", testMatch: SERIAL_SPECS, workers: 1 },
-    { name: "screens", testMatch: SCREENS_SPECS },
+    { name: "screens", testMatch: SCREENS_SPECS, use: { baseURL: `http://localhost:${SCREENS_PORT}` } },
   ],
   retries: 0,
   timeout: 60_000,
@@ -77,14 +92,22 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
     },
   },
-  webServer: {
+  // The first server builds the app if the code changed (Playwright starts the servers one after
+  // the other, so the second finds the build current).
+  webServer: [server(E2E_PORT, E2E_PG_PORT), ...(screensBesideSerial ? [server(SCREENS_PORT, E2E_PG_PORT + 1)] : [])],
+});
+
+/** The built app on a fresh embedded PostgreSQL, migrated and seeded (tests/e2e/support/server.ts). */
+function server(port: number, pgPort: number) {
+  return {
     command: "npx tsx tests/e2e/support/server.ts",
-    url: `http://localhost:${E2E_PORT}/login`,
+    url: `http://localhost:${port}/login`,
+    env: { E2E_PORT: String(port), E2E_PG_PORT: String(pgPort) },
     // The first run builds the app (a few minutes on two cores, more on a busy machine).
     timeout: 600_000,
     reuseExistingServer: false,
-    stdout: "ignore",
-    stderr: "pipe",
-    gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
-  },
-});
+    stdout: "ignore" as const,
+    stderr: "pipe" as const,
+    gracefulShutdown: { signal: "SIGTERM" as const, timeout: 10_000 },
+  };
+}

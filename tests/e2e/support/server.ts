@@ -48,8 +48,8 @@ const server = spawn("npx", ["tsx", ...WEB_NODE_FLAGS, "scripts/serve.ts", Strin
     NEXTAUTH_URL: `http://localhost:${port}`,
     NEXTAUTH_SECRET: E2E_SECRET,
     NEXT_TELEMETRY_DISABLED: "1",
-    // One web process: two servers (shared and serial projects) run side by side on CI's two
-    // cores; several processes behind one port are tested by processes.spec.ts (decision 033).
+    // One web process: two servers (the serial and screens projects') run side by side on CI's
+    // two cores; several processes behind one port are tested by processes.spec.ts (decision 033).
     WEB_PROCESSES: "1",
   },
 });
