@@ -83,7 +83,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   household_file_size_idx:
     "INCLUDE household_size, organisation_id: a custom-range report merge-joins its period's files with their sizes index-only, and $fileInScope probes read no table row (issue 28, 0052)",
   ledger_entry_file_id_aid_type_entry_date_idx:
-    "INCLUDE amount_fen, student_resident_id: the annual-cap sum of a file's year is an index-only scan (issue 28, 0052)",
+    "INCLUDE amount_fen, student_resident_id (0052): the annual-cap sum of a file's year is an index-only scan; organisation_id, fund_source, reverses_entry_id (0055): a custom range reads its reversal files' entries index-only (issue 28)",
   disbursement_payment_status_idx: "partial (payments sent to a bank): the caseworker's workbench counts the returned ones and reads the oldest (issue 28)",
 };
 
