@@ -479,10 +479,12 @@ async function main() {
         await fetch(`${base}${BENCH_SQL_PATH}`).then((r) => r.arrayBuffer());
         await load(base, cookie, c.path);
         const statements = (await (await fetch(`${base}${BENCH_SQL_PATH}`)).json()) as TCapturedStatement[];
-        // BEGIN/COMMIT and the session's stamp are not reads.
-        const selects = statements.filter((s) => /^\s*(SELECT|WITH)\b/i.test(s.text));
+        // BEGIN/COMMIT and the session's stamp are not reads. A statement may open with a comment
+        // ($scopeDeclared's, the custom-range report's): what follows it says what it is.
+        const verb = (text: string) => text.replace(/^\s*(\/\*[\s\S]*?\*\/\s*)*/, "");
+        const selects = statements.filter((s) => /^(SELECT|WITH)\b/i.test(verb(s.text)));
         reads = selects.length;
-        writes = statements.filter((s) => /^\s*(INSERT|UPDATE|DELETE)\b/i.test(s.text)).length;
+        writes = statements.filter((s) => /^(INSERT|UPDATE|DELETE)\b/i.test(verb(s.text))).length;
         await replay(selects);
         const sums: number[] = [];
         let perStatement: number[][] = selects.map(() => []);
