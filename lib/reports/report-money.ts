@@ -1,6 +1,7 @@
 import "server-only";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { addDays, addMonths } from "@/lib/format/datetime";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { calendarPeriodOf } from "./period";
 import { n, type TReportOrg, type TReportScope } from "./report-scope";
 
@@ -20,6 +21,14 @@ type TDistinctRow = {
   persons: bigint;
   students: bigint;
 };
+// The report's rows from `own` (households and persons per child, dim and key, summed over each
+// row's organisations): one per child, the total, one per aid type and per fund, and the students.
+const ownRows = Prisma.sql`SELECT 0 AS grouping, child, NULL::text AS aid_type, NULL::text AS fund_source, households, persons, 0::bigint AS students FROM own WHERE dim = 'A'
+    UNION ALL SELECT 3, NULL, NULL, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'A'
+    UNION ALL SELECT 1, NULL, key, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'T' GROUP BY key
+    UNION ALL SELECT 2, NULL, NULL, key, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'F' GROUP BY key
+    UNION ALL SELECT 0, child, NULL, NULL, 0, 0, households FROM own WHERE dim = 'S'
+    UNION ALL SELECT 3, NULL, NULL, NULL, 0, 0, sum(households)::bigint FROM own WHERE dim = 'S'`;
 // A calendar month, quarter or year: the per-organisation counts kept by migration 0018, summed
 // over the row's organisations, and the few files (students) paid by more than one organisation
 // read apart — counted once per row with their net across it, in place of once per organisation.
@@ -54,12 +63,7 @@ const distinctFromCounts = (s: TReportScope, { kind, start }: { kind: string; st
       UNION ALL
       SELECT 3, NULL, (sum(times) > 0)::int - sum((times > 0)::int) FROM ms GROUP BY student_resident_id
     )
-    SELECT 0 AS grouping, child, NULL::text AS aid_type, NULL::text AS fund_source, households, persons, 0::bigint AS students FROM own WHERE dim = 'A'
-    UNION ALL SELECT 3, NULL, NULL, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'A'
-    UNION ALL SELECT 1, NULL, key, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'T' GROUP BY key
-    UNION ALL SELECT 2, NULL, NULL, key, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'F' GROUP BY key
-    UNION ALL SELECT 0, child, NULL, NULL, 0, 0, households FROM own WHERE dim = 'S'
-    UNION ALL SELECT 3, NULL, NULL, NULL, 0, 0, sum(households)::bigint FROM own WHERE dim = 'S'
+    ${ownRows}
     UNION ALL SELECT grouping, child, CASE WHEN grouping = 1 THEN key END, CASE WHEN grouping = 2 THEN key END, sum(households)::bigint, sum(households * size)::bigint, 0
                 FROM fix WHERE households <> 0 GROUP BY 1, 2, 3, 4
     UNION ALL SELECT grouping, child, NULL, NULL, 0, 0, sum(students)::bigint FROM sfix WHERE students <> 0 GROUP BY 1, 2`;
@@ -142,12 +146,7 @@ const distinctFromPoints = (s: TReportScope) => {
       UNION ALL
       SELECT 3, NULL, (sum(t) > 0)::int - sum((p > 0)::int) FROM (SELECT org, student, sum(t) AS t, sum(p) AS p FROM es GROUP BY 1, 2) x GROUP BY student
     )
-    SELECT 0 AS grouping, child, NULL::text AS aid_type, NULL::text AS fund_source, households, persons, 0::bigint AS students FROM own WHERE dim = 'A'
-    UNION ALL SELECT 3, NULL, NULL, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'A'
-    UNION ALL SELECT 1, NULL, key, NULL, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'T' GROUP BY key
-    UNION ALL SELECT 2, NULL, NULL, key, sum(households)::bigint, sum(persons)::bigint, 0 FROM own WHERE dim = 'F' GROUP BY key
-    UNION ALL SELECT 0, child, NULL, NULL, 0, 0, households FROM own WHERE dim = 'S'
-    UNION ALL SELECT 3, NULL, NULL, NULL, 0, 0, sum(households)::bigint FROM own WHERE dim = 'S'
+    ${ownRows}
     UNION ALL SELECT f.grouping, f.child, CASE WHEN f.grouping = 1 THEN f.key END, CASE WHEN f.grouping = 2 THEN f.key END,
                      sum(f.d)::bigint, sum(f.d * coalesce(z.household_size, 0))::bigint, 0
                 FROM fix f JOIN household_file z ON z.id = f.file_id WHERE f.d <> 0 GROUP BY 1, 2, 3, 4
