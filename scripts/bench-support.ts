@@ -27,7 +27,8 @@ const originalQuery = pg.Client.prototype.query;
   const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
   if (captured) {
     const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
-    if (text && /^\s*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
+    // A statement may open with a comment ($scopeDeclared's, the custom-range report's).
+    if (text && /^\s*(\/\*[\s\S]*?\*\/\s*)*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
   }
   const result = (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
   if (timed && text && result instanceof Promise) {
