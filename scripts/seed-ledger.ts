@@ -338,7 +338,10 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     for (const f of rebuilds) await step(`重建 ${f}`, `SELECT ${f}()`);
     // The custom-range points (migration 0053) are kept inside report_ledger_apply, which the
     // rebuild of report_ledger_people_rebuild() stands in for: recomputed from the finished ledger.
-    if (rebuilds.includes("report_ledger_people_rebuild")) await step("重建 report_range_rebuild", "SELECT report_range_rebuild()");
+    if (rebuilds.includes("report_ledger_people_rebuild")) {
+      await step("重建 report_range_rebuild", "SELECT report_range_rebuild()");
+      await step("重建 report_range_reversal_rebuild", "SELECT report_range_reversal_rebuild()");
+    }
     // As the owner the report trigger ran for each month's statement, and a statement of more than
     // 1,000 entries leaves its report upkeep pending (migration 0046): folded here, in the load's
     // transaction, so the load ends with the counts complete. (A rebuild above clears what is pending.)

@@ -88,6 +88,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   ReportRangeRepeatMonthly: { where: noPrismaAccess },
   ReportRangeRepeatFirst: { where: noPrismaAccess },
   ReportRangeRepeatLast: { where: noPrismaAccess },
+  ReportRangeReversalCell: { where: noPrismaAccess },
   // Derived from ledger_entry and household_file (0020): read by lib/ledger's raw SQL only.
   LedgerEntryElsewhere: { where: noPrismaAccess },
   // Audit rows are written by domain functions about records they already checked; only reads are scoped.

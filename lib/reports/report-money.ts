@@ -74,9 +74,11 @@ const distinctFromCounts = (s: TReportScope, { kind, start }: { kind: string; st
 // (a ≤ prev ≤ day ≤ b). Payments come by whole month and by day at the partial edges; repeats by
 // (prev month, month) in whole months, by prev day for prev in the first partial month (with the
 // count up to any day of the payment's month), and by day for a payment in the last partial month.
-// The tables count a household once per paying organisation, a reversal not at all: the files with
-// a reversal in the range or paid by two organisations (and such students) are read apart from
-// the ledger, and each row gets truth (net across the row > 0) − what the tables counted there.
+// The tables count a household once per paying organisation, a reversal not at all; the kept
+// reversal cells (migration 0056, decision 038) take off those whose payments in the range are no
+// more than their reversals there. Files paid by two organisations (and students with a reversal in
+// the range or two paying organisations) are read apart from the ledger, and each row gets
+// truth (net across the row > 0) − what was counted there.
 const distinctFromPoints = (s: TReportScope) => {
   const { first: pw, end: wend } = wholeMonthsOf(s.from, s.to);
   const bm = `${s.to.slice(0, 7)}-01`;
@@ -84,55 +86,62 @@ const distinctFromPoints = (s: TReportScope) => {
   return s.db.$queryRaw<TDistinctRow[]>`
     ${s.db.$scopeDeclared("rf rs z", "which files and students have a second paying organisation, of any organisation, and the size of a file paid in the subtree (sub): only entries paid in the subtree are read")}
     WITH sub AS MATERIALIZED (SELECT id, ${s.child} AS child FROM organisation o WHERE ${s.inSubtree}),
+    -- Each part summed per organisation, dimension and key (a few hundred rows, hashed): the
+    -- range's ~30,000 rows sorted for the children took longer than reading them.
     cells AS (
-      SELECT organisation_id, dim, key, payments AS n, persons FROM report_range_paid_monthly
-       WHERE month >= ${pw}::date AND month < ${wend}::date
+      SELECT organisation_id, dim, key, sum(payments) AS n, sum(persons) AS persons FROM report_range_paid_monthly
+       WHERE month >= ${pw}::date AND month < ${wend}::date GROUP BY 1, 2, 3
       UNION ALL
-      SELECT organisation_id, dim, key, payments, persons FROM report_range_paid_daily
-       WHERE day >= ${s.from}::date AND day < ${pw}::date AND day <= ${s.to}::date
+      SELECT organisation_id, dim, key, sum(payments), sum(persons) FROM report_range_paid_daily
+       WHERE day >= ${s.from}::date AND day < ${pw}::date AND day <= ${s.to}::date GROUP BY 1, 2, 3
       UNION ALL
-      SELECT organisation_id, dim, key, payments, persons FROM report_range_paid_daily
-       WHERE day >= greatest(${wend}::date, ${pw}::date, ${s.from}::date) AND day <= ${s.to}::date
+      SELECT organisation_id, dim, key, sum(payments), sum(persons) FROM report_range_paid_daily
+       WHERE day >= greatest(${wend}::date, ${pw}::date, ${s.from}::date) AND day <= ${s.to}::date GROUP BY 1, 2, 3
       UNION ALL
-      SELECT organisation_id, dim, key, -repeats, -persons FROM report_range_repeat_monthly
-       WHERE prev_month >= ${pw}::date AND prev_month < ${wend}::date AND month < ${wend}::date
+      SELECT organisation_id, dim, key, -sum(repeats), -sum(persons) FROM report_range_repeat_monthly
+       WHERE prev_month >= ${pw}::date AND prev_month < ${wend}::date AND month < ${wend}::date GROUP BY 1, 2, 3
       UNION ALL
-      SELECT organisation_id, dim, key, -CASE WHEN month < ${wend}::date THEN repeats[31] ELSE repeats[${bd}::int] END,
-             -CASE WHEN month < ${wend}::date THEN persons[31] ELSE persons[${bd}::int] END
-        FROM report_range_repeat_first WHERE prev_day >= ${s.from}::date AND prev_day < ${pw}::date AND month <= ${bm}::date
+      SELECT organisation_id, dim, key, -sum(CASE WHEN month < ${wend}::date THEN repeats[31] ELSE repeats[${bd}::int] END),
+             -sum(CASE WHEN month < ${wend}::date THEN persons[31] ELSE persons[${bd}::int] END)
+        FROM report_range_repeat_first WHERE prev_day >= ${s.from}::date AND prev_day < ${pw}::date AND month <= ${bm}::date GROUP BY 1, 2, 3
       UNION ALL
-      SELECT organisation_id, dim, key, -repeats, -persons FROM report_range_repeat_last
-       WHERE day >= greatest(${wend}::date, ${pw}::date) AND day <= ${s.to}::date AND prev_month >= ${pw}::date
+      SELECT organisation_id, dim, key, -sum(repeats), -sum(persons) FROM report_range_repeat_last
+       WHERE day >= greatest(${wend}::date, ${pw}::date) AND day <= ${s.to}::date AND prev_month >= ${pw}::date GROUP BY 1, 2, 3
+      UNION ALL
+      -- A household whose payments in the range are no more than its reversals there (migration 0056).
+      SELECT organisation_id, dim, key, -count(*), -sum(size) FROM report_range_reversal_cell
+       WHERE report_range_cell(a_from, a_to, b_from, b_to) @> report_range_cell(${s.from}::date, ${s.from}::date, ${s.to}::date, ${s.to}::date)
+       GROUP BY 1, 2, 3
     ), own AS MATERIALIZED (
       SELECT s.child, c.dim, c.key, sum(c.n)::bigint AS households, sum(c.persons)::bigint AS persons
         FROM cells c JOIN sub s ON s.id = c.organisation_id GROUP BY 1, 2, 3
     ), rev AS MATERIALIZED (
-      SELECT l.file_id, l.student_resident_id FROM ledger_entry l
-       WHERE l.reverses_entry_id IS NOT NULL AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date
-         AND l.organisation_id IN (SELECT id FROM sub)
+      SELECT l.student_resident_id FROM ledger_entry l
+       WHERE l.reverses_entry_id IS NOT NULL AND l.aid_type = 'EDUCATION' AND l.student_resident_id IS NOT NULL
+         AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date AND l.organisation_id IN (SELECT id FROM sub)
     ), e AS MATERIALIZED (
+      -- A file paid by two organisations: the cells made each organisation's count its net (> 0);
+      -- the row wants the file once when their net together is.
       SELECT s.child, l.organisation_id AS org, l.file_id, l.aid_type::text AS aid, l.fund_source::text AS fund,
-             sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS t, count(*) FILTER (WHERE l.reverses_entry_id IS NULL) AS p
-        FROM (SELECT file_id FROM rev UNION SELECT rf.file_id FROM report_ledger_file rf WHERE rf.multi) f
-        -- Each file's own entries in the range, index-only (migration 0055), not the range's entries
-        -- joined to the files: 6,016 files of the province's half year are ~23,000 entries, the
-        -- range ~1.9 million. OFFSET 0 keeps the per-file probe from being flattened into that join.
+             sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS t
+        FROM report_ledger_file rf
        CROSS JOIN LATERAL (SELECT l.organisation_id, l.file_id, l.aid_type, l.fund_source, l.reverses_entry_id FROM ledger_entry l
-                            WHERE l.file_id = f.file_id AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date OFFSET 0) l
+                            WHERE l.file_id = rf.file_id AND l.entry_date BETWEEN ${s.from}::date AND ${s.to}::date OFFSET 0) l
         JOIN sub s ON s.id = l.organisation_id
+       WHERE rf.multi
        GROUP BY 1, 2, 3, 4, 5
     ), fix AS (
-      SELECT 0 AS grouping, child, NULL::text AS key, file_id, (sum(t) > 0)::int - sum((p > 0)::int) AS d
-        FROM (SELECT child, org, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY child, file_id
+      SELECT 0 AS grouping, child, NULL::text AS key, file_id, (sum(t) > 0)::int - sum((t > 0)::int) AS d
+        FROM (SELECT child, org, file_id, sum(t) AS t FROM e GROUP BY 1, 2, 3) x GROUP BY child, file_id
       UNION ALL
-      SELECT 3, NULL, NULL, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
-        FROM (SELECT org, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2) x GROUP BY file_id
+      SELECT 3, NULL, NULL, file_id, (sum(t) > 0)::int - sum((t > 0)::int)
+        FROM (SELECT org, file_id, sum(t) AS t FROM e GROUP BY 1, 2) x GROUP BY file_id
       UNION ALL
-      SELECT 1, NULL, aid, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
-        FROM (SELECT org, aid, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY aid, file_id
+      SELECT 1, NULL, aid, file_id, (sum(t) > 0)::int - sum((t > 0)::int)
+        FROM (SELECT org, aid, file_id, sum(t) AS t FROM e GROUP BY 1, 2, 3) x GROUP BY aid, file_id
       UNION ALL
-      SELECT 2, NULL, fund, file_id, (sum(t) > 0)::int - sum((p > 0)::int)
-        FROM (SELECT org, fund, file_id, sum(t) AS t, sum(p) AS p FROM e GROUP BY 1, 2, 3) x GROUP BY fund, file_id
+      SELECT 2, NULL, fund, file_id, (sum(t) > 0)::int - sum((t > 0)::int)
+        FROM (SELECT org, fund, file_id, sum(t) AS t FROM e GROUP BY 1, 2, 3) x GROUP BY fund, file_id
     ), es AS MATERIALIZED (
       SELECT s.child, l.organisation_id AS org, l.student_resident_id AS student,
              sum(CASE WHEN l.reverses_entry_id IS NULL THEN 1 ELSE -1 END) AS t, count(*) FILTER (WHERE l.reverses_entry_id IS NULL) AS p

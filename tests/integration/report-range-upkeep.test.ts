@@ -107,6 +107,8 @@ describe("the points of 2022, after the writes that move them", () => {
     // C: paid and reversed inside the range; D: paid inside, reversed after it.
     await (await pay("C", "GSLZCG01", "2022-03-20", "EMERGENCY", "DONATION")).reverse("2022-03-25");
     await (await pay("D", "GSLZCG01", "2022-04-10", "LIVING", "UNION_FUNDS")).reverse("2022-05-10");
+    // D's household then grows from 1 to 7: counted where its payment stands, not where its reversal cancels it.
+    await sql.query("UPDATE household_file SET household_size = 7 WHERE id = $1", [file.D]);
     // E (a Lanzhou file): paid by its Lanzhou union and by a Tianshui union.
     await pay("E", "GSLZCG01", "2022-04-01", "LIVING", "UNION_FUNDS");
     await pay("E", "GSTSQZ01", "2022-04-02", "LIVING", "UNION_FUNDS");
@@ -142,11 +144,11 @@ describe("the points of 2022, after the writes that move them", () => {
 
   it("counts March 2nd to April 30th: each household once, its current size, the reversed payment not at all", async () => {
     expect(await moneyOf("2022-03-02", "2022-04-30")).toEqual({
-      // A, B (5 persons now), D (its reversal is after the range), E (paid by two unions: once), F, G (paid twice: once).
-      total: [6, 20, 1],
-      cities: { 兰州市总工会: [5, 17, 0], 天水市总工会: [2, 9, 1] }, // A B D E G; E F
-      byType: { LIVING: [3, 10], MEDICAL: [2, 7], EMERGENCY: [0, 0], EDUCATION: [1, 3] },
-      byFund: { UNION_FUNDS: [3, 10], CENTRAL_SPECIAL: [3, 10], DONATION: [0, 0] },
+      // A, B (5 persons now), D (7 persons now; its reversal is after the range), E (paid by two unions: once), F, G (paid twice: once).
+      total: [6, 26, 1],
+      cities: { 兰州市总工会: [5, 23, 0], 天水市总工会: [2, 9, 1] }, // A B D E G; E F
+      byType: { LIVING: [3, 16], MEDICAL: [2, 7], EMERGENCY: [0, 0], EDUCATION: [1, 3] },
+      byFund: { UNION_FUNDS: [3, 16], CENTRAL_SPECIAL: [3, 10], DONATION: [0, 0] },
     });
   });
 
@@ -159,7 +161,7 @@ describe("the points of 2022, after the writes that move them", () => {
   });
 
   it("counts a range across three months with both edges partial", async () => {
-    // A (20th April), B (1st May), D (10th April; reversed 10th May: net 0 there), E, F (5th April), G (12th April).
+    // A (20th April), B (1st May), D (10th April; reversed 10th May: net 0 there, whatever its size), E, F (5th April), G (12th April).
     expect(await moneyOf("2022-03-26", "2022-05-10")).toMatchObject({ total: [5, 19, 1], cities: { 兰州市总工会: [4, 16, 0], 天水市总工会: [2, 9, 1] } });
   });
 });
@@ -270,7 +272,7 @@ describe("random ledgers written in random order", () => {
     );
   }, 600_000);
 
-  it("keeps the tables as report_range_rebuild() computes them from the ledger", async () => {
+  it("keeps the tables as report_range_rebuild() and report_range_reversal_rebuild() compute them from the ledger", async () => {
     // Rows whose counts all came back to zero stay behind in the kept tables; the rebuild writes none.
     const tables = {
       report_range_paid_daily: "payments <> 0 OR persons <> 0",
@@ -278,6 +280,7 @@ describe("random ledgers written in random order", () => {
       report_range_repeat_monthly: "repeats <> 0 OR persons <> 0",
       report_range_repeat_first: "repeats <> array_fill(0, ARRAY[31]) OR persons <> array_fill(0, ARRAY[31])",
       report_range_repeat_last: "repeats <> 0 OR persons <> 0",
+      report_range_reversal_cell: "true",
     };
     const read = async () => {
       const out: Record<string, unknown[]> = {};
@@ -288,12 +291,13 @@ describe("random ledgers written in random order", () => {
     };
     const kept = await read();
     expect(kept.report_range_paid_daily!.length).toBeGreaterThan(10);
+    expect(kept.report_range_reversal_cell!.length, "the random ledgers reversed payments").toBeGreaterThan(5);
     // As the owner (the bulk loader's rebuild), in a transaction rolled back: the kept rows stay.
     const owner = new pg.Client({ connectionString: process.env.MIGRATION_DATABASE_URL });
     await owner.connect();
     try {
       await owner.query("BEGIN");
-      await owner.query("SELECT report_range_rebuild()");
+      await owner.query("SELECT report_range_rebuild(), report_range_reversal_rebuild()");
       const rebuilt: Record<string, unknown[]> = {};
       for (const [t, nonZero] of Object.entries(tables)) {
         rebuilt[t] = (await owner.query(`SELECT to_jsonb(t)::text AS r FROM ${t} t WHERE ${nonZero} ORDER BY 1`)).rows.map((r) => r.r);
