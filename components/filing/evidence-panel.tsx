@@ -80,7 +80,7 @@ export function EvidencePanel({
           {items.map((item) => (
             <tr key={item.id}>
               <Td className="whitespace-nowrap">{EVIDENCE_KIND_LABELS[item.kind]}</Td>
-              <Td className="break-all">
+              <Td className="min-w-40 break-all">
                 <a href={`/api/evidence/${item.id}`} target="_blank" rel="noopener" className="font-medium text-brand-700 hover:underline">
                   {item.originalName}
                 </a>
