@@ -160,6 +160,8 @@ test("the archive, the ledger and a household page: half the bytes, the same scr
   await first.getByRole("link").click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${name}家庭档案`);
   await expect(page.getByTestId("household-ledger")).toBeVisible();
+  // The auditor may not act on the file: its 办理 card says so instead of standing empty.
+  await expect(page.getByText("当前没有您可以办理的操作。")).toBeVisible();
   await screenshot(page, "page-weight-household");
 
   // ── 台账: the rows, their bytes, the auditor's reveal in a row ──

@@ -168,7 +168,9 @@ export default async function FilePage({ params, searchParams }: { params: Promi
           <WorkflowPanel
             civilRuns={Object.fromEntries(civilRuns.map((r) => [r.id, `${formatDateTime(r.createdAt)} ${r.fileName}`]))}
             today={today}
-            allowed={steps}
+            // The follow-up actions stand in for the workflow's steps only where they are shown (not
+            // to an auditor, who would otherwise see an empty card).
+            allowed={{ ...steps, followedUp: steps.followedUp && pairing.ok }}
             file={{ id: file.id, version: file.version, proposedTier: file.proposedTier }}
           />
           {file.rejectionReason && file.status === "DRAFT" && <p className="mt-3 text-sm text-red-700">退回原因：{file.rejectionReason}</p>}
