@@ -16,9 +16,12 @@ const E2E_PG_PORT = Number(process.env.E2E_PG_PORT ?? 54339);
 const screensBesideSerial = process.env.E2E_SCREENS_BESIDE_SERIAL === "1";
 const SCREENS_PORT = screensBesideSerial ? E2E_PORT + 1 : E2E_PORT;
 
-// Playwright cannot download its browsers here: use Debian's Chromium when it is installed.
-const debianChromium = "/usr/bin/chromium";
-const executablePath = process.env.CHROMIUM_PATH ?? (existsSync(debianChromium) ? debianChromium : undefined);
+// Playwright cannot download its browsers here: use Debian's. Its headless shell (package
+// chromium-headless-shell: the same Blink and version as chromium, without the browser around it)
+// is what Playwright itself runs for headless tests, and spent about 40 % less CPU than the full
+// chromium on the same specs (docs/benchmarks/2026-12-07-ci-time-5.md). The full one otherwise.
+const debianChromium = ["/usr/lib/chromium/chromium-headless-shell", "/usr/bin/chromium"].find((file) => existsSync(file));
+const executablePath = process.env.CHROMIUM_PATH ?? debianChromium;
 
 /**
  * Specs that change what every other spec sees, count rows others add, or start servers of their
@@ -85,7 +88,10 @@ export default defineConfig({
     baseURL: `http://localhost:${E2E_PORT}`,
     locale: "zh-CN",
     timezoneId: "Asia/Shanghai",
-    trace: "retain-on-failure",
+    // A trace is recorded for every test to keep the failed ones': on the same 39 tests it cost
+    // 40 of 143 CPU-s (ci-time-5). CI (.ci/run sets CI=1) records none; a failure there still
+    // leaves its screenshot and error context, and `--trace retain-on-failure` brings traces back.
+    trace: process.env.CI ? "off" : "retain-on-failure",
     screenshot: "only-on-failure",
     launchOptions: {
       executablePath,

@@ -24,9 +24,14 @@ export function isBuildCurrent(): boolean {
   return SOURCES.every((source) => newestMtime(path.join(PROJECT_DIR, source)) <= builtAt);
 }
 
-export async function ensureBuild(): Promise<void> {
+/**
+ * `forTests`: the end-to-end harness's build. `npm test` has type-checked the code already
+ * (`npm run check`), so the build skips its own tsc (next.config.ts, BANGFU_BUILD_FOR_TESTS).
+ */
+export async function ensureBuild(options: { forTests?: boolean } = {}): Promise<void> {
   if (isBuildCurrent()) return;
   console.log("正在构建应用（首次启动或代码有更新时需要，约一两分钟）……");
-  const result = spawnSync("npx", ["next", "build"], { cwd: PROJECT_DIR, stdio: "inherit", env: { ...process.env, NEXT_TELEMETRY_DISABLED: "1" } });
+  const env = { ...process.env, NEXT_TELEMETRY_DISABLED: "1", ...(options.forTests ? { BANGFU_BUILD_FOR_TESTS: "1" } : {}) };
+  const result = spawnSync("npx", ["next", "build"], { cwd: PROJECT_DIR, stdio: "inherit", env });
   if (result.status !== 0) throw new Error("构建失败，请查看上面的输出。");
 }

@@ -16,7 +16,7 @@ import { skipDiskWaits } from "../../support/throwaway-cluster";
 import { E2E_SECRET, E2E_STATE_FILE } from "./state";
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-await ensureBuild();
+await ensureBuild({ forTests: true });
 const dir = await mkdtemp(path.join(tmpdir(), "bangfu-e2e-"));
 await chmod(dir, 0o755);
 const db = await startEmbeddedPostgres({
