@@ -5,7 +5,8 @@
 // write several payments at once, the way a batch approval does: a back-dated payment of one file
 // beside fresh payments of others, two payments of one file and key on the same day, a payment on
 // the day of the file's last folded payment with its id sorting before and after that payment's
-// (035 orders a sequence by day and id), and a student. Every figure is written out by hand from
+// (035 orders a sequence by day and id), a student, and a single payment written while a big
+// statement's payments of the same file wait for the fold. Every figure is written out by hand from
 // the payments listed; the kept tables must also equal what report_range_rebuild() computes.
 import { randomUUID } from "node:crypto";
 import pg from "pg";
@@ -95,6 +96,7 @@ beforeAll(async () => {
   await household("L", "GSLZCG01", 5);
   await household("M", "GSLZCG01", 1);
   await household("S", "GSTSQZ01", 3);
+  await household("P", "GSLZCG01", 2);
   // Folded first, one statement each.
   await payStatement([{ name: "H", orgCode: "GSLZCG01", day: "2021-03-10" }]);
   await payStatement([{ name: "J", orgCode: "GSLZCG01", day: "2021-03-05" }]);
@@ -126,6 +128,14 @@ beforeAll(async () => {
     { name: "J", orgCode: "GSLZCG01", day: "2021-05-21" },
     { name: "S", orgCode: "GSTSQZ01", day: "2021-05-01", aid: "EDUCATION", fund: "CENTRAL_SPECIAL", student: STUDENT },
   ]);
+  // P: paid July 1st; then a statement of 1,001 payments dated July 10th (more than 1,000 entries:
+  // left pending for the fold), and before any fold a single payment of July 20th. The single one
+  // must not see the pending ones (its prev is July 1st); the fold then finds them back-dated.
+  await payStatement([{ name: "P", orgCode: "GSLZCG01", day: "2021-07-01" }]);
+  await payStatement(Array.from({ length: 1_001 }, () => ({ name: "P", orgCode: "GSLZCG01", day: "2021-07-10" })));
+  await payStatement([{ name: "P", orgCode: "GSLZCG01", day: "2021-07-20" }]);
+  const { rows: pending } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM report_ledger_pending");
+  expect(pending[0]!.n, "the big statement's payments wait for the fold").toBe(1_001);
 }, 120_000);
 
 afterAll(async () => {
@@ -161,6 +171,14 @@ describe("statements of several payments, fresh and back-dated", () => {
     // The 20th: its previous payment (the 10th) is before the range. H on the 20th, J on the 21st.
     expect(await moneyOf("2021-05-15", "2021-05-21")).toEqual([3, 8, 1]);
     expect(await moneyOf("2021-05-11", "2021-05-19")).toEqual([0, 0, 0]);
+  });
+
+  it("folds a big statement's payments after a later single payment of the same file", async () => {
+    // P on the 10th (1,001 times) and the 20th: the 20th's previous payment is the 10th, before the range.
+    expect(await moneyOf("2021-07-11", "2021-07-20")).toEqual([1, 2, 0]);
+    expect(await moneyOf("2021-07-02", "2021-07-10")).toEqual([1, 2, 0]);
+    expect(await moneyOf("2021-07-01", "2021-07-20")).toEqual([1, 2, 0]);
+    expect(await moneyOf("2021-07-11", "2021-07-19")).toEqual([0, 0, 0]);
   });
 
   it("keeps the tables as report_range_rebuild() computes them from the ledger", async () => {
