@@ -13,8 +13,9 @@
 --   payment, its aid type, its fund) and a GROUPING SETS aggregate, instead of three copies of every
 --   payment sorted and windowed: 10M rows through the windows at 1M instead of 30M. The windows no
 --   longer break ties by id: a file's payments on one day have the same date, so the (prev, day)
---   pairs of a partition are the same in either order, and a partition is one file (or student),
---   so they carry the same household size.
+--   pairs of a partition are the same in either order, and a file's partition carries one household
+--   size (a student's carries none).
+-- At 1M on S, one pair at load 12–14: 554 s → 256 s (docs/benchmarks/2026-12-07-seed-4.md).
 CREATE OR REPLACE FUNCTION report_range_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   TRUNCATE report_range_paid_daily, report_range_paid_monthly, report_range_repeat_monthly, report_range_repeat_first, report_range_repeat_last;
