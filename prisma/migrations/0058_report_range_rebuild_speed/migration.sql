@@ -15,7 +15,8 @@
 --   longer break ties by id: a file's payments on one day have the same date, so the (prev, day)
 --   pairs of a partition are the same in either order, and a file's partition carries one household
 --   size (a student's carries none).
--- At 1M on S, one pair at load 12–14: 554 s → 256 s (docs/benchmarks/2026-12-07-seed-4.md).
+-- At 1M on S, two pairs: 554 s → 256 s at load 12–14, 210 s → 160 s with the old body on the quieter machine
+-- (docs/benchmarks/2026-12-07-seed-4.md).
 CREATE OR REPLACE FUNCTION report_range_rebuild() RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
   TRUNCATE report_range_paid_daily, report_range_paid_monthly, report_range_repeat_monthly, report_range_repeat_first, report_range_repeat_last;
