@@ -11,12 +11,11 @@ import fc from "fast-check";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
-import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport, type TReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
 import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
-import { filingValues } from "../support/filing-factory";
+import { insertOpenFile } from "../support/open-file";
 import { insertApprovedPayment, type TSql } from "../support/ledger-fixtures";
 
 let sql: pg.Client;
@@ -25,21 +24,10 @@ let official: TActor;
 let provinceAuditor: TActor;
 const org: Record<string, string> = {};
 const file: Record<string, string> = {};
-let seq = 0;
 
 async function household(name: string, orgCode: string, size: number) {
-  seq += 1;
-  const data = ZSubmitFilingData.parse(filingValues(org[orgCode]!));
-  const { rows } = await sql.query<{ id: string }>(
-    `INSERT INTO household_file (organisation_id, file_number, status, data, holder_name, holder_resident_id, household_size, file_level,
-       worker_category, main_cause, secondary_causes, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at,
-       opened_at, updated_at, civil_check_result, next_check_due)
-     VALUES ($1, $2, 'OPEN', $3, $4, $5, $6, 'CITY', 'URBAN', 'ILLNESS', '{}', 'DEEP', 'DEEP', $7, $7, '2021-06-01T04:00:00Z', $8,
-       '2021-06-01T04:00:00Z', '2021-06-01T04:00:00Z', '2021-06-01T04:00:00Z', 'CONSISTENT', '2026-06-01')
-     RETURNING id`,
-    [org[orgCode], `RU-${seq}`, JSON.stringify(data), name, data.members[0]!.residentId, size, caseworker.userId, official.userId],
-  );
-  file[name] = rows[0]!.id;
+  const opened = await insertOpenFile(sql, { caseworker, official }, org[orgCode]!, {}, { householdSize: size, openedAt: "2021-06-01T04:00:00Z" });
+  file[name] = opened.fileId;
 }
 
 async function pay(name: string, orgCode: string, entryDate: string, aidType: AidType, fundSource: FundSource, student?: string, db: TSql = sql) {

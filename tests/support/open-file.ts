@@ -13,7 +13,15 @@ export async function insertOpenFile(
   people: { caseworker: TActor; official: TActor },
   organisationId: string,
   overrides: Partial<TFilingFormValues> = {},
-  options: { status?: "OPEN" | "OBSERVATION"; perCapitaMonthlyFen?: number; tier?: "DEEP" | "RELATIVE" | "ACCIDENT" } = {},
+  options: {
+    status?: "OPEN" | "OBSERVATION";
+    perCapitaMonthlyFen?: number;
+    tier?: "DEEP" | "RELATIVE" | "ACCIDENT";
+    /** The household size the reports count, when it is not the members' number. */
+    householdSize?: number;
+    /** Submitted, approved and opened then (ISO), so payments dated years back fall inside the file's life. */
+    openedAt?: string;
+  } = {},
 ) {
   fileSeq += 1;
   const data = ZSubmitFilingData.parse(filingValues(organisationId, overrides));
@@ -24,7 +32,8 @@ export async function insertOpenFile(
        worker_category, main_cause, proposed_tier, tier, created_by_id, submitted_by_id, submitted_at, approved_by_id, approved_at, opened_at,
        civil_check_result, next_check_due, exit_reason, observation_until, per_capita_monthly_fen,
        holder_name_pinyin, holder_name_initials, holder_name_grams)
-     VALUES ($1, $2, $3::file_status, $4, $5, $6, $7, $8::file_level, 'URBAN', 'ILLNESS', $11::tier, $11::tier, $9, $9, now(), $10, now(), now(),
+     VALUES ($1, $2, $3::file_status, $4, $5, $6, $7, $8::file_level, 'URBAN', 'ILLNESS', $11::tier, $11::tier, $9, $9,
+       coalesce($16::timestamptz, now()), $10, coalesce($16::timestamptz, now()), coalesce($16::timestamptz, now()),
        'CONSISTENT', CURRENT_DATE + 90,
        CASE WHEN $3 = 'OBSERVATION' THEN 'RESOLVED'::exit_reason END, CASE WHEN $3 = 'OBSERVATION' THEN CURRENT_DATE + 365 END, $12, $13, $14, $15)
      RETURNING id, file_number`,
@@ -35,7 +44,7 @@ export async function insertOpenFile(
       JSON.stringify(data),
       holder.name,
       holder.residentId,
-      data.members.length,
+      options.householdSize ?? data.members.length,
       data.fileLevel,
       people.caseworker.userId,
       people.official.userId,
@@ -44,6 +53,7 @@ export async function insertOpenFile(
       named.holderNamePinyin,
       named.holderNameInitials,
       named.holderNameGrams,
+      options.openedAt ?? null,
     ],
   );
   await sql.query(
