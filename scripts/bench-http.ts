@@ -41,7 +41,7 @@ import { applyMigrations } from "@/lib/db/migrate";
 import { loadLocalSecrets, openDatabase, PROJECT_DIR, type TDatabase } from "@/lib/db/runtime";
 import { WEB_NODE_FLAGS, webProcessCount } from "@/lib/process/web-processes";
 import { ensureBuild } from "./build-state";
-import { ms, table } from "./bench-support";
+import { ms, statementVerb, table } from "./bench-support";
 import { BENCH_SQL_PATH, type TCapturedStatement } from "./bench-sql-capture";
 
 function arg(name: string): string | undefined {
@@ -479,12 +479,10 @@ async function main() {
         await fetch(`${base}${BENCH_SQL_PATH}`).then((r) => r.arrayBuffer());
         await load(base, cookie, c.path);
         const statements = (await (await fetch(`${base}${BENCH_SQL_PATH}`)).json()) as TCapturedStatement[];
-        // BEGIN/COMMIT and the session's stamp are not reads. A statement may open with a comment
-        // ($scopeDeclared's, the custom-range report's): what follows it says what it is.
-        const verb = (text: string) => text.replace(/^\s*(\/\*[\s\S]*?\*\/\s*)*/, "");
-        const selects = statements.filter((s) => /^(SELECT|WITH)\b/i.test(verb(s.text)));
+        // BEGIN/COMMIT and the session's stamp are not reads.
+        const selects = statements.filter((s) => /^(SELECT|WITH)\b/i.test(statementVerb(s.text)));
         reads = selects.length;
-        writes = statements.filter((s) => /^(INSERT|UPDATE|DELETE)\b/i.test(verb(s.text))).length;
+        writes = statements.filter((s) => /^(INSERT|UPDATE|DELETE)\b/i.test(statementVerb(s.text))).length;
         await replay(selects);
         const sums: number[] = [];
         let perStatement: number[][] = selects.map(() => []);

@@ -17,6 +17,9 @@ import { openDatabase, type TDatabase } from "@/lib/db/runtime";
 // really sent.
 export type TStatement = { text: string; values: unknown[] };
 let captured: TStatement[] | null = null;
+/** A statement's text from its verb on: it may open with comments ($scopeDeclared's, the custom-range report's). */
+export const statementVerb = (text: string) => text.replace(/^\s*(\/\*[\s\S]*?\*\/\s*)*/, "");
+
 /** Every statement with its wall time, while timeStatements runs. */
 export type TTimedStatement = { text: string; ms: number };
 let timed: TTimedStatement[] | null = null;
@@ -27,8 +30,7 @@ const originalQuery = pg.Client.prototype.query;
   const text = typeof first === "string" ? first : (first as { text?: string } | null)?.text;
   if (captured) {
     const values = (typeof first === "object" && first && "values" in first ? (first as { values?: unknown[] }).values : second) as unknown[] | undefined;
-    // A statement may open with a comment ($scopeDeclared's, the custom-range report's).
-    if (text && /^\s*(\/\*[\s\S]*?\*\/\s*)*(SELECT|WITH)\b/i.test(text)) captured.push({ text, values: Array.isArray(values) ? values : [] });
+    if (text && /^(SELECT|WITH)\b/i.test(statementVerb(text))) captured.push({ text, values: Array.isArray(values) ? values : [] });
   }
   const result = (originalQuery as unknown as (...a: unknown[]) => unknown).apply(this, args);
   if (timed && text && result instanceof Promise) {
