@@ -91,6 +91,8 @@ test("a file in publicity is objected to from a phone, and approval waits until 
   await expect(visitor.getByText("请至少输入 2 个字")).toBeVisible();
   await visitor.getByLabel("工会名称").fill("城关区");
   await visitor.getByRole("button", { name: "查找工会" }).click();
+  // The search navigates: measure the page it lands on, not the one it leaves.
+  await expect(visitor.getByTestId("union-results").getByRole("link", { name: "城关区总工会", exact: true })).toBeVisible();
   await fitsPhone(visitor);
   await screenshot(visitor, "public-notice-search-390");
   await visitor.getByTestId("union-results").getByRole("link", { name: "城关区总工会", exact: true }).click();
