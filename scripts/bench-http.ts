@@ -381,6 +381,14 @@ async function main() {
     const quarter = `${today.slice(0, 4)}-Q${Math.floor((Number(today.slice(5, 7)) - 1) / 3) + 1}`;
     const thirtyDaysAgo = (await sql.query<{ d: string }>("SELECT ($1::date - 29)::text AS d", [today])).rows[0]!.d;
     const halfYearAgo = (await sql.query<{ d: string }>("SELECT ($1::date - interval '6 months')::date::text AS d", [today])).rows[0]!.d;
+    // Periods that ended long ago: their open files are counted back from a kept month (decision 039).
+    const lastYear = String(Number(today.slice(0, 4)) - 1);
+    const { from: yearAgoFrom, to: yearAgo } = (
+      await sql.query<{ from: string; to: string }>(
+        "SELECT ($1::date - interval '1 year')::date::text AS to, ($1::date - interval '1 year' - 29)::date::text AS from",
+        [today],
+      )
+    ).rows[0]!;
 
     const users = ["lz_caseworker", "lz_official", "lz_auditor", "gs_official", "gs_auditor"];
     const cookies = new Map<string, string>();
@@ -424,6 +432,8 @@ async function main() {
       add("报表 年度", auditor, `/reports?kind=year&year=${today.slice(0, 4)}`);
       add("报表 自定义 30 天", auditor, `/reports?kind=range&from=${thirtyDaysAgo}&to=${today}`);
       add("报表 自定义 半年", auditor, `/reports?kind=range&from=${halfYearAgo}&to=${today}`);
+      add("报表 去年年度", auditor, `/reports?kind=year&year=${lastYear}`);
+      add("报表 自定义 一年前 30 天", auditor, `/reports?kind=range&from=${yearAgoFrom}&to=${yearAgo}`);
     }
 
     const replay = async (statements: TCapturedStatement[]) => {

@@ -80,6 +80,8 @@ await runBench(async (sql) => {
       periodFrom({ kind: "quarter", quarter: `${lastMonth.slice(0, 4)}-Q${Math.floor((Number(lastMonth.slice(5, 7)) - 1) / 3) + 1}` }, today) as TOk,
     ],
     ["本年", periodFrom({ kind: "year" }, today) as TOk],
+    // Last year: its open files are counted back from a kept month (decision 039), not from today.
+    ["去年", periodFrom({ kind: "year", year: String(Number(today.slice(0, 4)) - 1) }, today) as TOk],
     // A custom range cutting two months: counted from the ledger's entries, not the period aggregates.
     ["自定义 30 天", periodFrom({ kind: "range", from: `${lastMonth}-15`, to: addDays(`${lastMonth}-15`, 29) }, today) as TOk],
     // The ranges users ask for besides: a 送温暖 season across the new year (mid-December to

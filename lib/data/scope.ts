@@ -72,6 +72,7 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   // SQL that adds the scope itself, so any Prisma access fails closed.
   ReportOpenDelta: { where: noPrismaAccess },
   ReportOpenNow: { where: noPrismaAccess },
+  ReportOpenMonth: { where: noPrismaAccess },
   ReportFileEvent: { where: noPrismaAccess },
   ReportLedgerDaily: { where: noPrismaAccess },
   ReportLedgerFilePeriod: { where: noPrismaAccess },
@@ -150,6 +151,8 @@ export const UNSCOPED_MODELS = new Set([
   "PublicAttempt",
   "WarningWatermark",
   "ReplicaWriteMark",
+  // Which months report_open_month holds (0062): dates only, no organisation's data.
+  "ReportOpenMonthDone",
 ]);
 
 const FILTERED_OPERATIONS = new Set([

@@ -11,12 +11,13 @@ import { pgClient } from "@/lib/db/pg";
 // that arrives while the job folds waits for it and then finds nothing left.
 
 /**
- * Folds every committed pending entry into the report counts, on the primary, as `actor` asked
- * for a report; returns how many entries it folded (0, at once, when none were pending).
+ * Brings the kept counts up to date for a report, on the primary, as `actor` asked for one: folds
+ * every committed pending entry (how many: `folded`, 0 at once when none were pending), and keeps
+ * the open files at the end of a month that has ended (`rolled` months, migration 0062, decision 039).
  */
-export async function foldPendingForReport(actor: Pick<TActor, "organisation" | "userId">): Promise<number> {
-  const [row] = await scopedDb(actor).$queryRaw<Array<{ folded: number }>>`SELECT report_ledger_fold() AS folded`;
-  return row?.folded ?? 0;
+export async function foldPendingForReport(actor: Pick<TActor, "organisation" | "userId">): Promise<{ folded: number; rolled: number }> {
+  const [row] = await scopedDb(actor).$queryRaw<Array<{ folded: number; rolled: number }>>`SELECT report_ledger_fold() AS folded, report_open_roll() AS rolled`;
+  return row ?? { folded: 0, rolled: 0 };
 }
 
 /** The job worker's fold (lib/reports/report-fold-worker.ts), on a connection of its own. */

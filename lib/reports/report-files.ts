@@ -20,7 +20,12 @@ export type TFilesRow = TReportOrg & {
   transferOut: number;
 };
 
-/** Open at the period's end = open today − what changed after that day (both trigger-kept). */
+/**
+ * Open at the period's end, from whichever of two trigger-kept sums reads fewer days of changes:
+ * today's open files less the changes after that day, or the open files at the end of the last
+ * kept month before it (report_open_month, migration 0062) plus the changes since. Last year's
+ * report reads one month's counts, not a year of changes.
+ */
 export const openFileRows = (s: TReportScope) =>
   s.db.$queryRaw<
     Array<{
@@ -32,11 +37,21 @@ export const openFileRows = (s: TReportScope) =>
       files: bigint;
     }>
   >`
+    WITH kept AS (
+      SELECT m.month, (m.month + interval '1 month')::date AS after FROM report_open_month_done m
+       WHERE m.month + interval '1 month' <= ${s.to}::date + 1 ORDER BY m.month DESC LIMIT 1
+    ), base AS (SELECT month, after FROM kept WHERE ${s.to}::date - after + 1 < ${s.today}::date - ${s.to}::date)
     SELECT ${s.child} AS child, x.tier::text AS tier, x.file_level::text AS file_level, x.worker_category::text AS worker_category,
            x.main_cause::text AS main_cause, sum(x.files)::bigint AS files
-      FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now
+      FROM (SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_now WHERE NOT EXISTS (SELECT 1 FROM base)
             UNION ALL
-            SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta WHERE day > ${s.to}::date) x
+            SELECT organisation_id, tier, file_level, worker_category, main_cause, -delta FROM report_open_delta
+             WHERE NOT EXISTS (SELECT 1 FROM base) AND day > ${s.to}::date
+            UNION ALL
+            SELECT organisation_id, tier, file_level, worker_category, main_cause, files FROM report_open_month WHERE month = (SELECT month FROM base)
+            UNION ALL
+            SELECT organisation_id, tier, file_level, worker_category, main_cause, delta FROM report_open_delta
+             WHERE day >= (SELECT after FROM base) AND day <= ${s.to}::date) x
       JOIN organisation o ON o.id = x.organisation_id
      WHERE ${s.inSubtree}
      GROUP BY 1, 2, 3, 4, 5 HAVING sum(x.files) <> 0`;

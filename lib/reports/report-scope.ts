@@ -32,9 +32,10 @@ export async function reportScope(actor: TActor, input: { organisationId?: strin
   assertRole(actor, ...REPORT_READERS);
   // The households come from kept counts (a calendar period's from migration 0018, any other
   // range's from 0053): entries a big statement left pending are folded in first (decision 032), and
-  // a report that folded reads on the primary, where the fold is (a replica may not have replayed it yet).
-  const folded = await foldPendingForReport(actor);
-  const db = folded > 0 ? scopedDb(actor) : await scopedReadDb(actor);
+  // a report that folded, or kept a month's open files (decision 039), reads on the primary, where
+  // they are (a replica may not have replayed them yet).
+  const { folded, rolled } = await foldPendingForReport(actor);
+  const db = folded + rolled > 0 ? scopedDb(actor) : await scopedReadDb(actor);
   const organisation = await db.organisation.findUnique({
     where: { id: input.organisationId ?? actor.organisation.id },
     select: { id: true, name: true, path: true, parentId: true, children: { select: { id: true, name: true }, orderBy: { code: "asc" } } },

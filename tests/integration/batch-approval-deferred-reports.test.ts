@@ -230,7 +230,7 @@ describe("a big approval's households reach the reports through the fold", () =>
       await new Promise((r) => setTimeout(r, 500));
       expect(settled).toBe(false);
       await worker.query("COMMIT");
-      expect(await reading).toBe(0);
+      expect((await reading).folded).toBe(0);
     } finally {
       await worker.end();
     }

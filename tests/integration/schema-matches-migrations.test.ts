@@ -59,6 +59,7 @@ const ALLOWED_EXTRA_INDEXES: Readonly<Record<string, string>> = {
   work_item_one_open_paper_sync: "partial unique: one open paper-sync item per file",
   report_open_now_key: "NULLS NOT DISTINCT: one row per organisation and attribute combination",
   report_open_delta_key: "NULLS NOT DISTINCT: one delta row per organisation, day and attribute combination",
+  report_open_month_key: "NULLS NOT DISTINCT: one row per kept month, organisation and attribute combination",
   ledger_entry_report_idx: "INCLUDE columns so a period's distinct households are an index-only scan",
   filing_event_submitted_lookup_idx: "partial (kind = 'SUBMITTED'): the maker–checker trigger's submitter lookup is one probe whatever the statistics",
   household_file_reviewed_wait_idx: "partial (status = 'REVIEWED') with INCLUDE: the official's workbench reads the oldest first review in scope from it",

@@ -140,7 +140,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
   },
   "lib/reports/fold-pending.ts": {
     count: 1,
-    why: "report_ledger_fold() before a calendar period's report reads its counts: folds what a big ledger statement left pending (decision 032); reads no table itself",
+    why: "report_ledger_fold() and report_open_roll() before a report reads its counts: fold what a big ledger statement left pending (decision 032) and keep the open files of a month that ended (decision 039); read no table themselves",
   },
 };
 
