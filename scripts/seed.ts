@@ -1254,6 +1254,8 @@ const UPKEEP: string[] = [
          FROM ${LOADED_FILES} new_files WHERE status IN ('OBSERVATION', 'CLOSED')
      ) d GROUP BY 1, 2, 3, 4, 5, 6
      ON CONFLICT (organisation_id, day, tier, file_level, worker_category, main_cause) DO UPDATE SET delta = report_open_delta.delta + EXCLUDED.delta`,
+  // report_open_month (0062): the months kept so far, again with the deltas above
+  "SELECT report_open_month_rebuild()",
   // report_file_event
   `INSERT INTO report_file_event (organisation_id, day, kind, detail, files)
      SELECT organisation_id, day, kind, detail, count(*)::int FROM (

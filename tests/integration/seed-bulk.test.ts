@@ -77,13 +77,15 @@ async function reportDifferences() {
        AND d.main_cause IS NOT DISTINCT FROM k.main_cause
      WHERE d.files IS DISTINCT FROM k.files`);
   // Files open on a Shanghai day: +1 the day a file opened, −1 the day it left (its last change when no exit time is recorded).
-  const openDelta = await rows(`
-    WITH moves AS (
+  const moves = `
+    moves AS (
       SELECT organisation_id, (coalesce(opened_at, approved_at, updated_at) AT TIME ZONE 'Asia/Shanghai')::date AS day, tier, file_level, worker_category, main_cause, 1 AS delta
         FROM household_file WHERE status IN ('OPEN', 'OBSERVATION', 'CLOSED')
       UNION ALL
       SELECT organisation_id, (coalesce(exited_at, updated_at) AT TIME ZONE 'Asia/Shanghai')::date, tier, file_level, worker_category, main_cause, -1
-        FROM household_file WHERE status IN ('OBSERVATION', 'CLOSED')),
+        FROM household_file WHERE status IN ('OBSERVATION', 'CLOSED'))`;
+  const openDelta = await rows(`
+    WITH ${moves},
     direct AS (SELECT organisation_id, day, tier, file_level, worker_category, main_cause, sum(delta)::int AS delta FROM moves GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(delta) <> 0),
     kept AS (SELECT organisation_id, day, tier, file_level, worker_category, main_cause, sum(delta)::int AS delta FROM report_open_delta GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(delta) <> 0)
     SELECT d.delta, k.delta AS kept FROM direct d
@@ -91,6 +93,16 @@ async function reportDifferences() {
        AND d.file_level IS NOT DISTINCT FROM k.file_level AND d.worker_category IS NOT DISTINCT FROM k.worker_category
        AND d.main_cause IS NOT DISTINCT FROM k.main_cause
      WHERE d.delta IS DISTINCT FROM k.delta`);
+  // The files open at the end of each kept month (0062), from the same moves.
+  const openMonth = await rows(`
+    WITH ${moves},
+    direct AS (SELECT m.month, d.organisation_id, d.tier, d.file_level, d.worker_category, d.main_cause, sum(d.delta)::int AS files
+                 FROM report_open_month_done m JOIN moves d ON d.day < m.month + interval '1 month' GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(d.delta) <> 0)
+    SELECT d.month::text, d.files, k.files AS kept FROM direct d
+      FULL JOIN (SELECT * FROM report_open_month WHERE files <> 0) k ON d.month = k.month AND d.organisation_id = k.organisation_id
+       AND d.tier IS NOT DISTINCT FROM k.tier AND d.file_level IS NOT DISTINCT FROM k.file_level
+       AND d.worker_category IS NOT DISTINCT FROM k.worker_category AND d.main_cause IS NOT DISTINCT FROM k.main_cause
+     WHERE d.files IS DISTINCT FROM k.files`);
   // 新增 and 退出 per Shanghai day.
   const fileEvents = await rows(`
     WITH direct AS (
@@ -112,7 +124,7 @@ async function reportDifferences() {
     SELECT d.approvals, k.approvals AS kept, d.days_sum, k.days_sum AS kept_days
       FROM direct d FULL JOIN (SELECT * FROM report_approval_daily WHERE approvals <> 0) k USING (organisation_id, day)
      WHERE d.approvals IS DISTINCT FROM k.approvals OR abs(d.days_sum - k.days_sum) > 1e-6`);
-  return { openNow, openDelta, fileEvents, approvals };
+  return { openNow, openDelta, openMonth, fileEvents, approvals };
 }
 
 const numbering = async () =>
@@ -261,9 +273,12 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(await tallyDifferences()).toEqual([]);
     // The superuser load updates these once after its last batch instead of per statement.
     expect(output).toContain("不逐批执行，写完后按全部新档案整体更新统计表");
-    expect(await reportDifferences()).toEqual({ openNow: [], openDelta: [], fileEvents: [], approvals: [] });
+    expect(await reportDifferences()).toEqual({ openNow: [], openDelta: [], openMonth: [], fileEvents: [], approvals: [] });
     const [open] = await rows<{ n: number }>("SELECT coalesce(sum(files), 0)::int AS n FROM report_open_now");
     expect(open!.n).toBeGreaterThan(HOUSEHOLDS / 2);
+    // The files were opened over past years: their months are kept already.
+    const [months] = await rows<{ n: number }>("SELECT count(*)::int AS n FROM report_open_month_done");
+    expect(months!.n).toBeGreaterThan(12);
     const [total] = await rows<{ n: number }>("SELECT sum(files)::int AS n FROM household_file_tally");
     expect(total!.n).toBe(HOUSEHOLDS);
   });
@@ -350,7 +365,7 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(numbers.numbered).toBe(numbers.approved);
     expect(numbers.distinct).toBe(numbers.numbered);
     expect(await tallyDifferences()).toEqual([]);
-    expect(await reportDifferences()).toEqual({ openNow: [], openDelta: [], fileEvents: [], approvals: [] });
+    expect(await reportDifferences()).toEqual({ openNow: [], openDelta: [], openMonth: [], fileEvents: [], approvals: [] });
     expect(run.output).toContain("非超级用户连接");
     const [after] = await rows<{ entries: number }>("SELECT count(*)::int AS entries FROM ledger_entry");
     expect(after!.entries).toBeGreaterThan(before!.entries);
