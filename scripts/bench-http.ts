@@ -385,7 +385,7 @@ async function main() {
     const lastYear = String(Number(today.slice(0, 4)) - 1);
     const { from: yearAgoFrom, to: yearAgo } = (
       await sql.query<{ from: string; to: string }>(
-        "SELECT ($1::date - interval '1 year')::date::text AS to, ($1::date - interval '1 year' - 29)::date::text AS from",
+        "SELECT ($1::date - interval '1 year')::date::text AS to, (($1::date - interval '1 year')::date - 29)::text AS from",
         [today],
       )
     ).rows[0]!;
