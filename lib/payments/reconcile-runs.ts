@@ -1,16 +1,17 @@
 import "server-only";
-import type { TScopedTx } from "@/lib/data/scope";
+import type { TScopedDb } from "@/lib/data/scope";
 import { endOfShanghaiDay, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
-import { formatFen } from "@/lib/money/money";
-import type { PaymentStatus } from "@/lib/generated/prisma/client";
-import type { TReconBatch, TReconFilters } from "./reconcile";
+import { Prisma, type PaymentStatus } from "@/lib/generated/prisma/client";
+import { reconFigures, reconSql, type TDifferingLine, type TLineSums, type TReconBatch, type TReconFilters } from "./reconcile";
 
 // 对账 of payment runs (代发汇总, 0037), counted like batches (reconcile.ts): per run, approved −
 // returned = paid (+ waiting), each payment's ledger nets to what was paid or is still waiting, and
 // the run's return files' totals equal the payments they decided. A run's month is the month it
 // was grouped in (Asia/Shanghai).
 
-export async function reconcileRuns(db: Pick<TScopedTx, "paymentRun" | "disbursement">, filters: TReconFilters): Promise<TReconBatch[]> {
+const RETURNED: PaymentStatus[] = ["RETURNED", "CLOSED"];
+
+export async function reconcileRuns(db: TScopedDb, filters: TReconFilters & { listed?: number }): Promise<TReconBatch[]> {
   const runs = await db.paymentRun.findMany({
     where: {
       createdAt: { gte: startOfShanghaiDay(filters.from), lte: endOfShanghaiDay(filters.to) },
@@ -20,89 +21,28 @@ export async function reconcileRuns(db: Pick<TScopedTx, "paymentRun" | "disburse
     take: 500,
     select: { id: true, name: true, fundSource: true, createdAt: true, returns: { select: { paidFen: true, returnedFen: true } } },
   });
-  const out: TReconBatch[] = [];
-  for (const run of runs) {
-    const payments = await db.disbursement.findMany({
-      where: { paymentRunId: run.id },
-      select: {
-        id: true,
-        amountFen: true,
-        paymentStatus: true,
-        paymentRunReturnId: true,
-        file: { select: { holderName: true } },
-        ledgerEntry: { select: { amountFen: true, reversedBy: { select: { amountFen: true } } } },
-      },
-    });
-    const name = `代发汇总：${run.name}`;
-    const r: TReconBatch = {
-      batchId: run.id,
-      name,
-      fundSource: run.fundSource,
-      month: todayInShanghai(run.createdAt).slice(0, 7),
-      approvedLines: 0,
-      approvedFen: 0,
-      paidLines: 0,
-      paidFen: 0,
-      returnedLines: 0,
-      returnedFen: 0,
-      waitingLines: 0,
-      waitingFen: 0,
-      ledgerNetFen: 0,
-      returnFilePaidFen: run.returns.reduce((s, x) => s + Number(x.paidFen), 0),
-      returnFileReturnedFen: run.returns.reduce((s, x) => s + Number(x.returnedFen), 0),
-      decidedPaidFen: 0,
-      decidedReturnedFen: 0,
-      differences: [],
-    };
-    for (const p of payments) {
-      const status: PaymentStatus | null = p.paymentStatus;
-      const ledger = (p.ledgerEntry?.amountFen ?? 0) + (p.ledgerEntry?.reversedBy?.amountFen ?? 0);
-      const returned = status === "RETURNED" || status === "CLOSED";
-      r.approvedLines += 1;
-      r.approvedFen += p.amountFen;
-      r.ledgerNetFen += ledger;
-      if (status === "PAID") {
-        r.paidLines += 1;
-        r.paidFen += p.amountFen;
-      } else if (returned) {
-        r.returnedLines += 1;
-        r.returnedFen += p.amountFen;
-      } else {
-        r.waitingLines += 1;
-        r.waitingFen += p.amountFen;
-      }
-      if (p.paymentRunReturnId) {
-        if (status === "PAID") r.decidedPaidFen += p.amountFen;
-        else r.decidedReturnedFen += p.amountFen;
-      }
-      const expected = returned ? 0 : p.amountFen;
-      const base = {
-        batchId: run.id,
-        batchName: name,
-        lineId: p.id,
-        holderName: p.file.holderName ?? "—",
-        amountFen: p.amountFen,
-        status,
-        ledgerNetFen: ledger,
-        expectedLedgerFen: expected,
-      };
-      if (!p.ledgerEntry) r.differences.push({ ...base, problem: "审批通过的付款没有台账记录" });
-      else if (ledger !== expected) r.differences.push({ ...base, problem: returned ? "已退回，但台账未冲回" : "台账已冲回，但付款状态不是退回" });
-    }
-    if (r.returnFilePaidFen !== r.decidedPaidFen || r.returnFileReturnedFen !== r.decidedReturnedFen) {
-      r.differences.push({
-        batchId: run.id,
-        batchName: name,
-        lineId: null,
-        holderName: "（回盘文件合计）",
-        amountFen: r.returnFilePaidFen + r.returnFileReturnedFen,
-        status: null,
-        ledgerNetFen: r.decidedPaidFen + r.decidedReturnedFen,
-        expectedLedgerFen: r.returnFilePaidFen + r.returnFileReturnedFen,
-        problem: `回盘文件合计（到账 ${formatFen(r.returnFilePaidFen)}、退回 ${formatFen(r.returnFileReturnedFen)}）与逐笔状态（到账 ${formatFen(r.decidedPaidFen)}、退回 ${formatFen(r.decidedReturnedFen)}）不符`,
-      });
-    }
-    out.push(r);
-  }
-  return out;
+  if (runs.length === 0) return [];
+  // The payments of the runs found above (in scope), each with its ledger entry and that entry's reversal (the same file's).
+  const payments = Prisma.sql`
+    SELECT d.payment_run_id AS owner_id, d.id AS line_id, d.file_id, d.amount_fen AS amount, d.payment_status AS status,
+           coalesce(d.payment_status = ANY(${RETURNED}::payment_status[]), false) AS returned, coalesce(d.payment_status = 'PAID', false) AS paid,
+           d.payment_run_return_id IS NOT NULL AS decided, e.id IS NOT NULL AS has_entry, coalesce(e.amount_fen, 0) + coalesce(v.amount_fen, 0) AS ledger
+      FROM disbursement d
+      LEFT JOIN ledger_entry e ON e.disbursement_id = d.id
+      LEFT JOIN ledger_entry v ON v.reverses_entry_id = e.id
+     WHERE d.payment_run_id = ANY(${runs.map((r) => r.id)}::uuid[]) AND ${db.$fileInScope(Prisma.sql`d.file_id`)}
+       ${db.$scopeDeclared("e v", "a payment's own ledger entry and its reversal: entries of the payment's file, in scope with it")}`;
+  const [sums, differing] = await Promise.all([
+    db.$queryRaw<TLineSums[]>(reconSql.sums(payments)),
+    db.$queryRaw<TDifferingLine[]>(reconSql.differing(payments, db.$scopeDeclared("f", "the file of a payment in scope"), filters.listed ?? null)),
+  ]);
+  const sumsOf = new Map(sums.map((x) => [x.id, x]));
+  return runs.map((run) =>
+    reconFigures(
+      { ...run, name: `代发汇总：${run.name}`, month: todayInShanghai(run.createdAt).slice(0, 7) },
+      sumsOf.get(run.id),
+      differing.filter((d) => d.id === run.id),
+      { returned: "已退回，但台账未冲回" },
+    ),
+  );
 }

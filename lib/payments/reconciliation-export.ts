@@ -53,7 +53,7 @@ export async function reconciliationResponse(actor: TActor, filters: TReconFilte
           { header: "月份", kind: "text", value: (b: (typeof batches)[number]) => b.month },
           { header: "资金来源", kind: "text", value: (b: (typeof batches)[number]) => FUND_SOURCE_LABELS[b.fundSource] },
           ...figures,
-          { header: "差异条数", kind: "integer", value: (b: (typeof batches)[number]) => b.differences.length },
+          { header: "差异条数", kind: "integer", value: (b: (typeof batches)[number]) => b.differenceCount },
         ],
       },
       {

@@ -309,6 +309,7 @@ describe("returned payments (发放退回待处理) and settlement", () => {
       ledgerNetFen: 100000,
       returnFilePaidFen: 100000,
       returnFileReturnedFen: 100000,
+      differenceCount: 0,
       differences: [],
     });
     await expect(reconcileBatches(lzCaseworker, { from: today, to: today })).rejects.toThrow("没有权限");
@@ -336,6 +337,9 @@ describe("returned payments (发放退回待处理) and settlement", () => {
         problem: "台账已冲回，但付款状态不是退回",
       }),
     ]);
+    // The page lists only its first differences (listed); the count is of every one.
+    const [capped] = await reconcileBatches(lzAuditor, { from: today, to: today, batchId, listed: 0 });
+    expect([capped!.differenceCount, capped!.differences]).toEqual([1, []]);
   });
 });
 

@@ -12,14 +12,18 @@ import { ZReconQuery } from "@/lib/payments/schemas";
 
 export const metadata = { title: "资金对账" };
 
+/** The differences listed on the page; the export lists every one. */
+const LISTED = 200;
+
 export default async function ReconciliationPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const actor = await requirePageActor("OFFICIAL", "AUDITOR");
   const raw = await searchParams;
   const parsed = ZReconQuery.safeParse(raw);
   const filters = parsed.success ? parsed.data : ZReconQuery.parse({});
-  const batches = await reconcileBatches(actor, filters);
+  const batches = await reconcileBatches(actor, { ...filters, listed: LISTED });
   const groups = groupByFundAndMonth(batches);
-  const differences = batches.flatMap((b) => b.differences);
+  const differences = batches.flatMap((b) => b.differences).slice(0, LISTED);
+  const differenceCount = batches.reduce((sum, b) => sum + b.differenceCount, 0);
   const exportQuery = new URLSearchParams({ from: filters.fromMonth, to: filters.toMonth, ...(filters.fundSource ? { fund: filters.fundSource } : {}) });
   return (
     <>
@@ -60,7 +64,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
       </SearchForm>
       <div className="space-y-6">
         <p className="text-sm" data-testid="recon-summary">
-          {batches.length} 个批次，差异 <Badge tone={differences.length ? "red" : "green"}>{differences.length} 条</Badge>
+          {batches.length} 个批次，差异 <Badge tone={differenceCount ? "red" : "green"}>{differenceCount} 条</Badge>
           {batches.length === 500 && "（只列出前 500 个批次，请缩小期间）"}
         </p>
         <Card title="按资金来源和月份">
@@ -112,7 +116,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                   </Td>
                   <Td className="tabular-nums">{formatFen(b.ledgerNetFen)}</Td>
                   <Td>
-                    <Badge tone={b.differences.length ? "red" : "green"}>{b.differences.length}</Badge>
+                    <Badge tone={b.differenceCount ? "red" : "green"}>{b.differenceCount}</Badge>
                   </Td>
                 </tr>
               ))}
@@ -122,7 +126,7 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
         {differences.length > 0 && (
           <Card title="差异明细">
             <Table head={["批次", "建档职工", "金额", "付款状态", "台账净额", "应为", "差异"]}>
-              {differences.slice(0, 200).map((d, i) => (
+              {differences.map((d, i) => (
                 <tr key={`${d.lineId ?? d.batchId}${i}`}>
                   <Td>{d.batchName}</Td>
                   <Td>{d.holderName}</Td>
@@ -134,7 +138,11 @@ export default async function ReconciliationPage({ searchParams }: { searchParam
                 </tr>
               ))}
             </Table>
-            {differences.length > 200 && <p className="mt-2 text-sm text-slate-600">只列出前 200 条，共 {differences.length} 条；全部见导出的 Excel。</p>}
+            {differenceCount > differences.length && (
+              <p className="mt-2 text-sm text-slate-600">
+                只列出前 {differences.length} 条，共 {differenceCount} 条；全部见导出的 Excel。
+              </p>
+            )}
           </Card>
         )}
         <p className="text-sm">
