@@ -16,7 +16,7 @@ import { applyReturnFile } from "@/lib/payments/apply-return-file";
 import { paymentFileLines } from "@/lib/payments/produce-payment-file";
 import { approveDisbursement, recordDisbursement, recordReversal, rejectDisbursement } from "@/lib/ledger/disbursements";
 import { exportLedger } from "@/lib/ledger/export-ledger";
-import { findBatchLines, getBatch } from "@/lib/ledger/find-batches";
+import { findBatches, findBatchLines, getBatch } from "@/lib/ledger/find-batches";
 import { findPendingApprovals } from "@/lib/ledger/find-disbursements";
 import { findOrgLedger } from "@/lib/ledger/find-org-ledger";
 import { householdLedger } from "@/lib/ledger/find-household-ledger";
@@ -475,9 +475,12 @@ describe("batches (批量发放)", () => {
 
     let batch = await getBatch(lzCaseworker, batchId);
     expect(batch).toMatchObject({ includedLines: 2, totalFen: 100000, removedLines: 1 });
-    // The review page's 名单 column reads the count batch_line's triggers keep (0043), not a count of batch_line.
+    // The review page's 名单 column and the batch list read the count and total batch_line's triggers
+    // keep (0043, 0063), not batch_line.
     const keptCount = async () => (await sql.query<{ n: number }>("SELECT line_count AS n FROM disbursement_batch WHERE id = $1", [batchId])).rows[0]!.n;
+    const listed = async () => (await findBatches(lzCaseworker, 1)).rows.find((b) => b.id === batchId);
     expect(await keptCount()).toBe(2);
+    expect(await listed()).toMatchObject({ lines: 2, totalFen: 100000 });
     const [first, second] = (await findBatchLines(lzCaseworker, batchId, { removed: false, page: 1 })).rows;
     await expect(adjustLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: first!.id, amountFen: 100001, reason: "超标" })).rejects.toThrow(
       "超过年度上限",
@@ -487,12 +490,14 @@ describe("batches (批量发放)", () => {
     batch = await getBatch(lzCaseworker, batchId);
     await removeLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id, reason: "本月已另行慰问" });
     expect(await keptCount()).toBe(1);
+    expect(await listed()).toMatchObject({ lines: 1, totalFen: 80000 });
     batch = await getBatch(lzCaseworker, batchId);
     await restoreLine(lzCaseworker, { batchId, expectedVersion: batch.version, lineId: second!.id });
     expect(await keptCount()).toBe(2);
     batch = await getBatch(lzCaseworker, batchId);
     expect(batch).toMatchObject({ includedLines: 2, totalFen: 130000 });
     expect(batch.organisations).toEqual([expect.objectContaining({ lines: 2, totalFen: 130000 })]);
+    expect(await listed()).toMatchObject({ lines: 2, totalFen: 130000 });
 
     await submitBatch(lzCaseworker, { batchId, expectedVersion: batch.version });
     batch = await getBatch(lzOfficial, batchId);

@@ -83,7 +83,7 @@ const ALLOWED: Record<string, { count: number; why: string }> = {
     count: 2,
     why: "the export's keyset pages of 5,000 joined to the printed columns in one query, and its exact count with an amount filter (a background export's end); with the scope fragments",
   },
-  "lib/ledger/find-batches.ts": { count: 2, why: "totals per batch and per organisation of a batch, for files in scope" },
+  "lib/ledger/find-batches.ts": { count: 1, why: "totals per organisation of a batch, for files in scope" },
   "lib/filing/find-files.ts": {
     count: 7,
     why: "the archive's keyset page on (updated_at, id), its bounded count and a background export's exact count, the caseworker's own drafts added to the 在办 tally, exact counts from household_file_tally (archive and review queue), the review queue's page ids on household_file_review_queue_idx, each with the scope fragment",
