@@ -434,6 +434,11 @@ async function main() {
       add("报表 自定义 半年", auditor, `/reports?kind=range&from=${halfYearAgo}&to=${today}`);
       add("报表 去年年度", auditor, `/reports?kind=year&year=${lastYear}`);
       add("报表 自定义 一年前 30 天", auditor, `/reports?kind=range&from=${yearAgoFrom}&to=${yearAgo}`);
+      // Pages beyond the issue's list whose SQL grew with the data (found 2026-12-07 at 1M).
+      add("批量发放", official, "/batches");
+      add("资金对账（本月）", auditor, "/ledger/reconciliation");
+      add("下拨报表", official, "/allocations/report");
+      add("审计日志", auditor, "/audit");
     }
 
     const replay = async (statements: TCapturedStatement[]) => {
