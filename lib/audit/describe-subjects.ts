@@ -19,6 +19,9 @@ export type TAuditSubject = { type: string; name: string; href: string | null; f
 
 type TRowRef = { entityType: string; entityId: string | null };
 
+/** A type's query runs only when the page has rows of that type: most pages name three or four types of ~30. */
+const some = <T>(list: string[], read: (list: string[]) => Promise<T[]>): Promise<T[]> => (list.length > 0 ? read(list) : Promise.resolve([]));
+
 const household = (f: { holderName: string | null; fileNumber: string | null } | null | undefined) =>
   f ? `${f.holderName ?? "未填姓名"}家庭${f.fileNumber ? `（${f.fileNumber}）` : "（草稿）"}` : "";
 
@@ -34,18 +37,26 @@ export async function describeAuditSubjects(actor: TActor, db: TScopedDb, rows: 
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
 
   const [files, evidence, changes, measures, disbursements, batches, lines, entries, accounts, users, orgs, civilRuns, later] = await Promise.all([
-    db.householdFile.findMany({ where: { id: { in: ids("household_file") } }, select: { id: true, holderName: true, fileNumber: true } }),
-    db.evidenceFile.findMany({ where: { id: { in: ids("evidence_file") } }, select: { id: true, kind: true, originalName: true, file: fileSelect } }),
-    db.changeRequest.findMany({ where: { id: { in: ids("change_request") } }, select: { id: true, kind: true, file: fileSelect } }),
-    db.planMeasure.findMany({ where: { id: { in: ids("plan_measure") } }, select: { id: true, measure: true, file: fileSelect } }),
-    db.disbursement.findMany({ where: { id: { in: ids("disbursement") } }, select: { id: true, aidType: true, amountFen: true, file: fileSelect } }),
-    db.disbursementBatch.findMany({ where: { id: { in: ids("disbursement_batch") } }, select: { id: true, name: true } }),
-    db.batchLine.findMany({ where: { id: { in: ids("batch_line") } }, select: { id: true, batch: { select: { id: true, name: true } }, file: fileSelect } }),
-    db.ledgerEntry.findMany({ where: { id: { in: ids("ledger_entry") } }, select: { id: true, aidType: true, amountFen: true, file: fileSelect } }),
-    db.bankAccount.findMany({ where: { id: { in: ids("bank_account") } }, select: { id: true, bankName: true, file: fileSelect } }),
-    db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, name: true, username: true } }),
-    db.organisation.findMany({ where: { id: { in: ids("organisation") } }, select: { id: true, name: true } }),
-    db.civilRosterRun.findMany({ where: { id: { in: ids("civil_roster_run") } }, select: { id: true, fileName: true } }),
+    some(ids("household_file"), (list) => db.householdFile.findMany({ where: { id: { in: list } }, select: { id: true, holderName: true, fileNumber: true } })),
+    some(ids("evidence_file"), (list) =>
+      db.evidenceFile.findMany({ where: { id: { in: list } }, select: { id: true, kind: true, originalName: true, file: fileSelect } }),
+    ),
+    some(ids("change_request"), (list) => db.changeRequest.findMany({ where: { id: { in: list } }, select: { id: true, kind: true, file: fileSelect } })),
+    some(ids("plan_measure"), (list) => db.planMeasure.findMany({ where: { id: { in: list } }, select: { id: true, measure: true, file: fileSelect } })),
+    some(ids("disbursement"), (list) =>
+      db.disbursement.findMany({ where: { id: { in: list } }, select: { id: true, aidType: true, amountFen: true, file: fileSelect } }),
+    ),
+    some(ids("disbursement_batch"), (list) => db.disbursementBatch.findMany({ where: { id: { in: list } }, select: { id: true, name: true } })),
+    some(ids("batch_line"), (list) =>
+      db.batchLine.findMany({ where: { id: { in: list } }, select: { id: true, batch: { select: { id: true, name: true } }, file: fileSelect } }),
+    ),
+    some(ids("ledger_entry"), (list) =>
+      db.ledgerEntry.findMany({ where: { id: { in: list } }, select: { id: true, aidType: true, amountFen: true, file: fileSelect } }),
+    ),
+    some(ids("bank_account"), (list) => db.bankAccount.findMany({ where: { id: { in: list } }, select: { id: true, bankName: true, file: fileSelect } })),
+    some(ids("user"), (list) => db.user.findMany({ where: { id: { in: list } }, select: { id: true, name: true, username: true } })),
+    some(ids("organisation"), (list) => db.organisation.findMany({ where: { id: { in: list } }, select: { id: true, name: true } })),
+    some(ids("civil_roster_run"), (list) => db.civilRosterRun.findMany({ where: { id: { in: list } }, select: { id: true, fileName: true } })),
     describeLaterSubjects(db, ids),
   ]);
 
@@ -90,37 +101,57 @@ async function describeLaterSubjects(db: TScopedDb, ids: (type: string) => strin
   const fileSelect = { select: { id: true, holderName: true, fileNumber: true } } as const;
   const [warnings, referrals, calls, samples, scans, allocations, imports, checks, records, signals, items, layouts, exports, runs, applications] =
     await Promise.all([
-      db.hardshipWarning.findMany({ where: { id: { in: ids("hardship_warning") } }, select: { id: true, rule: true, file: fileSelect } }),
-      db.referral.findMany({ where: { id: { in: ids("referral") } }, select: { id: true, department: true, item: true, file: fileSelect } }),
-      db.callbackCall.findMany({ where: { id: { in: ids("callback_call") } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
-      db.callbackSample.findMany({
-        where: { id: { in: ids("callback_sample") } },
-        select: { id: true, sampled: true, batch: { select: { id: true, name: true } } },
-      }),
-      db.batchReceiptScan.findMany({
-        where: { id: { in: ids("batch_receipt_scan") } },
-        select: { id: true, originalName: true, batch: { select: { id: true, name: true } } },
-      }),
-      db.allocation.findMany({
-        where: { id: { in: ids("allocation") } },
-        select: { id: true, kind: true, amountFen: true, organisation: { select: { name: true } }, recipient: { select: { name: true } } },
-      }),
-      db.householdImport.findMany({ where: { id: { in: ids("household_import") } }, select: { id: true, fileName: true, batchNumber: true } }),
-      db.spotCheck.findMany({ where: { id: { in: ids("spot_check") } }, select: { id: true, year: true, organisation: { select: { name: true } } } }),
-      db.spotCheckRecord.findMany({
-        where: { id: { in: ids("spot_check_record") } },
-        select: { id: true, spotCheck: { select: { year: true } }, file: fileSelect },
-      }),
-      db.suspectSignal.findMany({
-        where: { id: { in: ids("suspect_signal") } },
-        select: { id: true, kind: true, files: { select: { file: fileSelect }, take: 3 } },
-      }),
-      db.workItem.findMany({ where: { id: { in: ids("work_item") } }, select: { id: true, kind: true, file: fileSelect } }),
+      some(ids("hardship_warning"), (list) => db.hardshipWarning.findMany({ where: { id: { in: list } }, select: { id: true, rule: true, file: fileSelect } })),
+      some(ids("referral"), (list) =>
+        db.referral.findMany({ where: { id: { in: list } }, select: { id: true, department: true, item: true, file: fileSelect } }),
+      ),
+      some(ids("callback_call"), (list) =>
+        db.callbackCall.findMany({ where: { id: { in: list } }, select: { id: true, batch: { select: { name: true } }, file: fileSelect } }),
+      ),
+      some(ids("callback_sample"), (list) =>
+        db.callbackSample.findMany({
+          where: { id: { in: list } },
+          select: { id: true, sampled: true, batch: { select: { id: true, name: true } } },
+        }),
+      ),
+      some(ids("batch_receipt_scan"), (list) =>
+        db.batchReceiptScan.findMany({
+          where: { id: { in: list } },
+          select: { id: true, originalName: true, batch: { select: { id: true, name: true } } },
+        }),
+      ),
+      some(ids("allocation"), (list) =>
+        db.allocation.findMany({
+          where: { id: { in: list } },
+          select: { id: true, kind: true, amountFen: true, organisation: { select: { name: true } }, recipient: { select: { name: true } } },
+        }),
+      ),
+      some(ids("household_import"), (list) =>
+        db.householdImport.findMany({ where: { id: { in: list } }, select: { id: true, fileName: true, batchNumber: true } }),
+      ),
+      some(ids("spot_check"), (list) =>
+        db.spotCheck.findMany({ where: { id: { in: list } }, select: { id: true, year: true, organisation: { select: { name: true } } } }),
+      ),
+      some(ids("spot_check_record"), (list) =>
+        db.spotCheckRecord.findMany({
+          where: { id: { in: list } },
+          select: { id: true, spotCheck: { select: { year: true } }, file: fileSelect },
+        }),
+      ),
+      some(ids("suspect_signal"), (list) =>
+        db.suspectSignal.findMany({
+          where: { id: { in: list } },
+          select: { id: true, kind: true, files: { select: { file: fileSelect }, take: 3 } },
+        }),
+      ),
+      some(ids("work_item"), (list) => db.workItem.findMany({ where: { id: { in: list } }, select: { id: true, kind: true, file: fileSelect } })),
       // Bank layouts belong to no union (one list for the whole system).
-      db.bankLayout.findMany({ where: { id: { in: ids("bank_layout") } }, select: { id: true, name: true } }),
-      db.exportJob.findMany({ where: { id: { in: ids("export_job") } }, select: { id: true, kind: true } }),
-      db.paymentRun.findMany({ where: { id: { in: ids("payment_run") } }, select: { id: true, name: true } }),
-      db.onlineApplication.findMany({ where: { id: { in: ids("online_application") } }, select: { id: true, number: true, holderName: true, fileId: true } }),
+      some(ids("bank_layout"), (list) => db.bankLayout.findMany({ where: { id: { in: list } }, select: { id: true, name: true } })),
+      some(ids("export_job"), (list) => db.exportJob.findMany({ where: { id: { in: list } }, select: { id: true, kind: true } })),
+      some(ids("payment_run"), (list) => db.paymentRun.findMany({ where: { id: { in: list } }, select: { id: true, name: true } })),
+      some(ids("online_application"), (list) =>
+        db.onlineApplication.findMany({ where: { id: { in: list } }, select: { id: true, number: true, holderName: true, fileId: true } }),
+      ),
     ]);
   const onFile = (type: string, id: string, file: { id: string; holderName: string | null; fileNumber: string | null }, what: string): TLaterSubject => ({
     type,
