@@ -1599,8 +1599,17 @@ async function main() {
       JSON.stringify({ households: HOUSEHOLDS, seed: SEED, people: tally.people }),
     ]);
     const i0 = Date.now();
-    for (const index of secondary) await load.query(index.def);
+    const indexTimes: [string, number][] = [];
+    for (const index of secondary) {
+      const t0 = Date.now();
+      await load.query(index.def);
+      indexTimes.push([index.name, Date.now() - t0]);
+    }
     const indexMs = Date.now() - i0;
+    if (indexTimes.length) {
+      const slowest = indexTimes.sort((a, b) => b[1] - a[1]).slice(0, 5);
+      console.log(`  重建索引 ${indexTimes.length} 个，用时最长的：${slowest.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} 秒`).join("、")}`);
+    }
     const u0 = Date.now();
     if (bypass) for (const text of [...UPKEEP_INPUT, ...UPKEEP]) await load.query(text);
     const upkeepMs = Date.now() - u0;
