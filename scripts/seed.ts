@@ -27,9 +27,12 @@
 // triggers, whose grouped upserts it runs once over all its files (UPKEEP); any other INSERT
 // trigger runs as for any insert (skipRowChecks, checkSkippedRules). It prints the machine and its load average at the
 // start and the end, and the time of each phase (docs/benchmarks/2026-12-07-seed.md).
-import { randomInt } from "node:crypto";
+import { randomInt, randomUUID } from "node:crypto";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { cpus, loadavg } from "node:os";
 import pg from "pg";
+import { from as copyFrom } from "pg-copy-streams";
 import type { FileLevel, FileStatus, HardshipCause, Tier, WorkerCategory } from "@/lib/generated/prisma/enums";
 import { applyMigrations } from "@/lib/db/migrate";
 import { openDatabase } from "@/lib/db/runtime";
@@ -1030,59 +1033,46 @@ function assertValidSubmission(h: THousehold) {
 
 // ───────────────────────────── writing a batch ─────────────────────────────
 
-const INSERT_FILES = `
-INSERT INTO household_file (
+// The batch's rows go in by COPY … FROM STDIN in text format (pg-copy-streams): PostgreSQL parses
+// each row once, where INSERT … SELECT FROM unnest($1::uuid[], …) parsed 32 array parameters,
+// unnested and cast them, and the one backend doing that was the load's bottleneck (≈270 s of the
+// households' 383 s at 1M, docs/benchmarks/2026-12-07-seed-5.md). COPY fires the same triggers
+// as INSERT: BEFORE-row triggers per row and AFTER-statement triggers with their transition tables
+// once per COPY, so as the owner every trigger and foreign key still runs per row.
+const COPY_FILES = `COPY household_file (
   id, organisation_id, file_number, status, version, data, holder_name, holder_resident_id, household_size,
   file_level, worker_category, main_cause, secondary_causes, per_capita_monthly_fen, suggested_tier, proposed_tier, tier,
   created_by_id, created_at, updated_at, submitted_by_id, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
   publicity_start, publicity_end, civil_check_date, civil_check_result, approved_by_id, approved_at, opened_at,
   next_check_due, holder_name_pinyin, holder_name_initials, holder_name_grams, publicity_token
-)
-SELECT
-  u.id, u.organisation_id, u.file_number, u.status::file_status, u.version, u.data::jsonb, u.holder_name, u.holder_resident_id,
-  u.household_size, u.file_level::file_level, u.worker_category::worker_category, u.main_cause::hardship_cause,
-  u.secondary_causes::hardship_cause[], u.per_capita_monthly_fen, u.suggested_tier::tier, u.proposed_tier::tier, u.tier::tier,
-  u.created_by_id, u.created_at, u.updated_at, u.created_by_id, u.submitted_at, u.reviewed_by_id, u.reviewed_at, u.home_visit_date,
-  u.publicity_start, u.publicity_end, u.civil_check_date,
-  CASE WHEN u.civil_check_date IS NULL THEN NULL ELSE 'CONSISTENT'::civil_check_result END,
-  u.approved_by_id, u.approved_at, u.approved_at,
-  -- Spread the next re-check over the coming quarter, about one in ten already overdue.
-  CASE WHEN u.status = 'OPEN' THEN (now() AT TIME ZONE 'Asia/Shanghai')::date + (abs(hashtext(u.id::text)) % 100) - 10 END,
-  u.holder_name_pinyin, u.holder_name_initials, u.holder_name_grams::text[],
-  -- What household_file_publicity_token_on_insert gives a file inserted in publicity (it overrides this as the owner).
-  CASE WHEN u.status = 'PUBLICITY' THEN gen_random_uuid() END
-FROM unnest(
-  $1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::int[], $6::text[], $7::text[], $8::text[], $9::int[],
-  $10::text[], $11::text[], $12::text[], $13::text[], $14::int[], $15::text[], $16::text[], $17::text[],
-  $18::uuid[], $19::timestamptz[], $20::timestamptz[], $21::timestamptz[], $22::uuid[], $23::timestamptz[], $24::date[],
-  $25::date[], $26::date[], $27::date[], $28::uuid[], $29::timestamptz[], $30::text[], $31::text[], $32::text[]
-) AS u(
-  id, organisation_id, file_number, status, version, data, holder_name, holder_resident_id, household_size,
-  file_level, worker_category, main_cause, secondary_causes, per_capita_monthly_fen, suggested_tier, proposed_tier, tier,
-  created_by_id, created_at, updated_at, submitted_at, reviewed_by_id, reviewed_at, home_visit_date,
-  publicity_start, publicity_end, civil_check_date, approved_by_id, approved_at, holder_name_pinyin, holder_name_initials,
-  holder_name_grams
-)`;
-
-const INSERT_TIER_DECISIONS = `
-INSERT INTO tier_decision (file_id, tier, source, decided_by_id, decided_at)
-SELECT id, tier, 'FILING', approved_by_id, approved_at FROM household_file
-WHERE id = ANY($1::uuid[]) AND tier IS NOT NULL AND approved_by_id IS NOT NULL`;
-
+) FROM STDIN`;
+const COPY_TIER_DECISIONS = "COPY tier_decision (id, file_id, tier, source, decided_by_id, decided_at) FROM STDIN";
 // `holds` and `name` are what the BEFORE-row triggers file_person_set_holds and file_person_set_name
 // give them (as the owner the triggers run anyway and set the same values); on the superuser path
 // those triggers are skipped, and the load checks the result against them before it commits.
-const INSERT_PEOPLE = `
-INSERT INTO file_person (file_id, resident_id, is_holder, holds, name)
-SELECT u.file_id, u.resident_id, u.is_holder, file_status_holds(u.status::file_status), nullif(btrim(u.name), '')
-FROM unnest($1::uuid[], $2::text[], $3::boolean[], $4::text[], $5::text[]) AS u(file_id, resident_id, is_holder, status, name)`;
+const COPY_PEOPLE = "COPY file_person (file_id, resident_id, is_holder, holds, name) FROM STDIN";
+const COPY_EVENTS = "COPY filing_event (file_id, episode, kind, from_status, to_status, actor_id, at, note) FROM STDIN";
+const COPY_LOADED = "COPY seed_loaded_file (id) FROM STDIN";
 
-const INSERT_EVENTS = `
-INSERT INTO filing_event (file_id, episode, kind, from_status, to_status, actor_id, at, note)
-SELECT u.file_id, 1, u.kind::filing_event_kind, u.from_status::file_status, u.to_status::file_status, u.actor_id, u.at, u.note
-FROM unnest($1::uuid[], $2::text[], $3::text[], $4::text[], $5::uuid[], $6::timestamptz[], $7::text[])
-  AS u(file_id, kind, from_status, to_status, actor_id, at, note)`;
+type TCopyValue = string | number | boolean | null | undefined;
+const COPY_ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+/** One value in COPY's text format: \N for NULL; backslash, newline, carriage return and tab escaped. */
+function copyValue(value: TCopyValue): string {
+  if (value === null || value === undefined) return "\\N";
+  if (typeof value === "boolean") return value ? "t" : "f";
+  if (typeof value === "number") return String(value);
+  return /[\\\n\r\t]/.test(value) ? value.replace(/[\\\n\r\t]/g, (c) => COPY_ESCAPES[c]!) : value;
+}
+const copyLine = (values: readonly TCopyValue[]) => values.map(copyValue).join("\t") + "\n";
 
+/** Sends rows (COPY text lines) into `copy`'s table; resolves once PostgreSQL has taken them all. */
+async function copyRows(client: pg.Client, copy: string, lines: string[]): Promise<void> {
+  if (!lines.length) return;
+  await pipeline(Readable.from([lines.join("")]), client.query(copyFrom(copy)));
+}
+
+/** Whether a file's members hold their resident ids (file_status_holds, migration 0008). */
+const HOLDING = new Set<FileStatus>(["SUBMITTED", "REVIEWED", "PUBLICITY", "OPEN", "OBSERVATION"]);
 // Reserves a block of numbers per organisation and year, exactly as approveFiling advances the
 // counter one at a time; the row lock is held until the load commits.
 const RESERVE_NUMBERS = `
@@ -1118,64 +1108,74 @@ async function writeBatch(client: pg.Client, batch: THousehold[], tracked: boole
     }
   }
 
-  const col = <T>(f: (h: THousehold) => T) => batch.map(f);
-  await client.query(INSERT_FILES, [
-    col((h) => h.id),
-    col((h) => h.target.id),
-    col((h) => fileNumbers.get(h.id) ?? null),
-    col((h) => h.status),
-    col((h) => h.version),
-    col((h) => JSON.stringify(h.data)),
-    col((h) => h.data.members[0]!.name!),
-    col((h) => h.data.members[0]!.residentId!),
-    col((h) => h.householdSize),
-    col((h) => h.data.fileLevel!),
-    col((h) => h.data.workerCategory!),
-    col((h) => h.data.mainCause!),
-    col((h) => pgArray(h.data.secondaryCauses)),
-    col((h) => h.perCapitaMonthlyFen),
-    col((h) => h.suggestedTier),
-    col((h) => h.proposedTier),
-    col((h) => h.tier),
-    col((h) => h.target.caseworkerId),
-    col((h) => h.createdAt),
-    col((h) => h.updatedAt),
-    col((h) => h.submittedAt),
-    col((h) => (h.reviewedAt ? h.target.officialId : null)),
-    col((h) => h.reviewedAt),
-    col((h) => h.homeVisitDate),
-    col((h) => h.publicityStart),
-    col((h) => h.publicityEnd),
-    col((h) => h.civilCheckDate),
-    col((h) => (h.approvedAt ? h.target.officialId : null)),
-    col((h) => h.approvedAt),
-    col((h) => h.search.holderNamePinyin),
-    col((h) => h.search.holderNameInitials),
-    col((h) => pgArray(h.search.holderNameGrams)),
-  ]);
-
-  await client.query(INSERT_TIER_DECISIONS, [batch.map((h) => h.id)]);
-  if (tracked) await client.query("INSERT INTO seed_loaded_file (id) SELECT unnest($1::uuid[])", [batch.map((h) => h.id)]);
-
-  const people = batch.flatMap((h) => h.data.members.map((m, i) => [h.id, m.residentId!, i === 0, h.status, m.name ?? ""] as const));
-  await client.query(INSERT_PEOPLE, [
-    people.map((p) => p[0]),
-    people.map((p) => p[1]),
-    people.map((p) => p[2]),
-    people.map((p) => p[3]),
-    people.map((p) => p[4]),
-  ]);
-
-  const events = batch.flatMap((h) => h.events.map((e) => ({ fileId: h.id, ...e })));
-  await client.query(INSERT_EVENTS, [
-    events.map((e) => e.fileId),
-    events.map((e) => e.kind),
-    events.map((e) => e.from),
-    events.map((e) => e.to),
-    events.map((e) => e.actorId),
-    events.map((e) => e.at),
-    events.map((e) => e.note),
-  ]);
+  const files: string[] = [];
+  const decisions: string[] = [];
+  const people: string[] = [];
+  const events: string[] = [];
+  for (const h of batch) {
+    const holder = h.data.members[0]!;
+    const reviewer = h.reviewedAt ? h.target.officialId : null;
+    const approver = h.approvedAt ? h.target.officialId : null;
+    files.push(
+      copyLine([
+        h.id,
+        h.target.id,
+        fileNumbers.get(h.id) ?? null,
+        h.status,
+        h.version,
+        JSON.stringify(h.data),
+        holder.name,
+        holder.residentId,
+        h.householdSize,
+        h.data.fileLevel,
+        h.data.workerCategory,
+        h.data.mainCause,
+        pgArray(h.data.secondaryCauses),
+        h.perCapitaMonthlyFen,
+        h.suggestedTier,
+        h.proposedTier,
+        h.tier,
+        h.target.caseworkerId,
+        h.createdAt,
+        h.updatedAt,
+        h.target.caseworkerId,
+        h.submittedAt,
+        reviewer,
+        h.reviewedAt,
+        h.homeVisitDate,
+        h.publicityStart,
+        h.publicityEnd,
+        h.civilCheckDate,
+        h.civilCheckDate === null ? null : "CONSISTENT",
+        approver,
+        h.approvedAt,
+        h.approvedAt,
+        // The next re-check spread over the coming quarter, about one in ten already overdue: 100
+        // days drawn from the id's random last bits (uuidv7 ends in random bits).
+        h.status === "OPEN" ? isoOf(TODAY + (parseInt(h.id.slice(-8), 16) % 100) - 10) : null,
+        h.search.holderNamePinyin,
+        h.search.holderNameInitials,
+        pgArray(h.search.holderNameGrams),
+        // What household_file_publicity_token_on_insert gives a file inserted in publicity (it overrides this as the owner).
+        h.status === "PUBLICITY" ? randomUUID() : null,
+      ]),
+    );
+    // A time-ordered id (tier_decision's default is gen_random_uuid()): its primary key then grows at the right edge.
+    if (h.tier !== null && approver !== null) decisions.push(copyLine([uuidv7(), h.id, h.tier, "FILING", approver, h.approvedAt]));
+    const holds = HOLDING.has(h.status);
+    h.data.members.forEach((m, i) => people.push(copyLine([h.id, m.residentId, i === 0, holds, (m.name ?? "").replace(/^ +| +$/g, "") || null])));
+    for (const e of h.events) events.push(copyLine([h.id, 1, e.kind, e.from, e.to, e.actorId, e.at, e.note]));
+  }
+  await copyRows(client, COPY_FILES, files);
+  await copyRows(client, COPY_TIER_DECISIONS, decisions);
+  if (tracked)
+    await copyRows(
+      client,
+      COPY_LOADED,
+      batch.map((h) => `${h.id}\n`),
+    );
+  await copyRows(client, COPY_PEOPLE, people);
+  await copyRows(client, COPY_EVENTS, events);
   return { people: people.length, events: events.length };
 }
 
@@ -1183,7 +1183,7 @@ async function writeBatch(client: pg.Client, batch: THousehold[], tracked: boole
 
 // The tables the household load writes.
 const LOADED_TABLES = ["household_file", "file_person", "filing_event", "tier_decision", "file_number_counter", "audit_event"];
-// BEFORE-row triggers whose work the load does itself (INSERT_FILES and INSERT_PEOPLE write the
+// BEFORE-row triggers whose work the load does itself (COPY_FILES and COPY_PEOPLE write the
 // values they would set) or checks set-based after the last batch (the maker–checker rule). As
 // the owner they run per row and set the same values.
 const DONE_BY_LOADER = new Set(["household_file_publicity_token_on_insert", "file_person_set_holds", "file_person_set_name", "filing_event_not_by_submitter"]);
@@ -1410,7 +1410,7 @@ async function main() {
   console.log(`机器：${machine()}`);
   const db = await openDatabase();
   console.log(db.embedded ? `已启动内置 PostgreSQL（${db.dataDir}）。` : "使用 DATABASE_URL 指定的 PostgreSQL。");
-  // The bulk seed writes history rows with COPY-like inserts and runs VACUUM: a maintenance job, as the owner.
+  // The bulk seed writes history rows with COPY and runs VACUUM: a maintenance job, as the owner.
   const client = new pg.Client({ connectionString: db.migrationUrl });
   let superuser: pg.Client | null = null;
   try {
@@ -1601,8 +1601,17 @@ async function main() {
       JSON.stringify({ households: HOUSEHOLDS, seed: SEED, people: tally.people }),
     ]);
     const i0 = Date.now();
-    for (const index of secondary) await load.query(index.def);
+    const indexTimes: [string, number][] = [];
+    for (const index of secondary) {
+      const t0 = Date.now();
+      await load.query(index.def);
+      indexTimes.push([index.name, Date.now() - t0]);
+    }
     const indexMs = Date.now() - i0;
+    if (indexTimes.length) {
+      const slowest = indexTimes.sort((a, b) => b[1] - a[1]).slice(0, 5);
+      console.log(`  重建索引 ${indexTimes.length} 个，用时最长的：${slowest.map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)} 秒`).join("、")}`);
+    }
     const u0 = Date.now();
     if (bypass) for (const text of [...UPKEEP_INPUT, ...UPKEEP]) await load.query(text);
     const upkeepMs = Date.now() - u0;
