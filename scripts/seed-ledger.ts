@@ -60,10 +60,11 @@ export async function loadLedger(sql: pg.Client, target: number, log: (line: str
     return result;
   };
 
-  // Temporary tables (the load's plans, and report_ledger_people_rebuild()'s per-file periods:
-  // ~600 MB at 10M entries) live in the session's own buffers, 8 MB by default, so the rebuild
-  // wrote and re-read them through the disk. The setting only takes before the session's first
-  // temporary table, hence here, outside the transaction.
+  // Temporary tables (the load's plans, and report_range_rebuild()'s cells: ~6M rows at 10M
+  // entries) live in the session's own buffers, 8 MB by default, so the rebuilds wrote and
+  // re-read them through the disk. (report_ledger_people_rebuild()'s per-file periods are
+  // unlogged tables since 0060, which parallel workers can read.) The setting only takes before
+  // the session's first temporary table, hence here, outside the transaction.
   await sql.query("SET temp_buffers = '1GB'");
   await sql.query("BEGIN");
   try {
