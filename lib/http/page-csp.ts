@@ -22,7 +22,17 @@ const NOT_A_PAGE = /^\/(?:api|_next\/static|_next\/image|favicon\.ico)/;
  * (it must drop the cookie there, and does the CSP with it).
  */
 export function takesPageCsp(url: string): boolean {
-  return !NOT_A_PAGE.test(url) && !isPublicPath(url.split(/[?#]/, 1)[0]!);
+  if (NOT_A_PAGE.test(url)) return false;
+  // The path also as Next.js may route it (dot segments resolved, slashes collapsed, escapes
+  // decoded): a path public in either spelling is left to proxy.ts, which drops the staff cookie.
+  const raw = url.split(/[?#]/, 1)[0]!;
+  let routed: string;
+  try {
+    routed = decodeURIComponent(new URL(raw.replace(/\/{2,}/g, "/"), "http://localhost").pathname).replace(/\/{2,}/g, "/");
+  } catch {
+    return false;
+  }
+  return !isPublicPath(raw) && !isPublicPath(routed);
 }
 
 /** A fresh nonce and the CSP that carries it: Next.js reads the nonce from the request's CSP and puts it on the scripts it renders. */

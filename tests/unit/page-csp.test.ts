@@ -23,6 +23,12 @@ describe("the page CSP scripts/serve.ts sets", () => {
       "/public?x=1",
       "/public/query",
       "/api/public/uploads",
+      // Spellings Next.js may route to the public area: proxy.ts must still see them.
+      "/%70ublic/query",
+      "//public/query",
+      "/archive/../public/query",
+      "/%2e%2e/public",
+      "/%E0%A4%A",
     ]) {
       expect(takesPageCsp(url), url).toBe(false);
     }
