@@ -9,13 +9,14 @@
 // Ranges are calendar dates in China: H1 leaves hardship (脱困) at 00:30 Beijing time on 2024-11-21,
 // still the 20th in UTC, so its payment of the 20th is not aid in its observation period (渐退期)
 // and its payment of December 10th is.
-import pg from "pg";
+import type pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport, type TReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { actorFor } from "../support/factories";
+import { expectNoDemoPaymentsBeforeMid2025, startReportTest } from "../support/report-test";
 import { insertOpenFile } from "../support/open-file";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 
@@ -25,7 +26,7 @@ let official: TActor;
 let provinceAuditor: TActor;
 let lzAuditor: TActor;
 let tsAuditor: TActor;
-const org: Record<string, string> = {};
+let org: Record<string, string>;
 const file: Record<string, string> = {};
 
 async function household(name: string, orgCode: string, size: number) {
@@ -55,17 +56,19 @@ const S1 = "620102201001010011";
 const S2 = "620502201102020022";
 
 beforeAll(async () => {
-  await seedDemo();
-  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await sql.connect();
-  caseworker = await actorFor("lz_caseworker");
-  official = await actorFor("lz_official");
+  ({ sql, caseworker, official, provinceAuditor, org } = await startReportTest([
+    "GS",
+    "GSLZ",
+    "GSLZCG",
+    "GSLZCG01",
+    "GSLZQLH",
+    "GSLZQLH01",
+    "GSTS",
+    "GSTSQZ01",
+  ]));
   lzAuditor = await actorFor("lz_auditor");
   tsAuditor = await actorFor("ts_auditor");
-  provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
-  for (const code of ["GS", "GSLZ", "GSLZCG", "GSLZCG01", "GSLZQLH", "GSLZQLH01", "GSTS", "GSTSQZ01"]) org[code] = (await orgByCode(code)).id;
-  const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date < '2025-06-01'");
-  expect(rows[0]!.n, "the demo data pays nothing before mid-2025, so every figure below comes from these entries").toBe(0);
+  await expectNoDemoPaymentsBeforeMid2025(sql);
 
   await household("H1", "GSLZCG01", 3);
   await household("H2", "GSLZCG01", 2);

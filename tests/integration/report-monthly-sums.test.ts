@@ -11,7 +11,7 @@ import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { expectNoDemoPaymentsBeforeMid2025, startReportTest } from "../support/report-test";
 import { filingValues } from "../support/filing-factory";
 import { insertApprovedPayment } from "../support/ledger-fixtures";
 
@@ -19,7 +19,7 @@ let sql: pg.Client;
 let caseworker: TActor;
 let official: TActor;
 let provinceAuditor: TActor;
-const org: Record<string, string> = {};
+let org: Record<string, string>;
 const file: Record<string, string> = {};
 
 async function household(name: string, orgCode: string) {
@@ -59,15 +59,8 @@ async function money(from: string, to: string) {
 }
 
 beforeAll(async () => {
-  await seedDemo();
-  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await sql.connect();
-  caseworker = await actorFor("lz_caseworker");
-  official = await actorFor("lz_official");
-  provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
-  for (const code of ["GSLZCG01", "GSTSQZ01"]) org[code] = (await orgByCode(code)).id;
-  const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date < '2025-06-01'");
-  expect(rows[0]!.n, "the demo data pays nothing before mid-2025, so every figure below comes from these entries").toBe(0);
+  ({ sql, caseworker, official, provinceAuditor, org } = await startReportTest(["GSLZCG01", "GSTSQZ01"]));
+  await expectNoDemoPaymentsBeforeMid2025(sql);
 
   await household("H1", "GSLZCG01");
   await household("H2", "GSTSQZ01");

@@ -12,7 +12,8 @@ import type { TActor } from "@/lib/auth/actor";
 import { ZSubmitFilingData } from "@/lib/filing/schemas";
 import { findReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { actorFor } from "../support/factories";
+import { startReportTest } from "../support/report-test";
 import { filingValues } from "../support/filing-factory";
 
 let sql: pg.Client;
@@ -21,7 +22,7 @@ let official: TActor;
 let provinceAuditor: TActor;
 let lzAuditor: TActor;
 let tsAuditor: TActor;
-const org: Record<string, string> = {};
+let org: Record<string, string>;
 const file: Record<string, string> = {};
 let seq = 0;
 
@@ -51,15 +52,9 @@ async function overdue(actor: TActor, period: TPeriod, orgCode?: string) {
 }
 
 beforeAll(async () => {
-  await seedDemo();
-  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await sql.connect();
-  caseworker = await actorFor("lz_caseworker");
-  official = await actorFor("lz_official");
+  ({ sql, caseworker, official, provinceAuditor, org } = await startReportTest(["GS", "GSLZ", "GSLZCG01", "GSLZQLH01", "GSTS", "GSTSQZ01"]));
   lzAuditor = await actorFor("lz_auditor");
   tsAuditor = await actorFor("ts_auditor");
-  provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
-  for (const code of ["GS", "GSLZ", "GSLZCG01", "GSLZQLH01", "GSTS", "GSTSQZ01"]) org[code] = (await orgByCode(code)).id;
   const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM household_file WHERE status = 'OPEN' AND next_check_due < '2025-01-01'");
   expect(rows[0]!.n, "the demo data has no open file due before 2025, so every figure below comes from these files").toBe(0);
 

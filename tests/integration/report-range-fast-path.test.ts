@@ -14,14 +14,14 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TActor } from "@/lib/auth/actor";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport } from "@/lib/reports/find-report";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { expectNoDemoPaymentsBeforeMid2025, startReportTest } from "../support/report-test";
 import { insertOpenFile } from "../support/open-file";
 
 let sql: pg.Client;
 let caseworker: TActor;
 let official: TActor;
 let provinceAuditor: TActor;
-const org: Record<string, string> = {};
+let org: Record<string, string>;
 const file: Record<string, string> = {};
 
 async function household(name: string, orgCode: string, size: number) {
@@ -68,15 +68,8 @@ const HIGH = "ffffffff-ffff-4fff-bfff-fffffffffff1";
 const STUDENT = "620502201103030011";
 
 beforeAll(async () => {
-  await seedDemo();
-  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await sql.connect();
-  caseworker = await actorFor("lz_caseworker");
-  official = await actorFor("lz_official");
-  provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
-  for (const code of ["GS", "GSLZCG01", "GSTSQZ01"]) org[code] = (await orgByCode(code)).id;
-  const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date < '2025-06-01'");
-  expect(rows[0]!.n, "the demo data pays nothing before mid-2025, so every figure below comes from these entries").toBe(0);
+  ({ sql, caseworker, official, provinceAuditor, org } = await startReportTest(["GS", "GSLZCG01", "GSTSQZ01"]));
+  await expectNoDemoPaymentsBeforeMid2025(sql);
 
   await household("H", "GSLZCG01", 2);
   await household("J", "GSLZCG01", 3);

@@ -14,7 +14,7 @@ import type { TActor } from "@/lib/auth/actor";
 import type { AidType, FundSource } from "@/lib/generated/prisma/enums";
 import { findReport, type TReport } from "@/lib/reports/find-report";
 import type { TPeriod } from "@/lib/reports/period";
-import { actorFor, createTestUser, orgByCode, seedDemo } from "../support/factories";
+import { expectNoDemoPaymentsBeforeMid2025, startReportTest } from "../support/report-test";
 import { insertOpenFile } from "../support/open-file";
 import { insertApprovedPayment, type TSql } from "../support/ledger-fixtures";
 
@@ -22,7 +22,7 @@ let sql: pg.Client;
 let caseworker: TActor;
 let official: TActor;
 let provinceAuditor: TActor;
-const org: Record<string, string> = {};
+let org: Record<string, string>;
 const file: Record<string, string> = {};
 
 async function household(name: string, orgCode: string, size: number) {
@@ -60,15 +60,8 @@ const moneyOf = async (from: string, to: string) => {
 };
 
 beforeAll(async () => {
-  await seedDemo();
-  sql = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await sql.connect();
-  caseworker = await actorFor("lz_caseworker");
-  official = await actorFor("lz_official");
-  provinceAuditor = await actorFor((await createTestUser({ orgCode: "GS", roles: ["AUDITOR"] })).username);
-  for (const code of ["GS", "GSLZCG01", "GSLZQLH01", "GSTSQZ01"]) org[code] = (await orgByCode(code)).id;
-  const { rows } = await sql.query<{ n: number }>("SELECT count(*)::int AS n FROM ledger_entry WHERE entry_date < '2025-06-01'");
-  expect(rows[0]!.n, "the demo data pays nothing before mid-2025, so every figure below comes from these entries").toBe(0);
+  ({ sql, caseworker, official, provinceAuditor, org } = await startReportTest(["GS", "GSLZCG01", "GSLZQLH01", "GSTSQZ01"]));
+  await expectNoDemoPaymentsBeforeMid2025(sql);
 }, 120_000);
 
 afterAll(async () => {
