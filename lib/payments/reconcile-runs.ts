@@ -2,7 +2,7 @@ import "server-only";
 import type { TScopedDb } from "@/lib/data/scope";
 import { endOfShanghaiDay, startOfShanghaiDay, todayInShanghai } from "@/lib/format/datetime";
 import { Prisma, type PaymentStatus } from "@/lib/generated/prisma/client";
-import { reconFigures, reconSql, type TDifferingLine, type TLineSums, type TReconBatch, type TReconFilters } from "./reconcile";
+import { reconFigures, type TDifferingLine, type TLineSums, type TReconBatch, type TReconFilters } from "./reconcile";
 
 // 对账 of payment runs (代发汇总, 0037), counted like batches (reconcile.ts): per run, approved −
 // returned = paid (+ waiting), each payment's ledger nets to what was paid or is still waiting, and
@@ -10,6 +10,32 @@ import { reconFigures, reconSql, type TDifferingLine, type TLineSums, type TReco
 // was grouped in (Asia/Shanghai).
 
 const RETURNED: PaymentStatus[] = ["RETURNED", "CLOSED"];
+
+/**
+ * The payments as rows of (run id, payment id, file, amount, status, returned?, paid?, decided?, the
+ * payment's ledger entry and its reversal): the sums per run, and the payments whose ledger disagrees
+ * with their outcome, counted in SQL. (A batch's are kept instead, in batch_recon: migration 0064.)
+ */
+const reconSql = {
+  sums: (lines: Prisma.Sql) => Prisma.sql`
+    SELECT x.owner_id::text AS id, count(*)::int AS approved_lines, coalesce(sum(x.amount), 0)::bigint AS approved_fen,
+           count(*) FILTER (WHERE x.paid)::int AS paid_lines, coalesce(sum(x.amount) FILTER (WHERE x.paid), 0)::bigint AS paid_fen,
+           count(*) FILTER (WHERE x.returned)::int AS returned_lines, coalesce(sum(x.amount) FILTER (WHERE x.returned), 0)::bigint AS returned_fen,
+           count(*) FILTER (WHERE NOT x.paid AND NOT x.returned)::int AS waiting_lines,
+           coalesce(sum(x.amount) FILTER (WHERE NOT x.paid AND NOT x.returned), 0)::bigint AS waiting_fen,
+           coalesce(sum(x.ledger), 0)::bigint AS ledger_net_fen,
+           coalesce(sum(x.amount) FILTER (WHERE x.decided AND x.status = 'PAID'), 0)::bigint AS decided_paid_fen,
+           coalesce(sum(x.amount) FILTER (WHERE x.decided AND x.status IS DISTINCT FROM 'PAID'), 0)::bigint AS decided_returned_fen,
+           count(*) FILTER (WHERE NOT x.has_entry OR x.ledger <> CASE WHEN x.returned THEN 0 ELSE x.amount END)::int AS differing
+      FROM (${lines}) x GROUP BY x.owner_id`,
+  /** `fileDeclared`: the caller's $scopeDeclared for `f`, the file of a line in scope. */
+  differing: (lines: Prisma.Sql, fileDeclared: Prisma.Sql, limit: number | null) => Prisma.sql`
+    SELECT x.owner_id::text AS id, x.line_id::text AS line_id, f.holder_name, x.amount AS amount_fen, x.status, x.ledger::int AS ledger_net_fen,
+           x.has_entry, x.returned
+      FROM (${lines}) x JOIN household_file f ON f.id = x.file_id
+     WHERE (NOT x.has_entry OR x.ledger <> CASE WHEN x.returned THEN 0 ELSE x.amount END) ${fileDeclared}
+     ORDER BY x.owner_id, x.line_id ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`,
+};
 
 export async function reconcileRuns(db: TScopedDb, filters: TReconFilters & { listed?: number }): Promise<TReconBatch[]> {
   const runs = await db.paymentRun.findMany({

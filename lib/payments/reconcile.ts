@@ -12,10 +12,6 @@ import { reconcileRuns } from "./reconcile-runs";
 // totals equal the lines they decided. Any line where the ledger and the payment's outcome disagree
 // is listed with the figures behind it; so is a batch whose return files disagree with its lines.
 
-/** Outcomes after which no money is with the household: the ledger entry must be reversed. */
-const RETURNED: PaymentStatus[] = ["RETURNED", "REISSUED", "CLOSED", "UNCLAIMED"];
-const PAID: PaymentStatus[] = ["PAID", "SIGNED"];
-
 export type TReconDifference = {
   batchId: string;
   batchName: string;
@@ -56,7 +52,7 @@ export type TReconGroup = Omit<TReconBatch, "batchId" | "name" | "differences" |
 
 export type TReconFilters = { from: string; to: string; fundSource?: FundSource };
 
-/** One statement's sums per batch or run: what the page shows of its lines, counted in SQL. */
+/** The sums per batch (kept, batch_recon) or run (counted): what the page shows of its lines. */
 export type TLineSums = {
   id: string;
   approved_lines: number;
@@ -81,33 +77,6 @@ export type TDifferingLine = {
   ledger_net_fen: number;
   has_entry: boolean;
   returned: boolean;
-};
-
-/**
- * The lines (a batch's lines, a run's payments) as rows of (owner id, line id, file, amount, status,
- * returned?, paid?, decided?, the line's ledger entry and its reversal): the sums per owner, and the
- * lines whose ledger disagrees with their outcome. The sums are counted in SQL: a month's batches
- * hold ~230,000 lines at 1,000,000 files, which as objects in the web process took it past its heap.
- */
-export const reconSql = {
-  sums: (lines: Prisma.Sql) => Prisma.sql`
-    SELECT x.owner_id::text AS id, count(*)::int AS approved_lines, coalesce(sum(x.amount), 0)::bigint AS approved_fen,
-           count(*) FILTER (WHERE x.paid)::int AS paid_lines, coalesce(sum(x.amount) FILTER (WHERE x.paid), 0)::bigint AS paid_fen,
-           count(*) FILTER (WHERE x.returned)::int AS returned_lines, coalesce(sum(x.amount) FILTER (WHERE x.returned), 0)::bigint AS returned_fen,
-           count(*) FILTER (WHERE NOT x.paid AND NOT x.returned)::int AS waiting_lines,
-           coalesce(sum(x.amount) FILTER (WHERE NOT x.paid AND NOT x.returned), 0)::bigint AS waiting_fen,
-           coalesce(sum(x.ledger), 0)::bigint AS ledger_net_fen,
-           coalesce(sum(x.amount) FILTER (WHERE x.decided AND x.status = 'PAID'), 0)::bigint AS decided_paid_fen,
-           coalesce(sum(x.amount) FILTER (WHERE x.decided AND x.status IS DISTINCT FROM 'PAID'), 0)::bigint AS decided_returned_fen,
-           count(*) FILTER (WHERE NOT x.has_entry OR x.ledger <> CASE WHEN x.returned THEN 0 ELSE x.amount END)::int AS differing
-      FROM (${lines}) x GROUP BY x.owner_id`,
-  /** `fileDeclared`: the caller's $scopeDeclared for `f`, the file of a line in scope. */
-  differing: (lines: Prisma.Sql, fileDeclared: Prisma.Sql, limit: number | null) => Prisma.sql`
-    SELECT x.owner_id::text AS id, x.line_id::text AS line_id, f.holder_name, x.amount AS amount_fen, x.status, x.ledger::int AS ledger_net_fen,
-           x.has_entry, x.returned
-      FROM (${lines}) x JOIN household_file f ON f.id = x.file_id
-     WHERE (NOT x.has_entry OR x.ledger <> CASE WHEN x.returned THEN 0 ELSE x.amount END) ${fileDeclared}
-     ORDER BY x.owner_id, x.line_id ${limit === null ? Prisma.empty : Prisma.sql`LIMIT ${limit}`}`,
 };
 
 /** A batch's or run's figures from its sums, with the listed lines that differ and the checks of its totals. */
@@ -200,21 +169,29 @@ export async function reconcileBatches(actor: TActor, filters: TReconFilters & {
   });
   const out: TReconBatch[] = [];
   if (batches.length > 0) {
-    // The lines of the batches found above (in scope), each with its ledger entry and that entry's reversal (the same file's).
-    const lines = Prisma.sql`
-      SELECT l.batch_id AS owner_id, l.id AS line_id, l.file_id, coalesce(l.adjusted_amount_fen, l.amount_fen) AS amount, l.payment_status AS status,
-             coalesce(l.payment_status = ANY(${RETURNED}::payment_status[]), false) AS returned,
-             coalesce(l.payment_status = ANY(${PAID}::payment_status[]), false) AS paid,
-             l.payment_return_id IS NOT NULL AS decided, e.id IS NOT NULL AS has_entry, coalesce(e.amount_fen, 0) + coalesce(v.amount_fen, 0) AS ledger
-        FROM batch_line l
-        LEFT JOIN ledger_entry e ON e.batch_line_id = l.id
-        LEFT JOIN ledger_entry v ON v.reverses_entry_id = e.id
-       WHERE l.batch_id = ANY(${batches.map((b) => b.id)}::uuid[]) AND NOT l.removed AND ${db.$fileInScope(Prisma.sql`l.file_id`)}
-         ${db.$scopeDeclared("e v", "a line's own ledger entry and its reversal: entries of the line's file, in scope with it")}`;
-    const [sums, differing] = await Promise.all([
-      db.$queryRaw<TLineSums[]>(reconSql.sums(lines)),
-      db.$queryRaw<TDifferingLine[]>(reconSql.differing(lines, db.$scopeDeclared("f", "the file of a line in scope"), filters.listed ?? null)),
-    ]);
+    const ids = batches.map((b) => b.id);
+    // The sums are kept per batch (batch_recon, migration 0064); lines are read only of a batch with lines that differ.
+    const sums = await db.$queryRaw<TLineSums[]>`
+      SELECT batch_id::text AS id, approved_lines, approved_fen, paid_lines, paid_fen, returned_lines, returned_fen, waiting_lines, waiting_fen,
+             ledger_net_fen, decided_paid_fen, decided_returned_fen, differing
+        FROM batch_recon WHERE batch_id = ANY(${ids}::uuid[])
+         ${db.$scopeDeclared("batch_recon", "the sums of the batches read through scopedDb above")}`;
+    const differ = sums.filter((x) => x.differing > 0).map((x) => x.id);
+    const differing =
+      differ.length === 0
+        ? []
+        : await db.$queryRaw<TDifferingLine[]>`
+            SELECT l.batch_id::text AS id, l.id::text AS line_id, f.holder_name, coalesce(l.adjusted_amount_fen, l.amount_fen) AS amount_fen,
+                   l.payment_status AS status, (coalesce(e.amount_fen, 0) + coalesce(v.amount_fen, 0))::int AS ledger_net_fen,
+                   e.id IS NOT NULL AS has_entry, c.returned
+              FROM batch_line l JOIN household_file f ON f.id = l.file_id
+              LEFT JOIN ledger_entry e ON e.batch_line_id = l.id
+              LEFT JOIN ledger_entry v ON v.reverses_entry_id = e.id
+             CROSS JOIN LATERAL batch_line_recon(coalesce(l.adjusted_amount_fen, l.amount_fen), l.payment_status, l.payment_return_id IS NOT NULL,
+                                                 e.id IS NOT NULL, coalesce(e.amount_fen, 0) + coalesce(v.amount_fen, 0)) c
+             WHERE l.batch_id = ANY(${differ}::uuid[]) AND NOT l.removed AND c.differs AND ${db.$fileInScope(Prisma.sql`l.file_id`)}
+               ${db.$scopeDeclared("f e v", "a line's file in scope, and its own ledger entry and that entry's reversal: entries of the line's file")}
+             ORDER BY l.batch_id, l.id ${filters.listed === undefined ? Prisma.empty : Prisma.sql`LIMIT ${filters.listed}`}`;
     const sumsOf = new Map(sums.map((x) => [x.id, x]));
     for (const batch of batches) {
       const month = dateOnlyString(batch.entryDate).slice(0, 7);

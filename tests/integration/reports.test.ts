@@ -535,14 +535,20 @@ describe("every report cell equals a direct count of the rows it summarises", ()
       // 0031: what each union holds per fund and year, from allocation rows and the ledger.
       allocation_balance_rebuild: "SELECT organisation_id, fund_source::text, year, balance_fen::text FROM allocation_balance ORDER BY 1, 2, 3",
     };
+    // This history has no batches: 0064's per-batch reconciliation sums are compared with their rebuild in batch-recon.test.ts.
+    const comparedInOwnTest = ["batch_recon_rebuild"];
     expect(registered.map((r) => r.trigger)).toEqual([
+      "batch_line_recon_change",
+      "batch_line_recon_delete",
+      "batch_line_recon_insert",
+      "ledger_entry_batch_recon",
       "ledger_entry_daily_total",
       "ledger_entry_elsewhere_insert",
       "ledger_entry_report_daily",
       "ledger_entry_report_people",
       "ledger_entry_spend",
     ]);
-    for (const { rebuild } of registered) {
+    for (const { rebuild } of registered.filter((r) => !comparedInOwnTest.includes(r.rebuild))) {
       const query = tables[rebuild];
       expect(query, `${rebuild} has no comparison here`).toBeDefined();
       const kept = (await owner.query(query!)).rows;

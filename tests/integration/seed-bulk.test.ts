@@ -10,6 +10,7 @@ import { spawn } from "node:child_process";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_DIR } from "@/lib/db/paths";
+import { batchReconDifferences } from "../support/batch-recon";
 
 // 5% of households are still in review (submitted / reviewed / in publicity): 600 make ~30 of them, so
 // each of the three states is all but certain to appear (organisation ids, and so the draw, differ per database).
@@ -294,6 +295,11 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(output).toContain("超级用户连接：跳过逐行外键检查");
 
     expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
+    // 资金对账's per-batch sums (migration 0064), which the superuser load rebuilds after its last month.
+    expect(await batchReconDifferences(sql)).toEqual([]);
+    const [recon] = await rows<{ batches: number; lines: number }>("SELECT count(*)::int AS batches, sum(approved_lines)::int AS lines FROM batch_recon");
+    expect(recon!.batches).toBeGreaterThan(0);
+    expect(recon!.lines).toBeGreaterThan(LEDGER_ENTRIES / 2);
     // Both kinds of period were compared: paid with one aid type, and with several.
     const [docs] = await rows<{ one: number; several: number }>(`
       SELECT count(*) FILTER (WHERE k = 1)::int AS one, count(*) FILTER (WHERE k > 1)::int AS several
@@ -371,5 +377,6 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(after!.entries).toBeGreaterThan(before!.entries);
     expect(after!.entries).toBeLessThanOrEqual(before!.entries + 400);
     expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
+    expect(await batchReconDifferences(sql)).toEqual([]);
   }, 300_000);
 });
