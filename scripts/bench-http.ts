@@ -390,14 +390,14 @@ async function main() {
       )
     ).rows[0]!;
 
-    const users = ["lz_caseworker", "lz_official", "lz_auditor", "gs_official", "gs_auditor"];
+    const users = ["lz_caseworker", "lz_official", "lz_auditor", "lz_admin", "gs_official", "gs_auditor", "gs_admin"];
     const cookies = new Map<string, string>();
     for (const u of users) cookies.set(u, await signIn(base, u));
 
     const cases: TCase[] = [];
-    for (const [scope, official, auditor] of [
-      ["市", "lz_official", "lz_auditor"],
-      ["省", "gs_official", "gs_auditor"],
+    for (const [scope, official, auditor, admin, orgCode] of [
+      ["市", "lz_official", "lz_auditor", "lz_admin", "GSLZ"],
+      ["省", "gs_official", "gs_auditor", "gs_admin", "GS"],
     ] as const) {
       const first = await load(base, cookies.get(auditor)!, "/archive");
       // The pager's links are relative ("?after=…").
@@ -439,6 +439,42 @@ async function main() {
       add("资金对账（本月）", auditor, "/ledger/reconciliation");
       add("下拨报表", official, "/allocations/report");
       add("审计日志", auditor, "/audit");
+      // The rest of the staff pages of the navigation, and a batch's and a union's own page.
+      add("回访核实", auditor, "/callbacks");
+      add("回访覆盖率", official, "/callbacks/coverage");
+      add("回访问题核查", auditor, "/callbacks/problems");
+      add("民政比对", official, "/civil");
+      add("疑似重复与冒领", auditor, "/signals");
+      add("年度抽查", official, "/spot-checks");
+      add("待办事项", official, "/tasks");
+      add("返困预警", official, "/warnings");
+      add("返困预警报表", auditor, "/warnings/report");
+      add("网上申请", official, "/intake/applications");
+      add("单笔发放代发汇总", auditor, "/ledger/payment-runs");
+      add("发放退回待处理", official, "/batches/returned");
+      add("资金下拨与额度", official, "/allocations");
+      add("组织机构", auditor, "/orgs");
+      add("我的导出", auditor, "/exports");
+      if (scope === "市") {
+        add("建档", "lz_caseworker", "/intake");
+        add("档案导入", "lz_caseworker", "/import");
+      }
+      for (const [label, path] of [
+        ["用户管理", "/admin/users"],
+        ["定时任务", "/admin/jobs"],
+        ["政策参数", "/admin/policy"],
+        ["数据备份", "/admin/backups"],
+        ["银行代发格式", "/admin/bank-layouts"],
+      ] as const)
+        add(label, admin, path);
+      const { rows: within } = await sql.query<{ org: string; batch: string | null }>(
+        `SELECT o.id AS org, (SELECT b.id FROM disbursement_batch b JOIN organisation bo ON bo.id = b.organisation_id
+                               WHERE bo.path LIKE o.path || '%' ORDER BY b.line_count DESC, b.id LIMIT 1) AS batch
+           FROM organisation o WHERE o.code = $1`,
+        [orgCode],
+      );
+      add("组织详情", auditor, `/orgs/${within[0]!.org}`);
+      if (within[0]!.batch) add("批次详情（最大的批次）", official, `/batches/${within[0]!.batch}`);
     }
 
     const replay = async (statements: TCapturedStatement[]) => {
