@@ -107,6 +107,8 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Allocation: { where: (orgPath) => ({ OR: [byOrganisation(orgPath), { recipient: { path: { startsWith: orgPath } } }] }), createdIn: "organisationId" },
   // Derived by trigger (0031_allocations); read-only for the application.
   AllocationBalance: { where: byOrganisation },
+  // 资金对账's per-batch sums (0064, derived by trigger) follow their batch.
+  BatchRecon: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   // Bank return files (回盘) follow their batch, like its lines' outcomes.
   PaymentReturn: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   // 代发汇总 (0037): a payment run belongs to its paying union; its return files follow it.
