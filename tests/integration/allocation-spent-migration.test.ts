@@ -1,7 +1,7 @@
 // Guards what an existing database gets when 0065_allocation_spent_sums arrives: the sums
 // 资金额度使用情况 reads, filled from the entries already paid (a reversal counted for the union its
 // original paid, a bank return and uncollected cash in their own columns), and kept from then on.
-import { cp, mkdtemp, readdir } from "node:fs/promises";
+import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
@@ -13,9 +13,11 @@ const serverUrl = inject("pgServerUrl");
 const DB = "allocation_spent_migration_test";
 const MIGRATION = "0065_allocation_spent_sums";
 let client: pg.Client;
+const dirs: string[] = [];
 
 async function migrations(keep: (name: string) => boolean) {
   const dir = await mkdtemp(path.join(tmpdir(), "bangfu-spent-migrations-"));
+  dirs.push(dir);
   for (const name of (await readdir(MIGRATIONS_DIR)).filter((n) => /^\d{4}_/.test(n) && keep(n))) {
     await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
   }
@@ -38,6 +40,7 @@ afterAll(async () => {
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
   await admin.end();
+  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
 });
 
 describe("0065_allocation_spent_sums on a database that already paid", () => {
