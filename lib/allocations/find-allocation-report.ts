@@ -7,6 +7,7 @@ import { Prisma } from "@/lib/generated/prisma/client";
 import type { FundSource } from "@/lib/generated/prisma/enums";
 import { FUND_SOURCE_LABELS } from "@/lib/ledger/labels";
 import type { TPeriod } from "@/lib/reports/period";
+import { wholeMonthsOf } from "@/lib/reports/report-money";
 
 // 资金额度使用情况: per organisation and fund, for a period (allocation rows and ledger entries by
 // their dates). The selected union and each union directly below it, each row counting the union
@@ -15,7 +16,8 @@ import type { TPeriod } from "@/lib/reports/period";
 //   拨入   — money from outside the subtree: RECEIVED / OPENING rows of the subtree, and PASS_DOWN rows
 //            into it from above; each with its adjustments (调整), by the adjustment's own date;
 //   下拨   — what the union itself passed down to the unions below it (still inside its subtree);
-//   支出   — net approved ledger entries paid by the subtree (reversals of every kind included);
+//   支出   — net approved ledger entries paid by the subtree (reversals of every kind included), from
+//            the sums kept per paying union, fund and day / month (migration 0065);
 //   银行退回 / 未领取退回 — the reversals with reversal_kind BANK_RETURN / UNCLAIMED, as positive
 //            amounts, each in its own column; both are already netted in 支出;
 //   结余（本级）   — what the union itself kept: its 拨入 less its 下拨 less what it paid itself;
@@ -74,6 +76,10 @@ export async function findAllocationReport(
   const { from, to } = input.period;
   const fund = input.fundSource ?? null;
   const subtree = `${root.path}%`;
+  // 支出 from the sums migration 0065 keeps: the period's whole months from the monthly rows, the
+  // days of a partial first or last month from the daily ones (two plain date ranges, as 资金发放
+  // reads report_ledger_monthly and report_ledger_daily; a range inside one month is read once).
+  const { first, end } = wholeMonthsOf(from, to);
   const figures = await db.$queryRaw<TFigures[]>`
     WITH nodes AS (
       SELECT o.id, o.path FROM organisation o
@@ -88,14 +94,18 @@ export async function findAllocationReport(
          AND (${fund}::fund_source IS NULL OR a.fund_source = ${fund}::fund_source)
     ),
     spent AS (
-      SELECT e.paying_organisation_id AS org, e.fund_source, SUM(e.amount_fen) AS spent,
-             COALESCE(-SUM(e.amount_fen) FILTER (WHERE e.reversal_kind = 'BANK_RETURN'), 0) AS bank_returned,
-             COALESCE(-SUM(e.amount_fen) FILTER (WHERE e.reversal_kind = 'UNCLAIMED'), 0) AS unclaimed
-        FROM ledger_entry e
-       WHERE e.entry_date BETWEEN ${from}::date AND ${to}::date
-         AND e.paying_organisation_id IN (SELECT id FROM organisation WHERE path LIKE ${subtree})
-         ${db.$scopeDeclared("e organisation", "paid by a union of the subtree of the root read through scopedDb above (its path)")}
-         AND (${fund}::fund_source IS NULL OR e.fund_source = ${fund}::fund_source)
+      SELECT s.paying_organisation_id AS org, s.fund_source, SUM(s.spent_fen) AS spent, SUM(s.bank_returned_fen) AS bank_returned, SUM(s.unclaimed_fen) AS unclaimed
+        FROM (SELECT paying_organisation_id, fund_source, spent_fen, bank_returned_fen, unclaimed_fen FROM allocation_spent_monthly
+               WHERE month >= ${first}::date AND month < ${end}::date
+              UNION ALL
+              SELECT paying_organisation_id, fund_source, spent_fen, bank_returned_fen, unclaimed_fen FROM allocation_spent_daily
+               WHERE entry_date >= ${from}::date AND entry_date < ${first}::date AND entry_date <= ${to}::date
+              UNION ALL
+              SELECT paying_organisation_id, fund_source, spent_fen, bank_returned_fen, unclaimed_fen FROM allocation_spent_daily
+               WHERE entry_date >= greatest(${end}::date, ${first}::date, ${from}::date) AND entry_date <= ${to}::date) s
+       WHERE s.paying_organisation_id IN (SELECT id FROM organisation WHERE path LIKE ${subtree})
+         ${db.$scopeDeclared("allocation_spent_monthly allocation_spent_daily organisation", "paid by a union of the subtree of the root read through scopedDb above (its path)")}
+         AND (${fund}::fund_source IS NULL OR s.fund_source = ${fund}::fund_source)
        GROUP BY 1, 2
     )
     SELECT node, fund_source, SUM(received)::bigint AS received, SUM(passed_down)::bigint AS passed_down, SUM(own_net)::bigint AS own_net,

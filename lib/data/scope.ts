@@ -107,6 +107,10 @@ export const SCOPE_BY_MODEL: Record<string, TModelScope> = {
   Allocation: { where: (orgPath) => ({ OR: [byOrganisation(orgPath), { recipient: { path: { startsWith: orgPath } } }] }), createdIn: "organisationId" },
   // Derived by trigger (0031_allocations); read-only for the application.
   AllocationBalance: { where: byOrganisation },
+  // Derived by trigger (0065) per paying union, no organisation relation: read only by
+  // lib/allocations with raw SQL that adds the scope itself, so any Prisma access fails closed.
+  AllocationSpentDaily: { where: noPrismaAccess },
+  AllocationSpentMonthly: { where: noPrismaAccess },
   // 资金对账's per-batch sums (0064, derived by trigger) follow their batch.
   BatchRecon: { where: (orgPath) => ({ batch: byOrganisation(orgPath) }) },
   // Bank return files (回盘) follow their batch, like its lines' outcomes.

@@ -18,7 +18,7 @@ import { approveDisbursement, recordDisbursement } from "@/lib/ledger/disburseme
 import { getBatch } from "@/lib/ledger/find-batches";
 import { ZCreateBatchInput, ZRecordDisbursementInput } from "@/lib/ledger/schemas";
 import { actorFor, createTestUser, seedDemo } from "../support/factories";
-import { insertApprovedPayment, insertPayableFiles } from "../support/ledger-fixtures";
+import { insertApprovedPayment, insertOutcomeReversal, insertPayableFiles } from "../support/ledger-fixtures";
 
 const today = todayInShanghai();
 const year = Number(today.slice(0, 4));
@@ -286,20 +286,109 @@ describe("approvals within the allocation", () => {
 });
 
 /** A reversal of `entryId` with the bank's reason, as the return-file reconciliation writes it. */
-async function bankReturn(entryId: string, kind: "BANK_RETURN" | "UNCLAIMED" = "BANK_RETURN", entryDate?: string) {
-  await sql.query(
-    `WITH o AS (SELECT * FROM ledger_entry WHERE id = $1),
-     d AS (INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id,
-                                     status, recorded_by_id, decided_by_id, decided_at)
-           SELECT gen_random_uuid(), file_id, organisation_id, aid_type, fund_source, -amount_fen, COALESCE($3::date, entry_date), '银行退回：账户不存在', id,
-                  'APPROVED', recorded_by_id, approved_by_id, now() FROM o RETURNING id, entry_date)
-     INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id, reason, reversal_kind,
-                               recorded_by_id, approved_by_id, disbursement_id)
-     SELECT o.organisation_id, o.file_id, o.aid_type, o.fund_source, -o.amount_fen, d.entry_date, '退回：' || o.purpose, o.id, '账户不存在', $2::reversal_kind,
-            o.recorded_by_id, o.approved_by_id, d.id FROM o, d`,
-    [entryId, kind, entryDate ?? null],
-  );
-}
+const bankReturn = (entryId: string, kind: "BANK_RETURN" | "UNCLAIMED" = "BANK_RETURN", entryDate?: string) =>
+  insertOutcomeReversal(sql, entryId, kind, entryDate);
+
+describe("the allocation report's 支出 on the edges of a period", () => {
+  // 2030 in 测试市, written out by hand (fen). The province passes ¥10,000 of 工会经费 and ¥100 of
+  // 社会捐赠 to the city on January 1st, the city ¥1,000 of 工会经费 to the county. Entries (payer):
+  //   A 02-28 city 10,000 · B 03-01 city 20,000 · C 03-15 county 40,000 · D 03-31 city 80,000
+  //   E 04-01 city 160,000 · F 03-10 city 5,000 (社会捐赠) · P 03-10 the province 1,000,000 (a
+  //   测试市 household, paid by another union: never in 测试市's figures)
+  //   G 03-20 B returned by the bank −20,000 · H 03-31 C not collected −40,000 · I 04-02 E corrected −160,000
+  const Y = 2030;
+  const rowsOf = async (from: string, to: string, kind: "month" | "range" | "year" = "range") => {
+    const report = await findAllocationReport(cityAuditor, { organisationId: city, period: { kind, from, to, label: `${from}–${to}` } });
+    const pick = (organisationId: string, fund: FundSource) => {
+      const r = report.rows.find((x) => x.organisationId === organisationId && x.fundSource === fund);
+      return (
+        r && { spent: r.spentFen, bank: r.bankReturnedFen, unclaimed: r.unclaimedFen, received: r.receivedFen, own: r.ownBalanceFen, balance: r.balanceFen }
+      );
+    };
+    return { city: pick(city, "UNION_FUNDS"), county: pick(county, "UNION_FUNDS"), donation: pick(city, "DONATION") };
+  };
+
+  beforeAll(async () => {
+    await passDown(gsOfficial, city, "UNION_FUNDS", "10000", { entryDate: `${Y}-01-01` });
+    await passDown(gsOfficial, city, "DONATION", "100", { entryDate: `${Y}-01-01` });
+    await passDown(cityOfficial, county, "UNION_FUNDS", "1000", { entryDate: `${Y}-01-01` });
+    const [file] = await filesIn(grassroots[3]!, 1, 0); // series 0: no other test here uses it
+    const pay = (approver: TActor, amountFen: number, entryDate: string, fundSource: FundSource = "UNION_FUNDS") =>
+      insertApprovedPayment(sql, {
+        fileId: file!,
+        organisationId: grassroots[3]!,
+        aidType: fundSource === "DONATION" ? "MEDICAL" : "LIVING",
+        fundSource,
+        amountFen,
+        entryDate,
+        purpose: "边界测试",
+        recordedById: cityCaseworker.userId,
+        approvedById: approver.userId,
+      });
+    await pay(cityOfficial, 10_000, `${Y}-02-28`);
+    const b = await pay(cityOfficial, 20_000, `${Y}-03-01`);
+    const c = await pay(countyOfficial, 40_000, `${Y}-03-15`);
+    await pay(cityOfficial, 80_000, `${Y}-03-31`);
+    const e = await pay(cityOfficial, 160_000, `${Y}-04-01`);
+    await pay(cityOfficial, 5_000, `${Y}-03-10`, "DONATION");
+    await pay(gsOfficial, 1_000_000, `${Y}-03-10`);
+    await bankReturn(b.entryId, "BANK_RETURN", `${Y}-03-20`);
+    await bankReturn(c.entryId, "UNCLAIMED", `${Y}-03-31`);
+    const original = await prisma.ledgerEntry.findUniqueOrThrow({ where: { id: e.entryId } });
+    await insertApprovedPayment(sql, {
+      fileId: original.fileId,
+      organisationId: original.organisationId,
+      aidType: original.aidType,
+      fundSource: original.fundSource,
+      amountFen: -160_000,
+      entryDate: `${Y}-04-02`,
+      purpose: "冲正",
+      recordedById: cityCaseworker.userId,
+      approvedById: cityOfficial2.userId,
+      reverses: { entryId: e.entryId, reason: "金额录错" },
+    });
+  });
+
+  it("counts a month's first and last day, nets the bank return and the uncollected cash, and leaves out another union's payment", async () => {
+    // B + D − G (A, E: the days around March); county C − H; the province's P nowhere.
+    expect(await rowsOf(`${Y}-03-01`, `${Y}-03-31`, "month")).toEqual({
+      city: { spent: 80_000, bank: 20_000, unclaimed: 40_000, received: 0, own: -80_000, balance: -80_000 },
+      county: { spent: 0, bank: 0, unclaimed: 40_000, received: 0, own: 0, balance: 0 },
+      donation: { spent: 5_000, bank: 0, unclaimed: 0, received: 0, own: -5_000, balance: -5_000 },
+    });
+  });
+
+  it("reads a range with partial months at both ends day by day", async () => {
+    // 03-15 … 04-10: C, D, E, G, H, I (not A, B, F).
+    expect(await rowsOf(`${Y}-03-15`, `${Y}-04-10`)).toEqual({
+      city: { spent: 60_000, bank: 20_000, unclaimed: 40_000, received: 0, own: -60_000, balance: -60_000 },
+      county: { spent: 0, bank: 0, unclaimed: 40_000, received: 0, own: 0, balance: 0 },
+      donation: { spent: 0, bank: 0, unclaimed: 0, received: 0, own: 0, balance: 0 },
+    });
+    // 02-28 … 04-01: the whole of March and one day on each side: A, B, C, D, E, F, G, H (not I).
+    expect(await rowsOf(`${Y}-02-28`, `${Y}-04-01`)).toEqual({
+      city: { spent: 250_000, bank: 20_000, unclaimed: 40_000, received: 0, own: -250_000, balance: -250_000 },
+      county: { spent: 0, bank: 0, unclaimed: 40_000, received: 0, own: 0, balance: 0 },
+      donation: { spent: 5_000, bank: 0, unclaimed: 0, received: 0, own: -5_000, balance: -5_000 },
+    });
+    // 03-02 … 03-30: inside one month, without its first and last day: C, F, G (not B, D, H). The
+    // city itself only gave back (G), so its own balance grows.
+    expect(await rowsOf(`${Y}-03-02`, `${Y}-03-30`)).toEqual({
+      city: { spent: 20_000, bank: 20_000, unclaimed: 0, received: 0, own: 20_000, balance: -20_000 },
+      county: { spent: 40_000, bank: 0, unclaimed: 0, received: 0, own: -40_000, balance: -40_000 },
+      donation: { spent: 5_000, bank: 0, unclaimed: 0, received: 0, own: -5_000, balance: -5_000 },
+    });
+  });
+
+  it("gives the year what was passed down beside what was spent", async () => {
+    expect(await rowsOf(`${Y}-01-01`, `${Y}-12-31`, "year")).toEqual({
+      // ¥10,000 in, ¥1,000 down; spent A + B + D + E − G − I = 90,000.
+      city: { spent: 90_000, bank: 20_000, unclaimed: 40_000, received: 1_000_000, own: 810_000, balance: 910_000 },
+      county: { spent: 0, bank: 0, unclaimed: 40_000, received: 100_000, own: 100_000, balance: 100_000 },
+      donation: { spent: 5_000, bank: 0, unclaimed: 0, received: 10_000, own: 5_000, balance: 5_000 },
+    });
+  });
+});
 
 describe("the allocation report", () => {
   // A seeded random mix in a fresh year (2031: the demo gave the cities money that year, but not 测试市):

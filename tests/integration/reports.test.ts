@@ -534,6 +534,13 @@ describe("every report cell equals a direct count of the rows it summarises", ()
         "SELECT period_kind, period_start::text, organisation_id, dim, key, households, persons FROM report_ledger_count WHERE households <> 0 OR persons <> 0 ORDER BY 1, 2, 3, 4, 5",
       // 0031: what each union holds per fund and year, from allocation rows and the ledger.
       allocation_balance_rebuild: "SELECT organisation_id, fund_source::text, year, balance_fen::text FROM allocation_balance ORDER BY 1, 2, 3",
+      // 0065: 实际支出, 银行退回 and 未领取退回 per paying union, fund and day, and per month.
+      allocation_spent_rebuild: `
+        SELECT 'D' AS grain, paying_organisation_id, entry_date::text AS day, fund_source::text, spent_fen::text, bank_returned_fen::text, unclaimed_fen::text
+          FROM allocation_spent_daily
+        UNION ALL
+        SELECT 'M', paying_organisation_id, month::text, fund_source::text, spent_fen::text, bank_returned_fen::text, unclaimed_fen::text
+          FROM allocation_spent_monthly ORDER BY 1, 2, 3, 4`,
     };
     // This history has no batches: 0064's per-batch reconciliation sums are compared with their rebuild in batch-recon.test.ts.
     const comparedInOwnTest = ["batch_recon_rebuild"];
@@ -547,6 +554,7 @@ describe("every report cell equals a direct count of the rows it summarises", ()
       "ledger_entry_report_daily",
       "ledger_entry_report_people",
       "ledger_entry_spend",
+      "ledger_entry_spent_sums",
     ]);
     for (const { rebuild } of registered.filter((r) => !comparedInOwnTest.includes(r.rebuild))) {
       const query = tables[rebuild];

@@ -11,6 +11,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { PROJECT_DIR } from "@/lib/db/paths";
 import { batchReconDifferences } from "../support/batch-recon";
+import { spentSumDifferences } from "../support/ledger-fixtures";
 
 // 5% of households are still in review (submitted / reviewed / in publicity): 600 make ~30 of them, so
 // each of the three states is all but certain to appear (organisation ids, and so the draw, differ per database).
@@ -189,7 +190,10 @@ async function ledgerDifferences() {
     SELECT d.times, k.times AS kept_times, d.by_type, k.by_type AS kept_type, d.by_fund, k.by_fund AS kept_fund
       FROM direct d FULL JOIN report_ledger_file_period k USING (file_id, period_kind, period_start, organisation_id)
      WHERE (d.times, d.by_type, d.by_fund) IS DISTINCT FROM (k.times, k.by_type, k.by_fund)`);
-  return { daily, report, people, periods };
+  // 资金额度使用情况's 实际支出, 银行退回 and 未领取退回 per paying union, fund and day, and per month
+  // (migration 0065; the superuser load leaves its trigger off and calls allocation_spent_rebuild()).
+  const spent = await spentSumDifferences(sql);
+  return { daily, report, people, periods, spent };
 }
 
 const LOADED = ["household_file", "file_person", "filing_event", "tier_decision"];
@@ -294,7 +298,8 @@ describe("npm run seed -- --households --ledger-entries", () => {
     expect(output).toContain(`ledger_entry 现有 ${count!.n.toLocaleString()} 行`);
     expect(output).toContain("超级用户连接：跳过逐行外键检查");
 
-    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
+    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [], spent: [] });
+    expect(output).toContain("allocation_spent_rebuild()");
     // 资金对账's per-batch sums (migration 0064), which the superuser load rebuilds after its last month.
     expect(await batchReconDifferences(sql)).toEqual([]);
     const [recon] = await rows<{ batches: number; lines: number }>("SELECT count(*)::int AS batches, sum(approved_lines)::int AS lines FROM batch_recon");
@@ -376,7 +381,7 @@ describe("npm run seed -- --households --ledger-entries", () => {
     const [after] = await rows<{ entries: number }>("SELECT count(*)::int AS entries FROM ledger_entry");
     expect(after!.entries).toBeGreaterThan(before!.entries);
     expect(after!.entries).toBeLessThanOrEqual(before!.entries + 400);
-    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [] });
+    expect(await ledgerDifferences()).toEqual({ daily: [], report: [], people: [], periods: [], spent: [] });
     expect(await batchReconDifferences(sql)).toEqual([]);
   }, 300_000);
 });

@@ -62,6 +62,28 @@ export async function insertApprovedPayment(db: TSql, p: TApprovedPayment): Prom
 }
 
 /**
+ * A reversal of `entryId` for the payment's outcome — the bank returned it (BANK_RETURN) or it was
+ * not collected (UNCLAIMED) — as the return-file reconciliation writes it: an approved reversing
+ * disbursement and its entry, by the original's recorder and approver, on `entryDate` (the
+ * original's date when left out).
+ */
+export async function insertOutcomeReversal(db: TSql, entryId: string, kind: "BANK_RETURN" | "UNCLAIMED", entryDate?: string) {
+  await run(
+    db,
+    `WITH o AS (SELECT * FROM ledger_entry WHERE id = $1),
+     d AS (INSERT INTO disbursement (idempotency_key, file_id, organisation_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id,
+                                     status, recorded_by_id, decided_by_id, decided_at)
+           SELECT gen_random_uuid(), file_id, organisation_id, aid_type, fund_source, -amount_fen, COALESCE($3::date, entry_date), '银行退回：账户不存在', id,
+                  'APPROVED', recorded_by_id, approved_by_id, now() FROM o RETURNING id, entry_date)
+     INSERT INTO ledger_entry (organisation_id, file_id, aid_type, fund_source, amount_fen, entry_date, purpose, reverses_entry_id, reason, reversal_kind,
+                               recorded_by_id, approved_by_id, disbursement_id)
+     SELECT o.organisation_id, o.file_id, o.aid_type, o.fund_source, -o.amount_fen, d.entry_date, '退回：' || o.purpose, o.id, '账户不存在', $2::reversal_kind,
+            o.recorded_by_id, o.approved_by_id, d.id FROM o, d`,
+    [entryId, kind, entryDate ?? null],
+  );
+}
+
+/**
  * `count` open files in one organisation, each with the holder's own bank account: enough
  * households for a batch of that many lines. File numbers BULK-1…, resident IDs 99000…1… (outside
  * any real region code, so they never meet the generated ones).
@@ -84,5 +106,37 @@ export async function insertPayableFiles(
      INSERT INTO bank_account (file_id, organisation_id, bank_name, account_number, account_holder, created_by_id)
      SELECT id, $1, '天水农商银行', '622848000000' || lpad(row_number() OVER ()::text, 6, '0'), holder_name, $2 FROM files`,
     [options.organisationId, options.caseworkerId, options.officialId, options.count, series],
+  );
+}
+
+/**
+ * The kept sums of 资金额度使用情况 (allocation_spent_daily and allocation_spent_monthly, migration
+ * 0065) beside the same sums counted from the entries: the rows that differ (none when they agree).
+ */
+export async function spentSumDifferences(db: TSql) {
+  return run(
+    db,
+    `WITH e AS (
+       SELECT paying_organisation_id, entry_date, fund_source, amount_fen,
+              CASE WHEN reversal_kind = 'BANK_RETURN' THEN -amount_fen ELSE 0 END AS bank,
+              CASE WHEN reversal_kind = 'UNCLAIMED' THEN -amount_fen ELSE 0 END AS unclaimed
+         FROM ledger_entry),
+     direct AS (
+       SELECT 'D' AS grain, paying_organisation_id, entry_date AS day, fund_source, sum(amount_fen)::bigint AS spent, sum(bank)::bigint AS bank,
+              sum(unclaimed)::bigint AS unclaimed
+         FROM e GROUP BY 2, 3, 4
+       UNION ALL
+       SELECT 'M', paying_organisation_id, date_trunc('month', entry_date)::date, fund_source, sum(amount_fen)::bigint, sum(bank)::bigint, sum(unclaimed)::bigint
+         FROM e GROUP BY 2, 3, 4),
+     kept AS (
+       SELECT 'D' AS grain, paying_organisation_id, entry_date AS day, fund_source, spent_fen AS spent, bank_returned_fen AS bank, unclaimed_fen AS unclaimed
+         FROM allocation_spent_daily
+       UNION ALL
+       SELECT 'M', paying_organisation_id, month, fund_source, spent_fen, bank_returned_fen, unclaimed_fen FROM allocation_spent_monthly)
+     SELECT d.grain, d.day::text, d.fund_source::text, d.spent::text, k.spent::text AS kept_spent, d.bank::text, k.bank::text AS kept_bank,
+            d.unclaimed::text, k.unclaimed::text AS kept_unclaimed
+       FROM direct d FULL JOIN kept k USING (grain, paying_organisation_id, day, fund_source)
+      WHERE (d.spent, d.bank, d.unclaimed) IS DISTINCT FROM (k.spent, k.bank, k.unclaimed)`,
+    [],
   );
 }
