@@ -1,6 +1,7 @@
 import "server-only";
 import type { TActor } from "@/lib/auth/actor";
 import { scopedDb } from "@/lib/data/scope";
+import { Prisma, type PaymentStatus } from "@/lib/generated/prisma/client";
 import { listBankLayouts } from "./layouts";
 import { paymentFileLines } from "./produce-payment-file";
 
@@ -8,12 +9,11 @@ import { paymentFileLines } from "./produce-payment-file";
 export async function findBatchPayments(actor: TActor, batchId: string) {
   const db = scopedDb(actor);
   const [byStatus, returns, layouts, lines] = await Promise.all([
-    db.batchLine.groupBy({
-      by: ["paymentStatus"],
-      where: { batchId, removed: false, paymentStatus: { not: null } },
-      _count: { _all: true },
-      _sum: { amountFen: true, adjustedAmountFen: true },
-    }),
+    // Adjusted lines count at their adjusted amount.
+    db.$queryRaw<Array<{ status: PaymentStatus; lines: number; fen: bigint }>>`
+      SELECT payment_status AS status, count(*)::int AS lines, sum(coalesce(adjusted_amount_fen, amount_fen))::bigint AS fen
+        FROM batch_line WHERE batch_id = ${batchId}::uuid AND NOT removed AND payment_status IS NOT NULL AND ${db.$fileInScope(Prisma.sql`file_id`)}
+       GROUP BY 1 ORDER BY 1`,
     db.paymentReturn.findMany({
       where: { batchId },
       orderBy: { appliedAt: "asc" },
@@ -32,15 +32,8 @@ export async function findBatchPayments(actor: TActor, batchId: string) {
     listBankLayouts(actor),
     paymentFileLines(actor, batchId),
   ]);
-  // Amounts per status: adjusted lines count at their adjusted amount (two sums, since groupBy cannot COALESCE).
-  const amounts = await db.batchLine.findMany({
-    where: { batchId, removed: false, paymentStatus: { not: null } },
-    select: { paymentStatus: true, amountFen: true, adjustedAmountFen: true },
-  });
-  const fen = new Map<string, number>();
-  for (const l of amounts) fen.set(l.paymentStatus!, (fen.get(l.paymentStatus!) ?? 0) + (l.adjustedAmountFen ?? l.amountFen));
   return {
-    counts: byStatus.map((s) => ({ status: s.paymentStatus!, lines: s._count._all, fen: fen.get(s.paymentStatus!) ?? 0 })),
+    counts: byStatus.map((s) => ({ status: s.status, lines: s.lines, fen: Number(s.fen) })),
     returns: returns.map((r) => ({ ...r, paidFen: Number(r.paidFen), returnedFen: Number(r.returnedFen), appliedBy: r.appliedBy.name })),
     layouts: layouts.map((l) => ({ id: l.id, name: l.name, isDefault: l.isDefault })),
     notPayable: lines.notPayable,

@@ -1,5 +1,6 @@
 import "server-only";
 import type { TScopedTx } from "@/lib/data/scope";
+import { Prisma } from "@/lib/generated/prisma/client";
 import { AID_TYPE_LABELS } from "@/lib/ledger/labels";
 import type { AidType, PaymentStatus } from "@/lib/generated/prisma/enums";
 import type { TPaymentLine } from "./render-payment-file";
@@ -97,16 +98,50 @@ export function toPaymentLines(
   });
 }
 
-/** A batch's included lines, at their adjusted amounts. */
-export async function loadBatchPaymentLines(tx: Pick<TScopedTx, "batchLine">, batch: { id: string; aidType: AidType }): Promise<TBatchPaymentLine[]> {
-  const rows = await tx.batchLine.findMany({
-    where: { batchId: batch.id, removed: false },
-    orderBy: { id: "asc" },
-    select: { ...PAYMENT_LINE_SELECT, adjustedAmountFen: true },
-  });
+/**
+ * A batch's included lines, at their adjusted amounts: one statement joining each line's file and
+ * account. (Prisma's nested select read the files and accounts by lists of ids: 0.6 s of SQL and
+ * 1.1 s of the web process's CPU for a batch of 32,397 lines at 1,000,000 files.)
+ */
+export async function loadBatchPaymentLines(tx: TScopedTx, batch: { id: string; aidType: AidType }): Promise<TBatchPaymentLine[]> {
+  const rows = await tx.$queryRaw<
+    Array<{
+      id: string;
+      file_id: string;
+      organisation_id: string;
+      amount_fen: number;
+      bank_account_id: string | null;
+      payment_status: PaymentStatus | null;
+      holder_name: string | null;
+      holder_resident_id: string | null;
+      bank_name: string | null;
+      account_number: string | null;
+      account_holder: string | null;
+      superseded_at: Date | null;
+    }>
+  >`
+    SELECT l.id::text, l.file_id::text, l.organisation_id::text, coalesce(l.adjusted_amount_fen, l.amount_fen) AS amount_fen, l.bank_account_id::text,
+           l.payment_status, f.holder_name, f.holder_resident_id, a.bank_name, a.account_number, a.account_holder, a.superseded_at
+      FROM batch_line l JOIN household_file f ON f.id = l.file_id LEFT JOIN bank_account a ON a.id = l.bank_account_id
+     WHERE l.batch_id = ${batch.id}::uuid AND NOT l.removed AND ${tx.$fileInScope(Prisma.sql`l.file_id`)}
+       ${tx.$scopeDeclared("f a", "the file of a line in scope, and the account the line names")}
+     ORDER BY l.id`;
   return toPaymentLines(
     batch.id,
-    rows.map((row) => ({ ...row, amountFen: row.adjustedAmountFen ?? row.amountFen, aidType: batch.aidType })),
+    rows.map((r) => ({
+      id: r.id,
+      fileId: r.file_id,
+      organisationId: r.organisation_id,
+      amountFen: r.amount_fen,
+      bankAccountId: r.bank_account_id,
+      paymentStatus: r.payment_status,
+      aidType: batch.aidType,
+      file: { holderName: r.holder_name, holderResidentId: r.holder_resident_id },
+      bankAccount:
+        r.bank_account_id === null
+          ? null
+          : { bankName: r.bank_name!, accountNumber: r.account_number!, accountHolder: r.account_holder!, supersededAt: r.superseded_at },
+    })),
     "发放时的账户已被更换：请在退回处理中以新账户重发",
     "batch of more than 99,999 lines",
   );
