@@ -1,67 +1,26 @@
 // Guards what an existing database gets when 0065_allocation_spent_sums arrives: the sums
 // 资金额度使用情况 reads, filled from the entries already paid (a reversal counted for the union its
 // original paid, a bank return and uncollected cash in their own columns), and kept from then on.
-import { cp, mkdtemp, readdir, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyMigrations, MIGRATIONS_DIR } from "@/lib/db/migrate";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertApprovedPayment, insertOutcomeReversal, insertPayableFiles } from "../support/ledger-fixtures";
+import { insertPayingUnions, migrationDatabase } from "../support/migration-database";
 
-const serverUrl = inject("pgServerUrl");
-const DB = "allocation_spent_migration_test";
+const database = migrationDatabase("allocation_spent_migration_test");
 const MIGRATION = "0065_allocation_spent_sums";
 let client: pg.Client;
-const dirs: string[] = [];
-
-async function migrations(keep: (name: string) => boolean) {
-  const dir = await mkdtemp(path.join(tmpdir(), "bangfu-spent-migrations-"));
-  dirs.push(dir);
-  for (const name of (await readdir(MIGRATIONS_DIR)).filter((n) => /^\d{4}_/.test(n) && keep(n))) {
-    await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
-  }
-  return dir;
-}
 
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  await applyMigrations(`${serverUrl}/${DB}`, await migrations((n) => n < MIGRATION));
-  client = new pg.Client({ connectionString: `${serverUrl}/${DB}` });
-  await client.connect();
+  client = await database.open("0064_batch_recon");
 }, 120_000);
 
 afterAll(async () => {
-  await client.end();
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.end();
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  await database.drop(client);
 });
 
 describe("0065_allocation_spent_sums on a database that already paid", () => {
   it("fills the daily and monthly sums from the entries, and keeps them from the next entry on", async () => {
-    const one = async (text: string, values: unknown[] = []) => (await client.query<{ id: string }>(text, values)).rows[0]!.id;
-    const province = await one(
-      "INSERT INTO organisation (name, code, level, region_code, path, depth) VALUES ('甘肃省总工会', 'GS', 'PROVINCE', '620000', '', 0) RETURNING id",
-    );
-    const city = await one(
-      "INSERT INTO organisation (name, code, level, region_code, parent_id, path, depth) VALUES ('兰州市总工会', 'GSLZ', 'CITY', '620100', $1, '', 0) RETURNING id",
-      [province],
-    );
-    const user = (name: string, org: string, role: string) =>
-      one("INSERT INTO app_user (username, name, organisation_id, roles, password_hash) VALUES ($1, $1, $2, $3::role[], 'x') RETURNING id", [
-        name,
-        org,
-        [role],
-      ]);
-    const caseworker = await user("lz_caseworker", city, "CASEWORKER");
-    const cityOfficial = await user("lz_official", city, "OFFICIAL");
-    const provinceOfficial = await user("gs_official", province, "OFFICIAL");
+    const { province, city, caseworker, cityOfficial, provinceOfficial } = await insertPayingUnions(client);
     for (const [org, fund] of [
       [city, "UNION_FUNDS"],
       [city, "DONATION"],
@@ -105,7 +64,7 @@ describe("0065_allocation_spent_sums on a database that already paid", () => {
       reverses: { entryId: first.entryId, reason: "金额录错" },
     });
 
-    expect(await applyMigrations(`${serverUrl}/${DB}`, await migrations((n) => n <= MIGRATION))).toEqual([MIGRATION]);
+    expect(await database.migrateTo(MIGRATION)).toEqual([MIGRATION]);
 
     const kept = async () => ({
       daily: (

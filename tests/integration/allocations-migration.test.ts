@@ -2,63 +2,25 @@
 // entry's paying union derived (a reversal's from its original), an OPENING allocation per union,
 // fund and year equal to what it had spent, balances at zero — and from then on nothing is paid
 // without an allocation.
-import { cp, mkdtemp, readdir } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import pg from "pg";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { applyMigrations, MIGRATIONS_DIR } from "@/lib/db/migrate";
+import type pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { insertApprovedPayment, insertPayableFiles } from "../support/ledger-fixtures";
+import { insertPayingUnions, migrationDatabase } from "../support/migration-database";
 
-const serverUrl = inject("pgServerUrl");
-const DB = "allocations_migration_test";
+const database = migrationDatabase("allocations_migration_test");
 let client: pg.Client;
 
-async function migrationsUpTo(last: string) {
-  const dir = await mkdtemp(path.join(tmpdir(), "bangfu-alloc-migrations-"));
-  for (const name of (await readdir(MIGRATIONS_DIR)).filter((n) => /^\d{4}_/.test(n) && n <= last)) {
-    await cp(path.join(MIGRATIONS_DIR, name), path.join(dir, name), { recursive: true });
-  }
-  return dir;
-}
-
 beforeAll(async () => {
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${DB}`);
-  await admin.end();
-  await applyMigrations(`${serverUrl}/${DB}`, await migrationsUpTo("0030_reversal_kind"));
-  client = new pg.Client({ connectionString: `${serverUrl}/${DB}` });
-  await client.connect();
+  client = await database.open("0030_reversal_kind");
 });
 
 afterAll(async () => {
-  await client.end();
-  const admin = new pg.Client({ connectionString: `${serverUrl}/postgres` });
-  await admin.connect();
-  await admin.query(`DROP DATABASE IF EXISTS ${DB} WITH (FORCE)`);
-  await admin.end();
+  await database.drop(client);
 });
 
 describe("0031_allocations on a database that already paid", () => {
   it("opens each paying union's year at exactly what it spent, and then pays nothing without an allocation", async () => {
-    const one = async (text: string, values: unknown[] = []) => (await client.query<{ id: string }>(text, values)).rows[0]!.id;
-    const province = await one(
-      "INSERT INTO organisation (name, code, level, region_code, path, depth) VALUES ('甘肃省总工会', 'GS', 'PROVINCE', '620000', '', 0) RETURNING id",
-    );
-    const city = await one(
-      "INSERT INTO organisation (name, code, level, region_code, parent_id, path, depth) VALUES ('兰州市总工会', 'GSLZ', 'CITY', '620100', $1, '', 0) RETURNING id",
-      [province],
-    );
-    const user = (name: string, org: string, role: string) =>
-      one("INSERT INTO app_user (username, name, organisation_id, roles, password_hash) VALUES ($1, $1, $2, $3::role[], 'x') RETURNING id", [
-        name,
-        org,
-        [role],
-      ]);
-    const caseworker = await user("lz_caseworker", city, "CASEWORKER");
-    const cityOfficial = await user("lz_official", city, "OFFICIAL");
-    const provinceOfficial = await user("gs_official", province, "OFFICIAL");
+    const { province, city, caseworker, cityOfficial, provinceOfficial } = await insertPayingUnions(client);
     await insertPayableFiles(client, { organisationId: city, count: 3, caseworkerId: caseworker, officialId: cityOfficial });
     const files = (await client.query<{ id: string }>("SELECT id FROM household_file ORDER BY file_number")).rows.map((r) => r.id);
     const pay = (fileId: string, approvedById: string, amountFen: number, entryDate: string) =>
@@ -89,7 +51,7 @@ describe("0031_allocations on a database that already paid", () => {
     });
     await pay(files[2]!, provinceOfficial, 30_000, "2026-05-01");
 
-    expect(await applyMigrations(`${serverUrl}/${DB}`, await migrationsUpTo("0031_allocations"))).toEqual(["0031_allocations"]);
+    expect(await database.migrateTo("0031_allocations")).toEqual(["0031_allocations"]);
 
     // The reversal gives back to the city (its original's payer), though a province official approved it.
     const payers = (
