@@ -238,4 +238,38 @@ describe("the run's payment file and return file", () => {
     ).toEqual([["代发汇总：2027年1月送温暖单笔代发", 135000, 45000, 90000, 0, 90000, 90000, 45000, 0]]);
     expect(await reconcileBatches(tsOfficial, { from: today, to: today })).toEqual([]);
   });
+
+  it("lists a paid payment whose entry was reversed as a difference, and counts it when the list is capped", async () => {
+    const today = todayInShanghai();
+    const paid = await prisma.disbursement.findFirstOrThrow({
+      where: { paymentRunId: { not: null }, paymentStatus: "PAID" },
+      include: { ledgerEntry: true, file: true },
+      orderBy: { id: "asc" },
+    });
+    // An ordinary correction reverses the paid payment's entry: the money is back, the payment still says 已到账.
+    await insertApprovedPayment(sql, {
+      fileId: paid.fileId,
+      organisationId: paid.organisationId,
+      aidType: "WARMTH",
+      fundSource: paid.fundSource,
+      amountFen: -paid.amountFen,
+      purpose: "冲正",
+      recordedById: lzCaseworker.userId,
+      approvedById: lzOfficial.userId,
+      reverses: { entryId: paid.ledgerEntry!.id, reason: "重复发放" },
+    });
+    const [run] = await reconcileBatches(lzAuditor, { from: today, to: today });
+    expect(run!.differences).toEqual([
+      expect.objectContaining({
+        lineId: paid.id,
+        holderName: paid.file.holderName,
+        ledgerNetFen: 0,
+        expectedLedgerFen: paid.amountFen,
+        problem: "台账已冲回，但付款状态不是退回",
+      }),
+    ]);
+    expect(run!.ledgerNetFen).toBe(90000 - paid.amountFen);
+    const [capped] = await reconcileBatches(lzAuditor, { from: today, to: today, listed: 0 });
+    expect([capped!.differenceCount, capped!.differences]).toEqual([1, []]);
+  });
 });
